@@ -1,0 +1,376 @@
+// SPDX-License-Identifier: MIT
+/// @file Defines the bounds-checked element sequence (a range), typed element accessors and builders.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <iterator>
+#include <optional>
+#include <string_view>
+
+#include <softmac/core/bytes.hpp>
+#include <softmac/core/result.hpp>
+
+namespace softmac::ieee80211 {
+
+/// @brief Element IDs softmac knows by name.
+namespace eid {
+inline constexpr std::uint8_t ssid = 0, supported_rates = 1, ds_params = 3, cf_params = 4,
+                              tim = 5, ibss_params = 6, country = 7, request = 10, bss_load = 11,
+                              edca_params = 12, challenge_text = 16, power_constraint = 32,
+                              power_capability = 33, tpc_report = 35, supported_channels = 36,
+                              csa = 37, quiet = 40, erp = 42, ht_capabilities = 45,
+                              qos_capability = 46, rsn = 48, extended_rates = 50,
+                              mobility_domain = 54, fast_bss_transition = 55,
+                              timeout_interval = 56, supported_op_classes = 59,
+                              ht_operation = 61, secondary_channel_offset = 62,
+                              rm_enabled_capabilities = 70, bss_intolerant_report = 72,
+                              obss_scan_params = 74, mme = 76, interworking = 107,
+                              advertisement_protocol = 108, roaming_consortium = 111,
+                              mesh_id = 114, extended_capabilities = 127,
+                              vht_capabilities = 191, vht_operation = 192,
+                              vendor_specific = 221, extension = 255;
+}
+
+/// @brief One element: its ID, its extension ID when ID is 255, and its body.
+struct element {
+    std::uint8_t id = 0;
+    bytes_view data;  ///< for ID 255 the body after the extension ID
+    std::uint8_t ext_id = 0;
+
+    bool is_extension() const noexcept { return id == eid::extension; }
+    /// @brief Vendor-specific: OUI and type match (3-octet OUI + 1-octet type).
+    bool is_vendor(std::uint32_t oui_type) const noexcept {
+        return id == eid::vendor_specific && data.size() >= 4 && load_be32(data.data()) == oui_type;
+    }
+};
+
+/// @brief A validated element sequence; iterating it performs no further checks.
+///
+/// Model of std::ranges::forward_range (and range-v3's), so views compose on it.
+class element_range {
+public:
+    class iterator {
+    public:
+        using value_type = element;
+        using difference_type = std::ptrdiff_t;
+        using iterator_category = std::forward_iterator_tag;
+        using iterator_concept = std::forward_iterator_tag;
+
+        iterator() = default;
+        element operator*() const noexcept {
+            const std::uint8_t id = p_[0], len = p_[1];
+            if (id == eid::extension && len >= 1) return {id, {p_ + 3, std::size_t(len - 1)}, p_[2]};
+            return {id, {p_ + 2, len}, 0};
+        }
+        iterator& operator++() noexcept {
+            p_ += 2 + p_[1];
+            return *this;
+        }
+        iterator operator++(int) noexcept {
+            iterator t = *this;
+            ++*this;
+            return t;
+        }
+        friend bool operator==(const iterator&, const iterator&) noexcept = default;
+
+    private:
+        friend class element_range;
+        explicit iterator(const std::uint8_t* p) noexcept : p_(p) {}
+        const std::uint8_t* p_ = nullptr;
+    };
+
+    element_range() = default;
+
+    /// @brief Checks every element header and length against the end of the span.
+    static result<element_range> parse(bytes_view body) noexcept {
+        std::size_t off = 0;
+        while (off < body.size()) {
+            if (body.size() - off < 2) return make_error(errc::truncated, "element header truncated", off);
+            const std::size_t len = body[off + 1];
+            if (body.size() - off - 2 < len) return make_error(errc::overrun, "element overruns its frame", off);
+            if (auto e = check_length(body[off], len); !e) return error{e.err().code, std::uint32_t(off), e.err().what};
+            off += 2 + len;
+        }
+        return element_range(body);
+    }
+
+    iterator begin() const noexcept { return iterator(bytes_.data()); }
+    iterator end() const noexcept { return iterator(bytes_.data() + bytes_.size()); }
+    bool empty() const noexcept { return bytes_.empty(); }
+    bytes_view bytes() const noexcept { return bytes_; }
+
+    /// @brief First element with this ID (and extension ID, for 255).
+    std::optional<element> find(std::uint8_t id, std::uint8_t ext_id = 0) const noexcept {
+        for (element e : *this)
+            if (e.id == id && (id != eid::extension || e.ext_id == ext_id)) return e;
+        return std::nullopt;
+    }
+    /// @brief First vendor-specific element with this OUI and type.
+    std::optional<element> find_vendor(std::uint32_t oui_type) const noexcept {
+        for (element e : *this)
+            if (e.is_vendor(oui_type)) return e;
+        return std::nullopt;
+    }
+
+private:
+    explicit element_range(bytes_view b) noexcept : bytes_(b) {}
+
+    /// Lengths the standard fixes; a different one is a structural fault (tshark agrees).
+    static result<void> check_length(std::uint8_t id, std::size_t len) noexcept {
+        auto need = [&](bool ok) -> result<void> {
+            if (ok) return {};
+            return make_error(errc::bad_length, "element length invalid for its ID");
+        };
+        switch (id) {
+            case eid::ssid: return need(len <= 32);
+            case eid::ds_params: return need(len == 1);
+            case eid::tim: return need(len >= 4);
+            case eid::ht_capabilities: return need(len == 26);
+            case eid::ht_operation: return need(len == 22);
+            case eid::obss_scan_params: return need(len == 14);
+            case eid::erp: return need(len == 1);
+            case eid::extension: return need(len >= 1);
+            case eid::vht_capabilities: return need(len == 12);
+            case eid::vht_operation: return need(len == 5);
+            default: return {};
+        }
+    }
+
+    bytes_view bytes_;
+};
+
+/// @brief Name of an element ID (standard wording), or "Unknown".
+constexpr std::string_view element_name(std::uint8_t id) noexcept {
+    switch (id) {
+        case eid::ssid: return "SSID";
+        case eid::supported_rates: return "Supported Rates";
+        case eid::ds_params: return "DS Parameter Set";
+        case eid::cf_params: return "CF Parameter Set";
+        case eid::tim: return "TIM";
+        case eid::ibss_params: return "IBSS Parameter Set";
+        case eid::country: return "Country";
+        case eid::request: return "Request";
+        case eid::bss_load: return "BSS Load";
+        case eid::edca_params: return "EDCA Parameter Set";
+        case eid::challenge_text: return "Challenge Text";
+        case eid::power_constraint: return "Power Constraint";
+        case eid::power_capability: return "Power Capability";
+        case eid::tpc_report: return "TPC Report";
+        case eid::supported_channels: return "Supported Channels";
+        case eid::csa: return "Channel Switch Announcement";
+        case eid::quiet: return "Quiet";
+        case eid::erp: return "ERP Information";
+        case eid::ht_capabilities: return "HT Capabilities";
+        case eid::qos_capability: return "QoS Capability";
+        case eid::rsn: return "RSN";
+        case eid::extended_rates: return "Extended Supported Rates";
+        case eid::mobility_domain: return "Mobility Domain";
+        case eid::fast_bss_transition: return "Fast BSS Transition";
+        case eid::timeout_interval: return "Timeout Interval";
+        case eid::supported_op_classes: return "Supported Operating Classes";
+        case eid::ht_operation: return "HT Operation";
+        case eid::secondary_channel_offset: return "Secondary Channel Offset";
+        case eid::rm_enabled_capabilities: return "RM Enabled Capabilities";
+        case eid::bss_intolerant_report: return "20/40 BSS Intolerant Channel Report";
+        case eid::obss_scan_params: return "Overlapping BSS Scan Parameters";
+        case eid::mme: return "Management MIC";
+        case eid::interworking: return "Interworking";
+        case eid::advertisement_protocol: return "Advertisement Protocol";
+        case eid::roaming_consortium: return "Roaming Consortium";
+        case eid::mesh_id: return "Mesh ID";
+        case eid::extended_capabilities: return "Extended Capabilities";
+        case eid::vht_capabilities: return "VHT Capabilities";
+        case eid::vht_operation: return "VHT Operation";
+        case eid::vendor_specific: return "Vendor Specific";
+        case eid::extension: return "Element ID Extension";
+        default: return "Unknown";
+    }
+}
+
+/// @brief OUI + type constants of vendor-specific elements.
+namespace vendor {
+inline constexpr std::uint32_t p2p = 0x506f9a09;     ///< Wi-Fi Alliance P2P IE
+inline constexpr std::uint32_t wfd = 0x506f9a0a;     ///< Wi-Fi Display IE
+inline constexpr std::uint32_t wps = 0x0050f204;     ///< Microsoft WPS IE
+inline constexpr std::uint32_t wmm = 0x0050f202;     ///< Microsoft WMM/WME
+}  // namespace vendor
+
+// ----------------------------------------------------------------------------------------------
+// Typed accessors: each checks its body and returns an error on a short one.
+
+/// @brief One rate octet: bit 7 = basic rate, bits 0–6 = rate in 500 kbit/s.
+struct rate_octet {
+    std::uint8_t raw;
+    constexpr bool basic() const noexcept { return (raw & 0x80) != 0; }
+    constexpr unsigned kbps() const noexcept { return (raw & 0x7fu) * 500u; }
+};
+
+inline std::string_view ssid_of(const element& e) noexcept {
+    return {reinterpret_cast<const char*>(e.data.data()), e.data.size()};
+}
+
+inline result<std::uint8_t> ds_channel_of(const element& e) noexcept {
+    if (e.data.size() != 1) return make_error(errc::bad_length, "DS Parameter Set length is not 1");
+    return e.data[0];
+}
+
+/// @brief TIM: DTIM count, DTIM period, bitmap control and partial virtual bitmap.
+struct tim {
+    std::uint8_t dtim_count, dtim_period, bitmap_control;
+    bytes_view partial_bitmap;
+    static result<tim> parse(const element& e) noexcept {
+        if (e.data.size() < 4) return make_error(errc::bad_length, "TIM shorter than 4 octets");
+        return tim{e.data[0], e.data[1], e.data[2], e.data.subspan(3)};
+    }
+};
+
+/// @brief Country: two letters + environment, then (first channel, count, max power) triplets.
+struct country {
+    char code[3];
+    bytes_view triplets;
+    static result<country> parse(const element& e) noexcept {
+        if (e.data.size() < 3) return make_error(errc::bad_length, "Country shorter than 3 octets");
+        return country{{char(e.data[0]), char(e.data[1]), char(e.data[2])}, e.data.subspan(3)};
+    }
+};
+
+/// @brief RSN: version, group cipher, pairwise and AKM suite lists, capabilities.
+struct rsn {
+    std::uint16_t version = 0;
+    std::uint32_t group_cipher = 0;
+    bytes_view pairwise;  ///< 4 octets per suite
+    bytes_view akms;      ///< 4 octets per suite
+    std::uint16_t capabilities = 0;
+
+    std::size_t pairwise_count() const noexcept { return pairwise.size() / 4; }
+    std::size_t akm_count() const noexcept { return akms.size() / 4; }
+    std::uint32_t pairwise_suite(std::size_t i) const noexcept { return load_be32(pairwise.data() + 4 * i); }
+    std::uint32_t akm_suite(std::size_t i) const noexcept { return load_be32(akms.data() + 4 * i); }
+
+    static result<rsn> parse(const element& e) noexcept {
+        byte_reader r(e.data);
+        rsn out;
+        out.version = r.le16();
+        if (!r.ok()) return make_error(errc::bad_length, "RSN without version");
+        if (r.remaining() == 0) return out;
+        out.group_cipher = r.be32();
+        if (r.remaining() == 0) return out;
+        const std::uint16_t np = r.le16();
+        out.pairwise = r.take(std::size_t(np) * 4);
+        if (!r.ok()) return make_error(errc::overrun, "RSN pairwise suite count overruns");
+        if (r.remaining() == 0) return out;
+        const std::uint16_t na = r.le16();
+        out.akms = r.take(std::size_t(na) * 4);
+        if (!r.ok()) return make_error(errc::overrun, "RSN AKM suite count overruns");
+        if (r.remaining() >= 2) out.capabilities = r.le16();
+        return out;
+    }
+};
+
+/// @brief HT Capabilities (26 octets): the fields softmac uses.
+struct ht_capabilities {
+    std::uint16_t info;
+    std::uint8_t ampdu_params;
+    bytes_view mcs_set;  ///< 16 octets
+    static result<ht_capabilities> parse(const element& e) noexcept {
+        if (e.data.size() != 26) return make_error(errc::bad_length, "HT Capabilities is not 26 octets");
+        return ht_capabilities{load_le16(e.data.data()), e.data[2], e.data.subspan(3, 16)};
+    }
+};
+
+/// @brief HT Operation (22 octets).
+struct ht_operation {
+    std::uint8_t primary_channel;
+    std::uint8_t info[5];
+    bytes_view basic_mcs_set;
+    constexpr std::uint8_t secondary_offset() const noexcept { return info[0] & 0x3; }
+    static result<ht_operation> parse(const element& e) noexcept {
+        if (e.data.size() != 22) return make_error(errc::bad_length, "HT Operation is not 22 octets");
+        return ht_operation{e.data[0], {e.data[1], e.data[2], e.data[3], e.data[4], e.data[5]},
+                            e.data.subspan(6, 16)};
+    }
+};
+
+/// @brief Vendor Specific: OUI (3 octets), then the vendor's content.
+struct vendor_element {
+    std::uint32_t oui;
+    bytes_view payload;
+    static result<vendor_element> parse(const element& e) noexcept {
+        if (e.data.size() < 3) return make_error(errc::bad_length, "Vendor Specific shorter than its OUI");
+        return vendor_element{std::uint32_t(e.data[0]) << 16 | std::uint32_t(e.data[1]) << 8 | e.data[2],
+                              e.data.subspan(3)};
+    }
+};
+
+// ----------------------------------------------------------------------------------------------
+// Builders: append one element to a byte_writer (overflow is sticky in the writer).
+
+namespace put {
+
+inline void raw(byte_writer& w, std::uint8_t id, bytes_view body) noexcept {
+    if (body.size() > 255) {
+        w.reserve(w.ok() ? std::size_t(-1) : 0);  // force the sticky overflow
+        return;
+    }
+    w.u8(id).u8(std::uint8_t(body.size())).raw(body);
+}
+inline void extension(byte_writer& w, std::uint8_t ext_id, bytes_view body) noexcept {
+    if (body.size() > 254) {
+        w.reserve(std::size_t(-1));
+        return;
+    }
+    w.u8(eid::extension).u8(std::uint8_t(body.size() + 1)).u8(ext_id).raw(body);
+}
+inline void ssid(byte_writer& w, std::string_view s) noexcept {
+    raw(w, eid::ssid, as_bytes(s.size() <= 32 ? s : s.substr(0, 32)));
+}
+/// @brief Rates in 500 kbit/s units with the basic bit; more than 8 spill into Extended Supported Rates.
+inline void rates(byte_writer& w, bytes_view octets) noexcept {
+    raw(w, eid::supported_rates, octets.first(octets.size() < 8 ? octets.size() : 8));
+    if (octets.size() > 8) raw(w, eid::extended_rates, octets.subspan(8));
+}
+inline void ds_params(byte_writer& w, std::uint8_t channel) noexcept {
+    w.u8(eid::ds_params).u8(1).u8(channel);
+}
+inline void tim(byte_writer& w, std::uint8_t count, std::uint8_t period, std::uint8_t control,
+                bytes_view bitmap) noexcept {
+    const std::size_t n = bitmap.empty() ? 1 : bitmap.size();
+    w.u8(eid::tim).u8(std::uint8_t(3 + n)).u8(count).u8(period).u8(control);
+    if (bitmap.empty())
+        w.u8(0);
+    else
+        w.raw(bitmap);
+}
+/// @brief Country with one triplet (first channel, number of channels, max TX power dBm).
+inline void country(byte_writer& w, std::string_view code, std::uint8_t first, std::uint8_t n,
+                    std::uint8_t max_power) noexcept {
+    w.u8(eid::country).u8(6);
+    w.u8(code.size() > 0 ? std::uint8_t(code[0]) : 'X').u8(code.size() > 1 ? std::uint8_t(code[1]) : 'X');
+    w.u8(code.size() > 2 ? std::uint8_t(code[2]) : ' ');
+    w.u8(first).u8(n).u8(max_power);
+}
+/// @brief RSN with one pairwise cipher and one AKM (the common WPA2-PSK shape).
+inline void rsn(byte_writer& w, std::uint32_t group, std::uint32_t pairwise, std::uint32_t akm,
+                std::uint16_t caps) noexcept {
+    w.u8(eid::rsn).u8(20).le16(1).be32(group).le16(1).be32(pairwise).le16(1).be32(akm).le16(caps);
+}
+inline void ht_capabilities(byte_writer& w, std::uint16_t info, std::uint8_t ampdu,
+                            std::uint8_t rx_mcs0 = 0xff) noexcept {
+    w.u8(eid::ht_capabilities).u8(26).le16(info).u8(ampdu).u8(rx_mcs0).zeros(15);
+    w.le16(0).le32(0).u8(0);
+}
+inline void ht_operation(byte_writer& w, std::uint8_t primary) noexcept {
+    w.u8(eid::ht_operation).u8(22).u8(primary).zeros(5).zeros(16);
+}
+inline void vendor(byte_writer& w, std::uint32_t oui_type, bytes_view payload) noexcept {
+    if (payload.size() > 251) {
+        w.reserve(std::size_t(-1));
+        return;
+    }
+    w.u8(eid::vendor_specific).u8(std::uint8_t(4 + payload.size())).be32(oui_type).raw(payload);
+}
+
+}  // namespace put
+
+}  // namespace softmac::ieee80211

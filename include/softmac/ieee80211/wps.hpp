@@ -1,0 +1,124 @@
+// SPDX-License-Identifier: MIT
+/// @file Defines WPS IE attributes (big-endian TLVs): IDs, names, typed accessors and builders.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+
+#include <softmac/ieee80211/tlv.hpp>
+
+namespace softmac::ieee80211::wps {
+
+/// @brief WPS attribute types.
+namespace attr {
+inline constexpr std::uint16_t association_state = 0x1002, config_methods = 0x1008,
+                               config_error = 0x1009, device_name = 0x1011,
+                               device_password_id = 0x1012, manufacturer = 0x1021,
+                               model_name = 0x1023, model_number = 0x1024, request_type = 0x103a,
+                               response_type = 0x103b, rf_bands = 0x103c,
+                               selected_registrar = 0x1041, serial_number = 0x1042,
+                               wps_state = 0x1044, uuid_e = 0x1047, uuid_r = 0x1048,
+                               vendor_extension = 0x1049, version = 0x104a,
+                               selected_registrar_config_methods = 0x1053,
+                               primary_device_type = 0x1054, secondary_device_types = 0x1055,
+                               ap_setup_locked = 0x1057, requested_device_type = 0x106a;
+}
+
+/// @brief Config Methods bits.
+namespace config_method {
+inline constexpr std::uint16_t usba = 0x0001, ethernet = 0x0002, label = 0x0004, display = 0x0008,
+                               ext_nfc = 0x0010, int_nfc = 0x0020, nfc_interface = 0x0040,
+                               push_button = 0x0080, keypad = 0x0100, virt_push_button = 0x0280,
+                               phy_push_button = 0x0480, p2ps = 0x1000, virt_display = 0x2008,
+                               phy_display = 0x4008;
+}
+
+/// @brief Device Password IDs.
+namespace password_id {
+inline constexpr std::uint16_t pin_default = 0x0000, user_specified = 0x0001,
+                               push_button = 0x0004, registrar_specified = 0x0005, nfc = 0x0007,
+                               p2ps = 0x0008;
+}
+
+inline constexpr std::uint32_t wfa_oui = 0x00372a;  ///< WFA vendor extension OUI
+
+using attribute_range = ieee80211::attribute_range<true>;
+
+constexpr std::string_view attribute_name(std::uint16_t t) noexcept {
+    switch (t) {
+        case attr::association_state: return "Association State";
+        case attr::config_methods: return "Config Methods";
+        case attr::config_error: return "Configuration Error";
+        case attr::device_name: return "Device Name";
+        case attr::device_password_id: return "Device Password ID";
+        case attr::manufacturer: return "Manufacturer";
+        case attr::model_name: return "Model Name";
+        case attr::model_number: return "Model Number";
+        case attr::request_type: return "Request Type";
+        case attr::response_type: return "Response Type";
+        case attr::rf_bands: return "RF Bands";
+        case attr::selected_registrar: return "Selected Registrar";
+        case attr::serial_number: return "Serial Number";
+        case attr::wps_state: return "Wi-Fi Protected Setup State";
+        case attr::uuid_e: return "UUID-E";
+        case attr::uuid_r: return "UUID-R";
+        case attr::vendor_extension: return "Vendor Extension";
+        case attr::version: return "Version";
+        case attr::selected_registrar_config_methods: return "Selected Registrar Config Methods";
+        case attr::primary_device_type: return "Primary Device Type";
+        case attr::secondary_device_types: return "Secondary Device Type List";
+        case attr::ap_setup_locked: return "AP Setup Locked";
+        case attr::requested_device_type: return "Requested Device Type";
+        default: return "Unknown";
+    }
+}
+
+/// @brief An 8-octet device type: category (2 BE), OUI (4), subcategory (2 BE).
+struct device_type {
+    std::uint16_t category = 0;
+    std::uint32_t oui = 0x0050f204;
+    std::uint16_t subcategory = 0;
+
+    static device_type from(const std::uint8_t* p) noexcept {
+        return {load_be16(p), load_be32(p + 2), load_be16(p + 6)};
+    }
+    void write(byte_writer& w) const noexcept { w.be16(category).be32(oui).be16(subcategory); }
+    friend bool operator==(const device_type&, const device_type&) noexcept = default;
+};
+
+/// @brief A 16-bit attribute value, or an error if the body is not 2 octets.
+inline result<std::uint16_t> u16_of(bytes_view b) noexcept {
+    if (b.size() != 2) return make_error(errc::bad_length, "WPS attribute is not 2 octets");
+    return load_be16(b.data());
+}
+inline std::string_view text_of(bytes_view b) noexcept {
+    return {reinterpret_cast<const char*>(b.data()), b.size()};
+}
+
+/// @brief Builders: one TLV each.
+namespace put {
+inline void raw(byte_writer& w, std::uint16_t type, bytes_view v) noexcept {
+    w.be16(type).be16(static_cast<std::uint16_t>(v.size())).raw(v);
+}
+inline void u8(byte_writer& w, std::uint16_t type, std::uint8_t v) noexcept {
+    w.be16(type).be16(1).u8(v);
+}
+inline void u16(byte_writer& w, std::uint16_t type, std::uint16_t v) noexcept {
+    w.be16(type).be16(2).be16(v);
+}
+inline void text(byte_writer& w, std::uint16_t type, std::string_view s) noexcept {
+    raw(w, type, as_bytes(s));
+}
+inline void device_type(byte_writer& w, std::uint16_t type, const wps::device_type& t) noexcept {
+    w.be16(type).be16(8);
+    t.write(w);
+}
+/// @brief Vendor Extension with the WFA OUI: Version2 (0x20) and optionally Request-to-Enroll.
+inline void wfa_extension(byte_writer& w, bool request_to_enroll) noexcept {
+    w.be16(attr::vendor_extension).be16(request_to_enroll ? 9 : 6);
+    w.u8(0x00).u8(0x37).u8(0x2a).u8(0x00).u8(1).u8(0x20);
+    if (request_to_enroll) w.u8(0x03).u8(1).u8(1);
+}
+}  // namespace put
+
+}  // namespace softmac::ieee80211::wps

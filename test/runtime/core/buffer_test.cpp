@@ -1,0 +1,95 @@
+// SPDX-License-Identifier: MIT
+#include <catch2/catch.hpp>
+
+#include <cstring>
+#include <vector>
+
+#include <softmac/core/buffer_pool.hpp>
+
+using namespace softmac;
+
+TEST_CASE("frame_buffer moves its head and tail without copying the payload", "[core][buffer]") {
+    fixed_pool<2, 128> pool;
+    auto b = pool.allocate(32);
+    REQUIRE(b);
+    CHECK(b->headroom() == 32);
+    CHECK(b->tailroom() == 96);
+    const std::uint8_t payload[] = {1, 2, 3, 4};
+    REQUIRE(b->append(payload));
+    const std::uint8_t* before = b->data();
+    auto hdr = b->push(8);
+    REQUIRE(hdr);
+    CHECK(b->data() == before - 8);
+    CHECK(b->size() == 12);
+    CHECK(std::memcmp(b->data() + 8, payload, 4) == 0);
+    REQUIRE(b->pull(8));
+    CHECK(b->data() == before);
+    REQUIRE(b->trim(2));
+    CHECK(b->size() == 2);
+    CHECK(b->view()[1] == 2);
+}
+
+TEST_CASE("frame_buffer reports running out of room as an error", "[core][buffer]") {
+    fixed_pool<1, 16> pool;
+    auto b = pool.allocate(4);
+    REQUIRE(b);
+    CHECK(b->push(5).err().code == errc::no_space);
+    CHECK(b->put(13).err().code == errc::no_space);
+    CHECK(b->pull(1).err().code == errc::truncated);
+    CHECK(b->trim(1).err().code == errc::bad_length);
+    REQUIRE(b->put(12));
+    CHECK(b->tailroom() == 0);
+    CHECK(b->reserve(2).err().code == errc::invalid_state);
+}
+
+TEST_CASE("fixed_pool hands out Count buffers, reports exhaustion and takes buffers back",
+          "[core][pool]") {
+    fixed_pool<3, 64> pool;
+    std::vector<frame_buffer> held;
+    for (int i = 0; i < 3; ++i) {
+        auto b = pool.allocate(0);
+        REQUIRE(b);
+        held.push_back(std::move(*b));
+    }
+    CHECK(pool.available() == 0);
+    auto none = pool.allocate(0);
+    REQUIRE_FALSE(none);
+    CHECK(none.err().code == errc::exhausted);
+    held.pop_back();
+    CHECK(pool.available() == 1);
+    CHECK(pool.allocate(0));
+    CHECK(pool.in_use() == 2);
+}
+
+TEST_CASE("heap_pool grows up to its limit and reuses released buffers", "[core][pool]") {
+    heap_pool pool(256, 2);
+    const std::uint8_t* first = nullptr;
+    {
+        auto a = pool.allocate(16);
+        REQUIRE(a);
+        first = a->data();
+        auto b = pool.allocate(16);
+        REQUIRE(b);
+        CHECK(pool.allocate(0).err().code == errc::exhausted);
+    }
+    auto again = pool.allocate(16);
+    REQUIRE(again);
+    CHECK((again->data() == first || pool.in_use() == 1));
+    CHECK(pool.in_use() == 1);
+}
+
+TEST_CASE("a moved-from buffer owns nothing and the pool gets the storage back once",
+          "[core][buffer]") {
+    fixed_pool<1, 32> pool;
+    {
+        auto a = pool.allocate(0);
+        frame_buffer b = std::move(*a);
+        CHECK_FALSE(a->valid());
+        CHECK(b.valid());
+        frame_buffer c;
+        c = std::move(b);
+        CHECK(pool.available() == 0);
+    }
+    CHECK(pool.available() == 1);
+    CHECK(pool.in_use() == 0);
+}

@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: MIT
+#include <catch2/catch.hpp>
+
+#include <softmac/core/bytes.hpp>
+#include <softmac/core/mac_address.hpp>
+#include <softmac/core/time_units.hpp>
+
+using namespace softmac;
+
+TEST_CASE("mac_address parses, formats and classifies", "[core][mac_address]") {
+    auto a = mac_address::parse("02:00:00:AB:cd:0f");
+    REQUIRE(a);
+    CHECK(a->to_string() == "02:00:00:ab:cd:0f");
+    CHECK(a->is_locally_administered());
+    CHECK(a->is_unicast());
+    CHECK(mac_address::broadcast().is_broadcast());
+    CHECK(mac_address::broadcast().is_multicast());
+    CHECK(mac_address::parse("01:00:5e:00:00:01")->is_multicast());
+    CHECK(mac_address::parse("02-00-00-00-00-01"));
+    CHECK(mac_address::parse("02:00:00:00:00").err().code == errc::bad_length);
+    CHECK(mac_address::parse("02:00:00:00:00:0g").err().code == errc::bad_value);
+    CHECK(mac_address::parse("02:00:00.00:00:01").err().code == errc::bad_value);
+    STATIC_REQUIRE(mac_address::parse("ff:ff:ff:ff:ff:ff").value().is_broadcast());
+}
+
+TEST_CASE("endian helpers and byte_writer/byte_reader agree", "[core][bytes]") {
+    std::uint8_t buf[16];
+    byte_writer w(buf);
+    w.le16(0x1234).be16(0x1234).le32(0xdeadbeef).be32(0x01020304).u8(7);
+    REQUIRE(w.ok());
+    CHECK(buf[0] == 0x34);
+    CHECK(buf[2] == 0x12);
+    CHECK(buf[4] == 0xef);
+    CHECK(buf[8] == 0x01);
+    byte_reader r(w.written());
+    CHECK(r.le16() == 0x1234);
+    CHECK(r.be16() == 0x1234);
+    CHECK(r.le32() == 0xdeadbeef);
+    CHECK(r.be32() == 0x01020304);
+    CHECK(r.u8() == 7);
+    CHECK(r.ok());
+    CHECK(r.u8() == 0);
+    CHECK_FALSE(r.ok());
+    w.raw(bytes_view(buf, 8));
+    CHECK_FALSE(w.ok());
+}
+
+TEST_CASE("a time unit is 1024 microseconds", "[core][time]") {
+    STATIC_REQUIRE(std::chrono::duration_cast<std::chrono::microseconds>(100_tu).count() == 102400);
+    CHECK(std::chrono::duration_cast<duration>(1_tu).count() == 1'024'000);
+}

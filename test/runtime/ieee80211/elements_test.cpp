@@ -1,0 +1,214 @@
+// SPDX-License-Identifier: MIT
+#include <catch2/catch.hpp>
+
+#include <array>
+#include <range/v3/algorithm/count_if.hpp>
+#include <range/v3/view/filter.hpp>
+#include <range/v3/view/transform.hpp>
+#include <string>
+
+#include <softmac/ieee80211/elements.hpp>
+#include <softmac/ieee80211/p2p.hpp>
+#include <softmac/ieee80211/wps.hpp>
+
+#include "reference_frames.hpp"
+
+using namespace softmac;
+namespace ie = softmac::ieee80211;
+
+TEST_CASE("element_range is a forward range that range-v3 views compose on", "[ieee80211][elements]") {
+    STATIC_REQUIRE(std::forward_iterator<ie::element_range::iterator>);
+    STATIC_REQUIRE(ranges::forward_range<ie::element_range>);
+    std::array<std::uint8_t, 128> buf{};
+    byte_writer w(buf);
+    ie::put::ssid(w, "abc");
+    const std::uint8_t rates[] = {0x82, 0x84, 0x8b, 0x96, 12, 18, 24, 36, 48, 72, 96, 108};
+    ie::put::rates(w, rates);
+    ie::put::ds_params(w, 11);
+    ie::put::extension(w, 35, std::array<std::uint8_t, 3>{1, 2, 3});
+    auto r = ie::element_range::parse(w.written());
+    REQUIRE(r);
+    auto ids = *r | ranges::views::transform([](ie::element e) { return e.id; });
+    CHECK(std::vector<std::uint8_t>(ids.begin(), ids.end()) ==
+          std::vector<std::uint8_t>{ie::eid::ssid, ie::eid::supported_rates, ie::eid::extended_rates,
+                                    ie::eid::ds_params, ie::eid::extension});
+    CHECK(ranges::count_if(*r, [](ie::element e) { return e.data.size() > 3; }) == 2);
+    auto ext = r->find(ie::eid::extension, 35);
+    REQUIRE(ext);
+    CHECK(ext->data.size() == 3);
+    CHECK(ie::ds_channel_of(*r->find(ie::eid::ds_params)).value() == 11);
+    CHECK(r->find(ie::eid::supported_rates)->data.size() == 8);
+    CHECK(r->find(ie::eid::extended_rates)->data.size() == 4);
+}
+
+TEST_CASE("typed elements parse what their builders write", "[ieee80211][elements]") {
+    std::array<std::uint8_t, 256> buf{};
+    byte_writer w(buf);
+    ie::put::tim(w, 1, 3, 0, std::array<std::uint8_t, 2>{0x02, 0x00});
+    ie::put::country(w, "DE ", 1, 13, 20);
+    ie::put::rsn(w, 0x000fac04, 0x000fac04, 0x000fac02, 0x000c);
+    ie::put::ht_capabilities(w, 0x012c, 0x17);
+    ie::put::ht_operation(w, 6);
+    ie::put::vendor(w, ie::vendor::wmm, std::array<std::uint8_t, 3>{1, 2, 3});
+    auto r = ie::element_range::parse(w.written());
+    REQUIRE(r);
+    auto tim = ie::tim::parse(*r->find(ie::eid::tim));
+    CHECK(tim->dtim_period == 3);
+    CHECK(tim->partial_bitmap.size() == 2);
+    auto c = ie::country::parse(*r->find(ie::eid::country));
+    CHECK(std::string(c->code, 2) == "DE");
+    CHECK(c->triplets.size() == 3);
+    auto rsn = ie::rsn::parse(*r->find(ie::eid::rsn));
+    REQUIRE(rsn);
+    CHECK(rsn->version == 1);
+    CHECK(rsn->pairwise_count() == 1);
+    CHECK(rsn->akm_suite(0) == 0x000fac02);
+    CHECK(rsn->capabilities == 0x000c);
+    CHECK(ie::ht_capabilities::parse(*r->find(ie::eid::ht_capabilities))->info == 0x012c);
+    CHECK(ie::ht_operation::parse(*r->find(ie::eid::ht_operation))->primary_channel == 6);
+    auto v = r->find_vendor(ie::vendor::wmm);
+    REQUIRE(v);
+    CHECK(ie::vendor_element::parse(*v)->oui == 0x0050f2);
+}
+
+TEST_CASE("element overruns, short headers and fixed-length violations are errors", "[ieee80211][elements]") {
+    const std::uint8_t overrun[] = {0, 5, 'a', 'b'};
+    const std::uint8_t short_header[] = {0, 1, 'a', 3};
+    const std::uint8_t bad_ds[] = {3, 2, 1, 1};
+    const std::uint8_t long_ssid[34] = {0, 32};
+    CHECK(ie::element_range::parse(overrun).err().code == errc::overrun);
+    CHECK(ie::element_range::parse(short_header).err().code == errc::truncated);
+    CHECK(ie::element_range::parse(short_header).err().offset == 3);
+    CHECK(ie::element_range::parse(bad_ds).err().code == errc::bad_length);
+    CHECK(ie::element_range::parse(long_ssid));
+}
+
+TEST_CASE("every P2P attribute round-trips", "[ieee80211][p2p]") {
+    ie::vendor_ie_builder b(ie::vendor::p2p);
+    auto& w = b.body();
+    namespace p2p = ie::p2p;
+    p2p::write_octet(w, p2p::attr::status, 9);
+    p2p::write_octet(w, p2p::attr::minor_reason, 2);
+    p2p::capability{0x25, 0x41}.write(w);
+    p2p::write_address(w, p2p::attr::device_id, test::dev_a);
+    p2p::go_intent{15, true}.write(w);
+    p2p::config_timeout{100, 20}.write(w);
+    p2p::channel_attr{{'X', 'X', 4}, 81, 1}.write(w, p2p::attr::listen_channel);
+    p2p::write_address(w, p2p::attr::group_bssid, test::go_if);
+    p2p::ext_listen_timing{500, 1000}.write(w);
+    p2p::write_address(w, p2p::attr::intended_interface_addr, test::go_if);
+    p2p::write_octet(w, p2p::attr::manageability, 1);
+    test::channel_list(w);
+    p2p::notice_of_absence noa{1, 0x8a, 1, {{255, 20000, 100000, 12345}, {}}};
+    noa.write(w);
+    test::device_info(w, test::dev_b, "Phone");
+    p2p::group_id{test::dev_a, "DIRECT-ab"}.write(w);
+    p2p::channel_attr{{'X', 'X', 4}, 115, 36}.write(w, p2p::attr::operating_channel);
+    p2p::write_octet(w, p2p::attr::invitation_flags, 1);
+    p2p::group_id{test::dev_a, "DIRECT-pg"}.write(w, p2p::attr::persistent_group_info);
+    REQUIRE(b.ok());
+    std::array<std::uint8_t, 512> out{};
+    byte_writer ow(out);
+    b.emit(ow);
+    auto els = ie::element_range::parse(ow.written());
+    REQUIRE(els);
+    const ie::vendor_stream s(*els, ie::vendor::p2p);
+    auto attrs = p2p::attribute_range::parse(s.bytes());
+    REQUIRE(attrs);
+    CHECK(*p2p::octet_of(*attrs->find(p2p::attr::status)) == 9);
+    CHECK(*p2p::octet_of(*attrs->find(p2p::attr::minor_reason)) == 2);
+    CHECK(p2p::capability::parse(*attrs->find(p2p::attr::capability))->group == 0x41);
+    CHECK(*p2p::address_of(*attrs->find(p2p::attr::device_id)) == test::dev_a);
+    auto gi = p2p::go_intent::parse(*attrs->find(p2p::attr::go_intent));
+    CHECK(gi->intent == 15);
+    CHECK(gi->tie_breaker);
+    CHECK(p2p::config_timeout::parse(*attrs->find(p2p::attr::config_timeout))->client == 20);
+    CHECK(p2p::channel_attr::parse(*attrs->find(p2p::attr::listen_channel))->channel == 1);
+    CHECK(*p2p::address_of(*attrs->find(p2p::attr::group_bssid)) == test::go_if);
+    CHECK(p2p::ext_listen_timing::parse(*attrs->find(p2p::attr::ext_listen_timing))->interval_ms == 1000);
+    CHECK(*p2p::address_of(*attrs->find(p2p::attr::intended_interface_addr)) == test::go_if);
+    CHECK(*p2p::octet_of(*attrs->find(p2p::attr::manageability)) == 1);
+    auto cl = p2p::channel_list::parse(*attrs->find(p2p::attr::channel_list));
+    REQUIRE(cl);
+    CHECK(cl->contains(81, 6));
+    CHECK_FALSE(cl->contains(81, 7));
+    auto n = p2p::notice_of_absence::parse(*attrs->find(p2p::attr::noa));
+    CHECK(n->count == 1);
+    CHECK(n->descriptors[0].interval_us == 100000);
+    auto di = p2p::device_info::parse(*attrs->find(p2p::attr::device_info));
+    REQUIRE(di);
+    CHECK(di->name == "Phone");
+    CHECK(di->address == test::dev_b);
+    CHECK(di->primary_type.category == 1);
+    CHECK(p2p::group_id::parse(*attrs->find(p2p::attr::group_id))->ssid == "DIRECT-ab");
+    CHECK(p2p::channel_attr::parse(*attrs->find(p2p::attr::operating_channel))->op_class == 115);
+    CHECK(*p2p::octet_of(*attrs->find(p2p::attr::invitation_flags)) == 1);
+    CHECK(p2p::group_id::parse(*attrs->find(p2p::attr::persistent_group_info))->ssid == "DIRECT-pg");
+}
+
+TEST_CASE("a P2P attribute stream longer than 251 octets is split over several IEs and reassembled",
+          "[ieee80211][p2p]") {
+    ie::vendor_ie_builder b(ie::vendor::p2p);
+    std::vector<std::uint8_t> big(600);
+    for (std::size_t i = 0; i < big.size(); ++i) big[i] = static_cast<std::uint8_t>(i);
+    b.body().u8(ie::p2p::attr::vendor_specific).le16(std::uint16_t(big.size())).raw(big);
+    std::array<std::uint8_t, 1024> out{};
+    byte_writer ow(out);
+    ie::put::ssid(ow, "x");
+    b.emit(ow);
+    auto els = ie::element_range::parse(ow.written());
+    REQUIRE(els);
+    std::size_t p2p_ies = 0;
+    for (auto e : *els)
+        if (e.is_vendor(ie::vendor::p2p)) {
+            ++p2p_ies;
+            CHECK(e.data.size() <= 255);
+        }
+    CHECK(p2p_ies == 3);  // 603 octets = 251 + 251 + 101
+    const ie::vendor_stream s(*els, ie::vendor::p2p);
+    CHECK(s.element_count() == 3);
+    auto attrs = ie::p2p::attribute_range::parse(s.bytes());
+    REQUIRE(attrs);
+    auto v = attrs->find(ie::p2p::attr::vendor_specific);
+    REQUIRE(v);
+    CHECK(std::equal(v->begin(), v->end(), big.begin(), big.end()));
+}
+
+TEST_CASE("P2P attribute overruns and invalid values are errors", "[ieee80211][p2p]") {
+    const std::uint8_t overrun[] = {2, 5, 0, 0x25, 0};
+    CHECK(ie::p2p::attribute_range::parse(overrun).err().code == errc::overrun);
+    const std::uint8_t short_header[] = {2, 2};
+    CHECK(ie::p2p::attribute_range::parse(short_header).err().code == errc::truncated);
+    const std::uint8_t intent16[] = {16 << 1};
+    CHECK(ie::p2p::go_intent::parse(intent16).err().code == errc::bad_value);
+    CHECK(ie::p2p::group_id::parse(std::array<std::uint8_t, 5>{}).err().code == errc::bad_length);
+    CHECK_FALSE(ie::p2p::device_info::parse(std::array<std::uint8_t, 16>{}));
+}
+
+TEST_CASE("WPS TLVs round-trip and are named", "[ieee80211][wps]") {
+    ie::vendor_ie_builder b(ie::vendor::wps);
+    namespace wps = ie::wps;
+    wps::put::u8(b.body(), wps::attr::version, 0x10);
+    wps::put::u16(b.body(), wps::attr::config_methods, 0x0188);
+    wps::put::u16(b.body(), wps::attr::device_password_id, wps::password_id::registrar_specified);
+    wps::put::text(b.body(), wps::attr::device_name, "Laptop");
+    wps::put::device_type(b.body(), wps::attr::primary_device_type, {1, 0x0050f204, 1});
+    wps::put::raw(b.body(), wps::attr::secondary_device_types, std::array<std::uint8_t, 8>{0, 10});
+    wps::put::wfa_extension(b.body(), true);
+    std::array<std::uint8_t, 256> out{};
+    byte_writer ow(out);
+    b.emit(ow);
+    auto els = ie::element_range::parse(ow.written());
+    REQUIRE(els);
+    const ie::vendor_stream s(*els, ie::vendor::wps);
+    auto attrs = wps::attribute_range::parse(s.bytes());
+    REQUIRE(attrs);
+    CHECK(*wps::u16_of(*attrs->find(wps::attr::config_methods)) == 0x0188);
+    CHECK(*wps::u16_of(*attrs->find(wps::attr::device_password_id)) == 5);
+    CHECK(wps::text_of(*attrs->find(wps::attr::device_name)) == "Laptop");
+    CHECK(wps::device_type::from(attrs->find(wps::attr::primary_device_type)->data()).subcategory == 1);
+    CHECK(attrs->find(wps::attr::vendor_extension)->size() == 9);
+    CHECK(wps::attribute_name(wps::attr::device_password_id) == "Device Password ID");
+    const std::uint8_t overrun[] = {0x10, 0x11, 0x00, 0x09, 'a'};
+    CHECK(wps::attribute_range::parse(overrun).err().code == errc::overrun);
+}
