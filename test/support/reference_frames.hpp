@@ -196,7 +196,7 @@ inline std::vector<named_frame> reference_frames() {
     v.push_back(build("gas_initial_request", [](byte_writer& w) {
         write_mgmt_header(w, mgmt_subtype::action, dev_b, dev_a, dev_b, 9);
         const std::uint8_t anqp[] = {0xdd, 0xdd, 0x0a, 0x00, 0x50, 0x6f, 0x9a, 0x09,
-                                     0x00, 0x00, 0x03, 0x00, 0x00, 0x01};
+                                     0x00, 0x00, 0x02, 0x00, 0x00, 0x01};
         write_gas_initial_req(w, 3, anqp);
     }));
     v.push_back(build("qos_data_snap", [](byte_writer& w) {

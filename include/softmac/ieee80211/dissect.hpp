@@ -108,8 +108,14 @@ public:
             return action(body);
         auto m = parse_mgmt_body(fc, body);
         if (!m && cut_ && (m.err().code == errc::overrun || m.err().code == errc::truncated)) {
-            // Cut by the capture: decode the elements that were kept in full.
-            m = parse_mgmt_body(fc, body.first(std::min<std::size_t>(m.err().offset, body.size())));
+            // Cut by the capture: decode the elements kept in full, and check the fields of the
+            // cut element against the length it announced.
+            const std::size_t at = std::min<std::size_t>(m.err().offset, body.size());
+            const bytes_view rest = body.subspan(at);
+            if (rest.size() >= 10 && rest[0] == eid::rsn &&
+                8u + 4u * load_le16(rest.data() + 8) > rest[1])
+                fail(make_error(errc::overrun, "RSN pairwise suite count overruns"), "RSN element");
+            m = parse_mgmt_body(fc, body.first(at));
         }
         if (!m) return fail(m.err(), "management body");
         switch (fc.subtype()) {

@@ -168,12 +168,13 @@ TEST_CASE("GAS initial request and response round-trip", "[ieee80211][gas]") {
     REQUIRE(g);
     CHECK(g->dialog_token == 9);
     CHECK(g->query.size() == 3);
-    byte_writer w2(buf);
+    std::array<std::uint8_t, 64> buf2{};
+    byte_writer w2(buf2);
     ie::write_gas_initial_resp(w2, 9, 0, 1, {});
     auto r = ie::gas_frame::parse(w2.written());
     REQUIRE(r);
     CHECK(r->comeback_delay == 1);
-    buf[w.size() - 4] = 200;  // query length beyond the frame
+    buf[w.size() - 5] = 200;  // query length beyond the frame
     CHECK(ie::gas_frame::parse(bytes_view(buf.data(), w.size())).err().code == errc::overrun);
 }
 
@@ -216,7 +217,7 @@ TEST_CASE("EAPOL header length is checked", "[ieee80211][data]") {
 }
 
 TEST_CASE("FCS is the IEEE CRC-32 and detects a flipped bit", "[ieee80211][fcs]") {
-    STATIC_REQUIRE(ie::crc32(as_bytes("123456789")) == 0xcbf43926u);
+    CHECK(ie::crc32(as_bytes("123456789")) == 0xcbf43926u);
     std::array<std::uint8_t, 32> buf{};
     byte_writer w(buf);
     w.raw("softmac frame");

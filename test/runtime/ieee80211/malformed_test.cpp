@@ -34,8 +34,9 @@ TEST_CASE("structural faults are reported with their layer", "[ieee80211][malfor
         CHECK(d.fault->code == errc::overrun);
     }
     SECTION("P2P attribute overrun") {
-        // The P2P IE is the last element: make its last attribute claim more than it has.
-        probe[probe.size() - 4] = 0x40;
+        // The P2P IE is the last element and ends with Listen Channel (06, length 5 LE, 5 octets):
+        // make that attribute claim more than the IE holds.
+        probe[probe.size() - 7] = 0x40;
         auto d = ie::dissect(probe, ie::pcap::linktype::ieee802_11);
         REQUIRE(d.fault);
         CHECK(d.fault_layer == "P2P IE");

@@ -91,8 +91,8 @@ TEST_CASE("pcapng sections, interfaces and enhanced packet blocks are read", "[i
     std::vector<std::uint8_t> f(256);
     byte_writer w(f);
     w.le32(0x0a0d0d0a).le32(28).le32(0x1a2b3c4d).le16(1).le16(0).le64(~0ull).le32(28);  // SHB
-    w.le32(1).le32(32).le16(105).le16(0).le32(0);                                       // IDB ...
-    w.le16(9).le16(1).u8(9).zeros(3).le32(32);                                          // if_tsresol=9 (ns)
+    w.le32(1).le32(28).le16(105).le16(0).le32(0);                                       // IDB ...
+    w.le16(9).le16(1).u8(9).zeros(3).le32(28);                                          // if_tsresol=9 (ns)
     w.le32(6).le32(36).le32(0).le32(0).le32(1500).le32(3).le32(3).u8(7).u8(8).u8(9).u8(0).le32(36);
     w.le32(0x12345678).le32(12).le32(12);  // unknown block, skipped
     REQUIRE(w.ok());
@@ -107,7 +107,7 @@ TEST_CASE("pcapng sections, interfaces and enhanced packet blocks are read", "[i
     auto end = r->next();
     REQUIRE(end);
     CHECK_FALSE(*end);
-    f[64 + 20] = 200;  // captured length beyond the block
+    f[56 + 20] = 200;  // captured length beyond the block
     auto bad = ie::pcap::reader::open(w.written());
     CHECK(bad->next().err().code == errc::overrun);
 }

@@ -1,0 +1,40 @@
+#!/usr/bin/env python3
+"""Print softmac's benchmark table from Google Benchmark JSON files: time per iteration,
+counters, and the ratios of each baseline against the softmac case of the same work."""
+import json
+import sys
+
+PAIRS = [
+    # (title, softmac benchmark, baseline benchmark)
+    ("beacon elements: libtins / softmac", "BM_softmac_beacon_elements", "BM_libtins_beacon_elements"),
+    ("QoS data headers: libtins / softmac", "BM_softmac_qos_data_headers", "BM_libtins_qos_data_headers"),
+]
+
+
+def main(paths):
+    rows = {}
+    for path in paths:
+        with open(path) as f:
+            for b in json.load(f)["benchmarks"]:
+                if b.get("run_type", "iteration") == "iteration":
+                    rows[b["name"]] = b
+    width = max((len(n) for n in rows), default=10)
+    print(f"{'benchmark':<{width}}  {'ns/iter':>10}  counters")
+    for name, b in rows.items():
+        ns = b["real_time"] if b.get("time_unit", "ns") == "ns" else b["real_time"] * 1000
+        counters = {k: v for k, v in b.items()
+                    if k not in ("name", "family_index", "per_family_instance_index", "run_name",
+                                 "run_type", "repetitions", "repetition_index", "threads",
+                                 "iterations", "real_time", "cpu_time", "time_unit")}
+        extra = " ".join(f"{k}={v:g}" for k, v in counters.items() if isinstance(v, (int, float)))
+        print(f"{name:<{width}}  {ns:>10.1f}  {extra}")
+    print()
+    for title, ours, base in PAIRS:
+        for suffix in sorted({n[len(ours):] for n in rows if n.startswith(ours)}):
+            if ours + suffix in rows and base + suffix in rows:
+                r = rows[base + suffix]["real_time"] / rows[ours + suffix]["real_time"]
+                print(f"{title}{suffix}: {r:.2f}x")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

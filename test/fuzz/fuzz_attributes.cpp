@@ -1,0 +1,31 @@
+// SPDX-License-Identifier: MIT
+// Fuzzes P2P and WPS attribute streams (reassembled across vendor elements) and typed attributes.
+#include <softmac/ieee80211/p2p.hpp>
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+    namespace ie = softmac::ieee80211;
+    namespace p2p = ie::p2p;
+    const softmac::bytes_view in(data, size);
+    if (auto a = p2p::attribute_range::parse(in)) {
+        for (ie::attribute x : *a) {
+            (void)p2p::capability::parse(x.data);
+            (void)p2p::go_intent::parse(x.data);
+            (void)p2p::config_timeout::parse(x.data);
+            (void)p2p::channel_attr::parse(x.data);
+            (void)p2p::ext_listen_timing::parse(x.data);
+            (void)p2p::address_of(x.data);
+            if (auto l = p2p::channel_list::parse(x.data)) (void)l->contains(81, 6);
+            (void)p2p::device_info::parse(x.data);
+            (void)p2p::group_id::parse(x.data);
+            (void)p2p::notice_of_absence::parse(x.data);
+            (void)p2p::for_each_client(x.data, [](const p2p::client_info&) {});
+        }
+    }
+    if (auto w = ie::wps::attribute_range::parse(in))
+        for (ie::attribute x : *w) (void)ie::wps::u16_of(x.data);
+    if (auto els = ie::element_range::parse(in)) {
+        const ie::vendor_stream s(*els, ie::vendor::p2p);
+        (void)p2p::attribute_range::parse(s.bytes());
+    }
+    return 0;
+}
