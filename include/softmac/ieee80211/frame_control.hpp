@@ -54,7 +54,8 @@ struct frame_control {
     constexpr bool is_ctrl() const noexcept { return type() == frame_type::control; }
     constexpr bool is_data() const noexcept { return type() == frame_type::data; }
     constexpr bool is_qos_data() const noexcept { return is_data() && (subtype() & 0x8); }
-    constexpr bool is_four_address() const noexcept { return has(to_ds) && has(from_ds); }
+    /// @brief A data frame with ToDS and FromDS: the only kind that carries Address 4.
+    constexpr bool is_four_address() const noexcept { return is_data() && has(to_ds) && has(from_ds); }
     constexpr std::uint8_t ds_bits() const noexcept { return (raw >> 8) & 0x3; }
 
     friend constexpr bool operator==(frame_control, frame_control) noexcept = default;

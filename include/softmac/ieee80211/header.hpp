@@ -75,7 +75,7 @@ public:
     int address_count() const noexcept {
         const auto f = fc();
         if (f.is_ctrl() || f.type() == frame_type::extension) return len_ >= 16 ? 2 : 1;
-        return f.is_data() && f.is_four_address() ? 4 : 3;
+        return f.is_four_address() ? 4 : 3;
     }
     mac_address addr1() const noexcept { return mac_address::from(p_ + 4); }
     mac_address addr2() const noexcept { return mac_address::from(p_ + 10); }  ///< @pre address_count() >= 2
@@ -141,7 +141,7 @@ inline void write_header(byte_writer& w, const header_fields& h) noexcept {
     w.raw(h.addr2.bytes());
     if (h.fc.is_ctrl()) return;
     w.raw(h.addr3.bytes()).le16(h.seq.raw);
-    if (h.fc.is_data() && h.fc.is_four_address()) w.raw(h.addr4.bytes());
+    if (h.fc.is_four_address()) w.raw(h.addr4.bytes());
     if (h.fc.is_qos_data()) w.le16(h.qos);
     if (h.fc.has(frame_control::order) && (h.fc.is_mgmt() || h.fc.is_qos_data())) w.le32(h.htc);
 }

@@ -252,3 +252,15 @@ TEST_CASE("PLCP airtime follows the CCK and OFDM formulas", "[ieee80211][rates]"
     CHECK(r6.octet(true) == 0x8c);
     CHECK(ie::rates_2ghz[2].octet(false) == 11);
 }
+
+TEST_CASE("a management frame with ToDS and FromDS set still has three addresses", "[ieee80211][header]") {
+    // Found by fuzz_frame: Address 4 exists only in data frames.
+    std::vector<std::uint8_t> f(24, 0);
+    f[0] = 0x40;  // probe request
+    f[1] = 0x03;  // ToDS | FromDS
+    auto h = ie::header_view::parse(f);
+    REQUIRE(h);
+    CHECK(h->address_count() == 3);
+    CHECK(h->length() == 24);
+    CHECK(h->source() == h->addr3());
+}
