@@ -17,10 +17,14 @@ int main(int argc, char** argv) {
     const char* path = nullptr;
     for (int i = 1; i < argc; ++i) {
         const std::string_view a = argv[i];
-        if (a == "--json") json = true;
-        else if (a == "--fcs") fcs = true;
-        else if (a == "-h" || a == "--help") path = nullptr, i = argc;
-        else path = argv[i];
+        if (a == "--json")
+            json = true;
+        else if (a == "--fcs")
+            fcs = true;
+        else if (a == "-h" || a == "--help")
+            path = nullptr, i = argc;
+        else
+            path = argv[i];
     }
     if (!path) {
         std::cerr << "usage: pcap_dump [--json] [--fcs] FILE\n"

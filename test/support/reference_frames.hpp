@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-/// @file Builds the reference frame set (beacon, P2P discovery/negotiation/PD, GAS, data) with softmac.
+/// @file Builds the reference frame set (beacon, P2P discovery/negotiation/PD, GAS, data) with
+/// softmac.
 #pragma once
 
 #include <cstdint>
@@ -41,8 +42,12 @@ inline void ofdm_rates(byte_writer& w) {
 }
 
 inline void device_info(byte_writer& w, const mac_address& addr, std::string_view name) {
-    ie::p2p::device_info{addr, ie::wps::config_method::push_button | ie::wps::config_method::display,
-                         {1, 0x0050f204, 1}, 0, {}, name}
+    ie::p2p::device_info{addr,
+                         ie::wps::config_method::push_button | ie::wps::config_method::display,
+                         {1, 0x0050f204, 1},
+                         0,
+                         {},
+                         name}
         .write(w);
 }
 
@@ -91,7 +96,8 @@ inline std::vector<named_frame> reference_frames() {
     std::vector<named_frame> v;
     v.push_back(build("beacon", [](byte_writer& w) {
         write_mgmt_header(w, mgmt_subtype::beacon, mac_address::broadcast(), go_if, go_if, 1);
-        write_beacon_fixed(w, 0x1122334455ull, 100, capab::ess | capab::privacy | capab::short_slot);
+        write_beacon_fixed(w, 0x1122334455ull, 100,
+                           capab::ess | capab::privacy | capab::short_slot);
         put::ssid(w, "DIRECT-xy-softmac");
         ofdm_rates(w);
         put::ds_params(w, 6);
@@ -103,11 +109,12 @@ inline std::vector<named_frame> reference_frames() {
         put::ht_operation(w, 6);
         const std::uint8_t ext_caps[] = {0x04, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x40};
         put::raw(w, eid::extended_capabilities, ext_caps);
-        const std::uint8_t wmm[] = {0x01, 0x01, 0x80, 0x00, 0x03, 0xa4, 0x00, 0x00, 0x27, 0xa4, 0x00,
-                                    0x00, 0x42, 0x43, 0x5e, 0x00, 0x62, 0x32, 0x2f, 0x00};
+        const std::uint8_t wmm[] = {0x01, 0x01, 0x80, 0x00, 0x03, 0xa4, 0x00, 0x00, 0x27, 0xa4,
+                                    0x00, 0x00, 0x42, 0x43, 0x5e, 0x00, 0x62, 0x32, 0x2f, 0x00};
         put::vendor(w, vendor::wmm, wmm);
         vendor_ie_builder p2p(vendor::p2p);
-        p2p::capability{0x25, p2p::group_capab::group_owner | p2p::group_capab::intra_bss_dist}.write(p2p.body());
+        p2p::capability{0x25, p2p::group_capab::group_owner | p2p::group_capab::intra_bss_dist}
+            .write(p2p.body());
         p2p::write_address(p2p.body(), p2p::attr::device_id, dev_a);
         p2p.emit(w);
         const std::uint8_t bss_load[] = {0x01, 0x00, 0x10, 0x00, 0x00};
@@ -119,7 +126,8 @@ inline std::vector<named_frame> reference_frames() {
         put::raw(w, eid::supported_op_classes, op_classes);
     }));
     v.push_back(build("p2p_probe_request", [](byte_writer& w) {
-        write_mgmt_header(w, mgmt_subtype::probe_req, mac_address::broadcast(), dev_a, mac_address::broadcast(), 2);
+        write_mgmt_header(w, mgmt_subtype::probe_req, mac_address::broadcast(), dev_a,
+                          mac_address::broadcast(), 2);
         put::ssid(w, "DIRECT-");
         ofdm_rates(w);
         put::ds_params(w, 1);
@@ -195,23 +203,37 @@ inline std::vector<named_frame> reference_frames() {
     }));
     v.push_back(build("gas_initial_request", [](byte_writer& w) {
         write_mgmt_header(w, mgmt_subtype::action, dev_b, dev_a, dev_b, 9);
-        const std::uint8_t anqp[] = {0xdd, 0xdd, 0x0a, 0x00, 0x50, 0x6f, 0x9a, 0x09,
-                                     0x00, 0x00, 0x02, 0x00, 0x00, 0x01};
+        const std::uint8_t anqp[] = {0xdd, 0xdd, 0x0a, 0x00, 0x50, 0x6f, 0x9a,
+                                     0x09, 0x00, 0x00, 0x02, 0x00, 0x00, 0x01};
         write_gas_initial_req(w, 3, anqp);
     }));
     v.push_back(build("qos_data_snap", [](byte_writer& w) {
-        write_header(w, {frame_control::make(frame_type::data, data_subtype::qos_data, frame_control::to_ds),
-                         44, go_if, dev_b, dev_a, sequence_control::make(10, 0), {}, 5});
+        write_header(
+            w, {frame_control::make(frame_type::data, data_subtype::qos_data, frame_control::to_ds),
+                44,
+                go_if,
+                dev_b,
+                dev_a,
+                sequence_control::make(10, 0),
+                {},
+                5});
         write_snap(w, ethertype::ipv4);
         // IPv4 + UDP to port 50000, 8 payload bytes.
-        const std::uint8_t ip[] = {0x45, 0, 0, 36, 0, 1, 0, 0, 64, 17, 0, 0, 192, 168, 49, 2,
-                                   192, 168, 49, 1, 0xc3, 0x50, 0xc3, 0x51, 0, 16, 0, 0,
-                                   's', 'o', 'f', 't', 'm', 'a', 'c', '!'};
+        const std::uint8_t ip[] = {0x45, 0,   0,  36, 0,   1,   0,   0,   64,   17,   0,    0,
+                                   192,  168, 49, 2,  192, 168, 49,  1,   0xc3, 0x50, 0xc3, 0x51,
+                                   0,    16,  0,  0,  's', 'o', 'f', 't', 'm',  'a',  'c',  '!'};
         w.raw(ip);
     }));
     v.push_back(build("amsdu", [](byte_writer& w) {
-        write_header(w, {frame_control::make(frame_type::data, data_subtype::qos_data, frame_control::from_ds),
-                         44, dev_b, go_if, dev_a, sequence_control::make(11, 0), {}, qos_control::amsdu_present});
+        write_header(w, {frame_control::make(frame_type::data, data_subtype::qos_data,
+                                             frame_control::from_ds),
+                         44,
+                         dev_b,
+                         go_if,
+                         dev_a,
+                         sequence_control::make(11, 0),
+                         {},
+                         qos_control::amsdu_present});
         const std::uint8_t payload1[] = {1, 2, 3, 4, 5};
         const std::uint8_t payload2[] = {6, 7, 8};
         // Subframe padding is relative to the start of the A-MSDU.
@@ -223,7 +245,8 @@ inline std::vector<named_frame> reference_frames() {
     }));
     for (std::uint8_t frag = 0; frag < 2; ++frag) {
         v.push_back(build("fragment_" + std::to_string(frag), [frag](byte_writer& w) {
-            const std::uint16_t flags = frame_control::to_ds | (frag == 0 ? frame_control::more_frag : 0);
+            const std::uint16_t flags =
+                frame_control::to_ds | (frag == 0 ? frame_control::more_frag : 0);
             write_header(w, {frame_control::make(frame_type::data, data_subtype::data, flags), 44,
                              go_if, dev_b, dev_a, sequence_control::make(12, frag)});
             if (frag == 0) write_snap(w, 0x88b5);

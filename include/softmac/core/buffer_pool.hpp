@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-/// @file Defines the buffer pool policy: a fixed pool that never touches the heap and a heap-backed pool.
+/// @file Defines the buffer pool policy: a fixed pool that never touches the heap and a heap-backed
+/// pool.
 #pragma once
 
 #include <array>
@@ -13,7 +14,8 @@
 
 namespace softmac {
 
-/// @brief What the stack needs of a pool: buffers on demand, exhaustion reported as errc::exhausted.
+/// @brief What the stack needs of a pool: buffers on demand, exhaustion reported as
+/// errc::exhausted.
 template <class P>
 concept buffer_pool = requires(P& p, std::size_t headroom) {
     { p.allocate(headroom) } -> std::same_as<result<frame_buffer>>;
@@ -24,7 +26,7 @@ concept buffer_pool = requires(P& p, std::size_t headroom) {
 /// @brief Shared allocate/stats part of every pool; Derived grows the list when it can.
 template <class Derived>
 class basic_pool {
-public:
+  public:
     /// @brief A buffer with the given headroom, or errc::exhausted.
     result<frame_buffer> allocate(std::size_t headroom = 0) noexcept {
         detail::pool_block* b = list_.pop();
@@ -37,7 +39,7 @@ public:
     }
     std::size_t in_use() const noexcept { return list_.in_use; }
 
-protected:
+  protected:
     basic_pool() = default;
     basic_pool(const basic_pool&) = delete;
     basic_pool& operator=(const basic_pool&) = delete;
@@ -53,9 +55,12 @@ protected:
 /// @brief Count buffers of Size bytes inside the object itself: no heap, ever (embedded targets).
 template <std::size_t Count, std::size_t Size>
 class fixed_pool : public basic_pool<fixed_pool<Count, Size>> {
-    static_assert(Count > 0 && Size > 0 && Size <= std::numeric_limits<std::uint32_t>::max());
+    static_assert(Count > 0 && Size > 0,
+                  "softmac: fixed_pool needs at least one buffer of at least one byte");
+    static_assert(Size <= std::numeric_limits<std::uint32_t>::max(),
+                  "softmac: fixed_pool buffers are limited to 4 GiB");
 
-public:
+  public:
     fixed_pool() noexcept {
         for (std::size_t i = Count; i-- > 0;) {
             blocks_[i].data = storage_[i].data();
@@ -66,7 +71,7 @@ public:
     static constexpr std::size_t buffer_size() noexcept { return Size; }
     std::size_t available() const noexcept { return this->list_.free; }
 
-private:
+  private:
     friend class basic_pool<fixed_pool>;
     static constexpr bool grow() noexcept { return false; }
 
@@ -77,7 +82,7 @@ private:
 /// @brief Buffers allocated from the heap when the pool grows, kept for reuse afterwards,
 /// so a steady-state stack allocates nothing per frame.
 class heap_pool : public basic_pool<heap_pool> {
-public:
+  public:
     explicit heap_pool(std::size_t buffer_size, std::size_t max_buffers = 1024,
                        std::size_t preallocate = 0)
         : size_(buffer_size), max_(max_buffers) {
@@ -87,7 +92,7 @@ public:
     std::size_t buffer_size() const noexcept { return size_; }
     std::size_t available() const noexcept { return list_.free + (max_ - owned_.size()); }
 
-private:
+  private:
     friend class basic_pool<heap_pool>;
     struct chunk {
         detail::pool_block block;

@@ -10,8 +10,8 @@
 
 namespace softmac {
 
-using bytes_view = std::span<const std::uint8_t>;   ///< read-only bytes
-using bytes_span = std::span<std::uint8_t>;         ///< writable bytes
+using bytes_view = std::span<const std::uint8_t>;  ///< read-only bytes
+using bytes_span = std::span<std::uint8_t>;        ///< writable bytes
 
 /// @brief Bytes of a string (no terminator).
 inline bytes_view as_bytes(std::string_view s) noexcept {
@@ -31,8 +31,8 @@ constexpr std::uint32_t load_le32(const std::uint8_t* p) noexcept {
            (std::uint32_t(p[3]) << 24);
 }
 constexpr std::uint32_t load_be32(const std::uint8_t* p) noexcept {
-    return (std::uint32_t(p[0]) << 24) | (std::uint32_t(p[1]) << 16) |
-           (std::uint32_t(p[2]) << 8) | std::uint32_t(p[3]);
+    return (std::uint32_t(p[0]) << 24) | (std::uint32_t(p[1]) << 16) | (std::uint32_t(p[2]) << 8) |
+           std::uint32_t(p[3]);
 }
 constexpr std::uint64_t load_le64(const std::uint8_t* p) noexcept {
     return std::uint64_t(load_le32(p)) | (std::uint64_t(load_le32(p + 4)) << 32);
@@ -58,7 +58,7 @@ constexpr void store_le64(std::uint8_t* p, std::uint64_t v) noexcept {
 
 /// @brief Appends fields to a fixed span; an overflow is sticky and reported by ok().
 class byte_writer {
-public:
+  public:
     constexpr explicit byte_writer(bytes_span out) noexcept : out_(out) {}
 
     constexpr bool ok() const noexcept { return !overflow_; }
@@ -111,7 +111,7 @@ public:
         return *this;
     }
 
-private:
+  private:
     bytes_span out_;
     std::size_t pos_ = 0;
     bool overflow_ = false;
@@ -119,7 +119,7 @@ private:
 
 /// @brief Reads fields from a span front to back; running short is sticky and reported by ok().
 class byte_reader {
-public:
+  public:
     constexpr explicit byte_reader(bytes_view in) noexcept : in_(in) {}
 
     constexpr bool ok() const noexcept { return !short_; }
@@ -161,7 +161,7 @@ public:
         return b.empty() ? 0 : load_le64(b.data());
     }
 
-private:
+  private:
     bytes_view in_;
     std::size_t pos_ = 0;
     bool short_ = false;

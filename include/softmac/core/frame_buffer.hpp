@@ -21,7 +21,8 @@ struct pool_block {
     std::uint32_t capacity = 0;
 };
 
-/// The intrusive free list every pool keeps; releasing a buffer is a push, no call through a pointer.
+/// The intrusive free list every pool keeps; releasing a buffer is a push, no call through a
+/// pointer.
 struct free_list {
     pool_block* head = nullptr;
     std::size_t free = 0;
@@ -52,14 +53,15 @@ struct free_list {
 /// push/pull move the head, put/trim move the tail; none of them allocates.
 /// A buffer is move-only and returns its storage to its pool when destroyed.
 class frame_buffer {
-public:
+  public:
     frame_buffer() noexcept = default;
 
     /// @brief A buffer over caller-owned storage (nothing is returned anywhere).
     frame_buffer(bytes_span storage, std::size_t headroom) noexcept
         : storage_(storage.data()),
           capacity_(static_cast<std::uint32_t>(storage.size())),
-          head_(static_cast<std::uint32_t>(headroom <= storage.size() ? headroom : storage.size())) {}
+          head_(
+              static_cast<std::uint32_t>(headroom <= storage.size() ? headroom : storage.size())) {}
 
     frame_buffer(const frame_buffer&) = delete;
     frame_buffer& operator=(const frame_buffer&) = delete;
@@ -132,7 +134,7 @@ public:
         head_ = static_cast<std::uint32_t>(h <= capacity_ ? h : capacity_);
     }
 
-private:
+  private:
     template <class>
     friend class basic_pool;
 

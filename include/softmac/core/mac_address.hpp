@@ -25,7 +25,8 @@ struct mac_address {
     }
     /// @brief Parses "aa:bb:cc:dd:ee:ff" (also '-' separated, any hex case).
     static constexpr result<mac_address> parse(std::string_view s) noexcept {
-        if (s.size() != 17) return make_error(errc::bad_length, "MAC address must be 17 characters");
+        if (s.size() != 17)
+            return make_error(errc::bad_length, "MAC address must be 17 characters");
         mac_address a;
         for (std::size_t i = 0; i < 6; ++i) {
             const int hi = hex(s[i * 3]), lo = hex(s[i * 3 + 1]);
@@ -58,7 +59,7 @@ struct mac_address {
     friend constexpr bool operator==(const mac_address&, const mac_address&) noexcept = default;
     friend constexpr auto operator<=>(const mac_address&, const mac_address&) noexcept = default;
 
-private:
+  private:
     static constexpr int hex(char c) noexcept {
         if (c >= '0' && c <= '9') return c - '0';
         if (c >= 'a' && c <= 'f') return c - 'a' + 10;

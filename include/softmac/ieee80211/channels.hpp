@@ -60,7 +60,8 @@ inline constexpr std::uint8_t oc115[] = {36, 40, 44, 48};
 inline constexpr std::uint8_t oc116[] = {36, 44};
 inline constexpr std::uint8_t oc117[] = {40, 48};
 inline constexpr std::uint8_t oc118[] = {52, 56, 60, 64};
-inline constexpr std::uint8_t oc121[] = {100, 104, 108, 112, 116, 120, 124, 128, 132, 136, 140, 144};
+inline constexpr std::uint8_t oc121[] = {100, 104, 108, 112, 116, 120,
+                                         124, 128, 132, 136, 140, 144};
 inline constexpr std::uint8_t oc124[] = {149, 153, 157, 161};
 inline constexpr std::uint8_t oc125[] = {149, 153, 157, 161, 165, 169, 173, 177};
 inline constexpr std::uint8_t oc126[] = {149, 157};

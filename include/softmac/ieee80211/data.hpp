@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-/// @file Defines data-frame payload helpers: LLC/SNAP (RFC 1042, bridge-tunnel), A-MSDU subframes, EAPOL.
+/// @file Defines data-frame payload helpers: LLC/SNAP (RFC 1042, bridge-tunnel), A-MSDU subframes,
+/// EAPOL.
 #pragma once
 
 #include <algorithm>
@@ -20,11 +21,13 @@ inline constexpr std::uint16_t ipv4 = 0x0800, arp = 0x0806, aarp = 0x80f3, ipx =
 
 /// @brief LLC/SNAP headers: AA AA 03 + OUI. RFC 1042 uses OUI 00-00-00, bridge-tunnel 00-00-F8.
 inline constexpr std::array<std::uint8_t, 6> rfc1042_header{0xaa, 0xaa, 0x03, 0x00, 0x00, 0x00};
-inline constexpr std::array<std::uint8_t, 6> bridge_tunnel_header{0xaa, 0xaa, 0x03, 0x00, 0x00, 0xf8};
+inline constexpr std::array<std::uint8_t, 6> bridge_tunnel_header{0xaa, 0xaa, 0x03,
+                                                                  0x00, 0x00, 0xf8};
 
 /// @brief The SNAP encapsulation 802.1H prescribes for an ethertype.
 constexpr const std::array<std::uint8_t, 6>& snap_for(std::uint16_t type) noexcept {
-    return (type == ethertype::aarp || type == ethertype::ipx) ? bridge_tunnel_header : rfc1042_header;
+    return (type == ethertype::aarp || type == ethertype::ipx) ? bridge_tunnel_header
+                                                               : rfc1042_header;
 }
 
 /// @brief An LLC/SNAP-encapsulated payload.
@@ -37,7 +40,8 @@ struct snap {
     static result<snap> parse(bytes_view b) noexcept {
         if (b.size() < 8) return make_error(errc::truncated, "LLC/SNAP header truncated");
         const bool rfc = std::equal(rfc1042_header.begin(), rfc1042_header.end(), b.begin());
-        const bool bt = std::equal(bridge_tunnel_header.begin(), bridge_tunnel_header.end(), b.begin());
+        const bool bt =
+            std::equal(bridge_tunnel_header.begin(), bridge_tunnel_header.end(), b.begin());
         if (!rfc && !bt) return make_error(errc::unsupported, "not RFC 1042 or bridge-tunnel SNAP");
         return snap{bt, load_be16(b.data() + 6), b.subspan(8)};
     }
@@ -55,17 +59,17 @@ struct amsdu_subframe {
 
 /// @brief A validated A-MSDU: subframes of 14-octet header + MSDU, padded to 4 octets but the last.
 class amsdu_range {
-public:
+  public:
     class iterator {
-    public:
+      public:
         using value_type = amsdu_subframe;
         using difference_type = std::ptrdiff_t;
         using iterator_concept = std::forward_iterator_tag;
         using iterator_category = std::forward_iterator_tag;
         iterator() = default;
         amsdu_subframe operator*() const noexcept {
-            return {mac_address::from(p_), mac_address::from(p_ + 6),
-                    {p_ + 14, load_be16(p_ + 12)}};
+            return {
+                mac_address::from(p_), mac_address::from(p_ + 6), {p_ + 14, load_be16(p_ + 12)}};
         }
         iterator& operator++() noexcept {
             const std::size_t n = 14 + load_be16(p_ + 12);
@@ -78,9 +82,11 @@ public:
             ++*this;
             return t;
         }
-        friend bool operator==(const iterator& a, const iterator& b) noexcept { return a.p_ == b.p_; }
+        friend bool operator==(const iterator& a, const iterator& b) noexcept {
+            return a.p_ == b.p_;
+        }
 
-    private:
+      private:
         friend class amsdu_range;
         iterator(const std::uint8_t* p, const std::uint8_t* e) noexcept : p_(p), end_(e) {}
         const std::uint8_t* p_ = nullptr;
@@ -91,9 +97,11 @@ public:
         std::size_t off = 0;
         if (b.empty()) return make_error(errc::truncated, "empty A-MSDU");
         while (off < b.size()) {
-            if (b.size() - off < 14) return make_error(errc::truncated, "A-MSDU subframe header truncated", off);
+            if (b.size() - off < 14)
+                return make_error(errc::truncated, "A-MSDU subframe header truncated", off);
             const std::size_t n = 14 + load_be16(b.data() + off + 12);
-            if (b.size() - off < n) return make_error(errc::overrun, "A-MSDU subframe overruns", off);
+            if (b.size() - off < n)
+                return make_error(errc::overrun, "A-MSDU subframe overruns", off);
             const std::size_t padded = (n + 3) & ~std::size_t(3);
             if (b.size() - off <= padded) break;  // last subframe (padding optional)
             off += padded;
@@ -103,7 +111,7 @@ public:
     iterator begin() const noexcept { return {b_.data(), b_.data() + b_.size()}; }
     iterator end() const noexcept { return {b_.data() + b_.size(), b_.data() + b_.size()}; }
 
-private:
+  private:
     explicit amsdu_range(bytes_view b) noexcept : b_(b) {}
     bytes_view b_;
 };

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: MIT
-/// @file Defines softmac::ieee80211::dissect: a whole captured packet decoded into named fields, as text or JSON.
+/// @file Defines softmac::ieee80211::dissect: a whole captured packet decoded into named fields, as
+/// text or JSON.
 #pragma once
 
 #include <cstdio>
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -44,6 +46,20 @@ struct dissection {
 
 namespace detail {
 
+/// Concatenation by appending (GCC 12 warns falsely on literal + std::string&& at -O2).
+inline std::string cat(std::initializer_list<std::string_view> parts) {
+    std::size_t n = 0;
+    for (auto p : parts) n += p.size();
+    std::string out;
+    out.reserve(n);
+    for (auto p : parts) out.append(p);
+    return out;
+}
+template <class T>
+std::string num(T v) {
+    return std::to_string(v);
+}
+
 inline std::string printable(std::string_view s) {
     std::string out;
     for (char c : s) {
@@ -64,12 +80,12 @@ inline std::string hex(std::uint64_t v, int width) {
     return buf;
 }
 inline std::string channel_text(const p2p::channel_attr& c) {
-    return printable(std::string_view(c.country, 2)) + " class " + std::to_string(c.op_class) +
-           " channel " + std::to_string(c.channel);
+    return cat({printable(std::string_view(c.country, 2)), " class ", num(c.op_class), " channel ",
+                num(c.channel)});
 }
 
 class dissector {
-public:
+  public:
     dissector(dissection& d, bool cut) : d_(d), cut_(cut) {}
 
     void fail(const error& e, std::string_view layer) {
@@ -98,8 +114,10 @@ public:
             field("frag", std::to_string(h->seq().fragment()));
         }
         if (h->has_qos()) field("tid", std::to_string(h->qos().tid()));
-        if (fc.is_mgmt()) management(fc, h->body());
-        else if (fc.is_data()) data(*h);
+        if (fc.is_mgmt())
+            management(fc, h->body());
+        else if (fc.is_data())
+            data(*h);
     }
 
     void management(frame_control fc, bytes_view body) {
@@ -135,8 +153,11 @@ public:
                 field("status", std::to_string(m->status));
                 break;
             case mgmt_subtype::deauth:
-            case mgmt_subtype::disassoc: field("reason", std::to_string(m->reason)); break;
-            default: break;
+            case mgmt_subtype::disassoc:
+                field("reason", std::to_string(m->reason));
+                break;
+            default:
+                break;
         }
         elements(m->elements);
     }
@@ -172,7 +193,9 @@ public:
         for (element e : els) {
             dissected_item it{"element", e.id, element_name(e.id), e.data.size(), {}};
             switch (e.id) {
-                case eid::ssid: it.value = printable(ssid_of(e)); break;
+                case eid::ssid:
+                    it.value = printable(ssid_of(e));
+                    break;
                 case eid::ds_params:
                     if (auto c = ds_channel_of(e)) it.value = std::to_string(*c);
                     break;
@@ -186,10 +209,12 @@ public:
                         if (r.basic()) it.value += '*';
                     }
                     break;
-                case eid::extension: it.value = "ext " + std::to_string(e.ext_id); break;
+                case eid::extension:
+                    it.value = cat({"ext ", num(e.ext_id)});
+                    break;
                 case eid::vendor_specific:
                     if (auto v = vendor_element::parse(e)) {
-                        it.value = "oui " + hex(v->oui, 6);
+                        it.value = cat({"oui ", hex(v->oui, 6)});
                         if (e.is_vendor(vendor::p2p)) it.value += " (P2P)";
                         if (e.is_vendor(vendor::wps)) it.value += " (WPS)";
                     }
@@ -197,7 +222,8 @@ public:
                 case eid::rsn:
                     if (auto r = rsn::parse(e); !r) return fail(r.err(), "RSN element");
                     break;
-                default: break;
+                default:
+                    break;
             }
             d_.items.push_back(std::move(it));
         }
@@ -218,37 +244,46 @@ public:
                 case p2p::attr::minor_reason:
                 case p2p::attr::invitation_flags:
                 case p2p::attr::manageability:
-                    if (auto v = p2p::octet_of(a.data)) it.value = std::to_string(*v);
-                    else bad(v.err());
+                    if (auto v = p2p::octet_of(a.data))
+                        it.value = std::to_string(*v);
+                    else
+                        bad(v.err());
                     break;
                 case p2p::attr::capability:
                     if (auto c = p2p::capability::parse(a.data))
-                        it.value = "device " + hex(c->device, 2) + " group " + hex(c->group, 2);
-                    else bad(c.err());
+                        it.value = cat({"device ", hex(c->device, 2), " group ", hex(c->group, 2)});
+                    else
+                        bad(c.err());
                     break;
                 case p2p::attr::device_id:
                 case p2p::attr::group_bssid:
                 case p2p::attr::intended_interface_addr:
-                    if (auto m = p2p::address_of(a.data)) it.value = m->to_string();
-                    else bad(m.err());
+                    if (auto m = p2p::address_of(a.data))
+                        it.value = m->to_string();
+                    else
+                        bad(m.err());
                     break;
                 case p2p::attr::go_intent:
                     if (auto g = p2p::go_intent::parse(a.data))
-                        it.value = std::to_string(g->intent) + " tie-breaker " + (g->tie_breaker ? "1" : "0");
-                    else bad(g.err());
+                        it.value =
+                            cat({num(g->intent), " tie-breaker ", g->tie_breaker ? "1" : "0"});
+                    else
+                        bad(g.err());
                     break;
                 case p2p::attr::listen_channel:
                 case p2p::attr::operating_channel:
                     if (a.data.empty()) break;
-                    if (auto c = p2p::channel_attr::parse(a.data)) it.value = channel_text(*c);
-                    else bad(c.err());
+                    if (auto c = p2p::channel_attr::parse(a.data))
+                        it.value = channel_text(*c);
+                    else
+                        bad(c.err());
                     break;
                 case p2p::attr::channel_list:
                     if (auto l = p2p::channel_list::parse(a.data)) {
                         l->for_each([&](std::uint8_t oc, bytes_view chans) {
                             if (!it.value.empty()) it.value += "; ";
-                            it.value += "class " + std::to_string(oc) + ":";
-                            for (auto c : chans) it.value += " " + std::to_string(c);
+                            it.value += cat({"class ", num(oc), ":"});
+                            for (auto c : chans) it.value += cat({" ", num(c)});
                         });
                     } else {
                         bad(l.err());
@@ -256,29 +291,37 @@ public:
                     break;
                 case p2p::attr::device_info:
                     if (auto d = p2p::device_info::parse(a.data))
-                        it.value = d->address.to_string() + " \"" + printable(d->name) + "\" config " +
-                                   hex(d->config_methods, 4);
-                    else bad(d.err());
+                        it.value = cat({d->address.to_string(), " \"", printable(d->name),
+                                        "\" config ", hex(d->config_methods, 4)});
+                    else
+                        bad(d.err());
                     break;
                 case p2p::attr::group_id:
                 case p2p::attr::persistent_group_info:
                     if (auto g = p2p::group_id::parse(a.data))
-                        it.value = g->go_address.to_string() + " \"" + printable(g->ssid) + "\"";
-                    else bad(g.err());
+                        it.value =
+                            cat({g->go_address.to_string(), " \"", printable(g->ssid), "\""});
+                    else
+                        bad(g.err());
                     break;
                 case p2p::attr::noa:
                     if (auto n = p2p::notice_of_absence::parse(a.data))
-                        it.value = "index " + std::to_string(n->index) + ", " + std::to_string(n->count) + " descriptor(s)";
-                    else bad(n.err());
+                        it.value =
+                            cat({"index ", num(n->index), ", ", num(n->count), " descriptor(s)"});
+                    else
+                        bad(n.err());
                     break;
                 case p2p::attr::group_info: {
                     std::size_t clients = 0;
-                    if (auto n = p2p::for_each_client(a.data, [&](const p2p::client_info&) { ++clients; }))
-                        it.value = std::to_string(*n) + " client(s)";
-                    else bad(n.err());
+                    if (auto n = p2p::for_each_client(a.data,
+                                                      [&](const p2p::client_info&) { ++clients; }))
+                        it.value = cat({num(*n), " client(s)"});
+                    else
+                        bad(n.err());
                     break;
                 }
-                default: break;
+                default:
+                    break;
             }
             d_.items.push_back(std::move(it));
         }
@@ -296,7 +339,9 @@ public:
                 case wps::attr::manufacturer:
                 case wps::attr::model_name:
                 case wps::attr::model_number:
-                case wps::attr::serial_number: it.value = printable(wps::text_of(a.data)); break;
+                case wps::attr::serial_number:
+                    it.value = printable(wps::text_of(a.data));
+                    break;
                 case wps::attr::config_methods:
                 case wps::attr::device_password_id:
                 case wps::attr::selected_registrar_config_methods:
@@ -305,11 +350,12 @@ public:
                 case wps::attr::primary_device_type:
                     if (a.data.size() == 8) {
                         const auto t = wps::device_type::from(a.data.data());
-                        it.value = std::to_string(t.category) + "-" + hex(t.oui, 8).substr(2) + "-" +
-                                   std::to_string(t.subcategory);
+                        it.value = cat({num(t.category), "-", hex(t.oui, 8).substr(2), "-",
+                                        num(t.subcategory)});
                     }
                     break;
-                default: break;
+                default:
+                    break;
             }
             d_.items.push_back(std::move(it));
         }
@@ -336,13 +382,15 @@ public:
             if (!s) return;
             field("ethertype", hex(s->ethertype, 4));
             if (s->ethertype == ethertype::eapol && !fc.has(frame_control::more_frag)) {
-                if (auto e = eapol::parse(s->payload)) field("eapol_type", std::to_string(e->type));
-                else fail(e.err(), "EAPOL");
+                if (auto e = eapol::parse(s->payload))
+                    field("eapol_type", std::to_string(e->type));
+                else
+                    fail(e.err(), "EAPOL");
             }
         }
     }
 
-private:
+  private:
     dissection& d_;
     bool cut_;
 };
@@ -382,7 +430,8 @@ inline dissection dissect(bytes_view packet, std::uint16_t linktype, bool fcs_10
         frame = frame.first(frame.size() - 4);
     }
     x.frame(frame);
-    if (d.short_capture && d.fault && (d.fault->code == errc::truncated || d.fault->code == errc::overrun) &&
+    if (d.short_capture && d.fault &&
+        (d.fault->code == errc::truncated || d.fault->code == errc::overrun) &&
         d.fault_layer != "RSN element")
         d.fault.reset();  // the frame ends where the capture stopped, not where the sender stopped
     if (d.fcs_ok == false) {
@@ -394,19 +443,20 @@ inline dissection dissect(bytes_view packet, std::uint16_t linktype, bool fcs_10
 
 /// @brief One line of readable text per frame, then one indented line per element/attribute.
 inline std::string to_text(const dissection& d, std::size_t number) {
-    std::string s = "#" + std::to_string(number);
-    for (const auto& [k, v] : d.fields) s += " " + std::string(k) + "=" + v;
+    using detail::cat, detail::num;
+    std::string s = cat({"#", num(number)});
+    for (const auto& [k, v] : d.fields) s += cat({" ", k, "=", v});
     if (d.fcs_ok) s += *d.fcs_ok ? " fcs=good" : " fcs=bad";
     if (d.short_capture) s += " short-capture";
     if (d.fault) {
-        s += " MALFORMED(" + std::string(d.fault_layer) + ": " + d.fault->what + " at " +
-             std::to_string(d.fault->offset) + ")";
+        s += cat(
+            {" MALFORMED(", d.fault_layer, ": ", d.fault->what, " at ", num(d.fault->offset), ")"});
     }
     s += '\n';
     for (const auto& it : d.items) {
-        s += std::string(it.kind == "element" ? "    " : "      ") + std::string(it.kind) + " " +
-             std::to_string(it.id) + " " + std::string(it.name) + " len=" + std::to_string(it.length);
-        if (!it.value.empty()) s += ": " + it.value;
+        s += cat({it.kind == "element" ? "    " : "      ", it.kind, " ", num(it.id), " ", it.name,
+                  " len=", num(it.length)});
+        if (!it.value.empty()) s += cat({": ", it.value});
         s += '\n';
     }
     return s;
@@ -414,25 +464,26 @@ inline std::string to_text(const dissection& d, std::size_t number) {
 
 /// @brief One JSON object per frame (a JSON-lines record, no trailing newline).
 inline std::string to_json(const dissection& d, std::size_t number) {
-    auto q = [](std::string_view v) { return "\"" + detail::printable(v) + "\""; };
-    std::string s = "{\"frame\":" + std::to_string(number);
-    for (const auto& [k, v] : d.fields) s += "," + q(k) + ":" + q(v);
+    using detail::cat, detail::num;
+    auto q = [](std::string_view v) { return cat({"\"", detail::printable(v), "\""}); };
+    std::string s = cat({"{\"frame\":", num(number)});
+    for (const auto& [k, v] : d.fields) s += cat({",", q(k), ":", q(v)});
     if (d.fcs_ok) s += std::string(",\"fcs\":") + (*d.fcs_ok ? "\"good\"" : "\"bad\"");
     if (d.short_capture) s += ",\"short_capture\":true";
     s += ",\"items\":[";
     for (std::size_t i = 0; i < d.items.size(); ++i) {
         const auto& it = d.items[i];
         if (i) s += ',';
-        s += "{\"kind\":" + q(it.kind) + ",\"id\":" + std::to_string(it.id) + ",\"name\":" + q(it.name) +
-             ",\"length\":" + std::to_string(it.length);
-        if (!it.value.empty()) s += ",\"value\":" + q(it.value);
+        s += cat({"{\"kind\":", q(it.kind), ",\"id\":", num(it.id), ",\"name\":", q(it.name),
+                  ",\"length\":", num(it.length)});
+        if (!it.value.empty()) s += cat({",\"value\":", q(it.value)});
         s += '}';
     }
     s += "]";
     if (d.fault)
-        s += ",\"malformed\":{\"layer\":" + q(d.fault_layer) + ",\"reason\":" + q(d.fault->what) +
-             ",\"offset\":" + std::to_string(d.fault->offset) + "}";
-    return s + "}";
+        s += cat({",\"malformed\":{\"layer\":", q(d.fault_layer), ",\"reason\":", q(d.fault->what),
+                  ",\"offset\":", num(d.fault->offset), "}"});
+    return s += "}";
 }
 
 }  // namespace softmac::ieee80211

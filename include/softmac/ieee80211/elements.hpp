@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-/// @file Defines the bounds-checked element sequence (a range), typed element accessors and builders.
+/// @file Defines the bounds-checked element sequence (a range), typed element accessors and
+/// builders.
 #pragma once
 
 #include <cstddef>
@@ -15,21 +16,20 @@ namespace softmac::ieee80211 {
 
 /// @brief Element IDs softmac knows by name.
 namespace eid {
-inline constexpr std::uint8_t ssid = 0, supported_rates = 1, ds_params = 3, cf_params = 4,
-                              tim = 5, ibss_params = 6, country = 7, request = 10, bss_load = 11,
+inline constexpr std::uint8_t ssid = 0, supported_rates = 1, ds_params = 3, cf_params = 4, tim = 5,
+                              ibss_params = 6, country = 7, request = 10, bss_load = 11,
                               edca_params = 12, challenge_text = 16, power_constraint = 32,
                               power_capability = 33, tpc_report = 35, supported_channels = 36,
                               csa = 37, quiet = 40, erp = 42, ht_capabilities = 45,
                               qos_capability = 46, rsn = 48, extended_rates = 50,
-                              mobility_domain = 54, fast_bss_transition = 55,
-                              timeout_interval = 56, supported_op_classes = 59,
-                              ht_operation = 61, secondary_channel_offset = 62,
-                              rm_enabled_capabilities = 70, bss_intolerant_report = 72,
-                              obss_scan_params = 74, mme = 76, interworking = 107,
-                              advertisement_protocol = 108, roaming_consortium = 111,
-                              mesh_id = 114, extended_capabilities = 127,
-                              vht_capabilities = 191, vht_operation = 192,
-                              vendor_specific = 221, extension = 255;
+                              mobility_domain = 54, fast_bss_transition = 55, timeout_interval = 56,
+                              supported_op_classes = 59, ht_operation = 61,
+                              secondary_channel_offset = 62, rm_enabled_capabilities = 70,
+                              bss_intolerant_report = 72, obss_scan_params = 74, mme = 76,
+                              interworking = 107, advertisement_protocol = 108,
+                              roaming_consortium = 111, mesh_id = 114, extended_capabilities = 127,
+                              vht_capabilities = 191, vht_operation = 192, vendor_specific = 221,
+                              extension = 255;
 }
 
 /// @brief One element: its ID, its extension ID when ID is 255, and its body.
@@ -49,9 +49,9 @@ struct element {
 ///
 /// Model of std::ranges::forward_range (and range-v3's), so views compose on it.
 class element_range {
-public:
+  public:
     class iterator {
-    public:
+      public:
         using value_type = element;
         using difference_type = std::ptrdiff_t;
         using iterator_category = std::forward_iterator_tag;
@@ -60,7 +60,8 @@ public:
         iterator() = default;
         element operator*() const noexcept {
             const std::uint8_t id = p_[0], len = p_[1];
-            if (id == eid::extension && len >= 1) return {id, {p_ + 3, std::size_t(len - 1)}, p_[2]};
+            if (id == eid::extension && len >= 1)
+                return {id, {p_ + 3, std::size_t(len - 1)}, p_[2]};
             return {id, {p_ + 2, len}, 0};
         }
         iterator& operator++() noexcept {
@@ -74,7 +75,7 @@ public:
         }
         friend bool operator==(const iterator&, const iterator&) noexcept = default;
 
-    private:
+      private:
         friend class element_range;
         explicit iterator(const std::uint8_t* p) noexcept : p_(p) {}
         const std::uint8_t* p_ = nullptr;
@@ -86,10 +87,13 @@ public:
     static result<element_range> parse(bytes_view body) noexcept {
         std::size_t off = 0;
         while (off < body.size()) {
-            if (body.size() - off < 2) return make_error(errc::truncated, "element header truncated", off);
+            if (body.size() - off < 2)
+                return make_error(errc::truncated, "element header truncated", off);
             const std::size_t len = body[off + 1];
-            if (body.size() - off - 2 < len) return make_error(errc::overrun, "element overruns its frame", off);
-            if (auto e = check_length(body[off], len); !e) return error{e.err().code, std::uint32_t(off), e.err().what};
+            if (body.size() - off - 2 < len)
+                return make_error(errc::overrun, "element overruns its frame", off);
+            if (auto e = check_length(body[off], len); !e)
+                return error{e.err().code, std::uint32_t(off), e.err().what};
             off += 2 + len;
         }
         return element_range(body);
@@ -113,7 +117,7 @@ public:
         return std::nullopt;
     }
 
-private:
+  private:
     explicit element_range(bytes_view b) noexcept : bytes_(b) {}
 
     /// Lengths the standard fixes; a different one is a structural fault (tshark agrees).
@@ -123,17 +127,28 @@ private:
             return make_error(errc::bad_length, "element length invalid for its ID");
         };
         switch (id) {
-            case eid::ssid: return need(len <= 32);
-            case eid::ds_params: return need(len == 1);
-            case eid::tim: return need(len >= 4);
-            case eid::ht_capabilities: return need(len == 26);
-            case eid::ht_operation: return need(len == 22);
-            case eid::obss_scan_params: return need(len == 14);
-            case eid::erp: return need(len == 1);
-            case eid::extension: return need(len >= 1);
-            case eid::vht_capabilities: return need(len == 12);
-            case eid::vht_operation: return need(len == 5);
-            default: return {};
+            case eid::ssid:
+                return need(len <= 32);
+            case eid::ds_params:
+                return need(len == 1);
+            case eid::tim:
+                return need(len >= 4);
+            case eid::ht_capabilities:
+                return need(len == 26);
+            case eid::ht_operation:
+                return need(len == 22);
+            case eid::obss_scan_params:
+                return need(len == 14);
+            case eid::erp:
+                return need(len == 1);
+            case eid::extension:
+                return need(len >= 1);
+            case eid::vht_capabilities:
+                return need(len == 12);
+            case eid::vht_operation:
+                return need(len == 5);
+            default:
+                return {};
         }
     }
 
@@ -143,57 +158,99 @@ private:
 /// @brief Name of an element ID (standard wording), or "Unknown".
 constexpr std::string_view element_name(std::uint8_t id) noexcept {
     switch (id) {
-        case eid::ssid: return "SSID";
-        case eid::supported_rates: return "Supported Rates";
-        case eid::ds_params: return "DS Parameter Set";
-        case eid::cf_params: return "CF Parameter Set";
-        case eid::tim: return "TIM";
-        case eid::ibss_params: return "IBSS Parameter Set";
-        case eid::country: return "Country";
-        case eid::request: return "Request";
-        case eid::bss_load: return "BSS Load";
-        case eid::edca_params: return "EDCA Parameter Set";
-        case eid::challenge_text: return "Challenge Text";
-        case eid::power_constraint: return "Power Constraint";
-        case eid::power_capability: return "Power Capability";
-        case eid::tpc_report: return "TPC Report";
-        case eid::supported_channels: return "Supported Channels";
-        case eid::csa: return "Channel Switch Announcement";
-        case eid::quiet: return "Quiet";
-        case eid::erp: return "ERP Information";
-        case eid::ht_capabilities: return "HT Capabilities";
-        case eid::qos_capability: return "QoS Capability";
-        case eid::rsn: return "RSN";
-        case eid::extended_rates: return "Extended Supported Rates";
-        case eid::mobility_domain: return "Mobility Domain";
-        case eid::fast_bss_transition: return "Fast BSS Transition";
-        case eid::timeout_interval: return "Timeout Interval";
-        case eid::supported_op_classes: return "Supported Operating Classes";
-        case eid::ht_operation: return "HT Operation";
-        case eid::secondary_channel_offset: return "Secondary Channel Offset";
-        case eid::rm_enabled_capabilities: return "RM Enabled Capabilities";
-        case eid::bss_intolerant_report: return "20/40 BSS Intolerant Channel Report";
-        case eid::obss_scan_params: return "Overlapping BSS Scan Parameters";
-        case eid::mme: return "Management MIC";
-        case eid::interworking: return "Interworking";
-        case eid::advertisement_protocol: return "Advertisement Protocol";
-        case eid::roaming_consortium: return "Roaming Consortium";
-        case eid::mesh_id: return "Mesh ID";
-        case eid::extended_capabilities: return "Extended Capabilities";
-        case eid::vht_capabilities: return "VHT Capabilities";
-        case eid::vht_operation: return "VHT Operation";
-        case eid::vendor_specific: return "Vendor Specific";
-        case eid::extension: return "Element ID Extension";
-        default: return "Unknown";
+        case eid::ssid:
+            return "SSID";
+        case eid::supported_rates:
+            return "Supported Rates";
+        case eid::ds_params:
+            return "DS Parameter Set";
+        case eid::cf_params:
+            return "CF Parameter Set";
+        case eid::tim:
+            return "TIM";
+        case eid::ibss_params:
+            return "IBSS Parameter Set";
+        case eid::country:
+            return "Country";
+        case eid::request:
+            return "Request";
+        case eid::bss_load:
+            return "BSS Load";
+        case eid::edca_params:
+            return "EDCA Parameter Set";
+        case eid::challenge_text:
+            return "Challenge Text";
+        case eid::power_constraint:
+            return "Power Constraint";
+        case eid::power_capability:
+            return "Power Capability";
+        case eid::tpc_report:
+            return "TPC Report";
+        case eid::supported_channels:
+            return "Supported Channels";
+        case eid::csa:
+            return "Channel Switch Announcement";
+        case eid::quiet:
+            return "Quiet";
+        case eid::erp:
+            return "ERP Information";
+        case eid::ht_capabilities:
+            return "HT Capabilities";
+        case eid::qos_capability:
+            return "QoS Capability";
+        case eid::rsn:
+            return "RSN";
+        case eid::extended_rates:
+            return "Extended Supported Rates";
+        case eid::mobility_domain:
+            return "Mobility Domain";
+        case eid::fast_bss_transition:
+            return "Fast BSS Transition";
+        case eid::timeout_interval:
+            return "Timeout Interval";
+        case eid::supported_op_classes:
+            return "Supported Operating Classes";
+        case eid::ht_operation:
+            return "HT Operation";
+        case eid::secondary_channel_offset:
+            return "Secondary Channel Offset";
+        case eid::rm_enabled_capabilities:
+            return "RM Enabled Capabilities";
+        case eid::bss_intolerant_report:
+            return "20/40 BSS Intolerant Channel Report";
+        case eid::obss_scan_params:
+            return "Overlapping BSS Scan Parameters";
+        case eid::mme:
+            return "Management MIC";
+        case eid::interworking:
+            return "Interworking";
+        case eid::advertisement_protocol:
+            return "Advertisement Protocol";
+        case eid::roaming_consortium:
+            return "Roaming Consortium";
+        case eid::mesh_id:
+            return "Mesh ID";
+        case eid::extended_capabilities:
+            return "Extended Capabilities";
+        case eid::vht_capabilities:
+            return "VHT Capabilities";
+        case eid::vht_operation:
+            return "VHT Operation";
+        case eid::vendor_specific:
+            return "Vendor Specific";
+        case eid::extension:
+            return "Element ID Extension";
+        default:
+            return "Unknown";
     }
 }
 
 /// @brief OUI + type constants of vendor-specific elements.
 namespace vendor {
-inline constexpr std::uint32_t p2p = 0x506f9a09;     ///< Wi-Fi Alliance P2P IE
-inline constexpr std::uint32_t wfd = 0x506f9a0a;     ///< Wi-Fi Display IE
-inline constexpr std::uint32_t wps = 0x0050f204;     ///< Microsoft WPS IE
-inline constexpr std::uint32_t wmm = 0x0050f202;     ///< Microsoft WMM/WME
+inline constexpr std::uint32_t p2p = 0x506f9a09;  ///< Wi-Fi Alliance P2P IE
+inline constexpr std::uint32_t wfd = 0x506f9a0a;  ///< Wi-Fi Display IE
+inline constexpr std::uint32_t wps = 0x0050f204;  ///< Microsoft WPS IE
+inline constexpr std::uint32_t wmm = 0x0050f202;  ///< Microsoft WMM/WME
 }  // namespace vendor
 
 // ----------------------------------------------------------------------------------------------
@@ -245,7 +302,9 @@ struct rsn {
 
     std::size_t pairwise_count() const noexcept { return pairwise.size() / 4; }
     std::size_t akm_count() const noexcept { return akms.size() / 4; }
-    std::uint32_t pairwise_suite(std::size_t i) const noexcept { return load_be32(pairwise.data() + 4 * i); }
+    std::uint32_t pairwise_suite(std::size_t i) const noexcept {
+        return load_be32(pairwise.data() + 4 * i);
+    }
     std::uint32_t akm_suite(std::size_t i) const noexcept { return load_be32(akms.data() + 4 * i); }
 
     static result<rsn> parse(const element& e) noexcept {
@@ -274,7 +333,8 @@ struct ht_capabilities {
     std::uint8_t ampdu_params;
     bytes_view mcs_set;  ///< 16 octets
     static result<ht_capabilities> parse(const element& e) noexcept {
-        if (e.data.size() != 26) return make_error(errc::bad_length, "HT Capabilities is not 26 octets");
+        if (e.data.size() != 26)
+            return make_error(errc::bad_length, "HT Capabilities is not 26 octets");
         return ht_capabilities{load_le16(e.data.data()), e.data[2], e.data.subspan(3, 16)};
     }
 };
@@ -286,8 +346,10 @@ struct ht_operation {
     bytes_view basic_mcs_set;
     constexpr std::uint8_t secondary_offset() const noexcept { return info[0] & 0x3; }
     static result<ht_operation> parse(const element& e) noexcept {
-        if (e.data.size() != 22) return make_error(errc::bad_length, "HT Operation is not 22 octets");
-        return ht_operation{e.data[0], {e.data[1], e.data[2], e.data[3], e.data[4], e.data[5]},
+        if (e.data.size() != 22)
+            return make_error(errc::bad_length, "HT Operation is not 22 octets");
+        return ht_operation{e.data[0],
+                            {e.data[1], e.data[2], e.data[3], e.data[4], e.data[5]},
                             e.data.subspan(6, 16)};
     }
 };
@@ -297,9 +359,11 @@ struct vendor_element {
     std::uint32_t oui;
     bytes_view payload;
     static result<vendor_element> parse(const element& e) noexcept {
-        if (e.data.size() < 3) return make_error(errc::bad_length, "Vendor Specific shorter than its OUI");
-        return vendor_element{std::uint32_t(e.data[0]) << 16 | std::uint32_t(e.data[1]) << 8 | e.data[2],
-                              e.data.subspan(3)};
+        if (e.data.size() < 3)
+            return make_error(errc::bad_length, "Vendor Specific shorter than its OUI");
+        return vendor_element{
+            std::uint32_t(e.data[0]) << 16 | std::uint32_t(e.data[1]) << 8 | e.data[2],
+            e.data.subspan(3)};
     }
 };
 
@@ -325,7 +389,8 @@ inline void extension(byte_writer& w, std::uint8_t ext_id, bytes_view body) noex
 inline void ssid(byte_writer& w, std::string_view s) noexcept {
     raw(w, eid::ssid, as_bytes(s.size() <= 32 ? s : s.substr(0, 32)));
 }
-/// @brief Rates in 500 kbit/s units with the basic bit; more than 8 spill into Extended Supported Rates.
+/// @brief Rates in 500 kbit/s units with the basic bit; more than 8 spill into Extended Supported
+/// Rates.
 inline void rates(byte_writer& w, bytes_view octets) noexcept {
     raw(w, eid::supported_rates, octets.first(octets.size() < 8 ? octets.size() : 8));
     if (octets.size() > 8) raw(w, eid::extended_rates, octets.subspan(8));
@@ -346,7 +411,8 @@ inline void tim(byte_writer& w, std::uint8_t count, std::uint8_t period, std::ui
 inline void country(byte_writer& w, std::string_view code, std::uint8_t first, std::uint8_t n,
                     std::uint8_t max_power) noexcept {
     w.u8(eid::country).u8(6);
-    w.u8(code.size() > 0 ? std::uint8_t(code[0]) : 'X').u8(code.size() > 1 ? std::uint8_t(code[1]) : 'X');
+    w.u8(code.size() > 0 ? std::uint8_t(code[0]) : 'X')
+        .u8(code.size() > 1 ? std::uint8_t(code[1]) : 'X');
     w.u8(code.size() > 2 ? std::uint8_t(code[2]) : ' ');
     w.u8(first).u8(n).u8(max_power);
 }

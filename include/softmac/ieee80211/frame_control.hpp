@@ -13,8 +13,8 @@ enum class frame_type : std::uint8_t { management = 0, control = 1, data = 2, ex
 /// @brief Management subtypes.
 namespace mgmt_subtype {
 inline constexpr std::uint8_t assoc_req = 0, assoc_resp = 1, reassoc_req = 2, reassoc_resp = 3,
-                              probe_req = 4, probe_resp = 5, timing_adv = 6, beacon = 8,
-                              atim = 9, disassoc = 10, auth = 11, deauth = 12, action = 13,
+                              probe_req = 4, probe_resp = 5, timing_adv = 6, beacon = 8, atim = 9,
+                              disassoc = 10, auth = 11, deauth = 12, action = 13,
                               action_no_ack = 14;
 }
 /// @brief Control subtypes.
@@ -55,7 +55,9 @@ struct frame_control {
     constexpr bool is_data() const noexcept { return type() == frame_type::data; }
     constexpr bool is_qos_data() const noexcept { return is_data() && (subtype() & 0x8); }
     /// @brief A data frame with ToDS and FromDS: the only kind that carries Address 4.
-    constexpr bool is_four_address() const noexcept { return is_data() && has(to_ds) && has(from_ds); }
+    constexpr bool is_four_address() const noexcept {
+        return is_data() && has(to_ds) && has(from_ds);
+    }
     constexpr std::uint8_t ds_bits() const noexcept { return (raw >> 8) & 0x3; }
 
     friend constexpr bool operator==(frame_control, frame_control) noexcept = default;
@@ -63,28 +65,63 @@ struct frame_control {
 
 /// @brief Human-readable name of a type/subtype, in tshark's wording where it has one.
 constexpr std::string_view subtype_name(frame_control fc) noexcept {
-    constexpr std::string_view mgmt[16] = {"Association Request", "Association Response",
-                                           "Reassociation Request", "Reassociation Response",
-                                           "Probe Request", "Probe Response",
-                                           "Timing Advertisement", "Reserved", "Beacon", "ATIM",
-                                           "Disassociation", "Authentication",
-                                           "Deauthentication", "Action", "Action No Ack",
+    constexpr std::string_view mgmt[16] = {"Association Request",
+                                           "Association Response",
+                                           "Reassociation Request",
+                                           "Reassociation Response",
+                                           "Probe Request",
+                                           "Probe Response",
+                                           "Timing Advertisement",
+                                           "Reserved",
+                                           "Beacon",
+                                           "ATIM",
+                                           "Disassociation",
+                                           "Authentication",
+                                           "Deauthentication",
+                                           "Action",
+                                           "Action No Ack",
                                            "Reserved"};
-    constexpr std::string_view ctrl[16] = {
-        "Reserved", "Reserved", "Trigger", "TACK", "Beamforming Report Poll",
-        "VHT/HE NDP Announcement", "Control Frame Extension", "Control Wrapper",
-        "Block Ack Request", "Block Ack", "PS-Poll", "RTS", "CTS", "ACK", "CF-End",
-        "CF-End + CF-Ack"};
-    constexpr std::string_view data[16] = {
-        "Data", "Data + CF-Ack", "Data + CF-Poll", "Data + CF-Ack + CF-Poll", "Null function",
-        "CF-Ack", "CF-Poll", "CF-Ack + CF-Poll", "QoS Data", "QoS Data + CF-Ack",
-        "QoS Data + CF-Poll", "QoS Data + CF-Ack + CF-Poll", "QoS Null", "Reserved",
-        "QoS CF-Poll", "QoS CF-Ack + CF-Poll"};
+    constexpr std::string_view ctrl[16] = {"Reserved",
+                                           "Reserved",
+                                           "Trigger",
+                                           "TACK",
+                                           "Beamforming Report Poll",
+                                           "VHT/HE NDP Announcement",
+                                           "Control Frame Extension",
+                                           "Control Wrapper",
+                                           "Block Ack Request",
+                                           "Block Ack",
+                                           "PS-Poll",
+                                           "RTS",
+                                           "CTS",
+                                           "ACK",
+                                           "CF-End",
+                                           "CF-End + CF-Ack"};
+    constexpr std::string_view data[16] = {"Data",
+                                           "Data + CF-Ack",
+                                           "Data + CF-Poll",
+                                           "Data + CF-Ack + CF-Poll",
+                                           "Null function",
+                                           "CF-Ack",
+                                           "CF-Poll",
+                                           "CF-Ack + CF-Poll",
+                                           "QoS Data",
+                                           "QoS Data + CF-Ack",
+                                           "QoS Data + CF-Poll",
+                                           "QoS Data + CF-Ack + CF-Poll",
+                                           "QoS Null",
+                                           "Reserved",
+                                           "QoS CF-Poll",
+                                           "QoS CF-Ack + CF-Poll"};
     switch (fc.type()) {
-        case frame_type::management: return mgmt[fc.subtype()];
-        case frame_type::control: return ctrl[fc.subtype()];
-        case frame_type::data: return data[fc.subtype()];
-        case frame_type::extension: return fc.subtype() == 0 ? "DMG Beacon" : "Extension";
+        case frame_type::management:
+            return mgmt[fc.subtype()];
+        case frame_type::control:
+            return ctrl[fc.subtype()];
+        case frame_type::data:
+            return data[fc.subtype()];
+        case frame_type::extension:
+            return fc.subtype() == 0 ? "DMG Beacon" : "Extension";
     }
     return "Reserved";
 }

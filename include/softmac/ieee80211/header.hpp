@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-/// @file Defines the 802.11 MAC header: parsing (3/4 addresses, sequence, QoS, HT control) and building.
+/// @file Defines the 802.11 MAC header: parsing (3/4 addresses, sequence, QoS, HT control) and
+/// building.
 #pragma once
 
 #include <cstdint>
@@ -35,13 +36,17 @@ struct qos_control {
 /// @return 0 for a reserved combination that has no defined layout.
 constexpr std::size_t header_length(frame_control fc) noexcept {
     switch (fc.type()) {
-        case frame_type::management: return 24 + (fc.has(frame_control::order) ? 4 : 0);
+        case frame_type::management:
+            return 24 + (fc.has(frame_control::order) ? 4 : 0);
         case frame_type::control:
             switch (fc.subtype()) {
                 case ctrl_subtype::cts:
-                case ctrl_subtype::ack: return 10;
-                case ctrl_subtype::ctrl_wrapper: return 10;  // carried frame control follows
-                default: return fc.subtype() >= 2 ? 16 : 0;
+                case ctrl_subtype::ack:
+                    return 10;
+                case ctrl_subtype::ctrl_wrapper:
+                    return 10;  // carried frame control follows
+                default:
+                    return fc.subtype() >= 2 ? 16 : 0;
             }
         case frame_type::data: {
             std::size_t n = 24;
@@ -49,22 +54,25 @@ constexpr std::size_t header_length(frame_control fc) noexcept {
             if (fc.is_qos_data()) n += 2 + (fc.has(frame_control::order) ? 4 : 0);
             return n;
         }
-        case frame_type::extension: return 10;
+        case frame_type::extension:
+            return 10;
     }
     return 0;
 }
 
 /// @brief A parsed MAC header over the frame's bytes; accessors decode on demand.
 class header_view {
-public:
+  public:
     /// @brief Validates that the whole header is present.
     static result<header_view> parse(bytes_view frame) noexcept {
-        if (frame.size() < 2) return make_error(errc::truncated, "frame shorter than frame control");
+        if (frame.size() < 2)
+            return make_error(errc::truncated, "frame shorter than frame control");
         const frame_control fc{load_le16(frame.data())};
         if (fc.version() != 0) return make_error(errc::unsupported, "protocol version is not 0");
         const std::size_t n = header_length(fc);
         if (n == 0) return make_error(errc::unsupported, "reserved control subtype");
-        if (frame.size() < n) return make_error(errc::truncated, "truncated MAC header", frame.size());
+        if (frame.size() < n)
+            return make_error(errc::truncated, "truncated MAC header", frame.size());
         return header_view(frame, n);
     }
 
@@ -78,9 +86,15 @@ public:
         return f.is_four_address() ? 4 : 3;
     }
     mac_address addr1() const noexcept { return mac_address::from(p_ + 4); }
-    mac_address addr2() const noexcept { return mac_address::from(p_ + 10); }  ///< @pre address_count() >= 2
-    mac_address addr3() const noexcept { return mac_address::from(p_ + 16); }  ///< @pre address_count() >= 3
-    mac_address addr4() const noexcept { return mac_address::from(p_ + 24); }  ///< @pre address_count() == 4
+    mac_address addr2() const noexcept {
+        return mac_address::from(p_ + 10);
+    }  ///< @pre address_count() >= 2
+    mac_address addr3() const noexcept {
+        return mac_address::from(p_ + 16);
+    }  ///< @pre address_count() >= 3
+    mac_address addr4() const noexcept {
+        return mac_address::from(p_ + 24);
+    }  ///< @pre address_count() == 4
     bool has_sequence() const noexcept { return address_count() >= 3; }
     sequence_control seq() const noexcept { return {load_le16(p_ + 22)}; }  ///< @pre has_sequence()
     bool has_qos() const noexcept { return fc().is_qos_data(); }
@@ -114,7 +128,7 @@ public:
     bytes_view body() const noexcept { return frame_.subspan(len_); }
     bytes_view frame() const noexcept { return frame_; }
 
-private:
+  private:
     header_view(bytes_view f, std::size_t n) noexcept : frame_(f), p_(f.data()), len_(n) {}
     std::size_t qos_offset() const noexcept { return fc().is_four_address() ? 30 : 24; }
 
@@ -129,7 +143,7 @@ struct header_fields {
     std::uint16_t duration = 0;
     mac_address addr1{}, addr2{}, addr3{};
     sequence_control seq{};
-    mac_address addr4{};  ///< used only when ToDS and FromDS are both set
+    mac_address addr4{};    ///< used only when ToDS and FromDS are both set
     std::uint16_t qos = 0;  ///< used only for QoS data
     std::uint32_t htc = 0;  ///< used only when the order bit is set on mgmt/QoS data
 };

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-/// @file Defines typed views and builders for management frame bodies, action and public action frames, GAS.
+/// @file Defines typed views and builders for management frame bodies, action and public action
+/// frames, GAS.
 #pragma once
 
 #include <cstdint>
@@ -40,16 +41,16 @@ inline constexpr std::uint8_t vendor_specific = 9, gas_initial_req = 10, gas_ini
 
 /// @brief Fixed fields of a management body plus its validated elements.
 struct mgmt_body {
-    std::uint64_t timestamp = 0;      ///< beacon, probe response
-    std::uint16_t beacon_interval = 0;  ///< beacon, probe response (TU)
-    std::uint16_t capabilities = 0;   ///< beacon, probe response, (re)assoc
-    std::uint16_t listen_interval = 0;  ///< (re)assoc request
-    mac_address current_ap;           ///< reassoc request
-    std::uint16_t status = 0;         ///< auth, (re)assoc response
-    std::uint16_t aid = 0;            ///< (re)assoc response
-    std::uint16_t reason = 0;         ///< deauth, disassoc
+    std::uint64_t timestamp = 0;                          ///< beacon, probe response
+    std::uint16_t beacon_interval = 0;                    ///< beacon, probe response (TU)
+    std::uint16_t capabilities = 0;                       ///< beacon, probe response, (re)assoc
+    std::uint16_t listen_interval = 0;                    ///< (re)assoc request
+    mac_address current_ap;                               ///< reassoc request
+    std::uint16_t status = 0;                             ///< auth, (re)assoc response
+    std::uint16_t aid = 0;                                ///< (re)assoc response
+    std::uint16_t reason = 0;                             ///< deauth, disassoc
     std::uint16_t auth_algorithm = 0, auth_sequence = 0;  ///< auth
-    bytes_view opaque;                ///< body softmac does not split into elements (SAE, ciphertext)
+    bytes_view opaque;  ///< body softmac does not split into elements (SAE, ciphertext)
     element_range elements;
 };
 
@@ -69,7 +70,8 @@ inline result<mgmt_body> parse_mgmt_body(frame_control fc, bytes_view body) noex
             m.capabilities = r.le16();
             break;
         case mgmt_subtype::probe_req:
-        case mgmt_subtype::atim: break;
+        case mgmt_subtype::atim:
+            break;
         case mgmt_subtype::assoc_req:
             m.capabilities = r.le16();
             m.listen_interval = r.le16();
@@ -95,16 +97,21 @@ inline result<mgmt_body> parse_mgmt_body(frame_control fc, bytes_view body) noex
             }
             break;
         case mgmt_subtype::deauth:
-        case mgmt_subtype::disassoc: m.reason = r.le16(); break;
+        case mgmt_subtype::disassoc:
+            m.reason = r.le16();
+            break;
         case mgmt_subtype::timing_adv:
             m.timestamp = r.le64();
             m.capabilities = r.le16();
             break;
-        default: return make_error(errc::unsupported, "not a non-action management subtype");
+        default:
+            return make_error(errc::unsupported, "not a non-action management subtype");
     }
-    if (!r.ok()) return make_error(errc::truncated, "management fixed fields truncated", body.size());
+    if (!r.ok())
+        return make_error(errc::truncated, "management fixed fields truncated", body.size());
     auto el = element_range::parse(r.rest());
-    if (!el) return error{el.err().code, std::uint32_t(r.offset() + el.err().offset), el.err().what};
+    if (!el)
+        return error{el.err().code, std::uint32_t(r.offset() + el.err().offset), el.err().what};
     m.elements = *el;
     return m;
 }
@@ -116,7 +123,8 @@ struct action_body {
     bytes_view rest;        ///< after the action code
 
     static result<action_body> parse(bytes_view body) noexcept {
-        if (body.size() < 2) return make_error(errc::truncated, "action frame without category and action");
+        if (body.size() < 2)
+            return make_error(errc::truncated, "action frame without category and action");
         return action_body{body[0], body[1], body.subspan(2)};
     }
 };
@@ -132,13 +140,18 @@ struct vendor_action {
     /// @param body the whole action body starting at the category
     static result<vendor_action> parse(bytes_view body) noexcept {
         std::size_t off = 0;
-        if (body.size() >= 1 && body[0] == category::public_action) off = 2;
-        else if (body.size() >= 1 && body[0] == category::vendor) off = 1;
-        else return make_error(errc::bad_value, "not a vendor-specific action");
-        if (body.size() < off + 6) return make_error(errc::truncated, "vendor action header truncated", body.size());
+        if (body.size() >= 1 && body[0] == category::public_action)
+            off = 2;
+        else if (body.size() >= 1 && body[0] == category::vendor)
+            off = 1;
+        else
+            return make_error(errc::bad_value, "not a vendor-specific action");
+        if (body.size() < off + 6)
+            return make_error(errc::truncated, "vendor action header truncated", body.size());
         vendor_action v{load_be32(body.data() + off), body[off + 4], body[off + 5], {}};
         auto el = element_range::parse(body.subspan(off + 6));
-        if (!el) return error{el.err().code, std::uint32_t(off + 6 + el.err().offset), el.err().what};
+        if (!el)
+            return error{el.err().code, std::uint32_t(off + 6 + el.err().offset), el.err().what};
         v.elements = *el;
         return v;
     }
@@ -173,10 +186,12 @@ struct gas_frame {
         const std::uint8_t id = r.u8(), len = r.u8();
         g.advertisement_protocol = r.take(len);
         if (!r.ok()) return make_error(errc::truncated, "GAS frame truncated", 2 + r.offset());
-        if (id != eid::advertisement_protocol) return make_error(errc::bad_value, "GAS without Advertisement Protocol element");
+        if (id != eid::advertisement_protocol)
+            return make_error(errc::bad_value, "GAS without Advertisement Protocol element");
         const std::uint16_t qlen = r.le16();
         g.query = r.take(qlen);
-        if (!r.ok()) return make_error(errc::overrun, "GAS query length overruns the frame", 2 + r.offset());
+        if (!r.ok())
+            return make_error(errc::overrun, "GAS query length overruns the frame", 2 + r.offset());
         return g;
     }
 };
@@ -223,7 +238,8 @@ inline void write_vendor_action(byte_writer& w, bool public_action, std::uint32_
     w.be32(oui_type).u8(subtype).u8(dialog_token);
 }
 /// @brief GAS Initial Request with an ANQP advertisement protocol and the given query.
-inline void write_gas_initial_req(byte_writer& w, std::uint8_t dialog_token, bytes_view query) noexcept {
+inline void write_gas_initial_req(byte_writer& w, std::uint8_t dialog_token,
+                                  bytes_view query) noexcept {
     w.u8(category::public_action).u8(public_code::gas_initial_req).u8(dialog_token);
     w.u8(eid::advertisement_protocol).u8(2).u8(0x00).u8(0x00);
     w.le16(static_cast<std::uint16_t>(query.size())).raw(query);

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-/// @file Defines P2P IE attributes: IDs, names, typed accessors with hostap's validity rules, and builders.
+/// @file Defines P2P IE attributes: IDs, names, typed accessors with hostap's validity rules, and
+/// builders.
 #pragma once
 
 #include <cstdint>
@@ -18,9 +19,10 @@ inline constexpr std::uint8_t status = 0, minor_reason = 1, capability = 2, devi
                               group_bssid = 7, ext_listen_timing = 8, intended_interface_addr = 9,
                               manageability = 10, channel_list = 11, noa = 12, device_info = 13,
                               group_info = 14, group_id = 15, interface = 16,
-                              operating_channel = 17, invitation_flags = 18, oob_go_neg_channel = 19,
-                              service_hash = 21, session_info = 22, connection_capability = 23,
-                              advertisement_id = 24, advertised_service_info = 25, session_id = 26,
+                              operating_channel = 17, invitation_flags = 18,
+                              oob_go_neg_channel = 19, service_hash = 21, session_info = 22,
+                              connection_capability = 23, advertisement_id = 24,
+                              advertised_service_info = 25, session_id = 26,
                               feature_capability = 27, persistent_group_info = 28,
                               vendor_specific = 221;
 }
@@ -40,10 +42,9 @@ inline constexpr std::uint8_t noa = 0, presence_req = 1, presence_resp = 2, go_d
 namespace status {
 inline constexpr std::uint8_t success = 0, info_unavailable = 1, incompatible_params = 2,
                               limit_reached = 3, invalid_params = 4, unable_to_accommodate = 5,
-                              prev_protocol_error = 6, no_common_channels = 7,
-                              unknown_group = 8, both_go_intent_15 = 9,
-                              incompatible_prov_method = 10, rejected_by_user = 11,
-                              success_deferred = 12;
+                              prev_protocol_error = 6, no_common_channels = 7, unknown_group = 8,
+                              both_go_intent_15 = 9, incompatible_prov_method = 10,
+                              rejected_by_user = 11, success_deferred = 12;
 }
 
 /// @brief Device and group capability bits.
@@ -62,45 +63,79 @@ using attribute_range = ieee80211::attribute_range<false>;
 
 constexpr std::string_view attribute_name(std::uint16_t id) noexcept {
     switch (id) {
-        case attr::status: return "Status";
-        case attr::minor_reason: return "Minor Reason Code";
-        case attr::capability: return "P2P Capability";
-        case attr::device_id: return "P2P Device ID";
-        case attr::go_intent: return "Group Owner Intent";
-        case attr::config_timeout: return "Configuration Timeout";
-        case attr::listen_channel: return "Listen Channel";
-        case attr::group_bssid: return "P2P Group BSSID";
-        case attr::ext_listen_timing: return "Extended Listen Timing";
-        case attr::intended_interface_addr: return "Intended P2P Interface Address";
-        case attr::manageability: return "P2P Manageability";
-        case attr::channel_list: return "Channel List";
-        case attr::noa: return "Notice of Absence";
-        case attr::device_info: return "P2P Device Info";
-        case attr::group_info: return "P2P Group Info";
-        case attr::group_id: return "P2P Group ID";
-        case attr::interface: return "P2P Interface";
-        case attr::operating_channel: return "Operating Channel";
-        case attr::invitation_flags: return "Invitation Flags";
-        case attr::oob_go_neg_channel: return "Out-of-Band Group Owner Negotiation Channel";
-        case attr::service_hash: return "Service Hash";
-        case attr::session_info: return "Session Information Data";
-        case attr::connection_capability: return "Connection Capability";
-        case attr::advertisement_id: return "Advertisement ID";
-        case attr::advertised_service_info: return "Advertised Service Info";
-        case attr::session_id: return "Session ID";
-        case attr::feature_capability: return "Feature Capability";
-        case attr::persistent_group_info: return "Persistent Group Info";
-        case attr::vendor_specific: return "Vendor Specific";
-        default: return "Unknown";
+        case attr::status:
+            return "Status";
+        case attr::minor_reason:
+            return "Minor Reason Code";
+        case attr::capability:
+            return "P2P Capability";
+        case attr::device_id:
+            return "P2P Device ID";
+        case attr::go_intent:
+            return "Group Owner Intent";
+        case attr::config_timeout:
+            return "Configuration Timeout";
+        case attr::listen_channel:
+            return "Listen Channel";
+        case attr::group_bssid:
+            return "P2P Group BSSID";
+        case attr::ext_listen_timing:
+            return "Extended Listen Timing";
+        case attr::intended_interface_addr:
+            return "Intended P2P Interface Address";
+        case attr::manageability:
+            return "P2P Manageability";
+        case attr::channel_list:
+            return "Channel List";
+        case attr::noa:
+            return "Notice of Absence";
+        case attr::device_info:
+            return "P2P Device Info";
+        case attr::group_info:
+            return "P2P Group Info";
+        case attr::group_id:
+            return "P2P Group ID";
+        case attr::interface:
+            return "P2P Interface";
+        case attr::operating_channel:
+            return "Operating Channel";
+        case attr::invitation_flags:
+            return "Invitation Flags";
+        case attr::oob_go_neg_channel:
+            return "Out-of-Band Group Owner Negotiation Channel";
+        case attr::service_hash:
+            return "Service Hash";
+        case attr::session_info:
+            return "Session Information Data";
+        case attr::connection_capability:
+            return "Connection Capability";
+        case attr::advertisement_id:
+            return "Advertisement ID";
+        case attr::advertised_service_info:
+            return "Advertised Service Info";
+        case attr::session_id:
+            return "Session ID";
+        case attr::feature_capability:
+            return "Feature Capability";
+        case attr::persistent_group_info:
+            return "Persistent Group Info";
+        case attr::vendor_specific:
+            return "Vendor Specific";
+        default:
+            return "Unknown";
     }
 }
 
 constexpr std::string_view public_action_name(std::uint8_t subtype) noexcept {
-    constexpr std::string_view names[] = {
-        "GO Negotiation Request", "GO Negotiation Response", "GO Negotiation Confirmation",
-        "Invitation Request", "Invitation Response", "Device Discoverability Request",
-        "Device Discoverability Response", "Provision Discovery Request",
-        "Provision Discovery Response"};
+    constexpr std::string_view names[] = {"GO Negotiation Request",
+                                          "GO Negotiation Response",
+                                          "GO Negotiation Confirmation",
+                                          "Invitation Request",
+                                          "Invitation Response",
+                                          "Device Discoverability Request",
+                                          "Device Discoverability Response",
+                                          "Provision Discovery Request",
+                                          "Provision Discovery Response"};
     return subtype < 9 ? names[subtype] : "Unknown";
 }
 
@@ -120,7 +155,9 @@ struct capability {
         if (auto r = detail::at_least(b, 2); !r) return r.err();
         return capability{b[0], b[1]};
     }
-    void write(byte_writer& w) const noexcept { w.u8(attr::capability).le16(2).u8(device).u8(group); }
+    void write(byte_writer& w) const noexcept {
+        w.u8(attr::capability).le16(2).u8(device).u8(group);
+    }
 };
 
 struct go_intent {
@@ -143,7 +180,9 @@ struct config_timeout {
         if (auto r = detail::at_least(b, 2); !r) return r.err();
         return config_timeout{b[0], b[1]};
     }
-    void write(byte_writer& w) const noexcept { w.u8(attr::config_timeout).le16(2).u8(go).u8(client); }
+    void write(byte_writer& w) const noexcept {
+        w.u8(attr::config_timeout).le16(2).u8(go).u8(client);
+    }
 };
 
 /// @brief Listen Channel and Operating Channel share this layout.
@@ -196,8 +235,10 @@ struct channel_list {
         if (auto r = detail::at_least(b, 3); !r) return r.err();
         std::size_t off = 3;
         while (off < b.size()) {
-            if (b.size() - off < 2) return make_error(errc::truncated, "channel list entry truncated", off);
-            if (b.size() - off - 2 < b[off + 1]) return make_error(errc::overrun, "channel list entry overruns", off);
+            if (b.size() - off < 2)
+                return make_error(errc::truncated, "channel list entry truncated", off);
+            if (b.size() - off - 2 < b[off + 1])
+                return make_error(errc::overrun, "channel list entry overruns", off);
             off += 2 + b[off + 1];
         }
         return channel_list{{char(b[0]), char(b[1]), char(b[2])}, b.subspan(3)};
@@ -241,7 +282,8 @@ struct device_info {
         const std::uint16_t type = r.be16();
         const std::uint16_t len = r.be16();
         if (!r.ok()) return make_error(errc::overrun, "P2P Device Info secondary types overrun");
-        if (type != wps::attr::device_name) return make_error(errc::bad_value, "P2P Device Info without a Device Name TLV");
+        if (type != wps::attr::device_name)
+            return make_error(errc::bad_value, "P2P Device Info without a Device Name TLV");
         if (len > 32) return make_error(errc::bad_length, "P2P device name longer than 32");
         d.name = wps::text_of(r.take(len));
         if (!r.ok()) return make_error(errc::overrun, "P2P device name overruns");
@@ -262,7 +304,8 @@ struct group_id {
     mac_address go_address;
     std::string_view ssid;
     static result<group_id> parse(bytes_view b) noexcept {
-        if (b.size() < 6 || b.size() > 38) return make_error(errc::bad_length, "P2P Group ID length outside 6..38");
+        if (b.size() < 6 || b.size() > 38)
+            return make_error(errc::bad_length, "P2P Group ID length outside 6..38");
         return group_id{mac_address::from(b.data()),
                         {reinterpret_cast<const char*>(b.data() + 6), b.size() - 6}};
     }
@@ -296,8 +339,10 @@ struct notice_of_absence {
     void write(byte_writer& w) const noexcept {
         w.u8(attr::noa).le16(std::uint16_t(2 + 13 * count)).u8(index).u8(ctwindow_opp_ps);
         for (std::uint8_t i = 0; i < count && i < 2; ++i)
-            w.u8(descriptors[i].count_type).le32(descriptors[i].duration_us)
-                .le32(descriptors[i].interval_us).le32(descriptors[i].start_time);
+            w.u8(descriptors[i].count_type)
+                .le32(descriptors[i].duration_us)
+                .le32(descriptors[i].interval_us)
+                .le32(descriptors[i].start_time);
     }
 };
 
@@ -318,7 +363,8 @@ result<std::size_t> for_each_client(bytes_view b, F&& f) {
     while (off < b.size()) {
         const std::size_t len = b[off];
         if (len < 24) return make_error(errc::bad_length, "client descriptor shorter than 24", off);
-        if (b.size() - off - 1 < len) return make_error(errc::overrun, "client descriptor overruns", off);
+        if (b.size() - off - 1 < len)
+            return make_error(errc::overrun, "client descriptor overruns", off);
         byte_reader r(b.subspan(off + 1, len));
         client_info c;
         c.device_address = mac_address::from(r.take(6).data());

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-/// @file Defines pcap and pcapng: a classic pcap writer (linktypes 105 and 127) and a reader for both formats.
+/// @file Defines pcap and pcapng: a classic pcap writer (linktypes 105 and 127) and a reader for
+/// both formats.
 #pragma once
 
 #include <algorithm>
@@ -28,7 +29,7 @@ struct packet {
 /// @brief Reads classic pcap (either byte order, µs or ns) and pcapng (SHB/IDB/EPB/SPB/PB blocks)
 /// from an in-memory file. Every length is checked; a cut record is an error, never an overread.
 class reader {
-public:
+  public:
     static result<reader> open(bytes_view file) noexcept {
         if (file.size() < 4) return make_error(errc::truncated, "file shorter than a magic number");
         const std::uint32_t m = load_le32(file.data());
@@ -38,9 +39,12 @@ public:
             return r;
         }
         if (file.size() < 24) return make_error(errc::truncated, "pcap global header truncated");
-        if (m == 0xa1b2c3d4 || m == 0xa1b23c4d) r.be_ = false;
-        else if (m == 0xd4c3b2a1 || m == 0x4d3cb2a1) r.be_ = true;
-        else return make_error(errc::bad_value, "not a pcap or pcapng file");
+        if (m == 0xa1b2c3d4 || m == 0xa1b23c4d)
+            r.be_ = false;
+        else if (m == 0xd4c3b2a1 || m == 0x4d3cb2a1)
+            r.be_ = true;
+        else
+            return make_error(errc::bad_value, "not a pcap or pcapng file");
         r.nano_ = (m == 0xa1b23c4d || m == 0x4d3cb2a1);
         r.links_.push_back({static_cast<std::uint16_t>(r.u32(file.data() + 20)), 1000, 0});
         r.pos_ = 24;
@@ -55,11 +59,9 @@ public:
     }
 
     /// @brief The next packet, nothing at a clean end of file, or an error.
-    result<std::optional<packet>> next() noexcept {
-        return ng_ ? next_ng() : next_classic();
-    }
+    result<std::optional<packet>> next() noexcept { return ng_ ? next_ng() : next_classic(); }
 
-private:
+  private:
     struct link {
         std::uint16_t type;
         std::uint64_t ns_per_unit;  ///< 0 means the unit is finer than 1 ns (divide instead)
@@ -67,18 +69,25 @@ private:
     };
 
     explicit reader(bytes_view f) noexcept : f_(f) {}
-    std::uint32_t u32(const std::uint8_t* p) const noexcept { return be_ ? load_be32(p) : load_le32(p); }
-    std::uint16_t u16(const std::uint8_t* p) const noexcept { return be_ ? load_be16(p) : load_le16(p); }
+    std::uint32_t u32(const std::uint8_t* p) const noexcept {
+        return be_ ? load_be32(p) : load_le32(p);
+    }
+    std::uint16_t u16(const std::uint8_t* p) const noexcept {
+        return be_ ? load_be16(p) : load_le16(p);
+    }
 
     result<std::optional<packet>> next_classic() noexcept {
         if (pos_ == f_.size()) return std::optional<packet>{};
-        if (f_.size() - pos_ < 16) return make_error(errc::truncated, "record header truncated", pos_);
+        if (f_.size() - pos_ < 16)
+            return make_error(errc::truncated, "record header truncated", pos_);
         const std::uint8_t* h = f_.data() + pos_;
         const std::uint32_t incl = u32(h + 8);
-        if (f_.size() - pos_ - 16 < incl) return make_error(errc::truncated, "record data truncated", pos_);
+        if (f_.size() - pos_ - 16 < incl)
+            return make_error(errc::truncated, "record data truncated", pos_);
         packet p;
         p.linktype = links_.front().type;
-        p.timestamp_ns = std::uint64_t(u32(h)) * 1'000'000'000u + std::uint64_t(u32(h + 4)) * (nano_ ? 1 : 1000);
+        p.timestamp_ns =
+            std::uint64_t(u32(h)) * 1'000'000'000u + std::uint64_t(u32(h + 4)) * (nano_ ? 1 : 1000);
         p.original_length = u32(h + 12);
         p.data = f_.subspan(pos_ + 16, incl);
         pos_ += 16 + incl;
@@ -88,57 +97,81 @@ private:
     result<std::optional<packet>> next_ng() noexcept {
         for (;;) {
             if (pos_ == f_.size()) return std::optional<packet>{};
-            if (f_.size() - pos_ < 12) return make_error(errc::truncated, "pcapng block header truncated", pos_);
+            if (f_.size() - pos_ < 12)
+                return make_error(errc::truncated, "pcapng block header truncated", pos_);
             const std::uint8_t* b = f_.data() + pos_;
             const std::uint32_t type = load_le32(b);  // the SHB type reads the same in both orders
             if (type == 0x0a0d0d0a) {
                 const std::uint32_t magic = load_le32(b + 8);
-                if (magic == 0x1a2b3c4d) be_ = false;
-                else if (magic == 0x4d3c2b1a) be_ = true;
-                else return make_error(errc::bad_value, "bad pcapng byte-order magic", pos_ + 8);
+                if (magic == 0x1a2b3c4d)
+                    be_ = false;
+                else if (magic == 0x4d3c2b1a)
+                    be_ = true;
+                else
+                    return make_error(errc::bad_value, "bad pcapng byte-order magic", pos_ + 8);
                 links_.clear();
             }
             const std::uint32_t len = u32(b + 4);
-            if (len < 12 || len % 4 != 0) return make_error(errc::bad_length, "bad pcapng block length", pos_);
-            if (len > f_.size() - pos_) return make_error(errc::truncated, "pcapng block truncated", pos_);
-            if (u32(b + len - 4) != len) return make_error(errc::bad_length, "pcapng trailing length mismatch", pos_);
+            if (len < 12 || len % 4 != 0)
+                return make_error(errc::bad_length, "bad pcapng block length", pos_);
+            if (len > f_.size() - pos_)
+                return make_error(errc::truncated, "pcapng block truncated", pos_);
+            if (u32(b + len - 4) != len)
+                return make_error(errc::bad_length, "pcapng trailing length mismatch", pos_);
             const bytes_view body = f_.subspan(pos_ + 8, len - 12);
             const std::size_t at = pos_;
             pos_ += len;
             switch (u32(b)) {
-                case 0x0a0d0d0a: continue;
+                case 0x0a0d0d0a:
+                    continue;
                 case 1: {  // Interface Description Block
                     if (body.size() < 8) return make_error(errc::truncated, "IDB truncated", at);
                     link l{u16(body.data()), 1000, 0};
-                    if (auto r = read_tsresol(body.subspan(8), l); !r) return error{r.err().code, std::uint32_t(at), r.err().what};
+                    if (auto r = read_tsresol(body.subspan(8), l); !r)
+                        return error{r.err().code, std::uint32_t(at), r.err().what};
                     links_.push_back(l);
                     continue;
                 }
                 case 6: {  // Enhanced Packet Block
                     if (body.size() < 20) return make_error(errc::truncated, "EPB truncated", at);
                     const std::uint32_t ifc = u32(body.data());
-                    if (ifc >= links_.size()) return make_error(errc::bad_value, "EPB names an unknown interface", at);
+                    if (ifc >= links_.size())
+                        return make_error(errc::bad_value, "EPB names an unknown interface", at);
                     const std::uint32_t cap = u32(body.data() + 12);
-                    if (cap > body.size() - 20) return make_error(errc::overrun, "EPB captured length overruns", at);
-                    const std::uint64_t ts = (std::uint64_t(u32(body.data() + 4)) << 32) | u32(body.data() + 8);
-                    return std::optional<packet>{packet{links_[ifc].type, to_ns(links_[ifc], ts), u32(body.data() + 16), body.subspan(20, cap)}};
+                    if (cap > body.size() - 20)
+                        return make_error(errc::overrun, "EPB captured length overruns", at);
+                    const std::uint64_t ts =
+                        (std::uint64_t(u32(body.data() + 4)) << 32) | u32(body.data() + 8);
+                    return std::optional<packet>{packet{links_[ifc].type, to_ns(links_[ifc], ts),
+                                                        u32(body.data() + 16),
+                                                        body.subspan(20, cap)}};
                 }
                 case 3: {  // Simple Packet Block
-                    if (body.size() < 4 || links_.empty()) return make_error(errc::truncated, "SPB truncated or without interface", at);
+                    if (body.size() < 4 || links_.empty())
+                        return make_error(errc::truncated, "SPB truncated or without interface",
+                                          at);
                     const std::uint32_t orig = u32(body.data());
-                    const std::uint32_t cap = std::min<std::uint32_t>(orig, std::uint32_t(body.size() - 4));
-                    return std::optional<packet>{packet{links_[0].type, 0, orig, body.subspan(4, cap)}};
+                    const std::uint32_t cap =
+                        std::min<std::uint32_t>(orig, std::uint32_t(body.size() - 4));
+                    return std::optional<packet>{
+                        packet{links_[0].type, 0, orig, body.subspan(4, cap)}};
                 }
                 case 2: {  // obsolete Packet Block
                     if (body.size() < 20) return make_error(errc::truncated, "PB truncated", at);
                     const std::uint16_t ifc = u16(body.data());
-                    if (ifc >= links_.size()) return make_error(errc::bad_value, "PB names an unknown interface", at);
+                    if (ifc >= links_.size())
+                        return make_error(errc::bad_value, "PB names an unknown interface", at);
                     const std::uint32_t cap = u32(body.data() + 12);
-                    if (cap > body.size() - 20) return make_error(errc::overrun, "PB captured length overruns", at);
-                    const std::uint64_t ts = (std::uint64_t(u32(body.data() + 4)) << 32) | u32(body.data() + 8);
-                    return std::optional<packet>{packet{links_[ifc].type, to_ns(links_[ifc], ts), u32(body.data() + 16), body.subspan(20, cap)}};
+                    if (cap > body.size() - 20)
+                        return make_error(errc::overrun, "PB captured length overruns", at);
+                    const std::uint64_t ts =
+                        (std::uint64_t(u32(body.data() + 4)) << 32) | u32(body.data() + 8);
+                    return std::optional<packet>{packet{links_[ifc].type, to_ns(links_[ifc], ts),
+                                                        u32(body.data() + 16),
+                                                        body.subspan(20, cap)}};
                 }
-                default: continue;  // statistics, name resolution, custom blocks
+                default:
+                    continue;  // statistics, name resolution, custom blocks
             }
         }
     }
@@ -148,7 +181,8 @@ private:
         while (off + 4 <= opts.size()) {
             const std::uint16_t code = u16(opts.data() + off), len = u16(opts.data() + off + 2);
             if (code == 0) break;
-            if (opts.size() - off - 4 < len) return make_error(errc::overrun, "IDB option overruns");
+            if (opts.size() - off - 4 < len)
+                return make_error(errc::overrun, "IDB option overruns");
             if (code == 9 && len >= 1) {
                 const std::uint8_t v = opts[off + 4];
                 const unsigned exp = v & 0x7f;
@@ -161,7 +195,9 @@ private:
                     for (unsigned i = 0; i < exp; ++i) units *= 10;
                 }
                 l.units_per_s = units;
-                l.ns_per_unit = units <= 1'000'000'000u && 1'000'000'000u % units == 0 ? 1'000'000'000u / units : 0;
+                l.ns_per_unit = units <= 1'000'000'000u && 1'000'000'000u % units == 0
+                                    ? 1'000'000'000u / units
+                                    : 0;
             }
             off += 4 + ((len + 3u) & ~3u);
         }
@@ -181,7 +217,7 @@ private:
 
 /// @brief Writes classic pcap (microsecond timestamps, little-endian) to a stream.
 class writer {
-public:
+  public:
     writer(std::ostream& out, std::uint16_t link, std::uint32_t snaplen = 65535) : out_(out) {
         std::uint8_t h[24];
         store_le32(h, 0xa1b2c3d4);
@@ -203,12 +239,14 @@ public:
         store_le32(h + 8, static_cast<std::uint32_t>(n));
         store_le32(h + 12, static_cast<std::uint32_t>(n));
         out_.write(reinterpret_cast<const char*>(h), sizeof h);
-        (out_.write(reinterpret_cast<const char*>(parts.data()), static_cast<std::streamsize>(parts.size())), ...);
+        (out_.write(reinterpret_cast<const char*>(parts.data()),
+                    static_cast<std::streamsize>(parts.size())),
+         ...);
         ++count_;
     }
     std::size_t count() const noexcept { return count_; }
 
-private:
+  private:
     std::ostream& out_;
     std::size_t count_ = 0;
 };

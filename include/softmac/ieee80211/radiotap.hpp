@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-/// @file Defines radiotap: parsing (extended present bitmaps, vendor namespaces, alignment) and building.
+/// @file Defines radiotap: parsing (extended present bitmaps, vendor namespaces, alignment) and
+/// building.
 #pragma once
 
 #include <cstdint>
@@ -31,19 +32,19 @@ struct field_layout {
     std::uint8_t align, size;
 };
 inline constexpr field_layout layouts[28] = {
-    {8, 8}, {1, 1}, {1, 1}, {2, 4}, {1, 2}, {1, 1}, {1, 1}, {2, 2}, {2, 2}, {2, 2},
-    {1, 1}, {1, 1}, {1, 1}, {1, 1}, {2, 2}, {2, 2}, {1, 1}, {1, 1}, {4, 8}, {1, 3},
+    {8, 8}, {1, 1},  {1, 1},  {2, 4},  {1, 2},  {1, 1}, {1, 1}, {2, 2}, {2, 2}, {2, 2},
+    {1, 1}, {1, 1},  {1, 1},  {1, 1},  {2, 2},  {2, 2}, {1, 1}, {1, 1}, {4, 8}, {1, 3},
     {4, 8}, {2, 12}, {8, 12}, {2, 12}, {2, 12}, {2, 6}, {1, 1}, {2, 4}};
 
 /// @brief What softmac reads from a radiotap header; `known` marks the decoded fields.
 struct info {
-    std::uint16_t length = 0;       ///< header length: the 802.11 frame starts here
-    std::uint32_t present = 0;      ///< first present word
-    std::uint32_t known = 0;        ///< bits of the fields decoded below
-    bool complete = true;           ///< false if an unknown field stopped decoding
+    std::uint16_t length = 0;   ///< header length: the 802.11 frame starts here
+    std::uint32_t present = 0;  ///< first present word
+    std::uint32_t known = 0;    ///< bits of the fields decoded below
+    bool complete = true;       ///< false if an unknown field stopped decoding
     std::uint64_t tsft = 0;
     std::uint8_t flags = 0;
-    std::uint8_t rate = 0;          ///< 500 kbit/s units
+    std::uint8_t rate = 0;  ///< 500 kbit/s units
     std::uint16_t channel_freq = 0, channel_flags = 0;
     std::int8_t dbm_antsignal = 0, dbm_antnoise = 0;
     std::uint8_t antenna = 0;
@@ -61,14 +62,16 @@ inline result<info> parse(bytes_view b) noexcept {
     info out;
     out.length = load_le16(b.data() + 2);
     if (out.length < 8) return make_error(errc::bad_length, "radiotap length below 8");
-    if (out.length > b.size()) return make_error(errc::overrun, "radiotap length beyond the packet");
+    if (out.length > b.size())
+        return make_error(errc::overrun, "radiotap length beyond the packet");
     const bytes_view h = b.first(out.length);
     out.present = load_le32(h.data() + 4);
 
     // Walk the present words to find where the fields begin.
     std::size_t words_end = 8;
     for (std::uint32_t w = out.present; w & (1u << field::ext);) {
-        if (words_end + 4 > h.size()) return make_error(errc::overrun, "present bitmaps beyond the header", words_end);
+        if (words_end + 4 > h.size())
+            return make_error(errc::overrun, "present bitmaps beyond the header", words_end);
         w = load_le32(h.data() + words_end);
         words_end += 4;
     }
@@ -82,7 +85,8 @@ inline result<info> parse(bytes_view b) noexcept {
         if (!radiotap_ns) {
             // Vendor namespace: its data is skip_length bytes announced in the namespace header.
             off += vendor_skip;
-            if (off > h.size()) return make_error(errc::overrun, "vendor namespace beyond the header", off);
+            if (off > h.size())
+                return make_error(errc::overrun, "vendor namespace beyond the header", off);
         } else {
             for (unsigned bit = 0; bit < 29; ++bit) {
                 if (!((word >> bit) & 1u)) continue;
@@ -92,24 +96,38 @@ inline result<info> parse(bytes_view b) noexcept {
                 }
                 const field_layout l = layouts[bit];
                 off = (off + l.align - 1) & ~std::size_t(l.align - 1);
-                if (off + l.size > h.size()) return make_error(errc::overrun, "radiotap field beyond the header", off);
+                if (off + l.size > h.size())
+                    return make_error(errc::overrun, "radiotap field beyond the header", off);
                 const std::uint8_t* p = h.data() + off;
                 if (out.has(bit)) {  // a later namespace (another antenna): keep the first value
                     off += l.size;
                     continue;
                 }
                 switch (bit) {
-                    case field::tsft: out.tsft = load_le64(p); break;
-                    case field::flags: out.flags = p[0]; break;
-                    case field::rate: out.rate = p[0]; break;
+                    case field::tsft:
+                        out.tsft = load_le64(p);
+                        break;
+                    case field::flags:
+                        out.flags = p[0];
+                        break;
+                    case field::rate:
+                        out.rate = p[0];
+                        break;
                     case field::channel:
                         out.channel_freq = load_le16(p);
                         out.channel_flags = load_le16(p + 2);
                         break;
-                    case field::dbm_antsignal: out.dbm_antsignal = static_cast<std::int8_t>(p[0]); break;
-                    case field::dbm_antnoise: out.dbm_antnoise = static_cast<std::int8_t>(p[0]); break;
-                    case field::antenna: out.antenna = p[0]; break;
-                    default: break;
+                    case field::dbm_antsignal:
+                        out.dbm_antsignal = static_cast<std::int8_t>(p[0]);
+                        break;
+                    case field::dbm_antnoise:
+                        out.dbm_antnoise = static_cast<std::int8_t>(p[0]);
+                        break;
+                    case field::antenna:
+                        out.antenna = p[0];
+                        break;
+                    default:
+                        break;
                 }
                 out.known |= 1u << bit;
                 off += l.size;
@@ -118,7 +136,8 @@ inline result<info> parse(bytes_view b) noexcept {
         bit_base += 32;
         if (word & (1u << field::vendor_ns)) {
             off = (off + 1) & ~std::size_t(1);
-            if (off + 6 > h.size()) return make_error(errc::overrun, "vendor namespace header beyond the header", off);
+            if (off + 6 > h.size())
+                return make_error(errc::overrun, "vendor namespace header beyond the header", off);
             vendor_skip = load_le16(h.data() + off + 4);
             off += 6;
             radiotap_ns = false;

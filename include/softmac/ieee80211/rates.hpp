@@ -29,16 +29,29 @@ struct rate {
 
 /// @brief The 12 legacy rates of 2.4 GHz (4 CCK + 8 OFDM), in order.
 inline constexpr std::array<rate, 12> rates_2ghz{{
-    {10, modulation::dsss, true},  {20, modulation::dsss, true},   {55, modulation::cck, true},
-    {110, modulation::cck, true},  {60, modulation::ofdm, false},  {90, modulation::ofdm, false},
-    {120, modulation::ofdm, false}, {180, modulation::ofdm, false}, {240, modulation::ofdm, false},
-    {360, modulation::ofdm, false}, {480, modulation::ofdm, false}, {540, modulation::ofdm, false},
+    {10, modulation::dsss, true},
+    {20, modulation::dsss, true},
+    {55, modulation::cck, true},
+    {110, modulation::cck, true},
+    {60, modulation::ofdm, false},
+    {90, modulation::ofdm, false},
+    {120, modulation::ofdm, false},
+    {180, modulation::ofdm, false},
+    {240, modulation::ofdm, false},
+    {360, modulation::ofdm, false},
+    {480, modulation::ofdm, false},
+    {540, modulation::ofdm, false},
 }};
 /// @brief The 8 OFDM rates (5 GHz, and what P2P allows on 2.4 GHz).
 inline constexpr std::array<rate, 8> rates_ofdm{{
-    {60, modulation::ofdm, true},   {90, modulation::ofdm, false},  {120, modulation::ofdm, true},
-    {180, modulation::ofdm, false}, {240, modulation::ofdm, true},  {360, modulation::ofdm, false},
-    {480, modulation::ofdm, false}, {540, modulation::ofdm, false},
+    {60, modulation::ofdm, true},
+    {90, modulation::ofdm, false},
+    {120, modulation::ofdm, true},
+    {180, modulation::ofdm, false},
+    {240, modulation::ofdm, true},
+    {360, modulation::ofdm, false},
+    {480, modulation::ofdm, false},
+    {540, modulation::ofdm, false},
 }};
 
 /// @brief The legacy rate with this bitrate (100 kbit/s units).
@@ -53,7 +66,8 @@ constexpr std::optional<rate> find_rate(std::uint16_t bitrate) noexcept {
 /// DSSS/CCK: 192 µs long or 96 µs short PLCP preamble+header, then ceil(8·bytes / rate).
 /// OFDM (20 MHz): 16 µs preamble + 4 µs SIGNAL + 4 µs per symbol for 16 service bits,
 /// the data and 6 tail bits. 2.4 GHz ERP signal extension (6 µs) is not added.
-constexpr std::uint32_t airtime_us(std::size_t bytes, const rate& r, bool short_preamble = false) noexcept {
+constexpr std::uint32_t airtime_us(std::size_t bytes, const rate& r,
+                                   bool short_preamble = false) noexcept {
     const auto bits = static_cast<std::uint64_t>(bytes) * 8;
     if (r.is_ofdm()) {
         const std::uint64_t bits_per_symbol = std::uint64_t(r.bitrate) * 4 / 10;

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-/// @file Defines the attribute-stream machinery shared by P2P and WPS: reassembly across vendor elements and TLV ranges.
+/// @file Defines the attribute-stream machinery shared by P2P and WPS: reassembly across vendor
+/// elements and TLV ranges.
 #pragma once
 
 #include <algorithm>
@@ -19,7 +20,7 @@ namespace softmac::ieee80211 {
 /// One logical attribute stream may be split over several consecutive elements; a single
 /// element is viewed in place, several are copied into inline storage (no heap).
 class vendor_stream {
-public:
+  public:
     static constexpr std::size_t max_size = 2304;  ///< largest MMPDU body
 
     vendor_stream(const element_range& elements, std::uint32_t oui_type) noexcept {
@@ -48,7 +49,7 @@ public:
     std::size_t element_count() const noexcept { return count_; }
     bytes_view bytes() const noexcept { return view_; }
 
-private:
+  private:
     bytes_view view_;
     std::size_t count_ = 0;
     std::size_t size_ = 0;
@@ -74,9 +75,9 @@ class attribute_range {
         return Wps ? load_be16(p + 2) : load_le16(p + 1);
     }
 
-public:
+  public:
     class iterator {
-    public:
+      public:
         using value_type = attribute;
         using difference_type = std::ptrdiff_t;
         using iterator_concept = std::forward_iterator_tag;
@@ -94,7 +95,7 @@ public:
         }
         friend bool operator==(const iterator&, const iterator&) noexcept = default;
 
-    private:
+      private:
         friend class attribute_range;
         explicit iterator(const std::uint8_t* p) noexcept : p_(p) {}
         const std::uint8_t* p_ = nullptr;
@@ -105,7 +106,8 @@ public:
     static result<attribute_range> parse(bytes_view s) noexcept {
         std::size_t off = 0;
         while (off < s.size()) {
-            if (s.size() - off < head) return make_error(errc::truncated, "attribute header truncated", off);
+            if (s.size() - off < head)
+                return make_error(errc::truncated, "attribute header truncated", off);
             if (s.size() - off - head < len_at(s.data() + off))
                 return make_error(errc::overrun, "attribute overruns its element", off);
             off += head + len_at(s.data() + off);
@@ -123,7 +125,7 @@ public:
         return std::nullopt;
     }
 
-private:
+  private:
     explicit attribute_range(bytes_view s) noexcept : s_(s) {}
     bytes_view s_;
 };
@@ -131,7 +133,7 @@ private:
 /// @brief Collects attributes, then writes them as vendor elements split at 251 body octets.
 template <std::size_t Capacity = 1024>
 class vendor_ie_builder {
-public:
+  public:
     explicit vendor_ie_builder(std::uint32_t oui_type) noexcept : oui_type_(oui_type) {}
     vendor_ie_builder(const vendor_ie_builder&) = delete;
     vendor_ie_builder& operator=(const vendor_ie_builder&) = delete;
@@ -152,7 +154,7 @@ public:
         } while (!s.empty());
     }
 
-private:
+  private:
     std::uint32_t oui_type_;
     std::array<std::uint8_t, Capacity> buf_{};
     byte_writer w_{buf_};

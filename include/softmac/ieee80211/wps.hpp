@@ -35,9 +35,8 @@ inline constexpr std::uint16_t usba = 0x0001, ethernet = 0x0002, label = 0x0004,
 
 /// @brief Device Password IDs.
 namespace password_id {
-inline constexpr std::uint16_t pin_default = 0x0000, user_specified = 0x0001,
-                               push_button = 0x0004, registrar_specified = 0x0005, nfc = 0x0007,
-                               p2ps = 0x0008;
+inline constexpr std::uint16_t pin_default = 0x0000, user_specified = 0x0001, push_button = 0x0004,
+                               registrar_specified = 0x0005, nfc = 0x0007, p2ps = 0x0008;
 }
 
 inline constexpr std::uint32_t wfa_oui = 0x00372a;  ///< WFA vendor extension OUI
@@ -46,30 +45,54 @@ using attribute_range = ieee80211::attribute_range<true>;
 
 constexpr std::string_view attribute_name(std::uint16_t t) noexcept {
     switch (t) {
-        case attr::association_state: return "Association State";
-        case attr::config_methods: return "Config Methods";
-        case attr::config_error: return "Configuration Error";
-        case attr::device_name: return "Device Name";
-        case attr::device_password_id: return "Device Password ID";
-        case attr::manufacturer: return "Manufacturer";
-        case attr::model_name: return "Model Name";
-        case attr::model_number: return "Model Number";
-        case attr::request_type: return "Request Type";
-        case attr::response_type: return "Response Type";
-        case attr::rf_bands: return "RF Bands";
-        case attr::selected_registrar: return "Selected Registrar";
-        case attr::serial_number: return "Serial Number";
-        case attr::wps_state: return "Wi-Fi Protected Setup State";
-        case attr::uuid_e: return "UUID-E";
-        case attr::uuid_r: return "UUID-R";
-        case attr::vendor_extension: return "Vendor Extension";
-        case attr::version: return "Version";
-        case attr::selected_registrar_config_methods: return "Selected Registrar Config Methods";
-        case attr::primary_device_type: return "Primary Device Type";
-        case attr::secondary_device_types: return "Secondary Device Type List";
-        case attr::ap_setup_locked: return "AP Setup Locked";
-        case attr::requested_device_type: return "Requested Device Type";
-        default: return "Unknown";
+        case attr::association_state:
+            return "Association State";
+        case attr::config_methods:
+            return "Config Methods";
+        case attr::config_error:
+            return "Configuration Error";
+        case attr::device_name:
+            return "Device Name";
+        case attr::device_password_id:
+            return "Device Password ID";
+        case attr::manufacturer:
+            return "Manufacturer";
+        case attr::model_name:
+            return "Model Name";
+        case attr::model_number:
+            return "Model Number";
+        case attr::request_type:
+            return "Request Type";
+        case attr::response_type:
+            return "Response Type";
+        case attr::rf_bands:
+            return "RF Bands";
+        case attr::selected_registrar:
+            return "Selected Registrar";
+        case attr::serial_number:
+            return "Serial Number";
+        case attr::wps_state:
+            return "Wi-Fi Protected Setup State";
+        case attr::uuid_e:
+            return "UUID-E";
+        case attr::uuid_r:
+            return "UUID-R";
+        case attr::vendor_extension:
+            return "Vendor Extension";
+        case attr::version:
+            return "Version";
+        case attr::selected_registrar_config_methods:
+            return "Selected Registrar Config Methods";
+        case attr::primary_device_type:
+            return "Primary Device Type";
+        case attr::secondary_device_types:
+            return "Secondary Device Type List";
+        case attr::ap_setup_locked:
+            return "AP Setup Locked";
+        case attr::requested_device_type:
+            return "Requested Device Type";
+        default:
+            return "Unknown";
     }
 }
 

@@ -82,19 +82,22 @@ TEST_CASE("known fields of real captures are read exactly", "[captures]") {
     {
         const auto v = read_capture(dir / "generated/ref_80211.pcap");
         REQUIRE(v.frames == 25);
-        const auto rows = test::tshark_fields((dir / "generated/ref_80211.pcap").string(),
-                                              {"wlan.fc.type_subtype", "wlan.seq", "wifi_p2p.public_action.subtype"});
+        const auto rows = test::tshark_fields(
+            (dir / "generated/ref_80211.pcap").string(),
+            {"wlan.fc.type_subtype", "wlan.seq", "wifi_p2p.public_action.subtype"});
         for (std::size_t i = 0; i < v.frames; ++i) {
             INFO(i + 1);
             CHECK(field(v.dissections[i], "type_subtype") == rows[i][0]);
-            if (!rows[i][2].empty()) CHECK(field(v.dissections[i], "p2p_public_action") == rows[i][2]);
+            if (!rows[i][2].empty())
+                CHECK(field(v.dissections[i], "p2p_public_action") == rows[i][2]);
         }
     }
     {
         const auto v = read_capture(dir / "aircrack-ng/wps2.0.pcap");
         REQUIRE(v.frames == 1);
         bool wps_version = false;
-        for (const auto& it : v.dissections[0].items) wps_version |= it.kind == "wps" && it.id == 0x104a;
+        for (const auto& it : v.dissections[0].items)
+            wps_version |= it.kind == "wps" && it.id == 0x104a;
         CHECK(wps_version);
     }
     {
@@ -116,7 +119,8 @@ TEST_CASE("known fields of real captures are read exactly", "[captures]") {
 TEST_CASE("pcap_dump decodes every capture", "[captures][examples]") {
     for (const auto& p : captures()) {
         INFO(p.string());
-        const auto out = test::run(std::string(SOFTMAC_PCAP_DUMP) + " --json '" + p.string() + "' 2>&1; echo exit=$?");
+        const auto out = test::run(std::string(SOFTMAC_PCAP_DUMP) + " --json '" + p.string() +
+                                   "' 2>&1; echo exit=$?");
         CHECK(out.find("exit=0") != std::string::npos);
         CHECK(out.find("{\"frame\":1,") != std::string::npos);
     }

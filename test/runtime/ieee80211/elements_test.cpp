@@ -16,7 +16,8 @@
 using namespace softmac;
 namespace ie = softmac::ieee80211;
 
-TEST_CASE("element_range is a forward range that range-v3 views compose on", "[ieee80211][elements]") {
+TEST_CASE("element_range is a forward range that range-v3 views compose on",
+          "[ieee80211][elements]") {
     STATIC_REQUIRE(std::forward_iterator<ie::element_range::iterator>);
     STATIC_REQUIRE(ranges::forward_range<ie::element_range>);
     std::array<std::uint8_t, 128> buf{};
@@ -30,8 +31,9 @@ TEST_CASE("element_range is a forward range that range-v3 views compose on", "[i
     REQUIRE(r);
     auto ids = *r | ranges::views::transform([](ie::element e) { return e.id; });
     CHECK(std::vector<std::uint8_t>(ids.begin(), ids.end()) ==
-          std::vector<std::uint8_t>{ie::eid::ssid, ie::eid::supported_rates, ie::eid::extended_rates,
-                                    ie::eid::ds_params, ie::eid::extension});
+          std::vector<std::uint8_t>{ie::eid::ssid, ie::eid::supported_rates,
+                                    ie::eid::extended_rates, ie::eid::ds_params,
+                                    ie::eid::extension});
     CHECK(ranges::count_if(*r, [](ie::element e) { return e.data.size() > 3; }) == 2);
     auto ext = r->find(ie::eid::extension, 35);
     REQUIRE(ext);
@@ -71,7 +73,8 @@ TEST_CASE("typed elements parse what their builders write", "[ieee80211][element
     CHECK(ie::vendor_element::parse(*v)->oui == 0x0050f2);
 }
 
-TEST_CASE("element overruns, short headers and fixed-length violations are errors", "[ieee80211][elements]") {
+TEST_CASE("element overruns, short headers and fixed-length violations are errors",
+          "[ieee80211][elements]") {
     const std::uint8_t overrun[] = {0, 5, 'a', 'b'};
     const std::uint8_t short_header[] = {0, 1, 'a', 3};
     const std::uint8_t bad_ds[] = {3, 2, 1, 1};
@@ -125,7 +128,8 @@ TEST_CASE("every P2P attribute round-trips", "[ieee80211][p2p]") {
     CHECK(p2p::config_timeout::parse(*attrs->find(p2p::attr::config_timeout))->client == 20);
     CHECK(p2p::channel_attr::parse(*attrs->find(p2p::attr::listen_channel))->channel == 1);
     CHECK(*p2p::address_of(*attrs->find(p2p::attr::group_bssid)) == test::go_if);
-    CHECK(p2p::ext_listen_timing::parse(*attrs->find(p2p::attr::ext_listen_timing))->interval_ms == 1000);
+    CHECK(p2p::ext_listen_timing::parse(*attrs->find(p2p::attr::ext_listen_timing))->interval_ms ==
+          1000);
     CHECK(*p2p::address_of(*attrs->find(p2p::attr::intended_interface_addr)) == test::go_if);
     CHECK(*p2p::octet_of(*attrs->find(p2p::attr::manageability)) == 1);
     auto cl = p2p::channel_list::parse(*attrs->find(p2p::attr::channel_list));
@@ -143,7 +147,8 @@ TEST_CASE("every P2P attribute round-trips", "[ieee80211][p2p]") {
     CHECK(p2p::group_id::parse(*attrs->find(p2p::attr::group_id))->ssid == "DIRECT-ab");
     CHECK(p2p::channel_attr::parse(*attrs->find(p2p::attr::operating_channel))->op_class == 115);
     CHECK(*p2p::octet_of(*attrs->find(p2p::attr::invitation_flags)) == 1);
-    CHECK(p2p::group_id::parse(*attrs->find(p2p::attr::persistent_group_info))->ssid == "DIRECT-pg");
+    CHECK(p2p::group_id::parse(*attrs->find(p2p::attr::persistent_group_info))->ssid ==
+          "DIRECT-pg");
 }
 
 TEST_CASE("a P2P attribute stream longer than 251 octets is split over several IEs and reassembled",
@@ -206,7 +211,8 @@ TEST_CASE("WPS TLVs round-trip and are named", "[ieee80211][wps]") {
     CHECK(*wps::u16_of(*attrs->find(wps::attr::config_methods)) == 0x0188);
     CHECK(*wps::u16_of(*attrs->find(wps::attr::device_password_id)) == 5);
     CHECK(wps::text_of(*attrs->find(wps::attr::device_name)) == "Laptop");
-    CHECK(wps::device_type::from(attrs->find(wps::attr::primary_device_type)->data()).subcategory == 1);
+    CHECK(wps::device_type::from(attrs->find(wps::attr::primary_device_type)->data()).subcategory ==
+          1);
     CHECK(attrs->find(wps::attr::vendor_extension)->size() == 9);
     CHECK(wps::attribute_name(wps::attr::device_password_id) == "Device Password ID");
     const std::uint8_t overrun[] = {0x10, 0x11, 0x00, 0x09, 'a'};

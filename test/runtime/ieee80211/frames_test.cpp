@@ -44,9 +44,17 @@ TEST_CASE("header parse maps addresses by ToDS/FromDS and finds QoS and HT contr
     for (const auto& r : rows) {
         std::array<std::uint8_t, 64> buf{};
         byte_writer w(buf);
-        ie::write_header(w, {ie::frame_control::make(ie::frame_type::data, ie::data_subtype::qos_data,
-                                                     r.flags | ie::frame_control::order),
-                             0, a1, a2, a3, ie::sequence_control::make(4095, 15), {}, 0x0087, 0xabcd1234});
+        ie::write_header(w,
+                         {ie::frame_control::make(ie::frame_type::data, ie::data_subtype::qos_data,
+                                                  r.flags | ie::frame_control::order),
+                          0,
+                          a1,
+                          a2,
+                          a3,
+                          ie::sequence_control::make(4095, 15),
+                          {},
+                          0x0087,
+                          0xabcd1234});
         auto h = ie::header_view::parse(w.written());
         REQUIRE(h);
         CHECK(h->length() == 30);
@@ -62,9 +70,15 @@ TEST_CASE("header parse maps addresses by ToDS/FromDS and finds QoS and HT contr
     }
     std::array<std::uint8_t, 64> buf{};
     byte_writer w(buf);
-    ie::write_header(w, {ie::frame_control::make(ie::frame_type::data, ie::data_subtype::data,
-                                                 ie::frame_control::to_ds | ie::frame_control::from_ds),
-                         0, a1, a2, a3, {}, a4});
+    ie::write_header(
+        w, {ie::frame_control::make(ie::frame_type::data, ie::data_subtype::data,
+                                    ie::frame_control::to_ds | ie::frame_control::from_ds),
+            0,
+            a1,
+            a2,
+            a3,
+            {},
+            a4});
     auto h = ie::header_view::parse(w.written());
     REQUIRE(h);
     CHECK(h->length() == 30);
@@ -80,8 +94,10 @@ TEST_CASE("control frame headers have their own lengths", "[ieee80211][header]")
     CHECK(ie::header_length(frame_control::make(frame_type::control, ie::ctrl_subtype::ack)) == 10);
     CHECK(ie::header_length(frame_control::make(frame_type::control, ie::ctrl_subtype::cts)) == 10);
     CHECK(ie::header_length(frame_control::make(frame_type::control, ie::ctrl_subtype::rts)) == 16);
-    CHECK(ie::header_length(frame_control::make(frame_type::control, ie::ctrl_subtype::block_ack)) == 16);
-    CHECK(ie::header_length(frame_control::make(frame_type::management, 8, frame_control::order)) == 28);
+    CHECK(ie::header_length(
+              frame_control::make(frame_type::control, ie::ctrl_subtype::block_ack)) == 16);
+    CHECK(ie::header_length(frame_control::make(frame_type::management, 8, frame_control::order)) ==
+          28);
 }
 
 TEST_CASE("every management body round-trips through its builder and parser", "[ieee80211][mgmt]") {
@@ -103,23 +119,30 @@ TEST_CASE("every management body round-trips through its builder and parser", "[
         CHECK(ie::ssid_of(*ssid) == "net");
         return *m;
     };
-    auto b = roundtrip(ie::mgmt_subtype::beacon, [](byte_writer& w) { ie::write_beacon_fixed(w, 42, 100, 0x0411); });
+    auto b = roundtrip(ie::mgmt_subtype::beacon,
+                       [](byte_writer& w) { ie::write_beacon_fixed(w, 42, 100, 0x0411); });
     CHECK(b.timestamp == 42);
     CHECK(b.beacon_interval == 100);
     CHECK(b.capabilities == 0x0411);
-    auto pr = roundtrip(ie::mgmt_subtype::probe_resp, [](byte_writer& w) { ie::write_beacon_fixed(w, 7, 200, 1); });
+    auto pr = roundtrip(ie::mgmt_subtype::probe_resp,
+                        [](byte_writer& w) { ie::write_beacon_fixed(w, 7, 200, 1); });
     CHECK(pr.beacon_interval == 200);
     roundtrip(ie::mgmt_subtype::probe_req, [](byte_writer&) {});
-    auto au = roundtrip(ie::mgmt_subtype::auth, [](byte_writer& w) { ie::write_auth_fixed(w, 0, 2, 0); });
+    auto au =
+        roundtrip(ie::mgmt_subtype::auth, [](byte_writer& w) { ie::write_auth_fixed(w, 0, 2, 0); });
     CHECK(au.auth_sequence == 2);
-    auto ar = roundtrip(ie::mgmt_subtype::assoc_req, [](byte_writer& w) { ie::write_assoc_req_fixed(w, 0x0431, 10); });
+    auto ar = roundtrip(ie::mgmt_subtype::assoc_req,
+                        [](byte_writer& w) { ie::write_assoc_req_fixed(w, 0x0431, 10); });
     CHECK(ar.listen_interval == 10);
-    auto rr = roundtrip(ie::mgmt_subtype::reassoc_req, [&](byte_writer& w) { ie::write_reassoc_req_fixed(w, 1, 3, ap); });
+    auto rr = roundtrip(ie::mgmt_subtype::reassoc_req,
+                        [&](byte_writer& w) { ie::write_reassoc_req_fixed(w, 1, 3, ap); });
     CHECK(rr.current_ap == ap);
-    auto resp = roundtrip(ie::mgmt_subtype::assoc_resp, [](byte_writer& w) { ie::write_assoc_resp_fixed(w, 1, 17, 5); });
+    auto resp = roundtrip(ie::mgmt_subtype::assoc_resp,
+                          [](byte_writer& w) { ie::write_assoc_resp_fixed(w, 1, 17, 5); });
     CHECK(resp.status == 17);
     CHECK((resp.aid & 0x3fff) == 5);
-    roundtrip(ie::mgmt_subtype::reassoc_resp, [](byte_writer& w) { ie::write_assoc_resp_fixed(w, 1, 0, 1); });
+    roundtrip(ie::mgmt_subtype::reassoc_resp,
+              [](byte_writer& w) { ie::write_assoc_resp_fixed(w, 1, 0, 1); });
     auto de = roundtrip(ie::mgmt_subtype::deauth, [](byte_writer& w) { ie::write_reason(w, 3); });
     CHECK(de.reason == 3);
     auto di = roundtrip(ie::mgmt_subtype::disassoc, [](byte_writer& w) { ie::write_reason(w, 8); });
@@ -148,7 +171,8 @@ TEST_CASE("P2P public action and vendor action frames round-trip", "[ieee80211][
         auto v = ie::vendor_action::parse(h->body());
         REQUIRE(v);
         CHECK(v->oui_type == ie::vendor::p2p);
-        CHECK((f.name.rfind("go_negotiation", 0) == 0 ? v->subtype <= 2 : (v->subtype == 7 || v->subtype == 8)));
+        CHECK((f.name.rfind("go_negotiation", 0) == 0 ? v->subtype <= 2
+                                                      : (v->subtype == 7 || v->subtype == 8)));
     }
     std::array<std::uint8_t, 64> buf{};
     byte_writer w(buf);
@@ -178,8 +202,10 @@ TEST_CASE("GAS initial request and response round-trip", "[ieee80211][gas]") {
     CHECK(ie::gas_frame::parse(bytes_view(buf.data(), w.size())).err().code == errc::overrun);
 }
 
-TEST_CASE("LLC/SNAP picks bridge-tunnel for AARP and IPX, RFC 1042 otherwise", "[ieee80211][data]") {
-    for (std::uint16_t t : {ie::ethertype::ipv4, ie::ethertype::eapol, ie::ethertype::aarp, ie::ethertype::ipx}) {
+TEST_CASE("LLC/SNAP picks bridge-tunnel for AARP and IPX, RFC 1042 otherwise",
+          "[ieee80211][data]") {
+    for (std::uint16_t t :
+         {ie::ethertype::ipv4, ie::ethertype::eapol, ie::ethertype::aarp, ie::ethertype::ipx}) {
         std::array<std::uint8_t, 16> buf{};
         byte_writer w(buf);
         ie::write_snap(w, t);
@@ -246,14 +272,15 @@ TEST_CASE("PLCP airtime follows the CCK and OFDM formulas", "[ieee80211][rates]"
                r54 = *ie::find_rate(540);
     CHECK(ie::airtime_us(100, r1) == 192 + 800);
     CHECK(ie::airtime_us(100, r1, true) == 192 + 800);  // 1 Mbit/s has no short preamble
-    CHECK(ie::airtime_us(100, r11, true) == 96 + 73);    // ceil(800 / 11)
-    CHECK(ie::airtime_us(100, r6) == 20 + 4 * 35);       // (16 + 800 + 6) / 24 -> 35 symbols
-    CHECK(ie::airtime_us(1500, r54) == 20 + 4 * 56);     // (16 + 12000 + 6) / 216 -> 56 symbols
+    CHECK(ie::airtime_us(100, r11, true) == 96 + 73);   // ceil(800 / 11)
+    CHECK(ie::airtime_us(100, r6) == 20 + 4 * 35);      // (16 + 800 + 6) / 24 -> 35 symbols
+    CHECK(ie::airtime_us(1500, r54) == 20 + 4 * 56);    // (16 + 12000 + 6) / 216 -> 56 symbols
     CHECK(r6.octet(true) == 0x8c);
     CHECK(ie::rates_2ghz[2].octet(false) == 11);
 }
 
-TEST_CASE("a management frame with ToDS and FromDS set still has three addresses", "[ieee80211][header]") {
+TEST_CASE("a management frame with ToDS and FromDS set still has three addresses",
+          "[ieee80211][header]") {
     // Found by fuzz_frame: Address 4 exists only in data frames.
     std::vector<std::uint8_t> f(24, 0);
     f[0] = 0x40;  // probe request

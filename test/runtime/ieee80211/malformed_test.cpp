@@ -17,7 +17,8 @@ TEST_CASE("every truncation of every reference frame is an error or a clean pars
         std::size_t faults = 0;
         for (std::size_t n = 0; n < f.bytes.size(); ++n) {
             // A heap copy of exactly n bytes: the sanitizer build catches any overread.
-            std::vector<std::uint8_t> cut(f.bytes.begin(), f.bytes.begin() + static_cast<std::ptrdiff_t>(n));
+            std::vector<std::uint8_t> cut(f.bytes.begin(),
+                                          f.bytes.begin() + static_cast<std::ptrdiff_t>(n));
             faults += ie::dissect(cut, ie::pcap::linktype::ieee802_11).ok() ? 0 : 1;
         }
         CHECK(faults > 0);

@@ -11,10 +11,12 @@ using namespace softmac;
 namespace ie = softmac::ieee80211;
 namespace rt = softmac::ieee80211::radiotap;
 
-TEST_CASE("radiotap header built by softmac parses back with alignment honoured", "[ieee80211][radiotap]") {
+TEST_CASE("radiotap header built by softmac parses back with alignment honoured",
+          "[ieee80211][radiotap]") {
     std::array<std::uint8_t, 64> buf{};
     byte_writer w(buf);
-    rt::write(w, {0x0102030405060708ull, rt::flag::fcs_at_end, 108, 5180, rt::chan::ghz5 | rt::chan::ofdm, -42});
+    rt::write(w, {0x0102030405060708ull, rt::flag::fcs_at_end, 108, 5180,
+                  rt::chan::ghz5 | rt::chan::ofdm, -42});
     REQUIRE(w.ok());
     auto i = rt::parse(w.written());
     REQUIRE(i);
@@ -27,19 +29,21 @@ TEST_CASE("radiotap header built by softmac parses back with alignment honoured"
     CHECK(i->complete);
 }
 
-TEST_CASE("radiotap with extended present bitmaps and a vendor namespace", "[ieee80211][radiotap]") {
-    // present word 0: flags, rate, ext + vendor namespace; word 1 (vendor): nothing, ext + radiotap ns;
-    // word 2: antenna signal.
+TEST_CASE("radiotap with extended present bitmaps and a vendor namespace",
+          "[ieee80211][radiotap]") {
+    // present word 0: flags, rate, ext + vendor namespace; word 1 (vendor): nothing, ext + radiotap
+    // ns; word 2: antenna signal.
     std::array<std::uint8_t, 64> buf{};
     byte_writer w(buf);
-    const std::uint32_t p0 = (1u << rt::field::flags) | (1u << rt::field::rate) | (1u << rt::field::ext) |
-                             (1u << rt::field::vendor_ns);
+    const std::uint32_t p0 = (1u << rt::field::flags) | (1u << rt::field::rate) |
+                             (1u << rt::field::ext) | (1u << rt::field::vendor_ns);
     const std::uint32_t p1 = (1u << rt::field::ext) | (1u << rt::field::radiotap_ns);
     const std::uint32_t p2 = 1u << rt::field::dbm_antsignal;
     w.u8(0).u8(0).le16(0).le32(p0).le32(p1).le32(p2);
-    w.u8(rt::flag::short_preamble).u8(22);                // flags, rate at 16..17
-    w.u8(0x00).u8(0x11).u8(0x22).u8(0).le16(3).raw(std::string_view("abc"));  // vendor ns header + data
-    w.u8(static_cast<std::uint8_t>(-60));                 // antenna signal of the second radiotap ns
+    w.u8(rt::flag::short_preamble).u8(22);  // flags, rate at 16..17
+    w.u8(0x00).u8(0x11).u8(0x22).u8(0).le16(3).raw(
+        std::string_view("abc"));          // vendor ns header + data
+    w.u8(static_cast<std::uint8_t>(-60));  // antenna signal of the second radiotap ns
     store_le16(buf.data() + 2, static_cast<std::uint16_t>(w.size()));
     auto i = rt::parse(w.written());
     REQUIRE(i);
@@ -92,7 +96,7 @@ TEST_CASE("pcapng sections, interfaces and enhanced packet blocks are read", "[i
     byte_writer w(f);
     w.le32(0x0a0d0d0a).le32(28).le32(0x1a2b3c4d).le16(1).le16(0).le64(~0ull).le32(28);  // SHB
     w.le32(1).le32(28).le16(105).le16(0).le32(0);                                       // IDB ...
-    w.le16(9).le16(1).u8(9).zeros(3).le32(28);                                          // if_tsresol=9 (ns)
+    w.le16(9).le16(1).u8(9).zeros(3).le32(28);  // if_tsresol=9 (ns)
     w.le32(6).le32(36).le32(0).le32(0).le32(1500).le32(3).le32(3).u8(7).u8(8).u8(9).u8(0).le32(36);
     w.le32(0x12345678).le32(12).le32(12);  // unknown block, skipped
     REQUIRE(w.ok());

@@ -18,9 +18,11 @@ namespace ie = softmac::ieee80211;
 
 namespace {
 std::string write_reference_pcap(bool radiotap) {
-    const std::string path = std::string(SOFTMAC_TEST_TMPDIR) + (radiotap ? "/reference_127.pcap" : "/reference_105.pcap");
+    const std::string path = std::string(SOFTMAC_TEST_TMPDIR) +
+                             (radiotap ? "/reference_127.pcap" : "/reference_105.pcap");
     std::ofstream out(path, std::ios::binary);
-    ie::pcap::writer w(out, radiotap ? ie::pcap::linktype::ieee802_11_radiotap : ie::pcap::linktype::ieee802_11);
+    ie::pcap::writer w(
+        out, radiotap ? ie::pcap::linktype::ieee802_11_radiotap : ie::pcap::linktype::ieee802_11);
     std::uint64_t t = 1'000'000'000;
     for (const auto& f : test::reference_frames()) {
         if (!radiotap) {
@@ -40,8 +42,10 @@ std::string write_reference_pcap(bool radiotap) {
 }
 }  // namespace
 
-TEST_CASE("tshark accepts every reference frame softmac builds, in both linktypes, and reads the same fields",
-          "[ieee80211][tshark]") {
+TEST_CASE(
+    "tshark accepts every reference frame softmac builds, in both linktypes, and reads the same "
+    "fields",
+    "[ieee80211][tshark]") {
     const auto frames = test::reference_frames();
     for (bool radiotap : {false, true}) {
         INFO((radiotap ? "linktype 127" : "linktype 105"));
@@ -73,7 +77,8 @@ TEST_CASE("tshark accepts every reference frame softmac builds, in both linktype
             std::string p2p_ids, wps_ids;
             for (const auto& it : d.items) {
                 char hex[8];
-                if (it.kind == "p2p") p2p_ids += (p2p_ids.empty() ? "" : "|") + std::to_string(it.id);
+                if (it.kind == "p2p")
+                    p2p_ids += (p2p_ids.empty() ? "" : "|") + std::to_string(it.id);
                 if (it.kind == "wps") {
                     std::snprintf(hex, sizeof hex, "0x%04x", it.id);
                     wps_ids += (wps_ids.empty() ? "" : "|") + std::string(hex);
