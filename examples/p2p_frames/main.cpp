@@ -29,12 +29,14 @@ const mac_address phone = mac_address::parse("02:00:00:00:02:00").value();
 
 void ofdm_rates(byte_writer& w) {
     std::array<std::uint8_t, 8> r{};
-    for (std::size_t i = 0; i < r.size(); ++i) r[i] = ie::rates_ofdm[i].octet(ie::rates_ofdm[i].mandatory);
+    for (std::size_t i = 0; i < r.size(); ++i)
+        r[i] = ie::rates_ofdm[i].octet(ie::rates_ofdm[i].mandatory);
     ie::put::rates(w, r);
 }
 
 void device_info(byte_writer& w, const mac_address& a, std::string_view name) {
-    ie::p2p::device_info{a, ie::wps::config_method::push_button, {10, 0x0050f204, 5}, 0, {}, name}.write(w);
+    ie::p2p::device_info{a, ie::wps::config_method::push_button, {10, 0x0050f204, 5}, 0, {}, name}
+        .write(w);
 }
 
 // Each builder writes one frame into a pooled buffer: header, fixed fields, elements.
@@ -105,9 +107,15 @@ int main() {
     };
     emit(1000, probe_request);
     emit(1300, probe_response);
-    emit(5000, [](byte_writer& w) { go_negotiation(w, ie::p2p::public_action::go_neg_req, laptop, phone, 15, true); });
-    emit(5800, [](byte_writer& w) { go_negotiation(w, ie::p2p::public_action::go_neg_resp, phone, laptop, 0, false); });
-    emit(6200, [](byte_writer& w) { go_negotiation(w, ie::p2p::public_action::go_neg_conf, laptop, phone, 15, true); });
+    emit(5000, [](byte_writer& w) {
+        go_negotiation(w, ie::p2p::public_action::go_neg_req, laptop, phone, 15, true);
+    });
+    emit(5800, [](byte_writer& w) {
+        go_negotiation(w, ie::p2p::public_action::go_neg_resp, phone, laptop, 0, false);
+    });
+    emit(6200, [](byte_writer& w) {
+        go_negotiation(w, ie::p2p::public_action::go_neg_conf, laptop, phone, 15, true);
+    });
     out.close();
     std::cout << "softmac: wrote p2p_frames.pcap (" << pcap.count() << " frames)\n\n";
 
@@ -115,7 +123,8 @@ int main() {
     const std::vector<std::uint8_t> file{std::istreambuf_iterator<char>(in), {}};
     auto r = ie::pcap::reader::open(file);
     std::size_t n = 0;
-    for (auto p = r->next(); p && *p; p = r->next()) std::cout << ie::to_text(ie::dissect((*p)->data, (*p)->linktype), ++n);
+    for (auto p = r->next(); p && *p; p = r->next())
+        std::cout << ie::to_text(ie::dissect((*p)->data, (*p)->linktype), ++n);
 
     if (std::system("command -v tshark >/dev/null 2>&1") == 0) {
         std::cout << "\ntshark's view of the same capture:\n" << std::flush;
