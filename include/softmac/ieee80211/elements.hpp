@@ -3,6 +3,7 @@
 /// builders.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <iterator>
@@ -44,6 +45,28 @@ struct element {
         return id == eid::vendor_specific && data.size() >= 4 && load_be32(data.data()) == oui_type;
     }
 };
+
+namespace detail {
+/// Lengths the standard fixes; a different one is a structural fault (tshark agrees).
+struct length_rule {
+    std::uint8_t min = 0, max = 255;
+};
+inline constexpr std::array<length_rule, 256> length_rules = [] {
+    std::array<length_rule, 256> t{};
+    t[eid::ssid] = {0, 32};
+    t[eid::ds_params] = {1, 1};
+    t[eid::tim] = {4, 255};
+    t[eid::ht_capabilities] = {26, 26};
+    t[eid::ht_operation] = {22, 22};
+    t[eid::obss_scan_params] = {14, 14};
+    t[eid::erp] = {1, 1};
+    t[eid::extension] = {1, 255};
+    t[eid::vht_capabilities] = {12, 12};
+    t[eid::vht_operation] = {5, 5};
+    return t;
+}();
+
+}  // namespace detail
 
 /// @brief A validated element sequence; iterating it performs no further checks.
 ///
@@ -92,8 +115,9 @@ class element_range {
             const std::size_t len = body[off + 1];
             if (body.size() - off - 2 < len)
                 return make_error(errc::overrun, "element overruns its frame", off);
-            if (auto e = check_length(body[off], len); !e)
-                return error{e.err().code, std::uint32_t(off), e.err().what};
+            const detail::length_rule rule = detail::length_rules[body[off]];
+            if (len < rule.min || len > rule.max)
+                return make_error(errc::bad_length, "element length invalid for its ID", off);
             off += 2 + len;
         }
         return element_range(body);
@@ -119,38 +143,6 @@ class element_range {
 
   private:
     explicit element_range(bytes_view b) noexcept : bytes_(b) {}
-
-    /// Lengths the standard fixes; a different one is a structural fault (tshark agrees).
-    static result<void> check_length(std::uint8_t id, std::size_t len) noexcept {
-        auto need = [&](bool ok) -> result<void> {
-            if (ok) return {};
-            return make_error(errc::bad_length, "element length invalid for its ID");
-        };
-        switch (id) {
-            case eid::ssid:
-                return need(len <= 32);
-            case eid::ds_params:
-                return need(len == 1);
-            case eid::tim:
-                return need(len >= 4);
-            case eid::ht_capabilities:
-                return need(len == 26);
-            case eid::ht_operation:
-                return need(len == 22);
-            case eid::obss_scan_params:
-                return need(len == 14);
-            case eid::erp:
-                return need(len == 1);
-            case eid::extension:
-                return need(len >= 1);
-            case eid::vht_capabilities:
-                return need(len == 12);
-            case eid::vht_operation:
-                return need(len == 5);
-            default:
-                return {};
-        }
-    }
 
     bytes_view bytes_;
 };
