@@ -132,20 +132,12 @@ class reader {
                     links_.push_back(l);
                     continue;
                 }
-                case 6: {  // Enhanced Packet Block
+                case 6:  // Enhanced Packet Block: 32-bit interface ID
                     if (body.size() < 20) return make_error(errc::truncated, "EPB truncated", at);
-                    const std::uint32_t ifc = u32(body.data());
-                    if (ifc >= links_.size())
-                        return make_error(errc::bad_value, "EPB names an unknown interface", at);
-                    const std::uint32_t cap = u32(body.data() + 12);
-                    if (cap > body.size() - 20)
-                        return make_error(errc::overrun, "EPB captured length overruns", at);
-                    const std::uint64_t ts =
-                        (std::uint64_t(u32(body.data() + 4)) << 32) | u32(body.data() + 8);
-                    return std::optional<packet>{packet{links_[ifc].type, to_ns(links_[ifc], ts),
-                                                        u32(body.data() + 16),
-                                                        body.subspan(20, cap)}};
-                }
+                    return packet_record(body, u32(body.data()), at);
+                case 2:  // obsolete Packet Block: 16-bit interface ID, 16-bit drop count
+                    if (body.size() < 20) return make_error(errc::truncated, "PB truncated", at);
+                    return packet_record(body, u16(body.data()), at);
                 case 3: {  // Simple Packet Block
                     if (body.size() < 4 || links_.empty())
                         return make_error(errc::truncated, "SPB truncated or without interface",
@@ -156,24 +148,23 @@ class reader {
                     return std::optional<packet>{
                         packet{links_[0].type, 0, orig, body.subspan(4, cap)}};
                 }
-                case 2: {  // obsolete Packet Block
-                    if (body.size() < 20) return make_error(errc::truncated, "PB truncated", at);
-                    const std::uint16_t ifc = u16(body.data());
-                    if (ifc >= links_.size())
-                        return make_error(errc::bad_value, "PB names an unknown interface", at);
-                    const std::uint32_t cap = u32(body.data() + 12);
-                    if (cap > body.size() - 20)
-                        return make_error(errc::overrun, "PB captured length overruns", at);
-                    const std::uint64_t ts =
-                        (std::uint64_t(u32(body.data() + 4)) << 32) | u32(body.data() + 8);
-                    return std::optional<packet>{packet{links_[ifc].type, to_ns(links_[ifc], ts),
-                                                        u32(body.data() + 16),
-                                                        body.subspan(20, cap)}};
-                }
                 default:
                     continue;  // statistics, name resolution, custom blocks
             }
         }
+    }
+
+    /// The layout EPB and PB share after the interface ID: timestamp, lengths, data.
+    result<std::optional<packet>> packet_record(bytes_view body, std::uint32_t ifc,
+                                                std::size_t at) const noexcept {
+        if (ifc >= links_.size())
+            return make_error(errc::bad_value, "packet block names an unknown interface", at);
+        const std::uint32_t cap = u32(body.data() + 12);
+        if (cap > body.size() - 20)
+            return make_error(errc::overrun, "packet block captured length overruns", at);
+        const std::uint64_t ts = (std::uint64_t(u32(body.data() + 4)) << 32) | u32(body.data() + 8);
+        return std::optional<packet>{packet{links_[ifc].type, to_ns(links_[ifc], ts),
+                                            u32(body.data() + 16), body.subspan(20, cap)}};
     }
 
     result<void> read_tsresol(bytes_view opts, link& l) const noexcept {
