@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""Print softmac's benchmark table from Google Benchmark JSON files: time per iteration,
-counters, and the ratios of each baseline against the softmac case of the same work."""
+"""Print softmac's benchmark table from Google Benchmark JSON files: time per iteration
+(the median when the run has repetitions), counters, and the ratios of each baseline against
+the softmac case of the same work."""
 import json
 import sys
 
@@ -17,7 +18,9 @@ def main(paths):
         with open(path) as f:
             for b in json.load(f)["benchmarks"]:
                 if b.get("run_type", "iteration") == "iteration":
-                    rows[b["name"]] = b
+                    rows.setdefault(b["name"], b)
+                elif b.get("aggregate_name") == "median":
+                    rows[b["run_name"]] = b
     width = max((len(n) for n in rows), default=10)
     print(f"{'benchmark':<{width}}  {'ns/iter':>10}  counters")
     for name, b in rows.items():
@@ -25,7 +28,8 @@ def main(paths):
         counters = {k: v for k, v in b.items()
                     if k not in ("name", "family_index", "per_family_instance_index", "run_name",
                                  "run_type", "repetitions", "repetition_index", "threads",
-                                 "iterations", "real_time", "cpu_time", "time_unit")}
+                                 "iterations", "real_time", "cpu_time", "time_unit",
+                                 "aggregate_name", "aggregate_unit")}
         extra = " ".join(f"{k}={v:g}" for k, v in counters.items() if isinstance(v, (int, float)))
         print(f"{name:<{width}}  {ns:>10.1f}  {extra}")
     print()

@@ -68,6 +68,32 @@ inline constexpr std::array<length_rule, 256> length_rules = [] {
 
 }  // namespace detail
 
+/// @brief Validates and visits an element sequence in one pass: f(element) is called for each
+/// element once its header and length are checked, so elements before a fault are visited.
+/// @return the number of elements, or the first fault with its offset
+template <class F>
+constexpr result<std::size_t> for_each_element(bytes_view body, F&& f) {
+    std::size_t off = 0, n = 0;
+    while (off < body.size()) {
+        if (body.size() - off < 2)
+            return make_error(errc::truncated, "element header truncated", off);
+        const std::uint8_t* p = body.data() + off;
+        const std::size_t len = p[1];
+        if (body.size() - off - 2 < len)
+            return make_error(errc::overrun, "element overruns its frame", off);
+        const detail::length_rule rule = detail::length_rules[p[0]];
+        if (len < rule.min || len > rule.max)
+            return make_error(errc::bad_length, "element length invalid for its ID", off);
+        if (p[0] == eid::extension)
+            f(element{p[0], {p + 3, len - 1}, p[2]});
+        else
+            f(element{p[0], {p + 2, len}, 0});
+        off += 2 + len;
+        ++n;
+    }
+    return n;
+}
+
 /// @brief A validated element sequence; iterating it performs no further checks.
 ///
 /// Model of std::ranges::forward_range (and range-v3's), so views compose on it.
@@ -108,18 +134,7 @@ class element_range {
 
     /// @brief Checks every element header and length against the end of the span.
     static result<element_range> parse(bytes_view body) noexcept {
-        std::size_t off = 0;
-        while (off < body.size()) {
-            if (body.size() - off < 2)
-                return make_error(errc::truncated, "element header truncated", off);
-            const std::size_t len = body[off + 1];
-            if (body.size() - off - 2 < len)
-                return make_error(errc::overrun, "element overruns its frame", off);
-            const detail::length_rule rule = detail::length_rules[body[off]];
-            if (len < rule.min || len > rule.max)
-                return make_error(errc::bad_length, "element length invalid for its ID", off);
-            off += 2 + len;
-        }
+        if (auto r = for_each_element(body, [](const element&) {}); !r) return r.err();
         return element_range(body);
     }
 

@@ -54,64 +54,87 @@ struct mgmt_body {
     element_range elements;
 };
 
+/// @brief Length of the fixed fields before the elements of a non-action management subtype.
+constexpr std::optional<std::size_t> mgmt_fixed_length(frame_control fc) noexcept {
+    switch (fc.subtype()) {
+        case mgmt_subtype::beacon:
+        case mgmt_subtype::probe_resp:
+            return 12;  // timestamp, interval, capabilities
+        case mgmt_subtype::probe_req:
+        case mgmt_subtype::atim:
+            return 0;
+        case mgmt_subtype::assoc_req:
+            return 4;  // capabilities, listen interval
+        case mgmt_subtype::reassoc_req:
+            return 10;  // + current AP
+        case mgmt_subtype::assoc_resp:
+        case mgmt_subtype::reassoc_resp:
+        case mgmt_subtype::auth:
+            return 6;
+        case mgmt_subtype::deauth:
+        case mgmt_subtype::disassoc:
+            return 2;
+        case mgmt_subtype::timing_adv:
+            return 10;
+        default:
+            return std::nullopt;
+    }
+}
+
 /// @brief Parses the fixed fields and elements of a non-action management frame.
 inline result<mgmt_body> parse_mgmt_body(frame_control fc, bytes_view body) noexcept {
-    byte_reader r(body);
     mgmt_body m;
     if (fc.has(frame_control::protected_frame)) {
         m.opaque = body;  // encrypted: nothing structural to check
         return m;
     }
+    const auto fixed = mgmt_fixed_length(fc);
+    if (!fixed) return make_error(errc::unsupported, "not a non-action management subtype");
+    if (body.size() < *fixed)
+        return make_error(errc::truncated, "management fixed fields truncated", body.size());
+    const std::uint8_t* p = body.data();
     switch (fc.subtype()) {
         case mgmt_subtype::beacon:
         case mgmt_subtype::probe_resp:
-            m.timestamp = r.le64();
-            m.beacon_interval = r.le16();
-            m.capabilities = r.le16();
-            break;
-        case mgmt_subtype::probe_req:
-        case mgmt_subtype::atim:
-            break;
-        case mgmt_subtype::assoc_req:
-            m.capabilities = r.le16();
-            m.listen_interval = r.le16();
+            m.timestamp = load_le64(p);
+            m.beacon_interval = load_le16(p + 8);
+            m.capabilities = load_le16(p + 10);
             break;
         case mgmt_subtype::reassoc_req:
-            m.capabilities = r.le16();
-            m.listen_interval = r.le16();
-            if (auto a = r.take(6); r.ok()) m.current_ap = mac_address::from(a.data());
+            m.current_ap = mac_address::from(p + 4);
+            [[fallthrough]];
+        case mgmt_subtype::assoc_req:
+            m.capabilities = load_le16(p);
+            m.listen_interval = load_le16(p + 2);
             break;
         case mgmt_subtype::assoc_resp:
         case mgmt_subtype::reassoc_resp:
-            m.capabilities = r.le16();
-            m.status = r.le16();
-            m.aid = r.le16();
+            m.capabilities = load_le16(p);
+            m.status = load_le16(p + 2);
+            m.aid = load_le16(p + 4);
             break;
         case mgmt_subtype::auth:
-            m.auth_algorithm = r.le16();
-            m.auth_sequence = r.le16();
-            m.status = r.le16();
-            if (r.ok() && m.auth_algorithm > auth_alg::fast_bss) {
-                m.opaque = r.rest();  // SAE/FILS bodies are not element sequences
+            m.auth_algorithm = load_le16(p);
+            m.auth_sequence = load_le16(p + 2);
+            m.status = load_le16(p + 4);
+            if (m.auth_algorithm > auth_alg::fast_bss) {
+                m.opaque = body.subspan(6);  // SAE/FILS bodies are not element sequences
                 return m;
             }
             break;
         case mgmt_subtype::deauth:
         case mgmt_subtype::disassoc:
-            m.reason = r.le16();
+            m.reason = load_le16(p);
             break;
         case mgmt_subtype::timing_adv:
-            m.timestamp = r.le64();
-            m.capabilities = r.le16();
+            m.timestamp = load_le64(p);
+            m.capabilities = load_le16(p + 8);
             break;
         default:
-            return make_error(errc::unsupported, "not a non-action management subtype");
+            break;  // probe request, ATIM: no fixed fields
     }
-    if (!r.ok())
-        return make_error(errc::truncated, "management fixed fields truncated", body.size());
-    auto el = element_range::parse(r.rest());
-    if (!el)
-        return error{el.err().code, std::uint32_t(r.offset() + el.err().offset), el.err().what};
+    auto el = element_range::parse(body.subspan(*fixed));
+    if (!el) return error{el.err().code, std::uint32_t(*fixed + el.err().offset), el.err().what};
     m.elements = *el;
     return m;
 }

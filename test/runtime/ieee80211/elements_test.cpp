@@ -218,3 +218,24 @@ TEST_CASE("WPS TLVs round-trip and are named", "[ieee80211][wps]") {
     const std::uint8_t overrun[] = {0x10, 0x11, 0x00, 0x09, 'a'};
     CHECK(wps::attribute_range::parse(overrun).err().code == errc::overrun);
 }
+
+TEST_CASE("for_each_element validates and visits in one pass, stopping at the first fault",
+          "[ieee80211][elements]") {
+    const std::uint8_t good[] = {0, 3, 'a', 'b', 'c', 3, 1, 6, 255, 2, 35, 9};
+    std::vector<std::uint8_t> ids, ext;
+    auto n = ie::for_each_element(good, [&](const ie::element& e) {
+        ids.push_back(e.id);
+        ext.push_back(e.ext_id);
+    });
+    REQUIRE(n);
+    CHECK(*n == 3);
+    CHECK(ids == std::vector<std::uint8_t>{0, 3, 255});
+    CHECK(ext.back() == 35);
+    const std::uint8_t bad[] = {0, 1, 'a', 3, 2, 6, 6, 0, 9};
+    std::size_t visited = 0;
+    auto r = ie::for_each_element(bad, [&](const ie::element&) { ++visited; });
+    REQUIRE_FALSE(r);
+    CHECK(r.err().code == errc::bad_length);  // DS Parameter Set must be 1 octet
+    CHECK(r.err().offset == 3);
+    CHECK(visited == 1);
+}
