@@ -1,3 +1,294 @@
 // SPDX-License-Identifier: MIT
 /// @file Defines the loopback driver: simulated radios on a sim::medium (the mac80211_hwsim role).
 #pragma once
+
+#include <array>
+#include <cstdint>
+
+#include <softmac/core/buffer_pool.hpp>
+#include <softmac/driver/concepts.hpp>
+#include <softmac/ieee80211/frame_control.hpp>
+#include <softmac/ieee80211/header.hpp>
+#include <softmac/sim/medium.hpp>
+
+namespace softmac::drivers {
+
+/// @brief The hardware description of a loopback radio, shaped like mac80211_hwsim's: address
+/// 02:00:00:ii:ii:00 and a second-address mask, 2.4 and 5 GHz, every interface type, and the
+/// combinations {IBSS ≤ 1}, {STA/P2P client/AP/P2P GO ≤ 2048}, {P2P device ≤ 1} on one channel.
+inline driver::hw_description loopback_description(std::uint16_t index) {
+    using driver::bit, driver::iftype;
+    driver::hw_description hw;
+    hw.perm_addr = {{0x02, 0x00, 0x00, std::uint8_t(index >> 8), std::uint8_t(index), 0x00}};
+    hw.addr_mask = {{0x00, 0x00, 0x00, 0x00, 0x00, 0x0f}};
+    hw.n_addresses = 16;
+    hw.bands[0] = {ieee80211::band::ghz2_4, driver::channels_2ghz, ieee80211::rates_2ghz};
+    hw.bands[1] = {ieee80211::band::ghz5, driver::channels_5ghz, ieee80211::rates_ofdm};
+    hw.n_bands = 2;
+    hw.interface_modes = bit(iftype::station) | bit(iftype::ap) | bit(iftype::adhoc) |
+                         bit(iftype::wds) | bit(iftype::monitor) | bit(iftype::p2p_client) |
+                         bit(iftype::p2p_go) | bit(iftype::p2p_device);
+    driver::iface_combination c;
+    c.limits[0] = {1, bit(iftype::adhoc)};
+    c.limits[1] = {2048, bit(iftype::station) | bit(iftype::p2p_client) | bit(iftype::ap) |
+                             bit(iftype::p2p_go)};
+    c.limits[2] = {1, bit(iftype::p2p_device)};
+    c.n_limits = 3;
+    c.max_interfaces = 2048;
+    c.num_different_channels = 1;
+    hw.combinations[0] = c;
+    hw.n_combinations = 1;
+    hw.max_remain_on_channel_ms = 1000;
+    hw.queues = 4;
+    return hw;
+}
+
+/// @brief A radio on a sim::medium. With RocOffload it also implements remain-on-channel in
+/// "hardware", so both the offloaded and the MAC's software path can be exercised.
+template <time_policy Time, bool RocOffload = false>
+class loopback {
+  public:
+    using medium_type = sim::medium<Time>;
+    static constexpr std::size_t max_vifs = 8;
+
+    loopback(medium_type& m, driver::hw_description hw, std::size_t buffers = 256)
+        : medium_(m), hw_(hw), pool_(2400, buffers) {
+        port_ = medium_.attach([this](const sim::air_frame& f) { on_air(f); });
+    }
+    loopback(const loopback&) = delete;
+    loopback& operator=(const loopback&) = delete;
+
+    const driver::hw_description& hw() const noexcept { return hw_; }
+    typename medium_type::port_id port() const noexcept { return port_; }
+    /// @brief The interrupt line: raised when events wait for poll().
+    void set_interrupt(detail::inplace_function<void()> irq) { irq_ = std::move(irq); }
+
+    // ---- mandatory operations --------------------------------------------------------------
+    template <class Ctx>
+    void tx(Ctx& ctx, const driver::tx_info& info, frame_buffer&& frame) {
+        driver::tx_status st{info, false, 1};
+        if (!started_ || frame.size() < 10) return ctx.tx_status(std::move(frame), st);
+        const std::size_t slot = free_slot();
+        if (slot == pending_.size()) return ctx.tx_status(std::move(frame), st);  // queue full
+        const auto& rates = band_rates();
+        const std::int8_t idx = info.rates[0].idx;
+        const std::uint16_t bitrate = (idx >= 0 && std::size_t(idx) < rates.size())
+                                          ? rates[std::size_t(idx)].bitrate
+                                          : rates[0].bitrate;
+        pending_[slot] = {std::move(frame), info, true};
+        const bool no_ack = (info.flags & driver::tx_flag::no_ack) != 0;
+        auto r = medium_.transmit(
+            port_, pending_[slot].frame.view(), bitrate, false,
+            [this, slot, no_ack](bool acked) { on_tx_done(slot, acked && !no_ack); });
+        if (!r) {
+            pending_[slot].used = false;
+            ctx.tx_status(std::move(pending_[slot].frame), st);
+        }
+    }
+    template <class Ctx>
+    result<void> start(Ctx&) {
+        started_ = true;
+        medium_.tune(port_, conf_.channel.freq_mhz);
+        medium_.set_listening(port_, true);
+        return {};
+    }
+    template <class Ctx>
+    void stop(Ctx&) {
+        started_ = false;
+        medium_.set_listening(port_, false);
+    }
+    template <class Ctx>
+    result<void> add_interface(Ctx&, const driver::vif& v) {
+        if (n_vifs_ == max_vifs)
+            return make_error(errc::exhausted, "loopback: all interface slots in use");
+        vifs_[n_vifs_++] = v;
+        publish_addresses();
+        return {};
+    }
+    template <class Ctx>
+    void remove_interface(Ctx&, const driver::vif& v) {
+        for (std::size_t i = 0; i < n_vifs_; ++i)
+            if (vifs_[i].index == v.index) {
+                vifs_[i] = vifs_[--n_vifs_];
+                break;
+            }
+        publish_addresses();
+    }
+    template <class Ctx>
+    void config(Ctx&, const driver::conf& c, std::uint32_t changed) {
+        conf_ = c;
+        if ((changed & driver::conf_changed::channel) && !roc_active_)
+            medium_.tune(port_, c.channel.freq_mhz);
+    }
+    template <class Ctx>
+    void configure_filter(Ctx&, std::uint32_t, std::uint32_t& total) {
+        total &= driver::fif::all;  // every flag is honoured
+        filter_ = total;
+    }
+
+    // ---- optional operations -------------------------------------------------------------------
+    template <class Ctx>
+    void poll(Ctx& ctx) {
+        while (head_ != tail_) {
+            event e = std::move(events_[head_ % events_.size()]);
+            ++head_;
+            switch (e.kind) {
+                case event::received:
+                    ctx.rx(std::move(e.frame), e.rx_status);
+                    break;
+                case event::tx_done:
+                    ctx.tx_status(std::move(e.frame), e.tx_status);
+                    break;
+                case event::roc_ready:
+                    ctx.roc_ready(e.cookie);
+                    break;
+                case event::roc_expired:
+                    ctx.roc_expired(e.cookie);
+                    break;
+            }
+        }
+    }
+    template <class Ctx>
+    std::uint64_t get_tsf(Ctx&, const driver::vif&) const noexcept {
+        return medium_.now_us();
+    }
+    template <class Ctx>
+    driver::low_level_stats get_stats(Ctx&) const noexcept {
+        return stats_;
+    }
+
+    template <class Ctx>
+    requires RocOffload result<void> remain_on_channel(Ctx&, const driver::vif&,
+                                                       const ieee80211::channel& ch,
+                                                       std::uint32_t ms, driver::roc_type,
+                                                       std::uint64_t cookie) {
+        if (roc_active_)
+            return make_error(errc::busy, "loopback: remain-on-channel already active");
+        if (ms == 0 || ms > hw_.max_remain_on_channel_ms)
+            return make_error(errc::bad_value, "loopback: bad ROC duration");
+        roc_active_ = true;
+        roc_cookie_ = cookie;
+        medium_.tune(port_, ch.freq_mhz);
+        auto& t = medium_.time();
+        t.schedule_in(std::chrono::microseconds(0), [this, cookie] {
+            push({event::roc_ready, {}, {}, {}, cookie});
+        });
+        roc_timer_ = t.schedule_in(std::chrono::milliseconds(ms), [this] { end_roc(); });
+        return {};
+    }
+    template <class Ctx>
+    requires RocOffload result<void> cancel_remain_on_channel(Ctx&, const driver::vif&) {
+        if (!roc_active_)
+            return make_error(errc::not_found, "loopback: no remain-on-channel to cancel");
+        medium_.time().cancel(roc_timer_);
+        end_roc();
+        return {};
+    }
+
+    std::uint32_t filter() const noexcept { return filter_; }
+
+  private:
+    struct pending_tx {
+        frame_buffer frame;
+        driver::tx_info info;
+        bool used = false;
+    };
+    struct event {
+        enum kind_t : std::uint8_t { received, tx_done, roc_ready, roc_expired } kind = received;
+        frame_buffer frame;
+        driver::rx_status rx_status;
+        driver::tx_status tx_status;
+        std::uint64_t cookie = 0;
+    };
+
+    std::span<const ieee80211::rate> band_rates() const noexcept {
+        for (std::size_t b = 0; b < hw_.n_bands; ++b)
+            if (hw_.bands[b].band == conf_.channel.band) return hw_.bands[b].rates;
+        return hw_.bands[0].rates;
+    }
+    std::size_t free_slot() const noexcept {
+        for (std::size_t i = 0; i < pending_.size(); ++i)
+            if (!pending_[i].used) return i;
+        return pending_.size();
+    }
+    void publish_addresses() {
+        std::array<mac_address, max_vifs> a{};
+        std::size_t n = 0;
+        for (std::size_t i = 0; i < n_vifs_; ++i)
+            if (vifs_[i].type != driver::iftype::monitor) a[n++] = vifs_[i].addr;
+        medium_.set_addresses(port_, std::span<const mac_address>(a.data(), n));
+    }
+    void push(event&& e) {
+        if (tail_ - head_ == events_.size()) return;  // event ring full: dropped, as hardware would
+        events_[tail_ % events_.size()] = std::move(e);
+        ++tail_;
+        if (irq_) irq_();
+    }
+    void on_tx_done(std::size_t slot, bool acked) {
+        auto& p = pending_[slot];
+        p.used = false;
+        if (!acked && p.frame.size() >= 10 && !mac_address::from(p.frame.data() + 4).is_multicast())
+            ++stats_.ack_failures;
+        push({event::tx_done, std::move(p.frame), {}, {p.info, acked, 1}, 0});
+    }
+    void end_roc() {
+        roc_active_ = false;
+        medium_.tune(port_, conf_.channel.freq_mhz);
+        push({event::roc_expired, {}, {}, {}, roc_cookie_});
+    }
+    bool ours(const mac_address& a) const noexcept {
+        for (std::size_t i = 0; i < n_vifs_; ++i)
+            if (vifs_[i].addr == a) return true;
+        return false;
+    }
+    /// The receive side of the hardware: the RX filter, then the event ring.
+    void on_air(const sim::air_frame& f) {
+        if (!started_) return;
+        const ieee80211::frame_control fc{load_le16(f.bytes.data())};
+        const bool monitor = (conf_.flags & driver::conf_flag::monitor) != 0;
+        if (!monitor) {
+            if (fc.is_ctrl() && !(filter_ & driver::fif::control)) return;
+            if (fc.is_mgmt() && fc.subtype() == ieee80211::mgmt_subtype::probe_req &&
+                !(filter_ & driver::fif::probe_req))
+                return;
+            const mac_address ra = mac_address::from(f.bytes.data() + 4);
+            if (ra.is_unicast() && !ours(ra) && !(filter_ & driver::fif::other_bss)) return;
+        }
+        auto buf = pool_.allocate(0);
+        if (!buf || !buf->append(f.bytes)) return;
+        const auto ch = ieee80211::freq_to_channel(f.freq);
+        driver::rx_status st;
+        st.freq = f.freq;
+        st.band = ch ? ch->band : ieee80211::band::ghz2_4;
+        st.signal_dbm = f.signal_dbm;
+        st.bitrate = f.bitrate;
+        st.mactime = f.start_us;
+        st.flags = driver::rx_flag::mactime_start;
+        push({event::received, std::move(*buf), st, {}, 0});
+    }
+
+    medium_type& medium_;
+    driver::hw_description hw_;
+    heap_pool pool_;
+    typename medium_type::port_id port_ = 0;
+    detail::inplace_function<void()> irq_;
+    bool started_ = false;
+    driver::conf conf_;
+    std::uint32_t filter_ = 0;
+    std::array<driver::vif, max_vifs> vifs_{};
+    std::size_t n_vifs_ = 0;
+    std::array<pending_tx, 64> pending_{};
+    std::array<event, 256> events_{};
+    std::size_t head_ = 0, tail_ = 0;
+    bool roc_active_ = false;
+    std::uint64_t roc_cookie_ = 0;
+    timer_id roc_timer_ = 0;
+    driver::low_level_stats stats_;
+};
+
+static_assert(driver::check_driver<loopback<virtual_time>>());
+static_assert(driver::driver<loopback<virtual_time>>);
+static_assert(driver::has_roc_offload<loopback<virtual_time, true>>);
+static_assert(!driver::has_roc_offload<loopback<virtual_time, false>>);
+
+}  // namespace softmac::drivers

@@ -1,0 +1,248 @@
+// SPDX-License-Identifier: MIT
+/// @file Defines the time policies: virtual_time (deterministic discrete events) and real_time
+/// (steady clock + poll loop).
+#pragma once
+
+#include <poll.h>
+
+#include <chrono>
+#include <concepts>
+#include <cstdint>
+#include <vector>
+
+#include <softmac/core/detail/inplace_function.hpp>
+#include <softmac/core/time_units.hpp>
+
+namespace softmac {
+
+/// @brief Time since the scheduler started.
+using time_point = std::chrono::nanoseconds;
+/// @brief A timer callback: called once, with no arguments; stored inline (no heap).
+using timer_callback = detail::inplace_function<void(), 128>;
+
+/// @brief Handle of a scheduled timer; 0 is "no timer".
+using timer_id = std::uint64_t;
+
+/// @brief What every layer needs of time: now, one-shot timers, cancel.
+template <class T>
+concept time_policy = requires(T& t, const T& ct, time_point at, duration d, timer_id id) {
+    { ct.now() } -> std::same_as<time_point>;
+    { t.schedule_at(at, timer_callback{}) } -> std::same_as<timer_id>;
+    { t.schedule_in(d, timer_callback{}) } -> std::same_as<timer_id>;
+    { t.cancel(id) } -> std::same_as<bool>;
+    { t.run_for(d) } -> std::convertible_to<std::size_t>;
+};
+
+namespace detail {
+
+/// Timers ordered by (time, insertion order); cancel is O(1) by generation check.
+class timer_queue {
+  public:
+    timer_id add(time_point at, timer_callback cb) {
+        std::uint32_t slot;
+        if (free_.empty()) {
+            slot = static_cast<std::uint32_t>(slots_.size());
+            slots_.emplace_back();
+        } else {
+            slot = free_.back();
+            free_.pop_back();
+        }
+        auto& s = slots_[slot];
+        s.fn = std::move(cb);
+        s.armed = true;
+        heap_.push_back({at, seq_++, slot, s.generation});
+        sift_up(heap_.size() - 1);
+        ++armed_;
+        return (std::uint64_t(s.generation) << 32) | (slot + 1u);
+    }
+    bool cancel(timer_id id) noexcept {
+        if (id == 0) return false;
+        const std::uint32_t slot = static_cast<std::uint32_t>(id & 0xffffffffu) - 1;
+        if (slot >= slots_.size()) return false;
+        auto& s = slots_[slot];
+        if (!s.armed || s.generation != std::uint32_t(id >> 32)) return false;
+        release(slot);
+        return true;
+    }
+    std::size_t pending() const noexcept { return armed_; }
+    /// Earliest armed timer's time (dropping cancelled heads), if any.
+    bool next(time_point& at) {
+        while (!heap_.empty() && stale(heap_.front())) pop();
+        if (heap_.empty()) return false;
+        at = heap_.front().at;
+        return true;
+    }
+    /// Runs the earliest timer if it is due at `limit`; returns false otherwise.
+    bool run_one(time_point limit, time_point& clock) {
+        time_point at;
+        if (!next(at) || at > limit) return false;
+        const entry e = heap_.front();
+        pop();
+        clock = e.at;
+        timer_callback fn = std::move(slots_[e.slot].fn);
+        release(e.slot);
+        fn();
+        return true;
+    }
+
+  private:
+    struct entry {
+        time_point at;
+        std::uint64_t seq;
+        std::uint32_t slot, generation;
+    };
+    struct slot_state {
+        timer_callback fn;
+        std::uint32_t generation = 1;
+        bool armed = false;
+    };
+    static bool before(const entry& a, const entry& b) noexcept {
+        return a.at < b.at || (a.at == b.at && a.seq < b.seq);
+    }
+    bool stale(const entry& e) const noexcept {
+        const auto& s = slots_[e.slot];
+        return !s.armed || s.generation != e.generation;
+    }
+    void release(std::uint32_t slot) noexcept {
+        auto& s = slots_[slot];
+        s.fn.reset();
+        s.armed = false;
+        ++s.generation;
+        --armed_;
+        free_.push_back(slot);
+    }
+    void pop() {
+        heap_.front() = heap_.back();
+        heap_.pop_back();
+        if (!heap_.empty()) sift_down(0);
+    }
+    void sift_up(std::size_t i) {
+        while (i > 0) {
+            const std::size_t p = (i - 1) / 2;
+            if (!before(heap_[i], heap_[p])) break;
+            std::swap(heap_[i], heap_[p]);
+            i = p;
+        }
+    }
+    void sift_down(std::size_t i) {
+        for (;;) {
+            const std::size_t l = 2 * i + 1, r = l + 1;
+            std::size_t m = i;
+            if (l < heap_.size() && before(heap_[l], heap_[m])) m = l;
+            if (r < heap_.size() && before(heap_[r], heap_[m])) m = r;
+            if (m == i) return;
+            std::swap(heap_[i], heap_[m]);
+            i = m;
+        }
+    }
+
+    std::vector<entry> heap_;
+    std::vector<slot_state> slots_;
+    std::vector<std::uint32_t> free_;
+    std::uint64_t seq_ = 0;
+    std::size_t armed_ = 0;
+};
+
+}  // namespace detail
+
+/// @brief Deterministic discrete-event time: now() moves only when events run. Equal times run
+/// in the order they were scheduled, so a simulation with the same inputs runs the same way.
+class virtual_time {
+  public:
+    time_point now() const noexcept { return now_; }
+    timer_id schedule_at(time_point at, timer_callback cb) {
+        return q_.add(at < now_ ? now_ : at, std::move(cb));
+    }
+    timer_id schedule_in(duration d, timer_callback cb) {
+        return schedule_at(now_ + d, std::move(cb));
+    }
+    bool cancel(timer_id id) noexcept { return q_.cancel(id); }
+    std::size_t pending() const noexcept { return q_.pending(); }
+
+    /// @brief Runs every event due at or before `t`, then sets now() to `t`.
+    std::size_t run_until(time_point t) {
+        std::size_t n = 0;
+        while (q_.run_one(t, now_)) ++n;
+        if (t > now_) now_ = t;
+        return n;
+    }
+    std::size_t run_for(duration d) { return run_until(now_ + d); }
+    /// @brief Runs events until none is left or `max_events` ran.
+    std::size_t run(std::size_t max_events = std::size_t(-1)) {
+        std::size_t n = 0;
+        time_point at;
+        while (n < max_events && q_.next(at) && q_.run_one(at, now_)) ++n;
+        return n;
+    }
+
+  private:
+    detail::timer_queue q_;
+    time_point now_{0};
+};
+
+/// @brief Wall-clock time: the steady clock, timers, and a poll() loop over file descriptors.
+class real_time {
+  public:
+    using fd_callback = detail::inplace_function<void(short revents)>;
+
+    real_time() : start_(std::chrono::steady_clock::now()) {}
+
+    time_point now() const noexcept {
+        return std::chrono::duration_cast<time_point>(std::chrono::steady_clock::now() - start_);
+    }
+    timer_id schedule_at(time_point at, timer_callback cb) { return q_.add(at, std::move(cb)); }
+    timer_id schedule_in(duration d, timer_callback cb) { return q_.add(now() + d, std::move(cb)); }
+    bool cancel(timer_id id) noexcept { return q_.cancel(id); }
+    std::size_t pending() const noexcept { return q_.pending(); }
+
+    /// @brief Watches fd for `events` (POLLIN, ...); the callback runs from run_for().
+    void watch(int fd, short events, fd_callback cb) {
+        unwatch(fd);
+        fds_.push_back({fd, events, 0});
+        cbs_.push_back(std::move(cb));
+    }
+    void unwatch(int fd) {
+        for (std::size_t i = 0; i < fds_.size(); ++i)
+            if (fds_[i].fd == fd) {
+                fds_.erase(fds_.begin() + static_cast<std::ptrdiff_t>(i));
+                cbs_.erase(cbs_.begin() + static_cast<std::ptrdiff_t>(i));
+                return;
+            }
+    }
+
+    /// @brief Runs timers and descriptor callbacks for `d` of wall time; returns how many ran.
+    std::size_t run_for(duration d) {
+        const time_point end = now() + d;
+        std::size_t n = 0;
+        for (;;) {
+            time_point clock;
+            while (q_.run_one(now(), clock)) ++n;
+            const time_point t = now();
+            if (t >= end) return n;
+            time_point wake = end, at;
+            if (q_.next(at) && at < wake) wake = at;
+            const auto ms = std::chrono::ceil<std::chrono::milliseconds>(wake - t).count();
+            const int r = ::poll(fds_.data(), fds_.size(), static_cast<int>(ms));
+            if (r > 0) {
+                for (std::size_t i = 0; i < fds_.size(); ++i) {
+                    if (!fds_[i].revents) continue;
+                    const short ev = fds_[i].revents;
+                    fds_[i].revents = 0;
+                    cbs_[i](ev);
+                    ++n;
+                }
+            }
+        }
+    }
+
+  private:
+    detail::timer_queue q_;
+    std::chrono::steady_clock::time_point start_;
+    std::vector<pollfd> fds_;
+    std::vector<fd_callback> cbs_;
+};
+
+static_assert(time_policy<virtual_time>, "softmac: virtual_time must model time_policy");
+static_assert(time_policy<real_time>, "softmac: real_time must model time_policy");
+
+}  // namespace softmac

@@ -1,0 +1,264 @@
+// SPDX-License-Identifier: MIT
+/// @file Defines softmac::radio: one object per radio assembled from a driver, a time policy and an
+/// event sink (the alloc_hw/register_hw role).
+#pragma once
+
+#include <array>
+#include <concepts>
+#include <cstdint>
+#include <optional>
+#include <utility>
+
+#include <softmac/core/scheduler.hpp>
+#include <softmac/driver/concepts.hpp>
+
+namespace softmac {
+
+/// @brief What receives the radio's upcalls (the layer above; the MAC in a full stack).
+template <class S>
+concept radio_sink = requires(S& s, frame_buffer&& b, const driver::rx_status& rs,
+                              const driver::tx_status& ts, std::uint64_t cookie, bool aborted) {
+    s.on_rx(std::move(b), rs);
+    s.on_tx_status(std::move(b), ts);
+    s.on_roc_ready(cookie);
+    s.on_roc_expired(cookie);
+    s.on_scan_done(aborted);
+};
+
+/// @brief One radio: the driver, its hardware description, the device configuration and the
+/// interfaces, in one object. Upcalls reach the sink through a context passed into each driver
+/// call, so nothing stores a pointer to the layer above and every call inlines.
+///
+/// Optional driver operations are used when the driver has them and replaced by the radio's
+/// software version when it does not, decided at compile time (remain-on-channel here).
+template <class Driver, time_policy Time, radio_sink Sink>
+class radio {
+    static_assert(driver::check_driver<Driver>());
+
+  public:
+    static constexpr std::size_t max_interfaces = 16;
+    /// @brief The software ROC limit when the driver gives none (mac80211's 5000 ms).
+    static constexpr std::uint32_t software_roc_max_ms = 5000;
+
+    /// @brief The upcall context handed to the driver.
+    struct context {
+        radio& r;
+        void rx(frame_buffer&& b, const driver::rx_status& s) { r.sink_.on_rx(std::move(b), s); }
+        void tx_status(frame_buffer&& b, const driver::tx_status& s) {
+            r.sink_.on_tx_status(std::move(b), s);
+        }
+        void roc_ready(std::uint64_t c) { r.sink_.on_roc_ready(c); }
+        void roc_expired(std::uint64_t c) {
+            r.roc_.reset();
+            r.sink_.on_roc_expired(c);
+        }
+        void scan_done(bool aborted) { r.sink_.on_scan_done(aborted); }
+    };
+    static_assert(driver::upcall_context<context>);
+    static_assert(!driver::driver<Driver> || driver::driver<Driver, context>,
+                  "softmac: the driver's operations must accept any upcall context (make them "
+                  "templates over it)");
+
+    static constexpr bool roc_offloaded = driver::has_roc_offload<Driver, context>;
+
+    template <class... Args>
+    radio(Time& time, Sink sink, Args&&... driver_args)
+        : time_(time), sink_(std::move(sink)), driver_(std::forward<Args>(driver_args)...) {
+        if constexpr (requires { driver_.set_interrupt([] {}); })
+            driver_.set_interrupt([this] { service(); });
+    }
+    radio(const radio&) = delete;
+    radio& operator=(const radio&) = delete;
+
+    Driver& driver() noexcept { return driver_; }
+    Sink& sink() noexcept { return sink_; }
+    Time& time() noexcept { return time_; }
+    const driver::hw_description& hw() const noexcept { return driver_.hw(); }
+    const driver::conf& conf() const noexcept { return conf_; }
+    bool registered() const noexcept { return registered_; }
+    bool started() const noexcept { return started_; }
+
+    /// @brief Validates the hardware description; nothing else works before it succeeds.
+    result<void> register_hw() {
+        if (auto r = driver::validate(hw()); !r) return r;
+        if (hw().n_bands > 0 && !hw().bands[0].channels.empty())
+            conf_.channel = *ieee80211::make_channel(hw().bands[0].band, hw().bands[0].channels[0]);
+        conf_.flags = driver::conf_flag::idle;
+        registered_ = true;
+        return {};
+    }
+    /// @brief Maximum remain-on-channel duration: the driver's, or the software limit.
+    std::uint32_t max_remain_on_channel_ms() const noexcept {
+        if constexpr (roc_offloaded) return hw().max_remain_on_channel_ms;
+        return software_roc_max_ms;
+    }
+
+    /// @brief Brings up an interface: starts the hardware for the first one; monitor interfaces
+    /// are not announced to the driver (it learns about them through the monitor flag).
+    result<driver::vif> add_interface(driver::iftype type, std::optional<mac_address> addr = {}) {
+        if (!registered_) return make_error(errc::invalid_state, "radio is not registered");
+        if (!hw().supports(type))
+            return make_error(errc::not_supported, "interface type not supported by the hardware");
+        std::size_t slot = 0;
+        while (slot < max_interfaces && vifs_[slot]) ++slot;
+        if (slot == max_interfaces) return make_error(errc::exhausted, "no free interface slot");
+        driver::vif v{addr ? *addr : hw().address(static_cast<std::uint8_t>(slot)), type,
+                      static_cast<std::uint8_t>(slot)};
+        context ctx{*this};
+        if (!started_) {
+            if (auto r = driver_.start(ctx); !r) return r.err();
+            started_ = true;
+            driver_.config(ctx, conf_, driver::conf_changed::channel);
+        }
+        if (type == driver::iftype::monitor) {
+            conf_.flags |= driver::conf_flag::monitor;
+            driver_.config(ctx, conf_, driver::conf_changed::monitor);
+        } else if (auto r = driver_.add_interface(ctx, v); !r) {
+            if (count() == 0) stop_hw(ctx);
+            return r.err();
+        }
+        vifs_[slot] = v;
+        if (conf_.flags & driver::conf_flag::idle) {
+            conf_.flags &= ~driver::conf_flag::idle;
+            driver_.config(ctx, conf_, driver::conf_changed::idle);
+        }
+        return v;
+    }
+    /// @brief Takes an interface down; the hardware stops with the last one.
+    void remove_interface(const driver::vif& v) {
+        if (v.index >= max_interfaces || !vifs_[v.index]) return;
+        context ctx{*this};
+        if (v.type == driver::iftype::monitor) {
+            vifs_[v.index].reset();
+            if (!any_of(driver::iftype::monitor)) {
+                conf_.flags &= ~driver::conf_flag::monitor;
+                driver_.config(ctx, conf_, driver::conf_changed::monitor);
+            }
+        } else {
+            driver_.remove_interface(ctx, v);
+            vifs_[v.index].reset();
+        }
+        if (count() == 0) stop_hw(ctx);
+    }
+    std::size_t count() const noexcept {
+        std::size_t n = 0;
+        for (const auto& v : vifs_) n += v ? 1 : 0;
+        return n;
+    }
+    const std::optional<driver::vif>& interface(std::size_t i) const noexcept { return vifs_[i]; }
+
+    /// @brief Tunes the radio (the config op with IEEE80211_CONF_CHANGE_CHANNEL).
+    result<void> set_channel(const ieee80211::channel& ch) {
+        if (!supports_channel(ch))
+            return make_error(errc::bad_value, "channel not in the hardware's bands");
+        conf_.channel = ch;
+        context ctx{*this};
+        if (started_ && !roc_) driver_.config(ctx, conf_, driver::conf_changed::channel);
+        return {};
+    }
+    /// @brief Programs the RX filter; returns the flags the driver honours.
+    std::uint32_t set_filter(std::uint32_t wanted) {
+        std::uint32_t total = wanted;
+        context ctx{*this};
+        driver_.configure_filter(ctx, filter_ ^ wanted, total);
+        filter_ = total;
+        return total;
+    }
+    std::uint32_t filter() const noexcept { return filter_; }
+
+    /// @brief Hands a frame to the driver (the drv_tx role).
+    void tx(const driver::tx_info& info, frame_buffer&& frame) {
+        context ctx{*this};
+        driver_.tx(ctx, info, std::move(frame));
+    }
+
+    /// @brief Stays on `ch` for `ms` milliseconds: the driver's offload when it has one,
+    /// otherwise the radio retunes, reports ready, and returns at expiry.
+    result<void> remain_on_channel(const driver::vif& v, const ieee80211::channel& ch,
+                                   std::uint32_t ms, std::uint64_t cookie,
+                                   driver::roc_type type = driver::roc_type::normal) {
+        if (roc_) return make_error(errc::busy, "remain-on-channel already active");
+        if (ms == 0 || ms > max_remain_on_channel_ms())
+            return make_error(errc::bad_value, "remain-on-channel duration out of range");
+        if (!supports_channel(ch))
+            return make_error(errc::bad_value, "channel not in the hardware's bands");
+        context ctx{*this};
+        if constexpr (roc_offloaded) {
+            if (auto r = driver_.remain_on_channel(ctx, v, ch, ms, type, cookie); !r) return r;
+            roc_ = roc_state{cookie, 0};
+        } else {
+            (void)v;
+            (void)type;
+            driver::conf off = conf_;
+            off.channel = ch;
+            off.flags |= driver::conf_flag::offchannel;
+            driver_.config(ctx, off, driver::conf_changed::channel);
+            roc_ = roc_state{cookie, time_.schedule_in(std::chrono::milliseconds(ms),
+                                                       [this] { end_software_roc(); })};
+            sink_.on_roc_ready(cookie);
+        }
+        return {};
+    }
+    result<void> cancel_remain_on_channel(const driver::vif& v) {
+        if (!roc_) return make_error(errc::not_found, "no remain-on-channel to cancel");
+        if constexpr (roc_offloaded) {
+            context ctx{*this};
+            return driver_.cancel_remain_on_channel(ctx, v);
+        } else {
+            (void)v;
+            time_.cancel(roc_->timer);
+            end_software_roc();
+            return {};
+        }
+    }
+    bool on_channel_elsewhere() const noexcept { return roc_.has_value(); }
+
+    /// @brief Runs deferred hardware work (the driver's poll), when the driver has it.
+    void service() {
+        if constexpr (driver::has_poll<Driver, context>) {
+            context ctx{*this};
+            driver_.poll(ctx);
+        }
+    }
+
+  private:
+    struct roc_state {
+        std::uint64_t cookie;
+        timer_id timer;
+    };
+    bool any_of(driver::iftype t) const noexcept {
+        for (const auto& v : vifs_)
+            if (v && v->type == t) return true;
+        return false;
+    }
+    bool supports_channel(const ieee80211::channel& ch) const noexcept {
+        for (std::size_t b = 0; b < hw().n_bands; ++b)
+            if (hw().bands[b].band == ch.band)
+                for (auto n : hw().bands[b].channels)
+                    if (n == ch.number) return true;
+        return false;
+    }
+    void stop_hw(context& ctx) {
+        driver_.stop(ctx);
+        started_ = false;
+        conf_.flags |= driver::conf_flag::idle;
+    }
+    void end_software_roc() {
+        const std::uint64_t cookie = roc_->cookie;
+        roc_.reset();
+        context ctx{*this};
+        driver_.config(ctx, conf_, driver::conf_changed::channel);
+        sink_.on_roc_expired(cookie);
+    }
+
+    Time& time_;
+    Sink sink_;
+    Driver driver_;
+    driver::conf conf_;
+    std::uint32_t filter_ = 0;
+    std::array<std::optional<driver::vif>, max_interfaces> vifs_{};
+    std::optional<roc_state> roc_;
+    bool registered_ = false, started_ = false;
+};
+
+}  // namespace softmac

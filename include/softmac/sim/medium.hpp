@@ -1,0 +1,191 @@
+// SPDX-License-Identifier: MIT
+/// @file Defines sim::medium: radios on a shared simulated channel, with airtime, ACKs, seeded loss
+/// and delay, and a monitor tap.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <ostream>
+#include <random>
+#include <span>
+#include <vector>
+
+#include <softmac/core/buffer_pool.hpp>
+#include <softmac/core/mac_address.hpp>
+#include <softmac/core/scheduler.hpp>
+#include <softmac/ieee80211/fcs.hpp>
+#include <softmac/ieee80211/pcap.hpp>
+#include <softmac/ieee80211/radiotap.hpp>
+#include <softmac/ieee80211/rates.hpp>
+
+namespace softmac::sim {
+
+/// @brief A frame as a receiver hears it.
+struct air_frame {
+    bytes_view bytes;  ///< the MPDU without FCS
+    std::uint16_t freq = 0;
+    std::uint16_t bitrate = 10;  ///< 100 kbit/s units
+    bool short_preamble = false;
+    std::int8_t signal_dbm = -50;
+    std::uint64_t start_us = 0;  ///< medium time when the frame began
+    std::uint32_t from = 0;      ///< sender's port
+};
+
+/// @brief Counters of the medium.
+struct medium_stats {
+    std::uint64_t transmitted = 0, delivered = 0, lost = 0, acked = 0;
+};
+
+/// @brief The air (mac80211_hwsim's and wmediumd's job): a frame reaches every other listening
+/// port tuned to the same frequency after its PLCP airtime; a unicast frame is acknowledged when
+/// a receiver with that address got it; loss and delay per link come from a seeded generator.
+template <time_policy Time>
+class medium {
+  public:
+    using port_id = std::uint32_t;
+    using rx_handler = detail::inplace_function<void(const air_frame&), 32>;
+    using status_handler = detail::inplace_function<void(bool acked), 32>;
+    static constexpr std::size_t max_addresses = 8;
+    static constexpr duration sifs = std::chrono::microseconds(10);
+
+    explicit medium(Time& time, std::uint64_t seed = 1)
+        : time_(time), rng_(seed), pool_(2400, 4096) {}
+    medium(const medium&) = delete;
+    medium& operator=(const medium&) = delete;
+
+    Time& time() noexcept { return time_; }
+    std::uint64_t now_us() const noexcept {
+        return static_cast<std::uint64_t>(
+            std::chrono::duration_cast<std::chrono::microseconds>(time_.now()).count());
+    }
+    const medium_stats& stats() const noexcept { return stats_; }
+
+    /// @brief A new radio on the medium; it hears nothing until set_listening(true).
+    port_id attach(rx_handler h) {
+        ports_.push_back({});
+        ports_.back().deliver = std::move(h);
+        return static_cast<port_id>(ports_.size() - 1);
+    }
+    void set_listening(port_id p, bool on) noexcept { ports_[p].listening = on; }
+    void tune(port_id p, std::uint16_t freq_mhz) noexcept { ports_[p].freq = freq_mhz; }
+    std::uint16_t frequency(port_id p) const noexcept { return ports_[p].freq; }
+    /// @brief The addresses a port acknowledges (its active interfaces).
+    void set_addresses(port_id p, std::span<const mac_address> a) noexcept {
+        auto& s = ports_[p];
+        s.n_addrs = static_cast<std::uint8_t>(a.size() < max_addresses ? a.size() : max_addresses);
+        for (std::size_t i = 0; i < s.n_addrs; ++i) s.addrs[i] = a[i];
+    }
+    /// @brief Loss probability and extra delay of frames from `from` to `to`.
+    void set_link(port_id from, port_id to, double loss, duration extra_delay = {}) {
+        for (auto& l : links_)
+            if (l.from == from && l.to == to) {
+                l.loss = loss;
+                l.delay = extra_delay;
+                return;
+            }
+        links_.push_back({from, to, loss, extra_delay});
+    }
+    /// @brief Writes every transmitted frame, with radiotap and FCS, to a pcap stream.
+    void tap(std::ostream& out) {
+        tap_.emplace(out, ieee80211::pcap::linktype::ieee802_11_radiotap);
+    }
+
+    /// @brief Puts a frame on the air from port `from`; `on_status(acked)` runs when its
+    /// transmission (and ACK, for unicast) is over.
+    result<void> transmit(port_id from, bytes_view frame, std::uint16_t bitrate,
+                          bool short_preamble, status_handler on_status = {}) {
+        const auto r = ieee80211::find_rate(bitrate);
+        if (!r) return make_error(errc::bad_value, "not a legacy bitrate");
+        if (frame.size() < 10) return make_error(errc::truncated, "frame shorter than a header");
+        const auto& sender = ports_[from];
+        const auto airtime =
+            std::chrono::microseconds(ieee80211::airtime_us(frame.size() + 4, *r, short_preamble));
+        const std::uint64_t start = now_us();
+        ++stats_.transmitted;
+        if (tap_) write_tap(frame, sender.freq, bitrate, start);
+
+        const mac_address ra = mac_address::from(frame.data() + 4);
+        bool acked = false;
+        for (port_id p = 0; p < ports_.size(); ++p) {
+            const auto& rx = ports_[p];
+            if (p == from || !rx.listening || rx.freq != sender.freq || !rx.deliver) continue;
+            const link l = link_of(from, p);
+            if (l.loss > 0 && uniform() < l.loss) {
+                ++stats_.lost;
+                continue;
+            }
+            if (ra.is_unicast())
+                for (std::size_t i = 0; i < rx.n_addrs; ++i) acked = acked || rx.addrs[i] == ra;
+            auto copy = pool_.allocate(0);
+            if (!copy || !copy->append(frame)) {
+                ++stats_.lost;
+                continue;
+            }
+            air_frame af{{}, sender.freq, bitrate, short_preamble, -50, start, from};
+            time_.schedule_in(airtime + l.delay, [this, p, af, buf = std::move(*copy)]() mutable {
+                af.bytes = buf.view();
+                ++stats_.delivered;
+                if (ports_[p].listening && ports_[p].freq == af.freq) ports_[p].deliver(af);
+            });
+        }
+        if (acked) ++stats_.acked;
+        const duration ack_time = acked ? sifs + std::chrono::microseconds(ieee80211::airtime_us(
+                                                     14, *ieee80211::find_rate(10)))
+                                        : duration{};
+        if (on_status)
+            time_.schedule_in(airtime + ack_time,
+                              [cb = std::move(on_status), acked]() mutable { cb(acked); });
+        return {};
+    }
+
+  private:
+    struct port_state {
+        rx_handler deliver;
+        bool listening = false;
+        std::uint16_t freq = 2412;
+        std::array<mac_address, max_addresses> addrs{};
+        std::uint8_t n_addrs = 0;
+    };
+    struct link {
+        port_id from = 0, to = 0;
+        double loss = 0;
+        duration delay{};
+    };
+    link link_of(port_id from, port_id to) const noexcept {
+        for (const auto& l : links_)
+            if (l.from == from && l.to == to) return l;
+        return {from, to, 0, {}};
+    }
+    /// Uniform in [0, 1) from the top 53 bits: the same sequence on every platform.
+    double uniform() noexcept { return double(rng_() >> 11) * (1.0 / 9007199254740992.0); }
+
+    void write_tap(bytes_view frame, std::uint16_t freq, std::uint16_t bitrate,
+                   std::uint64_t start_us) {
+        std::array<std::uint8_t, 32> rt{};
+        byte_writer w(rt);
+        const auto ch = ieee80211::freq_to_channel(freq);
+        const bool ghz5 = ch && ch->band == ieee80211::band::ghz5;
+        const bool ofdm = ieee80211::find_rate(bitrate)->is_ofdm();
+        ieee80211::radiotap::write(
+            w, {start_us, ieee80211::radiotap::flag::fcs_at_end,
+                static_cast<std::uint8_t>(bitrate / 5), freq,
+                static_cast<std::uint16_t>(
+                    (ghz5 ? ieee80211::radiotap::chan::ghz5 : ieee80211::radiotap::chan::ghz2) |
+                    (ofdm ? ieee80211::radiotap::chan::ofdm : ieee80211::radiotap::chan::cck)),
+                -50});
+        std::array<std::uint8_t, 4> fcs{};
+        store_le32(fcs.data(), ieee80211::compute_fcs(frame));
+        tap_->write(start_us * 1000, w.written(), frame, fcs);
+    }
+
+    Time& time_;
+    std::mt19937_64 rng_;
+    heap_pool pool_;
+    std::vector<port_state> ports_;
+    std::vector<link> links_;
+    std::optional<ieee80211::pcap::writer> tap_;
+    medium_stats stats_;
+};
+
+}  // namespace softmac::sim

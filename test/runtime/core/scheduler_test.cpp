@@ -1,0 +1,83 @@
+// SPDX-License-Identifier: MIT
+#include <catch2/catch.hpp>
+
+#include <unistd.h>
+
+#include <string>
+#include <vector>
+
+#include <softmac/core/scheduler.hpp>
+
+using namespace softmac;
+using namespace std::chrono_literals;
+
+TEST_CASE("virtual_time runs events in time order, equal times in scheduling order",
+          "[core][time]") {
+    virtual_time t;
+    std::string order;
+    t.schedule_in(5ms, [&] { order += 'c'; });
+    t.schedule_in(1ms, [&] { order += 'a'; });
+    t.schedule_in(5ms, [&] { order += 'd'; });
+    t.schedule_in(1ms, [&] { order += 'b'; });
+    CHECK(t.pending() == 4);
+    CHECK(t.run_until(3ms) == 2);
+    CHECK(order == "ab");
+    CHECK(t.now() == 3ms);
+    CHECK(t.run_for(10ms) == 2);
+    CHECK(order == "abcd");
+    CHECK(t.now() == 13ms);
+}
+
+TEST_CASE("virtual_time timers can be cancelled once, and events can schedule events",
+          "[core][time]") {
+    virtual_time t;
+    int fired = 0;
+    const timer_id a = t.schedule_in(1ms, [&] { ++fired; });
+    t.schedule_in(2ms, [&] {
+        ++fired;
+        t.schedule_in(1ms, [&] { fired += 10; });
+    });
+    CHECK(t.cancel(a));
+    CHECK_FALSE(t.cancel(a));
+    CHECK_FALSE(t.cancel(0));
+    CHECK(t.run() == 2);
+    CHECK(fired == 11);
+    CHECK(t.now() == 3ms);
+    // A slot reused after cancel does not answer to the old id.
+    const timer_id b = t.schedule_in(1ms, [] {});
+    CHECK_FALSE(t.cancel(a));
+    CHECK(t.cancel(b));
+}
+
+TEST_CASE("virtual_time never moves backwards", "[core][time]") {
+    virtual_time t;
+    t.run_for(10ms);
+    time_point seen{};
+    t.schedule_at(1ms, [&] { seen = t.now(); });  // in the past: runs now
+    t.run();
+    CHECK(seen == 10ms);
+    t.run_until(5ms);
+    CHECK(t.now() == 10ms);
+}
+
+TEST_CASE("real_time fires timers and reports readable descriptors", "[core][time]") {
+    real_time t;
+    int fds[2];
+    REQUIRE(::pipe(fds) == 0);
+    std::vector<std::string> log;
+    t.watch(fds[0], POLLIN, [&](short ev) {
+        char c;
+        if ((ev & POLLIN) && ::read(fds[0], &c, 1) == 1) log.push_back(std::string("fd:") + c);
+    });
+    t.schedule_in(5ms, [&] {
+        log.emplace_back("timer");
+        CHECK(::write(fds[1], "x", 1) == 1);
+    });
+    const auto start = t.now();
+    t.run_for(50ms);
+    CHECK(t.now() - start >= 50ms);
+    CHECK(log == std::vector<std::string>{"timer", "fd:x"});
+    t.unwatch(fds[0]);
+    ::close(fds[0]);
+    ::close(fds[1]);
+}

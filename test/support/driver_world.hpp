@@ -1,0 +1,132 @@
+// SPDX-License-Identifier: MIT
+/// @file Test worlds: radios of one driver configuration on a simulated medium, with a recording
+/// sink.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <stdexcept>
+#include <vector>
+
+#include <softmac/driver/any_driver.hpp>
+#include <softmac/driver/radio.hpp>
+#include <softmac/drivers/loopback.hpp>
+#include <softmac/ieee80211/data.hpp>
+#include <softmac/ieee80211/header.hpp>
+
+namespace softmac::test {
+
+/// @brief Records every upcall with the virtual time it arrived at.
+struct recording_sink {
+    struct rx_event {
+        std::vector<std::uint8_t> bytes;
+        driver::rx_status status;
+    };
+    struct roc_event {
+        bool ready;
+        std::uint64_t cookie;
+        time_point at;
+    };
+    explicit recording_sink(const virtual_time* c) : clock(c) {}
+    const virtual_time* clock;
+    std::vector<rx_event> rx;
+    std::vector<driver::tx_status> status;
+    std::vector<roc_event> roc;
+
+    void on_rx(frame_buffer&& b, const driver::rx_status& s) {
+        rx.push_back({{b.view().begin(), b.view().end()}, s});
+    }
+    void on_tx_status(frame_buffer&&, const driver::tx_status& s) { status.push_back(s); }
+    void on_roc_ready(std::uint64_t c) { roc.push_back({true, c, clock->now()}); }
+    void on_roc_expired(std::uint64_t c) { roc.push_back({false, c, clock->now()}); }
+    void on_scan_done(bool) {}
+};
+
+template <class D>
+using test_radio = radio<D, virtual_time, recording_sink>;
+
+/// @brief Driver configurations every driver-generic test runs on.
+struct loopback_software_roc {
+    using driver_type = drivers::loopback<virtual_time, false>;
+    static constexpr bool offloads_roc = false;
+    static auto make(virtual_time& t, sim::medium<virtual_time>& m, std::uint16_t i) {
+        return std::make_unique<test_radio<driver_type>>(t, recording_sink{&t}, m,
+                                                         drivers::loopback_description(i));
+    }
+    static auto port(test_radio<driver_type>& r) { return r.driver().port(); }
+};
+struct loopback_offloaded_roc {
+    using driver_type = drivers::loopback<virtual_time, true>;
+    static constexpr bool offloads_roc = true;
+    static auto make(virtual_time& t, sim::medium<virtual_time>& m, std::uint16_t i) {
+        return std::make_unique<test_radio<driver_type>>(t, recording_sink{&t}, m,
+                                                         drivers::loopback_description(i));
+    }
+    static auto port(test_radio<driver_type>& r) { return r.driver().port(); }
+};
+struct any_driver_loopback {
+    using driver_type = any_driver;
+    static constexpr bool offloads_roc = false;  // any_driver forwards no offloads
+    static auto make(virtual_time& t, sim::medium<virtual_time>& m, std::uint16_t i) {
+        return std::make_unique<test_radio<driver_type>>(
+            t, recording_sink{&t}, std::in_place_type<drivers::loopback<virtual_time, true>>, m,
+            drivers::loopback_description(i));
+    }
+    static auto port(test_radio<driver_type>& r) {
+        return r.driver().template as<drivers::loopback<virtual_time, true>>().port();
+    }
+};
+
+/// @brief A medium, its clock and radios of configuration Cfg, each with one interface.
+template <class Cfg>
+struct world {
+    using radio_type = test_radio<typename Cfg::driver_type>;
+    virtual_time time;
+    sim::medium<virtual_time> air;
+    std::vector<std::unique_ptr<radio_type>> radios;
+    std::vector<driver::vif> vifs;
+    heap_pool pool{2400, 4096};
+
+    explicit world(std::size_t n, std::uint64_t seed = 1,
+                   driver::iftype type = driver::iftype::station)
+        : air(time, seed) {
+        for (std::size_t i = 0; i < n; ++i) {
+            radios.push_back(Cfg::make(time, air, static_cast<std::uint16_t>(i)));
+            if (!radios.back()->register_hw()) throw std::runtime_error("register_hw failed");
+            auto v = radios.back()->add_interface(type);
+            if (!v) throw std::runtime_error("add_interface failed");
+            vifs.push_back(*v);
+        }
+    }
+    radio_type& operator[](std::size_t i) { return *radios[i]; }
+    auto port(std::size_t i) { return Cfg::port(*radios[i]); }
+
+    /// @brief A data frame from radio `from` to `to` (a MAC address) with a payload.
+    frame_buffer data_frame(std::size_t from, const mac_address& to, std::uint8_t tag,
+                            std::size_t payload = 32) {
+        auto b = pool.allocate(32);
+        std::array<std::uint8_t, 32> hdr{};
+        byte_writer w(hdr);
+        ieee80211::write_header(
+            w, {ieee80211::frame_control::make(ieee80211::frame_type::data, 0), 0, to,
+                vifs[from].addr, vifs[from].addr, ieee80211::sequence_control::make(tag, 0)});
+        ieee80211::write_snap(w, 0x88b5);  // IEEE local experimental ethertype
+        (void)b->append(w.written());
+        auto body = b->put(payload);
+        for (std::size_t i = 0; i < payload; ++i) (*body)[i] = static_cast<std::uint8_t>(tag + i);
+        return std::move(*b);
+    }
+    /// @brief Sends and lets the air settle.
+    void send(std::size_t from, frame_buffer&& f, std::uint32_t flags = 0,
+              std::uint64_t cookie = 0) {
+        driver::tx_info info;
+        info.flags = flags;
+        info.rates[0] = {4, 1};  // 6 Mbit/s on 2.4 GHz
+        info.cookie = cookie;
+        radios[from]->tx(info, std::move(f));
+    }
+    void settle() { time.run_for(std::chrono::milliseconds(50)); }
+};
+
+}  // namespace softmac::test
