@@ -30,6 +30,7 @@ concept time_policy = requires(T& t, const T& ct, time_point at, duration d, tim
     { t.schedule_at(at, timer_callback{}) } -> std::same_as<timer_id>;
     { t.schedule_in(d, timer_callback{}) } -> std::same_as<timer_id>;
     { t.cancel(id) } -> std::same_as<bool>;
+    { ct.armed(id) } -> std::same_as<bool>;
     { t.run_for(d) } -> std::convertible_to<std::size_t>;
 };
 
@@ -65,6 +66,11 @@ class timer_queue {
         return true;
     }
     std::size_t pending() const noexcept { return armed_; }
+    bool armed(timer_id id) const noexcept {
+        const auto slot = static_cast<std::uint32_t>(id & 0xffffffffu) - 1;
+        return id != 0 && slot < slots_.size() && slots_[slot].armed &&
+               slots_[slot].generation == std::uint32_t(id >> 32);
+    }
     /// Earliest armed timer's time (dropping cancelled heads), if any.
     bool next(time_point& at) {
         while (!heap_.empty() && stale(heap_.front())) pop();
@@ -157,6 +163,7 @@ class virtual_time {
         return schedule_at(now_ + d, std::move(cb));
     }
     bool cancel(timer_id id) noexcept { return q_.cancel(id); }
+    bool armed(timer_id id) const noexcept { return q_.armed(id); }
     std::size_t pending() const noexcept { return q_.pending(); }
 
     /// @brief Runs every event due at or before `t`, then sets now() to `t`.
@@ -193,6 +200,7 @@ class real_time {
     timer_id schedule_at(time_point at, timer_callback cb) { return q_.add(at, std::move(cb)); }
     timer_id schedule_in(duration d, timer_callback cb) { return q_.add(now() + d, std::move(cb)); }
     bool cancel(timer_id id) noexcept { return q_.cancel(id); }
+    bool armed(timer_id id) const noexcept { return q_.armed(id); }
     std::size_t pending() const noexcept { return q_.pending(); }
 
     /// @brief Watches fd for `events` (POLLIN, ...); the callback runs from run_for().

@@ -34,6 +34,14 @@ concept radio_sink = requires(S& s, frame_buffer&& b, const driver::rx_status& r
 template <class Driver, time_policy Time, radio_sink Sink>
 class radio {
     static_assert(driver::check_driver<Driver>());
+    static_assert(
+        [] {
+            if constexpr (requires { Driver::description; })
+                return driver::validate(Driver::description).has_value();
+            return true;
+        }(),
+        "softmac: the driver's constexpr hw_description breaks a registration rule (call "
+        "driver::validate on it)");
 
   public:
     static constexpr std::size_t max_interfaces = 16;

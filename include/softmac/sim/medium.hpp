@@ -3,6 +3,7 @@
 /// and delay, and a monitor tap.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <optional>
@@ -48,11 +49,16 @@ class medium {
     using status_handler = detail::inplace_function<void(bool acked), 32>;
     static constexpr std::size_t max_addresses = 8;
     static constexpr duration sifs = std::chrono::microseconds(10);
+    static constexpr duration difs = std::chrono::microseconds(28);  ///< SIFS + 2 slots of 9 µs
 
     explicit medium(Time& time, std::uint64_t seed = 1)
         : time_(time), rng_(seed), pool_(2400, 4096) {}
     medium(const medium&) = delete;
     medium& operator=(const medium&) = delete;
+    /// @brief Frames still in flight are cancelled, so their buffers return to this pool.
+    ~medium() {
+        for (timer_id id : in_flight_) time_.cancel(id);
+    }
 
     Time& time() noexcept { return time_; }
     std::uint64_t now_us() const noexcept {
@@ -98,12 +104,17 @@ class medium {
         const auto r = ieee80211::find_rate(bitrate);
         if (!r) return make_error(errc::bad_value, "not a legacy bitrate");
         if (frame.size() < 10) return make_error(errc::truncated, "frame shorter than a header");
-        const auto& sender = ports_[from];
+        auto& sender = ports_[from];
         const auto airtime =
             std::chrono::microseconds(ieee80211::airtime_us(frame.size() + 4, *r, short_preamble));
-        const std::uint64_t start = now_us();
+        // One transmitter sends one frame at a time: a frame starts when the previous one
+        // (its ACK and a DIFS included) is over.
+        const time_point start = std::max(time_.now(), sender.busy_until);
+        const duration wait = start - time_.now();
+        const auto start_us = static_cast<std::uint64_t>(
+            std::chrono::duration_cast<std::chrono::microseconds>(start).count());
         ++stats_.transmitted;
-        if (tap_) write_tap(frame, sender.freq, bitrate, start);
+        if (tap_) write_tap(frame, sender.freq, bitrate, start_us);
 
         const mac_address ra = mac_address::from(frame.data() + 4);
         bool acked = false;
@@ -122,20 +133,23 @@ class medium {
                 ++stats_.lost;
                 continue;
             }
-            air_frame af{{}, sender.freq, bitrate, short_preamble, -50, start, from};
-            time_.schedule_in(airtime + l.delay, [this, p, af, buf = std::move(*copy)]() mutable {
-                af.bytes = buf.view();
-                ++stats_.delivered;
-                if (ports_[p].listening && ports_[p].freq == af.freq) ports_[p].deliver(af);
-            });
+            air_frame af{{}, sender.freq, bitrate, short_preamble, -50, start_us, from};
+            track(time_.schedule_in(wait + airtime + l.delay,
+                                    [this, p, af, buf = std::move(*copy)]() mutable {
+                                        af.bytes = buf.view();
+                                        ++stats_.delivered;
+                                        if (ports_[p].listening && ports_[p].freq == af.freq)
+                                            ports_[p].deliver(af);
+                                    }));
         }
         if (acked) ++stats_.acked;
         const duration ack_time = acked ? sifs + std::chrono::microseconds(ieee80211::airtime_us(
                                                      14, *ieee80211::find_rate(10)))
                                         : duration{};
+        sender.busy_until = start + airtime + ack_time + difs;
         if (on_status)
-            time_.schedule_in(airtime + ack_time,
-                              [cb = std::move(on_status), acked]() mutable { cb(acked); });
+            track(time_.schedule_in(wait + airtime + ack_time,
+                                    [cb = std::move(on_status), acked]() mutable { cb(acked); }));
         return {};
     }
 
@@ -146,6 +160,7 @@ class medium {
         std::uint16_t freq = 2412;
         std::array<mac_address, max_addresses> addrs{};
         std::uint8_t n_addrs = 0;
+        time_point busy_until{};
     };
     struct link {
         port_id from = 0, to = 0;
@@ -179,7 +194,18 @@ class medium {
         tap_->write(start_us * 1000, w.written(), frame, fcs);
     }
 
+    /// Remembers a scheduled delivery; forgets the ones that already ran, now and then.
+    void track(timer_id id) {
+        if (in_flight_.size() >= prune_at_) {
+            std::erase_if(in_flight_, [this](timer_id t) { return !time_.armed(t); });
+            prune_at_ = std::max<std::size_t>(64, in_flight_.size() * 2);
+        }
+        in_flight_.push_back(id);
+    }
+
     Time& time_;
+    std::vector<timer_id> in_flight_;
+    std::size_t prune_at_ = 64;
     std::mt19937_64 rng_;
     heap_pool pool_;
     std::vector<port_state> ports_;

@@ -1,0 +1,75 @@
+// SPDX-License-Identifier: MIT
+/// @file Defines the MAC's per-interface state and the counted reasons a frame is dropped.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string_view>
+
+#include <softmac/core/mac_address.hpp>
+#include <softmac/driver/types.hpp>
+
+namespace softmac::mac {
+
+/// @brief Why a frame was dropped; each has a per-interface counter.
+enum class drop_reason : std::uint8_t {
+    too_short,           ///< shorter than an Ethernet or 802.11 header
+    not_associated,      ///< unicast to (or from) a station that is not associated
+    not_authorized,      ///< data on an unauthorized port (EAPOL excepted)
+    no_headroom,         ///< buffer without room for the 802.11 header
+    no_buffer,           ///< pool exhausted (fragments, A-MSDU subframes)
+    duplicate,           ///< retry with the last sequence control seen
+    wrong_ds_bits,       ///< ToDS/FromDS not allowed for the receiving interface type
+    wrong_bssid,         ///< not from our BSS
+    own_echo,            ///< our own multicast echoed back by the AP
+    fragment_unmatched,  ///< later fragment without its predecessors
+    fragment_too_big,    ///< reassembled MSDU would not fit
+    malformed,           ///< header or A-MSDU structure broken
+    not_for_us,          ///< no interface accepts it
+    count_
+};
+
+constexpr std::string_view to_string(drop_reason r) noexcept {
+    constexpr std::string_view names[] = {
+        "too short",        "not associated", "not authorized", "no headroom", "no buffer",
+        "duplicate",        "wrong DS bits",  "wrong BSSID",    "own echo",    "fragment unmatched",
+        "fragment too big", "malformed",      "not for us"};
+    return names[static_cast<std::size_t>(r)];
+}
+
+/// @brief The MAC's state of one interface (the ieee80211_sub_if_data role, data-path part).
+struct interface_state {
+    driver::vif vif;
+    bool up = false;
+    mac_address bssid;        ///< station: the AP; AP/GO: own address; IBSS: the IBSS BSSID
+    bool associated = false;  ///< station/P2P client: joined a BSS
+    mac_address wds_peer;     ///< WDS: the remote end
+    bool use_4addr = false;   ///< station in 4-address mode
+    bool no_cck = false;      ///< P2P interfaces never send CCK rates
+    std::uint16_t seq = 0;    ///< per-interface sequence counter (mgmt, non-QoS, multicast)
+    std::uint32_t frag_threshold = 0xffffffffu;  ///< off
+    std::uint32_t rts_threshold = 0xffffffffu;   ///< off
+    std::uint8_t short_retry = 7, long_retry = 4;
+    std::array<std::uint64_t, static_cast<std::size_t>(drop_reason::count_)> drops{};
+    std::uint64_t tx_frames = 0, rx_frames = 0;
+
+    void drop(drop_reason r) noexcept { ++drops[static_cast<std::size_t>(r)]; }
+    std::uint64_t dropped(drop_reason r) const noexcept {
+        return drops[static_cast<std::size_t>(r)];
+    }
+    driver::iftype type() const noexcept { return vif.type; }
+    bool is_ap() const noexcept {
+        return vif.type == driver::iftype::ap || vif.type == driver::iftype::p2p_go;
+    }
+    bool is_sta() const noexcept {
+        return vif.type == driver::iftype::station || vif.type == driver::iftype::p2p_client;
+    }
+};
+
+/// @brief 802.1D user priority to access category (VO=0, VI=1, BE=2, BK=3).
+constexpr std::uint8_t up_to_ac(std::uint8_t up) noexcept {
+    constexpr std::uint8_t table[8] = {2, 3, 3, 2, 1, 1, 0, 0};
+    return table[up & 7];
+}
+
+}  // namespace softmac::mac

@@ -1,0 +1,87 @@
+// SPDX-License-Identifier: MIT
+/// @file Defines the rate-control policies: fixed, and a simple adaptive one that learns from TX
+/// status.
+#pragma once
+
+#include <cstdint>
+#include <span>
+
+#include <softmac/driver/types.hpp>
+#include <softmac/ieee80211/rates.hpp>
+
+namespace softmac::mac {
+
+/// @brief What a rate policy is told about a frame.
+struct rate_request {
+    std::span<const ieee80211::rate> rates;  ///< the band's rates, as the hardware lists them
+    bool multicast = false;
+    bool no_cck = false;    ///< P2P: never a CCK rate
+    bool min_rate = false;  ///< EAPOL and management: the lowest allowed rate
+    std::uint8_t tries = 7;
+};
+
+namespace detail {
+/// Lowest allowed index: the first OFDM rate when CCK is excluded.
+inline std::int8_t lowest(const rate_request& r) noexcept {
+    for (std::size_t i = 0; i < r.rates.size(); ++i)
+        if (!r.no_cck || r.rates[i].is_ofdm()) return static_cast<std::int8_t>(i);
+    return 0;
+}
+}  // namespace detail
+
+/// @brief Always the same rate (clamped to what the frame allows); group frames at the lowest.
+template <std::uint16_t Bitrate = 540>
+struct fixed_rate {
+    struct state {};
+    static void select(state&, const rate_request& r, driver::tx_info& info) noexcept {
+        std::int8_t idx = detail::lowest(r);
+        if (!r.multicast && !r.min_rate)
+            for (std::size_t i = 0; i < r.rates.size(); ++i)
+                if (r.rates[i].bitrate == Bitrate && (!r.no_cck || r.rates[i].is_ofdm()))
+                    idx = static_cast<std::int8_t>(i);
+        info.rates[0] = {idx, r.multicast ? std::uint8_t(1) : r.tries};
+        info.rates[1] = {-1, 0};
+    }
+    static void feedback(state&, const driver::tx_status&) noexcept {}
+};
+
+/// @brief Starts at the fastest allowed rate; steps down after two failed frames in a row and
+/// probes one step up after ten successes; a retry chain of the next lower rates follows.
+struct simple_adaptive {
+    struct state {
+        std::int8_t idx = -1;  ///< -1: not chosen yet
+        std::uint8_t successes = 0, failures = 0;
+    };
+    static void select(state& s, const rate_request& r, driver::tx_info& info) noexcept {
+        const std::int8_t lo = detail::lowest(r);
+        const auto hi = static_cast<std::int8_t>(r.rates.size() - 1);
+        if (r.multicast || r.min_rate) {
+            info.rates[0] = {lo, r.multicast ? std::uint8_t(1) : r.tries};
+            info.rates[1] = {-1, 0};
+            return;
+        }
+        if (s.idx < lo || s.idx > hi) s.idx = hi;
+        info.rates[0] = {s.idx, 2};
+        info.rates[1] = {static_cast<std::int8_t>(s.idx > lo ? s.idx - 1 : lo), 2};
+        info.rates[2] = {lo, static_cast<std::uint8_t>(r.tries > 4 ? r.tries - 4 : 1)};
+        info.rates[3] = {-1, 0};
+    }
+    static void feedback(state& s, const driver::tx_status& st) noexcept {
+        if (st.info.flags & driver::tx_flag::no_ack) return;
+        if (st.acked) {
+            s.failures = 0;
+            if (++s.successes >= 10) {
+                s.successes = 0;
+                ++s.idx;  // probe upward; select() clamps
+            }
+        } else {
+            s.successes = 0;
+            if (++s.failures >= 2 && s.idx > 0) {
+                s.failures = 0;
+                --s.idx;
+            }
+        }
+    }
+};
+
+}  // namespace softmac::mac

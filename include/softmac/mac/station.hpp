@@ -1,0 +1,140 @@
+// SPDX-License-Identifier: MIT
+/// @file Defines the station table: per-station flags, sequence and duplicate state, statistics,
+/// rate state and the defragmentation cache.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+
+#include <softmac/core/frame_buffer.hpp>
+#include <softmac/core/mac_address.hpp>
+#include <softmac/core/scheduler.hpp>
+
+namespace softmac::mac {
+
+/// @brief Station flags.
+namespace sta_flag {
+inline constexpr std::uint32_t authenticated = 1u << 0, associated = 1u << 1, authorized = 1u << 2,
+                               wme = 1u << 3, four_address = 1u << 4;
+}
+
+/// @brief Per-station counters.
+struct station_stats {
+    std::uint64_t tx_packets = 0, tx_bytes = 0, tx_failed = 0, tx_retries = 0;
+    std::uint64_t rx_packets = 0, rx_bytes = 0, rx_duplicates = 0, rx_fragments = 0;
+};
+
+/// @brief One entry of the defragmentation cache: the MSDU being reassembled.
+struct defrag_entry {
+    frame_buffer frame;  ///< fragment 0 with the later payloads appended
+    mac_address ta, ra;
+    std::uint16_t seq = 0;
+    std::uint8_t seqno_idx = 0;
+    std::uint8_t last_frag = 0;
+    time_point first{};
+    bool used = false;
+};
+
+/// @brief Four entries, round-robin replacement, 2 s lifetime (mac80211's rules).
+class defrag_cache {
+  public:
+    static constexpr std::size_t entries = 4;
+    static constexpr duration lifetime = std::chrono::seconds(2);
+
+    /// @brief Starts an entry with fragment 0, evicting the oldest slot.
+    defrag_entry& start(frame_buffer&& f, const mac_address& ta, const mac_address& ra,
+                        std::uint16_t seq, std::uint8_t idx, time_point now) {
+        defrag_entry& e = slots_[next_];
+        next_ = (next_ + 1) % entries;
+        e = defrag_entry{std::move(f), ta, ra, seq, idx, 0, now, true};
+        return e;
+    }
+    /// @brief The entry a later fragment continues, if it is fresh and in sequence.
+    defrag_entry* find(const mac_address& ta, const mac_address& ra, std::uint16_t seq,
+                       std::uint8_t idx, std::uint8_t frag, time_point now) {
+        for (auto& e : slots_) {
+            if (!e.used) continue;
+            if (now - e.first > lifetime) {
+                e = defrag_entry{};
+                continue;
+            }
+            if (e.ta == ta && e.ra == ra && e.seq == seq && e.seqno_idx == idx &&
+                e.last_frag + 1 == frag)
+                return &e;
+        }
+        return nullptr;
+    }
+    std::size_t in_use() const noexcept {
+        std::size_t n = 0;
+        for (const auto& e : slots_) n += e.used ? 1 : 0;
+        return n;
+    }
+
+  private:
+    std::array<defrag_entry, entries> slots_{};
+    std::size_t next_ = 0;
+};
+
+/// @brief A peer: the sta_info role. RateState comes from the rate-control policy.
+template <class RateState>
+struct station {
+    mac_address addr;
+    std::uint8_t vif_index = 0;
+    std::uint32_t flags = 0;
+    std::uint16_t aid = 0;
+    std::array<std::uint16_t, 16> tid_seq{};  ///< next sequence number per TID
+    std::array<std::uint16_t, 17>
+        last_seq_ctrl{};          ///< duplicate detection: TIDs 0-15, 16 = non-QoS
+    std::array<bool, 17> seen{};  ///< last_seq_ctrl holds a value
+    station_stats stats;
+    RateState rate{};
+    defrag_cache frags;
+
+    bool has(std::uint32_t f) const noexcept { return (flags & f) == f; }
+};
+
+/// @brief A fixed-capacity table of stations shared by every interface of a radio (no heap).
+template <class RateState, std::size_t Capacity = 64>
+class station_table {
+  public:
+    using station_type = station<RateState>;
+
+    station_type* find(const mac_address& a) noexcept {
+        for (auto& s : slots_)
+            if (s && s->addr == a) return &*s;
+        return nullptr;
+    }
+    /// @brief Adds (or returns) the station; errc::exhausted when the table is full.
+    result<station_type*> add(const mac_address& a, std::uint8_t vif_index,
+                              std::uint32_t flags = 0) {
+        if (auto* s = find(a)) return s;
+        for (auto& s : slots_)
+            if (!s) {
+                s.emplace();
+                s->addr = a;
+                s->vif_index = vif_index;
+                s->flags = flags;
+                return &*s;
+            }
+        return make_error(errc::exhausted, "station table full");
+    }
+    bool remove(const mac_address& a) noexcept {
+        for (auto& s : slots_)
+            if (s && s->addr == a) {
+                s.reset();
+                return true;
+            }
+        return false;
+    }
+    std::size_t size() const noexcept {
+        std::size_t n = 0;
+        for (const auto& s : slots_) n += s ? 1 : 0;
+        return n;
+    }
+
+  private:
+    std::array<std::optional<station_type>, Capacity> slots_{};
+};
+
+}  // namespace softmac::mac

@@ -1,0 +1,465 @@
+// SPDX-License-Identifier: MIT
+#include <catch2/catch.hpp>
+
+#include <fstream>
+
+#include <softmac/ieee80211/header.hpp>
+#include <softmac/ieee80211/management.hpp>
+
+#include "stack_world.hpp"
+#include "tshark.hpp"
+
+using namespace softmac;
+using namespace std::chrono_literals;
+namespace ie = softmac::ieee80211;
+using driver::iftype;
+using test::ethernet;
+
+namespace {
+const mac_address host_a = mac_address::parse("02:10:00:00:00:0a").value();  // bridged hosts
+const mac_address host_b = mac_address::parse("02:10:00:00:00:0b").value();
+
+using loopback_path = test::test_data_path<drivers::loopback<virtual_time>>;
+
+/// A data path alone, on a capture radio, with one interface of type t and one peer.
+struct solo {
+    virtual_time time;
+    heap_pool pool{2400, 256};
+    loopback_path mac{time, pool, test::recording_upper{}};
+    test::capture_radio radio;
+    driver::vif vif{mac_address::parse("02:00:00:00:00:00").value(), iftype::station, 0};
+    const mac_address peer = mac_address::parse("02:00:00:00:01:00").value();
+    mac::interface_state* i;
+
+    explicit solo(iftype t, std::uint32_t peer_flags = mac::sta_flag::associated |
+                                                       mac::sta_flag::authorized |
+                                                       mac::sta_flag::wme) {
+        vif.type = t;
+        i = &mac.attach(vif, drivers::loopback_description(0));
+        if (i->is_sta()) {
+            i->bssid = peer;
+            i->associated = true;
+        }
+        if (t == iftype::adhoc) i->bssid = mac_address::parse("02:aa:00:00:00:00").value();
+        if (t == iftype::wds) i->wds_peer = peer;
+        (void)mac.stations().add(peer, 0, peer_flags);
+    }
+    mac::verdict send(const std::vector<std::uint8_t>& eth, std::uint8_t prio = 0) {
+        return mac.transmit(radio, 0, test::to_buffer(pool, eth), prio);
+    }
+    ie::header_view last() const { return *ie::header_view::parse(radio.frames.back().bytes); }
+};
+}  // namespace
+
+TEST_CASE("TX builds the address mapping of every interface type", "[mac][tx]") {
+    struct row {
+        iftype type;
+        bool four;
+        std::uint16_t ds;
+    };
+    for (const row r :
+         {row{iftype::station, false, ie::frame_control::to_ds},
+          row{iftype::p2p_client, false, ie::frame_control::to_ds},
+          row{iftype::station, true, ie::frame_control::to_ds | ie::frame_control::from_ds},
+          row{iftype::ap, false, ie::frame_control::from_ds},
+          row{iftype::p2p_go, false, ie::frame_control::from_ds},
+          row{iftype::wds, true, ie::frame_control::to_ds | ie::frame_control::from_ds},
+          row{iftype::adhoc, false, 0}}) {
+        INFO(static_cast<int>(r.type) << (r.four ? " 4-address" : ""));
+        solo s(r.type);
+        s.i->use_4addr = r.four && r.type == iftype::station;
+        // From a bridged host behind us to the peer (or a host behind it, for 4-address).
+        const mac_address da = r.four ? host_b : s.peer;
+        const mac_address sa =
+            r.four || r.type == iftype::ap || r.type == iftype::p2p_go ? host_a : s.vif.addr;
+        REQUIRE(s.send(ethernet(da, sa, ie::ethertype::ipv4, 40)) == mac::verdict::consumed);
+        const auto h = s.last();
+        CHECK(h.fc().ds_bits() == (r.ds >> 8));
+        CHECK(h.destination() == da);
+        CHECK(h.source() == sa);
+        CHECK(h.receiver() ==
+              (r.type == iftype::ap || r.type == iftype::p2p_go || r.type == iftype::adhoc
+                   ? da
+                   : s.peer));
+        CHECK(h.transmitter() == (r.type == iftype::adhoc ? sa : s.vif.addr));
+        if (r.type == iftype::adhoc) CHECK(h.bssid() == s.i->bssid);
+        CHECK(h.address_count() == (r.four ? 4 : 3));
+        CHECK(h.has_qos());
+        // The payload follows an RFC 1042 header with the original ethertype.
+        auto snap = ie::snap::parse(h.body());
+        REQUIRE(snap);
+        CHECK_FALSE(snap->bridge_tunnel);
+        CHECK(snap->ethertype == ie::ethertype::ipv4);
+        CHECK(snap->payload.size() == 40);
+        CHECK(((s.radio.frames.back().info.flags & driver::tx_flag::no_cck) != 0) ==
+              driver::is_p2p(r.type));
+    }
+}
+
+TEST_CASE("TX rewrites the Ethernet header in place: the payload does not move", "[mac][tx]") {
+    solo s(iftype::station);
+    auto eth = ethernet(s.peer, s.vif.addr, ie::ethertype::ipv4, 100);
+    auto buf = test::to_buffer(s.pool, eth);
+    const std::uint8_t* payload = buf.data() + 14;
+    struct keep_radio {
+        const std::uint8_t* seen = nullptr;
+        std::size_t hdr = 0;
+        void tx(const driver::tx_info&, frame_buffer&& b) {
+            seen = b.data();
+            hdr = ie::header_view::parse(b.view())->length();
+        }
+    } radio;
+    REQUIRE(s.mac.transmit(radio, 0, std::move(buf), 0) == mac::verdict::consumed);
+    CHECK(radio.seen + radio.hdr + 8 ==
+          payload);  // header + LLC/SNAP pushed in front of the same bytes
+}
+
+TEST_CASE("LLC/SNAP: bridge-tunnel for AARP and IPX, none for 802.3 length frames", "[mac][tx]") {
+    solo s(iftype::station);
+    for (std::uint16_t t : {ie::ethertype::aarp, ie::ethertype::ipx, ie::ethertype::eapol}) {
+        REQUIRE(s.send(ethernet(s.peer, s.vif.addr, t, 20)) == mac::verdict::consumed);
+        auto snap = ie::snap::parse(s.last().body());
+        REQUIRE(snap);
+        CHECK(snap->bridge_tunnel == (t != ie::ethertype::eapol));
+        CHECK(snap->ethertype == t);
+    }
+    auto llc = ethernet(s.peer, s.vif.addr, 20, 20);  // length field: payload is already LLC
+    llc[14] = 0x42, llc[15] = 0x42, llc[16] = 0x03;
+    REQUIRE(s.send(llc) == mac::verdict::consumed);
+    CHECK(s.last().body().size() == 20);
+    CHECK(s.last().body()[0] == 0x42);
+}
+
+TEST_CASE("QoS: TID from the 802.1D priority, EAPOL at 7, access category as hardware queue",
+          "[mac][tx]") {
+    solo s(iftype::station);
+    for (std::uint8_t up = 0; up < 8; ++up) {
+        REQUIRE(s.send(ethernet(s.peer, s.vif.addr, ie::ethertype::ipv4, 10), up) ==
+                mac::verdict::consumed);
+        CHECK(s.last().qos().tid() == up);
+        CHECK(s.radio.frames.back().info.hw_queue == mac::up_to_ac(up));
+    }
+    CHECK(mac::up_to_ac(1) == 3);  // BK
+    CHECK(mac::up_to_ac(0) == 2);  // BE
+    CHECK(mac::up_to_ac(5) == 1);  // VI
+    CHECK(mac::up_to_ac(6) == 0);  // VO
+    REQUIRE(s.send(ethernet(s.peer, s.vif.addr, ie::ethertype::eapol, 10), 0) ==
+            mac::verdict::consumed);
+    CHECK(s.last().qos().tid() == 7);
+}
+
+TEST_CASE("sequence numbers count per TID for QoS data and per interface otherwise", "[mac][tx]") {
+    solo ap(iftype::ap);
+    const auto eth = [&](const mac_address& da, std::uint8_t) {
+        return ethernet(da, host_a, ie::ethertype::ipv4, 10);
+    };
+    ap.send(eth(ap.peer, 0), 0);
+    ap.send(eth(ap.peer, 0), 0);
+    ap.send(eth(ap.peer, 0), 5);
+    ap.send(eth(mac_address::broadcast(), 0), 5);
+    ap.send(eth(mac_address::broadcast(), 0), 0);
+    auto seq = [&](std::size_t k) {
+        return ie::header_view::parse(ap.radio.frames[k].bytes)->seq().sequence();
+    };
+    CHECK(seq(0) == 0);
+    CHECK(seq(1) == 1);
+    CHECK(seq(2) == 0);  // TID 5 has its own counter
+    CHECK(seq(3) == 0);  // multicast: the interface counter
+    CHECK(seq(4) == 1);
+    CHECK_FALSE(ie::header_view::parse(ap.radio.frames[3].bytes)->has_qos());
+    CHECK((ap.radio.frames[3].info.flags & driver::tx_flag::no_ack) != 0);
+    CHECK((ap.radio.frames[0].info.flags & driver::tx_flag::no_ack) == 0);
+}
+
+TEST_CASE("fragmentation above the threshold, never for multicast", "[mac][tx]") {
+    solo s(iftype::station);
+    s.i->frag_threshold = 256;
+    REQUIRE(s.send(ethernet(s.peer, s.vif.addr, ie::ethertype::ipv4, 600)) ==
+            mac::verdict::consumed);
+    REQUIRE(s.radio.frames.size() == 3);  // 8 + 600 octets in (256 - 26 - 4) = 226-octet pieces
+    for (std::size_t k = 0; k < 3; ++k) {
+        const auto h = *ie::header_view::parse(s.radio.frames[k].bytes);
+        CHECK(h.seq().fragment() == k);
+        CHECK(h.seq().sequence() == 0);
+        CHECK(h.fc().has(ie::frame_control::more_frag) == (k < 2));
+        CHECK(s.radio.frames[k].bytes.size() + 4 <= 256);
+    }
+    CHECK((s.radio.frames[0].info.flags & driver::tx_flag::first_fragment) != 0);
+    CHECK((s.radio.frames[1].info.flags & driver::tx_flag::first_fragment) == 0);
+    s.radio.frames.clear();
+    solo ap(iftype::ap);
+    ap.i->frag_threshold = 256;
+    ap.send(ethernet(mac_address::broadcast(), host_a, ie::ethertype::ipv4, 600));
+    CHECK(ap.radio.frames.size() == 1);
+}
+
+TEST_CASE("RTS/CTS above the RTS threshold; P2P interfaces exclude CCK rates", "[mac][tx]") {
+    solo s(iftype::station);
+    s.i->rts_threshold = 100;
+    s.send(ethernet(s.peer, s.vif.addr, ie::ethertype::ipv4, 50));
+    CHECK((s.radio.frames.back().info.flags & driver::tx_flag::rts_cts) == 0);
+    s.send(ethernet(s.peer, s.vif.addr, ie::ethertype::ipv4, 200));
+    CHECK((s.radio.frames.back().info.flags & driver::tx_flag::rts_cts) != 0);
+    CHECK(s.radio.frames.back().info.rates[0].count == s.i->long_retry);
+    solo p(iftype::p2p_client);
+    p.send(ethernet(mac_address::broadcast(), p.vif.addr, ie::ethertype::ipv4, 20));
+    const auto idx = p.radio.frames.back().info.rates[0].idx;
+    CHECK(ieee80211::rates_2ghz[std::size_t(idx)].is_ofdm());
+    solo sta(iftype::station);
+    sta.send(ethernet(mac_address::broadcast(), sta.vif.addr, ie::ethertype::ipv4, 20));
+    CHECK(sta.radio.frames.back().info.rates[0].idx == 0);  // lowest rate, 1 Mbit/s
+}
+
+TEST_CASE("frames for stations that are not associated or authorized are dropped and counted",
+          "[mac][tx]") {
+    solo ap(iftype::ap, mac::sta_flag::associated);  // associated, 802.1X port not yet open
+    CHECK(ap.send(ethernet(mac_address::parse("02:00:00:00:77:00").value(), host_a,
+                           ie::ethertype::ipv4, 10)) == mac::verdict::drop);
+    CHECK(ap.i->dropped(mac::drop_reason::not_associated) == 1);
+    CHECK(ap.send(ethernet(ap.peer, host_a, ie::ethertype::ipv4, 10)) == mac::verdict::drop);
+    CHECK(ap.i->dropped(mac::drop_reason::not_authorized) == 1);
+    CHECK(ap.send(ethernet(ap.peer, ap.vif.addr, ie::ethertype::eapol, 10)) ==
+          mac::verdict::consumed);
+    solo sta(iftype::station);
+    sta.i->associated = false;
+    CHECK(sta.send(ethernet(sta.peer, sta.vif.addr, ie::ethertype::ipv4, 10)) ==
+          mac::verdict::drop);
+    CHECK(sta.i->dropped(mac::drop_reason::not_associated) == 1);
+    CHECK(sta.send({1, 2, 3}) == mac::verdict::drop);
+    CHECK(sta.i->dropped(mac::drop_reason::too_short) == 1);
+}
+
+#define SOFTMAC_DRIVERS \
+    test::loopback_software_roc, test::loopback_offloaded_roc, test::any_driver_loopback
+
+TEMPLATE_TEST_CASE(
+    "802.3 -> 802.11 -> 802.3 over two radios gives back the original frame, per interface type",
+    "[mac][roundtrip]", SOFTMAC_DRIVERS) {
+    struct pair {
+        iftype a, b;
+    };
+    for (const pair p :
+         {pair{iftype::ap, iftype::station}, pair{iftype::p2p_go, iftype::p2p_client},
+          pair{iftype::adhoc, iftype::adhoc}, pair{iftype::wds, iftype::wds}}) {
+        INFO(static_cast<int>(p.a) << " <-> " << static_cast<int>(p.b));
+        test::stack_world<TestType> w(p.a, p.b);
+        const bool bridged = p.a == iftype::wds;
+        const auto ab = ethernet(w.vifs[1].addr, bridged ? host_a : w.vifs[0].addr,
+                                 ie::ethertype::ipv4, 300, 3);
+        const auto ba = ethernet(bridged ? host_a : w.vifs[0].addr,
+                                 bridged ? host_b : w.vifs[1].addr, ie::ethertype::ipv6, 1500, 9);
+        REQUIRE(w.send(0, ab, 3) == mac::verdict::consumed);
+        REQUIRE(w.send(1, ba, 6) == mac::verdict::consumed);
+        w.settle();
+        INFO("drops a: " << w.iface(0).dropped(mac::drop_reason::not_authorized)
+                         << " b: " << w.iface(1).dropped(mac::drop_reason::wrong_ds_bits));
+        REQUIRE(w.up(1).delivered.size() == 1);
+        REQUIRE(w.up(0).delivered.size() == 1);
+        CHECK(w.up(1).delivered[0].bytes == ab);
+        CHECK(w.up(0).delivered[0].bytes == ba);
+        REQUIRE(w.up(0).statuses.size() == 1);
+        CHECK(w.up(0).statuses[0].acked);
+        auto* sta = w.mac(0).stations().find(w.vifs[1].addr);
+        REQUIRE(sta);
+        CHECK(sta->stats.tx_packets == 1);
+        CHECK(sta->stats.rx_packets == 1);
+    }
+}
+
+TEMPLATE_TEST_CASE("fragments are reassembled, also out of order they are refused",
+                   "[mac][fragment]", SOFTMAC_DRIVERS) {
+    test::stack_world<TestType> w(iftype::ap, iftype::station);
+    w.iface(1).frag_threshold = 300;
+    const auto big = ethernet(w.vifs[0].addr, w.vifs[1].addr, ie::ethertype::ipv4, 1400, 5);
+    REQUIRE(w.send(1, big) == mac::verdict::consumed);
+    w.settle();
+    REQUIRE(w.up(0).delivered.size() == 1);
+    CHECK(w.up(0).delivered[0].bytes == big);
+    CHECK(w.up(1).statuses.size() == 6);  // 1408 octets in 270-octet pieces
+
+    // Out of order and missing fragments, injected directly: nothing is delivered.
+    solo s(iftype::station);
+    s.i->frag_threshold = 300;
+    s.send(ethernet(s.peer, s.vif.addr, ie::ethertype::ipv4, 700));
+    REQUIRE(s.radio.frames.size() == 3);
+    test::stack_world<TestType> rx(iftype::ap, iftype::station);
+    auto inject = [&](std::size_t k) {
+        auto bytes = s.radio.frames[k].bytes;
+        std::copy(rx.vifs[0].addr.octets.begin(), rx.vifs[0].addr.octets.end(),
+                  bytes.begin() + 4);  // RA: the AP
+        std::copy(rx.vifs[1].addr.octets.begin(), rx.vifs[1].addr.octets.end(),
+                  bytes.begin() + 10);  // TA: its station
+        rx.mac(0).on_rx(test::to_buffer(rx.pool, bytes, 0), driver::rx_status{});
+    };
+    inject(0);
+    inject(2);  // fragment 1 missing
+    inject(1);  // now out of order: fragment 1 after 2 ... continues the entry
+    CHECK(rx.up(0).delivered.empty());
+    CHECK(rx.iface(0).dropped(mac::drop_reason::fragment_unmatched) == 1);
+    inject(2);  // the entry is complete only now
+    CHECK(rx.up(0).delivered.size() == 1);
+    rx.time.run_for(3s);
+    inject(1);  // without fragment 0, after the cache emptied
+    CHECK(rx.iface(0).dropped(mac::drop_reason::fragment_unmatched) == 2);
+}
+
+TEMPLATE_TEST_CASE("retransmitted duplicates are dropped and counted", "[mac][rx]",
+                   SOFTMAC_DRIVERS) {
+    test::stack_world<TestType> w(iftype::ap, iftype::station);
+    solo s(iftype::station);
+    s.send(ethernet(s.peer, s.vif.addr, ie::ethertype::ipv4, 30));
+    auto bytes = s.radio.frames[0].bytes;
+    std::copy(w.vifs[0].addr.octets.begin(), w.vifs[0].addr.octets.end(), bytes.begin() + 4);
+    std::copy(w.vifs[1].addr.octets.begin(), w.vifs[1].addr.octets.end(), bytes.begin() + 10);
+    w.mac(0).on_rx(test::to_buffer(w.pool, bytes, 0), {});
+    bytes[1] |= 0x08;  // retry
+    w.mac(0).on_rx(test::to_buffer(w.pool, bytes, 0), {});
+    CHECK(w.up(0).delivered.size() == 1);
+    CHECK(w.iface(0).dropped(mac::drop_reason::duplicate) == 1);
+    CHECK(w.mac(0).stations().find(w.vifs[1].addr)->stats.rx_duplicates == 1);
+}
+
+TEST_CASE("an A-MSDU is split into its 802.3 frames, with the AARP exception of RFC 1042",
+          "[mac][rx]") {
+    test::stack_world<test::loopback_software_roc> w(iftype::station, iftype::ap);
+    std::array<std::uint8_t, 512> buf{};
+    byte_writer f(buf);
+    ie::write_header(f, {ie::frame_control::make(ie::frame_type::data, ie::data_subtype::qos_data,
+                                                 ie::frame_control::from_ds),
+                         0,
+                         w.vifs[0].addr,
+                         w.vifs[1].addr,
+                         host_b,
+                         {},
+                         {},
+                         ie::qos_control::amsdu_present});
+    const std::uint8_t p1[] = {1, 2, 3, 4, 5}, p2[] = {6, 7, 8};
+    std::array<std::uint8_t, 128> sub{};
+    byte_writer sw(sub);
+    ie::write_amsdu_subframe(sw, w.vifs[0].addr, host_b, ie::ethertype::ipv4, p1, false);
+    // An AARP MSDU behind an RFC 1042 header (not bridge-tunnel): the LLC must stay.
+    sw.zeros((4 - sw.size() % 4) % 4);
+    sw.raw(w.vifs[0].addr.bytes())
+        .raw(host_a.bytes())
+        .be16(8 + 3)
+        .raw(ie::rfc1042_header)
+        .be16(ie::ethertype::aarp)
+        .raw(p2);
+    f.raw(sw.written());
+    w.mac(0).on_rx(test::to_buffer(w.pool, {f.written().begin(), f.written().end()}, 0), {});
+    REQUIRE(w.up(0).delivered.size() == 2);
+    auto first = ethernet(w.vifs[0].addr, host_b, ie::ethertype::ipv4, 0);
+    first.insert(first.end(), std::begin(p1), std::end(p1));
+    CHECK(w.up(0).delivered[0].bytes == first);
+    auto second = ethernet(w.vifs[0].addr, host_a, 11, 0);  // 802.3 length frame
+    second.insert(second.end(), ie::rfc1042_header.begin(), ie::rfc1042_header.end());
+    second.push_back(0x80);
+    second.push_back(0xf3);
+    second.insert(second.end(), std::begin(p2), std::end(p2));
+    CHECK(w.up(0).delivered[1].bytes == second);
+}
+
+TEST_CASE("RX rejects wrong DS bits, our own echoed multicast and unauthorized data", "[mac][rx]") {
+    test::stack_world<test::loopback_software_roc> w(iftype::station, iftype::ap);
+    auto frame = [&](std::uint16_t ds, const mac_address& a1, const mac_address& a2,
+                     const mac_address& a3, std::uint16_t type) {
+        std::array<std::uint8_t, 128> b{};
+        byte_writer fw(b);
+        ie::write_header(fw, {ie::frame_control::make(ie::frame_type::data, 0, ds), 0, a1, a2, a3});
+        ie::write_snap(fw, type);
+        fw.raw(std::string_view("payload"));
+        return std::vector<std::uint8_t>(fw.written().begin(), fw.written().end());
+    };
+    const auto me = w.vifs[0].addr, ap = w.vifs[1].addr;
+    w.mac(0).on_rx(
+        test::to_buffer(w.pool,
+                        frame(ie::frame_control::to_ds, me, ap, host_b, ie::ethertype::ipv4), 0),
+        {});
+    CHECK(w.iface(0).dropped(mac::drop_reason::wrong_ds_bits) == 1);
+    w.mac(0).on_rx(test::to_buffer(w.pool,
+                                   frame(ie::frame_control::from_ds, mac_address::broadcast(), ap,
+                                         me, ie::ethertype::ipv4),
+                                   0),
+                   {});
+    CHECK(w.iface(0).dropped(mac::drop_reason::own_echo) == 1);
+    w.mac(0).stations().find(ap)->flags &= ~mac::sta_flag::authorized;
+    w.mac(0).on_rx(
+        test::to_buffer(w.pool,
+                        frame(ie::frame_control::from_ds, me, ap, host_b, ie::ethertype::ipv4), 0),
+        {});
+    CHECK(w.iface(0).dropped(mac::drop_reason::not_authorized) == 1);
+    w.mac(0).on_rx(
+        test::to_buffer(w.pool,
+                        frame(ie::frame_control::from_ds, me, ap, host_b, ie::ethertype::eapol), 0),
+        {});
+    CHECK(w.up(0).delivered.size() == 1);  // EAPOL passes the closed port
+    w.iface(0).associated = false;
+    w.mac(0).on_rx(
+        test::to_buffer(w.pool,
+                        frame(ie::frame_control::from_ds, me, ap, host_b, ie::ethertype::ipv4), 0),
+        {});
+    CHECK(w.iface(0).dropped(mac::drop_reason::not_associated) == 1);
+}
+
+TEST_CASE("management frames go up; frames for nobody are counted", "[mac][rx]") {
+    test::stack_world<test::loopback_software_roc> w(iftype::station, iftype::ap);
+    std::array<std::uint8_t, 64> b{};
+    byte_writer fw(b);
+    ie::write_mgmt_header(fw, ie::mgmt_subtype::beacon, mac_address::broadcast(), w.vifs[1].addr,
+                          w.vifs[1].addr);
+    ie::write_beacon_fixed(fw, 0, 100, 1);
+    w.mac(0).on_rx(test::to_buffer(w.pool, {fw.written().begin(), fw.written().end()}, 0), {});
+    CHECK(w.up(0).mgmt.size() == 1);
+    store_le16(b.data(), ie::frame_control::make(ie::frame_type::data, 0).raw);
+    std::copy(host_a.octets.begin(), host_a.octets.end(), b.begin() + 4);
+    w.mac(0).on_rx(test::to_buffer(w.pool, {fw.written().begin(), fw.written().end()}, 0), {});
+    CHECK(w.mac(0).unmatched() == 1);
+}
+
+TEST_CASE("TX status feeds station statistics and the adaptive rate", "[mac][status]") {
+    test::stack_world<test::loopback_software_roc> w(iftype::ap, iftype::station);
+    for (int k = 0; k < 12; ++k)
+        w.send(0, ethernet(w.vifs[1].addr, host_a, ie::ethertype::ipv4, 100));
+    w.settle();
+    auto* sta = w.mac(0).stations().find(w.vifs[1].addr);
+    CHECK(sta->stats.tx_packets == 12);
+    CHECK(sta->stats.tx_failed == 0);
+    // The station leaves the air: failures push the rate down.
+    w.radios[1]->remove_interface(w.vifs[1]);
+    const auto before = sta->rate.idx;
+    for (int k = 0; k < 6; ++k) {
+        w.send(0, ethernet(w.vifs[1].addr, host_a, ie::ethertype::ipv4, 100));
+        w.settle();
+    }
+    CHECK(sta->stats.tx_failed == 6);
+    CHECK(sta->rate.idx < before);
+}
+
+TEST_CASE("data frames captured by the monitor tap pass tshark", "[mac][tshark]") {
+    test::stack_world<test::loopback_software_roc> w(iftype::ap, iftype::station);
+    const std::string path = std::string(SOFTMAC_TEST_TMPDIR) + "/data_path.pcap";
+    {
+        std::ofstream out(path, std::ios::binary);
+        w.air.tap(out);
+        w.iface(1).frag_threshold = 400;
+        w.send(1, ethernet(w.vifs[0].addr, w.vifs[1].addr, 0x88b5, 1000));
+        w.send(0, ethernet(w.vifs[1].addr, host_a, 0x88b5, 64), 5);
+        w.send(0, ethernet(mac_address::broadcast(), host_a, 0x88b5, 64));
+        auto start = ethernet(w.vifs[0].addr, w.vifs[1].addr, ie::ethertype::eapol, 0);
+        start.insert(start.end(), {2, 1, 0, 0});  // EAPOL-Start
+        w.send(1, start);
+        w.settle();
+    }
+    const auto rows =
+        test::tshark_fields(path, {"_ws.malformed", "_ws.expert.severity", "wlan.fcs.status",
+                                   "wlan.frag", "wlan.qos.tid", "llc.type"});
+    REQUIRE(rows.size() == 6);  // 3 fragments + 3 frames
+    for (const auto& r : rows) {
+        CHECK(r[0].empty());
+        CHECK(r[1].find("8388608") == std::string::npos);
+        CHECK(r[2] == "1");
+    }
+    CHECK(rows[2][3] == "2");
+    CHECK(rows[3][4] == "5");
+    CHECK(rows[4][4].empty());  // group-addressed: not QoS
+}

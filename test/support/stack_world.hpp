@@ -1,0 +1,130 @@
+// SPDX-License-Identifier: MIT
+/// @file Test worlds for the data path: radios whose sink is mac::data_path, and a capture radio.
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include <softmac/mac/data_path.hpp>
+
+#include "driver_world.hpp"
+
+namespace softmac::test {
+
+/// @brief Records what the data path hands up.
+struct recording_upper {
+    struct delivery {
+        std::uint8_t vif;
+        std::vector<std::uint8_t> bytes;
+    };
+    std::vector<delivery> delivered;
+    std::vector<std::vector<std::uint8_t>> mgmt;
+    std::vector<driver::tx_status> statuses;
+    void deliver(std::uint8_t vif, frame_buffer&& b) {
+        delivered.push_back({vif, {b.view().begin(), b.view().end()}});
+    }
+    void on_mgmt(std::uint8_t, frame_buffer&& b, const driver::rx_status&) {
+        mgmt.emplace_back(b.view().begin(), b.view().end());
+    }
+    void on_tx_status(frame_buffer&&, const driver::tx_status& s) { statuses.push_back(s); }
+    void on_roc_ready(std::uint64_t) {}
+    void on_roc_expired(std::uint64_t) {}
+    void on_scan_done(bool) {}
+};
+
+template <class Driver>
+using test_data_path = mac::data_path<mac::capabilities_of<Driver>(), virtual_time, recording_upper,
+                                      mac::simple_adaptive>;
+
+/// @brief A "radio" that keeps what the data path transmits (for header-level checks).
+struct capture_radio {
+    struct sent {
+        driver::tx_info info;
+        std::vector<std::uint8_t> bytes;
+    };
+    std::vector<sent> frames;
+    void tx(const driver::tx_info& i, frame_buffer&& b) {
+        frames.push_back({i, {b.view().begin(), b.view().end()}});
+    }
+};
+
+/// @brief An Ethernet frame: DA, SA, type, payload.
+inline std::vector<std::uint8_t> ethernet(const mac_address& da, const mac_address& sa,
+                                          std::uint16_t type, std::size_t payload,
+                                          std::uint8_t seed = 1) {
+    std::vector<std::uint8_t> f(14 + payload);
+    std::copy(da.octets.begin(), da.octets.end(), f.begin());
+    std::copy(sa.octets.begin(), sa.octets.end(), f.begin() + 6);
+    store_be16(f.data() + 12, type);
+    for (std::size_t i = 0; i < payload; ++i) f[14 + i] = static_cast<std::uint8_t>(seed + i * 7);
+    return f;
+}
+
+inline frame_buffer to_buffer(heap_pool& pool, const std::vector<std::uint8_t>& bytes,
+                              std::size_t headroom = 64) {
+    auto b = pool.allocate(headroom);
+    (void)b->append(bytes);
+    return std::move(*b);
+}
+
+/// @brief Two radios of configuration Cfg with data paths, joined as a pair of interface types.
+template <class Cfg>
+struct stack_world {
+    using driver_type = typename Cfg::driver_type;
+    using path = test_data_path<driver_type>;
+    using radio_type = radio<driver_type, virtual_time, path>;
+
+    virtual_time time;
+    sim::medium<virtual_time> air{time, 1};
+    heap_pool pool{2400, 4096};
+    std::vector<std::unique_ptr<radio_type>> radios;
+    std::vector<driver::vif> vifs;
+    const mac_address ibss_bssid = mac_address::parse("02:aa:bb:cc:dd:00").value();
+
+    stack_world(driver::iftype ta, driver::iftype tb) {
+        for (std::uint16_t i = 0; i < 2; ++i) {
+            if constexpr (std::is_same_v<driver_type, any_driver>)
+                radios.push_back(std::make_unique<radio_type>(
+                    time, path(time, pool, recording_upper{}),
+                    std::in_place_type<drivers::loopback<virtual_time, true>>, air,
+                    drivers::loopback_description(i)));
+            else
+                radios.push_back(
+                    std::make_unique<radio_type>(time, path(time, pool, recording_upper{}), air,
+                                                 drivers::loopback_description(i)));
+            (void)radios[i]->register_hw();
+            auto v = radios[i]->add_interface(i == 0 ? ta : tb);
+            vifs.push_back(*v);
+            radios[i]->sink().attach(*v, radios[i]->hw());
+        }
+        join(0, 1);
+        join(1, 0);
+    }
+    path& mac(std::size_t i) { return radios[i]->sink(); }
+    mac::interface_state& iface(std::size_t i) { return mac(i).iface(vifs[i].index); }
+    recording_upper& up(std::size_t i) { return mac(i).upper(); }
+
+    /// Makes radio `self` see radio `peer` as associated, authorized and QoS-capable.
+    void join(std::size_t self, std::size_t peer) {
+        auto& i = iface(self);
+        const mac_address peer_addr = vifs[peer].addr;
+        std::uint32_t flags =
+            mac::sta_flag::associated | mac::sta_flag::authorized | mac::sta_flag::wme;
+        if (i.is_sta()) {
+            i.bssid = peer_addr;
+            i.associated = true;
+        } else if (i.type() == driver::iftype::adhoc) {
+            i.bssid = ibss_bssid;
+        } else if (i.type() == driver::iftype::wds) {
+            i.wds_peer = peer_addr;
+        }
+        (void)mac(self).stations().add(peer_addr, vifs[self].index, flags);
+    }
+    mac::verdict send(std::size_t from, const std::vector<std::uint8_t>& eth,
+                      std::uint8_t prio = 0) {
+        return mac(from).transmit(*radios[from], vifs[from].index, to_buffer(pool, eth), prio);
+    }
+    void settle() { time.run_for(std::chrono::milliseconds(50)); }
+};
+
+}  // namespace softmac::test
