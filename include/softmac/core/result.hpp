@@ -90,6 +90,7 @@ class [[nodiscard]] result {
     constexpr const T* operator->() const noexcept { return std::get_if<0>(&v_); }
     constexpr T& operator*() & noexcept { return value(); }
     constexpr const T& operator*() const& noexcept { return value(); }
+    constexpr T&& operator*() && noexcept { return std::move(*this).value(); }
 
     /// @pre !has_value()
     constexpr const error& err() const noexcept { return *std::get_if<1>(&v_); }

@@ -60,10 +60,18 @@ concept upper_layer = requires(U& u, std::uint8_t vif, frame_buffer&& b,
 /// @brief A handler's verdict: continue, dropped (counted), or consumed (e.g. kept for reassembly).
 enum class verdict : std::uint8_t { next, drop, consumed };
 
+/// @brief Forces inlining on the hot path, where the compiler's size heuristics would keep
+/// pipeline stages out of line (the point of a compile-time pipeline is one straight function).
+#if defined(__GNUC__)
+#define SOFTMAC_HOT_INLINE [[gnu::always_inline]] inline
+#else
+#define SOFTMAC_HOT_INLINE inline
+#endif
+
 namespace detail {
 /// Runs handlers in order until one does not say `next`.
 template <class Pipeline, class Self, class Frame>
-verdict run(const Pipeline& p, Self& self, Frame& f) {
+SOFTMAC_HOT_INLINE verdict run(const Pipeline& p, Self& self, Frame& f) {
     verdict v = verdict::next;
     boost::hana::unpack(
         p, [&](const auto&... h) { (void)((v = h(self, f), v == verdict::next) && ...); });
@@ -89,15 +97,14 @@ constexpr bool contains() {
 /// @brief A frame on its way down: the buffer (802.11 from the header build on) and its context.
 template <class Station>
 struct tx_frame {
-    frame_buffer buf;
+    frame_buffer buf;  ///< a local object, so stores into frame bytes cannot alias it
     driver::tx_info info;
     interface_state* iface = nullptr;
     Station* sta = nullptr;
     std::uint8_t tid = 0;
     std::uint16_t hdrlen = 24;
     bool multicast = false, eapol = false, qos = false;
-    std::array<frame_buffer, 15> more;  ///< fragments after the first
-    std::uint8_t n_more = 0;
+    std::uint8_t n_more = 0;  ///< fragments after the first, in the data path's fragment slots
 };
 
 struct tx_control_port {
@@ -166,7 +173,7 @@ struct tx_fragment {
             if (!out) return m.drop(*f.iface, drop_reason::no_buffer);
             std::memcpy(out->data(), src, f.hdrlen);
             std::memcpy(out->data() + f.hdrlen, src + f.hdrlen + i * per, len);
-            f.more[i - 1] = std::move(*b);
+            m.fragments()[i - 1] = std::move(*b);
         }
         (void)f.buf.trim(f.hdrlen + per);
         f.n_more = static_cast<std::uint8_t>(n - 1);
@@ -179,7 +186,7 @@ struct tx_fragment {
             store_le16(b.data() + 22, static_cast<std::uint16_t>((seqctl & 0xfff0) | frag));
         };
         mark(f.buf, 0, false);
-        for (std::size_t i = 0; i < f.n_more; ++i) mark(f.more[i], i + 1, i + 1 == f.n_more);
+        for (std::size_t i = 0; i < f.n_more; ++i) mark(m.fragments()[i], i + 1, i + 1 == f.n_more);
         f.info.flags |= driver::tx_flag::first_fragment;
         return verdict::next;
     }
@@ -446,6 +453,8 @@ class data_path {
     std::span<const ieee80211::rate> rates() const noexcept { return rates_; }
     std::size_t headroom() const noexcept { return headroom_; }
     std::uint64_t unmatched() const noexcept { return unmatched_; }
+    /// @brief Buffers for fragments 1..15 of the frame being sent (kept, not rebuilt per frame).
+    std::array<frame_buffer, 15>& fragments() noexcept { return fragments_; }
 
     /// @brief Brings the data path up on a radio's interface (after radio.add_interface).
     interface_state& attach(const driver::vif& v, const driver::hw_description& hw) {
@@ -477,8 +486,8 @@ class data_path {
     verdict transmit(Radio& radio, std::uint8_t vif, frame_buffer&& eth,
                      std::uint8_t priority = 0) {
         auto& i = ifaces_[vif];
-        tx_frame<station_type> f;
-        if (verdict v = build(i, std::move(eth), priority, f); v != verdict::next) return v;
+        tx_frame<station_type> f{std::move(eth), {}};
+        if (verdict v = build(i, priority, f); v != verdict::next) return v;
         if (verdict v = detail::run(tx_pipeline{}, *this, f); v != verdict::next) return v;
         if (f.n_more) f.info.flags |= driver::tx_flag::more_frames;
         radio.tx(f.info, std::move(f.buf));
@@ -486,7 +495,7 @@ class data_path {
             driver::tx_info info = f.info;
             info.flags &= ~driver::tx_flag::first_fragment;
             if (k + 1 == f.n_more) info.flags &= ~driver::tx_flag::more_frames;
-            radio.tx(info, std::move(f.more[k]));
+            radio.tx(info, std::move(fragments_[k]));
         }
         return verdict::consumed;
     }
@@ -528,8 +537,8 @@ class data_path {
 
   private:
     /// The 802.3 -> 802.11 header build (reference 2.3), rewriting the Ethernet header in place.
-    verdict build(interface_state& i, frame_buffer&& eth, std::uint8_t priority,
-                  tx_frame<station_type>& f) {
+    verdict build(interface_state& i, std::uint8_t priority, tx_frame<station_type>& f) {
+        const frame_buffer& eth = f.buf;
         if (!i.up || eth.size() < 14) return drop(i, drop_reason::too_short);
         const mac_address da = mac_address::from(eth.data()),
                           sa = mac_address::from(eth.data() + 6);
@@ -582,7 +591,6 @@ class data_path {
         f.qos = f.sta && f.sta->has(sta_flag::wme) && !f.multicast;
         f.tid = f.eapol ? 7 : (priority & 7);
         f.hdrlen = static_cast<std::uint16_t>(24 + (four ? 6 : 0) + (f.qos ? 2 : 0));
-        f.buf = std::move(eth);
         // [DA SA type payload] -> [802.11 header][AA AA 03 OUI][type payload]: the payload stays
         // put.
         if (type >= 0x0600) {
@@ -608,7 +616,6 @@ class data_path {
             off = 30;
         }
         if (f.qos) store_le16(p + off, f.tid);
-        f.info = {};
         f.info.vif_index = i.vif.index;
         f.info.hw_queue = up_to_ac(f.tid);
         if (f.multicast)
@@ -647,6 +654,7 @@ class data_path {
     std::span<const ieee80211::rate> rates_ = ieee80211::rates_2ghz;
     std::size_t headroom_ = 64;
     std::uint64_t unmatched_ = 0;
+    std::array<frame_buffer, 15> fragments_{};
 };
 
 }  // namespace softmac::mac

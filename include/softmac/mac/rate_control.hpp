@@ -30,16 +30,27 @@ inline std::int8_t lowest(const rate_request& r) noexcept {
 }  // namespace detail
 
 /// @brief Always the same rate (clamped to what the frame allows); group frames at the lowest.
+/// The index is looked up once per station and kept.
 template <std::uint16_t Bitrate = 540>
 struct fixed_rate {
-    struct state {};
-    static void select(state&, const rate_request& r, driver::tx_info& info) noexcept {
-        std::int8_t idx = detail::lowest(r);
-        if (!r.multicast && !r.min_rate)
+    struct state {
+        std::int8_t idx = -1;
+        bool no_cck = false;
+    };
+    static void select(state& s, const rate_request& r, driver::tx_info& info) noexcept {
+        if (r.multicast || r.min_rate) {
+            info.rates[0] = {detail::lowest(r), r.multicast ? std::uint8_t(1) : r.tries};
+            info.rates[1] = {-1, 0};
+            return;
+        }
+        if (s.idx < 0 || s.no_cck != r.no_cck) {
+            s.idx = detail::lowest(r);
+            s.no_cck = r.no_cck;
             for (std::size_t i = 0; i < r.rates.size(); ++i)
                 if (r.rates[i].bitrate == Bitrate && (!r.no_cck || r.rates[i].is_ofdm()))
-                    idx = static_cast<std::int8_t>(i);
-        info.rates[0] = {idx, r.multicast ? std::uint8_t(1) : r.tries};
+                    s.idx = static_cast<std::int8_t>(i);
+        }
+        info.rates[0] = {s.idx, r.tries};
         info.rates[1] = {-1, 0};
     }
     static void feedback(state&, const driver::tx_status&) noexcept {}

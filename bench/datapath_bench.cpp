@@ -1,0 +1,508 @@
+// SPDX-License-Identifier: MIT
+// The data path's cost: softmac's TX (802.3 -> 802.11 QoS data -> driver) and RX (802.11 ->
+// 802.3 with duplicate check) against the same stack through any_driver, a hand-written
+// straight-line version of the same work, libtins, and memcpy of the payload.
+#include <benchmark/benchmark.h>
+
+#include <tins/dot11.h>
+#include <tins/ethernetII.h>
+#include <tins/rawpdu.h>
+#include <tins/snap.h>
+
+#include <atomic>
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+#include <new>
+
+#include <softmac/driver/any_driver.hpp>
+#include <softmac/driver/radio.hpp>
+#include <softmac/mac/data_path.hpp>
+
+// ---- heap allocations, counted ------------------------------------------------------------------
+// The replaced operators pair malloc with free; GCC cannot see that through inlining.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+#endif
+namespace {
+std::atomic<std::uint64_t> allocations{0};
+}
+void* operator new(std::size_t n) {
+    allocations.fetch_add(1, std::memory_order_relaxed);
+    if (void* p = std::malloc(n ? n : 1)) return p;
+    throw std::bad_alloc();
+}
+void operator delete(void* p) noexcept { std::free(p); }
+void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+
+namespace {
+using namespace softmac;
+namespace ie = softmac::ieee80211;
+
+const mac_address ap_addr = mac_address::parse("02:00:00:00:00:00").value();
+const mac_address sta_addr = mac_address::parse("02:00:00:00:01:00").value();
+
+/// A driver whose tx parks the frame (the "sink"), and whose poll hands up a parked RX frame.
+struct sink_driver {
+    driver::hw_description desc = [] {
+        driver::hw_description h;
+        h.perm_addr = ap_addr;
+        h.bands[0] = {ie::band::ghz2_4, driver::channels_2ghz, ie::rates_2ghz};
+        h.n_bands = 1;
+        h.interface_modes = driver::bit(driver::iftype::ap) | driver::bit(driver::iftype::station);
+        return h;
+    }();
+    frame_buffer sent, to_receive;
+    driver::rx_status status;
+
+    const driver::hw_description& hw() const { return desc; }
+    template <class C>
+    void tx(C&, const driver::tx_info& info, frame_buffer&& b) {
+        benchmark::DoNotOptimize(info.rates[0].idx);
+        sent = std::move(b);
+    }
+    template <class C>
+    result<void> start(C&) {
+        return {};
+    }
+    template <class C>
+    void stop(C&) {}
+    template <class C>
+    result<void> add_interface(C&, const driver::vif&) {
+        return {};
+    }
+    template <class C>
+    void remove_interface(C&, const driver::vif&) {}
+    template <class C>
+    void config(C&, const driver::conf&, std::uint32_t) {}
+    template <class C>
+    void configure_filter(C&, std::uint32_t, std::uint32_t&) {}
+    template <class C>
+    void poll(C& ctx) {
+        if (to_receive.valid()) ctx.rx(std::move(to_receive), status);
+    }
+};
+
+/// Where 802.3 frames arrive.
+struct parking_upper {
+    frame_buffer delivered;
+    void deliver(std::uint8_t, frame_buffer&& b) { delivered = std::move(b); }
+    void on_mgmt(std::uint8_t, frame_buffer&&, const driver::rx_status&) {}
+    void on_tx_status(frame_buffer&&, const driver::tx_status&) {}
+    void on_roc_ready(std::uint64_t) {}
+    void on_roc_expired(std::uint64_t) {}
+    void on_scan_done(bool) {}
+};
+
+using path = mac::data_path<mac::capabilities_of<sink_driver>(), virtual_time, parking_upper,
+                            mac::fixed_rate<540>>;
+
+template <class Driver>
+struct stack {
+    virtual_time time;
+    heap_pool pool{2400, 16, 16};
+    radio<Driver, virtual_time, path> r;
+    driver::vif vif;
+
+    template <class... A>
+    explicit stack(A&&... a) : r(time, path(time, pool, parking_upper{}), std::forward<A>(a)...) {
+        (void)r.register_hw();
+        vif = *r.add_interface(driver::iftype::ap);
+        r.sink().attach(vif, r.hw());
+        (void)r.sink().stations().add(
+            sta_addr, vif.index,
+            mac::sta_flag::associated | mac::sta_flag::authorized | mac::sta_flag::wme);
+    }
+};
+
+constexpr std::size_t headroom = 64;
+
+/// Puts an Ethernet header in front of a payload that stays where it is between iterations.
+void ethernet_frame(frame_buffer& b, std::size_t payload) {
+    b.reset(headroom);
+    auto p = b.put(14 + payload);
+    std::memcpy(p->data(), sta_addr.octets.data(), 6);
+    std::memcpy(p->data() + 6, ap_addr.octets.data(), 6);
+    store_be16(p->data() + 12, ie::ethertype::ipv4);
+}
+/// Puts a QoS data header + RFC 1042 SNAP (from the station, ToDS) in front of the payload.
+void wifi_frame(frame_buffer& b, std::size_t payload, std::uint16_t seq) {
+    b.reset(headroom);
+    auto p = b.put(26 + 8 + payload)->data();
+    store_le16(p, ie::frame_control::make(ie::frame_type::data, ie::data_subtype::qos_data,
+                                          ie::frame_control::to_ds)
+                      .raw);
+    store_le16(p + 2, 0);
+    std::memcpy(p + 4, ap_addr.octets.data(), 6);
+    std::memcpy(p + 10, sta_addr.octets.data(), 6);
+    std::memcpy(p + 16, ap_addr.octets.data(), 6);
+    store_le16(p + 22, static_cast<std::uint16_t>(seq << 4));
+    store_le16(p + 24, 5);
+    std::memcpy(p + 26, ie::rfc1042_header.data(), 6);
+    store_be16(p + 32, ie::ethertype::ipv4);
+}
+
+void report(benchmark::State& state, std::uint64_t allocs_before, std::size_t payload) {
+    state.counters["allocs_per_frame"] = double(allocations.load() - allocs_before) /
+                                         double(std::max<std::int64_t>(state.iterations(), 1));
+    state.SetBytesProcessed(state.iterations() * std::int64_t(payload));
+}
+
+// ---- 1. softmac, 2. softmac through any_driver ------------------------------------------------
+template <class Driver, class... Make>
+void tx_stack(benchmark::State& state, Make&&... make) {
+    const auto payload = static_cast<std::size_t>(state.range(0));
+    stack<Driver> s(std::forward<Make>(make)...);
+    frame_buffer b = *s.pool.allocate(headroom);
+    const std::uint64_t before = allocations.load();
+    for (auto _ : state) {
+        ethernet_frame(b, payload);
+        s.r.sink().transmit(s.r, s.vif.index, std::move(b), 5);
+        if constexpr (std::is_same_v<Driver, any_driver>)
+            b = std::move(s.r.driver().template as<sink_driver>().sent);
+        else
+            b = std::move(s.r.driver().sent);
+        benchmark::DoNotOptimize(b.data());
+    }
+    report(state, before, payload);
+}
+template <class Driver, class... Make>
+void rx_stack(benchmark::State& state, Make&&... make) {
+    const auto payload = static_cast<std::size_t>(state.range(0));
+    stack<Driver> s(std::forward<Make>(make)...);
+    frame_buffer b = *s.pool.allocate(headroom);
+    std::uint16_t seq = 0;
+    const std::uint64_t before = allocations.load();
+    for (auto _ : state) {
+        wifi_frame(b, payload, seq++);
+        sink_driver* d;
+        if constexpr (std::is_same_v<Driver, any_driver>)
+            d = &s.r.driver().template as<sink_driver>();
+        else
+            d = &s.r.driver();
+        d->to_receive = std::move(b);
+        s.r.service();
+        b = std::move(s.r.sink().upper().delivered);
+        benchmark::DoNotOptimize(b.data());
+    }
+    report(state, before, payload);
+}
+void BM_softmac_tx(benchmark::State& s) { tx_stack<sink_driver>(s); }
+void BM_any_driver_tx(benchmark::State& s) {
+    tx_stack<any_driver>(s, std::in_place_type<sink_driver>);
+}
+void BM_softmac_rx(benchmark::State& s) { rx_stack<sink_driver>(s); }
+void BM_any_driver_rx(benchmark::State& s) {
+    rx_stack<any_driver>(s, std::in_place_type<sink_driver>);
+}
+
+// ---- 3. the same work written by hand, straight-line
+// --------------------------------------------- One C-style function per direction doing what
+// softmac does for these frames: interface and station checks, the header for every interface type,
+// SNAP choice, QoS/TID, sequence numbers, rate, RTS and fragmentation thresholds, statistics, drop
+// counters, frame ownership to the sink.
+struct hand_station {
+    std::uint8_t addr[6];
+    bool used;
+    std::uint32_t flags;
+    std::uint16_t tid_seq[16];
+    std::uint16_t last_seq_ctrl[17];
+    bool seen[17];
+    std::int8_t rate_idx;
+    std::uint64_t tx_packets, tx_bytes, rx_packets, rx_bytes, rx_dups;
+};
+struct hand_iface {
+    std::uint8_t own[6], bssid[6], wds_peer[6];
+    driver::iftype type;
+    bool up, associated, use_4addr, no_cck;
+    std::uint16_t seq;
+    std::uint32_t frag_threshold, rts_threshold;
+    std::uint8_t short_retry, long_retry;
+    std::uint64_t drops[16], tx_frames, rx_frames;
+};
+struct hand_state {
+    hand_iface iface;
+    hand_station stations[64];
+    frame_buffer parked;
+};
+enum : std::uint32_t { h_assoc = 2, h_auth = 4, h_wme = 8 };
+hand_station* hand_find(hand_state& s, const std::uint8_t* a) {
+    for (auto& st : s.stations)
+        if (st.used && std::memcmp(st.addr, a, 6) == 0) return &st;
+    return nullptr;
+}
+__attribute__((noinline)) int hand_tx(hand_state& s, frame_buffer&& b, std::uint8_t prio) {
+    hand_iface& i = s.iface;
+    if (!i.up || b.size() < 14) return i.drops[0]++, -1;
+    std::uint8_t da[6], sa[6];
+    std::memcpy(da, b.data(), 6);
+    std::memcpy(sa, b.data() + 6, 6);
+    const std::uint16_t type = static_cast<std::uint16_t>(b.data()[12] << 8 | b.data()[13]);
+    const bool mcast = da[0] & 1, eapol = type == 0x888e;
+    hand_station* st = nullptr;
+    std::uint16_t ds = 0;
+    const std::uint8_t *a1, *a2, *a3, *a4 = nullptr;
+    switch (i.type) {
+        case driver::iftype::station:
+        case driver::iftype::p2p_client:
+            if (!i.associated) return i.drops[1]++, -1;
+            st = hand_find(s, i.bssid);
+            if (i.use_4addr && !eapol)
+                ds = 0x0300, a1 = i.bssid, a2 = i.own, a3 = da, a4 = sa;
+            else
+                ds = 0x0100, a1 = i.bssid, a2 = sa, a3 = da;
+            break;
+        case driver::iftype::ap:
+        case driver::iftype::p2p_go:
+            ds = 0x0200, a1 = da, a2 = i.own, a3 = sa;
+            if (!mcast) {
+                st = hand_find(s, da);
+                if (!st || !(st->flags & h_assoc)) return i.drops[1]++, -1;
+            }
+            break;
+        case driver::iftype::wds:
+            ds = 0x0300, a1 = i.wds_peer, a2 = i.own, a3 = da, a4 = sa;
+            st = hand_find(s, i.wds_peer);
+            break;
+        case driver::iftype::adhoc:
+            a1 = da, a2 = sa, a3 = i.bssid;
+            if (!mcast) st = hand_find(s, da);
+            break;
+        default:
+            return i.drops[12]++, -1;
+    }
+    if (!mcast && !eapol && i.type != driver::iftype::adhoc && i.type != driver::iftype::wds &&
+        !(st && (st->flags & h_auth)))
+        return i.drops[2]++, -1;
+    const bool qos = st && (st->flags & h_wme) && !mcast;
+    const std::uint8_t tid = eapol ? 7 : (prio & 7);
+    const std::size_t hdrlen = 24 + (a4 ? 6 : 0) + (qos ? 2 : 0);
+    if (type >= 0x0600) {
+        if (!b.pull(12) || !b.push(6)) return i.drops[3]++, -1;
+        const bool bt = type == 0x80f3 || type == 0x8137;
+        std::uint8_t* snap = b.data();
+        snap[0] = 0xaa, snap[1] = 0xaa, snap[2] = 0x03, snap[3] = 0, snap[4] = 0,
+        snap[5] = bt ? 0xf8 : 0;
+    } else if (!b.pull(14)) {
+        return i.drops[0]++, -1;
+    }
+    auto hp = b.push(hdrlen);
+    if (!hp) return i.drops[3]++, -1;
+    std::uint8_t* h = hp->data();
+    store_le16(h, static_cast<std::uint16_t>((qos ? 0x88 : 0x08) | ds));
+    store_le16(h + 2, 0);
+    std::memcpy(h + 4, a1, 6);
+    std::memcpy(h + 10, a2, 6);
+    std::memcpy(h + 16, a3, 6);
+    std::size_t off = 24;
+    if (a4) std::memcpy(h + 24, a4, 6), off = 30;
+    if (qos) store_le16(h + off, tid);
+    driver::tx_info info{};
+    info.vif_index = 0;
+    info.hw_queue = mac::up_to_ac(tid);
+    info.flags = mcast ? driver::tx_flag::no_ack : driver::tx_flag::req_status;
+    if (eapol) info.flags |= driver::tx_flag::req_status;
+    const bool rts = b.size() + 4 > i.rts_threshold;
+    const std::uint8_t tries = rts ? i.long_retry : i.short_retry;
+    if (mcast || eapol) {
+        info.rates[0] = {std::int8_t(i.no_cck ? 4 : 0), std::uint8_t(mcast ? 1 : tries)};
+    } else {
+        if (st && st->rate_idx < 0) st->rate_idx = 11;  // 54 Mbit/s, found once
+        info.rates[0] = {st ? st->rate_idx : std::int8_t(11), tries};
+    }
+    info.rates[1] = {-1, 0};
+    if (!mcast && rts) info.flags |= driver::tx_flag::rts_cts;
+    if (i.no_cck) info.flags |= driver::tx_flag::no_cck;
+    std::uint16_t seq;
+    if (qos && st)
+        seq = st->tid_seq[tid], st->tid_seq[tid] = (seq + 1) & 0xfff;
+    else
+        seq = i.seq, i.seq = (seq + 1) & 0xfff, info.flags |= driver::tx_flag::assign_seq;
+    store_le16(h + 22, static_cast<std::uint16_t>(seq << 4));
+    if (!mcast && b.size() + 4 > i.frag_threshold)
+        return i.drops[11]++, -1;  // fragmentation: not in this benchmark
+    ++i.tx_frames;
+    if (st) ++st->tx_packets, st->tx_bytes += b.size();
+    benchmark::DoNotOptimize(info.rates[0].idx);
+    s.parked = std::move(b);  // the driver
+    return 0;
+}
+__attribute__((noinline)) int hand_rx(hand_state& s, frame_buffer&& b) {
+    hand_iface& i = s.iface;
+    if (b.size() < 24) return -1;
+    std::uint8_t* d = b.data();
+    const std::uint16_t fc = load_le16(d);
+    if ((fc & 3) != 0) return -1;
+    const unsigned ftype = (fc >> 2) & 3;
+    const bool to = fc & 0x0100, from = fc & 0x0200, four = ftype == 2 && to && from;
+    const bool qos = ftype == 2 && (fc & 0x80);
+    const std::size_t hdrlen = 24 + (four ? 6 : 0) + (qos ? 2 : 0);
+    if (b.size() < hdrlen) return -1;
+    if (!i.up || std::memcmp(d + 4, i.own, 6) != 0) return -1;  // unicast to this interface
+    hand_station* st = hand_find(s, d + 10);
+    const std::uint8_t idx = qos ? (d[hdrlen - 2] & 0xf) : 16;
+    const std::uint16_t sc = load_le16(d + 22);
+    if (st && !(ftype == 2 && (fc & 0xf0) == 0xc0)) {
+        if (st->seen[idx] && (fc & 0x0800) && st->last_seq_ctrl[idx] == sc)
+            return st->rx_dups++, i.drops[5]++, -1;
+        st->last_seq_ctrl[idx] = sc, st->seen[idx] = true;
+    }
+    if (ftype != 2) return -1;  // management: up to the MLME (not in this benchmark)
+    if (!(st && (st->flags & h_assoc))) return i.drops[1]++, -1;
+    if ((fc & 0x0400) || (sc & 0xf)) return i.drops[9]++, -1;  // fragments: not in this benchmark
+    if (qos && (d[hdrlen - 2] & 0x80)) return -1;              // A-MSDU: not in this benchmark
+    if (fc & 0x40) return -1;
+    bool ok;
+    switch (i.type) {
+        case driver::iftype::ap:
+        case driver::iftype::p2p_go:
+            ok = to && !from;
+            break;
+        case driver::iftype::station:
+        case driver::iftype::p2p_client:
+            ok = i.use_4addr ? (to && from) : (from && !to);
+            break;
+        case driver::iftype::wds:
+            ok = to && from;
+            break;
+        case driver::iftype::adhoc:
+            ok = !to && !from;
+            break;
+        default:
+            ok = false;
+    }
+    if (!ok) return i.drops[6]++, -1;
+    std::uint8_t da[6], sa[6];
+    std::memcpy(da, to ? d + 16 : d + 4, 6);
+    std::memcpy(sa, four ? d + 24 : (from ? d + 16 : d + 10), 6);
+    const std::uint8_t* llc = d + hdrlen;
+    const std::size_t llc_len = b.size() - hdrlen;
+    const std::uint16_t type = llc_len >= 8 ? static_cast<std::uint16_t>(llc[6] << 8 | llc[7]) : 0;
+    if (!(st->flags & h_auth) && type != 0x888e) return i.drops[2]++, -1;
+    const bool rfc = llc_len >= 8 && std::memcmp(llc, ieee80211::rfc1042_header.data(), 6) == 0;
+    const bool bt =
+        llc_len >= 8 && std::memcmp(llc, ieee80211::bridge_tunnel_header.data(), 6) == 0;
+    if (bt || (rfc && type != 0x80f3 && type != 0x8137)) {
+        if (!b.pull(hdrlen + 6) || !b.push(12)) return -1;
+    } else {
+        if (!b.pull(hdrlen) || !b.push(14)) return -1;
+        store_be16(b.data() + 12, static_cast<std::uint16_t>(llc_len));
+    }
+    std::memcpy(b.data(), da, 6);
+    std::memcpy(b.data() + 6, sa, 6);
+    ++st->rx_packets, st->rx_bytes += b.size();
+    ++i.rx_frames;
+    s.parked = std::move(b);  // the network side
+    return 0;
+}
+std::unique_ptr<hand_state> make_hand_state() {
+    auto s = std::make_unique<hand_state>();
+    hand_iface& i = s->iface;
+    std::memcpy(i.own, ap_addr.octets.data(), 6);
+    std::memcpy(i.bssid, ap_addr.octets.data(), 6);
+    i.type = driver::iftype::ap;
+    i.up = true;
+    i.frag_threshold = i.rts_threshold = 0xffffffffu;
+    i.short_retry = 7, i.long_retry = 4;
+    auto& st = s->stations[0];
+    std::memcpy(st.addr, sta_addr.octets.data(), 6);
+    st.used = true;
+    st.flags = h_assoc | h_auth | h_wme;
+    st.rate_idx = -1;
+    return s;
+}
+void BM_handwritten_tx(benchmark::State& state) {
+    const auto payload = static_cast<std::size_t>(state.range(0));
+    auto s = make_hand_state();
+    heap_pool pool(2400, 2, 2);
+    frame_buffer b = *pool.allocate(headroom);
+    const std::uint64_t before = allocations.load();
+    for (auto _ : state) {
+        ethernet_frame(b, payload);
+        hand_tx(*s, std::move(b), 5);
+        b = std::move(s->parked);
+        benchmark::DoNotOptimize(b.data());
+    }
+    report(state, before, payload);
+}
+void BM_handwritten_rx(benchmark::State& state) {
+    const auto payload = static_cast<std::size_t>(state.range(0));
+    auto s = make_hand_state();
+    heap_pool pool(2400, 2, 2);
+    frame_buffer b = *pool.allocate(headroom);
+    std::uint16_t seq = 0;
+    const std::uint64_t before = allocations.load();
+    for (auto _ : state) {
+        wifi_frame(b, payload, seq++);
+        hand_rx(*s, std::move(b));
+        b = std::move(s->parked);
+        benchmark::DoNotOptimize(b.data());
+    }
+    report(state, before, payload);
+}
+
+// ---- 4. libtins building and parsing the equivalent frames
+// ----------------------------------------
+void BM_libtins_tx(benchmark::State& state) {
+    const auto payload = static_cast<std::size_t>(state.range(0));
+    std::vector<std::uint8_t> data(payload, 0x5a);
+    const Tins::HWAddress<6> da(sta_addr.to_string()), bssid(ap_addr.to_string()),
+        sa(ap_addr.to_string());
+    const std::uint64_t before = allocations.load();
+    for (auto _ : state) {
+        Tins::Dot11QoSData frame(da, bssid);
+        frame.from_ds(1);
+        frame.addr3(sa);
+        frame.qos_control(5);
+        Tins::SNAP snap;
+        snap.eth_type(ie::ethertype::ipv4);
+        auto pdu =
+            frame / snap / Tins::RawPDU(data.data(), static_cast<std::uint32_t>(data.size()));
+        auto bytes = pdu.serialize();
+        benchmark::DoNotOptimize(bytes.data());
+    }
+    report(state, before, payload);
+}
+void BM_libtins_rx(benchmark::State& state) {
+    const auto payload = static_cast<std::size_t>(state.range(0));
+    heap_pool pool(2400, 2, 2);
+    frame_buffer b = *pool.allocate(headroom);
+    wifi_frame(b, payload, 1);
+    const std::vector<std::uint8_t> wire(b.view().begin(), b.view().end());
+    const std::uint64_t before = allocations.load();
+    for (auto _ : state) {
+        Tins::Dot11QoSData frame(wire.data(), static_cast<std::uint32_t>(wire.size()));
+        const auto* snap = frame.find_pdu<Tins::SNAP>();
+        const auto* raw = frame.find_pdu<Tins::RawPDU>();
+        Tins::EthernetII eth(frame.addr3(), frame.addr2());
+        eth.payload_type(snap ? snap->eth_type() : 0);
+        eth /= Tins::RawPDU(raw->payload());
+        auto bytes = eth.serialize();
+        benchmark::DoNotOptimize(bytes.data());
+    }
+    report(state, before, payload);
+}
+
+// ---- 5. the floor: copying the payload ---------------------------------------------------------
+void BM_memcpy(benchmark::State& state) {
+    const auto payload = static_cast<std::size_t>(state.range(0));
+    std::vector<std::uint8_t> src(payload, 1), dst(payload);
+    const std::uint64_t before = allocations.load();
+    for (auto _ : state) {
+        std::memcpy(dst.data(), src.data(), payload);
+        benchmark::DoNotOptimize(dst.data());
+        benchmark::ClobberMemory();
+    }
+    report(state, before, payload);
+}
+
+BENCHMARK(BM_softmac_tx)->Arg(64)->Arg(1500);
+BENCHMARK(BM_any_driver_tx)->Arg(64)->Arg(1500);
+BENCHMARK(BM_handwritten_tx)->Arg(64)->Arg(1500);
+BENCHMARK(BM_libtins_tx)->Arg(64)->Arg(1500);
+BENCHMARK(BM_softmac_rx)->Arg(64)->Arg(1500);
+BENCHMARK(BM_any_driver_rx)->Arg(64)->Arg(1500);
+BENCHMARK(BM_handwritten_rx)->Arg(64)->Arg(1500);
+BENCHMARK(BM_libtins_rx)->Arg(64)->Arg(1500);
+BENCHMARK(BM_memcpy)->Arg(64)->Arg(1500);
+}  // namespace
