@@ -386,9 +386,12 @@ struct rx_data {
         if (f.fc.subtype() & 0x4) return verdict::consumed;  // null function: no payload
         if (!detail::ds_allowed(*f.iface, f.fc))
             return m.drop(*f.iface, drop_reason::wrong_ds_bits);
-        const auto h = ieee80211::header_view::parse(f.buf.view());
-        if (!h) return m.drop(*f.iface, drop_reason::malformed);
-        const mac_address da = h->destination(), sa = h->source();
+        // Addresses by the ToDS/FromDS table (the header length was checked on entry).
+        const std::uint8_t* p = f.buf.data();
+        const bool to = f.fc.has(ieee80211::frame_control::to_ds);
+        const bool from = f.fc.has(ieee80211::frame_control::from_ds);
+        const mac_address da = mac_address::from(to ? p + 16 : p + 4);
+        const mac_address sa = mac_address::from(to && from ? p + 24 : (from ? p + 16 : p + 10));
         if (f.iface->is_sta() && da.is_multicast() && sa == f.iface->vif.addr)
             return m.drop(*f.iface, drop_reason::own_echo);
         const bytes_view llc = f.buf.view().subspan(f.hdrlen);
