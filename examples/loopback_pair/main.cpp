@@ -11,6 +11,7 @@
 #include <softmac/drivers/loopback.hpp>
 #include <softmac/ieee80211/data.hpp>
 #include <softmac/ieee80211/management.hpp>
+#include <softmac/vap/device.hpp>
 
 using namespace softmac;
 using namespace std::chrono_literals;
@@ -66,13 +67,23 @@ int main() {
     for (auto* r : {&a, &b})
         if (auto reg = r->register_hw(); !reg)
             return std::fprintf(stderr, "register: %s\n", reg.err().what), 1;
-    const auto ap = a.add_interface(driver::iftype::ap).value();
-    const auto sta = b.add_interface(driver::iftype::station).value();
+    // Interfaces are vaps: an AP on A, a station on B, each with its own state machine.
+    vap::device<loopback_radio> dev_a(a), dev_b(b);
+    const auto ap_vap = dev_a.create<vap::hostap>().value();
+    const auto sta_vap = dev_b.create<vap::station>().value();
+    const auto ap = dev_a.get(ap_vap)->vif;
+    const auto sta = dev_b.get(sta_vap)->vif;
     const auto ch6 = *ie::make_channel(ie::band::ghz2_4, 6);
     (void)a.set_channel(ch6);
     (void)b.set_channel(ch6);
-    std::printf("A %s (AP), B %s (station), channel 6, virtual time\n\n",
-                ap.addr.to_string().c_str(), sta.addr.to_string().c_str());
+    (void)dev_a.new_state(ap_vap, vap::state::run);
+    for (auto s : {vap::state::scan, vap::state::auth, vap::state::assoc, vap::state::run})
+        (void)dev_b.new_state(sta_vap, s);
+    std::printf("A %s (AP vap, %s), B %s (station vap, %s), channel 6, virtual time\n\n",
+                ap.addr.to_string().c_str(),
+                std::string(vap::to_string(dev_a.get(ap_vap)->current)).c_str(),
+                sta.addr.to_string().c_str(),
+                std::string(vap::to_string(dev_b.get(sta_vap)->current)).c_str());
 
     heap_pool pool(2400, 64);
     auto send = [&](loopback_radio& r, auto&& build, std::uint32_t flags, std::uint64_t cookie) {
