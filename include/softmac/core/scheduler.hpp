@@ -204,14 +204,17 @@ class real_time {
     std::size_t pending() const noexcept { return q_.pending(); }
 
     /// @brief Watches fd for `events` (POLLIN, ...); the callback runs from run_for().
+    /// Callbacks may watch and unwatch descriptors; the current round then ends early.
     void watch(int fd, short events, fd_callback cb) {
         unwatch(fd);
         fds_.push_back({fd, events, 0});
         cbs_.push_back(std::move(cb));
+        ++changes_;
     }
     void unwatch(int fd) {
         for (std::size_t i = 0; i < fds_.size(); ++i)
             if (fds_[i].fd == fd) {
+                ++changes_;
                 fds_.erase(fds_.begin() + static_cast<std::ptrdiff_t>(i));
                 cbs_.erase(cbs_.begin() + static_cast<std::ptrdiff_t>(i));
                 return;
@@ -232,11 +235,20 @@ class real_time {
             const auto ms = std::chrono::ceil<std::chrono::milliseconds>(wake - t).count();
             const int r = ::poll(fds_.data(), fds_.size(), static_cast<int>(ms));
             if (r > 0) {
-                for (std::size_t i = 0; i < fds_.size(); ++i) {
+                const std::uint64_t before = changes_;
+                for (std::size_t i = 0; i < fds_.size() && changes_ == before; ++i) {
                     if (!fds_[i].revents) continue;
                     const short ev = fds_[i].revents;
                     fds_[i].revents = 0;
-                    cbs_[i](ev);
+                    fd_callback cb = std::move(cbs_[i]);  // survives an unwatch from inside
+                    const int fd = fds_[i].fd;
+                    cb(ev);
+                    if (changes_ == before) {
+                        cbs_[i] = std::move(cb);
+                    } else {
+                        for (std::size_t k = 0; k < fds_.size(); ++k)
+                            if (fds_[k].fd == fd && !cbs_[k]) cbs_[k] = std::move(cb);
+                    }
                     ++n;
                 }
             }
@@ -248,6 +260,7 @@ class real_time {
     std::chrono::steady_clock::time_point start_;
     std::vector<pollfd> fds_;
     std::vector<fd_callback> cbs_;
+    std::uint64_t changes_ = 0;
 };
 
 static_assert(time_policy<virtual_time>, "softmac: virtual_time must model time_policy");

@@ -81,3 +81,31 @@ TEST_CASE("real_time fires timers and reports readable descriptors", "[core][tim
     ::close(fds[0]);
     ::close(fds[1]);
 }
+
+TEST_CASE("real_time callbacks may unwatch descriptors while the loop runs", "[core][time]") {
+    real_time t;
+    int a[2], b[2];
+    REQUIRE(::pipe(a) == 0);
+    REQUIRE(::pipe(b) == 0);
+    int calls = 0;
+    t.watch(a[0], POLLIN, [&](short) {
+        ++calls;
+        char c;
+        CHECK(::read(a[0], &c, 1) == 1);
+        t.unwatch(a[0]);
+        t.unwatch(b[0]);
+    });
+    t.watch(b[0], POLLIN, [&](short) { ++calls; });
+    CHECK(::write(a[1], "x", 1) == 1);
+    CHECK(::write(b[1], "y", 1) == 1);
+    t.run_for(20ms);
+    CHECK(calls == 1);  // b was unwatched before its turn
+    t.watch(b[0], POLLIN, [&](short) {
+        char c;
+        CHECK(::read(b[0], &c, 1) == 1);
+        ++calls;
+    });
+    t.run_for(20ms);
+    CHECK(calls == 2);
+    for (int fd : {a[0], a[1], b[0], b[1]}) ::close(fd);
+}
