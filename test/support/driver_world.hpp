@@ -12,6 +12,7 @@
 #include <softmac/driver/any_driver.hpp>
 #include <softmac/driver/radio.hpp>
 #include <softmac/drivers/loopback.hpp>
+#include <softmac/drivers/rt73/simulated.hpp>
 #include <softmac/ieee80211/data.hpp>
 #include <softmac/ieee80211/header.hpp>
 
@@ -47,27 +48,54 @@ template <class D>
 using test_radio = radio<D, virtual_time, recording_sink>;
 
 /// @brief Driver configurations every driver-generic test runs on.
-struct loopback_software_roc {
+/// Traits: real_ack (TX status reflects the receiver's ACK; USB drivers report every accepted
+/// frame acked), filters_probe_requests (honours FIF_PROBE_REQ), mixes_types (AP and station
+/// interfaces together), p2p_and_wds (supports those interface types).
+struct loopback_traits {
+    static constexpr bool real_ack = true, filters_probe_requests = true, mixes_types = true,
+                          p2p_and_wds = true;
+};
+
+struct loopback_software_roc : loopback_traits {
     using driver_type = drivers::loopback<virtual_time, false>;
     static constexpr bool offloads_roc = false;
+    template <class Sink>
+    static auto make_radio(virtual_time& t, sim::medium<virtual_time>& m, std::uint16_t i,
+                           Sink sink) {
+        return std::make_unique<radio<driver_type, virtual_time, Sink>>(
+            t, std::move(sink), m, drivers::loopback_description(i));
+    }
     static auto make(virtual_time& t, sim::medium<virtual_time>& m, std::uint16_t i) {
         return std::make_unique<test_radio<driver_type>>(t, recording_sink{&t}, m,
                                                          drivers::loopback_description(i));
     }
     static auto port(test_radio<driver_type>& r) { return r.driver().port(); }
 };
-struct loopback_offloaded_roc {
+struct loopback_offloaded_roc : loopback_traits {
     using driver_type = drivers::loopback<virtual_time, true>;
     static constexpr bool offloads_roc = true;
+    template <class Sink>
+    static auto make_radio(virtual_time& t, sim::medium<virtual_time>& m, std::uint16_t i,
+                           Sink sink) {
+        return std::make_unique<radio<driver_type, virtual_time, Sink>>(
+            t, std::move(sink), m, drivers::loopback_description(i));
+    }
     static auto make(virtual_time& t, sim::medium<virtual_time>& m, std::uint16_t i) {
         return std::make_unique<test_radio<driver_type>>(t, recording_sink{&t}, m,
                                                          drivers::loopback_description(i));
     }
     static auto port(test_radio<driver_type>& r) { return r.driver().port(); }
 };
-struct any_driver_loopback {
+struct any_driver_loopback : loopback_traits {
     using driver_type = any_driver;
     static constexpr bool offloads_roc = false;  // any_driver forwards no offloads
+    template <class Sink>
+    static auto make_radio(virtual_time& t, sim::medium<virtual_time>& m, std::uint16_t i,
+                           Sink sink) {
+        return std::make_unique<radio<driver_type, virtual_time, Sink>>(
+            t, std::move(sink), std::in_place_type<drivers::loopback<virtual_time, true>>, m,
+            drivers::loopback_description(i));
+    }
     static auto make(virtual_time& t, sim::medium<virtual_time>& m, std::uint16_t i) {
         return std::make_unique<test_radio<driver_type>>(
             t, recording_sink{&t}, std::in_place_type<drivers::loopback<virtual_time, true>>, m,
@@ -76,6 +104,23 @@ struct any_driver_loopback {
     static auto port(test_radio<driver_type>& r) {
         return r.driver().template as<drivers::loopback<virtual_time, true>>().port();
     }
+};
+
+/// @brief An rt73 over its simulated USB chip.
+struct rt73_usb {
+    using driver_type = drivers::rt73::simulated<virtual_time>;
+    static constexpr bool offloads_roc = false;
+    static constexpr bool real_ack = false, filters_probe_requests = false, mixes_types = false,
+                          p2p_and_wds = false;
+    template <class Sink>
+    static auto make_radio(virtual_time& t, sim::medium<virtual_time>& m, std::uint16_t i,
+                           Sink sink) {
+        return std::make_unique<radio<driver_type, virtual_time, Sink>>(t, std::move(sink), m, i);
+    }
+    static auto make(virtual_time& t, sim::medium<virtual_time>& m, std::uint16_t i) {
+        return make_radio(t, m, i, recording_sink{&t});
+    }
+    static auto port(test_radio<driver_type>& r) { return r.driver().chip.port(); }
 };
 
 /// @brief A medium, its clock and radios of configuration Cfg, each with one interface.

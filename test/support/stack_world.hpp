@@ -83,17 +83,10 @@ struct stack_world {
 
     stack_world(driver::iftype ta, driver::iftype tb) {
         for (std::uint16_t i = 0; i < 2; ++i) {
-            if constexpr (std::is_same_v<driver_type, any_driver>)
-                radios.push_back(std::make_unique<radio_type>(
-                    time, path(time, pool, recording_upper{}),
-                    std::in_place_type<drivers::loopback<virtual_time, true>>, air,
-                    drivers::loopback_description(i)));
-            else
-                radios.push_back(
-                    std::make_unique<radio_type>(time, path(time, pool, recording_upper{}), air,
-                                                 drivers::loopback_description(i)));
-            (void)radios[i]->register_hw();
+            radios.push_back(Cfg::make_radio(time, air, i, path(time, pool, recording_upper{})));
+            if (auto r = radios[i]->register_hw(); !r) throw std::runtime_error(r.err().what);
             auto v = radios[i]->add_interface(i == 0 ? ta : tb);
+            if (!v) throw std::runtime_error(v.err().what);
             vifs.push_back(*v);
             radios[i]->sink().attach(*v, radios[i]->hw());
         }

@@ -1,3 +1,558 @@
 // SPDX-License-Identifier: MIT
-/// @file Defines the rt73 driver: the Ralink RT2571W/RT2573 USB chip (the rt73usb role).
+/// @file Defines the rt73 driver: the Ralink RT2571W/RT2573 USB chip (the rt73usb role), a template
+/// over its USB transport.
 #pragma once
+
+#include <array>
+#include <cstdint>
+#include <cstring>
+#include <vector>
+
+#include <softmac/core/buffer_pool.hpp>
+#include <softmac/driver/concepts.hpp>
+#include <softmac/drivers/rt73/descriptors.hpp>
+#include <softmac/drivers/rt73/firmware.hpp>
+#include <softmac/drivers/rt73/registers.hpp>
+#include <softmac/drivers/rt73/usb.hpp>
+#include <softmac/ieee80211/frame_control.hpp>
+#include <softmac/ieee80211/header.hpp>
+
+namespace softmac::drivers::rt73 {
+
+/// @brief One RF channel entry: the four RF register words.
+struct rf_channel {
+    std::uint8_t channel;
+    std::uint32_t rf1, rf2, rf3, rf4;
+};
+/// @brief RF2528 (2.4 GHz).
+inline constexpr std::array<rf_channel, 14> rf_vals_bg_2528{{
+    {1, 0x00002c0c, 0x00000786, 0x00068255, 0x000fea0b},
+    {2, 0x00002c0c, 0x00000786, 0x00068255, 0x000fea1f},
+    {3, 0x00002c0c, 0x0000078a, 0x00068255, 0x000fea0b},
+    {4, 0x00002c0c, 0x0000078a, 0x00068255, 0x000fea1f},
+    {5, 0x00002c0c, 0x0000078e, 0x00068255, 0x000fea0b},
+    {6, 0x00002c0c, 0x0000078e, 0x00068255, 0x000fea1f},
+    {7, 0x00002c0c, 0x00000792, 0x00068255, 0x000fea0b},
+    {8, 0x00002c0c, 0x00000792, 0x00068255, 0x000fea1f},
+    {9, 0x00002c0c, 0x00000796, 0x00068255, 0x000fea0b},
+    {10, 0x00002c0c, 0x00000796, 0x00068255, 0x000fea1f},
+    {11, 0x00002c0c, 0x0000079a, 0x00068255, 0x000fea0b},
+    {12, 0x00002c0c, 0x0000079a, 0x00068255, 0x000fea1f},
+    {13, 0x00002c0c, 0x0000079e, 0x00068255, 0x000fea0b},
+    {14, 0x00002c0c, 0x000007a2, 0x00068255, 0x000fea13},
+}};
+
+/// @brief The RF words a channel switch writes, three times with RF3 bit 0x4 cleared, set, cleared:
+/// TX power (0..31) in RF3 bits 0x3e00, the EEPROM frequency offset in RF4 bits 0x3f000.
+constexpr std::array<std::uint32_t, 12> rf_words(const rf_channel& c, std::uint8_t txpower,
+                                                 std::uint8_t freq_offset) noexcept {
+    const std::uint32_t rf3 =
+        (c.rf3 & ~0x3e00u) | (std::uint32_t(txpower > 31 ? 31 : txpower) << 9);
+    const std::uint32_t rf4 = (c.rf4 & ~0x3f000u) | (std::uint32_t(freq_offset & 0x3f) << 12);
+    return {c.rf1,      c.rf2, rf3 & ~0x4u, rf4,   c.rf1,       c.rf2,
+            rf3 | 0x4u, rf4,   c.rf1,       c.rf2, rf3 & ~0x4u, rf4};
+}
+
+/// @brief The rt73 driver (rt73usb's structure: registers, descriptors, firmware, USB transfers).
+/// No hardware scan and no remain-on-channel: the MAC's software versions serve it.
+template <usb_transport Transport>
+class driver {
+  public:
+    static constexpr unsigned max_ap_interfaces = 4;
+
+    driver(Transport& usb, std::vector<std::uint8_t> firmware)
+        : usb_(usb), firmware_(std::move(firmware)), pool_(2432 + 64, 64) {
+        probe();
+    }
+    driver(const driver&) = delete;
+    driver& operator=(const driver&) = delete;
+
+    const ::softmac::driver::hw_description& hw() const noexcept { return hw_; }
+    Transport& transport() noexcept { return usb_; }
+    void set_interrupt(detail::inplace_function<void()> irq) { usb_.on_bulk_in(std::move(irq)); }
+
+    // ---- mandatory operations -------------------------------------------------------------------
+    template <class Ctx>
+    void tx(Ctx& ctx, const ::softmac::driver::tx_info& info, frame_buffer&& frame) {
+        ::softmac::driver::tx_status st{info, false, 1};
+        if (frame.size() < 10 || !running_) return fail(ctx, std::move(frame), st);
+        const ieee80211::frame_control fc{load_le16(frame.data())};
+        const std::size_t len = frame.size();
+        const std::int8_t idx =
+            info.rates[0].idx >= 0 && info.rates[0].idx < 12 ? info.rates[0].idx : 0;
+        const bool no_ack = (info.flags & ::softmac::driver::tx_flag::no_ack) != 0;
+        tx_descriptor d;
+        d.more_frag = fc.has(ieee80211::frame_control::more_frag);
+        d.burst = d.more_frag || (info.flags & ::softmac::driver::tx_flag::more_frames);
+        d.ack = !no_ack;
+        d.timestamp = fc.is_mgmt() && (fc.subtype() == ieee80211::mgmt_subtype::beacon ||
+                                       fc.subtype() == ieee80211::mgmt_subtype::probe_resp);
+        d.ofdm = ieee80211::rates_2ghz[std::size_t(idx)].is_ofdm();
+        d.ifs =
+            len >= 24 && (load_le16(frame.data() + 22) & 0xf) ? 1 : 0;  // SIFS for later fragments
+        d.retry_mode = info.rates[0].count > 0 && info.rates[0].count - 1 >= conf_.long_retry;
+        d.length = static_cast<std::uint16_t>(len);
+        const std::uint8_t q = info.hw_queue < 4 ? info.hw_queue : 2;
+        d.queue = q, d.aifsn = edca_[q].aifs, d.cwmin = log2_cw(edca_[q].cw_min),
+        d.cwmax = log2_cw(edca_[q].cw_max);
+        d.iv_offset = static_cast<std::uint8_t>(ieee80211::header_length(fc));
+        d.hw_sequence = (info.flags & ::softmac::driver::tx_flag::assign_seq) != 0;
+        d.plcp_fields = plcp::compute(len + 4, std::size_t(idx));
+        d.tx_power = static_cast<std::uint8_t>(conf_.power_dbm > 31  ? 31
+                                               : conf_.power_dbm < 0 ? 0
+                                                                     : conf_.power_dbm);
+        auto head = frame.push(descriptor_size);
+        if (!head) return fail(ctx, std::move(frame), st);
+        byte_writer w(*head);
+        d.write(w);
+        const std::size_t padded = usb_tx_length(frame.size(), usb_.max_packet_size());
+        auto pad = frame.put(padded - frame.size());
+        if (!pad) {
+            (void)frame.pull(descriptor_size);
+            return fail(ctx, std::move(frame), st);
+        }
+        std::memset(pad->data(), 0, pad->size());
+        const auto sent = usb_.bulk_out(frame.view());
+        (void)frame.trim(descriptor_size + len);
+        (void)frame.pull(descriptor_size);
+        // USB gives no per-frame status: an accepted transfer counts as acked on the first try.
+        st.acked = sent.has_value() && !no_ack;
+        if (!sent) ++stats_.ack_failures;
+        ctx.tx_status(std::move(frame), st);
+    }
+    template <class Ctx>
+    result<void> start(Ctx&) {
+        std::uint32_t csr0 = 0;
+        for (int i = 0; i < 100 && csr0 == 0; ++i) {
+            auto r = read32(reg::mac_csr0);
+            if (!r) return r.err();
+            csr0 = *r;
+        }
+        if (csr0 == 0) return make_error(errc::busy, "rt73: unstable hardware (MAC_CSR0 stays 0)");
+        if (auto r = check_firmware(firmware_); !r) return r;
+        for (std::size_t off = 0; off < firmware_.size(); off += 64) {
+            const bytes_view chunk = bytes_view(firmware_).subspan(
+                off, std::min<std::size_t>(64, firmware_.size() - off));
+            if (auto r =
+                    usb_.control_out({request::multi_write, 0,
+                                      static_cast<std::uint16_t>(reg::firmware_image_base + off)},
+                                     chunk);
+                !r)
+                return make_error(errc::io, "rt73: failed to write firmware");
+        }
+        if (auto r = usb_.control_out(
+                {request::device_mode, device_mode::firmware, 0, std::chrono::milliseconds(1000)},
+                {});
+            !r)
+            return make_error(errc::io, "rt73: failed to write firmware");
+        // Registers, then the BBP from the EEPROM's init values.
+        if (auto r = write_mac(reg::mac_csr2, hw_.perm_addr); !r) return r;
+        if (auto r = write32(
+                reg::txrx_csr4,
+                (std::uint32_t(conf_.long_retry) << txrx_csr4::long_retry_limit_shift) |
+                    (std::uint32_t(conf_.short_retry) << txrx_csr4::short_retry_limit_shift) |
+                    0x20000u);
+            !r)
+            return r;
+        for (std::uint16_t word : bbp_init_)
+            if (word != 0xffff && word != 0x0000)
+                if (auto r = write_bbp(static_cast<std::uint8_t>(word >> 8),
+                                       static_cast<std::uint8_t>(word));
+                    !r)
+                    return r;
+        if (auto r = write32(reg::txrx_csr9, txrx_csr9::tsf_ticking); !r) return r;
+        filter_bits_ = default_filter();
+        if (auto r = write32(reg::txrx_csr0, filter_bits_); !r)
+            return r;  // RX enabled (no DISABLE_RX)
+        running_ = true;
+        return {};
+    }
+    template <class Ctx>
+    void stop(Ctx&) {
+        (void)write32(reg::txrx_csr0, filter_bits_ | txrx_csr0::disable_rx);
+        (void)write32(reg::txrx_csr9, 0);
+        running_ = false;
+    }
+    template <class Ctx>
+    result<void> add_interface(Ctx&, const ::softmac::driver::vif& v) {
+        using ::softmac::driver::iftype;
+        const bool ap = v.type == iftype::ap;
+        if (ap && other_count_ > 0)
+            return make_error(errc::busy, "rt73: AP interfaces cannot join another interface type");
+        if (!ap && (other_count_ > 0 || ap_count_ > 0))
+            return make_error(errc::busy, "rt73: one non-AP interface at a time");
+        if (ap) {
+            unsigned slot = 0;
+            while (slot < max_ap_interfaces && beacon_owner_[slot] >= 0) ++slot;
+            if (slot == max_ap_interfaces)
+                return make_error(errc::exhausted, "rt73: no free beacon slot");
+            beacon_owner_[slot] = v.index;
+            ++ap_count_;
+        } else {
+            ++other_count_;
+        }
+        (void)write_mac(reg::mac_csr2, v.addr);
+        if (ap || v.type == iftype::adhoc) (void)write_mac(reg::mac_csr4, v.addr);
+        const std::uint32_t sync = ap                        ? txrx_csr9::sync_ap_none
+                                   : v.type == iftype::adhoc ? txrx_csr9::sync_adhoc
+                                                             : txrx_csr9::sync_infra;
+        auto csr9 = read32(reg::txrx_csr9);
+        (void)write32(reg::txrx_csr9, ((csr9 ? *csr9 : 0) & ~txrx_csr9::tsf_sync) |
+                                          (sync << txrx_csr9::tsf_sync_shift) |
+                                          txrx_csr9::tsf_ticking);
+        has_ap_ = ap_count_ > 0;
+        return refresh_filter();
+    }
+    template <class Ctx>
+    void remove_interface(Ctx&, const ::softmac::driver::vif& v) {
+        for (unsigned i = 0; i < max_ap_interfaces; ++i)
+            if (beacon_owner_[i] == v.index) {
+                beacon_owner_[i] = -1;
+                (void)write32(reg::hw_beacon_base(i), 0);  // clear_beacon: invalidates the TXINFO
+                --ap_count_;
+                has_ap_ = ap_count_ > 0;
+                (void)refresh_filter();
+                return;
+            }
+        if (other_count_ > 0) --other_count_;
+    }
+    template <class Ctx>
+    void config(Ctx&, const ::softmac::driver::conf& c, std::uint32_t changed) {
+        conf_ = c;
+        if (changed & ::softmac::driver::conf_changed::channel) (void)set_channel(c.channel.number);
+        if (changed & ::softmac::driver::conf_changed::retry_limits)
+            (void)write32(reg::txrx_csr4,
+                          (std::uint32_t(c.long_retry) << txrx_csr4::long_retry_limit_shift) |
+                              (std::uint32_t(c.short_retry) << txrx_csr4::short_retry_limit_shift) |
+                              0x20000u);
+    }
+    /// @brief TXRX_CSR0 drop bits from the FIF_* flags (rt73usb_config_filter's rules).
+    template <class Ctx>
+    void configure_filter(Ctx&, std::uint32_t, std::uint32_t& total) {
+        namespace fif = ::softmac::driver::fif;
+        total &= supported_filters;
+        filter_total_ = total;
+        monitoring_ = (total & fif::other_bss) != 0;
+        (void)refresh_filter();
+    }
+
+    // ---- optional operations ----------------------------------------------------------------
+    template <class Ctx>
+    void poll(Ctx& ctx) {
+        for (;;) {
+            auto b = pool_.allocate(0);
+            if (!b) return;
+            auto room = b->put(b->tailroom());
+            auto n = usb_.bulk_in(*room);
+            if (!n || *n == 0) return;
+            auto d = rx_descriptor::read(room->first(*n));
+            if (!d || descriptor_size + d->length > *n || d->length < 4) continue;
+            (void)b->trim(descriptor_size + d->length - 4);  // the FCS goes
+            (void)b->pull(descriptor_size);
+            ::softmac::driver::rx_status st;
+            st.freq = freq_;
+            st.band = ieee80211::band::ghz2_4;
+            st.signal_dbm = static_cast<std::int8_t>(d->rssi_dbm());
+            const int ri = rate_of_signal(d->signal, d->ofdm);
+            st.rate_idx =
+                static_cast<std::uint8_t>(d->ofdm ? (ri < 0 ? 0 : ri) : rate_idx_of_cck(d->signal));
+            st.bitrate = ieee80211::rates_2ghz[st.rate_idx].bitrate;
+            if (d->crc_error) st.flags |= ::softmac::driver::rx_flag::fcs_fail;
+            ctx.rx(std::move(*b), st);
+        }
+    }
+    template <class Ctx>
+    void conf_tx(Ctx&, const ::softmac::driver::vif&, std::uint8_t ac,
+                 const ::softmac::driver::edca_params& p) {
+        if (ac >= 4) return;
+        edca_[ac] = p;
+        auto nibble = [&](std::uint16_t r, std::uint32_t v) {
+            auto cur = read32(r);
+            (void)write32(r, ((cur ? *cur : 0) & ~(0xfu << (4 * ac))) | ((v & 0xf) << (4 * ac)));
+        };
+        nibble(reg::aifsn_csr, p.aifs);
+        nibble(reg::cwmin_csr, log2_cw(p.cw_min));
+        nibble(reg::cwmax_csr, log2_cw(p.cw_max));
+        const std::uint16_t r = ac < 2 ? reg::ac_txop_csr0 : reg::ac_txop_csr1;
+        const unsigned shift = (ac % 2) * 16;
+        auto cur = read32(r);
+        (void)write32(r,
+                      ((cur ? *cur : 0) & ~(0xffffu << shift)) | (std::uint32_t(p.txop) << shift));
+    }
+    template <class Ctx>
+    std::uint64_t get_tsf(Ctx&, const ::softmac::driver::vif&) {
+        auto lo = read32(reg::txrx_csr12), hi = read32(reg::txrx_csr13);
+        return lo && hi ? (std::uint64_t(*hi) << 32) | *lo : 0;
+    }
+    template <class Ctx>
+    ::softmac::driver::low_level_stats get_stats(Ctx&) const noexcept {
+        return stats_;
+    }
+    template <class Ctx>
+    void bss_info_changed(Ctx&, const ::softmac::driver::vif&, const ::softmac::driver::bss_conf& b,
+                          std::uint32_t changed) {
+        namespace bc = ::softmac::driver::bss_changed;
+        if (changed & bc::bssid) (void)write_mac(reg::mac_csr4, b.bssid);
+        if (changed & (bc::beacon_int | bc::beacon_enabled)) {
+            auto cur = read32(reg::txrx_csr9);
+            std::uint32_t v =
+                ((cur ? *cur : 0) &
+                 ~(txrx_csr9::beacon_interval | txrx_csr9::beacon_gen | txrx_csr9::tbtt_enable)) |
+                ((std::uint32_t(b.beacon_int) * 16) & txrx_csr9::beacon_interval);
+            if (b.beacon_enabled)
+                v |= txrx_csr9::beacon_gen | txrx_csr9::tbtt_enable | txrx_csr9::tsf_ticking;
+            (void)write32(reg::txrx_csr9, v);
+        }
+    }
+    template <class Ctx>
+    result<void> set_key(Ctx&, ::softmac::driver::key_command cmd, const ::softmac::driver::vif& v,
+                         ::softmac::driver::key_conf& k) {
+        const std::uint8_t c = cipher_of(k.cipher);
+        if (c == cipher::none) return make_error(errc::not_supported, "rt73: cipher not offloaded");
+        if (!k.pairwise) {
+            const unsigned entry = 4 * (v.index % 4) + (k.index % 4);
+            if (cmd == ::softmac::driver::key_command::disable)
+                return set_bit(reg::sec_csr0, entry, false);
+            if (auto r = write_key(reg::shared_key_table_base + 32 * entry, k.key); !r) return r;
+            const std::uint16_t cr = entry < 8 ? reg::sec_csr1 : reg::sec_csr5;
+            auto cur = read32(cr);
+            const unsigned shift = 4 * (entry % 8);
+            (void)write32(cr, ((cur ? *cur : 0) & ~(0x7u << shift)) | (std::uint32_t(c) << shift));
+            k.hw_index = static_cast<std::int16_t>(entry);
+            return set_bit(reg::sec_csr0, entry, true);
+        }
+        if (cmd == ::softmac::driver::key_command::disable) {
+            if (k.hw_index < 0)
+                return make_error(errc::not_found, "rt73: pairwise key not installed");
+            return set_bit(k.hw_index < 32 ? reg::sec_csr2 : reg::sec_csr3,
+                           unsigned(k.hw_index) % 32, false);
+        }
+        for (unsigned i = 0; i < 64; ++i) {
+            auto bits = read32(i < 32 ? reg::sec_csr2 : reg::sec_csr3);
+            if (!bits) return bits.err();
+            if (*bits & (1u << (i % 32))) continue;
+            if (auto r = write_key(
+                    static_cast<std::uint16_t>(reg::pairwise_key_table_base + 32 * i), k.key);
+                !r)
+                return r;
+            std::array<std::uint8_t, 8> ta{};
+            std::memcpy(ta.data(), k.peer.octets.data(), 6);
+            ta[6] = c;
+            if (auto r = usb_.control_out(
+                    {request::multi_write, 0,
+                     static_cast<std::uint16_t>(reg::pairwise_ta_table_base + 8 * i)},
+                    ta);
+                !r)
+                return r;
+            k.hw_index = static_cast<std::int16_t>(i);
+            return set_bit(i < 32 ? reg::sec_csr2 : reg::sec_csr3, i % 32, true);
+        }
+        return make_error(errc::exhausted, "rt73: pairwise key table full");
+    }
+
+    /// @brief write_beacon: pause beacon generation, TXD + frame into the interface's slot,
+    /// TXRX_CSR10 = 0x1008, resume.
+    result<void> write_beacon(const ::softmac::driver::vif& v, bytes_view frame) {
+        int slot = -1;
+        for (unsigned i = 0; i < max_ap_interfaces; ++i)
+            if (beacon_owner_[i] == v.index) slot = int(i);
+        if (slot < 0) return make_error(errc::not_found, "rt73: interface has no beacon slot");
+        if (descriptor_size + frame.size() > 0x100)
+            return make_error(errc::bad_length, "rt73: beacon larger than its slot");
+        auto csr9 = read32(reg::txrx_csr9);
+        if (!csr9) return csr9.err();
+        (void)write32(reg::txrx_csr9, *csr9 & ~txrx_csr9::beacon_gen);
+        std::array<std::uint8_t, 0x100> buf{};
+        byte_writer w(buf);
+        tx_descriptor d;
+        d.timestamp = true, d.ofdm = false, d.length = static_cast<std::uint16_t>(frame.size()),
+        d.queue = 4;
+        d.ifs = 3;
+        d.hw_sequence = true;
+        d.plcp_fields = plcp::compute(frame.size() + 4, 0);
+        d.write(w);
+        w.raw(frame);
+        const std::size_t n = (w.size() + 3) & ~std::size_t(3);
+        if (auto r =
+                usb_.control_out({request::multi_write, 0, reg::hw_beacon_base(unsigned(slot))},
+                                 bytes_view(buf).first(n));
+            !r)
+            return r;
+        (void)write32(reg::txrx_csr10, 0x00001008);
+        return write32(reg::txrx_csr9, *csr9);
+    }
+
+    static constexpr std::uint32_t supported_filters =
+        ::softmac::driver::fif::allmulti | ::softmac::driver::fif::fcsfail |
+        ::softmac::driver::fif::plcpfail | ::softmac::driver::fif::control |
+        ::softmac::driver::fif::pspoll | ::softmac::driver::fif::other_bss;
+    /// @brief TXRX_CSR0 as rt73usb_config_filter programs it.
+    std::uint32_t compute_filter(std::uint32_t total) const noexcept {
+        namespace fif = ::softmac::driver::fif;
+        std::uint32_t v = 0x0000001f;  // RX ACK timeout, default
+        if (!(total & fif::fcsfail)) v |= txrx_csr0::drop_crc;
+        if (!(total & fif::plcpfail)) v |= txrx_csr0::drop_physical;
+        if (!(total & (fif::control | fif::pspoll))) v |= txrx_csr0::drop_control;
+        if (!monitoring_) v |= txrx_csr0::drop_not_to_me;
+        if (!monitoring_ && !has_ap_) v |= txrx_csr0::drop_to_ds;
+        v |= txrx_csr0::drop_version_error;
+        if (!(total & fif::allmulti)) v |= txrx_csr0::drop_multicast;
+        if (!(total & fif::control)) v |= txrx_csr0::drop_ack_cts;
+        return v | txrx_csr0::auto_tx_seq;
+    }
+
+  private:
+    std::uint32_t default_filter() const noexcept { return compute_filter(filter_total_); }
+    /// TXRX_CSR0 depends on the filter flags and on whether an AP interface exists.
+    result<void> refresh_filter() {
+        filter_bits_ = compute_filter(filter_total_);
+        return running_ ? write32(reg::txrx_csr0, filter_bits_) : result<void>{};
+    }
+    static std::uint8_t log2_cw(std::uint16_t cw) noexcept {
+        std::uint8_t n = 0;
+        while ((1u << n) - 1 < cw && n < 15) ++n;
+        return n;
+    }
+    static std::uint8_t rate_idx_of_cck(std::uint8_t signal_100kbps) noexcept {
+        for (std::uint8_t i = 0; i < 4; ++i)
+            if (ieee80211::rates_2ghz[i].bitrate == signal_100kbps) return i;
+        return 0;
+    }
+    static std::uint8_t cipher_of(std::uint32_t suite) noexcept {
+        switch (suite) {
+            case 0x000fac01:
+                return cipher::wep64;
+            case 0x000fac05:
+                return cipher::wep128;
+            case 0x000fac02:
+                return cipher::tkip;
+            case 0x000fac04:
+                return cipher::aes;
+            default:
+                return cipher::none;
+        }
+    }
+    template <class Ctx>
+    void fail(Ctx& ctx, frame_buffer&& f, const ::softmac::driver::tx_status& st) {
+        ++stats_.ack_failures;
+        ctx.tx_status(std::move(f), st);
+    }
+    result<std::uint32_t> read32(std::uint16_t a) {
+        std::array<std::uint8_t, 4> b{};
+        auto r = usb_.control_in({request::multi_read, 0, a}, b);
+        if (!r) return r.err();
+        return load_le32(b.data());
+    }
+    result<void> write32(std::uint16_t a, std::uint32_t v) {
+        std::array<std::uint8_t, 4> b{};
+        store_le32(b.data(), v);
+        return usb_.control_out({request::multi_write, 0, a}, b);
+    }
+    result<void> write_mac(std::uint16_t lo, const mac_address& m) {
+        if (auto r = write32(lo, load_le32(m.octets.data())); !r) return r;
+        auto hi = read32(static_cast<std::uint16_t>(lo + 4));
+        const std::uint32_t keep = hi ? (*hi & 0xffff0000u) : 0;
+        return write32(static_cast<std::uint16_t>(lo + 4),
+                       keep | m.octets[4] | (std::uint32_t(m.octets[5]) << 8));
+    }
+    result<void> set_bit(std::uint16_t r, unsigned bit, bool on) {
+        auto cur = read32(r);
+        if (!cur) return cur.err();
+        return write32(r, on ? (*cur | (1u << bit)) : (*cur & ~(1u << bit)));
+    }
+    result<void> write_key(std::uint16_t at, bytes_view key) {
+        std::array<std::uint8_t, 32> e{};
+        std::memcpy(e.data(), key.data(), std::min<std::size_t>(key.size(), e.size()));
+        return usb_.control_out({request::multi_write, 0, at}, e);
+    }
+    /// PHY_CSR3: wait until the BBP bus is idle, then write the register.
+    result<void> write_bbp(std::uint8_t r, std::uint8_t v) {
+        for (int i = 0; i < 10; ++i) {
+            auto cur = read32(reg::phy_csr3);
+            if (!cur) return cur.err();
+            if (!(*cur & phy_csr3::busy))
+                return write32(reg::phy_csr3, v | (std::uint32_t(r & 0x7f) << phy_csr3::reg_shift) |
+                                                  phy_csr3::busy);
+        }
+        return make_error(errc::busy, "rt73: BBP bus stays busy");
+    }
+    result<void> write_rf(std::uint32_t value) {
+        for (int i = 0; i < 10; ++i) {
+            auto cur = read32(reg::phy_csr4);
+            if (!cur) return cur.err();
+            if (!(*cur & phy_csr4::busy))
+                return write32(reg::phy_csr4, (value & phy_csr4::value) |
+                                                  (20u << phy_csr4::bits_shift) | phy_csr4::busy);
+        }
+        return make_error(errc::busy, "rt73: RF bus stays busy");
+    }
+    result<void> set_channel(std::uint8_t ch) {
+        if (ch < 1 || ch > 14)
+            return make_error(errc::bad_value, "rt73: channel not in the RF2528 table");
+        const std::uint8_t power = txpower_[ch - 1] ? txpower_[ch - 1] : 24;
+        for (std::uint32_t w : rf_words(rf_vals_bg_2528[ch - 1], power, freq_offset_))
+            if (auto r = write_rf(w); !r) return r;
+        freq_ = *ieee80211::channel_to_freq(ieee80211::band::ghz2_4, ch);
+        return {};
+    }
+    /// Reads the EEPROM and builds the hardware description (rt73usb's probe).
+    void probe() {
+        std::array<std::uint8_t, 0x100> e{};
+        if (!usb_.control_in({request::eeprom_read, 0, 0, std::chrono::milliseconds(2000)}, e))
+            return;
+        auto w16 = [&](std::uint16_t word) { return load_le16(e.data() + 2 * word); };
+        const std::uint16_t rf_type =
+            static_cast<std::uint16_t>(w16(eeprom::antenna) >> eeprom::antenna_rf_type_shift);
+        if (rf_type != rf::rf2528) return;  // RF5226/RF5225/RF2527 tables are not modelled
+        for (int i = 0; i < 3; ++i) {
+            const std::uint16_t v = w16(static_cast<std::uint16_t>(eeprom::mac_addr0 + i));
+            hw_.perm_addr.octets[std::size_t(2 * i)] = static_cast<std::uint8_t>(v);
+            hw_.perm_addr.octets[std::size_t(2 * i + 1)] = static_cast<std::uint8_t>(v >> 8);
+        }
+        for (int i = 0; i < 16; ++i)
+            bbp_init_[std::size_t(i)] = w16(static_cast<std::uint16_t>(eeprom::bbp_start + i));
+        for (int i = 0; i < 7; ++i) {
+            const std::uint16_t v = w16(static_cast<std::uint16_t>(eeprom::txpower_g + i));
+            txpower_[std::size_t(2 * i)] = static_cast<std::uint8_t>(v & 0xff);
+            txpower_[std::size_t(2 * i + 1)] = static_cast<std::uint8_t>(v >> 8);
+        }
+        freq_offset_ = static_cast<std::uint8_t>(w16(eeprom::freq) & 0x3f);
+        using ::softmac::driver::bit, ::softmac::driver::iftype;
+        hw_.addr_mask = {{0, 0, 0, 0, 0, 0x03}};  // four BSSIDs (BSS_ID_MASK 3)
+        hw_.n_addresses = 4;
+        hw_.bands[0] = {ieee80211::band::ghz2_4,
+                        std::span<const std::uint8_t>(::softmac::driver::channels_2ghz),
+                        ieee80211::rates_2ghz};
+        hw_.n_bands = 1;
+        hw_.interface_modes =
+            bit(iftype::station) | bit(iftype::ap) | bit(iftype::adhoc) | bit(iftype::monitor);
+        ::softmac::driver::iface_combination c;
+        c.limits[0] = {max_ap_interfaces, bit(iftype::ap)};
+        c.n_limits = 1;
+        c.max_interfaces = max_ap_interfaces;
+        hw_.combinations[0] = c;
+        hw_.n_combinations = 1;
+        hw_.extra_tx_headroom = descriptor_size;
+        hw_.queues = 4;
+        hw_.reports_probe_requests = false;  // no FIF_PROBE_REQ: probe requests always pass
+        hw_.max_remain_on_channel_ms = 0;    // no offload: the MAC's software ROC (5000 ms)
+    }
+
+    Transport& usb_;
+    std::vector<std::uint8_t> firmware_;
+    heap_pool pool_;
+    ::softmac::driver::hw_description hw_{};
+    ::softmac::driver::conf conf_{};
+    std::array<::softmac::driver::edca_params, 4> edca_{};
+    std::array<std::uint16_t, 16> bbp_init_{};
+    std::array<std::uint8_t, 14> txpower_{};
+    std::uint8_t freq_offset_ = 0;
+    std::uint16_t freq_ = 2412;
+    std::array<int, max_ap_interfaces> beacon_owner_{-1, -1, -1, -1};
+    unsigned ap_count_ = 0, other_count_ = 0;
+    bool has_ap_ = false, monitoring_ = false, running_ = false;
+    std::uint32_t filter_bits_ = 0, filter_total_ = 0;
+    ::softmac::driver::low_level_stats stats_{};
+};
+
+}  // namespace softmac::drivers::rt73

@@ -1,0 +1,304 @@
+// SPDX-License-Identifier: MIT
+/// @file Defines rt73::sim_chip: a simulated RT2573 behind the USB transport, on a sim::medium.
+#pragma once
+
+#include <algorithm>
+#include <array>
+#include <cstdint>
+#include <cstring>
+#include <vector>
+
+#include <softmac/core/mac_address.hpp>
+#include <softmac/drivers/rt73/descriptors.hpp>
+#include <softmac/drivers/rt73/firmware.hpp>
+#include <softmac/drivers/rt73/registers.hpp>
+#include <softmac/drivers/rt73/usb.hpp>
+#include <softmac/ieee80211/frame_control.hpp>
+#include <softmac/sim/medium.hpp>
+
+namespace softmac::drivers::rt73 {
+
+/// @brief What the simulated chip's EEPROM holds.
+struct eeprom_contents {
+    mac_address mac{{0x00, 0x0e, 0x2e, 0x73, 0x00, 0x01}};
+    std::uint16_t rf_type = rf::rf2528;
+    std::uint8_t txpower = 24;     ///< every channel of TX power G
+    std::uint8_t freq_offset = 0;  ///< EEPROM FREQ offset
+    std::array<std::uint16_t, 16> bbp{0x0b01, 0x2d0f, 0x3c11, 0x4412, 0x5416, 0x6418,
+                                      0x7c19, 0x0000, 0xffff, 0xffff, 0xffff, 0xffff,
+                                      0xffff, 0xffff, 0xffff, 0xffff};
+};
+
+/// @brief The RT2573 as the driver sees it over USB: register file and memory, EEPROM, firmware
+/// upload and start, BBP and RF serial interfaces, four beacon slots sent at the beacon interval,
+/// TSF from the medium's clock, the TXRX_CSR0 receive filter, and TX/RX descriptors on bulk
+/// OUT/IN. Implements usb_transport.
+template <time_policy Time>
+class sim_chip {
+  public:
+    static constexpr std::uint32_t revision = 0x00025731;  ///< chipset 0x2573, revision 1
+    static constexpr std::size_t rx_slots = 32, rx_slot_size = descriptor_size + 2432;
+
+    sim_chip(sim::medium<Time>& m, eeprom_contents e = {}) : medium_(m), mem_(0x3100, 0) {
+        eeprom_.fill(0xff);
+        auto w16 = [&](std::uint16_t word, std::uint16_t v) {
+            store_le16(eeprom_.data() + 2 * word, v);
+        };
+        for (int i = 0; i < 3; ++i)
+            w16(static_cast<std::uint16_t>(eeprom::mac_addr0 + i),
+                static_cast<std::uint16_t>(e.mac.octets[2 * i] | e.mac.octets[2 * i + 1] << 8));
+        w16(eeprom::antenna,
+            static_cast<std::uint16_t>((e.rf_type << eeprom::antenna_rf_type_shift) | 0x0002));
+        for (int i = 0; i < 16; ++i)
+            w16(static_cast<std::uint16_t>(eeprom::bbp_start + i), e.bbp[std::size_t(i)]);
+        for (int i = 0; i < 7; ++i)
+            w16(static_cast<std::uint16_t>(eeprom::txpower_g + i),
+                static_cast<std::uint16_t>(e.txpower | e.txpower << 8));
+        w16(eeprom::freq, e.freq_offset);
+        w16(eeprom::rssi_offset_bg, 0);
+        store32(reg::mac_csr0, revision);
+        store32(reg::txrx_csr0, txrx_csr0::disable_rx);
+        port_ = medium_.attach([this](const sim::air_frame& f) { hear(f); });
+        medium_.set_listening(port_, true);  // the antenna hears; TXRX_CSR0 decides what is kept
+    }
+    sim_chip(const sim_chip&) = delete;
+    sim_chip& operator=(const sim_chip&) = delete;
+
+    // ---- usb_transport -------------------------------------------------------------------------
+    result<void> control_out(const vendor_request& r, bytes_view data) {
+        if (unplugged_) return make_error(errc::io, "rt73 chip: device gone");
+        switch (r.request) {
+            case request::device_mode:
+                if (r.value == device_mode::firmware) {
+                    if (!check_firmware(
+                            bytes_view(mem_).subspan(reg::firmware_image_base, firmware_size)))
+                        return make_error(errc::io, "rt73 chip: no valid firmware at 0x0800");
+                    firmware_running_ = true;
+                } else if (r.value == device_mode::reset) {
+                    firmware_running_ = false;
+                }
+                return {};
+            case request::single_write:
+                if (r.index + 2u > mem_.size())
+                    return make_error(errc::bad_value,
+                                      "rt73 chip: write outside the register file");
+                store_le16(mem_.data() + r.index, r.value);
+                after_write(static_cast<std::uint16_t>(r.index & ~3u));
+                return {};
+            case request::multi_write:
+                if (r.index + data.size() > mem_.size())
+                    return make_error(errc::bad_value,
+                                      "rt73 chip: write outside the register file");
+                if (!data.empty()) std::memcpy(mem_.data() + r.index, data.data(), data.size());
+                for (std::size_t off = 0; off < data.size(); off += 4)
+                    after_write(static_cast<std::uint16_t>((r.index + off) & ~3u));
+                return {};
+            case request::eeprom_write:
+                if (r.index + data.size() > eeprom_.size())
+                    return make_error(errc::bad_value, "rt73 chip: EEPROM write out of range");
+                if (!data.empty()) std::memcpy(eeprom_.data() + r.index, data.data(), data.size());
+                return {};
+            case request::led_control:
+            case request::rx_control:
+                return {};
+            default:
+                return make_error(errc::unsupported, "rt73 chip: unknown vendor request");
+        }
+    }
+    result<std::size_t> control_in(const vendor_request& r, bytes_span out) {
+        if (unplugged_) return make_error(errc::io, "rt73 chip: device gone");
+        switch (r.request) {
+            case request::single_read:
+            case request::multi_read: {
+                if (r.index + out.size() > mem_.size())
+                    return make_error(errc::bad_value, "rt73 chip: read outside the register file");
+                refresh_tsf();
+                std::memcpy(out.data(), mem_.data() + r.index, out.size());
+                return out.size();
+            }
+            case request::eeprom_read:
+                if (r.index + out.size() > eeprom_.size())
+                    return make_error(errc::bad_value, "rt73 chip: EEPROM read out of range");
+                std::memcpy(out.data(), eeprom_.data() + r.index, out.size());
+                return out.size();
+            default:
+                return make_error(errc::unsupported, "rt73 chip: unknown vendor request");
+        }
+    }
+    /// @brief TX descriptor + frame (+ padding): the chip refuses to transmit before firmware runs.
+    result<void> bulk_out(bytes_view data) {
+        if (unplugged_) return make_error(errc::io, "rt73 chip: device gone");
+        if (!firmware_running_) return make_error(errc::io, "rt73 chip: firmware not running");
+        auto d = tx_descriptor::read(data);
+        if (!d) return d.err();
+        if (!d->valid || data.size() < descriptor_size + d->length)
+            return make_error(errc::bad_length, "rt73 chip: bad TX descriptor length");
+        ++tx_frames_;
+        return send(*d, data.subspan(descriptor_size, d->length));
+    }
+    result<std::size_t> bulk_in(bytes_span out) {
+        if (unplugged_) return make_error(errc::io, "rt73 chip: device gone");
+        if (rx_head_ == rx_tail_) return std::size_t(0);
+        auto& slot = rx_[rx_head_ % rx_slots];
+        const std::size_t n = std::min(out.size(), std::size_t(slot.len));
+        std::memcpy(out.data(), slot.bytes.data(), n);
+        ++rx_head_;
+        return n;
+    }
+    void on_bulk_in(detail::inplace_function<void()> cb) { bulk_in_cb_ = std::move(cb); }
+    static constexpr std::size_t max_packet_size() noexcept { return 512; }
+
+    // ---- what tests observe -------------------------------------------------------------------
+    std::uint32_t reg32(std::uint16_t a) {
+        refresh_tsf();
+        return load_le32(mem_.data() + a);
+    }
+    const std::vector<std::uint32_t>& rf_writes() const noexcept { return rf_writes_; }
+    void clear_rf_writes() { rf_writes_.clear(); }
+    std::uint8_t bbp(std::uint8_t r) const noexcept { return bbp_[r & 0x7f]; }
+    bool firmware_running() const noexcept { return firmware_running_; }
+    bytes_view memory(std::uint16_t a, std::size_t n) const noexcept {
+        return bytes_view(mem_).subspan(a, n);
+    }
+    typename sim::medium<Time>::port_id port() const noexcept { return port_; }
+    std::uint64_t beacons_sent() const noexcept { return beacons_sent_; }
+    std::uint64_t tx_frames() const noexcept { return tx_frames_; }
+    void unplug() noexcept { unplugged_ = true; }
+
+  private:
+    struct rx_slot {
+        std::array<std::uint8_t, rx_slot_size> bytes;
+        std::uint16_t len = 0;
+    };
+
+    void store32(std::uint16_t a, std::uint32_t v) noexcept { store_le32(mem_.data() + a, v); }
+    std::uint32_t load32(std::uint16_t a) const noexcept { return load_le32(mem_.data() + a); }
+    mac_address mac_at(std::uint16_t lo) const noexcept {
+        const std::uint32_t a = load32(lo), b = load32(static_cast<std::uint16_t>(lo + 4));
+        return {{std::uint8_t(a), std::uint8_t(a >> 8), std::uint8_t(a >> 16),
+                 std::uint8_t(a >> 24), std::uint8_t(b), std::uint8_t(b >> 8)}};
+    }
+    void refresh_tsf() noexcept {
+        if (!(load32(reg::txrx_csr9) & txrx_csr9::tsf_ticking)) return;
+        const std::uint64_t tsf = medium_.now_us();
+        store32(reg::txrx_csr12, static_cast<std::uint32_t>(tsf));
+        store32(reg::txrx_csr13, static_cast<std::uint32_t>(tsf >> 32));
+    }
+
+    /// Side effects of register writes: serial buses, channel tuning, beacon timer.
+    void after_write(std::uint16_t a) {
+        if (a == reg::phy_csr3) {
+            std::uint32_t v = load32(a);
+            if (!(v & phy_csr3::busy)) return;
+            const std::uint8_t r =
+                static_cast<std::uint8_t>((v & phy_csr3::reg_mask) >> phy_csr3::reg_shift);
+            if (v & phy_csr3::read_control)
+                v = (v & ~phy_csr3::value) | bbp_[r];
+            else
+                bbp_[r] = static_cast<std::uint8_t>(v & phy_csr3::value);
+            store32(a, v & ~phy_csr3::busy);
+        } else if (a == reg::phy_csr4) {
+            const std::uint32_t v = load32(a);
+            if (!(v & phy_csr4::busy)) return;
+            rf_writes_.push_back(v & phy_csr4::value);
+            if (rf_writes_.size() % 12 == 0) tune_from_rf();
+            store32(a, v & ~phy_csr4::busy);
+        } else if (a == reg::txrx_csr9) {
+            arm_beacons();
+        }
+    }
+    /// The channel is whatever the last RF2528 programming selected (RF2 encodes the channel).
+    void tune_from_rf() {
+        const std::uint32_t rf2 = rf_writes_[rf_writes_.size() - 11];
+        const std::uint32_t rf4 = rf_writes_[rf_writes_.size() - 9];
+        int ch = static_cast<int>((rf2 - 0x786) / 4) * 2 + 1 + ((rf4 & 0x1f) == 0x1f ? 1 : 0);
+        if (rf2 == 0x7a2) ch = 14;
+        if (ch >= 1 && ch <= 14)
+            medium_.tune(port_, *ieee80211::channel_to_freq(ieee80211::band::ghz2_4,
+                                                            static_cast<std::uint8_t>(ch)));
+    }
+    void arm_beacons() {
+        if (beacon_timer_) medium_.time().cancel(beacon_timer_);
+        beacon_timer_ = 0;
+        const std::uint32_t csr9 = load32(reg::txrx_csr9);
+        const std::uint32_t interval16 = csr9 & txrx_csr9::beacon_interval;
+        if (!(csr9 & txrx_csr9::beacon_gen) || !(csr9 & txrx_csr9::tbtt_enable) || interval16 == 0)
+            return;
+        const auto period = std::chrono::duration_cast<duration>(time_units(interval16) / 16);
+        beacon_timer_ = medium_.time().schedule_in(period, [this] {
+            beacon_timer_ = 0;
+            for (unsigned i = 0; i < 4; ++i) {
+                const bytes_view slot = bytes_view(mem_).subspan(reg::hw_beacon_base(i), 0x100);
+                auto d = tx_descriptor::read(slot);
+                if (!d || !d->valid || d->length == 0 || descriptor_size + d->length > slot.size())
+                    continue;
+                ++beacons_sent_;
+                (void)send(*d, slot.subspan(descriptor_size, d->length));
+            }
+            arm_beacons();
+        });
+    }
+    result<void> send(const tx_descriptor& d, bytes_view frame) {
+        const int idx = rate_of_signal(d.plcp_fields.signal, d.ofdm);
+        if (idx < 0) return make_error(errc::bad_value, "rt73 chip: unknown PLCP signal");
+        std::array<std::uint8_t, 2432> out{};
+        std::memcpy(out.data(), frame.data(), frame.size());
+        if (d.timestamp && frame.size() >= 32)
+            store_le64(out.data() + 24, medium_.now_us());  // the TSF, in hardware
+        return medium_.transmit(port_, bytes_view(out.data(), frame.size()),
+                                ieee80211::rates_2ghz[std::size_t(idx)].bitrate,
+                                (d.plcp_fields.signal & 0x08) != 0);
+    }
+    /// The receive side: TXRX_CSR0 filtering, then an RX descriptor into the bulk-IN FIFO.
+    void hear(const sim::air_frame& f) {
+        const std::uint32_t csr0 = load32(reg::txrx_csr0);
+        if ((csr0 & txrx_csr0::disable_rx) || !firmware_running_ || f.bytes.size() < 10) return;
+        const ieee80211::frame_control fc{load_le16(f.bytes.data())};
+        const mac_address a1 = mac_address::from(f.bytes.data() + 4);
+        const mac_address own = mac_at(reg::mac_csr2), bssid = mac_at(reg::mac_csr4);
+        const bool bcast = a1.is_broadcast(), mcast = a1.is_multicast() && !bcast,
+                   to_me = a1 == own;
+        if ((csr0 & txrx_csr0::drop_control) && fc.is_ctrl()) return;
+        if ((csr0 & txrx_csr0::drop_not_to_me) && a1.is_unicast() && !to_me) return;
+        if ((csr0 & txrx_csr0::drop_to_ds) && fc.has(ieee80211::frame_control::to_ds)) return;
+        if ((csr0 & txrx_csr0::drop_multicast) && mcast) return;
+        if ((csr0 & txrx_csr0::drop_broadcast) && bcast) return;
+        if (rx_tail_ - rx_head_ == rx_slots) return;  // FIFO full: dropped
+        std::size_t ri = 0;
+        for (; ri < ieee80211::rates_2ghz.size(); ++ri)
+            if (ieee80211::rates_2ghz[ri].bitrate == f.bitrate) break;
+        const bool ofdm = ri < 12 && ieee80211::rates_2ghz[ri].is_ofdm();
+        rx_descriptor d;
+        d.owner_nic = true;
+        d.unicast_to_me = to_me, d.multicast = mcast, d.broadcast = bcast;
+        d.my_bss = f.bytes.size() >= 22 && mac_address::from(f.bytes.data() + 16) == bssid;
+        d.ofdm = ofdm;
+        d.length = static_cast<std::uint16_t>(f.bytes.size() + 4);
+        d.signal = ofdm ? plcp_signal[ri] : static_cast<std::uint8_t>(f.bitrate);
+        d.rssi_lna = 2;
+        d.rssi_agc = static_cast<std::uint8_t>(std::clamp((f.signal_dbm + 74) / 2, 0, 31));
+        auto& slot = rx_[rx_tail_ % rx_slots];
+        byte_writer w(slot.bytes);
+        d.write(w);
+        w.raw(f.bytes);
+        w.le32(ieee80211::compute_fcs(f.bytes));
+        slot.len = static_cast<std::uint16_t>(w.size());
+        ++rx_tail_;
+        if (bulk_in_cb_) bulk_in_cb_();
+    }
+
+    sim::medium<Time>& medium_;
+    typename sim::medium<Time>::port_id port_ = 0;
+    std::vector<std::uint8_t> mem_;
+    std::array<std::uint8_t, 0x100> eeprom_{};
+    std::array<std::uint8_t, 128> bbp_{};
+    std::vector<std::uint32_t> rf_writes_;
+    bool firmware_running_ = false, unplugged_ = false;
+    timer_id beacon_timer_ = 0;
+    std::uint64_t beacons_sent_ = 0, tx_frames_ = 0;
+    std::array<rx_slot, rx_slots> rx_{};
+    std::size_t rx_head_ = 0, rx_tail_ = 0;
+    detail::inplace_function<void()> bulk_in_cb_;
+};
+
+}  // namespace softmac::drivers::rt73
