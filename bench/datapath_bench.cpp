@@ -17,6 +17,7 @@
 
 #include <softmac/driver/any_driver.hpp>
 #include <softmac/driver/radio.hpp>
+#include <softmac/drivers/rt73.hpp>
 #include <softmac/mac/data_path.hpp>
 
 // ---- heap allocations, counted ------------------------------------------------------------------
@@ -195,6 +196,66 @@ void BM_any_driver_tx(benchmark::State& s) {
 void BM_softmac_rx(benchmark::State& s) { rx_stack<sink_driver>(s); }
 void BM_any_driver_rx(benchmark::State& s) {
     rx_stack<any_driver>(s, std::in_place_type<sink_driver>);
+}
+
+// ---- rt73: 802.3 in -> TXD + frame handed to the USB transport ---------------------------------
+/// A USB device that answers probe and start like an RT2573 and takes every bulk transfer.
+struct null_usb {
+    std::array<std::uint8_t, 0x100> eeprom{};
+    std::size_t last_bulk = 0;
+    null_usb() {
+        eeprom.fill(0);
+        store_le16(eeprom.data() + 2 * drivers::rt73::eeprom::antenna,
+                   std::uint16_t(drivers::rt73::rf::rf2528
+                                 << drivers::rt73::eeprom::antenna_rf_type_shift));
+        std::memcpy(eeprom.data() + 2 * drivers::rt73::eeprom::mac_addr0, ap_addr.octets.data(), 6);
+    }
+    result<void> control_out(const drivers::rt73::vendor_request&, bytes_view) { return {}; }
+    result<std::size_t> control_in(const drivers::rt73::vendor_request& r, bytes_span in) {
+        if (r.request == drivers::rt73::request::eeprom_read)
+            std::memcpy(in.data(), eeprom.data(), std::min(in.size(), eeprom.size()));
+        else
+            std::memset(in.data(), r.index == drivers::rt73::reg::mac_csr0 ? 0x31 : 0, in.size());
+        return in.size();
+    }
+    result<void> bulk_out(bytes_view b) {
+        last_bulk = b.size();
+        benchmark::DoNotOptimize(b.data());
+        return {};
+    }
+    result<std::size_t> bulk_in(bytes_span) { return std::size_t(0); }
+    void on_bulk_in(softmac::detail::inplace_function<void()>) {}
+    static constexpr std::size_t max_packet_size() noexcept { return 512; }
+};
+struct rt73_null : null_usb, drivers::rt73::driver<null_usb> {
+    rt73_null()
+        : drivers::rt73::driver<null_usb>(static_cast<null_usb&>(*this),
+                                          drivers::rt73::make_firmware()) {}
+};
+
+void BM_rt73_tx(benchmark::State& state) {
+    const auto payload = static_cast<std::size_t>(state.range(0));
+    virtual_time time;
+    heap_pool pool{2400, 16, 16};
+    using rt73_path = mac::data_path<mac::capabilities_of<rt73_null>(), virtual_time, parking_upper,
+                                     mac::fixed_rate<540>>;
+    radio<rt73_null, virtual_time, rt73_path> r(time, rt73_path(time, pool, parking_upper{}));
+    (void)r.register_hw();
+    const auto vif = *r.add_interface(driver::iftype::ap);
+    r.sink().attach(vif, r.hw());
+    (void)r.sink().stations().add(
+        sta_addr, vif.index,
+        mac::sta_flag::associated | mac::sta_flag::authorized | mac::sta_flag::wme);
+    const std::uint64_t before = allocations.load();
+    for (auto _ : state) {
+        frame_buffer b =
+            *pool.allocate(headroom);  // the same block each time: the payload stays put
+        ethernet_frame(b, payload);
+        r.sink().transmit(r, vif.index, std::move(b),
+                          5);  // TX status returns the buffer to the pool
+        benchmark::DoNotOptimize(r.driver().last_bulk);
+    }
+    report(state, before, payload);
 }
 
 // ---- 3. the same work written by hand, straight-line
@@ -502,6 +563,7 @@ void BM_memcpy(benchmark::State& state) {
 BENCHMARK(BM_softmac_tx)->Arg(64)->Arg(1500);
 BENCHMARK(BM_any_driver_tx)->Arg(64)->Arg(1500);
 BENCHMARK(BM_handwritten_tx)->Arg(64)->Arg(1500);
+BENCHMARK(BM_rt73_tx)->Arg(64)->Arg(1500);
 BENCHMARK(BM_libtins_tx)->Arg(64)->Arg(1500);
 BENCHMARK(BM_softmac_rx)->Arg(64)->Arg(1500);
 BENCHMARK(BM_any_driver_rx)->Arg(64)->Arg(1500);

@@ -10,6 +10,7 @@ PAIRS = [
     ("TX: hand-written / softmac (>= 0.95 means within 5%)", "BM_softmac_tx", "BM_handwritten_tx"),
     ("TX: any_driver / softmac", "BM_softmac_tx", "BM_any_driver_tx"),
     ("TX: libtins / softmac", "BM_softmac_tx", "BM_libtins_tx"),
+    ("TX: rt73 (TXD + USB) / loopback-style sink", "BM_softmac_tx", "BM_rt73_tx"),
     ("RX: hand-written / softmac (>= 0.95 means within 5%)", "BM_softmac_rx", "BM_handwritten_rx"),
     ("RX: any_driver / softmac", "BM_softmac_rx", "BM_any_driver_rx"),
     ("RX: libtins / softmac", "BM_softmac_rx", "BM_libtins_rx"),

@@ -22,8 +22,8 @@ namespace softmac::drivers::rt73 {
 struct eeprom_contents {
     mac_address mac{{0x00, 0x0e, 0x2e, 0x73, 0x00, 0x01}};
     std::uint16_t rf_type = rf::rf2528;
-    std::uint8_t txpower = 24;     ///< every channel of TX power G
-    std::uint8_t freq_offset = 0;  ///< EEPROM FREQ offset
+    std::uint8_t txpower = 24;        ///< every channel of TX power G
+    std::uint8_t freq_offset = 0x3e;  ///< EEPROM FREQ offset (the RF tables carry 0x3e)
     std::array<std::uint16_t, 16> bbp{0x0b01, 0x2d0f, 0x3c11, 0x4412, 0x5416, 0x6418,
                                       0x7c19, 0x0000, 0xffff, 0xffff, 0xffff, 0xffff,
                                       0xffff, 0xffff, 0xffff, 0xffff};

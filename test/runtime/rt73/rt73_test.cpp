@@ -1,0 +1,338 @@
+// SPDX-License-Identifier: MIT
+#include <catch2/catch.hpp>
+
+#include <fstream>
+#include <set>
+#include <string>
+
+#include <softmac/drivers/rt73/simulated.hpp>
+#include <softmac/ieee80211/management.hpp>
+
+#include "driver_world.hpp"
+#include "tshark.hpp"
+
+using namespace softmac;
+using namespace std::chrono_literals;
+namespace rt73 = softmac::drivers::rt73;
+namespace ie = softmac::ieee80211;
+
+namespace {
+std::array<std::uint32_t, 6> words(const rt73::tx_descriptor& d) {
+    std::array<std::uint8_t, 24> b{};
+    byte_writer w(b);
+    d.write(w);
+    std::array<std::uint32_t, 6> out{};
+    for (std::size_t i = 0; i < 6; ++i) out[i] = load_le32(b.data() + 4 * i);
+    return out;
+}
+}  // namespace
+
+TEST_CASE("TX descriptors match hand-worked vectors", "[rt73][descriptor]") {
+    SECTION("1 Mbit/s data, 96 octets + FCS: 800 µs") {
+        rt73::tx_descriptor d;
+        d.ack = true, d.length = 96, d.queue = 2, d.aifsn = 3, d.cwmin = 4, d.cwmax = 10,
+        d.iv_offset = 24;
+        d.plcp_fields = rt73::plcp::compute(100, 0);
+        const auto w = words(d);
+        CHECK(w[0] == 0x0060000au);  // VALID | ACK | 96 << 16
+        CHECK(w[1] == 0x0018a432u);  // queue 2, AIFSN 3, CWmin 4, CWmax 10, IV offset 24
+        CHECK(w[2] == 0x03200400u);  // signal 0x00, service 0x04, length 800 = 0x0320
+        CHECK(w[5] == 0x01000000u);  // WAITING_DMA_DONE_INT
+    }
+    SECTION("11 Mbit/s: 100 octets -> 73 µs; 109 octets -> 80 µs with the length extension") {
+        const auto a = rt73::plcp::compute(100, 3);
+        CHECK(a.signal == 0x03);
+        CHECK(a.service == 0x04);
+        CHECK(a.length_low == 73);
+        const auto b = rt73::plcp::compute(109, 3);  // 8720 / 110 = 79 r 30
+        CHECK(b.length_low == 80);
+        CHECK(b.service == 0x84);
+        CHECK(rt73::plcp::compute(100, 3, true).signal == 0x0b);  // short preamble
+    }
+    SECTION("54 Mbit/s OFDM, 1504 octets: length split in 6-bit halves") {
+        rt73::tx_descriptor d;
+        d.ofdm = true, d.ack = true, d.length = 1500;
+        d.plcp_fields = rt73::plcp::compute(1504, 11);
+        const auto w = words(d);
+        CHECK(w[0] == (0x2u | 0x8u | 0x20u | (1500u << 16)));
+        CHECK(w[2] == (0x0cu | 0x04u << 8 | 0x20u << 16 | 0x17u << 24));  // 1504 = 23 x 64 + 32
+    }
+    SECTION("a non-last fragment: burst, more-frag, SIFS") {
+        rt73::tx_descriptor d;
+        d.burst = true, d.more_frag = true, d.ifs = 1, d.ack = true, d.length = 256;
+        const auto w = words(d);
+        CHECK(w[0] == (0x1u | 0x2u | 0x4u | 0x8u | 0x40u | (256u << 16) | 0x10000000u));
+    }
+    SECTION("a beacon asks for the timestamp and hardware sequence") {
+        rt73::tx_descriptor d;
+        d.timestamp = true, d.hw_sequence = true, d.length = 60, d.queue = 4;
+        const auto w = words(d);
+        CHECK(w[0] == (0x2u | 0x10u | (60u << 16)));
+        CHECK(w[1] == (0x4u | 0x2u << 4 | 0x4u << 8 | 0xau << 12 | 0x10000000u));
+    }
+    SECTION("an encrypted frame carries cipher, key table and index, IV and EIV") {
+        rt73::tx_descriptor d;
+        d.cipher = rt73::cipher::aes, d.key_table = true, d.key_index = 5, d.length = 120,
+        d.iv = 0x20000001, d.eiv = 0x12345678;
+        const auto w = words(d);
+        CHECK(w[0] == (0x2u | 0x200u | (5u << 10) | (120u << 16) | (4u << 29)));
+        CHECK(w[3] == 0x20000001u);
+        CHECK(w[4] == 0x12345678u);
+        auto back = rt73::tx_descriptor::read(std::array<std::uint8_t, 24>{});
+        REQUIRE(back);
+        std::array<std::uint8_t, 24> raw{};
+        byte_writer bw(raw);
+        d.write(bw);
+        auto r = rt73::tx_descriptor::read(raw);
+        REQUIRE(r);
+        CHECK(r->key_index == 5);
+        CHECK(r->cipher == rt73::cipher::aes);
+        CHECK(r->length == 120);
+    }
+}
+
+TEST_CASE("RX descriptors round-trip and give RSSI from AGC and LNA", "[rt73][descriptor]") {
+    rt73::rx_descriptor d;
+    d.owner_nic = true, d.unicast_to_me = true, d.my_bss = true, d.crc_error = true, d.ofdm = true;
+    d.length = 104, d.signal = 0x0c, d.rssi_agc = 12, d.rssi_lna = 2;
+    std::array<std::uint8_t, 24> raw{};
+    byte_writer w(raw);
+    d.write(w);
+    CHECK(load_le32(raw.data()) == (0x1u | 0x4u | 0x20u | 0x40u | 0x80u | (104u << 16)));
+    auto r = rt73::rx_descriptor::read(raw);
+    REQUIRE(r);
+    CHECK(r->crc_error);
+    CHECK(r->my_bss);
+    CHECK(r->length == 104);
+    CHECK(r->rssi_dbm() == 2 * 12 - 74);
+    CHECK(rt73::rate_of_signal(0x0c, true) == 11);
+    CHECK(rt73::rate_of_signal(0x0b, false) == 3);  // 11 Mbit/s with the short-preamble bit
+    CHECK_FALSE(rt73::rx_descriptor::read(bytes_view(raw).first(23)));
+}
+
+TEST_CASE("USB transfers are rounded to 4 and never end on a max-packet boundary", "[rt73][usb]") {
+    CHECK(rt73::usb_tx_length(101) == 104);
+    CHECK(rt73::usb_tx_length(104) == 104);
+    CHECK(rt73::usb_tx_length(510) == 516);  // 512 would need a zero-length packet
+    CHECK(rt73::usb_tx_length(1024, 512) == 1028);
+    CHECK(rt73::usb_tx_length(64, 64) == 68);
+}
+
+TEST_CASE("firmware: a good image starts the chip, wrong length and wrong CRC are refused",
+          "[rt73][firmware]") {
+    const auto good = rt73::make_firmware();
+    CHECK(rt73::check_firmware(good));
+    auto short_image = good;
+    short_image.pop_back();
+    CHECK(std::string(rt73::check_firmware(short_image).err().what) ==
+          "rt73: firmware must be exactly 2048 octets");
+    auto bad_crc = good;
+    bad_crc[100] ^= 0x01;
+    CHECK(std::string(rt73::check_firmware(bad_crc).err().what) == "rt73: firmware CRC mismatch");
+
+    virtual_time t;
+    sim::medium<virtual_time> air(t);
+    for (const auto& [image, ok] :
+         {std::pair{good, true}, std::pair{bad_crc, false}, std::pair{short_image, false}}) {
+        radio<rt73::simulated<virtual_time>, virtual_time, test::recording_sink> r(
+            t, test::recording_sink{&t}, air, rt73::eeprom_for(9), image);
+        REQUIRE(r.register_hw());
+        auto v = r.add_interface(driver::iftype::station);
+        CHECK(bool(v) == ok);
+        CHECK(r.driver().chip.firmware_running() == ok);
+    }
+}
+
+TEST_CASE("a channel switch writes exactly the table's RF words", "[rt73][rf]") {
+    test::world<test::rt73_usb> w(1);
+    auto& chip = w[0].driver().chip;
+    chip.clear_rf_writes();
+    REQUIRE(w[0].set_channel(*ie::make_channel(ie::band::ghz2_4, 6)));
+    const auto& c6 = rt73::rf_vals_bg_2528[5];
+    const std::uint32_t rf3 = (c6.rf3 & ~0x3e00u) | (24u << 9);  // EEPROM TX power 24
+    const std::vector<std::uint32_t> expected{c6.rf1, c6.rf2, rf3 & ~4u, c6.rf4,
+                                              c6.rf1, c6.rf2, rf3 | 4u,  c6.rf4,
+                                              c6.rf1, c6.rf2, rf3 & ~4u, c6.rf4};
+    CHECK(chip.rf_writes() == expected);
+    CHECK(w.air.frequency(chip.port()) == 2437);
+    chip.clear_rf_writes();
+    REQUIRE(w[0].set_channel(*ie::make_channel(ie::band::ghz2_4, 14)));
+    CHECK(chip.rf_writes()[1] == 0x7a2u);
+    CHECK(chip.rf_writes()[3] == 0xfea13u);
+    CHECK(w.air.frequency(chip.port()) == 2484);
+    CHECK(chip.bbp(0x0b) == 0x01);  // BBP init values from the EEPROM
+}
+
+TEST_CASE("FIF_* flags map to TXRX_CSR0 drop bits", "[rt73][filter]") {
+    test::world<test::rt73_usb> w(1);
+    auto& chip = w[0].driver().chip;
+    namespace f = driver::fif;
+    namespace c0 = rt73::txrx_csr0;
+    const std::uint32_t none = chip.reg32(rt73::reg::txrx_csr0);
+    CHECK((none & c0::drop_crc) != 0);
+    CHECK((none & c0::drop_physical) != 0);
+    CHECK((none & c0::drop_control) != 0);
+    CHECK((none & c0::drop_not_to_me) != 0);
+    CHECK((none & c0::drop_to_ds) != 0);  // a station: no AP interface
+    CHECK((none & c0::drop_multicast) != 0);
+    CHECK((none & c0::drop_ack_cts) != 0);
+    CHECK((none & c0::drop_broadcast) == 0);
+    CHECK((none & c0::drop_version_error) != 0);
+    CHECK((none & c0::disable_rx) == 0);
+    const std::uint32_t got = w[0].set_filter(f::fcsfail | f::plcpfail | f::control | f::allmulti |
+                                              f::other_bss | f::probe_req);
+    CHECK(got == (f::fcsfail | f::plcpfail | f::control | f::allmulti |
+                  f::other_bss));  // no FIF_PROBE_REQ
+    const std::uint32_t all = chip.reg32(rt73::reg::txrx_csr0);
+    CHECK((all & (c0::drop_crc | c0::drop_physical | c0::drop_control | c0::drop_not_to_me |
+                  c0::drop_to_ds | c0::drop_multicast | c0::drop_ack_cts)) == 0);
+    w[0].set_filter(f::pspoll);
+    CHECK((chip.reg32(rt73::reg::txrx_csr0) & c0::drop_control) == 0);
+    CHECK((chip.reg32(rt73::reg::txrx_csr0) & c0::drop_ack_cts) != 0);
+}
+
+TEST_CASE("conf_tx writes AIFSN/CWmin/CWmax nibbles and TXOP halves", "[rt73][edca]") {
+    test::world<test::rt73_usb> w(1);
+    auto& d = w[0].driver();
+    test::world<test::rt73_usb>::radio_type::context ctx{w[0]};
+    d.conf_tx(ctx, w.vifs[0], 0, {2, 3, 7, 47});      // VO
+    d.conf_tx(ctx, w.vifs[0], 2, {3, 15, 1023, 0});   // BE
+    d.conf_tx(ctx, w.vifs[0], 3, {7, 15, 1023, 94});  // BK
+    auto& chip = d.chip;
+    CHECK(chip.reg32(rt73::reg::aifsn_csr) == 0x7302u);
+    CHECK(chip.reg32(rt73::reg::cwmin_csr) == 0x4402u);
+    CHECK(chip.reg32(rt73::reg::cwmax_csr) == 0xaa03u);
+    CHECK(chip.reg32(rt73::reg::ac_txop_csr0) == 47u);
+    CHECK(chip.reg32(rt73::reg::ac_txop_csr1) == (94u << 16));
+}
+
+TEST_CASE("TSF counts from the medium's clock", "[rt73][tsf]") {
+    test::world<test::rt73_usb> w(1);
+    test::world<test::rt73_usb>::radio_type::context ctx{w[0]};
+    w.time.run_for(1500ms);
+    CHECK(w[0].driver().get_tsf(ctx, w.vifs[0]) == 1'500'000u + 0u);
+}
+
+TEST_CASE("an rt73 and a loopback radio exchange data and management frames both ways",
+          "[rt73][interop]") {
+    virtual_time t;
+    sim::medium<virtual_time> air(t);
+    auto a = test::rt73_usb::make(t, air, 0);
+    auto b = test::loopback_software_roc::make(t, air, 1);
+    REQUIRE(a->register_hw());
+    REQUIRE(b->register_hw());
+    const auto va = *a->add_interface(driver::iftype::ap);
+    const auto vb = *b->add_interface(driver::iftype::station);
+    heap_pool pool(2400, 16);
+    auto send = [&](auto& r, const mac_address& to, const mac_address& from, std::uint8_t subtype,
+                    bool data) {
+        auto buf = pool.allocate(64);
+        std::array<std::uint8_t, 64> f{};
+        byte_writer w(f);
+        if (data) {
+            ie::write_header(
+                w, {ie::frame_control::make(ie::frame_type::data, 0, ie::frame_control::to_ds), 0,
+                    to, from, to});
+            ie::write_snap(w, 0x88b5);
+            w.raw(std::string_view("interop"));
+        } else {
+            ie::write_mgmt_header(w, subtype, to, from, to);
+            ie::write_auth_fixed(w, ie::auth_alg::open, 1, 0);
+        }
+        (void)buf->append(w.written());
+        driver::tx_info info;
+        info.rates[0] = {4, 1};
+        r.tx(info, std::move(*buf));
+    };
+    send(*b, va.addr, vb.addr, 0, true);                        // loopback -> rt73, data to the AP
+    send(*b, va.addr, vb.addr, ie::mgmt_subtype::auth, false);  // loopback -> rt73, management
+    t.run_for(20ms);
+    send(*a, vb.addr, va.addr, ie::mgmt_subtype::auth, false);  // rt73 -> loopback, management
+    t.run_for(20ms);
+    REQUIRE(a->sink().rx.size() == 2);
+    CHECK(ie::header_view::parse(a->sink().rx[0].bytes)->fc().is_data());
+    CHECK(a->sink().rx[0].status.freq == 2412);
+    CHECK(a->sink().rx[0].status.signal_dbm == -50);
+    CHECK(a->sink().rx[0].status.bitrate == 60);
+    REQUIRE(b->sink().rx.size() == 1);
+    CHECK(ie::header_view::parse(b->sink().rx[0].bytes)->addr2() == va.addr);
+    CHECK(b->sink().rx[0].bytes.size() == 24 + 6);  // the descriptor and padding are gone
+}
+
+TEST_CASE("four AP interfaces beacon from four slots; a fifth is refused", "[rt73][beacon]") {
+    test::world<test::loopback_software_roc> listener(1);
+    virtual_time& t = listener.time;
+    auto r = test::rt73_usb::make(t, listener.air, 5);
+    REQUIRE(r->register_hw());
+    std::vector<driver::vif> aps;
+    for (int i = 0; i < 4; ++i) aps.push_back(*r->add_interface(driver::iftype::ap));
+    auto fifth = r->add_interface(driver::iftype::ap);
+    REQUIRE_FALSE(fifth);
+    CHECK(std::string(fifth.err().what) == "rt73: no free beacon slot");
+    auto& d = r->driver();
+    test::world<test::rt73_usb>::radio_type::context ctx{*r};
+    for (const auto& v : aps) {
+        std::array<std::uint8_t, 64> f{};
+        byte_writer w(f);
+        ie::write_mgmt_header(w, ie::mgmt_subtype::beacon, mac_address::broadcast(), v.addr,
+                              v.addr);
+        ie::write_beacon_fixed(w, 0, 100, ie::capab::ess);
+        ie::put::ssid(w, "rt73-" + std::to_string(v.index));
+        REQUIRE(d.write_beacon(v, w.written()));
+        driver::bss_conf bss;
+        bss.bssid = v.addr, bss.beacon_int = 100, bss.beacon_enabled = true;
+        d.bss_info_changed(ctx, v, bss,
+                           driver::bss_changed::beacon_int | driver::bss_changed::beacon_enabled);
+    }
+    CHECK((d.chip.reg32(rt73::reg::txrx_csr9) & rt73::txrx_csr9::beacon_interval) == 1600u);
+    t.run_for(1s);
+    CHECK(d.chip.beacons_sent() == 4 * 9);  // 102.4 ms period: 9 in one second, from each slot
+    std::set<mac_address> senders;
+    for (const auto& rx : listener[0].sink().rx)
+        senders.insert(ie::header_view::parse(rx.bytes)->addr2());
+    CHECK(senders.size() == 4);
+    // The hardware put its TSF into the timestamp field.
+    auto m =
+        ie::parse_mgmt_body(ie::header_view::parse(listener[0].sink().rx.back().bytes)->fc(),
+                            ie::header_view::parse(listener[0].sink().rx.back().bytes)->body());
+    REQUIRE(m);
+    CHECK(m->timestamp > 900'000u);
+}
+
+TEST_CASE("frames an rt73 sends pass tshark", "[rt73][tshark]") {
+    test::world<test::rt73_usb> w(2);
+    const std::string path = std::string(SOFTMAC_TEST_TMPDIR) + "/rt73.pcap";
+    {
+        std::ofstream out(path, std::ios::binary);
+        w.air.tap(out);
+        for (int i = 0; i < 10; ++i) {
+            w.send(
+                0,
+                w.data_frame(0, i % 2 ? w.vifs[1].addr : mac_address::broadcast(), std::uint8_t(i)),
+                i % 2 ? 0 : driver::tx_flag::no_ack);
+            w.time.run_for(1ms);
+        }
+        w.settle();
+    }
+    const auto rows = test::tshark_fields(
+        path, {"_ws.malformed", "_ws.expert.severity", "wlan.fcs.status", "radiotap.datarate"});
+    REQUIRE(rows.size() == 10);
+    for (const auto& r : rows) {
+        CHECK(r[0].empty());
+        CHECK(r[1].find("8388608") == std::string::npos);
+        CHECK(r[2] == "1");
+        CHECK(r[3] == "6");
+    }
+    CHECK(w[1].sink().rx.size() == 10);
+}
+
+TEST_CASE("a failed USB transfer is reported unacknowledged", "[rt73][usb]") {
+    test::world<test::rt73_usb> w(2);
+    w[0].driver().chip.unplug();
+    w.send(0, w.data_frame(0, w.vifs[1].addr, 1));
+    w.settle();
+    REQUIRE(w[0].sink().status.size() == 1);
+    CHECK_FALSE(w[0].sink().status[0].acked);
+    test::world<test::rt73_usb>::radio_type::context ctx{w[0]};
+    CHECK(w[0].driver().get_stats(ctx).ack_failures == 1);
+}
