@@ -6,6 +6,7 @@
 
 #include <softmac/vap/device.hpp>
 
+#include <softmac/drivers/rt73/simulated.hpp>
 #include "driver_world.hpp"
 
 using namespace softmac;
@@ -296,4 +297,37 @@ TEST_CASE("changing an interface's type destroys and creates", "[vap]") {
     CHECK(w.dev.get(s) == nullptr);
     CHECK(w.dev.get(*ap)->current == state::init);
     CHECK(w.dev.size() == 1);
+}
+
+TEST_CASE("rt73: every supported opmode as a vap; four AP vaps or one other", "[vap][rt73]") {
+    virtual_time t;
+    sim::medium<virtual_time> air(t);
+    using rt73_radio =
+        radio<drivers::rt73::simulated<virtual_time>, virtual_time, test::recording_sink>;
+    rt73_radio r(t, test::recording_sink{&t}, air, std::uint16_t(3));
+    REQUIRE(r.register_hw());
+    vap::device<rt73_radio> dev(r);
+    auto once = [&](auto h) {
+        REQUIRE(h);
+        CHECK(dev.get(*h)->attached);
+        REQUIRE(dev.destroy(*h));
+    };
+    once(dev.create<vap::station>());
+    once(dev.create<vap::adhoc>());
+    once(dev.create<vap::hostap>());
+    once(dev.create<vap::monitor>());
+    auto p2p = dev.create<vap::p2p_go>();
+    REQUIRE_FALSE(p2p);
+    CHECK(std::string(p2p.err().what) == "the hardware does not support this interface type");
+    std::vector<vap::handle<vap::hostap>> aps;
+    for (int i = 0; i < 4; ++i) aps.push_back(*dev.create<vap::hostap>());
+    CHECK_FALSE(dev.create<vap::hostap>());
+    CHECK(dev.create<vap::monitor>());  // monitors always fit
+    auto sta = dev.create<vap::station>();
+    REQUIRE_FALSE(sta);
+    CHECK(sta.err().code == errc::busy);
+    for (auto h : aps) REQUIRE(dev.new_state(h, state::run));
+    REQUIRE(dev.destroy(aps[0]));
+    CHECK(dev.get(aps[1])->current == state::run);
+    CHECK(r.started());
 }
