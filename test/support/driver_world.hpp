@@ -56,9 +56,11 @@ struct loopback_traits {
                           p2p_and_wds = true;
 };
 
-struct loopback_software_roc : loopback_traits {
-    using driver_type = drivers::loopback<virtual_time, false>;
-    static constexpr bool offloads_roc = false;
+/// The loopback driver with the MAC's software remain-on-channel, or with its own offload.
+template <bool Offload>
+struct loopback_config : loopback_traits {
+    using driver_type = drivers::loopback<virtual_time, Offload>;
+    static constexpr bool offloads_roc = Offload;
     template <class Sink>
     static auto make_radio(virtual_time& t, sim::medium<virtual_time>& m, std::uint16_t i,
                            Sink sink) {
@@ -66,26 +68,12 @@ struct loopback_software_roc : loopback_traits {
             t, std::move(sink), m, drivers::loopback_description(i));
     }
     static auto make(virtual_time& t, sim::medium<virtual_time>& m, std::uint16_t i) {
-        return std::make_unique<test_radio<driver_type>>(t, recording_sink{&t}, m,
-                                                         drivers::loopback_description(i));
+        return make_radio(t, m, i, recording_sink{&t});
     }
     static auto port(test_radio<driver_type>& r) { return r.driver().port(); }
 };
-struct loopback_offloaded_roc : loopback_traits {
-    using driver_type = drivers::loopback<virtual_time, true>;
-    static constexpr bool offloads_roc = true;
-    template <class Sink>
-    static auto make_radio(virtual_time& t, sim::medium<virtual_time>& m, std::uint16_t i,
-                           Sink sink) {
-        return std::make_unique<radio<driver_type, virtual_time, Sink>>(
-            t, std::move(sink), m, drivers::loopback_description(i));
-    }
-    static auto make(virtual_time& t, sim::medium<virtual_time>& m, std::uint16_t i) {
-        return std::make_unique<test_radio<driver_type>>(t, recording_sink{&t}, m,
-                                                         drivers::loopback_description(i));
-    }
-    static auto port(test_radio<driver_type>& r) { return r.driver().port(); }
-};
+struct loopback_software_roc : loopback_config<false> {};
+struct loopback_offloaded_roc : loopback_config<true> {};
 struct any_driver_loopback : loopback_traits {
     using driver_type = any_driver;
     static constexpr bool offloads_roc = false;  // any_driver forwards no offloads
