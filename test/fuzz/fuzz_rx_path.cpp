@@ -6,14 +6,7 @@
 namespace {
 using namespace softmac;
 
-struct null_upper {
-    void deliver(std::uint8_t, frame_buffer&&) {}
-    void on_mgmt(std::uint8_t, frame_buffer&&, const driver::rx_status&) {}
-    void on_tx_status(frame_buffer&&, const driver::tx_status&) {}
-    void on_roc_ready(std::uint64_t) {}
-    void on_roc_expired(std::uint64_t) {}
-    void on_scan_done(bool) {}
-};
+using null_upper = mac::null_upper;
 using path = mac::data_path<mac::capabilities{}, virtual_time, null_upper>;
 
 struct world {

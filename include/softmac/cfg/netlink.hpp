@@ -13,6 +13,7 @@
 #include <string_view>
 
 #include <softmac/core/bytes.hpp>
+#include <softmac/core/detail/cursor.hpp>
 #include <softmac/core/mac_address.hpp>
 #include <softmac/core/result.hpp>
 
@@ -144,40 +145,26 @@ struct attribute {
 /// @brief A validated sequence of attributes (the payload of a message or of a nested attribute).
 class attributes {
   public:
-    class iterator {
+    class iterator : public ::softmac::detail::cursor<iterator, attribute> {
       public:
-        using value_type = attribute;
-        using difference_type = std::ptrdiff_t;
-        using iterator_concept = std::forward_iterator_tag;
         iterator() = default;
-        attribute operator*() const noexcept {
+        attribute read() const noexcept {
             nlattr a;
-            std::memcpy(&a, p_, sizeof a);
+            std::memcpy(&a, p, sizeof a);
             return {static_cast<std::uint16_t>(a.nla_type & type_mask),
                     (a.nla_type & NLA_F_NESTED) != 0,
-                    {p_ + NLA_HDRLEN, std::size_t(a.nla_len) - NLA_HDRLEN}};
+                    {p + NLA_HDRLEN, std::size_t(a.nla_len) - NLA_HDRLEN}};
         }
-        iterator& operator++() noexcept {
+        void advance() noexcept {
             nlattr a;
-            std::memcpy(&a, p_, sizeof a);
+            std::memcpy(&a, p, sizeof a);
             const std::size_t step = align4(a.nla_len);
-            p_ = static_cast<std::size_t>(end_ - p_) > step ? p_ + step : end_;
-            return *this;
-        }
-        iterator operator++(int) noexcept {
-            iterator t = *this;
-            ++*this;
-            return t;
-        }
-        friend bool operator==(const iterator& a, const iterator& b) noexcept {
-            return a.p_ == b.p_;
+            p = static_cast<std::size_t>(end - p) > step ? p + step : end;
         }
 
       private:
         friend class attributes;
-        iterator(const std::uint8_t* p, const std::uint8_t* e) noexcept : p_(p), end_(e) {}
-        const std::uint8_t* p_ = nullptr;
-        const std::uint8_t* end_ = nullptr;
+        iterator(const std::uint8_t* at, const std::uint8_t* last) noexcept : cursor(at, last) {}
     };
 
     attributes() = default;

@@ -9,6 +9,7 @@
 #include <iterator>
 
 #include <softmac/core/bytes.hpp>
+#include <softmac/core/detail/cursor.hpp>
 #include <softmac/core/mac_address.hpp>
 #include <softmac/core/result.hpp>
 
@@ -60,37 +61,20 @@ struct amsdu_subframe {
 /// @brief A validated A-MSDU: subframes of 14-octet header + MSDU, padded to 4 octets but the last.
 class amsdu_range {
   public:
-    class iterator {
+    class iterator : public ::softmac::detail::cursor<iterator, amsdu_subframe> {
       public:
-        using value_type = amsdu_subframe;
-        using difference_type = std::ptrdiff_t;
-        using iterator_concept = std::forward_iterator_tag;
-        using iterator_category = std::forward_iterator_tag;
         iterator() = default;
-        amsdu_subframe operator*() const noexcept {
-            return {
-                mac_address::from(p_), mac_address::from(p_ + 6), {p_ + 14, load_be16(p_ + 12)}};
+        amsdu_subframe read() const noexcept {
+            return {mac_address::from(p), mac_address::from(p + 6), {p + 14, load_be16(p + 12)}};
         }
-        iterator& operator++() noexcept {
-            const std::size_t n = 14 + load_be16(p_ + 12);
-            const std::size_t padded = (n + 3) & ~std::size_t(3);
-            p_ = (end_ - p_ > static_cast<std::ptrdiff_t>(padded)) ? p_ + padded : end_;
-            return *this;
-        }
-        iterator operator++(int) noexcept {
-            iterator t = *this;
-            ++*this;
-            return t;
-        }
-        friend bool operator==(const iterator& a, const iterator& b) noexcept {
-            return a.p_ == b.p_;
+        void advance() noexcept {
+            const std::size_t padded = (14 + load_be16(p + 12) + 3) & ~std::size_t(3);
+            p = (end - p > static_cast<std::ptrdiff_t>(padded)) ? p + padded : end;
         }
 
       private:
         friend class amsdu_range;
-        iterator(const std::uint8_t* p, const std::uint8_t* e) noexcept : p_(p), end_(e) {}
-        const std::uint8_t* p_ = nullptr;
-        const std::uint8_t* end_ = nullptr;
+        iterator(const std::uint8_t* at, const std::uint8_t* last) noexcept : cursor(at, last) {}
     };
 
     static result<amsdu_range> parse(bytes_view b) noexcept {

@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include <softmac/core/bytes.hpp>
+#include <softmac/core/detail/cursor.hpp>
 #include <softmac/core/result.hpp>
 
 namespace softmac::ieee80211 {
@@ -99,35 +100,19 @@ constexpr result<std::size_t> for_each_element(bytes_view body, F&& f) {
 /// Model of std::ranges::forward_range (and range-v3's), so views compose on it.
 class element_range {
   public:
-    class iterator {
+    class iterator : public ::softmac::detail::cursor<iterator, element> {
       public:
-        using value_type = element;
-        using difference_type = std::ptrdiff_t;
-        using iterator_category = std::forward_iterator_tag;
-        using iterator_concept = std::forward_iterator_tag;
-
         iterator() = default;
-        element operator*() const noexcept {
-            const std::uint8_t id = p_[0], len = p_[1];
-            if (id == eid::extension && len >= 1)
-                return {id, {p_ + 3, std::size_t(len - 1)}, p_[2]};
-            return {id, {p_ + 2, len}, 0};
+        element read() const noexcept {
+            const std::uint8_t id = p[0], len = p[1];
+            if (id == eid::extension && len >= 1) return {id, {p + 3, std::size_t(len - 1)}, p[2]};
+            return {id, {p + 2, len}, 0};
         }
-        iterator& operator++() noexcept {
-            p_ += 2 + p_[1];
-            return *this;
-        }
-        iterator operator++(int) noexcept {
-            iterator t = *this;
-            ++*this;
-            return t;
-        }
-        friend bool operator==(const iterator&, const iterator&) noexcept = default;
+        void advance() noexcept { p += 2 + p[1]; }
 
       private:
         friend class element_range;
-        explicit iterator(const std::uint8_t* p) noexcept : p_(p) {}
-        const std::uint8_t* p_ = nullptr;
+        explicit iterator(const std::uint8_t* at) noexcept : cursor(at, nullptr) {}
     };
 
     element_range() = default;

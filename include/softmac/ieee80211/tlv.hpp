@@ -10,6 +10,7 @@
 #include <optional>
 
 #include <softmac/core/bytes.hpp>
+#include <softmac/core/detail/cursor.hpp>
 #include <softmac/core/result.hpp>
 #include <softmac/ieee80211/elements.hpp>
 
@@ -76,29 +77,17 @@ class attribute_range {
     }
 
   public:
-    class iterator {
+    class iterator : public ::softmac::detail::cursor<iterator, attribute> {
       public:
-        using value_type = attribute;
-        using difference_type = std::ptrdiff_t;
-        using iterator_concept = std::forward_iterator_tag;
-        using iterator_category = std::forward_iterator_tag;
         iterator() = default;
-        attribute operator*() const noexcept { return {id_at(p_), {p_ + head, len_at(p_)}}; }
-        iterator& operator++() noexcept {
-            p_ += head + len_at(p_);
-            return *this;
+        attribute read() const noexcept {
+            return {id_at(this->p), {this->p + head, len_at(this->p)}};
         }
-        iterator operator++(int) noexcept {
-            iterator t = *this;
-            ++*this;
-            return t;
-        }
-        friend bool operator==(const iterator&, const iterator&) noexcept = default;
+        void advance() noexcept { this->p += head + len_at(this->p); }
 
       private:
         friend class attribute_range;
-        explicit iterator(const std::uint8_t* p) noexcept : p_(p) {}
-        const std::uint8_t* p_ = nullptr;
+        explicit iterator(const std::uint8_t* at) noexcept : iterator::cursor(at, nullptr) {}
     };
 
     attribute_range() = default;

@@ -57,6 +57,17 @@ concept upper_layer = requires(U& u, std::uint8_t vif, frame_buffer&& b,
     u.on_scan_done(aborted);
 };
 
+/// @brief An upper layer that drops everything: for benchmarks, fuzzing, and the data path alone.
+struct null_upper {
+    void deliver(std::uint8_t, frame_buffer&&) noexcept {}
+    void on_mgmt(std::uint8_t, frame_buffer&&, const driver::rx_status&) noexcept {}
+    void on_tx_status(frame_buffer&&, const driver::tx_status&) noexcept {}
+    void on_roc_ready(std::uint64_t) noexcept {}
+    void on_roc_expired(std::uint64_t) noexcept {}
+    void on_scan_done(bool) noexcept {}
+};
+static_assert(upper_layer<null_upper>);
+
 /// @brief A handler's verdict: continue, dropped (counted), or consumed (e.g. kept for reassembly).
 enum class verdict : std::uint8_t { next, drop, consumed };
 
