@@ -132,7 +132,8 @@ class dissector {
             const bytes_view rest = body.subspan(at);
             if (rest.size() >= 10 && rest[0] == eid::rsn &&
                 8u + 4u * load_le16(rest.data() + 8) > rest[1])
-                fail(make_error(errc::overrun, "RSN pairwise suite count overruns"), "RSN element");
+                fail(make_error(errc::bad_length, "RSN pairwise suite count exceeds the element"),
+                     "RSN element");
             m = parse_mgmt_body(fc, body.first(at));
         }
         if (!m) return fail(m.err(), "management body");
@@ -431,8 +432,7 @@ inline dissection dissect(bytes_view packet, std::uint16_t linktype, bool fcs_10
     }
     x.frame(frame);
     if (d.short_capture && d.fault &&
-        (d.fault->code == errc::truncated || d.fault->code == errc::overrun) &&
-        d.fault_layer != "RSN element")
+        (d.fault->code == errc::truncated || d.fault->code == errc::overrun))
         d.fault.reset();  // the frame ends where the capture stopped, not where the sender stopped
     if (d.fcs_ok == false) {
         d.fault.reset();  // a bad FCS explains any other fault

@@ -309,11 +309,12 @@ struct rsn {
         if (r.remaining() == 0) return out;
         const std::uint16_t np = r.le16();
         out.pairwise = r.take(std::size_t(np) * 4);
-        if (!r.ok()) return make_error(errc::overrun, "RSN pairwise suite count overruns");
+        if (!r.ok())
+            return make_error(errc::bad_length, "RSN pairwise suite count exceeds the element");
         if (r.remaining() == 0) return out;
         const std::uint16_t na = r.le16();
         out.akms = r.take(std::size_t(na) * 4);
-        if (!r.ok()) return make_error(errc::overrun, "RSN AKM suite count overruns");
+        if (!r.ok()) return make_error(errc::bad_length, "RSN AKM suite count exceeds the element");
         if (r.remaining() >= 2) out.capabilities = r.le16();
         return out;
     }
