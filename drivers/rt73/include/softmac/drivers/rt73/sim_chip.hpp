@@ -131,7 +131,7 @@ class sim_chip {
         if (!firmware_running_) return make_error(errc::io, "rt73 chip: firmware not running");
         auto d = tx_descriptor::read(data);
         if (!d) return d.err();
-        if (!d->valid || data.size() < descriptor_size + d->length)
+        if (!d->valid || d->length > 2432 || data.size() < descriptor_size + d->length)
             return make_error(errc::bad_length, "rt73 chip: bad TX descriptor length");
         ++tx_frames_;
         return send(*d, data.subspan(descriptor_size, d->length));
@@ -157,9 +157,6 @@ class sim_chip {
     void clear_rf_writes() { rf_writes_.clear(); }
     std::uint8_t bbp(std::uint8_t r) const noexcept { return bbp_[r & 0x7f]; }
     bool firmware_running() const noexcept { return firmware_running_; }
-    bytes_view memory(std::uint16_t a, std::size_t n) const noexcept {
-        return bytes_view(mem_).subspan(a, n);
-    }
     typename sim::medium<Time>::port_id port() const noexcept { return port_; }
     std::uint64_t beacons_sent() const noexcept { return beacons_sent_; }
     std::uint64_t tx_frames() const noexcept { return tx_frames_; }
@@ -241,13 +238,15 @@ class sim_chip {
     result<void> send(const tx_descriptor& d, bytes_view frame) {
         const int idx = rate_of_signal(d.plcp_fields.signal, d.ofdm);
         if (idx < 0) return make_error(errc::bad_value, "rt73 chip: unknown PLCP signal");
-        std::array<std::uint8_t, 2432> out{};
+        const std::uint16_t bitrate = ieee80211::rates_2ghz[std::size_t(idx)].bitrate;
+        const bool short_preamble = (d.plcp_fields.signal & 0x08) != 0;
+        if (!d.timestamp || frame.size() < 32)
+            return medium_.transmit(port_, frame, bitrate, short_preamble);
+        std::array<std::uint8_t, 2432> out;  // the TSF goes into the timestamp field, in hardware
         std::memcpy(out.data(), frame.data(), frame.size());
-        if (d.timestamp && frame.size() >= 32)
-            store_le64(out.data() + 24, medium_.now_us());  // the TSF, in hardware
-        return medium_.transmit(port_, bytes_view(out.data(), frame.size()),
-                                ieee80211::rates_2ghz[std::size_t(idx)].bitrate,
-                                (d.plcp_fields.signal & 0x08) != 0);
+        store_le64(out.data() + 24, medium_.now_us());
+        return medium_.transmit(port_, bytes_view(out.data(), frame.size()), bitrate,
+                                short_preamble);
     }
     /// The receive side: TXRX_CSR0 filtering, then an RX descriptor into the bulk-IN FIFO.
     void hear(const sim::air_frame& f) {
