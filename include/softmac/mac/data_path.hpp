@@ -262,6 +262,9 @@ struct rx_check_class {
         if (!f.fc.is_data()) return verdict::next;
         const auto t = f.iface->type();
         if (t == driver::iftype::adhoc || t == driver::iftype::wds) return verdict::next;
+        // A station takes data only from its AP: the transmitter is the BSSID.
+        if (f.iface->is_sta() && mac_address::from(f.buf.data() + 10) != f.iface->bssid)
+            return m.drop(*f.iface, drop_reason::wrong_bssid);
         const bool assoc =
             f.iface->is_sta() ? f.iface->associated : (f.sta && f.sta->has(sta_flag::associated));
         if (assoc) return verdict::next;
@@ -536,7 +539,10 @@ class data_path {
         (void)detail::run(rx_pipeline{}, *this, f);
     }
     void on_tx_status(frame_buffer&& b, const driver::tx_status& s) {
-        if (b.size() >= 24 && ieee80211::frame_control{load_le16(b.data())}.is_data()) {
+        const bool unicast_data = b.size() >= 24 &&
+                                  ieee80211::frame_control{load_le16(b.data())}.is_data() &&
+                                  mac_address::from(b.data() + 4).is_unicast();
+        if (unicast_data) {  // group-addressed frames have no station to credit
             if (auto* sta = stations_.find(mac_address::from(b.data() + 4))) {
                 RatePolicy::feedback(sta->rate, s);
                 if (!s.acked && !(s.info.flags & driver::tx_flag::no_ack)) ++sta->stats.tx_failed;

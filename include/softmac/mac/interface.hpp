@@ -4,6 +4,7 @@
 
 #include <array>
 #include <cstdint>
+#include <iterator>
 #include <string_view>
 
 #include <softmac/core/mac_address.hpp>
@@ -29,12 +30,15 @@ enum class drop_reason : std::uint8_t {
     count_
 };
 
+inline constexpr std::string_view drop_reason_names[] = {
+    "too short",        "not associated", "not authorized", "no headroom", "no buffer",
+    "duplicate",        "wrong DS bits",  "wrong BSSID",    "own echo",    "fragment unmatched",
+    "fragment too big", "malformed",      "not for us"};
+static_assert(std::size(drop_reason_names) == static_cast<std::size_t>(drop_reason::count_),
+              "softmac: every drop_reason needs a name");
+
 constexpr std::string_view to_string(drop_reason r) noexcept {
-    constexpr std::string_view names[] = {
-        "too short",        "not associated", "not authorized", "no headroom", "no buffer",
-        "duplicate",        "wrong DS bits",  "wrong BSSID",    "own echo",    "fragment unmatched",
-        "fragment too big", "malformed",      "not for us"};
-    return names[static_cast<std::size_t>(r)];
+    return drop_reason_names[static_cast<std::size_t>(r)];
 }
 
 /// @brief The MAC's state of one interface (the ieee80211_sub_if_data role, data-path part).

@@ -220,6 +220,10 @@ TEST_CASE("frames for stations that are not associated or authorized are dropped
     CHECK(ap.i->dropped(mac::drop_reason::not_authorized) == 1);
     CHECK(ap.send(ethernet(ap.peer, ap.vif.addr, ie::ethertype::eapol, 10)) ==
           mac::verdict::consumed);
+    REQUIRE(ap.mac.stations().remove(ap.peer));  // deauthenticated: gone from the table
+    CHECK_FALSE(ap.mac.stations().remove(ap.peer));
+    CHECK(ap.send(ethernet(ap.peer, ap.vif.addr, ie::ethertype::eapol, 10)) == mac::verdict::drop);
+    CHECK(ap.i->dropped(mac::drop_reason::not_associated) == 2);
     solo sta(iftype::station);
     sta.i->associated = false;
     CHECK(sta.send(ethernet(sta.peer, sta.vif.addr, ie::ethertype::ipv4, 10)) ==
@@ -384,6 +388,14 @@ TEST_CASE("RX rejects wrong DS bits, our own echoed multicast and unauthorized d
                                    0),
                    {});
     CHECK(w.iface(0).dropped(mac::drop_reason::own_echo) == 1);
+    const auto other_ap = mac_address::parse("02:00:00:77:00:00").value();
+    w.mac(0).on_rx(
+        test::to_buffer(
+            w.pool, frame(ie::frame_control::from_ds, me, other_ap, host_b, ie::ethertype::ipv4),
+            0),
+        {});
+    CHECK(w.iface(0).dropped(mac::drop_reason::wrong_bssid) == 1);
+    CHECK(w.iface(0).dropped(mac::drop_reason::not_authorized) == 0);
     w.mac(0).stations().find(ap)->flags &= ~mac::sta_flag::authorized;
     w.mac(0).on_rx(
         test::to_buffer(w.pool,
