@@ -20,6 +20,8 @@
 #include <softmac/drivers/rt73.hpp>
 #include <softmac/mac/data_path.hpp>
 
+#include "minimal_driver.hpp"
+
 // ---- heap allocations, counted ------------------------------------------------------------------
 // The replaced operators pair malloc with free; GCC cannot see that through inlining.
 #if defined(__GNUC__) && !defined(__clang__)
@@ -44,45 +46,63 @@ const mac_address ap_addr = mac_address::parse("02:00:00:00:00:00").value();
 const mac_address sta_addr = mac_address::parse("02:00:00:00:01:00").value();
 
 /// A driver whose tx parks the frame (the "sink"), and whose poll hands up a parked RX frame.
-struct sink_driver {
-    driver::hw_description desc = [] {
-        driver::hw_description h;
-        h.perm_addr = ap_addr;
-        h.bands[0] = {ie::band::ghz2_4, driver::channels_2ghz, ie::rates_2ghz};
-        h.n_bands = 1;
-        h.interface_modes = driver::bit(driver::iftype::ap) | driver::bit(driver::iftype::station);
-        return h;
-    }();
+struct sink_driver : test::minimal_driver {
     frame_buffer sent, to_receive;
     driver::rx_status status;
 
-    const driver::hw_description& hw() const { return desc; }
+    sink_driver() {
+        desc.perm_addr = ap_addr;
+        desc.bands[0] = {ie::band::ghz2_4, driver::channels_2ghz, ie::rates_2ghz};
+        desc.n_bands = 1;
+        desc.interface_modes =
+            driver::bit(driver::iftype::ap) | driver::bit(driver::iftype::station);
+    }
     template <class C>
     void tx(C&, const driver::tx_info& info, frame_buffer&& b) {
         benchmark::DoNotOptimize(info.rates[0].idx);
         sent = std::move(b);
     }
     template <class C>
-    result<void> start(C&) {
-        return {};
-    }
-    template <class C>
-    void stop(C&) {}
-    template <class C>
-    result<void> add_interface(C&, const driver::vif&) {
-        return {};
-    }
-    template <class C>
-    void remove_interface(C&, const driver::vif&) {}
-    template <class C>
-    void config(C&, const driver::conf&, std::uint32_t) {}
-    template <class C>
-    void configure_filter(C&, std::uint32_t, std::uint32_t&) {}
-    template <class C>
     void poll(C& ctx) {
         if (to_receive.valid()) ctx.rx(std::move(to_receive), status);
     }
 };
+h.n_bands = 1;
+h.interface_modes = driver::bit(driver::iftype::ap) | driver::bit(driver::iftype::station);
+return h;
+}
+();
+frame_buffer sent, to_receive;
+driver::rx_status status;
+
+const driver::hw_description& hw() const { return desc; }
+template <class C>
+void tx(C&, const driver::tx_info& info, frame_buffer&& b) {
+    benchmark::DoNotOptimize(info.rates[0].idx);
+    sent = std::move(b);
+}
+template <class C>
+result<void> start(C&) {
+    return {};
+}
+template <class C>
+void stop(C&) {}
+template <class C>
+result<void> add_interface(C&, const driver::vif&) {
+    return {};
+}
+template <class C>
+void remove_interface(C&, const driver::vif&) {}
+template <class C>
+void config(C&, const driver::conf&, std::uint32_t) {}
+template <class C>
+void configure_filter(C&, std::uint32_t, std::uint32_t&) {}
+template <class C>
+void poll(C& ctx) {
+    if (to_receive.valid()) ctx.rx(std::move(to_receive), status);
+}
+}
+;
 
 /// Where 802.3 frames arrive.
 struct parking_upper {

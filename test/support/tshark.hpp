@@ -4,7 +4,6 @@
 
 #include <array>
 #include <cstdio>
-#include <fstream>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -43,10 +42,6 @@ inline std::vector<std::vector<std::string>> tshark_fields(const std::string& pc
         rows.push_back(std::move(cells));
     }
     return rows;
-}
-
-inline void write_file(const std::string& path, const std::string& bytes) {
-    std::ofstream(path, std::ios::binary) << bytes;
 }
 
 }  // namespace softmac::test
