@@ -67,42 +67,6 @@ struct sink_driver : test::minimal_driver {
         if (to_receive.valid()) ctx.rx(std::move(to_receive), status);
     }
 };
-h.n_bands = 1;
-h.interface_modes = driver::bit(driver::iftype::ap) | driver::bit(driver::iftype::station);
-return h;
-}
-();
-frame_buffer sent, to_receive;
-driver::rx_status status;
-
-const driver::hw_description& hw() const { return desc; }
-template <class C>
-void tx(C&, const driver::tx_info& info, frame_buffer&& b) {
-    benchmark::DoNotOptimize(info.rates[0].idx);
-    sent = std::move(b);
-}
-template <class C>
-result<void> start(C&) {
-    return {};
-}
-template <class C>
-void stop(C&) {}
-template <class C>
-result<void> add_interface(C&, const driver::vif&) {
-    return {};
-}
-template <class C>
-void remove_interface(C&, const driver::vif&) {}
-template <class C>
-void config(C&, const driver::conf&, std::uint32_t) {}
-template <class C>
-void configure_filter(C&, std::uint32_t, std::uint32_t&) {}
-template <class C>
-void poll(C& ctx) {
-    if (to_receive.valid()) ctx.rx(std::move(to_receive), status);
-}
-}
-;
 
 /// Where 802.3 frames arrive.
 struct parking_upper {
