@@ -26,6 +26,9 @@ enum class errc : std::uint8_t {
     invalid_state,  ///< the operation is not allowed in the current state
     not_supported,  ///< the driver or hardware cannot do it
     io,             ///< an I/O operation failed
+    already,        ///< it is already done or registered
+    permission,     ///< the caller is not allowed to do it
+    network_down,   ///< the interface is not up
 };
 
 /// @brief Short, stable name of an error code.
@@ -57,6 +60,12 @@ constexpr std::string_view to_string(errc e) noexcept {
             return "not supported";
         case errc::io:
             return "I/O error";
+        case errc::already:
+            return "already";
+        case errc::permission:
+            return "permission denied";
+        case errc::network_down:
+            return "network down";
     }
     return "unknown";
 }

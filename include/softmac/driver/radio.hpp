@@ -197,10 +197,7 @@ class radio {
         } else {
             (void)v;
             (void)type;
-            driver::conf off = conf_;
-            off.channel = ch;
-            off.flags |= driver::conf_flag::offchannel;
-            driver_.config(ctx, off, driver::conf_changed::channel);
+            tune_offchannel(ch);
             roc_ = roc_state{cookie, time_.schedule_in(std::chrono::milliseconds(ms),
                                                        [this] { end_software_roc(); })};
             sink_.on_roc_ready(cookie);
@@ -219,7 +216,30 @@ class radio {
             return {};
         }
     }
+    /// @brief Whether the hardware's bands have this channel.
+    bool supports_channel(const ieee80211::channel& ch) const noexcept {
+        for (std::size_t b = 0; b < hw().n_bands; ++b)
+            if (hw().bands[b].band == ch.band)
+                for (auto n : hw().bands[b].channels)
+                    if (n == ch.number) return true;
+        return false;
+    }
     bool on_channel_elsewhere() const noexcept { return roc_.has_value(); }
+
+    /// @brief Tunes to `ch` for off-channel work (a software scan or ROC); the operating channel
+    /// stays what it was.
+    void tune_offchannel(const ieee80211::channel& ch) {
+        driver::conf off = conf_;
+        off.channel = ch;
+        off.flags |= driver::conf_flag::offchannel;
+        context ctx{*this};
+        driver_.config(ctx, off, driver::conf_changed::channel);
+    }
+    /// @brief Back on the operating channel after off-channel work.
+    void tune_operating() {
+        context ctx{*this};
+        driver_.config(ctx, conf_, driver::conf_changed::channel);
+    }
 
     /// @brief Runs deferred hardware work (the driver's poll), when the driver has it.
     void service() {
@@ -239,13 +259,7 @@ class radio {
             if (v && v->type == t) return true;
         return false;
     }
-    bool supports_channel(const ieee80211::channel& ch) const noexcept {
-        for (std::size_t b = 0; b < hw().n_bands; ++b)
-            if (hw().bands[b].band == ch.band)
-                for (auto n : hw().bands[b].channels)
-                    if (n == ch.number) return true;
-        return false;
-    }
+
     void stop_hw(context& ctx) {
         driver_.stop(ctx);
         started_ = false;
@@ -254,8 +268,7 @@ class radio {
     void end_software_roc() {
         const std::uint64_t cookie = roc_->cookie;
         roc_.reset();
-        context ctx{*this};
-        driver_.config(ctx, conf_, driver::conf_changed::channel);
+        tune_operating();
         sink_.on_roc_expired(cookie);
     }
 

@@ -1,0 +1,93 @@
+// SPDX-License-Identifier: MIT
+/// @file Defines the BSS table a scan fills from beacons and probe responses, with aging.
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <softmac/core/mac_address.hpp>
+#include <softmac/core/scheduler.hpp>
+#include <softmac/ieee80211/management.hpp>
+#include <softmac/mac/events.hpp>
+
+namespace softmac::mac {
+
+/// @brief One BSS as last heard (cfg80211_bss).
+struct bss {
+    mac_address bssid;
+    std::string ssid;  ///< from a probe response when the beacon hides it
+    std::uint16_t freq = 0;
+    std::uint16_t capability = 0, beacon_int = 0;
+    std::int32_t signal_dbm = 0;
+    std::uint64_t tsf = 0;
+    byte_vector ies;  ///< the elements of the last frame heard
+    bool from_probe_resp = false;
+    bool hidden = false;  ///< its beacons carry an empty or zeroed SSID
+    time_point seen{};
+};
+
+/// @brief BSSes by BSSID, each dropped 30 s after it was last heard (cfg80211's result expiry).
+class bss_table {
+  public:
+    static constexpr duration expiry = std::chrono::seconds(30);
+    static constexpr std::size_t capacity = 256;
+
+    /// @brief Records a beacon or probe response (the frame is already parsed).
+    void update(const mac_address& bssid, std::uint16_t freq, std::int32_t signal,
+                const ieee80211::mgmt_body& body, bytes_view ies, bool probe_resp, time_point now) {
+        std::string ssid;
+        for (auto e : body.elements)
+            if (e.id == ieee80211::eid::ssid) ssid = std::string(ieee80211::ssid_of(e));
+        const bool hidden_ssid =
+            std::all_of(ssid.begin(), ssid.end(), [](char c) { return c == 0; });
+        bss* b = find(bssid);
+        if (!b) {
+            if (entries_.size() == capacity) expire_oldest();
+            b = &entries_.emplace_back();
+            b->bssid = bssid;
+        }
+        if (!hidden_ssid || b->ssid.empty()) b->ssid = hidden_ssid ? std::string() : ssid;
+        if (!probe_resp) b->hidden = hidden_ssid;
+        b->freq = freq;
+        b->capability = body.capabilities;
+        b->beacon_int = body.beacon_interval;
+        b->signal_dbm = signal;
+        b->tsf = body.timestamp;
+        b->ies.assign(ies.begin(), ies.end());
+        b->from_probe_resp = probe_resp;
+        b->seen = now;
+    }
+    bss* find(const mac_address& bssid) noexcept {
+        for (auto& b : entries_)
+            if (b.bssid == bssid) return &b;
+        return nullptr;
+    }
+    /// @brief The strongest BSS advertising `ssid` (on `freq` when it is not 0).
+    const bss* best(std::string_view ssid, std::uint16_t freq = 0) const noexcept {
+        const bss* out = nullptr;
+        for (const auto& b : entries_)
+            if (b.ssid == ssid && (freq == 0 || b.freq == freq) &&
+                (!out || b.signal_dbm > out->signal_dbm))
+                out = &b;
+        return out;
+    }
+    /// @brief Drops entries not heard for `expiry`.
+    void expire(time_point now) {
+        std::erase_if(entries_, [&](const bss& b) { return now - b.seen > expiry; });
+    }
+    const std::vector<bss>& entries() const noexcept { return entries_; }
+    std::size_t size() const noexcept { return entries_.size(); }
+    void clear() noexcept { entries_.clear(); }
+
+  private:
+    void expire_oldest() {
+        auto it = std::min_element(entries_.begin(), entries_.end(),
+                                   [](const bss& a, const bss& b) { return a.seen < b.seen; });
+        entries_.erase(it);
+    }
+    std::vector<bss> entries_;
+};
+
+}  // namespace softmac::mac

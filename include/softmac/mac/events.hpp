@@ -1,0 +1,185 @@
+// SPDX-License-Identifier: MIT
+/// @file Defines the MAC management requests and the events the MAC reports upwards.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include <softmac/core/mac_address.hpp>
+
+namespace softmac::mac {
+
+using byte_vector = std::vector<std::uint8_t>;
+
+/// @brief A scan request (cfg80211_scan_request). Empty `freqs`: every channel of the hardware;
+/// empty `ssids`: passive scan; an empty string in `ssids` is the wildcard SSID.
+struct scan_params {
+    std::vector<std::uint16_t> freqs;
+    std::vector<std::string> ssids;
+    byte_vector ies;             ///< appended to every probe request
+    bool no_cck = false;         ///< probe requests at OFDM rates only (P2P)
+    std::uint32_t dwell_ms = 0;  ///< 0: 30 ms active, 111 ms passive (mac80211's channel times)
+    friend bool operator==(const scan_params&, const scan_params&) = default;
+};
+
+/// @brief Open-system authentication with a BSS (cfg80211_auth_request).
+struct auth_params {
+    mac_address bssid;
+    std::uint16_t freq = 0;
+    std::string ssid;
+    std::uint16_t auth_type = 0;  ///< NL80211_AUTHTYPE_OPEN_SYSTEM; others are refused
+    byte_vector ies;
+    friend bool operator==(const auth_params&, const auth_params&) = default;
+};
+
+/// @brief Association with the BSS authenticated to (cfg80211_assoc_request).
+struct assoc_params {
+    mac_address bssid;
+    std::uint16_t freq = 0;
+    std::string ssid;
+    byte_vector ies;  ///< appended to the association request
+    friend bool operator==(const assoc_params&, const assoc_params&) = default;
+};
+
+/// @brief Connect: scan if the BSS is not known, then authenticate and associate.
+struct connect_params {
+    std::string ssid;
+    std::optional<mac_address> bssid;
+    std::uint16_t freq = 0;  ///< 0: any
+    byte_vector ies;
+    friend bool operator==(const connect_params&, const connect_params&) = default;
+};
+
+/// @brief Hidden-SSID modes (nl80211_hidden_ssid).
+enum class hidden_ssid : std::uint8_t { not_hidden = 0, zero_len = 1, zero_contents = 2 };
+
+/// @brief Starting an AP or P2P GO (cfg80211_ap_settings).
+struct ap_params {
+    byte_vector head;  ///< beacon header + fixed fields + elements before the TIM
+    byte_vector tail;  ///< elements after the TIM
+    std::uint16_t beacon_int = 100;
+    std::uint8_t dtim_period = 1;
+    std::string ssid;
+    hidden_ssid hidden = hidden_ssid::not_hidden;
+    std::uint16_t freq = 0;  ///< 0: the radio's current channel
+    byte_vector probe_resp_ies, assoc_resp_ies;
+    std::uint16_t max_stations = 2007;
+    friend bool operator==(const ap_params&, const ap_params&) = default;
+};
+
+/// @brief A management frame to send (cfg80211_mgmt_tx_params).
+struct mgmt_tx_params {
+    byte_vector frame;
+    std::uint16_t freq = 0;     ///< 0: the current channel
+    std::uint32_t wait_ms = 0;  ///< stay on the channel this long after TX for a response
+    bool offchannel_ok = false, no_cck = false, dont_wait_for_ack = false;
+    friend bool operator==(const mgmt_tx_params&, const mgmt_tx_params&) = default;
+};
+
+/// @brief Events, one type per cfg80211 notification. Every event names its interface.
+namespace event {
+struct scan_done {
+    std::uint8_t vif = 0;
+    bool aborted = false;
+    friend bool operator==(const scan_done&, const scan_done&) = default;
+};
+/// Result of authentication: the peer's frame, or a timeout.
+struct authenticate {
+    std::uint8_t vif = 0;
+    mac_address bssid;
+    bool timed_out = false;
+    byte_vector frame;
+    friend bool operator==(const authenticate&, const authenticate&) = default;
+};
+struct associate {
+    std::uint8_t vif = 0;
+    mac_address bssid;
+    bool timed_out = false;
+    byte_vector frame;
+    friend bool operator==(const associate&, const associate&) = default;
+};
+struct connect {
+    std::uint8_t vif = 0;
+    mac_address bssid;
+    std::uint16_t status = 0;  ///< 802.11 status code; 1 (unspecified) on timeout
+    bool timed_out = false;
+    byte_vector req_ie, resp_ie;
+    friend bool operator==(const connect&, const connect&) = default;
+};
+struct disconnect {
+    std::uint8_t vif = 0;
+    std::uint16_t reason = 0;
+    bool by_ap = false;
+    friend bool operator==(const disconnect&, const disconnect&) = default;
+};
+/// A deauthentication sent or received: the frame carries the addresses and the reason.
+struct deauthenticate {
+    std::uint8_t vif = 0;
+    byte_vector frame;
+    friend bool operator==(const deauthenticate&, const deauthenticate&) = default;
+};
+struct disassociate {
+    std::uint8_t vif = 0;
+    byte_vector frame;
+    friend bool operator==(const disassociate&, const disassociate&) = default;
+};
+/// A received management frame matching a registration (NL80211_CMD_FRAME as an event).
+struct frame {
+    std::uint8_t vif = 0;
+    std::uint16_t freq = 0;
+    std::int32_t signal_dbm = 0;
+    std::uint32_t owner = 0;  ///< who registered for it
+    byte_vector bytes;
+    friend bool operator==(const frame&, const frame&) = default;
+};
+struct frame_tx_status {
+    std::uint8_t vif = 0;
+    std::uint64_t cookie = 0;
+    bool ack = false;
+    byte_vector bytes;
+    friend bool operator==(const frame_tx_status&, const frame_tx_status&) = default;
+};
+/// On the channel: a remain-on-channel period started.
+struct remain_on_channel {
+    std::uint8_t vif = 0;
+    std::uint64_t cookie = 0;
+    std::uint16_t freq = 0;
+    std::uint32_t duration_ms = 0;
+    friend bool operator==(const remain_on_channel&, const remain_on_channel&) = default;
+};
+/// A remain-on-channel period ended (expired or cancelled).
+struct cancel_remain_on_channel {
+    std::uint8_t vif = 0;
+    std::uint64_t cookie = 0;
+    std::uint16_t freq = 0;
+    friend bool operator==(const cancel_remain_on_channel&,
+                           const cancel_remain_on_channel&) = default;
+};
+/// The wait after a management-frame TX ended without a cancel.
+struct frame_wait_cancel {
+    std::uint8_t vif = 0;
+    std::uint64_t cookie = 0;
+    friend bool operator==(const frame_wait_cancel&, const frame_wait_cancel&) = default;
+};
+struct new_station {
+    std::uint8_t vif = 0;
+    mac_address addr;
+    std::uint16_t aid = 0;
+    friend bool operator==(const new_station&, const new_station&) = default;
+};
+struct del_station {
+    std::uint8_t vif = 0;
+    mac_address addr;
+    std::uint16_t reason = 0;
+    friend bool operator==(const del_station&, const del_station&) = default;
+};
+
+using any = std::variant<scan_done, authenticate, associate, connect, disconnect, deauthenticate,
+                         disassociate, frame, frame_tx_status, remain_on_channel,
+                         cancel_remain_on_channel, frame_wait_cancel, new_station, del_station>;
+}  // namespace event
+
+}  // namespace softmac::mac

@@ -1,0 +1,74 @@
+// SPDX-License-Identifier: MIT
+/// @file Defines the registrations for received management frames: a frame type plus a prefix
+/// of the body, per interface, without overlaps (cfg80211's mgmt registrations).
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+#include <vector>
+
+#include <softmac/core/result.hpp>
+#include <softmac/ieee80211/frame_control.hpp>
+#include <softmac/mac/events.hpp>
+
+namespace softmac::mac {
+
+/// @brief Who wants which received management frames.
+class frame_registry {
+  public:
+    struct entry {
+        std::uint8_t vif = 0;
+        std::uint16_t frame_type = 0;  ///< frame control type/subtype bits (0x00d0 = Action)
+        byte_vector match;             ///< prefix of the body; empty matches every frame
+        std::uint32_t owner = 0;
+    };
+
+    /// @brief Adds a registration. Refused: a non-management type, bits other than type and
+    /// subtype, or an overlap with an existing one (equal over the shorter match) on the
+    /// same interface and frame type.
+    result<void> add(std::uint8_t vif, std::uint16_t frame_type, bytes_view match,
+                     std::uint32_t owner) {
+        if (frame_type & ~std::uint16_t{0x00fc})
+            return make_error(errc::bad_value, "frame type has bits other than type/subtype");
+        if ((frame_type & 0x000c) != 0)
+            return make_error(errc::bad_value, "only management frames can be registered");
+        for (const auto& e : entries_) {
+            if (e.vif != vif || e.frame_type != frame_type) continue;
+            const std::size_t n = std::min(e.match.size(), match.size());
+            if (std::equal(match.begin(), match.begin() + static_cast<std::ptrdiff_t>(n),
+                           e.match.begin()))
+                return make_error(errc::already, "overlaps an existing registration");
+        }
+        entries_.push_back({vif, frame_type, byte_vector(match.begin(), match.end()), owner});
+        return {};
+    }
+    /// @brief The first registration the frame (type from `fc`, body after the header) matches.
+    const entry* find(std::uint8_t vif, ieee80211::frame_control fc, bytes_view body) const {
+        const std::uint16_t type = fc.raw & 0x00fc;
+        for (const auto& e : entries_)
+            if (e.vif == vif && e.frame_type == type && body.size() >= e.match.size() &&
+                std::equal(e.match.begin(), e.match.end(), body.begin()))
+                return &e;
+        return nullptr;
+    }
+    /// @brief How many registrations on any interface are for this frame type.
+    std::size_t count(std::uint16_t frame_type) const noexcept {
+        return static_cast<std::size_t>(
+            std::count_if(entries_.begin(), entries_.end(),
+                          [&](const entry& e) { return e.frame_type == frame_type; }));
+    }
+    /// @brief Drops an owner's registrations (its socket closed) or an interface's (it went away
+    /// or changed type).
+    void remove_owner(std::uint32_t owner) {
+        std::erase_if(entries_, [&](const entry& e) { return e.owner == owner; });
+    }
+    void remove_vif(std::uint8_t vif) {
+        std::erase_if(entries_, [&](const entry& e) { return e.vif == vif; });
+    }
+    std::size_t size() const noexcept { return entries_.size(); }
+
+  private:
+    std::vector<entry> entries_;
+};
+
+}  // namespace softmac::mac
