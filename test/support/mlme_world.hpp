@@ -39,6 +39,17 @@ std::unique_ptr<test_stack<Cfg>> make_stack(virtual_time& t, heap_pool& pool,
         return std::make_unique<S>(t, pool, recording_net{}, m, drivers::loopback_description(i));
 }
 
+/// @brief The medium port of a driver (loopback, rt73 or any_driver over loopback).
+template <class D>
+auto port_of(D& d) {
+    if constexpr (requires { d.chip.port(); })
+        return d.chip.port();
+    else if constexpr (requires { d.port(); })
+        return d.port();
+    else
+        return d.template as<drivers::loopback<virtual_time, true>>().port();
+}
+
 /// @brief N stacks of configuration Cfg on one medium, each recording its events.
 template <class Cfg>
 struct mlme_world {

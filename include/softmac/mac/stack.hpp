@@ -464,7 +464,7 @@ class stack {
         auto ch = channel_of(freq);
         if (!ch) return ch.err();
         const std::uint64_t cookie = new_cookie();
-        rocs_.push_back(roc_item{cookie, vif, *ch, ms});
+        rocs_.push_back(roc_item::make(cookie, vif, *ch, ms));
         if (rocs_.size() == 1) start_roc();
         return cookie;
     }
@@ -527,8 +527,8 @@ class stack {
             }
             return cookie;
         }
-        roc_item item{cookie ? cookie : new_cookie(), vif, ch,
-                      std::max(p.wait_ms, timing::min_roc_ms)};
+        roc_item item = roc_item::make(cookie ? cookie : new_cookie(), vif, ch,
+                                       std::max(p.wait_ms, timing::min_roc_ms));
         item.mgmt_tx = true;
         item.tx_cookie = cookie;
         item.frame = p.frame;
@@ -599,6 +599,15 @@ class stack {
         std::uint64_t tx_cookie = 0;
         byte_vector frame;
         std::uint32_t flags = 0;
+        static roc_item make(std::uint64_t cookie, std::uint8_t vif, const ieee80211::channel& ch,
+                             std::uint32_t ms) {
+            roc_item r;
+            r.cookie = cookie;
+            r.vif = vif;
+            r.ch = ch;
+            r.ms = ms;
+            return r;
+        }
     };
     struct wait_item {
         std::uint64_t cookie;

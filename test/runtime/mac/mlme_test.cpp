@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <fstream>
+#include <set>
 
 #include "mlme_world.hpp"
 #include "tshark.hpp"
@@ -90,4 +91,297 @@ TEMPLATE_TEST_CASE("a station connects, exchanges data and is deauthenticated", 
     CHECK(w.template all<mac::event::del_station>(0).size() == 1);
     CHECK(send(1, sta, ap.addr) == mac::verdict::drop);  // data stops
     CHECK(send(0, ap, sta.addr) == mac::verdict::drop);
+}
+
+TEMPLATE_TEST_CASE("a hidden SSID is found only by a directed probe", "[mac][mlme]",
+                   test::loopback_software_roc, test::rt73_usb) {
+    test::mlme_world<TestType> w;
+    const auto ap = start_ap(w, 0, "hidden-net", mac::hidden_ssid::zero_len);
+    const auto sta = w.add(1, iftype::station);
+    mac::scan_params wildcard;
+    wildcard.ssids.push_back("");
+    wildcard.freqs.push_back(2437);
+    wildcard.dwell_ms = 250;  // long enough to hear beacons
+    REQUIRE(w[1].scan(sta.index, wildcard));
+    w.run(1s);
+    const auto* b = w[1].bss().find(ap.addr);
+    REQUIRE(b);  // heard in a beacon, name unknown
+    CHECK(b->hidden);
+    CHECK(b->ssid.empty());
+    CHECK_FALSE(b->from_probe_resp);  // no answer to the wildcard
+
+    REQUIRE(w[1].connect(sta.index, {"hidden-net", {}, 2437, {}}));
+    w.run(2s);
+    const auto conn = w.template all<mac::event::connect>(1);
+    REQUIRE(conn.size() == 1);
+    CHECK(conn[0].status == 0);
+    CHECK(w[1].bss().find(ap.addr)->ssid == "hidden-net");
+}
+
+TEMPLATE_TEST_CASE("association is refused when the AP's station table is full", "[mac][mlme]",
+                   test::loopback_software_roc, test::rt73_usb) {
+    test::mlme_world<TestType> w(3);
+    start_ap(w, 0, "tiny", mac::hidden_ssid::not_hidden, 1);
+    const auto s1 = w.add(1, iftype::station);
+    const auto s2 = w.add(2, iftype::station);
+    REQUIRE(w[1].connect(s1.index, {"tiny", {}, 0, {}}));
+    w.run(2s);
+    REQUIRE(w[2].connect(s2.index, {"tiny", {}, 0, {}}));
+    w.run(2s);
+    REQUIRE(w.template all<mac::event::connect>(1).size() == 1);
+    CHECK(w.template all<mac::event::connect>(1)[0].status == mac::status::success);
+    const auto refused = w.template all<mac::event::connect>(2);
+    REQUIRE(refused.size() == 1);
+    CHECK(refused[0].status == mac::status::ap_full);
+    CHECK_FALSE(refused[0].timed_out);
+    CHECK(w.template all<mac::event::new_station>(0).size() == 1);
+}
+
+TEMPLATE_TEST_CASE("connect to an absent network fails after its scan", "[mac][mlme]",
+                   test::loopback_software_roc, test::rt73_usb) {
+    test::mlme_world<TestType> w;
+    const auto sta = w.add(1, iftype::station);
+    REQUIRE(w[1].connect(sta.index, {"nowhere", {}, 2412, {}}));
+    w.run(2s);
+    const auto conn = w.template all<mac::event::connect>(1);
+    REQUIRE(conn.size() == 1);
+    CHECK(conn[0].timed_out);
+    CHECK(conn[0].status == mac::status::unspecified);
+}
+
+TEMPLATE_TEST_CASE("authentication times out after its retries", "[mac][mlme]",
+                   test::loopback_software_roc, test::rt73_usb) {
+    test::mlme_world<TestType> w;
+    const auto sta = w.add(1, iftype::station);
+    const auto nobody = mac_address::parse("02:55:00:00:00:01").value();
+    REQUIRE(w[1].authenticate(sta.index, {nobody, 2412, "x", 0, {}}));
+    w.run(500ms);
+    CHECK(w.template all<mac::event::authenticate>(1).empty());  // still retrying
+    w.run(500ms);
+    const auto a = w.template all<mac::event::authenticate>(1);
+    REQUIRE(a.size() == 1);
+    CHECK(a[0].timed_out);
+    CHECK_FALSE(w[1].authenticate(sta.index, {nobody, 2412, "x", 1, {}}));  // shared key
+}
+
+TEMPLATE_TEST_CASE("a station notices beacon loss", "[mac][mlme]", test::loopback_software_roc,
+                   test::rt73_usb) {
+    test::mlme_world<TestType> w;
+    const auto ap = start_ap(w, 0, "fading");
+    const auto sta = w.add(1, iftype::station);
+    REQUIRE(w[1].connect(sta.index, {"fading", {}, 0, {}}));
+    w.run(2s);
+    REQUIRE(w.template all<mac::event::connect>(1).size() == 1);
+    w.run(3s);
+    CHECK(w.template all<mac::event::disconnect>(1).empty());  // beacons keep it alive
+    REQUIRE(w[0].stop_ap(ap.index));                           // deauth all stations
+    w.run(50ms);
+    auto d = w.template all<mac::event::disconnect>(1);
+    REQUIRE(d.size() == 1);
+    CHECK(d[0].by_ap);
+    // Join again, then let the AP vanish without a word.
+    REQUIRE(w[0].start_ap(ap.index, mac::make_ap_params(ap.addr, "fading", ch6, ie::rates_2ghz)));
+    REQUIRE(w[1].connect(sta.index, {"fading", {}, 2437, {}}));
+    w.run(1s);
+    REQUIRE(w.template all<mac::event::connect>(1).size() == 2);
+    w.air.set_link(test::port_of(w[0].radio().driver()), test::port_of(w[1].radio().driver()),
+                   1.0);  // the AP goes silent
+    w.run(500ms);
+    CHECK(w.template all<mac::event::disconnect>(1).size() == 1);
+    w.run(1s);  // 7 beacon intervals have passed
+    d = w.template all<mac::event::disconnect>(1);
+    REQUIRE(d.size() == 2);
+    CHECK(d[1].reason == mac::reason::inactivity);
+    CHECK_FALSE(d[1].by_ap);
+}
+
+TEMPLATE_TEST_CASE("remain-on-channel: ready, expired, cancel", "[mac][mlme][roc]",
+                   test::loopback_software_roc, test::loopback_offloaded_roc, test::rt73_usb) {
+    test::mlme_world<TestType> w;
+    const auto dev = w.add(0, iftype::station);
+    auto c1 = w[0].remain_on_channel(dev.index, 2462, 100);
+    REQUIRE(c1);
+    auto c2 = w[0].remain_on_channel(dev.index, 2412, 200);  // queued behind the first
+    REQUIRE(c2);
+    CHECK(*c1 != *c2);
+    CHECK_FALSE(w[0].remain_on_channel(dev.index, 2412, 5));      // below 10 ms
+    CHECK_FALSE(w[0].remain_on_channel(dev.index, 2412, 60000));  // above the maximum
+    w.run(150ms);
+    auto ready = w.template all<mac::event::remain_on_channel>(0);
+    auto ended = w.template all<mac::event::cancel_remain_on_channel>(0);
+    REQUIRE(ready.size() == 2);
+    CHECK(ready[0].cookie == *c1);
+    CHECK(ready[0].freq == 2462);
+    CHECK(ready[1].cookie == *c2);
+    REQUIRE(ended.size() == 1);
+    CHECK(ended[0].cookie == *c1);
+    REQUIRE(w[0].cancel_remain_on_channel(*c2));
+    w.run(10ms);
+    ended = w.template all<mac::event::cancel_remain_on_channel>(0);
+    REQUIRE(ended.size() == 2);
+    CHECK(ended[1].cookie == *c2);
+    CHECK_FALSE(w[0].cancel_remain_on_channel(*c2));   // gone
+    CHECK_FALSE(w[0].radio().on_channel_elsewhere());  // back on the operating channel
+}
+
+namespace {
+/// A public action frame (P2P vendor-specific, GO Negotiation Request subtype 0).
+std::vector<std::uint8_t> public_action(const mac_address& da, const mac_address& sa,
+                                        std::uint8_t subtype = 0, std::uint8_t category = 4) {
+    std::vector<std::uint8_t> f(64);
+    byte_writer w(f);
+    ie::write_mgmt_header(w, ie::mgmt_subtype::action, da, sa, da);
+    w.u8(category).u8(9).be32(0x506f9a09).u8(subtype).u8(1);
+    f.resize(w.size());
+    return f;
+}
+const std::vector<std::uint8_t> p2p_public = {0x04, 0x09, 0x50, 0x6f, 0x9a, 0x09};
+}  // namespace
+
+TEMPLATE_TEST_CASE("management-frame TX off channel with a wait, answered through a registration",
+                   "[mac][mlme][mgmt_tx]", test::loopback_software_roc,
+                   test::loopback_offloaded_roc, test::rt73_usb) {
+    test::mlme_world<TestType> w;
+    const auto a = w.add(0, iftype::station);
+    const auto b = w.add(1, iftype::station);
+    REQUIRE(w[0].register_frame(a.index, 0x00d0, p2p_public, 1));
+    REQUIRE(w[1].register_frame(b.index, 0x00d0, p2p_public, 2));
+    CHECK(w[1].register_frame(b.index, 0x00d0, std::vector<std::uint8_t>{0x04}, 3).err().code ==
+          errc::already);  // overlaps
+    auto listen = w[1].remain_on_channel(b.index, 2462, 1000);
+    REQUIRE(listen);
+    w.run(1ms);
+
+    mac::mgmt_tx_params p;
+    p.frame = public_action(b.addr, a.addr);
+    p.freq = 2462;
+    p.wait_ms = 300;
+    p.no_cck = true;
+    CHECK(w[0].mgmt_tx(a.index, p).err().code == errc::busy);  // off channel, not allowed
+    p.offchannel_ok = true;
+    auto cookie = w[0].mgmt_tx(a.index, p);
+    REQUIRE(cookie);
+    w.run(20ms);
+    auto got = w.template all<mac::event::frame>(1);
+    REQUIRE(got.size() == 1);
+    CHECK(got[0].owner == 2);
+    CHECK(got[0].freq == 2462);
+    CHECK(got[0].bytes == p.frame);
+    auto st = w.template all<mac::event::frame_tx_status>(0);
+    REQUIRE(st.size() == 1);
+    CHECK(st[0].cookie == *cookie);
+    CHECK(st[0].ack);
+
+    // The answer goes out on the listener's channel, and reaches the waiting sender.
+    mac::mgmt_tx_params answer;
+    answer.frame = public_action(a.addr, b.addr, 1);
+    answer.no_cck = true;
+    REQUIRE(w[1].mgmt_tx(b.index, answer));  // on channel: inside its remain-on-channel
+    w.run(20ms);
+    got = w.template all<mac::event::frame>(0);
+    REQUIRE(got.size() == 1);
+    CHECK(got[0].bytes == answer.frame);
+    CHECK(w.template all<mac::event::frame_wait_cancel>(0).empty());
+    w.run(400ms);
+    const auto waited = w.template all<mac::event::frame_wait_cancel>(0);
+    REQUIRE(waited.size() == 1);  // the wait expired
+    CHECK(waited[0].cookie == *cookie);
+
+    // A cancelled wait ends early and says nothing.
+    p.frame = public_action(b.addr, a.addr, 2);
+    cookie = w[0].mgmt_tx(a.index, p);
+    REQUIRE(cookie);
+    w.run(20ms);
+    REQUIRE(w[0].mgmt_tx_cancel_wait(*cookie));
+    w.run(400ms);
+    CHECK(w.template all<mac::event::frame_wait_cancel>(0).size() == 1);
+    CHECK(w.template all<mac::event::frame>(1).size() == 2);
+    CHECK_FALSE(w[0].mgmt_tx_cancel_wait(*cookie));
+}
+
+TEMPLATE_TEST_CASE("an unregistered action frame is bounced with 0x80", "[mac][mlme][mgmt_tx]",
+                   test::loopback_software_roc, test::rt73_usb) {
+    test::mlme_world<TestType> w;
+    const auto a = w.add(0, iftype::station);
+    const auto b = w.add(1, iftype::station);
+    REQUIRE(w[0].register_frame(a.index, 0x00d0, std::vector<std::uint8_t>{0x84}, 1));
+    mac::mgmt_tx_params p;
+    p.frame = public_action(b.addr, a.addr);
+    p.offchannel_ok = true;
+    p.wait_ms = 100;
+    REQUIRE(w[0].mgmt_tx(a.index, p));
+    w.run(50ms);
+    const auto back = w.template all<mac::event::frame>(0);
+    REQUIRE(back.size() == 1);
+    CHECK(back[0].bytes[24] == 0x84);
+    CHECK(mac_address::from(back[0].bytes.data() + 4) == a.addr);   // DA: the sender
+    CHECK(mac_address::from(back[0].bytes.data() + 10) == b.addr);  // SA: the bouncer
+    CHECK(w.template all<mac::event::frame>(1).empty());
+
+    // A frame that is already a rejection is not bounced again.
+    p.frame = public_action(b.addr, a.addr, 0, 0x84);
+    REQUIRE(w[0].mgmt_tx(a.index, p));
+    w.run(200ms);
+    CHECK(w.template all<mac::event::frame>(0).size() == 1);
+}
+
+TEMPLATE_TEST_CASE("probe requests reach a listener only when it registered", "[mac][mlme]",
+                   test::loopback_software_roc, test::rt73_usb) {
+    test::mlme_world<TestType> w;
+    const auto a = w.add(0, iftype::station);
+    const auto b = w.add(1, iftype::station);
+    mac::scan_params p;
+    p.ssids.push_back("DIRECT-");
+    p.freqs.push_back(2412);
+    p.no_cck = true;
+    REQUIRE(w[0].scan(a.index, p));
+    w.run(100ms);
+    CHECK(w.template all<mac::event::frame>(1).empty());
+    CHECK_FALSE(w[1].radio().filter() & driver::fif::probe_req);
+    REQUIRE(w[1].register_frame(b.index, 0x0040, {}, 5));
+    CHECK(((w[1].radio().filter() & driver::fif::probe_req) != 0 ||
+           !TestType::filters_probe_requests));
+    REQUIRE(w[0].scan(a.index, p));
+    w.run(100ms);
+    const auto got = w.template all<mac::event::frame>(1);
+    REQUIRE(got.size() == 1);
+    CHECK(got[0].owner == 5);
+    CHECK(mac_address::from(got[0].bytes.data() + 10) == a.addr);
+    w[1].unregister_owner(5);
+    CHECK_FALSE(w[1].radio().filter() & driver::fif::probe_req);
+}
+
+TEMPLATE_TEST_CASE("management frames on the air pass tshark", "[mac][mlme][tshark]",
+                   test::loopback_software_roc, test::rt73_usb) {
+    test::mlme_world<TestType> w;
+    const std::string path = std::string(SOFTMAC_TEST_TMPDIR) + "/mlme_" +
+                             std::to_string(std::is_same_v<TestType, test::rt73_usb>) + ".pcap";
+    {
+        std::ofstream out(path, std::ios::binary);
+        w.air.tap(out);
+        const auto ap = start_ap(w, 0, "judged");
+        const auto sta = w.add(1, iftype::station);
+        REQUIRE(w[1].connect(sta.index, {"judged", {}, 2437, {}}));
+        w.run(500ms);
+        REQUIRE(w[1].disconnect(sta.index, mac::reason::deauth_leaving));
+        mac::mgmt_tx_params p;
+        p.frame = public_action(ap.addr, sta.addr);
+        p.offchannel_ok = true;
+        REQUIRE(w[1].mgmt_tx(sta.index, p));
+        w.run(100ms);
+        (void)w[0].stop_ap(ap.index);
+    }
+    const auto rows = test::tshark_fields(
+        path, {"_ws.malformed", "_ws.expert.severity", "wlan.fcs.status", "wlan.fc.type_subtype"});
+    std::set<std::string> subtypes;
+    for (const auto& r : rows) {
+        CHECK(r[0].empty());
+        CHECK(r[1].find("8388608") == std::string::npos);  // no error-level expert info
+        CHECK(r[2] == "1");
+        subtypes.insert(r[3]);
+    }
+    // beacon, probe request/response, auth, assoc request/response, deauth, action, ACKs
+    for (const char* s :
+         {"0x0008", "0x0004", "0x0005", "0x000b", "0x0000", "0x0001", "0x000c", "0x000d"})
+        CHECK(subtypes.count(s) == 1);
 }
