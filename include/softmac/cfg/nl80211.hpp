@@ -70,6 +70,20 @@ inline constexpr auto attr_policy = [] {
     p[NL80211_ATTR_4ADDR] = {kind::u8};
     p[NL80211_ATTR_RECEIVE_MULTICAST] = {kind::flag};
     p[NL80211_ATTR_LOCAL_STATE_CHANGE] = {kind::flag};
+    p[NL80211_ATTR_MEASUREMENT_DURATION] = {kind::u16};
+    p[NL80211_ATTR_MAX_AP_ASSOC_STA] = {kind::u32};
+    p[NL80211_ATTR_TIMED_OUT] = {kind::flag};
+    p[NL80211_ATTR_RX_SIGNAL_DBM] = {kind::u32};
+    p[NL80211_ATTR_DISCONNECTED_BY_AP] = {kind::flag};
+    p[NL80211_ATTR_REQ_IE] = {kind::binary, 2304};
+    p[NL80211_ATTR_RESP_IE] = {kind::binary, 2304};
+    p[NL80211_ATTR_MAX_NUM_SCAN_SSIDS] = {kind::u8};
+    p[NL80211_ATTR_MAX_SCAN_IE_LEN] = {kind::u16};
+    p[NL80211_ATTR_MAX_REMAIN_ON_CHANNEL_DURATION] = {kind::u32};
+    p[NL80211_ATTR_SUPPORTED_IFTYPES] = {kind::nested};
+    p[NL80211_ATTR_STA_INFO] = {kind::nested};
+    p[NL80211_ATTR_BSS] = {kind::nested};
+    p[NL80211_ATTR_GENERATION] = {kind::u32};
     return p;
 }();
 

@@ -132,6 +132,12 @@ class station_table {
         for (const auto& s : slots_) n += s ? 1 : 0;
         return n;
     }
+    /// @brief Calls `f(station)` for every station.
+    template <class F>
+    void for_each(F&& f) const {
+        for (const auto& s : slots_)
+            if (s) f(*s);
+    }
 
   private:
     std::array<std::optional<station_type>, Capacity> slots_{};

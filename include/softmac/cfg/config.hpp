@@ -1,0 +1,451 @@
+// SPDX-License-Identifier: MIT
+/// @file Defines cfg::config: the config layer of one wiphy (cfg80211 + nl80211's role): typed
+/// command handlers over a mac::stack, the flag checks that run before them, interfaces, keys,
+/// events, and the netlink front end.
+#pragma once
+
+#include <cerrno>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <type_traits>
+#include <vector>
+
+#include <softmac/cfg/messages.hpp>
+#include <softmac/mac/stack.hpp>
+
+namespace softmac::cfg {
+
+/// @brief Who sends a request (SO_PEERCRED's triple plus the CAP_NET_ADMIN capability).
+struct credentials {
+    std::uint32_t pid = 0, uid = 0, gid = 0;
+    bool net_admin = false;
+    /// @brief May run admin-flagged commands: root or a holder of CAP_NET_ADMIN.
+    bool privileged() const noexcept { return uid == 0 || net_admin; }
+};
+
+/// @brief The errno nl80211 answers for an error.
+constexpr int to_errno(errc e) noexcept {
+    switch (e) {
+        case errc::permission:
+            return EPERM;
+        case errc::network_down:
+            return ENETDOWN;
+        case errc::not_found:
+            return ENODEV;
+        case errc::busy:
+            return EBUSY;
+        case errc::already:
+            return EALREADY;
+        case errc::not_supported:
+        case errc::unsupported:
+            return EOPNOTSUPP;
+        case errc::invalid_state:
+            return ENOLINK;
+        case errc::exhausted:
+        case errc::no_space:
+            return ENOBUFS;
+        case errc::io:
+            return EIO;
+        default:
+            return EINVAL;
+    }
+}
+
+/// @brief The message number nl80211 answers a command with.
+constexpr std::uint8_t reply_id(std::uint8_t cmd) noexcept {
+    switch (cmd) {
+        case NL80211_CMD_GET_WIPHY:
+            return NL80211_CMD_NEW_WIPHY;
+        case NL80211_CMD_GET_INTERFACE:
+            return NL80211_CMD_NEW_INTERFACE;
+        case NL80211_CMD_GET_SCAN:
+            return NL80211_CMD_NEW_SCAN_RESULTS;
+        case NL80211_CMD_GET_STATION:
+            return NL80211_CMD_NEW_STATION;
+        default:
+            return cmd;
+    }
+}
+
+/// @brief The config layer of one wiphy over a mac::stack.
+template <class Stack>
+class config {
+  public:
+    struct stored_key {
+        std::uint8_t index = 0;
+        std::optional<mac_address> mac;
+        std::uint32_t cipher = 0;
+        mac::byte_vector data, seq;
+        bool is_default = false;
+    };
+    /// @brief One interface as the config layer knows it (a wireless_dev).
+    struct interface {
+        std::optional<std::uint32_t> ifindex;  ///< none for a P2P device
+        std::uint64_t wdev = 0;
+        std::string name;
+        std::uint8_t vif = 0;
+        driver::iftype type = driver::iftype::station;
+        bool up = false;
+        std::vector<stored_key> keys;
+    };
+    using event_handler = std::function<void(const wdev_ref&, const mac::event::any&)>;
+    /// Receives encoded events: `port` 0 is the multicast group, otherwise one listener.
+    using wire_handler = std::function<void(std::uint32_t port, bytes_view)>;
+    static constexpr std::uint16_t family = 0x1c;  ///< the nl80211 family id softmac uses
+
+    config(Stack& s, std::uint32_t index, std::string name)
+        : stack_(s), index_(index), name_(std::move(name)) {
+        stack_.on_event([this](const mac::event::any& e) { on_mac_event(e); });
+    }
+    config(const config&) = delete;
+    config& operator=(const config&) = delete;
+
+    Stack& stack() noexcept { return stack_; }
+    std::uint32_t index() const noexcept { return index_; }
+    void on_event(event_handler h) { on_event_ = std::move(h); }
+    void on_wire(wire_handler h) { on_wire_ = std::move(h); }
+    /// @brief Counts handler runs (what the flag checks protect).
+    std::uint64_t handled() const noexcept { return handled_; }
+
+    /// @brief The interface a reference names, if any.
+    const interface* find(const wdev_ref& r) const noexcept {
+        for (const auto& i : ifaces_)
+            if ((r.ifindex && i.ifindex == r.ifindex) || (r.wdev && i.wdev == *r.wdev)) return &i;
+        return nullptr;
+    }
+    /// @brief Brings a netdev up or down (rtnetlink's job). Down ends its connection or BSS.
+    result<void> set_up(const wdev_ref& r, bool up) {
+        auto* i = lookup(r);
+        if (!i || !i->ifindex) return make_error(errc::not_found, "no such netdev");
+        if (!up && i->up) {
+            (void)stack_.disconnect(i->vif, mac::reason::deauth_leaving);
+            (void)stack_.stop_ap(i->vif);
+        }
+        i->up = up;
+        return {};
+    }
+
+    /// @brief Runs one command: the checks its flags imply, then its handler.
+    template <class C>
+    auto execute(const C& c, const credentials& who) {
+        using R = decltype(this->handle(c, who, static_cast<interface*>(nullptr)));
+        constexpr std::uint32_t flags = C::spec.flags;
+        if constexpr ((flags & nl80211::flag::admin) != 0)
+            if (!who.privileged())
+                return R(make_error(errc::permission, "command needs CAP_NET_ADMIN"));
+        if constexpr (requires { c.wiphy; })
+            if (c.wiphy && *c.wiphy != index_)
+                return R(make_error(errc::not_found, "no such wiphy"));
+        interface* target = nullptr;
+        if constexpr (std::is_base_of_v<wdev_ref, C>) {
+            constexpr bool need =
+                (flags & (nl80211::flag::need_netdev | nl80211::flag::need_wdev)) != 0;
+            constexpr bool dump = (flags & nl80211::flag::dump) != 0;
+            if (need && (c.ifindex || c.wdev || !dump)) {
+                if (!c.ifindex && !c.wdev)
+                    return R(make_error(errc::bad_value, "command needs an interface"));
+                target = lookup(c);
+                if (!target) return R(make_error(errc::not_found, "no such interface"));
+                if ((flags & nl80211::flag::need_netdev) && !target->ifindex)
+                    return R(make_error(errc::bad_value, "command needs a netdev"));
+                if ((flags & nl80211::flag::need_up) && !target->up)
+                    return R(make_error(errc::network_down, "interface is down"));
+            }
+        }
+        ++handled_;
+        return handle(c, who, target);
+    }
+
+    /// @brief The netlink front end: decode, validate against the policy, check flags, run the
+    /// handler; the answer is an errno and the reply messages.
+    struct wire_reply {
+        int error = 0;
+        std::optional<netlink::violation> violation;
+        std::vector<mac::byte_vector> messages;
+    };
+    wire_reply dispatch(bytes_view request, const credentials& who) {
+        wire_reply out;
+        std::optional<netlink::violation> why;
+        auto d = nl80211::decode_request(request, &why);
+        if (!d) {
+            out.error = d.err().code == errc::not_supported ? EOPNOTSUPP : EINVAL;
+            out.violation = why;
+            return out;
+        }
+        const bool found = with_command(d->msg.cmd, [&](auto proto) {
+            using C = decltype(proto);
+            auto c = decode<C>(d->msg.attrs);
+            if (!c) {
+                out.error = EINVAL;
+                return;
+            }
+            auto r = execute(*c, who);
+            if (!r) {
+                out.error = to_errno(r.err().code);
+                return;
+            }
+            if constexpr (!std::is_same_v<decltype(r), result<void>>) {
+                auto put = [&](const auto& msg) {
+                    mac::byte_vector buf(8192);
+                    auto m = encode(buf, family, reply_id(C::id), msg, 0, d->msg.seq, who.pid);
+                    out.messages.emplace_back(m.begin(), m.end());
+                };
+                if constexpr (requires { r->begin(); })
+                    for (const auto& m : *r) put(m);
+                else
+                    put(*r);
+            }
+        });
+        if (!found) out.error = EOPNOTSUPP;
+        return out;
+    }
+
+  private:
+    interface* lookup(const wdev_ref& r) noexcept {
+        return const_cast<interface*>(static_cast<const config*>(this)->find(r));
+    }
+    interface* by_vif(std::uint8_t vif) noexcept {
+        for (auto& i : ifaces_)
+            if (i.vif == vif) return &i;
+        return nullptr;
+    }
+    reply::interface describe(const interface& i) const {
+        reply::interface r;
+        r.wiphy = index_;
+        r.ifindex = i.ifindex;
+        r.wdev = i.wdev;
+        r.ifname = i.name;
+        r.iftype = i.type;
+        if (const auto* s = stack_.interface(i.vif)) r.mac = s->vif.addr;
+        if (i.type != driver::iftype::p2p_device) r.freq = stack_.radio().conf().channel.freq_mhz;
+        return r;
+    }
+    void on_mac_event(const mac::event::any& e) {
+        const std::uint8_t vif = std::visit([](const auto& ev) { return ev.vif; }, e);
+        const interface* i = by_vif(vif);
+        wdev_ref to;
+        if (i) {
+            to.ifindex = i->ifindex;
+            to.wdev = i->wdev;
+        }
+        if (on_event_) on_event_(to, e);
+        if (on_wire_) {
+            mac::byte_vector buf(8192);
+            const auto m = encode_event(buf, family, index_, to, e);
+            const auto* f = std::get_if<mac::event::frame>(&e);
+            on_wire_(f ? f->owner : 0, m);
+        }
+    }
+
+    // ---- handlers: one per command type ------------------------------------------------------
+    result<reply::wiphy> handle(const cmd::get_wiphy&, const credentials&, interface*) {
+        reply::wiphy w;
+        w.index = index_;
+        w.name = name_;
+        const auto& hw = stack_.hw();
+        using driver::iftype;
+        w.supported = {hw.supports(iftype::adhoc),   hw.supports(iftype::station),
+                       hw.supports(iftype::ap),      hw.supports(iftype::wds),
+                       hw.supports(iftype::monitor), hw.supports(iftype::p2p_client),
+                       hw.supports(iftype::p2p_go),  hw.supports(iftype::p2p_device)};
+        w.max_scan_ssids = hw.max_scan_ssids;
+        w.max_scan_ie_len = hw.max_scan_ie_len;
+        w.max_roc_ms = stack_.radio().max_remain_on_channel_ms();
+        return w;
+    }
+    result<std::vector<reply::interface>> handle(const cmd::get_interface&, const credentials&,
+                                                 interface* i) {
+        std::vector<reply::interface> out;
+        if (i) {
+            out.push_back(describe(*i));
+        } else {
+            for (const auto& k : ifaces_) out.push_back(describe(k));
+        }
+        return out;
+    }
+    result<void> handle(const cmd::set_interface& c, const credentials&, interface* i) {
+        if (i->type == c.iftype) return {};
+        if ((c.iftype == driver::iftype::p2p_device) != (i->type == driver::iftype::p2p_device))
+            return make_error(errc::not_supported, "a P2P device cannot change to a netdev type");
+        auto v = stack_.change_interface(i->vif, c.iftype);
+        if (!v) return v.err();
+        i->vif = v->index;
+        i->type = c.iftype;
+        i->keys.clear();
+        return {};
+    }
+    result<reply::interface> handle(const cmd::new_interface& c, const credentials&, interface*) {
+        for (const auto& i : ifaces_)
+            if (i.name == c.ifname) return make_error(errc::already, "interface name in use");
+        auto v = stack_.add_interface(c.iftype, c.mac);
+        if (!v) return v.err();
+        interface i;
+        if (c.iftype != driver::iftype::p2p_device) i.ifindex = next_ifindex_++;
+        i.wdev = (std::uint64_t{index_} << 32) | ++wdev_count_;
+        i.name = c.ifname;
+        i.vif = v->index;
+        i.type = c.iftype;
+        ifaces_.push_back(i);
+        return describe(ifaces_.back());
+    }
+    result<void> handle(const cmd::del_interface&, const credentials&, interface* i) {
+        if (auto r = stack_.remove_interface(i->vif); !r) return r;
+        std::erase_if(ifaces_, [&](const interface& k) { return k.wdev == i->wdev; });
+        return {};
+    }
+    result<void> handle(const cmd::start_p2p_device&, const credentials&, interface* i) {
+        if (i->type != driver::iftype::p2p_device)
+            return make_error(errc::not_supported, "not a P2P device");
+        if (i->up) return make_error(errc::already, "P2P device already started");
+        i->up = true;
+        return {};
+    }
+    result<void> handle(const cmd::stop_p2p_device&, const credentials&, interface* i) {
+        if (i->type != driver::iftype::p2p_device)
+            return make_error(errc::not_supported, "not a P2P device");
+        if (stack_.scanning()) (void)stack_.abort_scan();
+        i->up = false;
+        return {};
+    }
+    result<void> handle(const cmd::trigger_scan& c, const credentials&, interface* i) {
+        return stack_.scan(i->vif, static_cast<const mac::scan_params&>(c));
+    }
+    result<std::vector<reply::scan_result>> handle(const cmd::get_scan&, const credentials&,
+                                                   interface* i) {
+        std::vector<reply::scan_result> out;
+        const auto now = stack_.time().now();
+        for (const auto& b : stack_.bss().entries()) {
+            reply::scan_result r;
+            if (i) {
+                r.ifindex = i->ifindex;
+                r.wdev = i->wdev;
+            }
+            r.bss = {
+                b.bssid,
+                b.freq,
+                b.beacon_int,
+                b.capability,
+                b.signal_dbm * 100,
+                static_cast<std::uint32_t>(
+                    std::chrono::duration_cast<std::chrono::milliseconds>(now - b.seen).count()),
+                b.ies};
+            out.push_back(std::move(r));
+        }
+        return out;
+    }
+    result<void> handle(const cmd::authenticate& c, const credentials&, interface* i) {
+        return stack_.authenticate(i->vif, c);
+    }
+    result<void> handle(const cmd::associate& c, const credentials&, interface* i) {
+        return stack_.associate(i->vif, c);
+    }
+    result<void> handle(const cmd::connect& c, const credentials&, interface* i) {
+        return stack_.connect(i->vif, c);
+    }
+    result<void> handle(const cmd::disconnect& c, const credentials&, interface* i) {
+        return stack_.disconnect(i->vif, c.reason);
+    }
+    result<void> handle(const cmd::deauthenticate& c, const credentials&, interface* i) {
+        return stack_.deauthenticate(i->vif, c.peer, c.reason);
+    }
+    result<void> handle(const cmd::disassociate& c, const credentials&, interface* i) {
+        return stack_.deauthenticate(i->vif, c.peer, c.reason, true);
+    }
+    result<void> handle(const cmd::start_ap& c, const credentials&, interface* i) {
+        return stack_.start_ap(i->vif, c);
+    }
+    result<void> handle(const cmd::stop_ap&, const credentials&, interface* i) {
+        return stack_.stop_ap(i->vif);
+    }
+    result<void> handle(const cmd::set_beacon& c, const credentials&, interface* i) {
+        return stack_.set_beacon(i->vif, c.head, c.tail, c.probe_resp_ies, c.assoc_resp_ies);
+    }
+    result<void> handle(const cmd::new_station& c, const credentials&, interface* i) {
+        return stack_.add_station(
+            i->vif, c.mac, c.aid,
+            mac::sta_flag::authenticated | mac::sta_flag::associated | mac::sta_flag::authorized);
+    }
+    result<void> handle(const cmd::del_station& c, const credentials&, interface* i) {
+        return stack_.del_station(i->vif, c.mac, c.reason);
+    }
+    result<std::vector<reply::station>> handle(const cmd::get_station& c, const credentials&,
+                                               interface* i) {
+        std::vector<reply::station> out;
+        stack_.data().stations().for_each([&](const auto& s) {
+            if (s.vif_index != i->vif || (c.mac && s.addr != *c.mac)) return;
+            reply::station r;
+            r.ifindex = i->ifindex;
+            r.wdev = i->wdev;
+            r.mac = s.addr;
+            r.aid = s.aid;
+            const auto& st = s.stats;
+            r.info = {static_cast<std::uint32_t>(st.rx_bytes),
+                      static_cast<std::uint32_t>(st.tx_bytes),
+                      static_cast<std::uint32_t>(st.rx_packets),
+                      static_cast<std::uint32_t>(st.tx_packets),
+                      static_cast<std::uint32_t>(st.tx_failed),
+                      static_cast<std::uint32_t>(st.tx_retries)};
+            out.push_back(r);
+        });
+        if (c.mac && out.empty()) return make_error(errc::not_found, "no such station");
+        return out;
+    }
+    result<reply::cookie> handle(const cmd::remain_on_channel& c, const credentials&,
+                                 interface* i) {
+        auto r = stack_.remain_on_channel(i->vif, c.freq, c.duration_ms);
+        if (!r) return r.err();
+        return reply::cookie{*r};
+    }
+    result<void> handle(const cmd::cancel_remain_on_channel& c, const credentials&, interface*) {
+        return stack_.cancel_remain_on_channel(c.cookie);
+    }
+    result<void> handle(const cmd::register_frame& c, const credentials& who, interface* i) {
+        return stack_.register_frame(i->vif, c.frame_type, c.match, who.pid);
+    }
+    result<reply::cookie> handle(const cmd::mgmt_tx& c, const credentials&, interface* i) {
+        auto r = stack_.mgmt_tx(i->vif, c);
+        if (!r) return r.err();
+        return reply::cookie{*r};
+    }
+    result<void> handle(const cmd::frame_wait_cancel& c, const credentials&, interface*) {
+        return stack_.mgmt_tx_cancel_wait(c.cookie);
+    }
+    result<void> handle(const cmd::set_channel& c, const credentials&, interface*) {
+        return stack_.set_channel(c.freq);
+    }
+    result<void> handle(const cmd::new_key& c, const credentials&, interface* i) {
+        if (c.index > 5 || c.data.empty()) return make_error(errc::bad_value, "bad key");
+        std::erase_if(i->keys,
+                      [&](const stored_key& k) { return k.index == c.index && k.mac == c.mac; });
+        i->keys.push_back({c.index, c.mac, c.cipher, c.data, c.seq, false});
+        return {};
+    }
+    result<void> handle(const cmd::del_key& c, const credentials&, interface* i) {
+        const auto n = std::erase_if(
+            i->keys, [&](const stored_key& k) { return k.index == c.index && k.mac == c.mac; });
+        if (n == 0) return make_error(errc::not_found, "no such key");
+        return {};
+    }
+    result<void> handle(const cmd::set_key& c, const credentials&, interface* i) {
+        stored_key* found = nullptr;
+        for (auto& k : i->keys)
+            if (k.index == c.index && !k.mac) found = &k;
+        if (!found) return make_error(errc::not_found, "no such key");
+        for (auto& k : i->keys) k.is_default = !k.mac && &k == found;
+        return {};
+    }
+
+    Stack& stack_;
+    std::uint32_t index_;
+    std::string name_;
+    std::vector<interface> ifaces_;
+    std::uint32_t next_ifindex_ = 3;
+    std::uint32_t wdev_count_ = 0;
+    std::uint64_t handled_ = 0;
+    event_handler on_event_;
+    wire_handler on_wire_;
+};
+
+}  // namespace softmac::cfg
