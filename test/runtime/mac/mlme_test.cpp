@@ -385,3 +385,41 @@ TEMPLATE_TEST_CASE("management frames on the air pass tshark", "[mac][mlme][tsha
          {"0x0008", "0x0004", "0x0005", "0x000b", "0x0000", "0x0001", "0x000c", "0x000d"})
         CHECK(subtypes.count(s) == 1);
 }
+
+TEST_CASE("mixed radios: a station on a loopback radio joins an AP on an rt73 radio",
+          "[mac][mlme]") {
+    virtual_time time;
+    sim::medium<virtual_time> air(time, 3);
+    heap_pool pool(2400, 1024);
+    auto ap = test::make_stack<test::rt73_usb>(time, pool, air, 0);
+    auto sta = test::make_stack<test::loopback_software_roc>(time, pool, air, 1);
+    REQUIRE(ap->start());
+    REQUIRE(sta->start());
+    std::vector<mac::event::any> events;
+    sta->on_event([&](const mac::event::any& e) { events.push_back(e); });
+    const auto a = ap->add_interface(iftype::ap);
+    const auto s = sta->add_interface(iftype::station);
+    REQUIRE(a);
+    REQUIRE(s);
+    REQUIRE(ap->start_ap(a->index, mac::make_ap_params(a->addr, "mixed", ch6, ie::rates_2ghz)));
+    REQUIRE(sta->connect(s->index, {"mixed", {}, 0, {}}));
+    time.run_for(3s);
+    const mac::event::connect* c = nullptr;
+    for (const auto& e : events)
+        if (auto* p = std::get_if<mac::event::connect>(&e)) c = p;
+    REQUIRE(c);
+    CHECK(c->status == 0);
+    CHECK(c->bssid == a->addr);
+    std::size_t running = 0;
+    sta->device().for_each([&](const auto& v) { running += v.current == vap::state::run; });
+    CHECK(running == 1);  // the station vap's state machine followed the join
+    auto b = pool.allocate(64);
+    (void)b->append(ethernet(a->addr, s->addr, 0x88b5, 300));
+    CHECK(sta->transmit(s->index, std::move(*b)) == mac::verdict::consumed);
+    time.run_for(20ms);
+    CHECK(ap->net().frames.size() == 1);
+    REQUIRE(sta->disconnect(s->index, 3));
+    running = 0;
+    sta->device().for_each([&](const auto& v) { running += v.current == vap::state::run; });
+    CHECK(running == 0);
+}
