@@ -94,12 +94,18 @@ class [[nodiscard]] result {
 
     constexpr T& value() & noexcept { return *std::get_if<0>(&v_); }
     constexpr const T& value() const& noexcept { return *std::get_if<0>(&v_); }
-    constexpr T&& value() && noexcept { return std::move(*std::get_if<0>(&v_)); }
+    /// An rvalue result hands its value out by value, so `for (x : *parse(...))` and
+    /// `auto&& v = *f()` never refer into a destroyed temporary.
+    constexpr T value() && noexcept(std::is_nothrow_move_constructible_v<T>) {
+        return std::move(*std::get_if<0>(&v_));
+    }
     constexpr T* operator->() noexcept { return std::get_if<0>(&v_); }
     constexpr const T* operator->() const noexcept { return std::get_if<0>(&v_); }
     constexpr T& operator*() & noexcept { return value(); }
     constexpr const T& operator*() const& noexcept { return value(); }
-    constexpr T&& operator*() && noexcept { return std::move(*this).value(); }
+    constexpr T operator*() && noexcept(std::is_nothrow_move_constructible_v<T>) {
+        return std::move(*this).value();
+    }
 
     /// @pre !has_value()
     constexpr const error& err() const noexcept { return *std::get_if<1>(&v_); }

@@ -495,8 +495,9 @@ class stack {
             return make_error(errc::bad_value, "the source address is not the interface's");
         const bool public_action = fc.subtype() == ieee80211::mgmt_subtype::action &&
                                    p.frame[24] == ieee80211::category::public_action;
-        if (i->vif.type == driver::iftype::p2p_device && !public_action)
-            return make_error(errc::not_supported, "a P2P device sends only public action frames");
+        if (i->vif.type == driver::iftype::p2p_device && !public_action &&
+            fc.subtype() == ieee80211::mgmt_subtype::action)
+            return make_error(errc::not_supported, "a P2P device sends public action frames only");
         if (p.wait_ms &&
             (p.wait_ms < timing::min_roc_ms || p.wait_ms > radio_.max_remain_on_channel_ms()))
             return make_error(errc::bad_value, "wait time out of range");

@@ -1,0 +1,168 @@
+// SPDX-License-Identifier: MIT
+/// @file Defines the P2P engine's settings, provisioning methods and the typed events it reports
+/// (the fields wpa_supplicant's P2P-* events carry).
+#pragma once
+
+#include <concepts>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <variant>
+#include <vector>
+
+#include <softmac/core/mac_address.hpp>
+#include <softmac/ieee80211/wps.hpp>
+
+namespace softmac::p2p {
+
+/// @brief How a connection is provisioned, from this device's point of view: `display` shows a
+/// PIN, `keypad` enters the peer's PIN.
+enum class wps_method : std::uint8_t { not_ready, pbc, display, keypad };
+
+constexpr std::string_view to_string(wps_method m) noexcept {
+    switch (m) {
+        case wps_method::pbc:
+            return "PBC";
+        case wps_method::display:
+            return "Display";
+        case wps_method::keypad:
+            return "Keypad";
+        default:
+            return "not-ready";
+    }
+}
+/// @brief The Device Password ID a device with local method `m` sends.
+constexpr std::uint16_t password_id_of(wps_method m) noexcept {
+    namespace pw = ieee80211::wps::password_id;
+    switch (m) {
+        case wps_method::pbc:
+            return pw::push_button;
+        case wps_method::display:
+            return pw::registrar_specified;
+        case wps_method::keypad:
+            return pw::user_specified;
+        default:
+            return pw::pin_default;
+    }
+}
+/// @brief Whether the peer's Device Password ID pairs with our local method.
+constexpr bool compatible(wps_method local, std::uint16_t peer_dpid) noexcept {
+    namespace pw = ieee80211::wps::password_id;
+    switch (local) {
+        case wps_method::pbc:
+            return peer_dpid == pw::push_button;
+        case wps_method::display:
+            return peer_dpid == pw::user_specified;
+        case wps_method::keypad:
+            return peer_dpid == pw::registrar_specified || peer_dpid == pw::pin_default;
+        default:
+            return false;
+    }
+}
+
+/// @brief What `P2P_SET` / `SET` may change.
+struct settings {
+    std::string device_name = "softmac";
+    ieee80211::wps::device_type primary_type{1, 0x0050f204, 1};  ///< 1-0050F204-1 (PC)
+    std::vector<ieee80211::wps::device_type> secondary_types;
+    std::uint16_t config_methods = ieee80211::wps::config_method::display |
+                                   ieee80211::wps::config_method::push_button |
+                                   ieee80211::wps::config_method::keypad;
+    std::uint8_t listen_channel = 0;  ///< 0: a random social channel at start
+    std::uint8_t oper_channel = 0;    ///< 0: a random social channel at start
+    std::string ssid_postfix;
+    std::uint8_t passphrase_len = 8;  ///< 8..63
+    std::uint8_t go_intent = 7;
+    bool disabled = false;
+    std::uint8_t min_disc_int = 1, max_disc_int = 3;  ///< listen = rand(min..max) x 100 TU
+    std::uint32_t group_idle_s = 0;                   ///< GO idle timeout; 0 = off
+    std::uint8_t dev_capab = 0x25;                    ///< service discovery, concurrent, invitation
+};
+
+/// @brief A peer as the events print it.
+struct peer_info {
+    mac_address addr;  ///< source of the frame that reported it
+    mac_address dev_addr;
+    ieee80211::wps::device_type primary_type;
+    std::string name;
+    std::uint16_t config_methods = 0;
+    std::uint8_t dev_capab = 0, group_capab = 0;
+    friend bool operator==(const peer_info&, const peer_info&) = default;
+};
+
+namespace event {
+struct device_found {
+    peer_info peer;
+    bool is_new = true;
+};
+struct device_lost {
+    mac_address dev_addr;
+};
+struct find_stopped {};
+struct go_neg_request {
+    mac_address peer;
+    std::uint16_t dev_passwd_id = 0;
+    std::uint8_t go_intent = 0;
+};
+struct go_neg_success {
+    bool go = false;
+    std::uint16_t freq = 0;
+    mac_address peer_dev, peer_iface;
+    wps_method method = wps_method::not_ready;
+};
+struct go_neg_failure {
+    int status = -1;
+};
+struct group_formation_success {};
+struct group_formation_failure {};
+struct group_started {
+    std::string ifname;
+    bool go = false;
+    std::string ssid;
+    std::uint16_t freq = 0;
+    std::string passphrase;
+    mac_address go_dev_addr;
+};
+struct group_removed {
+    std::string ifname;
+    bool go = false;
+    std::string reason;  ///< REQUESTED, FORMATION_FAILED, IDLE, GO_ENDING_SESSION, ...
+};
+struct prov_disc_show_pin {
+    peer_info peer;
+    std::string pin;
+    bool requester = false;  ///< we asked (the peer will enter the PIN)
+};
+struct prov_disc_enter_pin {
+    peer_info peer;
+    bool requester = false;
+};
+struct prov_disc_pbc_req {
+    peer_info peer;
+};
+struct prov_disc_pbc_resp {
+    mac_address peer;
+};
+struct prov_disc_failure {
+    mac_address peer;
+    int status = 1;  ///< 1 timeout, 2 rejected
+};
+struct ap_sta_connected {
+    mac_address addr;  ///< the client's interface address
+    mac_address dev_addr;
+};
+using any =
+    std::variant<device_found, device_lost, find_stopped, go_neg_request, go_neg_success,
+                 go_neg_failure, group_formation_success, group_formation_failure, group_started,
+                 group_removed, prov_disc_show_pin, prov_disc_enter_pin, prov_disc_pbc_req,
+                 prov_disc_pbc_resp, prov_disc_failure, ap_sta_connected>;
+}  // namespace event
+
+/// @brief A sink takes every event type (chosen at compile time; no virtual call).
+template <class S>
+concept event_sink = []<class... E>(std::type_identity<std::variant<E...>>) {
+    return (std::invocable<S&, const E&> && ...);
+}(std::type_identity<event::any>{});
+
+}  // namespace softmac::p2p

@@ -1,0 +1,221 @@
+// SPDX-License-Identifier: MIT
+/// @file Reads the P2P and WPS attributes of a frame into one value, and builds the P2P public
+/// action frames and discovery elements.
+#pragma once
+
+#include <cstdint>
+#include <cstdio>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <softmac/ieee80211/elements.hpp>
+#include <softmac/ieee80211/management.hpp>
+#include <softmac/ieee80211/p2p.hpp>
+#include <softmac/ieee80211/tlv.hpp>
+#include <softmac/ieee80211/wps.hpp>
+#include <softmac/p2p/events.hpp>
+
+namespace softmac::p2p {
+
+namespace ie = ieee80211;
+namespace p2pa = ieee80211::p2p::attr;
+
+/// @brief Channels this engine negotiates: operating class 81 (2.4 GHz, 20 MHz).
+inline constexpr std::uint8_t op_class_24 = 81;
+
+/// @brief What a frame says in its P2P and WPS elements (absent attributes stay empty).
+struct parsed {
+    std::optional<ie::p2p::capability> capab;
+    std::optional<ie::p2p::go_intent> intent;
+    std::optional<std::uint8_t> status;
+    std::optional<mac_address> device_id, intended_iface;
+    std::optional<ie::p2p::channel_attr> listen, oper;
+    std::optional<std::vector<std::uint8_t>> channels;  ///< class 81 channels of the list
+    std::optional<ie::p2p::config_timeout> timeout;
+    std::optional<peer_info> device;
+    std::optional<mac_address> group_go;
+    std::optional<std::string> group_ssid;
+    std::optional<std::uint16_t> dpid, wps_methods;
+    std::optional<ie::wps::device_type> requested_type;
+    bool has_p2p = false;
+};
+
+/// @brief Reads the P2P IE stream and the WPS IE stream of an element list.
+inline result<parsed> parse_elements(bytes_view elements) {
+    auto range = ie::element_range::parse(elements);
+    if (!range) return range.err();
+    parsed out;
+    const ie::vendor_stream p2p(*range, ie::vendor::p2p);
+    if (p2p.present()) {
+        out.has_p2p = true;
+        auto attrs = ie::attribute_range<false>::parse(p2p.bytes());
+        if (!attrs) return attrs.err();
+        for (auto a : *attrs) {
+            switch (a.id) {
+                case p2pa::status:
+                    if (auto v = ie::p2p::octet_of(a.data)) out.status = *v;
+                    break;
+                case p2pa::capability:
+                    if (auto v = ie::p2p::capability::parse(a.data)) out.capab = *v;
+                    break;
+                case p2pa::device_id:
+                    if (auto v = ie::p2p::address_of(a.data)) out.device_id = *v;
+                    break;
+                case p2pa::go_intent: {
+                    auto v = ie::p2p::go_intent::parse(a.data);
+                    if (!v) return v.err();
+                    out.intent = *v;
+                    break;
+                }
+                case p2pa::config_timeout:
+                    if (auto v = ie::p2p::config_timeout::parse(a.data)) out.timeout = *v;
+                    break;
+                case p2pa::listen_channel:
+                    if (auto v = ie::p2p::channel_attr::parse(a.data)) out.listen = *v;
+                    break;
+                case p2pa::operating_channel:
+                    if (auto v = ie::p2p::channel_attr::parse(a.data)) out.oper = *v;
+                    break;
+                case p2pa::intended_interface_addr:
+                    if (auto v = ie::p2p::address_of(a.data)) out.intended_iface = *v;
+                    break;
+                case p2pa::channel_list: {
+                    auto v = ie::p2p::channel_list::parse(a.data);
+                    if (!v) return v.err();
+                    std::vector<std::uint8_t> chans;
+                    v->for_each([&](std::uint8_t oc, bytes_view c) {
+                        if (oc == op_class_24) chans.insert(chans.end(), c.begin(), c.end());
+                    });
+                    out.channels = std::move(chans);
+                    break;
+                }
+                case p2pa::device_info: {
+                    auto v = ie::p2p::device_info::parse(a.data);
+                    if (!v) return v.err();
+                    peer_info d;
+                    d.dev_addr = v->address;
+                    d.config_methods = v->config_methods;
+                    d.primary_type = v->primary_type;
+                    d.name = std::string(v->name);
+                    for (auto& ch : d.name)
+                        if (static_cast<unsigned char>(ch) < 32) ch = '_';
+                    out.device = std::move(d);
+                    break;
+                }
+                case p2pa::group_id: {
+                    auto v = ie::p2p::group_id::parse(a.data);
+                    if (!v) return v.err();
+                    out.group_go = v->go_address;
+                    out.group_ssid = std::string(v->ssid);
+                    break;
+                }
+                default:
+                    break;
+            }
+        }
+        if (out.device && out.capab) {
+            out.device->dev_capab = out.capab->device;
+            out.device->group_capab = out.capab->group;
+        }
+    }
+    const ie::vendor_stream wps(*range, ie::vendor::wps);
+    if (wps.present()) {
+        auto attrs = ie::wps::attribute_range::parse(wps.bytes());
+        if (!attrs) return attrs.err();
+        for (auto a : *attrs) {
+            if (a.id == ie::wps::attr::device_password_id) {
+                if (auto v = ie::wps::u16_of(a.data)) out.dpid = *v;
+            } else if (a.id == ie::wps::attr::config_methods) {
+                if (auto v = ie::wps::u16_of(a.data)) out.wps_methods = *v;
+            } else if (a.id == ie::wps::attr::requested_device_type && a.data.size() == 8) {
+                out.requested_type = ie::wps::device_type::from(a.data.data());
+            }
+        }
+    }
+    return out;
+}
+
+/// @brief The channel list attribute for operating class 81.
+inline void put_channel_list(byte_writer& w, const std::vector<std::uint8_t>& chans) {
+    w.u8(p2pa::channel_list).le16(static_cast<std::uint16_t>(3 + 2 + chans.size()));
+    w.u8('X').u8('X').u8(0x04).u8(op_class_24).u8(static_cast<std::uint8_t>(chans.size()));
+    for (auto c : chans) w.u8(c);
+}
+inline void put_channel(byte_writer& w, std::uint8_t id, std::uint8_t channel) {
+    ie::p2p::channel_attr{{'X', 'X', 0x04}, op_class_24, channel}.write(w, id);
+}
+/// @brief P2P Device Info from our settings.
+inline void put_device_info(byte_writer& w, const mac_address& dev, const settings& s,
+                            std::uint16_t methods) {
+    std::vector<std::uint8_t> sec;
+    for (const auto& t : s.secondary_types) {
+        std::uint8_t b[8];
+        byte_writer bw(b);
+        t.write(bw);
+        sec.insert(sec.end(), b, b + 8);
+    }
+    ie::p2p::device_info{dev, methods,      s.primary_type, std::uint8_t(s.secondary_types.size()),
+                         sec, s.device_name}
+        .write(w);
+}
+
+/// @brief A management frame: header and a body writer.
+template <class Body>
+std::vector<std::uint8_t> build_frame(std::uint8_t subtype, const mac_address& da,
+                                      const mac_address& sa, const mac_address& bssid,
+                                      Body&& body) {
+    std::vector<std::uint8_t> out(2304);
+    byte_writer w(out);
+    ie::write_mgmt_header(w, subtype, da, sa, bssid);
+    body(w);
+    out.resize(w.ok() ? w.size() : 0);
+    return out;
+}
+/// @brief A P2P public action frame: header, category 4 / vendor action, subtype, dialog
+/// token, then a P2P IE with `p2p(w)` attributes and, when `wps` writes something, a WPS IE.
+template <class P2p, class Wps>
+std::vector<std::uint8_t> build_public_action(const mac_address& da, const mac_address& sa,
+                                              const mac_address& bssid, std::uint8_t subtype,
+                                              std::uint8_t token, P2p&& p2p, Wps&& wps) {
+    return build_frame(ie::mgmt_subtype::action, da, sa, bssid, [&](byte_writer& w) {
+        w.u8(ie::category::public_action).u8(ie::public_code::vendor_specific);
+        w.be32(ie::vendor::p2p).u8(subtype).u8(token);
+        ie::vendor_ie_builder<> p(ie::vendor::p2p);
+        p2p(p.body());
+        p.emit(w);
+        ie::vendor_ie_builder<> s(ie::vendor::wps);
+        wps(s.body());
+        if (!s.body().written().empty()) s.emit(w);
+    });
+}
+
+/// @brief A P2P public action frame read back: subtype, token and attributes.
+struct action_frame {
+    mac_address sa;
+    std::uint8_t subtype = 0, token = 0;
+    parsed attrs;
+};
+inline result<action_frame> parse_public_action(bytes_view frame) {
+    if (frame.size() < 24 + 8) return make_error(errc::truncated, "P2P public action too short");
+    const std::uint8_t* b = frame.data() + 24;
+    if (b[0] != ie::category::public_action || b[1] != ie::public_code::vendor_specific ||
+        load_be32(b + 2) != ie::vendor::p2p)
+        return make_error(errc::unsupported, "not a P2P public action frame");
+    auto attrs = parse_elements(frame.subspan(24 + 8));
+    if (!attrs) return attrs.err();
+    return action_frame{mac_address::from(frame.data() + 10), b[6], b[7], std::move(*attrs)};
+}
+
+/// @brief An 8-digit WPS PIN: 7 random digits and the checksum digit.
+inline std::string make_pin(std::uint32_t random) {
+    std::uint32_t v = random % 10000000u;
+    std::uint32_t acc = 0, t = v;
+    for (int i = 0; t; ++i, t /= 10) acc += (i % 2 == 0 ? 3 : 1) * (t % 10);
+    const std::uint32_t check = (10 - acc % 10) % 10;
+    char buf[9];
+    std::snprintf(buf, sizeof buf, "%07u%u", v, check);
+    return buf;
+}
+
+}  // namespace softmac::p2p

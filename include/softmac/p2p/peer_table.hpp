@@ -1,0 +1,90 @@
+// SPDX-License-Identifier: MIT
+/// @file Defines the P2P peer table: at most 100 peers, the oldest evicted, 60 s expiry, and the
+/// flags that decide what is reported.
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+#include <deque>
+#include <optional>
+#include <string>
+
+#include <softmac/core/scheduler.hpp>
+#include <softmac/p2p/events.hpp>
+
+namespace softmac::p2p {
+
+/// @brief One peer (p2p_device in hostap).
+struct peer {
+    peer_info info;
+    std::uint16_t listen_freq = 0, oper_freq = 0;
+    time_point last_seen{};
+    bool probe_req_only = true;  ///< heard only in probe requests: never reported
+    bool reported = false;       ///< reported in the current find run
+    bool ever_reported = false;  ///< new=0 from now on
+    bool rejected = false;       ///< P2P_REJECT
+    // Local authorisation for a negotiation with this peer (P2P_CONNECT or auth).
+    wps_method method = wps_method::not_ready;
+    std::uint8_t go_intent = 7;
+    std::uint16_t force_freq = 0;
+    bool waiting_for_us = false;  ///< we answered its request with status 1
+    mac_address intended_iface;   ///< negotiated, or a GO's interface (BSSID)
+    std::string go_ssid;          ///< the peer runs this group
+    std::uint8_t dialog_token = 0;
+};
+
+/// @brief Peers keyed by device address, newest first.
+class peer_table {
+  public:
+    static constexpr std::size_t capacity = 100;
+    static constexpr duration expiry = std::chrono::seconds(60);
+
+    peer* find(const mac_address& dev) noexcept {
+        for (auto& p : peers_)
+            if (p.info.dev_addr == dev) return &p;
+        return nullptr;
+    }
+    /// @brief Finds or inserts at the head; a full table evicts the least recently seen peer,
+    /// which is returned so that a loss can be reported.
+    peer& touch(const mac_address& dev, time_point now, std::optional<peer>* evicted = nullptr) {
+        if (auto* p = find(dev)) return *p;
+        if (peers_.size() == capacity) {
+            auto it = std::min_element(
+                peers_.begin(), peers_.end(),
+                [](const peer& a, const peer& b) { return a.last_seen < b.last_seen; });
+            if (evicted) *evicted = *it;
+            peers_.erase(it);
+        }
+        peers_.emplace_front();
+        peers_.front().info.dev_addr = dev;
+        peers_.front().last_seen = now;
+        return peers_.front();
+    }
+    /// @brief Removes peers not seen for `expiry` except `keep`; calls lost(peer) for each.
+    template <class F>
+    void expire(time_point now, const mac_address& keep, F&& lost) {
+        for (auto it = peers_.begin(); it != peers_.end();) {
+            if (now - it->last_seen > expiry && it->info.dev_addr != keep) {
+                lost(*it);
+                it = peers_.erase(it);
+            } else {
+                ++it;
+            }
+        }
+    }
+    template <class F>
+    void clear(F&& lost) {
+        for (const auto& p : peers_) lost(p);
+        peers_.clear();
+    }
+    void unreport_all() noexcept {
+        for (auto& p : peers_) p.reported = false;
+    }
+    const std::deque<peer>& all() const noexcept { return peers_; }
+    std::size_t size() const noexcept { return peers_.size(); }
+
+  private:
+    std::deque<peer> peers_;
+};
+
+}  // namespace softmac::p2p

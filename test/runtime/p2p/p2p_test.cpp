@@ -1,0 +1,231 @@
+// SPDX-License-Identifier: MIT
+// The P2P engine under virtual time: discovery, GO negotiation, provision discovery, groups.
+#include <catch2/catch.hpp>
+
+#include "p2p_world.hpp"
+
+using namespace softmac;
+using namespace std::chrono_literals;
+namespace ev = softmac::p2p::event;
+using test::loopback_software_roc;
+
+TEST_CASE("two devices find each other", "[p2p][discovery]") {
+    test::p2p_world<loopback_software_roc> w(2);
+    REQUIRE(w.engine(0).find());
+    REQUIRE(w.engine(1).find());
+    REQUIRE(w.run_until([&] { return w.knows(0, 1) && w.knows(1, 0); }, 10s));
+    const auto found = w[0].all<ev::device_found>();
+    REQUIRE(found.size() == 1);
+    CHECK(found[0].is_new);
+    CHECK(found[0].peer.name == "Device B1");
+    CHECK(found[0].peer.dev_addr == w.addr(1));
+    CHECK(found[0].peer.dev_capab == 0x25);
+    w.engine(0).stop_find();
+    CHECK(w[0].count<ev::find_stopped>() == 1);
+}
+
+namespace {
+/// Both devices find each other, then 0 connects to 1 (1 pre-authorised with `auth`).
+template <class W>
+void discover(W& w, std::size_t a = 0, std::size_t b = 1) {
+    REQUIRE(w.engine(a).find());
+    REQUIRE(w.engine(b).find());
+    REQUIRE(w.run_until([&] { return w.knows(a, b) && w.knows(b, a); }, 20s));
+    w.engine(a).stop_find();
+    w.engine(b).stop_find();
+    REQUIRE(w.engine(b).listen());  // the responder stays reachable
+}
+p2p::connect_params with(std::uint8_t intent, p2p::wps_method m = p2p::wps_method::pbc,
+                         bool auth = false, std::uint16_t freq = 0) {
+    p2p::connect_params c;
+    c.method = m;
+    c.go_intent = intent;
+    c.auth = auth;
+    c.freq = freq;
+    return c;
+}
+template <class W>
+bool both_started(W& w, std::size_t a = 0, std::size_t b = 1) {
+    return w[a].template count<ev::group_started>() == 1 &&
+           w[b].template count<ev::group_started>() == 1;
+}
+}  // namespace
+
+TEST_CASE("GO negotiation: intents and tie-breaker decide the roles", "[p2p][go_neg]") {
+    struct row {
+        std::uint8_t a, b;
+    };
+    const auto r = GENERATE(row{15, 0}, row{0, 15}, row{7, 7}, row{3, 9});
+    const std::uint64_t seed = GENERATE(1, 2);
+    test::p2p_world<loopback_software_roc> w(2, seed);
+    discover(w);
+    REQUIRE(w.engine(1).connect(w.addr(0), with(r.b, p2p::wps_method::pbc, true)));
+    REQUIRE(w.engine(0).connect(w.addr(1), with(r.a)));
+    INFO("intents " << int(r.a) << "/" << int(r.b) << " seed " << seed);
+    const bool ok = w.run_until([&] { return both_started(w); }, 5s);
+    for (std::size_t d = 0; d < 2; ++d)
+        for (const auto& e : w[d].events) UNSCOPED_INFO("dev" << d << " event " << e.index());
+    REQUIRE(ok);
+    const auto s0 = w[0].all<ev::go_neg_success>(), s1 = w[1].all<ev::go_neg_success>();
+    REQUIRE(s0.size() == 1);
+    REQUIRE(s1.size() == 1);
+    CHECK(s0[0].go != s1[0].go);
+    if (r.a != r.b) CHECK(s0[0].go == (r.a > r.b));
+    CHECK(s0[0].freq == s1[0].freq);
+    CHECK(s0[0].peer_dev == w.addr(1));
+    CHECK(s1[0].peer_dev == w.addr(0));
+    const auto g0 = w[0].all<ev::group_started>()[0], g1 = w[1].all<ev::group_started>()[0];
+    CHECK(g0.ssid == g1.ssid);
+    CHECK(g0.ssid.size() == 9);
+    CHECK(g0.ssid.rfind("DIRECT-", 0) == 0);
+    CHECK(g0.freq == g1.freq);
+    CHECK(g0.go_dev_addr == g1.go_dev_addr);
+    CHECK(g0.go_dev_addr == (g0.go ? w.addr(0) : w.addr(1)));
+    const auto& go = g0.go ? g0 : g1;
+    CHECK(go.passphrase.size() == 8);
+    CHECK(w[0].count<ev::group_formation_success>() == 1);
+    CHECK(w[1].count<ev::group_formation_success>() == 1);
+}
+
+TEST_CASE("GO negotiation: equal intents follow the initiator's tie-breaker, which toggles",
+          "[p2p][go_neg]") {
+    test::p2p_world<loopback_software_roc> w(2, 5);
+    discover(w);
+    bool first_go = false;
+    for (int round = 0; round < 2; ++round) {
+        REQUIRE(w.engine(1).listen());
+        REQUIRE(w.engine(1).connect(w.addr(0), with(7, p2p::wps_method::pbc, true)));
+        REQUIRE(w.engine(0).connect(w.addr(1), with(7)));
+        REQUIRE(w.run_until(
+            [&] { return w[0].count<ev::go_neg_success>() == std::size_t(round + 1); }, 5s));
+        const bool go = w[0].all<ev::go_neg_success>().back().go;
+        if (round == 0)
+            first_go = go;
+        else
+            CHECK(go != first_go);  // the initiator's bit toggled between negotiations
+        w.run(1s);
+        REQUIRE(w.engine(0).group_remove("*"));
+        REQUIRE(w.engine(1).group_remove("*"));
+        w.run(100ms);
+    }
+}
+
+TEST_CASE("GO negotiation failures carry the reference's status codes", "[p2p][go_neg]") {
+    test::p2p_world<loopback_software_roc> w(3, 3);
+    discover(w);
+    SECTION("both intent 15: the responder answers 9") {
+        REQUIRE(w.engine(1).connect(w.addr(0), with(15, p2p::wps_method::pbc, true)));
+        REQUIRE(w.engine(0).connect(w.addr(1), with(15)));
+        REQUIRE(w.run_until([&] { return w[0].count<ev::go_neg_failure>() == 1; }, 5s));
+        CHECK(w[0].all<ev::go_neg_failure>()[0].status == 9);
+        CHECK(w[1].count<ev::group_started>() == 0);
+    }
+    SECTION("incompatible provisioning: 10") {
+        REQUIRE(w.engine(1).connect(w.addr(0), with(7, p2p::wps_method::pbc, true)));
+        REQUIRE(w.engine(0).connect(w.addr(1), with(7, p2p::wps_method::display)));
+        REQUIRE(w.run_until([&] { return w[0].count<ev::go_neg_failure>() == 1; }, 5s));
+        CHECK(w[0].all<ev::go_neg_failure>()[0].status == 10);
+    }
+    SECTION("forced channels that do not meet: 7") {
+        REQUIRE(w.engine(1).connect(w.addr(0), with(7, p2p::wps_method::pbc, true, 2412)));
+        REQUIRE(w.engine(0).connect(w.addr(1), with(7, p2p::wps_method::pbc, false, 2462)));
+        REQUIRE(w.run_until([&] { return w[0].count<ev::go_neg_failure>() == 1; }, 5s));
+        CHECK(w[0].all<ev::go_neg_failure>()[0].status == 7);
+    }
+    SECTION("rejected peer: 11") {
+        REQUIRE(w.engine(1).connect(w.addr(0), with(7, p2p::wps_method::pbc, true)));
+        REQUIRE(w.engine(1).reject(w.addr(0)));
+        REQUIRE(w.engine(0).connect(w.addr(1), with(7)));
+        REQUIRE(w.run_until([&] { return w[0].count<ev::go_neg_failure>() == 1; }, 5s));
+        CHECK(w[0].all<ev::go_neg_failure>()[0].status == 11);
+    }
+    SECTION("not ready: the peer hears a request, then authorises and the negotiation completes") {
+        REQUIRE(w.engine(0).connect(w.addr(1), with(7)));
+        REQUIRE(w.run_until([&] { return w[1].count<ev::go_neg_request>() == 1; }, 5s));
+        const auto req = w[1].all<ev::go_neg_request>()[0];
+        CHECK(req.peer == w.addr(0));
+        CHECK(req.dev_passwd_id == 4);  // push button
+        CHECK(req.go_intent == 7);
+        CHECK(w[0].count<ev::go_neg_failure>() == 0);  // status 1 is not a failure yet
+        w.run(2s);
+        REQUIRE(w.engine(1).connect(w.addr(0), with(7)));
+        REQUIRE(w.run_until([&] { return both_started(w); }, 10s));
+    }
+    SECTION("busy: a third device gets 5 while a negotiation runs") {
+        w.engine(1).stop_find();
+        REQUIRE(w.engine(1).find());
+        REQUIRE(w.engine(2).find());
+        REQUIRE(w.run_until([&] { return w.knows(2, 1) && w.knows(1, 2); }, 20s));
+        w.engine(1).stop_find();
+        w.engine(2).stop_find();
+        REQUIRE(w.engine(1).listen());
+        REQUIRE(w.engine(1).connect(w.addr(0), with(7, p2p::wps_method::pbc, true)));
+        REQUIRE(w.engine(1).connect(w.addr(2), with(7, p2p::wps_method::pbc, true)));
+        REQUIRE(w.engine(0).connect(w.addr(1), with(7)));
+        w.run(5ms);
+        REQUIRE(w.engine(2).connect(w.addr(1), with(7)));
+        REQUIRE(w.run_until([&] { return w[2].count<ev::go_neg_failure>() == 1; }, 5s));
+        CHECK(w[2].all<ev::go_neg_failure>()[0].status == 5);
+    }
+}
+
+TEST_CASE("provision discovery: display, keypad and pbc on both sides", "[p2p][pd]") {
+    test::p2p_world<loopback_software_roc> w(2, 4);
+    discover(w);
+    REQUIRE(w.engine(1).listen());
+    REQUIRE(w.engine(0).prov_disc(w.addr(1), p2p::wps_method::display));
+    REQUIRE(w.run_until([&] { return w[0].count<ev::prov_disc_enter_pin>() == 1; }, 5s));
+    REQUIRE(w[1].count<ev::prov_disc_show_pin>() == 1);
+    const auto shown = w[1].all<ev::prov_disc_show_pin>()[0];
+    CHECK(shown.pin.size() == 8);
+    CHECK(shown.peer.dev_addr == w.addr(0));
+    CHECK(shown.peer.name == "Device A0");
+
+    REQUIRE(w.engine(0).prov_disc(w.addr(1), p2p::wps_method::keypad));
+    REQUIRE(w.run_until([&] { return w[0].count<ev::prov_disc_show_pin>() == 1; }, 5s));
+    CHECK(w[1].count<ev::prov_disc_enter_pin>() == 1);
+
+    REQUIRE(w.engine(0).prov_disc(w.addr(1), p2p::wps_method::pbc));
+    REQUIRE(w.run_until([&] { return w[0].count<ev::prov_disc_pbc_resp>() == 1; }, 5s));
+    CHECK(w[1].count<ev::prov_disc_pbc_req>() == 1);
+
+    w.engine(1).stop_find();  // the peer goes away: retries run out
+    w.run(1s);
+}
+
+TEST_CASE("autonomous GO with a joining client; removal reasons", "[p2p][group]") {
+    p2p::settings s;
+    s.group_idle_s = 2;
+    test::p2p_world<loopback_software_roc> w(2, 6, s);
+    auto go_if = w.engine(0).group_add(2437);
+    REQUIRE(go_if);
+    REQUIRE(w[0].count<ev::group_started>() == 1);
+    CHECK(w[0].all<ev::group_started>()[0].freq == 2437);
+    CHECK(w[0].count<ev::group_formation_success>() == 0);  // no formation phase
+    REQUIRE(w.engine(1).find());
+    REQUIRE(w.run_until([&] { return w.knows(1, 0); }, 20s));
+    w.engine(1).stop_find();
+    p2p::connect_params c;
+    c.join = true;
+    REQUIRE(w.engine(1).connect(w.addr(0), c));
+    REQUIRE(w.run_until([&] { return w[1].count<ev::group_started>() == 1; }, 5s));
+    const auto g = w[1].all<ev::group_started>()[0];
+    CHECK_FALSE(g.go);
+    CHECK(g.ssid == w[0].all<ev::group_started>()[0].ssid);
+    CHECK(g.go_dev_addr == w.addr(0));
+    REQUIRE(w[0].count<ev::ap_sta_connected>() == 1);
+
+    // The GO ends the session: the client sees GO_ENDING_SESSION.
+    REQUIRE(w.engine(0).group_remove(*go_if));
+    w.run(100ms);
+    REQUIRE(w[0].count<ev::group_removed>() == 1);
+    CHECK(w[0].all<ev::group_removed>()[0].reason == "REQUESTED");
+    REQUIRE(w[1].count<ev::group_removed>() == 1);
+    CHECK(w[1].all<ev::group_removed>()[0].reason == "GO_ENDING_SESSION");
+
+    // A GO alone for group_idle seconds goes away as IDLE.
+    REQUIRE(w.engine(0).group_add(2412));
+    w.run(3s);
+    REQUIRE(w[0].count<ev::group_removed>() == 2);
+    CHECK(w[0].all<ev::group_removed>()[1].reason == "IDLE");
+}

@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: MIT
+/// @file Test worlds for the P2P engine: N devices, each a stack, a config layer and an engine,
+/// on one medium, their events recorded.
+#pragma once
+
+#include <memory>
+#include <variant>
+#include <vector>
+
+#include <softmac/p2p/engine.hpp>
+
+#include "mlme_world.hpp"
+
+namespace softmac::test {
+
+/// @brief Keeps every P2P event.
+struct recording_p2p {
+    std::vector<p2p::event::any>* out;
+    template <class E>
+    void operator()(const E& e) const {
+        out->push_back(e);
+    }
+};
+
+/// @brief One P2P device of configuration Cfg.
+template <class Cfg>
+struct p2p_device {
+    using stack_type = test_stack<Cfg>;
+    using config_type = cfg::config<stack_type>;
+    using engine_type = p2p::engine<config_type, recording_p2p>;
+    std::unique_ptr<stack_type> stack;
+    std::unique_ptr<config_type> config;
+    std::unique_ptr<engine_type> engine;
+    std::vector<p2p::event::any> events;
+
+    template <class E>
+    std::vector<E> all() const {
+        std::vector<E> out;
+        for (const auto& e : events)
+            if (auto* p = std::get_if<E>(&e)) out.push_back(*p);
+        return out;
+    }
+    template <class E>
+    std::size_t count() const {
+        return all<E>().size();
+    }
+};
+
+/// @brief N devices on one medium; `seed` drives the medium and every engine.
+template <class Cfg>
+struct p2p_world {
+    virtual_time time;
+    sim::medium<virtual_time> air;
+    heap_pool pool{2400, 8192};
+    std::vector<std::unique_ptr<p2p_device<Cfg>>> devs;
+
+    explicit p2p_world(std::size_t n, std::uint64_t seed = 1, p2p::settings base = {})
+        : air(time, seed) {
+        for (std::uint16_t i = 0; i < n; ++i) {
+            auto d = std::make_unique<p2p_device<Cfg>>();
+            d->stack = make_stack<Cfg>(time, pool, air, i);
+            if (auto r = d->stack->start(); !r) throw std::runtime_error(r.err().what);
+            d->config = std::make_unique<typename p2p_device<Cfg>::config_type>(
+                *d->stack, i, "phy" + std::to_string(i));
+            p2p::settings s = base;
+            s.device_name = "Device " + std::string(1, char('A' + i % 26)) + std::to_string(i);
+            d->engine = std::make_unique<typename p2p_device<Cfg>::engine_type>(
+                *d->config, recording_p2p{&d->events}, s, "wlan" + std::to_string(i),
+                seed * 1000 + i);
+            if (auto r = d->engine->start(); !r) throw std::runtime_error(r.err().what);
+            devs.push_back(std::move(d));
+        }
+    }
+    p2p_device<Cfg>& operator[](std::size_t i) { return *devs[i]; }
+    auto& engine(std::size_t i) { return *devs[i]->engine; }
+    mac_address addr(std::size_t i) { return devs[i]->engine->device_address(); }
+    void run(duration d) { time.run_for(d); }
+    /// Runs until pred() or the limit; returns whether pred() held.
+    template <class P>
+    bool run_until(P&& pred, duration limit, duration step = std::chrono::milliseconds(10)) {
+        for (duration t{}; t < limit; t += step) {
+            if (pred()) return true;
+            time.run_for(step);
+        }
+        return pred();
+    }
+    bool knows(std::size_t i, std::size_t j) {
+        for (const auto& e : devs[i]->events)
+            if (auto* f = std::get_if<p2p::event::device_found>(&e);
+                f && f->peer.dev_addr == addr(j))
+                return true;
+        return false;
+    }
+};
+
+}  // namespace softmac::test
