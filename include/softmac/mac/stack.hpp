@@ -1240,6 +1240,7 @@ class stack {
     void start_roc() {
         while (!rocs_.empty()) {
             auto& r = rocs_.front();
+            if (r.started) return;  // already running (started from inside an event handler)
             r.started = true;
             const auto res = radio_.remain_on_channel(
                 ifaces_[r.vif].vif, r.ch, r.ms, r.cookie,

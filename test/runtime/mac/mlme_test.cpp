@@ -423,3 +423,26 @@ TEST_CASE("mixed radios: a station on a loopback radio joins an AP on an rt73 ra
     sta->device().for_each([&](const auto& v) { running += v.current == vap::state::run; });
     CHECK(running == 0);
 }
+
+TEMPLATE_TEST_CASE("a remain-on-channel requested when the previous one ends runs in full",
+                   "[mac][mlme][roc]", test::loopback_software_roc, test::loopback_offloaded_roc) {
+    test::mlme_world<TestType> w;
+    const auto dev = w.add(0, iftype::station);
+    int chained = 0;
+    std::vector<mac::event::any> seen;
+    w[0].on_event([&](const mac::event::any& e) {
+        seen.push_back(e);
+        if (std::holds_alternative<mac::event::cancel_remain_on_channel>(e) && chained++ < 3)
+            REQUIRE(w[0].remain_on_channel(dev.index, 2437, 50));
+    });
+    REQUIRE(w[0].remain_on_channel(dev.index, 2412, 50));
+    w.run(500ms);
+    std::size_t ready = 0, ended = 0;
+    for (const auto& e : seen) {
+        ready += std::holds_alternative<mac::event::remain_on_channel>(e);
+        ended += std::holds_alternative<mac::event::cancel_remain_on_channel>(e);
+    }
+    CHECK(ready == 4);
+    CHECK(ended == 4);
+    CHECK_FALSE(w[0].radio().on_channel_elsewhere());
+}

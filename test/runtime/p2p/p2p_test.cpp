@@ -229,3 +229,156 @@ TEST_CASE("autonomous GO with a joining client; removal reasons", "[p2p][group]"
     REQUIRE(w[0].count<ev::group_removed>() == 2);
     CHECK(w[0].all<ev::group_removed>()[1].reason == "IDLE");
 }
+
+TEST_CASE("three devices find each other; stop-find, flush and find timeout", "[p2p][discovery]") {
+    test::p2p_world<loopback_software_roc> w(3, 11);
+    for (std::size_t i = 0; i < 3; ++i) REQUIRE(w.engine(i).find());
+    REQUIRE(w.run_until(
+        [&] {
+            for (std::size_t i = 0; i < 3; ++i)
+                for (std::size_t j = 0; j < 3; ++j)
+                    if (i != j && !w.knows(i, j)) return false;
+            return true;
+        },
+        20s));
+    CHECK(w.engine(0).current() == p2p::state::search);
+    w.engine(0).stop_find();
+    CHECK(w.engine(0).current() == p2p::state::idle);
+    CHECK(w[0].count<ev::find_stopped>() == 1);
+    CHECK(w.engine(0).peers().size() == 2);
+    w.engine(0).flush();
+    CHECK(w.engine(0).peers().size() == 0);
+    CHECK(w[0].count<ev::device_lost>() == 2);
+
+    // A find with a timeout ends by itself; peers are reported again (new=0).
+    p2p::find_params timed;
+    timed.timeout_s = 3;
+    REQUIRE(w.engine(0).find(timed));
+    w.run(3500ms);
+    CHECK(w[0].count<ev::find_stopped>() == 2);
+    CHECK(w.engine(0).current() == p2p::state::idle);
+    const auto found = w[0].all<ev::device_found>();
+    REQUIRE(found.size() == 4);
+    CHECK(found[2].is_new);  // flushed peers are new again
+}
+
+TEST_CASE("filters by device ID and device type", "[p2p][discovery]") {
+    p2p::settings base;
+    test::p2p_world<loopback_software_roc> w(3, 12, base);
+    w.engine(2).config().primary_type = {7, 0x0050f204, 1};  // display device
+    REQUIRE(w.engine(1).listen());
+    REQUIRE(w.engine(2).listen());
+    p2p::find_params by_id;
+    by_id.dev_id = w.addr(2);
+    by_id.type = p2p::find_type::social;
+    REQUIRE(w.engine(0).find(by_id));
+    w.run(5s);
+    CHECK(w.knows(0, 2));
+    CHECK_FALSE(w.knows(0, 1));  // device 1 does not answer a probe for another device ID
+    w.engine(0).stop_find();
+    w.engine(0).flush();
+    p2p::find_params by_type;
+    by_type.dev_type = ieee80211::wps::device_type{1, 0x0050f204, 1};
+    REQUIRE(w.engine(0).find(by_type));
+    w.run(5s);
+    CHECK(w.knows(0, 1));
+    const auto found = w[0].all<ev::device_found>();
+    CHECK(std::none_of(found.begin() + 1, found.end(),
+                       [&](const ev::device_found& f) { return f.peer.dev_addr == w.addr(2); }));
+}
+
+TEST_CASE("a renamed device is reported again; peers expire", "[p2p][discovery]") {
+    test::p2p_world<loopback_software_roc> w(2, 13);
+    REQUIRE(w.engine(1).listen());
+    REQUIRE(w.engine(0).find());
+    REQUIRE(w.run_until([&] { return w.knows(0, 1); }, 10s));
+    w.engine(1).config().device_name = "Renamed";
+    REQUIRE(w.run_until([&] { return w[0].count<ev::device_found>() == 2; }, 10s));
+    const auto again = w[0].all<ev::device_found>()[1];
+    CHECK(again.peer.name == "Renamed");
+    CHECK_FALSE(again.is_new);
+    // Device 1 goes quiet: after 60 s without a sighting it is lost (checked every 10 s).
+    w.engine(1).stop_find();
+    w.engine(0).stop_find();
+    w.run(55s);
+    CHECK(w[0].count<ev::device_lost>() == 0);
+    w.run(20s);
+    REQUIRE(w[0].count<ev::device_lost>() == 1);
+    CHECK(w[0].all<ev::device_lost>()[0].dev_addr == w.addr(1));
+    CHECK(w.engine(0).peers().size() == 0);
+}
+
+TEST_CASE("the peer table keeps 100 peers, evicting the least recently seen", "[p2p]") {
+    p2p::peer_table t;
+    std::optional<p2p::peer> evicted;
+    for (std::uint8_t i = 0; i < 101; ++i) {
+        const mac_address a{{0x02, 0, 0, 0, 1, i}};
+        evicted.reset();
+        auto& p = t.touch(a, std::chrono::seconds(i), &evicted);
+        CHECK(p.info.dev_addr == a);
+    }
+    CHECK(t.size() == 100);
+    REQUIRE(evicted);
+    CHECK(evicted->info.dev_addr == mac_address{{0x02, 0, 0, 0, 1, 0}});
+    CHECK(t.all().front().info.dev_addr == mac_address{{0x02, 0, 0, 0, 1, 100}});  // newest first
+    std::size_t lost = 0;
+    t.expire(std::chrono::seconds(100 + 60) - std::chrono::milliseconds(500), {},
+             [&](const p2p::peer&) { ++lost; });
+    CHECK(lost == 100 - 1);  // only the peer seen at 100 s is younger than 60 s
+}
+
+TEST_CASE("provision discovery to a silent peer fails after its retries", "[p2p][pd]") {
+    test::p2p_world<loopback_software_roc> w(2, 14);
+    discover(w);
+    w.engine(1).stop_find();
+    REQUIRE(w.engine(0).prov_disc(w.addr(1), p2p::wps_method::pbc));
+    CHECK_FALSE(w.engine(0).prov_disc(w.addr(1), p2p::wps_method::pbc));  // one at a time
+    w.run(30s);
+    CHECK(w[0].count<ev::prov_disc_failure>() == 0);  // still retrying (120 attempts)
+    w.run(60s);
+    REQUIRE(w[0].count<ev::prov_disc_failure>() == 1);
+    CHECK(w[0].all<ev::prov_disc_failure>()[0].status == 1);
+}
+
+TEST_CASE("group formation fails when the GO vanishes after negotiation", "[p2p][group]") {
+    test::p2p_world<loopback_software_roc> w(2, 15);
+    discover(w);
+    REQUIRE(w.engine(1).connect(w.addr(0), with(15, p2p::wps_method::pbc, true)));
+    REQUIRE(w.engine(0).connect(w.addr(1), with(0)));
+    REQUIRE(w.run_until([&] { return w[0].count<ev::go_neg_success>() == 1; }, 5s));
+    // The GO goes out of range before the client joins.
+    const auto p0 = test::port_of(w[0].stack->radio().driver());
+    const auto p1 = test::port_of(w[1].stack->radio().driver());
+    w.air.set_link(p0, p1, 1.0);
+    w.air.set_link(p1, p0, 1.0);
+    w.run(16s);
+    REQUIRE(w[0].count<ev::group_formation_failure>() == 1);
+    REQUIRE(w[0].count<ev::group_removed>() == 1);
+    CHECK(w[0].all<ev::group_removed>()[0].reason == "FORMATION_FAILED");
+}
+
+TEST_CASE("negotiation succeeds at 30% frame loss", "[p2p][go_neg]") {
+    test::p2p_world<loopback_software_roc> w(2, 16);
+    const auto p0 = test::port_of(w[0].stack->radio().driver());
+    const auto p1 = test::port_of(w[1].stack->radio().driver());
+    w.air.set_link(p0, p1, 0.3);
+    w.air.set_link(p1, p0, 0.3);
+    discover(w);
+    REQUIRE(w.engine(1).connect(w.addr(0), with(7, p2p::wps_method::pbc, true)));
+    REQUIRE(w.engine(0).connect(w.addr(1), with(7)));
+    REQUIRE(w.run_until([&] { return both_started(w); }, 30s));
+}
+
+TEST_CASE("20 devices on one medium all discover one another", "[p2p][discovery][scale]") {
+    test::p2p_world<loopback_software_roc> w(20, 17);
+    for (std::size_t i = 0; i < 20; ++i) REQUIRE(w.engine(i).find());
+    REQUIRE(w.run_until(
+        [&] {
+            for (std::size_t i = 0; i < 20; ++i)
+                if (w.engine(i).peers().size() < 19) return false;
+            for (std::size_t i = 0; i < 20; ++i)
+                if (w[i].count<ev::device_found>() < 19) return false;
+            return true;
+        },
+        60s, 100ms));
+}

@@ -75,11 +75,8 @@ class loopback {
         const std::uint16_t bitrate = (idx >= 0 && std::size_t(idx) < rates.size())
                                           ? rates[std::size_t(idx)].bitrate
                                           : rates[0].bitrate;
-        pending_[slot] = {std::move(frame), info, true};
-        const bool no_ack = (info.flags & driver::tx_flag::no_ack) != 0;
-        auto r = medium_.transmit(
-            port_, pending_[slot].frame.view(), bitrate, false,
-            [this, slot, no_ack](bool acked) { on_tx_done(slot, acked && !no_ack); });
+        pending_[slot] = {std::move(frame), info, true, 1, bitrate};
+        auto r = send(slot);
         if (!r) {
             pending_[slot].used = false;
             ctx.tx_status(std::move(pending_[slot].frame), st);
@@ -192,6 +189,8 @@ class loopback {
         frame_buffer frame;
         driver::tx_info info;
         bool used = false;
+        std::uint8_t attempts = 1;
+        std::uint16_t bitrate = 10;
     };
     struct event {
         enum kind_t : std::uint8_t { received, tx_done, roc_ready, roc_expired } kind = received;
@@ -224,12 +223,29 @@ class loopback {
         ++tail_;
         if (irq_) irq_();
     }
+    result<void> send(std::size_t slot) {
+        auto& p = pending_[slot];
+        const bool no_ack = (p.info.flags & driver::tx_flag::no_ack) != 0;
+        return medium_.transmit(
+            port_, p.frame.view(), p.bitrate, false,
+            [this, slot, no_ack](bool acked) { on_tx_done(slot, acked && !no_ack); });
+    }
+    /// An unacknowledged unicast frame is sent again, with the Retry bit, until the first rate's
+    /// try count is used up (the hardware retry chain).
     void on_tx_done(std::size_t slot, bool acked) {
         auto& p = pending_[slot];
+        const bool unicast = p.frame.size() >= 10 &&
+                             !mac_address::from(p.frame.data() + 4).is_multicast() &&
+                             !(p.info.flags & driver::tx_flag::no_ack);
+        const std::uint8_t limit = p.info.rates[0].count ? p.info.rates[0].count : 1;
+        if (!acked && unicast && p.attempts < limit) {
+            ++p.attempts;
+            p.frame.data()[1] |= 0x08;  // Retry
+            if (send(slot)) return;
+        }
         p.used = false;
-        if (!acked && p.frame.size() >= 10 && !mac_address::from(p.frame.data() + 4).is_multicast())
-            ++stats_.ack_failures;
-        push({event::tx_done, std::move(p.frame), {}, {p.info, acked, 1}, 0});
+        if (!acked && unicast) ++stats_.ack_failures;
+        push({event::tx_done, std::move(p.frame), {}, {p.info, acked, p.attempts}, 0});
     }
     void end_roc() {
         roc_active_ = false;
