@@ -93,4 +93,41 @@ struct p2p_world {
     }
 };
 
+/// @brief Two devices of different driver configurations on one medium.
+template <class CfgA, class CfgB>
+struct mixed_p2p_pair {
+    virtual_time time;
+    sim::medium<virtual_time> air;
+    heap_pool pool{2400, 4096};
+    p2p_device<CfgA> a;
+    p2p_device<CfgB> b;
+
+    explicit mixed_p2p_pair(std::uint64_t seed = 1) : air(time, seed) {
+        setup(a, 0, seed);
+        setup(b, 1, seed);
+    }
+    template <class D>
+    void setup(D& d, std::uint16_t i, std::uint64_t seed) {
+        using cfg_t = typename std::remove_reference_t<decltype(*d.config)>;
+        using eng_t = typename std::remove_reference_t<decltype(*d.engine)>;
+        using stack_cfg = std::conditional_t<std::is_same_v<D, p2p_device<CfgA>>, CfgA, CfgB>;
+        d.stack = make_stack<stack_cfg>(time, pool, air, i);
+        if (auto r = d.stack->start(); !r) throw std::runtime_error(r.err().what);
+        d.config = std::make_unique<cfg_t>(*d.stack, i, "phy" + std::to_string(i));
+        p2p::settings s;
+        s.device_name = i == 0 ? "loopback" : "rt73";
+        d.engine = std::make_unique<eng_t>(*d.config, recording_p2p{&d.events}, s,
+                                           "wlan" + std::to_string(i), seed * 1000 + i);
+        if (auto r = d.engine->start(); !r) throw std::runtime_error(r.err().what);
+    }
+    template <class P>
+    bool run_until(P&& pred, duration limit, duration step = std::chrono::milliseconds(10)) {
+        for (duration t{}; t < limit; t += step) {
+            if (pred()) return true;
+            time.run_for(step);
+        }
+        return pred();
+    }
+};
+
 }  // namespace softmac::test

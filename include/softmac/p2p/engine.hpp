@@ -139,14 +139,7 @@ class engine {
         } else if (auto s = cfg_.set_up(dev_, true); !s) {
             return s;
         }
-        cfg::cmd::register_frame probe;
-        probe.wdev = dev_.wdev;
-        probe.frame_type = 0x0040;
-        if (auto s = exec(probe); !s) return s.err();
-        cfg::cmd::register_frame action;
-        action.wdev = dev_.wdev;
-        action.match = {0x04, 0x09, 0x50, 0x6f, 0x9a, 0x09};
-        if (auto s = exec(action); !s) return s.err();
+        if (auto s = register_frames(); !s) return s;
         listen_ch_ = set_.listen_channel ? set_.listen_channel : random_social();
         oper_ch_ = set_.oper_channel ? set_.oper_channel : random_social();
         tie_breaker_ = (rng_() & 1) != 0;
@@ -345,12 +338,26 @@ class engine {
 
     // ---- config-layer events -----------------------------------------------------------------
     void on_cfg(const cfg::wdev_ref& to, const mac::event::any& e) {
-        if (to.wdev == dev_.wdev) return std::visit([&](const auto& ev) { on_device(ev); }, e);
+        // Without a dedicated P2P device the group shares the device's interface: both see it.
         for (auto& g : groups_)
             if (to.wdev == g.ref.wdev) {
                 const std::string name = g.ifname;
-                return std::visit([&](const auto& ev) { on_group(name, ev); }, e);
+                std::visit([&](const auto& ev) { on_group(name, ev); }, e);
+                break;
             }
+        if (to.wdev == dev_.wdev) std::visit([&](const auto& ev) { on_device(ev); }, e);
+    }
+    /// Registers the device interface for probe requests and P2P public action frames.
+    result<void> register_frames() {
+        cfg::cmd::register_frame probe;
+        probe.wdev = dev_.wdev;
+        probe.frame_type = 0x0040;
+        if (auto s = exec(probe); !s) return s.err();
+        cfg::cmd::register_frame action;
+        action.wdev = dev_.wdev;
+        action.match = {0x04, 0x09, 0x50, 0x6f, 0x9a, 0x09};
+        if (auto s = exec(action); !s) return s.err();
+        return {};
     }
     template <class E>
     void on_device(const E& e) {
@@ -373,6 +380,8 @@ class engine {
                     tx_done(k, e.ack);
                     return;
                 }
+            // A USB driver reports the status before the request has returned its cookie.
+            if (sending_) early_status_ = std::pair{e.cookie, e.ack};
         }
     }
 
@@ -674,13 +683,23 @@ class engine {
         t.wait_ms = wait_ms;
         t.offchannel_ok = true;
         t.no_cck = true;
+        sending_ = true;
+        early_status_.reset();
         auto c = exec(t);
-        if (c && c->value) pending_tx_.emplace_back(c->value, kind);
-        if (!c) tx_done(kind, false);
+        sending_ = false;
+        if (!c) return tx_done(kind, false);
+        if (!c->value) return;
+        if (early_status_ && early_status_->first == c->value) {
+            const bool ack = early_status_->second;
+            early_status_.reset();
+            return tx_done(kind, ack);
+        }
+        pending_tx_.emplace_back(c->value, kind);
     }
 
     // ---- GO negotiation ----------------------------------------------------------------------
     mac_address intended_iface() {
+        if (!dedicated_) return dev_addr_;  // the group shares the device's interface
         if (intended_ != mac_address{}) return intended_;
         const auto& hw = cfg_.stack().hw();
         for (std::uint8_t k = 1; k < hw.n_addresses; ++k) {
@@ -1133,18 +1152,33 @@ class engine {
         g.peer_iface = peer_iface;
         g.forming = peer_dev != mac_address{};
         g.go_dev = go ? dev_addr_ : go_dev;
-        cfg::cmd::new_interface ni;
-        ni.ifname = g.ifname;
-        ni.iftype = go ? driver::iftype::p2p_go : driver::iftype::p2p_client;
-        if (!cfg_.stack().hw().supports(ni.iftype))
-            ni.iftype = go ? driver::iftype::ap : driver::iftype::station;
-        ni.mac = intended_iface();
-        intended_ = {};
-        auto r = exec(ni);
-        if (!r) return r.err();
-        g.ref = {r->ifindex, r->wdev};
-        g.iface_addr = r->mac;
-        (void)cfg_.set_up(g.ref, true);
+        if (dedicated_) {
+            cfg::cmd::new_interface ni;
+            ni.ifname = g.ifname;
+            ni.iftype = go ? driver::iftype::p2p_go : driver::iftype::p2p_client;
+            if (!cfg_.stack().hw().supports(ni.iftype))
+                ni.iftype = go ? driver::iftype::ap : driver::iftype::station;
+            ni.mac = intended_iface();
+            intended_ = {};
+            auto r = exec(ni);
+            if (!r) return r.err();
+            g.ref = {r->ifindex, r->wdev};
+            g.iface_addr = r->mac;
+            (void)cfg_.set_up(g.ref, true);
+        } else {
+            // No P2P interface types: the device's own interface becomes the group interface
+            // (an AP for a GO), as wpa_supplicant does with p2p_no_group_iface.
+            g.ifname = ifname_;
+            g.ref = dev_;
+            g.iface_addr = dev_addr_;
+            if (go) {
+                cfg::cmd::set_interface si;
+                si.ifindex = dev_.ifindex;
+                si.iftype = driver::iftype::ap;
+                if (auto r = exec(si); !r) return r.err();
+                (void)cfg_.set_up(dev_, true);
+            }
+        }
         if (go) {
             g.passphrase = new_passphrase();
             cfg::cmd::start_ap sa;
@@ -1155,7 +1189,7 @@ class engine {
             sa.tail = go_p2p_ie(g, false);
             sa.probe_resp_ies = go_p2p_ie(g, true);
             if (auto s = exec(sa); !s) {
-                drop_interface(g.ref);
+                release_interface(g);
                 return s.err();
             }
         } else {
@@ -1166,7 +1200,7 @@ class engine {
             c.freq = g.freq;
             c.ies = client_assoc_ie();
             if (auto s = exec(c); !s) {
-                drop_interface(g.ref);
+                release_interface(g);
                 return s.err();
             }
         }
@@ -1197,11 +1231,23 @@ class engine {
             if (g.ifname == name) return &g;
         return nullptr;
     }
-    void drop_interface(const cfg::wdev_ref& ref) {
-        cfg::cmd::del_interface d;
-        d.ifindex = ref.ifindex;
-        d.wdev = ref.wdev;
-        (void)exec(d);
+    /// A group's own interface is deleted; a shared one goes back to being the P2P device.
+    void release_interface(const group& g) {
+        if (g.ref.wdev != dev_.wdev) {
+            cfg::cmd::del_interface d;
+            d.ifindex = g.ref.ifindex;
+            d.wdev = g.ref.wdev;
+            (void)exec(d);
+            return;
+        }
+        if (g.go) {
+            cfg::cmd::set_interface si;
+            si.ifindex = dev_.ifindex;
+            si.iftype = driver::iftype::station;
+            (void)exec(si);
+            (void)cfg_.set_up(dev_, true);
+        }
+        (void)register_frames();
     }
     void group_started(group& g) {
         if (g.timer) time().cancel(g.timer);
@@ -1238,20 +1284,20 @@ class engine {
         auto* g = find_group(name);
         if (!g) return;
         if (g->timer) time().cancel(g->timer);
-        const bool go = g->go;
-        const cfg::wdev_ref ref = g->ref;
+        const group gone = *g;
+        const bool go = gone.go;
         std::erase_if(groups_, [&](const group& x) { return x.ifname == name; });
         if (go) {
             cfg::cmd::stop_ap s;
-            s.ifindex = ref.ifindex;
+            s.ifindex = gone.ref.ifindex;
             (void)exec(s);
         } else {
             cfg::cmd::disconnect d;
-            d.ifindex = ref.ifindex;
+            d.ifindex = gone.ref.ifindex;
             d.reason = mac::reason::deauth_leaving;
             (void)exec(d);
         }
-        drop_interface(ref);
+        release_interface(gone);
         sink_(event::group_removed{name, go, reason});
     }
     template <class E>
@@ -1338,6 +1384,8 @@ class engine {
     timer_id timer_ = 0, cleanup_ = 0, find_timer_ = 0, ext_timer_ = 0;
     std::uint32_t ext_period_ = 0, ext_interval_ = 0;
     std::vector<std::pair<std::uint64_t, tx_kind>> pending_tx_;
+    bool sending_ = false;
+    std::optional<std::pair<std::uint64_t, bool>> early_status_;
     std::uint16_t rx_freq_ = 0;
     // negotiation
     mac_address neg_peer_, neg_go_dev_;

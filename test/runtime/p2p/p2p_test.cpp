@@ -382,3 +382,36 @@ TEST_CASE("20 devices on one medium all discover one another", "[p2p][discovery]
         },
         60s, 100ms));
 }
+
+TEST_CASE("mixed radios: a loopback device and an rt73 device form a group", "[p2p][group]") {
+    const std::uint8_t rt73_intent = GENERATE(0, 15);
+    test::mixed_p2p_pair<loopback_software_roc, test::rt73_usb> w(21);
+    REQUIRE(w.a.engine->find());
+    REQUIRE(w.b.engine->find());
+    auto knows = [](auto& d, const mac_address& who) {
+        for (const auto& p : d.engine->peers().all())
+            if (p.info.dev_addr == who && p.reported) return true;
+        return false;
+    };
+    const auto addr_a = w.a.engine->device_address(), addr_b = w.b.engine->device_address();
+    REQUIRE(w.run_until([&] { return knows(w.a, addr_b) && knows(w.b, addr_a); }, 20s));
+    w.a.engine->stop_find();
+    w.b.engine->stop_find();
+    REQUIRE(w.a.engine->listen());
+    REQUIRE(w.a.engine->connect(addr_b, with(15 - rt73_intent, p2p::wps_method::pbc, true)));
+    REQUIRE(w.b.engine->connect(addr_a, with(rt73_intent)));
+    const bool ok = w.run_until(
+        [&] {
+            return w.a.template count<ev::group_started>() == 1 &&
+                   w.b.template count<ev::group_started>() == 1;
+        },
+        5s);
+    for (const auto& e : w.a.events) UNSCOPED_INFO("loopback event " << e.index());
+    for (const auto& e : w.b.events) UNSCOPED_INFO("rt73 event " << e.index());
+    REQUIRE(ok);
+    const auto ga = w.a.template all<ev::group_started>()[0];
+    const auto gb = w.b.template all<ev::group_started>()[0];
+    CHECK(gb.go == (rt73_intent == 15));
+    CHECK(ga.ssid == gb.ssid);
+    CHECK(ga.freq == gb.freq);
+}
