@@ -411,6 +411,7 @@ class engine {
             }
         }
         first_scan_ = false;
+        scan_start_ = time().now();
         cfg::cmd::trigger_scan t;
         t.wdev = dev_.wdev;
         t.freqs = std::move(freqs);
@@ -502,9 +503,10 @@ class engine {
         g.wdev = dev_.wdev;
         auto results = exec(g);
         if (!results) return;
-        const auto since =
-            std::chrono::duration_cast<std::chrono::milliseconds>(time().now() - find_start_)
-                .count();
+        // Only what this scan heard: older entries were handled by earlier scans.
+        const auto since = std::chrono::duration_cast<std::chrono::milliseconds>(
+                               time().now() - std::max(find_start_, scan_start_))
+                               .count();
         for (const auto& r : *results) {
             if (static_cast<std::int64_t>(r.bss.seen_ms_ago) > since) continue;
             auto p = parse_elements(r.bss.ies);
@@ -1376,7 +1378,7 @@ class engine {
     state state_ = state::idle;
     peer_table peers_;
     find_params find_;
-    time_point find_start_{};
+    time_point find_start_{}, scan_start_{};
     bool first_scan_ = true;
     std::size_t progressive_next_ = 0;
     std::uint64_t listen_cookie_ = 0;
