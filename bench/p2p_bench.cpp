@@ -51,7 +51,8 @@ static void BM_p2p_find_2(benchmark::State& state) {
             world w(2, static_cast<std::uint64_t>(s));
             (void)w.engine(0).find();
             (void)w.engine(1).find();
-            virt.push_back(seconds(time_until(w, [&] { return all_found(w); }, 30s)));
+            virt.push_back(seconds(time_until(
+                w, [&] { return all_found(w); }, 30s)));
         }
     }
     state.counters["virtual_s_to_found_median"] = median(virt);
@@ -101,11 +102,18 @@ static void BM_p2p_find_n(benchmark::State& state) {
         world w(n, 3);
         for (std::size_t i = 0; i < n; ++i) (void)w.engine(i).find();
         const auto t0 = std::chrono::steady_clock::now();
-        virt = seconds(time_until(w, [&] { return all_found(w); }, 120s, 100ms));
+        virt = seconds(time_until(
+            w, [&] { return all_found(w); }, 120s, 100ms));
         wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
         state.counters["all_found"] = all_found(w) ? 1 : 0;
     }
     state.counters["virtual_s_to_all_found"] = virt;
     state.counters["virtual_s_per_wall_s"] = virt / wall;
 }
-BENCHMARK(BM_p2p_find_n)->Arg(2)->Arg(10)->Arg(50)->Arg(100)->Unit(benchmark::kMillisecond)->Iterations(1);
+BENCHMARK(BM_p2p_find_n)
+    ->Arg(2)
+    ->Arg(10)
+    ->Arg(50)
+    ->Arg(100)
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(1);

@@ -415,3 +415,25 @@ TEST_CASE("mixed radios: a loopback device and an rt73 device form a group", "[p
     CHECK(ga.ssid == gb.ssid);
     CHECK(ga.freq == gb.freq);
 }
+
+TEST_CASE("simultaneous GO negotiation requests resolve to one negotiation", "[p2p][go_neg]") {
+    test::p2p_world<loopback_software_roc> w(2, 22);
+    discover(w);
+    REQUIRE(w.engine(0).connect(w.addr(1), with(7)));
+    REQUIRE(w.engine(1).connect(w.addr(0), with(7)));
+    REQUIRE(w.run_until([&] { return both_started(w); }, 10s));
+    CHECK(w[0].count<ev::go_neg_success>() == 1);
+    CHECK(w[1].count<ev::go_neg_success>() == 1);
+    CHECK(w[0].count<ev::go_neg_failure>() == 0);
+    CHECK(w[1].count<ev::go_neg_failure>() == 0);
+}
+
+TEST_CASE("extended listen keeps an idle device discoverable", "[p2p][discovery]") {
+    test::p2p_world<loopback_software_roc> w(2, 23);
+    CHECK_FALSE(w.engine(1).ext_listen(500, 100));  // the period must fit the interval
+    REQUIRE(w.engine(1).ext_listen(200, 300));
+    REQUIRE(w.engine(0).find());
+    REQUIRE(w.run_until([&] { return w.knows(0, 1); }, 10s));
+    CHECK(w.engine(1).current() == p2p::state::idle);
+    REQUIRE(w.engine(1).ext_listen(0, 0));
+}
