@@ -4,8 +4,10 @@
 
 #include <array>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
+#include <type_traits>
 
 #include <softmac/core/bytes.hpp>
 #include <softmac/core/result.hpp>
@@ -56,7 +58,17 @@ struct mac_address {
     }
     bytes_view bytes() const noexcept { return octets; }
 
-    friend constexpr bool operator==(const mac_address&, const mac_address&) noexcept = default;
+    /// Two loads and a compare at run time (the defaulted form became a memcmp call).
+    friend constexpr bool operator==(const mac_address& a, const mac_address& b) noexcept {
+        if (std::is_constant_evaluated()) return a.octets == b.octets;
+        std::uint32_t a4, b4;
+        std::uint16_t a2, b2;
+        std::memcpy(&a4, a.octets.data(), 4);
+        std::memcpy(&b4, b.octets.data(), 4);
+        std::memcpy(&a2, a.octets.data() + 4, 2);
+        std::memcpy(&b2, b.octets.data() + 4, 2);
+        return ((a4 ^ b4) | std::uint32_t(a2 ^ b2)) == 0;
+    }
     friend constexpr auto operator<=>(const mac_address&, const mac_address&) noexcept = default;
 
   private:

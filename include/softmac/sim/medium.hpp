@@ -82,6 +82,9 @@ class medium {
         s.n_addrs = static_cast<std::uint8_t>(a.size() < max_addresses ? a.size() : max_addresses);
         for (std::size_t i = 0; i < s.n_addrs; ++i) s.addrs[i] = a[i];
     }
+    /// @brief With the filter on, a port receives unicast frames only for its own addresses
+    /// (its receive address filter, applied before a copy is made).
+    void set_address_filter(port_id p, bool on) noexcept { ports_[p].address_filter = on; }
     /// @brief Loss probability and extra delay of frames from `from` to `to`.
     void set_link(port_id from, port_id to, double loss, duration extra_delay = {}) {
         for (auto& l : links_)
@@ -121,13 +124,16 @@ class medium {
         for (port_id p = 0; p < ports_.size(); ++p) {
             const auto& rx = ports_[p];
             if (p == from || !rx.listening || rx.freq != sender.freq || !rx.deliver) continue;
+            bool for_rx = false;
+            if (ra.is_unicast())
+                for (std::size_t i = 0; i < rx.n_addrs; ++i) for_rx = for_rx || rx.addrs[i] == ra;
+            if (ra.is_unicast() && rx.address_filter && !for_rx) continue;
             const link l = link_of(from, p);
             if (l.loss > 0 && uniform() < l.loss) {
                 ++stats_.lost;
                 continue;
             }
-            if (ra.is_unicast())
-                for (std::size_t i = 0; i < rx.n_addrs; ++i) acked = acked || rx.addrs[i] == ra;
+            acked = acked || for_rx;
             auto copy = pool_.allocate(0);
             if (!copy || !copy->append(frame)) {
                 ++stats_.lost;
@@ -161,6 +167,7 @@ class medium {
         std::array<mac_address, max_addresses> addrs{};
         std::uint8_t n_addrs = 0;
         time_point busy_until{};
+        bool address_filter = false;
     };
     struct link {
         port_id from = 0, to = 0;

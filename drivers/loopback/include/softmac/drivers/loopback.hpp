@@ -116,11 +116,13 @@ class loopback {
         conf_ = c;
         if ((changed & driver::conf_changed::channel) && !roc_active_)
             medium_.tune(port_, c.channel.freq_mhz);
+        update_address_filter();
     }
     template <class Ctx>
     void configure_filter(Ctx&, std::uint32_t, std::uint32_t& total) {
         total &= driver::fif::all;  // every flag is honoured
         filter_ = total;
+        update_address_filter();
     }
 
     // ---- optional operations -------------------------------------------------------------------
@@ -232,6 +234,12 @@ class loopback {
     }
     /// An unacknowledged unicast frame is sent again, with the Retry bit, until the first rate's
     /// try count is used up (the hardware retry chain).
+    /// Unicast frames for other stations are dropped at the medium unless the radio monitors or
+    /// wants other BSSes' frames (the same decision on_air makes, taken before a copy is made).
+    void update_address_filter() {
+        medium_.set_address_filter(port_, !(conf_.flags & driver::conf_flag::monitor) &&
+                                              !(filter_ & driver::fif::other_bss));
+    }
     void on_tx_done(std::size_t slot, bool acked) {
         auto& p = pending_[slot];
         const bool unicast = p.frame.size() >= 10 &&
