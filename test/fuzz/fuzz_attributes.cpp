@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
-// Fuzzes P2P and WPS attribute streams (reassembled across vendor elements) and typed attributes.
+// Fuzzes P2P and WPS attribute streams (reassembled across vendor elements), typed attributes,
+// and the P2P engine's readers of element lists and public action frames.
 #include <softmac/ieee80211/p2p.hpp>
+#include <softmac/p2p/messages.hpp>
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     namespace ie = softmac::ieee80211;
@@ -27,5 +29,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         const ie::vendor_stream s(*els, ie::vendor::p2p);
         (void)p2p::attribute_range::parse(s.bytes());
     }
+    (void)softmac::p2p::parse_elements(in);
+    (void)softmac::p2p::parse_public_action(in);
     return 0;
 }

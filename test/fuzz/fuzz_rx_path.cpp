@@ -1,42 +1,49 @@
 // SPDX-License-Identifier: MIT
-// Fuzzes the MAC's RX pipeline: any bytes as a received frame, on an AP and a station interface
-// (duplicate check, defragmentation, A-MSDU, 802.3 conversion, management hand-up).
-#include <softmac/mac/data_path.hpp>
+// Fuzzes the MAC's RX side: any bytes as a received frame on a stack with a beaconing AP, a
+// station and a registration (duplicate check, defragmentation, A-MSDU, 802.3 conversion, and
+// the management half: BSS table, AP and station MLME, registrations, action bounce).
+#include <softmac/drivers/loopback.hpp>
+#include <softmac/mac/stack.hpp>
 
 namespace {
 using namespace softmac;
 
-using null_upper = mac::null_upper;
-using path = mac::data_path<mac::capabilities{}, virtual_time, null_upper>;
+using stack_type = mac::stack<drivers::loopback<virtual_time>, virtual_time>;
 
 struct world {
     virtual_time time;
+    sim::medium<virtual_time> air{time, 1};
     heap_pool pool{2400, 64};
-    path mac{time, pool, null_upper{}};
+    stack_type s{time, pool, mac::null_net{}, air, drivers::loopback_description(0)};
     world() {
-        driver::hw_description hw;
-        hw.bands[0] = {ieee80211::band::ghz2_4, driver::channels_2ghz, ieee80211::rates_2ghz};
-        hw.n_bands = 1;
-        const mac_address ap = mac_address::parse("02:00:00:00:00:00").value();
-        const mac_address sta = mac_address::parse("02:00:00:00:01:00").value();
-        mac.attach({ap, driver::iftype::ap, 0}, hw);
-        auto& s = mac.attach({sta, driver::iftype::station, 1}, hw);
-        s.bssid = mac_address::parse("02:00:00:00:02:00").value();
-        s.associated = true;
+        (void)s.start();
+        auto ap = s.add_interface(driver::iftype::ap);
+        auto sta = s.add_interface(driver::iftype::station);
+        if (!ap || !sta) return;
+        (void)s.start_ap(ap->index,
+                         mac::make_ap_params(ap->addr, "fuzz",
+                                             *ieee80211::make_channel(ieee80211::band::ghz2_4, 1),
+                                             ieee80211::rates_2ghz));
+        const std::uint8_t p2p[] = {0x04, 0x09, 0x50, 0x6f, 0x9a, 0x09};
+        (void)s.register_frame(sta->index, 0x00d0, p2p, 1);
+        auto& st = s.data().iface(sta->index);
+        st.bssid = mac_address::parse("02:00:00:00:02:00").value();
+        st.associated = true;
         const std::uint32_t all =
             mac::sta_flag::associated | mac::sta_flag::authorized | mac::sta_flag::wme;
-        (void)mac.stations().add(sta, 0, all);
-        (void)mac.stations().add(s.bssid, 1, all);
+        (void)s.data().stations().add(st.bssid, sta->index, all);
     }
 };
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-    static world w;  // state carries over between inputs: fragments, duplicates, caches
+    static world w;  // state carries over between inputs: fragments, duplicates, caches, peers
     if (size > 2300) return 0;
     auto b = w.pool.allocate(32);
     if (!b || !b->append({data, size})) return 0;
-    w.mac.on_rx(std::move(*b), driver::rx_status{});
-    w.time.run_for(std::chrono::milliseconds(100));  // ages the defragmentation cache
+    driver::rx_status rs;
+    rs.freq = 2412;
+    w.s.data().on_rx(std::move(*b), rs);
+    w.time.run_for(std::chrono::milliseconds(100));  // ages caches, runs MLME timers and beacons
     return 0;
 }

@@ -922,7 +922,9 @@ class stack {
                 time_.cancel(i.sta.timer);
                 i.sta.timer = 0;
                 emit(event::associate{vif, sa, false, byte_vector(frame.begin(), frame.end())});
-                const bytes_view resp_ie = frame.subspan(24 + 6);
+                const bytes_view resp_ie = frame.subspan(
+                    ieee80211::header_length(ieee80211::frame_control{load_le16(frame.data())}) +
+                    6);
                 if (mb.status != status::success) {
                     if (i.sta.connecting)
                         emit(event::connect{vif,
@@ -1174,8 +1176,14 @@ class stack {
         if (frame.size() < 24) return;
         const ieee80211::frame_control fc{load_le16(frame.data())};
         const std::uint8_t subtype = fc.subtype();
-        const bytes_view body = frame.subspan(24);
-        const auto mb = ieee80211::parse_mgmt_body(fc, body);
+        const std::size_t hdr = ieee80211::header_length(fc);
+        if (frame.size() < hdr) return;
+        const bytes_view body = frame.subspan(hdr);
+        // Protected management frames need the security layer: the MLME leaves them alone.
+        const auto mb = fc.has(ieee80211::frame_control::protected_frame)
+                            ? result<ieee80211::mgmt_body>(
+                                  make_error(errc::unsupported, "protected management frame"))
+                            : ieee80211::parse_mgmt_body(fc, body);
         using namespace ieee80211::mgmt_subtype;
         if (mb && (subtype == beacon || subtype == probe_resp)) note_bss(frame, *mb, rs, subtype);
         if (mac_address::from(frame.data() + 4).is_multicast()) {
@@ -1190,7 +1198,9 @@ class stack {
                   std::uint8_t subtype) {
         const mac_address bssid = mac_address::from(frame.data() + 16);
         const bool probe_resp = subtype == ieee80211::mgmt_subtype::probe_resp;
-        bss_.update(bssid, rs.freq, rs.signal_dbm, mb, frame.subspan(24 + 12), probe_resp,
+        const std::size_t hdr =
+            ieee80211::header_length(ieee80211::frame_control{load_le16(frame.data())});
+        bss_.update(bssid, rs.freq, rs.signal_dbm, mb, frame.subspan(hdr + 12), probe_resp,
                     time_.now());
         for (auto& i : ifaces_)
             if (i.used && is_station(i) && i.sta.phase == sta_phase::associated &&
@@ -1199,7 +1209,7 @@ class stack {
     }
     void handle_mgmt(iface& i, ieee80211::frame_control fc, bytes_view frame,
                      const result<ieee80211::mgmt_body>& mb, const driver::rx_status& rs) {
-        const bytes_view body = frame.subspan(24);
+        const bytes_view body = frame.subspan(ieee80211::header_length(fc));
         if (const auto* reg = registry_.find(i.vif.index, fc, body)) {
             emit(event::frame{i.vif.index, rs.freq, rs.signal_dbm, reg->owner,
                               byte_vector(frame.begin(), frame.end())});

@@ -446,3 +446,29 @@ TEMPLATE_TEST_CASE("a remain-on-channel requested when the previous one ends run
     CHECK(ended == 4);
     CHECK_FALSE(w[0].radio().on_channel_elsewhere());
 }
+
+TEST_CASE("a protected or +HTC management frame is not read as clear text", "[mac][mlme]") {
+    test::mlme_world<test::loopback_software_roc> w(1);
+    (void)w.add(0, iftype::station);
+    // A beacon header with the Protected and Order bits and a 6-octet body (the fuzzer's find).
+    std::vector<std::uint8_t> f(30, 0);
+    f[0] = 0x80;
+    f[1] = 0x40 | 0x80;
+    std::fill(f.begin() + 4, f.begin() + 10, 0xff);
+    f[10] = 0x02;
+    auto b = w.pool.allocate(32);
+    REQUIRE(b->append(f));
+    driver::rx_status rs;
+    rs.freq = 2412;
+    w[0].data().on_rx(std::move(*b), rs);
+    CHECK(w[0].bss().size() == 0);
+    // The same frame in clear with a 28-octet +HTC header and full beacon fields is read.
+    f[1] = 0x80;
+    f.resize(28 + 12, 0);
+    f.insert(f.end(), {0, 3, 'h', 't', 'c'});
+    b = w.pool.allocate(32);
+    REQUIRE(b->append(f));
+    w[0].data().on_rx(std::move(*b), rs);
+    REQUIRE(w[0].bss().size() == 1);
+    CHECK(w[0].bss().entries()[0].ssid == "htc");
+}
