@@ -2,7 +2,11 @@
 // The P2P engine under virtual time: discovery, GO negotiation, provision discovery, groups.
 #include <catch2/catch.hpp>
 
+#include <fstream>
+#include <set>
+
 #include "p2p_world.hpp"
+#include "tshark.hpp"
 
 using namespace softmac;
 using namespace std::chrono_literals;
@@ -436,4 +440,33 @@ TEST_CASE("extended listen keeps an idle device discoverable", "[p2p][discovery]
     REQUIRE(w.run_until([&] { return w.knows(0, 1); }, 10s));
     CHECK(w.engine(1).current() == p2p::state::idle);
     REQUIRE(w.engine(1).ext_listen(0, 0));
+}
+
+TEST_CASE("P2P frames on the air pass tshark", "[p2p][tshark]") {
+    const std::string path = std::string(SOFTMAC_TEST_TMPDIR) + "/p2p.pcap";
+    {
+        test::p2p_world<loopback_software_roc> w(2, 31);
+        std::ofstream out(path, std::ios::binary);
+        w.air.tap(out);
+        discover(w);
+        REQUIRE(w.engine(0).prov_disc(w.addr(1), p2p::wps_method::display));
+        w.run(300ms);
+        REQUIRE(w.engine(1).connect(w.addr(0), with(7, p2p::wps_method::pbc, true)));
+        REQUIRE(w.engine(0).connect(w.addr(1), with(7)));
+        REQUIRE(w.run_until([&] { return both_started(w); }, 5s));
+        REQUIRE(w.engine(0).group_remove("*"));
+        w.run(100ms);
+    }
+    const auto rows =
+        test::tshark_fields(path, {"_ws.malformed", "_ws.expert.severity", "wlan.fcs.status",
+                                   "wifi_p2p.public_action.subtype"});
+    REQUIRE(rows.size() > 20);
+    std::set<std::string> subtypes;
+    for (const auto& r : rows) {
+        CHECK(r[0].empty());
+        CHECK(r[1].find("8388608") == std::string::npos);
+        CHECK(r[2] == "1");
+        if (!r[3].empty()) subtypes.insert(r[3]);
+    }
+    for (const char* s : {"0", "1", "2", "7", "8"}) CHECK(subtypes.count(s) == 1);  // GO neg, PD
 }
