@@ -76,11 +76,8 @@ class loopback {
                                           ? rates[std::size_t(idx)].bitrate
                                           : rates[0].bitrate;
         pending_[slot] = {std::move(frame), info, true, 1, bitrate};
-        auto r = send(slot);
-        if (!r) {
-            pending_[slot].used = false;
-            ctx.tx_status(std::move(pending_[slot].frame), st);
-        }
+        queue_[(queue_tail_++) % queue_.size()] = static_cast<std::uint8_t>(slot);
+        kick();
     }
     template <class Ctx>
     result<void> start(Ctx&) {
@@ -240,6 +237,19 @@ class loopback {
         medium_.set_address_filter(port_, !(conf_.flags & driver::conf_flag::monitor) &&
                                               !(filter_ & driver::fif::other_bss));
     }
+    /// One frame on the air at a time, in order: the next starts when the previous one (with
+    /// its retries) is done, as a hardware queue works.
+    void kick() {
+        while (!in_flight_ && queue_head_ != queue_tail_) {
+            const std::size_t slot = queue_[(queue_head_++) % queue_.size()];
+            in_flight_ = true;
+            if (send(slot)) return;
+            in_flight_ = false;
+            auto& p = pending_[slot];
+            p.used = false;
+            push({event::tx_done, std::move(p.frame), {}, {p.info, false, p.attempts}, 0});
+        }
+    }
     void on_tx_done(std::size_t slot, bool acked) {
         auto& p = pending_[slot];
         const bool unicast = p.frame.size() >= 10 &&
@@ -254,6 +264,8 @@ class loopback {
         p.used = false;
         if (!acked && unicast) ++stats_.ack_failures;
         push({event::tx_done, std::move(p.frame), {}, {p.info, acked, p.attempts}, 0});
+        in_flight_ = false;
+        kick();
     }
     void end_roc() {
         roc_active_ = false;
@@ -302,6 +314,9 @@ class loopback {
     std::array<driver::vif, max_vifs> vifs_{};
     std::size_t n_vifs_ = 0;
     std::array<pending_tx, 64> pending_{};
+    std::array<std::uint8_t, 64> queue_{};  ///< slots waiting for the air, in order
+    std::size_t queue_head_ = 0, queue_tail_ = 0;
+    bool in_flight_ = false;
     std::array<event, 256> events_{};
     std::size_t head_ = 0, tail_ = 0;
     bool roc_active_ = false;

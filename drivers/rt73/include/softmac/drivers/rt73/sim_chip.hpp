@@ -202,6 +202,10 @@ class sim_chip {
             store32(a, v & ~phy_csr4::busy);
         } else if (a == reg::txrx_csr9) {
             arm_beacons();
+        } else if (a == reg::mac_csr2 || a == reg::mac_csr3) {
+            // The MAC acknowledges frames to its own address.
+            const mac_address own = mac_at(reg::mac_csr2);
+            medium_.set_addresses(port_, std::span<const mac_address>(&own, 1));
         }
     }
     /// The channel is whatever the last RF2528 programming selected (RF2 encodes the channel).
