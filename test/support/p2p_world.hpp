@@ -22,6 +22,16 @@ struct recording_p2p {
     }
 };
 
+/// @brief Runs virtual time in `step`s until pred() or `limit`; returns whether pred() held.
+template <class P>
+bool run_until(virtual_time& time, P& pred, duration limit, duration step) {
+    for (duration t{}; t < limit; t += step) {
+        if (pred()) return true;
+        time.run_for(step);
+    }
+    return pred();
+}
+
 /// @brief One P2P device of configuration Cfg.
 template <class Cfg>
 struct p2p_device {
@@ -75,14 +85,9 @@ struct p2p_world {
     auto& engine(std::size_t i) { return *devs[i]->engine; }
     mac_address addr(std::size_t i) { return devs[i]->engine->device_address(); }
     void run(duration d) { time.run_for(d); }
-    /// Runs until pred() or the limit; returns whether pred() held.
     template <class P>
     bool run_until(P&& pred, duration limit, duration step = std::chrono::milliseconds(10)) {
-        for (duration t{}; t < limit; t += step) {
-            if (pred()) return true;
-            time.run_for(step);
-        }
-        return pred();
+        return test::run_until(time, pred, limit, step);
     }
     bool knows(std::size_t i, std::size_t j) {
         for (const auto& e : devs[i]->events)
@@ -122,11 +127,7 @@ struct mixed_p2p_pair {
     }
     template <class P>
     bool run_until(P&& pred, duration limit, duration step = std::chrono::milliseconds(10)) {
-        for (duration t{}; t < limit; t += step) {
-            if (pred()) return true;
-            time.run_for(step);
-        }
-        return pred();
+        return test::run_until(time, pred, limit, step);
     }
 };
 
