@@ -36,9 +36,6 @@ struct wdev_ref {
     std::optional<std::uint64_t> wdev;
     friend bool operator==(const wdev_ref&, const wdev_ref&) = default;
 };
-template <class T>
-constexpr auto wdev_fields = hana::make_tuple(field<NL80211_ATTR_IFINDEX, &T::ifindex>{},
-                                              field<NL80211_ATTR_WDEV, &T::wdev>{});
 template <class T, class... F>
 constexpr auto with_wdev(F... f) {
     return hana::make_tuple(field<NL80211_ATTR_IFINDEX, &T::ifindex>{},

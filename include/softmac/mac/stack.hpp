@@ -151,6 +151,7 @@ class stack {
         timer_id timer = 0;
         time_point last_beacon{};
         std::uint16_t beacon_int = 100, aid = 0;
+        std::uint16_t connect_freq = 0;  ///< a connect's frequency hint (0: any)
     };
     struct ap_state {
         bool beaconing = false;
@@ -351,7 +352,7 @@ class stack {
         i->sta.ssid = p.ssid;
         i->sta.ies = p.ies;
         if (p.bssid) i->sta.bssid = *p.bssid;
-        connect_freq_ = p.freq;
+        i->sta.connect_freq = p.freq;
         if (join_known(*i, p.freq)) return {};
         scan_params sp;
         if (p.freq) sp.freqs.push_back(p.freq);
@@ -798,7 +799,7 @@ class stack {
         bss_.expire(time_.now());
         emit(event::scan_done{vif, aborted});
         if (auto* i = find(vif); i && i->sta.connecting && i->sta.phase == sta_phase::scanning) {
-            if (aborted || !join_known(*i, connect_freq_)) {
+            if (aborted || !join_known(*i, i->sta.connect_freq)) {
                 emit(event::connect{vif, i->sta.bssid, status::unspecified, true, {}, {}});
                 i->sta = sta_state{};
             }
@@ -1308,7 +1309,6 @@ class stack {
     bss_table bss_;
     frame_registry registry_;
     scan_state scan_;
-    std::uint16_t connect_freq_ = 0;
     std::deque<roc_item> rocs_;
     std::vector<wait_item> waits_;
     std::uint64_t cookie_ = 0;

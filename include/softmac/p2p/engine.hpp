@@ -588,10 +588,9 @@ class engine {
             if (e.id == ieee80211::eid::ssid) ssid = ieee80211::ssid_of(e);
         auto p = parse_elements(frame.subspan(24));
         if (!p || !p->has_p2p) return;
-        if (p->listen && p->device) learn(*p->device, sa, true);
         if (p->listen) {
             // A probe-request-only entry learns the listen channel.
-            auto& e = peers_.touch(sa, time().now());
+            auto& e = p->device ? learn(*p->device, sa, true) : peers_.touch(sa, time().now());
             e.listen_freq = freq_of(p->listen->channel);
             if (busy_negotiating() && neg_peer_ == sa && state_ == state::connect_listen) {
                 end_listen();  // the peer is listening: resend now

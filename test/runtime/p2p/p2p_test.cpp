@@ -66,10 +66,7 @@ TEST_CASE("GO negotiation: intents and tie-breaker decide the roles", "[p2p][go_
     REQUIRE(w.engine(1).connect(w.addr(0), with(r.b, p2p::wps_method::pbc, true)));
     REQUIRE(w.engine(0).connect(w.addr(1), with(r.a)));
     INFO("intents " << int(r.a) << "/" << int(r.b) << " seed " << seed);
-    const bool ok = w.run_until([&] { return both_started(w); }, 5s);
-    for (std::size_t d = 0; d < 2; ++d)
-        for (const auto& e : w[d].events) UNSCOPED_INFO("dev" << d << " event " << e.index());
-    REQUIRE(ok);
+    REQUIRE(w.run_until([&] { return both_started(w); }, 5s));
     const auto s0 = w[0].all<ev::go_neg_success>(), s1 = w[1].all<ev::go_neg_success>();
     REQUIRE(s0.size() == 1);
     REQUIRE(s1.size() == 1);
@@ -281,14 +278,14 @@ TEST_CASE("filters by device ID and device type", "[p2p][discovery]") {
     CHECK_FALSE(w.knows(0, 1));  // device 1 does not answer a probe for another device ID
     w.engine(0).stop_find();
     w.engine(0).flush();
+    const std::size_t before = w[0].count<ev::device_found>();
     p2p::find_params by_type;
     by_type.dev_type = ieee80211::wps::device_type{1, 0x0050f204, 1};
     REQUIRE(w.engine(0).find(by_type));
     w.run(5s);
-    CHECK(w.knows(0, 1));
     const auto found = w[0].all<ev::device_found>();
-    CHECK(std::none_of(found.begin() + 1, found.end(),
-                       [&](const ev::device_found& f) { return f.peer.dev_addr == w.addr(2); }));
+    REQUIRE(found.size() == before + 1);  // device 1 only: device 2 is a display, not a PC
+    CHECK(found.back().peer.dev_addr == w.addr(1));
 }
 
 TEST_CASE("a renamed device is reported again; peers expire", "[p2p][discovery]") {
@@ -410,8 +407,6 @@ TEST_CASE("mixed radios: a loopback device and an rt73 device form a group", "[p
                    w.b.template count<ev::group_started>() == 1;
         },
         5s);
-    for (const auto& e : w.a.events) UNSCOPED_INFO("loopback event " << e.index());
-    for (const auto& e : w.b.events) UNSCOPED_INFO("rt73 event " << e.index());
     REQUIRE(ok);
     const auto ga = w.a.template all<ev::group_started>()[0];
     const auto gb = w.b.template all<ev::group_started>()[0];
