@@ -40,6 +40,13 @@ bool all_found(world& w) {
     }
     return true;
 }
+/// Both devices run p2p_find; the virtual time until each has reported the other.
+duration find_both(world& w) {
+    (void)w.engine(0).find();
+    (void)w.engine(1).find();
+    return time_until(
+        w, [&] { return all_found(w); }, 30s);
+}
 }  // namespace
 
 /// Two devices, both in p2p_find: virtual seconds until each has reported the other.
@@ -49,10 +56,7 @@ static void BM_p2p_find_2(benchmark::State& state) {
         virt.clear();
         for (int s = 1; s <= seeds; ++s) {
             world w(2, static_cast<std::uint64_t>(s));
-            (void)w.engine(0).find();
-            (void)w.engine(1).find();
-            virt.push_back(seconds(time_until(
-                w, [&] { return all_found(w); }, 30s)));
+            virt.push_back(seconds(find_both(w)));
         }
     }
     state.counters["virtual_s_to_found_median"] = median(virt);
@@ -68,9 +72,7 @@ static void BM_p2p_connect_2(benchmark::State& state) {
         virt.clear();
         for (int s = 1; s <= seeds; ++s) {
             world w(2, static_cast<std::uint64_t>(s));
-            (void)w.engine(0).find();
-            (void)w.engine(1).find();
-            w.run_until([&] { return all_found(w); }, 30s);
+            (void)find_both(w);
             w.engine(0).stop_find();
             w.engine(1).stop_find();
             (void)w.engine(1).listen();
