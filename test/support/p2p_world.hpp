@@ -32,12 +32,12 @@ bool run_until(virtual_time& time, P& pred, duration limit, duration step) {
     return pred();
 }
 
-/// @brief One P2P device of configuration Cfg.
-template <class Cfg>
+/// @brief One P2P device of configuration Cfg; Sink is built from the event vector.
+template <class Cfg, class Sink = recording_p2p>
 struct p2p_device {
     using stack_type = test_stack<Cfg>;
     using config_type = cfg::config<stack_type>;
-    using engine_type = p2p::engine<config_type, recording_p2p>;
+    using engine_type = p2p::engine<config_type, Sink>;
     std::unique_ptr<stack_type> stack;
     std::unique_ptr<config_type> config;
     std::unique_ptr<engine_type> engine;
@@ -57,31 +57,32 @@ struct p2p_device {
 };
 
 /// @brief N devices on one medium; `seed` drives the medium and every engine.
-template <class Cfg>
+template <class Cfg, class Sink = recording_p2p>
 struct p2p_world {
+    using device_type = p2p_device<Cfg, Sink>;
     virtual_time time;
     sim::medium<virtual_time> air;
     heap_pool pool{2400, 8192};
-    std::vector<std::unique_ptr<p2p_device<Cfg>>> devs;
+    std::vector<std::unique_ptr<device_type>> devs;
 
     explicit p2p_world(std::size_t n, std::uint64_t seed = 1, p2p::settings base = {})
         : air(time, seed) {
         for (std::uint16_t i = 0; i < n; ++i) {
-            auto d = std::make_unique<p2p_device<Cfg>>();
+            auto d = std::make_unique<device_type>();
             d->stack = make_stack<Cfg>(time, pool, air, i);
             if (auto r = d->stack->start(); !r) throw std::runtime_error(r.err().what);
-            d->config = std::make_unique<typename p2p_device<Cfg>::config_type>(
+            d->config = std::make_unique<typename device_type::config_type>(
                 *d->stack, i, "phy" + std::to_string(i));
             p2p::settings s = base;
             s.device_name = "Device " + std::string(1, char('A' + i % 26)) + std::to_string(i);
-            d->engine = std::make_unique<typename p2p_device<Cfg>::engine_type>(
-                *d->config, recording_p2p{&d->events}, s, "wlan" + std::to_string(i),
+            d->engine = std::make_unique<typename device_type::engine_type>(
+                *d->config, Sink{&d->events}, s, "wlan" + std::to_string(i),
                 seed * 1000 + i);
             if (auto r = d->engine->start(); !r) throw std::runtime_error(r.err().what);
             devs.push_back(std::move(d));
         }
     }
-    p2p_device<Cfg>& operator[](std::size_t i) { return *devs[i]; }
+    device_type& operator[](std::size_t i) { return *devs[i]; }
     auto& engine(std::size_t i) { return *devs[i]->engine; }
     mac_address addr(std::size_t i) { return devs[i]->engine->device_address(); }
     void run(duration d) { time.run_for(d); }

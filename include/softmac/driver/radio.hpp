@@ -161,7 +161,10 @@ class radio {
             return make_error(errc::bad_value, "channel not in the hardware's bands");
         conf_.channel = ch;
         context ctx{*this};
-        if (started_ && !roc_) driver_.config(ctx, conf_, driver::conf_changed::channel);
+        // An offloading driver keeps its remain-on-channel period and returns to the new
+        // operating channel at its end; a software period is ended by tune_operating().
+        if (started_ && (roc_offloaded || !roc_))
+            driver_.config(ctx, conf_, driver::conf_changed::channel);
         return {};
     }
     /// @brief Programs the RX filter; returns the flags the driver honours.

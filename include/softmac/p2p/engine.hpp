@@ -118,6 +118,25 @@ class engine {
     const peer_table& peers() const noexcept { return peers_; }
     const std::vector<group>& groups() const noexcept { return groups_; }
     std::uint16_t listen_freq() const noexcept { return freq_of(listen_ch_); }
+    time_point now() const noexcept { return cfg_.stack().time().now(); }
+    /// @brief The interface name the device was created for (wlan0).
+    const std::string& ifname() const noexcept { return ifname_; }
+    /// @brief The P2P device's own interface name: `p2p-dev-<if>`, or `<if>` on a radio without
+    /// P2P interface types.
+    std::string device_ifname() const { return dedicated_ ? "p2p-dev-" + ifname_ : ifname_; }
+    /// @brief P2P_SET listen_channel: a channel of this radio between 1 and 11.
+    result<void> set_listen_channel(std::uint8_t ch) {
+        if (ch < 1 || ch > 11 || !radio_has(ch))
+            return make_error(errc::bad_value, "not a usable listen channel");
+        listen_ch_ = ch;
+        set_.listen_channel = ch;
+        return {};
+    }
+    /// @brief Whether `freq` is a channel this radio can use for P2P.
+    bool usable_freq(std::uint16_t freq) const {
+        const std::uint8_t ch = channel_of(freq);
+        return ch && radio_has(ch);
+    }
 
     /// @brief Creates and starts the P2P device, registers for P2P frames, picks channels.
     result<void> start() {
@@ -1002,6 +1021,15 @@ class engine {
         const mac_address peer_dev = p->info.dev_addr, peer_iface = p->intended_iface;
         p->method = wps_method::not_ready;  // the authorisation is used up
         neg_peer_ = {};
+        // The group runs on the operating channel: no listen period or frame wait may keep
+        // the radio elsewhere while it forms.
+        end_listen();
+        for (const auto& [cookie, kind] : pending_tx_) {
+            cfg::cmd::frame_wait_cancel c;
+            c.wdev = dev_.wdev;
+            c.cookie = cookie;
+            (void)exec(c);
+        }
         auto g = create_group(neg_go_, neg_oper_, neg_ssid_, peer_dev, peer_iface,
                               neg_go_ ? dev_addr_ : neg_go_dev_);
         state_ = state::idle;

@@ -1,0 +1,200 @@
+// SPDX-License-Identifier: MIT
+// p2pd: N simulated P2P devices on one medium, in real time, each with wpa_supplicant's control
+// interface, so that wpa_cli (or any wpa_ctrl client) drives them as it drives wpa_supplicant
+// on mac80211_hwsim radios:
+//
+//   p2pd -p /tmp/p2pd -n 2 &
+//   wpa_cli -p /tmp/p2pd -i wlan0 p2p_find
+//   wpa_cli -p /tmp/p2pd -i wlan1 p2p_find
+//   wpa_cli -p /tmp/p2pd -i wlan0 p2p_peers
+#include <grp.h>
+#include <signal.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <softmac/drivers/loopback.hpp>
+#include <softmac/drivers/rt73/simulated.hpp>
+#include <softmac/p2p/ctrl/server.hpp>
+
+using namespace softmac;
+using namespace std::chrono_literals;
+
+namespace {
+
+volatile sig_atomic_t stop_requested = 0;
+void on_signal(int) { stop_requested = 1; }
+
+struct counting_net {
+    std::size_t frames = 0;
+    void deliver(std::uint8_t, frame_buffer&&) { ++frames; }
+};
+
+struct options {
+    std::string dir = "/var/run/wpa_supplicant";
+    std::optional<std::uint32_t> group;
+    std::size_t devices = 2;
+    std::vector<std::string> names;
+    std::string driver = "loopback";  // loopback, rt73 or mixed
+    double loss = 0;
+    std::string pcap;
+    std::uint64_t seed = 1;
+};
+
+void usage() {
+    std::fprintf(stderr,
+                 "usage: p2pd [-p ctrl_dir] [-G group] [-n devices] [-N name,name,...]\n"
+                 "            [-d loopback|rt73|mixed] [-l loss_percent] [-w capture.pcap] [-s seed]\n"
+                 "Device i is interface wlan<i>; its control socket is <ctrl_dir>/wlan<i>.\n");
+}
+
+std::optional<options> parse_args(int argc, char** argv) {
+    options o;
+    for (int i = 1; i < argc; ++i) {
+        const std::string a = argv[i];
+        if (i + 1 >= argc) return std::nullopt;
+        const std::string v = argv[++i];
+        if (a == "-p") {
+            o.dir = v;
+        } else if (a == "-G") {
+            const group* g = ::getgrnam(v.c_str());
+            if (!g) {
+                std::fprintf(stderr, "p2pd: no group '%s'\n", v.c_str());
+                return std::nullopt;
+            }
+            o.group = g->gr_gid;
+        } else if (a == "-n") {
+            o.devices = std::strtoul(v.c_str(), nullptr, 10);
+            if (o.devices == 0 || o.devices > 64) return std::nullopt;
+        } else if (a == "-N") {
+            for (std::size_t b = 0, e; b <= v.size(); b = e + 1) {
+                e = std::min(v.find(',', b), v.size());
+                o.names.push_back(v.substr(b, e - b));
+            }
+        } else if (a == "-d") {
+            if (v != "loopback" && v != "rt73" && v != "mixed") return std::nullopt;
+            o.driver = v;
+        } else if (a == "-l") {
+            o.loss = std::strtod(v.c_str(), nullptr) / 100.0;
+            if (o.loss < 0 || o.loss >= 1) return std::nullopt;
+        } else if (a == "-w") {
+            o.pcap = v;
+        } else if (a == "-s") {
+            o.seed = std::strtoull(v.c_str(), nullptr, 10);
+        } else {
+            return std::nullopt;
+        }
+    }
+    return o;
+}
+
+/// What the daemon needs of a device, whatever its driver.
+struct device_base {
+    virtual ~device_base() = default;
+    virtual result<void> start() = 0;
+    virtual std::string describe() const = 0;
+};
+
+template <class Driver>
+struct device final : device_base {
+    using stack_type = mac::stack<Driver, real_time, counting_net>;
+    using config_type = cfg::config<stack_type>;
+    using engine_type = p2p::engine<config_type, p2p::ctrl::event_relay>;
+    using interface_type = p2p::ctrl::interface<engine_type>;
+
+    stack_type stack;
+    config_type config;
+    engine_type engine;
+    interface_type iface;
+    p2p::ctrl::server<interface_type, real_time> server;
+    const char* driver_name;
+
+    template <class... Args>
+    device(real_time& t, heap_pool& pool, std::uint16_t i, const options& o,
+           const char* driver, Args&&... driver_args)
+        : stack(t, pool, counting_net{}, std::forward<Args>(driver_args)...),
+          config(stack, i, "phy" + std::to_string(i)),
+          engine(config, p2p::ctrl::event_relay{}, settings(o, i), "wlan" + std::to_string(i),
+                 o.seed * 1000 + i),
+          iface(engine, o.dir),
+          server(iface, t, {o.dir, o.group, {}}),
+          driver_name(driver) {}
+
+    static p2p::settings settings(const options& o, std::uint16_t i) {
+        p2p::settings s;
+        s.device_name = i < o.names.size() ? o.names[i] : "softmac-" + std::to_string(i);
+        return s;
+    }
+    result<void> start() override {
+        if (auto r = stack.start(); !r) return r;
+        if (auto r = engine.start(); !r) return r;
+        return server.open();
+    }
+    std::string describe() const override {
+        std::string s = engine.ifname() + " (" + driver_name + ") p2p_device_address=" +
+                        engine.device_address().to_string() + " name='" +
+                        engine.config().device_name + "' sockets:";
+        for (const auto& p : server.paths()) s += " " + p;
+        return s;
+    }
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    const auto opt = parse_args(argc, argv);
+    if (!opt) {
+        usage();
+        return 2;
+    }
+    struct sigaction sa {};
+    sa.sa_handler = on_signal;
+    ::sigaction(SIGINT, &sa, nullptr);
+    ::sigaction(SIGTERM, &sa, nullptr);
+
+    real_time clock;
+    sim::medium<real_time> air(clock, opt->seed);
+    std::ofstream pcap;
+    if (!opt->pcap.empty()) {
+        pcap.open(opt->pcap, std::ios::binary);
+        if (!pcap) {
+            std::fprintf(stderr, "p2pd: cannot write %s\n", opt->pcap.c_str());
+            return 1;
+        }
+        air.tap(pcap);
+    }
+    heap_pool pool(2400, 1024 * opt->devices);
+    std::vector<std::unique_ptr<device_base>> devices;
+    for (std::uint16_t i = 0; i < opt->devices; ++i) {
+        const bool rt73 = opt->driver == "rt73" || (opt->driver == "mixed" && i % 2 == 1);
+        if (rt73)
+            devices.push_back(std::make_unique<device<drivers::rt73::simulated<real_time>>>(
+                clock, pool, i, *opt, "rt73", air, i));
+        else
+            devices.push_back(std::make_unique<device<drivers::loopback<real_time>>>(
+                clock, pool, i, *opt, "loopback", air, drivers::loopback_description(i)));
+    }
+    for (auto& d : devices)
+        if (auto r = d->start(); !r) {
+            std::fprintf(stderr, "p2pd: %s\n", r.err().what);
+            return 1;
+        }
+    if (opt->loss > 0)
+        for (std::uint32_t a = 0; a < opt->devices; ++a)
+            for (std::uint32_t b = 0; b < opt->devices; ++b)
+                if (a != b) air.set_link(a, b, opt->loss);
+    for (const auto& d : devices) std::printf("p2pd: %s\n", d->describe().c_str());
+    std::printf("p2pd: ready\n");
+    std::fflush(stdout);
+
+    while (!stop_requested) clock.run_for(50ms);
+
+    devices.clear();  // sockets are closed and their files removed
+    if (pcap.is_open()) pcap.flush();
+    std::printf("p2pd: stopped\n");
+    return 0;
+}

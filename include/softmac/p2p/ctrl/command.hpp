@@ -1,0 +1,438 @@
+// SPDX-License-Identifier: MIT
+/// @file Defines the control interface's commands as types and the parser for wpa_supplicant's text syntax.
+#pragma once
+
+#include <charconv>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include <softmac/cfg/messages.hpp>
+#include <softmac/core/mac_address.hpp>
+#include <softmac/p2p/engine.hpp>
+
+namespace softmac::p2p::ctrl {
+
+/// @brief Requests longer than this are dropped unanswered (wpa_supplicant's CTRL_IFACE_MAX_LEN).
+inline constexpr std::size_t max_request = 8192;
+/// @brief Replies and events stay below this (the 4096-octet buffers of wpa_cli and wpaspy).
+inline constexpr std::size_t max_reply = 4095;
+
+namespace detail {
+/// Whether any of the config-layer commands a control command may issue is flagged admin.
+template <class... C>
+inline constexpr bool admin_of = (((C::spec.flags & cfg::nl80211::flag::admin) != 0) || ...);
+}  // namespace detail
+
+/// @brief One type per control command. `admin` is true when the command can issue a config-layer
+/// command flagged admin (listed beside it), so the socket layer refuses it to unprivileged callers.
+namespace cmd {
+namespace c = cfg::cmd;
+struct ping {
+    static constexpr bool admin = false;
+};
+struct attach {
+    static constexpr bool admin = false;
+};
+struct detach {
+    static constexpr bool admin = false;
+};
+struct level {
+    static constexpr bool admin = false;
+    int value = 3;
+};
+struct ifname {
+    static constexpr bool admin = false;
+};
+struct interfaces {
+    static constexpr bool admin = false;
+    bool ctrl = false;  ///< `INTERFACES ctrl`: also print the socket directory
+};
+struct status {
+    static constexpr bool admin = false;
+};
+struct p2p_find {
+    static constexpr bool admin = detail::admin_of<c::trigger_scan, c::remain_on_channel, c::mgmt_tx>;
+    find_params params;
+};
+struct p2p_stop_find {
+    static constexpr bool admin = detail::admin_of<c::cancel_remain_on_channel>;
+};
+struct p2p_listen {
+    static constexpr bool admin = detail::admin_of<c::remain_on_channel>;
+    std::uint32_t timeout_s = 0;
+};
+struct p2p_ext_listen {
+    static constexpr bool admin = detail::admin_of<c::remain_on_channel>;
+    std::uint32_t period_ms = 0, interval_ms = 0;
+};
+struct p2p_connect {
+    static constexpr bool admin =
+        detail::admin_of<c::mgmt_tx, c::new_interface, c::start_ap, c::connect>;
+    mac_address peer;
+    connect_params params;
+    bool provdisc = false;  ///< send a provision discovery first
+};
+struct p2p_prov_disc {
+    static constexpr bool admin = detail::admin_of<c::mgmt_tx>;
+    mac_address peer;
+    wps_method method = wps_method::pbc;  ///< what the peer does: display shows, keypad enters
+    bool join = false;
+};
+struct p2p_group_add {
+    static constexpr bool admin = detail::admin_of<c::new_interface, c::start_ap>;
+    std::uint16_t freq = 0;
+};
+struct p2p_group_remove {
+    static constexpr bool admin = detail::admin_of<c::stop_ap, c::disconnect, c::del_interface>;
+    std::string ifname;
+};
+struct p2p_get_passphrase {
+    static constexpr bool admin = true;  ///< reveals the group's secret
+};
+struct p2p_reject {
+    static constexpr bool admin = detail::admin_of<c::mgmt_tx>;  ///< answers with status 11
+    mac_address peer;
+};
+struct p2p_peer {
+    enum class which : std::uint8_t { first, next, addr };
+    static constexpr bool admin = false;
+    which what = which::first;
+    mac_address addr;  ///< next: the entry before; addr: the peer
+};
+struct p2p_set {
+    static constexpr bool admin = detail::admin_of<c::cancel_remain_on_channel>;  ///< disabled 1
+    std::string field, value;
+};
+struct p2p_flush {
+    static constexpr bool admin = detail::admin_of<c::cancel_remain_on_channel>;
+};
+struct set {
+    static constexpr bool admin = detail::admin_of<c::cancel_remain_on_channel>;
+    std::string name, value;
+};
+struct get {
+    static constexpr bool admin = false;
+    std::string name;
+};
+/// STA-FIRST / STA-NEXT: the station list walk; its end is `FAIL`.
+struct sta_walk {
+    static constexpr bool admin = false;
+};
+/// LIST_NETWORKS, LIST_CREDS, BSS: lists softmac keeps empty; the reply is the header line.
+struct empty_list {
+    static constexpr bool admin = false;
+    std::string_view header;
+};
+}  // namespace cmd
+
+/// @brief A request the parser refused, with the reply wpa_supplicant gives.
+struct refused {
+    std::string_view reply;  ///< "FAIL\n", "FAIL-INVALID-PIN\n", "UNKNOWN COMMAND\n", ...
+};
+
+using request =
+    std::variant<refused, cmd::ping, cmd::attach, cmd::detach, cmd::level, cmd::ifname,
+                 cmd::interfaces, cmd::status, cmd::p2p_find, cmd::p2p_stop_find, cmd::p2p_listen,
+                 cmd::p2p_ext_listen, cmd::p2p_connect, cmd::p2p_prov_disc, cmd::p2p_group_add,
+                 cmd::p2p_group_remove, cmd::p2p_get_passphrase, cmd::p2p_reject, cmd::p2p_peer,
+                 cmd::p2p_set, cmd::p2p_flush, cmd::set, cmd::get, cmd::sta_walk,
+                 cmd::empty_list>;
+
+namespace replies {
+inline constexpr std::string_view ok = "OK\n", fail = "FAIL\n", unknown = "UNKNOWN COMMAND\n",
+                                  pong = "PONG\n", invalid_pin = "FAIL-INVALID-PIN\n",
+                                  channel_unsupported = "FAIL-CHANNEL-UNSUPPORTED\n",
+                                  no_ifname = "FAIL-NO-IFNAME-MATCH\n",
+                                  not_permitted = "FAIL-NOT-PERMITTED\n";
+}  // namespace replies
+
+/// @brief Splits `IFNAME=<if> <command>`; returns the interface (empty without the prefix).
+inline std::pair<std::string_view, std::string_view> split_ifname(std::string_view text) noexcept {
+    constexpr std::string_view prefix = "IFNAME=";
+    if (!text.starts_with(prefix)) return {{}, text};
+    text.remove_prefix(prefix.size());
+    const auto sp = text.find(' ');
+    if (sp == std::string_view::npos) return {text, {}};
+    return {text.substr(0, sp), text.substr(sp + 1)};
+}
+
+/// @brief Parses "<category>-<OUI hex, 8 digits>-<subcategory>" (1-0050F204-1).
+inline std::optional<ieee80211::wps::device_type> parse_device_type(std::string_view s) noexcept {
+    const auto d1 = s.find('-'), d2 = s.rfind('-');
+    if (d1 == std::string_view::npos || d2 == d1 || d2 - d1 != 9) return std::nullopt;
+    ieee80211::wps::device_type t;
+    auto num = [](std::string_view v, auto& out, int base) {
+        const auto r = std::from_chars(v.data(), v.data() + v.size(), out, base);
+        return !v.empty() && r.ec == std::errc{} && r.ptr == v.data() + v.size();
+    };
+    if (!num(s.substr(0, d1), t.category, 10) || !num(s.substr(d1 + 1, 8), t.oui, 16) ||
+        !num(s.substr(d2 + 1), t.subcategory, 10))
+        return std::nullopt;
+    return t;
+}
+
+namespace detail {
+class tokens {
+  public:
+    explicit tokens(std::string_view s) {
+        std::size_t i = 0;
+        while (i < s.size()) {
+            while (i < s.size() && s[i] == ' ') ++i;
+            const std::size_t b = i;
+            while (i < s.size() && s[i] != ' ') ++i;
+            if (i > b) list_.push_back(s.substr(b, i - b));
+        }
+    }
+    std::size_t size() const noexcept { return list_.size(); }
+    const std::vector<std::string_view>& all() const noexcept { return list_; }
+    std::string_view operator[](std::size_t i) const noexcept {
+        return i < list_.size() ? list_[i] : std::string_view{};
+    }
+    /// Everything after the first `n` tokens, as written.
+    static std::string_view rest(std::string_view s, std::size_t n) noexcept {
+        for (std::size_t k = 0; k < n; ++k) {
+            s.remove_prefix(std::min(s.find_first_not_of(' '), s.size()));
+            s.remove_prefix(std::min(s.find(' '), s.size()));
+        }
+        s.remove_prefix(std::min(s.find_first_not_of(' '), s.size()));
+        return s;
+    }
+
+  private:
+    std::vector<std::string_view> list_;
+};
+
+template <class T>
+bool number(std::string_view s, T& out) noexcept {
+    const auto r = std::from_chars(s.data(), s.data() + s.size(), out);
+    return !s.empty() && r.ec == std::errc{} && r.ptr == s.data() + s.size();
+}
+/// "key=value" → value when the token has that key.
+inline std::optional<std::string_view> option(std::string_view tok, std::string_view key) noexcept {
+    if (tok.size() <= key.size() || !tok.starts_with(key) || tok[key.size()] != '=')
+        return std::nullopt;
+    return tok.substr(key.size() + 1);
+}
+/// A frequency option: a positive number of MHz.
+inline bool freq_value(std::string_view v, std::uint16_t& out) noexcept {
+    return number(v, out) && out > 0;
+}
+/// Options wpa_supplicant accepts for channel widths and bands softmac's radios do not have.
+inline bool width_option(std::string_view t) noexcept {
+    return t == "ht40" || t == "vht" || t == "he" || t == "edmg" || t == "allow_6ghz" ||
+           t == "include_6ghz";
+}
+/// A PIN is 4 or 8 digits.
+inline bool pin_valid(std::string_view p) noexcept {
+    if (p.size() != 4 && p.size() != 8) return false;
+    for (char ch : p)
+        if (ch < '0' || ch > '9') return false;
+    return true;
+}
+
+inline request parse_find(const tokens& t) {
+    cmd::p2p_find f;
+    std::size_t i = 1;
+    if (std::uint32_t s; number(t[1], s)) {
+        f.params.timeout_s = s;
+        ++i;
+    }
+    for (; i < t.size(); ++i) {
+        const auto tok = t[i];
+        if (tok == "type=social") {
+            f.params.type = find_type::social;
+        } else if (tok == "type=progressive") {
+            f.params.type = find_type::progressive;
+        } else if (auto v = option(tok, "dev_id")) {
+            auto a = mac_address::parse(*v);
+            if (!a) return refused{replies::fail};
+            f.params.dev_id = *a;
+        } else if (auto v = option(tok, "dev_type")) {
+            f.params.dev_type = parse_device_type(*v);
+            if (!f.params.dev_type) return refused{replies::fail};
+        } else if (auto v = option(tok, "delay")) {
+            if (!number(*v, f.params.delay_ms)) return refused{replies::fail};
+        } else if (auto v = option(tok, "freq")) {
+            if (!freq_value(*v, f.params.freq)) return refused{replies::fail};
+        } else if (!width_option(tok)) {
+            return refused{replies::fail};  // seek= (P2PS) and unknown words
+        }
+    }
+    return f;
+}
+
+inline request parse_connect(const tokens& t) {
+    cmd::p2p_connect c;
+    auto a = mac_address::parse(t[1]);
+    if (!a || t.size() < 3) return refused{replies::fail};
+    c.peer = *a;
+    std::size_t i = 3;
+    const auto m = t[2];
+    if (m == "pbc") {
+        c.params.method = wps_method::pbc;
+    } else if (m == "pin") {
+        c.params.method = wps_method::display;  // a random PIN to show; it is the reply
+    } else if (m == "p2ps") {
+        return refused{replies::fail};
+    } else {
+        c.params.method = wps_method::keypad;
+        if (t[3] == "display") {
+            c.params.method = wps_method::display;
+            ++i;
+        } else if (t[3] == "keypad") {
+            ++i;
+        }
+        if (!pin_valid(m)) return refused{replies::invalid_pin};
+        c.params.pin = std::string(m);
+    }
+    for (; i < t.size(); ++i) {
+        const auto tok = t[i];
+        if (tok == "join") {
+            c.params.join = true;
+        } else if (tok == "auth") {
+            c.params.auth = true;
+        } else if (tok == "provdisc") {
+            c.provdisc = true;
+        } else if (auto v = option(tok, "go_intent")) {
+            unsigned gi;
+            if (!number(*v, gi) || gi > 15) return refused{replies::fail};
+            c.params.go_intent = static_cast<std::uint8_t>(gi);
+        } else if (auto v = option(tok, "freq")) {
+            if (!freq_value(*v, c.params.freq)) return refused{replies::fail};
+        } else if (!width_option(tok)) {
+            return refused{replies::fail};  // persistent groups, auto, ssid= and unknown words
+        }
+    }
+    return c;
+}
+
+inline request parse_prov_disc(const tokens& t) {
+    cmd::p2p_prov_disc p;
+    auto a = mac_address::parse(t[1]);
+    if (!a || t.size() < 3 || t.size() > 4) return refused{replies::fail};
+    p.peer = *a;
+    const auto m = t[2];
+    if (m == "display") {
+        p.method = wps_method::display;
+    } else if (m == "keypad") {
+        p.method = wps_method::keypad;
+    } else if (m == "pbc" || m == "pushbutton") {
+        p.method = wps_method::pbc;
+    } else {
+        return refused{replies::fail};
+    }
+    if (t.size() == 4) {
+        if (t[3] != "join") return refused{replies::fail};
+        p.join = true;
+    }
+    return p;
+}
+
+inline request parse_peer(const tokens& t) {
+    cmd::p2p_peer p;
+    const auto arg = t[1];
+    if (t.size() != 2) return refused{replies::fail};
+    if (arg == "FIRST") return p;
+    const bool next = arg.starts_with("NEXT-");
+    auto a = mac_address::parse(next ? arg.substr(5) : arg);
+    if (!a) return refused{replies::fail};
+    p.what = next ? cmd::p2p_peer::which::next : cmd::p2p_peer::which::addr;
+    p.addr = *a;
+    return p;
+}
+
+inline request parse_p2p(std::string_view text, const tokens& t) {
+    const auto name = t[0];
+    if (name == "P2P_FIND") return parse_find(t);
+    if (name == "P2P_STOP_FIND") return cmd::p2p_stop_find{};
+    if (name == "P2P_LISTEN") {
+        cmd::p2p_listen l;
+        if (t.size() > 2 || (t.size() == 2 && !number(t[1], l.timeout_s)))
+            return refused{replies::fail};
+        return l;
+    }
+    if (name == "P2P_EXT_LISTEN") {
+        cmd::p2p_ext_listen e;
+        if (t.size() == 1) return e;
+        if (t.size() != 3 || !number(t[1], e.period_ms) || !number(t[2], e.interval_ms) ||
+            e.period_ms == 0 || e.interval_ms == 0 || e.period_ms > e.interval_ms ||
+            e.interval_ms > 65535)
+            return refused{replies::fail};
+        return e;
+    }
+    if (name == "P2P_CONNECT") return parse_connect(t);
+    if (name == "P2P_PROV_DISC") return parse_prov_disc(t);
+    if (name == "P2P_GROUP_ADD") {
+        cmd::p2p_group_add g;
+        for (std::size_t i = 1; i < t.size(); ++i) {
+            if (auto v = option(t[i], "freq")) {
+                if (!freq_value(*v, g.freq)) return refused{replies::fail};
+                if (g.freq == 5) return refused{replies::fail};  // no 5 GHz radios
+                if (g.freq == 2) g.freq = 0;                      // "a 2.4 GHz channel"
+            } else if (!width_option(t[i])) {
+                return refused{replies::fail};
+            }
+        }
+        return g;
+    }
+    if (name == "P2P_GROUP_REMOVE") {
+        if (t.size() != 2) return refused{replies::fail};
+        return cmd::p2p_group_remove{std::string(t[1])};
+    }
+    if (name == "P2P_GET_PASSPHRASE") return cmd::p2p_get_passphrase{};
+    if (name == "P2P_REJECT") {
+        auto a = mac_address::parse(t[1]);
+        if (!a || t.size() != 2) return refused{replies::fail};
+        return cmd::p2p_reject{*a};
+    }
+    if (name == "P2P_PEER") return parse_peer(t);
+    if (name == "P2P_SET") {
+        if (t.size() < 3) return refused{replies::fail};
+        return cmd::p2p_set{std::string(t[1]), std::string(tokens::rest(text, 2))};
+    }
+    if (name == "P2P_FLUSH") return cmd::p2p_flush{};
+    return refused{replies::unknown};
+}
+}  // namespace detail
+
+/// @brief Parses one request (the datagram's text, without an `IFNAME=` prefix). Never throws on
+/// any input; what wpa_supplicant would refuse comes back as `refused` with its reply.
+inline request parse(std::string_view text) {
+    using namespace detail;
+    const tokens t(text);
+    const auto name = t[0];
+    if (name.starts_with("P2P_")) return parse_p2p(text, t);
+    if (text == "PING") return cmd::ping{};
+    if (text == "ATTACH") return cmd::attach{};
+    if (text == "DETACH") return cmd::detach{};
+    if (name == "LEVEL") {
+        cmd::level l;
+        if (t.size() != 2 || !number(t[1], l.value)) return refused{replies::fail};
+        return l;
+    }
+    if (text == "IFNAME") return cmd::ifname{};
+    if (name == "INTERFACES") {
+        if (t.size() > 2 || (t.size() == 2 && t[1] != "ctrl")) return refused{replies::fail};
+        return cmd::interfaces{t.size() == 2};
+    }
+    if (text == "STATUS" || text == "STATUS-VERBOSE") return cmd::status{};
+    if (name == "SET") {
+        if (t.size() < 3) return refused{replies::fail};
+        return cmd::set{std::string(t[1]), std::string(tokens::rest(text, 2))};
+    }
+    if (name == "GET") {
+        if (t.size() != 2) return refused{replies::fail};
+        return cmd::get{std::string(t[1])};
+    }
+    if (name == "STA-FIRST" || name == "STA-NEXT") return cmd::sta_walk{};
+    if (text == "LIST_NETWORKS") return cmd::empty_list{"network id / ssid / bssid / flags\n"};
+    if (text == "LIST_CREDS") return cmd::empty_list{"cred id / realm / username / domain / imsi\n"};
+    if (name == "BSS") return cmd::empty_list{""};
+    return refused{replies::unknown};
+}
+
+}  // namespace softmac::p2p::ctrl

@@ -1,0 +1,175 @@
+// SPDX-License-Identifier: MIT
+/// @file Defines the control interface's text: P2P-* events and P2P_PEER bodies in wpa_supplicant 2.10's formats.
+#pragma once
+
+#include <cstdio>
+#include <string>
+#include <string_view>
+#include <variant>
+
+#include <softmac/p2p/events.hpp>
+#include <softmac/p2p/peer_table.hpp>
+
+namespace softmac::p2p::ctrl {
+
+/// @brief The level every P2P event is sent at (MSG_INFO).
+inline constexpr int info_level = 3;
+
+namespace detail {
+/// Appends printf-formatted text.
+template <class... A>
+void append(std::string& out, const char* fmt, A... a) {
+    char buf[512];
+    const int n = std::snprintf(buf, sizeof buf, fmt, a...);
+    if (n > 0) out.append(buf, std::min<std::size_t>(static_cast<std::size_t>(n), sizeof buf - 1));
+}
+inline std::string addr(const mac_address& a) { return a.to_string(); }
+}  // namespace detail
+
+/// @brief "1-0050F204-1": category, OUI in upper-case hex, subcategory.
+inline std::string to_string(const ieee80211::wps::device_type& t) {
+    std::string s;
+    detail::append(s, "%u-%08X-%u", unsigned(t.category), unsigned(t.oui), unsigned(t.subcategory));
+    return s;
+}
+
+/// @brief Text as wpa_supplicant prints an SSID or name: printable ASCII kept, `"` and `\`
+/// escaped, other octets as \xNN.
+inline std::string printable(std::string_view s) {
+    std::string out;
+    for (unsigned char ch : s) {
+        if (ch == '"' || ch == '\\') {
+            out += '\\';
+            out += static_cast<char>(ch);
+        } else if (ch >= 32 && ch < 127) {
+            out += static_cast<char>(ch);
+        } else {
+            detail::append(out, "\\x%02x", unsigned(ch));
+        }
+    }
+    return out;
+}
+
+namespace detail {
+/// The peer fields provision discovery events carry after the address.
+inline std::string peer_params(const peer_info& p) {
+    std::string s;
+    append(s, " p2p_dev_addr=%s pri_dev_type=%s name='%s' config_methods=0x%x dev_capab=0x%x "
+              "group_capab=0x%x",
+           addr(p.dev_addr).c_str(), to_string(p.primary_type).c_str(), printable(p.name).c_str(),
+           unsigned(p.config_methods), unsigned(p.dev_capab), unsigned(p.group_capab));
+    return s;
+}
+
+struct event_text {
+    std::string operator()(const event::device_found& e) const {
+        std::string s = "P2P-DEVICE-FOUND " + addr(e.peer.addr);
+        append(s, " p2p_dev_addr=%s pri_dev_type=%s name='%s' config_methods=0x%x dev_capab=0x%x "
+                  "group_capab=0x%x new=%d",
+               addr(e.peer.dev_addr).c_str(), to_string(e.peer.primary_type).c_str(),
+               printable(e.peer.name).c_str(), unsigned(e.peer.config_methods),
+               unsigned(e.peer.dev_capab), unsigned(e.peer.group_capab), e.is_new ? 1 : 0);
+        return s;
+    }
+    std::string operator()(const event::device_lost& e) const {
+        return "P2P-DEVICE-LOST p2p_dev_addr=" + addr(e.dev_addr);
+    }
+    std::string operator()(const event::find_stopped&) const { return "P2P-FIND-STOPPED "; }
+    std::string operator()(const event::go_neg_request& e) const {
+        std::string s = "P2P-GO-NEG-REQUEST " + addr(e.peer);
+        append(s, " dev_passwd_id=%u go_intent=%u", unsigned(e.dev_passwd_id),
+               unsigned(e.go_intent));
+        return s;
+    }
+    std::string operator()(const event::go_neg_success& e) const {
+        std::string s;
+        append(s, "P2P-GO-NEG-SUCCESS role=%s freq=%u ht40=0 peer_dev=%s peer_iface=%s wps_method=%s",
+               e.go ? "GO" : "client", unsigned(e.freq), addr(e.peer_dev).c_str(),
+               addr(e.peer_iface).c_str(), std::string(to_string(e.method)).c_str());
+        return s;
+    }
+    std::string operator()(const event::go_neg_failure& e) const {
+        return "P2P-GO-NEG-FAILURE status=" + std::to_string(e.status);
+    }
+    std::string operator()(const event::group_formation_success&) const {
+        return "P2P-GROUP-FORMATION-SUCCESS ";
+    }
+    std::string operator()(const event::group_formation_failure&) const {
+        return "P2P-GROUP-FORMATION-FAILURE ";
+    }
+    std::string operator()(const event::group_started& e) const {
+        std::string s = "P2P-GROUP-STARTED " + e.ifname + (e.go ? " GO" : " client");
+        s += " ssid=\"" + printable(e.ssid) + "\" freq=" + std::to_string(e.freq);
+        if (!e.passphrase.empty()) s += " passphrase=\"" + printable(e.passphrase) + "\"";
+        return s + " go_dev_addr=" + addr(e.go_dev_addr);
+    }
+    std::string operator()(const event::group_removed& e) const {
+        std::string s = "P2P-GROUP-REMOVED " + e.ifname + (e.go ? " GO" : " client");
+        if (!e.reason.empty()) s += " reason=" + e.reason;
+        return s;
+    }
+    std::string operator()(const event::prov_disc_show_pin& e) const {
+        std::string s = "P2P-PROV-DISC-SHOW-PIN " + addr(e.peer.dev_addr) + " " + e.pin;
+        return e.requester ? s : s + peer_params(e.peer);
+    }
+    std::string operator()(const event::prov_disc_enter_pin& e) const {
+        std::string s = "P2P-PROV-DISC-ENTER-PIN " + addr(e.peer.dev_addr);
+        return e.requester ? s : s + peer_params(e.peer);
+    }
+    std::string operator()(const event::prov_disc_pbc_req& e) const {
+        return "P2P-PROV-DISC-PBC-REQ " + addr(e.peer.dev_addr) + peer_params(e.peer);
+    }
+    std::string operator()(const event::prov_disc_pbc_resp& e) const {
+        return "P2P-PROV-DISC-PBC-RESP " + addr(e.peer);
+    }
+    std::string operator()(const event::prov_disc_failure& e) const {
+        return "P2P-PROV-DISC-FAILURE p2p_dev_addr=" + addr(e.peer) +
+               " status=" + std::to_string(e.status);
+    }
+    std::string operator()(const event::ap_sta_connected& e) const {
+        return "AP-STA-CONNECTED " + addr(e.addr) + " p2p_dev_addr=" + addr(e.dev_addr);
+    }
+};
+}  // namespace detail
+
+/// @brief An event's text, without the `<3>` level prefix.
+inline std::string format(const event::any& e) { return std::visit(detail::event_text{}, e); }
+
+/// @brief Whether an event belongs to one group interface (sent to its monitors) rather than
+/// the P2P device (every P2P-* event, including GROUP-STARTED and GROUP-REMOVED).
+inline bool per_interface(const event::any& e) noexcept {
+    return std::holds_alternative<event::ap_sta_connected>(e);
+}
+
+/// @brief The P2P_PEER reply: the address line, then wpa_supplicant 2.10's key=value lines.
+inline std::string format_peer(const peer& p, time_point now) {
+    using detail::addr;
+    using detail::append;
+    std::string s = addr(p.info.dev_addr) + "\n";
+    s += "pri_dev_type=" + to_string(p.info.primary_type) + "\n";
+    s += "device_name=" + printable(p.info.name) + "\n";
+    s += "manufacturer=\nmodel_name=\nmodel_number=\nserial_number=\n";
+    append(s, "config_methods=0x%x\ndev_capab=0x%x\ngroup_capab=0x%x\nlevel=0\n",
+           unsigned(p.info.config_methods), unsigned(p.info.dev_capab),
+           unsigned(p.info.group_capab));
+    const auto age = std::chrono::duration_cast<std::chrono::seconds>(now - p.last_seen).count();
+    append(s, "age=%lld\nlisten_freq=%u\n", static_cast<long long>(age), unsigned(p.listen_freq));
+    s += "wps_method=" + std::string(to_string(p.method)) + "\n";
+    const mac_address none{};
+    s += "interface_addr=" + addr(p.go_ssid.empty() ? none : p.intended_iface) + "\n";
+    s += "member_in_go_dev=" + addr(none) + "\nmember_in_go_iface=" + addr(none) + "\n";
+    append(s, "go_neg_req_sent=0\ngo_state=unknown\ndialog_token=%u\n", unsigned(p.dialog_token));
+    s += "intended_addr=" + addr(p.intended_iface) + "\n";
+    append(s, "country=__\noper_freq=%u\nreq_config_methods=0x0\n", unsigned(p.oper_freq));
+    s += "flags=";
+    if (p.probe_req_only) s += "[PROBE_REQ_ONLY]";
+    if (p.reported) s += "[REPORTED]";
+    if (p.rejected) s += "[USER_REJECTED]";
+    if (p.waiting_for_us) s += "[PEER_WAITING_RESPONSE]";
+    if (p.force_freq) s += "[FORCE_FREQ]";
+    s += "\nstatus=0\ninvitation_reqs=0\n";
+    if (!p.go_ssid.empty()) s += "oper_ssid=" + printable(p.go_ssid) + "\n";
+    return s;
+}
+
+}  // namespace softmac::p2p::ctrl

@@ -1,0 +1,348 @@
+// SPDX-License-Identifier: MIT
+/// @file Defines ctrl::interface: one P2P device's control commands and events over its engine.
+#pragma once
+
+#include <algorithm>
+#include <functional>
+#include <random>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <softmac/p2p/ctrl/command.hpp>
+#include <softmac/p2p/ctrl/format.hpp>
+
+namespace softmac::p2p::ctrl {
+
+/// @brief An engine sink that hands every event to a function set after construction (the
+/// control interface is built around an engine that already exists). Management path only.
+struct event_relay {
+    std::function<void(const event::any&)> to;
+    template <class E>
+    void operator()(const E& e) const {
+        if (to) to(event::any{e});
+    }
+};
+
+/// @brief The commands and events of one P2P device, as wpa_supplicant serves them on its
+/// control interfaces: `<if>` (P2P commands go to the device), `p2p-dev-<if>` when the radio has
+/// a P2P device interface, and one per group interface. Sockets are the server's business.
+template <class Engine>
+class interface {
+  public:
+    /// Where an event goes: the interface whose monitors receive it, and its text.
+    using output = std::function<void(std::string_view ifname, std::string_view text)>;
+
+    interface(Engine& e, std::string ctrl_dir) : engine_(e), dir_(std::move(ctrl_dir)) {
+        engine_.sink().to = [this](const event::any& ev) { on_event(ev); };
+    }
+    interface(const interface&) = delete;
+    interface& operator=(const interface&) = delete;
+    ~interface() { engine_.sink().to = nullptr; }
+
+    Engine& engine() noexcept { return engine_; }
+    void on_output(output o) { out_ = std::move(o); }
+
+    /// @brief The control interface names, device interfaces first.
+    std::vector<std::string> names() const {
+        std::vector<std::string> n{engine_.ifname()};
+        if (engine_.device_ifname() != engine_.ifname()) n.push_back(engine_.device_ifname());
+        for (const auto& g : engine_.groups())
+            if (std::find(n.begin(), n.end(), g.ifname) == n.end()) n.push_back(g.ifname);
+        return n;
+    }
+    bool is_device(std::string_view ifname) const {
+        return ifname == engine_.ifname() || ifname == engine_.device_ifname();
+    }
+
+    /// @brief The reply to one request received on `ifname`. `privileged`: the caller may run
+    /// admin commands. ATTACH, DETACH and LEVEL belong to the socket layer and fail here.
+    std::string handle(std::string_view ifname, std::string_view text, bool privileged) {
+        auto [target, body] = split_ifname(text);
+        if (!target.empty()) {
+            const auto n = names();
+            if (std::find(n.begin(), n.end(), target) == n.end())
+                return std::string(replies::no_ifname);
+            ifname = target;
+        }
+        return std::visit(
+            [&](const auto& c) -> std::string {
+                using C = std::decay_t<decltype(c)>;
+                if constexpr (std::is_same_v<C, refused>) {
+                    return std::string(c.reply);
+                } else {
+                    if (C::admin && !privileged) return std::string(replies::not_permitted);
+                    return run(ifname, c);
+                }
+            },
+            parse(body));
+    }
+
+  private:
+    using group_type = std::decay_t<decltype(std::declval<Engine&>().groups().front())>;
+
+    static std::string status_of(const result<void>& r) {
+        return std::string(r ? replies::ok : replies::fail);
+    }
+    const group_type* group_named(std::string_view ifname) const {
+        for (const auto& g : engine_.groups())
+            if (g.ifname == ifname) return &g;
+        return nullptr;
+    }
+
+    std::string run(std::string_view, const cmd::ping&) { return std::string(replies::pong); }
+    template <class C>
+        requires std::is_same_v<C, cmd::attach> || std::is_same_v<C, cmd::detach> ||
+                 std::is_same_v<C, cmd::level> || std::is_same_v<C, cmd::sta_walk>
+    std::string run(std::string_view, const C&) {
+        return std::string(replies::fail);
+    }
+    std::string run(std::string_view ifname, const cmd::ifname&) { return std::string(ifname); }
+    std::string run(std::string_view, const cmd::interfaces& c) {
+        std::string s;
+        for (const auto& n : names()) s += c.ctrl ? n + " ctrl_iface=" + dir_ + "\n" : n + "\n";
+        return s;
+    }
+    std::string run(std::string_view ifname, const cmd::status&) {
+        std::string s;
+        const auto* g = group_named(ifname);
+        if (g) {
+            s += "bssid=" + (g->go ? g->iface_addr : g->peer_iface).to_string() + "\n";
+            s += "freq=" + std::to_string(g->freq) + "\nssid=" + printable(g->ssid) + "\nid=0\n";
+            s += g->go ? (g->forming ? "mode=P2P GO - group formation\n" : "mode=P2P GO\n")
+                       : "mode=station\n";
+            s += "key_mgmt=NONE\n";
+            s += g->started || g->go ? "wpa_state=COMPLETED\n" : "wpa_state=ASSOCIATING\n";
+        } else {
+            s += "wpa_state=DISCONNECTED\n";
+        }
+        s += "p2p_device_address=" + engine_.device_address().to_string() + "\n";
+        s += "address=" + (g ? g->iface_addr : engine_.device_address()).to_string() + "\n";
+        s += "p2p_state=" + std::string(to_string(engine_.current())) + "\n";
+        return s;
+    }
+    std::string run(std::string_view, const cmd::p2p_find& c) {
+        return status_of(engine_.find(c.params));
+    }
+    std::string run(std::string_view, const cmd::p2p_stop_find&) {
+        engine_.stop_find();
+        return std::string(replies::ok);
+    }
+    std::string run(std::string_view, const cmd::p2p_listen& c) {
+        return status_of(engine_.listen(c.timeout_s));
+    }
+    std::string run(std::string_view, const cmd::p2p_ext_listen& c) {
+        return status_of(engine_.ext_listen(c.period_ms, c.interval_ms));
+    }
+    std::string run(std::string_view, const cmd::p2p_connect& c) {
+        if (c.params.freq && !engine_.usable_freq(c.params.freq))
+            return std::string(replies::channel_unsupported);
+        const bool show_pin = c.params.method == wps_method::display && c.params.pin.empty();
+        if (c.provdisc && !c.params.join && !c.params.auth) {
+            // The peer is asked for the opposite role first; the negotiation follows its answer.
+            const wps_method asked = c.params.method == wps_method::display  ? wps_method::keypad
+                                     : c.params.method == wps_method::keypad ? wps_method::display
+                                                                             : wps_method::pbc;
+            connect_params p = c.params;
+            if (show_pin) p.pin = make_pin(static_cast<std::uint32_t>(std::random_device{}()));
+            if (!engine_.prov_disc(c.peer, asked)) return std::string(replies::fail);
+            after_pd_ = pending_connect{c.peer, p};
+            return show_pin ? p.pin : std::string(replies::ok);
+        }
+        auto r = engine_.connect(c.peer, c.params);
+        if (!r) return std::string(replies::fail);
+        return show_pin ? *r : std::string(replies::ok);
+    }
+    std::string run(std::string_view, const cmd::p2p_prov_disc& c) {
+        return status_of(engine_.prov_disc(c.peer, c.method, c.join));
+    }
+    std::string run(std::string_view, const cmd::p2p_group_add& c) {
+        if (c.freq && !engine_.usable_freq(c.freq)) return std::string(replies::fail);
+        return engine_.group_add(c.freq) ? std::string(replies::ok) : std::string(replies::fail);
+    }
+    std::string run(std::string_view, const cmd::p2p_group_remove& c) {
+        return status_of(engine_.group_remove(c.ifname));
+    }
+    std::string run(std::string_view ifname, const cmd::p2p_get_passphrase&) {
+        for (const auto& g : engine_.groups())
+            if (g.go && (g.ifname == ifname || is_device(ifname))) return g.passphrase;
+        return std::string(replies::fail);
+    }
+    std::string run(std::string_view, const cmd::p2p_reject& c) {
+        return status_of(engine_.reject(c.peer));
+    }
+    std::string run(std::string_view, const cmd::p2p_peer& c) {
+        const auto& all = engine_.peers().all();
+        auto it = all.begin();
+        if (c.what != cmd::p2p_peer::which::first) {
+            it = std::find_if(all.begin(), all.end(),
+                              [&](const peer& p) { return p.info.dev_addr == c.addr; });
+            if (it != all.end() && c.what == cmd::p2p_peer::which::next) ++it;
+        }
+        if (it == all.end()) return std::string(replies::fail);
+        return format_peer(*it, engine_.now());
+    }
+    std::string run(std::string_view, const cmd::p2p_set& c) {
+        auto& s = engine_.config();
+        auto num = [](std::string_view v, auto& out) { return detail::number(v, out); };
+        if (c.field == "ssid_postfix") {
+            if (c.value.size() > 32 - 9) return std::string(replies::fail);
+            s.ssid_postfix = c.value;
+        } else if (c.field == "disabled") {
+            unsigned v;
+            if (!num(c.value, v) || v > 1) return std::string(replies::fail);
+            if (v) engine_.flush();
+            s.disabled = v == 1;
+        } else if (c.field == "listen_channel") {
+            const detail::tokens t(c.value);
+            unsigned ch, op_class = 81;
+            if (!num(t[0], ch) || t.size() > 2 || (t.size() == 2 && !num(t[1], op_class)) ||
+                op_class != 81 || ch > 255)
+                return std::string(replies::fail);
+            return status_of(engine_.set_listen_channel(static_cast<std::uint8_t>(ch)));
+        } else if (c.field == "disc_int") {
+            const detail::tokens t(c.value);
+            unsigned lo, hi;
+            int max_tu;
+            if (t.size() != 3 || !num(t[0], lo) || !num(t[1], hi) || !num(t[2], max_tu) ||
+                lo == 0 || lo > hi || hi > 255)
+                return std::string(replies::fail);
+            s.min_disc_int = static_cast<std::uint8_t>(lo);
+            s.max_disc_int = static_cast<std::uint8_t>(hi);
+        } else {
+            return std::string(replies::fail);  // NoA, power save, ... come with those features
+        }
+        return std::string(replies::ok);
+    }
+    std::string run(std::string_view, const cmd::p2p_flush&) {
+        engine_.flush();
+        after_pd_.reset();
+        return std::string(replies::ok);
+    }
+    std::string run(std::string_view, const cmd::set& c) {
+        auto& s = engine_.config();
+        auto small = [&](auto& field, unsigned lo, unsigned hi) {
+            unsigned v;
+            if (!detail::number(std::string_view(c.value), v) || v < lo || v > hi) return false;
+            field = static_cast<std::remove_reference_t<decltype(field)>>(v);
+            return true;
+        };
+        bool ok = true;
+        if (c.name == "device_name") {
+            ok = c.value.size() <= 32;
+            if (ok) s.device_name = c.value;
+        } else if (c.name == "device_type") {
+            auto t = parse_device_type(c.value);
+            ok = t.has_value();
+            if (ok) s.primary_type = *t;
+        } else if (c.name == "sec_device_type") {
+            auto t = parse_device_type(c.value);
+            ok = t.has_value() && s.secondary_types.size() < 5;
+            if (ok) s.secondary_types.push_back(*t);
+        } else if (c.name == "config_methods") {
+            ok = set_config_methods(s, c.value);
+        } else if (c.name == "p2p_go_intent") {
+            ok = small(s.go_intent, 0, 15);
+        } else if (c.name == "p2p_ssid_postfix") {
+            ok = c.value.size() <= 32 - 9;
+            if (ok) s.ssid_postfix = c.value;
+        } else if (c.name == "p2p_passphrase_len") {
+            ok = small(s.passphrase_len, 8, 63);
+        } else if (c.name == "p2p_group_idle") {
+            ok = small(s.group_idle_s, 0, 86400);
+        } else if (c.name == "p2p_listen_channel") {
+            std::uint8_t ch = 0;
+            ok = small(ch, 1, 11) && engine_.set_listen_channel(ch);
+        } else if (c.name == "p2p_oper_channel") {
+            ok = small(s.oper_channel, 1, 11);
+        } else {
+            ok = false;
+        }
+        return std::string(ok ? replies::ok : replies::fail);
+    }
+    std::string run(std::string_view, const cmd::get& c) {
+        const auto& s = engine_.config();
+        if (c.name == "device_name") return s.device_name;
+        if (c.name == "device_type") return to_string(s.primary_type);
+        if (c.name == "config_methods") return config_methods_text(s.config_methods);
+        if (c.name == "p2p_go_intent") return std::to_string(s.go_intent);
+        if (c.name == "p2p_ssid_postfix") return s.ssid_postfix;
+        if (c.name == "p2p_passphrase_len") return std::to_string(s.passphrase_len);
+        if (c.name == "p2p_group_idle") return std::to_string(s.group_idle_s);
+        if (c.name == "p2p_listen_channel") return std::to_string((engine_.listen_freq() - 2407) / 5);
+        if (c.name == "p2p_oper_channel") return std::to_string(s.oper_channel);
+        return std::string(replies::fail);
+    }
+    std::string run(std::string_view, const cmd::empty_list& c) { return std::string(c.header); }
+
+    /// WPS config method names as wpa_supplicant's `config_methods` setting spells them.
+    static constexpr std::pair<std::string_view, std::uint16_t> method_names[] = {
+        {"display", ieee80211::wps::config_method::display},
+        {"push_button", ieee80211::wps::config_method::push_button},
+        {"keypad", ieee80211::wps::config_method::keypad},
+    };
+    static bool set_config_methods(settings& s, std::string_view v) {
+        std::uint16_t m = 0;
+        const detail::tokens words(v);
+        for (std::string_view word : words.all()) {
+            const auto* it = std::find_if(std::begin(method_names), std::end(method_names),
+                                          [&](const auto& p) { return p.first == word; });
+            if (it == std::end(method_names)) return false;
+            m |= it->second;
+        }
+        s.config_methods = m;
+        return true;
+    }
+    static std::string config_methods_text(std::uint16_t m) {
+        std::string s;
+        for (const auto& [name, bit] : method_names)
+            if (m & bit) s += (s.empty() ? "" : " ") + std::string(name);
+        return s;
+    }
+
+    void on_event(const event::any& e) {
+        if (after_pd_) continue_after_pd(e);
+        if (!out_) return;
+        std::string target = engine_.ifname();
+        if (const auto* a = std::get_if<event::ap_sta_connected>(&e)) {
+            for (const auto& g : engine_.groups())
+                for (const auto& cl : g.clients)
+                    if (cl.first == a->addr) target = g.ifname;
+        }
+        out_(target, format(e));
+    }
+    /// P2P_CONNECT ... provdisc: the negotiation starts once the peer answered the provision
+    /// discovery (or it gave up, as wpa_supplicant then tries the negotiation anyway).
+    void continue_after_pd(const event::any& e) {
+        const auto& peer = after_pd_->peer;
+        const bool answered = std::visit(
+            [&](const auto& ev) {
+                using E = std::decay_t<decltype(ev)>;
+                if constexpr (std::is_same_v<E, event::prov_disc_pbc_resp> ||
+                              std::is_same_v<E, event::prov_disc_failure>)
+                    return ev.peer == peer;
+                else if constexpr (std::is_same_v<E, event::prov_disc_show_pin> ||
+                                   std::is_same_v<E, event::prov_disc_enter_pin>)
+                    return ev.requester && ev.peer.dev_addr == peer;
+                else
+                    return false;
+            },
+            e);
+        if (!answered) return;
+        const auto p = std::move(*after_pd_);
+        after_pd_.reset();
+        (void)engine_.connect(p.peer, p.params);
+    }
+
+    struct pending_connect {
+        mac_address peer;
+        connect_params params;
+    };
+    Engine& engine_;
+    std::string dir_;
+    output out_;
+    std::optional<pending_connect> after_pd_;
+};
+
+}  // namespace softmac::p2p::ctrl

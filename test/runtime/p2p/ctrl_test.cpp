@@ -1,0 +1,378 @@
+// SPDX-License-Identifier: MIT
+// The control interface's text: every command form (valid and refused), every event format, and
+// a P2P session driven only by control commands between two devices of each driver.
+#include <catch2/catch.hpp>
+
+#include <softmac/p2p/ctrl/interface.hpp>
+
+#include "p2p_world.hpp"
+
+using namespace softmac;
+namespace ctrl = softmac::p2p::ctrl;
+namespace ev = softmac::p2p::event;
+using namespace std::chrono_literals;
+
+namespace {
+
+template <class T>
+T as(const ctrl::request& r) {
+    INFO("request variant index " << r.index());
+    REQUIRE(std::holds_alternative<T>(r));
+    return std::get<T>(r);
+}
+std::string_view refusal(std::string_view text) {
+    const auto r = ctrl::parse(text);
+    INFO(text);
+    REQUIRE(std::holds_alternative<ctrl::refused>(r));
+    return std::get<ctrl::refused>(r).reply;
+}
+const mac_address peer_addr{{0x02, 0x00, 0x00, 0x00, 0x0b, 0x01}};
+
+}  // namespace
+
+TEST_CASE("P2P_FIND forms", "[ctrl][parse]") {
+    CHECK(as<ctrl::cmd::p2p_find>(ctrl::parse("P2P_FIND")).params.timeout_s == 0);
+    const auto f = as<ctrl::cmd::p2p_find>(ctrl::parse(
+        "P2P_FIND 10 type=progressive dev_id=02:00:00:00:0b:01 dev_type=10-0050F204-5 delay=50 "
+        "freq=2442 include_6ghz"));
+    CHECK(f.params.timeout_s == 10);
+    CHECK(f.params.type == p2p::find_type::progressive);
+    CHECK(*f.params.dev_id == peer_addr);
+    CHECK(*f.params.dev_type == ieee80211::wps::device_type{10, 0x0050f204, 5});
+    CHECK(f.params.delay_ms == 50);
+    CHECK(f.params.freq == 2442);
+    CHECK(as<ctrl::cmd::p2p_find>(ctrl::parse("P2P_FIND type=social")).params.type ==
+          p2p::find_type::social);
+    for (auto bad : {"P2P_FIND dev_id=02:00:00:00:0b", "P2P_FIND dev_type=1-0050F2-1",
+                     "P2P_FIND freq=0", "P2P_FIND freq=-5", "P2P_FIND delay=x",
+                     "P2P_FIND seek=svc", "P2P_FIND 5 bogus"})
+        CHECK(refusal(bad) == ctrl::replies::fail);
+}
+
+TEST_CASE("P2P_CONNECT forms", "[ctrl][parse]") {
+    const auto pbc = as<ctrl::cmd::p2p_connect>(
+        ctrl::parse("P2P_CONNECT 02:00:00:00:0b:01 pbc go_intent=15 freq=2437"));
+    CHECK(pbc.peer == peer_addr);
+    CHECK(pbc.params.method == p2p::wps_method::pbc);
+    CHECK(*pbc.params.go_intent == 15);
+    CHECK(pbc.params.freq == 2437);
+    const auto pin = as<ctrl::cmd::p2p_connect>(ctrl::parse("P2P_CONNECT 02:00:00:00:0b:01 pin"));
+    CHECK(pin.params.method == p2p::wps_method::display);
+    CHECK(pin.params.pin.empty());
+    const auto display = as<ctrl::cmd::p2p_connect>(
+        ctrl::parse("P2P_CONNECT 02:00:00:00:0b:01 12345670 display auth provdisc"));
+    CHECK(display.params.method == p2p::wps_method::display);
+    CHECK(display.params.pin == "12345670");
+    CHECK(display.params.auth);
+    CHECK(display.provdisc);
+    const auto keypad =
+        as<ctrl::cmd::p2p_connect>(ctrl::parse("P2P_CONNECT 02:00:00:00:0b:01 1234 join"));
+    CHECK(keypad.params.method == p2p::wps_method::keypad);
+    CHECK(keypad.params.join);
+
+    CHECK(refusal("P2P_CONNECT 02:00:00:00:0b:01 123") == ctrl::replies::invalid_pin);
+    CHECK(refusal("P2P_CONNECT 02:00:00:00:0b:01 1234567x") == ctrl::replies::invalid_pin);
+    for (auto bad : {"P2P_CONNECT", "P2P_CONNECT 02:00:00:00:0b:01",
+                     "P2P_CONNECT 02:00:00:00:0b pbc", "P2P_CONNECT 02:00:00:00:0b:01 pbc go_intent=16",
+                     "P2P_CONNECT 02:00:00:00:0b:01 pbc go_intent=-1",
+                     "P2P_CONNECT 02:00:00:00:0b:01 pbc freq=0",
+                     "P2P_CONNECT 02:00:00:00:0b:01 pbc persistent",
+                     "P2P_CONNECT 02:00:00:00:0b:01 p2ps"})
+        CHECK(refusal(bad) == ctrl::replies::fail);
+}
+
+TEST_CASE("P2P_PROV_DISC, P2P_PEER and the other P2P forms", "[ctrl][parse]") {
+    const auto pd =
+        as<ctrl::cmd::p2p_prov_disc>(ctrl::parse("P2P_PROV_DISC 02:00:00:00:0b:01 pushbutton join"));
+    CHECK(pd.method == p2p::wps_method::pbc);
+    CHECK(pd.join);
+    CHECK(as<ctrl::cmd::p2p_prov_disc>(ctrl::parse("P2P_PROV_DISC 02:00:00:00:0b:01 keypad"))
+              .method == p2p::wps_method::keypad);
+    for (auto bad : {"P2P_PROV_DISC", "P2P_PROV_DISC 02:00:00:00:0b:01",
+                     "P2P_PROV_DISC 02:00:00:00:0b:01 wave", "P2P_PROV_DISC 02:00:00:00:0b:01 pbc x",
+                     "P2P_PROV_DISC nothex pbc"})
+        CHECK(refusal(bad) == ctrl::replies::fail);
+
+    CHECK(as<ctrl::cmd::p2p_peer>(ctrl::parse("P2P_PEER FIRST")).what ==
+          ctrl::cmd::p2p_peer::which::first);
+    const auto next = as<ctrl::cmd::p2p_peer>(ctrl::parse("P2P_PEER NEXT-02:00:00:00:0b:01"));
+    CHECK(next.what == ctrl::cmd::p2p_peer::which::next);
+    CHECK(next.addr == peer_addr);
+    CHECK(as<ctrl::cmd::p2p_peer>(ctrl::parse("P2P_PEER 02:00:00:00:0b:01")).what ==
+          ctrl::cmd::p2p_peer::which::addr);
+    CHECK(refusal("P2P_PEER NEXT-zz") == ctrl::replies::fail);
+    CHECK(refusal("P2P_PEER") == ctrl::replies::fail);
+
+    CHECK(as<ctrl::cmd::p2p_listen>(ctrl::parse("P2P_LISTEN 5")).timeout_s == 5);
+    CHECK(refusal("P2P_LISTEN x") == ctrl::replies::fail);
+    const auto ext = as<ctrl::cmd::p2p_ext_listen>(ctrl::parse("P2P_EXT_LISTEN 100 500"));
+    CHECK((ext.period_ms == 100 && ext.interval_ms == 500));
+    CHECK(as<ctrl::cmd::p2p_ext_listen>(ctrl::parse("P2P_EXT_LISTEN")).period_ms == 0);
+    for (auto bad : {"P2P_EXT_LISTEN 100", "P2P_EXT_LISTEN 500 100", "P2P_EXT_LISTEN 0 100",
+                     "P2P_EXT_LISTEN 100 70000"})
+        CHECK(refusal(bad) == ctrl::replies::fail);
+    CHECK(as<ctrl::cmd::p2p_group_add>(ctrl::parse("P2P_GROUP_ADD freq=2462")).freq == 2462);
+    CHECK(as<ctrl::cmd::p2p_group_add>(ctrl::parse("P2P_GROUP_ADD freq=2")).freq == 0);
+    CHECK(refusal("P2P_GROUP_ADD persistent") == ctrl::replies::fail);
+    CHECK(as<ctrl::cmd::p2p_group_remove>(ctrl::parse("P2P_GROUP_REMOVE p2p-wlan0-0")).ifname ==
+          "p2p-wlan0-0");
+    CHECK(refusal("P2P_GROUP_REMOVE") == ctrl::replies::fail);
+    CHECK(as<ctrl::cmd::p2p_reject>(ctrl::parse("P2P_REJECT 02:00:00:00:0b:01")).peer == peer_addr);
+    const auto set = as<ctrl::cmd::p2p_set>(ctrl::parse("P2P_SET disc_int 1 3 -1"));
+    CHECK((set.field == "disc_int" && set.value == "1 3 -1"));
+    CHECK(refusal("P2P_SET disabled") == ctrl::replies::fail);
+    CHECK(refusal("P2P_SERV_DISC_REQ 00:00:00:00:00:00 02000001") == ctrl::replies::unknown);
+}
+
+TEST_CASE("General commands and what wpa_cli's start-up walks get", "[ctrl][parse]") {
+    as<ctrl::cmd::ping>(ctrl::parse("PING"));
+    as<ctrl::cmd::attach>(ctrl::parse("ATTACH"));
+    as<ctrl::cmd::detach>(ctrl::parse("DETACH"));
+    CHECK(as<ctrl::cmd::level>(ctrl::parse("LEVEL 2")).value == 2);
+    CHECK(refusal("LEVEL") == ctrl::replies::fail);
+    as<ctrl::cmd::ifname>(ctrl::parse("IFNAME"));
+    CHECK(as<ctrl::cmd::interfaces>(ctrl::parse("INTERFACES ctrl")).ctrl);
+    as<ctrl::cmd::status>(ctrl::parse("STATUS"));
+    CHECK(as<ctrl::cmd::set>(ctrl::parse("SET device_name My Laptop")).value == "My Laptop");
+    CHECK(as<ctrl::cmd::get>(ctrl::parse("GET device_name")).name == "device_name");
+    as<ctrl::cmd::sta_walk>(ctrl::parse("STA-FIRST"));
+    as<ctrl::cmd::sta_walk>(ctrl::parse("STA-NEXT 02:00:00:00:0b:01"));
+    CHECK(as<ctrl::cmd::empty_list>(ctrl::parse("LIST_NETWORKS")).header ==
+          "network id / ssid / bssid / flags\n");
+    as<ctrl::cmd::empty_list>(ctrl::parse("BSS RANGE=ALL MASK=0x2"));
+    as<ctrl::cmd::empty_list>(ctrl::parse("LIST_CREDS"));
+    for (auto bad : {"", "ping", "FROBNICATE", "P2P_PEERS", "PING extra"})
+        CHECK(refusal(bad) == ctrl::replies::unknown);
+
+    const auto [target, rest] = ctrl::split_ifname("IFNAME=p2p-wlan0-0 STATUS");
+    CHECK((target == "p2p-wlan0-0" && rest == "STATUS"));
+    CHECK(ctrl::split_ifname("STATUS").first.empty());
+
+    static_assert(ctrl::cmd::p2p_find::admin && ctrl::cmd::p2p_connect::admin &&
+                  ctrl::cmd::p2p_group_remove::admin && ctrl::cmd::p2p_get_passphrase::admin);
+    static_assert(!ctrl::cmd::ping::admin && !ctrl::cmd::status::admin &&
+                  !ctrl::cmd::p2p_peer::admin && !ctrl::cmd::get::admin);
+}
+
+TEST_CASE("Event formats are wpa_supplicant 2.10's", "[ctrl][format]") {
+    p2p::peer_info bob;
+    bob.addr = {{0x02, 0x00, 0x00, 0x00, 0x0b, 0x02}};
+    bob.dev_addr = peer_addr;
+    bob.primary_type = {1, 0x0050f204, 1};
+    bob.name = "Bob's \"PC\"";
+    bob.config_methods = 0x188;
+    bob.dev_capab = 0x25;
+    const auto b = peer_addr.to_string();
+    CHECK(ctrl::format(ev::device_found{bob, true}) ==
+          "P2P-DEVICE-FOUND 02:00:00:00:0b:02 p2p_dev_addr=" + b +
+              " pri_dev_type=1-0050F204-1 name='Bob's \\\"PC\\\"' config_methods=0x188 "
+              "dev_capab=0x25 group_capab=0x0 new=1");
+    CHECK(ctrl::format(ev::device_lost{peer_addr}) == "P2P-DEVICE-LOST p2p_dev_addr=" + b);
+    CHECK(ctrl::format(ev::find_stopped{}) == "P2P-FIND-STOPPED ");
+    CHECK(ctrl::format(ev::go_neg_request{peer_addr, 4, 7}) ==
+          "P2P-GO-NEG-REQUEST " + b + " dev_passwd_id=4 go_intent=7");
+    CHECK(ctrl::format(ev::go_neg_success{true, 2437, peer_addr, bob.addr, p2p::wps_method::pbc}) ==
+          "P2P-GO-NEG-SUCCESS role=GO freq=2437 ht40=0 peer_dev=" + b +
+              " peer_iface=02:00:00:00:0b:02 wps_method=PBC");
+    CHECK(ctrl::format(ev::go_neg_failure{-1}) == "P2P-GO-NEG-FAILURE status=-1");
+    CHECK(ctrl::format(ev::group_formation_success{}) == "P2P-GROUP-FORMATION-SUCCESS ");
+    CHECK(ctrl::format(ev::group_formation_failure{}) == "P2P-GROUP-FORMATION-FAILURE ");
+    CHECK(ctrl::format(ev::group_started{"p2p-wlan0-0", true, "DIRECT-xy-softmac", 2437,
+                                         "12345678", peer_addr}) ==
+          "P2P-GROUP-STARTED p2p-wlan0-0 GO ssid=\"DIRECT-xy-softmac\" freq=2437 "
+          "passphrase=\"12345678\" go_dev_addr=" + b);
+    CHECK(ctrl::format(ev::group_started{"p2p-wlan1-0", false, "DIRECT-xy", 2412, "", peer_addr}) ==
+          "P2P-GROUP-STARTED p2p-wlan1-0 client ssid=\"DIRECT-xy\" freq=2412 go_dev_addr=" + b);
+    CHECK(ctrl::format(ev::group_removed{"p2p-wlan0-0", false, "GO_ENDING_SESSION"}) ==
+          "P2P-GROUP-REMOVED p2p-wlan0-0 client reason=GO_ENDING_SESSION");
+    const std::string params = " p2p_dev_addr=" + b +
+                               " pri_dev_type=1-0050F204-1 name='Bob's \\\"PC\\\"' "
+                               "config_methods=0x188 dev_capab=0x25 group_capab=0x0";
+    CHECK(ctrl::format(ev::prov_disc_show_pin{bob, "12345670", false}) ==
+          "P2P-PROV-DISC-SHOW-PIN " + b + " 12345670" + params);
+    CHECK(ctrl::format(ev::prov_disc_show_pin{bob, "12345670", true}) ==
+          "P2P-PROV-DISC-SHOW-PIN " + b + " 12345670");
+    CHECK(ctrl::format(ev::prov_disc_enter_pin{bob, false}) ==
+          "P2P-PROV-DISC-ENTER-PIN " + b + params);
+    CHECK(ctrl::format(ev::prov_disc_enter_pin{bob, true}) == "P2P-PROV-DISC-ENTER-PIN " + b);
+    CHECK(ctrl::format(ev::prov_disc_pbc_req{bob}) == "P2P-PROV-DISC-PBC-REQ " + b + params);
+    CHECK(ctrl::format(ev::prov_disc_pbc_resp{peer_addr}) == "P2P-PROV-DISC-PBC-RESP " + b);
+    CHECK(ctrl::format(ev::prov_disc_failure{peer_addr, 2}) ==
+          "P2P-PROV-DISC-FAILURE p2p_dev_addr=" + b + " status=2");
+    CHECK(ctrl::format(ev::ap_sta_connected{bob.addr, peer_addr}) ==
+          "AP-STA-CONNECTED 02:00:00:00:0b:02 p2p_dev_addr=" + b);
+    CHECK(ctrl::printable(std::string("a\x01\\")) == "a\\x01\\\\");
+}
+
+namespace {
+
+/// Records the engine's events and relays them to the control interface.
+struct recording_relay : ctrl::event_relay {
+    std::vector<p2p::event::any>* out;
+    explicit recording_relay(std::vector<p2p::event::any>* o) : out(o) {}
+    template <class E>
+    void operator()(const E& e) const {
+        out->push_back(e);
+        ctrl::event_relay::operator()(e);
+    }
+};
+
+template <class Cfg>
+struct ctrl_pair {
+    using world_type = test::p2p_world<Cfg, recording_relay>;
+    using interface_type = ctrl::interface<typename world_type::device_type::engine_type>;
+    world_type w{2, 3};
+    std::vector<std::unique_ptr<interface_type>> ifs;
+    std::vector<std::vector<std::pair<std::string, std::string>>> out{2};
+    ctrl_pair() {
+        for (std::size_t i = 0; i < 2; ++i) {
+            ifs.push_back(std::make_unique<interface_type>(w.engine(i), "/run/test"));
+            ifs[i]->on_output([this, i](std::string_view to, std::string_view text) {
+                out[i].emplace_back(std::string(to), std::string(text));
+            });
+        }
+    }
+    std::string cmd(std::size_t i, std::string_view text, bool privileged = true) {
+        return ifs[i]->handle("wlan" + std::to_string(i), text, privileged);
+    }
+    std::string cmd_on(std::size_t i, std::string_view ifname, std::string_view text) {
+        return ifs[i]->handle(ifname, text, true);
+    }
+    /// The first event of device i starting with `prefix`, waiting up to `limit`.
+    std::optional<std::pair<std::string, std::string>> wait(std::size_t i, std::string_view prefix,
+                                                            duration limit = 10s) {
+        std::optional<std::pair<std::string, std::string>> found;
+        auto seen = [&] {
+            for (const auto& e : out[i])
+                if (e.second.starts_with(prefix)) {
+                    found = e;
+                    return true;
+                }
+            return false;
+        };
+        w.run_until(seen, limit);
+        return found;
+    }
+};
+/// The value of `key=` in a line of key=value words.
+std::string field(std::string_view line, std::string_view key) {
+    const auto at = line.find(std::string(key) + "=");
+    if (at == std::string_view::npos) return {};
+    auto v = line.substr(at + key.size() + 1);
+    return std::string(v.substr(0, v.find_first_of(" \n")));
+}
+
+}  // namespace
+
+TEMPLATE_TEST_CASE("A P2P session driven by control commands only", "[ctrl][session]",
+                   test::loopback_offloaded_roc, test::rt73_usb) {
+    ctrl_pair<TestType> p;
+    const auto a = p.w.addr(0).to_string(), b = p.w.addr(1).to_string();
+
+    CHECK(p.cmd(0, "PING") == "PONG\n");
+    CHECK(p.cmd(0, "IFNAME") == "wlan0");
+    CHECK(p.cmd(0, "STA-FIRST") == "FAIL\n");
+    CHECK(p.cmd(0, "P2P_PEER FIRST") == "FAIL\n");  // no peers yet: the walk ends at once
+    const auto status = p.cmd(0, "STATUS");
+    CHECK(field(status, "p2p_device_address") == a);
+    CHECK(field(status, "wpa_state") == "DISCONNECTED");
+    CHECK(field(status, "p2p_state") == "IDLE");
+
+    // An unprivileged caller may look but not act.
+    CHECK(p.cmd(0, "P2P_FIND", false) == ctrl::replies::not_permitted);
+    CHECK(field(p.cmd(0, "STATUS", false), "p2p_state") == "IDLE");
+
+    CHECK(p.cmd(0, "SET device_name Alice") == "OK\n");
+    CHECK(p.cmd(0, "GET device_name") == "Alice");
+    CHECK(p.cmd(0, "SET p2p_go_intent 16") == "FAIL\n");
+    CHECK(p.cmd(0, "GET config_methods") == "display push_button keypad");
+
+    CHECK(p.cmd(0, "P2P_FIND") == "OK\n");
+    CHECK(p.cmd(1, "P2P_FIND") == "OK\n");
+    CHECK(field(p.cmd(0, "STATUS"), "p2p_state") == "SEARCH");
+    const auto found = p.wait(1, "P2P-DEVICE-FOUND");
+    REQUIRE(found);
+    CHECK(field(found->second, "p2p_dev_addr") == a);
+    CHECK(found->second.find("name='Alice'") != std::string::npos);
+    REQUIRE(p.wait(0, "P2P-DEVICE-FOUND"));
+
+    // wpa_cli's p2p_peers walk: FIRST, then NEXT-<addr> until FAIL.
+    std::vector<std::string> walk;
+    for (auto r = p.cmd(0, "P2P_PEER FIRST"); !r.starts_with("FAIL");
+         r = p.cmd(0, "P2P_PEER NEXT-" + walk.back()))
+        walk.push_back(r.substr(0, r.find('\n')));
+    CHECK(walk == std::vector<std::string>{b});
+    const auto body = p.cmd(0, "P2P_PEER " + b);
+    CHECK(body.starts_with(b + "\npri_dev_type=1-0050F204-1\ndevice_name=Device B1\n"));
+    CHECK(body.find("\nflags=[REPORTED]\n") != std::string::npos);
+    CHECK(body.ends_with("\ninvitation_reqs=0\n"));
+
+    CHECK(p.cmd(0, "P2P_CONNECT " + b + " pbc go_intent=15 freq=5180") ==
+          ctrl::replies::channel_unsupported);
+    CHECK(p.cmd(1, "P2P_CONNECT " + a + " pbc") == "OK\n");
+    CHECK(p.cmd(0, "P2P_CONNECT " + b + " pbc go_intent=15") == "OK\n");
+    const auto go = p.wait(0, "P2P-GROUP-STARTED");
+    const auto client = p.wait(1, "P2P-GROUP-STARTED");
+    REQUIRE((go && client));
+    CHECK(go->first == "wlan0");  // group events go to the P2P device's monitors
+    const auto go_if = go->second.substr(18, go->second.find(' ', 18) - 18);
+    const auto client_if = client->second.substr(18, client->second.find(' ', 18) - 18);
+    CHECK(go->second.find(go_if + " GO ssid=") != std::string::npos);
+    CHECK(client->second.find(client_if + " client ssid=") != std::string::npos);
+    CHECK(field(go->second, "ssid") == field(client->second, "ssid"));
+    CHECK(field(go->second, "freq") == field(client->second, "freq"));
+    CHECK(field(go->second, "go_dev_addr") == a);
+    CHECK(field(client->second, "go_dev_addr") == a);
+    REQUIRE(p.wait(0, "P2P-GO-NEG-SUCCESS"));
+    CHECK(field(p.wait(1, "P2P-GO-NEG-SUCCESS")->second, "role") == "client");
+
+    // The group interface's own view, and the passphrase only for the GO.
+    const auto pass = p.cmd_on(0, go_if, "P2P_GET_PASSPHRASE");
+    CHECK(field(go->second, "passphrase") == "\"" + pass + "\"");
+    CHECK(p.cmd_on(1, client_if, "P2P_GET_PASSPHRASE") == "FAIL\n");
+    const auto gs = p.cmd_on(0, go_if, "STATUS");
+    CHECK(gs.find("mode=P2P GO\n") != std::string::npos);
+    CHECK(field(gs, "wpa_state") == "COMPLETED");
+    CHECK(field(gs, "freq") == field(go->second, "freq"));
+    const auto names = p.cmd(0, "INTERFACES");
+    CHECK(names.find(go_if + "\n") != std::string::npos);
+    CHECK(p.cmd(0, "IFNAME=" + go_if + " IFNAME") == go_if);
+    CHECK(p.cmd(0, "IFNAME=nosuch PING") == ctrl::replies::no_ifname);
+
+    // Data crosses the group; then the GO ends it and the client hears why.
+    if (std::is_same_v<TestType, test::loopback_offloaded_roc>)
+        REQUIRE(p.wait(0, "AP-STA-CONNECTED"));
+    CHECK(p.cmd(0, "P2P_GROUP_REMOVE nosuch") == "FAIL\n");
+    CHECK(p.cmd(0, "P2P_GROUP_REMOVE " + go_if) == "OK\n");
+    const auto go_gone = p.wait(0, "P2P-GROUP-REMOVED");
+    const auto client_gone = p.wait(1, "P2P-GROUP-REMOVED", 3s);
+    REQUIRE((go_gone && client_gone));
+    CHECK(go_gone->second == "P2P-GROUP-REMOVED " + go_if + " GO reason=REQUESTED");
+    CHECK(client_gone->second ==
+          "P2P-GROUP-REMOVED " + client_if + " client reason=GO_ENDING_SESSION");
+    CHECK(p.cmd(0, "P2P_FLUSH") == "OK\n");
+    CHECK(p.cmd(0, "P2P_PEER FIRST") == "FAIL\n");
+}
+
+TEST_CASE("P2P_CONNECT pin answers the PIN; provdisc asks the peer first", "[ctrl][session]") {
+    ctrl_pair<test::loopback_offloaded_roc> p;
+    const auto a = p.w.addr(0).to_string(), b = p.w.addr(1).to_string();
+    CHECK(p.cmd(0, "P2P_CONNECT " + b + " pbc") == "FAIL\n");  // not discovered yet
+    (void)p.cmd(0, "P2P_FIND");
+    (void)p.cmd(1, "P2P_FIND");
+    REQUIRE(p.wait(0, "P2P-DEVICE-FOUND"));
+    REQUIRE(p.wait(1, "P2P-DEVICE-FOUND"));
+    const auto pin = p.cmd(0, "P2P_CONNECT " + b + " pin auth");
+    CHECK(pin.size() == 8);
+    CHECK(pin.find_first_not_of("0123456789") == std::string::npos);
+    // Bob enters Alice's PIN and asks her by provision discovery first.
+    CHECK(p.cmd(1, "P2P_CONNECT " + a + " " + pin + " provdisc go_intent=0") == "OK\n");
+    const auto shown = p.wait(0, "P2P-PROV-DISC-SHOW-PIN");
+    REQUIRE(shown);
+    CHECK(shown->second.starts_with("P2P-PROV-DISC-SHOW-PIN " + b + " "));
+    const auto g0 = p.wait(0, "P2P-GROUP-STARTED"), g1 = p.wait(1, "P2P-GROUP-STARTED");
+    REQUIRE((g0 && g1));
+    CHECK(g0->second.find(" GO ") != std::string::npos);
+    CHECK(field(p.wait(1, "P2P-GO-NEG-SUCCESS")->second, "wps_method") == "Keypad");
+    CHECK(field(p.wait(0, "P2P-GO-NEG-SUCCESS")->second, "wps_method") == "Display");
+}
