@@ -1,14 +1,15 @@
 // SPDX-License-Identifier: MIT
 // p2p_pair: two P2P devices on loopback radios, under virtual time: discovery, provision
 // discovery, GO negotiation and group formation, data both ways across the group, then group
-// removal. Every engine event is printed on a timeline; everything on the air goes to
-// p2p_pair.pcap.
+// removal. Every engine event is printed on a timeline in the control interface's event format
+// (what wpa_cli shows); everything on the air goes to p2p_pair.pcap.
 #include <cstdio>
 #include <fstream>
 #include <string>
 #include <variant>
 
 #include <softmac/drivers/loopback.hpp>
+#include <softmac/p2p/ctrl/format.hpp>
 #include <softmac/p2p/engine.hpp>
 
 using namespace softmac;
@@ -24,92 +25,17 @@ struct counting_net {
 using stack_type = mac::stack<drivers::loopback<virtual_time>, virtual_time, counting_net>;
 using config_type = cfg::config<stack_type>;
 
-/// Prints each event with the time and the device it happened on.
+/// Prints each event as the control interface sends it to monitors, with the time and device.
 struct timeline {
     const virtual_time* clock;
     const char* who;
     bool* formed;
-    void stamp() const {
-        std::printf("%9.3f ms  %-8s ",
-                    std::chrono::duration<double, std::milli>(clock->now()).count(), who);
-    }
-    void operator()(const ev::device_found& e) const {
-        stamp();
-        std::printf(
-            "device found      %s name='%s' config_methods=0x%04x dev_capab=0x%02x new=%d\n",
-            e.peer.dev_addr.to_string().c_str(), e.peer.name.c_str(), e.peer.config_methods,
-            e.peer.dev_capab, e.is_new ? 1 : 0);
-    }
-    void operator()(const ev::device_lost& e) const {
-        stamp();
-        std::printf("device lost       %s\n", e.dev_addr.to_string().c_str());
-    }
-    void operator()(const ev::find_stopped&) const {
-        stamp();
-        std::printf("find stopped\n");
-    }
-    void operator()(const ev::go_neg_request& e) const {
-        stamp();
-        std::printf("GO neg request    from %s dev_passwd_id=%u go_intent=%u\n",
-                    e.peer.to_string().c_str(), e.dev_passwd_id, e.go_intent);
-    }
-    void operator()(const ev::go_neg_success& e) const {
-        stamp();
-        std::printf("GO neg success    role=%s freq=%u peer_dev=%s peer_iface=%s wps_method=%s\n",
-                    e.go ? "GO" : "client", e.freq, e.peer_dev.to_string().c_str(),
-                    e.peer_iface.to_string().c_str(),
-                    std::string(p2p::to_string(e.method)).c_str());
-    }
-    void operator()(const ev::go_neg_failure& e) const {
-        stamp();
-        std::printf("GO neg failure    status=%d\n", e.status);
-    }
-    void operator()(const ev::group_formation_success&) const {
-        stamp();
-        std::printf("group formation success\n");
-    }
-    void operator()(const ev::group_formation_failure&) const {
-        stamp();
-        std::printf("group formation failure\n");
-    }
-    void operator()(const ev::group_started& e) const {
-        stamp();
-        std::printf("group started     %s %s ssid=\"%s\" freq=%u%s%s go_dev_addr=%s\n",
-                    e.ifname.c_str(), e.go ? "GO" : "client", e.ssid.c_str(), e.freq,
-                    e.go ? " passphrase=" : "", e.go ? ("\"" + e.passphrase + "\"").c_str() : "",
-                    e.go_dev_addr.to_string().c_str());
-        *formed = true;
-    }
-    void operator()(const ev::group_removed& e) const {
-        stamp();
-        std::printf("group removed     %s %s reason=%s\n", e.ifname.c_str(), e.go ? "GO" : "client",
-                    e.reason.c_str());
-    }
-    void operator()(const ev::prov_disc_show_pin& e) const {
-        stamp();
-        std::printf("PD show PIN       %s %s\n", e.peer.dev_addr.to_string().c_str(),
-                    e.pin.c_str());
-    }
-    void operator()(const ev::prov_disc_enter_pin& e) const {
-        stamp();
-        std::printf("PD enter PIN      %s\n", e.peer.dev_addr.to_string().c_str());
-    }
-    void operator()(const ev::prov_disc_pbc_req& e) const {
-        stamp();
-        std::printf("PD PBC request    %s\n", e.peer.dev_addr.to_string().c_str());
-    }
-    void operator()(const ev::prov_disc_pbc_resp& e) const {
-        stamp();
-        std::printf("PD PBC response   %s\n", e.peer.to_string().c_str());
-    }
-    void operator()(const ev::prov_disc_failure& e) const {
-        stamp();
-        std::printf("PD failure        %s status=%d\n", e.peer.to_string().c_str(), e.status);
-    }
-    void operator()(const ev::ap_sta_connected& e) const {
-        stamp();
-        std::printf("client connected  %s p2p_dev_addr=%s\n", e.addr.to_string().c_str(),
-                    e.dev_addr.to_string().c_str());
+    template <class E>
+    void operator()(const E& e) const {
+        std::printf("%9.3f ms  %-6s <3>%s\n",
+                    std::chrono::duration<double, std::milli>(clock->now()).count(), who,
+                    p2p::ctrl::format(e).c_str());
+        if constexpr (std::is_same_v<E, ev::group_started>) *formed = true;
     }
 };
 using engine_type = p2p::engine<config_type, timeline>;

@@ -46,10 +46,11 @@ struct options {
 };
 
 void usage() {
-    std::fprintf(stderr,
-                 "usage: p2pd [-p ctrl_dir] [-G group] [-n devices] [-N name,name,...]\n"
-                 "            [-d loopback|rt73|mixed] [-l loss_percent] [-w capture.pcap] [-s seed]\n"
-                 "Device i is interface wlan<i>; its control socket is <ctrl_dir>/wlan<i>.\n");
+    std::fprintf(
+        stderr,
+        "usage: p2pd [-p ctrl_dir] [-G group] [-n devices] [-N name,name,...]\n"
+        "            [-d loopback|rt73|mixed] [-l loss_percent] [-w capture.pcap] [-s seed]\n"
+        "Device i is interface wlan<i>; its control socket is <ctrl_dir>/wlan<i>.\n");
 }
 
 std::optional<options> parse_args(int argc, char** argv) {
@@ -114,8 +115,8 @@ struct device final : device_base {
     const char* driver_name;
 
     template <class... Args>
-    device(real_time& t, heap_pool& pool, std::uint16_t i, const options& o,
-           const char* driver, Args&&... driver_args)
+    device(real_time& t, heap_pool& pool, std::uint16_t i, const options& o, const char* driver,
+           Args&&... driver_args)
         : stack(t, pool, counting_net{}, std::forward<Args>(driver_args)...),
           config(stack, i, "phy" + std::to_string(i)),
           engine(config, p2p::ctrl::event_relay{}, settings(o, i), "wlan" + std::to_string(i),
@@ -135,8 +136,8 @@ struct device final : device_base {
         return server.open();
     }
     std::string describe() const override {
-        std::string s = engine.ifname() + " (" + driver_name + ") p2p_device_address=" +
-                        engine.device_address().to_string() + " name='" +
+        std::string s = engine.ifname() + " (" + driver_name +
+                        ") p2p_device_address=" + engine.device_address().to_string() + " name='" +
                         engine.config().device_name + "' sockets:";
         for (const auto& p : server.paths()) s += " " + p;
         return s;

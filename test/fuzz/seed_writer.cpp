@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-// Writes the fuzz seeds: every reference frame, and every packet of the captures when present.
+// Writes the fuzz seeds: every reference frame, control commands, and every packet of the
+// captures when present.
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -20,6 +21,14 @@ int main(int argc, char** argv) {
             .write(reinterpret_cast<const char*>(b.data()), static_cast<std::streamsize>(b.size()));
     };
     for (const auto& f : softmac::test::reference_frames()) save(f.bytes);
+    for (std::string_view c :
+         {"P2P_FIND 10 type=social dev_id=02:00:00:00:0b:01 dev_type=1-0050F204-1 delay=5",
+          "P2P_CONNECT 02:00:00:00:00:00 pbc go_intent=15 freq=2437",
+          "P2P_CONNECT 02:00:00:00:00:00 12345670 display auth provdisc",
+          "P2P_PROV_DISC 02:00:00:00:00:00 keypad join", "P2P_PEER NEXT-02:00:00:00:00:00",
+          "P2P_SET listen_channel 6 81", "P2P_EXT_LISTEN 100 500", "IFNAME=wlan0 STATUS",
+          "SET device_name x", "GET config_methods", "P2P_GROUP_ADD freq=2412"})
+        save({reinterpret_cast<const std::uint8_t*>(c.data()), c.size()});
     if (argc > 2 && fs::is_directory(argv[2])) {
         for (const auto& e : fs::recursive_directory_iterator(argv[2])) {
             if (!e.is_regular_file() || e.path().extension() == ".md") continue;

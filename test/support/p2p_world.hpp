@@ -76,8 +76,7 @@ struct p2p_world {
             p2p::settings s = base;
             s.device_name = "Device " + std::string(1, char('A' + i % 26)) + std::to_string(i);
             d->engine = std::make_unique<typename device_type::engine_type>(
-                *d->config, Sink{&d->events}, s, "wlan" + std::to_string(i),
-                seed * 1000 + i);
+                *d->config, Sink{&d->events}, s, "wlan" + std::to_string(i), seed * 1000 + i);
             if (auto r = d->engine->start(); !r) throw std::runtime_error(r.err().what);
             devs.push_back(std::move(d));
         }

@@ -43,9 +43,9 @@ TEST_CASE("P2P_FIND forms", "[ctrl][parse]") {
     CHECK(f.params.freq == 2442);
     CHECK(as<ctrl::cmd::p2p_find>(ctrl::parse("P2P_FIND type=social")).params.type ==
           p2p::find_type::social);
-    for (auto bad : {"P2P_FIND dev_id=02:00:00:00:0b", "P2P_FIND dev_type=1-0050F2-1",
-                     "P2P_FIND freq=0", "P2P_FIND freq=-5", "P2P_FIND delay=x",
-                     "P2P_FIND seek=svc", "P2P_FIND 5 bogus"})
+    for (auto bad :
+         {"P2P_FIND dev_id=02:00:00:00:0b", "P2P_FIND dev_type=1-0050F2-1", "P2P_FIND freq=0",
+          "P2P_FIND freq=-5", "P2P_FIND delay=x", "P2P_FIND seek=svc", "P2P_FIND 5 bogus"})
         CHECK(refusal(bad) == ctrl::replies::fail);
 }
 
@@ -72,25 +72,25 @@ TEST_CASE("P2P_CONNECT forms", "[ctrl][parse]") {
 
     CHECK(refusal("P2P_CONNECT 02:00:00:00:0b:01 123") == ctrl::replies::invalid_pin);
     CHECK(refusal("P2P_CONNECT 02:00:00:00:0b:01 1234567x") == ctrl::replies::invalid_pin);
-    for (auto bad : {"P2P_CONNECT", "P2P_CONNECT 02:00:00:00:0b:01",
-                     "P2P_CONNECT 02:00:00:00:0b pbc", "P2P_CONNECT 02:00:00:00:0b:01 pbc go_intent=16",
-                     "P2P_CONNECT 02:00:00:00:0b:01 pbc go_intent=-1",
-                     "P2P_CONNECT 02:00:00:00:0b:01 pbc freq=0",
-                     "P2P_CONNECT 02:00:00:00:0b:01 pbc persistent",
-                     "P2P_CONNECT 02:00:00:00:0b:01 p2ps"})
+    for (auto bad :
+         {"P2P_CONNECT", "P2P_CONNECT 02:00:00:00:0b:01", "P2P_CONNECT 02:00:00:00:0b pbc",
+          "P2P_CONNECT 02:00:00:00:0b:01 pbc go_intent=16",
+          "P2P_CONNECT 02:00:00:00:0b:01 pbc go_intent=-1",
+          "P2P_CONNECT 02:00:00:00:0b:01 pbc freq=0",
+          "P2P_CONNECT 02:00:00:00:0b:01 pbc persistent", "P2P_CONNECT 02:00:00:00:0b:01 p2ps"})
         CHECK(refusal(bad) == ctrl::replies::fail);
 }
 
 TEST_CASE("P2P_PROV_DISC, P2P_PEER and the other P2P forms", "[ctrl][parse]") {
-    const auto pd =
-        as<ctrl::cmd::p2p_prov_disc>(ctrl::parse("P2P_PROV_DISC 02:00:00:00:0b:01 pushbutton join"));
+    const auto pd = as<ctrl::cmd::p2p_prov_disc>(
+        ctrl::parse("P2P_PROV_DISC 02:00:00:00:0b:01 pushbutton join"));
     CHECK(pd.method == p2p::wps_method::pbc);
     CHECK(pd.join);
     CHECK(as<ctrl::cmd::p2p_prov_disc>(ctrl::parse("P2P_PROV_DISC 02:00:00:00:0b:01 keypad"))
               .method == p2p::wps_method::keypad);
     for (auto bad : {"P2P_PROV_DISC", "P2P_PROV_DISC 02:00:00:00:0b:01",
-                     "P2P_PROV_DISC 02:00:00:00:0b:01 wave", "P2P_PROV_DISC 02:00:00:00:0b:01 pbc x",
-                     "P2P_PROV_DISC nothex pbc"})
+                     "P2P_PROV_DISC 02:00:00:00:0b:01 wave",
+                     "P2P_PROV_DISC 02:00:00:00:0b:01 pbc x", "P2P_PROV_DISC nothex pbc"})
         CHECK(refusal(bad) == ctrl::replies::fail);
 
     CHECK(as<ctrl::cmd::p2p_peer>(ctrl::parse("P2P_PEER FIRST")).what ==
@@ -177,10 +177,11 @@ TEST_CASE("Event formats are wpa_supplicant 2.10's", "[ctrl][format]") {
     CHECK(ctrl::format(ev::go_neg_failure{-1}) == "P2P-GO-NEG-FAILURE status=-1");
     CHECK(ctrl::format(ev::group_formation_success{}) == "P2P-GROUP-FORMATION-SUCCESS ");
     CHECK(ctrl::format(ev::group_formation_failure{}) == "P2P-GROUP-FORMATION-FAILURE ");
-    CHECK(ctrl::format(ev::group_started{"p2p-wlan0-0", true, "DIRECT-xy-softmac", 2437,
-                                         "12345678", peer_addr}) ==
+    CHECK(ctrl::format(ev::group_started{"p2p-wlan0-0", true, "DIRECT-xy-softmac", 2437, "12345678",
+                                         peer_addr}) ==
           "P2P-GROUP-STARTED p2p-wlan0-0 GO ssid=\"DIRECT-xy-softmac\" freq=2437 "
-          "passphrase=\"12345678\" go_dev_addr=" + b);
+          "passphrase=\"12345678\" go_dev_addr=" +
+              b);
     CHECK(ctrl::format(ev::group_started{"p2p-wlan1-0", false, "DIRECT-xy", 2412, "", peer_addr}) ==
           "P2P-GROUP-STARTED p2p-wlan1-0 client ssid=\"DIRECT-xy\" freq=2412 go_dev_addr=" + b);
     CHECK(ctrl::format(ev::group_removed{"p2p-wlan0-0", false, "GO_ENDING_SESSION"}) ==

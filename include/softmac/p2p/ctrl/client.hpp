@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-/// @file Defines ctrl::client: requests, replies and events on a wpa_ctrl-compatible control socket.
+/// @file Defines ctrl::client: requests, replies and events on a wpa_ctrl-compatible control
+/// socket.
 #pragma once
 
 #include <poll.h>
@@ -44,9 +45,7 @@ class client {
         return c;
     }
     client(client&& o) noexcept
-        : fd_(std::exchange(o.fd_, -1)),
-          path_(std::move(o.path_)),
-          events_(std::move(o.events_)) {}
+        : fd_(std::exchange(o.fd_, -1)), path_(std::move(o.path_)), events_(std::move(o.events_)) {}
     client& operator=(client&&) = delete;
     ~client() {
         if (fd_ >= 0) ::close(fd_);
@@ -55,7 +54,8 @@ class client {
 
     /// @brief Sends `command` and waits up to `timeout` for the reply (wpa_cli waits 10 s).
     /// Events arriving meanwhile are kept for next_event().
-    result<std::string> request(std::string_view command, milliseconds timeout = milliseconds(10000)) {
+    result<std::string> request(std::string_view command,
+                                milliseconds timeout = milliseconds(10000)) {
         if (::send(fd_, command.data(), command.size(), MSG_NOSIGNAL) !=
             static_cast<ssize_t>(command.size()))
             return detail::io_error("send");
@@ -68,8 +68,12 @@ class client {
         }
     }
     /// @brief ATTACH: this connection receives events from now on.
-    result<void> attach(milliseconds timeout = milliseconds(10000)) { return expect_ok("ATTACH", timeout); }
-    result<void> detach(milliseconds timeout = milliseconds(10000)) { return expect_ok("DETACH", timeout); }
+    result<void> attach(milliseconds timeout = milliseconds(10000)) {
+        return expect_ok("ATTACH", timeout);
+    }
+    result<void> detach(milliseconds timeout = milliseconds(10000)) {
+        return expect_ok("DETACH", timeout);
+    }
 
     /// @brief The next event (`<3>P2P-...`), waiting up to `timeout`.
     std::optional<std::string> next_event(milliseconds timeout) {
@@ -99,7 +103,8 @@ class client {
     }
     std::optional<std::string> receive(std::chrono::steady_clock::time_point end) {
         for (;;) {
-            const auto left = std::chrono::ceil<milliseconds>(end - std::chrono::steady_clock::now());
+            const auto left =
+                std::chrono::ceil<milliseconds>(end - std::chrono::steady_clock::now());
             pollfd p{fd_, POLLIN, 0};
             if (left.count() <= 0 || ::poll(&p, 1, static_cast<int>(left.count())) <= 0)
                 return std::nullopt;

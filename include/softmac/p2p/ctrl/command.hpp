@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-/// @file Defines the control interface's commands as types and the parser for wpa_supplicant's text syntax.
+/// @file Defines the control interface's commands as types and the parser for wpa_supplicant's text
+/// syntax.
 #pragma once
 
 #include <charconv>
@@ -28,7 +29,8 @@ inline constexpr bool admin_of = (((C::spec.flags & cfg::nl80211::flag::admin) !
 }  // namespace detail
 
 /// @brief One type per control command. `admin` is true when the command can issue a config-layer
-/// command flagged admin (listed beside it), so the socket layer refuses it to unprivileged callers.
+/// command flagged admin (listed beside it), so the socket layer refuses it to unprivileged
+/// callers.
 namespace cmd {
 namespace c = cfg::cmd;
 struct ping {
@@ -55,7 +57,8 @@ struct status {
     static constexpr bool admin = false;
 };
 struct p2p_find {
-    static constexpr bool admin = detail::admin_of<c::trigger_scan, c::remain_on_channel, c::mgmt_tx>;
+    static constexpr bool admin =
+        detail::admin_of<c::trigger_scan, c::remain_on_channel, c::mgmt_tx>;
     find_params params;
 };
 struct p2p_stop_find {
@@ -139,8 +142,7 @@ using request =
                  cmd::interfaces, cmd::status, cmd::p2p_find, cmd::p2p_stop_find, cmd::p2p_listen,
                  cmd::p2p_ext_listen, cmd::p2p_connect, cmd::p2p_prov_disc, cmd::p2p_group_add,
                  cmd::p2p_group_remove, cmd::p2p_get_passphrase, cmd::p2p_reject, cmd::p2p_peer,
-                 cmd::p2p_set, cmd::p2p_flush, cmd::set, cmd::get, cmd::sta_walk,
-                 cmd::empty_list>;
+                 cmd::p2p_set, cmd::p2p_flush, cmd::set, cmd::get, cmd::sta_walk, cmd::empty_list>;
 
 namespace replies {
 inline constexpr std::string_view ok = "OK\n", fail = "FAIL\n", unknown = "UNKNOWN COMMAND\n",
@@ -372,7 +374,7 @@ inline request parse_p2p(std::string_view text, const tokens& t) {
             if (auto v = option(t[i], "freq")) {
                 if (!freq_value(*v, g.freq)) return refused{replies::fail};
                 if (g.freq == 5) return refused{replies::fail};  // no 5 GHz radios
-                if (g.freq == 2) g.freq = 0;                      // "a 2.4 GHz channel"
+                if (g.freq == 2) g.freq = 0;                     // "a 2.4 GHz channel"
             } else if (!width_option(t[i])) {
                 return refused{replies::fail};
             }
@@ -430,7 +432,8 @@ inline request parse(std::string_view text) {
     }
     if (name == "STA-FIRST" || name == "STA-NEXT") return cmd::sta_walk{};
     if (text == "LIST_NETWORKS") return cmd::empty_list{"network id / ssid / bssid / flags\n"};
-    if (text == "LIST_CREDS") return cmd::empty_list{"cred id / realm / username / domain / imsi\n"};
+    if (text == "LIST_CREDS")
+        return cmd::empty_list{"cred id / realm / username / domain / imsi\n"};
     if (name == "BSS") return cmd::empty_list{""};
     return refused{replies::unknown};
 }

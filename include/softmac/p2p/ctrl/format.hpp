@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-/// @file Defines the control interface's text: P2P-* events and P2P_PEER bodies in wpa_supplicant 2.10's formats.
+/// @file Defines the control interface's text: P2P-* events and P2P_PEER bodies in
+/// wpa_supplicant 2.10's formats.
 #pragma once
 
 #include <cstdio>
@@ -54,8 +55,9 @@ namespace detail {
 /// The peer fields provision discovery events carry after the address.
 inline std::string peer_params(const peer_info& p) {
     std::string s;
-    append(s, " p2p_dev_addr=%s pri_dev_type=%s name='%s' config_methods=0x%x dev_capab=0x%x "
-              "group_capab=0x%x",
+    append(s,
+           " p2p_dev_addr=%s pri_dev_type=%s name='%s' config_methods=0x%x dev_capab=0x%x "
+           "group_capab=0x%x",
            addr(p.dev_addr).c_str(), to_string(p.primary_type).c_str(), printable(p.name).c_str(),
            unsigned(p.config_methods), unsigned(p.dev_capab), unsigned(p.group_capab));
     return s;
@@ -64,8 +66,9 @@ inline std::string peer_params(const peer_info& p) {
 struct event_text {
     std::string operator()(const event::device_found& e) const {
         std::string s = "P2P-DEVICE-FOUND " + addr(e.peer.addr);
-        append(s, " p2p_dev_addr=%s pri_dev_type=%s name='%s' config_methods=0x%x dev_capab=0x%x "
-                  "group_capab=0x%x new=%d",
+        append(s,
+               " p2p_dev_addr=%s pri_dev_type=%s name='%s' config_methods=0x%x dev_capab=0x%x "
+               "group_capab=0x%x new=%d",
                addr(e.peer.dev_addr).c_str(), to_string(e.peer.primary_type).c_str(),
                printable(e.peer.name).c_str(), unsigned(e.peer.config_methods),
                unsigned(e.peer.dev_capab), unsigned(e.peer.group_capab), e.is_new ? 1 : 0);
@@ -83,7 +86,8 @@ struct event_text {
     }
     std::string operator()(const event::go_neg_success& e) const {
         std::string s;
-        append(s, "P2P-GO-NEG-SUCCESS role=%s freq=%u ht40=0 peer_dev=%s peer_iface=%s wps_method=%s",
+        append(s,
+               "P2P-GO-NEG-SUCCESS role=%s freq=%u ht40=0 peer_dev=%s peer_iface=%s wps_method=%s",
                e.go ? "GO" : "client", unsigned(e.freq), addr(e.peer_dev).c_str(),
                addr(e.peer_iface).c_str(), std::string(to_string(e.method)).c_str());
         return s;

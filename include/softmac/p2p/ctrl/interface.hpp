@@ -4,8 +4,8 @@
 
 #include <algorithm>
 #include <functional>
-#include <random>
 #include <optional>
+#include <random>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -93,9 +93,9 @@ class interface {
 
     std::string run(std::string_view, const cmd::ping&) { return std::string(replies::pong); }
     template <class C>
-        requires std::is_same_v<C, cmd::attach> || std::is_same_v<C, cmd::detach> ||
-                 std::is_same_v<C, cmd::level> || std::is_same_v<C, cmd::sta_walk>
-    std::string run(std::string_view, const C&) {
+    requires std::is_same_v<C, cmd::attach> || std::is_same_v<C, cmd::detach> ||
+        std::is_same_v<C, cmd::level> || std::is_same_v<C, cmd::sta_walk>
+            std::string run(std::string_view, const C&) {
         return std::string(replies::fail);
     }
     std::string run(std::string_view ifname, const cmd::ifname&) { return std::string(ifname); }
@@ -187,7 +187,8 @@ class interface {
         auto& s = engine_.config();
         auto num = [](std::string_view v, auto& out) { return detail::number(v, out); };
         if (c.field == "ssid_postfix") {
-            if (c.value.size() > 32 - 9) return std::string(replies::fail);
+            if (c.value.size() > 32 - 9 || c.value.starts_with('<'))
+                return std::string(replies::fail);
             s.ssid_postfix = c.value;
         } else if (c.field == "disabled") {
             unsigned v;
@@ -228,8 +229,10 @@ class interface {
             field = static_cast<std::remove_reference_t<decltype(field)>>(v);
             return true;
         };
-        bool ok = true;
-        if (c.name == "device_name") {
+        // A value read back by GET must not look like an event to the client.
+        bool ok = !c.value.starts_with('<') && !c.value.starts_with("IFNAME=");
+        if (!ok) {
+        } else if (c.name == "device_name") {
             ok = c.value.size() <= 32;
             if (ok) s.device_name = c.value;
         } else if (c.name == "device_type") {
@@ -270,7 +273,8 @@ class interface {
         if (c.name == "p2p_ssid_postfix") return s.ssid_postfix;
         if (c.name == "p2p_passphrase_len") return std::to_string(s.passphrase_len);
         if (c.name == "p2p_group_idle") return std::to_string(s.group_idle_s);
-        if (c.name == "p2p_listen_channel") return std::to_string((engine_.listen_freq() - 2407) / 5);
+        if (c.name == "p2p_listen_channel")
+            return std::to_string((engine_.listen_freq() - 2407) / 5);
         if (c.name == "p2p_oper_channel") return std::to_string(s.oper_channel);
         return std::string(replies::fail);
     }

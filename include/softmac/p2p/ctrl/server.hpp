@@ -56,6 +56,12 @@ class server {
         return p;
     }
     std::size_t requests() const noexcept { return requests_; }
+    /// @brief Monitors attached to all of this device's sockets.
+    std::size_t monitors() const noexcept {
+        std::size_t n = 0;
+        for (const auto& s : sockets_) n += s->ep.monitors();
+        return n;
+    }
 
   private:
     struct bound {

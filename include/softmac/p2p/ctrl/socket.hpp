@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-/// @file Defines ctrl::endpoint: a wpa_ctrl-compatible UNIX datagram socket with its attached monitors.
+/// @file Defines ctrl::endpoint: a wpa_ctrl-compatible UNIX datagram socket with its attached
+/// monitors.
 #pragma once
 
 #include <fcntl.h>

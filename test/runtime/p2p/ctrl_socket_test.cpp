@@ -1,0 +1,287 @@
+// SPDX-License-Identifier: MIT
+// The control sockets: request/reply and events with ctrl::client, monitors and levels, socket
+// files and their modes, stale sockets, size limits, credential checks and a long run of
+// requests from several clients. A real-time P2P device serves from its own thread.
+#include <catch2/catch.hpp>
+
+#include <sys/stat.h>
+
+#include <atomic>
+#include <filesystem>
+#include <thread>
+
+#include <softmac/drivers/loopback.hpp>
+#include <softmac/p2p/ctrl/client.hpp>
+#include <softmac/p2p/ctrl/server.hpp>
+
+using namespace softmac;
+namespace ctrl = softmac::p2p::ctrl;
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+namespace {
+
+struct no_net {
+    void deliver(std::uint8_t, frame_buffer&&) {}
+};
+
+/// One loopback P2P device in real time with its control server, served from a thread.
+class live_device {
+  public:
+    using stack_type = mac::stack<drivers::loopback<real_time>, real_time, no_net>;
+    using config_type = cfg::config<stack_type>;
+    using engine_type = p2p::engine<config_type, ctrl::event_relay>;
+    using interface_type = ctrl::interface<engine_type>;
+
+    explicit live_device(const std::string& name, ctrl::access_policy access = {})
+        : dir_(std::string(SOFTMAC_TEST_TMPDIR) + "/" + name),
+          air_(clock_, 7),
+          stack_(clock_, pool_, no_net{}, air_, drivers::loopback_description(0)),
+          config_(stack_, 0, "phy0"),
+          engine_(config_, ctrl::event_relay{}, {}, "wlan0", 7),
+          iface_(engine_, dir_),
+          server_(iface_, clock_, {dir_, std::nullopt, access}) {
+        fs::remove_all(dir_);
+        REQUIRE(stack_.start());
+        REQUIRE(engine_.start());
+        REQUIRE(server_.open());
+        thread_ = std::thread([this] {
+            while (!stop_) clock_.run_for(10ms);
+        });
+    }
+    live_device(const live_device&) = delete;
+    live_device& operator=(const live_device&) = delete;
+    ~live_device() { stop(); }
+    void stop() {
+        stop_ = true;
+        if (thread_.joinable()) thread_.join();
+    }
+    std::string path() const { return dir_ + "/wlan0"; }
+    const std::string& dir() const { return dir_; }
+    ctrl::client connect() {
+        auto c = ctrl::client::open(path(), dir_);
+        REQUIRE(c);
+        return std::move(*c);
+    }
+    /// Only once stopped.
+    const ctrl::server<interface_type, real_time>& server() const { return server_; }
+
+  private:
+    std::string dir_;
+    real_time clock_;
+    sim::medium<real_time> air_;
+    heap_pool pool_{2400, 512};
+    stack_type stack_;
+    config_type config_;
+    engine_type engine_;
+    interface_type iface_;
+    ctrl::server<interface_type, real_time> server_;
+    std::atomic<bool> stop_{false};
+    std::thread thread_;
+};
+
+std::string reply(ctrl::client& c, std::string_view cmd) {
+    auto r = c.request(cmd, 5s);
+    INFO(cmd);
+    REQUIRE(r);
+    return *r;
+}
+/// Waits for an event starting with `prefix` (after the level), up to `limit`.
+std::optional<std::string> event(ctrl::client& c, std::string_view prefix,
+                                 std::chrono::milliseconds limit = 3000ms) {
+    const auto end = std::chrono::steady_clock::now() + limit;
+    while (std::chrono::steady_clock::now() < end)
+        if (auto e = c.next_event(100ms); e && e->substr(3).starts_with(prefix)) return e;
+    return std::nullopt;
+}
+unsigned mode_of(const std::string& path) {
+    struct stat st {};
+    REQUIRE(::stat(path.c_str(), &st) == 0);
+    return st.st_mode & 0777;
+}
+
+}  // namespace
+
+TEST_CASE("Requests, replies, monitors and levels over the socket", "[ctrl][socket]") {
+    live_device dev("socket_basic");
+    auto c = dev.connect();
+    CHECK(reply(c, "PING") == "PONG\n");
+    CHECK(reply(c, "IFNAME") == "wlan0");
+    CHECK(reply(c, "DETACH") == "FAIL\n");  // not attached
+    CHECK(reply(c, "LEVEL 2") == "FAIL\n");
+    CHECK(reply(c, "ATTACH") == "OK\n");
+    CHECK(reply(c, "P2P_FIND") == "OK\n");
+    CHECK(reply(c, "P2P_STOP_FIND") == "OK\n");
+    const auto stopped = event(c, "P2P-FIND-STOPPED");
+    REQUIRE(stopped);
+    CHECK(*stopped == "<3>P2P-FIND-STOPPED ");
+
+    // Level 4 hides level-3 events; back at 3 they come again.
+    CHECK(reply(c, "LEVEL 4") == "OK\n");
+    (void)reply(c, "P2P_FIND");
+    (void)reply(c, "P2P_STOP_FIND");
+    CHECK_FALSE(event(c, "P2P-FIND-STOPPED", 500ms));
+    CHECK(reply(c, "LEVEL 3") == "OK\n");
+    (void)reply(c, "P2P_FIND");
+    (void)reply(c, "P2P_STOP_FIND");
+    CHECK(event(c, "P2P-FIND-STOPPED"));
+
+    // The device's events also reach monitors of p2p-dev-wlan0; IFNAME= routes a request.
+    auto dev_socket = ctrl::client::open(dev.dir() + "/p2p-dev-wlan0", dev.dir());
+    REQUIRE(dev_socket);
+    CHECK(reply(*dev_socket, "ATTACH") == "OK\n");
+    CHECK(reply(*dev_socket, "IFNAME") == "p2p-dev-wlan0");
+    CHECK(reply(*dev_socket, "IFNAME=wlan0 IFNAME") == "wlan0");
+    (void)reply(c, "P2P_FIND");
+    (void)reply(c, "P2P_STOP_FIND");
+    CHECK(event(*dev_socket, "P2P-FIND-STOPPED"));
+    CHECK(event(c, "P2P-FIND-STOPPED"));
+    CHECK(reply(c, "DETACH") == "OK\n");
+    CHECK(reply(c, "DETACH") == "FAIL\n");
+    CHECK(reply(c, "STA-FIRST") == "FAIL\n");
+    CHECK(reply(c, "LIST_NETWORKS") == "network id / ssid / bssid / flags\n");
+    CHECK(reply(c, "frobnicate") == "UNKNOWN COMMAND\n");
+}
+
+TEST_CASE("Socket files: modes, stale files replaced, live ones kept, removal at exit",
+          "[ctrl][socket]") {
+    const std::string dir = std::string(SOFTMAC_TEST_TMPDIR) + "/socket_files";
+    {
+        live_device dev("socket_files");
+        CHECK(mode_of(dir) == 0770);
+        CHECK(mode_of(dev.path()) == 0770);
+        CHECK(fs::is_socket(dir + "/p2p-dev-wlan0"));
+        // Another server may not take a path a live server answers on.
+        auto second = ctrl::endpoint::open(dev.path());
+        REQUIRE_FALSE(second);
+        CHECK(second.err().code == errc::busy);
+    }
+    CHECK_FALSE(fs::exists(dir + "/wlan0"));
+    CHECK_FALSE(fs::exists(dir + "/p2p-dev-wlan0"));
+
+    // A socket file nobody serves (a crashed daemon's) is replaced.
+    const std::string stale = dir + "/wlan9";
+    {
+        const int fd = ::socket(AF_UNIX, SOCK_DGRAM, 0);
+        socklen_t len = 0;
+        auto a = ctrl::detail::unix_address(stale, len);
+        REQUIRE(::bind(fd, reinterpret_cast<const sockaddr*>(&*a), len) == 0);
+        ::close(fd);
+    }
+    REQUIRE(fs::is_socket(stale));
+    auto ep = ctrl::endpoint::open(stale);
+    REQUIRE(ep);
+    CHECK(ep->path() == stale);
+}
+
+TEST_CASE("Request size limit: 8192 octets answered, longer dropped unanswered", "[ctrl][socket]") {
+    live_device dev("socket_sizes");
+    auto c = dev.connect();
+    const std::string at_limit(ctrl::max_request, 'X');
+    CHECK(reply(c, at_limit) == "UNKNOWN COMMAND\n");
+    const std::string too_long(ctrl::max_request + 1, 'X');
+    auto r = c.request(too_long, 500ms);
+    CHECK_FALSE(r);
+    CHECK(reply(c, "PING") == "PONG\n");
+}
+
+TEST_CASE("Admin commands are refused to callers outside the allowed users and group",
+          "[ctrl][socket][access]") {
+    const bool root = ::geteuid() == 0;
+    // Not root: the allowed user is someone else. Root: the kernel carries the credentials
+    // we give, so we speak as nobody.
+    ctrl::access_policy policy;
+    if (!root) policy.owner = ::geteuid() + 1;
+    policy.group = 4242;
+    live_device dev("socket_access", policy);
+
+    const std::string me = dev.dir() + "/forged";
+    const int fd = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    socklen_t len = 0, slen = 0;
+    auto local = ctrl::detail::unix_address(me, len);
+    auto server = ctrl::detail::unix_address(dev.path(), slen);
+    ::unlink(me.c_str());
+    REQUIRE(::bind(fd, reinterpret_cast<const sockaddr*>(&*local), len) == 0);
+    REQUIRE(::connect(fd, reinterpret_cast<const sockaddr*>(&*server), slen) == 0);
+    auto ask = [&](std::string_view cmd, std::uint32_t uid, std::uint32_t gid) {
+        iovec iov{const_cast<char*>(cmd.data()), cmd.size()};
+        alignas(cmsghdr) char control[CMSG_SPACE(sizeof(ucred))]{};
+        msghdr m{};
+        m.msg_iov = &iov;
+        m.msg_iovlen = 1;
+        if (root) {
+            m.msg_control = control;
+            m.msg_controllen = sizeof control;
+            cmsghdr* c = CMSG_FIRSTHDR(&m);
+            c->cmsg_level = SOL_SOCKET;
+            c->cmsg_type = SCM_CREDENTIALS;
+            c->cmsg_len = CMSG_LEN(sizeof(ucred));
+            const ucred u{::getpid(), uid, gid};
+            std::memcpy(CMSG_DATA(c), &u, sizeof u);
+        }
+        REQUIRE(::sendmsg(fd, &m, 0) == static_cast<ssize_t>(cmd.size()));
+        pollfd p{fd, POLLIN, 0};
+        REQUIRE(::poll(&p, 1, 5000) == 1);
+        char buf[4096];
+        const auto n = ::recv(fd, buf, sizeof buf, 0);
+        REQUIRE(n >= 0);
+        return std::string(buf, static_cast<std::size_t>(n));
+    };
+    const std::uint32_t nobody = 65534;
+    const std::uint32_t uid = root ? nobody : ::geteuid(), gid = root ? nobody : ::getegid();
+    CHECK(ask("PING", uid, gid) == "PONG\n");
+    CHECK(ask("STATUS", uid, gid).find("p2p_state=IDLE\n") != std::string::npos);
+    CHECK(ask("P2P_FIND", uid, gid) == "FAIL-NOT-PERMITTED\n");
+    CHECK(ask("P2P_GROUP_ADD", uid, gid) == "FAIL-NOT-PERMITTED\n");
+    CHECK(ask("P2P_GET_PASSPHRASE", uid, gid) == "FAIL-NOT-PERMITTED\n");
+    CHECK(ask("STATUS", uid, gid).find("p2p_state=IDLE\n") != std::string::npos);
+    if (root) {
+        CHECK(ask("P2P_FIND", nobody, 4242) == "OK\n");  // a member of the control group
+        CHECK(ask("P2P_STOP_FIND", 0, 0) == "OK\n");     // root
+    }
+    ::close(fd);
+    ::unlink(me.c_str());
+}
+
+TEST_CASE("10,000 requests from four clients: every one answered, in order", "[ctrl][socket]") {
+    live_device dev("socket_load");
+    constexpr int clients = 4, per_client = 2500;
+    std::atomic<int> wrong{0}, answered{0};
+    std::vector<std::thread> threads;
+    for (int k = 0; k < clients; ++k)
+        threads.emplace_back([&, k] {
+            auto c = ctrl::client::open(dev.path(), dev.dir());
+            if (!c) {
+                wrong += per_client;
+                return;
+            }
+            for (int i = 0; i < per_client; ++i) {
+                const bool ping = (i + k) % 2 == 0;
+                auto r = c->request(ping ? "PING" : "IFNAME", 5s);
+                if (r && *r == (ping ? "PONG\n" : "wlan0"))
+                    ++answered;
+                else
+                    ++wrong;
+            }
+        });
+    for (auto& t : threads) t.join();
+    CHECK(answered == clients * per_client);
+    CHECK(wrong == 0);
+    dev.stop();
+    CHECK(dev.server().requests() == clients * per_client);
+}
+
+TEST_CASE("A monitor whose socket is gone is dropped", "[ctrl][socket]") {
+    live_device dev("socket_dead");
+    auto keep = dev.connect();
+    CHECK(reply(keep, "ATTACH") == "OK\n");
+    {
+        auto gone = dev.connect();
+        CHECK(reply(gone, "ATTACH") == "OK\n");
+    }  // closed and its file removed without DETACH
+    (void)reply(keep, "P2P_FIND");
+    (void)reply(keep, "P2P_STOP_FIND");
+    CHECK(event(keep, "P2P-FIND-STOPPED"));
+    dev.stop();
+    CHECK(dev.server().monitors() == 1);
+}

@@ -1,0 +1,245 @@
+// SPDX-License-Identifier: MIT
+// The real wpa_cli (Debian's wpasupplicant) against p2pd: one-shot commands, action mode on
+// both devices through a GO negotiation and group removal, and interactive mode under a pty.
+#include <catch2/catch.hpp>
+
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+extern char** environ;
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+namespace {
+
+const char* wpa_cli_path() {
+    for (const char* p : {"/usr/sbin/wpa_cli", "/sbin/wpa_cli", "/usr/bin/wpa_cli"})
+        if (fs::exists(p)) return p;
+    return nullptr;
+}
+
+/// Runs a shell command; returns its output and exit status.
+std::pair<std::string, int> shell(const std::string& cmd) {
+    std::string out;
+    FILE* f = ::popen(cmd.c_str(), "r");
+    REQUIRE(f);
+    char buf[4096];
+    std::size_t n;
+    while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) out.append(buf, n);
+    const int status = ::pclose(f);
+    return {out, WEXITSTATUS(status)};
+}
+
+/// A child process (p2pd, or wpa_cli in action mode) stopped with SIGTERM at the end.
+class process {
+  public:
+    process(std::vector<std::string> argv, const std::string& log) {
+        std::vector<char*> args;
+        for (auto& a : argv) args.push_back(a.data());
+        args.push_back(nullptr);
+        posix_spawn_file_actions_t fa;
+        posix_spawn_file_actions_init(&fa);
+        posix_spawn_file_actions_addopen(&fa, 1, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        posix_spawn_file_actions_adddup2(&fa, 1, 2);
+        REQUIRE(::posix_spawn(&pid_, args[0], &fa, nullptr, args.data(), environ) == 0);
+        posix_spawn_file_actions_destroy(&fa);
+    }
+    process(const process&) = delete;
+    process& operator=(const process&) = delete;
+    ~process() { (void)stop(); }
+    /// SIGTERM, then the exit status (or -1 if it had to be killed).
+    int stop() {
+        if (pid_ <= 0) return status_;
+        ::kill(pid_, SIGTERM);
+        for (int i = 0; i < 100; ++i) {
+            int st = 0;
+            if (::waitpid(pid_, &st, WNOHANG) == pid_) {
+                pid_ = 0;
+                return status_ = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+            }
+            std::this_thread::sleep_for(50ms);
+        }
+        ::kill(pid_, SIGKILL);
+        ::waitpid(pid_, nullptr, 0);
+        pid_ = 0;
+        return status_ = -1;
+    }
+
+  private:
+    pid_t pid_ = 0;
+    int status_ = -1;
+};
+
+std::string read_file(const std::string& path) {
+    std::ifstream in(path);
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+template <class P>
+bool eventually(P pred, std::chrono::milliseconds limit) {
+    const auto end = std::chrono::steady_clock::now() + limit;
+    while (std::chrono::steady_clock::now() < end) {
+        if (pred()) return true;
+        std::this_thread::sleep_for(100ms);
+    }
+    return pred();
+}
+/// The line of `text` containing `what`.
+std::string line_with(const std::string& text, const std::string& what) {
+    std::istringstream in(text);
+    for (std::string l; std::getline(in, l);)
+        if (l.find(what) != std::string::npos) return l;
+    return {};
+}
+std::string field(const std::string& line, const std::string& key) {
+    const auto at = line.find(" " + key + "=");
+    if (at == std::string::npos) return {};
+    const auto v = line.substr(at + key.size() + 2);
+    return v.substr(0, v.find(' '));
+}
+
+}  // namespace
+
+TEST_CASE("wpa_cli drives two p2pd devices through discovery, a group and its removal",
+          "[ctrl][wpa_cli]") {
+    const char* cli = wpa_cli_path();
+    if (!cli) {
+        WARN("wpa_cli is not installed (Debian package wpasupplicant): skipped");
+        return;
+    }
+    const std::string tmp = std::string(SOFTMAC_TEST_TMPDIR) + "/wpa_cli";
+    fs::remove_all(tmp);
+    fs::create_directories(tmp);
+    const std::string dir = tmp + "/run";
+    process daemon({SOFTMAC_P2PD, "-p", dir, "-n", "2", "-N", "Alice,Bob", "-w", tmp + "/air.pcap"},
+                   tmp + "/p2pd.log");
+    REQUIRE(eventually(
+        [&] { return read_file(tmp + "/p2pd.log").find("ready") != std::string::npos; }, 10s));
+    auto run = [&](const std::string& ifname, const std::string& args) {
+        return shell("timeout 20 " + std::string(cli) + " -p " + dir + " -i " + ifname + " " +
+                     args + " 2>&1");
+    };
+    const auto [pong, ping_rc] = run("wlan0", "ping");
+    CHECK(pong == "PONG\n");
+    CHECK(ping_rc == 0);
+    const auto status0 = run("wlan0", "status").first;
+    const auto status1 = run("wlan1", "status").first;
+    const auto addr0 = line_with(status0, "p2p_device_address=").substr(19);
+    const auto addr1 = line_with(status1, "p2p_device_address=").substr(19);
+    REQUIRE(addr0.size() == 17);
+    REQUIRE(addr1.size() == 17);
+    CHECK(status0.find("wpa_state=DISCONNECTED\n") != std::string::npos);
+
+    // Action mode on both: the script records the events it is run for.
+    const std::string script = tmp + "/action.sh";
+    {
+        std::ofstream s(script);
+        s << "#!/bin/sh\necho \"$@\" >> " << tmp << "/events-$1.log\n";
+    }
+    fs::permissions(script, fs::perms::owner_all);
+    process action0({cli, "-p", dir, "-i", "wlan0", "-a", script}, tmp + "/action0.log");
+    process action1({cli, "-p", dir, "-i", "wlan1", "-a", script}, tmp + "/action1.log");
+
+    CHECK(run("wlan0", "p2p_find").first == "OK\n");
+    CHECK(run("wlan1", "p2p_find").first == "OK\n");
+    // Peers heard only in probe requests are listed too; `discovered` hides them.
+    CHECK(eventually([&] { return run("wlan0", "p2p_peers discovered").first == addr1 + "\n"; },
+                     15s));
+    CHECK(eventually([&] { return run("wlan1", "p2p_peers discovered").first == addr0 + "\n"; },
+                     15s));
+    CHECK(run("wlan0", "p2p_peers").first == addr1 + "\n");
+    const auto peer = run("wlan0", "p2p_peer " + addr1).first;
+    CHECK(peer.starts_with(addr1 + "\n"));
+    CHECK(peer.find("\ndevice_name=Bob\n") != std::string::npos);
+    CHECK(peer.find("\nconfig_methods=0x188\n") != std::string::npos);
+
+    CHECK(run("wlan1", "p2p_connect " + addr0 + " pbc").first == "OK\n");
+    CHECK(run("wlan0", "p2p_connect " + addr1 + " pbc go_intent=15").first == "OK\n");
+    const std::string ev0 = tmp + "/events-wlan0.log", ev1 = tmp + "/events-wlan1.log";
+    REQUIRE(eventually(
+        [&] {
+            return read_file(ev0).find("P2P-GROUP-STARTED") != std::string::npos &&
+                   read_file(ev1).find("P2P-GROUP-STARTED") != std::string::npos;
+        },
+        20s));
+    const auto go = line_with(read_file(ev0), "P2P-GROUP-STARTED");
+    const auto client = line_with(read_file(ev1), "P2P-GROUP-STARTED");
+    INFO(go << "\n" << client);
+    CHECK(go.starts_with("wlan0 P2P-GROUP-STARTED p2p-wlan0-0 GO ssid=\"DIRECT-"));
+    CHECK(client.starts_with("wlan1 P2P-GROUP-STARTED p2p-wlan1-0 client ssid=\"DIRECT-"));
+    CHECK(field(go, "ssid") == field(client, "ssid"));
+    CHECK(field(go, "freq") == field(client, "freq"));
+    CHECK(field(go, "go_dev_addr") == addr0);
+    CHECK(field(client, "go_dev_addr") == addr0);
+    CHECK(fs::is_socket(dir + "/p2p-wlan0-0"));
+    const auto pass = run("p2p-wlan0-0", "p2p_get_passphrase").first;
+    CHECK(field(go, "passphrase") == "\"" + pass + "\"");
+    CHECK(run("p2p-wlan0-0", "status").first.find("mode=P2P GO\n") != std::string::npos);
+
+    CHECK(run("wlan0", "p2p_group_remove p2p-wlan0-0").first == "OK\n");
+    REQUIRE(eventually(
+        [&] { return read_file(ev1).find("P2P-GROUP-REMOVED") != std::string::npos; }, 10s));
+    CHECK(line_with(read_file(ev0), "P2P-GROUP-REMOVED") ==
+          "wlan0 P2P-GROUP-REMOVED p2p-wlan0-0 GO reason=REQUESTED");
+    CHECK(line_with(read_file(ev1), "P2P-GROUP-REMOVED") ==
+          "wlan1 P2P-GROUP-REMOVED p2p-wlan1-0 client reason=GO_ENDING_SESSION");
+    CHECK(eventually([&] { return !fs::exists(dir + "/p2p-wlan0-0"); }, 2s));
+
+    // Interactive mode in a pseudo-terminal: start-up walks, a command, quit; no hang.
+    const auto [session, rc] = shell(
+        "(sleep 1; echo ping; sleep 1; echo quit) | timeout 20 "
+        "script -qfec '" +
+        std::string(cli) + " -p " + dir + " -i wlan0' /dev/null 2>&1");
+    INFO(session);
+    CHECK(rc == 0);
+    CHECK(session.find("Interactive mode") != std::string::npos);
+    CHECK(session.find("PONG") != std::string::npos);
+
+    CHECK(action0.stop() == 0);
+    CHECK(action1.stop() == 0);
+    CHECK(daemon.stop() == 0);
+    CHECK_FALSE(fs::exists(dir + "/wlan0"));
+    CHECK_FALSE(fs::exists(dir + "/p2p-dev-wlan1"));
+}
+
+TEST_CASE("wpa_cli with a wrong or missing argument, and one-shot errors", "[ctrl][wpa_cli]") {
+    const char* cli = wpa_cli_path();
+    if (!cli) {
+        WARN("wpa_cli is not installed (Debian package wpasupplicant): skipped");
+        return;
+    }
+    const std::string tmp = std::string(SOFTMAC_TEST_TMPDIR) + "/wpa_cli_errors";
+    fs::remove_all(tmp);
+    fs::create_directories(tmp);
+    const std::string dir = tmp + "/run";
+    process daemon({SOFTMAC_P2PD, "-p", dir, "-n", "1", "-d", "rt73"}, tmp + "/p2pd.log");
+    REQUIRE(eventually(
+        [&] { return read_file(tmp + "/p2pd.log").find("ready") != std::string::npos; }, 10s));
+    auto run = [&](const std::string& args) {
+        return shell("timeout 20 " + std::string(cli) + " -p " + dir + " -i wlan0 " + args +
+                     " 2>&1");
+    };
+    CHECK(run("p2p_connect 02:00:00:00:0b:01 pbc").first == "FAIL\n");  // unknown peer
+    CHECK(run("p2p_connect 02:00:00:00:0b:01 123").first == "FAIL-INVALID-PIN\n");
+    CHECK(run("p2p_find dev_id=zz").first == "FAIL\n");
+    CHECK(run("p2p_prov_disc 02:00:00:00:0b:01 wave").first == "FAIL\n");
+    CHECK(run("p2p_peers").first.empty());  // the walk ends at the first FAIL
+    CHECK(run("raw FROBNICATE").first == "UNKNOWN COMMAND\n");
+    CHECK(run("interface").first ==
+          "Available interfaces:\nwlan0\n");  // rt73: one interface is the P2P device
+    CHECK(run("get device_name").first == "softmac-0");
+    CHECK(daemon.stop() == 0);
+}
