@@ -1338,14 +1338,19 @@ class engine {
             mac_address dev = e.addr;
             if (e.addr == g->peer_iface) dev = g->peer_dev;
             g->clients.emplace_back(e.addr, dev);
-            sink_(event::ap_sta_connected{e.addr, dev});
+            sink_(event::ap_sta_connected{e.addr, dev, name});
             if (g->forming && e.addr == g->peer_iface)
                 group_started(*g);
             else
                 update_beacon(*g);
             arm_idle(*g);
         } else if constexpr (std::is_same_v<E, me::del_station>) {
-            std::erase_if(g->clients, [&](const auto& c) { return c.first == e.addr; });
+            const auto it = std::find_if(g->clients.begin(), g->clients.end(),
+                                         [&](const auto& c) { return c.first == e.addr; });
+            if (it == g->clients.end()) return;
+            const mac_address dev = it->second;
+            g->clients.erase(it);
+            sink_(event::ap_sta_disconnected{e.addr, dev, name});
             if (g->started) {
                 update_beacon(*g);
                 arm_idle(*g);

@@ -151,12 +151,18 @@ struct prov_disc_failure {
 struct ap_sta_connected {
     mac_address addr;  ///< the client's interface address
     mac_address dev_addr;
+    std::string ifname;  ///< the GO's group interface
+};
+struct ap_sta_disconnected {
+    mac_address addr;
+    mac_address dev_addr;
+    std::string ifname;
 };
 using any =
     std::variant<device_found, device_lost, find_stopped, go_neg_request, go_neg_success,
                  go_neg_failure, group_formation_success, group_formation_failure, group_started,
                  group_removed, prov_disc_show_pin, prov_disc_enter_pin, prov_disc_pbc_req,
-                 prov_disc_pbc_resp, prov_disc_failure, ap_sta_connected>;
+                 prov_disc_pbc_resp, prov_disc_failure, ap_sta_connected, ap_sta_disconnected>;
 }  // namespace event
 
 /// @brief A sink takes every event type (chosen at compile time; no virtual call).

@@ -174,6 +174,20 @@ TEST_CASE("Socket files: modes, stale files replaced, live ones kept, removal at
     CHECK(ep->path() == stale);
 }
 
+TEST_CASE("A control group owns the directory and the sockets", "[ctrl][socket]") {
+    const std::string dir = std::string(SOFTMAC_TEST_TMPDIR) + "/socket_group";
+    fs::remove_all(dir);
+    const std::uint32_t group = ::getegid();
+    REQUIRE(ctrl::make_directory(dir, group));
+    CHECK(mode_of(dir) == 0750);
+    auto ep = ctrl::endpoint::open(dir + "/wlan0", group);
+    REQUIRE(ep);
+    struct stat st {};
+    REQUIRE(::stat((dir + "/wlan0").c_str(), &st) == 0);
+    CHECK(st.st_gid == group);
+    CHECK((st.st_mode & 0777) == 0770);
+}
+
 TEST_CASE("Request size limit: 8192 octets answered, longer dropped unanswered", "[ctrl][socket]") {
     live_device dev("socket_sizes");
     auto c = dev.connect();

@@ -3,6 +3,8 @@
 // a P2P session driven only by control commands between two devices of each driver.
 #include <catch2/catch.hpp>
 
+#include <set>
+
 #include <softmac/p2p/ctrl/interface.hpp>
 
 #include "p2p_world.hpp"
@@ -200,8 +202,13 @@ TEST_CASE("Event formats are wpa_supplicant 2.10's", "[ctrl][format]") {
     CHECK(ctrl::format(ev::prov_disc_pbc_resp{peer_addr}) == "P2P-PROV-DISC-PBC-RESP " + b);
     CHECK(ctrl::format(ev::prov_disc_failure{peer_addr, 2}) ==
           "P2P-PROV-DISC-FAILURE p2p_dev_addr=" + b + " status=2");
-    CHECK(ctrl::format(ev::ap_sta_connected{bob.addr, peer_addr}) ==
+    CHECK(ctrl::format(ev::ap_sta_connected{bob.addr, peer_addr, "p2p-wlan0-0"}) ==
           "AP-STA-CONNECTED 02:00:00:00:0b:02 p2p_dev_addr=" + b);
+    CHECK(ctrl::format(ev::ap_sta_disconnected{bob.addr, peer_addr, "p2p-wlan0-0"}) ==
+          "AP-STA-DISCONNECTED 02:00:00:00:0b:02 p2p_dev_addr=" + b);
+    CHECK(ctrl::interface_of(ev::ap_sta_disconnected{bob.addr, peer_addr, "p2p-wlan0-0"}) ==
+          "p2p-wlan0-0");
+    CHECK(ctrl::interface_of(ev::find_stopped{}).empty());
     CHECK(ctrl::printable(std::string("a\x01\\")) == "a\\x01\\\\");
 }
 
@@ -340,9 +347,16 @@ TEMPLATE_TEST_CASE("A P2P session driven by control commands only", "[ctrl][sess
     CHECK(p.cmd(0, "IFNAME=" + go_if + " IFNAME") == go_if);
     CHECK(p.cmd(0, "IFNAME=nosuch PING") == ctrl::replies::no_ifname);
 
-    // Data crosses the group; then the GO ends it and the client hears why.
-    if (std::is_same_v<TestType, test::loopback_offloaded_roc>)
-        REQUIRE(p.wait(0, "AP-STA-CONNECTED"));
+    // The client's arrival reaches the group interface's monitors and the device's.
+    const auto connected = p.wait(0, "AP-STA-CONNECTED");
+    REQUIRE(connected);
+    CHECK(field(connected->second, "p2p_dev_addr") == b);
+    std::set<std::string> targets;
+    for (const auto& [to, text] : p.out[0])
+        if (text.starts_with("AP-STA-CONNECTED")) targets.insert(to);
+    CHECK(targets == std::set<std::string>{go_if, "wlan0"});
+
+    // The GO ends the group and the client hears why.
     CHECK(p.cmd(0, "P2P_GROUP_REMOVE nosuch") == "FAIL\n");
     CHECK(p.cmd(0, "P2P_GROUP_REMOVE " + go_if) == "OK\n");
     const auto go_gone = p.wait(0, "P2P-GROUP-REMOVED");
@@ -376,4 +390,11 @@ TEST_CASE("P2P_CONNECT pin answers the PIN; provdisc asks the peer first", "[ctr
     CHECK(g0->second.find(" GO ") != std::string::npos);
     CHECK(field(p.wait(1, "P2P-GO-NEG-SUCCESS")->second, "wps_method") == "Keypad");
     CHECK(field(p.wait(0, "P2P-GO-NEG-SUCCESS")->second, "wps_method") == "Display");
+
+    // The client leaves: the GO's group reports the station gone.
+    CHECK(p.cmd(1, "P2P_GROUP_REMOVE *") == "OK\n");
+    const auto left = p.wait(0, "AP-STA-DISCONNECTED", 2s);
+    REQUIRE(left);
+    CHECK(field(left->second, "p2p_dev_addr") == b);
+    CHECK(p.wait(1, "P2P-GROUP-REMOVED")->second.ends_with(" client reason=REQUESTED"));
 }

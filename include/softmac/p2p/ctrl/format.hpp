@@ -133,16 +133,21 @@ struct event_text {
     std::string operator()(const event::ap_sta_connected& e) const {
         return "AP-STA-CONNECTED " + addr(e.addr) + " p2p_dev_addr=" + addr(e.dev_addr);
     }
+    std::string operator()(const event::ap_sta_disconnected& e) const {
+        return "AP-STA-DISCONNECTED " + addr(e.addr) + " p2p_dev_addr=" + addr(e.dev_addr);
+    }
 };
 }  // namespace detail
 
 /// @brief An event's text, without the `<3>` level prefix.
 inline std::string format(const event::any& e) { return std::visit(detail::event_text{}, e); }
 
-/// @brief Whether an event belongs to one group interface (sent to its monitors) rather than
-/// the P2P device (every P2P-* event, including GROUP-STARTED and GROUP-REMOVED).
-inline bool per_interface(const event::any& e) noexcept {
-    return std::holds_alternative<event::ap_sta_connected>(e);
+/// @brief The group interface an event belongs to (its monitors receive it), or empty for the
+/// P2P device's events (every P2P-* event, including GROUP-STARTED and GROUP-REMOVED).
+inline std::string_view interface_of(const event::any& e) noexcept {
+    if (const auto* c = std::get_if<event::ap_sta_connected>(&e)) return c->ifname;
+    if (const auto* d = std::get_if<event::ap_sta_disconnected>(&e)) return d->ifname;
+    return {};
 }
 
 /// @brief The P2P_PEER reply: the address line, then wpa_supplicant 2.10's key=value lines.

@@ -308,13 +308,12 @@ class interface {
     void on_event(const event::any& e) {
         if (after_pd_) continue_after_pd(e);
         if (!out_) return;
-        std::string target = engine_.ifname();
-        if (const auto* a = std::get_if<event::ap_sta_connected>(&e)) {
-            for (const auto& g : engine_.groups())
-                for (const auto& cl : g.clients)
-                    if (cl.first == a->addr) target = g.ifname;
-        }
-        out_(target, format(e));
+        // A group's station events go to the group interface and, as hostapd's parent
+        // context does, to the P2P device; everything else to the device.
+        const auto group = interface_of(e);
+        const auto text = format(e);
+        if (!group.empty() && group != engine_.ifname()) out_(group, text);
+        out_(engine_.ifname(), text);
     }
     /// P2P_CONNECT ... provdisc: the negotiation starts once the peer answered the provision
     /// discovery (or it gave up, as wpa_supplicant then tries the negotiation anyway).
