@@ -210,7 +210,7 @@ TEMPLATE_TEST_CASE("a ten-second beaconing scenario runs in virtual time", "[dri
     CHECK(w[1].sink().rx.size() == 98);
 }
 
-TEMPLATE_TEST_CASE("interfaces get distinct addresses; the hardware runs while any is up",
+TEMPLATE_TEST_CASE("interfaces get distinct addresses: the hardware runs while any is up",
                    "[driver][radio]", SOFTMAC_DRIVERS) {
     world<TestType> w(1);
     auto& r = w[0];

@@ -369,7 +369,7 @@ TEMPLATE_TEST_CASE("A P2P session driven by control commands only", "[ctrl][sess
     CHECK(p.cmd(0, "P2P_PEER FIRST") == "FAIL\n");
 }
 
-TEST_CASE("P2P_CONNECT pin answers the PIN; provdisc asks the peer first", "[ctrl][session]") {
+TEST_CASE("P2P_CONNECT pin answers the PIN: provdisc asks the peer first", "[ctrl][session]") {
     ctrl_pair<test::loopback_offloaded_roc> p;
     const auto a = p.w.addr(0).to_string(), b = p.w.addr(1).to_string();
     CHECK(p.cmd(0, "P2P_CONNECT " + b + " pbc") == "FAIL\n");  // not discovered yet

@@ -194,7 +194,7 @@ TEST_CASE("provision discovery: display, keypad and pbc on both sides", "[p2p][p
     w.run(1s);
 }
 
-TEST_CASE("autonomous GO with a joining client; removal reasons", "[p2p][group]") {
+TEST_CASE("autonomous GO with a joining client: removal reasons", "[p2p][group]") {
     p2p::settings s;
     s.group_idle_s = 2;
     test::p2p_world<loopback_software_roc> w(2, 6, s);
@@ -231,7 +231,7 @@ TEST_CASE("autonomous GO with a joining client; removal reasons", "[p2p][group]"
     CHECK(w[0].all<ev::group_removed>()[1].reason == "IDLE");
 }
 
-TEST_CASE("three devices find each other; stop-find, flush and find timeout", "[p2p][discovery]") {
+TEST_CASE("three devices find each other: stop-find, flush and find timeout", "[p2p][discovery]") {
     test::p2p_world<loopback_software_roc> w(3, 11);
     for (std::size_t i = 0; i < 3; ++i) REQUIRE(w.engine(i).find());
     REQUIRE(w.run_until(
@@ -288,7 +288,7 @@ TEST_CASE("filters by device ID and device type", "[p2p][discovery]") {
     CHECK(found.back().peer.dev_addr == w.addr(1));
 }
 
-TEST_CASE("a renamed device is reported again; peers expire", "[p2p][discovery]") {
+TEST_CASE("a renamed device is reported again: peers expire", "[p2p][discovery]") {
     test::p2p_world<loopback_software_roc> w(2, 13);
     REQUIRE(w.engine(1).listen());
     REQUIRE(w.engine(0).find());

@@ -257,7 +257,7 @@ TEST_CASE("an rt73 and a loopback radio exchange data and management frames both
     CHECK(b->sink().rx[0].bytes.size() == 24 + 6);  // the descriptor and padding are gone
 }
 
-TEST_CASE("four AP interfaces beacon from four slots; a fifth is refused", "[rt73][beacon]") {
+TEST_CASE("four AP interfaces beacon from four slots: a fifth is refused", "[rt73][beacon]") {
     test::world<test::loopback_software_roc> listener(1);
     virtual_time& t = listener.time;
     auto r = test::rt73_usb::make(t, listener.air, 5);

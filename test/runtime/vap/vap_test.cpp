@@ -204,7 +204,7 @@ TEST_CASE("the driver may veto a vap", "[vap][rules]") {
     CHECK(w.dev.size() == 2);
 }
 
-TEST_CASE("a beaconing vap needs a driver resource; it is released on destroy", "[vap][driver]") {
+TEST_CASE("a beaconing vap needs a driver resource: it is released on destroy", "[vap][driver]") {
     vap_world w;
     std::vector<vap::handle<vap::p2p_go>> gos;
     for (int i = 0; i < 4; ++i) gos.push_back(*w.dev.create<vap::p2p_go>());
@@ -299,7 +299,7 @@ TEST_CASE("changing an interface's type destroys and creates", "[vap]") {
     CHECK(w.dev.size() == 1);
 }
 
-TEST_CASE("rt73: every supported opmode as a vap; four AP vaps or one other", "[vap][rt73]") {
+TEST_CASE("rt73: every supported opmode as a vap: four AP vaps or one other", "[vap][rt73]") {
     virtual_time t;
     sim::medium<virtual_time> air(t);
     using rt73_radio =
