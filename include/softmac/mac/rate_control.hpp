@@ -3,6 +3,7 @@
 /// status.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <span>
 
@@ -72,9 +73,17 @@ struct simple_adaptive {
             return;
         }
         if (s.idx < lo || s.idx > hi) s.idx = hi;
-        info.rates[0] = {s.idx, 2};
-        info.rates[1] = {static_cast<std::int8_t>(s.idx > lo ? s.idx - 1 : lo), 2};
-        info.rates[2] = {lo, static_cast<std::uint8_t>(r.tries > 4 ? r.tries - 4 : 1)};
+        // Two tries at the chosen rate, two one step lower, the rest at the lowest rate: the
+        // chain's tries add up to the retry limit.
+        std::uint8_t left = r.tries;
+        auto step = [&](std::int8_t idx, std::uint8_t n) -> driver::tx_rate {
+            const std::uint8_t t = std::min(n, left);
+            left = static_cast<std::uint8_t>(left - t);
+            return t ? driver::tx_rate{idx, t} : driver::tx_rate{-1, 0};
+        };
+        info.rates[0] = step(s.idx, 2);
+        info.rates[1] = step(static_cast<std::int8_t>(s.idx > lo ? s.idx - 1 : lo), 2);
+        info.rates[2] = step(lo, left);
         info.rates[3] = {-1, 0};
     }
     static void feedback(state& s, const driver::tx_status& st) noexcept {
