@@ -222,8 +222,8 @@ struct tx_stats {
 
 template <class Station>
 struct rx_frame {
-    frame_buffer buf;
-    driver::rx_status status;
+    frame_buffer& buf;                          ///< the driver's buffer
+    const driver::rx_status* status = nullptr;  ///< the driver's, alive for the whole call
     interface_state* iface = nullptr;
     std::uint8_t vif = 0;
     Station* sta = nullptr;
@@ -340,13 +340,13 @@ inline bool ds_allowed(const interface_state& i, ieee80211::frame_control fc) no
     }
 }
 /// Rewrites [802.11 header][LLC/SNAP?][payload] as [DA][SA][type or length][payload], in place.
-inline bool to_8023(frame_buffer& b, std::size_t hdrlen, const mac_address& da,
-                    const mac_address& sa, bytes_view llc) noexcept {
-    const bool rfc = llc.size() >= 8 && std::equal(ieee80211::rfc1042_header.begin(),
-                                                   ieee80211::rfc1042_header.end(), llc.begin());
-    const bool bt =
-        llc.size() >= 8 && std::equal(ieee80211::bridge_tunnel_header.begin(),
-                                      ieee80211::bridge_tunnel_header.end(), llc.begin());
+SOFTMAC_HOT_INLINE bool to_8023(frame_buffer& b, std::size_t hdrlen, const mac_address& da,
+                                const mac_address& sa, bytes_view llc) noexcept {
+    // Six-octet compares the compiler turns into two loads each.
+    const bool rfc =
+        llc.size() >= 8 && std::memcmp(llc.data(), ieee80211::rfc1042_header.data(), 6) == 0;
+    const bool bt = !rfc && llc.size() >= 8 &&
+                    std::memcmp(llc.data(), ieee80211::bridge_tunnel_header.data(), 6) == 0;
     const std::uint16_t type = llc.size() >= 8 ? load_be16(llc.data() + 6) : 0;
     const bool strip =
         bt || (rfc && type != ieee80211::ethertype::aarp && type != ieee80211::ethertype::ipx);
@@ -432,7 +432,7 @@ struct rx_mgmt {
     template <class M, class F>
     verdict operator()(M& m, F& f) const {
         if (!f.fc.is_mgmt()) return m.drop(*f.iface, drop_reason::not_for_us);
-        m.upper().on_mgmt(f.vif, std::move(f.buf), f.status);
+        m.upper().on_mgmt(f.vif, std::move(f.buf), *f.status);
         return verdict::consumed;
     }
 };
@@ -518,24 +518,25 @@ class data_path {
     }
 
     // ---- the radio's sink --------------------------------------------------------------------
+    /// The frame is worked on in place: what no handler moves out stays in `b`, and the driver
+    /// releases it when its call returns.
     void on_rx(frame_buffer&& b, const driver::rx_status& s) {
-        rx_frame<station_type> f;
-        f.status = s;
         if (b.size() < 10) return;
-        f.fc = ieee80211::frame_control{load_le16(b.data())};
         const auto h = ieee80211::header_view::parse(b.view());
-        if (!h || (!f.fc.is_ctrl() && h->length() < 24)) return;
-        f.hdrlen = static_cast<std::uint16_t>(h->length());
+        if (!h || (!h->fc().is_ctrl() && h->length() < 24)) return;
         const int idx = accept(*h);
         if (idx < 0) {
             ++unmatched_;
             return;
         }
-        f.vif = static_cast<std::uint8_t>(idx);
-        f.iface = &ifaces_[f.vif];
-        if (h->address_count() >= 2) f.sta = stations_.find(h->addr2());
-        f.seqno_idx = h->has_qos() ? h->qos().tid() : 16;
-        f.buf = std::move(b);
+        rx_frame<station_type> f{b,
+                                 &s,
+                                 &ifaces_[idx],
+                                 static_cast<std::uint8_t>(idx),
+                                 h->address_count() >= 2 ? stations_.find(h->addr2()) : nullptr,
+                                 h->fc(),
+                                 static_cast<std::uint16_t>(h->length()),
+                                 static_cast<std::uint8_t>(h->has_qos() ? h->qos().tid() : 16)};
         (void)detail::run(rx_pipeline{}, *this, f);
     }
     void on_tx_status(frame_buffer&& b, const driver::tx_status& s) {
