@@ -342,11 +342,12 @@ inline bool ds_allowed(const interface_state& i, ieee80211::frame_control fc) no
 /// Rewrites [802.11 header][LLC/SNAP?][payload] as [DA][SA][type or length][payload], in place.
 SOFTMAC_HOT_INLINE bool to_8023(frame_buffer& b, std::size_t hdrlen, const mac_address& da,
                                 const mac_address& sa, bytes_view llc) noexcept {
-    // Six-octet compares the compiler turns into two loads each.
-    const bool rfc =
-        llc.size() >= 8 && std::memcmp(llc.data(), ieee80211::rfc1042_header.data(), 6) == 0;
-    const bool bt = !rfc && llc.size() >= 8 &&
-                    std::memcmp(llc.data(), ieee80211::bridge_tunnel_header.data(), 6) == 0;
+    // The SNAP header as two loads: AA AA 03 00 | 00 00 (RFC 1042) or 00 F8 (bridge tunnel).
+    const bool snap = llc.size() >= 8 && load_be32(llc.data()) == 0xaaaa0300u;
+    const std::uint16_t oui_tail = snap ? load_be16(llc.data() + 4) : 0xffff;
+    const bool rfc = oui_tail == 0x0000, bt = oui_tail == 0x00f8;
+    static_assert(ieee80211::rfc1042_header[5] == 0x00 &&
+                  ieee80211::bridge_tunnel_header[5] == 0xf8);
     const std::uint16_t type = llc.size() >= 8 ? load_be16(llc.data() + 6) : 0;
     const bool strip =
         bt || (rfc && type != ieee80211::ethertype::aarp && type != ieee80211::ethertype::ipx);
