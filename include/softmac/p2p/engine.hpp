@@ -132,6 +132,8 @@ class engine {
         set_.listen_channel = ch;
         return {};
     }
+    /// @brief A fresh 8-digit WPS PIN (with its checksum digit) from the engine's generator.
+    std::string new_pin() { return make_pin(rng32()); }
     /// @brief Whether `freq` is a channel this radio can use for P2P.
     bool usable_freq(std::uint16_t freq) const {
         const std::uint8_t ch = channel_of(freq);
@@ -251,7 +253,7 @@ class engine {
         if (!p || p->probe_req_only) return make_error(errc::not_found, "unknown peer");
         if (c.method == wps_method::not_ready) return make_error(errc::bad_value, "no method");
         std::string pin = c.pin;
-        if (c.method == wps_method::display && pin.empty()) pin = make_pin(rng32());
+        if (c.method == wps_method::display && pin.empty()) pin = new_pin();
         if (c.freq && !ieee80211::freq_to_channel(c.freq))
             return make_error(errc::bad_value, "bad frequency");
         if (c.join) return join(*p, c, pin);
@@ -1094,7 +1096,7 @@ class engine {
         if (!methods || !p) return;
         const peer_info info = p->info;
         if (methods == cm::display)
-            sink_(event::prov_disc_show_pin{info, make_pin(rng32()), false});
+            sink_(event::prov_disc_show_pin{info, new_pin(), false});
         else if (methods == cm::keypad)
             sink_(event::prov_disc_enter_pin{info, false});
         else
@@ -1121,7 +1123,7 @@ class engine {
         if (asked == cm::display)
             sink_(event::prov_disc_enter_pin{info, true});
         else if (asked == cm::keypad)
-            sink_(event::prov_disc_show_pin{info, make_pin(rng32()), true});
+            sink_(event::prov_disc_show_pin{info, new_pin(), true});
         else
             sink_(event::prov_disc_pbc_resp{a.sa});
     }

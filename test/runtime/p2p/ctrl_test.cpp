@@ -398,3 +398,37 @@ TEST_CASE("P2P_CONNECT pin answers the PIN: provdisc asks the peer first", "[ctr
     CHECK(field(left->second, "p2p_dev_addr") == b);
     CHECK(p.wait(1, "P2P-GROUP-REMOVED")->second.ends_with(" client reason=REQUESTED"));
 }
+
+TEST_CASE("Settings, disabling P2P and an autonomous GO by commands", "[ctrl][session]") {
+    ctrl_pair<test::loopback_offloaded_roc> p;
+    CHECK(p.cmd(0, "SET p2p_listen_channel 11") == "OK\n");
+    CHECK(p.cmd(0, "GET p2p_listen_channel") == "11");
+    CHECK(p.cmd(0, "P2P_SET listen_channel 6") == "OK\n");
+    CHECK(p.cmd(0, "GET p2p_listen_channel") == "6");
+    CHECK(p.w.engine(0).listen_freq() == 2437);
+    CHECK(p.cmd(0, "P2P_SET listen_channel 14") == "FAIL\n");
+    CHECK(p.cmd(0, "P2P_SET listen_channel 6 115") == "FAIL\n");
+    CHECK(p.cmd(0, "SET device_name <3>P2P-FAKE") == "FAIL\n");  // GET would look like an event
+    CHECK(p.cmd(0, "SET device_type 10-0050F204-5") == "OK\n");
+    CHECK(p.cmd(0, "GET device_type") == "10-0050F204-5");
+    CHECK(p.cmd(0, "SET config_methods push_button") == "OK\n");
+    CHECK(p.w.engine(0).config().config_methods == ieee80211::wps::config_method::push_button);
+    CHECK(p.cmd(0, "SET config_methods wave") == "FAIL\n");
+    CHECK(p.cmd(0, "GET no_such_setting") == "FAIL\n");
+
+    CHECK(p.cmd(0, "P2P_SET disabled 1") == "OK\n");
+    CHECK(p.cmd(0, "P2P_FIND") == "FAIL\n");
+    CHECK(p.cmd(0, "P2P_SET disabled 0") == "OK\n");
+    CHECK(p.cmd(0, "P2P_FIND") == "OK\n");
+    CHECK(p.cmd(0, "P2P_STOP_FIND") == "OK\n");
+
+    CHECK(p.cmd(0, "P2P_GET_PASSPHRASE") == "FAIL\n");  // no group yet
+    CHECK(p.cmd(0, "P2P_GROUP_ADD freq=5180") == "FAIL\n");
+    CHECK(p.cmd(0, "P2P_GROUP_ADD freq=2462") == "OK\n");
+    const auto started = p.wait(0, "P2P-GROUP-STARTED");
+    REQUIRE(started);
+    CHECK(started->second.find(" GO ssid=\"DIRECT-") != std::string::npos);
+    CHECK(field(started->second, "freq") == "2462");
+    // Sent to the device interface, the command reaches its GO group.
+    CHECK(field(started->second, "passphrase") == "\"" + p.cmd(0, "P2P_GET_PASSPHRASE") + "\"");
+}

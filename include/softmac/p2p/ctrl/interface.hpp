@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <functional>
 #include <optional>
-#include <random>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -145,7 +144,7 @@ class interface {
                                      : c.params.method == wps_method::keypad ? wps_method::display
                                                                              : wps_method::pbc;
             connect_params p = c.params;
-            if (show_pin) p.pin = make_pin(static_cast<std::uint32_t>(std::random_device{}()));
+            if (show_pin) p.pin = engine_.new_pin();
             if (!engine_.prov_disc(c.peer, asked)) return std::string(replies::fail);
             after_pd_ = pending_connect{c.peer, p};
             return show_pin ? p.pin : std::string(replies::ok);
@@ -158,7 +157,6 @@ class interface {
         return status_of(engine_.prov_disc(c.peer, c.method, c.join));
     }
     std::string run(std::string_view, const cmd::p2p_group_add& c) {
-        if (c.freq && !engine_.usable_freq(c.freq)) return std::string(replies::fail);
         return engine_.group_add(c.freq) ? std::string(replies::ok) : std::string(replies::fail);
     }
     std::string run(std::string_view, const cmd::p2p_group_remove& c) {
@@ -274,7 +272,7 @@ class interface {
         if (c.name == "p2p_passphrase_len") return std::to_string(s.passphrase_len);
         if (c.name == "p2p_group_idle") return std::to_string(s.group_idle_s);
         if (c.name == "p2p_listen_channel")
-            return std::to_string((engine_.listen_freq() - 2407) / 5);
+            return std::to_string(ieee80211::freq_to_channel(engine_.listen_freq())->number);
         if (c.name == "p2p_oper_channel") return std::to_string(s.oper_channel);
         return std::string(replies::fail);
     }
