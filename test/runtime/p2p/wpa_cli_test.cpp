@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -111,6 +112,24 @@ std::string field(const std::string& line, const std::string& key) {
     return v.substr(0, v.find(' '));
 }
 
+/// A p2pd in its own directory under the test directory, and one-shot wpa_cli against it.
+struct p2pd_session {
+    std::string cli, tmp, dir;
+    std::optional<process> daemon;
+    p2pd_session(const char* wpa_cli, const std::string& name, std::vector<std::string> args)
+        : cli(wpa_cli), tmp(std::string(SOFTMAC_TEST_TMPDIR) + "/" + name), dir(tmp + "/run") {
+        fs::remove_all(tmp);
+        fs::create_directories(tmp);
+        args.insert(args.begin(), {SOFTMAC_P2PD, "-p", dir});
+        daemon.emplace(std::move(args), tmp + "/p2pd.log");
+        REQUIRE(eventually(
+            [&] { return read_file(tmp + "/p2pd.log").find("ready") != std::string::npos; }, 10s));
+    }
+    std::pair<std::string, int> run(const std::string& ifname, const std::string& args) const {
+        return shell("timeout 20 " + cli + " -p " + dir + " -i " + ifname + " " + args + " 2>&1");
+    }
+};
+
 }  // namespace
 
 TEST_CASE("wpa_cli drives two p2pd devices through discovery, a group and its removal",
@@ -120,17 +139,12 @@ TEST_CASE("wpa_cli drives two p2pd devices through discovery, a group and its re
         WARN("wpa_cli is not installed (Debian package wpasupplicant): skipped");
         return;
     }
-    const std::string tmp = std::string(SOFTMAC_TEST_TMPDIR) + "/wpa_cli";
-    fs::remove_all(tmp);
-    fs::create_directories(tmp);
-    const std::string dir = tmp + "/run";
-    process daemon({SOFTMAC_P2PD, "-p", dir, "-n", "2", "-N", "Alice,Bob", "-w", tmp + "/air.pcap"},
-                   tmp + "/p2pd.log");
-    REQUIRE(eventually(
-        [&] { return read_file(tmp + "/p2pd.log").find("ready") != std::string::npos; }, 10s));
+    p2pd_session s(cli, "wpa_cli",
+                   {"-n", "2", "-N", "Alice,Bob", "-w",
+                    std::string(SOFTMAC_TEST_TMPDIR) + "/wpa_cli/air.pcap"});
+    const std::string &tmp = s.tmp, &dir = s.dir;
     auto run = [&](const std::string& ifname, const std::string& args) {
-        return shell("timeout 20 " + std::string(cli) + " -p " + dir + " -i " + ifname + " " +
-                     args + " 2>&1");
+        return s.run(ifname, args);
     };
     const auto [pong, ping_rc] = run("wlan0", "ping");
     CHECK(pong == "PONG\n");
@@ -210,7 +224,7 @@ TEST_CASE("wpa_cli drives two p2pd devices through discovery, a group and its re
 
     CHECK(action0.stop() == 0);
     CHECK(action1.stop() == 0);
-    CHECK(daemon.stop() == 0);
+    CHECK(s.daemon->stop() == 0);
     CHECK_FALSE(fs::exists(dir + "/wlan0"));
     CHECK_FALSE(fs::exists(dir + "/p2p-dev-wlan1"));
 }
@@ -221,17 +235,8 @@ TEST_CASE("wpa_cli with a wrong or missing argument, and one-shot errors", "[ctr
         WARN("wpa_cli is not installed (Debian package wpasupplicant): skipped");
         return;
     }
-    const std::string tmp = std::string(SOFTMAC_TEST_TMPDIR) + "/wpa_cli_errors";
-    fs::remove_all(tmp);
-    fs::create_directories(tmp);
-    const std::string dir = tmp + "/run";
-    process daemon({SOFTMAC_P2PD, "-p", dir, "-n", "1", "-d", "rt73"}, tmp + "/p2pd.log");
-    REQUIRE(eventually(
-        [&] { return read_file(tmp + "/p2pd.log").find("ready") != std::string::npos; }, 10s));
-    auto run = [&](const std::string& args) {
-        return shell("timeout 20 " + std::string(cli) + " -p " + dir + " -i wlan0 " + args +
-                     " 2>&1");
-    };
+    p2pd_session s(cli, "wpa_cli_errors", {"-n", "1", "-d", "rt73"});
+    auto run = [&](const std::string& args) { return s.run("wlan0", args); };
     CHECK(run("p2p_connect 02:00:00:00:0b:01 pbc").first == "FAIL\n");  // unknown peer
     CHECK(run("p2p_connect 02:00:00:00:0b:01 123").first == "FAIL-INVALID-PIN\n");
     CHECK(run("p2p_find dev_id=zz").first == "FAIL\n");
@@ -241,5 +246,5 @@ TEST_CASE("wpa_cli with a wrong or missing argument, and one-shot errors", "[ctr
     CHECK(run("interface").first ==
           "Available interfaces:\nwlan0\n");  // rt73: one interface is the P2P device
     CHECK(run("get device_name").first == "softmac-0");
-    CHECK(daemon.stop() == 0);
+    CHECK(s.daemon->stop() == 0);
 }
