@@ -132,13 +132,6 @@ class engine {
         set_.listen_channel = ch;
         return {};
     }
-    /// @brief A fresh 8-digit WPS PIN (with its checksum digit) from the engine's generator.
-    std::string new_pin() { return make_pin(rng32()); }
-    /// @brief Whether `freq` is a channel this radio can use for P2P.
-    bool usable_freq(std::uint16_t freq) const {
-        const std::uint8_t ch = channel_of(freq);
-        return ch && radio_has(ch);
-    }
 
     /// @brief Creates and starts the P2P device, registers for P2P frames, picks channels.
     result<void> start() {
@@ -254,8 +247,8 @@ class engine {
         if (c.method == wps_method::not_ready) return make_error(errc::bad_value, "no method");
         std::string pin = c.pin;
         if (c.method == wps_method::display && pin.empty()) pin = new_pin();
-        if (c.freq && !ieee80211::freq_to_channel(c.freq))
-            return make_error(errc::bad_value, "bad frequency");
+        if (c.freq && !usable_freq(c.freq))
+            return make_error(errc::not_supported, "frequency not usable for P2P");
         if (c.join) return join(*p, c, pin);
         p->method = c.method;
         p->go_intent = c.go_intent.value_or(set_.go_intent);
@@ -292,8 +285,9 @@ class engine {
     // ---- groups ------------------------------------------------------------------------------
     /// @brief An autonomous GO on `freq` (0: the operating-channel preference).
     result<std::string> group_add(std::uint16_t freq = 0) {
+        if (freq && !usable_freq(freq))
+            return make_error(errc::not_supported, "frequency not usable for P2P");
         const std::uint8_t ch = freq ? channel_of(freq) : oper_ch_;
-        if (!ch || !radio_has(ch)) return make_error(errc::bad_value, "bad frequency");
         auto g = create_group(true, ch, new_ssid(), {}, {});
         if (!g) return g.err();
         group_started(**g);
@@ -342,6 +336,13 @@ class engine {
     static std::uint8_t channel_of(std::uint16_t f) noexcept {
         auto c = ieee80211::freq_to_channel(f);
         return c && c->band == ieee80211::band::ghz2_4 ? c->number : 0;
+    }
+    /// A fresh 8-digit WPS PIN (with its checksum digit) from the engine's generator.
+    std::string new_pin() { return make_pin(rng32()); }
+    /// Whether `freq` is a 2.4 GHz channel (1-11) this radio has.
+    bool usable_freq(std::uint16_t freq) const {
+        const std::uint8_t ch = channel_of(freq);
+        return ch && radio_has(ch);
     }
     bool radio_has(std::uint8_t ch) const {
         auto c = ieee80211::make_channel(ieee80211::band::ghz2_4, ch);

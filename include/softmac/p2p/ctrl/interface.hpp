@@ -135,22 +135,25 @@ class interface {
         return status_of(engine_.ext_listen(c.period_ms, c.interval_ms));
     }
     std::string run(std::string_view, const cmd::p2p_connect& c) {
-        if (c.params.freq && !engine_.usable_freq(c.params.freq))
-            return std::string(replies::channel_unsupported);
         const bool show_pin = c.params.method == wps_method::display && c.params.pin.empty();
-        if (c.provdisc && !c.params.join && !c.params.auth) {
-            // The peer is asked for the opposite role first; the negotiation follows its answer.
-            const wps_method asked = c.params.method == wps_method::display  ? wps_method::keypad
-                                     : c.params.method == wps_method::keypad ? wps_method::display
-                                                                             : wps_method::pbc;
-            connect_params p = c.params;
-            if (show_pin) p.pin = engine_.new_pin();
+        const bool provdisc = c.provdisc && !c.params.join && !c.params.auth;
+        connect_params p = c.params;
+        // With provdisc the peer is authorised now (which checks the request and draws the
+        // PIN) and asked for the opposite role; the negotiation follows its answer.
+        p.auth = p.auth || provdisc;
+        auto r = engine_.connect(c.peer, p);
+        if (!r)
+            return std::string(r.err().code == errc::not_supported ? replies::channel_unsupported
+                                                                   : replies::fail);
+        if (provdisc) {
+            const wps_method asked = p.method == wps_method::display  ? wps_method::keypad
+                                     : p.method == wps_method::keypad ? wps_method::display
+                                                                      : wps_method::pbc;
             if (!engine_.prov_disc(c.peer, asked)) return std::string(replies::fail);
+            p.auth = false;
+            p.pin = *r;
             after_pd_ = pending_connect{c.peer, p};
-            return show_pin ? p.pin : std::string(replies::ok);
         }
-        auto r = engine_.connect(c.peer, c.params);
-        if (!r) return std::string(replies::fail);
         return show_pin ? *r : std::string(replies::ok);
     }
     std::string run(std::string_view, const cmd::p2p_prov_disc& c) {
