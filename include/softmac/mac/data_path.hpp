@@ -525,7 +525,8 @@ class data_path {
         if (b.size() < 10) return;
         const auto h = ieee80211::header_view::parse(b.view());
         if (!h || (!h->fc().is_ctrl() && h->length() < 24)) return;
-        const int idx = accept(*h);
+        station_type* sta = h->address_count() >= 2 ? stations_.find(h->addr2()) : nullptr;
+        const int idx = accept(*h, sta);
         if (idx < 0) {
             ++unmatched_;
             return;
@@ -534,7 +535,7 @@ class data_path {
                                  &s,
                                  &ifaces_[idx],
                                  static_cast<std::uint8_t>(idx),
-                                 h->address_count() >= 2 ? stations_.find(h->addr2()) : nullptr,
+                                 sta,
                                  h->fc(),
                                  static_cast<std::uint16_t>(h->length()),
                                  static_cast<std::uint8_t>(h->has_qos() ? h->qos().tid() : 16)};
@@ -647,9 +648,15 @@ class data_path {
         return verdict::next;
     }
 
-    /// Which interface a received frame is for (reference 3.1, simplified to one interface).
-    int accept(const ieee80211::header_view& h) const noexcept {
+    /// Which interface a received frame is for (reference 3.1). A known transmitter names its
+    /// interface, so a frame from one is checked against that interface alone (mac80211 also
+    /// looks the station up first); other frames are matched against every interface.
+    int accept(const ieee80211::header_view& h, const station_type* sta) const noexcept {
         const mac_address a1 = h.addr1();
+        if (sta) {
+            const auto& i = ifaces_[sta->vif_index];
+            if (i.up && a1 == i.vif.addr) return sta->vif_index;
+        }
         for (std::size_t k = 0; k < max_interfaces; ++k) {
             const auto& i = ifaces_[k];
             if (!i.up || i.type() == driver::iftype::monitor) continue;
