@@ -383,21 +383,38 @@ __attribute__((noinline)) int hand_rx(hand_state& s, frame_buffer&& b) {
     const unsigned ftype = (fc >> 2) & 3;
     const bool to = fc & 0x0100, from = fc & 0x0200, four = ftype == 2 && to && from;
     const bool qos = ftype == 2 && (fc & 0x80);
-    const std::size_t hdrlen = 24 + (four ? 6 : 0) + (qos ? 2 : 0);
+    const std::size_t qos_off = four ? 30 : 24;
+    const std::size_t hdrlen = qos_off + (qos ? 2 + ((fc & 0x8000) ? 4 : 0) : 0);  // + HT control
     if (b.size() < hdrlen) return -1;
-    if (!i.up || std::memcmp(d + 4, i.own, 6) != 0) return -1;  // unicast to this interface
+    const bool sta_like = i.type == driver::iftype::station || i.type == driver::iftype::p2p_client;
+    const bool group = d[4] & 1;
+    // Which interface: unicast to its address, or group-addressed within its BSS.
+    if (!i.up || i.type == driver::iftype::monitor) return -1;
+    if (!group && std::memcmp(d + 4, i.own, 6) != 0) return -1;
+    if (group && ftype == 2 &&
+        !((sta_like || i.type == driver::iftype::adhoc) &&
+          std::memcmp(to ? d + 4 : (from ? d + 10 : d + 16), i.bssid, 6) == 0))
+        return -1;
     hand_station* st = hand_find(s, d + 10);
-    const std::uint8_t idx = qos ? (d[hdrlen - 2] & 0xf) : 16;
+    const std::uint8_t idx = qos ? (d[qos_off] & 0xf) : 16;
     const std::uint16_t sc = load_le16(d + 22);
-    if (st && !(ftype == 2 && (fc & 0xf0) == 0xc0)) {
+    if (st && !group && !(ftype == 2 && (fc & 0xf0) == 0xc0)) {
         if (st->seen[idx] && (fc & 0x0800) && st->last_seq_ctrl[idx] == sc)
             return st->rx_dups++, i.drops[5]++, -1;
         st->last_seq_ctrl[idx] = sc, st->seen[idx] = true;
     }
     if (ftype != 2) return -1;  // management: up to the MLME (not in this benchmark)
-    if (!(st && (st->flags & h_assoc))) return i.drops[1]++, -1;
+    const std::uint8_t* llc = d + hdrlen;
+    const std::size_t llc_len = b.size() - hdrlen;
+    const std::uint16_t type = llc_len >= 8 ? static_cast<std::uint16_t>(llc[6] << 8 | llc[7]) : 0;
+    const bool open_bss = i.type == driver::iftype::adhoc || i.type == driver::iftype::wds;
+    if (!open_bss) {  // class 3: from the AP (station side) or from an associated station
+        if (sta_like && std::memcmp(d + 10, i.bssid, 6) != 0) return i.drops[7]++, -1;
+        const bool assoc = sta_like ? i.associated : (st && (st->flags & h_assoc));
+        if (!assoc && !(sta_like && type == 0x888e)) return i.drops[1]++, -1;
+    }
     if ((fc & 0x0400) || (sc & 0xf)) return i.drops[9]++, -1;  // fragments: not in this benchmark
-    if (qos && (d[hdrlen - 2] & 0x80)) return -1;              // A-MSDU: not in this benchmark
+    if (qos && (d[qos_off] & 0x80)) return -1;                 // A-MSDU: not in this benchmark
     if (fc & 0x40) return -1;
     bool ok;
     switch (i.type) {
@@ -422,10 +439,9 @@ __attribute__((noinline)) int hand_rx(hand_state& s, frame_buffer&& b) {
     std::uint8_t da[6], sa[6];
     std::memcpy(da, to ? d + 16 : d + 4, 6);
     std::memcpy(sa, four ? d + 24 : (from ? d + 16 : d + 10), 6);
-    const std::uint8_t* llc = d + hdrlen;
-    const std::size_t llc_len = b.size() - hdrlen;
-    const std::uint16_t type = llc_len >= 8 ? static_cast<std::uint16_t>(llc[6] << 8 | llc[7]) : 0;
-    if (!(st->flags & h_auth) && type != 0x888e) return i.drops[2]++, -1;
+    if (sta_like && (da[0] & 1) && std::memcmp(sa, i.own, 6) == 0)
+        return i.drops[8]++, -1;  // our own multicast, echoed by the AP
+    if (type != 0x888e && !open_bss && !(st && (st->flags & h_auth))) return i.drops[2]++, -1;
     const bool rfc = llc_len >= 8 && std::memcmp(llc, ieee80211::rfc1042_header.data(), 6) == 0;
     const bool bt =
         llc_len >= 8 && std::memcmp(llc, ieee80211::bridge_tunnel_header.data(), 6) == 0;
@@ -437,7 +453,7 @@ __attribute__((noinline)) int hand_rx(hand_state& s, frame_buffer&& b) {
     }
     std::memcpy(b.data(), da, 6);
     std::memcpy(b.data() + 6, sa, 6);
-    ++st->rx_packets, st->rx_bytes += b.size();
+    if (st) ++st->rx_packets, st->rx_bytes += b.size();
     ++i.rx_frames;
     s.parked = std::move(b);  // the network side
     return 0;
