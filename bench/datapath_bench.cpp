@@ -255,6 +255,7 @@ struct hand_station {
     std::uint16_t last_seq_ctrl[17];
     bool seen[17];
     std::int8_t rate_idx;
+    bool rate_no_cck;  ///< the CCK rule the rate was chosen under
     std::uint64_t tx_packets, tx_bytes, rx_packets, rx_bytes, rx_dups;
 };
 struct hand_iface {
@@ -354,7 +355,8 @@ __attribute__((noinline)) int hand_tx(hand_state& s, frame_buffer&& b, std::uint
     if (mcast || eapol) {
         info.rates[0] = {std::int8_t(i.no_cck ? 4 : 0), std::uint8_t(mcast ? 1 : tries)};
     } else {
-        if (st && st->rate_idx < 0) st->rate_idx = 11;  // 54 Mbit/s, found once
+        if (st && (st->rate_idx < 0 || st->rate_no_cck != i.no_cck))
+            st->rate_idx = 11, st->rate_no_cck = i.no_cck;  // 54 Mbit/s, found once
         info.rates[0] = {st ? st->rate_idx : std::int8_t(11), tries};
     }
     info.rates[1] = {-1, 0};
