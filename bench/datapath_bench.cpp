@@ -9,11 +9,14 @@
 #include <tins/rawpdu.h>
 #include <tins/snap.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <new>
+#include <utility>
+#include <vector>
 
 #include <softmac/driver/any_driver.hpp>
 #include <softmac/driver/radio.hpp>
@@ -562,14 +565,20 @@ void BM_memcpy(benchmark::State& state) {
     report(state, before, payload);
 }
 
-BENCHMARK(BM_softmac_tx)->Arg(64)->Arg(1500);
-BENCHMARK(BM_any_driver_tx)->Arg(64)->Arg(1500);
-BENCHMARK(BM_handwritten_tx)->Arg(64)->Arg(1500);
-BENCHMARK(BM_rt73_tx)->Arg(64)->Arg(1500);
-BENCHMARK(BM_libtins_tx)->Arg(64)->Arg(1500);
-BENCHMARK(BM_softmac_rx)->Arg(64)->Arg(1500);
-BENCHMARK(BM_any_driver_rx)->Arg(64)->Arg(1500);
-BENCHMARK(BM_handwritten_rx)->Arg(64)->Arg(1500);
-BENCHMARK(BM_libtins_rx)->Arg(64)->Arg(1500);
-BENCHMARK(BM_memcpy)->Arg(64)->Arg(1500);
+/// The fastest repetition: on a shared machine it is the one least disturbed, so ratios of
+/// minima move less between runs than ratios of medians (both are reported).
+double fastest(const std::vector<double>& v) { return *std::min_element(v.begin(), v.end()); }
+const bool registered = [] {
+    const std::pair<const char*, void (*)(benchmark::State&)> all[] = {
+        {"BM_softmac_tx", BM_softmac_tx},         {"BM_any_driver_tx", BM_any_driver_tx},
+        {"BM_handwritten_tx", BM_handwritten_tx}, {"BM_rt73_tx", BM_rt73_tx},
+        {"BM_libtins_tx", BM_libtins_tx},         {"BM_softmac_rx", BM_softmac_rx},
+        {"BM_any_driver_rx", BM_any_driver_rx},   {"BM_handwritten_rx", BM_handwritten_rx},
+        {"BM_libtins_rx", BM_libtins_rx},         {"BM_memcpy", BM_memcpy},
+    };
+    for (const auto& [name, fn] : all)
+        benchmark::RegisterBenchmark(name, fn)->Arg(64)->Arg(1500)->ComputeStatistics("min",
+                                                                                      fastest);
+    return true;
+}();
 }  // namespace
