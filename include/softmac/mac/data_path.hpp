@@ -15,6 +15,7 @@
 #include <span>
 
 #include <softmac/core/buffer_pool.hpp>
+#include <softmac/core/detail/hot_inline.hpp>
 #include <softmac/core/scheduler.hpp>
 #include <softmac/driver/concepts.hpp>
 #include <softmac/ieee80211/data.hpp>
@@ -70,14 +71,6 @@ static_assert(upper_layer<null_upper>);
 
 /// @brief A handler's verdict: continue, dropped (counted), or consumed (e.g. kept for reassembly).
 enum class verdict : std::uint8_t { next, drop, consumed };
-
-/// @brief Forces inlining on the hot path, where the compiler's size heuristics would keep
-/// pipeline stages out of line (the point of a compile-time pipeline is one straight function).
-#if defined(__GNUC__)
-#define SOFTMAC_HOT_INLINE [[gnu::always_inline]] inline
-#else
-#define SOFTMAC_HOT_INLINE inline
-#endif
 
 namespace detail {
 /// Runs handlers in order until one does not say `next`.

@@ -1,0 +1,12 @@
+// SPDX-License-Identifier: MIT
+/// @file Defines SOFTMAC_HOT_INLINE, which forces inlining of functions on the per-frame path.
+#pragma once
+
+/// @brief Forces inlining on the hot path, where the compiler's size heuristics would keep
+/// pipeline stages and buffer hand-offs out of line (the point of a compile-time pipeline is one
+/// straight function).
+#if defined(__GNUC__)
+#define SOFTMAC_HOT_INLINE [[gnu::always_inline]] inline
+#else
+#define SOFTMAC_HOT_INLINE inline
+#endif
