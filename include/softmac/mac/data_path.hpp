@@ -73,12 +73,13 @@ static_assert(upper_layer<null_upper>);
 enum class verdict : std::uint8_t { next, drop, consumed };
 
 namespace detail {
-/// Runs handlers in order until one does not say `next`.
-template <class Pipeline, class Self, class Frame>
-SOFTMAC_HOT_INLINE verdict run(const Pipeline& p, Self& self, Frame& f) {
+/// Runs handlers in order until one does not say `next`. A fold over the handler types, not a
+/// lambda: a closure would hold the frame's address, which keeps the frame in memory instead of
+/// in registers.
+template <class Self, class Frame, class... Handlers>
+SOFTMAC_HOT_INLINE verdict run(const boost::hana::tuple<Handlers...>&, Self& self, Frame& f) {
     verdict v = verdict::next;
-    boost::hana::unpack(
-        p, [&](const auto&... h) { (void)((v = h(self, f), v == verdict::next) && ...); });
+    (void)(((v = Handlers{}(self, f)) == verdict::next) && ...);
     return v;
 }
 template <capabilities Caps, class... Handlers>
@@ -101,8 +102,8 @@ constexpr bool contains() {
 /// @brief A frame on its way down: the buffer (802.11 from the header build on) and its context.
 template <class Station>
 struct tx_frame {
-    frame_buffer buf;  ///< a local object, so stores into frame bytes cannot alias it
-    driver::tx_info info;
+    frame_buffer& buf;      ///< the caller's buffer, worked on in place
+    driver::tx_info& info;  ///< what the driver will be told
     interface_state* iface = nullptr;
     Station* sta = nullptr;
     std::uint8_t tid = 0;
@@ -115,7 +116,7 @@ struct tx_control_port {
     template <capabilities>
     static constexpr bool enabled = true;
     template <class M, class F>
-    verdict operator()(M&, F& f) const noexcept {
+    SOFTMAC_HOT_INLINE verdict operator()(M&, F& f) const noexcept {
         if (f.eapol) f.info.flags |= driver::tx_flag::req_status;
         return verdict::next;
     }
@@ -125,14 +126,15 @@ struct tx_rate_ctrl {
     template <capabilities C>
     static constexpr bool enabled = !C.hw_rate_control;
     template <class M, class F>
-    verdict operator()(M& m, F& f) const noexcept {
-        rate_request r{
-            m.rates(), f.multicast, f.iface->no_cck, f.eapol,
-            f.buf.size() + 4 > f.iface->rts_threshold ? f.iface->long_retry : f.iface->short_retry};
+    SOFTMAC_HOT_INLINE verdict operator()(M& m, F& f) const noexcept {
+        // The RTS decision is read before select(), whose one-octet rate stores may alias it.
+        const interface_state& i = *f.iface;
+        const bool long_frame = f.buf.size() + 4 > i.rts_threshold;
+        rate_request r{m.rates(), f.multicast, i.no_cck, f.eapol,
+                       long_frame ? i.long_retry : i.short_retry};
         typename M::rate_policy::state group{};
         M::rate_policy::select(f.sta ? f.sta->rate : group, r, f.info);
-        if (!f.multicast && f.buf.size() + 4 > f.iface->rts_threshold)
-            f.info.flags |= driver::tx_flag::rts_cts;
+        if (!f.multicast && long_frame) f.info.flags |= driver::tx_flag::rts_cts;
         if (f.iface->no_cck) f.info.flags |= driver::tx_flag::no_cck;
         return verdict::next;
     }
@@ -142,7 +144,7 @@ struct tx_sequence {
     template <capabilities>
     static constexpr bool enabled = true;
     template <class M, class F>
-    verdict operator()(M&, F& f) const noexcept {
+    SOFTMAC_HOT_INLINE verdict operator()(M&, F& f) const noexcept {
         std::uint16_t seq;
         if (f.qos && !f.multicast && f.sta) {
             seq = f.sta->tid_seq[f.tid];
@@ -161,7 +163,7 @@ struct tx_fragment {
     template <capabilities C>
     static constexpr bool enabled = !C.hw_fragmentation;
     template <class M, class F>
-    verdict operator()(M& m, F& f) const {
+    SOFTMAC_HOT_INLINE verdict operator()(M& m, F& f) const {
         const std::size_t threshold = f.iface->frag_threshold;
         if (f.multicast || f.buf.size() + 4 <= threshold) return verdict::next;
         const std::size_t per = threshold - f.hdrlen - 4;
@@ -200,7 +202,7 @@ struct tx_stats {
     template <capabilities>
     static constexpr bool enabled = true;
     template <class M, class F>
-    verdict operator()(M&, F& f) const noexcept {
+    SOFTMAC_HOT_INLINE verdict operator()(M&, F& f) const noexcept {
         ++f.iface->tx_frames;
         if (f.sta) {
             ++f.sta->stats.tx_packets;
@@ -229,7 +231,7 @@ struct rx_check_dup {
     template <capabilities C>
     static constexpr bool enabled = !C.rx_dup_validated;
     template <class M, class F>
-    verdict operator()(M& m, F& f) const noexcept {
+    SOFTMAC_HOT_INLINE verdict operator()(M& m, F& f) const noexcept {
         if (!f.sta || f.fc.is_ctrl() || mac_address::from(f.buf.data() + 4).is_multicast())
             return verdict::next;
         if (f.fc.is_data() && f.fc.subtype() == ieee80211::data_subtype::qos_null)
@@ -251,7 +253,7 @@ struct rx_check_class {
     template <capabilities>
     static constexpr bool enabled = true;
     template <class M, class F>
-    verdict operator()(M& m, F& f) const noexcept {
+    SOFTMAC_HOT_INLINE verdict operator()(M& m, F& f) const noexcept {
         if (!f.fc.is_data()) return verdict::next;
         const auto t = f.iface->type();
         if (t == driver::iftype::adhoc || t == driver::iftype::wds) return verdict::next;
@@ -277,7 +279,7 @@ struct rx_defragment {
     template <capabilities>
     static constexpr bool enabled = true;
     template <class M, class F>
-    verdict operator()(M& m, F& f) const {
+    SOFTMAC_HOT_INLINE verdict operator()(M& m, F& f) const {
         if (!f.fc.is_data()) return verdict::next;
         const std::uint16_t sc = load_le16(f.buf.data() + 22);
         const std::uint8_t frag = sc & 0xf;
@@ -361,7 +363,7 @@ struct rx_amsdu {
     template <capabilities>
     static constexpr bool enabled = true;
     template <class M, class F>
-    verdict operator()(M& m, F& f) const {
+    SOFTMAC_HOT_INLINE verdict operator()(M& m, F& f) const {
         if (!f.fc.is_qos_data() ||
             !(load_le16(f.buf.data() + f.hdrlen - 2) & ieee80211::qos_control::amsdu_present))
             return verdict::next;
@@ -389,7 +391,7 @@ struct rx_data {
     template <capabilities>
     static constexpr bool enabled = true;
     template <class M, class F>
-    verdict operator()(M& m, F& f) const {
+    SOFTMAC_HOT_INLINE verdict operator()(M& m, F& f) const {
         if (!f.fc.is_data()) return verdict::next;
         if (f.fc.subtype() & 0x4) return verdict::consumed;  // null function: no payload
         if (!detail::ds_allowed(*f.iface, f.fc))
@@ -424,7 +426,7 @@ struct rx_mgmt {
     template <capabilities>
     static constexpr bool enabled = true;
     template <class M, class F>
-    verdict operator()(M& m, F& f) const {
+    SOFTMAC_HOT_INLINE verdict operator()(M& m, F& f) const {
         if (!f.fc.is_mgmt()) return m.drop(*f.iface, drop_reason::not_for_us);
         m.upper().on_mgmt(f.vif, std::move(f.buf), *f.status);
         return verdict::consumed;
@@ -494,12 +496,17 @@ class data_path {
 
     /// @brief 802.3 in, 802.11 to the radio's driver. `priority` is the 802.1D user priority.
     template <class Radio>
-    verdict transmit(Radio& radio, std::uint8_t vif, frame_buffer&& eth,
-                     std::uint8_t priority = 0) {
+    SOFTMAC_HOT_INLINE verdict transmit(Radio& radio, std::uint8_t vif, frame_buffer&& eth,
+                                        std::uint8_t priority = 0) {
         auto& i = ifaces_[vif];
-        tx_frame<station_type> f{std::move(eth), {}};
-        if (verdict v = build(i, priority, f); v != verdict::next) return v;
-        if (verdict v = detail::run(tx_pipeline{}, *this, f); v != verdict::next) return v;
+        driver::tx_info info{};
+        tx_frame<station_type> f{eth, info};
+        verdict v = build(i, priority, f);
+        if (v == verdict::next) v = detail::run(tx_pipeline{}, *this, f);
+        if (v != verdict::next) {
+            eth = frame_buffer{};  // a dropped frame is released, as a sent one is handed on
+            return v;
+        }
         if (f.n_more) f.info.flags |= driver::tx_flag::more_frames;
         radio.tx(f.info, std::move(f.buf));
         for (std::uint8_t k = 0; k < f.n_more; ++k) {
@@ -553,7 +560,8 @@ class data_path {
 
   private:
     /// The 802.3 -> 802.11 header build (reference 2.3), rewriting the Ethernet header in place.
-    verdict build(interface_state& i, std::uint8_t priority, tx_frame<station_type>& f) {
+    SOFTMAC_HOT_INLINE verdict build(interface_state& i, std::uint8_t priority,
+                                     tx_frame<station_type>& f) {
         const frame_buffer& eth = f.buf;
         if (!i.up || eth.size() < 14) return drop(i, drop_reason::too_short);
         const mac_address da = mac_address::from(eth.data()),
@@ -564,8 +572,8 @@ class data_path {
         f.eapol = type == ieee80211::ethertype::eapol;
         using ieee80211::frame_control;
         std::uint16_t ds = 0;
-        mac_address a1, a2, a3, a4;
-        bool four = false;
+        // The addresses by reference: to the copies of DA and SA, or to the interface.
+        const mac_address *a1, *a2, *a3, *a4 = nullptr;
         switch (i.type()) {
             case driver::iftype::station:
             case driver::iftype::p2p_client:
@@ -573,16 +581,16 @@ class data_path {
                 f.sta = stations_.find(i.bssid);
                 if (i.use_4addr && !f.eapol) {
                     ds = frame_control::to_ds | frame_control::from_ds;
-                    a1 = i.bssid, a2 = i.vif.addr, a3 = da, a4 = sa, four = true;
+                    a1 = &i.bssid, a2 = &i.vif.addr, a3 = &da, a4 = &sa;
                 } else {
                     ds = frame_control::to_ds;
-                    a1 = i.bssid, a2 = sa, a3 = da;
+                    a1 = &i.bssid, a2 = &sa, a3 = &da;
                 }
                 break;
             case driver::iftype::ap:
             case driver::iftype::p2p_go:
                 ds = frame_control::from_ds;
-                a1 = da, a2 = i.vif.addr, a3 = sa;
+                a1 = &da, a2 = &i.vif.addr, a3 = &sa;
                 if (!f.multicast) {
                     f.sta = stations_.find(da);
                     if (!f.sta || !f.sta->has(sta_flag::associated))
@@ -591,11 +599,11 @@ class data_path {
                 break;
             case driver::iftype::wds:
                 ds = frame_control::to_ds | frame_control::from_ds;
-                a1 = i.wds_peer, a2 = i.vif.addr, a3 = da, a4 = sa, four = true;
+                a1 = &i.wds_peer, a2 = &i.vif.addr, a3 = &da, a4 = &sa;
                 f.sta = stations_.find(i.wds_peer);
                 break;
             case driver::iftype::adhoc:
-                a1 = da, a2 = sa, a3 = i.bssid;
+                a1 = &da, a2 = &sa, a3 = &i.bssid;
                 if (!f.multicast) f.sta = stations_.find(da);
                 break;
             default:
@@ -606,7 +614,7 @@ class data_path {
             return drop(i, drop_reason::not_authorized);
         f.qos = f.sta && f.sta->has(sta_flag::wme) && !f.multicast;
         f.tid = f.eapol ? 7 : (priority & 7);
-        f.hdrlen = static_cast<std::uint16_t>(24 + (four ? 6 : 0) + (f.qos ? 2 : 0));
+        f.hdrlen = static_cast<std::uint16_t>(24 + (a4 ? 6 : 0) + (f.qos ? 2 : 0));
         // [DA SA type payload] -> [802.11 header][AA AA 03 OUI][type payload]: the payload stays
         // put.
         if (type >= 0x0600) {
@@ -622,13 +630,12 @@ class data_path {
             f.qos ? ieee80211::data_subtype::qos_data : ieee80211::data_subtype::data;
         store_le16(p, ieee80211::frame_control::make(ieee80211::frame_type::data, subtype, ds).raw);
         store_le16(p + 2, 0);
-        std::memcpy(p + 4, a1.octets.data(), 6);
-        std::memcpy(p + 10, a2.octets.data(), 6);
-        std::memcpy(p + 16, a3.octets.data(), 6);
-        store_le16(p + 22, 0);
+        std::memcpy(p + 4, a1->octets.data(), 6);
+        std::memcpy(p + 10, a2->octets.data(), 6);
+        std::memcpy(p + 16, a3->octets.data(), 6);  // sequence control: tx_sequence
         std::size_t off = 24;
-        if (four) {
-            std::memcpy(p + 24, a4.octets.data(), 6);
+        if (a4) {
+            std::memcpy(p + 24, a4->octets.data(), 6);
             off = 30;
         }
         if (f.qos) store_le16(p + off, f.tid);

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <span>
 
+#include <softmac/core/detail/hot_inline.hpp>
 #include <softmac/driver/types.hpp>
 #include <softmac/ieee80211/rates.hpp>
 
@@ -38,7 +39,8 @@ struct fixed_rate {
         std::int8_t idx = -1;
         bool no_cck = false;
     };
-    static void select(state& s, const rate_request& r, driver::tx_info& info) noexcept {
+    SOFTMAC_HOT_INLINE static void select(state& s, const rate_request& r,
+                                          driver::tx_info& info) noexcept {
         if (r.multicast || r.min_rate) {
             info.rates[0] = {detail::lowest(r), r.multicast ? std::uint8_t(1) : r.tries};
             info.rates[1] = {-1, 0};
@@ -64,7 +66,8 @@ struct simple_adaptive {
         std::int8_t idx = -1;  ///< -1: not chosen yet
         std::uint8_t successes = 0, failures = 0;
     };
-    static void select(state& s, const rate_request& r, driver::tx_info& info) noexcept {
+    SOFTMAC_HOT_INLINE static void select(state& s, const rate_request& r,
+                                          driver::tx_info& info) noexcept {
         const std::int8_t lo = detail::lowest(r);
         const auto hi = static_cast<std::int8_t>(r.rates.size() - 1);
         if (r.multicast || r.min_rate) {
