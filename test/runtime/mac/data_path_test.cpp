@@ -241,6 +241,14 @@ TEST_CASE("frames for stations that are not associated or authorized are dropped
     CHECK(sta.i->dropped(mac::drop_reason::not_associated) == 1);
     CHECK(sta.send({1, 2, 3}) == mac::verdict::drop);
     CHECK(sta.i->dropped(mac::drop_reason::too_short) == 1);
+    // transmit() takes the buffer either way: a dropped frame's goes back to the pool at once.
+    const std::size_t available = sta.pool.available();
+    frame_buffer b =
+        test::to_buffer(sta.pool, ethernet(sta.peer, sta.vif.addr, ie::ethertype::ipv4, 10));
+    REQUIRE(sta.pool.available() == available - 1);
+    CHECK(sta.mac.transmit(sta.radio, 0, std::move(b), 0) == mac::verdict::drop);
+    CHECK_FALSE(b.valid());  // NOLINT(bugprone-use-after-move): the contract under test
+    CHECK(sta.pool.available() == available);
 }
 
 #define SOFTMAC_DRIVERS                                                                   \
