@@ -132,8 +132,12 @@ struct tx_rate_ctrl {
         const bool long_frame = f.buf.size() + 4 > i.rts_threshold;
         rate_request r{m.rates(), f.multicast, i.no_cck, f.eapol,
                        long_frame ? i.long_retry : i.short_retry};
-        typename M::rate_policy::state group{};
-        M::rate_policy::select(f.sta ? f.sta->rate : group, r, f.info);
+        if (f.sta) {
+            M::rate_policy::select(f.sta->rate, r, f.info);
+        } else {  // group-addressed, or a peer not in the table: no station learns from it
+            typename M::rate_policy::state group{};
+            M::rate_policy::select(group, r, f.info);
+        }
         if (!f.multicast && long_frame) f.info.flags |= driver::tx_flag::rts_cts;
         if (f.iface->no_cck) f.info.flags |= driver::tx_flag::no_cck;
         return verdict::next;
