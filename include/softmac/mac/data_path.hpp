@@ -578,11 +578,17 @@ class data_path {
         std::uint16_t ds = 0;
         // The addresses by reference: to the copies of DA and SA, or to the interface.
         const mac_address *a1, *a2, *a3, *a4 = nullptr;
+        // Unicast data needs an authorized station (802.1X port open), EAPOL excepted; IBSS and
+        // WDS have no such port.
+        const auto authorized = [&] {
+            return f.eapol || (f.sta && f.sta->has(sta_flag::authorized));
+        };
         switch (i.type()) {
             case driver::iftype::station:
             case driver::iftype::p2p_client:
                 if (!i.associated) return drop(i, drop_reason::not_associated);
                 f.sta = stations_.find(i.bssid);
+                if (!f.multicast && !authorized()) return drop(i, drop_reason::not_authorized);
                 if (i.use_4addr && !f.eapol) {
                     ds = frame_control::to_ds | frame_control::from_ds;
                     a1 = &i.bssid, a2 = &i.vif.addr, a3 = &da, a4 = &sa;
@@ -599,6 +605,7 @@ class data_path {
                     f.sta = stations_.find(da);
                     if (!f.sta || !f.sta->has(sta_flag::associated))
                         return drop(i, drop_reason::not_associated);
+                    if (!authorized()) return drop(i, drop_reason::not_authorized);
                 }
                 break;
             case driver::iftype::wds:
@@ -613,9 +620,6 @@ class data_path {
             default:
                 return drop(i, drop_reason::not_for_us);
         }
-        if (!f.multicast && !f.eapol && i.type() != driver::iftype::adhoc &&
-            i.type() != driver::iftype::wds && !(f.sta && f.sta->has(sta_flag::authorized)))
-            return drop(i, drop_reason::not_authorized);
         f.qos = f.sta && f.sta->has(sta_flag::wme) && !f.multicast;
         f.tid = f.eapol ? 7 : (priority & 7);
         f.hdrlen = static_cast<std::uint16_t>(24 + (a4 ? 6 : 0) + (f.qos ? 2 : 0));
