@@ -304,6 +304,7 @@ __attribute__((noinline)) int hand_tx(hand_state& s, frame_buffer&& b, std::uint
         case driver::iftype::p2p_client:
             if (!i.associated) return i.drops[1]++, -1;
             st = hand_find(s, i.bssid);
+            if (!mcast && !eapol && !(st && (st->flags & h_auth))) return i.drops[2]++, -1;
             if (i.use_4addr && !eapol)
                 ds = 0x0300, a1 = i.bssid, a2 = i.own, a3 = da, a4 = sa;
             else
@@ -315,6 +316,7 @@ __attribute__((noinline)) int hand_tx(hand_state& s, frame_buffer&& b, std::uint
             if (!mcast) {
                 st = hand_find(s, da);
                 if (!st || !(st->flags & h_assoc)) return i.drops[1]++, -1;
+                if (!eapol && !(st->flags & h_auth)) return i.drops[2]++, -1;
             }
             break;
         case driver::iftype::wds:
@@ -328,9 +330,6 @@ __attribute__((noinline)) int hand_tx(hand_state& s, frame_buffer&& b, std::uint
         default:
             return i.drops[12]++, -1;
     }
-    if (!mcast && !eapol && i.type != driver::iftype::adhoc && i.type != driver::iftype::wds &&
-        !(st && (st->flags & h_auth)))
-        return i.drops[2]++, -1;
     const bool qos = st && (st->flags & h_wme) && !mcast;
     const std::uint8_t tid = eapol ? 7 : (prio & 7);
     const std::size_t hdrlen = 24 + (a4 ? 6 : 0) + (qos ? 2 : 0);
