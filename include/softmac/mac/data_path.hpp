@@ -228,6 +228,7 @@ struct rx_frame {
     Station* sta = nullptr;
     ieee80211::frame_control fc;
     std::uint16_t hdrlen = 24;
+    std::uint16_t qos = 0;  ///< QoS control, 0 when the frame has none
     std::uint8_t seqno_idx = 16;
 };
 
@@ -368,9 +369,7 @@ struct rx_amsdu {
     static constexpr bool enabled = true;
     template <class M, class F>
     SOFTMAC_HOT_INLINE verdict operator()(M& m, F& f) const {
-        if (!f.fc.is_qos_data() ||
-            !(load_le16(f.buf.data() + f.hdrlen - 2) & ieee80211::qos_control::amsdu_present))
-            return verdict::next;
+        if (!(f.qos & ieee80211::qos_control::amsdu_present)) return verdict::next;
         if (!detail::ds_allowed(*f.iface, f.fc))
             return m.drop(*f.iface, drop_reason::wrong_ds_bits);
         if (mac_address::from(f.buf.data() + 4).is_multicast())
@@ -541,8 +540,11 @@ class data_path {
                                  static_cast<std::uint8_t>(idx),
                                  sta,
                                  h->fc(),
-                                 static_cast<std::uint16_t>(h->length()),
-                                 static_cast<std::uint8_t>(h->has_qos() ? h->qos().tid() : 16)};
+                                 static_cast<std::uint16_t>(h->length())};
+        if (h->has_qos()) {
+            f.qos = h->qos().raw;
+            f.seqno_idx = h->qos().tid();
+        }
         (void)detail::run(rx_pipeline{}, *this, f);
     }
     void on_tx_status(frame_buffer&& b, const driver::tx_status& s) {
@@ -657,8 +659,8 @@ class data_path {
     }
 
     /// Which interface a received frame is for (reference 3.1). A known transmitter names its
-    /// interface, so a frame from one is checked against that interface alone (mac80211 also
-    /// looks the station up first); other frames are matched against every interface.
+    /// interface, which is tried first (mac80211 also looks the station up first); otherwise
+    /// every interface is matched.
     int accept(const ieee80211::header_view& h, const station_type* sta) const noexcept {
         const mac_address a1 = h.addr1();
         if (sta) {

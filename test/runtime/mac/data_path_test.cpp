@@ -346,41 +346,50 @@ TEMPLATE_TEST_CASE("retransmitted duplicates are dropped and counted", "[mac][rx
 TEST_CASE("an A-MSDU is split into its 802.3 frames, with the AARP exception of RFC 1042",
           "[mac][rx]") {
     test::stack_world<test::loopback_software_roc> w(iftype::station, iftype::ap);
-    std::array<std::uint8_t, 512> buf{};
-    byte_writer f(buf);
-    ie::write_header(f, {ie::frame_control::make(ie::frame_type::data, ie::data_subtype::qos_data,
-                                                 ie::frame_control::from_ds),
-                         0,
-                         w.vifs[0].addr,
-                         w.vifs[1].addr,
-                         host_b,
-                         {},
-                         {},
-                         ie::qos_control::amsdu_present});
     const std::uint8_t p1[] = {1, 2, 3, 4, 5}, p2[] = {6, 7, 8};
-    std::array<std::uint8_t, 128> sub{};
-    byte_writer sw(sub);
-    ie::write_amsdu_subframe(sw, w.vifs[0].addr, host_b, ie::ethertype::ipv4, p1, false);
-    // An AARP MSDU behind an RFC 1042 header (not bridge-tunnel): the LLC must stay.
-    sw.zeros((4 - sw.size() % 4) % 4);
-    sw.raw(w.vifs[0].addr.bytes())
-        .raw(host_a.bytes())
-        .be16(8 + 3)
-        .raw(ie::rfc1042_header)
-        .be16(ie::ethertype::aarp)
-        .raw(p2);
-    f.raw(sw.written());
-    w.mac(0).on_rx(test::to_buffer(w.pool, {f.written().begin(), f.written().end()}, 0), {});
-    REQUIRE(w.up(0).delivered.size() == 2);
     auto first = ethernet(w.vifs[0].addr, host_b, ie::ethertype::ipv4, 0);
     first.insert(first.end(), std::begin(p1), std::end(p1));
-    CHECK(w.up(0).delivered[0].bytes == first);
     auto second = ethernet(w.vifs[0].addr, host_a, 11, 0);  // 802.3 length frame
     second.insert(second.end(), ie::rfc1042_header.begin(), ie::rfc1042_header.end());
     second.push_back(0x80);
     second.push_back(0xf3);
     second.insert(second.end(), std::begin(p2), std::end(p2));
-    CHECK(w.up(0).delivered[1].bytes == second);
+    // Also with an HT Control field (order bit): the QoS field is then not the header's last two
+    // octets.
+    for (const bool htc : {false, true}) {
+        CAPTURE(htc);
+        std::array<std::uint8_t, 512> buf{};
+        byte_writer f(buf);
+        ie::write_header(
+            f, {ie::frame_control::make(ie::frame_type::data, ie::data_subtype::qos_data,
+                                        ie::frame_control::from_ds |
+                                            (htc ? ie::frame_control::order : std::uint16_t(0))),
+                0,
+                w.vifs[0].addr,
+                w.vifs[1].addr,
+                host_b,
+                {},
+                {},
+                ie::qos_control::amsdu_present,
+                0x12345678});
+        std::array<std::uint8_t, 128> sub{};
+        byte_writer sw(sub);
+        ie::write_amsdu_subframe(sw, w.vifs[0].addr, host_b, ie::ethertype::ipv4, p1, false);
+        // An AARP MSDU behind an RFC 1042 header (not bridge-tunnel): the LLC must stay.
+        sw.zeros((4 - sw.size() % 4) % 4);
+        sw.raw(w.vifs[0].addr.bytes())
+            .raw(host_a.bytes())
+            .be16(8 + 3)
+            .raw(ie::rfc1042_header)
+            .be16(ie::ethertype::aarp)
+            .raw(p2);
+        f.raw(sw.written());
+        w.up(0).delivered.clear();
+        w.mac(0).on_rx(test::to_buffer(w.pool, {f.written().begin(), f.written().end()}, 0), {});
+        REQUIRE(w.up(0).delivered.size() == 2);
+        CHECK(w.up(0).delivered[0].bytes == first);
+        CHECK(w.up(0).delivered[1].bytes == second);
+    }
 }
 
 TEST_CASE("RX rejects wrong DS bits, our own echoed multicast and unauthorized data", "[mac][rx]") {
