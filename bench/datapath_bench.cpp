@@ -140,9 +140,10 @@ void report(benchmark::State& state, std::uint64_t allocs_before, std::size_t pa
 // ---- 1. softmac, 2. softmac through any_driver ------------------------------------------------
 /// One frame down the stack behind a call the compiler cannot see through, as hand_tx is: both
 /// sides pay one call per frame and neither is specialised for the benchmark's loop.
-template <class Driver>
-__attribute__((noinline)) void softmac_tx(stack<Driver>& s, frame_buffer&& b, std::uint8_t prio) {
-    s.r.sink().transmit(s.r, s.vif.index, std::move(b), prio);
+template <class Radio>
+__attribute__((noinline)) void softmac_tx(Radio& r, std::uint8_t vif, frame_buffer&& b,
+                                          std::uint8_t prio) {
+    r.sink().transmit(r, vif, std::move(b), prio);
 }
 template <class Driver, class... Make>
 void tx_stack(benchmark::State& state, Make&&... make) {
@@ -152,7 +153,7 @@ void tx_stack(benchmark::State& state, Make&&... make) {
     const std::uint64_t before = allocations.load();
     for (auto _ : state) {
         ethernet_frame(b, payload);
-        softmac_tx(s, std::move(b), 5);
+        softmac_tx(s.r, s.vif.index, std::move(b), 5);
         if constexpr (std::is_same_v<Driver, any_driver>)
             b = std::move(s.r.driver().template as<sink_driver>().sent);
         else
@@ -244,8 +245,7 @@ void BM_rt73_tx(benchmark::State& state) {
         frame_buffer b =
             *pool.allocate(headroom);  // the same block each time: the payload stays put
         ethernet_frame(b, payload);
-        r.sink().transmit(r, vif.index, std::move(b),
-                          5);  // TX status returns the buffer to the pool
+        softmac_tx(r, vif.index, std::move(b), 5);  // TX status returns the buffer to the pool
         benchmark::DoNotOptimize(r.driver().last_bulk);
     }
     report(state, before, payload);
