@@ -127,7 +127,7 @@ struct tx_rate_ctrl {
     static constexpr bool enabled = !C.hw_rate_control;
     template <class M, class F>
     SOFTMAC_HOT_INLINE verdict operator()(M& m, F& f) const noexcept {
-        // The RTS decision is read before select(), whose one-octet rate stores may alias it.
+        // One decision for the retry limit and for the RTS/CTS flag.
         const interface_state& i = *f.iface;
         const bool long_frame = f.buf.size() + 4 > i.rts_threshold;
         rate_request r{m.rates(), f.multicast, i.no_cck, f.eapol,
