@@ -204,8 +204,13 @@ TEST_CASE("wpa_cli drives two p2pd devices through discovery, a group and its re
     CHECK(run("p2p-wlan0-0", "status").first.find("mode=P2P GO\n") != std::string::npos);
 
     CHECK(run("wlan0", "p2p_group_remove p2p-wlan0-0").first == "OK\n");
+    // Each monitor runs its action script in its own process: wait for both files.
     REQUIRE(eventually(
-        [&] { return read_file(ev1).find("P2P-GROUP-REMOVED") != std::string::npos; }, 10s));
+        [&] {
+            return read_file(ev0).find("P2P-GROUP-REMOVED") != std::string::npos &&
+                   read_file(ev1).find("P2P-GROUP-REMOVED") != std::string::npos;
+        },
+        10s));
     CHECK(line_with(read_file(ev0), "P2P-GROUP-REMOVED") ==
           "wlan0 P2P-GROUP-REMOVED p2p-wlan0-0 GO reason=REQUESTED");
     CHECK(line_with(read_file(ev1), "P2P-GROUP-REMOVED") ==
