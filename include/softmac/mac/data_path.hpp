@@ -228,12 +228,8 @@ struct rx_frame {
     Station* sta = nullptr;
     ieee80211::frame_control fc;
     std::uint16_t hdrlen = 24;
-    std::uint16_t qos = 0;  ///< QoS control, 0 when the frame has none
-
-    /// @brief Duplicate-detection and reassembly slot: the TID, or 16 for non-QoS frames.
-    std::uint8_t seqno_idx() const noexcept {
-        return fc.is_qos_data() ? ieee80211::qos_control{qos}.tid() : 16;
-    }
+    std::uint16_t qos = 0;        ///< QoS control, 0 when the frame has none
+    std::uint8_t seqno_idx = 16;  ///< duplicate-detection and reassembly slot: TID, 16 without QoS
 };
 
 struct rx_check_dup {
@@ -246,8 +242,8 @@ struct rx_check_dup {
         if (f.fc.is_data() && f.fc.subtype() == ieee80211::data_subtype::qos_null)
             return verdict::next;
         const std::uint16_t sc = load_le16(f.buf.data() + 22);
-        auto& last = f.sta->last_seq_ctrl[f.seqno_idx()];
-        auto& seen = f.sta->seen[f.seqno_idx()];
+        auto& last = f.sta->last_seq_ctrl[f.seqno_idx];
+        auto& seen = f.sta->seen[f.seqno_idx];
         if (seen && f.fc.has(ieee80211::frame_control::retry) && last == sc) {
             ++f.sta->stats.rx_duplicates;
             return m.drop(*f.iface, drop_reason::duplicate);
@@ -301,10 +297,10 @@ struct rx_defragment {
         if (f.sta) ++f.sta->stats.rx_fragments;
         const std::uint16_t seq = sc >> 4;
         if (frag == 0) {
-            cache.start(std::move(f.buf), ta, ra, seq, f.seqno_idx(), m.now());
+            cache.start(std::move(f.buf), ta, ra, seq, f.seqno_idx, m.now());
             return verdict::consumed;
         }
-        defrag_entry* e = cache.find(ta, ra, seq, f.seqno_idx(), frag, m.now());
+        defrag_entry* e = cache.find(ta, ra, seq, f.seqno_idx, frag, m.now());
         if (!e) return m.drop(*f.iface, drop_reason::fragment_unmatched);
         const bytes_view payload = f.buf.view().subspan(f.hdrlen);
         if (!e->frame.append(payload)) {
@@ -545,7 +541,10 @@ class data_path {
                                  sta,
                                  h->fc(),
                                  static_cast<std::uint16_t>(h->length())};
-        if (h->has_qos()) f.qos = h->qos().raw;
+        if (h->has_qos()) {
+            f.qos = h->qos().raw;
+            f.seqno_idx = ieee80211::qos_control{f.qos}.tid();
+        }
         (void)detail::run(rx_pipeline{}, *this, f);
     }
     void on_tx_status(frame_buffer&& b, const driver::tx_status& s) {
