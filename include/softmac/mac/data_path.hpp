@@ -150,7 +150,7 @@ struct tx_sequence {
     template <class M, class F>
     SOFTMAC_HOT_INLINE verdict operator()(M&, F& f) const noexcept {
         std::uint16_t seq;
-        if (f.qos && !f.multicast && f.sta) {
+        if (f.qos) {  // QoS data: unicast to a WMM station
             seq = f.sta->tid_seq[f.tid];
             f.sta->tid_seq[f.tid] = static_cast<std::uint16_t>((seq + 1) & 0xfff);
         } else {
@@ -466,7 +466,7 @@ class data_path {
     time_point now() const noexcept { return time_.now(); }
     station_table<typename RatePolicy::state>& stations() noexcept { return stations_; }
     defrag_cache& defrag() noexcept { return defrag_; }
-    std::span<const ieee80211::rate> rates() const noexcept { return rates_; }
+    const std::span<const ieee80211::rate>& rates() const noexcept { return rates_; }
     std::size_t headroom() const noexcept { return headroom_; }
     std::uint64_t unmatched() const noexcept { return unmatched_; }
     /// @brief Buffers for fragments 1..15 of the frame being sent (kept, not rebuilt per frame).

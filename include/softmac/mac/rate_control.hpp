@@ -15,7 +15,8 @@ namespace softmac::mac {
 
 /// @brief What a rate policy is told about a frame.
 struct rate_request {
-    std::span<const ieee80211::rate> rates;  ///< the band's rates, as the hardware lists them
+    /// The band's rates, as the hardware lists them (by reference: most frames never look).
+    const std::span<const ieee80211::rate>& rates;
     bool multicast = false;
     bool no_cck = false;    ///< P2P: never a CCK rate
     bool min_rate = false;  ///< EAPOL and management: the lowest allowed rate
