@@ -42,7 +42,9 @@ constexpr std::string_view to_string(drop_reason r) noexcept {
 }
 
 /// @brief The MAC's state of one interface (the ieee80211_sub_if_data role, data-path part).
-struct interface_state {
+/// Its size is a power of two, so that finding a frame's interface in the data path's array is a
+/// shift rather than a multiply on every frame.
+struct alignas(256) interface_state {
     driver::vif vif;
     bool up = false;
     mac_address bssid;        ///< station: the AP; AP/GO: own address; IBSS: the IBSS BSSID
@@ -69,6 +71,7 @@ struct interface_state {
         return vif.type == driver::iftype::station || vif.type == driver::iftype::p2p_client;
     }
 };
+static_assert(sizeof(interface_state) == 256, "softmac: interface_state outgrew its stride");
 
 /// @brief 802.1D user priority to access category (VO=0, VI=1, BE=2, BK=3).
 constexpr std::uint8_t up_to_ac(std::uint8_t up) noexcept {
