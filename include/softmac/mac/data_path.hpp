@@ -106,8 +106,8 @@ struct tx_frame {
     driver::tx_info& info;  ///< what the driver will be told
     interface_state* iface = nullptr;
     Station* sta = nullptr;
-    std::uint8_t tid = 0;
-    std::uint16_t hdrlen = 24;
+    std::uint32_t tid = 0;  ///< word-sized: it indexes and is stored, never narrowed
+    std::uint32_t hdrlen = 24;
     bool multicast = false, eapol = false, qos = false;
     std::uint8_t n_more = 0;  ///< fragments after the first, in the data path's fragment slots
 };
@@ -624,7 +624,7 @@ class data_path {
         }
         f.qos = f.sta && f.sta->has(sta_flag::wme) && !f.multicast;
         f.tid = f.eapol ? 7 : (priority & 7);
-        f.hdrlen = static_cast<std::uint16_t>(24 + (a4 ? 6 : 0) + (f.qos ? 2 : 0));
+        f.hdrlen = 24 + (a4 ? 6 : 0) + (f.qos ? 2 : 0);
         // [DA SA type payload] -> [802.11 header][AA AA 03 OUI][type payload]: the payload stays
         // put.
         if (type >= 0x0600) {
@@ -648,7 +648,7 @@ class data_path {
             std::memcpy(p + 24, a4->octets.data(), 6);
             off = 30;
         }
-        if (f.qos) store_le16(p + off, f.tid);
+        if (f.qos) store_le16(p + off, static_cast<std::uint16_t>(f.tid));
         f.info.vif_index = i.vif.index;
         f.info.hw_queue = up_to_ac(f.tid);
         if (f.multicast)
