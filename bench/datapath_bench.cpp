@@ -265,6 +265,7 @@ struct hand_station {
     bool seen[17];
     std::int8_t rate_idx;
     bool rate_no_cck;  ///< the CCK rule the rate was chosen under
+    std::uint8_t vif;  ///< the interface it belongs to
     std::uint64_t tx_packets, tx_bytes, rx_packets, rx_bytes, rx_dups;
 };
 struct hand_iface {
@@ -277,7 +278,7 @@ struct hand_iface {
     std::uint64_t drops[16], tx_frames, rx_frames;
 };
 struct hand_state {
-    hand_iface iface;
+    hand_iface ifaces[16];  ///< by the radio's interface index, as softmac keeps them
     hand_station stations[64];
     frame_buffer parked;      ///< what went to the driver (TX) or the network side (RX)
     frame_buffer to_receive;  ///< the driver's RX slot, as sink_driver has
@@ -288,8 +289,9 @@ hand_station* hand_find(hand_state& s, const std::uint8_t* a) {
         if (st.used && std::memcmp(st.addr, a, 6) == 0) return &st;
     return nullptr;
 }
-__attribute__((noinline)) int hand_tx(hand_state& s, frame_buffer&& b, std::uint8_t prio) {
-    hand_iface& i = s.iface;
+__attribute__((noinline)) int hand_tx(hand_state& s, std::uint8_t vif, frame_buffer&& b,
+                                      std::uint8_t prio) {
+    hand_iface& i = s.ifaces[vif];
     if (!i.up || b.size() < 14) return i.drops[0]++, -1;
     std::uint8_t da[6], sa[6];
     std::memcpy(da, b.data(), 6);
@@ -384,8 +386,29 @@ __attribute__((noinline)) int hand_tx(hand_state& s, frame_buffer&& b, std::uint
     s.parked = std::move(b);  // the driver
     return 0;
 }
+/// Which interface a frame is for: the transmitter's own interface when the station is known and
+/// the frame is addressed to it; otherwise the interface with that address, or for group frames
+/// the first that takes them (any for management, within its BSS for data).
+hand_iface* hand_accept(hand_state& s, const std::uint8_t* d, hand_station* st, bool data) {
+    if (st && s.ifaces[st->vif].up && std::memcmp(d + 4, s.ifaces[st->vif].own, 6) == 0)
+        return &s.ifaces[st->vif];
+    for (auto& i : s.ifaces)
+        if (i.up && i.type != driver::iftype::monitor && std::memcmp(d + 4, i.own, 6) == 0)
+            return &i;
+    if (!(d[4] & 1)) return nullptr;
+    const bool to = d[1] & 1, from = d[1] & 2;
+    for (auto& i : s.ifaces) {
+        if (!i.up || i.type == driver::iftype::monitor) continue;
+        if (!data) return &i;
+        const bool sta_like =
+            i.type == driver::iftype::station || i.type == driver::iftype::p2p_client;
+        if ((sta_like || i.type == driver::iftype::adhoc) &&
+            std::memcmp(to ? d + 4 : (from ? d + 10 : d + 16), i.bssid, 6) == 0)
+            return &i;
+    }
+    return nullptr;
+}
 __attribute__((noinline)) int hand_rx(hand_state& s, frame_buffer&& b) {
-    hand_iface& i = s.iface;
     if (b.size() < 24) return -1;
     std::uint8_t* d = b.data();
     const std::uint16_t fc = load_le16(d);
@@ -396,16 +419,12 @@ __attribute__((noinline)) int hand_rx(hand_state& s, frame_buffer&& b) {
     const std::size_t qos_off = four ? 30 : 24;
     const std::size_t hdrlen = qos_off + (qos ? 2 + ((fc & 0x8000) ? 4 : 0) : 0);  // + HT control
     if (b.size() < hdrlen) return -1;
+    hand_station* st = hand_find(s, d + 10);
+    hand_iface* ip = hand_accept(s, d, st, ftype == 2);
+    if (!ip) return -1;
+    hand_iface& i = *ip;
     const bool sta_like = i.type == driver::iftype::station || i.type == driver::iftype::p2p_client;
     const bool group = d[4] & 1;
-    // Which interface: unicast to its address, or group-addressed within its BSS.
-    if (!i.up || i.type == driver::iftype::monitor) return -1;
-    if (!group && std::memcmp(d + 4, i.own, 6) != 0) return -1;
-    if (group && ftype == 2 &&
-        !((sta_like || i.type == driver::iftype::adhoc) &&
-          std::memcmp(to ? d + 4 : (from ? d + 10 : d + 16), i.bssid, 6) == 0))
-        return -1;
-    hand_station* st = hand_find(s, d + 10);
     const std::uint8_t idx = qos ? (d[qos_off] & 0xf) : 16;
     const std::uint16_t sc = load_le16(d + 22);
     if (st && !group && !(ftype == 2 && (fc & 0xf0) == 0xc0)) {
@@ -470,7 +489,7 @@ __attribute__((noinline)) int hand_rx(hand_state& s, frame_buffer&& b) {
 }
 std::unique_ptr<hand_state> make_hand_state() {
     auto s = std::make_unique<hand_state>();
-    hand_iface& i = s->iface;
+    hand_iface& i = s->ifaces[0];
     std::memcpy(i.own, ap_addr.octets.data(), 6);
     std::memcpy(i.bssid, ap_addr.octets.data(), 6);
     i.type = driver::iftype::ap;
@@ -482,6 +501,7 @@ std::unique_ptr<hand_state> make_hand_state() {
     st.used = true;
     st.flags = h_assoc | h_auth | h_wme;
     st.rate_idx = -1;
+    st.vif = 0;
     return s;
 }
 void BM_handwritten_tx(benchmark::State& state) {
@@ -489,10 +509,12 @@ void BM_handwritten_tx(benchmark::State& state) {
     auto s = make_hand_state();
     heap_pool pool(2400, 2, 2);
     frame_buffer b = *pool.allocate(headroom);
+    std::uint8_t vif = 0;  // not a constant the call could be specialised for: softmac's is data
+    benchmark::DoNotOptimize(vif);
     const std::uint64_t before = allocations.load();
     for (auto _ : state) {
         ethernet_frame(b, payload);
-        hand_tx(*s, std::move(b), 5);
+        hand_tx(*s, vif, std::move(b), 5);
         b = std::move(s->parked);
         benchmark::DoNotOptimize(b.data());
     }
