@@ -106,7 +106,7 @@ struct tx_frame {
     driver::tx_info& info;  ///< what the driver will be told
     interface_state* iface = nullptr;
     Station* sta = nullptr;
-    std::uint32_t tid = 0;  ///< word-sized: it indexes and is stored, never narrowed
+    std::uint32_t tid = 0;  ///< word-sized, as the header length: both index and size per frame
     std::uint32_t hdrlen = 24;
     bool multicast = false, eapol = false, qos = false;
     std::uint8_t n_more = 0;  ///< fragments after the first, in the data path's fragment slots
@@ -228,8 +228,9 @@ struct rx_frame {
     Station* sta = nullptr;
     ieee80211::frame_control fc;
     std::uint16_t hdrlen = 24;
-    std::uint16_t qos = 0;        ///< QoS control, 0 when the frame has none
-    std::uint8_t seqno_idx = 16;  ///< duplicate-detection and reassembly slot: TID, 16 without QoS
+    std::uint16_t qos = 0;  ///< QoS control, 0 when the frame has none
+    /// Duplicate-detection and reassembly slot: the TID, 16 without QoS (decoded once, on entry).
+    std::uint8_t seqno_idx = 16;
 };
 
 struct rx_check_dup {
