@@ -34,6 +34,9 @@ def main(paths):
     width = max((len(n) for n in rows), default=10)
     print(f"{'benchmark':<{width}}  {'ns/iter':>10}  counters")
     for name, b in rows.items():
+        if b.get("error_occurred"):
+            print(f"{name:<{width}}  error: {b.get('error_message', '')}")
+            continue
         ns = b["real_time"] if b.get("time_unit", "ns") == "ns" else b["real_time"] * 1000
         counters = {k: v for k, v in b.items()
                     if k not in ("name", "family_index", "per_family_instance_index", "run_name",
@@ -46,7 +49,8 @@ def main(paths):
     for title, ours, base in PAIRS:
         for suffix in sorted({n[len(ours):] for n in rows if n.startswith(ours)}):
             a, b = ours + suffix, base + suffix
-            if a in rows and b in rows:
+            if a in rows and b in rows and not (rows[a].get("error_occurred") or
+                                                rows[b].get("error_occurred")):
                 median = rows[b]["real_time"] / rows[a]["real_time"]
                 if a in fastest and b in fastest:
                     best = fastest[b]["real_time"] / fastest[a]["real_time"]
