@@ -509,46 +509,38 @@ bool same_octets(const frame_buffer& a, const frame_buffer& b) {
            std::memcmp(a.data(), b.data(), a.size()) == 0;
 }
 /// The hand-written paths are only a baseline if they produce softmac's octets: two frames of the
-/// benchmark's kind through both (the second checks the sequence numbers).
-bool same_as_softmac_tx(std::size_t payload) {
+/// benchmark's kind through both, TX or RX (the second frame checks the sequence numbers).
+bool same_as_softmac(std::size_t payload, bool tx) {
+    heap_pool pool(2400, 2, 2);  // first: the hand-written state may still hold one of its blocks
     stack<sink_driver> s;
     auto h = make_hand_state();
-    heap_pool pool(2400, 2, 2);
     frame_buffer a = *s.pool.allocate(headroom), b = *pool.allocate(headroom);
-    bool same = true;
-    for (int k = 0; k < 2; ++k) {
-        ethernet_frame(a, payload);
-        ethernet_frame(b, payload);
-        softmac_tx(s.r, s.vif.index, std::move(a), 5);
-        hand_tx(*h, 0, std::move(b), 5);
-        same = same && same_octets(s.r.driver().sent, h->parked);
-        a = std::move(s.r.driver().sent);
-        b = std::move(h->parked);
-    }
-    return same;
-}
-bool same_as_softmac_rx(std::size_t payload) {
-    stack<sink_driver> s;
-    auto h = make_hand_state();
-    heap_pool pool(2400, 2, 2);
-    frame_buffer a = *s.pool.allocate(headroom), b = *pool.allocate(headroom);
-    bool same = true;
     for (std::uint16_t seq = 0; seq < 2; ++seq) {
-        wifi_frame(a, payload, seq);
-        wifi_frame(b, payload, seq);
-        s.r.driver().to_receive = std::move(a);
-        s.r.service();
-        hand_rx(*h, std::move(b));
-        same = same && same_octets(s.r.sink().upper().delivered, h->parked);
-        a = std::move(s.r.sink().upper().delivered);
+        frame_buffer* out;
+        if (tx) {
+            ethernet_frame(a, payload);
+            ethernet_frame(b, payload);
+            softmac_tx(s.r, s.vif.index, std::move(a), 5);
+            hand_tx(*h, 0, std::move(b), 5);
+            out = &s.r.driver().sent;
+        } else {
+            wifi_frame(a, payload, seq);
+            wifi_frame(b, payload, seq);
+            s.r.driver().to_receive = std::move(a);
+            s.r.service();
+            hand_rx(*h, std::move(b));
+            out = &s.r.sink().upper().delivered;
+        }
+        if (!same_octets(*out, h->parked)) return false;
+        a = std::move(*out);
         b = std::move(h->parked);
     }
-    return same;
+    return true;
 }
 
 void BM_handwritten_tx(benchmark::State& state) {
     const auto payload = static_cast<std::size_t>(state.range(0));
-    if (!same_as_softmac_tx(payload))
+    if (!same_as_softmac(payload, true))
         return state.SkipWithError("the hand-written TX does not produce softmac's frame");
     auto s = make_hand_state();
     heap_pool pool(2400, 2, 2);
@@ -566,7 +558,7 @@ void BM_handwritten_tx(benchmark::State& state) {
 }
 void BM_handwritten_rx(benchmark::State& state) {
     const auto payload = static_cast<std::size_t>(state.range(0));
-    if (!same_as_softmac_rx(payload))
+    if (!same_as_softmac(payload, false))
         return state.SkipWithError("the hand-written RX does not deliver softmac's frame");
     auto s = make_hand_state();
     heap_pool pool(2400, 2, 2);
