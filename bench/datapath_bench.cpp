@@ -282,6 +282,7 @@ struct hand_state {
     hand_station stations[64];
     frame_buffer parked;      ///< what went to the driver (TX) or the network side (RX)
     frame_buffer to_receive;  ///< the driver's RX slot, as sink_driver has
+    std::uint8_t tx_vif = 0;  ///< the interface frames are sent on: data, as softmac's vif is
 };
 enum : std::uint32_t { h_assoc = 2, h_auth = 4, h_wme = 8 };
 hand_station* hand_find(hand_state& s, const std::uint8_t* a) {
@@ -521,7 +522,7 @@ bool same_as_softmac(std::size_t payload, bool tx) {
             ethernet_frame(a, payload);
             ethernet_frame(b, payload);
             softmac_tx(s.r, s.vif.index, std::move(a), 5);
-            hand_tx(*h, 0, std::move(b), 5);
+            hand_tx(*h, h->tx_vif, std::move(b), 5);
             out = &s.r.driver().sent;
         } else {
             wifi_frame(a, payload, seq);
@@ -545,12 +546,10 @@ void BM_handwritten_tx(benchmark::State& state) {
     auto s = make_hand_state();
     heap_pool pool(2400, 2, 2);
     frame_buffer b = *pool.allocate(headroom);
-    std::uint8_t vif = 0;  // not a constant the call could be specialised for: softmac's is data
-    benchmark::DoNotOptimize(vif);
     const std::uint64_t before = allocations.load();
     for (auto _ : state) {
         ethernet_frame(b, payload);
-        hand_tx(*s, vif, std::move(b), 5);
+        hand_tx(*s, s->tx_vif, std::move(b), 5);
         b = std::move(s->parked);
         benchmark::DoNotOptimize(b.data());
     }
