@@ -27,7 +27,8 @@ struct dissected_item {
     unsigned id = 0;
     std::string_view name;
     std::size_t length = 0;
-    std::string value;  ///< decoded value when softmac knows the type, else empty
+    std::string value;  ///< decoded value when softmac knows the type, else empty; octets of
+                        ///< names and SSIDs outside printable ASCII, `"` and `\` appear as \xNN
 };
 
 /// @brief Everything softmac reads from one packet. `fault` is set for a structural error.
@@ -60,6 +61,7 @@ std::string num(T v) {
     return std::to_string(v);
 }
 
+/// Text of names and SSIDs: printable ASCII kept, `"`, `\` and any other octet written \xNN.
 inline std::string printable(std::string_view s) {
     std::string out;
     for (char c : s) {
@@ -73,6 +75,75 @@ inline std::string printable(std::string_view s) {
         }
     }
     return out;
+}
+/// Length of the valid UTF-8 sequence (RFC 3629: no overlong form, no surrogate, nothing above
+/// U+10FFFF) that begins at s[i], or 0 when none does.
+inline std::size_t utf8_sequence(std::string_view s, std::size_t i) {
+    const auto at = [&](std::size_t k) -> unsigned {
+        return i + k < s.size() ? static_cast<unsigned char>(s[i + k]) : 0u;
+    };
+    const unsigned b = at(0);
+    std::size_t n = 0;
+    unsigned lo = 0x80, hi = 0xbf;  // range of the second octet
+    if (b >= 0xc2 && b <= 0xdf) {
+        n = 2;
+    } else if (b >= 0xe0 && b <= 0xef) {
+        n = 3;
+        if (b == 0xe0) lo = 0xa0;
+        if (b == 0xed) hi = 0x9f;
+    } else if (b >= 0xf0 && b <= 0xf4) {
+        n = 4;
+        if (b == 0xf0) lo = 0x90;
+        if (b == 0xf4) hi = 0x8f;
+    } else {
+        return 0;
+    }
+    if (at(1) < lo || at(1) > hi) return 0;
+    for (std::size_t k = 2; k < n; ++k)
+        if (at(k) < 0x80 || at(k) > 0xbf) return 0;
+    return n;
+}
+
+/// A JSON string (RFC 8259), quotes included, of dissection text: the \xNN escapes of
+/// printable() become the octets they stand for; valid UTF-8 is kept, `"` and `\` are escaped,
+/// and control characters and octets of no valid UTF-8 sequence are written \u00XX (an octet
+/// 0xNN as the code point U+00NN).
+inline std::string json_string(std::string_view text) {
+    const auto nibble = [](char c) {
+        return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+    };
+    std::string raw;
+    raw.reserve(text.size());
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        if (text[i] == '\\' && i + 3 < text.size() && text[i + 1] == 'x' &&
+            nibble(text[i + 2]) >= 0 && nibble(text[i + 3]) >= 0) {
+            raw += static_cast<char>(nibble(text[i + 2]) * 16 + nibble(text[i + 3]));
+            i += 3;
+        } else {
+            raw += text[i];
+        }
+    }
+    std::string out = "\"";
+    for (std::size_t i = 0; i < raw.size();) {
+        const auto u = static_cast<unsigned char>(raw[i]);
+        if (const std::size_t n = u >= 0x80 ? utf8_sequence(raw, i) : 0) {
+            out.append(raw, i, n);
+            i += n;
+            continue;
+        }
+        if (u == '"' || u == '\\') {
+            out += '\\';
+            out += static_cast<char>(u);
+        } else if (u < 0x20 || u >= 0x7f) {
+            char buf[8];
+            std::snprintf(buf, sizeof buf, "\\u%04x", u);
+            out += buf;
+        } else {
+            out += static_cast<char>(u);
+        }
+        ++i;
+    }
+    return out += '"';
 }
 inline std::string hex(std::uint64_t v, int width) {
     char buf[24];
@@ -462,10 +533,11 @@ inline std::string to_text(const dissection& d, std::size_t number) {
     return s;
 }
 
-/// @brief One JSON object per frame (a JSON-lines record, no trailing newline).
+/// @brief One JSON object per frame (a JSON-lines record, no trailing newline), in UTF-8: names
+/// and SSIDs carry their octets, not the \xNN escapes of to_text.
 inline std::string to_json(const dissection& d, std::size_t number) {
     using detail::cat, detail::num;
-    auto q = [](std::string_view v) { return cat({"\"", detail::printable(v), "\""}); };
+    const auto q = detail::json_string;
     std::string s = cat({"{\"frame\":", num(number)});
     for (const auto& [k, v] : d.fields) s += cat({",", q(k), ":", q(v)});
     if (d.fcs_ok) s += std::string(",\"fcs\":") + (*d.fcs_ok ? "\"good\"" : "\"bad\"");

@@ -125,3 +125,21 @@ TEST_CASE("pcap_dump decodes every capture", "[captures][examples]") {
         CHECK(out.find("{\"frame\":1,") != std::string::npos);
     }
 }
+
+TEST_CASE("pcap_dump --json writes a valid JSON object for every frame of every capture",
+          "[captures][examples]") {
+    // Strict UTF-8 and strict JSON: the first line that fails is named with the reason.
+    const std::string check =
+        "python3 -c 'import sys, json\n"
+        "for n, line in enumerate(sys.stdin.buffer, 1):\n"
+        "    try:\n"
+        "        json.loads(line.decode(\"utf-8\"))\n"
+        "    except ValueError as e:\n"
+        "        sys.exit(f\"line {n}: {e}: {line[:200]!r}\")'";
+    for (const auto& p : captures()) {
+        INFO(p.string());
+        const auto out = test::run(std::string(SOFTMAC_PCAP_DUMP) + " --json '" + p.string() +
+                                   "' 2>/dev/null | " + check + " 2>&1; echo exit=$?");
+        CHECK(out == "exit=0\n");
+    }
+}

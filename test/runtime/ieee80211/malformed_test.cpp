@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: MIT
 #include <catch2/catch.hpp>
 
+#include <fstream>
+
 #include <softmac/ieee80211/dissect.hpp>
 
 #include "reference_frames.hpp"
+#include "tshark.hpp"
 
 using namespace softmac;
 namespace ie = softmac::ieee80211;
@@ -64,4 +67,46 @@ TEST_CASE("structural faults are reported with their layer", "[ieee80211][malfor
         REQUIRE(d.fault);
         CHECK(d.fault_layer == "radiotap");
     }
+}
+
+TEST_CASE("the JSON form escapes quotes, backslashes and control octets and keeps only valid UTF-8",
+          "[ieee80211][malformed][json]") {
+    // `"`, `\`, a control octet, an octet of no UTF-8 sequence (0xff), then a valid "é".
+    const std::string name = "a\"b\\c\x01\xff\xc3\xa9";
+    const auto f = test::build("odd names", [&](byte_writer& w) {
+        ie::write_mgmt_header(w, ie::mgmt_subtype::probe_req, mac_address::broadcast(), test::dev_a,
+                              mac_address::broadcast(), 2);
+        ie::put::ssid(w, name);
+        test::wps_probe(w, name);
+        ie::vendor_ie_builder p2p(ie::vendor::p2p);
+        test::device_info(p2p.body(), test::dev_a, name);
+        p2p.emit(w);
+    });
+    const auto d = ie::dissect(f.bytes, ie::pcap::linktype::ieee802_11);
+    REQUIRE(d.ok());
+    const std::string json = ie::to_json(d, 1);
+    const std::string escaped = R"(a\"b\\c\u0001\u00ff)"
+                                "\xc3\xa9";
+    CHECK(json.find(R"({"kind":"element","id":0,"name":"SSID","length":9,"value":")" + escaped +
+                    R"("})") != std::string::npos);
+    CHECK(json.find(R"("name":"Device Name","length":9,"value":")" + escaped + R"("})") !=
+          std::string::npos);
+    CHECK(json.find(R"("value":"02:00:00:00:0a:00 \")" + escaped + R"(\" config 0x0088"})") !=
+          std::string::npos);
+    // The text form keeps its own escapes.
+    CHECK(ie::to_text(d, 1).find(R"(SSID len=9: a\x22b\x5cc\x01\xff\xc3\xa9)") !=
+          std::string::npos);
+
+    const std::string path = std::string(SOFTMAC_TEST_TMPDIR) + "/odd_names.jsonl";
+    std::ofstream(path, std::ios::binary) << json << '\n';
+    const auto out = test::run(
+        "python3 -c 'import sys, json\n"
+        "d = json.loads(open(sys.argv[1], \"rb\").read().decode(\"utf-8\"))\n"
+        "print(ascii([i[\"value\"] for i in d[\"items\"] if i[\"id\"] in (0, 0x1011, 13)]))' '" +
+        path + "' 2>&1");
+    // SSID, then P2P Device Info, then WPS Device Name, each with the octets sent.
+    CHECK(out ==
+          R"(['a"b\\c\x01\xff\xe9', '02:00:00:00:0a:00 "a"b\\c\x01\xff\xe9" config 0x0088', )"
+          R"('a"b\\c\x01\xff\xe9'])"
+          "\n");
 }
