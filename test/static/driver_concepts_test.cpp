@@ -27,6 +27,8 @@ static_assert(driver::driver<drivers::loopback<virtual_time>>);
 static_assert(driver::driver<drivers::loopback<real_time>>);
 static_assert(driver::has_poll<drivers::loopback<virtual_time>>);
 static_assert(driver::has_get_tsf<drivers::loopback<virtual_time>>);
+static_assert(driver::has_interrupt_line<drivers::loopback<virtual_time>>);
+static_assert(!driver::has_interrupt_line<minimal_driver>);
 static_assert(driver::driver<any_driver>);
 static_assert(driver::upcall_context<any_context>);
 

@@ -6,7 +6,6 @@
 #include <memory>
 #include <utility>
 
-#include <softmac/core/detail/inplace_function.hpp>
 #include <softmac/driver/concepts.hpp>
 
 namespace softmac {
@@ -102,7 +101,7 @@ class any_driver {
         any_context ac(c);
         vt_->poll(obj_.get(), ac);
     }
-    void set_interrupt(detail::inplace_function<void()> irq) {
+    void set_interrupt(driver::interrupt_line irq) {
         vt_->set_interrupt(obj_.get(), std::move(irq));
     }
 
@@ -123,7 +122,7 @@ class any_driver {
         void (*config)(void*, any_context&, const driver::conf&, std::uint32_t);
         void (*configure_filter)(void*, any_context&, std::uint32_t, std::uint32_t&);
         void (*poll)(void*, any_context&);
-        void (*set_interrupt)(void*, detail::inplace_function<void()>&&);
+        void (*set_interrupt)(void*, driver::interrupt_line&&);
     };
     template <class D>
     static constexpr ops table{
@@ -150,10 +149,11 @@ class any_driver {
         [](void* d, any_context& c) {
             if constexpr (driver::has_poll<D, any_context>) static_cast<D*>(d)->poll(c);
         },
-        [](void* d, detail::inplace_function<void()>&& irq) {
-            if constexpr (requires(D & x) { x.set_interrupt(std::move(irq)); })
+        [](void* d, driver::interrupt_line&& irq) {
+            if constexpr (driver::has_interrupt_line<D>)
                 static_cast<D*>(d)->set_interrupt(std::move(irq));
-        }};
+        },
+    };
 
     std::unique_ptr<void, void (*)(void*)> obj_;
     const ops* vt_;

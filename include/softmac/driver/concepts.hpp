@@ -5,10 +5,12 @@
 
 #include <concepts>
 #include <cstdint>
+#include <utility>
 
 #include <softmac/core/frame_buffer.hpp>
 #include <softmac/core/result.hpp>
 #include <softmac/driver/hw_description.hpp>
+#include <softmac/driver/interrupt_line.hpp>
 #include <softmac/driver/types.hpp>
 
 namespace softmac::driver {
@@ -154,6 +156,12 @@ concept has_rfkill_poll = requires(D& d, C& c) {
 template <class D, class C = archetype_context>
 concept has_poll = requires(D& d, C& c) {
     d.poll(c);
+};
+/// @brief The driver raises an interrupt line when events wait for poll(); the radio connects
+/// it to its service().
+template <class D>
+concept has_interrupt_line = requires(D& d, interrupt_line irq) {
+    d.set_interrupt(std::move(irq));
 };
 
 /// @brief One readable static_assert per missing mandatory requirement; use at every assembly

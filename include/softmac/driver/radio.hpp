@@ -72,8 +72,10 @@ class radio {
     template <class... Args>
     radio(Time& time, Sink sink, Args&&... driver_args)
         : time_(time), sink_(std::move(sink)), driver_(std::forward<Args>(driver_args)...) {
-        if constexpr (requires { driver_.set_interrupt([] {}); })
-            driver_.set_interrupt([this] { service(); });
+        // The interrupt line: a driver that queues events raises it, and the radio services
+        // it at once (this is how products receive frames and TX status).
+        if constexpr (driver::has_interrupt_line<Driver>)
+            driver_.set_interrupt(driver::interrupt_line([this] { service(); }));
     }
     radio(const radio&) = delete;
     radio& operator=(const radio&) = delete;
@@ -244,7 +246,9 @@ class radio {
         driver_.config(ctx, conf_, driver::conf_changed::channel);
     }
 
-    /// @brief Runs deferred hardware work (the driver's poll), when the driver has it.
+    /// @brief Runs deferred hardware work (the driver's poll), when the driver has it. A driver
+    /// with an interrupt line has it called on every raise; one without is serviced by the
+    /// product's loop calling this.
     void service() {
         if constexpr (driver::has_poll<Driver, context>) {
             context ctx{*this};

@@ -60,8 +60,9 @@ class loopback {
 
     const driver::hw_description& hw() const noexcept { return hw_; }
     typename medium_type::port_id port() const noexcept { return port_; }
-    /// @brief The interrupt line: raised when events wait for poll().
-    void set_interrupt(detail::inplace_function<void()> irq) { irq_ = std::move(irq); }
+    /// @brief The interrupt line: raised on every event pushed for poll() (received frame, TX
+    /// status, remain-on-channel ready/expired); a radio services the driver from it.
+    void set_interrupt(driver::interrupt_line irq) { irq_ = std::move(irq); }
 
     // ---- mandatory operations --------------------------------------------------------------
     template <class Ctx>
@@ -307,7 +308,7 @@ class loopback {
     driver::hw_description hw_;
     heap_pool pool_;
     typename medium_type::port_id port_ = 0;
-    detail::inplace_function<void()> irq_;
+    driver::interrupt_line irq_;
     bool started_ = false;
     driver::conf conf_;
     std::uint32_t filter_ = 0;

@@ -69,7 +69,9 @@ class driver {
 
     const ::softmac::driver::hw_description& hw() const noexcept { return hw_; }
     Transport& transport() noexcept { return usb_; }
-    void set_interrupt(detail::inplace_function<void()> irq) { usb_.on_bulk_in(std::move(irq)); }
+    /// @brief The interrupt line is the USB bulk-in completion: raised when a received frame
+    /// waits in the transport for poll().
+    void set_interrupt(::softmac::driver::interrupt_line irq) { usb_.on_bulk_in(std::move(irq)); }
 
     // ---- mandatory operations -------------------------------------------------------------------
     template <class Ctx>

@@ -145,7 +145,7 @@ class sim_chip {
         ++rx_head_;
         return n;
     }
-    void on_bulk_in(detail::inplace_function<void()> cb) { bulk_in_cb_ = std::move(cb); }
+    void on_bulk_in(::softmac::driver::interrupt_line cb) { bulk_in_cb_ = std::move(cb); }
     static constexpr std::size_t max_packet_size() noexcept { return 512; }
 
     // ---- what tests observe -------------------------------------------------------------------
@@ -301,7 +301,7 @@ class sim_chip {
     std::uint64_t beacons_sent_ = 0, tx_frames_ = 0;
     std::array<rx_slot, rx_slots> rx_{};
     std::size_t rx_head_ = 0, rx_tail_ = 0;
-    detail::inplace_function<void()> bulk_in_cb_;
+    ::softmac::driver::interrupt_line bulk_in_cb_;
 };
 
 }  // namespace softmac::drivers::rt73

@@ -7,9 +7,9 @@
 #include <cstdint>
 
 #include <softmac/core/bytes.hpp>
-#include <softmac/core/detail/inplace_function.hpp>
 #include <softmac/core/result.hpp>
 #include <softmac/core/time_units.hpp>
+#include <softmac/driver/interrupt_line.hpp>
 
 namespace softmac::drivers::rt73 {
 
@@ -25,7 +25,7 @@ struct vendor_request {
 /// values (errc::io, errc::busy for a timeout).
 template <class T>
 concept usb_transport = requires(T& t, const vendor_request& r, bytes_view out, bytes_span in,
-                                 detail::inplace_function<void()> cb) {
+                                 ::softmac::driver::interrupt_line cb) {
     { t.control_out(r, out) } -> std::same_as<result<void>>;
     { t.control_in(r, in) } -> std::same_as<result<std::size_t>>;
     { t.bulk_out(out) } -> std::same_as<result<void>>;
