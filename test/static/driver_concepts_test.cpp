@@ -26,7 +26,6 @@ static_assert(!radio<any_driver, virtual_time, null_sink>::roc_offloaded,
 static_assert(driver::driver<drivers::loopback<virtual_time>>);
 static_assert(driver::driver<drivers::loopback<real_time>>);
 static_assert(driver::has_poll<drivers::loopback<virtual_time>>);
-static_assert(driver::has_get_tsf<drivers::loopback<virtual_time>>);
 static_assert(driver::has_interrupt_line<drivers::loopback<virtual_time>>);
 static_assert(!driver::has_interrupt_line<minimal_driver>);
 static_assert(driver::driver<any_driver>);

@@ -95,26 +95,6 @@ concept has_cancel_remain_on_channel = requires(D& d, C& c, const vif& v) {
 template <class D, class C = archetype_context>
 concept has_roc_offload = has_remain_on_channel<D, C> && has_cancel_remain_on_channel<D, C>;
 template <class D, class C = archetype_context>
-concept has_hw_scan = requires(D& d, C& c, const vif& v, const scan_request& r) {
-    { d.hw_scan(c, v, r) } -> std::same_as<result<void>>;
-};
-template <class D, class C = archetype_context>
-concept has_set_key = requires(D& d, C& c, key_command cmd, const vif& v, key_conf& k) {
-    { d.set_key(c, cmd, v, k) } -> std::same_as<result<void>>;
-};
-template <class D, class C = archetype_context>
-concept has_set_tim = requires(D& d, C& c, std::uint16_t aid, bool set) {
-    d.set_tim(c, aid, set);
-};
-template <class D, class C = archetype_context>
-concept has_conf_tx = requires(D& d, C& c, const vif& v, std::uint8_t ac, const edca_params& p) {
-    d.conf_tx(c, v, ac, p);
-};
-template <class D, class C = archetype_context>
-concept has_get_tsf = requires(D& d, C& c, const vif& v) {
-    { d.get_tsf(c, v) } -> std::convertible_to<std::uint64_t>;
-};
-template <class D, class C = archetype_context>
 concept has_bss_info_changed = requires(D& d, C& c, const vif& v, const bss_conf& b,
                                         std::uint32_t ch) {
     d.bss_info_changed(c, v, b, ch);
@@ -128,28 +108,8 @@ concept has_sw_scan_complete = requires(D& d, C& c, const vif& v) {
     d.sw_scan_complete(c, v);
 };
 template <class D, class C = archetype_context>
-concept has_get_stats = requires(D& d, C& c) {
-    { d.get_stats(c) } -> std::convertible_to<low_level_stats>;
-};
-template <class D, class C = archetype_context>
 concept has_flush = requires(D& d, C& c, std::uint32_t queues, bool drop) {
     d.flush(c, queues, drop);
-};
-template <class D, class C = archetype_context>
-concept has_set_antenna = requires(D& d, C& c, std::uint32_t tx, std::uint32_t rx) {
-    { d.set_antenna(c, tx, rx) } -> std::same_as<result<void>>;
-};
-template <class D, class C = archetype_context>
-concept has_get_antenna = requires(D& d, C& c) {
-    { d.get_antenna(c) } -> std::convertible_to<antennas>;
-};
-template <class D, class C = archetype_context>
-concept has_tx_frames_pending = requires(D& d, C& c) {
-    { d.tx_frames_pending(c) } -> std::convertible_to<bool>;
-};
-template <class D, class C = archetype_context>
-concept has_rfkill_poll = requires(D& d, C& c) {
-    d.rfkill_poll(c);
 };
 /// @brief Deferred hardware work (the interrupt bottom half): events queued by the hardware
 /// (RX, TX status, ROC timers) are handed to the context here.
