@@ -73,19 +73,3 @@ TEST_CASE("registration names the broken rule", "[driver][hw]") {
         CHECK(rule(hw) == "several addresses need an address mask");
     }
 }
-
-TEST_CASE("a constexpr description is validated at compile time", "[driver][hw]") {
-    static constexpr driver::hw_description hw = [] {
-        driver::hw_description h;
-        h.perm_addr = {{0x02, 0, 0, 0, 0, 1}};
-        h.bands[0] = {ieee80211::band::ghz2_4, driver::channels_2ghz, ieee80211::rates_2ghz};
-        h.n_bands = 1;
-        h.interface_modes = bit(iftype::station) | bit(iftype::ap);
-        h.combinations[0].limits[0] = {4, bit(iftype::ap)};
-        h.combinations[0].n_limits = 1;
-        h.combinations[0].max_interfaces = 4;
-        h.n_combinations = 1;
-        return h;
-    }();
-    STATIC_REQUIRE(driver::validate(hw).has_value());
-}
