@@ -332,7 +332,9 @@ TEMPLATE_TEST_CASE("A P2P session driven by control commands only", "[ctrl][sess
     CHECK(field(go->second, "go_dev_addr") == a);
     CHECK(field(client->second, "go_dev_addr") == a);
     REQUIRE(p.wait(0, "P2P-GO-NEG-SUCCESS"));
-    CHECK(field(p.wait(1, "P2P-GO-NEG-SUCCESS")->second, "role") == "client");
+    const auto client_neg = p.wait(1, "P2P-GO-NEG-SUCCESS");
+    REQUIRE(client_neg);
+    CHECK(field(client_neg->second, "role") == "client");
 
     // The group interface's own view, and the passphrase only for the GO.
     const auto pass = p.cmd_on(0, go_if, "P2P_GET_PASSPHRASE");
@@ -388,15 +390,19 @@ TEST_CASE("P2P_CONNECT pin answers the PIN: provdisc asks the peer first", "[ctr
     const auto g0 = p.wait(0, "P2P-GROUP-STARTED"), g1 = p.wait(1, "P2P-GROUP-STARTED");
     REQUIRE((g0 && g1));
     CHECK(g0->second.find(" GO ") != std::string::npos);
-    CHECK(field(p.wait(1, "P2P-GO-NEG-SUCCESS")->second, "wps_method") == "Keypad");
-    CHECK(field(p.wait(0, "P2P-GO-NEG-SUCCESS")->second, "wps_method") == "Display");
+    const auto neg1 = p.wait(1, "P2P-GO-NEG-SUCCESS"), neg0 = p.wait(0, "P2P-GO-NEG-SUCCESS");
+    REQUIRE((neg1 && neg0));
+    CHECK(field(neg1->second, "wps_method") == "Keypad");
+    CHECK(field(neg0->second, "wps_method") == "Display");
 
     // The client leaves: the GO's group reports the station gone.
     CHECK(p.cmd(1, "P2P_GROUP_REMOVE *") == "OK\n");
     const auto left = p.wait(0, "AP-STA-DISCONNECTED", 2s);
     REQUIRE(left);
     CHECK(field(left->second, "p2p_dev_addr") == b);
-    CHECK(p.wait(1, "P2P-GROUP-REMOVED")->second.ends_with(" client reason=REQUESTED"));
+    const auto removed = p.wait(1, "P2P-GROUP-REMOVED");
+    REQUIRE(removed);
+    CHECK(removed->second.ends_with(" client reason=REQUESTED"));
 }
 
 TEST_CASE("Settings, disabling P2P and an autonomous GO by commands", "[ctrl][session]") {
