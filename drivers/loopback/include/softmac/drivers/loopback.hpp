@@ -230,8 +230,6 @@ class loopback {
             port_, p.frame.view(), p.bitrate, false,
             [this, slot, no_ack](bool acked) { on_tx_done(slot, acked && !no_ack); });
     }
-    /// An unacknowledged unicast frame is sent again, with the Retry bit, until the first rate's
-    /// try count is used up (the hardware retry chain).
     /// Unicast frames for other stations are dropped at the medium unless the radio monitors or
     /// wants other BSSes' frames (the same decision on_air makes, taken before a copy is made).
     void update_address_filter() {
@@ -251,6 +249,8 @@ class loopback {
             push({event::tx_done, std::move(p.frame), {}, {p.info, false, p.attempts}, 0});
         }
     }
+    /// An unacknowledged unicast frame is sent again, with the Retry bit, until the first rate's
+    /// try count is used up (the hardware retry chain).
     void on_tx_done(std::size_t slot, bool acked) {
         auto& p = pending_[slot];
         const bool unicast = p.frame.size() >= 10 &&
