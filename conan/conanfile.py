@@ -37,7 +37,6 @@ class SoftmacConan(ConanFile):
 
     def requirements(self):
         self.requires("boost/1.74.0", transitive_headers=True)
-        self.requires("range-v3/0.12.0", transitive_headers=True)
 
     def package_id(self):
         self.info.clear()
