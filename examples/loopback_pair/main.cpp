@@ -85,7 +85,7 @@ int main() {
                 sta.addr.to_string().c_str(),
                 std::string(vap::to_string(dev_b.get(sta_vap)->current)).c_str());
 
-    heap_pool pool(2400, 64);
+    heap_pool pool(frame_buffer_size, 64);
     auto send = [&](loopback_radio& r, auto&& build, std::uint32_t flags, std::uint64_t cookie) {
         auto buf = pool.allocate(32);
         auto room = buf->put(512);

@@ -20,6 +20,7 @@
 #include <softmac/drivers/loopback.hpp>
 #include <softmac/drivers/rt73/simulated.hpp>
 #include <softmac/p2p/ctrl/server.hpp>
+#include <softmac/p2p/device.hpp>
 
 using namespace softmac;
 using namespace std::chrono_literals;
@@ -102,14 +103,11 @@ struct device_base {
 
 template <class Driver>
 struct device final : device_base {
-    using stack_type = mac::stack<Driver, real_time, counting_net>;
-    using config_type = cfg::config<stack_type>;
-    using engine_type = p2p::engine<config_type, p2p::ctrl::event_relay>;
-    using interface_type = p2p::ctrl::interface<engine_type>;
+    using p2p_device =
+        p2p::device<Driver, real_time, mac::net<counting_net>, p2p::events<p2p::ctrl::event_relay>>;
+    using interface_type = p2p::ctrl::interface<typename p2p_device::engine_type>;
 
-    stack_type stack;
-    config_type config;
-    engine_type engine;
+    p2p_device dev;
     interface_type iface;
     p2p::ctrl::server<interface_type, real_time> server;
     const char* driver_name;
@@ -117,25 +115,25 @@ struct device final : device_base {
     template <class... Args>
     device(real_time& t, heap_pool& pool, std::uint16_t i, const options& o, const char* driver,
            Args&&... driver_args)
-        : stack(t, pool, counting_net{}, std::forward<Args>(driver_args)...),
-          config(stack, i, "phy" + std::to_string(i)),
-          engine(config, p2p::ctrl::event_relay{}, settings(o, i), "wlan" + std::to_string(i),
-                 o.seed * 1000 + i),
-          iface(engine, o.dir),
+        : dev(t, pool, params(o, i), std::forward<Args>(driver_args)...),
+          iface(dev.engine(), o.dir),
           server(iface, t, {o.dir, o.group, {}}),
           driver_name(driver) {}
 
-    static p2p::settings settings(const options& o, std::uint16_t i) {
-        p2p::settings s;
-        s.device_name = i < o.names.size() ? o.names[i] : "softmac-" + std::to_string(i);
-        return s;
+    static p2p::device_params params(const options& o, std::uint16_t i) {
+        p2p::device_params p{.index = i,
+                             .ifname = "wlan" + std::to_string(i),
+                             .settings = {},
+                             .seed = o.seed * 1000 + i};
+        p.settings.device_name = i < o.names.size() ? o.names[i] : "softmac-" + std::to_string(i);
+        return p;
     }
     result<void> start() override {
-        if (auto r = stack.start(); !r) return r;
-        if (auto r = engine.start(); !r) return r;
+        if (auto r = dev.start(); !r) return r;
         return server.open();
     }
     std::string describe() const override {
+        const auto& engine = dev.engine();
         std::string s = engine.ifname() + " (" + driver_name +
                         ") p2p_device_address=" + engine.device_address().to_string() + " name='" +
                         engine.config().device_name + "' sockets:";
@@ -168,7 +166,7 @@ int main(int argc, char** argv) {
         }
         air.tap(pcap);
     }
-    heap_pool pool(2400, 1024 * opt->devices);
+    heap_pool pool(frame_buffer_size, 1024 * opt->devices);
     std::vector<std::unique_ptr<device_base>> devices;
     for (std::uint16_t i = 0; i < opt->devices; ++i) {
         const bool rt73 = opt->driver == "rt73" || (opt->driver == "mixed" && i % 2 == 1);

@@ -8,7 +8,7 @@
 #include <fstream>
 #include <string>
 
-#include <softmac/cfg/config.hpp>
+#include <softmac/cfg/wiphy.hpp>
 #include <softmac/drivers/loopback.hpp>
 #include <softmac/drivers/rt73/simulated.hpp>
 
@@ -27,8 +27,17 @@ struct counting_net {
     }
 };
 
-using ap_stack = mac::stack<drivers::loopback<virtual_time>, virtual_time, counting_net>;
-using sta_stack = mac::stack<drivers::rt73::simulated<virtual_time>, virtual_time, counting_net>;
+/// Prints every event as its netlink message decodes.
+struct event_printer {
+    const virtual_time* clock = nullptr;
+    const char* phy = "";
+    void wire(std::uint32_t port, bytes_view m) const;
+};
+
+using ap_phy = cfg::wiphy<drivers::loopback<virtual_time>, virtual_time, mac::net<counting_net>,
+                          cfg::events<event_printer>>;
+using sta_phy = cfg::wiphy<drivers::rt73::simulated<virtual_time>, virtual_time,
+                           mac::net<counting_net>, cfg::events<event_printer>>;
 
 const char* nl80211_name(std::uint8_t cmd) {
     switch (cmd) {
@@ -97,17 +106,18 @@ void print_event(const virtual_time& clock, const char* phy, bytes_view wire) {
         d->event);
 }
 
+void event_printer::wire(std::uint32_t, bytes_view m) const { print_event(*clock, phy, m); }
+
 template <class Config, class C>
-cfg::config<ap_stack>::wire_reply request(Config& c, const char* phy, const C& cmd,
-                                          const virtual_time& clock) {
+cfg::wire_reply request(Config& c, const char* phy, const C& cmd, const virtual_time& clock) {
     static std::uint32_t seq = 1;
     std::vector<std::uint8_t> buf(4096);
-    const auto wire = cfg::encode(buf, Config::family, cmd, seq++);
+    const auto wire = cfg::encode(buf, cfg::family, cmd, seq++);
     auto r = c.dispatch(wire, cfg::credentials{1, 0, 0, true});
     std::printf("%9.3f ms  %s  request %-14s %zu bytes -> %s\n",
                 std::chrono::duration<double, std::milli>(clock.now()).count(), phy,
                 nl80211_name(C::id), wire.size(), r.error ? std::strerror(r.error) : "ok");
-    return {r.error, r.violation, std::move(r.messages)};
+    return r;
 }
 
 }  // namespace
@@ -117,14 +127,14 @@ int main() {
     sim::medium<virtual_time> air(clock, 11);
     std::ofstream pcap("sta_ap_join.pcap", std::ios::binary);
     air.tap(pcap);
-    heap_pool pool(2400, 256);
-    ap_stack ap(clock, pool, counting_net{}, air, drivers::loopback_description(0));
-    sta_stack sta(clock, pool, counting_net{}, air, 1);
+    heap_pool pool(frame_buffer_size, 256);
+    ap_phy ap(clock, pool, 0, "phy0", air, drivers::loopback_description(0));
+    sta_phy sta(clock, pool, 1, "phy1", air, 1);
+    ap.events() = {&clock, "phy0"};
+    sta.events() = {&clock, "phy1"};
     if (!ap.start() || !sta.start()) return 1;
-    cfg::config<ap_stack> phy0(ap, 0, "phy0");
-    cfg::config<sta_stack> phy1(sta, 1, "phy1");
-    phy0.on_wire([&](std::uint32_t, bytes_view m) { print_event(clock, "phy0", m); });
-    phy1.on_wire([&](std::uint32_t, bytes_view m) { print_event(clock, "phy1", m); });
+    auto& phy0 = ap.config();
+    auto& phy1 = sta.config();
 
     auto new_iface = [&](auto& phy, const char* name, const char* ifname, driver::iftype t) {
         cfg::cmd::new_interface c;
@@ -182,7 +192,7 @@ int main() {
 
     cfg::cmd::disconnect bye;
     bye.ifindex = wlan0.ifindex;
-    bye.reason = mac::reason::deauth_leaving;
+    bye.reason = ie::reason::deauth_leaving;
     request(phy1, "phy1", bye, clock);
     clock.run_for(100ms);
     pcap.flush();

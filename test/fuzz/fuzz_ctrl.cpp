@@ -3,30 +3,24 @@
 // devices under virtual time, 20 ms of air per input).
 #include <softmac/drivers/loopback.hpp>
 #include <softmac/p2p/ctrl/interface.hpp>
+#include <softmac/p2p/device.hpp>
 
 using namespace softmac;
 namespace ctrl = softmac::p2p::ctrl;
 
 namespace {
-struct no_net {
-    void deliver(std::uint8_t, frame_buffer&&) {}
-};
-using stack_type = mac::stack<drivers::loopback<virtual_time>, virtual_time, no_net>;
-using config_type = cfg::config<stack_type>;
-using engine_type = p2p::engine<config_type, ctrl::event_relay>;
+using p2p_device =
+    p2p::device<drivers::loopback<virtual_time>, virtual_time, p2p::events<ctrl::event_relay>>;
 
 struct device {
-    stack_type stack;
-    config_type config;
-    engine_type engine;
-    ctrl::interface<engine_type> iface;
+    p2p_device dev;
+    ctrl::interface<p2p_device::engine_type> iface;
     device(virtual_time& t, heap_pool& pool, sim::medium<virtual_time>& air, std::uint16_t i)
-        : stack(t, pool, no_net{}, air, drivers::loopback_description(i)),
-          config(stack, i, "phy" + std::to_string(i)),
-          engine(config, ctrl::event_relay{}, {}, "wlan" + std::to_string(i), i + 1),
-          iface(engine, "/run/fuzz") {
-        (void)stack.start();
-        (void)engine.start();
+        : dev(t, pool,
+              {.index = i, .ifname = "wlan" + std::to_string(i), .settings = {}, .seed = i + 1u},
+              air, drivers::loopback_description(i)),
+          iface(dev.engine(), "/run/fuzz") {
+        (void)dev.start();
         iface.on_output([](std::string_view, std::string_view text) {
             if (text.size() >= ctrl::max_reply) __builtin_trap();
         });
@@ -35,7 +29,7 @@ struct device {
 struct world {
     virtual_time time;
     sim::medium<virtual_time> air{time, 3};
-    heap_pool pool{2400, 1024};
+    heap_pool pool{frame_buffer_size, 1024};
     device a{time, pool, air, 0}, b{time, pool, air, 1};
 };
 }  // namespace

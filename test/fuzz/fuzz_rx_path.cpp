@@ -13,8 +13,8 @@ using stack_type = mac::stack<drivers::loopback<virtual_time>, virtual_time>;
 struct world {
     virtual_time time;
     sim::medium<virtual_time> air{time, 1};
-    heap_pool pool{2400, 64};
-    stack_type s{time, pool, mac::null_net{}, air, drivers::loopback_description(0)};
+    heap_pool pool{frame_buffer_size, 64};
+    stack_type s{time, pool, {}, {}, air, drivers::loopback_description(0)};
     world() {
         (void)s.start();
         auto ap = s.add_interface(driver::iftype::ap);

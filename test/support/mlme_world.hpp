@@ -3,6 +3,7 @@
 /// events recorded.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <variant>
 #include <vector>
@@ -21,22 +22,40 @@ struct recording_net {
     }
 };
 
+/// @brief Keeps every management event a stack reports.
+struct recording_events {
+    std::vector<mac::event::any> log;
+    std::function<void(const mac::event::any&)> then;  ///< a test's reaction, after logging
+    void operator()(const mac::event::any& e) {
+        log.push_back(e);
+        if (then) then(e);
+    }
+};
+
 template <class Cfg>
-using test_stack = mac::stack<typename Cfg::driver_type, virtual_time, recording_net>;
+using test_stack = mac::stack<typename Cfg::driver_type, virtual_time, mac::net<recording_net>,
+                              mac::events<recording_events>>;
+
+/// @brief Calls `make` with the driver arguments of radio `i` of configuration Cfg on medium `m`.
+template <class Cfg, class Make>
+decltype(auto) with_driver_args(sim::medium<virtual_time>& m, std::uint16_t i, Make&& make) {
+    if constexpr (std::is_same_v<typename Cfg::driver_type, drivers::rt73::simulated<virtual_time>>)
+        return make(m, i);
+    else if constexpr (std::is_same_v<typename Cfg::driver_type, any_driver>)
+        return make(std::in_place_type<drivers::loopback<virtual_time, true>>, m,
+                    drivers::loopback_description(i));
+    else
+        return make(m, drivers::loopback_description(i));
+}
 
 /// @brief A stack for radio `i` of configuration Cfg on medium `m`.
 template <class Cfg>
 std::unique_ptr<test_stack<Cfg>> make_stack(virtual_time& t, heap_pool& pool,
                                             sim::medium<virtual_time>& m, std::uint16_t i) {
-    using S = test_stack<Cfg>;
-    if constexpr (std::is_same_v<typename Cfg::driver_type, drivers::rt73::simulated<virtual_time>>)
-        return std::make_unique<S>(t, pool, recording_net{}, m, i);
-    else if constexpr (std::is_same_v<typename Cfg::driver_type, any_driver>)
-        return std::make_unique<S>(t, pool, recording_net{},
-                                   std::in_place_type<drivers::loopback<virtual_time, true>>, m,
-                                   drivers::loopback_description(i));
-    else
-        return std::make_unique<S>(t, pool, recording_net{}, m, drivers::loopback_description(i));
+    return with_driver_args<Cfg>(m, i, [&](auto&&... args) {
+        return std::make_unique<test_stack<Cfg>>(t, pool, recording_net{}, recording_events{},
+                                                 std::forward<decltype(args)>(args)...);
+    });
 }
 
 /// @brief The medium port of a driver (loopback, rt73 or any_driver over loopback).
@@ -56,18 +75,17 @@ struct mlme_world {
     using stack_type = test_stack<Cfg>;
     virtual_time time;
     sim::medium<virtual_time> air{time, 7};
-    heap_pool pool{2400, 4096};
+    heap_pool pool{frame_buffer_size, 4096};
     std::vector<std::unique_ptr<stack_type>> stacks;
-    std::vector<std::vector<mac::event::any>> events;
 
     explicit mlme_world(std::size_t n = 2) {
-        events.resize(n);
         for (std::uint16_t i = 0; i < n; ++i) {
             stacks.push_back(make_stack<Cfg>(time, pool, air, i));
             if (auto r = stacks[i]->start(); !r) throw std::runtime_error(r.err().what);
-            stacks[i]->on_event([this, i](const mac::event::any& e) { events[i].push_back(e); });
         }
     }
+    /// Every event stack i reported, in order.
+    std::vector<mac::event::any>& events(std::size_t i) { return stacks[i]->events().log; }
     stack_type& operator[](std::size_t i) { return *stacks[i]; }
     driver::vif add(std::size_t i, driver::iftype t) {
         auto v = stacks[i]->add_interface(t);
@@ -78,7 +96,7 @@ struct mlme_world {
     template <class E>
     std::vector<E> all(std::size_t i) const {
         std::vector<E> out;
-        for (const auto& e : events[i])
+        for (const auto& e : stacks[i]->events().log)
             if (auto* p = std::get_if<E>(&e)) out.push_back(*p);
         return out;
     }

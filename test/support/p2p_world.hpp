@@ -7,7 +7,7 @@
 #include <variant>
 #include <vector>
 
-#include <softmac/p2p/engine.hpp>
+#include <softmac/p2p/device.hpp>
 
 #include "mlme_world.hpp"
 
@@ -15,7 +15,7 @@ namespace softmac::test {
 
 /// @brief Keeps every P2P event.
 struct recording_p2p {
-    std::vector<p2p::event::any>* out;
+    std::vector<p2p::event::any>* out = nullptr;
     template <class E>
     void operator()(const E& e) const {
         out->push_back(e);
@@ -32,16 +32,37 @@ bool run_until(virtual_time& time, P& pred, duration limit, duration step) {
     return pred();
 }
 
-/// @brief One P2P device of configuration Cfg; Sink is built from the event vector.
+/// @brief One P2P device of configuration Cfg, its events recorded; Sink is built from the event
+/// vector.
 template <class Cfg, class Sink = recording_p2p>
 struct p2p_device {
-    using stack_type = test_stack<Cfg>;
-    using config_type = cfg::config<stack_type>;
-    using engine_type = p2p::engine<config_type, Sink>;
-    std::unique_ptr<stack_type> stack;
-    std::unique_ptr<config_type> config;
-    std::unique_ptr<engine_type> engine;
+    using device_type = p2p::device<typename Cfg::driver_type, virtual_time,
+                                    mac::net<recording_net>, p2p::events<Sink>>;
+    using stack_type = typename device_type::stack_type;
+    using config_type = typename device_type::config_type;
+    using engine_type = typename device_type::engine_type;
+    std::unique_ptr<device_type> dev;
+    stack_type* stack = nullptr;
+    config_type* config = nullptr;
+    engine_type* engine = nullptr;
     std::vector<p2p::event::any> events;
+
+    /// Device `i` on medium `m`, started.
+    p2p_device(virtual_time& t, heap_pool& pool, sim::medium<virtual_time>& m, std::uint16_t i,
+               p2p::settings s, std::uint64_t seed) {
+        dev = with_driver_args<Cfg>(m, i, [&](auto&&... args) {
+            return std::make_unique<device_type>(
+                t, pool, p2p::device_params{i, "wlan" + std::to_string(i), std::move(s), seed},
+                std::forward<decltype(args)>(args)...);
+        });
+        dev->sink() = Sink{&events};
+        stack = &dev->stack();
+        config = &dev->config();
+        engine = &dev->engine();
+        if (auto r = dev->start(); !r) throw std::runtime_error(r.err().what);
+    }
+    p2p_device(const p2p_device&) = delete;
+    p2p_device& operator=(const p2p_device&) = delete;
 
     template <class E>
     std::vector<E> all() const {
@@ -62,23 +83,16 @@ struct p2p_world {
     using device_type = p2p_device<Cfg, Sink>;
     virtual_time time;
     sim::medium<virtual_time> air;
-    heap_pool pool{2400, 8192};
+    heap_pool pool{frame_buffer_size, 8192};
     std::vector<std::unique_ptr<device_type>> devs;
 
     explicit p2p_world(std::size_t n, std::uint64_t seed = 1, p2p::settings base = {})
         : air(time, seed) {
         for (std::uint16_t i = 0; i < n; ++i) {
-            auto d = std::make_unique<device_type>();
-            d->stack = make_stack<Cfg>(time, pool, air, i);
-            if (auto r = d->stack->start(); !r) throw std::runtime_error(r.err().what);
-            d->config = std::make_unique<typename device_type::config_type>(
-                *d->stack, i, "phy" + std::to_string(i));
             p2p::settings s = base;
             s.device_name = "Device " + std::string(1, char('A' + i % 26)) + std::to_string(i);
-            d->engine = std::make_unique<typename device_type::engine_type>(
-                *d->config, Sink{&d->events}, s, "wlan" + std::to_string(i), seed * 1000 + i);
-            if (auto r = d->engine->start(); !r) throw std::runtime_error(r.err().what);
-            devs.push_back(std::move(d));
+            devs.push_back(
+                std::make_unique<device_type>(time, pool, air, i, std::move(s), seed * 1000 + i));
         }
     }
     device_type& operator[](std::size_t i) { return *devs[i]; }
@@ -103,27 +117,18 @@ template <class CfgA, class CfgB>
 struct mixed_p2p_pair {
     virtual_time time;
     sim::medium<virtual_time> air;
-    heap_pool pool{2400, 4096};
+    heap_pool pool{frame_buffer_size, 4096};
     p2p_device<CfgA> a;
     p2p_device<CfgB> b;
 
-    explicit mixed_p2p_pair(std::uint64_t seed = 1) : air(time, seed) {
-        setup(a, 0, seed);
-        setup(b, 1, seed);
-    }
-    template <class D>
-    void setup(D& d, std::uint16_t i, std::uint64_t seed) {
-        using cfg_t = typename std::remove_reference_t<decltype(*d.config)>;
-        using eng_t = typename std::remove_reference_t<decltype(*d.engine)>;
-        using stack_cfg = std::conditional_t<std::is_same_v<D, p2p_device<CfgA>>, CfgA, CfgB>;
-        d.stack = make_stack<stack_cfg>(time, pool, air, i);
-        if (auto r = d.stack->start(); !r) throw std::runtime_error(r.err().what);
-        d.config = std::make_unique<cfg_t>(*d.stack, i, "phy" + std::to_string(i));
+    explicit mixed_p2p_pair(std::uint64_t seed = 1)
+        : air(time, seed),
+          a(time, pool, air, 0, named("loopback"), seed * 1000),
+          b(time, pool, air, 1, named("rt73"), seed * 1000 + 1) {}
+    static p2p::settings named(std::string name) {
         p2p::settings s;
-        s.device_name = i == 0 ? "loopback" : "rt73";
-        d.engine = std::make_unique<eng_t>(*d.config, recording_p2p{&d.events}, s,
-                                           "wlan" + std::to_string(i), seed * 1000 + i);
-        if (auto r = d.engine->start(); !r) throw std::runtime_error(r.err().what);
+        s.device_name = std::move(name);
+        return s;
     }
     template <class P>
     bool run_until(P&& pred, duration limit, duration step = std::chrono::milliseconds(10)) {

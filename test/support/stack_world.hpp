@@ -76,7 +76,7 @@ struct stack_world {
 
     virtual_time time;
     sim::medium<virtual_time> air{time, 1};
-    heap_pool pool{2400, 4096};
+    heap_pool pool{frame_buffer_size, 4096};
     std::vector<std::unique_ptr<radio_type>> radios;
     std::vector<driver::vif> vifs;
     const mac_address ibss_bssid = mac_address::parse("02:aa:bb:cc:dd:00").value();

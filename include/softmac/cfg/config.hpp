@@ -5,25 +5,18 @@
 #pragma once
 
 #include <cerrno>
+#include <concepts>
 #include <cstdint>
-#include <functional>
 #include <optional>
 #include <string>
 #include <type_traits>
 #include <vector>
 
+#include <softmac/cfg/credentials.hpp>
 #include <softmac/cfg/messages.hpp>
 #include <softmac/mac/stack.hpp>
 
 namespace softmac::cfg {
-
-/// @brief Who sends a request (SO_PEERCRED's triple plus the CAP_NET_ADMIN capability).
-struct credentials {
-    std::uint32_t pid = 0, uid = 0, gid = 0;
-    bool net_admin = false;
-    /// @brief May run admin-flagged commands: root or a holder of CAP_NET_ADMIN.
-    bool privileged() const noexcept { return uid == 0 || net_admin; }
-};
 
 /// @brief The errno nl80211 answers for an error.
 constexpr int to_errno(errc e) noexcept {
@@ -69,9 +62,55 @@ constexpr std::uint8_t reply_id(std::uint8_t cmd) noexcept {
     }
 }
 
-/// @brief The config layer of one wiphy over a mac::stack.
-template <class Stack>
+/// @brief The nl80211 generic netlink family id softmac uses.
+inline constexpr std::uint16_t family = 0x1c;
+
+/// @brief The netlink front end's answer to one request: an errno and the reply messages.
+struct wire_reply {
+    int error = 0;
+    std::optional<netlink::violation> violation;
+    std::vector<mac::byte_vector> messages;
+};
+
+/// @brief A config-layer event sink that takes typed events: `sink(to, event)`.
+template <class E>
+concept typed_event_hook = std::invocable<E&, const wdev_ref&, const mac::event::any&>;
+/// @brief A config-layer event sink that takes each event's netlink message: `sink.wire(port,
+/// message)`, `port` 0 for the multicast group, otherwise the one listener it is for.
+template <class E>
+concept wire_event_hook = requires(E& e, std::uint32_t port, bytes_view m) {
+    e.wire(port, m);
+};
+/// @brief Where the config layer's events go: typed, as netlink messages, or both.
+template <class E>
+concept event_sink = typed_event_hook<E> || wire_event_hook<E>;
+/// @brief An event sink that ignores everything.
+struct null_events {
+    void operator()(const wdev_ref&, const mac::event::any&) const noexcept {}
+};
+
+/// @brief What the config layer needs of the MAC below it (mac::stack's management API).
+template <class S>
+concept mac_layer = requires(S& s, std::uint8_t vif) {
+    typename S::time_type;
+    s.hw();
+    s.scanning();
+    s.remove_interface(vif);
+    s.stop_ap(vif);
+};
+
+/// @brief The config layer of one wiphy over a mac::stack. Events go to `Events`: the stack's
+/// event sink calls mac_event() (cfg::wiphy wires both).
+template <class Stack, class Events = null_events>
 class config {
+    static_assert(mac_layer<Stack>,
+                  "softmac: cfg::config<Stack>: Stack must be a mac::stack (the MAC's management "
+                  "API: add_interface, scan, connect, start_ap, ...)");
+    static_assert(event_sink<Events>,
+                  "softmac: cfg::config events: the sink must be callable with (const "
+                  "cfg::wdev_ref&, const mac::event::any&) or provide wire(std::uint32_t port, "
+                  "bytes_view message)");
+
   public:
     struct stored_key {
         std::uint8_t index = 0;
@@ -90,22 +129,18 @@ class config {
         bool up = false;
         std::vector<stored_key> keys;
     };
-    using event_handler = std::function<void(const wdev_ref&, const mac::event::any&)>;
-    /// Receives encoded events: `port` 0 is the multicast group, otherwise one listener.
-    using wire_handler = std::function<void(std::uint32_t port, bytes_view)>;
-    static constexpr std::uint16_t family = 0x1c;  ///< the nl80211 family id softmac uses
+    using stack_type = Stack;
+    using time_type = typename Stack::time_type;
+    using events_type = Events;
 
-    config(Stack& s, std::uint32_t index, std::string name)
-        : stack_(s), index_(index), name_(std::move(name)) {
-        stack_.on_event([this](const mac::event::any& e) { on_mac_event(e); });
-    }
+    config(Stack& s, std::uint32_t index, std::string name, Events events = {})
+        : stack_(s), index_(index), name_(std::move(name)), events_(std::move(events)) {}
     config(const config&) = delete;
     config& operator=(const config&) = delete;
 
     Stack& stack() noexcept { return stack_; }
+    Events& events() noexcept { return events_; }
     std::uint32_t index() const noexcept { return index_; }
-    void on_event(event_handler h) { on_event_ = std::move(h); }
-    void on_wire(wire_handler h) { on_wire_ = std::move(h); }
     /// @brief Counts handler runs (what the flag checks protect).
     std::uint64_t handled() const noexcept { return handled_; }
 
@@ -120,7 +155,7 @@ class config {
         auto* i = lookup(r);
         if (!i || !i->ifindex) return make_error(errc::not_found, "no such netdev");
         if (!up && i->up) {
-            (void)stack_.disconnect(i->vif, mac::reason::deauth_leaving);
+            (void)stack_.disconnect(i->vif, ieee80211::reason::deauth_leaving);
             (void)stack_.stop_ap(i->vif);
         }
         i->up = up;
@@ -160,11 +195,6 @@ class config {
 
     /// @brief The netlink front end: decode, validate against the policy, check flags, run the
     /// handler; the answer is an errno and the reply messages.
-    struct wire_reply {
-        int error = 0;
-        std::optional<netlink::violation> violation;
-        std::vector<mac::byte_vector> messages;
-    };
     wire_reply dispatch(bytes_view request, const credentials& who) {
         wire_reply out;
         std::optional<netlink::violation> why;
@@ -202,7 +232,29 @@ class config {
         return out;
     }
 
+    /// @brief One event from the MAC below (the stack's event sink calls this): addressed to
+    /// its interface and handed to the sink, typed and/or as its netlink message.
+    void mac_event(const mac::event::any& e) {
+        const std::uint8_t vif = std::visit([](const auto& ev) { return ev.vif; }, e);
+        const interface* i = by_vif(vif);
+        wdev_ref to;
+        if (i) {
+            to.ifindex = i->ifindex;
+            to.wdev = i->wdev;
+        }
+        if constexpr (typed_event_hook<Events>) events_(to, e);
+        if constexpr (wire_event_hook<Events>) {
+            wire_buf_.resize(max_event_size);
+            const auto m = encode_event(wire_buf_, family, index_, to, e);
+            const auto* f = std::get_if<mac::event::frame>(&e);
+            events_.wire(f ? f->owner : 0, m);
+        }
+    }
+
   private:
+    /// The largest event message: a received frame (2304-octet body) and its attributes.
+    static constexpr std::size_t max_event_size = 8192;
+
     interface* lookup(const wdev_ref& r) noexcept {
         return const_cast<interface*>(static_cast<const config*>(this)->find(r));
     }
@@ -221,22 +273,6 @@ class config {
         if (const auto* s = stack_.interface(i.vif)) r.mac = s->vif.addr;
         if (i.type != driver::iftype::p2p_device) r.freq = stack_.radio().conf().channel.freq_mhz;
         return r;
-    }
-    void on_mac_event(const mac::event::any& e) {
-        const std::uint8_t vif = std::visit([](const auto& ev) { return ev.vif; }, e);
-        const interface* i = by_vif(vif);
-        wdev_ref to;
-        if (i) {
-            to.ifindex = i->ifindex;
-            to.wdev = i->wdev;
-        }
-        if (on_event_) on_event_(to, e);
-        if (on_wire_) {
-            mac::byte_vector buf(8192);
-            const auto m = encode_event(buf, family, index_, to, e);
-            const auto* f = std::get_if<mac::event::frame>(&e);
-            on_wire_(f ? f->owner : 0, m);
-        }
     }
 
     // ---- handlers: one per command type ------------------------------------------------------
@@ -444,8 +480,8 @@ class config {
     std::uint32_t next_ifindex_ = 3;
     std::uint32_t wdev_count_ = 0;
     std::uint64_t handled_ = 0;
-    event_handler on_event_;
-    wire_handler on_wire_;
+    Events events_;
+    mac::byte_vector wire_buf_;  ///< reused for every event's netlink message
 };
 
 }  // namespace softmac::cfg

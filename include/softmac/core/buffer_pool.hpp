@@ -79,6 +79,10 @@ class fixed_pool : public basic_pool<fixed_pool<Count, Size>> {
     alignas(16) std::array<std::array<std::uint8_t, Size>, Count> storage_{};
 };
 
+/// @brief The buffer size the shipped radios and the medium use: the largest MPDU (a 2304-octet
+/// body, header, security header and MIC, FCS) with headroom for radiotap and driver descriptors.
+inline constexpr std::size_t frame_buffer_size = 2400;
+
 /// @brief Buffers allocated from the heap when the pool grows, kept for reuse afterwards,
 /// so a steady-state stack allocates nothing per frame.
 class heap_pool : public basic_pool<heap_pool> {

@@ -8,7 +8,6 @@
 #include <chrono>
 #include <cstdint>
 #include <deque>
-#include <functional>
 #include <optional>
 #include <string>
 #include <type_traits>
@@ -18,23 +17,15 @@
 #include <softmac/ieee80211/channels.hpp>
 #include <softmac/ieee80211/elements.hpp>
 #include <softmac/ieee80211/management.hpp>
+#include <softmac/ieee80211/status_codes.hpp>
 #include <softmac/mac/bss_table.hpp>
 #include <softmac/mac/data_path.hpp>
 #include <softmac/mac/events.hpp>
 #include <softmac/mac/frame_registry.hpp>
+#include <softmac/mac/policies.hpp>
 #include <softmac/vap/device.hpp>
 
 namespace softmac::mac {
-
-/// @brief Where received 802.3 frames go (the network stack's side of an interface).
-template <class N>
-concept net_sink = requires(N& n, std::uint8_t vif, frame_buffer&& b) {
-    n.deliver(vif, std::move(b));
-};
-/// @brief A network side that drops everything.
-struct null_net {
-    void deliver(std::uint8_t, frame_buffer&&) noexcept {}
-};
 
 /// @brief mac80211's management timing.
 namespace timing {
@@ -47,16 +38,8 @@ inline constexpr unsigned beacon_loss_count = 7;   ///< beacons missed before th
 inline constexpr std::uint32_t min_roc_ms = 10;    ///< NL80211_MIN_REMAIN_ON_CHANNEL_TIME
 }  // namespace timing
 
-/// @brief 802.11 status and reason codes the MLME uses.
-namespace status {
-inline constexpr std::uint16_t success = 0, unspecified = 1, unsupported_auth_alg = 13,
-                               ap_full = 17;
-}
-namespace reason {
-inline constexpr std::uint16_t unspecified = 1, deauth_leaving = 3, inactivity = 4,
-                               class2_from_nonauth = 6, class3_from_nonassoc = 7,
-                               disassoc_leaving = 8;
-}
+namespace status = ieee80211::status;
+namespace reason = ieee80211::reason;
 
 /// @brief Supported Rates (first 8) and Extended Supported Rates: the mandatory rates are basic;
 /// `ofdm_only` leaves the 11b rates out (P2P, no-CCK).
@@ -106,14 +89,15 @@ inline ap_params make_ap_params(const mac_address& bssid, std::string_view ssid,
 /// @brief One radio and everything the MAC keeps for it: the driver (through softmac::radio),
 /// the data path, the vaps, the BSS table, scan, station and AP MLME state, the queue of
 /// off-channel periods and the management-frame registrations. Management events are reported
-/// to one handler (the config layer, normally); 802.3 frames go to `Net` on the hot path.
-template <class Driver, time_policy Time, net_sink Net = null_net,
-          class RatePolicy = simple_adaptive, class Pool = heap_pool>
-class stack {
+/// to `Events` (the config layer, normally); 802.3 frames go to `Net` on the hot path. Products
+/// name it as `mac::stack<Driver, Policies...>` (policies.hpp).
+template <class Driver, time_policy Time, net_sink Net, event_sink Events, rate_policy RatePolicy,
+          buffer_pool Pool>
+class basic_stack {
   public:
     /// @brief The data path's upper layer: forwards into this stack.
     struct upcalls {
-        stack* s;
+        basic_stack* s;
         void deliver(std::uint8_t vif, frame_buffer&& b) { s->net_.deliver(vif, std::move(b)); }
         void on_mgmt(std::uint8_t vif, frame_buffer&& b, const driver::rx_status& rs) {
             s->rx_mgmt(vif, std::move(b), rs);
@@ -128,7 +112,10 @@ class stack {
     using path_type = data_path<capabilities_of<Driver>(), Time, upcalls, RatePolicy, Pool>;
     using radio_type = ::softmac::radio<Driver, Time, path_type>;
     using device_type = vap::device<radio_type>;
-    using event_handler = std::function<void(const event::any&)>;
+    using time_type = Time;
+    using net_type = Net;
+    using events_type = Events;
+    using pool_type = Pool;
     static constexpr std::size_t max_interfaces = radio_type::max_interfaces;
 
     /// @brief Station MLME progress.
@@ -169,16 +156,18 @@ class stack {
         ap_state ap;
     };
 
+    /// @brief The stack of one radio; `args` construct the driver.
     template <class... DriverArgs>
-    stack(Time& time, Pool& pool, Net net, DriverArgs&&... args)
+    basic_stack(Time& time, Pool& pool, Net net, Events events, DriverArgs&&... args)
         : time_(time),
           pool_(pool),
           net_(std::move(net)),
+          events_(std::move(events)),
           radio_(time, path_type(time, pool, upcalls{this}), std::forward<DriverArgs>(args)...),
           device_(radio_) {}
-    stack(const stack&) = delete;
-    stack& operator=(const stack&) = delete;
-    ~stack() {
+    basic_stack(const basic_stack&) = delete;
+    basic_stack& operator=(const basic_stack&) = delete;
+    ~basic_stack() {
         for (auto& i : ifaces_)
             if (i.used) cancel_timers(i);
         if (scan_.timer) time_.cancel(scan_.timer);
@@ -189,6 +178,7 @@ class stack {
     device_type& device() noexcept { return device_; }
     path_type& data() noexcept { return radio_.sink(); }
     Net& net() noexcept { return net_; }
+    Events& events() noexcept { return events_; }
     Time& time() noexcept { return time_; }
     const driver::hw_description& hw() const noexcept { return radio_.hw(); }
     bss_table& bss() noexcept { return bss_; }
@@ -197,8 +187,6 @@ class stack {
         return vif < max_interfaces && ifaces_[vif].used ? &ifaces_[vif] : nullptr;
     }
     bool scanning() const noexcept { return scan_.active; }
-    /// @brief Sets the handler that receives every management event.
-    void on_event(event_handler h) { on_event_ = std::move(h); }
 
     /// @brief Registers the hardware (validates its description).
     result<void> start() { return radio_.register_hw(); }
@@ -676,7 +664,7 @@ class stack {
     }
     template <class E>
     void emit(E&& e) {
-        if (on_event_) on_event_(event::any(std::forward<E>(e)));
+        events_(event::any(std::forward<E>(e)));
     }
     void cancel_timers(iface& i) {
         if (i.sta.timer) time_.cancel(i.sta.timer);
@@ -744,7 +732,7 @@ class stack {
     template <class Body>
     byte_vector build(std::uint8_t subtype, const mac_address& da, const mac_address& sa,
                       const mac_address& bssid, Body&& body) {
-        byte_vector out(2304);
+        byte_vector out(ieee80211::max_frame_body);
         byte_writer w(out);
         ieee80211::write_mgmt_header(w, subtype, da, sa, bssid);
         body(w);
@@ -1303,6 +1291,7 @@ class stack {
     Time& time_;
     Pool& pool_;
     Net net_;
+    Events events_;
     radio_type radio_;
     device_type device_;
     std::array<iface, max_interfaces> ifaces_{};
@@ -1312,7 +1301,19 @@ class stack {
     std::deque<roc_item> rocs_;
     std::vector<wait_item> waits_;
     std::uint64_t cookie_ = 0;
-    event_handler on_event_;
 };
+
+namespace detail {
+template <class Driver, class P>
+struct stack_of {
+    using type = basic_stack<Driver, typename P::time_type, typename P::net_type,
+                             typename P::events_type, typename P::rate_type, typename P::pool_type>;
+};
+}  // namespace detail
+
+/// @brief One radio's MAC, its policies given by kind in any order (policies.hpp):
+/// `mac::stack<Driver, virtual_time, mac::net<N>, mac::events<E>>`.
+template <class Driver, class... Policies>
+using stack = typename detail::stack_of<Driver, stack_policies<Policies...>>::type;
 
 }  // namespace softmac::mac

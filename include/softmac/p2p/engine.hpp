@@ -90,17 +90,19 @@ struct group {
 template <class Config, event_sink Sink>
 class engine {
   public:
-    using stack_type = std::remove_reference_t<decltype(std::declval<Config&>().stack())>;
+    using config_type = Config;
+    using time_type = typename Config::time_type;
 
-    engine(Config& c, Sink sink, settings s = {}, std::string ifname = "wlan0",
+    /// @brief The engine of one P2P device over its radio's config layer. The config layer's
+    /// events are handed to cfg_event() by whoever assembles the two (p2p::device).
+    engine(time_type& time, Config& c, Sink sink, settings s = {}, std::string ifname = "wlan0",
            std::uint64_t seed = 1)
-        : cfg_(c),
+        : time_(time),
+          cfg_(c),
           sink_(std::move(sink)),
           set_(std::move(s)),
           ifname_(std::move(ifname)),
-          rng_(seed) {
-        cfg_.on_event([this](const cfg::wdev_ref& to, const mac::event::any& e) { on_cfg(to, e); });
-    }
+          rng_(seed) {}
     engine(const engine&) = delete;
     engine& operator=(const engine&) = delete;
     ~engine() {
@@ -118,7 +120,7 @@ class engine {
     const peer_table& peers() const noexcept { return peers_; }
     const std::vector<group>& groups() const noexcept { return groups_; }
     std::uint16_t listen_freq() const noexcept { return freq_of(listen_ch_); }
-    time_point now() const noexcept { return cfg_.stack().time().now(); }
+    time_point now() const noexcept { return time_.now(); }
     /// @brief The interface name the device was created for (wlan0).
     const std::string& ifname() const noexcept { return ifname_; }
     /// @brief The P2P device's own interface name: `p2p-dev-<if>`, or `<if>` on a radio without
@@ -133,6 +135,17 @@ class engine {
         return {};
     }
 
+    /// @brief One event from the config layer, addressed to an interface.
+    void cfg_event(const cfg::wdev_ref& to, const mac::event::any& e) {
+        // Without a dedicated P2P device the group shares the device's interface: both see it.
+        for (auto& g : groups_)
+            if (to.wdev == g.ref.wdev) {
+                const std::string name = g.ifname;
+                std::visit([&](const auto& ev) { on_group(name, ev); }, e);
+                break;
+            }
+        if (to.wdev == dev_.wdev) std::visit([&](const auto& ev) { on_device(ev); }, e);
+    }
     /// @brief Creates and starts the P2P device, registers for P2P frames, picks channels.
     result<void> start() {
         const auto& hw = cfg_.stack().hw();
@@ -319,7 +332,7 @@ class engine {
     };
     enum class tx_kind : std::uint8_t { other, go_neg_req, go_neg_resp, go_neg_conf, pd_req };
 
-    auto& time() noexcept { return cfg_.stack().time(); }
+    time_type& time() noexcept { return time_; }
     template <class C>
     auto exec(const C& c) {
         return cfg_.execute(c, cfg::credentials{0, 0, 0, true});
@@ -359,16 +372,6 @@ class engine {
     }
 
     // ---- config-layer events -----------------------------------------------------------------
-    void on_cfg(const cfg::wdev_ref& to, const mac::event::any& e) {
-        // Without a dedicated P2P device the group shares the device's interface: both see it.
-        for (auto& g : groups_)
-            if (to.wdev == g.ref.wdev) {
-                const std::string name = g.ifname;
-                std::visit([&](const auto& ev) { on_group(name, ev); }, e);
-                break;
-            }
-        if (to.wdev == dev_.wdev) std::visit([&](const auto& ev) { on_device(ev); }, e);
-    }
     /// Registers the device interface for probe requests and P2P public action frames.
     result<void> register_frames() {
         cfg::cmd::register_frame probe;
@@ -728,7 +731,7 @@ class engine {
         for (std::uint8_t k = 1; k < hw.n_addresses; ++k) {
             const mac_address a = hw.address(k);
             bool used = false;
-            for (std::uint8_t v = 0; v < stack_type::max_interfaces; ++v)
+            for (std::uint8_t v = 0; v < Config::stack_type::max_interfaces; ++v)
                 if (const auto* i = cfg_.stack().interface(v); i && i->vif.addr == a) used = true;
             for (const auto& g : groups_) used = used || g.iface_addr == a;
             if (!used) return intended_ = a;
@@ -1326,7 +1329,7 @@ class engine {
         } else {
             cfg::cmd::disconnect d;
             d.ifindex = gone.ref.ifindex;
-            d.reason = mac::reason::deauth_leaving;
+            d.reason = ieee80211::reason::deauth_leaving;
             (void)exec(d);
         }
         release_interface(gone);
@@ -1381,7 +1384,7 @@ class engine {
             }
         } else if constexpr (std::is_same_v<E, me::disconnect>) {
             if (!g->started || g->go) return;
-            if (e.by_ap && e.reason == mac::reason::deauth_leaving)
+            if (e.by_ap && e.reason == ieee80211::reason::deauth_leaving)
                 return remove_group(name, "GO_ENDING_SESSION");
             g->timer = time().schedule_in(limits::client_idle, [this, name] {
                 if (auto* gg = find_group(name)) gg->timer = 0;
@@ -1400,6 +1403,7 @@ class engine {
         return pin;
     }
 
+    time_type& time_;
     Config& cfg_;
     Sink sink_;
     settings set_;

@@ -52,7 +52,7 @@ class medium {
     static constexpr duration difs = std::chrono::microseconds(28);  ///< SIFS + 2 slots of 9 µs
 
     explicit medium(Time& time, std::uint64_t seed = 1)
-        : time_(time), rng_(seed), pool_(2400, 4096) {}
+        : time_(time), rng_(seed), pool_(frame_buffer_size, 4096) {}
     medium(const medium&) = delete;
     medium& operator=(const medium&) = delete;
     /// @brief Frames still in flight are cancelled, so their buffers return to this pool.

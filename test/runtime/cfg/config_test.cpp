@@ -5,7 +5,7 @@
 
 #include <boost/hana/for_each.hpp>
 
-#include <softmac/cfg/config.hpp>
+#include <softmac/cfg/wiphy.hpp>
 
 #include "mlme_world.hpp"
 
@@ -59,7 +59,7 @@ TEST_CASE("every command round-trips through its netlink form", "[cfg][wire]") {
         C in{};
         fill_fields(in);
         std::vector<std::uint8_t> buf(4096);
-        const auto wire = cfg::encode(buf, cfg::config<int>::family, in, 42);
+        const auto wire = cfg::encode(buf, cfg::family, in, 42);
         REQUIRE_FALSE(wire.empty());
         std::optional<nl::violation> why;
         auto d = cfg::nl80211::decode_request(wire, &why);
@@ -121,36 +121,48 @@ TEMPLATE_TEST_CASE("every reply round-trips through its netlink form", "[cfg][wi
 }
 
 namespace {
-using stack_type = test::test_stack<test::loopback_software_roc>;
-using config_type = cfg::config<stack_type>;
+/// Keeps the netlink message of every event a wiphy reports, with its port.
+struct wire_log {
+    std::vector<std::pair<std::uint32_t, std::vector<std::uint8_t>>> log;
+    void wire(std::uint32_t port, bytes_view m) { log.emplace_back(port, bytes_of(m)); }
+    static std::vector<std::uint8_t> bytes_of(bytes_view m) { return {m.begin(), m.end()}; }
+};
+using wiphy_type = cfg::wiphy<test::loopback_software_roc::driver_type, virtual_time,
+                              mac::net<test::recording_net>, cfg::events<wire_log>>;
 
-/// Two wiphys, each with its config layer, that record the events they put on the wire.
+/// Two wiphys on one medium, each recording the events it puts on the wire.
 struct cfg_world {
-    test::mlme_world<test::loopback_software_roc> w;
-    std::vector<std::unique_ptr<config_type>> cfgs;
-    std::vector<std::vector<std::pair<std::uint32_t, std::vector<std::uint8_t>>>> wire;
+    struct radios {
+        virtual_time time;
+        sim::medium<virtual_time> air{time, 7};
+        heap_pool pool{frame_buffer_size, 4096};
+        std::vector<std::unique_ptr<wiphy_type>> phys;
+        auto& operator[](std::size_t i) { return phys[i]->stack(); }
+        void run(duration d) { time.run_for(d); }
+    } w;
+    std::vector<wiphy_type::config_type*> cfgs;
     const cfg::credentials root{100, 0, 0, false}, user{200, 1000, 1000, false};
     std::uint32_t seq = 1;
 
     cfg_world() {
-        wire.resize(2);
-        for (std::uint32_t i = 0; i < 2; ++i) {
-            cfgs.push_back(std::make_unique<config_type>(w[i], i, "phy" + std::to_string(i)));
-            cfgs[i]->on_wire([this, i](std::uint32_t port, bytes_view m) {
-                wire[i].emplace_back(port, std::vector<std::uint8_t>(m.begin(), m.end()));
-            });
+        for (std::uint16_t i = 0; i < 2; ++i) {
+            w.phys.push_back(std::make_unique<wiphy_type>(w.time, w.pool, i,
+                                                          "phy" + std::to_string(i), w.air,
+                                                          drivers::loopback_description(i)));
+            REQUIRE(w.phys[i]->start());
+            cfgs.push_back(&w.phys[i]->config());
         }
     }
     template <class C>
-    config_type::wire_reply send(std::size_t i, const C& c, const cfg::credentials& who) {
+    cfg::wire_reply send(std::size_t i, const C& c, const cfg::credentials& who) {
         std::vector<std::uint8_t> buf(8192);
-        return cfgs[i]->dispatch(cfg::encode(buf, config_type::family, c, seq++), who);
+        return cfgs[i]->dispatch(cfg::encode(buf, cfg::family, c, seq++), who);
     }
     /// Events of type E that wiphy i put on the wire, decoded.
     template <class E>
     std::vector<E> events(std::size_t i) {
         std::vector<E> out;
-        for (const auto& [port, m] : wire[i]) {
+        for (const auto& [port, m] : w.phys[i]->events().log) {
             auto d = cfg::decode_event(m);
             REQUIRE(d);
             if (auto* e = std::get_if<E>(&d->event)) out.push_back(*e);
@@ -261,7 +273,7 @@ TEST_CASE("flag checks refuse before the handler runs", "[cfg][flags]") {
 TEST_CASE("policy violations are reported per attribute through dispatch", "[cfg][flags]") {
     cfg_world x;
     std::vector<std::uint8_t> buf(256);
-    nl::writer w(buf, config_type::family, NL80211_CMD_REMAIN_ON_CHANNEL);
+    nl::writer w(buf, cfg::family, NL80211_CMD_REMAIN_ON_CHANNEL);
     w.value<std::uint32_t>(NL80211_ATTR_IFINDEX, 3);
     w.value<std::uint16_t>(NL80211_ATTR_WIPHY_FREQ, 2412);  // must be a u32
     w.value<std::uint32_t>(NL80211_ATTR_DURATION, 100);

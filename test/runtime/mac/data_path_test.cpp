@@ -26,7 +26,7 @@ using loopback_path = test::test_data_path<drivers::loopback<virtual_time>>;
 /// A data path alone, on a capture radio, with one interface of type t and one peer.
 struct solo {
     virtual_time time;
-    heap_pool pool{2400, 256};
+    heap_pool pool{frame_buffer_size, 256};
     loopback_path mac{time, pool, test::recording_upper{}};
     test::capture_radio radio;
     driver::vif vif{mac_address::parse("02:00:00:00:00:00").value(), iftype::station, 0};

@@ -129,10 +129,10 @@ TEMPLATE_TEST_CASE("association is refused when the AP's station table is full",
     REQUIRE(w[2].connect(s2.index, {"tiny", {}, 0, {}}));
     w.run(2s);
     REQUIRE(w.template all<mac::event::connect>(1).size() == 1);
-    CHECK(w.template all<mac::event::connect>(1)[0].status == mac::status::success);
+    CHECK(w.template all<mac::event::connect>(1)[0].status == ieee80211::status::success);
     const auto refused = w.template all<mac::event::connect>(2);
     REQUIRE(refused.size() == 1);
-    CHECK(refused[0].status == mac::status::ap_full);
+    CHECK(refused[0].status == ieee80211::status::ap_full);
     CHECK_FALSE(refused[0].timed_out);
     CHECK(w.template all<mac::event::new_station>(0).size() == 1);
 }
@@ -146,7 +146,7 @@ TEMPLATE_TEST_CASE("connect to an absent network fails after its scan", "[mac][m
     const auto conn = w.template all<mac::event::connect>(1);
     REQUIRE(conn.size() == 1);
     CHECK(conn[0].timed_out);
-    CHECK(conn[0].status == mac::status::unspecified);
+    CHECK(conn[0].status == ieee80211::status::unspecified);
 }
 
 TEMPLATE_TEST_CASE("authentication times out after its retries", "[mac][mlme]",
@@ -191,7 +191,7 @@ TEMPLATE_TEST_CASE("a station notices beacon loss", "[mac][mlme]", test::loopbac
     w.run(1s);  // 7 beacon intervals have passed
     d = w.template all<mac::event::disconnect>(1);
     REQUIRE(d.size() == 2);
-    CHECK(d[1].reason == mac::reason::inactivity);
+    CHECK(d[1].reason == ieee80211::reason::inactivity);
     CHECK_FALSE(d[1].by_ap);
 }
 
@@ -363,7 +363,7 @@ TEMPLATE_TEST_CASE("management frames on the air pass tshark", "[mac][mlme][tsha
         const auto sta = w.add(1, iftype::station);
         REQUIRE(w[1].connect(sta.index, {"judged", {}, 2437, {}}));
         w.run(500ms);
-        REQUIRE(w[1].disconnect(sta.index, mac::reason::deauth_leaving));
+        REQUIRE(w[1].disconnect(sta.index, ieee80211::reason::deauth_leaving));
         mac::mgmt_tx_params p;
         p.frame = public_action(ap.addr, sta.addr);
         p.offchannel_ok = true;
@@ -390,13 +390,12 @@ TEST_CASE("mixed radios: a station on a loopback radio joins an AP on an rt73 ra
           "[mac][mlme]") {
     virtual_time time;
     sim::medium<virtual_time> air(time, 3);
-    heap_pool pool(2400, 1024);
+    heap_pool pool(frame_buffer_size, 1024);
     auto ap = test::make_stack<test::rt73_usb>(time, pool, air, 0);
     auto sta = test::make_stack<test::loopback_software_roc>(time, pool, air, 1);
     REQUIRE(ap->start());
     REQUIRE(sta->start());
-    std::vector<mac::event::any> events;
-    sta->on_event([&](const mac::event::any& e) { events.push_back(e); });
+    const auto& events = sta->events().log;
     const auto a = ap->add_interface(iftype::ap);
     const auto s = sta->add_interface(iftype::station);
     REQUIRE(a);
@@ -430,11 +429,11 @@ TEMPLATE_TEST_CASE("a remain-on-channel requested when the previous one ends run
     const auto dev = w.add(0, iftype::station);
     int chained = 0;
     std::vector<mac::event::any> seen;
-    w[0].on_event([&](const mac::event::any& e) {
+    w[0].events().then = [&](const mac::event::any& e) {
         seen.push_back(e);
         if (std::holds_alternative<mac::event::cancel_remain_on_channel>(e) && chained++ < 3)
             REQUIRE(w[0].remain_on_channel(dev.index, 2437, 50));
-    });
+    };
     REQUIRE(w[0].remain_on_channel(dev.index, 2412, 50));
     w.run(500ms);
     std::size_t ready = 0, ended = 0;

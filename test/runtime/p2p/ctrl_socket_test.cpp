@@ -13,6 +13,7 @@
 #include <softmac/drivers/loopback.hpp>
 #include <softmac/p2p/ctrl/client.hpp>
 #include <softmac/p2p/ctrl/server.hpp>
+#include <softmac/p2p/device.hpp>
 
 using namespace softmac;
 namespace ctrl = softmac::p2p::ctrl;
@@ -21,29 +22,22 @@ using namespace std::chrono_literals;
 
 namespace {
 
-struct no_net {
-    void deliver(std::uint8_t, frame_buffer&&) {}
-};
-
 /// One loopback P2P device in real time with its control server, served from a thread.
 class live_device {
   public:
-    using stack_type = mac::stack<drivers::loopback<real_time>, real_time, no_net>;
-    using config_type = cfg::config<stack_type>;
-    using engine_type = p2p::engine<config_type, ctrl::event_relay>;
-    using interface_type = ctrl::interface<engine_type>;
+    using device_type =
+        p2p::device<drivers::loopback<real_time>, real_time, p2p::events<ctrl::event_relay>>;
+    using interface_type = ctrl::interface<device_type::engine_type>;
 
     explicit live_device(const std::string& name, ctrl::access_policy access = {})
         : dir_(std::string(SOFTMAC_TEST_TMPDIR) + "/" + name),
           air_(clock_, 7),
-          stack_(clock_, pool_, no_net{}, air_, drivers::loopback_description(0)),
-          config_(stack_, 0, "phy0"),
-          engine_(config_, ctrl::event_relay{}, {}, "wlan0", 7),
-          iface_(engine_, dir_),
+          dev_(clock_, pool_, {.index = 0, .ifname = "wlan0", .settings = {}, .seed = 7}, air_,
+               drivers::loopback_description(0)),
+          iface_(dev_.engine(), dir_),
           server_(iface_, clock_, {dir_, std::nullopt, access}) {
         fs::remove_all(dir_);
-        REQUIRE(stack_.start());
-        REQUIRE(engine_.start());
+        REQUIRE(dev_.start());
         REQUIRE(server_.open());
         thread_ = std::thread([this] {
             while (!stop_) clock_.run_for(10ms);
@@ -70,10 +64,8 @@ class live_device {
     std::string dir_;
     real_time clock_;
     sim::medium<real_time> air_;
-    heap_pool pool_{2400, 512};
-    stack_type stack_;
-    config_type config_;
-    engine_type engine_;
+    heap_pool pool_{frame_buffer_size, 512};
+    device_type dev_;
     interface_type iface_;
     ctrl::server<interface_type, real_time> server_;
     std::atomic<bool> stop_{false};

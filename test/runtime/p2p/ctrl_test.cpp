@@ -216,7 +216,8 @@ namespace {
 
 /// Records the engine's events and relays them to the control interface.
 struct recording_relay : ctrl::event_relay {
-    std::vector<p2p::event::any>* out;
+    std::vector<p2p::event::any>* out = nullptr;
+    recording_relay() = default;
     explicit recording_relay(std::vector<p2p::event::any>* o) : out(o) {}
     template <class E>
     void operator()(const E& e) const {

@@ -19,7 +19,7 @@
 #include <utility>
 #include <vector>
 
-#include <softmac/cfg/config.hpp>
+#include <softmac/cfg/credentials.hpp>
 #include <softmac/core/result.hpp>
 #include <softmac/p2p/ctrl/command.hpp>
 #include <softmac/p2p/ctrl/format.hpp>
