@@ -1,11 +1,10 @@
 // SPDX-License-Identifier: MIT
 // pcap_dump: decode every frame of a pcap or pcapng file with softmac, as text or JSON lines.
-#include <cstdio>
+// Errors in the input are reported with a non-zero exit status (1; 2 for usage).
+#include <filesystem>
 #include <fstream>
 #include <iostream>
-#include <iterator>
 #include <string_view>
-#include <vector>
 
 #include <softmac/ieee80211/dissect.hpp>
 #include <softmac/ieee80211/pcap.hpp>
@@ -33,23 +32,30 @@ int main(int argc, char** argv) {
                      "  --fcs   linktype-105 frames end in an FCS\n";
         return 2;
     }
+    std::error_code ec;
+    if (std::filesystem::is_directory(path, ec)) {
+        std::cerr << "pcap_dump: " << path << ": is a directory\n";
+        return 1;
+    }
     std::ifstream in(path, std::ios::binary);
     if (!in) {
         std::cerr << "pcap_dump: cannot open " << path << "\n";
         return 1;
     }
-    const std::vector<std::uint8_t> file{std::istreambuf_iterator<char>(in), {}};
-    auto reader = ie::pcap::reader::open(file);
+    // One record at a time: a pipe, a FIFO or a device is read as it comes, in bounded memory.
+    auto reader = ie::pcap::stream_reader::open(in);
     if (!reader) {
         std::cerr << "pcap_dump: " << path << ": " << reader.err().what << "\n";
         return 1;
     }
     std::size_t n = 0, malformed = 0;
+    int status = 0;
     for (;;) {
         auto p = reader->next();
         if (!p) {
             std::cerr << "pcap_dump: " << path << ": after frame " << n << ": " << p.err().what
                       << " (offset " << p.err().offset << ")\n";
+            status = 1;
             break;
         }
         if (!*p) break;
@@ -61,6 +67,10 @@ int main(int argc, char** argv) {
         else
             std::cout << ie::to_text(d, n);
     }
+    if (in.bad()) {
+        std::cerr << "pcap_dump: " << path << ": read error\n";
+        status = 1;
+    }
     std::cerr << "pcap_dump: " << n << " frames, " << malformed << " malformed\n";
-    return 0;
+    return status;
 }

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <istream>
 #include <optional>
 #include <ostream>
 #include <vector>
@@ -68,7 +69,19 @@ class reader {
         std::uint64_t units_per_s = 0;
     };
 
+    friend class stream_reader;
+
     explicit reader(bytes_view f) noexcept : f_(f) {}
+    /// Continues on the next part of the input, which starts at `offset` in the file (a stream
+    /// reader hands over one record at a time).
+    void continue_with(bytes_view part, std::size_t offset) noexcept {
+        f_ = part;
+        pos_ = 0;
+        base_ = offset;
+    }
+    std::uint32_t offset(std::size_t at) const noexcept {
+        return static_cast<std::uint32_t>(base_ + at);
+    }
     std::uint32_t u32(const std::uint8_t* p) const noexcept {
         return be_ ? load_be32(p) : load_le32(p);
     }
@@ -79,11 +92,11 @@ class reader {
     result<std::optional<packet>> next_classic() noexcept {
         if (pos_ == f_.size()) return std::optional<packet>{};
         if (f_.size() - pos_ < 16)
-            return make_error(errc::truncated, "record header truncated", pos_);
+            return make_error(errc::truncated, "record header truncated", offset(pos_));
         const std::uint8_t* h = f_.data() + pos_;
         const std::uint32_t incl = u32(h + 8);
         if (f_.size() - pos_ - 16 < incl)
-            return make_error(errc::truncated, "record data truncated", pos_);
+            return make_error(errc::truncated, "record data truncated", offset(pos_));
         packet p;
         p.linktype = links_.front().type;
         p.timestamp_ns =
@@ -98,7 +111,7 @@ class reader {
         for (;;) {
             if (pos_ == f_.size()) return std::optional<packet>{};
             if (f_.size() - pos_ < 12)
-                return make_error(errc::truncated, "pcapng block header truncated", pos_);
+                return make_error(errc::truncated, "pcapng block header truncated", offset(pos_));
             const std::uint8_t* b = f_.data() + pos_;
             const std::uint32_t type = load_le32(b);  // the SHB type reads the same in both orders
             if (type == 0x0a0d0d0a) {
@@ -108,18 +121,20 @@ class reader {
                 else if (magic == 0x4d3c2b1a)
                     be_ = true;
                 else
-                    return make_error(errc::bad_value, "bad pcapng byte-order magic", pos_ + 8);
+                    return make_error(errc::bad_value, "bad pcapng byte-order magic",
+                                      offset(pos_ + 8));
                 links_.clear();
             }
             const std::uint32_t len = u32(b + 4);
             if (len < 12 || len % 4 != 0)
-                return make_error(errc::bad_length, "bad pcapng block length", pos_);
+                return make_error(errc::bad_length, "bad pcapng block length", offset(pos_));
             if (len > f_.size() - pos_)
-                return make_error(errc::truncated, "pcapng block truncated", pos_);
+                return make_error(errc::truncated, "pcapng block truncated", offset(pos_));
             if (u32(b + len - 4) != len)
-                return make_error(errc::bad_length, "pcapng trailing length mismatch", pos_);
+                return make_error(errc::bad_length, "pcapng trailing length mismatch",
+                                  offset(pos_));
             const bytes_view body = f_.subspan(pos_ + 8, len - 12);
-            const std::size_t at = pos_;
+            const std::size_t at = offset(pos_);
             pos_ += len;
             switch (u32(b)) {
                 case 0x0a0d0d0a:
@@ -201,9 +216,103 @@ class reader {
     }
 
     bytes_view f_;
-    std::size_t pos_ = 0;
+    std::size_t pos_ = 0, base_ = 0;
     bool ng_ = false, be_ = false, nano_ = false;
     std::vector<link> links_;
+};
+
+/// @brief Reads pcap and pcapng from a stream one record at a time, so memory stays bounded
+/// whatever the input's length (a pipe, a FIFO, a device). Records longer than `max_record` are
+/// an error; a record cut by the end of the stream is an error, as with the in-memory reader.
+class stream_reader {
+  public:
+    static constexpr std::size_t max_record = 16u << 20;
+
+    static result<stream_reader> open(std::istream& in) {
+        stream_reader s(in);
+        std::uint8_t magic[4];
+        if (!s.read(magic, 4))
+            return make_error(errc::truncated, "file shorter than a magic number");
+        if (load_le32(magic) == 0x0a0d0d0a) {
+            auto r = reader::open(bytes_view(magic, 4));
+            if (!r) return r.err();
+            s.r_ = std::move(*r);
+            s.pending_ = true;  // the magic is the first block's type
+            s.buf_.assign(magic, magic + 4);
+            return s;
+        }
+        std::uint8_t h[24];
+        std::copy(magic, magic + 4, h);
+        if (!s.read(h + 4, 20)) return make_error(errc::truncated, "pcap global header truncated");
+        auto r = reader::open(bytes_view(h, 24));
+        if (!r) return r.err();
+        s.r_ = std::move(*r);
+        s.at_ = 24;
+        return s;
+    }
+
+    bool is_pcapng() const noexcept { return r_.ng_; }
+
+    /// @brief The next packet (viewing this reader's buffer until the next call), nothing at a
+    /// clean end of the stream, or an error.
+    result<std::optional<packet>> next() {
+        for (;;) {
+            auto part = fetch();
+            if (!part) return part.err();
+            if (!*part) return std::optional<packet>{};
+            r_.continue_with(buf_, at_);
+            at_ += buf_.size();
+            auto p = r_.next();
+            if (!p || *p) return p;
+            // a pcapng block that carries no packet: read on
+        }
+    }
+
+  private:
+    explicit stream_reader(std::istream& in) : in_(&in), r_(bytes_view{}) {}
+
+    bool read(std::uint8_t* to, std::size_t n) {
+        in_->read(reinterpret_cast<char*>(to), static_cast<std::streamsize>(n));
+        return static_cast<std::size_t>(in_->gcount()) == n;
+    }
+    /// Reads one whole record or block into buf_: false at a clean end of the stream.
+    result<bool> fetch() {
+        const std::size_t head = r_.ng_ ? 12 : 16;
+        std::size_t have = pending_ ? buf_.size() : 0;
+        pending_ = false;
+        buf_.resize(head);
+        if (have == 0) {
+            in_->peek();
+            if (in_->eof()) return false;
+        }
+        if (!read(buf_.data() + have, head - have))
+            return make_error(errc::truncated,
+                              r_.ng_ ? "pcapng block header truncated" : "record header truncated",
+                              static_cast<std::uint32_t>(at_));
+        std::size_t len = 0;
+        if (r_.ng_) {
+            const std::uint32_t type = load_le32(buf_.data());
+            bool be = r_.be_;
+            if (type == 0x0a0d0d0a) be = load_le32(buf_.data() + 8) == 0x4d3c2b1a;
+            len = be ? load_be32(buf_.data() + 4) : load_le32(buf_.data() + 4);
+            if (len < head) len = head;  // the in-memory reader reports the bad length
+        } else {
+            len = head + r_.u32(buf_.data() + 8);
+        }
+        if (len > max_record)
+            return make_error(errc::bad_length, "record longer than the reader accepts",
+                              static_cast<std::uint32_t>(at_));
+        buf_.resize(len);
+        if (!read(buf_.data() + head, len - head))
+            buf_.resize(head + static_cast<std::size_t>(in_->gcount()));  // cut: reported below
+        return true;
+    }
+
+    std::istream* in_;
+    reader r_;
+    std::vector<std::uint8_t> buf_;
+    std::size_t at_ = 0;
+    bool pending_ = false;
 };
 
 /// @brief Writes classic pcap (microsecond timestamps, little-endian) to a stream.

@@ -29,6 +29,7 @@ std::vector<fs::path> captures() {
 
 struct verdicts {
     std::size_t frames = 0;
+    bool cut = false;  ///< the capture ends inside a record
     std::set<std::size_t> malformed;
     std::vector<ie::dissection> dissections;
 };
@@ -41,6 +42,7 @@ verdicts read_capture(const fs::path& p) {
     REQUIRE(r);
     for (;;) {
         auto pkt = r->next();
+        v.cut = !pkt;
         if (!pkt || !*pkt) break;  // a record cut at the end of the file ends the capture
         ++v.frames;
         auto d = ie::dissect((*pkt)->data, (*pkt)->linktype, false, (*pkt)->original_length);
@@ -116,14 +118,49 @@ TEST_CASE("known fields of real captures are read exactly", "[captures]") {
     }
 }
 
-TEST_CASE("pcap_dump decodes every capture", "[captures][examples]") {
+TEST_CASE("pcap_dump decodes every capture and fails on a cut one", "[captures][examples]") {
+    std::size_t cut = 0;
     for (const auto& p : captures()) {
         INFO(p.string());
+        const auto v = read_capture(p);
         const auto out = test::run(std::string(SOFTMAC_PCAP_DUMP) + " --json '" + p.string() +
                                    "' 2>&1; echo exit=$?");
-        CHECK(out.find("exit=0") != std::string::npos);
         CHECK(out.find("{\"frame\":1,") != std::string::npos);
+        CHECK(out.find("pcap_dump: " + std::to_string(v.frames) + " frames") != std::string::npos);
+        if (v.cut) {
+            ++cut;  // every frame before the cut is decoded, then the error and status 1
+            CHECK(out.find("after frame " + std::to_string(v.frames) + ": record data truncated") !=
+                  std::string::npos);
+            CHECK(out.find("exit=1") != std::string::npos);
+        } else {
+            CHECK(out.find("exit=0") != std::string::npos);
+        }
     }
+    CHECK(cut >= 1);  // the reference set holds a capture cut inside its last record
+}
+
+TEST_CASE("pcap_dump refuses what is not a capture, and reads a stream as it comes",
+          "[captures][examples]") {
+    const std::string dump = SOFTMAC_PCAP_DUMP;
+    CHECK(test::run(dump + " " + SOFTMAC_CAPTURES_DIR + " 2>&1; echo exit=$?") ==
+          "pcap_dump: " + std::string(SOFTMAC_CAPTURES_DIR) + ": is a directory\nexit=1\n");
+    CHECK(test::run("timeout 10 " + dump + " /dev/zero 2>&1; echo exit=$?") ==
+          "pcap_dump: /dev/zero: not a pcap or pcapng file\nexit=1\n");
+    // A never-ending capture on a pipe: frames come out while it is still being written (a
+    // reader that took the whole input first would print nothing before the timeout).
+    const std::string gen = std::string(SOFTMAC_TEST_TMPDIR) + "/endless_capture.py";
+    std::ofstream(gen) << "import sys, struct\n"
+                          "o = sys.stdout.buffer\n"
+                          "o.write(struct.pack('<IHHiIII', 0xa1b2c3d4, 2, 4, 0, 0, 65535, 105))\n"
+                          "f = bytes.fromhex('80000000ffffffffffff0200000001000200000001000000"
+                          "00000000000000006400' '01000000')\n"
+                          "while True:\n"
+                          "    o.write(struct.pack('<IIII', 0, 0, len(f), len(f)) + f)\n"
+                          "    o.flush()\n";
+    const auto out = test::run("timeout 20 sh -c \"python3 " + gen + " 2>/dev/null | " + dump +
+                               " /dev/stdin 2>/dev/null | head -n 3\"");
+    CHECK(std::count(out.begin(), out.end(), '\n') >= 3);
+    CHECK(out.find("name=Beacon") != std::string::npos);
 }
 
 TEST_CASE("pcap_dump --json writes a valid JSON object for every frame of every capture",

@@ -115,3 +115,70 @@ TEST_CASE("pcapng sections, interfaces and enhanced packet blocks are read", "[i
     auto bad = ie::pcap::reader::open(w.written());
     CHECK(bad->next().err().code == errc::overrun);
 }
+
+TEST_CASE("the stream reader reads what the in-memory reader reads, one record at a time",
+          "[ieee80211][pcap]") {
+    std::vector<std::uint8_t> ng(256);
+    byte_writer w(ng);
+    w.le32(0x0a0d0d0a).le32(28).le32(0x1a2b3c4d).le16(1).le16(0).le64(~0ull).le32(28);  // SHB
+    w.le32(1).le32(28).le16(105).le16(0).le32(0);                                       // IDB ...
+    w.le16(9).le16(1).u8(9).zeros(3).le32(28);  // if_tsresol=9 (ns)
+    w.le32(0x12345678).le32(12).le32(12);       // unknown block, skipped
+    w.le32(6).le32(36).le32(0).le32(0).le32(1500).le32(3).le32(3).u8(7).u8(8).u8(9).u8(0).le32(36);
+    REQUIRE(w.ok());
+    std::ostringstream out;
+    ie::pcap::writer pw(out, ie::pcap::linktype::ieee802_11);
+    const std::array<std::uint8_t, 3> a{1, 2, 3};
+    pw.write(1'500'000'000ull, a);
+    pw.write(2'000'001'000ull, a, a);
+    const std::string classic = out.str();
+    const std::string pcapng(w.written().begin(), w.written().end());
+    for (const std::string& file : {classic, pcapng}) {
+        auto mem = ie::pcap::reader::open(as_bytes(file));
+        REQUIRE(mem);
+        std::istringstream in(file);
+        auto s = ie::pcap::stream_reader::open(in);
+        REQUIRE(s);
+        CHECK(s->is_pcapng() == mem->is_pcapng());
+        std::size_t n = 0;
+        for (;; ++n) {
+            auto p = s->next();
+            auto q = mem->next();
+            REQUIRE(p);
+            REQUIRE(q);
+            REQUIRE(bool(*p) == bool(*q));
+            if (!*p) break;
+            CHECK((*p)->linktype == (*q)->linktype);
+            CHECK((*p)->timestamp_ns == (*q)->timestamp_ns);
+            CHECK(std::ranges::equal((*p)->data, (*q)->data));
+        }
+        CHECK(n == (file == classic ? 2u : 1u));
+        // Cut anywhere inside the last record: every earlier packet, then the same error.
+        for (std::size_t cut = 1; cut < 16; ++cut) {
+            const std::string part = file.substr(0, file.size() - cut);
+            auto m = ie::pcap::reader::open(as_bytes(part));
+            std::istringstream pin(part);
+            auto t = ie::pcap::stream_reader::open(pin);
+            REQUIRE(m);
+            REQUIRE(t);
+            for (;;) {
+                auto p = t->next();
+                auto q = m->next();
+                REQUIRE(bool(p) == bool(q));
+                if (!p) {
+                    CHECK(p.err().code == q.err().code);
+                    CHECK(p.err().offset == q.err().offset);
+                    break;
+                }
+                REQUIRE(*p);  // a cut capture never ends cleanly
+            }
+        }
+    }
+    std::istringstream zeros(std::string(64, '\0'));
+    CHECK(ie::pcap::stream_reader::open(zeros).err().code == errc::bad_value);
+    std::istringstream huge(classic.substr(0, 24) +
+                            std::string("\0\0\0\0\0\0\0\0\xff\xff\xff\x7f\0\0\0\0", 16));
+    auto h = ie::pcap::stream_reader::open(huge);
+    REQUIRE(h);
+    CHECK(h->next().err().code == errc::bad_length);  // refused before anything is allocated
+}
