@@ -26,7 +26,7 @@ struct world {
                                              ieee80211::rates_2ghz));
         const std::uint8_t p2p[] = {0x04, 0x09, 0x50, 0x6f, 0x9a, 0x09};
         (void)s.register_frame(sta->index, 0x00d0, p2p, 1);
-        auto& st = s.data().iface(sta->index);
+        auto& st = s.data().state_of(sta->index);
         st.bssid = mac_address::parse("02:00:00:00:02:00").value();
         st.associated = true;
         const std::uint32_t all =

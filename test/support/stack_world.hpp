@@ -94,12 +94,12 @@ struct stack_world {
         join(1, 0);
     }
     path& mac(std::size_t i) { return radios[i]->sink(); }
-    mac::interface_state& iface(std::size_t i) { return mac(i).iface(vifs[i].index); }
+    mac::vif_state& state(std::size_t i) { return mac(i).state_of(vifs[i].index); }
     recording_upper& up(std::size_t i) { return mac(i).upper(); }
 
     /// Makes radio `self` see radio `peer` as associated, authorized and QoS-capable.
     void join(std::size_t self, std::size_t peer) {
-        auto& i = iface(self);
+        auto& i = state(self);
         const mac_address peer_addr = vifs[peer].addr;
         std::uint32_t flags =
             mac::sta_flag::associated | mac::sta_flag::authorized | mac::sta_flag::wme;

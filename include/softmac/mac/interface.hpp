@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: MIT
-/// @file Defines the MAC's per-interface state and the counted reasons a frame is dropped.
+/// @file Defines the data path's state of one interface (vif_state), the MAC's limits and the
+/// counted reasons a frame is dropped.
 #pragma once
 
 #include <array>
+#include <cstddef>
 #include <cstdint>
 #include <iterator>
 #include <string_view>
@@ -11,6 +13,11 @@
 #include <softmac/driver/types.hpp>
 
 namespace softmac::mac {
+
+/// @brief Interfaces per radio: the data path's, the radio's and the vap device's tables.
+inline constexpr std::size_t max_interfaces = 16;
+/// @brief Fragments per MSDU: the fragment number is four bits.
+inline constexpr std::size_t max_fragments = 16;
 
 /// @brief Why a frame was dropped; each has a per-interface counter.
 enum class drop_reason : std::uint8_t {
@@ -41,10 +48,11 @@ constexpr std::string_view to_string(drop_reason r) noexcept {
     return drop_reason_names[static_cast<std::size_t>(r)];
 }
 
-/// @brief The MAC's state of one interface (the ieee80211_sub_if_data role, data-path part).
-/// Its size is a power of two, so that finding a frame's interface in the data path's array is a
-/// shift rather than a multiply on every frame.
-struct alignas(256) interface_state {
+/// @brief The data path's state of one interface: the hot part of the MAC's interface record
+/// (interface_record.hpp), kept by the data path in an array indexed by the vif index. Its size is
+/// a power of two, so that finding a frame's interface in that array is a shift rather than a
+/// multiply on every frame.
+struct alignas(256) vif_state {
     driver::vif vif;
     bool up = false;
     mac_address bssid;        ///< station: the AP; AP/GO: own address; IBSS: the IBSS BSSID
@@ -71,7 +79,15 @@ struct alignas(256) interface_state {
         return vif.type == driver::iftype::station || vif.type == driver::iftype::p2p_client;
     }
 };
-static_assert(sizeof(interface_state) == 256, "softmac: interface_state outgrew its stride");
+static_assert(sizeof(vif_state) == 256, "softmac: vif_state outgrew its stride");
+
+/// @brief The sequence number a counter (an interface's, or a station's per TID) gives the next
+/// frame; the counter advances modulo 4096.
+constexpr std::uint16_t next_sequence(std::uint16_t& counter) noexcept {
+    const std::uint16_t seq = counter;
+    counter = static_cast<std::uint16_t>((seq + 1) & 0xfff);
+    return seq;
+}
 
 /// @brief 802.1D user priority to access category (VO=0, VI=1, BE=2, BK=3).
 constexpr std::uint8_t up_to_ac(std::uint8_t up) noexcept {

@@ -345,7 +345,7 @@ class basic_stack {
         scan_params sp;
         if (p.freq) sp.freqs.push_back(p.freq);
         sp.ssids.push_back(p.ssid);
-        sp.no_cck = data().iface(vif).no_cck;
+        sp.no_cck = data().state_of(vif).no_cck;
         if (auto r = scan(vif, std::move(sp)); !r) {
             i->sta = sta_state{};
             return r;
@@ -504,7 +504,7 @@ class basic_stack {
         if (!on_channel && !in_roc_there && !p.offchannel_ok)
             return make_error(errc::busy, "off-channel TX needed but not allowed");
         const std::uint64_t cookie = p.dont_wait_for_ack ? 0 : new_cookie();
-        std::uint32_t flags = p.no_cck || data().iface(vif).no_cck ? driver::tx_flag::no_cck : 0;
+        std::uint32_t flags = p.no_cck || data().state_of(vif).no_cck ? driver::tx_flag::no_cck : 0;
         if (!p.dont_wait_for_ack) flags |= driver::tx_flag::req_status;
         if (on_channel || in_roc_there) {
             if (in_roc_there) flags |= driver::tx_flag::offchannel;
@@ -705,7 +705,7 @@ class basic_stack {
         auto b = pool_.allocate(data().headroom());
         if (!b) return b.err();
         if (auto r = b->append(frame); !r) return r;
-        auto& st = data().iface(vif);
+        auto& st = data().state_of(vif);
         store_le16(b->data() + 22, static_cast<std::uint16_t>(st.seq << 4));
         st.seq = static_cast<std::uint16_t>((st.seq + 1) & 0xfff);
         driver::tx_info info;
@@ -851,7 +851,7 @@ class basic_stack {
     }
     byte_vector assoc_request(const iface& i) {
         const bool ofdm =
-            data().iface(i.vif.index).no_cck || i.sta.ch.band != ieee80211::band::ghz2_4;
+            data().state_of(i.vif.index).no_cck || i.sta.ch.band != ieee80211::band::ghz2_4;
         return build(ieee80211::mgmt_subtype::assoc_req, i.sta.bssid, i.vif.addr, i.sta.bssid,
                      [&](byte_writer& w) {
                          ieee80211::write_assoc_req_fixed(
@@ -929,7 +929,7 @@ class basic_stack {
                 i.sta.phase = sta_phase::associated;
                 i.sta.aid = mb.aid & 0x3fff;
                 i.sta.last_beacon = time_.now();
-                auto& st = data().iface(vif);
+                auto& st = data().state_of(vif);
                 st.bssid = sa;
                 st.associated = true;
                 if (auto s = data().stations().add(
@@ -989,7 +989,7 @@ class basic_stack {
         const mac_address bssid = i.sta.bssid;
         if (i.sta.timer) time_.cancel(i.sta.timer);
         i.sta = sta_state{};
-        auto& st = data().iface(vif);
+        auto& st = data().state_of(vif);
         st.associated = false;
         data().stations().remove(bssid);
         bss_changed(i, false);
@@ -1117,7 +1117,7 @@ class basic_stack {
             else
                 aid = static_cast<std::uint16_t>(free - i.ap.aids.begin() + 1);
         }
-        const bool ofdm = data().iface(i.vif.index).no_cck;
+        const bool ofdm = data().state_of(i.vif.index).no_cck;
         const auto& p = i.ap.params;
         auto f = build(
             reassoc ? ieee80211::mgmt_subtype::reassoc_resp : ieee80211::mgmt_subtype::assoc_resp,

@@ -31,7 +31,7 @@ struct solo {
     test::capture_radio radio;
     driver::vif vif{mac_address::parse("02:00:00:00:00:00").value(), iftype::station, 0};
     const mac_address peer = mac_address::parse("02:00:00:00:01:00").value();
-    mac::interface_state* i;
+    mac::vif_state* i;
 
     explicit solo(iftype t, std::uint32_t peer_flags = mac::sta_flag::associated |
                                                        mac::sta_flag::authorized |
@@ -275,8 +275,8 @@ TEMPLATE_TEST_CASE(
         REQUIRE(w.send(0, ab, 3) == mac::verdict::consumed);
         REQUIRE(w.send(1, ba, 6) == mac::verdict::consumed);
         w.settle();
-        INFO("drops a: " << w.iface(0).dropped(mac::drop_reason::not_authorized)
-                         << " b: " << w.iface(1).dropped(mac::drop_reason::wrong_ds_bits));
+        INFO("drops a: " << w.state(0).dropped(mac::drop_reason::not_authorized)
+                         << " b: " << w.state(1).dropped(mac::drop_reason::wrong_ds_bits));
         REQUIRE(w.up(1).delivered.size() == 1);
         REQUIRE(w.up(0).delivered.size() == 1);
         CHECK(w.up(1).delivered[0].bytes == ab);
@@ -293,7 +293,7 @@ TEMPLATE_TEST_CASE(
 TEMPLATE_TEST_CASE("fragments are reassembled, also out of order they are refused",
                    "[mac][fragment]", SOFTMAC_DRIVERS) {
     test::stack_world<TestType> w(iftype::ap, iftype::station);
-    w.iface(1).frag_threshold = 300;
+    w.state(1).frag_threshold = 300;
     const auto big = ethernet(w.vifs[0].addr, w.vifs[1].addr, ie::ethertype::ipv4, 1400, 5);
     REQUIRE(w.send(1, big) == mac::verdict::consumed);
     w.settle();
@@ -319,12 +319,12 @@ TEMPLATE_TEST_CASE("fragments are reassembled, also out of order they are refuse
     inject(2);  // fragment 1 missing
     inject(1);  // now out of order: fragment 1 after 2 ... continues the entry
     CHECK(rx.up(0).delivered.empty());
-    CHECK(rx.iface(0).dropped(mac::drop_reason::fragment_unmatched) == 1);
+    CHECK(rx.state(0).dropped(mac::drop_reason::fragment_unmatched) == 1);
     inject(2);  // the entry is complete only now
     CHECK(rx.up(0).delivered.size() == 1);
     rx.time.run_for(3s);
     inject(1);  // without fragment 0, after the cache emptied
-    CHECK(rx.iface(0).dropped(mac::drop_reason::fragment_unmatched) == 2);
+    CHECK(rx.state(0).dropped(mac::drop_reason::fragment_unmatched) == 2);
 }
 
 TEMPLATE_TEST_CASE("retransmitted duplicates are dropped and counted", "[mac][rx]",
@@ -339,7 +339,7 @@ TEMPLATE_TEST_CASE("retransmitted duplicates are dropped and counted", "[mac][rx
     bytes[1] |= 0x08;  // retry
     w.mac(0).on_rx(test::to_buffer(w.pool, bytes, 0), {});
     CHECK(w.up(0).delivered.size() == 1);
-    CHECK(w.iface(0).dropped(mac::drop_reason::duplicate) == 1);
+    CHECK(w.state(0).dropped(mac::drop_reason::duplicate) == 1);
     CHECK(w.mac(0).stations().find(w.vifs[1].addr)->stats.rx_duplicates == 1);
 }
 
@@ -408,38 +408,38 @@ TEST_CASE("RX rejects wrong DS bits, our own echoed multicast and unauthorized d
         test::to_buffer(w.pool,
                         frame(ie::frame_control::to_ds, me, ap, host_b, ie::ethertype::ipv4), 0),
         {});
-    CHECK(w.iface(0).dropped(mac::drop_reason::wrong_ds_bits) == 1);
+    CHECK(w.state(0).dropped(mac::drop_reason::wrong_ds_bits) == 1);
     w.mac(0).on_rx(test::to_buffer(w.pool,
                                    frame(ie::frame_control::from_ds, mac_address::broadcast(), ap,
                                          me, ie::ethertype::ipv4),
                                    0),
                    {});
-    CHECK(w.iface(0).dropped(mac::drop_reason::own_echo) == 1);
+    CHECK(w.state(0).dropped(mac::drop_reason::own_echo) == 1);
     const auto other_ap = mac_address::parse("02:00:00:77:00:00").value();
     w.mac(0).on_rx(
         test::to_buffer(
             w.pool, frame(ie::frame_control::from_ds, me, other_ap, host_b, ie::ethertype::ipv4),
             0),
         {});
-    CHECK(w.iface(0).dropped(mac::drop_reason::wrong_bssid) == 1);
-    CHECK(w.iface(0).dropped(mac::drop_reason::not_authorized) == 0);
+    CHECK(w.state(0).dropped(mac::drop_reason::wrong_bssid) == 1);
+    CHECK(w.state(0).dropped(mac::drop_reason::not_authorized) == 0);
     w.mac(0).stations().find(ap)->flags &= ~mac::sta_flag::authorized;
     w.mac(0).on_rx(
         test::to_buffer(w.pool,
                         frame(ie::frame_control::from_ds, me, ap, host_b, ie::ethertype::ipv4), 0),
         {});
-    CHECK(w.iface(0).dropped(mac::drop_reason::not_authorized) == 1);
+    CHECK(w.state(0).dropped(mac::drop_reason::not_authorized) == 1);
     w.mac(0).on_rx(
         test::to_buffer(w.pool,
                         frame(ie::frame_control::from_ds, me, ap, host_b, ie::ethertype::eapol), 0),
         {});
     CHECK(w.up(0).delivered.size() == 1);  // EAPOL passes the closed port
-    w.iface(0).associated = false;
+    w.state(0).associated = false;
     w.mac(0).on_rx(
         test::to_buffer(w.pool,
                         frame(ie::frame_control::from_ds, me, ap, host_b, ie::ethertype::ipv4), 0),
         {});
-    CHECK(w.iface(0).dropped(mac::drop_reason::not_associated) == 1);
+    CHECK(w.state(0).dropped(mac::drop_reason::not_associated) == 1);
 }
 
 TEST_CASE("management frames go up: frames for nobody are counted", "[mac][rx]") {
@@ -482,7 +482,7 @@ TEST_CASE("data frames captured by the monitor tap pass tshark", "[mac][tshark]"
     {
         std::ofstream out(path, std::ios::binary);
         w.air.tap(out);
-        w.iface(1).frag_threshold = 400;
+        w.state(1).frag_threshold = 400;
         w.send(1, ethernet(w.vifs[0].addr, w.vifs[1].addr, 0x88b5, 1000));
         w.send(0, ethernet(w.vifs[1].addr, host_a, 0x88b5, 64), 5);
         w.send(0, ethernet(mac_address::broadcast(), host_a, 0x88b5, 64));
