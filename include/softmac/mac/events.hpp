@@ -9,10 +9,15 @@
 #include <vector>
 
 #include <softmac/core/mac_address.hpp>
+#include <softmac/ieee80211/beacon.hpp>
+#include <softmac/ieee80211/status_codes.hpp>
 
 namespace softmac::mac {
 
 using byte_vector = std::vector<std::uint8_t>;
+
+namespace status = ieee80211::status;  ///< 802.11 status codes, as events carry them
+namespace reason = ieee80211::reason;  ///< 802.11 reason codes, as events carry them
 
 /// @brief A scan request (cfg80211_scan_request). Empty `freqs`: every channel of the hardware;
 /// empty `ssids`: passive scan; an empty string in `ssids` is the wildcard SSID.
@@ -53,8 +58,7 @@ struct connect_params {
     friend bool operator==(const connect_params&, const connect_params&) = default;
 };
 
-/// @brief Hidden-SSID modes (nl80211_hidden_ssid).
-enum class hidden_ssid : std::uint8_t { not_hidden = 0, zero_len = 1, zero_contents = 2 };
+using ieee80211::hidden_ssid;
 
 /// @brief Starting an AP or P2P GO (cfg80211_ap_settings).
 struct ap_params {

@@ -13,6 +13,19 @@
 
 namespace softmac::mac {
 
+/// @brief Frame types as registrations name them: the frame control's type and subtype bits.
+namespace frame_types {
+inline constexpr std::uint16_t probe_req =
+    ieee80211::frame_control::make(ieee80211::frame_type::management,
+                                   ieee80211::mgmt_subtype::probe_req)
+        .raw;
+inline constexpr std::uint16_t action =
+    ieee80211::frame_control::make(ieee80211::frame_type::management,
+                                   ieee80211::mgmt_subtype::action)
+        .raw;
+static_assert(probe_req == 0x0040 && action == 0x00d0);
+}  // namespace frame_types
+
 /// @brief Who wants which received management frames.
 class frame_registry {
   public:

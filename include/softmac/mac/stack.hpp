@@ -14,6 +14,7 @@
 #include <vector>
 
 #include <softmac/driver/radio.hpp>
+#include <softmac/ieee80211/beacon.hpp>
 #include <softmac/ieee80211/channels.hpp>
 #include <softmac/ieee80211/elements.hpp>
 #include <softmac/ieee80211/management.hpp>
@@ -23,38 +24,15 @@
 #include <softmac/mac/events.hpp>
 #include <softmac/mac/frame_registry.hpp>
 #include <softmac/mac/policies.hpp>
+#include <softmac/mac/timing.hpp>
 #include <softmac/vap/device.hpp>
 
 namespace softmac::mac {
 
-/// @brief mac80211's management timing.
-namespace timing {
-using namespace std::chrono_literals;
-inline constexpr duration auth_timeout = 200ms, assoc_timeout = 200ms;
-inline constexpr unsigned auth_tries = 3, assoc_tries = 3;
-inline constexpr duration active_dwell = 30ms, passive_dwell = 111ms;
-inline constexpr duration back_on_channel = 30ms;  ///< between scanned channels when associated
-inline constexpr unsigned beacon_loss_count = 7;   ///< beacons missed before the link is lost
-inline constexpr std::uint32_t min_roc_ms = 10;    ///< NL80211_MIN_REMAIN_ON_CHANNEL_TIME
-}  // namespace timing
+using ieee80211::put_rates;
 
-namespace status = ieee80211::status;
-namespace reason = ieee80211::reason;
-
-/// @brief Supported Rates (first 8) and Extended Supported Rates: the mandatory rates are basic;
-/// `ofdm_only` leaves the 11b rates out (P2P, no-CCK).
-inline void put_rates(byte_writer& w, std::span<const ieee80211::rate> rates, bool ofdm_only) {
-    std::array<std::uint8_t, 16> oct{};
-    std::size_t n = 0;
-    for (const auto& r : rates)
-        if ((!ofdm_only || r.is_ofdm()) && n < oct.size()) oct[n++] = r.octet(r.mandatory);
-    ieee80211::put::rates(w, bytes_view(oct.data(), std::min<std::size_t>(n, 8)));
-    if (n > 8)
-        ieee80211::put::raw(w, ieee80211::eid::extended_rates, bytes_view(oct.data() + 8, n - 8));
-}
-
-/// @brief A beacon template for start_ap: the head (header, fixed fields, SSID as the hidden
-/// mode wants it, rates, DS parameter set) and the tail (`extra` elements).
+/// @brief AP settings for start_ap: a beacon template whose head ieee80211::beacon_head builds
+/// and whose tail is `extra` (the elements after the TIM).
 inline ap_params make_ap_params(const mac_address& bssid, std::string_view ssid,
                                 const ieee80211::channel& ch,
                                 std::span<const ieee80211::rate> rates, bool ofdm_only = false,
@@ -65,23 +43,7 @@ inline ap_params make_ap_params(const mac_address& bssid, std::string_view ssid,
     p.hidden = hidden;
     p.beacon_int = beacon_int;
     p.freq = ch.freq_mhz;
-    p.head.resize(24 + 12 + 2 + 32 + 2 + 8 + 2 + 8 + 3);
-    byte_writer w(p.head);
-    ieee80211::write_mgmt_header(w, ieee80211::mgmt_subtype::beacon, mac_address::broadcast(),
-                                 bssid, bssid);
-    ieee80211::write_beacon_fixed(w, 0, beacon_int,
-                                  ieee80211::capab::ess | ieee80211::capab::short_slot);
-    if (hidden == hidden_ssid::zero_len) {
-        ieee80211::put::ssid(w, {});
-    } else if (hidden == hidden_ssid::zero_contents) {
-        const std::string zeros(ssid.size(), '\0');
-        ieee80211::put::ssid(w, zeros);
-    } else {
-        ieee80211::put::ssid(w, ssid);
-    }
-    put_rates(w, rates, ofdm_only || ch.band != ieee80211::band::ghz2_4);
-    if (ch.band == ieee80211::band::ghz2_4) ieee80211::put::ds_params(w, ch.number);
-    p.head.resize(w.size());
+    p.head = ieee80211::beacon_head(bssid, ssid, ch, rates, ofdm_only, hidden, beacon_int);
     p.tail.assign(extra.begin(), extra.end());
     return p;
 }
@@ -569,8 +531,6 @@ class basic_stack {
     }
 
   private:
-    static constexpr std::uint16_t probe_req_type = 0x0040;
-
     struct scan_state {
         bool active = false, on_operating = false;
         std::uint8_t vif = 0;
@@ -678,7 +638,7 @@ class basic_stack {
             radio_.filter() & ~(driver::fif::probe_req | driver::fif::bcn_prbresp_promisc);
         bool ap = false;
         for (const auto& i : ifaces_) ap = ap || (i.used && is_ap(i) && i.ap.beaconing);
-        if (ap || registry_.count(probe_req_type) > 0) want |= driver::fif::probe_req;
+        if (ap || registry_.count(frame_types::probe_req) > 0) want |= driver::fif::probe_req;
         if (scan_.active) want |= driver::fif::bcn_prbresp_promisc;
         radio_.set_filter(want);
     }
