@@ -10,6 +10,8 @@
 #include <grp.h>
 #include <signal.h>
 
+#include <charconv>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -46,6 +48,17 @@ struct options {
     std::uint64_t seed = 1;
 };
 
+/// The P2P Device Name is a WPS Device Name: at most 32 octets.
+constexpr std::size_t max_device_name = 32;
+
+/// The whole of `text` as a number: "2abc", "" and "-1" (unsigned) are not numbers.
+template <class T>
+bool parse_number(const std::string& text, T& value) {
+    const char* end = text.data() + text.size();
+    const auto [stop, ec] = std::from_chars(text.data(), end, value);
+    return !text.empty() && ec == std::errc{} && stop == end;
+}
+
 void usage() {
     std::fprintf(
         stderr,
@@ -70,23 +83,31 @@ std::optional<options> parse_args(int argc, char** argv) {
             }
             o.group = g->gr_gid;
         } else if (a == "-n") {
-            o.devices = std::strtoul(v.c_str(), nullptr, 10);
-            if (o.devices == 0 || o.devices > 64) return std::nullopt;
+            if (!parse_number(v, o.devices) || o.devices == 0 || o.devices > 64)
+                return std::nullopt;
         } else if (a == "-N") {
             for (std::size_t b = 0, e; b <= v.size(); b = e + 1) {
                 e = std::min(v.find(',', b), v.size());
                 o.names.push_back(v.substr(b, e - b));
+                if (o.names.back().size() > max_device_name) {
+                    std::fprintf(stderr, "p2pd: device name '%s' is longer than %zu octets\n",
+                                 o.names.back().c_str(), max_device_name);
+                    return std::nullopt;
+                }
             }
         } else if (a == "-d") {
             if (v != "loopback" && v != "rt73" && v != "mixed") return std::nullopt;
             o.driver = v;
         } else if (a == "-l") {
-            o.loss = std::strtod(v.c_str(), nullptr) / 100.0;
-            if (o.loss < 0 || o.loss >= 1) return std::nullopt;
+            double percent = 0;
+            if (!parse_number(v, percent) || !std::isfinite(percent) || percent < 0 ||
+                percent >= 100)
+                return std::nullopt;
+            o.loss = percent / 100.0;
         } else if (a == "-w") {
             o.pcap = v;
         } else if (a == "-s") {
-            o.seed = std::strtoull(v.c_str(), nullptr, 10);
+            if (!parse_number(v, o.seed)) return std::nullopt;
         } else {
             return std::nullopt;
         }
@@ -150,10 +171,12 @@ int main(int argc, char** argv) {
         usage();
         return 2;
     }
+    // Every signal that ends a daemon ends this one through its loop, so that its sockets are
+    // removed; a client or reader gone away (SIGPIPE) is an error return, not the end.
     struct sigaction sa {};
     sa.sa_handler = on_signal;
-    ::sigaction(SIGINT, &sa, nullptr);
-    ::sigaction(SIGTERM, &sa, nullptr);
+    for (const int sig : {SIGINT, SIGTERM, SIGHUP, SIGQUIT}) ::sigaction(sig, &sa, nullptr);
+    ::signal(SIGPIPE, SIG_IGN);
 
     real_time clock;
     sim::medium<real_time> air(clock, opt->seed);

@@ -7,6 +7,7 @@
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <cstdio>
@@ -60,10 +61,10 @@ class process {
     process(const process&) = delete;
     process& operator=(const process&) = delete;
     ~process() { (void)stop(); }
-    /// SIGTERM, then the exit status (or -1 if it had to be killed).
-    int stop() {
+    /// `sig` (SIGTERM), then the exit status (or -1 if it had to be killed).
+    int stop(int sig = SIGTERM) {
         if (pid_ <= 0) return status_;
-        ::kill(pid_, SIGTERM);
+        ::kill(pid_, sig);
         for (int i = 0; i < 100; ++i) {
             int st = 0;
             if (::waitpid(pid_, &st, WNOHANG) == pid_) {
@@ -77,6 +78,8 @@ class process {
         pid_ = 0;
         return status_ = -1;
     }
+
+    pid_t pid() const noexcept { return pid_; }
 
   private:
     pid_t pid_ = 0;
@@ -252,4 +255,76 @@ TEST_CASE("wpa_cli with a wrong or missing argument, and one-shot errors", "[ctr
           "Available interfaces:\nwlan0\n");  // rt73: one interface is the P2P device
     CHECK(run("get device_name").first == "softmac-0");
     CHECK(s.daemon->stop() == 0);
+}
+
+TEST_CASE("p2pd refuses malformed options with its usage and exit status 2", "[ctrl][p2pd]") {
+    const std::string dir = std::string(SOFTMAC_TEST_TMPDIR) + "/p2pd_options";
+    fs::remove_all(dir);
+    const std::string long_name(33, 'n');
+    for (const std::string& bad : std::vector<std::string>{
+             "-n 2abc", "-n ''", "-l abc", "-l nan", "-l inf", "-l 50%", "-l 100", "-s garbage",
+             "-s -1", "-s 1x", "-N " + long_name, "-N Alice," + long_name}) {
+        INFO(bad);
+        // A daemon that accepted the option would run until the timeout (status 124).
+        const auto [out, rc] =
+            shell("timeout 2 " + std::string(SOFTMAC_P2PD) + " -p " + dir + " " + bad + " 2>&1");
+        CHECK(rc == 2);
+        CHECK(out.find("usage: p2pd") != std::string::npos);
+        if (bad.starts_with("-N")) CHECK(out.find("longer than 32 octets") != std::string::npos);
+    }
+    // 32 octets is a valid P2P Device Name; -l and -s take their whole argument.
+    process ok({SOFTMAC_P2PD, "-p", dir, "-n", "1", "-N", std::string(32, 'n'), "-l", "2.5", "-s",
+                "18446744073709551615"},
+               std::string(SOFTMAC_TEST_TMPDIR) + "/p2pd_options.log");
+    CHECK(eventually(
+        [&] {
+            return read_file(std::string(SOFTMAC_TEST_TMPDIR) + "/p2pd_options.log")
+                       .find("ready") != std::string::npos;
+        },
+        10s));
+    CHECK(ok.stop() == 0);
+}
+
+TEST_CASE("p2pd stops cleanly on SIGHUP and SIGQUIT and survives a closed stdout", "[ctrl][p2pd]") {
+    const std::string tmp = std::string(SOFTMAC_TEST_TMPDIR) + "/p2pd_signals";
+    fs::remove_all(tmp);
+    fs::create_directories(tmp);
+    const std::string dir = tmp + "/run";
+    for (const int sig : {SIGHUP, SIGQUIT, SIGTERM, SIGINT}) {
+        INFO("signal " << sig);
+        process d({SOFTMAC_P2PD, "-p", dir, "-n", "1"}, tmp + "/p2pd.log");
+        REQUIRE(eventually(
+            [&] { return read_file(tmp + "/p2pd.log").find("ready") != std::string::npos; }, 10s));
+        REQUIRE(fs::is_socket(dir + "/wlan0"));
+        CHECK(d.stop(sig) == 0);
+        CHECK_FALSE(fs::exists(dir + "/wlan0"));
+        CHECK_FALSE(fs::exists(dir + "/p2p-dev-wlan0"));
+    }
+
+    // stdout is a pipe nobody reads: writing to it must not kill the daemon (SIGPIPE).
+    int out[2];
+    REQUIRE(::pipe(out) == 0);
+    ::close(out[0]);
+    std::vector<std::string> argv{SOFTMAC_P2PD, "-p", dir, "-n", "1"};
+    std::vector<char*> args;
+    for (auto& a : argv) args.push_back(a.data());
+    args.push_back(nullptr);
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_adddup2(&fa, out[1], 1);
+    pid_t pid = 0;
+    REQUIRE(::posix_spawn(&pid, args[0], &fa, nullptr, args.data(), environ) == 0);
+    posix_spawn_file_actions_destroy(&fa);
+    ::close(out[1]);
+    CHECK(eventually([&] { return fs::is_socket(dir + "/wlan0"); }, 10s));
+    std::this_thread::sleep_for(300ms);  // "ready" has been written by now
+    int st = 0;
+    const bool running = ::waitpid(pid, &st, WNOHANG) == 0;
+    CHECK(running);
+    if (running) {
+        ::kill(pid, SIGTERM);
+        REQUIRE(::waitpid(pid, &st, 0) == pid);
+        CHECK((WIFEXITED(st) && WEXITSTATUS(st) == 0));
+    }
+    CHECK_FALSE(fs::exists(dir + "/wlan0"));
 }
