@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Fuzzes the MAC's RX side: any bytes as a received frame on a stack with a beaconing AP, a
 // station and a registration (duplicate check, defragmentation, A-MSDU, 802.3 conversion, and
-// the management half: BSS table, AP and station MLME, registrations, action bounce).
+// the management half: BSS table, AP and station MLME, registrations, action return).
 #include <softmac/drivers/loopback.hpp>
 #include <softmac/mac/stack.hpp>
 

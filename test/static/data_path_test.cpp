@@ -1,7 +1,14 @@
 // SPDX-License-Identifier: MIT
-// The data path's pipelines hold only the handlers the driver needs (DESIGN.md rule 4).
+// The data path's pipelines hold only the handlers the driver needs; the MAC's procedure units
+// hold their context and their own state, nothing else.
 #include <softmac/drivers/loopback.hpp>
 #include <softmac/mac/data_path.hpp>
+#include <softmac/mac/iface.hpp>
+#include <softmac/mac/mgmt_rx.hpp>
+#include <softmac/mac/mlme_ap.hpp>
+#include <softmac/mac/mlme_sta.hpp>
+#include <softmac/mac/offchannel.hpp>
+#include <softmac/mac/scan.hpp>
 
 namespace {
 using namespace softmac;
@@ -29,4 +36,18 @@ static_assert(boost::hana::length(path<offloading>::tx_pipeline{}) == boost::han
 
 // The loopback driver offloads nothing: the full pipelines.
 static_assert(mac::capabilities_of<drivers::loopback<virtual_time>>().hw_rate_control == false);
+
+// A unit is a class over its context (here a stand-in of one pointer, as the stack's contexts
+// are): the station and AP MLME and the interface lifecycle keep their state in the interface
+// records, so they are their context alone; management RX adds only the registrations.
+struct one_pointer_context {
+    void* stack;
+};
+using ctx = one_pointer_context;
+static_assert(sizeof(mac::station_mlme<ctx>) == sizeof(ctx));
+static_assert(sizeof(mac::ap_mlme<ctx>) == sizeof(ctx));
+static_assert(sizeof(mac::interface_lifecycle<ctx>) == sizeof(ctx));
+static_assert(sizeof(mac::mgmt_rx<ctx>) == sizeof(ctx) + sizeof(mac::frame_registry));
+// The data path's part of an interface record keeps its 256-octet stride.
+static_assert(sizeof(mac::vif_state) == 256 && alignof(mac::vif_state) == 256);
 }  // namespace

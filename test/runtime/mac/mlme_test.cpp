@@ -471,3 +471,74 @@ TEST_CASE("a protected or +HTC management frame is not read as clear text", "[ma
     REQUIRE(w[0].bss().size() == 1);
     CHECK(w[0].bss().entries()[0].ssid == "htc");
 }
+
+namespace {
+/// What mgmt_rx needs, without a stack: one station interface; what it sends and reports is kept.
+struct lone_mgmt_rx {
+    virtual_time time;
+    mac::vif_state link;
+    mac::interface_records records;
+    mac::bss_table bss;
+    std::vector<mac::event::any> events;
+    std::vector<std::vector<std::uint8_t>> sent;
+    int filter_updates = 0;
+
+    struct context {
+        lone_mgmt_rx* w;
+        mac::interface_records& records() { return w->records; }
+        virtual_time& time() { return w->time; }
+        template <class E>
+        void emit(E&& e) {
+            w->events.emplace_back(std::forward<E>(e));
+        }
+        result<void> send_mgmt(std::uint8_t, bytes_view f, std::uint32_t, std::uint64_t = 0) {
+            w->sent.emplace_back(f.begin(), f.end());
+            return {};
+        }
+        mac::bss_table& bss() { return w->bss; }
+        void update_filter() { ++w->filter_updates; }
+        bool sta_rx(mac::interface_record&, const ie::header_view&, const ie::mgmt_body&) {
+            return false;
+        }
+        bool ap_rx(mac::interface_record&, const ie::header_view&, const ie::mgmt_body&) {
+            return false;
+        }
+        void beacon_seen(const mac_address&) {}
+    };
+};
+}  // namespace
+
+TEST_CASE("management RX works over a context of its own, without a radio", "[mac][mgmt_rx]") {
+    lone_mgmt_rx w;
+    const auto me = mac_address::parse("02:00:00:00:0a:00").value();
+    const auto peer = mac_address::parse("02:00:00:00:0b:00").value();
+    w.link.vif = {me, iftype::station, 0};
+    w.link.up = true;
+    w.records[0].data = &w.link;
+    mac::mgmt_rx<lone_mgmt_rx::context> rx{{&w}};
+    heap_pool pool{frame_buffer_size, 8};
+    const auto receive = [&](const std::vector<std::uint8_t>& f) {
+        rx.rx(0, test::to_buffer(pool, f), driver::rx_status{});
+    };
+
+    // Nobody takes the action frame: it goes back with the category's top bit set.
+    receive(public_action(me, peer));
+    REQUIRE(w.sent.size() == 1);
+    const auto back = ie::header_view::parse(w.sent[0]);
+    REQUIRE(back);
+    CHECK(back->addr1() == peer);
+    CHECK(back->addr2() == me);
+    CHECK(back->body()[0] == (ie::category::public_action | 0x80));
+    // A group-addressed one does not.
+    receive(public_action(mac_address::broadcast(), peer));
+    CHECK(w.sent.size() == 1);
+
+    // A registration takes it instead, as an event for its owner.
+    REQUIRE(rx.register_frame(0, mac::frame_types::action, p2p_public, 7));
+    CHECK(w.filter_updates == 1);
+    receive(public_action(me, peer));
+    CHECK(w.sent.size() == 1);
+    REQUIRE(w.events.size() == 1);
+    CHECK(std::get<mac::event::frame>(w.events[0]).owner == 7);
+    CHECK_FALSE(rx.probe_requests_wanted());
+}

@@ -1,0 +1,115 @@
+// SPDX-License-Identifier: MIT
+/// @file Defines the MAC's record of one interface (station and AP MLME state, with the data
+/// path's vif_state it refers to) and the table of them.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <softmac/core/mac_address.hpp>
+#include <softmac/core/scheduler.hpp>
+#include <softmac/driver/types.hpp>
+#include <softmac/ieee80211/channels.hpp>
+#include <softmac/mac/events.hpp>
+#include <softmac/mac/interface.hpp>
+
+namespace softmac::mac {
+
+/// @brief Station MLME progress.
+enum class sta_phase : std::uint8_t {
+    idle,
+    scanning,
+    authenticating,
+    authenticated,
+    associating,
+    associated
+};
+/// @brief A station's management state (mac80211's ieee80211_if_managed, sdata->u.mgd).
+struct sta_state {
+    sta_phase phase = sta_phase::idle;
+    bool connecting = false;  ///< auth and assoc are steps of a connect
+    mac_address bssid;
+    ieee80211::channel ch;
+    std::string ssid;
+    byte_vector ies;  ///< extra association request elements
+    std::uint8_t tries = 0;
+    timer_id timer = 0;
+    time_point last_beacon{};
+    std::uint16_t beacon_int = 100, aid = 0;
+    std::uint16_t connect_freq = 0;  ///< a connect's frequency hint (0: any)
+};
+/// @brief An AP's (or P2P GO's) management state (mac80211's ieee80211_if_ap, sdata->u.ap).
+struct ap_state {
+    bool beaconing = false;
+    ap_params params;
+    timer_id timer = 0;
+    std::uint8_t dtim_count = 0;
+    std::vector<mac_address> aids;  ///< index = AID - 1; zero address = free
+};
+
+/// @brief The MAC's record of one interface (mac80211's ieee80211_sub_if_data): the management
+/// state of its type and the data path's part, `data`, which the data path keeps in its own
+/// array (a 256-octet stride, for the per-frame lookup). The vif (address, type, index) lives
+/// there, once.
+struct interface_record {
+    vif_state* data = nullptr;  ///< the data path's part; null while the interface does not exist
+    std::uint8_t slot = 0;      ///< the vap's slot in the vap device
+    sta_state sta;
+    ap_state ap;
+
+    bool used() const noexcept { return data != nullptr; }
+    /// @pre used()
+    const driver::vif& vif() const noexcept { return data->vif; }
+    std::uint8_t index() const noexcept { return data->vif.index; }
+    const mac_address& addr() const noexcept { return data->vif.addr; }
+    driver::iftype type() const noexcept { return data->vif.type; }
+    bool is_ap() const noexcept { return data->is_ap(); }        ///< AP or P2P GO
+    bool is_station() const noexcept { return data->is_sta(); }  ///< station or P2P client
+    bool associated() const noexcept { return sta.phase == sta_phase::associated; }
+};
+
+/// @brief The records of a radio's interfaces, indexed by the vif index.
+class interface_records {
+  public:
+    interface_record& operator[](std::uint8_t vif) noexcept { return records_[vif]; }
+    /// @brief The record of an existing interface, or null.
+    interface_record* find(std::uint8_t vif) noexcept {
+        return vif < max_interfaces && records_[vif].used() ? &records_[vif] : nullptr;
+    }
+    const interface_record* find(std::uint8_t vif) const noexcept {
+        return vif < max_interfaces && records_[vif].used() ? &records_[vif] : nullptr;
+    }
+    /// @brief The vif of an interface; an empty vif when there is none at this index.
+    driver::vif vif_of(std::uint8_t vif) const noexcept {
+        return vif < max_interfaces && records_[vif].used() ? records_[vif].vif() : driver::vif{};
+    }
+    /// @brief The record of an existing station or P2P client interface, or null.
+    interface_record* station(std::uint8_t vif) noexcept {
+        auto* i = find(vif);
+        return i && i->is_station() ? i : nullptr;
+    }
+    /// @brief Whether a station interface is associated (a scan then returns to its channel).
+    bool associated_anywhere() const noexcept {
+        for (const auto& i : records_)
+            if (i.used() && i.is_station() && i.associated()) return true;
+        return false;
+    }
+    /// @brief Whether an AP or GO interface beacons.
+    bool beaconing_anywhere() const noexcept {
+        for (const auto& i : records_)
+            if (i.used() && i.is_ap() && i.ap.beaconing) return true;
+        return false;
+    }
+    auto begin() noexcept { return records_.begin(); }
+    auto end() noexcept { return records_.end(); }
+    auto begin() const noexcept { return records_.begin(); }
+    auto end() const noexcept { return records_.end(); }
+
+  private:
+    std::array<interface_record, max_interfaces> records_{};
+};
+
+}  // namespace softmac::mac

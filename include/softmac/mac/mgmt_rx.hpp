@@ -1,0 +1,132 @@
+// SPDX-License-Identifier: MIT
+/// @file Defines mac::mgmt_rx: registrations for received management frames, the demultiplexing
+/// of received management frames to them and to the MLME, and the action return.
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+#include <utility>
+
+#include <softmac/core/bytes.hpp>
+#include <softmac/core/frame_buffer.hpp>
+#include <softmac/core/result.hpp>
+#include <softmac/driver/types.hpp>
+#include <softmac/ieee80211/frame_control.hpp>
+#include <softmac/ieee80211/header.hpp>
+#include <softmac/ieee80211/management.hpp>
+#include <softmac/mac/bss_table.hpp>
+#include <softmac/mac/events.hpp>
+#include <softmac/mac/frame_registry.hpp>
+#include <softmac/mac/interface_record.hpp>
+
+namespace softmac::mac {
+
+/// @brief Received management frames (rx.c's ieee80211_rx_h_mgmt and the interface work that
+/// takes them, ieee80211_rx_h_action_return; cfg80211's frame registrations): beacons and probe
+/// responses update the BSS table; a frame a registration matches goes up as an event; the
+/// station or AP MLME takes the rest; an unclaimed unicast action frame goes back to its sender.
+///
+/// `Context` gives: `records()`, `time()`, `emit(event)`, `send_mgmt(vif, frame, flags)`, `bss()`,
+/// `update_filter()`, `sta_rx(record, header, body)` and `ap_rx(record, header, body)` (the MLME;
+/// true when consumed) and `beacon_seen(bssid)`.
+template <class Context>
+class mgmt_rx {
+  public:
+    explicit mgmt_rx(Context ctx) noexcept : ctx_(ctx) {}
+    mgmt_rx(const mgmt_rx&) = delete;
+    mgmt_rx& operator=(const mgmt_rx&) = delete;
+
+    /// @brief Registers `owner` for received management frames of `frame_type` whose body starts
+    /// with `match`; probe-request registrations turn on FIF_PROBE_REQ.
+    result<void> register_frame(std::uint8_t vif, std::uint16_t frame_type, bytes_view match,
+                                std::uint32_t owner) {
+        if (!ctx_.records().find(vif)) return make_error(errc::not_found, "no such interface");
+        if (auto r = registry_.add(vif, frame_type, match, owner); !r) return r;
+        ctx_.update_filter();
+        return {};
+    }
+    /// @brief Drops an owner's registrations (its socket closed).
+    void unregister_owner(std::uint32_t owner) {
+        registry_.remove_owner(owner);
+        ctx_.update_filter();
+    }
+    /// @brief Drops an interface's registrations (it is going away).
+    void remove_vif(std::uint8_t vif) { registry_.remove_vif(vif); }
+    /// @brief Whether a registration wants probe requests (the RX filter must pass them).
+    bool probe_requests_wanted() const noexcept {
+        return registry_.count(frame_types::probe_req) > 0;
+    }
+
+    /// @brief A management frame the data path received for interface `vif` (group-addressed
+    /// ones go to every interface but monitors).
+    void rx(std::uint8_t vif, frame_buffer&& b, const driver::rx_status& rs) {
+        const auto h = ieee80211::header_view::parse(b.view());
+        if (!h) return;
+        const ieee80211::frame_control fc = h->fc();
+        const std::uint8_t subtype = fc.subtype();
+        // Protected management frames need the security layer: the MLME leaves them alone.
+        const auto mb = fc.has(ieee80211::frame_control::protected_frame)
+                            ? result<ieee80211::mgmt_body>(
+                                  make_error(errc::unsupported, "protected management frame"))
+                            : ieee80211::parse_mgmt_body(fc, h->body());
+        using namespace ieee80211::mgmt_subtype;
+        if (mb && (subtype == beacon || subtype == probe_resp)) note_bss(*h, *mb, rs);
+        if (h->addr1().is_multicast()) {
+            for (auto& i : ctx_.records())
+                if (i.used() && i.type() != driver::iftype::monitor) handle(i, *h, mb, rs);
+        } else if (auto* i = ctx_.records().find(vif)) {
+            handle(*i, *h, mb, rs);
+        }
+    }
+
+  private:
+    /// A beacon or probe response: the BSS table learns it (ieee80211_bss_info_update).
+    void note_bss(const ieee80211::header_view& h, const ieee80211::mgmt_body& mb,
+                  const driver::rx_status& rs) {
+        const mac_address bssid = h.addr3();
+        const bool probe_resp = h.fc().subtype() == ieee80211::mgmt_subtype::probe_resp;
+        const bytes_view elements = h.body().subspan(*ieee80211::mgmt_fixed_length(h.fc()));
+        ctx_.bss().update(bssid, rs.freq, rs.signal_dbm, mb, elements, probe_resp,
+                          ctx_.time().now());
+        ctx_.beacon_seen(bssid);
+    }
+    void handle(interface_record& i, const ieee80211::header_view& h,
+                const result<ieee80211::mgmt_body>& mb, const driver::rx_status& rs) {
+        if (const auto* reg = registry_.find(i.index(), h.fc(), h.body())) {
+            const bytes_view frame = h.frame();
+            ctx_.emit(event::frame{i.index(), rs.freq, rs.signal_dbm, reg->owner,
+                                   byte_vector(frame.begin(), frame.end())});
+            return;
+        }
+        if (mb) {
+            if (i.is_station() && ctx_.sta_rx(i, h, *mb)) return;
+            if (i.is_ap() && ctx_.ap_rx(i, h, *mb)) return;
+        }
+        if (h.fc().subtype() == ieee80211::mgmt_subtype::action) action_return(i, h);
+    }
+    /// mac80211's ieee80211_rx_h_action_return: a unicast action frame nobody handled goes back
+    /// to its sender with the category's top bit set, so that the sender learns it was refused.
+    void action_return(interface_record& i, const ieee80211::header_view& h) {
+        const bytes_view body = h.body();
+        if (i.is_ap() || body.empty()) return;
+        const mac_address da = h.addr1();
+        if (da.is_multicast() || da != i.addr() || (body[0] & 0x80)) return;
+        const bytes_view frame = h.frame();
+        byte_vector f(frame.begin(), frame.end());
+        ieee80211::header_fields back{h.fc(),   h.duration(), h.addr2(),
+                                      i.addr(), h.addr3(),    h.seq()};
+        if (h.has_htc()) back.htc = h.htc();
+        byte_writer w(bytes_span(f).first(h.length()));
+        ieee80211::write_header(w, back);
+        f[h.length()] |= 0x80;
+        std::uint32_t flags = 0;
+        if (i.type() == driver::iftype::p2p_device)
+            flags |= driver::tx_flag::no_cck | driver::tx_flag::offchannel;
+        (void)ctx_.send_mgmt(i.index(), f, flags);
+    }
+
+    Context ctx_;
+    frame_registry registry_;
+};
+
+}  // namespace softmac::mac
