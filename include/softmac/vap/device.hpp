@@ -6,7 +6,6 @@
 #include <array>
 #include <cstdint>
 #include <optional>
-#include <string_view>
 #include <type_traits>
 #include <variant>
 
@@ -32,35 +31,14 @@ using p2p_client = opmode<driver::iftype::p2p_client, false, station_transitions
 using p2p_go = opmode<driver::iftype::p2p_go, true, hostap_transitions>;
 using p2p_device = opmode<driver::iftype::p2p_device, false, simple_transitions>;
 
-/// @brief A key slot of a vap (stored for the security work).
-struct key_slot {
-    std::uint32_t cipher = 0;
-    std::array<std::uint8_t, 32> key{};
-    std::uint8_t len = 0;
-    bool set = false;
-};
-
-/// @brief What every vap has, whatever its mode (the ieee80211vap role).
+/// @brief What every vap has, whatever its mode (the ieee80211vap role): its interface, its
+/// state and, for a station or WDS link, its peer. What the MAC keeps about an interface (BSS,
+/// beacon, sequence numbers, counters) is in the MAC's interface record.
 struct vap_common {
     driver::vif vif;
     state current = state::init;
     bool attached = false;
     mac_address des_bssid;  ///< station: the BSS wanted; WDS: the peer
-    std::array<char, 32> ssid{};
-    std::uint8_t ssid_len = 0;
-    std::uint32_t rts_threshold = 0xffffffffu, frag_threshold = 0xffffffffu;
-    std::uint16_t beacon_interval = 100;  ///< TU
-    std::uint8_t dtim_period = 1;
-    std::array<std::uint8_t, 512> beacon{};  ///< beacon contents (head + tail) for beaconing modes
-    std::uint16_t beacon_len = 0;
-    std::array<key_slot, 4> keys{};
-    std::uint16_t seq = 0;
-
-    std::string_view ssid_view() const noexcept { return {ssid.data(), ssid_len}; }
-    void set_ssid(std::string_view s) noexcept {
-        ssid_len = static_cast<std::uint8_t>(s.size() < ssid.size() ? s.size() : ssid.size());
-        for (std::size_t i = 0; i < ssid_len; ++i) ssid[i] = s[i];
-    }
 };
 
 struct no_private {};

@@ -278,12 +278,11 @@ TEST_CASE("per-vap state is per vap, the channel is the device's", "[vap]") {
     vap_world w;
     auto a = *w.dev.create<vap::hostap>();
     auto b = *w.dev.create<vap::station>();
-    w.dev.get(a)->set_ssid("softmac-ap");
-    w.dev.get(a)->rts_threshold = 500;
-    w.dev.get(a)->keys[1].set = true;
-    CHECK(w.dev.get(b)->ssid_view().empty());
-    CHECK(w.dev.get(b)->rts_threshold == 0xffffffffu);
-    CHECK_FALSE(w.dev.get(b)->keys[1].set);
+    REQUIRE(w.dev.new_state(a, state::run));
+    w.dev.get(a)->des_bssid = mac_address::parse("02:00:00:00:0a:00").value();
+    CHECK(w.dev.get(b)->current == state::init);
+    CHECK(w.dev.get(b)->des_bssid == mac_address{});
+    CHECK(w.dev.get(a)->vif.addr != w.dev.get(b)->vif.addr);
     REQUIRE(w.r.set_channel(*ieee80211::make_channel(ieee80211::band::ghz2_4, 11)));
     CHECK(w.r.conf().channel.number == 11);  // one channel for every vap
 }
