@@ -8,6 +8,7 @@
 
 #include <atomic>
 #include <filesystem>
+#include <fstream>
 #include <thread>
 
 #include <softmac/drivers/loopback.hpp>
@@ -290,4 +291,30 @@ TEST_CASE("A monitor whose socket is gone is dropped", "[ctrl][socket]") {
     CHECK(event(keep, "P2P-FIND-STOPPED"));
     dev.stop();
     CHECK(dev.server().monitors() == 1);
+}
+
+TEST_CASE("Only a socket nobody answers on is replaced: other files at the path are kept",
+          "[ctrl][socket]") {
+    const std::string dir = std::string(SOFTMAC_TEST_TMPDIR) + "/socket_in_the_way";
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+    const std::string target = dir + "/precious";
+    std::ofstream(target) << "keep me\n";
+    const std::string file = dir + "/wlan0", link = dir + "/wlan1", subdir = dir + "/wlan2";
+    std::ofstream(file) << "keep me too\n";
+    fs::create_symlink(target, link);
+    fs::create_directory(subdir);
+    for (const auto& path : {file, link, subdir}) {
+        INFO(path);
+        auto ep = ctrl::endpoint::open(path);
+        CHECK_FALSE(ep);
+        if (!ep) CHECK(ep.err().code == errc::already);
+    }
+    CHECK(fs::is_regular_file(fs::symlink_status(file)));
+    CHECK(fs::is_symlink(fs::symlink_status(link)));
+    CHECK(fs::is_directory(fs::symlink_status(subdir)));
+    std::ifstream in(target);
+    std::string text;
+    std::getline(in, text);
+    CHECK(text == "keep me");
 }

@@ -82,8 +82,10 @@ class endpoint {
   public:
     static constexpr int max_send_errors = 10;
 
-    /// @brief Binds the socket. A socket file nobody answers on is stale and replaced; one that
-    /// accepts a connection belongs to a running server, and opening fails.
+    /// @brief Binds the socket. A socket file nobody answers on (connect() is refused) is stale
+    /// and replaced; one that accepts a connection belongs to a running server, and opening
+    /// fails. Anything else at the path (a file, a symbolic link, a directory) is left alone and
+    /// opening fails with errc::already.
     static result<endpoint> open(std::string path, std::optional<std::uint32_t> group = {}) {
         socklen_t len = 0;
         auto addr = detail::unix_address(path, len);
@@ -93,12 +95,25 @@ class endpoint {
         if (e.fd_ < 0) return detail::io_error("socket");
         if (::bind(e.fd_, reinterpret_cast<const sockaddr*>(&*addr), len) != 0) {
             if (errno != EADDRINUSE) return detail::io_error("bind");
+            struct stat st {};
+            if (::lstat(path.c_str(), &st) != 0) return detail::io_error("bind");
+            if (!S_ISSOCK(st.st_mode))
+                return make_error(errc::already,
+                                  "a file that is not a socket is at the control socket's path");
             const int probe = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-            const bool alive =
-                ::connect(probe, reinterpret_cast<const sockaddr*>(&*addr), len) == 0;
+            const int refused =
+                ::connect(probe, reinterpret_cast<const sockaddr*>(&*addr), len) == 0 ? 0 : errno;
             ::close(probe);
-            if (alive) return make_error(errc::busy, "a control interface runs at this path");
-            ::unlink(path.c_str());
+            if (refused == 0)
+                return make_error(errc::busy, "a control interface runs at this path");
+            if (refused != ECONNREFUSED)
+                return make_error(errc::io, "cannot tell whether the control socket is in use",
+                                  std::size_t(refused));
+            // Only the stale socket just examined is removed, not what may have replaced it.
+            struct stat now {};
+            if (::lstat(path.c_str(), &now) != 0 || now.st_dev != st.st_dev ||
+                now.st_ino != st.st_ino || ::unlink(path.c_str()) != 0)
+                return make_error(errc::busy, "the control socket's path changed while opening");
             if (::bind(e.fd_, reinterpret_cast<const sockaddr*>(&*addr), len) != 0)
                 return detail::io_error("bind");
         }
