@@ -318,3 +318,75 @@ TEST_CASE("Only a socket nobody answers on is replaced: other files at the path 
     std::getline(in, text);
     CHECK(text == "keep me");
 }
+
+TEST_CASE("A symbolic link raced into place never turns chown or chmod onto another file",
+          "[ctrl][socket]") {
+    // Someone who may write where the directory or the socket is created swaps them for a
+    // link to a file of root's while the daemon sets their owner and mode.
+    const std::string base = std::string(SOFTMAC_TEST_TMPDIR) + "/socket_race";
+    fs::remove_all(base);
+    fs::create_directories(base);
+    const std::string target = base + "/target";
+    std::ofstream(target) << "root's file\n";
+    REQUIRE(::chmod(target.c_str(), 0600) == 0);
+    const std::uint32_t group = 4242;
+    int redirected = 0;
+    auto check_target = [&] {
+        struct stat st {};
+        REQUIRE(::stat(target.c_str(), &st) == 0);
+        if ((st.st_mode & 07777) != 0600 || st.st_gid != ::getegid()) {
+            ++redirected;
+            REQUIRE(::chmod(target.c_str(), 0600) == 0);
+            REQUIRE(::chown(target.c_str(), static_cast<uid_t>(-1), ::getegid()) == 0);
+        }
+    };
+    constexpr int attempts = 4000;
+
+    // The daemon knows its socket's file from another socket's file (unix_diag), even one of
+    // the same owner.
+    {
+        auto a = ctrl::endpoint::open(base + "/a"), b = ctrl::endpoint::open(base + "/b");
+        REQUIRE(a);
+        REQUIRE(b);
+        struct stat st {};
+        REQUIRE(::stat(a->path().c_str(), &st) == 0);
+        CHECK(ctrl::detail::is_bound_file(a->fd(), st));
+        CHECK_FALSE(ctrl::detail::is_bound_file(b->fd(), st));
+    }
+    std::atomic<bool> stop{false};
+
+    const std::string dir = base + "/run";  // the directory, as it is created
+    std::thread swap_dir([&] {
+        while (!stop)
+            if (::rmdir(dir.c_str()) == 0) (void)::symlink(target.c_str(), dir.c_str());
+    });
+    for (int i = 0; i < attempts; ++i) {
+        (void)::unlink(dir.c_str());
+        (void)ctrl::make_directory(dir, group);
+        check_target();
+    }
+    stop = true;
+    swap_dir.join();
+    CHECK(redirected == 0);
+
+    const std::string sockets = base + "/sockets";  // the socket, once bound
+    fs::create_directory(sockets);
+    const std::string path = sockets + "/wlan0";
+    stop = false;
+    std::thread swap_socket([&] {
+        while (!stop) {
+            struct stat st {};
+            if (::lstat(path.c_str(), &st) == 0 && S_ISSOCK(st.st_mode) &&
+                ::unlink(path.c_str()) == 0)
+                (void)::symlink(target.c_str(), path.c_str());
+        }
+    });
+    for (int i = 0; i < attempts; ++i) {
+        (void)::unlink(path.c_str());
+        (void)ctrl::endpoint::open(path, group);
+        check_target();
+    }
+    stop = true;
+    swap_socket.join();
+    CHECK(redirected == 0);
+}

@@ -5,8 +5,13 @@
 
 #include <fcntl.h>
 #include <grp.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+#include <linux/sock_diag.h>
+#include <linux/unix_diag.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -59,21 +64,146 @@ inline bool same_address(const sockaddr_un& a, socklen_t al, const sockaddr_un& 
     return al == bl && std::memcmp(&a, &b, al) == 0;
 }
 inline auto io_error(const char* what) { return make_error(errc::io, what, std::size_t(errno)); }
+
+/// A descriptor closed at the end of its scope.
+class unique_fd {
+  public:
+    explicit unique_fd(int fd = -1) noexcept : fd_(fd) {}
+    unique_fd(unique_fd&& o) noexcept : fd_(std::exchange(o.fd_, -1)) {}
+    unique_fd& operator=(unique_fd&& o) noexcept {
+        if (this != &o) {
+            reset();
+            fd_ = std::exchange(o.fd_, -1);
+        }
+        return *this;
+    }
+    ~unique_fd() { reset(); }
+    int get() const noexcept { return fd_; }
+    explicit operator bool() const noexcept { return fd_ >= 0; }
+    void reset() noexcept {
+        if (fd_ >= 0) ::close(fd_);
+        fd_ = -1;
+    }
+
+  private:
+    int fd_;
+};
+
+/// The name under which the kernel reaches the very file `fd` was opened on, whatever its path
+/// names now.
+inline std::string fd_path(int fd) { return "/proc/self/fd/" + std::to_string(fd); }
+
+/// One AF_UNIX socket as NETLINK_SOCK_DIAG's unix_diag reports it.
+struct unix_socket_info {
+    std::uint32_t ino = 0;  ///< the socket's inode: st_ino of its descriptor
+    bool has_file = false;  ///< bound to a path; its file is (file_dev, file_ino)
+    std::uint32_t file_dev = 0, file_ino = 0;
+    std::string name;          ///< the bound name as unix_diag has it
+    bool has_rqueue = false;   ///< rqueue is known
+    std::uint32_t rqueue = 0;  ///< octets of the first queued datagram: 0 when none is queued
+};
+
+/// A dev_t as the kernel writes it into unix_diag (MAJOR << 20 | MINOR), not as stat() does.
+inline std::uint32_t kernel_dev(dev_t d) noexcept {
+    return static_cast<std::uint32_t>((major(d) << 20) | minor(d));
+}
+
+/// Asks unix_diag about the socket with inode `ino`, or about every socket when `ino` is 0, with
+/// the UDIAG_SHOW_* attributes `show`; calls `each` with every socket reported. False when the
+/// kernel cannot answer (no unix_diag) or does not know the socket.
+template <class F>
+bool unix_diag(std::uint32_t ino, std::uint32_t show, F&& each) {
+    unique_fd nl(::socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG));
+    if (!nl) return false;
+    struct {
+        nlmsghdr h;
+        unix_diag_req r;
+    } q{};
+    q.h.nlmsg_len = sizeof q;
+    q.h.nlmsg_type = SOCK_DIAG_BY_FAMILY;
+    q.h.nlmsg_flags = static_cast<std::uint16_t>(NLM_F_REQUEST | (ino == 0 ? NLM_F_DUMP : 0));
+    q.r.sdiag_family = AF_UNIX;
+    q.r.udiag_states = ~0u;
+    q.r.udiag_ino = ino;
+    q.r.udiag_show = show;
+    q.r.udiag_cookie[0] = q.r.udiag_cookie[1] = ~0u;  // no cookie
+    sockaddr_nl kernel{};
+    kernel.nl_family = AF_NETLINK;
+    if (::sendto(nl.get(), &q, sizeof q, 0, reinterpret_cast<const sockaddr*>(&kernel),
+                 sizeof kernel) != static_cast<ssize_t>(sizeof q))
+        return false;
+    alignas(nlmsghdr) static thread_local char buf[32768];
+    for (;;) {
+        const ssize_t n = ::recv(nl.get(), buf, sizeof buf, 0);
+        if (n <= 0) return false;
+        auto left = static_cast<unsigned>(n);
+        for (auto* h = reinterpret_cast<nlmsghdr*>(buf); NLMSG_OK(h, left);
+             h = NLMSG_NEXT(h, left)) {
+            if (h->nlmsg_type == NLMSG_DONE) return true;
+            if (h->nlmsg_type == NLMSG_ERROR) return false;
+            if (h->nlmsg_type != SOCK_DIAG_BY_FAMILY ||
+                h->nlmsg_len < NLMSG_LENGTH(sizeof(unix_diag_msg)))
+                continue;
+            const auto* m = static_cast<const unix_diag_msg*>(NLMSG_DATA(h));
+            unix_socket_info s;
+            s.ino = m->udiag_ino;
+            auto alen = static_cast<int>(h->nlmsg_len - NLMSG_LENGTH(sizeof *m));
+            for (auto* a = reinterpret_cast<rtattr*>(const_cast<unix_diag_msg*>(m) + 1);
+                 RTA_OK(a, alen); a = RTA_NEXT(a, alen)) {
+                const auto* data = static_cast<const char*>(RTA_DATA(a));
+                const auto len = static_cast<std::size_t>(RTA_PAYLOAD(a));
+                if (a->rta_type == UNIX_DIAG_NAME) {
+                    s.name.assign(data, len);
+                } else if (a->rta_type == UNIX_DIAG_VFS && len >= sizeof(unix_diag_vfs)) {
+                    unix_diag_vfs v;
+                    std::memcpy(&v, data, sizeof v);
+                    s.has_file = true;
+                    s.file_dev = v.udiag_vfs_dev;
+                    s.file_ino = v.udiag_vfs_ino;
+                } else if (a->rta_type == UNIX_DIAG_RQLEN && len >= sizeof(unix_diag_rqlen)) {
+                    unix_diag_rqlen r;
+                    std::memcpy(&r, data, sizeof r);
+                    s.has_rqueue = true;
+                    s.rqueue = r.udiag_rqueue;
+                }
+            }
+            each(s);
+            if (ino != 0) return true;  // one answer, no NLMSG_DONE
+        }
+    }
+}
+
+/// Whether the file `st` describes is the one the socket `fd` is bound to. unix_diag tells;
+/// without it, a socket file of our own user with one link is taken for ours (others can
+/// neither create one nor move one of root's here from a sticky directory; a hard link to one
+/// has two links).
+inline bool is_bound_file(int fd, const struct stat& st) {
+    struct stat self {};
+    if (!S_ISSOCK(st.st_mode) || ::fstat(fd, &self) != 0) return false;
+    bool answered = false, same = false;
+    answered = unix_diag(static_cast<std::uint32_t>(self.st_ino), UDIAG_SHOW_VFS,
+                         [&](const unix_socket_info& s) {
+                             same = s.has_file && s.file_dev == kernel_dev(st.st_dev) &&
+                                    s.file_ino == static_cast<std::uint32_t>(st.st_ino);
+                         });
+    if (answered) return same;
+    return st.st_uid == ::geteuid() && st.st_nlink == 1;
+}
 }  // namespace detail
 
 /// @brief Creates the control directory: mode 0770, or owned by `group` with mode 0750 (members
-/// may enter it and reach the sockets, as wpa_supplicant's `GROUP=` does).
+/// may enter it and reach the sockets, as wpa_supplicant's `GROUP=` does). The directory is
+/// opened without following a symbolic link and its owner and mode are set on that descriptor,
+/// so a link swapped in for it never redirects them to another file.
 inline result<void> make_directory(const std::string& dir, std::optional<std::uint32_t> group) {
-    const bool created = ::mkdir(dir.c_str(), 0770) == 0;
+    const bool created = ::mkdir(dir.c_str(), 0700) == 0;
     if (!created && errno != EEXIST) return detail::io_error("cannot create the control directory");
-    if (created && !group && ::chmod(dir.c_str(), 0770) != 0)  // whatever the umask took away
+    detail::unique_fd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+    if (!fd) return detail::io_error("cannot open the control directory");
+    if (group && ::fchown(fd.get(), static_cast<uid_t>(-1), *group) != 0)
+        return detail::io_error("cannot give the control directory to its group");
+    if ((created || group) && ::fchmod(fd.get(), group ? 0750 : 0770) != 0)
         return detail::io_error("cannot set the control directory's mode");
-    if (group) {
-        if (::chown(dir.c_str(), static_cast<uid_t>(-1), *group) != 0)
-            return detail::io_error("cannot give the control directory to its group");
-        if (::chmod(dir.c_str(), 0750) != 0)
-            return detail::io_error("cannot set the control directory's mode");
-    }
     return {};
 }
 
@@ -93,6 +223,9 @@ class endpoint {
         endpoint e;
         e.fd_ = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
         if (e.fd_ < 0) return detail::io_error("socket");
+        // bind() creates the file with the socket inode's mode less the umask: never more
+        // than 0770, even for a moment.
+        if (::fchmod(e.fd_, 0770) != 0) return detail::io_error("fchmod");
         if (::bind(e.fd_, reinterpret_cast<const sockaddr*>(&*addr), len) != 0) {
             if (errno != EADDRINUSE) return detail::io_error("bind");
             struct stat st {};
@@ -118,8 +251,7 @@ class endpoint {
                 return detail::io_error("bind");
         }
         e.path_ = std::move(path);
-        if (group) (void)::chown(e.path_.c_str(), static_cast<uid_t>(-1), *group);
-        if (::chmod(e.path_.c_str(), 0770) != 0) return detail::io_error("chmod");
+        if (auto r = e.adopt_file(group); !r) return r.err();
         const int on = 1;
         if (::setsockopt(e.fd_, SOL_SOCKET, SO_PASSCRED, &on, sizeof on) != 0)
             return detail::io_error("SO_PASSCRED");
@@ -128,6 +260,8 @@ class endpoint {
     endpoint(endpoint&& o) noexcept
         : fd_(std::exchange(o.fd_, -1)),
           path_(std::move(o.path_)),
+          file_dev_(o.file_dev_),
+          file_ino_(o.file_ino_),
           monitors_(std::move(o.monitors_)),
           dropped_(o.dropped_) {}
     endpoint& operator=(endpoint&& o) noexcept {
@@ -135,6 +269,8 @@ class endpoint {
             close();
             fd_ = std::exchange(o.fd_, -1);
             path_ = std::move(o.path_);
+            file_dev_ = o.file_dev_;
+            file_ino_ = o.file_ino_;
             monitors_ = std::move(o.monitors_);
             dropped_ = o.dropped_;
         }
@@ -232,6 +368,25 @@ class endpoint {
         int errors;
     };
     endpoint() = default;
+    /// Gives the socket file just bound its group and mode 0770 through a descriptor opened
+    /// without following links, once it is known to be this socket's file: whoever may write
+    /// the directory can swap the path for a link between bind() and here, and a chown() or
+    /// chmod() by path would then change the link's target as root.
+    result<void> adopt_file(std::optional<std::uint32_t> group) {
+        detail::unique_fd f(::open(path_.c_str(), O_PATH | O_NOFOLLOW | O_CLOEXEC));
+        struct stat st {};
+        if (!f || ::fstat(f.get(), &st) != 0 || !detail::is_bound_file(fd_, st)) {
+            path_.clear();  // not ours to unlink
+            return make_error(errc::busy, "the control socket's file was replaced after bind");
+        }
+        file_dev_ = st.st_dev;
+        file_ino_ = st.st_ino;
+        if (group && ::fchownat(f.get(), "", static_cast<uid_t>(-1), *group, AT_EMPTY_PATH) != 0)
+            return detail::io_error("cannot give the control socket to its group");
+        if ((st.st_mode & 07777) != 0770 && ::chmod(detail::fd_path(f.get()).c_str(), 0770) != 0)
+            return detail::io_error("cannot set the control socket's mode");
+        return {};
+    }
     monitor* find(const datagram& d) {
         for (auto& m : monitors_)
             if (detail::same_address(m.addr, m.len, d.from, d.from_len)) return &m;
@@ -247,12 +402,17 @@ class endpoint {
     void close() noexcept {
         if (fd_ >= 0) ::close(fd_);
         fd_ = -1;
-        if (!path_.empty()) ::unlink(path_.c_str());
+        struct stat st {};  // the socket's own file, not what may have replaced it
+        if (!path_.empty() && ::lstat(path_.c_str(), &st) == 0 && st.st_dev == file_dev_ &&
+            st.st_ino == file_ino_)
+            ::unlink(path_.c_str());
         path_.clear();
     }
 
     int fd_ = -1;
     std::string path_;
+    dev_t file_dev_ = 0;
+    ino_t file_ino_ = 0;
     std::vector<monitor> monitors_;
     std::size_t dropped_ = 0;
 };
