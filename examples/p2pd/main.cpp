@@ -178,6 +178,15 @@ int main(int argc, char** argv) {
     for (const int sig : {SIGINT, SIGTERM, SIGHUP, SIGQUIT}) ::sigaction(sig, &sa, nullptr);
     ::signal(SIGPIPE, SIG_IGN);
 
+    // The directory is checked before anything else: one that others could have prepared is
+    // refused (each server checks it again when it binds).
+    if (std::string why; !p2p::ctrl::make_directory(opt->dir, opt->group, &why)) {
+        std::fprintf(stderr, "p2pd: %s\n",
+                     why.empty() ? ("cannot create the control directory " + opt->dir).c_str()
+                                 : why.c_str());
+        return 1;
+    }
+
     real_time clock;
     sim::medium<real_time> air(clock, opt->seed);
     std::ofstream pcap;

@@ -390,3 +390,64 @@ TEST_CASE("A symbolic link raced into place never turns chown or chmod onto anot
     swap_socket.join();
     CHECK(redirected == 0);
 }
+
+TEST_CASE("A control directory of another user, open to others or behind a link is refused",
+          "[ctrl][socket]") {
+    const std::string base = std::string(SOFTMAC_TEST_TMPDIR) + "/socket_dir_trust";
+    fs::remove_all(base);
+    fs::create_directories(base);
+    auto prepare = [&](const std::string& name, unsigned mode, std::uint32_t uid,
+                       std::uint32_t gid) {
+        const std::string d = base + "/" + name;
+        REQUIRE(::mkdir(d.c_str(), 0700) == 0);
+        REQUIRE(::chown(d.c_str(), uid, gid) == 0);
+        REQUIRE(::chmod(d.c_str(), mode) == 0);
+        return d;
+    };
+    auto refusal = [](const std::string& d, std::optional<std::uint32_t> group = {}) {
+        std::string why;
+        return ctrl::make_directory(d, group, &why) ? std::string() : why;
+    };
+    auto owner_and_mode = [](const std::string& d) {
+        struct stat st {};
+        REQUIRE(::lstat(d.c_str(), &st) == 0);
+        return std::pair{st.st_uid, st.st_mode & 07777};
+    };
+    const std::uint32_t me = ::geteuid(), my_group = ::getegid();
+
+    if (me == 0) {
+        const auto other = prepare("other", 0770, 65534, 65534);
+        CHECK(refusal(other) == "control directory " + other + " is owned by uid 65534: refusing");
+        CHECK(refusal(other, my_group) == refusal(other));
+        CHECK(owner_and_mode(other) == std::pair{65534u, 0770u});  // untouched
+    } else {
+        WARN("not root: a directory of another user is not tried");
+    }
+    const auto open = prepare("open", 0777, me, my_group);
+    CHECK(refusal(open) == "control directory " + open + " is writable by others: refusing");
+    CHECK(owner_and_mode(open) == std::pair{me, 0777u});
+    const std::uint32_t stranger = my_group + 4242;
+    if (me == 0) {
+        const auto grouped = prepare("grouped", 0770, me, stranger);
+        CHECK(refusal(grouped) == "control directory " + grouped + " is writable by group " +
+                                      std::to_string(stranger) + ": refusing");
+        CHECK(refusal(grouped, stranger).empty());  // the control group may write it
+        CHECK(owner_and_mode(grouped) == std::pair{me, 0750u});
+    }
+    // Sticky (like /tmp): others cannot remove or rename what is ours in it; left as it is.
+    const auto sticky = prepare("sticky", 01777, me, my_group);
+    CHECK(refusal(sticky).empty());
+    CHECK(owner_and_mode(sticky) == std::pair{me, 01777u});
+
+    const auto fine = prepare("fine", 0770, me, my_group);
+    const std::string link = base + "/link";
+    fs::create_directory_symlink(fine, link);
+    CHECK(refusal(link) == "control directory " + link + " is a symbolic link: refusing");
+    const std::string file = base + "/file";
+    std::ofstream(file) << "not a directory\n";
+    CHECK(refusal(file) == "control directory " + file + " is not a directory: refusing");
+    CHECK(refusal(fine).empty());
+    const std::string fresh = base + "/fresh";
+    CHECK(refusal(fresh).empty());
+    CHECK(owner_and_mode(fresh) == std::pair{me, 0770u});
+}

@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -327,4 +328,22 @@ TEST_CASE("p2pd stops cleanly on SIGHUP and SIGQUIT and survives a closed stdout
         CHECK((WIFEXITED(st) && WEXITSTATUS(st) == 0));
     }
     CHECK_FALSE(fs::exists(dir + "/wlan0"));
+}
+
+TEST_CASE("p2pd refuses a control directory another user created", "[ctrl][p2pd]") {
+    if (::geteuid() != 0) {
+        WARN("not root: skipped");
+        return;
+    }
+    // As with the README's /tmp/p2pd: a local user creates the directory before the daemon.
+    const std::string dir = std::string(SOFTMAC_TEST_TMPDIR) + "/p2pd_foreign_dir";
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+    REQUIRE(::chown(dir.c_str(), 65534, 65534) == 0);
+    REQUIRE(::chmod(dir.c_str(), 0755) == 0);
+    const auto [out, rc] =
+        shell("timeout 5 " + std::string(SOFTMAC_P2PD) + " -p " + dir + " -n 1 2>&1");
+    CHECK(rc == 1);
+    CHECK(out == "p2pd: control directory " + dir + " is owned by uid 65534: refusing\n");
+    CHECK(fs::is_empty(dir));
 }

@@ -191,18 +191,51 @@ inline bool is_bound_file(int fd, const struct stat& st) {
 }
 }  // namespace detail
 
+/// @brief Why the existing control directory `st` describes may not be used, or nothing: it
+/// must belong to the daemon's user or root, and others (or a group other than root's, the
+/// daemon's or the control group) may not write it unless it is sticky, where they cannot
+/// remove or rename what is not theirs. Otherwise whoever may write it can put their own
+/// files where the sockets go.
+inline std::optional<std::string> directory_problem(const struct stat& st,
+                                                    std::optional<std::uint32_t> group) {
+    if (!S_ISDIR(st.st_mode)) return "is not a directory";
+    if (st.st_uid != 0 && st.st_uid != ::geteuid())
+        return "is owned by uid " + std::to_string(st.st_uid);
+    if (st.st_mode & S_ISVTX) return std::nullopt;
+    if (st.st_mode & S_IWOTH) return "is writable by others";
+    if ((st.st_mode & S_IWGRP) && st.st_gid != 0 && st.st_gid != ::getegid() &&
+        (!group || st.st_gid != *group))
+        return "is writable by group " + std::to_string(st.st_gid);
+    return std::nullopt;
+}
+
 /// @brief Creates the control directory: mode 0770, or owned by `group` with mode 0750 (members
-/// may enter it and reach the sockets, as wpa_supplicant's `GROUP=` does). The directory is
-/// opened without following a symbolic link and its owner and mode are set on that descriptor,
-/// so a link swapped in for it never redirects them to another file.
-inline result<void> make_directory(const std::string& dir, std::optional<std::uint32_t> group) {
+/// may enter it and reach the sockets, as wpa_supplicant's `GROUP=` does). An existing
+/// directory is used only if directory_problem() finds nothing, and is given to `group` unless
+/// it is sticky (a shared directory such as /tmp keeps its mode); a symbolic link is refused.
+/// The directory is opened without following a link and its owner and mode are set on that
+/// descriptor, so a link swapped in for it never redirects them to another file. A refusal
+/// sets `why` to "control directory <dir> <reason>: refusing".
+inline result<void> make_directory(const std::string& dir, std::optional<std::uint32_t> group,
+                                   std::string* why = nullptr) {
+    auto refuse = [&](const std::string& reason) {
+        if (why) *why = "control directory " + dir + " " + reason + ": refusing";
+        return make_error(errc::permission, "the control directory is not safe to use");
+    };
     const bool created = ::mkdir(dir.c_str(), 0700) == 0;
     if (!created && errno != EEXIST) return detail::io_error("cannot create the control directory");
+    struct stat st {};
+    if (::lstat(dir.c_str(), &st) == 0 && S_ISLNK(st.st_mode)) return refuse("is a symbolic link");
     detail::unique_fd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
-    if (!fd) return detail::io_error("cannot open the control directory");
+    if (!fd && (errno == ENOTDIR || errno == ELOOP))
+        return refuse(errno == ELOOP ? "is a symbolic link" : "is not a directory");
+    if (!fd || ::fstat(fd.get(), &st) != 0)
+        return detail::io_error("cannot open the control directory");
+    if (auto problem = directory_problem(st, group)) return refuse(*problem);
+    if (!created && (!group || (st.st_mode & S_ISVTX))) return {};
     if (group && ::fchown(fd.get(), static_cast<uid_t>(-1), *group) != 0)
         return detail::io_error("cannot give the control directory to its group");
-    if ((created || group) && ::fchmod(fd.get(), group ? 0750 : 0770) != 0)
+    if (::fchmod(fd.get(), group ? 0750 : 0770) != 0)
         return detail::io_error("cannot set the control directory's mode");
     return {};
 }
