@@ -451,3 +451,134 @@ TEST_CASE("A control directory of another user, open to others or behind a link 
     CHECK(refusal(fresh).empty());
     CHECK(owner_and_mode(fresh) == std::pair{me, 0770u});
 }
+
+namespace {
+
+/// A wpa_ctrl-like client socket (bound to its own path, connected to the server) that
+/// speaks with the credentials it is given (root may give any) and reads only when asked.
+class raw_client {
+  public:
+    raw_client(const std::string& path, const std::string& server,
+               std::optional<std::uint32_t> uid = {})
+        : path_(path), uid_(uid) {
+        fd_ = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+        socklen_t len = 0, slen = 0;
+        auto local = ctrl::detail::unix_address(path, len);
+        auto remote = ctrl::detail::unix_address(server, slen);
+        ::unlink(path.c_str());
+        REQUIRE(::bind(fd_, reinterpret_cast<const sockaddr*>(&*local), len) == 0);
+        if (uid) REQUIRE(::chown(path.c_str(), *uid, *uid) == 0);  // its file is the user's
+        REQUIRE(::connect(fd_, reinterpret_cast<const sockaddr*>(&*remote), slen) == 0);
+    }
+    raw_client(const raw_client&) = delete;
+    raw_client& operator=(const raw_client&) = delete;
+    ~raw_client() { close(); }
+    void close() {
+        if (fd_ >= 0) ::close(fd_);
+        fd_ = -1;
+        ::unlink(path_.c_str());
+    }
+    int fd() const { return fd_; }
+    const std::string& path() const { return path_; }
+    bool send(std::string_view text, int flags = 0) {
+        iovec iov{const_cast<char*>(text.data()), text.size()};
+        alignas(cmsghdr) char control[CMSG_SPACE(sizeof(ucred))]{};
+        msghdr m{};
+        m.msg_iov = &iov;
+        m.msg_iovlen = 1;
+        if (uid_) {
+            m.msg_control = control;
+            m.msg_controllen = sizeof control;
+            cmsghdr* c = CMSG_FIRSTHDR(&m);
+            c->cmsg_level = SOL_SOCKET;
+            c->cmsg_type = SCM_CREDENTIALS;
+            c->cmsg_len = CMSG_LEN(sizeof(ucred));
+            const ucred u{::getpid(), *uid_, *uid_};
+            std::memcpy(CMSG_DATA(c), &u, sizeof u);
+        }
+        return ::sendmsg(fd_, &m, flags) == static_cast<ssize_t>(text.size());
+    }
+    std::optional<std::string> receive(std::chrono::milliseconds timeout = 2000ms) {
+        pollfd p{fd_, POLLIN, 0};
+        if (::poll(&p, 1, static_cast<int>(timeout.count())) != 1) return std::nullopt;
+        char buf[4096];
+        const auto n = ::recv(fd_, buf, sizeof buf, MSG_DONTWAIT);
+        if (n < 0) return std::nullopt;
+        return std::string(buf, static_cast<std::size_t>(n));
+    }
+
+  private:
+    int fd_ = -1;
+    std::string path_;
+    std::optional<std::uint32_t> uid_;
+};
+
+/// What a server does with ATTACH, DETACH and anything else (PING), without a device.
+void serve(ctrl::endpoint& ep) {
+    while (auto d = ep.receive()) {
+        if (d->text == "ATTACH")
+            ep.attach(*d);
+        else if (d->text == "DETACH")
+            ep.detach(*d);
+        else
+            (void)ep.reply(*d, "PONG\n");
+    }
+}
+std::optional<std::string> ask(ctrl::endpoint& ep, raw_client& c, std::string_view text) {
+    if (!c.send(text)) return std::nullopt;
+    serve(ep);
+    return c.receive();
+}
+
+}  // namespace
+
+TEST_CASE(
+    "ATTACH again from one address keeps one monitor; monitors are bounded; dead ones "
+    "are dropped in linear time",
+    "[ctrl][socket]") {
+    const std::string dir = std::string(SOFTMAC_TEST_TMPDIR) + "/socket_attach";
+    fs::remove_all(dir);
+    REQUIRE(ctrl::make_directory(dir, std::nullopt));
+    auto ep = ctrl::endpoint::open(dir + "/wlan0");
+    REQUIRE(ep);
+
+    // wpa_supplicant updates the monitor of an address that is already attached.
+    constexpr int repeats = 20000;
+    std::vector<std::unique_ptr<raw_client>> clients;
+    clients.push_back(std::make_unique<raw_client>(dir + "/again", ep->path()));
+    int ok = 0;
+    for (int i = 0; i < repeats; ++i) ok += ask(*ep, *clients[0], "ATTACH") == "OK\n";
+    CHECK(ok == repeats);
+    CHECK(ep->monitors() == 1);
+    CHECK(ask(*ep, *clients[0], "DETACH") == "OK\n");
+    CHECK(ask(*ep, *clients[0], "DETACH") == "FAIL\n");
+    CHECK(ask(*ep, *clients[0], "ATTACH") == "OK\n");
+
+    // One user has at most max_monitors_per_user; all of them together max_monitors.
+    const bool root = ::geteuid() == 0;
+    auto attach_as = [&](std::optional<std::uint32_t> uid) {
+        clients.push_back(std::make_unique<raw_client>(dir + "/m" + std::to_string(clients.size()),
+                                                       ep->path(), uid));
+        return ask(*ep, *clients.back(), "ATTACH");
+    };
+    for (std::size_t i = 1; i < ctrl::endpoint::max_monitors_per_user; ++i)
+        CHECK(attach_as(std::nullopt) == "OK\n");
+    CHECK(attach_as(std::nullopt) == "FAIL\n");
+    CHECK(ep->monitors() == ctrl::endpoint::max_monitors_per_user);
+    if (root) {
+        for (std::uint32_t uid = 1000; ep->monitors() < ctrl::endpoint::max_monitors; ++uid)
+            for (std::size_t i = 0; i < ctrl::endpoint::max_monitors_per_user; ++i)
+                CHECK(attach_as(uid) == "OK\n");
+        CHECK(ep->monitors() == ctrl::endpoint::max_monitors);
+        CHECK(attach_as(2000) == "FAIL\n");
+        CHECK(ep->monitors() == ctrl::endpoint::max_monitors);
+    }
+
+    // Every monitor's socket is gone: one event drops them all, quickly.
+    for (auto& c : clients) c->close();
+    const auto start = std::chrono::steady_clock::now();
+    ep->broadcast(ctrl::info_level, "P2P-FIND-STOPPED ");
+    const auto took = std::chrono::steady_clock::now() - start;
+    CHECK(ep->monitors() == 0);
+    CHECK(took < 100ms);
+}

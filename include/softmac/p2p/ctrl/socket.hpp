@@ -15,6 +15,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdint>
 #include <cstring>
@@ -244,6 +245,8 @@ inline result<void> make_directory(const std::string& dir, std::optional<std::ui
 class endpoint {
   public:
     static constexpr int max_send_errors = 10;
+    /// Monitors one socket keeps, and of those one user (by the uid the kernel reports).
+    static constexpr std::size_t max_monitors = 64, max_monitors_per_user = 16;
 
     /// @brief Binds the socket. A socket file nobody answers on (connect() is refused) is stale
     /// and replaced; one that accepts a connection belongs to a running server, and opening
@@ -355,14 +358,29 @@ class endpoint {
     }
 
     /// @brief ATTACH: the sender becomes a monitor at level 3; undone if the `OK` cannot be sent.
+    /// An address that is attached already keeps its one monitor (and level), as in
+    /// wpa_supplicant; a new one is refused with `FAIL` beyond `max_monitors` or its user's
+    /// `max_monitors_per_user`.
     void attach(const datagram& from) {
-        monitors_.push_back({from.from, from.from_len, info_level, 0});
+        if (auto* m = find(from)) {
+            m->errors = 0;
+            (void)reply(from, replies::ok);
+            return;
+        }
+        const auto mine = std::count_if(monitors_.begin(), monitors_.end(),
+                                        [&](const monitor& m) { return m.uid == from.creds.uid; });
+        if (monitors_.size() >= max_monitors ||
+            static_cast<std::size_t>(mine) >= max_monitors_per_user) {
+            (void)reply(from, replies::fail);
+            return;
+        }
+        monitors_.push_back({from.from, from.from_len, info_level, 0, from.creds.uid});
         if (!reply(from, replies::ok)) monitors_.pop_back();
     }
     /// @brief DETACH and LEVEL: `FAIL` for a sender that is not attached.
     void detach(const datagram& from) {
         auto* m = find(from);
-        if (m) monitors_.erase(monitors_.begin() + (m - monitors_.data()));
+        if (m) remove(static_cast<std::size_t>(m - monitors_.data()));
         (void)reply(from, m ? replies::ok : replies::fail);
     }
     void set_level(const datagram& from, int level) {
@@ -376,20 +394,21 @@ class endpoint {
     void broadcast(int level, std::string_view text) {
         std::string msg = "<" + std::to_string(level) + ">";
         msg.append(text);
-        for (auto it = monitors_.begin(); it != monitors_.end();) {
-            if (it->level > level) {
-                ++it;
+        for (std::size_t i = 0; i < monitors_.size();) {
+            auto& m = monitors_[i];
+            if (m.level > level) {
+                ++i;
                 continue;
             }
-            const int err = send(it->addr, it->len, msg);
+            const int err = send(m.addr, m.len, msg);
             if (err == 0) {
-                it->errors = 0;
+                m.errors = 0;
             } else if (err == ENOENT || err == ECONNREFUSED || err == EPERM ||
-                       ++it->errors > max_send_errors) {
-                it = monitors_.erase(it);
+                       ++m.errors > max_send_errors) {
+                remove(i);  // the last monitor moves here and is visited next
                 continue;
             }
-            ++it;
+            ++i;
         }
     }
 
@@ -399,8 +418,15 @@ class endpoint {
         socklen_t len;
         int level;
         int errors;
+        std::uint32_t uid;
     };
     endpoint() = default;
+    /// Monitors are in no order: the last one takes the place of the one removed, so removing
+    /// any number while sending an event costs time linear in their number.
+    void remove(std::size_t i) {
+        if (i + 1 != monitors_.size()) monitors_[i] = std::move(monitors_.back());
+        monitors_.pop_back();
+    }
     /// Gives the socket file just bound its group and mode 0770 through a descriptor opened
     /// without following links, once it is known to be this socket's file: whoever may write
     /// the directory can swap the path for a link between bind() and here, and a chown() or
