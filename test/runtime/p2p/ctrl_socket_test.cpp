@@ -209,6 +209,8 @@ TEST_CASE("Admin commands are refused to callers outside the allowed users and g
     auto server = ctrl::detail::unix_address(dev.path(), slen);
     ::unlink(me.c_str());
     REQUIRE(::bind(fd, reinterpret_cast<const sockaddr*>(&*local), len) == 0);
+    // A user is answered only at a socket file of that user's.
+    if (root) REQUIRE(::chown(me.c_str(), 65534, 65534) == 0);
     REQUIRE(::connect(fd, reinterpret_cast<const sockaddr*>(&*server), slen) == 0);
     auto ask = [&](std::string_view cmd, std::uint32_t uid, std::uint32_t gid) {
         iovec iov{const_cast<char*>(cmd.data()), cmd.size()};
@@ -581,4 +583,70 @@ TEST_CASE(
     const auto took = std::chrono::steady_clock::now() - start;
     CHECK(ep->monitors() == 0);
     CHECK(took < 100ms);
+}
+
+TEST_CASE("Replies and events reach the socket that asked, never what its path is swapped for",
+          "[ctrl][socket]") {
+    const std::string dir = std::string(SOFTMAC_TEST_TMPDIR) + "/socket_swapped_path";
+    fs::remove_all(dir);
+    REQUIRE(ctrl::make_directory(dir, std::nullopt));
+    auto ep = ctrl::endpoint::open(dir + "/wlan0");
+    REQUIRE(ep);
+    // Another listening socket the daemon may send to and the client may not (/dev/log).
+    const std::string victim_path = dir + "/victim";
+    const int victim = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    {
+        socklen_t len = 0;
+        auto a = ctrl::detail::unix_address(victim_path, len);
+        REQUIRE(::bind(victim, reinterpret_cast<const sockaddr*>(&*a), len) == 0);
+    }
+    auto victim_got = [&] {
+        pollfd p{victim, POLLIN, 0};
+        if (::poll(&p, 1, 200) != 1) return std::string();
+        char buf[4096];
+        const auto n = ::recv(victim, buf, sizeof buf, MSG_DONTWAIT);
+        return std::string(buf, static_cast<std::size_t>(std::max<ssize_t>(n, 0)));
+    };
+    auto swap_for_link = [&](const std::string& path) {
+        REQUIRE(::unlink(path.c_str()) == 0);
+        REQUIRE(::symlink(victim_path.c_str(), path.c_str()) == 0);
+    };
+
+    // A monitor swaps its socket file for a link after ATTACH: events still reach its socket.
+    raw_client monitor(dir + "/monitor", ep->path());
+    CHECK(ask(*ep, monitor, "ATTACH") == "OK\n");
+    swap_for_link(monitor.path());
+    ep->broadcast(ctrl::info_level, "P2P-FIND-STOPPED ");
+    CHECK(victim_got().empty());
+    CHECK(monitor.receive(500ms) == "<3>P2P-FIND-STOPPED ");
+
+    // A request whose sender's path is swapped before the reply is sent.
+    raw_client late(dir + "/late", ep->path());
+    REQUIRE(late.send("PING"));
+    auto d = ep->receive();
+    REQUIRE(d);
+    swap_for_link(late.path());
+    (void)ep->reply(*d, "PONG\n");
+    CHECK(victim_got().empty());
+    CHECK(late.receive(500ms) == "PONG\n");
+
+    // A request sent from a path that is a link already is not answered at all, nor may it
+    // attach.
+    raw_client early(dir + "/early", ep->path());
+    swap_for_link(early.path());
+    CHECK_FALSE(ask(*ep, early, "PING"));
+    CHECK_FALSE(ask(*ep, early, "ATTACH"));
+    CHECK(victim_got().empty());
+    CHECK(ep->monitors() == 1);
+
+    if (::geteuid() == 0) {
+        // A user's request is answered only at a socket file of that user.
+        raw_client foreign(dir + "/foreign", ep->path(), 65534);
+        CHECK(ask(*ep, foreign, "PING") == "PONG\n");
+        REQUIRE(::chown(foreign.path().c_str(), 0, 0) == 0);
+        CHECK_FALSE(ask(*ep, foreign, "PING"));
+        CHECK_FALSE(ask(*ep, foreign, "ATTACH"));
+        CHECK(ep->monitors() == 1);
+    }
+    ::close(victim);
 }

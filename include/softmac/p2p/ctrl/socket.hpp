@@ -42,15 +42,6 @@ struct access_policy {
     }
 };
 
-/// @brief One received request: its text, who sent it (the reply goes there) and the sender's
-/// credentials as the kernel attached them.
-struct datagram {
-    std::string text;
-    sockaddr_un from{};
-    socklen_t from_len = 0;
-    cfg::credentials creds{0, ~0u, ~0u, false};
-};
-
 namespace detail {
 inline std::optional<sockaddr_un> unix_address(const std::string& path, socklen_t& len) {
     sockaddr_un a{};
@@ -174,6 +165,75 @@ bool unix_diag(std::uint32_t ino, std::uint32_t show, F&& each) {
     }
 }
 
+/// Where replies and events go. A client names itself by the path its socket is bound to, and
+/// the daemon, running as root, may send to any socket: sending by that path would follow
+/// whatever the client later puts there, a symbolic link to /dev/log, say. So when a request
+/// arrives its sender's file is opened with O_PATH | O_NOFOLLOW, accepted only if it is a socket
+/// its sender owns (root's requests excepted), and every send names that very file as
+/// /proc/self/fd/N: replacing the path afterwards redirects nothing. An abstract address names
+/// no file and is used as it is; an unnamed sender cannot be answered.
+class peer {
+  public:
+    peer() = default;
+    /// The sender at `from`, speaking as `uid`.
+    static peer pin(const sockaddr_un& from, socklen_t len, std::uint32_t uid) {
+        peer p;
+        const auto path_len = len > offsetof(sockaddr_un, sun_path)
+                                  ? std::size_t(len - offsetof(sockaddr_un, sun_path))
+                                  : 0;
+        if (path_len == 0) return p;
+        if (from.sun_path[0] == '\0') {  // abstract
+            p.addr_ = from;
+            p.len_ = len;
+            return p;
+        }
+        const std::string path(from.sun_path, strnlen(from.sun_path, path_len));
+        unique_fd f(::open(path.c_str(), O_PATH | O_NOFOLLOW | O_CLOEXEC));
+        struct stat st {};
+        if (!f || ::fstat(f.get(), &st) != 0 || !S_ISSOCK(st.st_mode) ||
+            (uid != 0 && st.st_uid != uid))
+            return p;
+        p.adopt(std::move(f), st);
+        return p;
+    }
+    peer(peer&&) noexcept = default;
+    peer& operator=(peer&&) noexcept = default;
+    /// Another handle on the same socket file.
+    peer clone() const {
+        peer p;
+        if (!file_) {
+            p.addr_ = addr_;
+            p.len_ = len_;
+        } else if (unique_fd f(::fcntl(file_.get(), F_DUPFD_CLOEXEC, 0)); f) {
+            p.adopt(std::move(f), dev_, ino_);
+        }
+        return p;
+    }
+    /// It can be sent to.
+    bool valid() const noexcept { return len_ != 0; }
+    const sockaddr* addr() const noexcept { return reinterpret_cast<const sockaddr*>(&addr_); }
+    socklen_t len() const noexcept { return len_; }
+
+  private:
+    void adopt(unique_fd f, const struct stat& st) { adopt(std::move(f), st.st_dev, st.st_ino); }
+    void adopt(unique_fd f, dev_t dev, ino_t ino) {
+        file_ = std::move(f);
+        dev_ = dev;
+        ino_ = ino;
+        const auto name = fd_path(file_.get());
+        addr_ = {};
+        addr_.sun_family = AF_UNIX;
+        std::memcpy(addr_.sun_path, name.data(), name.size());
+        len_ = static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + name.size() + 1);
+    }
+
+    unique_fd file_;
+    dev_t dev_ = 0;
+    ino_t ino_ = 0;
+    sockaddr_un addr_{};
+    socklen_t len_ = 0;
+};
+
 /// Whether the file `st` describes is the one the socket `fd` is bound to. unix_diag tells;
 /// without it, a socket file of our own user with one link is taken for ours (others can
 /// neither create one nor move one of root's here from a sticky directory; a hard link to one
@@ -191,6 +251,16 @@ inline bool is_bound_file(int fd, const struct stat& st) {
     return st.st_uid == ::geteuid() && st.st_nlink == 1;
 }
 }  // namespace detail
+
+/// @brief One received request: its text, who sent it, where the reply goes (the sender's own
+/// socket, see detail::peer) and the sender's credentials as the kernel attached them.
+struct datagram {
+    std::string text;
+    sockaddr_un from{};
+    socklen_t from_len = 0;
+    cfg::credentials creds{0, ~0u, ~0u, false};
+    detail::peer to;
+};
 
 /// @brief Why the existing control directory `st` describes may not be used, or nothing: it
 /// must belong to the daemon's user or root, and others (or a group other than root's, the
@@ -347,15 +417,15 @@ class endpoint {
                     d.creds = {static_cast<std::uint32_t>(u.pid), u.uid, u.gid, false};
                 }
             d.text.assign(buf, static_cast<std::size_t>(n));
+            d.to = detail::peer::pin(d.from, d.from_len, d.creds.uid);
             return d;
         }
     }
     std::size_t dropped() const noexcept { return dropped_; }
 
-    /// @brief Sends a reply (cut to `max_reply` octets) to the request's sender.
-    bool reply(const datagram& to, std::string_view text) const {
-        return send(to.from, to.from_len, text) == 0;
-    }
+    /// @brief Sends a reply (cut to `max_reply` octets) to the request's sender: not when its
+    /// address does not name a socket of its own (see detail::peer).
+    bool reply(const datagram& to, std::string_view text) const { return send(to.to, text) == 0; }
 
     /// @brief ATTACH: the sender becomes a monitor at level 3; undone if the `OK` cannot be sent.
     /// An address that is attached already keeps its one monitor (and level), as in
@@ -363,6 +433,12 @@ class endpoint {
     /// `max_monitors_per_user`.
     void attach(const datagram& from) {
         if (auto* m = find(from)) {
+            if (!from.to.valid()) {  // the address no longer names a socket of its sender
+                remove(static_cast<std::size_t>(m - monitors_.data()));
+                return;
+            }
+            m->to = from.to.clone();
+            m->uid = from.creds.uid;
             m->errors = 0;
             (void)reply(from, replies::ok);
             return;
@@ -374,8 +450,10 @@ class endpoint {
             (void)reply(from, replies::fail);
             return;
         }
-        monitors_.push_back({from.from, from.from_len, info_level, 0, from.creds.uid});
-        if (!reply(from, replies::ok)) monitors_.pop_back();
+        if (!from.to.valid()) return;  // nowhere to send to
+        monitors_.push_back(
+            {from.from, from.from_len, from.to.clone(), info_level, 0, from.creds.uid});
+        if (send(monitors_.back().to, replies::ok) != 0) monitors_.pop_back();
     }
     /// @brief DETACH and LEVEL: `FAIL` for a sender that is not attached.
     void detach(const datagram& from) {
@@ -400,7 +478,7 @@ class endpoint {
                 ++i;
                 continue;
             }
-            const int err = send(m.addr, m.len, msg);
+            const int err = send(m.to, msg);
             if (err == 0) {
                 m.errors = 0;
             } else if (err == ENOENT || err == ECONNREFUSED || err == EPERM ||
@@ -414,8 +492,9 @@ class endpoint {
 
   private:
     struct monitor {
-        sockaddr_un addr;
+        sockaddr_un addr;  ///< as it names itself in requests
         socklen_t len;
+        detail::peer to;  ///< its socket, pinned at ATTACH
         int level;
         int errors;
         std::uint32_t uid;
@@ -451,10 +530,11 @@ class endpoint {
             if (detail::same_address(m.addr, m.len, d.from, d.from_len)) return &m;
         return nullptr;
     }
-    int send(const sockaddr_un& to, socklen_t len, std::string_view text) const {
+    int send(const detail::peer& to, std::string_view text) const {
+        if (!to.valid()) return ENOENT;
         const auto n = std::min(text.size(), max_reply);
-        if (::sendto(fd_, text.data(), n, MSG_DONTWAIT | MSG_NOSIGNAL,
-                     reinterpret_cast<const sockaddr*>(&to), len) == static_cast<ssize_t>(n))
+        if (::sendto(fd_, text.data(), n, MSG_DONTWAIT | MSG_NOSIGNAL, to.addr(), to.len()) ==
+            static_cast<ssize_t>(n))
             return 0;
         return errno ? errno : EIO;
     }
