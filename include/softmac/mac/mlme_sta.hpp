@@ -148,8 +148,7 @@ class station_mlme {
                 if (mb.status != status::success) {
                     if (i.sta.connecting)
                         ctx_.emit(event::connect{vif, sa, mb.status, false, {}, {}});
-                    i.sta = sta_state{};
-                    ctx_.set_state(i, vap::state::init);
+                    back_to_idle(i);
                     return true;
                 }
                 i.sta.phase = sta_phase::authenticated;
@@ -167,8 +166,7 @@ class station_mlme {
                     if (i.sta.connecting)
                         ctx_.emit(event::connect{
                             vif, sa, mb.status, false, {}, detail::to_vector(resp_ie)});
-                    i.sta = sta_state{};
-                    ctx_.set_state(i, vap::state::init);
+                    back_to_idle(i);
                     return true;
                 }
                 i.sta.phase = sta_phase::associated;
@@ -219,6 +217,11 @@ class station_mlme {
     }
 
   private:
+    /// The station is with no BSS: its MLME state cleared, its vap back in INIT.
+    void back_to_idle(interface_record& i) {
+        i.sta = sta_state{};
+        ctx_.set_state(i, vap::state::init);
+    }
     /// Starts authentication with the best known BSS for the connect; false if none is known.
     bool join_known(interface_record& i, std::uint16_t freq) {
         const ::softmac::mac::bss* b = nullptr;
@@ -296,8 +299,7 @@ class station_mlme {
         const std::uint8_t vif = i.index();
         const mac_address bssid = i.sta.bssid;
         const bool connecting = i.sta.connecting;
-        i.sta = sta_state{};
-        ctx_.set_state(i, vap::state::init);
+        back_to_idle(i);
         if (auth)
             ctx_.emit(event::authenticate{vif, bssid, true, {}});
         else
