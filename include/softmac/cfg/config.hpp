@@ -120,12 +120,12 @@ class config {
         bool is_default = false;
     };
     /// @brief One interface as the config layer knows it (a wireless_dev).
-    struct interface {
+    struct wireless_dev {
         std::optional<std::uint32_t> ifindex;  ///< none for a P2P device
         std::uint64_t wdev = 0;
         std::string name;
         std::uint8_t vif = 0;
-        driver::iftype type = driver::iftype::station;
+        cfg::iftype type = cfg::iftype::station;
         bool up = false;
         std::vector<stored_key> keys;
     };
@@ -145,7 +145,7 @@ class config {
     std::uint64_t handled() const noexcept { return handled_; }
 
     /// @brief The interface a reference names, if any.
-    const interface* find(const wdev_ref& r) const noexcept {
+    const wireless_dev* find(const wdev_ref& r) const noexcept {
         for (const auto& i : ifaces_)
             if ((r.ifindex && i.ifindex == r.ifindex) || (r.wdev && i.wdev == *r.wdev)) return &i;
         return nullptr;
@@ -165,7 +165,7 @@ class config {
     /// @brief Runs one command: the checks its flags imply, then its handler.
     template <class C>
     auto execute(const C& c, const credentials& who) {
-        using R = decltype(this->handle(c, who, static_cast<interface*>(nullptr)));
+        using R = decltype(this->handle(c, who, static_cast<wireless_dev*>(nullptr)));
         constexpr std::uint32_t flags = C::spec.flags;
         if constexpr ((flags & nl80211::flag::admin) != 0)
             if (!who.privileged())
@@ -173,7 +173,7 @@ class config {
         if constexpr (requires { c.wiphy; })
             if (c.wiphy && *c.wiphy != index_)
                 return R(make_error(errc::not_found, "no such wiphy"));
-        interface* target = nullptr;
+        wireless_dev* target = nullptr;
         if constexpr (std::is_base_of_v<wdev_ref, C>) {
             constexpr bool need =
                 (flags & (nl80211::flag::need_netdev | nl80211::flag::need_wdev)) != 0;
@@ -236,7 +236,7 @@ class config {
     /// its interface and handed to the sink, typed and/or as its netlink message.
     void mac_event(const mac::event::any& e) {
         const std::uint8_t vif = std::visit([](const auto& ev) { return ev.vif; }, e);
-        const interface* i = by_vif(vif);
+        const wireless_dev* i = by_vif(vif);
         wdev_ref to;
         if (i) {
             to.ifindex = i->ifindex;
@@ -252,18 +252,19 @@ class config {
     }
 
   private:
-    /// The largest event message: a received frame (2304-octet body) and its attributes.
+    /// The largest event message: a received frame (a body of up to ieee80211::max_frame_body
+    /// octets) and its attributes.
     static constexpr std::size_t max_event_size = 8192;
 
-    interface* lookup(const wdev_ref& r) noexcept {
-        return const_cast<interface*>(static_cast<const config*>(this)->find(r));
+    wireless_dev* lookup(const wdev_ref& r) noexcept {
+        return const_cast<wireless_dev*>(static_cast<const config*>(this)->find(r));
     }
-    interface* by_vif(std::uint8_t vif) noexcept {
+    wireless_dev* by_vif(std::uint8_t vif) noexcept {
         for (auto& i : ifaces_)
             if (i.vif == vif) return &i;
         return nullptr;
     }
-    reply::interface describe(const interface& i) const {
+    reply::interface describe(const wireless_dev& i) const {
         reply::interface r;
         r.wiphy = index_;
         r.ifindex = i.ifindex;
@@ -271,17 +272,16 @@ class config {
         r.ifname = i.name;
         r.iftype = i.type;
         if (const auto* s = stack_.interface(i.vif)) r.mac = s->vif.addr;
-        if (i.type != driver::iftype::p2p_device) r.freq = stack_.radio().conf().channel.freq_mhz;
+        if (i.type != iftype::p2p_device) r.freq = stack_.radio().conf().channel.freq_mhz;
         return r;
     }
 
     // ---- handlers: one per command type ------------------------------------------------------
-    result<reply::wiphy> handle(const cmd::get_wiphy&, const credentials&, interface*) {
+    result<reply::wiphy> handle(const cmd::get_wiphy&, const credentials&, wireless_dev*) {
         reply::wiphy w;
         w.index = index_;
         w.name = name_;
         const auto& hw = stack_.hw();
-        using driver::iftype;
         w.supported = {hw.supports(iftype::adhoc),   hw.supports(iftype::station),
                        hw.supports(iftype::ap),      hw.supports(iftype::wds),
                        hw.supports(iftype::monitor), hw.supports(iftype::p2p_client),
@@ -289,10 +289,20 @@ class config {
         w.max_scan_ssids = hw.max_scan_ssids;
         w.max_scan_ie_len = hw.max_scan_ie_len;
         w.max_roc_ms = stack_.radio().max_remain_on_channel_ms();
+        for (std::uint8_t k = 0; k < hw.n_addresses; ++k) w.addresses.push_back(hw.address(k));
+        for (std::size_t b = 0; b < hw.n_bands; ++b) {
+            const auto& desc = hw.bands[b];
+            reply::band band;
+            for (auto n : desc.channels)
+                if (auto c = ieee80211::make_channel(desc.band, n))
+                    band.freqs.push_back({c->freq_mhz});
+            (desc.band == ieee80211::band::ghz2_4 ? w.bands.ghz2_4 : w.bands.ghz5) =
+                std::move(band);
+        }
         return w;
     }
     result<std::vector<reply::interface>> handle(const cmd::get_interface&, const credentials&,
-                                                 interface* i) {
+                                                 wireless_dev* i) {
         std::vector<reply::interface> out;
         if (i) {
             out.push_back(describe(*i));
@@ -301,9 +311,9 @@ class config {
         }
         return out;
     }
-    result<void> handle(const cmd::set_interface& c, const credentials&, interface* i) {
+    result<void> handle(const cmd::set_interface& c, const credentials&, wireless_dev* i) {
         if (i->type == c.iftype) return {};
-        if ((c.iftype == driver::iftype::p2p_device) != (i->type == driver::iftype::p2p_device))
+        if ((c.iftype == iftype::p2p_device) != (i->type == iftype::p2p_device))
             return make_error(errc::not_supported, "a P2P device cannot change to a netdev type");
         auto v = stack_.change_interface(i->vif, c.iftype);
         if (!v) return v.err();
@@ -312,13 +322,14 @@ class config {
         i->keys.clear();
         return {};
     }
-    result<reply::interface> handle(const cmd::new_interface& c, const credentials&, interface*) {
+    result<reply::interface> handle(const cmd::new_interface& c, const credentials&,
+                                    wireless_dev*) {
         for (const auto& i : ifaces_)
             if (i.name == c.ifname) return make_error(errc::already, "interface name in use");
         auto v = stack_.add_interface(c.iftype, c.mac);
         if (!v) return v.err();
-        interface i;
-        if (c.iftype != driver::iftype::p2p_device) i.ifindex = next_ifindex_++;
+        wireless_dev i;
+        if (c.iftype != iftype::p2p_device) i.ifindex = next_ifindex_++;
         i.wdev = (std::uint64_t{index_} << 32) | ++wdev_count_;
         i.name = c.ifname;
         i.vif = v->index;
@@ -326,30 +337,30 @@ class config {
         ifaces_.push_back(i);
         return describe(ifaces_.back());
     }
-    result<void> handle(const cmd::del_interface&, const credentials&, interface* i) {
+    result<void> handle(const cmd::del_interface&, const credentials&, wireless_dev* i) {
         if (auto r = stack_.remove_interface(i->vif); !r) return r;
-        std::erase_if(ifaces_, [&](const interface& k) { return k.wdev == i->wdev; });
+        std::erase_if(ifaces_, [&](const wireless_dev& k) { return k.wdev == i->wdev; });
         return {};
     }
-    result<void> handle(const cmd::start_p2p_device&, const credentials&, interface* i) {
-        if (i->type != driver::iftype::p2p_device)
+    result<void> handle(const cmd::start_p2p_device&, const credentials&, wireless_dev* i) {
+        if (i->type != iftype::p2p_device)
             return make_error(errc::not_supported, "not a P2P device");
         if (i->up) return make_error(errc::already, "P2P device already started");
         i->up = true;
         return {};
     }
-    result<void> handle(const cmd::stop_p2p_device&, const credentials&, interface* i) {
-        if (i->type != driver::iftype::p2p_device)
+    result<void> handle(const cmd::stop_p2p_device&, const credentials&, wireless_dev* i) {
+        if (i->type != iftype::p2p_device)
             return make_error(errc::not_supported, "not a P2P device");
         if (stack_.scanning()) (void)stack_.abort_scan();
         i->up = false;
         return {};
     }
-    result<void> handle(const cmd::trigger_scan& c, const credentials&, interface* i) {
+    result<void> handle(const cmd::trigger_scan& c, const credentials&, wireless_dev* i) {
         return stack_.scan(i->vif, static_cast<const mac::scan_params&>(c));
     }
     result<std::vector<reply::scan_result>> handle(const cmd::get_scan&, const credentials&,
-                                                   interface* i) {
+                                                   wireless_dev* i) {
         std::vector<reply::scan_result> out;
         const auto now = stack_.time().now();
         for (const auto& b : stack_.bss().entries()) {
@@ -371,43 +382,43 @@ class config {
         }
         return out;
     }
-    result<void> handle(const cmd::authenticate& c, const credentials&, interface* i) {
+    result<void> handle(const cmd::authenticate& c, const credentials&, wireless_dev* i) {
         return stack_.authenticate(i->vif, c);
     }
-    result<void> handle(const cmd::associate& c, const credentials&, interface* i) {
+    result<void> handle(const cmd::associate& c, const credentials&, wireless_dev* i) {
         return stack_.associate(i->vif, c);
     }
-    result<void> handle(const cmd::connect& c, const credentials&, interface* i) {
+    result<void> handle(const cmd::connect& c, const credentials&, wireless_dev* i) {
         return stack_.connect(i->vif, c);
     }
-    result<void> handle(const cmd::disconnect& c, const credentials&, interface* i) {
+    result<void> handle(const cmd::disconnect& c, const credentials&, wireless_dev* i) {
         return stack_.disconnect(i->vif, c.reason);
     }
-    result<void> handle(const cmd::deauthenticate& c, const credentials&, interface* i) {
+    result<void> handle(const cmd::deauthenticate& c, const credentials&, wireless_dev* i) {
         return stack_.deauthenticate(i->vif, c.peer, c.reason);
     }
-    result<void> handle(const cmd::disassociate& c, const credentials&, interface* i) {
+    result<void> handle(const cmd::disassociate& c, const credentials&, wireless_dev* i) {
         return stack_.deauthenticate(i->vif, c.peer, c.reason, true);
     }
-    result<void> handle(const cmd::start_ap& c, const credentials&, interface* i) {
+    result<void> handle(const cmd::start_ap& c, const credentials&, wireless_dev* i) {
         return stack_.start_ap(i->vif, c);
     }
-    result<void> handle(const cmd::stop_ap&, const credentials&, interface* i) {
+    result<void> handle(const cmd::stop_ap&, const credentials&, wireless_dev* i) {
         return stack_.stop_ap(i->vif);
     }
-    result<void> handle(const cmd::set_beacon& c, const credentials&, interface* i) {
+    result<void> handle(const cmd::set_beacon& c, const credentials&, wireless_dev* i) {
         return stack_.set_beacon(i->vif, c.head, c.tail, c.probe_resp_ies, c.assoc_resp_ies);
     }
-    result<void> handle(const cmd::new_station& c, const credentials&, interface* i) {
+    result<void> handle(const cmd::new_station& c, const credentials&, wireless_dev* i) {
         return stack_.add_station(
             i->vif, c.mac, c.aid,
             mac::sta_flag::authenticated | mac::sta_flag::associated | mac::sta_flag::authorized);
     }
-    result<void> handle(const cmd::del_station& c, const credentials&, interface* i) {
+    result<void> handle(const cmd::del_station& c, const credentials&, wireless_dev* i) {
         return stack_.del_station(i->vif, c.mac, c.reason);
     }
     result<std::vector<reply::station>> handle(const cmd::get_station& c, const credentials&,
-                                               interface* i) {
+                                               wireless_dev* i) {
         std::vector<reply::station> out;
         stack_.data().stations().for_each([&](const auto& s) {
             if (s.vif_index != i->vif || (c.mac && s.addr != *c.mac)) return;
@@ -429,42 +440,42 @@ class config {
         return out;
     }
     result<reply::cookie> handle(const cmd::remain_on_channel& c, const credentials&,
-                                 interface* i) {
+                                 wireless_dev* i) {
         auto r = stack_.remain_on_channel(i->vif, c.freq, c.duration_ms);
         if (!r) return r.err();
         return reply::cookie{*r};
     }
-    result<void> handle(const cmd::cancel_remain_on_channel& c, const credentials&, interface*) {
+    result<void> handle(const cmd::cancel_remain_on_channel& c, const credentials&, wireless_dev*) {
         return stack_.cancel_remain_on_channel(c.cookie);
     }
-    result<void> handle(const cmd::register_frame& c, const credentials& who, interface* i) {
+    result<void> handle(const cmd::register_frame& c, const credentials& who, wireless_dev* i) {
         return stack_.register_frame(i->vif, c.frame_type, c.match, who.pid);
     }
-    result<reply::cookie> handle(const cmd::mgmt_tx& c, const credentials&, interface* i) {
+    result<reply::cookie> handle(const cmd::mgmt_tx& c, const credentials&, wireless_dev* i) {
         auto r = stack_.mgmt_tx(i->vif, c);
         if (!r) return r.err();
         return reply::cookie{*r};
     }
-    result<void> handle(const cmd::frame_wait_cancel& c, const credentials&, interface*) {
+    result<void> handle(const cmd::frame_wait_cancel& c, const credentials&, wireless_dev*) {
         return stack_.mgmt_tx_cancel_wait(c.cookie);
     }
-    result<void> handle(const cmd::set_channel& c, const credentials&, interface*) {
+    result<void> handle(const cmd::set_channel& c, const credentials&, wireless_dev*) {
         return stack_.set_channel(c.freq);
     }
-    result<void> handle(const cmd::new_key& c, const credentials&, interface* i) {
+    result<void> handle(const cmd::new_key& c, const credentials&, wireless_dev* i) {
         if (c.index > 5 || c.data.empty()) return make_error(errc::bad_value, "bad key");
         std::erase_if(i->keys,
                       [&](const stored_key& k) { return k.index == c.index && k.mac == c.mac; });
         i->keys.push_back({c.index, c.mac, c.cipher, c.data, c.seq, false});
         return {};
     }
-    result<void> handle(const cmd::del_key& c, const credentials&, interface* i) {
+    result<void> handle(const cmd::del_key& c, const credentials&, wireless_dev* i) {
         const auto n = std::erase_if(
             i->keys, [&](const stored_key& k) { return k.index == c.index && k.mac == c.mac; });
         if (n == 0) return make_error(errc::not_found, "no such key");
         return {};
     }
-    result<void> handle(const cmd::set_key& c, const credentials&, interface* i) {
+    result<void> handle(const cmd::set_key& c, const credentials&, wireless_dev* i) {
         stored_key* found = nullptr;
         for (auto& k : i->keys)
             if (k.index == c.index && !k.mac) found = &k;
@@ -476,12 +487,23 @@ class config {
     Stack& stack_;
     std::uint32_t index_;
     std::string name_;
-    std::vector<interface> ifaces_;
+    std::vector<wireless_dev> ifaces_;
     std::uint32_t next_ifindex_ = 3;
     std::uint32_t wdev_count_ = 0;
     std::uint64_t handled_ = 0;
     Events events_;
     mac::byte_vector wire_buf_;  ///< reused for every event's netlink message
+};
+
+/// @brief A config layer as the layer above it (a P2P engine, a supplicant) uses it: typed
+/// commands run with the caller's credentials, netdevs brought up and down, and the time policy
+/// of the wiphy (cfg::config).
+template <class C>
+concept config_layer = requires(C& c, const credentials& who, const wdev_ref& r) {
+    typename C::time_type;
+    { c.execute(cmd::get_wiphy{}, who) } -> std::same_as<result<reply::wiphy>>;
+    { c.execute(cmd::get_interface{}, who) } -> std::same_as<result<std::vector<reply::interface>>>;
+    { c.set_up(r, true) } -> std::same_as<result<void>>;
 };
 
 }  // namespace softmac::cfg

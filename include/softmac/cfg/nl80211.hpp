@@ -11,6 +11,7 @@
 #include <span>
 
 #include <softmac/cfg/netlink.hpp>
+#include <softmac/ieee80211/status_codes.hpp>
 
 namespace softmac::cfg::nl80211 {
 
@@ -24,6 +25,7 @@ inline constexpr std::uint32_t admin = 1u << 0, need_wiphy = 1u << 1, need_netde
 /// @brief The policy of the attributes softmac reads (types and lengths as nl80211 declares them).
 inline constexpr auto attr_policy = [] {
     using netlink::kind, netlink::policy;
+    constexpr auto body = static_cast<std::uint16_t>(ieee80211::max_frame_body);
     std::array<policy, NL80211_ATTR_MAX + 1> p{};
     p[NL80211_ATTR_WIPHY] = {kind::u32};
     p[NL80211_ATTR_WIPHY_NAME] = {kind::string, 64};
@@ -38,16 +40,16 @@ inline constexpr auto attr_policy = [] {
     p[NL80211_ATTR_KEY_DEFAULT] = {kind::flag};
     p[NL80211_ATTR_BEACON_INTERVAL] = {kind::u32};
     p[NL80211_ATTR_DTIM_PERIOD] = {kind::u32};
-    p[NL80211_ATTR_BEACON_HEAD] = {kind::binary, 2304};
-    p[NL80211_ATTR_BEACON_TAIL] = {kind::binary, 2304};
+    p[NL80211_ATTR_BEACON_HEAD] = {kind::binary, body};
+    p[NL80211_ATTR_BEACON_TAIL] = {kind::binary, body};
     p[NL80211_ATTR_STA_AID] = {kind::u16};
     p[NL80211_ATTR_STA_LISTEN_INTERVAL] = {kind::u16};
     p[NL80211_ATTR_STA_SUPPORTED_RATES] = {kind::binary, 32, 1};
     p[NL80211_ATTR_WIPHY_FREQ] = {kind::u32};
-    p[NL80211_ATTR_IE] = {kind::binary, 2304};
+    p[NL80211_ATTR_IE] = {kind::binary, body};
     p[NL80211_ATTR_SCAN_FREQUENCIES] = {kind::nested};
     p[NL80211_ATTR_SCAN_SSIDS] = {kind::nested};
-    p[NL80211_ATTR_FRAME] = {kind::binary, 2304, 10};
+    p[NL80211_ATTR_FRAME] = {kind::binary, body, 10};
     p[NL80211_ATTR_SSID] = {kind::binary, 32, 1};
     p[NL80211_ATTR_AUTH_TYPE] = {kind::u32};
     p[NL80211_ATTR_REASON_CODE] = {kind::u16};
@@ -56,13 +58,13 @@ inline constexpr auto attr_policy = [] {
     p[NL80211_ATTR_KEY] = {kind::nested};
     p[NL80211_ATTR_DURATION] = {kind::u32};
     p[NL80211_ATTR_COOKIE] = {kind::u64};
-    p[NL80211_ATTR_FRAME_MATCH] = {kind::binary, 2304};
+    p[NL80211_ATTR_FRAME_MATCH] = {kind::binary, body};
     p[NL80211_ATTR_ACK] = {kind::flag};
     p[NL80211_ATTR_FRAME_TYPE] = {kind::u16};
     p[NL80211_ATTR_OFFCHANNEL_TX_OK] = {kind::flag};
     p[NL80211_ATTR_HIDDEN_SSID] = {kind::u32};
-    p[NL80211_ATTR_IE_PROBE_RESP] = {kind::binary, 2304};
-    p[NL80211_ATTR_IE_ASSOC_RESP] = {kind::binary, 2304};
+    p[NL80211_ATTR_IE_PROBE_RESP] = {kind::binary, body};
+    p[NL80211_ATTR_IE_ASSOC_RESP] = {kind::binary, body};
     p[NL80211_ATTR_TX_NO_CCK_RATE] = {kind::flag};
     p[NL80211_ATTR_DONT_WAIT_FOR_ACK] = {kind::flag};
     p[NL80211_ATTR_WDEV] = {kind::u64};
@@ -75,12 +77,14 @@ inline constexpr auto attr_policy = [] {
     p[NL80211_ATTR_TIMED_OUT] = {kind::flag};
     p[NL80211_ATTR_RX_SIGNAL_DBM] = {kind::u32};
     p[NL80211_ATTR_DISCONNECTED_BY_AP] = {kind::flag};
-    p[NL80211_ATTR_REQ_IE] = {kind::binary, 2304};
-    p[NL80211_ATTR_RESP_IE] = {kind::binary, 2304};
+    p[NL80211_ATTR_REQ_IE] = {kind::binary, body};
+    p[NL80211_ATTR_RESP_IE] = {kind::binary, body};
     p[NL80211_ATTR_MAX_NUM_SCAN_SSIDS] = {kind::u8};
     p[NL80211_ATTR_MAX_SCAN_IE_LEN] = {kind::u16};
     p[NL80211_ATTR_MAX_REMAIN_ON_CHANNEL_DURATION] = {kind::u32};
     p[NL80211_ATTR_SUPPORTED_IFTYPES] = {kind::nested};
+    p[NL80211_ATTR_WIPHY_BANDS] = {kind::nested};
+    p[NL80211_ATTR_MAC_ADDRS] = {kind::nested};
     p[NL80211_ATTR_STA_INFO] = {kind::nested};
     p[NL80211_ATTR_BSS] = {kind::nested};
     p[NL80211_ATTR_GENERATION] = {kind::u32};

@@ -41,6 +41,11 @@ void fill(T& v) {
         v = {2412, 2437};
     } else if constexpr (std::is_same_v<T, std::vector<std::string>>) {
         v = {"", "net"};
+    } else if constexpr (std::is_same_v<T, std::vector<mac_address>>) {
+        v = {peer, mac_address::parse("02:00:00:00:0b:0c").value()};
+    } else if constexpr (cfg::detail::message_list<T>) {
+        v.resize(2);
+        for (auto& e : v) fill(e);
     } else {
         hana::for_each(T::fields, [&](auto f) { fill(v.*(f.member)); });
     }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /// @file Maps C++ members to netlink attributes: one generic encoder and decoder over a message
 /// type's `fields` tuple.
+// IWYU pragma: private, include <softmac/cfg/messages.hpp>
 #pragma once
 
 #include <boost/hana/for_each.hpp>
@@ -32,6 +33,14 @@ template <class T>
 concept has_fields = requires {
     T::fields;
 };
+template <class T>
+struct is_vector : std::false_type {};
+template <class T>
+struct is_vector<std::vector<T>> : std::true_type {};
+/// A list of messages: each element its own nested attribute, numbered from 0 as nl80211 numbers
+/// a band's frequencies.
+template <class T>
+concept message_list = is_vector<T>::value && has_fields<typename T::value_type>;
 
 template <class T>
 void encode_fields(netlink::writer& w, const T& msg, bool top = true);
@@ -93,6 +102,18 @@ void put(netlink::writer& w, std::uint16_t attr, const T& v, bool top = true) {
         const auto t = w.begin(attr);  // SSIDs: nested binary, numbered from 1
         for (std::size_t i = 0; i < v.size(); ++i)
             w.bytes(static_cast<std::uint16_t>(i + 1), as_bytes(v[i]));
+        w.end(t);
+    } else if constexpr (std::is_same_v<T, std::vector<mac_address>>) {
+        const auto t = w.begin(attr);  // addresses: nested MACs, numbered from 1
+        for (std::size_t i = 0; i < v.size(); ++i) w.mac(static_cast<std::uint16_t>(i + 1), v[i]);
+        w.end(t);
+    } else if constexpr (message_list<T>) {
+        const auto t = w.begin(attr);
+        for (std::size_t i = 0; i < v.size(); ++i) {
+            const auto e = w.begin(static_cast<std::uint16_t>(i));
+            encode_fields(w, v[i], false);
+            w.end(e);
+        }
         w.end(t);
     } else if constexpr (has_fields<T>) {
         const auto t = w.begin(attr);
@@ -179,6 +200,16 @@ result<void> get(const netlink::attribute& a, T& out, bool top = true) {
             } else {
                 v.assign(e.data.begin(), e.data.end());
             }
+            out.push_back(std::move(v));
+        }
+        return {};
+    } else if constexpr (std::is_same_v<T, std::vector<mac_address>> || message_list<T>) {
+        auto inner = netlink::attributes::parse(a.data);
+        if (!inner) return make_error(errc::bad_value, "nested attribute is malformed", a.type);
+        out.clear();
+        for (auto e : *inner) {
+            typename T::value_type v{};
+            if (auto r = get(e, v, false); !r) return r;
             out.push_back(std::move(v));
         }
         return {};
