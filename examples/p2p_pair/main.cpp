@@ -105,7 +105,7 @@ int main() {
             std::copy(g.iface_addr.octets.begin(), g.iface_addr.octets.end(), eth.begin() + 6);
             store_be16(eth.data() + 12, 0x88b5);
             (void)buf->append(eth);
-            (void)from.stack().transmit(i->vif, std::move(*buf));
+            (void)from.wiphy().stack().transmit(i->vif, std::move(*buf));
         }
     };
     send(a, ga, gb.iface_addr, 20);

@@ -157,7 +157,7 @@ struct device final : device_base {
         const auto& engine = dev.engine();
         std::string s = engine.ifname() + " (" + driver_name +
                         ") p2p_device_address=" + engine.device_address().to_string() + " name='" +
-                        engine.config().device_name + "' sockets:";
+                        engine.settings().device_name + "' sockets:";
         for (const auto& p : server.paths()) s += " " + p;
         return s;
     }

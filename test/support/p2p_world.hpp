@@ -56,7 +56,7 @@ struct p2p_device {
                 std::forward<decltype(args)>(args)...);
         });
         dev->sink() = Sink{&events};
-        stack = &dev->stack();
+        stack = &dev->wiphy().stack();
         config = &dev->config();
         engine = &dev->engine();
         if (auto r = dev->start(); !r) throw std::runtime_error(r.err().what);

@@ -51,6 +51,12 @@ inline constexpr bool is_device_policy = mac::detail::is_kind<P, events> ||
 /// @endcode
 template <class Driver, class... Policies>
 class device {
+    static_assert(mac::detail::count_kind<mac::events, Policies...> == 0,
+                  "softmac: p2p::device routes the MAC's events to its engine itself: give it "
+                  "p2p::events<S> for the P2P events, not mac::events");
+    static_assert(mac::detail::count_kind<cfg::events, Policies...> == 0,
+                  "softmac: p2p::device routes the config layer's events to its engine itself: "
+                  "give it p2p::events<S> for the P2P events, not cfg::events");
     static_assert((detail::is_device_policy<Policies> && ...),
                   "softmac: a P2P device policy is a time policy (virtual_time, real_time), "
                   "mac::net<N>, mac::rate_control<R>, mac::buffers<P> or p2p::events<S> (the "
@@ -59,8 +65,7 @@ class device {
                   "softmac: p2p::events may be given once");
     using mac_policies = mac::stack_policy_types<Policies...>;
     using sink_type = typename mac::detail::pick<p2p::events, null_sink, Policies...>::type;
-    static_assert(event_sink<sink_type>,
-                  "softmac: p2p::events<S>: S must be callable with every p2p::event type");
+    static_assert(check_event_sink<sink_type>());
 
     /// The config layer's event sink: this device's engine.
     struct to_engine {
@@ -104,7 +109,8 @@ class device {
     engine_type& engine() noexcept { return engine_; }
     const engine_type& engine() const noexcept { return engine_; }
     config_type& config() noexcept { return wiphy_.config(); }
-    stack_type& stack() noexcept { return wiphy_.stack(); }
+    /// @brief The radio with its MAC and config layer (the data path is its stack's).
+    wiphy_type& wiphy() noexcept { return wiphy_; }
     typename mac_policies::net_type& net() noexcept { return wiphy_.net(); }
     sink_type& sink() noexcept { return engine_.sink(); }
 

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include <softmac/core/mac_address.hpp>
+#include <softmac/ieee80211/p2p.hpp>
 #include <softmac/ieee80211/wps.hpp>
 
 namespace softmac::p2p {
@@ -77,7 +78,9 @@ struct settings {
     bool disabled = false;
     std::uint8_t min_disc_int = 1, max_disc_int = 3;  ///< listen = rand(min..max) x 100 TU
     std::uint32_t group_idle_s = 0;                   ///< GO idle timeout; 0 = off
-    std::uint8_t dev_capab = 0x25;                    ///< service discovery, concurrent, invitation
+    std::uint8_t dev_capab = ieee80211::p2p::dev_capab::service_discovery |
+                             ieee80211::p2p::dev_capab::concurrent_oper |
+                             ieee80211::p2p::dev_capab::invitation_procedure;
 };
 
 /// @brief A peer as the events print it.
@@ -112,7 +115,9 @@ struct go_neg_success {
     wps_method method = wps_method::not_ready;
 };
 struct go_neg_failure {
-    int status = -1;
+    /// The negotiation ended without a status from the peer (no answer, flushed).
+    static constexpr int no_status = -1;
+    int status = no_status;  ///< a P2P status code (ieee80211::p2p::status), or no_status
 };
 struct group_formation_success {};
 struct group_formation_failure {};
@@ -144,9 +149,13 @@ struct prov_disc_pbc_req {
 struct prov_disc_pbc_resp {
     mac_address peer;
 };
+/// @brief P2P-PROV-DISC-FAILURE status values (enum p2p_prov_disc_status).
+namespace prov_disc_status {
+inline constexpr int timeout = 1, rejected = 2, timeout_join = 3, info_unavailable = 4;
+}
 struct prov_disc_failure {
     mac_address peer;
-    int status = 1;  ///< 1 timeout, 2 rejected
+    int status = prov_disc_status::timeout;  ///< a prov_disc_status value
 };
 struct ap_sta_connected {
     mac_address addr;  ///< the client's interface address
@@ -170,5 +179,51 @@ template <class S>
 concept event_sink = []<class... E>(std::type_identity<std::variant<E...>>) {
     return (std::invocable<S&, const E&> && ...);
 }(std::type_identity<event::any>{});
+
+/// @brief Checks that S takes every event type, one assertion per type, so that the failing one
+/// names the event S misses. True when it compiles.
+template <class S>
+constexpr bool check_event_sink() noexcept {
+    using namespace event;
+    static_assert(std::variant_size_v<any> == 17,
+                  "softmac: check_event_sink must name every p2p::event type");
+    static_assert(std::invocable<S&, const device_found&>,
+                  "softmac: the P2P event sink must take const p2p::event::device_found&");
+    static_assert(std::invocable<S&, const device_lost&>,
+                  "softmac: the P2P event sink must take const p2p::event::device_lost&");
+    static_assert(std::invocable<S&, const find_stopped&>,
+                  "softmac: the P2P event sink must take const p2p::event::find_stopped&");
+    static_assert(std::invocable<S&, const go_neg_request&>,
+                  "softmac: the P2P event sink must take const p2p::event::go_neg_request&");
+    static_assert(std::invocable<S&, const go_neg_success&>,
+                  "softmac: the P2P event sink must take const p2p::event::go_neg_success&");
+    static_assert(std::invocable<S&, const go_neg_failure&>,
+                  "softmac: the P2P event sink must take const p2p::event::go_neg_failure&");
+    static_assert(
+        std::invocable<S&, const group_formation_success&>,
+        "softmac: the P2P event sink must take const p2p::event::group_formation_success&");
+    static_assert(
+        std::invocable<S&, const group_formation_failure&>,
+        "softmac: the P2P event sink must take const p2p::event::group_formation_failure&");
+    static_assert(std::invocable<S&, const group_started&>,
+                  "softmac: the P2P event sink must take const p2p::event::group_started&");
+    static_assert(std::invocable<S&, const group_removed&>,
+                  "softmac: the P2P event sink must take const p2p::event::group_removed&");
+    static_assert(std::invocable<S&, const prov_disc_show_pin&>,
+                  "softmac: the P2P event sink must take const p2p::event::prov_disc_show_pin&");
+    static_assert(std::invocable<S&, const prov_disc_enter_pin&>,
+                  "softmac: the P2P event sink must take const p2p::event::prov_disc_enter_pin&");
+    static_assert(std::invocable<S&, const prov_disc_pbc_req&>,
+                  "softmac: the P2P event sink must take const p2p::event::prov_disc_pbc_req&");
+    static_assert(std::invocable<S&, const prov_disc_pbc_resp&>,
+                  "softmac: the P2P event sink must take const p2p::event::prov_disc_pbc_resp&");
+    static_assert(std::invocable<S&, const prov_disc_failure&>,
+                  "softmac: the P2P event sink must take const p2p::event::prov_disc_failure&");
+    static_assert(std::invocable<S&, const ap_sta_connected&>,
+                  "softmac: the P2P event sink must take const p2p::event::ap_sta_connected&");
+    static_assert(std::invocable<S&, const ap_sta_disconnected&>,
+                  "softmac: the P2P event sink must take const p2p::event::ap_sta_disconnected&");
+    return true;
+}
 
 }  // namespace softmac::p2p

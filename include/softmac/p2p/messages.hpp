@@ -3,6 +3,8 @@
 /// action frames and discovery elements.
 #pragma once
 
+#include <algorithm>
+#include <array>
 #include <cstdint>
 #include <cstdio>
 #include <optional>
@@ -10,42 +12,53 @@
 #include <vector>
 
 #include <softmac/ieee80211/elements.hpp>
+#include <softmac/ieee80211/header.hpp>
 #include <softmac/ieee80211/management.hpp>
 #include <softmac/ieee80211/p2p.hpp>
+#include <softmac/ieee80211/status_codes.hpp>
 #include <softmac/ieee80211/tlv.hpp>
 #include <softmac/ieee80211/wps.hpp>
 #include <softmac/p2p/events.hpp>
 
 namespace softmac::p2p {
 
-namespace ie = ieee80211;
-namespace p2pa = ieee80211::p2p::attr;
-
 /// @brief Channels this engine negotiates: operating class 81 (2.4 GHz, 20 MHz).
 inline constexpr std::uint8_t op_class_24 = 81;
 
+/// @brief The first octets of a P2P public action frame's body: category (public), action
+/// (vendor specific), the P2P OUI and type. Frame registrations match on them.
+inline constexpr std::array<std::uint8_t, 6> public_action_prefix{
+    ieee80211::category::public_action,         ieee80211::public_code::vendor_specific,
+    std::uint8_t(ieee80211::vendor::p2p >> 24), std::uint8_t(ieee80211::vendor::p2p >> 16),
+    std::uint8_t(ieee80211::vendor::p2p >> 8),  std::uint8_t(ieee80211::vendor::p2p)};
+/// @brief The fixed part of a P2P public action body: the prefix, the subtype and the dialog
+/// token. The P2P and WPS elements follow.
+inline constexpr std::size_t public_action_fixed_len = public_action_prefix.size() + 2;
+
 /// @brief What a frame says in its P2P and WPS elements (absent attributes stay empty).
-struct parsed {
-    std::optional<ie::p2p::capability> capab;
-    std::optional<ie::p2p::go_intent> intent;
+struct frame_attributes {
+    std::optional<ieee80211::p2p::capability> capab;
+    std::optional<ieee80211::p2p::go_intent> intent;
     std::optional<std::uint8_t> status;
     std::optional<mac_address> device_id, intended_iface;
-    std::optional<ie::p2p::channel_attr> listen, oper;
+    std::optional<ieee80211::p2p::channel_attr> listen, oper;
     std::optional<std::vector<std::uint8_t>> channels;  ///< class 81 channels of the list
-    std::optional<ie::p2p::config_timeout> timeout;
+    std::optional<ieee80211::p2p::config_timeout> timeout;
     std::optional<peer_info> device;
     std::optional<mac_address> group_go;
     std::optional<std::string> group_ssid;
     std::optional<std::uint16_t> dpid, wps_methods;
-    std::optional<ie::wps::device_type> requested_type;
+    std::optional<ieee80211::wps::device_type> requested_type;
     bool has_p2p = false;
 };
 
 /// @brief Reads the P2P IE stream and the WPS IE stream of an element list.
-inline result<parsed> parse_elements(bytes_view elements) {
+inline result<frame_attributes> parse_elements(bytes_view elements) {
+    namespace ie = ieee80211;
+    namespace p2pa = ieee80211::p2p::attr;
     auto range = ie::element_range::parse(elements);
     if (!range) return range.err();
-    parsed out;
+    frame_attributes out;
     const ie::vendor_stream p2p(*range, ie::vendor::p2p);
     if (p2p.present()) {
         out.has_p2p = true;
@@ -138,12 +151,12 @@ inline result<parsed> parse_elements(bytes_view elements) {
 
 /// @brief The channel list attribute for operating class 81.
 inline void put_channel_list(byte_writer& w, const std::vector<std::uint8_t>& chans) {
-    w.u8(p2pa::channel_list).le16(static_cast<std::uint16_t>(3 + 2 + chans.size()));
+    w.u8(ieee80211::p2p::attr::channel_list).le16(static_cast<std::uint16_t>(3 + 2 + chans.size()));
     w.u8('X').u8('X').u8(0x04).u8(op_class_24).u8(static_cast<std::uint8_t>(chans.size()));
     for (auto c : chans) w.u8(c);
 }
 inline void put_channel(byte_writer& w, std::uint8_t id, std::uint8_t channel) {
-    ie::p2p::channel_attr{{'X', 'X', 0x04}, op_class_24, channel}.write(w, id);
+    ieee80211::p2p::channel_attr{{'X', 'X', 0x04}, op_class_24, channel}.write(w, id);
 }
 /// @brief P2P Device Info from our settings.
 inline void put_device_info(byte_writer& w, const mac_address& dev, const settings& s,
@@ -155,8 +168,8 @@ inline void put_device_info(byte_writer& w, const mac_address& dev, const settin
         t.write(bw);
         sec.insert(sec.end(), b, b + 8);
     }
-    ie::p2p::device_info{dev, methods,      s.primary_type, std::uint8_t(s.secondary_types.size()),
-                         sec, s.device_name}
+    ieee80211::p2p::device_info{
+        dev, methods, s.primary_type, std::uint8_t(s.secondary_types.size()), sec, s.device_name}
         .write(w);
 }
 
@@ -165,9 +178,9 @@ template <class Body>
 std::vector<std::uint8_t> build_frame(std::uint8_t subtype, const mac_address& da,
                                       const mac_address& sa, const mac_address& bssid,
                                       Body&& body) {
-    std::vector<std::uint8_t> out(2304);
+    std::vector<std::uint8_t> out(ieee80211::max_frame_body);
     byte_writer w(out);
-    ie::write_mgmt_header(w, subtype, da, sa, bssid);
+    ieee80211::write_mgmt_header(w, subtype, da, sa, bssid);
     body(w);
     out.resize(w.ok() ? w.size() : 0);
     return out;
@@ -178,9 +191,9 @@ template <class P2p, class Wps>
 std::vector<std::uint8_t> build_public_action(const mac_address& da, const mac_address& sa,
                                               const mac_address& bssid, std::uint8_t subtype,
                                               std::uint8_t token, P2p&& p2p, Wps&& wps) {
+    namespace ie = ieee80211;
     return build_frame(ie::mgmt_subtype::action, da, sa, bssid, [&](byte_writer& w) {
-        w.u8(ie::category::public_action).u8(ie::public_code::vendor_specific);
-        w.be32(ie::vendor::p2p).u8(subtype).u8(token);
+        ie::write_vendor_action(w, true, ie::vendor::p2p, subtype, token);
         ie::vendor_ie_builder<> p(ie::vendor::p2p);
         p2p(p.body());
         p.emit(w);
@@ -194,17 +207,19 @@ std::vector<std::uint8_t> build_public_action(const mac_address& da, const mac_a
 struct action_frame {
     mac_address sa;
     std::uint8_t subtype = 0, token = 0;
-    parsed attrs;
+    frame_attributes attrs;
 };
 inline result<action_frame> parse_public_action(bytes_view frame) {
-    if (frame.size() < 24 + 8) return make_error(errc::truncated, "P2P public action too short");
-    const std::uint8_t* b = frame.data() + 24;
-    if (b[0] != ie::category::public_action || b[1] != ie::public_code::vendor_specific ||
-        load_be32(b + 2) != ie::vendor::p2p)
+    const auto h = ieee80211::header_view::parse(frame);
+    if (!h || frame.size() < h->length() + public_action_fixed_len)
+        return make_error(errc::truncated, "P2P public action too short");
+    const bytes_view body = frame.subspan(h->length());
+    if (!std::equal(public_action_prefix.begin(), public_action_prefix.end(), body.begin()))
         return make_error(errc::unsupported, "not a P2P public action frame");
-    auto attrs = parse_elements(frame.subspan(24 + 8));
+    auto attrs = parse_elements(body.subspan(public_action_fixed_len));
     if (!attrs) return attrs.err();
-    return action_frame{mac_address::from(frame.data() + 10), b[6], b[7], std::move(*attrs)};
+    return action_frame{h->addr2(), body[public_action_prefix.size()],
+                        body[public_action_prefix.size() + 1], std::move(*attrs)};
 }
 
 /// @brief An 8-digit WPS PIN: 7 random digits and the checksum digit.

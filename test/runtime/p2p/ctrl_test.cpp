@@ -150,10 +150,33 @@ TEST_CASE("General commands and what wpa_cli's start-up walks get", "[ctrl][pars
     CHECK((target == "p2p-wlan0-0" && rest == "STATUS"));
     CHECK(ctrl::split_ifname("STATUS").first.empty());
 
-    static_assert(ctrl::cmd::p2p_find::admin && ctrl::cmd::p2p_connect::admin &&
-                  ctrl::cmd::p2p_group_remove::admin && ctrl::cmd::p2p_get_passphrase::admin);
-    static_assert(!ctrl::cmd::ping::admin && !ctrl::cmd::status::admin &&
-                  !ctrl::cmd::p2p_peer::admin && !ctrl::cmd::get::admin);
+    // The engine says which of its operations change the radio's state; the commands that run
+    // them need an admin caller, the others only when they say so.
+    using engine_type =
+        test::p2p_device<test::loopback_software_roc, ctrl::event_relay>::engine_type;
+    using namespace ctrl::cmd;
+    static_assert(ctrl::needs_admin<engine_type, p2p_find>() &&
+                  ctrl::needs_admin<engine_type, p2p_stop_find>() &&
+                  ctrl::needs_admin<engine_type, p2p_listen>() &&
+                  ctrl::needs_admin<engine_type, p2p_ext_listen>() &&
+                  ctrl::needs_admin<engine_type, p2p_connect>() &&
+                  ctrl::needs_admin<engine_type, p2p_prov_disc>() &&
+                  ctrl::needs_admin<engine_type, p2p_group_add>() &&
+                  ctrl::needs_admin<engine_type, p2p_group_remove>() &&
+                  ctrl::needs_admin<engine_type, p2p_reject>() &&
+                  ctrl::needs_admin<engine_type, p2p_flush>() &&
+                  ctrl::needs_admin<engine_type, p2p_set>() &&
+                  ctrl::needs_admin<engine_type, ctrl::cmd::set>() &&
+                  ctrl::needs_admin<engine_type, p2p_get_passphrase>());
+    static_assert(!ctrl::needs_admin<engine_type, ping>() &&
+                  !ctrl::needs_admin<engine_type, ctrl::cmd::status>() &&
+                  !ctrl::needs_admin<engine_type, p2p_peer>() &&
+                  !ctrl::needs_admin<engine_type, get>() &&
+                  !ctrl::needs_admin<engine_type, interfaces>() &&
+                  !ctrl::needs_admin<engine_type, sta_walk>());
+    // A find scans (TRIGGER_SCAN is admin); starting the device's interface is the engine's own.
+    static_assert(p2p::discovery_issues::admin && !p2p::go_negotiation_issues::admin &&
+                  !p2p::provision_discovery_issues::admin);
 }
 
 TEST_CASE("Event formats are wpa_supplicant 2.10's", "[ctrl][format]") {
@@ -419,7 +442,7 @@ TEST_CASE("Settings, disabling P2P and an autonomous GO by commands", "[ctrl][se
     CHECK(p.cmd(0, "SET device_type 10-0050F204-5") == "OK\n");
     CHECK(p.cmd(0, "GET device_type") == "10-0050F204-5");
     CHECK(p.cmd(0, "SET config_methods push_button") == "OK\n");
-    CHECK(p.w.engine(0).config().config_methods == ieee80211::wps::config_method::push_button);
+    CHECK(p.w.engine(0).settings().config_methods == ieee80211::wps::config_method::push_button);
     CHECK(p.cmd(0, "SET config_methods wave") == "FAIL\n");
     CHECK(p.cmd(0, "GET no_such_setting") == "FAIL\n");
 

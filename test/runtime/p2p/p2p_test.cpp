@@ -3,8 +3,13 @@
 #include <catch2/catch.hpp>
 
 #include <fstream>
+#include <functional>
+#include <optional>
 #include <set>
 
+// First: its frames say p2p:: for ieee80211::p2p, which softmac::p2p would make ambiguous.
+#include "reference_frames.hpp"
+//
 #include "p2p_world.hpp"
 #include "tshark.hpp"
 
@@ -266,7 +271,7 @@ TEST_CASE("three devices find each other: stop-find, flush and find timeout", "[
 TEST_CASE("filters by device ID and device type", "[p2p][discovery]") {
     p2p::settings base;
     test::p2p_world<loopback_software_roc> w(3, 12, base);
-    w.engine(2).config().primary_type = {7, 0x0050f204, 1};  // display device
+    w.engine(2).settings().primary_type = {7, 0x0050f204, 1};  // display device
     REQUIRE(w.engine(1).listen());
     REQUIRE(w.engine(2).listen());
     p2p::find_params by_id;
@@ -293,7 +298,7 @@ TEST_CASE("a renamed device is reported again: peers expire", "[p2p][discovery]"
     REQUIRE(w.engine(1).listen());
     REQUIRE(w.engine(0).find());
     REQUIRE(w.run_until([&] { return w.knows(0, 1); }, 10s));
-    w.engine(1).config().device_name = "Renamed";
+    w.engine(1).settings().device_name = "Renamed";
     REQUIRE(w.run_until([&] { return w[0].count<ev::device_found>() == 2; }, 10s));
     const auto again = w[0].all<ev::device_found>()[1];
     CHECK(again.peer.name == "Renamed");
@@ -464,4 +469,375 @@ TEST_CASE("P2P frames on the air pass tshark", "[p2p][tshark]") {
         if (!r[3].empty()) subtypes.insert(r[3]);
     }
     for (const char* s : {"0", "1", "2", "7", "8"}) CHECK(subtypes.count(s) == 1);  // GO neg, PD
+}
+
+// ---- the frames the engine builds, against the reference frames ------------------------------
+
+namespace {
+namespace ie = softmac::ieee80211;
+
+/// The settings of the reference frames' device A ("softmac A", PBC and display, a PC).
+p2p::settings reference_settings(std::string name = "softmac A") {
+    p2p::settings s;
+    s.device_name = std::move(name);
+    s.config_methods = ie::wps::config_method::push_button | ie::wps::config_method::display;
+    return s;
+}
+std::vector<std::uint8_t> reference(std::string_view name) {
+    for (auto& f : test::reference_frames())
+        if (f.name == name) return f.bytes;
+    FAIL("no reference frame " << name);
+    return {};
+}
+/// The body after the MAC header: the sequence numbers (and a PD response's BSSID) differ.
+std::vector<std::uint8_t> body_of(const std::vector<std::uint8_t>& frame) {
+    const auto h = ie::header_view::parse(frame);
+    REQUIRE(h);
+    return {frame.begin() + static_cast<std::ptrdiff_t>(h->length()), frame.end()};
+}
+/// The elements of a probe request or response (after the header and fixed fields).
+std::vector<std::uint8_t> elements_of(const std::vector<std::uint8_t>& frame) {
+    const auto h = ie::header_view::parse(frame);
+    REQUIRE(h);
+    const auto fixed = ie::mgmt_fixed_length(h->fc());
+    REQUIRE(fixed);
+    return {frame.begin() + static_cast<std::ptrdiff_t>(h->length() + *fixed), frame.end()};
+}
+p2p::action_frame action_of(const std::vector<std::uint8_t>& frame) {
+    auto a = p2p::parse_public_action(frame);
+    REQUIRE(a);
+    return *a;
+}
+p2p::peer peer_named(const mac_address& dev, std::string name) {
+    p2p::peer p;
+    p.info.dev_addr = p.info.addr = dev;
+    p.info.name = std::move(name);
+    p.probe_req_only = false;
+    return p;
+}
+}  // namespace
+
+TEST_CASE("provision discovery frames are the reference's, octet for octet", "[p2p][build]") {
+    const auto s = reference_settings();
+    const p2p::detail::local_device a{s, test::dev_a, 6};
+    auto b = peer_named(test::dev_b, "softmac B");
+    const auto req =
+        p2p::detail::prov_disc_request(a, b, 2, ie::wps::config_method::push_button, false);
+    CHECK(body_of(req) == body_of(reference("provision_discovery_request")));
+    const auto h = ie::header_view::parse(req);
+    CHECK(h->addr1() == test::dev_b);
+    CHECK(h->addr2() == test::dev_a);
+
+    const auto resp = p2p::detail::prov_disc_response(test::dev_b, test::dev_a, 2,
+                                                      ie::wps::config_method::push_button);
+    CHECK(body_of(resp) == body_of(reference("provision_discovery_response")));
+    CHECK(action_of(resp).sa == test::dev_b);
+    CHECK_FALSE(action_of(resp).attrs.has_p2p);  // a legacy response carries no P2P element
+    // Refused: the same frame with no method.
+    CHECK(action_of(p2p::detail::prov_disc_response(test::dev_b, test::dev_a, 2, 0))
+              .attrs.wps_methods == std::uint16_t{0});
+}
+
+TEST_CASE("GO negotiation frames carry the reference's attributes", "[p2p][build]") {
+    const auto sa = reference_settings(), sb = reference_settings("softmac B");
+    const p2p::detail::local_device a{sa, test::dev_a, 6}, b{sb, test::dev_b, 6};
+    const std::vector<std::uint8_t> social{1, 6, 11};
+
+    // A's request to B: intent 7, tie-breaker 1, PBC.
+    auto to_b = peer_named(test::dev_b, "softmac B");
+    to_b.dialog_token = 1;
+    to_b.go_intent = 7;
+    to_b.method = p2p::wps_method::pbc;
+    const auto req =
+        action_of(p2p::detail::go_neg_request(a, to_b, {true, test::dev_a, social, 6}));
+    const auto ref_req = action_of(reference("go_negotiation_request"));
+    CHECK(req.subtype == ref_req.subtype);
+    CHECK(req.token == ref_req.token);
+    CHECK(req.attrs.capab->device == ref_req.attrs.capab->device);
+    CHECK(req.attrs.capab->group == ref_req.attrs.capab->group);  // intra-BSS distribution
+    CHECK(req.attrs.intent->intent == ref_req.attrs.intent->intent);
+    CHECK(req.attrs.intent->tie_breaker == ref_req.attrs.intent->tie_breaker);
+    CHECK(req.attrs.listen->channel == ref_req.attrs.listen->channel);
+    CHECK(req.attrs.oper->channel == ref_req.attrs.oper->channel);
+    CHECK(req.attrs.channels == ref_req.attrs.channels);
+    CHECK(req.attrs.intended_iface == ref_req.attrs.intended_iface);
+    CHECK(req.attrs.device->name == ref_req.attrs.device->name);
+    CHECK(req.attrs.device->primary_type == ref_req.attrs.device->primary_type);
+    CHECK(req.attrs.dpid == ref_req.attrs.dpid);
+    // The Device Info lists the negotiated method only.
+    CHECK(req.attrs.device->config_methods == ie::wps::config_method::push_button);
+
+    // B's response: success, intent 3, B the client (no group ID).
+    auto to_a = peer_named(test::dev_a, "softmac A");
+    to_a.go_intent = 3;
+    to_a.method = p2p::wps_method::pbc;
+    p2p::detail::go_neg_terms client;
+    client.channels = social;
+    client.oper = 6;
+    const auto resp =
+        action_of(p2p::detail::go_neg_response(b, to_a, 1, false, test::dev_b, client));
+    const auto ref_resp = action_of(reference("go_negotiation_response"));
+    CHECK(resp.subtype == ref_resp.subtype);
+    CHECK(resp.attrs.status == ref_resp.attrs.status);
+    CHECK(resp.attrs.intent->intent == ref_resp.attrs.intent->intent);
+    CHECK(resp.attrs.intent->tie_breaker == ref_resp.attrs.intent->tie_breaker);
+    CHECK(resp.attrs.oper->channel == ref_resp.attrs.oper->channel);
+    CHECK(resp.attrs.channels == ref_resp.attrs.channels);
+    CHECK(resp.attrs.intended_iface == ref_resp.attrs.intended_iface);
+    CHECK(resp.attrs.device->name == ref_resp.attrs.device->name);
+    CHECK_FALSE(resp.attrs.group_ssid);
+    CHECK(resp.attrs.capab->group == 0);
+    CHECK_FALSE(resp.attrs.listen);  // the response has no Listen Channel
+    // A GO's successful response names its group.
+    p2p::detail::go_neg_terms go = client;
+    go.we_go = true;
+    go.ssid = "DIRECT-xy";
+    const auto go_resp =
+        action_of(p2p::detail::go_neg_response(b, to_a, 1, false, test::dev_b, go));
+    CHECK(go_resp.attrs.group_ssid == std::string("DIRECT-xy"));
+    CHECK(go_resp.attrs.group_go == test::dev_b);
+    CHECK(go_resp.attrs.capab->group == ie::p2p::group_capab::intra_bss_dist);
+
+    // A's confirmation as GO.
+    p2p::detail::go_neg_terms conf = go;
+    const auto confirm = action_of(p2p::detail::go_neg_confirm(a, to_b, 1, conf));
+    const auto ref_conf = action_of(reference("go_negotiation_confirmation"));
+    CHECK(confirm.subtype == ref_conf.subtype);
+    CHECK(confirm.token == ref_conf.token);
+    CHECK(confirm.attrs.status == ref_conf.attrs.status);
+    CHECK(confirm.attrs.oper->channel == ref_conf.attrs.oper->channel);
+    CHECK(confirm.attrs.channels == ref_conf.attrs.channels);
+    CHECK(confirm.attrs.group_go == ref_conf.attrs.group_go);
+    CHECK(confirm.attrs.group_ssid == ref_conf.attrs.group_ssid);
+    // As wpa_supplicant's p2p_build_go_neg_conf: intra-BSS distribution, not the GO bit (which
+    // the hand-built reference sets).
+    CHECK(confirm.attrs.capab->group == ie::p2p::group_capab::intra_bss_dist);
+    // A failed confirmation names no group.
+    conf.status = ie::p2p::status::incompatible_params;
+    CHECK_FALSE(action_of(p2p::detail::go_neg_confirm(a, to_b, 1, conf)).attrs.group_ssid);
+}
+
+TEST_CASE("discovery elements carry the reference's attributes", "[p2p][build]") {
+    const auto sa = reference_settings(), sb = reference_settings("softmac B");
+    const p2p::detail::local_device a{sa, test::dev_a, 6}, b{sb, test::dev_b, 6};
+    const auto ref_req = reference("p2p_probe_request");
+    const auto ref = p2p::parse_elements(elements_of(ref_req));
+    REQUIRE(ref);
+    const auto ies = p2p::parse_elements(p2p::detail::probe_request_ies(a, {}));
+    REQUIRE(ies);
+    CHECK(ies->has_p2p);
+    CHECK(ies->capab->device == ref->capab->device);
+    CHECK(ies->capab->group == ref->capab->group);
+    CHECK(ies->listen->channel == ref->listen->channel);
+    CHECK_FALSE(ies->device_id);
+    p2p::find_params looking;
+    looking.dev_id = test::dev_b;
+    looking.dev_type = ie::wps::device_type{7, 0x0050f204, 1};
+    const auto narrowed = p2p::parse_elements(p2p::detail::probe_request_ies(a, looking));
+    CHECK(narrowed->device_id == test::dev_b);
+    CHECK(narrowed->requested_type == looking.dev_type);
+
+    const auto resp = p2p::detail::probe_response(b, test::dev_a);
+    const auto h = ie::header_view::parse(resp);
+    REQUIRE(h);
+    CHECK(h->fc().subtype() == ie::mgmt_subtype::probe_resp);
+    CHECK(h->addr1() == test::dev_a);
+    const auto mine = p2p::parse_elements(elements_of(resp));
+    const auto theirs = p2p::parse_elements(elements_of(reference("p2p_probe_response")));
+    REQUIRE(mine);
+    REQUIRE(theirs);
+    CHECK(mine->device->dev_addr == theirs->device->dev_addr);
+    CHECK(mine->device->name == theirs->device->name);
+    CHECK(mine->device->config_methods == theirs->device->config_methods);
+    CHECK(mine->device->primary_type == theirs->device->primary_type);
+    CHECK(mine->capab->device == theirs->capab->device);
+    CHECK(mine->capab->group == theirs->capab->group);
+    // Client discoverability is never advertised, whatever the settings say.
+    auto discoverable = sa;
+    discoverable.dev_capab |= ie::p2p::dev_capab::client_discoverability;
+    const auto adv =
+        p2p::parse_elements(p2p::detail::probe_request_ies({discoverable, test::dev_a, 6}, {}));
+    CHECK((adv->capab->device & ie::p2p::dev_capab::client_discoverability) == 0);
+}
+
+TEST_CASE("operating channel choice and channel lists", "[p2p][go_neg]") {
+    using p2p::detail::choose_operating;
+    const std::vector<std::uint8_t> all{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11};
+    CHECK(p2p::detail::offered_channels(all, 0) == all);
+    CHECK(p2p::detail::offered_channels(all, 2462) == std::vector<std::uint8_t>{11});
+    CHECK(p2p::detail::intersect(all, {11, 6, 14}) == std::vector<std::uint8_t>{6, 11});
+    CHECK(choose_operating({1, 6, 11}, 6, false, 1) == 6);  // ours
+    CHECK(choose_operating({1, 11}, 6, false, 1) == 1);     // theirs
+    CHECK(choose_operating({3, 11}, 6, false, 2) == 11);    // a social channel
+    CHECK(choose_operating({3, 4}, 6, false, 2) == 3);      // the first common one
+    CHECK(choose_operating({1, 11}, 6, true, 1) == 0);      // forced and not common
+    CHECK(choose_operating({}, 6, false, 6) == 0);
+    CHECK(p2p::detail::channel_number(2437) == 6);
+    CHECK(p2p::detail::channel_number(5180) == 0);  // not a 2.4 GHz channel
+    CHECK(p2p::detail::freq_of_channel(11) == 2462);
+}
+
+// ---- GO negotiation decided without a medium ---------------------------------------------------
+
+namespace {
+/// GO negotiation's context, recording what the procedure does: frames, events, the group.
+struct negotiation_probe {
+    struct record {
+        p2p::detail::device_state dev;
+        std::vector<std::vector<std::uint8_t>> sent;
+        std::vector<p2p::event::any> events;
+        std::function<void()> armed;
+        struct formed {
+            bool go;
+            std::uint8_t ch;
+            std::string ssid;
+            mac_address peer_dev, peer_iface, go_dev;
+        };
+        std::vector<formed> groups;
+    }* r = nullptr;
+
+    p2p::detail::device_state& dev() const { return r->dev; }
+    time_point now() const { return {}; }
+    template <class F>
+    timer_id schedule(duration, F) const {
+        return 1;
+    }
+    void cancel(timer_id) const {}
+    template <class F>
+    void arm(duration, F f) const {
+        r->armed = f;
+    }
+    void disarm() const { r->armed = nullptr; }
+    template <class E>
+    void emit(const E& e) const {
+        r->events.push_back(e);
+    }
+    result<std::vector<cfg::reply::interface>> exec(const cfg::cmd::get_interface&) const {
+        return std::vector<cfg::reply::interface>{};
+    }
+    void start_listen(std::uint32_t) const {}
+    void end_listen() const {}
+    void send_action(std::vector<std::uint8_t> f, std::uint16_t, std::uint32_t,
+                     p2p::tx_kind) const {
+        r->sent.push_back(std::move(f));
+    }
+    void stop_find() const {}
+    p2p::peer& learn(const p2p::peer_info& info, const mac_address& from) const {
+        auto& p = r->dev.peers.touch(info.dev_addr, {});
+        p.info = info;
+        p.info.addr = from;
+        p.probe_req_only = false;
+        return p;
+    }
+    void cancel_frame_waits() const {}
+    bool form_group(bool go, std::uint8_t ch, std::string ssid, const mac_address& peer_dev,
+                    const mac_address& peer_iface, const mac_address& go_dev) const {
+        r->groups.push_back({go, ch, std::move(ssid), peer_dev, peer_iface, go_dev});
+        return true;
+    }
+    std::vector<mac_address> group_addresses() const { return {}; }
+};
+
+/// Device B (dedicated, addresses 0b:00 and 0b:01, channels 1-11) answering the reference's
+/// GO negotiation request from A (intent 7, tie-breaker 1, PBC, operating channel 6).
+struct responder {
+    negotiation_probe::record rec;
+    p2p::go_negotiator<negotiation_probe> neg{negotiation_probe{&rec}};
+
+    explicit responder(std::optional<std::uint8_t> intent, p2p::wps_method m = p2p::wps_method::pbc,
+                       std::uint16_t force = 0) {
+        rec.dev.set = reference_settings("softmac B");
+        rec.dev.addr = test::dev_b;
+        rec.dev.wiphy.addresses = {test::dev_b, mac_address::parse("02:00:00:00:0b:01").value()};
+        rec.dev.channels = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11};
+        rec.dev.oper_ch = 11;
+        if (intent) {  // B's user authorised A
+            auto& a = rec.dev.peers.touch(test::dev_a, {});
+            a.probe_req_only = false;
+            a.method = m;
+            a.go_intent = *intent;
+            a.force_freq = force;
+        }
+        neg.rx_request(action_of(reference("go_negotiation_request")));
+    }
+    p2p::action_frame answer() const {
+        REQUIRE(rec.sent.size() == 1);
+        return action_of(rec.sent.back());
+    }
+    std::uint8_t status() const { return *answer().attrs.status; }
+};
+}  // namespace
+
+TEST_CASE("GO negotiation decides roles, channel and status without a medium", "[p2p][go_neg]") {
+    namespace st = ie::p2p::status;
+    SECTION("a peer nobody authorised is asked to wait, and reported") {
+        responder b(std::nullopt);
+        CHECK(b.status() == st::info_unavailable);
+        REQUIRE(b.rec.events.size() == 1);
+        CHECK(std::get<ev::go_neg_request>(b.rec.events[0]).peer == test::dev_a);
+        CHECK(b.rec.dev.current == p2p::state::idle);
+    }
+    SECTION("a lower intent makes B the client on the initiator's channel") {
+        responder b(3);
+        CHECK(b.status() == st::success);
+        const auto a = b.answer();
+        CHECK(a.attrs.oper == std::nullopt);  // the client names no operating channel
+        CHECK_FALSE(a.attrs.group_ssid);
+        CHECK(a.attrs.intended_iface == mac_address::parse("02:00:00:00:0b:01").value());
+        CHECK(b.rec.dev.current == p2p::state::go_neg);
+        CHECK(b.neg.peer_address() == test::dev_a);
+        REQUIRE(b.rec.armed);  // waiting for the confirmation
+        // The reference confirmation makes A the GO of DIRECT-xy on channel 6.
+        b.neg.rx_confirm(action_of(reference("go_negotiation_confirmation")));
+        REQUIRE(b.rec.armed);
+        b.rec.armed();  // the confirmation settled
+        REQUIRE(b.rec.groups.size() == 1);
+        const auto& g = b.rec.groups[0];
+        CHECK_FALSE(g.go);
+        CHECK(g.ch == 6);
+        CHECK(g.ssid == "DIRECT-xy");
+        CHECK(g.go_dev == test::dev_a);
+        CHECK(g.peer_iface == test::dev_a);
+        const auto& ok = std::get<ev::go_neg_success>(b.rec.events.back());
+        CHECK_FALSE(ok.go);
+        CHECK(ok.freq == 2437);
+        CHECK(ok.method == p2p::wps_method::pbc);
+        CHECK(b.rec.dev.current == p2p::state::idle);
+        CHECK(b.neg.peer_address() == mac_address{});
+    }
+    SECTION("a higher intent makes B the GO on its preferred common channel") {
+        responder b(10);
+        const auto a = b.answer();
+        CHECK(b.status() == st::success);
+        CHECK(a.attrs.oper->channel == 11);
+        REQUIRE(a.attrs.group_ssid);
+        CHECK(a.attrs.group_ssid->starts_with("DIRECT-"));
+        CHECK(a.attrs.group_go == test::dev_b);
+        CHECK(a.attrs.channels == std::vector<std::uint8_t>{1, 6, 11});
+    }
+    SECTION("equal intents: the request's tie-breaker (1) gives A the GO role") {
+        responder b(7);
+        CHECK(b.status() == st::success);
+        CHECK_FALSE(b.answer().attrs.group_ssid);
+        CHECK_FALSE(b.answer().attrs.intent->tie_breaker);
+    }
+    SECTION("intents, methods and forced channels decide the status") {
+        CHECK(responder(15).status() == st::success);  // A's intent is 7
+        CHECK(responder(7, p2p::wps_method::display).status() == st::incompatible_prov_method);
+        CHECK(responder(3, p2p::wps_method::pbc, 2412).status() == st::no_common_channels);
+        CHECK(responder(3, p2p::wps_method::pbc, 2437).status() == st::success);
+        CHECK(responder(10, p2p::wps_method::pbc, 2417).status() == st::no_common_channels);
+    }
+    SECTION("a rejected peer hears status 11") {
+        negotiation_probe::record rec;
+        p2p::go_negotiator<negotiation_probe> neg{negotiation_probe{&rec}};
+        rec.dev.set = reference_settings("softmac B");
+        rec.dev.addr = test::dev_b;
+        auto& a = rec.dev.peers.touch(test::dev_a, {});
+        a.rejected = true;
+        a.method = p2p::wps_method::pbc;
+        neg.rx_request(action_of(reference("go_negotiation_request")));
+        REQUIRE(rec.sent.size() == 1);
+        CHECK(action_of(rec.sent[0]).attrs.status == st::rejected_by_user);
+    }
 }

@@ -11,9 +11,8 @@
 #include <variant>
 #include <vector>
 
-#include <softmac/cfg/messages.hpp>
 #include <softmac/core/mac_address.hpp>
-#include <softmac/p2p/engine.hpp>
+#include <softmac/p2p/types.hpp>
 
 namespace softmac::p2p::ctrl {
 
@@ -22,17 +21,11 @@ inline constexpr std::size_t max_request = 8192;
 /// @brief Replies and events stay below this (the 4096-octet buffers of wpa_cli and wpaspy).
 inline constexpr std::size_t max_reply = 4095;
 
-namespace detail {
-/// Whether any of the config-layer commands a control command may issue is flagged admin.
-template <class... C>
-inline constexpr bool admin_of = (((C::spec.flags & cfg::nl80211::flag::admin) != 0) || ...);
-}  // namespace detail
-
-/// @brief One type per control command. `admin` is true when the command can issue a config-layer
-/// command flagged admin (listed beside it), so the socket layer refuses it to unprivileged
-/// callers.
+/// @brief One type per control command. A command that runs engine operations names them in
+/// `runs`: it needs an admin caller when one of them changes the radio's state, as the engine
+/// says (engine::changes_radio; see needs_admin in ctrl/interface.hpp). Any other command says
+/// so itself in `admin`.
 namespace cmd {
-namespace c = cfg::cmd;
 struct ping {
     static constexpr bool admin = false;
 };
@@ -57,47 +50,45 @@ struct status {
     static constexpr bool admin = false;
 };
 struct p2p_find {
-    static constexpr bool admin =
-        detail::admin_of<c::trigger_scan, c::remain_on_channel, c::mgmt_tx>;
+    static constexpr operation runs[] = {operation::find};
     find_params params;
 };
 struct p2p_stop_find {
-    static constexpr bool admin = detail::admin_of<c::cancel_remain_on_channel>;
+    static constexpr operation runs[] = {operation::stop_find};
 };
 struct p2p_listen {
-    static constexpr bool admin = detail::admin_of<c::remain_on_channel>;
+    static constexpr operation runs[] = {operation::listen};
     std::uint32_t timeout_s = 0;
 };
 struct p2p_ext_listen {
-    static constexpr bool admin = detail::admin_of<c::remain_on_channel>;
+    static constexpr operation runs[] = {operation::ext_listen};
     std::uint32_t period_ms = 0, interval_ms = 0;
 };
 struct p2p_connect {
-    static constexpr bool admin =
-        detail::admin_of<c::mgmt_tx, c::new_interface, c::start_ap, c::connect>;
+    static constexpr operation runs[] = {operation::connect, operation::prov_disc};
     mac_address peer;
     connect_params params;
     bool provdisc = false;  ///< send a provision discovery first
 };
 struct p2p_prov_disc {
-    static constexpr bool admin = detail::admin_of<c::mgmt_tx>;
+    static constexpr operation runs[] = {operation::prov_disc};
     mac_address peer;
     wps_method method = wps_method::pbc;  ///< what the peer does: display shows, keypad enters
     bool join = false;
 };
 struct p2p_group_add {
-    static constexpr bool admin = detail::admin_of<c::new_interface, c::start_ap>;
+    static constexpr operation runs[] = {operation::group_add};
     std::uint16_t freq = 0;
 };
 struct p2p_group_remove {
-    static constexpr bool admin = detail::admin_of<c::stop_ap, c::disconnect, c::del_interface>;
+    static constexpr operation runs[] = {operation::group_remove};
     std::string ifname;
 };
 struct p2p_get_passphrase {
     static constexpr bool admin = true;  ///< reveals the group's secret
 };
 struct p2p_reject {
-    static constexpr bool admin = detail::admin_of<c::mgmt_tx>;  ///< answers with status 11
+    static constexpr operation runs[] = {operation::reject};
     mac_address peer;
 };
 struct p2p_peer {
@@ -107,14 +98,14 @@ struct p2p_peer {
     mac_address addr;  ///< next: the entry before; addr: the peer
 };
 struct p2p_set {
-    static constexpr bool admin = detail::admin_of<c::cancel_remain_on_channel>;  ///< disabled 1
+    static constexpr operation runs[] = {operation::configure};
     std::string field, value;
 };
 struct p2p_flush {
-    static constexpr bool admin = detail::admin_of<c::cancel_remain_on_channel>;
+    static constexpr operation runs[] = {operation::flush};
 };
 struct set {
-    static constexpr bool admin = detail::admin_of<c::cancel_remain_on_channel>;
+    static constexpr operation runs[] = {operation::configure};
     std::string name, value;
 };
 struct get {

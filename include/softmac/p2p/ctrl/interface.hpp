@@ -3,6 +3,7 @@
 #pragma once
 
 #include <algorithm>
+#include <concepts>
 #include <functional>
 #include <optional>
 #include <string>
@@ -11,6 +12,8 @@
 
 #include <softmac/p2p/ctrl/command.hpp>
 #include <softmac/p2p/ctrl/format.hpp>
+#include <softmac/p2p/peer_table.hpp>
+#include <softmac/p2p/types.hpp>
 
 namespace softmac::p2p::ctrl {
 
@@ -24,10 +27,43 @@ struct event_relay {
     }
 };
 
+/// @brief What the control interface needs of a P2P engine (p2p::engine over any config layer,
+/// its events relayed by an event_relay sink).
+template <class E>
+concept controllable_engine = requires(E& e, const E& ce, const mac_address& a) {
+    e.sink().to;
+    { e.settings() } -> std::same_as<settings&>;
+    { ce.groups() } -> std::same_as<const std::vector<group>&>;
+    { ce.peers() } -> std::same_as<const peer_table&>;
+    { ce.current() } -> std::same_as<state>;
+    { ce.device_address() } -> std::same_as<const mac_address&>;
+    { ce.ifname() } -> std::convertible_to<std::string>;
+    { ce.device_ifname() } -> std::convertible_to<std::string>;
+    e.find(find_params{});
+    e.stop_find();
+    e.connect(a, connect_params{});
+    e.prov_disc(a, wps_method::pbc, false);
+    e.flush();
+    { E::changes_radio(operation::find) } -> std::same_as<bool>;
+};
+
+/// @brief Whether control command C needs an admin caller on `Engine`'s device: when an engine
+/// operation it runs changes the radio's state, or when it says so itself.
+template <class Engine, class C>
+constexpr bool needs_admin() noexcept {
+    if constexpr (requires { C::runs; }) {
+        for (operation op : C::runs)
+            if (Engine::changes_radio(op)) return true;
+        return false;
+    } else {
+        return C::admin;
+    }
+}
+
 /// @brief The commands and events of one P2P device, as wpa_supplicant serves them on its
 /// control interfaces: `<if>` (P2P commands go to the device), `p2p-dev-<if>` when the radio has
 /// a P2P device interface, and one per group interface. Sockets are the server's business.
-template <class Engine>
+template <controllable_engine Engine>
 class interface {
   public:
     /// Where an event goes: the interface whose monitors receive it, and its text.
@@ -71,7 +107,8 @@ class interface {
                 if constexpr (std::is_same_v<C, refused>) {
                     return std::string(c.reply);
                 } else {
-                    if (C::admin && !privileged) return std::string(replies::not_permitted);
+                    if (needs_admin<Engine, C>() && !privileged)
+                        return std::string(replies::not_permitted);
                     return run(ifname, c);
                 }
             },
@@ -185,7 +222,7 @@ class interface {
         return format_peer(*it, engine_.now());
     }
     std::string run(std::string_view, const cmd::p2p_set& c) {
-        auto& s = engine_.config();
+        auto& s = engine_.settings();
         auto num = [](std::string_view v, auto& out) { return detail::number(v, out); };
         if (c.field == "ssid_postfix") {
             if (c.value.size() > 32 - 9 || c.value.starts_with('<'))
@@ -223,7 +260,7 @@ class interface {
         return std::string(replies::ok);
     }
     std::string run(std::string_view, const cmd::set& c) {
-        auto& s = engine_.config();
+        auto& s = engine_.settings();
         auto small = [&](auto& field, unsigned lo, unsigned hi) {
             unsigned v;
             if (!detail::number(std::string_view(c.value), v) || v < lo || v > hi) return false;
@@ -266,7 +303,7 @@ class interface {
         return std::string(ok ? replies::ok : replies::fail);
     }
     std::string run(std::string_view, const cmd::get& c) {
-        const auto& s = engine_.config();
+        const auto& s = engine_.settings();
         if (c.name == "device_name") return s.device_name;
         if (c.name == "device_type") return to_string(s.primary_type);
         if (c.name == "config_methods") return config_methods_text(s.config_methods);

@@ -3,8 +3,10 @@
 #pragma once
 
 #include <algorithm>
+#include <concepts>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <softmac/core/scheduler.hpp>
@@ -20,6 +22,16 @@ concept fd_loop = time_policy<T> && requires(T& t, int fd) {
     t.unwatch(fd);
 };
 
+/// @brief What a server needs of the interface it serves (ctrl::interface): its names, the
+/// reply to a request, and an output for its events.
+template <class I>
+concept served_interface = requires(I& i, std::string_view name, std::string_view text) {
+    { i.names() } -> std::same_as<std::vector<std::string>>;
+    { i.handle(name, text, true) } -> std::same_as<std::string>;
+    i.on_output([](std::string_view, std::string_view) {});
+    i.on_output(nullptr);
+};
+
 struct server_options {
     std::string dir = "/var/run/wpa_supplicant";
     std::optional<std::uint32_t> group;  ///< `GROUP=`: the directory's and sockets' group
@@ -29,7 +41,7 @@ struct server_options {
 /// @brief Serves one ctrl::interface on `<dir>/<ifname>` for each of its interface names, and
 /// follows group interfaces as they come and go. Events go to the monitors of the interface
 /// they belong to; the device's events reach both `<if>` and `p2p-dev-<if>`.
-template <class Interface, fd_loop Time>
+template <served_interface Interface, fd_loop Time>
 class server {
   public:
     server(Interface& i, Time& t, server_options o) : iface_(i), time_(t), opt_(std::move(o)) {

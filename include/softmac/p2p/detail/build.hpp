@@ -1,0 +1,305 @@
+// SPDX-License-Identifier: MIT
+/// @file Builds the frames and elements the P2P engine sends (hostap's p2p_build.c): probe
+/// request elements, probe response, GO negotiation request, response and confirmation, the
+/// provision discovery request and response, a GO's and a client's P2P elements, and the group's
+/// SSID and passphrase. Pure functions of the device's settings and addresses, the peer and the
+/// negotiated values.
+// IWYU pragma: private, include <softmac/p2p/engine.hpp>
+#pragma once
+
+#include <algorithm>
+#include <array>
+#include <cstdint>
+#include <random>
+#include <string>
+#include <vector>
+
+#include <softmac/ieee80211/elements.hpp>
+#include <softmac/ieee80211/management.hpp>
+#include <softmac/ieee80211/p2p.hpp>
+#include <softmac/ieee80211/rates.hpp>
+#include <softmac/ieee80211/wps.hpp>
+#include <softmac/p2p/events.hpp>
+#include <softmac/p2p/messages.hpp>
+#include <softmac/p2p/peer_table.hpp>
+#include <softmac/p2p/types.hpp>
+
+namespace softmac::p2p::detail {
+
+/// @brief What a device says about itself in every frame: its settings, its P2P device address
+/// and its listen channel.
+struct local_device {
+    const settings& s;
+    mac_address addr;
+    std::uint8_t listen_ch = 0;
+};
+
+inline local_device local_of(const device_state& d) noexcept {
+    return {d.set, d.addr, d.listen_ch};
+}
+
+/// @brief The device capability a device advertises: its settings without client
+/// discoverability, which softmac does not offer.
+constexpr std::uint8_t advertised_dev_capab(const settings& s) noexcept {
+    return static_cast<std::uint8_t>(s.dev_capab &
+                                     ~ieee80211::p2p::dev_capab::client_discoverability);
+}
+/// @brief The config methods a negotiation's Device Info lists for local method `m`.
+constexpr std::uint16_t methods_for(const settings& s, wps_method m) noexcept {
+    namespace cm = ieee80211::wps::config_method;
+    if (m == wps_method::pbc) return cm::push_button;
+    if (m == wps_method::display || m == wps_method::keypad) return cm::display | cm::keypad;
+    return s.config_methods;
+}
+
+/// @brief Supported Rates without the 11b rates, which P2P frames never use; the mandatory
+/// rates are basic.
+inline void put_p2p_rates(byte_writer& w) {
+    std::array<std::uint8_t, 8> octets{};
+    std::size_t n = 0;
+    for (const auto& r : ieee80211::rates_2ghz)
+        if (r.is_ofdm() && n < octets.size()) octets[n++] = r.octet(r.mandatory);
+    ieee80211::put::rates(w, bytes_view(octets.data(), n));
+}
+
+/// @brief The WPS attributes of a P2P probe request (`request`) or probe response.
+inline void put_wps_common(byte_writer& w, const settings& s, std::uint16_t dpid, bool request) {
+    namespace wps = ieee80211::wps;
+    wps::put::u8(w, wps::attr::version, 0x10);
+    if (request) {
+        wps::put::u8(w, wps::attr::request_type, 0x01);
+    } else {
+        wps::put::u8(w, wps::attr::wps_state, 0x01);
+        wps::put::u8(w, wps::attr::response_type, 0x00);
+    }
+    wps::put::u16(w, wps::attr::config_methods, s.config_methods);
+    wps::put::device_type(w, wps::attr::primary_device_type, s.primary_type);
+    wps::put::u16(w, wps::attr::device_password_id, dpid);
+    wps::put::text(w, wps::attr::manufacturer, "softmac");
+    wps::put::text(w, wps::attr::model_name, "softmac");
+    wps::put::text(w, wps::attr::model_number, "1");
+    wps::put::text(w, wps::attr::device_name, s.device_name);
+    wps::put::wfa_extension(w, request);
+}
+/// @brief The negotiation's WPS element: version, the Device Password ID of our method.
+inline void put_wps_negotiation(byte_writer& w, wps_method m) {
+    namespace wps = ieee80211::wps;
+    wps::put::u8(w, wps::attr::version, 0x10);
+    wps::put::u16(w, wps::attr::device_password_id, password_id_of(m));
+    wps::put::wfa_extension(w, false);
+}
+
+/// @brief The elements a search scan adds to its probe requests: WPS (with the requested device
+/// type of the find) and P2P (capability, the device ID looked for, the listen channel).
+inline std::vector<std::uint8_t> probe_request_ies(const local_device& me, const find_params& f) {
+    namespace ie = ieee80211;
+    std::vector<std::uint8_t> out(1024);
+    byte_writer w(out);
+    ie::vendor_ie_builder<> wps(ie::vendor::wps);
+    put_wps_common(wps.body(), me.s, 0, true);
+    if (f.dev_type)
+        ie::wps::put::device_type(wps.body(), ie::wps::attr::requested_device_type, *f.dev_type);
+    wps.emit(w);
+    ie::vendor_ie_builder<> p(ie::vendor::p2p);
+    ie::p2p::capability{advertised_dev_capab(me.s), 0}.write(p.body());
+    if (f.dev_id) ie::p2p::write_address(p.body(), ie::p2p::attr::device_id, *f.dev_id);
+    put_channel(p.body(), ie::p2p::attr::listen_channel, me.listen_ch);
+    p.emit(w);
+    out.resize(w.size());
+    return out;
+}
+/// @brief The probe response a listening device sends to `to`.
+inline std::vector<std::uint8_t> probe_response(const local_device& me, const mac_address& to) {
+    namespace ie = ieee80211;
+    return build_frame(ie::mgmt_subtype::probe_resp, to, me.addr, me.addr, [&](byte_writer& w) {
+        ie::write_beacon_fixed(w, 0, 100, 0x0430);
+        ie::put::ssid(w, "DIRECT-");
+        put_p2p_rates(w);
+        ie::put::ds_params(w, me.listen_ch);
+        ie::vendor_ie_builder<> wps(ie::vendor::wps);
+        put_wps_common(wps.body(), me.s, 0, false);
+        wps.emit(w);
+        ie::vendor_ie_builder<> p(ie::vendor::p2p);
+        ie::p2p::capability{advertised_dev_capab(me.s), 0}.write(p.body());
+        put_device_info(p.body(), me.addr, me.s, me.s.config_methods);
+        p.emit(w);
+    });
+}
+
+/// @brief What a GO negotiation request proposes besides the device's own facts.
+struct go_neg_proposal {
+    bool tie_breaker = false;
+    mac_address intended_iface;          ///< our interface address in the group
+    std::vector<std::uint8_t> channels;  ///< the channels we offer
+    std::uint8_t oper = 0;               ///< our preferred operating channel
+};
+/// @brief The GO Negotiation Request to peer `p` (its dialog token, our intent and method for it).
+inline std::vector<std::uint8_t> go_neg_request(const local_device& me, const peer& p,
+                                                const go_neg_proposal& q) {
+    namespace ie = ieee80211;
+    namespace attr = ie::p2p::attr;
+    return build_public_action(
+        p.info.dev_addr, me.addr, p.info.dev_addr, ie::p2p::public_action::go_neg_req,
+        p.dialog_token,
+        [&](byte_writer& w) {
+            ie::p2p::capability{advertised_dev_capab(me.s), ie::p2p::group_capab::intra_bss_dist}
+                .write(w);
+            ie::p2p::go_intent{p.go_intent, q.tie_breaker}.write(w);
+            ie::p2p::config_timeout{100, 20}.write(w);
+            put_channel(w, attr::listen_channel, me.listen_ch);
+            ie::p2p::write_address(w, attr::intended_interface_addr, q.intended_iface);
+            put_channel_list(w, q.channels);
+            put_device_info(w, me.addr, me.s, methods_for(me.s, p.method));
+            put_channel(w, attr::operating_channel, q.oper);
+        },
+        [&](byte_writer& w) { put_wps_negotiation(w, p.method); });
+}
+
+/// @brief What a GO negotiation response or confirmation says about the outcome.
+struct go_neg_terms {
+    std::uint8_t status = ieee80211::p2p::status::success;
+    bool we_go = false;
+    std::uint8_t oper = 0;               ///< 0: no Operating Channel attribute
+    std::vector<std::uint8_t> channels;  ///< the Channel List
+    std::string ssid;                    ///< the group's, sent when we are its GO
+    /// @brief Whether the frame announces our group: we are GO and the status is success.
+    bool announces_group() const noexcept {
+        return we_go && status == ieee80211::p2p::status::success;
+    }
+};
+/// @brief The GO Negotiation Response to peer `p`'s request with dialog token `token`.
+inline std::vector<std::uint8_t> go_neg_response(const local_device& me, const peer& p,
+                                                 std::uint8_t token, bool tie_breaker,
+                                                 const mac_address& intended_iface,
+                                                 const go_neg_terms& t) {
+    namespace ie = ieee80211;
+    namespace attr = ie::p2p::attr;
+    return build_public_action(
+        p.info.dev_addr, me.addr, me.addr, ie::p2p::public_action::go_neg_resp, token,
+        [&](byte_writer& w) {
+            ie::p2p::write_octet(w, attr::status, t.status);
+            ie::p2p::capability{
+                advertised_dev_capab(me.s),
+                t.announces_group() ? ie::p2p::group_capab::intra_bss_dist : std::uint8_t{0}}
+                .write(w);
+            ie::p2p::go_intent{p.go_intent, tie_breaker}.write(w);
+            ie::p2p::config_timeout{100, 20}.write(w);
+            if (t.oper) put_channel(w, attr::operating_channel, t.oper);
+            ie::p2p::write_address(w, attr::intended_interface_addr, intended_iface);
+            put_channel_list(w, t.channels);
+            put_device_info(w, me.addr, me.s, methods_for(me.s, p.method));
+            if (t.announces_group()) ie::p2p::group_id{me.addr, t.ssid}.write(w);
+        },
+        [&](byte_writer& w) { put_wps_negotiation(w, p.method); });
+}
+/// @brief The GO Negotiation Confirmation to peer `p`'s response with dialog token `token`.
+inline std::vector<std::uint8_t> go_neg_confirm(const local_device& me, const peer& p,
+                                                std::uint8_t token, const go_neg_terms& t) {
+    namespace ie = ieee80211;
+    namespace attr = ie::p2p::attr;
+    return build_public_action(
+        p.info.dev_addr, me.addr, p.info.dev_addr, ie::p2p::public_action::go_neg_conf, token,
+        [&](byte_writer& w) {
+            ie::p2p::write_octet(w, attr::status, t.status);
+            ie::p2p::capability{advertised_dev_capab(me.s),
+                                t.we_go ? ie::p2p::group_capab::intra_bss_dist : std::uint8_t{0}}
+                .write(w);
+            if (t.oper) put_channel(w, attr::operating_channel, t.oper);
+            put_channel_list(w, t.channels);
+            if (t.announces_group()) ie::p2p::group_id{me.addr, t.ssid}.write(w);
+        },
+        [](byte_writer&) {});
+}
+
+/// @brief The Provision Discovery Request to peer `p` asking for config `methods`; `join`
+/// names the peer's running group.
+inline std::vector<std::uint8_t> prov_disc_request(const local_device& me, const peer& p,
+                                                   std::uint8_t token, std::uint16_t methods,
+                                                   bool join) {
+    namespace ie = ieee80211;
+    return build_public_action(
+        p.info.dev_addr, me.addr, p.info.dev_addr, ie::p2p::public_action::prov_disc_req, token,
+        [&](byte_writer& w) {
+            ie::p2p::capability{advertised_dev_capab(me.s), 0}.write(w);
+            put_device_info(w, me.addr, me.s, me.s.config_methods);
+            if (join && !p.go_ssid.empty()) ie::p2p::group_id{p.info.dev_addr, p.go_ssid}.write(w);
+        },
+        [&](byte_writer& w) { ie::wps::put::u16(w, ie::wps::attr::config_methods, methods); });
+}
+/// @brief The Provision Discovery Response to `to`: the config `methods` accepted (0: refused).
+/// A legacy response carries no P2P element, only the WPS one.
+inline std::vector<std::uint8_t> prov_disc_response(const mac_address& self, const mac_address& to,
+                                                    std::uint8_t token, std::uint16_t methods) {
+    namespace ie = ieee80211;
+    return build_frame(ie::mgmt_subtype::action, to, self, self, [&](byte_writer& w) {
+        ie::write_vendor_action(w, true, ie::vendor::p2p, ie::p2p::public_action::prov_disc_resp,
+                                token);
+        ie::vendor_ie_builder<> wps(ie::vendor::wps);
+        ie::wps::put::u16(wps.body(), ie::wps::attr::config_methods, methods);
+        wps.emit(w);
+    });
+}
+
+/// @brief A GO's P2P element: for its beacons, or (`probe_resp`) for its probe responses, which
+/// also describe the device and the group's clients.
+inline std::vector<std::uint8_t> go_p2p_ie(const local_device& me, const group& g,
+                                           bool probe_resp) {
+    namespace ie = ieee80211;
+    namespace gc = ie::p2p::group_capab;
+    std::vector<std::uint8_t> out(1024);
+    byte_writer w(out);
+    ie::vendor_ie_builder<> p(ie::vendor::p2p);
+    std::uint8_t group_capab = gc::group_owner | gc::intra_bss_dist;
+    if (g.forming) group_capab |= gc::group_formation;
+    ie::p2p::capability{advertised_dev_capab(me.s), group_capab}.write(p.body());
+    if (probe_resp) {
+        put_device_info(p.body(), me.addr, me.s, me.s.config_methods);
+        if (!g.clients.empty()) {
+            auto& b = p.body();
+            const std::size_t n = g.clients.size();
+            b.u8(ie::p2p::attr::group_info).le16(static_cast<std::uint16_t>(n * (25 + 4)));
+            for (const auto& [iface, dev] : g.clients) {
+                b.u8(24 + 4).raw(dev.bytes()).raw(iface.bytes()).u8(0).be16(0);
+                ie::wps::device_type{}.write(b);
+                b.u8(0).be16(ie::wps::attr::device_name).be16(0);
+            }
+        }
+    } else {
+        ie::p2p::write_address(p.body(), ie::p2p::attr::device_id, me.addr);
+    }
+    p.emit(w);
+    out.resize(w.size());
+    return out;
+}
+/// @brief A client's P2P element in its association request: capability and device info.
+inline std::vector<std::uint8_t> client_assoc_ie(const local_device& me) {
+    namespace ie = ieee80211;
+    std::vector<std::uint8_t> out(512);
+    byte_writer w(out);
+    ie::vendor_ie_builder<> p(ie::vendor::p2p);
+    ie::p2p::capability{me.s.dev_capab, 0}.write(p.body());
+    put_device_info(p.body(), me.addr, me.s, me.s.config_methods);
+    p.emit(w);
+    out.resize(w.size());
+    return out;
+}
+
+/// @brief The characters of a group's random SSID suffix and passphrase.
+inline constexpr std::string_view group_alphabet =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+/// @brief A group SSID: `DIRECT-`, two random characters, the settings' postfix.
+inline std::string random_ssid(const settings& s, std::mt19937_64& rng) {
+    std::string out = "DIRECT-";
+    out += group_alphabet[rng() % group_alphabet.size()];
+    out += group_alphabet[rng() % group_alphabet.size()];
+    return out + s.ssid_postfix;
+}
+/// @brief A GO's passphrase of the settings' length (8 to 63 characters).
+inline std::string random_passphrase(const settings& s, std::mt19937_64& rng) {
+    std::string out;
+    const unsigned n = std::clamp<unsigned>(s.passphrase_len, 8, 63);
+    for (unsigned i = 0; i < n; ++i) out += group_alphabet[rng() % group_alphabet.size()];
+    return out;
+}
+
+}  // namespace softmac::p2p::detail

@@ -1,0 +1,281 @@
+// SPDX-License-Identifier: MIT
+/// @file Defines p2p::discovery: find (search scans alternating with listen periods), listen-only,
+/// extended listen, answering probe requests, and learning and expiring peers (hostap's p2p.c:
+/// p2p_find, p2p_search, p2p_listen, p2p_probe_req_rx, p2p_add_device, p2p_expire_peers).
+// IWYU pragma: private, include <softmac/p2p/engine.hpp>
+#pragma once
+
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <softmac/cfg/commands.hpp>
+#include <softmac/cfg/replies.hpp>
+#include <softmac/ieee80211/elements.hpp>
+#include <softmac/ieee80211/header.hpp>
+#include <softmac/mac/events.hpp>
+#include <softmac/p2p/detail/build.hpp>
+#include <softmac/p2p/detail/channels.hpp>
+#include <softmac/p2p/messages.hpp>
+#include <softmac/p2p/types.hpp>
+
+namespace softmac::p2p {
+
+/// @brief The config-layer commands discovery issues itself (listen periods go through
+/// p2p::offchannel).
+using discovery_issues = issues<cfg::cmd::trigger_scan, cfg::cmd::get_scan, cfg::cmd::mgmt_tx>;
+
+/// @brief Device discovery of one P2P device. `Ctx` offers the callbacks of every procedure
+/// (dev, now, schedule, cancel, arm, disarm, emit, exec, start_listen, end_listen, listening,
+/// listen_pending) and one hook into GO negotiation, peer_listening(addr).
+template <class Ctx>
+class discovery {
+  public:
+    explicit discovery(Ctx ctx) : ctx_(ctx) {}
+
+    /// @brief Starts a find: a first scan (full or social), then listen and social scans in turn.
+    result<void> find(const find_params& p) {
+        auto& d = ctx_.dev();
+        if (d.set.disabled) return make_error(errc::invalid_state, "P2P is disabled");
+        if (d.negotiating()) return make_error(errc::busy, "a negotiation is running");
+        ctx_.end_listen();
+        cancel_find_timer();
+        find_ = p;
+        d.peers.unreport_all();
+        find_start_ = ctx_.now();
+        progressive_next_ = 0;
+        first_scan_ = true;
+        d.current = state::search;
+        if (p.timeout_s) stop_after(p.timeout_s);
+        search();
+        return {};
+    }
+    /// @brief Ends find or listen-only; FIND-STOPPED when a find was running.
+    void stop_find() {
+        auto& d = ctx_.dev();
+        const bool was = d.current == state::search;
+        cancel_find_timer();
+        if (d.current == state::search || d.current == state::listen_only) d.current = state::idle;
+        if (!d.negotiating()) ctx_.disarm();
+        ctx_.end_listen();
+        if (was) ctx_.emit(event::find_stopped{});
+    }
+    /// @brief Listen-only: stay discoverable on the listen channel for `timeout_s` (0: forever).
+    result<void> listen(std::uint32_t timeout_s) {
+        if (ctx_.dev().negotiating()) return make_error(errc::busy, "a negotiation is running");
+        stop_find();
+        ctx_.dev().current = state::listen_only;
+        if (timeout_s) stop_after(timeout_s);
+        ctx_.start_listen(listen_only_ms());
+        return {};
+    }
+    /// @brief Extended listen timing: `period_ms` of listen every `interval_ms` while idle
+    /// (0, 0 turns it off).
+    result<void> ext_listen(std::uint32_t period_ms, std::uint32_t interval_ms) {
+        ctx_.cancel(std::exchange(ext_timer_, 0));
+        if (period_ms == 0 && interval_ms == 0) return {};
+        if (period_ms == 0 || interval_ms < period_ms)
+            return make_error(errc::bad_value, "extended listen period must fit its interval");
+        ext_period_ = period_ms;
+        ext_interval_ = interval_ms;
+        ext_tick();
+        return {};
+    }
+    /// @brief Forgets every peer; P2P-DEVICE-LOST for those ever reported.
+    void forget_peers() {
+        ctx_.dev().peers.clear([&](const peer& p) {
+            if (p.ever_reported) ctx_.emit(event::device_lost{p.info.dev_addr});
+        });
+    }
+    /// @brief Removes peers not seen for the table's expiry, except `keep` (a negotiation's).
+    void expire(const mac_address& keep) {
+        ctx_.dev().peers.expire(ctx_.now(), keep, [&](const peer& p) {
+            if (p.ever_reported) ctx_.emit(event::device_lost{p.info.dev_addr});
+        });
+    }
+    void cancel_timers() {
+        cancel_find_timer();
+        ctx_.cancel(std::exchange(ext_timer_, 0));
+    }
+
+    /// @brief A listen period ended while searching or listening only.
+    void listen_ended() {
+        auto& d = ctx_.dev();
+        if (d.current == state::search) {
+            if (find_.delay_ms)
+                ctx_.arm(std::chrono::milliseconds(find_.delay_ms), [this] {
+                    if (ctx_.dev().current == state::search) search();
+                });
+            else
+                search();
+        } else if (d.current == state::listen_only) {
+            ctx_.start_listen(listen_only_ms());
+        }
+    }
+    /// @brief The search scan ended: learn from its results, then listen.
+    void on_scan_done() {
+        read_scan_results();
+        if (ctx_.dev().current == state::search) ctx_.start_listen(ctx_.dev().random_listen_ms());
+    }
+    /// @brief Records what a frame says about a peer; reports it when due.
+    peer& learn(const peer_info& info, const mac_address& src, bool probe_req_only) {
+        auto& d = ctx_.dev();
+        std::optional<peer> evicted;
+        auto& p = d.peers.touch(info.dev_addr, ctx_.now(), &evicted);
+        if (evicted && evicted->ever_reported)
+            ctx_.emit(event::device_lost{evicted->info.dev_addr});
+        const bool renamed = p.reported && !info.name.empty() && info.name != p.info.name;
+        if (!probe_req_only || p.probe_req_only) {
+            const auto dev = p.info.dev_addr;
+            p.info = info;
+            p.info.dev_addr = dev;
+            p.info.addr = src;
+        }
+        p.last_seen = ctx_.now();
+        if (!probe_req_only) p.probe_req_only = false;
+        if (renamed) p.reported = false;
+        if (!p.probe_req_only && !p.reported && !p.rejected) {
+            ctx_.emit(event::device_found{p.info, !p.ever_reported});
+            p.reported = p.ever_reported = true;
+        }
+        return p;
+    }
+
+    /// @brief A probe request: learn the sender's listen channel and, while listening, answer a
+    /// P2P wildcard request that asks for this device.
+    void rx_probe_req(const mac::event::frame& f) {
+        auto& d = ctx_.dev();
+        const auto h = ieee80211::header_view::parse(f.bytes);
+        if (!h) return;
+        const mac_address da = h->addr1(), sa = h->addr2(), bssid = h->addr3();
+        const bytes_view body = bytes_view(f.bytes).subspan(h->length());
+        auto elems = ieee80211::element_range::parse(body);
+        if (!elems) return;
+        std::optional<std::string_view> ssid;
+        for (auto e : *elems)
+            if (e.id == ieee80211::eid::ssid) ssid = ieee80211::ssid_of(e);
+        auto p = parse_elements(body);
+        if (!p || !p->has_p2p) return;
+        if (p->listen) {
+            // A probe-request-only entry learns the listen channel.
+            auto& e = p->device ? learn(*p->device, sa, true) : d.peers.touch(sa, ctx_.now());
+            e.listen_freq = detail::freq_of_channel(p->listen->channel);
+            ctx_.peer_listening(sa);
+        }
+        if (!ctx_.listening() || !ssid || *ssid != "DIRECT-") return;
+        if (!(da.is_broadcast() || da == d.addr) || !bssid.is_broadcast()) return;
+        if (p->device_id && *p->device_id != d.addr) return;
+        if (p->requested_type && *p->requested_type != d.set.primary_type &&
+            std::find(d.set.secondary_types.begin(), d.set.secondary_types.end(),
+                      *p->requested_type) == d.set.secondary_types.end())
+            return;
+        cfg::cmd::mgmt_tx t;
+        t.wdev = d.wdev.wdev;
+        t.frame = detail::probe_response(detail::local_of(d), sa);
+        t.freq = detail::freq_of_channel(d.listen_ch);
+        t.no_cck = true;
+        t.dont_wait_for_ack = true;
+        (void)ctx_.exec(t);
+    }
+
+  private:
+    std::uint32_t listen_only_ms() const noexcept {
+        return std::min(ctx_.dev().wiphy.max_roc_ms, limits::listen_only_ms);
+    }
+    void cancel_find_timer() { ctx_.cancel(std::exchange(find_timer_, 0)); }
+    void stop_after(std::uint32_t seconds) {
+        find_timer_ = ctx_.schedule(std::chrono::seconds(seconds), [this] {
+            find_timer_ = 0;
+            stop_find();
+        });
+    }
+    /// One search scan: every channel of the radio first (unless the find is social-only), then
+    /// the social channels, the find's channel and, progressively, one more channel each time.
+    void search() {
+        auto& d = ctx_.dev();
+        std::vector<std::uint16_t> freqs;
+        const bool full = first_scan_ && find_.type != find_type::social;
+        if (full) {
+            if (find_.freq) {
+                freqs.push_back(find_.freq);
+            } else {
+                for (auto ch : d.channels) freqs.push_back(detail::freq_of_channel(ch));
+            }
+        } else {
+            for (std::uint8_t ch : ieee80211::social_channels)
+                if (d.has_channel(ch)) freqs.push_back(detail::freq_of_channel(ch));
+            if (find_.freq && !std::count(freqs.begin(), freqs.end(), find_.freq))
+                freqs.push_back(find_.freq);
+            if (find_.type == find_type::progressive) {
+                for (std::size_t k = 0; k < d.channels.size(); ++k) {
+                    const auto ch = d.channels[(progressive_next_ + k) % d.channels.size()];
+                    if (detail::is_social(ch)) continue;
+                    freqs.push_back(detail::freq_of_channel(ch));
+                    progressive_next_ = (progressive_next_ + k + 1) % d.channels.size();
+                    break;
+                }
+            }
+        }
+        first_scan_ = false;
+        scan_start_ = ctx_.now();
+        cfg::cmd::trigger_scan t;
+        t.wdev = d.wdev.wdev;
+        t.freqs = std::move(freqs);
+        t.ssids = {"DIRECT-"};
+        t.ies = detail::probe_request_ies(detail::local_of(d), find_);
+        t.no_cck = true;
+        if (!ctx_.exec(t))
+            ctx_.arm(limits::scan_retry, [this] {
+                if (ctx_.dev().current == state::search) search();
+            });
+    }
+    void read_scan_results() {
+        auto& d = ctx_.dev();
+        cfg::cmd::get_scan g;
+        g.wdev = d.wdev.wdev;
+        auto results = ctx_.exec(g);
+        if (!results) return;
+        // Only what this scan heard: older entries were handled by earlier scans.
+        const auto since = std::chrono::duration_cast<std::chrono::milliseconds>(
+                               ctx_.now() - std::max(find_start_, scan_start_))
+                               .count();
+        for (const auto& r : *results) {
+            if (static_cast<std::int64_t>(r.bss.seen_ms_ago) > since) continue;
+            auto p = parse_elements(r.bss.ies);
+            if (!p || !p->has_p2p || !p->device) continue;
+            const bool go =
+                p->capab && (p->capab->group & ieee80211::p2p::group_capab::group_owner);
+            auto& peer = learn(*p->device, r.bss.bssid, false);
+            peer.listen_freq = static_cast<std::uint16_t>(r.bss.freq);
+            if (go) {
+                peer.oper_freq = static_cast<std::uint16_t>(r.bss.freq);
+                peer.intended_iface = r.bss.bssid;
+                if (const auto elems = ieee80211::element_range::parse(r.bss.ies))
+                    for (auto e : *elems)
+                        if (e.id == ieee80211::eid::ssid)
+                            peer.go_ssid = std::string(ieee80211::ssid_of(e));
+            }
+        }
+    }
+    void ext_tick() {
+        ext_timer_ = ctx_.schedule(std::chrono::milliseconds(ext_interval_), [this] {
+            ext_timer_ = 0;
+            if (ctx_.dev().current == state::idle && !ctx_.listen_pending())
+                ctx_.start_listen(ext_period_);
+            ext_tick();
+        });
+    }
+
+    Ctx ctx_;
+    find_params find_;
+    time_point find_start_{}, scan_start_{};
+    bool first_scan_ = true;
+    std::size_t progressive_next_ = 0;
+    timer_id find_timer_ = 0, ext_timer_ = 0;
+    std::uint32_t ext_period_ = 0, ext_interval_ = 0;
+};
+
+}  // namespace softmac::p2p

@@ -1,0 +1,366 @@
+// SPDX-License-Identifier: MIT
+/// @file Defines p2p::go_negotiator: GO negotiation as initiator and responder: requests with
+/// retries and listen periods between them, intent and tie-breaker, the operating channel from the
+/// channel lists, status codes, the confirmation, and the group it leads to (hostap's
+/// p2p_go_neg.c: p2p_connect_send, p2p_process_go_neg_req, _resp, p2p_handle_go_neg_conf).
+// IWYU pragma: private, include <softmac/p2p/engine.hpp>
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <softmac/cfg/commands.hpp>
+#include <softmac/cfg/replies.hpp>
+#include <softmac/ieee80211/p2p.hpp>
+#include <softmac/p2p/detail/build.hpp>
+#include <softmac/p2p/detail/channels.hpp>
+#include <softmac/p2p/messages.hpp>
+#include <softmac/p2p/types.hpp>
+
+namespace softmac::p2p {
+
+/// @brief The config-layer commands GO negotiation issues itself (its frames go through
+/// p2p::offchannel, its group through p2p::group_manager).
+using go_negotiation_issues = issues<cfg::cmd::get_interface>;
+
+/// @brief One GO negotiation (hostap's go_neg_peer and the values negotiated with it).
+struct go_negotiation {
+    mac_address peer;  ///< the peer's device address; none when no negotiation runs
+    bool initiator = false;
+    unsigned tries = 0;  ///< requests sent
+    bool we_go = false;
+    std::uint8_t oper = 0;             ///< the group's operating channel
+    std::string ssid;                  ///< the group's SSID
+    mac_address go_dev;                ///< the GO's device address, when we are its client
+    std::vector<std::uint8_t> common;  ///< the channels both lists share (initiator)
+    std::uint8_t conf_token = 0;       ///< the response's dialog token, which the confirmation
+                                       ///< repeats
+    std::uint8_t conf_status = 0;      ///< the confirmation's status
+    bool confirming = false;           ///< waiting for the confirmation's TX status
+    unsigned conf_retries = 0;
+};
+
+/// @brief GO negotiation of one P2P device. `Ctx` offers the callbacks of every procedure (dev,
+/// now, schedule, cancel, arm, disarm, emit, exec, start_listen, end_listen, send_action) and the
+/// hooks stop_find(), learn(info, addr), cancel_frame_waits(), form_group(...) and
+/// group_addresses() (the interface addresses groups use).
+template <class Ctx>
+class go_negotiator {
+  public:
+    explicit go_negotiator(Ctx ctx) : ctx_(ctx) {}
+
+    /// @brief Draws the first tie-breaker (once the radio is up).
+    void start() { tie_breaker_ = (ctx_.dev().rng() & 1) != 0; }
+    /// @brief The peer a negotiation runs with (none when idle).
+    const mac_address& peer_address() const noexcept { return neg_.peer; }
+
+    /// @brief Starts a negotiation as initiator with `p`, authorised with its method and intent.
+    result<void> initiate(peer& p) {
+        auto& d = ctx_.dev();
+        if (d.negotiating() && neg_.peer != p.info.dev_addr)
+            return make_error(errc::busy, "negotiating with another peer");
+        ctx_.stop_find();
+        neg_ = go_negotiation{};
+        neg_.peer = p.info.dev_addr;
+        neg_.initiator = true;
+        tie_breaker_ = !tie_breaker_;
+        if (++p.dialog_token == 0) p.dialog_token = 1;
+        d.current = state::connect;
+        send_request();
+        return {};
+    }
+    /// @brief Ends the negotiation: P2P-GO-NEG-FAILURE with `status` (-1: no answer).
+    void fail(int status) {
+        ctx_.disarm();
+        ctx_.end_listen();
+        neg_ = go_negotiation{};
+        ctx_.dev().current = state::idle;
+        ctx_.emit(event::go_neg_failure{status});
+    }
+    /// @brief The peer listens now (its probe request said so): resend at once if waiting for it.
+    void peer_listening(const mac_address& sa) {
+        if (ctx_.dev().current == state::connect_listen && neg_.peer == sa) ctx_.end_listen();
+    }
+    /// @brief A listen period ended while negotiating.
+    void listen_ended() {
+        auto& d = ctx_.dev();
+        if (d.current == state::connect_listen) {
+            d.current = state::connect;
+            send_request();
+        } else if (d.current == state::wait_peer_connect) {
+            d.current = state::wait_peer_idle;
+            ctx_.arm(limits::peer_idle_pause, [this] {
+                auto& dev = ctx_.dev();
+                if (dev.current == state::wait_peer_idle) {
+                    dev.current = state::wait_peer_connect;
+                    ctx_.start_listen(ctx_.dev().random_listen_ms());
+                }
+            });
+        }
+    }
+    /// @brief The TX status of a request or confirmation.
+    void tx_done(tx_kind k, bool ack) {
+        auto& d = ctx_.dev();
+        if (k == tx_kind::go_neg_req) {
+            if (d.current != state::connect) return;
+            ctx_.arm(ack ? limits::wait_after_ack
+                         : limits::wait_after_nack + std::chrono::milliseconds(d.rng() % 100),
+                     [this] {
+                         auto& dev = ctx_.dev();
+                         if (dev.current != state::connect) return;
+                         dev.current = state::connect_listen;
+                         ctx_.start_listen(ctx_.dev().random_listen_ms());
+                     });
+        } else if (k == tx_kind::go_neg_conf) {
+            if (d.current != state::go_neg || !neg_.confirming) return;
+            if (!ack && neg_.conf_retries++ < 1) return send_confirm();
+            neg_.confirming = false;
+            done();
+        }
+    }
+
+    /// @brief Our interface address in the next group: a free address of the wiphy, kept until
+    /// a group takes it (take_intended_iface), or the device address when the group shares
+    /// the device's interface.
+    mac_address intended_iface() {
+        auto& d = ctx_.dev();
+        if (!d.dedicated) return d.addr;
+        if (intended_ != mac_address{}) return intended_;
+        const auto used = ctx_.exec(cfg::cmd::get_interface{});
+        for (std::size_t k = 1; k < d.wiphy.addresses.size(); ++k) {
+            const mac_address a = d.wiphy.addresses[k];
+            bool taken = false;
+            if (used)
+                for (const auto& i : *used) taken = taken || i.mac == a;
+            for (const auto& g : ctx_.group_addresses()) taken = taken || g == a;
+            if (!taken) return intended_ = a;
+        }
+        return intended_ = d.addr;
+    }
+    mac_address take_intended_iface() {
+        const mac_address a = intended_iface();
+        intended_ = {};
+        return a;
+    }
+
+    // ---- frames in ---------------------------------------------------------------------------
+    void rx_request(const action_frame& a) {
+        auto& d = ctx_.dev();
+        const auto& q = a.attrs;
+        namespace st = ieee80211::p2p::status;
+        std::uint8_t status = st::success;
+        if (!q.listen || !q.oper || !q.channels || !q.intended_iface || !q.device || !q.intent)
+            status = st::invalid_params;
+        else if (q.device->dev_addr != a.sa)
+            status = st::invalid_params;
+        peer* p = nullptr;
+        if (q.device) {
+            p = &ctx_.learn(*q.device, a.sa);
+            if (q.listen) p->listen_freq = detail::freq_of_channel(q.listen->channel);
+        } else {
+            p = &d.peers.touch(a.sa, ctx_.now());
+        }
+        const std::uint16_t dpid = q.dpid.value_or(0);
+        const bool tie = q.intent && !q.intent->tie_breaker;
+        auto answer = [&](std::uint8_t s) {
+            detail::go_neg_terms t;
+            t.status = s;
+            t.channels = detail::offered_channels(d.channels, p->force_freq);
+            ctx_.send_action(
+                detail::go_neg_response(detail::local_of(d), *p, a.token, tie, intended_iface(), t),
+                d.rx_freq, limits::go_neg_resp_wait_ms, tx_kind::go_neg_resp);
+        };
+        if (status) return answer(status);
+        if (p->rejected) return answer(st::rejected_by_user);
+        if (p->method == wps_method::not_ready) {
+            if (!p->waiting_for_us || !d.negotiating())
+                ctx_.emit(event::go_neg_request{a.sa, dpid, q.intent->intent});
+            p->waiting_for_us = true;
+            return answer(st::info_unavailable);
+        }
+        if (d.negotiating() && neg_.peer != a.sa) return answer(st::unable_to_accommodate);
+        if ((d.current == state::connect || d.current == state::connect_listen) &&
+            neg_.peer == a.sa && a.sa.octets > d.addr.octets)
+            return;  // both sent requests: the lower address's request wins
+        if (q.intent->intent == 15 && p->go_intent == 15) return answer(st::both_go_intent_15);
+        const auto common =
+            detail::intersect(detail::offered_channels(d.channels, p->force_freq), *q.channels);
+        if (common.empty()) return answer(st::no_common_channels);
+        if (!compatible(p->method, dpid)) return answer(st::incompatible_prov_method);
+        const bool we_go = p->go_intent > q.intent->intent ||
+                           (p->go_intent == q.intent->intent && !q.intent->tie_breaker);
+        std::uint8_t oper = q.oper->channel;
+        std::string ssid;
+        if (we_go) {
+            oper = choose_operating(common, *p, q.oper->channel);
+            if (!oper) return answer(st::no_common_channels);
+            ssid = detail::random_ssid(d.set, d.rng);
+        } else if (!detail::contains(common, oper)) {
+            return answer(st::no_common_channels);
+        }
+        ctx_.stop_find();
+        ctx_.disarm();
+        ctx_.end_listen();
+        neg_ = go_negotiation{};
+        neg_.peer = a.sa;
+        neg_.we_go = we_go;
+        neg_.oper = oper;
+        neg_.ssid = std::move(ssid);
+        p->waiting_for_us = false;
+        p->intended_iface = *q.intended_iface;
+        d.current = state::go_neg;
+        detail::go_neg_terms t;
+        t.we_go = we_go;
+        t.oper = we_go ? oper : 0;
+        t.channels = we_go ? common : detail::offered_channels(d.channels, p->force_freq);
+        t.ssid = neg_.ssid;
+        ctx_.send_action(
+            detail::go_neg_response(detail::local_of(d), *p, a.token, tie, intended_iface(), t),
+            d.rx_freq, limits::go_neg_resp_wait_ms, tx_kind::go_neg_resp);
+        ctx_.arm(limits::confirm_wait + std::chrono::milliseconds(limits::go_neg_resp_wait_ms),
+                 [this] {
+                     if (ctx_.dev().current == state::go_neg && !neg_.initiator)
+                         fail(event::go_neg_failure::no_status);
+                 });
+    }
+    void rx_response(const action_frame& a) {
+        auto& d = ctx_.dev();
+        namespace st = ieee80211::p2p::status;
+        if (!(d.current == state::connect || d.current == state::connect_listen) ||
+            a.sa != neg_.peer)
+            return;
+        auto* p = d.peers.find(neg_.peer);
+        if (!p || a.token != p->dialog_token) return;
+        const auto& q = a.attrs;
+        if (!q.status) return fail(st::invalid_params);
+        if (*q.status == st::info_unavailable) {
+            ctx_.disarm();
+            ctx_.end_listen();
+            d.current = state::wait_peer_connect;
+            ctx_.start_listen(ctx_.dev().random_listen_ms());
+            ctx_.arm(limits::peer_ready_wait, [this] {
+                const auto s = ctx_.dev().current;
+                if (s == state::wait_peer_connect || s == state::wait_peer_idle)
+                    fail(event::go_neg_failure::no_status);
+            });
+            return;
+        }
+        if (*q.status != st::success) return fail(*q.status);
+        if (!q.intent || !q.channels || !q.intended_iface) return fail(st::invalid_params);
+        ctx_.disarm();
+        ctx_.end_listen();
+        p->intended_iface = *q.intended_iface;
+        std::uint8_t conf_status = st::success;
+        const bool we_go =
+            p->go_intent > q.intent->intent || (p->go_intent == q.intent->intent && tie_breaker_);
+        if (p->go_intent == 15 && q.intent->intent == 15) conf_status = st::incompatible_params;
+        neg_.common =
+            detail::intersect(detail::offered_channels(d.channels, p->force_freq), *q.channels);
+        std::uint8_t oper = 0;
+        if (!conf_status) {
+            if (we_go) {
+                oper = choose_operating(neg_.common, *p, q.oper ? q.oper->channel : 0);
+                if (!oper) conf_status = st::no_common_channels;
+                neg_.ssid = detail::random_ssid(d.set, d.rng);
+            } else if (!q.oper || !q.group_ssid) {
+                conf_status = st::invalid_params;
+            } else {
+                oper = q.oper->channel;
+                neg_.ssid = *q.group_ssid;
+                neg_.go_dev = q.group_go.value_or(a.sa);
+            }
+        }
+        neg_.we_go = we_go;
+        neg_.oper = oper;
+        neg_.conf_token = a.token;
+        neg_.conf_status = conf_status;
+        d.current = state::go_neg;
+        neg_.confirming = conf_status == st::success;
+        neg_.conf_retries = 0;
+        send_confirm();
+        if (conf_status) fail(conf_status);
+    }
+    void rx_confirm(const action_frame& a) {
+        auto& d = ctx_.dev();
+        namespace st = ieee80211::p2p::status;
+        if (d.current != state::go_neg || neg_.initiator || a.sa != neg_.peer) return;
+        const auto& q = a.attrs;
+        if (!q.status) return fail(st::invalid_params);
+        if (*q.status != st::success) return fail(*q.status);
+        if (!neg_.we_go) {
+            if (!q.group_go || !q.group_ssid) return fail(st::invalid_params);
+            neg_.ssid = *q.group_ssid;
+            neg_.go_dev = *q.group_go;
+            if (q.oper) neg_.oper = q.oper->channel;
+        }
+        ctx_.arm(limits::confirm_settle, [this] { done(); });
+    }
+
+  private:
+    /// Our preferred operating channel with `p`: the one the user forced, or the setting's.
+    std::uint8_t preferred_oper(const peer& p) const noexcept {
+        return p.force_freq ? detail::channel_number(p.force_freq) : ctx_.dev().oper_ch;
+    }
+    std::uint8_t choose_operating(const std::vector<std::uint8_t>& common, const peer& p,
+                                  std::uint8_t theirs) const noexcept {
+        return detail::choose_operating(common, preferred_oper(p), p.force_freq != 0, theirs);
+    }
+    void send_request() {
+        auto& d = ctx_.dev();
+        auto* p = d.peers.find(neg_.peer);
+        if (!p) return fail(event::go_neg_failure::no_status);
+        if (++neg_.tries > limits::go_neg_max_tries) return fail(event::go_neg_failure::no_status);
+        detail::go_neg_proposal q;
+        q.tie_breaker = tie_breaker_;
+        q.intended_iface = intended_iface();
+        q.channels = detail::offered_channels(d.channels, p->force_freq);
+        q.oper = preferred_oper(*p);
+        const std::uint16_t freq = p->listen_freq ? p->listen_freq : p->oper_freq;
+        ctx_.send_action(detail::go_neg_request(detail::local_of(d), *p, q), freq,
+                         limits::go_neg_req_wait_ms, tx_kind::go_neg_req);
+    }
+    void send_confirm() {
+        auto& d = ctx_.dev();
+        auto* p = d.peers.find(neg_.peer);
+        if (!p) return;
+        detail::go_neg_terms t;
+        t.status = neg_.conf_status;
+        t.we_go = neg_.we_go;
+        t.oper = neg_.oper;
+        t.channels = neg_.common.empty() ? d.channels : neg_.common;
+        t.ssid = neg_.ssid;
+        ctx_.send_action(detail::go_neg_confirm(detail::local_of(d), *p, neg_.conf_token, t),
+                         d.rx_freq, limits::go_neg_conf_wait_ms, tx_kind::go_neg_conf);
+    }
+    /// The negotiation succeeded: P2P-GO-NEG-SUCCESS, then the group forms on the operating
+    /// channel.
+    void done() {
+        auto& d = ctx_.dev();
+        auto* p = d.peers.find(neg_.peer);
+        if (!p) return fail(event::go_neg_failure::no_status);
+        d.current = state::provisioning;
+        ctx_.emit(event::go_neg_success{neg_.we_go, detail::freq_of_channel(neg_.oper),
+                                        p->info.dev_addr, p->intended_iface, p->method});
+        const mac_address peer_dev = p->info.dev_addr, peer_iface = p->intended_iface;
+        p->method = wps_method::not_ready;  // the authorisation is used up
+        const go_negotiation n = std::exchange(neg_, go_negotiation{});
+        // The group runs on the operating channel: no listen period or frame wait may keep
+        // the radio elsewhere while it forms.
+        ctx_.end_listen();
+        ctx_.cancel_frame_waits();
+        const bool formed = ctx_.form_group(n.we_go, n.oper, n.ssid, peer_dev, peer_iface,
+                                            n.we_go ? d.addr : n.go_dev);
+        d.current = state::idle;
+        if (!formed) ctx_.emit(event::group_formation_failure{});
+    }
+
+    Ctx ctx_;
+    go_negotiation neg_;
+    bool tie_breaker_ = false;  ///< the next request's (toggled with every request)
+    mac_address intended_;      ///< the interface address promised to the current peer
+};
+
+}  // namespace softmac::p2p

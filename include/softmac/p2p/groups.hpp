@@ -1,0 +1,314 @@
+// SPDX-License-Identifier: MIT
+/// @file Defines p2p::group_manager: the groups of one P2P device: formation after a negotiation,
+/// an autonomous GO, joining a running group, the group interface and its BSS or connection,
+/// clients, idle timers, removal and their events (hostap's p2p_group.c and the group half of
+/// wpa_supplicant's p2p_supplicant.c).
+// IWYU pragma: private, include <softmac/p2p/engine.hpp>
+#pragma once
+
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include <softmac/cfg/config.hpp>
+#include <softmac/ieee80211/channels.hpp>
+#include <softmac/ieee80211/rates.hpp>
+#include <softmac/ieee80211/status_codes.hpp>
+#include <softmac/p2p/detail/build.hpp>
+#include <softmac/p2p/detail/channels.hpp>
+#include <softmac/p2p/types.hpp>
+
+namespace softmac::p2p {
+
+/// @brief The config-layer commands groups issue.
+using group_issues = issues<cfg::cmd::new_interface, cfg::cmd::del_interface,
+                            cfg::cmd::set_interface, cfg::cmd::start_ap, cfg::cmd::set_beacon,
+                            cfg::cmd::stop_ap, cfg::cmd::connect, cfg::cmd::disconnect>;
+
+/// @brief The groups of one P2P device. `Ctx` offers the callbacks of every procedure (dev,
+/// schedule, cancel, emit, exec, set_up) and the hooks stop_find(), take_intended_iface() (the
+/// interface address promised in a negotiation) and register_frames() (a shared interface
+/// becomes the P2P device again).
+template <class Ctx>
+class group_manager {
+  public:
+    explicit group_manager(Ctx ctx) : ctx_(ctx) {}
+
+    const std::vector<group>& list() const noexcept { return groups_; }
+    /// @brief The interface addresses the groups use.
+    std::vector<mac_address> addresses() const {
+        std::vector<mac_address> out;
+        for (const auto& g : groups_) out.push_back(g.iface_addr);
+        return out;
+    }
+    /// @brief Whether this device is the GO of a group named `ssid`.
+    bool runs_go_group(std::string_view ssid) const noexcept {
+        return std::any_of(groups_.begin(), groups_.end(),
+                           [&](const group& g) { return g.go && g.ssid == ssid; });
+    }
+    void cancel_timers() {
+        for (auto& g : groups_) ctx_.cancel(std::exchange(g.timer, 0));
+    }
+
+    /// @brief An autonomous GO on `freq` (0: the operating-channel preference).
+    result<std::string> add(std::uint16_t freq) {
+        auto& d = ctx_.dev();
+        if (freq && !d.usable_freq(freq))
+            return make_error(errc::not_supported, "frequency not usable for P2P");
+        const std::uint8_t ch = freq ? detail::channel_number(freq) : d.oper_ch;
+        auto g = create(true, ch, detail::random_ssid(d.set, d.rng), {}, {});
+        if (!g) return g.err();
+        started(**g);
+        return (*g)->ifname;
+    }
+    /// @brief Removes the group on `ifname` (`*`: every group).
+    result<void> remove(std::string_view ifname) {
+        for (auto& g : groups_)
+            if (g.ifname == ifname || ifname == "*") {
+                const std::string name = g.ifname;
+                remove_group(name, "REQUESTED");
+                if (ifname != "*") return {};
+                return remove("*");
+            }
+        return ifname == "*" ? result<void>{} : make_error(errc::not_found, "no such group");
+    }
+    result<std::string> passphrase(std::string_view ifname) const {
+        for (const auto& g : groups_)
+            if (g.ifname == ifname && g.go) return g.passphrase;
+        return make_error(errc::not_found, "not a GO group");
+    }
+    /// @brief Joins the group peer `p` runs as GO (it was seen beaconing).
+    result<void> join(peer& p, std::uint16_t freq) {
+        if (p.go_ssid.empty() || !p.oper_freq)
+            return make_error(errc::not_found, "the peer is not a known GO");
+        ctx_.stop_find();
+        auto g = create(false, detail::channel_number(freq ? freq : p.oper_freq), p.go_ssid,
+                        p.info.dev_addr, p.intended_iface, p.info.dev_addr);
+        if (!g) return g.err();
+        return {};
+    }
+    /// @brief A group on channel `ch`: its interface (a new one, or the device's own when the
+    /// radio has no P2P interface types), then its BSS (`go`) or the connection to its GO. A
+    /// group formed with a peer (`peer_dev`) has until the formation timeout to start.
+    result<group*> create(bool go, std::uint8_t ch, std::string ssid, const mac_address& peer_dev,
+                          const mac_address& peer_iface, mac_address go_dev = {}) {
+        auto& d = ctx_.dev();
+        group g;
+        g.go = go;
+        g.ifname = "p2p-" + d.ifname + "-" + std::to_string(counter_++);
+        g.ssid = std::move(ssid);
+        g.freq = detail::freq_of_channel(ch);
+        g.peer_dev = peer_dev;
+        g.peer_iface = peer_iface;
+        g.forming = peer_dev != mac_address{};
+        g.go_dev = go ? d.addr : go_dev;
+        if (d.dedicated) {
+            cfg::cmd::new_interface ni;
+            ni.ifname = g.ifname;
+            ni.iftype = go ? cfg::iftype::p2p_go : cfg::iftype::p2p_client;
+            if (!d.wiphy.supported.has(ni.iftype))
+                ni.iftype = go ? cfg::iftype::ap : cfg::iftype::station;
+            ni.mac = ctx_.take_intended_iface();
+            auto r = ctx_.exec(ni);
+            if (!r) return r.err();
+            g.ref = {r->ifindex, r->wdev};
+            g.iface_addr = r->mac;
+            (void)ctx_.set_up(g.ref);
+        } else {
+            // No P2P interface types: the device's own interface becomes the group interface
+            // (an AP for a GO), as wpa_supplicant does with p2p_no_group_iface.
+            g.ifname = d.ifname;
+            g.ref = d.wdev;
+            g.iface_addr = d.addr;
+            if (go) {
+                cfg::cmd::set_interface si;
+                si.ifindex = d.wdev.ifindex;
+                si.iftype = cfg::iftype::ap;
+                if (auto r = ctx_.exec(si); !r) return r.err();
+                (void)ctx_.set_up(d.wdev);
+            }
+        }
+        if (go) {
+            g.passphrase = detail::random_passphrase(d.set, d.rng);
+            cfg::cmd::start_ap sa;
+            sa.ifindex = g.ref.ifindex;
+            static_cast<mac::ap_params&>(sa) = mac::make_ap_params(
+                g.iface_addr, g.ssid, *ieee80211::make_channel(ieee80211::band::ghz2_4, ch),
+                ieee80211::rates_2ghz, true, mac::hidden_ssid::not_hidden, 100);
+            sa.tail = detail::go_p2p_ie(detail::local_of(d), g, false);
+            sa.probe_resp_ies = detail::go_p2p_ie(detail::local_of(d), g, true);
+            if (auto s = ctx_.exec(sa); !s) {
+                release_interface(g);
+                return s.err();
+            }
+        } else if (auto s = ctx_.exec(connect_command(g)); !s) {
+            release_interface(g);
+            return s.err();
+        }
+        groups_.push_back(std::move(g));
+        group& out = groups_.back();
+        if (out.forming) {
+            const std::string name = out.ifname;
+            out.timer = ctx_.schedule(limits::formation_timeout, [this, name] {
+                if (auto* gg = find(name)) gg->timer = 0;
+                ctx_.emit(event::group_formation_failure{});
+                remove_group(name, "FORMATION_FAILED");
+            });
+        }
+        return &out;
+    }
+
+    /// @brief Hands a config-layer event to the group whose interface it is addressed to.
+    void route(const cfg::wdev_ref& to, const mac::event::any& e) {
+        for (const auto& g : groups_)
+            if (to.wdev == g.ref.wdev) {
+                const std::string name = g.ifname;
+                std::visit([&](const auto& ev) { on_event(name, ev); }, e);
+                return;
+            }
+    }
+    /// @brief An event of a group's interface.
+    template <class E>
+    void on_event(const std::string& name, const E& e) {
+        namespace me = mac::event;
+        auto* g = find(name);
+        if (!g) return;
+        if constexpr (std::is_same_v<E, me::new_station>) {
+            mac_address dev = e.addr;
+            if (e.addr == g->peer_iface) dev = g->peer_dev;
+            g->clients.emplace_back(e.addr, dev);
+            ctx_.emit(event::ap_sta_connected{e.addr, dev, name});
+            if (g->forming && e.addr == g->peer_iface)
+                started(*g);
+            else
+                update_beacon(*g);
+            arm_idle(*g);
+        } else if constexpr (std::is_same_v<E, me::del_station>) {
+            const auto it = std::find_if(g->clients.begin(), g->clients.end(),
+                                         [&](const auto& c) { return c.first == e.addr; });
+            if (it == g->clients.end()) return;
+            const mac_address dev = it->second;
+            g->clients.erase(it);
+            ctx_.emit(event::ap_sta_disconnected{e.addr, dev, name});
+            if (g->started) {
+                update_beacon(*g);
+                arm_idle(*g);
+            }
+        } else if constexpr (std::is_same_v<E, me::connect>) {
+            if (e.status == ieee80211::status::success && !e.timed_out) {
+                if (!g->started) started(*g);
+            } else if (!g->started) {
+                // The GO may not be up yet: scan and join again until formation times out.
+                ctx_.schedule(limits::client_rejoin, [this, name] {
+                    if (auto* gg = find(name)) (void)ctx_.exec(connect_command(*gg));
+                });
+            }
+        } else if constexpr (std::is_same_v<E, me::disconnect>) {
+            if (!g->started || g->go) return;
+            if (e.by_ap && e.reason == ieee80211::reason::deauth_leaving)
+                return remove_group(name, "GO_ENDING_SESSION");
+            g->timer = ctx_.schedule(limits::client_idle, [this, name] {
+                if (auto* gg = find(name)) gg->timer = 0;
+                remove_group(name, "IDLE");
+            });
+        }
+    }
+
+  private:
+    group* find(std::string_view name) {
+        for (auto& g : groups_)
+            if (g.ifname == name) return &g;
+        return nullptr;
+    }
+    /// A client's association to its GO.
+    cfg::cmd::connect connect_command(const group& g) const {
+        cfg::cmd::connect c;
+        c.ifindex = g.ref.ifindex;
+        c.ssid = g.ssid;
+        c.bssid = g.peer_iface;
+        c.freq = g.freq;
+        c.ies = detail::client_assoc_ie(detail::local_of(ctx_.dev()));
+        return c;
+    }
+    /// A group's own interface is deleted; a shared one goes back to being the P2P device.
+    void release_interface(const group& g) {
+        auto& d = ctx_.dev();
+        if (g.ref.wdev != d.wdev.wdev) {
+            cfg::cmd::del_interface del;
+            del.ifindex = g.ref.ifindex;
+            del.wdev = g.ref.wdev;
+            (void)ctx_.exec(del);
+            return;
+        }
+        if (g.go) {
+            cfg::cmd::set_interface si;
+            si.ifindex = d.wdev.ifindex;
+            si.iftype = cfg::iftype::station;
+            (void)ctx_.exec(si);
+            (void)ctx_.set_up(d.wdev);
+        }
+        (void)ctx_.register_frames();
+    }
+    void started(group& g) {
+        ctx_.cancel(std::exchange(g.timer, 0));
+        const bool was_forming = g.forming;
+        g.forming = false;
+        g.started = true;
+        if (was_forming) {
+            ctx_.emit(event::group_formation_success{});
+            if (g.go) update_beacon(g);
+        }
+        ctx_.emit(event::group_started{g.ifname, g.go, g.ssid, g.freq, g.go ? g.passphrase : "",
+                                       g.go_dev});
+        if (g.go) arm_idle(g);
+    }
+    void update_beacon(group& g) {
+        cfg::cmd::set_beacon sb;
+        sb.ifindex = g.ref.ifindex;
+        sb.tail = detail::go_p2p_ie(detail::local_of(ctx_.dev()), g, false);
+        sb.probe_resp_ies = detail::go_p2p_ie(detail::local_of(ctx_.dev()), g, true);
+        (void)ctx_.exec(sb);
+    }
+    void arm_idle(group& g) {
+        ctx_.cancel(std::exchange(g.timer, 0));
+        const auto idle_s = ctx_.dev().set.group_idle_s;
+        if (!g.go || !idle_s || !g.clients.empty()) return;
+        const std::string name = g.ifname;
+        g.timer = ctx_.schedule(std::chrono::seconds(idle_s), [this, name] {
+            if (auto* gg = find(name)) gg->timer = 0;
+            remove_group(name, "IDLE");
+        });
+    }
+    void remove_group(const std::string& name, const char* reason) {
+        auto* g = find(name);
+        if (!g) return;
+        ctx_.cancel(g->timer);
+        const group gone = *g;
+        const bool go = gone.go;
+        std::erase_if(groups_, [&](const group& x) { return x.ifname == name; });
+        if (go) {
+            cfg::cmd::stop_ap s;
+            s.ifindex = gone.ref.ifindex;
+            (void)ctx_.exec(s);
+        } else {
+            cfg::cmd::disconnect dc;
+            dc.ifindex = gone.ref.ifindex;
+            dc.reason = ieee80211::reason::deauth_leaving;
+            (void)ctx_.exec(dc);
+        }
+        release_interface(gone);
+        ctx_.emit(event::group_removed{name, go, reason});
+    }
+
+    Ctx ctx_;
+    std::vector<group> groups_;
+    unsigned counter_ = 0;  ///< numbers the group interfaces (p2p-wlan0-0, -1, ...)
+};
+
+}  // namespace softmac::p2p

@@ -1,0 +1,136 @@
+// SPDX-License-Identifier: MIT
+/// @file Defines p2p::provision_discovery: asking a peer for a WPS config method, with retries,
+/// and answering its requests (hostap's p2p_pd.c: p2p_send_prov_disc_req,
+/// p2p_process_prov_disc_req, p2p_process_prov_disc_resp).
+// IWYU pragma: private, include <softmac/p2p/engine.hpp>
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+
+#include <softmac/ieee80211/wps.hpp>
+#include <softmac/p2p/detail/build.hpp>
+#include <softmac/p2p/messages.hpp>
+#include <softmac/p2p/types.hpp>
+
+namespace softmac::p2p {
+
+/// @brief Provision discovery issues no config-layer command itself: its frames go through
+/// p2p::offchannel.
+using provision_discovery_issues = issues<>;
+
+/// @brief The provision discovery request this device has sent and not seen answered.
+struct pending_prov_disc {
+    mac_address peer;
+    std::uint16_t methods = 0;  ///< the WPS config method asked for
+    std::uint8_t token = 0, tries = 0;
+    bool join = false;   ///< for the peer's running group
+    timer_id timer = 0;  ///< the next retry
+};
+
+/// @brief Provision discovery of one P2P device. `Ctx` offers the callbacks of every procedure
+/// (dev, schedule, cancel, emit, send_action) and the hooks learn(info, addr) and
+/// runs_go_group(ssid).
+template <class Ctx>
+class provision_discovery {
+  public:
+    explicit provision_discovery(Ctx ctx) : ctx_(ctx) {}
+
+    /// @brief Asks `dev` to provision with what `asked` names on the peer (display: the peer
+    /// shows a PIN, keypad: it enters ours, pbc: it pushes its button).
+    result<void> request(const mac_address& dev, wps_method asked, bool join) {
+        namespace cm = ieee80211::wps::config_method;
+        auto* p = ctx_.dev().peers.find(dev);
+        if (!p || p->probe_req_only) return make_error(errc::not_found, "unknown peer");
+        std::uint16_t methods = 0;
+        if (asked == wps_method::display) methods = cm::display;
+        if (asked == wps_method::keypad) methods = cm::keypad;
+        if (asked == wps_method::pbc) methods = cm::push_button;
+        if (!methods) return make_error(errc::bad_value, "method must be display, keypad or pbc");
+        if (pd_) return make_error(errc::busy, "a provision discovery is running");
+        if (++p->dialog_token == 0) p->dialog_token = 1;
+        pd_ = pending_prov_disc{dev, methods, p->dialog_token, 0, join, 0};
+        send_request();
+        return {};
+    }
+    void cancel_timers() {
+        if (pd_) ctx_.cancel(std::exchange(pd_->timer, 0));
+    }
+    /// @brief The TX status of our request: retry after a pause.
+    void tx_done(bool ack) {
+        if (!pd_) return;
+        pd_->timer =
+            ctx_.schedule(ack ? limits::pd_retry_after_ack : limits::pd_retry_after_nack, [this] {
+                if (!pd_) return;
+                pd_->timer = 0;
+                send_request();
+            });
+    }
+
+    // ---- frames in ---------------------------------------------------------------------------
+    void rx_request(const action_frame& a) {
+        namespace cm = ieee80211::wps::config_method;
+        auto& d = ctx_.dev();
+        const auto& q = a.attrs;
+        peer* p = q.device ? &ctx_.learn(*q.device, a.sa) : d.peers.find(a.sa);
+        std::uint16_t methods = q.wps_methods.value_or(0);
+        if (methods != cm::display && methods != cm::keypad && methods != cm::push_button)
+            methods = 0;
+        // A request to join a group must name one we run as GO.
+        if (q.group_go && !ctx_.runs_go_group(q.group_ssid.value_or(""))) methods = 0;
+        ctx_.send_action(detail::prov_disc_response(d.addr, a.sa, a.token, methods), d.rx_freq,
+                         limits::pd_resp_wait_ms, tx_kind::other);
+        if (!methods || !p) return;
+        const peer_info info = p->info;
+        if (methods == cm::display)
+            ctx_.emit(event::prov_disc_show_pin{info, d.new_pin(), false});
+        else if (methods == cm::keypad)
+            ctx_.emit(event::prov_disc_enter_pin{info, false});
+        else
+            ctx_.emit(event::prov_disc_pbc_req{info});
+    }
+    void rx_response(const action_frame& a) {
+        namespace cm = ieee80211::wps::config_method;
+        auto& d = ctx_.dev();
+        if (!pd_ || a.sa != pd_->peer || a.token != pd_->token) return;
+        ctx_.cancel(pd_->timer);
+        const std::uint16_t asked = pd_->methods;
+        pd_.reset();
+        const std::uint16_t got = a.attrs.wps_methods.value_or(0);
+        if (got != asked)
+            return ctx_.emit(event::prov_disc_failure{a.sa, event::prov_disc_status::rejected});
+        auto* p = d.peers.find(a.sa);
+        peer_info info = p ? p->info : peer_info{a.sa, a.sa, {}, {}, 0, 0, 0};
+        if (asked == cm::display)
+            ctx_.emit(event::prov_disc_enter_pin{info, true});
+        else if (asked == cm::keypad)
+            ctx_.emit(event::prov_disc_show_pin{info, d.new_pin(), true});
+        else
+            ctx_.emit(event::prov_disc_pbc_resp{a.sa});
+    }
+
+  private:
+    void send_request() {
+        auto& d = ctx_.dev();
+        auto* p = d.peers.find(pd_->peer);
+        if (!p || ++pd_->tries > limits::pd_max_tries) {
+            const mac_address who = pd_->peer;
+            pd_.reset();
+            ctx_.emit(event::prov_disc_failure{who, event::prov_disc_status::timeout});
+            return;
+        }
+        const bool join = pd_->join;
+        const std::uint16_t freq =
+            join && p->oper_freq ? p->oper_freq : (p->listen_freq ? p->listen_freq : p->oper_freq);
+        ctx_.send_action(
+            detail::prov_disc_request(detail::local_of(d), *p, pd_->token, pd_->methods, join),
+            freq, limits::pd_req_wait_ms, tx_kind::pd_req);
+    }
+
+    Ctx ctx_;
+    std::optional<pending_prov_disc> pd_;
+};
+
+}  // namespace softmac::p2p

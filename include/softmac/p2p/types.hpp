@@ -1,0 +1,181 @@
+// SPDX-License-Identifier: MIT
+/// @file Defines what the P2P engine's procedures share: its states, the parameters of find and
+/// connect, a group, the operations the engine offers, and wpa_supplicant 2.10's timing.
+#pragma once
+
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <random>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include <softmac/cfg/commands.hpp>
+#include <softmac/cfg/replies.hpp>
+#include <softmac/core/mac_address.hpp>
+#include <softmac/core/scheduler.hpp>
+#include <softmac/ieee80211/wps.hpp>
+#include <softmac/p2p/detail/channels.hpp>
+#include <softmac/p2p/events.hpp>
+#include <softmac/p2p/messages.hpp>
+#include <softmac/p2p/peer_table.hpp>
+
+namespace softmac::p2p {
+
+/// @brief Engine states (p2p_state_txt).
+enum class state : std::uint8_t {
+    idle,
+    search,
+    connect,
+    connect_listen,
+    go_neg,
+    listen_only,
+    wait_peer_connect,
+    wait_peer_idle,
+    provisioning
+};
+constexpr std::string_view to_string(state s) noexcept {
+    constexpr std::string_view names[] = {
+        "IDLE",        "SEARCH",      "CONNECT",           "CONNECT_LISTEN",
+        "GO_NEG",      "LISTEN_ONLY", "WAIT_PEER_CONNECT", "WAIT_PEER_IDLE",
+        "PROVISIONING"};
+    return names[static_cast<std::size_t>(s)];
+}
+/// @brief Whether a GO negotiation owns the radio in state `s`.
+constexpr bool negotiating(state s) noexcept {
+    return s == state::connect || s == state::connect_listen || s == state::go_neg ||
+           s == state::wait_peer_connect || s == state::wait_peer_idle;
+}
+
+enum class find_type : std::uint8_t { start_with_full, social, progressive };
+
+struct find_params {
+    std::uint32_t timeout_s = 0;  ///< 0: until stopped
+    find_type type = find_type::start_with_full;
+    std::optional<mac_address> dev_id;
+    std::optional<ieee80211::wps::device_type> dev_type;
+    std::uint32_t delay_ms = 0;  ///< search delay after each listen period
+    std::uint16_t freq = 0;      ///< also scan this channel
+};
+
+struct connect_params {
+    wps_method method = wps_method::pbc;
+    std::string pin;  ///< display: the PIN we show (generated when empty)
+    std::optional<std::uint8_t> go_intent;
+    std::uint16_t freq = 0;  ///< forced operating frequency
+    bool join = false;       ///< join the peer's running group
+    bool auth = false;       ///< only authorise the peer's negotiation
+};
+
+/// @brief Timing and limits from wpa_supplicant 2.10.
+namespace limits {
+using namespace std::chrono_literals;
+inline constexpr unsigned go_neg_max_tries = 120, pd_max_tries = 120;
+inline constexpr duration wait_after_ack = 500ms, wait_after_nack = 100ms;
+inline constexpr duration confirm_wait = 500ms, confirm_settle = 20ms;
+inline constexpr duration peer_ready_wait = 120s, cleanup_period = 10s;
+inline constexpr duration formation_timeout = 15s;
+inline constexpr duration client_idle = 10s;
+inline constexpr std::uint32_t go_neg_req_wait_ms = 500, go_neg_resp_wait_ms = 100,
+                               go_neg_conf_wait_ms = 50, pd_req_wait_ms = 200, pd_resp_wait_ms = 50;
+/// A listen-only period (P2P_LISTEN) lasts at most this long before the next one starts.
+inline constexpr std::uint32_t listen_only_ms = 1000;
+/// A search is retried after this when its scan could not start.
+inline constexpr duration scan_retry = 100ms;
+/// A device waiting for its peer pauses this long between listen periods.
+inline constexpr duration peer_idle_pause = 200ms;
+/// A client retries its association this often until formation times out.
+inline constexpr duration client_rejoin = 100ms;
+/// Provision discovery resends after an acknowledged / unacknowledged request.
+inline constexpr duration pd_retry_after_ack = 200ms, pd_retry_after_nack = 300ms;
+}  // namespace limits
+
+/// @brief A group this device is in.
+struct group {
+    std::string ifname;
+    bool go = false;
+    cfg::wdev_ref ref;
+    std::string ssid, passphrase;
+    std::uint16_t freq = 0;
+    mac_address go_dev, iface_addr;
+    mac_address peer_iface;  ///< the negotiated peer's interface address (a client: the BSSID)
+    mac_address peer_dev;
+    bool forming = false, started = false;
+    std::vector<std::pair<mac_address, mac_address>> clients;  ///< interface, device address
+    timer_id timer = 0;                                        ///< formation or idle
+};
+
+/// @brief What an action frame sent through the engine was, so its TX status reaches the
+/// procedure that sent it.
+enum class tx_kind : std::uint8_t { other, go_neg_req, go_neg_resp, go_neg_conf, pd_req };
+
+/// @brief The engine's public operations, as the control interface names them to ask whether
+/// one changes the radio's state (engine::changes_radio).
+enum class operation : std::uint8_t {
+    find,
+    stop_find,
+    listen,
+    ext_listen,
+    connect,
+    prov_disc,
+    group_add,
+    group_remove,
+    reject,
+    flush,
+    configure,  ///< settings (P2P_SET disabled 1 flushes)
+};
+
+/// @brief The config-layer commands a procedure issues. A procedure's context refuses, at compile
+/// time, a command its list does not name, so the lists stay true; the engine derives from them
+/// whether an operation changes the radio's state (issues admin-flagged commands).
+template <class... C>
+struct issues {
+    template <class X>
+    static constexpr bool has = (std::is_same_v<X, C> || ...);
+    static constexpr bool admin = (((C::spec.flags & cfg::nl80211::flag::admin) != 0) || ...);
+};
+
+namespace detail {
+/// @brief What every procedure reads and updates (the shared part of hostap's struct p2p_data):
+/// the settings, the P2P device's interface and address, the wiphy's facts, channels, the
+/// engine's state, the peers and the random generator.
+struct device_state {
+    settings set;
+    std::string ifname;  ///< the interface the device was created for (wlan0)
+    std::mt19937_64 rng;
+    cfg::reply::wiphy wiphy;  ///< queried from the config layer at start
+    cfg::wdev_ref wdev;       ///< the P2P device's interface
+    mac_address addr;         ///< the P2P device address
+    bool dedicated = true;    ///< a P2P device interface of its own (else the group shares it)
+    std::uint8_t listen_ch = 6, oper_ch = 6;
+    std::vector<std::uint8_t> channels;  ///< this radio's channels of 1 to 11
+    state current = state::idle;
+    peer_table peers;
+    std::uint16_t rx_freq = 0;  ///< where the frame being handled was received
+
+    /// @brief Whether the radio has 2.4 GHz channel `ch`.
+    bool has_channel(std::uint8_t ch) const noexcept {
+        return wiphy.bands.has(freq_of_channel(ch));
+    }
+    /// @brief Whether `freq` is a 2.4 GHz channel (1-11) this radio has.
+    bool usable_freq(std::uint16_t freq) const noexcept {
+        const std::uint8_t ch = channel_number(freq);
+        return ch && has_channel(ch);
+    }
+    bool negotiating() const noexcept { return p2p::negotiating(current); }
+    /// @brief A listen period of rand(min_disc_int..max_disc_int) x 100 TU, in ms.
+    std::uint32_t random_listen_ms() {
+        const unsigned lo = set.min_disc_int, hi = std::max(set.max_disc_int, set.min_disc_int);
+        const unsigned n = lo + static_cast<unsigned>(rng() % (hi - lo + 1));
+        return static_cast<std::uint32_t>(n * 1024 / 10);  // n x 100 TU in ms
+    }
+    /// @brief A fresh 8-digit WPS PIN (with its checksum digit).
+    std::string new_pin() { return make_pin(static_cast<std::uint32_t>(rng())); }
+};
+}  // namespace detail
+
+}  // namespace softmac::p2p
