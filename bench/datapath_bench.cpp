@@ -24,9 +24,9 @@
 #include <vector>
 
 #include <softmac/driver/any_driver.hpp>
-#include <softmac/driver/radio.hpp>
 #include <softmac/drivers/rt73.hpp>
 #include <softmac/mac/data_path.hpp>
+#include <softmac/mac/radio.hpp>
 
 #include "minimal_driver.hpp"
 
@@ -104,7 +104,7 @@ template <class Driver>
 struct stack {
     virtual_time time;
     heap_pool pool{2400, 16, 16};
-    radio<Driver, virtual_time, path> r;
+    mac::radio<Driver, virtual_time, path> r;
     driver::vif vif;
 
     template <class... A>
@@ -247,7 +247,7 @@ void BM_rt73_tx(benchmark::State& state) {
     heap_pool pool{2400, 16, 16};
     using rt73_path = mac::data_path<mac::capabilities_of<rt73_null>(), virtual_time, parking_upper,
                                      mac::fixed_rate<540>>;
-    radio<rt73_null, virtual_time, rt73_path> r(time, rt73_path(time, pool, parking_upper{}));
+    mac::radio<rt73_null, virtual_time, rt73_path> r(time, rt73_path(time, pool, parking_upper{}));
     (void)r.register_hw();
     const auto vif = *r.add_interface(driver::iftype::ap);
     r.sink().attach(vif, r.hw());

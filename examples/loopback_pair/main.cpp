@@ -7,10 +7,10 @@
 #include <fstream>
 #include <string>
 
-#include <softmac/driver/radio.hpp>
 #include <softmac/drivers/loopback.hpp>
 #include <softmac/ieee80211/data.hpp>
 #include <softmac/ieee80211/management.hpp>
+#include <softmac/mac/radio.hpp>
 #include <softmac/vap/device.hpp>
 
 using namespace softmac;
@@ -52,7 +52,7 @@ struct printing_sink {
     void on_scan_done(bool) {}
 };
 
-using loopback_radio = radio<drivers::loopback<virtual_time>, virtual_time, printing_sink>;
+using loopback_radio = mac::radio<drivers::loopback<virtual_time>, virtual_time, printing_sink>;
 
 }  // namespace
 

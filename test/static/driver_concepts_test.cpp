@@ -7,8 +7,8 @@
 #include <type_traits>
 
 #include <softmac/driver/any_driver.hpp>
-#include <softmac/driver/radio.hpp>
 #include <softmac/drivers/loopback.hpp>
+#include <softmac/mac/radio.hpp>
 
 #include "minimal_driver.hpp"
 
@@ -21,11 +21,12 @@ using test::null_sink;
 static_assert(driver::driver<minimal_driver>, "the seven operations and hw() make a driver");
 static_assert(!driver::has_roc_offload<minimal_driver>, "no remain_on_channel: not detected");
 static_assert(!driver::has_poll<minimal_driver>);
-static_assert(!radio<minimal_driver, virtual_time, null_sink>::roc_offloaded,
+static_assert(!mac::radio<minimal_driver, virtual_time, null_sink>::roc_offloaded,
               "a radio over a driver without ROC uses the software version");
-static_assert(radio<drivers::loopback<virtual_time, true>, virtual_time, null_sink>::roc_offloaded,
-              "a radio over a driver with ROC offload uses it");
-static_assert(!radio<any_driver, virtual_time, null_sink>::roc_offloaded,
+static_assert(
+    mac::radio<drivers::loopback<virtual_time, true>, virtual_time, null_sink>::roc_offloaded,
+    "a radio over a driver with ROC offload uses it");
+static_assert(!mac::radio<any_driver, virtual_time, null_sink>::roc_offloaded,
               "any_driver forwards no offloads");
 
 static_assert(driver::driver<drivers::loopback<virtual_time>>);
@@ -55,7 +56,7 @@ static_assert(driver::validate(ap_description).has_value());
 // Zero overhead of the assembly: the radio is exactly its members, in radio.hpp's order (the time
 // reference, the sink, the driver, the device configuration, the RX filter, the interface slots,
 // the software remain-on-channel state and two flags); no ops table, no back-pointer, no vtable.
-using minimal_radio = radio<minimal_driver, virtual_time, null_sink>;
+using minimal_radio = mac::radio<minimal_driver, virtual_time, null_sink>;
 struct minimal_radio_members {
     struct roc_state {
         std::uint64_t cookie;

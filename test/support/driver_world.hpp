@@ -10,11 +10,11 @@
 #include <vector>
 
 #include <softmac/driver/any_driver.hpp>
-#include <softmac/driver/radio.hpp>
 #include <softmac/drivers/loopback.hpp>
 #include <softmac/drivers/rt73/simulated.hpp>
 #include <softmac/ieee80211/data.hpp>
 #include <softmac/ieee80211/header.hpp>
+#include <softmac/mac/radio.hpp>
 
 namespace softmac::test {
 
@@ -45,7 +45,7 @@ struct recording_sink {
 };
 
 template <class D>
-using test_radio = radio<D, virtual_time, recording_sink>;
+using test_radio = mac::radio<D, virtual_time, recording_sink>;
 
 /// @brief Driver configurations every driver-generic test runs on.
 /// Traits: real_ack (TX status reflects the receiver's ACK; USB drivers report every accepted
@@ -64,7 +64,7 @@ struct loopback_config : loopback_traits {
     template <class Sink>
     static auto make_radio(virtual_time& t, sim::medium<virtual_time>& m, std::uint16_t i,
                            Sink sink) {
-        return std::make_unique<radio<driver_type, virtual_time, Sink>>(
+        return std::make_unique<mac::radio<driver_type, virtual_time, Sink>>(
             t, std::move(sink), m, drivers::loopback_description(i));
     }
     static auto make(virtual_time& t, sim::medium<virtual_time>& m, std::uint16_t i) {
@@ -80,7 +80,7 @@ struct any_driver_loopback : loopback_traits {
     template <class Sink>
     static auto make_radio(virtual_time& t, sim::medium<virtual_time>& m, std::uint16_t i,
                            Sink sink) {
-        return std::make_unique<radio<driver_type, virtual_time, Sink>>(
+        return std::make_unique<mac::radio<driver_type, virtual_time, Sink>>(
             t, std::move(sink), std::in_place_type<drivers::loopback<virtual_time, true>>, m,
             drivers::loopback_description(i));
     }
@@ -103,7 +103,8 @@ struct rt73_usb {
     template <class Sink>
     static auto make_radio(virtual_time& t, sim::medium<virtual_time>& m, std::uint16_t i,
                            Sink sink) {
-        return std::make_unique<radio<driver_type, virtual_time, Sink>>(t, std::move(sink), m, i);
+        return std::make_unique<mac::radio<driver_type, virtual_time, Sink>>(t, std::move(sink), m,
+                                                                             i);
     }
     static auto make(virtual_time& t, sim::medium<virtual_time>& m, std::uint16_t i) {
         return make_radio(t, m, i, recording_sink{&t});

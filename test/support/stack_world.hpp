@@ -72,7 +72,7 @@ template <class Cfg>
 struct stack_world {
     using driver_type = typename Cfg::driver_type;
     using path = test_data_path<driver_type>;
-    using radio_type = radio<driver_type, virtual_time, path>;
+    using radio_type = mac::radio<driver_type, virtual_time, path>;
 
     virtual_time time;
     sim::medium<virtual_time> air{time, 1};

@@ -12,8 +12,8 @@
 
 #include <softmac/cfg/detail/fields.hpp>
 #include <softmac/cfg/nl80211.hpp>
-#include <softmac/driver/types.hpp>
 #include <softmac/ieee80211/frame_control.hpp>
+#include <softmac/ieee80211/iftype.hpp>
 #include <softmac/ieee80211/status_codes.hpp>
 #include <softmac/mac/events.hpp>
 
@@ -22,7 +22,7 @@ namespace softmac::cfg {
 using detail::field;
 
 /// @brief nl80211's interface types (enum nl80211_iftype).
-using iftype = driver::iftype;
+using iftype = ieee80211::iftype;
 
 /// @brief The interface a command names: a netdev by index, or a wdev (a P2P device has only
 /// the wdev).
@@ -176,8 +176,8 @@ struct new_station : command<NL80211_CMD_NEW_STATION>, wdev_ref {
     friend bool operator==(const new_station&, const new_station&) = default;
 };
 struct del_station : command<NL80211_CMD_DEL_STATION>, wdev_ref {
-    std::optional<mac_address> mac;  ///< absent: every station
-    std::uint16_t reason = 2;        ///< previous authentication no longer valid
+    std::optional<mac_address> mac;                                 ///< absent: every station
+    std::uint16_t reason = ieee80211::reason::prev_auth_not_valid;  ///< nl80211's default
     static constexpr auto fields =
         with_wdev<del_station>(field<NL80211_ATTR_MAC, &del_station::mac>{},
                                field<NL80211_ATTR_REASON_CODE, &del_station::reason>{});

@@ -272,7 +272,7 @@ class config {
         r.ifname = i.name;
         r.iftype = i.type;
         if (const auto* s = stack_.interface(i.vif)) r.mac = s->vif.addr;
-        if (i.type != iftype::p2p_device) r.freq = stack_.radio().conf().channel.freq_mhz;
+        if (i.type != iftype::p2p_device) r.freq = stack_.operating_freq();
         return r;
     }
 
@@ -288,7 +288,7 @@ class config {
                        hw.supports(iftype::p2p_go),  hw.supports(iftype::p2p_device)};
         w.max_scan_ssids = hw.max_scan_ssids;
         w.max_scan_ie_len = hw.max_scan_ie_len;
-        w.max_roc_ms = stack_.radio().max_remain_on_channel_ms();
+        w.max_roc_ms = stack_.max_remain_on_channel_ms();
         for (std::uint8_t k = 0; k < hw.n_addresses; ++k) w.addresses.push_back(hw.address(k));
         for (std::size_t b = 0; b < hw.n_bands; ++b) {
             const auto& desc = hw.bands[b];
@@ -420,8 +420,8 @@ class config {
     result<std::vector<reply::station>> handle(const cmd::get_station& c, const credentials&,
                                                wireless_dev* i) {
         std::vector<reply::station> out;
-        stack_.data().stations().for_each([&](const auto& s) {
-            if (s.vif_index != i->vif || (c.mac && s.addr != *c.mac)) return;
+        stack_.for_each_station(i->vif, [&](const auto& s) {
+            if (c.mac && s.addr != *c.mac) return;
             reply::station r;
             r.ifindex = i->ifindex;
             r.wdev = i->wdev;

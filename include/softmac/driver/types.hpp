@@ -11,27 +11,13 @@
 #include <softmac/core/bytes.hpp>
 #include <softmac/core/mac_address.hpp>
 #include <softmac/ieee80211/channels.hpp>
+#include <softmac/ieee80211/iftype.hpp>
 
 namespace softmac::driver {
 
-/// @brief Interface types, numbered as nl80211 numbers them.
-enum class iftype : std::uint8_t {
-    unspecified = 0,
-    adhoc = 1,
-    station = 2,
-    ap = 3,
-    ap_vlan = 4,
-    wds = 5,
-    monitor = 6,
-    mesh_point = 7,
-    p2p_client = 8,
-    p2p_go = 9,
-    p2p_device = 10,
-};
-constexpr std::uint32_t bit(iftype t) noexcept { return 1u << static_cast<unsigned>(t); }
-constexpr bool is_p2p(iftype t) noexcept {
-    return t == iftype::p2p_client || t == iftype::p2p_go || t == iftype::p2p_device;
-}
+using ieee80211::bit;
+using ieee80211::iftype;
+using ieee80211::is_p2p;
 
 /// @brief One virtual interface as the driver sees it (the ieee80211_vif role).
 struct vif {

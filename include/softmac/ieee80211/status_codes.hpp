@@ -16,8 +16,8 @@ inline constexpr std::uint16_t success = 0, unspecified = 1, unsupported_auth_al
 
 /// @brief Reason codes (WLAN_REASON_*).
 namespace reason {
-inline constexpr std::uint16_t unspecified = 1, deauth_leaving = 3, inactivity = 4,
-                               class2_from_nonauth = 6, class3_from_nonassoc = 7,
+inline constexpr std::uint16_t unspecified = 1, prev_auth_not_valid = 2, deauth_leaving = 3,
+                               inactivity = 4, class2_from_nonauth = 6, class3_from_nonassoc = 7,
                                disassoc_leaving = 8;
 }  // namespace reason
 

@@ -27,7 +27,6 @@
 
 #include <softmac/core/bytes.hpp>
 #include <softmac/core/result.hpp>
-#include <softmac/driver/radio.hpp>
 #include <softmac/ieee80211/channels.hpp>
 #include <softmac/ieee80211/header.hpp>
 #include <softmac/ieee80211/management.hpp>
@@ -45,13 +44,14 @@
 #include <softmac/mac/mlme_sta.hpp>
 #include <softmac/mac/offchannel.hpp>
 #include <softmac/mac/policies.hpp>
+#include <softmac/mac/radio.hpp>
 #include <softmac/mac/scan.hpp>
 #include <softmac/mac/timing.hpp>
 #include <softmac/vap/device.hpp>
 
 namespace softmac::mac {
 
-/// @brief One radio and everything the MAC keeps for it: the driver (through softmac::radio),
+/// @brief One radio and everything the MAC keeps for it: the driver (through mac::radio),
 /// the data path, the vaps, the interface records, the BSS table and the procedure units (scan,
 /// station and AP MLME, off-channel work, management RX). Management events are reported to
 /// `Events` (the config layer, normally); 802.3 frames go to `Net` on the hot path. Products
@@ -75,7 +75,7 @@ class basic_stack {
         void on_scan_done(bool) {}  // only the software scan is used
     };
     using path_type = data_path<capabilities_of<Driver>(), Time, upcalls, RatePolicy, Pool>;
-    using radio_type = ::softmac::radio<Driver, Time, path_type>;
+    using radio_type = ::softmac::mac::radio<Driver, Time, path_type>;
     using device_type = vap::device<radio_type>;
     using time_type = Time;
     using net_type = Net;
@@ -116,6 +116,19 @@ class basic_stack {
         return r ? r->data : nullptr;
     }
     bool scanning() const noexcept { return scan_.active(); }
+    /// @brief The frequency the radio is configured for (its operating channel).
+    std::uint16_t operating_freq() const noexcept { return radio_.conf().channel.freq_mhz; }
+    /// @brief The longest remain-on-channel period: the driver's, or the software limit.
+    std::uint32_t max_remain_on_channel_ms() const noexcept {
+        return radio_.max_remain_on_channel_ms();
+    }
+    /// @brief Calls `f` with each station entry of interface `vif` (the station dump).
+    template <class F>
+    void for_each_station(std::uint8_t vif, F&& f) {
+        data().stations().for_each([&](const auto& s) {
+            if (s.vif_index == vif) f(s);
+        });
+    }
 
     /// @brief Registers the hardware (validates its description).
     result<void> start() { return radio_.register_hw(); }

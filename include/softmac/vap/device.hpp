@@ -9,7 +9,7 @@
 #include <type_traits>
 #include <variant>
 
-#include <softmac/driver/radio.hpp>
+#include <softmac/mac/radio.hpp>
 #include <softmac/vap/combinations.hpp>
 #include <softmac/vap/state.hpp>
 

@@ -132,7 +132,7 @@ TEST_CASE("firmware: a good image starts the chip, wrong length and wrong CRC ar
     sim::medium<virtual_time> air(t);
     for (const auto& [image, ok] :
          {std::pair{good, true}, std::pair{bad_crc, false}, std::pair{short_image, false}}) {
-        radio<rt73::simulated<virtual_time>, virtual_time, test::recording_sink> r(
+        mac::radio<rt73::simulated<virtual_time>, virtual_time, test::recording_sink> r(
             t, test::recording_sink{&t}, air, rt73::eeprom_for(9), image);
         REQUIRE(r.register_hw());
         auto v = r.add_interface(driver::iftype::station);

@@ -69,7 +69,7 @@ struct hooked_loopback : drivers::loopback<virtual_time> {
     }
 };
 
-using hooked_radio = radio<hooked_loopback, virtual_time, test::recording_sink>;
+using hooked_radio = mac::radio<hooked_loopback, virtual_time, test::recording_sink>;
 
 struct vap_world {
     virtual_time time;
@@ -302,7 +302,7 @@ TEST_CASE("rt73: every supported opmode as a vap: four AP vaps or one other", "[
     virtual_time t;
     sim::medium<virtual_time> air(t);
     using rt73_radio =
-        radio<drivers::rt73::simulated<virtual_time>, virtual_time, test::recording_sink>;
+        mac::radio<drivers::rt73::simulated<virtual_time>, virtual_time, test::recording_sink>;
     rt73_radio r(t, test::recording_sink{&t}, air, std::uint16_t(3));
     REQUIRE(r.register_hw());
     vap::device<rt73_radio> dev(r);

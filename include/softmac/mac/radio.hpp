@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
-/// @file Defines softmac::radio: one object per radio assembled from a driver, a time policy and an
-/// event sink (the alloc_hw/register_hw role).
+/// @file Defines mac::radio, mac80211's ieee80211_local: one object per radio assembled from a
+/// driver, a time policy and an upcall sink (alloc_hw/register_hw, the software remain-on-channel).
 #pragma once
 
 #include <array>
@@ -11,8 +11,9 @@
 
 #include <softmac/core/scheduler.hpp>
 #include <softmac/driver/concepts.hpp>
+#include <softmac/mac/interface.hpp>
 
-namespace softmac {
+namespace softmac::mac {
 
 /// @brief What receives the radio's upcalls (the layer above; the MAC in a full stack).
 template <class S>
@@ -44,7 +45,7 @@ class radio {
         "driver::validate on it)");
 
   public:
-    static constexpr std::size_t max_interfaces = 16;
+    static constexpr std::size_t max_interfaces = mac::max_interfaces;
     /// @brief The software ROC limit when the driver gives none (mac80211's 5000 ms).
     static constexpr std::uint32_t software_roc_max_ms = 5000;
 
@@ -289,4 +290,4 @@ class radio {
     bool registered_ = false, started_ = false;
 };
 
-}  // namespace softmac
+}  // namespace softmac::mac
