@@ -103,7 +103,7 @@ using path = mac::data_path<mac::capabilities_of<sink_driver>(), virtual_time, p
 template <class Driver>
 struct stack {
     virtual_time time;
-    heap_pool pool{2400, 16, 16};
+    heap_pool pool{frame_buffer_size, 16, 16};
     mac::radio<Driver, virtual_time, path> r;
     driver::vif vif;
 
@@ -244,7 +244,7 @@ struct rt73_null : null_usb, drivers::rt73::driver<null_usb> {
 void BM_rt73_tx(benchmark::State& state) {
     const auto payload = static_cast<std::size_t>(state.range(0));
     virtual_time time;
-    heap_pool pool{2400, 16, 16};
+    heap_pool pool{frame_buffer_size, 16, 16};
     using rt73_path = mac::data_path<mac::capabilities_of<rt73_null>(), virtual_time, parking_upper,
                                      mac::fixed_rate<540>>;
     mac::radio<rt73_null, virtual_time, rt73_path> r(time, rt73_path(time, pool, parking_upper{}));
@@ -531,7 +531,8 @@ bool same_octets(const frame_buffer& a, const frame_buffer& b) {
 /// The hand-written paths are only a baseline if they produce softmac's octets: two frames of the
 /// benchmark's kind through both, TX or RX (the second frame checks the sequence numbers).
 bool same_as_softmac(std::size_t payload, bool tx) {
-    heap_pool pool(2400, 2, 2);  // first: the hand-written state may still hold one of its blocks
+    heap_pool pool(frame_buffer_size, 2,
+                   2);  // first: the hand-written state may still hold one of its blocks
     stack<sink_driver> s;
     auto h = make_hand_state();
     frame_buffer a = *s.pool.allocate(headroom), b = *pool.allocate(headroom);
@@ -562,7 +563,7 @@ void BM_handwritten_tx(benchmark::State& state) {
     if (!same_as_softmac(payload, true))
         return state.SkipWithError("the hand-written TX does not produce softmac's frame");
     auto s = make_hand_state();
-    heap_pool pool(2400, 2, 2);
+    heap_pool pool(frame_buffer_size, 2, 2);
     frame_buffer b = *pool.allocate(headroom);
     const std::uint64_t before = allocations.load();
     for (auto _ : state) {
@@ -578,7 +579,7 @@ void BM_handwritten_rx(benchmark::State& state) {
     if (!same_as_softmac(payload, false))
         return state.SkipWithError("the hand-written RX does not deliver softmac's frame");
     auto s = make_hand_state();
-    heap_pool pool(2400, 2, 2);
+    heap_pool pool(frame_buffer_size, 2, 2);
     frame_buffer b = *pool.allocate(headroom);
     std::uint16_t seq = 0;
     const std::uint64_t before = allocations.load();
@@ -614,7 +615,7 @@ void BM_libtins_tx(benchmark::State& state) {
 }
 void BM_libtins_rx(benchmark::State& state) {
     const auto payload = static_cast<std::size_t>(state.range(0));
-    heap_pool pool(2400, 2, 2);
+    heap_pool pool(frame_buffer_size, 2, 2);
     frame_buffer b = *pool.allocate(headroom);
     wifi_frame(b, payload, 1);
     const std::vector<std::uint8_t> wire(b.view().begin(), b.view().end());

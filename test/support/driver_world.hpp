@@ -47,7 +47,9 @@ struct recording_sink {
 template <class D>
 using test_radio = mac::radio<D, virtual_time, recording_sink>;
 
-/// @brief Driver configurations every driver-generic test runs on.
+/// @brief Driver configurations every driver-generic test runs on: the driver type and
+/// `driver_args(medium, i, make)`, which calls `make` with the constructor arguments of radio
+/// `i`'s driver.
 /// Traits: real_ack (TX status reflects the receiver's ACK; USB drivers report every accepted
 /// frame acked), filters_probe_requests (honours FIF_PROBE_REQ), mixes_types (AP and station
 /// interfaces together), p2p_and_wds (supports those interface types).
@@ -61,36 +63,20 @@ template <bool Offload>
 struct loopback_config : loopback_traits {
     using driver_type = drivers::loopback<virtual_time, Offload>;
     static constexpr bool offloads_roc = Offload;
-    template <class Sink>
-    static auto make_radio(virtual_time& t, sim::medium<virtual_time>& m, std::uint16_t i,
-                           Sink sink) {
-        return std::make_unique<mac::radio<driver_type, virtual_time, Sink>>(
-            t, std::move(sink), m, drivers::loopback_description(i));
+    template <class Make>
+    static decltype(auto) driver_args(sim::medium<virtual_time>& m, std::uint16_t i, Make&& make) {
+        return make(m, drivers::loopback_description(i));
     }
-    static auto make(virtual_time& t, sim::medium<virtual_time>& m, std::uint16_t i) {
-        return make_radio(t, m, i, recording_sink{&t});
-    }
-    static auto port(test_radio<driver_type>& r) { return r.driver().port(); }
 };
 struct loopback_software_roc : loopback_config<false> {};
 struct loopback_offloaded_roc : loopback_config<true> {};
 struct any_driver_loopback : loopback_traits {
     using driver_type = any_driver;
     static constexpr bool offloads_roc = false;  // any_driver forwards no offloads
-    template <class Sink>
-    static auto make_radio(virtual_time& t, sim::medium<virtual_time>& m, std::uint16_t i,
-                           Sink sink) {
-        return std::make_unique<mac::radio<driver_type, virtual_time, Sink>>(
-            t, std::move(sink), std::in_place_type<drivers::loopback<virtual_time, true>>, m,
-            drivers::loopback_description(i));
-    }
-    static auto make(virtual_time& t, sim::medium<virtual_time>& m, std::uint16_t i) {
-        return std::make_unique<test_radio<driver_type>>(
-            t, recording_sink{&t}, std::in_place_type<drivers::loopback<virtual_time, true>>, m,
-            drivers::loopback_description(i));
-    }
-    static auto port(test_radio<driver_type>& r) {
-        return r.driver().template as<drivers::loopback<virtual_time, true>>().port();
+    template <class Make>
+    static decltype(auto) driver_args(sim::medium<virtual_time>& m, std::uint16_t i, Make&& make) {
+        return make(std::in_place_type<drivers::loopback<virtual_time, true>>, m,
+                    drivers::loopback_description(i));
     }
 };
 
@@ -100,17 +86,37 @@ struct rt73_usb {
     static constexpr bool offloads_roc = false;
     static constexpr bool real_ack = false, filters_probe_requests = false, mixes_types = false,
                           p2p_and_wds = false;
-    template <class Sink>
-    static auto make_radio(virtual_time& t, sim::medium<virtual_time>& m, std::uint16_t i,
-                           Sink sink) {
-        return std::make_unique<mac::radio<driver_type, virtual_time, Sink>>(t, std::move(sink), m,
-                                                                             i);
+    template <class Make>
+    static decltype(auto) driver_args(sim::medium<virtual_time>& m, std::uint16_t i, Make&& make) {
+        return make(m, i);
     }
-    static auto make(virtual_time& t, sim::medium<virtual_time>& m, std::uint16_t i) {
-        return make_radio(t, m, i, recording_sink{&t});
-    }
-    static auto port(test_radio<driver_type>& r) { return r.driver().chip.port(); }
 };
+
+/// @brief Calls `make` with the driver arguments of radio `i` of configuration Cfg on medium `m`.
+template <class Cfg, class Make>
+decltype(auto) with_driver_args(sim::medium<virtual_time>& m, std::uint16_t i, Make&& make) {
+    return Cfg::driver_args(m, i, std::forward<Make>(make));
+}
+
+/// @brief Radio `i` of configuration Cfg on medium `m`, its upcalls going to `sink`.
+template <class Cfg, class Sink = recording_sink>
+auto make_radio(virtual_time& t, sim::medium<virtual_time>& m, std::uint16_t i, Sink sink) {
+    return with_driver_args<Cfg>(m, i, [&](auto&&... args) {
+        return std::make_unique<mac::radio<typename Cfg::driver_type, virtual_time, Sink>>(
+            t, std::move(sink), std::forward<decltype(args)>(args)...);
+    });
+}
+
+/// @brief The medium port of a driver (loopback, rt73 or any_driver over loopback).
+template <class D>
+auto port_of(D& d) {
+    if constexpr (requires { d.chip.port(); })
+        return d.chip.port();
+    else if constexpr (requires { d.port(); })
+        return d.port();
+    else
+        return d.template as<drivers::loopback<virtual_time, true>>().port();
+}
 
 /// @brief A medium, its clock and radios of configuration Cfg, each with one interface.
 template <class Cfg>
@@ -120,13 +126,14 @@ struct world {
     sim::medium<virtual_time> air;
     std::vector<std::unique_ptr<radio_type>> radios;
     std::vector<driver::vif> vifs;
-    heap_pool pool{2400, 4096};
+    heap_pool pool{frame_buffer_size, 4096};
 
     explicit world(std::size_t n, std::uint64_t seed = 1,
                    driver::iftype type = driver::iftype::station)
         : air(time, seed) {
         for (std::size_t i = 0; i < n; ++i) {
-            radios.push_back(Cfg::make(time, air, static_cast<std::uint16_t>(i)));
+            radios.push_back(
+                make_radio<Cfg>(time, air, static_cast<std::uint16_t>(i), recording_sink{&time}));
             if (!radios.back()->register_hw()) throw std::runtime_error("register_hw failed");
             auto v = radios.back()->add_interface(type);
             if (!v) throw std::runtime_error("add_interface failed");
@@ -134,7 +141,7 @@ struct world {
         }
     }
     radio_type& operator[](std::size_t i) { return *radios[i]; }
-    auto port(std::size_t i) { return Cfg::port(*radios[i]); }
+    auto port(std::size_t i) { return port_of(radios[i]->driver()); }
 
     /// @brief A data frame from radio `from` to `to` (a MAC address) with a payload.
     frame_buffer data_frame(std::size_t from, const mac_address& to, std::uint8_t tag,

@@ -36,18 +36,6 @@ template <class Cfg>
 using test_stack = mac::stack<typename Cfg::driver_type, virtual_time, mac::net<recording_net>,
                               mac::events<recording_events>>;
 
-/// @brief Calls `make` with the driver arguments of radio `i` of configuration Cfg on medium `m`.
-template <class Cfg, class Make>
-decltype(auto) with_driver_args(sim::medium<virtual_time>& m, std::uint16_t i, Make&& make) {
-    if constexpr (std::is_same_v<typename Cfg::driver_type, drivers::rt73::simulated<virtual_time>>)
-        return make(m, i);
-    else if constexpr (std::is_same_v<typename Cfg::driver_type, any_driver>)
-        return make(std::in_place_type<drivers::loopback<virtual_time, true>>, m,
-                    drivers::loopback_description(i));
-    else
-        return make(m, drivers::loopback_description(i));
-}
-
 /// @brief A stack for radio `i` of configuration Cfg on medium `m`.
 template <class Cfg>
 std::unique_ptr<test_stack<Cfg>> make_stack(virtual_time& t, heap_pool& pool,
@@ -56,17 +44,6 @@ std::unique_ptr<test_stack<Cfg>> make_stack(virtual_time& t, heap_pool& pool,
         return std::make_unique<test_stack<Cfg>>(t, pool, recording_net{}, recording_events{},
                                                  std::forward<decltype(args)>(args)...);
     });
-}
-
-/// @brief The medium port of a driver (loopback, rt73 or any_driver over loopback).
-template <class D>
-auto port_of(D& d) {
-    if constexpr (requires { d.chip.port(); })
-        return d.chip.port();
-    else if constexpr (requires { d.port(); })
-        return d.port();
-    else
-        return d.template as<drivers::loopback<virtual_time, true>>().port();
 }
 
 /// @brief N stacks of configuration Cfg on one medium, each recording its events.

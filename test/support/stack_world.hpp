@@ -83,7 +83,7 @@ struct stack_world {
 
     stack_world(driver::iftype ta, driver::iftype tb) {
         for (std::uint16_t i = 0; i < 2; ++i) {
-            radios.push_back(Cfg::make_radio(time, air, i, path(time, pool, recording_upper{})));
+            radios.push_back(make_radio<Cfg>(time, air, i, path(time, pool, recording_upper{})));
             if (auto r = radios[i]->register_hw(); !r) throw std::runtime_error(r.err().what);
             auto v = radios[i]->add_interface(i == 0 ? ta : tb);
             if (!v) throw std::runtime_error(v.err().what);

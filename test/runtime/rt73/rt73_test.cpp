@@ -215,13 +215,13 @@ TEST_CASE("an rt73 and a loopback radio exchange data and management frames both
           "[rt73][interop]") {
     virtual_time t;
     sim::medium<virtual_time> air(t);
-    auto a = test::rt73_usb::make(t, air, 0);
-    auto b = test::loopback_software_roc::make(t, air, 1);
+    auto a = test::make_radio<test::rt73_usb>(t, air, 0, test::recording_sink{&t});
+    auto b = test::make_radio<test::loopback_software_roc>(t, air, 1, test::recording_sink{&t});
     REQUIRE(a->register_hw());
     REQUIRE(b->register_hw());
     const auto va = *a->add_interface(driver::iftype::ap);
     const auto vb = *b->add_interface(driver::iftype::station);
-    heap_pool pool(2400, 16);
+    heap_pool pool(frame_buffer_size, 16);
     auto send = [&](auto& r, const mac_address& to, const mac_address& from, std::uint8_t subtype,
                     bool data) {
         auto buf = pool.allocate(64);
@@ -260,7 +260,7 @@ TEST_CASE("an rt73 and a loopback radio exchange data and management frames both
 TEST_CASE("four AP interfaces beacon from four slots: a fifth is refused", "[rt73][beacon]") {
     test::world<test::loopback_software_roc> listener(1);
     virtual_time& t = listener.time;
-    auto r = test::rt73_usb::make(t, listener.air, 5);
+    auto r = test::make_radio<test::rt73_usb>(t, listener.air, 5, test::recording_sink{&t});
     REQUIRE(r->register_hw());
     std::vector<driver::vif> aps;
     for (int i = 0; i < 4; ++i) aps.push_back(*r->add_interface(driver::iftype::ap));
