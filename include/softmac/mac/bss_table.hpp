@@ -9,6 +9,7 @@
 
 #include <softmac/core/mac_address.hpp>
 #include <softmac/core/scheduler.hpp>
+#include <softmac/ieee80211/channels.hpp>
 #include <softmac/ieee80211/management.hpp>
 #include <softmac/mac/events.hpp>
 
@@ -50,7 +51,7 @@ class bss_table {
         }
         if (!hidden_ssid || b->ssid.empty()) b->ssid = hidden_ssid ? std::string() : ssid;
         if (!probe_resp) b->hidden = hidden_ssid;
-        b->freq = freq;
+        b->freq = own_freq(body, freq);
         b->capability = body.capabilities;
         b->beacon_int = body.beacon_interval;
         b->signal_dbm = signal;
@@ -58,6 +59,18 @@ class bss_table {
         b->ies.assign(ies.begin(), ies.end());
         b->from_probe_resp = probe_resp;
         b->seen = now;
+    }
+    /// @brief The channel a BSS operates on: its DS Parameter Set's, as cfg80211_get_bss_channel
+    /// takes it, since a beacon or probe response is heard on adjacent 2.4 GHz channels and is
+    /// sent on another channel while its radio is off channel; the channel the frame arrived on
+    /// when the element is absent or names no channel of that band.
+    static std::uint16_t own_freq(const ieee80211::mgmt_body& body, std::uint16_t rx_freq) {
+        const auto rx = ieee80211::freq_to_channel(rx_freq);
+        if (!rx) return rx_freq;
+        for (auto e : body.elements)
+            if (e.id == ieee80211::eid::ds_params && e.data.size() == 1)
+                if (const auto c = ieee80211::make_channel(rx->band, e.data[0])) return c->freq_mhz;
+        return rx_freq;
     }
     bss* find(const mac_address& bssid) noexcept {
         for (auto& b : entries_)

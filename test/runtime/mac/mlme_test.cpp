@@ -472,6 +472,37 @@ TEST_CASE("a protected or +HTC management frame is not read as clear text", "[ma
     CHECK(w[0].bss().entries()[0].ssid == "htc");
 }
 
+TEST_CASE("a BSS is recorded on the channel its DS Parameter Set names rather than where heard",
+          "[mac][mlme]") {
+    test::mlme_world<test::loopback_software_roc> w(1);
+    (void)w.add(0, iftype::station);
+    // A beacon of a BSS on channel 11, heard on 2437 MHz (channel 6): sent while its radio was
+    // off channel, or heard on an adjacent channel.
+    const auto beacon = [&](std::uint16_t rx_freq, std::optional<std::uint8_t> ds_channel) {
+        std::vector<std::uint8_t> f(24 + 12, 0);
+        f[0] = 0x80;
+        std::fill(f.begin() + 4, f.begin() + 10, 0xff);
+        for (int k : {10, 16}) f[static_cast<std::size_t>(k)] = 0x02;
+        f[15] = f[21] = ds_channel ? 0x11 : 0x22;
+        f[24 + 8] = 100;
+        f.insert(f.end(), {0, 2, 'd', 's'});
+        if (ds_channel) f.insert(f.end(), {3, 1, *ds_channel});
+        auto b = w.pool.allocate(32);
+        REQUIRE(b->append(f));
+        driver::rx_status rs;
+        rs.freq = rx_freq;
+        w[0].data().on_rx(std::move(*b), rs);
+    };
+    beacon(2437, 11);
+    beacon(2437, std::nullopt);
+    REQUIRE(w[0].bss().size() == 2);
+    const auto& e = w[0].bss().entries();
+    const auto with_ds = e[0].bssid.octets[5] == 0x11 ? e[0] : e[1];
+    const auto without = e[0].bssid.octets[5] == 0x11 ? e[1] : e[0];
+    CHECK(with_ds.freq == 2462);
+    CHECK(without.freq == 2437);  // no element: where it was heard
+}
+
 namespace {
 /// What mgmt_rx needs, without a stack: one station interface; what it sends and reports is kept.
 struct lone_mgmt_rx {
