@@ -4,7 +4,9 @@
 // requests from several clients. A real-time P2P device serves from its own thread.
 #include <catch2/catch.hpp>
 
+#include <grp.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 
 #include <atomic>
 #include <filesystem>
@@ -30,13 +32,15 @@ class live_device {
         p2p::device<drivers::loopback<real_time>, real_time, p2p::events<ctrl::event_relay>>;
     using interface_type = ctrl::interface<device_type::engine_type>;
 
-    explicit live_device(const std::string& name, ctrl::access_policy access = {})
+    /// `group`: the control group (`-G`).
+    explicit live_device(const std::string& name, ctrl::access_policy access = {},
+                         std::optional<std::uint32_t> group = {})
         : dir_(std::string(SOFTMAC_TEST_TMPDIR) + "/" + name),
           air_(clock_, 7),
           dev_(clock_, pool_, {.index = 0, .ifname = "wlan0", .settings = {}, .seed = 7}, air_,
                drivers::loopback_description(0)),
           iface_(dev_.engine(), dir_),
-          server_(iface_, clock_, {dir_, std::nullopt, access}) {
+          server_(iface_, clock_, {dir_, group, access}) {
         fs::remove_all(dir_);
         REQUIRE(dev_.start());
         REQUIRE(server_.open());
@@ -664,4 +668,229 @@ TEST_CASE("Replies and events reach the socket that asked, never what its path i
         CHECK(ep->monitors() == 1);
     }
     ::close(victim);
+}
+
+namespace {
+
+/// The replies a process of `uid`, primary group `gid` and supplementary `groups` gets to
+/// `commands` on the control socket at `path`, from an abstract address of its own. A forked
+/// child takes that identity (setgroups, setgid, setuid) before it sends, so every credential
+/// is the kernel's, not one root wrote into SCM_CREDENTIALS. `connect_first`: it connects while
+/// still root, past the control directory's permissions, so the policy alone decides. The test
+/// process has other threads: the child makes only async-signal-safe calls. Root only.
+std::vector<std::string> replies_as(std::uint32_t uid, std::uint32_t gid,
+                                    const std::vector<gid_t>& groups, bool connect_first,
+                                    const std::string& path,
+                                    const std::vector<std::string>& commands) {
+    static std::atomic<unsigned> counter{0};
+    sockaddr_un local{};
+    local.sun_family = AF_UNIX;
+    const std::string name =
+        "softmac-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter++);
+    std::memcpy(local.sun_path + 1, name.data(), name.size());  // abstract: sun_path[0] is 0
+    const auto local_len =
+        static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + 1 + name.size());
+    socklen_t server_len = 0;
+    const auto server = ctrl::detail::unix_address(path, server_len);
+    REQUIRE(server);
+    int out[2];
+    REQUIRE(::pipe2(out, O_CLOEXEC) == 0);
+    const pid_t child = ::fork();
+    REQUIRE(child >= 0);
+    if (child == 0) {
+        auto fail = [&](const char* step) {
+            (void)!::write(out[1], step, std::strlen(step) + 1);
+            ::_exit(1);
+        };
+        const int fd = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+        if (fd < 0 || ::bind(fd, reinterpret_cast<const sockaddr*>(&local), local_len) != 0)
+            fail("ERROR bind");
+        const auto to = reinterpret_cast<const sockaddr*>(&*server);
+        if (connect_first && ::connect(fd, to, server_len) != 0) fail("ERROR connect as root");
+        if (::setgroups(groups.size(), groups.data()) != 0 || ::setgid(gid) != 0 ||
+            ::setuid(uid) != 0)
+            fail("ERROR dropping privileges");
+        if (!connect_first && ::connect(fd, to, server_len) != 0) fail("ERROR connect");
+        for (const auto& c : commands) {
+            char buf[4096];
+            pollfd p{fd, POLLIN, 0};
+            if (::send(fd, c.data(), c.size(), 0) != static_cast<ssize_t>(c.size()))
+                fail("ERROR send");
+            if (::poll(&p, 1, 5000) != 1) fail("ERROR no reply");
+            const auto n = ::recv(fd, buf, sizeof buf - 1, 0);
+            if (n < 0) fail("ERROR recv");
+            buf[n] = '\0';
+            (void)!::write(out[1], buf, static_cast<std::size_t>(n) + 1);
+        }
+        ::_exit(0);
+    }
+    ::close(out[1]);
+    std::string all;
+    char buf[4096];
+    for (ssize_t n; (n = ::read(out[0], buf, sizeof buf)) > 0;)
+        all.append(buf, static_cast<std::size_t>(n));
+    ::close(out[0]);
+    int status = 0;
+    REQUIRE(::waitpid(child, &status, 0) == child);
+    std::vector<std::string> replies;
+    for (std::size_t at = 0, end; (end = all.find('\0', at)) != std::string::npos; at = end + 1)
+        replies.push_back(all.substr(at, end - at));
+    return replies;
+}
+
+}  // namespace
+
+TEST_CASE("A member of the control group by a supplementary group may run admin commands",
+          "[ctrl][socket][access]") {
+    if (::geteuid() != 0) {
+        WARN("not root: a process of another user cannot be made");
+        return;
+    }
+    const std::uint32_t group = 4242, nobody = 65534;
+    live_device dev("socket_supplementary", {}, group);
+    using replies = std::vector<std::string>;
+    // Added by `usermod -aG`: the control group is not the primary group. It reaches the socket
+    // through the directory's group permission, as the kernel counts supplementary groups.
+    CHECK(replies_as(nobody, nobody, {group}, false, dev.path(),
+                     {"P2P_FIND", "P2P_STOP_FIND", "P2P_GET_PASSPHRASE"}) ==
+          replies{"OK\n", "OK\n", "FAIL\n"});  // no group yet to tell the passphrase of
+    CHECK(replies_as(nobody, nobody, {nobody, group + 1, group}, false, dev.path(),
+                     {"P2P_FIND", "P2P_STOP_FIND"}) == replies{"OK\n", "OK\n"});
+    // Not a member, or a member of other groups only: refused.
+    CHECK(replies_as(nobody, nobody, {}, true, dev.path(), {"P2P_FIND", "PING"}) ==
+          replies{"FAIL-NOT-PERMITTED\n", "PONG\n"});
+    CHECK(replies_as(nobody, nobody, {group + 1}, true, dev.path(), {"P2P_FIND"}) ==
+          replies{"FAIL-NOT-PERMITTED\n"});
+    // The primary group still counts.
+    CHECK(replies_as(nobody, group, {}, false, dev.path(), {"P2P_FIND", "P2P_STOP_FIND"}) ==
+          replies{"OK\n", "OK\n"});
+}
+
+namespace {
+
+/// A forked child that takes the identity of `uid` (its primary group too) with supplementary
+/// `groups`, sends `text` (unless empty) to the socket at `path` it connected to while root,
+/// says so, and then waits until released. Only async-signal-safe calls in the child.
+class sender_process {
+  public:
+    sender_process(std::uint32_t uid, const std::vector<gid_t>& groups, const std::string& path,
+                   const std::string& text) {
+        socklen_t len = 0;
+        const auto server = ctrl::detail::unix_address(path, len);
+        REQUIRE(server);
+        int hold[2], ready[2];
+        REQUIRE(::pipe2(hold, O_CLOEXEC) == 0);
+        REQUIRE(::pipe2(ready, O_CLOEXEC) == 0);
+        pid_ = ::fork();
+        REQUIRE(pid_ >= 0);
+        if (pid_ == 0) {
+            ::close(hold[1]);
+            const int fd = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+            sockaddr_un local{};
+            local.sun_family = AF_UNIX;  // autobind: an abstract address of its own
+            const int bound =
+                ::bind(fd, reinterpret_cast<const sockaddr*>(&local), sizeof(sa_family_t));
+            if (bound != 0 ||
+                ::connect(fd, reinterpret_cast<const sockaddr*>(&*server), len) != 0 ||
+                ::setgroups(groups.size(), groups.data()) != 0 || ::setgid(uid) != 0 ||
+                ::setuid(uid) != 0)
+                ::_exit(1);
+            if (!text.empty() && ::send(fd, text.data(), text.size(), 0) < 0) ::_exit(1);
+            char c = 'r';
+            if (::write(ready[1], &c, 1) != 1) ::_exit(1);
+            (void)!::read(hold[0], &c, 1);  // until released
+            ::_exit(0);
+        }
+        ::close(hold[0]);
+        ::close(ready[1]);
+        hold_ = hold[1];
+        char c;
+        const auto said = ::read(ready[0], &c, 1);
+        ::close(ready[0]);
+        REQUIRE(said == 1);  // it is who it should be, and has sent
+    }
+    sender_process(const sender_process&) = delete;
+    sender_process& operator=(const sender_process&) = delete;
+    ~sender_process() { end(); }
+    pid_t pid() const { return pid_; }
+    /// Lets it exit, and reaps it: its pid is free for another process.
+    void end() {
+        if (hold_ < 0) return;
+        ::close(hold_);
+        hold_ = -1;
+        int status = 0;
+        CHECK(::waitpid(pid_, &status, 0) == pid_);
+        CHECK((WIFEXITED(status) && WEXITSTATUS(status) == 0));
+    }
+
+  private:
+    pid_t pid_ = -1;
+    int hold_ = -1;
+};
+
+/// The next request `ep` receives, waiting up to 5 s.
+std::optional<ctrl::datagram> next_request(ctrl::endpoint& ep) {
+    pollfd p{ep.fd(), POLLIN, 0};
+    if (::poll(&p, 1, 5000) != 1) return std::nullopt;
+    return ep.receive();
+}
+
+}  // namespace
+
+TEST_CASE(
+    "A sender's supplementary groups count while it runs, never those of a process that took its "
+    "pid",
+    "[ctrl][socket][access]") {
+    if (::geteuid() != 0) {
+        WARN("not root: a process of another user cannot be made");
+        return;
+    }
+    const std::string dir = std::string(SOFTMAC_TEST_TMPDIR) + "/socket_pid_reuse";
+    fs::remove_all(dir);
+    REQUIRE(ctrl::make_directory(dir, std::nullopt));
+    auto ep = ctrl::endpoint::open(dir + "/wlan0");
+    REQUIRE(ep);
+    const std::uint32_t group = 4242, nobody = 65534;
+    ctrl::access_policy policy;
+    policy.group = group;
+
+    {  // A member that is still running when its request is read.
+        sender_process member(nobody, {group}, ep->path(), "P2P_FIND");
+        const auto d = next_request(*ep);
+        REQUIRE(d);
+        CHECK(d->creds.uid == nobody);
+        CHECK(policy.allows(*d));
+    }
+    {  // A member gone by then: nothing tells whose groups /proc/<pid> would show.
+        sender_process member(nobody, {group}, ep->path(), "P2P_FIND");
+        pollfd p{ep->fd(), POLLIN, 0};
+        REQUIRE(::poll(&p, 1, 5000) == 1);
+        member.end();
+        const auto d = next_request(*ep);
+        REQUIRE(d);
+        CHECK_FALSE(policy.allows(*d));
+    }
+    // A stranger sends and exits; a member is made to take its pid before the request is read.
+    bool reused = false;
+    for (int attempt = 0; attempt < 20 && !reused; ++attempt) {
+        sender_process stranger(nobody, {}, ep->path(), "P2P_FIND");
+        pollfd p{ep->fd(), POLLIN, 0};
+        REQUIRE(::poll(&p, 1, 5000) == 1);
+        const pid_t pid = stranger.pid();
+        stranger.end();
+        {
+            std::ofstream last("/proc/sys/kernel/ns_last_pid");
+            last << pid - 1;
+        }
+        sender_process member(nobody, {group}, ep->path(), "");
+        const auto d = next_request(*ep);
+        REQUIRE(d);
+        if (member.pid() != pid) continue;  // another process took it first
+        reused = true;
+        CHECK(ctrl::detail::lists(ctrl::detail::process_status(static_cast<std::uint32_t>(pid)),
+                                  "Groups:", group));
+        CHECK(d->creds.pid == static_cast<std::uint32_t>(pid));
+        CHECK_FALSE(policy.allows(*d));
+    }
+    if (!reused) WARN("the stranger's pid went to other processes every time: not tried");
 }

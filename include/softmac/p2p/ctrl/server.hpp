@@ -126,7 +126,7 @@ class server {
                 else
                     (void)b.ep.reply(*d, replies::fail);
             } else {
-                (void)b.ep.reply(*d, iface_.handle(b.name, d->text, opt_.access.allows(d->creds)));
+                (void)b.ep.reply(*d, iface_.handle(b.name, d->text, opt_.access.allows(*d)));
             }
         }
         schedule_sync();

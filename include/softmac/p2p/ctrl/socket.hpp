@@ -28,19 +28,11 @@
 #include <softmac/cfg/credentials.hpp>
 #include <softmac/core/result.hpp>
 #include <softmac/p2p/ctrl/command.hpp>
+#include <softmac/p2p/ctrl/detail/sender_groups.hpp>
+#include <softmac/p2p/ctrl/detail/unique_fd.hpp>
 #include <softmac/p2p/ctrl/format.hpp>
 
 namespace softmac::p2p::ctrl {
-
-/// @brief Who may run admin commands: root, the daemon's own user, or members of the control
-/// group (`ctrl_interface GROUP=`) by the group the kernel reports for the sender.
-struct access_policy {
-    std::uint32_t owner = ::geteuid();
-    std::optional<std::uint32_t> group;
-    bool allows(const cfg::credentials& c) const noexcept {
-        return c.uid == 0 || c.uid == owner || (group && c.gid == *group);
-    }
-};
 
 namespace detail {
 inline std::optional<sockaddr_un> unix_address(const std::string& path, socklen_t& len) {
@@ -56,30 +48,6 @@ inline bool same_address(const sockaddr_un& a, socklen_t al, const sockaddr_un& 
     return al == bl && std::memcmp(&a, &b, al) == 0;
 }
 inline auto io_error(const char* what) { return make_error(errc::io, what, std::size_t(errno)); }
-
-/// A descriptor closed at the end of its scope.
-class unique_fd {
-  public:
-    explicit unique_fd(int fd = -1) noexcept : fd_(fd) {}
-    unique_fd(unique_fd&& o) noexcept : fd_(std::exchange(o.fd_, -1)) {}
-    unique_fd& operator=(unique_fd&& o) noexcept {
-        if (this != &o) {
-            reset();
-            fd_ = std::exchange(o.fd_, -1);
-        }
-        return *this;
-    }
-    ~unique_fd() { reset(); }
-    int get() const noexcept { return fd_; }
-    explicit operator bool() const noexcept { return fd_ >= 0; }
-    void reset() noexcept {
-        if (fd_ >= 0) ::close(fd_);
-        fd_ = -1;
-    }
-
-  private:
-    int fd_;
-};
 
 /// The name under which the kernel reaches the very file `fd` was opened on, whatever its path
 /// names now.
@@ -260,6 +228,22 @@ struct datagram {
     socklen_t from_len = 0;
     cfg::credentials creds{0, ~0u, ~0u, false};
     detail::peer to;
+    detail::unique_fd process;  ///< the sender's pidfd (SCM_PIDFD), when the kernel gives one
+};
+
+/// @brief Who may run admin commands: root, the daemon's own user, or members of the control
+/// group (`ctrl_interface GROUP=`): by the primary group the kernel reports for the sender, or
+/// by a supplementary group of its process (a user added with `usermod -aG`), see
+/// detail::in_supplementary_group.
+struct access_policy {
+    std::uint32_t owner = ::geteuid();
+    std::optional<std::uint32_t> group;
+    bool allows(const datagram& d) const {
+        const auto& c = d.creds;
+        if (c.uid == 0 || c.uid == owner) return true;
+        return group &&
+               (c.gid == *group || detail::in_supplementary_group(c, d.process.get(), *group));
+    }
 };
 
 /// @brief Why the existing control directory `st` describes may not be used, or nothing: it
@@ -361,6 +345,9 @@ class endpoint {
         const int on = 1;
         if (::setsockopt(e.fd_, SOL_SOCKET, SO_PASSCRED, &on, sizeof on) != 0)
             return detail::io_error("SO_PASSCRED");
+        // A kernel before 6.5 refuses: then no supplementary group counts (access_policy).
+        if (detail::so_passpidfd >= 0)
+            (void)::setsockopt(e.fd_, SOL_SOCKET, detail::so_passpidfd, &on, sizeof on);
         return e;
     }
     endpoint(endpoint&& o) noexcept
@@ -395,7 +382,7 @@ class endpoint {
             datagram d;
             char buf[max_request];
             iovec iov{buf, sizeof buf};
-            alignas(cmsghdr) char control[CMSG_SPACE(sizeof(ucred))];
+            alignas(cmsghdr) char control[CMSG_SPACE(sizeof(ucred)) + CMSG_SPACE(sizeof(int))];
             msghdr m{};
             m.msg_name = &d.from;
             m.msg_namelen = sizeof d.from;
@@ -405,17 +392,13 @@ class endpoint {
             m.msg_controllen = sizeof control;
             const ssize_t n = ::recvmsg(fd_, &m, MSG_TRUNC | MSG_CMSG_CLOEXEC);
             if (n < 0) return std::nullopt;
+            // Descriptors first: a dropped request's are closed with it.
+            for (cmsghdr* c = CMSG_FIRSTHDR(&m); c; c = CMSG_NXTHDR(&m, c)) take(*c, d);
             if ((m.msg_flags & MSG_TRUNC) || static_cast<std::size_t>(n) > max_request) {
                 ++dropped_;
                 continue;
             }
             d.from_len = m.msg_namelen;
-            for (cmsghdr* c = CMSG_FIRSTHDR(&m); c; c = CMSG_NXTHDR(&m, c))
-                if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_CREDENTIALS) {
-                    ucred u;
-                    std::memcpy(&u, CMSG_DATA(c), sizeof u);
-                    d.creds = {static_cast<std::uint32_t>(u.pid), u.uid, u.gid, false};
-                }
             d.text.assign(buf, static_cast<std::size_t>(n));
             d.to = detail::peer::pin(d.from, d.from_len, d.creds.uid);
             return d;
@@ -500,6 +483,28 @@ class endpoint {
         std::uint32_t uid;
     };
     endpoint() = default;
+    /// Keeps what one control message tells of the sender. Descriptors a client passes
+    /// (SCM_RIGHTS) are closed: the control interface takes none.
+    static void take(const cmsghdr& c, datagram& d) {
+        if (c.cmsg_level != SOL_SOCKET) return;
+        const auto* data = CMSG_DATA(&c);
+        const auto len = c.cmsg_len - CMSG_LEN(0);
+        if (c.cmsg_type == SCM_CREDENTIALS && len >= sizeof(ucred)) {
+            ucred u;
+            std::memcpy(&u, data, sizeof u);
+            d.creds = {static_cast<std::uint32_t>(u.pid), u.uid, u.gid, false};
+        } else if (c.cmsg_type == detail::scm_pidfd && len >= sizeof(int)) {
+            int fd;
+            std::memcpy(&fd, data, sizeof fd);
+            d.process = detail::unique_fd(fd);  // negative when the kernel had none to give
+        } else if (c.cmsg_type == SCM_RIGHTS) {
+            for (std::size_t at = 0; at + sizeof(int) <= len; at += sizeof(int)) {
+                int fd;
+                std::memcpy(&fd, data + at, sizeof fd);
+                ::close(fd);
+            }
+        }
+    }
     /// Monitors are in no order: the last one takes the place of the one removed, so removing
     /// any number while sending an event costs time linear in their number.
     void remove(std::size_t i) {

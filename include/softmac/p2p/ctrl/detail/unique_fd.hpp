@@ -1,0 +1,36 @@
+// SPDX-License-Identifier: MIT
+/// @file Defines ctrl::detail::unique_fd: a descriptor the control interface closes at scope end.
+// IWYU pragma: private, include <softmac/p2p/ctrl/socket.hpp>
+#pragma once
+
+#include <unistd.h>
+
+#include <utility>
+
+namespace softmac::p2p::ctrl::detail {
+
+/// A descriptor closed at the end of its scope.
+class unique_fd {
+  public:
+    explicit unique_fd(int fd = -1) noexcept : fd_(fd) {}
+    unique_fd(unique_fd&& o) noexcept : fd_(std::exchange(o.fd_, -1)) {}
+    unique_fd& operator=(unique_fd&& o) noexcept {
+        if (this != &o) {
+            reset();
+            fd_ = std::exchange(o.fd_, -1);
+        }
+        return *this;
+    }
+    ~unique_fd() { reset(); }
+    int get() const noexcept { return fd_; }
+    explicit operator bool() const noexcept { return fd_ >= 0; }
+    void reset() noexcept {
+        if (fd_ >= 0) ::close(fd_);
+        fd_ = -1;
+    }
+
+  private:
+    int fd_;
+};
+
+}  // namespace softmac::p2p::ctrl::detail
