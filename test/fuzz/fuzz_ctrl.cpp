@@ -21,8 +21,9 @@ struct device {
               air, drivers::loopback_description(i)),
           iface(dev.engine(), "/run/fuzz") {
         (void)dev.start();
-        iface.on_output([](std::string_view, std::string_view text) {
-            if (text.size() >= ctrl::max_reply) __builtin_trap();
+        iface.on_output([](std::string_view, const ctrl::event_message& m) {
+            if (m.text.size() >= ctrl::max_reply || m.redacted.size() >= ctrl::max_reply)
+                __builtin_trap();
         });
     }
 };

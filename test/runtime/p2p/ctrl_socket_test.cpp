@@ -32,9 +32,10 @@ class live_device {
         p2p::device<drivers::loopback<real_time>, real_time, p2p::events<ctrl::event_relay>>;
     using interface_type = ctrl::interface<device_type::engine_type>;
 
-    /// `group`: the control group (`-G`).
+    /// `group`: the control group (`-G`). `with_peer`: a second device (wlan1, no control
+    /// socket) on the same air, looking for devices from the start, for wlan0 to find.
     explicit live_device(const std::string& name, ctrl::access_policy access = {},
-                         std::optional<std::uint32_t> group = {})
+                         std::optional<std::uint32_t> group = {}, bool with_peer = false)
         : dir_(std::string(SOFTMAC_TEST_TMPDIR) + "/" + name),
           air_(clock_, 7),
           dev_(clock_, pool_, {.index = 0, .ifname = "wlan0", .settings = {}, .seed = 7}, air_,
@@ -44,6 +45,14 @@ class live_device {
         fs::remove_all(dir_);
         REQUIRE(dev_.start());
         REQUIRE(server_.open());
+        if (with_peer) {
+            peer_.emplace(
+                clock_, pool_,
+                p2p::device_params{.index = 1, .ifname = "wlan1", .settings = {}, .seed = 8}, air_,
+                drivers::loopback_description(1));
+            REQUIRE(peer_->start());
+            REQUIRE(peer_->engine().find());
+        }
         thread_ = std::thread([this] {
             while (!stop_) clock_.run_for(10ms);
         });
@@ -71,6 +80,7 @@ class live_device {
     sim::medium<real_time> air_;
     heap_pool pool_{frame_buffer_size, 512};
     device_type dev_;
+    std::optional<device_type> peer_;
     interface_type iface_;
     ctrl::server<interface_type, real_time> server_;
     std::atomic<bool> stop_{false};
@@ -538,7 +548,7 @@ class raw_client {
 void serve(ctrl::endpoint& ep) {
     while (auto d = ep.receive()) {
         if (d->text == "ATTACH")
-            ep.attach(*d);
+            ep.attach(*d, false);
         else if (d->text == "DETACH")
             ep.detach(*d);
         else
@@ -598,7 +608,7 @@ TEST_CASE(
     // Every monitor's socket is gone: one event drops them all, quickly.
     for (auto& c : clients) c->close();
     const auto start = std::chrono::steady_clock::now();
-    ep->broadcast(ctrl::info_level, "P2P-FIND-STOPPED ");
+    ep->broadcast(ctrl::info_level, {"P2P-FIND-STOPPED ", "P2P-FIND-STOPPED "});
     const auto took = std::chrono::steady_clock::now() - start;
     CHECK(ep->monitors() == 0);
     CHECK(took < 100ms);
@@ -635,7 +645,7 @@ TEST_CASE("Replies and events reach the socket that asked, never what its path i
     raw_client monitor(dir + "/monitor", ep->path());
     CHECK(ask(*ep, monitor, "ATTACH") == "OK\n");
     swap_for_link(monitor.path());
-    ep->broadcast(ctrl::info_level, "P2P-FIND-STOPPED ");
+    ep->broadcast(ctrl::info_level, {"P2P-FIND-STOPPED ", "P2P-FIND-STOPPED "});
     CHECK(victim_got().empty());
     CHECK(monitor.receive(500ms) == "<3>P2P-FIND-STOPPED ");
 
@@ -671,6 +681,29 @@ TEST_CASE("Replies and events reach the socket that asked, never what its path i
 }
 
 namespace {
+
+/// The value of `key=` in a line of key=value words.
+std::string field(std::string_view line, std::string_view key) {
+    const auto at = line.find(" " + std::string(key) + "=");
+    if (at == std::string_view::npos) return {};
+    const auto v = line.substr(at + key.size() + 2);
+    return std::string(v.substr(0, v.find_first_of(" \n")));
+}
+/// The `n`th space-separated word of `line`, from 0.
+std::string word(std::string_view line, std::size_t n) {
+    for (; n > 0 && line.find(' ') != std::string_view::npos; --n)
+        line.remove_prefix(line.find(' ') + 1);
+    return n ? std::string() : std::string(line.substr(0, line.find(' ')));
+}
+/// The next event `c` receives starting with `prefix` (after the level), up to `limit`.
+std::optional<std::string> event(raw_client& c, std::string_view prefix,
+                                 std::chrono::milliseconds limit = 5000ms) {
+    const auto end = std::chrono::steady_clock::now() + limit;
+    while (std::chrono::steady_clock::now() < end)
+        if (auto e = c.receive(100ms); e && e->size() > 3 && e->substr(3).starts_with(prefix))
+            return e;
+    return std::nullopt;
+}
 
 /// The replies a process of `uid`, primary group `gid` and supplementary `groups` gets to
 /// `commands` on the control socket at `path`, from an abstract address of its own. A forked
@@ -739,6 +772,54 @@ std::vector<std::string> replies_as(std::uint32_t uid, std::uint32_t gid,
 }
 
 }  // namespace
+
+TEST_CASE(
+    "Monitors the policy refuses P2P_GET_PASSPHRASE get events with the PIN and passphrase hidden",
+    "[ctrl][socket][access]") {
+    if (::geteuid() != 0) {
+        WARN("not root: a monitor of another user cannot be tried");
+        return;
+    }
+    live_device dev("socket_secrets", {}, std::nullopt, true);
+    auto admin = dev.connect();  // the daemon's own user
+    raw_client nobody(dev.dir() + "/nobody", dev.path(), 65534);
+    CHECK(reply(admin, "ATTACH") == "OK\n");
+    REQUIRE(nobody.send("ATTACH"));
+    CHECK(nobody.receive() == "OK\n");
+    REQUIRE(nobody.send("P2P_GET_PASSPHRASE"));  // the policy's verdict on this monitor
+    CHECK(nobody.receive() == "FAIL-NOT-PERMITTED\n");
+
+    // A PIN to show: wlan0 asks the peer to enter one.
+    CHECK(reply(admin, "P2P_FIND") == "OK\n");
+    const auto found = event(admin, "P2P-DEVICE-FOUND", 10000ms);
+    REQUIRE(found);
+    const auto peer = field(*found, "p2p_dev_addr");
+    CHECK(reply(admin, "P2P_PROV_DISC " + peer + " keypad") == "OK\n");
+    const auto shown = event(admin, "P2P-PROV-DISC-SHOW-PIN", 10000ms);
+    REQUIRE(shown);
+    const auto pin = word(*shown, 2);
+    CHECK(pin.size() == 8);
+    CHECK(*shown == "<3>P2P-PROV-DISC-SHOW-PIN " + peer + " " + pin);
+    const auto hidden = event(nobody, "P2P-PROV-DISC-SHOW-PIN");
+    REQUIRE(hidden);
+    CHECK(*hidden == "<3>P2P-PROV-DISC-SHOW-PIN " + peer + " *");
+
+    // A passphrase: an autonomous GO.
+    CHECK(reply(admin, "P2P_STOP_FIND") == "OK\n");
+    CHECK(reply(admin, "P2P_GROUP_ADD") == "OK\n");
+    const auto started = event(admin, "P2P-GROUP-STARTED");
+    REQUIRE(started);
+    const auto passphrase = reply(admin, "P2P_GET_PASSPHRASE");
+    REQUIRE(passphrase.size() == 8);
+    const auto quoted = "passphrase=\"" + passphrase + "\"";
+    const auto at = started->find(quoted);
+    REQUIRE(at != std::string::npos);
+    auto expected = *started;
+    expected.replace(at, quoted.size(), "passphrase=\"*\"");
+    const auto redacted = event(nobody, "P2P-GROUP-STARTED");
+    REQUIRE(redacted);
+    CHECK(*redacted == expected);  // the rest of the event as it is
+}
 
 TEST_CASE("A member of the control group by a supplementary group may run admin commands",
           "[ctrl][socket][access]") {

@@ -202,11 +202,19 @@ TEST_CASE("Event formats are wpa_supplicant 2.10's", "[ctrl][format]") {
     CHECK(ctrl::format(ev::go_neg_failure{-1}) == "P2P-GO-NEG-FAILURE status=-1");
     CHECK(ctrl::format(ev::group_formation_success{}) == "P2P-GROUP-FORMATION-SUCCESS ");
     CHECK(ctrl::format(ev::group_formation_failure{}) == "P2P-GROUP-FORMATION-FAILURE ");
-    CHECK(ctrl::format(ev::group_started{"p2p-wlan0-0", true, "DIRECT-xy-softmac", 2437, "12345678",
-                                         peer_addr}) ==
+    const ev::group_started go{"p2p-wlan0-0", true,       "DIRECT-xy-softmac",
+                               2437,          "12345678", peer_addr};
+    CHECK(ctrl::format(go, ctrl::secrets::shown) ==
           "P2P-GROUP-STARTED p2p-wlan0-0 GO ssid=\"DIRECT-xy-softmac\" freq=2437 "
           "passphrase=\"12345678\" go_dev_addr=" +
               b);
+    // Without its secrets (the default) the event keeps every other word in its place.
+    CHECK(ctrl::format(go) ==
+          "P2P-GROUP-STARTED p2p-wlan0-0 GO ssid=\"DIRECT-xy-softmac\" freq=2437 "
+          "passphrase=\"*\" go_dev_addr=" +
+              b);
+    CHECK(ctrl::message(go).text == ctrl::format(go, ctrl::secrets::shown));
+    CHECK(ctrl::message(go).redacted == ctrl::format(go));
     CHECK(ctrl::format(ev::group_started{"p2p-wlan1-0", false, "DIRECT-xy", 2412, "", peer_addr}) ==
           "P2P-GROUP-STARTED p2p-wlan1-0 client ssid=\"DIRECT-xy\" freq=2412 go_dev_addr=" + b);
     CHECK(ctrl::format(ev::group_removed{"p2p-wlan0-0", false, "GO_ENDING_SESSION"}) ==
@@ -214,10 +222,14 @@ TEST_CASE("Event formats are wpa_supplicant 2.10's", "[ctrl][format]") {
     const std::string params = " p2p_dev_addr=" + b +
                                " pri_dev_type=1-0050F204-1 name='Bob's \\\"PC\\\"' "
                                "config_methods=0x188 dev_capab=0x25 group_capab=0x0";
-    CHECK(ctrl::format(ev::prov_disc_show_pin{bob, "12345670", false}) ==
+    CHECK(ctrl::format(ev::prov_disc_show_pin{bob, "12345670", false}, ctrl::secrets::shown) ==
           "P2P-PROV-DISC-SHOW-PIN " + b + " 12345670" + params);
-    CHECK(ctrl::format(ev::prov_disc_show_pin{bob, "12345670", true}) ==
+    CHECK(ctrl::format(ev::prov_disc_show_pin{bob, "12345670", true}, ctrl::secrets::shown) ==
           "P2P-PROV-DISC-SHOW-PIN " + b + " 12345670");
+    CHECK(ctrl::format(ev::prov_disc_show_pin{bob, "12345670", false}) ==
+          "P2P-PROV-DISC-SHOW-PIN " + b + " *" + params);
+    CHECK(ctrl::format(ev::prov_disc_show_pin{bob, "12345670", true}) ==
+          "P2P-PROV-DISC-SHOW-PIN " + b + " *");
     CHECK(ctrl::format(ev::prov_disc_enter_pin{bob, false}) ==
           "P2P-PROV-DISC-ENTER-PIN " + b + params);
     CHECK(ctrl::format(ev::prov_disc_enter_pin{bob, true}) == "P2P-PROV-DISC-ENTER-PIN " + b);
@@ -256,11 +268,13 @@ struct ctrl_pair {
     world_type w{2, 3};
     std::vector<std::unique_ptr<interface_type>> ifs;
     std::vector<std::vector<std::pair<std::string, std::string>>> out{2};
+    std::vector<std::vector<std::string>> redacted{2};  ///< out's texts without their secrets
     ctrl_pair() {
         for (std::size_t i = 0; i < 2; ++i) {
             ifs.push_back(std::make_unique<interface_type>(w.engine(i), "/run/test"));
-            ifs[i]->on_output([this, i](std::string_view to, std::string_view text) {
-                out[i].emplace_back(std::string(to), std::string(text));
+            ifs[i]->on_output([this, i](std::string_view to, const ctrl::event_message& m) {
+                out[i].emplace_back(std::string(to), m.text);
+                redacted[i].push_back(m.redacted);
             });
         }
     }
@@ -410,7 +424,16 @@ TEST_CASE("P2P_CONNECT pin answers the PIN: provdisc asks the peer first", "[ctr
     CHECK(p.cmd(1, "P2P_CONNECT " + a + " " + pin + " provdisc go_intent=0") == "OK\n");
     const auto shown = p.wait(0, "P2P-PROV-DISC-SHOW-PIN");
     REQUIRE(shown);
-    CHECK(shown->second.starts_with("P2P-PROV-DISC-SHOW-PIN " + b + " "));
+    const std::string head = "P2P-PROV-DISC-SHOW-PIN " + b + " ";
+    REQUIRE(shown->second.starts_with(head));
+    const auto shown_pin = shown->second.substr(head.size(), 8);
+    CHECK(shown_pin.find_first_not_of("0123456789") == std::string::npos);
+    // Monitors not allowed the secrets get the event with `*` for the PIN, the rest unchanged.
+    const auto hidden = std::find_if(p.redacted[0].begin(), p.redacted[0].end(), [](const auto& t) {
+        return t.starts_with("P2P-PROV-DISC-SHOW-PIN");
+    });
+    REQUIRE(hidden != p.redacted[0].end());
+    CHECK(*hidden == head + "*" + shown->second.substr(head.size() + 8));
     const auto g0 = p.wait(0, "P2P-GROUP-STARTED"), g1 = p.wait(1, "P2P-GROUP-STARTED");
     REQUIRE((g0 && g1));
     CHECK(g0->second.find(" GO ") != std::string::npos);

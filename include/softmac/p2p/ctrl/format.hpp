@@ -3,6 +3,7 @@
 /// wpa_supplicant 2.10's formats.
 #pragma once
 
+#include <cstdint>
 #include <cstdio>
 #include <string>
 #include <string_view>
@@ -15,6 +16,13 @@ namespace softmac::p2p::ctrl {
 
 /// @brief The level every P2P event is sent at (MSG_INFO).
 inline constexpr int info_level = 3;
+
+/// @brief Whether an event's text carries its secrets: a group's passphrase
+/// (P2P-GROUP-STARTED's `passphrase="…"`) and a WPS PIN (P2P-PROV-DISC-SHOW-PIN's word after
+/// the address). Hidden, each is replaced by `*`, as wpa_supplicant's GET_NETWORK shows a key;
+/// every other word stays where it was, so a control application parses the event as before,
+/// and `*` is neither a valid passphrase (8..63 characters) nor a PIN (digits).
+enum class secrets : std::uint8_t { shown, hidden };
 
 namespace detail {
 /// Appends printf-formatted text.
@@ -64,6 +72,11 @@ inline std::string peer_params(const peer_info& p) {
 }
 
 struct event_text {
+    secrets with = secrets::hidden;
+    /// A secret's text, or `*` when secrets are hidden.
+    std::string secret(std::string_view value) const {
+        return with == secrets::shown ? printable(value) : std::string("*");
+    }
     std::string operator()(const event::device_found& e) const {
         std::string s = "P2P-DEVICE-FOUND " + addr(e.peer.addr);
         append(s,
@@ -104,7 +117,7 @@ struct event_text {
     std::string operator()(const event::group_started& e) const {
         std::string s = "P2P-GROUP-STARTED " + e.ifname + (e.go ? " GO" : " client");
         s += " ssid=\"" + printable(e.ssid) + "\" freq=" + std::to_string(e.freq);
-        if (!e.passphrase.empty()) s += " passphrase=\"" + printable(e.passphrase) + "\"";
+        if (!e.passphrase.empty()) s += " passphrase=\"" + secret(e.passphrase) + "\"";
         return s + " go_dev_addr=" + addr(e.go_dev_addr);
     }
     std::string operator()(const event::group_removed& e) const {
@@ -113,7 +126,7 @@ struct event_text {
         return s;
     }
     std::string operator()(const event::prov_disc_show_pin& e) const {
-        std::string s = "P2P-PROV-DISC-SHOW-PIN " + addr(e.peer.dev_addr) + " " + e.pin;
+        std::string s = "P2P-PROV-DISC-SHOW-PIN " + addr(e.peer.dev_addr) + " " + secret(e.pin);
         return e.requester ? s : s + peer_params(e.peer);
     }
     std::string operator()(const event::prov_disc_enter_pin& e) const {
@@ -139,8 +152,19 @@ struct event_text {
 };
 }  // namespace detail
 
-/// @brief An event's text, without the `<3>` level prefix.
-inline std::string format(const event::any& e) { return std::visit(detail::event_text{}, e); }
+/// @brief An event's text, without the `<3>` level prefix; its secrets only when asked for.
+inline std::string format(const event::any& e, secrets with = secrets::hidden) {
+    return std::visit(detail::event_text{with}, e);
+}
+
+/// @brief One event for a control interface's monitors: `text` for those the access policy
+/// allows the secrets (it would run P2P_GET_PASSPHRASE for them), `redacted` for the others.
+struct event_message {
+    std::string text, redacted;
+};
+inline event_message message(const event::any& e) {
+    return {format(e, secrets::shown), format(e, secrets::hidden)};
+}
 
 /// @brief The group interface an event belongs to (its monitors receive it), or empty for the
 /// P2P device's events (every P2P-* event, including GROUP-STARTED and GROUP-REMOVED).

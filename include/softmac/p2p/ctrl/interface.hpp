@@ -66,8 +66,9 @@ constexpr bool needs_admin() noexcept {
 template <controllable_engine Engine>
 class interface {
   public:
-    /// Where an event goes: the interface whose monitors receive it, and its text.
-    using output = std::function<void(std::string_view ifname, std::string_view text)>;
+    /// Where an event goes: the interface whose monitors receive it, and its texts with and
+    /// without its secrets.
+    using output = std::function<void(std::string_view ifname, const event_message& m)>;
 
     interface(Engine& e, std::string ctrl_dir) : engine_(e), dir_(std::move(ctrl_dir)) {
         engine_.sink().to = [this](const event::any& ev) { on_event(ev); };
@@ -349,9 +350,9 @@ class interface {
         // A group's station events go to the group interface and, as hostapd's parent
         // context does, to the P2P device; everything else to the device.
         const auto group = interface_of(e);
-        const auto text = format(e);
-        if (!group.empty() && group != engine_.ifname()) out_(group, text);
-        out_(engine_.ifname(), text);
+        const auto m = message(e);
+        if (!group.empty() && group != engine_.ifname()) out_(group, m);
+        out_(engine_.ifname(), m);
     }
     /// P2P_CONNECT ... provdisc: the negotiation starts once the peer answered the provision
     /// discovery (or it gave up, as wpa_supplicant then tries the negotiation anyway).

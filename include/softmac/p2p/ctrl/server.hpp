@@ -23,12 +23,12 @@ concept fd_loop = time_policy<T> && requires(T& t, int fd) {
 };
 
 /// @brief What a server needs of the interface it serves (ctrl::interface): its names, the
-/// reply to a request, and an output for its events.
+/// reply to a request, and an output for its events (with and without their secrets).
 template <class I>
 concept served_interface = requires(I& i, std::string_view name, std::string_view text) {
     { i.names() } -> std::same_as<std::vector<std::string>>;
     { i.handle(name, text, true) } -> std::same_as<std::string>;
-    i.on_output([](std::string_view, std::string_view) {});
+    i.on_output([](std::string_view, const event_message&) {});
     i.on_output(nullptr);
 };
 
@@ -46,7 +46,7 @@ class server {
   public:
     server(Interface& i, Time& t, server_options o) : iface_(i), time_(t), opt_(std::move(o)) {
         if (opt_.group) opt_.access.group = opt_.group;
-        iface_.on_output([this](std::string_view to, std::string_view text) { post(to, text); });
+        iface_.on_output([this](std::string_view to, const event_message& m) { post(to, m); });
     }
     server(const server&) = delete;
     server& operator=(const server&) = delete;
@@ -116,7 +116,9 @@ class server {
             ++requests_;
             const auto [target, text] = split_ifname(d->text);
             if (text == "ATTACH") {
-                b.ep.attach(*d);
+                // Whether this monitor gets events' secrets is settled now, by the same
+                // verdict as P2P_GET_PASSPHRASE's, from the credentials ATTACH came with.
+                b.ep.attach(*d, opt_.access.allows(*d));
             } else if (text == "DETACH") {
                 b.ep.detach(*d);
             } else if (text.starts_with("LEVEL")) {
@@ -131,11 +133,11 @@ class server {
         }
         schedule_sync();
     }
-    void post(std::string_view to, std::string_view text) {
+    void post(std::string_view to, const event_message& m) {
         const bool device = iface_.is_device(to);
         for (auto& s : sockets_)
             if (s->name == to || (device && iface_.is_device(s->name)))
-                s->ep.broadcast(info_level, text);
+                s->ep.broadcast(info_level, m);
         schedule_sync();
     }
 

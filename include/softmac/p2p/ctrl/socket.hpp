@@ -413,8 +413,9 @@ class endpoint {
     /// @brief ATTACH: the sender becomes a monitor at level 3; undone if the `OK` cannot be sent.
     /// An address that is attached already keeps its one monitor (and level), as in
     /// wpa_supplicant; a new one is refused with `FAIL` beyond `max_monitors` or its user's
-    /// `max_monitors_per_user`.
-    void attach(const datagram& from) {
+    /// `max_monitors_per_user`. `secrets`: the monitor gets events with their secrets (see
+    /// ctrl::secrets), as decided from the credentials of this ATTACH.
+    void attach(const datagram& from, bool secrets) {
         if (auto* m = find(from)) {
             if (!from.to.valid()) {  // the address no longer names a socket of its sender
                 remove(static_cast<std::size_t>(m - monitors_.data()));
@@ -422,6 +423,7 @@ class endpoint {
             }
             m->to = from.to.clone();
             m->uid = from.creds.uid;
+            m->secrets = secrets;
             m->errors = 0;
             (void)reply(from, replies::ok);
             return;
@@ -435,7 +437,7 @@ class endpoint {
         }
         if (!from.to.valid()) return;  // nowhere to send to
         monitors_.push_back(
-            {from.from, from.from_len, from.to.clone(), info_level, 0, from.creds.uid});
+            {from.from, from.from_len, from.to.clone(), info_level, 0, from.creds.uid, secrets});
         if (send(monitors_.back().to, replies::ok) != 0) monitors_.pop_back();
     }
     /// @brief DETACH and LEVEL: `FAIL` for a sender that is not attached.
@@ -450,18 +452,20 @@ class endpoint {
         (void)reply(from, m ? replies::ok : replies::fail);
     }
 
-    /// @brief Sends `<level>text` to every monitor whose threshold admits it. A monitor whose
-    /// socket is gone, or that failed more than `max_send_errors` times in a row, is detached.
-    void broadcast(int level, std::string_view text) {
-        std::string msg = "<" + std::to_string(level) + ">";
-        msg.append(text);
+    /// @brief Sends `<level>` and the event's text to every monitor whose threshold admits it:
+    /// with its secrets to a monitor attached with them, redacted to the others. A monitor
+    /// whose socket is gone, or that failed more than `max_send_errors` times in a row, is
+    /// detached.
+    void broadcast(int level, const event_message& e) {
+        const std::string prefix = "<" + std::to_string(level) + ">";
+        const std::string full = prefix + e.text, redacted = prefix + e.redacted;
         for (std::size_t i = 0; i < monitors_.size();) {
             auto& m = monitors_[i];
             if (m.level > level) {
                 ++i;
                 continue;
             }
-            const int err = send(m.to, msg);
+            const int err = send(m.to, m.secrets ? full : redacted);
             if (err == 0) {
                 m.errors = 0;
             } else if (err == ENOENT || err == ECONNREFUSED || err == EPERM ||
@@ -481,6 +485,7 @@ class endpoint {
         int level;
         int errors;
         std::uint32_t uid;
+        bool secrets;  ///< sent events with their secrets
     };
     endpoint() = default;
     /// Keeps what one control message tells of the sender. Descriptors a client passes
