@@ -2,15 +2,18 @@
 // Fuzzes a control socket's monitors through real sockets: each input is a sequence of ATTACH,
 // DETACH, LEVEL, PING, events, a client going away without DETACH and coming back, and clients
 // that read or do not. After every input a PING is answered, there is at most one monitor per
-// client address, and no reply or event is longer than the reply limit.
+// client address, no reply or event is longer than the reply limit, and the clients the policy
+// would refuse secrets (the last two) never receive an event's secret.
 #include <poll.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
 
 #include <array>
+#include <cstddef>
 #include <cstdint>
 #include <cstdlib>
+#include <cstring>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -22,11 +25,13 @@ namespace ctrl = softmac::p2p::ctrl;
 namespace {
 
 constexpr std::size_t n_clients = 4;
+constexpr std::string_view secret = "SECRET";
 
 /// A wpa_ctrl-style client: bound to its own file, connected to the endpoint.
 struct client {
     int fd = -1;
     std::string path, server;
+    bool secrets = false;  ///< whether the access policy would show it secrets
     void open() {
         fd = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
         socklen_t len = 0, slen = 0;
@@ -50,8 +55,10 @@ struct client {
         char buf[8192];
         const auto n = ::recv(fd, buf, sizeof buf, MSG_DONTWAIT);
         if (n < 0) return std::nullopt;
-        if (static_cast<std::size_t>(n) > ctrl::max_reply) __builtin_trap();
-        return std::string(buf, static_cast<std::size_t>(n));
+        const std::string text(buf, static_cast<std::size_t>(n));
+        if (text.size() > ctrl::max_reply) __builtin_trap();
+        if (!secrets && text.find(secret) != std::string::npos) __builtin_trap();
+        return text;
     }
     void drain() const {
         while (receive(0)) {
@@ -60,6 +67,15 @@ struct client {
 };
 
 struct world {
+    /// The client a request came from may see secrets (the access policy's role here).
+    bool shows_secrets(const ctrl::datagram& d) const {
+        for (const auto& c : clients)
+            if (d.from_len > offsetof(sockaddr_un, sun_path) &&
+                std::string_view(d.from.sun_path,
+                                 ::strnlen(d.from.sun_path, sizeof d.from.sun_path)) == c.path)
+                return c.secrets;
+        return false;
+    }
     std::string dir;
     std::optional<ctrl::endpoint> ep;
     std::array<client, n_clients> clients;
@@ -73,15 +89,21 @@ struct world {
         for (std::size_t i = 0; i < n_clients; ++i) {
             clients[i].path = dir + "/client" + std::to_string(i);
             clients[i].server = dir + "/wlan0";
+            clients[i].secrets = i < n_clients / 2;
             clients[i].open();
         }
+    }
+    /// An event with a secret, and its text for monitors that may not see it.
+    void event(std::uint8_t arg) {
+        const std::string tail(std::size_t{arg} * 17u, 'e');
+        ep->broadcast(arg % 5, {std::string(secret) + tail, "******" + tail});
     }
     /// What a server does with each queued request.
     void serve() {
         while (auto d = ep->receive()) {
             const std::string_view t = d->text;
             if (t == "ATTACH")
-                ep->attach(*d);
+                ep->attach(*d, shows_secrets(*d));
             else if (t == "DETACH")
                 ep->detach(*d);
             else if (t.starts_with("LEVEL ") && t.size() == 7 && t[6] >= '0' && t[6] <= '9')
@@ -114,7 +136,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                 c.send("PING");
                 break;
             case 4:  // an event at a level from 0 (MSGDUMP) to 4 (ERROR), up to 4200 octets long
-                w.ep->broadcast(arg % 5, std::string(std::size_t{arg} * 17u, 'e'));
+                w.event(arg);
                 ++i;
                 break;
             case 5:  // the client goes away without DETACH and a new socket takes its name
