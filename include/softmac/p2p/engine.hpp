@@ -93,6 +93,7 @@ class engine {
     struct procedure_context : core_context<Issues> {
         void start_listen(std::uint32_t ms) const { this->self->off_.start_listen(ms); }
         void end_listen() const { this->self->off_.end_listen(); }
+        void cut_listen() const { this->self->off_.cut_listen(); }
         bool listening() const noexcept { return this->self->off_.listening(); }
         bool listen_pending() const noexcept { return this->self->off_.listen_pending(); }
         void send_action(std::vector<std::uint8_t> frame, std::uint16_t freq, std::uint32_t wait_ms,

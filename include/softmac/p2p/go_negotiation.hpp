@@ -44,9 +44,9 @@ struct go_negotiation {
 };
 
 /// @brief GO negotiation of one P2P device. `Ctx` offers the callbacks of every procedure (dev,
-/// now, schedule, cancel, arm, disarm, emit, exec, start_listen, end_listen, send_action) and the
-/// hooks stop_find(), learn(info, addr), cancel_frame_waits(), form_group(...) and
-/// group_addresses() (the interface addresses groups use).
+/// now, schedule, cancel, arm, disarm, emit, exec, start_listen, end_listen, cut_listen,
+/// send_action) and the hooks stop_find(), learn(info, addr), cancel_frame_waits(),
+/// form_group(...) and group_addresses() (the interface addresses groups use).
 template <class Ctx>
 class go_negotiator {
   public:
@@ -81,8 +81,9 @@ class go_negotiator {
         ctx_.emit(event::go_neg_failure{status});
     }
     /// @brief The peer listens now (its probe request said so): resend at once if waiting for it.
+    /// Our listen period is cut short; its end (listen_ended) sends the request.
     void peer_listening(const mac_address& sa) {
-        if (ctx_.dev().current == state::connect_listen && neg_.peer == sa) ctx_.end_listen();
+        if (ctx_.dev().current == state::connect_listen && neg_.peer == sa) ctx_.cut_listen();
     }
     /// @brief A listen period ended while negotiating.
     void listen_ended() {

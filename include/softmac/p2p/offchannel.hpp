@@ -30,11 +30,13 @@ class offchannel {
 
     /// @brief Whether a listen period is running (its channel reached).
     bool listening() const noexcept { return listening_; }
-    /// @brief Whether a listen period is asked for or running.
+    /// @brief Whether a listen period is asked for, running, or ending (the radio has not yet
+    /// reported that it left the channel).
     bool listen_pending() const noexcept { return cookie_ != 0; }
 
-    /// @brief A listen period of `ms` (at most what the wiphy allows) on the listen channel. When
-    /// the config layer refuses it, the listen period is over at once.
+    /// @brief A listen period of `ms` (at most what the wiphy allows) on the listen channel. Its
+    /// end, when it runs out or is cut short, goes to listen_ended(); when the config layer
+    /// refuses it, the listen period is over at once.
     void start_listen(std::uint32_t ms) {
         auto& d = ctx_.dev();
         cfg::cmd::remain_on_channel r;
@@ -42,31 +44,32 @@ class offchannel {
         r.freq = detail::freq_of_channel(d.listen_ch);
         r.duration_ms = std::min(ms, d.wiphy.max_roc_ms);
         cookie_ = 0;
-        listening_ = false;
+        listening_ = ending_ = false;
+        report_end_ = true;
         starting_ = true;
+        ended_while_starting_ = 0;
         auto c = ctx_.exec(r);
         starting_ = false;
-        if (!c) {
+        // A radio that cannot go to the channel ends the period before its request returns.
+        if (!c || c->value == ended_while_starting_) {
             cookie_ = 0;
             listening_ = false;
             return ctx_.listen_ended();
         }
         cookie_ = c->value;
     }
-    void end_listen() {
-        if (!cookie_) return;
-        cfg::cmd::cancel_remain_on_channel c;
-        c.wdev = ctx_.dev().wdev.wdev;
-        c.cookie = cookie_;
-        cookie_ = 0;
-        listening_ = false;
-        (void)ctx_.exec(c);
-    }
+    /// @brief Ends the listen period without reporting its end: the procedure that ends it moves
+    /// on itself (struct p2p_config's stop_listen).
+    void end_listen() { cancel_listen(false); }
+    /// @brief Ends the listen period before its time; its end goes to listen_ended() once the
+    /// radio has left the channel, as if the period had run out.
+    void cut_listen() { cancel_listen(true); }
     /// @brief Sends an action frame on `freq`, staying `wait_ms` for an answer; its TX status
     /// goes to tx_done(kind, ack). A listen period elsewhere ends first.
     void send_action(std::vector<std::uint8_t> frame, std::uint16_t freq, std::uint32_t wait_ms,
                      tx_kind kind) {
-        if (cookie_ && freq != detail::freq_of_channel(ctx_.dev().listen_ch)) end_listen();
+        if (cookie_ && !ending_ && freq != detail::freq_of_channel(ctx_.dev().listen_ch))
+            end_listen();
         cfg::cmd::mgmt_tx t;
         t.wdev = ctx_.dev().wdev.wdev;
         t.frame = std::move(frame);
@@ -101,14 +104,23 @@ class offchannel {
     void on_ready(std::uint64_t cookie) {
         // A software remain-on-channel is ready before its request returns the cookie.
         if (starting_ && !cookie_) cookie_ = cookie;
-        if (cookie == cookie_) listening_ = true;
+        if (cookie == cookie_ && !ending_) listening_ = true;
     }
+    /// The radio left the listen channel (the period ran out or was cancelled). The cookie is kept
+    /// until now so that this event is recognised as the end of our period, whoever ended it.
     void on_cancelled(std::uint64_t cookie) {
-        if (cookie == cookie_) {
+        if (starting_ && (cookie_ == 0 || cookie_ == cookie)) {
+            ended_while_starting_ = cookie;  // start_listen() reports it once it has returned
             cookie_ = 0;
             listening_ = false;
-            ctx_.listen_ended();
+            return;
         }
+        if (cookie != cookie_) return;
+        const bool report = report_end_;
+        cookie_ = 0;
+        listening_ = ending_ = false;
+        report_end_ = true;
+        if (report) ctx_.listen_ended();
     }
     void on_tx_status(std::uint64_t cookie, bool ack) {
         for (auto it = pending_.begin(); it != pending_.end(); ++it)
@@ -123,9 +135,28 @@ class offchannel {
     }
 
   private:
+    /// Asks the radio to leave the listen channel; on_cancelled() sees the period end.
+    void cancel_listen(bool report) {
+        if (!cookie_) return;
+        report_end_ = report;
+        listening_ = false;  // no probe request is answered from now on
+        if (ending_) return;
+        ending_ = true;
+        const std::uint64_t cookie = cookie_;
+        cfg::cmd::cancel_remain_on_channel c;
+        c.wdev = ctx_.dev().wdev.wdev;
+        c.cookie = cookie;
+        // The config layer no longer knows the period: it is over and no end event is on its
+        // way for it, so it ends here.
+        if (!ctx_.exec(c) && cookie_ == cookie) on_cancelled(cookie);
+    }
+
     Ctx ctx_;
-    std::uint64_t cookie_ = 0;  ///< the listen period's
+    std::uint64_t cookie_ = 0;  ///< the listen period's, until the radio reports its end
     bool listening_ = false, starting_ = false;
+    bool ending_ = false;                     ///< its cancellation is asked for
+    bool report_end_ = true;                  ///< its end goes to listen_ended()
+    std::uint64_t ended_while_starting_ = 0;  ///< a period that ended inside its own request
     std::vector<std::pair<std::uint64_t, tx_kind>> pending_;  ///< frames waiting for a status
     bool sending_ = false;
     std::optional<std::pair<std::uint64_t, bool>> early_status_;

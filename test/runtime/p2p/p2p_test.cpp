@@ -375,6 +375,31 @@ TEST_CASE("negotiation succeeds at 30% frame loss", "[p2p][go_neg]") {
     REQUIRE(w.run_until([&] { return both_started(w); }, 30s));
 }
 
+TEST_CASE("GO negotiation: a peer probing between requests gets them at once, until they fail",
+          "[p2p][go_neg]") {
+    test::p2p_world<loopback_software_roc> w(2, 18);
+    discover(w);
+    w.engine(1).stop_find();
+    // B never hears A's requests, but its search scans probe A's listen channel while A listens
+    // between requests: each probe request ends A's listen period and the request goes again.
+    const auto p0 = test::port_of(w[0].stack->radio().driver());
+    const auto p1 = test::port_of(w[1].stack->radio().driver());
+    w.air.set_link(p0, p1, 1.0);
+    REQUIRE(w.engine(1).find());
+    REQUIRE(w.engine(0).connect(w.addr(1), with(7)));
+    // 120 requests, each followed by at most 200 ms of waiting and a 300 ms listen period.
+    const bool ended =
+        w.run_until([&] { return w[0].count<ev::go_neg_failure>() == 1; }, 120s, 100ms);
+    INFO("A's state: " << p2p::to_string(w.engine(0).current()));
+    REQUIRE(ended);
+    CHECK(w[0].all<ev::go_neg_failure>()[0].status == ev::go_neg_failure::no_status);
+    CHECK(w.engine(0).current() == p2p::state::idle);
+    CHECK(w[0].count<ev::go_neg_success>() == 0);
+    REQUIRE(w.engine(0).find());  // nothing is left holding the radio
+    w.air.set_link(p0, p1, 0.0);
+    REQUIRE(w.run_until([&] { return w[0].count<ev::device_found>() >= 2; }, 20s));
+}
+
 TEST_CASE("20 devices on one medium all discover one another", "[p2p][discovery][scale]") {
     test::p2p_world<loopback_software_roc> w(20, 17);
     for (std::size_t i = 0; i < 20; ++i) REQUIRE(w.engine(i).find());
