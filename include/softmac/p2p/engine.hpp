@@ -157,6 +157,7 @@ class engine {
         disarm();
         if (cleanup_) time_.cancel(cleanup_);
         disc_.cancel_timers();
+        neg_.cancel_timers();
         pd_.cancel_timers();
         groups_.cancel_timers();
     }

@@ -56,6 +56,7 @@ class go_negotiator {
     void start() { tie_breaker_ = (ctx_.dev().rng() & 1) != 0; }
     /// @brief The peer a negotiation runs with (none when idle).
     const mac_address& peer_address() const noexcept { return neg_.peer; }
+    void cancel_timers() { ctx_.cancel(std::exchange(peer_deadline_, 0)); }
 
     /// @brief Starts a negotiation as initiator with `p`, authorised with its method and intent.
     result<void> initiate(peer& p) {
@@ -63,6 +64,7 @@ class go_negotiator {
         if (d.negotiating() && neg_.peer != p.info.dev_addr)
             return make_error(errc::busy, "negotiating with another peer");
         ctx_.stop_find();
+        cancel_timers();
         neg_ = go_negotiation{};
         neg_.peer = p.info.dev_addr;
         neg_.initiator = true;
@@ -76,6 +78,7 @@ class go_negotiator {
     void fail(int status) {
         ctx_.disarm();
         ctx_.end_listen();
+        cancel_timers();
         neg_ = go_negotiation{};
         ctx_.dev().current = state::idle;
         ctx_.emit(event::go_neg_failure{status});
@@ -89,8 +92,7 @@ class go_negotiator {
     void listen_ended() {
         auto& d = ctx_.dev();
         if (d.current == state::connect_listen) {
-            d.current = state::connect;
-            send_request();
+            resend();
         } else if (d.current == state::wait_peer_connect) {
             d.current = state::wait_peer_idle;
             ctx_.arm(limits::peer_idle_pause, [this] {
@@ -110,10 +112,7 @@ class go_negotiator {
             ctx_.arm(ack ? limits::wait_after_ack
                          : limits::wait_after_nack + std::chrono::milliseconds(d.rng() % 100),
                      [this] {
-                         auto& dev = ctx_.dev();
-                         if (dev.current != state::connect) return;
-                         dev.current = state::connect_listen;
-                         ctx_.start_listen(ctx_.dev().random_listen_ms());
+                         if (ctx_.dev().current == state::connect) listen_between_requests();
                      });
         } else if (k == tx_kind::go_neg_conf) {
             if (d.current != state::go_neg || !neg_.confirming) return;
@@ -205,6 +204,7 @@ class go_negotiator {
         ctx_.stop_find();
         ctx_.disarm();
         ctx_.end_listen();
+        cancel_timers();
         neg_ = go_negotiation{};
         neg_.peer = a.sa;
         neg_.we_go = we_go;
@@ -240,13 +240,17 @@ class go_negotiator {
         if (*q.status == st::info_unavailable) {
             ctx_.disarm();
             ctx_.end_listen();
-            d.current = state::wait_peer_connect;
-            ctx_.start_listen(ctx_.dev().random_listen_ms());
-            ctx_.arm(limits::peer_ready_wait, [this] {
+            // The wait for the peer's own request has a deadline of its own (hostap's
+            // p2p_go_neg_wait_timeout): the state timer paces the listen periods meanwhile.
+            cancel_timers();
+            peer_deadline_ = ctx_.schedule(limits::peer_ready_wait, [this] {
+                peer_deadline_ = 0;
                 const auto s = ctx_.dev().current;
                 if (s == state::wait_peer_connect || s == state::wait_peer_idle)
                     fail(event::go_neg_failure::no_status);
             });
+            d.current = state::wait_peer_connect;
+            ctx_.start_listen(ctx_.dev().random_listen_ms());
             return;
         }
         if (*q.status != st::success) return fail(*q.status);
@@ -309,6 +313,27 @@ class go_negotiator {
                                   std::uint8_t theirs) const noexcept {
         return detail::choose_operating(common, preferred_oper(p), p.force_freq != 0, theirs);
     }
+    /// No response yet: listen on our channel so that the peer can reach us, then resend (hostap's
+    /// p2p_timeout_connect). The state timer ends the period too if the radio never reports its
+    /// end (p2p_timeout_connect_listen), allowing for the request's wait still holding the radio.
+    void listen_between_requests() {
+        auto& d = ctx_.dev();
+        d.current = state::connect_listen;
+        const std::uint32_t ms = d.random_listen_ms();
+        ctx_.arm(std::chrono::milliseconds(ms + limits::go_neg_req_wait_ms), [this] {
+            if (ctx_.dev().current != state::connect_listen) return;
+            ctx_.end_listen();
+            resend();
+        });
+        ctx_.start_listen(ms);
+    }
+    void resend() {
+        ctx_.dev().current = state::connect;
+        send_request();
+    }
+    /// One GO Negotiation Request to the peer's listen channel. After 120 requests without a
+    /// response the negotiation fails with -1 (hostap's p2p_listen_end and
+    /// p2p_timeout_connect_listen check connect_reqs against 120 before p2p_connect_send).
     void send_request() {
         auto& d = ctx_.dev();
         auto* p = d.peers.find(neg_.peer);
@@ -342,6 +367,7 @@ class go_negotiator {
         auto& d = ctx_.dev();
         auto* p = d.peers.find(neg_.peer);
         if (!p) return fail(event::go_neg_failure::no_status);
+        cancel_timers();
         d.current = state::provisioning;
         ctx_.emit(event::go_neg_success{neg_.we_go, detail::freq_of_channel(neg_.oper),
                                         p->info.dev_addr, p->intended_iface, p->method});
@@ -360,8 +386,9 @@ class go_negotiator {
 
     Ctx ctx_;
     go_negotiation neg_;
-    bool tie_breaker_ = false;  ///< the next request's (toggled with every request)
-    mac_address intended_;      ///< the interface address promised to the current peer
+    bool tie_breaker_ = false;    ///< the next request's (toggled with every request)
+    timer_id peer_deadline_ = 0;  ///< the end of the wait for a peer that was not ready
+    mac_address intended_;        ///< the interface address promised to the current peer
 };
 
 }  // namespace softmac::p2p

@@ -400,6 +400,19 @@ TEST_CASE("GO negotiation: a peer probing between requests gets them at once, un
     REQUIRE(w.run_until([&] { return w[0].count<ev::device_found>() >= 2; }, 20s));
 }
 
+TEST_CASE("GO negotiation: the wait for a peer that is not ready ends after 120 s",
+          "[p2p][go_neg]") {
+    test::p2p_world<loopback_software_roc> w(2, 21);
+    discover(w);
+    REQUIRE(w.engine(0).connect(w.addr(1), with(7)));  // B's user never authorises A
+    REQUIRE(w.run_until([&] { return w[1].count<ev::go_neg_request>() >= 1; }, 5s));
+    w.run(110s);
+    CHECK(w[0].count<ev::go_neg_failure>() == 0);  // A still listens for B's request
+    REQUIRE(w.run_until([&] { return w[0].count<ev::go_neg_failure>() == 1; }, 15s, 100ms));
+    CHECK(w[0].all<ev::go_neg_failure>()[0].status == ev::go_neg_failure::no_status);
+    CHECK(w.engine(0).current() == p2p::state::idle);
+}
+
 TEST_CASE("20 devices on one medium all discover one another", "[p2p][discovery][scale]") {
     test::p2p_world<loopback_software_roc> w(20, 17);
     for (std::size_t i = 0; i < 20; ++i) REQUIRE(w.engine(i).find());
