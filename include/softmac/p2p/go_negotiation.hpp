@@ -74,11 +74,19 @@ class go_negotiator {
         send_request();
         return {};
     }
-    /// @brief Ends the negotiation: P2P-GO-NEG-FAILURE with `status` (-1: no answer).
+    /// @brief Ends the negotiation: P2P-GO-NEG-FAILURE with `status` (-1: no answer). As
+    /// hostap's p2p_go_neg_failed, the failure is final: the peer's authorisation is used up, so a
+    /// request the peer sends later is answered "information unavailable" (and reported as a new
+    /// P2P-GO-NEG-REQUEST) until the user authorises it again, rather than completing a
+    /// negotiation already reported failed.
     void fail(int status) {
         ctx_.disarm();
         ctx_.end_listen();
         cancel_timers();
+        if (auto* p = ctx_.dev().peers.find(neg_.peer)) {
+            p->method = wps_method::not_ready;
+            p->waiting_for_us = false;
+        }
         neg_ = go_negotiation{};
         ctx_.dev().current = state::idle;
         ctx_.emit(event::go_neg_failure{status});
@@ -221,6 +229,8 @@ class go_negotiator {
         ctx_.send_action(
             detail::go_neg_response(detail::local_of(d), *p, a.token, tie, intended_iface(), t),
             d.rx_freq, limits::go_neg_resp_wait_ms, tx_kind::go_neg_resp);
+        // No confirmation: the negotiation failed (hostap's p2p_timeout_connect, "Wait for GO
+        // Negotiation Confirm timed out"), and fail() makes that final.
         ctx_.arm(limits::confirm_wait + std::chrono::milliseconds(limits::go_neg_resp_wait_ms),
                  [this] {
                      if (ctx_.dev().current == state::go_neg && !neg_.initiator)

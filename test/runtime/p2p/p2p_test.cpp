@@ -413,6 +413,33 @@ TEST_CASE("GO negotiation: the wait for a peer that is not ready ends after 120 
     CHECK(w.engine(0).current() == p2p::state::idle);
 }
 
+TEST_CASE("GO negotiation: a responder's reported failure is final", "[p2p][go_neg]") {
+    test::p2p_world<loopback_software_roc> w(2, 20);
+    discover(w);
+    const auto p0 = test::port_of(w[0].stack->radio().driver());
+    const auto p1 = test::port_of(w[1].stack->radio().driver());
+    REQUIRE(w.engine(1).connect(w.addr(0), with(7, p2p::wps_method::pbc, true)));
+    w.air.set_link(p1, p0, 1.0);  // B's response never reaches A, so no confirmation comes
+    REQUIRE(w.engine(0).connect(w.addr(1), with(7)));
+    REQUIRE(w.run_until([&] { return w[1].count<ev::go_neg_failure>() == 1; }, 2s, 1ms));
+    CHECK(w[1].all<ev::go_neg_failure>()[0].status == ev::go_neg_failure::no_status);
+    w.air.set_link(p1, p0, 0.0);
+    REQUIRE(w.engine(1).listen());
+    // A's next request finds B's authorisation used up: B's user is asked again and A waits for
+    // B, instead of completing the negotiation B reported failed.
+    w.run(3s);
+    CHECK(w[1].count<ev::go_neg_success>() == 0);
+    CHECK(w[0].count<ev::go_neg_success>() == 0);
+    CHECK(w[1].count<ev::go_neg_request>() >= 1);
+    CHECK(w[0].count<ev::go_neg_failure>() == 0);
+    CHECK((w.engine(0).current() == p2p::state::wait_peer_connect ||
+           w.engine(0).current() == p2p::state::wait_peer_idle));
+    // B's user authorises again, and B's own request completes the negotiation A waits for.
+    REQUIRE(w.engine(1).connect(w.addr(0), with(7)));
+    REQUIRE(w.run_until([&] { return both_started(w); }, 10s));
+    CHECK(w[1].count<ev::go_neg_failure>() == 1);
+}
+
 TEST_CASE("20 devices on one medium all discover one another", "[p2p][discovery][scale]") {
     test::p2p_world<loopback_software_roc> w(20, 17);
     for (std::size_t i = 0; i < 20; ++i) REQUIRE(w.engine(i).find());
