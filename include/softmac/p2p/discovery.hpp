@@ -182,6 +182,24 @@ class discovery {
     }
 
   private:
+    /// The listen channel a scan result shows, 0 when it shows none. A frequency a result was
+    /// heard on is not one: a radio scanning a channel hears its neighbours, and a USB radio may
+    /// report a frame it read after tuning to the next channel. So, as hostap's p2p_add_device:
+    /// the P2P Listen Channel attribute; else, for a device answering in its Listen state (not a
+    /// GO, which answers on its operating channel), the DS Parameter Set's channel, which it sets
+    /// to the channel it answers on; else the channel of reception if it is a social channel,
+    /// where a P2P device listens.
+    static std::uint8_t listen_channel_of(const frame_attributes& p, bytes_view ies,
+                                          std::uint32_t freq, bool go) {
+        if (p.listen) return p.listen->channel;
+        if (go) return 0;
+        if (const auto elems = ieee80211::element_range::parse(ies))
+            for (auto e : *elems)
+                if (e.id == ieee80211::eid::ds_params && e.data.size() == 1)
+                    return detail::freq_of_channel(e.data[0]) ? e.data[0] : 0;
+        const std::uint8_t heard = detail::channel_number(static_cast<std::uint16_t>(freq));
+        return detail::is_social(heard) ? heard : 0;
+    }
     std::uint32_t listen_only_ms() const noexcept {
         return std::min(ctx_.dev().wiphy.max_roc_ms, limits::listen_only_ms);
     }
@@ -249,7 +267,8 @@ class discovery {
             const bool go =
                 p->capab && (p->capab->group & ieee80211::p2p::group_capab::group_owner);
             auto& peer = learn(*p->device, r.bss.bssid, false);
-            peer.listen_freq = static_cast<std::uint16_t>(r.bss.freq);
+            if (const auto ch = listen_channel_of(*p, r.bss.ies, r.bss.freq, go))
+                peer.listen_freq = detail::freq_of_channel(ch);
             if (go) {
                 peer.oper_freq = static_cast<std::uint16_t>(r.bss.freq);
                 peer.intended_iface = r.bss.bssid;

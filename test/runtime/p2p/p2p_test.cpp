@@ -440,6 +440,48 @@ TEST_CASE("GO negotiation: a responder's reported failure is final", "[p2p][go_n
     CHECK(w[1].count<ev::go_neg_failure>() == 1);
 }
 
+TEST_CASE("discovery: a peer's listen channel is where it listens, not where its group runs",
+          "[p2p][discovery]") {
+    test::p2p_world<loopback_software_roc> w(2, 19);
+    REQUIRE(w.engine(1).set_listen_channel(6));
+    auto b = [&]() -> const p2p::peer* {  // A's entry for B
+        for (const auto& q : w.engine(0).peers().all())
+            if (q.info.dev_addr == w.addr(1)) return &q;
+        return nullptr;
+    };
+    auto listen_freq = [&]() -> std::uint16_t { return b() ? b()->listen_freq : 0; };
+    // A and B find each other; B listens on channel 6.
+    discover(w);
+    CHECK(listen_freq() == 2437);
+    w.engine(1).stop_find();
+    // B runs a group as GO on channel 2, and A's scans cover that channel: the GO's probe
+    // responses describe B's P2P device, but they tell where B's group operates, not where B
+    // listens.
+    REQUIRE(w.engine(1).group_add(2417));
+    p2p::find_params also_2417;
+    also_2417.freq = 2417;
+    REQUIRE(w.engine(0).find(also_2417));
+    for (int k = 0; k < 300; ++k) {
+        INFO("after " << k * 10 << " ms");
+        REQUIRE(listen_freq() == 2437);
+        w.run(10ms);
+    }
+    CHECK(b()->oper_freq == 2417);
+    w.engine(0).stop_find();
+    // The group ends; B listens again and A's request reaches it on channel 6.
+    REQUIRE(w.engine(1).group_remove("*"));
+    REQUIRE(w.engine(1).listen());
+    REQUIRE(w.engine(1).connect(w.addr(0), with(7, p2p::wps_method::pbc, true)));
+    REQUIRE(w.engine(0).connect(w.addr(1), with(7)));
+    REQUIRE(w.run_until(
+        [&] {
+            return w[0].count<ev::group_started>() == 1 && w[1].count<ev::group_started>() == 2;
+        },
+        5s));
+    CHECK(w[0].count<ev::go_neg_success>() == 1);
+    CHECK(w[1].count<ev::go_neg_success>() == 1);
+}
+
 TEST_CASE("20 devices on one medium all discover one another", "[p2p][discovery][scale]") {
     test::p2p_world<loopback_software_roc> w(20, 17);
     for (std::size_t i = 0; i < 20; ++i) REQUIRE(w.engine(i).find());
