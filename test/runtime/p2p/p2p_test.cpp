@@ -485,6 +485,34 @@ TEST_CASE("discovery: a peer's listen channel is where it listens, not where its
     CHECK(w[1].count<ev::go_neg_success>() == 1);
 }
 
+TEST_CASE("discovery: a probe response heard on the next channel gives its sender's channel",
+          "[p2p][discovery]") {
+    namespace ie = softmac::ieee80211;
+    test::p2p_world<loopback_software_roc> w(1, 24);
+    // C listens on channel 1; A's radio heard C's probe response while scanning channel 2.
+    p2p::settings s;
+    s.device_name = "Device C";
+    const auto c = mac_address::parse("02:00:00:00:0c:00").value();
+    const auto frame = p2p::detail::probe_response({s, c, 1}, w.addr(0));
+    const auto h = ie::header_view::parse(frame);
+    REQUIRE(h);
+    const auto body = ie::parse_mgmt_body(h->fc(), h->body());
+    REQUIRE(body);
+    const auto elements = h->body().subspan(*ie::mgmt_fixed_length(h->fc()));
+    REQUIRE(w.engine(0).find());
+    auto c_entry = [&]() -> const p2p::peer* {
+        for (const auto& q : w.engine(0).peers().all())
+            if (q.info.dev_addr == c) return &q;
+        return nullptr;
+    };
+    for (int k = 0; k < 200 && !c_entry(); ++k) {
+        w[0].stack->bss().update(c, 2417, -50, *body, elements, true, w.time.now());
+        w.run(10ms);
+    }
+    REQUIRE(c_entry());
+    CHECK(c_entry()->listen_freq == 2412);
+}
+
 TEST_CASE("20 devices on one medium all discover one another", "[p2p][discovery][scale]") {
     test::p2p_world<loopback_software_roc> w(20, 17);
     for (std::size_t i = 0; i < 20; ++i) REQUIRE(w.engine(i).find());
