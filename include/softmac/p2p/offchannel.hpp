@@ -83,6 +83,7 @@ class offchannel {
         sending_ = false;
         if (!c) return ctx_.tx_done(kind, false);
         if (!c->value) return;
+        if (wait_ms) remember_wait(c->value);
         if (early_status_ && early_status_->first == c->value) {
             const bool ack = early_status_->second;
             early_status_.reset();
@@ -90,14 +91,18 @@ class offchannel {
         }
         pending_.emplace_back(c->value, kind);
     }
-    /// @brief Ends the waits of every action frame still waiting for an answer.
+    /// @brief Ends the wait of every action frame sent with one, whether or not its TX status
+    /// came: a wait outlives the status, and keeps the radio on the frame's channel until it
+    /// runs out (wpas_go_neg_completed cancels it before a group forms). A wait that ended
+    /// already is unknown to the config layer, which refuses its cancellation.
     void cancel_waits() {
-        for (const auto& [cookie, kind] : pending_) {
+        for (const std::uint64_t cookie : waits_) {
             cfg::cmd::frame_wait_cancel c;
             c.wdev = ctx_.dev().wdev.wdev;
             c.cookie = cookie;
             (void)ctx_.exec(c);
         }
+        waits_.clear();
     }
 
     // ---- config-layer events -----------------------------------------------------------------
@@ -135,6 +140,13 @@ class offchannel {
     }
 
   private:
+    /// The most recent frames sent with a wait; older waits have run out (each lasts at most
+    /// the longest wait, and frames go out one after another).
+    static constexpr std::size_t remembered_waits = 8;
+    void remember_wait(std::uint64_t cookie) {
+        if (waits_.size() == remembered_waits) waits_.erase(waits_.begin());
+        waits_.push_back(cookie);
+    }
     /// Asks the radio to leave the listen channel; on_cancelled() sees the period end.
     void cancel_listen(bool report) {
         if (!cookie_) return;
@@ -158,6 +170,7 @@ class offchannel {
     bool report_end_ = true;                  ///< its end goes to listen_ended()
     std::uint64_t ended_while_starting_ = 0;  ///< a period that ended inside its own request
     std::vector<std::pair<std::uint64_t, tx_kind>> pending_;  ///< frames waiting for a status
+    std::vector<std::uint64_t> waits_;  ///< frames whose wait may still hold the radio
     bool sending_ = false;
     std::optional<std::pair<std::uint64_t, bool>> early_status_;
 };

@@ -979,3 +979,39 @@ TEST_CASE("GO negotiation decides roles, channel and status without a medium", "
         CHECK(action_of(rec.sent[0]).attrs.status == st::rejected_by_user);
     }
 }
+
+TEST_CASE("group formation: the group's first frames go out on its operating channel",
+          "[p2p][group]") {
+    test::p2p_world<loopback_software_roc> w(2, 23);
+    std::ostringstream air;
+    w.air.tap(air);
+    REQUIRE(w.engine(1).set_listen_channel(1));  // the negotiation runs on 2412 MHz
+    discover(w);
+    REQUIRE(w.engine(1).connect(w.addr(0), with(0, p2p::wps_method::pbc, true)));
+    REQUIRE(w.engine(0).connect(w.addr(1), with(15, p2p::wps_method::pbc, false, 2462)));
+    REQUIRE(w.run_until([&] { return both_started(w); }, 10s));
+    const auto neg = w[1].all<ev::go_neg_success>();
+    REQUIRE(neg.size() == 1);
+    const mac_address go = neg[0].peer_iface, client = w[0].all<ev::go_neg_success>()[0].peer_iface;
+    // Every frame of the group's two interfaces: the GO's beacons, the client's authentication
+    // and association, and the answers. The frame waits of the negotiation ended before the
+    // group formed, so none of them went out on the negotiation's channel.
+    const std::string capture = air.str();
+    auto r = ieee80211::pcap::reader::open(
+        bytes_view(reinterpret_cast<const std::uint8_t*>(capture.data()), capture.size()));
+    REQUIRE(r);
+    int group_frames = 0;
+    while (true) {
+        auto p = r->next();
+        REQUIRE(p);
+        if (!*p) break;
+        const auto rt = ieee80211::radiotap::parse((*p)->data);
+        REQUIRE(rt);
+        const auto h = ieee80211::header_view::parse((*p)->data.subspan(rt->length));
+        if (!h || (h->addr2() != go && h->addr2() != client)) continue;
+        ++group_frames;
+        INFO("frame " << group_frames << " subtype " << int(h->fc().subtype()));
+        CHECK(rt->channel_freq == 2462);
+    }
+    CHECK(group_frames >= 5);
+}
