@@ -975,3 +975,35 @@ TEST_CASE(
     }
     if (!reused) WARN("the stranger's pid went to other processes every time: not tried");
 }
+
+TEST_CASE("Clients that never read their replies do not stop replies to others", "[ctrl][socket]") {
+    live_device dev("socket_backlog");
+    // Each sends 1,000 PINGs and reads none of the PONGs; the second also stays attached.
+    raw_client flood(dev.dir() + "/flood", dev.path());
+    raw_client flood_monitor(dev.dir() + "/flood_monitor", dev.path());
+    REQUIRE(flood_monitor.send("ATTACH"));
+    for (int i = 0; i < 1000; ++i) {
+        REQUIRE(flood.send("PING"));
+        REQUIRE(flood_monitor.send("PING"));
+    }
+    auto c = dev.connect();
+    for (int i = 0; i < 20; ++i) {
+        auto r = c.request("PING", 2s);
+        REQUIRE(r);
+        CHECK(*r == "PONG\n");
+    }
+    // Events still reach a monitor that reads.
+    CHECK(reply(c, "ATTACH") == "OK\n");
+    for (int i = 0; i < 50; ++i) {
+        CHECK(reply(c, "P2P_FIND") == "OK\n");
+        CHECK(reply(c, "P2P_STOP_FIND") == "OK\n");
+        REQUIRE(event(c, "P2P-FIND-STOPPED"));
+    }
+    // The flooders get their PONGs once they read again.
+    while (flood.receive(0ms)) {
+    }
+    CHECK(flood.send("PING"));
+    bool pong = false;
+    for (int i = 0; i < 50 && !pong; ++i) pong = flood.receive(100ms) == "PONG\n";
+    CHECK(pong);
+}

@@ -20,6 +20,8 @@
 #include <thread>
 #include <vector>
 
+#include <softmac/p2p/ctrl/client.hpp>
+
 extern char** environ;
 
 namespace fs = std::filesystem;
@@ -346,4 +348,30 @@ TEST_CASE("p2pd refuses a control directory another user created", "[ctrl][p2pd]
     CHECK(rc == 1);
     CHECK(out == "p2pd: control directory " + dir + " is owned by uid 65534: refusing\n");
     CHECK(fs::is_empty(dir));
+}
+
+TEST_CASE("A wpa_cli -a stopped with SIGSTOP does not stop replies to other clients",
+          "[ctrl][wpa_cli]") {
+    const char* cli = wpa_cli_path();
+    if (!cli) {
+        WARN("wpa_cli is not installed (Debian package wpasupplicant): skipped");
+        return;
+    }
+    p2pd_session s(cli, "wpa_cli_stopped", {"-n", "1"});
+    process monitor({cli, "-p", s.dir, "-i", "wlan0", "-a", "/bin/true"}, s.tmp + "/monitor.log");
+    std::this_thread::sleep_for(1s);  // attached
+    REQUIRE(::kill(monitor.pid(), SIGSTOP) == 0);
+    // Each P2P_STOP_FIND sends the stopped monitor a P2P-FIND-STOPPED it never reads.
+    auto c = softmac::p2p::ctrl::client::open(s.dir + "/wlan0", s.tmp);
+    REQUIRE(c);
+    int answered = 0;
+    for (int i = 0; i < 400; ++i) {
+        auto find = c->request("P2P_FIND", 2s), stop = c->request("P2P_STOP_FIND", 2s);
+        if (!find || !stop) break;
+        answered += *find == "OK\n" && *stop == "OK\n";
+    }
+    CHECK(answered == 400);
+    CHECK(s.run("wlan0", "ping").first == "PONG\n");
+    ::kill(monitor.pid(), SIGCONT);
+    monitor.stop();
 }

@@ -5,9 +5,6 @@
 
 #include <fcntl.h>
 #include <grp.h>
-#include <linux/netlink.h>
-#include <linux/rtnetlink.h>
-#include <linux/sock_diag.h>
 #include <linux/unix_diag.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -28,8 +25,10 @@
 #include <softmac/cfg/credentials.hpp>
 #include <softmac/core/result.hpp>
 #include <softmac/p2p/ctrl/command.hpp>
+#include <softmac/p2p/ctrl/detail/backlog.hpp>
 #include <softmac/p2p/ctrl/detail/sender_groups.hpp>
 #include <softmac/p2p/ctrl/detail/unique_fd.hpp>
+#include <softmac/p2p/ctrl/detail/unix_diag.hpp>
 #include <softmac/p2p/ctrl/format.hpp>
 
 namespace softmac::p2p::ctrl {
@@ -53,86 +52,6 @@ inline auto io_error(const char* what) { return make_error(errc::io, what, std::
 /// names now.
 inline std::string fd_path(int fd) { return "/proc/self/fd/" + std::to_string(fd); }
 
-/// One AF_UNIX socket as NETLINK_SOCK_DIAG's unix_diag reports it.
-struct unix_socket_info {
-    std::uint32_t ino = 0;  ///< the socket's inode: st_ino of its descriptor
-    bool has_file = false;  ///< bound to a path; its file is (file_dev, file_ino)
-    std::uint32_t file_dev = 0, file_ino = 0;
-    std::string name;          ///< the bound name as unix_diag has it
-    bool has_rqueue = false;   ///< rqueue is known
-    std::uint32_t rqueue = 0;  ///< octets of the first queued datagram: 0 when none is queued
-};
-
-/// A dev_t as the kernel writes it into unix_diag (MAJOR << 20 | MINOR), not as stat() does.
-inline std::uint32_t kernel_dev(dev_t d) noexcept {
-    return static_cast<std::uint32_t>((major(d) << 20) | minor(d));
-}
-
-/// Asks unix_diag about the socket with inode `ino`, or about every socket when `ino` is 0, with
-/// the UDIAG_SHOW_* attributes `show`; calls `each` with every socket reported. False when the
-/// kernel cannot answer (no unix_diag) or does not know the socket.
-template <class F>
-bool unix_diag(std::uint32_t ino, std::uint32_t show, F&& each) {
-    unique_fd nl(::socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG));
-    if (!nl) return false;
-    struct {
-        nlmsghdr h;
-        unix_diag_req r;
-    } q{};
-    q.h.nlmsg_len = sizeof q;
-    q.h.nlmsg_type = SOCK_DIAG_BY_FAMILY;
-    q.h.nlmsg_flags = static_cast<std::uint16_t>(NLM_F_REQUEST | (ino == 0 ? NLM_F_DUMP : 0));
-    q.r.sdiag_family = AF_UNIX;
-    q.r.udiag_states = ~0u;
-    q.r.udiag_ino = ino;
-    q.r.udiag_show = show;
-    q.r.udiag_cookie[0] = q.r.udiag_cookie[1] = ~0u;  // no cookie
-    sockaddr_nl kernel{};
-    kernel.nl_family = AF_NETLINK;
-    if (::sendto(nl.get(), &q, sizeof q, 0, reinterpret_cast<const sockaddr*>(&kernel),
-                 sizeof kernel) != static_cast<ssize_t>(sizeof q))
-        return false;
-    alignas(nlmsghdr) static thread_local char buf[32768];
-    for (;;) {
-        const ssize_t n = ::recv(nl.get(), buf, sizeof buf, 0);
-        if (n <= 0) return false;
-        auto left = static_cast<unsigned>(n);
-        for (auto* h = reinterpret_cast<nlmsghdr*>(buf); NLMSG_OK(h, left);
-             h = NLMSG_NEXT(h, left)) {
-            if (h->nlmsg_type == NLMSG_DONE) return true;
-            if (h->nlmsg_type == NLMSG_ERROR) return false;
-            if (h->nlmsg_type != SOCK_DIAG_BY_FAMILY ||
-                h->nlmsg_len < NLMSG_LENGTH(sizeof(unix_diag_msg)))
-                continue;
-            const auto* m = static_cast<const unix_diag_msg*>(NLMSG_DATA(h));
-            unix_socket_info s;
-            s.ino = m->udiag_ino;
-            auto alen = static_cast<int>(h->nlmsg_len - NLMSG_LENGTH(sizeof *m));
-            for (auto* a = reinterpret_cast<rtattr*>(const_cast<unix_diag_msg*>(m) + 1);
-                 RTA_OK(a, alen); a = RTA_NEXT(a, alen)) {
-                const auto* data = static_cast<const char*>(RTA_DATA(a));
-                const auto len = static_cast<std::size_t>(RTA_PAYLOAD(a));
-                if (a->rta_type == UNIX_DIAG_NAME) {
-                    s.name.assign(data, len);
-                } else if (a->rta_type == UNIX_DIAG_VFS && len >= sizeof(unix_diag_vfs)) {
-                    unix_diag_vfs v;
-                    std::memcpy(&v, data, sizeof v);
-                    s.has_file = true;
-                    s.file_dev = v.udiag_vfs_dev;
-                    s.file_ino = v.udiag_vfs_ino;
-                } else if (a->rta_type == UNIX_DIAG_RQLEN && len >= sizeof(unix_diag_rqlen)) {
-                    unix_diag_rqlen r;
-                    std::memcpy(&r, data, sizeof r);
-                    s.has_rqueue = true;
-                    s.rqueue = r.udiag_rqueue;
-                }
-            }
-            each(s);
-            if (ino != 0) return true;  // one answer, no NLMSG_DONE
-        }
-    }
-}
-
 /// Where replies and events go. A client names itself by the path its socket is bound to, and
 /// the daemon, running as root, may send to any socket: sending by that path would follow
 /// whatever the client later puts there, a symbolic link to /dev/log, say. So when a request
@@ -153,6 +72,7 @@ class peer {
         if (from.sun_path[0] == '\0') {  // abstract
             p.addr_ = from;
             p.len_ = len;
+            p.key_ = "a:" + std::string(from.sun_path, path_len);
             return p;
         }
         const std::string path(from.sun_path, strnlen(from.sun_path, path_len));
@@ -172,6 +92,7 @@ class peer {
         if (!file_) {
             p.addr_ = addr_;
             p.len_ = len_;
+            p.key_ = key_;
         } else if (unique_fd f(::fcntl(file_.get(), F_DUPFD_CLOEXEC, 0)); f) {
             p.adopt(std::move(f), dev_, ino_);
         }
@@ -181,6 +102,8 @@ class peer {
     bool valid() const noexcept { return len_ != 0; }
     const sockaddr* addr() const noexcept { return reinterpret_cast<const sockaddr*>(&addr_); }
     socklen_t len() const noexcept { return len_; }
+    /// Names the socket as unix_diag reports it (see socket_key()); empty when not valid.
+    const std::string& key() const noexcept { return key_; }
 
   private:
     void adopt(unique_fd f, const struct stat& st) { adopt(std::move(f), st.st_dev, st.st_ino); }
@@ -193,6 +116,7 @@ class peer {
         addr_.sun_family = AF_UNIX;
         std::memcpy(addr_.sun_path, name.data(), name.size());
         len_ = static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + name.size() + 1);
+        key_ = "f:" + std::to_string(kernel_dev(dev)) + ":" + std::to_string(ino);
     }
 
     unique_fd file_;
@@ -200,6 +124,7 @@ class peer {
     ino_t ino_ = 0;
     sockaddr_un addr_{};
     socklen_t len_ = 0;
+    std::string key_;
 };
 
 /// Whether the file `st` describes is the one the socket `fd` is bound to. unix_diag tells;
@@ -348,6 +273,7 @@ class endpoint {
         // A kernel before 6.5 refuses: then no supplementary group counts (access_policy).
         if (detail::so_passpidfd >= 0)
             (void)::setsockopt(e.fd_, SOL_SOCKET, detail::so_passpidfd, &on, sizeof on);
+        e.backlog_.open(e.fd_);
         return e;
     }
     endpoint(endpoint&& o) noexcept
@@ -356,6 +282,7 @@ class endpoint {
           file_dev_(o.file_dev_),
           file_ino_(o.file_ino_),
           monitors_(std::move(o.monitors_)),
+          backlog_(std::move(o.backlog_)),
           dropped_(o.dropped_) {}
     endpoint& operator=(endpoint&& o) noexcept {
         if (this != &o) {
@@ -365,6 +292,7 @@ class endpoint {
             file_dev_ = o.file_dev_;
             file_ino_ = o.file_ino_;
             monitors_ = std::move(o.monitors_);
+            backlog_ = std::move(o.backlog_);
             dropped_ = o.dropped_;
         }
         return *this;
@@ -408,7 +336,9 @@ class endpoint {
 
     /// @brief Sends a reply (cut to `max_reply` octets) to the request's sender: not when its
     /// address does not name a socket of its own (see detail::peer).
-    bool reply(const datagram& to, std::string_view text) const { return send(to.to, text) == 0; }
+    bool reply(const datagram& to, std::string_view text) {
+        return send(to.to, to.creds.uid, text) == 0;
+    }
 
     /// @brief ATTACH: the sender becomes a monitor at level 3; undone if the `OK` cannot be sent.
     /// An address that is attached already keeps its one monitor (and level), as in
@@ -438,7 +368,7 @@ class endpoint {
         if (!from.to.valid()) return;  // nowhere to send to
         monitors_.push_back(
             {from.from, from.from_len, from.to.clone(), info_level, 0, from.creds.uid, secrets});
-        if (send(monitors_.back().to, replies::ok) != 0) monitors_.pop_back();
+        if (send(monitors_.back().to, from.creds.uid, replies::ok) != 0) monitors_.pop_back();
     }
     /// @brief DETACH and LEVEL: `FAIL` for a sender that is not attached.
     void detach(const datagram& from) {
@@ -465,7 +395,7 @@ class endpoint {
                 ++i;
                 continue;
             }
-            const int err = send(m.to, m.secrets ? full : redacted);
+            const int err = send(m.to, m.uid, m.secrets ? full : redacted);
             if (err == 0) {
                 m.errors = 0;
             } else if (err == ENOENT || err == ECONNREFUSED || err == EPERM ||
@@ -540,13 +470,17 @@ class endpoint {
             if (detail::same_address(m.addr, m.len, d.from, d.from_len)) return &m;
         return nullptr;
     }
-    int send(const detail::peer& to, std::string_view text) const {
+    /// 0, or why the datagram was not sent: EAGAIN when `to` does not read (see
+    /// detail::backlog_guard) or the send buffer is full.
+    int send(const detail::peer& to, std::uint32_t uid, std::string_view text) {
         if (!to.valid()) return ENOENT;
+        if (!backlog_.admit(fd_, to.key(), uid)) return EAGAIN;
         const auto n = std::min(text.size(), max_reply);
-        if (::sendto(fd_, text.data(), n, MSG_DONTWAIT | MSG_NOSIGNAL, to.addr(), to.len()) ==
+        if (::sendto(fd_, text.data(), n, MSG_DONTWAIT | MSG_NOSIGNAL, to.addr(), to.len()) !=
             static_cast<ssize_t>(n))
-            return 0;
-        return errno ? errno : EIO;
+            return errno ? errno : EIO;
+        backlog_.sent(to.key(), uid);
+        return 0;
     }
     void close() noexcept {
         if (fd_ >= 0) ::close(fd_);
@@ -563,6 +497,7 @@ class endpoint {
     dev_t file_dev_ = 0;
     ino_t file_ino_ = 0;
     std::vector<monitor> monitors_;
+    detail::backlog_guard backlog_;
     std::size_t dropped_ = 0;
 };
 
