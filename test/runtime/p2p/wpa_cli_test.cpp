@@ -375,3 +375,119 @@ TEST_CASE("A wpa_cli -a stopped with SIGSTOP does not stop replies to other clie
     ::kill(monitor.pid(), SIGCONT);
     monitor.stop();
 }
+
+namespace {
+
+struct p2pd_soak_counts {
+    int cycles = 0, completed = 0, failed = 0, silent = 0;
+};
+
+/// Back-to-back find → connect (PBC) → group → removal cycles on two p2pd devices for `length`,
+/// driven over their control sockets as a control application drives them; each ends in a group
+/// on both devices or in failure events on both, never in silence.
+/// The reply to `command`, empty when none came.
+std::string ask(softmac::p2p::ctrl::client& c, const std::string& command) {
+    auto r = c.request(command);
+    return r ? *r : std::string();
+}
+
+p2pd_soak_counts p2pd_soak(const std::string& name, std::vector<std::string> args,
+                           std::chrono::seconds length) {
+    p2pd_session s("", name, std::move(args));
+    namespace ctrl = softmac::p2p::ctrl;
+    auto a = ctrl::client::open(s.dir + "/wlan0", s.tmp),
+         b = ctrl::client::open(s.dir + "/wlan1", s.tmp);
+    REQUIRE(a);
+    REQUIRE(b);
+    REQUIRE(a->attach());
+    REQUIRE(b->attach());
+    const std::string addr_a = "02:00:00:00:00:00", addr_b = "02:00:00:00:01:00";
+    // Events of both devices until `done` says the cycle's outcome is known or `limit` passes.
+    std::vector<std::string> seen_a, seen_b;
+    const auto collect = [&](auto done, std::chrono::seconds limit) {
+        const auto end = std::chrono::steady_clock::now() + limit;
+        while (!done() && std::chrono::steady_clock::now() < end) {
+            while (auto e = a->next_event(0ms)) seen_a.push_back(*e);
+            while (auto e = b->next_event(0ms)) seen_b.push_back(*e);
+            std::this_thread::sleep_for(50ms);
+        }
+        return done();
+    };
+    const auto has = [](const std::vector<std::string>& v, std::string_view what) {
+        for (const auto& e : v)
+            if (e.find(what) != std::string::npos) return e;
+        return std::string();
+    };
+    const auto failed = [&](const std::vector<std::string>& v) {
+        return !has(v, "P2P-GO-NEG-FAILURE").empty() ||
+               !has(v, "P2P-GROUP-FORMATION-FAILURE").empty();
+    };
+    p2pd_soak_counts n;
+    const auto stop = std::chrono::steady_clock::now() + length;
+    while (std::chrono::steady_clock::now() < stop) {
+        ++n.cycles;
+        seen_a.clear();
+        seen_b.clear();
+        REQUIRE(a->request("P2P_FLUSH"));
+        REQUIRE(b->request("P2P_FLUSH"));
+        REQUIRE(ask(*a, "P2P_FIND") == "OK\n");
+        REQUIRE(ask(*b, "P2P_FIND") == "OK\n");
+        if (!collect(
+                [&] {
+                    return !has(seen_a, "P2P-DEVICE-FOUND " + addr_b).empty() &&
+                           !has(seen_b, "P2P-DEVICE-FOUND " + addr_a).empty();
+                },
+                30s)) {
+            ++n.silent;
+            continue;
+        }
+        REQUIRE(ask(*b, "P2P_CONNECT " + addr_a + " pbc") == "OK\n");
+        REQUIRE(ask(*a, "P2P_CONNECT " + addr_b + " pbc go_intent=15") == "OK\n");
+        const auto started = [&] {
+            return !has(seen_a, "P2P-GROUP-STARTED").empty() &&
+                   !has(seen_b, "P2P-GROUP-STARTED").empty();
+        };
+        // 120 GO Negotiation Requests and the 15 s group formation bound every outcome.
+        collect([&] { return started() || (failed(seen_a) && failed(seen_b)); }, 90s);
+        if (started()) {
+            std::istringstream go(has(seen_a, "P2P-GROUP-STARTED"));
+            std::string event, ifname;
+            go >> event >> ifname;  // "<3>P2P-GROUP-STARTED p2p-wlan0-N GO ..."
+            REQUIRE(ask(*a, "P2P_GROUP_REMOVE " + ifname) == "OK\n");
+            const bool removed = collect(
+                [&] {
+                    return !has(seen_a, "P2P-GROUP-REMOVED").empty() &&
+                           !has(seen_b, "P2P-GROUP-REMOVED").empty();
+                },
+                20s);
+            ++(removed ? n.completed : n.silent);
+            continue;
+        }
+        collect([] { return false; }, 1s);
+        ++((failed(seen_a) && failed(seen_b)) ? n.failed : n.silent);
+        // A group that started on one side only goes.
+        for (auto [c, seen] : {std::pair{&*a, &seen_a}, std::pair{&*b, &seen_b}}) {
+            std::istringstream g(has(*seen, "P2P-GROUP-STARTED"));
+            std::string event, ifname;
+            if (g >> event >> ifname) (void)c->request("P2P_GROUP_REMOVE " + ifname);
+        }
+    }
+    std::printf("%s: %d cycles, %d completed, %d failed with events, %d silent\n", name.c_str(),
+                n.cycles, n.completed, n.failed, n.silent);
+    return n;
+}
+
+}  // namespace
+
+TEST_CASE("p2pd soak: back-to-back cycles without loss all complete", "[ctrl][p2pd][soak]") {
+    const auto n = p2pd_soak("p2pd_soak", {"-n", "2"}, 30s);
+    CHECK(n.cycles >= 3);
+    CHECK(n.completed == n.cycles);
+}
+
+TEST_CASE("p2pd soak: at 30% loss every cycle completes or fails on both devices",
+          "[ctrl][p2pd][soak]") {
+    const auto n = p2pd_soak("p2pd_soak_loss", {"-n", "2", "-l", "30"}, 30s);
+    CHECK(n.cycles >= 1);
+    CHECK(n.silent == 0);
+}

@@ -106,7 +106,8 @@ class client {
             const auto left =
                 std::chrono::ceil<milliseconds>(end - std::chrono::steady_clock::now());
             pollfd p{fd_, POLLIN, 0};
-            if (left.count() <= 0 || ::poll(&p, 1, static_cast<int>(left.count())) <= 0)
+            // A timeout of zero still takes what is queued already.
+            if (left.count() < 0 || ::poll(&p, 1, static_cast<int>(left.count())) <= 0)
                 return std::nullopt;
             char buf[max_reply + 1];
             const ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
