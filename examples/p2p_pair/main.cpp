@@ -32,7 +32,7 @@ struct timeline {
     void operator()(const E& e) {
         std::printf("%9.3f ms  %-6s <3>%s\n",
                     std::chrono::duration<double, std::milli>(clock->now()).count(), who,
-                    p2p::ctrl::format(e).c_str());
+                    p2p::ctrl::format(e, p2p::ctrl::secrets::shown).c_str());
         if constexpr (std::is_same_v<E, ev::group_started>) formed = true;
     }
 };
