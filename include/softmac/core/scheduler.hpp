@@ -5,9 +5,11 @@
 
 #include <poll.h>
 
+#include <algorithm>
 #include <chrono>
 #include <concepts>
 #include <cstdint>
+#include <limits>
 #include <vector>
 
 #include <softmac/core/detail/inplace_function.hpp>
@@ -232,7 +234,10 @@ class real_time {
             if (t >= end) return n;
             time_point wake = end, at;
             if (q_.next(at) && at < wake) wake = at;
-            const auto ms = std::chrono::ceil<std::chrono::milliseconds>(wake - t).count();
+            // poll() takes an int: a wait beyond 24.8 days is made in steps of at most that.
+            const auto ms = std::min<std::int64_t>(
+                std::chrono::ceil<std::chrono::milliseconds>(wake - t).count(),
+                std::numeric_limits<int>::max());
             const int r = ::poll(fds_.data(), fds_.size(), static_cast<int>(ms));
             if (r > 0) {
                 const std::uint64_t before = changes_;

@@ -485,3 +485,21 @@ TEST_CASE("Settings, disabling P2P and an autonomous GO by commands", "[ctrl][se
     // Sent to the device interface, the command reaches its GO group.
     CHECK(field(started->second, "passphrase") == "\"" + p.cmd(0, "P2P_GET_PASSPHRASE") + "\"");
 }
+
+TEST_CASE("The largest find and listen timeouts are taken and never cut a device off",
+          "[ctrl][session]") {
+    // wpa_supplicant takes 32-bit values and eloop lets a timeout too far to happen never fire;
+    // here they run in 64-bit time: a find or listen of 4294967295 s ends only when stopped.
+    ctrl_pair<test::loopback_software_roc> p;
+    CHECK(p.cmd(1, "P2P_LISTEN 4294967295") == "OK\n");
+    CHECK(p.cmd(0, "P2P_FIND 4294967295 delay=4294967295") == "OK\n");
+    CHECK(p.cmd(0, "P2P_FIND 4294967296") == "FAIL\n");
+    CHECK(p.cmd(0, "P2P_EXT_LISTEN 4294967295 4294967295") == "FAIL\n");
+    p.w.run(10s);
+    CHECK(p.cmd(0, "PING") == "PONG\n");
+    CHECK(p.cmd(0, "P2P_STOP_FIND") == "OK\n");
+    REQUIRE(p.wait(0, "P2P-FIND-STOPPED"));
+    CHECK(p.cmd(0, "P2P_FIND 4294967295") == "OK\n");
+    REQUIRE(p.wait(0, "P2P-DEVICE-FOUND"));
+    CHECK(p.cmd(1, "P2P_STOP_FIND") == "OK\n");
+}
