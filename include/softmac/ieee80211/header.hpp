@@ -76,6 +76,12 @@ class header_view {
         return header_view(frame, n);
     }
 
+    /// @brief A view over a frame whose `len`-octet header was validated already (the data path
+    /// parses it once on entry). @pre `parse(frame)` succeeds with length() == len.
+    static header_view validated(bytes_view frame, std::size_t len) noexcept {
+        return header_view(frame, len);
+    }
+
     frame_control fc() const noexcept { return {load_le16(p_)}; }
     std::uint16_t duration() const noexcept { return load_le16(p_ + 2); }
     std::size_t length() const noexcept { return len_; }

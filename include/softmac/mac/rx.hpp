@@ -35,6 +35,11 @@ struct rx_frame {
     std::uint16_t qos = 0;  ///< QoS control, 0 when the frame has none
     /// Duplicate-detection and reassembly slot: the TID, 16 without QoS (decoded once, on entry).
     std::uint8_t seqno_idx = 16;
+
+    /// The MAC header as the frame has it now (reassembly replaces the buffer).
+    ieee80211::header_view header() const noexcept {
+        return ieee80211::header_view::validated(buf.view(), hdrlen);
+    }
 };
 
 struct rx_check_dup {
@@ -42,11 +47,10 @@ struct rx_check_dup {
     static constexpr bool enabled = !C.rx_dup_validated;
     template <class M, class F>
     SOFTMAC_HOT_INLINE verdict operator()(M& m, F& f) const noexcept {
-        if (!f.sta || f.fc.is_ctrl() || mac_address::from(f.buf.data() + 4).is_multicast())
-            return verdict::next;
+        if (!f.sta || f.fc.is_ctrl() || f.header().addr1().is_multicast()) return verdict::next;
         if (f.fc.is_data() && f.fc.subtype() == ieee80211::data_subtype::qos_null)
             return verdict::next;
-        const std::uint16_t sc = load_le16(f.buf.data() + 22);
+        const std::uint16_t sc = f.header().seq().raw;
         auto& last = f.sta->last_seq_ctrl[f.seqno_idx];
         auto& seen = f.sta->seen[f.seqno_idx];
         if (seen && f.fc.has(ieee80211::frame_control::retry) && last == sc) {
@@ -68,7 +72,7 @@ struct rx_check_class {
         const auto t = f.iface->type();
         if (t == driver::iftype::adhoc || t == driver::iftype::wds) return verdict::next;
         // A station takes data only from its AP: the transmitter is the BSSID.
-        if (f.iface->is_sta() && mac_address::from(f.buf.data() + 10) != f.iface->bssid)
+        if (f.iface->is_sta() && f.header().transmitter() != f.iface->bssid)
             return m.drop(*f.iface, drop_reason::wrong_bssid);
         const bool assoc =
             f.iface->is_sta() ? f.iface->associated : (f.sta && f.sta->has(sta_flag::associated));
@@ -91,12 +95,11 @@ struct rx_defragment {
     template <class M, class F>
     SOFTMAC_HOT_INLINE verdict operator()(M& m, F& f) const {
         if (!f.fc.is_data()) return verdict::next;
-        const std::uint16_t sc = load_le16(f.buf.data() + 22);
+        const std::uint16_t sc = f.header().seq().raw;
         const std::uint8_t frag = sc & 0xf;
         const bool more = f.fc.has(ieee80211::frame_control::more_frag);
         if (!more && frag == 0) return verdict::next;
-        const mac_address ra = mac_address::from(f.buf.data() + 4),
-                          ta = mac_address::from(f.buf.data() + 10);
+        const mac_address ra = f.header().receiver(), ta = f.header().transmitter();
         if (ra.is_multicast()) return m.drop(*f.iface, drop_reason::malformed);
         auto& cache = f.sta ? f.sta->frags : m.defrag();
         if (f.sta) ++f.sta->stats.rx_fragments;
@@ -178,8 +181,7 @@ struct rx_amsdu {
         if (!(f.qos & ieee80211::qos_control::amsdu_present)) return verdict::next;
         if (!detail::ds_allowed(*f.iface, f.fc))
             return m.drop(*f.iface, drop_reason::wrong_ds_bits);
-        if (mac_address::from(f.buf.data() + 4).is_multicast())
-            return m.drop(*f.iface, drop_reason::malformed);
+        if (f.header().receiver().is_multicast()) return m.drop(*f.iface, drop_reason::malformed);
         auto r = ieee80211::amsdu_range::parse(f.buf.view().subspan(f.hdrlen));
         if (!r) return m.drop(*f.iface, drop_reason::malformed);
         for (auto sf : *r) {
@@ -205,12 +207,9 @@ struct rx_data {
         if (f.fc.subtype() & 0x4) return verdict::consumed;  // null function: no payload
         if (!detail::ds_allowed(*f.iface, f.fc))
             return m.drop(*f.iface, drop_reason::wrong_ds_bits);
-        // Addresses by the ToDS/FromDS table (the header length was checked on entry).
-        const std::uint8_t* p = f.buf.data();
-        const bool to = f.fc.has(ieee80211::frame_control::to_ds);
-        const bool from = f.fc.has(ieee80211::frame_control::from_ds);
-        const mac_address da = mac_address::from(to ? p + 16 : p + 4);
-        const mac_address sa = mac_address::from(to && from ? p + 24 : (from ? p + 16 : p + 10));
+        // Addresses by the ToDS/FromDS table.
+        const auto h = f.header();
+        const mac_address da = h.destination(), sa = h.source();
         if (f.iface->is_sta() && da.is_multicast() && sa == f.iface->vif.addr)
             return m.drop(*f.iface, drop_reason::own_echo);
         const bytes_view llc = f.buf.view().subspan(f.hdrlen);
