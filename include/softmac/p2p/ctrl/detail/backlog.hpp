@@ -69,7 +69,6 @@ class backlog_guard {
         if (key.empty()) return;
         auto& e = held_[key];
         e.uid = uid;
-        e.queued = true;
         ++e.sent;
         if (held_.size() > tracked) {
             (void)census();
@@ -82,32 +81,33 @@ class backlog_guard {
     struct entry {
         std::uint32_t uid = 0;
         std::uint32_t ino = 0;  ///< the receiver's socket inode, once unix_diag named it
-        bool queued = true;     ///< it may hold datagrams of ours
         std::size_t sent = 0;   ///< datagrams sent to it since its queue was last seen empty
     };
     using map = std::unordered_map<std::string, entry>;
 
+    static bool drained_queue(const unix_socket_info& s) noexcept {
+        return s.has_rqueue && s.rqueue == 0;
+    }
     bool under_pressure(int fd) const {
         int outq = 0;
         return threshold_ > 0 && ::ioctl(fd, SIOCOUTQ, &outq) == 0 && outq >= threshold_;
     }
     std::size_t held_by(std::uint32_t uid) const {
-        return static_cast<std::size_t>(std::count_if(held_.begin(), held_.end(), [&](auto& e) {
-            return e.second.uid == uid && e.second.queued;
-        }));
+        return static_cast<std::size_t>(std::count_if(
+            held_.begin(), held_.end(), [&](auto& e) { return e.second.uid == uid; }));
     }
     /// Asks about one receiver; false when unix_diag cannot answer.
     bool refresh(map::iterator it) {
         if (it->second.ino == 0) return census();
-        bool found = false;
+        bool found = false, drained = false;
         if (!unix_diag(it->second.ino, UDIAG_SHOW_VFS | UDIAG_SHOW_NAME | UDIAG_SHOW_RQLEN,
                        [&](const unix_socket_info& s) {
                            found = socket_key(s) == it->first;
-                           it->second.queued = !s.has_rqueue || s.rqueue > 0;
+                           drained = drained_queue(s);
                        }) ||
             !found)
             return census();  // closed, or its inode now another socket's
-        if (!it->second.queued) held_.erase(it);
+        if (drained) held_.erase(it);
         return true;
     }
     /// Asks about every socket: receivers that drained or closed are forgotten.
@@ -117,12 +117,12 @@ class backlog_guard {
                                   [&](const unix_socket_info& s) {
                                       const auto it = held_.find(socket_key(s));
                                       if (it == held_.end()) return;
-                                      it->second.ino = s.ino;
-                                      it->second.queued = !s.has_rqueue || s.rqueue > 0;
+                                      // a drained receiver is forgotten with the closed ones
+                                      it->second.ino = drained_queue(s) ? 0 : s.ino;
                                   });
         diag_failed_ = !ok;
         if (!ok) return false;
-        std::erase_if(held_, [](auto& e) { return e.second.ino == 0 || !e.second.queued; });
+        std::erase_if(held_, [](auto& e) { return e.second.ino == 0; });
         return true;
     }
 
