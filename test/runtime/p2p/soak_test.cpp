@@ -54,14 +54,12 @@ since(const D&, std::size_t) -> since<D>;
 template <class W>
 void cycle(W& w, soak_counts& n, duration gap) {
     ++n.cycles;
+    w.engine(0).flush();
+    w.engine(1).flush();
     since a{w[0], w[0].events.size()}, b{w[1], w[1].events.size()};
     const auto knows = [&] {
         return a.template count<ev::device_found>() > 0 && b.template count<ev::device_found>() > 0;
     };
-    w.engine(0).flush();
-    w.engine(1).flush();
-    a.from = w[0].events.size();
-    b.from = w[1].events.size();
     REQUIRE(w.engine(0).find());
     REQUIRE(w.engine(1).find());
     if (!w.run_until(knows, 30s)) {
