@@ -37,6 +37,8 @@ class SoftmacConan(ConanFile):
 
     def requirements(self):
         self.requires("boost/1.74.0", transitive_headers=True)
+        # softmac::crypto (software CCMP, the RSN handshakes) and the simulated rt73 need it.
+        self.requires("openssl/[>=3.0 <4]", transitive_headers=True)
 
     def package_id(self):
         self.info.clear()
@@ -68,3 +70,7 @@ class SoftmacConan(ConanFile):
         self.cpp_info.bindirs = []
         self.cpp_info.libdirs = []
         self.cpp_info.resdirs = []
+        self.cpp_info.components["core"].set_property("cmake_target_name", "softmac::softmac")
+        self.cpp_info.components["core"].requires = ["boost::headers"]
+        self.cpp_info.components["crypto"].set_property("cmake_target_name", "softmac::crypto")
+        self.cpp_info.components["crypto"].requires = ["core", "openssl::crypto"]

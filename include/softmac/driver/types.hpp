@@ -73,6 +73,11 @@ struct tx_info {
     std::array<tx_rate, 4> rates{};
     std::uint8_t hw_queue = 0;
     std::uint8_t vif_index = 0;
+    /// The hardware key that protects the frame (set_key's hw_index), -1 for none. With a key,
+    /// the frame carries its 8-octet CCMP header (PN and Key ID, written by the MAC) after the
+    /// MAC header and no MIC: the hardware encrypts and appends the MIC
+    /// (IEEE80211_KEY_FLAG_GENERATE_IV).
+    std::int16_t hw_key = -1;
     std::uint64_t cookie = 0;  ///< handed back in the TX status
 };
 
@@ -86,7 +91,13 @@ struct tx_status {
 /// @brief RX status flags.
 namespace rx_flag {
 inline constexpr std::uint32_t fcs_fail = 1u << 0, plcp_fail = 1u << 1, mactime_start = 1u << 2,
-                               short_preamble = 1u << 3;
+                               short_preamble = 1u << 3,
+                               /// the hardware decrypted the frame and verified its MIC: the
+                               /// payload is plaintext, the CCMP header is still in place (the
+                               /// MAC checks its PN) and the MIC is stripped
+    decrypted = 1u << 4,
+                               /// the hardware found the frame's MIC wrong (the MAC drops it)
+    mic_error = 1u << 5;
 }
 
 /// @brief What the driver reports with a received frame (the ieee80211_rx_status role).

@@ -25,6 +25,11 @@ struct capabilities {
     bool hw_rate_control = false;   ///< the driver picks rates (IEEE80211_HW_HAS_RATE_CONTROL)
     bool hw_fragmentation = false;  ///< the driver fragments (IEEE80211_HW_SUPPORTS_TX_FRAG)
     bool rx_dup_validated = false;  ///< the driver drops duplicates (RX_FLAG_DUP_VALIDATED)
+    /// The driver encrypts and decrypts CCMP (set_key offload): the software cipher handlers are
+    /// not in the pipeline; the MAC still assigns PNs and checks replays.
+    bool hw_crypto = false;
+    /// The stack has a software cipher (a crypto policy) and the driver does not offload.
+    bool sw_crypto = false;
 };
 /// @brief A driver declares capabilities as static constexpr members of those names.
 template <class Driver>
@@ -36,6 +41,7 @@ constexpr capabilities capabilities_of() noexcept {
         c.hw_fragmentation = Driver::hw_fragmentation;
     if constexpr (requires { Driver::rx_dup_validated; })
         c.rx_dup_validated = Driver::rx_dup_validated;
+    if constexpr (requires { Driver::hw_crypto; }) c.hw_crypto = Driver::hw_crypto;
     return c;
 }
 
