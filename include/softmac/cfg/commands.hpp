@@ -12,6 +12,7 @@
 
 #include <softmac/cfg/detail/fields.hpp>
 #include <softmac/cfg/nl80211.hpp>
+#include <softmac/ieee80211/data.hpp>
 #include <softmac/ieee80211/frame_control.hpp>
 #include <softmac/ieee80211/iftype.hpp>
 #include <softmac/ieee80211/status_codes.hpp>
@@ -112,13 +113,25 @@ struct associate : command<NL80211_CMD_ASSOCIATE>, wdev_ref, mac::assoc_params {
     static constexpr auto fields = with_wdev<associate>(
         field<NL80211_ATTR_MAC, &associate::bssid>{},
         field<NL80211_ATTR_WIPHY_FREQ, &associate::freq>{},
-        field<NL80211_ATTR_SSID, &associate::ssid>{}, field<NL80211_ATTR_IE, &associate::ies>{});
+        field<NL80211_ATTR_SSID, &associate::ssid>{}, field<NL80211_ATTR_IE, &associate::ies>{},
+        field<NL80211_ATTR_PRIVACY, &associate::privacy>{},
+        field<NL80211_ATTR_CONTROL_PORT, &associate::control_port>{},
+        field<NL80211_ATTR_WPA_VERSIONS, &associate::wpa_versions>{},
+        field<NL80211_ATTR_CIPHER_SUITE_GROUP, &associate::group_cipher>{},
+        field<NL80211_ATTR_CIPHER_SUITES_PAIRWISE, &associate::pairwise_ciphers>{},
+        field<NL80211_ATTR_AKM_SUITES, &associate::akm_suites>{});
     friend bool operator==(const associate&, const associate&) = default;
 };
 struct connect : command<NL80211_CMD_CONNECT>, wdev_ref, mac::connect_params {
     static constexpr auto fields = with_wdev<connect>(
         field<NL80211_ATTR_SSID, &connect::ssid>{}, field<NL80211_ATTR_MAC, &connect::bssid>{},
-        field<NL80211_ATTR_WIPHY_FREQ, &connect::freq>{}, field<NL80211_ATTR_IE, &connect::ies>{});
+        field<NL80211_ATTR_WIPHY_FREQ, &connect::freq>{}, field<NL80211_ATTR_IE, &connect::ies>{},
+        field<NL80211_ATTR_PRIVACY, &connect::privacy>{},
+        field<NL80211_ATTR_CONTROL_PORT, &connect::control_port>{},
+        field<NL80211_ATTR_WPA_VERSIONS, &connect::wpa_versions>{},
+        field<NL80211_ATTR_CIPHER_SUITE_GROUP, &connect::group_cipher>{},
+        field<NL80211_ATTR_CIPHER_SUITES_PAIRWISE, &connect::pairwise_ciphers>{},
+        field<NL80211_ATTR_AKM_SUITES, &connect::akm_suites>{});
     friend bool operator==(const connect&, const connect&) = default;
 };
 struct disconnect : command<NL80211_CMD_DISCONNECT>, wdev_ref {
@@ -139,17 +152,23 @@ struct leave_command : command<Id>, wdev_ref {
 using deauthenticate = leave_command<NL80211_CMD_DEAUTHENTICATE>;
 using disassociate = leave_command<NL80211_CMD_DISASSOCIATE>;
 struct start_ap : command<NL80211_CMD_START_AP>, wdev_ref, mac::ap_params {
-    static constexpr auto fields =
-        with_wdev<start_ap>(field<NL80211_ATTR_BEACON_HEAD, &start_ap::head>{},
-                            field<NL80211_ATTR_BEACON_TAIL, &start_ap::tail>{},
-                            field<NL80211_ATTR_BEACON_INTERVAL, &start_ap::beacon_int>{},
-                            field<NL80211_ATTR_DTIM_PERIOD, &start_ap::dtim_period>{},
-                            field<NL80211_ATTR_SSID, &start_ap::ssid>{},
-                            field<NL80211_ATTR_HIDDEN_SSID, &start_ap::hidden>{},
-                            field<NL80211_ATTR_WIPHY_FREQ, &start_ap::freq>{},
-                            field<NL80211_ATTR_IE_PROBE_RESP, &start_ap::probe_resp_ies>{},
-                            field<NL80211_ATTR_IE_ASSOC_RESP, &start_ap::assoc_resp_ies>{},
-                            field<NL80211_ATTR_MAX_AP_ASSOC_STA, &start_ap::max_stations>{});
+    static constexpr auto fields = with_wdev<start_ap>(
+        field<NL80211_ATTR_BEACON_HEAD, &start_ap::head>{},
+        field<NL80211_ATTR_BEACON_TAIL, &start_ap::tail>{},
+        field<NL80211_ATTR_BEACON_INTERVAL, &start_ap::beacon_int>{},
+        field<NL80211_ATTR_DTIM_PERIOD, &start_ap::dtim_period>{},
+        field<NL80211_ATTR_SSID, &start_ap::ssid>{},
+        field<NL80211_ATTR_HIDDEN_SSID, &start_ap::hidden>{},
+        field<NL80211_ATTR_WIPHY_FREQ, &start_ap::freq>{},
+        field<NL80211_ATTR_IE_PROBE_RESP, &start_ap::probe_resp_ies>{},
+        field<NL80211_ATTR_IE_ASSOC_RESP, &start_ap::assoc_resp_ies>{},
+        field<NL80211_ATTR_MAX_AP_ASSOC_STA, &start_ap::max_stations>{},
+        field<NL80211_ATTR_PRIVACY, &start_ap::privacy>{},
+        field<NL80211_ATTR_CONTROL_PORT, &start_ap::control_port>{},
+        field<NL80211_ATTR_WPA_VERSIONS, &start_ap::wpa_versions>{},
+        field<NL80211_ATTR_CIPHER_SUITE_GROUP, &start_ap::group_cipher>{},
+        field<NL80211_ATTR_CIPHER_SUITES_PAIRWISE, &start_ap::pairwise_ciphers>{},
+        field<NL80211_ATTR_AKM_SUITES, &start_ap::akm_suites>{});
     friend bool operator==(const start_ap&, const start_ap&) = default;
 };
 struct stop_ap : command<NL80211_CMD_STOP_AP>, wdev_ref {
@@ -253,6 +272,28 @@ struct key_command : command<Id>, wdev_ref {
                                field<NL80211_ATTR_KEY_SEQ, &key_command::seq>{},
                                field<NL80211_ATTR_KEY_DEFAULT, &key_command::default_key>{});
     friend bool operator==(const key_command&, const key_command&) = default;
+};
+/// SET_STATION: the station's flags (the 802.1X port: NL80211_STA_FLAG_AUTHORIZED).
+struct set_station : command<NL80211_CMD_SET_STATION>, wdev_ref {
+    mac_address mac;
+    sta_flag_update flags;
+    static constexpr auto fields =
+        with_wdev<set_station>(field<NL80211_ATTR_MAC, &set_station::mac>{},
+                               field<NL80211_ATTR_STA_FLAGS2, &set_station::flags>{});
+    friend bool operator==(const set_station&, const set_station&) = default;
+};
+/// CONTROL_PORT_FRAME: an EAPOL frame (after its Ethernet header) to `to`.
+struct control_port_frame : command<NL80211_CMD_CONTROL_PORT_FRAME>, wdev_ref {
+    mac_address to;
+    std::uint16_t ethertype = ieee80211::ethertype::eapol;
+    mac::byte_vector frame;
+    bool no_encrypt = false;
+    static constexpr auto fields = with_wdev<control_port_frame>(
+        field<NL80211_ATTR_MAC, &control_port_frame::to>{},
+        field<NL80211_ATTR_CONTROL_PORT_ETHERTYPE, &control_port_frame::ethertype>{},
+        field<NL80211_ATTR_FRAME, &control_port_frame::frame>{},
+        field<NL80211_ATTR_CONTROL_PORT_NO_ENCRYPT, &control_port_frame::no_encrypt>{});
+    friend bool operator==(const control_port_frame&, const control_port_frame&) = default;
 };
 using new_key = key_command<NL80211_CMD_NEW_KEY>;
 using del_key = key_command<NL80211_CMD_DEL_KEY>;

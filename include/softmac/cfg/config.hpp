@@ -112,13 +112,6 @@ class config {
                   "bytes_view message)");
 
   public:
-    struct stored_key {
-        std::uint8_t index = 0;
-        std::optional<mac_address> mac;
-        std::uint32_t cipher = 0;
-        mac::byte_vector data, seq;
-        bool is_default = false;
-    };
     /// @brief One interface as the config layer knows it (a wireless_dev).
     struct wireless_dev {
         std::optional<std::uint32_t> ifindex;  ///< none for a P2P device
@@ -127,7 +120,6 @@ class config {
         std::uint8_t vif = 0;
         cfg::iftype type = cfg::iftype::station;
         bool up = false;
-        std::vector<stored_key> keys;
     };
     using stack_type = Stack;
     using time_type = typename Stack::time_type;
@@ -319,7 +311,6 @@ class config {
         if (!v) return v.err();
         i->vif = v->index;
         i->type = c.iftype;
-        i->keys.clear();
         return {};
     }
     result<reply::interface> handle(const cmd::new_interface& c, const credentials&,
@@ -463,25 +454,24 @@ class config {
         return stack_.set_channel(c.freq);
     }
     result<void> handle(const cmd::new_key& c, const credentials&, wireless_dev* i) {
-        if (c.index > 5 || c.data.empty()) return make_error(errc::bad_value, "bad key");
-        std::erase_if(i->keys,
-                      [&](const stored_key& k) { return k.index == c.index && k.mac == c.mac; });
-        i->keys.push_back({c.index, c.mac, c.cipher, c.data, c.seq, false});
-        return {};
+        return stack_.new_key(i->vif, mac::key_params{c.cipher, c.index, c.mac, c.data, c.seq});
     }
     result<void> handle(const cmd::del_key& c, const credentials&, wireless_dev* i) {
-        const auto n = std::erase_if(
-            i->keys, [&](const stored_key& k) { return k.index == c.index && k.mac == c.mac; });
-        if (n == 0) return make_error(errc::not_found, "no such key");
-        return {};
+        return stack_.del_key(i->vif, c.index, c.mac);
     }
     result<void> handle(const cmd::set_key& c, const credentials&, wireless_dev* i) {
-        stored_key* found = nullptr;
-        for (auto& k : i->keys)
-            if (k.index == c.index && !k.mac) found = &k;
-        if (!found) return make_error(errc::not_found, "no such key");
-        for (auto& k : i->keys) k.is_default = !k.mac && &k == found;
-        return {};
+        if (c.mac) return {};  // a pairwise key is the default for its station already
+        return stack_.set_default_key(i->vif, c.index);
+    }
+    result<void> handle(const cmd::set_station& c, const credentials&, wireless_dev* i) {
+        constexpr std::uint32_t authorized = 1u << NL80211_STA_FLAG_AUTHORIZED;
+        if (c.flags.mask & ~authorized)
+            return make_error(errc::not_supported, "only the authorized flag can change");
+        if (!(c.flags.mask & authorized)) return {};
+        return stack_.set_authorized(i->vif, c.mac, (c.flags.set & authorized) != 0);
+    }
+    result<void> handle(const cmd::control_port_frame& c, const credentials&, wireless_dev* i) {
+        return stack_.tx_control_port(i->vif, c.to, c.ethertype, c.frame);
     }
 
     Stack& stack_;

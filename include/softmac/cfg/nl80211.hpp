@@ -88,6 +88,15 @@ inline constexpr auto attr_policy = [] {
     p[NL80211_ATTR_STA_INFO] = {kind::nested};
     p[NL80211_ATTR_BSS] = {kind::nested};
     p[NL80211_ATTR_GENERATION] = {kind::u32};
+    p[NL80211_ATTR_STA_FLAGS2] = {kind::binary, 8, 8};
+    p[NL80211_ATTR_CONTROL_PORT] = {kind::flag};
+    p[NL80211_ATTR_CONTROL_PORT_ETHERTYPE] = {kind::u16};
+    p[NL80211_ATTR_CONTROL_PORT_NO_ENCRYPT] = {kind::flag};
+    p[NL80211_ATTR_CONTROL_PORT_OVER_NL80211] = {kind::flag};
+    p[NL80211_ATTR_WPA_VERSIONS] = {kind::u32};
+    p[NL80211_ATTR_CIPHER_SUITE_GROUP] = {kind::u32};
+    p[NL80211_ATTR_CIPHER_SUITES_PAIRWISE] = {kind::binary, 4 * 5};
+    p[NL80211_ATTR_AKM_SUITES] = {kind::binary, 4 * 10};
     return p;
 }();
 
@@ -104,7 +113,7 @@ struct command_spec {
 };
 
 /// @brief The commands softmac's config layer serves (numbers from <linux/nl80211.h>).
-inline constexpr std::array<command_spec, 30> commands{{
+inline constexpr std::array<command_spec, 32> commands{{
     {NL80211_CMD_GET_WIPHY, flag::need_wiphy | flag::dump, {}, 0},
     {NL80211_CMD_GET_INTERFACE, flag::need_wdev | flag::dump, {}, 0},
     {NL80211_CMD_SET_INTERFACE, flag::admin | flag::need_netdev, {NL80211_ATTR_IFTYPE}, 1},
@@ -172,6 +181,11 @@ inline constexpr std::array<command_spec, 30> commands{{
      flag::admin | flag::need_netdev | flag::need_up | flag::clear_request,
      {},
      0},
+    {NL80211_CMD_SET_STATION, flag::admin | flag::need_netdev, {NL80211_ATTR_MAC}, 1},
+    {NL80211_CMD_CONTROL_PORT_FRAME,
+     flag::admin | flag::need_netdev | flag::need_up,
+     {NL80211_ATTR_FRAME, NL80211_ATTR_MAC, NL80211_ATTR_CONTROL_PORT_ETHERTYPE},
+     3},
 }};
 
 /// @brief The spec of a command number, if softmac serves it.

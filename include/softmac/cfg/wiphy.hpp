@@ -56,8 +56,9 @@ class wiphy {
     using time_type = typename mac_policies::time_type;
     using pool_type = typename mac_policies::pool_type;
     using net_type = typename mac_policies::net_type;
-    using stack_type = mac::basic_stack<Driver, time_type, net_type, to_config,
-                                        typename mac_policies::rate_type, pool_type>;
+    using stack_type =
+        mac::basic_stack<Driver, time_type, net_type, to_config, typename mac_policies::rate_type,
+                         pool_type, typename mac_policies::crypto_type>;
     using config_type = cfg::config<stack_type, cfg_events>;
 
     /// @brief A wiphy numbered `index` and named `name` (phy0); `args` construct the driver. The

@@ -92,7 +92,13 @@ inline constexpr auto event_table = [] {
         hana::make_pair(
             hana::type_c<me::del_station>,
             form<NL80211_CMD_DEL_STATION, field<NL80211_ATTR_MAC, &me::del_station::addr>,
-                 field<NL80211_ATTR_REASON_CODE, &me::del_station::reason>>{}));
+                 field<NL80211_ATTR_REASON_CODE, &me::del_station::reason>>{}),
+        hana::make_pair(
+            hana::type_c<me::control_port_frame>,
+            form<NL80211_CMD_CONTROL_PORT_FRAME,
+                 field<NL80211_ATTR_MAC, &me::control_port_frame::from>,
+                 field<NL80211_ATTR_CONTROL_PORT_ETHERTYPE, &me::control_port_frame::ethertype>,
+                 field<NL80211_ATTR_FRAME, &me::control_port_frame::frame>>{}));
 }();
 
 /// @brief The message form of event type E.

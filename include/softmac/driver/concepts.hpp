@@ -111,6 +111,12 @@ template <class D, class C = archetype_context>
 concept has_flush = requires(D& d, C& c, std::uint32_t queues, bool drop) {
     d.flush(c, queues, drop);
 };
+/// @brief Key offload (the set_key op): the driver programs its key tables and returns the
+/// slot in `key_conf::hw_index`.
+template <class D, class C = archetype_context>
+concept has_set_key = requires(D& d, C& c, key_command cmd, const vif& v, key_conf& k) {
+    { d.set_key(c, cmd, v, k) } -> std::same_as<result<void>>;
+};
 /// @brief Deferred hardware work (the interrupt bottom half): events queued by the hardware
 /// (RX, TX status, ROC timers) are handed to the context here.
 template <class D, class C = archetype_context>

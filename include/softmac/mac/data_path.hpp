@@ -14,7 +14,9 @@
 #include <softmac/driver/concepts.hpp>
 #include <softmac/ieee80211/header.hpp>
 #include <softmac/ieee80211/rates.hpp>
+#include <softmac/mac/crypto.hpp>
 #include <softmac/mac/interface.hpp>
+#include <softmac/mac/keys.hpp>
 #include <softmac/mac/pipeline.hpp>
 #include <softmac/mac/rate_control.hpp>
 #include <softmac/mac/rx.hpp>
@@ -30,17 +32,23 @@ namespace softmac::mac {
 /// @tparam Caps the driver's capabilities: handlers they make useless are not instantiated
 /// @tparam Upper where 802.3 frames, management frames and statuses go
 /// @tparam RatePolicy fixed_rate<> or simple_adaptive
+/// @tparam Cipher the software cipher of CCMP keys (no_cipher: only a driver that offloads
+/// protects frames)
 template <capabilities Caps, time_policy Time, upper_layer Upper,
-          class RatePolicy = simple_adaptive, class Pool = heap_pool>
+          class RatePolicy = simple_adaptive, class Pool = heap_pool, class Cipher = no_cipher>
 class data_path {
   public:
     using rate_policy = RatePolicy;
-    using station_type = station<typename RatePolicy::state>;
+    using key_type = key<Cipher>;
+    using station_type = station<typename RatePolicy::state, key_type>;
+    static constexpr capabilities caps = Caps;
 
-    using tx_pipeline = decltype(detail::pipeline_of<Caps, tx_control_port, tx_rate_ctrl,
-                                                     tx_sequence, tx_fragment, tx_stats>());
-    using rx_pipeline = decltype(detail::pipeline_of<Caps, rx_check_dup, rx_check_class,
-                                                     rx_defragment, rx_amsdu, rx_data, rx_mgmt>());
+    using tx_pipeline =
+        decltype(detail::pipeline_of<Caps, tx_control_port, tx_rate_ctrl, tx_sequence, tx_fragment,
+                                     tx_ccmp_encrypt, tx_ccmp_hw, tx_stats>());
+    using rx_pipeline =
+        decltype(detail::pipeline_of<Caps, rx_check_dup, rx_check_class, rx_ccmp_decrypt,
+                                     rx_ccmp_hw, rx_defragment, rx_amsdu, rx_data, rx_mgmt>());
 
     data_path(Time& time, Pool& pool, Upper upper)
         : time_(time), pool_(pool), upper_(std::move(upper)) {}
@@ -48,7 +56,27 @@ class data_path {
     Upper& upper() noexcept { return upper_; }
     Pool& pool() noexcept { return pool_; }
     time_point now() const noexcept { return time_.now(); }
-    station_table<typename RatePolicy::state>& stations() noexcept { return stations_; }
+    station_table<typename RatePolicy::state, key_type>& stations() noexcept { return stations_; }
+    /// @brief Group key `id` of interface `vif`, or null when none is installed.
+    key_type* group_key(std::size_t vif, std::size_t id) noexcept {
+        auto& k = group_keys_[vif][id & (group_keys - 1)];
+        return k.valid ? &k : nullptr;
+    }
+    /// @brief The key slot for group key `id` of `vif` (installed or not).
+    key_type& group_key_slot(std::size_t vif, std::size_t id) noexcept {
+        return group_keys_[vif][id & (group_keys - 1)];
+    }
+    /// @brief The interface's default TX group key (SET_KEY default), or null.
+    key_type* default_group_key(std::size_t vif) noexcept {
+        const std::int8_t id = default_key_[vif];
+        return id < 0 ? nullptr : group_key(vif, static_cast<std::size_t>(id));
+    }
+    void set_default_group_key(std::size_t vif, std::int8_t id) noexcept { default_key_[vif] = id; }
+    bool has_group_key(std::size_t vif) const noexcept {
+        for (const auto& k : group_keys_[vif])
+            if (k.valid) return true;
+        return false;
+    }
     defrag_cache& defrag() noexcept { return defrag_; }
     const std::span<const ieee80211::rate>& rates() const noexcept { return rates_; }
     std::size_t headroom() const noexcept { return headroom_; }
@@ -68,7 +96,11 @@ class data_path {
         headroom_ = driver::tx_headroom(hw) + 32;
         return i;
     }
-    void detach(const driver::vif& v) { ifaces_[v.index].up = false; }
+    void detach(const driver::vif& v) {
+        ifaces_[v.index].up = false;
+        for (auto& k : group_keys_[v.index]) k = key_type{};
+        default_key_[v.index] = -1;
+    }
     vif_state& state_of(std::size_t vif) noexcept { return ifaces_[vif]; }
     const vif_state& state_of(std::size_t vif) const noexcept { return ifaces_[vif]; }
 
@@ -154,7 +186,13 @@ class data_path {
     Pool& pool_;
     Upper upper_;
     std::array<vif_state, max_interfaces> ifaces_{};
-    station_table<typename RatePolicy::state> stations_;
+    station_table<typename RatePolicy::state, key_type> stations_;
+    std::array<std::array<key_type, group_keys>, max_interfaces> group_keys_{};
+    std::array<std::int8_t, max_interfaces> default_key_ = [] {
+        std::array<std::int8_t, max_interfaces> a;
+        a.fill(-1);
+        return a;
+    }();
     defrag_cache defrag_;
     std::span<const ieee80211::rate> rates_ = ieee80211::rates_2ghz;
     std::size_t headroom_ = 64;

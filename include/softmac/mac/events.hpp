@@ -19,6 +19,18 @@ using byte_vector = std::vector<std::uint8_t>;
 namespace status = ieee80211::status;  ///< 802.11 status codes, as events carry them
 namespace reason = ieee80211::reason;  ///< 802.11 reason codes, as events carry them
 
+/// @brief An RSN network's settings (cfg80211_crypto_settings): WPA version, ciphers and AKMs as
+/// suite selectors, privacy, and whether user space controls the 802.1X port (then a station is
+/// authorized only by SET_STATION, after the handshake).
+struct crypto_settings {
+    bool privacy = false;
+    bool control_port = false;
+    std::uint32_t wpa_versions = 0;  ///< NL80211_WPA_VERSION_2 = 2
+    std::uint32_t group_cipher = 0;
+    std::vector<std::uint32_t> pairwise_ciphers, akm_suites;
+    friend bool operator==(const crypto_settings&, const crypto_settings&) = default;
+};
+
 /// @brief A scan request (cfg80211_scan_request). Empty `freqs`: every channel of the hardware;
 /// empty `ssids`: passive scan; an empty string in `ssids` is the wildcard SSID.
 struct scan_params {
@@ -41,7 +53,7 @@ struct auth_params {
 };
 
 /// @brief Association with the BSS authenticated to (cfg80211_assoc_request).
-struct assoc_params {
+struct assoc_params : crypto_settings {
     mac_address bssid;
     std::uint16_t freq = 0;
     std::string ssid;
@@ -50,7 +62,7 @@ struct assoc_params {
 };
 
 /// @brief Connect: scan if the BSS is not known, then authenticate and associate.
-struct connect_params {
+struct connect_params : crypto_settings {
     std::string ssid;
     std::optional<mac_address> bssid;
     std::uint16_t freq = 0;  ///< 0: any
@@ -61,7 +73,7 @@ struct connect_params {
 using ieee80211::hidden_ssid;
 
 /// @brief Starting an AP or P2P GO (cfg80211_ap_settings).
-struct ap_params {
+struct ap_params : crypto_settings {
     byte_vector head;  ///< beacon header + fixed fields + elements before the TIM
     byte_vector tail;  ///< elements after the TIM
     std::uint16_t beacon_int = 100;
@@ -180,10 +192,20 @@ struct del_station {
     std::uint16_t reason = 0;
     friend bool operator==(const del_station&, const del_station&) = default;
 };
+/// @brief A control-port frame received (EAPOL, before and after the port opens): the sender and
+/// the frame after its Ethernet header (NL80211_CMD_CONTROL_PORT_FRAME as an event).
+struct control_port_frame {
+    std::uint8_t vif = 0;
+    mac_address from;
+    std::uint16_t ethertype = 0;
+    byte_vector frame;
+    friend bool operator==(const control_port_frame&, const control_port_frame&) = default;
+};
 
-using any = std::variant<scan_done, authenticate, associate, connect, disconnect, deauthenticate,
-                         disassociate, frame, frame_tx_status, remain_on_channel,
-                         cancel_remain_on_channel, frame_wait_cancel, new_station, del_station>;
+using any =
+    std::variant<scan_done, authenticate, associate, connect, disconnect, deauthenticate,
+                 disassociate, frame, frame_tx_status, remain_on_channel, cancel_remain_on_channel,
+                 frame_wait_cancel, new_station, del_station, control_port_frame>;
 }  // namespace event
 
 }  // namespace softmac::mac

@@ -34,13 +34,18 @@ enum class drop_reason : std::uint8_t {
     fragment_too_big,    ///< reassembled MSDU would not fit
     malformed,           ///< header or A-MSDU structure broken
     not_for_us,          ///< no interface accepts it
+    unprotected,         ///< unprotected data where a key protects the link (EAPOL excepted)
+    no_key,              ///< protected with a key that is not installed
+    replay,              ///< CCMP PN not above the last accepted one
+    decrypt_failed,      ///< CCMP MIC wrong (dot11RSNAStatsCCMPDecryptErrors)
     count_
 };
 
 inline constexpr std::string_view drop_reason_names[] = {
     "too short",        "not associated", "not authorized", "no headroom", "no buffer",
     "duplicate",        "wrong DS bits",  "wrong BSSID",    "own echo",    "fragment unmatched",
-    "fragment too big", "malformed",      "not for us"};
+    "fragment too big", "malformed",      "not for us",     "unprotected", "no key",
+    "replay",           "decrypt failed"};
 static_assert(std::size(drop_reason_names) == static_cast<std::size_t>(drop_reason::count_),
               "softmac: every drop_reason needs a name");
 

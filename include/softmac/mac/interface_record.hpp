@@ -34,7 +34,8 @@ struct sta_state {
     mac_address bssid;
     ieee80211::channel ch;
     std::string ssid;
-    byte_vector ies;  ///< extra association request elements
+    byte_vector ies;         ///< extra association request elements
+    crypto_settings crypto;  ///< RSN: privacy, and the port left closed until SET_STATION
     std::uint8_t tries = 0;
     timer_id timer = 0;
     time_point last_beacon{};

@@ -84,6 +84,12 @@ class ap_mlme {
         if (p.freq)
             if (auto r = ctx_.set_channel(p.freq); !r) return r;
         i->ap = ap_state{};
+        if (p.privacy) {  // the Privacy bit of the capabilities every beacon and response carry
+            const std::size_t at = ieee80211::beacon_offset::capabilities;
+            store_le16(p.head.data() + at,
+                       static_cast<std::uint16_t>(load_le16(p.head.data() + at) |
+                                                  ieee80211::capab::privacy));
+        }
         i->ap.params = std::move(p);
         i->ap.beaconing = true;
         i->ap.aids.assign(std::min<std::size_t>(i->ap.params.max_stations, max_aid), mac_address{});
@@ -299,7 +305,8 @@ class ap_mlme {
         }
         const bool fresh = sta.aid == 0;
         sta.aid = aid;
-        sta.flags |= sta_flag::associated | sta_flag::authorized;
+        // With a controlled port the authenticator authorizes the station after the handshake.
+        sta.flags |= sta_flag::associated | (p.control_port ? 0 : sta_flag::authorized);
         i.ap.aids[aid - 1] = addr;
         (void)ctx_.send_mgmt(i.index(), f, driver::tx_flag::req_status);
         if (fresh) ctx_.emit(event::new_station{i.index(), addr, aid});

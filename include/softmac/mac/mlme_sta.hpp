@@ -71,6 +71,7 @@ class station_mlme {
             return make_error(errc::invalid_state, "not authenticated with this BSS");
         i->sta.ssid = p.ssid;
         i->sta.ies = p.ies;
+        i->sta.crypto = p;
         begin_assoc(*i);
         return {};
     }
@@ -83,6 +84,7 @@ class station_mlme {
         i->sta.connecting = true;
         i->sta.ssid = p.ssid;
         i->sta.ies = p.ies;
+        i->sta.crypto = p;
         if (p.bssid) i->sta.bssid = *p.bssid;
         i->sta.connect_freq = p.freq;
         if (join_known(*i, p.freq)) return {};
@@ -174,9 +176,10 @@ class station_mlme {
                 i.sta.last_beacon = ctx_.time().now();
                 i.data->bssid = sa;
                 i.data->associated = true;
+                // With a controlled port the supplicant authorizes the AP after the handshake.
+                const std::uint32_t port = i.sta.crypto.control_port ? 0 : sta_flag::authorized;
                 if (auto s = ctx_.data().stations().add(
-                        sa, vif,
-                        sta_flag::authenticated | sta_flag::associated | sta_flag::authorized))
+                        sa, vif, sta_flag::authenticated | sta_flag::associated | port))
                     (*s)->aid = i.sta.aid;
                 ctx_.bss_changed(i, true);
                 ctx_.set_state(i, vap::state::run);
@@ -274,15 +277,18 @@ class station_mlme {
     }
     byte_vector assoc_request(const interface_record& i) {
         const bool ofdm = i.data->no_cck || i.sta.ch.band != ieee80211::band::ghz2_4;
-        return detail::build_mgmt(ieee80211::mgmt_subtype::assoc_req, i.sta.bssid, i.addr(),
-                                  i.sta.bssid, [&](byte_writer& w) {
-                                      ieee80211::write_assoc_req_fixed(
-                                          w, ieee80211::capab::ess | ieee80211::capab::short_slot,
-                                          10);
-                                      ieee80211::put::ssid(w, i.sta.ssid);
-                                      ieee80211::put_rates(w, ctx_.data().rates(), ofdm);
-                                      w.raw(i.sta.ies);
-                                  });
+        return detail::build_mgmt(
+            ieee80211::mgmt_subtype::assoc_req, i.sta.bssid, i.addr(), i.sta.bssid,
+            [&](byte_writer& w) {
+                ieee80211::write_assoc_req_fixed(
+                    w,
+                    ieee80211::capab::ess | ieee80211::capab::short_slot |
+                        (i.sta.crypto.privacy ? ieee80211::capab::privacy : 0),
+                    10);
+                ieee80211::put::ssid(w, i.sta.ssid);
+                ieee80211::put_rates(w, ctx_.data().rates(), ofdm);
+                w.raw(i.sta.ies);
+            });
     }
     void send_assoc(interface_record& i) {
         if (++i.sta.tries > timing::assoc_tries) return mlme_timeout(i);

@@ -16,6 +16,7 @@
 #include <softmac/core/detail/hot_inline.hpp>
 #include <softmac/core/frame_buffer.hpp>
 #include <softmac/driver/types.hpp>
+#include <softmac/mac/keys.hpp>
 
 namespace softmac::mac {
 
@@ -31,8 +32,9 @@ struct capabilities {
     /// The stack has a software cipher (a crypto policy) and the driver does not offload.
     bool sw_crypto = false;
 };
-/// @brief A driver declares capabilities as static constexpr members of those names.
-template <class Driver>
+/// @brief A driver declares capabilities as static constexpr members of those names; a software
+/// cipher other than no_cipher gives sw_crypto unless the driver offloads.
+template <class Driver, class Cipher = no_cipher>
 constexpr capabilities capabilities_of() noexcept {
     capabilities c;
     if constexpr (requires { Driver::hw_rate_control; })
@@ -42,6 +44,7 @@ constexpr capabilities capabilities_of() noexcept {
     if constexpr (requires { Driver::rx_dup_validated; })
         c.rx_dup_validated = Driver::rx_dup_validated;
     if constexpr (requires { Driver::hw_crypto; }) c.hw_crypto = Driver::hw_crypto;
+    c.sw_crypto = !c.hw_crypto && !std::is_same_v<Cipher, no_cipher>;
     return c;
 }
 

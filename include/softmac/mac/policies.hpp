@@ -12,6 +12,7 @@
 #include <softmac/core/frame_buffer.hpp>
 #include <softmac/core/scheduler.hpp>
 #include <softmac/mac/events.hpp>
+#include <softmac/mac/keys.hpp>
 #include <softmac/mac/rate_control.hpp>
 
 namespace softmac::mac {
@@ -63,6 +64,10 @@ template <class P>
 struct buffers {  ///< default heap_pool
     using type = P;
 };
+template <class C>
+struct crypto {  ///< default no_cipher: frames are protected only by a driver that offloads
+    using type = C;
+};
 /// @}
 
 namespace detail {
@@ -97,8 +102,9 @@ template <class... Ps>
 inline constexpr std::size_t count_time = (std::size_t{0} + ... + (time_policy<Ps> ? 1 : 0));
 
 template <class P>
-inline constexpr bool is_mac_policy = time_policy<P> || is_kind<P, net> || is_kind<P, events> ||
-                                      is_kind<P, rate_control> || is_kind<P, buffers>;
+inline constexpr bool is_mac_policy =
+    time_policy<P> || is_kind<P, net> || is_kind<P, events> || is_kind<P, rate_control> ||
+    is_kind<P, buffers> || is_kind<P, crypto>;
 
 }  // namespace detail
 
@@ -111,7 +117,8 @@ struct stack_policy_types {
                   "softmac: a stack needs exactly one time policy (virtual_time or real_time)");
     static_assert(detail::count_kind<net, Ps...> <= 1 && detail::count_kind<events, Ps...> <= 1 &&
                       detail::count_kind<rate_control, Ps...> <= 1 &&
-                      detail::count_kind<buffers, Ps...> <= 1,
+                      detail::count_kind<buffers, Ps...> <= 1 &&
+                      detail::count_kind<crypto, Ps...> <= 1,
                   "softmac: each policy kind may be given once");
 
     using time_type = typename detail::pick_time<Ps...>::type;
@@ -119,6 +126,7 @@ struct stack_policy_types {
     using events_type = typename detail::pick<events, null_events, Ps...>::type;
     using rate_type = typename detail::pick<rate_control, simple_adaptive, Ps...>::type;
     using pool_type = typename detail::pick<buffers, heap_pool, Ps...>::type;
+    using crypto_type = typename detail::pick<crypto, no_cipher, Ps...>::type;
 
     static_assert(net_sink<net_type>,
                   "softmac: mac::net<N>: N must provide deliver(std::uint8_t vif, frame_buffer&&)");
@@ -131,6 +139,9 @@ struct stack_policy_types {
     static_assert(buffer_pool<pool_type>,
                   "softmac: mac::buffers<P>: P must provide allocate(headroom) -> "
                   "result<frame_buffer>, buffer_size() and available()");
+    static_assert(frame_cipher<crypto_type>,
+                  "softmac: mac::crypto<C>: C must provide set(key), encrypt(nonce, aad, data, "
+                  "tag) and decrypt(nonce, aad, data, tag), as crypto::aes_ccm_key does");
 };
 
 /// @brief The policies of one mac::stack: only MAC policy kinds.
@@ -138,7 +149,8 @@ template <class... Ps>
 struct stack_policies : stack_policy_types<Ps...> {
     static_assert((detail::is_mac_policy<Ps> && ...),
                   "softmac: a stack policy is a time policy (virtual_time, real_time) or one of "
-                  "mac::net<N>, mac::events<E>, mac::rate_control<R>, mac::buffers<P>");
+                  "mac::net<N>, mac::events<E>, mac::rate_control<R>, mac::buffers<P>, "
+                  "mac::crypto<C>");
 };
 
 }  // namespace softmac::mac

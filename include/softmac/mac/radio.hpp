@@ -180,6 +180,16 @@ class radio {
     }
     std::uint32_t filter() const noexcept { return filter_; }
 
+    /// @brief Programs a key into the hardware (drv_set_key); not_supported without offload.
+    result<void> set_key(driver::key_command cmd, const driver::vif& v, driver::key_conf& k) {
+        if constexpr (driver::has_set_key<Driver, context>) {
+            context ctx{*this};
+            return driver_.set_key(ctx, cmd, v, k);
+        } else {
+            return make_error(errc::not_supported, "the driver does not offload keys");
+        }
+    }
+
     /// @brief Hands a frame to the driver (the drv_tx role).
     void tx(const driver::tx_info& info, frame_buffer&& frame) {
         context ctx{*this};

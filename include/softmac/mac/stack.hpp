@@ -57,13 +57,18 @@ namespace softmac::mac {
 /// `Events` (the config layer, normally); 802.3 frames go to `Net` on the hot path. Products
 /// name it as `mac::stack<Driver, Policies...>` (policies.hpp).
 template <class Driver, time_policy Time, net_sink Net, event_sink Events, rate_policy RatePolicy,
-          buffer_pool Pool>
+          buffer_pool Pool, frame_cipher Cipher = no_cipher>
 class basic_stack {
   public:
     /// @brief The data path's upper layer: 802.3 frames to `Net`, the rest to the units.
     struct upcalls {
         basic_stack* s;
-        void deliver(std::uint8_t vif, frame_buffer&& b) { s->net_.deliver(vif, std::move(b)); }
+        void deliver(std::uint8_t vif, frame_buffer&& b) {
+            // EAPOL goes to the controlled port's owner (CONTROL_PORT_FRAME), not to the network.
+            if (b.size() >= 14 && load_be16(b.data() + 12) == ieee80211::ethertype::eapol)
+                return s->control_port_rx(vif, b);
+            s->net_.deliver(vif, std::move(b));
+        }
         void on_mgmt(std::uint8_t vif, frame_buffer&& b, const driver::rx_status& rs) {
             s->mgmt_rx_.rx(vif, std::move(b), rs);
         }
@@ -74,7 +79,8 @@ class basic_stack {
         void on_roc_expired(std::uint64_t c) { s->offchannel_.roc_expired(c); }
         void on_scan_done(bool) {}  // only the software scan is used
     };
-    using path_type = data_path<capabilities_of<Driver>(), Time, upcalls, RatePolicy, Pool>;
+    using path_type =
+        data_path<capabilities_of<Driver, Cipher>(), Time, upcalls, RatePolicy, Pool, Cipher>;
     using radio_type = ::softmac::mac::radio<Driver, Time, path_type>;
     using device_type = vap::device<radio_type>;
     using time_type = Time;
@@ -246,12 +252,130 @@ class basic_stack {
     void unregister_owner(std::uint32_t owner) { mgmt_rx_.unregister_owner(owner); }
     /// @}
 
+    /// @name Keys and the controlled port (key.c, the control port of tx.c and rx.c)
+    /// @{
+    /// @brief NEW_KEY: a pairwise key (with a peer) or group key `id` of interface `vif`. The
+    /// driver gets it when it offloads CCMP, the software cipher otherwise. Installing the key
+    /// that is already in place keeps its PNs.
+    result<void> new_key(std::uint8_t vif, const key_params& p) {
+        using path = path_type;
+        const auto* r = records_.find(vif);
+        if (!r) return make_error(errc::not_found, "no such interface");
+        if (p.cipher != cipher_ccmp) return make_error(errc::not_supported, "only CCMP keys");
+        if (p.key.size() != 16) return make_error(errc::bad_length, "a CCMP key has 16 octets");
+        if (p.id >= group_keys || (p.peer && p.id != 0))
+            return make_error(errc::bad_value, "bad key index");
+        typename path::key_type* slot = nullptr;
+        if (p.peer) {
+            auto* sta = data().stations().find(*p.peer);
+            if (!sta || sta->vif_index != vif)
+                return make_error(errc::not_found, "no such station");
+            slot = &sta->ptk;
+        } else {
+            slot = &data().group_key_slot(vif, p.id);
+        }
+        if (slot->same_as(p)) return {};
+        typename path::key_type k;
+        k.assign(p);
+        if constexpr (path::caps.hw_crypto) {
+            driver::key_conf kc{p.cipher, p.id, p.peer.has_value(), p.peer.value_or(mac_address{}),
+                                p.key};
+            if (slot->valid && slot->hw_index >= 0) {
+                driver::key_conf old = kc;
+                old.hw_index = slot->hw_index;
+                (void)radio_.set_key(driver::key_command::disable, r->data->vif, old);
+            }
+            if (auto e = radio_.set_key(driver::key_command::set, r->data->vif, kc); !e) return e;
+            k.hw_index = kc.hw_index;
+        } else if (!k.cipher.set(p.key)) {
+            return make_error(errc::not_supported, "no cipher for this key (mac::crypto<C>)");
+        }
+        if (slot->valid && slot->id == k.id) k.tx_pn = slot->tx_pn;  // never reuse a PN
+        *slot = std::move(k);
+        return {};
+    }
+    /// @brief DEL_KEY.
+    result<void> del_key(std::uint8_t vif, std::uint8_t id, std::optional<mac_address> peer) {
+        const auto* r = records_.find(vif);
+        if (!r) return make_error(errc::not_found, "no such interface");
+        typename path_type::key_type* slot = nullptr;
+        if (peer) {
+            auto* sta = data().stations().find(*peer);
+            slot = sta && sta->vif_index == vif ? &sta->ptk : nullptr;
+        } else {
+            slot = data().group_key(vif, id);
+        }
+        if (!slot || !slot->valid) return make_error(errc::not_found, "no such key");
+        if (slot->hw_index >= 0) {
+            driver::key_conf kc{
+                cipher_ccmp, slot->id, peer.has_value(), peer.value_or(mac_address{}), {}};
+            kc.hw_index = slot->hw_index;
+            (void)radio_.set_key(driver::key_command::disable, r->data->vif, kc);
+        }
+        *slot = typename path_type::key_type{};
+        return {};
+    }
+    /// @brief SET_KEY default: group key `id` protects the interface's group-addressed frames.
+    result<void> set_default_key(std::uint8_t vif, std::uint8_t id) {
+        if (!records_.find(vif)) return make_error(errc::not_found, "no such interface");
+        if (!data().group_key(vif, id)) return make_error(errc::not_found, "no such key");
+        data().set_default_group_key(vif, static_cast<std::int8_t>(id));
+        return {};
+    }
+    /// @brief The last PN sent under a group key (its RSC), PN0 first: GET_KEY's NL80211_KEY_SEQ.
+    result<std::array<std::uint8_t, 6>> key_seq(std::uint8_t vif, std::uint8_t id) {
+        auto* k = data().group_key(vif, id);
+        if (!k) return make_error(errc::not_found, "no such key");
+        std::array<std::uint8_t, 6> seq{};
+        for (std::size_t i = 0; i < 6; ++i) seq[i] = static_cast<std::uint8_t>(k->tx_pn >> (8 * i));
+        return seq;
+    }
+    /// @brief SET_STATION's authorized flag: opens (or closes) the 802.1X port of a station; on a
+    /// station interface the peer is the AP.
+    result<void> set_authorized(std::uint8_t vif, const mac_address& peer, bool on) {
+        auto* sta = data().stations().find(peer);
+        if (!sta || sta->vif_index != vif) return make_error(errc::not_found, "no such station");
+        if (on)
+            sta->flags |= sta_flag::authorized;
+        else
+            sta->flags &= ~sta_flag::authorized;
+        return {};
+    }
+    /// @brief CONTROL_PORT_FRAME: an EAPOL (or other control-port) frame to `to`, sent through
+    /// the data path before the port is authorized.
+    result<void> tx_control_port(std::uint8_t vif, const mac_address& to, std::uint16_t ethertype,
+                                 bytes_view payload) {
+        const auto* r = records_.find(vif);
+        if (!r) return make_error(errc::not_found, "no such interface");
+        if (ethertype != ieee80211::ethertype::eapol)
+            return make_error(errc::not_supported, "control port carries EAPOL");
+        auto b = pool_.allocate(data().headroom() + 32);
+        if (!b) return b.err();
+        auto room = b->put(14 + payload.size());
+        if (!room) return room.err();
+        std::uint8_t* p = room->data();
+        std::memcpy(p, to.octets.data(), 6);
+        std::memcpy(p + 6, r->data->vif.addr.octets.data(), 6);
+        store_be16(p + 12, ethertype);
+        if (!payload.empty()) std::memcpy(p + 14, payload.data(), payload.size());
+        if (transmit(vif, std::move(*b), 7) == verdict::drop)
+            return make_error(errc::invalid_state, "control port frame dropped");
+        return {};
+    }
+    /// @}
+
     /// @brief 802.3 frame down the data path (the hot path).
     verdict transmit(std::uint8_t vif, frame_buffer&& eth, std::uint8_t priority = 0) {
         return data().transmit(radio_, vif, std::move(eth), priority);
     }
 
   private:
+    void control_port_rx(std::uint8_t vif, const frame_buffer& b) {
+        const bytes_view v = b.view();
+        events_(event::any{event::control_port_frame{vif, mac_address::from(v.data() + 6),
+                                                     load_be16(v.data() + 12),
+                                                     byte_vector(v.begin() + 14, v.end())}});
+    }
     /// What every unit is given: the interface records, time, events and management-frame TX.
     class unit_context {
       public:
@@ -411,8 +535,9 @@ class basic_stack {
 namespace detail {
 template <class Driver, class P>
 struct stack_of {
-    using type = basic_stack<Driver, typename P::time_type, typename P::net_type,
-                             typename P::events_type, typename P::rate_type, typename P::pool_type>;
+    using type =
+        basic_stack<Driver, typename P::time_type, typename P::net_type, typename P::events_type,
+                    typename P::rate_type, typename P::pool_type, typename P::crypto_type>;
 };
 }  // namespace detail
 

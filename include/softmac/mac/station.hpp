@@ -10,6 +10,7 @@
 #include <softmac/core/frame_buffer.hpp>
 #include <softmac/core/mac_address.hpp>
 #include <softmac/core/scheduler.hpp>
+#include <softmac/mac/keys.hpp>
 
 namespace softmac::mac {
 
@@ -76,8 +77,9 @@ class defrag_cache {
     std::size_t next_ = 0;
 };
 
-/// @brief A peer: the sta_info role. RateState comes from the rate-control policy.
-template <class RateState>
+/// @brief A peer: the sta_info role. RateState comes from the rate-control policy, Key from the
+/// crypto policy (the pairwise key, `ptk`).
+template <class RateState, class Key = key<no_cipher>>
 struct station {
     mac_address addr;
     std::uint8_t vif_index = 0;
@@ -90,15 +92,16 @@ struct station {
     station_stats stats;
     RateState rate{};
     defrag_cache frags;
+    Key ptk;
 
     bool has(std::uint32_t f) const noexcept { return (flags & f) == f; }
 };
 
 /// @brief A fixed-capacity table of stations shared by every interface of a radio (no heap).
-template <class RateState, std::size_t Capacity = 64>
+template <class RateState, class Key = key<no_cipher>, std::size_t Capacity = 64>
 class station_table {
   public:
-    using station_type = station<RateState>;
+    using station_type = station<RateState, Key>;
 
     station_type* find(const mac_address& a) noexcept {
         for (auto& s : slots_)

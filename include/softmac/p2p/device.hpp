@@ -78,9 +78,10 @@ class device {
   public:
     using time_type = typename mac_policies::time_type;
     using pool_type = typename mac_policies::pool_type;
-    using wiphy_type = cfg::wiphy<Driver, time_type, mac::net<typename mac_policies::net_type>,
-                                  mac::rate_control<typename mac_policies::rate_type>,
-                                  mac::buffers<pool_type>, cfg::events<to_engine>>;
+    using wiphy_type =
+        cfg::wiphy<Driver, time_type, mac::net<typename mac_policies::net_type>,
+                   mac::rate_control<typename mac_policies::rate_type>, mac::buffers<pool_type>,
+                   mac::crypto<typename mac_policies::crypto_type>, cfg::events<to_engine>>;
     using stack_type = typename wiphy_type::stack_type;
     using config_type = typename wiphy_type::config_type;
     using engine_type = p2p::engine<config_type, sink_type>;

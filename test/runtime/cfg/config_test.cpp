@@ -39,6 +39,10 @@ void fill(T& v) {
         v.assign(12, 0xd0);
     } else if constexpr (std::is_same_v<T, std::vector<std::uint16_t>>) {
         v = {2412, 2437};
+    } else if constexpr (std::is_same_v<T, std::vector<std::uint32_t>>) {
+        v = {0x000fac04, 0x000fac02};
+    } else if constexpr (std::is_same_v<T, cfg::sta_flag_update>) {
+        v = {1u << NL80211_STA_FLAG_AUTHORIZED, 1u << NL80211_STA_FLAG_AUTHORIZED};
     } else if constexpr (std::is_same_v<T, std::vector<std::string>>) {
         v = {"", "net"};
     } else if constexpr (std::is_same_v<T, std::vector<mac_address>>) {
@@ -342,20 +346,17 @@ TEST_CASE("P2P device, interface changes, ROC, registrations and keys through co
     key.index = 1;
     key.cipher = 0x000fac04;
     key.data.assign(16, 0x11);
-    CHECK(x.send(0, key, x.root).error == 0);
+    // The loopback radio does not offload CCMP and this stack has no software cipher
+    // (mac::crypto<C>): the key has nowhere to go. Keys with a cipher: the CCMP tests.
+    CHECK(x.send(0, key, x.root).error == EOPNOTSUPP);
     cfg::cmd::set_key def;
     def.ifindex = w0.ifindex;
     def.index = 1;
     def.default_key = true;
-    CHECK(x.send(0, def, x.root).error == 0);
-    const auto* stored = x.cfgs[0]->find({w0.ifindex, {}});
-    REQUIRE(stored->keys.size() == 1);
-    CHECK(stored->keys[0].is_default);
-    CHECK(stored->keys[0].data == key.data);
+    CHECK(x.send(0, def, x.root).error == ENODEV);
     cfg::cmd::del_key del;
     del.ifindex = w0.ifindex;
     del.index = 1;
-    CHECK(x.send(0, del, x.root).error == 0);
     CHECK(x.send(0, del, x.root).error == ENODEV);
 
     cfg::cmd::del_interface gone;

@@ -15,6 +15,14 @@ using driver::iftype;
 using test::ethernet;
 
 namespace {
+/// A connect request for `ssid`, on `freq` (0: any).
+mac::connect_params join(const char* ssid, std::uint16_t freq) {
+    mac::connect_params p;
+    p.ssid = ssid;
+    p.freq = freq;
+    return p;
+}
+
 const auto ch6 = *ie::make_channel(ie::band::ghz2_4, 6);
 
 template <class W>
@@ -56,7 +64,7 @@ TEMPLATE_TEST_CASE("a station connects, exchanges data and is deauthenticated", 
     test::mlme_world<TestType> w;
     const auto ap = start_ap(w, 0, "softmac-ap");
     const auto sta = w.add(1, iftype::station);
-    REQUIRE(w[1].connect(sta.index, {"softmac-ap", {}, 0, {}}));
+    REQUIRE(w[1].connect(sta.index, join("softmac-ap", 0)));
     w.run(3s);
     const auto conn = w.template all<mac::event::connect>(1);
     REQUIRE(conn.size() == 1);
@@ -110,7 +118,7 @@ TEMPLATE_TEST_CASE("a hidden SSID is found only by a directed probe", "[mac][mlm
     CHECK(b->ssid.empty());
     CHECK_FALSE(b->from_probe_resp);  // no answer to the wildcard
 
-    REQUIRE(w[1].connect(sta.index, {"hidden-net", {}, 2437, {}}));
+    REQUIRE(w[1].connect(sta.index, join("hidden-net", 2437)));
     w.run(2s);
     const auto conn = w.template all<mac::event::connect>(1);
     REQUIRE(conn.size() == 1);
@@ -124,9 +132,9 @@ TEMPLATE_TEST_CASE("association is refused when the AP's station table is full",
     start_ap(w, 0, "tiny", mac::hidden_ssid::not_hidden, 1);
     const auto s1 = w.add(1, iftype::station);
     const auto s2 = w.add(2, iftype::station);
-    REQUIRE(w[1].connect(s1.index, {"tiny", {}, 0, {}}));
+    REQUIRE(w[1].connect(s1.index, join("tiny", 0)));
     w.run(2s);
-    REQUIRE(w[2].connect(s2.index, {"tiny", {}, 0, {}}));
+    REQUIRE(w[2].connect(s2.index, join("tiny", 0)));
     w.run(2s);
     REQUIRE(w.template all<mac::event::connect>(1).size() == 1);
     CHECK(w.template all<mac::event::connect>(1)[0].status == ieee80211::status::success);
@@ -141,7 +149,7 @@ TEMPLATE_TEST_CASE("connect to an absent network fails after its scan", "[mac][m
                    test::loopback_software_roc, test::rt73_usb) {
     test::mlme_world<TestType> w;
     const auto sta = w.add(1, iftype::station);
-    REQUIRE(w[1].connect(sta.index, {"nowhere", {}, 2412, {}}));
+    REQUIRE(w[1].connect(sta.index, join("nowhere", 2412)));
     w.run(2s);
     const auto conn = w.template all<mac::event::connect>(1);
     REQUIRE(conn.size() == 1);
@@ -169,7 +177,7 @@ TEMPLATE_TEST_CASE("a station notices beacon loss", "[mac][mlme]", test::loopbac
     test::mlme_world<TestType> w;
     const auto ap = start_ap(w, 0, "fading");
     const auto sta = w.add(1, iftype::station);
-    REQUIRE(w[1].connect(sta.index, {"fading", {}, 0, {}}));
+    REQUIRE(w[1].connect(sta.index, join("fading", 0)));
     w.run(2s);
     REQUIRE(w.template all<mac::event::connect>(1).size() == 1);
     w.run(3s);
@@ -181,7 +189,7 @@ TEMPLATE_TEST_CASE("a station notices beacon loss", "[mac][mlme]", test::loopbac
     CHECK(d[0].by_ap);
     // Join again, then let the AP vanish without a word.
     REQUIRE(w[0].start_ap(ap.index, mac::make_ap_params(ap.addr, "fading", ch6, ie::rates_2ghz)));
-    REQUIRE(w[1].connect(sta.index, {"fading", {}, 2437, {}}));
+    REQUIRE(w[1].connect(sta.index, join("fading", 2437)));
     w.run(1s);
     REQUIRE(w.template all<mac::event::connect>(1).size() == 2);
     w.air.set_link(test::port_of(w[0].radio().driver()), test::port_of(w[1].radio().driver()),
@@ -361,7 +369,7 @@ TEMPLATE_TEST_CASE("management frames on the air pass tshark", "[mac][mlme][tsha
         w.air.tap(out);
         const auto ap = start_ap(w, 0, "judged");
         const auto sta = w.add(1, iftype::station);
-        REQUIRE(w[1].connect(sta.index, {"judged", {}, 2437, {}}));
+        REQUIRE(w[1].connect(sta.index, join("judged", 2437)));
         w.run(500ms);
         REQUIRE(w[1].disconnect(sta.index, ieee80211::reason::deauth_leaving));
         mac::mgmt_tx_params p;
@@ -401,7 +409,9 @@ TEST_CASE("mixed radios: a station on a loopback radio joins an AP on an rt73 ra
     REQUIRE(a);
     REQUIRE(s);
     REQUIRE(ap->start_ap(a->index, mac::make_ap_params(a->addr, "mixed", ch6, ie::rates_2ghz)));
-    REQUIRE(sta->connect(s->index, {"mixed", {}, 0, {}}));
+    mac::connect_params join;
+    join.ssid = "mixed";
+    REQUIRE(sta->connect(s->index, join));
     time.run_for(3s);
     const mac::event::connect* c = nullptr;
     for (const auto& e : events)

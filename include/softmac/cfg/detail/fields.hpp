@@ -8,6 +8,7 @@
 #include <boost/hana/tuple.hpp>
 
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <string>
 #include <type_traits>
@@ -15,6 +16,15 @@
 
 #include <softmac/cfg/nl80211.hpp>
 #include <softmac/core/mac_address.hpp>
+
+namespace softmac::cfg {
+/// @brief struct nl80211_sta_flag_update (NL80211_ATTR_STA_FLAGS2): which flags change, and to
+/// what (bits 1 << NL80211_STA_FLAG_*).
+struct sta_flag_update {
+    std::uint32_t mask = 0, set = 0;
+    friend bool operator==(const sta_flag_update&, const sta_flag_update&) = default;
+};
+}  // namespace softmac::cfg
 
 namespace softmac::cfg::detail {
 
@@ -93,6 +103,12 @@ void put(netlink::writer& w, std::uint16_t attr, const T& v, bool top = true) {
             w.bytes(attr, as_bytes(v));
     } else if constexpr (std::is_same_v<T, std::vector<std::uint8_t>>) {
         w.bytes(attr, v);
+    } else if constexpr (std::is_same_v<T, std::vector<std::uint32_t>>) {
+        // suite lists: a binary array of host-order u32 (NL80211_ATTR_CIPHER_SUITES_PAIRWISE)
+        w.bytes(attr, bytes_view(reinterpret_cast<const std::uint8_t*>(v.data()), 4 * v.size()));
+    } else if constexpr (std::is_same_v<T, sta_flag_update>) {
+        const std::uint32_t both[2] = {v.mask, v.set};
+        w.bytes(attr, bytes_view(reinterpret_cast<const std::uint8_t*>(both), sizeof both));
     } else if constexpr (std::is_same_v<T, std::vector<std::uint16_t>>) {
         const auto t = w.begin(attr);  // frequencies: nested u32, numbered from 1
         for (std::size_t i = 0; i < v.size(); ++i)
@@ -187,6 +203,16 @@ result<void> get(const netlink::attribute& a, T& out, bool top = true) {
         return {};
     } else if constexpr (std::is_same_v<T, std::vector<std::uint8_t>>) {
         out.assign(a.data.begin(), a.data.end());
+        return {};
+    } else if constexpr (std::is_same_v<T, std::vector<std::uint32_t>>) {
+        if (a.data.size() % 4) return make_error(errc::bad_length, "suite list", a.type);
+        out.resize(a.data.size() / 4);
+        if (!out.empty()) std::memcpy(out.data(), a.data.data(), a.data.size());
+        return {};
+    } else if constexpr (std::is_same_v<T, sta_flag_update>) {
+        if (a.data.size() != 8) return make_error(errc::bad_length, "sta flag update", a.type);
+        std::memcpy(&out.mask, a.data.data(), 4);
+        std::memcpy(&out.set, a.data.data() + 4, 4);
         return {};
     } else if constexpr (std::is_same_v<T, std::vector<std::uint16_t>> ||
                          std::is_same_v<T, std::vector<std::string>>) {
