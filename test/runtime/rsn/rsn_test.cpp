@@ -1,0 +1,386 @@
+// SPDX-License-Identifier: MIT
+#include <catch2/catch.hpp>
+
+#include <array>
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+#include <softmac/crypto/primitives.hpp>
+#include <softmac/ieee80211/eapol_key.hpp>
+#include <softmac/rsn/keys.hpp>
+
+using namespace softmac;
+namespace ie = softmac::ieee80211;
+
+namespace {
+
+std::vector<std::uint8_t> hex(std::string_view s) {
+    std::vector<std::uint8_t> out;
+    int hi = -1;
+    for (char c : s) {
+        int d = c >= '0' && c <= '9'   ? c - '0'
+                : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                       : -1;
+        if (d < 0) continue;  // spaces and line breaks
+        if (hi < 0) {
+            hi = d;
+        } else {
+            out.push_back(static_cast<std::uint8_t>(hi * 16 + d));
+            hi = -1;
+        }
+    }
+    return out;
+}
+
+std::vector<std::uint8_t> vec(bytes_view b) { return {b.begin(), b.end()}; }
+
+mac_address mac(std::string_view s) { return *mac_address::parse(s); }
+
+crypto::psk test_wpa_psk() {
+    return *crypto::psk_from_passphrase("EasilyGuessedPassword", as_bytes("TestWPA"));
+}
+
+// Handshake B (iwd unit/test-eapol.c eapol_wpa2_handshake_test).
+const auto b_m1 =
+    hex("0203005f02008a001000000000000000012b5852b88e4ca34dc599ed202c6395"
+        "7c535e3efa9289873411127cbaf3588425000000000000000000000000000000"
+        "0000000000000000000000000000000000000000000000000000000000000000"
+        "000000");
+const auto b_m2 =
+    hex("0203007302010a00000000000000000001727c656c5ed642d7f47f484351d808"
+        "945118da6a4933ac7e293f2f2ac088348c000000000000000000000000000000"
+        "00000000000000000000000000000000007d7c45989f492b4a36583529282d8f"
+        "ed001430120100000fac040100000fac040100000fac02");
+const auto b_m3 =
+    hex("020300970213ca001000000000000000022b5852b88e4ca34dc599ed202c6395"
+        "7c535e3efa9289873411127cbaf3588425000000000000000000000000000000"
+        "0000000000000000000000000000000000f8626a5776c733bfc071de62ebf7a7"
+        "c5003814dd52803dc83df7ba7eb648296d650e88ccc8dd676204a2c7c1f2650b"
+        "caf96b66f5b43d9926adc5ce18c0a99be50e508584b157e37a5e0f");
+const auto b_m4 =
+    hex("0203005f02030a00000000000000000002000000000000000000000000000000"
+        "0000000000000000000000000000000000000000000000000000000000000000"
+        "00000000000000000000000000000000008b0f342349f08503e5fc54b72cb532"
+        "660000");
+const auto b_g1 =
+    hex("0203007f02138200100000000000000003ef6dc20c5727e82507751e67369dc9"
+        "1ef1718eb135b212df9fcb0a65a2d5671d000000000000000000000000000000"
+        "00000000000000000000000000000000000f6ab075bc8ed19211cdc3b0e2d67e"
+        "cf0020e9965b4685d58b88bd574857e4f0dfddf72a7aa8eb68a9ef4404a66faa"
+        "48511b");
+const auto b_g2 =
+    hex("0203005f02030200000000000000000003000000000000000000000000000000"
+        "0000000000000000000000000000000000000000000000000000000000000000"
+        "0000000000000000000000000000000000c9bd17f154b732cfbc01db0c37e633"
+        "9f0000");
+
+// Handshake A (iwd unit/test-eapol.c eapol_4way_test, eapol_key_data_3..6).
+const auto a_m1 =
+    hex("0203005f02008a00100000000000000000c2bb57ab588f92ebbd44e811094f60"
+        "1c087986030c3ac749cc61d63e33832e50000000000000000000000000000000"
+        "0000000000000000000000000000000000000000000000000000000000000000"
+        "000000");
+const auto a_m2 =
+    hex("0103007502010a000000000000000000003289e91565094f329a9cd54a4a090d"
+        "2cf4344683bf50efee3608b64856800e84000000000000000000000000000000"
+        "000000000000000000000000000000000001c31b82ff62a379b08dd1fc82c2f7"
+        "68001630140100000fac040100000fac040100000fac020000");
+const auto a_m3 =
+    hex("020300970213ca00100000000000000001c2bb57ab588f92ebbd44e811094f60"
+        "1c087986030c3ac749cc61d63e33832e50000000000000000000000000000000"
+        "0000000000000000000000000000000000f535d91809731a1d290894705e919c"
+        "8e00381918df1ef0e7696652e257938034e17038b98b4c45a923b7b6fa8c33e3"
+        "7bdcd47feab11c226a2c5e38d5ad799405d610a69551d60be60a5b");
+const auto a_m4 =
+    hex("0103005f02030a00000000000000000001000000000000000000000000000000"
+        "0000000000000000000000000000000000000000000000000000000000000000"
+        "00000000000000000000000000000000009e57a4c09bafb3375e46d386cf8727"
+        "530000");
+
+}  // namespace
+
+TEST_CASE("passphrase to PSK matches the IEEE and RFC 6070 vectors", "[rsn][keys]") {
+    CHECK(vec(*crypto::psk_from_passphrase("password", as_bytes("IEEE"))) ==
+          hex("f42c6fc52df0ebef9ebb4b90b38a5f902e83fe1b135a70e23aed762e9710a12e"));
+    CHECK(vec(*crypto::psk_from_passphrase("ThisIsAPassword", as_bytes("ThisIsASSID"))) ==
+          hex("0dc0d6eb90555ed6419756b9a15ec3e3209b63df707dd508d14581f8982721af"));
+    CHECK(vec(*crypto::psk_from_passphrase(std::string(32, 'a'), as_bytes(std::string(32, 'Z')))) ==
+          hex("becb93866bb8c3832cb777c2f559807c8c59afcb6eae734885001300a981cc62"));
+    CHECK(vec(test_wpa_psk()) ==
+          hex("bf9aa3155300125e7a5ebb2a549f8cd4edab8ee12e94bfc24b3357ad049665d9"));
+    CHECK(vec(*crypto::psk_from_passphrase("12345678", as_bytes("DIRECT-ab"))) ==
+          hex("63f05ead0a77ff998cc82c3f4dab8d12bd7a53b5fc8a69a7b27dcca4f13066c1"));
+    // RFC 6070 (c = 4096, dkLen = 20): PBKDF2's first 20 octets are its first block T1, the
+    // same for dkLen 32, so the 32-octet primitive's prefix is the RFC's output.
+    const auto rfc = *crypto::psk_from_passphrase("password", as_bytes("salt"));
+    CHECK(vec(bytes_view(rfc).first(20)) == hex("4b007901b765489abead49d926f721d065a429c1"));
+}
+
+TEST_CASE("PRF-SHA1 matches the IEEE prefix vectors", "[rsn][keys]") {
+    struct v {
+        std::vector<std::uint8_t> key, data;
+        std::string_view expected;
+    };
+    const v vectors[] = {
+        {std::vector<std::uint8_t>(20, 0x0b), vec(as_bytes("Hi There")),
+         "bcd4c650b30b9684951829e0d75f9d54b862175ed9f00606e17d8da35402ffee"
+         "75df78c3d31e0f889f012120c0862beb67753e7439ae242edb8373698356cf5a"},
+        {vec(as_bytes("Jefe")), vec(as_bytes("what do ya want for nothing?")),
+         "51f4de5b33f249adf81aeb713a3c20f4fe631446fabdfa58244759ae58ef9009"
+         "a99abf4eac2ca5fa87e692c440eb40023e7babb206d61de7b92f41529092b8fc"},
+        {std::vector<std::uint8_t>(20, 0xaa), std::vector<std::uint8_t>(50, 0xdd),
+         "e1ac546ec4cb636f9976487be5c86be17a0252ca5d8d8df12cfb0473525249ce"
+         "9dd8d177ead710bc9b590547239107aef7b4abd43d87f0a68f1cbd9e2b6f7607"},
+    };
+    for (const auto& t : vectors) {
+        std::array<std::uint8_t, 64> out{};
+        REQUIRE(crypto::prf_sha1(t.key, "prefix", t.data, out));
+        CHECK(vec(out) == hex(t.expected));
+    }
+}
+
+TEST_CASE("PTK derivation matches the IEEE key hierarchy vector", "[rsn][keys]") {
+    const auto pmk = hex("0dc0d6eb90555ed6419756b9a15ec3e3209b63df707dd508d14581f8982721af");
+    const auto snonce = hex("c0c1c2c3c4c5c6c7c8c9d0d1d2d3d4d5d6d7d8d9dadbdcdddedfe0e1e2e3e4e5");
+    const auto anonce = hex("e0e1e2e3e4e5e6e7e8e9f0f1f2f3f4f5f6f7f8f9fafbfcfdfeff000102030405");
+    const auto aa = mac("a0:a1:a1:a3:a4:a5"), spa = mac("b0:b1:b2:b3:b4:b5");
+    auto p = rsn::derive_ptk(pmk, aa, spa, anonce, snonce);
+    REQUIRE(p);
+    CHECK(vec(p->kck) == hex("379f9852d0199236b94e407ce4c00ec8"));
+    CHECK(vec(p->kek) == hex("47c9edc01c2c6e5b4910caddfb3e51a7"));
+    CHECK(vec(p->tk) == hex("b2360c79e9710fdd58bea93deaf06599"));
+    // The derivation is symmetric: either side gets the same PTK.
+    auto q = rsn::derive_ptk(pmk, aa, spa, anonce, snonce);
+    CHECK(vec(q->tk) == vec(p->tk));
+    CHECK_FALSE(rsn::derive_ptk(pmk, aa, spa, bytes_view(anonce).first(31), snonce));
+}
+
+TEST_CASE("EAPOL-Key MIC matches the iwd HMAC-SHA1-128 vector", "[rsn][keys]") {
+    const auto kck = hex("9a75ef0bde7c209ccae13f54b1b33ea3");
+    auto frame =
+        hex("0103007502010a00100000000000000001 "
+            "59168bc3a5df18d71efb6423f340088dab9e1ba2bbc58659e07b3764b0de8570"
+            "00000000000000000000000000000000 0000000000000000 0000000000000000 "
+            "00000000000000000000000000000000"
+            "0016 30140100000fac040100000fac040100000fac020100");
+    REQUIRE(frame.size() == 121);
+    auto m = rsn::compute_mic(kck, frame);
+    REQUIRE(m);
+    CHECK(vec(*m) == hex("6f0489cf7406acf0ae8fcb32bce57c37"));
+    REQUIRE(rsn::write_mic(kck, frame));
+    CHECK(rsn::verify_mic(kck, frame));
+    frame[120] ^= 1;
+    CHECK_FALSE(rsn::verify_mic(kck, frame));
+}
+
+TEST_CASE("AES key wrap matches RFC 3394 and Key Data gets hostapd's padding", "[rsn][keys]") {
+    const auto kek = hex("000102030405060708090a0b0c0d0e0f");
+    const auto plain = hex("00112233445566778899aabbccddeeff");
+    std::array<std::uint8_t, 64> out{};
+    auto n = rsn::wrap_key_data(kek, plain, out);
+    REQUIRE(n);
+    CHECK(vec(bytes_view(out).first(*n)) ==
+          hex("1fa68b0a8112b447aef34bd8fb5a7b829d3e862371d2cfe5"));
+    std::array<std::uint8_t, 64> back{};
+    auto u = rsn::unwrap_key_data(kek, bytes_view(out).first(*n), back);
+    REQUIRE(u);
+    CHECK(vec(bytes_view(back).first(*u)) == plain);
+    // 46 octets (RSN IE + GTK KDE) pad to 48 with dd 00 and wrap to 56.
+    std::vector<std::uint8_t> kd(46, 0x11);
+    n = rsn::wrap_key_data(kek, kd, out);
+    REQUIRE(n);
+    CHECK(*n == 56);
+    u = rsn::unwrap_key_data(kek, bytes_view(out).first(*n), back);
+    REQUIRE(u);
+    CHECK(*u == 48);
+    CHECK(back[46] == 0xdd);
+    CHECK(back[47] == 0x00);
+    out[3] ^= 0x40;  // the ICV catches a flipped bit
+    CHECK_FALSE(rsn::unwrap_key_data(kek, bytes_view(out).first(56), back));
+}
+
+TEST_CASE("EAPOL-Key parser reads every field of the handshake B frames", "[rsn][eapol_key]") {
+    auto m1 = ie::eapol_key::parse(b_m1);
+    REQUIRE(m1);
+    CHECK(m1->protocol_version == 2);
+    CHECK(m1->info == ie::key_info::msg1);
+    CHECK(m1->key_length == 16);
+    CHECK(m1->replay_counter == 1);
+    CHECK(m1->key_data.empty());
+    CHECK(m1->descriptor_version() == 2);
+    CHECK(m1->is_pairwise());
+    auto m3 = ie::eapol_key::parse(b_m3);
+    REQUIRE(m3);
+    CHECK(m3->info == ie::key_info::msg3);
+    CHECK(m3->replay_counter == 2);
+    CHECK(m3->key_data.size() == 56);
+    CHECK(m3->frame.size() == b_m3.size());
+    CHECK(vec(m3->nonce) == vec(m1->nonce));
+    CHECK(ie::eapol_key::parse(b_m2)->info == ie::key_info::msg2);
+    CHECK(ie::eapol_key::parse(b_m4)->info == ie::key_info::msg4);
+    CHECK(ie::eapol_key::parse(b_g1)->info == ie::key_info::group1);
+    CHECK(ie::eapol_key::parse(b_g2)->info == ie::key_info::group2);
+    CHECK(ie::eapol_key::parse(b_g2)->replay_counter == 3);
+}
+
+TEST_CASE("EAPOL-Key parser rejects short and inconsistent frames in order", "[rsn][eapol_key]") {
+    // Every truncation of a valid frame fails without reading past it.
+    for (std::size_t n = 0; n < b_m3.size(); ++n) {
+        std::vector<std::uint8_t> cut(b_m3.begin(), b_m3.begin() + static_cast<std::ptrdiff_t>(n));
+        CHECK_FALSE(ie::eapol_key::parse(cut));
+    }
+    auto f = b_m1;
+    f[1] = 0;  // EAP packet
+    CHECK(ie::eapol_key::parse(f).err().code == errc::bad_value);
+    f = b_m1;
+    f[3] = 0x60;  // body one octet longer than the frame
+    CHECK(ie::eapol_key::parse(f).err().code == errc::overrun);
+    f = b_m1;
+    f[3] = 0x5e;  // body one octet shorter than the fixed part
+    CHECK(ie::eapol_key::parse(f).err().code == errc::bad_length);
+    f = b_m1;
+    f[4] = 254;  // WPA1 descriptor
+    CHECK(ie::eapol_key::parse(f).err().code == errc::unsupported);
+    f = b_m1;
+    f[98] = 1;  // Key Data Length 1, body has none
+    CHECK(ie::eapol_key::parse(f).err().code == errc::overrun);
+    // Trailing octets after the body (802.11 padding) are cut off.
+    f = b_m4;
+    f.push_back(0xaa);
+    auto k = ie::eapol_key::parse(f);
+    REQUIRE(k);
+    CHECK(k->frame.size() == b_m4.size());
+}
+
+TEST_CASE("Key Data iteration finds the RSN element and GTK KDE and stops at padding",
+          "[rsn][eapol_key]") {
+    const auto kd =
+        hex("30140100000fac040100000fac040100000fac020000 dd16000fac010100"
+            "9adad240faa56f322f1553804b451936 dd00");
+    auto s = ie::key_data_summary::parse(kd);
+    REQUIRE(s);
+    CHECK(s->rsn_element.size() == 22);
+    REQUIRE(s->has_gtk);
+    CHECK(s->gtk.key_id == 1);
+    CHECK_FALSE(s->gtk.tx);
+    CHECK(vec(s->gtk.gtk) == hex("9adad240faa56f322f1553804b451936"));
+    auto bad = kd;
+    bad[1] = 0x40;  // RSN element longer than the Key Data
+    CHECK(ie::key_data_summary::parse(bad).err().code == errc::overrun);
+    bad = kd;
+    bad[23] = 0x05;  // GTK KDE with a 1-octet GTK
+    CHECK_FALSE(ie::key_data_summary::parse(bad));
+    std::array<std::uint8_t, 32> buf{};
+    byte_writer w(buf);
+    ie::put_gtk_kde(w, 2, false, s->gtk.gtk);
+    CHECK(vec(w.written()) == hex("dd16000fac010200 9adad240faa56f322f1553804b451936"));
+}
+
+namespace {
+
+struct handshake_vector {
+    mac_address aa, spa;
+    const std::vector<std::uint8_t>&m1, &m2, &m3, &m4;
+    std::string_view kck, kek, tk, m3_key_data;
+};
+
+void check_handshake(const handshake_vector& v) {
+    const auto pmk = test_wpa_psk();
+    auto m1 = ie::eapol_key::parse(v.m1);
+    auto m2 = ie::eapol_key::parse(v.m2);
+    auto m3 = ie::eapol_key::parse(v.m3);
+    auto m4 = ie::eapol_key::parse(v.m4);
+    REQUIRE(m1);
+    REQUIRE(m2);
+    REQUIRE(m3);
+    REQUIRE(m4);
+    auto p = rsn::derive_ptk(pmk, v.aa, v.spa, m1->nonce, m2->nonce);
+    REQUIRE(p);
+    CHECK(vec(p->kck) == hex(v.kck));
+    CHECK(vec(p->kek) == hex(v.kek));
+    CHECK(vec(p->tk) == hex(v.tk));
+    CHECK(rsn::verify_mic(p->kck, v.m2));
+    CHECK(rsn::verify_mic(p->kck, v.m3));
+    CHECK(rsn::verify_mic(p->kck, v.m4));
+    std::array<std::uint8_t, 256> plain{};
+    auto n = rsn::unwrap_key_data(p->kek, m3->key_data, plain);
+    REQUIRE(n);
+    CHECK(vec(bytes_view(plain).first(*n)) == hex(v.m3_key_data));
+
+    // The builder reproduces M2 and M4 from the same inputs.
+    std::array<std::uint8_t, 256> out{};
+    ie::eapol_key_fields f;
+    f.protocol_version = v.m2[0];
+    f.info = ie::key_info::msg2;
+    f.replay_counter = m1->replay_counter;
+    f.nonce = m2->nonce;
+    f.key_data = m2->key_data;
+    auto len = ie::build_eapol_key(out, f);
+    REQUIRE(len);
+    REQUIRE(rsn::write_mic(p->kck, bytes_span(out).first(*len)));
+    CHECK(vec(bytes_view(out).first(*len)) == v.m2);
+    f = {};
+    f.protocol_version = v.m4[0];
+    f.info = ie::key_info::msg4;
+    f.replay_counter = m3->replay_counter;
+    len = ie::build_eapol_key(out, f);
+    REQUIRE(len);
+    REQUIRE(rsn::write_mic(p->kck, bytes_span(out).first(*len)));
+    CHECK(vec(bytes_view(out).first(*len)) == v.m4);
+    // M1 too: it has no MIC and no Key Data.
+    f = {};
+    f.protocol_version = v.m1[0];
+    f.info = ie::key_info::msg1;
+    f.key_length = 16;
+    f.replay_counter = m1->replay_counter;
+    f.nonce = m1->nonce;
+    len = ie::build_eapol_key(out, f);
+    REQUIRE(len);
+    CHECK(vec(bytes_view(out).first(*len)) == v.m1);
+}
+
+}  // namespace
+
+TEST_CASE("handshake A frames verify and rebuild from PSK and nonces", "[rsn][vectors]") {
+    check_handshake({mac("24:a2:e1:ec:17:04"), mac("a0:a8:cd:1c:7e:c9"), a_m1, a_m2, a_m3, a_m4,
+                     "284db5b1cfbce425f4f50047648387bc", "247a9094e543de1b1e3dd4a05cd0e776",
+                     "3c7d088b94100f21066d7b18a17ee0ad",
+                     "30140100000fac040100000fac040100000fac020000 dd16000fac010200"
+                     "2e156e7c4e3df1370913edbd628e2565 dd00"});
+    CHECK(vec(ie::eapol_key::parse(a_m2)->mic) == hex("01c31b82ff62a379b08dd1fc82c2f768"));
+    CHECK(vec(ie::eapol_key::parse(a_m3)->mic) == hex("f535d91809731a1d290894705e919c8e"));
+    CHECK(vec(ie::eapol_key::parse(a_m4)->mic) == hex("9e57a4c09bafb3375e46d386cf872753"));
+}
+
+TEST_CASE("handshake B frames and its group key handshake verify and rebuild", "[rsn][vectors]") {
+    const auto aa = mac("02:00:00:00:00:00"), spa = mac("02:00:00:00:01:00");
+    check_handshake({aa, spa, b_m1, b_m2, b_m3, b_m4, "aa0b403359d1bb25aeb7f5252a85a465",
+                     "a7fc6a005818fcc0ca52271d068bff9c", "adf79ba40946bb13025441ed9d58f366",
+                     "30140100000fac040100000fac040100000fac020000 dd16000fac010100"
+                     "9adad240faa56f322f1553804b451936 dd00"});
+    const auto kck = hex("aa0b403359d1bb25aeb7f5252a85a465");
+    const auto kek = hex("a7fc6a005818fcc0ca52271d068bff9c");
+    CHECK(rsn::verify_mic(kck, b_g1));
+    CHECK(rsn::verify_mic(kck, b_g2));
+    auto g1 = ie::eapol_key::parse(b_g1);
+    REQUIRE(g1);
+    std::array<std::uint8_t, 64> plain{};
+    auto n = rsn::unwrap_key_data(kek, g1->key_data, plain);
+    REQUIRE(n);
+    auto s = ie::key_data_summary::parse(bytes_view(plain).first(*n));
+    REQUIRE(s);
+    REQUIRE(s->has_gtk);
+    CHECK(s->gtk.key_id == 2);
+    CHECK(vec(s->gtk.gtk) == hex("1470b33c6cdb8ab7d4585da882ea582f"));
+    // G2 from the builder.
+    std::array<std::uint8_t, 128> out{};
+    ie::eapol_key_fields f;
+    f.info = ie::key_info::group2;
+    f.replay_counter = g1->replay_counter;
+    auto len = ie::build_eapol_key(out, f);
+    REQUIRE(len);
+    REQUIRE(rsn::write_mic(kck, bytes_span(out).first(*len)));
+    CHECK(vec(bytes_view(out).first(*len)) == b_g2);
+}
