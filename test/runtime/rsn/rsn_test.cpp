@@ -1,14 +1,18 @@
 // SPDX-License-Identifier: MIT
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <string_view>
 #include <vector>
 
 #include <softmac/crypto/primitives.hpp>
 #include <softmac/ieee80211/eapol_key.hpp>
+#include <softmac/rsn/authenticator.hpp>
 #include <softmac/rsn/keys.hpp>
+#include <softmac/rsn/supplicant.hpp>
 
 using namespace softmac;
 namespace ie = softmac::ieee80211;
@@ -383,4 +387,346 @@ TEST_CASE("handshake B frames and its group key handshake verify and rebuild", "
     REQUIRE(len);
     REQUIRE(rsn::write_mic(kck, bytes_span(out).first(*len)));
     CHECK(vec(bytes_view(out).first(*len)) == b_g2);
+}
+
+// --- the two machines back to back --------------------------------------------------------
+
+namespace {
+
+struct sent_frame {
+    time_point at;
+    mac_address to;
+    std::vector<std::uint8_t> frame;
+};
+
+/// One side's context: records everything, and hands frames to the other side 1 ms later
+/// unless `drop` says otherwise.
+struct test_ctx {
+    virtual_time& clock;
+    std::function<void(const mac_address&, std::vector<std::uint8_t>)> deliver;
+    std::function<void(const mac_address&, std::uint16_t)> on_deauth;
+    std::function<bool(const std::vector<std::uint8_t>&)> drop;
+    std::vector<sent_frame> sent;
+    std::vector<rsn::key_install> keys;
+    std::vector<std::pair<mac_address, bool>> authorized;
+    std::vector<std::pair<mac_address, std::uint16_t>> deauths;
+    std::vector<rsn::event> events;
+    std::uint64_t pn = 0x0605040302;
+
+    void send_eapol(const mac_address& to, bytes_view frame) {
+        sent.push_back({clock.now(), to, vec(frame)});
+        if (drop && drop(sent.back().frame)) return;
+        clock.schedule_in(std::chrono::milliseconds(1),
+                          [this, to, f = sent.back().frame] { deliver(to, f); });
+    }
+    result<void> install_key(const rsn::key_install& k) {
+        keys.push_back(k);
+        return {};
+    }
+    void authorize(const mac_address& peer, bool yes) { authorized.emplace_back(peer, yes); }
+    void deauthenticate(const mac_address& peer, std::uint16_t why) {
+        deauths.emplace_back(peer, why);
+        if (on_deauth)
+            clock.schedule_in(std::chrono::milliseconds(1),
+                              [this, peer, why] { on_deauth(peer, why); });
+    }
+    void emit(const rsn::event& e) { events.push_back(e); }
+    virtual_time& time() { return clock; }
+    std::uint64_t group_tx_pn(std::uint8_t) const { return pn; }
+
+    template <class E>
+    std::size_t count() const {
+        return static_cast<std::size_t>(
+            std::count_if(events.begin(), events.end(),
+                          [](const rsn::event& e) { return std::holds_alternative<E>(e); }));
+    }
+    std::size_t sent_with_info(std::uint16_t info) const {
+        return static_cast<std::size_t>(
+            std::count_if(sent.begin(), sent.end(), [&](const sent_frame& s) {
+                auto k = ie::eapol_key::parse(s.frame);
+                return k && k->info == info;
+            }));
+    }
+};
+
+static_assert(rsn::supplicant_context<test_ctx>);
+static_assert(rsn::authenticator_context<test_ctx>);
+
+const auto ap_ie = hex("30140100000fac040100000fac040100000fac020c00");
+const auto sta_ie = hex("30140100000fac040100000fac040100000fac020000");
+
+/// An AP and a station wired back to back through virtual time.
+struct wired_pair {
+    virtual_time clock;
+    mac_address ap_addr = mac("02:00:00:00:00:00"), sta_addr = mac("02:00:00:00:01:00");
+    test_ctx ap_ctx{clock, {}, {}, {}, {}, {}, {}, {}, {}};
+    test_ctx sta_ctx{clock, {}, {}, {}, {}, {}, {}, {}, {}};
+    rsn::authenticator<test_ctx> ap;
+    rsn::supplicant<test_ctx> sta;
+    std::vector<error> ap_drops, sta_drops;
+
+    explicit wired_pair(std::string_view ap_pass = "EasilyGuessedPassword",
+                        std::string_view sta_pass = "EasilyGuessedPassword",
+                        bytes_view beacon_ie = ap_ie)
+        : ap(ap_ctx, ap_addr, *crypto::psk_from_passphrase(ap_pass, as_bytes("TestWPA")), ap_ie),
+          sta(sta_ctx) {
+        ap_ctx.deliver = [this](const mac_address&, std::vector<std::uint8_t> f) {
+            if (auto r = sta.receive(ap_addr, f); !r) sta_drops.push_back(r.err());
+        };
+        sta_ctx.deliver = [this](const mac_address&, std::vector<std::uint8_t> f) {
+            if (auto r = ap.receive(sta_addr, f); !r) ap_drops.push_back(r.err());
+        };
+        ap_ctx.on_deauth = [this](const mac_address&, std::uint16_t why) { sta.disconnected(why); };
+        sta_ctx.on_deauth = [this](const mac_address& a, std::uint16_t) { ap.disassociate(a); };
+        REQUIRE(ap.start());
+        REQUIRE(sta.start(sta_addr, ap_addr,
+                          *crypto::psk_from_passphrase(sta_pass, as_bytes("TestWPA")), sta_ie,
+                          beacon_ie));
+    }
+    void associate() { REQUIRE(ap.associate(sta_addr, sta_ie)); }
+};
+
+const rsn::key_install* find_key(const test_ctx& c, bool pairwise, std::uint8_t id) {
+    for (auto it = c.keys.rbegin(); it != c.keys.rend(); ++it)
+        if (it->pairwise == pairwise && it->key_id == id) return &*it;
+    return nullptr;
+}
+
+}  // namespace
+
+TEST_CASE("authenticator and supplicant complete the 4-way handshake", "[rsn][handshake]") {
+    wired_pair l;
+    // start() installed GTK KeyID 1 as the default TX key.
+    REQUIRE(l.ap_ctx.keys.size() == 1);
+    CHECK(l.ap_ctx.keys[0].key_id == 1);
+    CHECK(l.ap_ctx.keys[0].tx_default);
+    l.associate();
+    l.clock.run_for(std::chrono::seconds(1));
+    CHECK(l.ap.state_of(l.sta_addr) == rsn::authenticator<test_ctx>::sta_state::done);
+    CHECK(l.sta.current() == rsn::supplicant<test_ctx>::state::completed);
+    CHECK(l.ap_drops.empty());
+    CHECK(l.sta_drops.empty());
+    const auto* ap_tk = find_key(l.ap_ctx, true, 0);
+    const auto* sta_tk = find_key(l.sta_ctx, true, 0);
+    REQUIRE(ap_tk);
+    REQUIRE(sta_tk);
+    CHECK(ap_tk->key == sta_tk->key);
+    CHECK(ap_tk->peer == l.sta_addr);
+    CHECK(sta_tk->peer == l.ap_addr);
+    const auto* sta_gtk = find_key(l.sta_ctx, false, 1);
+    REQUIRE(sta_gtk);
+    CHECK(sta_gtk->key == l.ap_ctx.keys[0].key);
+    // RSC = the AP's group TX PN, LSB first.
+    CHECK(vec(sta_gtk->rsc) == hex("020304050600"));
+    CHECK(l.ap_ctx.authorized == std::vector<std::pair<mac_address, bool>>{{l.sta_addr, true}});
+    CHECK(l.sta_ctx.authorized == std::vector<std::pair<mac_address, bool>>{{l.ap_addr, true}});
+    CHECK(l.ap_ctx.count<rsn::handshake_completed>() == 1);
+    CHECK(l.sta_ctx.count<rsn::handshake_completed>() == 1);
+    // The frames are hostapd's and wpa_supplicant's: M1 and M3 with version 2, M2/M4 version 1.
+    REQUIRE(l.ap_ctx.sent.size() == 2);
+    REQUIRE(l.sta_ctx.sent.size() == 2);
+    auto m1 = ie::eapol_key::parse(l.ap_ctx.sent[0].frame);
+    auto m2 = ie::eapol_key::parse(l.sta_ctx.sent[0].frame);
+    auto m3 = ie::eapol_key::parse(l.ap_ctx.sent[1].frame);
+    auto m4 = ie::eapol_key::parse(l.sta_ctx.sent[1].frame);
+    CHECK(m1->info == ie::key_info::msg1);
+    CHECK(m1->replay_counter == 1);
+    CHECK(m2->info == ie::key_info::msg2);
+    CHECK(m2->protocol_version == 1);
+    CHECK(vec(m2->key_data) == sta_ie);
+    CHECK(m3->info == ie::key_info::msg3);
+    CHECK(m3->replay_counter == 2);
+    CHECK(m3->key_data.size() == 56);
+    CHECK(m4->info == ie::key_info::msg4);
+    CHECK(m4->replay_counter == 2);
+    // Nothing left armed once both sides are done.
+    CHECK(l.clock.pending() == 0);
+}
+
+TEST_CASE("a wrong passphrase ends in deauthentication with reason 15 after 4 M1",
+          "[rsn][handshake]") {
+    wired_pair l("EasilyGuessedPassword", "NotTheRightPassword");
+    l.associate();
+    l.clock.run_for(std::chrono::seconds(10));
+    // M1 at 0, 100, 1100 and 2100 ms; the give-up at 3100 ms.
+    REQUIRE(l.ap_ctx.sent.size() == 4);
+    using namespace std::chrono_literals;
+    CHECK(l.ap_ctx.sent[0].at == 0ms);
+    CHECK(l.ap_ctx.sent[1].at == 100ms);
+    CHECK(l.ap_ctx.sent[2].at == 1100ms);
+    CHECK(l.ap_ctx.sent[3].at == 2100ms);
+    for (std::size_t i = 0; i < 4; ++i)
+        CHECK(ie::eapol_key::parse(l.ap_ctx.sent[i].frame)->replay_counter == i + 1);
+    CHECK(l.ap_ctx.sent_with_info(ie::key_info::msg1) == 4);
+    CHECK(l.ap_ctx.count<rsn::psk_mismatch>() == 4);
+    REQUIRE(l.ap_ctx.deauths.size() == 1);
+    CHECK(l.ap_ctx.deauths[0].second == 15);
+    CHECK(l.ap_ctx.authorized.empty());
+    CHECK(l.sta_ctx.authorized.empty());
+    CHECK(find_key(l.ap_ctx, true, 0) == nullptr);
+    CHECK(find_key(l.sta_ctx, true, 0) == nullptr);
+    REQUIRE(l.sta_ctx.count<rsn::handshake_failed>() == 1);
+    const auto& f = std::get<rsn::handshake_failed>(l.sta_ctx.events.back());
+    CHECK(f.why == rsn::failure::possible_psk_mismatch);
+    CHECK(f.reason_code == 15);
+    CHECK(l.ap.state_of(l.sta_addr) == rsn::authenticator<test_ctx>::sta_state::none);
+}
+
+TEST_CASE("the supplicant drops a replayed M3 and installs nothing twice", "[rsn][handshake]") {
+    wired_pair l;
+    l.associate();
+    l.clock.run_for(std::chrono::seconds(1));
+    REQUIRE(l.sta.current() == rsn::supplicant<test_ctx>::state::completed);
+    const auto keys = l.sta_ctx.keys.size();
+    const auto m3 = l.ap_ctx.sent[1].frame;
+    auto r = l.sta.receive(l.ap_addr, m3);
+    REQUIRE_FALSE(r);
+    CHECK(std::string_view(r.err().what) == "replay counter did not increase");
+    CHECK(l.sta_ctx.keys.size() == keys);
+    CHECK(l.sta_ctx.sent.size() == 2);  // no second M4
+}
+
+TEST_CASE("the supplicant drops an M3 whose ANonce differs from M1's", "[rsn][handshake]") {
+    wired_pair l;
+    // Hold back M3 and forge one with another ANonce under the right KCK.
+    l.ap_ctx.drop = [](const std::vector<std::uint8_t>& f) {
+        return ie::eapol_key::parse(f)->info == ie::key_info::msg3;
+    };
+    l.associate();
+    l.clock.run_for(std::chrono::milliseconds(50));
+    REQUIRE(l.ap_ctx.sent.size() == 2);
+    auto m1 = ie::eapol_key::parse(l.ap_ctx.sent[0].frame);
+    auto m2 = ie::eapol_key::parse(l.sta_ctx.sent[0].frame);
+    auto p = rsn::derive_ptk(test_wpa_psk(), l.ap_addr, l.sta_addr, m1->nonce, m2->nonce);
+    REQUIRE(p);
+    auto forged = l.ap_ctx.sent[1].frame;
+    forged[ie::eapol_key_offset::nonce] ^= 0x01;
+    REQUIRE(rsn::write_mic(p->kck, forged));
+    auto r = l.sta.receive(l.ap_addr, forged);
+    REQUIRE_FALSE(r);
+    CHECK(std::string_view(r.err().what) == "ANonce of M3 differs from M1's");
+    CHECK(l.sta_ctx.sent.size() == 1);
+    CHECK(l.sta_ctx.keys.empty());
+    // The genuine M3, retransmitted with a higher counter, still completes.
+    l.ap_ctx.drop = nullptr;
+    l.clock.run_for(std::chrono::seconds(2));
+    CHECK(l.sta.current() == rsn::supplicant<test_ctx>::state::completed);
+    CHECK(l.ap.state_of(l.sta_addr) == rsn::authenticator<test_ctx>::sta_state::done);
+}
+
+TEST_CASE("an RSN element mismatch in M3 deauthenticates with reason 17", "[rsn][handshake]") {
+    // The station saw a different RSN element in the Beacon than the AP puts into M3.
+    const auto other = hex("30140100000fac040100000fac040100000fac020000");
+    wired_pair l("EasilyGuessedPassword", "EasilyGuessedPassword", other);
+    l.associate();
+    l.clock.run_for(std::chrono::seconds(1));
+    REQUIRE(l.sta_ctx.deauths.size() == 1);
+    CHECK(l.sta_ctx.deauths[0].second == 17);
+    CHECK(l.sta.current() == rsn::supplicant<test_ctx>::state::failed);
+    CHECK(l.sta_ctx.keys.empty());
+    CHECK(l.sta_ctx.authorized.empty());
+    REQUIRE(l.sta_ctx.count<rsn::handshake_failed>() == 1);
+    CHECK(std::get<rsn::handshake_failed>(l.sta_ctx.events.back()).why ==
+          rsn::failure::ie_mismatch);
+    CHECK(l.ap_ctx.authorized.empty());
+}
+
+TEST_CASE("a lost M1 is retransmitted after 100 ms and the handshake completes",
+          "[rsn][handshake]") {
+    wired_pair l;
+    bool dropped = false;
+    l.ap_ctx.drop = [&](const std::vector<std::uint8_t>&) { return !dropped && (dropped = true); };
+    l.associate();
+    l.clock.run_for(std::chrono::seconds(1));
+    CHECK(dropped);
+    CHECK(l.ap_ctx.sent_with_info(ie::key_info::msg1) == 2);
+    using namespace std::chrono_literals;
+    CHECK(l.ap_ctx.sent[1].at == 100ms);
+    CHECK(l.sta.current() == rsn::supplicant<test_ctx>::state::completed);
+    CHECK(l.ap.state_of(l.sta_addr) == rsn::authenticator<test_ctx>::sta_state::done);
+    CHECK(find_key(l.ap_ctx, true, 0)->key == find_key(l.sta_ctx, true, 0)->key);
+}
+
+TEST_CASE("a lost M4 is answered again without a second key install", "[rsn][handshake]") {
+    wired_pair l;
+    int m4 = 0;
+    l.sta_ctx.drop = [&](const std::vector<std::uint8_t>& f) {
+        return ie::eapol_key::parse(f)->info == ie::key_info::msg4 && m4++ == 0;
+    };
+    l.associate();
+    l.clock.run_for(std::chrono::seconds(2));
+    CHECK(l.ap_ctx.sent_with_info(ie::key_info::msg3) == 2);
+    CHECK(l.sta_ctx.sent_with_info(ie::key_info::msg4) == 2);
+    CHECK(l.ap.state_of(l.sta_addr) == rsn::authenticator<test_ctx>::sta_state::done);
+    CHECK(std::count_if(l.sta_ctx.keys.begin(), l.sta_ctx.keys.end(),
+                        [](const rsn::key_install& k) { return k.pairwise; }) == 1);
+}
+
+TEST_CASE("the supplicant gives up 10 s after association without EAPOL", "[rsn][handshake]") {
+    wired_pair l;
+    l.clock.run_for(std::chrono::milliseconds(9999));
+    CHECK(l.sta.current() == rsn::supplicant<test_ctx>::state::associated);
+    l.clock.run_for(std::chrono::milliseconds(1));
+    CHECK(l.sta.current() == rsn::supplicant<test_ctx>::state::failed);
+    REQUIRE(l.sta_ctx.count<rsn::handshake_failed>() == 1);
+    CHECK(std::get<rsn::handshake_failed>(l.sta_ctx.events.back()).why == rsn::failure::timeout);
+}
+
+TEST_CASE("a group rekey moves both sides to KeyID 2", "[rsn][handshake]") {
+    wired_pair l;
+    l.associate();
+    l.clock.run_for(std::chrono::seconds(1));
+    REQUIRE(l.sta.current() == rsn::supplicant<test_ctx>::state::completed);
+    const auto ap_keys = l.ap_ctx.keys.size();
+    REQUIRE(l.ap.rekey_group());
+    CHECK(l.ap.group_key_id() == 2);
+    // The new GTK becomes the TX key only once every station has it.
+    CHECK(l.ap_ctx.keys.size() == ap_keys);
+    l.clock.run_for(std::chrono::seconds(1));
+    REQUIRE(l.ap_ctx.keys.size() == ap_keys + 1);
+    const auto& tx = l.ap_ctx.keys.back();
+    CHECK(tx.key_id == 2);
+    CHECK(tx.tx_default);
+    const auto* sta_gtk = find_key(l.sta_ctx, false, 2);
+    REQUIRE(sta_gtk);
+    CHECK(sta_gtk->key == tx.key);
+    CHECK(sta_gtk->key != find_key(l.sta_ctx, false, 1)->key);
+    CHECK(l.ap_ctx.count<rsn::group_rekey_completed>() == 1);
+    CHECK(l.sta_ctx.count<rsn::group_rekey_completed>() == 1);
+    auto g1 = ie::eapol_key::parse(l.ap_ctx.sent.back().frame);
+    CHECK(g1->info == ie::key_info::group1);
+    CHECK(g1->key_length == 0);
+    auto g2 = ie::eapol_key::parse(l.sta_ctx.sent.back().frame);
+    CHECK(g2->info == ie::key_info::group2);
+    CHECK(g2->replay_counter == g1->replay_counter);
+    // And back to KeyID 1.
+    REQUIRE(l.ap.rekey_group());
+    l.clock.run_for(std::chrono::seconds(1));
+    CHECK(l.ap_ctx.keys.back().key_id == 1);
+    CHECK(l.sta_ctx.keys.back().key_id == 1);
+    CHECK(l.sta_ctx.keys.back().key == l.ap_ctx.keys.back().key);
+}
+
+TEST_CASE("an unanswered group message 1 is sent 4 times then deauthenticates with reason 16",
+          "[rsn][handshake]") {
+    wired_pair l;
+    l.associate();
+    l.clock.run_for(std::chrono::seconds(1));
+    l.ap_ctx.drop = [](const std::vector<std::uint8_t>& f) {
+        return ie::eapol_key::parse(f)->info == ie::key_info::group1;
+    };
+    const auto t0 = l.clock.now();
+    REQUIRE(l.ap.rekey_group());
+    l.clock.run_for(std::chrono::seconds(10));
+    REQUIRE(l.ap_ctx.sent_with_info(ie::key_info::group1) == 4);
+    using namespace std::chrono_literals;
+    std::vector<time_point> at;
+    for (const auto& s : l.ap_ctx.sent)
+        if (ie::eapol_key::parse(s.frame)->info == ie::key_info::group1) at.push_back(s.at - t0);
+    CHECK(at == std::vector<time_point>{0ms, 500ms, 1500ms, 2500ms});
+    REQUIRE(l.ap_ctx.deauths.size() == 1);
+    CHECK(l.ap_ctx.deauths[0].second == 16);
+    // With no station left waiting, the new GTK goes in as the TX key.
+    CHECK(l.ap_ctx.keys.back().key_id == 2);
+    CHECK(l.ap_ctx.keys.back().tx_default);
 }
