@@ -116,6 +116,11 @@ struct tx_descriptor {
     }
 };
 
+/// @brief RXD CIPHER_ERROR values (rt2x00's rx_crypto).
+namespace rx_cipher_error {
+inline constexpr std::uint8_t none = 0, icv = 1, mic = 2, key_invalid = 3;
+}
+
 /// @brief RX descriptor fields.
 struct rx_descriptor {
     bool owner_nic = false, drop = false, unicast_to_me = false, multicast = false,

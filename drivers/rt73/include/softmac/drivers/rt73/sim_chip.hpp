@@ -9,11 +9,14 @@
 #include <vector>
 
 #include <softmac/core/mac_address.hpp>
+#include <softmac/crypto/aes_ccm.hpp>
 #include <softmac/drivers/rt73/descriptors.hpp>
 #include <softmac/drivers/rt73/firmware.hpp>
 #include <softmac/drivers/rt73/registers.hpp>
 #include <softmac/drivers/rt73/usb.hpp>
+#include <softmac/ieee80211/ccmp.hpp>
 #include <softmac/ieee80211/frame_control.hpp>
+#include <softmac/ieee80211/header.hpp>
 #include <softmac/sim/medium.hpp>
 
 namespace softmac::drivers::rt73 {
@@ -31,13 +34,17 @@ struct eeprom_contents {
 
 /// @brief The RT2573 as the driver sees it over USB: register file and memory, EEPROM, firmware
 /// upload and start, BBP and RF serial interfaces, four beacon slots sent at the beacon interval,
-/// TSF from the medium's clock, the TXRX_CSR0 receive filter, and TX/RX descriptors on bulk
-/// OUT/IN. Implements usb_transport.
+/// TSF from the medium's clock, the TXRX_CSR0 receive filter, TX/RX descriptors on bulk OUT/IN,
+/// and CCMP in hardware from the key tables (AES only: WEP and TKIP entries are not modelled, and
+/// frames under them pass undecrypted). Implements usb_transport.
 template <time_policy Time>
 class sim_chip {
   public:
     static constexpr std::uint32_t revision = 0x00025731;  ///< chipset 0x2573, revision 1
-    static constexpr std::size_t rx_slots = 32, rx_slot_size = descriptor_size + 2432;
+    static constexpr std::size_t max_frame = 2432, rx_slots = 32,
+                                 rx_slot_size = descriptor_size + max_frame;
+    /// Key-table entries: 16 shared (0x1000), then 64 pairwise (0x1200), 32 octets each.
+    static constexpr std::size_t key_entries = 16 + 64, key_entry_size = 32;
 
     sim_chip(sim::medium<Time>& m, eeprom_contents e = {}) : medium_(m), mem_(0x3100, 0) {
         eeprom_.fill(0xff);
@@ -131,10 +138,11 @@ class sim_chip {
         if (!firmware_running_) return make_error(errc::io, "rt73 chip: firmware not running");
         auto d = tx_descriptor::read(data);
         if (!d) return d.err();
-        if (!d->valid || d->length > 2432 || data.size() < descriptor_size + d->length)
+        if (!d->valid || d->length > max_frame || data.size() < descriptor_size + d->length)
             return make_error(errc::bad_length, "rt73 chip: bad TX descriptor length");
         ++tx_frames_;
-        return send(*d, data.subspan(descriptor_size, d->length));
+        const bytes_view frame = data.subspan(descriptor_size, d->length);
+        return d->cipher == cipher::none ? send(*d, frame) : send_protected(*d, frame);
     }
     result<std::size_t> bulk_in(bytes_span out) {
         if (unplugged_) return make_error(errc::io, "rt73 chip: device gone");
@@ -202,6 +210,8 @@ class sim_chip {
             store32(a, v & ~phy_csr4::busy);
         } else if (a == reg::txrx_csr9) {
             arm_beacons();
+        } else if (a >= reg::shared_key_table_base && a < reg::pairwise_ta_table_base) {
+            keys_[(a - reg::shared_key_table_base) / key_entry_size].reset();  // a new key
         } else if (a == reg::mac_csr2 || a == reg::mac_csr3) {
             // The MAC acknowledges frames to its own address.
             const mac_address own = mac_at(reg::mac_csr2);
@@ -246,13 +256,105 @@ class sim_chip {
         const bool short_preamble = (d.plcp_fields.signal & 0x08) != 0;
         if (!d.timestamp || frame.size() < 32)
             return medium_.transmit(port_, frame, bitrate, short_preamble);
-        std::array<std::uint8_t, 2432> out;  // the TSF goes into the timestamp field, in hardware
+        std::array<std::uint8_t, max_frame> out;  // the TSF goes into the timestamp field
+        if (frame.size() > out.size())
+            return make_error(errc::bad_length, "rt73 chip: frame too long for a timestamp");
         std::memcpy(out.data(), frame.data(), frame.size());
         store_le64(out.data() + 24, medium_.now_us());
         return medium_.transmit(port_, bytes_view(out.data(), frame.size()), bitrate,
                                 short_preamble);
     }
-    /// The receive side: TXRX_CSR0 filtering, then an RX descriptor into the bulk-IN FIFO.
+    /// The cipher state of key-table entry `slot` (shared 0..15, pairwise 16..79), set up from
+    /// the entry's first 16 octets when first used after the driver wrote it.
+    crypto::aes_ccm_key* key_at(std::size_t slot) {
+        auto& k = keys_[slot];
+        if (!k.valid() &&
+            !k.set(bytes_view(mem_).subspan(reg::shared_key_table_base + key_entry_size * slot,
+                                            crypto::aes_ccm_key::key_len)))
+            return nullptr;
+        return &k;
+    }
+    /// TX with a cipher in the TXD: the key from the table and entry the TXD names, the IV and
+    /// EIV words back after the MAC header (IV_OFFSET octets), the payload encrypted with
+    /// AES-CCM and the MIC appended.
+    result<void> send_protected(const tx_descriptor& d, bytes_view frame) {
+        namespace ccmp = ieee80211::ccmp;
+        if (d.cipher != cipher::aes)
+            return make_error(errc::unsupported, "rt73 chip: only AES (CCMP) is modelled");
+        const std::size_t hdrlen = d.iv_offset;
+        if (hdrlen < 24 || hdrlen > frame.size())
+            return make_error(errc::bad_value, "rt73 chip: IV offset outside the frame");
+        if (!d.key_table && d.key_index >= 16)
+            return make_error(errc::bad_value, "rt73 chip: no such shared key entry");
+        crypto::aes_ccm_key* key = key_at(d.key_table ? 16u + d.key_index : d.key_index);
+        if (!key) return make_error(errc::io, "rt73 chip: key table entry unusable");
+        const std::size_t body = frame.size() - hdrlen;
+        std::array<std::uint8_t, max_frame + ccmp::header_len + ccmp::mic_len> out;
+        std::memcpy(out.data(), frame.data(), hdrlen);
+        std::uint8_t* const iv = out.data() + hdrlen;
+        store_le32(iv, d.iv);
+        store_le32(iv + 4, d.eiv);
+        std::memcpy(iv + ccmp::header_len, frame.data() + hdrlen, body);
+        const ccmp::block b = ccmp::make_block(out.data(), hdrlen, ccmp::read_pn(iv));
+        if (!key->encrypt(b.nonce.data(), b.aad_view(), bytes_span(iv + ccmp::header_len, body),
+                          iv + ccmp::header_len + body))
+            return make_error(errc::io, "rt73 chip: AES-CCM failed");
+        return send(d, bytes_view(out.data(), hdrlen + ccmp::header_len + body + ccmp::mic_len));
+    }
+    /// The key-table entry of an AES key for a received frame with Key ID `key_id`, or -1: an
+    /// individually addressed frame looks its transmitter up in the pairwise TA table (valid
+    /// bits SEC_CSR2/3, lookup enabled for BSS 0 in SEC_CSR4); otherwise, or when no TA
+    /// matches, the shared key of BSS index 0 for that Key ID (valid bit in SEC_CSR0, cipher in
+    /// SEC_CSR1).
+    int find_key(bytes_view f, std::uint8_t key_id) const noexcept {
+        const mac_address a1 = mac_address::from(f.data() + 4),
+                          a2 = mac_address::from(f.data() + 10);
+        if (a1.is_unicast() && (load32(reg::sec_csr4) & 1u))
+            for (unsigned i = 0; i < 64; ++i) {
+                if (!(load32(i < 32 ? reg::sec_csr2 : reg::sec_csr3) & (1u << (i % 32)))) continue;
+                const std::size_t ta = reg::pairwise_ta_table_base + 8 * i;
+                if (mac_address::from(mem_.data() + ta) != a2) continue;
+                return mem_[ta + 6] == cipher::aes ? static_cast<int>(16 + i) : -1;
+            }
+        const unsigned entry = key_id;  // BSS index 0: entries 0..3
+        if (!(load32(reg::sec_csr0) & (1u << entry))) return -1;
+        const std::uint32_t alg = (load32(reg::sec_csr1) >> (4 * entry)) & 0x7;
+        return alg == cipher::aes ? static_cast<int>(entry) : -1;
+    }
+    /// RX of a protected frame (ExtIV set) under a known AES key: decrypts into `out` and checks
+    /// the MIC; the IV, EIV and the MIC's first word go into the RXD, and the frame goes up
+    /// without IV and MIC (header and plaintext; header and ciphertext after a MIC error, so
+    /// nothing unverified is decrypted). 0 when no key applies: the frame goes up as it was.
+    std::size_t unprotect(bytes_view in, rx_descriptor& d, std::uint8_t* out) {
+        namespace ccmp = ieee80211::ccmp;
+        const ieee80211::frame_control fc{load_le16(in.data())};
+        if (!fc.has(ieee80211::frame_control::protected_frame) || in.size() < 24) return 0;
+        const std::size_t hdrlen = ieee80211::header_length(fc);
+        if (in.size() < hdrlen + ccmp::header_len + ccmp::mic_len ||
+            in.size() > max_frame + ccmp::header_len + ccmp::mic_len)
+            return 0;
+        const std::uint8_t* const iv = in.data() + hdrlen;
+        if (!ccmp::has_ext_iv(iv)) return 0;
+        const int slot = find_key(in, ccmp::key_id(iv));
+        crypto::aes_ccm_key* key = slot < 0 ? nullptr : key_at(std::size_t(slot));
+        if (!key) return 0;
+        const std::size_t body = in.size() - hdrlen - ccmp::header_len - ccmp::mic_len;
+        const std::uint8_t* const payload = iv + ccmp::header_len;
+        const std::uint8_t* const mic = payload + body;
+        std::memcpy(out, in.data(), hdrlen);
+        std::memcpy(out + hdrlen, payload, body);
+        const ccmp::block b = ccmp::make_block(in.data(), hdrlen, ccmp::read_pn(iv));
+        const bool ok =
+            key->decrypt(b.nonce.data(), b.aad_view(), bytes_span(out + hdrlen, body), mic);
+        if (!ok) std::memcpy(out + hdrlen, payload, body);
+        d.cipher = cipher::aes;
+        d.cipher_error = ok ? rx_cipher_error::none : rx_cipher_error::mic;
+        d.key_index = static_cast<std::uint8_t>(slot < 16 ? slot : slot - 16);
+        d.iv = load_le32(iv), d.eiv = load_le32(iv + 4), d.icv = load_le32(mic);
+        return hdrlen + body;
+    }
+    /// The receive side: TXRX_CSR0 filtering, decryption, then an RX descriptor into the
+    /// bulk-IN FIFO.
     void hear(const sim::air_frame& f) {
         const std::uint32_t csr0 = load32(reg::txrx_csr0);
         if ((csr0 & txrx_csr0::disable_rx) || !firmware_running_ || f.bytes.size() < 10) return;
@@ -281,10 +383,18 @@ class sim_chip {
         d.rssi_lna = 2;
         d.rssi_agc = static_cast<std::uint8_t>(std::clamp((f.signal_dbm + 74) / 2, 0, 31));
         auto& slot = rx_[rx_tail_ % rx_slots];
+        bytes_view up = f.bytes;
+        if (const std::size_t n = unprotect(f.bytes, d, slot.bytes.data() + descriptor_size)) {
+            up = bytes_view(slot.bytes.data() + descriptor_size, n);
+            d.length = static_cast<std::uint16_t>(n + 4);
+        }
         byte_writer w(slot.bytes);
         d.write(w);
-        w.raw(f.bytes);
-        w.le32(ieee80211::compute_fcs(f.bytes));
+        if (up.data() == f.bytes.data())
+            w.raw(up);
+        else
+            (void)w.reserve(up.size());  // decrypted in place
+        w.le32(ieee80211::compute_fcs(up));
         slot.len = static_cast<std::uint16_t>(w.size());
         ++rx_tail_;
         if (bulk_in_cb_) bulk_in_cb_();
@@ -300,6 +410,7 @@ class sim_chip {
     timer_id beacon_timer_ = 0;
     std::uint64_t beacons_sent_ = 0, tx_frames_ = 0;
     std::array<rx_slot, rx_slots> rx_{};
+    std::array<crypto::aes_ccm_key, key_entries> keys_{};
     std::size_t rx_head_ = 0, rx_tail_ = 0;
     ::softmac::driver::interrupt_line bulk_in_cb_;
 };
