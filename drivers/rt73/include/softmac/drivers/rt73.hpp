@@ -14,6 +14,7 @@
 #include <softmac/drivers/rt73/firmware.hpp>
 #include <softmac/drivers/rt73/registers.hpp>
 #include <softmac/drivers/rt73/usb.hpp>
+#include <softmac/ieee80211/ccmp.hpp>
 #include <softmac/ieee80211/frame_control.hpp>
 #include <softmac/ieee80211/header.hpp>
 
@@ -54,11 +55,18 @@ constexpr std::array<std::uint32_t, 12> rf_words(const rf_channel& c, std::uint8
 }
 
 /// @brief The rt73 driver (rt73usb's structure: registers, descriptors, firmware, USB transfers).
-/// No hardware scan and no remain-on-channel: the MAC's software versions serve it.
+/// No hardware scan and no remain-on-channel: the MAC's software versions serve it. CCMP is
+/// offloaded: the chip encrypts with the key a frame's TXD names and decrypts received frames
+/// from its key tables.
 template <usb_transport Transport>
 class driver {
   public:
     static constexpr unsigned max_ap_interfaces = 4;
+    static constexpr bool hw_crypto = true;
+    /// @brief set_key's hw_index: pairwise entries 0..63 as they are, shared entries (4 per BSS
+    /// index) from 64 on, so a frame's hw_key names the table as well as the entry.
+    static constexpr std::int16_t pairwise_keys = 64, shared_keys = 16,
+                                  shared_key_base = pairwise_keys;
 
     driver(Transport& usb, std::vector<std::uint8_t> firmware)
         : usb_(usb), firmware_(std::move(firmware)), pool_(2432 + 64, 64) {
@@ -76,9 +84,32 @@ class driver {
     // ---- mandatory operations -------------------------------------------------------------------
     template <class Ctx>
     void tx(Ctx& ctx, const ::softmac::driver::tx_info& info, frame_buffer&& frame) {
+        namespace ccmp = ieee80211::ccmp;
         ::softmac::driver::tx_status st{info, false, 1};
         if (frame.size() < 10 || !running_) return fail(ctx, std::move(frame), st);
         const ieee80211::frame_control fc{load_le16(frame.data())};
+        const std::size_t hdrlen = ieee80211::header_length(fc);
+        // A protected frame (rt2x00crypto_tx_remove_iv): the 8 IV octets the MAC wrote go into
+        // the TXD and the header moves up over them; the chip reinserts them and adds the MIC.
+        const bool protect = info.hw_key >= 0;
+        std::array<std::uint8_t, ccmp::header_len> iv{};
+        if (protect) {
+            if (info.hw_key >= shared_key_base + shared_keys ||
+                key_cipher_[std::size_t(info.hw_key)] != cipher::aes ||
+                !fc.has(ieee80211::frame_control::protected_frame) ||
+                frame.size() < hdrlen + ccmp::header_len)
+                return fail(ctx, std::move(frame), st);
+            std::memcpy(iv.data(), frame.data() + hdrlen, iv.size());
+            std::memmove(frame.data() + iv.size(), frame.data(), hdrlen);
+            (void)frame.pull(iv.size());
+        }
+        // The MAC gets its frame back as it gave it (rt2x00crypto_tx_insert_iv).
+        auto restore_iv = [&] {
+            if (!protect) return;
+            (void)frame.push(iv.size());
+            std::memmove(frame.data(), frame.data() + iv.size(), hdrlen);
+            std::memcpy(frame.data() + hdrlen, iv.data(), iv.size());
+        };
         const std::size_t len = frame.size();
         const std::int8_t idx =
             info.rates[0].idx >= 0 && info.rates[0].idx < 12 ? info.rates[0].idx : 0;
@@ -97,26 +128,41 @@ class driver {
         const std::uint8_t q = info.hw_queue < 4 ? info.hw_queue : 2;
         d.queue = q, d.aifsn = edca_[q].aifs, d.cwmin = log2_cw(edca_[q].cw_min),
         d.cwmax = log2_cw(edca_[q].cw_max);
-        d.iv_offset = static_cast<std::uint8_t>(ieee80211::header_length(fc));
+        d.iv_offset = static_cast<std::uint8_t>(hdrlen);
         d.hw_sequence = (info.flags & ::softmac::driver::tx_flag::assign_seq) != 0;
-        d.plcp_fields = plcp::compute(len + 4, std::size_t(idx));
+        // The PLCP length is what goes on the air: IV and MIC included.
+        d.plcp_fields = plcp::compute(len + 4 + (protect ? ccmp::header_len + ccmp::mic_len : 0),
+                                      std::size_t(idx));
+        if (protect) {
+            d.cipher = cipher::aes;
+            d.key_table = info.hw_key < shared_key_base;  // KEY_TABLE: pairwise
+            d.key_index = static_cast<std::uint8_t>(d.key_table ? info.hw_key
+                                                                : info.hw_key - shared_key_base);
+            d.iv = load_le32(iv.data());
+            d.eiv = load_le32(iv.data() + 4);
+        }
         d.tx_power = static_cast<std::uint8_t>(conf_.power_dbm > 31  ? 31
                                                : conf_.power_dbm < 0 ? 0
                                                                      : conf_.power_dbm);
         auto head = frame.push(descriptor_size);
-        if (!head) return fail(ctx, std::move(frame), st);
+        if (!head) {
+            restore_iv();
+            return fail(ctx, std::move(frame), st);
+        }
         byte_writer w(*head);
         d.write(w);
         const std::size_t padded = usb_tx_length(frame.size(), usb_.max_packet_size());
         auto pad = frame.put(padded - frame.size());
         if (!pad) {
             (void)frame.pull(descriptor_size);
+            restore_iv();
             return fail(ctx, std::move(frame), st);
         }
         std::memset(pad->data(), 0, pad->size());
         const auto sent = usb_.bulk_out(frame.view());
         (void)frame.trim(descriptor_size + len);
         (void)frame.pull(descriptor_size);
+        restore_iv();
         // USB gives no per-frame status: an accepted transfer counts as acked on the first try.
         st.acked = sent.has_value() && !no_ack;
         if (!sent) ++stats_.ack_failures;
@@ -260,6 +306,7 @@ class driver {
                 static_cast<std::uint8_t>(d->ofdm ? (ri < 0 ? 0 : ri) : rate_idx_of_cck(d->signal));
             st.bitrate = ieee80211::rates_2ghz[st.rate_idx].bitrate;
             if (d->crc_error) st.flags |= ::softmac::driver::rx_flag::fcs_fail;
+            if (d->cipher != cipher::none && !insert_iv(*b, *d, st)) continue;
             ctx.rx(std::move(*b), st);
         }
     }
@@ -313,19 +360,24 @@ class driver {
         if (c == cipher::none) return make_error(errc::not_supported, "rt73: cipher not offloaded");
         if (!k.pairwise) {
             const unsigned entry = 4 * (v.index % 4) + (k.index % 4);
-            if (cmd == ::softmac::driver::key_command::disable)
+            if (cmd == ::softmac::driver::key_command::disable) {
+                key_cipher_[shared_key_base + entry] = cipher::none;
                 return set_bit(reg::sec_csr0, entry, false);
+            }
             if (auto r = write_key(reg::shared_key_table_base + 32 * entry, k.key); !r) return r;
             const std::uint16_t cr = entry < 8 ? reg::sec_csr1 : reg::sec_csr5;
             auto cur = read32(cr);
             const unsigned shift = 4 * (entry % 8);
             (void)write32(cr, ((cur ? *cur : 0) & ~(0x7u << shift)) | (std::uint32_t(c) << shift));
-            k.hw_index = static_cast<std::int16_t>(entry);
-            return set_bit(reg::sec_csr0, entry, true);
+            k.hw_index = static_cast<std::int16_t>(shared_key_base + entry);
+            if (auto r = set_bit(reg::sec_csr0, entry, true); !r) return r;
+            key_cipher_[std::size_t(k.hw_index)] = c;
+            return {};
         }
         if (cmd == ::softmac::driver::key_command::disable) {
-            if (k.hw_index < 0)
+            if (k.hw_index < 0 || k.hw_index >= pairwise_keys)
                 return make_error(errc::not_found, "rt73: pairwise key not installed");
+            key_cipher_[std::size_t(k.hw_index)] = cipher::none;
             return set_bit(k.hw_index < 32 ? reg::sec_csr2 : reg::sec_csr3,
                            unsigned(k.hw_index) % 32, false);
         }
@@ -346,8 +398,13 @@ class driver {
                     ta);
                 !r)
                 return r;
+            // Received frames are looked up in the TA table only for BSS indexes enabled here.
+            if (auto r = set_bit(reg::sec_csr4, v.index % 4, true); !r) return r;
             k.hw_index = static_cast<std::int16_t>(i);
-            return set_bit(i < 32 ? reg::sec_csr2 : reg::sec_csr3, i % 32, true);
+            if (auto r = set_bit(i < 32 ? reg::sec_csr2 : reg::sec_csr3, i % 32, true); !r)
+                return r;
+            key_cipher_[i] = c;
+            return {};
         }
         return make_error(errc::exhausted, "rt73: pairwise key table full");
     }
@@ -433,6 +490,25 @@ class driver {
             default:
                 return cipher::none;
         }
+    }
+    /// rt2x00crypto_rx_insert_iv: the chip stripped IV and MIC and handed the IV words in the
+    /// RXD; the IV goes back after the MAC header (the MAC checks the PN), the MIC stays out.
+    /// False when the frame is too short to hold the header it announces.
+    static bool insert_iv(frame_buffer& b, const rx_descriptor& d,
+                          ::softmac::driver::rx_status& st) noexcept {
+        if (b.size() < 2) return false;
+        const std::size_t iv_len = d.cipher == cipher::wep64 || d.cipher == cipher::wep128 ? 4 : 8;
+        const std::size_t hdrlen =
+            ieee80211::header_length(ieee80211::frame_control{load_le16(b.data())});
+        if (b.size() < hdrlen || !b.push(iv_len)) return false;
+        std::memmove(b.data(), b.data() + iv_len, hdrlen);
+        store_le32(b.data() + hdrlen, d.iv);
+        if (iv_len == 8) store_le32(b.data() + hdrlen + 4, d.eiv);
+        if (d.cipher_error == rx_cipher_error::none)
+            st.flags |= ::softmac::driver::rx_flag::decrypted;
+        else if (d.cipher_error == rx_cipher_error::mic)
+            st.flags |= ::softmac::driver::rx_flag::mic_error;
+        return true;
     }
     template <class Ctx>
     void fail(Ctx& ctx, frame_buffer&& f, const ::softmac::driver::tx_status& st) {
@@ -555,6 +631,9 @@ class driver {
     bool has_ap_ = false, monitoring_ = false, running_ = false;
     std::uint32_t filter_bits_ = 0, filter_total_ = 0;
     ::softmac::driver::low_level_stats stats_{};
+    /// The cipher of each installed key by hw_index (none: free or disabled), so that TX finds
+    /// a frame's key without a register read.
+    std::array<std::uint8_t, shared_key_base + shared_keys> key_cipher_{};
 };
 
 }  // namespace softmac::drivers::rt73
