@@ -5,8 +5,11 @@
 #include <set>
 #include <string>
 
+#include <softmac/crypto/aes_ccm.hpp>
 #include <softmac/drivers/rt73/simulated.hpp>
+#include <softmac/ieee80211/ccmp.hpp>
 #include <softmac/ieee80211/management.hpp>
+#include <softmac/mac/pipeline.hpp>
 
 #include "driver_world.hpp"
 #include "tshark.hpp"
@@ -346,4 +349,252 @@ TEST_CASE("the chip refuses a TX descriptor longer than a frame can be", "[rt73]
     auto r = w[0].driver().chip.bulk_out(bulk);
     REQUIRE_FALSE(r);
     CHECK(r.err().code == errc::bad_length);
+}
+
+namespace {
+namespace ccmp = softmac::ieee80211::ccmp;
+using octets = std::vector<std::uint8_t>;
+
+octets hex(std::string_view h) {
+    octets out;
+    for (std::size_t i = 0; i + 1 < h.size(); i += 2)
+        out.push_back(
+            static_cast<std::uint8_t>(std::stoul(std::string(h.substr(i, 2)), nullptr, 16)));
+    return out;
+}
+
+/// A data MPDU as the MAC hands it to a driver that offloads CCMP: MAC header with the Protected
+/// bit, the CCMP header (PN, Key ID), plaintext payload, no MIC.
+octets plain_mpdu(std::uint16_t flags, const mac_address& a1, const mac_address& a2,
+                  const mac_address& a3, std::uint64_t pn, std::uint8_t key_id,
+                  std::string_view payload, std::uint8_t subtype = ie::data_subtype::data,
+                  std::uint16_t qos = 0) {
+    std::array<std::uint8_t, 256> buf{};
+    byte_writer w(buf);
+    ie::write_header(w, {ie::frame_control::make(ie::frame_type::data, subtype,
+                                                 flags | ie::frame_control::protected_frame),
+                         0,
+                         a1,
+                         a2,
+                         a3,
+                         ie::sequence_control::make(42, 0),
+                         {},
+                         qos});
+    ccmp::write_header(w.reserve(ccmp::header_len), pn, key_id);
+    w.raw(payload);
+    return {w.written().begin(), w.written().end()};
+}
+
+/// Software CCMP of `f` (header of `hdrlen` octets, CCMP header, plaintext): the protected MPDU
+/// the air should carry.
+octets software_ccmp(bytes_view tk, octets f, std::size_t hdrlen) {
+    crypto::aes_ccm_key key;
+    REQUIRE(key.set(tk));
+    const auto b = ccmp::make_block(f.data(), hdrlen, ccmp::read_pn(f.data() + hdrlen));
+    const std::size_t body = f.size() - hdrlen - ccmp::header_len;
+    f.resize(f.size() + ccmp::mic_len);
+    std::uint8_t* payload = f.data() + hdrlen + ccmp::header_len;
+    REQUIRE(key.encrypt(b.nonce.data(), b.aad_view(), bytes_span(payload, body), payload + body));
+    return f;
+}
+
+/// One rt73 (a station) and a bare port on the same medium that records what is on the air and
+/// puts frames there, as the peer.
+struct crypto_bench {
+    using world_type = test::world<test::rt73_usb>;
+    world_type w{1};
+    sim::medium<virtual_time>::port_id peer_port;
+    std::vector<octets> on_air;
+    world_type::radio_type::context ctx{w[0]};
+    const mac_address peer{{0x02, 0x00, 0x00, 0x00, 0x00, 0x99}};
+
+    crypto_bench() {
+        peer_port = w.air.attach([this](const sim::air_frame& f) {
+            on_air.emplace_back(f.bytes.begin(), f.bytes.end());
+        });
+        w.air.set_listening(peer_port, true);
+    }
+    const mac_address& own() const { return w.vifs[0].addr; }
+    auto& chip() { return w[0].driver().chip; }
+    auto& rx() { return w[0].sink().rx; }
+
+    driver::key_conf install(bool pairwise, std::uint8_t key_id, bytes_view tk) {
+        driver::key_conf k;
+        k.cipher = 0x000fac04, k.index = key_id, k.pairwise = pairwise, k.peer = peer, k.key = tk;
+        REQUIRE(w[0].driver().set_key(ctx, driver::key_command::set, w.vifs[0], k));
+        return k;
+    }
+    void disable(driver::key_conf& k) {
+        REQUIRE(w[0].driver().set_key(ctx, driver::key_command::disable, w.vifs[0], k));
+    }
+    void transmit(const octets& f, std::int16_t hw_key) {
+        auto b = w.pool.allocate(32);
+        REQUIRE(b);
+        REQUIRE(b->append(f));
+        driver::tx_info info;
+        info.rates[0] = {4, 1};
+        info.hw_key = hw_key;
+        w[0].tx(info, std::move(*b));
+        w.settle();
+    }
+    void from_peer(const octets& f) {
+        REQUIRE(w.air.transmit(peer_port, f, 60, false));
+        w.settle();
+    }
+};
+}  // namespace
+
+static_assert(mac::capabilities_of<rt73::simulated<virtual_time>>().hw_crypto,
+              "the rt73 offloads CCMP");
+
+TEST_CASE("the rt73 chip puts a frame under a pairwise key on the air as software CCMP would",
+          "[rt73][crypto]") {
+    crypto_bench b;
+    const octets tk = hex("000102030405060708090a0b0c0d0e0f");
+    const auto k = b.install(true, 0, tk);
+    CHECK(k.hw_index >= 0);
+    CHECK(k.hw_index < rt73::driver<rt73::sim_chip<virtual_time>>::shared_key_base);
+    CHECK((b.chip().reg32(rt73::reg::sec_csr4) & 1u) != 0);  // TA lookup for BSS 0
+    const octets f = plain_mpdu(ie::frame_control::to_ds, b.peer, b.own(), b.peer, 0x0000'0102'0304,
+                                0, "softmac over the RT2573");
+    b.transmit(f, k.hw_index);
+    REQUIRE(b.on_air.size() == 1);
+    CHECK(b.on_air[0] == software_ccmp(tk, f, 24));
+    REQUIRE(b.w[0].sink().status.size() == 1);
+    CHECK(b.w[0].sink().status[0].acked);
+}
+
+TEST_CASE("the rt73 chip reproduces IEEE 802.11 CCMP test vector 1", "[rt73][crypto]") {
+    crypto_bench b;
+    const octets tk = hex("c97c1f67ce371185514a8a19f2bdd52f");
+    driver::key_conf k;
+    k.cipher = 0x000fac04, k.pairwise = true,
+    k.peer = mac_address{{0x0f, 0xd2, 0xe1, 0x28, 0xa5, 0x7c}};
+    k.key = tk;
+    REQUIRE(b.w[0].driver().set_key(b.ctx, driver::key_command::set, b.w.vifs[0], k));
+    const octets hdr = hex("0848c32c0fd2e128a57c5030f1844408abaea5b8fcba8033");  // Retry, Protected
+    octets f = hdr;
+    f.resize(f.size() + ccmp::header_len);
+    ccmp::write_header(f.data() + hdr.size(), 0xB5039776E70C, 0);
+    CHECK(octets(f.begin() + 24, f.end()) == hex("0ce70020769703b5"));
+    const octets plain = hex("f8ba1a55d02f85ae967bb62fb6cda8eb7e78a050");
+    f.insert(f.end(), plain.begin(), plain.end());
+    b.transmit(f, k.hw_index);
+    REQUIRE(b.on_air.size() == 1);
+    CHECK(b.on_air[0] == hex("0848c32c0fd2e128a57c5030f1844408abaea5b8fcba8033"
+                             "0ce70020769703b5"
+                             "f3d0a2fe9a3dbf2342a643e43246e80c3c04d019"
+                             "7845ce0b16f97623"));
+}
+
+TEST_CASE(
+    "a protected frame under an installed key comes up decrypted with its CCMP header and "
+    "without MIC",
+    "[rt73][crypto]") {
+    crypto_bench b;
+    const octets tk = hex("f0e1d2c3b4a5968778695a4b3c2d1e0f");
+    b.install(true, 0, tk);
+    SECTION("data") {
+        const octets f = plain_mpdu(ie::frame_control::from_ds, b.own(), b.peer, b.peer,
+                                    0x0000'0000'002a, 0, "a frame from the AP");
+        b.from_peer(software_ccmp(tk, f, 24));
+        REQUIRE(b.rx().size() == 1);
+        CHECK((b.rx()[0].status.flags & driver::rx_flag::decrypted) != 0);
+        CHECK((b.rx()[0].status.flags & driver::rx_flag::mic_error) == 0);
+        CHECK(b.rx()[0].bytes == f);  // header, CCMP header, plaintext: no MIC
+        CHECK(ccmp::read_pn(b.rx()[0].bytes.data() + 24) == 0x2a);
+    }
+    SECTION("QoS data, TID 5: a 26-octet header") {
+        const octets f = plain_mpdu(ie::frame_control::from_ds, b.own(), b.peer, b.peer,
+                                    0x0001'0000'0000, 0, "voice", ie::data_subtype::qos_data, 5);
+        b.from_peer(software_ccmp(tk, f, 26));
+        REQUIRE(b.rx().size() == 1);
+        CHECK((b.rx()[0].status.flags & driver::rx_flag::decrypted) != 0);
+        CHECK(b.rx()[0].bytes == f);
+        CHECK(ccmp::read_pn(b.rx()[0].bytes.data() + 26) == 0x0001'0000'0000);
+    }
+}
+
+TEST_CASE("a frame with a forged MIC comes up flagged as a MIC error and not decrypted",
+          "[rt73][crypto]") {
+    crypto_bench b;
+    const octets tk = hex("f0e1d2c3b4a5968778695a4b3c2d1e0f");
+    b.install(true, 0, tk);
+    const octets f =
+        plain_mpdu(ie::frame_control::from_ds, b.own(), b.peer, b.peer, 7, 0, "forged in transit");
+    octets air = software_ccmp(tk, f, 24);
+    SECTION("MIC") { air.back() ^= 0x01; }
+    SECTION("ciphertext") { air[24 + 8 + 3] ^= 0x80; }
+    b.from_peer(air);
+    REQUIRE(b.rx().size() == 1);
+    CHECK((b.rx()[0].status.flags & driver::rx_flag::mic_error) != 0);
+    CHECK((b.rx()[0].status.flags & driver::rx_flag::decrypted) == 0);
+    const auto& got = b.rx()[0].bytes;
+    REQUIRE(got.size() == f.size());
+    CHECK(octets(got.begin() + 32, got.end()) != octets(f.begin() + 32, f.end()));
+}
+
+TEST_CASE("a group key is found by Key ID for received frames and named by hw_key for sent ones",
+          "[rt73][crypto]") {
+    crypto_bench b;
+    const octets gtk = hex("2b7e151628aed2a6abf7158809cf4f3c");
+    const auto k = b.install(false, 1, gtk);
+    CHECK(k.hw_index == rt73::driver<rt73::sim_chip<virtual_time>>::shared_key_base + 1);
+    CHECK((b.chip().reg32(rt73::reg::sec_csr0) & 0x2u) != 0);
+    SECTION("a broadcast frame with Key ID 1 is decrypted") {
+        const octets f = plain_mpdu(ie::frame_control::from_ds, mac_address::broadcast(), b.peer,
+                                    b.peer, 0x99, 1, "to everyone");
+        b.from_peer(software_ccmp(gtk, f, 24));
+        REQUIRE(b.rx().size() == 1);
+        CHECK((b.rx()[0].status.flags & driver::rx_flag::decrypted) != 0);
+        CHECK(b.rx()[0].bytes == f);
+        CHECK(ccmp::key_id(b.rx()[0].bytes.data() + 24) == 1);
+    }
+    SECTION("a broadcast frame with Key ID 2 has no key and comes up as it was sent") {
+        const octets air =
+            software_ccmp(gtk,
+                          plain_mpdu(ie::frame_control::from_ds, mac_address::broadcast(), b.peer,
+                                     b.peer, 0x9a, 2, "to everyone"),
+                          24);
+        b.from_peer(air);
+        REQUIRE(b.rx().size() == 1);
+        CHECK((b.rx()[0].status.flags &
+               (driver::rx_flag::decrypted | driver::rx_flag::mic_error)) == 0);
+        CHECK(b.rx()[0].bytes == air);
+    }
+    SECTION("a group-addressed frame sent under the group key") {
+        const octets f = plain_mpdu(ie::frame_control::from_ds, mac_address::broadcast(), b.own(),
+                                    b.own(), 0x1234, 1, "group data");
+        b.transmit(f, k.hw_index);
+        REQUIRE(b.on_air.size() == 1);
+        CHECK(b.on_air[0] == software_ccmp(gtk, f, 24));
+    }
+}
+
+TEST_CASE("a disabled key decrypts nothing and encrypts nothing", "[rt73][crypto]") {
+    crypto_bench b;
+    const octets tk = hex("f0e1d2c3b4a5968778695a4b3c2d1e0f");
+    auto pairwise = b.install(true, 0, tk);
+    auto group = b.install(false, 1, tk);
+    b.disable(pairwise);
+    b.disable(group);
+    CHECK((b.chip().reg32(rt73::reg::sec_csr2) & 1u) == 0);
+    CHECK((b.chip().reg32(rt73::reg::sec_csr0) & 2u) == 0);
+    for (const auto& [a1, key_id] : {std::pair{b.own(), std::uint8_t(0)},
+                                     std::pair{mac_address::broadcast(), std::uint8_t(1)}}) {
+        const octets air = software_ccmp(
+            tk, plain_mpdu(ie::frame_control::from_ds, a1, b.peer, b.peer, 3, key_id, "stale"), 24);
+        b.rx().clear();
+        b.from_peer(air);
+        REQUIRE(b.rx().size() == 1);
+        CHECK((b.rx()[0].status.flags &
+               (driver::rx_flag::decrypted | driver::rx_flag::mic_error)) == 0);
+        CHECK(b.rx()[0].bytes == air);
+    }
+    // Sending under the disabled key is refused rather than sending the payload in the clear.
+    b.transmit(plain_mpdu(ie::frame_control::to_ds, b.peer, b.own(), b.peer, 4, 0, "stale"),
+               pairwise.hw_index);
+    CHECK(b.on_air.empty());
+    REQUIRE(b.w[0].sink().status.size() == 1);
+    CHECK_FALSE(b.w[0].sink().status[0].acked);
 }
