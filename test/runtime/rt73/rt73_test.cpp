@@ -598,3 +598,28 @@ TEST_CASE("a disabled key decrypts nothing and encrypts nothing", "[rt73][crypto
     REQUIRE(b.w[0].sink().status.size() == 1);
     CHECK_FALSE(b.w[0].sink().status[0].acked);
 }
+
+TEST_CASE("the MAC gets a protected frame back from tx with its CCMP header in place",
+          "[rt73][crypto]") {
+    crypto_bench b;
+    const octets tk = hex("000102030405060708090a0b0c0d0e0f");
+    const auto k = b.install(true, 0, tk);
+    struct capture {
+        octets frame;
+        bool acked = false;
+        void tx_status(frame_buffer&& f, const driver::tx_status& s) {
+            frame.assign(f.view().begin(), f.view().end());
+            acked = s.acked;
+        }
+    } cap;
+    const octets f = plain_mpdu(ie::frame_control::to_ds, b.peer, b.own(), b.peer, 77, 0, "back");
+    auto buf = b.w.pool.allocate(32);
+    REQUIRE(buf);
+    REQUIRE(buf->append(f));
+    driver::tx_info info;
+    info.rates[0] = {4, 1};
+    info.hw_key = k.hw_index;
+    b.w[0].driver().tx(cap, info, std::move(*buf));
+    CHECK(cap.acked);
+    CHECK(cap.frame == f);
+}
