@@ -31,7 +31,7 @@ inline constexpr auto command_table = boost::hana::make_map(
     SOFTMAC_CMD(cancel_remain_on_channel), SOFTMAC_CMD(register_frame), SOFTMAC_CMD(mgmt_tx),
     SOFTMAC_CMD(frame_wait_cancel), SOFTMAC_CMD(set_channel), SOFTMAC_CMD(new_key),
     SOFTMAC_CMD(del_key), SOFTMAC_CMD(set_key), SOFTMAC_CMD(set_station),
-    SOFTMAC_CMD(control_port_frame)
+    SOFTMAC_CMD(control_port_frame), SOFTMAC_CMD(get_key)
 #undef SOFTMAC_CMD
 );
 static_assert(boost::hana::length(command_table) == nl80211::commands.size(),

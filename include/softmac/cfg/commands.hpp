@@ -296,6 +296,7 @@ struct control_port_frame : command<NL80211_CMD_CONTROL_PORT_FRAME>, wdev_ref {
     friend bool operator==(const control_port_frame&, const control_port_frame&) = default;
 };
 using new_key = key_command<NL80211_CMD_NEW_KEY>;
+using get_key = key_command<NL80211_CMD_GET_KEY>;
 using del_key = key_command<NL80211_CMD_DEL_KEY>;
 using set_key = key_command<NL80211_CMD_SET_KEY>;
 }  // namespace cmd

@@ -131,6 +131,8 @@ class config {
     config& operator=(const config&) = delete;
 
     Stack& stack() noexcept { return stack_; }
+    /// @brief The wiphy's time policy (timers of the layers above).
+    time_type& time() noexcept { return stack_.time(); }
     Events& events() noexcept { return events_; }
     std::uint32_t index() const noexcept { return index_; }
     /// @brief Counts handler runs (what the flag checks protect).
@@ -462,6 +464,12 @@ class config {
     result<void> handle(const cmd::set_key& c, const credentials&, wireless_dev* i) {
         if (c.mac) return {};  // a pairwise key is the default for its station already
         return stack_.set_default_key(i->vif, c.index);
+    }
+    result<reply::key> handle(const cmd::get_key& c, const credentials&, wireless_dev* i) {
+        if (c.mac) return make_error(errc::not_supported, "pairwise key sequence not reported");
+        auto seq = stack_.key_seq(i->vif, c.index);
+        if (!seq) return seq.err();
+        return reply::key{c.index, mac::byte_vector(seq->begin(), seq->end())};
     }
     result<void> handle(const cmd::set_station& c, const credentials&, wireless_dev* i) {
         constexpr std::uint32_t authorized = 1u << NL80211_STA_FLAG_AUTHORIZED;

@@ -113,7 +113,7 @@ struct command_spec {
 };
 
 /// @brief The commands softmac's config layer serves (numbers from <linux/nl80211.h>).
-inline constexpr std::array<command_spec, 32> commands{{
+inline constexpr std::array<command_spec, 33> commands{{
     {NL80211_CMD_GET_WIPHY, flag::need_wiphy | flag::dump, {}, 0},
     {NL80211_CMD_GET_INTERFACE, flag::need_wdev | flag::dump, {}, 0},
     {NL80211_CMD_SET_INTERFACE, flag::admin | flag::need_netdev, {NL80211_ATTR_IFTYPE}, 1},
@@ -182,6 +182,7 @@ inline constexpr std::array<command_spec, 32> commands{{
      {},
      0},
     {NL80211_CMD_SET_STATION, flag::admin | flag::need_netdev, {NL80211_ATTR_MAC}, 1},
+    {NL80211_CMD_GET_KEY, flag::admin | flag::need_netdev | flag::need_up, {}, 0},
     {NL80211_CMD_CONTROL_PORT_FRAME,
      flag::admin | flag::need_netdev | flag::need_up,
      {NL80211_ATTR_FRAME, NL80211_ATTR_MAC, NL80211_ATTR_CONTROL_PORT_ETHERTYPE},

@@ -178,6 +178,14 @@ struct cookie {
         boost::hana::make_tuple(field<NL80211_ATTR_COOKIE, &cookie::value>{});
     friend bool operator==(const cookie&, const cookie&) = default;
 };
+/// What GET_KEY tells of a key: its index and sequence counter (the last PN sent, PN0 first).
+struct key {
+    std::uint8_t index = 0;
+    mac::byte_vector seq;
+    static constexpr auto fields = boost::hana::make_tuple(
+        field<NL80211_ATTR_KEY_IDX, &key::index>{}, field<NL80211_ATTR_KEY_SEQ, &key::seq>{});
+    friend bool operator==(const key&, const key&) = default;
+};
 }  // namespace reply
 
 }  // namespace softmac::cfg

@@ -88,7 +88,8 @@ inline constexpr auto event_table = [] {
         hana::make_pair(
             hana::type_c<me::new_station>,
             form<NL80211_CMD_NEW_STATION, field<NL80211_ATTR_MAC, &me::new_station::addr>,
-                 field<NL80211_ATTR_STA_AID, &me::new_station::aid>>{}),
+                 field<NL80211_ATTR_STA_AID, &me::new_station::aid>,
+                 field<NL80211_ATTR_IE, &me::new_station::ies>>{}),
         hana::make_pair(
             hana::type_c<me::del_station>,
             form<NL80211_CMD_DEL_STATION, field<NL80211_ATTR_MAC, &me::del_station::addr>,

@@ -18,7 +18,7 @@ inline constexpr std::uint16_t success = 0, unspecified = 1, unsupported_auth_al
 namespace reason {
 inline constexpr std::uint16_t unspecified = 1, prev_auth_not_valid = 2, deauth_leaving = 3,
                                inactivity = 4, class2_from_nonauth = 6, class3_from_nonassoc = 7,
-                               disassoc_leaving = 8;
+                               disassoc_leaving = 8, invalid_ie = 13;
 }  // namespace reason
 
 /// @brief The largest frame body an MPDU carries (IEEE80211_MAX_DATA_LEN): the limit of every

@@ -184,6 +184,7 @@ struct new_station {
     std::uint8_t vif = 0;
     mac_address addr;
     std::uint16_t aid = 0;
+    byte_vector ies;  ///< the (re)association request's elements (its RSN element)
     friend bool operator==(const new_station&, const new_station&) = default;
 };
 struct del_station {

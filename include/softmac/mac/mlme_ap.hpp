@@ -134,7 +134,7 @@ class ap_mlme {
         auto s = stations.add(addr, vif, flags);
         if (!s) return s.err();
         (*s)->aid = aid;
-        ctx_.emit(event::new_station{vif, addr, aid});
+        ctx_.emit(event::new_station{vif, addr, aid, {}});
         return {};
     }
     /// @brief DEL_STATION: one station (deauthenticated with `why`) or, without an address, all.
@@ -309,7 +309,10 @@ class ap_mlme {
         sta.flags |= sta_flag::associated | (p.control_port ? 0 : sta_flag::authorized);
         i.ap.aids[aid - 1] = addr;
         (void)ctx_.send_mgmt(i.index(), f, driver::tx_flag::req_status);
-        if (fresh) ctx_.emit(event::new_station{i.index(), addr, aid});
+        if (fresh)
+            ctx_.emit(event::new_station{
+                i.index(), addr, aid,
+                byte_vector(mb.elements.bytes().begin(), mb.elements.bytes().end())});
     }
     void send_deauth(interface_record& i, const mac_address& to, std::uint16_t why,
                      bool disassoc = false) {

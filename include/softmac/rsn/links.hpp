@@ -1,0 +1,241 @@
+// SPDX-License-Identifier: MIT
+/// @file Defines rsn::station_link and rsn::ap_link: the WPA2-PSK handshakes run over a config
+/// layer (nl80211's CONNECT, START_AP, CONTROL_PORT_FRAME, NEW_KEY, SET_STATION), as
+/// wpa_supplicant's and hostapd's driver_nl80211 run them.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include <softmac/cfg/commands.hpp>
+#include <softmac/cfg/credentials.hpp>
+#include <softmac/crypto/primitives.hpp>
+#include <softmac/ieee80211/elements.hpp>
+#include <softmac/mac/events.hpp>
+#include <softmac/rsn/authenticator.hpp>
+#include <softmac/rsn/supplicant.hpp>
+
+namespace softmac::rsn {
+
+/// @brief The RSN element of a WPA2-PSK network with CCMP for pairwise and group traffic.
+/// `caps` are the RSN Capabilities (an AP with WMM sets 16 PTKSA replay counters: 0x000c).
+inline std::vector<std::uint8_t> psk_ccmp_element(std::uint16_t caps = 0) {
+    std::vector<std::uint8_t> e(22);
+    byte_writer w(e);
+    ieee80211::put::rsn(w, cipher_ccmp, cipher_ccmp, akm_psk, caps);
+    return e;
+}
+
+/// @brief The crypto settings CONNECT and START_AP carry for WPA2-PSK/CCMP.
+inline mac::crypto_settings psk_ccmp_settings() {
+    mac::crypto_settings s;
+    s.privacy = s.control_port = true;
+    s.wpa_versions = NL80211_WPA_VERSION_2;
+    s.group_cipher = cipher_ccmp;
+    s.pairwise_ciphers = {cipher_ccmp};
+    s.akm_suites = {akm_psk};
+    return s;
+}
+
+namespace detail {
+/// The element with `id` in `ies`, header included, or empty.
+inline bytes_view find_element(bytes_view ies, std::uint8_t id) noexcept {
+    auto r = ieee80211::element_range::parse(ies);
+    if (!r) return {};
+    for (auto e : *r)
+        if (e.id == id) return bytes_view(e.data.data() - 2, e.data.size() + 2);
+    return {};
+}
+
+/// What both links do with the config layer: commands on one interface, with root's
+/// credentials (the supplicant and hostapd hold CAP_NET_ADMIN).
+template <class Config>
+struct port {
+    Config* cfg;
+    cfg::wdev_ref iface;
+    cfg::credentials who{0, 0, 0, true};
+    std::function<void(const event&)> on_event;
+
+    template <class C>
+    auto run(C c) {
+        static_cast<cfg::wdev_ref&>(c) = iface;
+        return cfg->execute(c, who);
+    }
+    void send_eapol(const mac_address& to, bytes_view frame) {
+        cfg::cmd::control_port_frame c;
+        c.to = to;
+        c.frame.assign(frame.begin(), frame.end());
+        (void)run(std::move(c));
+    }
+    result<void> install_key(const key_install& k) {
+        cfg::cmd::new_key c;
+        c.index = k.key_id;
+        if (k.pairwise) c.mac = k.peer;
+        c.cipher = k.cipher;
+        c.data.assign(k.key.begin(), k.key.end());
+        c.seq.assign(k.rsc.begin(), k.rsc.end());
+        if (auto r = run(std::move(c)); !r) return r;
+        if (!k.tx_default) return {};
+        cfg::cmd::set_key d;
+        d.index = k.key_id;
+        d.default_key = true;
+        return run(std::move(d));
+    }
+    void authorize(const mac_address& peer, bool on) {
+        cfg::cmd::set_station c;
+        c.mac = peer;
+        c.flags = {1u << NL80211_STA_FLAG_AUTHORIZED, on ? 1u << NL80211_STA_FLAG_AUTHORIZED : 0};
+        (void)run(std::move(c));
+    }
+    void emit(const event& e) {
+        if (on_event) on_event(e);
+    }
+    auto& time() { return cfg->time(); }
+};
+}  // namespace detail
+
+/// @brief A station interface's WPA2-PSK join: CONNECT with the RSN element and crypto
+/// settings, then the supplicant on the connect event, EAPOL through the control port, the
+/// keys and the port through NEW_KEY and SET_STATION. Feed it the interface's events.
+template <class Config>
+class station_link {
+    struct context : detail::port<Config> {
+        void deauthenticate(const mac_address&, std::uint16_t why) {
+            cfg::cmd::disconnect c;
+            c.reason = why;
+            (void)this->run(std::move(c));
+        }
+    };
+
+  public:
+    station_link(Config& cfg, cfg::wdev_ref iface, std::function<void(const event&)> on_event = {})
+        : ctx_{{&cfg, iface, {0, 0, 0, true}, std::move(on_event)}}, sm_(ctx_) {}
+
+    /// @brief Joins `ssid` with `passphrase` (8..63 characters, or 64 hex digits).
+    result<void> connect(std::string_view ssid, std::string_view passphrase,
+                         std::uint16_t freq = 0) {
+        auto pmk = crypto::psk_from_passphrase(passphrase, as_bytes(ssid));
+        if (!pmk) return pmk.err();
+        pmk_ = *pmk;
+        own_ie_ = psk_ccmp_element();
+        cfg::cmd::connect c;
+        static_cast<mac::crypto_settings&>(c) = psk_ccmp_settings();
+        c.ssid = std::string(ssid);
+        c.freq = freq;
+        c.ies = own_ie_;
+        return ctx_.run(std::move(c));
+    }
+    /// @brief The interface's events: connect starts the handshake, control-port frames feed it,
+    /// a disconnect ends it.
+    void on_event(const mac::event::any& e) {
+        if (auto* c = std::get_if<mac::event::connect>(&e)) {
+            if (c->status != 0) return;
+            const auto ap_ie = ap_element(c->bssid);
+            auto own = own_address();
+            if (!own || ap_ie.empty()) return ctx_.emit(handshake_failed{c->bssid});
+            (void)sm_.start(*own, c->bssid, pmk_, own_ie_, ap_ie);
+        } else if (auto* f = std::get_if<mac::event::control_port_frame>(&e)) {
+            (void)sm_.receive(f->from, f->frame);
+        } else if (auto* d = std::get_if<mac::event::disconnect>(&e)) {
+            sm_.disconnected(d->reason);
+        }
+    }
+    const supplicant<context>& machine() const noexcept { return sm_; }
+
+  private:
+    /// The AP's RSN element as its Beacon or Probe Response carried it (the scan results).
+    std::vector<std::uint8_t> ap_element(const mac_address& bssid) {
+        auto r = ctx_.run(cfg::cmd::get_scan{});
+        if (!r) return {};
+        for (const auto& s : *r)
+            if (s.bss.bssid == bssid) {
+                const auto e = detail::find_element(s.bss.ies, ieee80211::eid::rsn);
+                return {e.begin(), e.end()};
+            }
+        return {};
+    }
+    std::optional<mac_address> own_address() {
+        auto r = ctx_.run(cfg::cmd::get_interface{});
+        if (!r || r->empty()) return std::nullopt;
+        return r->front().mac;
+    }
+
+    context ctx_;
+    supplicant<context> sm_;
+    crypto::psk pmk_{};
+    std::vector<std::uint8_t> own_ie_;
+};
+
+/// @brief An AP interface's WPA2-PSK: START_AP with the RSN element in the beacon and the
+/// crypto settings, the authenticator with its GTK, a 4-way handshake for every new station.
+template <class Config>
+class ap_link {
+    struct context : detail::port<Config> {
+        void deauthenticate(const mac_address& peer, std::uint16_t why) {
+            cfg::cmd::deauthenticate c;
+            c.peer = peer;
+            c.reason = why;
+            (void)this->run(std::move(c));
+        }
+        std::uint64_t group_tx_pn(std::uint8_t key_id) {
+            cfg::cmd::get_key c;
+            c.index = key_id;
+            auto r = this->run(std::move(c));
+            std::uint64_t pn = 0;
+            if (r)
+                for (std::size_t i = 0; i < r->seq.size() && i < 6; ++i)
+                    pn |= std::uint64_t(r->seq[i]) << (8 * i);
+            return pn;
+        }
+    };
+
+  public:
+    ap_link(Config& cfg, cfg::wdev_ref iface, std::function<void(const event&)> on_event = {})
+        : ctx_{{&cfg, iface, {0, 0, 0, true}, std::move(on_event)}} {}
+
+    /// @brief Starts the AP of `p` (its beacon built without security) as WPA2-PSK with
+    /// `passphrase`: the RSN element goes into the beacon tail and the probe responses.
+    result<void> start(mac::ap_params p, std::string_view passphrase, const mac_address& own) {
+        auto pmk = crypto::psk_from_passphrase(passphrase, as_bytes(p.ssid));
+        if (!pmk) return pmk.err();
+        const auto ie = psk_ccmp_element(0x000c);
+        static_cast<mac::crypto_settings&>(p) = psk_ccmp_settings();
+        p.tail.insert(p.tail.begin(), ie.begin(), ie.end());
+        cfg::cmd::start_ap c;
+        static_cast<mac::ap_params&>(c) = std::move(p);
+        if (auto r = ctx_.run(std::move(c)); !r) return r;
+        sm_ = std::make_unique<authenticator<context>>(ctx_, own, *pmk, ie);
+        return sm_->start();
+    }
+    /// @brief The interface's events: a new station starts its handshake, control-port frames
+    /// feed it, a leaving station ends it.
+    void on_event(const mac::event::any& e) {
+        if (!sm_) return;
+        if (auto* n = std::get_if<mac::event::new_station>(&e)) {
+            const auto ie = detail::find_element(n->ies, ieee80211::eid::rsn);
+            if (ie.empty()) {
+                ctx_.deauthenticate(n->addr, ieee80211::reason::invalid_ie);
+                return;
+            }
+            (void)sm_->associate(n->addr, ie);
+        } else if (auto* f = std::get_if<mac::event::control_port_frame>(&e)) {
+            (void)sm_->receive(f->from, f->frame);
+        } else if (auto* d = std::get_if<mac::event::del_station>(&e)) {
+            sm_->disassociate(d->addr);
+        }
+    }
+    authenticator<context>* machine() noexcept { return sm_.get(); }
+
+  private:
+    context ctx_;
+    std::unique_ptr<authenticator<context>> sm_;
+};
+
+}  // namespace softmac::rsn
