@@ -8,6 +8,7 @@
 #include <utility>
 
 #include <softmac/cfg/wiphy.hpp>
+#include <softmac/crypto/aes_ccm.hpp>
 #include <softmac/p2p/engine.hpp>
 
 namespace softmac::p2p {
@@ -59,7 +60,8 @@ class device {
                   "give it p2p::events<S> for the P2P events, not cfg::events");
     static_assert((detail::is_device_policy<Policies> && ...),
                   "softmac: a P2P device policy is a time policy (virtual_time, real_time), "
-                  "mac::net<N>, mac::rate_control<R>, mac::buffers<P> or p2p::events<S> (the "
+                  "mac::net<N>, mac::rate_control<R>, mac::buffers<P>, mac::crypto<C> or "
+                  "p2p::events<S> (the "
                   "device routes MAC and config-layer events itself)");
     static_assert(mac::detail::count_kind<p2p::events, Policies...> <= 1,
                   "softmac: p2p::events may be given once");
@@ -78,10 +80,14 @@ class device {
   public:
     using time_type = typename mac_policies::time_type;
     using pool_type = typename mac_policies::pool_type;
+    /// P2P groups are protected: software CCMP unless a mac::crypto<C> says otherwise (a driver
+    /// that offloads CCMP leaves the cipher unused).
+    using cipher_type = std::conditional_t<mac::detail::count_kind<mac::crypto, Policies...> == 0,
+                                           crypto::aes_ccm_key, typename mac_policies::crypto_type>;
     using wiphy_type =
         cfg::wiphy<Driver, time_type, mac::net<typename mac_policies::net_type>,
                    mac::rate_control<typename mac_policies::rate_type>, mac::buffers<pool_type>,
-                   mac::crypto<typename mac_policies::crypto_type>, cfg::events<to_engine>>;
+                   mac::crypto<cipher_type>, cfg::events<to_engine>>;
     using stack_type = typename wiphy_type::stack_type;
     using config_type = typename wiphy_type::config_type;
     using engine_type = p2p::engine<config_type, sink_type>;

@@ -60,6 +60,8 @@ class engine {
         engine* self;
         detail::device_state& dev() const noexcept { return self->dev_; }
         time_point now() const noexcept { return self->time_.now(); }
+        /// The time policy itself (the RSN machines arm their own timers).
+        typename Config::time_type& time() const noexcept { return self->time_; }
         template <class F>
         timer_id schedule(duration d, F f) const {
             return self->time_.schedule_in(d, std::move(f));

@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -23,13 +24,16 @@
 #include <softmac/p2p/detail/build.hpp>
 #include <softmac/p2p/detail/channels.hpp>
 #include <softmac/p2p/types.hpp>
+#include <softmac/rsn/links.hpp>
 
 namespace softmac::p2p {
 
 /// @brief The config-layer commands groups issue.
-using group_issues = issues<cfg::cmd::new_interface, cfg::cmd::del_interface,
-                            cfg::cmd::set_interface, cfg::cmd::start_ap, cfg::cmd::set_beacon,
-                            cfg::cmd::stop_ap, cfg::cmd::connect, cfg::cmd::disconnect>;
+using group_issues =
+    issues<cfg::cmd::new_interface, cfg::cmd::del_interface, cfg::cmd::set_interface,
+           cfg::cmd::start_ap, cfg::cmd::set_beacon, cfg::cmd::stop_ap, cfg::cmd::connect,
+           cfg::cmd::disconnect, cfg::cmd::control_port_frame, cfg::cmd::new_key, cfg::cmd::set_key,
+           cfg::cmd::get_key, cfg::cmd::set_station, cfg::cmd::deauthenticate>;
 
 /// @brief The groups of one P2P device. `Ctx` offers the callbacks of every procedure (dev,
 /// schedule, cancel, emit, exec, set_up) and the hooks stop_find(), take_intended_iface() (the
@@ -37,6 +41,19 @@ using group_issues = issues<cfg::cmd::new_interface, cfg::cmd::del_interface,
 /// becomes the P2P device again).
 template <class Ctx>
 class group_manager {
+    /// The GO's authenticator runs its commands on the group interface through the engine.
+    struct runner {
+        Ctx ctx;
+        cfg::wdev_ref ref;
+        template <class C>
+        auto run(C c) {
+            static_cast<cfg::wdev_ref&>(c) = ref;
+            return ctx.exec(c);
+        }
+        auto& time() { return ctx.time(); }
+    };
+    using link_type = rsn::ap_link<runner>;
+
   public:
     explicit group_manager(Ctx ctx) : ctx_(ctx) {}
 
@@ -62,7 +79,7 @@ class group_manager {
         if (freq && !d.usable_freq(freq))
             return make_error(errc::not_supported, "frequency not usable for P2P");
         const std::uint8_t ch = freq ? detail::channel_number(freq) : d.oper_ch;
-        auto g = create(true, ch, detail::random_ssid(d.set, d.rng), {}, {});
+        auto g = create(true, ch, detail::random_ssid(d.set, d.rng), {}, {}, {}, true);
         if (!g) return g.err();
         started(**g);
         return (*g)->ifname;
@@ -97,10 +114,12 @@ class group_manager {
     /// radio has no P2P interface types), then its BSS (`go`) or the connection to its GO. A
     /// group formed with a peer (`peer_dev`) has until the formation timeout to start.
     result<group*> create(bool go, std::uint8_t ch, std::string ssid, const mac_address& peer_dev,
-                          const mac_address& peer_iface, mac_address go_dev = {}) {
+                          const mac_address& peer_iface, mac_address go_dev = {},
+                          bool secured = false) {
         auto& d = ctx_.dev();
         group g;
         g.go = go;
+        g.secured = go && secured;
         g.ifname = "p2p-" + d.ifname + "-" + std::to_string(counter_++);
         g.ssid = std::move(ssid);
         g.freq = detail::freq_of_channel(ch);
@@ -143,10 +162,20 @@ class group_manager {
                 ieee80211::rates_2ghz, true, mac::hidden_ssid::not_hidden, 100);
             sa.tail = detail::go_p2p_ie(detail::local_of(d), g, false);
             sa.probe_resp_ies = detail::go_p2p_ie(detail::local_of(d), g, true);
-            if (auto s = ctx_.exec(sa); !s) {
+            std::unique_ptr<link_type> link;
+            if (g.secured) {  // WPA2-PSK: the RSN element, the controlled port, the GTK
+                const std::string name = g.ifname;
+                link = std::make_unique<link_type>(
+                    runner{ctx_, g.ref}, [this, name](auto& e) { on_rsn_event(name, e); });
+                if (auto s = link->start(std::move(sa), g.passphrase, g.iface_addr); !s) {
+                    release_interface(g);
+                    return s.err();
+                }
+            } else if (auto s = ctx_.exec(sa); !s) {
                 release_interface(g);
                 return s.err();
             }
+            if (link) links_.emplace_back(g.ifname, std::move(link));
         } else if (auto s = ctx_.exec(connect_command(g)); !s) {
             release_interface(g);
             return s.err();
@@ -179,10 +208,13 @@ class group_manager {
         namespace me = mac::event;
         auto* g = find(name);
         if (!g) return;
+        if (auto* l = link_of(name)) l->on_event(mac::event::any{e});
         if constexpr (std::is_same_v<E, me::new_station>) {
             mac_address dev = e.addr;
             if (e.addr == g->peer_iface) dev = g->peer_dev;
             g->clients.emplace_back(e.addr, dev);
+            // A protected group's station is connected when its 4-way handshake completes.
+            if (g->secured) return arm_idle(*g);
             ctx_.emit(event::ap_sta_connected{e.addr, dev, name});
             if (g->forming && e.addr == g->peer_iface)
                 started(*g);
@@ -221,6 +253,24 @@ class group_manager {
     }
 
   private:
+    link_type* link_of(std::string_view name) {
+        for (auto& [n, l] : links_)
+            if (n == name) return l.get();
+        return nullptr;
+    }
+    /// The GO's authenticator reports: a completed 4-way handshake connects the station
+    /// (AP-STA-CONNECTED comes after EAPOL-4WAY-HS-COMPLETED, as in hostapd).
+    void on_rsn_event(const std::string& name, const rsn::event& e) {
+        auto* g = find(name);
+        const auto* done = std::get_if<rsn::handshake_completed>(&e);
+        if (!g || !done) return;
+        const auto it = std::find_if(g->clients.begin(), g->clients.end(),
+                                     [&](const auto& c) { return c.first == done->peer; });
+        if (it == g->clients.end()) return;
+        ctx_.emit(event::ap_sta_connected{it->first, it->second, name});
+        update_beacon(*g);
+        arm_idle(*g);
+    }
     group* find(std::string_view name) {
         for (auto& g : groups_)
             if (g.ifname == name) return &g;
@@ -272,6 +322,10 @@ class group_manager {
         cfg::cmd::set_beacon sb;
         sb.ifindex = g.ref.ifindex;
         sb.tail = detail::go_p2p_ie(detail::local_of(ctx_.dev()), g, false);
+        if (g.secured) {
+            const auto rsn_ie = rsn::psk_ccmp_element(0x000c);
+            sb.tail.insert(sb.tail.begin(), rsn_ie.begin(), rsn_ie.end());
+        }
         sb.probe_resp_ies = detail::go_p2p_ie(detail::local_of(ctx_.dev()), g, true);
         (void)ctx_.exec(sb);
     }
@@ -292,6 +346,7 @@ class group_manager {
         const group gone = *g;
         const bool go = gone.go;
         std::erase_if(groups_, [&](const group& x) { return x.ifname == name; });
+        std::erase_if(links_, [&](const auto& l) { return l.first == name; });
         if (go) {
             cfg::cmd::stop_ap s;
             s.ifindex = gone.ref.ifindex;
@@ -308,6 +363,7 @@ class group_manager {
 
     Ctx ctx_;
     std::vector<group> groups_;
+    std::vector<std::pair<std::string, std::unique_ptr<link_type>>> links_;  ///< secured GOs
     unsigned counter_ = 0;  ///< numbers the group interfaces (p2p-wlan0-0, -1, ...)
 };
 

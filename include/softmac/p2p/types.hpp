@@ -105,6 +105,7 @@ struct group {
     mac_address peer_iface;  ///< the negotiated peer's interface address (a client: the BSSID)
     mac_address peer_dev;
     bool forming = false, started = false;
+    bool secured = false;  ///< WPA2-PSK/CCMP with `passphrase` (the GO's authenticator runs)
     std::vector<std::pair<mac_address, mac_address>> clients;  ///< interface, device address
     timer_id timer = 0;                                        ///< formation or idle
 };

@@ -54,19 +54,16 @@ inline bytes_view find_element(bytes_view ies, std::uint8_t id) noexcept {
     return {};
 }
 
-/// What both links do with the config layer: commands on one interface, with root's
-/// credentials (the supplicant and hostapd hold CAP_NET_ADMIN).
-template <class Config>
+/// What both links do with the config layer, through a Runner: `run(command)` on the link's
+/// interface and `time()`.
+template <class Runner>
 struct port {
-    Config* cfg;
-    cfg::wdev_ref iface;
-    cfg::credentials who{0, 0, 0, true};
+    Runner runner;
     std::function<void(const event&)> on_event;
 
     template <class C>
     auto run(C c) {
-        static_cast<cfg::wdev_ref&>(c) = iface;
-        return cfg->execute(c, who);
+        return runner.run(std::move(c));
     }
     void send_eapol(const mac_address& to, bytes_view frame) {
         cfg::cmd::control_port_frame c;
@@ -97,16 +94,31 @@ struct port {
     void emit(const event& e) {
         if (on_event) on_event(e);
     }
-    auto& time() { return cfg->time(); }
+    auto& time() { return runner.time(); }
 };
 }  // namespace detail
+
+/// @brief Runs a link's commands on one interface of a config layer with root's credentials
+/// (the supplicant and hostapd hold CAP_NET_ADMIN). A P2P engine gives its own runner.
+template <class Config>
+struct config_runner {
+    Config* cfg;
+    cfg::wdev_ref iface;
+    cfg::credentials who{0, 0, 0, true};
+    template <class C>
+    auto run(C c) {
+        static_cast<cfg::wdev_ref&>(c) = iface;
+        return cfg->execute(c, who);
+    }
+    auto& time() { return cfg->time(); }
+};
 
 /// @brief A station interface's WPA2-PSK join: CONNECT with the RSN element and crypto
 /// settings, then the supplicant on the connect event, EAPOL through the control port, the
 /// keys and the port through NEW_KEY and SET_STATION. Feed it the interface's events.
-template <class Config>
+template <class Runner>
 class station_link {
-    struct context : detail::port<Config> {
+    struct context : detail::port<Runner> {
         void deauthenticate(const mac_address&, std::uint16_t why) {
             cfg::cmd::disconnect c;
             c.reason = why;
@@ -115,8 +127,8 @@ class station_link {
     };
 
   public:
-    station_link(Config& cfg, cfg::wdev_ref iface, std::function<void(const event&)> on_event = {})
-        : ctx_{{&cfg, iface, {0, 0, 0, true}, std::move(on_event)}}, sm_(ctx_) {}
+    explicit station_link(Runner r, std::function<void(const event&)> on_event = {})
+        : ctx_{{std::move(r), std::move(on_event)}}, sm_(ctx_) {}
 
     /// @brief Joins `ssid` with `passphrase` (8..63 characters, or 64 hex digits).
     result<void> connect(std::string_view ssid, std::string_view passphrase,
@@ -175,9 +187,9 @@ class station_link {
 
 /// @brief An AP interface's WPA2-PSK: START_AP with the RSN element in the beacon and the
 /// crypto settings, the authenticator with its GTK, a 4-way handshake for every new station.
-template <class Config>
+template <class Runner>
 class ap_link {
-    struct context : detail::port<Config> {
+    struct context : detail::port<Runner> {
         void deauthenticate(const mac_address& peer, std::uint16_t why) {
             cfg::cmd::deauthenticate c;
             c.peer = peer;
@@ -197,8 +209,8 @@ class ap_link {
     };
 
   public:
-    ap_link(Config& cfg, cfg::wdev_ref iface, std::function<void(const event&)> on_event = {})
-        : ctx_{{&cfg, iface, {0, 0, 0, true}, std::move(on_event)}} {}
+    explicit ap_link(Runner r, std::function<void(const event&)> on_event = {})
+        : ctx_{{std::move(r), std::move(on_event)}} {}
 
     /// @brief Starts the AP of `p` (its beacon built without security) as WPA2-PSK with
     /// `passphrase`: the RSN element goes into the beacon tail and the probe responses.

@@ -8,6 +8,10 @@
 #include <set>
 
 // First: its frames say p2p:: for ieee80211::p2p, which softmac::p2p would make ambiguous.
+#include <softmac/cfg/wiphy.hpp>
+#include <softmac/crypto/aes_ccm.hpp>
+#include <softmac/rsn/links.hpp>
+
 #include "reference_frames.hpp"
 //
 #include "p2p_world.hpp"
@@ -199,35 +203,91 @@ TEST_CASE("provision discovery: display, keypad and pbc on both sides", "[p2p][p
     w.run(1s);
 }
 
-TEST_CASE("autonomous GO with a joining client: removal reasons", "[p2p][group]") {
+namespace {
+/// A plain WPA2 station (no P2P) on the world's medium, for a GO's legacy clients.
+struct legacy_station {
+    struct to_link {
+        std::function<void(const mac::event::any&)> f;
+        void operator()(const cfg::wdev_ref&, const mac::event::any& e) const {
+            if (f) f(e);
+        }
+    };
+    using phy_type =
+        cfg::wiphy<drivers::loopback<virtual_time>, virtual_time, mac::net<test::recording_net>,
+                   mac::crypto<crypto::aes_ccm_key>, cfg::events<to_link>>;
+    using runner = rsn::config_runner<typename phy_type::config_type>;
+    phy_type phy;
+    cfg::reply::interface wlan;
+    std::unique_ptr<rsn::station_link<runner>> link;
+    std::vector<rsn::event> events;
+    std::vector<mac::event::any> mac_events;
+
+    legacy_station(virtual_time& t, heap_pool& pool, sim::medium<virtual_time>& air,
+                   std::uint16_t index)
+        : phy(t, pool, index, "phy" + std::to_string(index), air,
+              drivers::loopback_description(index)) {
+        REQUIRE(phy.start());
+        cfg::cmd::new_interface c;
+        c.ifname = "wlan9";
+        auto r = phy.config().execute(c, {0, 0, 0, true});
+        REQUIRE(r);
+        wlan = *r;
+        REQUIRE(phy.config().set_up({wlan.ifindex, {}}, true));
+        link = std::make_unique<rsn::station_link<runner>>(
+            runner{&phy.config(), {wlan.ifindex, {}}},
+            [this](const rsn::event& e) { events.push_back(e); });
+        phy.events().f = [this](const mac::event::any& e) {
+            mac_events.push_back(e);
+            link->on_event(e);
+        };
+    }
+    template <class E>
+    std::size_t count() const {
+        std::size_t n = 0;
+        for (const auto& e : events) n += std::holds_alternative<E>(e) ? 1 : 0;
+        return n;
+    }
+};
+}  // namespace
+
+TEST_CASE("an autonomous GO runs WPA2-PSK: a legacy station joins with its passphrase",
+          "[p2p][group][rsn]") {
     p2p::settings s;
     s.group_idle_s = 2;
-    test::p2p_world<loopback_software_roc> w(2, 6, s);
+    test::p2p_world<loopback_software_roc> w(1, 6, s);
     auto go_if = w.engine(0).group_add(2437);
     REQUIRE(go_if);
     REQUIRE(w[0].count<ev::group_started>() == 1);
-    CHECK(w[0].all<ev::group_started>()[0].freq == 2437);
+    const auto started = w[0].all<ev::group_started>()[0];
+    CHECK(started.freq == 2437);
+    CHECK(started.passphrase.size() == 8);
     CHECK(w[0].count<ev::group_formation_success>() == 0);  // no formation phase
-    REQUIRE(w.engine(1).find());
-    REQUIRE(w.run_until([&] { return w.knows(1, 0); }, 20s));
-    w.engine(1).stop_find();
-    p2p::connect_params c;
-    c.join = true;
-    REQUIRE(w.engine(1).connect(w.addr(0), c));
-    REQUIRE(w.run_until([&] { return w[1].count<ev::group_started>() == 1; }, 5s));
-    const auto g = w[1].all<ev::group_started>()[0];
-    CHECK_FALSE(g.go);
-    CHECK(g.ssid == w[0].all<ev::group_started>()[0].ssid);
-    CHECK(g.go_dev_addr == w.addr(0));
-    REQUIRE(w[0].count<ev::ap_sta_connected>() == 1);
+    REQUIRE(w.engine(0).groups().size() == 1);
+    CHECK(w.engine(0).groups()[0].secured);
 
-    // The GO ends the session: the client sees GO_ENDING_SESSION.
+    // A station given the wrong passphrase is never connected.
+    legacy_station wrong(w.time, w.pool, w.air, 8);
+    REQUIRE(wrong.link->connect(started.ssid, "not the passphrase", 2437));
+    w.run(4s);
+    CHECK(wrong.count<rsn::handshake_completed>() == 0);
+    CHECK(w[0].count<ev::ap_sta_connected>() == 0);
+
+    // With the group's passphrase the 4-way handshake completes: AP-STA-CONNECTED follows it.
+    legacy_station sta(w.time, w.pool, w.air, 9);
+    REQUIRE(sta.link->connect(started.ssid, started.passphrase, 2437));
+    REQUIRE(w.run_until([&] { return w[0].count<ev::ap_sta_connected>() == 1; }, 5s));
+    CHECK(sta.count<rsn::handshake_completed>() == 1);
+    CHECK(w[0].all<ev::ap_sta_connected>()[0].addr == sta.wlan.mac);
+
+    // The GO ends the session: the station is deauthenticated.
     REQUIRE(w.engine(0).group_remove(*go_if));
     w.run(100ms);
     REQUIRE(w[0].count<ev::group_removed>() == 1);
     CHECK(w[0].all<ev::group_removed>()[0].reason == "REQUESTED");
-    REQUIRE(w[1].count<ev::group_removed>() == 1);
-    CHECK(w[1].all<ev::group_removed>()[0].reason == "GO_ENDING_SESSION");
+    bool left = false;
+    for (const auto& e : sta.mac_events)
+        left = left || std::holds_alternative<mac::event::disconnect>(e);
+    CHECK(left);
 
     // A GO alone for group_idle seconds goes away as IDLE.
     REQUIRE(w.engine(0).group_add(2412));

@@ -50,8 +50,10 @@ struct wpa2_world {
     std::unique_ptr<phy<typename P::ap_cfg>> ap;
     std::unique_ptr<phy<typename P::sta_cfg>> sta;
     cfg::reply::interface ap0, wlan0;
-    std::unique_ptr<rsn::ap_link<typename phy<typename P::ap_cfg>::config_type>> auth;
-    std::unique_ptr<rsn::station_link<typename phy<typename P::sta_cfg>::config_type>> supp;
+    using ap_runner = rsn::config_runner<typename phy<typename P::ap_cfg>::config_type>;
+    using sta_runner = rsn::config_runner<typename phy<typename P::sta_cfg>::config_type>;
+    std::unique_ptr<rsn::ap_link<ap_runner>> auth;
+    std::unique_ptr<rsn::station_link<sta_runner>> supp;
     std::vector<rsn::event> ap_events, sta_events;
 
     template <class Cfg>
@@ -80,11 +82,11 @@ struct wpa2_world {
         REQUIRE(sta->start());
         ap0 = iface(*ap, "ap0", driver::iftype::ap);
         wlan0 = iface(*sta, "wlan0", driver::iftype::station);
-        auth = std::make_unique<rsn::ap_link<typename phy<typename P::ap_cfg>::config_type>>(
-            ap->config(), cfg::wdev_ref{ap0.ifindex, {}},
+        auth = std::make_unique<rsn::ap_link<ap_runner>>(
+            ap_runner{&ap->config(), cfg::wdev_ref{ap0.ifindex, {}}},
             [this](const rsn::event& e) { ap_events.push_back(e); });
-        supp = std::make_unique<rsn::station_link<typename phy<typename P::sta_cfg>::config_type>>(
-            sta->config(), cfg::wdev_ref{wlan0.ifindex, {}},
+        supp = std::make_unique<rsn::station_link<sta_runner>>(
+            sta_runner{&sta->config(), cfg::wdev_ref{wlan0.ifindex, {}}},
             [this](const rsn::event& e) { sta_events.push_back(e); });
         ap->events().f = [this](const mac::event::any& e) { auth->on_event(e); };
         sta->events().f = [this](const mac::event::any& e) { supp->on_event(e); };

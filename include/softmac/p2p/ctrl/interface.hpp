@@ -149,7 +149,9 @@ class interface {
             s += "freq=" + std::to_string(g->freq) + "\nssid=" + printable(g->ssid) + "\nid=0\n";
             s += g->go ? (g->forming ? "mode=P2P GO - group formation\n" : "mode=P2P GO\n")
                        : "mode=station\n";
-            s += "key_mgmt=NONE\n";
+            // wpa_supplicant_ctrl_iface_status: the ciphers, then the key management.
+            s += g->secured ? "pairwise_cipher=CCMP\ngroup_cipher=CCMP\nkey_mgmt=WPA2-PSK\n"
+                            : "key_mgmt=NONE\n";
             s += g->started || g->go ? "wpa_state=COMPLETED\n" : "wpa_state=ASSOCIATING\n";
         } else {
             s += "wpa_state=DISCONNECTED\n";
