@@ -17,7 +17,22 @@ PAIRS = [
     ("RX: libtins / softmac", "BM_softmac_rx", "BM_libtins_rx"),
     ("beacon elements: libtins / softmac", "BM_softmac_beacon_elements", "BM_libtins_beacon_elements"),
     ("QoS data headers: libtins / softmac", "BM_softmac_qos_data_headers", "BM_libtins_qos_data_headers"),
+    ("CCMP TX: raw EVP AES-128-CCM / protected path", "BM_ccmp_protected_tx", "BM_ccmp_raw_tx"),
+    ("CCMP TX: open path / protected path", "BM_ccmp_protected_tx", "BM_ccmp_open_tx"),
+    ("CCMP RX: raw EVP AES-128-CCM / protected path", "BM_ccmp_protected_rx", "BM_ccmp_raw_rx"),
+    ("CCMP RX: open path / protected path", "BM_ccmp_protected_rx", "BM_ccmp_open_rx"),
 ]
+
+TARGETS = [
+    # (title, softmac benchmark, benchmarks whose sum it is held to, limit):
+    # softmac time / sum of their times, which must not exceed the limit
+    ("CCMP TX: protected / (raw CCMP + open path)", "BM_ccmp_protected_tx",
+     ("BM_ccmp_raw_tx", "BM_ccmp_open_tx"), 1.10),
+    ("CCMP RX: protected / (raw CCMP + open path)", "BM_ccmp_protected_rx",
+     ("BM_ccmp_raw_rx", "BM_ccmp_open_rx"), 1.10),
+]
+
+NS_PER = {"ns": 1, "us": 1e3, "ms": 1e6, "s": 1e9}
 
 
 def main(paths):
@@ -37,7 +52,7 @@ def main(paths):
         if b.get("error_occurred"):
             print(f"{name:<{width}}  error: {b.get('error_message', '')}")
             continue
-        ns = b["real_time"] if b.get("time_unit", "ns") == "ns" else b["real_time"] * 1000
+        ns = b["real_time"] * NS_PER[b.get("time_unit", "ns")]
         counters = {k: v for k, v in b.items()
                     if k not in ("name", "family_index", "per_family_instance_index", "run_name",
                                  "run_type", "repetitions", "repetition_index", "threads",
@@ -57,6 +72,19 @@ def main(paths):
                     print(f"{title}{suffix}: {best:.2f}x (fastest runs), {median:.2f}x (medians)")
                 else:
                     print(f"{title}{suffix}: {median:.2f}x")
+    for title, ours, bases, limit in TARGETS:
+        for suffix in sorted({n[len(ours):] for n in rows if n.startswith(ours)}):
+            names = [ours + suffix] + [b + suffix for b in bases]
+            if not all(n in rows and not rows[n].get("error_occurred") for n in names):
+                continue
+            parts = []
+            for label, table in (("fastest runs", fastest), ("medians", rows)):
+                if all(n in table for n in names):
+                    t = [table[n]["real_time"] * NS_PER[table[n].get("time_unit", "ns")]
+                         for n in names]
+                    r = t[0] / sum(t[1:])
+                    parts.append(f"{r:.3f}x ({label}, {'met' if r <= limit else 'MISSED'})")
+            print(f"{title}{suffix}, target <= {limit:.2f}x: " + ", ".join(parts))
 
 if __name__ == "__main__":
     main(sys.argv[1:])
