@@ -600,9 +600,12 @@ std::optional<handshake_times> wpa2_join() {
             if (std::holds_alternative<rsn::handshake_completed>(e) && !when) when = time.now();
         };
     };
-    rsn::ap_link<config_type> auth(ap->config(), cfg::wdev_ref{ap0->ifindex, {}}, done(t.ap_done));
-    rsn::station_link<config_type> supp(sta->config(), cfg::wdev_ref{wlan0->ifindex, {}},
-                                        done(t.sta_done));
+    rsn::ap_link<rsn::config_runner<config_type>> auth(
+        rsn::config_runner<config_type>{&ap->config(), cfg::wdev_ref{ap0->ifindex, {}}},
+        done(t.ap_done));
+    rsn::station_link<rsn::config_runner<config_type>> supp(
+        rsn::config_runner<config_type>{&sta->config(), cfg::wdev_ref{wlan0->ifindex, {}}},
+        done(t.sta_done));
     ap->events().f = [&](const mac::event::any& e) {
         if (std::holds_alternative<mac::event::new_station>(e) && !t.new_station)
             t.new_station = time.now();

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
-/// @file Defines crypto::aes_ccm_key (AES-128-CCM with a 13-octet nonce and an 8-octet tag, CCMP's
-/// cipher) and crypto::ccmp, the MAC's software-CCMP policy.
+/// @file Defines crypto::aes_ccm_key: AES-128-CCM with a 13-octet nonce and an 8-octet tag,
+/// CCMP's cipher, the MAC's software cipher (mac::crypto<crypto::aes_ccm_key>).
 #pragma once
 
 #include <algorithm>

@@ -167,11 +167,27 @@ struct ap_sta_disconnected {
     mac_address dev_addr;
     std::string ifname;
 };
+/// @brief A GO's 4-way handshake with a station completed (EAPOL-4WAY-HS-COMPLETED).
+struct eapol_4way_completed {
+    mac_address addr;    ///< the station's interface address
+    std::string ifname;  ///< the GO's group interface
+};
+/// @brief A station's message 2/4 failed its MIC at the GO (AP-STA-POSSIBLE-PSK-MISMATCH).
+struct possible_psk_mismatch {
+    mac_address addr;
+    std::string ifname;
+};
+/// @brief A client's group interface completed its connection to the GO (CTRL-EVENT-CONNECTED).
+struct connected {
+    mac_address bssid;
+    std::string ifname;
+};
 using any =
     std::variant<device_found, device_lost, find_stopped, go_neg_request, go_neg_success,
                  go_neg_failure, group_formation_success, group_formation_failure, group_started,
                  group_removed, prov_disc_show_pin, prov_disc_enter_pin, prov_disc_pbc_req,
-                 prov_disc_pbc_resp, prov_disc_failure, ap_sta_connected, ap_sta_disconnected>;
+                 prov_disc_pbc_resp, prov_disc_failure, ap_sta_connected, ap_sta_disconnected,
+                 eapol_4way_completed, possible_psk_mismatch, connected>;
 }  // namespace event
 
 /// @brief A sink takes every event type (chosen at compile time; no virtual call).
@@ -185,7 +201,7 @@ concept event_sink = []<class... E>(std::type_identity<std::variant<E...>>) {
 template <class S>
 constexpr bool check_event_sink() noexcept {
     using namespace event;
-    static_assert(std::variant_size_v<any> == 17,
+    static_assert(std::variant_size_v<any> == 20,
                   "softmac: check_event_sink must name every p2p::event type");
     static_assert(std::invocable<S&, const device_found&>,
                   "softmac: the P2P event sink must take const p2p::event::device_found&");
@@ -223,6 +239,12 @@ constexpr bool check_event_sink() noexcept {
                   "softmac: the P2P event sink must take const p2p::event::ap_sta_connected&");
     static_assert(std::invocable<S&, const ap_sta_disconnected&>,
                   "softmac: the P2P event sink must take const p2p::event::ap_sta_disconnected&");
+    static_assert(std::invocable<S&, const eapol_4way_completed&>,
+                  "softmac: the P2P event sink must take const p2p::event::eapol_4way_completed&");
+    static_assert(std::invocable<S&, const possible_psk_mismatch&>,
+                  "softmac: the P2P event sink must take const p2p::event::possible_psk_mismatch&");
+    static_assert(std::invocable<S&, const connected&>,
+                  "softmac: the P2P event sink must take const p2p::event::connected&");
     return true;
 }
 

@@ -234,6 +234,7 @@ class group_manager {
             }
         } else if constexpr (std::is_same_v<E, me::connect>) {
             if (e.status == ieee80211::status::success && !e.timed_out) {
+                ctx_.emit(event::connected{e.bssid, name});
                 if (!g->started) started(*g);
             } else if (!g->started) {
                 // The GO may not be up yet: scan and join again until formation times out.
@@ -262,11 +263,15 @@ class group_manager {
     /// (AP-STA-CONNECTED comes after EAPOL-4WAY-HS-COMPLETED, as in hostapd).
     void on_rsn_event(const std::string& name, const rsn::event& e) {
         auto* g = find(name);
+        if (!g) return;
+        if (const auto* m = std::get_if<rsn::psk_mismatch>(&e))
+            return ctx_.emit(event::possible_psk_mismatch{m->peer, name});
         const auto* done = std::get_if<rsn::handshake_completed>(&e);
-        if (!g || !done) return;
+        if (!done) return;
         const auto it = std::find_if(g->clients.begin(), g->clients.end(),
                                      [&](const auto& c) { return c.first == done->peer; });
         if (it == g->clients.end()) return;
+        ctx_.emit(event::eapol_4way_completed{it->first, name});
         ctx_.emit(event::ap_sta_connected{it->first, it->second, name});
         update_beacon(*g);
         arm_idle(*g);

@@ -367,7 +367,7 @@ class authenticator {
         gk.pairwise = false;
         gk.peer = mac_address::broadcast();
         gk.key = gtk_;
-        gk.rsc = detail::rsc_of(ctx_.group_tx_pn(gtk_id_));
+        gk.rsc = {};  // the authenticator's own transmit key: no receive counter to set
         gk.tx_default = true;
         return ctx_.install_key(gk);
     }

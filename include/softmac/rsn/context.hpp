@@ -137,13 +137,6 @@ consteval bool check_context() {
                       "group_tx_pn(std::uint8_t key_id)");
     return true;
 }
-
-/// A PN as the 6-octet RSC, PN0 first.
-inline std::array<std::uint8_t, 6> rsc_of(std::uint64_t pn) noexcept {
-    std::array<std::uint8_t, 6> r{};
-    for (std::size_t i = 0; i < 6; ++i) r[i] = static_cast<std::uint8_t>(pn >> (8 * i));
-    return r;
-}
 }  // namespace detail
 
 }  // namespace softmac::rsn

@@ -243,6 +243,14 @@ TEST_CASE("Event formats are wpa_supplicant 2.10's", "[ctrl][format]") {
           "AP-STA-DISCONNECTED 02:00:00:00:0b:02 p2p_dev_addr=" + b);
     CHECK(ctrl::interface_of(ev::ap_sta_disconnected{bob.addr, peer_addr, "p2p-wlan0-0"}) ==
           "p2p-wlan0-0");
+    CHECK(ctrl::format(ev::eapol_4way_completed{bob.addr, "p2p-wlan0-0"}) ==
+          "EAPOL-4WAY-HS-COMPLETED 02:00:00:00:0b:02");
+    CHECK(ctrl::format(ev::possible_psk_mismatch{bob.addr, "p2p-wlan0-0"}) ==
+          "AP-STA-POSSIBLE-PSK-MISMATCH 02:00:00:00:0b:02");
+    CHECK(ctrl::format(ev::connected{peer_addr, "p2p-wlan1-0"}) ==
+          "CTRL-EVENT-CONNECTED - Connection to " + b + " completed [id=0 id_str=]");
+    CHECK(ctrl::interface_of(ev::connected{peer_addr, "p2p-wlan1-0"}) == "p2p-wlan1-0");
+    CHECK(ctrl::interface_of(ev::eapol_4way_completed{bob.addr, "p2p-wlan0-0"}) == "p2p-wlan0-0");
     CHECK(ctrl::interface_of(ev::find_stopped{}).empty());
     CHECK(ctrl::printable(std::string("a\x01\\")) == "a\\x01\\\\");
 }
@@ -484,6 +492,11 @@ TEST_CASE("Settings, disabling P2P and an autonomous GO by commands", "[ctrl][se
     CHECK(field(started->second, "freq") == "2462");
     // Sent to the device interface, the command reaches its GO group.
     CHECK(field(started->second, "passphrase") == "\"" + p.cmd(0, "P2P_GET_PASSPHRASE") + "\"");
+    // The group is WPA2-PSK/CCMP, as STATUS on its interface says (wpa_supplicant's order).
+    const std::string group_if = started->second.substr(18, started->second.find(' ', 18) - 18);
+    const std::string st = p.cmd_on(0, group_if, "STATUS");
+    CHECK(st.find("mode=P2P GO\npairwise_cipher=CCMP\ngroup_cipher=CCMP\nkey_mgmt=WPA2-PSK\n"
+                  "wpa_state=COMPLETED\n") != std::string::npos);
 }
 
 TEST_CASE("The largest find and listen timeouts are taken and never cut a device off",

@@ -93,6 +93,18 @@ TEST_CASE("GO negotiation: intents and tie-breaker decide the roles", "[p2p][go_
     CHECK(g0.go_dev_addr == (g0.go ? w.addr(0) : w.addr(1)));
     const auto& go = g0.go ? g0 : g1;
     CHECK(go.passphrase.size() == 8);
+    // The client's group interface reports its connection to the GO before the group starts.
+    const std::size_t client = g0.go ? 1 : 0;
+    const auto& cl_events = w[client].events;
+    const auto connected = std::find_if(cl_events.begin(), cl_events.end(), [](const auto& e) {
+        return std::holds_alternative<ev::connected>(e);
+    });
+    const auto started = std::find_if(cl_events.begin(), cl_events.end(), [](const auto& e) {
+        return std::holds_alternative<ev::group_started>(e);
+    });
+    REQUIRE(connected != cl_events.end());
+    CHECK(connected < started);
+    CHECK(std::get<ev::connected>(*connected).ifname == (g0.go ? g1 : g0).ifname);
     CHECK(w[0].count<ev::group_formation_success>() == 1);
     CHECK(w[1].count<ev::group_formation_success>() == 1);
 }
@@ -271,6 +283,8 @@ TEST_CASE("an autonomous GO runs WPA2-PSK: a legacy station joins with its passp
     w.run(4s);
     CHECK(wrong.count<rsn::handshake_completed>() == 0);
     CHECK(w[0].count<ev::ap_sta_connected>() == 0);
+    REQUIRE(w[0].count<ev::possible_psk_mismatch>() >= 1);
+    CHECK(w[0].all<ev::possible_psk_mismatch>()[0].addr == wrong.wlan.mac);
 
     // With the group's passphrase the 4-way handshake completes: AP-STA-CONNECTED follows it.
     legacy_station sta(w.time, w.pool, w.air, 9);
@@ -278,6 +292,17 @@ TEST_CASE("an autonomous GO runs WPA2-PSK: a legacy station joins with its passp
     REQUIRE(w.run_until([&] { return w[0].count<ev::ap_sta_connected>() == 1; }, 5s));
     CHECK(sta.count<rsn::handshake_completed>() == 1);
     CHECK(w[0].all<ev::ap_sta_connected>()[0].addr == sta.wlan.mac);
+    REQUIRE(w[0].count<ev::eapol_4way_completed>() == 1);
+    CHECK(w[0].all<ev::eapol_4way_completed>()[0].ifname == *go_if);
+    // Data crosses the group only protected: the station reaches the GO's interface.
+    {
+        auto b = w.pool.allocate(64);
+        REQUIRE(b->append(
+            test::ethernet(w.engine(0).groups()[0].iface_addr, sta.wlan.mac, 0x88b5, 100)));
+        sta.phy.stack().transmit(sta.phy.config().find({sta.wlan.ifindex, {}})->vif, std::move(*b));
+        w.run(50ms);
+        CHECK(w[0].stack->net().frames.size() == 1);
+    }
 
     // The GO ends the session: the station is deauthenticated.
     REQUIRE(w.engine(0).group_remove(*go_if));

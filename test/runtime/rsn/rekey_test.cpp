@@ -48,8 +48,8 @@ struct rekey_world {
     heap_pool pool{frame_buffer_size, 1024};
     std::unique_ptr<phy<Cfg>> ap, sta;
     cfg::reply::interface ap0, wlan0;
-    std::unique_ptr<rsn::ap_link<typename phy<Cfg>::config_type>> auth;
-    std::unique_ptr<rsn::station_link<typename phy<Cfg>::config_type>> supp;
+    std::unique_ptr<rsn::ap_link<rsn::config_runner<typename phy<Cfg>::config_type>>> auth;
+    std::unique_ptr<rsn::station_link<rsn::config_runner<typename phy<Cfg>::config_type>>> supp;
     std::vector<rsn::event> ap_events, sta_events;
 
     std::unique_ptr<phy<Cfg>> make(std::uint16_t i) {
@@ -76,12 +76,15 @@ struct rekey_world {
         REQUIRE(sta->start());
         ap0 = iface(*ap, "ap0", driver::iftype::ap);
         wlan0 = iface(*sta, "wlan0", driver::iftype::station);
-        auth = std::make_unique<rsn::ap_link<typename phy<Cfg>::config_type>>(
-            ap->config(), cfg::wdev_ref{ap0.ifindex, {}},
+        auth = std::make_unique<rsn::ap_link<rsn::config_runner<typename phy<Cfg>::config_type>>>(
+            rsn::config_runner<typename phy<Cfg>::config_type>{&ap->config(),
+                                                               cfg::wdev_ref{ap0.ifindex, {}}},
             [this](const rsn::event& e) { ap_events.push_back(e); });
-        supp = std::make_unique<rsn::station_link<typename phy<Cfg>::config_type>>(
-            sta->config(), cfg::wdev_ref{wlan0.ifindex, {}},
-            [this](const rsn::event& e) { sta_events.push_back(e); });
+        supp =
+            std::make_unique<rsn::station_link<rsn::config_runner<typename phy<Cfg>::config_type>>>(
+                rsn::config_runner<typename phy<Cfg>::config_type>{
+                    &sta->config(), cfg::wdev_ref{wlan0.ifindex, {}}},
+                [this](const rsn::event& e) { sta_events.push_back(e); });
         ap->events().f = [this](const mac::event::any& e) { auth->on_event(e); };
         sta->events().f = [this](const mac::event::any& e) { supp->on_event(e); };
         REQUIRE(

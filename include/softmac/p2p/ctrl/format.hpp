@@ -149,6 +149,16 @@ struct event_text {
     std::string operator()(const event::ap_sta_disconnected& e) const {
         return "AP-STA-DISCONNECTED " + addr(e.addr) + " p2p_dev_addr=" + addr(e.dev_addr);
     }
+    std::string operator()(const event::eapol_4way_completed& e) const {
+        return "EAPOL-4WAY-HS-COMPLETED " + addr(e.addr);
+    }
+    std::string operator()(const event::possible_psk_mismatch& e) const {
+        return "AP-STA-POSSIBLE-PSK-MISMATCH " + addr(e.addr);
+    }
+    std::string operator()(const event::connected& e) const {
+        return "CTRL-EVENT-CONNECTED - Connection to " + addr(e.bssid) +
+               " completed [id=0 id_str=]";
+    }
 };
 }  // namespace detail
 
@@ -171,6 +181,9 @@ inline event_message message(const event::any& e) {
 inline std::string_view interface_of(const event::any& e) noexcept {
     if (const auto* c = std::get_if<event::ap_sta_connected>(&e)) return c->ifname;
     if (const auto* d = std::get_if<event::ap_sta_disconnected>(&e)) return d->ifname;
+    if (const auto* h = std::get_if<event::eapol_4way_completed>(&e)) return h->ifname;
+    if (const auto* m = std::get_if<event::possible_psk_mismatch>(&e)) return m->ifname;
+    if (const auto* c = std::get_if<event::connected>(&e)) return c->ifname;
     return {};
 }
 
