@@ -5,6 +5,7 @@
 #pragma once
 
 #include <array>
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -16,6 +17,7 @@
 
 #include <softmac/cfg/commands.hpp>
 #include <softmac/cfg/credentials.hpp>
+#include <softmac/core/scheduler.hpp>
 #include <softmac/crypto/primitives.hpp>
 #include <softmac/ieee80211/elements.hpp>
 #include <softmac/mac/events.hpp>
@@ -209,8 +211,18 @@ class ap_link {
     };
 
   public:
-    explicit ap_link(Runner r, std::function<void(const event&)> on_event = {})
-        : ctx_{{std::move(r), std::move(on_event)}} {}
+    /// The GTK's lifetime: wpa_supplicant's AP mode raises hostapd's 600 s default to a day for
+    /// CCMP (wpa_group_rekey in wpa_supplicant_conf_ap_ht's caller, ap.c).
+    static constexpr duration group_rekey_interval = std::chrono::seconds(86400);
+
+    explicit ap_link(Runner r, std::function<void(const event&)> on_event = {},
+                     duration rekey_interval = group_rekey_interval)
+        : ctx_{{std::move(r), std::move(on_event)}}, rekey_interval_(rekey_interval) {}
+    ap_link(const ap_link&) = delete;
+    ap_link& operator=(const ap_link&) = delete;
+    ~ap_link() {
+        if (rekey_timer_) ctx_.time().cancel(rekey_timer_);
+    }
 
     /// @brief Starts the AP of `p` (its beacon built without security) as WPA2-PSK with
     /// `passphrase`: the RSN element goes into the beacon tail and the probe responses.
@@ -224,7 +236,9 @@ class ap_link {
         static_cast<mac::ap_params&>(c) = std::move(p);
         if (auto r = ctx_.run(std::move(c)); !r) return r;
         sm_ = std::make_unique<authenticator<context>>(ctx_, own, *pmk, ie);
-        return sm_->start();
+        if (auto r = sm_->start(); !r) return r;
+        arm_rekey();
+        return {};
     }
     /// @brief The interface's events: a new station starts its handshake, control-port frames
     /// feed it, a leaving station ends it.
@@ -246,8 +260,18 @@ class ap_link {
     authenticator<context>* machine() noexcept { return sm_.get(); }
 
   private:
+    void arm_rekey() {
+        rekey_timer_ = ctx_.time().schedule_in(rekey_interval_, [this] {
+            rekey_timer_ = 0;
+            (void)sm_->rekey_group();
+            arm_rekey();
+        });
+    }
+
     context ctx_;
     std::unique_ptr<authenticator<context>> sm_;
+    duration rekey_interval_;
+    timer_id rekey_timer_ = 0;
 };
 
 }  // namespace softmac::rsn

@@ -74,7 +74,8 @@ struct wpa2_world {
         return *r;
     }
 
-    wpa2_world(std::string_view ap_pass, std::string_view sta_pass) {
+    wpa2_world(std::string_view ap_pass, std::string_view sta_pass,
+               duration rekey = rsn::ap_link<ap_runner>::group_rekey_interval) {
         air.tap(pcap);
         ap = make<typename P::ap_cfg>(0);
         sta = make<typename P::sta_cfg>(1);
@@ -84,7 +85,7 @@ struct wpa2_world {
         wlan0 = iface(*sta, "wlan0", driver::iftype::station);
         auth = std::make_unique<rsn::ap_link<ap_runner>>(
             ap_runner{&ap->config(), cfg::wdev_ref{ap0.ifindex, {}}},
-            [this](const rsn::event& e) { ap_events.push_back(e); });
+            [this](const rsn::event& e) { ap_events.push_back(e); }, rekey);
         supp = std::make_unique<rsn::station_link<sta_runner>>(
             sta_runner{&sta->config(), cfg::wdev_ref{wlan0.ifindex, {}}},
             [this](const rsn::event& e) { sta_events.push_back(e); });
@@ -175,4 +176,20 @@ TEMPLATE_TEST_CASE("a wrong passphrase fails message 2's MIC and nothing is deli
     w.send(*w.sta, w.wlan0, w.ap0.mac, 2, 3);
     CHECK(w.ap->net().frames.empty());
     CHECK(w.sta->net().frames.empty());
+}
+
+TEST_CASE("the AP rekeys its group key every interval and data keeps flowing", "[rsn][wpa2]") {
+    using W = wpa2_world<pairing<lb, lb>>;
+    W w("correct horse battery", "correct horse battery", 20s);
+    w.time.run_for(3s);
+    REQUIRE(W::count<rsn::handshake_completed>(w.sta_events) == 1);
+    CHECK(W::count<rsn::group_rekey_completed>(w.sta_events) == 0);
+    w.time.run_for(20s);
+    REQUIRE(W::count<rsn::group_rekey_completed>(w.sta_events) == 1);
+    CHECK(std::get<rsn::group_rekey_completed>(w.sta_events.back()).key_id == 2);
+    w.time.run_for(20s);
+    REQUIRE(W::count<rsn::group_rekey_completed>(w.sta_events) == 2);
+    CHECK(std::get<rsn::group_rekey_completed>(w.sta_events.back()).key_id == 1);
+    w.send(*w.ap, w.ap0, mac_address::broadcast(), 3, 7);
+    CHECK(w.sta->net().frames.size() == 3);
 }
