@@ -152,6 +152,8 @@ SOFTMAC_HOT_INLINE verdict ccmp_decrypt(M& m, F& f) noexcept {
         }
     }
     k->rx_pn[idx] = pn;  // only after the MIC verified
+    f.was_protected = true;
+    f.pn = pn;
     std::memmove(h + ccmp::header_len, h, hdrlen);
     (void)f.buf.pull(ccmp::header_len);
     if constexpr (!Hardware) (void)f.buf.trim(f.buf.size() - ccmp::mic_len);

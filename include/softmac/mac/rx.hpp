@@ -35,6 +35,8 @@ struct rx_frame {
     std::uint16_t qos = 0;  ///< QoS control, 0 when the frame has none
     /// Duplicate-detection and reassembly slot: the TID, 16 without QoS (decoded once, on entry).
     std::uint8_t seqno_idx = 16;
+    bool was_protected = false;  ///< CCMP removed its header: `pn` is the frame's PN
+    std::uint64_t pn = 0;
 
     /// The MAC header as the frame has it now (reassembly replaces the buffer).
     ieee80211::header_view header() const noexcept {
@@ -105,11 +107,18 @@ struct rx_defragment {
         if (f.sta) ++f.sta->stats.rx_fragments;
         const std::uint16_t seq = sc >> 4;
         if (frag == 0) {
-            cache.start(std::move(f.buf), ta, ra, seq, f.seqno_idx, m.now());
+            auto& e = cache.start(std::move(f.buf), ta, ra, seq, f.seqno_idx, m.now());
+            e.was_protected = f.was_protected;
+            e.last_pn = f.pn;
             return verdict::consumed;
         }
         defrag_entry* e = cache.find(ta, ra, seq, f.seqno_idx, frag, m.now());
         if (!e) return m.drop(*f.iface, drop_reason::fragment_unmatched);
+        // The fragments of a protected MSDU carry consecutive PNs, all of them protected
+        // (ieee80211_rx_h_defragment): anything else is an injection.
+        if (e->was_protected != f.was_protected || (f.was_protected && f.pn != e->last_pn + 1))
+            return m.drop(*f.iface, drop_reason::fragment_unmatched);
+        e->last_pn = f.pn;
         const bytes_view payload = f.buf.view().subspan(f.hdrlen);
         if (!e->frame.append(payload)) {
             *e = defrag_entry{};

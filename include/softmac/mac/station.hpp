@@ -35,6 +35,8 @@ struct defrag_entry {
     std::uint8_t last_frag = 0;
     time_point first{};
     bool used = false;
+    bool was_protected = false;  ///< CCMP: every fragment protected, PNs consecutive
+    std::uint64_t last_pn = 0;
 };
 
 /// @brief Four entries, round-robin replacement, 2 s lifetime (mac80211's rules).
@@ -46,9 +48,12 @@ class defrag_cache {
     /// @brief Starts an entry with fragment 0, evicting the oldest slot.
     defrag_entry& start(frame_buffer&& f, const mac_address& ta, const mac_address& ra,
                         std::uint16_t seq, std::uint8_t idx, time_point now) {
+        for (auto& e : slots_)  // a new first fragment supersedes an unfinished one of that MSDU
+            if (e.used && e.ta == ta && e.ra == ra && e.seq == seq && e.seqno_idx == idx)
+                e = defrag_entry{};
         defrag_entry& e = slots_[next_];
         next_ = (next_ + 1) % entries;
-        e = defrag_entry{std::move(f), ta, ra, seq, idx, 0, now, true};
+        e = defrag_entry{std::move(f), ta, ra, seq, idx, 0, now, true, false, 0};
         return e;
     }
     /// @brief The entry a later fragment continues, if it is fresh and in sequence.

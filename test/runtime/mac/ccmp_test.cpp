@@ -289,6 +289,49 @@ TEMPLATE_TEST_CASE("a protected link carries data only after its keys and the po
     CHECK(ap_sta->ptk.tx_pn == 5);
     w.send(*w.ap, w.a, w.s.addr, 1, 6);
     CHECK(sta_net.size() == delivered + 1);
+
+    // Fragments: each MPDU carries its own PN; the station reassembles the MSDU.
+    w.ap->data().state_of(w.a.index).frag_threshold = 200;
+    w.send(*w.ap, w.a, w.s.addr, 1, 7);
+    REQUIRE(sta_net.size() == delivered + 2);
+    CHECK(sta_net.back().second == test::ethernet(w.s.addr, w.a.addr, 0x88b5, 300, 7));
+    CHECK(ap_sta->ptk.tx_pn == 8);
+    if constexpr (!path::caps.hw_crypto) {
+        // Two fragments whose PNs are not consecutive are not one MSDU.
+        crypto::aes_ccm_key tk;
+        REQUIRE(tk.set(w.tk));
+        auto fragment = [&](std::uint8_t no, bool more, std::uint64_t pn) {
+            std::vector<std::uint8_t> f(24 + 8);
+            const auto fc = ie::frame_control::make(ie::frame_type::data, 0,
+                                                    ie::frame_control::from_ds |
+                                                        ie::frame_control::protected_frame |
+                                                        (more ? ie::frame_control::more_frag : 0));
+            store_le16(f.data(), fc.raw);
+            std::copy(w.s.addr.octets.begin(), w.s.addr.octets.end(), f.begin() + 4);
+            std::copy(w.a.addr.octets.begin(), w.a.addr.octets.end(), f.begin() + 10);
+            std::copy(w.a.addr.octets.begin(), w.a.addr.octets.end(), f.begin() + 16);
+            store_le16(f.data() + 22, ie::sequence_control::make(0x321, no).raw);
+            ie::ccmp::write_header(f.data() + 24, pn, 0);
+            std::vector<std::uint8_t> body(48, 0x42);
+            if (no == 0)
+                std::copy(ie::rfc1042_header.begin(), ie::rfc1042_header.end(), body.begin());
+            const auto blk = ie::ccmp::make_block(f.data(), 24, pn);
+            std::array<std::uint8_t, 8> mic{};
+            REQUIRE(tk.encrypt(blk.nonce.data(), blk.aad_view(), body, mic.data()));
+            f.insert(f.end(), body.begin(), body.end());
+            f.insert(f.end(), mic.begin(), mic.end());
+            return f;
+        };
+        const std::uint64_t next = sta_ap->ptk.rx_pn[0] + 1;
+        const std::size_t before = sta_net.size();
+        inject(fragment(0, true, next));
+        inject(fragment(1, false, next + 2));
+        CHECK(drops->dropped(mac::drop_reason::fragment_unmatched) == 1);
+        CHECK(sta_net.size() == before);
+        inject(fragment(0, true, next + 3));
+        inject(fragment(1, false, next + 4));
+        CHECK(sta_net.size() == before + 1);
+    }
 }
 
 TEST_CASE("the CCMP handlers are in a pipeline only when needed", "[ccmp]") {
