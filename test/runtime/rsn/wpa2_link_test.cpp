@@ -1,12 +1,20 @@
 // SPDX-License-Identifier: MIT
 // WPA2-PSK end to end: a station joins an AP through nl80211-style commands, the 4-way handshake
 // runs over the control port, data flows only after it and only protected, on every pairing of
-// the drivers (loopback: software CCMP; rt73: the chip's); tshark decrypts the capture.
+// the drivers (loopback: software CCMP; rt73: the chip's); tshark decrypts the capture. Group
+// rekeys: under traffic none of the frames is lost, the AP's group frames move to the new KeyID
+// only once the station has it, PNs under the new key start at 1, and old-GTK replays are
+// dropped. One translation unit, so each wiphy type is compiled once.
 #include <catch2/catch.hpp>
 
 #include <softmac/cfg/wiphy.hpp>
 #include <softmac/crypto/aes_ccm.hpp>
+#include <softmac/ieee80211/ccmp.hpp>
+#include <softmac/ieee80211/header.hpp>
+#include <softmac/ieee80211/pcap.hpp>
 #include <softmac/rsn/links.hpp>
+
+#include <algorithm>
 
 #include <fstream>
 #include <sstream>
@@ -116,6 +124,84 @@ struct wpa2_world {
     }
 };
 
+/// An AP and a station of one driver type, joined with WPA2-PSK, for the group rekey tests.
+template <class Cfg>
+struct rekey_world : wpa2_world<pairing<Cfg, Cfg>> {
+    rekey_world()
+        : wpa2_world<pairing<Cfg, Cfg>>("correct horse battery", "correct horse battery") {
+        this->time.run_for(3s);
+        REQUIRE(this->template count<rsn::handshake_completed>(this->ap_events) == 1);
+        REQUIRE(this->template count<rsn::handshake_completed>(this->sta_events) == 1);
+    }
+    template <class Phy>
+    static std::uint8_t vif(Phy& p, const cfg::reply::interface& i) {
+        return p.config().find({i.ifindex, {}})->vif;
+    }
+    /// One 802.3 frame from the AP to `to`, queued now; returns what the station must get.
+    std::vector<std::uint8_t> send_one(const mac_address& to, std::uint8_t seed) {
+        auto eth = test::ethernet(to, this->ap0.mac, 0x88b5, 120, seed);
+        auto b = this->pool.allocate(64);
+        REQUIRE(b);
+        REQUIRE(b->append(eth));
+        this->ap->stack().transmit(vif(*this->ap, this->ap0), std::move(*b));
+        return eth;
+    }
+    template <class E>
+    static std::vector<E> all(const std::vector<rsn::event>& log) {
+        std::vector<E> v;
+        for (const auto& e : log)
+            if (auto* x = std::get_if<E>(&e)) v.push_back(*x);
+        return v;
+    }
+    /// A protected data frame from the AP on the air: its MAC header length, Key ID and PN.
+    struct protected_frame {
+        std::vector<std::uint8_t> bytes;  ///< 802.11, without radiotap and FCS
+        std::size_t hdrlen = 0;
+        std::uint8_t key_id = 0;
+        std::uint64_t pn = 0;
+        bool group = false;
+    };
+    std::vector<protected_frame> ap_protected_data() {
+        const std::string file = this->pcap.str();
+        auto r = ie::pcap::reader::open(
+            bytes_view(reinterpret_cast<const std::uint8_t*>(file.data()), file.size()));
+        REQUIRE(r);
+        std::vector<protected_frame> out;
+        for (auto p = r->next(); p && *p; p = r->next()) {
+            const bytes_view d = (*p)->data;
+            const std::size_t rt = load_le16(d.data() + 2);
+            std::vector<std::uint8_t> f(d.begin() + rt, d.end() - 4);
+            const auto h = ie::header_view::parse(f);
+            if (!h || !h->fc().is_data() || !h->fc().has(ie::frame_control::protected_frame))
+                continue;
+            if (h->addr2() != this->ap0.mac) continue;
+            REQUIRE(f.size() >= h->length() + ie::ccmp::header_len);
+            const std::uint8_t* iv = f.data() + h->length();
+            out.push_back({f, h->length(), ie::ccmp::key_id(iv), ie::ccmp::read_pn(iv),
+                           h->addr1().is_multicast()});
+        }
+        return out;
+    }
+    /// Hands `f` to the station's data path as its radio would.
+    void inject(std::vector<std::uint8_t> f) {
+        driver::rx_status st{};
+        st.freq = 2437;
+        if constexpr (phy<Cfg>::stack_type::path_type::caps.hw_crypto) {
+            st.flags = driver::rx_flag::decrypted;  // as the chip hands it up: MIC stripped
+            f.resize(f.size() - ie::ccmp::mic_len);
+        }
+        auto b = this->pool.allocate(64);
+        REQUIRE(b->append(f));
+        this->sta->stack().data().on_rx(std::move(*b), st);
+    }
+};
+
+template <class V>
+std::vector<V> sorted(std::vector<V> v) {
+    std::sort(v.begin(), v.end());
+    return v;
+}
+
 using lb = test::loopback_software_roc;
 using rt = test::rt73_usb;
 
@@ -192,4 +278,118 @@ TEST_CASE("the AP rekeys its group key every interval and data keeps flowing", "
     CHECK(std::get<rsn::group_rekey_completed>(w.sta_events.back()).key_id == 1);
     w.send(*w.ap, w.ap0, mac_address::broadcast(), 3, 7);
     CHECK(w.sta->net().frames.size() == 3);
+}
+
+TEMPLATE_TEST_CASE("a group rekey under traffic loses no frame and moves group frames to KeyID 2",
+                   "[rsn][rekey]", lb, rt) {
+    using W = rekey_world<TestType>;
+    W w;
+    auto* machine = w.auth->machine();
+    REQUIRE(machine);
+    REQUIRE(machine->group_key_id() == 1);
+    const mac_address bcast = mac_address::broadcast();
+
+    // Broadcast and unicast every 10 ms of virtual time; the rekey starts at frame 10, and the
+    // frame pair sent at that same instant goes out while the group handshake runs.
+    std::vector<std::vector<std::uint8_t>> expected;
+    std::size_t sent_during = 0;
+    for (std::uint8_t k = 0; k < 40; ++k) {
+        if (k == 10) REQUIRE(machine->rekey_group());
+        const bool during =
+            k >= 10 && W::template count<rsn::group_rekey_completed>(w.ap_events) == 0;
+        expected.push_back(w.send_one(bcast, static_cast<std::uint8_t>(2 * k)));
+        expected.push_back(w.send_one(w.wlan0.mac, static_cast<std::uint8_t>(2 * k + 1)));
+        sent_during += during ? 2 : 0;
+        w.time.run_for(10ms);
+    }
+    w.time.run_for(100ms);
+    CHECK(sent_during >= 2);
+
+    // The station got every frame: before, during and after the GTK change.
+    const auto& got = w.sta->net().frames;
+    std::vector<std::vector<std::uint8_t>> delivered;
+    for (const auto& f : got) delivered.push_back(f.second);
+    CHECK(delivered.size() == expected.size());
+    CHECK(sorted(delivered) == sorted(expected));
+
+    // Both sides report the group handshake with the new KeyID.
+    const auto ap_done = W::template all<rsn::group_rekey_completed>(w.ap_events);
+    const auto sta_done = W::template all<rsn::group_rekey_completed>(w.sta_events);
+    REQUIRE(ap_done.size() == 1);
+    REQUIRE(sta_done.size() == 1);
+    CHECK(ap_done[0].key_id == 2);
+    CHECK(ap_done[0].peer == w.wlan0.mac);
+    CHECK(sta_done[0].key_id == 2);
+    CHECK(sta_done[0].peer == w.ap0.mac);
+    CHECK(machine->group_key_id() == 2);
+
+    // On the air: group frames under KeyID 1 until the switch, then only KeyID 2 with PNs
+    // from 1 up; unicast frames keep KeyID 0 and their PNs go on without a gap.
+    const auto on_air = w.ap_protected_data();
+    std::vector<std::uint8_t> group_ids;
+    std::vector<std::uint64_t> new_pns, old_pns, unicast_pns;
+    for (const auto& f : on_air) {
+        if (f.group) {
+            group_ids.push_back(f.key_id);
+            (f.key_id == 2 ? new_pns : old_pns).push_back(f.pn);
+        } else {
+            CHECK(f.key_id == 0);
+            unicast_pns.push_back(f.pn);
+        }
+    }
+    REQUIRE(group_ids.size() == 40);
+    CHECK(std::is_sorted(group_ids.begin(), group_ids.end()));
+    CHECK(std::count(group_ids.begin(), group_ids.end(), 1) >= 11);
+    REQUIRE_FALSE(new_pns.empty());
+    CHECK(std::count(group_ids.begin(), group_ids.end(), 2) == std::ptrdiff_t(new_pns.size()));
+    for (std::size_t i = 0; i < new_pns.size(); ++i) CHECK(new_pns[i] == i + 1);
+    for (std::size_t i = 0; i < old_pns.size(); ++i) CHECK(old_pns[i] == i + 1);
+    REQUIRE(unicast_pns.size() == 41);  // the 40 frames and group message 1, under the PTK
+    CHECK(std::adjacent_find(unicast_pns.begin(), unicast_pns.end(),
+                             [](auto a, auto b) { return b != a + 1; }) == unicast_pns.end());
+
+    // The AP's and the station's keys agree: KeyID 2 is the AP's TX key, at the PN last sent.
+    const std::uint8_t ap_vif = w.vif(*w.ap, w.ap0), sta_vif = w.vif(*w.sta, w.wlan0);
+    auto* tx_key = w.ap->stack().data().default_group_key(ap_vif);
+    REQUIRE(tx_key);
+    CHECK(tx_key->id == 2);
+    CHECK(tx_key->tx_pn == new_pns.size());
+    auto* rx_key = w.sta->stack().data().group_key(sta_vif, 2);
+    REQUIRE(rx_key);
+    CHECK(rx_key->rx_pn[0] == new_pns.size());
+}
+
+TEMPLATE_TEST_CASE("a group frame under the old GTK replayed after the rekey is dropped",
+                   "[rsn][rekey]", lb, rt) {
+    using W = rekey_world<TestType>;
+    W w;
+    auto* machine = w.auth->machine();
+    REQUIRE(machine);
+    for (std::uint8_t k = 0; k < 3; ++k) w.send_one(mac_address::broadcast(), k);
+    w.time.run_for(50ms);
+    REQUIRE(machine->rekey_group());
+    w.time.run_for(200ms);
+    REQUIRE(W::template count<rsn::group_rekey_completed>(w.sta_events) == 1);
+    w.send_one(mac_address::broadcast(), 9);
+    w.time.run_for(50ms);
+    auto& got = w.sta->net().frames;
+    REQUIRE(got.size() == 4);
+
+    std::vector<std::vector<std::uint8_t>> old_gtk, new_gtk;
+    for (const auto& f : w.ap_protected_data())
+        if (f.group) (f.key_id == 1 ? old_gtk : new_gtk).push_back(f.bytes);
+    REQUIRE(old_gtk.size() == 3);
+    REQUIRE(new_gtk.size() == 1);
+
+    const std::uint8_t sta_vif = w.vif(*w.sta, w.wlan0);
+    const auto* iface = w.sta->stack().interface(sta_vif);
+    REQUIRE(iface);
+    auto* old_key = w.sta->stack().data().group_key(sta_vif, 1);
+    REQUIRE(old_key);
+    const std::uint64_t replays = iface->dropped(mac::drop_reason::replay);
+    for (const auto& f : old_gtk) w.inject(f);
+    w.inject(new_gtk.back());
+    CHECK(got.size() == 4);
+    CHECK(iface->dropped(mac::drop_reason::replay) == replays + 4);
+    CHECK(old_key->replays == 3);
 }
