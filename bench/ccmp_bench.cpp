@@ -38,22 +38,7 @@
 #include "minimal_driver.hpp"
 #include "mlme_world.hpp"
 
-// ---- heap allocations, counted: operator new and OpenSSL's allocator
-// ----------------------------- The replaced operators pair malloc with free; GCC cannot see that
-// through inlining.
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-#endif
-namespace {
-std::atomic<std::uint64_t> allocations{0};
-}
-void* operator new(std::size_t n) {
-    allocations.fetch_add(1, std::memory_order_relaxed);
-    if (void* p = std::malloc(n ? n : 1)) return p;
-    throw std::bad_alloc();
-}
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+#include "data_path_support.hpp"
 
 namespace {
 // OpenSSL allocates with its own malloc (CRYPTO_malloc), which operator new does not see: its
@@ -75,53 +60,10 @@ using namespace softmac;
 namespace ie = softmac::ieee80211;
 namespace ccmp = softmac::ieee80211::ccmp;
 
-const mac_address ap_addr = mac_address::parse("02:00:00:00:00:00").value();
-const mac_address sta_addr = mac_address::parse("02:00:00:00:01:00").value();
 /// The pairwise temporal key (IEEE 802.11 CCMP test vector 1's).
 constexpr std::array<std::uint8_t, 16> tk = {0xc9, 0x7c, 0x1f, 0x67, 0xce, 0x37, 0x11, 0x85,
                                              0x51, 0x4a, 0x8a, 0x19, 0xf2, 0xbd, 0xd5, 0x2f};
 constexpr std::size_t qos_hdrlen = 26;  ///< the QoS data header both directions use
-
-/// A driver whose tx parks the frame, and whose receive raises the interrupt line as the shipped
-/// drivers' does (datapath_bench.cpp's sink_driver).
-struct sink_driver : test::minimal_driver {
-    frame_buffer sent, to_receive;
-    driver::rx_status status;
-    driver::interrupt_line irq;
-
-    sink_driver() {
-        desc.perm_addr = ap_addr;
-        desc.bands[0] = {ie::band::ghz2_4, driver::channels_2ghz, ie::rates_2ghz};
-        desc.n_bands = 1;
-        desc.interface_modes =
-            driver::bit(driver::iftype::ap) | driver::bit(driver::iftype::station);
-    }
-    template <class C>
-    void tx(C&, const driver::tx_info& info, frame_buffer&& b) {
-        benchmark::DoNotOptimize(info.rates[0].idx);
-        sent = std::move(b);
-    }
-    void set_interrupt(driver::interrupt_line i) { irq = std::move(i); }
-    void receive(frame_buffer&& b) {
-        to_receive = std::move(b);
-        if (irq) irq();
-    }
-    template <class C>
-    void poll(C& ctx) {
-        if (to_receive.valid()) ctx.rx(std::move(to_receive), status);
-    }
-};
-static_assert(driver::has_interrupt_line<sink_driver>);
-
-struct parking_upper {
-    frame_buffer delivered;
-    void deliver(std::uint8_t, frame_buffer&& b) { delivered = std::move(b); }
-    void on_mgmt(std::uint8_t, frame_buffer&&, const driver::rx_status&) {}
-    void on_tx_status(frame_buffer&&, const driver::tx_status&) {}
-    void on_roc_ready(std::uint64_t) {}
-    void on_roc_expired(std::uint64_t) {}
-    void on_scan_done(bool) {}
-};
 
 template <class Cipher>
 using path_with = mac::data_path<mac::capabilities_of<sink_driver, Cipher>(), virtual_time,

@@ -70,11 +70,11 @@ struct world {
              ap.data().stations().add(s.addr, a.index, all);
     }
     bool install(bytes_view ptk, bytes_view gtk, std::uint8_t gid) {
-        return ap.new_key(a.index, {mac::cipher_ccmp, 0, s.addr, ptk, {}}) &&
-               ap.new_key(a.index, {mac::cipher_ccmp, gid, std::nullopt, gtk, {}}) &&
+        return ap.new_key(a.index, {ieee80211::suite::ccmp, 0, s.addr, ptk, {}}) &&
+               ap.new_key(a.index, {ieee80211::suite::ccmp, gid, std::nullopt, gtk, {}}) &&
                ap.set_default_key(a.index, gid) &&
-               sta.new_key(s.index, {mac::cipher_ccmp, 0, a.addr, ptk, {}}) &&
-               sta.new_key(s.index, {mac::cipher_ccmp, gid, std::nullopt, gtk, {}});
+               sta.new_key(s.index, {ieee80211::suite::ccmp, 0, a.addr, ptk, {}}) &&
+               sta.new_key(s.index, {ieee80211::suite::ccmp, gid, std::nullopt, gtk, {}});
     }
     /// Still associated both ways with the pairwise keys in place (a fuzzed deauthentication
     /// or disassociation may have ended the link).

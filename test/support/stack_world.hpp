@@ -23,6 +23,10 @@ struct recording_upper {
     void deliver(std::uint8_t vif, frame_buffer&& b) {
         delivered.push_back({vif, {b.view().begin(), b.view().end()}});
     }
+    std::vector<delivery> control_port;  ///< EAPOL, handed up apart from the network side
+    void on_control_port(std::uint8_t vif, frame_buffer&& b) {
+        control_port.push_back({vif, {b.view().begin(), b.view().end()}});
+    }
     void on_mgmt(std::uint8_t, frame_buffer&& b, const driver::rx_status&) {
         mgmt.emplace_back(b.view().begin(), b.view().end());
     }

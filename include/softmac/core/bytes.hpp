@@ -18,6 +18,25 @@ inline bytes_view as_bytes(std::string_view s) noexcept {
     return {reinterpret_cast<const std::uint8_t*>(s.data()), s.size()};
 }
 
+/// @brief The value of one hexadecimal digit, -1 for any other character.
+constexpr int hex_digit(char c) noexcept {
+    return c >= '0' && c <= '9'   ? c - '0'
+           : c >= 'a' && c <= 'f' ? c - 'a' + 10
+           : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                  : -1;
+}
+/// @brief Decodes two hexadecimal digits per octet into `out`; false unless `s` is exactly
+/// 2 * out.size() digits.
+constexpr bool from_hex(std::string_view s, bytes_span out) noexcept {
+    if (s.size() != 2 * out.size()) return false;
+    for (std::size_t i = 0; i < out.size(); ++i) {
+        const int hi = hex_digit(s[2 * i]), lo = hex_digit(s[2 * i + 1]);
+        if (hi < 0 || lo < 0) return false;
+        out[i] = static_cast<std::uint8_t>(hi << 4 | lo);
+    }
+    return true;
+}
+
 /// @name Field access; the caller guarantees the bytes are there.
 /// @{
 constexpr std::uint16_t load_le16(const std::uint8_t* p) noexcept {

@@ -69,18 +69,8 @@ inline bool prf_sha1(bytes_view key, std::string_view label, bytes_view data,
 inline result<psk> psk_from_passphrase(std::string_view passphrase, bytes_view ssid) noexcept {
     psk out{};
     if (passphrase.size() == 64) {
-        for (std::size_t i = 0; i < 32; ++i) {
-            int v = 0;
-            for (char c : passphrase.substr(2 * i, 2)) {
-                const int d = c >= '0' && c <= '9'   ? c - '0'
-                              : c >= 'a' && c <= 'f' ? c - 'a' + 10
-                              : c >= 'A' && c <= 'F' ? c - 'A' + 10
-                                                     : -1;
-                if (d < 0) return make_error(errc::bad_value, "PSK is not 64 hex digits");
-                v = v * 16 + d;
-            }
-            out[i] = static_cast<std::uint8_t>(v);
-        }
+        if (!from_hex(passphrase, out))
+            return make_error(errc::bad_value, "PSK is not 64 hex digits");
         return out;
     }
     if (passphrase.size() < 8 || passphrase.size() > 63)

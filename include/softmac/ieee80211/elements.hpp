@@ -284,6 +284,14 @@ struct country {
     }
 };
 
+/// @brief Cipher and AKM suite selectors of OUI 00-0F-AC (IEEE 802.11 Tables 9-149 and 9-151),
+/// as the RSN element, EAPOL-Key and nl80211 carry them in 32 bits.
+namespace suite {
+inline constexpr std::uint32_t wep40 = 0x000fac01, tkip = 0x000fac02, ccmp = 0x000fac04,
+                               wep104 = 0x000fac05;
+inline constexpr std::uint32_t akm_psk = 0x000fac02;
+}  // namespace suite
+
 /// @brief RSN: version, group cipher, pairwise and AKM suite lists, capabilities.
 struct rsn {
     std::uint16_t version = 0;

@@ -54,49 +54,44 @@ SOFTMAC_HOT_INLINE bool for_each_mpdu(M& m, F& f, Fn&& fn) {
 }
 }  // namespace detail
 
-/// @brief Software CCMP on TX (ieee80211_crypto_ccmp_encrypt): each MPDU gets its own PN.
-struct tx_ccmp_encrypt {
+/// @brief CCMP on TX (ieee80211_crypto_ccmp_encrypt): each MPDU gets the next PN of its key and
+/// the CCMP header. In software (`Hardware` false) the MAC encrypts and appends the MIC; with a
+/// driver that offloads, the hardware does (the key's IEEE80211_KEY_FLAG_GENERATE_IV) and the
+/// frame names the key by its hardware index.
+template <bool Hardware>
+struct tx_ccmp {
     template <capabilities C>
-    static constexpr bool enabled = C.sw_crypto;
+    static constexpr bool enabled = Hardware ? C.hw_crypto : C.sw_crypto;
     template <class M, class F>
     SOFTMAC_HOT_INLINE verdict operator()(M& m, F& f) const noexcept {
+        namespace ccmp = ieee80211::ccmp;
         auto* k = detail::tx_key(m, f);
         if (!k) return verdict::next;
         const std::size_t hdrlen = f.hdrlen;
+        drop_reason why = drop_reason::no_headroom;
         const bool ok = detail::for_each_mpdu(m, f, [&](frame_buffer& b) {
             std::uint64_t pn = 0;
+            why = drop_reason::no_headroom;
             std::uint8_t* p = detail::insert_ccmp_header(b, hdrlen, *k, pn);
-            auto tail = b.put(ieee80211::ccmp::mic_len);
-            if (!p || !tail) return false;
-            const auto blk = ieee80211::ccmp::make_block(p, hdrlen, pn);
-            const std::size_t body =
-                b.size() - hdrlen - ieee80211::ccmp::header_len - ieee80211::ccmp::mic_len;
-            return k->cipher.encrypt(blk.nonce.data(), blk.aad_view(),
-                                     bytes_span(p + hdrlen + ieee80211::ccmp::header_len, body),
-                                     tail->data());
+            if constexpr (Hardware) {
+                return p != nullptr;
+            } else {
+                auto tail = b.put(ccmp::mic_len);
+                if (!p || !tail) return false;
+                const auto blk = ccmp::make_block(p, hdrlen, pn);
+                const std::size_t body = b.size() - hdrlen - ccmp::header_len - ccmp::mic_len;
+                why = drop_reason::malformed;  // the cipher refused the frame
+                return k->cipher.encrypt(blk.nonce.data(), blk.aad_view(),
+                                         bytes_span(p + hdrlen + ccmp::header_len, body),
+                                         tail->data());
+            }
         });
-        return ok ? verdict::next : m.drop(*f.iface, drop_reason::no_headroom);
+        if constexpr (Hardware) f.info.hw_key = k->hw_index;
+        return ok ? verdict::next : m.drop(*f.iface, why);
     }
 };
-
-/// @brief CCMP offloaded on TX: the MAC writes the CCMP header with the PN (the key's
-/// IEEE80211_KEY_FLAG_GENERATE_IV), the driver's hardware encrypts and appends the MIC.
-struct tx_ccmp_hw {
-    template <capabilities C>
-    static constexpr bool enabled = C.hw_crypto;
-    template <class M, class F>
-    SOFTMAC_HOT_INLINE verdict operator()(M& m, F& f) const noexcept {
-        auto* k = detail::tx_key(m, f);
-        if (!k) return verdict::next;
-        const std::size_t hdrlen = f.hdrlen;
-        const bool ok = detail::for_each_mpdu(m, f, [&](frame_buffer& b) {
-            std::uint64_t pn = 0;
-            return detail::insert_ccmp_header(b, hdrlen, *k, pn) != nullptr;
-        });
-        f.info.hw_key = k->hw_index;
-        return ok ? verdict::next : m.drop(*f.iface, drop_reason::no_headroom);
-    }
-};
+using tx_ccmp_encrypt = tx_ccmp<false>;  ///< software CCMP
+using tx_ccmp_hw = tx_ccmp<true>;        ///< CCMP offloaded to the driver
 
 namespace detail {
 /// The unprotected-frame rule (ieee80211_drop_unencrypted): once a key protects the link, data
@@ -164,31 +159,22 @@ SOFTMAC_HOT_INLINE verdict ccmp_decrypt(M& m, F& f) noexcept {
 }
 }  // namespace detail
 
-/// @brief Software CCMP on RX: data frames only (management frame protection is not offered).
-struct rx_ccmp_decrypt {
+/// @brief CCMP on RX, data frames only (management frame protection is not offered): the
+/// software cipher decrypts (`Hardware` false), or the hardware did and the MAC checks its status;
+/// either way the MAC checks the PN and strips the CCMP header.
+template <bool Hardware>
+struct rx_ccmp {
     template <capabilities C>
-    static constexpr bool enabled = C.sw_crypto;
+    static constexpr bool enabled = Hardware ? C.hw_crypto : C.sw_crypto;
     template <class M, class F>
     SOFTMAC_HOT_INLINE verdict operator()(M& m, F& f) const noexcept {
         if (!f.fc.is_data()) return verdict::next;
         if (!f.fc.has(ieee80211::frame_control::protected_frame))
             return detail::check_unprotected(m, f);
-        return detail::ccmp_decrypt<false>(m, f);
+        return detail::ccmp_decrypt<Hardware>(m, f);
     }
 };
-
-/// @brief CCMP decrypted by the hardware: the MAC checks the status, the PN and strips the
-/// CCMP header the driver left in place.
-struct rx_ccmp_hw {
-    template <capabilities C>
-    static constexpr bool enabled = C.hw_crypto;
-    template <class M, class F>
-    SOFTMAC_HOT_INLINE verdict operator()(M& m, F& f) const noexcept {
-        if (!f.fc.is_data()) return verdict::next;
-        if (!f.fc.has(ieee80211::frame_control::protected_frame))
-            return detail::check_unprotected(m, f);
-        return detail::ccmp_decrypt<true>(m, f);
-    }
-};
+using rx_ccmp_decrypt = rx_ccmp<false>;  ///< software CCMP
+using rx_ccmp_hw = rx_ccmp<true>;        ///< CCMP decrypted by the driver's hardware
 
 }  // namespace softmac::mac

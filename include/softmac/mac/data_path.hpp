@@ -113,6 +113,12 @@ class data_path {
         ++f.iface->rx_frames;
         upper_.deliver(f.vif, std::move(b));
     }
+    /// @brief An EAPOL frame, as 802.3, to the controlled port's owner (not the network side).
+    template <class F>
+    void deliver_control_port(F& f, frame_buffer&& b) {
+        ++f.iface->rx_frames;
+        upper_.on_control_port(f.vif, std::move(b));
+    }
 
     /// @brief 802.3 in, 802.11 to the radio's driver. `priority` is the 802.1D user priority.
     template <class Radio>

@@ -12,11 +12,9 @@
 #include <softmac/core/bytes.hpp>
 #include <softmac/core/mac_address.hpp>
 #include <softmac/ieee80211/ccmp.hpp>
+#include <softmac/ieee80211/elements.hpp>
 
 namespace softmac::mac {
-
-/// @brief CCMP-128's suite selector 00-0F-AC:4, the one cipher softmac protects frames with.
-inline constexpr std::uint32_t cipher_ccmp = 0x000fac04;
 
 /// @brief A software cipher for CCMP: a per-key state set from the key octets, AES-CCM with a
 /// 13-octet nonce and an 8-octet MIC, in place (crypto::aes_ccm_key models it).
@@ -45,7 +43,7 @@ static_assert(frame_cipher<no_cipher>);
 /// and the receive sequence counter (RSC, PN0 first, as EAPOL-Key and NL80211_ATTR_KEY_SEQ
 /// carry it).
 struct key_params {
-    std::uint32_t cipher = cipher_ccmp;
+    std::uint32_t cipher = ieee80211::suite::ccmp;
     std::uint8_t id = 0;
     std::optional<mac_address> peer;  ///< pairwise key of this station
     bytes_view key;

@@ -48,12 +48,14 @@ constexpr capabilities capabilities_of() noexcept {
     return c;
 }
 
-/// @brief What the data path hands up: 802.3 frames, management frames and statuses.
+/// @brief What the data path hands up: 802.3 frames (EAPOL apart, for the controlled port's
+/// owner), management frames and statuses.
 template <class U>
 concept upper_layer = requires(U& u, std::uint8_t vif, frame_buffer&& b,
                                const driver::rx_status& rs, const driver::tx_status& ts,
                                std::uint64_t cookie, bool aborted) {
     u.deliver(vif, std::move(b));
+    u.on_control_port(vif, std::move(b));
     u.on_mgmt(vif, std::move(b), rs);
     u.on_tx_status(std::move(b), ts);
     u.on_roc_ready(cookie);
@@ -64,6 +66,7 @@ concept upper_layer = requires(U& u, std::uint8_t vif, frame_buffer&& b,
 /// @brief An upper layer that drops everything: for benchmarks, fuzzing, and the data path alone.
 struct null_upper {
     void deliver(std::uint8_t, frame_buffer&&) noexcept {}
+    void on_control_port(std::uint8_t, frame_buffer&&) noexcept {}
     void on_mgmt(std::uint8_t, frame_buffer&&, const driver::rx_status&) noexcept {}
     void on_tx_status(frame_buffer&&, const driver::tx_status&) noexcept {}
     void on_roc_ready(std::uint64_t) noexcept {}

@@ -234,7 +234,10 @@ struct rx_data {
             ++f.sta->stats.rx_packets;
             f.sta->stats.rx_bytes += f.buf.size();
         }
-        m.deliver(f, std::move(f.buf));
+        if (eapol)
+            m.deliver_control_port(f, std::move(f.buf));
+        else
+            m.deliver(f, std::move(f.buf));
         return verdict::consumed;
     }
 };

@@ -63,12 +63,9 @@ class basic_stack {
     /// @brief The data path's upper layer: 802.3 frames to `Net`, the rest to the units.
     struct upcalls {
         basic_stack* s;
-        void deliver(std::uint8_t vif, frame_buffer&& b) {
-            // EAPOL goes to the controlled port's owner (CONTROL_PORT_FRAME), not to the network.
-            if (b.size() >= 14 && load_be16(b.data() + 12) == ieee80211::ethertype::eapol)
-                return s->control_port_rx(vif, b);
-            s->net_.deliver(vif, std::move(b));
-        }
+        void deliver(std::uint8_t vif, frame_buffer&& b) { s->net_.deliver(vif, std::move(b)); }
+        /// EAPOL goes to the controlled port's owner as CONTROL_PORT_FRAME.
+        void on_control_port(std::uint8_t vif, frame_buffer&& b) { s->control_port_rx(vif, b); }
         void on_mgmt(std::uint8_t vif, frame_buffer&& b, const driver::rx_status& rs) {
             s->mgmt_rx_.rx(vif, std::move(b), rs);
         }
@@ -261,7 +258,8 @@ class basic_stack {
         using path = path_type;
         const auto* r = records_.find(vif);
         if (!r) return make_error(errc::not_found, "no such interface");
-        if (p.cipher != cipher_ccmp) return make_error(errc::not_supported, "only CCMP keys");
+        if (p.cipher != ieee80211::suite::ccmp)
+            return make_error(errc::not_supported, "only CCMP keys");
         if (p.key.size() != 16) return make_error(errc::bad_length, "a CCMP key has 16 octets");
         if (p.id >= group_keys || (p.peer && p.id != 0))
             return make_error(errc::bad_value, "bad key index");
@@ -307,8 +305,11 @@ class basic_stack {
         }
         if (!slot || !slot->valid) return make_error(errc::not_found, "no such key");
         if (slot->hw_index >= 0) {
-            driver::key_conf kc{
-                cipher_ccmp, slot->id, peer.has_value(), peer.value_or(mac_address{}), {}};
+            driver::key_conf kc{ieee80211::suite::ccmp,
+                                slot->id,
+                                peer.has_value(),
+                                peer.value_or(mac_address{}),
+                                {}};
             kc.hw_index = slot->hw_index;
             (void)radio_.set_key(driver::key_command::disable, r->data->vif, kc);
         }

@@ -198,6 +198,7 @@ class group_manager {
         for (const auto& g : groups_)
             if (to.wdev == g.ref.wdev) {
                 const std::string name = g.ifname;
+                if (auto* l = link_of(name)) l->on_event(e);  // a protected GO's authenticator
                 std::visit([&](const auto& ev) { on_event(name, ev); }, e);
                 return;
             }
@@ -208,7 +209,6 @@ class group_manager {
         namespace me = mac::event;
         auto* g = find(name);
         if (!g) return;
-        if (auto* l = link_of(name)) l->on_event(mac::event::any{e});
         if constexpr (std::is_same_v<E, me::new_station>) {
             mac_address dev = e.addr;
             if (e.addr == g->peer_iface) dev = g->peer_dev;

@@ -26,7 +26,7 @@ inline constexpr std::uint16_t unspecified = 1, prev_auth_not_valid = 2, deauth_
 
 /// @brief One key for the data path (nl80211 NEW_KEY): CCMP-128, 16 octets.
 struct key_install {
-    std::uint32_t cipher = cipher_ccmp;
+    std::uint32_t cipher = ieee80211::suite::ccmp;
     std::uint8_t key_id = 0;
     bool pairwise = false;
     mac_address peer;  ///< pairwise: the peer; group: the AP (supplicant) or broadcast

@@ -13,12 +13,9 @@
 #include <softmac/core/result.hpp>
 #include <softmac/crypto/primitives.hpp>
 #include <softmac/ieee80211/eapol_key.hpp>
+#include <softmac/ieee80211/elements.hpp>
 
 namespace softmac::rsn {
-
-/// @brief Cipher and AKM suite selectors (OUI 00-0F-AC).
-inline constexpr std::uint32_t cipher_ccmp = 0x000fac04;  ///< CCMP-128
-inline constexpr std::uint32_t akm_psk = 0x000fac02;      ///< WPA2-PSK
 
 using key128 = std::array<std::uint8_t, 16>;
 using nonce = std::array<std::uint8_t, 32>;

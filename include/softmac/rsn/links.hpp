@@ -31,7 +31,8 @@ namespace softmac::rsn {
 inline std::vector<std::uint8_t> psk_ccmp_element(std::uint16_t caps = 0) {
     std::vector<std::uint8_t> e(22);
     byte_writer w(e);
-    ieee80211::put::rsn(w, cipher_ccmp, cipher_ccmp, akm_psk, caps);
+    ieee80211::put::rsn(w, ieee80211::suite::ccmp, ieee80211::suite::ccmp,
+                        ieee80211::suite::akm_psk, caps);
     return e;
 }
 
@@ -40,9 +41,9 @@ inline mac::crypto_settings psk_ccmp_settings() {
     mac::crypto_settings s;
     s.privacy = s.control_port = true;
     s.wpa_versions = NL80211_WPA_VERSION_2;
-    s.group_cipher = cipher_ccmp;
-    s.pairwise_ciphers = {cipher_ccmp};
-    s.akm_suites = {akm_psk};
+    s.group_cipher = ieee80211::suite::ccmp;
+    s.pairwise_ciphers = {ieee80211::suite::ccmp};
+    s.akm_suites = {ieee80211::suite::akm_psk};
     return s;
 }
 

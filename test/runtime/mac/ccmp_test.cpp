@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "driver_world.hpp"
+#include "hex.hpp"
 #include "mlme_world.hpp"
 
 using namespace softmac;
@@ -21,12 +22,7 @@ namespace ie = softmac::ieee80211;
 
 namespace {
 
-std::vector<std::uint8_t> hex(std::string_view s) {
-    std::vector<std::uint8_t> v;
-    for (std::size_t i = 0; i + 1 < s.size(); i += 2)
-        v.push_back(static_cast<std::uint8_t>(std::stoi(std::string(s.substr(i, 2)), nullptr, 16)));
-    return v;
-}
+using test::hex;
 
 struct vector_case {
     const char* name;
@@ -148,11 +144,11 @@ struct secure_pair {
         REQUIRE(sta->interface(s.index)->associated);
     }
     void install_keys() {
-        REQUIRE(ap->new_key(a.index, {mac::cipher_ccmp, 0, s.addr, tk, {}}));
-        REQUIRE(ap->new_key(a.index, {mac::cipher_ccmp, 1, std::nullopt, gtk, {}}));
+        REQUIRE(ap->new_key(a.index, {ie::suite::ccmp, 0, s.addr, tk, {}}));
+        REQUIRE(ap->new_key(a.index, {ie::suite::ccmp, 1, std::nullopt, gtk, {}}));
         REQUIRE(ap->set_default_key(a.index, 1));
-        REQUIRE(sta->new_key(s.index, {mac::cipher_ccmp, 0, a.addr, tk, {}}));
-        REQUIRE(sta->new_key(s.index, {mac::cipher_ccmp, 1, std::nullopt, gtk, {}}));
+        REQUIRE(sta->new_key(s.index, {ie::suite::ccmp, 0, a.addr, tk, {}}));
+        REQUIRE(sta->new_key(s.index, {ie::suite::ccmp, 1, std::nullopt, gtk, {}}));
         REQUIRE(ap->set_authorized(a.index, s.addr, true));
         REQUIRE(sta->set_authorized(s.index, a.addr, true));
     }
@@ -285,7 +281,7 @@ TEMPLATE_TEST_CASE("a protected link carries data only after its keys and the po
     CHECK(sta_net.size() == delivered);
 
     // Re-installing the same key keeps its PN (never a reused PN); the link still works.
-    REQUIRE(w.ap->new_key(w.a.index, {mac::cipher_ccmp, 0, w.s.addr, w.tk, {}}));
+    REQUIRE(w.ap->new_key(w.a.index, {ie::suite::ccmp, 0, w.s.addr, w.tk, {}}));
     CHECK(ap_sta->ptk.tx_pn == 5);
     w.send(*w.ap, w.a, w.s.addr, 1, 6);
     CHECK(sta_net.size() == delivered + 1);

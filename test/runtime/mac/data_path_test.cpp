@@ -433,7 +433,10 @@ TEST_CASE("RX rejects wrong DS bits, our own echoed multicast and unauthorized d
         test::to_buffer(w.pool,
                         frame(ie::frame_control::from_ds, me, ap, host_b, ie::ethertype::eapol), 0),
         {});
-    CHECK(w.up(0).delivered.size() == 1);  // EAPOL passes the closed port
+    // EAPOL passes the closed port, to the port's owner and not to the network side.
+    CHECK(w.up(0).delivered.empty());
+    REQUIRE(w.up(0).control_port.size() == 1);
+    CHECK(load_be16(w.up(0).control_port[0].bytes.data() + 12) == ie::ethertype::eapol);
     w.state(0).associated = false;
     w.mac(0).on_rx(
         test::to_buffer(w.pool,

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include <catch2/catch.hpp>
 
+#include "hex.hpp"
+
 #include <algorithm>
 #include <array>
 #include <cstdint>
@@ -19,24 +21,7 @@ namespace ie = softmac::ieee80211;
 
 namespace {
 
-std::vector<std::uint8_t> hex(std::string_view s) {
-    std::vector<std::uint8_t> out;
-    int hi = -1;
-    for (char c : s) {
-        int d = c >= '0' && c <= '9'   ? c - '0'
-                : c >= 'a' && c <= 'f' ? c - 'a' + 10
-                : c >= 'A' && c <= 'F' ? c - 'A' + 10
-                                       : -1;
-        if (d < 0) continue;  // spaces and line breaks
-        if (hi < 0) {
-            hi = d;
-        } else {
-            out.push_back(static_cast<std::uint8_t>(hi * 16 + d));
-            hi = -1;
-        }
-    }
-    return out;
-}
+using test::hex;
 
 std::vector<std::uint8_t> vec(bytes_view b) { return {b.begin(), b.end()}; }
 

@@ -12,6 +12,7 @@
 #include <softmac/mac/pipeline.hpp>
 
 #include "driver_world.hpp"
+#include "hex.hpp"
 #include "tshark.hpp"
 
 using namespace softmac;
@@ -355,13 +356,7 @@ namespace {
 namespace ccmp = softmac::ieee80211::ccmp;
 using octets = std::vector<std::uint8_t>;
 
-octets hex(std::string_view h) {
-    octets out;
-    for (std::size_t i = 0; i + 1 < h.size(); i += 2)
-        out.push_back(
-            static_cast<std::uint8_t>(std::stoul(std::string(h.substr(i, 2)), nullptr, 16)));
-    return out;
-}
+using test::hex;
 
 /// A data MPDU as the MAC hands it to a driver that offloads CCMP: MAC header with the Protected
 /// bit, the CCMP header (PN, Key ID), plaintext payload, no MIC.
