@@ -10,49 +10,17 @@
 
 #include <softmac/core/buffer_pool.hpp>
 #include <softmac/driver/concepts.hpp>
+#include <softmac/drivers/rt73/crypto.hpp>
 #include <softmac/drivers/rt73/descriptors.hpp>
 #include <softmac/drivers/rt73/firmware.hpp>
 #include <softmac/drivers/rt73/registers.hpp>
+#include <softmac/drivers/rt73/rf.hpp>
 #include <softmac/drivers/rt73/usb.hpp>
 #include <softmac/ieee80211/ccmp.hpp>
 #include <softmac/ieee80211/frame_control.hpp>
 #include <softmac/ieee80211/header.hpp>
 
 namespace softmac::drivers::rt73 {
-
-/// @brief One RF channel entry: the four RF register words.
-struct rf_channel {
-    std::uint8_t channel;
-    std::uint32_t rf1, rf2, rf3, rf4;
-};
-/// @brief RF2528 (2.4 GHz).
-inline constexpr std::array<rf_channel, 14> rf_vals_bg_2528{{
-    {1, 0x00002c0c, 0x00000786, 0x00068255, 0x000fea0b},
-    {2, 0x00002c0c, 0x00000786, 0x00068255, 0x000fea1f},
-    {3, 0x00002c0c, 0x0000078a, 0x00068255, 0x000fea0b},
-    {4, 0x00002c0c, 0x0000078a, 0x00068255, 0x000fea1f},
-    {5, 0x00002c0c, 0x0000078e, 0x00068255, 0x000fea0b},
-    {6, 0x00002c0c, 0x0000078e, 0x00068255, 0x000fea1f},
-    {7, 0x00002c0c, 0x00000792, 0x00068255, 0x000fea0b},
-    {8, 0x00002c0c, 0x00000792, 0x00068255, 0x000fea1f},
-    {9, 0x00002c0c, 0x00000796, 0x00068255, 0x000fea0b},
-    {10, 0x00002c0c, 0x00000796, 0x00068255, 0x000fea1f},
-    {11, 0x00002c0c, 0x0000079a, 0x00068255, 0x000fea0b},
-    {12, 0x00002c0c, 0x0000079a, 0x00068255, 0x000fea1f},
-    {13, 0x00002c0c, 0x0000079e, 0x00068255, 0x000fea0b},
-    {14, 0x00002c0c, 0x000007a2, 0x00068255, 0x000fea13},
-}};
-
-/// @brief The RF words a channel switch writes, three times with RF3 bit 0x4 cleared, set, cleared:
-/// TX power (0..31) in RF3 bits 0x3e00, the EEPROM frequency offset in RF4 bits 0x3f000.
-constexpr std::array<std::uint32_t, 12> rf_words(const rf_channel& c, std::uint8_t txpower,
-                                                 std::uint8_t freq_offset) noexcept {
-    const std::uint32_t rf3 =
-        (c.rf3 & ~0x3e00u) | (std::uint32_t(txpower > 31 ? 31 : txpower) << 9);
-    const std::uint32_t rf4 = (c.rf4 & ~0x3f000u) | (std::uint32_t(freq_offset & 0x3f) << 12);
-    return {c.rf1,      c.rf2, rf3 & ~0x4u, rf4,   c.rf1,       c.rf2,
-            rf3 | 0x4u, rf4,   c.rf1,       c.rf2, rf3 & ~0x4u, rf4};
-}
 
 /// @brief The rt73 driver (rt73usb's structure: registers, descriptors, firmware, USB transfers).
 /// No hardware scan and no remain-on-channel: the MAC's software versions serve it. CCMP is
@@ -99,16 +67,11 @@ class driver {
                 !fc.has(ieee80211::frame_control::protected_frame) ||
                 frame.size() < hdrlen + ccmp::header_len)
                 return fail(ctx, std::move(frame), st);
-            std::memcpy(iv.data(), frame.data() + hdrlen, iv.size());
-            std::memmove(frame.data() + iv.size(), frame.data(), hdrlen);
-            (void)frame.pull(iv.size());
+            remove_iv(frame, hdrlen, iv);
         }
-        // The MAC gets its frame back as it gave it (rt2x00crypto_tx_insert_iv).
+        // The MAC gets its frame back as it gave it.
         auto restore_iv = [&] {
-            if (!protect) return;
-            (void)frame.push(iv.size());
-            std::memmove(frame.data(), frame.data() + iv.size(), hdrlen);
-            std::memcpy(frame.data() + hdrlen, iv.data(), iv.size());
+            if (protect) rt73::restore_iv(frame, hdrlen, iv);
         };
         const std::size_t len = frame.size();
         const std::int8_t idx =
@@ -476,39 +439,6 @@ class driver {
         for (std::uint8_t i = 0; i < 4; ++i)
             if (ieee80211::rates_2ghz[i].bitrate == signal_100kbps) return i;
         return 0;
-    }
-    static std::uint8_t cipher_of(std::uint32_t suite) noexcept {
-        switch (suite) {
-            case 0x000fac01:
-                return cipher::wep64;
-            case 0x000fac05:
-                return cipher::wep128;
-            case 0x000fac02:
-                return cipher::tkip;
-            case 0x000fac04:
-                return cipher::aes;
-            default:
-                return cipher::none;
-        }
-    }
-    /// rt2x00crypto_rx_insert_iv: the chip stripped IV and MIC and handed the IV words in the
-    /// RXD; the IV goes back after the MAC header (the MAC checks the PN), the MIC stays out.
-    /// False when the frame is too short to hold the header it announces.
-    static bool insert_iv(frame_buffer& b, const rx_descriptor& d,
-                          ::softmac::driver::rx_status& st) noexcept {
-        if (b.size() < 2) return false;
-        const std::size_t iv_len = d.cipher == cipher::wep64 || d.cipher == cipher::wep128 ? 4 : 8;
-        const std::size_t hdrlen =
-            ieee80211::header_length(ieee80211::frame_control{load_le16(b.data())});
-        if (b.size() < hdrlen || !b.push(iv_len)) return false;
-        std::memmove(b.data(), b.data() + iv_len, hdrlen);
-        store_le32(b.data() + hdrlen, d.iv);
-        if (iv_len == 8) store_le32(b.data() + hdrlen + 4, d.eiv);
-        if (d.cipher_error == rx_cipher_error::none)
-            st.flags |= ::softmac::driver::rx_flag::decrypted;
-        else if (d.cipher_error == rx_cipher_error::mic)
-            st.flags |= ::softmac::driver::rx_flag::mic_error;
-        return true;
     }
     template <class Ctx>
     void fail(Ctx& ctx, frame_buffer&& f, const ::softmac::driver::tx_status& st) {
