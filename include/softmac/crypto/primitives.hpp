@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: MIT
-/// @file Defines the RSN key primitives over OpenSSL 3: HMAC-SHA1, PRF-SHA1, PBKDF2 PSK, AES key
-/// wrap, random octets.
+/// @file Defines key primitives over OpenSSL 3: SHA, HMAC, PRF-SHA1, PSK, AES key wrap, random.
 #pragma once
 
 #include <algorithm>
@@ -28,22 +27,72 @@ inline EVP_MAC* hmac() noexcept {
     static EVP_MAC* const m = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
     return m;
 }
-}  // namespace detail
+/// The SHA-1 and SHA-256 digests, fetched once per process.
+inline EVP_MD* sha1_md() noexcept {
+    static EVP_MD* const md = EVP_MD_fetch(nullptr, "SHA1", nullptr);
+    return md;
+}
+inline EVP_MD* sha256_md() noexcept {
+    static EVP_MD* const md = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+    return md;
+}
 
-/// @brief HMAC-SHA1 over the concatenation of `parts`; false when OpenSSL fails.
-inline bool hmac_sha1(bytes_view key, std::initializer_list<bytes_view> parts,
-                      std::array<std::uint8_t, 20>& out) noexcept {
-    EVP_MAC_CTX* ctx = EVP_MAC_CTX_new(detail::hmac());
+/// @brief HMAC with the named digest over the concatenation of `parts`; `out` must be exactly the
+/// digest length. False when OpenSSL fails.
+inline bool hmac_into(const char* digest, bytes_view key, std::initializer_list<bytes_view> parts,
+                      bytes_span out) noexcept {
+    EVP_MAC_CTX* ctx = EVP_MAC_CTX_new(hmac());
     if (!ctx) return false;
-    char digest[] = "SHA1";
-    const OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest, 0),
-                                 OSSL_PARAM_END};
+    // OpenSSL reads the digest name only; its parameter type is not const.
+    const OSSL_PARAM params[] = {
+        OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, const_cast<char*>(digest), 0),
+        OSSL_PARAM_END};
     bool ok = EVP_MAC_init(ctx, key.data(), key.size(), params) == 1;
     for (const auto p : parts) ok = ok && EVP_MAC_update(ctx, p.data(), p.size()) == 1;
     std::size_t n = 0;
     ok = ok && EVP_MAC_final(ctx, out.data(), &n, out.size()) == 1 && n == out.size();
     EVP_MAC_CTX_free(ctx);
     return ok;
+}
+
+/// @brief The digest `md` of the concatenation of `parts`; `out` must be exactly its length.
+inline bool digest_into(const EVP_MD* md, std::initializer_list<bytes_view> parts,
+                        bytes_span out) noexcept {
+    if (!md) return false;
+    EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+    if (!ctx) return false;
+    bool ok = EVP_DigestInit_ex(ctx, md, nullptr) == 1;
+    for (const auto p : parts) ok = ok && EVP_DigestUpdate(ctx, p.data(), p.size()) == 1;
+    unsigned int n = 0;
+    ok = ok && static_cast<std::size_t>(EVP_MD_get_size(md)) == out.size() &&
+         EVP_DigestFinal_ex(ctx, out.data(), &n) == 1 && n == out.size();
+    EVP_MD_CTX_free(ctx);
+    return ok;
+}
+}  // namespace detail
+
+/// @brief HMAC-SHA1 over the concatenation of `parts`; false when OpenSSL fails.
+inline bool hmac_sha1(bytes_view key, std::initializer_list<bytes_view> parts,
+                      std::array<std::uint8_t, 20>& out) noexcept {
+    return detail::hmac_into("SHA1", key, parts, out);
+}
+
+/// @brief HMAC-SHA-256 over the concatenation of `parts` (WPS); false when OpenSSL fails.
+inline bool hmac_sha256(bytes_view key, std::initializer_list<bytes_view> parts,
+                        std::array<std::uint8_t, 32>& out) noexcept {
+    return detail::hmac_into("SHA256", key, parts, out);
+}
+
+/// @brief SHA-1 of the concatenation of `parts`; false when OpenSSL fails.
+inline bool sha1(std::initializer_list<bytes_view> parts,
+                 std::array<std::uint8_t, 20>& out) noexcept {
+    return detail::digest_into(detail::sha1_md(), parts, out);
+}
+
+/// @brief SHA-256 of the concatenation of `parts`; false when OpenSSL fails.
+inline bool sha256(std::initializer_list<bytes_view> parts,
+                   std::array<std::uint8_t, 32>& out) noexcept {
+    return detail::digest_into(detail::sha256_md(), parts, out);
 }
 
 /// @brief PRF-n of IEEE 802.11 (12.7.1.2): HMAC-SHA1(K, A | 0 | B | i) blocks, i from 0,
