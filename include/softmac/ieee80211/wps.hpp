@@ -11,6 +11,15 @@ namespace softmac::ieee80211::wps {
 
 /// @brief WPS attribute types.
 namespace attr {
+inline constexpr std::uint16_t auth_type = 0x1003, auth_type_flags = 0x1004, authenticator = 0x1005,
+                               conn_type_flags = 0x100d, credential = 0x100e, encr_type = 0x100f,
+                               encr_type_flags = 0x1010, e_hash1 = 0x1014, e_hash2 = 0x1015,
+                               e_snonce1 = 0x1016, e_snonce2 = 0x1017, encrypted_settings = 0x1018,
+                               enrollee_nonce = 0x101a, key_wrap_authenticator = 0x101e,
+                               mac_address = 0x1020, message_type = 0x1022, network_index = 0x1026,
+                               network_key = 0x1027, os_version = 0x102d, public_key = 0x1032,
+                               registrar_nonce = 0x1039, r_hash1 = 0x103d, r_hash2 = 0x103e,
+                               r_snonce1 = 0x103f, r_snonce2 = 0x1040, ssid = 0x1045;
 inline constexpr std::uint16_t association_state = 0x1002, config_methods = 0x1008,
                                config_error = 0x1009, device_name = 0x1011,
                                device_password_id = 0x1012, manufacturer = 0x1021,
@@ -22,7 +31,7 @@ inline constexpr std::uint16_t association_state = 0x1002, config_methods = 0x10
                                selected_registrar_config_methods = 0x1053,
                                primary_device_type = 0x1054, secondary_device_types = 0x1055,
                                ap_setup_locked = 0x1057, requested_device_type = 0x106a;
-}
+}  // namespace attr
 
 /// @brief Config Methods bits.
 namespace config_method {
@@ -45,6 +54,58 @@ using attribute_range = ieee80211::attribute_range<true>;
 
 constexpr std::string_view attribute_name(std::uint16_t t) noexcept {
     switch (t) {
+        case attr::auth_type:
+            return "Authentication Type";
+        case attr::auth_type_flags:
+            return "Authentication Type Flags";
+        case attr::authenticator:
+            return "Authenticator";
+        case attr::conn_type_flags:
+            return "Connection Type Flags";
+        case attr::credential:
+            return "Credential";
+        case attr::encr_type:
+            return "Encryption Type";
+        case attr::encr_type_flags:
+            return "Encryption Type Flags";
+        case attr::e_hash1:
+            return "E-Hash1";
+        case attr::e_hash2:
+            return "E-Hash2";
+        case attr::e_snonce1:
+            return "E-SNonce1";
+        case attr::e_snonce2:
+            return "E-SNonce2";
+        case attr::encrypted_settings:
+            return "Encrypted Settings";
+        case attr::enrollee_nonce:
+            return "Enrollee Nonce";
+        case attr::key_wrap_authenticator:
+            return "Key Wrap Authenticator";
+        case attr::mac_address:
+            return "MAC Address";
+        case attr::message_type:
+            return "Message Type";
+        case attr::network_index:
+            return "Network Index";
+        case attr::network_key:
+            return "Network Key";
+        case attr::os_version:
+            return "OS Version";
+        case attr::public_key:
+            return "Public Key";
+        case attr::registrar_nonce:
+            return "Registrar Nonce";
+        case attr::r_hash1:
+            return "R-Hash1";
+        case attr::r_hash2:
+            return "R-Hash2";
+        case attr::r_snonce1:
+            return "R-SNonce1";
+        case attr::r_snonce2:
+            return "R-SNonce2";
+        case attr::ssid:
+            return "SSID";
         case attr::association_state:
             return "Association State";
         case attr::config_methods:

@@ -1,0 +1,120 @@
+// SPDX-License-Identifier: MIT
+/// @file Defines what the enrollee and the registrar share in one registration: nonces, DH keys,
+/// the session keys, the last message each way, and the step result.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <softmac/crypto/primitives.hpp>
+#include <softmac/crypto/wsc.hpp>
+#include <softmac/wps/events.hpp>
+#include <softmac/wps/keys.hpp>
+#include <softmac/wps/message.hpp>
+
+namespace softmac::wps {
+
+/// @brief EAP-WSC op-codes a registration message travels with.
+namespace op {
+inline constexpr std::uint8_t none = 0, start = 1, ack = 2, nack = 3, msg = 4, done = 5;
+}
+
+/// @brief What a machine answers to one message: the reply to send (op-code none: nothing).
+struct reply {
+    std::uint8_t op = op::none;
+    std::vector<std::uint8_t> message;
+};
+
+/// @brief Where a registration is.
+enum class status : std::uint8_t { running, success, failure };
+
+namespace detail {
+
+/// The state of one registration both sides keep.
+struct run {
+    std::function<void(const event&)> emit;
+    nonce n1{}, n2{};  ///< Enrollee and Registrar Nonce
+    std::optional<crypto::dh_group5> dh;
+    public_key pke{}, pkr{};
+    mac_address enrollee_mac;
+    session_keys keys;
+    std::string password;
+    std::array<half_psk, 2> psk{};
+    nonce s1{}, s2{};  ///< own secret nonces
+    digest peer_hash1{}, peer_hash2{};
+    std::vector<std::uint8_t> last_sent, last_received;
+    std::uint8_t last_sent_type = 0;
+    std::uint16_t config_error = config_error::none;
+    wps::status state = wps::status::running;
+
+    void report(const event& e) const {
+        if (emit) emit(e);
+    }
+    static nonce random_nonce() {
+        nonce n{};
+        (void)crypto::random_bytes(n);
+        return n;
+    }
+    /// Keeps `b` as the last message sent and returns it as a WSC_MSG reply.
+    reply send(builder&& b, std::uint8_t type, std::uint8_t code = op::msg) {
+        last_sent = std::move(b).take();
+        last_sent_type = type;
+        return {code, last_sent};
+    }
+    /// DHKey and the session keys once both public keys and nonces are known.
+    bool derive(bytes_view peer_public) {
+        auto secret = dh->shared_secret(peer_public);
+        if (!secret) return false;
+        auto k = derive_keys(*secret, n1, enrollee_mac, n2);
+        if (!k) return false;
+        keys = *k;
+        psk = password_halves(keys, password);
+        return true;
+    }
+    /// Encrypted Settings with `settings` under this run's keys and a random IV.
+    bool put_encrypted(builder& b, bytes_view settings) const {
+        std::array<std::uint8_t, 16> iv{};
+        if (!crypto::random_bytes(iv)) return false;
+        auto e = encrypt_settings(keys, settings, iv);
+        if (!e) return false;
+        b.raw(attr::encrypted_settings, *e);
+        return true;
+    }
+    /// The decrypted settings of `m`, whose Authenticator was checked.
+    result<std::vector<std::uint8_t>> open(const message& m) const {
+        const auto e = m.get(attr::encrypted_settings);
+        if (!e) return make_error(errc::not_found, "WSC: no Encrypted Settings");
+        return decrypt_settings(keys, *e);
+    }
+    /// Ends the run with WPS-FAIL at message type `at`.
+    void fail(std::uint8_t at, std::uint16_t error) {
+        config_error = error;
+        state = wps::status::failure;
+        report(failed{at, error});
+    }
+    /// WSC_NACK / WSC_ACK / WSC_Done: nonces, and the error for a NACK.
+    std::vector<std::uint8_t> short_message(std::uint8_t type) const {
+        builder b;
+        b.head(type).raw(attr::enrollee_nonce, n1).raw(attr::registrar_nonce, n2);
+        if (type == msg::nack) b.u16(attr::config_error, config_error);
+        b.version2();
+        return std::move(b).take();
+    }
+    reply nack() { return {op::nack, short_message(msg::nack)}; }
+    /// Whether `m` names this run's nonces (those it carries; the Registrar Nonce only once
+    /// it is known).
+    bool ours(const message& m, bool registrar_known = true) const {
+        const auto e = m.get(attr::enrollee_nonce), r = m.get(attr::registrar_nonce);
+        const auto same = [](bytes_view v, const nonce& n) {
+            return v.size() == 16 && std::equal(v.begin(), v.end(), n.begin());
+        };
+        return (!e || same(*e, n1)) && (!r || !registrar_known || same(*r, n2));
+    }
+};
+
+}  // namespace detail
+}  // namespace softmac::wps

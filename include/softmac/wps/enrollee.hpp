@@ -1,0 +1,211 @@
+// SPDX-License-Identifier: MIT
+/// @file Defines wps::enrollee: the station's half of a registration, M1 to WSC_Done, with its
+/// receive checks in hostap's order (wps_enrollee.c).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <softmac/wps/detail/run.hpp>
+
+namespace softmac::wps {
+
+/// @brief One registration as enrollee: start() gives M1, receive() each message of the
+/// registrar. The run reports WPS-M2D, WPS-CRED-RECEIVED, WPS-SUCCESS or WPS-FAIL.
+class enrollee {
+  public:
+    struct config {
+        device_info dev;
+        mac_address mac;       ///< the enrollee's interface address (in M1 and the KDK)
+        std::string password;  ///< the PIN's digits; "00000000" for push-button
+        std::uint16_t dpid = 0;
+        std::function<void(const event&)> emit;
+    };
+
+    explicit enrollee(config c) : cfg_(std::move(c)) {
+        run_.emit = cfg_.emit;
+        run_.password = cfg_.password;
+        run_.enrollee_mac = cfg_.mac;
+    }
+
+    status state() const noexcept { return run_.state; }
+    const std::optional<wps::credential>& credential() const noexcept { return cred_; }
+    std::uint16_t config_error() const noexcept { return run_.config_error; }
+
+    /// @brief M1, with a fresh Enrollee Nonce and DH key (WSC_Start received).
+    reply start() {
+        run_.n1 = detail::run::random_nonce();
+        auto key = crypto::dh_group5::generate();
+        if (!key) {
+            run_.fail(msg::m1, config_error::none);
+            return {};
+        }
+        run_.pke = key->public_key();
+        run_.dh.emplace(std::move(*key));
+        builder b;
+        b.head(msg::m1).raw(attr::uuid_e, cfg_.dev.id).raw(attr::mac_address, cfg_.mac.bytes());
+        b.raw(attr::enrollee_nonce, run_.n1).raw(attr::public_key, run_.pke);
+        b.u16(attr::auth_type_flags, auth_type::advertised);
+        b.u16(attr::encr_type_flags, encr_type::advertised).u8(attr::conn_type_flags, 1);
+        b.u16(attr::config_methods, cfg_.dev.config_methods).u8(attr::wps_state, 1);
+        b.device_names(cfg_.dev).u8(attr::rf_bands, cfg_.dev.rf_bands);
+        b.u16(attr::association_state, 0).u16(attr::device_password_id, cfg_.dpid);
+        b.u16(attr::config_error, config_error::none);
+        b.u32(attr::os_version, 0x80000000u | cfg_.dev.os_version).version2();
+        expect_ = msg::m2;
+        return run_.send(std::move(b), msg::m1);
+    }
+
+    /// @brief A message of the registrar, with its EAP-WSC op-code.
+    reply receive(std::uint8_t code, bytes_view raw) {
+        if (run_.state != status::running) return {};
+        auto m = message::parse(raw);
+        if (!m) return {};  // not a WSC message: hostap drops it and waits
+        if (code == op::nack && m->type() == msg::nack) {
+            const auto e = m->u16(attr::config_error);
+            run_.fail(run_.last_sent_type, e ? *e : config_error::none);
+            return run_.nack();
+        }
+        // A message for another run is dropped (M2 and M2D bring the Registrar Nonce).
+        if (code != op::msg || !run_.ours(*m, expect_ != msg::m2)) return {};
+        if (m->type() == msg::m2d && expect_ == msg::m2) return on_m2d(*m);
+        if (m->type() != expect_) return refuse(m->type(), config_error::none);
+        run_.last_received.assign(raw.begin(), raw.end());
+        switch (m->type()) {
+            case msg::m2:
+                return on_m2(*m);
+            case msg::m4:
+                return on_m4(*m);
+            case msg::m6:
+                return on_m6(*m);
+            default:
+                return on_m8(*m);
+        }
+    }
+
+  private:
+    reply refuse(std::uint8_t at, std::uint16_t error) {
+        run_.fail(at, error);
+        return run_.nack();
+    }
+    /// The previous message of the Authenticator pair of the message just received.
+    bool authentic(const message& m, const std::vector<std::uint8_t>& sent) const {
+        return wps::authentic(run_.keys, sent, m.raw());
+    }
+    reply on_m2d(const message& m) {
+        const auto r = m.array<16>(attr::registrar_nonce);
+        if (!r) return {};
+        run_.n2 = *r;
+        const auto e = m.u16(attr::config_error);
+        run_.report(m2d_received{0, e ? *e : config_error::none});
+        // Another registrar may still answer with M2: acknowledge and keep waiting.
+        return {op::ack, run_.short_message(msg::ack)};
+    }
+    reply on_m2(const message& m) {
+        const auto r = m.array<16>(attr::registrar_nonce);
+        const auto pkr = m.array<192>(attr::public_key);
+        if (!r || !pkr || !m.get(attr::uuid_r)) return refuse(msg::m2, config_error::none);
+        run_.n2 = *r;
+        run_.pkr = *pkr;
+        const std::vector<std::uint8_t> m1 = run_.last_sent;
+        if (!run_.derive(run_.pkr)) return refuse(msg::m2, config_error::none);
+        if (!authentic(m, m1)) return refuse(msg::m2, config_error::none);
+        // The device password ID may differ between PIN kinds (0 and 5 both mean a PIN in P2P);
+        // a PIN where push-button was asked for, or the reverse, is refused.
+        if (const auto id = m.u16(attr::device_password_id); id)
+            if ((*id == ieee80211::wps::password_id::push_button) !=
+                (cfg_.dpid == ieee80211::wps::password_id::push_button))
+                return refuse(msg::m2, config_error::none);
+        run_.s1 = detail::run::random_nonce();
+        run_.s2 = detail::run::random_nonce();
+        const digest h1 = commitment(run_.keys, run_.s1, run_.psk[0], run_.pke, run_.pkr);
+        const digest h2 = commitment(run_.keys, run_.s2, run_.psk[1], run_.pke, run_.pkr);
+        builder b;
+        b.head(msg::m3).raw(attr::registrar_nonce, run_.n2).raw(attr::e_hash1, h1);
+        b.raw(attr::e_hash2, h2).version2();
+        authenticate(b, run_.keys, run_.last_received);
+        expect_ = msg::m4;
+        return run_.send(std::move(b), msg::m3);
+    }
+    /// Checks an R-Hash against the R-SNonce revealed in the settings.
+    bool revealed(const std::vector<std::uint8_t>& settings, std::uint16_t which,
+                  const digest& hash, const half_psk& psk) const {
+        auto s = message_attrs(settings, which);
+        if (!s) return false;
+        nonce n;
+        std::copy(s->begin(), s->end(), n.begin());
+        return crypto::equal(commitment(run_.keys, n, psk, run_.pke, run_.pkr), hash);
+    }
+    static std::optional<bytes_view> message_attrs(const std::vector<std::uint8_t>& settings,
+                                                   std::uint16_t id) {
+        auto r = ieee80211::wps::attribute_range::parse(settings);
+        if (!r) return std::nullopt;
+        auto v = r->find(id);
+        if (!v || v->size() != 16) return std::nullopt;
+        return v;
+    }
+    reply on_m4(const message& m) {
+        const auto h1 = m.array<32>(attr::r_hash1), h2 = m.array<32>(attr::r_hash2);
+        if (!authentic(m, sent_before()) || !h1 || !h2) return refuse(msg::m4, config_error::none);
+        run_.peer_hash1 = *h1;
+        run_.peer_hash2 = *h2;
+        auto s = run_.open(m);
+        if (!s) return refuse(msg::m4, config_error::decryption_crc_failure);
+        if (!revealed(*s, attr::r_snonce1, run_.peer_hash1, run_.psk[0]))
+            return refuse(msg::m4, config_error::dev_password_auth_failure);
+        return send_secret(msg::m5, attr::e_snonce1, run_.s1);
+    }
+    reply on_m6(const message& m) {
+        if (!authentic(m, sent_before())) return refuse(msg::m6, config_error::none);
+        auto s = run_.open(m);
+        if (!s) return refuse(msg::m6, config_error::decryption_crc_failure);
+        if (!revealed(*s, attr::r_snonce2, run_.peer_hash2, run_.psk[1]))
+            return refuse(msg::m6, config_error::dev_password_auth_failure);
+        return send_secret(msg::m7, attr::e_snonce2, run_.s2);
+    }
+    reply on_m8(const message& m) {
+        if (!authentic(m, sent_before())) return refuse(msg::m8, config_error::none);
+        auto s = run_.open(m);
+        if (!s) return refuse(msg::m8, config_error::decryption_crc_failure);
+        auto attrs = ieee80211::wps::attribute_range::parse(*s);
+        if (!attrs) return refuse(msg::m8, config_error::none);
+        for (auto a : *attrs)  // the first usable credential
+            if (a.id == attr::credential)
+                if (auto c = parse_credential(a.data)) {
+                    cred_ = std::move(*c);
+                    break;
+                }
+        if (!cred_) return refuse(msg::m8, config_error::none);
+        run_.report(credential_received{*cred_});
+        run_.state = status::success;
+        run_.report(succeeded{});
+        reply r{op::done, run_.short_message(msg::done)};
+        run_.last_sent_type = msg::done;
+        return r;
+    }
+    /// M5 or M7: the own secret nonce in Encrypted Settings.
+    reply send_secret(std::uint8_t type, std::uint16_t id, const nonce& secret) {
+        builder settings;
+        settings.raw(id, secret);
+        builder b;
+        b.head(type).raw(attr::registrar_nonce, run_.n2);
+        if (!run_.put_encrypted(b, settings.bytes())) return refuse(type, config_error::none);
+        b.version2();
+        authenticate(b, run_.keys, run_.last_received);
+        expect_ = static_cast<std::uint8_t>(type + 1);
+        return run_.send(std::move(b), type);
+    }
+    /// The message this side sent before the one just received (its Authenticator pair).
+    const std::vector<std::uint8_t>& sent_before() const noexcept { return run_.last_sent; }
+
+    config cfg_;
+    detail::run run_;
+    std::uint8_t expect_ = 0;
+    std::optional<wps::credential> cred_;
+};
+
+}  // namespace softmac::wps

@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: MIT
+/// @file Defines what the WPS machines report: registration results and failures, the EAP-WSC
+/// exchange's progress and the registrar's PIN and push-button state.
+#pragma once
+
+#include <cstdint>
+#include <variant>
+
+#include <softmac/core/mac_address.hpp>
+#include <softmac/wps/message.hpp>
+
+namespace softmac::wps {
+
+/// @brief The enrollee received M2D: no registrar will enroll it (WPS-M2D).
+struct m2d_received {
+    std::uint16_t dev_password_id = 0;  ///< M2D has none: always 0, as wpa_supplicant prints
+    std::uint16_t config_error = 0;
+};
+/// @brief A registration failed at message type `msg` (WPS-FAIL msg= config_error=).
+struct failed {
+    std::uint8_t msg = 0;
+    std::uint16_t config_error = 0;
+};
+/// @brief The enrollee decrypted a credential from M8 (WPS-CRED-RECEIVED).
+struct credential_received {
+    wps::credential cred;
+};
+/// @brief This side's registration succeeded (WPS-SUCCESS).
+struct succeeded {};
+/// @brief The registrar enrolled `mac` (WPS-REG-SUCCESS <mac> <UUID-E>).
+struct registrar_success {
+    mac_address mac;
+    uuid uuid_e{};
+};
+/// @brief An enrollee asked for a PIN the registrar does not have (WPS-PIN-NEEDED).
+struct pin_needed {
+    uuid uuid_e{};
+    mac_address mac;
+    device_info dev;
+};
+/// @brief More than one push-button enrollee in the walk time (WPS-OVERLAP-DETECTED).
+struct overlap_detected {};
+/// @brief The registrar's push-button mode started (WPS-PBC-ACTIVE) or ended (WPS-PBC-DISABLE).
+struct pbc_active {};
+struct pbc_disable {};
+/// @brief WPS_CANCEL ended what was armed (WPS-CANCEL); the walk time ran out (WPS-TIMEOUT).
+struct cancelled {};
+struct timed_out {};
+/// @brief The EAP exchange with `peer` started (CTRL-EVENT-EAP-STARTED and, on a station, the
+/// EAP-STATUS/PROPOSED-METHOD/METHOD lines) and ended with EAP-Failure (CTRL-EVENT-EAP-FAILURE).
+struct eap_started {
+    mac_address peer;
+};
+struct eap_method_selected {
+    mac_address peer;
+};
+struct eap_failure {
+    mac_address peer;
+};
+
+using event = std::variant<m2d_received, failed, credential_received, succeeded, registrar_success,
+                           pin_needed, overlap_detected, pbc_active, pbc_disable, cancelled,
+                           timed_out, eap_started, eap_method_selected, eap_failure>;
+
+}  // namespace softmac::wps

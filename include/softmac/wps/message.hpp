@@ -1,0 +1,201 @@
+// SPDX-License-Identifier: MIT
+/// @file Defines WSC registration messages (M1–M8, M2D, WSC_ACK/NACK/Done): types, errors, the
+/// device and credential they carry, a parsed view and a builder.
+#pragma once
+
+#include <algorithm>
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <softmac/core/bytes.hpp>
+#include <softmac/core/mac_address.hpp>
+#include <softmac/core/result.hpp>
+#include <softmac/ieee80211/wps.hpp>
+#include <softmac/wps/pin.hpp>
+
+namespace softmac::wps {
+
+namespace attr = ieee80211::wps::attr;
+
+/// @brief Message Type values (attribute 0x1022); WPS-FAIL's `msg=` is one of these.
+namespace msg {
+inline constexpr std::uint8_t m1 = 0x04, m2 = 0x05, m2d = 0x06, m3 = 0x07, m4 = 0x08, m5 = 0x09,
+                              m6 = 0x0a, m7 = 0x0b, m8 = 0x0c, ack = 0x0d, nack = 0x0e, done = 0x0f;
+}
+
+/// @brief Configuration Error values (attribute 0x1009).
+namespace config_error {
+inline constexpr std::uint16_t none = 0, decryption_crc_failure = 2, multiple_pbc_sessions = 12,
+                               setup_locked = 15, msg_timeout = 16, registration_timeout = 17,
+                               dev_password_auth_failure = 18, public_key_hash_mismatch = 20;
+}
+
+/// @brief Authentication Type and Encryption Type bits, and what hostap advertises in M1/M2.
+namespace auth_type {
+inline constexpr std::uint16_t open = 0x0001, wpa_psk = 0x0002, wpa2_psk = 0x0020,
+                               advertised = open | wpa_psk | wpa2_psk;
+}
+namespace encr_type {
+inline constexpr std::uint16_t none = 0x0001, tkip = 0x0004, aes = 0x0008,
+                               advertised = none | tkip | aes;
+}
+
+inline constexpr std::uint8_t version1 = 0x10;  ///< the deprecated Version attribute's value
+using nonce = std::array<std::uint8_t, 16>;
+using public_key = std::array<std::uint8_t, 192>;
+
+/// @brief What a WPS device says about itself in M1 and M2 (wpa_supplicant's device_name,
+/// manufacturer, model_name, model_number, serial_number, device_type, config_methods,
+/// os_version).
+struct device_info {
+    uuid id{};
+    std::string manufacturer, model_name, model_number, serial_number, device_name;
+    ieee80211::wps::device_type primary{};
+    std::uint16_t config_methods = 0;
+    std::uint8_t rf_bands = 0x01;  ///< 2.4 GHz
+    std::uint32_t os_version = 0;  ///< sent with bit 31 set
+};
+
+/// @brief A network credential (attribute 0x100E) as a registrar gives it to a station.
+struct credential {
+    std::string ssid;
+    std::uint16_t auth = auth_type::wpa2_psk;
+    std::uint16_t encr = encr_type::aes;
+    std::string network_key;  ///< 64 hex digits of the PSK, or a passphrase of 8..63
+    mac_address mac;          ///< the enrollee's address
+};
+
+/// @brief A received WSC message: its attribute stream, validated, and its type.
+class message {
+  public:
+    static result<message> parse(bytes_view raw) noexcept {
+        auto r = ieee80211::wps::attribute_range::parse(raw);
+        if (!r) return r.err();
+        message m;
+        m.raw_ = raw;
+        m.attrs_ = *r;
+        const auto t = r->find(attr::message_type);
+        if (!t || t->size() != 1) return make_error(errc::bad_value, "WSC: no Message Type");
+        m.type_ = (*t)[0];
+        return m;
+    }
+    std::uint8_t type() const noexcept { return type_; }
+    bytes_view raw() const noexcept { return raw_; }
+    /// @brief The first attribute of type `id`, or nothing.
+    std::optional<bytes_view> get(std::uint16_t id) const noexcept { return attrs_.find(id); }
+    /// @brief The first attribute of type `id` when it has exactly `n` octets.
+    result<bytes_view> fixed(std::uint16_t id, std::size_t n) const noexcept {
+        const auto v = attrs_.find(id);
+        if (!v) return make_error(errc::not_found, ieee80211::wps::attribute_name(id).data());
+        if (v->size() != n)
+            return make_error(errc::bad_length, ieee80211::wps::attribute_name(id).data());
+        return *v;
+    }
+    result<std::uint16_t> u16(std::uint16_t id) const noexcept {
+        auto v = fixed(id, 2);
+        if (!v) return v.err();
+        return load_be16(v->data());
+    }
+    template <std::size_t N>
+    result<std::array<std::uint8_t, N>> array(std::uint16_t id) const noexcept {
+        auto v = fixed(id, N);
+        if (!v) return v.err();
+        std::array<std::uint8_t, N> out;
+        std::copy(v->begin(), v->end(), out.begin());
+        return out;
+    }
+
+  private:
+    bytes_view raw_;
+    ieee80211::wps::attribute_range attrs_;
+    std::uint8_t type_ = 0;
+};
+
+/// @brief Appends attributes to a growing WSC message.
+class builder {
+  public:
+    builder& raw(std::uint16_t id, bytes_view v) {
+        const std::size_t at = out_.size();
+        out_.resize(at + 4 + v.size());
+        store_be16(out_.data() + at, id);
+        store_be16(out_.data() + at + 2, static_cast<std::uint16_t>(v.size()));
+        std::copy(v.begin(), v.end(), out_.begin() + static_cast<std::ptrdiff_t>(at + 4));
+        return *this;
+    }
+    builder& u8(std::uint16_t id, std::uint8_t v) { return raw(id, bytes_view(&v, 1)); }
+    builder& u16(std::uint16_t id, std::uint16_t v) {
+        std::uint8_t b[2];
+        store_be16(b, v);
+        return raw(id, b);
+    }
+    builder& u32(std::uint16_t id, std::uint32_t v) {
+        std::uint8_t b[4];
+        store_be32(b, v);
+        return raw(id, b);
+    }
+    builder& text(std::uint16_t id, std::string_view s) { return raw(id, as_bytes(s)); }
+    /// @brief Version and Message Type: how every message starts.
+    builder& head(std::uint8_t type) {
+        return u8(attr::version, version1).u8(attr::message_type, type);
+    }
+    /// @brief The WFA Vendor Extension with Version2 = 2.0.
+    builder& version2() {
+        const std::uint8_t v[] = {0x00, 0x37, 0x2a, 0x00, 0x01, 0x20};
+        return raw(attr::vendor_extension, v);
+    }
+    /// @brief The device attributes of M1 and M2, from Manufacturer to RF Bands... (the order
+    /// hostap's wps_build_* calls give them).
+    builder& device_names(const device_info& d) {
+        text(attr::manufacturer, d.manufacturer).text(attr::model_name, d.model_name);
+        text(attr::model_number, d.model_number).text(attr::serial_number, d.serial_number);
+        std::uint8_t t[8];
+        store_be16(t, d.primary.category);
+        store_be32(t + 2, d.primary.oui);
+        store_be16(t + 6, d.primary.subcategory);
+        return raw(attr::primary_device_type, t).text(attr::device_name, d.device_name);
+    }
+    builder& credential(const wps::credential& c) {
+        builder in;
+        in.u8(attr::network_index, 1).text(attr::ssid, c.ssid).u16(attr::auth_type, c.auth);
+        in.u16(attr::encr_type, c.encr).text(attr::network_key, c.network_key);
+        in.raw(attr::mac_address, c.mac.bytes());
+        return raw(attr::credential, in.bytes());
+    }
+    bytes_view bytes() const noexcept { return out_; }
+    std::vector<std::uint8_t> take() && { return std::move(out_); }
+
+  private:
+    std::vector<std::uint8_t> out_;
+};
+
+/// @brief The Credential attributes of a decrypted M8, or an error when none is usable
+/// (hostap's wps_process_cred: SSID, Authentication and Encryption Type, Network Key and MAC
+/// Address required; a key of 64 hex digits is a PSK, 8..63 characters a passphrase).
+inline result<credential> parse_credential(bytes_view body) noexcept {
+    auto r = ieee80211::wps::attribute_range::parse(body);
+    if (!r) return r.err();
+    credential c;
+    const auto ssid = r->find(attr::ssid), auth = r->find(attr::auth_type),
+               encr = r->find(attr::encr_type), key = r->find(attr::network_key),
+               mac = r->find(attr::mac_address);
+    if (!ssid || ssid->empty() || ssid->size() > 32 || !auth || auth->size() != 2 || !encr ||
+        encr->size() != 2 || !key || !mac || mac->size() != 6)
+        return make_error(errc::bad_value, "WSC: incomplete Credential");
+    c.ssid.assign(ssid->begin(), ssid->end());
+    c.auth = load_be16(auth->data());
+    c.encr = load_be16(encr->data());
+    bytes_view k = *key;
+    // A passphrase sent with its terminating NUL (some registrars do): drop it.
+    if (k.size() > 8 && k.size() < 65 && k.back() == 0) k = k.first(k.size() - 1);
+    if (k.size() < 8 || k.size() > 64)
+        return make_error(errc::bad_length, "WSC: Network Key is neither a PSK nor a passphrase");
+    c.network_key.assign(k.begin(), k.end());
+    c.mac = mac_address::from(mac->data());
+    return c;
+}
+
+}  // namespace softmac::wps

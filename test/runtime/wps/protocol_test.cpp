@@ -1,0 +1,241 @@
+// SPDX-License-Identifier: MIT
+#include <catch2/catch.hpp>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <softmac/wps/enrollee.hpp>
+#include <softmac/wps/registrar.hpp>
+
+using namespace softmac;
+namespace wattr = softmac::ieee80211::wps::attr;
+
+namespace {
+
+mac_address mac(std::string_view s) { return *mac_address::parse(s); }
+
+/// One registration between an enrollee and a registrar run, message by message, with the
+/// events each side reported.
+struct exchange {
+    std::vector<wps::event> enrollee_events, registrar_events;
+    std::vector<std::uint8_t> types;  ///< the Message Type of every message, in order
+    wps::enrollee e;
+    wps::registrar_run r;
+
+    exchange(std::string enrollee_password, std::uint16_t dpid, wps::password_decision d)
+        : e(enrollee_config(std::move(enrollee_password), dpid)), r(registrar_config(d)) {}
+
+    wps::enrollee::config enrollee_config(std::string password, std::uint16_t dpid) {
+        wps::enrollee::config c;
+        c.mac = mac("02:00:00:00:01:00");
+        c.dev.id = wps::uuid_from_mac(c.mac);
+        c.dev.device_name = "client";
+        c.password = std::move(password);
+        c.dpid = dpid;
+        c.emit = [this](const wps::event& ev) { enrollee_events.push_back(ev); };
+        return c;
+    }
+    wps::registrar_run::config registrar_config(wps::password_decision d) {
+        wps::registrar_run::config c;
+        c.dev.id = wps::uuid_from_mac(mac("02:00:00:00:00:00"));
+        c.dev.device_name = "go";
+        c.authorize = [d](const wps::enrollee_request&) { return d; };
+        c.cred.ssid = "DIRECT-ab";
+        c.cred.network_key = std::string(64, 'a');
+        c.emit = [this](const wps::event& ev) { registrar_events.push_back(ev); };
+        return c;
+    }
+    static std::uint8_t type_of(const wps::reply& m) {
+        auto p = wps::message::parse(m.message);
+        return p ? p->type() : 0;
+    }
+    /// Runs the exchange until neither side answers.
+    void run() {
+        wps::reply m = e.start();
+        bool to_registrar = true;
+        while (m.op != wps::op::none && types.size() < 20) {
+            types.push_back(type_of(m));
+            m = to_registrar ? r.receive(m.op, m.message) : e.receive(m.op, m.message);
+            to_registrar = !to_registrar;
+        }
+    }
+    template <class E>
+    static const E* find(const std::vector<wps::event>& v) {
+        for (const auto& x : v)
+            if (const auto* p = std::get_if<E>(&x)) return p;
+        return nullptr;
+    }
+};
+
+namespace msg = wps::msg;
+
+}  // namespace
+
+TEST_CASE("A PIN registration runs M1 to WSC_Done and hands the credential over",
+          "[wps][protocol]") {
+    exchange x("12345670", 0, {std::string("12345670"), 0});
+    x.run();
+    CHECK(x.types == std::vector<std::uint8_t>{msg::m1, msg::m2, msg::m3, msg::m4, msg::m5, msg::m6,
+                                               msg::m7, msg::m8, msg::done});
+    CHECK(x.e.state() == wps::status::success);
+    CHECK(x.r.state() == wps::status::success);
+    REQUIRE(x.e.credential());
+    CHECK(x.e.credential()->ssid == "DIRECT-ab");
+    CHECK(x.e.credential()->network_key == std::string(64, 'a'));
+    CHECK(x.e.credential()->mac == mac("02:00:00:00:01:00"));
+    CHECK(x.e.credential()->auth == wps::auth_type::wpa2_psk);
+    CHECK(x.e.credential()->encr == wps::encr_type::aes);
+    CHECK(exchange::find<wps::credential_received>(x.enrollee_events));
+    CHECK(exchange::find<wps::succeeded>(x.enrollee_events));
+    const auto* ok = exchange::find<wps::registrar_success>(x.registrar_events);
+    REQUIRE(ok);
+    CHECK(ok->mac == mac("02:00:00:00:01:00"));
+    CHECK(ok->uuid_e == wps::uuid_from_mac(mac("02:00:00:00:01:00")));
+    REQUIRE(x.r.enrollee());
+    CHECK(x.r.enrollee()->dev.device_name == "client");
+}
+
+TEST_CASE("Push-button registration uses the password 00000000 on both sides", "[wps][protocol]") {
+    exchange x("00000000", 4, {std::string("00000000"), 0});
+    x.run();
+    CHECK(x.e.state() == wps::status::success);
+    CHECK(x.r.enrollee()->dpid == 4);
+}
+
+TEST_CASE("A wrong first PIN half fails at M4 on both sides with config_error 18",
+          "[wps][protocol]") {
+    exchange x("12345670", 0, {std::string("00000000"), 0});
+    x.run();
+    CHECK(x.types == std::vector<std::uint8_t>{msg::m1, msg::m2, msg::m3, msg::m4, msg::nack});
+    const auto* ef = exchange::find<wps::failed>(x.enrollee_events);
+    const auto* rf = exchange::find<wps::failed>(x.registrar_events);
+    REQUIRE(ef);
+    REQUIRE(rf);
+    CHECK((ef->msg == msg::m4 && ef->config_error == 18));
+    CHECK((rf->msg == msg::m4 && rf->config_error == 18));
+    CHECK_FALSE(x.e.credential());
+    CHECK(x.r.state() == wps::status::failure);
+}
+
+TEST_CASE("A wrong second PIN half fails at M6 with config_error 18", "[wps][protocol]") {
+    exchange x("12345670", 0, {std::string("12340000"), 0});
+    x.run();
+    const auto* ef = exchange::find<wps::failed>(x.enrollee_events);
+    const auto* rf = exchange::find<wps::failed>(x.registrar_events);
+    REQUIRE(ef);
+    REQUIRE(rf);
+    CHECK((ef->msg == msg::m6 && ef->config_error == 18));
+    CHECK((rf->msg == msg::m6 && rf->config_error == 18));
+}
+
+TEST_CASE("A registrar without a password answers M2D and the enrollee acknowledges it",
+          "[wps][protocol]") {
+    exchange x("12345670", 0, {std::nullopt, wps::config_error::setup_locked});
+    x.run();
+    CHECK(x.types == std::vector<std::uint8_t>{msg::m1, msg::m2d, msg::ack});
+    const auto* m2d = exchange::find<wps::m2d_received>(x.enrollee_events);
+    REQUIRE(m2d);
+    CHECK(m2d->config_error == 15);
+    CHECK(x.r.refused());
+    CHECK(x.r.state() == wps::status::failure);
+    CHECK(x.e.state() == wps::status::running);  // it would still take an M2
+}
+
+TEST_CASE("A tampered message fails its Authenticator and the run ends with a NACK",
+          "[wps][protocol]") {
+    exchange x("12345670", 0, {std::string("12345670"), 0});
+    wps::reply m1 = x.e.start();
+    wps::reply m2 = x.r.receive(m1.op, m1.message);
+    REQUIRE(exchange::type_of(m2) == msg::m2);
+    m2.message[m2.message.size() - 1] ^= 1;  // the Authenticator's last octet
+    const wps::reply out = x.e.receive(m2.op, m2.message);
+    CHECK(exchange::type_of(out) == msg::nack);
+    CHECK(x.e.state() == wps::status::failure);
+}
+
+TEST_CASE("Messages of another run or out of order are not taken", "[wps][protocol]") {
+    exchange x("12345670", 0, {std::string("12345670"), 0});
+    wps::reply m1 = x.e.start();
+    wps::reply m2 = x.r.receive(m1.op, m1.message);
+    // An M2 for another Enrollee Nonce is dropped without an answer.
+    std::vector<std::uint8_t> other = m2.message;
+    auto p = wps::message::parse(other);
+    REQUIRE(p);
+    const auto n1 = p->get(wattr::enrollee_nonce);
+    REQUIRE(n1);
+    other[static_cast<std::size_t>(n1->data() - other.data())] ^= 0xff;
+    CHECK(x.e.receive(m2.op, other).op == wps::op::none);
+    CHECK(x.e.state() == wps::status::running);
+    // Garbage is dropped; the real M2 still works.
+    const std::uint8_t junk[] = {0x10, 0x22, 0x00};
+    CHECK(x.e.receive(wps::op::msg, junk).op == wps::op::none);
+    CHECK(exchange::type_of(x.e.receive(m2.op, m2.message)) == msg::m3);
+}
+
+TEST_CASE("The registrar policy decides push-button, PINs, overlap and PIN-needed",
+          "[wps][protocol]") {
+    std::vector<wps::event> ev;
+    wps::registrar reg([&](const wps::event& e) { ev.push_back(e); });
+    const time_point t0{};
+    wps::enrollee_request a, b;
+    a.uuid_e = wps::uuid_from_mac(mac("02:00:00:00:01:00"));
+    b.uuid_e = wps::uuid_from_mac(mac("02:00:00:00:02:00"));
+    a.dpid = b.dpid = 4;
+    const auto sta_a = mac("02:00:00:00:01:00"), sta_b = mac("02:00:00:00:02:00");
+
+    SECTION("nothing armed: M2D 15 and WPS-PIN-NEEDED for a PIN enrollee") {
+        wps::enrollee_request pin = a;
+        pin.dpid = 0;
+        const auto d = reg.decide(pin, sta_a, std::nullopt, t0);
+        CHECK_FALSE(d.password);
+        CHECK(d.config_error == 15);
+        REQUIRE(std::get_if<wps::pin_needed>(&ev.back()));
+        CHECK(std::get<wps::pin_needed>(ev.back()).mac == sta_a);
+    }
+    SECTION("a PIN for any enrollee is used once") {
+        reg.add_pin("12345670", std::nullopt);
+        wps::enrollee_request pin = a;
+        pin.dpid = 0;
+        CHECK(reg.decide(pin, sta_a, std::nullopt, t0).password == std::string("12345670"));
+        reg.completed(sta_a);
+        CHECK_FALSE(reg.decide(pin, sta_a, std::nullopt, t0).password);
+    }
+    SECTION("a PIN for one address is not another's") {
+        reg.add_pin("12345670", sta_b);
+        wps::enrollee_request pin = a;
+        pin.dpid = 0;
+        CHECK_FALSE(reg.decide(pin, sta_a, std::nullopt, t0).password);
+        CHECK(reg.decide(pin, sta_b, std::nullopt, t0).password == std::string("12345670"));
+    }
+    SECTION("push-button for one enrollee, then another within the walk time overlaps") {
+        REQUIRE(reg.start_pbc(t0));
+        CHECK(std::holds_alternative<wps::pbc_active>(ev.back()));
+        CHECK(reg.decide(a, sta_a, std::nullopt, t0).password == std::string("00000000"));
+        const auto d = reg.decide(b, sta_b, std::nullopt, t0 + std::chrono::seconds(1));
+        CHECK_FALSE(d.password);
+        CHECK(d.config_error == 12);
+        CHECK(std::holds_alternative<wps::failed>(ev.back()));
+        CHECK_FALSE(reg.start_pbc(t0 + std::chrono::seconds(2)));
+    }
+    SECTION("push-button restricted to a P2P device treats any other as an overlap") {
+        REQUIRE(reg.start_pbc(t0, sta_a));
+        CHECK(reg.decide(b, sta_b, sta_b, t0).config_error == 12);
+        CHECK(reg.decide(a, sta_a, sta_a, t0).password == std::string("00000000"));
+    }
+    SECTION("the walk time ends push-button mode") {
+        REQUIRE(reg.start_pbc(t0));
+        reg.expire(t0 + wps::registrar::walk_time);
+        CHECK_FALSE(reg.pbc_armed());
+        CHECK(std::holds_alternative<wps::pbc_disable>(ev.back()));
+        CHECK(reg.decide(a, sta_a, std::nullopt, t0 + wps::registrar::walk_time).config_error ==
+              15);
+    }
+    SECTION("cancel reports whether anything was armed") {
+        CHECK_FALSE(reg.cancel());
+        reg.add_pin("12345670", std::nullopt);
+        CHECK(reg.cancel());
+        CHECK(std::holds_alternative<wps::cancelled>(ev.back()));
+        CHECK_FALSE(reg.pin_armed());
+    }
+}
