@@ -144,12 +144,12 @@ inline std::vector<named_frame> reference_frames() {
         ofdm_rates(w);
         put::ds_params(w, 6);
         vendor_ie_builder wps(vendor::wps);
-        wps::put::u8(wps.body(), wps::attr::version, 0x10);
-        wps::put::u8(wps.body(), wps::attr::wps_state, 1);
-        wps::put::u8(wps.body(), wps::attr::response_type, 0);
-        wps::put::text(wps.body(), wps::attr::device_name, "softmac B");
-        wps::put::u16(wps.body(), wps::attr::config_methods, 0x0188);
-        wps::put::wfa_extension(wps.body(), false);
+        ie::wps::put::u8(wps.body(), ie::wps::attr::version, 0x10);
+        ie::wps::put::u8(wps.body(), ie::wps::attr::wps_state, 1);
+        ie::wps::put::u8(wps.body(), ie::wps::attr::response_type, 0);
+        ie::wps::put::text(wps.body(), ie::wps::attr::device_name, "softmac B");
+        ie::wps::put::u16(wps.body(), ie::wps::attr::config_methods, 0x0188);
+        ie::wps::put::wfa_extension(wps.body(), false);
         wps.emit(w);
         vendor_ie_builder p2p(vendor::p2p);
         p2p::capability{0x25, 0}.write(p2p.body());
@@ -163,9 +163,10 @@ inline std::vector<named_frame> reference_frames() {
         go_neg_common(p2p.body(), dev_a, 7, true);
         p2p.emit(w);
         vendor_ie_builder wps(vendor::wps);
-        wps::put::u8(wps.body(), wps::attr::version, 0x10);
-        wps::put::u16(wps.body(), wps::attr::device_password_id, wps::password_id::push_button);
-        wps::put::wfa_extension(wps.body(), false);
+        ie::wps::put::u8(wps.body(), ie::wps::attr::version, 0x10);
+        ie::wps::put::u16(wps.body(), ie::wps::attr::device_password_id,
+                          ie::wps::password_id::push_button);
+        ie::wps::put::wfa_extension(wps.body(), false);
         wps.emit(w);
     }));
     v.push_back(build("go_negotiation_response", [](byte_writer& w) {
@@ -192,13 +193,15 @@ inline std::vector<named_frame> reference_frames() {
         device_info(p2p.body(), dev_a, "softmac A");
         p2p.emit(w);
         vendor_ie_builder wps(vendor::wps);
-        wps::put::u16(wps.body(), wps::attr::config_methods, wps::config_method::push_button);
+        ie::wps::put::u16(wps.body(), ie::wps::attr::config_methods,
+                          ie::wps::config_method::push_button);
         wps.emit(w);
     }));
     v.push_back(build("provision_discovery_response", [](byte_writer& w) {
         p2p_action_header(w, dev_a, dev_b, p2p::public_action::prov_disc_resp, 2, 8);
         vendor_ie_builder wps(vendor::wps);
-        wps::put::u16(wps.body(), wps::attr::config_methods, wps::config_method::push_button);
+        ie::wps::put::u16(wps.body(), ie::wps::attr::config_methods,
+                          ie::wps::config_method::push_button);
         wps.emit(w);
     }));
     v.push_back(build("gas_initial_request", [](byte_writer& w) {
