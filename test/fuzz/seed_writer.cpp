@@ -7,6 +7,7 @@
 #include <string>
 
 #include <softmac/ieee80211/pcap.hpp>
+#include <softmac/wps/eap.hpp>
 
 #include "reference_frames.hpp"
 
@@ -29,6 +30,24 @@ int main(int argc, char** argv) {
           "P2P_SET listen_channel 6 81", "P2P_EXT_LISTEN 100 500", "IFNAME=wlan0 STATUS",
           "SET device_name x", "GET config_methods", "P2P_GROUP_ADD freq=2412"})
         save({reinterpret_cast<const std::uint8_t*>(c.data()), c.size()});
+    {  // EAP-WSC: whole EAPOL frames, and a fragmented message as 2-octet-length-prefixed EAP
+        namespace eap = softmac::wps::eap;
+        save(eap::eapol_identity_request(2, 4));
+        save(eap::eapol_identity_response(1, 4, eap::enrollee_identity));
+        save(eap::eapol_wsc(2, eap::code::request, 5, eap::op::start, 0, 0, {}));
+        save(eap::eapol_failure(2, 12));
+        std::vector<std::uint8_t> seq;
+        eap::fragmenter fr(eap::op::msg, std::vector<std::uint8_t>(40, 0x10), 16);
+        for (std::uint8_t id = 1; !fr.done(); ++id) {
+            const auto p = fr.next();
+            const auto f =
+                eap::eapol_wsc(1, eap::code::response, id, p.op, p.flags, p.message_length, p.data);
+            seq.push_back(0);
+            seq.push_back(static_cast<std::uint8_t>(f.size() - 4));
+            seq.insert(seq.end(), f.begin() + 4, f.end());
+        }
+        save(seq);
+    }
     if (argc > 2 && fs::is_directory(argv[2])) {
         for (const auto& e : fs::recursive_directory_iterator(argv[2])) {
             if (!e.is_regular_file() || e.path().extension() == ".md") continue;
