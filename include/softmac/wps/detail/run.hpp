@@ -12,16 +12,18 @@
 
 #include <softmac/crypto/primitives.hpp>
 #include <softmac/crypto/wsc.hpp>
+#include <softmac/wps/eap.hpp>
 #include <softmac/wps/events.hpp>
 #include <softmac/wps/keys.hpp>
 #include <softmac/wps/message.hpp>
 
 namespace softmac::wps {
 
-/// @brief EAP-WSC op-codes a registration message travels with.
+/// @brief EAP-WSC op-codes a registration message travels with, and none (nothing to send).
 namespace op {
-inline constexpr std::uint8_t none = 0, start = 1, ack = 2, nack = 3, msg = 4, done = 5;
-}
+using namespace eap::op;
+inline constexpr std::uint8_t none = 0;
+}  // namespace op
 
 /// @brief What a machine answers to one message: the reply to send (op-code none: nothing).
 struct reply {
