@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <cstring>
 #include <span>
+#include <string>
 #include <string_view>
 
 namespace softmac {
@@ -35,6 +36,18 @@ constexpr bool from_hex(std::string_view s, bytes_span out) noexcept {
         out[i] = static_cast<std::uint8_t>(hi << 4 | lo);
     }
     return true;
+}
+
+/// @brief Two lower-case hexadecimal digits per octet.
+inline std::string to_hex(bytes_view b) {
+    constexpr char digits[] = "0123456789abcdef";
+    std::string s;
+    s.reserve(2 * b.size());
+    for (std::uint8_t v : b) {
+        s += digits[v >> 4];
+        s += digits[v & 0xf];
+    }
+    return s;
 }
 
 /// @name Field access; the caller guarantees the bytes are there.

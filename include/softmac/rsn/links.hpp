@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
-/// @file Defines rsn::station_link and rsn::ap_link: the WPA2-PSK handshakes run over a config
-/// layer (nl80211's CONNECT, START_AP, CONTROL_PORT_FRAME, NEW_KEY, SET_STATION), as
-/// wpa_supplicant's and hostapd's driver_nl80211 run them.
+/// @file Defines rsn::station_link and rsn::ap_link: WPS provisioning and the WPA2-PSK handshakes
+/// run over a config layer (nl80211's CONNECT, START_AP, CONTROL_PORT_FRAME, NEW_KEY, SET_STATION),
+/// as wpa_supplicant's and hostapd's driver_nl80211 run them.
 #pragma once
 
 #include <array>
@@ -19,10 +19,15 @@
 #include <softmac/cfg/credentials.hpp>
 #include <softmac/core/scheduler.hpp>
 #include <softmac/crypto/primitives.hpp>
+#include <softmac/ieee80211/eapol_key.hpp>
 #include <softmac/ieee80211/elements.hpp>
+#include <softmac/ieee80211/p2p.hpp>
+#include <softmac/ieee80211/tlv.hpp>
 #include <softmac/mac/events.hpp>
 #include <softmac/rsn/authenticator.hpp>
 #include <softmac/rsn/supplicant.hpp>
+#include <softmac/wps/eap_peer.hpp>
+#include <softmac/wps/eap_server.hpp>
 
 namespace softmac::rsn {
 
@@ -57,12 +62,33 @@ inline bytes_view find_element(bytes_view ies, std::uint8_t id) noexcept {
     return {};
 }
 
+/// Whether `ies` carry a WPS element (a WPS enrollee associates without RSN).
+inline bool has_wps_element(bytes_view ies) noexcept {
+    auto r = ieee80211::element_range::parse(ies);
+    if (!r) return false;
+    for (auto e : *r)
+        if (e.is_vendor(ieee80211::vendor::wps)) return true;
+    return false;
+}
+/// The P2P Device Address a (re)association request's P2P element gives, if any.
+inline std::optional<mac_address> p2p_device_of(bytes_view ies) noexcept {
+    auto r = ieee80211::element_range::parse(ies);
+    if (!r) return std::nullopt;
+    const ieee80211::vendor_stream p2p(*r, ieee80211::vendor::p2p);
+    auto attrs = ieee80211::attribute_range<false>::parse(p2p.bytes());
+    if (!p2p.present() || !attrs) return std::nullopt;
+    const auto info = attrs->find(ieee80211::p2p::attr::device_info);
+    if (!info || info->size() < 6) return std::nullopt;
+    return mac_address::from(info->data());
+}
+
 /// What both links do with the config layer, through a Runner: `run(command)` on the link's
 /// interface and `time()`.
 template <class Runner>
 struct port {
     Runner runner;
     std::function<void(const event&)> on_event;
+    std::function<void(const wps::event&)> on_wps;
 
     template <class C>
     auto run(C c) {
@@ -97,6 +123,9 @@ struct port {
     void emit(const event& e) {
         if (on_event) on_event(e);
     }
+    void emit_wps(const wps::event& e) {
+        if (on_wps) on_wps(e);
+    }
     auto& time() { return runner.time(); }
 };
 }  // namespace detail
@@ -130,12 +159,16 @@ class station_link {
     };
 
   public:
-    explicit station_link(Runner r, std::function<void(const event&)> on_event = {})
-        : ctx_{{std::move(r), std::move(on_event)}}, sm_(ctx_) {}
+    explicit station_link(Runner r, std::function<void(const event&)> on_event = {},
+                          std::function<void(const wps::event&)> on_wps = {})
+        : ctx_{{std::move(r), std::move(on_event), std::move(on_wps)}}, sm_(ctx_) {}
+    station_link(const station_link&) = delete;
+    station_link& operator=(const station_link&) = delete;
 
-    /// @brief Joins `ssid` with `passphrase` (8..63 characters, or 64 hex digits).
-    result<void> connect(std::string_view ssid, std::string_view passphrase,
-                         std::uint16_t freq = 0) {
+    /// @brief Joins `ssid` with `passphrase` (8..63 characters, or 64 hex digits), at `bssid`
+    /// on `freq` when given.
+    result<void> connect(std::string_view ssid, std::string_view passphrase, std::uint16_t freq = 0,
+                         const mac_address& bssid = {}) {
         auto pmk = crypto::psk_from_passphrase(passphrase, as_bytes(ssid));
         if (!pmk) return pmk.err();
         pmk_ = *pmk;
@@ -143,28 +176,68 @@ class station_link {
         cfg::cmd::connect c;
         static_cast<mac::crypto_settings&>(c) = psk_ccmp_settings();
         c.ssid = std::string(ssid);
+        c.bssid = bssid;
         c.freq = freq;
         c.ies = own_ie_;
+        c.ies.insert(c.ies.end(), extra_ies_.begin(), extra_ies_.end());
         return ctx_.run(std::move(c));
     }
-    /// @brief The interface's events: connect starts the handshake, control-port frames feed it,
-    /// a disconnect ends it.
+    /// @brief Wi-Fi Protected Setup, then WPA2-PSK (wpa_supplicant's WPS network block): an
+    /// open association to `bssid` with a WPS element (Request Type: enrollee) and `extra_ies`,
+    /// EAP-WSC as enrollee; with M8's credential the station disconnects (reason 3, as
+    /// wpas_wps_eapol_cb does) and joins with the credential's key; `extra_ies` go into that
+    /// association too.
+    result<void> connect_wps(std::string_view ssid, const mac_address& bssid, std::uint16_t freq,
+                             wps::enrollee::config enrollee, std::vector<std::uint8_t> extra_ies) {
+        enrollee.emit = [this](const wps::event& e) { ctx_.emit_wps(e); };
+        enrollee_ = std::move(enrollee);
+        extra_ies_ = std::move(extra_ies);
+        wps_peer_.reset();
+        wps_freq_ = freq;
+        cfg::cmd::connect c;
+        c.control_port = true;  // EAPOL travels over the controlled port
+        c.ssid = std::string(ssid);
+        c.bssid = bssid;
+        c.freq = freq;
+        c.ies = wps::assoc_request_element();
+        c.ies.insert(c.ies.end(), extra_ies_.begin(), extra_ies_.end());
+        return ctx_.run(std::move(c));
+    }
+    /// @brief The interface's events: connect starts the handshake (or EAP-WSC), control-port
+    /// frames feed it, a disconnect ends it.
     void on_event(const mac::event::any& e) {
         if (auto* c = std::get_if<mac::event::connect>(&e)) {
             if (c->status != 0) return;
+            if (enrollee_) {  // the WPS association: EAP-WSC, not the 4-way handshake
+                wps_peer_ = std::make_unique<wps::eap_peer<context>>(ctx_, *enrollee_);
+                return wps_peer_->associated(c->bssid);
+            }
             const auto ap_ie = ap_element(c->bssid);
             auto own = own_address();
             if (!own || ap_ie.empty()) return ctx_.emit(handshake_failed{c->bssid});
             (void)sm_.start(*own, c->bssid, pmk_, own_ie_, ap_ie);
         } else if (auto* f = std::get_if<mac::event::control_port_frame>(&e)) {
-            (void)sm_.receive(f->from, f->frame);
+            if (!wps_peer_) return (void)sm_.receive(f->from, f->frame);
+            wps_peer_->receive(f->from, f->frame);
+            if (wps_peer_->finished()) provisioned();
         } else if (auto* d = std::get_if<mac::event::disconnect>(&e)) {
+            if (wps_peer_) return;  // provisioning goes on to the WPA2 association
             sm_.disconnected(d->reason);
         }
     }
     const supplicant<context>& machine() const noexcept { return sm_; }
 
   private:
+    /// EAP-WSC ended: with a credential, disconnect and join with its key; without, disconnect.
+    void provisioned() {
+        std::optional<wps::credential> cred = wps_peer_->registration().credential();
+        enrollee_.reset();
+        cfg::cmd::disconnect d;
+        d.reason = reason::deauth_leaving;
+        (void)ctx_.run(std::move(d));
+        wps_peer_.reset();
+        if (cred) (void)connect(cred->ssid, cred->network_key, wps_freq_);
+    }
     /// The AP's RSN element as its Beacon or Probe Response carried it (the scan results).
     std::vector<std::uint8_t> ap_element(const mac_address& bssid) {
         auto r = ctx_.run(cfg::cmd::get_scan{});
@@ -185,7 +258,10 @@ class station_link {
     context ctx_;
     supplicant<context> sm_;
     crypto::psk pmk_{};
-    std::vector<std::uint8_t> own_ie_;
+    std::vector<std::uint8_t> own_ie_, extra_ies_;
+    std::optional<wps::enrollee::config> enrollee_;  ///< set while provisioning
+    std::unique_ptr<wps::eap_peer<context>> wps_peer_;
+    std::uint16_t wps_freq_ = 0;
 };
 
 /// @brief An AP interface's WPA2-PSK: START_AP with the RSN element in the beacon and the
@@ -217,8 +293,10 @@ class ap_link {
     static constexpr duration group_rekey_interval = std::chrono::seconds(86400);
 
     explicit ap_link(Runner r, std::function<void(const event&)> on_event = {},
-                     duration rekey_interval = group_rekey_interval)
-        : ctx_{{std::move(r), std::move(on_event)}}, rekey_interval_(rekey_interval) {}
+                     duration rekey_interval = group_rekey_interval,
+                     std::function<void(const wps::event&)> on_wps = {})
+        : ctx_{{std::move(r), std::move(on_event), std::move(on_wps)}},
+          rekey_interval_(rekey_interval) {}
     ap_link(const ap_link&) = delete;
     ap_link& operator=(const ap_link&) = delete;
     ~ap_link() {
@@ -231,36 +309,79 @@ class ap_link {
         auto pmk = crypto::psk_from_passphrase(passphrase, as_bytes(p.ssid));
         if (!pmk) return pmk.err();
         const auto ie = psk_ccmp_element(0x000c);
+        ssid_ = p.ssid;
         static_cast<mac::crypto_settings&>(p) = psk_ccmp_settings();
         p.tail.insert(p.tail.begin(), ie.begin(), ie.end());
         cfg::cmd::start_ap c;
         static_cast<mac::ap_params&>(c) = std::move(p);
         if (auto r = ctx_.run(std::move(c)); !r) return r;
+        psk_hex_ = to_hex(*pmk);
         sm_ = std::make_unique<authenticator<context>>(ctx_, own, *pmk, ie);
         if (auto r = sm_->start(); !r) return r;
         arm_rekey();
         return {};
     }
-    /// @brief The interface's events: a new station starts its handshake, control-port frames
-    /// feed it, a leaving station ends it.
+    /// @brief Turns on WPS (hostapd's eap_server=1 with an internal registrar): a station that
+    /// associates with a WPS element and no RSN element is enrolled over EAP-WSC and receives
+    /// the network's PSK as 64 hex digits (the P2P GO's "PSK format", eap_server_wsc.c).
+    void enable_wps(wps::device_info dev) {
+        dev_ = std::move(dev);
+        registrar_ =
+            std::make_unique<wps::registrar>([this](const wps::event& e) { ctx_.emit_wps(e); });
+        eap_ = std::make_unique<wps::eap_server<context>>(
+            ctx_, [this](const mac_address& sta) { return registration(sta); });
+    }
+    /// @brief The registrar's PIN and push-button state (WPS_PIN, WPS_PBC, WPS_CANCEL); null
+    /// without WPS.
+    wps::registrar* registrar() noexcept { return registrar_.get(); }
+
+    /// @brief The interface's events: a new station starts its handshake (or its enrollment),
+    /// control-port frames feed it, a leaving station ends it.
     void on_event(const mac::event::any& e) {
         if (!sm_) return;
         if (auto* n = std::get_if<mac::event::new_station>(&e)) {
             const auto ie = detail::find_element(n->ies, ieee80211::eid::rsn);
+            if (ie.empty() && eap_ && detail::has_wps_element(n->ies)) {
+                p2p_devs_.emplace_back(n->addr, detail::p2p_device_of(n->ies));
+                return eap_->start(n->addr);
+            }
             if (ie.empty()) {
                 ctx_.deauthenticate(n->addr, ieee80211::reason::invalid_ie);
                 return;
             }
             (void)sm_->associate(n->addr, ie);
         } else if (auto* f = std::get_if<mac::event::control_port_frame>(&e)) {
+            const bool key = f->frame.size() > 1 && f->frame[1] == ieee80211::eapol_type::key;
+            if (eap_ && !key && eap_->serves(f->from)) return eap_->receive(f->from, f->frame);
             (void)sm_->receive(f->from, f->frame);
         } else if (auto* d = std::get_if<mac::event::del_station>(&e)) {
+            if (eap_) eap_->stop(d->addr);
+            std::erase_if(p2p_devs_, [&](const auto& x) { return x.first == d->addr; });
             sm_->disassociate(d->addr);
         }
     }
     authenticator<context>* machine() noexcept { return sm_.get(); }
 
   private:
+    /// One registration: the registrar decides the password, M8 carries the PSK.
+    wps::registrar_run::config registration(const mac_address& sta) {
+        wps::registrar_run::config c;
+        c.dev = dev_;
+        c.cred.ssid = ssid_;
+        c.cred.network_key = psk_hex_;
+        std::optional<mac_address> dev;
+        for (const auto& [addr, d] : p2p_devs_)
+            if (addr == sta) dev = d;
+        c.authorize = [this, sta, dev](const wps::enrollee_request& r) {
+            return registrar_->decide(r, sta, dev, ctx_.time().now());
+        };
+        c.emit = [this](const wps::event& e) {
+            ctx_.emit_wps(e);
+            if (const auto* ok = std::get_if<wps::registrar_success>(&e))
+                registrar_->completed(ok->mac);
+        };
+        return c;
+    }
     void arm_rekey() {
         rekey_timer_ = ctx_.time().schedule_in(rekey_interval_, [this] {
             rekey_timer_ = 0;
@@ -271,6 +392,11 @@ class ap_link {
 
     context ctx_;
     std::unique_ptr<authenticator<context>> sm_;
+    std::string ssid_, psk_hex_;
+    wps::device_info dev_;
+    std::unique_ptr<wps::registrar> registrar_;
+    std::unique_ptr<wps::eap_server<context>> eap_;
+    std::vector<std::pair<mac_address, std::optional<mac_address>>> p2p_devs_;
     duration rekey_interval_;
     timer_id rekey_timer_ = 0;
 };

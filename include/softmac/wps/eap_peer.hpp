@@ -53,14 +53,17 @@ class eap_peer {
         if (p->code == eap::code::failure || p->code == eap::code::success) {
             finished_ = true;
             ctx_.time().cancel(timer_);
-            return ctx_.emit_wps(eap_failure{from});
+            return ctx_.emit_wps(eap_failure{from, false});
         }
         if (p->code != eap::code::request) return;
         if (started_ && p->id == id_ && !response_.empty())  // a retransmitted Request
             return ctx_.send_eapol(ap_, response_);
         id_ = p->id;
         if (p->type == eap::method::identity) {
-            if (!started_) ctx_.emit_wps(eap_started{from});
+            if (!started_) {
+                ctx_.emit_wps(eap_started{from, false});
+                ctx_.emit_wps(eap_status_started{});
+            }
             started_ = true;
             return respond(eap::eapol_identity_response(eap_limits::peer_eapol_version, id_,
                                                         eap::enrollee_identity));
@@ -68,7 +71,8 @@ class eap_peer {
         auto w = eap::parse_wsc(*p);
         if (!w) return;
         if (w->op == eap::op::start) {
-            ctx_.emit_wps(eap_method_selected{from});
+            ctx_.emit_wps(eap_proposed_method{});
+            ctx_.emit_wps(eap_method_selected{});
             return answer(enrollee_.start());
         }
         if (w->op == eap::op::frag_ack) {

@@ -142,8 +142,8 @@ class eap_server {
     void on_identity(session& s, const eap::packet& p) {
         const std::string_view who(reinterpret_cast<const char*>(p.data.data()), p.data.size());
         if (p.type != eap::method::identity || who != eap::enrollee_identity) return finish(s);
-        ctx_.emit_wps(eap_started{s.peer});
-        ctx_.emit_wps(eap_method_selected{s.peer});
+        ctx_.emit_wps(eap_started{s.peer, true});
+        ctx_.emit_wps(eap_proposed_method{});
         s.run.emplace(make_run_(s.peer));
         s.at = phase::wsc;
         send(s, eap::eapol_wsc(eap_limits::server_eapol_version, eap::code::request, next_id(s),
@@ -180,7 +180,7 @@ class eap_server {
         s.at = phase::ending;
         ctx_.send_eapol(s.peer, eap::eapol_failure(eap_limits::server_eapol_version, next_id(s)));
         if (s.run && s.run->state() == status::success) ctx_.emit_wps(succeeded{});
-        ctx_.emit_wps(eap_failure{s.peer});
+        ctx_.emit_wps(eap_failure{s.peer, true});
         const mac_address peer = s.peer;
         s.timer = ctx_.time().schedule_in(eap_limits::failure_deauth, [this, peer] {
             if (session* t = find(peer)) t->timer = 0;

@@ -46,20 +46,29 @@ struct pbc_disable {};
 /// @brief WPS_CANCEL ended what was armed (WPS-CANCEL); the walk time ran out (WPS-TIMEOUT).
 struct cancelled {};
 struct timed_out {};
-/// @brief The EAP exchange with `peer` started (CTRL-EVENT-EAP-STARTED and, on a station, the
-/// EAP-STATUS/PROPOSED-METHOD/METHOD lines) and ended with EAP-Failure (CTRL-EVENT-EAP-FAILURE).
+/// @brief The enrollee's PIN run started (WPS-PIN-ACTIVE; push-button: pbc_active).
+struct pin_active {};
+/// @brief The EAP exchange with `peer` started: CTRL-EVENT-EAP-STARTED, on the authenticator
+/// with the station's address, on a station as "EAP authentication started".
 struct eap_started {
     mac_address peer;
+    bool authenticator = false;
 };
-struct eap_method_selected {
-    mac_address peer;
-};
+/// @brief A station's CTRL-EVENT-EAP-STATUS status='started'.
+struct eap_status_started {};
+/// @brief CTRL-EVENT-EAP-PROPOSED-METHOD vendor=14122 method=1 (the server proposes WSC).
+struct eap_proposed_method {};
+/// @brief A station's CTRL-EVENT-EAP-METHOD: WSC selected.
+struct eap_method_selected {};
+/// @brief EAP ended with EAP-Failure, as every WSC exchange does (CTRL-EVENT-EAP-FAILURE).
 struct eap_failure {
     mac_address peer;
+    bool authenticator = false;
 };
 
 using event = std::variant<m2d_received, failed, credential_received, succeeded, registrar_success,
                            pin_needed, overlap_detected, pbc_active, pbc_disable, cancelled,
-                           timed_out, eap_started, eap_method_selected, eap_failure>;
+                           timed_out, pin_active, eap_started, eap_status_started,
+                           eap_proposed_method, eap_method_selected, eap_failure>;
 
 }  // namespace softmac::wps

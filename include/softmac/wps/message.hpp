@@ -172,6 +172,17 @@ class builder {
     std::vector<std::uint8_t> out_;
 };
 
+/// @brief The WPS element of an enrollee's (Re)Association Request, as wpa_supplicant sends it:
+/// Version, Request Type (enrollee), Version2.
+inline std::vector<std::uint8_t> assoc_request_element() {
+    builder b;
+    b.u8(attr::version, version1).u8(attr::request_type, 1).version2();
+    std::vector<std::uint8_t> e{
+        0xdd, static_cast<std::uint8_t>(4 + b.bytes().size()), 0x00, 0x50, 0xf2, 0x04};
+    e.insert(e.end(), b.bytes().begin(), b.bytes().end());
+    return e;
+}
+
 /// @brief The Credential attributes of a decrypted M8, or an error when none is usable
 /// (hostap's wps_process_cred: SSID, Authentication and Encryption Type, Network Key and MAC
 /// Address required; a key of 64 hex digits is a PSK, 8..63 characters a passphrase).

@@ -108,6 +108,8 @@ TEST_CASE("EAP-WSC carries a PIN registration from Identity to EAP-Failure", "[w
     CHECK(l.peer.registration().credential()->network_key == std::string(64, 'b'));
     CHECK(wsc_link::count<wps::eap_started>(l.sta_side.events) == 1);
     CHECK(wsc_link::count<wps::eap_method_selected>(l.sta_side.events) == 1);
+    CHECK(wsc_link::count<wps::eap_status_started>(l.sta_side.events) == 1);
+    CHECK(wsc_link::count<wps::eap_proposed_method>(l.ap_side.events) == 1);
     CHECK(wsc_link::count<wps::succeeded>(l.sta_side.events) == 1);
     CHECK(wsc_link::count<wps::eap_failure>(l.sta_side.events) == 1);
     CHECK(wsc_link::count<wps::registrar_success>(l.ap_side.events) == 1);
