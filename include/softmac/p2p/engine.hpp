@@ -117,8 +117,10 @@ class engine {
         }
         void cancel_frame_waits() const { this->self->off_.cancel_waits(); }
         bool form_group(bool go, std::uint8_t ch, std::string ssid, const mac_address& peer_dev,
-                        const mac_address& peer_iface, const mac_address& go_dev) const {
-            return this->self->groups_.create(go, ch, std::move(ssid), peer_dev, peer_iface, go_dev)
+                        const mac_address& peer_iface, const mac_address& go_dev, wps_method m,
+                        std::string pin) const {
+            return this->self->groups_
+                .create(go, ch, std::move(ssid), peer_dev, peer_iface, go_dev, m, std::move(pin))
                 .has_value();
         }
         std::vector<mac_address> group_addresses() const { return this->self->groups_.addresses(); }
@@ -297,10 +299,11 @@ class engine {
         if (c.freq && !dev_.usable_freq(c.freq))
             return make_error(errc::not_supported, "frequency not usable for P2P");
         if (c.join) {
-            if (auto r = groups_.join(*p, c.freq); !r) return r.err();
+            if (auto r = groups_.join(*p, c.freq, c.method, pin); !r) return r.err();
             return pin;
         }
         p->method = c.method;
+        p->pin = pin;
         p->go_intent = c.go_intent.value_or(dev_.set.go_intent);
         p->force_freq = c.freq;
         if (c.auth) return pin;
@@ -318,6 +321,13 @@ class engine {
     result<std::string> passphrase(std::string_view ifname) const {
         return groups_.passphrase(ifname);
     }
+    /// @brief The WPS registrar of the GO group on `ifname` (WPS_PIN, WPS_PBC, WPS_CANCEL).
+    result<softmac::wps::registrar*> registrar(std::string_view ifname) {
+        return groups_.registrar(ifname);
+    }
+    /// @brief The device's WPS identity: UUID-E from its address, names and methods from the
+    /// settings.
+    softmac::wps::device_info wps_device() const { return detail::wps_device(dev_); }
 
   private:
     template <class C>

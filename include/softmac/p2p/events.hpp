@@ -14,6 +14,7 @@
 #include <softmac/core/mac_address.hpp>
 #include <softmac/ieee80211/p2p.hpp>
 #include <softmac/ieee80211/wps.hpp>
+#include <softmac/wps/events.hpp>
 
 namespace softmac::p2p {
 
@@ -126,8 +127,9 @@ struct group_started {
     bool go = false;
     std::string ssid;
     std::uint16_t freq = 0;
-    std::string passphrase;
+    std::string passphrase;  ///< a GO's
     mac_address go_dev_addr;
+    std::string psk;  ///< a client's: the 64 hex digits WPS gave it
 };
 struct group_removed {
     std::string ifname;
@@ -182,12 +184,24 @@ struct connected {
     mac_address bssid;
     std::string ifname;
 };
+/// @brief A client's group interface lost its GO (CTRL-EVENT-DISCONNECTED).
+struct disconnected {
+    mac_address bssid;
+    std::uint16_t reason = 0;
+    bool locally_generated = false;
+    std::string ifname;
+};
+/// @brief What WPS reported on a group interface (WPS-*, CTRL-EVENT-EAP-*).
+struct wps_event {
+    std::string ifname;
+    softmac::wps::event what;
+};
 using any =
     std::variant<device_found, device_lost, find_stopped, go_neg_request, go_neg_success,
                  go_neg_failure, group_formation_success, group_formation_failure, group_started,
                  group_removed, prov_disc_show_pin, prov_disc_enter_pin, prov_disc_pbc_req,
                  prov_disc_pbc_resp, prov_disc_failure, ap_sta_connected, ap_sta_disconnected,
-                 eapol_4way_completed, possible_psk_mismatch, connected>;
+                 eapol_4way_completed, possible_psk_mismatch, connected, disconnected, wps_event>;
 }  // namespace event
 
 /// @brief A sink takes every event type (chosen at compile time; no virtual call).
@@ -201,7 +215,7 @@ concept event_sink = []<class... E>(std::type_identity<std::variant<E...>>) {
 template <class S>
 constexpr bool check_event_sink() noexcept {
     using namespace event;
-    static_assert(std::variant_size_v<any> == 20,
+    static_assert(std::variant_size_v<any> == 22,
                   "softmac: check_event_sink must name every p2p::event type");
     static_assert(std::invocable<S&, const device_found&>,
                   "softmac: the P2P event sink must take const p2p::event::device_found&");
@@ -245,6 +259,10 @@ constexpr bool check_event_sink() noexcept {
                   "softmac: the P2P event sink must take const p2p::event::possible_psk_mismatch&");
     static_assert(std::invocable<S&, const connected&>,
                   "softmac: the P2P event sink must take const p2p::event::connected&");
+    static_assert(std::invocable<S&, const disconnected&>,
+                  "softmac: the P2P event sink must take const p2p::event::disconnected&");
+    static_assert(std::invocable<S&, const wps_event&>,
+                  "softmac: the P2P event sink must take const p2p::event::wps_event&");
     return true;
 }
 

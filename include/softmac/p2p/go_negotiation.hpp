@@ -382,14 +382,15 @@ class go_negotiator {
         ctx_.emit(event::go_neg_success{neg_.we_go, detail::freq_of_channel(neg_.oper),
                                         p->info.dev_addr, p->intended_iface, p->method});
         const mac_address peer_dev = p->info.dev_addr, peer_iface = p->intended_iface;
-        p->method = wps_method::not_ready;  // the authorisation is used up
+        const wps_method method = std::exchange(p->method, wps_method::not_ready);  // used up
+        const std::string pin = std::exchange(p->pin, {});
         const go_negotiation n = std::exchange(neg_, go_negotiation{});
         // The group runs on the operating channel: no listen period or frame wait may keep
         // the radio elsewhere while it forms.
         ctx_.end_listen();
         ctx_.cancel_frame_waits();
         const bool formed = ctx_.form_group(n.we_go, n.oper, n.ssid, peer_dev, peer_iface,
-                                            n.we_go ? d.addr : n.go_dev);
+                                            n.we_go ? d.addr : n.go_dev, method, pin);
         d.current = state::idle;
         if (!formed) ctx_.emit(event::group_formation_failure{});
     }

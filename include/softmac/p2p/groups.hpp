@@ -28,12 +28,26 @@
 
 namespace softmac::p2p {
 
+namespace detail {
+/// @brief A P2P device's WPS identity (wpa_supplicant copies it into the GO's and the
+/// enrollee's WPS configuration): UUID-E from the device address, name, type and methods.
+inline softmac::wps::device_info wps_device(const device_state& d) {
+    softmac::wps::device_info w;
+    w.id = softmac::wps::uuid_from_mac(d.addr);
+    w.device_name = d.set.device_name;
+    w.primary = d.set.primary_type;
+    w.config_methods = d.set.config_methods;
+    return w;
+}
+}  // namespace detail
+
 /// @brief The config-layer commands groups issue.
 using group_issues =
     issues<cfg::cmd::new_interface, cfg::cmd::del_interface, cfg::cmd::set_interface,
            cfg::cmd::start_ap, cfg::cmd::set_beacon, cfg::cmd::stop_ap, cfg::cmd::connect,
            cfg::cmd::disconnect, cfg::cmd::control_port_frame, cfg::cmd::new_key, cfg::cmd::set_key,
-           cfg::cmd::get_key, cfg::cmd::set_station, cfg::cmd::deauthenticate>;
+           cfg::cmd::get_key, cfg::cmd::set_station, cfg::cmd::deauthenticate, cfg::cmd::get_scan,
+           cfg::cmd::get_interface>;
 
 /// @brief The groups of one P2P device. `Ctx` offers the callbacks of every procedure (dev,
 /// schedule, cancel, emit, exec, set_up) and the hooks stop_find(), take_intended_iface() (the
@@ -53,6 +67,7 @@ class group_manager {
         auto& time() { return ctx.time(); }
     };
     using link_type = rsn::ap_link<runner>;
+    using client_link = rsn::station_link<runner>;
 
   public:
     explicit group_manager(Ctx ctx) : ctx_(ctx) {}
@@ -79,7 +94,7 @@ class group_manager {
         if (freq && !d.usable_freq(freq))
             return make_error(errc::not_supported, "frequency not usable for P2P");
         const std::uint8_t ch = freq ? detail::channel_number(freq) : d.oper_ch;
-        auto g = create(true, ch, detail::random_ssid(d.set, d.rng), {}, {}, {}, true);
+        auto g = create(true, ch, detail::random_ssid(d.set, d.rng), {}, {}, {});
         if (!g) return g.err();
         started(**g);
         return (*g)->ifname;
@@ -100,13 +115,20 @@ class group_manager {
             if (g.ifname == ifname && g.go) return g.passphrase;
         return make_error(errc::not_found, "not a GO group");
     }
-    /// @brief Joins the group peer `p` runs as GO (it was seen beaconing).
-    result<void> join(peer& p, std::uint16_t freq) {
+    /// @brief The WPS registrar of the GO group on `ifname`.
+    result<softmac::wps::registrar*> registrar(std::string_view ifname) {
+        for (auto& [n, l] : links_)
+            if (n == ifname && l->registrar()) return l->registrar();
+        return make_error(errc::not_found, "not a GO group");
+    }
+    /// @brief Joins the group peer `p` runs as GO (it was seen beaconing), provisioned by WPS
+    /// with `method` (and `pin`).
+    result<void> join(peer& p, std::uint16_t freq, wps_method method, const std::string& pin) {
         if (p.go_ssid.empty() || !p.oper_freq)
             return make_error(errc::not_found, "the peer is not a known GO");
         ctx_.stop_find();
         auto g = create(false, detail::channel_number(freq ? freq : p.oper_freq), p.go_ssid,
-                        p.info.dev_addr, p.intended_iface, p.info.dev_addr);
+                        p.info.dev_addr, p.intended_iface, p.info.dev_addr, method, pin);
         if (!g) return g.err();
         return {};
     }
@@ -115,11 +137,12 @@ class group_manager {
     /// group formed with a peer (`peer_dev`) has until the formation timeout to start.
     result<group*> create(bool go, std::uint8_t ch, std::string ssid, const mac_address& peer_dev,
                           const mac_address& peer_iface, mac_address go_dev = {},
-                          bool secured = false) {
+                          wps_method method = wps_method::not_ready, std::string pin = {}) {
         auto& d = ctx_.dev();
         group g;
         g.go = go;
-        g.secured = go && secured;
+        g.method = method;
+        g.pin = std::move(pin);
         g.ifname = "p2p-" + d.ifname + "-" + std::to_string(counter_++);
         g.ssid = std::move(ssid);
         g.freq = detail::freq_of_channel(ch);
@@ -154,6 +177,7 @@ class group_manager {
             }
         }
         if (go) {
+            // Every group is WPA2-PSK/CCMP; WPS hands its PSK to the clients.
             g.passphrase = detail::random_passphrase(d.set, d.rng);
             cfg::cmd::start_ap sa;
             sa.ifindex = g.ref.ifindex;
@@ -162,26 +186,33 @@ class group_manager {
                 ieee80211::rates_2ghz, true, mac::hidden_ssid::not_hidden, 100);
             sa.tail = detail::go_p2p_ie(detail::local_of(d), g, false);
             sa.probe_resp_ies = detail::go_p2p_ie(detail::local_of(d), g, true);
-            std::unique_ptr<link_type> link;
-            if (g.secured) {  // WPA2-PSK: the RSN element, the controlled port, the GTK
-                const std::string name = g.ifname;
-                link = std::make_unique<link_type>(
-                    runner{ctx_, g.ref}, [this, name](auto& e) { on_rsn_event(name, e); });
-                if (auto s = link->start(std::move(sa), g.passphrase, g.iface_addr); !s) {
-                    release_interface(g);
-                    return s.err();
-                }
-            } else if (auto s = ctx_.exec(sa); !s) {
+            const std::string name = g.ifname;
+            auto link = std::make_unique<link_type>(
+                runner{ctx_, g.ref}, [this, name](auto& e) { on_rsn_event(name, e); },
+                link_type::group_rekey_interval,
+                [this, name](const softmac::wps::event& e) { on_wps(name, e); });
+            if (auto s = link->start(std::move(sa), g.passphrase, g.iface_addr); !s) {
                 release_interface(g);
                 return s.err();
             }
-            if (link) links_.emplace_back(g.ifname, std::move(link));
-        } else if (auto s = ctx_.exec(connect_command(g)); !s) {
-            release_interface(g);
-            return s.err();
+            link->enable_wps(detail::wps_device(d));
+            links_.emplace_back(g.ifname, std::move(link));
+        } else {
+            const std::string name = g.ifname;
+            auto link = std::make_unique<client_link>(
+                runner{ctx_, g.ref}, [this, name](auto& e) { on_rsn_event(name, e); },
+                [this, name](const softmac::wps::event& e) { on_wps(name, e); });
+            const bool pbc = g.method == wps_method::pbc || g.method == wps_method::not_ready;
+            ctx_.emit(
+                event::wps_event{name, pbc ? softmac::wps::event{softmac::wps::pbc_active{}}
+                                           : softmac::wps::event{softmac::wps::pin_active{}}});
+            // A radio still scanning refuses the connection: try again shortly (rejoin).
+            if (!provision(g, *link)) rejoin(name);
+            clients_.emplace_back(g.ifname, std::move(link));
         }
         groups_.push_back(std::move(g));
         group& out = groups_.back();
+        if (go && out.forming) arm_registrar(out);
         if (out.forming) {
             const std::string name = out.ifname;
             out.timer = ctx_.schedule(limits::formation_timeout, [this, name] {
@@ -198,7 +229,19 @@ class group_manager {
         for (const auto& g : groups_)
             if (to.wdev == g.ref.wdev) {
                 const std::string name = g.ifname;
-                if (auto* l = link_of(name)) l->on_event(e);  // a protected GO's authenticator
+                // While a GO forms its group only the negotiated peer may associate (the MAC
+                // address filter wpas_start_wps_go sets).
+                if (const auto* n = std::get_if<mac::event::new_station>(&e);
+                    n && g.go && g.forming && n->addr != g.peer_iface) {
+                    cfg::cmd::deauthenticate d;
+                    d.ifindex = g.ref.ifindex;
+                    d.peer = n->addr;
+                    d.reason = ieee80211::reason::unspecified;
+                    (void)ctx_.exec(d);
+                    return;
+                }
+                if (auto* l = link_of(name)) l->on_event(e);    // the GO's authenticator
+                if (auto* c = client_of(name)) c->on_event(e);  // the client's supplicant
                 std::visit([&](const auto& ev) { on_event(name, ev); }, e);
                 return;
             }
@@ -212,19 +255,16 @@ class group_manager {
         if constexpr (std::is_same_v<E, me::new_station>) {
             mac_address dev = e.addr;
             if (e.addr == g->peer_iface) dev = g->peer_dev;
-            g->clients.emplace_back(e.addr, dev);
-            // A protected group's station is connected when its 4-way handshake completes.
-            if (g->secured) return arm_idle(*g);
-            ctx_.emit(event::ap_sta_connected{e.addr, dev, name});
-            if (g->forming && e.addr == g->peer_iface)
-                started(*g);
-            else
-                update_beacon(*g);
+            if (const auto d = rsn::detail::p2p_device_of(e.ies)) dev = *d;
+            // A station is a client when its 4-way handshake completes (hostapd's authorized
+            // station); until then it is only associated (WPS, or the handshake running).
+            g->associated.emplace_back(e.addr, dev);
             arm_idle(*g);
         } else if constexpr (std::is_same_v<E, me::del_station>) {
+            std::erase_if(g->associated, [&](const auto& c) { return c.first == e.addr; });
             const auto it = std::find_if(g->clients.begin(), g->clients.end(),
                                          [&](const auto& c) { return c.first == e.addr; });
-            if (it == g->clients.end()) return;
+            if (it == g->clients.end()) return arm_idle(*g);
             const mac_address dev = it->second;
             g->clients.erase(it);
             ctx_.emit(event::ap_sta_disconnected{e.addr, dev, name});
@@ -233,17 +273,13 @@ class group_manager {
                 arm_idle(*g);
             }
         } else if constexpr (std::is_same_v<E, me::connect>) {
-            if (e.status == ieee80211::status::success && !e.timed_out) {
-                ctx_.emit(event::connected{e.bssid, name});
-                if (!g->started) started(*g);
-            } else if (!g->started) {
-                // The GO may not be up yet: scan and join again until formation times out.
-                ctx_.schedule(limits::client_rejoin, [this, name] {
-                    if (auto* gg = find(name)) (void)ctx_.exec(connect_command(*gg));
-                });
-            }
+            // The GO may not be up yet: scan and join again until formation times out.
+            if ((e.status != ieee80211::status::success || e.timed_out) && !g->started)
+                rejoin(name);
         } else if constexpr (std::is_same_v<E, me::disconnect>) {
-            if (!g->started || g->go) return;
+            if (g->go) return;
+            ctx_.emit(event::disconnected{g->peer_iface, e.reason, !e.by_ap, name});
+            if (!g->started) return;
             if (e.by_ap && e.reason == ieee80211::reason::deauth_leaving)
                 return remove_group(name, "GO_ENDING_SESSION");
             g->timer = ctx_.schedule(limits::client_idle, [this, name] {
@@ -259,6 +295,78 @@ class group_manager {
             if (n == name) return l.get();
         return nullptr;
     }
+    client_link* client_of(std::string_view name) {
+        for (auto& [n, l] : clients_)
+            if (n == name) return l.get();
+        return nullptr;
+    }
+    /// A client's association: WPS first (the method the negotiation or P2P_CONNECT join
+    /// named), the group's PSK once provisioned.
+    result<void> provision(const group& g, client_link& l) {
+        const auto p2p_ie = detail::client_assoc_ie(detail::local_of(ctx_.dev()));
+        if (g.provisioned) return l.connect(g.ssid, g.psk, g.freq, g.peer_iface);
+        namespace pw = ieee80211::wps::password_id;
+        softmac::wps::enrollee::config c;
+        c.dev = detail::wps_device(ctx_.dev());
+        c.mac = g.iface_addr;
+        const bool pbc = g.method == wps_method::pbc || g.method == wps_method::not_ready;
+        c.password = pbc ? "00000000" : g.pin;
+        // The client shows its PIN (display: the default password ID) or typed the GO's
+        // (keypad: registrar-specified), as wpas_start_wps_enrollee picks.
+        c.dpid =
+            pbc ? pw::push_button
+                : (g.method == wps_method::display ? pw::pin_default : pw::registrar_specified);
+        return l.connect_wps(g.ssid, g.peer_iface, g.freq, std::move(c), p2p_ie);
+    }
+    /// A client's association again in a moment, until it is accepted or the group is gone.
+    void rejoin(const std::string& name) {
+        ctx_.schedule(limits::client_rejoin, [this, name] {
+            auto* g = find(name);
+            auto* l = client_of(name);
+            if (g && l && !provision(*g, *l)) rejoin(name);
+        });
+    }
+    /// The GO's registrar during formation: push-button for the peer's device, or the PIN.
+    void arm_registrar(group& g) {
+        auto* l = link_of(g.ifname);
+        if (!l || !l->registrar()) return;
+        if (g.method == wps_method::pbc)
+            (void)l->registrar()->start_pbc(ctx_.now(), g.peer_dev);
+        else if (g.method == wps_method::display || g.method == wps_method::keypad)
+            l->registrar()->add_pin(g.pin, std::nullopt);
+    }
+    /// WPS on a group interface: its events, the end of formation on success (GO: the
+    /// registration; client: the credential), the 50 ms shortcut on failure.
+    void on_wps(const std::string& name, const softmac::wps::event& e) {
+        ctx_.emit(event::wps_event{name, e});
+        auto* g = find(name);
+        if (!g || !g->forming) return;
+        if (std::holds_alternative<softmac::wps::registrar_success>(e) && g->go) {
+            started(*g);
+        } else if (const auto* c = std::get_if<softmac::wps::credential_received>(&e)) {
+            g->psk = c->cred.network_key;
+        } else if (std::holds_alternative<softmac::wps::succeeded>(e) && !g->go) {
+            g->provisioned = true;
+            ctx_.emit(event::group_formation_success{});
+            rearm_formation(*g, limits::initial_connection_wait);
+        } else if (std::holds_alternative<softmac::wps::failed>(e)) {
+            rearm_formation(*g, limits::formation_failed_shortcut);
+        } else if (const auto* m = std::get_if<softmac::wps::m2d_received>(&e);
+                   m && m->config_error == softmac::wps::config_error::multiple_pbc_sessions) {
+            ctx_.emit(event::wps_event{name, softmac::wps::overlap_detected{}});
+            rearm_formation(*g, limits::formation_failed_shortcut);
+        }
+    }
+    /// The formation timer, re-armed: P2P-GROUP-FORMATION-FAILURE when it fires.
+    void rearm_formation(group& g, duration d) {
+        ctx_.cancel(std::exchange(g.timer, 0));
+        const std::string name = g.ifname;
+        g.timer = ctx_.schedule(d, [this, name] {
+            if (auto* gg = find(name)) gg->timer = 0;
+            ctx_.emit(event::group_formation_failure{});
+            remove_group(name, "FORMATION_FAILED");
+        });
+    }
     /// The GO's authenticator reports: a completed 4-way handshake connects the station
     /// (AP-STA-CONNECTED comes after EAPOL-4WAY-HS-COMPLETED, as in hostapd).
     void on_rsn_event(const std::string& name, const rsn::event& e) {
@@ -268,11 +376,19 @@ class group_manager {
             return ctx_.emit(event::possible_psk_mismatch{m->peer, name});
         const auto* done = std::get_if<rsn::handshake_completed>(&e);
         if (!done) return;
-        const auto it = std::find_if(g->clients.begin(), g->clients.end(),
+        if (!g->go) {  // the client's data connection: CTRL-EVENT-CONNECTED, then the group
+            ctx_.emit(event::connected{done->peer, name});
+            if (!g->started) started(*g);
+            return;
+        }
+        const auto it = std::find_if(g->associated.begin(), g->associated.end(),
                                      [&](const auto& c) { return c.first == done->peer; });
-        if (it == g->clients.end()) return;
-        ctx_.emit(event::eapol_4way_completed{it->first, name});
-        ctx_.emit(event::ap_sta_connected{it->first, it->second, name});
+        if (it == g->associated.end()) return;
+        const auto [addr, dev] = *it;
+        g->associated.erase(it);
+        g->clients.emplace_back(addr, dev);
+        ctx_.emit(event::eapol_4way_completed{addr, name});
+        ctx_.emit(event::ap_sta_connected{addr, dev, name});
         update_beacon(*g);
         arm_idle(*g);
     }
@@ -280,16 +396,6 @@ class group_manager {
         for (auto& g : groups_)
             if (g.ifname == name) return &g;
         return nullptr;
-    }
-    /// A client's association to its GO.
-    cfg::cmd::connect connect_command(const group& g) const {
-        cfg::cmd::connect c;
-        c.ifindex = g.ref.ifindex;
-        c.ssid = g.ssid;
-        c.bssid = g.peer_iface;
-        c.freq = g.freq;
-        c.ies = detail::client_assoc_ie(detail::local_of(ctx_.dev()));
-        return c;
     }
     /// A group's own interface is deleted; a shared one goes back to being the P2P device.
     void release_interface(const group& g) {
@@ -315,29 +421,28 @@ class group_manager {
         const bool was_forming = g.forming;
         g.forming = false;
         g.started = true;
-        if (was_forming) {
+        if (was_forming && g.go) {  // a client reported it when WPS succeeded
             ctx_.emit(event::group_formation_success{});
-            if (g.go) update_beacon(g);
+            update_beacon(g);
         }
         ctx_.emit(event::group_started{g.ifname, g.go, g.ssid, g.freq, g.go ? g.passphrase : "",
-                                       g.go_dev});
+                                       g.go_dev, g.go ? "" : g.psk});
         if (g.go) arm_idle(g);
     }
     void update_beacon(group& g) {
         cfg::cmd::set_beacon sb;
         sb.ifindex = g.ref.ifindex;
         sb.tail = detail::go_p2p_ie(detail::local_of(ctx_.dev()), g, false);
-        if (g.secured) {
-            const auto rsn_ie = rsn::psk_ccmp_element(0x000c);
-            sb.tail.insert(sb.tail.begin(), rsn_ie.begin(), rsn_ie.end());
-        }
+        const auto rsn_ie = rsn::psk_ccmp_element(0x000c);
+        sb.tail.insert(sb.tail.begin(), rsn_ie.begin(), rsn_ie.end());
         sb.probe_resp_ies = detail::go_p2p_ie(detail::local_of(ctx_.dev()), g, true);
         (void)ctx_.exec(sb);
     }
     void arm_idle(group& g) {
+        if (!g.started) return;  // the timer is the formation's
         ctx_.cancel(std::exchange(g.timer, 0));
         const auto idle_s = ctx_.dev().set.group_idle_s;
-        if (!g.go || !idle_s || !g.clients.empty()) return;
+        if (!g.go || !idle_s || !g.clients.empty() || !g.associated.empty()) return;
         const std::string name = g.ifname;
         g.timer = ctx_.schedule(std::chrono::seconds(idle_s), [this, name] {
             if (auto* gg = find(name)) gg->timer = 0;
@@ -352,6 +457,7 @@ class group_manager {
         const bool go = gone.go;
         std::erase_if(groups_, [&](const group& x) { return x.ifname == name; });
         std::erase_if(links_, [&](const auto& l) { return l.first == name; });
+        std::erase_if(clients_, [&](const auto& l) { return l.first == name; });
         if (go) {
             cfg::cmd::stop_ap s;
             s.ifindex = gone.ref.ifindex;
@@ -368,7 +474,8 @@ class group_manager {
 
     Ctx ctx_;
     std::vector<group> groups_;
-    std::vector<std::pair<std::string, std::unique_ptr<link_type>>> links_;  ///< secured GOs
+    std::vector<std::pair<std::string, std::unique_ptr<link_type>>> links_;      ///< GOs
+    std::vector<std::pair<std::string, std::unique_ptr<client_link>>> clients_;  ///< clients
     unsigned counter_ = 0;  ///< numbers the group interfaces (p2p-wlan0-0, -1, ...)
 };
 

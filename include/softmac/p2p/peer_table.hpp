@@ -25,6 +25,7 @@ struct peer {
     bool rejected = false;       ///< P2P_REJECT
     // Local authorisation for a negotiation with this peer (P2P_CONNECT or auth).
     wps_method method = wps_method::not_ready;
+    std::string pin;  ///< the PIN of a PIN method (shown or entered)
     std::uint8_t go_intent = 7;
     std::uint16_t force_freq = 0;
     bool waiting_for_us = false;  ///< we answered its request with status 1

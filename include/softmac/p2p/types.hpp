@@ -80,6 +80,9 @@ inline constexpr duration confirm_wait = 500ms, confirm_settle = 20ms;
 inline constexpr duration peer_ready_wait = 120s, cleanup_period = 10s;
 inline constexpr duration formation_timeout = 15s;
 inline constexpr duration client_idle = 10s;
+/// After WPS: the client's data connection (P2P_MAX_INITIAL_CONN_WAIT); after a WPS failure the
+/// formation ends this soon.
+inline constexpr duration initial_connection_wait = 10s, formation_failed_shortcut = 50ms;
 inline constexpr std::uint32_t go_neg_req_wait_ms = 500, go_neg_resp_wait_ms = 100,
                                go_neg_conf_wait_ms = 50, pd_req_wait_ms = 200, pd_resp_wait_ms = 50;
 /// A listen-only period (P2P_LISTEN) lasts at most this long before the next one starts.
@@ -105,9 +108,13 @@ struct group {
     mac_address peer_iface;  ///< the negotiated peer's interface address (a client: the BSSID)
     mac_address peer_dev;
     bool forming = false, started = false;
-    bool secured = false;  ///< WPA2-PSK/CCMP with `passphrase` (the GO's authenticator runs)
-    std::vector<std::pair<mac_address, mac_address>> clients;  ///< interface, device address
-    timer_id timer = 0;                                        ///< formation or idle
+    wps_method method = wps_method::not_ready;  ///< how a forming group provisions
+    std::string pin;                            ///< the PIN of a PIN method
+    bool provisioned = false;                   ///< WPS gave the client its credential
+    std::string psk;                            ///< a client's PSK (64 hex digits) from WPS
+    std::vector<std::pair<mac_address, mac_address>> clients;     ///< interface, device address
+    std::vector<std::pair<mac_address, mac_address>> associated;  ///< not connected yet
+    timer_id timer = 0;                                           ///< formation or idle
 };
 
 /// @brief What an action frame sent through the engine was, so its TX status reaches the

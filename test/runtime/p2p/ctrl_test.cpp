@@ -202,8 +202,8 @@ TEST_CASE("Event formats are wpa_supplicant 2.10's", "[ctrl][format]") {
     CHECK(ctrl::format(ev::go_neg_failure{-1}) == "P2P-GO-NEG-FAILURE status=-1");
     CHECK(ctrl::format(ev::group_formation_success{}) == "P2P-GROUP-FORMATION-SUCCESS ");
     CHECK(ctrl::format(ev::group_formation_failure{}) == "P2P-GROUP-FORMATION-FAILURE ");
-    const ev::group_started go{"p2p-wlan0-0", true,       "DIRECT-xy-softmac",
-                               2437,          "12345678", peer_addr};
+    const ev::group_started go{"p2p-wlan0-0", true, "DIRECT-xy-softmac", 2437, "12345678",
+                               peer_addr,     ""};
     CHECK(ctrl::format(go, ctrl::secrets::shown) ==
           "P2P-GROUP-STARTED p2p-wlan0-0 GO ssid=\"DIRECT-xy-softmac\" freq=2437 "
           "passphrase=\"12345678\" go_dev_addr=" +
@@ -215,8 +215,38 @@ TEST_CASE("Event formats are wpa_supplicant 2.10's", "[ctrl][format]") {
               b);
     CHECK(ctrl::message(go).text == ctrl::format(go, ctrl::secrets::shown));
     CHECK(ctrl::message(go).redacted == ctrl::format(go));
-    CHECK(ctrl::format(ev::group_started{"p2p-wlan1-0", false, "DIRECT-xy", 2412, "", peer_addr}) ==
-          "P2P-GROUP-STARTED p2p-wlan1-0 client ssid=\"DIRECT-xy\" freq=2412 go_dev_addr=" + b);
+    const std::string psk(64, 'e');
+    const ev::group_started client{"p2p-wlan1-0", false, "DIRECT-xy", 2412, "", peer_addr, psk};
+    CHECK(ctrl::format(client, ctrl::secrets::shown) ==
+          "P2P-GROUP-STARTED p2p-wlan1-0 client ssid=\"DIRECT-xy\" freq=2412 psk=" + psk +
+              " go_dev_addr=" + b);
+    CHECK(ctrl::format(client) ==
+          "P2P-GROUP-STARTED p2p-wlan1-0 client ssid=\"DIRECT-xy\" freq=2412 psk=* go_dev_addr=" +
+              b);
+    // WPS and EAP lines of wpa_supplicant 2.10 and its AP mode.
+    const auto w = [](softmac::wps::event e) { return ev::wps_event{"p2p-wlan0-0", e}; };
+    namespace sw = softmac::wps;
+    CHECK(ctrl::format(w(sw::failed{8, 18})) == "WPS-FAIL msg=8 config_error=18");
+    CHECK(ctrl::format(w(sw::m2d_received{0, 15})) == "WPS-M2D dev_password_id=0 config_error=15");
+    CHECK(ctrl::format(w(sw::pbc_active{})) == "WPS-PBC-ACTIVE ");
+    CHECK(ctrl::format(w(sw::pin_active{})) == "WPS-PIN-ACTIVE ");
+    CHECK(ctrl::format(w(sw::succeeded{})) == "WPS-SUCCESS ");
+    CHECK(ctrl::format(w(sw::credential_received{})) == "WPS-CRED-RECEIVED ");
+    CHECK(ctrl::format(w(sw::registrar_success{peer_addr, sw::uuid_from_mac(peer_addr)})) ==
+          "WPS-REG-SUCCESS " + b + " " + sw::to_string(sw::uuid_from_mac(peer_addr)));
+    CHECK(ctrl::format(w(sw::eap_started{peer_addr, true})) == "CTRL-EVENT-EAP-STARTED " + b);
+    CHECK(ctrl::format(w(sw::eap_started{peer_addr, false})) ==
+          "CTRL-EVENT-EAP-STARTED EAP authentication started");
+    CHECK(ctrl::format(w(sw::eap_proposed_method{})) ==
+          "CTRL-EVENT-EAP-PROPOSED-METHOD vendor=14122 method=1");
+    CHECK(ctrl::format(w(sw::eap_method_selected{})) ==
+          "CTRL-EVENT-EAP-METHOD EAP vendor 14122 method 1 (WSC) selected");
+    CHECK(ctrl::format(w(sw::eap_failure{peer_addr, false})) ==
+          "CTRL-EVENT-EAP-FAILURE EAP authentication failed");
+    CHECK(ctrl::format(w(sw::timed_out{})) == "WPS-TIMEOUT Requested operation timed out");
+    CHECK(ctrl::interface_of(w(sw::succeeded{})) == "p2p-wlan0-0");
+    CHECK(ctrl::format(ev::disconnected{peer_addr, 3, true, "p2p-wlan1-0"}) ==
+          "CTRL-EVENT-DISCONNECTED bssid=" + b + " reason=3 locally_generated=1");
     CHECK(ctrl::format(ev::group_removed{"p2p-wlan0-0", false, "GO_ENDING_SESSION"}) ==
           "P2P-GROUP-REMOVED p2p-wlan0-0 client reason=GO_ENDING_SESSION");
     const std::string params = " p2p_dev_addr=" + b +

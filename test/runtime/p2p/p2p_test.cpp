@@ -275,7 +275,7 @@ TEST_CASE("an autonomous GO runs WPA2-PSK: a legacy station joins with its passp
     CHECK(started.passphrase.size() == 8);
     CHECK(w[0].count<ev::group_formation_success>() == 0);  // no formation phase
     REQUIRE(w.engine(0).groups().size() == 1);
-    CHECK(w.engine(0).groups()[0].secured);
+    CHECK(w.engine(0).groups()[0].go);
 
     // A station given the wrong passphrase is never connected.
     legacy_station wrong(w.time, w.pool, w.air, 8);
@@ -667,6 +667,7 @@ TEST_CASE("extended listen keeps an idle device discoverable", "[p2p][discovery]
 
 TEST_CASE("P2P frames on the air pass tshark", "[p2p][tshark]") {
     const std::string path = std::string(SOFTMAC_TEST_TMPDIR) + "/p2p.pcap";
+    std::string passphrase, ssid;
     {
         test::p2p_world<loopback_software_roc> w(2, 31);
         std::ofstream out(path, std::ios::binary);
@@ -677,21 +678,49 @@ TEST_CASE("P2P frames on the air pass tshark", "[p2p][tshark]") {
         REQUIRE(w.engine(1).connect(w.addr(0), with(7, p2p::wps_method::pbc, true)));
         REQUIRE(w.engine(0).connect(w.addr(1), with(7)));
         REQUIRE(w.run_until([&] { return both_started(w); }, 5s));
+        // Protected data both ways across the group.
+        for (std::size_t from : {0u, 1u}) {
+            const auto& g = w.engine(from).groups()[0];
+            const auto& peer = w.engine(1 - from).groups()[0];
+            for (int k = 0; k < 3; ++k) {
+                auto b = w.pool.allocate(64);
+                REQUIRE(b->append(test::ethernet(peer.iface_addr, g.iface_addr, 0x88b5, 60)));
+                w[from].stack->transmit(w[from].config->find(g.ref)->vif, std::move(*b));
+            }
+        }
+        w.run(100ms);
+        const auto go = w[0].count<ev::group_started>() && w[0].all<ev::group_started>()[0].go
+                            ? w[0].all<ev::group_started>()[0]
+                            : w[1].all<ev::group_started>()[0];
+        passphrase = go.passphrase;
+        ssid = go.ssid;
         REQUIRE(w.engine(0).group_remove("*"));
         w.run(100ms);
     }
-    const auto rows =
-        test::tshark_fields(path, {"_ws.malformed", "_ws.expert.severity", "wlan.fcs.status",
-                                   "wifi_p2p.public_action.subtype"});
+    const auto rows = test::tshark_fields(
+        path, {"_ws.malformed", "_ws.expert.severity", "wlan.fcs.status",
+               "wifi_p2p.public_action.subtype", "wps.message_type", "eap.code"});
     REQUIRE(rows.size() > 20);
-    std::set<std::string> subtypes;
+    std::set<std::string> subtypes, wsc, eap;
     for (const auto& r : rows) {
         CHECK(r[0].empty());
         CHECK(r[1].find("8388608") == std::string::npos);
         CHECK(r[2] == "1");
         if (!r[3].empty()) subtypes.insert(r[3]);
+        if (!r[4].empty()) wsc.insert(r[4]);
+        if (!r[5].empty()) eap.insert(r[5]);
     }
     for (const char* s : {"0", "1", "2", "7", "8"}) CHECK(subtypes.count(s) == 1);  // GO neg, PD
+    // tshark's wps dissector reads M1 to M8 and WSC_Done; EAP Request, Response and Failure.
+    for (const char* m : {"0x04", "0x05", "0x07", "0x08", "0x09", "0x0a", "0x0b", "0x0c", "0x0f"})
+        CHECK(wsc.count(m) == 1);
+    for (const char* c : {"1", "2", "4"}) CHECK(eap.count(c) == 1);
+    // With the GO's passphrase tshark decrypts the group's data (the 4-way handshake is in the
+    // capture); without it the payloads stay opaque.
+    const std::string keys = "-o wlan.enable_decryption:TRUE -o 'uat:80211_keys:\"wpa-pwd\",\"" +
+                             passphrase + ":" + ssid + "\"'";
+    CHECK(test::tshark_fields(path, {"llc.type"}, keys + " -Y 'llc.type == 0x88b5'").size() == 6);
+    CHECK(test::tshark_fields(path, {"llc.type"}, "-Y 'llc.type == 0x88b5'").empty());
 }
 
 // ---- the frames the engine builds, against the reference frames ------------------------------
@@ -954,7 +983,8 @@ struct negotiation_probe {
     }
     void cancel_frame_waits() const {}
     bool form_group(bool go, std::uint8_t ch, std::string ssid, const mac_address& peer_dev,
-                    const mac_address& peer_iface, const mac_address& go_dev) const {
+                    const mac_address& peer_iface, const mac_address& go_dev, p2p::wps_method,
+                    std::string) const {
         r->groups.push_back({go, ch, std::move(ssid), peer_dev, peer_iface, go_dev});
         return true;
     }
@@ -1099,4 +1129,190 @@ TEST_CASE("group formation: the group's first frames go out on its operating cha
         CHECK(rt->channel_freq == 2462);
     }
     CHECK(group_frames >= 5);
+}
+
+namespace {
+/// The position of the first event of type E in `events`, or events.size().
+template <class E>
+std::size_t first(const std::vector<p2p::event::any>& events) {
+    for (std::size_t i = 0; i < events.size(); ++i)
+        if (std::holds_alternative<E>(events[i])) return i;
+    return events.size();
+}
+/// The position of the first WPS event of type W on a group interface.
+template <class W>
+std::size_t first_wps(const std::vector<p2p::event::any>& events) {
+    for (std::size_t i = 0; i < events.size(); ++i)
+        if (const auto* e = std::get_if<ev::wps_event>(&events[i]);
+            e && std::holds_alternative<W>(e->what))
+            return i;
+    return events.size();
+}
+template <class W>
+std::vector<W> wps_all(const std::vector<p2p::event::any>& events) {
+    std::vector<W> out;
+    for (const auto& x : events)
+        if (const auto* e = std::get_if<ev::wps_event>(&x))
+            if (const auto* w = std::get_if<W>(&e->what)) out.push_back(*w);
+    return out;
+}
+p2p::connect_params with_pin(std::uint8_t intent, p2p::wps_method m, std::string pin,
+                             bool auth = false) {
+    auto c = with(intent, m, auth);
+    c.pin = std::move(pin);
+    return c;
+}
+}  // namespace
+
+TEST_CASE("WPS PIN formation: one side shows its PIN, the other enters it, in both roles",
+          "[p2p][group][wps]") {
+    // go_shows: the GO displays its PIN and the client types it (client M1 DPID 5, registrar-
+    // specified); otherwise the client displays (DPID 0) and the GO's user enters it.
+    const bool go_shows = GENERATE(false, true);
+    test::p2p_world<loopback_software_roc> w(2, 41);
+    discover(w);
+    // Device 1 will be the client (intent 0), authorised first; device 0 the GO (intent 15).
+    std::string pin = "12345670";
+    REQUIRE(w.engine(1).connect(
+        w.addr(0),
+        with_pin(0, go_shows ? p2p::wps_method::keypad : p2p::wps_method::display, pin, true)));
+    REQUIRE(w.engine(0).connect(
+        w.addr(1),
+        with_pin(15, go_shows ? p2p::wps_method::display : p2p::wps_method::keypad, pin)));
+    REQUIRE(w.run_until([&] { return both_started(w); }, 10s));
+    const auto& go = w[0].events;
+    const auto& cl = w[1].events;
+    const auto go_started = w[0].all<ev::group_started>()[0];
+    const auto cl_started = w[1].all<ev::group_started>()[0];
+    REQUIRE(go_started.go);
+    REQUIRE_FALSE(cl_started.go);
+    // The client got the GO's PSK (64 hex digits of PBKDF2 over its passphrase and SSID).
+    const auto psk = crypto::psk_from_passphrase(go_started.passphrase, as_bytes(go_started.ssid));
+    REQUIRE(psk);
+    CHECK(cl_started.psk == to_hex(*psk));
+    CHECK(cl_started.passphrase.empty());
+    // The GO: WPS-REG-SUCCESS, then formation success and the group, then WPS-SUCCESS and the
+    // EAP-Failure that ends every WSC exchange; the client's 4-way handshake comes after.
+    CHECK(first_wps<softmac::wps::registrar_success>(go) < first<ev::group_formation_success>(go));
+    CHECK(first<ev::group_formation_success>(go) < first<ev::group_started>(go));
+    CHECK(first<ev::group_started>(go) < first_wps<softmac::wps::succeeded>(go));
+    CHECK(first_wps<softmac::wps::succeeded>(go) < first_wps<softmac::wps::eap_failure>(go));
+    CHECK(first_wps<softmac::wps::eap_failure>(go) < first<ev::eapol_4way_completed>(go));
+    CHECK(first<ev::eapol_4way_completed>(go) < first<ev::ap_sta_connected>(go));
+    CHECK(wps_all<softmac::wps::registrar_success>(go)[0].uuid_e ==
+          softmac::wps::uuid_from_mac(w.addr(1)));
+    CHECK(w[0].all<ev::ap_sta_connected>()[0].dev_addr == w.addr(1));
+    // The client: PIN run, EAP, the credential, WPS-SUCCESS, formation success, its own
+    // disconnection (reason 3), the WPA2 connection, then the group.
+    CHECK(first_wps<softmac::wps::pin_active>(cl) < first_wps<softmac::wps::eap_started>(cl));
+    CHECK(first_wps<softmac::wps::eap_started>(cl) <
+          first_wps<softmac::wps::eap_method_selected>(cl));
+    CHECK(first_wps<softmac::wps::eap_method_selected>(cl) <
+          first_wps<softmac::wps::credential_received>(cl));
+    CHECK(first_wps<softmac::wps::credential_received>(cl) <
+          first_wps<softmac::wps::succeeded>(cl));
+    CHECK(first_wps<softmac::wps::succeeded>(cl) < first<ev::group_formation_success>(cl));
+    CHECK(first<ev::group_formation_success>(cl) < first<ev::disconnected>(cl));
+    CHECK(first<ev::disconnected>(cl) < first<ev::connected>(cl));
+    CHECK(first<ev::connected>(cl) < first<ev::group_started>(cl));
+    const auto dis = w[1].all<ev::disconnected>()[0];
+    CHECK(dis.reason == 3);
+    CHECK(dis.locally_generated);
+    CHECK(w[0].count<ev::group_formation_failure>() == 0);
+    CHECK(w[1].count<ev::group_formation_failure>() == 0);
+}
+
+TEST_CASE("WPS with a wrong PIN fails at M4 on both sides and the formation ends",
+          "[p2p][group][wps]") {
+    test::p2p_world<loopback_software_roc> w(2, 42);
+    discover(w);
+    REQUIRE(
+        w.engine(1).connect(w.addr(0), with_pin(0, p2p::wps_method::display, "12345670", true)));
+    REQUIRE(w.engine(0).connect(w.addr(1), with_pin(15, p2p::wps_method::keypad, "00000000")));
+    const bool ended = w.run_until(
+        [&] {
+            return w[0].count<ev::group_removed>() == 1 && w[1].count<ev::group_removed>() == 1;
+        },
+        20s);
+    REQUIRE(ended);
+    for (std::size_t i : {0u, 1u}) {
+        INFO("device " << i);
+        const auto fails = wps_all<softmac::wps::failed>(w[i].events);
+        REQUIRE(fails.size() == 1);
+        CHECK(fails[0].msg == 8);
+        CHECK(fails[0].config_error == 18);
+        CHECK(w[i].count<ev::group_formation_failure>() == 1);
+        CHECK(w[i].all<ev::group_removed>()[0].reason == "FORMATION_FAILED");
+        CHECK(w[i].count<ev::group_started>() == 0);
+        // The failure ends the formation at once, not at its 15 s timeout.
+        CHECK(first_wps<softmac::wps::failed>(w[i].events) < first<ev::group_removed>(w[i].events));
+    }
+    CHECK(w.time.now() < time_point{} + 20s);
+}
+
+TEST_CASE("an autonomous GO enrolls a legacy WPS station by PIN and refuses one it has no PIN for",
+          "[p2p][group][wps]") {
+    test::p2p_world<loopback_software_roc> w(1, 43);
+    auto go_if = w.engine(0).group_add(2437);
+    REQUIRE(go_if);
+    const auto started = w[0].all<ev::group_started>()[0];
+    const mac_address bssid = w.engine(0).groups()[0].iface_addr;
+    auto enrollee = [&](const mac_address& own, std::string pin) {
+        softmac::wps::enrollee::config c;
+        c.mac = own;
+        c.dev.id = softmac::wps::uuid_from_mac(own);
+        c.password = std::move(pin);
+        return c;
+    };
+    // Nothing authorised: M2D with config_error 15 (setup locked), WPS-PIN-NEEDED on the GO.
+    legacy_station early(w.time, w.pool, w.air, 8);
+    REQUIRE(early.link->connect_wps(started.ssid, bssid, 2437, enrollee(early.wlan.mac, "12345670"),
+                                    {}));
+    w.run(2s);
+    REQUIRE(wps_all<softmac::wps::pin_needed>(w[0].events).size() == 1);
+    CHECK(wps_all<softmac::wps::pin_needed>(w[0].events)[0].mac == early.wlan.mac);
+    CHECK(early.count<rsn::handshake_completed>() == 0);
+    // WPS_PIN any 12345670: the next station enrolls, reconnects with the PSK and is connected.
+    auto reg = w.engine(0).registrar(*go_if);
+    REQUIRE(reg);
+    (*reg)->add_pin("12345670", std::nullopt);
+    legacy_station sta(w.time, w.pool, w.air, 9);
+    REQUIRE(
+        sta.link->connect_wps(started.ssid, bssid, 2437, enrollee(sta.wlan.mac, "12345670"), {}));
+    REQUIRE(w.run_until([&] { return w[0].count<ev::ap_sta_connected>() == 1; }, 5s));
+    CHECK(sta.count<rsn::handshake_completed>() == 1);
+    CHECK(w[0].all<ev::ap_sta_connected>()[0].addr == sta.wlan.mac);
+    CHECK(wps_all<softmac::wps::registrar_success>(w[0].events).size() == 1);
+    // The PIN was used once.
+    CHECK_FALSE((*reg)->pin_armed());
+}
+
+TEST_CASE("push-button overlap: a second enrollee within the walk time gets M2D 12",
+          "[p2p][group][wps]") {
+    test::p2p_world<loopback_software_roc> w(1, 44);
+    auto go_if = w.engine(0).group_add(2437);
+    REQUIRE(go_if);
+    const auto started = w[0].all<ev::group_started>()[0];
+    const mac_address bssid = w.engine(0).groups()[0].iface_addr;
+    auto reg = w.engine(0).registrar(*go_if);
+    REQUIRE(reg);
+    REQUIRE((*reg)->start_pbc(w.time.now()));
+    std::vector<std::unique_ptr<legacy_station>> stas;
+    for (std::uint16_t i : {8, 9}) {
+        stas.push_back(std::make_unique<legacy_station>(w.time, w.pool, w.air, i));
+        softmac::wps::enrollee::config c;
+        c.mac = stas.back()->wlan.mac;
+        c.dev.id = softmac::wps::uuid_from_mac(c.mac);
+        c.password = "00000000";
+        c.dpid = 4;
+        REQUIRE(stas.back()->link->connect_wps(started.ssid, bssid, 2437, std::move(c), {}));
+    }
+    w.run(5s);
+    CHECK(first_wps<softmac::wps::overlap_detected>(w[0].events) < w[0].events.size());
+    const auto fails = wps_all<softmac::wps::failed>(w[0].events);
+    REQUIRE(fails.size() == 1);
+    CHECK(fails[0].msg == 4);
+    CHECK(fails[0].config_error == 12);
+    // At most one of the two was enrolled.
+    CHECK(w[0].count<ev::ap_sta_connected>() <= 1);
 }

@@ -14,6 +14,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <optional>
 #include <sstream>
 #include <string>
@@ -238,6 +239,88 @@ TEST_CASE("wpa_cli drives two p2pd devices through discovery, a group and its re
     CHECK(s.daemon->stop() == 0);
     CHECK_FALSE(fs::exists(dir + "/wlan0"));
     CHECK_FALSE(fs::exists(dir + "/p2p-dev-wlan1"));
+}
+
+TEST_CASE("wpa_cli forms a WPS PIN group and a third device joins it by PIN",
+          "[ctrl][wpa_cli][wps]") {
+    const char* cli = wpa_cli_path();
+    if (!cli) {
+        WARN("wpa_cli is not installed (Debian package wpasupplicant): skipped");
+        return;
+    }
+    p2pd_session s(cli, "wpa_cli_pin", {"-n", "3", "-N", "Alice,Bob,Carol"});
+    const std::string& tmp = s.tmp;
+    auto run = [&](const std::string& ifname, const std::string& args) {
+        return s.run(ifname, args).first;
+    };
+    std::string addr[3];
+    for (int i = 0; i < 3; ++i) {
+        addr[i] =
+            line_with(run("wlan" + std::to_string(i), "status"), "p2p_device_address=").substr(19);
+        REQUIRE(addr[i].size() == 17);
+    }
+    const std::string script = tmp + "/action.sh";
+    {
+        std::ofstream out(script);
+        out << "#!/bin/sh\necho \"$@\" >> " << tmp << "/events-$1.log\n";
+    }
+    fs::permissions(script, fs::perms::owner_all);
+    std::vector<std::unique_ptr<process>> monitors;
+    for (const char* ifname : {"wlan0", "wlan1", "wlan2"})
+        monitors.push_back(std::make_unique<process>(
+            std::vector<std::string>{cli, "-p", s.dir, "-i", ifname, "-a", script},
+            tmp + "/action-" + ifname + ".log"));
+    CHECK(run("wlan0", "p2p_find") == "OK\n");
+    CHECK(run("wlan1", "p2p_find") == "OK\n");
+    REQUIRE(
+        eventually([&] { return run("wlan0", "p2p_peers discovered") == addr[1] + "\n"; }, 15s));
+    REQUIRE(
+        eventually([&] { return run("wlan1", "p2p_peers discovered") == addr[0] + "\n"; }, 15s));
+    // Bob shows a PIN and waits (auth); Alice types it ("enter": keypad) and becomes the GO.
+    const std::string pin = run("wlan1", "p2p_connect " + addr[0] + " pin auth go_intent=0");
+    REQUIRE(pin.size() == 8);
+    CHECK(run("wlan1", "wps_check_pin " + pin) == pin);
+    CHECK(run("wlan0", "p2p_connect " + addr[1] + " " + pin + " enter go_intent=15") == "OK\n");
+    const std::string ev0 = tmp + "/events-wlan0.log", ev1 = tmp + "/events-wlan1.log",
+                      ev2 = tmp + "/events-wlan2.log";
+    REQUIRE(eventually(
+        [&] {
+            return read_file(ev0).find("P2P-GROUP-STARTED") != std::string::npos &&
+                   read_file(ev1).find("P2P-GROUP-STARTED") != std::string::npos;
+        },
+        20s));
+    const auto client = line_with(read_file(ev1), "P2P-GROUP-STARTED");
+    INFO(read_file(ev0) << "\n" << read_file(ev1));
+    // wpa_cli's action mode runs the script for the events it knows: WPS-SUCCESS on both,
+    // the client's CONNECTED after it, and no station was reported gone.
+    CHECK(field(client, "psk").size() == 64);
+    CHECK(read_file(ev0).find("WPS-SUCCESS") != std::string::npos);
+    CHECK(read_file(ev1).find("WPS-SUCCESS") < read_file(ev1).find("CONNECTED"));
+    CHECK(read_file(ev0).find("AP-STA-DISCONNECTED") == std::string::npos);
+    for (const char* g : {"p2p-wlan0-0", "p2p-wlan1-0"}) {
+        const auto st = run(g, "status");
+        INFO(g << ": " << st);
+        CHECK(st.find("key_mgmt=WPA2-PSK\n") != std::string::npos);
+        CHECK(st.find("pairwise_cipher=CCMP\n") != std::string::npos);
+        CHECK(st.find("group_cipher=CCMP\n") != std::string::npos);
+        CHECK(st.find("wpa_state=COMPLETED\n") != std::string::npos);
+    }
+
+    // The GO authorises any enrollee with a PIN; Carol finds the group and joins with it.
+    const std::string any = run("p2p-wlan0-0", "wps_pin any");
+    REQUIRE(any.size() == 8);
+    CHECK(run("wlan2", "p2p_find") == "OK\n");
+    REQUIRE(eventually(
+        [&] { return run("wlan2", "p2p_peer " + addr[0]).find("oper_ssid=") != std::string::npos; },
+        15s));
+    CHECK(run("wlan2", "p2p_connect " + addr[0] + " " + any + " join") == "OK\n");
+    REQUIRE(eventually(
+        [&] { return read_file(ev2).find("P2P-GROUP-STARTED") != std::string::npos; }, 20s));
+    const auto joined = line_with(read_file(ev2), "P2P-GROUP-STARTED");
+    CHECK(field(joined, "psk") == field(client, "psk"));
+    CHECK(run("p2p-wlan0-0", "wps_cancel") == "FAIL\n");  // the PIN was used up
+    for (auto& m : monitors) CHECK(m->stop() == 0);
+    CHECK(s.daemon->stop() == 0);
 }
 
 TEST_CASE("wpa_cli with a wrong or missing argument, and one-shot errors", "[ctrl][wpa_cli]") {

@@ -112,6 +112,27 @@ struct get {
     static constexpr bool admin = false;
     std::string name;
 };
+/// WPS_PIN get | any [<pin>] [<timeout>] | <addr> <pin> [<timeout>]: a GO's registrar PIN.
+struct wps_pin {
+    static constexpr bool admin = true;  ///< arms the registrar (or reveals a PIN)
+    bool get = false;                    ///< only a fresh PIN for the reply
+    std::optional<mac_address> addr;     ///< the enrollee; any when empty
+    std::string pin;                     ///< generated when empty
+    std::uint32_t timeout_s = 0;         ///< 0: no timeout
+};
+/// WPS_PBC [p2p_dev_addr=<addr>]: the GO's registrar in push-button mode.
+struct wps_pbc {
+    static constexpr bool admin = true;
+    std::optional<mac_address> dev;
+};
+struct wps_cancel {
+    static constexpr bool admin = true;
+};
+/// WPS_CHECK_PIN <pin>: the PIN without separators when it is valid.
+struct wps_check_pin {
+    static constexpr bool admin = false;
+    std::string pin;
+};
 /// STA-FIRST / STA-NEXT: the station list walk; its end is `FAIL`.
 struct sta_walk {
     static constexpr bool admin = false;
@@ -133,7 +154,8 @@ using request =
                  cmd::interfaces, cmd::status, cmd::p2p_find, cmd::p2p_stop_find, cmd::p2p_listen,
                  cmd::p2p_ext_listen, cmd::p2p_connect, cmd::p2p_prov_disc, cmd::p2p_group_add,
                  cmd::p2p_group_remove, cmd::p2p_get_passphrase, cmd::p2p_reject, cmd::p2p_peer,
-                 cmd::p2p_set, cmd::p2p_flush, cmd::set, cmd::get, cmd::sta_walk, cmd::empty_list>;
+                 cmd::wps_pin, cmd::wps_pbc, cmd::wps_cancel, cmd::wps_check_pin, cmd::p2p_set,
+                 cmd::p2p_flush, cmd::set, cmd::get, cmd::sta_walk, cmd::empty_list>;
 
 namespace replies {
 inline constexpr std::string_view ok = "OK\n", fail = "FAIL\n", unknown = "UNKNOWN COMMAND\n",
@@ -258,6 +280,54 @@ inline request parse_find(const tokens& t) {
     return f;
 }
 
+/// The options P2P_CONNECT takes after its method.
+inline bool connect_option(std::string_view tok) noexcept {
+    return tok == "join" || tok == "auth" || tok == "provdisc" || tok.starts_with("go_intent=") ||
+           tok.starts_with("freq=") || tok.starts_with("persistent") || tok == "auto" ||
+           tok.starts_with("ssid=") || width_option(tok);
+}
+
+inline request parse_wps(std::string_view name, const tokens& t) {
+    if (name == "WPS_PBC") {
+        cmd::wps_pbc c;
+        if (t.size() > 2) return refused{replies::fail};
+        if (t.size() == 2) {
+            const auto v = option(t[1], "p2p_dev_addr");
+            const auto a =
+                v ? mac_address::parse(*v) : result<mac_address>(make_error(errc::bad_value, ""));
+            if (!a) return refused{replies::fail};
+            c.dev = *a;
+        }
+        return c;
+    }
+    if (name == "WPS_CANCEL") return cmd::wps_cancel{};
+    if (name == "WPS_CHECK_PIN") {
+        if (t.size() != 2) return refused{replies::fail};
+        cmd::wps_check_pin c;
+        for (char ch : t[1])
+            if (ch >= '0' && ch <= '9') c.pin += ch;
+        return c;
+    }
+    // WPS_PIN
+    cmd::wps_pin c;
+    if (t.size() < 2 || t.size() > 4) return refused{replies::fail};
+    if (t[1] == "get") {
+        c.get = true;
+        return t.size() == 2 ? request{c} : request{refused{replies::fail}};
+    }
+    if (t[1] != "any") {
+        auto a = mac_address::parse(t[1]);
+        if (!a || t.size() < 3) return refused{replies::fail};
+        c.addr = *a;
+    }
+    if (t.size() >= 3) {
+        if (!pin_valid(t[2])) return refused{replies::fail};
+        c.pin = std::string(t[2]);
+    }
+    if (t.size() == 4 && !number(t[3], c.timeout_s)) return refused{replies::fail};
+    return c;
+}
+
 inline request parse_connect(const tokens& t) {
     cmd::p2p_connect c;
     auto a = mac_address::parse(t[1]);
@@ -272,11 +342,13 @@ inline request parse_connect(const tokens& t) {
     } else if (m == "p2ps") {
         return refused{replies::fail};
     } else {
+        // The word after the PIN is the method: display, or anything else for keypad
+        // (wpa_supplicant's p2p_ctrl_connect takes "enter", "keypad", ...).
         c.params.method = wps_method::keypad;
         if (t[3] == "display") {
             c.params.method = wps_method::display;
             ++i;
-        } else if (t[3] == "keypad") {
+        } else if (t.size() > 3 && !connect_option(t[3])) {
             ++i;
         }
         if (!pin_valid(m)) return refused{replies::invalid_pin};
@@ -421,6 +493,8 @@ inline request parse(std::string_view text) {
         if (t.size() != 2) return refused{replies::fail};
         return cmd::get{std::string(t[1])};
     }
+    if (name == "WPS_PIN" || name == "WPS_PBC" || name == "WPS_CANCEL" || name == "WPS_CHECK_PIN")
+        return parse_wps(name, t);
     if (name == "STA-FIRST" || name == "STA-NEXT") return cmd::sta_walk{};
     if (text == "LIST_NETWORKS") return cmd::empty_list{"network id / ssid / bssid / flags\n"};
     if (text == "LIST_CREDS")

@@ -118,6 +118,7 @@ struct event_text {
         std::string s = "P2P-GROUP-STARTED " + e.ifname + (e.go ? " GO" : " client");
         s += " ssid=\"" + printable(e.ssid) + "\" freq=" + std::to_string(e.freq);
         if (!e.passphrase.empty()) s += " passphrase=\"" + secret(e.passphrase) + "\"";
+        if (!e.psk.empty()) s += " psk=" + secret(e.psk);
         return s + " go_dev_addr=" + addr(e.go_dev_addr);
     }
     std::string operator()(const event::group_removed& e) const {
@@ -159,6 +160,63 @@ struct event_text {
         return "CTRL-EVENT-CONNECTED - Connection to " + addr(e.bssid) +
                " completed [id=0 id_str=]";
     }
+    std::string operator()(const event::disconnected& e) const {
+        std::string s = "CTRL-EVENT-DISCONNECTED bssid=" + addr(e.bssid) +
+                        " reason=" + std::to_string(e.reason);
+        return e.locally_generated ? s + " locally_generated=1" : s;
+    }
+    std::string operator()(const event::wps_event& e) const {
+        return std::visit([this](const auto& w) { return wps_text(w); }, e.what);
+    }
+
+    // The WPS lines, as wpa_supplicant 2.10 and its AP mode print them.
+    std::string wps_text(const wps::m2d_received& e) const {
+        std::string s;
+        append(s, "WPS-M2D dev_password_id=%u config_error=%u", unsigned(e.dev_password_id),
+               unsigned(e.config_error));
+        return s;
+    }
+    std::string wps_text(const wps::failed& e) const {
+        std::string s;
+        append(s, "WPS-FAIL msg=%u config_error=%u", unsigned(e.msg), unsigned(e.config_error));
+        return s;
+    }
+    std::string wps_text(const wps::credential_received&) const { return "WPS-CRED-RECEIVED "; }
+    std::string wps_text(const wps::succeeded&) const { return "WPS-SUCCESS "; }
+    std::string wps_text(const wps::registrar_success& e) const {
+        return "WPS-REG-SUCCESS " + addr(e.mac) + " " + wps::to_string(e.uuid_e);
+    }
+    std::string wps_text(const wps::pin_needed& e) const {
+        return "WPS-PIN-NEEDED " + wps::to_string(e.uuid_e) + " " + addr(e.mac) + " [" +
+               printable(e.dev.device_name) + "|" + printable(e.dev.manufacturer) + "|" +
+               printable(e.dev.model_name) + "|" + printable(e.dev.model_number) + "|" +
+               printable(e.dev.serial_number) + "|" + to_string(e.dev.primary) + "]";
+    }
+    std::string wps_text(const wps::overlap_detected&) const { return "WPS-OVERLAP-DETECTED "; }
+    std::string wps_text(const wps::pbc_active&) const { return "WPS-PBC-ACTIVE "; }
+    std::string wps_text(const wps::pbc_disable&) const { return "WPS-PBC-DISABLE "; }
+    std::string wps_text(const wps::cancelled&) const { return "WPS-CANCEL "; }
+    std::string wps_text(const wps::timed_out&) const {
+        return "WPS-TIMEOUT Requested operation timed out";
+    }
+    std::string wps_text(const wps::pin_active&) const { return "WPS-PIN-ACTIVE "; }
+    std::string wps_text(const wps::eap_started& e) const {
+        return e.authenticator ? "CTRL-EVENT-EAP-STARTED " + addr(e.peer)
+                               : "CTRL-EVENT-EAP-STARTED EAP authentication started";
+    }
+    std::string wps_text(const wps::eap_status_started&) const {
+        return "CTRL-EVENT-EAP-STATUS status='started' parameter=''";
+    }
+    std::string wps_text(const wps::eap_proposed_method&) const {
+        return "CTRL-EVENT-EAP-PROPOSED-METHOD vendor=14122 method=1";
+    }
+    std::string wps_text(const wps::eap_method_selected&) const {
+        return "CTRL-EVENT-EAP-METHOD EAP vendor 14122 method 1 (WSC) selected";
+    }
+    std::string wps_text(const wps::eap_failure& e) const {
+        return e.authenticator ? "CTRL-EVENT-EAP-FAILURE " + addr(e.peer)
+                               : "CTRL-EVENT-EAP-FAILURE EAP authentication failed";
+    }
 };
 }  // namespace detail
 
@@ -184,6 +242,8 @@ inline std::string_view interface_of(const event::any& e) noexcept {
     if (const auto* h = std::get_if<event::eapol_4way_completed>(&e)) return h->ifname;
     if (const auto* m = std::get_if<event::possible_psk_mismatch>(&e)) return m->ifname;
     if (const auto* c = std::get_if<event::connected>(&e)) return c->ifname;
+    if (const auto* d = std::get_if<event::disconnected>(&e)) return d->ifname;
+    if (const auto* w = std::get_if<event::wps_event>(&e)) return w->ifname;
     return {};
 }
 

@@ -150,14 +150,14 @@ class interface {
             s += g->go ? (g->forming ? "mode=P2P GO - group formation\n" : "mode=P2P GO\n")
                        : "mode=station\n";
             // wpa_supplicant_ctrl_iface_status: the ciphers, then the key management.
-            s += g->secured ? "pairwise_cipher=CCMP\ngroup_cipher=CCMP\nkey_mgmt=WPA2-PSK\n"
-                            : "key_mgmt=NONE\n";
+            s += "pairwise_cipher=CCMP\ngroup_cipher=CCMP\nkey_mgmt=WPA2-PSK\n";
             s += g->started || g->go ? "wpa_state=COMPLETED\n" : "wpa_state=ASSOCIATING\n";
         } else {
             s += "wpa_state=DISCONNECTED\n";
         }
         s += "p2p_device_address=" + engine_.device_address().to_string() + "\n";
         s += "address=" + (g ? g->iface_addr : engine_.device_address()).to_string() + "\n";
+        s += "uuid=" + wps::to_string(engine_.wps_device().id) + "\n";
         s += "p2p_state=" + std::string(to_string(engine_.current())) + "\n";
         return s;
     }
@@ -209,6 +209,31 @@ class interface {
         for (const auto& g : engine_.groups())
             if (g.go && (g.ifname == ifname || is_device(ifname))) return g.passphrase;
         return std::string(replies::fail);
+    }
+    // ---- WPS on a GO's group interface (wpa_supplicant_ap_wps_pin / _pbc / _cancel) ----------
+    std::string run(std::string_view ifname, const cmd::wps_pin& c) {
+        if (c.get) return wps::generate_pin();
+        auto r = engine_.registrar(ifname);
+        if (!r) return std::string(replies::fail);
+        const std::string pin = c.pin.empty() ? wps::generate_pin() : c.pin;
+        const time_point until =
+            c.timeout_s ? engine_.now() + std::chrono::seconds(c.timeout_s) : time_point::max();
+        (*r)->add_pin(pin, c.addr, until);
+        return pin;
+    }
+    std::string run(std::string_view ifname, const cmd::wps_pbc& c) {
+        auto r = engine_.registrar(ifname);
+        return r && (*r)->start_pbc(engine_.now(), c.dev) ? std::string(replies::ok)
+                                                          : std::string(replies::fail);
+    }
+    std::string run(std::string_view ifname, const cmd::wps_cancel&) {
+        auto r = engine_.registrar(ifname);
+        return r && (*r)->cancel() ? std::string(replies::ok) : std::string(replies::fail);
+    }
+    std::string run(std::string_view, const cmd::wps_check_pin& c) {
+        if (c.pin.size() != 4 && c.pin.size() != 8) return std::string(replies::fail);
+        if (!wps::pin_valid(c.pin)) return "FAIL-CHECKSUM\n";
+        return c.pin;
     }
     std::string run(std::string_view, const cmd::p2p_reject& c) {
         return status_of(engine_.reject(c.peer));
