@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // P2P engine at scale, under virtual time: virtual seconds from find to device-found and from
-// connect to both groups started (medians over seeds), and the wall-clock cost of simulating N
+// connect to both groups started through WPS (PBC and PIN) and the 4-way handshake (medians
+// over seeds), the wall-clock cost of one WPS registration's cryptography, and of simulating N
 // devices discovering one another.
 #include <benchmark/benchmark.h>
 
@@ -9,6 +10,9 @@
 #include <vector>
 
 #include "p2p_world.hpp"
+
+#include <softmac/wps/enrollee.hpp>
+#include <softmac/wps/registrar.hpp>
 
 using namespace softmac;
 using namespace std::chrono_literals;
@@ -65,8 +69,11 @@ static void BM_p2p_find_2(benchmark::State& state) {
 BENCHMARK(BM_p2p_find_2)->Unit(benchmark::kMillisecond)->Iterations(1);
 
 /// Two devices that know each other, the responder listening and authorised: virtual seconds
-/// from p2p_connect to both P2P-GROUP-STARTED.
+/// from p2p_connect to both P2P-GROUP-STARTED: GO negotiation, WPS (argument 0: push-button;
+/// 1: the responder shows a PIN, the initiator enters it), the client's reconnection and the
+/// 4-way handshake.
 static void BM_p2p_connect_2(benchmark::State& state) {
+    const bool pin = state.range(0) == 1;
     std::vector<double> virt;
     for (auto _ : state) {
         virt.clear();
@@ -78,8 +85,13 @@ static void BM_p2p_connect_2(benchmark::State& state) {
             (void)w.engine(1).listen();
             p2p::connect_params c;
             c.auth = true;
+            if (pin) {
+                c.method = p2p::wps_method::display;
+                c.pin = "12345670";
+            }
             (void)w.engine(1).connect(w.addr(0), c);
             c.auth = false;
+            if (pin) c.method = p2p::wps_method::keypad;
             (void)w.engine(0).connect(w.addr(1), c);
             virt.push_back(seconds(time_until(
                 w,
@@ -93,7 +105,32 @@ static void BM_p2p_connect_2(benchmark::State& state) {
     state.counters["virtual_s_to_groups_median"] = median(virt);
     state.counters["virtual_s_to_groups_max"] = *std::max_element(virt.begin(), virt.end());
 }
-BENCHMARK(BM_p2p_connect_2)->Unit(benchmark::kMillisecond)->Iterations(1);
+BENCHMARK(BM_p2p_connect_2)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond)->Iterations(1);
+
+/// The wall-clock cost of one WPS registration's cryptography, both sides in one process: two
+/// DH group 5 key pairs and secrets, the key schedule, E-/R-Hashes, Encrypted Settings and
+/// Authenticators of M1 to WSC_Done.
+static void BM_wps_registration_crypto(benchmark::State& state) {
+    const mac_address sta = *mac_address::parse("02:00:00:00:01:00");
+    for (auto _ : state) {
+        wps::enrollee::config ec;
+        ec.mac = sta;
+        ec.password = "12345670";
+        wps::enrollee e(std::move(ec));
+        wps::registrar_run::config rc;
+        rc.authorize = [](const wps::enrollee_request&) {
+            return wps::password_decision{std::string("12345670"), 0};
+        };
+        rc.cred.ssid = "DIRECT-bm";
+        rc.cred.network_key = std::string(64, 'a');
+        wps::registrar_run r(std::move(rc));
+        wps::reply m = e.start();
+        for (bool to_r = true; m.op != wps::op::none; to_r = !to_r)
+            m = to_r ? r.receive(m.op, m.message) : e.receive(m.op, m.message);
+        if (!e.credential()) state.SkipWithError("the registration failed");
+    }
+}
+BENCHMARK(BM_wps_registration_crypto)->Unit(benchmark::kMillisecond);
 
 /// N devices in p2p_find: virtual seconds until every device has reported every other (checked
 /// every 100 ms), and the simulation speed (virtual seconds per wall second).

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 // p2p_pair: two P2P devices on loopback radios, under virtual time: discovery, provision
-// discovery, GO negotiation and group formation, data both ways across the group, then group
-// removal. Every engine event is printed on a timeline in the control interface's event format
-// (what wpa_cli shows); everything on the air goes to p2p_pair.pcap.
+// discovery, GO negotiation and a push-button group formation (WPS, then WPA2-PSK), protected
+// data both ways across the group, group removal, then a second group formed with a PIN. Every
+// engine event is printed on a timeline in the control interface's event format (what wpa_cli
+// shows); everything on the air goes to p2p_pair.pcap.
 #include <cstdio>
 #include <fstream>
 #include <string>
@@ -27,13 +28,13 @@ struct counting_net {
 struct timeline {
     const virtual_time* clock = nullptr;
     const char* who = "";
-    bool formed = false;
+    int formed = 0;
     template <class E>
     void operator()(const E& e) {
         std::printf("%9.3f ms  %-6s <3>%s\n",
                     std::chrono::duration<double, std::milli>(clock->now()).count(), who,
                     p2p::ctrl::format(e, p2p::ctrl::secrets::shown).c_str());
-        if constexpr (std::is_same_v<E, ev::group_started>) formed = true;
+        if constexpr (std::is_same_v<E, ev::group_started>) ++formed;
     }
 };
 
@@ -91,7 +92,7 @@ int main() {
     p2p::connect_params go;
     go.go_intent = 12;
     (void)a.engine().connect(addr_b, go);
-    if (!run_until([&] { return a.sink().formed && b.sink().formed; }, 5s)) return 1;
+    if (!run_until([&] { return a.sink().formed == 1 && b.sink().formed == 1; }, 5s)) return 1;
 
     std::printf("-- data across the group\n");
     const auto& ga = a.engine().groups().front();
@@ -115,6 +116,24 @@ int main() {
                 b.net().frames);
 
     std::printf("-- group removal on the GO\n");
+    (void)a.engine().group_remove("*");
+    clock.run_for(200ms);
+
+    std::printf("-- a PIN group: Bob shows a PIN (p2p_connect ... pin auth), Alice enters it\n");
+    (void)b.engine().listen();
+    p2p::connect_params show;
+    show.auth = true;
+    show.go_intent = 3;
+    show.method = p2p::wps_method::display;
+    const auto pin = b.engine().connect(addr_a, show);
+    if (!pin) return 1;
+    std::printf("             Bob's PIN: %s\n", pin->c_str());
+    p2p::connect_params enter;
+    enter.go_intent = 12;
+    enter.method = p2p::wps_method::keypad;
+    enter.pin = *pin;
+    (void)a.engine().connect(addr_b, enter);
+    if (!run_until([&] { return a.sink().formed == 2 && b.sink().formed == 2; }, 10s)) return 1;
     (void)a.engine().group_remove("*");
     clock.run_for(200ms);
     pcap.flush();
