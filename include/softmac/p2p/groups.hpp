@@ -279,6 +279,9 @@ class group_manager {
         } else if constexpr (std::is_same_v<E, me::disconnect>) {
             if (g->go) return;
             ctx_.emit(event::disconnected{g->peer_iface, e.reason, !e.by_ap, name});
+            // Provisioned but not yet connected: the GO ended the WPS association (hostapd
+            // deauthenticates 10 ms after EAP-Failure) while the client was leaving: join again.
+            if (!g->started && g->provisioned && e.by_ap) return rejoin(name);
             if (!g->started) return;
             if (e.by_ap && e.reason == ieee80211::reason::deauth_leaving)
                 return remove_group(name, "GO_ENDING_SESSION");
@@ -333,7 +336,7 @@ class group_manager {
         if (g.method == wps_method::pbc)
             (void)l->registrar()->start_pbc(ctx_.now(), g.peer_dev);
         else if (g.method == wps_method::display || g.method == wps_method::keypad)
-            l->registrar()->add_pin(g.pin, std::nullopt);
+            l->registrar()->add_pin(g.pin, std::nullopt, ctx_.now());
     }
     /// WPS on a group interface: its events, the end of formation on success (GO: the
     /// registration; client: the credential), the 50 ms shortcut on failure.

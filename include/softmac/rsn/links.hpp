@@ -164,6 +164,12 @@ class station_link {
         : ctx_{{std::move(r), std::move(on_event), std::move(on_wps)}}, sm_(ctx_) {}
     station_link(const station_link&) = delete;
     station_link& operator=(const station_link&) = delete;
+    ~station_link() { ctx_.time().cancel(retry_); }
+
+    /// After WPS the join with the credential is retried this often, this many times, while the
+    /// radio refuses it (a scan still running).
+    static constexpr duration reconnect_wait = std::chrono::milliseconds(100);
+    static constexpr unsigned reconnect_tries = 50;
 
     /// @brief Joins `ssid` with `passphrase` (8..63 characters, or 64 hex digits), at `bssid`
     /// on `freq` when given.
@@ -236,7 +242,16 @@ class station_link {
         d.reason = reason::deauth_leaving;
         (void)ctx_.run(std::move(d));
         wps_peer_.reset();
-        if (cred) (void)connect(cred->ssid, cred->network_key, wps_freq_);
+        if (cred) join(std::move(*cred), reconnect_tries);
+    }
+    /// Joins with a WPS credential; a radio still busy (scanning) is asked again in a moment.
+    void join(wps::credential cred, unsigned tries) {
+        if (connect(cred.ssid, cred.network_key, wps_freq_) || tries == 0) return;
+        ctx_.time().cancel(retry_);
+        retry_ = ctx_.time().schedule_in(reconnect_wait, [this, cred = std::move(cred), tries] {
+            retry_ = 0;
+            join(cred, tries - 1);
+        });
     }
     /// The AP's RSN element as its Beacon or Probe Response carried it (the scan results).
     std::vector<std::uint8_t> ap_element(const mac_address& bssid) {
@@ -262,6 +277,7 @@ class station_link {
     std::optional<wps::enrollee::config> enrollee_;  ///< set while provisioning
     std::unique_ptr<wps::eap_peer<context>> wps_peer_;
     std::uint16_t wps_freq_ = 0;
+    timer_id retry_ = 0;
 };
 
 /// @brief An AP interface's WPA2-PSK: START_AP with the RSN element in the beacon and the
@@ -301,6 +317,7 @@ class ap_link {
     ap_link& operator=(const ap_link&) = delete;
     ~ap_link() {
         if (rekey_timer_) ctx_.time().cancel(rekey_timer_);
+        for (const auto& t : wake_timers_) ctx_.time().cancel(t.second);
     }
 
     /// @brief Starts the AP of `p` (its beacon built without security) as WPA2-PSK with
@@ -326,8 +343,15 @@ class ap_link {
     /// the network's PSK as 64 hex digits (the P2P GO's "PSK format", eap_server_wsc.c).
     void enable_wps(wps::device_info dev) {
         dev_ = std::move(dev);
-        registrar_ =
-            std::make_unique<wps::registrar>([this](const wps::event& e) { ctx_.emit_wps(e); });
+        registrar_ = std::make_unique<wps::registrar>(
+            [this](const wps::event& e) { ctx_.emit_wps(e); },
+            [this](duration d) {  // the walk time's or a PIN's end
+                const std::uint64_t token = ++wake_tokens_;
+                wake_timers_.emplace_back(token, ctx_.time().schedule_in(d, [this, token] {
+                    std::erase_if(wake_timers_, [&](const auto& t) { return t.first == token; });
+                    registrar_->expire(ctx_.time().now());
+                }));
+            });
         eap_ = std::make_unique<wps::eap_server<context>>(
             ctx_, [this](const mac_address& sta) { return registration(sta); });
     }
@@ -397,6 +421,8 @@ class ap_link {
     std::unique_ptr<wps::registrar> registrar_;
     std::unique_ptr<wps::eap_server<context>> eap_;
     std::vector<std::pair<mac_address, std::optional<mac_address>>> p2p_devs_;
+    std::vector<std::pair<std::uint64_t, timer_id>> wake_timers_;  ///< the registrar's
+    std::uint64_t wake_tokens_ = 0;
     duration rekey_interval_;
     timer_id rekey_timer_ = 0;
 };

@@ -243,12 +243,18 @@ class registrar {
     /// The push-button walk time (WPS_PBC_WALK_TIME).
     static constexpr duration walk_time = std::chrono::seconds(120);
 
-    explicit registrar(std::function<void(const event&)> emit) : emit_(std::move(emit)) {}
+    /// `wake(d)`: the owner calls expire() `d` from now (the walk time's or a PIN's end).
+    explicit registrar(std::function<void(const event&)> emit,
+                       std::function<void(duration)> wake = {})
+        : emit_(std::move(emit)), wake_(std::move(wake)) {}
 
-    /// @brief WPS_PIN: `pin` for the enrollee at `addr` (any when empty) until `expires`.
-    void add_pin(std::string pin, std::optional<mac_address> addr,
-                 time_point expires = time_point::max()) {
-        pins_.push_back({std::move(pin), addr, expires});
+    /// @brief WPS_PIN: `pin` for the enrollee at `addr` (any when empty), for `timeout` from
+    /// `now` (zero: until used or cancelled).
+    void add_pin(std::string pin, std::optional<mac_address> addr, time_point now,
+                 duration timeout = duration::zero()) {
+        const bool timed = timeout > duration::zero();
+        pins_.push_back({std::move(pin), addr, timed ? now + timeout : time_point::max()});
+        if (timed && wake_) wake_(timeout);
     }
     /// @brief WPS_PBC: push-button mode for the walk time, only for the P2P device `dev` when
     /// given. Fails on an overlap already seen (without `dev`).
@@ -261,6 +267,7 @@ class registrar {
         pbc_until_ = now + walk_time;
         pbc_dev_ = dev;
         emit_(pbc_active{});
+        if (wake_) wake_(walk_time);
         return true;
     }
     /// @brief WPS_CANCEL: whether anything was armed.
@@ -338,6 +345,7 @@ class registrar {
     }
 
     std::function<void(const event&)> emit_;
+    std::function<void(duration)> wake_;
     std::vector<pin_entry> pins_;
     std::optional<time_point> pbc_until_;
     std::optional<mac_address> pbc_dev_;

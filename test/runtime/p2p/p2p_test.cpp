@@ -1275,7 +1275,7 @@ TEST_CASE("an autonomous GO enrolls a legacy WPS station by PIN and refuses one 
     // WPS_PIN any 12345670: the next station enrolls, reconnects with the PSK and is connected.
     auto reg = w.engine(0).registrar(*go_if);
     REQUIRE(reg);
-    (*reg)->add_pin("12345670", std::nullopt);
+    (*reg)->add_pin("12345670", std::nullopt, w.time.now());
     legacy_station sta(w.time, w.pool, w.air, 9);
     REQUIRE(
         sta.link->connect_wps(started.ssid, bssid, 2437, enrollee(sta.wlan.mac, "12345670"), {}));
@@ -1285,6 +1285,20 @@ TEST_CASE("an autonomous GO enrolls a legacy WPS station by PIN and refuses one 
     CHECK(wps_all<softmac::wps::registrar_success>(w[0].events).size() == 1);
     // The PIN was used once.
     CHECK_FALSE((*reg)->pin_armed());
+    // Push-button mode nobody uses ends after the walk time: WPS-TIMEOUT, WPS-PBC-DISABLE.
+    REQUIRE((*reg)->start_pbc(w.time.now()));
+    w.run(119s);
+    CHECK(wps_all<softmac::wps::timed_out>(w[0].events).empty());
+    w.run(2s);
+    CHECK(wps_all<softmac::wps::timed_out>(w[0].events).size() == 1);
+    const auto& last = w[0].events;
+    REQUIRE(last.size() >= 2);
+    const auto* t = std::get_if<ev::wps_event>(&last[last.size() - 2]);
+    const auto* d = std::get_if<ev::wps_event>(&last.back());
+    REQUIRE((t && d));
+    CHECK(std::holds_alternative<softmac::wps::timed_out>(t->what));
+    CHECK(std::holds_alternative<softmac::wps::pbc_disable>(d->what));
+    CHECK_FALSE((*reg)->pbc_armed());
 }
 
 TEST_CASE("push-button overlap: a second enrollee within the walk time gets M2D 12",

@@ -100,7 +100,7 @@ struct wsc_link {
 
 TEST_CASE("EAP-WSC carries a PIN registration from Identity to EAP-Failure", "[wps][eap]") {
     wsc_link l("12345670", wps::eap::server_fragment_size);
-    l.reg.add_pin("12345670", std::nullopt);
+    l.reg.add_pin("12345670", std::nullopt, l.clock.now());
     l.associate();
     l.clock.run_for(1s);
     CHECK(l.peer.finished());
@@ -123,7 +123,7 @@ TEST_CASE("EAP-WSC carries a PIN registration from Identity to EAP-Failure", "[w
 
 TEST_CASE("EAP-WSC fragments every message with a small fragment size", "[wps][eap]") {
     wsc_link l("12345670", 50);
-    l.reg.add_pin("12345670", std::nullopt);
+    l.reg.add_pin("12345670", std::nullopt, l.clock.now());
     l.associate();
     l.clock.run_for(2s);
     REQUIRE(l.peer.registration().credential());
@@ -135,7 +135,7 @@ TEST_CASE("EAP-WSC survives 30 percent loss each way with link retries and its o
     wsc_link l("12345670", wps::eap::server_fragment_size);
     l.loss = 0.3;
     l.attempts = 2;
-    l.reg.add_pin("12345670", std::nullopt);
+    l.reg.add_pin("12345670", std::nullopt, l.clock.now());
     l.associate();
     l.clock.run_for(60s);
     CHECK(l.lost > 0);
@@ -157,7 +157,7 @@ TEST_CASE("EAP-WSC without an authorized PIN ends in M2D, WPS-PIN-NEEDED and EAP
 
 TEST_CASE("EAP-WSC with a wrong PIN reports WPS-FAIL msg 8 and 18 on both sides", "[wps][eap]") {
     wsc_link l("12345670", wps::eap::server_fragment_size);
-    l.reg.add_pin("87654325", std::nullopt);
+    l.reg.add_pin("87654325", std::nullopt, l.clock.now());
     l.associate();
     l.clock.run_for(1s);
     CHECK(l.peer.finished());

@@ -176,7 +176,9 @@ TEST_CASE("Messages of another run or out of order are not taken", "[wps][protoc
 TEST_CASE("The registrar policy decides push-button, PINs, overlap and PIN-needed",
           "[wps][protocol]") {
     std::vector<wps::event> ev;
-    wps::registrar reg([&](const wps::event& e) { ev.push_back(e); });
+    std::vector<duration> wakes;
+    wps::registrar reg([&](const wps::event& e) { ev.push_back(e); },
+                       [&](duration d) { wakes.push_back(d); });
     const time_point t0{};
     wps::enrollee_request a, b;
     a.uuid_e = wps::uuid_from_mac(mac("02:00:00:00:01:00"));
@@ -194,7 +196,7 @@ TEST_CASE("The registrar policy decides push-button, PINs, overlap and PIN-neede
         CHECK(std::get<wps::pin_needed>(ev.back()).mac == sta_a);
     }
     SECTION("a PIN for any enrollee is used once") {
-        reg.add_pin("12345670", std::nullopt);
+        reg.add_pin("12345670", std::nullopt, t0);
         wps::enrollee_request pin = a;
         pin.dpid = 0;
         CHECK(reg.decide(pin, sta_a, std::nullopt, t0).password == std::string("12345670"));
@@ -202,7 +204,7 @@ TEST_CASE("The registrar policy decides push-button, PINs, overlap and PIN-neede
         CHECK_FALSE(reg.decide(pin, sta_a, std::nullopt, t0).password);
     }
     SECTION("a PIN for one address is not another's") {
-        reg.add_pin("12345670", sta_b);
+        reg.add_pin("12345670", sta_b, t0);
         wps::enrollee_request pin = a;
         pin.dpid = 0;
         CHECK_FALSE(reg.decide(pin, sta_a, std::nullopt, t0).password);
@@ -223,17 +225,30 @@ TEST_CASE("The registrar policy decides push-button, PINs, overlap and PIN-neede
         CHECK(reg.decide(b, sta_b, sta_b, t0).config_error == 12);
         CHECK(reg.decide(a, sta_a, sta_a, t0).password == std::string("00000000"));
     }
-    SECTION("the walk time ends push-button mode") {
+    SECTION("the walk time ends push-button mode with WPS-TIMEOUT and WPS-PBC-DISABLE") {
         REQUIRE(reg.start_pbc(t0));
+        REQUIRE(wakes == std::vector<duration>{wps::registrar::walk_time});  // asks to be woken
+        reg.expire(t0 + wps::registrar::walk_time - std::chrono::milliseconds(1));
+        CHECK(reg.pbc_armed());
         reg.expire(t0 + wps::registrar::walk_time);
         CHECK_FALSE(reg.pbc_armed());
+        REQUIRE(ev.size() >= 2);
+        CHECK(std::holds_alternative<wps::timed_out>(ev[ev.size() - 2]));
         CHECK(std::holds_alternative<wps::pbc_disable>(ev.back()));
         CHECK(reg.decide(a, sta_a, std::nullopt, t0 + wps::registrar::walk_time).config_error ==
               15);
     }
+    SECTION("a PIN with a timeout expires") {
+        reg.add_pin("12345670", std::nullopt, t0, std::chrono::seconds(30));
+        REQUIRE(wakes == std::vector<duration>{std::chrono::seconds(30)});
+        wps::enrollee_request pin = a;
+        pin.dpid = 0;
+        CHECK(reg.decide(pin, sta_a, std::nullopt, t0 + std::chrono::seconds(29)).password);
+        CHECK_FALSE(reg.decide(pin, sta_a, std::nullopt, t0 + std::chrono::seconds(30)).password);
+    }
     SECTION("cancel reports whether anything was armed") {
         CHECK_FALSE(reg.cancel());
-        reg.add_pin("12345670", std::nullopt);
+        reg.add_pin("12345670", std::nullopt, t0);
         CHECK(reg.cancel());
         CHECK(std::holds_alternative<wps::cancelled>(ev.back()));
         CHECK_FALSE(reg.pin_armed());

@@ -216,9 +216,7 @@ class interface {
         auto r = engine_.registrar(ifname);
         if (!r) return std::string(replies::fail);
         const std::string pin = c.pin.empty() ? wps::generate_pin() : c.pin;
-        const time_point until =
-            c.timeout_s ? engine_.now() + std::chrono::seconds(c.timeout_s) : time_point::max();
-        (*r)->add_pin(pin, c.addr, until);
+        (*r)->add_pin(pin, c.addr, engine_.now(), std::chrono::seconds(c.timeout_s));
         return pin;
     }
     std::string run(std::string_view ifname, const cmd::wps_pbc& c) {
