@@ -23,6 +23,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -321,10 +322,20 @@ class engine {
     result<std::string> passphrase(std::string_view ifname) const {
         return groups_.passphrase(ifname);
     }
-    /// @brief The WPS registrar of the GO group on `ifname` (WPS_PIN, WPS_PBC, WPS_CANCEL).
+    /// @brief The WPS registrar of the GO group on `ifname`, for inspection.
     result<softmac::wps::registrar*> registrar(std::string_view ifname) {
         return groups_.registrar(ifname);
     }
+    /// @brief WPS_PIN, WPS_PBC and WPS_CANCEL on the GO group `ifname`.
+    result<void> wps_pin(std::string_view ifname, const std::string& pin,
+                         std::optional<mac_address> addr = std::nullopt,
+                         duration timeout = duration::zero()) {
+        return groups_.wps_pin(ifname, pin, addr, timeout);
+    }
+    result<void> wps_pbc(std::string_view ifname, std::optional<mac_address> dev = std::nullopt) {
+        return groups_.wps_pbc(ifname, dev);
+    }
+    result<void> wps_cancel(std::string_view ifname) { return groups_.wps_cancel(ifname); }
     /// @brief The device's WPS identity: UUID-E from its address, names and methods from the
     /// settings.
     softmac::wps::device_info wps_device() const { return detail::wps_device(dev_); }

@@ -121,6 +121,32 @@ class group_manager {
             if (n == ifname && l->registrar()) return l->registrar();
         return make_error(errc::not_found, "not a GO group");
     }
+    /// @brief WPS_PIN on a GO: `pin` for the enrollee `addr` (any when empty) for `timeout`
+    /// (zero: until used); the beacon advertises the selected registrar.
+    result<void> wps_pin(std::string_view ifname, const std::string& pin,
+                         std::optional<mac_address> addr, duration timeout) {
+        auto r = registrar(ifname);
+        if (!r) return r.err();
+        (*r)->add_pin(pin, addr, ctx_.now(), timeout);
+        if (auto* g = find(ifname)) update_beacon(*g);
+        return {};
+    }
+    /// @brief WPS_PBC on a GO (only for the P2P device `dev` when given).
+    result<void> wps_pbc(std::string_view ifname, std::optional<mac_address> dev) {
+        auto r = registrar(ifname);
+        if (!r) return r.err();
+        if (!(*r)->start_pbc(ctx_.now(), dev))
+            return make_error(errc::invalid_state, "push-button session overlap");
+        return {};
+    }
+    /// @brief WPS_CANCEL on a GO: fails when nothing was armed.
+    result<void> wps_cancel(std::string_view ifname) {
+        auto r = registrar(ifname);
+        if (!r) return r.err();
+        if (!(*r)->cancel()) return make_error(errc::invalid_state, "nothing to cancel");
+        if (auto* g = find(ifname)) update_beacon(*g);
+        return {};
+    }
     /// @brief Joins the group peer `p` runs as GO (it was seen beaconing), provisioned by WPS
     /// with `method` (and `pin`).
     result<void> join(peer& p, std::uint16_t freq, wps_method method, const std::string& pin) {
@@ -184,7 +210,7 @@ class group_manager {
             static_cast<mac::ap_params&>(sa) = mac::make_ap_params(
                 g.iface_addr, g.ssid, *ieee80211::make_channel(ieee80211::band::ghz2_4, ch),
                 ieee80211::rates_2ghz, true, mac::hidden_ssid::not_hidden, 100);
-            sa.tail = detail::go_p2p_ie(detail::local_of(d), g, false);
+            sa.tail = tail_of(g);
             sa.probe_resp_ies = detail::go_p2p_ie(detail::local_of(d), g, true);
             const std::string name = g.ifname;
             auto link = std::make_unique<link_type>(
@@ -212,7 +238,10 @@ class group_manager {
         }
         groups_.push_back(std::move(g));
         group& out = groups_.back();
-        if (go && out.forming) arm_registrar(out);
+        if (go && out.forming) {
+            arm_registrar(out);
+            update_beacon(out);
+        }
         if (out.forming) {
             const std::string name = out.ifname;
             out.timer = ctx_.schedule(limits::formation_timeout, [this, name] {
@@ -341,9 +370,16 @@ class group_manager {
     /// WPS on a group interface: its events, the end of formation on success (GO: the
     /// registration; client: the credential), the 50 ms shortcut on failure.
     void on_wps(const std::string& name, const softmac::wps::event& e) {
+        namespace w = softmac::wps;
         ctx_.emit(event::wps_event{name, e});
         auto* g = find(name);
-        if (!g || !g->forming) return;
+        if (!g) return;
+        // The registrar armed or disarmed itself: the beacon says so.
+        if (g->go && (std::holds_alternative<w::pbc_active>(e) ||
+                      std::holds_alternative<w::pbc_disable>(e) ||
+                      std::holds_alternative<w::registrar_success>(e)))
+            update_beacon(*g);
+        if (!g->forming) return;
         if (std::holds_alternative<softmac::wps::registrar_success>(e) && g->go) {
             started(*g);
         } else if (const auto* c = std::get_if<softmac::wps::credential_received>(&e)) {
@@ -432,10 +468,21 @@ class group_manager {
                                        g.go_dev, g.go ? "" : g.psk});
         if (g.go) arm_idle(g);
     }
+    /// A GO's Beacon tail (after the RSN element the link puts first): the WPS element with the
+    /// registrar's state, then the P2P element. Probe Responses carry the tail and, after it,
+    /// the P2P element of Probe Responses (the MAC answers probes with both).
+    std::vector<std::uint8_t> tail_of(const group& g) {
+        softmac::wps::registrar_state reg;
+        if (auto* l = link_of(g.ifname); l && l->registrar()) reg = l->registrar()->advertised();
+        auto out = softmac::wps::ap_element(detail::wps_device(ctx_.dev()), reg, false);
+        const auto p2p = detail::go_p2p_ie(detail::local_of(ctx_.dev()), g, false);
+        out.insert(out.end(), p2p.begin(), p2p.end());
+        return out;
+    }
     void update_beacon(group& g) {
         cfg::cmd::set_beacon sb;
         sb.ifindex = g.ref.ifindex;
-        sb.tail = detail::go_p2p_ie(detail::local_of(ctx_.dev()), g, false);
+        sb.tail = tail_of(g);
         const auto rsn_ie = rsn::psk_ccmp_element(0x000c);
         sb.tail.insert(sb.tail.begin(), rsn_ie.begin(), rsn_ie.end());
         sb.probe_resp_ies = detail::go_p2p_ie(detail::local_of(ctx_.dev()), g, true);

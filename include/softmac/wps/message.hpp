@@ -172,15 +172,63 @@ class builder {
     std::vector<std::uint8_t> out_;
 };
 
+/// @brief A WPS attribute stream as one or more WPS vendor elements (dd, 00 50 F2 04), split at
+/// 251 octets of body as long streams are.
+inline std::vector<std::uint8_t> as_elements(bytes_view stream) {
+    std::vector<std::uint8_t> out;
+    do {
+        const std::size_t n = std::min<std::size_t>(stream.size(), 251);
+        const std::uint8_t head[] = {0xdd, static_cast<std::uint8_t>(4 + n), 0x00, 0x50, 0xf2,
+                                     0x04};
+        out.insert(out.end(), head, head + 6);
+        out.insert(out.end(), stream.begin(), stream.begin() + static_cast<std::ptrdiff_t>(n));
+        stream = stream.subspan(n);
+    } while (!stream.empty());
+    return out;
+}
+
 /// @brief The WPS element of an enrollee's (Re)Association Request, as wpa_supplicant sends it:
 /// Version, Request Type (enrollee), Version2.
 inline std::vector<std::uint8_t> assoc_request_element() {
     builder b;
     b.u8(attr::version, version1).u8(attr::request_type, 1).version2();
-    std::vector<std::uint8_t> e{
-        0xdd, static_cast<std::uint8_t>(4 + b.bytes().size()), 0x00, 0x50, 0xf2, 0x04};
-    e.insert(e.end(), b.bytes().begin(), b.bytes().end());
-    return e;
+    return as_elements(b.bytes());
+}
+
+/// @brief What an AP's WPS element says of its registrar: armed (Selected Registrar) for a
+/// password kind, and the enrollees it authorised (AuthorizedMACs; broadcast: any).
+struct registrar_state {
+    bool selected = false;
+    std::uint16_t dpid = 0;
+    std::vector<mac_address> authorized;
+};
+
+/// @brief The WPS element of a configured AP's Beacon, or with `probe_response` of its Probe
+/// Responses (hostapd's order: Version, WPS State, Selected Registrar with its Device Password
+/// ID and Config Methods, then in Probe Responses Response Type (AP), UUID-E, the device's
+/// names and type, Config Methods, RF Bands; last the Version2 extension with AuthorizedMACs).
+inline std::vector<std::uint8_t> ap_element(const device_info& dev, const registrar_state& reg,
+                                            bool probe_response) {
+    builder b;
+    b.u8(attr::version, version1).u8(attr::wps_state, 2);
+    if (reg.selected) {
+        b.u8(attr::selected_registrar, 1).u16(attr::device_password_id, reg.dpid);
+        b.u16(attr::selected_registrar_config_methods, dev.config_methods);
+    }
+    if (probe_response) {
+        b.u8(attr::response_type, 3).raw(attr::uuid_e, dev.id).device_names(dev);
+        b.u16(attr::config_methods, dev.config_methods).u8(attr::rf_bands, dev.rf_bands);
+    }
+    std::vector<std::uint8_t> ext{0x00, 0x37, 0x2a, 0x00, 0x01, 0x20};
+    if (reg.selected && !reg.authorized.empty()) {
+        const std::size_t n = std::min<std::size_t>(reg.authorized.size(), 5);
+        ext.push_back(0x01);
+        ext.push_back(static_cast<std::uint8_t>(6 * n));
+        for (std::size_t i = 0; i < n; ++i)
+            ext.insert(ext.end(), reg.authorized[i].octets.begin(), reg.authorized[i].octets.end());
+    }
+    b.raw(attr::vendor_extension, ext);
+    return as_elements(b.bytes());
 }
 
 /// @brief The Credential attributes of a decrypted M8, or an error when none is usable

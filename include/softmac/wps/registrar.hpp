@@ -291,6 +291,18 @@ class registrar {
         }
     }
     bool pbc_armed() const noexcept { return pbc_until_.has_value(); }
+    /// @brief What the AP's WPS element advertises: selected while push-button mode or a PIN
+    /// is armed (push-button's password ID, else the default PIN's), AuthorizedMACs for the
+    /// PINs (broadcast for a PIN for any enrollee).
+    registrar_state advertised() const {
+        registrar_state s;
+        s.selected = pbc_until_.has_value() || !pins_.empty();
+        s.dpid = pbc_until_ ? ieee80211::wps::password_id::push_button
+                            : ieee80211::wps::password_id::pin_default;
+        for (const auto& p : pins_)
+            s.authorized.push_back(p.addr.value_or(mac_address::broadcast()));
+        return s;
+    }
     bool pin_armed() const noexcept { return !pins_.empty(); }
     std::optional<time_point> pbc_deadline() const noexcept { return pbc_until_; }
 

@@ -694,14 +694,20 @@ TEST_CASE("P2P frames on the air pass tshark", "[p2p][tshark]") {
                             : w[1].all<ev::group_started>()[0];
         passphrase = go.passphrase;
         ssid = go.ssid;
+        // WPS_PIN any on the GO: its beacons name a selected registrar for the PIN.
+        const std::size_t go_dev = w.engine(0).groups()[0].go ? 0 : 1;
+        REQUIRE(w.engine(go_dev).wps_pin(w.engine(go_dev).groups()[0].ifname, "12345670"));
+        w.run(350ms);
         REQUIRE(w.engine(0).group_remove("*"));
         w.run(100ms);
     }
-    const auto rows = test::tshark_fields(
-        path, {"_ws.malformed", "_ws.expert.severity", "wlan.fcs.status",
-               "wifi_p2p.public_action.subtype", "wps.message_type", "eap.code"});
+    const auto rows =
+        test::tshark_fields(path, {"_ws.malformed", "_ws.expert.severity", "wlan.fcs.status",
+                                   "wifi_p2p.public_action.subtype", "wps.message_type", "eap.code",
+                                   "wps.selected_registrar"});
     REQUIRE(rows.size() > 20);
     std::set<std::string> subtypes, wsc, eap;
+    bool selected = false;
     for (const auto& r : rows) {
         CHECK(r[0].empty());
         CHECK(r[1].find("8388608") == std::string::npos);
@@ -709,7 +715,10 @@ TEST_CASE("P2P frames on the air pass tshark", "[p2p][tshark]") {
         if (!r[3].empty()) subtypes.insert(r[3]);
         if (!r[4].empty()) wsc.insert(r[4]);
         if (!r[5].empty()) eap.insert(r[5]);
+        selected = selected || r[6] == "0x01";
     }
+    // With a PIN armed, the GO's beacons named a selected registrar.
+    CHECK(selected);
     for (const char* s : {"0", "1", "2", "7", "8"}) CHECK(subtypes.count(s) == 1);  // GO neg, PD
     // tshark's wps dissector reads M1 to M8 and WSC_Done; EAP Request, Response and Failure.
     for (const char* m : {"0x04", "0x05", "0x07", "0x08", "0x09", "0x0a", "0x0b", "0x0c", "0x0f"})
@@ -1275,7 +1284,7 @@ TEST_CASE("an autonomous GO enrolls a legacy WPS station by PIN and refuses one 
     // WPS_PIN any 12345670: the next station enrolls, reconnects with the PSK and is connected.
     auto reg = w.engine(0).registrar(*go_if);
     REQUIRE(reg);
-    (*reg)->add_pin("12345670", std::nullopt, w.time.now());
+    REQUIRE(w.engine(0).wps_pin(*go_if, "12345670"));
     legacy_station sta(w.time, w.pool, w.air, 9);
     REQUIRE(
         sta.link->connect_wps(started.ssid, bssid, 2437, enrollee(sta.wlan.mac, "12345670"), {}));
@@ -1286,7 +1295,7 @@ TEST_CASE("an autonomous GO enrolls a legacy WPS station by PIN and refuses one 
     // The PIN was used once.
     CHECK_FALSE((*reg)->pin_armed());
     // Push-button mode nobody uses ends after the walk time: WPS-TIMEOUT, WPS-PBC-DISABLE.
-    REQUIRE((*reg)->start_pbc(w.time.now()));
+    REQUIRE(w.engine(0).wps_pbc(*go_if));
     w.run(119s);
     CHECK(wps_all<softmac::wps::timed_out>(w[0].events).empty());
     w.run(2s);
@@ -1310,7 +1319,7 @@ TEST_CASE("push-button overlap: a second enrollee within the walk time gets M2D 
     const mac_address bssid = w.engine(0).groups()[0].iface_addr;
     auto reg = w.engine(0).registrar(*go_if);
     REQUIRE(reg);
-    REQUIRE((*reg)->start_pbc(w.time.now()));
+    REQUIRE(w.engine(0).wps_pbc(*go_if));
     std::vector<std::unique_ptr<legacy_station>> stas;
     for (std::uint16_t i : {8, 9}) {
         stas.push_back(std::make_unique<legacy_station>(w.time, w.pool, w.air, i));

@@ -213,20 +213,16 @@ class interface {
     // ---- WPS on a GO's group interface (wpa_supplicant_ap_wps_pin / _pbc / _cancel) ----------
     std::string run(std::string_view ifname, const cmd::wps_pin& c) {
         if (c.get) return wps::generate_pin();
-        auto r = engine_.registrar(ifname);
-        if (!r) return std::string(replies::fail);
         const std::string pin = c.pin.empty() ? wps::generate_pin() : c.pin;
-        (*r)->add_pin(pin, c.addr, engine_.now(), std::chrono::seconds(c.timeout_s));
+        if (!engine_.wps_pin(ifname, pin, c.addr, std::chrono::seconds(c.timeout_s)))
+            return std::string(replies::fail);
         return pin;
     }
     std::string run(std::string_view ifname, const cmd::wps_pbc& c) {
-        auto r = engine_.registrar(ifname);
-        return r && (*r)->start_pbc(engine_.now(), c.dev) ? std::string(replies::ok)
-                                                          : std::string(replies::fail);
+        return status_of(engine_.wps_pbc(ifname, c.dev));
     }
     std::string run(std::string_view ifname, const cmd::wps_cancel&) {
-        auto r = engine_.registrar(ifname);
-        return r && (*r)->cancel() ? std::string(replies::ok) : std::string(replies::fail);
+        return status_of(engine_.wps_cancel(ifname));
     }
     std::string run(std::string_view, const cmd::wps_check_pin& c) {
         if (c.pin.size() != 4 && c.pin.size() != 8) return std::string(replies::fail);
