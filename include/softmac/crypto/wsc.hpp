@@ -189,6 +189,25 @@ class dh_group5 {
     public_value pub_{};
 };
 
+namespace detail {
+/// One AES-128-CBC pass: with PKCS#5 padding when encrypting, none when decrypting; false unless
+/// exactly `n` octets come out.
+inline bool aes128_cbc_pass(bool encrypt, bytes_view key, bytes_view iv, bytes_view in,
+                            bytes_span out, std::size_t n) noexcept {
+    EVP_CIPHER_CTX* ctx = EVP_CIPHER_CTX_new();
+    if (!ctx) return false;
+    int len = 0, fin = 0;
+    const bool ok =
+        EVP_CipherInit_ex2(ctx, aes128_cbc(), key.data(), iv.data(), encrypt ? 1 : 0, nullptr) ==
+            1 &&
+        EVP_CIPHER_CTX_set_padding(ctx, encrypt ? 1 : 0) == 1 &&
+        EVP_CipherUpdate(ctx, out.data(), &len, in.data(), static_cast<int>(in.size())) == 1 &&
+        EVP_CipherFinal_ex(ctx, out.data() + len, &fin) == 1;
+    EVP_CIPHER_CTX_free(ctx);
+    return ok && static_cast<std::size_t>(len) + static_cast<std::size_t>(fin) == n;
+}
+}  // namespace detail
+
 /// @brief AES-128-CBC with PKCS#5 padding (always 1..16 octets: a plaintext that is a multiple
 /// of 16 gets a whole pad block), as WSC Encrypted Settings require. Writes
 /// plain.size() / 16 * 16 + 16 octets to `out` and returns that length.
@@ -199,17 +218,7 @@ inline result<std::size_t> aes128_cbc_encrypt(bytes_view key, bytes_view iv, byt
     if (plain.size() > INT_MAX - 16) return make_error(errc::bad_length, "AES-CBC: input too long");
     const std::size_t n = plain.size() / 16 * 16 + 16;
     if (out.size() < n) return make_error(errc::no_space, "AES-CBC: output too small");
-    EVP_CIPHER_CTX* ctx = EVP_CIPHER_CTX_new();
-    if (!ctx) return make_error(errc::exhausted, "AES-CBC: no cipher context");
-    int len = 0, fin = 0;
-    const bool ok =
-        EVP_EncryptInit_ex2(ctx, detail::aes128_cbc(), key.data(), iv.data(), nullptr) == 1 &&
-        EVP_CIPHER_CTX_set_padding(ctx, 1) == 1 &&
-        EVP_EncryptUpdate(ctx, out.data(), &len, plain.data(), static_cast<int>(plain.size())) ==
-            1 &&
-        EVP_EncryptFinal_ex(ctx, out.data() + len, &fin) == 1;
-    EVP_CIPHER_CTX_free(ctx);
-    if (!ok || static_cast<std::size_t>(len) + static_cast<std::size_t>(fin) != n)
+    if (!detail::aes128_cbc_pass(true, key, iv, plain, out, n))
         return make_error(errc::io, "AES-CBC: encryption failed");
     return n;
 }
@@ -223,17 +232,7 @@ inline result<std::size_t> aes128_cbc_decrypt(bytes_view key, bytes_view iv, byt
     if (cipher.empty() || cipher.size() % 16 != 0 || cipher.size() > INT_MAX - 16)
         return make_error(errc::bad_length, "AES-CBC: input not a non-zero multiple of 16");
     if (out.size() < cipher.size()) return make_error(errc::no_space, "AES-CBC: output too small");
-    EVP_CIPHER_CTX* ctx = EVP_CIPHER_CTX_new();
-    if (!ctx) return make_error(errc::exhausted, "AES-CBC: no cipher context");
-    int len = 0, fin = 0;
-    const bool ok =
-        EVP_DecryptInit_ex2(ctx, detail::aes128_cbc(), key.data(), iv.data(), nullptr) == 1 &&
-        EVP_CIPHER_CTX_set_padding(ctx, 0) == 1 &&
-        EVP_DecryptUpdate(ctx, out.data(), &len, cipher.data(), static_cast<int>(cipher.size())) ==
-            1 &&
-        EVP_DecryptFinal_ex(ctx, out.data() + len, &fin) == 1;
-    EVP_CIPHER_CTX_free(ctx);
-    if (!ok || static_cast<std::size_t>(len) + static_cast<std::size_t>(fin) != cipher.size())
+    if (!detail::aes128_cbc_pass(false, key, iv, cipher, out, cipher.size()))
         return make_error(errc::io, "AES-CBC: decryption failed");
     return cipher.size();
 }
