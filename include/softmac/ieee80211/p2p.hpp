@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string_view>
 
 #include <softmac/core/mac_address.hpp>
@@ -382,6 +383,21 @@ result<std::size_t> for_each_client(bytes_view b, F&& f) {
         off += 1 + len;
     }
     return n;
+}
+
+/// @brief The P2P Device Address that the P2P element(s) of `ies` give in their Device Info (a
+/// P2P client's (Re)Association Request), if any.
+inline std::optional<mac_address> device_address_in(bytes_view ies) noexcept {
+    auto r = element_range::parse(ies);
+    if (!r) return std::nullopt;
+    const vendor_stream p2p(*r, vendor::p2p);
+    auto attrs = attribute_range::parse(p2p.bytes());
+    if (!p2p.present() || !attrs) return std::nullopt;
+    const auto info = attrs->find(attr::device_info);
+    auto d =
+        info ? device_info::parse(*info) : result<device_info>(make_error(errc::not_found, ""));
+    if (!d) return std::nullopt;
+    return d->address;
 }
 
 }  // namespace softmac::ieee80211::p2p

@@ -284,7 +284,7 @@ class group_manager {
         if constexpr (std::is_same_v<E, me::new_station>) {
             mac_address dev = e.addr;
             if (e.addr == g->peer_iface) dev = g->peer_dev;
-            if (const auto d = rsn::detail::p2p_device_of(e.ies)) dev = *d;
+            if (const auto d = ieee80211::p2p::device_address_in(e.ies)) dev = *d;
             // A station is a client when its 4-way handshake completes (hostapd's authorized
             // station); until then it is only associated (WPS, or the handshake running).
             g->associated.emplace_back(e.addr, dev);
@@ -310,7 +310,7 @@ class group_manager {
             ctx_.emit(event::disconnected{g->peer_iface, e.reason, !e.by_ap, name});
             // Provisioned but not yet connected: the GO ended the WPS association (hostapd
             // deauthenticates 10 ms after EAP-Failure) while the client was leaving: join again.
-            if (!g->started && g->provisioned && e.by_ap) return rejoin(name);
+            if (!g->started && !g->psk.empty() && e.by_ap) return rejoin(name);
             if (!g->started) return;
             if (e.by_ap && e.reason == ieee80211::reason::deauth_leaving)
                 return remove_group(name, "GO_ENDING_SESSION");
@@ -336,7 +336,7 @@ class group_manager {
     /// named), the group's PSK once provisioned.
     result<void> provision(const group& g, client_link& l) {
         const auto p2p_ie = detail::client_assoc_ie(detail::local_of(ctx_.dev()));
-        if (g.provisioned) return l.connect(g.ssid, g.psk, g.freq, g.peer_iface);
+        if (!g.psk.empty()) return l.connect(g.ssid, g.psk, g.freq, g.peer_iface);
         namespace pw = ieee80211::wps::password_id;
         softmac::wps::enrollee::config c;
         c.dev = detail::wps_device(ctx_.dev());
@@ -385,7 +385,6 @@ class group_manager {
         } else if (const auto* c = std::get_if<softmac::wps::credential_received>(&e)) {
             g->psk = c->cred.network_key;
         } else if (std::holds_alternative<softmac::wps::succeeded>(e) && !g->go) {
-            g->provisioned = true;
             ctx_.emit(event::group_formation_success{});
             rearm_formation(*g, limits::initial_connection_wait);
         } else if (std::holds_alternative<softmac::wps::failed>(e)) {
@@ -474,7 +473,7 @@ class group_manager {
     std::vector<std::uint8_t> tail_of(const group& g) {
         softmac::wps::registrar_state reg;
         if (auto* l = link_of(g.ifname); l && l->registrar()) reg = l->registrar()->advertised();
-        auto out = softmac::wps::ap_element(detail::wps_device(ctx_.dev()), reg, false);
+        auto out = softmac::wps::ap_element(ctx_.dev().set.config_methods, reg);
         const auto p2p = detail::go_p2p_ie(detail::local_of(ctx_.dev()), g, false);
         out.insert(out.end(), p2p.begin(), p2p.end());
         return out;

@@ -19,6 +19,7 @@
 #include <softmac/ieee80211/tlv.hpp>
 #include <softmac/ieee80211/wps.hpp>
 #include <softmac/p2p/events.hpp>
+#include <softmac/wps/pin.hpp>
 
 namespace softmac::p2p {
 
@@ -224,12 +225,9 @@ inline result<action_frame> parse_public_action(bytes_view frame) {
 
 /// @brief An 8-digit WPS PIN: 7 random digits and the checksum digit.
 inline std::string make_pin(std::uint32_t random) {
-    std::uint32_t v = random % 10000000u;
-    std::uint32_t acc = 0, t = v;
-    for (int i = 0; t; ++i, t /= 10) acc += (i % 2 == 0 ? 3 : 1) * (t % 10);
-    const std::uint32_t check = (10 - acc % 10) % 10;
+    const std::uint32_t v = random % 10000000u;
     char buf[9];
-    std::snprintf(buf, sizeof buf, "%07u%u", v, check);
+    std::snprintf(buf, sizeof buf, "%07u%u", v, unsigned(softmac::wps::pin_checksum(v)));
     return buf;
 }
 

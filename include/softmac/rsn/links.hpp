@@ -22,7 +22,6 @@
 #include <softmac/ieee80211/eapol_key.hpp>
 #include <softmac/ieee80211/elements.hpp>
 #include <softmac/ieee80211/p2p.hpp>
-#include <softmac/ieee80211/tlv.hpp>
 #include <softmac/mac/events.hpp>
 #include <softmac/rsn/authenticator.hpp>
 #include <softmac/rsn/supplicant.hpp>
@@ -60,26 +59,6 @@ inline bytes_view find_element(bytes_view ies, std::uint8_t id) noexcept {
     for (auto e : *r)
         if (e.id == id) return bytes_view(e.data.data() - 2, e.data.size() + 2);
     return {};
-}
-
-/// Whether `ies` carry a WPS element (a WPS enrollee associates without RSN).
-inline bool has_wps_element(bytes_view ies) noexcept {
-    auto r = ieee80211::element_range::parse(ies);
-    if (!r) return false;
-    for (auto e : *r)
-        if (e.is_vendor(ieee80211::vendor::wps)) return true;
-    return false;
-}
-/// The P2P Device Address a (re)association request's P2P element gives, if any.
-inline std::optional<mac_address> p2p_device_of(bytes_view ies) noexcept {
-    auto r = ieee80211::element_range::parse(ies);
-    if (!r) return std::nullopt;
-    const ieee80211::vendor_stream p2p(*r, ieee80211::vendor::p2p);
-    auto attrs = ieee80211::attribute_range<false>::parse(p2p.bytes());
-    if (!p2p.present() || !attrs) return std::nullopt;
-    const auto info = attrs->find(ieee80211::p2p::attr::device_info);
-    if (!info || info->size() < 6) return std::nullopt;
-    return mac_address::from(info->data());
 }
 
 /// What both links do with the config layer, through a Runner: `run(command)` on the link's
@@ -365,8 +344,9 @@ class ap_link {
         if (!sm_) return;
         if (auto* n = std::get_if<mac::event::new_station>(&e)) {
             const auto ie = detail::find_element(n->ies, ieee80211::eid::rsn);
-            if (ie.empty() && eap_ && detail::has_wps_element(n->ies)) {
-                p2p_devs_.emplace_back(n->addr, detail::p2p_device_of(n->ies));
+            const auto elements = ieee80211::element_range::parse(n->ies);
+            if (ie.empty() && eap_ && elements && elements->find_vendor(ieee80211::vendor::wps)) {
+                p2p_devs_.emplace_back(n->addr, ieee80211::p2p::device_address_in(n->ies));
                 return eap_->start(n->addr);
             }
             if (ie.empty()) {

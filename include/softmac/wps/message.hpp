@@ -14,6 +14,8 @@
 #include <softmac/core/bytes.hpp>
 #include <softmac/core/mac_address.hpp>
 #include <softmac/core/result.hpp>
+#include <softmac/ieee80211/elements.hpp>
+#include <softmac/ieee80211/tlv.hpp>
 #include <softmac/ieee80211/wps.hpp>
 #include <softmac/wps/pin.hpp>
 
@@ -153,9 +155,8 @@ class builder {
         text(attr::manufacturer, d.manufacturer).text(attr::model_name, d.model_name);
         text(attr::model_number, d.model_number).text(attr::serial_number, d.serial_number);
         std::uint8_t t[8];
-        store_be16(t, d.primary.category);
-        store_be32(t + 2, d.primary.oui);
-        store_be16(t + 6, d.primary.subcategory);
+        byte_writer w(t);
+        d.primary.write(w);
         return raw(attr::primary_device_type, t).text(attr::device_name, d.device_name);
     }
     builder& credential(const wps::credential& c) {
@@ -172,27 +173,30 @@ class builder {
     std::vector<std::uint8_t> out_;
 };
 
-/// @brief A WPS attribute stream as one or more WPS vendor elements (dd, 00 50 F2 04), split at
-/// 251 octets of body as long streams are.
-inline std::vector<std::uint8_t> as_elements(bytes_view stream) {
-    std::vector<std::uint8_t> out;
-    do {
-        const std::size_t n = std::min<std::size_t>(stream.size(), 251);
-        const std::uint8_t head[] = {0xdd, static_cast<std::uint8_t>(4 + n), 0x00, 0x50, 0xf2,
-                                     0x04};
-        out.insert(out.end(), head, head + 6);
-        out.insert(out.end(), stream.begin(), stream.begin() + static_cast<std::ptrdiff_t>(n));
-        stream = stream.subspan(n);
-    } while (!stream.empty());
+namespace detail {
+/// One or more WPS vendor elements (split at 251 octets of body) with what `write` puts in the
+/// attribute stream.
+template <class F>
+std::vector<std::uint8_t> wps_elements(F write) {
+    ieee80211::vendor_ie_builder<> stream(ieee80211::vendor::wps);
+    write(stream.body());
+    std::vector<std::uint8_t> out(1100);
+    byte_writer w(out);
+    stream.emit(w);
+    out.resize(w.size());
     return out;
 }
+}  // namespace detail
 
 /// @brief The WPS element of an enrollee's (Re)Association Request, as wpa_supplicant sends it:
 /// Version, Request Type (enrollee), Version2.
 inline std::vector<std::uint8_t> assoc_request_element() {
-    builder b;
-    b.u8(attr::version, version1).u8(attr::request_type, 1).version2();
-    return as_elements(b.bytes());
+    namespace put = ieee80211::wps::put;
+    return detail::wps_elements([](byte_writer& w) {
+        put::u8(w, attr::version, version1);
+        put::u8(w, attr::request_type, 1);
+        put::wfa_extension(w, false);
+    });
 }
 
 /// @brief What an AP's WPS element says of its registrar: armed (Selected Registrar) for a
@@ -203,32 +207,27 @@ struct registrar_state {
     std::vector<mac_address> authorized;
 };
 
-/// @brief The WPS element of a configured AP's Beacon, or with `probe_response` of its Probe
-/// Responses (hostapd's order: Version, WPS State, Selected Registrar with its Device Password
-/// ID and Config Methods, then in Probe Responses Response Type (AP), UUID-E, the device's
-/// names and type, Config Methods, RF Bands; last the Version2 extension with AuthorizedMACs).
-inline std::vector<std::uint8_t> ap_element(const device_info& dev, const registrar_state& reg,
-                                            bool probe_response) {
-    builder b;
-    b.u8(attr::version, version1).u8(attr::wps_state, 2);
-    if (reg.selected) {
-        b.u8(attr::selected_registrar, 1).u16(attr::device_password_id, reg.dpid);
-        b.u16(attr::selected_registrar_config_methods, dev.config_methods);
-    }
-    if (probe_response) {
-        b.u8(attr::response_type, 3).raw(attr::uuid_e, dev.id).device_names(dev);
-        b.u16(attr::config_methods, dev.config_methods).u8(attr::rf_bands, dev.rf_bands);
-    }
-    std::vector<std::uint8_t> ext{0x00, 0x37, 0x2a, 0x00, 0x01, 0x20};
-    if (reg.selected && !reg.authorized.empty()) {
-        const std::size_t n = std::min<std::size_t>(reg.authorized.size(), 5);
-        ext.push_back(0x01);
-        ext.push_back(static_cast<std::uint8_t>(6 * n));
-        for (std::size_t i = 0; i < n; ++i)
-            ext.insert(ext.end(), reg.authorized[i].octets.begin(), reg.authorized[i].octets.end());
-    }
-    b.raw(attr::vendor_extension, ext);
-    return as_elements(b.bytes());
+/// @brief The WPS element of a configured AP's Beacon (hostapd's order): Version, WPS State,
+/// while the registrar is armed Selected Registrar with its Device Password ID and Config
+/// Methods, then the Version2 extension with AuthorizedMACs (at most 5).
+inline std::vector<std::uint8_t> ap_element(std::uint16_t config_methods,
+                                            const registrar_state& reg) {
+    namespace put = ieee80211::wps::put;
+    return detail::wps_elements([&](byte_writer& w) {
+        put::u8(w, attr::version, version1);
+        put::u8(w, attr::wps_state, 2);
+        if (reg.selected) {
+            put::u8(w, attr::selected_registrar, 1);
+            put::u16(w, attr::device_password_id, reg.dpid);
+            put::u16(w, attr::selected_registrar_config_methods, config_methods);
+        }
+        const std::size_t macs = reg.selected ? std::min<std::size_t>(reg.authorized.size(), 5) : 0;
+        w.be16(attr::vendor_extension)
+            .be16(static_cast<std::uint16_t>(6 + (macs ? 2 + 6 * macs : 0)));
+        w.u8(0x00).u8(0x37).u8(0x2a).u8(0x00).u8(1).u8(0x20);          // WFA, Version2 = 2.0
+        if (macs) w.u8(0x01).u8(static_cast<std::uint8_t>(6 * macs));  // AuthorizedMACs
+        for (std::size_t k = 0; k < macs; ++k) w.raw(reg.authorized[k].bytes());
+    });
 }
 
 /// @brief The Credential attributes of a decrypted M8, or an error when none is usable

@@ -83,15 +83,9 @@ inline uuid uuid_from_mac(const mac_address& mac) noexcept {
 
 /// @brief "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx", lower case.
 inline std::string to_string(const uuid& u) {
-    constexpr char digits[] = "0123456789abcdef";
-    std::string s;
-    s.reserve(36);
-    for (std::size_t i = 0; i < u.size(); ++i) {
-        if (i == 4 || i == 6 || i == 8 || i == 10) s += '-';
-        s += digits[u[i] >> 4];
-        s += digits[u[i] & 0xf];
-    }
-    return s;
+    const std::string h = to_hex(u);
+    return h.substr(0, 8) + "-" + h.substr(8, 4) + "-" + h.substr(12, 4) + "-" + h.substr(16, 4) +
+           "-" + h.substr(20);
 }
 
 }  // namespace softmac::wps
