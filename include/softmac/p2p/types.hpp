@@ -110,8 +110,7 @@ struct group {
     bool forming = false, started = false;
     wps_method method = wps_method::not_ready;  ///< how a forming group provisions
     std::string pin;                            ///< the PIN of a PIN method
-    bool provisioned = false;                   ///< WPS gave the client its credential
-    std::string psk;                            ///< a client's PSK (64 hex digits) from WPS
+    std::string psk;  ///< a client's PSK (64 hex digits) from WPS; empty until provisioned
     std::vector<std::pair<mac_address, mac_address>> clients;     ///< interface, device address
     std::vector<std::pair<mac_address, mac_address>> associated;  ///< not connected yet
     timer_id timer = 0;                                           ///< formation or idle

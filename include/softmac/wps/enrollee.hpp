@@ -131,40 +131,19 @@ class enrollee {
         expect_ = msg::m4;
         return run_.send(std::move(b), msg::m3);
     }
-    /// Checks an R-Hash against the R-SNonce revealed in the settings.
-    bool revealed(const std::vector<std::uint8_t>& settings, std::uint16_t which,
-                  const digest& hash, const half_psk& psk) const {
-        auto s = message_attrs(settings, which);
-        if (!s) return false;
-        nonce n;
-        std::copy(s->begin(), s->end(), n.begin());
-        return crypto::equal(commitment(run_.keys, n, psk, run_.pke, run_.pkr), hash);
-    }
-    static std::optional<bytes_view> message_attrs(const std::vector<std::uint8_t>& settings,
-                                                   std::uint16_t id) {
-        auto r = ieee80211::wps::attribute_range::parse(settings);
-        if (!r) return std::nullopt;
-        auto v = r->find(id);
-        if (!v || v->size() != 16) return std::nullopt;
-        return v;
-    }
     reply on_m4(const message& m) {
         const auto h1 = m.array<32>(attr::r_hash1), h2 = m.array<32>(attr::r_hash2);
         if (!authentic(m, sent_before()) || !h1 || !h2) return refuse(msg::m4, config_error::none);
         run_.peer_hash1 = *h1;
         run_.peer_hash2 = *h2;
-        auto s = run_.open(m);
-        if (!s) return refuse(msg::m4, config_error::decryption_crc_failure);
-        if (!revealed(*s, attr::r_snonce1, run_.peer_hash1, run_.psk[0]))
-            return refuse(msg::m4, config_error::dev_password_auth_failure);
+        if (auto e = run_.check_secret(m, attr::r_snonce1, run_.peer_hash1, run_.psk[0]))
+            return refuse(msg::m4, e);
         return send_secret(msg::m5, attr::e_snonce1, run_.s1);
     }
     reply on_m6(const message& m) {
         if (!authentic(m, sent_before())) return refuse(msg::m6, config_error::none);
-        auto s = run_.open(m);
-        if (!s) return refuse(msg::m6, config_error::decryption_crc_failure);
-        if (!revealed(*s, attr::r_snonce2, run_.peer_hash2, run_.psk[1]))
-            return refuse(msg::m6, config_error::dev_password_auth_failure);
+        if (auto e = run_.check_secret(m, attr::r_snonce2, run_.peer_hash2, run_.psk[1]))
+            return refuse(msg::m6, e);
         return send_secret(msg::m7, attr::e_snonce2, run_.s2);
     }
     reply on_m8(const message& m) {

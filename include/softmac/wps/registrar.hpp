@@ -172,35 +172,16 @@ class registrar_run {
         b.raw(attr::r_hash2, commitment(run_.keys, run_.s2, run_.psk[1], run_.pke, run_.pkr));
         return send_settings(std::move(b), msg::m4, secret(attr::r_snonce1, run_.s1));
     }
-    /// Checks an E-Hash against the E-SNonce the enrollee revealed.
-    bool revealed(const message& m, std::uint16_t id, const digest& hash, const half_psk& psk,
-                  std::uint16_t& error) const {
-        auto s = run_.open(m);
-        if (!s) {
-            error = config_error::decryption_crc_failure;
-            return false;
-        }
-        error = config_error::dev_password_auth_failure;
-        auto r = ieee80211::wps::attribute_range::parse(*s);
-        if (!r) return false;
-        const auto v = r->find(id);
-        if (!v || v->size() != 16) return false;
-        nonce n;
-        std::copy(v->begin(), v->end(), n.begin());
-        return crypto::equal(commitment(run_.keys, n, psk, run_.pke, run_.pkr), hash);
-    }
     reply on_m5(const message& m) {
-        std::uint16_t error = 0;
-        if (!revealed(m, attr::e_snonce1, run_.peer_hash1, run_.psk[0], error))
-            return refuse(msg::m5, error);
+        if (auto e = run_.check_secret(m, attr::e_snonce1, run_.peer_hash1, run_.psk[0]))
+            return refuse(msg::m5, e);
         builder b;
         b.head(msg::m6).raw(attr::enrollee_nonce, run_.n1);
         return send_settings(std::move(b), msg::m6, secret(attr::r_snonce2, run_.s2));
     }
     reply on_m7(const message& m) {
-        std::uint16_t error = 0;
-        if (!revealed(m, attr::e_snonce2, run_.peer_hash2, run_.psk[1], error))
-            return refuse(msg::m7, error);
+        if (auto e = run_.check_secret(m, attr::e_snonce2, run_.peer_hash2, run_.psk[1]))
+            return refuse(msg::m7, e);
         wps::credential c = cfg_.cred;
         c.mac = run_.enrollee_mac;
         builder settings;

@@ -92,6 +92,21 @@ struct run {
         if (!e) return make_error(errc::not_found, "WSC: no Encrypted Settings");
         return decrypt_settings(keys, *e);
     }
+    /// The peer's proof of a password half: the secret nonce `id` in the Encrypted Settings of
+    /// `m` must open `hash` (its earlier E-/R-Hash) with `psk`. The Configuration Error when it
+    /// does not: 2 when the settings do not decrypt, 18 for a wrong password.
+    std::uint16_t check_secret(const message& m, std::uint16_t id, const digest& hash,
+                               const half_psk& psk) const {
+        auto settings = open(m);
+        if (!settings) return config_error::decryption_crc_failure;
+        auto r = ieee80211::wps::attribute_range::parse(*settings);
+        const auto v = r ? r->find(id) : std::nullopt;
+        if (!v || v->size() != 16) return config_error::dev_password_auth_failure;
+        nonce n;
+        std::copy(v->begin(), v->end(), n.begin());
+        const bool ok = crypto::equal(commitment(keys, n, psk, pke, pkr), hash);
+        return ok ? config_error::none : config_error::dev_password_auth_failure;
+    }
     /// Ends the run with WPS-FAIL at message type `at`.
     void fail(std::uint8_t at, std::uint16_t error) {
         config_error = error;
