@@ -226,9 +226,9 @@ inline result<action_frame> parse_public_action(bytes_view frame) {
 /// @brief An 8-digit WPS PIN: 7 random digits and the checksum digit.
 inline std::string make_pin(std::uint32_t random) {
     const std::uint32_t v = random % 10000000u;
-    char buf[9];
-    std::snprintf(buf, sizeof buf, "%07u%u", v, unsigned(softmac::wps::pin_checksum(v)));
-    return buf;
+    char buf[12];
+    std::snprintf(buf, sizeof buf, "%07u", unsigned(v));
+    return std::string(buf) + static_cast<char>('0' + softmac::wps::pin_checksum(v));
 }
 
 }  // namespace softmac::p2p
