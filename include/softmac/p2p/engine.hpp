@@ -10,9 +10,10 @@
 /// - p2p/go_negotiation.hpp: GO negotiation (p2p_go_neg.c)
 /// - p2p/provision_discovery.hpp: provision discovery (p2p_pd.c)
 /// - p2p/groups.hpp: group formation, join, clients, removal (p2p_group.c)
+/// - p2p/invitation.hpp: invitation and persistent group re-invocation (p2p_invitation.c)
 /// - p2p/offchannel.hpp: listen periods and action frame TX (p2p_supplicant.c)
 ///
-/// Invitation, service discovery and presence will be units of their own beside these.
+/// Service discovery and presence will be units of their own beside these.
 ///
 /// Each unit reaches the rest only through its context, resolved at compile time: the callbacks
 /// of hostap's struct p2p_config (exec a config-layer command, start and end a listen period,
@@ -39,6 +40,7 @@
 #include <softmac/p2p/events.hpp>
 #include <softmac/p2p/go_negotiation.hpp>
 #include <softmac/p2p/groups.hpp>
+#include <softmac/p2p/invitation.hpp>
 #include <softmac/p2p/messages.hpp>
 #include <softmac/p2p/offchannel.hpp>
 #include <softmac/p2p/peer_table.hpp>
@@ -109,7 +111,10 @@ class engine {
         void tx_done(tx_kind k, bool ack) const { this->self->tx_done(k, ack); }
     };
     struct discovery_context : procedure_context<discovery_issues> {
-        void peer_listening(const mac_address& a) const { this->self->neg_.peer_listening(a); }
+        void peer_listening(const mac_address& a) const {
+            this->self->neg_.peer_listening(a);
+            this->self->inv_.peer_listening(a);
+        }
     };
     struct negotiation_context : procedure_context<go_negotiation_issues> {
         void stop_find() const { this->self->disc_.stop_find(); }
@@ -117,12 +122,8 @@ class engine {
             return this->self->disc_.learn(info, from, false);
         }
         void cancel_frame_waits() const { this->self->off_.cancel_waits(); }
-        bool form_group(bool go, std::uint8_t ch, std::string ssid, const mac_address& peer_dev,
-                        const mac_address& peer_iface, const mac_address& go_dev, wps_method m,
-                        std::string pin) const {
-            return this->self->groups_
-                .create(go, ch, std::move(ssid), peer_dev, peer_iface, go_dev, m, std::move(pin))
-                .has_value();
+        bool form_group(group_setup g) const {
+            return this->self->groups_.create(std::move(g)).has_value();
         }
         std::vector<mac_address> group_addresses() const { return this->self->groups_.addresses(); }
     };
@@ -132,6 +133,33 @@ class engine {
         }
         bool runs_go_group(std::string_view ssid) const {
             return this->self->groups_.runs_go_group(ssid);
+        }
+    };
+    struct invitation_context : procedure_context<invitation_issues> {
+        void stop_find() const { this->self->disc_.stop_find(); }
+        peer& learn(const peer_info& info, const mac_address& from) const {
+            return this->self->disc_.learn(info, from, false);
+        }
+        mac_address intended_iface() const { return this->self->neg_.intended_iface(); }
+        const group* running_group(std::string_view ifname) const {
+            return this->self->groups_.running(ifname);
+        }
+        bool runs_group(std::string_view ssid) const {
+            return this->self->groups_.runs_group(ssid);
+        }
+        bool start_group(group_setup g) const {
+            return this->self->groups_.create(std::move(g)).has_value();
+        }
+        /// Joins the group of GO `dev` with the method and PIN its authorisation named.
+        void join(const mac_address& dev) const {
+            auto* p = this->self->dev_.peers.find(dev);
+            if (!p) return;
+            p->auth_join = false;
+            if (!this->self->groups_.join(*p, 0, p->method, p->pin))
+                this->emit(event::group_formation_failure{});
+        }
+        void client_left(int id, const mac_address& dev) const {
+            this->self->groups_.client_left(id, dev);
         }
     };
     struct group_context : core_context<group_issues> {
@@ -164,6 +192,7 @@ class engine {
         disc_.cancel_timers();
         neg_.cancel_timers();
         pd_.cancel_timers();
+        inv_.cancel_timers();
         groups_.cancel_timers();
     }
 
@@ -188,6 +217,8 @@ class engine {
                 return group_issues::admin;
             case operation::reject:
                 return negotiate;
+            case operation::invite:
+                return listen || group_issues::admin;
             case operation::flush:
             case operation::configure:
                 return find || negotiate;
@@ -275,6 +306,7 @@ class engine {
     /// @brief P2P_FLUSH: stops everything and forgets every peer.
     void flush() {
         disc_.stop_find();
+        inv_.stop();
         if (dev_.negotiating()) neg_.fail(event::go_neg_failure::no_status);
         disc_.forget_peers();
     }
@@ -299,12 +331,24 @@ class engine {
         if (c.method == wps_method::display && pin.empty()) pin = dev_.new_pin();
         if (c.freq && !dev_.usable_freq(c.freq))
             return make_error(errc::not_supported, "frequency not usable for P2P");
+        if (c.persistent_id >= 0) {
+            const auto* s = dev_.stored(c.persistent_id);
+            if (!s || !s->go) return make_error(errc::not_found, "not a stored GO group");
+        }
+        if (c.join && c.auth) {  // join the peer's group when it invites us
+            p->method = c.method;
+            p->pin = pin;
+            p->auth_join = true;
+            return pin;
+        }
         if (c.join) {
             if (auto r = groups_.join(*p, c.freq, c.method, pin); !r) return r.err();
             return pin;
         }
         p->method = c.method;
         p->pin = pin;
+        p->persistent = c.persistent || c.persistent_id >= 0;
+        p->persistent_id = c.persistent_id;
         p->go_intent = c.go_intent.value_or(dev_.set.go_intent);
         p->force_freq = c.freq;
         if (c.auth) return pin;
@@ -316,8 +360,41 @@ class engine {
     }
 
     // ---- groups ------------------------------------------------------------------------------
-    /// @brief An autonomous GO on `freq` (0: the operating-channel preference).
-    result<std::string> group_add(std::uint16_t freq = 0) { return groups_.add(freq); }
+    /// @brief An autonomous GO on `freq` (0: the operating-channel preference); `persistent`:
+    /// stored when it starts; `persistent_id`: a stored GO group started again.
+    result<std::string> group_add(std::uint16_t freq = 0, bool persistent = false,
+                                  int persistent_id = -1) {
+        return groups_.add(freq, persistent, persistent_id);
+    }
+    /// @brief P2P_INVITE: to a running group or a stored persistent group.
+    result<void> invite(const invite_params& p) { return inv_.invite(p); }
+
+    // ---- stored persistent groups ------------------------------------------------------------
+    const std::vector<persistent_group>& persistent_groups() const noexcept {
+        return dev_.persistent;
+    }
+    /// @brief Replaces the stored groups (read from a configuration file); new ones get ids from
+    /// `next_id` on (network blocks that are not persistent groups keep theirs).
+    void load_persistent(std::vector<persistent_group> groups, int next_id) {
+        dev_.persistent = std::move(groups);
+        dev_.next_network_id = next_id;
+        for (const auto& g : dev_.persistent)
+            dev_.next_network_id = std::max(dev_.next_network_id, g.id + 1);
+    }
+    /// @brief The id the next stored network gets (taken by the caller's own networks too).
+    int take_network_id() noexcept { return dev_.next_network_id++; }
+    /// @brief Changes a stored group (SET_NETWORK); its id stays.
+    result<void> update_persistent(const persistent_group& g) {
+        auto* s = dev_.stored(g.id);
+        if (!s) return make_error(errc::not_found, "no such persistent group");
+        if (*s == g) return {};
+        *s = g;
+        sink_(event::persistent_group_changed{g.id,
+                                              event::persistent_group_changed::change::updated});
+        return {};
+    }
+    /// @brief Forgets a stored group (REMOVE_NETWORK).
+    result<void> forget_persistent(int id) { return groups_.forget(id); }
     result<void> group_remove(std::string_view ifname) { return groups_.remove(ifname); }
     result<std::string> passphrase(std::string_view ifname) const {
         return groups_.passphrase(ifname);
@@ -411,6 +488,10 @@ class engine {
                 return pd_.rx_request(*a);
             case pa::prov_disc_resp:
                 return pd_.rx_response(*a);
+            case pa::invitation_req:
+                return inv_.rx_request(*a);
+            case pa::invitation_resp:
+                return inv_.rx_response(*a);
             default:
                 return;
         }
@@ -424,6 +505,8 @@ class engine {
             case state::connect_listen:
             case state::wait_peer_connect:
                 return neg_.listen_ended();
+            case state::invite_listen:
+                return inv_.listen_ended();
             default:
                 return;
         }
@@ -432,6 +515,7 @@ class engine {
     void tx_done(tx_kind k, bool ack) {
         if (k == tx_kind::go_neg_req || k == tx_kind::go_neg_conf) return neg_.tx_done(k, ack);
         if (k == tx_kind::pd_req) return pd_.tx_done(ack);
+        if (k == tx_kind::inv_req) return inv_.tx_done(ack);
     }
 
     time_type& time_;
@@ -443,6 +527,7 @@ class engine {
     discovery<discovery_context> disc_{discovery_context{{{this}}}};
     go_negotiator<negotiation_context> neg_{negotiation_context{{{this}}}};
     provision_discovery<prov_disc_context> pd_{prov_disc_context{{{this}}}};
+    invitation<invitation_context> inv_{invitation_context{{{this}}}};
     group_manager<group_context> groups_{group_context{{this}}};
 };
 

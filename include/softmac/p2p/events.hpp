@@ -79,6 +79,7 @@ struct settings {
     bool disabled = false;
     std::uint8_t min_disc_int = 1, max_disc_int = 3;  ///< listen = rand(min..max) x 100 TU
     std::uint32_t group_idle_s = 0;                   ///< GO idle timeout; 0 = off
+    bool persistent_reconnect = false;  ///< accept re-invocations of stored groups unasked
     std::uint8_t dev_capab = ieee80211::p2p::dev_capab::service_discovery |
                              ieee80211::p2p::dev_capab::concurrent_oper |
                              ieee80211::p2p::dev_capab::invitation_procedure;
@@ -130,6 +131,7 @@ struct group_started {
     std::string passphrase;  ///< a GO's
     mac_address go_dev_addr;
     std::string psk;  ///< a client's: the 64 hex digits WPS gave it
+    bool persistent = false;
 };
 struct group_removed {
     std::string ifname;
@@ -196,12 +198,35 @@ struct wps_event {
     std::string ifname;
     softmac::wps::event what;
 };
+/// @brief An Invitation Request answered: P2P-INVITATION-RECEIVED (the user decides) or, when
+/// accepted unasked, P2P-INVITATION-ACCEPTED.
+struct invitation_received {
+    bool accepted = false;
+    mac_address sa;
+    int persistent_id = -1;  ///< the stored group it re-invokes; -1: an active group
+    std::uint16_t freq = 0;  ///< persistent, we would be GO: our operating frequency
+    mac_address go_dev;      ///< active group: its GO
+    mac_address bssid;       ///< active group: its BSSID when the request named it
+};
+/// @brief The answer to our Invitation Request (P2P-INVITATION-RESULT); status -1: none came.
+struct invitation_result {
+    int status = -1;
+    mac_address bssid;  ///< the group's BSSID when the invitee will be its GO
+};
+/// @brief A stored persistent group was added, changed or removed (the configuration file
+/// follows it; wpa_supplicant's D-Bus PersistentGroupAdded / Removed).
+struct persistent_group_changed {
+    enum class change : std::uint8_t { added, updated, removed };
+    int id = 0;
+    change what = change::added;
+};
 using any =
     std::variant<device_found, device_lost, find_stopped, go_neg_request, go_neg_success,
                  go_neg_failure, group_formation_success, group_formation_failure, group_started,
                  group_removed, prov_disc_show_pin, prov_disc_enter_pin, prov_disc_pbc_req,
                  prov_disc_pbc_resp, prov_disc_failure, ap_sta_connected, ap_sta_disconnected,
-                 eapol_4way_completed, possible_psk_mismatch, connected, disconnected, wps_event>;
+                 eapol_4way_completed, possible_psk_mismatch, connected, disconnected, wps_event,
+                 invitation_received, invitation_result, persistent_group_changed>;
 }  // namespace event
 
 /// @brief A sink takes every event type (chosen at compile time; no virtual call).
@@ -215,7 +240,7 @@ concept event_sink = []<class... E>(std::type_identity<std::variant<E...>>) {
 template <class S>
 constexpr bool check_event_sink() noexcept {
     using namespace event;
-    static_assert(std::variant_size_v<any> == 22,
+    static_assert(std::variant_size_v<any> == 25,
                   "softmac: check_event_sink must name every p2p::event type");
     static_assert(std::invocable<S&, const device_found&>,
                   "softmac: the P2P event sink must take const p2p::event::device_found&");
@@ -263,6 +288,13 @@ constexpr bool check_event_sink() noexcept {
                   "softmac: the P2P event sink must take const p2p::event::disconnected&");
     static_assert(std::invocable<S&, const wps_event&>,
                   "softmac: the P2P event sink must take const p2p::event::wps_event&");
+    static_assert(std::invocable<S&, const invitation_received&>,
+                  "softmac: the P2P event sink must take const p2p::event::invitation_received&");
+    static_assert(std::invocable<S&, const invitation_result&>,
+                  "softmac: the P2P event sink must take const p2p::event::invitation_result&");
+    static_assert(
+        std::invocable<S&, const persistent_group_changed&>,
+        "softmac: the P2P event sink must take const p2p::event::persistent_group_changed&");
     return true;
 }
 

@@ -41,6 +41,7 @@ struct go_negotiation {
     std::uint8_t conf_status = 0;      ///< the confirmation's status
     bool confirming = false;           ///< waiting for the confirmation's TX status
     unsigned conf_retries = 0;
+    bool persistent = false;  ///< the GO stores the group (its choice; a client reads it)
 };
 
 /// @brief GO negotiation of one P2P device. `Ctx` offers the callbacks of every procedure (dev,
@@ -205,7 +206,7 @@ class go_negotiator {
         if (we_go) {
             oper = choose_operating(common, *p, q.oper->channel);
             if (!oper) return answer(st::no_common_channels);
-            ssid = detail::random_ssid(d.set, d.rng);
+            ssid = group_ssid(*p);
         } else if (!detail::contains(common, oper)) {
             return answer(st::no_common_channels);
         }
@@ -218,6 +219,7 @@ class go_negotiator {
         neg_.we_go = we_go;
         neg_.oper = oper;
         neg_.ssid = std::move(ssid);
+        neg_.persistent = we_go && p->persistent;
         p->waiting_for_us = false;
         p->intended_iface = *q.intended_iface;
         d.current = state::go_neg;
@@ -279,13 +281,15 @@ class go_negotiator {
             if (we_go) {
                 oper = choose_operating(neg_.common, *p, q.oper ? q.oper->channel : 0);
                 if (!oper) conf_status = st::no_common_channels;
-                neg_.ssid = detail::random_ssid(d.set, d.rng);
+                neg_.ssid = group_ssid(*p);
+                neg_.persistent = p->persistent;
             } else if (!q.oper || !q.group_ssid) {
                 conf_status = st::invalid_params;
             } else {
                 oper = q.oper->channel;
                 neg_.ssid = *q.group_ssid;
                 neg_.go_dev = q.group_go.value_or(a.sa);
+                neg_.persistent = announces_persistent(q);
             }
         }
         neg_.we_go = we_go;
@@ -309,12 +313,25 @@ class go_negotiator {
             if (!q.group_go || !q.group_ssid) return fail(st::invalid_params);
             neg_.ssid = *q.group_ssid;
             neg_.go_dev = *q.group_go;
+            neg_.persistent = announces_persistent(q);
             if (q.oper) neg_.oper = q.oper->channel;
         }
         ctx_.arm(limits::confirm_settle, [this] { done(); });
     }
 
   private:
+    /// The SSID of the group we will own: the stored group's that P2P_CONNECT persistent=<id>
+    /// named, or a new one.
+    std::string group_ssid(const peer& p) {
+        auto& d = ctx_.dev();
+        if (const auto* s = p.persistent_id >= 0 ? d.stored(p.persistent_id) : nullptr)
+            return s->ssid;
+        return detail::random_ssid(d.set, d.rng);
+    }
+    /// Whether the GO's frame says its group is persistent.
+    static bool announces_persistent(const frame_attributes& q) noexcept {
+        return q.capab && (q.capab->group & ieee80211::p2p::group_capab::persistent_group) != 0;
+    }
     /// Our preferred operating channel with `p`: the one the user forced, or the setting's.
     std::uint8_t preferred_oper(const peer& p) const noexcept {
         return p.force_freq ? detail::channel_number(p.force_freq) : ctx_.dev().oper_ch;
@@ -382,15 +399,29 @@ class go_negotiator {
         ctx_.emit(event::go_neg_success{neg_.we_go, detail::freq_of_channel(neg_.oper),
                                         p->info.dev_addr, p->intended_iface, p->method});
         const mac_address peer_dev = p->info.dev_addr, peer_iface = p->intended_iface;
-        const wps_method method = std::exchange(p->method, wps_method::not_ready);  // used up
-        const std::string pin = std::exchange(p->pin, {});
+        group_setup g;
+        g.method = std::exchange(p->method, wps_method::not_ready);  // used up
+        g.pin = std::exchange(p->pin, {});
+        const int stored_id = std::exchange(p->persistent_id, -1);
+        p->persistent = false;
         const go_negotiation n = std::exchange(neg_, go_negotiation{});
+        g.go = n.we_go;
+        g.ch = n.oper;
+        g.ssid = n.ssid;
+        g.peer_dev = peer_dev;
+        g.peer_iface = peer_iface;
+        g.go_dev = n.we_go ? d.addr : n.go_dev;
+        g.forming = true;
+        g.persistent = n.persistent;
+        // A stored group's SSID is re-used: its passphrase too.
+        if (const auto* s = n.we_go && stored_id >= 0 ? d.stored(stored_id) : nullptr;
+            s && s->ssid == n.ssid)
+            g.persistent_id = stored_id;
         // The group runs on the operating channel: no listen period or frame wait may keep
         // the radio elsewhere while it forms.
         ctx_.end_listen();
         ctx_.cancel_frame_waits();
-        const bool formed = ctx_.form_group(n.we_go, n.oper, n.ssid, peer_dev, peer_iface,
-                                            n.we_go ? d.addr : n.go_dev, method, pin);
+        const bool formed = ctx_.form_group(std::move(g));
         d.current = state::idle;
         if (!formed) ctx_.emit(event::group_formation_failure{});
     }

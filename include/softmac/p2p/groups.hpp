@@ -88,16 +88,58 @@ class group_manager {
         for (auto& g : groups_) ctx_.cancel(std::exchange(g.timer, 0));
     }
 
-    /// @brief An autonomous GO on `freq` (0: the operating-channel preference).
-    result<std::string> add(std::uint16_t freq) {
+    /// @brief An autonomous GO on `freq` (0: the operating-channel preference); `persistent`:
+    /// stored when it starts; `persistent_id`: the stored group started again as GO.
+    result<std::string> add(std::uint16_t freq, bool persistent = false, int persistent_id = -1) {
         auto& d = ctx_.dev();
         if (freq && !d.usable_freq(freq))
             return make_error(errc::not_supported, "frequency not usable for P2P");
-        const std::uint8_t ch = freq ? detail::channel_number(freq) : d.oper_ch;
-        auto g = create(true, ch, detail::random_ssid(d.set, d.rng), {}, {}, {});
+        group_setup s;
+        s.go = true;
+        s.ch = freq ? detail::channel_number(freq) : d.oper_ch;
+        s.persistent = persistent;
+        if (persistent_id >= 0) {
+            const auto* st = d.stored(persistent_id);
+            if (!st || !st->go) return make_error(errc::not_found, "not a stored GO group");
+            if (runs_group(st->ssid)) return make_error(errc::already, "the group runs");
+            s.ssid = st->ssid;
+            s.persistent_id = persistent_id;
+        } else {
+            s.ssid = detail::random_ssid(d.set, d.rng);
+        }
+        auto g = create(std::move(s));
         if (!g) return g.err();
-        started(**g);
         return (*g)->ifname;
+    }
+    /// @brief The group on interface `ifname`, if any.
+    const group* running(std::string_view ifname) const noexcept {
+        for (const auto& g : groups_)
+            if (g.ifname == ifname) return &g;
+        return nullptr;
+    }
+    /// @brief Whether this device is in a group named `ssid`.
+    bool runs_group(std::string_view ssid) const noexcept {
+        return std::any_of(groups_.begin(), groups_.end(),
+                           [&](const group& g) { return g.ssid == ssid; });
+    }
+    /// @brief Forgets the stored persistent group `id` (REMOVE_NETWORK).
+    result<void> forget(int id) {
+        auto& d = ctx_.dev();
+        if (!d.stored(id)) return make_error(errc::not_found, "no such persistent group");
+        std::erase_if(d.persistent, [&](const persistent_group& p) { return p.id == id; });
+        for (auto& g : groups_)
+            if (g.persistent_id == id) g.persistent_id = -1;
+        ctx_.emit(
+            event::persistent_group_changed{id, event::persistent_group_changed::change::removed});
+        return {};
+    }
+    /// @brief Drops `dev` from the client list of stored group `id` (it answered an invitation
+    /// with "unknown group").
+    void client_left(int id, const mac_address& dev) {
+        auto* p = ctx_.dev().stored(id);
+        if (!p || std::erase(p->clients, dev) == 0) return;
+        ctx_.emit(
+            event::persistent_group_changed{id, event::persistent_group_changed::change::updated});
     }
     /// @brief Removes the group on `ifname` (`*`: every group).
     result<void> remove(std::string_view ifname) {
@@ -153,29 +195,42 @@ class group_manager {
         if (p.go_ssid.empty() || !p.oper_freq)
             return make_error(errc::not_found, "the peer is not a known GO");
         ctx_.stop_find();
-        auto g = create(false, detail::channel_number(freq ? freq : p.oper_freq), p.go_ssid,
-                        p.info.dev_addr, p.intended_iface, p.info.dev_addr, method, pin);
+        group_setup s;
+        s.ch = detail::channel_number(freq ? freq : p.oper_freq);
+        s.ssid = p.go_ssid;
+        s.peer_dev = s.go_dev = p.info.dev_addr;
+        s.peer_iface = p.intended_iface;
+        s.method = method;
+        s.pin = pin;
+        s.forming = true;
+        auto g = create(std::move(s));
         if (!g) return g.err();
         return {};
     }
-    /// @brief A group on channel `ch`: its interface (a new one, or the device's own when the
-    /// radio has no P2P interface types), then its BSS (`go`) or the connection to its GO. A
-    /// group formed with a peer (`peer_dev`) has until the formation timeout to start.
-    result<group*> create(bool go, std::uint8_t ch, std::string ssid, const mac_address& peer_dev,
-                          const mac_address& peer_iface, mac_address go_dev = {},
-                          wps_method method = wps_method::not_ready, std::string pin = {}) {
+    /// @brief A group as `s` describes it: its interface (a new one, or the device's own when the
+    /// radio has no P2P interface types), then its BSS (GO) or the connection to its GO. A GO
+    /// that is not forming with a peer starts at once.
+    result<group*> create(group_setup s) {
         auto& d = ctx_.dev();
+        const bool go = s.go;
+        const std::uint8_t ch = s.ch;
+        const auto* stored = s.persistent_id >= 0 ? d.stored(s.persistent_id) : nullptr;
+        if (s.persistent_id >= 0 && !stored)
+            return make_error(errc::not_found, "no such persistent group");
         group g;
         g.go = go;
-        g.method = method;
-        g.pin = std::move(pin);
+        g.method = s.method;
+        g.pin = std::move(s.pin);
         g.ifname = "p2p-" + d.ifname + "-" + std::to_string(counter_++);
-        g.ssid = std::move(ssid);
+        g.ssid = std::move(s.ssid);
         g.freq = detail::freq_of_channel(ch);
-        g.peer_dev = peer_dev;
-        g.peer_iface = peer_iface;
-        g.forming = peer_dev != mac_address{};
-        g.go_dev = go ? d.addr : go_dev;
+        g.peer_dev = s.peer_dev;
+        g.peer_iface = s.peer_iface;
+        g.forming = s.forming;
+        g.go_dev = go ? d.addr : s.go_dev;
+        g.persistent = s.persistent || stored;
+        g.persistent_id = s.persistent_id;
+        if (stored && !go) g.psk = stored->passphrase;  // no WPS: the stored PSK
         if (d.dedicated) {
             cfg::cmd::new_interface ni;
             ni.ifname = g.ifname;
@@ -204,7 +259,7 @@ class group_manager {
         }
         if (go) {
             // Every group is WPA2-PSK/CCMP; WPS hands its PSK to the clients.
-            g.passphrase = detail::random_passphrase(d.set, d.rng);
+            g.passphrase = stored ? stored->passphrase : detail::random_passphrase(d.set, d.rng);
             cfg::cmd::start_ap sa;
             sa.ifindex = g.ref.ifindex;
             static_cast<mac::ap_params&>(sa) = mac::make_ap_params(
@@ -229,9 +284,10 @@ class group_manager {
                 runner{ctx_, g.ref}, [this, name](auto& e) { on_rsn_event(name, e); },
                 [this, name](const softmac::wps::event& e) { on_wps(name, e); });
             const bool pbc = g.method == wps_method::pbc || g.method == wps_method::not_ready;
-            ctx_.emit(
-                event::wps_event{name, pbc ? softmac::wps::event{softmac::wps::pbc_active{}}
-                                           : softmac::wps::event{softmac::wps::pin_active{}}});
+            if (g.psk.empty())
+                ctx_.emit(
+                    event::wps_event{name, pbc ? softmac::wps::event{softmac::wps::pbc_active{}}
+                                               : softmac::wps::event{softmac::wps::pin_active{}}});
             // A radio still scanning refuses the connection: try again shortly (rejoin).
             if (!provision(g, *link)) rejoin(name);
             clients_.emplace_back(g.ifname, std::move(link));
@@ -242,14 +298,8 @@ class group_manager {
             arm_registrar(out);
             update_beacon(out);
         }
-        if (out.forming) {
-            const std::string name = out.ifname;
-            out.timer = ctx_.schedule(limits::formation_timeout, [this, name] {
-                if (auto* gg = find(name)) gg->timer = 0;
-                ctx_.emit(event::group_formation_failure{});
-                remove_group(name, "FORMATION_FAILED");
-            });
-        }
+        if (out.forming) rearm_formation(out, limits::formation_timeout);
+        if (go && !out.forming) started(out);
         return &out;
     }
 
@@ -336,7 +386,10 @@ class group_manager {
     /// named), the group's PSK once provisioned.
     result<void> provision(const group& g, client_link& l) {
         const auto p2p_ie = detail::client_assoc_ie(detail::local_of(ctx_.dev()));
-        if (!g.psk.empty()) return l.connect(g.ssid, g.psk, g.freq, g.peer_iface);
+        if (!g.psk.empty()) {
+            l.extra_ies(p2p_ie);
+            return l.connect(g.ssid, g.psk, g.freq, g.peer_iface);
+        }
         namespace pw = ieee80211::wps::password_id;
         softmac::wps::enrollee::config c;
         c.dev = detail::wps_device(ctx_.dev());
@@ -427,6 +480,7 @@ class group_manager {
         g->clients.emplace_back(addr, dev);
         ctx_.emit(event::eapol_4way_completed{addr, name});
         ctx_.emit(event::ap_sta_connected{addr, dev, name});
+        remember_client(*g, dev);
         update_beacon(*g);
         arm_idle(*g);
     }
@@ -463,9 +517,42 @@ class group_manager {
             ctx_.emit(event::group_formation_success{});
             update_beacon(g);
         }
+        if (g.persistent) store(g);
         ctx_.emit(event::group_started{g.ifname, g.go, g.ssid, g.freq, g.go ? g.passphrase : "",
-                                       g.go_dev, g.go ? "" : g.psk});
+                                       g.go_dev, g.go ? "" : g.psk, g.persistent});
         if (g.go) arm_idle(g);
+    }
+    /// A persistent group that started is stored (wpas_p2p_store_persistent_group): the entry
+    /// with the same GO and SSID is updated, else a new one gets the next network id.
+    void store(group& g) {
+        using change = event::persistent_group_changed::change;
+        auto& d = ctx_.dev();
+        auto* p = g.persistent_id >= 0 ? d.stored(g.persistent_id) : d.stored(g.go_dev, g.ssid);
+        const bool added = p == nullptr;
+        if (added) {
+            p = &d.persistent.emplace_back();
+            p->id = d.next_network_id++;
+        }
+        const persistent_group before = *p;
+        p->go = g.go;
+        p->ssid = g.ssid;
+        p->go_dev = g.go_dev;
+        p->passphrase = g.go ? g.passphrase : g.psk;
+        g.persistent_id = p->id;
+        if (added || !(before == *p))
+            ctx_.emit(
+                event::persistent_group_changed{p->id, added ? change::added : change::updated});
+    }
+    /// A client of a stored group's GO connected: its device address goes to the end of the
+    /// group's p2p_client_list (wpas_p2p_add_persistent_group_client).
+    void remember_client(const group& g, const mac_address& dev) {
+        auto* p = g.persistent_id >= 0 ? ctx_.dev().stored(g.persistent_id) : nullptr;
+        if (!p || (!p->clients.empty() && p->clients.back() == dev)) return;
+        std::erase(p->clients, dev);
+        if (p->clients.size() == limits::max_stored_clients) p->clients.erase(p->clients.begin());
+        p->clients.push_back(dev);
+        ctx_.emit(event::persistent_group_changed{
+            p->id, event::persistent_group_changed::change::updated});
     }
     /// A GO's Beacon tail (after the RSN element the link puts first): the WPS element with the
     /// registrar's state, then the P2P element. Probe Responses carry the tail and, after it,

@@ -46,8 +46,9 @@ struct frame_attributes {
     std::optional<std::vector<std::uint8_t>> channels;  ///< class 81 channels of the list
     std::optional<ieee80211::p2p::config_timeout> timeout;
     std::optional<peer_info> device;
-    std::optional<mac_address> group_go;
+    std::optional<mac_address> group_go, group_bssid;
     std::optional<std::string> group_ssid;
+    std::optional<std::uint8_t> invitation_flags;
     std::optional<std::uint16_t> dpid, wps_methods;
     std::optional<ieee80211::wps::device_type> requested_type;
     bool has_p2p = false;
@@ -93,6 +94,12 @@ inline result<frame_attributes> parse_elements(bytes_view elements) {
                     break;
                 case p2pa::intended_interface_addr:
                     if (auto v = ie::p2p::address_of(a.data)) out.intended_iface = *v;
+                    break;
+                case p2pa::group_bssid:
+                    if (auto v = ie::p2p::address_of(a.data)) out.group_bssid = *v;
+                    break;
+                case p2pa::invitation_flags:
+                    if (auto v = ie::p2p::octet_of(a.data)) out.invitation_flags = *v;
                     break;
                 case p2pa::channel_list: {
                     auto v = ie::p2p::channel_list::parse(a.data);

@@ -29,6 +29,9 @@ struct peer {
     std::uint8_t go_intent = 7;
     std::uint16_t force_freq = 0;
     bool waiting_for_us = false;  ///< we answered its request with status 1
+    bool persistent = false;      ///< the negotiated group is to be persistent
+    int persistent_id = -1;       ///< ... re-using this stored group's SSID and passphrase
+    bool auth_join = false;       ///< join its group when it invites us (P2P_CONNECT join auth)
     mac_address intended_iface;   ///< negotiated, or a GO's interface (BSSID)
     std::string go_ssid;          ///< the peer runs this group
     std::uint8_t dialog_token = 0;

@@ -36,13 +36,15 @@ enum class state : std::uint8_t {
     listen_only,
     wait_peer_connect,
     wait_peer_idle,
-    provisioning
+    provisioning,
+    invite,
+    invite_listen
 };
 constexpr std::string_view to_string(state s) noexcept {
     constexpr std::string_view names[] = {
-        "IDLE",        "SEARCH",      "CONNECT",           "CONNECT_LISTEN",
-        "GO_NEG",      "LISTEN_ONLY", "WAIT_PEER_CONNECT", "WAIT_PEER_IDLE",
-        "PROVISIONING"};
+        "IDLE",         "SEARCH",      "CONNECT",           "CONNECT_LISTEN",
+        "GO_NEG",       "LISTEN_ONLY", "WAIT_PEER_CONNECT", "WAIT_PEER_IDLE",
+        "PROVISIONING", "INVITE",      "INVITE_LISTEN"};
     return names[static_cast<std::size_t>(s)];
 }
 /// @brief Whether a GO negotiation owns the radio in state `s`.
@@ -66,9 +68,35 @@ struct connect_params {
     wps_method method = wps_method::pbc;
     std::string pin;  ///< display: the PIN we show (generated when empty)
     std::optional<std::uint8_t> go_intent;
+    std::uint16_t freq = 0;   ///< forced operating frequency
+    bool join = false;        ///< join the peer's running group
+    bool auth = false;        ///< only authorise the peer's negotiation
+    bool persistent = false;  ///< the group is to be persistent (stored when it starts)
+    int persistent_id = -1;   ///< re-use this stored group's SSID and passphrase if we are GO
+};
+
+/// @brief What P2P_INVITE asks for: the peer invited to a running group (`group`), or a stored
+/// persistent group re-invoked (`persistent_id`).
+struct invite_params {
+    mac_address peer;        ///< none: the stored group's GO (a client re-invoking)
+    std::string group;       ///< a running group's interface
+    mac_address go_dev;      ///< the running group's GO, when we are its client
+    int persistent_id = -1;  ///< a stored persistent group
     std::uint16_t freq = 0;  ///< forced operating frequency
-    bool join = false;       ///< join the peer's running group
-    bool auth = false;       ///< only authorise the peer's negotiation
+    std::uint16_t pref = 0;  ///< preferred operating frequency
+};
+
+/// @brief A persistent group this device stored (a network block with disabled=2): the group's
+/// SSID and secret, our role in it, the GO's device address and, as GO, the clients' device
+/// addresses (p2p_client_list, most recent last).
+struct persistent_group {
+    int id = 0;
+    bool go = false;
+    std::string ssid;
+    mac_address go_dev;      ///< the network block's bssid
+    std::string passphrase;  ///< a GO's passphrase, or a client's PSK (64 hex digits)
+    std::vector<mac_address> clients;
+    friend bool operator==(const persistent_group&, const persistent_group&) = default;
 };
 
 /// @brief Timing and limits from wpa_supplicant 2.10.
@@ -95,6 +123,13 @@ inline constexpr duration peer_idle_pause = 200ms;
 inline constexpr duration client_rejoin = 100ms;
 /// Provision discovery resends after an acknowledged / unacknowledged request.
 inline constexpr duration pd_retry_after_ack = 200ms, pd_retry_after_nack = 300ms;
+/// Invitation: at most this many requests (p2p_invite's MAX_INVITE_REQS in p2p_invitation.c's
+/// p2p_invitation_req_cb retries), each waiting this long for the response.
+inline constexpr unsigned invite_max_tries = 100;
+inline constexpr std::uint32_t invite_req_wait_ms = 500, invite_resp_wait_ms = 50;
+/// A GO keeps at most this many client device addresses in a persistent group's
+/// p2p_client_list (P2P_MAX_STORED_CLIENTS).
+inline constexpr std::size_t max_stored_clients = 100;
 }  // namespace limits
 
 /// @brief A group this device is in.
@@ -110,15 +145,35 @@ struct group {
     bool forming = false, started = false;
     wps_method method = wps_method::not_ready;  ///< how a forming group provisions
     std::string pin;                            ///< the PIN of a PIN method
-    std::string psk;  ///< a client's PSK (64 hex digits) from WPS; empty until provisioned
+    std::string psk;          ///< a client's PSK (64 hex digits) from WPS; empty until provisioned
+    bool persistent = false;  ///< stored as a persistent group once it starts
+    int persistent_id = -1;   ///< the stored group it is, once known
     std::vector<std::pair<mac_address, mac_address>> clients;     ///< interface, device address
     std::vector<std::pair<mac_address, mac_address>> associated;  ///< not connected yet
     timer_id timer = 0;                                           ///< formation or idle
 };
 
+/// @brief What a new group is: our role, its channel and SSID, the peer it forms with (a
+/// negotiated peer, or the GO a client joins) and how it is provisioned.
+struct group_setup {
+    bool go = false;
+    std::uint8_t ch = 0;
+    std::string ssid;
+    mac_address peer_dev, peer_iface, go_dev;
+    wps_method method = wps_method::not_ready;
+    std::string pin;
+    /// Formed with a peer: the group has until the formation timeout to start (a GO only lets
+    /// that peer associate meanwhile).
+    bool forming = false;
+    bool persistent = false;  ///< stored when it starts
+    /// A stored persistent group started again: its SSID and passphrase (GO) or PSK (client,
+    /// which then joins without WPS).
+    int persistent_id = -1;
+};
+
 /// @brief What an action frame sent through the engine was, so its TX status reaches the
 /// procedure that sent it.
-enum class tx_kind : std::uint8_t { other, go_neg_req, go_neg_resp, go_neg_conf, pd_req };
+enum class tx_kind : std::uint8_t { other, go_neg_req, go_neg_resp, go_neg_conf, pd_req, inv_req };
 
 /// @brief The engine's public operations, as the control interface names them to ask whether
 /// one changes the radio's state (engine::changes_radio).
@@ -132,6 +187,7 @@ enum class operation : std::uint8_t {
     group_add,
     group_remove,
     reject,
+    invite,
     flush,
     configure,  ///< settings (P2P_SET disabled 1 flushes)
 };
@@ -162,6 +218,8 @@ struct device_state {
     std::vector<std::uint8_t> channels;  ///< this radio's channels of 1 to 11
     state current = state::idle;
     peer_table peers;
+    std::vector<persistent_group> persistent;  ///< stored persistent groups, by id
+    int next_network_id = 0;    ///< the id the next stored group gets (network blocks share ids)
     std::uint16_t rx_freq = 0;  ///< where the frame being handled was received
 
     /// @brief Whether the radio has 2.4 GHz channel `ch`.
@@ -182,6 +240,18 @@ struct device_state {
     }
     /// @brief A fresh 8-digit WPS PIN (with its checksum digit).
     std::string new_pin() { return make_pin(static_cast<std::uint32_t>(rng())); }
+    /// @brief The stored persistent group `id`.
+    persistent_group* stored(int id) noexcept {
+        for (auto& g : persistent)
+            if (g.id == id) return &g;
+        return nullptr;
+    }
+    /// @brief The stored persistent group with GO `go_dev` and `ssid`.
+    persistent_group* stored(const mac_address& go_dev, std::string_view ssid) noexcept {
+        for (auto& g : persistent)
+            if (g.go_dev == go_dev && g.ssid == ssid) return &g;
+        return nullptr;
+    }
 };
 }  // namespace detail
 

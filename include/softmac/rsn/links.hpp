@@ -150,6 +150,9 @@ class station_link {
     static constexpr duration reconnect_wait = std::chrono::milliseconds(100);
     static constexpr unsigned reconnect_tries = 50;
 
+    /// @brief Elements every association request carries after the RSN element (a P2P
+    /// client's P2P element).
+    void extra_ies(std::vector<std::uint8_t> ies) { extra_ies_ = std::move(ies); }
     /// @brief Joins `ssid` with `passphrase` (8..63 characters, or 64 hex digits), at `bssid`
     /// on `freq` when given.
     result<void> connect(std::string_view ssid, std::string_view passphrase, std::uint16_t freq = 0,

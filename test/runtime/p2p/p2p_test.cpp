@@ -991,10 +991,8 @@ struct negotiation_probe {
         return p;
     }
     void cancel_frame_waits() const {}
-    bool form_group(bool go, std::uint8_t ch, std::string ssid, const mac_address& peer_dev,
-                    const mac_address& peer_iface, const mac_address& go_dev, p2p::wps_method,
-                    std::string) const {
-        r->groups.push_back({go, ch, std::move(ssid), peer_dev, peer_iface, go_dev});
+    bool form_group(p2p::group_setup g) const {
+        r->groups.push_back({g.go, g.ch, std::move(g.ssid), g.peer_dev, g.peer_iface, g.go_dev});
         return true;
     }
     std::vector<mac_address> group_addresses() const { return {}; }
@@ -1340,4 +1338,244 @@ TEST_CASE("push-button overlap: a second enrollee within the walk time gets M2D 
     CHECK(fails[0].config_error == 12);
     // At most one of the two was enrolled.
     CHECK(w[0].count<ev::ap_sta_connected>() <= 1);
+}
+
+// ---- invitation and persistent groups -----------------------------------------------------------
+
+namespace {
+p2p::invite_params to_group(const mac_address& peer, std::string ifname) {
+    p2p::invite_params p;
+    p.peer = peer;
+    p.group = std::move(ifname);
+    return p;
+}
+p2p::invite_params to_stored(int id, mac_address peer = {}, std::uint16_t freq = 0,
+                             std::uint16_t pref = 0) {
+    p2p::invite_params p;
+    p.persistent_id = id;
+    p.peer = peer;
+    p.freq = freq;
+    p.pref = pref;
+    return p;
+}
+/// Device 0 (GO, intent 15) and device 1 (client) form a persistent PBC group; both have it
+/// stored.
+template <class W>
+void form_persistent(W& w) {
+    discover(w);
+    auto c1 = with(0, p2p::wps_method::pbc, true);
+    c1.persistent = true;
+    REQUIRE(w.engine(1).connect(w.addr(0), c1));
+    auto c0 = with(15);
+    c0.persistent = true;
+    REQUIRE(w.engine(0).connect(w.addr(1), c0));
+    REQUIRE(w.run_until(
+        [&] { return both_started(w) && w[0].template count<ev::ap_sta_connected>(); }, 10s));
+    REQUIRE(w.engine(0).persistent_groups().size() == 1);
+    REQUIRE(w.engine(1).persistent_groups().size() == 1);
+}
+/// Both leave their groups; the device `listener` stays reachable.
+template <class W>
+void leave_groups(W& w, std::size_t listener) {
+    for (std::size_t i : {0u, 1u}) REQUIRE(w.engine(i).group_remove("*"));
+    w.run(200ms);
+    REQUIRE(w.engine(listener).listen());
+    w.run(100ms);
+}
+template <class W>
+std::size_t started_count(W& w, std::size_t i) {
+    return w[i].template count<ev::group_started>();
+}
+}  // namespace
+
+TEST_CASE("a persistent group is stored by both sides and re-invoked from either with roles kept",
+          "[p2p][invitation]") {
+    test::p2p_world<loopback_software_roc> w(2, 51);
+    form_persistent(w);
+    const auto go = w.engine(0).persistent_groups()[0];
+    const auto cl = w.engine(1).persistent_groups()[0];
+    const auto go_started = w[0].all<ev::group_started>()[0];
+    const auto cl_started = w[1].all<ev::group_started>()[0];
+    CHECK(go_started.persistent);
+    CHECK(cl_started.persistent);
+    // The GO stores its passphrase and its client; the client the GO and the PSK WPS gave it.
+    CHECK(go.go);
+    CHECK(go.ssid == go_started.ssid);
+    CHECK(go.go_dev == w.addr(0));
+    CHECK(go.passphrase == go_started.passphrase);
+    CHECK(go.clients == std::vector<mac_address>{w.addr(1)});
+    CHECK_FALSE(cl.go);
+    CHECK(cl.ssid == go.ssid);
+    CHECK(cl.go_dev == w.addr(0));
+    CHECK(cl.passphrase == cl_started.psk);
+    CHECK(cl.passphrase.size() == 64);
+
+    const bool from_go = GENERATE(true, false);
+    const std::size_t inviter = from_go ? 0 : 1, invitee = 1 - inviter;
+    leave_groups(w, invitee);
+    w.engine(invitee).settings().persistent_reconnect = true;
+    const std::size_t wps_before = w[1].count<ev::wps_event>();
+    if (from_go)
+        REQUIRE(w.engine(0).invite(to_stored(go.id, w.addr(1))));
+    else
+        REQUIRE(w.engine(1).invite(to_stored(cl.id)));  // the peer is the stored GO
+    REQUIRE(w.run_until([&] { return started_count(w, 0) == 2 && started_count(w, 1) == 2; }, 10s));
+    const auto result = w[inviter].all<ev::invitation_result>();
+    REQUIRE(result.size() == 1);
+    CHECK(result[0].status == 0);
+    const auto got = w[invitee].all<ev::invitation_received>();
+    REQUIRE(got.size() == 1);
+    CHECK(got[0].accepted);
+    CHECK(got[0].sa == w.addr(inviter));
+    CHECK(got[0].persistent_id == (from_go ? cl.id : go.id));
+    // freq= only when the invitee will be GO.
+    CHECK((got[0].freq != 0) == !from_go);
+    const auto go_again = w[0].all<ev::group_started>()[1];
+    const auto cl_again = w[1].all<ev::group_started>()[1];
+    CHECK(go_again.go);
+    CHECK_FALSE(cl_again.go);
+    CHECK(go_again.persistent);
+    CHECK(cl_again.persistent);
+    CHECK(go_again.ssid == go.ssid);
+    CHECK(go_again.passphrase == go.passphrase);
+    // The client joined with the stored PSK: no WPS ran.
+    CHECK(w[1].count<ev::wps_event>() == wps_before);
+    CHECK(w[0].count<ev::group_formation_failure>() == 0);
+    CHECK(w[1].count<ev::group_formation_failure>() == 0);
+    // Nothing new was stored.
+    CHECK(w.engine(0).persistent_groups().size() == 1);
+    CHECK(w.engine(1).persistent_groups().size() == 1);
+}
+
+TEST_CASE(
+    "re-invocation: without persistent_reconnect the invitee is asked, and a client that "
+    "forgot the group answers unknown group",
+    "[p2p][invitation]") {
+    test::p2p_world<loopback_software_roc> w(2, 52);
+    form_persistent(w);
+    const int go_id = w.engine(0).persistent_groups()[0].id;
+    const int cl_id = w.engine(1).persistent_groups()[0].id;
+    leave_groups(w, 1);
+    REQUIRE(w.engine(0).invite(to_stored(go_id, w.addr(1))));
+    REQUIRE(w.run_until([&] { return w[0].count<ev::invitation_result>() == 1; }, 5s));
+    CHECK(w[0].all<ev::invitation_result>()[0].status == 1);
+    const auto got = w[1].all<ev::invitation_received>();
+    REQUIRE(got.size() == 1);
+    CHECK_FALSE(got[0].accepted);
+    CHECK(got[0].persistent_id == cl_id);
+    CHECK(got[0].freq == 0);
+    w.run(1s);
+    CHECK(started_count(w, 0) == 1);  // nothing started
+    CHECK(started_count(w, 1) == 1);
+
+    REQUIRE(w.engine(1).forget_persistent(cl_id));
+    REQUIRE(w.engine(1).listen());
+    REQUIRE(w.engine(0).invite(to_stored(go_id, w.addr(1))));
+    REQUIRE(w.run_until([&] { return w[0].count<ev::invitation_result>() == 2; }, 5s));
+    CHECK(w[0].all<ev::invitation_result>()[1].status == 8);
+    CHECK(w.engine(0).persistent_groups()[0].clients.empty());
+    const auto changes = w[0].all<ev::persistent_group_changed>();
+    REQUIRE_FALSE(changes.empty());
+    CHECK(changes.back().what == ev::persistent_group_changed::change::updated);
+}
+
+TEST_CASE("re-invocation from the client: freq= forces the GO's channel, pref= is preferred",
+          "[p2p][invitation]") {
+    test::p2p_world<loopback_software_roc> w(2, 53);
+    form_persistent(w);
+    const int cl_id = w.engine(1).persistent_groups()[0].id;
+    const bool forced = GENERATE(true, false);
+    const std::uint16_t freq = forced ? 2462 : 2417;  // 11 or 2, neither social
+    leave_groups(w, 0);
+    w.engine(0).settings().persistent_reconnect = true;
+    REQUIRE(
+        w.engine(1).invite(forced ? to_stored(cl_id, {}, freq) : to_stored(cl_id, {}, 0, freq)));
+    REQUIRE(w.run_until([&] { return started_count(w, 0) == 2 && started_count(w, 1) == 2; }, 10s));
+    CHECK(w[0].all<ev::group_started>()[1].freq == freq);
+    CHECK(w[1].all<ev::group_started>()[1].freq == freq);
+    CHECK(w[0].all<ev::invitation_received>()[0].freq == freq);
+}
+
+TEST_CASE("P2P_GROUP_ADD persistent, then persistent=<id>: the same SSID and passphrase",
+          "[p2p][invitation]") {
+    test::p2p_world<loopback_software_roc> w(1, 54);
+    auto g = w.engine(0).group_add(0, true);
+    REQUIRE(g);
+    const auto first_start = w[0].all<ev::group_started>()[0];
+    CHECK(first_start.persistent);
+    REQUIRE(w.engine(0).persistent_groups().size() == 1);
+    const auto stored = w.engine(0).persistent_groups()[0];
+    CHECK(stored.go);
+    CHECK(stored.ssid == first_start.ssid);
+    CHECK(stored.passphrase == first_start.passphrase);
+    CHECK_FALSE(w.engine(0).group_add(0, false, stored.id));  // it runs already
+    REQUIRE(w.engine(0).group_remove(*g));
+    CHECK_FALSE(w.engine(0).group_add(0, false, stored.id + 1));  // no such group
+    REQUIRE(w.engine(0).group_add(2462, false, stored.id));
+    const auto again = w[0].all<ev::group_started>()[1];
+    CHECK(again.persistent);
+    CHECK(again.ssid == stored.ssid);
+    CHECK(again.passphrase == stored.passphrase);
+    CHECK(again.freq == 2462);
+    CHECK(w.engine(0).persistent_groups().size() == 1);
+    // A plain group is not stored.
+    REQUIRE(w.engine(0).group_remove("*"));
+    REQUIRE(w.engine(0).group_add());
+    CHECK(w.engine(0).persistent_groups().size() == 1);
+    CHECK_FALSE(w[0].all<ev::group_started>()[2].persistent);
+}
+
+TEST_CASE(
+    "invitation to a running group: received and joined by hand, or accepted when "
+    "authorised, also from a client for its GO",
+    "[p2p][invitation]") {
+    test::p2p_world<loopback_software_roc> w(3, 55);
+    discover(w, 0, 1);
+    discover(w, 0, 2);
+    discover(w, 1, 2);
+    auto go_if = w.engine(0).group_add(2437);
+    REQUIRE(go_if);
+    const auto& g = w.engine(0).groups()[0];
+    // Unknown peer, unknown group: refused.
+    CHECK_FALSE(
+        w.engine(0).invite(to_group(mac_address::parse("02:00:00:00:99:99").value(), *go_if)));
+    CHECK_FALSE(w.engine(0).invite(to_group(w.addr(1), "p2p-wlan0-9")));
+    // Not authorised: P2P-INVITATION-RECEIVED, status 1; the user joins.
+    REQUIRE(w.engine(1).listen());
+    REQUIRE(w.engine(0).invite(to_group(w.addr(1), *go_if)));
+    REQUIRE(w.run_until([&] { return w[0].count<ev::invitation_result>() == 1; }, 5s));
+    CHECK(w[0].all<ev::invitation_result>()[0].status == 1);
+    auto got = w[1].all<ev::invitation_received>();
+    REQUIRE(got.size() == 1);
+    CHECK_FALSE(got[0].accepted);
+    CHECK(got[0].sa == w.addr(0));
+    CHECK(got[0].go_dev == w.addr(0));
+    CHECK(got[0].bssid == g.iface_addr);
+    CHECK(got[0].persistent_id == -1);
+    REQUIRE(w.engine(0).wps_pbc(*go_if));
+    auto join = with(0);
+    join.join = true;
+    REQUIRE(w.engine(1).connect(w.addr(0), join));
+    REQUIRE(w.run_until([&] { return started_count(w, 1) == 1; }, 10s));
+    CHECK_FALSE(w[1].all<ev::group_started>()[0].go);
+
+    // The client invites device 2 for its GO; device 2 authorised joining that GO's group.
+    // A PIN this time: a second push-button run within the walk time would be an overlap.
+    auto auth = with_pin(0, p2p::wps_method::keypad, "12345670", true);
+    auth.join = true;
+    REQUIRE(w.engine(2).connect(w.addr(0), auth));
+    CHECK(started_count(w, 2) == 0);  // authorised only
+    REQUIRE(w.engine(2).listen());
+    REQUIRE(w.engine(0).wps_pin(*go_if, "12345670"));
+    const auto client_if = w.engine(1).groups()[0].ifname;
+    REQUIRE(w.engine(1).invite(to_group(w.addr(2), client_if)));
+    REQUIRE(w.run_until([&] { return started_count(w, 2) == 1; }, 10s));
+    CHECK(w[1].all<ev::invitation_result>()[0].status == 0);
+    got = w[2].all<ev::invitation_received>();
+    REQUIRE(got.size() == 1);
+    CHECK(got[0].accepted);
+    CHECK(got[0].sa == w.addr(1));
+    CHECK(got[0].go_dev == w.addr(0));
+    CHECK(w[2].all<ev::group_started>()[0].go_dev_addr == w.addr(0));
+    CHECK(w[0].count<ev::ap_sta_connected>() == 2);
 }

@@ -119,7 +119,8 @@ struct event_text {
         s += " ssid=\"" + printable(e.ssid) + "\" freq=" + std::to_string(e.freq);
         if (!e.passphrase.empty()) s += " passphrase=\"" + secret(e.passphrase) + "\"";
         if (!e.psk.empty()) s += " psk=" + secret(e.psk);
-        return s + " go_dev_addr=" + addr(e.go_dev_addr);
+        s += " go_dev_addr=" + addr(e.go_dev_addr);
+        return e.persistent ? s + " [PERSISTENT]" : s;
     }
     std::string operator()(const event::group_removed& e) const {
         std::string s = "P2P-GROUP-REMOVED " + e.ifname + (e.go ? " GO" : " client");
@@ -165,6 +166,24 @@ struct event_text {
                         " reason=" + std::to_string(e.reason);
         return e.locally_generated ? s + " locally_generated=1" : s;
     }
+    std::string operator()(const event::invitation_received& e) const {
+        std::string s = e.accepted ? "P2P-INVITATION-ACCEPTED sa=" : "P2P-INVITATION-RECEIVED sa=";
+        s += addr(e.sa);
+        if (e.persistent_id >= 0) {
+            s += " persistent=" + std::to_string(e.persistent_id);
+            return e.freq ? s + " freq=" + std::to_string(e.freq) : s;
+        }
+        s += " go_dev_addr=" + addr(e.go_dev);
+        if (e.bssid != mac_address{}) s += " bssid=" + addr(e.bssid);
+        return s + " unknown-network";
+    }
+    std::string operator()(const event::invitation_result& e) const {
+        std::string s = "P2P-INVITATION-RESULT status=" + std::to_string(e.status) + " ";
+        return e.bssid != mac_address{} ? s + addr(e.bssid) : s;
+    }
+    /// A stored group's change has no control interface event (only the configuration file and
+    /// D-Bus follow it).
+    std::string operator()(const event::persistent_group_changed&) const { return {}; }
     std::string operator()(const event::wps_event& e) const {
         return std::visit([this](const auto& w) { return wps_text(w); }, e.what);
     }
@@ -247,8 +266,9 @@ inline std::string_view interface_of(const event::any& e) noexcept {
     return {};
 }
 
-/// @brief The P2P_PEER reply: the address line, then wpa_supplicant 2.10's key=value lines.
-inline std::string format_peer(const peer& p, time_point now) {
+/// @brief The P2P_PEER reply: the address line, then wpa_supplicant 2.10's key=value lines;
+/// `persistent`: the stored group we share with the peer (-1: none).
+inline std::string format_peer(const peer& p, time_point now, int persistent = -1) {
     using detail::addr;
     using detail::append;
     std::string s = addr(p.info.dev_addr) + "\n";
@@ -258,6 +278,7 @@ inline std::string format_peer(const peer& p, time_point now) {
     append(s, "config_methods=0x%x\ndev_capab=0x%x\ngroup_capab=0x%x\nlevel=0\n",
            unsigned(p.info.config_methods), unsigned(p.info.dev_capab),
            unsigned(p.info.group_capab));
+    if (persistent >= 0) s += "persistent=" + std::to_string(persistent) + "\n";
     const auto age = std::chrono::duration_cast<std::chrono::seconds>(now - p.last_seen).count();
     append(s, "age=%lld\nlisten_freq=%u\n", static_cast<long long>(age), unsigned(p.listen_freq));
     s += "wps_method=" + std::string(to_string(p.method)) + "\n";

@@ -52,6 +52,14 @@ constexpr std::uint16_t methods_for(const settings& s, wps_method m) noexcept {
     return s.config_methods;
 }
 
+/// @brief The group capability a negotiation frame to `p` carries: Persistent Group when the
+/// user asked for one, Intra-BSS Distribution when the frame announces our group.
+constexpr std::uint8_t negotiation_group_capab(const peer& p, bool announces) noexcept {
+    namespace gc = ieee80211::p2p::group_capab;
+    return static_cast<std::uint8_t>((p.persistent ? gc::persistent_group : 0) |
+                                     (announces ? gc::intra_bss_dist : 0));
+}
+
 /// @brief Supported Rates without the 11b rates, which P2P frames never use; the mandatory
 /// rates are basic.
 inline void put_p2p_rates(byte_writer& w) {
@@ -142,8 +150,8 @@ inline std::vector<std::uint8_t> go_neg_request(const local_device& me, const pe
         p.info.dev_addr, me.addr, p.info.dev_addr, ie::p2p::public_action::go_neg_req,
         p.dialog_token,
         [&](byte_writer& w) {
-            ie::p2p::capability{advertised_dev_capab(me.s), ie::p2p::group_capab::intra_bss_dist}
-                .write(w);
+            ie::p2p::capability{advertised_dev_capab(me.s), negotiation_group_capab(p, true)}.write(
+                w);
             ie::p2p::go_intent{p.go_intent, q.tie_breaker}.write(w);
             ie::p2p::config_timeout{100, 20}.write(w);
             put_channel(w, attr::listen_channel, me.listen_ch);
@@ -178,9 +186,8 @@ inline std::vector<std::uint8_t> go_neg_response(const local_device& me, const p
         p.info.dev_addr, me.addr, me.addr, ie::p2p::public_action::go_neg_resp, token,
         [&](byte_writer& w) {
             ie::p2p::write_octet(w, attr::status, t.status);
-            ie::p2p::capability{
-                advertised_dev_capab(me.s),
-                t.announces_group() ? ie::p2p::group_capab::intra_bss_dist : std::uint8_t{0}}
+            ie::p2p::capability{advertised_dev_capab(me.s),
+                                negotiation_group_capab(p, t.announces_group())}
                 .write(w);
             ie::p2p::go_intent{p.go_intent, tie_breaker}.write(w);
             ie::p2p::config_timeout{100, 20}.write(w);
@@ -201,8 +208,7 @@ inline std::vector<std::uint8_t> go_neg_confirm(const local_device& me, const pe
         p.info.dev_addr, me.addr, p.info.dev_addr, ie::p2p::public_action::go_neg_conf, token,
         [&](byte_writer& w) {
             ie::p2p::write_octet(w, attr::status, t.status);
-            ie::p2p::capability{advertised_dev_capab(me.s),
-                                t.we_go ? ie::p2p::group_capab::intra_bss_dist : std::uint8_t{0}}
+            ie::p2p::capability{advertised_dev_capab(me.s), negotiation_group_capab(p, t.we_go)}
                 .write(w);
             if (t.oper) put_channel(w, attr::operating_channel, t.oper);
             put_channel_list(w, t.channels);
@@ -240,6 +246,58 @@ inline std::vector<std::uint8_t> prov_disc_response(const mac_address& self, con
     });
 }
 
+/// @brief What an Invitation Request says: the group (its GO and SSID, BSSID when running),
+/// whether it re-invokes a persistent group, the operating channel (0: none, a client without
+/// preference) and the channels we offer.
+struct invitation_terms {
+    mac_address go_dev, bssid;  ///< bssid: none when not known
+    std::string ssid;
+    bool persistent = false;
+    std::uint8_t oper = 0;
+    std::vector<std::uint8_t> channels;
+};
+/// @brief The Invitation Request to peer `p` (p2p_build_invitation_req's attribute order).
+inline std::vector<std::uint8_t> invitation_request(const local_device& me, const peer& p,
+                                                    const invitation_terms& t) {
+    namespace ie = ieee80211;
+    namespace attr = ie::p2p::attr;
+    return build_public_action(
+        p.info.dev_addr, me.addr, p.info.dev_addr, ie::p2p::public_action::invitation_req,
+        p.dialog_token,
+        [&](byte_writer& w) {
+            // An active group needs no configuration time; a re-invoked one is set up anew.
+            t.persistent ? ie::p2p::config_timeout{100, 20}.write(w)
+                         : ie::p2p::config_timeout{0, 0}.write(w);
+            ie::p2p::write_octet(w, attr::invitation_flags, t.persistent ? 0x01 : 0x00);
+            if (t.oper) put_channel(w, attr::operating_channel, t.oper);
+            if (t.bssid != mac_address{}) ie::p2p::write_address(w, attr::group_bssid, t.bssid);
+            put_channel_list(w, t.channels);
+            ie::p2p::group_id{t.go_dev, t.ssid}.write(w);
+            put_device_info(w, me.addr, me.s, me.s.config_methods);
+        },
+        [](byte_writer&) {});
+}
+/// @brief The Invitation Response to `to` with dialog token `token`: the status and, on
+/// success, the operating channel, our group's BSSID when we will be its GO, and the channels.
+inline std::vector<std::uint8_t> invitation_response(const mac_address& self, const mac_address& to,
+                                                     std::uint8_t token, std::uint8_t status,
+                                                     std::uint8_t oper, const mac_address& bssid,
+                                                     const std::vector<std::uint8_t>& channels) {
+    namespace ie = ieee80211;
+    namespace attr = ie::p2p::attr;
+    return build_public_action(
+        to, self, self, ie::p2p::public_action::invitation_resp, token,
+        [&](byte_writer& w) {
+            ie::p2p::write_octet(w, attr::status, status);
+            ie::p2p::config_timeout{0, 0}.write(w);
+            if (status != ie::p2p::status::success) return;
+            if (oper) put_channel(w, attr::operating_channel, oper);
+            if (bssid != mac_address{}) ie::p2p::write_address(w, attr::group_bssid, bssid);
+            put_channel_list(w, channels);
+        },
+        [](byte_writer&) {});
+}
+
 /// @brief A GO's P2P element: for its beacons, or (`probe_resp`) for its probe responses, which
 /// also describe the device and the group's clients.
 inline std::vector<std::uint8_t> go_p2p_ie(const local_device& me, const group& g,
@@ -251,6 +309,8 @@ inline std::vector<std::uint8_t> go_p2p_ie(const local_device& me, const group& 
     ie::vendor_ie_builder<> p(ie::vendor::p2p);
     std::uint8_t group_capab = gc::group_owner | gc::intra_bss_dist;
     if (g.forming) group_capab |= gc::group_formation;
+    if (g.persistent) group_capab |= gc::persistent_group;
+    if (g.persistent && me.s.persistent_reconnect) group_capab |= gc::persistent_reconn;
     ie::p2p::capability{advertised_dev_capab(me.s), group_capab}.write(p.body());
     if (probe_resp) {
         put_device_info(p.body(), me.addr, me.s, me.s.config_methods);
