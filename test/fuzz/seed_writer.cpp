@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
-// Writes the fuzz seeds: every reference frame, control commands, and every packet of the
-// captures when present.
+// Writes the fuzz seeds: every reference frame, control commands, wpa_supplicant.conf files, and
+// every packet of the captures when present.
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -29,6 +29,20 @@ int main(int argc, char** argv) {
           "P2P_PROV_DISC 02:00:00:00:00:00 keypad join", "P2P_PEER NEXT-02:00:00:00:00:00",
           "P2P_SET listen_channel 6 81", "P2P_EXT_LISTEN 100 500", "IFNAME=wlan0 STATUS",
           "SET device_name x", "GET config_methods", "P2P_GROUP_ADD freq=2412"})
+        save({reinterpret_cast<const std::uint8_t*>(c.data()), c.size()});
+    // wpa_supplicant.conf: a P2P device's globals, a persistent group it is GO of and one it
+    // joined, with comments and a key softmac does not know.
+    for (std::string_view c :
+         {"# p2pd\nctrl_interface=DIR=/run/wpa_supplicant GROUP=netdev\nupdate_config=1\n"
+          "device_name=softmac # peers see it\ndevice_type=1-0050F204-1\n"
+          "config_methods=virtual_push_button keypad\np2p_go_intent=7\npersistent_reconnect=1\n"
+          "uuid=12345678-9abc-def0-1234-56789abcdef0\np2p_no_group_iface=1\n\n"
+          "# GO\nnetwork={\n\tssid=\"DIRECT-ab-softmac\"\n\tbssid=02:00:00:00:0a:01\n"
+          "\tpsk=\"pass # phrase\"\n\tproto=RSN\n\tkey_mgmt=WPA-PSK\n\tpairwise=CCMP\n"
+          "\tmode=3\n\tdisabled=2\n\tp2p_client_list=02:00:00:00:0b:01\n}\n",
+          "network={\r\n  ssid=P\"DIRECT-\\x01\\n\"\r\n  psk=00112233445566778899aabbccddeeff"
+          "00112233445566778899aabbccddeeff\n  disabled=2\n  id_str=446972\n"
+          "  # end\n}\np2p_listen_channel=6\n"})
         save({reinterpret_cast<const std::uint8_t*>(c.data()), c.size()});
     {  // EAP-WSC: whole EAPOL frames, and a fragmented message as 2-octet-length-prefixed EAP
         namespace eap = softmac::wps::eap;
