@@ -42,7 +42,8 @@ struct options {
     std::optional<std::uint32_t> group;
     std::size_t devices = 2;
     std::vector<std::string> names;
-    std::string driver = "loopback";  // loopback, rt73 or mixed
+    std::vector<std::string> configs;  ///< device i's configuration file
+    std::string driver = "loopback";   // loopback, rt73 or mixed
     double loss = 0;
     std::string pcap;
     std::uint64_t seed = 1;
@@ -60,11 +61,12 @@ bool parse_number(const std::string& text, T& value) {
 }
 
 void usage() {
-    std::fprintf(
-        stderr,
-        "usage: p2pd [-p ctrl_dir] [-G group] [-n devices] [-N name,name,...]\n"
-        "            [-d loopback|rt73|mixed] [-l loss_percent] [-w capture.pcap] [-s seed]\n"
-        "Device i is interface wlan<i>; its control socket is <ctrl_dir>/wlan<i>.\n");
+    std::fprintf(stderr,
+                 "usage: p2pd [-p ctrl_dir] [-G group] [-n devices] [-N name,name,...]\n"
+                 "            [-c config,config,...] [-d loopback|rt73|mixed] [-l loss_percent]\n"
+                 "            [-w capture.pcap] [-s seed]\n"
+                 "Device i is interface wlan<i>; its control socket is <ctrl_dir>/wlan<i>; its\n"
+                 "configuration file (wpa_supplicant.conf syntax) the i-th of -c.\n");
 }
 
 std::optional<options> parse_args(int argc, char** argv) {
@@ -94,6 +96,11 @@ std::optional<options> parse_args(int argc, char** argv) {
                                  o.names.back().c_str(), max_device_name);
                     return std::nullopt;
                 }
+            }
+        } else if (a == "-c") {
+            for (std::size_t b = 0, e; b <= v.size(); b = e + 1) {
+                e = std::min(v.find(',', b), v.size());
+                o.configs.push_back(v.substr(b, e - b));
             }
         } else if (a == "-d") {
             if (v != "loopback" && v != "rt73" && v != "mixed") return std::nullopt;
@@ -132,6 +139,7 @@ struct device final : device_base {
     interface_type iface;
     p2p::ctrl::server<interface_type, real_time> server;
     const char* driver_name;
+    std::string config;
 
     template <class... Args>
     device(real_time& t, heap_pool& pool, std::uint16_t i, const options& o, const char* driver,
@@ -139,7 +147,8 @@ struct device final : device_base {
         : dev(t, pool, params(o, i), std::forward<Args>(driver_args)...),
           iface(dev.engine(), o.dir),
           server(iface, t, {o.dir, o.group, {}}),
-          driver_name(driver) {}
+          driver_name(driver),
+          config(i < o.configs.size() ? o.configs[i] : std::string{}) {}
 
     static p2p::device_params params(const options& o, std::uint16_t i) {
         p2p::device_params p{.index = i,
@@ -151,6 +160,16 @@ struct device final : device_base {
     }
     result<void> start() override {
         if (auto r = dev.start(); !r) return r;
+        if (!config.empty())
+            if (auto r = iface.load_config(config); !r) {
+                // A parse error names its line; the daemon does not start half configured.
+                if (r.err().offset)
+                    std::fprintf(stderr, "p2pd: %s:%u: %s\n", config.c_str(),
+                                 unsigned(r.err().offset), r.err().what);
+                else
+                    std::fprintf(stderr, "p2pd: %s: %s\n", config.c_str(), r.err().what);
+                return make_error(errc::bad_value, "configuration file refused");
+            }
         return server.open();
     }
     std::string describe() const override {

@@ -3,6 +3,10 @@
 // a P2P session driven only by control commands between two devices of each driver.
 #include <catch2/catch.hpp>
 
+#include <sys/stat.h>
+
+#include <fstream>
+#include <iterator>
 #include <set>
 
 #include <softmac/p2p/ctrl/interface.hpp>
@@ -79,7 +83,65 @@ TEST_CASE("P2P_CONNECT forms", "[ctrl][parse]") {
           "P2P_CONNECT 02:00:00:00:0b:01 pbc go_intent=16",
           "P2P_CONNECT 02:00:00:00:0b:01 pbc go_intent=-1",
           "P2P_CONNECT 02:00:00:00:0b:01 pbc freq=0",
-          "P2P_CONNECT 02:00:00:00:0b:01 pbc persistent", "P2P_CONNECT 02:00:00:00:0b:01 p2ps"})
+          "P2P_CONNECT 02:00:00:00:0b:01 pbc persistent=x",
+          "P2P_CONNECT 02:00:00:00:0b:01 pbc persistent=-1", "P2P_CONNECT 02:00:00:00:0b:01 p2ps"})
+        CHECK(refusal(bad) == ctrl::replies::fail);
+    const auto persistent = as<ctrl::cmd::p2p_connect>(
+        ctrl::parse("P2P_CONNECT 02:00:00:00:0b:01 pbc persistent go_intent=3"));
+    CHECK(persistent.params.persistent);
+    CHECK(persistent.params.persistent_id == -1);
+    const auto stored =
+        as<ctrl::cmd::p2p_connect>(ctrl::parse("P2P_CONNECT 02:00:00:00:0b:01 pbc persistent=4"));
+    CHECK_FALSE(stored.params.persistent);
+    CHECK(stored.params.persistent_id == 4);
+}
+
+TEST_CASE("P2P_INVITE, P2P_GROUP_ADD persistent and the network commands", "[ctrl][parse]") {
+    const auto inv = as<ctrl::cmd::p2p_invite>(
+        ctrl::parse("P2P_INVITE persistent=3 peer=02:00:00:00:0b:01 freq=2462 ht40"));
+    CHECK(inv.params.persistent_id == 3);
+    CHECK(inv.params.peer == peer_addr);
+    CHECK(inv.params.freq == 2462);
+    CHECK(inv.params.group.empty());
+    const auto client = as<ctrl::cmd::p2p_invite>(ctrl::parse("P2P_INVITE persistent=0 pref=2412"));
+    CHECK(client.params.peer == mac_address{});
+    CHECK(client.params.pref == 2412);
+    const auto group = as<ctrl::cmd::p2p_invite>(ctrl::parse(
+        "P2P_INVITE group=p2p-wlan0-0 peer=02:00:00:00:0b:01 go_dev_addr=02:00:00:00:0a:00"));
+    CHECK(group.params.group == "p2p-wlan0-0");
+    CHECK(group.params.peer == peer_addr);
+    CHECK(group.params.go_dev == mac_address::parse("02:00:00:00:0a:00").value());
+    CHECK(group.params.persistent_id == -1);
+    for (auto bad :
+         {"P2P_INVITE", "P2P_INVITE peer=02:00:00:00:0b:01",
+          "P2P_INVITE persistent=", "P2P_INVITE persistent=x", "P2P_INVITE persistent=-2",
+          "P2P_INVITE persistent=0 peer=02:00:00:00:0b", "P2P_INVITE persistent=0 freq=0",
+          "P2P_INVITE persistent=0 pref=0", "P2P_INVITE persistent=0 go_dev_addr=02:00:00:00:0a:00",
+          "P2P_INVITE group=p2p-wlan0-0",
+          "P2P_INVITE group=p2p-wlan0-0 peer=02:00:00:00:0b:01 freq=2412",
+          "P2P_INVITE group=p2p-wlan0-0 peer=02:00:00:00:0b:01 go_dev_addr=x",
+          "P2P_INVITE persistent=0 bogus"})
+        CHECK(refusal(bad) == ctrl::replies::fail);
+
+    const auto add = as<ctrl::cmd::p2p_group_add>(ctrl::parse("P2P_GROUP_ADD persistent freq=2"));
+    CHECK(add.persistent);
+    CHECK(add.freq == 0);
+    CHECK(as<ctrl::cmd::p2p_group_add>(ctrl::parse("P2P_GROUP_ADD persistent=7")).persistent_id ==
+          7);
+    CHECK(refusal("P2P_GROUP_ADD persistent=no") == ctrl::replies::fail);
+
+    CHECK(as<ctrl::cmd::remove_network>(ctrl::parse("REMOVE_NETWORK all")).id == -1);
+    CHECK(as<ctrl::cmd::remove_network>(ctrl::parse("REMOVE_NETWORK 2")).id == 2);
+    const auto get = as<ctrl::cmd::get_network>(ctrl::parse("GET_NETWORK 1 ssid"));
+    CHECK(get.id == 1);
+    CHECK(get.field == "ssid");
+    const auto set = as<ctrl::cmd::set_network>(ctrl::parse("SET_NETWORK 0 ssid \"two  words\""));
+    CHECK(set.field == "ssid");
+    CHECK(set.value == "\"two  words\"");
+    as<ctrl::cmd::save_config>(ctrl::parse("SAVE_CONFIG"));
+    as<ctrl::cmd::list_networks>(ctrl::parse("LIST_NETWORKS"));
+    for (auto bad : {"REMOVE_NETWORK", "REMOVE_NETWORK x", "REMOVE_NETWORK -1", "GET_NETWORK 0",
+                     "GET_NETWORK x ssid", "SET_NETWORK 0 ssid"})
         CHECK(refusal(bad) == ctrl::replies::fail);
 }
 
@@ -115,7 +177,7 @@ TEST_CASE("P2P_PROV_DISC, P2P_PEER and the other P2P forms", "[ctrl][parse]") {
         CHECK(refusal(bad) == ctrl::replies::fail);
     CHECK(as<ctrl::cmd::p2p_group_add>(ctrl::parse("P2P_GROUP_ADD freq=2462")).freq == 2462);
     CHECK(as<ctrl::cmd::p2p_group_add>(ctrl::parse("P2P_GROUP_ADD freq=2")).freq == 0);
-    CHECK(refusal("P2P_GROUP_ADD persistent") == ctrl::replies::fail);
+    CHECK(refusal("P2P_GROUP_ADD permanent") == ctrl::replies::fail);
     CHECK(as<ctrl::cmd::p2p_group_remove>(ctrl::parse("P2P_GROUP_REMOVE p2p-wlan0-0")).ifname ==
           "p2p-wlan0-0");
     CHECK(refusal("P2P_GROUP_REMOVE") == ctrl::replies::fail);
@@ -139,8 +201,6 @@ TEST_CASE("General commands and what wpa_cli's start-up walks get", "[ctrl][pars
     CHECK(as<ctrl::cmd::get>(ctrl::parse("GET device_name")).name == "device_name");
     as<ctrl::cmd::sta_walk>(ctrl::parse("STA-FIRST"));
     as<ctrl::cmd::sta_walk>(ctrl::parse("STA-NEXT 02:00:00:00:0b:01"));
-    CHECK(as<ctrl::cmd::empty_list>(ctrl::parse("LIST_NETWORKS")).header ==
-          "network id / ssid / bssid / flags\n");
     as<ctrl::cmd::empty_list>(ctrl::parse("BSS RANGE=ALL MASK=0x2"));
     as<ctrl::cmd::empty_list>(ctrl::parse("LIST_CREDS"));
     for (auto bad : {"", "ping", "FROBNICATE", "P2P_PEERS", "PING extra"})
@@ -223,6 +283,34 @@ TEST_CASE("Event formats are wpa_supplicant 2.10's", "[ctrl][format]") {
     CHECK(ctrl::format(client) ==
           "P2P-GROUP-STARTED p2p-wlan1-0 client ssid=\"DIRECT-xy\" freq=2412 psk=* go_dev_addr=" +
               b);
+    auto persistent_client = client;
+    persistent_client.persistent = true;
+    CHECK(ctrl::format(persistent_client) ==
+          "P2P-GROUP-STARTED p2p-wlan1-0 client ssid=\"DIRECT-xy\" freq=2412 psk=* go_dev_addr=" +
+              b + " [PERSISTENT]");
+    // Invitation (wpas_invitation_received, wpas_invitation_result).
+    const auto go_addr = mac_address::parse("02:00:00:00:0a:00").value();
+    const std::string a = go_addr.to_string();
+    ev::invitation_received inv;
+    inv.sa = peer_addr;
+    inv.go_dev = go_addr;
+    CHECK(ctrl::format(inv) ==
+          "P2P-INVITATION-RECEIVED sa=" + b + " go_dev_addr=" + a + " unknown-network");
+    inv.bssid = peer_addr;
+    CHECK(ctrl::format(inv) == "P2P-INVITATION-RECEIVED sa=" + b + " go_dev_addr=" + a +
+                                   " bssid=" + b + " unknown-network");
+    inv.accepted = true;
+    CHECK(ctrl::format(inv) == "P2P-INVITATION-ACCEPTED sa=" + b + " go_dev_addr=" + a +
+                                   " bssid=" + b + " unknown-network");
+    inv.persistent_id = 2;
+    CHECK(ctrl::format(inv) == "P2P-INVITATION-ACCEPTED sa=" + b + " persistent=2");
+    inv.freq = 2437;
+    inv.accepted = false;
+    CHECK(ctrl::format(inv) == "P2P-INVITATION-RECEIVED sa=" + b + " persistent=2 freq=2437");
+    CHECK(ctrl::format(ev::invitation_result{1, {}}) == "P2P-INVITATION-RESULT status=1 ");
+    CHECK(ctrl::format(ev::invitation_result{0, peer_addr}) ==
+          "P2P-INVITATION-RESULT status=0 " + b);
+    CHECK(ctrl::format(ev::persistent_group_changed{}).empty());  // no control interface event
     // WPS and EAP lines of wpa_supplicant 2.10 and its AP mode.
     const auto w = [](softmac::wps::event e) { return ev::wps_event{"p2p-wlan0-0", e}; };
     namespace sw = softmac::wps;
@@ -545,4 +633,171 @@ TEST_CASE("The largest find and listen timeouts are taken and never cut a device
     CHECK(p.cmd(0, "P2P_FIND 4294967295") == "OK\n");
     REQUIRE(p.wait(0, "P2P-DEVICE-FOUND"));
     CHECK(p.cmd(1, "P2P_STOP_FIND") == "OK\n");
+}
+
+TEST_CASE("Persistent groups by commands: stored, listed, re-invoked by P2P_INVITE, removed",
+          "[ctrl][session][invitation]") {
+    ctrl_pair<test::loopback_offloaded_roc> p;
+    const std::string a0 = p.w.addr(0).to_string(), a1 = p.w.addr(1).to_string();
+    CHECK(p.cmd(1, "SET persistent_reconnect 1") == "OK\n");
+    CHECK(p.cmd(1, "GET persistent_reconnect") == "1");
+    CHECK(p.cmd(0, "LIST_NETWORKS") == "network id / ssid / bssid / flags\n");
+    CHECK(p.cmd(0, "P2P_FIND") == "OK\n");
+    CHECK(p.cmd(1, "P2P_FIND") == "OK\n");
+    REQUIRE(p.w.run_until([&] { return p.w.knows(0, 1) && p.w.knows(1, 0); }, 20s));
+    CHECK(p.cmd(0, "P2P_STOP_FIND") == "OK\n");
+    CHECK(p.cmd(1, "P2P_STOP_FIND") == "OK\n");
+    CHECK(p.cmd(1, "P2P_LISTEN") == "OK\n");
+    CHECK(p.cmd(1, "P2P_CONNECT " + a0 + " pbc persistent auth go_intent=0") == "OK\n");
+    CHECK(p.cmd(0, "P2P_CONNECT " + a0 + " pbc persistent=0") == "FAIL\n");  // nothing stored
+    CHECK(p.cmd(0, "P2P_CONNECT " + a1 + " pbc persistent go_intent=15") == "OK\n");
+    const auto g0 = p.wait(0, "P2P-GROUP-STARTED"), g1 = p.wait(1, "P2P-GROUP-STARTED");
+    REQUIRE(g0);
+    REQUIRE(g1);
+    CHECK(g0->second.ends_with(" [PERSISTENT]"));
+    CHECK(g1->second.ends_with(" [PERSISTENT]"));
+    REQUIRE(p.wait(0, "AP-STA-CONNECTED"));
+    const std::string ssid = field(g0->second, "ssid");
+    CHECK(p.cmd(0, "LIST_NETWORKS") == "network id / ssid / bssid / flags\n0\t" +
+                                           ssid.substr(1, ssid.size() - 2) + "\t" + a0 +
+                                           "\t[P2P-PERSISTENT]\n");
+    CHECK(p.cmd(1, "LIST_NETWORKS")
+              .find("\n0\t" + ssid.substr(1, ssid.size() - 2) + "\t" + a0 +
+                    "\t[P2P-PERSISTENT]\n") != std::string::npos);
+    CHECK(p.cmd(0, "GET_NETWORK 0 ssid") == ssid);
+    CHECK(p.cmd(0, "GET_NETWORK 0 mode") == "3");
+    CHECK(p.cmd(0, "GET_NETWORK 0 disabled") == "2");
+    CHECK(p.cmd(0, "GET_NETWORK 0 psk") == "*");
+    CHECK(p.cmd(0, "GET_NETWORK 0 p2p_client_list") == a1);
+    CHECK(p.cmd(1, "GET_NETWORK 0 mode") == "FAIL\n");  // a client's block has no mode
+    CHECK(p.cmd(0, "GET_NETWORK 1 ssid") == "FAIL\n");
+    CHECK(p.cmd(0, "P2P_PEER " + a1).find("\npersistent=0\n") != std::string::npos);
+    CHECK(p.cmd(1, "P2P_PEER " + a0).find("\npersistent=0\n") != std::string::npos);
+    CHECK(p.cmd(0, "SAVE_CONFIG") == "FAIL\n");  // no configuration file
+
+    CHECK(p.cmd(0, "P2P_GROUP_REMOVE *") == "OK\n");
+    CHECK(p.cmd(1, "P2P_GROUP_REMOVE *") == "OK\n");
+    p.w.run(200ms);
+    CHECK(p.cmd(1, "P2P_LISTEN") == "OK\n");
+    CHECK(p.cmd(0, "P2P_INVITE persistent=0") == "FAIL\n");  // a GO names its peer
+    CHECK(p.cmd(0, "P2P_INVITE persistent=3 peer=" + a1) == "FAIL\n");
+    CHECK(p.cmd(0, "P2P_INVITE persistent=0 peer=02:00:00:00:77:77") == "FAIL\n");
+    CHECK(p.cmd(0, "P2P_INVITE group=p2p-wlan0-9 peer=" + a1) == "FAIL\n");
+    const auto before = p.out[0].size();
+    CHECK(p.cmd(0, "P2P_INVITE persistent=0 peer=" + a1) == "OK\n");
+    const auto result = p.wait(0, "P2P-INVITATION-RESULT");
+    REQUIRE(result);
+    CHECK(result->second == "P2P-INVITATION-RESULT status=0 ");
+    const auto accepted = p.wait(1, "P2P-INVITATION-ACCEPTED");
+    REQUIRE(accepted);
+    CHECK(accepted->second == "P2P-INVITATION-ACCEPTED sa=" + a0 + " persistent=0");
+    REQUIRE(p.w.run_until(
+        [&] {
+            return p.w[0].template count<p2p::event::group_started>() == 2 &&
+                   p.w[1].template count<p2p::event::group_started>() == 2;
+        },
+        10s));
+    std::size_t started_again = 0;
+    for (std::size_t k = before; k < p.out[0].size(); ++k)
+        if (p.out[0][k].second.starts_with("P2P-GROUP-STARTED")) {
+            ++started_again;
+            CHECK(p.out[0][k].second.ends_with(" [PERSISTENT]"));
+            CHECK(field(p.out[0][k].second, "ssid") == ssid);
+        }
+    CHECK(started_again == 1);
+
+    CHECK(p.cmd(1, "SET_NETWORK 0 ssid \"DIRECT-zz\"") == "OK\n");
+    CHECK(p.cmd(1, "GET_NETWORK 0 ssid") == "\"DIRECT-zz\"");
+    CHECK(p.w.engine(1).persistent_groups()[0].ssid == "DIRECT-zz");
+    CHECK(p.cmd(1, "SET_NETWORK 0 bssid nonsense") == "FAIL\n");
+    CHECK(p.cmd(1, "SET_NETWORK 4 ssid \"x\"") == "FAIL\n");
+    CHECK(p.cmd(1, "REMOVE_NETWORK 0") == "OK\n");
+    CHECK(p.cmd(1, "REMOVE_NETWORK 0") == "FAIL\n");
+    CHECK(p.cmd(1, "LIST_NETWORKS") == "network id / ssid / bssid / flags\n");
+    CHECK(p.w.engine(1).persistent_groups().empty());
+    CHECK(p.cmd(0, "REMOVE_NETWORK all") == "OK\n");
+    CHECK(p.w.engine(0).persistent_groups().empty());
+}
+
+TEST_CASE(
+    "A configuration file: globals and persistent groups are read, unknown keys and "
+    "comments written back, mode 0600",
+    "[ctrl][conf]") {
+    ctrl_pair<test::loopback_offloaded_roc> p;
+    const std::string path = std::string(SOFTMAC_TEST_TMPDIR) + "/ctrl_conf.conf";
+    {
+        std::ofstream f(path, std::ios::trunc);
+        f << "# softmac test configuration\n"
+             "ctrl_interface=DIR=/run/wpa_supplicant GROUP=netdev\n"
+             "device_name=Kitchen TV\n"
+             "p2p_go_intent=11\n"
+             "persistent_reconnect=1\n"
+             "some_future_option=42\n"
+             "\n"
+             "# the living room group\n"
+             "network={\n"
+             "\tssid=\"DIRECT-ab-tv\"\n"
+             "\tbssid=02:00:00:00:00:00\n"
+             "\tpsk=\"abcdefgh12\"\n"
+             "\tproto=RSN\n"
+             "\tkey_mgmt=WPA-PSK\n"
+             "\tpairwise=CCMP\n"
+             "\tmode=3\n"
+             "\tdisabled=2\n"
+             "\tp2p_client_list=02:00:00:00:01:00 02:00:00:00:02:00\n"
+             "\tvendor_thing=\"kept\"\n"
+             "}\n"
+             "network={\n"
+             "\tssid=\"home\"\n"
+             "\tpsk=\"not a p2p group\"\n"
+             "}\n";
+    }
+    REQUIRE(p.ifs[0]->load_config(path));
+    auto& e = p.w.engine(0);
+    CHECK(e.settings().device_name == "Kitchen TV");
+    CHECK(e.settings().go_intent == 11);
+    CHECK(e.settings().persistent_reconnect);
+    REQUIRE(e.persistent_groups().size() == 1);
+    const auto g = e.persistent_groups()[0];
+    CHECK(g.id == 0);
+    CHECK(g.go);
+    CHECK(g.ssid == "DIRECT-ab-tv");
+    CHECK(g.passphrase == "abcdefgh12");
+    CHECK(g.clients.size() == 2);
+    CHECK(p.cmd(0, "LIST_NETWORKS") ==
+          "network id / ssid / bssid / flags\n0\tDIRECT-ab-tv\t02:00:00:00:00:00\t"
+          "[P2P-PERSISTENT]\n1\thome\tany\t\n");
+    CHECK(p.cmd(0, "GET update_config") == "0");
+    CHECK(p.cmd(0, "SAVE_CONFIG") == "FAIL\n");  // update_config=0
+    CHECK(p.cmd(0, "SET update_config 1") == "OK\n");
+    CHECK(p.cmd(0, "SET device_name Hall TV") == "OK\n");
+    CHECK(p.cmd(0, "SAVE_CONFIG") == "OK\n");
+    struct stat st {};
+    REQUIRE(::stat(path.c_str(), &st) == 0);
+    CHECK((st.st_mode & 0777) == 0600);
+    std::ifstream in(path);
+    const std::string text((std::istreambuf_iterator<char>(in)), {});
+    INFO(text);
+    CHECK(text.find("# softmac test configuration\n") != std::string::npos);
+    CHECK(text.find("some_future_option=42\n") != std::string::npos);
+    CHECK(text.find("device_name=Hall TV\n") != std::string::npos);
+    CHECK(text.find("update_config=1\n") != std::string::npos);
+    CHECK(text.find("\tvendor_thing=\"kept\"\n") != std::string::npos);
+    CHECK(text.find("# the living room group\nnetwork={\n") != std::string::npos);
+    CHECK(text.find("\tssid=\"home\"\n") != std::string::npos);
+    // A stored group's change is written at once with update_config=1.
+    REQUIRE(e.forget_persistent(0));
+    std::ifstream again(path);
+    const std::string after((std::istreambuf_iterator<char>(again)), {});
+    CHECK(after.find("DIRECT-ab-tv") == std::string::npos);
+    CHECK(after.find("\tssid=\"home\"\n") != std::string::npos);
+    // A malformed file names its line and loads nothing.
+    {
+        std::ofstream f(path, std::ios::trunc);
+        f << "device_name=x\nnetwork={\n\tssid=\"a\"\n\tmode=nine\n}\n";
+    }
+    auto bad = p.ifs[1]->load_config(path);
+    REQUIRE_FALSE(bad);
+    CHECK(bad.err().offset == 4);
+    CHECK(p.w.engine(1).settings().device_name != "x");
 }

@@ -21,7 +21,10 @@
 #include <thread>
 #include <vector>
 
+#include <random>
+
 #include <softmac/p2p/ctrl/client.hpp>
+#include <softmac/p2p/ctrl/config_file.hpp>
 
 extern char** environ;
 
@@ -122,15 +125,25 @@ std::string field(const std::string& line, const std::string& key) {
 /// A p2pd in its own directory under the test directory, and one-shot wpa_cli against it.
 struct p2pd_session {
     std::string cli, tmp, dir;
+    std::vector<std::string> argv;
     std::optional<process> daemon;
+    unsigned starts = 0;
     p2pd_session(const char* wpa_cli, const std::string& name, std::vector<std::string> args)
         : cli(wpa_cli), tmp(std::string(SOFTMAC_TEST_TMPDIR) + "/" + name), dir(tmp + "/run") {
         fs::remove_all(tmp);
         fs::create_directories(tmp);
-        args.insert(args.begin(), {SOFTMAC_P2PD, "-p", dir});
-        daemon.emplace(std::move(args), tmp + "/p2pd.log");
-        REQUIRE(eventually(
-            [&] { return read_file(tmp + "/p2pd.log").find("ready") != std::string::npos; }, 10s));
+        argv = std::move(args);
+        argv.insert(argv.begin(), {SOFTMAC_P2PD, "-p", dir});
+        start();
+    }
+    /// Starts p2pd (again: after it was stopped); its output goes to p2pd.log, p2pd-1.log, ...
+    void start() {
+        const std::string log =
+            tmp + (starts ? "/p2pd-" + std::to_string(starts) + ".log" : "/p2pd.log");
+        ++starts;
+        daemon.reset();
+        daemon.emplace(argv, log);
+        REQUIRE(eventually([&] { return read_file(log).find("ready") != std::string::npos; }, 10s));
     }
     std::pair<std::string, int> run(const std::string& ifname, const std::string& args) const {
         return shell("timeout 20 " + cli + " -p " + dir + " -i " + ifname + " " + args + " 2>&1");
@@ -573,4 +586,207 @@ TEST_CASE("p2pd soak: at 30% loss every cycle completes or fails on both devices
     const auto n = p2pd_soak("p2pd_soak_loss", {"-n", "2", "-l", "30"}, 30s);
     CHECK(n.cycles >= 1);
     CHECK(n.silent == 0);
+}
+
+TEST_CASE("wpa_cli re-invokes a persistent group after both devices' p2pd restarted, without WPS",
+          "[ctrl][wpa_cli][invitation]") {
+    const char* cli = wpa_cli_path();
+    if (!cli) {
+        WARN("wpa_cli is not installed (Debian package wpasupplicant): skipped");
+        return;
+    }
+    const std::string base = std::string(SOFTMAC_TEST_TMPDIR) + "/wpa_cli_persistent";
+    const std::string conf0 = base + "-wlan0.conf", conf1 = base + "-wlan1.conf";
+    {
+        std::ofstream(conf0, std::ios::trunc) << "update_config=1\n";
+        std::ofstream(conf1, std::ios::trunc) << "# Bob re-joins his stored groups unasked\n"
+                                                 "update_config=1\npersistent_reconnect=1\n";
+    }
+    p2pd_session s(cli, "wpa_cli_persistent",
+                   {"-n", "2", "-N", "Alice,Bob", "-c", conf0 + "," + conf1});
+    const std::string& tmp = s.tmp;
+    auto run = [&](const std::string& ifname, const std::string& args) {
+        return s.run(ifname, args).first;
+    };
+    const std::string script = tmp + "/action.sh";
+    {
+        std::ofstream out(script);
+        out << "#!/bin/sh\necho \"$@\" >> " << tmp << "/events-$MONITOR-$1.log\n";
+    }
+    fs::permissions(script, fs::perms::owner_all);
+    auto monitors = [&](const std::string& round) {
+        std::vector<std::unique_ptr<process>> m;
+        for (const char* ifname : {"wlan0", "wlan1"})
+            m.push_back(std::make_unique<process>(
+                std::vector<std::string>{"/usr/bin/env", "MONITOR=" + round, cli, "-p", s.dir, "-i",
+                                         ifname, "-a", script},
+                tmp + "/action-" + round + "-" + ifname + ".log"));
+        return m;
+    };
+    auto discover = [&](std::string(&addr)[2]) {
+        for (int i = 0; i < 2; ++i)
+            addr[i] = line_with(run("wlan" + std::to_string(i), "status"), "p2p_device_address=")
+                          .substr(19);
+        CHECK(run("wlan0", "p2p_find") == "OK\n");
+        CHECK(run("wlan1", "p2p_find") == "OK\n");
+        REQUIRE(eventually([&] { return run("wlan0", "p2p_peers discovered") == addr[1] + "\n"; },
+                           15s));
+        REQUIRE(eventually([&] { return run("wlan1", "p2p_peers discovered") == addr[0] + "\n"; },
+                           15s));
+        CHECK(run("wlan0", "p2p_stop_find") == "OK\n");
+        CHECK(run("wlan1", "p2p_stop_find") == "OK\n");
+        CHECK(run("wlan1", "p2p_listen") == "OK\n");
+    };
+    auto started = [&](const std::string& round, int i) {
+        return line_with(read_file(tmp + "/events-" + round + "-wlan" + std::to_string(i) + ".log"),
+                         "P2P-GROUP-STARTED");
+    };
+    std::string addr[2];
+    {
+        auto m = monitors("first");
+        discover(addr);
+        CHECK(run("wlan1", "p2p_connect " + addr[0] + " pbc persistent auth go_intent=0") ==
+              "OK\n");
+        CHECK(run("wlan0", "p2p_connect " + addr[1] + " pbc persistent go_intent=15") == "OK\n");
+        REQUIRE(eventually(
+            [&] { return !started("first", 0).empty() && !started("first", 1).empty(); }, 20s));
+        CHECK(started("first", 0).ends_with(" [PERSISTENT]"));
+        CHECK(started("first", 1).ends_with(" [PERSISTENT]"));
+        // The GO's file gains its client once the client is connected.
+        REQUIRE(eventually(
+            [&] {
+                return read_file(conf0).find("p2p_client_list=" + addr[1]) != std::string::npos;
+            },
+            10s));
+        for (auto& p : m) CHECK(p->stop() == 0);
+    }
+    const std::string file0 = read_file(conf0), file1 = read_file(conf1);
+    INFO(file0 << "\n" << file1);
+    CHECK(file0.find("\tmode=3\n\tdisabled=2\n") != std::string::npos);
+    CHECK(file1.find("\tbssid=" + addr[0] + "\n") != std::string::npos);
+    CHECK(file1.find("# Bob re-joins his stored groups unasked\n") != std::string::npos);
+    for (const auto& f : {conf0, conf1})
+        CHECK((fs::status(f).permissions() & fs::perms::all) ==
+              (fs::perms::owner_read | fs::perms::owner_write));
+    const std::string ssid = field(started("first", 0), "ssid");
+
+    // Both stop (SIGTERM) and start again from their files.
+    CHECK(s.daemon->stop() == 0);
+    s.start();
+    CHECK(run("wlan0", "list_networks")
+              .find("0\t" + ssid.substr(1, ssid.size() - 2) + "\t" + addr[0] +
+                    "\t[P2P-PERSISTENT]") != std::string::npos);
+    CHECK(run("wlan1", "get persistent_reconnect") == "1");
+    auto m = monitors("again");
+    discover(addr);
+    CHECK(run("wlan0", "p2p_peer " + addr[1]).find("\npersistent=0\n") != std::string::npos);
+    // wpa_cli's action mode runs its script only for the events it knows: the invitation's
+    // events are read from monitors of our own.
+    auto watch = [&](const std::string& ifname) {
+        auto c = softmac::p2p::ctrl::client::open(s.dir + "/" + ifname, tmp);
+        REQUIRE(c);
+        REQUIRE(c->attach());
+        return std::move(*c);
+    };
+    auto w0 = watch("wlan0"), w1 = watch("wlan1");
+    auto seen = [](softmac::p2p::ctrl::client& c, const std::string& prefix) {
+        for (auto e = c.next_event(5000ms); e; e = c.next_event(5000ms))
+            if (e->find(prefix) != std::string::npos) return *e;
+        return std::string{};
+    };
+    CHECK(run("wlan0", "p2p_invite persistent=0 peer=" + addr[1]) == "OK\n");
+    CHECK(seen(w1, "P2P-INVITATION-ACCEPTED") ==
+          "<3>P2P-INVITATION-ACCEPTED sa=" + addr[0] + " persistent=0");
+    CHECK(seen(w0, "P2P-INVITATION-RESULT") == "<3>P2P-INVITATION-RESULT status=0 ");
+    REQUIRE(eventually([&] { return !started("again", 0).empty() && !started("again", 1).empty(); },
+                       20s));
+    const std::string go = started("again", 0), client = started("again", 1);
+    const std::string client_log = read_file(tmp + "/events-again-wlan1.log");
+    INFO(go << "\n" << client_log);
+    CHECK(go.find(" GO ssid=" + ssid + " ") != std::string::npos);
+    CHECK(client.find(" client ssid=" + ssid + " ") != std::string::npos);
+    CHECK(go.ends_with(" [PERSISTENT]"));
+    CHECK(client.ends_with(" [PERSISTENT]"));
+    CHECK(client_log.find("WPS-") == std::string::npos);  // the stored PSK, no WPS
+    for (auto& p : m) CHECK(p->stop() == 0);
+    CHECK(s.daemon->stop() == 0);
+}
+
+TEST_CASE(
+    "p2pd's configuration file is old or new, never torn, when p2pd is killed while "
+    "writing it",
+    "[ctrl][p2pd][conf]") {
+    namespace conf = softmac::p2p::ctrl::conf;
+    const std::string tmp = std::string(SOFTMAC_TEST_TMPDIR) + "/conf_kill";
+    fs::remove_all(tmp);
+    fs::create_directories(tmp + "/cfg");
+    const std::string path = tmp + "/cfg/wlan0.conf", dir = tmp + "/run";
+    {
+        std::ofstream(path) << "update_config=1\n"
+                               "device_name=start\n"
+                               "# a stored group\n"
+                               "network={\n\tssid=\"DIRECT-kk\"\n\tbssid=02:00:00:00:00:00\n"
+                               "\tpsk=\"kill-test-passphrase\"\n\tproto=RSN\n\tkey_mgmt=WPA-PSK\n"
+                               "\tpairwise=CCMP\n\tmode=3\n\tdisabled=2\n"
+                               "\tp2p_client_list=02:00:00:00:09:00\n}\n";
+    }
+    const auto initial = conf::load(path);
+    REQUIRE(initial);
+    std::mt19937 rng(2024);
+    std::string saved = "start";  // what the file says
+    unsigned kills = 0, checked = 0, failures = 0, saves = 0;
+    constexpr unsigned rounds = 200;
+    for (unsigned k = 0; k < rounds; ++k) {
+        const std::string log = tmp + "/p2pd.log";
+        process d({SOFTMAC_P2PD, "-p", dir, "-n", "1", "-c", path}, log);
+        const auto until = std::chrono::steady_clock::now() + 10s;
+        while (read_file(log).find("ready") == std::string::npos &&
+               std::chrono::steady_clock::now() < until)
+            std::this_thread::sleep_for(2ms);
+        REQUIRE(read_file(log).find("ready") != std::string::npos);
+        auto c = softmac::p2p::ctrl::client::open(dir + "/wlan0", tmp);
+        REQUIRE(c);
+        const auto delay = std::chrono::microseconds(rng() % 10000);
+        const pid_t pid = d.pid();
+        std::thread killer([pid, delay] {
+            std::this_thread::sleep_for(delay);
+            ::kill(pid, SIGKILL);
+        });
+        std::string pending;
+        for (unsigned j = 0;; ++j) {
+            const std::string name = "n" + std::to_string(k) + "-" + std::to_string(j);
+            // A request in flight when p2pd dies waits out its timeout: keep it short.
+            auto r = c->request("SET device_name " + name, 40ms);
+            if (!r || *r != "OK\n") break;
+            pending = name;
+            auto s = c->request("SAVE_CONFIG", 40ms);
+            if (!s || *s != "OK\n") break;
+            saved = std::exchange(pending, {});
+            ++saves;
+        }
+        killer.join();
+        CHECK(d.stop(SIGKILL) == 128 + SIGKILL);
+        ++kills;
+        // The file parses and is the last saved state or the one being saved; nothing else in
+        // it changed; it stays private; no partial file took its name.
+        const auto now = conf::load(path);
+        ++checked;
+        const std::string* name = now ? now->get("device_name") : nullptr;
+        const bool ok = now && name && (*name == saved || (!pending.empty() && *name == pending)) &&
+                        conf::write(*now).size() > 0 && now->networks.size() == 1 &&
+                        conf::write(conf::document{{}, now->networks, {}}) ==
+                            conf::write(conf::document{{}, initial->networks, {}}) &&
+                        (fs::status(path).permissions() & fs::perms::all) ==
+                            (fs::perms::owner_read | fs::perms::owner_write);
+        if (!ok) {
+            ++failures;
+            FAIL_CHECK("round " << k << ": " << read_file(path));
+        }
+        if (name) saved = *name;
+    }
+    CHECK(kills == rounds);
+    CHECK(failures == 0);
+    CHECK(saves > rounds);  // kills came while writes were under way
+    std::printf("conf_kill: %u kills, %u states checked, %u saves, %u failures\n", kills, checked,
+                saves, failures);
 }

@@ -79,6 +79,13 @@ struct p2p_prov_disc {
 struct p2p_group_add {
     static constexpr operation runs[] = {operation::group_add};
     std::uint16_t freq = 0;
+    bool persistent = false;
+    int persistent_id = -1;  ///< a stored group started again
+};
+/// P2P_INVITE persistent=<id> [peer=] [freq=] [pref=] | group=<ifname> peer= [go_dev_addr=].
+struct p2p_invite {
+    static constexpr operation runs[] = {operation::invite};
+    invite_params params;
 };
 struct p2p_group_remove {
     static constexpr operation runs[] = {operation::group_remove};
@@ -137,7 +144,32 @@ struct wps_check_pin {
 struct sta_walk {
     static constexpr bool admin = false;
 };
-/// LIST_NETWORKS, LIST_CREDS, BSS: lists softmac keeps empty; the reply is the header line.
+/// LIST_NETWORKS: the configured networks (stored persistent groups among them).
+struct list_networks {
+    static constexpr bool admin = false;
+};
+/// REMOVE_NETWORK <id>|all.
+struct remove_network {
+    static constexpr bool admin = true;
+    int id = -1;  ///< -1: all
+};
+/// GET_NETWORK <id> <field>: the field as the configuration file writes it (keys hidden).
+struct get_network {
+    static constexpr bool admin = false;
+    int id = 0;
+    std::string field;
+};
+/// SET_NETWORK <id> <field> <value>, the value in the configuration file's syntax.
+struct set_network {
+    static constexpr bool admin = true;
+    int id = 0;
+    std::string field, value;
+};
+/// SAVE_CONFIG: writes the configuration file (update_config=1 only).
+struct save_config {
+    static constexpr bool admin = true;
+};
+/// LIST_CREDS, BSS: lists softmac keeps empty; the reply is the header line.
 struct empty_list {
     static constexpr bool admin = false;
     std::string_view header;
@@ -155,7 +187,9 @@ using request =
                  cmd::p2p_ext_listen, cmd::p2p_connect, cmd::p2p_prov_disc, cmd::p2p_group_add,
                  cmd::p2p_group_remove, cmd::p2p_get_passphrase, cmd::p2p_reject, cmd::p2p_peer,
                  cmd::wps_pin, cmd::wps_pbc, cmd::wps_cancel, cmd::wps_check_pin, cmd::p2p_set,
-                 cmd::p2p_flush, cmd::set, cmd::get, cmd::sta_walk, cmd::empty_list>;
+                 cmd::p2p_flush, cmd::set, cmd::get, cmd::sta_walk, cmd::empty_list,
+                 cmd::p2p_invite, cmd::list_networks, cmd::remove_network, cmd::get_network,
+                 cmd::set_network, cmd::save_config>;
 
 namespace replies {
 inline constexpr std::string_view ok = "OK\n", fail = "FAIL\n", unknown = "UNKNOWN COMMAND\n",
@@ -368,8 +402,13 @@ inline request parse_connect(const tokens& t) {
             c.params.go_intent = static_cast<std::uint8_t>(gi);
         } else if (auto v = option(tok, "freq")) {
             if (!freq_value(*v, c.params.freq)) return refused{replies::fail};
+        } else if (tok == "persistent") {
+            c.params.persistent = true;
+        } else if (auto v = option(tok, "persistent")) {
+            if (!number(*v, c.params.persistent_id) || c.params.persistent_id < 0)
+                return refused{replies::fail};
         } else if (!width_option(tok)) {
-            return refused{replies::fail};  // persistent groups, auto, ssid= and unknown words
+            return refused{replies::fail};  // auto, ssid= and unknown words
         }
     }
     return c;
@@ -410,6 +449,44 @@ inline request parse_peer(const tokens& t) {
     return p;
 }
 
+/// P2P_INVITE (p2p_ctrl_invite_persistent, p2p_ctrl_invite_group).
+inline request parse_invite(const tokens& t) {
+    cmd::p2p_invite c;
+    auto& p = c.params;
+    if (t.size() < 2) return refused{replies::fail};
+    if (auto v = option(t[1], "persistent")) {
+        if (!number(*v, p.persistent_id) || p.persistent_id < 0) return refused{replies::fail};
+    } else if (auto g = option(t[1], "group")) {
+        p.group = std::string(*g);
+    } else {
+        return refused{replies::fail};
+    }
+    bool have_peer = false;
+    for (std::size_t i = 2; i < t.size(); ++i) {
+        const auto tok = t[i];
+        auto address = [&](std::string_view v, mac_address& out) {
+            auto a = mac_address::parse(v);
+            if (a) out = *a;
+            return a.has_value();
+        };
+        if (auto v = option(tok, "peer")) {
+            if (!address(*v, p.peer)) return refused{replies::fail};
+            have_peer = true;
+        } else if (auto v = option(tok, "go_dev_addr"); v && !p.group.empty()) {
+            if (!address(*v, p.go_dev)) return refused{replies::fail};
+        } else if (auto v = option(tok, "freq"); v && p.group.empty()) {
+            if (!freq_value(*v, p.freq)) return refused{replies::fail};
+        } else if (auto v = option(tok, "pref"); v && p.group.empty()) {
+            if (!freq_value(*v, p.pref)) return refused{replies::fail};
+        } else if (!width_option(tok) && !tok.starts_with("freq2=") &&
+                   !tok.starts_with("max_oper_chwidth=")) {
+            return refused{replies::fail};
+        }
+    }
+    if (!p.group.empty() && !have_peer) return refused{replies::fail};
+    return c;
+}
+
 inline request parse_p2p(std::string_view text, const tokens& t) {
     const auto name = t[0];
     if (name == "P2P_FIND") return parse_find(t);
@@ -438,6 +515,11 @@ inline request parse_p2p(std::string_view text, const tokens& t) {
                 if (!freq_value(*v, g.freq)) return refused{replies::fail};
                 if (g.freq == 5) return refused{replies::fail};  // no 5 GHz radios
                 if (g.freq == 2) g.freq = 0;                     // "a 2.4 GHz channel"
+            } else if (t[i] == "persistent") {
+                g.persistent = true;
+            } else if (auto p = option(t[i], "persistent")) {
+                if (!number(*p, g.persistent_id) || g.persistent_id < 0)
+                    return refused{replies::fail};
             } else if (!width_option(t[i])) {
                 return refused{replies::fail};
             }
@@ -460,6 +542,7 @@ inline request parse_p2p(std::string_view text, const tokens& t) {
         return cmd::p2p_set{std::string(t[1]), std::string(tokens::rest(text, 2))};
     }
     if (name == "P2P_FLUSH") return cmd::p2p_flush{};
+    if (name == "P2P_INVITE") return parse_invite(t);
     return refused{replies::unknown};
 }
 }  // namespace detail
@@ -496,7 +579,27 @@ inline request parse(std::string_view text) {
     if (name == "WPS_PIN" || name == "WPS_PBC" || name == "WPS_CANCEL" || name == "WPS_CHECK_PIN")
         return parse_wps(name, t);
     if (name == "STA-FIRST" || name == "STA-NEXT") return cmd::sta_walk{};
-    if (text == "LIST_NETWORKS") return cmd::empty_list{"network id / ssid / bssid / flags\n"};
+    if (text == "LIST_NETWORKS") return cmd::list_networks{};
+    if (name == "REMOVE_NETWORK") {
+        cmd::remove_network r;
+        if (t.size() != 2 || (t[1] != "all" && (!number(t[1], r.id) || r.id < 0)))
+            return refused{replies::fail};
+        return r;
+    }
+    if (name == "GET_NETWORK") {
+        cmd::get_network g;
+        if (t.size() != 3 || !number(t[1], g.id)) return refused{replies::fail};
+        g.field = std::string(t[2]);
+        return g;
+    }
+    if (name == "SET_NETWORK") {
+        cmd::set_network n;
+        if (t.size() < 4 || !number(t[1], n.id)) return refused{replies::fail};
+        n.field = std::string(t[2]);
+        n.value = std::string(tokens::rest(text, 3));
+        return n;
+    }
+    if (text == "SAVE_CONFIG") return cmd::save_config{};
     if (text == "LIST_CREDS")
         return cmd::empty_list{"cred id / realm / username / domain / imsi\n"};
     if (name == "BSS") return cmd::empty_list{""};

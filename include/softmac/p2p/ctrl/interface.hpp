@@ -12,6 +12,7 @@
 
 #include <softmac/p2p/ctrl/command.hpp>
 #include <softmac/p2p/ctrl/format.hpp>
+#include <softmac/p2p/ctrl/networks.hpp>
 #include <softmac/p2p/peer_table.hpp>
 #include <softmac/p2p/types.hpp>
 
@@ -79,6 +80,17 @@ class interface {
 
     Engine& engine() noexcept { return engine_; }
     void on_output(output o) { out_ = std::move(o); }
+
+    /// @brief Reads the device's configuration file (`p2pd -c`): its globals as SET would set
+    /// them, its persistent groups into the engine. With update_config=1 it is written again
+    /// whenever a stored group changes, and by SAVE_CONFIG.
+    result<void> load_config(std::string path) {
+        return nets_.load(std::move(path), [this](std::string_view key, std::string_view value) {
+            if (!is_setting(key)) return true;  // kept in the file, not interpreted
+            return run({}, cmd::set{std::string(key), std::string(value)}) == replies::ok;
+        });
+    }
+    network_config<Engine>& networks() noexcept { return nets_; }
 
     /// @brief The control interface names, device interfaces first.
     std::vector<std::string> names() const {
@@ -200,8 +212,26 @@ class interface {
         return status_of(engine_.prov_disc(c.peer, c.method, c.join));
     }
     std::string run(std::string_view, const cmd::p2p_group_add& c) {
-        return engine_.group_add(c.freq) ? std::string(replies::ok) : std::string(replies::fail);
+        return engine_.group_add(c.freq, c.persistent, c.persistent_id)
+                   ? std::string(replies::ok)
+                   : std::string(replies::fail);
     }
+    std::string run(std::string_view, const cmd::p2p_invite& c) {
+        return status_of(engine_.invite(c.params));
+    }
+    // ---- the configuration's networks -------------------------------------------------------
+    std::string run(std::string_view, const cmd::list_networks&) { return nets_.list(); }
+    std::string run(std::string_view, const cmd::remove_network& c) {
+        return status_of(nets_.remove(c.id));
+    }
+    std::string run(std::string_view, const cmd::get_network& c) {
+        auto v = nets_.get(c.id, c.field);
+        return v ? *v : std::string(replies::fail);
+    }
+    std::string run(std::string_view, const cmd::set_network& c) {
+        return status_of(nets_.set(c.id, c.field, c.value));
+    }
+    std::string run(std::string_view, const cmd::save_config&) { return status_of(nets_.save()); }
     std::string run(std::string_view, const cmd::p2p_group_remove& c) {
         return status_of(engine_.group_remove(c.ifname));
     }
@@ -241,7 +271,7 @@ class interface {
             if (it != all.end() && c.what == cmd::p2p_peer::which::next) ++it;
         }
         if (it == all.end()) return std::string(replies::fail);
-        return format_peer(*it, engine_.now());
+        return format_peer(*it, engine_.now(), shared_group(it->info.dev_addr));
     }
     std::string run(std::string_view, const cmd::p2p_set& c) {
         auto& s = engine_.settings();
@@ -319,10 +349,26 @@ class interface {
             ok = small(ch, 1, 11) && engine_.set_listen_channel(ch);
         } else if (c.name == "p2p_oper_channel") {
             ok = small(s.oper_channel, 1, 11);
+        } else if (c.name == "persistent_reconnect") {
+            ok = small(s.persistent_reconnect, 0, 1);
+        } else if (c.name == "update_config") {
+            bool on = false;
+            ok = small(on, 0, 1);
+            if (ok) nets_.set_update_config(on);
         } else {
             ok = false;
         }
+        if (ok) nets_.global_changed(c.name, c.value);
         return std::string(ok ? replies::ok : replies::fail);
+    }
+    /// The globals SET and the configuration file share.
+    static bool is_setting(std::string_view key) {
+        for (std::string_view k :
+             {"device_name", "device_type", "sec_device_type", "config_methods", "p2p_go_intent",
+              "p2p_ssid_postfix", "p2p_passphrase_len", "p2p_group_idle", "p2p_listen_channel",
+              "p2p_oper_channel", "persistent_reconnect", "update_config"})
+            if (key == k) return true;
+        return false;
     }
     std::string run(std::string_view, const cmd::get& c) {
         const auto& s = engine_.settings();
@@ -336,6 +382,8 @@ class interface {
         if (c.name == "p2p_listen_channel")
             return std::to_string(ieee80211::freq_to_channel(engine_.listen_freq())->number);
         if (c.name == "p2p_oper_channel") return std::to_string(s.oper_channel);
+        if (c.name == "persistent_reconnect") return s.persistent_reconnect ? "1" : "0";
+        if (c.name == "update_config") return nets_.update_config() ? "1" : "0";
         return std::string(replies::fail);
     }
     std::string run(std::string_view, const cmd::empty_list& c) { return std::string(c.header); }
@@ -365,13 +413,24 @@ class interface {
         return s;
     }
 
+    /// The stored group we share with peer `dev` (its GO, or a client in its list); -1: none.
+    int shared_group(const mac_address& dev) const {
+        for (const auto& g : engine_.persistent_groups())
+            if ((!g.go && g.go_dev == dev) ||
+                (g.go && std::find(g.clients.begin(), g.clients.end(), dev) != g.clients.end()))
+                return g.id;
+        return -1;
+    }
+
     void on_event(const event::any& e) {
         if (after_pd_) continue_after_pd(e);
+        if (std::holds_alternative<event::persistent_group_changed>(e)) nets_.changed();
         if (!out_) return;
         // A group's station events go to the group interface and, as hostapd's parent
         // context does, to the P2P device; everything else to the device.
         const auto group = interface_of(e);
         const auto m = message(e);
+        if (m.text.empty()) return;
         if (!group.empty() && group != engine_.ifname()) out_(group, m);
         out_(engine_.ifname(), m);
     }
@@ -404,6 +463,7 @@ class interface {
     };
     Engine& engine_;
     std::string dir_;
+    network_config<Engine> nets_{engine_};
     output out_;
     std::optional<pending_connect> after_pd_;
 };

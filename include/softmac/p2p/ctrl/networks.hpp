@@ -1,0 +1,236 @@
+// SPDX-License-Identifier: MIT
+/// @file Defines ctrl::network_config: a device's configuration file and its network blocks as
+/// wpa_supplicant serves them (LIST_NETWORKS, GET_NETWORK, SET_NETWORK, REMOVE_NETWORK,
+/// SAVE_CONFIG), the engine's stored persistent groups being the blocks with disabled=2.
+#pragma once
+
+#include <algorithm>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <softmac/core/mac_address.hpp>
+#include <softmac/core/result.hpp>
+#include <softmac/p2p/ctrl/config_file.hpp>
+#include <softmac/p2p/ctrl/format.hpp>
+#include <softmac/p2p/types.hpp>
+
+namespace softmac::p2p::ctrl {
+
+namespace detail {
+/// @brief A network block with disabled=2 read as a stored persistent group (wpa_supplicant's
+/// wpas_p2p_get_persistent reads the same fields); none when it is not one.
+inline std::optional<persistent_group> persistent_of(int id, const conf::network& n) {
+    const auto* disabled = n.get("disabled");
+    const auto* ssid = n.get("ssid");
+    const auto* bssid = n.get("bssid");
+    if (!disabled || *disabled != "2" || !ssid || !bssid) return std::nullopt;
+    persistent_group g;
+    g.id = id;
+    auto text = conf::decode_string(*ssid);
+    auto go_dev = mac_address::parse(*bssid);
+    if (!text || !go_dev) return std::nullopt;
+    g.ssid = std::move(*text);
+    g.go_dev = *go_dev;
+    const auto* mode = n.get("mode");
+    g.go = mode && *mode == "3";
+    if (const auto* psk = n.get("psk")) {
+        // A quoted passphrase (a GO's), or the PSK itself as 64 hex digits (a client's).
+        auto pass = psk->starts_with('"') ? conf::decode_string(*psk) : std::optional(*psk);
+        if (pass) g.passphrase = std::move(*pass);
+    }
+    if (const auto* list = n.get("p2p_client_list"))
+        for (std::size_t b = 0, e; b < list->size(); b = e + 1) {
+            e = std::min(list->find(' ', b), list->size());
+            if (auto a = mac_address::parse(std::string_view(*list).substr(b, e - b)))
+                g.clients.push_back(*a);
+        }
+    return g;
+}
+/// @brief Writes a stored group's fields into its block (wpas_p2p_store_persistent_group's
+/// network: WPA2-PSK, CCMP, mode 3 for a GO, disabled=2); other fields stay.
+inline void write_persistent(const persistent_group& g, conf::network& n) {
+    n.set("ssid", conf::encode_string(g.ssid));
+    n.set("bssid", g.go_dev.to_string());
+    const bool hex_psk =
+        g.passphrase.size() == 64 && std::all_of(g.passphrase.begin(), g.passphrase.end(),
+                                                 [](char c) { return hex_digit(c) >= 0; });
+    n.set("psk", hex_psk ? g.passphrase : "\"" + g.passphrase + "\"");
+    n.set("proto", "RSN");
+    n.set("key_mgmt", "WPA-PSK");
+    n.set("pairwise", "CCMP");
+    if (g.go)
+        n.set("mode", "3");
+    else
+        n.erase("mode");
+    n.set("disabled", "2");
+    std::string list;
+    for (const auto& c : g.clients) list += (list.empty() ? "" : " ") + c.to_string();
+    if (list.empty())
+        n.erase("p2p_client_list");
+    else
+        n.set("p2p_client_list", list);
+}
+}  // namespace detail
+
+/// @brief One device's configuration: the file it was read from, its globals (with the comments
+/// and keys softmac does not interpret, written back as they were) and its network blocks by
+/// network id. The stored persistent groups live in the engine; their blocks follow them.
+template <class Engine>
+class network_config {
+  public:
+    explicit network_config(Engine& e) : engine_(e) {}
+
+    /// @brief Reads `path`: each global goes to `set_global` (false: the value is refused), the
+    /// blocks with disabled=2 become the engine's stored groups. A missing file is an empty
+    /// configuration, written when something changes.
+    result<void> load(std::string path,
+                      const std::function<bool(std::string_view, std::string_view)>& set_global) {
+        path_ = std::move(path);
+        auto d = conf::load(path_);
+        if (!d && d.err().code != errc::not_found) return d.err();
+        doc_ = d ? std::move(*d) : conf::document{};
+        for (const auto& f : doc_.globals) {
+            if (f.key == "update_config") update_config_ = f.value == "1";
+            if (!set_global(f.key, f.value))
+                return make_error(errc::bad_value, "a global setting's value is refused");
+        }
+        blocks_.clear();
+        std::vector<persistent_group> stored;
+        int id = 0;
+        for (auto& n : doc_.networks) {
+            if (auto g = detail::persistent_of(id, n)) stored.push_back(std::move(*g));
+            blocks_.emplace_back(id++, std::move(n));
+        }
+        doc_.networks.clear();
+        engine_.load_persistent(std::move(stored), id);
+        return {};
+    }
+    const std::string& path() const noexcept { return path_; }
+    bool update_config() const noexcept { return update_config_; }
+    void set_update_config(bool on) noexcept { update_config_ = on; }
+    /// @brief A global SET changed: the file says so from now on.
+    void global_changed(std::string_view key, std::string value) {
+        doc_.set(key, std::move(value));
+    }
+    /// @brief The stored groups changed: the file follows when update_config=1.
+    void changed() {
+        sync();
+        if (update_config_ && !path_.empty()) (void)save();
+    }
+    /// @brief SAVE_CONFIG: refused without a file or with update_config=0, as wpa_supplicant.
+    result<void> save() {
+        if (path_.empty() || !update_config_)
+            return make_error(errc::permission, "not allowed to update the configuration");
+        sync();
+        conf::document d = doc_;
+        for (const auto& [id, n] : blocks_) d.networks.push_back(n);
+        return conf::save(path_, d);
+    }
+
+    /// @brief LIST_NETWORKS.
+    std::string list() {
+        sync();
+        std::string s = "network id / ssid / bssid / flags\n";
+        for (const auto& [id, n] : blocks_) {
+            const auto* ssid = n.get("ssid");
+            const auto text = ssid ? conf::decode_string(*ssid) : std::nullopt;
+            const auto* bssid = n.get("bssid");
+            const auto* disabled = n.get("disabled");
+            s += std::to_string(id) + "\t" + printable(text.value_or("")) + "\t" +
+                 (bssid ? *bssid : "any") + "\t";
+            if (disabled && *disabled == "1") s += "[DISABLED]";
+            if (disabled && *disabled == "2") s += "[P2P-PERSISTENT]";
+            s += "\n";
+        }
+        return s;
+    }
+    /// @brief REMOVE_NETWORK <id> (-1: all).
+    result<void> remove(int id) {
+        sync();
+        if (id >= 0 && !block(id)) return make_error(errc::not_found, "no such network");
+        for (const auto& [i, n] : std::vector(blocks_)) {
+            if (id >= 0 && i != id) continue;
+            std::erase_if(blocks_, [&](const auto& b) { return b.first == i; });
+            if (engine_.persistent_groups().end() !=
+                std::find_if(engine_.persistent_groups().begin(), engine_.persistent_groups().end(),
+                             [&](const persistent_group& g) { return g.id == i; }))
+                (void)engine_.forget_persistent(i);  // the event saves the file
+        }
+        return {};
+    }
+    /// @brief GET_NETWORK <id> <field>: the value as written in the file; a key shows as `*`.
+    result<std::string> get(int id, std::string_view field) {
+        sync();
+        const auto* n = block(id);
+        if (!n) return make_error(errc::not_found, "no such network");
+        const auto* v = n->get(field);
+        if (!v) return make_error(errc::not_found, "no such field");
+        if (field == "psk") return std::string("*");
+        return *v;
+    }
+    /// @brief SET_NETWORK <id> <field> <value>: checked as the file's syntax; a stored group's
+    /// fields change in the engine too.
+    result<void> set(int id, std::string_view field, std::string value) {
+        sync();
+        auto* n = block(id);
+        if (!n) return make_error(errc::not_found, "no such network");
+        if (field.empty() || field.find_first_of(" =\t\"") != std::string_view::npos)
+            return make_error(errc::bad_value, "not a field name");
+        if (auto r = conf::check_value(field, value, true); !r) return r;
+        conf::network changed = *n;
+        changed.set(field, std::move(value));
+        const bool was_stored = detail::persistent_of(id, *n).has_value();
+        const auto now = detail::persistent_of(id, changed);
+        if (changed.get("disabled") && *changed.get("disabled") == "2" && !now)
+            return make_error(errc::bad_value, "a persistent group needs ssid and bssid");
+        *n = std::move(changed);
+        if (now && was_stored) return engine_.update_persistent(*now);
+        if (was_stored) return engine_.forget_persistent(id);
+        if (now) {
+            auto all = engine_.persistent_groups();
+            all.push_back(*now);
+            engine_.load_persistent(std::move(all), 0);
+            changed_by_user();
+        }
+        return {};
+    }
+
+  private:
+    conf::network* block(int id) {
+        for (auto& [i, n] : blocks_)
+            if (i == id) return &n;
+        return nullptr;
+    }
+    void changed_by_user() {
+        if (update_config_ && !path_.empty()) (void)save();
+    }
+    /// The blocks follow the engine's stored groups: new ones get a block, changed ones their
+    /// fields, forgotten ones lose it.
+    void sync() {
+        const auto& stored = engine_.persistent_groups();
+        std::erase_if(blocks_, [&](const auto& b) {
+            const bool is_group = detail::persistent_of(b.first, b.second).has_value();
+            return is_group && std::none_of(stored.begin(), stored.end(),
+                                            [&](const auto& g) { return g.id == b.first; });
+        });
+        for (const auto& g : stored) {
+            auto* n = block(g.id);
+            if (!n) n = &blocks_.emplace_back(g.id, conf::network{}).second;
+            detail::write_persistent(g, *n);
+        }
+        std::sort(blocks_.begin(), blocks_.end(),
+                  [](const auto& a, const auto& b) { return a.first < b.first; });
+    }
+
+    Engine& engine_;
+    std::string path_;
+    bool update_config_ = false;
+    conf::document doc_;                                 ///< the globals (networks in blocks_)
+    std::vector<std::pair<int, conf::network>> blocks_;  ///< every network block, by id
+};
+
+}  // namespace softmac::p2p::ctrl
