@@ -10,6 +10,8 @@
 #include <softmac/wps/eap.hpp>
 
 #include "reference_frames.hpp"
+// After the reference frames, which say p2p:: for ieee80211::p2p.
+#include <softmac/p2p/detail/build.hpp>
 
 namespace fs = std::filesystem;
 
@@ -26,9 +28,24 @@ int main(int argc, char** argv) {
          {"P2P_FIND 10 type=social dev_id=02:00:00:00:0b:01 dev_type=1-0050F204-1 delay=5",
           "P2P_CONNECT 02:00:00:00:00:00 pbc go_intent=15 freq=2437",
           "P2P_CONNECT 02:00:00:00:00:00 12345670 display auth provdisc",
-          "P2P_PROV_DISC 02:00:00:00:00:00 keypad join", "P2P_PEER NEXT-02:00:00:00:00:00",
-          "P2P_SET listen_channel 6 81", "P2P_EXT_LISTEN 100 500", "IFNAME=wlan0 STATUS",
-          "SET device_name x", "GET config_methods", "P2P_GROUP_ADD freq=2412"})
+          "P2P_PROV_DISC 02:00:00:00:00:00 keypad join",
+          "P2P_PEER NEXT-02:00:00:00:00:00",
+          "P2P_SET listen_channel 6 81",
+          "P2P_EXT_LISTEN 100 500",
+          "IFNAME=wlan0 STATUS",
+          "SET device_name x",
+          "GET config_methods",
+          "P2P_GROUP_ADD freq=2412",
+          "P2P_INVITE persistent=0 peer=02:00:00:00:0b:01 freq=2437 pref=2412",
+          "P2P_INVITE group=p2p-wlan0-0 peer=02:00:00:00:0b:01 go_dev_addr=02:00:00:00:0a:00",
+          "P2P_CONNECT 02:00:00:00:00:00 pbc persistent=0",
+          "P2P_GROUP_ADD persistent",
+          "LIST_NETWORKS",
+          "GET_NETWORK 0 ssid",
+          "SET_NETWORK 0 ssid \"DIRECT-xy\"",
+          "REMOVE_NETWORK all",
+          "SAVE_CONFIG",
+          "SET persistent_reconnect 1"})
         save({reinterpret_cast<const std::uint8_t*>(c.data()), c.size()});
     // wpa_supplicant.conf: a P2P device's globals, a persistent group it is GO of and one it
     // joined, with comments and a key softmac does not know.
@@ -44,6 +61,18 @@ int main(int argc, char** argv) {
           "00112233445566778899aabbccddeeff\n  disabled=2\n  id_str=446972\n"
           "  # end\n}\np2p_listen_channel=6\n"})
         save({reinterpret_cast<const std::uint8_t*>(c.data()), c.size()});
+    {  // Invitation Request (re-invoking a persistent group) and Response
+        namespace p2p = softmac::p2p;
+        const auto a = softmac::mac_address::parse("02:00:00:00:0a:00").value();
+        const auto b = softmac::mac_address::parse("02:00:00:00:0b:00").value();
+        const p2p::settings s;
+        p2p::peer peer;
+        peer.info.dev_addr = b;
+        peer.dialog_token = 3;
+        const p2p::detail::invitation_terms t{a, a, "DIRECT-ab", true, 6, {1, 6, 11}};
+        save(p2p::detail::invitation_request({s, a, 6}, peer, t));
+        save(p2p::detail::invitation_response(b, a, 3, 0, 6, b, {1, 6, 11}));
+    }
     {  // EAP-WSC: whole EAPOL frames, and a fragmented message as 2-octet-length-prefixed EAP
         namespace eap = softmac::wps::eap;
         save(eap::eapol_identity_request(2, 4));

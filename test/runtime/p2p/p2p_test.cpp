@@ -698,6 +698,13 @@ TEST_CASE("P2P frames on the air pass tshark", "[p2p][tshark]") {
         const std::size_t go_dev = w.engine(0).groups()[0].go ? 0 : 1;
         REQUIRE(w.engine(go_dev).wps_pin(w.engine(go_dev).groups()[0].ifname, "12345670"));
         w.run(350ms);
+        // The GO invites its client's device to the group: Invitation Request and Response.
+        p2p::invite_params inv;
+        inv.peer = w.addr(1 - go_dev);
+        inv.group = w.engine(go_dev).groups()[0].ifname;
+        REQUIRE(w.engine(go_dev).invite(inv));
+        REQUIRE(w.run_until([&] { return w[go_dev].template count<ev::invitation_result>() == 1; },
+                            5s));
         REQUIRE(w.engine(0).group_remove("*"));
         w.run(100ms);
     }
@@ -719,7 +726,8 @@ TEST_CASE("P2P frames on the air pass tshark", "[p2p][tshark]") {
     }
     // With a PIN armed, the GO's beacons named a selected registrar.
     CHECK(selected);
-    for (const char* s : {"0", "1", "2", "7", "8"}) CHECK(subtypes.count(s) == 1);  // GO neg, PD
+    // GO negotiation, invitation, provision discovery.
+    for (const char* s : {"0", "1", "2", "3", "4", "7", "8"}) CHECK(subtypes.count(s) == 1);
     // tshark's wps dissector reads M1 to M8 and WSC_Done; EAP Request, Response and Failure.
     for (const char* m : {"0x04", "0x05", "0x07", "0x08", "0x09", "0x0a", "0x0b", "0x0c", "0x0f"})
         CHECK(wsc.count(m) == 1);
