@@ -382,6 +382,16 @@ TEST_CASE("p2pd refuses malformed options with its usage and exit status 2", "[c
         },
         10s));
     CHECK(ok.stop() == 0);
+    // A configuration file with a malformed line: p2pd names it and does not start.
+    const std::string conf = std::string(SOFTMAC_TEST_TMPDIR) + "/p2pd_options.conf";
+    std::ofstream(conf, std::ios::trunc)
+        << "device_name=x\nnetwork={\n\tssid=\"a\"\n\tmode=nine\n}\n";
+    const auto [out, rc] = shell("timeout 5 " + std::string(SOFTMAC_P2PD) + " -p " + dir +
+                                 " -n 1 -c " + conf + " 2>&1");
+    INFO(out);
+    CHECK(rc == 1);
+    CHECK(out.find("p2pd: " + conf + ":4: ") != std::string::npos);
+    CHECK(out.find("ready") == std::string::npos);
 }
 
 TEST_CASE("p2pd stops cleanly on SIGHUP and SIGQUIT and survives a closed stdout", "[ctrl][p2pd]") {
