@@ -105,6 +105,32 @@ class engine {
                          tx_kind kind) const {
             this->self->off_.send_action(std::move(frame), freq, wait_ms, kind);
         }
+        /// Paces a procedure's requests (a GO negotiation's, an invitation's) after one's TX
+        /// status: 500 ms after an ACK, 100 to 200 ms without, then, if still in state `sent`, a
+        /// listen period in state `listening` so the peer can reach us; its end calls `next`
+        /// (through the engine's listen_ended, or this state timer if the radio never reports
+        /// it, allowing for the request's `wait_ms` still holding the radio: hostap's
+        /// p2p_timeout_connect and p2p_timeout_connect_listen, p2p_timeout_invite and
+        /// p2p_timeout_invite_listen).
+        template <class F>
+        void pace(bool ack, state sent, state listening, std::uint32_t wait_ms, F next) const {
+            auto& d = this->dev();
+            const duration pause =
+                ack ? limits::wait_after_ack
+                    : limits::wait_after_nack + std::chrono::milliseconds(d.rng() % 100);
+            this->arm(pause, [c = *this, sent, listening, wait_ms, next] {
+                auto& dev = c.dev();
+                if (dev.current != sent) return;
+                dev.current = listening;
+                const std::uint32_t ms = dev.random_listen_ms();
+                c.arm(std::chrono::milliseconds(ms + wait_ms), [c, listening, next] {
+                    if (c.dev().current != listening) return;
+                    c.end_listen();
+                    next();
+                });
+                c.start_listen(ms);
+            });
+        }
     };
     struct offchannel_context : core_context<offchannel_issues> {
         void listen_ended() const { this->self->listen_ended(); }

@@ -118,11 +118,8 @@ class go_negotiator {
         auto& d = ctx_.dev();
         if (k == tx_kind::go_neg_req) {
             if (d.current != state::connect) return;
-            ctx_.arm(ack ? limits::wait_after_ack
-                         : limits::wait_after_nack + std::chrono::milliseconds(d.rng() % 100),
-                     [this] {
-                         if (ctx_.dev().current == state::connect) listen_between_requests();
-                     });
+            ctx_.pace(ack, state::connect, state::connect_listen, limits::go_neg_req_wait_ms,
+                      [this] { resend(); });
         } else if (k == tx_kind::go_neg_conf) {
             if (d.current != state::go_neg || !neg_.confirming) return;
             if (!ack && neg_.conf_retries++ < 1) return send_confirm();
@@ -339,20 +336,6 @@ class go_negotiator {
     std::uint8_t choose_operating(const std::vector<std::uint8_t>& common, const peer& p,
                                   std::uint8_t theirs) const noexcept {
         return detail::choose_operating(common, preferred_oper(p), p.force_freq != 0, theirs);
-    }
-    /// No response yet: listen on our channel so that the peer can reach us, then resend (hostap's
-    /// p2p_timeout_connect). The state timer ends the period too if the radio never reports its
-    /// end (p2p_timeout_connect_listen), allowing for the request's wait still holding the radio.
-    void listen_between_requests() {
-        auto& d = ctx_.dev();
-        d.current = state::connect_listen;
-        const std::uint32_t ms = d.random_listen_ms();
-        ctx_.arm(std::chrono::milliseconds(ms + limits::go_neg_req_wait_ms), [this] {
-            if (ctx_.dev().current != state::connect_listen) return;
-            ctx_.end_listen();
-            resend();
-        });
-        ctx_.start_listen(ms);
     }
     void resend() {
         ctx_.dev().current = state::connect;

@@ -109,15 +109,12 @@ class invitation {
     void listen_ended() {
         if (inv_ && ctx_.dev().current == state::invite_listen) resend();
     }
-    /// @brief Our request's TX status: listen after 500 ms (acknowledged) or 100 ms.
+    /// @brief Our request's TX status: a listen period after a pause, then the next request.
     void tx_done(bool ack) {
         auto& d = ctx_.dev();
         if (!inv_ || d.current != state::invite) return;
-        ctx_.arm(ack ? limits::wait_after_ack
-                     : limits::wait_after_nack + std::chrono::milliseconds(d.rng() % 100),
-                 [this] {
-                     if (inv_ && ctx_.dev().current == state::invite) listen_between_requests();
-                 });
+        ctx_.pace(ack, state::invite, state::invite_listen, limits::invite_req_wait_ms,
+                  [this] { resend(); });
     }
     /// @brief Ends a pending invitation without a result (P2P_STOP_FIND, P2P_FLUSH).
     void stop() {
@@ -264,17 +261,6 @@ class invitation {
             g.peer_iface = bssid;
         }
         if (!ctx_.start_group(std::move(g))) ctx_.emit(event::group_formation_failure{});
-    }
-    void listen_between_requests() {
-        auto& d = ctx_.dev();
-        d.current = state::invite_listen;
-        const std::uint32_t ms = d.random_listen_ms();
-        ctx_.arm(std::chrono::milliseconds(ms + limits::invite_req_wait_ms), [this] {
-            if (!inv_ || ctx_.dev().current != state::invite_listen) return;
-            ctx_.end_listen();
-            resend();
-        });
-        ctx_.start_listen(ms);
     }
     void resend() {
         ctx_.dev().current = state::invite;
