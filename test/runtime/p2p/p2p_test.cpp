@@ -698,7 +698,9 @@ TEST_CASE("P2P frames on the air pass tshark", "[p2p][tshark]") {
         const std::size_t go_dev = w.engine(0).groups()[0].go ? 0 : 1;
         REQUIRE(w.engine(go_dev).wps_pin(w.engine(go_dev).groups()[0].ifname, "12345670"));
         w.run(350ms);
-        // The GO invites its client's device to the group: Invitation Request and Response.
+        // The GO invites its client's device to the group: Invitation Request and Response. The
+        // client's P2P device listens (a group client is on its group's channel otherwise).
+        REQUIRE(w.engine(1 - go_dev).listen());
         p2p::invite_params inv;
         inv.peer = w.addr(1 - go_dev);
         inv.group = w.engine(go_dev).groups()[0].ifname;
