@@ -740,6 +740,8 @@ TEST_CASE(
                                "\tpairwise=CCMP\n\tmode=3\n\tdisabled=2\n"
                                "\tp2p_client_list=02:00:00:00:09:00\n}\n";
     }
+    // As p2pd writes it: private (a kill before the first save leaves this file).
+    fs::permissions(path, fs::perms::owner_read | fs::perms::owner_write);
     const auto initial = conf::load(path);
     REQUIRE(initial);
     std::mt19937 rng(2024);
