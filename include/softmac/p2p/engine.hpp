@@ -320,8 +320,14 @@ class engine {
 
     // ---- discovery ---------------------------------------------------------------------------
     result<void> find(const find_params& p = {}) { return disc_.find(p); }
-    /// @brief Ends find or listen-only; FIND-STOPPED when a find was running.
-    void stop_find() { disc_.stop_find(); }
+    /// @brief P2P_STOP_FIND: ends find or listen-only (FIND-STOPPED when a find was running) and,
+    /// as hostap's p2p_stop_find forgets go_neg_peer and invite_peer, a pending GO negotiation or
+    /// invitation, without an event: the device is idle (the peer's authorisation stays).
+    void stop_find() {
+        disc_.stop_find();
+        inv_.stop();
+        neg_.abandon();
+    }
     /// @brief Listen-only: stay discoverable on the listen channel for `timeout_s` (0: forever).
     result<void> listen(std::uint32_t timeout_s = 0) { return disc_.listen(timeout_s); }
     /// @brief Extended listen timing: `period_ms` of listen every `interval_ms` while idle
@@ -350,13 +356,17 @@ class engine {
     /// @brief P2P_CONNECT: authorises `dev` and, unless `c.auth`, negotiates with it (or joins
     /// its group). The PIN to show is the answer.
     result<std::string> connect(const mac_address& dev, connect_params c) {
+        // The frequency is checked first (wpas_p2p_setup_freqs runs before the peer is looked
+        // up); authorising needs a known device, a negotiation or a join one that answered
+        // (p2p_authorize against p2p_connect).
+        if (c.freq && !dev_.usable_freq(c.freq))
+            return make_error(errc::not_supported, "frequency not usable for P2P");
         auto* p = dev_.peers.find(dev);
-        if (!p || p->probe_req_only) return make_error(errc::not_found, "unknown peer");
+        if (!p || (p->probe_req_only && !(c.auth && !c.join)))
+            return make_error(errc::not_found, "unknown peer");
         if (c.method == wps_method::not_ready) return make_error(errc::bad_value, "no method");
         std::string pin = c.pin;
         if (c.method == wps_method::display && pin.empty()) pin = dev_.new_pin();
-        if (c.freq && !dev_.usable_freq(c.freq))
-            return make_error(errc::not_supported, "frequency not usable for P2P");
         if (c.persistent_id >= 0) {
             const auto* s = dev_.stored(c.persistent_id);
             if (!s || !s->go) return make_error(errc::not_found, "not a stored GO group");

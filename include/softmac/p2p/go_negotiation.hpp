@@ -92,6 +92,17 @@ class go_negotiator {
         ctx_.dev().current = state::idle;
         ctx_.emit(event::go_neg_failure{status});
     }
+    /// @brief Forgets a pending negotiation without an event (P2P_STOP_FIND): the device is idle;
+    /// the peer's authorisation stays, so its own request still succeeds.
+    void abandon() {
+        if (!ctx_.dev().negotiating()) return;
+        ctx_.disarm();
+        ctx_.end_listen();
+        cancel_timers();
+        if (auto* p = ctx_.dev().peers.find(neg_.peer)) p->waiting_for_us = false;
+        neg_ = go_negotiation{};
+        ctx_.dev().current = state::idle;
+    }
     /// @brief The peer listens now (its probe request said so): resend at once if waiting for it.
     /// Our listen period is cut short; its end (listen_ended) sends the request.
     void peer_listening(const mac_address& sa) {

@@ -801,3 +801,68 @@ TEST_CASE(
     CHECK(bad.err().offset == 4);
     CHECK(p.w.engine(1).settings().device_name != "x");
 }
+
+TEST_CASE(
+    "P2P_STOP_FIND forgets a pending negotiation or invitation; auth takes a peer heard only "
+    "probing; an unusable freq= is FAIL-CHANNEL-UNSUPPORTED first",
+    "[ctrl][session]") {
+    ctrl_pair<test::loopback_offloaded_roc> p;
+    const std::string a0 = p.w.addr(0).to_string(), a1 = p.w.addr(1).to_string();
+    // wpas_p2p_setup_freqs runs before the peer is looked up.
+    CHECK(p.cmd(0, "P2P_CONNECT 02:00:00:00:77:77 pin freq=3000") ==
+          ctrl::replies::channel_unsupported);
+    CHECK(p.cmd(0, "P2P_CONNECT 02:00:00:00:77:77 pbc auth") == "FAIL\n");
+    // Device 0 only listens: it hears device 1's probe requests, never a probe response.
+    CHECK(p.cmd(0, "P2P_LISTEN") == "OK\n");
+    CHECK(p.cmd(1, "P2P_FIND") == "OK\n");
+    REQUIRE(p.w.run_until(
+        [&] { return p.cmd(0, "P2P_PEER " + a1).find("[PROBE_REQ_ONLY]") != std::string::npos; },
+        20s));
+    CHECK(p.cmd(0, "P2P_CONNECT " + a1 + " pbc") == "FAIL\n");
+    CHECK(p.cmd(0, "P2P_CONNECT " + a1 + " pbc join auth") == "FAIL\n");
+    CHECK(p.cmd(0, "P2P_CONNECT " + a1 + " pbc auth") == "OK\n");
+    CHECK(p.cmd(1, "P2P_STOP_FIND") == "OK\n");
+
+    // A negotiation the peer does not answer yet: P2P_STOP_FIND ends it without an event.
+    CHECK(p.cmd(0, "P2P_FIND") == "OK\n");
+    CHECK(p.cmd(1, "P2P_FIND") == "OK\n");
+    REQUIRE(p.w.run_until([&] { return p.w.knows(0, 1) && p.w.knows(1, 0); }, 20s));
+    CHECK(p.cmd(1, "P2P_STOP_FIND") == "OK\n");
+    const auto radio1 = test::port_of(p.w[1].stack->radio().driver());
+    const auto radio0 = test::port_of(p.w[0].stack->radio().driver());
+    p.w.air.set_link(radio0, radio1, 1.0);  // device 1 hears nothing from 0
+    CHECK(p.cmd(0, "P2P_CONNECT " + a1 + " pbc") == "OK\n");
+    p.w.run(1s);
+    CHECK(field(p.cmd(0, "STATUS"), "p2p_state").starts_with("CONNECT"));
+    CHECK(p.cmd(0, "P2P_LISTEN") == "FAIL\n");
+    CHECK(p.cmd(0, "P2P_STOP_FIND") == "OK\n");
+    CHECK(field(p.cmd(0, "STATUS"), "p2p_state") == "IDLE");
+    CHECK(p.cmd(0, "P2P_LISTEN") == "OK\n");
+    p.w.run(130s);  // past the 120 requests a negotiation would have sent
+    CHECK_FALSE(p.wait(0, "P2P-GO-NEG-FAILURE", 1ms));
+    CHECK(p.cmd(0, "P2P_STOP_FIND") == "OK\n");
+
+    // The same for an invitation (to a peer found again: 130 s is past a peer's expiry).
+    p.w.air.set_link(radio0, radio1, 0.0);
+    CHECK(p.cmd(1, "P2P_LISTEN") == "OK\n");
+    CHECK(p.cmd(0, "P2P_FIND") == "OK\n");
+    REQUIRE(p.w.run_until(
+        [&] {
+            const auto peer = p.cmd(0, "P2P_PEER " + a1);
+            return peer != "FAIL\n" && peer.find("[PROBE_REQ_ONLY]") == std::string::npos;
+        },
+        20s));
+    CHECK(p.cmd(0, "P2P_STOP_FIND") == "OK\n");
+    p.w.air.set_link(radio0, radio1, 1.0);
+    CHECK(p.cmd(0, "P2P_GROUP_ADD") == "OK\n");
+    const auto started = p.wait(0, "P2P-GROUP-STARTED");
+    REQUIRE(started);
+    const std::string group_if = started->second.substr(18, started->second.find(' ', 18) - 18);
+    CHECK(p.cmd(0, "P2P_INVITE group=" + group_if + " peer=" + a1) == "OK\n");
+    p.w.run(1s);
+    CHECK(field(p.cmd(0, "STATUS"), "p2p_state").starts_with("INVITE"));
+    CHECK(p.cmd(0, "P2P_STOP_FIND") == "OK\n");
+    CHECK(field(p.cmd(0, "STATUS"), "p2p_state") == "IDLE");
+    p.w.run(60s);
+    CHECK_FALSE(p.wait(0, "P2P-INVITATION-RESULT", 1ms));
+}
