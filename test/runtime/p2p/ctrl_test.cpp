@@ -803,8 +803,8 @@ TEST_CASE(
 }
 
 TEST_CASE(
-    "P2P_STOP_FIND forgets a pending negotiation or invitation; auth takes a peer heard only "
-    "probing; an unusable freq= is FAIL-CHANNEL-UNSUPPORTED first",
+    "P2P_STOP_FIND forgets a pending negotiation or invitation - auth takes a peer heard only "
+    "probing - an unusable freq= is FAIL-CHANNEL-UNSUPPORTED first",
     "[ctrl][session]") {
     ctrl_pair<test::loopback_offloaded_roc> p;
     const std::string a0 = p.w.addr(0).to_string(), a1 = p.w.addr(1).to_string();
