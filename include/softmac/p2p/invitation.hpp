@@ -50,8 +50,6 @@ class invitation {
     void cancel_timers() {
         if (settle_) ctx_.cancel(std::exchange(settle_, 0));
     }
-    /// @brief The peer an invitation is pending for (none when idle).
-    mac_address peer_address() const noexcept { return inv_ ? inv_->peer : mac_address{}; }
 
     /// @brief P2P_INVITE: invites `p.peer` to the running group `p.group`, or re-invokes the
     /// stored group `p.persistent_id` (its GO re-invokes it for a client, which `p.peer` names;

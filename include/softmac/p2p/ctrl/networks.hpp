@@ -119,7 +119,7 @@ class network_config {
     /// @brief The stored groups changed: the file follows when update_config=1.
     void changed() {
         sync();
-        if (update_config_ && !path_.empty()) (void)save();
+        save_if_asked();
     }
     /// @brief SAVE_CONFIG: refused without a file or with update_config=0, as wpa_supplicant.
     result<void> save() {
@@ -155,11 +155,9 @@ class network_config {
         for (const auto& [i, n] : std::vector(blocks_)) {
             if (id >= 0 && i != id) continue;
             std::erase_if(blocks_, [&](const auto& b) { return b.first == i; });
-            if (engine_.persistent_groups().end() !=
-                std::find_if(engine_.persistent_groups().begin(), engine_.persistent_groups().end(),
-                             [&](const persistent_group& g) { return g.id == i; }))
-                (void)engine_.forget_persistent(i);  // the event saves the file
+            (void)engine_.forget_persistent(i);  // not_found for a block that is no group
         }
+        save_if_asked();
         return {};
     }
     /// @brief GET_NETWORK <id> <field>: the value as written in the file; a key shows as `*`.
@@ -194,8 +192,8 @@ class network_config {
             auto all = engine_.persistent_groups();
             all.push_back(*now);
             engine_.load_persistent(std::move(all), 0);
-            changed_by_user();
         }
+        save_if_asked();
         return {};
     }
 
@@ -205,7 +203,8 @@ class network_config {
             if (i == id) return &n;
         return nullptr;
     }
-    void changed_by_user() {
+    /// With update_config=1 the file follows every change.
+    void save_if_asked() {
         if (update_config_ && !path_.empty()) (void)save();
     }
     /// The blocks follow the engine's stored groups: new ones get a block, changed ones their
