@@ -435,6 +435,10 @@ class group_manager {
         if (!g->forming) return;
         if (std::holds_alternative<softmac::wps::registrar_success>(e) && g->go) {
             started(*g);
+            // The provisioned client's 4-way handshake must follow, or formation fails after
+            // all (wpas_p2p_wps_success re-arms the formation timeout on the GO too).
+            g->awaiting_client = true;
+            rearm_formation(*g, limits::initial_connection_wait_go);
         } else if (const auto* c = std::get_if<softmac::wps::credential_received>(&e)) {
             g->psk = c->cred.network_key;
         } else if (std::holds_alternative<softmac::wps::succeeded>(e) && !g->go) {
@@ -475,6 +479,9 @@ class group_manager {
         const auto it = std::find_if(g->associated.begin(), g->associated.end(),
                                      [&](const auto& c) { return c.first == done->peer; });
         if (it == g->associated.end()) return;
+        // The first client's data connection completes formation
+        // (wpas_p2p_notify_ap_sta_authorized).
+        if (std::exchange(g->awaiting_client, false)) ctx_.cancel(std::exchange(g->timer, 0));
         const auto [addr, dev] = *it;
         g->associated.erase(it);
         g->clients.emplace_back(addr, dev);
@@ -575,7 +582,7 @@ class group_manager {
         (void)ctx_.exec(sb);
     }
     void arm_idle(group& g) {
-        if (!g.started) return;  // the timer is the formation's
+        if (!g.started || g.awaiting_client) return;  // the timer is the formation's
         ctx_.cancel(std::exchange(g.timer, 0));
         const auto idle_s = ctx_.dev().set.group_idle_s;
         if (!g.go || !idle_s || !g.clients.empty() || !g.associated.empty()) return;

@@ -108,9 +108,10 @@ inline constexpr duration confirm_wait = 500ms, confirm_settle = 20ms;
 inline constexpr duration peer_ready_wait = 120s, cleanup_period = 10s;
 inline constexpr duration formation_timeout = 15s;
 inline constexpr duration client_idle = 10s;
-/// After WPS: the client's data connection (P2P_MAX_INITIAL_CONN_WAIT); after a WPS failure the
-/// formation ends this soon.
-inline constexpr duration initial_connection_wait = 10s, formation_failed_shortcut = 50ms;
+/// After WPS: the client's data connection (P2P_MAX_INITIAL_CONN_WAIT) and the GO's first
+/// client's (P2P_MAX_INITIAL_CONN_WAIT_GO); after a WPS failure the formation ends this soon.
+inline constexpr duration initial_connection_wait = 10s, initial_connection_wait_go = 10s,
+                          formation_failed_shortcut = 50ms;
 inline constexpr std::uint32_t go_neg_req_wait_ms = 500, go_neg_resp_wait_ms = 100,
                                go_neg_conf_wait_ms = 50, pd_req_wait_ms = 200, pd_resp_wait_ms = 50;
 /// A listen-only period (P2P_LISTEN) lasts at most this long before the next one starts.
@@ -143,6 +144,7 @@ struct group {
     mac_address peer_iface;  ///< the negotiated peer's interface address (a client: the BSSID)
     mac_address peer_dev;
     bool forming = false, started = false;
+    bool awaiting_client = false;               ///< a GO after WPS until its first client connects
     wps_method method = wps_method::not_ready;  ///< how a forming group provisions
     std::string pin;                            ///< the PIN of a PIN method
     std::string psk;          ///< a client's PSK (64 hex digits) from WPS; empty until provisioned

@@ -1269,6 +1269,48 @@ TEST_CASE("WPS with a wrong PIN fails at M4 on both sides and the formation ends
     CHECK(w.time.now() - asked < 1s);
 }
 
+TEST_CASE("a GO whose provisioned client never connects ends the formation 10 s after WPS",
+          "[p2p][group][wps]") {
+    // lost: every frame after the registrar's success is lost, so the client's 4-way handshake
+    // never completes; otherwise the group forms and the GO keeps it.
+    const bool lost = GENERATE(false, true);
+    test::p2p_world<loopback_software_roc> w(2, 43);
+    discover(w);
+    REQUIRE(w.engine(1).connect(w.addr(0), with(0, p2p::wps_method::pbc, true)));
+    REQUIRE(w.engine(0).connect(w.addr(1), with(15, p2p::wps_method::pbc)));
+    REQUIRE(w.run_until(
+        [&] { return !wps_all<softmac::wps::registrar_success>(w[0].events).empty(); }, 10s, 1ms));
+    const time_point registered = w.time.now();
+    if (lost) {
+        const auto p0 = test::port_of(w[0].stack->radio().driver());
+        const auto p1 = test::port_of(w[1].stack->radio().driver());
+        w.air.set_link(p0, p1, 1.0);
+        w.air.set_link(p1, p0, 1.0);
+    }
+    REQUIRE(w[0].count<ev::group_started>() == 1);
+    REQUIRE(w[0].count<ev::group_formation_success>() == 1);
+    REQUIRE(w.run_until([&] { return w[0].count<ev::group_removed>() == 1; }, 9900ms) == false);
+    w.run_until([&] { return w[0].count<ev::group_removed>() == 1; }, 200ms);
+    if (!lost) {
+        CHECK(w[0].count<ev::ap_sta_connected>() == 1);
+        CHECK(w[0].count<ev::group_removed>() == 0);
+        w.run(20s);  // nor later: the GO's idle timer is off by default
+        CHECK(w[0].count<ev::group_removed>() == 0);
+        CHECK(w[0].count<ev::group_formation_failure>() == 0);
+        return;
+    }
+    // wpas_p2p_wps_success: P2P_MAX_INITIAL_CONN_WAIT_GO after the registration.
+    REQUIRE(w[0].count<ev::group_removed>() == 1);
+    CHECK(w.time.now() - registered >= 10s);
+    CHECK(w[0].count<ev::group_formation_failure>() == 1);
+    CHECK(w[0].all<ev::group_removed>()[0].reason == "FORMATION_FAILED");
+    CHECK(w[0].count<ev::ap_sta_connected>() == 0);
+    // The client gives up too (P2P_MAX_INITIAL_CONN_WAIT after its WPS success, or the 15 s
+    // formation timeout when the end of WPS was lost).
+    REQUIRE(w.run_until([&] { return w[1].count<ev::group_removed>() == 1; }, 15s));
+    CHECK(w[1].count<ev::group_formation_failure>() == 1);
+}
+
 TEST_CASE("an autonomous GO enrolls a legacy WPS station by PIN and refuses one it has no PIN for",
           "[p2p][group][wps]") {
     test::p2p_world<loopback_software_roc> w(1, 43);
