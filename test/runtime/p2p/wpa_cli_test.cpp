@@ -529,6 +529,13 @@ p2pd_soak_counts p2pd_soak(const std::string& name, std::vector<std::string> arg
                !has(v, "P2P-GROUP-FORMATION-FAILURE").empty();
     };
     p2pd_soak_counts n;
+    // A silent cycle's events go to the log, for the reader to see where it stalled.
+    const auto report_silent = [&] {
+        ++n.silent;
+        std::printf("%s: cycle %d is silent\n", name.c_str(), n.cycles);
+        for (const auto& e : seen_a) std::printf("  wlan0 %s\n", e.c_str());
+        for (const auto& e : seen_b) std::printf("  wlan1 %s\n", e.c_str());
+    };
     const auto stop = std::chrono::steady_clock::now() + length;
     while (std::chrono::steady_clock::now() < stop) {
         ++n.cycles;
@@ -544,7 +551,7 @@ p2pd_soak_counts p2pd_soak(const std::string& name, std::vector<std::string> arg
                            !has(seen_b, "P2P-DEVICE-FOUND " + addr_a).empty();
                 },
                 30s)) {
-            ++n.silent;
+            report_silent();
             continue;
         }
         REQUIRE(ask(*b, "P2P_CONNECT " + addr_a + " pbc") == "OK\n");
@@ -566,11 +573,17 @@ p2pd_soak_counts p2pd_soak(const std::string& name, std::vector<std::string> arg
                            !has(seen_b, "P2P-GROUP-REMOVED").empty();
                 },
                 20s);
-            ++(removed ? n.completed : n.silent);
+            if (removed)
+                ++n.completed;
+            else
+                report_silent();
             continue;
         }
         collect([] { return false; }, 1s);
-        ++((failed(seen_a) && failed(seen_b)) ? n.failed : n.silent);
+        if (failed(seen_a) && failed(seen_b))
+            ++n.failed;
+        else
+            report_silent();
         // A group that started on one side only goes.
         for (auto [c, seen] : {std::pair{&*a, &seen_a}, std::pair{&*b, &seen_b}}) {
             std::istringstream g(has(*seen, "P2P-GROUP-STARTED"));
