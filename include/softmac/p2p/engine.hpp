@@ -352,6 +352,31 @@ class engine {
         return {};
     }
 
+    /// @brief P2P_UNAUTHORIZE (p2p_unauthorize): the peer's authorisation goes, and a negotiation
+    /// with it is forgotten without an event.
+    result<void> unauthorize(const mac_address& dev) {
+        auto* p = dev_.peers.find(dev);
+        if (!p) return make_error(errc::not_found, "unknown peer");
+        if (dev_.negotiating() && neg_.peer_address() == dev) neg_.abandon();
+        p->method = wps_method::not_ready;
+        return {};
+    }
+    /// @brief P2P_CANCEL (wpas_p2p_cancel): a pending GO negotiation loses its peer's
+    /// authorisation, find and listen stop as with P2P_STOP_FIND, and the first group not yet
+    /// started ends (groups::cancel_formation). No P2P-GO-NEG-FAILURE.
+    /// @return not_found when neither a negotiation nor a group formation was in progress.
+    result<void> cancel() {
+        bool found = false;
+        if (dev_.negotiating()) {
+            found = true;
+            (void)unauthorize(neg_.peer_address());
+        }
+        stop_find();
+        found = groups_.cancel_formation() || found;
+        if (!found) return make_error(errc::not_found, "no group formation in progress");
+        return {};
+    }
+
     // ---- GO negotiation, join, provision discovery -------------------------------------------
     /// @brief P2P_CONNECT: authorises `dev` and, unless `c.auth`, negotiates with it (or joins
     /// its group). The PIN to show is the answer.
@@ -432,6 +457,12 @@ class engine {
     /// @brief Forgets a stored group (REMOVE_NETWORK).
     result<void> forget_persistent(int id) { return groups_.forget(id); }
     result<void> group_remove(std::string_view ifname) { return groups_.remove(ifname); }
+    /// @brief P2P_REMOVE_CLIENT: by device address, or by interface address (`iface`).
+    void remove_client(const mac_address& addr, bool iface) { groups_.remove_client(addr, iface); }
+    /// @brief P2P_GROUP_MEMBER: a client's interface address in the GO group on `ifname`.
+    std::optional<mac_address> group_member(std::string_view ifname, const mac_address& dev) const {
+        return groups_.member(ifname, dev);
+    }
     result<std::string> passphrase(std::string_view ifname) const {
         return groups_.passphrase(ifname);
     }

@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -140,6 +141,60 @@ class group_manager {
         if (!p || std::erase(p->clients, dev) == 0) return;
         ctx_.emit(
             event::persistent_group_changed{id, event::persistent_group_changed::change::updated});
+    }
+    /// @brief P2P_CANCEL's share (wpas_p2p_cancel): the first group that has not started ends.
+    /// One still in WPS fails its formation (P2P-GROUP-FORMATION-FAILURE, then removal with
+    /// FORMATION_FAILED); a client past WPS or re-invoked is removed as REQUESTED.
+    /// @return whether a group was forming.
+    bool cancel_formation() {
+        for (auto& g : groups_) {
+            if (g.started) continue;
+            const std::string name = g.ifname;
+            if (g.forming && (g.go || g.psk.empty())) {
+                ctx_.cancel(std::exchange(g.timer, 0));
+                ctx_.emit(event::group_formation_failure{});
+                remove_group(name, "FORMATION_FAILED");
+            } else {
+                remove_group(name, "REQUESTED");
+            }
+            return true;
+        }
+        return false;
+    }
+    /// @brief P2P_REMOVE_CLIENT (wpas_p2p_remove_client): every running GO deauthenticates the
+    /// client (reason 3, so the client ends its group with GO_ENDING_SESSION); given its device
+    /// address (not `iface`), it also leaves the stored groups' p2p_client_list.
+    void remove_client(const mac_address& addr, bool iface) {
+        if (!iface)
+            for (auto& p : ctx_.dev().persistent)
+                if (p.go && std::erase(p.clients, addr))
+                    ctx_.emit(event::persistent_group_changed{
+                        p.id, event::persistent_group_changed::change::updated});
+        for (const auto& g : groups_) {
+            if (!g.go) continue;
+            std::vector<mac_address> gone;
+            for (const auto* list : {&g.clients, &g.associated})
+                for (const auto& [if_addr, dev] : *list)
+                    if ((iface ? if_addr : dev) == addr) gone.push_back(if_addr);
+            for (const auto& a : gone) {
+                cfg::cmd::deauthenticate d;
+                d.ifindex = g.ref.ifindex;
+                d.peer = a;
+                d.reason = ieee80211::reason::deauth_leaving;
+                (void)ctx_.exec(d);
+            }
+        }
+    }
+    /// @brief P2P_GROUP_MEMBER: the interface address of the client with device address `dev`
+    /// in the GO group on `ifname` (p2p_group_get_client_interface_addr; associated or connected).
+    std::optional<mac_address> member(std::string_view ifname, const mac_address& dev) const {
+        for (const auto& g : groups_) {
+            if (g.ifname != ifname || !g.go) continue;
+            for (const auto* list : {&g.clients, &g.associated})
+                for (const auto& [if_addr, d] : *list)
+                    if (d == dev) return if_addr;
+        }
+        return std::nullopt;
     }
     /// @brief Removes the group on `ifname` (`*`: every group).
     result<void> remove(std::string_view ifname) {

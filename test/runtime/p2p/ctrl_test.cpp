@@ -186,6 +186,23 @@ TEST_CASE("P2P_PROV_DISC, P2P_PEER and the other P2P forms", "[ctrl][parse]") {
     CHECK((set.field == "disc_int" && set.value == "1 3 -1"));
     CHECK(refusal("P2P_SET disabled") == ctrl::replies::fail);
     CHECK(refusal("P2P_SERV_DISC_REQ 00:00:00:00:00:00 02000001") == ctrl::replies::unknown);
+
+    as<ctrl::cmd::p2p_cancel>(ctrl::parse("P2P_CANCEL"));
+    CHECK(refusal("P2P_CANCEL now") == ctrl::replies::unknown);  // an exact command
+    CHECK(as<ctrl::cmd::p2p_unauthorize>(ctrl::parse("P2P_UNAUTHORIZE 02:00:00:00:0b:01")).peer ==
+          peer_addr);
+    const auto by_dev =
+        as<ctrl::cmd::p2p_remove_client>(ctrl::parse("P2P_REMOVE_CLIENT 02:00:00:00:0b:01"));
+    CHECK((by_dev.addr == peer_addr && !by_dev.iface));
+    const auto by_if =
+        as<ctrl::cmd::p2p_remove_client>(ctrl::parse("P2P_REMOVE_CLIENT iface=02:00:00:00:0b:01"));
+    CHECK((by_if.addr == peer_addr && by_if.iface));
+    CHECK(as<ctrl::cmd::p2p_group_member>(ctrl::parse("P2P_GROUP_MEMBER 02:00:00:00:0b:01")).dev ==
+          peer_addr);
+    for (auto bad : {"P2P_UNAUTHORIZE zz", "P2P_REMOVE_CLIENT foo",
+                     "P2P_REMOVE_CLIENT iface=", "P2P_GROUP_MEMBER 02:00:00:00:0b"})
+        CHECK(refusal(bad) == ctrl::replies::fail);
+    CHECK(refusal("P2P_UNAUTHORIZE") == ctrl::replies::unknown);
 }
 
 TEST_CASE("General commands and what wpa_cli's start-up walks get", "[ctrl][parse]") {
@@ -865,4 +882,89 @@ TEST_CASE(
     CHECK(field(p.cmd(0, "STATUS"), "p2p_state") == "IDLE");
     p.w.run(60s);
     CHECK_FALSE(p.wait(0, "P2P-INVITATION-RESULT", 1ms));
+}
+
+TEST_CASE("P2P_CANCEL, P2P_UNAUTHORIZE, P2P_GROUP_MEMBER and P2P_REMOVE_CLIENT",
+          "[ctrl][session]") {
+    ctrl_pair<test::loopback_offloaded_roc> p;
+    const std::string a0 = p.w.addr(0).to_string(), a1 = p.w.addr(1).to_string();
+    CHECK(p.cmd(0, "P2P_CANCEL") == "FAIL\n");             // nothing to cancel
+    CHECK(p.cmd(0, "P2P_UNAUTHORIZE " + a1) == "FAIL\n");  // not a known peer
+    CHECK(p.cmd(0, "P2P_FIND") == "OK\n");
+    CHECK(p.cmd(1, "P2P_FIND") == "OK\n");
+    REQUIRE(p.w.run_until([&] { return p.w.knows(0, 1) && p.w.knows(1, 0); }, 20s));
+    CHECK(p.cmd(1, "P2P_STOP_FIND") == "OK\n");
+    CHECK(p.cmd(0, "P2P_STOP_FIND") == "OK\n");
+
+    // A negotiation device 1 does not hear: P2P_CANCEL ends it without an event, and the peer
+    // is no longer authorised (its own request then only asks the user).
+    const auto radio0 = test::port_of(p.w[0].stack->radio().driver());
+    const auto radio1 = test::port_of(p.w[1].stack->radio().driver());
+    p.w.air.set_link(radio0, radio1, 1.0);
+    CHECK(p.cmd(0, "P2P_CONNECT " + a1 + " pbc") == "OK\n");
+    p.w.run(1s);
+    CHECK(field(p.cmd(0, "STATUS"), "p2p_state").starts_with("CONNECT"));
+    CHECK(p.cmd(0, "P2P_CANCEL") == "OK\n");
+    CHECK(field(p.cmd(0, "STATUS"), "p2p_state") == "IDLE");
+    CHECK(p.cmd(0, "P2P_CANCEL") == "FAIL\n");
+    p.w.air.set_link(radio0, radio1, 0.0);
+    CHECK(p.cmd(0, "P2P_LISTEN") == "OK\n");
+    CHECK(p.cmd(1, "P2P_CONNECT " + a0 + " pbc") == "OK\n");
+    CHECK(p.wait(0, "P2P-GO-NEG-REQUEST " + a1));
+    CHECK_FALSE(p.wait(0, "P2P-GO-NEG-SUCCESS", 2s));
+    CHECK(p.cmd(1, "P2P_CANCEL") == "OK\n");
+    CHECK_FALSE(p.wait(0, "P2P-GO-NEG-FAILURE", 1ms));
+    CHECK_FALSE(p.wait(1, "P2P-GO-NEG-FAILURE", 1ms));
+
+    // P2P_UNAUTHORIZE takes back a P2P_CONNECT ... auth the same way.
+    CHECK(p.cmd(0, "P2P_CONNECT " + a1 + " pbc auth") == "OK\n");
+    CHECK(p.cmd(0, "P2P_UNAUTHORIZE " + a1) == "OK\n");
+    p.out[0].clear();
+    CHECK(p.cmd(1, "P2P_CONNECT " + a0 + " pbc") == "OK\n");
+    CHECK(p.wait(0, "P2P-GO-NEG-REQUEST " + a1));
+    CHECK(p.cmd(1, "P2P_CANCEL") == "OK\n");
+
+    // A group formation (WPS) cancelled on the GO: formation failure, then the removal.
+    CHECK(p.cmd(0, "P2P_LISTEN") == "OK\n");
+    CHECK(p.cmd(0, "P2P_CONNECT " + a1 + " pbc auth go_intent=15") == "OK\n");
+    CHECK(p.cmd(1, "P2P_CONNECT " + a0 + " pbc go_intent=0") == "OK\n");
+    REQUIRE(p.wait(0, "P2P-GO-NEG-SUCCESS"));
+    p.w.air.set_link(radio0, radio1, 1.0);
+    p.w.air.set_link(radio1, radio0, 1.0);
+    p.w.run(1s);
+    CHECK(p.cmd(0, "P2P_CANCEL") == "OK\n");
+    const auto failure = p.wait(0, "P2P-GROUP-FORMATION-FAILURE", 1ms);
+    const auto removed = p.wait(0, "P2P-GROUP-REMOVED", 1ms);
+    REQUIRE(failure);
+    REQUIRE(removed);
+    CHECK(removed->second.ends_with(" GO reason=FORMATION_FAILED"));
+    CHECK(p.cmd(1, "P2P_CANCEL") == "OK\n");  // the client's formation too
+    REQUIRE(p.wait(1, "P2P-GROUP-REMOVED", 1ms));
+    p.w.air.set_link(radio0, radio1, 0.0);
+    p.w.air.set_link(radio1, radio0, 0.0);
+
+    // A group formed: the GO names its client's interface address and removes the client, which
+    // ends its group as the GO ending the session.
+    for (auto& o : p.out) o.clear();
+    CHECK(p.cmd(0, "P2P_LISTEN") == "OK\n");
+    CHECK(p.cmd(0, "P2P_CONNECT " + a1 + " pbc auth go_intent=15") == "OK\n");
+    CHECK(p.cmd(1, "P2P_CONNECT " + a0 + " pbc go_intent=0") == "OK\n");
+    const auto go = p.wait(0, "P2P-GROUP-STARTED");
+    REQUIRE(go);
+    REQUIRE(p.wait(1, "P2P-GROUP-STARTED"));
+    const auto connected = p.wait(0, "AP-STA-CONNECTED");
+    REQUIRE(connected);
+    const std::string go_if = go->second.substr(18, go->second.find(' ', 18) - 18);
+    const std::string client_if_addr = connected->second.substr(17, 17);
+    CHECK(p.cmd(0, "P2P_CANCEL") == "FAIL\n");  // nothing is forming any more
+    CHECK(p.cmd_on(0, go_if, "P2P_GROUP_MEMBER " + a1) == client_if_addr);
+    CHECK(p.cmd(0, "P2P_GROUP_MEMBER " + a1) == "FAIL\n");  // not a GO's interface
+    CHECK(p.cmd_on(0, go_if, "P2P_GROUP_MEMBER " + a0) == "FAIL\n");
+    CHECK(p.cmd(0, "P2P_REMOVE_CLIENT 02:00:00:00:77:77") == "OK\n");  // no such client
+    CHECK(p.cmd(0, "P2P_REMOVE_CLIENT " + a1) == "OK\n");
+    const auto left = p.wait(1, "P2P-GROUP-REMOVED");
+    REQUIRE(left);
+    CHECK(left->second.ends_with(" client reason=GO_ENDING_SESSION"));
+    CHECK(p.wait(0, "AP-STA-DISCONNECTED " + client_if_addr));
+    CHECK(p.cmd_on(0, go_if, "P2P_GROUP_MEMBER " + a1) == "FAIL\n");
 }

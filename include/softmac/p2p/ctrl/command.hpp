@@ -98,6 +98,25 @@ struct p2p_reject {
     static constexpr operation runs[] = {operation::reject};
     mac_address peer;
 };
+/// P2P_CANCEL: ends a pending negotiation or group formation.
+struct p2p_cancel {
+    static constexpr operation runs[] = {operation::stop_find, operation::group_remove};
+};
+struct p2p_unauthorize {
+    static constexpr operation runs[] = {operation::reject};
+    mac_address peer;
+};
+/// P2P_REMOVE_CLIENT <device address> | iface=<interface address>.
+struct p2p_remove_client {
+    static constexpr operation runs[] = {operation::group_remove};
+    mac_address addr;
+    bool iface = false;
+};
+/// P2P_GROUP_MEMBER <device address>, on a GO's group interface.
+struct p2p_group_member {
+    static constexpr bool admin = false;
+    mac_address dev;
+};
 struct p2p_peer {
     enum class which : std::uint8_t { first, next, addr };
     static constexpr bool admin = false;
@@ -189,7 +208,8 @@ using request =
                  cmd::wps_pin, cmd::wps_pbc, cmd::wps_cancel, cmd::wps_check_pin, cmd::p2p_set,
                  cmd::p2p_flush, cmd::set, cmd::get, cmd::sta_walk, cmd::empty_list,
                  cmd::p2p_invite, cmd::list_networks, cmd::remove_network, cmd::get_network,
-                 cmd::set_network, cmd::save_config>;
+                 cmd::set_network, cmd::save_config, cmd::p2p_cancel, cmd::p2p_unauthorize,
+                 cmd::p2p_remove_client, cmd::p2p_group_member>;
 
 namespace replies {
 inline constexpr std::string_view ok = "OK\n", fail = "FAIL\n", unknown = "UNKNOWN COMMAND\n",
@@ -535,6 +555,18 @@ inline request parse_p2p(std::string_view text, const tokens& t) {
         auto a = mac_address::parse(t[1]);
         if (!a || t.size() != 2) return refused{replies::fail};
         return cmd::p2p_reject{*a};
+    }
+    if (text == "P2P_CANCEL") return cmd::p2p_cancel{};
+    // Commands of one address argument: text after the address is ignored, as hwaddr_aton
+    // reads only the address.
+    if (t.size() >= 2 &&
+        (name == "P2P_UNAUTHORIZE" || name == "P2P_REMOVE_CLIENT" || name == "P2P_GROUP_MEMBER")) {
+        const bool iface = name == "P2P_REMOVE_CLIENT" && t[1].starts_with("iface=");
+        const auto a = mac_address::parse(iface ? t[1].substr(6) : t[1]);
+        if (!a) return refused{replies::fail};
+        if (name == "P2P_UNAUTHORIZE") return cmd::p2p_unauthorize{*a};
+        if (name == "P2P_REMOVE_CLIENT") return cmd::p2p_remove_client{*a, iface};
+        return cmd::p2p_group_member{*a};
     }
     if (name == "P2P_PEER") return parse_peer(t);
     if (name == "P2P_SET") {

@@ -262,6 +262,22 @@ class interface {
     std::string run(std::string_view, const cmd::p2p_reject& c) {
         return status_of(engine_.reject(c.peer));
     }
+    std::string run(std::string_view, const cmd::p2p_cancel&) {
+        return status_of(engine_.cancel());
+    }
+    std::string run(std::string_view, const cmd::p2p_unauthorize& c) {
+        return status_of(engine_.unauthorize(c.peer));
+    }
+    /// OK whether or not a GO had the client (p2p_ctrl_remove_client).
+    std::string run(std::string_view, const cmd::p2p_remove_client& c) {
+        engine_.remove_client(c.addr, c.iface);
+        return std::string(replies::ok);
+    }
+    /// The client's interface address, without a newline (p2p_ctrl_group_member).
+    std::string run(std::string_view ifname, const cmd::p2p_group_member& c) {
+        const auto a = engine_.group_member(ifname, c.dev);
+        return a ? a->to_string() : std::string(replies::fail);
+    }
     std::string run(std::string_view, const cmd::p2p_peer& c) {
         const auto& all = engine_.peers().all();
         auto it = all.begin();
