@@ -369,7 +369,8 @@ class engine {
         bool found = false;
         if (dev_.negotiating()) {
             found = true;
-            (void)unauthorize(neg_.peer_address());
+            if (auto* p = dev_.peers.find(neg_.peer_address())) p->method = wps_method::not_ready;
+            neg_.abandon();
         }
         stop_find();
         found = groups_.cancel_formation() || found;

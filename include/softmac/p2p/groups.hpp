@@ -24,6 +24,7 @@
 #include <softmac/ieee80211/status_codes.hpp>
 #include <softmac/p2p/detail/build.hpp>
 #include <softmac/p2p/detail/channels.hpp>
+#include <softmac/p2p/persistent.hpp>
 #include <softmac/p2p/types.hpp>
 #include <softmac/rsn/links.hpp>
 
@@ -125,39 +126,36 @@ class group_manager {
     }
     /// @brief Forgets the stored persistent group `id` (REMOVE_NETWORK).
     result<void> forget(int id) {
-        auto& d = ctx_.dev();
-        if (!d.stored(id)) return make_error(errc::not_found, "no such persistent group");
-        std::erase_if(d.persistent, [&](const persistent_group& p) { return p.id == id; });
+        const auto c = persistent::forget(ctx_.dev(), id);
+        if (!c) return make_error(errc::not_found, "no such persistent group");
         for (auto& g : groups_)
             if (g.persistent_id == id) g.persistent_id = -1;
-        ctx_.emit(
-            event::persistent_group_changed{id, event::persistent_group_changed::change::removed});
+        ctx_.emit(*c);
         return {};
     }
     /// @brief Drops `dev` from the client list of stored group `id` (it answered an invitation
     /// with "unknown group").
     void client_left(int id, const mac_address& dev) {
-        auto* p = ctx_.dev().stored(id);
-        if (!p || std::erase(p->clients, dev) == 0) return;
-        ctx_.emit(
-            event::persistent_group_changed{id, event::persistent_group_changed::change::updated});
+        report(persistent::remove_client(ctx_.dev(), id, dev));
     }
-    /// @brief P2P_CANCEL's share (wpas_p2p_cancel): the first group that has not started ends.
-    /// One still in WPS fails its formation (P2P-GROUP-FORMATION-FAILURE, then removal with
-    /// FORMATION_FAILED); a client past WPS or re-invoked is removed as REQUESTED.
+    /// @brief P2P_CANCEL's share (wpas_p2p_cancel): the first group still forming ends. One still
+    /// provisioning (WPS, or the first data connection after it) fails its formation:
+    /// P2P-GROUP-FORMATION-FAILURE, then removal with FORMATION_FAILED; a re-invoked client not
+    /// yet connected is removed as REQUESTED.
     /// @return whether a group was forming.
     bool cancel_formation() {
         for (auto& g : groups_) {
-            if (g.started) continue;
             const std::string name = g.ifname;
-            if (g.forming && (g.go || g.psk.empty())) {
+            if (g.provisioning) {
                 ctx_.cancel(std::exchange(g.timer, 0));
                 ctx_.emit(event::group_formation_failure{});
                 remove_group(name, "FORMATION_FAILED");
-            } else {
-                remove_group(name, "REQUESTED");
+                return true;
             }
-            return true;
+            if (!g.started && !g.go) {
+                remove_group(name, "REQUESTED");
+                return true;
+            }
         }
         return false;
     }
@@ -166,10 +164,7 @@ class group_manager {
     /// address (not `iface`), it also leaves the stored groups' p2p_client_list.
     void remove_client(const mac_address& addr, bool iface) {
         if (!iface)
-            for (auto& p : ctx_.dev().persistent)
-                if (p.go && std::erase(p.clients, addr))
-                    ctx_.emit(event::persistent_group_changed{
-                        p.id, event::persistent_group_changed::change::updated});
+            for (const auto& c : persistent::remove_client(ctx_.dev(), addr)) ctx_.emit(c);
         for (const auto& g : groups_) {
             if (!g.go) continue;
             std::vector<mac_address> gone;
@@ -189,7 +184,7 @@ class group_manager {
     /// in the GO group on `ifname` (p2p_group_get_client_interface_addr; associated or connected).
     std::optional<mac_address> member(std::string_view ifname, const mac_address& dev) const {
         for (const auto& g : groups_) {
-            if (g.ifname != ifname || !g.go) continue;
+            if (g.ifname != ifname || !g.go || g.forming) continue;
             for (const auto* list : {&g.clients, &g.associated})
                 for (const auto& [if_addr, d] : *list)
                     if (d == dev) return if_addr;
@@ -353,7 +348,10 @@ class group_manager {
             arm_registrar(out);
             update_beacon(out);
         }
-        if (out.forming) rearm_formation(out, limits::formation_timeout);
+        if (out.forming) {
+            out.provisioning = true;
+            rearm_formation(out, limits::formation_timeout);
+        }
         if (go && !out.forming) started(out);
         return &out;
     }
@@ -492,7 +490,6 @@ class group_manager {
             started(*g);
             // The provisioned client's 4-way handshake must follow, or formation fails after
             // all (wpas_p2p_wps_success re-arms the formation timeout on the GO too).
-            g->awaiting_client = true;
             rearm_formation(*g, limits::initial_connection_wait_go);
         } else if (const auto* c = std::get_if<softmac::wps::credential_received>(&e)) {
             g->psk = c->cred.network_key;
@@ -536,13 +533,14 @@ class group_manager {
         if (it == g->associated.end()) return;
         // The first client's data connection completes formation
         // (wpas_p2p_notify_ap_sta_authorized).
-        if (std::exchange(g->awaiting_client, false)) ctx_.cancel(std::exchange(g->timer, 0));
+        if (std::exchange(g->provisioning, false)) ctx_.cancel(std::exchange(g->timer, 0));
         const auto [addr, dev] = *it;
         g->associated.erase(it);
         g->clients.emplace_back(addr, dev);
         ctx_.emit(event::eapol_4way_completed{addr, name});
         ctx_.emit(event::ap_sta_connected{addr, dev, name});
-        remember_client(*g, dev);
+        if (g->persistent_id >= 0)
+            report(persistent::add_client(ctx_.dev(), g->persistent_id, dev));
         update_beacon(*g);
         arm_idle(*g);
     }
@@ -575,46 +573,19 @@ class group_manager {
         const bool was_forming = g.forming;
         g.forming = false;
         g.started = true;
-        if (was_forming && g.go) {  // a client reported it when WPS succeeded
+        if (!g.go) g.provisioning = false;  // the client's data connection is up
+        if (was_forming && g.go) {          // a client reported it when WPS succeeded
             ctx_.emit(event::group_formation_success{});
             update_beacon(g);
         }
-        if (g.persistent) store(g);
+        if (g.persistent) report(persistent::store(ctx_.dev(), g));
         ctx_.emit(event::group_started{g.ifname, g.go, g.ssid, g.freq, g.go ? g.passphrase : "",
                                        g.go_dev, g.go ? "" : g.psk, g.persistent});
         if (g.go) arm_idle(g);
     }
-    /// A persistent group that started is stored (wpas_p2p_store_persistent_group): the entry
-    /// with the same GO and SSID is updated, else a new one gets the next network id.
-    void store(group& g) {
-        using change = event::persistent_group_changed::change;
-        auto& d = ctx_.dev();
-        auto* p = g.persistent_id >= 0 ? d.stored(g.persistent_id) : d.stored(g.go_dev, g.ssid);
-        const bool added = p == nullptr;
-        if (added) {
-            p = &d.persistent.emplace_back();
-            p->id = d.next_network_id++;
-        }
-        const persistent_group before = *p;
-        p->go = g.go;
-        p->ssid = g.ssid;
-        p->go_dev = g.go_dev;
-        p->passphrase = g.go ? g.passphrase : g.psk;
-        g.persistent_id = p->id;
-        if (added || !(before == *p))
-            ctx_.emit(
-                event::persistent_group_changed{p->id, added ? change::added : change::updated});
-    }
-    /// A client of a stored group's GO connected: its device address goes to the end of the
-    /// group's p2p_client_list (wpas_p2p_add_persistent_group_client).
-    void remember_client(const group& g, const mac_address& dev) {
-        auto* p = g.persistent_id >= 0 ? ctx_.dev().stored(g.persistent_id) : nullptr;
-        if (!p || (!p->clients.empty() && p->clients.back() == dev)) return;
-        std::erase(p->clients, dev);
-        if (p->clients.size() == limits::max_stored_clients) p->clients.erase(p->clients.begin());
-        p->clients.push_back(dev);
-        ctx_.emit(event::persistent_group_changed{
-            p->id, event::persistent_group_changed::change::updated});
+    /// A stored group's change reaches the sink (and with it the configuration file).
+    void report(const std::optional<event::persistent_group_changed>& c) {
+        if (c) ctx_.emit(*c);
     }
     /// A GO's Beacon tail (after the RSN element the link puts first): the WPS element with the
     /// registrar's state, then the P2P element. Probe Responses carry the tail and, after it,
@@ -637,7 +608,7 @@ class group_manager {
         (void)ctx_.exec(sb);
     }
     void arm_idle(group& g) {
-        if (!g.started || g.awaiting_client) return;  // the timer is the formation's
+        if (!g.started || g.provisioning) return;  // the timer is the formation's
         ctx_.cancel(std::exchange(g.timer, 0));
         const auto idle_s = ctx_.dev().set.group_idle_s;
         if (!g.go || !idle_s || !g.clients.empty() || !g.associated.empty()) return;

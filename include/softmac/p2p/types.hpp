@@ -144,7 +144,9 @@ struct group {
     mac_address peer_iface;  ///< the negotiated peer's interface address (a client: the BSSID)
     mac_address peer_dev;
     bool forming = false, started = false;
-    bool awaiting_client = false;               ///< a GO after WPS until its first client connects
+    /// WPS, or the first data connection after it, still to come (p2p_in_provisioning): a GO's
+    /// first client or a client's own 4-way handshake ends it.
+    bool provisioning = false;
     wps_method method = wps_method::not_ready;  ///< how a forming group provisions
     std::string pin;                            ///< the PIN of a PIN method
     std::string psk;          ///< a client's PSK (64 hex digits) from WPS; empty until provisioned

@@ -913,12 +913,23 @@ TEST_CASE("P2P_CANCEL, P2P_UNAUTHORIZE, P2P_GROUP_MEMBER and P2P_REMOVE_CLIENT",
     CHECK(p.wait(0, "P2P-GO-NEG-REQUEST " + a1));
     CHECK_FALSE(p.wait(0, "P2P-GO-NEG-SUCCESS", 2s));
     CHECK(p.cmd(1, "P2P_CANCEL") == "OK\n");
+    p.w.run(125s);  // past every negotiation timer: none was left running
     CHECK_FALSE(p.wait(0, "P2P-GO-NEG-FAILURE", 1ms));
     CHECK_FALSE(p.wait(1, "P2P-GO-NEG-FAILURE", 1ms));
+    CHECK(p.cmd(0, "P2P_FIND") == "OK\n");  // the peers expired meanwhile
+    CHECK(p.cmd(1, "P2P_FIND") == "OK\n");
+    const auto full_peer = [&](std::size_t i, const std::string& a) {
+        const auto peer = p.cmd(i, "P2P_PEER " + a);
+        return peer != "FAIL\n" && peer.find("[PROBE_REQ_ONLY]") == std::string::npos;
+    };
+    REQUIRE(p.w.run_until([&] { return full_peer(0, a1) && full_peer(1, a0); }, 20s));
+    CHECK(p.cmd(1, "P2P_STOP_FIND") == "OK\n");
+    CHECK(p.cmd(0, "P2P_STOP_FIND") == "OK\n");
 
     // P2P_UNAUTHORIZE takes back a P2P_CONNECT ... auth the same way.
     CHECK(p.cmd(0, "P2P_CONNECT " + a1 + " pbc auth") == "OK\n");
     CHECK(p.cmd(0, "P2P_UNAUTHORIZE " + a1) == "OK\n");
+    CHECK(p.cmd(0, "P2P_LISTEN") == "OK\n");
     p.out[0].clear();
     CHECK(p.cmd(1, "P2P_CONNECT " + a0 + " pbc") == "OK\n");
     CHECK(p.wait(0, "P2P-GO-NEG-REQUEST " + a1));
@@ -939,7 +950,10 @@ TEST_CASE("P2P_CANCEL, P2P_UNAUTHORIZE, P2P_GROUP_MEMBER and P2P_REMOVE_CLIENT",
     REQUIRE(removed);
     CHECK(removed->second.ends_with(" GO reason=FORMATION_FAILED"));
     CHECK(p.cmd(1, "P2P_CANCEL") == "OK\n");  // the client's formation too
-    REQUIRE(p.wait(1, "P2P-GROUP-REMOVED", 1ms));
+    CHECK(p.wait(1, "P2P-GROUP-FORMATION-FAILURE", 1ms));
+    const auto client_removed = p.wait(1, "P2P-GROUP-REMOVED", 1ms);
+    REQUIRE(client_removed);
+    CHECK(client_removed->second.ends_with(" client reason=FORMATION_FAILED"));
     p.w.air.set_link(radio0, radio1, 0.0);
     p.w.air.set_link(radio1, radio0, 0.0);
 

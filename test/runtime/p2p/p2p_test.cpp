@@ -1272,9 +1272,14 @@ TEST_CASE("WPS with a wrong PIN fails at M4 on both sides and the formation ends
 TEST_CASE("a GO whose provisioned client never connects ends the formation 10 s after WPS",
           "[p2p][group][wps]") {
     // lost: every frame after the registrar's success is lost, so the client's 4-way handshake
-    // never completes; otherwise the group forms and the GO keeps it.
+    // never completes; otherwise the group forms and the GO keeps it. cancelled: P2P_CANCEL on
+    // the GO while it waits (it is still provisioning). An idle timeout, when set, must not
+    // replace the wait when the client's association goes.
     const bool lost = GENERATE(false, true);
+    const bool cancelled = lost && GENERATE(false, true);
+    const unsigned idle_s = GENERATE(0u, 3u);
     test::p2p_world<loopback_software_roc> w(2, 43);
+    w.engine(0).settings().group_idle_s = idle_s;
     discover(w);
     REQUIRE(w.engine(1).connect(w.addr(0), with(0, p2p::wps_method::pbc, true)));
     REQUIRE(w.engine(0).connect(w.addr(1), with(15, p2p::wps_method::pbc)));
@@ -1289,12 +1294,22 @@ TEST_CASE("a GO whose provisioned client never connects ends the formation 10 s 
     }
     REQUIRE(w[0].count<ev::group_started>() == 1);
     REQUIRE(w[0].count<ev::group_formation_success>() == 1);
+    if (cancelled) {
+        w.run(2s);
+        REQUIRE(w.engine(0).cancel());
+        REQUIRE(w[0].count<ev::group_removed>() == 1);
+        CHECK(w[0].count<ev::group_formation_failure>() == 1);
+        CHECK(w[0].all<ev::group_removed>()[0].reason == "FORMATION_FAILED");
+        CHECK_FALSE(w.engine(0).cancel());  // nothing forms any more
+        return;
+    }
     REQUIRE(w.run_until([&] { return w[0].count<ev::group_removed>() == 1; }, 9900ms) == false);
     w.run_until([&] { return w[0].count<ev::group_removed>() == 1; }, 200ms);
     if (!lost) {
         CHECK(w[0].count<ev::ap_sta_connected>() == 1);
         CHECK(w[0].count<ev::group_removed>() == 0);
-        w.run(20s);  // nor later: the GO's idle timer is off by default
+        CHECK_FALSE(w.engine(0).cancel());  // formed: nothing to cancel
+        w.run(20s);                         // nor later, with the client connected
         CHECK(w[0].count<ev::group_removed>() == 0);
         CHECK(w[0].count<ev::group_formation_failure>() == 0);
         return;

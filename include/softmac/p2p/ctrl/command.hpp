@@ -102,6 +102,7 @@ struct p2p_reject {
 struct p2p_cancel {
     static constexpr operation runs[] = {operation::stop_find, operation::group_remove};
 };
+/// P2P_UNAUTHORIZE <device address>: takes back a P2P_CONNECT's authorisation.
 struct p2p_unauthorize {
     static constexpr operation runs[] = {operation::reject};
     mac_address peer;
