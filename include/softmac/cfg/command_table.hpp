@@ -1,26 +1,26 @@
 // SPDX-License-Identifier: MIT
-/// @file Defines the compile-time command table: a Hana map from nl80211 command number to
-/// command type, and the dispatch on a number that it compiles to.
+/// @file Defines the compile-time command table: a Hana tuple of the command types (each knows its
+/// nl80211 number), and the dispatch on a number that it compiles to.
 #pragma once
 
-#include <boost/hana/integral_constant.hpp>
 #include <boost/hana/length.hpp>
-#include <boost/hana/map.hpp>
-#include <boost/hana/pair.hpp>
+#include <boost/hana/tuple.hpp>
 #include <boost/hana/type.hpp>
 #include <boost/hana/unpack.hpp>
 
+#include <cstddef>
 #include <cstdint>
 
 #include <softmac/cfg/commands.hpp>
 
 namespace softmac::cfg {
 
-/// @brief The command table: command number -> command type. Flags and required attributes
-/// come with each type (its `spec`); the handler is the config layer's overload for the type.
-inline constexpr auto command_table = boost::hana::make_map(
-#define SOFTMAC_CMD(T) \
-    boost::hana::make_pair(boost::hana::int_c<cmd::T::id>, boost::hana::type_c<cmd::T>)
+/// @brief The command table: every command type, its number in `T::id`. Flags and required
+/// attributes come with each type (its `spec`); the handler is the config layer's overload for
+/// the type. A tuple, not a map: it is only ever walked, and a Hana map's hashing of 33 keys cost
+/// every translation unit that includes the config layer about a second.
+inline constexpr auto command_table = boost::hana::make_tuple(
+#define SOFTMAC_CMD(T) boost::hana::type_c<cmd::T>
     SOFTMAC_CMD(get_wiphy), SOFTMAC_CMD(get_interface), SOFTMAC_CMD(set_interface),
     SOFTMAC_CMD(new_interface), SOFTMAC_CMD(del_interface), SOFTMAC_CMD(start_p2p_device),
     SOFTMAC_CMD(stop_p2p_device), SOFTMAC_CMD(trigger_scan), SOFTMAC_CMD(get_scan),
@@ -34,14 +34,29 @@ inline constexpr auto command_table = boost::hana::make_map(
     SOFTMAC_CMD(control_port_frame), SOFTMAC_CMD(get_key)
 #undef SOFTMAC_CMD
 );
-static_assert(boost::hana::length(command_table) == nl80211::commands.size(),
-              "softmac: every nl80211 command spec needs a command type, and the reverse");
+/// Whether every command spec has exactly one command type: as many types as specs, each
+/// type's number a spec's, no number twice.
+inline constexpr bool command_table_matches_specs() {
+    return boost::hana::unpack(command_table, [](auto... t) {
+        const std::uint8_t ids[] = {decltype(t)::type::id...};
+        bool ok = sizeof...(t) == nl80211::commands.size();
+        for (std::size_t i = 0; i < sizeof...(t); ++i) {
+            std::size_t specs = 0, same = 0;
+            for (const auto& c : nl80211::commands) specs += c.cmd == ids[i];
+            for (const auto id : ids) same += id == ids[i];
+            ok = ok && specs == 1 && same == 1;
+        }
+        return ok;
+    });
+}
+static_assert(command_table_matches_specs(),
+              "softmac: every nl80211 command spec needs one command type, and the reverse");
 
 /// @brief Calls `f(T{})` for the command type T numbered `id`; false if none. The fold over the
 /// table compiles to a switch on the number: no runtime map.
 template <class F>
 bool with_command(std::uint8_t id, F&& f) {
-    return boost::hana::unpack(boost::hana::values(command_table), [&](auto... t) {
+    return boost::hana::unpack(command_table, [&](auto... t) {
         return ((id == decltype(t)::type::id ? (f(typename decltype(t)::type{}), true) : false) ||
                 ...);
     });

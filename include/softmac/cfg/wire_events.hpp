@@ -127,10 +127,15 @@ static_assert(detail::has_forms(std::type_identity<mac::event::any>{}),
 
 }  // namespace wire
 
+// The encoder and decoder are templates over the event variant (always mac::event::any) only so
+// that they are compiled where they are used: their visit of every event type and field costs a
+// translation unit that never calls them about a second.
+
 /// @brief Encodes a MAC event for interface `ifindex`/`wdev` of wiphy `wiphy`.
-inline bytes_view encode_event(bytes_span out, std::uint16_t family, std::uint32_t wiphy,
-                               const wdev_ref& to, const mac::event::any& ev,
-                               std::uint32_t seq = 0) {
+template <class Any = mac::event::any>
+bytes_view encode_event(bytes_span out, std::uint16_t family, std::uint32_t wiphy,
+                        const wdev_ref& to, const std::type_identity_t<Any>& ev,
+                        std::uint32_t seq = 0) {
     return std::visit(
         [&](const auto& e) {
             using E = std::remove_cvref_t<decltype(e)>;
@@ -147,18 +152,21 @@ inline bytes_view encode_event(bytes_span out, std::uint16_t family, std::uint32
 }
 
 /// @brief A decoded event: whom it is for and what happened.
-struct decoded_event {
+template <class Any = mac::event::any>
+struct basic_decoded_event {
     std::uint32_t wiphy = 0;
     wdev_ref to;
-    mac::event::any event;
+    Any event;
 };
+using decoded_event = basic_decoded_event<>;
 /// @brief Decodes an event message (the supplicant's side of the wire).
-inline result<decoded_event> decode_event(bytes_view message) {
+template <class Any = mac::event::any>
+result<basic_decoded_event<Any>> decode_event(bytes_view message) {
     auto m = netlink::message::parse(message);
     if (!m) return m.err();
     if (auto v = netlink::validate(m->attrs, nl80211::attr_policy, {}))
         return make_error(errc::bad_value, v->why, v->attr);
-    decoded_event out;
+    basic_decoded_event<Any> out;
     if (auto a = m->attrs.find(NL80211_ATTR_WIPHY)) (void)detail::get(*a, out.wiphy);
     if (auto a = m->attrs.find(NL80211_ATTR_IFINDEX)) (void)detail::get(*a, out.to.ifindex);
     if (auto a = m->attrs.find(NL80211_ATTR_WDEV)) (void)detail::get(*a, out.to.wdev);
@@ -180,9 +188,9 @@ inline result<decoded_event> decode_event(bytes_view message) {
         out.event = std::move(e);
     };
     [&]<std::size_t... I>(std::index_sequence<I...>) {
-        (try_one(std::variant_alternative_t<I, mac::event::any>{}), ...);
+        (try_one(std::variant_alternative_t<I, Any>{}), ...);
     }
-    (std::make_index_sequence<std::variant_size_v<mac::event::any>>{});
+    (std::make_index_sequence<std::variant_size_v<Any>>{});
     if (!matched) return make_error(errc::not_supported, "not an nl80211 event softmac sends");
     if (!r) return r.err();
     return out;
