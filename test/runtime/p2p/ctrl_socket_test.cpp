@@ -1007,3 +1007,27 @@ TEST_CASE("Clients that never read their replies do not stop replies to others",
     for (int i = 0; i < 50 && !pong; ++i) pong = flood.receive(100ms) == "PONG\n";
     CHECK(pong);
 }
+
+TEST_CASE("A group interface's socket exists before P2P-GROUP-STARTED reaches a monitor",
+          "[ctrl][socket]") {
+    live_device dev("socket_group_order");
+    auto c = dev.connect();
+    CHECK(reply(c, "ATTACH") == "OK\n");
+    // Each round: the moment the event is read, the socket it names answers (a control
+    // application opens it then); after the removal the socket goes.
+    for (int round = 0; round < 5; ++round) {
+        INFO("round " << round);
+        CHECK(reply(c, "P2P_GROUP_ADD") == "OK\n");
+        const auto started = event(c, "P2P-GROUP-STARTED");
+        REQUIRE(started);
+        const std::string name = word(*started, 1);
+        auto group = ctrl::client::open(dev.dir() + "/" + name, dev.dir());
+        REQUIRE(group);
+        CHECK(reply(*group, "PING") == "PONG\n");
+        CHECK(reply(c, "P2P_GROUP_REMOVE " + name) == "OK\n");
+        REQUIRE(event(c, "P2P-GROUP-REMOVED"));
+        for (int i = 0; i < 100 && fs::exists(dev.dir() + "/" + name); ++i)
+            std::this_thread::sleep_for(10ms);
+        CHECK_FALSE(fs::exists(dev.dir() + "/" + name));
+    }
+}

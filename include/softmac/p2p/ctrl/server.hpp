@@ -91,6 +91,12 @@ class server {
                 ++it;
             }
         }
+        return bind_new();
+    }
+    /// Binds the interfaces that have no socket yet. Safe inside a request or an event: no
+    /// socket goes away.
+    result<void> bind_new() {
+        const auto names = iface_.names();
         for (const auto& n : names) {
             if (std::any_of(sockets_.begin(), sockets_.end(),
                             [&](const auto& s) { return s->name == n; }))
@@ -134,6 +140,10 @@ class server {
         schedule_sync();
     }
     void post(std::string_view to, const event_message& m) {
+        // A new group interface's socket exists before any event about the group goes out
+        // (a control application opens it on P2P-GROUP-STARTED); sockets of interfaces that
+        // are gone close afterwards, outside the request that may be using one.
+        (void)bind_new();
         const bool device = iface_.is_device(to);
         for (auto& s : sockets_)
             if (s->name == to || (device && iface_.is_device(s->name)))
