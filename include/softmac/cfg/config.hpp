@@ -12,6 +12,7 @@
 #include <type_traits>
 #include <vector>
 
+#include <softmac/cfg/config_layer.hpp>
 #include <softmac/cfg/credentials.hpp>
 #include <softmac/cfg/messages.hpp>
 #include <softmac/mac/stack.hpp>
@@ -491,17 +492,6 @@ class config {
     std::uint64_t handled_ = 0;
     Events events_;
     mac::byte_vector wire_buf_;  ///< reused for every event's netlink message
-};
-
-/// @brief A config layer as the layer above it (a P2P engine, a supplicant) uses it: typed
-/// commands run with the caller's credentials, netdevs brought up and down, and the time policy
-/// of the wiphy (cfg::config).
-template <class C>
-concept config_layer = requires(C& c, const credentials& who, const wdev_ref& r) {
-    typename C::time_type;
-    { c.execute(cmd::get_wiphy{}, who) } -> std::same_as<result<reply::wiphy>>;
-    { c.execute(cmd::get_interface{}, who) } -> std::same_as<result<std::vector<reply::interface>>>;
-    { c.set_up(r, true) } -> std::same_as<result<void>>;
 };
 
 }  // namespace softmac::cfg

@@ -4,12 +4,16 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
 #include <softmac/core/mac_address.hpp>
 #include <softmac/ieee80211/beacon.hpp>
+#include <softmac/ieee80211/channels.hpp>
+#include <softmac/ieee80211/rates.hpp>
 #include <softmac/ieee80211/status_codes.hpp>
 
 namespace softmac::mac {
@@ -85,6 +89,23 @@ struct ap_params : crypto_settings {
     std::uint16_t max_stations = 2007;
     friend bool operator==(const ap_params&, const ap_params&) = default;
 };
+
+/// @brief AP settings for start_ap: a beacon template whose head ieee80211::beacon_head builds
+/// and whose tail is `extra` (the elements after the TIM).
+inline ap_params make_ap_params(const mac_address& bssid, std::string_view ssid,
+                                const ieee80211::channel& ch,
+                                std::span<const ieee80211::rate> rates, bool ofdm_only = false,
+                                hidden_ssid hidden = hidden_ssid::not_hidden,
+                                std::uint16_t beacon_int = 100, bytes_view extra = {}) {
+    ap_params p;
+    p.ssid = std::string(ssid);
+    p.hidden = hidden;
+    p.beacon_int = beacon_int;
+    p.freq = ch.freq_mhz;
+    p.head = ieee80211::beacon_head(bssid, ssid, ch, rates, ofdm_only, hidden, beacon_int);
+    p.tail.assign(extra.begin(), extra.end());
+    return p;
+}
 
 /// @brief A management frame to send (cfg80211_mgmt_tx_params).
 struct mgmt_tx_params {

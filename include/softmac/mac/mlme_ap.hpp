@@ -24,6 +24,7 @@
 #include <softmac/ieee80211/elements.hpp>
 #include <softmac/ieee80211/header.hpp>
 #include <softmac/ieee80211/management.hpp>
+#include <softmac/ieee80211/p2p.hpp>
 #include <softmac/ieee80211/rates.hpp>
 #include <softmac/ieee80211/status_codes.hpp>
 #include <softmac/mac/detail/mgmt_frame.hpp>
@@ -35,23 +36,6 @@
 namespace softmac::mac {
 
 using ieee80211::put_rates;
-
-/// @brief AP settings for start_ap: a beacon template whose head ieee80211::beacon_head builds
-/// and whose tail is `extra` (the elements after the TIM).
-inline ap_params make_ap_params(const mac_address& bssid, std::string_view ssid,
-                                const ieee80211::channel& ch,
-                                std::span<const ieee80211::rate> rates, bool ofdm_only = false,
-                                hidden_ssid hidden = hidden_ssid::not_hidden,
-                                std::uint16_t beacon_int = 100, bytes_view extra = {}) {
-    ap_params p;
-    p.ssid = std::string(ssid);
-    p.hidden = hidden;
-    p.beacon_int = beacon_int;
-    p.freq = ch.freq_mhz;
-    p.head = ieee80211::beacon_head(bssid, ssid, ch, rates, ofdm_only, hidden, beacon_int);
-    p.tail.assign(extra.begin(), extra.end());
-    return p;
-}
 
 /// @brief The AP side of the MLME (cfg.c's ieee80211_start_ap/stop_ap/change_beacon and
 /// add/del_station, the beacon of ieee80211_beacon_get, and the AP's answers to probe requests,
@@ -257,6 +241,8 @@ class ap_mlme {
             if (e.id == ieee80211::eid::ssid) asked = ieee80211::ssid_of(e);
         const auto& p = i.ap.params;
         if (!asked || !ssid_matches(p, *asked)) return;
+        // A P2P GO answers only searches for its own or its clients' device or type.
+        if (!ieee80211::p2p::group_answers_probe(mb.elements.bytes(), p.probe_resp_ies)) return;
         auto f = detail::build_mgmt(
             ieee80211::mgmt_subtype::probe_resp, to, i.addr(), i.addr(), [&](byte_writer& w) {
                 ieee80211::write_beacon_fixed(w, tsf_of(ctx_.time().now()), p.beacon_int,

@@ -18,7 +18,7 @@
 #include <variant>
 #include <vector>
 
-#include <softmac/cfg/config.hpp>
+#include <softmac/cfg/config_layer.hpp>
 #include <softmac/ieee80211/channels.hpp>
 #include <softmac/ieee80211/rates.hpp>
 #include <softmac/ieee80211/status_codes.hpp>

@@ -486,6 +486,7 @@ namespace {
 
 struct p2pd_soak_counts {
     int cycles = 0, completed = 0, failed = 0, silent = 0;
+    int completed_b_go = 0;  ///< completed cycles in which wlan1 was GO
 };
 
 /// Back-to-back find → connect (PBC) → group → removal cycles on two p2pd devices for `length`,
@@ -507,7 +508,14 @@ p2pd_soak_counts p2pd_soak(const std::string& name, std::vector<std::string> arg
     REQUIRE(b);
     REQUIRE(a->attach());
     REQUIRE(b->attach());
-    const std::string addr_a = "02:00:00:00:00:00", addr_b = "02:00:00:00:01:00";
+    // Each device's P2P Device Address, as STATUS gives it (an rt73 radio has its own).
+    const auto address = [](ctrl::client& c) {
+        const std::string st = ask(c, "STATUS"), key = "p2p_device_address=";
+        const auto at = st.find(key);
+        return at == std::string::npos ? std::string() : st.substr(at + key.size(), 17);
+    };
+    const std::string addr_a = address(*a), addr_b = address(*b);
+    REQUIRE((addr_a.size() == 17 && addr_b.size() == 17));
     // Events of both devices until `done` says the cycle's outcome is known or `limit` passes.
     std::vector<std::string> seen_a, seen_b;
     const auto collect = [&](auto done, std::chrono::seconds limit) {
@@ -554,8 +562,13 @@ p2pd_soak_counts p2pd_soak(const std::string& name, std::vector<std::string> arg
             report_silent();
             continue;
         }
-        REQUIRE(ask(*b, "P2P_CONNECT " + addr_a + " pbc") == "OK\n");
-        REQUIRE(ask(*a, "P2P_CONNECT " + addr_b + " pbc go_intent=15") == "OK\n");
+        // The devices take turns as GO: with -d mixed, wlan1 is an rt73 radio.
+        const bool b_go = n.cycles % 2 == 0;
+        auto& go_dev = b_go ? *b : *a;
+        const auto& go_seen = b_go ? seen_b : seen_a;
+        REQUIRE(ask(b_go ? *a : *b, "P2P_CONNECT " + (b_go ? addr_b : addr_a) + " pbc") == "OK\n");
+        REQUIRE(ask(go_dev, "P2P_CONNECT " + (b_go ? addr_a : addr_b) + " pbc go_intent=15") ==
+                "OK\n");
         const auto started = [&] {
             return !has(seen_a, "P2P-GROUP-STARTED").empty() &&
                    !has(seen_b, "P2P-GROUP-STARTED").empty();
@@ -563,19 +576,22 @@ p2pd_soak_counts p2pd_soak(const std::string& name, std::vector<std::string> arg
         // 120 GO Negotiation Requests and the 15 s group formation bound every outcome.
         collect([&] { return started() || (failed(seen_a) && failed(seen_b)); }, 90s);
         if (started()) {
-            std::istringstream go(has(seen_a, "P2P-GROUP-STARTED"));
-            std::string event, ifname;
-            go >> event >> ifname;  // "<3>P2P-GROUP-STARTED p2p-wlan0-N GO ..."
-            REQUIRE(ask(*a, "P2P_GROUP_REMOVE " + ifname) == "OK\n");
+            const std::string go_event = has(go_seen, "P2P-GROUP-STARTED");
+            std::istringstream go(go_event);
+            std::string event, ifname, role;
+            go >> event >> ifname >> role;  // "<3>P2P-GROUP-STARTED p2p-wlanX-N GO ..."
+            CHECK(role == "GO");
+            REQUIRE(ask(go_dev, "P2P_GROUP_REMOVE " + ifname) == "OK\n");
             const bool removed = collect(
                 [&] {
                     return !has(seen_a, "P2P-GROUP-REMOVED").empty() &&
                            !has(seen_b, "P2P-GROUP-REMOVED").empty();
                 },
                 20s);
-            if (removed)
+            if (removed) {
                 ++n.completed;
-            else
+                n.completed_b_go += b_go;
+            } else
                 report_silent();
             continue;
         }
@@ -598,10 +614,15 @@ p2pd_soak_counts p2pd_soak(const std::string& name, std::vector<std::string> arg
 
 }  // namespace
 
-TEST_CASE("p2pd soak: back-to-back cycles without loss all complete", "[ctrl][p2pd][soak]") {
-    const auto n = p2pd_soak("p2pd_soak", {"-n", "2"}, 30s);
+TEST_CASE(
+    "p2pd soak: back-to-back cycles without loss all complete, a loopback and an rt73 "
+    "device taking turns as GO",
+    "[ctrl][p2pd][soak]") {
+    const auto n = p2pd_soak("p2pd_soak", {"-n", "2", "-d", "mixed"}, 30s);
     CHECK(n.cycles >= 3);
     CHECK(n.completed == n.cycles);
+    CHECK(n.completed_b_go >= 1);                // the rt73 device as GO
+    CHECK(n.completed - n.completed_b_go >= 1);  // and as client
 }
 
 TEST_CASE("p2pd soak: at 30% loss every cycle completes or fails on both devices",
