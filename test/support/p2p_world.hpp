@@ -112,28 +112,4 @@ struct p2p_world {
     }
 };
 
-/// @brief Two devices of different driver configurations on one medium.
-template <class CfgA, class CfgB>
-struct mixed_p2p_pair {
-    virtual_time time;
-    sim::medium<virtual_time> air;
-    heap_pool pool{frame_buffer_size, 4096};
-    p2p_device<CfgA> a;
-    p2p_device<CfgB> b;
-
-    explicit mixed_p2p_pair(std::uint64_t seed = 1)
-        : air(time, seed),
-          a(time, pool, air, 0, named("loopback"), seed * 1000),
-          b(time, pool, air, 1, named("rt73"), seed * 1000 + 1) {}
-    static p2p::settings named(std::string name) {
-        p2p::settings s;
-        s.device_name = std::move(name);
-        return s;
-    }
-    template <class P>
-    bool run_until(P&& pred, duration limit, duration step = std::chrono::milliseconds(10)) {
-        return test::run_until(time, pred, limit, step);
-    }
-};
-
 }  // namespace softmac::test

@@ -75,12 +75,16 @@ class discovery {
     /// @brief Extended listen timing: `period_ms` of listen every `interval_ms` while idle
     /// (0, 0 turns it off).
     result<void> ext_listen(std::uint32_t period_ms, std::uint32_t interval_ms) {
-        ctx_.cancel(std::exchange(ext_timer_, 0));
-        if (period_ms == 0 && interval_ms == 0) return {};
-        if (period_ms == 0 || interval_ms < period_ms)
+        if (period_ms == 0 && interval_ms == 0) {
+            ctx_.cancel(std::exchange(ext_timer_, 0));
+            ctx_.dev().ext_listen = {};
+            return {};
+        }
+        if (period_ms == 0 || interval_ms < period_ms || interval_ms > 65535)
             return make_error(errc::bad_value, "extended listen period must fit its interval");
-        ext_period_ = period_ms;
-        ext_interval_ = interval_ms;
+        ctx_.cancel(std::exchange(ext_timer_, 0));
+        ctx_.dev().ext_listen = {static_cast<std::uint16_t>(period_ms),
+                                 static_cast<std::uint16_t>(interval_ms)};
         ext_tick();
         return {};
     }
@@ -129,10 +133,17 @@ class discovery {
             ctx_.emit(event::device_lost{evicted->info.dev_addr});
         const bool renamed = p.reported && !info.name.empty() && info.name != p.info.name;
         if (!probe_req_only || p.probe_req_only) {
-            const auto dev = p.info.dev_addr;
-            p.info = info;
-            p.info.dev_addr = dev;
-            p.info.addr = src;
+            // A WPS string or type list the frame lacks keeps its last value (as
+            // p2p_copy_wps_info copies only what a frame carries).
+            peer_info next = info;
+            for (auto t : {&peer_info::manufacturer, &peer_info::model_name,
+                           &peer_info::model_number, &peer_info::serial_number})
+                if ((next.*t).empty()) next.*t = std::move(p.info.*t);
+            if (next.secondary_types.empty())
+                next.secondary_types = std::move(p.info.secondary_types);
+            next.dev_addr = p.info.dev_addr;
+            next.addr = src;
+            p.info = std::move(next);
         }
         p.last_seen = ctx_.now();
         if (!probe_req_only) p.probe_req_only = false;
@@ -160,9 +171,11 @@ class discovery {
         auto p = parse_elements(body);
         if (!p || !p->has_p2p) return;
         if (p->listen) {
-            // A probe-request-only entry learns the listen channel.
+            // A probe-request-only entry learns the listen channel, and the country of its
+            // attribute when none is known (p2p_add_dev_from_probe_req).
             auto& e = p->device ? learn(*p->device, sa, true) : d.peers.touch(sa, ctx_.now());
             e.listen_freq = detail::freq_of_channel(p->listen->channel);
+            if (e.country[0] == 0) std::copy_n(p->listen->country, 2, e.country.begin());
             ctx_.peer_listening(sa);
         }
         if (!ctx_.listening() || !ssid || *ssid != "DIRECT-") return;
@@ -269,6 +282,8 @@ class discovery {
             auto& peer = learn(*p->device, r.bss.bssid, false);
             if (const auto ch = listen_channel_of(*p, r.bss.ies, r.bss.freq, go))
                 peer.listen_freq = detail::freq_of_channel(ch);
+            peer.level_dbm = r.bss.signal_mbm / 100;
+            if (p->ext_listen) peer.ext_listen = *p->ext_listen;
             if (go) {
                 peer.oper_freq = static_cast<std::uint16_t>(r.bss.freq);
                 peer.intended_iface = r.bss.bssid;
@@ -280,10 +295,11 @@ class discovery {
         }
     }
     void ext_tick() {
-        ext_timer_ = ctx_.schedule(std::chrono::milliseconds(ext_interval_), [this] {
+        const auto t = ctx_.dev().ext_listen;
+        ext_timer_ = ctx_.schedule(std::chrono::milliseconds(t.interval_ms), [this, t] {
             ext_timer_ = 0;
             if (ctx_.dev().current == state::idle && !ctx_.listen_pending())
-                ctx_.start_listen(ext_period_);
+                ctx_.start_listen(t.period_ms);
             ext_tick();
         });
     }
@@ -294,7 +310,6 @@ class discovery {
     bool first_scan_ = true;
     std::size_t progressive_next_ = 0;
     timer_id find_timer_ = 0, ext_timer_ = 0;
-    std::uint32_t ext_period_ = 0, ext_interval_ = 0;
 };
 
 }  // namespace softmac::p2p

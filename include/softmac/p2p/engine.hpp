@@ -32,7 +32,7 @@
 #include <variant>
 #include <vector>
 
-#include <softmac/cfg/config.hpp>
+#include <softmac/cfg/config_layer.hpp>
 #include <softmac/ieee80211/frame_control.hpp>
 #include <softmac/ieee80211/header.hpp>
 #include <softmac/p2p/detail/channels.hpp>
@@ -347,6 +347,7 @@ class engine {
         auto* p = dev_.peers.find(dev);
         if (!p) return make_error(errc::not_found, "unknown peer");
         p->rejected = true;
+        p->status = ieee80211::p2p::status::rejected_by_user;
         if (dev_.negotiating() && neg_.peer_address() == dev)
             neg_.fail(ieee80211::p2p::status::rejected_by_user);
         return {};
@@ -387,6 +388,12 @@ class engine {
         // (p2p_authorize against p2p_connect).
         if (c.freq && !dev_.usable_freq(c.freq))
             return make_error(errc::not_supported, "frequency not usable for P2P");
+        // auto: join when the peer was last seen running a group, else negotiate and say so
+        // (wpas_p2p_scan_res_join's choice, made on the peer table: no join scan first).
+        if (c.auto_join && !c.join) {
+            c.join = c.auth || runs_group(dev);
+            if (!c.join && dev_.peers.find(dev)) sink_(event::fallback_to_go_neg{dev});
+        }
         auto* p = dev_.peers.find(dev);
         if (!p || (p->probe_req_only && !(c.auth && !c.join)))
             return make_error(errc::not_found, "unknown peer");
@@ -409,6 +416,11 @@ class engine {
         }
         p->method = c.method;
         p->pin = pin;
+        // A new authorisation starts the peer's negotiation record afresh (p2p_connect,
+        // p2p_authorize).
+        p->go_neg_req_sent = 0;
+        p->go_state = go_role::unknown;
+        p->status = ieee80211::p2p::status::success;
         p->persistent = c.persistent || c.persistent_id >= 0;
         p->persistent_id = c.persistent_id;
         p->go_intent = c.go_intent.value_or(dev_.set.go_intent);
@@ -419,6 +431,12 @@ class engine {
     }
     result<void> prov_disc(const mac_address& dev, wps_method asked, bool join = false) {
         return pd_.request(dev, asked, join);
+    }
+    /// @brief Whether the peer was last seen running a group as its GO (a scan result carried
+    /// its group).
+    bool runs_group(const mac_address& dev) const {
+        const auto* p = dev_.peers.find(dev);
+        return p && !p->go_ssid.empty();
     }
 
     // ---- groups ------------------------------------------------------------------------------

@@ -68,6 +68,9 @@ struct settings {
     std::string device_name = "softmac";
     ieee80211::wps::device_type primary_type{1, 0x0050f204, 1};  ///< 1-0050F204-1 (PC)
     std::vector<ieee80211::wps::device_type> secondary_types;
+    /// The WPS identity a probe response carries (wpa_supplicant's manufacturer, model_name,
+    /// model_number and serial_number settings).
+    std::string manufacturer = "softmac", model_name = "softmac", model_number = "1", serial_number;
     std::uint16_t config_methods = ieee80211::wps::config_method::display |
                                    ieee80211::wps::config_method::push_button |
                                    ieee80211::wps::config_method::keypad;
@@ -93,6 +96,9 @@ struct peer_info {
     std::string name;
     std::uint16_t config_methods = 0;
     std::uint8_t dev_capab = 0, group_capab = 0;
+    /// From its WPS element, when a frame carried one.
+    std::string manufacturer, model_name, model_number, serial_number;
+    std::vector<ieee80211::wps::device_type> secondary_types;
     friend bool operator==(const peer_info&, const peer_info&) = default;
 };
 
@@ -220,13 +226,18 @@ struct persistent_group_changed {
     int id = 0;
     change what = change::added;
 };
-using any =
-    std::variant<device_found, device_lost, find_stopped, go_neg_request, go_neg_success,
-                 go_neg_failure, group_formation_success, group_formation_failure, group_started,
-                 group_removed, prov_disc_show_pin, prov_disc_enter_pin, prov_disc_pbc_req,
-                 prov_disc_pbc_resp, prov_disc_failure, ap_sta_connected, ap_sta_disconnected,
-                 eapol_4way_completed, possible_psk_mismatch, connected, disconnected, wps_event,
-                 invitation_received, invitation_result, persistent_group_changed>;
+/// @brief P2P_CONNECT … auto found no group of the peer's to join and negotiates instead
+/// (P2P-FALLBACK-TO-GO-NEG reason=peer-not-running-GO).
+struct fallback_to_go_neg {
+    mac_address peer;
+};
+using any = std::variant<device_found, device_lost, find_stopped, go_neg_request, go_neg_success,
+                         go_neg_failure, group_formation_success, group_formation_failure,
+                         group_started, group_removed, prov_disc_show_pin, prov_disc_enter_pin,
+                         prov_disc_pbc_req, prov_disc_pbc_resp, prov_disc_failure, ap_sta_connected,
+                         ap_sta_disconnected, eapol_4way_completed, possible_psk_mismatch,
+                         connected, disconnected, wps_event, invitation_received, invitation_result,
+                         persistent_group_changed, fallback_to_go_neg>;
 }  // namespace event
 
 /// @brief A sink takes every event type (chosen at compile time; no virtual call).
@@ -240,7 +251,7 @@ concept event_sink = []<class... E>(std::type_identity<std::variant<E...>>) {
 template <class S>
 constexpr bool check_event_sink() noexcept {
     using namespace event;
-    static_assert(std::variant_size_v<any> == 25,
+    static_assert(std::variant_size_v<any> == 26,
                   "softmac: check_event_sink must name every p2p::event type");
     static_assert(std::invocable<S&, const device_found&>,
                   "softmac: the P2P event sink must take const p2p::event::device_found&");
@@ -295,6 +306,8 @@ constexpr bool check_event_sink() noexcept {
     static_assert(
         std::invocable<S&, const persistent_group_changed&>,
         "softmac: the P2P event sink must take const p2p::event::persistent_group_changed&");
+    static_assert(std::invocable<S&, const fallback_to_go_neg&>,
+                  "softmac: the P2P event sink must take const p2p::event::fallback_to_go_neg&");
     return true;
 }
 

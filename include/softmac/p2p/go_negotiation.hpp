@@ -129,6 +129,9 @@ class go_negotiator {
         auto& d = ctx_.dev();
         if (k == tx_kind::go_neg_req) {
             if (d.current != state::connect) return;
+            // An unacknowledged request does not count (p2p_go_neg_req_cb).
+            if (auto* p = d.peers.find(neg_.peer); p && !ack && p->go_neg_req_sent)
+                --p->go_neg_req_sent;
             ctx_.pace(ack, state::connect, state::connect_listen, limits::go_neg_req_wait_ms,
                       [this] { resend(); });
         } else if (k == tx_kind::go_neg_conf) {
@@ -180,9 +183,11 @@ class go_negotiator {
         } else {
             p = &d.peers.touch(a.sa, ctx_.now());
         }
+        if (q.channels) p->country = q.channels_country;
         const std::uint16_t dpid = q.dpid.value_or(0);
         const bool tie = q.intent && !q.intent->tie_breaker;
         auto answer = [&](std::uint8_t s) {
+            p->status = s;
             detail::go_neg_terms t;
             t.status = s;
             t.channels = detail::offered_channels(d.channels, p->force_freq);
@@ -230,6 +235,8 @@ class go_negotiator {
         neg_.persistent = we_go && p->persistent;
         p->waiting_for_us = false;
         p->intended_iface = *q.intended_iface;
+        p->status = st::success;
+        p->go_state = we_go ? go_role::local : go_role::remote;
         d.current = state::go_neg;
         detail::go_neg_terms t;
         t.we_go = we_go;
@@ -278,6 +285,7 @@ class go_negotiator {
         ctx_.disarm();
         ctx_.end_listen();
         p->intended_iface = *q.intended_iface;
+        p->country = q.channels_country;
         std::uint8_t conf_status = st::success;
         const bool we_go =
             p->go_intent > q.intent->intent || (p->go_intent == q.intent->intent && tie_breaker_);
@@ -300,6 +308,7 @@ class go_negotiator {
                 neg_.persistent = announces_persistent(q);
             }
         }
+        if (!conf_status) p->go_state = we_go ? go_role::local : go_role::remote;
         neg_.we_go = we_go;
         neg_.oper = oper;
         neg_.conf_token = a.token;
@@ -366,6 +375,7 @@ class go_negotiator {
         q.channels = detail::offered_channels(d.channels, p->force_freq);
         q.oper = preferred_oper(*p);
         const std::uint16_t freq = p->listen_freq ? p->listen_freq : p->oper_freq;
+        ++p->go_neg_req_sent;
         ctx_.send_action(detail::go_neg_request(detail::local_of(d), *p, q), freq,
                          limits::go_neg_req_wait_ms, tx_kind::go_neg_req);
     }

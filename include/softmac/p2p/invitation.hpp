@@ -275,6 +275,7 @@ class invitation {
             ctx_.emit(event::invitation_result{});
             return;
         }
+        p->invitation_reqs = inv_->tries;
         const std::uint16_t freq = p->listen_freq ? p->listen_freq : p->oper_freq;
         ctx_.send_action(detail::invitation_request(detail::local_of(d), *p, inv_->terms), freq,
                          limits::invite_req_wait_ms, tx_kind::inv_req);

@@ -44,6 +44,7 @@ struct frame_attributes {
     std::optional<mac_address> device_id, intended_iface;
     std::optional<ieee80211::p2p::channel_attr> listen, oper;
     std::optional<std::vector<std::uint8_t>> channels;  ///< class 81 channels of the list
+    std::array<char, 2> channels_country{};             ///< the list's country
     std::optional<ieee80211::p2p::config_timeout> timeout;
     std::optional<peer_info> device;
     std::optional<mac_address> group_go, group_bssid;
@@ -51,6 +52,7 @@ struct frame_attributes {
     std::optional<std::uint8_t> invitation_flags;
     std::optional<std::uint16_t> dpid, wps_methods;
     std::optional<ieee80211::wps::device_type> requested_type;
+    std::optional<ieee80211::p2p::ext_listen_timing> ext_listen;
     bool has_p2p = false;
 };
 
@@ -98,6 +100,9 @@ inline result<frame_attributes> parse_elements(bytes_view elements) {
                 case p2pa::group_bssid:
                     if (auto v = ie::p2p::address_of(a.data)) out.group_bssid = *v;
                     break;
+                case p2pa::ext_listen_timing:
+                    if (auto v = ie::p2p::ext_listen_timing::parse(a.data)) out.ext_listen = *v;
+                    break;
                 case p2pa::invitation_flags:
                     if (auto v = ie::p2p::octet_of(a.data)) out.invitation_flags = *v;
                     break;
@@ -109,6 +114,7 @@ inline result<frame_attributes> parse_elements(bytes_view elements) {
                         if (oc == op_class_24) chans.insert(chans.end(), c.begin(), c.end());
                     });
                     out.channels = std::move(chans);
+                    out.channels_country = {v->country[0], v->country[1]};
                     break;
                 }
                 case p2pa::device_info: {
@@ -144,15 +150,39 @@ inline result<frame_attributes> parse_elements(bytes_view elements) {
     if (wps.present()) {
         auto attrs = ie::wps::attribute_range::parse(wps.bytes());
         if (!attrs) return attrs.err();
+        // The device's WPS identity goes with its P2P Device Info; a string longer than
+        // wpa_supplicant keeps (p2p_copy_wps_info) is left out.
+        auto text = [&](bytes_view v, std::size_t max, std::string peer_info::*to) {
+            if (out.device && v.size() <= max) (*out.device).*to = std::string(ie::wps::text_of(v));
+        };
         for (auto a : *attrs) {
-            if (a.id == ie::wps::attr::device_password_id) {
+            namespace wa = ie::wps::attr;
+            if (a.id == wa::device_password_id) {
                 if (auto v = ie::wps::u16_of(a.data)) out.dpid = *v;
-            } else if (a.id == ie::wps::attr::config_methods) {
+            } else if (a.id == wa::config_methods) {
                 if (auto v = ie::wps::u16_of(a.data)) out.wps_methods = *v;
-            } else if (a.id == ie::wps::attr::requested_device_type && a.data.size() == 8) {
+            } else if (a.id == wa::requested_device_type && a.data.size() == 8) {
                 out.requested_type = ie::wps::device_type::from(a.data.data());
+            } else if (a.id == wa::manufacturer) {
+                text(a.data, 64, &peer_info::manufacturer);
+            } else if (a.id == wa::model_name) {
+                text(a.data, 32, &peer_info::model_name);
+            } else if (a.id == wa::model_number) {
+                text(a.data, 32, &peer_info::model_number);
+            } else if (a.id == wa::serial_number) {
+                text(a.data, 32, &peer_info::serial_number);
+            } else if (a.id == wa::secondary_device_types && out.device && a.data.size() % 8 == 0 &&
+                       a.data.size() <= 16 * 8) {
+                for (std::size_t i = 0; i < a.data.size(); i += 8)
+                    out.device->secondary_types.push_back(
+                        ie::wps::device_type::from(a.data.data() + i));
             }
         }
+        if (out.device)
+            for (auto t : {&peer_info::manufacturer, &peer_info::model_name,
+                           &peer_info::model_number, &peer_info::serial_number})
+                for (auto& ch : (*out.device).*t)
+                    if (static_cast<unsigned char>(ch) < 32) ch = '_';
     }
     return out;
 }

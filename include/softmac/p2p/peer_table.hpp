@@ -4,6 +4,7 @@
 #pragma once
 
 #include <algorithm>
+#include <array>
 #include <cstdint>
 #include <deque>
 #include <optional>
@@ -13,6 +14,9 @@
 #include <softmac/p2p/events.hpp>
 
 namespace softmac::p2p {
+
+/// @brief Who became GO in a negotiation with a peer (hostap's go_state).
+enum class go_role : std::uint8_t { unknown, local, remote };
 
 /// @brief One peer (p2p_device in hostap).
 struct peer {
@@ -35,6 +39,14 @@ struct peer {
     mac_address intended_iface;   ///< negotiated, or a GO's interface (BSSID)
     std::string go_ssid;          ///< the peer runs this group
     std::uint8_t dialog_token = 0;
+    // What P2P_PEER reports besides (p2p_get_peer_info_txt):
+    std::int32_t level_dbm = 0;     ///< signal of its last scan result
+    std::array<char, 2> country{};  ///< of its Listen Channel or Channel List attribute
+    ieee80211::p2p::ext_listen_timing ext_listen;  ///< its Extended Listen Timing, if any
+    go_role go_state = go_role::unknown;           ///< who became GO in the last negotiation
+    std::uint8_t status = 0;                       ///< of the last GO Negotiation Response we sent
+    unsigned go_neg_req_sent = 0;                  ///< GO Negotiation Requests since P2P_CONNECT
+    unsigned invitation_reqs = 0;  ///< Invitation Requests of the current invitation
 };
 
 /// @brief Peers keyed by device address, newest first.
@@ -44,7 +56,10 @@ class peer_table {
     static constexpr duration expiry = std::chrono::seconds(60);
 
     peer* find(const mac_address& dev) noexcept {
-        for (auto& p : peers_)
+        return const_cast<peer*>(static_cast<const peer_table*>(this)->find(dev));
+    }
+    const peer* find(const mac_address& dev) const noexcept {
+        for (const auto& p : peers_)
             if (p.info.dev_addr == dev) return &p;
         return nullptr;
     }

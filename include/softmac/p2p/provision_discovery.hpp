@@ -102,7 +102,12 @@ class provision_discovery {
         if (got != asked)
             return ctx_.emit(event::prov_disc_failure{a.sa, event::prov_disc_status::rejected});
         auto* p = d.peers.find(a.sa);
-        peer_info info = p ? p->info : peer_info{a.sa, a.sa, {}, {}, 0, 0, 0};
+        peer_info info;
+        if (p) {
+            info = p->info;
+        } else {
+            info.addr = info.dev_addr = a.sa;
+        }
         if (asked == cm::display)
             ctx_.emit(event::prov_disc_enter_pin{info, true});
         else if (asked == cm::keypad)

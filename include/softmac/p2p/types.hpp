@@ -70,6 +70,7 @@ struct connect_params {
     std::optional<std::uint8_t> go_intent;
     std::uint16_t freq = 0;   ///< forced operating frequency
     bool join = false;        ///< join the peer's running group
+    bool auto_join = false;   ///< join if the peer runs a group, else negotiate
     bool auth = false;        ///< only authorise the peer's negotiation
     bool persistent = false;  ///< the group is to be persistent (stored when it starts)
     int persistent_id = -1;   ///< re-use this stored group's SSID and passphrase if we are GO
@@ -219,7 +220,8 @@ struct device_state {
     mac_address addr;         ///< the P2P device address
     bool dedicated = true;    ///< a P2P device interface of its own (else the group shares it)
     std::uint8_t listen_ch = 6, oper_ch = 6;
-    std::vector<std::uint8_t> channels;  ///< this radio's channels of 1 to 11
+    ieee80211::p2p::ext_listen_timing ext_listen;  ///< P2P_EXT_LISTEN's (0, 0: off)
+    std::vector<std::uint8_t> channels;            ///< this radio's channels of 1 to 11
     state current = state::idle;
     peer_table peers;
     std::vector<persistent_group> persistent;  ///< stored persistent groups, by id

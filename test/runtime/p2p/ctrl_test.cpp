@@ -11,6 +11,7 @@
 
 #include <softmac/p2p/ctrl/interface.hpp>
 
+#include "p2p_scenarios.hpp"
 #include "p2p_world.hpp"
 
 using namespace softmac;
@@ -134,6 +135,9 @@ TEST_CASE("P2P_CONNECT forms", "[ctrl][parse]") {
         as<ctrl::cmd::p2p_connect>(ctrl::parse("P2P_CONNECT 02:00:00:00:0b:01 1234 join"));
     CHECK(keypad.params.method == p2p::wps_method::keypad);
     CHECK(keypad.params.join);
+    const auto automatic =
+        as<ctrl::cmd::p2p_connect>(ctrl::parse("P2P_CONNECT 02:00:00:00:0b:01 pbc auto"));
+    CHECK((automatic.params.auto_join && !automatic.params.join));
 
     CHECK(refusal("P2P_CONNECT 02:00:00:00:0b:01 123") == ctrl::replies::invalid_pin);
     CHECK(refusal("P2P_CONNECT 02:00:00:00:0b:01 1234567x") == ctrl::replies::invalid_pin);
@@ -209,6 +213,9 @@ TEST_CASE("P2P_PROV_DISC, P2P_PEER and the other P2P forms", "[ctrl][parse]") {
         ctrl::parse("P2P_PROV_DISC 02:00:00:00:0b:01 pushbutton join"));
     CHECK(pd.method == p2p::wps_method::pbc);
     CHECK(pd.join);
+    const auto pd_auto =
+        as<ctrl::cmd::p2p_prov_disc>(ctrl::parse("P2P_PROV_DISC 02:00:00:00:0b:01 display auto"));
+    CHECK((pd_auto.auto_join && !pd_auto.join));
     CHECK(as<ctrl::cmd::p2p_prov_disc>(ctrl::parse("P2P_PROV_DISC 02:00:00:00:0b:01 keypad"))
               .method == p2p::wps_method::keypad);
     for (auto bad : {"P2P_PROV_DISC", "P2P_PROV_DISC 02:00:00:00:0b:01",
@@ -545,6 +552,138 @@ TEST_CASE("A P2P session driven by control commands only", "[ctrl][session]") {
           "P2P-GROUP-REMOVED " + client_if + " client reason=GO_ENDING_SESSION");
     CHECK(p.cmd(0, "P2P_FLUSH") == "OK\n");
     CHECK(p.cmd(0, "P2P_PEER FIRST") == "FAIL\n");
+}
+
+TEST_CASE("P2P_PEER reports what the peer's frames and negotiations carried", "[ctrl][session]") {
+    ctrl_pair<test::loopback_offloaded_roc> p;
+    const auto a = p.w.addr(0).to_string(), b = p.w.addr(1).to_string();
+    // B's WPS identity, a secondary type and extended listen timing go out in its probe
+    // responses; B searches too, so its probe requests show its country.
+    for (const char* set : {"SET manufacturer Acme Wireless", "SET model_name Printer 9",
+                            "SET model_number X-1", "SET serial_number 0042",
+                            "SET sec_device_type 3-0050F204-1", "SET sec_device_type 7-0050F204-2"})
+        CHECK(p.cmd(1, set) == "OK\n");
+    CHECK(p.cmd(1, "GET manufacturer") == "Acme Wireless");
+    CHECK(p.cmd(1, "SET model_name " + std::string(33, 'm')) == "FAIL\n");
+    CHECK(p.cmd(1, "P2P_EXT_LISTEN 100 1000") == "OK\n");
+    CHECK(p.cmd(0, "P2P_FIND") == "OK\n");
+    CHECK(p.cmd(1, "P2P_FIND") == "OK\n");
+    REQUIRE(p.wait(0, "P2P-DEVICE-FOUND"));
+    REQUIRE(p.wait(1, "P2P-DEVICE-FOUND"));
+    REQUIRE(
+        p.w.run_until([&] { return field(p.cmd(0, "P2P_PEER " + b), "country") == "XX"; }, 10s));
+    const auto body = p.cmd(0, "P2P_PEER " + b);
+    INFO(body);
+    CHECK(body.find("\nmanufacturer=Acme Wireless\nmodel_name=Printer 9\nmodel_number=X-1\n"
+                    "serial_number=0042\nconfig_methods=0x") != std::string::npos);
+    CHECK(body.find("\nsec_dev_type=3-0050F204-1\nsec_dev_type=7-0050F204-2\nage=") !=
+          std::string::npos);
+    CHECK(std::stoi(field(body, "level")) < 0);  // the medium's signal, in dBm
+    CHECK(body.find("\next_listen_period=100\next_listen_interval=1000\n") != std::string::npos);
+    CHECK(field(body, "go_state") == "unknown");
+    CHECK(field(body, "go_neg_req_sent") == "0");
+    // A (default identity, no secondary types, no extended listen) as B sees it.
+    const auto of_a = p.cmd(1, "P2P_PEER " + a);
+    CHECK(of_a.find("\nmanufacturer=softmac\nmodel_name=softmac\nmodel_number=1\n"
+                    "serial_number= \n") != std::string::npos);
+    CHECK(of_a.find("sec_dev_type=") == std::string::npos);
+    CHECK(of_a.find("ext_listen_period=") == std::string::npos);
+
+    // A negotiation: who became GO, how many requests went, the status B's response carried.
+    CHECK(p.cmd(1, "P2P_CONNECT " + a + " pbc go_intent=0") == "OK\n");
+    CHECK(p.cmd(0, "P2P_CONNECT " + b + " pbc go_intent=15") == "OK\n");
+    REQUIRE(p.wait(0, "P2P-GROUP-STARTED"));
+    REQUIRE(p.wait(1, "P2P-GROUP-STARTED"));
+    const auto after_a = p.cmd(0, "P2P_PEER " + b), after_b = p.cmd(1, "P2P_PEER " + a);
+    CHECK(field(after_a, "go_state") == "local");
+    CHECK(field(after_b, "go_state") == "remote");
+    CHECK(std::stoi(field(after_a, "go_neg_req_sent")) >= 1);
+    CHECK(field(after_b, "go_neg_req_sent") == "0");
+    CHECK(field(after_b, "status") == "0");
+    // P2P_REJECT records "rejected by user" (p2p_reject).
+    CHECK(p.cmd(1, "P2P_REJECT " + a) == "OK\n");
+    CHECK(field(p.cmd(1, "P2P_PEER " + a), "status") == "11");
+}
+
+TEST_CASE(
+    "GO negotiation over a driver's remain-on-channel: a peer probing between requests "
+    "gets them at once, until they fail",
+    "[p2p][go_neg]") {
+    // p2p_test runs this on the MAC's remain-on-channel; here it runs on the devices this file
+    // already builds, whose driver offloads remain-on-channel.
+    test::p2p_world<test::loopback_offloaded_roc, recording_relay> w(2, 18);
+    test::go_neg_requests_follow_a_probing_peer(w);
+}
+
+TEST_CASE("P2P_CONNECT auto joins a running group, else negotiates after P2P-FALLBACK-TO-GO-NEG",
+          "[ctrl][session]") {
+    ctrl_pair<test::loopback_offloaded_roc> p;
+    const auto a = p.w.addr(0).to_string(), b = p.w.addr(1).to_string();
+    CHECK(p.cmd(0, "P2P_FIND") == "OK\n");
+    CHECK(p.cmd(1, "P2P_FIND") == "OK\n");
+    REQUIRE(p.wait(0, "P2P-DEVICE-FOUND"));
+    REQUIRE(p.wait(1, "P2P-DEVICE-FOUND"));
+
+    // B runs no group: A says so and negotiates; B, authorised with intent 15, becomes GO.
+    CHECK(p.cmd(1, "P2P_CONNECT " + a + " pbc auth go_intent=15") == "OK\n");
+    CHECK(p.cmd(0, "P2P_CONNECT " + b + " pbc auto") == "OK\n");
+    const auto fallback = p.wait(0, "P2P-FALLBACK-TO-GO-NEG");
+    REQUIRE(fallback);
+    CHECK(fallback->second == "P2P-FALLBACK-TO-GO-NEG reason=peer-not-running-GO");
+    REQUIRE(p.wait(0, "P2P-GO-NEG-SUCCESS"));
+    const auto first = p.wait(0, "P2P-GROUP-STARTED"), first_go = p.wait(1, "P2P-GROUP-STARTED");
+    REQUIRE((first && first_go));
+    CHECK(first->second.find(" client ") != std::string::npos);
+    const auto first_go_if = first_go->second.substr(18, first_go->second.find(' ', 18) - 18);
+    CHECK(p.cmd(1, "P2P_GROUP_REMOVE " + first_go_if) == "OK\n");
+    REQUIRE(p.wait(0, "P2P-GROUP-REMOVED"));
+    for (auto& o : p.out) o.clear();
+
+    // B runs an autonomous GO that A's search sees: A joins it without negotiating.
+    CHECK(p.cmd(1, "P2P_GROUP_ADD") == "OK\n");
+    const auto go = p.wait(1, "P2P-GROUP-STARTED");
+    REQUIRE(go);
+    const auto go_if = go->second.substr(18, go->second.find(' ', 18) - 18);
+    CHECK(p.cmd(0, "P2P_FIND") == "OK\n");
+    REQUIRE(p.w.run_until(
+        [&] { return p.cmd(0, "P2P_PEER " + b).find("\noper_ssid=DIRECT-") != std::string::npos; },
+        10s));
+    CHECK(p.cmd(0, "P2P_STOP_FIND") == "OK\n");
+    CHECK(p.cmd_on(1, go_if, "WPS_PBC") == "OK\n");
+    CHECK(p.cmd(0, "P2P_CONNECT " + b + " pbc auto") == "OK\n");
+    const auto joined = p.wait(0, "P2P-GROUP-STARTED");
+    REQUIRE(joined);
+    CHECK(joined->second.find(" client ") != std::string::npos);
+    CHECK(field(joined->second, "go_dev_addr") == b);
+    for (const auto& [to, text] : p.out[0]) {
+        CHECK_FALSE(text.starts_with("P2P-FALLBACK-TO-GO-NEG"));
+        CHECK_FALSE(text.starts_with("P2P-GO-NEG-"));
+    }
+}
+
+TEST_CASE("A GO answers a search only for its own device address or device type",
+          "[ctrl][session]") {
+    ctrl_pair<test::loopback_offloaded_roc> p;
+    const auto a = p.w.addr(0).to_string();
+    CHECK(p.cmd(0, "SET sec_device_type 3-0050F204-1") == "OK\n");
+    CHECK(p.cmd(0, "P2P_GROUP_ADD") == "OK\n");
+    REQUIRE(p.wait(0, "P2P-GROUP-STARTED"));
+    // hostapd's p2p_group_match_dev_id and p2p_group_match_dev_type: a search for another
+    // device or another type gets no probe response from the GO, so it never reports it.
+    auto finds_go = [&](const std::string& find) {
+        p.out[1].clear();
+        CHECK(p.cmd(1, find) == "OK\n");
+        const bool found = p.wait(1, "P2P-DEVICE-FOUND", 6s).has_value();
+        CHECK(p.cmd(1, "P2P_STOP_FIND") == "OK\n");
+        p.w.run(200ms);
+        CHECK(p.cmd(1, "P2P_FLUSH") == "OK\n");
+        return found;
+    };
+    CHECK_FALSE(finds_go("P2P_FIND dev_id=02:00:00:00:77:77"));
+    CHECK_FALSE(finds_go("P2P_FIND dev_type=7-0050F204-2"));
+    CHECK(finds_go("P2P_FIND dev_id=" + a));
+    CHECK(finds_go("P2P_FIND dev_type=3-0050F204-1"));  // its secondary type
+    CHECK(finds_go("P2P_FIND"));
 }
 
 TEST_CASE("P2P_CONNECT pin answers the PIN: provdisc asks the peer first", "[ctrl][session]") {

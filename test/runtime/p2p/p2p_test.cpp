@@ -21,13 +21,16 @@
 //
 #include <softmac/p2p/ctrl/format.hpp>
 
+#include "p2p_scenarios.hpp"
 #include "p2p_world.hpp"
 #include "tshark.hpp"
 
 using namespace softmac;
 using namespace std::chrono_literals;
 namespace ev = softmac::p2p::event;
+using test::discover;
 using test::loopback_software_roc;
+using test::with;
 
 TEST_CASE("two devices find each other", "[p2p][discovery]") {
     test::p2p_world<loopback_software_roc> w(2);
@@ -46,24 +49,6 @@ TEST_CASE("two devices find each other", "[p2p][discovery]") {
 
 namespace {
 /// Both devices find each other, then 0 connects to 1 (1 pre-authorised with `auth`).
-template <class W>
-void discover(W& w, std::size_t a = 0, std::size_t b = 1) {
-    REQUIRE(w.engine(a).find());
-    REQUIRE(w.engine(b).find());
-    REQUIRE(w.run_until([&] { return w.knows(a, b) && w.knows(b, a); }, 20s));
-    w.engine(a).stop_find();
-    w.engine(b).stop_find();
-    REQUIRE(w.engine(b).listen());  // the responder stays reachable
-}
-p2p::connect_params with(std::uint8_t intent, p2p::wps_method m = p2p::wps_method::pbc,
-                         bool auth = false, std::uint16_t freq = 0) {
-    p2p::connect_params c;
-    c.method = m;
-    c.go_intent = intent;
-    c.auth = auth;
-    c.freq = freq;
-    return c;
-}
 template <class W>
 bool both_started(W& w, std::size_t a = 0, std::size_t b = 1) {
     return w[a].template count<ev::group_started>() == 1 &&
@@ -467,32 +452,11 @@ TEST_CASE("negotiation succeeds at 30% frame loss", "[p2p][go_neg]") {
     REQUIRE(w.run_until([&] { return both_started(w); }, 30s));
 }
 
-TEMPLATE_TEST_CASE(
-    "GO negotiation: a peer probing between requests gets them at once, until "
-    "they fail",
-    "[p2p][go_neg]", loopback_software_roc, test::loopback_offloaded_roc) {
-    // The MAC's remain-on-channel reports a cancellation at once, a driver's later.
-    test::p2p_world<TestType> w(2, 18);
-    discover(w);
-    w.engine(1).stop_find();
-    // B never hears A's requests, but its search scans probe A's listen channel while A listens
-    // between requests: each probe request ends A's listen period and the request goes again.
-    const auto p0 = test::port_of(w[0].stack->radio().driver());
-    const auto p1 = test::port_of(w[1].stack->radio().driver());
-    w.air.set_link(p0, p1, 1.0);
-    REQUIRE(w.engine(1).find());
-    REQUIRE(w.engine(0).connect(w.addr(1), with(7)));
-    // 120 requests, each followed by at most 200 ms of waiting and a 300 ms listen period.
-    const bool ended =
-        w.run_until([&] { return w[0].template count<ev::go_neg_failure>() == 1; }, 120s, 100ms);
-    INFO("A's state: " << p2p::to_string(w.engine(0).current()));
-    REQUIRE(ended);
-    CHECK(w[0].template all<ev::go_neg_failure>()[0].status == ev::go_neg_failure::no_status);
-    CHECK(w.engine(0).current() == p2p::state::idle);
-    CHECK(w[0].template count<ev::go_neg_success>() == 0);
-    REQUIRE(w.engine(0).find());  // nothing is left holding the radio
-    w.air.set_link(p0, p1, 0.0);
-    REQUIRE(w.run_until([&] { return w[0].template count<ev::device_found>() >= 2; }, 20s));
+TEST_CASE("GO negotiation: a peer probing between requests gets them at once, until they fail",
+          "[p2p][go_neg]") {
+    // The MAC's remain-on-channel; ctrl_test runs the same with a driver's.
+    test::p2p_world<loopback_software_roc> w(2, 18);
+    test::go_neg_requests_follow_a_probing_peer(w);
 }
 
 TEST_CASE("GO negotiation: the wait for a peer that is not ready ends after 120 s",
@@ -585,7 +549,7 @@ TEST_CASE("discovery: a probe response heard on the next channel gives its sende
     p2p::settings s;
     s.device_name = "Device C";
     const auto c = mac_address::parse("02:00:00:00:0c:00").value();
-    const auto frame = p2p::detail::probe_response({s, c, 1}, w.addr(0));
+    const auto frame = p2p::detail::probe_response({s, c, 1, {}}, w.addr(0));
     const auto h = ie::header_view::parse(frame);
     REQUIRE(h);
     const auto body = ie::parse_mgmt_body(h->fc(), h->body());
@@ -617,37 +581,6 @@ TEST_CASE("20 devices on one medium all discover one another", "[p2p][discovery]
             return true;
         },
         60s, 100ms));
-}
-
-TEST_CASE("mixed radios: a loopback device and an rt73 device form a group", "[p2p][group]") {
-    const std::uint8_t rt73_intent = GENERATE(0, 15);
-    test::mixed_p2p_pair<loopback_software_roc, test::rt73_usb> w(21);
-    REQUIRE(w.a.engine->find());
-    REQUIRE(w.b.engine->find());
-    auto knows = [](auto& d, const mac_address& who) {
-        for (const auto& p : d.engine->peers().all())
-            if (p.info.dev_addr == who && p.reported) return true;
-        return false;
-    };
-    const auto addr_a = w.a.engine->device_address(), addr_b = w.b.engine->device_address();
-    REQUIRE(w.run_until([&] { return knows(w.a, addr_b) && knows(w.b, addr_a); }, 20s));
-    w.a.engine->stop_find();
-    w.b.engine->stop_find();
-    REQUIRE(w.a.engine->listen());
-    REQUIRE(w.a.engine->connect(addr_b, with(15 - rt73_intent, p2p::wps_method::pbc, true)));
-    REQUIRE(w.b.engine->connect(addr_a, with(rt73_intent)));
-    const bool ok = w.run_until(
-        [&] {
-            return w.a.template count<ev::group_started>() == 1 &&
-                   w.b.template count<ev::group_started>() == 1;
-        },
-        5s);
-    REQUIRE(ok);
-    const auto ga = w.a.template all<ev::group_started>()[0];
-    const auto gb = w.b.template all<ev::group_started>()[0];
-    CHECK(gb.go == (rt73_intent == 15));
-    CHECK(ga.ssid == gb.ssid);
-    CHECK(ga.freq == gb.freq);
 }
 
 TEST_CASE("simultaneous GO negotiation requests resolve to one negotiation", "[p2p][go_neg]") {
@@ -797,7 +730,7 @@ p2p::peer peer_named(const mac_address& dev, std::string name) {
 
 TEST_CASE("provision discovery frames are the reference's, octet for octet", "[p2p][build]") {
     const auto s = reference_settings();
-    const p2p::detail::local_device a{s, test::dev_a, 6};
+    const p2p::detail::local_device a{s, test::dev_a, 6, {}};
     auto b = peer_named(test::dev_b, "softmac B");
     const auto req =
         p2p::detail::prov_disc_request(a, b, 2, ie::wps::config_method::push_button, false);
@@ -818,7 +751,7 @@ TEST_CASE("provision discovery frames are the reference's, octet for octet", "[p
 
 TEST_CASE("GO negotiation frames carry the reference's attributes", "[p2p][build]") {
     const auto sa = reference_settings(), sb = reference_settings("softmac B");
-    const p2p::detail::local_device a{sa, test::dev_a, 6}, b{sb, test::dev_b, 6};
+    const p2p::detail::local_device a{sa, test::dev_a, 6, {}}, b{sb, test::dev_b, 6, {}};
     const std::vector<std::uint8_t> social{1, 6, 11};
 
     // A's request to B: intent 7, tie-breaker 1, PBC.
@@ -897,7 +830,7 @@ TEST_CASE("GO negotiation frames carry the reference's attributes", "[p2p][build
 
 TEST_CASE("discovery elements carry the reference's attributes", "[p2p][build]") {
     const auto sa = reference_settings(), sb = reference_settings("softmac B");
-    const p2p::detail::local_device a{sa, test::dev_a, 6}, b{sb, test::dev_b, 6};
+    const p2p::detail::local_device a{sa, test::dev_a, 6, {}}, b{sb, test::dev_b, 6, {}};
     const auto ref_req = reference("p2p_probe_request");
     const auto ref = p2p::parse_elements(elements_of(ref_req));
     REQUIRE(ref);
@@ -934,7 +867,7 @@ TEST_CASE("discovery elements carry the reference's attributes", "[p2p][build]")
     auto discoverable = sa;
     discoverable.dev_capab |= ie::p2p::dev_capab::client_discoverability;
     const auto adv =
-        p2p::parse_elements(p2p::detail::probe_request_ies({discoverable, test::dev_a, 6}, {}));
+        p2p::parse_elements(p2p::detail::probe_request_ies({discoverable, test::dev_a, 6, {}}, {}));
     CHECK((adv->capab->device & ie::p2p::dev_capab::client_discoverability) == 0);
 }
 

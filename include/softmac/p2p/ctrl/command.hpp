@@ -75,6 +75,7 @@ struct p2p_prov_disc {
     mac_address peer;
     wps_method method = wps_method::pbc;  ///< what the peer does: display shows, keypad enters
     bool join = false;
+    bool auto_join = false;  ///< join if the peer runs a group
 };
 struct p2p_group_add {
     static constexpr operation runs[] = {operation::group_add};
@@ -413,6 +414,8 @@ inline request parse_connect(const tokens& t) {
         const auto tok = t[i];
         if (tok == "join") {
             c.params.join = true;
+        } else if (tok == "auto") {
+            c.params.auto_join = true;
         } else if (tok == "auth") {
             c.params.auth = true;
         } else if (tok == "provdisc") {
@@ -429,7 +432,7 @@ inline request parse_connect(const tokens& t) {
             if (!number(*v, c.params.persistent_id) || c.params.persistent_id < 0)
                 return refused{replies::fail};
         } else if (!width_option(tok)) {
-            return refused{replies::fail};  // auto, ssid= and unknown words
+            return refused{replies::fail};  // ssid= and unknown words
         }
     }
     return c;
@@ -451,8 +454,8 @@ inline request parse_prov_disc(const tokens& t) {
         return refused{replies::fail};
     }
     if (t.size() == 4) {
-        if (t[3] != "join") return refused{replies::fail};
-        p.join = true;
+        if (t[3] != "join" && t[3] != "auto") return refused{replies::fail};
+        (t[3] == "join" ? p.join : p.auto_join) = true;
     }
     return p;
 }

@@ -184,6 +184,9 @@ struct event_text {
     /// A stored group's change has no control interface event (only the configuration file and
     /// D-Bus follow it).
     std::string operator()(const event::persistent_group_changed&) const { return {}; }
+    std::string operator()(const event::fallback_to_go_neg&) const {
+        return "P2P-FALLBACK-TO-GO-NEG reason=peer-not-running-GO";
+    }
     std::string operator()(const event::wps_event& e) const {
         return std::visit([this](const auto& w) { return wps_text(w); }, e.what);
     }
@@ -274,10 +277,14 @@ inline std::string format_peer(const peer& p, time_point now, int persistent = -
     std::string s = addr(p.info.dev_addr) + "\n";
     s += "pri_dev_type=" + to_string(p.info.primary_type) + "\n";
     s += "device_name=" + printable(p.info.name) + "\n";
-    s += "manufacturer=\nmodel_name=\nmodel_number=\nserial_number=\n";
-    append(s, "config_methods=0x%x\ndev_capab=0x%x\ngroup_capab=0x%x\nlevel=0\n",
+    s += "manufacturer=" + printable(p.info.manufacturer) + "\n";
+    s += "model_name=" + printable(p.info.model_name) + "\n";
+    s += "model_number=" + printable(p.info.model_number) + "\n";
+    s += "serial_number=" + printable(p.info.serial_number) + "\n";
+    append(s, "config_methods=0x%x\ndev_capab=0x%x\ngroup_capab=0x%x\nlevel=%d\n",
            unsigned(p.info.config_methods), unsigned(p.info.dev_capab),
-           unsigned(p.info.group_capab));
+           unsigned(p.info.group_capab), int(p.level_dbm));
+    for (const auto& t : p.info.secondary_types) s += "sec_dev_type=" + to_string(t) + "\n";
     if (persistent >= 0) s += "persistent=" + std::to_string(persistent) + "\n";
     const auto age = std::chrono::duration_cast<std::chrono::seconds>(now - p.last_seen).count();
     append(s, "age=%lld\nlisten_freq=%u\n", static_cast<long long>(age), unsigned(p.listen_freq));
@@ -285,16 +292,23 @@ inline std::string format_peer(const peer& p, time_point now, int persistent = -
     const mac_address none{};
     s += "interface_addr=" + addr(p.go_ssid.empty() ? none : p.intended_iface) + "\n";
     s += "member_in_go_dev=" + addr(none) + "\nmember_in_go_iface=" + addr(none) + "\n";
-    append(s, "go_neg_req_sent=0\ngo_state=unknown\ndialog_token=%u\n", unsigned(p.dialog_token));
+    constexpr const char* go_states[] = {"unknown", "local", "remote"};
+    append(s, "go_neg_req_sent=%u\ngo_state=%s\ndialog_token=%u\n", p.go_neg_req_sent,
+           go_states[static_cast<unsigned>(p.go_state)], unsigned(p.dialog_token));
     s += "intended_addr=" + addr(p.intended_iface) + "\n";
-    append(s, "country=__\noper_freq=%u\nreq_config_methods=0x0\n", unsigned(p.oper_freq));
+    auto country = [](char c) { return c ? c : '_'; };
+    append(s, "country=%c%c\noper_freq=%u\nreq_config_methods=0x0\n", country(p.country[0]),
+           country(p.country[1]), unsigned(p.oper_freq));
     s += "flags=";
     if (p.probe_req_only) s += "[PROBE_REQ_ONLY]";
     if (p.reported) s += "[REPORTED]";
     if (p.rejected) s += "[USER_REJECTED]";
     if (p.waiting_for_us) s += "[PEER_WAITING_RESPONSE]";
     if (p.force_freq) s += "[FORCE_FREQ]";
-    s += "\nstatus=0\ninvitation_reqs=0\n";
+    append(s, "\nstatus=%u\ninvitation_reqs=%u\n", unsigned(p.status), p.invitation_reqs);
+    if (p.ext_listen.period_ms)
+        append(s, "ext_listen_period=%u\next_listen_interval=%u\n",
+               unsigned(p.ext_listen.period_ms), unsigned(p.ext_listen.interval_ms));
     if (!p.go_ssid.empty()) s += "oper_ssid=" + printable(p.go_ssid) + "\n";
     return s;
 }

@@ -209,7 +209,8 @@ class interface {
         return show_pin ? *r : std::string(replies::ok);
     }
     std::string run(std::string_view, const cmd::p2p_prov_disc& c) {
-        return status_of(engine_.prov_disc(c.peer, c.method, c.join));
+        return status_of(engine_.prov_disc(c.peer, c.method,
+                                           c.join || (c.auto_join && engine_.runs_group(c.peer))));
     }
     std::string run(std::string_view, const cmd::p2p_group_add& c) {
         return engine_.group_add(c.freq, c.persistent, c.persistent_id)
@@ -341,6 +342,9 @@ class interface {
         } else if (c.name == "device_name") {
             ok = c.value.size() <= 32;
             if (ok) s.device_name = c.value;
+        } else if (auto* text = wps_identity(s, c.name)) {
+            ok = c.value.size() <= (c.name == "manufacturer" ? 64u : 32u);
+            if (ok) *text = c.value;
         } else if (c.name == "device_type") {
             auto t = parse_device_type(c.value);
             ok = t.has_value();
@@ -382,13 +386,25 @@ class interface {
         for (std::string_view k :
              {"device_name", "device_type", "sec_device_type", "config_methods", "p2p_go_intent",
               "p2p_ssid_postfix", "p2p_passphrase_len", "p2p_group_idle", "p2p_listen_channel",
-              "p2p_oper_channel", "persistent_reconnect", "update_config"})
+              "p2p_oper_channel", "persistent_reconnect", "update_config", "manufacturer",
+              "model_name", "model_number", "serial_number"})
             if (key == k) return true;
         return false;
+    }
+    /// The WPS identity string a setting names, or null.
+    template <class S>
+    static auto* wps_identity(S& s, std::string_view key) {
+        decltype(&s.manufacturer) out = nullptr;
+        if (key == "manufacturer") out = &s.manufacturer;
+        if (key == "model_name") out = &s.model_name;
+        if (key == "model_number") out = &s.model_number;
+        if (key == "serial_number") out = &s.serial_number;
+        return out;
     }
     std::string run(std::string_view, const cmd::get& c) {
         const auto& s = engine_.settings();
         if (c.name == "device_name") return s.device_name;
+        if (const auto* text = wps_identity(s, c.name)) return *text;
         if (c.name == "device_type") return to_string(s.primary_type);
         if (c.name == "config_methods") return config_methods_text(s.config_methods);
         if (c.name == "p2p_go_intent") return std::to_string(s.go_intent);

@@ -32,10 +32,11 @@ struct local_device {
     const settings& s;
     mac_address addr;
     std::uint8_t listen_ch = 0;
+    ieee80211::p2p::ext_listen_timing ext_listen;
 };
 
 inline local_device local_of(const device_state& d) noexcept {
-    return {d.set, d.addr, d.listen_ch};
+    return {d.set, d.addr, d.listen_ch, d.ext_listen};
 }
 
 /// @brief The device capability a device advertises: its settings without client
@@ -83,11 +84,23 @@ inline void put_wps_common(byte_writer& w, const settings& s, std::uint16_t dpid
     wps::put::u16(w, wps::attr::config_methods, s.config_methods);
     wps::put::device_type(w, wps::attr::primary_device_type, s.primary_type);
     wps::put::u16(w, wps::attr::device_password_id, dpid);
-    wps::put::text(w, wps::attr::manufacturer, "softmac");
-    wps::put::text(w, wps::attr::model_name, "softmac");
-    wps::put::text(w, wps::attr::model_number, "1");
+    // An empty string goes as one space: some WPS implementations reject empty attributes
+    // (wps_build_manufacturer and its siblings do the same).
+    auto text = [&](std::uint16_t id, std::string_view v) {
+        wps::put::text(w, id, v.empty() ? std::string_view(" ") : v);
+    };
+    text(wps::attr::manufacturer, s.manufacturer);
+    text(wps::attr::model_name, s.model_name);
+    text(wps::attr::model_number, s.model_number);
+    if (!request) text(wps::attr::serial_number, s.serial_number);
     wps::put::text(w, wps::attr::device_name, s.device_name);
     wps::put::wfa_extension(w, request);
+    // A response lists the secondary device types too (p2p_build_wps_ie with all attributes).
+    if (!request && !s.secondary_types.empty()) {
+        w.be16(wps::attr::secondary_device_types)
+            .be16(static_cast<std::uint16_t>(8 * s.secondary_types.size()));
+        for (const auto& t : s.secondary_types) t.write(w);
+    }
 }
 /// @brief The negotiation's WPS element: version, the Device Password ID of our method.
 inline void put_wps_negotiation(byte_writer& w, wps_method m) {
@@ -129,6 +142,7 @@ inline std::vector<std::uint8_t> probe_response(const local_device& me, const ma
         wps.emit(w);
         ie::vendor_ie_builder<> p(ie::vendor::p2p);
         ie::p2p::capability{advertised_dev_capab(me.s), 0}.write(p.body());
+        if (me.ext_listen.interval_ms) me.ext_listen.write(p.body());
         put_device_info(p.body(), me.addr, me.s, me.s.config_methods);
         p.emit(w);
     });
