@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // Fuzzes P2P and WPS attribute streams (reassembled across vendor elements), typed attributes,
-// and the P2P engine's readers of element lists and public action frames.
+// the P2P engine's readers of element lists and public action frames, and a GO's probe filter.
 #include <softmac/ieee80211/p2p.hpp>
 #include <softmac/p2p/messages.hpp>
 
@@ -30,6 +30,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         (void)p2p::attribute_range::parse(s.bytes());
     }
     (void)softmac::p2p::parse_elements(in);
+    // A GO's probe-response filter, with the input as the request and as the GO's own elements.
+    const auto half = in.subspan(0, size / 2), rest = in.subspan(size / 2);
+    (void)p2p::group_answers_probe(half, rest);
+    (void)p2p::group_answers_probe(rest, half);
     (void)softmac::p2p::parse_public_action(in);
     return 0;
 }

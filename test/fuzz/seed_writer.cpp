@@ -45,7 +45,13 @@ int main(int argc, char** argv) {
           "SET_NETWORK 0 ssid \"DIRECT-xy\"",
           "REMOVE_NETWORK all",
           "SAVE_CONFIG",
-          "SET persistent_reconnect 1"})
+          "SET persistent_reconnect 1",
+          "P2P_CONNECT 02:00:00:00:00:00 pbc auto",
+          "P2P_PROV_DISC 02:00:00:00:00:00 display auto",
+          "SET manufacturer Acme",
+          "GET serial_number",
+          "P2P_CANCEL",
+          "P2P_REMOVE_CLIENT iface=02:00:00:00:0b:01"})
         save({reinterpret_cast<const std::uint8_t*>(c.data()), c.size()});
     // wpa_supplicant.conf: a P2P device's globals, a persistent group it is GO of and one it
     // joined, with comments and a key softmac does not know.
@@ -70,7 +76,7 @@ int main(int argc, char** argv) {
         peer.info.dev_addr = b;
         peer.dialog_token = 3;
         const p2p::detail::invitation_terms t{a, a, "DIRECT-ab", true, 6, {1, 6, 11}};
-        save(p2p::detail::invitation_request({s, a, 6}, peer, t));
+        save(p2p::detail::invitation_request({s, a, 6, {}}, peer, t));
         save(p2p::detail::invitation_response(b, a, 3, 0, 6, b, {1, 6, 11}));
     }
     {  // EAP-WSC: whole EAPOL frames, and a fragmented message as 2-octet-length-prefixed EAP
