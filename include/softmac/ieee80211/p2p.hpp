@@ -7,7 +7,6 @@
 #include <cstdint>
 #include <optional>
 #include <string_view>
-#include <vector>
 
 #include <softmac/core/mac_address.hpp>
 #include <softmac/ieee80211/tlv.hpp>
@@ -409,48 +408,57 @@ inline std::optional<mac_address> device_address_in(bytes_view ies) noexcept {
 /// address. A request that names neither is answered; so is every request to an AP whose
 /// elements carry no P2P element.
 inline bool group_answers_probe(bytes_view request, bytes_view own) noexcept {
+    // What the request asks for; most name nothing, and are answered without reading `own`.
     const auto req = element_range::parse(request);
-    const auto mine = element_range::parse(own);
-    if (!req || !mine) return true;
-    const vendor_stream own_p2p(*mine, vendor::p2p);
-    const auto own_attrs = attribute_range::parse(own_p2p.bytes());
-    if (!own_p2p.present() || !own_attrs) return true;
-    // The members: the GO (its Device Info), then its clients (Group Info).
-    struct member {
-        mac_address address;
-        wps::device_type primary;
-        bytes_view secondary;
-    };
-    std::vector<member> members;
-    if (const auto info = own_attrs->find(attr::device_info))
-        if (const auto d = device_info::parse(*info))
-            members.push_back({d->address, d->primary_type, d->secondary_types});
-    if (const auto group = own_attrs->find(attr::group_info))
-        (void)for_each_client(*group, [&](const client_info& c) {
-            members.push_back({c.device_address, c.primary_type, c.secondary_types});
-        });
-    const vendor_stream wps_ie(*req, vendor::wps);
-    if (const auto w = wps::attribute_range::parse(wps_ie.bytes()); wps_ie.present() && w) {
-        bool asked = false, matched = false;
-        for (auto a : *w) {
-            if (a.id != wps::attr::requested_device_type || a.data.size() != 8) continue;
-            asked = true;
-            const auto t = wps::device_type::from(a.data.data());
-            for (const auto& m : members) {
-                matched = matched || m.primary == t;
-                for (std::size_t i = 0; i + 8 <= m.secondary.size(); i += 8)
-                    matched = matched || wps::device_type::from(m.secondary.data() + i) == t;
-            }
-        }
-        if (asked && !matched) return false;
-    }
+    if (!req) return true;
+    std::optional<mac_address> device_id;
     const vendor_stream req_p2p(*req, vendor::p2p);
     if (const auto r = attribute_range::parse(req_p2p.bytes()); req_p2p.present() && r)
         if (const auto id = r->find(attr::device_id))
-            if (const auto who = address_of(*id))
-                return std::any_of(members.begin(), members.end(),
-                                   [&](const member& m) { return m.address == *who; });
-    return true;
+            if (const auto who = address_of(*id)) device_id = *who;
+    const vendor_stream req_wps(*req, vendor::wps);
+    const auto types = wps::attribute_range::parse(req_wps.bytes());
+    const bool types_asked =
+        req_wps.present() && types &&
+        std::any_of(types->begin(), types->end(), [](const attribute& a) {
+            return a.id == wps::attr::requested_device_type && a.data.size() == 8;
+        });
+    if (!device_id && !types_asked) return true;
+    const auto mine = element_range::parse(own);
+    if (!mine) return true;
+    const vendor_stream own_p2p(*mine, vendor::p2p);
+    const auto own_attrs = attribute_range::parse(own_p2p.bytes());
+    if (!own_p2p.present() || !own_attrs) return true;
+    // Whether a member (the GO from its Device Info, then each client of its Group Info)
+    // satisfies `f(address, primary type, secondary types)`.
+    auto any_member = [&](auto&& f) {
+        bool hit = false;
+        if (const auto info = own_attrs->find(attr::device_info))
+            if (const auto d = device_info::parse(*info))
+                hit = f(d->address, d->primary_type, d->secondary_types);
+        if (const auto group = own_attrs->find(attr::group_info); group && !hit)
+            (void)for_each_client(*group, [&](const client_info& c) {
+                hit = hit || f(c.device_address, c.primary_type, c.secondary_types);
+            });
+        return hit;
+    };
+    if (types_asked) {
+        const bool matched = std::any_of(types->begin(), types->end(), [&](const attribute& a) {
+            if (a.id != wps::attr::requested_device_type || a.data.size() != 8) return false;
+            const auto t = wps::device_type::from(a.data.data());
+            return any_member(
+                [&](const mac_address&, const wps::device_type& primary, bytes_view secondary) {
+                    bool same = primary == t;
+                    for (std::size_t i = 0; i + 8 <= secondary.size(); i += 8)
+                        same = same || wps::device_type::from(secondary.data() + i) == t;
+                    return same;
+                });
+        });
+        if (!matched) return false;
+    }
+    return !device_id || any_member([&](const mac_address& a, const wps::device_type&, bytes_view) {
+        return a == *device_id;
+    });
 }
 
 }  // namespace softmac::ieee80211::p2p

@@ -390,10 +390,8 @@ class engine {
             return make_error(errc::not_supported, "frequency not usable for P2P");
         // auto: join when the peer was last seen running a group, else negotiate and say so
         // (wpas_p2p_scan_res_join's choice, made on the peer table: no join scan first).
-        if (c.auto_join && !c.join) {
-            c.join = c.auth || runs_group(dev);
-            if (!c.join && dev_.peers.find(dev)) sink_(event::fallback_to_go_neg{dev});
-        }
+        const bool fallback = c.auto_join && !c.join && !c.auth && !runs_group(dev);
+        if (c.auto_join) c.join = !fallback;
         auto* p = dev_.peers.find(dev);
         if (!p || (p->probe_req_only && !(c.auth && !c.join)))
             return make_error(errc::not_found, "unknown peer");
@@ -427,6 +425,7 @@ class engine {
         p->force_freq = c.freq;
         if (c.auth) return pin;
         if (auto r = neg_.initiate(*p); !r) return r.err();
+        if (fallback) sink_(event::fallback_to_go_neg{dev});
         return pin;
     }
     result<void> prov_disc(const mac_address& dev, wps_method asked, bool join = false) {
