@@ -80,6 +80,9 @@ class radio {
     }
     radio(const radio&) = delete;
     radio& operator=(const radio&) = delete;
+    ~radio() {
+        if (roc_ && roc_->timer) time_.cancel(roc_->timer);
+    }
 
     Driver& driver() noexcept { return driver_; }
     Sink& sink() noexcept { return sink_; }

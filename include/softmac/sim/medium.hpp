@@ -73,6 +73,13 @@ class medium {
         ports_.back().deliver = std::move(h);
         return static_cast<port_id>(ports_.size() - 1);
     }
+    /// @brief The radio is gone: frames in flight to it are dropped, and the status of its
+    /// own frames is not reported. Its port number is not reused.
+    void detach(port_id p) noexcept {
+        ports_[p].deliver = {};
+        ports_[p].listening = false;
+        ports_[p].n_addrs = 0;
+    }
     void set_listening(port_id p, bool on) noexcept { ports_[p].listening = on; }
     void tune(port_id p, std::uint16_t freq_mhz) noexcept { ports_[p].freq = freq_mhz; }
     std::uint16_t frequency(port_id p) const noexcept { return ports_[p].freq; }
@@ -155,7 +162,9 @@ class medium {
         sender.busy_until = start + airtime + ack_time + difs;
         if (on_status)
             track(time_.schedule_in(wait + airtime + ack_time,
-                                    [cb = std::move(on_status), acked]() mutable { cb(acked); }));
+                                    [this, from, cb = std::move(on_status), acked]() mutable {
+                                        if (ports_[from].deliver) cb(acked);
+                                    }));
         return {};
     }
 

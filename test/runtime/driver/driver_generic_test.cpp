@@ -186,6 +186,26 @@ TEMPLATE_TEST_CASE("a remain-on-channel period can be cancelled", "[driver][roc]
     CHECK_FALSE(w[0].on_channel_elsewhere());
 }
 
+TEMPLATE_TEST_CASE("a radio removed at run time leaves the medium: nothing of it runs afterwards",
+                   "[driver][medium]", SOFTMAC_DRIVERS) {
+    world<TestType> w(2);
+    const auto ch1 = *ieee80211::make_channel(ieee80211::band::ghz2_4, 1);
+    REQUIRE(w[1].remain_on_channel(w.vifs[1], ch1, 200, 5));  // its timers are armed
+    w.send(1, w.data_frame(1, w.vifs[0].addr, 1), 0, 10);    // its own frame is on the air
+    w.send(0, w.data_frame(0, w.vifs[1].addr, 2), 0, 20);    // a frame is on its way to it
+    w.radios[1].reset();
+    w.time.run_for(1s);  // under AddressSanitizer: no call into the radio that is gone
+    CHECK(w[0].sink().rx.size() == 1);  // what it sent before it went still arrives
+    REQUIRE(w[0].sink().status.size() == 1);
+    CHECK(w[0].sink().status[0].info.cookie == 20);
+    w.send(0, w.data_frame(0, w.vifs[1].addr, 3), 0, 30);
+    w.settle();
+    REQUIRE(w[0].sink().status.size() == 2);
+    // Nobody answers for its address any more (USB: accepted means acked).
+    CHECK(w[0].sink().status[1].acked == !TestType::real_ack);
+    CHECK(w.air.stats().acked == 2);  // the two frames sent while it was there
+}
+
 TEMPLATE_TEST_CASE("a ten-second beaconing scenario runs in virtual time", "[driver][time]",
                    SOFTMAC_DRIVERS) {
     world<TestType> w(2);

@@ -57,6 +57,12 @@ class loopback {
     }
     loopback(const loopback&) = delete;
     loopback& operator=(const loopback&) = delete;
+    /// @brief A radio removed at run time leaves the medium: nothing of it runs afterwards.
+    ~loopback() {
+        for (const timer_id t : {roc_ready_timer_, roc_timer_})
+            if (t) medium_.time().cancel(t);
+        medium_.detach(port_);
+    }
 
     const driver::hw_description& hw() const noexcept { return hw_; }
     typename medium_type::port_id port() const noexcept { return port_; }
@@ -167,7 +173,8 @@ class loopback {
         roc_cookie_ = cookie;
         medium_.tune(port_, ch.freq_mhz);
         auto& t = medium_.time();
-        t.schedule_in(std::chrono::microseconds(0), [this, cookie] {
+        roc_ready_timer_ = t.schedule_in(std::chrono::microseconds(0), [this, cookie] {
+            roc_ready_timer_ = 0;
             push({event::roc_ready, {}, {}, {}, cookie});
         });
         roc_timer_ = t.schedule_in(std::chrono::milliseconds(ms), [this] { end_roc(); });
@@ -322,7 +329,7 @@ class loopback {
     std::size_t head_ = 0, tail_ = 0;
     bool roc_active_ = false;
     std::uint64_t roc_cookie_ = 0;
-    timer_id roc_timer_ = 0;
+    timer_id roc_timer_ = 0, roc_ready_timer_ = 0;
     driver::low_level_stats stats_;
 };
 

@@ -70,6 +70,11 @@ class sim_chip {
     }
     sim_chip(const sim_chip&) = delete;
     sim_chip& operator=(const sim_chip&) = delete;
+    /// @brief A chip unplugged at run time leaves the medium and stops its beacon timer.
+    ~sim_chip() {
+        if (beacon_timer_) medium_.time().cancel(beacon_timer_);
+        medium_.detach(port_);
+    }
 
     // ---- usb_transport -------------------------------------------------------------------------
     result<void> control_out(const vendor_request& r, bytes_view data) {
