@@ -7,6 +7,12 @@
 //   wpa_cli -p /tmp/p2pd -i wlan0 p2p_find
 //   wpa_cli -p /tmp/p2pd -i wlan1 p2p_find
 //   wpa_cli -p /tmp/p2pd -i wlan0 p2p_peers
+//
+// With -g <path> it also serves wpa_supplicant's global control interface there:
+//
+//   wpa_cli -g /tmp/p2pd-global interface_add wlan5
+//   wpa_cli -g /tmp/p2pd-global p2p_find          (the first device's P2P)
+//   wpa_cli -g /tmp/p2pd-global -i wlan5 status   (IFNAME=wlan5 STATUS)
 #include <grp.h>
 #include <signal.h>
 
@@ -21,6 +27,7 @@
 
 #include <softmac/drivers/loopback.hpp>
 #include <softmac/drivers/rt73/simulated.hpp>
+#include <softmac/p2p/ctrl/global_server.hpp>
 #include <softmac/p2p/ctrl/server.hpp>
 #include <softmac/p2p/device.hpp>
 
@@ -39,6 +46,7 @@ struct counting_net {
 
 struct options {
     std::string dir = "/var/run/wpa_supplicant";
+    std::string global;  ///< -g: the global control socket
     std::optional<std::uint32_t> group;
     std::size_t devices = 2;
     std::vector<std::string> names;
@@ -48,6 +56,9 @@ struct options {
     std::string pcap;
     std::uint64_t seed = 1;
 };
+
+/// Devices one daemon runs at most (-n and INTERFACE_ADD).
+constexpr std::size_t max_devices = 64;
 
 /// The P2P Device Name is a WPS Device Name: at most 32 octets.
 constexpr std::size_t max_device_name = 32;
@@ -62,11 +73,13 @@ bool parse_number(const std::string& text, T& value) {
 
 void usage() {
     std::fprintf(stderr,
-                 "usage: p2pd [-p ctrl_dir] [-G group] [-n devices] [-N name,name,...]\n"
-                 "            [-c config,config,...] [-d loopback|rt73|mixed] [-l loss_percent]\n"
-                 "            [-w capture.pcap] [-s seed]\n"
+                 "usage: p2pd [-p ctrl_dir] [-g global_ctrl] [-G group] [-n devices]\n"
+                 "            [-N name,name,...] [-c config,config,...] [-d loopback|rt73|mixed]\n"
+                 "            [-l loss_percent] [-w capture.pcap] [-s seed]\n"
                  "Device i is interface wlan<i>; its control socket is <ctrl_dir>/wlan<i>; its\n"
-                 "configuration file (wpa_supplicant.conf syntax) the i-th of -c.\n");
+                 "configuration file (wpa_supplicant.conf syntax) the i-th of -c. With -g, the\n"
+                 "global control interface adds devices at run time (INTERFACE_ADD; -n 0 starts\n"
+                 "with none).\n");
 }
 
 std::optional<options> parse_args(int argc, char** argv) {
@@ -77,6 +90,8 @@ std::optional<options> parse_args(int argc, char** argv) {
         const std::string v = argv[++i];
         if (a == "-p") {
             o.dir = v;
+        } else if (a == "-g") {
+            o.global = v;
         } else if (a == "-G") {
             const group* g = ::getgrnam(v.c_str());
             if (!g) {
@@ -85,8 +100,7 @@ std::optional<options> parse_args(int argc, char** argv) {
             }
             o.group = g->gr_gid;
         } else if (a == "-n") {
-            if (!parse_number(v, o.devices) || o.devices == 0 || o.devices > 64)
-                return std::nullopt;
+            if (!parse_number(v, o.devices) || o.devices > max_devices) return std::nullopt;
         } else if (a == "-N") {
             for (std::size_t b = 0, e; b <= v.size(); b = e + 1) {
                 e = std::min(v.find(',', b), v.size());
@@ -119,6 +133,7 @@ std::optional<options> parse_args(int argc, char** argv) {
             return std::nullopt;
         }
     }
+    if (o.devices == 0 && o.global.empty()) return std::nullopt;
     return o;
 }
 
@@ -127,6 +142,14 @@ struct device_base {
     virtual ~device_base() = default;
     virtual result<void> start() = 0;
     virtual std::string describe() const = 0;
+    virtual const std::string& ifname() const = 0;
+    virtual p2p::ctrl::member member() = 0;
+};
+
+/// How a device is made: its interface, driver, configuration file and control directory.
+struct device_spec {
+    std::uint16_t index;  ///< the wiphy index and the medium's port
+    std::string ifname, driver, config, dir;
 };
 
 template <class Driver>
@@ -138,24 +161,23 @@ struct device final : device_base {
     p2p_device dev;
     interface_type iface;
     p2p::ctrl::server<interface_type, real_time> server;
-    const char* driver_name;
+    std::string driver_name;
     std::string config;
 
     template <class... Args>
-    device(real_time& t, heap_pool& pool, std::uint16_t i, const options& o, const char* driver,
-           Args&&... driver_args)
-        : dev(t, pool, params(o, i), std::forward<Args>(driver_args)...),
-          iface(dev.engine(), o.dir),
-          server(iface, t, {o.dir, o.group, {}}),
-          driver_name(driver),
-          config(i < o.configs.size() ? o.configs[i] : std::string{}) {}
+    device(real_time& t, heap_pool& pool, const device_spec& d, const options& o,
+           p2p::ctrl::server_options so, Args&&... driver_args)
+        : dev(t, pool, params(o, d), std::forward<Args>(driver_args)...),
+          iface(dev.engine(), d.dir),
+          server(iface, t, std::move(so)),
+          driver_name(d.driver),
+          config(d.config) {}
 
-    static p2p::device_params params(const options& o, std::uint16_t i) {
-        p2p::device_params p{.index = i,
-                             .ifname = "wlan" + std::to_string(i),
-                             .settings = {},
-                             .seed = o.seed * 1000 + i};
-        p.settings.device_name = i < o.names.size() ? o.names[i] : "softmac-" + std::to_string(i);
+    static p2p::device_params params(const options& o, const device_spec& d) {
+        p2p::device_params p{
+            .index = d.index, .ifname = d.ifname, .settings = {}, .seed = o.seed * 1000 + d.index};
+        p.settings.device_name =
+            d.index < o.names.size() ? o.names[d.index] : "softmac-" + std::to_string(d.index);
         return p;
     }
     result<void> start() override {
@@ -180,6 +202,111 @@ struct device final : device_base {
         for (const auto& p : server.paths()) s += " " + p;
         return s;
     }
+    const std::string& ifname() const override { return dev.engine().ifname(); }
+    p2p::ctrl::member member() override {
+        return {[this] { return iface.names(); },
+                [this](std::string_view ifname, std::string_view text, bool privileged) {
+                    return iface.handle(ifname, text, privileged);
+                },
+                iface.ctrl_dir()};
+    }
+};
+
+/// The daemon's devices on one medium; with -g, the global control interface over them.
+class daemon_state {
+  public:
+    explicit daemon_state(const options& o)
+        : opt_(o),
+          air_(clock_, o.seed),
+          pool_(frame_buffer_size, 1024 * max_devices),
+          global_({[this](const p2p::ctrl::interface_add& a) { return add(a); },
+                   [this](std::string_view ifname) { return remove(ifname); },
+                   [] { stop_requested = 1; }}) {}
+
+    real_time& clock() noexcept { return clock_; }
+    sim::medium<real_time>& air() noexcept { return air_; }
+
+    result<void> open_global() {
+        if (opt_.global.empty()) return {};
+        global_server_.emplace(global_, clock_, opt_.global,
+                               p2p::ctrl::server_options{opt_.dir, opt_.group, {}, {}});
+        return global_server_->open();
+    }
+    /// Device i of the command line: wlan<i>, its driver from -d, its file from -c.
+    result<void> add_initial(std::uint16_t i) {
+        const bool rt73 = opt_.driver == "rt73" || (opt_.driver == "mixed" && i % 2 == 1);
+        return add_device({next_index_, "wlan" + std::to_string(i), rt73 ? "rt73" : "loopback",
+                           i < opt_.configs.size() ? opt_.configs[i] : std::string{}, opt_.dir});
+    }
+    void describe() const {
+        for (const auto& d : devices_) std::printf("p2pd: %s\n", d->describe().c_str());
+        if (global_server_) std::printf("p2pd: global control interface %s\n", opt_.global.c_str());
+    }
+    void clear() { devices_.clear(); }
+
+  private:
+    /// INTERFACE_ADD: wpa_supplicant's driver names mean a loopback radio, `rt73` the rt73
+    /// model; the control directory is `ctrl_interface` (its DIR= form too) or p2pd's -p.
+    result<void> add(const p2p::ctrl::interface_add& a) {
+        std::string driver = a.driver.substr(0, a.driver.find(','));
+        if (driver.empty() || driver == "nl80211" || driver == "wext") driver = "loopback";
+        if (driver != "loopback" && driver != "rt73")
+            return make_error(errc::not_supported, "unknown driver");
+        if (devices_.size() >= max_devices) return make_error(errc::busy, "too many devices");
+        std::string dir = a.ctrl_interface.empty() ? opt_.dir : a.ctrl_interface;
+        if (dir.starts_with("DIR=")) dir = dir.substr(4, dir.find(' ') - 4);
+        if (!p2p::ctrl::make_directory(dir, opt_.group))
+            return make_error(errc::io, "cannot create the control directory");
+        if (auto r = add_device({next_index_, a.ifname, driver, a.confname, dir}); !r) return r;
+        std::printf("p2pd: %s\n", devices_.back()->describe().c_str());
+        std::fflush(stdout);
+        return {};
+    }
+    result<void> remove(std::string_view ifname) {
+        const auto it = std::find_if(devices_.begin(), devices_.end(),
+                                     [&](const auto& d) { return d->ifname() == ifname; });
+        if (it == devices_.end()) return make_error(errc::not_found, "no such interface");
+        global_.leave(ifname);
+        devices_.erase(it);  // its sockets close, its radio leaves the medium
+        std::printf("p2pd: removed %.*s\n", int(ifname.size()), ifname.data());
+        std::fflush(stdout);
+        return {};
+    }
+    result<void> add_device(const device_spec& d) {
+        const std::string key = d.ifname;
+        p2p::ctrl::server_options so{d.dir, opt_.group, {}, {}};
+        if (global_server_)
+            so.forward = [this, key](std::string_view to, const p2p::ctrl::event_message& m) {
+                global_server_->post(key, to, m);
+            };
+        std::unique_ptr<device_base> dev;
+        if (d.driver == "rt73")
+            dev = std::make_unique<device<drivers::rt73::simulated<real_time>>>(
+                clock_, pool_, d, opt_, std::move(so), air_, d.index);
+        else
+            dev = std::make_unique<device<drivers::loopback<real_time>>>(
+                clock_, pool_, d, opt_, std::move(so), air_,
+                drivers::loopback_description(d.index));
+        ++next_index_;  // the medium's port, taken even when the device does not start
+        if (auto r = dev->start(); !r) return r;
+        if (opt_.loss > 0)
+            for (std::uint32_t p = 0; p < d.index; ++p) {
+                air_.set_link(p, d.index, opt_.loss);
+                air_.set_link(d.index, p, opt_.loss);
+            }
+        global_.join(key, dev->member());
+        devices_.push_back(std::move(dev));
+        return {};
+    }
+
+    const options& opt_;
+    real_time clock_;
+    sim::medium<real_time> air_;
+    heap_pool pool_;
+    p2p::ctrl::global_interface global_;
+    std::optional<p2p::ctrl::global_server<real_time>> global_server_;
+    std::vector<std::unique_ptr<device_base>> devices_;
+    std::uint16_t next_index_ = 0;
 };
 
 }  // namespace
@@ -206,8 +333,7 @@ int main(int argc, char** argv) {
         return 1;
     }
 
-    real_time clock;
-    sim::medium<real_time> air(clock, opt->seed);
+    daemon_state d(*opt);
     std::ofstream pcap;
     if (!opt->pcap.empty()) {
         pcap.open(opt->pcap, std::ios::binary);
@@ -215,35 +341,24 @@ int main(int argc, char** argv) {
             std::fprintf(stderr, "p2pd: cannot write %s\n", opt->pcap.c_str());
             return 1;
         }
-        air.tap(pcap);
+        d.air().tap(pcap);
     }
-    heap_pool pool(frame_buffer_size, 1024 * opt->devices);
-    std::vector<std::unique_ptr<device_base>> devices;
-    for (std::uint16_t i = 0; i < opt->devices; ++i) {
-        const bool rt73 = opt->driver == "rt73" || (opt->driver == "mixed" && i % 2 == 1);
-        if (rt73)
-            devices.push_back(std::make_unique<device<drivers::rt73::simulated<real_time>>>(
-                clock, pool, i, *opt, "rt73", air, i));
-        else
-            devices.push_back(std::make_unique<device<drivers::loopback<real_time>>>(
-                clock, pool, i, *opt, "loopback", air, drivers::loopback_description(i)));
+    if (auto r = d.open_global(); !r) {
+        std::fprintf(stderr, "p2pd: %s: %s\n", opt->global.c_str(), r.err().what);
+        return 1;
     }
-    for (auto& d : devices)
-        if (auto r = d->start(); !r) {
+    for (std::uint16_t i = 0; i < opt->devices; ++i)
+        if (auto r = d.add_initial(i); !r) {
             std::fprintf(stderr, "p2pd: %s\n", r.err().what);
             return 1;
         }
-    if (opt->loss > 0)
-        for (std::uint32_t a = 0; a < opt->devices; ++a)
-            for (std::uint32_t b = 0; b < opt->devices; ++b)
-                if (a != b) air.set_link(a, b, opt->loss);
-    for (const auto& d : devices) std::printf("p2pd: %s\n", d->describe().c_str());
+    d.describe();
     std::printf("p2pd: ready\n");
     std::fflush(stdout);
 
-    while (!stop_requested) clock.run_for(50ms);
+    while (!stop_requested) d.clock().run_for(50ms);
 
-    devices.clear();  // sockets are closed and their files removed
+    d.clear();  // sockets are closed and their files removed
     if (pcap.is_open()) pcap.flush();
     std::printf("p2pd: stopped\n");
     return 0;

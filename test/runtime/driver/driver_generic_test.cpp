@@ -191,8 +191,8 @@ TEMPLATE_TEST_CASE("a radio removed at run time leaves the medium: nothing of it
     world<TestType> w(2);
     const auto ch1 = *ieee80211::make_channel(ieee80211::band::ghz2_4, 1);
     REQUIRE(w[1].remain_on_channel(w.vifs[1], ch1, 200, 5));  // its timers are armed
-    w.send(1, w.data_frame(1, w.vifs[0].addr, 1), 0, 10);    // its own frame is on the air
-    w.send(0, w.data_frame(0, w.vifs[1].addr, 2), 0, 20);    // a frame is on its way to it
+    w.send(1, w.data_frame(1, w.vifs[0].addr, 1), 0, 10);     // its own frame is on the air
+    w.send(0, w.data_frame(0, w.vifs[1].addr, 2), 0, 20);     // a frame is on its way to it
     w.radios[1].reset();
     w.time.run_for(1s);  // under AddressSanitizer: no call into the radio that is gone
     CHECK(w[0].sink().rx.size() == 1);  // what it sent before it went still arrives

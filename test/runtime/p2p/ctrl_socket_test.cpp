@@ -41,7 +41,7 @@ class live_device {
           dev_(clock_, pool_, {.index = 0, .ifname = "wlan0", .settings = {}, .seed = 7}, air_,
                drivers::loopback_description(0)),
           iface_(dev_.engine(), dir_),
-          server_(iface_, clock_, {dir_, group, access}) {
+          server_(iface_, clock_, {dir_, group, access, {}}) {
         fs::remove_all(dir_);
         REQUIRE(dev_.start());
         REQUIRE(server_.open());

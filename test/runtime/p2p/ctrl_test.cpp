@@ -9,6 +9,7 @@
 #include <iterator>
 #include <set>
 
+#include <softmac/p2p/ctrl/global.hpp>
 #include <softmac/p2p/ctrl/interface.hpp>
 
 #include "p2p_scenarios.hpp"
@@ -1115,4 +1116,119 @@ TEST_CASE("P2P_CANCEL, P2P_UNAUTHORIZE, P2P_GROUP_MEMBER and P2P_REMOVE_CLIENT",
     CHECK(left->second.ends_with(" client reason=GO_ENDING_SESSION"));
     CHECK(p.wait(0, "AP-STA-DISCONNECTED " + client_if_addr));
     CHECK(p.cmd_on(0, go_if, "P2P_GROUP_MEMBER " + a1) == "FAIL\n");
+}
+
+TEST_CASE("INTERFACE_ADD's tab-separated fields", "[ctrl][parse][global]") {
+    // wpa_cli sends all eight fields, empty ones included.
+    const auto a = ctrl::parse_interface_add("wlan5\t/etc/p.conf\tnl80211\t/run/x\t\t\t\t");
+    REQUIRE(a);
+    CHECK(a->ifname == "wlan5");
+    CHECK(a->confname == "/etc/p.conf");
+    CHECK(a->driver == "nl80211");
+    CHECK(a->ctrl_interface == "/run/x");
+    CHECK_FALSE(a->create);
+    CHECK(ctrl::parse_interface_add("wlan5")->confname.empty());
+    CHECK(ctrl::parse_interface_add("wlan5\t\t\t\t\t\tcreate\tap")->create);
+    CHECK_FALSE(ctrl::parse_interface_add(""));
+    CHECK_FALSE(ctrl::parse_interface_add("\tconf"));
+    CHECK_FALSE(ctrl::parse_interface_add("wlan5\t\t\t\t\t\tmake"));
+    CHECK_FALSE(ctrl::parse_interface_add("wlan5\t\t\t\t\t\tcreate\tmesh"));
+}
+
+TEST_CASE(
+    "The global control interface routes by IFNAME=, sends P2P commands to the first "
+    "device, and adds and removes devices at run time",
+    "[ctrl][session][global]") {
+    using cfg = test::loopback_offloaded_roc;
+    ctrl_pair<cfg> p;
+    using device_type = typename ctrl_pair<cfg>::world_type::device_type;
+    using interface_type = typename ctrl_pair<cfg>::interface_type;
+    // Devices INTERFACE_ADD makes: on the same medium, ports 2, 3, ...
+    struct added {
+        std::unique_ptr<device_type> dev;
+        std::unique_ptr<interface_type> iface;
+    };
+    std::vector<added> extra;
+    std::vector<std::string> removed;
+    auto member_of = [](interface_type& i) {
+        return ctrl::member{[&i] { return i.names(); },
+                            [&i](std::string_view n, std::string_view t, bool priv) {
+                                return i.handle(n, t, priv);
+                            },
+                            i.ctrl_dir()};
+    };
+    ctrl::global_interface g;
+    g = ctrl::global_interface(
+        {[&](const ctrl::interface_add& a) -> result<void> {
+             p2p::settings s;
+             s.device_name = "Carol";
+             const auto index = static_cast<std::uint16_t>(2 + extra.size());
+             added d;
+             d.dev = std::make_unique<device_type>(p.w.time, p.w.pool, p.w.air, index, s, 77);
+             d.iface = std::make_unique<interface_type>(*d.dev->engine, "/run/added");
+             g.join(a.ifname, member_of(*d.iface));
+             extra.push_back(std::move(d));
+             return {};
+         },
+         [&](std::string_view ifname) -> result<void> {
+             g.leave(ifname);
+             removed.emplace_back(ifname);
+             extra.clear();  // the device is destroyed: its timers and radio go with it
+             return {};
+         },
+         {}});
+    g.join("wlan0", member_of(*p.ifs[0]));
+    g.join("wlan1", member_of(*p.ifs[1]));
+
+    CHECK(g.handle("PING", false) == "PONG\n");
+    // Newest device first, each with its P2P device interface.
+    CHECK(g.handle("INTERFACES", false) == "wlan1\np2p-dev-wlan1\nwlan0\np2p-dev-wlan0\n");
+    CHECK(g.handle("INTERFACES ctrl", false)
+              .starts_with("wlan1 ctrl_iface=/run/test\np2p-dev-wlan1 ctrl_iface=/run/test\n"));
+    CHECK(g.handle("IFNAME=wlan1 IFNAME", false) == "wlan1");
+    CHECK(g.handle("IFNAME=wlan9 PING", false) == ctrl::replies::no_ifname);
+    CHECK(g.handle("BLAH", true) == ctrl::replies::unknown);
+    // The P2P commands wpa_supplicant redirects reach the first device: wlan0.
+    CHECK(g.handle("P2P_FIND", true) == "OK\n");
+    CHECK(field(p.cmd(0, "STATUS"), "p2p_state") == "SEARCH");
+    CHECK(field(p.cmd(1, "STATUS"), "p2p_state") == "IDLE");
+    CHECK(g.handle("P2P_FIND", false) == ctrl::replies::not_permitted);
+    CHECK(g.handle("IFNAME=wlan1 P2P_FIND", true) == "OK\n");
+    // STATUS: the P2P device, then each interface's own address.
+    const auto st = g.handle("STATUS", false);
+    CHECK(st.starts_with("p2p_device_address=" + p.w.addr(0).to_string() +
+                         "\np2p_state=SEARCH\nifname=wlan1\naddress="));
+    CHECK(st.find("ifname=wlan0\naddress=" + p.w.addr(0).to_string() + "\n") != std::string::npos);
+    CHECK(g.handle("TERMINATE", false) == ctrl::replies::not_permitted);
+
+    // A third device, added at run time, finds the other two.
+    CHECK(g.handle("INTERFACE_ADD wlan2\t\t\t\t\t\t\t", false) == ctrl::replies::not_permitted);
+    CHECK(g.handle("INTERFACE_ADD wlan1", true) == "FAIL\n");  // already there
+    CHECK(g.handle("INTERFACE_ADD wlan2\t\tloopback\t\t\t\t\t", true) == "OK\n");
+    REQUIRE(extra.size() == 1);
+    CHECK(g.handle("INTERFACES", false).starts_with("wlan2\np2p-dev-wlan2\nwlan1\n"));
+    CHECK(g.handle("INTERFACES ctrl", false).starts_with("wlan2 ctrl_iface=/run/added\n"));
+    CHECK(g.handle("IFNAME=wlan2 P2P_FIND", true) == "OK\n");
+    auto& carol = *extra.front().dev;
+    CHECK(p.w.run_until(
+        [&] {
+            return std::count_if(carol.events.begin(), carol.events.end(), [](const auto& e) {
+                       return std::holds_alternative<ev::device_found>(e);
+                   }) >= 2;
+        },
+        20s));
+    for (std::size_t i = 0; i < 2; ++i) {
+        const auto a = p.w.addr(i).to_string();
+        CHECK(g.handle("IFNAME=wlan2 P2P_PEER " + a, false).starts_with(a + "\n"));
+    }
+
+    // Removing it: only by its own name, and the others run on without it.
+    CHECK(g.handle("INTERFACE_REMOVE wlan7", true) == "FAIL\n");
+    CHECK(g.handle("INTERFACE_REMOVE wlan2", false) == ctrl::replies::not_permitted);
+    CHECK(g.handle("INTERFACE_REMOVE wlan2", true) == "OK\n");
+    CHECK(removed == std::vector<std::string>{"wlan2"});
+    CHECK(g.handle("INTERFACES", false) == "wlan1\np2p-dev-wlan1\nwlan0\np2p-dev-wlan0\n");
+    CHECK(g.handle("IFNAME=wlan2 PING", false) == ctrl::replies::no_ifname);
+    p.w.run(10s);  // nothing of the removed device runs any more
+    CHECK(p.cmd(0, "PING") == "PONG\n");
 }

@@ -838,3 +838,75 @@ TEST_CASE(
     std::printf("conf_kill: %u kills, %u states checked, %u saves, %u failures\n", kills, checked,
                 saves, failures);
 }
+
+TEST_CASE(
+    "wpa_cli -g: the global control interface adds a device at run time that finds the "
+    "others, routes IFNAME= commands and prefixes the events of other interfaces",
+    "[ctrl][wpa_cli][global]") {
+    const char* cli = wpa_cli_path();
+    if (!cli) {
+        WARN("wpa_cli is not installed (Debian package wpasupplicant): skipped");
+        return;
+    }
+    const std::string tmp = std::string(SOFTMAC_TEST_TMPDIR) + "/wpa_cli_global";
+    const std::string global = tmp + "/global";
+    p2pd_session s(cli, "wpa_cli_global", {"-n", "2", "-g", global});
+    auto g = [&](const std::string& args) {
+        return shell("timeout 20 " + std::string(cli) + " -g " + global + " " + args + " 2>&1")
+            .first;
+    };
+    CHECK(g("ping") == "PONG\n");
+    CHECK(g("interface") == "Available interfaces:\nwlan1\np2p-dev-wlan1\nwlan0\np2p-dev-wlan0\n");
+    const auto addr0 = line_with(g("status"), "p2p_device_address=").substr(19);
+    REQUIRE(addr0.size() == 17);
+
+    // A monitor on the global socket, as wpa_cli -g's interactive mode attaches one.
+    auto monitor = softmac::p2p::ctrl::client::open(global, tmp);
+    REQUIRE(monitor);
+    REQUIRE(monitor->attach());
+
+    // wpa_cli interface_add sends all eight fields; the new device gets its own socket.
+    CHECK(g("interface_add wlan2 '' loopback") == "OK\n");
+    CHECK(fs::is_socket(s.dir + "/wlan2"));
+    CHECK(s.run("wlan2", "ping").first == "PONG\n");
+    CHECK(g("interface_add wlan2") == "FAIL\n");
+    CHECK(g("interface_add wlan3 '' no-such-driver") == "FAIL\n");
+    const auto addr2 = line_with(g("IFNAME=wlan2 status"), "p2p_device_address=").substr(19);
+    REQUIRE(addr2.size() == 17);
+    CHECK(addr2 != addr0);
+
+    // P2P_FIND without IFNAME= is the first device's; with it, the named device's.
+    CHECK(g("p2p_find") == "OK\n");
+    CHECK(g("IFNAME=wlan2 p2p_find") == "OK\n");
+    CHECK(g("IFNAME=wlan1 p2p_find") == "OK\n");
+    CHECK(line_with(g("IFNAME=wlan2 status"), "p2p_state=") == "p2p_state=SEARCH");
+    // The first device's P2P events come as they are; wlan2's after IFNAME=wlan2.
+    bool bare = false, prefixed = false;
+    const auto end = std::chrono::steady_clock::now() + 20s;
+    while (!(bare && prefixed) && std::chrono::steady_clock::now() < end) {
+        const auto e = monitor->next_event(1000ms);
+        if (!e) continue;
+        bare = bare || (e->starts_with("<3>P2P-DEVICE-FOUND ") &&
+                        e->find("p2p_dev_addr=" + addr2) != std::string::npos);
+        prefixed = prefixed || (e->starts_with("IFNAME=wlan2 <3>P2P-DEVICE-FOUND ") &&
+                                e->find("p2p_dev_addr=" + addr0) != std::string::npos);
+    }
+    CHECK(bare);
+    CHECK(prefixed);
+    // wpa_cli's p2p_peers walks P2P_PEER, which goes to the first device.
+    CHECK(eventually([&] { return g("p2p_peers").find(addr2) != std::string::npos; }, 10s));
+
+    // INTERFACE_REMOVE: only a device's own name; its socket goes, the others run on.
+    CHECK(g("interface_remove p2p-dev-wlan1") == "FAIL\n");
+    CHECK(g("interface_remove wlan2") == "OK\n");
+    CHECK_FALSE(fs::exists(s.dir + "/wlan2"));
+    CHECK(g("IFNAME=wlan2 ping") == "FAIL-NO-IFNAME-MATCH\n");
+    CHECK(g("interface") == "Available interfaces:\nwlan1\np2p-dev-wlan1\nwlan0\np2p-dev-wlan0\n");
+    std::this_thread::sleep_for(1s);
+    CHECK(g("IFNAME=wlan1 ping") == "PONG\n");
+
+    // TERMINATE ends the daemon, which removes its sockets.
+    CHECK(g("terminate") == "OK\n");
+    CHECK(eventually([&] { return !fs::exists(global) && !fs::exists(s.dir + "/wlan0"); }, 5s));
+    CHECK(s.daemon->stop() == 0);
+}

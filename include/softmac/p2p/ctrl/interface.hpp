@@ -79,6 +79,8 @@ class interface {
     ~interface() { engine_.sink().to = nullptr; }
 
     Engine& engine() noexcept { return engine_; }
+    /// @brief The directory of this device's sockets (`INTERFACES ctrl`).
+    const std::string& ctrl_dir() const noexcept { return dir_; }
     void on_output(output o) { out_ = std::move(o); }
 
     /// @brief Reads the device's configuration file (`p2pd -c`): its globals as SET would set

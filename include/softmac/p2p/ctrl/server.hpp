@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <concepts>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -36,6 +37,8 @@ struct server_options {
     std::string dir = "/var/run/wpa_supplicant";
     std::optional<std::uint32_t> group;  ///< `GROUP=`: the directory's and sockets' group
     access_policy access;
+    /// Also receives every event with the interface it is for (the global socket's share).
+    std::function<void(std::string_view ifname, const event_message&)> forward;
 };
 
 /// @brief Serves one ctrl::interface on `<dir>/<ifname>` for each of its interface names, and
@@ -148,6 +151,7 @@ class server {
         for (auto& s : sockets_)
             if (s->name == to || (device && iface_.is_device(s->name)))
                 s->ep.broadcast(info_level, m);
+        if (opt_.forward) opt_.forward(to, m);
         schedule_sync();
     }
 

@@ -385,9 +385,10 @@ class endpoint {
     /// @brief Sends `<level>` and the event's text to every monitor whose threshold admits it:
     /// with its secrets to a monitor attached with them, redacted to the others. A monitor
     /// whose socket is gone, or that failed more than `max_send_errors` times in a row, is
-    /// detached.
-    void broadcast(int level, const event_message& e) {
-        const std::string prefix = "<" + std::to_string(level) + ">";
+    /// detached. `ifname`: the global socket's `IFNAME=<if> ` before the level.
+    void broadcast(int level, const event_message& e, std::string_view ifname = {}) {
+        const std::string prefix = (ifname.empty() ? "" : "IFNAME=" + std::string(ifname) + " ") +
+                                   "<" + std::to_string(level) + ">";
         const std::string full = prefix + e.text, redacted = prefix + e.redacted;
         for (std::size_t i = 0; i < monitors_.size();) {
             auto& m = monitors_[i];
