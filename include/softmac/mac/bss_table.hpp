@@ -23,9 +23,11 @@ struct bss {
     std::uint16_t capability = 0, beacon_int = 0;
     std::int32_t signal_dbm = 0;
     std::uint64_t tsf = 0;
-    byte_vector ies;  ///< the elements of the last frame heard
-    bool from_probe_resp = false;
-    bool hidden = false;  ///< its beacons carry an empty or zeroed SSID
+    /// The elements of the last probe response once one was heard, else of the last beacon
+    /// (cfg80211_bss's ies: a P2P device's probe response carries what its beacons lack).
+    byte_vector ies;
+    bool from_probe_resp = false;  ///< a probe response was heard
+    bool hidden = false;           ///< its beacons carry an empty or zeroed SSID
     time_point seen{};
 };
 
@@ -56,8 +58,8 @@ class bss_table {
         b->beacon_int = body.beacon_interval;
         b->signal_dbm = signal;
         b->tsf = body.timestamp;
-        b->ies.assign(ies.begin(), ies.end());
-        b->from_probe_resp = probe_resp;
+        if (probe_resp || !b->from_probe_resp) b->ies.assign(ies.begin(), ies.end());
+        b->from_probe_resp = b->from_probe_resp || probe_resp;
         b->seen = now;
     }
     /// @brief The channel a BSS operates on: its DS Parameter Set's, as cfg80211_get_bss_channel
