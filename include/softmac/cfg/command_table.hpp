@@ -23,8 +23,8 @@ inline constexpr auto command_table = boost::hana::make_tuple(
 #define SOFTMAC_CMD(T) boost::hana::type_c<cmd::T>
     SOFTMAC_CMD(get_wiphy), SOFTMAC_CMD(get_interface), SOFTMAC_CMD(set_interface),
     SOFTMAC_CMD(new_interface), SOFTMAC_CMD(del_interface), SOFTMAC_CMD(start_p2p_device),
-    SOFTMAC_CMD(stop_p2p_device), SOFTMAC_CMD(trigger_scan), SOFTMAC_CMD(get_scan),
-    SOFTMAC_CMD(authenticate), SOFTMAC_CMD(associate), SOFTMAC_CMD(connect),
+    SOFTMAC_CMD(stop_p2p_device), SOFTMAC_CMD(trigger_scan), SOFTMAC_CMD(abort_scan),
+    SOFTMAC_CMD(get_scan), SOFTMAC_CMD(authenticate), SOFTMAC_CMD(associate), SOFTMAC_CMD(connect),
     SOFTMAC_CMD(disconnect), SOFTMAC_CMD(deauthenticate), SOFTMAC_CMD(disassociate),
     SOFTMAC_CMD(start_ap), SOFTMAC_CMD(stop_ap), SOFTMAC_CMD(set_beacon), SOFTMAC_CMD(new_station),
     SOFTMAC_CMD(del_station), SOFTMAC_CMD(get_station), SOFTMAC_CMD(remain_on_channel),

@@ -96,6 +96,11 @@ struct trigger_scan : command<NL80211_CMD_TRIGGER_SCAN>, wdev_ref, mac::scan_par
         field<NL80211_ATTR_MEASUREMENT_DURATION, &trigger_scan::dwell_ms>{});
     friend bool operator==(const trigger_scan&, const trigger_scan&) = default;
 };
+/// NL80211_CMD_ABORT_SCAN: ends the running scan; its results come as SCAN_ABORTED.
+struct abort_scan : command<NL80211_CMD_ABORT_SCAN>, wdev_ref {
+    static constexpr auto fields = with_wdev<abort_scan>();
+    friend bool operator==(const abort_scan&, const abort_scan&) = default;
+};
 struct get_scan : command<NL80211_CMD_GET_SCAN>, wdev_ref {
     static constexpr auto fields = with_wdev<get_scan>();
     friend bool operator==(const get_scan&, const get_scan&) = default;

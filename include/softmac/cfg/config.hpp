@@ -353,6 +353,10 @@ class config {
     result<void> handle(const cmd::trigger_scan& c, const credentials&, wireless_dev* i) {
         return stack_.scan(i->vif, static_cast<const mac::scan_params&>(c));
     }
+    /// As nl80211_abort_scan: not_found (ENOENT) when no scan runs.
+    result<void> handle(const cmd::abort_scan&, const credentials&, wireless_dev*) {
+        return stack_.abort_scan();
+    }
     result<std::vector<reply::scan_result>> handle(const cmd::get_scan&, const credentials&,
                                                    wireless_dev* i) {
         std::vector<reply::scan_result> out;

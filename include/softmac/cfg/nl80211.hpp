@@ -113,7 +113,7 @@ struct command_spec {
 };
 
 /// @brief The commands softmac's config layer serves (numbers from <linux/nl80211.h>).
-inline constexpr std::array<command_spec, 33> commands{{
+inline constexpr std::array<command_spec, 34> commands{{
     {NL80211_CMD_GET_WIPHY, flag::need_wiphy | flag::dump, {}, 0},
     {NL80211_CMD_GET_INTERFACE, flag::need_wdev | flag::dump, {}, 0},
     {NL80211_CMD_SET_INTERFACE, flag::admin | flag::need_netdev, {NL80211_ATTR_IFTYPE}, 1},
@@ -122,6 +122,7 @@ inline constexpr std::array<command_spec, 33> commands{{
     {NL80211_CMD_START_P2P_DEVICE, flag::admin | flag::need_wdev, {}, 0},
     {NL80211_CMD_STOP_P2P_DEVICE, flag::admin | flag::need_wdev | flag::need_up, {}, 0},
     {NL80211_CMD_TRIGGER_SCAN, flag::admin | flag::need_wdev | flag::need_up, {}, 0},
+    {NL80211_CMD_ABORT_SCAN, flag::admin | flag::need_wdev | flag::need_up, {}, 0},
     {NL80211_CMD_GET_SCAN, flag::need_wdev | flag::dump, {}, 0},
     {NL80211_CMD_AUTHENTICATE,
      flag::admin | flag::need_netdev | flag::need_up | flag::clear_request,

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <softmac/cfg/commands.hpp>
@@ -26,7 +27,8 @@ namespace softmac::p2p {
 
 /// @brief The config-layer commands discovery issues itself (listen periods go through
 /// p2p::offchannel).
-using discovery_issues = issues<cfg::cmd::trigger_scan, cfg::cmd::get_scan, cfg::cmd::mgmt_tx>;
+using discovery_issues =
+    issues<cfg::cmd::trigger_scan, cfg::cmd::abort_scan, cfg::cmd::get_scan, cfg::cmd::mgmt_tx>;
 
 /// @brief Device discovery of one P2P device. `Ctx` offers the callbacks of every procedure
 /// (dev, now, schedule, cancel, arm, disarm, emit, exec, start_listen, end_listen, listening,
@@ -42,6 +44,7 @@ class discovery {
         if (d.set.disabled) return make_error(errc::invalid_state, "P2P is disabled");
         if (d.negotiating()) return make_error(errc::busy, "a negotiation is running");
         ctx_.end_listen();
+        abort_search_scan();  // a new find starts with its own first scan
         cancel_find_timer();
         find_ = p;
         d.peers.unreport_all();
@@ -53,13 +56,16 @@ class discovery {
         search();
         return {};
     }
-    /// @brief Ends find or listen-only; FIND-STOPPED when a find was running.
+    /// @brief Ends find or listen-only; FIND-STOPPED when a find was running. A search scan
+    /// still running is aborted and its results are not used (wpas_p2p_stop_find_oper), so
+    /// that the next find starts with its own full scan at once.
     void stop_find() {
         auto& d = ctx_.dev();
         const bool was = d.current == state::search;
         cancel_find_timer();
         if (d.current == state::search || d.current == state::listen_only) d.current = state::idle;
         if (!d.negotiating()) ctx_.disarm();
+        abort_search_scan();
         ctx_.end_listen();
         if (was) ctx_.emit(event::find_stopped{});
     }
@@ -120,7 +126,11 @@ class discovery {
         }
     }
     /// @brief The search scan ended: learn from its results, then listen.
-    void on_scan_done() {
+    void on_scan_done(bool aborted) {
+        // The end of a scan stop_find() aborted may come after the next find's scan started:
+        // it is not that scan's end.
+        if (aborted && !scanning_) return;
+        if (!std::exchange(scanning_, false)) return;  // not a search scan
         read_scan_results();
         if (ctx_.dev().current == state::search) ctx_.start_listen(ctx_.dev().random_listen_ms());
     }
@@ -217,6 +227,12 @@ class discovery {
         return std::min(ctx_.dev().wiphy.max_roc_ms, limits::listen_only_ms);
     }
     void cancel_find_timer() { ctx_.cancel(std::exchange(find_timer_, 0)); }
+    void abort_search_scan() {
+        if (!std::exchange(scanning_, false)) return;
+        cfg::cmd::abort_scan a;
+        a.wdev = ctx_.dev().wdev.wdev;
+        (void)ctx_.exec(a);
+    }
     void stop_after(std::uint32_t seconds) {
         find_timer_ = ctx_.schedule(std::chrono::seconds(seconds), [this] {
             find_timer_ = 0;
@@ -250,7 +266,6 @@ class discovery {
                 }
             }
         }
-        first_scan_ = false;
         scan_start_ = ctx_.now();
         cfg::cmd::trigger_scan t;
         t.wdev = d.wdev.wdev;
@@ -258,10 +273,14 @@ class discovery {
         t.ssids = {"DIRECT-"};
         t.ies = detail::probe_request_ies(detail::local_of(d), find_);
         t.no_cck = true;
-        if (!ctx_.exec(t))
+        if (ctx_.exec(t)) {
+            scanning_ = true;
+            first_scan_ = false;  // a scan refused (the radio busy) is tried again in full
+        } else {
             ctx_.arm(limits::scan_retry, [this] {
                 if (ctx_.dev().current == state::search) search();
             });
+        }
     }
     void read_scan_results() {
         auto& d = ctx_.dev();
@@ -308,6 +327,7 @@ class discovery {
     find_params find_;
     time_point find_start_{}, scan_start_{};
     bool first_scan_ = true;
+    bool scanning_ = false;  ///< a search scan of ours runs
     std::size_t progressive_next_ = 0;
     timer_id find_timer_ = 0, ext_timer_ = 0;
 };

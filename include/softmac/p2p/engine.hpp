@@ -105,6 +105,9 @@ class engine {
                          tx_kind kind) const {
             this->self->off_.send_action(std::move(frame), freq, wait_ms, kind);
         }
+        /// An exchange of action frames is over: a device listening only goes back to its
+        /// listen channel, which sending left without reporting it.
+        void exchange_done() const { this->self->resume_listen(); }
         /// Paces a procedure's requests (a GO negotiation's, an invitation's) after one's TX
         /// status: 500 ms after an ACK, 100 to 200 ms without, then, if still in state `sent`, a
         /// listen period in state `listening` so the peer can reach us; its end calls `next`
@@ -544,7 +547,7 @@ class engine {
     void on_device(const E& e) {
         namespace me = mac::event;
         if constexpr (std::is_same_v<E, me::scan_done>)
-            disc_.on_scan_done();
+            disc_.on_scan_done(e.aborted);
         else if constexpr (std::is_same_v<E, me::remain_on_channel>)
             off_.on_ready(e.cookie);
         else if constexpr (std::is_same_v<E, me::cancel_remain_on_channel>)
@@ -582,6 +585,13 @@ class engine {
         }
     }
     /// A listen period ended: the procedure that owns the state goes on (p2p_listen_end).
+    /// A device listening only that is not on its listen channel goes back there (wpa_supplicant's
+    /// long listen goes on after off-channel TX); the frames' waits end first.
+    void resume_listen() {
+        if (dev_.current != state::listen_only || off_.listen_pending()) return;
+        off_.cancel_waits();
+        disc_.listen_ended();
+    }
     void listen_ended() {
         switch (dev_.current) {
             case state::search:

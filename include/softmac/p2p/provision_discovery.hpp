@@ -31,7 +31,7 @@ struct pending_prov_disc {
 };
 
 /// @brief Provision discovery of one P2P device. `Ctx` offers the callbacks of every procedure
-/// (dev, schedule, cancel, emit, send_action) and the hooks learn(info, addr) and
+/// (dev, schedule, cancel, emit, send_action, exchange_done) and the hooks learn(info, addr) and
 /// runs_go_group(ssid).
 template <class Ctx>
 class provision_discovery {
@@ -98,6 +98,7 @@ class provision_discovery {
         ctx_.cancel(pd_->timer);
         const std::uint16_t asked = pd_->methods;
         pd_.reset();
+        ctx_.exchange_done();
         const std::uint16_t got = a.attrs.wps_methods.value_or(0);
         if (got != asked)
             return ctx_.emit(event::prov_disc_failure{a.sa, event::prov_disc_status::rejected});
@@ -123,6 +124,7 @@ class provision_discovery {
         if (!p || ++pd_->tries > limits::pd_max_tries) {
             const mac_address who = pd_->peer;
             pd_.reset();
+            ctx_.exchange_done();
             ctx_.emit(event::prov_disc_failure{who, event::prov_disc_status::timeout});
             return;
         }

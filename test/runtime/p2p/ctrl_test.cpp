@@ -1232,3 +1232,43 @@ TEST_CASE(
     p.w.run(10s);  // nothing of the removed device runs any more
     CHECK(p.cmd(0, "PING") == "PONG\n");
 }
+
+TEST_CASE(
+    "P2P_STOP_FIND reports FIND-STOPPED at once and aborts the search scan, so a find "
+    "right after it starts with its own full scan and finds a GO off the social channels",
+    "[ctrl][session]") {
+    ctrl_pair<test::loopback_offloaded_roc> p;
+    const auto a = p.w.addr(0).to_string();
+    REQUIRE(p.cmd(0, "P2P_GROUP_ADD freq=2422") == "OK\n");  // channel 3: never a listen channel
+    REQUIRE(p.wait(0, "P2P-GROUP-STARTED"));
+    REQUIRE(p.cmd(1, "P2P_FIND") == "OK\n");
+    p.w.run(30ms);  // into the first scan, which covers every channel
+    REQUIRE(p.cmd(1, "P2P_STOP_FIND") == "OK\n");
+    REQUIRE_FALSE(p.out[1].empty());
+    CHECK(p.out[1].back().second == "P2P-FIND-STOPPED ");  // before any time has passed
+    p.out[1].clear();
+    REQUIRE(p.cmd(1, "P2P_FIND") == "OK\n");
+    // Within one full scan (about 330 ms here): the aborted scan does not hold the radio.
+    const auto found = p.wait(1, "P2P-DEVICE-FOUND", 500ms);
+    REQUIRE(found);
+    CHECK(field(found->second, "p2p_dev_addr") == a);
+    CHECK(field(p.cmd(1, "P2P_PEER " + a), "oper_freq") == "2422");
+}
+
+TEST_CASE(
+    "P2P_LISTEN goes on after the device sent a provision discovery request on another "
+    "channel, so a third device finds it",
+    "[ctrl][session]") {
+    test::p2p_world<test::loopback_offloaded_roc, recording_relay> w(3, 19);
+    REQUIRE(w.engine(0).set_listen_channel(1));
+    REQUIRE(w.engine(1).set_listen_channel(11));
+    test::discover(w, 0, 1);  // B stays listening on channel 11
+    REQUIRE(w.engine(0).listen());
+    w.run(100ms);
+    REQUIRE(w.engine(0).prov_disc(w.addr(1), p2p::wps_method::pbc, false));
+    REQUIRE(w.run_until([&] { return w[0].template count<ev::prov_disc_pbc_resp>() == 1; }, 5s));
+    CHECK(w.engine(0).current() == p2p::state::listen_only);
+    w.engine(1).stop_find();
+    REQUIRE(w.engine(2).find());
+    CHECK(w.run_until([&] { return w.knows(2, 0); }, 10s));
+}
