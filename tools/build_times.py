@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Per-target build times from a Ninja log (build/<preset>/.ninja_log).
 
-    tools/build_times.py build/gcc-asan/.ninja_log            every edge, slowest first
+    tools/build_times.py build/clang16/.ninja_log            every edge, slowest first
     tools/build_times.py --top 5 build/*/.ninja_log           the five slowest of each build
     tools/build_times.py --threshold 60 --fail LOG            exit 1 if a TU took over 60 s
 
