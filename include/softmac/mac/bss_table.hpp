@@ -51,6 +51,9 @@ class bss_table {
             b = &entries_.emplace_back();
             b->bssid = bssid;
         }
+        // Another SSID on the same BSSID is another BSS (cfg80211 tells them apart): a P2P
+        // device that became a GO answers with its group's elements from now on.
+        const bool same_bss = hidden_ssid || b->ssid.empty() || b->ssid == ssid;
         if (!hidden_ssid || b->ssid.empty()) b->ssid = hidden_ssid ? std::string() : ssid;
         if (!probe_resp) b->hidden = hidden_ssid;
         b->freq = own_freq(body, freq);
@@ -58,8 +61,8 @@ class bss_table {
         b->beacon_int = body.beacon_interval;
         b->signal_dbm = signal;
         b->tsf = body.timestamp;
-        if (probe_resp || !b->from_probe_resp) b->ies.assign(ies.begin(), ies.end());
-        b->from_probe_resp = b->from_probe_resp || probe_resp;
+        if (probe_resp || !b->from_probe_resp || !same_bss) b->ies.assign(ies.begin(), ies.end());
+        b->from_probe_resp = (b->from_probe_resp && same_bss) || probe_resp;
         b->seen = now;
     }
     /// @brief The channel a BSS operates on: its DS Parameter Set's, as cfg80211_get_bss_channel
