@@ -1,4 +1,4 @@
-// expect: satisf[a-z]* .*config_layer
+// expect: (satisf[a-z]* |constraint failure ).*config_layer
 // A P2P engine over something that is not a config layer: the constraint names the concept.
 #include <softmac/p2p/device.hpp>
 
