@@ -203,13 +203,7 @@ struct device final : device_base {
         return s;
     }
     const std::string& ifname() const override { return dev.engine().ifname(); }
-    p2p::ctrl::member member() override {
-        return {[this] { return iface.names(); },
-                [this](std::string_view ifname, std::string_view text, bool privileged) {
-                    return iface.handle(ifname, text, privileged);
-                },
-                iface.ctrl_dir()};
-    }
+    p2p::ctrl::member member() override { return p2p::ctrl::member_of(iface); }
 };
 
 /// The daemon's devices on one medium; with -g, the global control interface over them.

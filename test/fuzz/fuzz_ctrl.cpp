@@ -35,12 +35,6 @@ struct device {
         });
     }
 };
-ctrl::member member_of(device& d) {
-    return {
-        [&d] { return d.iface.names(); },
-        [&d](std::string_view n, std::string_view t, bool p) { return d.iface.handle(n, t, p); },
-        "/run/fuzz"};
-}
 struct world {
     virtual_time time;
     sim::medium<virtual_time> air{time, 3};
@@ -52,7 +46,7 @@ struct world {
                                        if (!added.empty() || ports == 64)
                                            return make_error(errc::busy, "full");
                                        added.emplace_back(time, pool, air, ports++, i.ifname);
-                                       global.join(i.ifname, member_of(added.back()));
+                                       global.join(i.ifname, ctrl::member_of(added.back().iface));
                                        return {};
                                    },
                                    [this](std::string_view ifname) -> result<void> {
@@ -62,8 +56,8 @@ struct world {
                                    },
                                    {}}};
     world() {
-        global.join("wlan0", member_of(a));
-        global.join("wlan1", member_of(b));
+        global.join("wlan0", ctrl::member_of(a.iface));
+        global.join("wlan1", ctrl::member_of(b.iface));
     }
 };
 }  // namespace

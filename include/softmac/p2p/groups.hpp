@@ -24,24 +24,12 @@
 #include <softmac/ieee80211/status_codes.hpp>
 #include <softmac/p2p/detail/build.hpp>
 #include <softmac/p2p/detail/channels.hpp>
+#include <softmac/p2p/detail/go_beacon.hpp>
 #include <softmac/p2p/persistent.hpp>
 #include <softmac/p2p/types.hpp>
 #include <softmac/rsn/links.hpp>
 
 namespace softmac::p2p {
-
-namespace detail {
-/// @brief A P2P device's WPS identity (wpa_supplicant copies it into the GO's and the
-/// enrollee's WPS configuration): UUID-E from the device address, name, type and methods.
-inline softmac::wps::device_info wps_device(const device_state& d) {
-    softmac::wps::device_info w;
-    w.id = softmac::wps::uuid_from_mac(d.addr);
-    w.device_name = d.set.device_name;
-    w.primary = d.set.primary_type;
-    w.config_methods = d.set.config_methods;
-    return w;
-}
-}  // namespace detail
 
 /// @brief The config-layer commands groups issue.
 using group_issues =
@@ -315,8 +303,8 @@ class group_manager {
             static_cast<mac::ap_params&>(sa) = mac::make_ap_params(
                 g.iface_addr, g.ssid, *ieee80211::make_channel(ieee80211::band::ghz2_4, ch),
                 ieee80211::rates_2ghz, true, mac::hidden_ssid::not_hidden, 100);
-            sa.tail = tail_of(g);
-            sa.probe_resp_ies = detail::go_p2p_ie(detail::local_of(d), g, true);
+            sa.tail = detail::go_tail(d, g, advertised(g));
+            sa.probe_resp_ies = detail::go_probe_resp_ies(d, g);
             const std::string name = g.ifname;
             auto link = std::make_unique<link_type>(
                 runner{ctx_, g.ref}, [this, name](auto& e) { on_rsn_event(name, e); },
@@ -587,25 +575,13 @@ class group_manager {
     void report(const std::optional<event::persistent_group_changed>& c) {
         if (c) ctx_.emit(*c);
     }
-    /// A GO's Beacon tail (after the RSN element the link puts first): the WPS element with the
-    /// registrar's state, then the P2P element. Probe Responses carry the tail and, after it,
-    /// the P2P element of Probe Responses (the MAC answers probes with both).
-    std::vector<std::uint8_t> tail_of(const group& g) {
-        softmac::wps::registrar_state reg;
-        if (auto* l = link_of(g.ifname); l && l->registrar()) reg = l->registrar()->advertised();
-        auto out = softmac::wps::ap_element(ctx_.dev().set.config_methods, reg);
-        const auto p2p = detail::go_p2p_ie(detail::local_of(ctx_.dev()), g, false);
-        out.insert(out.end(), p2p.begin(), p2p.end());
-        return out;
+    /// What the GO's registrar advertises (nothing before its link exists).
+    softmac::wps::registrar_state advertised(const group& g) {
+        auto* l = link_of(g.ifname);
+        return l && l->registrar() ? l->registrar()->advertised() : softmac::wps::registrar_state{};
     }
     void update_beacon(group& g) {
-        cfg::cmd::set_beacon sb;
-        sb.ifindex = g.ref.ifindex;
-        sb.tail = tail_of(g);
-        const auto rsn_ie = rsn::psk_ccmp_element(0x000c);
-        sb.tail.insert(sb.tail.begin(), rsn_ie.begin(), rsn_ie.end());
-        sb.probe_resp_ies = detail::go_p2p_ie(detail::local_of(ctx_.dev()), g, true);
-        (void)ctx_.exec(sb);
+        (void)ctx_.exec(detail::go_beacon(ctx_.dev(), g, advertised(g)));
     }
     void arm_idle(group& g) {
         if (!g.started || g.provisioning) return;  // the timer is the formation's

@@ -1150,13 +1150,6 @@ TEST_CASE(
     };
     std::vector<added> extra;
     std::vector<std::string> removed;
-    auto member_of = [](interface_type& i) {
-        return ctrl::member{[&i] { return i.names(); },
-                            [&i](std::string_view n, std::string_view t, bool priv) {
-                                return i.handle(n, t, priv);
-                            },
-                            i.ctrl_dir()};
-    };
     ctrl::global_interface g;
     g = ctrl::global_interface(
         {[&](const ctrl::interface_add& a) -> result<void> {
@@ -1166,7 +1159,7 @@ TEST_CASE(
              added d;
              d.dev = std::make_unique<device_type>(p.w.time, p.w.pool, p.w.air, index, s, 77);
              d.iface = std::make_unique<interface_type>(*d.dev->engine, "/run/added");
-             g.join(a.ifname, member_of(*d.iface));
+             g.join(a.ifname, ctrl::member_of(*d.iface));
              extra.push_back(std::move(d));
              return {};
          },
@@ -1177,8 +1170,8 @@ TEST_CASE(
              return {};
          },
          {}});
-    g.join("wlan0", member_of(*p.ifs[0]));
-    g.join("wlan1", member_of(*p.ifs[1]));
+    g.join("wlan0", ctrl::member_of(*p.ifs[0]));
+    g.join("wlan1", ctrl::member_of(*p.ifs[1]));
 
     CHECK(g.handle("PING", false) == "PONG\n");
     // Newest device first, each with its P2P device interface.

@@ -27,6 +27,16 @@ struct member {
     std::string ctrl_dir;  ///< where its own sockets are (`INTERFACES ctrl`)
 };
 
+/// @brief The member for a ctrl::interface (or anything with its names, handle and ctrl_dir).
+template <class Interface>
+member member_of(Interface& i) {
+    return {[&i] { return i.names(); },
+            [&i](std::string_view ifname, std::string_view text, bool privileged) {
+                return i.handle(ifname, text, privileged);
+            },
+            i.ctrl_dir()};
+}
+
 /// @brief `INTERFACE_ADD <ifname>TAB<confname>TAB<driver>TAB<ctrl_interface>TAB<driver_param>
 /// TAB<bridge>[TAB<create>[TAB<type>]]`: empty fields are absent.
 struct interface_add {
@@ -94,37 +104,25 @@ class global_interface {
     void leave(std::string_view key) {
         std::erase_if(members_, [&](const auto& e) { return e.first == key; });
     }
-    std::size_t size() const noexcept { return members_.size(); }
-
     /// @brief The device interface that plays p2p_init_wpa_s (empty without devices).
     std::string p2p_device() const {
         return members_.empty() ? std::string{} : members_.back().first;
     }
     /// @brief The device (its key) one of whose interfaces is `ifname`, or null.
     const std::string* owner(std::string_view ifname) const {
-        for (const auto& [key, m] : members_) {
-            const auto n = m.names();
-            if (std::find(n.begin(), n.end(), ifname) != n.end()) return &key;
-        }
-        return nullptr;
+        const auto* e = entry_of(ifname);
+        return e ? &e->first : nullptr;
     }
 
     /// @brief The reply to one request on the global socket. ATTACH, DETACH and LEVEL belong
     /// to the socket layer.
     std::string handle(std::string_view text, bool privileged) {
-        if (text.starts_with("IFNAME=")) {
+        if (text.starts_with("IFNAME=") && text.find(' ') != std::string_view::npos) {
             const auto [ifname, body] = split_ifname(text);
-            if (text.find(' ') != std::string_view::npos) {
-                for (auto& [key, m] : members_) {
-                    const auto n = m.names();
-                    if (std::find(n.begin(), n.end(), ifname) != n.end())
-                        return m.handle(ifname, body, privileged);
-                }
-                return std::string(replies::no_ifname);
-            }
+            auto* e = entry_of(ifname);
+            return e ? e->second.handle(ifname, body, privileged) : std::string(replies::no_ifname);
         }
-        if (redirected_to_p2p(text) && !members_.empty())
-            return members_.back().second.handle(members_.back().first, text, privileged);
+        if (redirected_to_p2p(text) && !members_.empty()) return to_p2p_device(text, privileged);
         if (text == "PING") return std::string(replies::pong);
         if (text.starts_with("INTERFACES")) return interfaces(text.substr(10));
         if (text == "STATUS") return status(privileged);
@@ -152,12 +150,27 @@ class global_interface {
             // wpas_global_ctrl_iface_set knows only wifi_display (not built here); the rest is
             // the P2P device's SET.
             if (members_.empty()) return std::string(replies::fail);
-            return members_.back().second.handle(members_.back().first, text, privileged);
+            return to_p2p_device(text, privileged);
         }
         return std::string(replies::unknown);
     }
 
   private:
+    using entry = std::pair<std::string, member>;
+    const entry* entry_of(std::string_view ifname) const {
+        for (const auto& e : members_) {
+            const auto n = e.second.names();
+            if (std::find(n.begin(), n.end(), ifname) != n.end()) return &e;
+        }
+        return nullptr;
+    }
+    entry* entry_of(std::string_view ifname) {
+        return const_cast<entry*>(std::as_const(*this).entry_of(ifname));
+    }
+    /// A request for the device that plays p2p_init_wpa_s (the oldest; there is one).
+    std::string to_p2p_device(std::string_view text, bool privileged) {
+        return members_.back().second.handle(members_.back().first, text, privileged);
+    }
     /// wpas_global_ctrl_iface_redir_p2p's commands (those softmac has; the others answer
     /// UNKNOWN COMMAND on the global socket as they would on the device's).
     static bool redirected_to_p2p(std::string_view t) noexcept {
@@ -242,7 +255,7 @@ class global_interface {
     }
 
     hooks hooks_;
-    std::vector<std::pair<std::string, member>> members_;  ///< newest first
+    std::vector<entry> members_;  ///< newest first
 };
 
 }  // namespace softmac::p2p::ctrl
