@@ -543,6 +543,10 @@ p2pd_soak_counts p2pd_soak(const std::string& name, std::vector<std::string> arg
         std::printf("%s: cycle %d is silent\n", name.c_str(), n.cycles);
         for (const auto& e : seen_a) std::printf("  wlan0 %s\n", e.c_str());
         for (const auto& e : seen_b) std::printf("  wlan1 %s\n", e.c_str());
+        // Whether the daemon still answers, and what each device thinks it is doing.
+        for (auto* c : {&*a, &*b})
+            std::printf("  STATUS: %s\n  INTERFACES: %s\n", ask(*c, "STATUS").c_str(),
+                        ask(*c, "INTERFACES").c_str());
     };
     const auto stop = std::chrono::steady_clock::now() + length;
     while (std::chrono::steady_clock::now() < stop) {
