@@ -56,7 +56,25 @@ int main(int argc, char** argv) {
           "SET manufacturer Acme",
           "GET serial_number",
           "P2P_CANCEL",
-          "P2P_REMOVE_CLIENT iface=02:00:00:00:0b:01"})
+          "P2P_REMOVE_CLIENT iface=02:00:00:00:0b:01",
+          "SCAN freq=2412,2437-2462 passive=1 use_id=1",
+          "SCAN_RESULTS",
+          "BSS RANGE=ALL MASK=0x2",
+          "BSS RANGE=0-",
+          "BSS ID-0",
+          "BSS NEXT-0 MASK=0x21801",
+          "BSS CURRENT",
+          "ADD_NETWORK",
+          "SET_NETWORK 1 ssid \"softmac-ap\"",
+          "SET_NETWORK 1 key_mgmt NONE",
+          "SET_NETWORK 1 mode 2",
+          "SET_NETWORK 1 frequency 2437",
+          "ENABLE_NETWORK all",
+          "SELECT_NETWORK any",
+          "DISABLE_NETWORK 1",
+          "RECONNECT",
+          "DISCONNECT",
+          "REASSOCIATE"})
         save({reinterpret_cast<const std::uint8_t*>(c.data()), c.size()});
     // wpa_supplicant.conf: a P2P device's globals, a persistent group it is GO of and one it
     // joined, with comments and a key softmac does not know.

@@ -12,6 +12,7 @@
 /// - p2p/groups.hpp: group formation, join, clients, removal (p2p_group.c)
 /// - p2p/invitation.hpp: invitation and persistent group re-invocation (p2p_invitation.c)
 /// - p2p/offchannel.hpp: listen periods and action frame TX (p2p_supplicant.c)
+/// - p2p/station.hpp: the station interface: scans, networks, connection (scan.c, events.c)
 ///
 /// Service discovery and presence will be units of their own beside these.
 ///
@@ -45,6 +46,7 @@
 #include <softmac/p2p/offchannel.hpp>
 #include <softmac/p2p/peer_table.hpp>
 #include <softmac/p2p/provision_discovery.hpp>
+#include <softmac/p2p/station.hpp>
 #include <softmac/p2p/types.hpp>
 
 namespace softmac::p2p {
@@ -191,6 +193,7 @@ class engine {
             this->self->groups_.client_left(id, dev);
         }
     };
+    using station_context = core_context<station_issues>;
     struct group_context : core_context<group_issues> {
         void stop_find() const { this->self->disc_.stop_find(); }
         mac_address take_intended_iface() const { return this->self->neg_.take_intended_iface(); }
@@ -223,6 +226,7 @@ class engine {
         pd_.cancel_timers();
         inv_.cancel_timers();
         groups_.cancel_timers();
+        sta_.cancel_timers();
     }
 
     /// @brief Whether operation `op` may change the radio's state (issue a config-layer command
@@ -251,6 +255,8 @@ class engine {
             case operation::flush:
             case operation::configure:
                 return find || negotiate;
+            case operation::station:
+                return station_issues::admin;
         }
         return true;
     }
@@ -285,6 +291,7 @@ class engine {
     void cfg_event(const cfg::wdev_ref& to, const mac::event::any& e) {
         // Without a dedicated P2P device the group shares the device's interface: both see it.
         groups_.route(to, e);
+        sta_.route(to, e);
         if (to.wdev == dev_.wdev.wdev) std::visit([&](const auto& ev) { on_device(ev); }, e);
     }
     /// @brief Creates and starts the P2P device, registers for P2P frames, picks channels. The
@@ -505,6 +512,19 @@ class engine {
     /// settings.
     softmac::wps::device_info wps_device() const { return detail::wps_device(dev_); }
 
+    // ---- the station interface ---------------------------------------------------------------
+    const station_manager<station_context>& station() const noexcept { return sta_; }
+    /// @brief SCAN on the station interface: its id (busy: a scan runs or the radio refused it).
+    result<unsigned> scan(const scan_request& r) { return sta_.scan(r); }
+    /// @brief The configured networks (every network block but the persistent groups).
+    void configure_networks(std::vector<station_network> n) { sta_.configure(std::move(n)); }
+    /// @brief SELECT_NETWORK, ENABLE_NETWORK, RECONNECT: connecting is allowed again.
+    void allow_connection() { sta_.allow_connection(); }
+    /// @brief DISCONNECT on the station interface.
+    void disconnect() { sta_.disconnect(); }
+    /// @brief REASSOCIATE on the station interface.
+    void reassociate() { sta_.reassociate(); }
+
   private:
     template <class C>
     auto exec(const C& c) {
@@ -624,6 +644,7 @@ class engine {
     provision_discovery<prov_disc_context> pd_{prov_disc_context{{{this}}}};
     invitation<invitation_context> inv_{invitation_context{{{this}}}};
     group_manager<group_context> groups_{group_context{{this}}};
+    station_manager<station_context> sta_{station_context{this}};
 };
 
 }  // namespace softmac::p2p

@@ -187,10 +187,13 @@ struct possible_psk_mismatch {
     mac_address addr;
     std::string ifname;
 };
-/// @brief A client's group interface completed its connection to the GO (CTRL-EVENT-CONNECTED).
+/// @brief A client's group interface completed its connection to the GO, or the station
+/// interface its connection to network `id` (CTRL-EVENT-CONNECTED).
 struct connected {
     mac_address bssid;
     std::string ifname;
+    int id = 0;
+    std::string id_str;
 };
 /// @brief A client's group interface lost its GO (CTRL-EVENT-DISCONNECTED).
 struct disconnected {
@@ -231,13 +234,47 @@ struct persistent_group_changed {
 struct fallback_to_go_neg {
     mac_address peer;
 };
-using any = std::variant<device_found, device_lost, find_stopped, go_neg_request, go_neg_success,
-                         go_neg_failure, group_formation_success, group_formation_failure,
-                         group_started, group_removed, prov_disc_show_pin, prov_disc_enter_pin,
-                         prov_disc_pbc_req, prov_disc_pbc_resp, prov_disc_failure, ap_sta_connected,
-                         ap_sta_disconnected, eapol_4way_completed, possible_psk_mismatch,
-                         connected, disconnected, wps_event, invitation_received, invitation_result,
-                         persistent_group_changed, fallback_to_go_neg>;
+/// @brief The station interface's scans: CTRL-EVENT-SCAN-STARTED, -SCAN-RESULTS, -SCAN-FAILED
+/// (the radio refused it; it is tried again) and -NETWORK-NOT-FOUND (no enabled network in the
+/// results).
+struct scan_event {
+    enum class kind : std::uint8_t { started, results, failed, network_not_found };
+    kind what = kind::started;
+    std::string ifname;
+    unsigned id = 0;  ///< SCAN use_id=1: the scan's id (0: none)
+};
+/// @brief A BSS entered or left the station interface's list (CTRL-EVENT-BSS-ADDED/-REMOVED).
+struct bss_event {
+    bool added = true;
+    unsigned id = 0;
+    mac_address bssid;
+    std::string ifname;
+};
+/// @brief A step of the station interface's association: "Trying to associate with ...",
+/// "Associated with ...", CTRL-EVENT-SUBNET-STATUS-UPDATE, "WPA: Key negotiation completed
+/// with ..." and, for a mode=2 network, AP-ENABLED.
+struct association {
+    enum class step : std::uint8_t {
+        trying,
+        associated,
+        subnet_status,
+        key_negotiated,
+        ap_enabled
+    };
+    step what = step::trying;
+    mac_address bssid;
+    std::string ssid;
+    std::uint16_t freq = 0;
+    std::string ifname;
+};
+using any =
+    std::variant<device_found, device_lost, find_stopped, go_neg_request, go_neg_success,
+                 go_neg_failure, group_formation_success, group_formation_failure, group_started,
+                 group_removed, prov_disc_show_pin, prov_disc_enter_pin, prov_disc_pbc_req,
+                 prov_disc_pbc_resp, prov_disc_failure, ap_sta_connected, ap_sta_disconnected,
+                 eapol_4way_completed, possible_psk_mismatch, connected, disconnected, wps_event,
+                 invitation_received, invitation_result, persistent_group_changed,
+                 fallback_to_go_neg, scan_event, bss_event, association>;
 }  // namespace event
 
 /// @brief A sink takes every event type (chosen at compile time; no virtual call).
@@ -251,7 +288,7 @@ concept event_sink = []<class... E>(std::type_identity<std::variant<E...>>) {
 template <class S>
 constexpr bool check_event_sink() noexcept {
     using namespace event;
-    static_assert(std::variant_size_v<any> == 26,
+    static_assert(std::variant_size_v<any> == 29,
                   "softmac: check_event_sink must name every p2p::event type");
     static_assert(std::invocable<S&, const device_found&>,
                   "softmac: the P2P event sink must take const p2p::event::device_found&");
@@ -308,6 +345,12 @@ constexpr bool check_event_sink() noexcept {
         "softmac: the P2P event sink must take const p2p::event::persistent_group_changed&");
     static_assert(std::invocable<S&, const fallback_to_go_neg&>,
                   "softmac: the P2P event sink must take const p2p::event::fallback_to_go_neg&");
+    static_assert(std::invocable<S&, const scan_event&>,
+                  "softmac: the P2P event sink must take const p2p::event::scan_event&");
+    static_assert(std::invocable<S&, const bss_event&>,
+                  "softmac: the P2P event sink must take const p2p::event::bss_event&");
+    static_assert(std::invocable<S&, const association&>,
+                  "softmac: the P2P event sink must take const p2p::event::association&");
     return true;
 }
 

@@ -512,7 +512,7 @@ class group_manager {
         const auto* done = std::get_if<rsn::handshake_completed>(&e);
         if (!done) return;
         if (!g->go) {  // the client's data connection: CTRL-EVENT-CONNECTED, then the group
-            ctx_.emit(event::connected{done->peer, name});
+            ctx_.emit(event::connected{done->peer, name, 0, {}});
             if (!g->started) started(*g);
             return;
         }

@@ -195,6 +195,49 @@ enum class operation : std::uint8_t {
     invite,
     flush,
     configure,  ///< settings (P2P_SET disabled 1 flushes)
+    station,    ///< the station interface's scans and connections
+};
+
+/// @brief A configured network as the station interface reads it (the fields of wpa_supplicant's
+/// struct wpa_ssid that softmac uses). Persistent groups (disabled=2) are not among them.
+struct station_network {
+    int id = 0;
+    std::string ssid;
+    std::optional<mac_address> bssid;
+    bool psk = false;        ///< key_mgmt=WPA-PSK (else NONE)
+    std::string passphrase;  ///< 8 to 63 characters, or the PSK as 64 hex digits
+    bool ap = false;         ///< mode=2: the interface runs the network as its AP
+    std::uint16_t freq = 0;  ///< mode=2: the AP's frequency (0: 2412 MHz)
+    bool enabled = false;    ///< disabled=0
+    int priority = 0;
+    std::string id_str;
+    friend bool operator==(const station_network&, const station_network&) = default;
+};
+
+/// @brief The station interface's states (wpa_supplicant_state_txt).
+enum class wpa_state : std::uint8_t {
+    disconnected,
+    inactive,
+    scanning,
+    associating,
+    associated,
+    four_way_handshake,
+    completed
+};
+constexpr std::string_view to_string(wpa_state s) noexcept {
+    constexpr std::string_view names[] = {"DISCONNECTED", "INACTIVE",   "SCANNING",
+                                          "ASSOCIATING",  "ASSOCIATED", "4WAY_HANDSHAKE",
+                                          "COMPLETED"};
+    return names[static_cast<std::size_t>(s)];
+}
+
+/// @brief One BSS the station interface's scans found (wpa_supplicant's struct wpa_bss): its id
+/// stays while the BSS stays in the results.
+struct bss_entry {
+    unsigned id = 0;
+    cfg::reply::bss_info info;
+    std::string ssid;
+    time_point seen{};
 };
 
 /// @brief The config-layer commands a procedure issues. A procedure's context refuses, at compile

@@ -285,7 +285,8 @@ TEST_CASE("General commands and what wpa_cli's start-up walks get", "[ctrl][pars
     CHECK(as<ctrl::cmd::get>(ctrl::parse("GET device_name")).name == "device_name");
     as<ctrl::cmd::sta_walk>(ctrl::parse("STA-FIRST"));
     as<ctrl::cmd::sta_walk>(ctrl::parse("STA-NEXT 02:00:00:00:0b:01"));
-    as<ctrl::cmd::empty_list>(ctrl::parse("BSS RANGE=ALL MASK=0x2"));
+    const auto range = as<ctrl::cmd::bss>(ctrl::parse("BSS RANGE=ALL MASK=0x2"));
+    CHECK((range.what == ctrl::cmd::bss::which::range && range.mask == 0x2));
     as<ctrl::cmd::empty_list>(ctrl::parse("LIST_CREDS"));
     for (auto bad : {"", "ping", "FROBNICATE", "P2P_PEERS", "PING extra"})
         CHECK(refusal(bad) == ctrl::replies::unknown);
@@ -321,6 +322,40 @@ TEST_CASE("General commands and what wpa_cli's start-up walks get", "[ctrl][pars
     // A find scans (TRIGGER_SCAN is admin); starting the device's interface is the engine's own.
     static_assert(p2p::discovery_issues::admin && !p2p::go_negotiation_issues::admin &&
                   !p2p::provision_discovery_issues::admin);
+}
+
+TEST_CASE("The station commands' forms", "[ctrl][parse][station]") {
+    using ctrl::cmd::bss;
+    const auto scan = as<ctrl::cmd::scan>(ctrl::parse("SCAN freq=2412,2432-2442 passive=1"));
+    CHECK(scan.freqs == std::vector<std::uint16_t>{2412, 2432, 2437, 2442});
+    CHECK(scan.passive);
+    CHECK(as<ctrl::cmd::scan>(ctrl::parse("SCAN use_id=1 only_new=1")).use_id);
+    CHECK(refusal("SCAN freq=2462-2412") == ctrl::replies::fail);
+    CHECK(refusal("SCAN freq=abc") == ctrl::replies::fail);
+    as<ctrl::cmd::scan_results>(ctrl::parse("SCAN_RESULTS"));
+    CHECK(as<bss>(ctrl::parse("BSS 3")).what == bss::which::position);
+    CHECK(as<bss>(ctrl::parse("BSS ID-7")).id == 7);
+    CHECK(as<bss>(ctrl::parse("BSS NEXT-2")).what == bss::which::next);
+    CHECK(as<bss>(ctrl::parse("BSS 02:00:00:00:0b:01")).addr == peer_addr);
+    const auto r = as<bss>(ctrl::parse("BSS RANGE=2- MASK=0x1"));
+    CHECK((r.id == 2 && r.last == ~0u && r.mask == 1));
+    CHECK(as<bss>(ctrl::parse("BSS PREV-1")).id == 0);  // 2.10 has no PREV-: atoi reads 0
+    CHECK(refusal("BSS") == ctrl::replies::fail);
+    CHECK(refusal("BSS FIRST MASK=zz") == ctrl::replies::fail);
+    as<ctrl::cmd::add_network>(ctrl::parse("ADD_NETWORK"));
+    using v = ctrl::cmd::network_choice::verb;
+    const auto sel = as<ctrl::cmd::network_choice>(ctrl::parse("SELECT_NETWORK 2"));
+    CHECK((sel.what == v::select && sel.id == 2));
+    CHECK(as<ctrl::cmd::network_choice>(ctrl::parse("SELECT_NETWORK any")).id == -1);
+    CHECK(as<ctrl::cmd::network_choice>(ctrl::parse("SELECT_NETWORK all")).id == 0);
+    CHECK(as<ctrl::cmd::network_choice>(ctrl::parse("ENABLE_NETWORK all")).id == -1);
+    CHECK(as<ctrl::cmd::network_choice>(ctrl::parse("DISABLE_NETWORK 1")).what == v::disable);
+    CHECK(refusal("ENABLE_NETWORK") == ctrl::replies::fail);
+    CHECK(refusal("DISABLE_NETWORK -1") == ctrl::replies::fail);
+    using c = ctrl::cmd::connection::verb;
+    CHECK(as<ctrl::cmd::connection>(ctrl::parse("REASSOCIATE")).what == c::reassociate);
+    CHECK(as<ctrl::cmd::connection>(ctrl::parse("DISCONNECT")).what == c::disconnect);
+    CHECK(refusal("RECONNECT now") == ctrl::replies::unknown);
 }
 
 TEST_CASE("Event formats are wpa_supplicant 2.10's", "[ctrl][format]") {
@@ -449,9 +484,9 @@ TEST_CASE("Event formats are wpa_supplicant 2.10's", "[ctrl][format]") {
           "EAPOL-4WAY-HS-COMPLETED 02:00:00:00:0b:02");
     CHECK(ctrl::format(ev::possible_psk_mismatch{bob.addr, "p2p-wlan0-0"}) ==
           "AP-STA-POSSIBLE-PSK-MISMATCH 02:00:00:00:0b:02");
-    CHECK(ctrl::format(ev::connected{peer_addr, "p2p-wlan1-0"}) ==
+    CHECK(ctrl::format(ev::connected{peer_addr, "p2p-wlan1-0", 0, {}}) ==
           "CTRL-EVENT-CONNECTED - Connection to " + b + " completed [id=0 id_str=]");
-    CHECK(ctrl::interface_of(ev::connected{peer_addr, "p2p-wlan1-0"}) == "p2p-wlan1-0");
+    CHECK(ctrl::interface_of(ev::connected{peer_addr, "p2p-wlan1-0", 0, {}}) == "p2p-wlan1-0");
     CHECK(ctrl::interface_of(ev::eapol_4way_completed{bob.addr, "p2p-wlan0-0"}) == "p2p-wlan0-0");
     CHECK(ctrl::interface_of(ev::find_stopped{}).empty());
     CHECK(ctrl::printable(std::string("a\x01\\")) == "a\\x01\\\\");
@@ -812,10 +847,10 @@ TEST_CASE("Persistent groups by commands: stored, listed, re-invoked by P2P_INVI
     const std::string ssid = field(g0->second, "ssid");
     CHECK(p.cmd(0, "LIST_NETWORKS") == "network id / ssid / bssid / flags\n0\t" +
                                            ssid.substr(1, ssid.size() - 2) + "\t" + a0 +
-                                           "\t[P2P-PERSISTENT]\n");
+                                           "\t[DISABLED][P2P-PERSISTENT]\n");
     CHECK(p.cmd(1, "LIST_NETWORKS")
               .find("\n0\t" + ssid.substr(1, ssid.size() - 2) + "\t" + a0 +
-                    "\t[P2P-PERSISTENT]\n") != std::string::npos);
+                    "\t[DISABLED][P2P-PERSISTENT]\n") != std::string::npos);
     CHECK(p.cmd(0, "GET_NETWORK 0 ssid") == ssid);
     CHECK(p.cmd(0, "GET_NETWORK 0 mode") == "3");
     CHECK(p.cmd(0, "GET_NETWORK 0 disabled") == "2");
@@ -918,7 +953,7 @@ TEST_CASE(
     CHECK(g.clients.size() == 2);
     CHECK(p.cmd(0, "LIST_NETWORKS") ==
           "network id / ssid / bssid / flags\n0\tDIRECT-ab-tv\t02:00:00:00:00:00\t"
-          "[P2P-PERSISTENT]\n1\thome\tany\t\n");
+          "[DISABLED][P2P-PERSISTENT]\n1\thome\tany\t\n");
     CHECK(p.cmd(0, "GET update_config") == "0");
     CHECK(p.cmd(0, "SAVE_CONFIG") == "FAIL\n");  // update_config=0
     CHECK(p.cmd(0, "SET update_config 1") == "OK\n");
@@ -1264,4 +1299,164 @@ TEST_CASE(
     w.engine(1).stop_find();
     REQUIRE(w.engine(2).find());
     CHECK(w.run_until([&] { return w.knows(2, 0); }, 10s));
+}
+
+namespace {
+/// A network block made by commands only: `fields` as SET_NETWORK takes them.
+template <class Pair>
+std::string add_network(Pair& p, std::size_t i,
+                        std::initializer_list<std::pair<std::string_view, std::string_view>> f) {
+    const std::string id = p.cmd(i, "ADD_NETWORK");
+    REQUIRE(id.ends_with("\n"));
+    const std::string n = id.substr(0, id.size() - 1);
+    for (const auto& [key, value] : f)
+        CHECK(p.cmd(i, "SET_NETWORK " + n + " " + std::string(key) + " " + std::string(value)) ==
+              "OK\n");
+    return n;
+}
+/// The value of a `key=` line of a STATUS reply.
+std::string status_line(const std::string& st, std::string_view key) {
+    return field("\n" + st, "\n" + std::string(key));
+}
+/// Events of device i from `from` on, in order, that start with one of `prefixes`.
+template <class Pair>
+std::vector<std::string> events_of(const Pair& p, std::size_t i, std::size_t from,
+                                   std::initializer_list<std::string_view> prefixes) {
+    std::vector<std::string> out;
+    for (std::size_t k = from; k < p.out[i].size(); ++k)
+        for (auto pre : prefixes)
+            if (p.out[i][k].second.starts_with(pre)) out.push_back(p.out[i][k].second);
+    return out;
+}
+}  // namespace
+
+TEMPLATE_TEST_CASE("A station joins a mode=2 AP by network commands, open and WPA2-PSK",
+                   "[ctrl][session][station]", test::loopback_offloaded_roc, test::rt73_usb) {
+    ctrl_pair<TestType> p;
+    const bool psk = GENERATE(false, true);
+    INFO((psk ? "WPA2-PSK" : "open"));
+    const auto security =
+        psk ? std::pair<std::string_view, std::string_view>{"psk", "\"station secret\""}
+            : std::pair<std::string_view, std::string_view>{"key_mgmt", "NONE"};
+    // Device 1 runs the network as its AP: it scans first, finds no station network, starts.
+    const auto ap = add_network(
+        p, 1, {{"ssid", "\"softmac-ap\""}, {"mode", "2"}, {"frequency", "2437"}, security});
+    CHECK(p.cmd(1, "LIST_NETWORKS") ==
+          "network id / ssid / bssid / flags\n" + ap + "\tsoftmac-ap\tany\t[DISABLED]\n");
+    CHECK(p.cmd(1, "ENABLE_NETWORK " + ap) == "OK\n");
+    const auto connected_ap = p.wait(1, "CTRL-EVENT-CONNECTED");
+    REQUIRE(connected_ap);
+    CHECK(events_of(p, 1, 0, {"CTRL-EVENT-SCAN-STARTED", "AP-ENABLED", "CTRL-EVENT-CONNECTED"})
+              .front() == "CTRL-EVENT-SCAN-STARTED ");
+    CHECK(p.wait(1, "AP-ENABLED"));
+    const std::string ap_status = p.cmd(1, "STATUS");
+    const std::string ap_addr = status_line(ap_status, "address");
+    CHECK(connected_ap->second ==
+          "CTRL-EVENT-CONNECTED - Connection to " + ap_addr + " completed [id=" + ap + " id_str=]");
+    CHECK(ap_status.starts_with("bssid=" + ap_addr + "\nfreq=2437\nssid=softmac-ap\nid=" + ap +
+                                "\nmode=AP\n"));
+    CHECK(ap_status.find("wpa_state=COMPLETED\n") != std::string::npos);
+
+    // Device 0 sees it in a scan of its own.
+    CHECK(p.cmd(0, "STATUS").starts_with("wpa_state=DISCONNECTED\n"));
+    CHECK(p.cmd(0, "SCAN use_id=1") == "1\n");
+    CHECK(p.cmd(0, "SCAN") == "FAIL-BUSY\n");
+    REQUIRE(p.wait(0, "CTRL-EVENT-SCAN-RESULTS"));
+    CHECK(events_of(p, 0, 0, {"CTRL-EVENT-SCAN-"}) ==
+          std::vector<std::string>{"CTRL-EVENT-SCAN-STARTED id=1", "CTRL-EVENT-SCAN-RESULTS id=1"});
+    const std::string results = p.cmd(0, "SCAN_RESULTS");
+    INFO(results);
+    const std::string flags = psk ? "[WPA2-PSK-CCMP][ESS]" : "[ESS]";
+    CHECK(results.starts_with("bssid / frequency / signal level / flags / ssid\n"));
+    CHECK(results.find(ap_addr + "\t2437\t") != std::string::npos);
+    CHECK(results.find("\t" + flags + "\tsoftmac-ap\n") != std::string::npos);
+    const std::string entry = p.cmd(0, "BSS " + ap_addr);
+    CHECK(entry.starts_with("id="));
+    CHECK(entry.find("\nbssid=" + ap_addr + "\nfreq=2437\nbeacon_int=100\n") != std::string::npos);
+    CHECK(entry.find("\nflags=" + flags + "\nssid=softmac-ap\n") != std::string::npos);
+    CHECK(p.cmd(0, "BSS " + field(entry, "id") + " MASK=0x2") == "bssid=" + ap_addr + "\n");
+    CHECK(p.cmd(0, "BSS 02:00:00:00:00:99").empty());  // not found: an empty reply
+    CHECK(
+        events_of(p, 0, 0, {"CTRL-EVENT-BSS-ADDED " + field(entry, "id") + " " + ap_addr}).size() ==
+        1);
+
+    // A network asking for the other security does not match the BSS (wpa_scan_res_match).
+    const std::size_t wrong_mark = p.out[0].size();
+    const auto other = psk ? std::pair<std::string_view, std::string_view>{"key_mgmt", "NONE"}
+                           : std::pair<std::string_view, std::string_view>{"psk", "\"12345678\""};
+    const auto wrong = add_network(p, 0, {{"ssid", "\"softmac-ap\""}, other});
+    CHECK(p.cmd(0, "SELECT_NETWORK " + wrong) == "OK\n");
+    REQUIRE(p.wait(0, "CTRL-EVENT-NETWORK-NOT-FOUND"));
+    CHECK(events_of(p, 0, wrong_mark, {"Trying"}).empty());
+    CHECK(p.cmd(0, "REMOVE_NETWORK " + wrong) == "OK\n");
+
+    // Joined by commands only: the events in wpa_supplicant's order.
+    const std::size_t mark = p.out[0].size();
+    const auto sta = add_network(p, 0, {{"ssid", "\"softmac-ap\""}, security});
+    CHECK(p.cmd(0, "SELECT_NETWORK " + sta) == "OK\n");
+    const auto connected = p.wait(0, "CTRL-EVENT-CONNECTED");
+    REQUIRE(connected);
+    CHECK(connected->second == "CTRL-EVENT-CONNECTED - Connection to " + ap_addr +
+                                   " completed [id=" + sta + " id_str=]");
+    std::vector<std::string> expected{
+        "CTRL-EVENT-SCAN-STARTED ", "CTRL-EVENT-SCAN-RESULTS ",
+        "Trying to associate with " + ap_addr + " (SSID='softmac-ap' freq=2437 MHz)",
+        "Associated with " + ap_addr, "CTRL-EVENT-SUBNET-STATUS-UPDATE status=0"};
+    if (psk)
+        expected.push_back("WPA: Key negotiation completed with " + ap_addr +
+                           " [PTK=CCMP GTK=CCMP]");
+    expected.push_back(connected->second);
+    CHECK(events_of(p, 0, mark,
+                    {"CTRL-EVENT-SCAN-", "Trying", "Associated", "CTRL-EVENT-SUBNET",
+                     "WPA:", "CTRL-EVENT-CONNECTED"}) == expected);
+    const std::string st = p.cmd(0, "STATUS");
+    CHECK(st.starts_with("bssid=" + ap_addr + "\nfreq=2437\nssid=softmac-ap\nid=" + sta +
+                         "\nmode=station\n" +
+                         (psk ? "pairwise_cipher=CCMP\ngroup_cipher=CCMP\nkey_mgmt=WPA2-PSK\n"
+                              : "pairwise_cipher=NONE\ngroup_cipher=NONE\nkey_mgmt=NONE\n") +
+                         "wpa_state=COMPLETED\n"));
+    CHECK(p.cmd(0, "LIST_NETWORKS").find("\n" + sta + "\tsoftmac-ap\tany\t[CURRENT]\n") !=
+          std::string::npos);
+    const std::string sta_addr = status_line(st, "address");
+    const auto joined = p.wait(1, "AP-STA-CONNECTED");
+    REQUIRE(joined);
+    CHECK(joined->second == "AP-STA-CONNECTED " + sta_addr);
+    CHECK(p.cmd(0, "BSS CURRENT MASK=0x2") == "bssid=" + ap_addr + "\n");
+    const auto scans = events_of(p, 0, 0, {"CTRL-EVENT-SCAN-RESULTS"}).size();
+    CHECK(p.cmd(0, "SCAN") == "OK\n");  // connected: a scan is allowed and changes nothing
+    REQUIRE(p.w.run_until(
+        [&] { return events_of(p, 0, 0, {"CTRL-EVENT-SCAN-RESULTS"}).size() == scans + 1; }, 5s));
+    CHECK(p.cmd(0, "STATUS").find("wpa_state=COMPLETED\n") != std::string::npos);
+
+    // DISCONNECT: one locally generated event, no rescan; RECONNECT joins again.
+    const std::size_t before = p.out[0].size();
+    CHECK(p.cmd(0, "DISCONNECT") == "OK\n");
+    p.w.run(3s);
+    CHECK(events_of(p, 0, before, {"CTRL-EVENT-"}) ==
+          std::vector<std::string>{"CTRL-EVENT-DISCONNECTED bssid=" + ap_addr +
+                                   " reason=3 locally_generated=1"});
+    CHECK(p.cmd(0, "STATUS").starts_with("wpa_state=DISCONNECTED\n"));
+    CHECK(p.wait(1, "AP-STA-DISCONNECTED " + sta_addr));
+    CHECK(p.cmd(0, "RECONNECT") == "OK\n");
+    REQUIRE(p.w.run_until(
+        [&] { return events_of(p, 0, before, {"CTRL-EVENT-CONNECTED"}).size() == 1; }, 10s));
+
+    // The AP's network disabled: the station loses it (the AP's deauthentication) and tries its
+    // BSS again while the radio's results keep it (30 s), backing off, then looks for it every
+    // 5 s.
+    const std::size_t gone = p.out[0].size();
+    CHECK(p.cmd(1, "DISABLE_NETWORK " + ap) == "OK\n");
+    CHECK(p.cmd(1, "STATUS").starts_with("wpa_state="));
+    const bool not_found = p.w.run_until(
+        [&] { return events_of(p, 0, gone, {"CTRL-EVENT-NETWORK-NOT-FOUND"}).size() == 2; }, 60s);
+    for (std::size_t k = gone; k < p.out[0].size(); ++k) UNSCOPED_INFO(p.out[0][k].second);
+    REQUIRE(not_found);
+    CHECK(events_of(p, 0, gone, {"CTRL-EVENT-DISCONNECTED"}) ==
+          std::vector<std::string>{"CTRL-EVENT-DISCONNECTED bssid=" + ap_addr + " reason=3"});
+    // REMOVE_NETWORK of the network it looks for stops the search.
+    CHECK(p.cmd(0, "REMOVE_NETWORK " + sta) == "OK\n");
+    const std::size_t removed = p.out[0].size();
+    p.w.run(12s);
+    CHECK(events_of(p, 0, removed, {"CTRL-EVENT-SCAN-STARTED"}).empty());
+    CHECK(p.cmd(0, "STATUS").starts_with("wpa_state=INACTIVE\n"));
 }

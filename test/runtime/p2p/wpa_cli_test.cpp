@@ -115,6 +115,13 @@ std::string line_with(const std::string& text, const std::string& what) {
         if (l.find(what) != std::string::npos) return l;
     return {};
 }
+/// The value of the `key=` line of `text`.
+std::string value_of(const std::string& text, const std::string& key) {
+    std::istringstream in(text);
+    for (std::string l; std::getline(in, l);)
+        if (l.starts_with(key + "=")) return l.substr(key.size() + 1);
+    return {};
+}
 std::string field(const std::string& line, const std::string& key) {
     const auto at = line.find(" " + key + "=");
     if (at == std::string::npos) return {};
@@ -723,7 +730,7 @@ TEST_CASE("wpa_cli re-invokes a persistent group after both devices' p2pd restar
     s.start();
     CHECK(run("wlan0", "list_networks")
               .find("0\t" + ssid.substr(1, ssid.size() - 2) + "\t" + addr[0] +
-                    "\t[P2P-PERSISTENT]") != std::string::npos);
+                    "\t[DISABLED][P2P-PERSISTENT]") != std::string::npos);
     CHECK(run("wlan1", "get persistent_reconnect") == "1");
     auto m = monitors("again");
     discover(addr);
@@ -912,5 +919,65 @@ TEST_CASE(
     // TERMINATE ends the daemon, which removes its sockets.
     CHECK(g("terminate") == "OK\n");
     CHECK(eventually([&] { return !fs::exists(global) && !fs::exists(s.dir + "/wlan0"); }, 5s));
+    CHECK(s.daemon->stop() == 0);
+}
+
+TEST_CASE(
+    "wpa_cli joins a station to a GO's network by add_network, set_network and "
+    "select_network",
+    "[ctrl][wpa_cli][station]") {
+    const char* cli = wpa_cli_path();
+    if (!cli) {
+        WARN("wpa_cli is not installed (Debian package wpasupplicant): skipped");
+        return;
+    }
+    p2pd_session s(cli, "wpa_cli_station", {"-n", "2"});
+    auto run = [&](const std::string& ifname, const std::string& args) {
+        return s.run(ifname, args).first;
+    };
+    // wlan1 runs an autonomous GO; a legacy station needs only its SSID and passphrase.
+    CHECK(run("wlan1", "p2p_group_add freq=2437") == "OK\n");
+    REQUIRE(eventually([&] { return fs::is_socket(s.dir + "/p2p-wlan1-0"); }, 10s));
+    const auto go_status = run("p2p-wlan1-0", "status");
+    const auto ssid = value_of(go_status, "ssid"), bssid = value_of(go_status, "bssid");
+    const auto pass = run("p2p-wlan1-0", "p2p_get_passphrase");
+    REQUIRE(ssid.starts_with("DIRECT-"));
+
+    const std::string script = s.tmp + "/action.sh", log = s.tmp + "/events.log";
+    {
+        std::ofstream f(script);
+        f << "#!/bin/sh\necho \"$@ id=$WPA_ID\" >> " << log << "\n";
+    }
+    fs::permissions(script, fs::perms::owner_all);
+    process action({cli, "-p", s.dir, "-i", "wlan0", "-a", script}, s.tmp + "/action.log");
+
+    CHECK(run("wlan0", "scan") == "OK\n");
+    CHECK(eventually([&] { return run("wlan0", "scan_results").find(ssid) != std::string::npos; },
+                     10s));
+    const auto result = line_with(run("wlan0", "scan_results"), ssid);
+    INFO(result);
+    CHECK(result.starts_with(bssid + "\t2437\t"));
+    CHECK(result.find("\t[WPA2-PSK-CCMP][WPS][ESS][P2P]\t") != std::string::npos);
+    CHECK(run("wlan0", "bss " + bssid).find("\nssid=" + ssid + "\n") != std::string::npos);
+
+    CHECK(run("wlan0", "add_network") == "0\n");
+    CHECK(run("wlan0", "set_network 0 ssid '\"" + ssid + "\"'") == "OK\n");
+    CHECK(run("wlan0", "set_network 0 psk '\"" + pass + "\"'") == "OK\n");
+    CHECK(run("wlan0", "list_networks") ==
+          "network id / ssid / bssid / flags\n0\t" + ssid + "\tany\t[DISABLED]\n");
+    CHECK(run("wlan0", "select_network 0") == "OK\n");
+    REQUIRE(eventually([&] { return read_file(log).find("CONNECTED") != std::string::npos; }, 20s));
+    CHECK(line_with(read_file(log), "CONNECTED") == "wlan0 CONNECTED id=0");
+    const auto st = run("wlan0", "status");
+    CHECK(st.starts_with("bssid=" + bssid + "\nfreq=2437\nssid=" + ssid +
+                         "\nid=0\nmode=station\npairwise_cipher=CCMP\ngroup_cipher=CCMP\n"
+                         "key_mgmt=WPA2-PSK\nwpa_state=COMPLETED\n"));
+    CHECK(run("wlan0", "list_networks").find("\t[CURRENT]\n") != std::string::npos);
+
+    CHECK(run("wlan0", "disconnect") == "OK\n");
+    CHECK(
+        eventually([&] { return read_file(log).find("DISCONNECTED") != std::string::npos; }, 10s));
+    CHECK(run("wlan0", "status").starts_with("wpa_state=DISCONNECTED\n"));
+    CHECK(action.stop() == 0);
     CHECK(s.daemon->stop() == 0);
 }

@@ -12,6 +12,8 @@
 #include <vector>
 
 #include <softmac/core/mac_address.hpp>
+#include <softmac/p2p/ctrl/detail/grammar.hpp>
+#include <softmac/p2p/ctrl/station_command.hpp>
 #include <softmac/p2p/types.hpp>
 
 namespace softmac::p2p::ctrl {
@@ -190,17 +192,12 @@ struct set_network {
 struct save_config {
     static constexpr bool admin = true;
 };
-/// LIST_CREDS, BSS: lists softmac keeps empty; the reply is the header line.
+/// LIST_CREDS: a list softmac keeps empty; the reply is the header line.
 struct empty_list {
     static constexpr bool admin = false;
     std::string_view header;
 };
 }  // namespace cmd
-
-/// @brief A request the parser refused, with the reply wpa_supplicant gives.
-struct refused {
-    std::string_view reply;  ///< "FAIL\n", "FAIL-INVALID-PIN\n", "UNKNOWN COMMAND\n", ...
-};
 
 using request =
     std::variant<refused, cmd::ping, cmd::attach, cmd::detach, cmd::level, cmd::ifname,
@@ -211,100 +208,10 @@ using request =
                  cmd::p2p_flush, cmd::set, cmd::get, cmd::sta_walk, cmd::empty_list,
                  cmd::p2p_invite, cmd::list_networks, cmd::remove_network, cmd::get_network,
                  cmd::set_network, cmd::save_config, cmd::p2p_cancel, cmd::p2p_unauthorize,
-                 cmd::p2p_remove_client, cmd::p2p_group_member>;
-
-namespace replies {
-inline constexpr std::string_view ok = "OK\n", fail = "FAIL\n", unknown = "UNKNOWN COMMAND\n",
-                                  pong = "PONG\n", invalid_pin = "FAIL-INVALID-PIN\n",
-                                  channel_unsupported = "FAIL-CHANNEL-UNSUPPORTED\n",
-                                  no_ifname = "FAIL-NO-IFNAME-MATCH\n",
-                                  not_permitted = "FAIL-NOT-PERMITTED\n";
-}  // namespace replies
-
-/// @brief Splits `IFNAME=<if> <command>`; returns the interface (empty without the prefix).
-inline std::pair<std::string_view, std::string_view> split_ifname(std::string_view text) noexcept {
-    constexpr std::string_view prefix = "IFNAME=";
-    if (!text.starts_with(prefix)) return {{}, text};
-    text.remove_prefix(prefix.size());
-    const auto sp = text.find(' ');
-    if (sp == std::string_view::npos) return {text, {}};
-    return {text.substr(0, sp), text.substr(sp + 1)};
-}
-
-/// @brief Parses "<category>-<OUI hex, 8 digits>-<subcategory>" (1-0050F204-1).
-inline std::optional<ieee80211::wps::device_type> parse_device_type(std::string_view s) noexcept {
-    const auto d1 = s.find('-'), d2 = s.rfind('-');
-    if (d1 == std::string_view::npos || d2 == d1 || d2 - d1 != 9) return std::nullopt;
-    ieee80211::wps::device_type t;
-    auto num = [](std::string_view v, auto& out, int base) {
-        const auto r = std::from_chars(v.data(), v.data() + v.size(), out, base);
-        return !v.empty() && r.ec == std::errc{} && r.ptr == v.data() + v.size();
-    };
-    if (!num(s.substr(0, d1), t.category, 10) || !num(s.substr(d1 + 1, 8), t.oui, 16) ||
-        !num(s.substr(d2 + 1), t.subcategory, 10))
-        return std::nullopt;
-    return t;
-}
+                 cmd::p2p_remove_client, cmd::p2p_group_member, cmd::scan, cmd::scan_results,
+                 cmd::bss, cmd::add_network, cmd::network_choice, cmd::connection>;
 
 namespace detail {
-class tokens {
-  public:
-    explicit tokens(std::string_view s) {
-        std::size_t i = 0;
-        while (i < s.size()) {
-            while (i < s.size() && s[i] == ' ') ++i;
-            const std::size_t b = i;
-            while (i < s.size() && s[i] != ' ') ++i;
-            if (i > b) list_.push_back(s.substr(b, i - b));
-        }
-    }
-    std::size_t size() const noexcept { return list_.size(); }
-    const std::vector<std::string_view>& all() const noexcept { return list_; }
-    std::string_view operator[](std::size_t i) const noexcept {
-        return i < list_.size() ? list_[i] : std::string_view{};
-    }
-    /// Everything after the first `n` tokens, as written.
-    static std::string_view rest(std::string_view s, std::size_t n) noexcept {
-        for (std::size_t k = 0; k < n; ++k) {
-            s.remove_prefix(std::min(s.find_first_not_of(' '), s.size()));
-            s.remove_prefix(std::min(s.find(' '), s.size()));
-        }
-        s.remove_prefix(std::min(s.find_first_not_of(' '), s.size()));
-        return s;
-    }
-
-  private:
-    std::vector<std::string_view> list_;
-};
-
-template <class T>
-bool number(std::string_view s, T& out) noexcept {
-    const auto r = std::from_chars(s.data(), s.data() + s.size(), out);
-    return !s.empty() && r.ec == std::errc{} && r.ptr == s.data() + s.size();
-}
-/// "key=value" → value when the token has that key.
-inline std::optional<std::string_view> option(std::string_view tok, std::string_view key) noexcept {
-    if (tok.size() <= key.size() || !tok.starts_with(key) || tok[key.size()] != '=')
-        return std::nullopt;
-    return tok.substr(key.size() + 1);
-}
-/// A frequency option: a positive number of MHz.
-inline bool freq_value(std::string_view v, std::uint16_t& out) noexcept {
-    return number(v, out) && out > 0;
-}
-/// Options wpa_supplicant accepts for channel widths and bands softmac's radios do not have.
-inline bool width_option(std::string_view t) noexcept {
-    return t == "ht40" || t == "vht" || t == "he" || t == "edmg" || t == "allow_6ghz" ||
-           t == "include_6ghz";
-}
-/// A PIN is 4 or 8 digits.
-inline bool pin_valid(std::string_view p) noexcept {
-    if (p.size() != 4 && p.size() != 8) return false;
-    for (char ch : p)
-        if (ch < '0' || ch > '9') return false;
-    return true;
-}
-
 inline request parse_find(const tokens& t) {
     cmd::p2p_find f;
     std::size_t i = 1;
@@ -638,7 +545,7 @@ inline request parse(std::string_view text) {
     if (text == "SAVE_CONFIG") return cmd::save_config{};
     if (text == "LIST_CREDS")
         return cmd::empty_list{"cred id / realm / username / domain / imsi\n"};
-    if (name == "BSS") return cmd::empty_list{""};
+    if (auto r = parse_station<request>(text, t)) return *r;
     return refused{replies::unknown};
 }
 

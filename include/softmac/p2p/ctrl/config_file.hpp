@@ -298,6 +298,7 @@ inline constexpr rule rules[] = {
      "id_str is not a quoted, P\"\" or hex string"},
     {"priority", true, rule_kind::integer, -0x80000000LL, 0x7fffffff, "priority is not a number"},
     {"scan_ssid", true, rule_kind::integer, 0, 1, "scan_ssid must be 0 or 1"},
+    {"frequency", true, rule_kind::integer, 0, 70200, "frequency must be 0..70200 MHz"},
 };
 
 /// Every space-separated word of `v` is one of `words`; at least one word unless `empty_ok`.

@@ -145,11 +145,15 @@ struct event_text {
         return "P2P-PROV-DISC-FAILURE p2p_dev_addr=" + addr(e.peer) +
                " status=" + std::to_string(e.status);
     }
+    /// p2p_dev_addr only for a P2P client.
+    static std::string dev_of(const mac_address& dev) {
+        return dev == mac_address{} ? std::string() : " p2p_dev_addr=" + addr(dev);
+    }
     std::string operator()(const event::ap_sta_connected& e) const {
-        return "AP-STA-CONNECTED " + addr(e.addr) + " p2p_dev_addr=" + addr(e.dev_addr);
+        return "AP-STA-CONNECTED " + addr(e.addr) + dev_of(e.dev_addr);
     }
     std::string operator()(const event::ap_sta_disconnected& e) const {
-        return "AP-STA-DISCONNECTED " + addr(e.addr) + " p2p_dev_addr=" + addr(e.dev_addr);
+        return "AP-STA-DISCONNECTED " + addr(e.addr) + dev_of(e.dev_addr);
     }
     std::string operator()(const event::eapol_4way_completed& e) const {
         return "EAPOL-4WAY-HS-COMPLETED " + addr(e.addr);
@@ -159,7 +163,7 @@ struct event_text {
     }
     std::string operator()(const event::connected& e) const {
         return "CTRL-EVENT-CONNECTED - Connection to " + addr(e.bssid) +
-               " completed [id=0 id_str=]";
+               " completed [id=" + std::to_string(e.id) + " id_str=" + printable(e.id_str) + "]";
     }
     std::string operator()(const event::disconnected& e) const {
         std::string s = "CTRL-EVENT-DISCONNECTED bssid=" + addr(e.bssid) +
@@ -184,6 +188,43 @@ struct event_text {
     /// A stored group's change has no control interface event (only the configuration file and
     /// D-Bus follow it).
     std::string operator()(const event::persistent_group_changed&) const { return {}; }
+    std::string operator()(const event::scan_event& e) const {
+        using k = event::scan_event::kind;
+        const std::string id = e.id ? "id=" + std::to_string(e.id) : std::string();
+        switch (e.what) {
+            case k::started:
+                return "CTRL-EVENT-SCAN-STARTED " + id;
+            case k::results:
+                return "CTRL-EVENT-SCAN-RESULTS " + id;
+            case k::failed:
+                return "CTRL-EVENT-SCAN-FAILED ret=-16 retry=1";
+            case k::network_not_found:
+                return "CTRL-EVENT-NETWORK-NOT-FOUND ";
+        }
+        return {};
+    }
+    std::string operator()(const event::bss_event& e) const {
+        return std::string(e.added ? "CTRL-EVENT-BSS-ADDED " : "CTRL-EVENT-BSS-REMOVED ") +
+               std::to_string(e.id) + " " + addr(e.bssid);
+    }
+    std::string operator()(const event::association& e) const {
+        using st = event::association::step;
+        switch (e.what) {
+            case st::trying:
+                return "Trying to associate with " + addr(e.bssid) + " (SSID='" +
+                       printable(e.ssid) + "' freq=" + std::to_string(e.freq) + " MHz)";
+            case st::associated:
+                return "Associated with " + addr(e.bssid);
+            case st::subnet_status:
+                return "CTRL-EVENT-SUBNET-STATUS-UPDATE status=0";
+            case st::key_negotiated:
+                return "WPA: Key negotiation completed with " + addr(e.bssid) +
+                       " [PTK=CCMP GTK=CCMP]";
+            case st::ap_enabled:
+                return "AP-ENABLED ";
+        }
+        return {};
+    }
     std::string operator()(const event::fallback_to_go_neg&) const {
         return "P2P-FALLBACK-TO-GO-NEG reason=peer-not-running-GO";
     }
@@ -266,6 +307,9 @@ inline std::string_view interface_of(const event::any& e) noexcept {
     if (const auto* c = std::get_if<event::connected>(&e)) return c->ifname;
     if (const auto* d = std::get_if<event::disconnected>(&e)) return d->ifname;
     if (const auto* w = std::get_if<event::wps_event>(&e)) return w->ifname;
+    if (const auto* s = std::get_if<event::scan_event>(&e)) return s->ifname;
+    if (const auto* b = std::get_if<event::bss_event>(&e)) return b->ifname;
+    if (const auto* a = std::get_if<event::association>(&e)) return a->ifname;
     return {};
 }
 

@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include <softmac/p2p/ctrl/bss_format.hpp>
 #include <softmac/p2p/ctrl/command.hpp>
 #include <softmac/p2p/ctrl/format.hpp>
 #include <softmac/p2p/ctrl/networks.hpp>
@@ -166,14 +167,105 @@ class interface {
             // wpa_supplicant_ctrl_iface_status: the ciphers, then the key management.
             s += "pairwise_cipher=CCMP\ngroup_cipher=CCMP\nkey_mgmt=WPA2-PSK\n";
             s += g->started || g->go ? "wpa_state=COMPLETED\n" : "wpa_state=ASSOCIATING\n";
+        } else if (ifname == engine_.ifname()) {
+            s += station_status();
         } else {
             s += "wpa_state=DISCONNECTED\n";
         }
+        const auto& sta = engine_.station();
+        const bool sta_addr = !g && ifname == engine_.ifname() && sta.address() != mac_address{};
         s += "p2p_device_address=" + engine_.device_address().to_string() + "\n";
-        s += "address=" + (g ? g->iface_addr : engine_.device_address()).to_string() + "\n";
+        s += "address=" +
+             (g          ? g->iface_addr
+              : sta_addr ? sta.address()
+                         : engine_.device_address())
+                 .to_string() +
+             "\n";
         s += "uuid=" + wps::to_string(engine_.wps_device().id) + "\n";
         s += "p2p_state=" + std::string(to_string(engine_.current())) + "\n";
         return s;
+    }
+    /// The station interface's STATUS lines up to wpa_state (wpa_supplicant_ctrl_iface_status:
+    /// the BSS's lines from ASSOCIATED on).
+    std::string station_status() const {
+        const auto& sta = engine_.station();
+        std::string s;
+        const auto* n = sta.current();
+        if (n && sta.state() >= wpa_state::associated) {
+            s += "bssid=" + sta.bssid().to_string() + "\nfreq=" + std::to_string(sta.freq()) +
+                 "\nssid=" + printable(n->ssid) + "\nid=" + std::to_string(n->id) + "\n";
+            if (!n->id_str.empty()) s += "id_str=" + printable(n->id_str) + "\n";
+            s += sta.ap_mode() ? "mode=AP\n" : "mode=station\n";
+            s += n->psk ? "pairwise_cipher=CCMP\ngroup_cipher=CCMP\nkey_mgmt=WPA2-PSK\n"
+                        : "pairwise_cipher=NONE\ngroup_cipher=NONE\nkey_mgmt=NONE\n";
+        }
+        return s + "wpa_state=" + std::string(to_string(sta.state())) + "\n";
+    }
+    // ---- the station interface -------------------------------------------------------------
+    std::string run(std::string_view, const cmd::scan& c) {
+        auto r = engine_.scan({c.freqs, c.passive, c.use_id});
+        if (!r) return "FAIL-BUSY\n";
+        return c.use_id ? std::to_string(*r) + "\n" : std::string(replies::ok);
+    }
+    std::string run(std::string_view, const cmd::scan_results&) {
+        return scan_results_text(engine_.station().bss());
+    }
+    /// The entries BSS names, in the list's order; none: an empty reply.
+    std::string run(std::string_view, const cmd::bss& c) {
+        using w = cmd::bss::which;
+        const auto& list = engine_.station().bss();
+        std::string s;
+        for (std::size_t i = 0; i < list.size(); ++i) {
+            const auto& b = list[i];
+            bool take = false;
+            switch (c.what) {
+                case w::position:
+                    take = i == c.id;
+                    break;
+                case w::id:
+                    take = b.id == c.id;
+                    break;
+                case w::bssid:
+                    take = b.info.bssid == c.addr;
+                    break;
+                case w::first:
+                    take = i == 0;
+                    break;
+                case w::last:
+                    take = i + 1 == list.size();
+                    break;
+                case w::next:
+                    take = i > 0 && list[i - 1].id == c.id;
+                    break;
+                case w::current:
+                    take = engine_.station().current() && b.info.bssid == engine_.station().bssid();
+                    break;
+                case w::range:
+                    take = b.id >= c.id && b.id <= c.last;
+                    break;
+            }
+            if (!take) continue;
+            const auto text = bss_text(b, c.mask, engine_.now(), i + 1 == list.size(), b.id);
+            if (s.size() + text.size() > max_reply) break;
+            s += text;
+            if (c.what != w::range) break;
+        }
+        return s;
+    }
+    std::string run(std::string_view, const cmd::add_network&) {
+        return std::to_string(nets_.add()) + "\n";
+    }
+    std::string run(std::string_view, const cmd::network_choice& c) {
+        if (!nets_.choose(c.what, c.id)) return std::string(replies::fail);
+        if (c.what == cmd::network_choice::verb::select) engine_.allow_connection();
+        return std::string(replies::ok);
+    }
+    std::string run(std::string_view, const cmd::connection& c) {
+        using v = cmd::connection::verb;
+        if (c.what == v::reconnect) engine_.allow_connection();
+        if (c.what == v::disconnect) engine_.disconnect();
+        if (c.what == v::reassociate) engine_.reassociate();
+        return std::string(replies::ok);
     }
     std::string run(std::string_view, const cmd::p2p_find& c) {
         return status_of(engine_.find(c.params));

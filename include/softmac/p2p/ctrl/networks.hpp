@@ -16,6 +16,7 @@
 #include <softmac/core/result.hpp>
 #include <softmac/p2p/ctrl/config_file.hpp>
 #include <softmac/p2p/ctrl/format.hpp>
+#include <softmac/p2p/ctrl/station_command.hpp>
 #include <softmac/p2p/types.hpp>
 
 namespace softmac::p2p::ctrl {
@@ -74,6 +75,38 @@ inline void write_persistent(const persistent_group& g, conf::network& n) {
     else
         n.set("p2p_client_list", list);
 }
+/// @brief A network block as the station interface uses it; none for a persistent group or a
+/// block it cannot use (no SSID; WPA-PSK, wpa_supplicant's default key_mgmt, without a PSK).
+inline std::optional<station_network> station_of(int id, const conf::network& n) {
+    const auto* disabled = n.get("disabled");
+    const auto* ssid = n.get("ssid");
+    if ((disabled && *disabled == "2") || !ssid) return std::nullopt;
+    station_network s;
+    s.id = id;
+    s.enabled = !disabled || *disabled == "0";
+    auto text = conf::decode_string(*ssid);
+    if (!text) return std::nullopt;
+    s.ssid = std::move(*text);
+    if (const auto* b = n.get("bssid"))
+        if (auto a = mac_address::parse(*b)) s.bssid = *a;
+    const auto* key_mgmt = n.get("key_mgmt");
+    s.psk = !key_mgmt || *key_mgmt != "NONE";
+    if (const auto* psk = n.get("psk")) {
+        auto pass = psk->starts_with('"') ? conf::decode_string(*psk) : std::optional(*psk);
+        if (pass) s.passphrase = std::move(*pass);
+    }
+    if (s.psk && s.passphrase.empty()) return std::nullopt;
+    const auto* mode = n.get("mode");
+    s.ap = mode && *mode == "2";
+    auto number = [&](const char* key, auto& out) {
+        if (const auto* v = n.get(key)) (void)ctrl::detail::number(std::string_view(*v), out);
+    };
+    number("frequency", s.freq);
+    number("priority", s.priority);
+    if (const auto* v = n.get("id_str"))
+        if (auto t = conf::decode_string(*v)) s.id_str = std::move(*t);
+    return s;
+}
 }  // namespace detail
 
 /// @brief One device's configuration: the file it was read from, its globals (with the comments
@@ -107,6 +140,7 @@ class network_config {
         }
         doc_.networks.clear();
         engine_.load_persistent(std::move(stored), id);
+        publish();
         return {};
     }
     const std::string& path() const noexcept { return path_; }
@@ -142,7 +176,10 @@ class network_config {
             const auto* disabled = n.get("disabled");
             s += std::to_string(id) + "\t" + printable(text.value_or("")) + "\t" +
                  (bssid ? *bssid : "any") + "\t";
-            if (disabled && *disabled == "1") s += "[DISABLED]";
+            // wpa_supplicant_ctrl_iface_list_networks: a persistent group is disabled too.
+            const auto* cur = engine_.station().current();
+            if (cur && cur->id == id) s += "[CURRENT]";
+            if (disabled && *disabled != "0") s += "[DISABLED]";
             if (disabled && *disabled == "2") s += "[P2P-PERSISTENT]";
             s += "\n";
         }
@@ -157,6 +194,7 @@ class network_config {
             std::erase_if(blocks_, [&](const auto& b) { return b.first == i; });
             (void)engine_.forget_persistent(i);  // not_found for a block that is no group
         }
+        publish();
         save_if_asked();
         return {};
     }
@@ -186,6 +224,7 @@ class network_config {
         if (changed.get("disabled") && *changed.get("disabled") == "2" && !now)
             return make_error(errc::bad_value, "a persistent group needs ssid and bssid");
         *n = std::move(changed);
+        publish();
         if (now && was_stored) return engine_.update_persistent(*now);
         if (was_stored) return engine_.forget_persistent(id);
         if (now) {
@@ -197,7 +236,49 @@ class network_config {
         return {};
     }
 
+    /// @brief ADD_NETWORK: an empty block, disabled until enabled; its id.
+    int add() {
+        sync();
+        const int id = engine_.take_network_id();
+        conf::network n;
+        n.set("disabled", "1");
+        blocks_.emplace_back(id, std::move(n));
+        save_if_asked();
+        return id;
+    }
+    /// @brief ENABLE_NETWORK, DISABLE_NETWORK (id -1: all) and SELECT_NETWORK (the others are
+    /// disabled; -1: any, all enabled), as wpa_supplicant_enable_network, _disable_network and
+    /// _select_network change `disabled`; persistent groups are not touched and cannot be named.
+    result<void> choose(cmd::network_choice::verb what, int id) {
+        using v = cmd::network_choice::verb;
+        sync();
+        const auto* named = id >= 0 ? block(id) : nullptr;
+        if (id >= 0 && (!named || detail::persistent_of(id, *named)))
+            return make_error(errc::not_found, "no such network");
+        for (auto& [i, n] : blocks_) {
+            const auto* d = n.get("disabled");
+            if (d && *d == "2") continue;
+            const bool named_one = id < 0 || i == id;
+            const bool on = what == v::disable ? false : what == v::select ? named_one : true;
+            if (what != v::select && !named_one) continue;
+            if (on)
+                n.erase("disabled");
+            else
+                n.set("disabled", "1");
+        }
+        publish();
+        save_if_asked();
+        return {};
+    }
+
   private:
+    /// The station interface follows the network blocks.
+    void publish() {
+        std::vector<station_network> out;
+        for (const auto& [id, n] : blocks_)
+            if (auto s = detail::station_of(id, n)) out.push_back(std::move(*s));
+        engine_.configure_networks(std::move(out));
+    }
     conf::network* block(int id) {
         for (auto& [i, n] : blocks_)
             if (i == id) return &n;

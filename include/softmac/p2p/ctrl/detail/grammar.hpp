@@ -1,0 +1,122 @@
+// SPDX-License-Identifier: MIT
+/// @file Defines the control grammar's shared pieces: refusals and replies, tokens and options.
+#pragma once
+
+#include <algorithm>
+#include <charconv>
+#include <cstdint>
+#include <optional>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <softmac/core/mac_address.hpp>
+#include <softmac/ieee80211/wps.hpp>
+
+namespace softmac::p2p::ctrl {
+
+/// @brief A request the parser refused, with the reply wpa_supplicant gives.
+struct refused {
+    std::string_view reply;  ///< "FAIL\n", "FAIL-INVALID-PIN\n", "UNKNOWN COMMAND\n", ...
+};
+
+namespace replies {
+inline constexpr std::string_view ok = "OK\n", fail = "FAIL\n", unknown = "UNKNOWN COMMAND\n",
+                                  pong = "PONG\n", invalid_pin = "FAIL-INVALID-PIN\n",
+                                  channel_unsupported = "FAIL-CHANNEL-UNSUPPORTED\n",
+                                  no_ifname = "FAIL-NO-IFNAME-MATCH\n",
+                                  not_permitted = "FAIL-NOT-PERMITTED\n";
+}  // namespace replies
+
+/// @brief Splits `IFNAME=<if> <command>`; returns the interface (empty without the prefix).
+inline std::pair<std::string_view, std::string_view> split_ifname(std::string_view text) noexcept {
+    constexpr std::string_view prefix = "IFNAME=";
+    if (!text.starts_with(prefix)) return {{}, text};
+    text.remove_prefix(prefix.size());
+    const auto sp = text.find(' ');
+    if (sp == std::string_view::npos) return {text, {}};
+    return {text.substr(0, sp), text.substr(sp + 1)};
+}
+
+/// @brief Parses "<category>-<OUI hex, 8 digits>-<subcategory>" (1-0050F204-1).
+inline std::optional<ieee80211::wps::device_type> parse_device_type(std::string_view s) noexcept {
+    const auto d1 = s.find('-'), d2 = s.rfind('-');
+    if (d1 == std::string_view::npos || d2 == d1 || d2 - d1 != 9) return std::nullopt;
+    ieee80211::wps::device_type t;
+    auto num = [](std::string_view v, auto& out, int base) {
+        const auto r = std::from_chars(v.data(), v.data() + v.size(), out, base);
+        return !v.empty() && r.ec == std::errc{} && r.ptr == v.data() + v.size();
+    };
+    if (!num(s.substr(0, d1), t.category, 10) || !num(s.substr(d1 + 1, 8), t.oui, 16) ||
+        !num(s.substr(d2 + 1), t.subcategory, 10))
+        return std::nullopt;
+    return t;
+}
+
+namespace detail {
+class tokens {
+  public:
+    explicit tokens(std::string_view s) {
+        std::size_t i = 0;
+        while (i < s.size()) {
+            while (i < s.size() && s[i] == ' ') ++i;
+            const std::size_t b = i;
+            while (i < s.size() && s[i] != ' ') ++i;
+            if (i > b) list_.push_back(s.substr(b, i - b));
+        }
+    }
+    std::size_t size() const noexcept { return list_.size(); }
+    const std::vector<std::string_view>& all() const noexcept { return list_; }
+    std::string_view operator[](std::size_t i) const noexcept {
+        return i < list_.size() ? list_[i] : std::string_view{};
+    }
+    /// Everything after the first `n` tokens, as written.
+    static std::string_view rest(std::string_view s, std::size_t n) noexcept {
+        for (std::size_t k = 0; k < n; ++k) {
+            s.remove_prefix(std::min(s.find_first_not_of(' '), s.size()));
+            s.remove_prefix(std::min(s.find(' '), s.size()));
+        }
+        s.remove_prefix(std::min(s.find_first_not_of(' '), s.size()));
+        return s;
+    }
+
+  private:
+    std::vector<std::string_view> list_;
+};
+
+template <class T>
+bool number(std::string_view s, T& out) noexcept {
+    const auto r = std::from_chars(s.data(), s.data() + s.size(), out);
+    return !s.empty() && r.ec == std::errc{} && r.ptr == s.data() + s.size();
+}
+template <class T>
+bool number_base(std::string_view s, T& out, int base) noexcept {
+    const auto r = std::from_chars(s.data(), s.data() + s.size(), out, base);
+    return !s.empty() && r.ec == std::errc{} && r.ptr == s.data() + s.size();
+}
+/// "key=value" → value when the token has that key.
+inline std::optional<std::string_view> option(std::string_view tok, std::string_view key) noexcept {
+    if (tok.size() <= key.size() || !tok.starts_with(key) || tok[key.size()] != '=')
+        return std::nullopt;
+    return tok.substr(key.size() + 1);
+}
+/// A frequency option: a positive number of MHz.
+inline bool freq_value(std::string_view v, std::uint16_t& out) noexcept {
+    return number(v, out) && out > 0;
+}
+/// Options wpa_supplicant accepts for channel widths and bands softmac's radios do not have.
+inline bool width_option(std::string_view t) noexcept {
+    return t == "ht40" || t == "vht" || t == "he" || t == "edmg" || t == "allow_6ghz" ||
+           t == "include_6ghz";
+}
+/// A PIN is 4 or 8 digits.
+inline bool pin_valid(std::string_view p) noexcept {
+    if (p.size() != 4 && p.size() != 8) return false;
+    for (char ch : p)
+        if (ch < '0' || ch > '9') return false;
+    return true;
+}
+
+}  // namespace detail
+
+}  // namespace softmac::p2p::ctrl

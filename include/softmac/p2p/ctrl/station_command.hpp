@@ -1,0 +1,170 @@
+// SPDX-License-Identifier: MIT
+/// @file Defines the station interface's control commands (scans, BSS, networks) and their parser.
+#pragma once
+
+#include <charconv>
+#include <cstdint>
+#include <optional>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include <softmac/core/mac_address.hpp>
+#include <softmac/ieee80211/channels.hpp>
+#include <softmac/p2p/ctrl/detail/grammar.hpp>
+#include <softmac/p2p/types.hpp>
+
+namespace softmac::p2p::ctrl {
+
+namespace cmd {
+/// SCAN [freq=<MHz list>] [passive=1] (and wpa_supplicant's use_id=, only_new=).
+struct scan {
+    static constexpr operation runs[] = {operation::station};
+    std::vector<std::uint16_t> freqs;
+    bool passive = false;
+    bool use_id = false;  ///< the reply is the scan's id
+};
+struct scan_results {
+    static constexpr bool admin = false;
+};
+/// BSS <position> | ID-<id> | <bssid> | FIRST | LAST | NEXT-<id> | CURRENT | RANGE=<a>-<b> |
+/// RANGE=ALL, and MASK=<hex> (wpa_supplicant_ctrl_iface_bss; a word it cannot read is position
+/// 0, as atoi makes it).
+struct bss {
+    enum class which : std::uint8_t { position, id, bssid, first, last, next, current, range };
+    static constexpr bool admin = false;
+    which what = which::first;
+    unsigned id = 0, last = 0;  ///< range: id to last
+    mac_address addr;
+    std::uint32_t mask = 0xFFFDFFFF;  ///< WPA_BSS_MASK_ALL: every field but the delimiter
+};
+struct add_network {
+    static constexpr bool admin = true;
+};
+/// ENABLE_NETWORK, DISABLE_NETWORK <id>|all; SELECT_NETWORK <id>|any.
+struct network_choice {
+    enum class verb : std::uint8_t { enable, disable, select };
+    static constexpr operation runs[] = {operation::station};
+    verb what = verb::enable;
+    int id = -1;  ///< -1: all (any)
+};
+/// RECONNECT, DISCONNECT, REASSOCIATE.
+struct connection {
+    enum class verb : std::uint8_t { reconnect, disconnect, reassociate };
+    static constexpr operation runs[] = {operation::station};
+    verb what = verb::reconnect;
+};
+}  // namespace cmd
+
+namespace detail {
+/// A frequency list as wpa_supplicant writes it: MHz values and ranges, comma-separated
+/// (2412,2437-2462); a range stands for the 2.4 GHz channels inside it.
+inline bool parse_freqs(std::string_view v, std::vector<std::uint16_t>& out) {
+    while (!v.empty()) {
+        const auto comma = v.find(',');
+        const auto item = v.substr(0, comma);
+        v = comma == std::string_view::npos ? std::string_view{} : v.substr(comma + 1);
+        const auto dash = item.find('-');
+        std::uint16_t lo = 0, hi = 0;
+        if (!freq_value(item.substr(0, dash), lo)) return false;
+        hi = lo;
+        if (dash != std::string_view::npos && (!freq_value(item.substr(dash + 1), hi) || hi < lo))
+            return false;
+        for (std::uint32_t f = lo; f <= hi; f += (lo == hi ? 1 : 5))
+            if (lo == hi || ieee80211::freq_to_channel(static_cast<std::uint16_t>(f)))
+                out.push_back(static_cast<std::uint16_t>(f));
+        if (out.size() > 64) return false;
+    }
+    return !out.empty();
+}
+
+/// The leading decimal digits of `s` (atoi's reading of a non-negative number); 0 without.
+inline unsigned leading_number(std::string_view s) noexcept {
+    unsigned v = 0;
+    (void)std::from_chars(s.data(), s.data() + s.size(), v);
+    return v;
+}
+
+inline std::optional<cmd::bss> parse_bss(const tokens& t) {
+    cmd::bss b;
+    if (t.size() < 2 || t.size() > 3) return std::nullopt;
+    if (t.size() == 3) {
+        const auto m = option(t[2], "MASK");
+        if (!m || !number_base(m->starts_with("0x") ? m->substr(2) : *m, b.mask, 16))
+            return std::nullopt;
+        if (b.mask == 0) b.mask = cmd::bss{}.mask;
+    }
+    const auto a = t[1];
+    using w = cmd::bss::which;
+    if (a == "FIRST") return b;
+    if (a == "LAST" || a == "CURRENT") {
+        b.what = a == "LAST" ? w::last : w::current;
+    } else if (a.starts_with("NEXT-") || a.starts_with("ID-")) {
+        b.what = a.starts_with("NEXT-") ? w::next : w::id;
+        b.id = leading_number(a.substr(a.find('-') + 1));
+    } else if (auto r = option(a, "RANGE")) {
+        b.what = w::range;
+        b.last = ~0u;
+        if (*r == "ALL") return b;
+        const auto dash = r->find('-');
+        if (dash == std::string_view::npos) return std::nullopt;
+        const auto lo = r->substr(0, dash), hi = r->substr(dash + 1);
+        if ((!lo.empty() && !number(lo, b.id)) || (!hi.empty() && !number(hi, b.last)))
+            return std::nullopt;
+    } else if (auto addr = mac_address::parse(a)) {
+        b.what = w::bssid;
+        b.addr = *addr;
+    } else {
+        b.what = w::position;
+        b.id = leading_number(a);
+    }
+    return b;
+}
+
+/// The station commands; none when `name` is not one of them.
+template <class Request>
+std::optional<Request> parse_station(std::string_view text, const tokens& t) {
+    const auto name = t[0];
+    const auto fail = [] { return std::optional<Request>(refused{replies::fail}); };
+    if (name == "SCAN") {
+        cmd::scan s;
+        for (std::size_t i = 1; i < t.size(); ++i) {
+            if (auto v = option(t[i], "freq")) {
+                if (!parse_freqs(*v, s.freqs)) return fail();
+            } else if (auto p = option(t[i], "passive")) {
+                s.passive = *p == "1";
+            } else if (auto u = option(t[i], "use_id")) {
+                s.use_id = *u == "1";
+            }  // only_new=, ssid, bssid= and others only narrow what wpa_supplicant reports
+        }
+        return s;
+    }
+    if (text == "SCAN_RESULTS") return cmd::scan_results{};
+    if (name == "BSS") {
+        auto b = parse_bss(t);
+        return b ? std::optional<Request>(*b) : fail();
+    }
+    if (text == "ADD_NETWORK") return cmd::add_network{};
+    using v = cmd::network_choice::verb;
+    const std::optional<v> verb = name == "ENABLE_NETWORK"    ? std::optional(v::enable)
+                                  : name == "DISABLE_NETWORK" ? std::optional(v::disable)
+                                  : name == "SELECT_NETWORK"  ? std::optional(v::select)
+                                                              : std::nullopt;
+    if (verb) {
+        // The id is read as atoi reads it (SELECT_NETWORK all is network 0).
+        cmd::network_choice c{*verb};
+        const auto all = *verb == v::select ? "any" : "all";
+        if (t.size() < 2) return fail();
+        if (t[1] != all) c.id = static_cast<int>(leading_number(t[1]));
+        if (t[1] != all && t[1].starts_with('-')) return fail();
+        return c;
+    }
+    using c = cmd::connection::verb;
+    if (text == "RECONNECT") return cmd::connection{c::reconnect};
+    if (text == "DISCONNECT") return cmd::connection{c::disconnect};
+    if (text == "REASSOCIATE") return cmd::connection{c::reassociate};
+    return std::nullopt;
+}
+}  // namespace detail
+
+}  // namespace softmac::p2p::ctrl
