@@ -21,6 +21,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -144,6 +145,8 @@ struct device_base {
     virtual std::string describe() const = 0;
     virtual const std::string& ifname() const = 0;
     virtual p2p::ctrl::member member() = 0;
+    /// INTERFACES on the device's sockets lists every interface of the daemon.
+    virtual void list_interfaces_with(std::function<std::string(bool)> f) = 0;
 };
 
 /// How a device is made: its interface, driver, configuration file and control directory.
@@ -204,6 +207,9 @@ struct device final : device_base {
     }
     const std::string& ifname() const override { return dev.engine().ifname(); }
     p2p::ctrl::member member() override { return p2p::ctrl::member_of(iface); }
+    void list_interfaces_with(std::function<std::string(bool)> f) override {
+        iface.list_interfaces_with(std::move(f));
+    }
 };
 
 /// The daemon's devices on one medium; with -g, the global control interface over them.
@@ -289,6 +295,8 @@ class daemon_state {
                 air_.set_link(d.index, p, opt_.loss);
             }
         global_.join(key, dev->member());
+        dev->list_interfaces_with(
+            [this](bool ctrl) { return global_.interfaces(ctrl ? "ctrl" : ""); });
         devices_.push_back(std::move(dev));
         return {};
     }

@@ -296,6 +296,8 @@ class discovery {
             if (static_cast<std::int64_t>(r.bss.seen_ms_ago) > since) continue;
             auto p = parse_elements(r.bss.ies);
             if (!p || !p->has_p2p || !p->device) continue;
+            const auto& filter = d.set.peer_filter;
+            if (filter != mac_address{} && p->device->dev_addr != filter) continue;
             const bool go =
                 p->capab && (p->capab->group & ieee80211::p2p::group_capab::group_owner);
             auto& peer = learn(*p->device, r.bss.bssid, false);

@@ -52,8 +52,9 @@
 namespace softmac::p2p {
 
 /// @brief The config-layer commands the engine issues itself, to start the device.
-using engine_issues = issues<cfg::cmd::get_wiphy, cfg::cmd::new_interface,
-                             cfg::cmd::start_p2p_device, cfg::cmd::register_frame>;
+using engine_issues =
+    issues<cfg::cmd::get_wiphy, cfg::cmd::new_interface, cfg::cmd::start_p2p_device,
+           cfg::cmd::register_frame, cfg::cmd::get_interface>;
 
 /// @brief One radio's P2P device: the engine over that radio's config layer. Events go to Sink.
 template <cfg::config_layer Config, event_sink Sink>
@@ -398,6 +399,13 @@ class engine {
         // (p2p_authorize against p2p_connect).
         if (c.freq && !dev_.usable_freq(c.freq))
             return make_error(errc::not_supported, "frequency not usable for P2P");
+        // A radio of one channel at a time whose station interface holds one negotiates only
+        // that one (wpas_p2p_setup_freqs forces the shared frequency when none is unused).
+        if (const auto shared = sta_.shared_freq(); shared && dev_.dedicated) {
+            if (c.freq && c.freq != shared)
+                return make_error(errc::not_supported, "the radio's channel is in use");
+            c.freq = shared;
+        }
         // auto: join when the peer was last seen running a group, else negotiate and say so
         // (wpas_p2p_scan_res_join's choice, made on the peer table: no join scan first).
         const bool fallback = c.auto_join && !c.join && !c.auth && !runs_group(dev);
@@ -453,6 +461,13 @@ class engine {
     /// stored when it starts; `persistent_id`: a stored GO group started again.
     result<std::string> group_add(std::uint16_t freq = 0, bool persistent = false,
                                   int persistent_id = -1) {
+        // wpas_p2p_init_go_params: without a frequency asked for, a GO shares the station
+        // interface's channel when it may be GO there; another one is refused (every channel
+        // of a one-channel radio is in use).
+        const auto shared = dev_.dedicated ? sta_.shared_freq() : std::uint16_t(0);
+        if (freq && shared && freq != shared)
+            return make_error(errc::not_supported, "the radio's channel is in use");
+        if (!freq && shared && dev_.go_allowed(detail::channel_number(shared))) freq = shared;
         return groups_.add(freq, persistent, persistent_id);
     }
     /// @brief P2P_INVITE: to a running group or a stored persistent group.
@@ -511,6 +526,24 @@ class engine {
     /// @brief The device's WPS identity: UUID-E from its address, names and methods from the
     /// settings.
     softmac::wps::device_info wps_device() const { return detail::wps_device(dev_); }
+
+    /// @brief The wiphy's facts, as read at start.
+    const cfg::reply::wiphy& wiphy() const noexcept { return dev_.wiphy; }
+    /// @brief What the config layer says of the device's interface `ifname` (the P2P device's,
+    /// the station's, made if it was not yet, or a group's); none for another name.
+    std::optional<cfg::reply::interface> interface_info(std::string_view ifname) {
+        std::optional<cfg::wdev_ref> ref;
+        if (ifname == device_ifname()) ref = dev_.wdev;
+        if (!ref && ifname == dev_.ifname) ref = sta_.interface();
+        for (const auto& g : groups_.list())
+            if (!ref && g.ifname == ifname) ref = g.ref;
+        if (!ref) return std::nullopt;
+        cfg::cmd::get_interface gi;
+        static_cast<cfg::wdev_ref&>(gi) = *ref;
+        auto r = exec(gi);
+        if (!r || r->empty()) return std::nullopt;
+        return r->front();
+    }
 
     // ---- the station interface ---------------------------------------------------------------
     const station_manager<station_context>& station() const noexcept { return sta_; }

@@ -86,6 +86,18 @@ struct settings {
     std::uint8_t dev_capab = ieee80211::p2p::dev_capab::service_discovery |
                              ieee80211::p2p::dev_capab::concurrent_oper |
                              ieee80211::p2p::dev_capab::invitation_procedure;
+    /// P2P_SET peer_filter: scans teach only this device (p2p_add_device); zero: every one.
+    mac_address peer_filter;
+    /// p2p_pref_chan's operating class and channel pairs: the first, when the radio has it,
+    /// is the operating-channel preference (p2p_prepare_channel_best).
+    std::vector<std::pair<std::uint8_t, std::uint8_t>> pref_chan;
+    /// p2p_no_go_freq's ranges (MHz): this device is never GO there.
+    std::vector<std::pair<std::uint16_t, std::uint16_t>> no_go_freq;
+    /// The globals wpa_supplicant keeps for radios and interfaces softmac's do not have:
+    /// several channels at once (p2p_ignore_shared_freq, p2p_add_cli_chan), a group on the
+    /// station interface (p2p_no_group_iface), random group addresses and GO inactivity polling.
+    int go_max_inactivity_s = 300, no_group_iface = 0, interface_random_mac_addr = 0;
+    int ignore_shared_freq = 0, add_cli_chan = 0;
 };
 
 /// @brief A peer as the events print it.

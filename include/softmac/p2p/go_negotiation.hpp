@@ -351,10 +351,12 @@ class go_negotiator {
     }
     /// Our preferred operating channel with `p`: the one the user forced, or the setting's.
     std::uint8_t preferred_oper(const peer& p) const noexcept {
-        return p.force_freq ? detail::channel_number(p.force_freq) : ctx_.dev().oper_ch;
+        return p.force_freq ? detail::channel_number(p.force_freq) : ctx_.dev().preferred_oper();
     }
-    std::uint8_t choose_operating(const std::vector<std::uint8_t>& common, const peer& p,
-                                  std::uint8_t theirs) const noexcept {
+    /// As GO: one of the common channels outside p2p_no_go_freq (p2p_reselect_channel).
+    std::uint8_t choose_operating(std::vector<std::uint8_t> common, const peer& p,
+                                  std::uint8_t theirs) const {
+        std::erase_if(common, [&](std::uint8_t ch) { return !ctx_.dev().go_allowed(ch); });
         return detail::choose_operating(common, preferred_oper(p), p.force_freq != 0, theirs);
     }
     void resend() {

@@ -86,7 +86,16 @@ class group_manager {
             return make_error(errc::not_supported, "frequency not usable for P2P");
         group_setup s;
         s.go = true;
-        s.ch = freq ? detail::channel_number(freq) : d.oper_ch;
+        // wpas_p2p_init_go_params: the frequency asked for, else the preference, else any
+        // channel this device may be GO on.
+        s.ch = freq ? detail::channel_number(freq) : d.preferred_oper();
+        if (!freq && !d.go_allowed(s.ch))
+            for (auto ch : d.channels)
+                if (d.go_allowed(ch)) {
+                    s.ch = ch;
+                    break;
+                }
+        if (!d.go_allowed(s.ch)) return make_error(errc::not_supported, "p2p_no_go_freq");
         s.persistent = persistent;
         if (persistent_id >= 0) {
             const auto* st = d.stored(persistent_id);

@@ -75,7 +75,8 @@ class invitation {
             inv.terms.go_dev = s->go ? d.addr : s->go_dev;
             inv.terms.channels = detail::offered_channels(d.channels, p.freq);
             // A GO names its channel and BSSID; a client its preference, if it has one.
-            inv.terms.oper = chosen ? detail::channel_number(chosen) : (s->go ? d.oper_ch : 0);
+            inv.terms.oper =
+                chosen ? detail::channel_number(chosen) : (s->go ? d.preferred_oper() : 0);
             if (s->go) inv.terms.bssid = ctx_.intended_iface();
         } else {
             const group* g = ctx_.running_group(p.group);
@@ -160,9 +161,10 @@ class invitation {
             common = detail::intersect(d.channels, *q.channels);
             const std::uint8_t theirs = q.oper ? q.oper->channel : 0;
             if (stored->go) {
+                std::erase_if(common, [&](std::uint8_t ch) { return !d.go_allowed(ch); });
                 oper = detail::contains(common, theirs)
                            ? theirs
-                           : detail::choose_operating(common, d.oper_ch, false, 0);
+                           : detail::choose_operating(common, d.preferred_oper(), false, 0);
                 bssid = ctx_.intended_iface();
             } else {
                 oper = detail::contains(common, theirs) ? theirs : 0;

@@ -80,6 +80,11 @@ class station_manager {
     /// @brief The network the interface is connected to, runs as AP or tries to join.
     const station_network* current() const noexcept { return find(current_); }
     const mac_address& bssid() const noexcept { return bssid_; }
+    /// @brief The frequency the interface holds while associated or running an AP (0: none): a
+    /// radio of one channel at a time shares it with its groups.
+    std::uint16_t shared_freq() const noexcept {
+        return current_ >= 0 && state_ >= wpa_state::associated ? freq_ : 0;
+    }
     std::uint16_t freq() const noexcept { return freq_; }
     bool ap_mode() const noexcept { return ap_ != nullptr || open_ap_; }
     const mac_address& address() const noexcept { return addr_; }
@@ -87,6 +92,13 @@ class station_manager {
     /// @brief The stations of a mode=2 network's AP.
     const std::vector<mac_address>& stations() const noexcept { return stations_; }
 
+    /// @brief The interface, made if it was not yet (none when the radio refuses it).
+    std::optional<cfg::wdev_ref> interface() {
+        if (!iface()) return std::nullopt;
+        return ref_;
+    }
+    /// @brief Whether a scan of the interface's runs.
+    bool scanning() const noexcept { return scanning_; }
     /// @brief SCAN: one scan now; its id. Busy while a scan runs, during an association and
     /// when the radio refuses it (wpas_ctrl_scan's FAIL-BUSY).
     result<unsigned> scan(const scan_request& r) {

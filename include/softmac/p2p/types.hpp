@@ -280,6 +280,20 @@ struct device_state {
         const std::uint8_t ch = channel_number(freq);
         return ch && has_channel(ch);
     }
+    /// @brief Whether this device may be GO on channel `ch` (not in p2p_no_go_freq).
+    bool go_allowed(std::uint8_t ch) const noexcept {
+        const auto f = freq_of_channel(ch);
+        return std::none_of(set.no_go_freq.begin(), set.no_go_freq.end(),
+                            [&](const auto& r) { return f >= r.first && f <= r.second; });
+    }
+    /// @brief The operating-channel preference: p2p_pref_chan's first entry when the radio has
+    /// it, else p2p_oper_channel or the social channel picked at start.
+    std::uint8_t preferred_oper() const noexcept {
+        if (!set.pref_chan.empty() && set.pref_chan.front().first == 81 &&
+            has_channel(set.pref_chan.front().second))
+            return set.pref_chan.front().second;
+        return oper_ch;
+    }
     bool negotiating() const noexcept { return p2p::negotiating(current); }
     /// @brief A listen period of rand(min_disc_int..max_disc_int) x 100 TU, in ms.
     std::uint32_t random_listen_ms() {

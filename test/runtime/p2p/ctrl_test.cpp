@@ -94,6 +94,10 @@ std::string field(std::string_view line, std::string_view key) {
     auto v = line.substr(at + key.size() + 1);
     return std::string(v.substr(0, v.find_first_of(" \n")));
 }
+/// The value of a `key=` line of a STATUS reply.
+std::string status_line(const std::string& st, std::string_view key) {
+    return field("\n" + st, "\n" + std::string(key));
+}
 
 }  // namespace
 
@@ -804,6 +808,54 @@ TEST_CASE("Settings, disabling P2P and an autonomous GO by commands", "[ctrl][se
                   "wpa_state=COMPLETED\n") != std::string::npos);
 }
 
+TEST_CASE("P2P_SET peer_filter and the channel settings p2p_pref_chan and p2p_no_go_freq",
+          "[ctrl][session]") {
+    ctrl_pair<test::loopback_offloaded_roc> p;
+    const std::string other = "02:00:00:00:0e:0e";
+    const std::string dev1 = status_line(p.cmd(1, "STATUS"), "p2p_device_address");
+    // A filter naming another device: a search learns nothing of device 1.
+    CHECK(p.cmd(0, "P2P_SET peer_filter " + other) == "OK\n");
+    CHECK(p.cmd(0, "P2P_SET peer_filter 02:00") == "FAIL\n");
+    CHECK(p.cmd(1, "P2P_LISTEN") == "OK\n");
+    CHECK(p.cmd(0, "P2P_FIND") == "OK\n");
+    CHECK_FALSE(p.wait(0, "P2P-DEVICE-FOUND", 8s));
+    CHECK(p.cmd(0, "P2P_PEER " + dev1) == "FAIL\n");
+    // Naming it (or none) lets it in.
+    CHECK(p.cmd(0, "P2P_SET peer_filter " + dev1) == "OK\n");
+    const auto found = p.wait(0, "P2P-DEVICE-FOUND", 10s);
+    REQUIRE(found);
+    CHECK(field(found->second, "p2p_dev_addr") == dev1);
+    CHECK(p.cmd(0, "P2P_STOP_FIND") == "OK\n");
+
+    // The first p2p_pref_chan entry the radio has is the GO's channel.
+    CHECK(p.cmd(0, "SET p2p_pref_chan 81:11,81:1") == "OK\n");
+    CHECK(p.cmd(0, "SET p2p_pref_chan 81") == "FAIL\n");
+    CHECK(p.cmd(0, "GET p2p_pref_chan") == "FAIL\n");  // 2.10 has no reader for it
+    CHECK(p.cmd(0, "P2P_GROUP_ADD") == "OK\n");
+    auto started = p.wait(0, "P2P-GROUP-STARTED");
+    REQUIRE(started);
+    CHECK(field(started->second, "freq") == "2462");
+    const std::string group = started->second.substr(18, started->second.find(' ', 18) - 18);
+    CHECK(p.cmd(0, "P2P_GROUP_REMOVE " + group) == "OK\n");
+    REQUIRE(p.wait(0, "P2P-GROUP-REMOVED"));
+    p.out[0].clear();
+    // p2p_no_go_freq: never GO there, asked or preferred.
+    CHECK(p.cmd(0, "SET p2p_no_go_freq 2457-2472,2437") == "OK\n");
+    CHECK(p.cmd(0, "P2P_GROUP_ADD freq=2462") == "FAIL\n");
+    CHECK(p.cmd(0, "P2P_GROUP_ADD") == "OK\n");
+    started = p.wait(0, "P2P-GROUP-STARTED");
+    REQUIRE(started);
+    CHECK(field(started->second, "freq") == "2412");
+
+    // Integer globals read back as set; the 0/1 ones refuse other values.
+    CHECK(p.cmd(0, "GET p2p_go_max_inactivity") == "300");
+    CHECK(p.cmd(0, "SET p2p_go_max_inactivity 600") == "OK\n");
+    CHECK(p.cmd(0, "GET p2p_go_max_inactivity") == "600");
+    CHECK(p.cmd(0, "SET p2p_add_cli_chan 2") == "FAIL\n");
+    CHECK(p.cmd(0, "SET p2p_ignore_shared_freq 1") == "OK\n");
+    CHECK(p.cmd(0, "GET p2p_ignore_shared_freq") == "1");
+}
+
 TEST_CASE("The largest find and listen timeouts are taken and never cut a device off",
           "[ctrl][session]") {
     // wpa_supplicant takes 32-bit values and eloop lets a timeout too far to happen never fire;
@@ -1314,10 +1366,6 @@ std::string add_network(Pair& p, std::size_t i,
               "OK\n");
     return n;
 }
-/// The value of a `key=` line of a STATUS reply.
-std::string status_line(const std::string& st, std::string_view key) {
-    return field("\n" + st, "\n" + std::string(key));
-}
 /// Events of device i from `from` on, in order, that start with one of `prefixes`.
 template <class Pair>
 std::vector<std::string> events_of(const Pair& p, std::size_t i, std::size_t from,
@@ -1340,7 +1388,7 @@ TEMPLATE_TEST_CASE("A station joins a mode=2 AP by network commands, open and WP
             : std::pair<std::string_view, std::string_view>{"key_mgmt", "NONE"};
     // Device 1 runs the network as its AP: it scans first, finds no station network, starts.
     const auto ap = add_network(
-        p, 1, {{"ssid", "\"softmac-ap\""}, {"mode", "2"}, {"frequency", "2437"}, security});
+        p, 1, {{"ssid", "\"softmac-ap\""}, {"mode", "2"}, {"frequency", "2422"}, security});
     CHECK(p.cmd(1, "LIST_NETWORKS") ==
           "network id / ssid / bssid / flags\n" + ap + "\tsoftmac-ap\tany\t[DISABLED]\n");
     CHECK(p.cmd(1, "ENABLE_NETWORK " + ap) == "OK\n");
@@ -1353,7 +1401,7 @@ TEMPLATE_TEST_CASE("A station joins a mode=2 AP by network commands, open and WP
     const std::string ap_addr = status_line(ap_status, "address");
     CHECK(connected_ap->second ==
           "CTRL-EVENT-CONNECTED - Connection to " + ap_addr + " completed [id=" + ap + " id_str=]");
-    CHECK(ap_status.starts_with("bssid=" + ap_addr + "\nfreq=2437\nssid=softmac-ap\nid=" + ap +
+    CHECK(ap_status.starts_with("bssid=" + ap_addr + "\nfreq=2422\nssid=softmac-ap\nid=" + ap +
                                 "\nmode=AP\n"));
     CHECK(ap_status.find("wpa_state=COMPLETED\n") != std::string::npos);
 
@@ -1368,11 +1416,11 @@ TEMPLATE_TEST_CASE("A station joins a mode=2 AP by network commands, open and WP
     INFO(results);
     const std::string flags = psk ? "[WPA2-PSK-CCMP][ESS]" : "[ESS]";
     CHECK(results.starts_with("bssid / frequency / signal level / flags / ssid\n"));
-    CHECK(results.find(ap_addr + "\t2437\t") != std::string::npos);
+    CHECK(results.find(ap_addr + "\t2422\t") != std::string::npos);
     CHECK(results.find("\t" + flags + "\tsoftmac-ap\n") != std::string::npos);
     const std::string entry = p.cmd(0, "BSS " + ap_addr);
     CHECK(entry.starts_with("id="));
-    CHECK(entry.find("\nbssid=" + ap_addr + "\nfreq=2437\nbeacon_int=100\n") != std::string::npos);
+    CHECK(entry.find("\nbssid=" + ap_addr + "\nfreq=2422\nbeacon_int=100\n") != std::string::npos);
     CHECK(entry.find("\nflags=" + flags + "\nssid=softmac-ap\n") != std::string::npos);
     CHECK(p.cmd(0, "BSS " + field(entry, "id") + " MASK=0x2") == "bssid=" + ap_addr + "\n");
     CHECK(p.cmd(0, "BSS 02:00:00:00:00:99").empty());  // not found: an empty reply
@@ -1400,7 +1448,7 @@ TEMPLATE_TEST_CASE("A station joins a mode=2 AP by network commands, open and WP
                                    " completed [id=" + sta + " id_str=]");
     std::vector<std::string> expected{
         "CTRL-EVENT-SCAN-STARTED ", "CTRL-EVENT-SCAN-RESULTS ",
-        "Trying to associate with " + ap_addr + " (SSID='softmac-ap' freq=2437 MHz)",
+        "Trying to associate with " + ap_addr + " (SSID='softmac-ap' freq=2422 MHz)",
         "Associated with " + ap_addr, "CTRL-EVENT-SUBNET-STATUS-UPDATE status=0"};
     if (psk)
         expected.push_back("WPA: Key negotiation completed with " + ap_addr +
@@ -1410,7 +1458,7 @@ TEMPLATE_TEST_CASE("A station joins a mode=2 AP by network commands, open and WP
                     {"CTRL-EVENT-SCAN-", "Trying", "Associated", "CTRL-EVENT-SUBNET",
                      "WPA:", "CTRL-EVENT-CONNECTED"}) == expected);
     const std::string st = p.cmd(0, "STATUS");
-    CHECK(st.starts_with("bssid=" + ap_addr + "\nfreq=2437\nssid=softmac-ap\nid=" + sta +
+    CHECK(st.starts_with("bssid=" + ap_addr + "\nfreq=2422\nssid=softmac-ap\nid=" + sta +
                          "\nmode=station\n" +
                          (psk ? "pairwise_cipher=CCMP\ngroup_cipher=CCMP\nkey_mgmt=WPA2-PSK\n"
                               : "pairwise_cipher=NONE\ngroup_cipher=NONE\nkey_mgmt=NONE\n") +
@@ -1422,6 +1470,24 @@ TEMPLATE_TEST_CASE("A station joins a mode=2 AP by network commands, open and WP
     REQUIRE(joined);
     CHECK(joined->second == "AP-STA-CONNECTED " + sta_addr);
     CHECK(p.cmd(0, "BSS CURRENT MASK=0x2") == "bssid=" + ap_addr + "\n");
+    const std::string drv = p.cmd(0, "STATUS-DRIVER");
+    INFO(drv);
+    CHECK(drv.find("\nifname=wlan0\nbrname=\naddr=" + sta_addr + "\n") != std::string::npos);
+    CHECK(drv.find("\nbssid=" + ap_addr +
+                   "\nprev_bssid=00:00:00:00:00:00\nassociated=1\n"
+                   "assoc_freq=2422\n") != std::string::npos);
+    CHECK(p.cmd(1, "STATUS-DRIVER").find("\nbeacon_set=1\n") != std::string::npos);
+    CHECK(p.cmd_on(0, "p2p-wlan9-0", "STATUS-DRIVER") == "FAIL\n");
+    if constexpr (!std::is_same_v<TestType, test::rt73_usb>) {
+        // A GO of the same radio shares the station's channel (one channel at a time).
+        CHECK(p.cmd(0, "P2P_GROUP_ADD freq=2412") == "FAIL\n");
+        CHECK(p.cmd(0, "P2P_GROUP_ADD") == "OK\n");
+        const auto go = p.wait(0, "P2P-GROUP-STARTED");
+        REQUIRE(go);
+        CHECK(field(go->second, "freq") == "2422");
+        CHECK(p.cmd(0, "P2P_GROUP_REMOVE " +
+                           go->second.substr(18, go->second.find(' ', 18) - 18)) == "OK\n");
+    }
     const auto scans = events_of(p, 0, 0, {"CTRL-EVENT-SCAN-RESULTS"}).size();
     CHECK(p.cmd(0, "SCAN") == "OK\n");  // connected: a scan is allowed and changes nothing
     REQUIRE(p.w.run_until(

@@ -942,6 +942,10 @@ TEST_CASE(
     const auto ssid = value_of(go_status, "ssid"), bssid = value_of(go_status, "bssid");
     const auto pass = run("p2p-wlan1-0", "p2p_get_passphrase");
     REQUIRE(ssid.starts_with("DIRECT-"));
+    // INTERFACES on a device's socket lists every interface of the daemon, as wpa_supplicant's.
+    CHECK(run("wlan0", "interface") ==
+          "Available interfaces:\nwlan1\np2p-dev-wlan1\n"
+          "p2p-wlan1-0\nwlan0\np2p-dev-wlan0\n");
 
     const std::string script = s.tmp + "/action.sh", log = s.tmp + "/events.log";
     {

@@ -155,6 +155,17 @@ class global_interface {
         return std::string(replies::unknown);
     }
 
+    /// @brief wpa_supplicant_global_iface_interfaces: every interface, newest device first
+    /// (INTERFACES on the global socket and, as in wpa_supplicant, on every device's).
+    std::string interfaces(std::string_view args) const {
+        const bool ctrl = args.find("ctrl") != std::string_view::npos;
+        std::string s;
+        for (const auto& [key, m] : members_)
+            for (const auto& n : m.names())
+                s += ctrl ? n + " ctrl_iface=" + m.ctrl_dir + "\n" : n + "\n";
+        return s;
+    }
+
   private:
     using entry = std::pair<std::string, member>;
     const entry* entry_of(std::string_view ifname) const {
@@ -211,15 +222,6 @@ class global_interface {
         return std::find(std::begin(whole), std::end(whole), t) != std::end(whole) ||
                std::any_of(std::begin(prefixes), std::end(prefixes),
                            [&](std::string_view p) { return t.starts_with(p); });
-    }
-    /// wpa_supplicant_global_iface_interfaces: every interface, newest device first.
-    std::string interfaces(std::string_view args) const {
-        const bool ctrl = args.find("ctrl") != std::string_view::npos;
-        std::string s;
-        for (const auto& [key, m] : members_)
-            for (const auto& n : m.names())
-                s += ctrl ? n + " ctrl_iface=" + m.ctrl_dir + "\n" : n + "\n";
-        return s;
     }
     /// wpas_global_ctrl_iface_status: the P2P device's address and state, then each
     /// interface's name and own address (the interfaces' STATUS lines).

@@ -83,6 +83,9 @@ class interface {
     /// @brief The directory of this device's sockets (`INTERFACES ctrl`).
     const std::string& ctrl_dir() const noexcept { return dir_; }
     void on_output(output o) { out_ = std::move(o); }
+    /// @brief Where INTERFACES lists the process's interfaces from (its argument: with their
+    /// socket directories); without it, this device's own.
+    void list_interfaces_with(std::function<std::string(bool ctrl)> f) { all_ = std::move(f); }
 
     /// @brief Reads the device's configuration file (`p2pd -c`): its globals as SET would set
     /// them, its persistent groups into the engine. With update_config=1 it is written again
@@ -152,6 +155,7 @@ class interface {
     }
     std::string run(std::string_view ifname, const cmd::ifname&) { return std::string(ifname); }
     std::string run(std::string_view, const cmd::interfaces& c) {
+        if (all_) return all_(c.ctrl);
         std::string s;
         for (const auto& n : names()) s += c.ctrl ? n + " ctrl_iface=" + dir_ + "\n" : n + "\n";
         return s;
@@ -250,6 +254,47 @@ class interface {
             s += text;
             if (c.what != w::range) break;
         }
+        return s;
+    }
+    /// wpa_driver_nl80211_status's lines for what a softmac interface has: its netdev, the
+    /// wiphy, the scan and the association; sockets it has none of read -1.
+    std::string run(std::string_view ifname, const cmd::status_driver&) {
+        const auto i = engine_.interface_info(ifname);
+        if (!i) return std::string(replies::fail);
+        const auto& w = engine_.wiphy();
+        const auto& sta = engine_.station();
+        const auto* g = group_named(ifname);
+        const bool station = !g && ifname == engine_.ifname();
+        const bool ap = g ? g->go : station && sta.ap_mode();
+        const mac_address bssid = g ? (g->go ? g->iface_addr : g->peer_iface)
+                                  : station && sta.shared_freq() ? sta.bssid()
+                                                                 : mac_address{};
+        const unsigned freq = i->freq.value_or(g ? g->freq : station ? sta.shared_freq() : 0);
+        std::string s;
+        detail::append(s, "ifindex=%u\nifname=%s\nbrname=\naddr=%s\nfreq=%u\n",
+                       unsigned(i->ifindex.value_or(0)), i->ifname.c_str(),
+                       i->mac.to_string().c_str(), freq);
+        if (ap) s += "beacon_set=1\n";
+        if (i->iftype == cfg::iftype::p2p_device) s += "wdev_id=" + std::to_string(i->wdev) + "\n";
+        const bool associated = bssid != mac_address{} && !ap;
+        detail::append(s,
+                       "phyname=%s\nperm_addr=%s\ndrv_ifindex=%u\noperstate=1\nscan_state=%s\n"
+                       "auth_bssid=%s\nauth_attempt_bssid=%s\nbssid=%s\n"
+                       "prev_bssid=00:00:00:00:00:00\nassociated=%d\nassoc_freq=%u\n"
+                       "monitor_sock=-1\nmonitor_ifidx=-1\nmonitor_refcount=0\nlast_mgmt_freq=0\n"
+                       "eapol_tx_sock=-1\n",
+                       w.name.c_str(),
+                       (w.addresses.empty() ? i->mac : w.addresses.front()).to_string().c_str(),
+                       unsigned(i->ifindex.value_or(0)),
+                       station && sta.scanning() ? "SCAN_STARTED" : "NO_SCAN",
+                       (associated ? bssid : mac_address{}).to_string().c_str(),
+                       (associated ? bssid : mac_address{}).to_string().c_str(),
+                       (associated ? bssid : mac_address{}).to_string().c_str(), associated ? 1 : 0,
+                       associated ? freq : 0u);
+        detail::append(s,
+                       "capa.max_scan_ssids=%u\ncapa.max_remain_on_chan=%u\n"
+                       "capa.num_multichan_concurrent=1\n",
+                       unsigned(w.max_scan_ssids), unsigned(w.max_roc_ms));
         return s;
     }
     std::string run(std::string_view, const cmd::add_network&) {
@@ -403,6 +448,10 @@ class interface {
                 op_class != 81 || ch > 255)
                 return std::string(replies::fail);
             return status_of(engine_.set_listen_channel(static_cast<std::uint8_t>(ch)));
+        } else if (c.field == "peer_filter") {
+            const auto a = mac_address::parse(c.value);
+            if (!a) return std::string(replies::fail);
+            s.peer_filter = *a;
         } else if (c.field == "disc_int") {
             const detail::tokens t(c.value);
             unsigned lo, hi;
@@ -469,6 +518,15 @@ class interface {
             bool on = false;
             ok = small(on, 0, 1);
             if (ok) nets_.set_update_config(on);
+        } else if (c.name == "p2p_pref_chan") {
+            ok = parse_pref_chan(c.value, s.pref_chan);
+        } else if (c.name == "p2p_no_go_freq") {
+            ok = parse_freq_ranges(c.value, s.no_go_freq);
+        } else if (auto* i = int_setting(s, c.name)) {
+            const bool flag = c.name == "p2p_add_cli_chan" || c.name == "p2p_ignore_shared_freq";
+            int v = 0;
+            ok = detail::number(std::string_view(c.value), v) && (!flag || v == 0 || v == 1);
+            if (ok) *i = v;
         } else {
             ok = false;
         }
@@ -477,13 +535,79 @@ class interface {
     }
     /// The globals SET and the configuration file share.
     static bool is_setting(std::string_view key) {
-        for (std::string_view k :
-             {"device_name", "device_type", "sec_device_type", "config_methods", "p2p_go_intent",
-              "p2p_ssid_postfix", "p2p_passphrase_len", "p2p_group_idle", "p2p_listen_channel",
-              "p2p_oper_channel", "persistent_reconnect", "update_config", "manufacturer",
-              "model_name", "model_number", "serial_number"})
+        for (std::string_view k : {"device_name",
+                                   "device_type",
+                                   "sec_device_type",
+                                   "config_methods",
+                                   "p2p_go_intent",
+                                   "p2p_ssid_postfix",
+                                   "p2p_passphrase_len",
+                                   "p2p_group_idle",
+                                   "p2p_listen_channel",
+                                   "p2p_oper_channel",
+                                   "persistent_reconnect",
+                                   "update_config",
+                                   "manufacturer",
+                                   "model_name",
+                                   "model_number",
+                                   "serial_number",
+                                   "p2p_pref_chan",
+                                   "p2p_no_go_freq",
+                                   "p2p_go_max_inactivity",
+                                   "p2p_no_group_iface",
+                                   "p2p_interface_random_mac_addr",
+                                   "p2p_ignore_shared_freq",
+                                   "p2p_add_cli_chan"})
             if (key == k) return true;
         return false;
+    }
+    /// The integer globals kept as they are set (wpa_supplicant's INT and INT_RANGE fields).
+    template <class S>
+    static auto* int_setting(S& s, std::string_view key) {
+        decltype(&s.go_max_inactivity_s) out = nullptr;
+        if (key == "p2p_go_max_inactivity") out = &s.go_max_inactivity_s;
+        if (key == "p2p_no_group_iface") out = &s.no_group_iface;
+        if (key == "p2p_interface_random_mac_addr") out = &s.interface_random_mac_addr;
+        if (key == "p2p_ignore_shared_freq") out = &s.ignore_shared_freq;
+        if (key == "p2p_add_cli_chan") out = &s.add_cli_chan;
+        return out;
+    }
+    /// p2p_pref_chan: <class>:<channel> pairs, comma-separated, read as atoi reads them
+    /// (wpa_config_process_p2p_pref_chan); an entry without ':' refuses the list.
+    static bool parse_pref_chan(std::string_view v,
+                                std::vector<std::pair<std::uint8_t, std::uint8_t>>& out) {
+        std::vector<std::pair<std::uint8_t, std::uint8_t>> list;
+        while (!v.empty()) {
+            const auto colon = v.find(':');
+            if (colon == std::string_view::npos) return false;
+            const auto comma = v.find(',', colon);
+            list.emplace_back(
+                static_cast<std::uint8_t>(detail::leading_number(v)),
+                static_cast<std::uint8_t>(detail::leading_number(v.substr(colon + 1))));
+            v = comma == std::string_view::npos ? std::string_view{} : v.substr(comma + 1);
+        }
+        out = std::move(list);
+        return true;
+    }
+    /// p2p_no_go_freq: MHz values and ranges, comma-separated (freq_range_list_parse).
+    static bool parse_freq_ranges(std::string_view v,
+                                  std::vector<std::pair<std::uint16_t, std::uint16_t>>& out) {
+        std::vector<std::pair<std::uint16_t, std::uint16_t>> list;
+        while (!v.empty() && list.size() < 64) {
+            const auto comma = v.find(',');
+            const auto item = v.substr(0, comma);
+            const auto dash = item.find('-');
+            const auto lo = static_cast<std::uint16_t>(detail::leading_number(item));
+            const auto hi =
+                dash == std::string_view::npos
+                    ? lo
+                    : static_cast<std::uint16_t>(detail::leading_number(item.substr(dash + 1)));
+            list.emplace_back(lo, hi);
+            v = comma == std::string_view::npos ? std::string_view{} : v.substr(comma + 1);
+        }
+        if (!v.empty()) return false;
+        out = std::move(list);
+        return true;
     }
     /// The WPS identity string a setting names, or null.
     template <class S>
@@ -510,6 +634,7 @@ class interface {
         if (c.name == "p2p_oper_channel") return std::to_string(s.oper_channel);
         if (c.name == "persistent_reconnect") return s.persistent_reconnect ? "1" : "0";
         if (c.name == "update_config") return nets_.update_config() ? "1" : "0";
+        if (const auto* i = int_setting(s, c.name)) return std::to_string(*i);
         return std::string(replies::fail);
     }
     std::string run(std::string_view, const cmd::empty_list& c) { return std::string(c.header); }
@@ -591,6 +716,7 @@ class interface {
     std::string dir_;
     network_config<Engine> nets_{engine_};
     output out_;
+    std::function<std::string(bool)> all_;
     std::optional<pending_connect> after_pd_;
 };
 

@@ -48,6 +48,10 @@ struct network_choice {
     verb what = verb::enable;
     int id = -1;  ///< -1: all (any)
 };
+/// STATUS-DRIVER: the interface as the driver sees it (wpa_driver_nl80211_status).
+struct status_driver {
+    static constexpr bool admin = false;
+};
 /// RECONNECT, DISCONNECT, REASSOCIATE.
 struct connection {
     enum class verb : std::uint8_t { reconnect, disconnect, reassociate };
@@ -145,6 +149,7 @@ std::optional<Request> parse_station(std::string_view text, const tokens& t) {
         return b ? std::optional<Request>(*b) : fail();
     }
     if (text == "ADD_NETWORK") return cmd::add_network{};
+    if (text == "STATUS-DRIVER") return cmd::status_driver{};
     using v = cmd::network_choice::verb;
     const std::optional<v> verb = name == "ENABLE_NETWORK"    ? std::optional(v::enable)
                                   : name == "DISABLE_NETWORK" ? std::optional(v::disable)
