@@ -32,7 +32,8 @@ using discovery_issues =
 
 /// @brief Device discovery of one P2P device. `Ctx` offers the callbacks of every procedure
 /// (dev, now, schedule, cancel, arm, disarm, emit, exec, start_listen, end_listen, listening,
-/// listen_pending) and one hook into GO negotiation, peer_listening(addr).
+/// listen_pending) and two hooks: peer_listening(addr) into GO negotiation and invitation,
+/// join_scan_done() into the engine.
 template <class Ctx>
 class discovery {
   public:
@@ -111,6 +112,19 @@ class discovery {
         ctx_.cancel(std::exchange(ext_timer_, 0));
     }
 
+    /// @brief A join scan (wpas_p2p_join_scan_req): every channel of the radio, or `freq`, for
+    /// the P2P wildcard SSID, its results learnt as a search's (a GO found is reported), then
+    /// the context's join_scan_done(). False when the radio refused it.
+    bool join_scan(std::uint16_t freq) {
+        auto& d = ctx_.dev();
+        std::vector<std::uint16_t> freqs;
+        if (freq) freqs.push_back(freq);
+        for (auto ch : d.channels)
+            if (!freq) freqs.push_back(detail::freq_of_channel(ch));
+        if (!trigger(std::move(freqs), find_params{})) return false;
+        join_scan_ = true;
+        return true;
+    }
     /// @brief A listen period ended while searching or listening only.
     void listen_ended() {
         auto& d = ctx_.dev();
@@ -132,6 +146,7 @@ class discovery {
         if (aborted && !scanning_) return;
         if (!std::exchange(scanning_, false)) return;  // not a search scan
         read_scan_results();
+        if (std::exchange(join_scan_, false)) return ctx_.join_scan_done();
         if (ctx_.dev().current == state::search) ctx_.start_listen(ctx_.dev().random_listen_ms());
     }
     /// @brief Records what a frame says about a peer; reports it when due.
@@ -228,6 +243,7 @@ class discovery {
     }
     void cancel_find_timer() { ctx_.cancel(std::exchange(find_timer_, 0)); }
     void abort_search_scan() {
+        join_scan_ = false;
         if (!std::exchange(scanning_, false)) return;
         cfg::cmd::abort_scan a;
         a.wdev = ctx_.dev().wdev.wdev;
@@ -266,21 +282,27 @@ class discovery {
                 }
             }
         }
-        scan_start_ = ctx_.now();
-        cfg::cmd::trigger_scan t;
-        t.wdev = d.wdev.wdev;
-        t.freqs = std::move(freqs);
-        t.ssids = {"DIRECT-"};
-        t.ies = detail::probe_request_ies(detail::local_of(d), find_);
-        t.no_cck = true;
-        if (ctx_.exec(t)) {
-            scanning_ = true;
+        if (trigger(std::move(freqs), find_)) {
             first_scan_ = false;  // a scan refused (the radio busy) is tried again in full
         } else {
             ctx_.arm(limits::scan_retry, [this] {
                 if (ctx_.dev().current == state::search) search();
             });
         }
+    }
+    /// A scan of `freqs` for the P2P wildcard SSID with the probe request `f` asks for.
+    bool trigger(std::vector<std::uint16_t> freqs, const find_params& f) {
+        auto& d = ctx_.dev();
+        scan_start_ = ctx_.now();
+        cfg::cmd::trigger_scan t;
+        t.wdev = d.wdev.wdev;
+        t.freqs = std::move(freqs);
+        t.ssids = {"DIRECT-"};
+        t.ies = detail::probe_request_ies(detail::local_of(d), f);
+        t.no_cck = true;
+        if (!ctx_.exec(t)) return false;
+        scanning_ = true;
+        return true;
     }
     void read_scan_results() {
         auto& d = ctx_.dev();
@@ -329,7 +351,8 @@ class discovery {
     find_params find_;
     time_point find_start_{}, scan_start_{};
     bool first_scan_ = true;
-    bool scanning_ = false;  ///< a search scan of ours runs
+    bool scanning_ = false;   ///< a search (or join) scan of ours runs
+    bool join_scan_ = false;  ///< the scan running is a join scan
     std::size_t progressive_next_ = 0;
     timer_id find_timer_ = 0, ext_timer_ = 0;
 };

@@ -147,6 +147,7 @@ class engine {
             this->self->neg_.peer_listening(a);
             this->self->inv_.peer_listening(a);
         }
+        void join_scan_done() const { this->self->join_scan_done(); }
     };
     struct negotiation_context : procedure_context<go_negotiation_issues> {
         void stop_find() const { this->self->disc_.stop_find(); }
@@ -228,6 +229,7 @@ class engine {
         inv_.cancel_timers();
         groups_.cancel_timers();
         sta_.cancel_timers();
+        if (join_timer_) time_.cancel(join_timer_);
     }
 
     /// @brief Whether operation `op` may change the radio's state (issue a config-layer command
@@ -338,6 +340,7 @@ class engine {
         disc_.stop_find();
         inv_.stop();
         neg_.abandon();
+        forget_join();
     }
     /// @brief Listen-only: stay discoverable on the listen channel for `timeout_s` (0: forever).
     result<void> listen(std::uint32_t timeout_s = 0) { return disc_.listen(timeout_s); }
@@ -350,6 +353,7 @@ class engine {
     void flush() {
         disc_.stop_find();
         inv_.stop();
+        forget_join();
         if (dev_.negotiating()) neg_.fail(event::go_neg_failure::no_status);
         disc_.forget_peers();
     }
@@ -399,23 +403,28 @@ class engine {
         // (p2p_authorize against p2p_connect).
         if (c.freq && !dev_.usable_freq(c.freq))
             return make_error(errc::not_supported, "frequency not usable for P2P");
-        // A radio of one channel at a time whose station interface holds one negotiates only
-        // that one (wpas_p2p_setup_freqs forces the shared frequency when none is unused).
-        if (const auto shared = sta_.shared_freq(); shared && dev_.dedicated) {
-            if (c.freq && c.freq != shared)
-                return make_error(errc::not_supported, "the radio's channel is in use");
-            c.freq = shared;
-        }
         // auto: join when the peer was last seen running a group, else negotiate and say so
         // (wpas_p2p_scan_res_join's choice, made on the peer table: no join scan first).
         const bool fallback = c.auto_join && !c.join && !c.auth && !runs_group(dev);
         if (c.auto_join) c.join = !fallback;
-        auto* p = dev_.peers.find(dev);
-        if (!p || (p->probe_req_only && !(c.auth && !c.join)))
-            return make_error(errc::not_found, "unknown peer");
         if (c.method == wps_method::not_ready) return make_error(errc::bad_value, "no method");
         std::string pin = c.pin;
         if (c.method == wps_method::display && pin.empty()) pin = dev_.new_pin();
+        // A join needs no known peer: a GO not seen running its group is looked for first.
+        if (c.join && !c.auth && !runs_group(dev)) {
+            start_join({dev, c.method, pin, c.freq, 0});
+            return pin;
+        }
+        auto* p = dev_.peers.find(dev);
+        if (!p || (p->probe_req_only && !(c.auth && !c.join)))
+            return make_error(errc::not_found, "unknown peer");
+        // A radio of one channel at a time whose station interface holds one negotiates only
+        // that one (wpas_p2p_setup_freqs forces the shared frequency when none is unused).
+        if (const auto shared = sta_.shared_freq(); shared && dev_.dedicated && !c.join) {
+            if (c.freq && c.freq != shared)
+                return make_error(errc::not_supported, "the radio's channel is in use");
+            c.freq = shared;
+        }
         if (c.persistent_id >= 0) {
             const auto* s = dev_.stored(c.persistent_id);
             if (!s || !s->go) return make_error(errc::not_found, "not a stored GO group");
@@ -559,6 +568,53 @@ class engine {
     void reassociate() { sta_.reassociate(); }
 
   private:
+    /// A join waiting for its GO to be found (wpas_p2p_join_scan): one scan, then one a second
+    /// later while the GO is not among the results, P2P-GROUP-FORMATION-FAILURE after the
+    /// tenth (P2P_MAX_JOIN_SCAN_ATTEMPTS).
+    struct pending_join {
+        mac_address dev;  ///< the GO's device or interface address
+        wps_method method = wps_method::pbc;
+        std::string pin;
+        std::uint16_t freq = 0;
+        unsigned scans = 0;
+    };
+    static constexpr unsigned max_join_scans = 10;
+    void start_join(pending_join j) {
+        stop_find();
+        join_ = std::move(j);
+        join_scan();
+    }
+    void join_scan() {
+        if (!join_ || disc_.join_scan(join_->freq)) return;
+        next_join_scan();  // the radio is busy: as a scan that found nothing
+    }
+    void join_scan_done() {
+        if (!join_) return;
+        peer* go = dev_.peers.find(join_->dev);
+        if (!go)
+            for (auto& p : dev_.peers.all())
+                if (!go && p.intended_iface == join_->dev && !p.go_ssid.empty())
+                    go = dev_.peers.find(p.info.dev_addr);
+        if (!go || go->go_ssid.empty()) return next_join_scan();
+        const auto j = std::move(*join_);
+        join_.reset();
+        if (!groups_.join(*go, j.freq, j.method, j.pin)) sink_(event::group_formation_failure{});
+    }
+    void next_join_scan() {
+        if (++join_->scans > max_join_scans) {
+            join_.reset();
+            return sink_(event::group_formation_failure{});
+        }
+        join_timer_ = time_.schedule_in(std::chrono::seconds(1), [this] {
+            join_timer_ = 0;
+            join_scan();
+        });
+    }
+    void forget_join() {
+        join_.reset();
+        if (join_timer_) time_.cancel(std::exchange(join_timer_, 0));
+    }
+
     template <class C>
     auto exec(const C& c) {
         static_assert(engine_issues::has<C>, "softmac: engine_issues must name the command");
@@ -670,7 +726,8 @@ class engine {
     Config& cfg_;
     Sink sink_;
     detail::device_state dev_;
-    timer_id timer_ = 0, cleanup_ = 0;
+    timer_id timer_ = 0, cleanup_ = 0, join_timer_ = 0;
+    std::optional<pending_join> join_;
     offchannel<offchannel_context> off_{offchannel_context{{this}}};
     discovery<discovery_context> disc_{discovery_context{{{this}}}};
     go_negotiator<negotiation_context> neg_{negotiation_context{{{this}}}};

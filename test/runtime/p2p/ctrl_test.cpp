@@ -701,6 +701,32 @@ TEST_CASE("P2P_CONNECT auto joins a running group, else negotiates after P2P-FAL
     }
 }
 
+TEST_CASE("P2P_CONNECT join looks for a GO it has not seen, and gives up after ten scans",
+          "[ctrl][session]") {
+    ctrl_pair<test::loopback_offloaded_roc> p;
+    const auto b = p.w.addr(1).to_string();
+    // No such GO: a scan, then one a second, P2P-GROUP-FORMATION-FAILURE after the tenth more.
+    CHECK(p.cmd(0, "P2P_CONNECT 02:00:00:00:77:77 pbc join") == "OK\n");
+    CHECK_FALSE(p.wait(0, "P2P-GROUP-FORMATION-FAILURE", 9s));
+    const auto failed = p.wait(0, "P2P-GROUP-FORMATION-FAILURE", 5s);
+    REQUIRE(failed);
+    CHECK(failed->second == "P2P-GROUP-FORMATION-FAILURE ");
+
+    // A GO on a channel no search of device 0's has seen: the join scan finds and joins it.
+    CHECK(p.cmd(1, "P2P_GROUP_ADD freq=2422") == "OK\n");
+    const auto go = p.wait(1, "P2P-GROUP-STARTED");
+    REQUIRE(go);
+    const auto go_if = go->second.substr(18, go->second.find(' ', 18) - 18);
+    CHECK(p.cmd_on(1, go_if, "WPS_PBC") == "OK\n");
+    CHECK(p.cmd(0, "P2P_PEER " + b) == "FAIL\n");
+    CHECK(p.cmd(0, "P2P_CONNECT " + b + " pbc join") == "OK\n");
+    const auto joined = p.wait(0, "P2P-GROUP-STARTED", 20s);
+    REQUIRE(joined);
+    CHECK(joined->second.find(" client ") != std::string::npos);
+    CHECK(field(joined->second, "freq") == "2422");
+    CHECK(field(joined->second, "go_dev_addr") == b);
+}
+
 TEST_CASE("A GO answers a search only for its own device address or device type",
           "[ctrl][session]") {
     ctrl_pair<test::loopback_offloaded_roc> p;
