@@ -334,7 +334,37 @@ class discovery {
                     for (auto e : *elems)
                         if (e.id == ieee80211::eid::ssid)
                             peer.go_ssid = std::string(ieee80211::ssid_of(e));
+                add_group_clients(p->device->dev_addr, r.bss.bssid,
+                                  static_cast<std::uint16_t>(r.bss.freq), p->group_clients);
             }
+        }
+    }
+    /// The clients a GO's Group Info lists become peers, reachable through it
+    /// (p2p_add_group_clients): new ones are reported, as is one heard only in its probe
+    /// requests (which hostap leaves unreported); ones known from their own frames keep what
+    /// those said.
+    void add_group_clients(const mac_address& go_dev, const mac_address& go_iface,
+                           std::uint16_t freq,
+                           const std::vector<std::pair<peer_info, mac_address>>& clients) {
+        auto& d = ctx_.dev();
+        for (const auto& known : d.peers.all())
+            if (known.member_in_go_iface == go_iface)
+                if (auto* k = d.peers.find(known.info.dev_addr))
+                    k->member_in_go_dev = k->member_in_go_iface = mac_address{};
+        for (const auto& [info, iface] : clients) {
+            if (info.dev_addr == d.addr) continue;  // our own entry
+            // Known only from a Group Info or its probe requests: the descriptor describes it
+            // (and reports it, once, as its own frames would).
+            peer* p = d.peers.find(info.dev_addr);
+            if (!p || p->group_client_only || p->probe_req_only) {
+                const bool fresh = !p || p->probe_req_only;
+                p = &learn(info, info.dev_addr, false);
+                p->group_client_only = true;
+                if (fresh) p->oper_freq = freq;
+            }
+            p->last_seen = ctx_.now();
+            p->member_in_go_dev = go_dev;
+            p->member_in_go_iface = go_iface;
         }
     }
     void ext_tick() {

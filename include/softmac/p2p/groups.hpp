@@ -388,8 +388,20 @@ class group_manager {
             // A station is a client when its 4-way handshake completes (hostapd's authorized
             // station); until then it is only associated (WPS, or the handshake running).
             g->associated.emplace_back(e.addr, dev);
+            if (auto a = parse_elements(e.ies); a && a->device) {
+                peer_info info = *a->device;
+                if (a->capab) info.dev_capab = a->capab->device;
+                std::erase_if(g->member_info,
+                              [&](const peer_info& m) { return m.dev_addr == info.dev_addr; });
+                g->member_info.push_back(std::move(info));
+            }
             arm_idle(*g);
         } else if constexpr (std::is_same_v<E, me::del_station>) {
+            for (const auto* list : {&g->associated, &g->clients})
+                for (const auto& [iface, dev] : *list)
+                    if (iface == e.addr)
+                        std::erase_if(g->member_info,
+                                      [&](const peer_info& m) { return m.dev_addr == dev; });
             std::erase_if(g->associated, [&](const auto& c) { return c.first == e.addr; });
             const auto it = std::find_if(g->clients.begin(), g->clients.end(),
                                          [&](const auto& c) { return c.first == e.addr; });

@@ -53,8 +53,39 @@ struct frame_attributes {
     std::optional<std::uint16_t> dpid, wps_methods;
     std::optional<ieee80211::wps::device_type> requested_type;
     std::optional<ieee80211::p2p::ext_listen_timing> ext_listen;
+    /// A GO's P2P Group Info: each client's device and its interface address.
+    std::vector<std::pair<peer_info, mac_address>> group_clients;
     bool has_p2p = false;
 };
+
+namespace detail {
+/// A device name as P2P prints it: control characters become '_'.
+inline std::string device_name(std::string_view raw) {
+    std::string n(raw);
+    for (auto& ch : n)
+        if (static_cast<unsigned char>(ch) < 32) ch = '_';
+    return n;
+}
+/// The clients of a P2P Group Info attribute; none when it is malformed (p2p_group_info_parse
+/// fails the attribute, not the frame).
+inline std::vector<std::pair<peer_info, mac_address>> group_clients_of(bytes_view b) {
+    std::vector<std::pair<peer_info, mac_address>> out;
+    const auto n = ieee80211::p2p::for_each_client(b, [&](const ieee80211::p2p::client_info& c) {
+        peer_info d;
+        d.addr = d.dev_addr = c.device_address;
+        d.dev_capab = c.device_capability;
+        d.config_methods = c.config_methods;
+        d.primary_type = c.primary_type;
+        for (std::size_t i = 0; i + 8 <= c.secondary_types.size(); i += 8)
+            d.secondary_types.push_back(
+                ieee80211::wps::device_type::from(c.secondary_types.data() + i));
+        d.name = device_name(c.name);
+        out.emplace_back(std::move(d), c.interface_address);
+    });
+    if (!n) out.clear();
+    return out;
+}
+}  // namespace detail
 
 /// @brief Reads the P2P IE stream and the WPS IE stream of an element list.
 inline result<frame_attributes> parse_elements(bytes_view elements) {
@@ -124,12 +155,16 @@ inline result<frame_attributes> parse_elements(bytes_view elements) {
                     d.dev_addr = v->address;
                     d.config_methods = v->config_methods;
                     d.primary_type = v->primary_type;
-                    d.name = std::string(v->name);
-                    for (auto& ch : d.name)
-                        if (static_cast<unsigned char>(ch) < 32) ch = '_';
+                    d.name = detail::device_name(v->name);
+                    for (std::size_t i = 0; i + 8 <= v->secondary_types.size(); i += 8)
+                        d.secondary_types.push_back(
+                            ie::wps::device_type::from(v->secondary_types.data() + i));
                     out.device = std::move(d);
                     break;
                 }
+                case p2pa::group_info:
+                    out.group_clients = detail::group_clients_of(a.data);
+                    break;
                 case p2pa::group_id: {
                     auto v = ie::p2p::group_id::parse(a.data);
                     if (!v) return v.err();

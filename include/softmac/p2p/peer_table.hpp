@@ -47,6 +47,10 @@ struct peer {
     std::uint8_t status = 0;                       ///< of the last GO Negotiation Response we sent
     unsigned go_neg_req_sent = 0;                  ///< GO Negotiation Requests since P2P_CONNECT
     unsigned invitation_reqs = 0;  ///< Invitation Requests of the current invitation
+    /// A client of a GO's group, as that GO's Group Info listed it last: the GO's device and
+    /// interface addresses (zero: none), and whether only a Group Info described it.
+    mac_address member_in_go_dev, member_in_go_iface;
+    bool group_client_only = false;
 };
 
 /// @brief Peers keyed by device address, newest first.

@@ -155,7 +155,10 @@ struct group {
     int persistent_id = -1;   ///< the stored group it is, once known
     std::vector<std::pair<mac_address, mac_address>> clients;     ///< interface, device address
     std::vector<std::pair<mac_address, mac_address>> associated;  ///< not connected yet
-    timer_id timer = 0;                                           ///< formation or idle
+    /// A GO's stations' devices as their association requests described them (the Group
+    /// Info of its probe responses lists the clients' with them).
+    std::vector<peer_info> member_info;
+    timer_id timer = 0;  ///< formation or idle
 };
 
 /// @brief What a new group is: our role, its channel and SSID, the peer it forms with (a

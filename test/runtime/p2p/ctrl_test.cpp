@@ -48,16 +48,17 @@ struct recording_relay : ctrl::event_relay {
     }
 };
 
-template <class Cfg>
+/// N devices (two by default) under virtual time, each with its control interface.
+template <class Cfg, std::size_t N = 2>
 struct ctrl_pair {
     using world_type = test::p2p_world<Cfg, recording_relay>;
     using interface_type = ctrl::interface<typename world_type::device_type::engine_type>;
-    world_type w{2, 3};
+    world_type w{N, 3};
     std::vector<std::unique_ptr<interface_type>> ifs;
-    std::vector<std::vector<std::pair<std::string, std::string>>> out{2};
-    std::vector<std::vector<std::string>> redacted{2};  ///< out's texts without their secrets
+    std::vector<std::vector<std::pair<std::string, std::string>>> out{N};
+    std::vector<std::vector<std::string>> redacted{N};  ///< out's texts without their secrets
     ctrl_pair() {
-        for (std::size_t i = 0; i < 2; ++i) {
+        for (std::size_t i = 0; i < N; ++i) {
             ifs.push_back(std::make_unique<interface_type>(w.engine(i), "/run/test"));
             ifs[i]->on_output([this, i](std::string_view to, const ctrl::event_message& m) {
                 out[i].emplace_back(std::string(to), m.text);
@@ -97,6 +98,28 @@ std::string field(std::string_view line, std::string_view key) {
 /// The value of a `key=` line of a STATUS reply.
 std::string status_line(const std::string& st, std::string_view key) {
     return field("\n" + st, "\n" + std::string(key));
+}
+/// A network block made by commands only: `fields` as SET_NETWORK takes them.
+template <class Pair>
+std::string add_network(Pair& p, std::size_t i,
+                        std::initializer_list<std::pair<std::string_view, std::string_view>> f) {
+    const std::string id = p.cmd(i, "ADD_NETWORK");
+    REQUIRE(id.ends_with("\n"));
+    const std::string n = id.substr(0, id.size() - 1);
+    for (const auto& [key, value] : f)
+        CHECK(p.cmd(i, "SET_NETWORK " + n + " " + std::string(key) + " " + std::string(value)) ==
+              "OK\n");
+    return n;
+}
+/// Events of device i from `from` on, in order, that start with one of `prefixes`.
+template <class Pair>
+std::vector<std::string> events_of(const Pair& p, std::size_t i, std::size_t from,
+                                   std::initializer_list<std::string_view> prefixes) {
+    std::vector<std::string> out;
+    for (std::size_t k = from; k < p.out[i].size(); ++k)
+        for (auto pre : prefixes)
+            if (p.out[i][k].second.starts_with(pre)) out.push_back(p.out[i][k].second);
+    return out;
 }
 
 }  // namespace
@@ -725,6 +748,45 @@ TEST_CASE("P2P_CONNECT join looks for a GO it has not seen, and gives up after t
     CHECK(joined->second.find(" client ") != std::string::npos);
     CHECK(field(joined->second, "freq") == "2422");
     CHECK(field(joined->second, "go_dev_addr") == b);
+}
+
+TEST_CASE("A GO's clients are found through its Group Info and reported as peers",
+          "[ctrl][session]") {
+    ctrl_pair<test::loopback_offloaded_roc, 3> p;
+    const auto a = p.w.addr(0).to_string(), b = p.w.addr(1).to_string();
+    // A runs a group on a channel no search visits after its first scan; B joins it.
+    CHECK(p.cmd(0, "P2P_GROUP_ADD freq=2422") == "OK\n");
+    const auto go = p.wait(0, "P2P-GROUP-STARTED");
+    REQUIRE(go);
+    const auto go_if = go->second.substr(18, go->second.find(' ', 18) - 18);
+    const std::string go_iface = status_line(p.cmd_on(0, go_if, "STATUS"), "address");
+    CHECK(p.cmd_on(0, go_if, "WPS_PBC") == "OK\n");
+    CHECK(p.cmd(1, "SET device_type 10-0050F204-5") == "OK\n");
+    CHECK(p.cmd(1, "SET sec_device_type 7-0050F204-1") == "OK\n");
+    CHECK(p.cmd(1, "P2P_CONNECT " + a + " pbc join") == "OK\n");
+    REQUIRE(p.wait(1, "P2P-GROUP-STARTED", 20s));
+    REQUIRE(p.wait(0, "AP-STA-CONNECTED"));
+
+    // C's search: the GO, then its client, reachable through it (p2p_add_group_clients).
+    CHECK(p.cmd(2, "P2P_FIND") == "OK\n");
+    const bool client_found =
+        p.w.run_until([&] { return !events_of(p, 2, 0, {"P2P-DEVICE-FOUND " + b}).empty(); }, 10s);
+    for (const auto& [to, text] : p.out[2]) UNSCOPED_INFO(text);
+    UNSCOPED_INFO(p.cmd(2, "P2P_PEER " + b));
+    REQUIRE(client_found);
+    const auto found = events_of(p, 2, 0, {"P2P-DEVICE-FOUND " + b}).front();
+    CHECK(field(found, "p2p_dev_addr") == b);
+    CHECK(field(found, "pri_dev_type") == "10-0050F204-5");
+    CHECK(found.find(" name='Device B1' ") != std::string::npos);
+    const std::string peer = p.cmd(2, "P2P_PEER " + b);
+    INFO(peer);
+    CHECK(peer.find("\nsec_dev_type=7-0050F204-1\n") != std::string::npos);
+    CHECK(peer.find("\nmember_in_go_dev=" + a + "\nmember_in_go_iface=" + go_iface + "\n") !=
+          std::string::npos);
+    CHECK(peer.find("\noper_freq=2422\n") != std::string::npos);
+    // The GO itself is no group member.
+    CHECK(p.cmd(2, "P2P_PEER " + a).find("\nmember_in_go_dev=00:00:00:00:00:00\n") !=
+          std::string::npos);
 }
 
 TEST_CASE("A GO answers a search only for its own device address or device type",
@@ -1378,31 +1440,6 @@ TEST_CASE(
     REQUIRE(w.engine(2).find());
     CHECK(w.run_until([&] { return w.knows(2, 0); }, 10s));
 }
-
-namespace {
-/// A network block made by commands only: `fields` as SET_NETWORK takes them.
-template <class Pair>
-std::string add_network(Pair& p, std::size_t i,
-                        std::initializer_list<std::pair<std::string_view, std::string_view>> f) {
-    const std::string id = p.cmd(i, "ADD_NETWORK");
-    REQUIRE(id.ends_with("\n"));
-    const std::string n = id.substr(0, id.size() - 1);
-    for (const auto& [key, value] : f)
-        CHECK(p.cmd(i, "SET_NETWORK " + n + " " + std::string(key) + " " + std::string(value)) ==
-              "OK\n");
-    return n;
-}
-/// Events of device i from `from` on, in order, that start with one of `prefixes`.
-template <class Pair>
-std::vector<std::string> events_of(const Pair& p, std::size_t i, std::size_t from,
-                                   std::initializer_list<std::string_view> prefixes) {
-    std::vector<std::string> out;
-    for (std::size_t k = from; k < p.out[i].size(); ++k)
-        for (auto pre : prefixes)
-            if (p.out[i][k].second.starts_with(pre)) out.push_back(p.out[i][k].second);
-    return out;
-}
-}  // namespace
 
 TEMPLATE_TEST_CASE("A station joins a mode=2 AP by network commands, open and WPA2-PSK",
                    "[ctrl][session][station]", test::loopback_offloaded_roc, test::rt73_usb) {

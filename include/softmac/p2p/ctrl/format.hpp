@@ -335,7 +335,8 @@ inline std::string format_peer(const peer& p, time_point now, int persistent = -
     s += "wps_method=" + std::string(to_string(p.method)) + "\n";
     const mac_address none{};
     s += "interface_addr=" + addr(p.go_ssid.empty() ? none : p.intended_iface) + "\n";
-    s += "member_in_go_dev=" + addr(none) + "\nmember_in_go_iface=" + addr(none) + "\n";
+    s += "member_in_go_dev=" + addr(p.member_in_go_dev) +
+         "\nmember_in_go_iface=" + addr(p.member_in_go_iface) + "\n";
     constexpr const char* go_states[] = {"unknown", "local", "remote"};
     append(s, "go_neg_req_sent=%u\ngo_state=%s\ndialog_token=%u\n", p.go_neg_req_sent,
            go_states[static_cast<unsigned>(p.go_state)], unsigned(p.dialog_token));
