@@ -74,7 +74,17 @@ int main(int argc, char** argv) {
           "DISABLE_NETWORK 1",
           "RECONNECT",
           "DISCONNECT",
-          "REASSOCIATE"})
+          "REASSOCIATE",
+          "REATTACH",
+          "ABORT_SCAN",
+          "BSS_FLUSH 0",
+          "SCAN_INTERVAL 1",
+          "STA_AUTOCONNECT 0",
+          "STATUS-DRIVER",
+          "P2P_SET peer_filter 02:00:00:00:00:01",
+          "SET p2p_pref_chan 81:1,81:6",
+          "SET p2p_no_go_freq 2412-2437,2462",
+          "P2P_CONNECT 02:00:00:00:77:77 pbc join"})
         save({reinterpret_cast<const std::uint8_t*>(c.data()), c.size()});
     // wpa_supplicant.conf: a P2P device's globals, a persistent group it is GO of and one it
     // joined, with comments and a key softmac does not know.

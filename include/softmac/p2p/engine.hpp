@@ -555,17 +555,11 @@ class engine {
     }
 
     // ---- the station interface ---------------------------------------------------------------
+    /// @brief The station interface: its state, and its commands (SCAN, DISCONNECT, ...).
     const station_manager<station_context>& station() const noexcept { return sta_; }
-    /// @brief SCAN on the station interface: its id (busy: a scan runs or the radio refused it).
-    result<unsigned> scan(const scan_request& r) { return sta_.scan(r); }
+    station_manager<station_context>& station() noexcept { return sta_; }
     /// @brief The configured networks (every network block but the persistent groups).
     void configure_networks(std::vector<station_network> n) { sta_.configure(std::move(n)); }
-    /// @brief SELECT_NETWORK, ENABLE_NETWORK, RECONNECT: connecting is allowed again.
-    void allow_connection() { sta_.allow_connection(); }
-    /// @brief DISCONNECT on the station interface.
-    void disconnect() { sta_.disconnect(); }
-    /// @brief REASSOCIATE on the station interface.
-    void reassociate() { sta_.reassociate(); }
 
   private:
     /// A join waiting for its GO to be found (wpas_p2p_join_scan): one scan, then one a second

@@ -29,9 +29,9 @@ namespace softmac::p2p {
 /// @brief The config-layer commands the station interface issues.
 using station_issues =
     issues<cfg::cmd::new_interface, cfg::cmd::set_interface, cfg::cmd::trigger_scan,
-           cfg::cmd::get_scan, cfg::cmd::connect, cfg::cmd::disconnect, cfg::cmd::start_ap,
-           cfg::cmd::stop_ap, cfg::cmd::control_port_frame, cfg::cmd::new_key, cfg::cmd::set_key,
-           cfg::cmd::get_key, cfg::cmd::set_station, cfg::cmd::deauthenticate,
+           cfg::cmd::abort_scan, cfg::cmd::get_scan, cfg::cmd::connect, cfg::cmd::disconnect,
+           cfg::cmd::start_ap, cfg::cmd::stop_ap, cfg::cmd::control_port_frame, cfg::cmd::new_key,
+           cfg::cmd::set_key, cfg::cmd::get_key, cfg::cmd::set_station, cfg::cmd::deauthenticate,
            cfg::cmd::get_interface>;
 
 /// @brief What SCAN asks for: the frequencies (empty: every channel), a passive scan, and
@@ -65,7 +65,7 @@ class station_manager {
     /// scan_interval (5 s), a refused scan after 1 s; after a lost connection or a failed
     /// association the next scan waits 100 ms, then 0.5, 1, 5 and 10 s as failures follow each
     /// other (wpas_connection_failed).
-    static constexpr duration scan_interval = std::chrono::seconds(5);
+    static constexpr duration default_scan_interval = std::chrono::seconds(5);
     static constexpr duration busy_retry = std::chrono::seconds(1);
     static constexpr duration retry_delays[] = {
         std::chrono::milliseconds(100), std::chrono::milliseconds(500), std::chrono::seconds(1),
@@ -130,12 +130,34 @@ class station_manager {
         leave(true);
         state_ = wpa_state::disconnected;
     }
-    /// @brief REASSOCIATE: leaves the current BSS (if any) and connects again.
-    void reassociate() {
+    /// @brief REASSOCIATE (and REATTACH, which needs a network): connects again, after a scan,
+    /// leaving the current BSS without reporting it (wpas_request_connection; the new CONNECT
+    /// replaces the association).
+    result<void> reassociate(bool needs_current = false) {
+        if (needs_current && current_ < 0) return make_error(errc::invalid_state, "no network");
         user_disconnected_ = false;
-        leave(true);
+        leave(false);
         request_connection(duration::zero());
+        return {};
     }
+    /// @brief ABORT_SCAN: ends the interface's running scan (wpas_abort_ongoing_scan).
+    result<void> abort_scan() {
+        if (!scanning_) return make_error(errc::not_found, "no scan runs");
+        return run(cfg::cmd::abort_scan{});
+    }
+    /// @brief BSS_FLUSH <age>: forgets the BSSes not seen for `age` (0: all), but the current.
+    void flush_bss(duration age) {
+        std::erase_if(bss_, [&](const bss_entry& b) {
+            const bool used = current_ >= 0 && b.info.bssid == bssid_;
+            if (used || ctx_.now() - b.seen < age) return false;
+            emit(event::bss_event{false, b.id, b.info.bssid, {}});
+            return true;
+        });
+    }
+    /// @brief SCAN_INTERVAL: the wait before another scan when none found a network.
+    void set_scan_interval(duration d) { scan_interval_ = d; }
+    /// @brief STA_AUTOCONNECT: whether a lost connection is looked for again.
+    void set_autoconnect(bool on) { autoconnect_ = on; }
 
     /// @brief The config layer's events for the interface.
     void route(const cfg::wdev_ref& to, const mac::event::any& e) {
@@ -247,7 +269,7 @@ class station_manager {
         if (select_bss()) return;
         for (const auto& n : nets_)
             if (n.enabled && n.ap) return start_ap(n);
-        request_connection(scan_interval);
+        request_connection(scan_interval_);
         emit_scan(event::scan_event::kind::network_not_found);
     }
     /// The BSS list follows the radio's scan results: new ones get the next id, gone ones leave.
@@ -380,6 +402,8 @@ class station_manager {
         if (ap_mode() || current_ < 0) return;
         if (state_ != wpa_state::associating)
             emit(event::disconnected{bssid_, e.reason, !e.by_ap, {}});
+        // STA_AUTOCONNECT 0: stay disconnected, as after DISCONNECT.
+        if (!autoconnect_) user_disconnected_ = true;
         failed();
     }
     template <class E>
@@ -480,6 +504,8 @@ class station_manager {
     std::uint16_t freq_ = 0;
     bool scanning_ = false, user_disconnected_ = false, open_ap_ = false;
     unsigned scan_id_ = 0, reported_id_ = 0, failures_ = 0;
+    duration scan_interval_ = default_scan_interval;
+    bool autoconnect_ = true;
     std::unique_ptr<psk_link> link_;
     std::unique_ptr<psk_ap> ap_;
     std::vector<mac_address> stations_;

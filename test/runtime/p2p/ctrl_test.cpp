@@ -383,6 +383,15 @@ TEST_CASE("The station commands' forms", "[ctrl][parse][station]") {
     CHECK(as<ctrl::cmd::connection>(ctrl::parse("REASSOCIATE")).what == c::reassociate);
     CHECK(as<ctrl::cmd::connection>(ctrl::parse("DISCONNECT")).what == c::disconnect);
     CHECK(refusal("RECONNECT now") == ctrl::replies::unknown);
+    CHECK(as<ctrl::cmd::connection>(ctrl::parse("REATTACH")).what == c::reattach);
+    CHECK(as<ctrl::cmd::connection>(ctrl::parse("ABORT_SCAN")).what == c::abort_scan);
+    as<ctrl::cmd::status_driver>(ctrl::parse("STATUS-DRIVER"));
+    using w = ctrl::cmd::station_setting::which;
+    const auto interval = as<ctrl::cmd::station_setting>(ctrl::parse("SCAN_INTERVAL -1"));
+    CHECK((interval.what == w::scan_interval && interval.value == -1));
+    CHECK(as<ctrl::cmd::station_setting>(ctrl::parse("STA_AUTOCONNECT 0x")).value == 0);
+    CHECK(as<ctrl::cmd::station_setting>(ctrl::parse("BSS_FLUSH 30")).value == 30);
+    CHECK(refusal("BSS_FLUSH") == ctrl::replies::unknown);  // needs its argument, as 2.10
 }
 
 TEST_CASE("Event formats are wpa_supplicant 2.10's", "[ctrl][format]") {
@@ -1569,6 +1578,12 @@ TEMPLATE_TEST_CASE("A station joins a mode=2 AP by network commands, open and WP
     CHECK(p.cmd(0, "RECONNECT") == "OK\n");
     REQUIRE(p.w.run_until(
         [&] { return events_of(p, 0, before, {"CTRL-EVENT-CONNECTED"}).size() == 1; }, 10s));
+    // REASSOCIATE connects again without a disconnection event (the new CONNECT replaces it).
+    const std::size_t again = p.out[0].size();
+    CHECK(p.cmd(0, "REASSOCIATE") == "OK\n");
+    REQUIRE(p.w.run_until(
+        [&] { return events_of(p, 0, again, {"CTRL-EVENT-CONNECTED"}).size() == 1; }, 10s));
+    CHECK(events_of(p, 0, again, {"CTRL-EVENT-DISCONNECTED"}).empty());
 
     // The AP's network disabled: the station loses it (the AP's deauthentication) and tries its
     // BSS again while the radio's results keep it (30 s), backing off, then looks for it every
@@ -1582,10 +1597,40 @@ TEMPLATE_TEST_CASE("A station joins a mode=2 AP by network commands, open and WP
     REQUIRE(not_found);
     CHECK(events_of(p, 0, gone, {"CTRL-EVENT-DISCONNECTED"}) ==
           std::vector<std::string>{"CTRL-EVENT-DISCONNECTED bssid=" + ap_addr + " reason=3"});
-    // REMOVE_NETWORK of the network it looks for stops the search.
+    // The AP back: found again; with STA_AUTOCONNECT 0 a lost connection is not looked for.
+    CHECK(p.cmd(1, "ENABLE_NETWORK " + ap) == "OK\n");
+    const std::size_t back = p.out[0].size();
+    REQUIRE(p.w.run_until(
+        [&] { return events_of(p, 0, back, {"CTRL-EVENT-CONNECTED"}).size() == 1; }, 30s));
+    CHECK(p.cmd(0, "STA_AUTOCONNECT 0") == "OK\n");
+    CHECK(p.cmd(1, "DISABLE_NETWORK " + ap) == "OK\n");
+    REQUIRE(p.w.run_until(
+        [&] { return events_of(p, 0, back, {"CTRL-EVENT-DISCONNECTED"}).size() == 1; }, 10s));
+    const std::size_t lost = p.out[0].size();
+    p.w.run(12s);
+    CHECK(events_of(p, 0, lost, {"CTRL-EVENT-SCAN-STARTED"}).empty());
+    CHECK(p.cmd(0, "STA_AUTOCONNECT 1") == "OK\n");
+    // REMOVE_NETWORK of the network it would look for leaves nothing to look for.
     CHECK(p.cmd(0, "REMOVE_NETWORK " + sta) == "OK\n");
+    CHECK(p.cmd(0, "RECONNECT") == "OK\n");
     const std::size_t removed = p.out[0].size();
     p.w.run(12s);
     CHECK(events_of(p, 0, removed, {"CTRL-EVENT-SCAN-STARTED"}).empty());
     CHECK(p.cmd(0, "STATUS").starts_with("wpa_state=INACTIVE\n"));
+    CHECK(p.cmd(0, "REATTACH") == "FAIL\n");  // no network
+
+    // ABORT_SCAN ends a running scan only; BSS_FLUSH 0 forgets every BSS not in use.
+    CHECK(p.cmd(0, "ABORT_SCAN") == "FAIL\n");
+    CHECK(p.cmd(0, "SCAN_INTERVAL -1") == "FAIL\n");
+    CHECK(p.cmd(0, "SCAN_INTERVAL 10") == "OK\n");
+    const std::size_t done = events_of(p, 0, 0, {"CTRL-EVENT-SCAN-RESULTS"}).size();
+    CHECK(p.cmd(0, "SCAN") == "OK\n");
+    CHECK(p.cmd(0, "ABORT_SCAN") == "OK\n");
+    REQUIRE(p.w.run_until(
+        [&] { return events_of(p, 0, 0, {"CTRL-EVENT-SCAN-RESULTS"}).size() == done + 1; }, 2s));
+    CHECK(p.cmd(0, "ABORT_SCAN") == "FAIL\n");
+    CHECK(p.cmd(0, "SCAN_RESULTS") != "bssid / frequency / signal level / flags / ssid\n");
+    CHECK(p.cmd(0, "BSS_FLUSH 0") == "OK\n");
+    CHECK(p.cmd(0, "SCAN_RESULTS") == "bssid / frequency / signal level / flags / ssid\n");
+    CHECK_FALSE(events_of(p, 0, 0, {"CTRL-EVENT-BSS-REMOVED"}).empty());
 }

@@ -207,7 +207,7 @@ class interface {
     }
     // ---- the station interface -------------------------------------------------------------
     std::string run(std::string_view, const cmd::scan& c) {
-        auto r = engine_.scan({c.freqs, c.passive, c.use_id});
+        auto r = engine_.station().scan({c.freqs, c.passive, c.use_id});
         if (!r) return "FAIL-BUSY\n";
         return c.use_id ? std::to_string(*r) + "\n" : std::string(replies::ok);
     }
@@ -302,14 +302,43 @@ class interface {
     }
     std::string run(std::string_view, const cmd::network_choice& c) {
         if (!nets_.choose(c.what, c.id)) return std::string(replies::fail);
-        if (c.what == cmd::network_choice::verb::select) engine_.allow_connection();
+        if (c.what == cmd::network_choice::verb::select) engine_.station().allow_connection();
         return std::string(replies::ok);
     }
     std::string run(std::string_view, const cmd::connection& c) {
         using v = cmd::connection::verb;
-        if (c.what == v::reconnect) engine_.allow_connection();
-        if (c.what == v::disconnect) engine_.disconnect();
-        if (c.what == v::reassociate) engine_.reassociate();
+        auto& sta = engine_.station();
+        switch (c.what) {
+            case v::reconnect:
+                sta.allow_connection();
+                break;
+            case v::disconnect:
+                sta.disconnect();
+                break;
+            case v::reassociate:
+            case v::reattach:
+                return status_of(sta.reassociate(c.what == v::reattach));
+            case v::abort_scan:
+                return status_of(sta.abort_scan());
+        }
+        return std::string(replies::ok);
+    }
+    /// BSS_FLUSH, SCAN_INTERVAL, STA_AUTOCONNECT: a number each.
+    std::string run(std::string_view, const cmd::station_setting& c) {
+        using w = cmd::station_setting::which;
+        auto& sta = engine_.station();
+        switch (c.what) {
+            case w::bss_flush:
+                sta.flush_bss(std::chrono::seconds(std::max(c.value, 0)));
+                break;
+            case w::scan_interval:
+                if (c.value < 0) return std::string(replies::fail);
+                sta.set_scan_interval(std::chrono::seconds(c.value));
+                break;
+            case w::autoconnect:
+                sta.set_autoconnect(c.value != 0);
+                break;
+        }
         return std::string(replies::ok);
     }
     std::string run(std::string_view, const cmd::p2p_find& c) {

@@ -52,11 +52,18 @@ struct network_choice {
 struct status_driver {
     static constexpr bool admin = false;
 };
-/// RECONNECT, DISCONNECT, REASSOCIATE.
+/// RECONNECT, DISCONNECT, REASSOCIATE, REATTACH, ABORT_SCAN.
 struct connection {
-    enum class verb : std::uint8_t { reconnect, disconnect, reassociate };
+    enum class verb : std::uint8_t { reconnect, disconnect, reassociate, reattach, abort_scan };
     static constexpr operation runs[] = {operation::station};
     verb what = verb::reconnect;
+};
+/// BSS_FLUSH <age>, SCAN_INTERVAL <s>, STA_AUTOCONNECT <0|1>: the number read as atoi reads it.
+struct station_setting {
+    enum class which : std::uint8_t { bss_flush, scan_interval, autoconnect };
+    static constexpr operation runs[] = {operation::station};
+    which what = which::bss_flush;
+    int value = 0;
 };
 }  // namespace cmd
 
@@ -168,6 +175,18 @@ std::optional<Request> parse_station(std::string_view text, const tokens& t) {
     if (text == "RECONNECT") return cmd::connection{c::reconnect};
     if (text == "DISCONNECT") return cmd::connection{c::disconnect};
     if (text == "REASSOCIATE") return cmd::connection{c::reassociate};
+    if (text == "REATTACH") return cmd::connection{c::reattach};
+    if (text == "ABORT_SCAN") return cmd::connection{c::abort_scan};
+    using s = cmd::station_setting::which;
+    for (const auto& [word, w] :
+         {std::pair{"BSS_FLUSH", s::bss_flush}, std::pair{"SCAN_INTERVAL", s::scan_interval},
+          std::pair{"STA_AUTOCONNECT", s::autoconnect}})
+        if (name == word && t.size() >= 2) {
+            const auto v = t[1];
+            const bool negative = v.starts_with('-');
+            const int n = static_cast<int>(leading_number(negative ? v.substr(1) : v));
+            return cmd::station_setting{w, negative ? -n : n};
+        }
     return std::nullopt;
 }
 }  // namespace detail
