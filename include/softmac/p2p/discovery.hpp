@@ -146,7 +146,7 @@ class discovery {
         if (aborted && !scanning_) return;
         if (!std::exchange(scanning_, false)) return;  // not a search scan
         read_scan_results();
-        if (std::exchange(join_scan_, false)) return ctx_.join_scan_done();
+        if (std::exchange(join_scan_, false)) ctx_.join_scan_done();
         if (ctx_.dev().current == state::search) ctx_.start_listen(ctx_.dev().random_listen_ms());
     }
     /// @brief Records what a frame says about a peer; reports it when due.
@@ -171,7 +171,7 @@ class discovery {
             p.info = std::move(next);
         }
         p.last_seen = ctx_.now();
-        if (!probe_req_only) p.probe_req_only = false;
+        if (!probe_req_only) p.probe_req_only = p.group_client_only = false;
         if (renamed) p.reported = false;
         if (!p.probe_req_only && !p.reported && !p.rejected) {
             ctx_.emit(event::device_found{p.info, !p.ever_reported});

@@ -382,7 +382,7 @@ class engine {
     /// started ends (groups::cancel_formation). No P2P-GO-NEG-FAILURE.
     /// @return not_found when neither a negotiation nor a group formation was in progress.
     result<void> cancel() {
-        bool found = false;
+        bool found = join_.has_value();  // a join still looking for its GO (wpas_p2p_cancel)
         if (dev_.negotiating()) {
             found = true;
             if (auto* p = dev_.peers.find(neg_.peer_address())) p->method = wps_method::not_ready;
@@ -422,7 +422,7 @@ class engine {
         // that one (wpas_p2p_setup_freqs forces the shared frequency when none is unused).
         if (const auto shared = sta_.shared_freq(); shared && dev_.dedicated && !c.join) {
             if (c.freq && c.freq != shared)
-                return make_error(errc::not_supported, "the radio's channel is in use");
+                return make_error(errc::exhausted, "the radio's channel is in use");
             c.freq = shared;
         }
         if (c.persistent_id >= 0) {
@@ -476,7 +476,9 @@ class engine {
         const auto shared = dev_.dedicated ? sta_.shared_freq() : std::uint16_t(0);
         if (freq && shared && freq != shared)
             return make_error(errc::not_supported, "the radio's channel is in use");
-        if (!freq && shared && dev_.go_allowed(detail::channel_number(shared))) freq = shared;
+        if (!freq && shared && !dev_.go_allowed(detail::channel_number(shared)))
+            return make_error(errc::not_supported, "p2p_no_go_freq has the radio's channel");
+        if (!freq && shared) freq = shared;
         return groups_.add(freq, persistent, persistent_id);
     }
     /// @brief P2P_INVITE: to a running group or a stored persistent group.
@@ -539,7 +541,7 @@ class engine {
     /// @brief The wiphy's facts, as read at start.
     const cfg::reply::wiphy& wiphy() const noexcept { return dev_.wiphy; }
     /// @brief What the config layer says of the device's interface `ifname` (the P2P device's,
-    /// the station's, made if it was not yet, or a group's); none for another name.
+    /// the station's once it exists, or a group's); none for another name.
     std::optional<cfg::reply::interface> interface_info(std::string_view ifname) {
         std::optional<cfg::wdev_ref> ref;
         if (ifname == device_ifname()) ref = dev_.wdev;
@@ -578,12 +580,20 @@ class engine {
         join_ = std::move(j);
         join_scan();
     }
+    /// A join scan that never ends (another procedure aborted it) counts as one that found
+    /// nothing after this long.
+    static constexpr duration join_scan_limit = std::chrono::seconds(3);
     void join_scan() {
-        if (!join_ || disc_.join_scan(join_->freq)) return;
-        next_join_scan();  // the radio is busy: as a scan that found nothing
+        if (!join_) return;
+        if (!disc_.join_scan(join_->freq)) return next_join_scan();  // as a scan finding none
+        join_timer_ = time_.schedule_in(join_scan_limit, [this] {
+            join_timer_ = 0;
+            next_join_scan();
+        });
     }
     void join_scan_done() {
         if (!join_) return;
+        if (join_timer_) time_.cancel(std::exchange(join_timer_, 0));
         peer* go = dev_.peers.find(join_->dev);
         if (!go)
             for (auto& p : dev_.peers.all())

@@ -74,7 +74,10 @@ class station_manager {
     static constexpr std::uint16_t default_ap_freq = 2462;
 
     explicit station_manager(Ctx ctx) : ctx_(ctx) {}
-    void cancel_timers() { ctx_.cancel(std::exchange(timer_, 0)); }
+    void cancel_timers() {
+        ctx_.cancel(std::exchange(timer_, 0));
+        ctx_.cancel(std::exchange(retire_timer_, 0));
+    }
 
     wpa_state state() const noexcept { return state_; }
     /// @brief The network the interface is connected to, runs as AP or tries to join.
@@ -92,10 +95,11 @@ class station_manager {
     /// @brief The stations of a mode=2 network's AP.
     const std::vector<mac_address>& stations() const noexcept { return stations_; }
 
-    /// @brief The interface, made if it was not yet (none when the radio refuses it).
-    std::optional<cfg::wdev_ref> interface() {
-        if (!iface()) return std::nullopt;
-        return ref_;
+    /// @brief The interface, once it is made or shared.
+    std::optional<cfg::wdev_ref> interface() const {
+        if (made_) return ref_;
+        if (!ctx_.dev().dedicated) return ctx_.dev().wdev;
+        return std::nullopt;
     }
     /// @brief Whether a scan of the interface's runs.
     bool scanning() const noexcept { return scanning_; }
@@ -250,6 +254,10 @@ class station_manager {
     void connect_step() {
         if (user_disconnected_ || current_ >= 0 || scanning_) return;
         if (auto s = iface(); !s) return;
+        // wpa_supplicant_scan: "Delay station mode scan while P2P operation is in progress".
+        const auto p2p = ctx_.dev().current;
+        if (p2p != state::idle && p2p != state::search && p2p != state::listen_only)
+            return request_connection(default_scan_interval);
         if (!trigger({})) {
             emit_scan(event::scan_event::kind::failed);
             request_connection(busy_retry);
@@ -281,6 +289,7 @@ class station_manager {
             bss_entry b;
             b.info = s.bss;
             b.ssid = ssid_of(s.bss.ies);
+            if (b.ssid == "DIRECT-") continue;  // a P2P device listening (wpa_bss_update_scan_res)
             b.seen = ctx_.now() - std::chrono::milliseconds(s.bss.seen_ms_ago);
             auto old = std::find_if(bss_.begin(), bss_.end(), [&](const bss_entry& o) {
                 return o.info.bssid == b.info.bssid && o.ssid == b.ssid;
@@ -433,12 +442,22 @@ class station_manager {
         if (report && (ap || joined))
             emit(event::disconnected{bssid, ieee80211::reason::deauth_leaving, true, {}});
     }
+    /// The links go when nothing of theirs runs: a link's own call (a handshake failing
+    /// deauthenticates, whose event ends the connection) may be what ends it.
     void forget_connection() {
         current_ = -1;
         bssid_ = {};
         freq_ = 0;
-        link_.reset();
-        ap_.reset();
+        if (link_) retired_links_.push_back(std::move(link_));
+        if (ap_) retired_aps_.push_back(std::move(ap_));
+        if (!retired_links_.empty() || !retired_aps_.empty()) {
+            ctx_.cancel(retire_timer_);
+            retire_timer_ = ctx_.schedule(duration::zero(), [this] {
+                retire_timer_ = 0;
+                retired_links_.clear();
+                retired_aps_.clear();
+            });
+        }
         open_ap_ = false;
         state_ = wpa_state::disconnected;
     }
@@ -453,7 +472,7 @@ class station_manager {
         (void)ctx_.set_up(ref_);
         const std::uint16_t f = n.freq ? n.freq : default_ap_freq;
         const auto ch = ieee80211::freq_to_channel(f);
-        if (!ch || !d.has_channel(static_cast<std::uint8_t>(ch->number))) return failed();
+        if (!ch || !d.has_channel(static_cast<std::uint8_t>(ch->number))) return ap_failed();
         auto p = mac::make_ap_params(addr_, n.ssid, *ch, ieee80211::rates_2ghz);
         current_ = n.id;
         bssid_ = addr_;
@@ -469,9 +488,17 @@ class station_manager {
             r = run(std::move(sa));
             open_ap_ = r.has_value();
         }
-        if (!r) return failed();
+        if (!r) return ap_failed();
         emit_step(event::association::step::ap_enabled);
         completed();
+    }
+    /// An AP that did not start: the interface is a station again, and the search goes on.
+    void ap_failed() {
+        cfg::cmd::set_interface si;
+        si.ifindex = ref_.ifindex;
+        si.iftype = cfg::iftype::station;
+        (void)run(si);
+        failed();
     }
     void on(const mac::event::new_station& e) {
         if (!ap_mode()) return;
@@ -508,6 +535,9 @@ class station_manager {
     bool autoconnect_ = true;
     std::unique_ptr<psk_link> link_;
     std::unique_ptr<psk_ap> ap_;
+    std::vector<std::unique_ptr<psk_link>> retired_links_;  ///< freed from the event loop
+    std::vector<std::unique_ptr<psk_ap>> retired_aps_;
+    timer_id retire_timer_ = 0;
     std::vector<mac_address> stations_;
     timer_id timer_ = 0;
 };

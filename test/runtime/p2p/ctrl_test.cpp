@@ -367,8 +367,9 @@ TEST_CASE("The station commands' forms", "[ctrl][parse][station]") {
     const auto r = as<bss>(ctrl::parse("BSS RANGE=2- MASK=0x1"));
     CHECK((r.id == 2 && r.last == ~0u && r.mask == 1));
     CHECK(as<bss>(ctrl::parse("BSS PREV-1")).id == 0);  // 2.10 has no PREV-: atoi reads 0
-    CHECK(refusal("BSS") == ctrl::replies::fail);
-    CHECK(refusal("BSS FIRST MASK=zz") == ctrl::replies::fail);
+    CHECK(refusal("BSS") == ctrl::replies::unknown);
+    CHECK(as<bss>(ctrl::parse("BSS FIRST MASK=zz")).what == bss::which::none);  // empty reply
+    CHECK(as<bss>(ctrl::parse("BSS p2p_dev_addr=02:00:00:00:0b:01")).addr == peer_addr);
     as<ctrl::cmd::add_network>(ctrl::parse("ADD_NETWORK"));
     using v = ctrl::cmd::network_choice::verb;
     const auto sel = as<ctrl::cmd::network_choice>(ctrl::parse("SELECT_NETWORK 2"));
@@ -1557,6 +1558,10 @@ TEMPLATE_TEST_CASE("A station joins a mode=2 AP by network commands, open and WP
         const auto go = p.wait(0, "P2P-GROUP-STARTED");
         REQUIRE(go);
         CHECK(field(go->second, "freq") == "2422");
+        // The station commands are the station interface's, not a group's.
+        const auto go_if = go->second.substr(18, go->second.find(' ', 18) - 18);
+        CHECK(p.cmd_on(0, go_if, "DISCONNECT") == "FAIL\n");
+        CHECK(p.cmd_on(0, go_if, "SCAN") == "FAIL\n");
         CHECK(p.cmd(0, "P2P_GROUP_REMOVE " +
                            go->second.substr(18, go->second.find(' ', 18) - 18)) == "OK\n");
     }

@@ -205,8 +205,9 @@ class interface {
         }
         return s + "wpa_state=" + std::string(to_string(sta.state())) + "\n";
     }
-    // ---- the station interface -------------------------------------------------------------
-    std::string run(std::string_view, const cmd::scan& c) {
+    // ---- the station interface (a group interface's scans and connection are its group's) ---
+    std::string run(std::string_view ifname, const cmd::scan& c) {
+        if (group_named(ifname)) return std::string(replies::fail);  // a group's own
         auto r = engine_.station().scan({c.freqs, c.passive, c.use_id});
         if (!r) return "FAIL-BUSY\n";
         return c.use_id ? std::to_string(*r) + "\n" : std::string(replies::ok);
@@ -246,6 +247,11 @@ class interface {
                     break;
                 case w::range:
                     take = b.id >= c.id && b.id <= c.last;
+                    break;
+                case w::p2p_dev_addr:
+                    take = ieee80211::p2p::device_address_in(b.info.ies) == c.addr;
+                    break;
+                case w::none:
                     break;
             }
             if (!take) continue;
@@ -305,7 +311,8 @@ class interface {
         if (c.what == cmd::network_choice::verb::select) engine_.station().allow_connection();
         return std::string(replies::ok);
     }
-    std::string run(std::string_view, const cmd::connection& c) {
+    std::string run(std::string_view ifname, const cmd::connection& c) {
+        if (group_named(ifname)) return std::string(replies::fail);  // a group's own
         using v = cmd::connection::verb;
         auto& sta = engine_.station();
         switch (c.what) {
@@ -324,7 +331,8 @@ class interface {
         return std::string(replies::ok);
     }
     /// BSS_FLUSH, SCAN_INTERVAL, STA_AUTOCONNECT: a number each.
-    std::string run(std::string_view, const cmd::station_setting& c) {
+    std::string run(std::string_view ifname, const cmd::station_setting& c) {
+        if (group_named(ifname)) return std::string(replies::fail);  // a group's own
         using w = cmd::station_setting::which;
         auto& sta = engine_.station();
         switch (c.what) {
@@ -364,6 +372,7 @@ class interface {
         auto r = engine_.connect(c.peer, p);
         if (!r)
             return std::string(r.err().code == errc::not_supported ? replies::channel_unsupported
+                               : r.err().code == errc::exhausted   ? replies::channel_unavailable
                                                                    : replies::fail);
         if (provdisc) {
             const wps_method asked = p.method == wps_method::display  ? wps_method::keypad

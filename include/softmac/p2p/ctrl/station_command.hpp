@@ -10,7 +10,6 @@
 #include <vector>
 
 #include <softmac/core/mac_address.hpp>
-#include <softmac/ieee80211/channels.hpp>
 #include <softmac/p2p/ctrl/detail/grammar.hpp>
 #include <softmac/p2p/types.hpp>
 
@@ -31,7 +30,18 @@ struct scan_results {
 /// RANGE=ALL, and MASK=<hex> (wpa_supplicant_ctrl_iface_bss; a word it cannot read is position
 /// 0, as atoi makes it).
 struct bss {
-    enum class which : std::uint8_t { position, id, bssid, first, last, next, current, range };
+    enum class which : std::uint8_t {
+        position,
+        id,
+        bssid,
+        first,
+        last,
+        next,
+        current,
+        range,
+        p2p_dev_addr,  ///< the BSS of a P2P device (its P2P element names it)
+        none,          ///< a form that names no BSS
+    };
     static constexpr bool admin = false;
     which what = which::first;
     unsigned id = 0, last = 0;  ///< range: id to last
@@ -69,7 +79,8 @@ struct station_setting {
 
 namespace detail {
 /// A frequency list as wpa_supplicant writes it: MHz values and ranges, comma-separated
-/// (2412,2437-2462); a range stands for the 2.4 GHz channels inside it.
+/// (2412,2437-2462); a range stands for the 2.4 GHz channels inside it
+/// (freq_range_to_channel_list).
 inline bool parse_freqs(std::string_view v, std::vector<std::uint16_t>& out) {
     while (!v.empty()) {
         const auto comma = v.find(',');
@@ -81,9 +92,11 @@ inline bool parse_freqs(std::string_view v, std::vector<std::uint16_t>& out) {
         hi = lo;
         if (dash != std::string_view::npos && (!freq_value(item.substr(dash + 1), hi) || hi < lo))
             return false;
-        for (std::uint32_t f = lo; f <= hi; f += (lo == hi ? 1 : 5))
-            if (lo == hi || ieee80211::freq_to_channel(static_cast<std::uint16_t>(f)))
-                out.push_back(static_cast<std::uint16_t>(f));
+        if (lo == hi) out.push_back(lo);
+        for (std::uint16_t ch = 1; lo != hi && ch <= 14; ++ch) {
+            const std::uint16_t f = ch == 14 ? 2484 : static_cast<std::uint16_t>(2407 + 5 * ch);
+            if (f >= lo && f <= hi) out.push_back(f);  // the channels inside the range
+        }
         if (out.size() > 64) return false;
     }
     return !out.empty();
@@ -122,6 +135,11 @@ inline std::optional<cmd::bss> parse_bss(const tokens& t) {
         const auto lo = r->substr(0, dash), hi = r->substr(dash + 1);
         if ((!lo.empty() && !number(lo, b.id)) || (!hi.empty() && !number(hi, b.last)))
             return std::nullopt;
+    } else if (auto dev = option(a, "p2p_dev_addr")) {
+        const auto d = mac_address::parse(*dev);
+        if (!d) return std::nullopt;
+        b.what = w::p2p_dev_addr;
+        b.addr = *d;
     } else if (auto addr = mac_address::parse(a)) {
         b.what = w::bssid;
         b.addr = *addr;
@@ -151,9 +169,13 @@ std::optional<Request> parse_station(std::string_view text, const tokens& t) {
         return s;
     }
     if (text == "SCAN_RESULTS") return cmd::scan_results{};
-    if (name == "BSS") {
+    if (name == "BSS" && t.size() >= 2) {
+        // A form 2.10 cannot read names no BSS: the reply is empty (wpa_supplicant_ctrl_iface_bss).
         auto b = parse_bss(t);
-        return b ? std::optional<Request>(*b) : fail();
+        if (b) return *b;
+        cmd::bss none;
+        none.what = cmd::bss::which::none;
+        return none;
     }
     if (text == "ADD_NETWORK") return cmd::add_network{};
     if (text == "STATUS-DRIVER") return cmd::status_driver{};

@@ -312,32 +312,32 @@ inline std::vector<std::uint8_t> invitation_response(const mac_address& self, co
         [](byte_writer&) {});
 }
 
-/// @brief P2P Group Info: one Client Info Descriptor per client, with the device its
-/// association request described (p2p_group_build_p2p_ie's client_info).
+/// @brief P2P Group Info: one Client Info Descriptor per P2P client, with the device its
+/// association request described (p2p_group_build_p2p_ie's client_info; a legacy station has
+/// none), as many as fit in `room` octets of attribute body.
 template <class Body>
-void put_group_info(Body& b, const group& g) {
+void put_group_info(Body& b, const group& g, std::size_t room) {
     namespace ie = ieee80211;
-    std::vector<std::uint8_t> buf(g.clients.size() * (1 + 24 + 5 * 8 + 32));
+    std::vector<std::uint8_t> buf(room);
     byte_writer w(buf);
     for (const auto& [iface, dev] : g.clients) {
-        peer_info none;
-        none.dev_addr = dev;
         const auto it = std::find_if(g.member_info.begin(), g.member_info.end(),
                                      [&](const peer_info& m) { return m.dev_addr == dev; });
-        const peer_info& m = it != g.member_info.end() ? *it : none;
+        if (it == g.member_info.end()) continue;
+        const peer_info& m = *it;
         const auto nsec = std::min<std::size_t>(m.secondary_types.size(), 5);
         const auto name = std::string_view(m.name).substr(0, 32);
-        w.u8(static_cast<std::uint8_t>(6 + 6 + 1 + 2 + 8 + 1 + 8 * nsec + 4 + name.size()))
-            .raw(dev.bytes())
-            .raw(iface.bytes())
-            .u8(m.dev_capab)
-            .be16(m.config_methods);
+        const std::size_t len = 6 + 6 + 1 + 2 + 8 + 1 + 8 * nsec + 4 + name.size();
+        if (w.size() + 1 + len > room) break;
+        w.u8(static_cast<std::uint8_t>(len)).raw(dev.bytes()).raw(iface.bytes());
+        w.u8(m.dev_capab).be16(m.config_methods);
         m.primary_type.write(w);
         w.u8(static_cast<std::uint8_t>(nsec));
         for (std::size_t i = 0; i < nsec; ++i) m.secondary_types[i].write(w);
         w.be16(ie::wps::attr::device_name).be16(static_cast<std::uint16_t>(name.size()));
         w.raw(as_bytes(name));
     }
+    if (w.size() == 0) return;
     b.u8(ie::p2p::attr::group_info).le16(static_cast<std::uint16_t>(w.size()));
     b.raw(bytes_view(buf.data(), w.size()));
 }
@@ -358,7 +358,8 @@ inline std::vector<std::uint8_t> go_p2p_ie(const local_device& me, const group& 
     ie::p2p::capability{advertised_dev_capab(me.s), group_capab}.write(p.body());
     if (probe_resp) {
         put_device_info(p.body(), me.addr, me.s, me.s.config_methods);
-        if (!g.clients.empty()) put_group_info(p.body(), g);
+        // The element's 1024 octets hold the capability and device info first.
+        if (!g.clients.empty()) put_group_info(p.body(), g, 1024 - 100 - w.size());
     } else {
         ie::p2p::write_address(p.body(), ie::p2p::attr::device_id, me.addr);
     }

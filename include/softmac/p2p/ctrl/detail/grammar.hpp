@@ -24,6 +24,7 @@ namespace replies {
 inline constexpr std::string_view ok = "OK\n", fail = "FAIL\n", unknown = "UNKNOWN COMMAND\n",
                                   pong = "PONG\n", invalid_pin = "FAIL-INVALID-PIN\n",
                                   channel_unsupported = "FAIL-CHANNEL-UNSUPPORTED\n",
+                                  channel_unavailable = "FAIL-CHANNEL-UNAVAILABLE\n",
                                   no_ifname = "FAIL-NO-IFNAME-MATCH\n",
                                   not_permitted = "FAIL-NOT-PERMITTED\n";
 }  // namespace replies
