@@ -264,20 +264,30 @@ struct bss_event {
 };
 /// @brief A step of the station interface's association: "Trying to associate with ...",
 /// "Associated with ...", CTRL-EVENT-SUBNET-STATUS-UPDATE, "WPA: Key negotiation completed
-/// with ..." and, for a mode=2 network, AP-ENABLED.
+/// with ...", for a mode=2 network AP-ENABLED, and the failures: a rejection, a wrong key and
+/// the network's rest after it.
 struct association {
     enum class step : std::uint8_t {
         trying,
         associated,
         subnet_status,
         key_negotiated,
-        ap_enabled
+        ap_enabled,
+        rejected,       ///< CTRL-EVENT-ASSOC-REJECT bssid= status_code= [timeout]
+        wrong_key,      ///< "WPA: 4-Way Handshake failed - pre-shared key may be incorrect"
+        temp_disabled,  ///< CTRL-EVENT-SSID-TEMP-DISABLED ... reason=WRONG_KEY
+        reenabled,      ///< CTRL-EVENT-SSID-REENABLED
     };
     step what = step::trying;
     mac_address bssid;
     std::string ssid;
     std::uint16_t freq = 0;
     std::string ifname;
+    int id = -1;               ///< the network (temp_disabled, reenabled)
+    std::uint16_t status = 0;  ///< rejected: the status code
+    bool timed_out = false;    ///< rejected: no answer came
+    unsigned failures = 0;     ///< temp_disabled: auth_failures
+    unsigned duration_s = 0;   ///< temp_disabled: how long
 };
 using any =
     std::variant<device_found, device_lost, find_stopped, go_neg_request, go_neg_success,

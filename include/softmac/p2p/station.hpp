@@ -124,6 +124,7 @@ class station_manager {
     /// @brief SELECT_NETWORK and RECONNECT start a connection again after DISCONNECT.
     void allow_connection() {
         user_disconnected_ = false;
+        rests_.clear();
         if (current_ < 0) request_connection(duration::zero());
     }
     /// @brief DISCONNECT: ends the connection (or the AP) and stays disconnected until
@@ -333,7 +334,7 @@ class station_manager {
     /// asks (an open network only an open BSS, WPA-PSK only an RSN BSS with PSK and CCMP).
     bool matches(const station_network& n, const bss_entry& b) const {
         constexpr std::uint16_t privacy = 1u << 4;
-        if (!n.enabled || n.ap || n.ssid != b.ssid) return false;
+        if (!n.enabled || n.ap || n.ssid != b.ssid || resting(n.id)) return false;
         if (n.bssid && *n.bssid != b.info.bssid) return false;
         if (n.psk) return offers_psk(b.info.ies);
         return !(b.info.capability & privacy);
@@ -383,7 +384,15 @@ class station_manager {
     }
     void on(const mac::event::connect& e) {
         if (ap_mode() || current_ < 0 || state_ != wpa_state::associating) return;
-        if (e.status != 0) return failed();
+        if (e.status != 0) {
+            event::association r;
+            r.what = event::association::step::rejected;
+            r.bssid = bssid_;
+            r.status = e.status;
+            r.timed_out = e.timed_out;
+            emit(std::move(r));
+            return failed();
+        }
         bssid_ = e.bssid;
         emit_step(event::association::step::associated);
         emit_step(event::association::step::subnet_status);
@@ -401,9 +410,58 @@ class station_manager {
             completed();
         }
     }
+    /// wpas_auth_failed: the network rests 10, 20, 30, 60, 90, 120 or 300 s by its failures
+    /// in a row (with some randomness after the first), and says so.
+    void wrong_key() {
+        emit_step(event::association::step::wrong_key);
+        auto& b = rest_of(current_);
+        const unsigned f = ++b.failures;
+        unsigned dur = f > 50   ? 300
+                       : f > 10 ? 120
+                       : f > 5  ? 90
+                       : f > 3  ? 60
+                       : f > 2  ? 30
+                       : f > 1  ? 20
+                                : 10;
+        if (f > 1) dur += static_cast<unsigned>(ctx_.dev().rng() % (f * 10));
+        b.until = ctx_.now() + std::chrono::seconds(dur);
+        event::association t;
+        t.what = event::association::step::temp_disabled;
+        t.id = current_;
+        if (const auto* n = current()) t.ssid = n->ssid;
+        t.failures = f;
+        t.duration_s = dur;
+        emit(std::move(t));
+    }
+    struct rest {
+        int id = -1;
+        unsigned failures = 0;
+        time_point until{};
+    };
+    rest& rest_of(int id) {
+        for (auto& r : rests_)
+            if (r.id == id) return r;
+        return rests_.emplace_back(rest{id, 0, {}});
+    }
+    bool resting(int id) const {
+        for (const auto& r : rests_)
+            if (r.id == id) return ctx_.now() < r.until;
+        return false;
+    }
     void completed() {
         state_ = wpa_state::completed;
         failures_ = 0;
+        // wpas_clear_temp_disabled: a network that rested is enabled again.
+        const auto was = std::find_if(rests_.begin(), rests_.end(),
+                                      [&](const rest& r) { return r.id == current_; });
+        if (was != rests_.end()) {
+            event::association r;
+            r.what = event::association::step::reenabled;
+            r.id = current_;
+            if (const auto* n = current()) r.ssid = n->ssid;
+            rests_.erase(was);
+            emit(std::move(r));
+        }
         const auto* n = current();
         emit(event::connected{bssid_, {}, current_, n ? n->id_str : std::string()});
     }
@@ -411,6 +469,7 @@ class station_manager {
         if (ap_mode() || current_ < 0) return;
         if (state_ != wpa_state::associating)
             emit(event::disconnected{bssid_, e.reason, !e.by_ap, {}});
+        if (state_ == wpa_state::four_way_handshake) wrong_key();  // could_be_psk_mismatch
         // STA_AUTOCONNECT 0: stay disconnected, as after DISCONNECT.
         if (!autoconnect_) user_disconnected_ = true;
         failed();
@@ -539,6 +598,7 @@ class station_manager {
     std::vector<std::unique_ptr<psk_ap>> retired_aps_;
     timer_id retire_timer_ = 0;
     std::vector<mac_address> stations_;
+    std::vector<rest> rests_;  ///< networks resting after wrong keys (disabled_until)
     timer_id timer_ = 0;
 };
 

@@ -521,6 +521,25 @@ TEST_CASE("Event formats are wpa_supplicant 2.10's", "[ctrl][format]") {
           "EAPOL-4WAY-HS-COMPLETED 02:00:00:00:0b:02");
     CHECK(ctrl::format(ev::possible_psk_mismatch{bob.addr, "p2p-wlan0-0"}) ==
           "AP-STA-POSSIBLE-PSK-MISMATCH 02:00:00:00:0b:02");
+    {
+        ev::association r;
+        r.what = ev::association::step::rejected;
+        r.bssid = peer_addr;
+        r.status = 17;
+        CHECK(ctrl::format(r) == "CTRL-EVENT-ASSOC-REJECT bssid=02:00:00:00:0b:01 status_code=17");
+        r.status = 1;
+        r.timed_out = true;
+        CHECK(ctrl::format(r) ==
+              "CTRL-EVENT-ASSOC-REJECT bssid=02:00:00:00:0b:01 status_code=1 timeout");
+        r.what = ev::association::step::reenabled;
+        r.id = 2;
+        r.ssid = "home";
+        CHECK(ctrl::format(r) == "CTRL-EVENT-SSID-REENABLED id=2 ssid=\"home\"");
+        CHECK(ctrl::format(ev::scan_event{ev::scan_event::kind::network_not_found, "wlan0", 0}) ==
+              "CTRL-EVENT-NETWORK-NOT-FOUND ");
+        CHECK(ctrl::format(ev::bss_event{false, 3, peer_addr, "wlan0"}) ==
+              "CTRL-EVENT-BSS-REMOVED 3 02:00:00:00:0b:01");
+    }
     CHECK(ctrl::format(ev::connected{peer_addr, "p2p-wlan1-0", 0, {}}) ==
           "CTRL-EVENT-CONNECTED - Connection to " + b + " completed [id=0 id_str=]");
     CHECK(ctrl::interface_of(ev::connected{peer_addr, "p2p-wlan1-0", 0, {}}) == "p2p-wlan1-0");
@@ -1510,6 +1529,24 @@ TEMPLATE_TEST_CASE("A station joins a mode=2 AP by network commands, open and WP
     REQUIRE(p.wait(0, "CTRL-EVENT-NETWORK-NOT-FOUND"));
     CHECK(events_of(p, 0, wrong_mark, {"Trying"}).empty());
     CHECK(p.cmd(0, "REMOVE_NETWORK " + wrong) == "OK\n");
+    if (psk) {
+        // A wrong passphrase: the 4-way handshake fails, the network rests 10 s
+        // (wpas_auth_failed), and no connection is made.
+        const std::size_t key_mark = p.out[0].size();
+        const auto bad =
+            add_network(p, 0, {{"ssid", "\"softmac-ap\""}, {"psk", "\"not the key\""}});
+        CHECK(p.cmd(0, "SELECT_NETWORK " + bad) == "OK\n");
+        const auto rest = p.wait(0, "CTRL-EVENT-SSID-TEMP-DISABLED", 30s);
+        for (std::size_t k = key_mark; k < p.out[0].size(); ++k) UNSCOPED_INFO(p.out[0][k].second);
+        REQUIRE(rest);
+        CHECK(rest->second ==
+              "CTRL-EVENT-SSID-TEMP-DISABLED id=" + bad +
+                  " ssid=\"softmac-ap\" auth_failures=1 duration=10 reason=WRONG_KEY");
+        CHECK(events_of(p, 0, key_mark, {"WPA: 4-Way Handshake failed"}).size() == 1);
+        CHECK(events_of(p, 0, key_mark, {"CTRL-EVENT-CONNECTED"}).empty());
+        CHECK(p.cmd(0, "REMOVE_NETWORK " + bad) == "OK\n");
+        p.out[0].erase(p.out[0].begin() + static_cast<std::ptrdiff_t>(key_mark), p.out[0].end());
+    }
 
     // Joined by commands only: the events in wpa_supplicant's order.
     const std::size_t mark = p.out[0].size();

@@ -222,6 +222,18 @@ struct event_text {
                        " [PTK=CCMP GTK=CCMP]";
             case st::ap_enabled:
                 return "AP-ENABLED ";
+            case st::rejected:
+                return "CTRL-EVENT-ASSOC-REJECT bssid=" + addr(e.bssid) +
+                       " status_code=" + std::to_string(e.status) + (e.timed_out ? " timeout" : "");
+            case st::wrong_key:
+                return "WPA: 4-Way Handshake failed - pre-shared key may be incorrect";
+            case st::temp_disabled:
+                return "CTRL-EVENT-SSID-TEMP-DISABLED id=" + std::to_string(e.id) + " ssid=\"" +
+                       printable(e.ssid) + "\" auth_failures=" + std::to_string(e.failures) +
+                       " duration=" + std::to_string(e.duration_s) + " reason=WRONG_KEY";
+            case st::reenabled:
+                return "CTRL-EVENT-SSID-REENABLED id=" + std::to_string(e.id) + " ssid=\"" +
+                       printable(e.ssid) + "\"";
         }
         return {};
     }
