@@ -45,17 +45,8 @@ using group_issues =
 /// becomes the P2P device again).
 template <class Ctx>
 class group_manager {
-    /// The GO's authenticator runs its commands on the group interface through the engine.
-    struct runner {
-        Ctx ctx;
-        cfg::wdev_ref ref;
-        template <class C>
-        auto run(C c) {
-            static_cast<cfg::wdev_ref&>(c) = ref;
-            return ctx.exec(c);
-        }
-        auto& time() { return ctx.time(); }
-    };
+    /// The links run their commands on the group interface through the engine.
+    using runner = detail::link_runner<Ctx>;
     using link_type = rsn::ap_link<runner>;
     using client_link = rsn::station_link<runner>;
 

@@ -47,16 +47,7 @@ struct scan_request {
 /// dev, schedule, cancel, emit, exec, set_up and time.
 template <class Ctx>
 class station_manager {
-    struct runner {
-        Ctx ctx;
-        cfg::wdev_ref ref;
-        template <class C>
-        auto run(C c) {
-            static_cast<cfg::wdev_ref&>(c) = ref;
-            return ctx.exec(c);
-        }
-        auto& time() { return ctx.time(); }
-    };
+    using runner = detail::link_runner<Ctx>;
     using psk_link = rsn::station_link<runner>;
     using psk_ap = rsn::ap_link<runner>;
 
@@ -122,9 +113,10 @@ class station_manager {
         if (!user_disconnected_ && current_ < 0) request_connection(duration::zero());
     }
     /// @brief SELECT_NETWORK and RECONNECT start a connection again after DISCONNECT.
-    void allow_connection() {
+    /// `select`: SELECT_NETWORK's, which also ends the networks' rests.
+    void allow_connection(bool select = false) {
         user_disconnected_ = false;
-        rests_.clear();
+        if (select) rests_.clear();
         if (current_ < 0) request_connection(duration::zero());
     }
     /// @brief DISCONNECT: ends the connection (or the AP) and stays disconnected until

@@ -254,6 +254,19 @@ struct issues {
 };
 
 namespace detail {
+/// @brief Runs an RSN link's config-layer commands on one interface through a procedure's
+/// context (the links of groups and of the station interface).
+template <class Ctx>
+struct link_runner {
+    Ctx ctx;
+    cfg::wdev_ref ref;
+    template <class C>
+    auto run(C c) {
+        static_cast<cfg::wdev_ref&>(c) = ref;
+        return ctx.exec(c);
+    }
+    auto& time() { return ctx.time(); }
+};
 /// @brief What every procedure reads and updates (the shared part of hostap's struct p2p_data):
 /// the settings, the P2P device's interface and address, the wiphy's facts, channels, the
 /// engine's state, the peers and the random generator.

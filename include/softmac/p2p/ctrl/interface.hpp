@@ -308,7 +308,7 @@ class interface {
     }
     std::string run(std::string_view, const cmd::network_choice& c) {
         if (!nets_.choose(c.what, c.id)) return std::string(replies::fail);
-        if (c.what == cmd::network_choice::verb::select) engine_.station().allow_connection();
+        if (c.what == cmd::network_choice::verb::select) engine_.station().allow_connection(true);
         return std::string(replies::ok);
     }
     std::string run(std::string_view ifname, const cmd::connection& c) {
