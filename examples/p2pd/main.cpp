@@ -145,8 +145,8 @@ struct device_base {
     virtual std::string describe() const = 0;
     virtual const std::string& ifname() const = 0;
     virtual p2p::ctrl::member member() = 0;
-    /// INTERFACES on the device's sockets lists every interface of the daemon.
-    virtual void list_interfaces_with(std::function<std::string(bool)> f) = 0;
+    /// INTERFACES on the device's sockets lists every interface of the daemon; TERMINATE ends it.
+    virtual void attach_process(p2p::ctrl::process_hooks h) = 0;
 };
 
 /// How a device is made: its interface, driver, configuration file and control directory.
@@ -207,9 +207,7 @@ struct device final : device_base {
     }
     const std::string& ifname() const override { return dev.engine().ifname(); }
     p2p::ctrl::member member() override { return p2p::ctrl::member_of(iface); }
-    void list_interfaces_with(std::function<std::string(bool)> f) override {
-        iface.list_interfaces_with(std::move(f));
-    }
+    void attach_process(p2p::ctrl::process_hooks h) override { iface.attach_process(std::move(h)); }
 };
 
 /// The daemon's devices on one medium; with -g, the global control interface over them.
@@ -295,8 +293,8 @@ class daemon_state {
                 air_.set_link(d.index, p, opt_.loss);
             }
         global_.join(key, dev->member());
-        dev->list_interfaces_with(
-            [this](bool ctrl) { return global_.interfaces(ctrl ? "ctrl" : ""); });
+        dev->attach_process({[this](bool ctrl) { return global_.interfaces(ctrl ? "ctrl" : ""); },
+                             [] { stop_requested = 1; }});
         devices_.push_back(std::move(dev));
         return {};
     }

@@ -387,6 +387,7 @@ TEST_CASE("The station commands' forms", "[ctrl][parse][station]") {
     CHECK(as<ctrl::cmd::connection>(ctrl::parse("REATTACH")).what == c::reattach);
     CHECK(as<ctrl::cmd::connection>(ctrl::parse("ABORT_SCAN")).what == c::abort_scan);
     as<ctrl::cmd::status_driver>(ctrl::parse("STATUS-DRIVER"));
+    as<ctrl::cmd::terminate>(ctrl::parse("TERMINATE"));
     using w = ctrl::cmd::station_setting::which;
     const auto interval = as<ctrl::cmd::station_setting>(ctrl::parse("SCAN_INTERVAL -1"));
     CHECK((interval.what == w::scan_interval && interval.value == -1));
@@ -1659,7 +1660,9 @@ TEMPLATE_TEST_CASE("A station joins a mode=2 AP by network commands, open and WP
     p.w.run(12s);
     CHECK(events_of(p, 0, removed, {"CTRL-EVENT-SCAN-STARTED"}).empty());
     CHECK(p.cmd(0, "STATUS").starts_with("wpa_state=INACTIVE\n"));
-    CHECK(p.cmd(0, "REATTACH") == "FAIL\n");  // no network
+    CHECK(p.cmd(0, "REATTACH") == "FAIL\n");   // no network
+    CHECK(p.cmd(0, "TERMINATE") == "FAIL\n");  // no process to end here
+    CHECK(p.cmd(0, "TERMINATE", false) == "FAIL-NOT-PERMITTED\n");
 
     // ABORT_SCAN ends a running scan only; BSS_FLUSH 0 forgets every BSS not in use.
     CHECK(p.cmd(0, "ABORT_SCAN") == "FAIL\n");

@@ -983,5 +983,9 @@ TEST_CASE(
         eventually([&] { return read_file(log).find("DISCONNECTED") != std::string::npos; }, 10s));
     CHECK(run("wlan0", "status").starts_with("wpa_state=DISCONNECTED\n"));
     CHECK(action.stop() == 0);
+    // TERMINATE on a device's socket ends the daemon, which removes every socket.
+    CHECK(run("wlan1", "terminate") == "OK\n");
+    CHECK(eventually([&] { return !fs::exists(s.dir + "/wlan0") && !fs::exists(s.dir + "/wlan1"); },
+                     5s));
     CHECK(s.daemon->stop() == 0);
 }

@@ -192,6 +192,10 @@ struct set_network {
 struct save_config {
     static constexpr bool admin = true;
 };
+/// TERMINATE: the process ends.
+struct terminate {
+    static constexpr bool admin = true;
+};
 /// LIST_CREDS: a list softmac keeps empty; the reply is the header line.
 struct empty_list {
     static constexpr bool admin = false;
@@ -210,7 +214,7 @@ using request =
                  cmd::set_network, cmd::save_config, cmd::p2p_cancel, cmd::p2p_unauthorize,
                  cmd::p2p_remove_client, cmd::p2p_group_member, cmd::scan, cmd::scan_results,
                  cmd::bss, cmd::add_network, cmd::network_choice, cmd::connection,
-                 cmd::status_driver, cmd::station_setting>;
+                 cmd::status_driver, cmd::station_setting, cmd::terminate>;
 
 namespace detail {
 inline request parse_find(const tokens& t) {
@@ -544,6 +548,7 @@ inline request parse(std::string_view text) {
         return n;
     }
     if (text == "SAVE_CONFIG") return cmd::save_config{};
+    if (text == "TERMINATE") return cmd::terminate{};
     if (text == "LIST_CREDS")
         return cmd::empty_list{"cred id / realm / username / domain / imsi\n"};
     if (auto r = parse_station<request>(text, t)) return *r;

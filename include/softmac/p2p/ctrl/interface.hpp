@@ -49,6 +49,14 @@ concept controllable_engine = requires(E& e, const E& ce, const mac_address& a) 
     { E::changes_radio(operation::find) } -> std::same_as<bool>;
 };
 
+/// @brief What the process around a device offers its control interface: INTERFACES lists the
+/// process's interfaces (the argument: with their socket directories), TERMINATE ends it.
+/// Without them, INTERFACES lists the device's own interfaces and TERMINATE fails.
+struct process_hooks {
+    std::function<std::string(bool ctrl)> interfaces;
+    std::function<void()> terminate;
+};
+
 /// @brief Whether control command C needs an admin caller on `Engine`'s device: when an engine
 /// operation it runs changes the radio's state, or when it says so itself.
 template <class Engine, class C>
@@ -83,9 +91,9 @@ class interface {
     /// @brief The directory of this device's sockets (`INTERFACES ctrl`).
     const std::string& ctrl_dir() const noexcept { return dir_; }
     void on_output(output o) { out_ = std::move(o); }
-    /// @brief Where INTERFACES lists the process's interfaces from (its argument: with their
-    /// socket directories); without it, this device's own.
-    void list_interfaces_with(std::function<std::string(bool ctrl)> f) { all_ = std::move(f); }
+    /// @brief The process around the device (INTERFACES lists its interfaces, TERMINATE ends
+    /// it).
+    void attach_process(process_hooks h) { process_ = std::move(h); }
 
     /// @brief Reads the device's configuration file (`p2pd -c`): its globals as SET would set
     /// them, its persistent groups into the engine. With update_config=1 it is written again
@@ -155,7 +163,7 @@ class interface {
     }
     std::string run(std::string_view ifname, const cmd::ifname&) { return std::string(ifname); }
     std::string run(std::string_view, const cmd::interfaces& c) {
-        if (all_) return all_(c.ctrl);
+        if (process_.interfaces) return process_.interfaces(c.ctrl);
         std::string s;
         for (const auto& n : names()) s += c.ctrl ? n + " ctrl_iface=" + dir_ + "\n" : n + "\n";
         return s;
@@ -211,6 +219,12 @@ class interface {
         auto r = engine_.station().scan({c.freqs, c.passive, c.use_id});
         if (!r) return "FAIL-BUSY\n";
         return c.use_id ? std::to_string(*r) + "\n" : std::string(replies::ok);
+    }
+    /// TERMINATE: the process ends after the reply (wpa_supplicant_terminate_proc).
+    std::string run(std::string_view, const cmd::terminate&) {
+        if (!process_.terminate) return std::string(replies::fail);
+        process_.terminate();
+        return std::string(replies::ok);
     }
     std::string run(std::string_view, const cmd::scan_results&) {
         return scan_results_text(engine_.station().bss());
@@ -754,7 +768,7 @@ class interface {
     std::string dir_;
     network_config<Engine> nets_{engine_};
     output out_;
-    std::function<std::string(bool)> all_;
+    process_hooks process_;
     std::optional<pending_connect> after_pd_;
 };
 
