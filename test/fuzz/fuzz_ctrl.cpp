@@ -49,7 +49,12 @@ struct world {
                                        global.join(i.ifname, ctrl::member_of(added.back().iface));
                                        return {};
                                    },
+                                   // Only the added device leaves (the two others stay, as
+                                   // a daemon's devices it was started with would not).
                                    [this](std::string_view ifname) -> result<void> {
+                                       if (added.empty() ||
+                                           added.front().dev.engine().ifname() != ifname)
+                                           return make_error(errc::not_supported, "kept");
                                        global.leave(ifname);
                                        added.clear();
                                        return {};

@@ -54,7 +54,7 @@ namespace softmac::p2p {
 /// @brief The config-layer commands the engine issues itself, to start the device.
 using engine_issues =
     issues<cfg::cmd::get_wiphy, cfg::cmd::new_interface, cfg::cmd::start_p2p_device,
-           cfg::cmd::register_frame, cfg::cmd::get_interface>;
+           cfg::cmd::register_frame, cfg::cmd::get_interface, cfg::cmd::get_station>;
 
 /// @brief One radio's P2P device: the engine over that radio's config layer. Events go to Sink.
 template <cfg::config_layer Config, event_sink Sink>
@@ -552,6 +552,23 @@ class engine {
         cfg::cmd::get_interface gi;
         static_cast<cfg::wdev_ref&>(gi) = *ref;
         auto r = exec(gi);
+        if (!r || r->empty()) return std::nullopt;
+        return r->front();
+    }
+
+    /// @brief The MAC's record of station `addr` on the device's interface `ifname` (a GO's
+    /// group, or the station interface running a mode=2 AP); none when it has none.
+    std::optional<cfg::reply::station> station_info(std::string_view ifname,
+                                                    const mac_address& addr) {
+        std::optional<cfg::wdev_ref> ref;
+        if (ifname == dev_.ifname) ref = sta_.interface();
+        for (const auto& g : groups_.list())
+            if (g.ifname == ifname) ref = g.ref;
+        if (!ref) return std::nullopt;
+        cfg::cmd::get_station gs;
+        static_cast<cfg::wdev_ref&>(gs) = *ref;
+        gs.mac = addr;
+        auto r = exec(gs);
         if (!r || r->empty()) return std::nullopt;
         return r->front();
     }

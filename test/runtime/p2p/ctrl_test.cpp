@@ -311,7 +311,10 @@ TEST_CASE("General commands and what wpa_cli's start-up walks get", "[ctrl][pars
     CHECK(as<ctrl::cmd::set>(ctrl::parse("SET device_name My Laptop")).value == "My Laptop");
     CHECK(as<ctrl::cmd::get>(ctrl::parse("GET device_name")).name == "device_name");
     as<ctrl::cmd::sta_walk>(ctrl::parse("STA-FIRST"));
-    as<ctrl::cmd::sta_walk>(ctrl::parse("STA-NEXT 02:00:00:00:0b:01"));
+    CHECK(as<ctrl::cmd::sta_walk>(ctrl::parse("STA-NEXT 02:00:00:00:0b:01")).addr == peer_addr);
+    CHECK(as<ctrl::cmd::sta_walk>(ctrl::parse("STA 02:00:00:00:0b:01")).what ==
+          ctrl::cmd::sta_walk::which::addr);
+    CHECK(refusal("STA-NEXT zz") == ctrl::replies::fail);
     const auto range = as<ctrl::cmd::bss>(ctrl::parse("BSS RANGE=ALL MASK=0x2"));
     CHECK((range.what == ctrl::cmd::bss::which::range && range.mask == 0x2));
     as<ctrl::cmd::empty_list>(ctrl::parse("LIST_CREDS"));
@@ -814,6 +817,12 @@ TEST_CASE("A GO's clients are found through its Group Info and reported as peers
     CHECK(peer.find("\nmember_in_go_dev=" + a + "\nmember_in_go_iface=" + go_iface + "\n") !=
           std::string::npos);
     CHECK(peer.find("\noper_freq=2422\n") != std::string::npos);
+    // The GO's station walk shows the client's device (p2p_ie_text's lines).
+    const std::string sta = p.cmd_on(0, go_if, "STA-FIRST");
+    INFO(sta);
+    CHECK(sta.find("\np2p_device_name=Device B1\np2p_device_addr=" + b + "\n") !=
+          std::string::npos);
+    CHECK(sta.find("\np2p_primary_device_type=10-0050F204-5\n") != std::string::npos);
     // The GO itself is no group member.
     CHECK(p.cmd(2, "P2P_PEER " + a).find("\nmember_in_go_dev=00:00:00:00:00:00\n") !=
           std::string::npos);
@@ -1580,6 +1589,14 @@ TEMPLATE_TEST_CASE("A station joins a mode=2 AP by network commands, open and WP
     const auto joined = p.wait(1, "AP-STA-CONNECTED");
     REQUIRE(joined);
     CHECK(joined->second == "AP-STA-CONNECTED " + sta_addr);
+    // The AP's station walk (wpa_cli all_sta): the station, then FAIL.
+    const std::string first = p.cmd(1, "STA-FIRST");
+    INFO(first);
+    CHECK(first.starts_with(sta_addr + "\nflags=[AUTH][ASSOC][AUTHORIZED]\naid=1\n"));
+    CHECK(first.find("\nrx_packets=") != std::string::npos);
+    CHECK(p.cmd(1, "STA " + sta_addr) == first);
+    CHECK(p.cmd(1, "STA-NEXT " + sta_addr) == "FAIL\n");
+    CHECK(p.cmd(0, "STA-FIRST") == "FAIL\n");  // a station has no stations
     CHECK(p.cmd(0, "BSS CURRENT MASK=0x2") == "bssid=" + ap_addr + "\n");
     const std::string drv = p.cmd(0, "STATUS-DRIVER");
     INFO(drv);

@@ -163,9 +163,12 @@ struct wps_check_pin {
     static constexpr bool admin = false;
     std::string pin;
 };
-/// STA-FIRST / STA-NEXT: the station list walk; its end is `FAIL`.
+/// STA-FIRST, STA-NEXT <addr>, STA <addr>: an AP's or GO's stations; the walk ends in `FAIL`.
 struct sta_walk {
+    enum class which : std::uint8_t { first, next, addr };
     static constexpr bool admin = false;
+    which what = which::first;
+    mac_address addr;  ///< next: the station before; addr: the station
 };
 /// LIST_NETWORKS: the configured networks (stored persistent groups among them).
 struct list_networks {
@@ -526,7 +529,13 @@ inline request parse(std::string_view text) {
     }
     if (name == "WPS_PIN" || name == "WPS_PBC" || name == "WPS_CANCEL" || name == "WPS_CHECK_PIN")
         return parse_wps(name, t);
-    if (name == "STA-FIRST" || name == "STA-NEXT") return cmd::sta_walk{};
+    if (name == "STA-FIRST") return cmd::sta_walk{};
+    if ((name == "STA-NEXT" || name == "STA") && t.size() >= 2) {
+        const auto a = mac_address::parse(t[1]);
+        if (!a) return refused{replies::fail};
+        return cmd::sta_walk{
+            name == "STA" ? cmd::sta_walk::which::addr : cmd::sta_walk::which::next, *a};
+    }
     if (text == "LIST_NETWORKS") return cmd::list_networks{};
     if (name == "REMOVE_NETWORK") {
         cmd::remove_network r;

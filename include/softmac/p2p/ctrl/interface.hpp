@@ -157,7 +157,7 @@ class interface {
     std::string run(std::string_view, const cmd::ping&) { return std::string(replies::pong); }
     template <class C>
     requires std::is_same_v<C, cmd::attach> || std::is_same_v<C, cmd::detach> ||
-        std::is_same_v<C, cmd::level> || std::is_same_v<C, cmd::sta_walk>
+        std::is_same_v<C, cmd::level>
             std::string run(std::string_view, const C&) {
         return std::string(replies::fail);
     }
@@ -219,6 +219,45 @@ class interface {
         auto r = engine_.station().scan({c.freqs, c.passive, c.use_id});
         if (!r) return "FAIL-BUSY\n";
         return c.use_id ? std::to_string(*r) + "\n" : std::string(replies::ok);
+    }
+    /// STA-FIRST/STA-NEXT/STA on a GO's group interface or a mode=2 AP: the station's address,
+    /// then hostapd_ctrl_iface_sta_mib's lines softmac has (flags, aid, a P2P client's device as
+    /// p2p_ie_text prints it, the MAC's counters); no station: FAIL (the walk's end).
+    std::string run(std::string_view ifname, const cmd::sta_walk& c) {
+        std::vector<mac_address> list;
+        const auto* g = group_named(ifname);
+        if (g && g->go)
+            for (const auto& [iface, dev] : g->clients) list.push_back(iface);
+        if (!g && ifname == engine_.ifname()) list = engine_.station().stations();
+        auto it = list.begin();
+        if (c.what != cmd::sta_walk::which::first) {
+            it = std::find(list.begin(), list.end(), c.addr);
+            if (it != list.end() && c.what == cmd::sta_walk::which::next) ++it;
+        }
+        if (it == list.end()) return std::string(replies::fail);
+        const auto info = engine_.station_info(ifname, *it);
+        std::string s = it->to_string() + "\nflags=[AUTH][ASSOC][AUTHORIZED]\n";
+        detail::append(s, "aid=%u\n", unsigned(info ? info->aid : 0));
+        if (g) {
+            const auto dev = std::find_if(g->clients.begin(), g->clients.end(),
+                                          [&](const auto& cl) { return cl.first == *it; });
+            const auto m =
+                std::find_if(g->member_info.begin(), g->member_info.end(),
+                             [&](const peer_info& p) { return p.dev_addr == dev->second; });
+            if (m != g->member_info.end())
+                detail::append(s,
+                               "p2p_dev_capab=0x%x\np2p_group_capab=0x0\n"
+                               "p2p_primary_device_type=%s\np2p_device_name=%s\n"
+                               "p2p_device_addr=%s\np2p_config_methods=0x%x\n",
+                               unsigned(m->dev_capab), to_string(m->primary_type).c_str(),
+                               printable(m->name).c_str(), m->dev_addr.to_string().c_str(),
+                               unsigned(m->config_methods));
+        }
+        if (info)
+            detail::append(s, "rx_packets=%u\ntx_packets=%u\nrx_bytes=%u\ntx_bytes=%u\n",
+                           unsigned(info->info.rx_packets), unsigned(info->info.tx_packets),
+                           unsigned(info->info.rx_bytes), unsigned(info->info.tx_bytes));
+        return s;
     }
     /// TERMINATE: the process ends after the reply (wpa_supplicant_terminate_proc).
     std::string run(std::string_view, const cmd::terminate&) {
