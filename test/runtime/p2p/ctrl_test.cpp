@@ -391,6 +391,9 @@ TEST_CASE("The station commands' forms", "[ctrl][parse][station]") {
     CHECK(as<ctrl::cmd::connection>(ctrl::parse("ABORT_SCAN")).what == c::abort_scan);
     as<ctrl::cmd::status_driver>(ctrl::parse("STATUS-DRIVER"));
     as<ctrl::cmd::terminate>(ctrl::parse("TERMINATE"));
+    CHECK(as<ctrl::cmd::get_capability>(ctrl::parse("GET_CAPABILITY key_mgmt strict")).field ==
+          "key_mgmt");
+    CHECK(refusal("GET_CAPABILITY") == ctrl::replies::unknown);
     using w = ctrl::cmd::station_setting::which;
     const auto interval = as<ctrl::cmd::station_setting>(ctrl::parse("SCAN_INTERVAL -1"));
     CHECK((interval.what == w::scan_interval && interval.value == -1));
@@ -1509,6 +1512,12 @@ TEMPLATE_TEST_CASE("A station joins a mode=2 AP by network commands, open and WP
 
     // Device 0 sees it in a scan of its own.
     CHECK(p.cmd(0, "STATUS").starts_with("wpa_state=DISCONNECTED\n"));
+    CHECK(p.cmd(0, "GET_CAPABILITY pairwise") == "CCMP");
+    CHECK(p.cmd(0, "GET_CAPABILITY key_mgmt") == "NONE IEEE8021X WPA-PSK");
+    CHECK(p.cmd(0, "GET_CAPABILITY modes").find("AP") != std::string::npos);
+    CHECK(p.cmd(0, "GET_CAPABILITY channels").starts_with("Mode[G] Channels: 1 2 3 4 5 6"));
+    CHECK(p.cmd(0, "GET_CAPABILITY freq").find("\n 6 = 2437 MHz\n") != std::string::npos);
+    CHECK(p.cmd(0, "GET_CAPABILITY eap") == "FAIL\n");
     CHECK(p.cmd(0, "SCAN use_id=1") == "1\n");
     CHECK(p.cmd(0, "SCAN") == "FAIL-BUSY\n");
     REQUIRE(p.wait(0, "CTRL-EVENT-SCAN-RESULTS"));

@@ -955,6 +955,7 @@ TEST_CASE(
     fs::permissions(script, fs::perms::owner_all);
     process action({cli, "-p", s.dir, "-i", "wlan0", "-a", script}, s.tmp + "/action.log");
 
+    CHECK(run("wlan0", "get_capability proto") == "RSN");
     CHECK(run("wlan0", "scan") == "OK\n");
     CHECK(eventually([&] { return run("wlan0", "scan_results").find(ssid) != std::string::npos; },
                      10s));

@@ -217,7 +217,7 @@ using request =
                  cmd::set_network, cmd::save_config, cmd::p2p_cancel, cmd::p2p_unauthorize,
                  cmd::p2p_remove_client, cmd::p2p_group_member, cmd::scan, cmd::scan_results,
                  cmd::bss, cmd::add_network, cmd::network_choice, cmd::connection,
-                 cmd::status_driver, cmd::station_setting, cmd::terminate>;
+                 cmd::status_driver, cmd::station_setting, cmd::terminate, cmd::get_capability>;
 
 namespace detail {
 inline request parse_find(const tokens& t) {

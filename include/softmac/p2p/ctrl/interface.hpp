@@ -259,6 +259,42 @@ class interface {
                            unsigned(info->info.rx_bytes), unsigned(info->info.tx_bytes));
         return s;
     }
+    /// GET_CAPABILITY (wpa_supplicant_ctrl_iface_get_capability) for what softmac has: CCMP,
+    /// open or WPA2-PSK (2.10 lists NONE IEEE8021X first whatever the driver says), RSN, open
+    /// authentication, the radio's AP and IBSS modes and channels (its 2.4 GHz band as modes G,
+    /// then B, as driver_nl80211 splits it); other fields FAIL.
+    std::string run(std::string_view, const cmd::get_capability& c) {
+        const auto& w = engine_.wiphy();
+        if (c.field == "pairwise" || c.field == "group") return "CCMP";
+        if (c.field == "key_mgmt") return "NONE IEEE8021X WPA-PSK";
+        if (c.field == "proto") return "RSN";
+        if (c.field == "auth_alg") return "OPEN";
+        if (c.field == "modes") {
+            std::string s;
+            if (w.supported.adhoc) s += "IBSS";
+            if (w.supported.ap) s += s.empty() ? "AP" : " AP";
+            return s;
+        }
+        if (c.field != "channels" && c.field != "freq") return std::string(replies::fail);
+        const bool freqs = c.field == "freq";
+        std::string s;
+        auto mode = [&](const char* name, const cfg::reply::band& b) {
+            detail::append(s, freqs ? "Mode[%s] Channels:\n" : "Mode[%s] Channels:", name);
+            for (const auto& f : b.freqs) {
+                const auto ch = ieee80211::freq_to_channel(static_cast<std::uint16_t>(f.freq));
+                if (!ch) continue;
+                if (freqs)
+                    detail::append(s, " %u = %u MHz\n", unsigned(ch->number), unsigned(f.freq));
+                else
+                    detail::append(s, " %u", unsigned(ch->number));
+            }
+            s += "\n";
+        };
+        if (w.bands.ghz2_4) mode("G", *w.bands.ghz2_4);
+        if (w.bands.ghz5) mode("A", *w.bands.ghz5);
+        if (w.bands.ghz2_4) mode("B", *w.bands.ghz2_4);
+        return s;
+    }
     /// TERMINATE: the process ends after the reply (wpa_supplicant_terminate_proc).
     std::string run(std::string_view, const cmd::terminate&) {
         if (!process_.terminate) return std::string(replies::fail);

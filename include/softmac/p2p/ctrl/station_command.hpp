@@ -5,6 +5,7 @@
 #include <charconv>
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <variant>
 #include <vector>
@@ -61,6 +62,11 @@ struct network_choice {
 /// STATUS-DRIVER: the interface as the driver sees it (wpa_driver_nl80211_status).
 struct status_driver {
     static constexpr bool admin = false;
+};
+/// GET_CAPABILITY <field> [strict] [iftype=<type>]: what the radio and softmac support.
+struct get_capability {
+    static constexpr bool admin = false;
+    std::string field;
 };
 /// RECONNECT, DISCONNECT, REASSOCIATE, REATTACH, ABORT_SCAN.
 struct connection {
@@ -179,6 +185,7 @@ std::optional<Request> parse_station(std::string_view text, const tokens& t) {
     }
     if (text == "ADD_NETWORK") return cmd::add_network{};
     if (text == "STATUS-DRIVER") return cmd::status_driver{};
+    if (name == "GET_CAPABILITY" && t.size() >= 2) return cmd::get_capability{std::string(t[1])};
     using v = cmd::network_choice::verb;
     const std::optional<v> verb = name == "ENABLE_NETWORK"    ? std::optional(v::enable)
                                   : name == "DISABLE_NETWORK" ? std::optional(v::disable)
