@@ -402,6 +402,21 @@ TEST_CASE("The station commands' forms", "[ctrl][parse][station]") {
     CHECK(refusal("BSS_FLUSH") == ctrl::replies::unknown);  // needs its argument, as 2.10
 }
 
+TEST_CASE("SCAN_RESULTS keeps whole lines within a reply", "[ctrl][format][station]") {
+    std::vector<p2p::bss_entry> many(200);
+    for (auto& b : many) {
+        b.info.bssid = peer_addr;
+        b.info.freq = 2412;
+        b.ssid = "softmac-ap";
+    }
+    const auto all = ctrl::scan_results_text(many, 100000);
+    CHECK(all.size() > ctrl::max_reply);
+    const auto cut = ctrl::scan_results_text(many, ctrl::max_reply);
+    CHECK(cut.size() <= ctrl::max_reply);
+    CHECK(cut.ends_with("\tsoftmac-ap\n"));
+    CHECK(all.starts_with(cut));
+}
+
 TEST_CASE("Event formats are wpa_supplicant 2.10's", "[ctrl][format]") {
     p2p::peer_info bob;
     bob.addr = {{0x02, 0x00, 0x00, 0x00, 0x0b, 0x02}};

@@ -80,13 +80,17 @@ inline std::string bss_flags(const bss_entry& b) {
     return s;
 }
 
-/// @brief The SCAN_RESULTS reply: the header, then one line per BSS in the list's order.
-inline std::string scan_results_text(const std::vector<bss_entry>& list) {
+/// @brief The SCAN_RESULTS reply: the header, then one line per BSS in the list's order, as
+/// many whole lines as fit in `limit` octets (wpa_supplicant_ctrl_iface_scan_results).
+inline std::string scan_results_text(const std::vector<bss_entry>& list, std::size_t limit) {
     std::string s = "bssid / frequency / signal level / flags / ssid\n";
     for (const auto& b : list) {
-        detail::append(s, "%s\t%u\t%d\t", detail::addr(b.info.bssid).c_str(), unsigned(b.info.freq),
-                       int(b.info.signal_mbm / 100));
-        s += bss_flags(b) + "\t" + printable(b.ssid) + "\n";
+        std::string line;
+        detail::append(line, "%s\t%u\t%d\t", detail::addr(b.info.bssid).c_str(),
+                       unsigned(b.info.freq), int(b.info.signal_mbm / 100));
+        line += bss_flags(b) + "\t" + printable(b.ssid) + "\n";
+        if (s.size() + line.size() > limit) break;
+        s += line;
     }
     return s;
 }
