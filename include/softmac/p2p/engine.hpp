@@ -12,6 +12,7 @@
 /// - p2p/groups.hpp: group formation, join, clients, removal (p2p_group.c)
 /// - p2p/invitation.hpp: invitation and persistent group re-invocation (p2p_invitation.c)
 /// - p2p/offchannel.hpp: listen periods and action frame TX (p2p_supplicant.c)
+/// - p2p/join_search.hpp: a join's scans for a GO not seen yet (p2p_supplicant.c)
 /// - p2p/station.hpp: the station interface: scans, networks, connection (scan.c, events.c)
 ///
 /// Service discovery and presence will be units of their own beside these.
@@ -42,6 +43,7 @@
 #include <softmac/p2p/go_negotiation.hpp>
 #include <softmac/p2p/groups.hpp>
 #include <softmac/p2p/invitation.hpp>
+#include <softmac/p2p/join_search.hpp>
 #include <softmac/p2p/messages.hpp>
 #include <softmac/p2p/offchannel.hpp>
 #include <softmac/p2p/peer_table.hpp>
@@ -147,7 +149,7 @@ class engine {
             this->self->neg_.peer_listening(a);
             this->self->inv_.peer_listening(a);
         }
-        void join_scan_done() const { this->self->join_scan_done(); }
+        void join_scan_done() const { this->self->join_.scan_done(); }
     };
     struct negotiation_context : procedure_context<go_negotiation_issues> {
         void stop_find() const { this->self->disc_.stop_find(); }
@@ -196,6 +198,13 @@ class engine {
         }
     };
     using station_context = core_context<station_issues>;
+    struct join_context : core_context<issues<>> {
+        void stop_find() const { this->self->stop_find(); }
+        bool scan(std::uint16_t freq) const { return this->self->disc_.join_scan(freq); }
+        bool join(peer& p, std::uint16_t freq, wps_method m, const std::string& pin) const {
+            return this->self->groups_.join(p, freq, m, pin).has_value();
+        }
+    };
     struct group_context : core_context<group_issues> {
         void stop_find() const { this->self->disc_.stop_find(); }
         mac_address take_intended_iface() const { return this->self->neg_.take_intended_iface(); }
@@ -229,7 +238,7 @@ class engine {
         inv_.cancel_timers();
         groups_.cancel_timers();
         sta_.cancel_timers();
-        if (join_timer_) time_.cancel(join_timer_);
+        join_.cancel_timers();
     }
 
     /// @brief Whether operation `op` may change the radio's state (issue a config-layer command
@@ -340,7 +349,7 @@ class engine {
         disc_.stop_find();
         inv_.stop();
         neg_.abandon();
-        forget_join();
+        join_.stop();
     }
     /// @brief Listen-only: stay discoverable on the listen channel for `timeout_s` (0: forever).
     result<void> listen(std::uint32_t timeout_s = 0) { return disc_.listen(timeout_s); }
@@ -353,7 +362,7 @@ class engine {
     void flush() {
         disc_.stop_find();
         inv_.stop();
-        forget_join();
+        join_.stop();
         if (dev_.negotiating()) neg_.fail(event::go_neg_failure::no_status);
         disc_.forget_peers();
     }
@@ -382,7 +391,7 @@ class engine {
     /// started ends (groups::cancel_formation). No P2P-GO-NEG-FAILURE.
     /// @return not_found when neither a negotiation nor a group formation was in progress.
     result<void> cancel() {
-        bool found = join_.has_value();  // a join still looking for its GO (wpas_p2p_cancel)
+        bool found = join_.pending();  // a join still looking for its GO (wpas_p2p_cancel)
         if (dev_.negotiating()) {
             found = true;
             if (auto* p = dev_.peers.find(neg_.peer_address())) p->method = wps_method::not_ready;
@@ -412,7 +421,7 @@ class engine {
         if (c.method == wps_method::display && pin.empty()) pin = dev_.new_pin();
         // A join needs no known peer: a GO not seen running its group is looked for first.
         if (c.join && !c.auth && !runs_group(dev)) {
-            start_join({dev, c.method, pin, c.freq, 0});
+            join_.start(dev, c.method, pin, c.freq);
             return pin;
         }
         auto* p = dev_.peers.find(dev);
@@ -581,61 +590,6 @@ class engine {
     void configure_networks(std::vector<station_network> n) { sta_.configure(std::move(n)); }
 
   private:
-    /// A join waiting for its GO to be found (wpas_p2p_join_scan): one scan, then one a second
-    /// later while the GO is not among the results, P2P-GROUP-FORMATION-FAILURE after the
-    /// tenth (P2P_MAX_JOIN_SCAN_ATTEMPTS).
-    struct pending_join {
-        mac_address dev;  ///< the GO's device or interface address
-        wps_method method = wps_method::pbc;
-        std::string pin;
-        std::uint16_t freq = 0;
-        unsigned scans = 0;
-    };
-    static constexpr unsigned max_join_scans = 10;
-    void start_join(pending_join j) {
-        stop_find();
-        join_ = std::move(j);
-        join_scan();
-    }
-    /// A join scan that never ends (another procedure aborted it) counts as one that found
-    /// nothing after this long.
-    static constexpr duration join_scan_limit = std::chrono::seconds(3);
-    void join_scan() {
-        if (!join_) return;
-        if (!disc_.join_scan(join_->freq)) return next_join_scan();  // as a scan finding none
-        join_timer_ = time_.schedule_in(join_scan_limit, [this] {
-            join_timer_ = 0;
-            next_join_scan();
-        });
-    }
-    void join_scan_done() {
-        if (!join_) return;
-        if (join_timer_) time_.cancel(std::exchange(join_timer_, 0));
-        peer* go = dev_.peers.find(join_->dev);
-        if (!go)
-            for (auto& p : dev_.peers.all())
-                if (!go && p.intended_iface == join_->dev && !p.go_ssid.empty())
-                    go = dev_.peers.find(p.info.dev_addr);
-        if (!go || go->go_ssid.empty()) return next_join_scan();
-        const auto j = std::move(*join_);
-        join_.reset();
-        if (!groups_.join(*go, j.freq, j.method, j.pin)) sink_(event::group_formation_failure{});
-    }
-    void next_join_scan() {
-        if (++join_->scans > max_join_scans) {
-            join_.reset();
-            return sink_(event::group_formation_failure{});
-        }
-        join_timer_ = time_.schedule_in(std::chrono::seconds(1), [this] {
-            join_timer_ = 0;
-            join_scan();
-        });
-    }
-    void forget_join() {
-        join_.reset();
-        if (join_timer_) time_.cancel(std::exchange(join_timer_, 0));
-    }
-
     template <class C>
     auto exec(const C& c) {
         static_assert(engine_issues::has<C>, "softmac: engine_issues must name the command");
@@ -747,8 +701,7 @@ class engine {
     Config& cfg_;
     Sink sink_;
     detail::device_state dev_;
-    timer_id timer_ = 0, cleanup_ = 0, join_timer_ = 0;
-    std::optional<pending_join> join_;
+    timer_id timer_ = 0, cleanup_ = 0;
     offchannel<offchannel_context> off_{offchannel_context{{this}}};
     discovery<discovery_context> disc_{discovery_context{{{this}}}};
     go_negotiator<negotiation_context> neg_{negotiation_context{{{this}}}};
@@ -756,6 +709,7 @@ class engine {
     invitation<invitation_context> inv_{invitation_context{{{this}}}};
     group_manager<group_context> groups_{group_context{{this}}};
     station_manager<station_context> sta_{station_context{this}};
+    join_search<join_context> join_{join_context{{this}}};
 };
 
 }  // namespace softmac::p2p
