@@ -12,6 +12,7 @@
 #include "reference_frames.hpp"
 // After the reference frames, which say p2p:: for ieee80211::p2p.
 #include <softmac/p2p/detail/build.hpp>
+#include <softmac/p2p/services.hpp>
 
 namespace fs = std::filesystem;
 
@@ -84,7 +85,16 @@ int main(int argc, char** argv) {
           "P2P_SET peer_filter 02:00:00:00:00:01",
           "SET p2p_pref_chan 81:1,81:6",
           "SET p2p_no_go_freq 2412-2437,2462",
-          "P2P_CONNECT 02:00:00:00:77:77 pbc join"})
+          "P2P_CONNECT 02:00:00:00:77:77 pbc join",
+          "P2P_SERV_DISC_REQ 00:00:00:00:00:00 02000001",
+          "P2P_SERV_DISC_REQ 02:00:00:00:00:01 upnp 10 ssdp:all",
+          "P2P_SERVICE_ADD bonjour 045f697070c00c000c01 094d795072696e746572c027",
+          "P2P_SERVICE_ADD upnp 10 uuid:1::upnp:rootdevice",
+          "P2P_SERVICE_DEL upnp 10 uuid:1::upnp:rootdevice",
+          "P2P_SERV_DISC_RESP 2412 02:00:00:00:00:01 0 0300000101",
+          "P2P_SERV_DISC_EXTERNAL 1",
+          "P2P_SERV_DISC_CANCEL_REQ 5d1000",
+          "P2P_SERVICE_FLUSH"})
         save({reinterpret_cast<const std::uint8_t*>(c.data()), c.size()});
     // wpa_supplicant.conf: a P2P device's globals, a persistent group it is GO of and one it
     // joined, with comments and a key softmac does not know.
@@ -111,6 +121,21 @@ int main(int argc, char** argv) {
         const p2p::detail::invitation_terms t{a, a, "DIRECT-ab", true, 6, {1, 6, 11}};
         save(p2p::detail::invitation_request({s, a, 6, {}}, peer, t));
         save(p2p::detail::invitation_response(b, a, 3, 0, 6, b, {1, 6, 11}));
+    }
+    {  // Service discovery: GAS request, response, comeback response; request and response TLVs
+        namespace ie = softmac::ieee80211;
+        std::vector<std::uint8_t> anqp, buf(600);
+        const auto tlvs =
+            softmac::p2p::service_query().bonjour("_ipp._tcp.local").upnp(0x10, "ssdp:all").tlvs();
+        ie::anqp::put_p2p_sd(anqp, 3, tlvs);
+        softmac::byte_writer w(buf);
+        ie::write_gas_initial_req(w, 0, anqp);
+        save(w.written());
+        softmac::byte_writer r(buf);
+        ie::write_gas_comeback_resp(r, 0, 0, 0, true, 0, anqp);
+        save(r.written());
+        save(tlvs);
+        save(softmac::p2p::bonjour_key("MyPrinter._ipp._tcp.local", 16));
     }
     {  // EAP-WSC: whole EAPOL frames, and a fragmented message as 2-octet-length-prefixed EAP
         namespace eap = softmac::wps::eap;

@@ -276,4 +276,20 @@ inline void write_gas_initial_resp(byte_writer& w, std::uint8_t dialog_token, st
     w.le16(static_cast<std::uint16_t>(response.size())).raw(response);
 }
 
+/// @brief GAS Comeback Request: the dialog token only.
+inline void write_gas_comeback_req(byte_writer& w, std::uint8_t dialog_token) noexcept {
+    w.u8(category::public_action).u8(public_code::gas_comeback_req).u8(dialog_token);
+}
+/// @brief GAS Comeback Response carrying fragment `fragment_id` of a response, `more` when
+/// fragments follow.
+inline void write_gas_comeback_resp(byte_writer& w, std::uint8_t dialog_token, std::uint16_t status,
+                                    std::uint8_t fragment_id, bool more,
+                                    std::uint16_t comeback_delay, bytes_view response) noexcept {
+    w.u8(category::public_action).u8(public_code::gas_comeback_resp).u8(dialog_token);
+    w.le16(status).u8(static_cast<std::uint8_t>((fragment_id & 0x7f) | (more ? 0x80 : 0)));
+    w.le16(comeback_delay);
+    w.u8(eid::advertisement_protocol).u8(2).u8(0x7f).u8(0x00);
+    w.le16(static_cast<std::uint16_t>(response.size())).raw(response);
+}
+
 }  // namespace softmac::ieee80211

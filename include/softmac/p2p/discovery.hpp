@@ -32,8 +32,8 @@ using discovery_issues =
 
 /// @brief Device discovery of one P2P device. `Ctx` offers the callbacks of every procedure
 /// (dev, now, schedule, cancel, arm, disarm, emit, exec, start_listen, end_listen, listening,
-/// listen_pending) and two hooks: peer_listening(addr) into GO negotiation and invitation,
-/// join_scan_done() into the engine.
+/// listen_pending) and three hooks: peer_listening(addr) into GO negotiation and invitation,
+/// join_scan_done() and continue_find() (the peers' turns after a search scan) into the engine.
 template <class Ctx>
 class discovery {
   public:
@@ -62,9 +62,9 @@ class discovery {
     /// that the next find starts with its own full scan at once.
     void stop_find() {
         auto& d = ctx_.dev();
-        const bool was = d.current == state::search;
+        const bool was = d.current == state::search || d.current == state::sd_during_find;
         cancel_find_timer();
-        if (d.current == state::search || d.current == state::listen_only) d.current = state::idle;
+        if (was || d.current == state::listen_only) d.current = state::idle;
         if (!d.negotiating()) ctx_.disarm();
         abort_search_scan();
         ctx_.end_listen();
@@ -147,8 +147,11 @@ class discovery {
         if (!std::exchange(scanning_, false)) return;  // not a search scan
         read_scan_results();
         if (std::exchange(join_scan_, false)) ctx_.join_scan_done();
-        if (ctx_.dev().current == state::search) ctx_.start_listen(ctx_.dev().random_listen_ms());
+        if (ctx_.dev().current == state::search) ctx_.continue_find();
     }
+    /// @brief The find's listen period, after its scan and its peers' turns
+    /// (p2p_listen_in_find).
+    void listen_in_find() { ctx_.start_listen(ctx_.dev().random_listen_ms()); }
     /// @brief Records what a frame says about a peer; reports it when due.
     peer& learn(const peer_info& info, const mac_address& src, bool probe_req_only) {
         auto& d = ctx_.dev();

@@ -14,8 +14,9 @@
 /// - p2p/offchannel.hpp: listen periods and action frame TX (p2p_supplicant.c)
 /// - p2p/join_search.hpp: a join's scans for a GO not seen yet (p2p_supplicant.c)
 /// - p2p/station.hpp: the station interface: scans, networks, connection (scan.c, events.c)
+/// - p2p/service_discovery.hpp: service discovery over GAS (p2p_sd.c, p2p_supplicant_sd.c)
 ///
-/// Service discovery and presence will be units of their own beside these.
+/// Presence will be a unit of its own beside these.
 ///
 /// Each unit reaches the rest only through its context, resolved at compile time: the callbacks
 /// of hostap's struct p2p_config (exec a config-layer command, start and end a listen period,
@@ -48,6 +49,7 @@
 #include <softmac/p2p/offchannel.hpp>
 #include <softmac/p2p/peer_table.hpp>
 #include <softmac/p2p/provision_discovery.hpp>
+#include <softmac/p2p/service_discovery.hpp>
 #include <softmac/p2p/station.hpp>
 #include <softmac/p2p/types.hpp>
 
@@ -150,6 +152,11 @@ class engine {
             this->self->inv_.peer_listening(a);
         }
         void join_scan_done() const { this->self->join_.scan_done(); }
+        void continue_find() const { this->self->continue_find(); }
+    };
+    struct service_discovery_context : procedure_context<service_discovery_issues> {
+        void cancel_frame_waits() const { this->self->off_.cancel_waits(); }
+        void continue_find() const { this->self->continue_find(); }
     };
     struct negotiation_context : procedure_context<go_negotiation_issues> {
         void stop_find() const { this->self->disc_.stop_find(); }
@@ -269,6 +276,8 @@ class engine {
                 return find || negotiate;
             case operation::station:
                 return station_issues::admin;
+            case operation::service_discovery:
+                return service_discovery_issues::admin || listen;
         }
         return true;
     }
@@ -341,12 +350,17 @@ class engine {
     }
 
     // ---- discovery ---------------------------------------------------------------------------
-    result<void> find(const find_params& p = {}) { return disc_.find(p); }
+    result<void> find(const find_params& p = {}) {
+        auto r = disc_.find(p);
+        if (r) sd_.new_find();
+        return r;
+    }
     /// @brief P2P_STOP_FIND: ends find or listen-only (FIND-STOPPED when a find was running) and,
     /// as hostap's p2p_stop_find forgets go_neg_peer and invite_peer, a pending GO negotiation or
     /// invitation, without an event: the device is idle (the peer's authorisation stays).
     void stop_find() {
         disc_.stop_find();
+        sd_.stop();
         inv_.stop();
         neg_.abandon();
         join_.stop();
@@ -361,6 +375,8 @@ class engine {
     /// @brief P2P_FLUSH: stops everything and forgets every peer.
     void flush() {
         disc_.stop_find();
+        sd_.stop();
+        sd_.flush();
         inv_.stop();
         join_.stop();
         if (dev_.negotiating()) neg_.fail(event::go_neg_failure::no_status);
@@ -473,6 +489,32 @@ class engine {
         const auto* p = dev_.peers.find(dev);
         return p && !p->go_ssid.empty();
     }
+
+    // ---- service discovery -------------------------------------------------------------------
+    /// @brief The services this device answers for (P2P_SERVICE_ADD, _DEL, _FLUSH, _UPDATE).
+    service_registry& services() noexcept { return sd_.services(); }
+    const service_registry& services() const noexcept { return sd_.services(); }
+    /// @brief P2P_SERV_DISC_REQ: queues Service Request TLVs for `peer` (none: every peer); they
+    /// go out while finding. The answer is the query's reference.
+    result<std::uint64_t> sd_request(std::optional<mac_address> peer,
+                                     std::vector<std::uint8_t> tlvs) {
+        if (dev_.set.disabled) return make_error(errc::invalid_state, "P2P is disabled");
+        if (tlvs.size() > sd_.max_query)
+            return make_error(errc::bad_length, "a query must fit in one frame");
+        return sd_.request(peer, std::move(tlvs));
+    }
+    /// @brief P2P_SERV_DISC_CANCEL_REQ.
+    result<void> sd_cancel(std::uint64_t ref) {
+        if (!sd_.cancel(ref)) return make_error(errc::not_found, "no such pending query");
+        return {};
+    }
+    /// @brief P2P_SERV_DISC_RESP: the application's answer to request `token` of `to`.
+    void sd_respond(std::uint16_t freq, const mac_address& to, std::uint8_t token,
+                    std::vector<std::uint8_t> tlvs) {
+        sd_.respond(freq, to, token, std::move(tlvs));
+    }
+    /// @brief P2P_SERV_DISC_EXTERNAL: requests are reported only, the application answers.
+    void set_sd_external(bool on) noexcept { sd_.set_external(on); }
 
     // ---- groups ------------------------------------------------------------------------------
     /// @brief An autonomous GO on `freq` (0: the operating-channel preference); `persistent`:
@@ -623,6 +665,12 @@ class engine {
         action.wdev = dev_.wdev.wdev;
         action.match.assign(public_action_prefix.begin(), public_action_prefix.end());
         if (auto s = exec(action); !s) return s.err();
+        // Service discovery's GAS frames.
+        for (std::uint8_t code = ie::public_code::gas_initial_req;
+             code <= ie::public_code::gas_comeback_resp; ++code) {
+            action.match = {ie::category::public_action, code};
+            if (auto s = exec(action); !s) return s.err();
+        }
         return {};
     }
 
@@ -646,6 +694,8 @@ class engine {
         const auto h = ieee80211::header_view::parse(f.bytes);
         if (!h) return;
         if (h->fc().subtype() == ieee80211::mgmt_subtype::probe_req) return disc_.rx_probe_req(f);
+        if (const auto g = ieee80211::gas_frame::parse(bytes_view(f.bytes).subspan(h->length())))
+            return sd_.rx(h->addr2(), *g, static_cast<std::uint16_t>(f.freq));
         auto a = parse_public_action(f.bytes);
         if (!a) return;
         dev_.rx_freq = f.freq;
@@ -667,6 +717,12 @@ class engine {
             default:
                 return;
         }
+    }
+    /// The find goes on after its scan or a peer's turn (p2p_continue_find): the next peer with a
+    /// query due, else the listen period.
+    void continue_find() {
+        dev_.current = state::search;
+        if (!sd_.start_next()) disc_.listen_in_find();
     }
     /// A listen period ended: the procedure that owns the state goes on (p2p_listen_end).
     /// A device listening only that is not on its listen channel goes back there (wpa_supplicant's
@@ -695,6 +751,7 @@ class engine {
         if (k == tx_kind::go_neg_req || k == tx_kind::go_neg_conf) return neg_.tx_done(k, ack);
         if (k == tx_kind::pd_req) return pd_.tx_done(ack);
         if (k == tx_kind::inv_req) return inv_.tx_done(ack);
+        if (k == tx_kind::sd_req) return sd_.tx_done(ack);
     }
 
     time_type& time_;
@@ -710,6 +767,7 @@ class engine {
     group_manager<group_context> groups_{group_context{{this}}};
     station_manager<station_context> sta_{station_context{this}};
     join_search<join_context> join_{join_context{{this}}};
+    service_discovery<service_discovery_context> sd_{service_discovery_context{{{this}}}};
 };
 
 }  // namespace softmac::p2p

@@ -289,14 +289,29 @@ struct association {
     unsigned failures = 0;     ///< temp_disabled: auth_failures
     unsigned duration_s = 0;   ///< temp_disabled: how long
 };
-using any =
-    std::variant<device_found, device_lost, find_stopped, go_neg_request, go_neg_success,
-                 go_neg_failure, group_formation_success, group_formation_failure, group_started,
-                 group_removed, prov_disc_show_pin, prov_disc_enter_pin, prov_disc_pbc_req,
-                 prov_disc_pbc_resp, prov_disc_failure, ap_sta_connected, ap_sta_disconnected,
-                 eapol_4way_completed, possible_psk_mismatch, connected, disconnected, wps_event,
-                 invitation_received, invitation_result, persistent_group_changed,
-                 fallback_to_go_neg, scan_event, bss_event, association>;
+/// @brief A peer's service discovery query (P2P-SERV-DISC-REQ): the frequency it came on, its
+/// dialog token, the peer's Service Update Indicator and the Service Request TLVs.
+struct serv_disc_req {
+    std::uint16_t freq = 0;
+    mac_address sa;
+    std::uint8_t token = 0;
+    std::uint16_t update_indicator = 0;
+    std::vector<std::uint8_t> tlvs;
+};
+/// @brief A peer's answer to a query of ours, reassembled (P2P-SERV-DISC-RESP).
+struct serv_disc_resp {
+    mac_address sa;
+    std::uint16_t update_indicator = 0;
+    std::vector<std::uint8_t> tlvs;
+};
+using any = std::variant<device_found, device_lost, find_stopped, go_neg_request, go_neg_success,
+                         go_neg_failure, group_formation_success, group_formation_failure,
+                         group_started, group_removed, prov_disc_show_pin, prov_disc_enter_pin,
+                         prov_disc_pbc_req, prov_disc_pbc_resp, prov_disc_failure, ap_sta_connected,
+                         ap_sta_disconnected, eapol_4way_completed, possible_psk_mismatch,
+                         connected, disconnected, wps_event, invitation_received, invitation_result,
+                         persistent_group_changed, fallback_to_go_neg, scan_event, bss_event,
+                         association, serv_disc_req, serv_disc_resp>;
 }  // namespace event
 
 /// @brief A sink takes every event type (chosen at compile time; no virtual call).
@@ -310,7 +325,7 @@ concept event_sink = []<class... E>(std::type_identity<std::variant<E...>>) {
 template <class S>
 constexpr bool check_event_sink() noexcept {
     using namespace event;
-    static_assert(std::variant_size_v<any> == 29,
+    static_assert(std::variant_size_v<any> == 31,
                   "softmac: check_event_sink must name every p2p::event type");
     static_assert(std::invocable<S&, const device_found&>,
                   "softmac: the P2P event sink must take const p2p::event::device_found&");
@@ -373,6 +388,10 @@ constexpr bool check_event_sink() noexcept {
                   "softmac: the P2P event sink must take const p2p::event::bss_event&");
     static_assert(std::invocable<S&, const association&>,
                   "softmac: the P2P event sink must take const p2p::event::association&");
+    static_assert(std::invocable<S&, const serv_disc_req&>,
+                  "softmac: the P2P event sink must take const p2p::event::serv_disc_req&");
+    static_assert(std::invocable<S&, const serv_disc_resp&>,
+                  "softmac: the P2P event sink must take const p2p::event::serv_disc_resp&");
     return true;
 }
 

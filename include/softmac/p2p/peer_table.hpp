@@ -51,6 +51,10 @@ struct peer {
     /// interface addresses (zero: none), and whether only a Group Info described it.
     mac_address member_in_go_dev, member_in_go_iface;
     bool group_client_only = false;
+    // Service discovery (p2p_device's sd_pending_bcast_queries and sd_reqs): the broadcast
+    // queries it has still to get (0: not counted yet, -1: none), queries sent this find run.
+    int sd_pending_bcast = 0;
+    unsigned sd_reqs = 0;
 };
 
 /// @brief Peers keyed by device address, newest first.

@@ -38,13 +38,14 @@ enum class state : std::uint8_t {
     wait_peer_idle,
     provisioning,
     invite,
-    invite_listen
+    invite_listen,
+    sd_during_find
 };
 constexpr std::string_view to_string(state s) noexcept {
     constexpr std::string_view names[] = {
         "IDLE",         "SEARCH",      "CONNECT",           "CONNECT_LISTEN",
         "GO_NEG",       "LISTEN_ONLY", "WAIT_PEER_CONNECT", "WAIT_PEER_IDLE",
-        "PROVISIONING", "INVITE",      "INVITE_LISTEN"};
+        "PROVISIONING", "INVITE",      "INVITE_LISTEN",     "SD_DURING_FIND"};
     return names[static_cast<std::size_t>(s)];
 }
 /// @brief Whether a GO negotiation owns the radio in state `s`.
@@ -181,7 +182,15 @@ struct group_setup {
 
 /// @brief What an action frame sent through the engine was, so its TX status reaches the
 /// procedure that sent it.
-enum class tx_kind : std::uint8_t { other, go_neg_req, go_neg_resp, go_neg_conf, pd_req, inv_req };
+enum class tx_kind : std::uint8_t {
+    other,
+    go_neg_req,
+    go_neg_resp,
+    go_neg_conf,
+    pd_req,
+    inv_req,
+    sd_req
+};
 
 /// @brief The engine's public operations, as the control interface names them to ask whether
 /// one changes the radio's state (engine::changes_radio).
@@ -197,8 +206,9 @@ enum class operation : std::uint8_t {
     reject,
     invite,
     flush,
-    configure,  ///< settings (P2P_SET disabled 1 flushes)
-    station,    ///< the station interface's scans and connections
+    configure,          ///< settings (P2P_SET disabled 1 flushes)
+    station,            ///< the station interface's scans and connections
+    service_discovery,  ///< queries, answers and the local services
 };
 
 /// @brief A configured network as the station interface reads it (the fields of wpa_supplicant's

@@ -279,7 +279,7 @@ TEST_CASE("P2P_PROV_DISC, P2P_PEER and the other P2P forms", "[ctrl][parse]") {
     const auto set = as<ctrl::cmd::p2p_set>(ctrl::parse("P2P_SET disc_int 1 3 -1"));
     CHECK((set.field == "disc_int" && set.value == "1 3 -1"));
     CHECK(refusal("P2P_SET disabled") == ctrl::replies::fail);
-    CHECK(refusal("P2P_SERV_DISC_REQ 00:00:00:00:00:00 02000001") == ctrl::replies::unknown);
+    CHECK(refusal("P2P_SERV_DISC_REQ") == ctrl::replies::unknown);  // no space: no command
 
     as<ctrl::cmd::p2p_cancel>(ctrl::parse("P2P_CANCEL"));
     CHECK(refusal("P2P_CANCEL now") == ctrl::replies::unknown);  // an exact command
@@ -1719,4 +1719,139 @@ TEMPLATE_TEST_CASE("A station joins a mode=2 AP by network commands, open and WP
     CHECK(p.cmd(0, "BSS_FLUSH 0") == "OK\n");
     CHECK(p.cmd(0, "SCAN_RESULTS") == "bssid / frequency / signal level / flags / ssid\n");
     CHECK_FALSE(events_of(p, 0, 0, {"CTRL-EVENT-BSS-REMOVED"}).empty());
+}
+
+// ---- service discovery -----------------------------------------------------------------------
+
+TEST_CASE("The service discovery commands' forms, and every malformed one fails",
+          "[ctrl][parse][sd]") {
+    const auto r = as<ctrl::cmd::serv_disc_req>(
+        ctrl::parse("P2P_SERV_DISC_REQ 00:00:00:00:00:00 upnp 10 ssdp:all"));
+    CHECK_FALSE(r.peer);
+    CHECK(to_hex(r.tlvs) == "0b00020110737364703a616c6c");
+    const auto d =
+        as<ctrl::cmd::serv_disc_req>(ctrl::parse("P2P_SERV_DISC_REQ 02:00:00:00:0b:01 02000001"));
+    CHECK(*d.peer == peer_addr);
+    CHECK(to_hex(d.tlvs) == "02000001");
+    CHECK(as<ctrl::cmd::serv_disc_cancel>(ctrl::parse("P2P_SERV_DISC_CANCEL_REQ 5d1000")).ref ==
+          0x5d1000);
+    const auto resp = as<ctrl::cmd::serv_disc_resp>(
+        ctrl::parse("P2P_SERV_DISC_RESP 2437 02:00:00:00:0b:01 7 0300000101"));
+    CHECK(resp.freq == 2437);
+    CHECK(resp.to == peer_addr);
+    CHECK(resp.token == 7);
+    CHECK(to_hex(resp.tlvs) == "0300000101");
+    CHECK(as<ctrl::cmd::serv_disc_external>(ctrl::parse("P2P_SERV_DISC_EXTERNAL 1")).on);
+    const auto add = as<ctrl::cmd::service_change>(
+        ctrl::parse("P2P_SERVICE_ADD upnp 10 uuid:1::urn:schemas-upnp-org:service:Printer:1"));
+    CHECK(add.version == 0x10);
+    CHECK(add.service == "uuid:1::urn:schemas-upnp-org:service:Printer:1");
+    const auto bonjour = as<ctrl::cmd::service_change>(
+        ctrl::parse("P2P_SERVICE_ADD bonjour 045f697070c00c000c01 094d795072696e746572c027"));
+    CHECK(bonjour.bonjour);
+    CHECK(to_hex(bonjour.rdata) == "094d795072696e746572c027");
+    for (auto bad : {
+             "P2P_SERV_DISC_REQ 00:11:22:33:44:55",            // no TLVs
+             "P2P_SERV_DISC_REQ 00:11:22:33:44:5 02000001",    // a short address
+             "P2P_SERV_DISC_REQ 00:11:22:33:44:55 020000011",  // odd hex
+             "P2P_SERV_DISC_REQ 00:11:22:33:44:55 0200000g",   // not hex
+             "P2P_SERV_DISC_REQ 00:11:22:33:44:55 upnp 1 ssdp:all",
+             "P2P_SERV_DISC_REQ 00:11:22:33:44:55 upnp 10",
+             "P2P_SERV_DISC_REQ 00:11:22:33:44:55 upnp 10ssdp:all",
+             "P2P_SERV_DISC_REQ 00:11:22:33:44:55 wifi-display [source] 2",     // no Wi-Fi Display
+             "P2P_SERV_DISC_REQ 00:11:22:33:44:55 asp 1 org.wi-fi.wfds.print",  // no P2PS
+             "P2P_SERV_DISC_CANCEL_REQ qq",
+             "P2P_SERV_DISC_RESP 0 00:11:22:33:44:55 1 0300000101",  // frequency 0
+             "P2P_SERV_DISC_RESP 2412",
+             "P2P_SERV_DISC_RESP 2412 00:11:22:33:44:55 1",  // no TLVs
+             "P2P_SERV_DISC_RESP 2412 00:11:22:33:44:55 1 030",
+             "P2P_SERV_DISC_RESP 2412 00:11:22:33:44 1 0300000101",
+             "P2P_SERV_DISC_EXTERNAL 2",
+             "P2P_SERV_DISC_EXTERNAL ",
+             "P2P_SERVICE_ADD bonjour 0102",  // no RDATA
+             "P2P_SERVICE_ADD bonjour 010 02",
+             "P2P_SERVICE_ADD bonjour 01 0x",
+             "P2P_SERVICE_ADD upnp 1 uuid:1",
+             "P2P_SERVICE_ADD upnp 10",
+             "P2P_SERVICE_ADD dns 10 x",
+             "P2P_SERVICE_ADD asp 1 a1 1 108 org.wi-fi.wfds.print",
+             "P2P_SERVICE_ADD upnp",
+             "P2P_SERVICE_DEL bonjour 0g",
+             "P2P_SERVICE_DEL upnp 1g x",
+             "P2P_SERVICE_DEL asp all",
+             "P2P_SERVICE_REP asp 1 a1 1 108 org.wi-fi.wfds.print",
+         })
+        CHECK(refusal(bad) == ctrl::replies::fail);
+    // Without their space these are no commands at all, as in 2.10.
+    CHECK(refusal("P2P_SERV_DISC_EXTERNAL") == ctrl::replies::unknown);
+    CHECK(refusal("P2P_SERVICE_ADD") == ctrl::replies::unknown);
+}
+
+TEST_CASE("Service discovery by control commands: references, cancel, the services, the events",
+          "[ctrl][session][sd]") {
+    ctrl_pair<test::loopback_offloaded_roc> p;
+    const auto a = p.w.addr(0).to_string(), b = p.w.addr(1).to_string();
+    // The reference is lower-case hex without a newline; each query has its own.
+    const auto r1 = p.cmd(0, "P2P_SERV_DISC_REQ " + b + " 02000001");
+    const auto r2 = p.cmd(0, "P2P_SERV_DISC_REQ 00:00:00:00:00:00 upnp 10 ssdp:all");
+    CHECK(r1.find_first_not_of("0123456789abcdef") == std::string::npos);
+    CHECK(r1 != r2);
+    CHECK(p.cmd(0, "P2P_SERV_DISC_CANCEL_REQ " + r2) == "OK\n");
+    CHECK(p.cmd(0, "P2P_SERV_DISC_CANCEL_REQ " + r2) == "FAIL\n");  // not pending any more
+    CHECK(p.cmd(0, "P2P_SERV_DISC_CANCEL_REQ ab") == "FAIL\n");
+    CHECK(p.cmd(0, "P2P_SERV_DISC_REQ " + b + " 02000001", false) == ctrl::replies::not_permitted);
+    // The services: deleting what is not there fails.
+    CHECK(p.cmd(1, "P2P_SERVICE_ADD bonjour 045f697070c00c000c01 094d795072696e746572c027") ==
+          "OK\n");
+    CHECK(p.cmd(1, "P2P_SERVICE_ADD upnp 10 uuid:1::upnp:rootdevice") == "OK\n");
+    CHECK(p.cmd(1, "P2P_SERVICE_DEL upnp 10 uuid:2::upnp:rootdevice") == "FAIL\n");
+    CHECK(p.cmd(1, "P2P_SERVICE_DEL bonjour 045f697070c00c001001") == "FAIL\n");
+    CHECK(p.cmd(1, "P2P_SERVICE_UPDATE") == "OK\n");
+    CHECK(p.w.engine(1).services().update_indicator() == 3);
+    CHECK(p.cmd(1, "P2P_LISTEN") == "OK\n");
+    CHECK(p.cmd(0, "P2P_FIND") == "OK\n");
+    const auto req = p.wait(1, "P2P-SERV-DISC-REQ");
+    REQUIRE(req);
+    CHECK(req->second == "P2P-SERV-DISC-REQ " + std::to_string(p.w.engine(1).listen_freq()) + " " +
+                             a + " 0 0 02000001");
+    const auto resp = p.wait(0, "P2P-SERV-DISC-RESP");
+    REQUIRE(resp);
+    CHECK(resp->second.starts_with("P2P-SERV-DISC-RESP " + b + " 3 "));
+    const auto tlvs = resp->second.substr(resp->second.rfind(' ') + 1);
+    CHECK(tlvs ==
+          "1900010100045f697070c00c000c01094d795072696e746572c027"
+          "1b0002010010" +
+              to_hex(as_bytes(std::string_view("uuid:1::upnp:rootdevice"))));
+    CHECK(p.cmd(0, "P2P_SERV_DISC_CANCEL_REQ " + r1) == "FAIL\n");  // answered: done
+    // After P2P_SERVICE_FLUSH the peer has no protocol at all.
+    CHECK(p.cmd(1, "P2P_SERVICE_FLUSH") == "OK\n");
+    const std::size_t seen = p.out[0].size();
+    CHECK(p.cmd(0, "P2P_SERV_DISC_REQ " + b + " 02000001") != "FAIL\n");
+    REQUIRE(
+        p.w.run_until([&] { return !events_of(p, 0, seen, {"P2P-SERV-DISC-RESP"}).empty(); }, 20s));
+    CHECK(events_of(p, 0, seen, {"P2P-SERV-DISC-RESP"})[0] ==
+          "P2P-SERV-DISC-RESP " + b + " 4 0300000101");
+    CHECK(field(p.cmd(0, "STATUS"), "p2p_state") == "SEARCH");
+}
+
+TEST_CASE("P2P_SERV_DISC_EXTERNAL 1: the application answers by P2P_SERV_DISC_RESP",
+          "[ctrl][session][sd]") {
+    ctrl_pair<test::loopback_offloaded_roc> p;
+    const auto b = p.w.addr(1).to_string();
+    CHECK(p.cmd(1, "P2P_SERVICE_ADD upnp 10 uuid:1::upnp:rootdevice") == "OK\n");
+    CHECK(p.cmd(1, "P2P_SERV_DISC_EXTERNAL 1") == "OK\n");
+    CHECK(p.cmd(0, "P2P_SERV_DISC_REQ " + b + " upnp 10 ssdp:all") != "FAIL\n");
+    CHECK(p.cmd(1, "P2P_LISTEN") == "OK\n");
+    CHECK(p.cmd(0, "P2P_FIND") == "OK\n");
+    const auto req = p.wait(1, "P2P-SERV-DISC-REQ");
+    REQUIRE(req);
+    // "P2P-SERV-DISC-REQ <freq> <addr> <token> <SUI> <TLVs>": answered as the application would.
+    std::istringstream in(req->second);
+    std::string word, freq, addr, token;
+    in >> word >> freq >> addr >> token;
+    CHECK(p.cmd(1, "P2P_SERV_DISC_RESP " + freq + " " + addr + " " + token +
+                       " 0b0002010010616263646566") == "OK\n");
+    const auto resp = p.wait(0, "P2P-SERV-DISC-RESP");
+    REQUIRE(resp);
+    CHECK(resp->second == "P2P-SERV-DISC-RESP " + b + " 1 0b0002010010616263646566");
 }

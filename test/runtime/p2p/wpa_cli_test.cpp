@@ -990,3 +990,40 @@ TEST_CASE(
                      5s));
     CHECK(s.daemon->stop() == 0);
 }
+
+TEST_CASE("wpa_cli advertises services on one p2pd device and discovers them from another",
+          "[ctrl][wpa_cli][sd]") {
+    const char* cli = wpa_cli_path();
+    if (!cli) {
+        WARN("wpa_cli is not installed (Debian package wpasupplicant): skipped");
+        return;
+    }
+    p2pd_session s(cli, "wpa_cli_sd", {"-n", "2", "-N", "Alice,Printer"});
+    auto run = [&](const std::string& ifname, const std::string& args) {
+        return s.run(ifname, args).first;
+    };
+    const auto addr1 = line_with(run("wlan1", "status"), "p2p_device_address=").substr(19);
+    REQUIRE(addr1.size() == 17);
+    CHECK(run("wlan1", "p2p_service_add bonjour 045f697070c00c000c01 094d795072696e746572c027") ==
+          "OK\n");
+    CHECK(run("wlan1", "p2p_service_add upnp 10 uuid:1::urn:schemas-upnp-org:device:Printer:1") ==
+          "OK\n");
+    CHECK(run("wlan1", "p2p_service_del upnp 10 uuid:2") == "FAIL\n");
+    const auto ref = run("wlan0", "p2p_serv_disc_req " + addr1 + " upnp 10 ssdp:all");
+    CHECK(ref.find_first_not_of("0123456789abcdef\n") == std::string::npos);
+    CHECK(run("wlan0", "p2p_serv_disc_cancel_req qq") == "FAIL\n");
+    CHECK(run("wlan1", "p2p_listen") == "OK\n");
+    // An interactive wpa_cli prints the answer's event.
+    const auto [session, rc] =
+        shell("(sleep 1; echo p2p_find; sleep 6; echo quit) | timeout 20 script -qfec '" +
+              std::string(cli) + " -p " + s.dir + " -i wlan0' /dev/null 2>&1");
+    INFO(session);
+    CHECK(rc == 0);
+    const std::string printer = "uuid:1::urn:schemas-upnp-org:device:Printer:1";
+    CHECK(session.find("P2P-SERV-DISC-RESP " + addr1 + " 2 " +
+                       softmac::to_hex(std::vector<std::uint8_t>{std::uint8_t(printer.size() + 4),
+                                                                 0, 2, 1, 0, 0x10}) +
+                       softmac::to_hex(softmac::as_bytes(std::string_view(printer)))) !=
+          std::string::npos);
+    CHECK(s.daemon->stop() == 0);
+}

@@ -13,6 +13,7 @@
 
 #include <softmac/core/mac_address.hpp>
 #include <softmac/p2p/ctrl/detail/grammar.hpp>
+#include <softmac/p2p/ctrl/service_command.hpp>
 #include <softmac/p2p/ctrl/station_command.hpp>
 #include <softmac/p2p/types.hpp>
 
@@ -206,18 +207,18 @@ struct empty_list {
 };
 }  // namespace cmd
 
-using request =
-    std::variant<refused, cmd::ping, cmd::attach, cmd::detach, cmd::level, cmd::ifname,
-                 cmd::interfaces, cmd::status, cmd::p2p_find, cmd::p2p_stop_find, cmd::p2p_listen,
-                 cmd::p2p_ext_listen, cmd::p2p_connect, cmd::p2p_prov_disc, cmd::p2p_group_add,
-                 cmd::p2p_group_remove, cmd::p2p_get_passphrase, cmd::p2p_reject, cmd::p2p_peer,
-                 cmd::wps_pin, cmd::wps_pbc, cmd::wps_cancel, cmd::wps_check_pin, cmd::p2p_set,
-                 cmd::p2p_flush, cmd::set, cmd::get, cmd::sta_walk, cmd::empty_list,
-                 cmd::p2p_invite, cmd::list_networks, cmd::remove_network, cmd::get_network,
-                 cmd::set_network, cmd::save_config, cmd::p2p_cancel, cmd::p2p_unauthorize,
-                 cmd::p2p_remove_client, cmd::p2p_group_member, cmd::scan, cmd::scan_results,
-                 cmd::bss, cmd::add_network, cmd::network_choice, cmd::connection,
-                 cmd::status_driver, cmd::station_setting, cmd::terminate, cmd::get_capability>;
+using request = std::variant<
+    refused, cmd::ping, cmd::attach, cmd::detach, cmd::level, cmd::ifname, cmd::interfaces,
+    cmd::status, cmd::p2p_find, cmd::p2p_stop_find, cmd::p2p_listen, cmd::p2p_ext_listen,
+    cmd::p2p_connect, cmd::p2p_prov_disc, cmd::p2p_group_add, cmd::p2p_group_remove,
+    cmd::p2p_get_passphrase, cmd::p2p_reject, cmd::p2p_peer, cmd::wps_pin, cmd::wps_pbc,
+    cmd::wps_cancel, cmd::wps_check_pin, cmd::p2p_set, cmd::p2p_flush, cmd::set, cmd::get,
+    cmd::sta_walk, cmd::empty_list, cmd::p2p_invite, cmd::list_networks, cmd::remove_network,
+    cmd::get_network, cmd::set_network, cmd::save_config, cmd::p2p_cancel, cmd::p2p_unauthorize,
+    cmd::p2p_remove_client, cmd::p2p_group_member, cmd::scan, cmd::scan_results, cmd::bss,
+    cmd::add_network, cmd::network_choice, cmd::connection, cmd::status_driver,
+    cmd::station_setting, cmd::terminate, cmd::get_capability, cmd::serv_disc_req,
+    cmd::serv_disc_cancel, cmd::serv_disc_resp, cmd::serv_disc_external, cmd::service_change>;
 
 namespace detail {
 inline request parse_find(const tokens& t) {
@@ -427,6 +428,7 @@ inline request parse_invite(const tokens& t) {
 }
 
 inline request parse_p2p(std::string_view text, const tokens& t) {
+    if (auto r = parse_service<request>(text)) return *r;
     const auto name = t[0];
     if (name == "P2P_FIND") return parse_find(t);
     if (name == "P2P_STOP_FIND") return cmd::p2p_stop_find{};

@@ -237,6 +237,24 @@ struct event_text {
         }
         return {};
     }
+    /// Over 1500 octets the TLVs are reported by their length, as wpas_sd_response reports a
+    /// long answer (an event stays within the 4096-octet buffers of its readers).
+    std::string operator()(const event::serv_disc_req& e) const {
+        std::string s;
+        append(s, "P2P-SERV-DISC-REQ %u %s %u %u ", unsigned(e.freq), addr(e.sa).c_str(),
+               unsigned(e.token), unsigned(e.update_indicator));
+        if (e.tlvs.size() > 1500)
+            return s + "<long request: " + std::to_string(e.tlvs.size()) + " bytes>";
+        return s + to_hex(e.tlvs);
+    }
+    /// An answer over 1500 octets is reported by its length only (wpas_sd_response).
+    std::string operator()(const event::serv_disc_resp& e) const {
+        std::string s =
+            "P2P-SERV-DISC-RESP " + addr(e.sa) + " " + std::to_string(e.update_indicator) + " ";
+        if (e.tlvs.size() > 1500)
+            return s + "<long response: " + std::to_string(e.tlvs.size()) + " bytes>";
+        return s + to_hex(e.tlvs);
+    }
     std::string operator()(const event::fallback_to_go_neg&) const {
         return "P2P-FALLBACK-TO-GO-NEG reason=peer-not-running-GO";
     }

@@ -13,6 +13,7 @@
 #include <softmac/p2p/ctrl/command.hpp>
 #include <softmac/p2p/ctrl/format.hpp>
 #include <softmac/p2p/ctrl/networks.hpp>
+#include <softmac/p2p/ctrl/service_control.hpp>
 #include <softmac/p2p/ctrl/station_control.hpp>
 #include <softmac/p2p/peer_table.hpp>
 #include <softmac/p2p/types.hpp>
@@ -138,6 +139,8 @@ class interface {
                         return std::string(replies::not_permitted);
                     if constexpr (requires { sta_.run(ifname, c); })
                         return sta_.run(ifname, c);  // the station interface's
+                    else if constexpr (requires { sd_.run(c); })
+                        return sd_.run(c);  // service discovery's
                     else
                         return run(ifname, c);
                 }
@@ -619,6 +622,7 @@ class interface {
     std::string dir_;
     network_config<Engine> nets_{engine_};
     station_control<Engine> sta_{engine_};
+    service_control<Engine> sd_{engine_};
     output out_;
     process_hooks process_;
     std::optional<pending_connect> after_pd_;
