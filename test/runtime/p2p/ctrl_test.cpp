@@ -1785,6 +1785,10 @@ TEST_CASE("The service discovery commands' forms, and every malformed one fails"
     // Without their space these are no commands at all, as in 2.10.
     CHECK(refusal("P2P_SERV_DISC_EXTERNAL") == ctrl::replies::unknown);
     CHECK(refusal("P2P_SERVICE_ADD") == ctrl::replies::unknown);
+    // Their events are the interface's (wpa_msg_ctrl): IFNAME= on the global socket.
+    CHECK_FALSE(ctrl::global_event({"P2P-SERV-DISC-RESP 02:00:00:00:0b:01 0 0300000101", ""}));
+    CHECK_FALSE(ctrl::global_event({"P2P-SERV-DISC-REQ 2412 02:00:00:00:0b:01 0 0 02000001", ""}));
+    CHECK(ctrl::global_event({"P2P-DEVICE-LOST p2p_dev_addr=02:00:00:00:0b:01", ""}));
 }
 
 TEST_CASE("Service discovery by control commands: references, cancel, the services, the events",
