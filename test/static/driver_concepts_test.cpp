@@ -68,6 +68,8 @@ struct minimal_radio_members {
     driver::conf conf_;
     std::uint32_t filter_;
     std::array<std::optional<driver::vif>, minimal_radio::max_interfaces> vifs_;
+    std::array<bool, minimal_radio::max_interfaces> active_;
+    std::optional<ieee80211::channel> off_;
     std::optional<roc_state> roc_;
     bool registered_, started_;
 };

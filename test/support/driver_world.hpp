@@ -137,6 +137,9 @@ struct world {
             if (!radios.back()->register_hw()) throw std::runtime_error("register_hw failed");
             auto v = radios.back()->add_interface(type);
             if (!v) throw std::runtime_error("add_interface failed");
+            // The interface operates on the channel, as its MLME would make it (an idle radio
+            // of mac80211_hwsim's kind hears nothing).
+            radios.back()->set_active(*v, true);
             vifs.push_back(*v);
         }
     }

@@ -91,6 +91,7 @@ struct stack_world {
             if (auto r = radios[i]->register_hw(); !r) throw std::runtime_error(r.err().what);
             auto v = radios[i]->add_interface(i == 0 ? ta : tb);
             if (!v) throw std::runtime_error(v.err().what);
+            radios[i]->set_active(*v, true);  // joined below: it operates on the channel
             vifs.push_back(*v);
             radios[i]->sink().attach(*v, radios[i]->hw());
         }

@@ -126,16 +126,14 @@ class radio {
         }
         if (type == driver::iftype::monitor) {
             conf_.flags |= driver::conf_flag::monitor;
-            driver_.config(ctx, conf_, driver::conf_changed::monitor);
+            driver_.config(ctx, tuned(), driver::conf_changed::monitor);
         } else if (auto r = driver_.add_interface(ctx, v); !r) {
             if (count() == 0) stop_hw(ctx);
             return r.err();
         }
         vifs_[slot] = v;
-        if (conf_.flags & driver::conf_flag::idle) {
-            conf_.flags &= ~driver::conf_flag::idle;
-            driver_.config(ctx, conf_, driver::conf_changed::idle);
-        }
+        active_[slot] = false;
+        recalc_idle();
         return v;
     }
     /// @brief Takes an interface down; the hardware stops with the last one.
@@ -146,14 +144,26 @@ class radio {
             vifs_[v.index].reset();
             if (!any_of(driver::iftype::monitor)) {
                 conf_.flags &= ~driver::conf_flag::monitor;
-                driver_.config(ctx, conf_, driver::conf_changed::monitor);
+                driver_.config(ctx, tuned(), driver::conf_changed::monitor);
             }
         } else {
             driver_.remove_interface(ctx, v);
             vifs_[v.index].reset();
         }
-        if (count() == 0) stop_hw(ctx);
+        active_[v.index] = false;
+        if (count() == 0) return stop_hw(ctx);
+        recalc_idle();
     }
+    /// @brief Whether interface `v` uses the operating channel (mac80211 assigns it a channel
+    /// context: an AP from its start, a station from authentication on). With none, no
+    /// monitor and no off-channel work the radio is idle (IEEE80211_CONF_IDLE,
+    /// ieee80211_recalc_idle), and a radio that models mac80211_hwsim hears nothing then.
+    void set_active(const driver::vif& v, bool on) {
+        if (v.index >= max_interfaces || !vifs_[v.index]) return;
+        active_[v.index] = on;
+        recalc_idle();
+    }
+    bool idle() const noexcept { return (conf_.flags & driver::conf_flag::idle) != 0; }
     std::size_t count() const noexcept {
         std::size_t n = 0;
         for (const auto& v : vifs_) n += v ? 1 : 0;
@@ -248,14 +258,13 @@ class radio {
     /// @brief Tunes to `ch` for off-channel work (a software scan or ROC); the operating channel
     /// stays what it was.
     void tune_offchannel(const ieee80211::channel& ch) {
-        driver::conf off = conf_;
-        off.channel = ch;
-        off.flags |= driver::conf_flag::offchannel;
+        off_ = ch;
         context ctx{*this};
-        driver_.config(ctx, off, driver::conf_changed::channel);
+        driver_.config(ctx, tuned(), driver::conf_changed::channel);
     }
     /// @brief Back on the operating channel after off-channel work.
     void tune_operating() {
+        off_.reset();
         context ctx{*this};
         driver_.config(ctx, conf_, driver::conf_changed::channel);
     }
@@ -286,6 +295,25 @@ class radio {
         started_ = false;
         conf_.flags |= driver::conf_flag::idle;
     }
+    /// What the driver is tuned to: the operating configuration, or the off-channel one.
+    driver::conf tuned() const noexcept {
+        driver::conf c = conf_;
+        if (off_) {
+            c.channel = *off_;
+            c.flags |= driver::conf_flag::offchannel;
+        }
+        return c;
+    }
+    void recalc_idle() {
+        bool busy = (conf_.flags & driver::conf_flag::monitor) != 0;
+        for (std::size_t i = 0; i < max_interfaces; ++i) busy = busy || (vifs_[i] && active_[i]);
+        if (busy == !idle()) return;
+        conf_.flags =
+            busy ? conf_.flags & ~driver::conf_flag::idle : conf_.flags | driver::conf_flag::idle;
+        if (!started_) return;
+        context ctx{*this};
+        driver_.config(ctx, tuned(), driver::conf_changed::idle);
+    }
     void end_software_roc() {
         const std::uint64_t cookie = roc_->cookie;
         roc_.reset();
@@ -299,6 +327,8 @@ class radio {
     driver::conf conf_;
     std::uint32_t filter_ = 0;
     std::array<std::optional<driver::vif>, max_interfaces> vifs_{};
+    std::array<bool, max_interfaces> active_{};
+    std::optional<ieee80211::channel> off_;  ///< tuned off the operating channel (scan, ROC)
     std::optional<roc_state> roc_;
     bool registered_ = false, started_ = false;
 };

@@ -313,6 +313,8 @@ TEMPLATE_TEST_CASE("an unregistered action frame is bounced with 0x80", "[mac][m
     const auto a = w.add(0, iftype::station);
     const auto b = w.add(1, iftype::station);
     REQUIRE(w[0].register_frame(a.index, 0x00d0, std::vector<std::uint8_t>{0x84}, 1));
+    // b listens on the channel (an idle radio of mac80211_hwsim's kind hears nothing).
+    REQUIRE(w[1].remain_on_channel(b.index, 2412, 500));
     mac::mgmt_tx_params p;
     p.frame = public_action(b.addr, a.addr);
     p.offchannel_ok = true;
@@ -342,6 +344,7 @@ TEMPLATE_TEST_CASE("probe requests reach a listener only when it registered", "[
     p.ssids.push_back("DIRECT-");
     p.freqs.push_back(2412);
     p.no_cck = true;
+    REQUIRE(w[1].remain_on_channel(b.index, 2412, 1000));  // listening, as a P2P device does
     REQUIRE(w[0].scan(a.index, p));
     w.run(100ms);
     CHECK(w.template all<mac::event::frame>(1).empty());

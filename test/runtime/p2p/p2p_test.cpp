@@ -47,6 +47,34 @@ TEST_CASE("two devices find each other", "[p2p][discovery]") {
     CHECK(w[0].count<ev::find_stopped>() == 1);
 }
 
+TEST_CASE("an idle device hears nothing: no provision discovery, no negotiation, no new peers",
+          "[p2p][discovery]") {
+    // A loopback radio is mac80211_hwsim's: idle (no channel in use, no scan, no
+    // remain-on-channel) it is handed nothing.
+    test::p2p_world<loopback_software_roc> w(3, 7);
+    discover(w);
+    w.engine(1).stop_find();  // device 1 idle: not listening, not searching
+    REQUIRE(w[1].stack->radio().idle());
+    REQUIRE(w.engine(0).prov_disc(w.addr(1), p2p::wps_method::pbc));
+    // Each request goes unanswered; after its 120 tries the requester gives up.
+    REQUIRE(w.run_until([&] { return w[0].count<ev::prov_disc_failure>() == 1; }, 90s, 100ms));
+    CHECK(w[0].all<ev::prov_disc_failure>()[0].peer == w.addr(1));
+    CHECK(w[1].count<ev::prov_disc_pbc_req>() == 0);
+    REQUIRE(w.engine(0).connect(w.addr(1), with(7)));
+    w.run(3s);
+    CHECK(w[1].count<ev::go_neg_request>() == 0);
+    w.engine(0).stop_find();
+    // A third device searching is not learnt from its probe requests while 1 is idle.
+    REQUIRE(w.engine(2).find());
+    w.run(5s);
+    CHECK(w.engine(1).peers().find(w.addr(2)) == nullptr);
+    w.engine(2).stop_find();
+    // Listening again, 1 answers at once.
+    REQUIRE(w.engine(1).listen());
+    REQUIRE(w.engine(0).prov_disc(w.addr(1), p2p::wps_method::pbc));
+    REQUIRE(w.run_until([&] { return w[1].count<ev::prov_disc_pbc_req>() == 1; }, 5s));
+}
+
 namespace {
 /// Both devices find each other, then 0 connects to 1 (1 pre-authorised with `auth`).
 template <class W>

@@ -225,6 +225,8 @@ TEST_CASE("an rt73 and a loopback radio exchange data and management frames both
     REQUIRE(b->register_hw());
     const auto va = *a->add_interface(driver::iftype::ap);
     const auto vb = *b->add_interface(driver::iftype::station);
+    a->set_active(va, true);  // both operate on the channel (an idle loopback radio hears nothing)
+    b->set_active(vb, true);
     heap_pool pool(frame_buffer_size, 16);
     auto send = [&](auto& r, const mac_address& to, const mac_address& from, std::uint8_t subtype,
                     bool data) {

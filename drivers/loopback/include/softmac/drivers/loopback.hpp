@@ -288,6 +288,11 @@ class loopback {
     /// The receive side of the hardware: the RX filter, then the event ring.
     void on_air(const sim::air_frame& f) {
         if (!started_) return;
+        // An idle radio is on no channel (mac80211_hwsim hands idle radios nothing) unless it
+        // works off-channel: a scan, a remain-on-channel.
+        if ((conf_.flags & driver::conf_flag::idle) &&
+            !(conf_.flags & driver::conf_flag::offchannel) && !roc_active_)
+            return;
         const ieee80211::frame_control fc{load_le16(f.bytes.data())};
         const bool monitor = (conf_.flags & driver::conf_flag::monitor) != 0;
         if (!monitor) {
