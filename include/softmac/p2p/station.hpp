@@ -68,6 +68,7 @@ class station_manager {
     void cancel_timers() {
         ctx_.cancel(std::exchange(timer_, 0));
         ctx_.cancel(std::exchange(retire_timer_, 0));
+        ctx_.cancel(std::exchange(retry_timer_, 0));
     }
 
     wpa_state state() const noexcept { return state_; }
@@ -94,13 +95,18 @@ class station_manager {
     }
     /// @brief Whether a scan of the interface's runs.
     bool scanning() const noexcept { return scanning_; }
-    /// @brief SCAN: one scan now; its id. Busy while a scan runs, during an association and
-    /// when the radio refuses it (wpas_ctrl_scan's FAIL-BUSY).
+    /// @brief SCAN: one scan now; its id. Busy while a scan runs and during an association
+    /// (wpas_ctrl_scan's FAIL-BUSY). A scan the radio refuses (a P2P search scans) is accepted,
+    /// reported failed and tried again a second later until it runs (wpas_trigger_scan_cb's
+    /// retry).
     result<unsigned> scan(const scan_request& r) {
         if (scanning_ || (state_ >= wpa_state::associating && state_ < wpa_state::completed))
             return make_error(errc::busy, "a scan or an association is running");
         if (auto s = iface(); !s) return s.err();
-        if (auto s = trigger(r); !s) return s.err();
+        if (auto s = trigger(r); !s) {
+            retry_scan(r);
+            return scan_id_ + 1;  // the id the scan gets when it runs
+        }
         return scan_id_;
     }
     /// @brief The configured networks changed: the current one disabled or gone ends its
@@ -229,11 +235,20 @@ class station_manager {
         emit_scan(event::scan_event::kind::started);
         return {};
     }
+    /// A SCAN the radio refused: CTRL-EVENT-SCAN-FAILED, the same scan a second later.
+    void retry_scan(const scan_request& r) {
+        emit_scan(event::scan_event::kind::failed);
+        ctx_.cancel(std::exchange(retry_timer_, 0));
+        retry_timer_ = ctx_.schedule(busy_retry, [this, r] {
+            retry_timer_ = 0;
+            if (!scanning_ && !trigger(r)) retry_scan(r);
+        });
+    }
     /// wpa_supplicant_req_scan: a scan for the enabled networks after `d`.
     void request_connection(duration d) {
         const bool wanted = std::any_of(nets_.begin(), nets_.end(),
                                         [](const station_network& n) { return n.enabled; });
-        cancel_timers();
+        ctx_.cancel(std::exchange(timer_, 0));
         if (!wanted) {
             if (current_ < 0) state_ = wpa_state::inactive;
             return;
@@ -591,7 +606,7 @@ class station_manager {
     timer_id retire_timer_ = 0;
     std::vector<mac_address> stations_;
     std::vector<rest> rests_;  ///< networks resting after wrong keys (disabled_until)
-    timer_id timer_ = 0;
+    timer_id timer_ = 0, retry_timer_ = 0;
 };
 
 }  // namespace softmac::p2p

@@ -417,6 +417,31 @@ TEST_CASE("SCAN_RESULTS keeps whole lines within a reply", "[ctrl][format][stati
     CHECK(all.starts_with(cut));
 }
 
+TEST_CASE("DUP_NETWORK, BSSID, SUSPEND, RESUME and INTERFACE_LIST", "[ctrl][session][station]") {
+    ctrl_pair<test::loopback_offloaded_roc> p;
+    const auto a = add_network(p, 0, {{"ssid", "\"softmac-ap\""}, {"psk", "\"a passphrase\""}});
+    const auto b = add_network(p, 0, {{"key_mgmt", "WPA-PSK"}});
+    CHECK(p.cmd(0, "DUP_NETWORK " + a + " " + b + " ssid") == "OK\n");
+    CHECK(p.cmd(0, "GET_NETWORK " + b + " ssid") == "\"softmac-ap\"");
+    CHECK(p.cmd(0, "DUP_NETWORK " + a + " " + b + " psk") == "OK\n");  // keys are copied too
+    CHECK(p.cmd(0, "GET_NETWORK " + b + " psk") == "*");
+    CHECK(p.cmd(0, "DUP_NETWORK " + a + " " + b + " bssid") == "FAIL\n");  // a has none
+    CHECK(p.cmd(0, "DUP_NETWORK " + a + " 9 ssid") == "FAIL\n");
+    CHECK(p.cmd(0, "DUP_NETWORK " + a + " " + b) == "FAIL\n");
+    CHECK(p.cmd(0, "BSSID " + b + " 02:00:00:00:0b:01") == "OK\n");
+    CHECK(p.cmd(0, "GET_NETWORK " + b + " bssid") == "02:00:00:00:0b:01");
+    CHECK(p.cmd(0, "BSSID " + b + " 00:00:00:00:00:00") == "OK\n");  // any BSSID again
+    CHECK(p.cmd(0, "GET_NETWORK " + b + " bssid") == "FAIL\n");
+    CHECK(p.cmd(0, "BSSID 9 02:00:00:00:0b:01") == "FAIL\n");
+    CHECK(p.cmd(0, "BSSID " + b + " 02:00:00:00:0b") == "FAIL\n");
+    CHECK(p.cmd(0, "BSSID " + b, false) == "FAIL\n");
+    CHECK(p.cmd(0, "BSSID " + b + " 02:00:00:00:0b:01", false) == ctrl::replies::not_permitted);
+    CHECK(p.cmd(0, "SUSPEND") == "OK\n");
+    CHECK(p.cmd(0, "RESUME") == "OK\n");
+    CHECK(p.cmd(0, "INTERFACE_LIST").empty());
+    CHECK(p.cmd(0, "PKTCNT_POLL") == "FAIL\n");  // not associated
+}
+
 TEST_CASE("Event formats are wpa_supplicant 2.10's", "[ctrl][format]") {
     p2p::peer_info bob;
     bob.addr = {{0x02, 0x00, 0x00, 0x00, 0x0b, 0x02}};
@@ -637,6 +662,9 @@ TEST_CASE("A P2P session driven by control commands only", "[ctrl][session]") {
     const auto pass = p.cmd_on(0, go_if, "P2P_GET_PASSPHRASE");
     CHECK(field(go->second, "passphrase") == "\"" + pass + "\"");
     CHECK(p.cmd_on(1, client_if, "P2P_GET_PASSPHRASE") == "FAIL\n");
+    // A client's packet counters are its GO's entry; a GO has no AP to count (FAIL).
+    CHECK(p.cmd_on(1, client_if, "PKTCNT_POLL").starts_with("TXGOOD="));
+    CHECK(p.cmd_on(0, go_if, "PKTCNT_POLL") == "FAIL\n");
     const auto gs = p.cmd_on(0, go_if, "STATUS");
     CHECK(gs.find("mode=P2P GO\n") != std::string::npos);
     CHECK(field(gs, "wpa_state") == "COMPLETED");
@@ -1538,6 +1566,18 @@ TEMPLATE_TEST_CASE("A station joins a mode=2 AP by network commands, open and WP
     REQUIRE(p.wait(0, "CTRL-EVENT-SCAN-RESULTS"));
     CHECK(events_of(p, 0, 0, {"CTRL-EVENT-SCAN-"}) ==
           std::vector<std::string>{"CTRL-EVENT-SCAN-STARTED id=1", "CTRL-EVENT-SCAN-RESULTS id=1"});
+    // A scan the radio refuses while a P2P search scans is accepted, reported failed and run
+    // once the radio is free (wpas_trigger_scan_cb's retry).
+    CHECK(p.cmd(0, "P2P_FIND") == "OK\n");
+    const std::size_t refused_at = p.out[0].size();
+    CHECK(p.cmd(0, "SCAN use_id=1") == "2\n");
+    CHECK(events_of(p, 0, refused_at, {"CTRL-EVENT-SCAN-"}) ==
+          std::vector<std::string>{"CTRL-EVENT-SCAN-FAILED ret=-16 retry=1"});
+    CHECK(p.cmd(0, "P2P_STOP_FIND") == "OK\n");
+    REQUIRE(p.w.run_until(
+        [&] { return events_of(p, 0, refused_at, {"CTRL-EVENT-SCAN-RESULTS"}).size() == 1; }, 5s));
+    CHECK(events_of(p, 0, refused_at, {"CTRL-EVENT-SCAN-STARTED", "CTRL-EVENT-SCAN-RESULTS"}) ==
+          std::vector<std::string>{"CTRL-EVENT-SCAN-STARTED id=2", "CTRL-EVENT-SCAN-RESULTS id=2"});
     const std::string results = p.cmd(0, "SCAN_RESULTS");
     INFO(results);
     const std::string flags = psk ? "[WPA2-PSK-CCMP][ESS]" : "[ESS]";
@@ -1622,6 +1662,13 @@ TEMPLATE_TEST_CASE("A station joins a mode=2 AP by network commands, open and WP
     CHECK(p.cmd(1, "STA-NEXT " + sta_addr) == "FAIL\n");
     CHECK(p.cmd(0, "STA-FIRST") == "FAIL\n");  // a station has no stations
     CHECK(p.cmd(0, "BSS CURRENT MASK=0x2") == "bssid=" + ap_addr + "\n");
+    // PKTCNT_POLL: the AP's entry on the station; the AP itself is no station (FAIL).
+    const std::string counts = p.cmd(0, "PKTCNT_POLL");
+    INFO(counts);
+    CHECK(counts.starts_with("TXGOOD="));
+    CHECK(counts.find("\nTXBAD=") != std::string::npos);
+    CHECK(std::stoul(field("\n" + counts, "\nRXGOOD")) >= (psk ? 2u : 0u));  // EAPOL 1 and 3
+    CHECK(p.cmd(1, "PKTCNT_POLL") == "FAIL\n");
     const std::string drv = p.cmd(0, "STATUS-DRIVER");
     INFO(drv);
     CHECK(drv.find("\nifname=wlan0\nbrname=\naddr=" + sta_addr + "\n") != std::string::npos);

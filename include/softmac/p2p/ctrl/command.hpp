@@ -192,6 +192,22 @@ struct set_network {
     int id = 0;
     std::string field, value;
 };
+/// DUP_NETWORK <source id> <destination id> <field>: the field's value copied as it is.
+struct dup_network {
+    static constexpr bool admin = true;
+    int from = 0, to = 0;
+    std::string field;
+};
+/// BSSID <id> <bssid>: the network's BSSID (00:00:00:00:00:00: any).
+struct network_bssid {
+    static constexpr bool admin = true;
+    int id = 0;
+    mac_address bssid;
+};
+/// SUSPEND and RESUME: the host's sleep; nothing of softmac's changes (nl80211 is told nothing).
+struct host_sleep {
+    static constexpr bool admin = true;
+};
 /// SAVE_CONFIG: writes the configuration file (update_config=1 only).
 struct save_config {
     static constexpr bool admin = true;
@@ -218,7 +234,8 @@ using request = std::variant<
     cmd::p2p_remove_client, cmd::p2p_group_member, cmd::scan, cmd::scan_results, cmd::bss,
     cmd::add_network, cmd::network_choice, cmd::connection, cmd::status_driver,
     cmd::station_setting, cmd::terminate, cmd::get_capability, cmd::serv_disc_req,
-    cmd::serv_disc_cancel, cmd::serv_disc_resp, cmd::serv_disc_external, cmd::service_change>;
+    cmd::serv_disc_cancel, cmd::serv_disc_resp, cmd::serv_disc_external, cmd::service_change,
+    cmd::dup_network, cmd::network_bssid, cmd::host_sleep, cmd::pktcnt_poll>;
 
 namespace detail {
 inline request parse_find(const tokens& t) {
@@ -558,6 +575,20 @@ inline request parse(std::string_view text) {
         n.value = std::string(tokens::rest(text, 3));
         return n;
     }
+    if (name == "DUP_NETWORK") {
+        // wpa_supplicant_ctrl_iface_dup_network: two ids read by atoi, then the field.
+        if (t.size() < 4) return refused{replies::fail};
+        return cmd::dup_network{static_cast<int>(leading_number(t[1])),
+                                static_cast<int>(leading_number(t[2])), std::string(t[3])};
+    }
+    if (name == "BSSID") {
+        const auto a = t.size() == 3 ? mac_address::parse(t[2])
+                                     : result<mac_address>(make_error(errc::bad_value, ""));
+        if (!a) return refused{replies::fail};
+        return cmd::network_bssid{static_cast<int>(leading_number(t[1])), *a};
+    }
+    if (text == "SUSPEND" || text == "RESUME") return cmd::host_sleep{};
+    if (text == "INTERFACE_LIST") return cmd::empty_list{""};  // nl80211 lists none
     if (text == "SAVE_CONFIG") return cmd::save_config{};
     if (text == "TERMINATE") return cmd::terminate{};
     if (text == "LIST_CREDS")

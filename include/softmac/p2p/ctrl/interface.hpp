@@ -277,6 +277,14 @@ class interface {
     std::string run(std::string_view, const cmd::set_network& c) {
         return status_of(nets_.set(c.id, c.field, c.value));
     }
+    std::string run(std::string_view, const cmd::dup_network& c) {
+        auto v = nets_.raw(c.from, c.field);
+        return status_of(v ? nets_.set(c.to, c.field, *v) : result<void>(v.err()));
+    }
+    std::string run(std::string_view, const cmd::network_bssid& c) {
+        return status_of(nets_.set_bssid(c.id, c.bssid));
+    }
+    std::string run(std::string_view, const cmd::host_sleep&) { return std::string(replies::ok); }
     std::string run(std::string_view, const cmd::save_config&) { return status_of(nets_.save()); }
     std::string run(std::string_view, const cmd::p2p_group_remove& c) {
         return status_of(engine_.group_remove(c.ifname));

@@ -208,6 +208,27 @@ class network_config {
         if (field == "psk") return std::string("*");
         return *v;
     }
+    /// @brief A field's value as the file has it, keys included (DUP_NETWORK's wpa_config_get).
+    result<std::string> raw(int id, std::string_view field) {
+        sync();
+        const auto* n = block(id);
+        if (!n) return make_error(errc::not_found, "no such network");
+        const auto* v = n->get(field);
+        if (!v) return make_error(errc::not_found, "no such field");
+        return *v;
+    }
+    /// @brief BSSID <id> <bssid>: the network's BSSID; all zeros takes it away.
+    result<void> set_bssid(int id, const mac_address& bssid) {
+        if (bssid != mac_address{}) return set(id, "bssid", bssid.to_string());
+        sync();
+        auto* n = block(id);
+        if (!n) return make_error(errc::not_found, "no such network");
+        if (detail::persistent_of(id, *n)) return make_error(errc::bad_value, "a group's BSSID");
+        n->erase("bssid");
+        publish();
+        save_if_asked();
+        return {};
+    }
     /// @brief SET_NETWORK <id> <field> <value>: checked as the file's syntax; a stored group's
     /// fields change in the engine too.
     result<void> set(int id, std::string_view field, std::string value) {

@@ -59,6 +59,10 @@ struct network_choice {
     verb what = verb::enable;
     int id = -1;  ///< -1: all (any)
 };
+/// PKTCNT_POLL: the packet counters of the link to the AP (wpa_supplicant_pktcnt_poll).
+struct pktcnt_poll {
+    static constexpr bool admin = false;
+};
 /// STATUS-DRIVER: the interface as the driver sees it (wpa_driver_nl80211_status).
 struct status_driver {
     static constexpr bool admin = false;
@@ -185,6 +189,7 @@ std::optional<Request> parse_station(std::string_view text, const tokens& t) {
     }
     if (text == "ADD_NETWORK") return cmd::add_network{};
     if (text == "STATUS-DRIVER") return cmd::status_driver{};
+    if (text.starts_with("PKTCNT_POLL")) return cmd::pktcnt_poll{};
     if (name == "GET_CAPABILITY" && t.size() >= 2) return cmd::get_capability{std::string(t[1])};
     using v = cmd::network_choice::verb;
     const std::optional<v> verb = name == "ENABLE_NETWORK"    ? std::optional(v::enable)

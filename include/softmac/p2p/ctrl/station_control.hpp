@@ -41,6 +41,26 @@ class station_control {
         }
         return s + "wpa_state=" + std::string(to_string(sta.state())) + "\n";
     }
+    /// PKTCNT_POLL on an associated station interface or a P2P client's group interface: the
+    /// AP's station entry (nl80211_pktcnt_poll reads GET_STATION for the BSSID).
+    std::string run(std::string_view ifname, const cmd::pktcnt_poll&) {
+        const auto* g = group_named(ifname);
+        const auto& sta = engine_.station();
+        mac_address ap;
+        if (g && !g->go && g->started)
+            ap = g->peer_iface;
+        else if (!g && ifname == engine_.ifname() && !sta.ap_mode() &&
+                 sta.state() == wpa_state::completed)
+            ap = sta.bssid();
+        else
+            return std::string(replies::fail);
+        const auto info = engine_.station_info(ifname, ap);
+        if (!info) return std::string(replies::fail);
+        std::string s;
+        detail::append(s, "TXGOOD=%u\nTXBAD=%u\nRXGOOD=%u\n", unsigned(info->info.tx_packets),
+                       unsigned(info->info.tx_failed), unsigned(info->info.rx_packets));
+        return s;
+    }
     std::string run(std::string_view ifname, const cmd::scan& c) {
         if (group_named(ifname)) return std::string(replies::fail);  // a group's own
         auto r = engine_.station().scan({c.freqs, c.passive, c.use_id});
