@@ -200,13 +200,9 @@ class network_config {
     }
     /// @brief GET_NETWORK <id> <field>: the value as written in the file; a key shows as `*`.
     result<std::string> get(int id, std::string_view field) {
-        sync();
-        const auto* n = block(id);
-        if (!n) return make_error(errc::not_found, "no such network");
-        const auto* v = n->get(field);
-        if (!v) return make_error(errc::not_found, "no such field");
-        if (field == "psk") return std::string("*");
-        return *v;
+        auto v = raw(id, field);
+        if (v && field == "psk") return std::string("*");
+        return v;
     }
     /// @brief A field's value as the file has it, keys included (DUP_NETWORK's wpa_config_get).
     result<std::string> raw(int id, std::string_view field) {
