@@ -64,6 +64,7 @@ struct world {
         auto& st = sta.data().state_of(s.index);
         st.bssid = a.addr;
         st.associated = true;
+        sta.radio().set_active(s, true);  // associated by hand: it uses the channel
         const std::uint32_t all =
             mac::sta_flag::associated | mac::sta_flag::authorized | mac::sta_flag::wme;
         up = sta.data().stations().add(a.addr, s.index, all) &&
