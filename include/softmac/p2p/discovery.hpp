@@ -152,8 +152,11 @@ class discovery {
     /// @brief The find's listen period, after its scan and its peers' turns
     /// (p2p_listen_in_find).
     void listen_in_find() { ctx_.start_listen(ctx_.dev().random_listen_ms()); }
-    /// @brief Records what a frame says about a peer; reports it when due.
-    peer& learn(const peer_info& info, const mac_address& src, bool probe_req_only) {
+    /// @brief Records what a frame says about a peer; reports it when due. Client
+    /// discoverability is read only from a Group Info (`group_info`): the bit is reserved in the
+    /// peer's own frames (p2p_add_device keeps it).
+    peer& learn(const peer_info& info, const mac_address& src, bool probe_req_only,
+                bool group_info = false) {
         auto& d = ctx_.dev();
         std::optional<peer> evicted;
         auto& p = d.peers.touch(info.dev_addr, ctx_.now(), &evicted);
@@ -171,6 +174,7 @@ class discovery {
                 next.secondary_types = std::move(p.info.secondary_types);
             next.dev_addr = p.info.dev_addr;
             next.addr = src;
+            if (!group_info) keep_client_discoverability(next, p.info);
             p.info = std::move(next);
         }
         p.last_seen = ctx_.now();
@@ -240,6 +244,11 @@ class discovery {
                     return detail::freq_of_channel(e.data[0]) ? e.data[0] : 0;
         const std::uint8_t heard = detail::channel_number(static_cast<std::uint16_t>(freq));
         return detail::is_social(heard) ? heard : 0;
+    }
+    /// `to` takes `from`'s client discoverability bit.
+    static void keep_client_discoverability(peer_info& to, const peer_info& from) noexcept {
+        constexpr std::uint8_t cd = ieee80211::p2p::dev_capab::client_discoverability;
+        to.dev_capab = static_cast<std::uint8_t>((to.dev_capab & ~cd) | (from.dev_capab & cd));
     }
     std::uint32_t listen_only_ms() const noexcept {
         return std::min(ctx_.dev().wiphy.max_roc_ms, limits::listen_only_ms);
@@ -360,11 +369,13 @@ class discovery {
             // (and reports it, once, as its own frames would).
             peer* p = d.peers.find(info.dev_addr);
             if (!p || p->group_client_only || p->probe_req_only) {
-                const bool fresh = !p || p->probe_req_only;
-                p = &learn(info, info.dev_addr, false);
+                p = &learn(info, info.dev_addr, false, true);
                 p->group_client_only = true;
-                if (fresh) p->oper_freq = freq;
+            } else {
+                keep_client_discoverability(p->info, info);  // only that bit is news
             }
+            // It operates where its GO does (device discoverability reaches it there).
+            p->oper_freq = freq;
             p->last_seen = ctx_.now();
             p->member_in_go_dev = go_dev;
             p->member_in_go_iface = go_iface;

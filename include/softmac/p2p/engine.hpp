@@ -15,6 +15,7 @@
 /// - p2p/join_search.hpp: a join's scans for a GO not seen yet (p2p_supplicant.c)
 /// - p2p/station.hpp: the station interface: scans, networks, connection (scan.c, events.c)
 /// - p2p/service_discovery.hpp: service discovery over GAS (p2p_sd.c, p2p_supplicant_sd.c)
+/// - p2p/device_discoverability.hpp: a GO's client reached through its GO (p2p_dev_disc.c)
 ///
 /// Presence will be a unit of its own beside these.
 ///
@@ -39,6 +40,7 @@
 #include <softmac/ieee80211/frame_control.hpp>
 #include <softmac/ieee80211/header.hpp>
 #include <softmac/p2p/detail/channels.hpp>
+#include <softmac/p2p/device_discoverability.hpp>
 #include <softmac/p2p/discovery.hpp>
 #include <softmac/p2p/events.hpp>
 #include <softmac/p2p/go_negotiation.hpp>
@@ -103,7 +105,9 @@ class engine {
     /// A procedure's context: the core one plus listen periods and action frames.
     template <class Issues>
     struct procedure_context : core_context<Issues> {
-        void start_listen(std::uint32_t ms) const { this->self->off_.start_listen(ms); }
+        void start_listen(std::uint32_t ms, std::uint16_t freq = 0) const {
+            this->self->off_.start_listen(ms, freq);
+        }
         void end_listen() const { this->self->off_.end_listen(); }
         void cut_listen() const { this->self->off_.cut_listen(); }
         bool listening() const noexcept { return this->self->off_.listening(); }
@@ -168,6 +172,14 @@ class engine {
             return this->self->groups_.create(std::move(g)).has_value();
         }
         std::vector<mac_address> group_addresses() const { return this->self->groups_.addresses(); }
+        bool reach_through_go(const peer& p) const { return this->self->dd_.start(p); }
+    };
+    struct discoverability_context : procedure_context<device_discoverability_issues> {
+        std::optional<group_client> client_of(const mac_address& dev) const {
+            return this->self->client_of(dev);
+        }
+        mac_address negotiation_peer() const { return this->self->neg_.peer_address(); }
+        void resume_negotiation(bool found) const { this->self->neg_.resume(found); }
     };
     struct prov_disc_context : procedure_context<provision_discovery_issues> {
         peer& learn(const peer_info& info, const mac_address& from) const {
@@ -261,7 +273,8 @@ class engine {
             case operation::ext_listen:
                 return find;
             case operation::connect:
-                return find || negotiate || group_issues::admin;
+                return find || negotiate || group_issues::admin ||
+                       device_discoverability_issues::admin;
             case operation::prov_disc:
                 return provision_discovery_issues::admin || listen;
             case operation::group_add:
@@ -310,6 +323,11 @@ class engine {
 
     /// @brief One event from the config layer, addressed to an interface.
     void cfg_event(const cfg::wdev_ref& to, const mac::event::any& e) {
+        // A client's group interface hears its GO's P2P action frames; a GO's sends one.
+        if (const auto* f = std::get_if<mac::event::frame>(&e); f && to.wdev != dev_.wdev.wdev)
+            rx_p2p_action(*f);
+        if (const auto* s = std::get_if<mac::event::frame_tx_status>(&e))
+            dd_.tx_status(s->cookie, s->ack);
         // Without a dedicated P2P device the group shares the device's interface: both see it.
         groups_.route(to, e);
         sta_.route(to, e);
@@ -361,6 +379,7 @@ class engine {
     void stop_find() {
         disc_.stop_find();
         sd_.stop();
+        dd_.stop();
         inv_.stop();
         neg_.abandon();
         join_.stop();
@@ -665,6 +684,9 @@ class engine {
         action.wdev = dev_.wdev.wdev;
         action.match.assign(public_action_prefix.begin(), public_action_prefix.end());
         if (auto s = exec(action); !s) return s.err();
+        // P2P action frames: a client that shares the device's interface hears its GO's there.
+        action.match.assign(p2p_action_prefix.begin(), p2p_action_prefix.end());
+        if (auto s = exec(action); !s) return s.err();
         // Service discovery's GAS frames.
         for (std::uint8_t code = ie::public_code::gas_initial_req;
              code <= ie::public_code::gas_comeback_resp; ++code) {
@@ -696,6 +718,7 @@ class engine {
         if (h->fc().subtype() == ieee80211::mgmt_subtype::probe_req) return disc_.rx_probe_req(f);
         if (const auto g = ieee80211::gas_frame::parse(bytes_view(f.bytes).subspan(h->length())))
             return sd_.rx(h->addr2(), *g, static_cast<std::uint16_t>(f.freq));
+        if (p2p_action_subtype(f.bytes)) return rx_p2p_action(f);
         auto a = parse_public_action(f.bytes);
         if (!a) return;
         dev_.rx_freq = f.freq;
@@ -714,9 +737,32 @@ class engine {
                 return inv_.rx_request(*a);
             case pa::invitation_resp:
                 return inv_.rx_response(*a);
+            case pa::dev_disc_req:
+                return dd_.rx_request(*a, static_cast<std::uint16_t>(f.freq));
+            case pa::dev_disc_resp:
+                return dd_.rx_response(*a);
             default:
                 return;
         }
+    }
+    /// A P2P action frame (category 127) to us: a GO Discoverability Request from our GO.
+    void rx_p2p_action(const mac::event::frame& f) {
+        if (p2p_action_subtype(f.bytes) == ieee80211::p2p::action::go_disc_req)
+            dd_.rx_go_disc_request(static_cast<std::uint16_t>(f.freq));
+    }
+    /// A client of one of our running GO groups, by its device address.
+    std::optional<group_client> client_of(const mac_address& dev) const {
+        for (const auto& g : groups_.list()) {
+            if (!g.go) continue;
+            for (const auto& [iface, d] : g.clients) {
+                if (d != dev) continue;
+                group_client c{g.ref, g.iface_addr, iface, 0};
+                for (const auto& m : g.member_info)
+                    if (m.dev_addr == dev) c.dev_capab = m.dev_capab;
+                return c;
+            }
+        }
+        return std::nullopt;
     }
     /// The find goes on after its scan or a peer's turn (p2p_continue_find): the next peer with a
     /// query due, else the listen period.
@@ -752,6 +798,7 @@ class engine {
         if (k == tx_kind::pd_req) return pd_.tx_done(ack);
         if (k == tx_kind::inv_req) return inv_.tx_done(ack);
         if (k == tx_kind::sd_req) return sd_.tx_done(ack);
+        if (k == tx_kind::dev_disc_req) return dd_.tx_done(ack);
     }
 
     time_type& time_;
@@ -768,6 +815,7 @@ class engine {
     station_manager<station_context> sta_{station_context{this}};
     join_search<join_context> join_{join_context{{this}}};
     service_discovery<service_discovery_context> sd_{service_discovery_context{{{this}}}};
+    device_discoverability<discoverability_context> dd_{discoverability_context{{{this}}}};
 };
 
 }  // namespace softmac::p2p

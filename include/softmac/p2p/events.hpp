@@ -83,7 +83,10 @@ struct settings {
     std::uint8_t min_disc_int = 1, max_disc_int = 3;  ///< listen = rand(min..max) x 100 TU
     std::uint32_t group_idle_s = 0;                   ///< GO idle timeout; 0 = off
     bool persistent_reconnect = false;  ///< accept re-invocations of stored groups unasked
+    /// The device capability (p2p_init's): client discoverability is said only where it means
+    /// something, in a client's association request and so in its GO's Group Info.
     std::uint8_t dev_capab = ieee80211::p2p::dev_capab::service_discovery |
+                             ieee80211::p2p::dev_capab::client_discoverability |
                              ieee80211::p2p::dev_capab::concurrent_oper |
                              ieee80211::p2p::dev_capab::invitation_procedure;
     /// P2P_SET peer_filter: scans teach only this device (p2p_add_device); zero: every one.

@@ -47,7 +47,8 @@ struct go_negotiation {
 /// @brief GO negotiation of one P2P device. `Ctx` offers the callbacks of every procedure (dev,
 /// now, schedule, cancel, arm, disarm, emit, exec, start_listen, end_listen, cut_listen,
 /// send_action) and the hooks stop_find(), learn(info, addr), cancel_frame_waits(),
-/// form_group(...) and group_addresses() (the interface addresses groups use).
+/// form_group(...), group_addresses() (the interface addresses groups use) and
+/// reach_through_go(peer) (device discoverability; false when it cannot).
 template <class Ctx>
 class go_negotiator {
   public:
@@ -130,8 +131,10 @@ class go_negotiator {
         if (k == tx_kind::go_neg_req) {
             if (d.current != state::connect) return;
             // An unacknowledged request does not count (p2p_go_neg_req_cb).
-            if (auto* p = d.peers.find(neg_.peer); p && !ack && p->go_neg_req_sent)
-                --p->go_neg_req_sent;
+            auto* p = d.peers.find(neg_.peer);
+            if (p && !ack && p->go_neg_req_sent) --p->go_neg_req_sent;
+            // A client that did not hear it may be woken through its GO.
+            if (p && !ack && ctx_.reach_through_go(*p)) return;
             ctx_.pace(ack, state::connect, state::connect_listen, limits::go_neg_req_wait_ms,
                       [this] { resend(); });
         } else if (k == tx_kind::go_neg_conf) {
@@ -142,6 +145,18 @@ class go_negotiator {
         }
     }
 
+    /// @brief Device discoverability through the peer's GO ended: a client awake on its group's
+    /// channel gets the request there at once (`found`); otherwise the negotiation goes on as
+    /// after an unacknowledged request (p2p_process_dev_disc_resp, p2p_dev_disc_req_cb).
+    void resume(bool found) {
+        if (ctx_.dev().current != state::connect) return;
+        if (!found)
+            return ctx_.pace(false, state::connect, state::connect_listen,
+                             limits::go_neg_req_wait_ms, [this] { resend(); });
+        ctx_.cancel_frame_waits();
+        via_group_ = true;  // 2.10 sends to the listen channel again, where the client is not
+        resend();
+    }
     /// @brief Our interface address in the next group: a free address of the wiphy, kept until
     /// a group takes it (take_intended_iface), or the device address when the group shares
     /// the device's interface.
@@ -376,7 +391,8 @@ class go_negotiator {
         q.intended_iface = intended_iface();
         q.channels = detail::offered_channels(d.channels, p->force_freq);
         q.oper = preferred_oper(*p);
-        const std::uint16_t freq = p->listen_freq ? p->listen_freq : p->oper_freq;
+        const bool via_group = std::exchange(via_group_, false) && p->oper_freq;
+        const std::uint16_t freq = via_group || !p->listen_freq ? p->oper_freq : p->listen_freq;
         ++p->go_neg_req_sent;
         ctx_.send_action(detail::go_neg_request(detail::local_of(d), *p, q), freq,
                          limits::go_neg_req_wait_ms, tx_kind::go_neg_req);
@@ -437,6 +453,7 @@ class go_negotiator {
     bool tie_breaker_ = false;    ///< the next request's (toggled with every request)
     timer_id peer_deadline_ = 0;  ///< the end of the wait for a peer that was not ready
     mac_address intended_;        ///< the interface address promised to the current peer
+    bool via_group_ = false;      ///< the next request goes to the peer's group channel
 };
 
 }  // namespace softmac::p2p

@@ -37,7 +37,7 @@ using group_issues =
            cfg::cmd::start_ap, cfg::cmd::set_beacon, cfg::cmd::stop_ap, cfg::cmd::connect,
            cfg::cmd::disconnect, cfg::cmd::control_port_frame, cfg::cmd::new_key, cfg::cmd::set_key,
            cfg::cmd::get_key, cfg::cmd::set_station, cfg::cmd::deauthenticate, cfg::cmd::get_scan,
-           cfg::cmd::get_interface>;
+           cfg::cmd::get_interface, cfg::cmd::register_frame>;
 
 /// @brief The groups of one P2P device. `Ctx` offers the callbacks of every procedure (dev,
 /// schedule, cancel, emit, exec, set_up) and the hooks stop_find(), take_intended_iface() (the
@@ -281,6 +281,13 @@ class group_manager {
             g.ref = {r->ifindex, r->wdev};
             g.iface_addr = r->mac;
             (void)ctx_.set_up(g.ref);
+            if (!go) {
+                // A client hears its GO's P2P action frames (GO Discoverability Request).
+                cfg::cmd::register_frame rf;
+                rf.wdev = g.ref.wdev;
+                rf.match.assign(p2p_action_prefix.begin(), p2p_action_prefix.end());
+                (void)ctx_.exec(rf);
+            }
         } else {
             // No P2P interface types: the device's own interface becomes the group interface
             // (an AP for a GO), as wpa_supplicant does with p2p_no_group_iface.

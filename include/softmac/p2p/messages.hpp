@@ -32,6 +32,22 @@ inline constexpr std::array<std::uint8_t, 6> public_action_prefix{
     ieee80211::category::public_action,         ieee80211::public_code::vendor_specific,
     std::uint8_t(ieee80211::vendor::p2p >> 24), std::uint8_t(ieee80211::vendor::p2p >> 16),
     std::uint8_t(ieee80211::vendor::p2p >> 8),  std::uint8_t(ieee80211::vendor::p2p)};
+/// @brief The first octets of a P2P action frame's body (category 127, used inside a group):
+/// category (vendor specific), the P2P OUI and type; the subtype and dialog token follow.
+inline constexpr std::array<std::uint8_t, 5> p2p_action_prefix{
+    ieee80211::category::vendor, std::uint8_t(ieee80211::vendor::p2p >> 24),
+    std::uint8_t(ieee80211::vendor::p2p >> 16), std::uint8_t(ieee80211::vendor::p2p >> 8),
+    std::uint8_t(ieee80211::vendor::p2p)};
+/// @brief The subtype of a P2P action frame (category 127); none for another frame.
+inline std::optional<std::uint8_t> p2p_action_subtype(bytes_view frame) {
+    const auto h = ieee80211::header_view::parse(frame);
+    if (!h) return std::nullopt;
+    const bytes_view body = frame.subspan(h->length());
+    if (body.size() < p2p_action_prefix.size() + 2 ||
+        !std::equal(p2p_action_prefix.begin(), p2p_action_prefix.end(), body.begin()))
+        return std::nullopt;
+    return body[p2p_action_prefix.size()];
+}
 /// @brief The fixed part of a P2P public action body: the prefix, the subtype and the dialog
 /// token. The P2P and WPS elements follow.
 inline constexpr std::size_t public_action_fixed_len = public_action_prefix.size() + 2;

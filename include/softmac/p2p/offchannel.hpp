@@ -34,14 +34,14 @@ class offchannel {
     /// reported that it left the channel).
     bool listen_pending() const noexcept { return cookie_ != 0; }
 
-    /// @brief A listen period of `ms` (at most what the wiphy allows) on the listen channel. Its
-    /// end, when it runs out or is cut short, goes to listen_ended(); when the config layer
-    /// refuses it, the listen period is over at once.
-    void start_listen(std::uint32_t ms) {
+    /// @brief A listen period of `ms` (at most what the wiphy allows) on the listen channel, or
+    /// on `freq`. Its end, when it runs out or is cut short, goes to listen_ended(); when the
+    /// config layer refuses it, the listen period is over at once.
+    void start_listen(std::uint32_t ms, std::uint16_t freq = 0) {
         auto& d = ctx_.dev();
         cfg::cmd::remain_on_channel r;
         r.wdev = d.wdev.wdev;
-        r.freq = detail::freq_of_channel(d.listen_ch);
+        r.freq = freq ? freq : detail::freq_of_channel(d.listen_ch);
         r.duration_ms = std::min(ms, d.wiphy.max_roc_ms);
         cookie_ = 0;
         listening_ = ending_ = false;

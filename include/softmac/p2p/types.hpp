@@ -189,7 +189,8 @@ enum class tx_kind : std::uint8_t {
     go_neg_conf,
     pd_req,
     inv_req,
-    sd_req
+    sd_req,
+    dev_disc_req
 };
 
 /// @brief The engine's public operations, as the control interface names them to ask whether

@@ -75,6 +75,61 @@ TEST_CASE("an idle device hears nothing: no provision discovery, no negotiation,
     REQUIRE(w.run_until([&] { return w[1].count<ev::prov_disc_pbc_req>() == 1; }, 5s));
 }
 
+TEST_CASE("a GO's client is reached through its GO: device discoverability", "[p2p][go_neg]") {
+    // It starts from an unacknowledged GO Negotiation Request: a USB radio (rt73) reports every
+    // frame acknowledged, so only a loopback radio's requester turns to the GO.
+    const std::string path = std::string(SOFTMAC_TEST_TMPDIR) + "/p2p_dev_disc.pcap";
+    std::size_t requests_at_client = 0;
+    {
+        // 0 runs a group on 2422 MHz, 1 joins it; 2 knew 1's listen channel from before.
+        test::p2p_world<loopback_software_roc> w(3, 9);
+        std::ofstream out(path, std::ios::binary);
+        w.air.tap(out);
+        discover(w, 2, 1);
+        w.engine(1).stop_find();
+        REQUIRE(w.engine(0).group_add(2422));
+        REQUIRE(w.run_until([&] { return w[0].template count<ev::group_started>() == 1; }, 5s));
+        REQUIRE(w.engine(0).wps_pbc(w.engine(0).groups()[0].ifname));
+        auto join = with(7);
+        join.join = true;
+        REQUIRE(w.engine(1).connect(w.addr(0), join));
+        REQUIRE(w.run_until([&] { return w[1].template count<ev::group_started>() == 1; }, 20s));
+        // 2's search finds the GO and, in its Group Info, 1 as a client able to be woken.
+        REQUIRE(w.engine(2).find());
+        REQUIRE(w.run_until(
+            [&] {
+                const auto* p = w.engine(2).peers().find(w.addr(1));
+                return p && p->member_in_go_dev == w.addr(0);
+            },
+            10s));
+        w.engine(2).stop_find();
+        const auto* client = w.engine(2).peers().find(w.addr(1));
+        CHECK(client->oper_freq == 2422);
+        CHECK(client->listen_freq != 2422);  // where 1 listened before it joined
+        CHECK((client->info.dev_capab & ieee80211::p2p::dev_capab::client_discoverability) != 0);
+        // 2 negotiates with 1: unheard on 1's listen channel, 1 is woken through its GO and
+        // gets the request on the group's channel.
+        REQUIRE(w.engine(2).connect(w.addr(1), with(7)));
+        REQUIRE(w.run_until([&] { return w[1].template count<ev::go_neg_request>() == 1; }, 10s));
+        CHECK(w[1].template all<ev::go_neg_request>()[0].peer == w.addr(2));
+        requests_at_client = w[1].template count<ev::go_neg_request>();
+    }
+    CHECK(requests_at_client == 1);
+    // On the air: Device Discoverability Request and Response (5, 6) between 2 and the GO,
+    // the GO's GO Discoverability Request (P2P action 3) to its client.
+    std::set<std::string> public_subtypes, actions;
+    for (const auto& r : test::tshark_fields(
+             path,
+             {"_ws.malformed", "wifi_p2p.public_action.subtype", "wifi_p2p.action.subtype"})) {
+        CHECK(r[0].empty());
+        if (!r[1].empty()) public_subtypes.insert(r[1]);
+        if (!r[2].empty()) actions.insert(r[2]);
+    }
+    CHECK(public_subtypes.count("5") == 1);
+    CHECK(public_subtypes.count("6") == 1);
+    CHECK(actions.count("3") == 1);
+}
+
 namespace {
 /// Both devices find each other, then 0 connects to 1 (1 pre-authorised with `auth`).
 template <class W>

@@ -39,8 +39,8 @@ inline local_device local_of(const device_state& d) noexcept {
     return {d.set, d.addr, d.listen_ch, d.ext_listen};
 }
 
-/// @brief The device capability a device advertises: its settings without client
-/// discoverability, which softmac does not offer.
+/// @brief The device capability a device advertises in its own frames: its settings without
+/// client discoverability, a bit reserved there (it means something only in a Group Info).
 constexpr std::uint8_t advertised_dev_capab(const settings& s) noexcept {
     return static_cast<std::uint8_t>(s.dev_capab &
                                      ~ieee80211::p2p::dev_capab::client_discoverability);
@@ -245,6 +245,38 @@ inline std::vector<std::uint8_t> prov_disc_request(const local_device& me, const
             if (join && !p.go_ssid.empty()) ie::p2p::group_id{p.info.dev_addr, p.go_ssid}.write(w);
         },
         [&](byte_writer& w) { ie::wps::put::u16(w, ie::wps::attr::config_methods, methods); });
+}
+/// @brief The Device Discoverability Request to GO `go` for its client `client`
+/// (p2p_build_dev_disc_req: Device ID, Group ID).
+inline std::vector<std::uint8_t> dev_disc_request(const local_device& me, const peer& go,
+                                                  const mac_address& client, std::uint8_t token) {
+    namespace ie = ieee80211;
+    return build_public_action(
+        go.info.dev_addr, me.addr, go.info.dev_addr, ie::p2p::public_action::dev_disc_req, token,
+        [&](byte_writer& w) {
+            ie::p2p::write_address(w, ie::p2p::attr::device_id, client);
+            ie::p2p::group_id{go.info.dev_addr, go.go_ssid}.write(w);
+        },
+        [](byte_writer&) {});
+}
+/// @brief The Device Discoverability Response to `to` with dialog token `token`: its status.
+inline std::vector<std::uint8_t> dev_disc_response(const mac_address& self, const mac_address& to,
+                                                   std::uint8_t token, std::uint8_t status) {
+    namespace ie = ieee80211;
+    return build_public_action(
+        to, self, self, ie::p2p::public_action::dev_disc_resp, token,
+        [&](byte_writer& w) { ie::p2p::write_octet(w, ie::p2p::attr::status, status); },
+        [](byte_writer&) {});
+}
+/// @brief The GO Discoverability Request a GO sends from its interface to its client's: a P2P
+/// action frame (category 127) without attributes, dialog token 0 (p2p_build_go_disc_req).
+inline std::vector<std::uint8_t> go_disc_request(const mac_address& go_iface,
+                                                 const mac_address& client_iface) {
+    namespace ie = ieee80211;
+    return build_frame(
+        ie::mgmt_subtype::action, client_iface, go_iface, go_iface, [&](byte_writer& w) {
+            ie::write_vendor_action(w, false, ie::vendor::p2p, ie::p2p::action::go_disc_req, 0);
+        });
 }
 /// @brief The Provision Discovery Response to `to`: the config `methods` accepted (0: refused).
 /// A legacy response carries no P2P element, only the WPS one.
