@@ -417,7 +417,8 @@ TEST_CASE("SCAN_RESULTS keeps whole lines within a reply", "[ctrl][format][stati
     CHECK(all.starts_with(cut));
 }
 
-TEST_CASE("DUP_NETWORK, BSSID, SUSPEND, RESUME and INTERFACE_LIST", "[ctrl][session][station]") {
+TEST_CASE("DUP_NETWORK, BSSID, SUSPEND, RESUME, INTERFACE_LIST and FLUSH",
+          "[ctrl][session][station]") {
     ctrl_pair<test::loopback_offloaded_roc> p;
     const auto a = add_network(p, 0, {{"ssid", "\"softmac-ap\""}, {"psk", "\"a passphrase\""}});
     const auto b = add_network(p, 0, {{"key_mgmt", "WPA-PSK"}});
@@ -440,6 +441,17 @@ TEST_CASE("DUP_NETWORK, BSSID, SUSPEND, RESUME and INTERFACE_LIST", "[ctrl][sess
     CHECK(p.cmd(0, "RESUME") == "OK\n");
     CHECK(p.cmd(0, "INTERFACE_LIST").empty());
     CHECK(p.cmd(0, "PKTCNT_POLL") == "FAIL\n");  // not associated
+    // FLUSH: back to the state at start (networks, services, P2P settings, peers).
+    CHECK(p.cmd(0, "P2P_SERVICE_ADD upnp 10 uuid:1::upnp:rootdevice") == "OK\n");
+    CHECK(p.cmd(0, "SET sec_device_type 7-0050F204-1") == "OK\n");
+    CHECK(p.cmd(0, "P2P_SET disabled 1") == "OK\n");
+    CHECK(p.cmd(0, "P2P_FIND") == "FAIL\n");
+    CHECK(p.cmd(0, "FLUSH", false) == ctrl::replies::not_permitted);
+    CHECK(p.cmd(0, "FLUSH") == "OK\n");
+    CHECK(p.cmd(0, "LIST_NETWORKS") == "network id / ssid / bssid / flags\n");
+    CHECK(p.w.engine(0).services().empty());
+    CHECK(p.w.engine(0).settings().secondary_types.empty());
+    CHECK(p.cmd(0, "P2P_FIND") == "OK\n");  // P2P enabled again
 }
 
 TEST_CASE("Event formats are wpa_supplicant 2.10's", "[ctrl][format]") {

@@ -204,6 +204,11 @@ struct network_bssid {
     int id = 0;
     mac_address bssid;
 };
+/// FLUSH: the interface back to its state at start (wpa_supplicant_ctrl_iface_flush).
+struct flush {
+    static constexpr operation runs[] = {operation::flush, operation::group_remove,
+                                         operation::station};
+};
 /// SUSPEND and RESUME: the host's sleep; nothing of softmac's changes (nl80211 is told nothing).
 struct host_sleep {
     static constexpr bool admin = true;
@@ -235,7 +240,7 @@ using request = std::variant<
     cmd::add_network, cmd::network_choice, cmd::connection, cmd::status_driver,
     cmd::station_setting, cmd::terminate, cmd::get_capability, cmd::serv_disc_req,
     cmd::serv_disc_cancel, cmd::serv_disc_resp, cmd::serv_disc_external, cmd::service_change,
-    cmd::dup_network, cmd::network_bssid, cmd::host_sleep, cmd::pktcnt_poll>;
+    cmd::dup_network, cmd::network_bssid, cmd::host_sleep, cmd::pktcnt_poll, cmd::flush>;
 
 namespace detail {
 inline request parse_find(const tokens& t) {
@@ -588,6 +593,7 @@ inline request parse(std::string_view text) {
         return cmd::network_bssid{static_cast<int>(leading_number(t[1])), *a};
     }
     if (text == "SUSPEND" || text == "RESUME") return cmd::host_sleep{};
+    if (text == "FLUSH") return cmd::flush{};
     if (text == "INTERFACE_LIST") return cmd::empty_list{""};  // nl80211 lists none
     if (text == "SAVE_CONFIG") return cmd::save_config{};
     if (text == "TERMINATE") return cmd::terminate{};

@@ -385,6 +385,22 @@ class interface {
         after_pd_.reset();
         return std::string(replies::ok);
     }
+    /// FLUSH (wpa_supplicant_ctrl_iface_flush): every group removed, a formation cancelled, P2P
+    /// flushed with its services, P2P enabled again without secondary device types, every
+    /// network removed (stored groups among them), the BSS list emptied, and a DISCONNECT
+    /// forgotten.
+    std::string run(std::string_view ifname, const cmd::flush&) {
+        (void)engine_.group_remove("*");
+        (void)engine_.cancel();
+        (void)run(ifname, cmd::p2p_flush{});
+        engine_.services().flush();
+        engine_.settings().disabled = false;
+        engine_.settings().secondary_types.clear();
+        (void)nets_.remove(-1);
+        engine_.station().flush_bss(duration::zero());
+        engine_.station().allow_connection();
+        return std::string(replies::ok);
+    }
     std::string run(std::string_view, const cmd::set& c) {
         auto& s = engine_.settings();
         auto small = [&](auto& field, unsigned lo, unsigned hi) {
