@@ -39,15 +39,16 @@ struct p2p_sd {
     bytes_view tlvs;
 };
 
-/// @brief Reads the ANQP element of a query or response. `first_fragment`: the payload is the
-/// first fragment of a longer response, whose element Length counts the TLVs of every fragment,
-/// so the TLVs are what this fragment carries.
+/// @brief Reads the ANQP element of a query or response as wpa_supplicant does
+/// (p2p_rx_gas_initial_req/_resp): a Length of at least the OUI type's 4 octets that fits the
+/// query (unchecked in `first_fragment`, the first fragment of a longer response, whose Length
+/// counts every fragment), then the indicator and, as TLVs, the rest of the query.
 inline result<p2p_sd> parse_p2p_sd(bytes_view query, bool first_fragment = false) noexcept {
     byte_reader r(query);
     const std::uint16_t id = r.le16(), len = r.le16();
     if (!r.ok()) return make_error(errc::truncated, "ANQP element truncated");
     if (id != vendor_specific) return make_error(errc::unsupported, "not a vendor ANQP element");
-    if (len < p2p_prefix_len) return make_error(errc::bad_length, "ANQP element too short");
+    if (len < 4) return make_error(errc::bad_length, "ANQP element too short");
     if (!first_fragment && len > r.remaining())
         return make_error(errc::overrun, "ANQP element length overruns the query", 2);
     if (r.be32() != p2p_oui_type)
@@ -55,7 +56,7 @@ inline result<p2p_sd> parse_p2p_sd(bytes_view query, bool first_fragment = false
     p2p_sd s;
     s.update_indicator = r.le16();
     if (!r.ok()) return make_error(errc::truncated, "ANQP element truncated");
-    s.tlvs = first_fragment ? r.rest() : r.take(len - p2p_prefix_len);
+    s.tlvs = r.rest();
     return s;
 }
 

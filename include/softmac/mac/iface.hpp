@@ -113,10 +113,8 @@ class interface_lifecycle {
         return made;
     }
 
-    /// @brief Moves the interface's vap to state `s` (as its mode's transitions allow); out of
-    /// INIT the interface uses the radio's channel.
+    /// @brief Moves the interface's vap to state `s` (as its mode's transitions allow).
     void set_state(const interface_record& i, vap::state s) {
-        ctx_.radio().set_active(i.vif(), s != vap::state::init);
         (void)detail::with_mode(i.type(), [&](auto mode) -> result<void> {
             using M = typename decltype(mode)::type;
             vap::handle<M> h;

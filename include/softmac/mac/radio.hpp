@@ -154,10 +154,11 @@ class radio {
         if (count() == 0) return stop_hw(ctx);
         recalc_idle();
     }
-    /// @brief Whether interface `v` uses the operating channel (mac80211 assigns it a channel
-    /// context: an AP from its start, a station from authentication on). With none, no
-    /// monitor and no off-channel work the radio is idle (IEEE80211_CONF_IDLE,
-    /// ieee80211_recalc_idle), and a radio that models mac80211_hwsim hears nothing then.
+    /// @brief Whether interface `v` uses the operating channel (its vap is out of INIT: an AP
+    /// from its start, a station from authentication on, where mac80211 assigns a channel
+    /// context). With none, no monitor and no off-channel work the radio is idle
+    /// (IEEE80211_CONF_IDLE, ieee80211_recalc_idle), and a radio that models mac80211_hwsim
+    /// neither hears nor acknowledges then.
     void set_active(const driver::vif& v, bool on) {
         if (v.index >= max_interfaces || !vifs_[v.index]) return;
         active_[v.index] = on;

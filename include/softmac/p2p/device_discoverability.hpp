@@ -68,13 +68,14 @@ class device_discoverability {
     /// goes on; acknowledged, the GO's answer is awaited.
     void tx_done(bool ack) {
         if (!pending_) return;
+        if (ctx_.dev().current != state::connect) return stop();  // the negotiation moved on
         if (!ack) {
             pending_.reset();
             return ctx_.resume_negotiation(false);
         }
         ctx_.arm(answer_wait, [this] {
             if (!std::exchange(pending_, std::nullopt)) return;
-            ctx_.resume_negotiation(false);
+            ctx_.resume_negotiation(false);  // only in state CONNECT
         });
     }
     /// @brief The GO's Device Discoverability Response (p2p_process_dev_disc_resp): status 0
@@ -83,7 +84,7 @@ class device_discoverability {
         if (!pending_ || a.sa != pending_->go || a.token != pending_->token || !a.attrs.status)
             return;
         const request r = *std::exchange(pending_, std::nullopt);
-        if (ctx_.negotiation_peer() != r.client) return;
+        if (ctx_.dev().current != state::connect || ctx_.negotiation_peer() != r.client) return;
         const auto* client = ctx_.dev().peers.find(r.client);
         if (!client || client->member_in_go_dev != r.go) return;
         ctx_.disarm();
@@ -144,7 +145,8 @@ class device_discoverability {
   public:
     // ---- client ------------------------------------------------------------------------------
     /// @brief Our GO asks us to stay awake (p2p_process_go_disc_req): 100 TU of listen on the
-    /// group's channel, where the requester's negotiation comes.
+    /// group's channel, where the requester's negotiation comes. Only an idle device: a
+    /// finding or listening one's procedures own its listen periods (2.10 starts one anyway).
     void rx_go_disc_request(std::uint16_t freq) {
         if (ctx_.dev().current == state::idle) ctx_.start_listen(awake_ms, freq);
     }

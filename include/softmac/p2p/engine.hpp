@@ -396,6 +396,7 @@ class engine {
         disc_.stop_find();
         sd_.stop();
         sd_.flush();
+        dd_.stop();
         inv_.stop();
         join_.stop();
         if (dev_.negotiating()) neg_.fail(event::go_neg_failure::no_status);

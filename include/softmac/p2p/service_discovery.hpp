@@ -31,7 +31,8 @@ using service_discovery_issues = issues<>;
 template <class Ctx>
 class service_discovery {
   public:
-    /// A response longer than this goes out in fragments (1400 octets; 928 on 60 GHz).
+    /// A response longer than this goes out in fragments (2.10's 1400 octets; softmac has no
+    /// 60 GHz band, where 2.10 uses 928).
     static constexpr std::size_t max_fragment = 1400;
     /// A fragmented response is dropped once its reassembly grows beyond this.
     static constexpr std::size_t max_reassembly = 64000;
@@ -116,7 +117,12 @@ class service_discovery {
     }
     /// @brief The Initial Request's TX status (p2p_sd_cb).
     void tx_done(bool ack) {
-        // The answer came before the status (a simulated medium delivers it at once): done.
+        // Statuses come in the order the requests went out: one whose answer came first (a
+        // simulated medium delivers it at once) belongs to an exchange that is over.
+        if (stale_statuses_ > 0) {
+            --stale_statuses_;
+            return;
+        }
         if (!std::exchange(awaiting_status_, false)) return;
         auto& d = ctx_.dev();
         if (d.current != state::search) {  // the find stopped, or another procedure took over
@@ -144,6 +150,7 @@ class service_discovery {
     /// asks for (one fragmented answer is kept at a time).
     void respond(std::uint16_t freq, const mac_address& to, std::uint8_t token,
                  std::vector<std::uint8_t> tlvs) {
+        if (ctx_.dev().set.disabled) return;  // wpas_p2p_sd_response
         std::vector<std::uint8_t> anqp;
         std::uint16_t delay = 0;
         std::uint32_t wait = 0;
@@ -161,6 +168,7 @@ class service_discovery {
     /// @brief A GAS frame from `sa` heard on `freq` (p2p_rx_gas_*).
     void rx(const mac_address& sa, const ieee80211::gas_frame& g, std::uint16_t freq) {
         namespace pc = ieee80211::public_code;
+        if (ctx_.dev().set.disabled) return;  // P2P disabled hears no P2P frame
         if (g.code == pc::gas_comeback_req) return rx_comeback_request(sa, g, freq);
         if (g.advertisement_protocol.size() < 2 ||
             g.advertisement_protocol[1] != ieee80211::anqp::protocol_id)
@@ -172,6 +180,7 @@ class service_discovery {
         const bool early = d.current == state::search && awaiting_status_;
         if ((d.current != state::sd_during_find && !early) || sd_peer_ != sa) return;
         if (std::exchange(awaiting_status_, false)) {
+            ++stale_statuses_;  // its status, when it comes, is not the next request's
             broadcast_sent();
             d.current = state::sd_during_find;
         }
@@ -379,6 +388,7 @@ class service_discovery {
     std::optional<outgoing> out_;
     bool external_ = false;
     bool awaiting_status_ = false;  ///< the Initial Request's TX status has not come yet
+    unsigned stale_statuses_ = 0;   ///< statuses still to come for exchanges already over
 };
 
 }  // namespace softmac::p2p

@@ -176,7 +176,8 @@ class device {
     }
 
     /// @brief Moves a vap to a new state if its mode allows the transition; the driver's
-    /// newstate hook runs first and sees every vap (and may refuse anything but INIT).
+    /// newstate hook runs first and sees every vap (and may refuse anything but INIT). Out of
+    /// INIT the vap uses the radio's channel (the radio is not idle).
     template <class Mode>
     result<void> new_state(handle<Mode> h, state next) {
         auto* v = get(h);
@@ -189,6 +190,7 @@ class device {
             if (!r && next != state::init) return r;
         }
         v->current = next;
+        radio_.set_active(v->vif, next != state::init);
         return {};
     }
 

@@ -434,6 +434,11 @@ TEST_CASE("DUP_NETWORK, BSSID, SUSPEND, RESUME, INTERFACE_LIST and FLUSH",
     CHECK(p.cmd(0, "BSSID " + b + " 00:00:00:00:00:00") == "OK\n");  // any BSSID again
     CHECK(p.cmd(0, "GET_NETWORK " + b + " bssid") == "FAIL\n");
     CHECK(p.cmd(0, "BSSID 9 02:00:00:00:0b:01") == "FAIL\n");
+    CHECK(p.cmd(0, "BSSID -1 02:00:00:00:0b:01") == "FAIL\n");  // atoi's -1: no network
+    CHECK(p.cmd(0, "BSSID " + b + " 02:00:00:00:0b:01 and more") == "OK\n");  // hwaddr_aton
+    CHECK(p.cmd(0, "BSSID " + b + " 02-00-00-00-0b-01") == "FAIL\n");
+    CHECK(p.cmd(0, "DUP_NETWORK " + a + " " + b + " ssid junk") == "FAIL\n");  // no such field
+    CHECK(p.cmd(0, "DUP_NETWORK -1 " + b + " ssid") == "FAIL\n");
     CHECK(p.cmd(0, "BSSID " + b + " 02:00:00:00:0b") == "FAIL\n");
     CHECK(p.cmd(0, "BSSID " + b, false) == "FAIL\n");
     CHECK(p.cmd(0, "BSSID " + b + " 02:00:00:00:0b:01", false) == ctrl::replies::not_permitted);
@@ -1820,7 +1825,10 @@ TEST_CASE("The service discovery commands' forms, and every malformed one fails"
              "P2P_SERV_DISC_REQ 00:11:22:33:44:55 wifi-display [source] 2",     // no Wi-Fi Display
              "P2P_SERV_DISC_REQ 00:11:22:33:44:55 asp 1 org.wi-fi.wfds.print",  // no P2PS
              "P2P_SERV_DISC_CANCEL_REQ qq",
-             "P2P_SERV_DISC_RESP 0 00:11:22:33:44:55 1 0300000101",  // frequency 0
+             "P2P_SERV_DISC_CANCEL_REQ 100000000005d1000",               // over 64 bits
+             "P2P_SERV_DISC_REQ 00-00-00-00-00-00 02000001",             // hwaddr_aton: colons only
+             "P2P_SERV_DISC_RESP 67948 00:11:22:33:44:55 1 0300000101",  // not a frequency
+             "P2P_SERV_DISC_RESP 0 00:11:22:33:44:55 1 0300000101",      // frequency 0
              "P2P_SERV_DISC_RESP 2412",
              "P2P_SERV_DISC_RESP 2412 00:11:22:33:44:55 1",  // no TLVs
              "P2P_SERV_DISC_RESP 2412 00:11:22:33:44:55 1 030",

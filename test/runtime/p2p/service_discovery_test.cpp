@@ -78,6 +78,14 @@ TEST_CASE("service queries encode as wpa_supplicant's", "[p2p][sd][tlv]") {
     CHECK_FALSE(p2p::bonjour_name(bytes("04616263")));  // a label past the end
     CHECK_FALSE(p2p::bonjour_name(bytes("c027")));      // a pointer to itself
     CHECK_FALSE(p2p::bonjour_name(bytes("4001")));      // a reserved label type
+    // The element's Length is checked, not used: the TLVs are the rest of the query.
+    const auto element = bytes("dddd0600506f9a09030002000001");
+    const auto sd = ieee80211::anqp::parse_p2p_sd(element);
+    REQUIRE(sd);
+    CHECK(sd->update_indicator == 3);
+    CHECK(hex(std::vector<std::uint8_t>(sd->tlvs.begin(), sd->tlvs.end())) == "02000001");
+    CHECK_FALSE(ieee80211::anqp::parse_p2p_sd(bytes("dddd0300506f9a090300")));  // Length 3
+    CHECK_FALSE(ieee80211::anqp::parse_p2p_sd(bytes("dddd0900506f9a090300")));  // overruns
 }
 
 TEST_CASE("the responder answers as wpa_supplicant's, with its \"not available\" TLVs",

@@ -580,17 +580,20 @@ inline request parse(std::string_view text) {
         n.value = std::string(tokens::rest(text, 3));
         return n;
     }
-    if (name == "DUP_NETWORK") {
-        // wpa_supplicant_ctrl_iface_dup_network: two ids read by atoi, then the field.
-        if (t.size() < 4) return refused{replies::fail};
-        return cmd::dup_network{static_cast<int>(leading_number(t[1])),
-                                static_cast<int>(leading_number(t[2])), std::string(t[3])};
+    if (text.starts_with("DUP_NETWORK ")) {
+        // wpa_supplicant_ctrl_iface_dup_network: two ids read by atoi, the field the rest.
+        const auto a = split_word(text.substr(12));
+        const auto b = a ? split_word(a->second) : std::nullopt;
+        if (!b) return refused{replies::fail};
+        return cmd::dup_network{static_cast<int>(leading_int(a->first)),
+                                static_cast<int>(leading_int(b->first)), std::string(b->second)};
     }
-    if (name == "BSSID") {
-        const auto a = t.size() == 3 ? mac_address::parse(t[2])
-                                     : result<mac_address>(make_error(errc::bad_value, ""));
+    if (text.starts_with("BSSID ")) {
+        // wpa_supplicant_ctrl_iface_bssid: the id by atoi, the address as hwaddr_aton reads it.
+        const auto w = split_word(text.substr(6));
+        const auto a = w ? colon_address(w->second) : std::nullopt;
         if (!a) return refused{replies::fail};
-        return cmd::network_bssid{static_cast<int>(leading_number(t[1])), *a};
+        return cmd::network_bssid{static_cast<int>(leading_int(w->first)), *a};
     }
     if (text == "SUSPEND" || text == "RESUME") return cmd::host_sleep{};
     if (text == "FLUSH") return cmd::flush{};

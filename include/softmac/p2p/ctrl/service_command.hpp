@@ -70,11 +70,18 @@ inline std::optional<std::uint8_t> hex_octet(std::string_view s) {
     if (s.size() < 2 || !from_hex(s.substr(0, 2), bytes_span(&v, 1))) return std::nullopt;
     return v;
 }
+/// hwaddr_aton: the address at the start of `s`, colon-separated; what follows is not read.
+inline std::optional<mac_address> colon_address(std::string_view s) {
+    if (s.size() < 17) return std::nullopt;
+    for (std::size_t i = 2; i < 17; i += 3)
+        if (s[i] != ':') return std::nullopt;
+    const auto a = mac_address::parse(s.substr(0, 17));
+    return a ? std::optional(*a) : std::nullopt;
+}
 /// hwaddr_aton followed by the space 2.10 demands: the address and what follows the space.
 inline std::optional<std::pair<mac_address, std::string_view>> address_then(std::string_view s) {
-    if (s.size() < 18 || s[17] != ' ') return std::nullopt;
-    const auto a = mac_address::parse(s.substr(0, 17));
-    if (!a) return std::nullopt;
+    const auto a = colon_address(s);
+    if (!a || s.size() < 18 || s[17] != ' ') return std::nullopt;
     return std::pair{*a, s.substr(18)};
 }
 /// atoi: optional blanks and sign, then the leading digits.
@@ -95,8 +102,10 @@ inline std::optional<std::uint64_t> leading_hex(std::string_view s) noexcept {
     if (s.starts_with("0x") || s.starts_with("0X")) s.remove_prefix(2);
     std::uint64_t v = 0;
     std::size_t n = 0;
-    for (; n < s.size() && hex_digit(s[n]) >= 0; ++n)
+    for (; n < s.size() && hex_digit(s[n]) >= 0; ++n) {
+        if (v >> 60) return std::nullopt;  // more than 64 bits: no query has that reference
         v = v << 4 | static_cast<std::uint64_t>(hex_digit(s[n]));
+    }
     if (n == 0) return std::nullopt;
     return v;
 }
@@ -136,7 +145,8 @@ inline std::optional<cmd::serv_disc_resp> parse_serv_disc_resp(std::string_view 
     if (!w) return std::nullopt;
     cmd::serv_disc_resp r;
     const long freq = leading_int(w->first);
-    if (freq == 0) return std::nullopt;
+    // 2.10 refuses 0 and, beyond a frequency, sends nothing: softmac refuses both.
+    if (freq <= 0 || freq > 65535) return std::nullopt;
     r.freq = static_cast<std::uint16_t>(freq);
     const auto a = address_then(w->second);
     if (!a) return std::nullopt;

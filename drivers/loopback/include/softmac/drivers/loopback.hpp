@@ -90,7 +90,7 @@ class loopback {
     result<void> start(Ctx&) {
         started_ = true;
         medium_.tune(port_, conf_.channel.freq_mhz);
-        medium_.set_listening(port_, true);
+        update_listening();
         return {};
     }
     template <class Ctx>
@@ -121,6 +121,7 @@ class loopback {
         if ((changed & driver::conf_changed::channel) && !roc_active_)
             medium_.tune(port_, c.channel.freq_mhz);
         update_address_filter();
+        update_listening();
     }
     template <class Ctx>
     void configure_filter(Ctx&, std::uint32_t, std::uint32_t& total) {
@@ -170,6 +171,7 @@ class loopback {
         if (ms == 0 || ms > hw_.max_remain_on_channel_ms)
             return make_error(errc::bad_value, "loopback: bad ROC duration");
         roc_active_ = true;
+        update_listening();
         roc_cookie_ = cookie;
         medium_.tune(port_, ch.freq_mhz);
         auto& t = medium_.time();
@@ -277,8 +279,17 @@ class loopback {
     }
     void end_roc() {
         roc_active_ = false;
+        update_listening();
         medium_.tune(port_, conf_.channel.freq_mhz);
         push({event::roc_expired, {}, {}, {}, roc_cookie_});
+    }
+    /// The radio hears the medium (and acknowledges) while started and not idle, or idle but
+    /// working off-channel (a scan, a remain-on-channel): mac80211_hwsim neither hands an idle
+    /// radio frames nor acknowledges for it.
+    void update_listening() {
+        const bool idle = (conf_.flags & driver::conf_flag::idle) &&
+                          !(conf_.flags & driver::conf_flag::offchannel) && !roc_active_;
+        medium_.set_listening(port_, started_ && !idle);
     }
     bool ours(const mac_address& a) const noexcept {
         for (std::size_t i = 0; i < n_vifs_; ++i)
@@ -288,11 +299,6 @@ class loopback {
     /// The receive side of the hardware: the RX filter, then the event ring.
     void on_air(const sim::air_frame& f) {
         if (!started_) return;
-        // An idle radio is on no channel (mac80211_hwsim hands idle radios nothing) unless it
-        // works off-channel: a scan, a remain-on-channel.
-        if ((conf_.flags & driver::conf_flag::idle) &&
-            !(conf_.flags & driver::conf_flag::offchannel) && !roc_active_)
-            return;
         const ieee80211::frame_control fc{load_le16(f.bytes.data())};
         const bool monitor = (conf_.flags & driver::conf_flag::monitor) != 0;
         if (!monitor) {
