@@ -14,6 +14,7 @@
 
 #include <softmac/cfg/commands.hpp>
 #include <softmac/ieee80211/p2p.hpp>
+#include <softmac/mac/events.hpp>
 #include <softmac/p2p/detail/build.hpp>
 #include <softmac/p2p/messages.hpp>
 #include <softmac/p2p/types.hpp>
@@ -32,9 +33,9 @@ struct group_client {
     std::uint8_t dev_capab = 0;  ///< from its association request
 };
 
-/// @brief Device discoverability of one P2P device. `Ctx` offers dev, arm, disarm,
-/// send_action, start_listen, and the hooks client_of(device address) (a client of one of our
-/// GO groups), negotiation_peer() and resume_negotiation(found) into GO negotiation.
+/// @brief Device discoverability of one P2P device. `Ctx` offers dev, arm, disarm, exec,
+/// send_action, start_listen, and the hooks groups() (the device's groups),
+/// negotiation_peer() and resume_negotiation(found) into GO negotiation.
 template <class Ctx>
 class device_discoverability {
   public:
@@ -102,7 +103,7 @@ class device_discoverability {
         namespace st = ieee80211::p2p::status;
         if (a.token == 0 || !a.attrs.device_id)
             return respond(a.sa, a.token, freq, st::invalid_params);
-        const auto c = ctx_.client_of(*a.attrs.device_id);
+        const auto c = client_of(*a.attrs.device_id);
         if (!c || !(c->dev_capab & ieee80211::p2p::dev_capab::client_discoverability))
             return respond(a.sa, a.token, freq, st::unable_to_accommodate);
         answer_ = answer{a.sa, a.token, freq};
@@ -144,6 +145,11 @@ class device_discoverability {
 
   public:
     // ---- client ------------------------------------------------------------------------------
+    /// @brief A P2P action frame (category 127) to us: a GO Discoverability Request from our GO.
+    void rx_p2p_action(const mac::event::frame& f) {
+        if (p2p_action_subtype(f.bytes) == ieee80211::p2p::action::go_disc_req)
+            rx_go_disc_request(static_cast<std::uint16_t>(f.freq));
+    }
     /// @brief Our GO asks us to stay awake (p2p_process_go_disc_req): 100 TU of listen on the
     /// group's channel, where the requester's negotiation comes. Only an idle device: a
     /// finding or listening one's procedures own its listen periods (2.10 starts one anyway).
@@ -161,6 +167,20 @@ class device_discoverability {
         std::uint8_t token = 0;
         std::uint16_t freq = 0;
     };
+    /// A client of one of our running GO groups, by its device address.
+    std::optional<group_client> client_of(const mac_address& dev) const {
+        for (const auto& g : ctx_.groups()) {
+            if (!g.go) continue;
+            for (const auto& [iface, d] : g.clients) {
+                if (d != dev) continue;
+                group_client c{g.ref, g.iface_addr, iface, 0};
+                for (const auto& m : g.member_info)
+                    if (m.dev_addr == dev) c.dev_capab = m.dev_capab;
+                return c;
+            }
+        }
+        return std::nullopt;
+    }
     void respond(const mac_address& to, std::uint8_t token, std::uint16_t freq,
                  std::uint8_t status) {
         ctx_.send_action(detail::dev_disc_response(ctx_.dev().addr, to, token, status), freq, 200,

@@ -148,7 +148,9 @@ class engine {
     };
     struct offchannel_context : core_context<offchannel_issues> {
         void listen_ended() const { this->self->listen_ended(); }
-        void tx_done(tx_kind k, bool ack) const { this->self->tx_done(k, ack); }
+        void tx_done(tx_kind k, bool ack, const mac_address& to) const {
+            this->self->tx_done(k, ack, to);
+        }
     };
     struct discovery_context : procedure_context<discovery_issues> {
         void peer_listening(const mac_address& a) const {
@@ -175,9 +177,7 @@ class engine {
         bool reach_through_go(const peer& p) const { return this->self->dd_.start(p); }
     };
     struct discoverability_context : procedure_context<device_discoverability_issues> {
-        std::optional<group_client> client_of(const mac_address& dev) const {
-            return this->self->client_of(dev);
-        }
+        const std::vector<group>& groups() const noexcept { return this->self->groups_.list(); }
         mac_address negotiation_peer() const { return this->self->neg_.peer_address(); }
         void resume_negotiation(bool found) const { this->self->neg_.resume(found); }
     };
@@ -325,7 +325,7 @@ class engine {
     void cfg_event(const cfg::wdev_ref& to, const mac::event::any& e) {
         // A client's group interface hears its GO's P2P action frames; a GO's sends one.
         if (const auto* f = std::get_if<mac::event::frame>(&e); f && to.wdev != dev_.wdev.wdev)
-            rx_p2p_action(*f);
+            dd_.rx_p2p_action(*f);
         if (const auto* s = std::get_if<mac::event::frame_tx_status>(&e))
             dd_.tx_status(s->cookie, s->ack);
         // Without a dedicated P2P device the group shares the device's interface: both see it.
@@ -719,7 +719,7 @@ class engine {
         if (h->fc().subtype() == ieee80211::mgmt_subtype::probe_req) return disc_.rx_probe_req(f);
         if (const auto g = ieee80211::gas_frame::parse(bytes_view(f.bytes).subspan(h->length())))
             return sd_.rx(h->addr2(), *g, static_cast<std::uint16_t>(f.freq));
-        if (p2p_action_subtype(f.bytes)) return rx_p2p_action(f);
+        if (p2p_action_subtype(f.bytes)) return dd_.rx_p2p_action(f);
         auto a = parse_public_action(f.bytes);
         if (!a) return;
         dev_.rx_freq = f.freq;
@@ -745,25 +745,6 @@ class engine {
             default:
                 return;
         }
-    }
-    /// A P2P action frame (category 127) to us: a GO Discoverability Request from our GO.
-    void rx_p2p_action(const mac::event::frame& f) {
-        if (p2p_action_subtype(f.bytes) == ieee80211::p2p::action::go_disc_req)
-            dd_.rx_go_disc_request(static_cast<std::uint16_t>(f.freq));
-    }
-    /// A client of one of our running GO groups, by its device address.
-    std::optional<group_client> client_of(const mac_address& dev) const {
-        for (const auto& g : groups_.list()) {
-            if (!g.go) continue;
-            for (const auto& [iface, d] : g.clients) {
-                if (d != dev) continue;
-                group_client c{g.ref, g.iface_addr, iface, 0};
-                for (const auto& m : g.member_info)
-                    if (m.dev_addr == dev) c.dev_capab = m.dev_capab;
-                return c;
-            }
-        }
-        return std::nullopt;
     }
     /// The find goes on after its scan or a peer's turn (p2p_continue_find): the next peer with a
     /// query due, else the listen period.
@@ -794,11 +775,11 @@ class engine {
         }
     }
     /// An action frame's TX status, for the procedure that sent it.
-    void tx_done(tx_kind k, bool ack) {
+    void tx_done(tx_kind k, bool ack, const mac_address& to) {
         if (k == tx_kind::go_neg_req || k == tx_kind::go_neg_conf) return neg_.tx_done(k, ack);
         if (k == tx_kind::pd_req) return pd_.tx_done(ack);
         if (k == tx_kind::inv_req) return inv_.tx_done(ack);
-        if (k == tx_kind::sd_req) return sd_.tx_done(ack);
+        if (k == tx_kind::sd_req) return sd_.tx_done(ack, to);
         if (k == tx_kind::dev_disc_req) return dd_.tx_done(ack);
     }
 

@@ -22,7 +22,7 @@ using offchannel_issues = issues<cfg::cmd::remain_on_channel, cfg::cmd::cancel_r
                                  cfg::cmd::mgmt_tx, cfg::cmd::frame_wait_cancel>;
 
 /// @brief Listen periods and action frame TX of one P2P device. `Ctx` offers dev(), exec(), and
-/// the engine's listen_ended() and tx_done(kind, ack), where the procedures continue.
+/// the engine's listen_ended() and tx_done(kind, ack, receiver), where the procedures continue.
 template <class Ctx>
 class offchannel {
   public:
@@ -65,7 +65,7 @@ class offchannel {
     /// radio has left the channel, as if the period had run out.
     void cut_listen() { cancel_listen(true); }
     /// @brief Sends an action frame on `freq`, staying `wait_ms` for an answer; its TX status
-    /// goes to tx_done(kind, ack). A listen period elsewhere ends first.
+    /// goes to tx_done(kind, ack, receiver). A listen period elsewhere ends first.
     void send_action(std::vector<std::uint8_t> frame, std::uint16_t freq, std::uint32_t wait_ms,
                      tx_kind kind) {
         if (cookie_ && !ending_ && freq != detail::freq_of_channel(ctx_.dev().listen_ch))
@@ -77,19 +77,20 @@ class offchannel {
         t.wait_ms = wait_ms;
         t.offchannel_ok = true;
         t.no_cck = true;
+        const mac_address to = mac_address::from(t.frame.data() + 4);  // addr1 (built frames)
         sending_ = true;
         early_status_.reset();
         auto c = ctx_.exec(t);
         sending_ = false;
-        if (!c) return ctx_.tx_done(kind, false);
+        if (!c) return ctx_.tx_done(kind, false, to);
         if (!c->value) return;
         if (wait_ms) remember_wait(c->value);
         if (early_status_ && early_status_->first == c->value) {
             const bool ack = early_status_->second;
             early_status_.reset();
-            return ctx_.tx_done(kind, ack);
+            return ctx_.tx_done(kind, ack, to);
         }
-        pending_.emplace_back(c->value, kind);
+        pending_.push_back({c->value, kind, to});
     }
     /// @brief Ends the wait of every action frame sent with one, whether or not its TX status
     /// came: a wait outlives the status, and keeps the radio on the frame's channel until it
@@ -129,10 +130,10 @@ class offchannel {
     }
     void on_tx_status(std::uint64_t cookie, bool ack) {
         for (auto it = pending_.begin(); it != pending_.end(); ++it)
-            if (it->first == cookie) {
-                const tx_kind k = it->second;
+            if (it->cookie == cookie) {
+                const pending_frame f = *it;
                 pending_.erase(it);
-                ctx_.tx_done(k, ack);
+                ctx_.tx_done(f.kind, ack, f.to);
                 return;
             }
         // A USB driver reports the status before the request has returned its cookie.
@@ -169,8 +170,13 @@ class offchannel {
     bool ending_ = false;                     ///< its cancellation is asked for
     bool report_end_ = true;                  ///< its end goes to listen_ended()
     std::uint64_t ended_while_starting_ = 0;  ///< a period that ended inside its own request
-    std::vector<std::pair<std::uint64_t, tx_kind>> pending_;  ///< frames waiting for a status
-    std::vector<std::uint64_t> waits_;  ///< frames whose wait may still hold the radio
+    struct pending_frame {
+        std::uint64_t cookie = 0;
+        tx_kind kind = tx_kind::other;
+        mac_address to;  ///< the frame's receiver: a status is the frame's, not its kind's
+    };
+    std::vector<pending_frame> pending_;  ///< frames waiting for a status
+    std::vector<std::uint64_t> waits_;    ///< frames whose wait may still hold the radio
     bool sending_ = false;
     std::optional<std::pair<std::uint64_t, bool>> early_status_;
 };

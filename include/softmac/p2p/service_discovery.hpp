@@ -116,14 +116,12 @@ class service_discovery {
             if (auto* e = ctx_.dev().peers.find(p.info.dev_addr)) e->sd_reqs = 0;
     }
     /// @brief The Initial Request's TX status (p2p_sd_cb).
-    void tx_done(bool ack) {
-        // Statuses come in the order the requests went out: one whose answer came first (a
-        // simulated medium delivers it at once) belongs to an exchange that is over.
-        if (stale_statuses_ > 0) {
-            --stale_statuses_;
-            return;
-        }
-        if (!std::exchange(awaiting_status_, false)) return;
+    void tx_done(bool ack, const mac_address& to) {
+        // Only the status of the request to the peer queried now: one whose answer came first
+        // (a simulated medium delivers it at once) belongs to an exchange that is over, as
+        // 2.10 drops a status for another destination (offchannel_send_action_tx_status).
+        if (!awaiting_status_ || sd_peer_ != to) return;
+        awaiting_status_ = false;
         auto& d = ctx_.dev();
         if (d.current != state::search) {  // the find stopped, or another procedure took over
             sd_peer_.reset();
@@ -180,7 +178,6 @@ class service_discovery {
         const bool early = d.current == state::search && awaiting_status_;
         if ((d.current != state::sd_during_find && !early) || sd_peer_ != sa) return;
         if (std::exchange(awaiting_status_, false)) {
-            ++stale_statuses_;  // its status, when it comes, is not the next request's
             broadcast_sent();
             d.current = state::sd_during_find;
         }
@@ -388,7 +385,6 @@ class service_discovery {
     std::optional<outgoing> out_;
     bool external_ = false;
     bool awaiting_status_ = false;  ///< the Initial Request's TX status has not come yet
-    unsigned stale_statuses_ = 0;   ///< statuses still to come for exchanges already over
 };
 
 }  // namespace softmac::p2p

@@ -192,23 +192,6 @@ struct set_network {
     int id = 0;
     std::string field, value;
 };
-/// DUP_NETWORK <source id> <destination id> <field>: the field's value copied as it is.
-struct dup_network {
-    static constexpr bool admin = true;
-    int from = 0, to = 0;
-    std::string field;
-};
-/// BSSID <id> <bssid>: the network's BSSID (00:00:00:00:00:00: any).
-struct network_bssid {
-    static constexpr bool admin = true;
-    int id = 0;
-    mac_address bssid;
-};
-/// FLUSH: the interface back to its state at start (wpa_supplicant_ctrl_iface_flush).
-struct flush {
-    static constexpr operation runs[] = {operation::flush, operation::group_remove,
-                                         operation::station};
-};
 /// SUSPEND and RESUME: the host's sleep; nothing of softmac's changes (nl80211 is told nothing).
 struct host_sleep {
     static constexpr bool admin = true;
@@ -579,21 +562,6 @@ inline request parse(std::string_view text) {
         n.field = std::string(t[2]);
         n.value = std::string(tokens::rest(text, 3));
         return n;
-    }
-    if (text.starts_with("DUP_NETWORK ")) {
-        // wpa_supplicant_ctrl_iface_dup_network: two ids read by atoi, the field the rest.
-        const auto a = split_word(text.substr(12));
-        const auto b = a ? split_word(a->second) : std::nullopt;
-        if (!b) return refused{replies::fail};
-        return cmd::dup_network{static_cast<int>(leading_int(a->first)),
-                                static_cast<int>(leading_int(b->first)), std::string(b->second)};
-    }
-    if (text.starts_with("BSSID ")) {
-        // wpa_supplicant_ctrl_iface_bssid: the id by atoi, the address as hwaddr_aton reads it.
-        const auto w = split_word(text.substr(6));
-        const auto a = w ? colon_address(w->second) : std::nullopt;
-        if (!a) return refused{replies::fail};
-        return cmd::network_bssid{static_cast<int>(leading_int(w->first)), *a};
     }
     if (text == "SUSPEND" || text == "RESUME") return cmd::host_sleep{};
     if (text == "FLUSH") return cmd::flush{};

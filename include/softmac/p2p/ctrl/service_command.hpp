@@ -70,31 +70,11 @@ inline std::optional<std::uint8_t> hex_octet(std::string_view s) {
     if (s.size() < 2 || !from_hex(s.substr(0, 2), bytes_span(&v, 1))) return std::nullopt;
     return v;
 }
-/// hwaddr_aton: the address at the start of `s`, colon-separated; what follows is not read.
-inline std::optional<mac_address> colon_address(std::string_view s) {
-    if (s.size() < 17) return std::nullopt;
-    for (std::size_t i = 2; i < 17; i += 3)
-        if (s[i] != ':') return std::nullopt;
-    const auto a = mac_address::parse(s.substr(0, 17));
-    return a ? std::optional(*a) : std::nullopt;
-}
 /// hwaddr_aton followed by the space 2.10 demands: the address and what follows the space.
 inline std::optional<std::pair<mac_address, std::string_view>> address_then(std::string_view s) {
     const auto a = colon_address(s);
     if (!a || s.size() < 18 || s[17] != ' ') return std::nullopt;
     return std::pair{*a, s.substr(18)};
-}
-/// atoi: optional blanks and sign, then the leading digits.
-inline long leading_int(std::string_view s) noexcept {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-    const bool negative = !s.empty() && s.front() == '-';
-    if (!s.empty() && (s.front() == '-' || s.front() == '+')) s.remove_prefix(1);
-    long v = 0;
-    for (char c : s) {
-        if (c < '0' || c > '9' || v > 100000000) break;
-        v = v * 10 + (c - '0');
-    }
-    return negative ? -v : v;
 }
 /// sscanf's %llx: optional blanks and 0x, then at least one hexadecimal digit.
 inline std::optional<std::uint64_t> leading_hex(std::string_view s) noexcept {
@@ -109,14 +89,6 @@ inline std::optional<std::uint64_t> leading_hex(std::string_view s) noexcept {
     if (n == 0) return std::nullopt;
     return v;
 }
-/// The word before the first space and the rest after it; none without a space.
-inline std::optional<std::pair<std::string_view, std::string_view>> split_word(
-    std::string_view s) noexcept {
-    const auto sp = s.find(' ');
-    if (sp == std::string_view::npos) return std::nullopt;
-    return std::pair{s.substr(0, sp), s.substr(sp + 1)};
-}
-
 inline std::optional<cmd::serv_disc_req> parse_serv_disc_req(std::string_view args) {
     const auto a = address_then(args);
     if (!a) return std::nullopt;

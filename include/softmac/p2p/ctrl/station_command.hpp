@@ -59,6 +59,23 @@ struct network_choice {
     verb what = verb::enable;
     int id = -1;  ///< -1: all (any)
 };
+/// DUP_NETWORK <source id> <destination id> <field>: the field's value copied as it is.
+struct dup_network {
+    static constexpr bool admin = true;
+    int from = 0, to = 0;
+    std::string field;
+};
+/// BSSID <id> <bssid>: the network's BSSID (00:00:00:00:00:00: any).
+struct network_bssid {
+    static constexpr bool admin = true;
+    int id = 0;
+    mac_address bssid;
+};
+/// FLUSH: the interface back to its state at start (wpa_supplicant_ctrl_iface_flush).
+struct flush {
+    static constexpr operation runs[] = {operation::flush, operation::group_remove,
+                                         operation::station};
+};
 /// PKTCNT_POLL: the packet counters of the link to the AP (wpa_supplicant_pktcnt_poll).
 struct pktcnt_poll {
     static constexpr bool admin = false;
@@ -188,6 +205,21 @@ std::optional<Request> parse_station(std::string_view text, const tokens& t) {
         return none;
     }
     if (text == "ADD_NETWORK") return cmd::add_network{};
+    if (text.starts_with("DUP_NETWORK ")) {
+        // wpa_supplicant_ctrl_iface_dup_network: two ids read by atoi, the field the rest.
+        const auto a = split_word(text.substr(12));
+        const auto b = a ? split_word(a->second) : std::nullopt;
+        if (!b) return fail();
+        return cmd::dup_network{static_cast<int>(leading_int(a->first)),
+                                static_cast<int>(leading_int(b->first)), std::string(b->second)};
+    }
+    if (text.starts_with("BSSID ")) {
+        // wpa_supplicant_ctrl_iface_bssid: the id by atoi, the address as hwaddr_aton reads it.
+        const auto w = split_word(text.substr(6));
+        const auto a = w ? colon_address(w->second) : std::nullopt;
+        if (!a) return fail();
+        return cmd::network_bssid{static_cast<int>(leading_int(w->first)), *a};
+    }
     if (text == "STATUS-DRIVER") return cmd::status_driver{};
     if (text.starts_with("PKTCNT_POLL")) return cmd::pktcnt_poll{};
     if (name == "GET_CAPABILITY" && t.size() >= 2) return cmd::get_capability{std::string(t[1])};

@@ -111,6 +111,34 @@ inline bool width_option(std::string_view t) noexcept {
            t == "include_6ghz";
 }
 /// A PIN is 4 or 8 digits.
+/// hwaddr_aton: the address at the start of `s`, colon-separated; what follows is not read.
+inline std::optional<mac_address> colon_address(std::string_view s) {
+    if (s.size() < 17) return std::nullopt;
+    for (std::size_t i = 2; i < 17; i += 3)
+        if (s[i] != ':') return std::nullopt;
+    const auto a = mac_address::parse(s.substr(0, 17));
+    return a ? std::optional(*a) : std::nullopt;
+}
+/// atoi: optional blanks and sign, then the leading digits.
+inline long leading_int(std::string_view s) noexcept {
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+    const bool negative = !s.empty() && s.front() == '-';
+    if (!s.empty() && (s.front() == '-' || s.front() == '+')) s.remove_prefix(1);
+    long v = 0;
+    for (char c : s) {
+        if (c < '0' || c > '9' || v > 100000000) break;
+        v = v * 10 + (c - '0');
+    }
+    return negative ? -v : v;
+}
+/// The word before the first space and the rest after it; none without a space.
+inline std::optional<std::pair<std::string_view, std::string_view>> split_word(
+    std::string_view s) noexcept {
+    const auto sp = s.find(' ');
+    if (sp == std::string_view::npos) return std::nullopt;
+    return std::pair{s.substr(0, sp), s.substr(sp + 1)};
+}
+
 inline bool pin_valid(std::string_view p) noexcept {
     if (p.size() != 4 && p.size() != 8) return false;
     for (char ch : p)
