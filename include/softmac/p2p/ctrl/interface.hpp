@@ -14,6 +14,7 @@
 #include <softmac/p2p/ctrl/format.hpp>
 #include <softmac/p2p/ctrl/networks.hpp>
 #include <softmac/p2p/ctrl/service_control.hpp>
+#include <softmac/p2p/ctrl/settings_control.hpp>
 #include <softmac/p2p/ctrl/station_control.hpp>
 #include <softmac/p2p/peer_table.hpp>
 #include <softmac/p2p/types.hpp>
@@ -101,8 +102,8 @@ class interface {
     /// whenever a stored group changes, and by SAVE_CONFIG.
     result<void> load_config(std::string path) {
         return nets_.load(std::move(path), [this](std::string_view key, std::string_view value) {
-            if (!is_setting(key)) return true;  // kept in the file, not interpreted
-            return run({}, cmd::set{std::string(key), std::string(value)}) == replies::ok;
+            if (!settings_control<Engine>::is_setting(key)) return true;  // kept, not read
+            return settings_.run(cmd::set{std::string(key), std::string(value)}) == replies::ok;
         });
     }
     network_config<Engine>& networks() noexcept { return nets_; }
@@ -141,6 +142,8 @@ class interface {
                         return sta_.run(ifname, c);  // the station interface's
                     else if constexpr (requires { sd_.run(c); })
                         return sd_.run(c);  // service discovery's
+                    else if constexpr (requires { settings_.run(c); })
+                        return settings_.run(c);  // SET and GET
                     else
                         return run(ifname, c);
                 }
@@ -401,198 +404,7 @@ class interface {
         engine_.station().allow_connection();
         return std::string(replies::ok);
     }
-    std::string run(std::string_view, const cmd::set& c) {
-        auto& s = engine_.settings();
-        auto small = [&](auto& field, unsigned lo, unsigned hi) {
-            unsigned v;
-            if (!detail::number(std::string_view(c.value), v) || v < lo || v > hi) return false;
-            field = static_cast<std::remove_reference_t<decltype(field)>>(v);
-            return true;
-        };
-        // A value read back by GET must not look like an event to the client.
-        bool ok = !c.value.starts_with('<') && !c.value.starts_with("IFNAME=");
-        if (!ok) {
-        } else if (c.name == "device_name") {
-            ok = c.value.size() <= 32;
-            if (ok) s.device_name = c.value;
-        } else if (auto* text = wps_identity(s, c.name)) {
-            ok = c.value.size() <= (c.name == "manufacturer" ? 64u : 32u);
-            if (ok) *text = c.value;
-        } else if (c.name == "device_type") {
-            auto t = parse_device_type(c.value);
-            ok = t.has_value();
-            if (ok) s.primary_type = *t;
-        } else if (c.name == "sec_device_type") {
-            auto t = parse_device_type(c.value);
-            ok = t.has_value() && s.secondary_types.size() < 5;
-            if (ok) s.secondary_types.push_back(*t);
-        } else if (c.name == "config_methods") {
-            ok = set_config_methods(s, c.value);
-        } else if (c.name == "p2p_go_intent") {
-            ok = small(s.go_intent, 0, 15);
-        } else if (c.name == "p2p_ssid_postfix") {
-            ok = c.value.size() <= 32 - 9;
-            if (ok) s.ssid_postfix = c.value;
-        } else if (c.name == "p2p_passphrase_len") {
-            ok = small(s.passphrase_len, 8, 63);
-        } else if (c.name == "p2p_group_idle") {
-            ok = small(s.group_idle_s, 0, 86400);
-        } else if (c.name == "p2p_listen_channel") {
-            std::uint8_t ch = 0;
-            ok = small(ch, 1, 11) && engine_.set_listen_channel(ch);
-        } else if (c.name == "p2p_oper_channel") {
-            ok = small(s.oper_channel, 1, 11);
-        } else if (c.name == "persistent_reconnect") {
-            ok = small(s.persistent_reconnect, 0, 1);
-        } else if (c.name == "update_config") {
-            bool on = false;
-            ok = small(on, 0, 1);
-            if (ok) nets_.set_update_config(on);
-        } else if (c.name == "p2p_pref_chan") {
-            ok = parse_pref_chan(c.value, s.pref_chan);
-        } else if (c.name == "p2p_no_go_freq") {
-            ok = parse_freq_ranges(c.value, s.no_go_freq);
-        } else if (auto* i = int_setting(s, c.name)) {
-            const bool flag = c.name == "p2p_add_cli_chan" || c.name == "p2p_ignore_shared_freq";
-            int v = 0;
-            ok = detail::number(std::string_view(c.value), v) && (!flag || v == 0 || v == 1);
-            if (ok) *i = v;
-        } else {
-            ok = false;
-        }
-        if (ok) nets_.global_changed(c.name, c.value);
-        return std::string(ok ? replies::ok : replies::fail);
-    }
-    /// The globals SET and the configuration file share.
-    static bool is_setting(std::string_view key) {
-        for (std::string_view k : {"device_name",
-                                   "device_type",
-                                   "sec_device_type",
-                                   "config_methods",
-                                   "p2p_go_intent",
-                                   "p2p_ssid_postfix",
-                                   "p2p_passphrase_len",
-                                   "p2p_group_idle",
-                                   "p2p_listen_channel",
-                                   "p2p_oper_channel",
-                                   "persistent_reconnect",
-                                   "update_config",
-                                   "manufacturer",
-                                   "model_name",
-                                   "model_number",
-                                   "serial_number",
-                                   "p2p_pref_chan",
-                                   "p2p_no_go_freq",
-                                   "p2p_go_max_inactivity",
-                                   "p2p_no_group_iface",
-                                   "p2p_interface_random_mac_addr",
-                                   "p2p_ignore_shared_freq",
-                                   "p2p_add_cli_chan"})
-            if (key == k) return true;
-        return false;
-    }
-    /// The integer globals kept as they are set (wpa_supplicant's INT and INT_RANGE fields).
-    template <class S>
-    static auto* int_setting(S& s, std::string_view key) {
-        decltype(&s.go_max_inactivity_s) out = nullptr;
-        if (key == "p2p_go_max_inactivity") out = &s.go_max_inactivity_s;
-        if (key == "p2p_no_group_iface") out = &s.no_group_iface;
-        if (key == "p2p_interface_random_mac_addr") out = &s.interface_random_mac_addr;
-        if (key == "p2p_ignore_shared_freq") out = &s.ignore_shared_freq;
-        if (key == "p2p_add_cli_chan") out = &s.add_cli_chan;
-        return out;
-    }
-    /// p2p_pref_chan: <class>:<channel> pairs, comma-separated, read as atoi reads them
-    /// (wpa_config_process_p2p_pref_chan); an entry without ':' refuses the list.
-    static bool parse_pref_chan(std::string_view v,
-                                std::vector<std::pair<std::uint8_t, std::uint8_t>>& out) {
-        std::vector<std::pair<std::uint8_t, std::uint8_t>> list;
-        while (!v.empty()) {
-            const auto colon = v.find(':');
-            if (colon == std::string_view::npos) return false;
-            const auto comma = v.find(',', colon);
-            list.emplace_back(
-                static_cast<std::uint8_t>(detail::leading_number(v)),
-                static_cast<std::uint8_t>(detail::leading_number(v.substr(colon + 1))));
-            v = comma == std::string_view::npos ? std::string_view{} : v.substr(comma + 1);
-        }
-        out = std::move(list);
-        return true;
-    }
-    /// p2p_no_go_freq: MHz values and ranges, comma-separated (freq_range_list_parse).
-    static bool parse_freq_ranges(std::string_view v,
-                                  std::vector<std::pair<std::uint16_t, std::uint16_t>>& out) {
-        std::vector<std::pair<std::uint16_t, std::uint16_t>> list;
-        while (!v.empty() && list.size() < 64) {
-            const auto comma = v.find(',');
-            const auto item = v.substr(0, comma);
-            const auto dash = item.find('-');
-            const auto lo = static_cast<std::uint16_t>(detail::leading_number(item));
-            const auto hi =
-                dash == std::string_view::npos
-                    ? lo
-                    : static_cast<std::uint16_t>(detail::leading_number(item.substr(dash + 1)));
-            list.emplace_back(lo, hi);
-            v = comma == std::string_view::npos ? std::string_view{} : v.substr(comma + 1);
-        }
-        if (!v.empty()) return false;
-        out = std::move(list);
-        return true;
-    }
-    /// The WPS identity string a setting names, or null.
-    template <class S>
-    static auto* wps_identity(S& s, std::string_view key) {
-        decltype(&s.manufacturer) out = nullptr;
-        if (key == "manufacturer") out = &s.manufacturer;
-        if (key == "model_name") out = &s.model_name;
-        if (key == "model_number") out = &s.model_number;
-        if (key == "serial_number") out = &s.serial_number;
-        return out;
-    }
-    std::string run(std::string_view, const cmd::get& c) {
-        const auto& s = engine_.settings();
-        if (c.name == "device_name") return s.device_name;
-        if (const auto* text = wps_identity(s, c.name)) return *text;
-        if (c.name == "device_type") return to_string(s.primary_type);
-        if (c.name == "config_methods") return config_methods_text(s.config_methods);
-        if (c.name == "p2p_go_intent") return std::to_string(s.go_intent);
-        if (c.name == "p2p_ssid_postfix") return s.ssid_postfix;
-        if (c.name == "p2p_passphrase_len") return std::to_string(s.passphrase_len);
-        if (c.name == "p2p_group_idle") return std::to_string(s.group_idle_s);
-        if (c.name == "p2p_listen_channel")
-            return std::to_string(ieee80211::freq_to_channel(engine_.listen_freq())->number);
-        if (c.name == "p2p_oper_channel") return std::to_string(s.oper_channel);
-        if (c.name == "persistent_reconnect") return s.persistent_reconnect ? "1" : "0";
-        if (c.name == "update_config") return nets_.update_config() ? "1" : "0";
-        if (const auto* i = int_setting(s, c.name)) return std::to_string(*i);
-        return std::string(replies::fail);
-    }
     std::string run(std::string_view, const cmd::empty_list& c) { return std::string(c.header); }
-
-    /// WPS config method names as wpa_supplicant's `config_methods` setting spells them.
-    static constexpr std::pair<std::string_view, std::uint16_t> method_names[] = {
-        {"display", ieee80211::wps::config_method::display},
-        {"push_button", ieee80211::wps::config_method::push_button},
-        {"keypad", ieee80211::wps::config_method::keypad},
-    };
-    static bool set_config_methods(settings& s, std::string_view v) {
-        std::uint16_t m = 0;
-        const detail::tokens words(v);
-        for (std::string_view word : words.all()) {
-            const auto* it = std::find_if(std::begin(method_names), std::end(method_names),
-                                          [&](const auto& p) { return p.first == word; });
-            if (it == std::end(method_names)) return false;
-            m |= it->second;
-        }
-        s.config_methods = m;
-        return true;
-    }
-    static std::string config_methods_text(std::uint16_t m) {
-        std::string s;
-        for (const auto& [name, bit] : method_names)
-            if (m & bit) s += (s.empty() ? "" : " ") + std::string(name);
-        return s;
-    }
 
     /// The stored group we share with peer `dev` (its GO, or a client in its list); -1: none.
     int shared_group(const mac_address& dev) const {
@@ -647,6 +459,7 @@ class interface {
     network_config<Engine> nets_{engine_};
     station_control<Engine> sta_{engine_};
     service_control<Engine> sd_{engine_};
+    settings_control<Engine> settings_{engine_, nets_};
     output out_;
     process_hooks process_;
     std::optional<pending_connect> after_pd_;
