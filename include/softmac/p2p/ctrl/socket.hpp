@@ -27,7 +27,7 @@
 #include <softmac/p2p/ctrl/command.hpp>
 #include <softmac/p2p/ctrl/detail/backlog.hpp>
 #include <softmac/p2p/ctrl/detail/sender_groups.hpp>
-#include <softmac/p2p/ctrl/detail/unique_fd.hpp>
+#include <softmac/core/unique_fd.hpp>
 #include <softmac/p2p/ctrl/detail/unix_diag.hpp>
 #include <softmac/p2p/ctrl/format.hpp>
 
@@ -153,7 +153,7 @@ struct datagram {
     socklen_t from_len = 0;
     cfg::credentials creds{0, ~0u, ~0u, false};
     detail::peer to;
-    detail::unique_fd process;  ///< the sender's pidfd (SCM_PIDFD), when the kernel gives one
+    unique_fd process;  ///< the sender's pidfd (SCM_PIDFD), when the kernel gives one
 };
 
 /// @brief Who may run admin commands: root, the daemon's own user, or members of the control
@@ -206,7 +206,7 @@ inline result<void> make_directory(const std::string& dir, std::optional<std::ui
     if (!created && errno != EEXIST) return detail::io_error("cannot create the control directory");
     struct stat st {};
     if (::lstat(dir.c_str(), &st) == 0 && S_ISLNK(st.st_mode)) return refuse("is a symbolic link");
-    detail::unique_fd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+    unique_fd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
     if (!fd && (errno == ENOTDIR || errno == ELOOP))
         return refuse(errno == ELOOP ? "is a symbolic link" : "is not a directory");
     if (!fd || ::fstat(fd.get(), &st) != 0)
@@ -432,7 +432,7 @@ class endpoint {
         } else if (c.cmsg_type == detail::scm_pidfd && len >= sizeof(int)) {
             int fd;
             std::memcpy(&fd, data, sizeof fd);
-            d.process = detail::unique_fd(fd);  // negative when the kernel had none to give
+            d.process = unique_fd(fd);  // negative when the kernel had none to give
         } else if (c.cmsg_type == SCM_RIGHTS) {
             for (std::size_t at = 0; at + sizeof(int) <= len; at += sizeof(int)) {
                 int fd;
@@ -452,7 +452,7 @@ class endpoint {
     /// the directory can swap the path for a link between bind() and here, and a chown() or
     /// chmod() by path would then change the link's target as root.
     result<void> adopt_file(std::optional<std::uint32_t> group) {
-        detail::unique_fd f(::open(path_.c_str(), O_PATH | O_NOFOLLOW | O_CLOEXEC));
+        unique_fd f(::open(path_.c_str(), O_PATH | O_NOFOLLOW | O_CLOEXEC));
         struct stat st {};
         if (!f || ::fstat(f.get(), &st) != 0 || !detail::is_bound_file(fd_, st)) {
             path_.clear();  // not ours to unlink

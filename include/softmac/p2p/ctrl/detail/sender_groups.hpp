@@ -14,7 +14,7 @@
 #include <string_view>
 
 #include <softmac/cfg/credentials.hpp>
-#include <softmac/p2p/ctrl/detail/unique_fd.hpp>
+#include <softmac/core/unique_fd.hpp>
 
 namespace softmac::p2p::ctrl::detail {
 

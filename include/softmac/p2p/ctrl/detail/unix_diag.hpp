@@ -15,7 +15,7 @@
 #include <cstring>
 #include <string>
 
-#include <softmac/p2p/ctrl/detail/unique_fd.hpp>
+#include <softmac/core/unique_fd.hpp>
 
 namespace softmac::p2p::ctrl::detail {
 

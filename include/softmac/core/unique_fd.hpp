@@ -1,15 +1,14 @@
 // SPDX-License-Identifier: MIT
-/// @file Defines ctrl::detail::unique_fd: a descriptor the control interface closes at scope end.
-// IWYU pragma: private, include <softmac/p2p/ctrl/socket.hpp>
+/// @file Defines softmac::unique_fd: a descriptor closed once, by its owner.
 #pragma once
 
 #include <unistd.h>
 
 #include <utility>
 
-namespace softmac::p2p::ctrl::detail {
+namespace softmac {
 
-/// A descriptor closed at the end of its scope.
+/// @brief A descriptor closed at the end of its owner's life.
 class unique_fd {
   public:
     explicit unique_fd(int fd = -1) noexcept : fd_(fd) {}
@@ -33,4 +32,4 @@ class unique_fd {
     int fd_;
 };
 
-}  // namespace softmac::p2p::ctrl::detail
+}  // namespace softmac
