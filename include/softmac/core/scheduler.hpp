@@ -4,12 +4,12 @@
 #pragma once
 
 #include <poll.h>
+#include <time.h>
 
 #include <algorithm>
 #include <chrono>
 #include <concepts>
 #include <cstdint>
-#include <limits>
 #include <vector>
 
 #include <softmac/core/detail/inplace_function.hpp>
@@ -234,11 +234,12 @@ class real_time {
             if (t >= end) return n;
             time_point wake = end, at;
             if (q_.next(at) && at < wake) wake = at;
-            // poll() takes an int: a wait beyond 24.8 days is made in steps of at most that.
-            const auto ms = std::min<std::int64_t>(
-                std::chrono::ceil<std::chrono::milliseconds>(wake - t).count(),
-                std::numeric_limits<int>::max());
-            const int r = ::poll(fds_.data(), fds_.size(), static_cast<int>(ms));
+            // ppoll() waits to the nanosecond, so a timer a few microseconds away (a frame's
+            // airtime) fires then, not at the next millisecond.
+            const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(wake - t).count();
+            const timespec ts{static_cast<time_t>(ns / 1'000'000'000),
+                              static_cast<long>(ns % 1'000'000'000)};
+            const int r = ::ppoll(fds_.data(), fds_.size(), &ts, nullptr);
             if (r > 0) {
                 const std::uint64_t before = changes_;
                 for (std::size_t i = 0; i < fds_.size() && changes_ == before; ++i) {
