@@ -61,6 +61,21 @@ constexpr std::optional<rate> find_rate(std::uint16_t bitrate) noexcept {
     return std::nullopt;
 }
 
+/// @brief The rate of the ACK answering a frame sent at `r`: the highest mandatory rate of its
+/// modulation class not above it (802.11-2016 10.6.6.5.2 with the default basic rates), so an
+/// ACK to 54 Mbit/s OFDM goes at 24 and one to 11 Mbit/s CCK at 11.
+constexpr rate control_response_rate(const rate& r) noexcept {
+    rate best = r.is_ofdm() ? rates_ofdm[0] : rates_2ghz[0];
+    for (const rate& c : rates_ofdm)
+        if (r.is_ofdm() && c.mandatory && c.bitrate <= r.bitrate) best = c;
+    for (const rate& c : rates_2ghz)
+        if (!r.is_ofdm() && !c.is_ofdm() && c.mandatory && c.bitrate <= r.bitrate) best = c;
+    return best;
+}
+static_assert(control_response_rate(rates_2ghz[11]).bitrate == 240 &&
+              control_response_rate(rates_2ghz[5]).bitrate == 60 &&
+              control_response_rate(rates_2ghz[3]).bitrate == 110);
+
 /// @brief Airtime in microseconds of a PPDU carrying `bytes` octets (MPDU including FCS).
 ///
 /// DSSS/CCK: 192 µs long or 96 µs short PLCP preamble+header, then ceil(8·bytes / rate).

@@ -102,6 +102,9 @@ class medium {
             }
         links_.push_back({from, to, loss, extra_delay});
     }
+    /// @brief With airtime off a frame arrives the moment it is sent and its sender is free at
+    /// once: what is left is the cost of softmac itself (the default is on).
+    void set_airtime(bool on) noexcept { airtime_ = on; }
     /// @brief Writes every transmitted frame, with radiotap and FCS, to a pcap stream.
     void tap(std::ostream& out) {
         tap_.emplace(out, ieee80211::pcap::linktype::ieee802_11_radiotap);
@@ -115,8 +118,8 @@ class medium {
         if (!r) return make_error(errc::bad_value, "not a legacy bitrate");
         if (frame.size() < 10) return make_error(errc::truncated, "frame shorter than a header");
         auto& sender = ports_[from];
-        const auto airtime =
-            std::chrono::microseconds(ieee80211::airtime_us(frame.size() + 4, *r, short_preamble));
+        const auto airtime = std::chrono::microseconds(
+            airtime_ ? ieee80211::airtime_us(frame.size() + 4, *r, short_preamble) : 0);
         // One transmitter sends one frame at a time: a frame starts when the previous one
         // (its ACK and a DIFS included) is over.
         const time_point start = std::max(time_.now(), sender.busy_until);
@@ -156,10 +159,11 @@ class medium {
                                     }));
         }
         if (acked) ++stats_.acked;
-        const duration ack_time = acked ? sifs + std::chrono::microseconds(ieee80211::airtime_us(
-                                                     14, *ieee80211::find_rate(10)))
-                                        : duration{};
-        sender.busy_until = start + airtime + ack_time + difs;
+        const duration ack_time = acked && airtime_
+                                      ? sifs + std::chrono::microseconds(ieee80211::airtime_us(
+                                                   14, ieee80211::control_response_rate(*r)))
+                                      : duration{};
+        sender.busy_until = start + airtime + ack_time + (airtime_ ? difs : duration{});
         if (on_status)
             track(time_.schedule_in(wait + airtime + ack_time,
                                     [this, from, cb = std::move(on_status), acked]() mutable {
@@ -228,6 +232,7 @@ class medium {
     std::vector<link> links_;
     std::optional<ieee80211::pcap::writer> tap_;
     medium_stats stats_;
+    bool airtime_ = true;
 };
 
 }  // namespace softmac::sim
