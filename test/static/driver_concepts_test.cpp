@@ -55,7 +55,8 @@ static_assert(driver::validate(ap_description).has_value());
 
 // Zero overhead of the assembly: the radio is exactly its members, in radio.hpp's order (the time
 // reference, the sink, the driver, the device configuration, the RX filter, the interface slots,
-// the software remain-on-channel state and two flags); no ops table, no back-pointer, no vtable.
+// the software remain-on-channel state, two flags and the count of frames awaiting TX status); no
+// ops table, no back-pointer, no vtable.
 using minimal_radio = mac::radio<minimal_driver, virtual_time, null_sink>;
 struct minimal_radio_members {
     struct roc_state {
@@ -72,6 +73,7 @@ struct minimal_radio_members {
     std::optional<ieee80211::channel> off_;
     std::optional<roc_state> roc_;
     bool registered_, started_;
+    std::size_t tx_pending_;
 };
 static_assert(sizeof(minimal_radio) == sizeof(minimal_radio_members));
 static_assert(alignof(minimal_radio) == alignof(minimal_radio_members));

@@ -22,6 +22,13 @@ template <class N>
 concept net_sink = requires(N& n, std::uint8_t vif, frame_buffer&& b) {
     n.deliver(vif, std::move(b));
 };
+/// @brief A network side that feeds the stack from a queue of its own (a TAP, say) and holds
+/// it while the driver is full: tx_room() is called whenever a TX status frees a place (the
+/// netif_wake_queue role).
+template <class N>
+concept net_queue = net_sink<N> && requires(N& n) {
+    n.tx_room();
+};
 /// @brief A network side that drops everything.
 struct null_net {
     void deliver(std::uint8_t, frame_buffer&&) noexcept {}

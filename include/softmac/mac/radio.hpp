@@ -54,6 +54,7 @@ class radio {
         radio& r;
         void rx(frame_buffer&& b, const driver::rx_status& s) { r.sink_.on_rx(std::move(b), s); }
         void tx_status(frame_buffer&& b, const driver::tx_status& s) {
+            if (r.tx_pending_) --r.tx_pending_;
             r.sink_.on_tx_status(std::move(b), s);
         }
         void roc_ready(std::uint64_t c) { r.sink_.on_roc_ready(c); }
@@ -204,8 +205,12 @@ class radio {
         }
     }
 
-    /// @brief Hands a frame to the driver (the drv_tx role).
+    /// @brief Frames handed to the driver whose TX status has not come back (the driver's queue,
+    /// as mac80211 sees it before it stops the netdev queues).
+    std::size_t tx_pending() const noexcept { return tx_pending_; }
+    /// @brief Hands a frame to the driver (the drv_tx role); every frame gets one TX status.
     void tx(const driver::tx_info& info, frame_buffer&& frame) {
+        ++tx_pending_;
         context ctx{*this};
         driver_.tx(ctx, info, std::move(frame));
     }
@@ -332,6 +337,7 @@ class radio {
     std::optional<ieee80211::channel> off_;  ///< tuned off the operating channel (scan, ROC)
     std::optional<roc_state> roc_;
     bool registered_ = false, started_ = false;
+    std::size_t tx_pending_ = 0;  ///< frames handed to the driver whose TX status is still due
 };
 
 }  // namespace softmac::mac

@@ -71,6 +71,8 @@ class basic_stack {
         }
         void on_tx_status(frame_buffer&& b, const driver::tx_status& st) {
             s->offchannel_.tx_status(std::move(b), st);
+            // A network side that queues (net_queue) learns the driver has room again.
+            if constexpr (net_queue<Net>) s->net_.tx_room();
         }
         void on_roc_ready(std::uint64_t c) { s->offchannel_.roc_ready(c); }
         void on_roc_expired(std::uint64_t c) { s->offchannel_.roc_expired(c); }
