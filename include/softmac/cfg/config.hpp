@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <type_traits>
 #include <vector>
 
@@ -143,6 +144,12 @@ class config {
     const wireless_dev* find(const wdev_ref& r) const noexcept {
         for (const auto& i : ifaces_)
             if ((r.ifindex && i.ifindex == r.ifindex) || (r.wdev && i.wdev == *r.wdev)) return &i;
+        return nullptr;
+    }
+    /// @brief The interface called `name`, if any.
+    const wireless_dev* named(std::string_view name) const noexcept {
+        for (const auto& i : ifaces_)
+            if (i.name == name) return &i;
         return nullptr;
     }
     /// @brief Brings a netdev up or down (rtnetlink's job). Down ends its connection or BSS.
