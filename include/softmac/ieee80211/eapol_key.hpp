@@ -7,6 +7,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 
 #include <softmac/core/bytes.hpp>
 #include <softmac/core/result.hpp>
@@ -209,12 +210,26 @@ struct gtk_kde {
     }
 };
 
+/// @brief An IPv4 address, network order (a.b.c.d is {a, b, c, d}).
+using ipv4_address = std::array<std::uint8_t, 4>;
+
+/// @brief The P2P IP Address Allocation KDE's data (M3): the client's IPv4 address, the subnet
+/// mask and the GO's IPv4 address, 4 octets each.
+struct ip_allocation {
+    ipv4_address ip_addr{}, ip_mask{}, go_ip_addr{};
+    friend bool operator==(const ip_allocation&, const ip_allocation&) = default;
+};
+
 /// @brief The Key Data items the WPA2-PSK handshakes look at.
 struct key_data_summary {
     bytes_view rsn_element;  ///< the first RSN element, header included; empty if none
     bool has_gtk = false;
     gtk_kde gtk;
     bytes_view pmkid;
+    /// The P2P IP Address Request KDE's first octet (a client sends 0x01); 0 when absent.
+    std::uint8_t ip_addr_req = 0;
+    /// The P2P IP Address Allocation KDE; a KDE shorter than 12 octets is ignored.
+    std::optional<ip_allocation> ip_addr_alloc{};
 
     static result<key_data_summary> parse(bytes_view data) noexcept {
         key_data_summary s;
@@ -232,6 +247,17 @@ struct key_data_summary {
                 }
             } else if (it.is_kde() && it.selector() == kde::pmkid && it.kde_data().size() >= 16) {
                 s.pmkid = it.kde_data().first(16);
+            } else if (it.is_kde() && it.selector() == kde::ip_address_request &&
+                       !it.kde_data().empty()) {
+                s.ip_addr_req = it.kde_data()[0];
+            } else if (it.is_kde() && it.selector() == kde::ip_address_allocation &&
+                       it.kde_data().size() >= 12) {
+                const bytes_view d = it.kde_data();
+                ip_allocation a;
+                std::copy_n(d.begin(), 4, a.ip_addr.begin());
+                std::copy_n(d.begin() + 4, 4, a.ip_mask.begin());
+                std::copy_n(d.begin() + 8, 4, a.go_ip_addr.begin());
+                s.ip_addr_alloc = a;
             }
         });
         if (!r) return r.err();
@@ -244,6 +270,18 @@ struct key_data_summary {
 inline void put_gtk_kde(byte_writer& w, std::uint8_t key_id, bool tx, bytes_view gtk) noexcept {
     w.u8(0xdd).u8(static_cast<std::uint8_t>(6 + gtk.size())).be32(kde::gtk);
     w.u8(static_cast<std::uint8_t>((key_id & 0x03) | (tx ? 0x04 : 0))).u8(0).raw(gtk);
+}
+
+/// @brief Appends a P2P IP Address Request KDE (`dd 05 50 6f 9a 04 01`).
+inline void put_ip_address_request_kde(byte_writer& w) noexcept {
+    w.u8(0xdd).u8(5).be32(kde::ip_address_request).u8(0x01);
+}
+
+/// @brief Appends a P2P IP Address Allocation KDE (`dd 10 50 6f 9a 05` + client IPv4, mask, GO
+/// IPv4).
+inline void put_ip_address_allocation_kde(byte_writer& w, const ip_allocation& a) noexcept {
+    w.u8(0xdd).u8(16).be32(kde::ip_address_allocation);
+    w.raw(a.ip_addr).raw(a.ip_mask).raw(a.go_ip_addr);
 }
 
 }  // namespace softmac::ieee80211

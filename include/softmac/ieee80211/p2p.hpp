@@ -401,6 +401,20 @@ inline std::optional<mac_address> device_address_in(bytes_view ies) noexcept {
     return d->address;
 }
 
+/// @brief The Group Capability of the P2P element(s) of `ies` (a GO's Beacon or Probe Response),
+/// 0 when there is none (p2p_get_group_capab).
+inline std::uint8_t group_capability_in(bytes_view ies) noexcept {
+    auto r = element_range::parse(ies);
+    if (!r) return 0;
+    const vendor_stream p2p(*r, vendor::p2p);
+    auto attrs = attribute_range::parse(p2p.bytes());
+    if (!p2p.present() || !attrs) return 0;
+    const auto c = attrs->find(attr::capability);
+    if (!c) return 0;
+    const auto capab = capability::parse(*c);
+    return capab ? capab->group : 0;
+}
+
 /// @brief Whether a P2P GO whose probe responses carry the elements `own` answers a Probe
 /// Request with the elements `request` (hostapd's p2p_group_match_dev_type and
 /// p2p_group_match_dev_id): a WPS Requested Device Type must be the primary or a secondary type

@@ -5,6 +5,7 @@
 
 #include <concepts>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -12,6 +13,7 @@
 #include <vector>
 
 #include <softmac/core/mac_address.hpp>
+#include <softmac/ieee80211/eapol_key.hpp>
 #include <softmac/ieee80211/p2p.hpp>
 #include <softmac/ieee80211/wps.hpp>
 #include <softmac/wps/events.hpp>
@@ -101,6 +103,12 @@ struct settings {
     /// station interface (p2p_no_group_iface), random group addresses and GO inactivity polling.
     int go_max_inactivity_s = 300, no_group_iface = 0, interface_random_mac_addr = 0;
     int ignore_shared_freq = 0, add_cli_chan = 0;
+    /// The IPv4 addresses a GO hands its clients in the 4-way handshake (ip_addr_go,
+    /// ip_addr_mask, ip_addr_start, ip_addr_end): with ip_addr_start set a new GO advertises IP
+    /// address allocation and gives ip_addr_start..ip_addr_end away, lowest free first.
+    ieee80211::ipv4_address ip_addr_go{}, ip_addr_mask{}, ip_addr_start{}, ip_addr_end{};
+    /// P2P_SET disable_ip_addr_req: a client never asks its GO for an IPv4 address.
+    bool disable_ip_addr_req = false;
 };
 
 /// @brief A peer as the events print it.
@@ -153,6 +161,9 @@ struct group_started {
     mac_address go_dev_addr;
     std::string psk;  ///< a client's: the 64 hex digits WPS gave it
     bool persistent = false;
+    /// A client's IPv4 address, subnet mask and its GO's IPv4 address, when the GO allocated
+    /// them in the 4-way handshake (ip_addr= ip_mask= go_ip_addr=).
+    std::optional<ieee80211::ip_allocation> ip_allocation{};
 };
 struct group_removed {
     std::string ifname;
@@ -186,6 +197,8 @@ struct ap_sta_connected {
     mac_address addr;  ///< the client's interface address
     mac_address dev_addr;
     std::string ifname;  ///< the GO's group interface
+    /// The IPv4 address the GO gave the client in the 4-way handshake (ip_addr=).
+    std::optional<ieee80211::ipv4_address> ip_addr{};
 };
 struct ap_sta_disconnected {
     mac_address addr;

@@ -305,6 +305,7 @@ class group_manager {
         if (go) {
             // Every group is WPA2-PSK/CCMP; WPS hands its PSK to the clients.
             g.passphrase = stored ? stored->passphrase : detail::random_passphrase(d.set, d.rng);
+            g.ip_addr_alloc = d.set.ip_addr_start != ieee80211::ipv4_address{};
             cfg::cmd::start_ap sa;
             sa.ifindex = g.ref.ifindex;
             static_cast<mac::ap_params&>(sa) = mac::make_ap_params(
@@ -317,7 +318,9 @@ class group_manager {
                 runner{ctx_, g.ref}, [this, name](auto& e) { on_rsn_event(name, e); },
                 link_type::group_rekey_interval,
                 [this, name](const softmac::wps::event& e) { on_wps(name, e); });
-            if (auto s = link->start(std::move(sa), g.passphrase, g.iface_addr); !s) {
+            const rsn::ip_pool_config ip{d.set.ip_addr_go, d.set.ip_addr_mask, d.set.ip_addr_start,
+                                         d.set.ip_addr_end};
+            if (auto s = link->start(std::move(sa), g.passphrase, g.iface_addr, ip); !s) {
                 release_interface(g);
                 return s.err();
             }
@@ -446,6 +449,7 @@ class group_manager {
     /// named), the group's PSK once provisioned.
     result<void> provision(const group& g, client_link& l) {
         const auto p2p_ie = detail::client_assoc_ie(detail::local_of(ctx_.dev()));
+        l.request_ip(!ctx_.dev().set.disable_ip_addr_req);
         if (!g.psk.empty()) {
             l.extra_ies(p2p_ie);
             return l.connect(g.ssid, g.psk, g.freq, g.peer_iface);
@@ -545,7 +549,9 @@ class group_manager {
         g->associated.erase(it);
         g->clients.emplace_back(addr, dev);
         ctx_.emit(event::eapol_4way_completed{addr, name});
-        ctx_.emit(event::ap_sta_connected{addr, dev, name});
+        auto* link = link_of(name);
+        ctx_.emit(event::ap_sta_connected{
+            addr, dev, name, link ? link->machine()->ip_address_of(addr) : std::nullopt});
         if (g->persistent_id >= 0)
             report(persistent::add_client(ctx_.dev(), g->persistent_id, dev));
         update_beacon(*g);
@@ -586,8 +592,10 @@ class group_manager {
             update_beacon(g);
         }
         if (g.persistent) report(persistent::store(ctx_.dev(), g));
+        auto* client = g.go ? nullptr : client_of(g.ifname);
         ctx_.emit(event::group_started{g.ifname, g.go, g.ssid, g.freq, g.go ? g.passphrase : "",
-                                       g.go_dev, g.go ? "" : g.psk, g.persistent});
+                                       g.go_dev, g.go ? "" : g.psk, g.persistent,
+                                       client ? client->machine().p2p_ip_addr() : std::nullopt});
         if (g.go) arm_idle(g);
     }
     /// A stored group's change reaches the sink (and with it the configuration file).

@@ -154,6 +154,9 @@ struct group {
     std::string psk;          ///< a client's PSK (64 hex digits) from WPS; empty until provisioned
     bool persistent = false;  ///< stored as a persistent group once it starts
     int persistent_id = -1;   ///< the stored group it is, once known
+    /// A GO's P2P element advertises IP address allocation (ip_addr_start was set when it
+    /// started).
+    bool ip_addr_alloc = false;
     std::vector<std::pair<mac_address, mac_address>> clients;     ///< interface, device address
     std::vector<std::pair<mac_address, mac_address>> associated;  ///< not connected yet
     /// A GO's stations' devices as their association requests described them (the Group

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include <softmac/core/bytes.hpp>
@@ -20,6 +21,13 @@
 #include <softmac/rsn/keys.hpp>
 
 namespace softmac::rsn {
+
+/// @brief A P2P GO's IPv4 addresses for its clients (hostapd's ip_addr_go, ip_addr_mask,
+/// ip_addr_start and ip_addr_end). With `start` set the authenticator hands out start..end,
+/// lowest free first and at most 1000 of them, in the IP Address Allocation KDE of M3.
+struct ip_pool_config {
+    ieee80211::ipv4_address go{}, mask{}, start{}, end{};
+};
 
 /// @brief The authenticator side of WPA2-PSK with pairwise and group CCMP-128: one per AP
 /// interface, one handshake per associated station.
@@ -47,9 +55,20 @@ class authenticator {
     /// RSNA_MAX_EAPOL_RETRIES: replies may carry any of the last 4 counters sent.
     static constexpr std::size_t accepted_counters = 4;
 
+    /// wpa_auth's ip_pool holds at most this many addresses.
+    static constexpr std::uint32_t max_ip_pool = 1000;
+
     /// @param own_rsn_ie the RSN element of the Beacon/Probe Response, header included.
-    authenticator(Ctx& ctx, const mac_address& own, const crypto::psk& pmk, bytes_view own_rsn_ie)
-        : ctx_(ctx), own_(own), pmk_(pmk), own_ie_(own_rsn_ie.begin(), own_rsn_ie.end()) {}
+    /// @param ip the addresses a P2P GO hands out to clients that ask in M2.
+    authenticator(Ctx& ctx, const mac_address& own, const crypto::psk& pmk, bytes_view own_rsn_ie,
+                  const ip_pool_config& ip = {})
+        : ctx_(ctx), own_(own), pmk_(pmk), own_ie_(own_rsn_ie.begin(), own_rsn_ie.end()), ip_(ip) {
+        // As wpa_init counts them: end - start + 1 read as a signed 32-bit number.
+        const std::uint32_t first = load_be32(ip.start.data());
+        const auto count = static_cast<std::int32_t>(load_be32(ip.end.data()) - first + 1u);
+        if (first && count > 0)
+            ip_used_.resize(std::min(static_cast<std::uint32_t>(count), max_ip_pool));
+    }
     authenticator(const authenticator&) = delete;
     authenticator& operator=(const authenticator&) = delete;
     ~authenticator() {
@@ -87,6 +106,7 @@ class authenticator {
         for (auto it = stations_.begin(); it != stations_.end(); ++it)
             if ((*it)->addr == sta) {
                 cancel(**it);
+                if ((*it)->ip) ip_used_[*(*it)->ip] = false;  // wpa_free_sta_sm
                 const bool waited = (*it)->group_pending;
                 stations_.erase(it);
                 if (waited) (void)maybe_finish_rekey();
@@ -98,6 +118,12 @@ class authenticator {
         for (const auto& s : stations_)
             if (s->addr == sta) return s->state;
         return sta_state::none;
+    }
+    /// @brief The IPv4 address `sta` was given in M3, if any (wpa_auth_get_ip_addr).
+    std::optional<ieee80211::ipv4_address> ip_address_of(const mac_address& sta) const noexcept {
+        for (const auto& s : stations_)
+            if (s->addr == sta && s->ip) return ip_of(*s->ip);
+        return std::nullopt;
     }
 
     /// @brief Handles one EAPOL frame (from the version octet) received from `from`.
@@ -152,7 +178,14 @@ class authenticator {
         unsigned sends = 0, group_sends = 0;
         timer_id timer = 0, group_timer = 0;
         bool group_pending = false;
+        std::optional<std::size_t> ip;  ///< its address in the pool, once given
     };
+
+    ieee80211::ipv4_address ip_of(std::size_t index) const noexcept {
+        ieee80211::ipv4_address a;
+        store_be32(a.data(), static_cast<std::uint32_t>(load_be32(ip_.start.data()) + index));
+        return a;
+    }
 
     station* find(const mac_address& a) noexcept {
         for (auto& s : stations_)
@@ -225,6 +258,7 @@ class authenticator {
         byte_writer w(plain);
         w.raw(own_ie_);
         ieee80211::put_gtk_kde(w, gtk_id_, false, gtk_);
+        if (s.ip) ieee80211::put_ip_address_allocation_kde(w, {ip_of(*s.ip), ip_.mask, ip_.go});
         if (!w.ok()) return make_error(errc::no_space, "M3 Key Data too long");
         std::array<std::uint8_t, max_key_data + 24> wrapped{};
         auto n = wrap_key_data(s.keys.kek, w.written(), wrapped);
@@ -307,6 +341,14 @@ class authenticator {
                 event{handshake_failed{a, failure::ie_mismatch, reason::prev_auth_not_valid}});
             return make_error(errc::bad_value, "RSN element of M2 differs from the association's");
         }
+        // A P2P client asks for an address; it keeps the first it got.
+        if (kd->ip_addr_req && !s.ip) {
+            const auto free = std::find(ip_used_.begin(), ip_used_.end(), false);
+            if (free != ip_used_.end()) {
+                *free = true;
+                s.ip = static_cast<std::size_t>(free - ip_used_.begin());
+            }
+        }
         s.keys = *p;
         s.state = sta_state::negotiating;
         s.sends = 0;  // PTKCALCNEGOTIATING2 resets TimeoutCtr
@@ -376,6 +418,8 @@ class authenticator {
     mac_address own_;
     crypto::psk pmk_;
     std::vector<std::uint8_t> own_ie_;
+    ip_pool_config ip_;
+    std::vector<bool> ip_used_;  ///< one per address of the pool (wpa_auth's bitfield)
     key128 gtk_{};
     std::uint8_t gtk_id_ = 1;
     bool rekeying_ = false;

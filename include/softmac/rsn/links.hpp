@@ -153,6 +153,9 @@ class station_link {
     /// @brief Elements every association request carries after the RSN element (a P2P
     /// client's P2P element).
     void extra_ies(std::vector<std::uint8_t> ies) { extra_ies_ = std::move(ies); }
+    /// @brief A P2P client's joins ask for an IPv4 address in M2 when the GO's P2P element
+    /// advertises IP address allocation (wpa_supplicant unless p2p_disable_ip_addr_req).
+    void request_ip(bool on) noexcept { request_ip_ = on; }
     /// @brief Joins `ssid` with `passphrase` (8..63 characters, or 64 hex digits), at `bssid`
     /// on `freq` when given.
     result<void> connect(std::string_view ssid, std::string_view passphrase, std::uint16_t freq = 0,
@@ -200,10 +203,13 @@ class station_link {
                 wps_peer_ = std::make_unique<wps::eap_peer<context>>(ctx_, *enrollee_);
                 return wps_peer_->associated(c->bssid);
             }
-            const auto ap_ie = ap_element(c->bssid);
+            const auto ap_ies = bss_elements(c->bssid);
+            const auto ap_ie = detail::find_element(ap_ies, ieee80211::eid::rsn);
             auto own = own_address();
             if (!own || ap_ie.empty()) return ctx_.emit(handshake_failed{c->bssid});
-            (void)sm_.start(*own, c->bssid, pmk_, own_ie_, ap_ie);
+            const bool ip = request_ip_ && (ieee80211::p2p::group_capability_in(ap_ies) &
+                                            ieee80211::p2p::group_capab::ip_addr_alloc);
+            (void)sm_.start(*own, c->bssid, pmk_, own_ie_, ap_ie, ip);
         } else if (auto* f = std::get_if<mac::event::control_port_frame>(&e)) {
             if (!wps_peer_) return (void)sm_.receive(f->from, f->frame);
             wps_peer_->receive(f->from, f->frame);
@@ -235,15 +241,12 @@ class station_link {
             join(cred, tries - 1);
         });
     }
-    /// The AP's RSN element as its Beacon or Probe Response carried it (the scan results).
-    std::vector<std::uint8_t> ap_element(const mac_address& bssid) {
+    /// The AP's elements as its Beacon or Probe Response carried them (the scan results).
+    std::vector<std::uint8_t> bss_elements(const mac_address& bssid) {
         auto r = ctx_.run(cfg::cmd::get_scan{});
         if (!r) return {};
         for (const auto& s : *r)
-            if (s.bss.bssid == bssid) {
-                const auto e = detail::find_element(s.bss.ies, ieee80211::eid::rsn);
-                return {e.begin(), e.end()};
-            }
+            if (s.bss.bssid == bssid) return {s.bss.ies.begin(), s.bss.ies.end()};
         return {};
     }
     std::optional<mac_address> own_address() {
@@ -260,6 +263,7 @@ class station_link {
     std::unique_ptr<wps::eap_peer<context>> wps_peer_;
     std::uint16_t wps_freq_ = 0;
     timer_id retry_ = 0;
+    bool request_ip_ = false;
 };
 
 /// @brief An AP interface's WPA2-PSK: START_AP with the RSN element in the beacon and the
@@ -303,8 +307,10 @@ class ap_link {
     }
 
     /// @brief Starts the AP of `p` (its beacon built without security) as WPA2-PSK with
-    /// `passphrase`: the RSN element goes into the beacon tail and the probe responses.
-    result<void> start(mac::ap_params p, std::string_view passphrase, const mac_address& own) {
+    /// `passphrase`: the RSN element goes into the beacon tail and the probe responses. A P2P
+    /// GO hands out the addresses of `ip` to clients that ask for one.
+    result<void> start(mac::ap_params p, std::string_view passphrase, const mac_address& own,
+                       const ip_pool_config& ip = {}) {
         auto pmk = crypto::psk_from_passphrase(passphrase, as_bytes(p.ssid));
         if (!pmk) return pmk.err();
         const auto ie = psk_ccmp_element(0x000c);
@@ -315,7 +321,7 @@ class ap_link {
         static_cast<mac::ap_params&>(c) = std::move(p);
         if (auto r = ctx_.run(std::move(c)); !r) return r;
         psk_hex_ = to_hex(*pmk);
-        sm_ = std::make_unique<authenticator<context>>(ctx_, own, *pmk, ie);
+        sm_ = std::make_unique<authenticator<context>>(ctx_, own, *pmk, ie, ip);
         if (auto r = sm_->start(); !r) return r;
         arm_rekey();
         return {};

@@ -7,6 +7,7 @@
 #include <array>
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 #include <softmac/core/bytes.hpp>
@@ -49,9 +50,10 @@ class supplicant {
 
     /// @brief Starts on association. `own_rsn_ie` is the RSN element as sent in the
     /// (Re)Association Request, `ap_rsn_ie` the one of the Beacon or Probe Response, both
-    /// with their 2-octet header.
+    /// with their 2-octet header. `request_ip`: M2 carries the P2P IP Address Request KDE (a P2P
+    /// client whose GO advertises IP address allocation).
     result<void> start(const mac_address& own, const mac_address& aa, const crypto::psk& pmk,
-                       bytes_view own_rsn_ie, bytes_view ap_rsn_ie) {
+                       bytes_view own_rsn_ie, bytes_view ap_rsn_ie, bool request_ip = false) {
         if (own_rsn_ie.size() < 4 || own_rsn_ie[0] != 48 || own_rsn_ie[1] + 2u != own_rsn_ie.size())
             return make_error(errc::bad_value, "own RSN element malformed");
         if (ap_rsn_ie.size() < 4 || ap_rsn_ie[0] != 48 || ap_rsn_ie[1] + 2u != ap_rsn_ie.size())
@@ -62,6 +64,7 @@ class supplicant {
         pmk_ = pmk;
         own_ie_.assign(own_rsn_ie.begin(), own_rsn_ie.end());
         ap_ie_.assign(ap_rsn_ie.begin(), ap_rsn_ie.end());
+        request_ip_ = request_ip;
         state_ = state::associated;
         arm_timer();
         return {};
@@ -75,6 +78,7 @@ class supplicant {
         eapol_seen_ = false;
         renew_snonce_ = true;
         gtk_len_ = 0;
+        ip_.reset();
         pmk_.fill(0);
         tptk_ = ptk_ = {};
         gtk_.fill(0);
@@ -94,6 +98,9 @@ class supplicant {
 
     state current() const noexcept { return state_; }
     bool authorized() const noexcept { return authorized_; }
+    /// @brief The addresses the GO gave in M3's IP Address Allocation KDE, if it gave a client
+    /// address (wpa_sm_get_p2p_ip_addr); forgotten on the next association.
+    const std::optional<ieee80211::ip_allocation>& p2p_ip_addr() const noexcept { return ip_; }
 
     /// @brief Handles one EAPOL frame (from the version octet) received from `from`.
     /// @return an error naming why the frame was dropped, if it was.
@@ -172,7 +179,12 @@ class supplicant {
         f.info = ieee80211::key_info::msg2;
         f.replay_counter = k.replay_counter;
         f.nonce = snonce_;
-        f.key_data = own_ie_;
+        std::array<std::uint8_t, max_key_data> data{};
+        byte_writer w(data);
+        w.raw(own_ie_);
+        if (request_ip_) ieee80211::put_ip_address_request_kde(w);
+        if (!w.ok()) return make_error(errc::no_space, "M2 Key Data too long");
+        f.key_data = w.written();
         return send(f, tptk_.kck);
     }
 
@@ -192,6 +204,9 @@ class supplicant {
                         "RSN element in M3 differs from the Beacon/Probe Response's");
         if (!kd->has_gtk || kd->gtk.gtk.size() != 16)
             return fail(failure::bad_key_data, reason::unspecified, "M3 without a CCMP GTK KDE");
+        if (kd->ip_addr_alloc)  // an all-zero client address is no allocation
+            ip_ = kd->ip_addr_alloc->ip_addr == ieee80211::ipv4_address{} ? std::nullopt
+                                                                          : kd->ip_addr_alloc;
         ieee80211::eapol_key_fields f;
         f.protocol_version = 1;
         f.info = ieee80211::key_info::msg4;
@@ -302,9 +317,10 @@ class supplicant {
     std::size_t gtk_len_ = 0;
     std::uint8_t gtk_id_ = 0;
     std::uint64_t replay_ = 0;
+    std::optional<ieee80211::ip_allocation> ip_;
     timer_id timer_ = 0;
     bool tptk_set_ = false, ptk_set_ = false, ptk_installed_ = false, replay_set_ = false;
-    bool renew_snonce_ = true, eapol_seen_ = false, authorized_ = false;
+    bool renew_snonce_ = true, eapol_seen_ = false, authorized_ = false, request_ip_ = false;
 };
 
 }  // namespace softmac::rsn

@@ -1232,6 +1232,142 @@ TEST_CASE(
 }
 
 TEST_CASE(
+    "ip_addr_go, ip_addr_mask, ip_addr_start and ip_addr_end: SET as inet_aton reads them, "
+    "GET as inet_ntop writes them, and the configuration file",
+    "[ctrl][conf]") {
+    ctrl_pair<test::loopback_offloaded_roc> p;
+    for (const char* key : {"ip_addr_go", "ip_addr_mask", "ip_addr_start", "ip_addr_end"})
+        CHECK(p.cmd(0, std::string("GET ") + key) == "0.0.0.0");
+    CHECK(p.cmd(0, "SET ip_addr_go 192.168.49.1") == "OK\n");
+    CHECK(p.cmd(0, "GET ip_addr_go") == "192.168.49.1");
+    CHECK(p.cmd(0, "SET ip_addr_mask 255.255.255.0") == "OK\n");
+    CHECK(p.cmd(0, "GET ip_addr_mask") == "255.255.255.0");
+    // inet_aton's other forms: fewer parts (the last fills the rest), hex and octal.
+    CHECK(p.cmd(0, "SET ip_addr_start 0xc0a83164") == "OK\n");
+    CHECK(p.cmd(0, "GET ip_addr_start") == "192.168.49.100");
+    CHECK(p.cmd(0, "SET ip_addr_end 192.168.12756") == "OK\n");
+    CHECK(p.cmd(0, "GET ip_addr_end") == "192.168.49.212");
+    CHECK(p.cmd(0, "SET ip_addr_end 0300.0250.061.0310") == "OK\n");
+    CHECK(p.cmd(0, "GET ip_addr_end") == "192.168.49.200");
+    const auto& s = p.w.engine(0).settings();
+    CHECK(s.ip_addr_go == ieee80211::ipv4_address{192, 168, 49, 1});
+    CHECK(s.ip_addr_mask == ieee80211::ipv4_address{255, 255, 255, 0});
+    CHECK(s.ip_addr_start == ieee80211::ipv4_address{192, 168, 49, 100});
+    CHECK(s.ip_addr_end == ieee80211::ipv4_address{192, 168, 49, 200});
+    // What inet_aton refuses is FAIL and changes nothing.
+    for (const char* bad : {"192.168.49.256", "192.168.49.1.1", "192.168.49.", "fe80::1", "08",
+                            "192.168.49.x", "abc"}) {
+        INFO(bad);
+        CHECK(p.cmd(0, std::string("SET ip_addr_go ") + bad) == "FAIL\n");
+    }
+    CHECK(p.cmd(0, "GET ip_addr_go") == "192.168.49.1");
+
+    // The configuration file sets them as SET does, and refuses a bad one.
+    const std::string path = std::string(SOFTMAC_TEST_TMPDIR) + "/ctrl_ip.conf";
+    {
+        std::ofstream f(path, std::ios::trunc);
+        f << "ip_addr_go=10.0.0.1\nip_addr_mask=255.0.0.0\nip_addr_start=10.0.0.2\n"
+             "ip_addr_end=10.0.0.9\n";
+    }
+    REQUIRE(p.ifs[1]->load_config(path));
+    CHECK(p.cmd(1, "GET ip_addr_go") == "10.0.0.1");
+    CHECK(p.cmd(1, "GET ip_addr_mask") == "255.0.0.0");
+    CHECK(p.cmd(1, "GET ip_addr_start") == "10.0.0.2");
+    CHECK(p.cmd(1, "GET ip_addr_end") == "10.0.0.9");
+    {
+        std::ofstream f(path, std::ios::trunc);
+        f << "ip_addr_go=10.0.0.300\n";
+    }
+    CHECK_FALSE(p.ifs[1]->load_config(path));
+    std::remove(path.c_str());
+}
+
+TEST_CASE(
+    "A GO with ip_addr_* gives each client an address in the 4-way handshake, takes it "
+    "back when the client leaves, and P2P_SET disable_ip_addr_req 1 asks for none",
+    "[ctrl][session]") {
+    ctrl_pair<test::loopback_offloaded_roc, 3> p;
+    const auto a = p.w.addr(0).to_string();
+    // A pool of two addresses.
+    for (const char* set : {"SET ip_addr_go 192.168.49.1", "SET ip_addr_mask 255.255.255.0",
+                            "SET ip_addr_start 192.168.49.200", "SET ip_addr_end 192.168.49.201"})
+        CHECK(p.cmd(0, set) == "OK\n");
+    CHECK(p.cmd(0, "P2P_GROUP_ADD") == "OK\n");
+    const auto go = p.wait(0, "P2P-GROUP-STARTED");
+    REQUIRE(go);
+    CHECK(go->second.find("ip_addr") == std::string::npos);  // a GO's event has none
+    const auto go_if = go->second.substr(18, go->second.find(' ', 18) - 18);
+    // Device i joins with the GO's PIN: its P2P-GROUP-STARTED, and the GO's AP-STA-CONNECTED.
+    auto join = [&](std::size_t i) {
+        CHECK(p.cmd_on(0, go_if, "WPS_PIN any 12345670") == "12345670");
+        p.out[i].clear();
+        const std::size_t from = p.out[0].size();
+        CHECK(p.cmd(i, "P2P_CONNECT " + a + " 12345670 join") == "OK\n");
+        const auto started = p.wait(i, "P2P-GROUP-STARTED", 20s);
+        REQUIRE(started);
+        REQUIRE(p.w.run_until([&] { return !events_of(p, 0, from, {"AP-STA-CONNECTED"}).empty(); },
+                              5s));
+        return std::pair{started->second, events_of(p, 0, from, {"AP-STA-CONNECTED"}).front()};
+    };
+    auto leave = [&](std::size_t i) {
+        const std::size_t from = p.out[0].size();
+        CHECK(p.cmd(i, "P2P_GROUP_REMOVE *") == "OK\n");
+        REQUIRE(p.w.run_until(
+            [&] { return !events_of(p, 0, from, {"AP-STA-DISCONNECTED"}).empty(); }, 5s));
+    };
+    const std::string dev1 = p.w.addr(1).to_string(), dev2 = p.w.addr(2).to_string();
+    const std::string allocated = " ip_mask=255.255.255.0 go_ip_addr=192.168.49.1";
+    // The first client gets the pool's first address, after the other fields
+    // (wpas_p2p_completed's ip_addr text).
+    auto [started1, connected1] = join(1);
+    CHECK(started1.ends_with(" go_dev_addr=" + a + " ip_addr=192.168.49.200" + allocated));
+    CHECK(connected1.ends_with(" p2p_dev_addr=" + dev1 + " ip_addr=192.168.49.200"));
+    // Its GO's P2P element says it allocates: Group Owner, Intra-BSS, IP address allocation.
+    CHECK(field(p.cmd(1, "P2P_PEER " + a), "group_capab") == "0x89");
+    // The second client the next one.
+    auto [started2, connected2] = join(2);
+    CHECK(started2.ends_with(" ip_addr=192.168.49.201" + allocated));
+    CHECK(connected2.ends_with(" p2p_dev_addr=" + dev2 + " ip_addr=192.168.49.201"));
+    // The first leaves and comes back: its address was released, the only free one.
+    leave(1);
+    auto [again, connected_again] = join(1);
+    CHECK(again.ends_with(" ip_addr=192.168.49.200" + allocated));
+    CHECK(connected_again.ends_with(" ip_addr=192.168.49.200"));
+    // Not asking: no request KDE in M2, so no address on either side.
+    leave(1);
+    CHECK(p.cmd(1, "P2P_SET disable_ip_addr_req 1") == "OK\n");
+    CHECK(p.w.engine(1).settings().disable_ip_addr_req);
+    auto [legacy, connected_legacy] = join(1);
+    CHECK(legacy.find("ip_addr") == std::string::npos);
+    CHECK(legacy.ends_with(" go_dev_addr=" + a));
+    CHECK(connected_legacy.ends_with(" p2p_dev_addr=" + dev1));
+    // FLUSH asks again (wpa_supplicant_ctrl_iface_flush clears p2p_disable_ip_addr_req).
+    CHECK(p.cmd(1, "FLUSH") == "OK\n");
+    CHECK_FALSE(p.w.engine(1).settings().disable_ip_addr_req);
+}
+
+TEST_CASE(
+    "A GO without ip_addr_* advertises no allocation and its clients' events have no "
+    "addresses",
+    "[ctrl][session]") {
+    ctrl_pair<test::loopback_offloaded_roc> p;
+    const auto a = p.w.addr(0).to_string();
+    CHECK(p.cmd(0, "P2P_GROUP_ADD") == "OK\n");
+    const auto go = p.wait(0, "P2P-GROUP-STARTED");
+    REQUIRE(go);
+    const auto go_if = go->second.substr(18, go->second.find(' ', 18) - 18);
+    CHECK(p.cmd_on(0, go_if, "WPS_PIN any 12345670") == "12345670");
+    CHECK(p.cmd(1, "P2P_CONNECT " + a + " 12345670 join") == "OK\n");
+    const auto started = p.wait(1, "P2P-GROUP-STARTED", 20s);
+    REQUIRE(started);
+    const auto connected = p.wait(0, "AP-STA-CONNECTED");
+    REQUIRE(connected);
+    CHECK(started->second.ends_with(" go_dev_addr=" + a));
+    CHECK(connected->second.find("ip_addr") == std::string::npos);
+    CHECK(field(p.cmd(1, "P2P_PEER " + a), "group_capab") == "0x9");
+}
+
+TEST_CASE(
     "P2P_STOP_FIND forgets a pending negotiation or invitation - auth takes a peer heard only "
     "probing - an unusable freq= is FAIL-CHANNEL-UNSUPPORTED first",
     "[ctrl][session]") {

@@ -1171,6 +1171,63 @@ TEST_CASE("group formation: the group's first frames go out on its operating cha
     CHECK(group_frames >= 5);
 }
 
+TEST_CASE(
+    "a GO with ip_addr_* gives its client an IPv4 address in the 4-way handshake, and without "
+    "them it advertises no allocation and gives none",
+    "[p2p][group][ip]") {
+    const bool pool = GENERATE(true, false);
+    INFO("pool " << pool);
+    test::p2p_world<loopback_software_roc> w(2, 61);
+    std::ostringstream air;
+    w.air.tap(air);
+    if (pool) {  // on the GO only; ip_addr_go and ip_addr_mask are given to the client as set
+        auto& s = w.engine(0).settings();
+        s.ip_addr_go = {192, 168, 49, 1};
+        s.ip_addr_mask = {255, 255, 255, 0};
+        s.ip_addr_start = {192, 168, 49, 100};
+        s.ip_addr_end = {192, 168, 49, 199};
+    }
+    discover(w);
+    REQUIRE(w.engine(1).connect(w.addr(0), with(0, p2p::wps_method::pbc, true)));
+    REQUIRE(w.engine(0).connect(w.addr(1), with(15)));
+    REQUIRE(w.run_until([&] { return both_started(w) && w[0].count<ev::ap_sta_connected>() == 1; },
+                        10s));
+    const auto go = w[0].all<ev::group_started>()[0], client = w[1].all<ev::group_started>()[0];
+    REQUIRE(go.go);
+    REQUIRE_FALSE(client.go);
+    CHECK_FALSE(go.ip_allocation);  // the GO's P2P-GROUP-STARTED has no addresses
+    const auto sta = w[0].all<ev::ap_sta_connected>()[0];
+    if (pool) {
+        CHECK(client.ip_allocation ==
+              ieee80211::ip_allocation{{192, 168, 49, 100}, {255, 255, 255, 0}, {192, 168, 49, 1}});
+        CHECK(sta.ip_addr == ieee80211::ipv4_address{192, 168, 49, 100});
+    } else {
+        CHECK_FALSE(client.ip_allocation);
+        CHECK_FALSE(sta.ip_addr);
+    }
+    // Every beacon of the GO says in its Group Capability whether it allocates addresses.
+    const mac_address go_iface = w[1].all<ev::go_neg_success>()[0].peer_iface;
+    const std::string capture = air.str();
+    auto r = ieee80211::pcap::reader::open(
+        bytes_view(reinterpret_cast<const std::uint8_t*>(capture.data()), capture.size()));
+    REQUIRE(r);
+    int beacons = 0;
+    for (auto p = r->next(); p && *p; p = r->next()) {
+        const auto rt = ieee80211::radiotap::parse((*p)->data);
+        REQUIRE(rt);
+        const bytes_view frame = (*p)->data.subspan(rt->length);
+        const auto h = ieee80211::header_view::parse(frame);
+        if (!h || h->addr2() != go_iface || !h->fc().is_mgmt() || h->fc().subtype() != 8) continue;
+        ++beacons;
+        // The elements after the fixed fields, without the FCS.
+        const auto capab =
+            ieee80211::p2p::group_capability_in(frame.subspan(24 + 12, frame.size() - 24 - 12 - 4));
+        CHECK((capab & ieee80211::p2p::group_capab::group_owner) != 0);
+        CHECK(((capab & ieee80211::p2p::group_capab::ip_addr_alloc) != 0) == pool);
+    }
+    CHECK(beacons > 0);
+}
+
 namespace {
 /// The position of the first event of type E in `events`, or events.size().
 template <class E>

@@ -267,6 +267,38 @@ TEST_CASE("Key Data iteration finds the RSN element and GTK KDE and stops at pad
     CHECK(vec(w.written()) == hex("dd16000fac010200 9adad240faa56f322f1553804b451936"));
 }
 
+TEST_CASE(
+    "the P2P IP Address Request and Allocation KDEs are written and read as wpa_supplicant "
+    "does",
+    "[rsn][eapol_key]") {
+    const ie::ip_allocation a{{192, 168, 49, 2}, {255, 255, 255, 0}, {192, 168, 49, 1}};
+    std::array<std::uint8_t, 64> buf{};
+    byte_writer w(buf);
+    ie::put_ip_address_request_kde(w);
+    ie::put_ip_address_allocation_kde(w, a);
+    REQUIRE(w.ok());
+    CHECK(vec(w.written()) == hex("dd05506f9a0401 dd10506f9a05c0a83102ffffff00c0a83101"));
+    auto s = ie::key_data_summary::parse(w.written());
+    REQUIRE(s);
+    CHECK(s->ip_addr_req == 0x01);
+    CHECK(s->ip_addr_alloc == a);
+    // Neither KDE: nothing.
+    s = ie::key_data_summary::parse(hex("30140100000fac040100000fac040100000fac020000"));
+    REQUIRE(s);
+    CHECK(s->ip_addr_req == 0);
+    CHECK_FALSE(s->ip_addr_alloc);
+    // wpa_parse_generic's lengths: a request KDE without its octet and an allocation KDE
+    // shorter than 12 octets are ignored, a longer one is read.
+    s = ie::key_data_summary::parse(hex("dd04506f9a04 dd0f506f9a05c0a83102ffffff00c0a831"));
+    REQUIRE(s);
+    CHECK(s->ip_addr_req == 0);
+    CHECK_FALSE(s->ip_addr_alloc);
+    s = ie::key_data_summary::parse(hex("dd06506f9a040200 dd11506f9a05c0a83102ffffff00c0a8310100"));
+    REQUIRE(s);
+    CHECK(s->ip_addr_req == 0x02);
+    CHECK(s->ip_addr_alloc == a);
+}
+
 namespace {
 
 struct handshake_vector {
@@ -450,10 +482,13 @@ struct wired_pair {
     rsn::supplicant<test_ctx> sta;
     std::vector<error> ap_drops, sta_drops;
 
+    /// `pool`: the AP is a P2P GO handing out addresses; `request_ip`: the station asks for one.
     explicit wired_pair(std::string_view ap_pass = "EasilyGuessedPassword",
                         std::string_view sta_pass = "EasilyGuessedPassword",
-                        bytes_view beacon_ie = ap_ie)
-        : ap(ap_ctx, ap_addr, *crypto::psk_from_passphrase(ap_pass, as_bytes("TestWPA")), ap_ie),
+                        bytes_view beacon_ie = ap_ie, const rsn::ip_pool_config& pool = {},
+                        bool request_ip = false)
+        : ap(ap_ctx, ap_addr, *crypto::psk_from_passphrase(ap_pass, as_bytes("TestWPA")), ap_ie,
+             pool),
           sta(sta_ctx) {
         ap_ctx.deliver = [this](const mac_address&, std::vector<std::uint8_t> f) {
             if (auto r = sta.receive(ap_addr, f); !r) sta_drops.push_back(r.err());
@@ -466,7 +501,7 @@ struct wired_pair {
         REQUIRE(ap.start());
         REQUIRE(sta.start(sta_addr, ap_addr,
                           *crypto::psk_from_passphrase(sta_pass, as_bytes("TestWPA")), sta_ie,
-                          beacon_ie));
+                          beacon_ie, request_ip));
     }
     void associate() { REQUIRE(ap.associate(sta_addr, sta_ie)); }
 };
@@ -714,4 +749,119 @@ TEST_CASE("an unanswered group message 1 is sent 4 times then deauthenticates wi
     // With no station left waiting, the new GTK goes in as the TX key.
     CHECK(l.ap_ctx.keys.back().key_id == 2);
     CHECK(l.ap_ctx.keys.back().tx_default);
+}
+
+namespace {
+const rsn::ip_pool_config go_pool{
+    {192, 168, 49, 1}, {255, 255, 255, 0}, {192, 168, 49, 10}, {192, 168, 49, 11}};
+const ie::ipv4_address go_first{192, 168, 49, 10}, go_second{192, 168, 49, 11};
+
+/// M3's Key Data as the station unwraps it.
+std::vector<std::uint8_t> m3_plain(const wired_pair& l) {
+    auto m1 = ie::eapol_key::parse(l.ap_ctx.sent[0].frame);
+    auto m2 = ie::eapol_key::parse(l.sta_ctx.sent[0].frame);
+    auto m3 = ie::eapol_key::parse(l.ap_ctx.sent[1].frame);
+    auto p = rsn::derive_ptk(test_wpa_psk(), l.ap_addr, l.sta_addr, m1->nonce, m2->nonce);
+    REQUIRE(p);
+    std::vector<std::uint8_t> out(m3->key_data.size());
+    auto n = rsn::unwrap_key_data(p->kek, m3->key_data, out);
+    REQUIRE(n);
+    out.resize(*n);
+    return out;
+}
+}  // namespace
+
+TEST_CASE("a P2P client asks for an IPv4 address in M2 and its GO allocates one in M3",
+          "[rsn][handshake][ip]") {
+    wired_pair l("EasilyGuessedPassword", "EasilyGuessedPassword", ap_ie, go_pool, true);
+    l.associate();
+    l.clock.run_for(std::chrono::seconds(1));
+    REQUIRE(l.sta.current() == rsn::supplicant<test_ctx>::state::completed);
+    // M2: the RSN element, then the IP Address Request KDE.
+    auto m2 = ie::eapol_key::parse(l.sta_ctx.sent[0].frame);
+    auto expected_m2 = sta_ie;
+    for (auto b : hex("dd05506f9a0401")) expected_m2.push_back(b);
+    CHECK(vec(m2->key_data) == expected_m2);
+    // M3: RSN element, GTK KDE, IP Address Allocation KDE (64 octets: no padding).
+    const auto plain = m3_plain(l);
+    REQUIRE(plain.size() == 64);
+    CHECK(std::vector<std::uint8_t>(plain.begin() + 46, plain.end()) ==
+          hex("dd10506f9a05c0a8310affffff00c0a83101"));
+    CHECK(l.sta.p2p_ip_addr() == ie::ip_allocation{go_first, go_pool.mask, go_pool.go});
+    CHECK(l.ap.ip_address_of(l.sta_addr) == go_first);
+    // The next association forgets it until a new M3 gives one.
+    l.sta.stop();
+    CHECK_FALSE(l.sta.p2p_ip_addr());
+}
+
+TEST_CASE("no IPv4 address without the GO's pool or without the client's request",
+          "[rsn][handshake][ip]") {
+    SECTION("a request to an authenticator without a pool") {
+        wired_pair l("EasilyGuessedPassword", "EasilyGuessedPassword", ap_ie, {}, true);
+        l.associate();
+        l.clock.run_for(std::chrono::seconds(1));
+        REQUIRE(l.sta.current() == rsn::supplicant<test_ctx>::state::completed);
+        CHECK(ie::eapol_key::parse(l.sta_ctx.sent[0].frame)->key_data.size() == sta_ie.size() + 7);
+        CHECK(m3_plain(l).size() == 48);  // RSN element, GTK KDE, padding
+        CHECK_FALSE(l.sta.p2p_ip_addr());
+        CHECK_FALSE(l.ap.ip_address_of(l.sta_addr));
+    }
+    SECTION("a pool and no request") {
+        wired_pair l("EasilyGuessedPassword", "EasilyGuessedPassword", ap_ie, go_pool, false);
+        l.associate();
+        l.clock.run_for(std::chrono::seconds(1));
+        REQUIRE(l.sta.current() == rsn::supplicant<test_ctx>::state::completed);
+        CHECK(vec(ie::eapol_key::parse(l.sta_ctx.sent[0].frame)->key_data) == sta_ie);
+        CHECK(m3_plain(l).size() == 48);
+        CHECK_FALSE(l.sta.p2p_ip_addr());
+        CHECK_FALSE(l.ap.ip_address_of(l.sta_addr));
+    }
+    SECTION("a pool whose end is below its start (wpa_init counts end - start + 1)") {
+        auto pool = go_pool;
+        pool.end = {192, 168, 49, 9};
+        wired_pair l("EasilyGuessedPassword", "EasilyGuessedPassword", ap_ie, pool, true);
+        l.associate();
+        l.clock.run_for(std::chrono::seconds(1));
+        REQUIRE(l.sta.current() == rsn::supplicant<test_ctx>::state::completed);
+        CHECK_FALSE(l.sta.p2p_ip_addr());
+    }
+}
+
+TEST_CASE("a GO's addresses go lowest first, and a leaving station's is given again",
+          "[rsn][handshake][ip]") {
+    wired_pair l("EasilyGuessedPassword", "EasilyGuessedPassword", ap_ie, go_pool, true);
+    const mac_address other = mac("02:00:00:00:02:00");
+    test_ctx other_ctx{l.clock, {}, {}, {}, {}, {}, {}, {}, {}};
+    rsn::supplicant<test_ctx> sta2(other_ctx);
+    l.ap_ctx.deliver = [&](const mac_address& to, std::vector<std::uint8_t> f) {
+        (void)(to == other ? sta2.receive(l.ap_addr, f) : l.sta.receive(l.ap_addr, f));
+    };
+    other_ctx.deliver = [&](const mac_address&, std::vector<std::uint8_t> f) {
+        (void)l.ap.receive(other, f);
+    };
+    auto join_other = [&] {
+        REQUIRE(sta2.start(other, l.ap_addr, test_wpa_psk(), sta_ie, ap_ie, true));
+        REQUIRE(l.ap.associate(other, sta_ie));
+        l.clock.run_for(std::chrono::seconds(1));
+        REQUIRE(sta2.current() == rsn::supplicant<test_ctx>::state::completed);
+    };
+    l.associate();
+    l.clock.run_for(std::chrono::seconds(1));
+    join_other();
+    CHECK(l.ap.ip_address_of(l.sta_addr) == go_first);
+    CHECK(l.ap.ip_address_of(other) == go_second);
+    CHECK(sta2.p2p_ip_addr()->ip_addr == go_second);
+    // The first station leaves (wpa_free_sta_sm clears its bit): the other one, associating
+    // again, gets the lowest free address, the one just released.
+    l.ap.disassociate(l.sta_addr);
+    CHECK_FALSE(l.ap.ip_address_of(l.sta_addr));
+    join_other();
+    CHECK(l.ap.ip_address_of(other) == go_first);
+    CHECK(sta2.p2p_ip_addr()->ip_addr == go_first);
+    // The first station comes back: the address still free is its now.
+    REQUIRE(l.sta.start(l.sta_addr, l.ap_addr, test_wpa_psk(), sta_ie, ap_ie, true));
+    l.associate();
+    l.clock.run_for(std::chrono::seconds(1));
+    REQUIRE(l.sta.current() == rsn::supplicant<test_ctx>::state::completed);
+    CHECK(l.ap.ip_address_of(l.sta_addr) == go_second);
 }

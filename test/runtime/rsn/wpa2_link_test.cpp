@@ -49,6 +49,14 @@ struct pairing {
     using sta_cfg = StaCfg;
 };
 
+/// A P2P GO's share of a join: the AP's address pool and the elements its beacon carries after
+/// the RSN element; the station asks for an address when the AP's P2P element offers one.
+struct ip_setup {
+    rsn::ip_pool_config pool;
+    std::vector<std::uint8_t> ap_ies;
+    bool request = false;
+};
+
 template <class P>
 struct wpa2_world {
     virtual_time time;
@@ -83,7 +91,8 @@ struct wpa2_world {
     }
 
     wpa2_world(std::string_view ap_pass, std::string_view sta_pass,
-               duration rekey = rsn::ap_link<ap_runner>::group_rekey_interval) {
+               duration rekey = rsn::ap_link<ap_runner>::group_rekey_interval,
+               const ip_setup& ip = {}) {
         air.tap(pcap);
         ap = make<typename P::ap_cfg>(0);
         sta = make<typename P::sta_cfg>(1);
@@ -99,10 +108,11 @@ struct wpa2_world {
             [this](const rsn::event& e) { sta_events.push_back(e); });
         ap->events().f = [this](const mac::event::any& e) { auth->on_event(e); };
         sta->events().f = [this](const mac::event::any& e) { supp->on_event(e); };
-        REQUIRE(
-            auth->start(mac::make_ap_params(ap0.mac, "softmac-wpa2",
-                                            *ie::make_channel(ie::band::ghz2_4, 6), ie::rates_2ghz),
-                        ap_pass, ap0.mac));
+        auto params = mac::make_ap_params(ap0.mac, "softmac-wpa2",
+                                          *ie::make_channel(ie::band::ghz2_4, 6), ie::rates_2ghz);
+        params.tail.insert(params.tail.end(), ip.ap_ies.begin(), ip.ap_ies.end());
+        REQUIRE(auth->start(std::move(params), ap_pass, ap0.mac, ip.pool));
+        supp->request_ip(ip.request);
         REQUIRE(supp->connect("softmac-wpa2", sta_pass));
     }
     template <class Phy>
@@ -262,6 +272,34 @@ TEMPLATE_TEST_CASE("a wrong passphrase fails message 2's MIC and nothing is deli
     w.send(*w.sta, w.wlan0, w.ap0.mac, 2, 3);
     CHECK(w.ap->net().frames.empty());
     CHECK(w.sta->net().frames.empty());
+}
+
+TEST_CASE("a station asks for an IPv4 address only when the AP's P2P element offers allocation",
+          "[rsn][wpa2][ip]") {
+    using W = wpa2_world<pairing<lb, lb>>;
+    const rsn::ip_pool_config pool{{10, 0, 0, 1}, {255, 0, 0, 0}, {10, 0, 0, 100}, {10, 0, 0, 199}};
+    // A P2P element with one attribute: P2P Capability, group capability 0x80 or 0x00.
+    const auto p2p_ie = [](std::uint8_t group_capab) {
+        return std::vector<std::uint8_t>{0xdd, 0x09, 0x50, 0x6f, 0x9a,       0x09,
+                                         0x02, 0x02, 0x00, 0x00, group_capab};
+    };
+    auto allocated = [&](const ip_setup& ip) {
+        W w("correct horse battery", "correct horse battery",
+            rsn::ap_link<W::ap_runner>::group_rekey_interval, ip);
+        w.time.run_for(3s);
+        REQUIRE(W::count<rsn::handshake_completed>(w.sta_events) == 1);
+        const auto& got = w.supp->machine().p2p_ip_addr();
+        CHECK(w.auth->machine()->ip_address_of(w.wlan0.mac) ==
+              (got ? std::optional(got->ip_addr) : std::nullopt));
+        return got;
+    };
+    const auto offered = allocated({pool, p2p_ie(0x80), true});
+    REQUIRE(offered);
+    CHECK(*offered == ie::ip_allocation{{10, 0, 0, 100}, {255, 0, 0, 0}, {10, 0, 0, 1}});
+    // The AP would give one to a request: none goes without the bit, nor when not asked to.
+    CHECK_FALSE(allocated({pool, p2p_ie(0x00), true}));
+    CHECK_FALSE(allocated({pool, {}, true}));
+    CHECK_FALSE(allocated({pool, p2p_ie(0x80), false}));
 }
 
 TEST_CASE("the AP rekeys its group key every interval and data keeps flowing", "[rsn][wpa2]") {

@@ -42,6 +42,14 @@ inline std::string to_string(const ieee80211::wps::device_type& t) {
     return s;
 }
 
+/// @brief "192.168.49.1": an IPv4 address as wpa_supplicant prints one (%u.%u.%u.%u, inet_ntop).
+inline std::string ipv4_text(const ieee80211::ipv4_address& a) {
+    std::string s;
+    detail::append(s, "%u.%u.%u.%u", unsigned(a[0]), unsigned(a[1]), unsigned(a[2]),
+                   unsigned(a[3]));
+    return s;
+}
+
 /// @brief Text as wpa_supplicant prints an SSID or name: printable ASCII kept, `"` and `\`
 /// escaped, other octets as \xNN.
 inline std::string printable(std::string_view s) {
@@ -120,7 +128,11 @@ struct event_text {
         if (!e.passphrase.empty()) s += " passphrase=\"" + secret(e.passphrase) + "\"";
         if (!e.psk.empty()) s += " psk=" + secret(e.psk);
         s += " go_dev_addr=" + addr(e.go_dev_addr);
-        return e.persistent ? s + " [PERSISTENT]" : s;
+        if (e.persistent) s += " [PERSISTENT]";
+        if (const auto& ip = e.ip_allocation)
+            s += " ip_addr=" + ipv4_text(ip->ip_addr) + " ip_mask=" + ipv4_text(ip->ip_mask) +
+                 " go_ip_addr=" + ipv4_text(ip->go_ip_addr);
+        return s;
     }
     std::string operator()(const event::group_removed& e) const {
         std::string s = "P2P-GROUP-REMOVED " + e.ifname + (e.go ? " GO" : " client");
@@ -150,7 +162,8 @@ struct event_text {
         return dev == mac_address{} ? std::string() : " p2p_dev_addr=" + addr(dev);
     }
     std::string operator()(const event::ap_sta_connected& e) const {
-        return "AP-STA-CONNECTED " + addr(e.addr) + dev_of(e.dev_addr);
+        const std::string s = "AP-STA-CONNECTED " + addr(e.addr) + dev_of(e.dev_addr);
+        return e.ip_addr ? s + " ip_addr=" + ipv4_text(*e.ip_addr) : s;
     }
     std::string operator()(const event::ap_sta_disconnected& e) const {
         return "AP-STA-DISCONNECTED " + addr(e.addr) + dev_of(e.dev_addr);

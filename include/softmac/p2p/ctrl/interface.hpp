@@ -378,6 +378,10 @@ class interface {
                 return std::string(replies::fail);
             s.min_disc_int = static_cast<std::uint8_t>(lo);
             s.max_disc_int = static_cast<std::uint8_t>(hi);
+        } else if (c.field == "disable_ip_addr_req") {  // !!atoi(param)
+            std::string_view v = c.value;
+            if (v.starts_with('-') || v.starts_with('+')) v.remove_prefix(1);
+            s.disable_ip_addr_req = detail::leading_number(v) != 0;
         } else {
             return std::string(replies::fail);  // NoA, power save, ... come with those features
         }
@@ -389,9 +393,9 @@ class interface {
         return std::string(replies::ok);
     }
     /// FLUSH (wpa_supplicant_ctrl_iface_flush): every group removed, a formation cancelled, P2P
-    /// flushed with its services, P2P enabled again without secondary device types, every
-    /// network removed (stored groups among them), the BSS list emptied, and a DISCONNECT
-    /// forgotten.
+    /// flushed with its services, P2P enabled again without secondary device types and with IP
+    /// address requests, every network removed (stored groups among them), the BSS list emptied,
+    /// and a DISCONNECT forgotten.
     std::string run(std::string_view ifname, const cmd::flush&) {
         (void)engine_.group_remove("*");
         (void)engine_.cancel();
@@ -399,6 +403,7 @@ class interface {
         engine_.services().flush();
         engine_.settings().disabled = false;
         engine_.settings().secondary_types.clear();
+        engine_.settings().disable_ip_addr_req = false;
         (void)nets_.remove(-1);
         engine_.station().flush_bss(duration::zero());
         engine_.station().allow_connection();

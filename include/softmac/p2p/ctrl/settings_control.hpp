@@ -5,10 +5,13 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
+
+#include <arpa/inet.h>
 
 #include <softmac/p2p/ctrl/command.hpp>
 #include <softmac/p2p/ctrl/format.hpp>
@@ -75,6 +78,8 @@ class settings_control {
             ok = parse_pref_chan(c.value, s.pref_chan);
         } else if (c.name == "p2p_no_go_freq") {
             ok = parse_freq_ranges(c.value, s.no_go_freq);
+        } else if (auto* ip = ip_setting(s, c.name)) {
+            ok = parse_ipv4(c.value, *ip);
         } else if (auto* i = int_setting(s, c.name)) {
             const bool flag = c.name == "p2p_add_cli_chan" || c.name == "p2p_ignore_shared_freq";
             int v = 0;
@@ -110,7 +115,11 @@ class settings_control {
                                    "p2p_no_group_iface",
                                    "p2p_interface_random_mac_addr",
                                    "p2p_ignore_shared_freq",
-                                   "p2p_add_cli_chan"})
+                                   "p2p_add_cli_chan",
+                                   "ip_addr_go",
+                                   "ip_addr_mask",
+                                   "ip_addr_start",
+                                   "ip_addr_end"})
             if (key == k) return true;
         return false;
     }
@@ -124,6 +133,24 @@ class settings_control {
         if (key == "p2p_ignore_shared_freq") out = &s.ignore_shared_freq;
         if (key == "p2p_add_cli_chan") out = &s.add_cli_chan;
         return out;
+    }
+    /// The IPv4 globals (wpa_supplicant's IPV4 fields).
+    template <class S>
+    static auto* ip_setting(S& s, std::string_view key) {
+        decltype(&s.ip_addr_go) out = nullptr;
+        if (key == "ip_addr_go") out = &s.ip_addr_go;
+        if (key == "ip_addr_mask") out = &s.ip_addr_mask;
+        if (key == "ip_addr_start") out = &s.ip_addr_start;
+        if (key == "ip_addr_end") out = &s.ip_addr_end;
+        return out;
+    }
+    /// An IPv4 address as wpa_supplicant reads one (inet_aton: a.b.c.d, or fewer parts, each
+    /// decimal, 0x-hex or 0-octal).
+    static bool parse_ipv4(const std::string& v, ieee80211::ipv4_address& out) {
+        in_addr a{};
+        if (::inet_aton(v.c_str(), &a) == 0) return false;
+        std::memcpy(out.data(), &a.s_addr, out.size());  // s_addr is in network order
+        return true;
     }
     /// p2p_pref_chan: <class>:<channel> pairs, comma-separated, read as atoi reads them
     /// (wpa_config_process_p2p_pref_chan); an entry without ':' refuses the list.
@@ -188,6 +215,7 @@ class settings_control {
         if (c.name == "persistent_reconnect") return s.persistent_reconnect ? "1" : "0";
         if (c.name == "update_config") return nets_.update_config() ? "1" : "0";
         if (const auto* i = int_setting(s, c.name)) return std::to_string(*i);
+        if (const auto* ip = ip_setting(s, c.name)) return ipv4_text(*ip);
         return std::string(replies::fail);
     }
 

@@ -387,6 +387,7 @@ inline std::vector<std::uint8_t> go_p2p_ie(const local_device& me, const group& 
     if (g.forming) group_capab |= gc::group_formation;
     if (g.persistent) group_capab |= gc::persistent_group;
     if (g.persistent && me.s.persistent_reconnect) group_capab |= gc::persistent_reconn;
+    if (g.ip_addr_alloc) group_capab |= gc::ip_addr_alloc;
     ie::p2p::capability{advertised_dev_capab(me.s), group_capab}.write(p.body());
     if (probe_resp) {
         put_device_info(p.body(), me.addr, me.s, me.s.config_methods);
