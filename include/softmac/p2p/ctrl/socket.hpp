@@ -24,10 +24,10 @@
 
 #include <softmac/cfg/credentials.hpp>
 #include <softmac/core/result.hpp>
+#include <softmac/core/unique_fd.hpp>
 #include <softmac/p2p/ctrl/command.hpp>
 #include <softmac/p2p/ctrl/detail/backlog.hpp>
 #include <softmac/p2p/ctrl/detail/sender_groups.hpp>
-#include <softmac/core/unique_fd.hpp>
 #include <softmac/p2p/ctrl/detail/unix_diag.hpp>
 #include <softmac/p2p/ctrl/format.hpp>
 
