@@ -13,9 +13,19 @@
 //   wpa_cli -g /tmp/p2pd-global interface_add wlan5
 //   wpa_cli -g /tmp/p2pd-global p2p_find          (the first device's P2P)
 //   wpa_cli -g /tmp/p2pd-global -i wlan5 status   (IFNAME=wlan5 STATUS)
+//
+// With --tap every data interface (wlan<i>, each P2P group interface) is a Linux TAP device of
+// the same name, so the kernel's IP stack sends and receives through the simulated air; with
+// --netns <prefix> device i's TAPs live in the network namespace <prefix><i>:
+//
+//   ip netns add p2p0; ip netns add p2p1
+//   p2pd --tap --netns p2p --ip-config -p /tmp/p2pd -n 2 &
+#include <fcntl.h>
 #include <grp.h>
 #include <signal.h>
+#include <sys/prctl.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
@@ -23,11 +33,14 @@
 #include <fstream>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include <softmac/drivers/loopback.hpp>
 #include <softmac/drivers/rt73/simulated.hpp>
+#include <softmac/net/tap.hpp>
 #include <softmac/p2p/ctrl/global_server.hpp>
 #include <softmac/p2p/ctrl/server.hpp>
 #include <softmac/p2p/device.hpp>
@@ -40,11 +53,6 @@ namespace {
 volatile sig_atomic_t stop_requested = 0;
 void on_signal(int) { stop_requested = 1; }
 
-struct counting_net {
-    std::size_t frames = 0;
-    void deliver(std::uint8_t, frame_buffer&&) { ++frames; }
-};
-
 struct options {
     std::string dir = "/var/run/wpa_supplicant";
     std::string global;  ///< -g: the global control socket
@@ -56,6 +64,10 @@ struct options {
     double loss = 0;
     std::string pcap;
     std::uint64_t seed = 1;
+    bool tap = false;        ///< --tap: data interfaces are TAP devices
+    std::string netns;       ///< --netns: device i's TAPs in namespace <netns><i>
+    bool ip_config = false;  ///< --ip-config: addresses from EAPOL-Key set on the TAPs
+    bool airtime = true;     ///< --no-airtime: frames take no time on the air
 };
 
 /// Devices one daemon runs at most (-n and INTERFACE_ADD).
@@ -77,16 +89,25 @@ void usage() {
                  "usage: p2pd [-p ctrl_dir] [-g global_ctrl] [-G group] [-n devices]\n"
                  "            [-N name,name,...] [-c config,config,...] [-d loopback|rt73|mixed]\n"
                  "            [-l loss_percent] [-w capture.pcap] [-s seed]\n"
+                 "            [--tap [--netns prefix] [--ip-config]] [--no-airtime]\n"
                  "Device i is interface wlan<i>; its control socket is <ctrl_dir>/wlan<i>; its\n"
                  "configuration file (wpa_supplicant.conf syntax) the i-th of -c. With -g, the\n"
                  "global control interface adds devices at run time (INTERFACE_ADD; -n 0 starts\n"
-                 "with none).\n");
+                 "with none). --tap makes wlan<i> and each group interface a TAP device of that\n"
+                 "name, in namespace <prefix><i> with --netns; --ip-config sets the addresses\n"
+                 "the group's 4-way handshake handed out on them.\n");
 }
 
 std::optional<options> parse_args(int argc, char** argv) {
     options o;
     for (int i = 1; i < argc; ++i) {
         const std::string a = argv[i];
+        if (a == "--tap" || a == "--ip-config" || a == "--no-airtime") {
+            (a == "--tap"         ? o.tap
+             : a == "--ip-config" ? o.ip_config
+                                  : o.airtime) = a != "--no-airtime";
+            continue;
+        }
         if (i + 1 >= argc) return std::nullopt;
         const std::string v = argv[++i];
         if (a == "-p") {
@@ -130,11 +151,14 @@ std::optional<options> parse_args(int argc, char** argv) {
             o.pcap = v;
         } else if (a == "-s") {
             if (!parse_number(v, o.seed)) return std::nullopt;
+        } else if (a == "--netns") {
+            o.netns = v;
         } else {
             return std::nullopt;
         }
     }
     if (o.devices == 0 && o.global.empty()) return std::nullopt;
+    if ((!o.netns.empty() || o.ip_config) && !o.tap) return std::nullopt;
     return o;
 }
 
@@ -147,6 +171,8 @@ struct device_base {
     virtual p2p::ctrl::member member() = 0;
     /// INTERFACES on the device's sockets lists every interface of the daemon; TERMINATE ends it.
     virtual void attach_process(p2p::ctrl::process_hooks h) = 0;
+    /// With --tap: what crossed between the TAPs and the air, and what was dropped where.
+    virtual std::string tap_counters() = 0;
 };
 
 /// How a device is made: its interface, driver, configuration file and control directory.
@@ -155,10 +181,14 @@ struct device_spec {
     std::string ifname, driver, config, dir;
 };
 
+/// Frames the driver may hold before the TAPs are no longer read (the netdev queue stops).
+constexpr std::size_t tx_queue_limit = 32;
+
 template <class Driver>
 struct device final : device_base {
+    using tap_net = net::tap_net<real_time, heap_pool>;
     using p2p_device =
-        p2p::device<Driver, real_time, mac::net<counting_net>, p2p::events<p2p::ctrl::event_relay>>;
+        p2p::device<Driver, real_time, mac::net<tap_net>, p2p::events<p2p::ctrl::event_relay>>;
     using interface_type = p2p::ctrl::interface<typename p2p_device::engine_type>;
 
     p2p_device dev;
@@ -166,15 +196,26 @@ struct device final : device_base {
     p2p::ctrl::server<interface_type, real_time> server;
     std::string driver_name;
     std::string config;
+    real_time& clock;
+    heap_pool& pool;
+    const options& opt;
+    std::uint16_t index;
+    unique_fd netns;                   ///< the namespace of this device's TAPs (--netns)
+    std::optional<net::tap> idle_tap;  ///< wlan<i>'s TAP while it carries no link
+    std::vector<std::pair<std::string, std::uint8_t>> links;  ///< TAPs in use: name, vif
 
     template <class... Args>
-    device(real_time& t, heap_pool& pool, const device_spec& d, const options& o,
+    device(real_time& t, heap_pool& p, const device_spec& d, const options& o,
            p2p::ctrl::server_options so, Args&&... driver_args)
-        : dev(t, pool, params(o, d), std::forward<Args>(driver_args)...),
+        : dev(t, p, params(o, d), std::forward<Args>(driver_args)...),
           iface(dev.engine(), d.dir),
           server(iface, t, std::move(so)),
           driver_name(d.driver),
-          config(d.config) {}
+          config(d.config),
+          clock(t),
+          pool(p),
+          opt(o),
+          index(d.index) {}
 
     static p2p::device_params params(const options& o, const device_spec& d) {
         p2p::device_params p{
@@ -185,6 +226,8 @@ struct device final : device_base {
     }
     result<void> start() override {
         if (auto r = dev.start(); !r) return r;
+        if (opt.tap)
+            if (auto r = open_taps(); !r) return r;
         if (!config.empty())
             if (auto r = iface.load_config(config); !r) {
                 // A parse error names its line; the daemon does not start half configured.
@@ -208,6 +251,117 @@ struct device final : device_base {
     const std::string& ifname() const override { return dev.engine().ifname(); }
     p2p::ctrl::member member() override { return p2p::ctrl::member_of(iface); }
     void attach_process(p2p::ctrl::process_hooks h) override { iface.attach_process(std::move(h)); }
+    std::string tap_counters() override {
+        const auto& c = dev.net().stats();
+        return ifname() + " TAPs: " + std::to_string(c.to_air) + " frames to the air (" +
+               std::to_string(c.mac_dropped) + " dropped by the MAC, reading held " +
+               std::to_string(c.held) + " times), " + std::to_string(c.from_air) +
+               " from the air (" + std::to_string(c.tap_dropped) + " not taken by a TAP, " +
+               std::to_string(c.no_tap) + " for an interface without one)";
+    }
+
+    // ---- --tap: the interfaces' network side -------------------------------------------------
+    /// wlan<i>'s TAP exists from the start (up, no carrier); each group interface's from the
+    /// group's start to its removal; the carrier follows the link.
+    result<void> open_taps() {
+        if (!opt.netns.empty()) {
+            const std::string path = "/var/run/netns/" + opt.netns + std::to_string(index);
+            netns = unique_fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+            if (!netns) {
+                std::fprintf(stderr, "p2pd: no network namespace %s (ip netns add %s%u)\n",
+                             path.c_str(), opt.netns.c_str(), unsigned(index));
+                return make_error(errc::not_found, "no such network namespace");
+            }
+        }
+        auto& stack = dev.wiphy().stack();
+        dev.net().bind(
+            clock, pool, stack.data().headroom(),
+            [&stack](std::uint8_t vif, frame_buffer&& b) {
+                return stack.transmit(vif, std::move(b)) != mac::verdict::drop;
+            },
+            [&stack] { return stack.radio().tx_pending() < tx_queue_limit; });
+        auto t = net::tap::open({ifname(), dev.engine().device_address(), 1500, netns.get()});
+        if (!t) {
+            std::fprintf(stderr, "p2pd: --tap: %s: %s\n", ifname().c_str(), t.err().what);
+            return t.err();
+        }
+        (void)t->set_up(true);
+        (void)t->set_carrier(false);
+        idle_tap = std::move(*t);
+        // The TAPs follow the events before the control interface reports them, so a client
+        // that reads P2P-GROUP-STARTED finds the interface there.
+        dev.sink().to = [this, next = std::move(dev.sink().to)](const p2p::event::any& e) {
+            on_link_event(e);
+            if (next) next(e);
+        };
+        return {};
+    }
+    void on_link_event(const p2p::event::any& e) {
+        namespace ev = p2p::event;
+        if (const auto* g = std::get_if<ev::group_started>(&e)) {
+            link_up(g->ifname);
+            if (opt.ip_config) set_addresses(*g);
+        } else if (const auto* c = std::get_if<ev::connected>(&e)) {
+            link_up(c->ifname.empty() ? ifname() : c->ifname);
+        } else if (const auto* d = std::get_if<ev::disconnected>(&e)) {
+            if (auto* t = linked(d->ifname.empty() ? ifname() : d->ifname))
+                (void)t->set_carrier(false);
+        } else if (const auto* r = std::get_if<ev::group_removed>(&e)) {
+            link_gone(r->ifname);
+        }
+    }
+    net::tap* linked(const std::string& name) {
+        for (const auto& [n, vif] : links)
+            if (n == name) return dev.net().find(vif);
+        return nullptr;
+    }
+    void link_up(const std::string& name) {
+        net::tap* t = linked(name);
+        if (!t) {
+            const auto* w = dev.config().named(name);
+            const auto* rec = w ? dev.wiphy().stack().record(w->vif) : nullptr;
+            if (!rec || !rec->data) return;
+            std::optional<net::tap> fresh;
+            if (name == ifname() && idle_tap) {
+                fresh = std::exchange(idle_tap, std::nullopt);
+            } else if (auto r = net::tap::open({name, rec->addr(), 1500, netns.get()}); r) {
+                fresh = std::move(*r);
+                (void)fresh->set_up(true);
+            } else {
+                std::fprintf(stderr, "p2pd: --tap: %s: %s\n", name.c_str(), r.err().what);
+                return;
+            }
+            (void)fresh->set_address(rec->addr());
+            if (!dev.net().attach(w->vif, std::move(*fresh))) return;
+            links.emplace_back(name, w->vif);
+            t = dev.net().find(w->vif);
+        }
+        (void)t->set_carrier(true);
+    }
+    /// --ip-config: a client's TAP takes what its GO allocated in the 4-way handshake, a GO's
+    /// TAP its own ip_addr_go when it allocates (wpa_supplicant leaves both to the user).
+    void set_addresses(const p2p::event::group_started& g) {
+        auto* t = linked(g.ifname);
+        const auto& s = dev.engine().settings();
+        const std::array<std::uint8_t, 4> none{};
+        result<void> r;
+        if (t && g.ip_allocation)
+            r = t->set_ipv4(g.ip_allocation->ip_addr, g.ip_allocation->ip_mask);
+        else if (t && g.go && s.ip_addr_start != none)
+            r = t->set_ipv4(s.ip_addr_go, s.ip_addr_mask);
+        if (!r) std::fprintf(stderr, "p2pd: --ip-config: %s: %s\n", g.ifname.c_str(), r.err().what);
+    }
+    void link_gone(const std::string& name) {
+        const auto it = std::find_if(links.begin(), links.end(),
+                                     [&](const auto& l) { return l.first == name; });
+        if (it == links.end()) return;
+        auto t = dev.net().detach(it->second);
+        links.erase(it);
+        if (t && name == ifname()) {  // wlan<i> stays, without a link
+            (void)t->set_carrier(false);
+            idle_tap = std::move(t);
+        }  // a group interface's TAP goes with it
+    }
 };
 
 /// The daemon's devices on one medium; with -g, the global control interface over them.
@@ -240,7 +394,11 @@ class daemon_state {
         for (const auto& d : devices_) std::printf("p2pd: %s\n", d->describe().c_str());
         if (global_server_) std::printf("p2pd: global control interface %s\n", opt_.global.c_str());
     }
-    void clear() { devices_.clear(); }
+    void clear() {
+        if (opt_.tap)
+            for (const auto& d : devices_) std::printf("p2pd: %s\n", d->tap_counters().c_str());
+        devices_.clear();
+    }
 
   private:
     /// INTERFACE_ADD: wpa_supplicant's driver names mean a loopback radio, `rt73` the rt73
@@ -343,6 +501,9 @@ int main(int argc, char** argv) {
         }
         d.air().tap(pcap);
     }
+    d.air().set_airtime(opt->airtime);
+    // Timers a frame's airtime away fire on time, not up to the default 50 µs slack late.
+    ::prctl(PR_SET_TIMERSLACK, 1UL, 0UL, 0UL, 0UL);
     if (auto r = d.open_global(); !r) {
         std::fprintf(stderr, "p2pd: %s: %s\n", opt->global.c_str(), r.err().what);
         return 1;
