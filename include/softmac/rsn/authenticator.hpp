@@ -90,9 +90,15 @@ class authenticator {
     result<void> associate(const mac_address& sta, bytes_view sta_rsn_ie) {
         if (sta_rsn_ie.size() < 4 || sta_rsn_ie[0] != 48 || sta_rsn_ie[1] + 2u != sta_rsn_ie.size())
             return make_error(errc::bad_value, "station RSN element malformed");
+        // A reassociating station keeps its address: 2.10's state machine outlives the
+        // reassociation and frees the address only in wpa_free_sta_sm.
+        std::optional<std::size_t> ip;
+        if (const station* old = find(sta)) ip = old->ip;
         disassociate(sta);
         auto s = std::make_unique<station>();
         s->addr = sta;
+        if (ip) ip_used_[*ip] = true;
+        s->ip = ip;
         s->rsn_ie.assign(sta_rsn_ie.begin(), sta_rsn_ie.end());
         if (!crypto::random_bytes(s->anonce)) return make_error(errc::io, "no random ANonce");
         s->state = sta_state::ptk_start;

@@ -827,8 +827,10 @@ TEST_CASE("no IPv4 address without the GO's pool or without the client's request
     }
 }
 
-TEST_CASE("a GO's addresses go lowest first, and a leaving station's is given again",
-          "[rsn][handshake][ip]") {
+TEST_CASE(
+    "a GO's addresses go lowest first, a reassociating station keeps its own, and a "
+    "leaving station's is given again",
+    "[rsn][handshake][ip]") {
     wired_pair l("EasilyGuessedPassword", "EasilyGuessedPassword", ap_ie, go_pool, true);
     const mac_address other = mac("02:00:00:00:02:00");
     test_ctx other_ctx{l.clock, {}, {}, {}, {}, {}, {}, {}, {}};
@@ -851,17 +853,17 @@ TEST_CASE("a GO's addresses go lowest first, and a leaving station's is given ag
     CHECK(l.ap.ip_address_of(l.sta_addr) == go_first);
     CHECK(l.ap.ip_address_of(other) == go_second);
     CHECK(sta2.p2p_ip_addr()->ip_addr == go_second);
-    // The first station leaves (wpa_free_sta_sm clears its bit): the other one, associating
-    // again, gets the lowest free address, the one just released.
+    // The first station leaves (wpa_free_sta_sm clears its bit); the other one, associating
+    // again, keeps its address (the state machine outlives a reassociation).
     l.ap.disassociate(l.sta_addr);
     CHECK_FALSE(l.ap.ip_address_of(l.sta_addr));
     join_other();
-    CHECK(l.ap.ip_address_of(other) == go_first);
-    CHECK(sta2.p2p_ip_addr()->ip_addr == go_first);
-    // The first station comes back: the address still free is its now.
+    CHECK(l.ap.ip_address_of(other) == go_second);
+    CHECK(sta2.p2p_ip_addr()->ip_addr == go_second);
+    // A new station gets the lowest free address: the one just released.
     REQUIRE(l.sta.start(l.sta_addr, l.ap_addr, test_wpa_psk(), sta_ie, ap_ie, true));
     l.associate();
     l.clock.run_for(std::chrono::seconds(1));
     REQUIRE(l.sta.current() == rsn::supplicant<test_ctx>::state::completed);
-    CHECK(l.ap.ip_address_of(l.sta_addr) == go_second);
+    CHECK(l.ap.ip_address_of(l.sta_addr) == go_first);
 }
