@@ -236,7 +236,9 @@ class real_time {
             if (q_.next(at) && at < wake) wake = at;
             // ppoll() waits to the nanosecond, so a timer a few microseconds away (a frame's
             // airtime) fires then, not at the next millisecond.
-            const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(wake - t).count();
+            // A timer that fell due since `t` was read makes the wait negative: none then.
+            const auto ns = std::max<std::int64_t>(
+                0, std::chrono::duration_cast<std::chrono::nanoseconds>(wake - t).count());
             const timespec ts{static_cast<time_t>(ns / 1'000'000'000),
                               static_cast<long>(ns % 1'000'000'000)};
             const int r = ::ppoll(fds_.data(), fds_.size(), &ts, nullptr);
