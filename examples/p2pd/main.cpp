@@ -181,8 +181,11 @@ struct device_spec {
     std::string ifname, driver, config, dir;
 };
 
-/// Frames the driver may hold before the TAPs are no longer read (the netdev queue stops).
+/// Frames the driver may hold before the TAPs are no longer read (the netdev queue stops), and
+/// the airtime a transmitter may have queued (the rt73 model completes a frame as it hands it
+/// to USB, as rt2x00usb does: its queue is the air's).
 constexpr std::size_t tx_queue_limit = 32;
+constexpr duration air_queue_limit = std::chrono::milliseconds(4);
 
 template <class Driver>
 struct device final : device_base {
@@ -204,10 +207,12 @@ struct device final : device_base {
     std::optional<net::tap> idle_tap;  ///< wlan<i>'s TAP while it carries no link
     std::vector<std::pair<std::string, std::uint8_t>> links;  ///< TAPs in use: name, vif
 
+    sim::medium<real_time>& air;
+
     template <class... Args>
     device(real_time& t, heap_pool& p, const device_spec& d, const options& o,
-           p2p::ctrl::server_options so, Args&&... driver_args)
-        : dev(t, p, params(o, d), std::forward<Args>(driver_args)...),
+           p2p::ctrl::server_options so, sim::medium<real_time>& medium, Args&&... driver_args)
+        : dev(t, p, params(o, d), medium, std::forward<Args>(driver_args)...),
           iface(dev.engine(), d.dir),
           server(iface, t, std::move(so)),
           driver_name(d.driver),
@@ -215,7 +220,8 @@ struct device final : device_base {
           clock(t),
           pool(p),
           opt(o),
-          index(d.index) {}
+          index(d.index),
+          air(medium) {}
 
     static p2p::device_params params(const options& o, const device_spec& d) {
         p2p::device_params p{
@@ -279,7 +285,10 @@ struct device final : device_base {
             [&stack](std::uint8_t vif, frame_buffer&& b) {
                 return stack.transmit(vif, std::move(b)) != mac::verdict::drop;
             },
-            [&stack] { return stack.radio().tx_pending() < tx_queue_limit; });
+            [&stack, &medium = air, port = index] {
+                return stack.radio().tx_pending() < tx_queue_limit &&
+                       medium.backlog(port) < air_queue_limit;
+            });
         auto t = net::tap::open({ifname(), dev.engine().device_address(), 1500, netns.get()});
         if (!t) {
             std::fprintf(stderr, "p2pd: --tap: %s: %s\n", ifname().c_str(), t.err().what);
@@ -332,7 +341,10 @@ struct device final : device_base {
                 return;
             }
             (void)fresh->set_address(rec->addr());
-            if (!dev.net().attach(w->vif, std::move(*fresh))) return;
+            if (auto r = dev.net().attach(w->vif, std::move(*fresh)); !r) {
+                std::fprintf(stderr, "p2pd: --tap: %s: %s\n", name.c_str(), r.err().what);
+                return;
+            }
             links.emplace_back(name, w->vif);
             t = dev.net().find(w->vif);
         }

@@ -17,7 +17,9 @@
 #include <array>
 #include <cerrno>
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -26,6 +28,7 @@
 #include <softmac/core/detail/inplace_function.hpp>
 #include <softmac/core/mac_address.hpp>
 #include <softmac/core/result.hpp>
+#include <softmac/core/scheduler.hpp>
 #include <softmac/core/unique_fd.hpp>
 #include <softmac/mac/interface.hpp>
 
@@ -33,7 +36,9 @@ namespace softmac::net {
 
 /// @brief Runs `f` (returning result<void>) with the calling thread in the network namespace
 /// `netns` (a descriptor of `/var/run/netns/<name>`; -1: the current one), then back in its own.
-/// Descriptors `f` opens keep the namespace they were opened in.
+/// Descriptors `f` opens keep the namespace they were opened in. A thread that cannot return to
+/// its namespace aborts.
+/// @tparam F a callable returning result<void>
 template <class F>
 result<void> in_netns(int netns, F&& f) {
     if (netns < 0) return f();
@@ -43,8 +48,8 @@ result<void> in_netns(int netns, F&& f) {
         return make_error(errc::permission,
                           "cannot enter the network namespace (setns needs CAP_SYS_ADMIN)");
     result<void> r = f();
-    if (::setns(home.get(), CLONE_NEWNET) != 0)
-        return make_error(errc::io, "cannot return to the daemon's network namespace");
+    // A thread left in another namespace would make every later socket and TAP there.
+    if (::setns(home.get(), CLONE_NEWNET) != 0) std::abort();
     return r;
 }
 
@@ -63,6 +68,8 @@ struct tap_params {
 /// namespace the TAP was made in, so the daemon may live elsewhere.
 class tap {
   public:
+    /// @brief Creates the TAP `p` names; the error says what is missing (the device node, the
+    /// privilege, a free name).
     static result<tap> open(const tap_params& p) {
         if (p.name.empty() || p.name.size() >= IFNAMSIZ)
             return make_error(errc::bad_value, "a TAP name has 1 to 15 characters");
@@ -98,7 +105,9 @@ class tap {
         return t;
     }
 
+    /// @brief The descriptor frames are read from and written to (non-blocking).
     int fd() const noexcept { return fd_.get(); }
+    /// @brief The interface's name.
     const std::string& name() const noexcept { return name_; }
 
     /// @brief The interface's MAC address (a TAP takes a new one while up).
@@ -161,7 +170,11 @@ class tap {
 /// the kernel sends on a TAP become `transmit` on its interface; frames the MAC delivers are
 /// written into the interface's TAP. While the driver's queue is full (`room` says no), no TAP
 /// is read: the frames wait in the kernel's queue (back-pressure, as a stopped netdev queue),
-/// and reading resumes at the next TX status (`tx_room`). Nothing is buffered here.
+/// and reading resumes at the next TX status (`tx_room`), or at the latest after `recheck` (a
+/// driver that completes frames at once, a pool that was empty). Nothing is buffered here.
+/// Its state lives apart from the object, so the stack may move it in.
+/// @tparam Time a time policy with real_time's watch() and unwatch()
+/// @tparam Pool the buffer pool frames read from a TAP are allocated from
 template <class Time, class Pool>
 class tap_net {
   public:
@@ -172,7 +185,10 @@ class tap_net {
     static constexpr std::size_t max_interfaces = mac::max_interfaces;
     /// Frames read from one TAP per wake-up, so one busy TAP does not starve the loop.
     static constexpr int read_batch = 16;
+    /// How long a held TAP waits at most before `room` is asked again.
+    static constexpr duration recheck = std::chrono::milliseconds(1);
 
+    /// @brief What crossed between the TAPs and the MAC, and where frames were dropped.
     struct counters {
         std::uint64_t to_air = 0;       ///< read from a TAP and handed to the MAC
         std::uint64_t mac_dropped = 0;  ///< refused by the MAC (no station, port closed)
@@ -182,93 +198,107 @@ class tap_net {
         std::uint64_t held = 0;         ///< times reading stopped for a full driver queue
     };
 
-    tap_net() = default;
-    tap_net(tap_net&&) noexcept = default;  ///< before bind() only: the loop holds `this`
-    tap_net& operator=(tap_net&&) = delete;
-    ~tap_net() {
-        for (auto& t : taps_)
-            if (t) time_->unwatch(t->fd());
-    }
-
     /// @brief The stack's side, wired once before the first attach().
     void bind(Time& time, Pool& pool, std::size_t headroom, transmit_fn tx, room_fn room) {
-        time_ = &time;
-        pool_ = &pool;
-        headroom_ = headroom;
-        transmit_ = std::move(tx);
-        room_ = std::move(room);
+        s_->time = &time;
+        s_->pool = &pool;
+        s_->headroom = headroom;
+        s_->transmit = std::move(tx);
+        s_->room = std::move(room);
     }
     /// @brief `t` becomes the network side of interface `vif`.
     result<void> attach(std::uint8_t vif, tap t) {
-        if (vif >= max_interfaces || !time_) return make_error(errc::bad_value, "no such vif");
-        if (taps_[vif]) return make_error(errc::already, "the interface has a TAP");
-        taps_[vif].emplace(std::move(t));
-        if (!held_) watch(vif);
+        if (vif >= max_interfaces || !s_->time) return make_error(errc::bad_value, "no such vif");
+        if (s_->taps[vif]) return make_error(errc::already, "the interface has a TAP");
+        s_->taps[vif].emplace(std::move(t));
+        if (!s_->held) s_->watch(vif);
         return {};
     }
     /// @brief The TAP of `vif`, handed back (closing it removes the interface).
     std::optional<tap> detach(std::uint8_t vif) {
-        if (vif >= max_interfaces || !taps_[vif]) return std::nullopt;
-        time_->unwatch(taps_[vif]->fd());
-        return std::exchange(taps_[vif], std::nullopt);
+        if (vif >= max_interfaces || !s_->taps[vif]) return std::nullopt;
+        s_->time->unwatch(s_->taps[vif]->fd());
+        return std::exchange(s_->taps[vif], std::nullopt);
     }
+    /// @brief The TAP of `vif`, or null.
     tap* find(std::uint8_t vif) noexcept {
-        return vif < max_interfaces && taps_[vif] ? &*taps_[vif] : nullptr;
+        return vif < max_interfaces && s_->taps[vif] ? &*s_->taps[vif] : nullptr;
     }
-    const counters& stats() const noexcept { return stats_; }
+    const counters& stats() const noexcept { return s_->stats; }
 
     /// @brief A received 802.3 frame, into the TAP of its interface.
     void deliver(std::uint8_t vif, frame_buffer&& b) {
-        if (vif >= max_interfaces || !taps_[vif]) {
-            ++stats_.no_tap;
+        if (vif >= max_interfaces || !s_->taps[vif]) {
+            ++s_->stats.no_tap;
             return;
         }
-        if (::write(taps_[vif]->fd(), b.data(), b.size()) == static_cast<ssize_t>(b.size()))
-            ++stats_.from_air;
+        if (::write(s_->taps[vif]->fd(), b.data(), b.size()) == static_cast<ssize_t>(b.size()))
+            ++s_->stats.from_air;
         else
-            ++stats_.tap_dropped;
+            ++s_->stats.tap_dropped;
     }
     /// @brief A TX status freed a place in the driver's queue: held TAPs are read again.
     void tx_room() {
-        if (!held_ || !room_()) return;
-        held_ = false;
-        for (std::uint8_t v = 0; v < max_interfaces; ++v)
-            if (taps_[v]) watch(v);
+        if (s_->held && s_->room()) s_->resume();
     }
 
   private:
-    void watch(std::uint8_t vif) {
-        time_->watch(taps_[vif]->fd(), POLLIN, [this, vif](short) { readable(vif); });
-    }
-    void hold() {
-        held_ = true;
-        ++stats_.held;
-        for (auto& t : taps_)
-            if (t) time_->unwatch(t->fd());
-    }
-    void readable(std::uint8_t vif) {
-        for (int n = 0; n < read_batch && taps_[vif]; ++n) {
-            if (!room_()) return hold();
-            auto b = pool_->allocate(headroom_);
-            if (!b) return hold();
-            const ssize_t len = ::read(taps_[vif]->fd(), b->data(), b->tailroom());
-            if (len < 14) return;  // nothing waiting (EAGAIN), or a runt the kernel never sends
-            (void)b->put(static_cast<std::size_t>(len));
-            if (transmit_(vif, std::move(*b)))
-                ++stats_.to_air;
-            else
-                ++stats_.mac_dropped;
-        }
-    }
+    struct state {
+        Time* time = nullptr;
+        Pool* pool = nullptr;
+        std::size_t headroom = 0;
+        transmit_fn transmit;
+        room_fn room;
+        std::array<std::optional<tap>, max_interfaces> taps{};
+        bool held = false;
+        timer_id retry = 0;
+        counters stats;
 
-    Time* time_ = nullptr;
-    Pool* pool_ = nullptr;
-    std::size_t headroom_ = 0;
-    transmit_fn transmit_;
-    room_fn room_;
-    std::array<std::optional<tap>, max_interfaces> taps_{};
-    bool held_ = false;
-    counters stats_;
+        ~state() {
+            if (!time) return;
+            time->cancel(retry);
+            for (auto& t : taps)
+                if (t) time->unwatch(t->fd());
+        }
+        void watch(std::uint8_t vif) {
+            time->watch(taps[vif]->fd(), POLLIN, [this, vif](short) { readable(vif); });
+        }
+        void hold() {
+            held = true;
+            ++stats.held;
+            for (auto& t : taps)
+                if (t) time->unwatch(t->fd());
+            arm();
+        }
+        void arm() {
+            retry = time->schedule_in(recheck, [this] {
+                retry = 0;
+                if (room()) return resume();
+                arm();
+            });
+        }
+        void resume() {
+            held = false;
+            time->cancel(std::exchange(retry, 0));
+            for (std::uint8_t v = 0; v < max_interfaces; ++v)
+                if (taps[v]) watch(v);
+        }
+        void readable(std::uint8_t vif) {
+            for (int n = 0; n < read_batch && taps[vif]; ++n) {
+                if (!room()) return hold();
+                auto b = pool->allocate(headroom);
+                if (!b) return hold();
+                const ssize_t len = ::read(taps[vif]->fd(), b->data(), b->tailroom());
+                if (len < 14) return;  // nothing waiting (EAGAIN), or a runt the kernel never sends
+                (void)b->put(static_cast<std::size_t>(len));
+                if (transmit(vif, std::move(*b)))
+                    ++stats.to_air;
+                else
+                    ++stats.mac_dropped;
+            }
+        }
+    };
+    std::unique_ptr<state> s_ = std::make_unique<state>();
 };
 
 }  // namespace softmac::net

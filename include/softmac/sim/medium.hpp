@@ -83,6 +83,12 @@ class medium {
     void set_listening(port_id p, bool on) noexcept { ports_[p].listening = on; }
     void tune(port_id p, std::uint16_t freq_mhz) noexcept { ports_[p].freq = freq_mhz; }
     std::uint16_t frequency(port_id p) const noexcept { return ports_[p].freq; }
+    /// @brief How long what port `p` already put on the air still takes: its transmitter's
+    /// queue (a driver that completes frames as it hands them over queues here).
+    duration backlog(port_id p) const noexcept {
+        const duration left = ports_[p].busy_until - time_.now();
+        return left > duration{} ? left : duration{};
+    }
     /// @brief The addresses a port acknowledges (its active interfaces).
     void set_addresses(port_id p, std::span<const mac_address> a) noexcept {
         auto& s = ports_[p];

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include <softmac/drivers/loopback.hpp>
+#include <softmac/drivers/rt73/simulated.hpp>
 #include <softmac/mac/stack.hpp>
 #include <softmac/net/tap.hpp>
 
@@ -29,7 +30,8 @@ using namespace std::chrono_literals;
 namespace {
 
 using tap_net = net::tap_net<real_time, heap_pool>;
-using link_stack = mac::stack<drivers::loopback<real_time>, real_time, mac::net<tap_net>>;
+using loopback = drivers::loopback<real_time>;
+using rt73 = drivers::rt73::simulated<real_time>;
 
 /// The test process in a network namespace of its own (once), so its TAPs touch nothing else;
 /// without IPv6 there, the kernel sends nothing on the TAPs but what the tests send.
@@ -117,8 +119,11 @@ class packet_socket {
 };
 
 /// An AP and its associated station, each interface's network side a TAP (smap, smsta), on a
-/// medium whose frames go to a capture.
+/// medium whose frames go to a capture. The TAPs wait while the driver holds 8 frames or the
+/// transmitter has 2 ms of airtime queued (the rt73 model completes frames at once).
+template <class Driver>
 struct tap_world {
+    using link_stack = mac::stack<Driver, real_time, mac::net<tap_net>>;
     real_time time;
     sim::medium<real_time> air{time, 1};
     heap_pool pool{frame_buffer_size, 512};
@@ -133,8 +138,12 @@ struct tap_world {
         air.tap(pcap);
         const char* names[2] = {"smap", "smsta"};
         for (std::uint16_t i = 0; i < 2; ++i) {
-            stacks[i] = std::make_unique<link_stack>(time, pool, tap_net{}, mac::null_events{}, air,
-                                                     drivers::loopback_description(i));
+            if constexpr (std::is_same_v<Driver, loopback>)
+                stacks[i] = std::make_unique<link_stack>(time, pool, tap_net{}, mac::null_events{},
+                                                         air, drivers::loopback_description(i));
+            else
+                stacks[i] =
+                    std::make_unique<link_stack>(time, pool, tap_net{}, mac::null_events{}, air, i);
             auto& s = *stacks[i];
             REQUIRE(s.start());
             auto v = s.add_interface(i == 0 ? driver::iftype::ap : driver::iftype::station);
@@ -146,7 +155,7 @@ struct tap_world {
                 [&s](std::uint8_t vif, frame_buffer&& b) {
                     return s.transmit(vif, std::move(b)) != mac::verdict::drop;
                 },
-                [&s] { return s.radio().tx_pending() < 8; });
+                [&s, this, i] { return s.radio().tx_pending() < 8 && air.backlog(i) < 2ms; });
             auto t = net::tap::open({names[i], v->addr});
             REQUIRE(t);
             REQUIRE(t->set_up(true));
@@ -227,12 +236,13 @@ std::vector<std::uint8_t> arp_request(const mac_address& sha) {
 
 }  // namespace
 
-TEST_CASE(
-    "frames the kernel sends on a TAP cross the air and come out of the peer's TAP as they "
-    "went in: minimum and MTU size, IPv4, VLAN-tagged and other ethertypes",
-    "[net][tap]") {
+TEMPLATE_TEST_CASE(
+    "frames the kernel sends on a TAP cross the air and come out of the peer's "
+    "TAP as they went in: minimum and MTU size, IPv4, VLAN-tagged and other "
+    "ethertypes",
+    "[net][tap]", loopback, rt73) {
     if (!isolated()) return;
-    tap_world w("tap_frames");
+    tap_world<TestType> w("tap_frames");
     packet_socket ap("smap"), sta("smsta");
     const mac_address a = w.vifs[0].addr, s = w.vifs[1].addr;
     std::vector<std::vector<std::uint8_t>> up, down;
@@ -293,12 +303,13 @@ TEST_CASE(
     CHECK(seen.count("0x0806") == 1);
 }
 
-TEST_CASE(
-    "a full driver queue holds the TAP (back-pressure): a burst crosses without a loss in "
-    "softmac, and what the kernel's queue cannot hold is dropped there and counted",
-    "[net][tap]") {
+TEMPLATE_TEST_CASE(
+    "a full driver queue holds the TAP (back-pressure): a burst crosses without a "
+    "loss in softmac, and what the kernel's queue cannot hold is dropped there and "
+    "counted",
+    "[net][tap]", loopback, rt73) {
     if (!isolated()) return;
-    tap_world w("tap_backpressure");
+    tap_world<TestType> w("tap_backpressure");
     packet_socket ap("smap"), sta("smsta");
     const mac_address a = w.vifs[0].addr, s = w.vifs[1].addr;
     constexpr std::size_t burst = 300;  // under the TAP's queue of 1000: nothing is dropped
@@ -313,6 +324,7 @@ TEST_CASE(
     CHECK(st.to_air == burst);
     CHECK(st.mac_dropped == 0);
     CHECK(w.stacks[1]->radio().tx_pending() == 0);
+    CHECK(w.air.stats().lost == 0);
 
     // A kernel queue of 20 frames: the burst overflows it there, and only there.
     ifreq ifr{};
