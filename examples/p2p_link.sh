@@ -37,8 +37,9 @@ done
 
 ns=smlink$$-
 dir=$(mktemp -d /tmp/p2p_link.XXXXXX)
-pid=""
+pid="" perf_pid=""
 cleanup() {
+    [ -z "$perf_pid" ] || kill "$perf_pid" 2>/dev/null || true
     if [ -n "$pid" ]; then kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; fi
     for i in 0 1; do
         ip netns pids "$ns$i" 2>/dev/null | xargs -r kill 2>/dev/null || true
@@ -49,8 +50,8 @@ cleanup() {
 trap cleanup EXIT
 fail() { echo "p2p_link: FAILED: $*" >&2; sed 's/^/  p2pd| /' "$dir/p2pd.log" >&2 || true; exit 1; }
 
-ip netns add "${ns}0" 2>/dev/null && ip netns add "${ns}1" 2>/dev/null ||
-    skip "cannot create network namespaces ($(ip netns add "${ns}x" 2>&1 | head -1))"
+ip netns add "${ns}0" 2>"$dir/netns.err" && ip netns add "${ns}1" 2>>"$dir/netns.err" ||
+    skip "cannot create network namespaces ($(head -1 "$dir/netns.err"))"
 ip -n "${ns}0" link set lo up
 ip -n "${ns}1" link set lo up
 
@@ -75,18 +76,23 @@ w wlan0 set ip_addr_end 192.168.49.199 >/dev/null
 
 go_addr=$(w wlan0 status | sed -n 's/^p2p_device_address=//p')
 client_addr=$(w wlan1 status | sed -n 's/^p2p_device_address=//p')
+[ -n "$go_addr" ] && [ -n "$client_addr" ] || fail "STATUS names no P2P Device Address"
 w wlan0 p2p_find >/dev/null
 w wlan1 p2p_find >/dev/null
 until_true 10 sh -c "wpa_cli -p '$dir/ctrl' -i wlan1 p2p_peers discovered | grep -q '$go_addr' &&
                     wpa_cli -p '$dir/ctrl' -i wlan0 p2p_peers discovered | grep -q '$client_addr'" ||
     fail "the devices did not find each other"
-r=$(w wlan1 p2p_connect "$go_addr" pbc go_intent=0); [ "$r" = OK ] || fail "P2P_CONNECT on the client: $r"
+r=$(w wlan1 p2p_connect "$go_addr" pbc go_intent=0) || true
+[ "$r" = OK ] || fail "P2P_CONNECT on the client: $r"
 [ "$(w wlan0 p2p_connect "$client_addr" pbc go_intent=15)" = OK ] || fail "P2P_CONNECT on the GO"
 up() { ip -n "$1" -br link show "$2" | grep -q LOWER_UP; }
 until_true 20 up "${ns}0" p2p-wlan0-0 || fail "no group interface on the GO"
 until_true 20 up "${ns}1" p2p-wlan1-0 || fail "no group interface on the client"
 addr_of() { ip -n "$1" -4 -o addr show dev "$2" | awk '{print $4}' | head -1; }
-until_true 5 test -n "$(addr_of "${ns}1" p2p-wlan1-0)" || fail "the client got no IP address"
+# The carrier comes at CTRL-EVENT-CONNECTED, the addresses at P2P-GROUP-STARTED, just after.
+has_addr() { [ -n "$(addr_of "$1" "$2")" ]; }
+until_true 5 has_addr "${ns}1" p2p-wlan1-0 || fail "the client got no IP address"
+until_true 5 has_addr "${ns}0" p2p-wlan0-0 || fail "the GO has no IP address"
 go_ip=$(addr_of "${ns}0" p2p-wlan0-0)
 client_ip=$(addr_of "${ns}1" p2p-wlan1-0)
 echo "p2p_link: group up: GO p2p-wlan0-0 $go_ip in ${ns}0, client p2p-wlan1-0 $client_ip in ${ns}1"
@@ -98,7 +104,6 @@ echo "$ping_out" | grep -q ' 0% packet loss' || fail "ping lost packets"
 ip netns exec "${ns}0" iperf3 -s -D -p 5201 -I "$dir/iperf.pid" >/dev/null
 until_true 5 test -s "$dir/iperf.pid" || fail "iperf3 server did not start"
 sleep 0.2
-perf_pid=""
 if [ -n "$profile" ]; then
     perf record -q -g -F 499 -p "$pid" -o "$profile" -- sleep "$seconds" >/dev/null 2>&1 &
     perf_pid=$!
@@ -106,6 +111,7 @@ fi
 ip netns exec "${ns}1" iperf3 -c "${go_ip%/*}" -p 5201 -t "$seconds" -J >"$dir/up.json" ||
     fail "iperf3 client to GO: $(head -c 300 "$dir/up.json")"
 [ -z "$perf_pid" ] || wait "$perf_pid" || true
+perf_pid=""
 ip netns exec "${ns}1" iperf3 -c "${go_ip%/*}" -p 5201 -t "$seconds" -R -J >"$dir/down.json" ||
     fail "iperf3 GO to client: $(head -c 300 "$dir/down.json")"
 cpu=$(awk '{print $14 + $15}' "/proc/$pid/stat")
@@ -176,7 +182,7 @@ EOF
 fi
 
 # p2pd's exit takes every TAP with it.
-kill "$pid"
+kill "$pid" 2>/dev/null || fail "p2pd was gone before its end"
 wait "$pid" 2>/dev/null || true
 pid=""
 for i in 0 1; do
