@@ -43,6 +43,7 @@
 #include <softmac/net/tap.hpp>
 #include <softmac/p2p/ctrl/global_server.hpp>
 #include <softmac/p2p/ctrl/server.hpp>
+#include <softmac/p2p/dbus/service.hpp>
 #include <softmac/p2p/device.hpp>
 
 using namespace softmac;
@@ -64,10 +65,18 @@ struct options {
     double loss = 0;
     std::string pcap;
     std::uint64_t seed = 1;
-    bool tap = false;        ///< --tap: data interfaces are TAP devices
-    std::string netns;       ///< --netns: device i's TAPs in namespace <netns><i>
-    bool ip_config = false;  ///< --ip-config: addresses from EAPOL-Key set on the TAPs
-    bool airtime = true;     ///< --no-airtime: frames take no time on the air
+    bool tap = false;                 ///< --tap: data interfaces are TAP devices
+    std::string netns;                ///< --netns: device i's TAPs in namespace <netns><i>
+    bool ip_config = false;           ///< --ip-config: addresses from EAPOL-Key set on the TAPs
+    bool airtime = true;              ///< --no-airtime: frames take no time on the air
+    std::optional<std::string> dbus;  ///< --dbus[=system|session|<address>]
+};
+
+/// What a device needs to publish itself on D-Bus (--dbus).
+struct bus_context {
+    sdbus::IConnection* connection = nullptr;
+    p2p::dbus::root* root = nullptr;
+    p2p::dbus::loop_binding* loop = nullptr;
 };
 
 /// Devices one daemon runs at most (-n and INTERFACE_ADD).
@@ -90,18 +99,24 @@ void usage() {
                  "            [-N name,name,...] [-c config,config,...] [-d loopback|rt73|mixed]\n"
                  "            [-l loss_percent] [-w capture.pcap] [-s seed]\n"
                  "            [--tap [--netns prefix] [--ip-config]] [--no-airtime]\n"
+                 "            [--dbus[=system|session|<bus address>]]\n"
                  "Device i is interface wlan<i>; its control socket is <ctrl_dir>/wlan<i>; its\n"
                  "configuration file (wpa_supplicant.conf syntax) the i-th of -c. With -g, the\n"
                  "global control interface adds devices at run time (INTERFACE_ADD; -n 0 starts\n"
                  "with none). --tap makes wlan<i> and each group interface a TAP device of that\n"
                  "name, in namespace <prefix><i> with --netns; --ip-config sets the addresses\n"
-                 "the group's 4-way handshake handed out on them.\n");
+                 "the group's 4-way handshake handed out on them. --dbus also serves\n"
+                 "wpa_supplicant's D-Bus API (fi.w1.wpa_supplicant1) on that bus.\n");
 }
 
 std::optional<options> parse_args(int argc, char** argv) {
     options o;
     for (int i = 1; i < argc; ++i) {
         const std::string a = argv[i];
+        if (a == "--dbus" || a.starts_with("--dbus=")) {
+            o.dbus = a == "--dbus" ? std::string("session") : a.substr(7);
+            continue;
+        }
         if (a == "--tap" || a == "--ip-config" || a == "--no-airtime") {
             (a == "--tap"         ? o.tap
              : a == "--ip-config" ? o.ip_config
@@ -208,9 +223,11 @@ struct device final : device_base {
     std::vector<std::pair<std::string, std::uint8_t>> links;  ///< TAPs in use: name, vif
 
     sim::medium<real_time>& air;
+    bus_context bus;
+    std::optional<p2p::dbus::device_objects<typename p2p_device::engine_type>> objects;
 
     template <class... Args>
-    device(real_time& t, heap_pool& p, const device_spec& d, const options& o,
+    device(real_time& t, heap_pool& p, const device_spec& d, const options& o, bus_context b,
            p2p::ctrl::server_options so, sim::medium<real_time>& medium, Args&&... driver_args)
         : dev(t, p, params(o, d), medium, std::forward<Args>(driver_args)...),
           iface(dev.engine(), d.dir),
@@ -221,7 +238,8 @@ struct device final : device_base {
           pool(p),
           opt(o),
           index(d.index),
-          air(medium) {}
+          air(medium),
+          bus(b) {}
 
     static p2p::device_params params(const options& o, const device_spec& d) {
         p2p::device_params p{
@@ -234,6 +252,16 @@ struct device final : device_base {
         if (auto r = dev.start(); !r) return r;
         if (opt.tap)
             if (auto r = open_taps(); !r) return r;
+        if (bus.connection)
+            objects.emplace(*bus.connection, *bus.loop, *bus.root, dev.engine(), driver_name,
+                            p2p::dbus::access_rule{opt.group});
+        // The TAPs and the bus objects follow the events before the control interface reports
+        // them, so a client that reads P2P-GROUP-STARTED finds the interface there.
+        dev.sink().to = [this, next = std::move(dev.sink().to)](const p2p::event::any& e) {
+            if (opt.tap) on_link_event(e);
+            if (objects) objects->on_event(e);
+            if (next) next(e);
+        };
         if (!config.empty())
             if (auto r = iface.load_config(config); !r) {
                 // A parse error names its line; the daemon does not start half configured.
@@ -297,12 +325,6 @@ struct device final : device_base {
         (void)t->set_up(true);
         (void)t->set_carrier(false);
         idle_tap = std::move(*t);
-        // The TAPs follow the events before the control interface reports them, so a client
-        // that reads P2P-GROUP-STARTED finds the interface there.
-        dev.sink().to = [this, next = std::move(dev.sink().to)](const p2p::event::any& e) {
-            on_link_event(e);
-            if (next) next(e);
-        };
         return {};
     }
     void on_link_event(const p2p::event::any& e) {
@@ -390,6 +412,24 @@ class daemon_state {
     real_time& clock() noexcept { return clock_; }
     sim::medium<real_time>& air() noexcept { return air_; }
 
+    /// --dbus: the bus connection, the name fi.w1.wpa_supplicant1 and the root object.
+    bool open_dbus() {
+        if (!opt_.dbus) return true;
+        try {
+            bus_ = p2p::dbus::connect(*opt_.dbus);
+            bus_->requestName(std::string(p2p::dbus::service_name));
+            root_.emplace(*bus_);
+            loop_.emplace(clock_, *bus_);
+        } catch (const sdbus::Error& e) {
+            std::fprintf(stderr, "p2pd: --dbus=%s: %s\n", opt_.dbus->c_str(), e.what());
+            return false;
+        }
+        return true;
+    }
+    bus_context bus() noexcept {
+        return bus_ ? bus_context{bus_.get(), &*root_, &*loop_} : bus_context{};
+    }
+
     result<void> open_global() {
         if (opt_.global.empty()) return {};
         global_server_.emplace(global_, clock_, opt_.global,
@@ -450,10 +490,10 @@ class daemon_state {
         std::unique_ptr<device_base> dev;
         if (d.driver == "rt73")
             dev = std::make_unique<device<drivers::rt73::simulated<real_time>>>(
-                clock_, pool_, d, opt_, std::move(so), air_, d.index);
+                clock_, pool_, d, opt_, bus(), std::move(so), air_, d.index);
         else
             dev = std::make_unique<device<drivers::loopback<real_time>>>(
-                clock_, pool_, d, opt_, std::move(so), air_,
+                clock_, pool_, d, opt_, bus(), std::move(so), air_,
                 drivers::loopback_description(d.index));
         ++next_index_;  // the medium's port, taken even when the device does not start
         if (auto r = dev->start(); !r) return r;
@@ -475,6 +515,9 @@ class daemon_state {
     heap_pool pool_;
     p2p::ctrl::global_interface global_;
     std::optional<p2p::ctrl::global_server<real_time>> global_server_;
+    std::unique_ptr<sdbus::IConnection> bus_;
+    std::optional<p2p::dbus::root> root_;
+    std::optional<p2p::dbus::loop_binding> loop_;
     std::vector<std::unique_ptr<device_base>> devices_;
     std::uint16_t next_index_ = 0;
 };
@@ -516,6 +559,7 @@ int main(int argc, char** argv) {
     d.air().set_airtime(opt->airtime);
     // Timers a frame's airtime away fire on time, not up to the default 50 µs slack late.
     ::prctl(PR_SET_TIMERSLACK, 1UL, 0UL, 0UL, 0UL);
+    if (!d.open_dbus()) return 1;
     if (auto r = d.open_global(); !r) {
         std::fprintf(stderr, "p2pd: %s: %s\n", opt->global.c_str(), r.err().what);
         return 1;

@@ -1,0 +1,215 @@
+#!/usr/bin/python3
+# p2pd's D-Bus API (fi.w1.wpa_supplicant1) as a connection manager uses it, checked by an
+# independent client (python3-dbus) on a private bus: objects and introspection, Find on two
+# devices and DeviceFound, Connect (invalid arguments, push button on both sides, a generated
+# PIN), GONegotiationSuccess, GroupStarted with a group object matching the control interface,
+# Disconnect and GroupFinished, a caller without the right to change the radio, and the name
+# released at exit. Exit 77 (skipped) without dbus-daemon or python3-dbus.
+import os, shutil, subprocess, sys, tempfile, time
+import xml.etree.ElementTree as ET
+
+try:
+    import dbus
+    import dbus.mainloop.glib
+    from gi.repository import GLib
+except ImportError as e:
+    print(f"skipped: python3-dbus and python3-gi are needed ({e})")
+    sys.exit(77)
+if not shutil.which("dbus-daemon"):
+    print("skipped: dbus-daemon is not installed")
+    sys.exit(77)
+
+p2pd = sys.argv[1]
+SVC, ROOT = "fi.w1.wpa_supplicant1", "/fi/w1/wpa_supplicant1"
+P2P = SVC + ".Interface.P2PDevice"
+work = tempfile.mkdtemp(prefix="p2p_dbus.")
+os.chmod(work, 0o755)  # the unprivileged caller reaches the bus socket
+conf = os.path.join(work, "bus.conf")
+with open(conf, "w") as f:
+    f.write(f"""<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig><type>session</type><listen>unix:path={work}/bus</listen><auth>EXTERNAL</auth>
+<policy context="default"><allow user="*"/><allow own="*"/><allow send_destination="*"/>
+<allow receive_sender="*"/></policy></busconfig>""")
+procs = []
+failures = []
+
+
+def check(cond, what):
+    print(("ok   " if cond else "FAIL ") + what)
+    if not cond:
+        failures.append(what)
+
+
+def cleanup():
+    for p in reversed(procs):
+        if p.poll() is None:
+            p.terminate()
+            try:
+                p.wait(5)
+            except subprocess.TimeoutExpired:
+                p.kill()
+    shutil.rmtree(work, ignore_errors=True)
+
+
+try:
+    daemon = subprocess.Popen(["dbus-daemon", "--config-file=" + conf, "--nofork",
+                               "--print-address=1"], stdout=subprocess.PIPE,
+                              stderr=subprocess.DEVNULL, text=True)
+    procs.append(daemon)
+    address = daemon.stdout.readline().strip()
+    server = subprocess.Popen([p2pd, "--dbus=" + address, "-p", work + "/ctrl", "-n", "2",
+                               "-N", "Alice,Bob"], stdout=subprocess.PIPE, text=True)
+    procs.append(server)
+    for line in server.stdout:
+        if line.startswith("p2pd: ready"):
+            break
+
+    dbus.mainloop.glib.DBusGMainLoop(set_as_default=True)
+    bus = dbus.bus.BusConnection(address)
+    loop = GLib.MainLoop()
+    signals = []
+
+    def on_signal(*args, **kw):
+        signals.append((kw["path"], kw["member"], args))
+
+    bus.add_signal_receiver(on_signal, dbus_interface=P2P, path_keyword="path",
+                            member_keyword="member")
+
+    def wait_for(pred, seconds):
+        end = time.time() + seconds
+        while time.time() < end:
+            ctx = loop.get_context()
+            while ctx.pending():
+                ctx.iteration(False)
+            hit = pred()
+            if hit:
+                return hit
+            ctx.iteration(False)
+            time.sleep(0.02)
+        return None
+
+    def signal(path, member, seconds=10):
+        return wait_for(lambda: next((s for s in signals if s[0] == path and s[1] == member),
+                                     None), seconds)
+
+    root = bus.get_object(SVC, ROOT)
+    w0 = str(root.GetInterface("wlan0", dbus_interface=SVC))
+    w1 = str(root.GetInterface("wlan1", dbus_interface=SVC))
+    check(w0 == ROOT + "/Interfaces/0" and w1 == ROOT + "/Interfaces/1",
+          f"GetInterface: {w0}, {w1}")
+    try:
+        root.GetInterface("wlan9", dbus_interface=SVC)
+        check(False, "GetInterface of an unknown interface fails")
+    except dbus.DBusException as e:
+        check(e.get_dbus_name() == SVC + ".InterfaceUnknown", "unknown interface: " +
+              e.get_dbus_name())
+    if shutil.which("busctl"):
+        out = subprocess.run(["busctl", "--address=" + address, "call", SVC, ROOT, SVC,
+                              "GetInterface", "s", "wlan1"], capture_output=True, text=True)
+        check(out.stdout.strip() == f'o "{w1}"', "busctl call GetInterface: " + out.stdout.strip())
+        out = subprocess.run(["busctl", "--address=" + address, "introspect", SVC, w0, P2P],
+                             capture_output=True, text=True).stdout
+        check(any(l.split()[:4] == [".Connect", "method", "a{sv}", "s"] for l in out.splitlines()),
+              "busctl introspect shows Connect a{sv} -> s")
+    props = dbus.Interface(root, "org.freedesktop.DBus.Properties")
+    check(sorted(map(str, props.Get(SVC, "Interfaces"))) == [w0, w1], "Interfaces property")
+
+    dev0, dev1 = bus.get_object(SVC, w0), bus.get_object(SVC, w1)
+    xml = ET.fromstring(dev0.Introspect(dbus_interface="org.freedesktop.DBus.Introspectable"))
+    ifaces = {i.get("name"): i for i in xml.findall("interface")}
+    check(SVC + ".Interface" in ifaces and P2P in ifaces, "introspection names both interfaces")
+    methods = {m.get("name"): m for m in ifaces[P2P].findall("method")}
+    check({"Find", "StopFind", "Listen", "Connect", "Cancel", "Disconnect", "Flush",
+           "ProvisionDiscoveryRequest", "GroupAdd", "RejectPeer"} <= set(methods),
+          "P2PDevice methods: " + ",".join(sorted(methods)))
+    connect_args = [(a.get("direction"), a.get("type")) for a in methods["Connect"].findall("arg")]
+    check(connect_args == [("in", "a{sv}"), ("out", "s")], f"Connect is a{{sv}} -> s: {connect_args}")
+    sigs = {s.get("name") for s in ifaces[P2P].findall("signal")}
+    check({"DeviceFound", "DeviceLost", "FindStopped", "GONegotiationSuccess",
+           "GONegotiationFailure", "GroupStarted", "GroupFinished"} <= sigs, "P2PDevice signals")
+    p0 = dbus.Interface(dev0, "org.freedesktop.DBus.Properties")
+    check(p0.Get(SVC + ".Interface", "Ifname") == "wlan0", "Ifname")
+    check(p0.Get(P2P, "P2PDeviceConfig")["DeviceName"] == "Alice", "P2PDeviceConfig.DeviceName")
+
+    d0, d1 = dbus.Interface(dev0, P2P), dbus.Interface(dev1, P2P)
+    d0.Find(dbus.Dictionary({}, signature="sv"))
+    d1.Find(dbus.Dictionary({"Timeout": dbus.Int32(30)}, signature="sv"))
+    bob, alice = w0 + "/Peers/020000000100", w1 + "/Peers/020000000000"
+    found0 = wait_for(lambda: next((s for s in signals if s[0] == w0 and s[1] == "DeviceFound"
+                                    and str(s[2][0]) == bob), None), 15)
+    found1 = wait_for(lambda: next((s for s in signals if s[0] == w1 and s[1] == "DeviceFound"
+                                    and str(s[2][0]) == alice), None), 15)
+    check(bool(found0 and found1), "DeviceFound on both devices with the peer objects")
+    peer = dbus.Interface(bus.get_object(SVC, bob), "org.freedesktop.DBus.Properties")
+    check(peer.Get(SVC + ".Peer", "DeviceName") == "Bob", "Peer DeviceName")
+    check(bytes(peer.Get(SVC + ".Peer", "DeviceAddress")) == bytes([2, 0, 0, 0, 1, 0]),
+          "Peer DeviceAddress")
+    check(bob in map(str, p0.Get(P2P, "Peers")), "Peers property")
+
+    def invalid(args, what):
+        try:
+            d0.Connect(dbus.Dictionary(args, signature="sv"))
+            check(False, what)
+        except dbus.DBusException as e:
+            check(e.get_dbus_name() == SVC + ".InvalidArgs", what + ": " + e.get_dbus_name())
+
+    invalid({"wps_method": "pbc"}, "Connect without peer is InvalidArgs")
+    invalid({"peer": dbus.ObjectPath(bob), "wps_method": "pbc", "go_intent": dbus.Int32(16)},
+            "Connect with go_intent 16 is InvalidArgs")
+    invalid({"peer": dbus.ObjectPath(bob), "wps_method": "push"},
+            "Connect with an unknown wps_method is InvalidArgs")
+    invalid({"peer": dbus.ObjectPath(bob), "wps_method": "keypad"},
+            "Connect keypad without a PIN is InvalidArgs")
+
+    if os.geteuid() == 0:
+        out = subprocess.run(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+                              "/usr/bin/python3", "-c",
+                              "import dbus,sys\n"
+                              f"b=dbus.bus.BusConnection('{address}')\n"
+                              f"d=dbus.Interface(b.get_object('{SVC}','{w0}'),'{P2P}')\n"
+                              "try:\n d.StopFind()\nexcept dbus.DBusException as e:\n"
+                              " print(e.get_dbus_name())\n"], capture_output=True, text=True)
+        check(out.stdout.strip() == "org.freedesktop.DBus.Error.AccessDenied",
+              "an unprivileged caller is denied: " + (out.stdout + out.stderr).strip())
+
+    pin = d1.Connect(dbus.Dictionary({"peer": dbus.ObjectPath(alice), "wps_method": "pbc",
+                                      "go_intent": dbus.Int32(0)}, signature="sv"))
+    check(pin == "00000000", f"Connect pbc answers 00000000 ({pin})")
+    d0.Connect(dbus.Dictionary({"peer": dbus.ObjectPath(bob), "wps_method": "pbc",
+                                "go_intent": dbus.Int32(15)}, signature="sv"))
+    s0, s1 = signal(w0, "GONegotiationSuccess", 15), signal(w1, "GONegotiationSuccess", 15)
+    check(bool(s0 and s1) and s0[2][0]["role_go"] == "GO" and s1[2][0]["role_go"] == "client",
+          "GONegotiationSuccess: GO and client")
+    g0, g1 = signal(w0, "GroupStarted", 20), signal(w1, "GroupStarted", 20)
+    check(bool(g0 and g1), "GroupStarted on both")
+    if g0 and g1:
+        go = g0[2][0]
+        check(go["role"] == "GO" and str(go["group_object"]).startswith(str(go["interface_object"]) + "/Groups/"),
+              f"GO group object {go['group_object']}")
+        gp = dbus.Interface(bus.get_object(SVC, go["group_object"]), "org.freedesktop.DBus.Properties")
+        status = subprocess.run(["wpa_cli", "-p", work + "/ctrl", "-i", "p2p-wlan0-0", "status"],
+                                capture_output=True, text=True).stdout
+        ssid = next((l[5:] for l in status.splitlines() if l.startswith("ssid=")), "")
+        check(bytes(gp.Get(SVC + ".Group", "SSID")).decode() == ssid and ssid.startswith("DIRECT-"),
+              f"Group SSID matches STATUS ({ssid})")
+        check(gp.Get(SVC + ".Group", "Role") == "GO", "Group Role")
+        freq = next((l[5:] for l in status.splitlines() if l.startswith("freq=")), "0")
+        check(int(gp.Get(SVC + ".Group", "Frequency")) == int(freq), f"Group Frequency {freq}")
+        gi = dbus.Interface(bus.get_object(SVC, go["interface_object"]), P2P)
+        gi.Disconnect()
+        fin = signal(w0, "GroupFinished", 10)
+        check(bool(fin) and fin[2][0]["role"] == "GO", "Disconnect: GroupFinished")
+    pin = d1.Connect(dbus.Dictionary({"peer": dbus.ObjectPath(alice), "wps_method": "pin",
+                                      "authorize_only": True}, signature="sv"))
+    check(len(pin) == 8 and pin.isdigit() and pin != "00000000", f"Connect pin generates {pin}")
+
+    server.terminate()
+    server.wait(10)
+    dbus_iface = dbus.Interface(bus.get_object("org.freedesktop.DBus", "/org/freedesktop/DBus"),
+                                "org.freedesktop.DBus")
+    check(not dbus_iface.NameHasOwner(SVC), "the name is released at exit")
+finally:
+    cleanup()
+print(f"{len(failures)} failures")
+sys.exit(1 if failures else 0)
