@@ -133,7 +133,9 @@ struct tap_world {
     std::array<driver::vif, 2> vifs{};
 
     explicit tap_world(const std::string& name)
-        : pcap_path(std::string(SOFTMAC_TEST_TMPDIR) + "/" + name + ".pcap"),
+        // One capture per driver: ctest runs the cases of both drivers side by side.
+        : pcap_path(std::string(SOFTMAC_TEST_TMPDIR) + "/" + name +
+                    (std::is_same_v<Driver, loopback> ? "_loopback" : "_rt73") + ".pcap"),
           pcap(pcap_path, std::ios::binary) {
         air.tap(pcap);
         const char* names[2] = {"smap", "smsta"};
@@ -237,9 +239,8 @@ std::vector<std::uint8_t> arp_request(const mac_address& sha) {
 }  // namespace
 
 TEMPLATE_TEST_CASE(
-    "frames the kernel sends on a TAP cross the air and come out of the peer's "
-    "TAP as they went in: minimum and MTU size, IPv4, VLAN-tagged and other "
-    "ethertypes",
+    "TAP frames: what the kernel sends on a TAP crosses the air and leaves the peer's TAP as "
+    "it went in (minimum and MTU size, IPv4, VLAN-tagged, ARP, other ethertypes)",
     "[net][tap]", loopback, rt73) {
     if (!isolated()) return;
     tap_world<TestType> w("tap_frames");
@@ -304,9 +305,8 @@ TEMPLATE_TEST_CASE(
 }
 
 TEMPLATE_TEST_CASE(
-    "a full driver queue holds the TAP (back-pressure): a burst crosses without a "
-    "loss in softmac, and what the kernel's queue cannot hold is dropped there and "
-    "counted",
+    "TAP back-pressure: a full driver queue holds the TAP, a burst crosses without a loss in "
+    "softmac, and what the kernel's queue cannot hold is dropped there and counted",
     "[net][tap]", loopback, rt73) {
     if (!isolated()) return;
     tap_world<TestType> w("tap_backpressure");
@@ -347,8 +347,8 @@ TEMPLATE_TEST_CASE(
 }
 
 TEST_CASE(
-    "a TAP follows its link: carrier, a new address while up, and an interface that goes "
-    "with its TAP",
+    "TAP link: a TAP follows its link (carrier, a new address while up) and the interface "
+    "goes with its TAP",
     "[net][tap]") {
     if (!isolated()) return;
     std::optional<net::tap> t;
