@@ -44,6 +44,11 @@ std::string show(const dict& d) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    // What the signals fill in, on the bus's own thread: it outlives the connection, whose end
+    // stops that thread, whichever way main leaves.
+    std::map<std::string, std::set<std::string>> found;  // interface → peers it found
+    std::set<std::string> started;
+    std::mutex m;
     try {
         auto bus = argc > 1 ? sdbus::createSessionBusConnectionWithAddress(argv[1])
                             : sdbus::createSessionBusConnection();
@@ -58,9 +63,6 @@ int main(int argc, char** argv) {
             return 1;
         }
         std::vector<std::unique_ptr<sdbus::IProxy>> dev;
-        std::map<std::string, std::set<std::string>> found;  // interface → peers it found
-        std::set<std::string> started;
-        std::mutex m;  // the signals arrive on the bus's own thread
         for (std::size_t n = 0; n < 2; ++n) {
             const std::string me = ifaces[n];
             dev.push_back(sdbus::createProxy(*bus, service, me));

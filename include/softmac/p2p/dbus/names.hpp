@@ -58,9 +58,15 @@ inline std::string peer_path(std::string_view iface, const mac_address& dev) {
     return s;
 }
 /// @brief A group's object: `<group interface>/Groups/<the 2 characters after "DIRECT-">`
-/// (wpas_dbus_get_group_obj_path); none for an SSID that is not a P2P group's.
+/// (wpas_dbus_get_group_obj_path); none for an SSID that is not a P2P group's or whose two
+/// characters cannot stand in a path.
 inline std::optional<std::string> group_path(std::string_view iface, std::string_view ssid) {
-    if (ssid.size() < 9 || !ssid.starts_with("DIRECT-")) return std::nullopt;
+    auto ok = [](char c) {  // what an object path element may hold
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+               c == '_';
+    };
+    if (ssid.size() < 9 || !ssid.starts_with("DIRECT-") || !ok(ssid[7]) || !ok(ssid[8]))
+        return std::nullopt;
     return std::string(iface) + "/Groups/" + std::string(ssid.substr(7, 2));
 }
 /// @brief The device address a peer object names (parse_peer_object_path): the last element

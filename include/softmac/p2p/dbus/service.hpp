@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
+#include <cstdio>
 #include <functional>
 #include <map>
 #include <memory>
@@ -27,6 +28,41 @@ namespace softmac::p2p::dbus {
 
 /// @brief A D-Bus dictionary (`a{sv}`).
 using dict = std::map<std::string, sdbus::Variant>;
+
+/// @brief `s` as a D-Bus string may carry it: valid UTF-8 kept, any other octet (a peer's device
+/// name is whatever it sent) replaced by U+FFFD.
+inline std::string utf8(std::string_view s) {
+    std::string out;
+    for (std::size_t i = 0; i < s.size();) {
+        const auto c = static_cast<unsigned char>(s[i]);
+        const std::size_t n = c < 0x80         ? 1
+                              : (c >> 5) == 6  ? 2
+                              : (c >> 4) == 14 ? 3
+                              : (c >> 3) == 30 ? 4
+                                               : 0;
+        bool ok = n != 0 && c != 0 && i + n <= s.size();
+        std::uint32_t cp = c & (0x7fu >> n);
+        for (std::size_t k = 1; ok && k < n; ++k) {
+            const auto b = static_cast<unsigned char>(s[i + k]);
+            ok = (b >> 6) == 2;
+            cp = cp << 6 | (b & 0x3fu);
+        }
+        // No overlong forms, surrogates or code points past U+10FFFF.
+        if (ok && n > 1)
+            ok = cp >= (n == 2   ? 0x80u
+                        : n == 3 ? 0x800u
+                                 : 0x10000u) &&
+                 cp <= 0x10ffff && (cp < 0xd800 || cp > 0xdfff);
+        if (ok) {
+            out.append(s.substr(i, n));
+            i += n;
+        } else {
+            out += "\xef\xbf\xbd";
+            ++i;
+        }
+    }
+    return out;
+}
 
 /// @brief A method's error reply.
 [[noreturn]] inline void fail(std::string_view name, const std::string& message = {}) {
@@ -52,10 +88,11 @@ class loop_binding {
         time_.cancel(timer_);
         time_.cancel(sweep_);
     }
-    /// @brief An object that goes, released after the current dispatch: a method call may end
-    /// the object it was called on (Disconnect on a group interface).
+    /// @brief An object that goes: at once, or after the current dispatch when a method call
+    /// ended the object it was called on (Disconnect on a group interface).
     void dispose(std::unique_ptr<sdbus::IObject> o) {
         if (!o) return;
+        if (!o->getCurrentlyProcessedMessage()) return o.reset();
         graveyard_.push_back(std::move(o));
         if (!sweep_)
             sweep_ = time_.schedule_in(duration{}, [this] {
@@ -63,15 +100,25 @@ class loop_binding {
                 graveyard_.clear();
             });
     }
-    /// @brief Processes every pending message.
+    /// @brief Processes every pending message. A bus that is gone is said once and then left
+    /// alone; the daemon's sockets go on.
     void process() {
-        while (c_.processPendingRequest()) {
+        if (lost_) return;
+        try {
+            while (c_.processPendingRequest()) {
+            }
+            rearm();
+        } catch (const sdbus::Error& e) {
+            lost_ = true;
+            if (fd_ >= 0) time_.unwatch(std::exchange(fd_, -1));
+            time_.cancel(std::exchange(timer_, 0));
+            std::fprintf(stderr, "softmac: D-Bus connection lost: %s\n", e.getMessage().c_str());
         }
-        rearm();
     }
     /// @brief After sending outside a method call (a signal): what the connection waits for
     /// now (its queue to drain, a timeout) is watched, nothing is processed (no re-entry).
     void rearm() {
+        if (lost_) return;
         const auto d = c_.getEventLoopPollData();
         if (d.fd != fd_ || d.events != events_) {
             if (fd_ >= 0) time_.unwatch(fd_);
@@ -97,6 +144,7 @@ class loop_binding {
     int fd_ = -1;
     short events_ = 0;
     timer_id timer_ = 0, sweep_ = 0;
+    bool lost_ = false;
     std::vector<std::unique_ptr<sdbus::IObject>> graveyard_;
 };
 
@@ -152,12 +200,15 @@ class root {
             .withArguments(sdbus::ObjectPath(path), dict{{"Ifname", sdbus::Variant(ifname)}});
         obj_->emitPropertiesChangedSignal(std::string(root_interface), {"Interfaces"});
     }
-    void removed(const std::string& path) {
+    void removed(const std::string& path) noexcept {
         std::erase_if(ifaces_, [&](const auto& f) { return f.second == path; });
-        obj_->emitSignal("InterfaceRemoved")
-            .onInterface(std::string(root_interface))
-            .withArguments(sdbus::ObjectPath(path));
-        obj_->emitPropertiesChangedSignal(std::string(root_interface), {"Interfaces"});
+        try {
+            obj_->emitSignal("InterfaceRemoved")
+                .onInterface(std::string(root_interface))
+                .withArguments(sdbus::ObjectPath(path));
+            obj_->emitPropertiesChangedSignal(std::string(root_interface), {"Interfaces"});
+        } catch (const sdbus::Error&) {  // a bus that is gone hears nothing more
+        }
     }
 
   private:
@@ -282,6 +333,8 @@ class device_objects {
     device_objects(const device_objects&) = delete;
     device_objects& operator=(const device_objects&) = delete;
     ~device_objects() {
+        for (const auto& g : groups_)
+            if (g.iface) root_.removed(g.iface_path);
         groups_.clear();
         peers_.clear();
         obj_.reset();
@@ -292,8 +345,15 @@ class device_objects {
 
     /// @brief An engine event: the signals 2.10 emits for it, and the objects it makes or ends.
     void on_event(const event::any& ev) {
-        std::visit([this](const auto& e) { this->on(e); }, ev);
-        loop_.rearm();  // signals sent: wait for the queue to drain if it did not
+        try {
+            std::visit([this](const auto& e) { this->on(e); }, ev);
+            loop_.rearm();  // signals sent: wait for the queue to drain if it did not
+        } catch (const sdbus::Error& e) {
+            // The bus refused what the event carried, or is gone: the engine and the control
+            // interface go on (wpa_supplicant, too, drops a signal it cannot build).
+            std::fprintf(stderr, "softmac: D-Bus: %s: %s\n", e.getName().c_str(),
+                         e.getMessage().c_str());
+        }
     }
 
   private:
@@ -304,8 +364,10 @@ class device_objects {
     };
 
     std::string p2p() const { return std::string(p2p_device_interface); }
-    void guard() const {
-        if (const auto* m = obj_->getCurrentlyProcessedMessage(); m && !rule_.allows(*m))
+    /// Refuses a caller that may not change the radio (the message of the call `o` serves).
+    void guard(const sdbus::IObject& o) const {
+        const auto* m = o.getCurrentlyProcessedMessage();
+        if (!m || !rule_.allows(*m))
             fail(error::access_denied, "the caller may not change the radio");
     }
     template <class T>
@@ -328,13 +390,13 @@ class device_objects {
             return std::string(device ? "disconnected" : "inactive");
         });
         const std::string p = p2p();
-        o.registerMethod("Disconnect").onInterface(p).implementedAs([this, ifname] {
-            guard();
+        o.registerMethod("Disconnect").onInterface(p).implementedAs([this, &o, ifname] {
+            guard(o);
             ok(e_.group_remove(ifname));
         });
-        o.registerProperty("Role").onInterface(p).withGetter([this, ifname, device] {
+        o.registerProperty("Role").onInterface(p).withGetter([this, ifname] {
             for (const auto& g : e_.groups())
-                if (device || g.ifname == ifname) return std::string(g.go ? "GO" : "client");
+                if (g.ifname == ifname) return std::string(g.go ? "GO" : "client");
             return std::string("device");
         });
         o.registerProperty("Group").onInterface(p).withGetter([this, ifname] {
@@ -344,17 +406,17 @@ class device_objects {
         });
         if (!device) return;
         o.registerMethod("Find").onInterface(p).withInputParamNames("args").implementedAs(
-            [this](const dict& args) {
-                guard();
+            [this, &o](const dict& args) {
+                guard(o);
                 ok(e_.find(parse_find(args)));
             });
-        o.registerMethod("StopFind").onInterface(p).implementedAs([this] {
-            guard();
+        o.registerMethod("StopFind").onInterface(p).implementedAs([this, &o] {
+            guard(o);
             e_.stop_find();
         });
         o.registerMethod("Listen").onInterface(p).withInputParamNames("timeout").implementedAs(
-            [this](std::int32_t t) {
-                guard();
+            [this, &o](std::int32_t t) {
+                guard(o);
                 if (t < 0) fail(error::invalid_args);
                 ok(e_.listen(static_cast<std::uint32_t>(t)));
             });
@@ -362,8 +424,8 @@ class device_objects {
             .onInterface(p)
             .withInputParamNames("args")
             .withOutputParamNames("generated_pin")
-            .implementedAs([this](const dict& args) {
-                guard();
+            .implementedAs([this, &o](const dict& args) {
+                guard(o);
                 auto req = parse_connect(args);
                 if (!e_.peers().find(req.peer)) fail(error::invalid_args);
                 const bool generated =
@@ -377,19 +439,19 @@ class device_objects {
                 // wpas_p2p_connect's answer: the PIN it made, else 0, as %08d.
                 return generated ? *r : std::string("00000000");
             });
-        o.registerMethod("Cancel").onInterface(p).implementedAs([this] {
-            guard();
+        o.registerMethod("Cancel").onInterface(p).implementedAs([this, &o] {
+            guard(o);
             ok(e_.cancel());
         });
-        o.registerMethod("Flush").onInterface(p).implementedAs([this] {
-            guard();
+        o.registerMethod("Flush").onInterface(p).implementedAs([this, &o] {
+            guard(o);
             e_.flush();
         });
         o.registerMethod("RejectPeer")
             .onInterface(p)
             .withInputParamNames("peer")
-            .implementedAs([this](const sdbus::ObjectPath& peer) {
-                guard();
+            .implementedAs([this, &o](const sdbus::ObjectPath& peer) {
+                guard(o);
                 const auto a = peer_of(peer);
                 if (!a) fail(error::invalid_args);
                 ok(e_.reject(*a));
@@ -397,8 +459,8 @@ class device_objects {
         o.registerMethod("ProvisionDiscoveryRequest")
             .onInterface(p)
             .withInputParamNames("peer", "config_method")
-            .implementedAs([this](const sdbus::ObjectPath& peer, const std::string& method) {
-                guard();
+            .implementedAs([this, &o](const sdbus::ObjectPath& peer, const std::string& method) {
+                guard(o);
                 const auto a = peer_of(peer);
                 wps_method m = wps_method::not_ready;
                 if (method == "display") m = wps_method::display;
@@ -410,8 +472,8 @@ class device_objects {
         o.registerMethod("GroupAdd")
             .onInterface(p)
             .withInputParamNames("args")
-            .implementedAs([this](const dict& args) {
-                guard();
+            .implementedAs([this, &o](const dict& args) {
+                guard(o);
                 std::uint16_t freq = 0;
                 bool persistent = false;
                 for (const auto& [key, v] : args) {
@@ -434,7 +496,7 @@ class device_objects {
         });
         o.registerProperty("P2PDeviceConfig").onInterface(p).withGetter([this] {
             const auto& s = e_.settings();
-            return dict{{"DeviceName", sdbus::Variant(s.device_name)},
+            return dict{{"DeviceName", sdbus::Variant(utf8(s.device_name))},
                         {"PrimaryDeviceType", sdbus::Variant(type_bytes(s.primary_type))},
                         {"GOIntent", sdbus::Variant(std::uint32_t(s.go_intent))},
                         {"PersistentReconnect", sdbus::Variant(false)}};
@@ -479,11 +541,11 @@ class device_objects {
     static dict peer_properties(const peer_info& p) {
         std::vector<std::vector<std::uint8_t>> secondary;
         for (const auto& t : p.secondary_types) secondary.push_back(type_bytes(t));
-        return dict{{"DeviceName", sdbus::Variant(p.name)},
-                    {"Manufacturer", sdbus::Variant(p.manufacturer)},
-                    {"ModelName", sdbus::Variant(p.model_name)},
-                    {"ModelNumber", sdbus::Variant(p.model_number)},
-                    {"SerialNumber", sdbus::Variant(p.serial_number)},
+        return dict{{"DeviceName", sdbus::Variant(utf8(p.name))},
+                    {"Manufacturer", sdbus::Variant(utf8(p.manufacturer))},
+                    {"ModelName", sdbus::Variant(utf8(p.model_name))},
+                    {"ModelNumber", sdbus::Variant(utf8(p.model_number))},
+                    {"SerialNumber", sdbus::Variant(utf8(p.serial_number))},
                     {"PrimaryDeviceType", sdbus::Variant(type_bytes(p.primary_type))},
                     {"config_method", sdbus::Variant(p.config_methods)},
                     {"level", sdbus::Variant(std::int32_t(-50))},
@@ -503,7 +565,11 @@ class device_objects {
     void peer_property(sdbus::IObject& o, const std::string& path, const char* name, F get) {
         o.registerProperty(name)
             .onInterface(std::string(peer_interface))
-            .withGetter([this, path, get] { return get(peers_.at(path).info); });
+            .withGetter([this, path, get] {
+                const auto it = peers_.find(path);
+                if (it == peers_.end()) fail(error::unknown_error, "the peer is gone");
+                return get(it->second.info);
+            });
     }
     void on(const event::device_found& e) {
         const std::string path = peer_object(e.peer.dev_addr);
@@ -512,11 +578,14 @@ class device_objects {
         if (slot.obj) return;
         slot.obj = sdbus::createObject(c_, path);
         auto& o = *slot.obj;
-        peer_property(o, path, "DeviceName", [](const peer_info& p) { return p.name; });
-        peer_property(o, path, "Manufacturer", [](const peer_info& p) { return p.manufacturer; });
-        peer_property(o, path, "ModelName", [](const peer_info& p) { return p.model_name; });
-        peer_property(o, path, "ModelNumber", [](const peer_info& p) { return p.model_number; });
-        peer_property(o, path, "SerialNumber", [](const peer_info& p) { return p.serial_number; });
+        peer_property(o, path, "DeviceName", [](const peer_info& p) { return utf8(p.name); });
+        peer_property(o, path, "Manufacturer",
+                      [](const peer_info& p) { return utf8(p.manufacturer); });
+        peer_property(o, path, "ModelName", [](const peer_info& p) { return utf8(p.model_name); });
+        peer_property(o, path, "ModelNumber",
+                      [](const peer_info& p) { return utf8(p.model_number); });
+        peer_property(o, path, "SerialNumber",
+                      [](const peer_info& p) { return utf8(p.serial_number); });
         peer_property(o, path, "PrimaryDeviceType",
                       [](const peer_info& p) { return type_bytes(p.primary_type); });
         peer_property(o, path, "config_method",
@@ -581,7 +650,7 @@ class device_objects {
             const std::string i(group_interface);
             const std::vector<std::uint8_t> ssid(e.ssid.begin(), e.ssid.end());
             const bool go = e.go;
-            const std::string pass = e.passphrase, ifname = e.ifname;
+            const std::string pass = utf8(e.passphrase), ifname = e.ifname;
             g.group->registerProperty("Role").onInterface(i).withGetter(
                 [go] { return std::string(go ? "GO" : "client"); });
             g.group->registerProperty("SSID").onInterface(i).withGetter([ssid] { return ssid; });
