@@ -418,7 +418,18 @@ class daemon_state {
         try {
             bus_ = p2p::dbus::connect(*opt_.dbus);
             bus_->requestName(std::string(p2p::dbus::service_name));
-            root_.emplace(*bus_);
+            // CreateInterface and RemoveInterface do what INTERFACE_ADD and _REMOVE do.
+            p2p::dbus::process_hooks hooks{
+                [this](const std::string& ifname, const std::string& driver,
+                       const std::string& confname) {
+                    p2p::ctrl::interface_add a;
+                    a.ifname = ifname;
+                    a.driver = driver;
+                    a.confname = confname;
+                    return add(a);
+                },
+                [this](const std::string& ifname) { return remove(ifname); }};
+            root_.emplace(*bus_, std::move(hooks), p2p::dbus::access_rule{opt_.group});
             loop_.emplace(clock_, *bus_);
         } catch (const sdbus::Error& e) {
             std::fprintf(stderr, "p2pd: --dbus=%s: %s\n", opt_.dbus->c_str(), e.what());

@@ -116,6 +116,31 @@ try:
               "busctl introspect shows Connect a{sv} -> s")
     props = dbus.Interface(root, "org.freedesktop.DBus.Properties")
     check(sorted(map(str, props.Get(SVC, "Interfaces"))) == [w0, w1], "Interfaces property")
+    check("p2p" in list(props.Get(SVC, "Capabilities")), "Capabilities names p2p")
+
+    # CreateInterface and RemoveInterface: a device added and removed at run time.
+    root_signals = []
+    bus.add_signal_receiver(lambda *a, **kw: root_signals.append((kw["member"], a)),
+                            dbus_interface=SVC, member_keyword="member")
+    w5 = str(root.CreateInterface(dbus.Dictionary({"Ifname": "wlan5", "Driver": "nl80211"},
+                                                  signature="sv"), dbus_interface=SVC))
+    check(w5.startswith(ROOT + "/Interfaces/") and
+          str(root.GetInterface("wlan5", dbus_interface=SVC)) == w5, "CreateInterface: " + w5)
+    for args, name, what in (({"Ifname": "wlan5"}, SVC + ".InterfaceExists", "twice"),
+                             ({"Driver": "nl80211"}, SVC + ".InvalidArgs", "without Ifname"),
+                             ({"Ifname": "wlan6", "Color": "red"}, SVC + ".InvalidArgs",
+                              "with an unknown key")):
+        try:
+            root.CreateInterface(dbus.Dictionary(args, signature="sv"), dbus_interface=SVC)
+            check(False, "CreateInterface " + what)
+        except dbus.DBusException as e:
+            check(e.get_dbus_name() == name, f"CreateInterface {what}: {e.get_dbus_name()}")
+    root.RemoveInterface(dbus.ObjectPath(w5), dbus_interface=SVC)
+    check(wait_for(lambda: any(m == "InterfaceRemoved" and str(a[0]) == w5
+                               for m, a in root_signals), 5) and
+          any(m == "InterfaceAdded" and str(a[0]) == w5 for m, a in root_signals),
+          "InterfaceAdded and InterfaceRemoved for it")
+    check(sorted(map(str, props.Get(SVC, "Interfaces"))) == [w0, w1], "and it is gone")
 
     dev0, dev1 = bus.get_object(SVC, w0), bus.get_object(SVC, w1)
     xml = ET.fromstring(dev0.Introspect(dbus_interface="org.freedesktop.DBus.Introspectable"))
@@ -148,6 +173,20 @@ try:
     check(bytes(peer.Get(SVC + ".Peer", "DeviceAddress")) == bytes([2, 0, 0, 0, 1, 0]),
           "Peer DeviceAddress")
     check(bob in map(str, p0.Get(P2P, "Peers")), "Peers property")
+
+    # Service discovery: Bob advertises a UPnP service, Alice asks him while both find.
+    d1.AddService(dbus.Dictionary({"service_type": "upnp", "version": dbus.UInt32(0x10),
+                                   "service": "uuid:1::urn:schemas-upnp-org:service:Printer:1"},
+                                  signature="sv"))
+    ref = d0.ServiceDiscoveryRequest(dbus.Dictionary(
+        {"peer_object": dbus.ObjectPath(bob), "service_type": "upnp",
+         "version": dbus.UInt32(0x10), "service": "ssdp:all"}, signature="sv"))
+    check(int(ref) != 0, f"ServiceDiscoveryRequest answers a reference ({int(ref)})")
+    asked, answer = signal(w1, "ServiceDiscoveryRequest", 20), signal(w0, "ServiceDiscoveryResponse", 20)
+    check(bool(asked) and str(asked[2][0]["peer_object"]) == alice,
+          "Bob: ServiceDiscoveryRequest from Alice's peer object")
+    check(bool(answer) and b"urn:schemas-upnp-org:service:Printer:1" in bytes(answer[2][0]["tlvs"]),
+          "Alice: ServiceDiscoveryResponse carries Bob's service")
 
     def invalid(args, what):
         try:
@@ -204,6 +243,8 @@ try:
         check(bytes(gp.Get(SVC + ".Group", "SSID")).decode() == ssid and ssid.startswith("DIRECT-"),
               f"Group SSID matches STATUS ({ssid})")
         check(gp.Get(SVC + ".Group", "Role") == "GO", "Group Role")
+        check(wait_for(lambda: bob in map(str, gp.Get(SVC + ".Group", "Members")), 5),
+              "Group Members lists the client's peer object")
         freq = next((l[5:] for l in status.splitlines() if l.startswith("freq=")), "0")
         check(int(gp.Get(SVC + ".Group", "Frequency")) == int(freq), f"Group Frequency {freq}")
         if os.geteuid() == 0:

@@ -30,6 +30,7 @@ namespace error {
 inline constexpr std::string_view invalid_args = "fi.w1.wpa_supplicant1.InvalidArgs";
 inline constexpr std::string_view unknown_error = "fi.w1.wpa_supplicant1.UnknownError";
 inline constexpr std::string_view interface_unknown = "fi.w1.wpa_supplicant1.InterfaceUnknown";
+inline constexpr std::string_view interface_exists = "fi.w1.wpa_supplicant1.InterfaceExists";
 inline constexpr std::string_view not_supported = "fi.w1.wpa_supplicant1.NotSupported";
 inline constexpr std::string_view connect_channel_unavailable =
     "fi.w1.wpa_supplicant1.ConnectChannelUnavailable";
@@ -68,6 +69,23 @@ inline std::optional<std::string> group_path(std::string_view iface, std::string
     if (ssid.size() < 9 || !ssid.starts_with("DIRECT-") || !ok(ssid[7]) || !ok(ssid[8]))
         return std::nullopt;
     return std::string(iface) + "/Groups/" + std::string(ssid.substr(7, 2));
+}
+/// @brief A stored persistent group's object: `<interface>/PersistentGroups/<network id>`.
+inline std::string persistent_group_path(std::string_view iface, int id) {
+    return std::string(iface) + "/PersistentGroups/" + std::to_string(id);
+}
+/// @brief The network id a persistent group object names; nothing for anything else.
+inline std::optional<int> persistent_group_of(std::string_view path) {
+    const auto at = path.rfind("/PersistentGroups/");
+    if (at == std::string_view::npos) return std::nullopt;
+    const std::string_view d = path.substr(at + 18);
+    if (d.empty() || d.size() > 9) return std::nullopt;
+    int id = 0;
+    for (char c : d) {
+        if (c < '0' || c > '9') return std::nullopt;
+        id = id * 10 + (c - '0');
+    }
+    return id;
 }
 /// @brief The device address a peer object names (parse_peer_object_path): the last element
 /// after `/Peers/`, 12 hex digits; nothing for anything else.

@@ -22,6 +22,7 @@
 #include <softmac/core/scheduler.hpp>
 #include <softmac/p2p/dbus/names.hpp>
 #include <softmac/p2p/events.hpp>
+#include <softmac/p2p/services.hpp>
 #include <softmac/p2p/types.hpp>
 
 namespace softmac::p2p::dbus {
@@ -162,19 +163,74 @@ struct access_rule {
     }
 };
 
-/// @brief `/fi/w1/wpa_supplicant1`: GetInterface, the Interfaces property and the
-/// InterfaceAdded/InterfaceRemoved signals over the devices registered with it.
+/// @brief What CreateInterface and RemoveInterface do in the process (INTERFACE_ADD's and
+/// INTERFACE_REMOVE's work); a device that is added registers its objects itself.
+struct process_hooks {
+    std::function<result<void>(const std::string& ifname, const std::string& driver,
+                               const std::string& confname)>
+        add;
+    std::function<result<void>(const std::string& ifname)> remove;
+};
+
+/// @brief `/fi/w1/wpa_supplicant1`: GetInterface, CreateInterface, RemoveInterface, the
+/// Interfaces and Capabilities properties and the InterfaceAdded/InterfaceRemoved signals over
+/// the devices registered with it.
 class root {
   public:
-    explicit root(sdbus::IConnection& c) : obj_(sdbus::createObject(c, std::string(root_path))) {
+    explicit root(sdbus::IConnection& c, process_hooks hooks = {}, access_rule rule = {})
+        : obj_(sdbus::createObject(c, std::string(root_path))),
+          hooks_(std::move(hooks)),
+          rule_(rule) {
         const std::string i(root_interface);
+        obj_->registerMethod("CreateInterface")
+            .onInterface(i)
+            .withInputParamNames("args")
+            .withOutputParamNames("path")
+            .implementedAs([this](const dict& args) {
+                guard();
+                std::string ifname, driver, confname;
+                for (const auto& [key, v] : args) {
+                    if (v.peekValueType() != "s") fail(error::invalid_args);
+                    if (key == "Ifname")
+                        ifname = v.get<std::string>();
+                    else if (key == "Driver")
+                        driver = v.get<std::string>();
+                    else if (key == "ConfigFile")
+                        confname = v.get<std::string>();
+                    else if (key != "BridgeIfname")
+                        fail(error::invalid_args);
+                }
+                if (ifname.empty()) fail(error::invalid_args);
+                if (find(ifname))
+                    fail(error::interface_exists,
+                         "wpa_supplicant already controls this interface.");
+                if (!hooks_.add || !hooks_.add(ifname, driver, confname) || !find(ifname))
+                    fail(error::unknown_error, "wpa_supplicant couldn't grab this interface.");
+                return sdbus::ObjectPath(*find(ifname));
+            });
+        obj_->registerMethod("RemoveInterface")
+            .onInterface(i)
+            .withInputParamNames("path")
+            .implementedAs([this](const sdbus::ObjectPath& path) {
+                guard();
+                const auto it = std::find_if(ifaces_.begin(), ifaces_.end(),
+                                             [&](const auto& f) { return f.second == path; });
+                if (it == ifaces_.end())
+                    fail(error::interface_unknown,
+                         "wpa_supplicant knows nothing about this interface.");
+                if (!hooks_.remove || !hooks_.remove(it->first))
+                    fail(error::unknown_error, "wpa_supplicant couldn't remove this interface.");
+            });
+        // wpas_dbus_getter_global_capabilities: what this build of the supplicant can do.
+        obj_->registerProperty("Capabilities").onInterface(i).withGetter([] {
+            return std::vector<std::string>{"ap", "p2p"};
+        });
         obj_->registerMethod("GetInterface")
             .onInterface(i)
             .withInputParamNames("ifname")
             .withOutputParamNames("path")
             .implementedAs([this](const std::string& ifname) {
-                for (const auto& [name, path] : ifaces_)
-                    if (name == ifname) return sdbus::ObjectPath(path);
+                if (const auto* path = find(ifname)) return sdbus::ObjectPath(*path);
                 fail(error::interface_unknown,
                      "wpa_supplicant knows nothing about this interface.");
             });
@@ -212,7 +268,20 @@ class root {
     }
 
   private:
+    const std::string* find(const std::string& ifname) const {
+        for (const auto& [name, path] : ifaces_)
+            if (name == ifname) return &path;
+        return nullptr;
+    }
+    void guard() const {
+        const auto* m = obj_->getCurrentlyProcessedMessage();
+        if (!m || !rule_.allows(*m))
+            fail(error::access_denied, "the caller may not add or remove interfaces");
+    }
+
     std::unique_ptr<sdbus::IObject> obj_;
+    process_hooks hooks_;
+    access_rule rule_;
     std::vector<std::pair<std::string, std::string>> ifaces_;
     unsigned next_ = 0;
 };
@@ -358,6 +427,7 @@ class device_objects {
 
   private:
     struct group_objects {
+        std::vector<std::string> members;  ///< a GO's clients, as peer objects
         std::string ifname, iface_path;
         std::optional<std::string> group_path;
         std::unique_ptr<sdbus::IObject> iface, group;
@@ -404,6 +474,29 @@ class device_objects {
                 if (g.ifname == ifname && g.group_path) return sdbus::ObjectPath(*g.group_path);
             return sdbus::ObjectPath("/");
         });
+        // Invite (wpas_dbus_handler_p2p_invite): a peer to the group running on this interface,
+        // or to a stored persistent group.
+        o.registerMethod("Invite").onInterface(p).withInputParamNames("args").implementedAs(
+            [this, &o, ifname](const dict& args) {
+                guard(o);
+                invite_params ip;
+                std::optional<mac_address> peer;
+                for (const auto& [key, v] : args) {
+                    if (key == "peer" && v.peekValueType() == "o") {
+                        peer = peer_of(v.template get<sdbus::ObjectPath>());
+                    } else if (key == "persistent_group_object" && v.peekValueType() == "o") {
+                        const auto id = persistent_group_of(v.template get<sdbus::ObjectPath>());
+                        if (!id) fail(error::invalid_args);
+                        ip.persistent_id = *id;
+                    } else {
+                        fail(error::invalid_args);
+                    }
+                }
+                if (!peer || !e_.peers().find(*peer)) fail(error::invalid_args);
+                ip.peer = *peer;
+                if (ip.persistent_id < 0) ip.group = ifname;
+                ok(e_.invite(ip));
+            });
         if (!device) return;
         o.registerMethod("Find").onInterface(p).withInputParamNames("args").implementedAs(
             [this, &o](const dict& args) {
@@ -489,6 +582,7 @@ class device_objects {
                 }
                 (void)or_fail(e_.group_add(freq, persistent));
             });
+        register_services(o);
         o.registerProperty("Peers").onInterface(p).withGetter([this] {
             std::vector<sdbus::ObjectPath> v;
             for (const auto& [path, slot] : peers_) v.emplace_back(path);
@@ -526,6 +620,140 @@ class device_objects {
         o.registerSignal("GroupFormationFailure")
             .onInterface(p)
             .withParameters<std::string>("reason");
+        for (const char* s : {"InvitationResult", "InvitationReceived", "ServiceDiscoveryRequest",
+                              "ServiceDiscoveryResponse"})
+            o.registerSignal(s).onInterface(p).withParameters<dict>("properties");
+        o.registerSignal("PersistentGroupAdded")
+            .onInterface(p)
+            .withParameters<sdbus::ObjectPath, dict>("path", "properties");
+        o.registerSignal("PersistentGroupRemoved")
+            .onInterface(p)
+            .withParameters<sdbus::ObjectPath>("path");
+    }
+
+    /// Service discovery and the local services (wpas_dbus_handler_p2p_*service*, *_sd_*).
+    void register_services(sdbus::IObject& o) {
+        const std::string p = p2p();
+        o.registerMethod("ServiceDiscoveryRequest")
+            .onInterface(p)
+            .withInputParamNames("args")
+            .withOutputParamNames("ref")
+            .implementedAs([this, &o](const dict& args) {
+                guard(o);
+                std::optional<mac_address> peer;
+                bool upnp = false;
+                std::uint32_t version = 0;
+                std::string service;
+                std::optional<std::vector<std::uint8_t>> tlv;
+                for (const auto& [key, v] : args) {
+                    const std::string t = v.peekValueType();
+                    if (key == "peer_object" && t == "o")
+                        peer = peer_of(v.template get<sdbus::ObjectPath>());
+                    else if (key == "service_type" && t == "s" &&
+                             v.template get<std::string>() == "upnp")
+                        upnp = true;
+                    else if (key == "version" && t == "u")
+                        version = v.template get<std::uint32_t>();
+                    else if (key == "service" && t == "s")
+                        service = v.template get<std::string>();
+                    else if (key == "tlv" && t == "ay")
+                        tlv = v.template get<std::vector<std::uint8_t>>();
+                    else
+                        fail(error::invalid_args);
+                }
+                if (!peer || !e_.peers().find(*peer)) fail(error::invalid_args);
+                if (upnp && (version == 0 || version > 0xff || service.empty()))
+                    fail(error::invalid_args);
+                if (!upnp && !tlv) fail(error::invalid_args);
+                std::vector<std::uint8_t> tlvs =
+                    upnp ? service_query{}.upnp(std::uint8_t(version), service).tlvs() : *tlv;
+                return std::uint64_t(or_fail(e_.sd_request(*peer, std::move(tlvs))));
+            });
+        o.registerMethod("ServiceDiscoveryResponse")
+            .onInterface(p)
+            .withInputParamNames("args")
+            .implementedAs([this, &o](const dict& args) {
+                guard(o);
+                std::optional<mac_address> peer;
+                std::optional<std::int32_t> freq, token;
+                std::optional<std::vector<std::uint8_t>> tlvs;
+                for (const auto& [key, v] : args) {
+                    const std::string t = v.peekValueType();
+                    if (key == "peer_object" && t == "o")
+                        peer = peer_of(v.template get<sdbus::ObjectPath>());
+                    else if (key == "frequency" && t == "i")
+                        freq = v.template get<std::int32_t>();
+                    else if (key == "dialog_token" && t == "i")
+                        token = v.template get<std::int32_t>();
+                    else if (key == "tlvs" && t == "ay")
+                        tlvs = v.template get<std::vector<std::uint8_t>>();
+                    else
+                        fail(error::invalid_args);
+                }
+                if (!peer || !freq || *freq <= 0 || *freq > 0xffff || !token || *token < 0 ||
+                    *token > 0xff || !tlvs)
+                    fail(error::invalid_args);
+                e_.sd_respond(std::uint16_t(*freq), *peer, std::uint8_t(*token), std::move(*tlvs));
+            });
+        o.registerMethod("ServiceDiscoveryCancelRequest")
+            .onInterface(p)
+            .withInputParamNames("ref")
+            .implementedAs([this, &o](std::uint64_t ref) {
+                guard(o);
+                ok(e_.sd_cancel(ref));
+            });
+        o.registerMethod("ServiceUpdate").onInterface(p).implementedAs([this, &o] {
+            guard(o);
+            e_.services().update();
+        });
+        o.registerMethod("ServiceDiscoveryExternal")
+            .onInterface(p)
+            .withInputParamNames("arg")
+            .implementedAs([this, &o](std::int32_t on) {
+                guard(o);
+                e_.set_sd_external(on != 0);
+            });
+        o.registerMethod("FlushService").onInterface(p).implementedAs([this, &o] {
+            guard(o);
+            e_.services().flush();
+        });
+        for (const bool add : {true, false})
+            o.registerMethod(add ? "AddService" : "DeleteService")
+                .onInterface(p)
+                .withInputParamNames("args")
+                .implementedAs([this, &o, add](const dict& args) {
+                    guard(o);
+                    std::string type, service;
+                    std::uint32_t version = 0;
+                    std::optional<std::vector<std::uint8_t>> query, response;
+                    for (const auto& [key, v] : args) {
+                        const std::string t = v.peekValueType();
+                        if (key == "service_type" && t == "s")
+                            type = v.template get<std::string>();
+                        else if (key == "version" && t == "u")
+                            version = v.template get<std::uint32_t>();
+                        else if (key == "service" && t == "s")
+                            service = v.template get<std::string>();
+                        else if (key == "query" && t == "ay")
+                            query = v.template get<std::vector<std::uint8_t>>();
+                        else if (key == "response" && t == "ay" && add)
+                            response = v.template get<std::vector<std::uint8_t>>();
+                        else
+                            fail(error::invalid_args);
+                    }
+                    auto& reg = e_.services();
+                    if (type == "upnp") {
+                        if (version == 0 || version > 0xff || service.empty())
+                            fail(error::invalid_args);
+                        if (add) return reg.add_upnp(std::uint8_t(version), service);
+                        return ok(reg.del_upnp(std::uint8_t(version), service),
+                                  error::invalid_args);
+                    }
+                    if (type != "bonjour" || !query || (add && !response))
+                        fail(error::invalid_args);
+                    if (add) return reg.add_bonjour(std::move(*query), std::move(*response));
+                    ok(reg.del_bonjour(*query), error::invalid_args);
+                });
     }
 
     static std::vector<std::uint8_t> bytes_of(const mac_address& a) {
@@ -665,6 +893,17 @@ class device_objects {
                     if (gr.ifname == ifname) return bytes_of(gr.go ? gr.iface_addr : gr.peer_iface);
                 return std::vector<std::uint8_t>{};
             });
+            g.group->registerProperty("Members").onInterface(i).withGetter([this, ifname] {
+                std::vector<sdbus::ObjectPath> v;
+                for (const auto& gr : groups_)
+                    if (gr.ifname == ifname)
+                        for (const auto& m : gr.members) v.emplace_back(m);
+                return v;
+            });
+            for (const char* s : {"PeerJoined", "PeerDisconnected"})
+                g.group->registerSignal(s)
+                    .onInterface(i)
+                    .template withParameters<sdbus::ObjectPath>("peer");
             g.group->registerProperty("Group").onInterface(i).withGetter(
                 [p = *g.group_path] { return sdbus::ObjectPath(p); });
             g.group->finishRegistration();
@@ -719,6 +958,55 @@ class device_objects {
     void on(const event::prov_disc_failure& e) {
         emit("ProvisionDiscoveryFailure", sdbus::ObjectPath(peer_object(e.peer)),
              std::int32_t(e.status));
+    }
+    void on(const event::invitation_result& e) {
+        dict d{{"status", sdbus::Variant(std::int32_t(e.status))}};
+        if (!e.bssid.is_zero()) d.emplace("BSSID", sdbus::Variant(bytes_of(e.bssid)));
+        emit("InvitationResult", d);
+    }
+    void on(const event::invitation_received& e) {
+        dict d{{"sa", sdbus::Variant(bytes_of(e.sa))},
+               {"persistent_id", sdbus::Variant(std::int32_t(e.persistent_id))}};
+        if (!e.go_dev.is_zero()) d.emplace("go_dev_addr", sdbus::Variant(bytes_of(e.go_dev)));
+        if (!e.bssid.is_zero()) d.emplace("bssid", sdbus::Variant(bytes_of(e.bssid)));
+        if (e.freq) d.emplace("op_freq", sdbus::Variant(std::int32_t(e.freq)));
+        emit("InvitationReceived", d);
+    }
+    void on(const event::serv_disc_req& e) {
+        emit("ServiceDiscoveryRequest",
+             dict{{"peer_object", sdbus::Variant(sdbus::ObjectPath(peer_object(e.sa)))},
+                  {"frequency", sdbus::Variant(std::int32_t(e.freq))},
+                  {"dialog_token", sdbus::Variant(std::int32_t(e.token))},
+                  {"update_indicator", sdbus::Variant(e.update_indicator)},
+                  {"tlvs", sdbus::Variant(e.tlvs)}});
+    }
+    void on(const event::serv_disc_resp& e) {
+        emit("ServiceDiscoveryResponse",
+             dict{{"peer_object", sdbus::Variant(sdbus::ObjectPath(peer_object(e.sa)))},
+                  {"update_indicator", sdbus::Variant(e.update_indicator)},
+                  {"tlvs", sdbus::Variant(e.tlvs)}});
+    }
+    void on(const event::persistent_group_changed& e) {
+        const sdbus::ObjectPath path(persistent_group_path(path_, e.id));
+        if (e.what == event::persistent_group_changed::change::removed)
+            emit("PersistentGroupRemoved", path);
+        else if (e.what == event::persistent_group_changed::change::added)
+            emit("PersistentGroupAdded", path, dict{});
+    }
+    void on(const event::ap_sta_connected& e) { member(e.ifname, e.dev_addr, true); }
+    void on(const event::ap_sta_disconnected& e) { member(e.ifname, e.dev_addr, false); }
+    /// A GO's client joined or left: the group's Members and PeerJoined/PeerDisconnected.
+    void member(const std::string& ifname, const mac_address& dev, bool joined) {
+        for (auto& g : groups_) {
+            if (g.ifname != ifname || !g.group) continue;
+            const std::string peer = peer_object(dev);
+            std::erase(g.members, peer);
+            if (joined) g.members.push_back(peer);
+            g.group->emitSignal(joined ? "PeerJoined" : "PeerDisconnected")
+                .onInterface(std::string(group_interface))
+                .withArguments(sdbus::ObjectPath(peer));
+            g.group->emitPropertiesChangedSignal(std::string(group_interface), {"Members"});
+        }
     }
     template <class E>
     void on(const E&) {}  // not (yet) a signal of the API
