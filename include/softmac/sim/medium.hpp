@@ -128,8 +128,10 @@ class medium {
             airtime_ ? ieee80211::airtime_us(frame.size() + 4, *r, short_preamble) : 0);
         // One transmitter sends one frame at a time: a frame starts when the previous one
         // (its ACK and a DIFS included) is over.
+        // Deliveries are set at absolute times: in real time the clock moves between two
+        // readings, and a delay reckoned from one and applied from the other could let a frame
+        // overtake the one before it.
         const time_point start = std::max(time_.now(), sender.busy_until);
-        const duration wait = start - time_.now();
         const auto start_us = static_cast<std::uint64_t>(
             std::chrono::duration_cast<std::chrono::microseconds>(start).count());
         ++stats_.transmitted;
@@ -156,7 +158,7 @@ class medium {
                 continue;
             }
             air_frame af{{}, sender.freq, bitrate, short_preamble, -50, start_us, from};
-            track(time_.schedule_in(wait + airtime + l.delay,
+            track(time_.schedule_at(start + airtime + l.delay,
                                     [this, p, af, buf = std::move(*copy)]() mutable {
                                         af.bytes = buf.view();
                                         ++stats_.delivered;
@@ -171,7 +173,7 @@ class medium {
                                       : duration{};
         sender.busy_until = start + airtime + ack_time + (airtime_ ? difs : duration{});
         if (on_status)
-            track(time_.schedule_in(wait + airtime + ack_time,
+            track(time_.schedule_at(start + airtime + ack_time,
                                     [this, from, cb = std::move(on_status), acked]() mutable {
                                         if (ports_[from].deliver) cb(acked);
                                     }));
