@@ -43,7 +43,7 @@
 #include <softmac/net/tap.hpp>
 #include <softmac/p2p/ctrl/global_server.hpp>
 #include <softmac/p2p/ctrl/server.hpp>
-#include <softmac/p2p/dbus/service.hpp>
+#include <softmac/p2p/dbus/device_objects.hpp>
 #include <softmac/p2p/device.hpp>
 
 using namespace softmac;

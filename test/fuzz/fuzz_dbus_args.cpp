@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include <softmac/p2p/dbus/service.hpp>
+#include <softmac/p2p/dbus/arguments.hpp>
 
 namespace dbus = softmac::p2p::dbus;
 
