@@ -2,8 +2,13 @@
 /// @file Defines WPS IE attributes (big-endian TLVs): IDs, names, typed accessors and builders.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
+#include <iterator>
+#include <optional>
+#include <string>
 #include <string_view>
+#include <utility>
 
 #include <softmac/ieee80211/tlv.hpp>
 
@@ -40,7 +45,34 @@ inline constexpr std::uint16_t usba = 0x0001, ethernet = 0x0002, label = 0x0004,
                                push_button = 0x0080, keypad = 0x0100, virt_push_button = 0x0280,
                                phy_push_button = 0x0480, p2ps = 0x1000, virt_display = 0x2008,
                                phy_display = 0x4008;
+
+/// @brief The methods softmac's devices offer, as wpa_supplicant's `config_methods` setting (and
+/// the D-Bus WPS ConfigMethods property) spells them.
+inline constexpr std::pair<std::string_view, std::uint16_t> names[] = {
+    {"display", display}, {"push_button", push_button}, {"keypad", keypad}};
+/// @brief `m`'s named methods, space-separated.
+inline std::string to_text(std::uint16_t m) {
+    std::string s;
+    for (const auto& [name, bit] : names)
+        if (m & bit) s += (s.empty() ? "" : " ") + std::string(name);
+    return s;
 }
+/// @brief Space-separated method names as bits; none when a word names no method of names[].
+inline std::optional<std::uint16_t> from_text(std::string_view v) {
+    std::uint16_t m = 0;
+    for (std::size_t b = v.find_first_not_of(' '); b != std::string_view::npos;
+         b = v.find_first_not_of(' ', b)) {
+        const auto e = std::min(v.find(' ', b), v.size());
+        const auto word = v.substr(b, e - b);
+        const auto* it = std::find_if(std::begin(names), std::end(names),
+                                      [&](const auto& p) { return p.first == word; });
+        if (it == std::end(names)) return std::nullopt;
+        m |= it->second;
+        b = e;
+    }
+    return m;
+}
+}  // namespace config_method
 
 /// @brief Device Password IDs.
 namespace password_id {

@@ -579,6 +579,18 @@ class engine {
                                               event::persistent_group_changed::change::updated});
         return {};
     }
+    /// @brief Stores a new group (a network block made one, the D-Bus AddPersistentGroup): it
+    /// keeps `g.id` when that is free, else takes the next network id; the id is the answer.
+    result<int> add_persistent(persistent_group g) {
+        if (g.ssid.empty() || g.ssid.size() > 32) return make_error(errc::bad_value, "no SSID");
+        if (g.id < 0) g.id = dev_.next_network_id++;
+        if (dev_.stored(g.id)) return make_error(errc::already, "the network id is taken");
+        dev_.next_network_id = std::max(dev_.next_network_id, g.id + 1);
+        const int id = g.id;
+        dev_.persistent.push_back(std::move(g));
+        sink_(event::persistent_group_changed{id, event::persistent_group_changed::change::added});
+        return id;
+    }
     /// @brief Forgets a stored group (REMOVE_NETWORK).
     result<void> forget_persistent(int id) { return groups_.forget(id); }
     result<void> group_remove(std::string_view ifname) { return groups_.remove(ifname); }

@@ -109,6 +109,8 @@ struct settings {
     ieee80211::ipv4_address ip_addr_go{}, ip_addr_mask{}, ip_addr_start{}, ip_addr_end{};
     /// P2P_SET disable_ip_addr_req: a client never asks its GO for an IPv4 address.
     bool disable_ip_addr_req = false;
+
+    friend bool operator==(const settings&, const settings&) = default;
 };
 
 /// @brief A peer as the events print it.
@@ -144,11 +146,15 @@ struct go_neg_success {
     std::uint16_t freq = 0;
     mac_address peer_dev, peer_iface;
     wps_method method = wps_method::not_ready;
+    std::string ssid;
+    std::string passphrase;                ///< a GO's: the group's (p2p_go_neg_results)
+    std::vector<std::uint16_t> freq_list;  ///< a GO's: the channels both sides may use (MHz)
 };
 struct go_neg_failure {
     /// The negotiation ended without a status from the peer (no answer, flushed).
     static constexpr int no_status = -1;
     int status = no_status;  ///< a P2P status code (ieee80211::p2p::status), or no_status
+    mac_address peer;        ///< the peer's device address
 };
 struct group_formation_success {};
 struct group_formation_failure {};

@@ -35,7 +35,7 @@ struct go_negotiation {
     std::uint8_t oper = 0;             ///< the group's operating channel
     std::string ssid;                  ///< the group's SSID
     mac_address go_dev;                ///< the GO's device address, when we are its client
-    std::vector<std::uint8_t> common;  ///< the channels both lists share (initiator)
+    std::vector<std::uint8_t> common;  ///< the channels both lists share
     std::uint8_t conf_token = 0;       ///< the response's dialog token, which the confirmation
                                        ///< repeats
     std::uint8_t conf_status = 0;      ///< the confirmation's status
@@ -89,9 +89,9 @@ class go_negotiator {
             p->method = wps_method::not_ready;
             p->waiting_for_us = false;
         }
-        neg_ = go_negotiation{};
+        const mac_address peer = std::exchange(neg_, go_negotiation{}).peer;
         ctx_.dev().current = state::idle;
-        ctx_.emit(event::go_neg_failure{status});
+        ctx_.emit(event::go_neg_failure{status, peer});
     }
     /// @brief Forgets a pending negotiation without an event (P2P_STOP_FIND): the device is idle;
     /// the peer's authorisation stays, so its own request still succeeds.
@@ -246,6 +246,7 @@ class go_negotiator {
         neg_.peer = a.sa;
         neg_.we_go = we_go;
         neg_.oper = oper;
+        neg_.common = common;
         neg_.ssid = std::move(ssid);
         neg_.persistent = we_go && p->persistent;
         p->waiting_for_us = false;
@@ -418,13 +419,27 @@ class go_negotiator {
         if (!p) return fail(event::go_neg_failure::no_status);
         cancel_timers();
         d.current = state::provisioning;
-        ctx_.emit(event::go_neg_success{neg_.we_go, detail::freq_of_channel(neg_.oper),
-                                        p->info.dev_addr, p->intended_iface, p->method});
         const mac_address peer_dev = p->info.dev_addr, peer_iface = p->intended_iface;
         group_setup g;
+        // A GO's results name its passphrase and the channels both may use (p2p_go_complete);
+        // a stored group's SSID is re-used with its passphrase.
+        const auto* stored =
+            neg_.we_go && p->persistent_id >= 0 ? d.stored(p->persistent_id) : nullptr;
+        if (stored && stored->ssid == neg_.ssid) g.persistent_id = p->persistent_id;
+        event::go_neg_success ok{neg_.we_go, detail::freq_of_channel(neg_.oper),
+                                 peer_dev,   peer_iface,
+                                 p->method,  neg_.ssid,
+                                 {},         {}};
+        if (neg_.we_go) {
+            g.passphrase =
+                g.persistent_id >= 0 ? stored->passphrase : detail::random_passphrase(d.set, d.rng);
+            ok.passphrase = g.passphrase;
+            for (auto ch : neg_.common) ok.freq_list.push_back(detail::freq_of_channel(ch));
+        }
+        ctx_.emit(std::move(ok));
         g.method = std::exchange(p->method, wps_method::not_ready);  // used up
         g.pin = std::exchange(p->pin, {});
-        const int stored_id = std::exchange(p->persistent_id, -1);
+        p->persistent_id = -1;
         p->persistent = false;
         const go_negotiation n = std::exchange(neg_, go_negotiation{});
         g.go = n.we_go;
@@ -435,10 +450,6 @@ class go_negotiator {
         g.go_dev = n.we_go ? d.addr : n.go_dev;
         g.forming = true;
         g.persistent = n.persistent;
-        // A stored group's SSID is re-used: its passphrase too.
-        if (const auto* s = n.we_go && stored_id >= 0 ? d.stored(stored_id) : nullptr;
-            s && s->ssid == n.ssid)
-            g.persistent_id = stored_id;
         // The group runs on the operating channel: no listen period or frame wait may keep
         // the radio elsewhere while it forms.
         ctx_.end_listen();

@@ -304,7 +304,9 @@ class group_manager {
         }
         if (go) {
             // Every group is WPA2-PSK/CCMP; WPS hands its PSK to the clients.
-            g.passphrase = stored ? stored->passphrase : detail::random_passphrase(d.set, d.rng);
+            g.passphrase = stored                  ? stored->passphrase
+                           : !s.passphrase.empty() ? s.passphrase
+                                                   : detail::random_passphrase(d.set, d.rng);
             g.ip_addr_alloc = d.set.ip_addr_start != ieee80211::ipv4_address{};
             cfg::cmd::start_ap sa;
             sa.ifindex = g.ref.ifindex;

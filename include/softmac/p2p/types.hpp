@@ -181,6 +181,7 @@ struct group_setup {
     /// A stored persistent group started again: its SSID and passphrase (GO) or PSK (client,
     /// which then joins without WPS).
     int persistent_id = -1;
+    std::string passphrase;  ///< a GO's, chosen when the negotiation succeeded (empty: choose it)
 };
 
 /// @brief What an action frame sent through the engine was, so its TX status reaches the

@@ -476,10 +476,11 @@ TEST_CASE("Event formats are wpa_supplicant 2.10's", "[ctrl][format]") {
     CHECK(ctrl::format(ev::find_stopped{}) == "P2P-FIND-STOPPED ");
     CHECK(ctrl::format(ev::go_neg_request{peer_addr, 4, 7}) ==
           "P2P-GO-NEG-REQUEST " + b + " dev_passwd_id=4 go_intent=7");
-    CHECK(ctrl::format(ev::go_neg_success{true, 2437, peer_addr, bob.addr, p2p::wps_method::pbc}) ==
+    CHECK(ctrl::format(ev::go_neg_success{
+              true, 2437, peer_addr, bob.addr, p2p::wps_method::pbc, {}, {}, {}}) ==
           "P2P-GO-NEG-SUCCESS role=GO freq=2437 ht40=0 peer_dev=" + b +
               " peer_iface=02:00:00:00:0b:02 wps_method=PBC");
-    CHECK(ctrl::format(ev::go_neg_failure{-1}) == "P2P-GO-NEG-FAILURE status=-1");
+    CHECK(ctrl::format(ev::go_neg_failure{-1, peer_addr}) == "P2P-GO-NEG-FAILURE status=-1");
     CHECK(ctrl::format(ev::group_formation_success{}) == "P2P-GROUP-FORMATION-SUCCESS ");
     CHECK(ctrl::format(ev::group_formation_failure{}) == "P2P-GROUP-FORMATION-FAILURE ");
     const ev::group_started go{"p2p-wlan0-0", true, "DIRECT-xy-softmac", 2437, "12345678",

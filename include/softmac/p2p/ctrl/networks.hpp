@@ -16,65 +16,13 @@
 #include <softmac/core/result.hpp>
 #include <softmac/p2p/ctrl/config_file.hpp>
 #include <softmac/p2p/ctrl/format.hpp>
+#include <softmac/p2p/ctrl/persistent_block.hpp>
 #include <softmac/p2p/ctrl/station_command.hpp>
 #include <softmac/p2p/types.hpp>
 
 namespace softmac::p2p::ctrl {
 
 namespace detail {
-/// @brief A network block with disabled=2 read as a stored persistent group (wpa_supplicant's
-/// wpas_p2p_get_persistent reads the same fields); none when it is not one.
-inline std::optional<persistent_group> persistent_of(int id, const conf::network& n) {
-    const auto* disabled = n.get("disabled");
-    const auto* ssid = n.get("ssid");
-    const auto* bssid = n.get("bssid");
-    if (!disabled || *disabled != "2" || !ssid || !bssid) return std::nullopt;
-    persistent_group g;
-    g.id = id;
-    auto text = conf::decode_string(*ssid);
-    auto go_dev = mac_address::parse(*bssid);
-    if (!text || !go_dev) return std::nullopt;
-    g.ssid = std::move(*text);
-    g.go_dev = *go_dev;
-    const auto* mode = n.get("mode");
-    g.go = mode && *mode == "3";
-    if (const auto* psk = n.get("psk")) {
-        // A quoted passphrase (a GO's), or the PSK itself as 64 hex digits (a client's).
-        auto pass = psk->starts_with('"') ? conf::decode_string(*psk) : std::optional(*psk);
-        if (pass) g.passphrase = std::move(*pass);
-    }
-    if (const auto* list = n.get("p2p_client_list"))
-        for (std::size_t b = 0, e; b < list->size(); b = e + 1) {
-            e = std::min(list->find(' ', b), list->size());
-            if (auto a = mac_address::parse(std::string_view(*list).substr(b, e - b)))
-                g.clients.push_back(*a);
-        }
-    return g;
-}
-/// @brief Writes a stored group's fields into its block (wpas_p2p_store_persistent_group's
-/// network: WPA2-PSK, CCMP, mode 3 for a GO, disabled=2); other fields stay.
-inline void write_persistent(const persistent_group& g, conf::network& n) {
-    n.set("ssid", conf::encode_string(g.ssid));
-    n.set("bssid", g.go_dev.to_string());
-    const bool hex_psk =
-        g.passphrase.size() == 64 && std::all_of(g.passphrase.begin(), g.passphrase.end(),
-                                                 [](char c) { return hex_digit(c) >= 0; });
-    n.set("psk", hex_psk ? g.passphrase : "\"" + g.passphrase + "\"");
-    n.set("proto", "RSN");
-    n.set("key_mgmt", "WPA-PSK");
-    n.set("pairwise", "CCMP");
-    if (g.go)
-        n.set("mode", "3");
-    else
-        n.erase("mode");
-    n.set("disabled", "2");
-    std::string list;
-    for (const auto& c : g.clients) list += (list.empty() ? "" : " ") + c.to_string();
-    if (list.empty())
-        n.erase("p2p_client_list");
-    else
-        n.set("p2p_client_list", list);
-}
 /// @brief A network block as the station interface uses it; none for a persistent group or a
 /// block it cannot use (no SSID; WPA-PSK, wpa_supplicant's default key_mgmt, without a PSK).
 inline std::optional<station_network> station_of(int id, const conf::network& n) {
@@ -135,7 +83,7 @@ class network_config {
         std::vector<persistent_group> stored;
         int id = 0;
         for (auto& n : doc_.networks) {
-            if (auto g = detail::persistent_of(id, n)) stored.push_back(std::move(*g));
+            if (auto g = persistent_of(id, n)) stored.push_back(std::move(*g));
             blocks_.emplace_back(id++, std::move(n));
         }
         doc_.networks.clear();
@@ -219,7 +167,7 @@ class network_config {
         sync();
         auto* n = block(id);
         if (!n) return make_error(errc::not_found, "no such network");
-        if (detail::persistent_of(id, *n)) return make_error(errc::bad_value, "a group's BSSID");
+        if (persistent_of(id, *n)) return make_error(errc::bad_value, "a group's BSSID");
         n->erase("bssid");
         publish();
         save_if_asked();
@@ -236,8 +184,8 @@ class network_config {
         if (auto r = conf::check_value(field, value, true); !r) return r;
         conf::network changed = *n;
         changed.set(field, std::move(value));
-        const bool was_stored = detail::persistent_of(id, *n).has_value();
-        const auto now = detail::persistent_of(id, changed);
+        const bool was_stored = persistent_of(id, *n).has_value();
+        const auto now = persistent_of(id, changed);
         if (changed.get("disabled") && *changed.get("disabled") == "2" && !now)
             return make_error(errc::bad_value, "a persistent group needs ssid and bssid");
         *n = std::move(changed);
@@ -245,9 +193,8 @@ class network_config {
         if (now && was_stored) return engine_.update_persistent(*now);
         if (was_stored) return engine_.forget_persistent(id);
         if (now) {
-            auto all = engine_.persistent_groups();
-            all.push_back(*now);
-            engine_.load_persistent(std::move(all), 0);
+            if (auto r = engine_.add_persistent(*now); !r) return r.err();
+            return {};
         }
         save_if_asked();
         return {};
@@ -270,7 +217,7 @@ class network_config {
         using v = cmd::network_choice::verb;
         sync();
         const auto* named = id >= 0 ? block(id) : nullptr;
-        if (id >= 0 && (!named || detail::persistent_of(id, *named)))
+        if (id >= 0 && (!named || persistent_of(id, *named)))
             return make_error(errc::not_found, "no such network");
         for (auto& [i, n] : blocks_) {
             const auto* d = n.get("disabled");
@@ -310,14 +257,14 @@ class network_config {
     void sync() {
         const auto& stored = engine_.persistent_groups();
         std::erase_if(blocks_, [&](const auto& b) {
-            const bool is_group = detail::persistent_of(b.first, b.second).has_value();
+            const bool is_group = persistent_of(b.first, b.second).has_value();
             return is_group && std::none_of(stored.begin(), stored.end(),
                                             [&](const auto& g) { return g.id == b.first; });
         });
         for (const auto& g : stored) {
             auto* n = block(g.id);
             if (!n) n = &blocks_.emplace_back(g.id, conf::network{}).second;
-            detail::write_persistent(g, *n);
+            write_persistent(g, *n);
         }
         std::sort(blocks_.begin(), blocks_.end(),
                   [](const auto& a, const auto& b) { return a.first < b.first; });

@@ -53,7 +53,9 @@ class settings_control {
             ok = t.has_value() && s.secondary_types.size() < 5;
             if (ok) s.secondary_types.push_back(*t);
         } else if (c.name == "config_methods") {
-            ok = set_config_methods(s, c.value);
+            const auto m = ieee80211::wps::config_method::from_text(c.value);
+            ok = m.has_value();
+            if (ok) s.config_methods = *m;
         } else if (c.name == "p2p_go_intent") {
             ok = small(s.go_intent, 0, 15);
         } else if (c.name == "p2p_ssid_postfix") {
@@ -204,7 +206,8 @@ class settings_control {
         if (c.name == "device_name") return s.device_name;
         if (const auto* text = wps_identity(s, c.name)) return *text;
         if (c.name == "device_type") return to_string(s.primary_type);
-        if (c.name == "config_methods") return config_methods_text(s.config_methods);
+        if (c.name == "config_methods")
+            return ieee80211::wps::config_method::to_text(s.config_methods);
         if (c.name == "p2p_go_intent") return std::to_string(s.go_intent);
         if (c.name == "p2p_ssid_postfix") return s.ssid_postfix;
         if (c.name == "p2p_passphrase_len") return std::to_string(s.passphrase_len);
@@ -217,31 +220,6 @@ class settings_control {
         if (const auto* i = int_setting(s, c.name)) return std::to_string(*i);
         if (const auto* ip = ip_setting(s, c.name)) return ipv4_text(*ip);
         return std::string(replies::fail);
-    }
-
-    /// WPS config method names as wpa_supplicant's `config_methods` setting spells them.
-    static constexpr std::pair<std::string_view, std::uint16_t> method_names[] = {
-        {"display", ieee80211::wps::config_method::display},
-        {"push_button", ieee80211::wps::config_method::push_button},
-        {"keypad", ieee80211::wps::config_method::keypad},
-    };
-    static bool set_config_methods(settings& s, std::string_view v) {
-        std::uint16_t m = 0;
-        const detail::tokens words(v);
-        for (std::string_view word : words.all()) {
-            const auto* it = std::find_if(std::begin(method_names), std::end(method_names),
-                                          [&](const auto& p) { return p.first == word; });
-            if (it == std::end(method_names)) return false;
-            m |= it->second;
-        }
-        s.config_methods = m;
-        return true;
-    }
-    static std::string config_methods_text(std::uint16_t m) {
-        std::string s;
-        for (const auto& [name, bit] : method_names)
-            if (m & bit) s += (s.empty() ? "" : " ") + std::string(name);
-        return s;
     }
 
   private:
