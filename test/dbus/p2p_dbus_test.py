@@ -4,8 +4,10 @@
 # devices and DeviceFound, Connect (invalid arguments, push button on both sides, a generated
 # PIN), GONegotiationSuccess, GroupStarted with a group object matching the control interface,
 # Disconnect and GroupFinished, a caller without the right to change the radio, and the name
-# released at exit. Exit 77 (skipped) without dbus-daemon or python3-dbus.
-import os, shutil, subprocess, sys, tempfile, time
+# released at exit; P2PDeviceConfig written, ExtendedListen, persistent groups (added, read,
+# written, removed, and followed by the control interface), WPS on a GO, a failed WPS run and
+# a refused negotiation. Exit 77 (skipped) without dbus-daemon or python3-dbus.
+import hashlib, os, shutil, subprocess, sys, tempfile, time
 import xml.etree.ElementTree as ET
 
 try:
@@ -22,6 +24,8 @@ if not shutil.which("dbus-daemon"):
 p2pd = sys.argv[1]
 SVC, ROOT = "fi.w1.wpa_supplicant1", "/fi/w1/wpa_supplicant1"
 P2P = SVC + ".Interface.P2PDevice"
+WPS = SVC + ".Interface.WPS"
+PROPS = "org.freedesktop.DBus.Properties"
 work = tempfile.mkdtemp(prefix="p2p_dbus.")
 os.chmod(work, 0o755)  # the unprivileged caller reaches the bus socket
 conf = os.path.join(work, "bus.conf")
@@ -148,16 +152,121 @@ try:
     check(SVC + ".Interface" in ifaces and P2P in ifaces, "introspection names both interfaces")
     methods = {m.get("name"): m for m in ifaces[P2P].findall("method")}
     check({"Find", "StopFind", "Listen", "Connect", "Cancel", "Disconnect", "Flush",
-           "ProvisionDiscoveryRequest", "GroupAdd", "RejectPeer"} <= set(methods),
+           "ProvisionDiscoveryRequest", "GroupAdd", "RejectPeer", "ExtendedListen", "RemoveClient",
+           "AddPersistentGroup", "RemovePersistentGroup", "RemoveAllPersistentGroups"}
+          <= set(methods),
           "P2PDevice methods: " + ",".join(sorted(methods)))
     connect_args = [(a.get("direction"), a.get("type")) for a in methods["Connect"].findall("arg")]
     check(connect_args == [("in", "a{sv}"), ("out", "s")], f"Connect is a{{sv}} -> s: {connect_args}")
     sigs = {s.get("name") for s in ifaces[P2P].findall("signal")}
     check({"DeviceFound", "DeviceLost", "FindStopped", "GONegotiationSuccess",
            "GONegotiationFailure", "GroupStarted", "GroupFinished"} <= sigs, "P2PDevice signals")
-    p0 = dbus.Interface(dev0, "org.freedesktop.DBus.Properties")
+    check(WPS in ifaces and {"Start", "Cancel"} <= {m.get("name") for m in ifaces[WPS].findall("method")},
+          "introspection names Interface.WPS with Start and Cancel")
+    p0 = dbus.Interface(dev0, PROPS)
     check(p0.Get(SVC + ".Interface", "Ifname") == "wlan0", "Ifname")
-    check(p0.Get(P2P, "P2PDeviceConfig")["DeviceName"] == "Alice", "P2PDeviceConfig.DeviceName")
+    config = p0.Get(P2P, "P2PDeviceConfig")
+    check(config["DeviceName"] == "Alice" and int(config["GOIntent"]) == 7 and
+          int(config["ListenRegClass"]) == 81, "P2PDeviceConfig: DeviceName, GOIntent, ListenRegClass")
+
+    def wpa_cli(*args, ifname="wlan0"):
+        return subprocess.run(["wpa_cli", "-p", work + "/ctrl", "-i", ifname, *args],
+                              capture_output=True, text=True).stdout.strip()
+
+    # P2PDeviceConfig written: a dictionary read, changed and written back is taken whole, and
+    # the control interface sees the change; a bad key changes nothing.
+    config["DeviceName"] = "Carol"
+    config["GOIntent"] = dbus.UInt32(9)
+    p0.Set(P2P, "P2PDeviceConfig", config)
+    check(wpa_cli("get", "device_name") == "Carol" and wpa_cli("get", "p2p_go_intent") == "9",
+          "P2PDeviceConfig written back: GET device_name Carol, p2p_go_intent 9")
+    try:
+        p0.Set(P2P, "P2PDeviceConfig", dbus.Dictionary({"DeviceName": "Dave", "GOIntent": dbus.UInt32(16)},
+                                                       signature="sv"))
+        check(False, "GOIntent 16 is refused")
+    except dbus.DBusException as e:
+        check(e.get_dbus_name() == SVC + ".InvalidArgs" and wpa_cli("get", "device_name") == "Carol",
+              "GOIntent 16: InvalidArgs, and DeviceName is not changed either")
+    p0.Set(P2P, "P2PDeviceConfig", dbus.Dictionary({"DeviceName": "Alice", "GOIntent": dbus.UInt32(7)},
+                                                   signature="sv"))
+    wps0 = dbus.Interface(dev0, WPS)
+    p0.Set(WPS, "ConfigMethods", "push_button keypad")
+    check(p0.Get(WPS, "ConfigMethods") == "push_button keypad" and
+          wpa_cli("get", "config_methods") == "push_button keypad", "WPS ConfigMethods written")
+    p0.Set(WPS, "ConfigMethods", "display push_button keypad")
+    try:
+        wps0.Start(dbus.Dictionary({}, signature="sv"))
+        check(False, "WPS.Start without Role fails")
+    except dbus.DBusException as e:
+        check(e.get_dbus_name() == SVC + ".InvalidArgs", "WPS.Start without Role: " + e.get_dbus_name())
+    try:
+        wps0.Start(dbus.Dictionary({"Role": "enrollee", "Type": "pbc"}, signature="sv"))
+        check(False, "WPS.Start on an interface without a GO fails")
+    except dbus.DBusException as e:
+        check(e.get_dbus_name() == SVC + ".UnknownError", "WPS.Start on the device: " + e.get_dbus_name())
+    ext = dbus.Interface(dev0, P2P)
+    ext.ExtendedListen(dbus.Dictionary({"period": dbus.Int32(100), "interval": dbus.Int32(1000)},
+                                       signature="sv"))
+    try:
+        ext.ExtendedListen(dbus.Dictionary({"period": dbus.UInt32(100)}, signature="sv"))
+        check(False, "ExtendedListen with a u period fails")
+    except dbus.DBusException as e:
+        check(e.get_dbus_name() == SVC + ".InvalidArgs", "ExtendedListen period as u: InvalidArgs")
+    ext.ExtendedListen(dbus.Dictionary({}, signature="sv"))
+    check(True, "ExtendedListen on and off")
+
+    # Persistent groups: added over the bus, seen by the control interface, read, written and
+    # removed; one made by the control interface appears on the bus.
+    pg_signals = []
+    bus.add_signal_receiver(lambda *a, **kw: pg_signals.append((kw["member"], a)),
+                            dbus_interface=P2P, path=w0, member_keyword="member")
+    pg = str(ext.AddPersistentGroup(dbus.Dictionary(
+        {"ssid": "DIRECT-pq-stored", "bssid": "02:00:00:00:00:00", "psk": "stored-secret",
+         "mode": dbus.UInt32(3)}, signature="sv")))
+    check(pg.startswith(w0 + "/PersistentGroups/"), "AddPersistentGroup: " + pg)
+    added = wait_for(lambda: next((a for m, a in pg_signals if m == "PersistentGroupAdded"), None), 5)
+    check(bool(added) and str(added[0]) == pg and added[1]["ssid"] == '"DIRECT-pq-stored"',
+          "PersistentGroupAdded with its properties")
+    check(pg in map(str, p0.Get(P2P, "PersistentGroups")), "PersistentGroups lists it")
+    nid = pg.rsplit("/", 1)[1]
+    check(any(l.split("\t")[:2] == [nid, "DIRECT-pq-stored"] and "[P2P-PERSISTENT]" in l
+              for l in wpa_cli("list_networks").splitlines()),
+          "LIST_NETWORKS shows it as a persistent group")
+    pgp = dbus.Interface(bus.get_object(SVC, pg), PROPS)
+    props_pg = pgp.Get(SVC + ".PersistentGroup", "Properties")
+    check(props_pg["mode"] == "3" and props_pg["bssid"] == "02:00:00:00:00:00" and
+          props_pg["psk"] == '"stored-secret"', "its Properties: mode, bssid, psk")
+    pgp.Set(SVC + ".PersistentGroup", "Properties", dbus.Dictionary({"psk": "other-secret"}, signature="sv"))
+    check(pgp.Get(SVC + ".PersistentGroup", "Properties")["psk"] == '"other-secret"',
+          "its Properties written")
+    for args, what in (({"ssid": "DIRECT-xy", "bssid": "02:00:00:00:00:00", "key_mgmt": "NONE"},
+                        "an open persistent group"),
+                       ({"ssid": "DIRECT-xy"}, "a persistent group without bssid"),
+                       ({"ssid": "DIRECT-xy", "bssid": "02:00:00:00:00:00", "priority": dbus.Int32(1)},
+                        "a field a persistent group has not")):
+        try:
+            ext.AddPersistentGroup(dbus.Dictionary(args, signature="sv"))
+            check(False, what + " is refused")
+        except dbus.DBusException as e:
+            check(e.get_dbus_name() == SVC + ".InvalidArgs", what + ": " + e.get_dbus_name())
+    ext.RemovePersistentGroup(dbus.ObjectPath(pg))
+    check(wait_for(lambda: any(m == "PersistentGroupRemoved" and str(a[0]) == pg for m, a in pg_signals), 5)
+          and pg not in map(str, p0.Get(P2P, "PersistentGroups")), "RemovePersistentGroup: removed")
+    try:
+        ext.RemovePersistentGroup(dbus.ObjectPath(pg))
+        check(False, "removing it twice fails")
+    except dbus.DBusException as e:
+        check(e.get_dbus_name() == SVC + ".NetworkUnknown", "removing it twice: " + e.get_dbus_name())
+    nid = wpa_cli("add_network")
+    for field, value in (("ssid", '"DIRECT-zz-ctrl"'), ("bssid", "02:00:00:00:00:00"), ("psk", '"ctrl-secret"'),
+                         ("disabled", "2")):
+        wpa_cli("set_network", nid, field, value)
+    made = w0 + "/PersistentGroups/" + nid
+    check(bool(wait_for(lambda: any(m == "PersistentGroupAdded" and str(a[0]) == made for m, a in pg_signals), 5)),
+          "a persistent group made by SET_NETWORK appears on the bus")
+    ext.RemoveAllPersistentGroups()
+    check(not list(p0.Get(P2P, "PersistentGroups")) and "DIRECT-zz-ctrl" not in wpa_cli("list_networks"),
+          "RemoveAllPersistentGroups: none left on the bus or in LIST_NETWORKS")
 
     d0, d1 = dbus.Interface(dev0, P2P), dbus.Interface(dev1, P2P)
     d0.Find(dbus.Dictionary({}, signature="sv"))
@@ -222,6 +331,9 @@ try:
     else:
         print("skipped: the unprivileged caller needs root to be made")
 
+    changes = []
+    bus.add_signal_receiver(lambda i, c, inv, **kw: changes.append((str(kw["path"]), str(i), dict(c))),
+                            dbus_interface=PROPS, signal_name="PropertiesChanged", path_keyword="path")
     pin = d1.Connect(dbus.Dictionary({"peer": dbus.ObjectPath(alice), "wps_method": "pbc",
                                       "go_intent": dbus.Int32(0)}, signature="sv"))
     check(pin == "00000000", f"Connect pbc answers 00000000 ({pin})")
@@ -230,6 +342,12 @@ try:
     s0, s1 = signal(w0, "GONegotiationSuccess", 15), signal(w1, "GONegotiationSuccess", 15)
     check(bool(s0 and s1) and s0[2][0]["role_go"] == "GO" and s1[2][0]["role_go"] == "client",
           "GONegotiationSuccess: GO and client")
+    if s0 and s1:
+        r0, r1 = s0[2][0], s1[2][0]
+        check(len(r0["passphrase"]) >= 8 and "passphrase" not in r1 and
+              bytes(r0["ssid"]).startswith(b"DIRECT-") and int(r0["frequency"]) in map(int, r0["frequency_list"])
+              and str(r0["peer_object"]) == bob,
+              "GONegotiationSuccess: the GO's passphrase, SSID and channel list")
     g0, g1 = signal(w0, "GroupStarted", 20), signal(w1, "GroupStarted", 20)
     check(bool(g0 and g1), "GroupStarted on both")
     if g0 and g1:
@@ -247,6 +365,37 @@ try:
               "Group Members lists the client's peer object")
         freq = next((l[5:] for l in status.splitlines() if l.startswith("freq=")), "0")
         check(int(gp.Get(SVC + ".Group", "Frequency")) == int(freq), f"Group Frequency {freq}")
+        gi_path = str(go["interface_object"])
+        check(wait_for(lambda: any(p == gi_path and i == SVC + ".Interface" and c.get("State") == "completed"
+                                   for p, i, c in changes) and
+                       any(p == gi_path and i == P2P and c.get("Role") == "GO" for p, i, c in changes), 5),
+              "PropertiesChanged: the group interface's State completed and Role GO")
+        passphrase = str(gp.Get(SVC + ".Group", "Passphrase"))
+        check(s0 and passphrase == s0[2][0]["passphrase"] and
+              passphrase == wpa_cli("p2p_get_passphrase", ifname="p2p-wlan0-0"),
+              "Group Passphrase: the negotiated one, as P2P_GET_PASSPHRASE")
+        psk = hashlib.pbkdf2_hmac("sha1", passphrase.encode(), ssid.encode(), 4096, 32)
+        check(bytes(gp.Get(SVC + ".Group", "PSK")) == psk, "Group PSK: PBKDF2 of the passphrase")
+        cg = dbus.Interface(bus.get_object(SVC, g1[2][0]["group_object"]), PROPS)
+        check(bytes(cg.Get(SVC + ".Group", "PSK")) == psk, "the client's Group PSK: the same")
+        check(str(go["group_object"]) in map(str, peer.Get(SVC + ".Peer", "Groups")),
+              "Peer Groups: the client's peer object names the group")
+        gw = dbus.Interface(bus.get_object(SVC, go["interface_object"]), WPS)
+        try:
+            gw.Start(dbus.Dictionary({"Role": "enrollee", "Type": "pin"}, signature="sv"))
+            check(False, "WPS.Start pin without Pin on a GO fails")
+        except dbus.DBusException as e:
+            check(e.get_dbus_name() == SVC + ".InvalidArgs", "WPS.Start pin without Pin: InvalidArgs")
+        out = gw.Start(dbus.Dictionary({"Role": "enrollee", "Type": "pin", "Pin": "12345670"}, signature="sv"))
+        check(out.get("Pin") == "12345670", "WPS.Start pin on the GO answers the PIN")
+        gw.Cancel()
+        gw.Start(dbus.Dictionary({"Role": "enrollee", "Type": "pbc"}, signature="sv"))
+        gw.Cancel()
+        try:
+            gw.Cancel()
+            check(False, "a second WPS.Cancel fails")
+        except dbus.DBusException as e:
+            check(e.get_dbus_name() == SVC + ".UnknownError", "WPS.Start pbc, Cancel, and a second Cancel fails")
         if os.geteuid() == 0:
             out = unprivileged(str(go["interface_object"]), "Disconnect")
             check(out == "org.freedesktop.DBus.Error.AccessDenied",
@@ -255,6 +404,36 @@ try:
         gi.Disconnect()
         fin = signal(w0, "GroupFinished", 10)
         check(bool(fin) and fin[2][0]["role"] == "GO", "Disconnect: GroupFinished")
+        check(bool(signal(w1, "GroupFinished", 10)), "and the client's group finished too")
+    # A WPS run that fails: the PINs differ. WpsFailed comes while the group provisions. Alice
+    # only authorises Bob and listens, so his request makes her the responding GO this time.
+    signals.clear()
+    d0.Find(dbus.Dictionary({}, signature="sv"))
+    d0.Connect(dbus.Dictionary({"peer": dbus.ObjectPath(bob), "wps_method": "display",
+                                "pin": "12345670", "go_intent": dbus.Int32(15),
+                                "authorize_only": True}, signature="sv"))
+    d1.Connect(dbus.Dictionary({"peer": dbus.ObjectPath(alice), "wps_method": "keypad",
+                                "pin": "00000000", "go_intent": dbus.Int32(0)}, signature="sv"))
+    r0 = signal(w0, "GONegotiationSuccess", 15)
+    check(bool(r0) and r0[2][0]["role_go"] == "GO" and
+          int(r0[2][0]["frequency"]) in map(int, r0[2][0]["frequency_list"]),
+          "GONegotiationSuccess of a responding GO: its channel list")
+    wf = wait_for(lambda: next((s for s in signals if s[1] == "WpsFailed"), None), 30)
+    check(bool(wf) and wf[2][0] == "fail" and int(wf[2][1]["msg"]) > 0,
+          "WpsFailed when the PINs differ" + (f" (on {wf[0]}, msg {int(wf[2][1]['msg'])})" if wf else ""))
+    check(bool(wait_for(lambda: {w0, w1} <= {str(p) for p, m, a in signals
+                                              if m == "GroupFormationFailure"}, 30)),
+          "and GroupFormationFailure on both")
+    # A refused negotiation: GONegotiationFailure names the peer (Bob listens while finding).
+    signals.clear()
+    d1.RejectPeer(dbus.ObjectPath(alice))
+    d1.Find(dbus.Dictionary({}, signature="sv"))
+    d0.Connect(dbus.Dictionary({"peer": dbus.ObjectPath(bob), "wps_method": "pbc"}, signature="sv"))
+    nf = signal(w0, "GONegotiationFailure", 20)
+    check(bool(nf) and str(nf[2][0]["peer_object"]) == bob and int(nf[2][0]["status"]) == 11,
+          "GONegotiationFailure: the peer's object and status 11 (rejected by user)" +
+          (f" ({nf[2][0]['peer_object']}, {int(nf[2][0]['status'])})" if nf else
+           f" (none; {[(p, m) for p, m, a in signals]})"))
     # Flush forgets the peers: their objects go, and a late read of one is an error, not a crash.
     d0.Flush()
     lost = signal(w0, "DeviceLost", 5)

@@ -1,14 +1,18 @@
 // SPDX-License-Identifier: MIT
 // The D-Bus API's argument dispatch: random dictionaries (known and unknown keys, every basic
-// type and arrays of bytes, any value) into P2PDevice.Connect's and Find's readers, and random
-// object paths into the peer-path reader. A reader answers or fails with InvalidArgs; nothing
-// else may escape.
+// type and arrays of bytes, any value) into P2PDevice.Connect's and Find's readers, WPS.Start's,
+// a persistent group's network block fields and P2PDeviceConfig's writer, and random object
+// paths into the path readers. A reader answers or fails with InvalidArgs; nothing else may
+// escape.
 #include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
 
 #include <softmac/p2p/dbus/arguments.hpp>
+#include <softmac/p2p/dbus/device_config.hpp>
+#include <softmac/p2p/dbus/persistent_groups.hpp>
+#include <softmac/p2p/dbus/wps.hpp>
 
 namespace dbus = softmac::p2p::dbus;
 
@@ -28,10 +32,52 @@ struct reader {
         return v;
     }
 };
-const char* const keys[] = {"peer",      "persistent", "join",          "authorize_only",
-                            "frequency", "go_intent",  "wps_method",    "pin",
-                            "Timeout",   "freq",       "DiscoveryType", "RequestedDeviceTypes",
+const char* const keys[] = {"peer",
+                            "persistent",
+                            "join",
+                            "authorize_only",
+                            "frequency",
+                            "go_intent",
+                            "wps_method",
+                            "pin",
+                            "Timeout",
+                            "freq",
+                            "DiscoveryType",
+                            "RequestedDeviceTypes",
+                            "Role",
+                            "Type",
+                            "Pin",
+                            "Bssid",
+                            "P2PDeviceAddress",
+                            "ssid",
+                            "bssid",
+                            "psk",
+                            "mode",
+                            "disabled",
+                            "p2p_client_list",
+                            "key_mgmt",
+                            "DeviceName",
+                            "GOIntent",
+                            "ListenChannel",
+                            "OperChannel",
+                            "IpAddrGo",
+                            "IntraBss",
+                            "PrimaryDeviceType",
+                            "SecondaryDeviceTypes",
                             "unknown"};
+/// What P2PDeviceConfig's writer needs of an engine.
+struct settings_engine {
+    softmac::p2p::settings s;
+    softmac::p2p::settings& settings() { return s; }
+    const softmac::p2p::settings& settings() const { return s; }
+    std::uint16_t listen_freq() const { return 2412; }
+    softmac::result<void> set_listen_channel(std::uint8_t ch) {
+        if (ch != 1 && ch != 6 && ch != 11)
+            return softmac::make_error(softmac::errc::bad_value, "not social");
+        s.listen_channel = ch;
+        return {};
+    }
+};
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -81,7 +127,26 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         return 0;  // a value the bus itself would refuse (an object path that is not one)
     }
     for (auto parse : {+[](const dbus::dict& a) { (void)dbus::parse_connect(a); },
-                       +[](const dbus::dict& a) { (void)dbus::parse_find(a); }}) {
+                       +[](const dbus::dict& a) { (void)dbus::parse_find(a); },
+                       +[](const dbus::dict& a) { (void)dbus::parse_wps_start(a); },
+                       +[](const dbus::dict& a) {
+                           softmac::p2p::ctrl::conf::network n;
+                           n.set("disabled", "2");
+                           dbus::put_network_properties(a, n);
+                           if (auto g = softmac::p2p::ctrl::persistent_of(-1, n))
+                               (void)dbus::network_properties(*g);
+                       },
+                       +[](const dbus::dict& a) {
+                           settings_engine e;
+                           const auto before = e.s;
+                           try {
+                               dbus::set_device_config(e, a);
+                           } catch (const sdbus::Error&) {
+                               if (!(e.s == before)) __builtin_trap();  // whole or nothing
+                               throw;
+                           }
+                           (void)dbus::device_config(e);
+                       }}) {
         try {
             parse(d);
         } catch (const sdbus::Error& e) {

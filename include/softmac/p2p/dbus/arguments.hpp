@@ -57,6 +57,26 @@ inline std::string utf8(std::string_view s) {
     return out;
 }
 
+/// @brief An address as the API carries it (`ay`, 6 octets).
+inline std::vector<std::uint8_t> bytes_of(const mac_address& a) {
+    return {a.octets.begin(), a.octets.end()};
+}
+/// @brief A WPS device type as the API carries it (`ay`, 8 octets: category, OUI, subcategory).
+inline std::vector<std::uint8_t> type_bytes(const ieee80211::wps::device_type& t) {
+    return {std::uint8_t(t.category >> 8),    std::uint8_t(t.category),   std::uint8_t(t.oui >> 24),
+            std::uint8_t(t.oui >> 16),        std::uint8_t(t.oui >> 8),   std::uint8_t(t.oui),
+            std::uint8_t(t.subcategory >> 8), std::uint8_t(t.subcategory)};
+}
+/// @brief The device type 8 octets name; none for another length.
+inline std::optional<ieee80211::wps::device_type> type_of(const std::vector<std::uint8_t>& t) {
+    if (t.size() != 8) return std::nullopt;
+    ieee80211::wps::device_type d;
+    d.category = static_cast<std::uint16_t>(t[0] << 8 | t[1]);
+    d.oui = std::uint32_t(t[2]) << 24 | std::uint32_t(t[3]) << 16 | std::uint32_t(t[4]) << 8 | t[5];
+    d.subcategory = static_cast<std::uint16_t>(t[6] << 8 | t[7]);
+    return d;
+}
+
 /// @brief A method's error reply.
 [[noreturn]] inline void fail(std::string_view name, const std::string& message = {}) {
     throw sdbus::Error(std::string(name), message.empty() ? std::string(name) : message);
@@ -149,12 +169,8 @@ inline find_params parse_find(const dict& args) {
             p.freq = static_cast<std::uint16_t>(f);
         } else if (key == "RequestedDeviceTypes" && type == "aay") {
             for (const auto& t : v.get<std::vector<std::vector<std::uint8_t>>>()) {
-                if (t.size() != 8) fail(error::invalid_args);
-                ieee80211::wps::device_type d;
-                d.category = static_cast<std::uint16_t>(t[0] << 8 | t[1]);
-                d.oui = std::uint32_t(t[2]) << 24 | std::uint32_t(t[3]) << 16 |
-                        std::uint32_t(t[4]) << 8 | t[5];
-                d.subcategory = static_cast<std::uint16_t>(t[6] << 8 | t[7]);
+                const auto d = type_of(t);
+                if (!d) fail(error::invalid_args);
                 if (!p.dev_type) p.dev_type = d;
             }
         } else {

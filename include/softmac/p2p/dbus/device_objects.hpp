@@ -14,10 +14,14 @@
 #include <variant>
 #include <vector>
 
+#include <softmac/crypto/primitives.hpp>
 #include <softmac/p2p/dbus/arguments.hpp>
 #include <softmac/p2p/dbus/bus.hpp>
+#include <softmac/p2p/dbus/device_config.hpp>
+#include <softmac/p2p/dbus/persistent_groups.hpp>
 #include <softmac/p2p/dbus/root.hpp>
 #include <softmac/p2p/dbus/service_discovery.hpp>
+#include <softmac/p2p/dbus/wps.hpp>
 #include <softmac/p2p/events.hpp>
 
 namespace softmac::p2p::dbus {
@@ -38,8 +42,10 @@ class device_objects {
           driver_(std::move(driver)),
           rule_(rule),
           path_(r.next_path()),
-          obj_(sdbus::createObject(c, path_)) {
+          obj_(sdbus::createObject(c, path_)),
+          persistent_(c, loop, e, path_, [this](const sdbus::IObject& o) { guard(o); }) {
         register_interface(*obj_, e_.ifname(), true);
+        persistent_.serve(*obj_);
         obj_->finishRegistration();
         root_.added(e_.ifname(), path_);
     }
@@ -94,6 +100,8 @@ class device_objects {
                 if (g.ifname == ifname) return std::string(g.started ? "completed" : "associating");
             return std::string(device ? "disconnected" : "inactive");
         });
+        serve_wps(
+            o, e_, ifname, [this](const sdbus::IObject& c) { guard(c); }, process_credentials_);
         const std::string p = p2p();
         o.registerMethod("Disconnect").onInterface(p).implementedAs([this, &o, ifname] {
             guard(o);
@@ -142,6 +150,49 @@ class device_objects {
             guard(o);
             e_.stop_find();
         });
+        // ExtendedListen (wpas_dbus_handler_p2p_extendedlisten): period and interval in ms,
+        // both absent or 0 turn it off.
+        o.registerMethod("ExtendedListen")
+            .onInterface(p)
+            .withInputParamNames("args")
+            .implementedAs([this, &o](const dict& args) {
+                guard(o);
+                std::int32_t period = 0, interval = 0;
+                for (const auto& [key, v] : args) {
+                    if (v.peekValueType() != "i" || (key != "period" && key != "interval"))
+                        fail(error::invalid_args, utf8(key));
+                    auto& field = key == "period" ? period : interval;
+                    field = v.template get<std::int32_t>();
+                }
+                if (period < 0 || interval < 0) fail(error::invalid_args, "negative");
+                ok(e_.ext_listen(std::uint32_t(period), std::uint32_t(interval)),
+                   error::unknown_error);
+            });
+        // RemoveClient (wpas_dbus_handler_p2p_remove_client): a known peer's object, or an
+        // interface address as text.
+        o.registerMethod("RemoveClient")
+            .onInterface(p)
+            .withInputParamNames("args")
+            .implementedAs([this, &o](const dict& args) {
+                guard(o);
+                std::optional<mac_address> peer, iface;
+                for (const auto& [key, v] : args) {
+                    const std::string type = v.peekValueType();
+                    if (key == "peer" && type == "o") {
+                        peer = peer_of(v.template get<sdbus::ObjectPath>());
+                        if (!peer || !e_.peers().find(*peer))
+                            fail(error::invalid_args, "Invalid address format");
+                    } else if (key == "iface" && type == "s") {
+                        const auto a = mac_address::parse(v.template get<std::string>());
+                        if (!a) fail(error::invalid_args, "Invalid address format");
+                        iface = *a;
+                    } else {
+                        fail(error::invalid_args, "Invalid address format");
+                    }
+                }
+                if (!peer && !iface) fail(error::invalid_args, "Invalid address format");
+                e_.remove_client(iface ? *iface : *peer, iface.has_value());
+            });
         o.registerMethod("Listen").onInterface(p).withInputParamNames("timeout").implementedAs(
             [this, &o](std::int32_t t) {
                 guard(o);
@@ -223,13 +274,13 @@ class device_objects {
             for (const auto& [path, slot] : peers_) v.emplace_back(path);
             return v;
         });
-        o.registerProperty("P2PDeviceConfig").onInterface(p).withGetter([this] {
-            const auto& s = e_.settings();
-            return dict{{"DeviceName", sdbus::Variant(utf8(s.device_name))},
-                        {"PrimaryDeviceType", sdbus::Variant(type_bytes(s.primary_type))},
-                        {"GOIntent", sdbus::Variant(std::uint32_t(s.go_intent))},
-                        {"PersistentReconnect", sdbus::Variant(false)}};
-        });
+        o.registerProperty("P2PDeviceConfig")
+            .onInterface(p)
+            .withGetter([this] { return device_config(e_); })
+            .withSetter([this, &o](const dict& d) {
+                guard(o);
+                set_device_config(e_, d);
+            });
         for (const char* s : {"DeviceFound", "DeviceLost", "ProvisionDiscoveryPBCRequest",
                               "ProvisionDiscoveryPBCResponse", "ProvisionDiscoveryRequestEnterPin",
                               "ProvisionDiscoveryResponseEnterPin"})
@@ -258,23 +309,11 @@ class device_objects {
         for (const char* s : {"InvitationResult", "InvitationReceived", "ServiceDiscoveryRequest",
                               "ServiceDiscoveryResponse"})
             o.registerSignal(s).onInterface(p).withParameters<dict>("properties");
-        o.registerSignal("PersistentGroupAdded")
+        o.registerSignal("WpsFailed")
             .onInterface(p)
-            .withParameters<sdbus::ObjectPath, dict>("path", "properties");
-        o.registerSignal("PersistentGroupRemoved")
-            .onInterface(p)
-            .withParameters<sdbus::ObjectPath>("path");
+            .withParameters<std::string, dict>("name", "args");
     }
 
-    static std::vector<std::uint8_t> bytes_of(const mac_address& a) {
-        return {a.octets.begin(), a.octets.end()};
-    }
-    static std::vector<std::uint8_t> type_bytes(const ieee80211::wps::device_type& t) {
-        return {std::uint8_t(t.category >> 8),    std::uint8_t(t.category),
-                std::uint8_t(t.oui >> 24),        std::uint8_t(t.oui >> 16),
-                std::uint8_t(t.oui >> 8),         std::uint8_t(t.oui),
-                std::uint8_t(t.subcategory >> 8), std::uint8_t(t.subcategory)};
-    }
     /// A peer's properties as the Peer object shows them.
     static dict peer_properties(const peer_info& p) {
         std::vector<std::vector<std::uint8_t>> secondary;
@@ -338,8 +377,20 @@ class device_objects {
         });
         peer_property(o, path, "DeviceAddress",
                       [](const peer_info& p) { return bytes_of(p.dev_addr); });
-        peer_property(o, path, "Groups",
-                      [](const peer_info&) { return std::vector<sdbus::ObjectPath>{}; });
+        // The groups of ours the peer is in: as our GO, or as a client of ours.
+        peer_property(o, path, "Groups", [this](const peer_info& p) {
+            std::vector<sdbus::ObjectPath> v;
+            for (const auto& g : e_.groups()) {
+                const bool in =
+                    g.go ? std::any_of(g.clients.begin(), g.clients.end(),
+                                       [&](const auto& c) { return c.second == p.dev_addr; })
+                         : g.go_dev == p.dev_addr;
+                for (const auto& mine : groups_)
+                    if (in && mine.ifname == g.ifname && mine.group_path)
+                        v.emplace_back(*mine.group_path);
+            }
+            return v;
+        });
         o.finishRegistration();
         emit("DeviceFound", sdbus::ObjectPath(path));
         emit("DeviceFoundProperties", sdbus::ObjectPath(path), peer_properties(e.peer));
@@ -358,18 +409,25 @@ class device_objects {
         emit("GONegotiationRequest", sdbus::ObjectPath(peer_object(e.peer)), e.dev_passwd_id,
              e.go_intent);
     }
+    // wpas_dbus_signal_p2p_go_neg_resp's dictionary.
     void on(const event::go_neg_success& e) {
+        std::vector<std::int32_t> freqs(e.freq_list.begin(), e.freq_list.end());
         dict d{{"peer_object", sdbus::Variant(sdbus::ObjectPath(peer_object(e.peer_dev)))},
                {"status", sdbus::Variant(std::int32_t(0))},
                {"role_go", sdbus::Variant(std::string(e.go ? "GO" : "client"))},
                {"frequency", sdbus::Variant(std::int32_t(e.freq))},
+               {"ssid", sdbus::Variant(std::vector<std::uint8_t>(e.ssid.begin(), e.ssid.end()))},
                {"peer_device_addr", sdbus::Variant(bytes_of(e.peer_dev))},
                {"peer_interface_addr", sdbus::Variant(bytes_of(e.peer_iface))},
-               {"wps_method", sdbus::Variant(std::string(to_string(e.method)))}};
+               {"wps_method", sdbus::Variant(std::string(to_string(e.method)))},
+               {"frequency_list", sdbus::Variant(freqs)}};
+        if (e.go) d.emplace("passphrase", sdbus::Variant(utf8(e.passphrase)));
         emit("GONegotiationSuccess", d);
     }
     void on(const event::go_neg_failure& e) {
-        emit("GONegotiationFailure", dict{{"status", sdbus::Variant(std::int32_t(e.status))}});
+        emit("GONegotiationFailure",
+             dict{{"peer_object", sdbus::Variant(sdbus::ObjectPath(peer_object(e.peer)))},
+                  {"status", sdbus::Variant(std::int32_t(e.status))}});
     }
     void on(const event::group_formation_failure&) { emit("GroupFormationFailure", std::string()); }
     void on(const event::group_started& e) {
@@ -398,6 +456,14 @@ class device_objects {
             g.group->registerProperty("Passphrase").onInterface(i).withGetter([pass] {
                 return pass;
             });
+            // The PSK: a GO's from its passphrase, a client's as WPS gave it
+            // (wpas_dbus_getter_p2p_group_psk); empty while a client has none.
+            g.group->registerProperty("PSK").onInterface(i).withGetter(
+                [key = e.go ? e.passphrase : e.psk, ssid] {
+                    const auto k = crypto::psk_from_passphrase(key, ssid);
+                    return k ? std::vector<std::uint8_t>(k->begin(), k->end())
+                             : std::vector<std::uint8_t>{};
+                });
             g.group->registerProperty("BSSID").onInterface(i).withGetter([this, ifname] {
                 for (const auto& gr : e_.groups())
                     if (gr.ifname == ifname) return bytes_of(gr.go ? gr.iface_addr : gr.peer_iface);
@@ -433,6 +499,7 @@ class device_objects {
         }
         groups_.push_back(std::move(g));
         emit("GroupStarted", d);
+        state_changed(e.ifname);
     }
     void on(const event::group_removed& e) {
         const auto it = std::find_if(groups_.begin(), groups_.end(),
@@ -448,6 +515,7 @@ class device_objects {
         loop_.dispose(std::move(it->iface));
         groups_.erase(it);
         if (!gone.empty()) root_.removed(gone);
+        state_changed(e.ifname);
     }
     void on(const event::prov_disc_pbc_req& e) {
         emit("ProvisionDiscoveryPBCRequest", sdbus::ObjectPath(peer_object(e.peer.dev_addr)));
@@ -496,12 +564,46 @@ class device_objects {
                   {"update_indicator", sdbus::Variant(e.update_indicator)},
                   {"tlvs", sdbus::Variant(e.tlvs)}});
     }
-    void on(const event::persistent_group_changed& e) {
-        const sdbus::ObjectPath path(persistent_group_path(path_, e.id));
-        if (e.what == event::persistent_group_changed::change::removed)
-            emit("PersistentGroupRemoved", path);
-        else if (e.what == event::persistent_group_changed::change::added)
-            emit("PersistentGroupAdded", path, dict{});
+    void on(const event::persistent_group_changed& e) { persistent_.on_changed(e); }
+    /// WPS on a group: WpsFailed on the device while the group provisions
+    /// (wpas_p2p_wps_failed), and a client's WPS.Event and Credentials on its interface (a GO's
+    /// registrar reports only failures, as hostapd's callback does).
+    void on(const event::wps_event& e) {
+        const auto* g = find_group(e.ifname);
+        if (!g) return;
+        if (const auto* f = std::get_if<softmac::wps::failed>(&e.what); f && g->provisioning)
+            emit("WpsFailed", std::string("fail"),
+                 dict{{"msg", sdbus::Variant(std::int32_t(f->msg))},
+                      {"config_error", sdbus::Variant(std::int16_t(f->config_error))}});
+        auto* o = object_of(e.ifname);
+        if (g->go || !o) return;
+        const std::string w(wps_interface);
+        if (auto ev = wps_signal_event(e.what))
+            o->emitSignal("Event").onInterface(w).withArguments(ev->first, ev->second);
+        if (const auto* c = std::get_if<softmac::wps::credential_received>(&e.what))
+            o->emitSignal("Credentials").onInterface(w).withArguments(wps_credentials(c->cred));
+    }
+    void on(const event::connected& e) { state_changed(e.ifname); }
+    void on(const event::disconnected& e) { state_changed(e.ifname); }
+    /// An interface's State, Role and Group may have changed.
+    void state_changed(const std::string& ifname) {
+        if (auto* o = object_of(ifname)) {
+            o->emitPropertiesChangedSignal(std::string(interface_interface), {"State"});
+            o->emitPropertiesChangedSignal(p2p(), {"Role", "Group"});
+        }
+    }
+    const auto* find_group(const std::string& ifname) const {
+        decltype(&e_.groups().front()) out = nullptr;
+        for (const auto& g : e_.groups())
+            if (g.ifname == ifname) out = &g;
+        return out;
+    }
+    /// The object of interface `ifname`: the device's own, or a group interface's.
+    sdbus::IObject* object_of(const std::string& ifname) {
+        if (ifname == e_.ifname()) return obj_.get();
+        for (auto& g : groups_)
+            if (g.ifname == ifname && g.iface) return g.iface.get();
+        return nullptr;
     }
     void on(const event::ap_sta_connected& e) { member(e.ifname, e.dev_addr, true); }
     void on(const event::ap_sta_disconnected& e) { member(e.ifname, e.dev_addr, false); }
@@ -534,6 +636,8 @@ class device_objects {
     access_rule rule_;
     std::string path_;
     std::unique_ptr<sdbus::IObject> obj_;
+    persistent_objects<Engine> persistent_;
+    bool process_credentials_ = true;         ///< WPS ProcessCredentials
     std::map<std::string, peer_slot> peers_;  ///< by object path
     std::vector<group_objects> groups_;
 };

@@ -32,6 +32,7 @@ inline constexpr std::string_view unknown_error = "fi.w1.wpa_supplicant1.Unknown
 inline constexpr std::string_view interface_unknown = "fi.w1.wpa_supplicant1.InterfaceUnknown";
 inline constexpr std::string_view interface_exists = "fi.w1.wpa_supplicant1.InterfaceExists";
 inline constexpr std::string_view not_supported = "fi.w1.wpa_supplicant1.NotSupported";
+inline constexpr std::string_view network_unknown = "fi.w1.wpa_supplicant1.NetworkUnknown";
 inline constexpr std::string_view connect_channel_unavailable =
     "fi.w1.wpa_supplicant1.ConnectChannelUnavailable";
 inline constexpr std::string_view connect_channel_unsupported =

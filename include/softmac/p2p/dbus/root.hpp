@@ -78,6 +78,35 @@ class root {
         obj_->registerProperty("Capabilities").onInterface(i).withGetter([] {
             return std::vector<std::string>{"ap", "p2p"};
         });
+        // EAP methods the supplicant's stations speak: softmac's only WSC (WPS).
+        obj_->registerProperty("EapMethods").onInterface(i).withGetter([] {
+            return std::vector<std::string>{"WSC"};
+        });
+        // The debug settings 2.10 keeps (wpas_dbus_setter_debug_level and the two flags): p2pd
+        // keeps them for the clients that read them back; its output does not change with them.
+        obj_->registerProperty("DebugLevel")
+            .onInterface(i)
+            .withGetter([this] { return debug_level_; })
+            .withSetter([this](const std::string& level) {
+                guard();
+                static constexpr std::string_view levels[] = {"excessive", "msgdump", "debug",
+                                                              "info",      "warning", "error"};
+                if (std::find(std::begin(levels), std::end(levels), level) == std::end(levels))
+                    fail(error::invalid_args, "wrong debug level value");
+                debug_level_ = level;
+            });
+        for (auto [name, flag] : {std::pair{"DebugTimestamp", &debug_timestamp_},
+                                  std::pair{"DebugShowKeys", &debug_show_keys_}})
+            obj_->registerProperty(name)
+                .onInterface(i)
+                .withGetter([flag] { return *flag; })
+                .withSetter([this, flag](const bool& on) {
+                    guard();
+                    *flag = on;
+                });
+        // ExpectDisconnect: the caller (a connection manager before a suspend) says the next
+        // disconnection is its doing; softmac's stations report every disconnection the same way.
+        obj_->registerMethod("ExpectDisconnect").onInterface(i).implementedAs([this] { guard(); });
         obj_->registerMethod("GetInterface")
             .onInterface(i)
             .withInputParamNames("ifname")
@@ -137,6 +166,8 @@ class root {
     access_rule rule_;
     std::vector<std::pair<std::string, std::string>> ifaces_;
     unsigned next_ = 0;
+    std::string debug_level_ = "info";
+    bool debug_timestamp_ = false, debug_show_keys_ = false;
 };
 
 }  // namespace softmac::p2p::dbus
