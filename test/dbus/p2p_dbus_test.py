@@ -63,8 +63,12 @@ try:
     procs.append(daemon)
     address = daemon.stdout.readline().strip()
     # Bob's name is not UTF-8 (a peer's name is whatever it sends): D-Bus gets U+FFFD for it.
+    alice_conf = os.path.join(work, "alice.conf")
+    with open(alice_conf, "w") as f:
+        f.write("update_config=1\n")
     server = subprocess.Popen([p2pd.encode(), b"--dbus=" + address.encode(), b"-p",
-                               (work + "/ctrl").encode(), b"-n", b"2", b"-N", b"Alice,B\xffb"],
+                               (work + "/ctrl").encode(), b"-n", b"2", b"-N", b"Alice,B\xffb",
+                               b"-c", alice_conf.encode()],
                               stdout=subprocess.PIPE, text=True, errors="replace")
     procs.append(server)
     for line in server.stdout:
@@ -180,6 +184,9 @@ try:
     p0.Set(P2P, "P2PDeviceConfig", config)
     check(wpa_cli("get", "device_name") == "Carol" and wpa_cli("get", "p2p_go_intent") == "9",
           "P2PDeviceConfig written back: GET device_name Carol, p2p_go_intent 9")
+    saved = wpa_cli("save_config") == "OK" and open(alice_conf).read().splitlines()
+    check(bool(saved) and "device_name=Carol" in saved and "p2p_go_intent=9" in saved,
+          "SAVE_CONFIG writes the settings changed over the bus")
     try:
         p0.Set(P2P, "P2PDeviceConfig", dbus.Dictionary({"DeviceName": "Dave", "GOIntent": dbus.UInt32(16)},
                                                        signature="sv"))
@@ -282,6 +289,10 @@ try:
     check(bytes(peer.Get(SVC + ".Peer", "DeviceAddress")) == bytes([2, 0, 0, 0, 1, 0]),
           "Peer DeviceAddress")
     check(bob in map(str, p0.Get(P2P, "Peers")), "Peers property")
+    level = int(peer.Get(SVC + ".Peer", "level"))
+    lv = next((l[6:] for l in wpa_cli("p2p_peer", "02:00:00:00:01:00").splitlines()
+               if l.startswith("level=")), None)
+    check(lv is not None and level == int(lv) and level < 0, f"Peer level as P2P_PEER's ({level})")
 
     # Service discovery: Bob advertises a UPnP service, Alice asks him while both find.
     d1.AddService(dbus.Dictionary({"service_type": "upnp", "version": dbus.UInt32(0x10),
@@ -424,10 +435,26 @@ try:
     check(bool(wait_for(lambda: {w0, w1} <= {str(p) for p, m, a in signals
                                               if m == "GroupFormationFailure"}, 30)),
           "and GroupFormationFailure on both")
+    # An invitation to a running group: Alice starts one and invites Bob, who is finding.
+    signals.clear()
+    d1.Find(dbus.Dictionary({}, signature="sv"))
+    d0.GroupAdd(dbus.Dictionary({}, signature="sv"))
+    started = signal(w0, "GroupStarted", 15)
+    check(bool(started), "GroupAdd: GroupStarted")
+    if started:
+        gi = dbus.Interface(bus.get_object(SVC, started[2][0]["interface_object"]), P2P)
+        gi.Invite(dbus.Dictionary({"peer": dbus.ObjectPath(bob)}, signature="sv"))
+        got, result = signal(w1, "InvitationReceived", 15), signal(w0, "InvitationResult", 15)
+        check(bool(got) and bytes(got[2][0]["sa"]) == bytes([2, 0, 0, 0, 0, 0]) and
+              bytes(got[2][0].get("go_dev_addr", b"")) == bytes([2, 0, 0, 0, 0, 0]),
+              "Invite: InvitationReceived at Bob from Alice, the group's GO")
+        check(bool(result) and "status" in result[2][0], "Invite: InvitationResult at Alice" +
+              (f" (status {int(result[2][0]['status'])})" if result else ""))
+        gi.Disconnect()
+        check(bool(signal(w0, "GroupFinished", 10)), "and the group ends")
     # A refused negotiation: GONegotiationFailure names the peer (Bob listens while finding).
     signals.clear()
     d1.RejectPeer(dbus.ObjectPath(alice))
-    d1.Find(dbus.Dictionary({}, signature="sv"))
     d0.Connect(dbus.Dictionary({"peer": dbus.ObjectPath(bob), "wps_method": "pbc"}, signature="sv"))
     nf = signal(w0, "GONegotiationFailure", 20)
     check(bool(nf) and str(nf[2][0]["peer_object"]) == bob and int(nf[2][0]["status"]) == 11,

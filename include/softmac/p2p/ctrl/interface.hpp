@@ -84,6 +84,7 @@ class interface {
 
     interface(Engine& e, std::string ctrl_dir) : engine_(e), dir_(std::move(ctrl_dir)) {
         engine_.sink().to = [this](const event::any& ev) { on_event(ev); };
+        nets_.on_save([this] { settings_.write_back(); });
     }
     interface(const interface&) = delete;
     interface& operator=(const interface&) = delete;

@@ -98,6 +98,10 @@ class network_config {
     void global_changed(std::string_view key, std::string value) {
         doc_.set(key, std::move(value));
     }
+    /// @brief A global as the file has it; null when it has none.
+    const std::string* global(std::string_view key) const noexcept { return doc_.get(key); }
+    /// @brief Called before each write of the file (the globals catch up with the settings).
+    void on_save(std::function<void()> f) { before_save_ = std::move(f); }
     /// @brief The stored groups changed: the file follows when update_config=1.
     void changed() {
         sync();
@@ -108,6 +112,7 @@ class network_config {
         if (path_.empty() || !update_config_)
             return make_error(errc::permission, "not allowed to update the configuration");
         sync();
+        if (before_save_) before_save_();
         conf::document d = doc_;
         for (const auto& [id, n] : blocks_) d.networks.push_back(n);
         return conf::save(path_, d);
@@ -273,7 +278,8 @@ class network_config {
     Engine& engine_;
     std::string path_;
     bool update_config_ = false;
-    conf::document doc_;                                 ///< the globals (networks in blocks_)
+    conf::document doc_;  ///< the globals (networks in blocks_)
+    std::function<void()> before_save_;
     std::vector<std::pair<int, conf::network>> blocks_;  ///< every network block, by id
 };
 

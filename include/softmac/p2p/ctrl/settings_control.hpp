@@ -94,36 +94,38 @@ class settings_control {
         return std::string(ok ? replies::ok : replies::fail);
     }
     /// The globals SET and the configuration file share.
+    static constexpr std::string_view setting_keys[] = {
+        "device_name",
+        "device_type",
+        "sec_device_type",
+        "config_methods",
+        "p2p_go_intent",
+        "p2p_ssid_postfix",
+        "p2p_passphrase_len",
+        "p2p_group_idle",
+        "p2p_listen_channel",
+        "p2p_oper_channel",
+        "persistent_reconnect",
+        "update_config",
+        "manufacturer",
+        "model_name",
+        "model_number",
+        "serial_number",
+        "p2p_pref_chan",
+        "p2p_no_go_freq",
+        "p2p_go_max_inactivity",
+        "p2p_no_group_iface",
+        "p2p_interface_random_mac_addr",
+        "p2p_ignore_shared_freq",
+        "p2p_add_cli_chan",
+        "ip_addr_go",
+        "ip_addr_mask",
+        "ip_addr_start",
+        "ip_addr_end",
+    };
     static bool is_setting(std::string_view key) {
-        for (std::string_view k : {"device_name",
-                                   "device_type",
-                                   "sec_device_type",
-                                   "config_methods",
-                                   "p2p_go_intent",
-                                   "p2p_ssid_postfix",
-                                   "p2p_passphrase_len",
-                                   "p2p_group_idle",
-                                   "p2p_listen_channel",
-                                   "p2p_oper_channel",
-                                   "persistent_reconnect",
-                                   "update_config",
-                                   "manufacturer",
-                                   "model_name",
-                                   "model_number",
-                                   "serial_number",
-                                   "p2p_pref_chan",
-                                   "p2p_no_go_freq",
-                                   "p2p_go_max_inactivity",
-                                   "p2p_no_group_iface",
-                                   "p2p_interface_random_mac_addr",
-                                   "p2p_ignore_shared_freq",
-                                   "p2p_add_cli_chan",
-                                   "ip_addr_go",
-                                   "ip_addr_mask",
-                                   "ip_addr_start",
-                                   "ip_addr_end"})
-            if (key == k) return true;
-        return false;
+        return std::find(std::begin(setting_keys), std::end(setting_keys), key) !=
+               std::end(setting_keys);
     }
     /// The integer globals kept as they are set (wpa_supplicant's INT and INT_RANGE fields).
     template <class S>
@@ -202,24 +204,44 @@ class settings_control {
         return out;
     }
     std::string run(const cmd::get& c) {
-        const auto& s = engine_.settings();
-        if (c.name == "device_name") return s.device_name;
-        if (const auto* text = wps_identity(s, c.name)) return *text;
-        if (c.name == "device_type") return to_string(s.primary_type);
-        if (c.name == "config_methods")
-            return ieee80211::wps::config_method::to_text(s.config_methods);
-        if (c.name == "p2p_go_intent") return std::to_string(s.go_intent);
-        if (c.name == "p2p_ssid_postfix") return s.ssid_postfix;
-        if (c.name == "p2p_passphrase_len") return std::to_string(s.passphrase_len);
-        if (c.name == "p2p_group_idle") return std::to_string(s.group_idle_s);
         if (c.name == "p2p_listen_channel")
             return std::to_string(ieee80211::freq_to_channel(engine_.listen_freq())->number);
-        if (c.name == "p2p_oper_channel") return std::to_string(s.oper_channel);
-        if (c.name == "persistent_reconnect") return s.persistent_reconnect ? "1" : "0";
         if (c.name == "update_config") return nets_.update_config() ? "1" : "0";
-        if (const auto* i = int_setting(s, c.name)) return std::to_string(*i);
-        if (const auto* ip = ip_setting(s, c.name)) return ipv4_text(*ip);
-        return std::string(replies::fail);
+        return value_of(engine_.settings(), c.name).value_or(std::string(replies::fail));
+    }
+    /// @brief Before the file is written: settings changed other than by SET (P2PDeviceConfig
+    /// and the WPS identity over D-Bus) are written as they are now. A key the file has follows
+    /// the settings; one it has not is added once it differs from its default.
+    void write_back() {
+        const p2p::settings defaults{};
+        for (std::string_view key : setting_keys) {
+            const auto now = value_of(engine_.settings(), key);
+            if (!now) continue;
+            const auto* in_file = nets_.global(key);
+            if (in_file ? *in_file != *now : *now != value_of(defaults, key))
+                nets_.global_changed(key, *now);
+        }
+    }
+
+  private:
+    /// A setting as GET and the file show it; none for the ones GET does not answer.
+    static std::optional<std::string> value_of(const p2p::settings& s, std::string_view key) {
+        if (key == "device_name") return s.device_name;
+        if (const auto* text = wps_identity(s, key)) return *text;
+        if (key == "device_type") return to_string(s.primary_type);
+        if (key == "config_methods")
+            return ieee80211::wps::config_method::to_text(s.config_methods);
+        if (key == "p2p_go_intent") return std::to_string(s.go_intent);
+        if (key == "p2p_ssid_postfix") return s.ssid_postfix;
+        if (key == "p2p_passphrase_len") return std::to_string(s.passphrase_len);
+        if (key == "p2p_group_idle") return std::to_string(s.group_idle_s);
+        if (key == "p2p_listen_channel" && s.listen_channel)
+            return std::to_string(s.listen_channel);
+        if (key == "p2p_oper_channel") return std::to_string(s.oper_channel);
+        if (key == "persistent_reconnect") return s.persistent_reconnect ? "1" : "0";
+        if (const auto* i = int_setting(s, key)) return std::to_string(*i);
+        if (const auto* ip = ip_setting(s, key)) return ipv4_text(*ip);
+        return std::nullopt;
     }
 
   private:

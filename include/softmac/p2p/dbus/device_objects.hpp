@@ -314,8 +314,13 @@ class device_objects {
             .withParameters<std::string, dict>("name", "args");
     }
 
+    /// The signal of a peer's last scan result (P2P_PEER's level).
+    std::int32_t level(const mac_address& dev) const {
+        const auto* p = e_.peers().find(dev);
+        return p ? p->level_dbm : 0;
+    }
     /// A peer's properties as the Peer object shows them.
-    static dict peer_properties(const peer_info& p) {
+    dict peer_properties(const peer_info& p) const {
         std::vector<std::vector<std::uint8_t>> secondary;
         for (const auto& t : p.secondary_types) secondary.push_back(type_bytes(t));
         return dict{{"DeviceName", sdbus::Variant(utf8(p.name))},
@@ -325,7 +330,7 @@ class device_objects {
                     {"SerialNumber", sdbus::Variant(utf8(p.serial_number))},
                     {"PrimaryDeviceType", sdbus::Variant(type_bytes(p.primary_type))},
                     {"config_method", sdbus::Variant(p.config_methods)},
-                    {"level", sdbus::Variant(std::int32_t(-50))},
+                    {"level", sdbus::Variant(level(p.dev_addr))},
                     {"devicecapability", sdbus::Variant(p.dev_capab)},
                     {"groupcapability", sdbus::Variant(p.group_capab)},
                     {"SecondaryDeviceTypes", sdbus::Variant(secondary)},
@@ -367,7 +372,7 @@ class device_objects {
                       [](const peer_info& p) { return type_bytes(p.primary_type); });
         peer_property(o, path, "config_method",
                       [](const peer_info& p) { return p.config_methods; });
-        peer_property(o, path, "level", [](const peer_info&) { return std::int32_t(-50); });
+        peer_property(o, path, "level", [this](const peer_info& p) { return level(p.dev_addr); });
         peer_property(o, path, "devicecapability", [](const peer_info& p) { return p.dev_capab; });
         peer_property(o, path, "groupcapability", [](const peer_info& p) { return p.group_capab; });
         peer_property(o, path, "SecondaryDeviceTypes", [](const peer_info& p) {
