@@ -59,6 +59,10 @@ struct hw_description {
     bool reports_probe_requests = true;  ///< honours FIF_PROBE_REQ
     bool supports_no_cck = true;         ///< can send management frames without CCK rates
     bool has_channel_contexts = false;
+    /// P2P power save (cfg80211's NL80211_FEATURE_P2P_GO_CTWIN and _OPPPS, and periodic NoA): as
+    /// a GO the radio is really away in its absences; as a client it holds its transmissions in
+    /// its GO's (bss_conf::p2p_noa through bss_info_changed).
+    bool supports_p2p_ps = false;
 
     bool supports(iftype t) const noexcept { return (interface_modes & bit(t)) != 0; }
 

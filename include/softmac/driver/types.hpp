@@ -12,6 +12,7 @@
 #include <softmac/core/mac_address.hpp>
 #include <softmac/ieee80211/channels.hpp>
 #include <softmac/ieee80211/iftype.hpp>
+#include <softmac/ieee80211/p2p.hpp>
 
 namespace softmac::driver {
 
@@ -150,12 +151,16 @@ struct bss_conf {
     std::uint8_t dtim_period = 1;
     bool assoc = false, use_short_preamble = false, use_short_slot = false, beacon_enabled = false;
     std::uint16_t aid = 0;
+    /// P2P power save (mac80211's p2p_noa_attr): a GO's own Notice of Absence, or the one a
+    /// client's GO announces in its beacons. No descriptors and no OppPS: none. Start times are
+    /// the low 32 bits of the TSF, which a station keeps synchronised to its BSS.
+    ieee80211::p2p::notice_of_absence p2p_noa{};
 };
 namespace bss_changed {
 inline constexpr std::uint32_t assoc = 1u << 0, erp_cts_prot = 1u << 1, erp_preamble = 1u << 2,
                                erp_slot = 1u << 3, ht = 1u << 4, basic_rates = 1u << 5,
                                beacon_int = 1u << 6, bssid = 1u << 7, beacon = 1u << 8,
-                               beacon_enabled = 1u << 9;
+                               beacon_enabled = 1u << 9, p2p_ps = 1u << 10;
 }
 
 /// @brief Antenna bitmaps.

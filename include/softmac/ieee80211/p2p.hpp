@@ -322,6 +322,7 @@ struct notice_of_absence {
     struct descriptor {
         std::uint8_t count_type;
         std::uint32_t duration_us, interval_us, start_time;
+        friend bool operator==(const descriptor&, const descriptor&) = default;
     };
     std::uint8_t index = 0, ctwindow_opp_ps = 0;
     std::uint8_t count = 0;
@@ -346,6 +347,7 @@ struct notice_of_absence {
                 .le32(descriptors[i].interval_us)
                 .le32(descriptors[i].start_time);
     }
+    friend bool operator==(const notice_of_absence&, const notice_of_absence&) = default;
 };
 
 /// @brief One client descriptor of the P2P Group Info attribute.
