@@ -143,6 +143,34 @@ class interface_lifecycle {
         }
     }
 
+    /// @brief The interface's P2P power save changed (a GO's own absences, or those its GO
+    /// announces to a client): the driver keeps it (BSS_CHANGED_P2P_PS). A radio that cannot
+    /// (hw supports_p2p_ps) refuses one that announces something.
+    result<void> p2p_ps_changed(const interface_record& i,
+                                const ieee80211::p2p::notice_of_absence& n) {
+        using radio_type = typename Context::radio_type;
+        radio_type& radio = ctx_.radio();
+        const bool announces = n.count > 0 || n.ctwindow_opp_ps != 0;
+        if (!radio.hw().supports_p2p_ps)
+            return announces ? make_error(errc::not_supported, "the radio has no P2P power save")
+                             : result<void>{};
+        if constexpr (driver::has_bss_info_changed<typename Context::driver_type,
+                                                   typename radio_type::context>) {
+            driver::bss_conf b;
+            b.bssid = i.is_ap() ? i.addr() : i.sta.bssid;
+            b.beacon_int = i.is_ap() ? i.ap.params.beacon_int : i.sta.beacon_int;
+            b.assoc = i.is_station() && i.associated();
+            b.aid = i.sta.aid;
+            b.p2p_noa = n;
+            typename radio_type::context rc{radio};
+            radio.driver().bss_info_changed(rc, i.vif(), b, driver::bss_changed::p2p_ps);
+            return {};
+        } else {
+            return announces ? make_error(errc::not_supported, "the driver has no bss_info_changed")
+                             : result<void>{};
+        }
+    }
+
   private:
     Context ctx_;
 };

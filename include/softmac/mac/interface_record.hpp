@@ -41,6 +41,8 @@ struct sta_state {
     time_point last_beacon{};
     std::uint16_t beacon_int = 100, aid = 0;
     std::uint16_t connect_freq = 0;  ///< a connect's frequency hint (0: any)
+    /// The P2P power save its GO's beacons announce (mac80211's p2p_noa_attr).
+    ieee80211::p2p::notice_of_absence p2p_noa{};
 };
 /// @brief An AP's (or P2P GO's) management state (mac80211's ieee80211_if_ap, sdata->u.ap).
 struct ap_state {
@@ -49,6 +51,8 @@ struct ap_state {
     timer_id timer = 0;
     std::uint8_t dtim_count = 0;
     std::vector<mac_address> aids;  ///< index = AID - 1; zero address = free
+    /// The P2P power save its own beacons announce, which the radio keeps.
+    ieee80211::p2p::notice_of_absence p2p_noa{};
 };
 
 /// @brief The MAC's record of one interface (mac80211's ieee80211_sub_if_data): the management

@@ -28,7 +28,7 @@ namespace softmac::mac {
 ///
 /// `Context` gives: `records()`, `time()`, `emit(event)`, `send_mgmt(vif, frame, flags)`, `bss()`,
 /// `update_filter()`, `sta_rx(record, header, body)` and `ap_rx(record, header, body)` (the MLME;
-/// true when consumed) and `beacon_seen(bssid)`.
+/// true when consumed) and `beacon_seen(bssid, elements, beacon)`.
 template <class Context>
 class mgmt_rx {
   public:
@@ -88,7 +88,7 @@ class mgmt_rx {
         const bytes_view elements = h.body().subspan(*ieee80211::mgmt_fixed_length(h.fc()));
         ctx_.bss().update(bssid, rs.freq, rs.signal_dbm, mb, elements, probe_resp,
                           ctx_.time().now());
-        ctx_.beacon_seen(bssid);
+        ctx_.beacon_seen(bssid, elements, !probe_resp);
     }
     void handle(interface_record& i, const ieee80211::header_view& h,
                 const result<ieee80211::mgmt_body>& mb, const driver::rx_status& rs) {

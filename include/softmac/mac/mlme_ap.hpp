@@ -30,6 +30,7 @@
 #include <softmac/mac/detail/mgmt_frame.hpp>
 #include <softmac/mac/events.hpp>
 #include <softmac/mac/interface_record.hpp>
+#include <softmac/mac/p2p_ps.hpp>
 #include <softmac/mac/station.hpp>
 #include <softmac/vap/state.hpp>
 
@@ -74,6 +75,9 @@ class ap_mlme {
                        static_cast<std::uint16_t>(load_le16(p.head.data() + at) |
                                                   ieee80211::capab::privacy));
         }
+        const auto noa = p2p_noa_in(p.tail);
+        if (auto r = ctx_.p2p_ps_changed(*i, noa); !r) return r;
+        i->ap.p2p_noa = noa;
         i->ap.params = std::move(p);
         i->ap.beaconing = true;
         i->ap.aids.assign(std::min<std::size_t>(i->ap.params.max_stations, max_aid), mac_address{});
@@ -88,6 +92,11 @@ class ap_mlme {
                             const byte_vector& probe_resp_ies, const byte_vector& assoc_resp_ies) {
         auto* i = ctx_.records().find(vif);
         if (!i || !i->ap.beaconing) return make_error(errc::invalid_state, "not beaconing");
+        // A GO's power save is what its beacon announces: the radio keeps it from now on.
+        if (const auto noa = p2p_noa_in(tail); noa != i->ap.p2p_noa) {
+            if (auto r = ctx_.p2p_ps_changed(*i, noa); !r) return r;
+            i->ap.p2p_noa = noa;
+        }
         if (!head.empty()) i->ap.params.head = head;
         i->ap.params.tail = tail;
         i->ap.params.probe_resp_ies = probe_resp_ies;
@@ -102,6 +111,7 @@ class ap_mlme {
             if (a != mac_address{})
                 (void)remove_station(*i, a, reason::deauth_leaving, true, false);
         if (i->ap.timer) ctx_.time().cancel(i->ap.timer);
+        if (i->ap.p2p_noa != ieee80211::p2p::notice_of_absence{}) (void)ctx_.p2p_ps_changed(*i, {});
         i->ap = ap_state{};
         ctx_.bss_changed(*i, false);
         ctx_.set_state(*i, vap::state::init);

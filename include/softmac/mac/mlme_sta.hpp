@@ -21,6 +21,7 @@
 #include <softmac/mac/detail/mgmt_frame.hpp>
 #include <softmac/mac/events.hpp>
 #include <softmac/mac/interface_record.hpp>
+#include <softmac/mac/p2p_ps.hpp>
 #include <softmac/mac/station.hpp>
 #include <softmac/mac/timing.hpp>
 #include <softmac/vap/state.hpp>
@@ -127,11 +128,20 @@ class station_mlme {
             i->sta = sta_state{};
         }
     }
-    /// @brief A beacon or probe response of `bssid` arrived: the link to it is alive.
-    void beacon_seen(const mac_address& bssid) {
-        for (auto& i : ctx_.records())
-            if (i.used() && i.is_station() && i.associated() && i.sta.bssid == bssid)
-                i.sta.last_beacon = ctx_.time().now();
+    /// @brief A beacon or probe response of `bssid` arrived: the link to it is alive. A P2P
+    /// client follows the power save its GO's beacons announce (ieee80211_rx_mgmt_beacon's
+    /// p2p_noa_attr): a new Notice of Absence goes to the driver, which holds the client's
+    /// frames in the GO's absences.
+    void beacon_seen(const mac_address& bssid, bytes_view elements, bool beacon) {
+        for (auto& i : ctx_.records()) {
+            if (!i.used() || !i.is_station() || !i.associated() || i.sta.bssid != bssid) continue;
+            i.sta.last_beacon = ctx_.time().now();
+            if (!beacon || i.type() != driver::iftype::p2p_client) continue;
+            const auto n = p2p_noa_in(elements);
+            if (n == i.sta.p2p_noa) continue;
+            i.sta.p2p_noa = n;
+            (void)ctx_.p2p_ps_changed(i, n);  // a radio without P2P power save just sends
+        }
     }
 
     /// @brief The station's side of a received management frame; true when consumed.
@@ -334,6 +344,8 @@ class station_mlme {
         const bool connecting = i.sta.connecting && !was_connected;
         const mac_address bssid = i.sta.bssid;
         if (i.sta.timer) ctx_.time().cancel(i.sta.timer);
+        if (i.sta.p2p_noa != ieee80211::p2p::notice_of_absence{})
+            (void)ctx_.p2p_ps_changed(i, {});  // no GO, no absences to keep
         i.sta = sta_state{};
         i.data->associated = false;
         ctx_.data().stations().remove(bssid);

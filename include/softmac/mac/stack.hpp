@@ -443,6 +443,10 @@ class basic_stack {
         void bss_changed(const interface_record& i, bool up) {
             this->s_->ifaces_.bss_changed(i, up);
         }
+        result<void> p2p_ps_changed(const interface_record& i,
+                                    const ieee80211::p2p::notice_of_absence& n) {
+            return this->s_->ifaces_.p2p_ps_changed(i, n);
+        }
         result<void> start_scan(std::uint8_t vif, scan_params p) {
             return this->s_->scan_.start(vif, std::move(p));
         }
@@ -460,6 +464,10 @@ class basic_stack {
         }
         void bss_changed(const interface_record& i, bool up) {
             this->s_->ifaces_.bss_changed(i, up);
+        }
+        result<void> p2p_ps_changed(const interface_record& i,
+                                    const ieee80211::p2p::notice_of_absence& n) {
+            return this->s_->ifaces_.p2p_ps_changed(i, n);
         }
         void update_filter() { this->s_->update_filter(); }
     };
@@ -484,7 +492,9 @@ class basic_stack {
                    const ieee80211::mgmt_body& mb) {
             return this->s_->ap_.rx(i, h, mb);
         }
-        void beacon_seen(const mac_address& bssid) { this->s_->sta_.beacon_seen(bssid); }
+        void beacon_seen(const mac_address& bssid, bytes_view elements, bool beacon) {
+            this->s_->sta_.beacon_seen(bssid, elements, beacon);
+        }
     };
 
     result<ieee80211::channel> channel_of(std::uint16_t freq) const {

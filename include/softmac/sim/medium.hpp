@@ -16,6 +16,7 @@
 #include <softmac/core/mac_address.hpp>
 #include <softmac/core/scheduler.hpp>
 #include <softmac/ieee80211/fcs.hpp>
+#include <softmac/ieee80211/p2p.hpp>
 #include <softmac/ieee80211/pcap.hpp>
 #include <softmac/ieee80211/radiotap.hpp>
 #include <softmac/ieee80211/rates.hpp>
@@ -33,14 +34,17 @@ struct air_frame {
     std::uint32_t from = 0;      ///< sender's port
 };
 
-/// @brief Counters of the medium.
+/// @brief Counters of the medium: `absent` counts the copies a receiver missed because its
+/// radio was away (medium::set_absence); they are not in `lost`.
 struct medium_stats {
-    std::uint64_t transmitted = 0, delivered = 0, lost = 0, acked = 0;
+    std::uint64_t transmitted = 0, delivered = 0, lost = 0, acked = 0, absent = 0;
 };
 
 /// @brief The air (mac80211_hwsim's and wmediumd's job): a frame reaches every other listening
 /// port tuned to the same frequency after its PLCP airtime; a unicast frame is acknowledged when
 /// a receiver with that address got it; loss and delay per link come from a seeded generator.
+/// A port can be away on a P2P Notice of Absence schedule (set_absence), or hold its
+/// transmissions in one (set_tx_hold); the schedule's TSF is the medium's time in µs.
 template <time_policy Time>
 class medium {
   public:
@@ -79,6 +83,8 @@ class medium {
         ports_[p].deliver = {};
         ports_[p].listening = false;
         ports_[p].n_addrs = 0;
+        ports_[p].away = {};
+        ports_[p].hold = {};
     }
     void set_listening(port_id p, bool on) noexcept { ports_[p].listening = on; }
     void tune(port_id p, std::uint16_t freq_mhz) noexcept { ports_[p].freq = freq_mhz; }
@@ -111,6 +117,23 @@ class medium {
     /// @brief With airtime off a frame arrives the moment it is sent and its sender is free at
     /// once: what is left is the cost of softmac itself (the default is on).
     void set_airtime(bool on) noexcept { airtime_ = on; }
+    /// @brief The port's radio is away in the absences of `noa` (a P2P GO's power save): it
+    /// neither receives nor acknowledges a frame whose reception (with its ACK, when the frame
+    /// is for the port) overlaps an absence, and a frame of its own whose airtime (with the
+    /// SIFS and ACK a unicast frame expects) would overlap one starts when the absence is over.
+    /// Start times are extended to 64 bits near the time of this call. A notice that announces
+    /// no absence clears it.
+    void set_absence(port_id p, const ieee80211::p2p::notice_of_absence& noa) noexcept {
+        ports_[p].away = schedule_of(noa);
+    }
+    /// @brief The port holds its transmissions in the absences of `noa` (a P2P client keeping
+    /// quiet while its GO is away): a frame whose airtime, SIFS and ACK would overlap one
+    /// starts when that absence is over. Reception is not affected. A notice that announces no
+    /// absence clears it.
+    void set_tx_hold(port_id p, const ieee80211::p2p::notice_of_absence& noa) noexcept {
+        ports_[p].hold = schedule_of(noa);
+    }
+
     /// @brief Writes every transmitted frame, with radiotap and FCS, to a pcap stream.
     void tap(std::ostream& out) {
         tap_.emplace(out, ieee80211::pcap::linktype::ieee802_11_radiotap);
@@ -126,18 +149,26 @@ class medium {
         auto& sender = ports_[from];
         const auto airtime = std::chrono::microseconds(
             airtime_ ? ieee80211::airtime_us(frame.size() + 4, *r, short_preamble) : 0);
+        const mac_address ra = mac_address::from(frame.data() + 4);
+        // What a unicast frame's exchange takes besides its airtime: SIFS and the ACK.
+        const duration ack_time = airtime_ ? sifs + std::chrono::microseconds(ieee80211::airtime_us(
+                                                        14, ieee80211::control_response_rate(*r)))
+                                           : duration{};
+        const duration expected_ack = ra.is_unicast() ? ack_time : duration{};
         // One transmitter sends one frame at a time: a frame starts when the previous one
         // (its ACK and a DIFS included) is over.
         // Deliveries are set at absolute times: in real time the clock moves between two
         // readings, and a delay reckoned from one and applied from the other could let a frame
         // overtake the one before it.
-        const time_point start = std::max(time_.now(), sender.busy_until);
+        // A sender that is away, or holds its traffic in its GO's absences, starts after them.
+        const time_point start =
+            clear_of_absences(sender.away, sender.hold, std::max(time_.now(), sender.busy_until),
+                              airtime + expected_ack);
         const auto start_us = static_cast<std::uint64_t>(
             std::chrono::duration_cast<std::chrono::microseconds>(start).count());
         ++stats_.transmitted;
         if (tap_) write_tap(frame, sender.freq, bitrate, start_us);
 
-        const mac_address ra = mac_address::from(frame.data() + 4);
         bool acked = false;
         for (port_id p = 0; p < ports_.size(); ++p) {
             const auto& rx = ports_[p];
@@ -146,6 +177,10 @@ class medium {
             if (ra.is_unicast())
                 for (std::size_t i = 0; i < rx.n_addrs; ++i) for_rx = for_rx || rx.addrs[i] == ra;
             if (ra.is_unicast() && rx.address_filter && !for_rx) continue;
+            if (overlaps(rx.away, start, airtime + (for_rx ? ack_time : duration{}))) {
+                ++stats_.absent;
+                continue;
+            }
             const link l = link_of(from, p);
             if (l.loss > 0 && uniform() < l.loss) {
                 ++stats_.lost;
@@ -167,13 +202,10 @@ class medium {
                                     }));
         }
         if (acked) ++stats_.acked;
-        const duration ack_time = acked && airtime_
-                                      ? sifs + std::chrono::microseconds(ieee80211::airtime_us(
-                                                   14, ieee80211::control_response_rate(*r)))
-                                      : duration{};
-        sender.busy_until = start + airtime + ack_time + (airtime_ ? difs : duration{});
+        const duration exchange = airtime + (acked ? ack_time : duration{});
+        sender.busy_until = start + exchange + (airtime_ ? difs : duration{});
         if (on_status)
-            track(time_.schedule_at(start + airtime + ack_time,
+            track(time_.schedule_at(start + exchange,
                                     [this, from, cb = std::move(on_status), acked]() mutable {
                                         if (ports_[from].deliver) cb(acked);
                                     }));
@@ -181,6 +213,52 @@ class medium {
     }
 
   private:
+    /// A Notice of Absence with the time its start times are extended near.
+    struct absence_schedule {
+        ieee80211::p2p::notice_of_absence noa{};
+        std::uint64_t reference_us = 0;
+        bool active = false;
+    };
+    /// A schedule with more absences back to back than this is given up on: the frame starts
+    /// where the last one ended.
+    static constexpr int max_deferrals = 1024;
+
+    absence_schedule schedule_of(const ieee80211::p2p::notice_of_absence& noa) const noexcept {
+        if (!ieee80211::p2p::has_schedule(noa)) return {};
+        return {noa, now_us(), true};
+    }
+    static time_point at_us(std::uint64_t us) noexcept {
+        return std::chrono::duration_cast<time_point>(std::chrono::microseconds(us));
+    }
+    /// The first absence of `s` that overlaps [at, at + length) (an instant, for length 0).
+    static std::optional<ieee80211::p2p::absence> overlapping(const absence_schedule& s,
+                                                              time_point at,
+                                                              duration length) noexcept {
+        if (!s.active) return std::nullopt;
+        const auto us = static_cast<std::uint64_t>(
+            std::chrono::duration_cast<std::chrono::microseconds>(at).count());
+        const auto a = ieee80211::p2p::absence_at_or_after(s.noa, us, s.reference_us);
+        if (!a) return std::nullopt;
+        const time_point end = at + std::max(length, duration{1});
+        if (at_us(a->start_us) < end && at_us(a->end_us) > at) return a;
+        return std::nullopt;
+    }
+    static bool overlaps(const absence_schedule& s, time_point at, duration length) noexcept {
+        return overlapping(s, at, length).has_value();
+    }
+    /// The earliest time t from `at` when [t, t + length) overlaps no absence of a port: those
+    /// it is away in and those it holds its transmissions in.
+    static time_point clear_of_absences(const absence_schedule& away, const absence_schedule& hold,
+                                        time_point at, duration length) noexcept {
+        for (int i = 0; i < max_deferrals; ++i) {
+            auto a = overlapping(away, at, length);
+            if (!a) a = overlapping(hold, at, length);
+            if (!a) break;
+            at = at_us(a->end_us);
+        }
+        return at;
+    }
+
     struct port_state {
         rx_handler deliver;
         bool listening = false;
@@ -189,6 +267,7 @@ class medium {
         std::uint8_t n_addrs = 0;
         time_point busy_until{};
         bool address_filter = false;
+        absence_schedule away, hold;
     };
     struct link {
         port_id from = 0, to = 0;

@@ -547,7 +547,7 @@ struct lone_mgmt_rx {
         bool ap_rx(mac::interface_record&, const ie::header_view&, const ie::mgmt_body&) {
             return false;
         }
-        void beacon_seen(const mac_address&) {}
+        void beacon_seen(const mac_address&, bytes_view, bool) {}
     };
 };
 }  // namespace

@@ -15,7 +15,8 @@ namespace softmac::drivers {
 
 /// @brief The hardware description of a loopback radio, shaped like mac80211_hwsim's: address
 /// 02:00:00:ii:ii:00 and a second-address mask, 2.4 and 5 GHz, every interface type, and the
-/// combinations {IBSS ≤ 1}, {STA/P2P client/AP/P2P GO ≤ 2048}, {P2P device ≤ 1} on one channel.
+/// combinations {IBSS ≤ 1}, {STA/P2P client/AP/P2P GO ≤ 2048}, {P2P device ≤ 1} on one channel,
+/// and P2P power save.
 inline driver::hw_description loopback_description(std::uint16_t index) {
     using driver::bit, driver::iftype;
     driver::hw_description hw;
@@ -40,6 +41,7 @@ inline driver::hw_description loopback_description(std::uint16_t index) {
     hw.n_combinations = 1;
     hw.max_remain_on_channel_ms = 1000;
     hw.queues = 4;
+    hw.supports_p2p_ps = true;
     return hw;
 }
 
@@ -114,6 +116,9 @@ class loopback {
                 break;
             }
         publish_addresses();
+        // An interface that goes takes its power save with it.
+        if (is_go(v.type)) medium_.set_absence(port_, {});
+        if (is_client(v.type)) set_peer_noa({});
     }
     template <class Ctx>
     void config(Ctx&, const driver::conf& c, std::uint32_t changed) {
@@ -151,6 +156,16 @@ class loopback {
                     break;
             }
         }
+    }
+    /// @brief P2P power save (bss_changed::p2p_ps; every other change is ignored): an AP or P2P
+    /// GO interface's own Notice of Absence makes the radio away in its absences; a station or
+    /// P2P client interface holds its transmissions in its GO's.
+    template <class Ctx>
+    void bss_info_changed(Ctx&, const driver::vif& v, const driver::bss_conf& b,
+                          std::uint32_t changed) {
+        if (!(changed & driver::bss_changed::p2p_ps)) return;
+        if (is_go(v.type)) medium_.set_absence(port_, b.p2p_noa);
+        if (is_client(v.type)) set_peer_noa(b.p2p_noa);
     }
     template <class Ctx>
     std::uint64_t get_tsf(Ctx&, const driver::vif&) const noexcept {
@@ -192,6 +207,12 @@ class loopback {
     }
 
     std::uint32_t filter() const noexcept { return filter_; }
+    /// @brief Test only: a client that ignores its GO's Notice of Absence and transmits into the
+    /// GO's absences (the schedule last learnt applies again when this is turned off).
+    void ignore_peer_noa(bool on) noexcept {
+        ignore_peer_noa_ = on;
+        set_peer_noa(peer_noa_);
+    }
 
   private:
     struct pending_tx {
@@ -209,6 +230,16 @@ class loopback {
         std::uint64_t cookie = 0;
     };
 
+    static constexpr bool is_go(driver::iftype t) noexcept {
+        return t == driver::iftype::ap || t == driver::iftype::p2p_go;
+    }
+    static constexpr bool is_client(driver::iftype t) noexcept {
+        return t == driver::iftype::station || t == driver::iftype::p2p_client;
+    }
+    void set_peer_noa(const ieee80211::p2p::notice_of_absence& noa) noexcept {
+        peer_noa_ = noa;
+        medium_.set_tx_hold(port_, ignore_peer_noa_ ? ieee80211::p2p::notice_of_absence{} : noa);
+    }
     std::span<const ieee80211::rate> band_rates() const noexcept {
         for (std::size_t b = 0; b < hw_.n_bands; ++b)
             if (hw_.bands[b].band == conf_.channel.band) return hw_.bands[b].rates;
@@ -342,11 +373,14 @@ class loopback {
     std::uint64_t roc_cookie_ = 0;
     timer_id roc_timer_ = 0, roc_ready_timer_ = 0;
     driver::low_level_stats stats_;
+    ieee80211::p2p::notice_of_absence peer_noa_{};  ///< the GO's schedule a client holds in
+    bool ignore_peer_noa_ = false;
 };
 
 static_assert(driver::check_driver<loopback<virtual_time>>());
 static_assert(driver::driver<loopback<virtual_time>>);
 static_assert(driver::has_roc_offload<loopback<virtual_time, true>>);
 static_assert(!driver::has_roc_offload<loopback<virtual_time, false>>);
+static_assert(driver::has_bss_info_changed<loopback<virtual_time>>);
 
 }  // namespace softmac::drivers
