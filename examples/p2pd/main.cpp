@@ -252,16 +252,7 @@ struct device final : device_base {
         if (auto r = dev.start(); !r) return r;
         if (opt.tap)
             if (auto r = open_taps(); !r) return r;
-        if (bus.connection)
-            objects.emplace(*bus.connection, *bus.loop, *bus.root, dev.engine(), driver_name,
-                            p2p::dbus::access_rule{opt.group});
-        // The TAPs and the bus objects follow the events before the control interface reports
-        // them, so a client that reads P2P-GROUP-STARTED finds the interface there.
-        dev.sink().to = [this, next = std::move(dev.sink().to)](const p2p::event::any& e) {
-            if (opt.tap) on_link_event(e);
-            if (objects) objects->on_event(e);
-            if (next) next(e);
-        };
+        // The configuration first: its stored groups are on the bus from the start.
         if (!config.empty())
             if (auto r = iface.load_config(config); !r) {
                 // A parse error names its line; the daemon does not start half configured.
@@ -272,6 +263,16 @@ struct device final : device_base {
                     std::fprintf(stderr, "p2pd: %s: %s\n", config.c_str(), r.err().what);
                 return make_error(errc::bad_value, "configuration file refused");
             }
+        if (bus.connection)
+            objects.emplace(*bus.connection, *bus.loop, *bus.root, dev.engine(), driver_name,
+                            p2p::dbus::access_rule{opt.group});
+        // The TAPs and the bus objects follow the events before the control interface reports
+        // them, so a client that reads P2P-GROUP-STARTED finds the interface there.
+        dev.sink().to = [this, next = std::move(dev.sink().to)](const p2p::event::any& e) {
+            if (opt.tap) on_link_event(e);
+            if (objects) objects->on_event(e);
+            if (next) next(e);
+        };
         return server.open();
     }
     std::string describe() const override {

@@ -65,7 +65,9 @@ try:
     # Bob's name is not UTF-8 (a peer's name is whatever it sends): D-Bus gets U+FFFD for it.
     alice_conf = os.path.join(work, "alice.conf")
     with open(alice_conf, "w") as f:
-        f.write("update_config=1\n")
+        f.write("update_config=1\nnetwork={\n\tssid=\"DIRECT-st-stored\"\n\tbssid=02:00:00:00:00:00\n"
+                "\tpsk=\"stored-pass\"\n\tproto=RSN\n\tkey_mgmt=WPA-PSK\n\tpairwise=CCMP\n\tmode=3\n"
+                "\tdisabled=2\n}\n")
     server = subprocess.Popen([p2pd.encode(), b"--dbus=" + address.encode(), b"-p",
                                (work + "/ctrl").encode(), b"-n", b"2", b"-N", b"Alice,B\xffb",
                                b"-c", alice_conf.encode()],
@@ -171,7 +173,12 @@ try:
     check(p0.Get(SVC + ".Interface", "Ifname") == "wlan0", "Ifname")
     config = p0.Get(P2P, "P2PDeviceConfig")
     check(config["DeviceName"] == "Alice" and int(config["GOIntent"]) == 7 and
-          int(config["ListenRegClass"]) == 81, "P2PDeviceConfig: DeviceName, GOIntent, ListenRegClass")
+          (int(config["ListenRegClass"]), int(config["ListenChannel"])) == (0, 0),
+          "P2PDeviceConfig: DeviceName, GOIntent, no listen channel configured")
+    stored = list(map(str, p0.Get(P2P, "PersistentGroups")))
+    check(len(stored) == 1 and dbus.Interface(bus.get_object(SVC, stored[0]), PROPS).Get(
+              SVC + ".PersistentGroup", "Properties")["ssid"] == '"DIRECT-st-stored"',
+          "a persistent group of the configuration file is on the bus from the start")
 
     def wpa_cli(*args, ifname="wlan0"):
         return subprocess.run(["wpa_cli", "-p", work + "/ctrl", "-i", ifname, *args],
@@ -185,8 +192,16 @@ try:
     check(wpa_cli("get", "device_name") == "Carol" and wpa_cli("get", "p2p_go_intent") == "9",
           "P2PDeviceConfig written back: GET device_name Carol, p2p_go_intent 9")
     saved = wpa_cli("save_config") == "OK" and open(alice_conf).read().splitlines()
-    check(bool(saved) and "device_name=Carol" in saved and "p2p_go_intent=9" in saved,
-          "SAVE_CONFIG writes the settings changed over the bus")
+    check(bool(saved) and "device_name=Carol" in saved and "p2p_go_intent=9" in saved and
+          not any(l.startswith("p2p_listen_channel") for l in saved),
+          "SAVE_CONFIG writes the settings changed over the bus, and only those")
+    for bad, what in (({"GroupIdle": dbus.UInt32(100000)}, "GroupIdle past 86400"),
+                      ({"DeviceName": "Eve\nmodel_name=x"}, "a DeviceName of two lines")):
+        try:
+            p0.Set(P2P, "P2PDeviceConfig", dbus.Dictionary(bad, signature="sv"))
+            check(False, what + " is refused")
+        except dbus.DBusException as e:
+            check(e.get_dbus_name() == SVC + ".InvalidArgs", what + ": " + e.get_dbus_name())
     try:
         p0.Set(P2P, "P2PDeviceConfig", dbus.Dictionary({"DeviceName": "Dave", "GOIntent": dbus.UInt32(16)},
                                                        signature="sv"))
@@ -219,8 +234,14 @@ try:
         check(False, "ExtendedListen with a u period fails")
     except dbus.DBusException as e:
         check(e.get_dbus_name() == SVC + ".InvalidArgs", "ExtendedListen period as u: InvalidArgs")
+    try:
+        ext.ExtendedListen(dbus.Dictionary({"period": dbus.Int32(2000), "interval": dbus.Int32(1000)},
+                                           signature="sv"))
+        check(False, "ExtendedListen with a period longer than its interval fails")
+    except dbus.DBusException as e:
+        check(e.get_dbus_name() == SVC + ".UnknownError",
+              "ExtendedListen period > interval: " + e.get_dbus_name())
     ext.ExtendedListen(dbus.Dictionary({}, signature="sv"))
-    check(True, "ExtendedListen on and off")
 
     # Persistent groups: added over the bus, seen by the control interface, read, written and
     # removed; one made by the control interface appears on the bus.
@@ -232,7 +253,8 @@ try:
          "mode": dbus.UInt32(3)}, signature="sv")))
     check(pg.startswith(w0 + "/PersistentGroups/"), "AddPersistentGroup: " + pg)
     added = wait_for(lambda: next((a for m, a in pg_signals if m == "PersistentGroupAdded"), None), 5)
-    check(bool(added) and str(added[0]) == pg and added[1]["ssid"] == '"DIRECT-pq-stored"',
+    check(bool(added) and str(added[0]) == pg and
+          added[1]["Properties"]["ssid"] == '"DIRECT-pq-stored"',
           "PersistentGroupAdded with its properties")
     check(pg in map(str, p0.Get(P2P, "PersistentGroups")), "PersistentGroups lists it")
     nid = pg.rsplit("/", 1)[1]
@@ -391,6 +413,16 @@ try:
         check(bytes(cg.Get(SVC + ".Group", "PSK")) == psk, "the client's Group PSK: the same")
         check(str(go["group_object"]) in map(str, peer.Get(SVC + ".Peer", "Groups")),
               "Peer Groups: the client's peer object names the group")
+        client_if = dbus.Interface(bus.get_object(SVC, g1[2][0]["interface_object"]), P2P)
+        client_if.PresenceRequest(dbus.Dictionary({"duration1": dbus.Int32(50000),
+                                                   "interval1": dbus.Int32(102400)}, signature="sv"))
+        try:
+            dbus.Interface(bus.get_object(SVC, go["interface_object"]), P2P).PresenceRequest(
+                dbus.Dictionary({}, signature="sv"))
+            check(False, "PresenceRequest on a GO fails")
+        except dbus.DBusException as e:
+            check(e.get_dbus_name() == SVC + ".UnknownError",
+                  "PresenceRequest on the client's interface, and on a GO's: " + e.get_dbus_name())
         gw = dbus.Interface(bus.get_object(SVC, go["interface_object"]), WPS)
         try:
             gw.Start(dbus.Dictionary({"Role": "enrollee", "Type": "pin"}, signature="sv"))

@@ -50,6 +50,7 @@
 #include <softmac/p2p/messages.hpp>
 #include <softmac/p2p/offchannel.hpp>
 #include <softmac/p2p/peer_table.hpp>
+#include <softmac/p2p/presence.hpp>
 #include <softmac/p2p/provision_discovery.hpp>
 #include <softmac/p2p/service_discovery.hpp>
 #include <softmac/p2p/station.hpp>
@@ -181,6 +182,10 @@ class engine {
         mac_address negotiation_peer() const { return this->self->neg_.peer_address(); }
         void resume_negotiation(bool found) const { this->self->neg_.resume(found); }
     };
+    struct presence_context : core_context<presence_issues> {
+        std::vector<group>& groups() const noexcept { return this->self->groups_.list(); }
+        result<void> update_beacon(group& g) const { return this->self->groups_.readvertise(g); }
+    };
     struct prov_disc_context : procedure_context<provision_discovery_issues> {
         peer& learn(const peer_info& info, const mac_address& from) const {
             return this->self->disc_.learn(info, from, false);
@@ -285,8 +290,11 @@ class engine {
             case operation::invite:
                 return listen || group_issues::admin;
             case operation::flush:
-            case operation::configure:
                 return find || negotiate;
+            case operation::configure:  // P2P_SET noa, oppps and ctwindow change a GO's beacon
+                return find || negotiate || presence_issues::admin;
+            case operation::presence:
+                return presence_issues::admin;
             case operation::station:
                 return station_issues::admin;
             case operation::service_discovery:
@@ -324,8 +332,10 @@ class engine {
     /// @brief One event from the config layer, addressed to an interface.
     void cfg_event(const cfg::wdev_ref& to, const mac::event::any& e) {
         // A client's group interface hears its GO's P2P action frames; a GO's sends one.
-        if (const auto* f = std::get_if<mac::event::frame>(&e); f && to.wdev != dev_.wdev.wdev)
+        if (const auto* f = std::get_if<mac::event::frame>(&e); f && to.wdev != dev_.wdev.wdev) {
             dd_.rx_p2p_action(*f);
+            pres_.rx_p2p_action(to, *f);
+        }
         if (const auto* s = std::get_if<mac::event::frame_tx_status>(&e))
             dd_.tx_status(s->cookie, s->ack);
         // Without a dedicated P2P device the group shares the device's interface: both see it.
@@ -607,6 +617,23 @@ class engine {
     result<softmac::wps::registrar*> registrar(std::string_view ifname) {
         return groups_.registrar(ifname);
     }
+    // ---- power save and presence --------------------------------------------------------------
+    /// @brief P2P_SET noa, oppps and ctwindow on the GO group `ifname` (p2p::presence).
+    result<void> set_noa(std::string_view ifname, unsigned count, unsigned start_ms,
+                         unsigned duration_ms) {
+        return pres_.set_noa(ifname, count, start_ms, duration_ms);
+    }
+    result<void> set_opp_ps(std::string_view ifname, bool on) {
+        return pres_.set_opp_ps(ifname, on);
+    }
+    result<void> set_ctwindow(std::string_view ifname, unsigned tu) {
+        return pres_.set_ctwindow(ifname, tu);
+    }
+    /// @brief P2P_PRESENCE_REQ on the client group `ifname` (durations and intervals in µs).
+    result<void> presence_request(std::string_view ifname, std::uint32_t dur1, std::uint32_t int1,
+                                  std::uint32_t dur2, std::uint32_t int2) {
+        return pres_.request(ifname, dur1, int1, dur2, int2);
+    }
     /// @brief WPS_PIN, WPS_PBC and WPS_CANCEL on the GO group `ifname`.
     result<void> wps_pin(std::string_view ifname, const std::string& pin,
                          std::optional<mac_address> addr = std::nullopt,
@@ -731,7 +758,10 @@ class engine {
         if (h->fc().subtype() == ieee80211::mgmt_subtype::probe_req) return disc_.rx_probe_req(f);
         if (const auto g = ieee80211::gas_frame::parse(bytes_view(f.bytes).subspan(h->length())))
             return sd_.rx(h->addr2(), *g, static_cast<std::uint16_t>(f.freq));
-        if (p2p_action_subtype(f.bytes)) return dd_.rx_p2p_action(f);
+        if (p2p_action_subtype(f.bytes)) {
+            dd_.rx_p2p_action(f);
+            return pres_.rx_p2p_action(dev_.wdev, f);  // a group on the device's interface
+        }
         auto a = parse_public_action(f.bytes);
         if (!a) return;
         dev_.rx_freq = f.freq;
@@ -810,6 +840,7 @@ class engine {
     join_search<join_context> join_{join_context{{this}}};
     service_discovery<service_discovery_context> sd_{service_discovery_context{{{this}}}};
     device_discoverability<discoverability_context> dd_{discoverability_context{{{this}}}};
+    presence<presence_context> pres_{presence_context{{this}}};
 };
 
 }  // namespace softmac::p2p

@@ -148,7 +148,8 @@ struct go_neg_success {
     wps_method method = wps_method::not_ready;
     std::string ssid;
     std::string passphrase;                ///< a GO's: the group's (p2p_go_neg_results)
-    std::vector<std::uint16_t> freq_list;  ///< a GO's: the channels both sides may use (MHz)
+    std::vector<std::uint16_t> freq_list;  ///< the channels both sides may use (MHz)
+    bool persistent = false;               ///< the group is to be persistent
 };
 struct go_neg_failure {
     /// The negotiation ended without a status from the peer (no answer, flushed).
@@ -326,6 +327,14 @@ struct serv_disc_resp {
     std::uint16_t update_indicator = 0;
     std::vector<std::uint8_t> tlvs;
 };
+/// @brief Our GO answered our Presence Request (P2P-PRESENCE-RESPONSE): its status and the
+/// body of the NoA attribute it sent.
+struct presence_response {
+    std::string ifname;  ///< the client's group interface
+    mac_address src;
+    std::uint8_t status = 0;
+    std::vector<std::uint8_t> noa;
+};
 using any = std::variant<device_found, device_lost, find_stopped, go_neg_request, go_neg_success,
                          go_neg_failure, group_formation_success, group_formation_failure,
                          group_started, group_removed, prov_disc_show_pin, prov_disc_enter_pin,
@@ -333,7 +342,7 @@ using any = std::variant<device_found, device_lost, find_stopped, go_neg_request
                          ap_sta_disconnected, eapol_4way_completed, possible_psk_mismatch,
                          connected, disconnected, wps_event, invitation_received, invitation_result,
                          persistent_group_changed, fallback_to_go_neg, scan_event, bss_event,
-                         association, serv_disc_req, serv_disc_resp>;
+                         association, serv_disc_req, serv_disc_resp, presence_response>;
 }  // namespace event
 
 /// @brief A sink takes every event type (chosen at compile time; no virtual call).
@@ -347,8 +356,10 @@ concept event_sink = []<class... E>(std::type_identity<std::variant<E...>>) {
 template <class S>
 constexpr bool check_event_sink() noexcept {
     using namespace event;
-    static_assert(std::variant_size_v<any> == 31,
+    static_assert(std::variant_size_v<any> == 32,
                   "softmac: check_event_sink must name every p2p::event type");
+    static_assert(std::invocable<S&, const presence_response&>,
+                  "softmac: the P2P event sink must take const p2p::event::presence_response&");
     static_assert(std::invocable<S&, const device_found&>,
                   "softmac: the P2P event sink must take const p2p::event::device_found&");
     static_assert(std::invocable<S&, const device_lost&>,

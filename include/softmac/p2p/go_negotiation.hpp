@@ -421,21 +421,30 @@ class go_negotiator {
         d.current = state::provisioning;
         const mac_address peer_dev = p->info.dev_addr, peer_iface = p->intended_iface;
         group_setup g;
-        // A GO's results name its passphrase and the channels both may use (p2p_go_complete);
-        // a stored group's SSID is re-used with its passphrase.
+        // The results (p2p_go_complete) name the group's passphrase and the channels both may
+        // use, a GO's without its no-GO ones. A stored GO group with a passphrase is started
+        // again with it (wpas_start_wps_go); its results name that one, where 2.10's name the
+        // random one it then replaces.
         const auto* stored =
             neg_.we_go && p->persistent_id >= 0 ? d.stored(p->persistent_id) : nullptr;
-        if (stored && stored->ssid == neg_.ssid) g.persistent_id = p->persistent_id;
-        event::go_neg_success ok{neg_.we_go, detail::freq_of_channel(neg_.oper),
-                                 peer_dev,   peer_iface,
-                                 p->method,  neg_.ssid,
-                                 {},         {}};
-        if (neg_.we_go) {
+        if (stored && stored->go && !stored->passphrase.empty() && stored->ssid == neg_.ssid)
+            g.persistent_id = p->persistent_id;
+        event::go_neg_success ok{neg_.we_go,
+                                 detail::freq_of_channel(neg_.oper),
+                                 peer_dev,
+                                 peer_iface,
+                                 p->method,
+                                 neg_.ssid,
+                                 {},
+                                 {},
+                                 neg_.persistent};
+        if (neg_.we_go)
             g.passphrase =
                 g.persistent_id >= 0 ? stored->passphrase : detail::random_passphrase(d.set, d.rng);
-            ok.passphrase = g.passphrase;
-            for (auto ch : neg_.common) ok.freq_list.push_back(detail::freq_of_channel(ch));
-        }
+        ok.passphrase = g.passphrase;
+        for (auto ch : neg_.common)
+            if (!neg_.we_go || d.go_allowed(ch))
+                ok.freq_list.push_back(detail::freq_of_channel(ch));
         ctx_.emit(std::move(ok));
         g.method = std::exchange(p->method, wps_method::not_ready);  // used up
         g.pin = std::exchange(p->pin, {});

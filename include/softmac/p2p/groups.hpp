@@ -54,6 +54,12 @@ class group_manager {
     explicit group_manager(Ctx ctx) : ctx_(ctx) {}
 
     const std::vector<group>& list() const noexcept { return groups_; }
+    std::vector<group>& list() noexcept { return groups_; }
+    /// @brief A GO's advertisement again (its power save changed): the config layer's answer.
+    result<void> readvertise(group& g) {
+        if (auto r = ctx_.exec(detail::go_beacon(ctx_.dev(), g, advertised(g))); !r) return r.err();
+        return {};
+    }
     /// @brief The interface addresses the groups use.
     std::vector<mac_address> addresses() const {
         std::vector<mac_address> out;
@@ -255,6 +261,9 @@ class group_manager {
         const auto* stored = s.persistent_id >= 0 ? d.stored(s.persistent_id) : nullptr;
         if (s.persistent_id >= 0 && !stored)
             return make_error(errc::not_found, "no such persistent group");
+        // A stored GO group without a passphrase (added without a psk) starts with a new one:
+        // wpas_start_wps_go uses the stored passphrase only when there is one.
+        if (stored && stored->go && stored->passphrase.empty()) stored = nullptr;
         group g;
         g.go = go;
         g.method = s.method;
@@ -266,7 +275,7 @@ class group_manager {
         g.peer_iface = s.peer_iface;
         g.forming = s.forming;
         g.go_dev = go ? d.addr : s.go_dev;
-        g.persistent = s.persistent || stored;
+        g.persistent = s.persistent || s.persistent_id >= 0;
         g.persistent_id = s.persistent_id;
         if (stored && !go) g.psk = stored->passphrase;  // no WPS: the stored PSK
         if (d.dedicated) {
@@ -281,13 +290,12 @@ class group_manager {
             g.ref = {r->ifindex, r->wdev};
             g.iface_addr = r->mac;
             (void)ctx_.set_up(g.ref);
-            if (!go) {
-                // A client hears its GO's P2P action frames (GO Discoverability Request).
-                cfg::cmd::register_frame rf;
-                rf.wdev = g.ref.wdev;
-                rf.match.assign(p2p_action_prefix.begin(), p2p_action_prefix.end());
-                (void)ctx_.exec(rf);
-            }
+            // A client hears its GO's P2P action frames (GO Discoverability Request, Presence
+            // Response), a GO its clients' (Presence Request).
+            cfg::cmd::register_frame rf;
+            rf.wdev = g.ref.wdev;
+            rf.match.assign(p2p_action_prefix.begin(), p2p_action_prefix.end());
+            (void)ctx_.exec(rf);
         } else {
             // No P2P interface types: the device's own interface becomes the group interface
             // (an AP for a GO), as wpa_supplicant does with p2p_no_group_iface.
@@ -300,6 +308,9 @@ class group_manager {
                 si.iftype = cfg::iftype::ap;
                 if (auto r = ctx_.exec(si); !r) return r.err();
                 (void)ctx_.set_up(d.wdev);
+                // A new type drops the frame registrations: the GO hears its clients' P2P
+                // action frames (Presence Request) and the device's again.
+                (void)ctx_.register_frames();
             }
         }
         if (go) {

@@ -69,6 +69,8 @@ struct frame_attributes {
     std::optional<std::uint16_t> dpid, wps_methods;
     std::optional<ieee80211::wps::device_type> requested_type;
     std::optional<ieee80211::p2p::ext_listen_timing> ext_listen;
+    /// The Notice of Absence attribute's body as it came (index, CTWindow/OppPS, descriptors).
+    std::optional<std::vector<std::uint8_t>> noa;
     /// A GO's P2P Group Info: each client's device and its interface address.
     std::vector<std::pair<peer_info, mac_address>> group_clients;
     bool has_p2p = false;
@@ -180,6 +182,9 @@ inline result<frame_attributes> parse_elements(bytes_view elements) {
                 }
                 case p2pa::group_info:
                     out.group_clients = detail::group_clients_of(a.data);
+                    break;
+                case p2pa::noa:
+                    out.noa.emplace(a.data.begin(), a.data.end());
                     break;
                 case p2pa::group_id: {
                     auto v = ie::p2p::group_id::parse(a.data);

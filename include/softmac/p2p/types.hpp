@@ -162,6 +162,8 @@ struct group {
     /// A GO's stations' devices as their association requests described them (the Group
     /// Info of its probe responses lists the clients' with them).
     std::vector<peer_info> member_info;
+    /// A GO's power save as its beacons announce it (index, CTWindow/OppPS, absences).
+    ieee80211::p2p::notice_of_absence noa{};
     timer_id timer = 0;  ///< formation or idle
 };
 
@@ -214,6 +216,7 @@ enum class operation : std::uint8_t {
     configure,          ///< settings (P2P_SET disabled 1 flushes)
     station,            ///< the station interface's scans and connections
     service_discovery,  ///< queries, answers and the local services
+    presence,           ///< P2P_PRESENCE_REQ
 };
 
 /// @brief A configured network as the station interface reads it (the fields of wpa_supplicant's

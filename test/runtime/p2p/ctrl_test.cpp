@@ -1532,6 +1532,91 @@ TEST_CASE("P2P_CANCEL, P2P_UNAUTHORIZE, P2P_GROUP_MEMBER and P2P_REMOVE_CLIENT",
     CHECK(p.cmd_on(0, go_if, "P2P_GROUP_MEMBER " + a1) == "FAIL\n");
 }
 
+namespace {
+/// Forms a group by PBC with device 0 as GO: the GO's and the client's group interfaces.
+template <class Pair>
+std::pair<std::string, std::string> form_group(Pair& p) {
+    const std::string a0 = p.w.addr(0).to_string(), a1 = p.w.addr(1).to_string();
+    REQUIRE(p.cmd(0, "P2P_FIND") == "OK\n");
+    REQUIRE(p.cmd(1, "P2P_FIND") == "OK\n");
+    REQUIRE(p.w.run_until([&] { return p.w.knows(0, 1) && p.w.knows(1, 0); }, 20s));
+    REQUIRE(p.cmd(0, "P2P_CONNECT " + a1 + " pbc auth go_intent=15") == "OK\n");
+    REQUIRE(p.cmd(1, "P2P_CONNECT " + a0 + " pbc go_intent=0") == "OK\n");
+    const auto go = p.wait(0, "P2P-GROUP-STARTED");
+    const auto client = p.wait(1, "P2P-GROUP-STARTED");
+    REQUIRE(go);
+    REQUIRE(client);
+    REQUIRE(p.wait(1, "CTRL-EVENT-CONNECTED"));
+    auto ifname = [](const std::string& line) { return line.substr(18, line.find(' ', 18) - 18); };
+    return {ifname(go->second), ifname(client->second)};
+}
+/// The NoA body of the next P2P-PRESENCE-RESPONSE of device 1 after asking with `args`.
+template <class Pair>
+std::string presence(Pair& p, const std::string& client_if, const std::string& args,
+                     const std::string& status) {
+    p.out[1].clear();
+    REQUIRE(p.cmd_on(1, client_if, "P2P_PRESENCE_REQ" + args) == "OK\n");
+    const auto r = p.wait(1, "P2P-PRESENCE-RESPONSE ");
+    REQUIRE(r);
+    CHECK(r->first == client_if);
+    CHECK(field(r->second, "status") == status);
+    return field(r->second, "noa");
+}
+}  // namespace
+
+TEST_CASE("P2P power save by commands: a GO's NoA, OppPS and CT window, and presence requests",
+          "[ctrl][session][presence]") {
+    ctrl_pair<test::loopback_offloaded_roc> p;
+    const auto [go_if, client_if] = form_group(p);
+
+    // P2P_PRESENCE_REQ: on an associated client only, with none, two or four values.
+    for (const char* bad : {" 100", " 100 200 300", " 1 2 3 4 5", " x y"})
+        CHECK(p.cmd_on(1, client_if, std::string("P2P_PRESENCE_REQ") + bad) == "FAIL\n");
+    CHECK(p.cmd_on(0, go_if, "P2P_PRESENCE_REQ") == "FAIL\n");
+    CHECK(p.cmd(1, "P2P_PRESENCE_REQ") == "FAIL\n");
+    // A GO without a schedule of its own grants it, and answers with an empty NoA.
+    CHECK(presence(p, client_if, "", "0") == "0000");
+    CHECK(presence(p, client_if, " 50000 102400", "0") == "0000");
+    CHECK(presence(p, client_if, " 50000 102400 20000 102400", "0") == "0000");
+
+    // P2P_SET noa on the GO's group interface only, with 2.10's checks.
+    CHECK(p.cmd(0, "P2P_SET noa 255,10,51") == "FAIL\n");                // the device interface
+    CHECK(p.cmd_on(1, client_if, "P2P_SET noa 255,10,51") == "FAIL\n");  // a client
+    CHECK(p.cmd_on(0, go_if, "P2P_SET noa 255,10") == "FAIL\n");
+    CHECK(p.cmd_on(0, go_if, "P2P_SET noa 256,10,51") == "FAIL\n");
+    CHECK(p.cmd_on(0, go_if, "P2P_SET noa 0,0,10") == "FAIL\n");
+    CHECK(p.cmd_on(0, go_if, "P2P_SET noa 255,10,103") == "FAIL\n");  // past the interval
+    CHECK(p.cmd_on(0, go_if, "P2P_SET noa 255,10,51") == "OK\n");
+    // Now the GO keeps its schedule: unable to accommodate (5), and its NoA: index 1, no CT
+    // window, 255 absences of 51000 µs every 102400 µs.
+    const auto noa = presence(p, client_if, " 50000 102400", "5");
+    CHECK(noa.starts_with("0100ff38c7000000900100"));
+    CHECK(noa.size() == 30);
+
+    // OppPS and the CT window share the second octet; each change takes the next index.
+    CHECK(p.cmd_on(0, go_if, "P2P_SET oppps 1") == "OK\n");
+    CHECK(p.cmd_on(0, go_if, "P2P_SET ctwindow 10") == "OK\n");
+    CHECK(p.cmd_on(0, go_if, "P2P_SET ctwindow 128") == "FAIL\n");
+    CHECK(presence(p, client_if, "", "5").starts_with("038aff38c70000"));
+    CHECK(p.cmd_on(0, go_if, "P2P_SET noa 0,0,0") == "OK\n");  // absences end, OppPS stays
+    CHECK(presence(p, client_if, "", "5") == "048a");
+    CHECK(p.cmd_on(0, go_if, "P2P_SET oppps 0") == "OK\n");
+    CHECK(p.cmd_on(0, go_if, "P2P_SET ctwindow 0") == "OK\n");
+    CHECK(presence(p, client_if, "", "0") == "0000");
+    // Legacy power save: softmac's stations never doze.
+    CHECK(p.cmd_on(1, client_if, "P2P_SET ps 0") == "OK\n");
+    CHECK(p.cmd_on(1, client_if, "P2P_SET ps 1") == "FAIL\n");
+}
+
+TEST_CASE("An rt73 GO has no P2P power save: P2P_SET noa and oppps fail", "[ctrl][presence]") {
+    ctrl_pair<test::rt73_usb> p;
+    const auto [go_if, client_if] = form_group(p);
+    CHECK(p.cmd_on(0, go_if, "P2P_SET noa 255,10,51") == "FAIL\n");
+    CHECK(p.cmd_on(0, go_if, "P2P_SET oppps 1") == "FAIL\n");
+    // Nothing was announced: a presence request is granted.
+    CHECK(presence(p, client_if, "", "0") == "0000");
+}
+
 TEST_CASE("INTERFACE_ADD's tab-separated fields", "[ctrl][parse][global]") {
     // wpa_cli sends all eight fields, empty ones included.
     const auto a = ctrl::parse_interface_add("wlan5\t/etc/p.conf\tnl80211\t/run/x\t\t\t\t");

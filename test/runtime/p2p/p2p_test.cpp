@@ -1872,3 +1872,74 @@ TEST_CASE("soak: at 30% loss every cycle completes or fails on both sides", "[p2
     CHECK(n.completed + n.failed == n.cycles);
     CHECK(n.completed > 0);
 }
+
+namespace {
+/// A group (device 0 its GO) with a 50 % Notice of Absence announced for a while; then the
+/// client sends `n` frames to its GO, one a millisecond. The frames the GO received, and the
+/// capture's path; `client_addr` gets the client's interface address.
+std::size_t frames_through_noa(bool client_ignores, std::size_t n, const std::string& path,
+                               std::string& client_addr) {
+    test::p2p_world<test::loopback_offloaded_roc> w(2, 5);
+    std::ofstream out(path, std::ios::binary);
+    w.air.tap(out);
+    discover(w);
+    REQUIRE(w.engine(1).connect(w.addr(0), with(0, p2p::wps_method::pbc, true)));
+    REQUIRE(w.engine(0).connect(w.addr(1), with(15)));
+    REQUIRE(w.run_until([&] { return both_started(w); }, 5s));
+    w.run(200ms);  // the client's 4-way handshake
+    const auto& go = w.engine(0).groups()[0];
+    const auto& client = w.engine(1).groups()[0];
+    REQUIRE(go.go);
+    client_addr = client.iface_addr.to_string();
+    // 51 ms of every 102.4 ms beacon interval away, from the next interval on.
+    REQUIRE(w.engine(0).set_noa(go.ifname, 255, 0, 51));
+    w.run(300ms);  // beacons announce it
+    w[1].stack->radio().driver().ignore_peer_noa(client_ignores);
+    const auto before = w[0].stack->net().frames.size();
+    for (std::size_t k = 0; k < n; ++k) {
+        auto b = w.pool.allocate(64);
+        REQUIRE(b->append(test::ethernet(go.iface_addr, client.iface_addr, 0x88b5, 100)));
+        w[1].stack->transmit(w[1].config->find(client.ref)->vif, std::move(*b));
+        w.run(1ms);
+    }
+    w.run(300ms);
+    return w[0].stack->net().frames.size() - before;
+}
+}  // namespace
+
+TEST_CASE("A GO's Notice of Absence is real, and a client that follows it loses nothing",
+          "[p2p][presence][tshark]") {
+    const std::string path = std::string(SOFTMAC_TEST_TMPDIR) + "/noa.pcap";
+    std::string client;
+    CHECK(frames_through_noa(false, 1000, path, client) == 1000);
+    // On the air: the GO's beacons announce 255 absences of 51000 µs every 102400 µs from a
+    // start time; none of the client's data frames (or their ACK) overlaps one.
+    const auto rows = test::tshark_fields(
+        path, {"radiotap.mactime", "wlan.fc.type_subtype", "wlan.sa", "wifi_p2p.noa.count_type",
+               "wifi_p2p.noa.duration", "wifi_p2p.noa.interval", "wifi_p2p.noa.start_time",
+               "_ws.malformed", "wlan_radio.duration"});
+    std::optional<std::uint64_t> start;
+    std::size_t data = 0, inside = 0;
+    for (const auto& r : rows) {
+        CHECK(r[7].empty());
+        if (r[3] == "255" && r[4] == "51000" && r[5] == "102400") start = std::stoull(r[6]);
+    }
+    REQUIRE(start);
+    for (const auto& r : rows) {
+        if (r[1] != "0x0028" && r[1] != "0x0020") continue;  // (QoS) data
+        if (r[2] != client) continue;
+        ++data;
+        // The radiotap TSF is the frame's start in the medium's µs; tshark reckons its airtime,
+        // and SIFS and an ACK take at most 70 µs more at the rates in use.
+        const auto t = std::uint64_t(std::stoull(r[0]));
+        const auto end = t + std::stoull(r[8]) + 70;
+        if (end <= *start) continue;
+        const auto phase = (t - *start) % 102400;
+        if (t < *start || phase < 51000 || phase + (end - t) > 102400) ++inside;
+    }
+    CHECK(data >= 1000);
+    CHECK(inside == 0);
+    // The same client ignoring the schedule (a test-only switch) sends into the absences, and
+    // the GO, away then, misses those frames.
+    CHECK(frames_through_noa(true, 1000, path + ".ignored", client) < 900);
+}

@@ -67,6 +67,11 @@ struct p2p_ext_listen {
     static constexpr operation runs[] = {operation::ext_listen};
     std::uint32_t period_ms = 0, interval_ms = 0;
 };
+/// P2P_PRESENCE_REQ [<duration1> <interval1> [<duration2> <interval2>]] (µs).
+struct p2p_presence_req {
+    static constexpr operation runs[] = {operation::presence};
+    std::uint32_t dur1 = 0, int1 = 0, dur2 = 0, int2 = 0;
+};
 struct p2p_connect {
     static constexpr operation runs[] = {operation::connect, operation::prov_disc};
     mac_address peer;
@@ -214,16 +219,17 @@ struct empty_list {
 using request = std::variant<
     refused, cmd::ping, cmd::attach, cmd::detach, cmd::level, cmd::ifname, cmd::interfaces,
     cmd::status, cmd::p2p_find, cmd::p2p_stop_find, cmd::p2p_listen, cmd::p2p_ext_listen,
-    cmd::p2p_connect, cmd::p2p_prov_disc, cmd::p2p_group_add, cmd::p2p_group_remove,
-    cmd::p2p_get_passphrase, cmd::p2p_reject, cmd::p2p_peer, cmd::wps_pin, cmd::wps_pbc,
-    cmd::wps_cancel, cmd::wps_check_pin, cmd::p2p_set, cmd::p2p_flush, cmd::set, cmd::get,
-    cmd::sta_walk, cmd::empty_list, cmd::p2p_invite, cmd::list_networks, cmd::remove_network,
-    cmd::get_network, cmd::set_network, cmd::save_config, cmd::p2p_cancel, cmd::p2p_unauthorize,
-    cmd::p2p_remove_client, cmd::p2p_group_member, cmd::scan, cmd::scan_results, cmd::bss,
-    cmd::add_network, cmd::network_choice, cmd::connection, cmd::status_driver,
-    cmd::station_setting, cmd::terminate, cmd::get_capability, cmd::serv_disc_req,
-    cmd::serv_disc_cancel, cmd::serv_disc_resp, cmd::serv_disc_external, cmd::service_change,
-    cmd::dup_network, cmd::network_bssid, cmd::host_sleep, cmd::pktcnt_poll, cmd::flush>;
+    cmd::p2p_presence_req, cmd::p2p_connect, cmd::p2p_prov_disc, cmd::p2p_group_add,
+    cmd::p2p_group_remove, cmd::p2p_get_passphrase, cmd::p2p_reject, cmd::p2p_peer, cmd::wps_pin,
+    cmd::wps_pbc, cmd::wps_cancel, cmd::wps_check_pin, cmd::p2p_set, cmd::p2p_flush, cmd::set,
+    cmd::get, cmd::sta_walk, cmd::empty_list, cmd::p2p_invite, cmd::list_networks,
+    cmd::remove_network, cmd::get_network, cmd::set_network, cmd::save_config, cmd::p2p_cancel,
+    cmd::p2p_unauthorize, cmd::p2p_remove_client, cmd::p2p_group_member, cmd::scan,
+    cmd::scan_results, cmd::bss, cmd::add_network, cmd::network_choice, cmd::connection,
+    cmd::status_driver, cmd::station_setting, cmd::terminate, cmd::get_capability,
+    cmd::serv_disc_req, cmd::serv_disc_cancel, cmd::serv_disc_resp, cmd::serv_disc_external,
+    cmd::service_change, cmd::dup_network, cmd::network_bssid, cmd::host_sleep, cmd::pktcnt_poll,
+    cmd::flush>;
 
 namespace detail {
 inline request parse_find(const tokens& t) {
@@ -451,6 +457,15 @@ inline request parse_p2p(std::string_view text, const tokens& t) {
             e.interval_ms > 65535)
             return refused{replies::fail};
         return e;
+    }
+    if (name == "P2P_PRESENCE_REQ") {  // p2p_ctrl_presence_req: none, two or four values
+        cmd::p2p_presence_req r;
+        const bool ok = t.size() == 1 ||
+                        (t.size() == 3 && number(t[1], r.dur1) && number(t[2], r.int1)) ||
+                        (t.size() == 5 && number(t[1], r.dur1) && number(t[2], r.int1) &&
+                         number(t[3], r.dur2) && number(t[4], r.int2));
+        if (!ok) return refused{replies::fail};
+        return r;
     }
     if (name == "P2P_CONNECT") return parse_connect(t);
     if (name == "P2P_PROV_DISC") return parse_prov_disc(t);

@@ -268,6 +268,10 @@ struct event_text {
             return s + "<long response: " + std::to_string(e.tlvs.size()) + " bytes>";
         return s + to_hex(e.tlvs);
     }
+    std::string operator()(const event::presence_response& e) const {
+        return "P2P-PRESENCE-RESPONSE src=" + addr(e.src) +
+               " status=" + std::to_string(unsigned(e.status)) + " noa=" + to_hex(e.noa);
+    }
     std::string operator()(const event::fallback_to_go_neg&) const {
         return "P2P-FALLBACK-TO-GO-NEG reason=peer-not-running-GO";
     }
@@ -353,6 +357,7 @@ inline std::string_view interface_of(const event::any& e) noexcept {
     if (const auto* s = std::get_if<event::scan_event>(&e)) return s->ifname;
     if (const auto* b = std::get_if<event::bss_event>(&e)) return b->ifname;
     if (const auto* a = std::get_if<event::association>(&e)) return a->ifname;
+    if (const auto* p = std::get_if<event::presence_response>(&e)) return p->ifname;
     return {};
 }
 

@@ -102,10 +102,12 @@ class interface {
     /// them, its persistent groups into the engine. With update_config=1 it is written again
     /// whenever a stored group changes, and by SAVE_CONFIG.
     result<void> load_config(std::string path) {
-        return nets_.load(std::move(path), [this](std::string_view key, std::string_view value) {
+        auto r = nets_.load(std::move(path), [this](std::string_view key, std::string_view value) {
             if (!settings_control<Engine>::is_setting(key)) return true;  // kept, not read
             return settings_.run(cmd::set{std::string(key), std::string(value)}) == replies::ok;
         });
+        settings_.mark_baseline();
+        return r;
     }
     network_config<Engine>& networks() noexcept { return nets_; }
 
@@ -234,6 +236,9 @@ class interface {
     std::string run(std::string_view, const cmd::p2p_ext_listen& c) {
         return status_of(engine_.ext_listen(c.period_ms, c.interval_ms));
     }
+    std::string run(std::string_view ifname, const cmd::p2p_presence_req& c) {
+        return status_of(engine_.presence_request(ifname, c.dur1, c.int1, c.dur2, c.int2));
+    }
     std::string run(std::string_view, const cmd::p2p_connect& c) {
         const bool show_pin = c.params.method == wps_method::display && c.params.pin.empty();
         const bool provdisc = c.provdisc && !c.params.join && !c.params.auth;
@@ -347,9 +352,38 @@ class interface {
         if (it == all.end()) return std::string(replies::fail);
         return format_peer(*it, engine_.now(), shared_group(it->info.dev_addr));
     }
-    std::string run(std::string_view, const cmd::p2p_set& c) {
+    std::string run(std::string_view ifname, const cmd::p2p_set& c) {
         auto& s = engine_.settings();
         auto num = [](std::string_view v, auto& out) { return detail::number(v, out); };
+        // A GO's power save, on its group interface (p2p_ctrl_set's noa, oppps, ctwindow, ps;
+        // the values read as atoi reads them).
+        auto atoi = [](std::string_view v) {
+            const bool minus = v.starts_with('-');
+            if (minus || v.starts_with('+')) v.remove_prefix(1);
+            const long n = long(detail::leading_number(v));
+            return minus ? -n : n;
+        };
+        if (c.field == "noa") {
+            const auto a = c.value.find(',');
+            const auto b = a == std::string::npos ? a : c.value.find(',', a + 1);
+            if (b == std::string::npos) return std::string(replies::fail);
+            const long count = atoi(std::string_view(c.value).substr(0, a)),
+                       start = atoi(std::string_view(c.value).substr(a + 1)),
+                       duration = atoi(std::string_view(c.value).substr(b + 1));
+            if (count < 0 || count > 255 || start < 0 || duration < 0 ||
+                (count == 0 && duration > 0))
+                return std::string(replies::fail);
+            return status_of(
+                engine_.set_noa(ifname, unsigned(count), unsigned(start), unsigned(duration)));
+        }
+        if (c.field == "oppps") return status_of(engine_.set_opp_ps(ifname, atoi(c.value) != 0));
+        if (c.field == "ctwindow") {
+            const long tu = atoi(c.value);
+            if (tu < 0) return std::string(replies::fail);
+            return status_of(engine_.set_ctwindow(ifname, unsigned(tu)));
+        }
+        // Legacy power save: softmac's stations never doze, so only "off" is true of them.
+        if (c.field == "ps") return std::string(atoi(c.value) == 0 ? replies::ok : replies::fail);
         if (c.field == "ssid_postfix") {
             if (c.value.size() > 32 - 9 || c.value.starts_with('<'))
                 return std::string(replies::fail);

@@ -25,7 +25,10 @@ namespace softmac::p2p::ctrl {
 template <class Engine>
 class settings_control {
   public:
-    settings_control(Engine& e, network_config<Engine>& nets) : engine_(e), nets_(nets) {}
+    settings_control(Engine& e, network_config<Engine>& nets)
+        : engine_(e), nets_(nets), baseline_(e.settings()) {}
+    /// @brief The settings as the device started (its file read): what the file need not say.
+    void mark_baseline() { baseline_ = engine_.settings(); }
 
     std::string run(const cmd::set& c) {
         auto& s = engine_.settings();
@@ -211,14 +214,14 @@ class settings_control {
     }
     /// @brief Before the file is written: settings changed other than by SET (P2PDeviceConfig
     /// and the WPS identity over D-Bus) are written as they are now. A key the file has follows
-    /// the settings; one it has not is added once it differs from its default.
+    /// the settings; one it has not is added once it differs from the device's start. A value
+    /// the file's syntax would refuse is not written.
     void write_back() {
-        const p2p::settings defaults{};
         for (std::string_view key : setting_keys) {
             const auto now = value_of(engine_.settings(), key);
-            if (!now) continue;
+            if (!now || !conf::check_value(key, *now, false)) continue;
             const auto* in_file = nets_.global(key);
-            if (in_file ? *in_file != *now : *now != value_of(defaults, key))
+            if (in_file ? *in_file != *now : *now != value_of(baseline_, key))
                 nets_.global_changed(key, *now);
         }
     }
@@ -247,6 +250,7 @@ class settings_control {
   private:
     Engine& engine_;
     network_config<Engine>& nets_;
+    p2p::settings baseline_;
 };
 
 }  // namespace softmac::p2p::ctrl

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <sdbus-c++/sdbus-c++.h>
+#include <algorithm>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -75,6 +76,14 @@ inline std::optional<ieee80211::wps::device_type> type_of(const std::vector<std:
     d.oui = std::uint32_t(t[2]) << 24 | std::uint32_t(t[3]) << 16 | std::uint32_t(t[4]) << 8 | t[5];
     d.subcategory = static_cast<std::uint16_t>(t[6] << 8 | t[7]);
     return d;
+}
+
+/// @brief Whether `s` may become a setting: no control characters (a configuration file holds
+/// one setting per line) and nothing a client would read as an event or a prefix.
+inline bool setting_text(std::string_view s) noexcept {
+    return !s.starts_with('<') && !s.starts_with("IFNAME=") &&
+           std::none_of(s.begin(), s.end(),
+                        [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; });
 }
 
 /// @brief A method's error reply.

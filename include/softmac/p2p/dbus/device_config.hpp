@@ -30,14 +30,13 @@ dict device_config(const Engine& e) {
     const auto& s = e.settings();
     std::vector<std::vector<std::uint8_t>> secondary;
     for (const auto& t : s.secondary_types) secondary.push_back(type_bytes(t));
-    const auto listen = ieee80211::freq_to_channel(e.listen_freq());
     dict d{{"DeviceName", sdbus::Variant(utf8(s.device_name))},
            {"PrimaryDeviceType", sdbus::Variant(type_bytes(s.primary_type))},
            {"SecondaryDeviceTypes", sdbus::Variant(secondary)},
            {"GOIntent", sdbus::Variant(std::uint32_t(s.go_intent))},
            {"PersistentReconnect", sdbus::Variant(s.persistent_reconnect)},
-           {"ListenRegClass", sdbus::Variant(detail::reg_class_2ghz)},
-           {"ListenChannel", sdbus::Variant(std::uint32_t(listen ? listen->number : 0))},
+           {"ListenRegClass", sdbus::Variant(s.listen_channel ? detail::reg_class_2ghz : 0u)},
+           {"ListenChannel", sdbus::Variant(std::uint32_t(s.listen_channel))},
            {"OperRegClass", sdbus::Variant(s.oper_channel ? detail::reg_class_2ghz : 0u)},
            {"OperChannel", sdbus::Variant(std::uint32_t(s.oper_channel))},
            {"IntraBss", sdbus::Variant(detail::intra_bss)},
@@ -79,7 +78,7 @@ inline void read_device_config(const dict& args, p2p::settings& s,
         auto text = [&](std::size_t max) {
             if (type != "s") bad(key);
             auto t = v.get<std::string>();
-            if (t.size() > max) bad(key);
+            if (t.size() > max || !setting_text(t)) bad(key);
             return t;
         };
         if (key == "DeviceName") {
@@ -110,12 +109,13 @@ inline void read_device_config(const dict& args, p2p::settings& s,
             s.persistent_reconnect = flag();
         } else if (key == "ListenRegClass" || key == "OperRegClass") {
             const auto c = u32();
-            if (c != detail::reg_class_2ghz && !(c == 0 && key == "OperRegClass"))
+            if (c != detail::reg_class_2ghz && c != 0)
                 fail(error::invalid_args, key + ": softmac's devices use operating class 81");
         } else if (key == "ListenChannel") {
+            // 0: the channel the device picked at start stays (as an unset p2p_listen_channel).
             const auto c = u32();
-            if (c < 1 || c > 11) bad(key);
-            listen = static_cast<std::uint8_t>(c);
+            if (c > 11) bad(key);
+            if (c != 0) listen = static_cast<std::uint8_t>(c);
         } else if (key == "OperChannel") {
             const auto c = u32();
             if (c > 11 || (c == 0 && s.oper_channel != 0)) bad(key);
@@ -127,6 +127,7 @@ inline void read_device_config(const dict& args, p2p::settings& s,
                 fail(error::invalid_args, "a GO relays between its clients");
         } else if (key == "GroupIdle") {
             s.group_idle_s = u32();
+            if (s.group_idle_s > 86400) bad(key);  // p2p_group_idle's range
         } else if (key == "disassoc_low_ack") {
             if (u32() != detail::disassoc_low_ack) bad(key);
         } else if (key == "NoGroupIface") {

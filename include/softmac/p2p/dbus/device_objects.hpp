@@ -140,6 +140,26 @@ class device_objects {
                 if (ip.persistent_id < 0) ip.group = ifname;
                 ok(e_.invite(ip));
             });
+        // PresenceRequest (wpas_dbus_handler_p2p_presence_request): on a client's group
+        // interface, durations and intervals in µs as int32 (read as their unsigned bits).
+        o.registerMethod("PresenceRequest")
+            .onInterface(p)
+            .withInputParamNames("args")
+            .implementedAs([this, &o, ifname](const dict& args) {
+                guard(o);
+                std::uint32_t v[4] = {};
+                static constexpr const char* keys[] = {"duration1", "interval1", "duration2",
+                                                       "interval2"};
+                for (const auto& [key, value] : args) {
+                    const auto* k = std::find(std::begin(keys), std::end(keys), key);
+                    if (k == std::end(keys) || value.peekValueType() != "i")
+                        fail(error::invalid_args, utf8(key));
+                    v[k - std::begin(keys)] =
+                        static_cast<std::uint32_t>(value.template get<std::int32_t>());
+                }
+                if (!e_.presence_request(ifname, v[0], v[1], v[2], v[3]))
+                    fail(error::unknown_error, "Failed to invoke presence request.");
+            });
         if (!device) return;
         o.registerMethod("Find").onInterface(p).withInputParamNames("args").implementedAs(
             [this, &o](const dict& args) {
@@ -164,7 +184,9 @@ class device_objects {
                     auto& field = key == "period" ? period : interval;
                     field = v.template get<std::int32_t>();
                 }
-                if (period < 0 || interval < 0) fail(error::invalid_args, "negative");
+                // Negative values reach p2p_ext_listen as large ones, which it refuses.
+                if (period < 0 || interval < 0)
+                    fail(error::unknown_error, "failed to initiate a p2p_ext_listen.");
                 ok(e_.ext_listen(std::uint32_t(period), std::uint32_t(interval)),
                    error::unknown_error);
             });
@@ -425,7 +447,8 @@ class device_objects {
                {"peer_device_addr", sdbus::Variant(bytes_of(e.peer_dev))},
                {"peer_interface_addr", sdbus::Variant(bytes_of(e.peer_iface))},
                {"wps_method", sdbus::Variant(std::string(to_string(e.method)))},
-               {"frequency_list", sdbus::Variant(freqs)}};
+               {"frequency_list", sdbus::Variant(freqs)},
+               {"persistent_group", sdbus::Variant(std::int32_t(e.persistent ? 1 : 0))}};
         if (e.go) d.emplace("passphrase", sdbus::Variant(utf8(e.passphrase)));
         emit("GONegotiationSuccess", d);
     }
@@ -586,7 +609,9 @@ class device_objects {
         if (auto ev = wps_signal_event(e.what))
             o->emitSignal("Event").onInterface(w).withArguments(ev->first, ev->second);
         if (const auto* c = std::get_if<softmac::wps::credential_received>(&e.what))
-            o->emitSignal("Credentials").onInterface(w).withArguments(wps_credentials(c->cred));
+            o->emitSignal("Credentials")
+                .onInterface(w)
+                .withArguments(wps_credentials(c->cred, g->peer_iface));
     }
     void on(const event::connected& e) { state_changed(e.ifname); }
     void on(const event::disconnected& e) { state_changed(e.ifname); }

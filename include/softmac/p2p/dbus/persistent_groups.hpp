@@ -154,9 +154,10 @@ class persistent_objects {
             const auto* g = stored(e.id);
             if (!g || objects_.contains(e.id)) return;
             make(e.id);
+            // The new object's properties, by interface (wpa_dbus_get_object_properties).
             device_->emitSignal("PersistentGroupAdded")
                 .onInterface(std::string(p2p_device_interface))
-                .withArguments(at, network_properties(*g));
+                .withArguments(at, dict{{"Properties", sdbus::Variant(network_properties(*g))}});
         } else {
             const auto it = objects_.find(e.id);
             if (it == objects_.end()) return;

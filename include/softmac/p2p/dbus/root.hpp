@@ -92,7 +92,7 @@ class root {
                 static constexpr std::string_view levels[] = {"excessive", "msgdump", "debug",
                                                               "info",      "warning", "error"};
                 if (std::find(std::begin(levels), std::end(levels), level) == std::end(levels))
-                    fail(error::invalid_args, "wrong debug level value");
+                    fail("org.freedesktop.DBus.Error.Failed", "wrong debug level value");
                 debug_level_ = level;
             });
         for (auto [name, flag] : {std::pair{"DebugTimestamp", &debug_timestamp_},

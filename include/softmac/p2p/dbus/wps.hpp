@@ -88,8 +88,9 @@ inline std::optional<std::pair<std::string, dict>> wps_signal_event(const softma
     return std::nullopt;
 }
 
-/// @brief A credential as WPS.Credentials carries it (wpas_dbus_signal_wps_cred).
-inline dict wps_credentials(const softmac::wps::credential& c) {
+/// @brief A credential as WPS.Credentials carries it (wpas_dbus_signal_wps_cred): `bssid` is
+/// the network's (the GO's interface address).
+inline dict wps_credentials(const softmac::wps::credential& c, const mac_address& bssid) {
     namespace at = softmac::wps::auth_type;
     namespace et = softmac::wps::encr_type;
     std::vector<std::string> auth, encr;
@@ -99,7 +100,7 @@ inline dict wps_credentials(const softmac::wps::credential& c) {
     if (c.encr & et::none) encr.emplace_back("none");
     if (c.encr & et::tkip) encr.emplace_back("tkip");
     if (c.encr & et::aes) encr.emplace_back("aes");
-    return dict{{"BSSID", sdbus::Variant(bytes_of(c.mac))},
+    return dict{{"BSSID", sdbus::Variant(bytes_of(bssid))},
                 {"SSID", sdbus::Variant(std::vector<std::uint8_t>(c.ssid.begin(), c.ssid.end()))},
                 {"AuthType", sdbus::Variant(auth)},
                 {"EncrType", sdbus::Variant(encr)},
@@ -150,9 +151,11 @@ void serve_wps(sdbus::IObject& o, Engine& e, std::string ifname, Guard guard,
                 fail(error::invalid_args, "Type not specified");
             fail(error::unknown_error, "WPS start failed");
         });
+    // wpas_wps_cancel: a GO's registrar stops; a station has nothing running, which is no
+    // failure.
     o.registerMethod("Cancel").onInterface(w).implementedAs([&e, &o, ifname, guard, is_go] {
         guard(o);
-        if (!is_go() || !e.wps_cancel(ifname)) fail(error::unknown_error, "WPS cancel failed");
+        if (is_go() && !e.wps_cancel(ifname)) fail(error::unknown_error, "WPS cancel failed");
     });
     o.registerProperty("ProcessCredentials")
         .onInterface(w)
@@ -178,7 +181,8 @@ void serve_wps(sdbus::IObject& o, Engine& e, std::string ifname, Guard guard,
             .withGetter([&e, field] { return utf8(e.settings().*field); })
             .withSetter([&e, &o, guard, field, max](const std::string& v) {
                 guard(o);
-                if (v.size() > max) fail(error::invalid_args, "too long");
+                if (v.size() > max || !setting_text(v))
+                    fail(error::invalid_args, "too long, or not a setting's text");
                 e.settings().*field = v;
             });
     };

@@ -389,12 +389,17 @@ inline std::vector<std::uint8_t> go_p2p_ie(const local_device& me, const group& 
     if (g.persistent && me.s.persistent_reconnect) group_capab |= gc::persistent_reconn;
     if (g.ip_addr_alloc) group_capab |= gc::ip_addr_alloc;
     ie::p2p::capability{advertised_dev_capab(me.s), group_capab}.write(p.body());
+    // A GO in power save says so: after the capability in a probe response, after the device
+    // ID in a beacon (p2p_group_build_beacon_ie, p2p_group_build_probe_resp_ie).
+    const bool noa = g.noa.count > 0 || g.noa.ctwindow_opp_ps != 0;
     if (probe_resp) {
+        if (noa) g.noa.write(p.body());
         put_device_info(p.body(), me.addr, me.s, me.s.config_methods);
         // The element's 1024 octets hold the capability and device info first.
         if (!g.clients.empty()) put_group_info(p.body(), g, 1024 - 100 - w.size());
     } else {
         ie::p2p::write_address(p.body(), ie::p2p::attr::device_id, me.addr);
+        if (noa) g.noa.write(p.body());
     }
     p.emit(w);
     out.resize(w.size());
