@@ -26,12 +26,12 @@ inline constexpr auto command_table = boost::hana::make_tuple(
     SOFTMAC_CMD(stop_p2p_device), SOFTMAC_CMD(trigger_scan), SOFTMAC_CMD(abort_scan),
     SOFTMAC_CMD(get_scan), SOFTMAC_CMD(authenticate), SOFTMAC_CMD(associate), SOFTMAC_CMD(connect),
     SOFTMAC_CMD(disconnect), SOFTMAC_CMD(deauthenticate), SOFTMAC_CMD(disassociate),
-    SOFTMAC_CMD(start_ap), SOFTMAC_CMD(stop_ap), SOFTMAC_CMD(set_beacon), SOFTMAC_CMD(new_station),
-    SOFTMAC_CMD(del_station), SOFTMAC_CMD(get_station), SOFTMAC_CMD(remain_on_channel),
-    SOFTMAC_CMD(cancel_remain_on_channel), SOFTMAC_CMD(register_frame), SOFTMAC_CMD(mgmt_tx),
-    SOFTMAC_CMD(frame_wait_cancel), SOFTMAC_CMD(set_channel), SOFTMAC_CMD(new_key),
-    SOFTMAC_CMD(del_key), SOFTMAC_CMD(set_key), SOFTMAC_CMD(set_station),
-    SOFTMAC_CMD(control_port_frame), SOFTMAC_CMD(get_key)
+    SOFTMAC_CMD(start_ap), SOFTMAC_CMD(stop_ap), SOFTMAC_CMD(set_beacon),
+    SOFTMAC_CMD(channel_switch), SOFTMAC_CMD(new_station), SOFTMAC_CMD(del_station),
+    SOFTMAC_CMD(get_station), SOFTMAC_CMD(remain_on_channel), SOFTMAC_CMD(cancel_remain_on_channel),
+    SOFTMAC_CMD(register_frame), SOFTMAC_CMD(mgmt_tx), SOFTMAC_CMD(frame_wait_cancel),
+    SOFTMAC_CMD(set_channel), SOFTMAC_CMD(new_key), SOFTMAC_CMD(del_key), SOFTMAC_CMD(set_key),
+    SOFTMAC_CMD(set_station), SOFTMAC_CMD(control_port_frame), SOFTMAC_CMD(get_key)
 #undef SOFTMAC_CMD
 );
 /// Whether every command spec has exactly one command type: as many types as specs, each

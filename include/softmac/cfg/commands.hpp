@@ -189,6 +189,17 @@ struct set_beacon : command<NL80211_CMD_SET_BEACON>, wdev_ref {
                               field<NL80211_ATTR_IE_ASSOC_RESP, &set_beacon::assoc_resp_ies>{});
     friend bool operator==(const set_beacon&, const set_beacon&) = default;
 };
+/// @brief A running AP's channel switch: announced in `count` beacons, then made.
+struct channel_switch : command<NL80211_CMD_CHANNEL_SWITCH>, wdev_ref {
+    std::uint16_t freq = 0;
+    std::uint32_t count = 0;
+    bool block_tx = false;  ///< the stations stop sending until the switch
+    static constexpr auto fields = with_wdev<channel_switch>(
+        field<NL80211_ATTR_WIPHY_FREQ, &channel_switch::freq>{},
+        field<NL80211_ATTR_CH_SWITCH_COUNT, &channel_switch::count>{},
+        field<NL80211_ATTR_CH_SWITCH_BLOCK_TX, &channel_switch::block_tx>{});
+    friend bool operator==(const channel_switch&, const channel_switch&) = default;
+};
 struct new_station : command<NL80211_CMD_NEW_STATION>, wdev_ref {
     mac_address mac;
     std::uint16_t aid = 0;

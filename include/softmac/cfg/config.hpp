@@ -414,6 +414,9 @@ class config {
     result<void> handle(const cmd::set_beacon& c, const credentials&, wireless_dev* i) {
         return stack_.set_beacon(i->vif, c.head, c.tail, c.probe_resp_ies, c.assoc_resp_ies);
     }
+    result<void> handle(const cmd::channel_switch& c, const credentials&, wireless_dev* i) {
+        return stack_.channel_switch(i->vif, c.freq, c.count, c.block_tx);
+    }
     result<void> handle(const cmd::new_station& c, const credentials&, wireless_dev* i) {
         return stack_.add_station(
             i->vif, c.mac, c.aid,

@@ -62,6 +62,8 @@ inline constexpr auto attr_policy = [] {
     p[NL80211_ATTR_ACK] = {kind::flag};
     p[NL80211_ATTR_FRAME_TYPE] = {kind::u16};
     p[NL80211_ATTR_OFFCHANNEL_TX_OK] = {kind::flag};
+    p[NL80211_ATTR_CH_SWITCH_COUNT] = {kind::u32};
+    p[NL80211_ATTR_CH_SWITCH_BLOCK_TX] = {kind::flag};
     p[NL80211_ATTR_HIDDEN_SSID] = {kind::u32};
     p[NL80211_ATTR_IE_PROBE_RESP] = {kind::binary, body};
     p[NL80211_ATTR_IE_ASSOC_RESP] = {kind::binary, body};
@@ -113,7 +115,7 @@ struct command_spec {
 };
 
 /// @brief The commands softmac's config layer serves (numbers from <linux/nl80211.h>).
-inline constexpr std::array<command_spec, 34> commands{{
+inline constexpr std::array<command_spec, 35> commands{{
     {NL80211_CMD_GET_WIPHY, flag::need_wiphy | flag::dump, {}, 0},
     {NL80211_CMD_GET_INTERFACE, flag::need_wdev | flag::dump, {}, 0},
     {NL80211_CMD_SET_INTERFACE, flag::admin | flag::need_netdev, {NL80211_ATTR_IFTYPE}, 1},
@@ -152,6 +154,10 @@ inline constexpr std::array<command_spec, 34> commands{{
      4},
     {NL80211_CMD_STOP_AP, flag::admin | flag::need_netdev | flag::need_up, {}, 0},
     {NL80211_CMD_SET_BEACON, flag::admin | flag::need_netdev | flag::need_up, {}, 0},
+    {NL80211_CMD_CHANNEL_SWITCH,
+     flag::admin | flag::need_netdev | flag::need_up,
+     {NL80211_ATTR_WIPHY_FREQ, NL80211_ATTR_CH_SWITCH_COUNT},
+     2},
     {NL80211_CMD_NEW_STATION,
      flag::admin | flag::need_netdev | flag::need_up,
      {NL80211_ATTR_MAC},

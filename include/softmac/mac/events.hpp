@@ -224,10 +224,26 @@ struct control_port_frame {
     friend bool operator==(const control_port_frame&, const control_port_frame&) = default;
 };
 
-using any =
-    std::variant<scan_done, authenticate, associate, connect, disconnect, deauthenticate,
-                 disassociate, frame, frame_tx_status, remain_on_channel, cancel_remain_on_channel,
-                 frame_wait_cancel, new_station, del_station, control_port_frame>;
+/// @brief A channel switch began: an AP announces it in its beacons, a station heard its AP's
+/// announcement (cfg80211_ch_switch_started_notify; NL80211_CMD_CH_SWITCH_STARTED_NOTIFY).
+struct ch_switch_started {
+    std::uint8_t vif = 0;
+    std::uint16_t freq = 0;   ///< where the BSS goes
+    std::uint32_t count = 0;  ///< beacon intervals until it does
+    friend bool operator==(const ch_switch_started&, const ch_switch_started&) = default;
+};
+/// @brief The interface moved to `freq` with its BSS (cfg80211_ch_switch_notify;
+/// NL80211_CMD_CH_SWITCH_NOTIFY).
+struct ch_switch {
+    std::uint8_t vif = 0;
+    std::uint16_t freq = 0;
+    friend bool operator==(const ch_switch&, const ch_switch&) = default;
+};
+
+using any = std::variant<scan_done, authenticate, associate, connect, disconnect, deauthenticate,
+                         disassociate, frame, frame_tx_status, remain_on_channel,
+                         cancel_remain_on_channel, frame_wait_cancel, new_station, del_station,
+                         control_port_frame, ch_switch_started, ch_switch>;
 }  // namespace event
 
 }  // namespace softmac::mac

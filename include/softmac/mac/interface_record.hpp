@@ -6,6 +6,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -43,6 +44,13 @@ struct sta_state {
     std::uint16_t connect_freq = 0;  ///< a connect's frequency hint (0: any)
     /// The P2P power save its GO's beacons announce (mac80211's p2p_noa_attr).
     ieee80211::p2p::notice_of_absence p2p_noa{};
+    timer_id csa_timer = 0;  ///< the channel switch its AP announced, when due
+};
+/// @brief A channel switch an AP announces: the channel, the beacons left, block TX.
+struct csa_state {
+    ieee80211::channel ch;
+    std::uint32_t count = 0;
+    bool block_tx = false;
 };
 /// @brief An AP's (or P2P GO's) management state (mac80211's ieee80211_if_ap, sdata->u.ap).
 struct ap_state {
@@ -53,6 +61,7 @@ struct ap_state {
     std::vector<mac_address> aids;  ///< index = AID - 1; zero address = free
     /// The P2P power save its own beacons announce, which the radio keeps.
     ieee80211::p2p::notice_of_absence p2p_noa{};
+    std::optional<csa_state> csa;  ///< a channel switch in progress
 };
 
 /// @brief The MAC's record of one interface (mac80211's ieee80211_sub_if_data): the management

@@ -103,6 +103,19 @@ class ap_mlme {
         i->ap.params.assoc_resp_ies = assoc_resp_ies;
         return {};
     }
+    /// @brief CHANNEL_SWITCH: the next `count` beacons (and probe responses) carry a Channel
+    /// Switch Announcement counting down; at the target beacon time the radio moves and the
+    /// beacons follow (ieee80211_channel_switch, ieee80211_csa_finalize).
+    result<void> channel_switch(std::uint8_t vif, const ieee80211::channel& ch, std::uint32_t count,
+                                bool block_tx) {
+        auto* i = ctx_.records().find(vif);
+        if (!i || !i->ap.beaconing) return make_error(errc::invalid_state, "not beaconing");
+        if (i->ap.csa) return make_error(errc::busy, "a channel switch is in progress");
+        if (count > 255) return make_error(errc::bad_value, "the switch count is one octet");
+        i->ap.csa = csa_state{ch, count, block_tx};
+        ctx_.emit(event::ch_switch_started{vif, ch.freq_mhz, count});
+        return {};
+    }
     /// @brief Stops beaconing; every station is deauthenticated (reason 3).
     result<void> stop(std::uint8_t vif) {
         auto* i = ctx_.records().find(vif);
@@ -205,16 +218,39 @@ class ap_mlme {
         return static_cast<std::uint64_t>(
             std::chrono::duration_cast<std::chrono::microseconds>(now).count());
     }
-    /// The beacon: head (with the timestamp), the TIM, the tail; the next one is scheduled.
+    /// A channel switch whose beacons are all sent: the radio moves, the head's DS Parameter
+    /// Set names the new channel, and the stations hear it there.
+    void finish_switch(interface_record& i) {
+        const auto csa = *std::exchange(i.ap.csa, std::nullopt);
+        if (!ctx_.set_channel(csa.ch.freq_mhz)) return;  // the radio refused: stay
+        auto& head = i.ap.params.head;
+        i.ap.params.freq = csa.ch.freq_mhz;
+        for (std::size_t at = ieee80211::beacon_offset::elements; at + 2 <= head.size();
+             at += 2 + head[at + 1])
+            if (head[at] == ieee80211::eid::ds_params && head[at + 1] == 1 && at + 3 <= head.size())
+                head[at + 2] = csa.ch.number;
+        ctx_.emit(event::ch_switch{i.index(), csa.ch.freq_mhz});
+    }
+    /// The Channel Switch Announcement of a switch in progress (mode, channel, count).
+    static void put_csa(byte_writer& w, const csa_state& c) {
+        const std::uint8_t body[3] = {std::uint8_t(c.block_tx ? 1 : 0), c.ch.number,
+                                      std::uint8_t(c.count)};
+        ieee80211::put::raw(w, ieee80211::eid::csa, body);
+    }
+    /// The beacon: head (with the timestamp), the TIM, a channel switch's announcement, the
+    /// tail; the next one is scheduled.
     void send_beacon(interface_record& i) {
         auto& ap = i.ap;
+        if (ap.csa && ap.csa->count == 0) finish_switch(i);
         const auto& p = ap.params;
         constexpr std::size_t tim_room = 6;  // a TIM without traffic: 2 + count, period, control, 1
-        byte_vector f(p.head.size() + tim_room + p.tail.size());
+        constexpr std::size_t csa_room = 5;
+        byte_vector f(p.head.size() + tim_room + csa_room + p.tail.size());
         std::copy(p.head.begin(), p.head.end(), f.begin());
         store_le64(f.data() + ieee80211::beacon_offset::timestamp, tsf_of(ctx_.time().now()));
         byte_writer w(bytes_span(f).subspan(p.head.size()));
         ieee80211::put::tim(w, ap.dtim_count, p.dtim_period, 0, bytes_view{});
+        if (ap.csa) put_csa(w, *ap.csa);
         const std::size_t tim_len = w.size();
         std::copy(p.tail.begin(), p.tail.end(),
                   f.begin() + static_cast<std::ptrdiff_t>(p.head.size() + tim_len));
@@ -222,6 +258,7 @@ class ap_mlme {
         (void)ctx_.send_mgmt(i.index(), f, 0);
         ap.dtim_count =
             static_cast<std::uint8_t>(ap.dtim_count == 0 ? p.dtim_period - 1 : ap.dtim_count - 1);
+        if (ap.csa && ap.csa->count > 0) --ap.csa->count;
         const std::uint8_t vif = i.index();
         ap.timer = ctx_.time().schedule_in(time_units(p.beacon_int), [this, vif] {
             auto& r = ctx_.records()[vif];
@@ -263,6 +300,7 @@ class ap_mlme {
                                                       if (e.id != ieee80211::eid::ssid)
                                                           ieee80211::put::raw(w, e.id, e.data);
                                                   });
+                if (i.ap.csa) put_csa(w, *i.ap.csa);
                 w.raw(p.tail);
                 w.raw(p.probe_resp_ies);
             });

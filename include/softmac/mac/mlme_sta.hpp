@@ -136,6 +136,7 @@ class station_mlme {
         for (auto& i : ctx_.records()) {
             if (!i.used() || !i.is_station() || !i.associated() || i.sta.bssid != bssid) continue;
             i.sta.last_beacon = ctx_.time().now();
+            follow_switch(i, elements);
             if (!beacon || i.type() != driver::iftype::p2p_client) continue;
             const auto n = p2p_noa_in(elements);
             if (n == i.sta.p2p_noa) continue;
@@ -322,6 +323,33 @@ class station_mlme {
             ctx_.emit(event::associate{vif, bssid, true, {}});
         if (connecting) ctx_.emit(event::connect{vif, bssid, status::unspecified, true, {}, {}});
     }
+    /// A Channel Switch Announcement of the station's AP (ieee80211_sta_process_chanswitch):
+    /// the station goes with its AP when the count runs out, count beacon intervals after the
+    /// announcement, on a channel of the same band the radio has; a switch it cannot follow
+    /// is left to beacon loss.
+    void follow_switch(interface_record& i, bytes_view elements) {
+        if (i.sta.csa_timer) return;
+        std::optional<ieee80211::element> csa;
+        (void)ieee80211::for_each_element(elements, [&](const ieee80211::element& e) {
+            if (e.id == ieee80211::eid::csa && e.data.size() == 3) csa = e;
+        });
+        if (!csa) return;
+        const auto ch = ieee80211::make_channel(i.sta.ch.band, csa->data[1]);
+        if (!ch || ch->freq_mhz == i.sta.ch.freq_mhz || !ctx_.channel_of(ch->freq_mhz)) return;
+        const std::uint8_t count = csa->data[2];
+        const std::uint8_t vif = i.index();
+        ctx_.emit(event::ch_switch_started{vif, ch->freq_mhz, count});
+        const duration due = time_units(i.sta.beacon_int) * std::max<int>(count, 1);
+        i.sta.csa_timer = ctx_.time().schedule_in(due, [this, vif, c = *ch] {
+            auto* s = ctx_.records().find(vif);
+            if (!s || !s->is_station()) return;
+            s->sta.csa_timer = 0;
+            if (!s->associated() || !ctx_.set_channel(c)) return;
+            s->sta.ch = c;
+            s->sta.last_beacon = ctx_.time().now();  // its beacons come on the new channel
+            ctx_.emit(event::ch_switch{vif, c.freq_mhz});
+        });
+    }
     /// Beacon loss: no beacon for beacon_loss_count intervals ends the link.
     void watch_beacons(interface_record& i) {
         const std::uint8_t vif = i.index();
@@ -344,6 +372,7 @@ class station_mlme {
         const bool connecting = i.sta.connecting && !was_connected;
         const mac_address bssid = i.sta.bssid;
         if (i.sta.timer) ctx_.time().cancel(i.sta.timer);
+        if (i.sta.csa_timer) ctx_.time().cancel(i.sta.csa_timer);
         if (i.sta.p2p_noa != ieee80211::p2p::notice_of_absence{})
             (void)ctx_.p2p_ps_changed(i, {});  // no GO, no absences to keep
         i.sta = sta_state{};

@@ -206,6 +206,14 @@ class basic_stack {
     }
     /// @brief Stops beaconing; every station is deauthenticated (reason 3).
     result<void> stop_ap(std::uint8_t vif) { return ap_.stop(vif); }
+    /// @brief CHANNEL_SWITCH (ieee80211_channel_switch): a running AP announces the switch in
+    /// `count` beacons, then moves the radio.
+    result<void> channel_switch(std::uint8_t vif, std::uint16_t freq, std::uint32_t count,
+                                bool block_tx) {
+        auto ch = channel_of(freq);
+        if (!ch) return ch.err();
+        return ap_.channel_switch(vif, *ch, count, block_tx);
+    }
     /// @brief NEW_STATION: a station the AP admits without the MLME (user-space AP).
     result<void> add_station(std::uint8_t vif, const mac_address& addr, std::uint16_t aid,
                              std::uint32_t flags) {

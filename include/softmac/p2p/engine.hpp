@@ -629,6 +629,11 @@ class engine {
     result<void> set_ctwindow(std::string_view ifname, unsigned tu) {
         return pres_.set_ctwindow(ifname, tu);
     }
+    /// @brief CHAN_SWITCH on the GO group `ifname`.
+    result<void> switch_channel(std::string_view ifname, std::uint32_t count, std::uint16_t freq,
+                                bool block_tx = false) {
+        return groups_.switch_channel(ifname, count, freq, block_tx);
+    }
     /// @brief P2P_PRESENCE_REQ on the client group `ifname` (durations and intervals in µs).
     result<void> presence_request(std::string_view ifname, std::uint32_t dur1, std::uint32_t int1,
                                   std::uint32_t dur2, std::uint32_t int2) {

@@ -335,14 +335,28 @@ struct presence_response {
     std::uint8_t status = 0;
     std::vector<std::uint8_t> noa;
 };
-using any = std::variant<device_found, device_lost, find_stopped, go_neg_request, go_neg_success,
-                         go_neg_failure, group_formation_success, group_formation_failure,
-                         group_started, group_removed, prov_disc_show_pin, prov_disc_enter_pin,
-                         prov_disc_pbc_req, prov_disc_pbc_resp, prov_disc_failure, ap_sta_connected,
-                         ap_sta_disconnected, eapol_4way_completed, possible_psk_mismatch,
-                         connected, disconnected, wps_event, invitation_received, invitation_result,
-                         persistent_group_changed, fallback_to_go_neg, scan_event, bss_event,
-                         association, serv_disc_req, serv_disc_resp, presence_response>;
+/// @brief A group's channel switch started or finished (CTRL-EVENT-STARTED-CHANNEL-SWITCH,
+/// CTRL-EVENT-CHANNEL-SWITCH): a GO announcing it, a client following its GO.
+struct channel_switch {
+    std::string ifname;
+    std::uint16_t freq = 0;
+    bool finished = false;
+    bool go = false;
+};
+/// @brief A GO's announced switch is done (AP-CSA-FINISHED).
+struct ap_csa_finished {
+    std::string ifname;
+    std::uint16_t freq = 0;
+};
+using any =
+    std::variant<device_found, device_lost, find_stopped, go_neg_request, go_neg_success,
+                 go_neg_failure, group_formation_success, group_formation_failure, group_started,
+                 group_removed, prov_disc_show_pin, prov_disc_enter_pin, prov_disc_pbc_req,
+                 prov_disc_pbc_resp, prov_disc_failure, ap_sta_connected, ap_sta_disconnected,
+                 eapol_4way_completed, possible_psk_mismatch, connected, disconnected, wps_event,
+                 invitation_received, invitation_result, persistent_group_changed,
+                 fallback_to_go_neg, scan_event, bss_event, association, serv_disc_req,
+                 serv_disc_resp, presence_response, channel_switch, ap_csa_finished>;
 }  // namespace event
 
 /// @brief A sink takes every event type (chosen at compile time; no virtual call).
@@ -356,8 +370,12 @@ concept event_sink = []<class... E>(std::type_identity<std::variant<E...>>) {
 template <class S>
 constexpr bool check_event_sink() noexcept {
     using namespace event;
-    static_assert(std::variant_size_v<any> == 32,
+    static_assert(std::variant_size_v<any> == 34,
                   "softmac: check_event_sink must name every p2p::event type");
+    static_assert(std::invocable<S&, const channel_switch&>,
+                  "softmac: the P2P event sink must take const p2p::event::channel_switch&");
+    static_assert(std::invocable<S&, const ap_csa_finished&>,
+                  "softmac: the P2P event sink must take const p2p::event::ap_csa_finished&");
     static_assert(std::invocable<S&, const presence_response&>,
                   "softmac: the P2P event sink must take const p2p::event::presence_response&");
     static_assert(std::invocable<S&, const device_found&>,

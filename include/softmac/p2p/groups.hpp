@@ -37,7 +37,7 @@ using group_issues =
            cfg::cmd::start_ap, cfg::cmd::set_beacon, cfg::cmd::stop_ap, cfg::cmd::connect,
            cfg::cmd::disconnect, cfg::cmd::control_port_frame, cfg::cmd::new_key, cfg::cmd::set_key,
            cfg::cmd::get_key, cfg::cmd::set_station, cfg::cmd::deauthenticate, cfg::cmd::get_scan,
-           cfg::cmd::get_interface, cfg::cmd::register_frame>;
+           cfg::cmd::get_interface, cfg::cmd::register_frame, cfg::cmd::channel_switch>;
 
 /// @brief The groups of one P2P device. `Ctx` offers the callbacks of every procedure (dev,
 /// schedule, cancel, emit, exec, set_up) and the hooks stop_find(), take_intended_iface() (the
@@ -55,6 +55,23 @@ class group_manager {
 
     const std::vector<group>& list() const noexcept { return groups_; }
     std::vector<group>& list() noexcept { return groups_; }
+    /// @brief CHAN_SWITCH on the GO group `ifname` (ap_switch_channel): its beacons announce
+    /// the switch `count` times, then the group runs on `freq`; its clients follow.
+    result<void> switch_channel(std::string_view ifname, std::uint32_t count, std::uint16_t freq,
+                                bool block_tx) {
+        auto* g = find(std::string(ifname));
+        if (!g || !g->go || !g->started) return make_error(errc::invalid_state, "not a GO group");
+        const auto ch = ieee80211::freq_to_channel(freq);
+        if (!ch || !ctx_.dev().usable_freq(freq) || !ctx_.dev().go_allowed(ch->number))
+            return make_error(errc::not_supported, "not a channel this GO may use");
+        cfg::cmd::channel_switch cs;
+        static_cast<cfg::wdev_ref&>(cs) = g->ref;
+        cs.freq = freq;
+        cs.count = count;
+        cs.block_tx = block_tx;
+        if (auto r = ctx_.exec(cs); !r) return r.err();
+        return {};
+    }
     /// @brief A GO's advertisement again (its power save changed): the config layer's answer.
     result<void> readvertise(group& g) {
         if (auto r = ctx_.exec(detail::go_beacon(ctx_.dev(), g, advertised(g))); !r) return r.err();
@@ -309,8 +326,12 @@ class group_manager {
                 if (auto r = ctx_.exec(si); !r) return r.err();
                 (void)ctx_.set_up(d.wdev);
                 // A new type drops the frame registrations: the GO hears its clients' P2P
-                // action frames (Presence Request) and the device's again.
-                (void)ctx_.register_frames();
+                // action frames (Presence Request) again. Probe requests stay the MAC's to
+                // answer, as an AP's.
+                cfg::cmd::register_frame rf;
+                rf.wdev = d.wdev.wdev;
+                rf.match.assign(p2p_action_prefix.begin(), p2p_action_prefix.end());
+                (void)ctx_.exec(rf);
             }
         }
         if (go) {
@@ -427,6 +448,12 @@ class group_manager {
                 update_beacon(*g);
                 arm_idle(*g);
             }
+        } else if constexpr (std::is_same_v<E, me::ch_switch_started>) {
+            ctx_.emit(event::channel_switch{name, e.freq, false, g->go});
+        } else if constexpr (std::is_same_v<E, me::ch_switch>) {
+            g->freq = static_cast<std::uint16_t>(e.freq);
+            ctx_.emit(event::channel_switch{name, g->freq, true, g->go});
+            if (g->go) ctx_.emit(event::ap_csa_finished{name, g->freq});
         } else if constexpr (std::is_same_v<E, me::connect>) {
             // The GO may not be up yet: scan and join again until formation times out.
             if ((e.status != ieee80211::status::success || e.timed_out) && !g->started)

@@ -7,6 +7,7 @@
 
 #include <fstream>
 #include <iterator>
+#include <optional>
 #include <set>
 
 #include <softmac/p2p/ctrl/global.hpp>
@@ -14,6 +15,7 @@
 
 #include "p2p_scenarios.hpp"
 #include "p2p_world.hpp"
+#include "tshark.hpp"
 
 using namespace softmac;
 namespace ctrl = softmac::p2p::ctrl;
@@ -1615,6 +1617,101 @@ TEST_CASE("An rt73 GO has no P2P power save: P2P_SET noa and oppps fail", "[ctrl
     CHECK(p.cmd_on(0, go_if, "P2P_SET oppps 1") == "FAIL\n");
     // Nothing was announced: a presence request is granted.
     CHECK(presence(p, client_if, "", "0") == "0000");
+}
+
+TEMPLATE_TEST_CASE("CHAN_SWITCH moves a running group with two clients, which follow it",
+                   "[ctrl][session][csa]", test::loopback_offloaded_roc, test::rt73_usb) {
+    ctrl_pair<TestType, 3> p;
+    const std::string path = std::string(SOFTMAC_TEST_TMPDIR) + "/csa-" +
+                             (std::is_same_v<TestType, test::rt73_usb> ? "rt73" : "loopback") +
+                             ".pcap";
+    std::optional<std::ofstream> capture(std::in_place, path, std::ios::binary);
+    p.w.air.tap(*capture);
+    const std::string go_dev = p.w.addr(0).to_string();
+    // An autonomous GO on channel 1; both clients find it and join by push button.
+    REQUIRE(p.cmd(0, "P2P_GROUP_ADD freq=2412") == "OK\n");
+    const auto go = p.wait(0, "P2P-GROUP-STARTED");
+    REQUIRE(go);
+    const auto go_if = go->second.substr(18, go->second.find(' ', 18) - 18);
+    std::string client_if[3];
+    for (std::size_t c : {1u, 2u}) {
+        REQUIRE(p.cmd(c, "P2P_FIND") == "OK\n");
+        REQUIRE(p.w.run_until(
+            [&] {
+                return p.cmd(c, "P2P_PEER " + go_dev).find("\noper_ssid=DIRECT-") !=
+                       std::string::npos;
+            },
+            20s));
+        REQUIRE(p.cmd(c, "P2P_STOP_FIND") == "OK\n");
+        // The first by push button, the second by PIN.
+        INFO("client " << c);
+        if (c == 1) {
+            REQUIRE(p.cmd_on(0, go_if, "WPS_PBC") == "OK\n");
+            REQUIRE(p.cmd(c, "P2P_CONNECT " + go_dev + " pbc join") == "OK\n");
+        } else {
+            REQUIRE(p.cmd_on(0, go_if, "WPS_PIN any 12345670") == "12345670");
+            REQUIRE(p.cmd(c, "P2P_CONNECT " + go_dev + " 12345670 join") == "OK\n");
+        }
+        const auto joined = p.wait(c, "P2P-GROUP-STARTED");
+        REQUIRE(joined);
+        client_if[c] = joined->second.substr(18, joined->second.find(' ', 18) - 18);
+        REQUIRE(p.wait(c, "CTRL-EVENT-CONNECTED"));
+    }
+    REQUIRE(
+        p.w.run_until([&] { return field(p.cmd_on(0, go_if, "STATUS"), "freq") == "2412"; }, 1s));
+    // Only a GO's interface switches, to a channel it may use, 20 MHz without HT.
+    if (go_if != "wlan0") CHECK(p.cmd(0, "CHAN_SWITCH 5 2462") == "FAIL\n");  // the device's
+    CHECK(p.cmd_on(1, client_if[1], "CHAN_SWITCH 5 2462") == "FAIL\n");
+    CHECK(p.cmd_on(0, go_if, "CHAN_SWITCH 5") == "FAIL\n");
+    CHECK(p.cmd_on(0, go_if, "CHAN_SWITCH 5 2462 ht") == "FAIL\n");
+    CHECK(p.cmd_on(0, go_if, "CHAN_SWITCH 5 5180") == "FAIL\n");
+    for (auto& o : p.out) o.clear();
+    CHECK(p.cmd_on(0, go_if, "CHAN_SWITCH 5 2462") == "OK\n");
+    CHECK(p.cmd_on(0, go_if, "CHAN_SWITCH 5 2437") == "FAIL\n");  // one at a time
+    const auto started = p.wait(0, "CTRL-EVENT-STARTED-CHANNEL-SWITCH ");
+    REQUIRE(started);
+    CHECK(started->second ==
+          "CTRL-EVENT-STARTED-CHANNEL-SWITCH freq=2462 ht_enabled=0 ch_offset=0 ch_width=20 MHz "
+          "(no HT) cf1=2462 cf2=0 dfs=0");
+    const auto finished = p.wait(0, "AP-CSA-FINISHED");
+    REQUIRE(finished);
+    CHECK(finished->first == go_if);
+    CHECK(finished->second == "AP-CSA-FINISHED freq=2462 dfs=0");
+    for (std::size_t c : {1u, 2u}) {
+        CHECK(p.wait(c, "CTRL-EVENT-STARTED-CHANNEL-SWITCH freq=2462"));
+        const auto moved = p.wait(c, "CTRL-EVENT-CHANNEL-SWITCH ");
+        REQUIRE(moved);
+        CHECK(moved->first == client_if[c]);
+        CHECK(moved->second ==
+              "CTRL-EVENT-CHANNEL-SWITCH freq=2462 ht_enabled=0 ch_offset=0 "
+              "ch_width=20 MHz (no HT) cf1=2462 cf2=0");
+    }
+    // Both clients stay in the group on the new channel: no disconnection over many beacon
+    // intervals, the GO still lists them, and the group's STATUS says 2462.
+    p.w.run(5s);
+    for (std::size_t c : {1u, 2u}) {
+        for (const auto& [to, text] : p.out[c]) {
+            CHECK_FALSE(text.starts_with("CTRL-EVENT-DISCONNECTED"));
+            CHECK_FALSE(text.starts_with("P2P-GROUP-REMOVED"));
+        }
+        CHECK(field(p.cmd_on(c, client_if[c], "STATUS"), "freq") == "2462");
+        CHECK(p.cmd_on(0, go_if, "P2P_GROUP_MEMBER " + p.w.addr(c).to_string()) != "FAIL\n");
+    }
+    CHECK(field(p.cmd_on(0, go_if, "STATUS"), "freq") == "2462");
+    // On the air: the GO's beacons on channel 1 count down 5, 4, 3, 2, 1 to channel 11, and
+    // tshark reads them without complaint.
+    capture->flush();
+    std::vector<std::string> counts;
+    for (const auto& r : test::tshark_fields(
+             path, {"wlan.csa.new_channel_number", "wlan.csa.channel_switch.count",
+                    "wlan.fc.type_subtype", "_ws.malformed", "radiotap.channel.freq"})) {
+        CHECK(r[3].empty());
+        if (r[0] == "11" && r[2] == "0x0008") {
+            CHECK(r[4] == "2412");
+            if (counts.empty() || counts.back() != r[1]) counts.push_back(r[1]);
+        }
+    }
+    CHECK(counts == std::vector<std::string>{"5", "4", "3", "2", "1"});
 }
 
 TEST_CASE("INTERFACE_ADD's tab-separated fields", "[ctrl][parse][global]") {

@@ -67,6 +67,16 @@ struct p2p_ext_listen {
     static constexpr operation runs[] = {operation::ext_listen};
     std::uint32_t period_ms = 0, interval_ms = 0;
 };
+/// CHAN_SWITCH <cs_count> <freq> [sec_channel_offset=] [center_freq1=] [center_freq2=]
+/// [bandwidth=] [blocktx] [ht|vht|he] (hostapd_parse_csa_settings).
+struct chan_switch {
+    static constexpr operation runs[] = {operation::group_add};
+    std::uint32_t count = 0;
+    std::uint16_t freq = 0;
+    int sec_offset = 0;
+    unsigned cf1 = 0, cf2 = 0, bandwidth = 0;
+    bool block_tx = false, wide = false;  ///< wide: ht, vht or he asked for
+};
 /// P2P_PRESENCE_REQ [<duration1> <interval1> [<duration2> <interval2>]] (µs).
 struct p2p_presence_req {
     static constexpr operation runs[] = {operation::presence};
@@ -219,12 +229,12 @@ struct empty_list {
 using request = std::variant<
     refused, cmd::ping, cmd::attach, cmd::detach, cmd::level, cmd::ifname, cmd::interfaces,
     cmd::status, cmd::p2p_find, cmd::p2p_stop_find, cmd::p2p_listen, cmd::p2p_ext_listen,
-    cmd::p2p_presence_req, cmd::p2p_connect, cmd::p2p_prov_disc, cmd::p2p_group_add,
-    cmd::p2p_group_remove, cmd::p2p_get_passphrase, cmd::p2p_reject, cmd::p2p_peer, cmd::wps_pin,
-    cmd::wps_pbc, cmd::wps_cancel, cmd::wps_check_pin, cmd::p2p_set, cmd::p2p_flush, cmd::set,
-    cmd::get, cmd::sta_walk, cmd::empty_list, cmd::p2p_invite, cmd::list_networks,
-    cmd::remove_network, cmd::get_network, cmd::set_network, cmd::save_config, cmd::p2p_cancel,
-    cmd::p2p_unauthorize, cmd::p2p_remove_client, cmd::p2p_group_member, cmd::scan,
+    cmd::p2p_presence_req, cmd::chan_switch, cmd::p2p_connect, cmd::p2p_prov_disc,
+    cmd::p2p_group_add, cmd::p2p_group_remove, cmd::p2p_get_passphrase, cmd::p2p_reject,
+    cmd::p2p_peer, cmd::wps_pin, cmd::wps_pbc, cmd::wps_cancel, cmd::wps_check_pin, cmd::p2p_set,
+    cmd::p2p_flush, cmd::set, cmd::get, cmd::sta_walk, cmd::empty_list, cmd::p2p_invite,
+    cmd::list_networks, cmd::remove_network, cmd::get_network, cmd::set_network, cmd::save_config,
+    cmd::p2p_cancel, cmd::p2p_unauthorize, cmd::p2p_remove_client, cmd::p2p_group_member, cmd::scan,
     cmd::scan_results, cmd::bss, cmd::add_network, cmd::network_choice, cmd::connection,
     cmd::status_driver, cmd::station_setting, cmd::terminate, cmd::get_capability,
     cmd::serv_disc_req, cmd::serv_disc_cancel, cmd::serv_disc_resp, cmd::serv_disc_external,
@@ -518,6 +528,33 @@ inline request parse_p2p(std::string_view text, const tokens& t) {
     if (name == "P2P_INVITE") return parse_invite(t);
     return refused{replies::unknown};
 }
+/// CHAN_SWITCH's words (hostapd_parse_csa_settings).
+inline request parse_chan_switch(const tokens& t) {
+    cmd::chan_switch c;
+    unsigned freq = 0;
+    if (t.size() < 3 || !number(t[1], c.count) || !number(t[2], freq) || freq == 0 || freq > 0xffff)
+        return refused{replies::fail};
+    c.freq = static_cast<std::uint16_t>(freq);
+    for (std::size_t i = 3; i < t.size(); ++i) {
+        bool ok = true;
+        if (auto v = option(t[i], "sec_channel_offset"))
+            ok = number(*v, c.sec_offset);
+        else if (auto v1 = option(t[i], "center_freq1"))
+            ok = number(*v1, c.cf1);
+        else if (auto v2 = option(t[i], "center_freq2"))
+            ok = number(*v2, c.cf2);
+        else if (auto bw = option(t[i], "bandwidth"))
+            ok = number(*bw, c.bandwidth);
+        else if (t[i] == "blocktx")
+            c.block_tx = true;
+        else if (t[i] == "ht" || t[i] == "vht" || t[i] == "he")
+            c.wide = true;
+        else
+            ok = false;
+        if (!ok) return refused{replies::fail};
+    }
+    return c;
+}
 }  // namespace detail
 
 /// @brief Parses one request (the datagram's text, without an `IFNAME=` prefix). Never throws on
@@ -527,6 +564,7 @@ inline request parse(std::string_view text) {
     const tokens t(text);
     const auto name = t[0];
     if (name.starts_with("P2P_")) return parse_p2p(text, t);
+    if (name == "CHAN_SWITCH") return detail::parse_chan_switch(t);
     if (text == "PING") return cmd::ping{};
     if (text == "ATTACH") return cmd::attach{};
     if (text == "DETACH") return cmd::detach{};

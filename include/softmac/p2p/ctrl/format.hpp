@@ -268,6 +268,18 @@ struct event_text {
             return s + "<long response: " + std::to_string(e.tlvs.size()) + " bytes>";
         return s + to_hex(e.tlvs);
     }
+    /// wpa_supplicant's (a client's) and hostapd's (a GO's, with dfs=) channel switch lines;
+    /// softmac's groups are 20 MHz without HT.
+    std::string operator()(const event::channel_switch& e) const {
+        std::string s =
+            e.finished ? "CTRL-EVENT-CHANNEL-SWITCH " : "CTRL-EVENT-STARTED-CHANNEL-SWITCH ";
+        append(s, "freq=%u ht_enabled=0 ch_offset=0 ch_width=20 MHz (no HT) cf1=%u cf2=0",
+               unsigned(e.freq), unsigned(e.freq));
+        return e.go ? s + " dfs=0" : s;
+    }
+    std::string operator()(const event::ap_csa_finished& e) const {
+        return "AP-CSA-FINISHED freq=" + std::to_string(e.freq) + " dfs=0";
+    }
     std::string operator()(const event::presence_response& e) const {
         return "P2P-PRESENCE-RESPONSE src=" + addr(e.src) +
                " status=" + std::to_string(unsigned(e.status)) + " noa=" + to_hex(e.noa);
@@ -358,6 +370,8 @@ inline std::string_view interface_of(const event::any& e) noexcept {
     if (const auto* b = std::get_if<event::bss_event>(&e)) return b->ifname;
     if (const auto* a = std::get_if<event::association>(&e)) return a->ifname;
     if (const auto* p = std::get_if<event::presence_response>(&e)) return p->ifname;
+    if (const auto* c = std::get_if<event::channel_switch>(&e)) return c->ifname;
+    if (const auto* c = std::get_if<event::ap_csa_finished>(&e)) return c->ifname;
     return {};
 }
 

@@ -236,6 +236,13 @@ class interface {
     std::string run(std::string_view, const cmd::p2p_ext_listen& c) {
         return status_of(engine_.ext_listen(c.period_ms, c.interval_ms));
     }
+    /// CHAN_SWITCH on a GO's group interface: 20 MHz without HT only.
+    std::string run(std::string_view ifname, const cmd::chan_switch& c) {
+        if (c.wide || c.sec_offset != 0 || c.cf2 != 0 || (c.cf1 != 0 && c.cf1 != c.freq) ||
+            (c.bandwidth != 0 && c.bandwidth != 20))
+            return std::string(replies::fail);
+        return status_of(engine_.switch_channel(ifname, c.count, c.freq, c.block_tx));
+    }
     std::string run(std::string_view ifname, const cmd::p2p_presence_req& c) {
         return status_of(engine_.presence_request(ifname, c.dur1, c.int1, c.dur2, c.int2));
     }

@@ -478,8 +478,10 @@ class device_objects {
             g.group->registerProperty("Role").onInterface(i).withGetter(
                 [go] { return std::string(go ? "GO" : "client"); });
             g.group->registerProperty("SSID").onInterface(i).withGetter([ssid] { return ssid; });
-            g.group->registerProperty("Frequency").onInterface(i).withGetter([f = e.freq] {
-                return f;
+            g.group->registerProperty("Frequency").onInterface(i).withGetter([this, ifname] {
+                for (const auto& gr : e_.groups())
+                    if (gr.ifname == ifname) return gr.freq;
+                return std::uint16_t(0);
             });
             g.group->registerProperty("Passphrase").onInterface(i).withGetter([pass] {
                 return pass;
@@ -614,6 +616,13 @@ class device_objects {
                 .withArguments(wps_credentials(c->cred, g->peer_iface));
     }
     void on(const event::connected& e) { state_changed(e.ifname); }
+    /// A group moved: its Frequency changed.
+    void on(const event::channel_switch& e) {
+        if (!e.finished) return;
+        for (auto& g : groups_)
+            if (g.ifname == e.ifname && g.group)
+                g.group->emitPropertiesChangedSignal(std::string(group_interface), {"Frequency"});
+    }
     void on(const event::disconnected& e) { state_changed(e.ifname); }
     /// An interface's State, Role and Group may have changed.
     void state_changed(const std::string& ifname) {
