@@ -259,12 +259,17 @@ class ap_mlme {
         ap.dtim_count =
             static_cast<std::uint8_t>(ap.dtim_count == 0 ? p.dtim_period - 1 : ap.dtim_count - 1);
         if (ap.csa && ap.csa->count > 0) --ap.csa->count;
+        // The next beacon at the next TBTT: a TSF that is a multiple of the beacon interval,
+        // as hardware keeps them (a GO's absences are placed against that grid).
         const std::uint8_t vif = i.index();
-        ap.timer = ctx_.time().schedule_in(time_units(p.beacon_int), [this, vif] {
-            auto& r = ctx_.records()[vif];
-            r.ap.timer = 0;
-            if (r.ap.beaconing) send_beacon(r);
-        });
+        const std::uint64_t interval = std::uint64_t(p.beacon_int) * 1024;
+        const std::uint64_t next_tbtt = (tsf_of(ctx_.time().now()) / interval + 1) * interval;
+        ap.timer =
+            ctx_.time().schedule_at(time_point(std::chrono::microseconds(next_tbtt)), [this, vif] {
+                auto& r = ctx_.records()[vif];
+                r.ap.timer = 0;
+                if (r.ap.beaconing) send_beacon(r);
+            });
     }
     /// The capabilities field of the beacon head.
     static std::uint16_t capabilities_of(const ap_params& p) noexcept {

@@ -263,6 +263,7 @@ class engine {
         groups_.cancel_timers();
         sta_.cancel_timers();
         join_.cancel_timers();
+        pres_.cancel_timers();
     }
 
     /// @brief Whether operation `op` may change the radio's state (issue a config-layer command

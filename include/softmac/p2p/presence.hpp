@@ -60,10 +60,12 @@ class presence {
     // ---- a GO's power save (P2P_SET noa, oppps, ctwindow) ------------------------------------
     /// @brief P2P_SET noa <count>,<start ms>,<duration ms> on a GO's group interface
     /// (wpas_p2p_set_noa, hostapd_p2p_set_noa): count 0 ends the absences; else `count`
-    /// absences (255: without end) of `duration` ms, one per beacon interval, the first `start`
-    /// ms after a beacon interval from now, so that a beacon announces them to the clients
-    /// before the first begins. The GO's beacons and probe responses announce them under a new
-    /// index, and the radio keeps them; a radio that cannot (supports_p2p_ps) refuses.
+    /// absences (255: without end) of `duration` ms, one per beacon interval, each `start` ms
+    /// after a TBTT (the TSF's multiples of the interval, where the MAC sends its beacons), the
+    /// first after the next beacon, which announces them. The GO's beacons and probe responses
+    /// carry them under a new index, and the radio keeps them; a radio that cannot
+    /// (supports_p2p_ps) refuses. The start times are moved forward now and then (refresh), so
+    /// that they stay within reach of the 32 bits they have.
     result<void> set_noa(std::string_view ifname, unsigned count, unsigned start_ms,
                          unsigned duration_ms) {
         auto* g = go_group(ifname);
@@ -73,19 +75,64 @@ class presence {
         const std::uint32_t interval = detail::go_beacon_interval_us();
         if (count > 1 && std::uint64_t(duration_ms) * 1000 >= interval)
             return make_error(errc::bad_value, "an absence must end within its beacon interval");
+        if (std::uint64_t(duration_ms) * 1000 > 0xffffffffu ||
+            std::uint64_t(start_ms) * 1000 >= (1u << 30))
+            return make_error(errc::bad_value, "a duration or start past the 32-bit TSF");
         auto n = g->noa;
         n.count = 0;
         if (count > 0 && duration_ms > 0) {
             // The TSF is the radio's time in µs (the MAC stamps its beacons with it).
             const auto now_us =
                 std::chrono::duration_cast<std::chrono::microseconds>(ctx_.now()).count();
+            const std::uint64_t after_next = (std::uint64_t(now_us) / interval + 2) * interval;
             n.count = 1;
-            n.descriptors[0] = {
-                std::uint8_t(count), duration_ms * 1000u, interval,
-                std::uint32_t(std::uint64_t(now_us) + interval + std::uint64_t(start_ms) * 1000)};
+            n.descriptors[0] = {std::uint8_t(count), duration_ms * 1000u, interval,
+                                std::uint32_t(after_next + std::uint64_t(start_ms) * 1000)};
         }
-        return announce(*g, n);
+        if (auto r = announce(*g, n); !r) return r;
+        arm_refresh();
+        return {};
     }
+    /// @brief Every minute while a GO announces absences: finished one-shot and counted
+    /// descriptors go, the others' start times move forward by whole intervals to the latest one
+    /// past (the schedule stays; the index too).
+    void refresh() {
+        refresh_ = 0;
+        const auto now_us = std::uint64_t(
+            std::chrono::duration_cast<std::chrono::microseconds>(ctx_.now()).count());
+        bool again = false;
+        for (auto& g : ctx_.groups()) {
+            if (!g.go || g.noa.count == 0) continue;
+            auto n = g.noa;
+            std::uint8_t kept = 0;
+            for (std::uint8_t k = 0; k < n.count; ++k) {
+                auto d = n.descriptors[k];
+                const std::uint32_t past = std::uint32_t(now_us) - d.start_time;  // mod 2^32
+                if (past >= (1u << 31)) {                                         // still to come
+                    n.descriptors[kept++] = d;
+                    continue;
+                }
+                const std::uint32_t done = d.interval_us ? past / d.interval_us : 0;
+                if (d.count_type == 1 ? past >= d.duration_us
+                                      : d.count_type != 255 && done >= d.count_type)
+                    continue;  // every absence of it is over
+                if (d.count_type != 1) {
+                    d.start_time += done * d.interval_us;
+                    if (d.count_type != 255) d.count_type = std::uint8_t(d.count_type - done);
+                }
+                n.descriptors[kept++] = d;
+            }
+            n.count = kept;
+            again = again || kept > 0;
+            if (!(n == g.noa)) {
+                const auto before = g.noa;
+                g.noa = n;
+                if (!ctx_.update_beacon(g)) g.noa = before;
+            }
+        }
+        if (again) arm_refresh();
+    }
+    void cancel_timers() { ctx_.cancel(std::exchange(refresh_, 0)); }
     /// @brief P2P_SET oppps <0|1> on a GO's group interface: opportunistic power save. softmac's
     /// clients never doze, so an OppPS GO stays present; its beacons say it.
     result<void> set_opp_ps(std::string_view ifname, bool on) {
@@ -161,6 +208,9 @@ class presence {
             if (g.ifname == ifname && g.go) return &g;
         return nullptr;
     }
+    void arm_refresh() {
+        if (!refresh_) refresh_ = ctx_.schedule(std::chrono::seconds(60), [this] { refresh(); });
+    }
     /// The GO's advertisement takes `n` under the next index; a radio that refuses it leaves the
     /// last one.
     result<void> announce(group& g, ieee80211::p2p::notice_of_absence n) {
@@ -180,8 +230,10 @@ class presence {
     void answer(const group& g, const mac_address& sa, std::uint8_t token,
                 const result<frame_attributes>& attrs) {
         namespace st = ieee80211::p2p::status;
-        const bool member = std::any_of(g.clients.begin(), g.clients.end(),
-                                        [&](const auto& c) { return c.first == sa; });
+        // A P2P client of the group (one that described its device; not a legacy station).
+        const bool member = std::any_of(g.clients.begin(), g.clients.end(), [&](const auto& c) {
+            return c.first == sa && c.second != mac_address{};
+        });
         std::uint8_t status = st::success;
         if (!attrs || !attrs->noa)
             status = st::invalid_params;
@@ -205,6 +257,7 @@ class presence {
 
     Ctx ctx_;
     std::optional<std::string> waiting_;  ///< the client interface waiting for its GO's answer
+    timer_id refresh_ = 0;
 };
 
 }  // namespace softmac::p2p

@@ -1891,8 +1891,8 @@ std::size_t frames_through_noa(bool client_ignores, std::size_t n, const std::st
     const auto& client = w.engine(1).groups()[0];
     REQUIRE(go.go);
     client_addr = client.iface_addr.to_string();
-    // 51 ms of every 102.4 ms beacon interval away, from the next interval on.
-    REQUIRE(w.engine(0).set_noa(go.ifname, 255, 0, 51));
+    // 51 ms of every 102.4 ms beacon interval away, 10 ms after each TBTT.
+    REQUIRE(w.engine(0).set_noa(go.ifname, 255, 10, 51));
     w.run(300ms);  // beacons announce it
     w[1].stack->radio().driver().ignore_peer_noa(client_ignores);
     const auto before = w[0].stack->net().frames.size();
@@ -1903,7 +1903,10 @@ std::size_t frames_through_noa(bool client_ignores, std::size_t n, const std::st
         w.run(1ms);
     }
     w.run(300ms);
-    return w[0].stack->net().frames.size() - before;
+    const auto received = w[0].stack->net().frames.size() - before;
+    // A minute later the GO has moved its start time forward by whole intervals.
+    if (!client_ignores) w.run(65s);
+    return received;
 }
 }  // namespace
 
@@ -1918,13 +1921,33 @@ TEST_CASE("A GO's Notice of Absence is real, and a client that follows it loses 
         path, {"radiotap.mactime", "wlan.fc.type_subtype", "wlan.sa", "wifi_p2p.noa.count_type",
                "wifi_p2p.noa.duration", "wifi_p2p.noa.interval", "wifi_p2p.noa.start_time",
                "_ws.malformed", "wlan_radio.duration"});
-    std::optional<std::uint64_t> start;
-    std::size_t data = 0, inside = 0;
+    std::optional<std::uint64_t> start, first_start;
+    std::size_t data = 0, inside = 0, beacons_inside = 0;
     for (const auto& r : rows) {
         CHECK(r[7].empty());
-        if (r[3] == "255" && r[4] == "51000" && r[5] == "102400") start = std::stoull(r[6]);
+        if (r[3] == "255" && r[4] == "51000" && r[5] == "102400") {
+            if (!first_start) first_start = std::stoull(r[6]);
+            if (!start) start = std::stoull(r[6]);
+        }
     }
     REQUIRE(start);
+    // The absences start 10 ms after TBTTs (TSF multiples of the interval); the refresh moved
+    // the start by whole intervals and the schedule stayed.
+    CHECK(*start % 102400 == 10000);
+    std::uint64_t last_start = *first_start;
+    for (const auto& r : rows)
+        if (r[3] == "255" && r[4] == "51000" && r[5] == "102400") last_start = std::stoull(r[6]);
+    CHECK(last_start > *first_start);
+    CHECK((last_start - *first_start) % 102400 == 0);
+    // Beacons go out at TBTTs, outside the absences.
+    for (const auto& r : rows) {
+        if (r[1] != "0x0008" || r[3] != "255") continue;
+        const auto t = std::uint64_t(std::stoull(r[0]));
+        if (t < *start) continue;
+        const auto phase = (t - *start) % 102400;
+        if (phase < 51000) ++beacons_inside;
+    }
+    CHECK(beacons_inside == 0);
     for (const auto& r : rows) {
         if (r[1] != "0x0028" && r[1] != "0x0020") continue;  // (QoS) data
         if (r[2] != client) continue;

@@ -468,13 +468,27 @@ inline request parse_p2p(std::string_view text, const tokens& t) {
             return refused{replies::fail};
         return e;
     }
-    if (name == "P2P_PRESENCE_REQ") {  // p2p_ctrl_presence_req: none, two or four values
+    if (name == "P2P_PRESENCE_REQ") {
+        // p2p_ctrl_presence_req's reading of the text after "P2P_PRESENCE_REQ ": a space
+        // after the first value, a space after the third if there is one; values as atoi.
         cmd::p2p_presence_req r;
-        const bool ok = t.size() == 1 ||
-                        (t.size() == 3 && number(t[1], r.dur1) && number(t[2], r.int1)) ||
-                        (t.size() == 5 && number(t[1], r.dur1) && number(t[2], r.int1) &&
-                         number(t[3], r.dur2) && number(t[4], r.int2));
-        if (!ok) return refused{replies::fail};
+        if (text == "P2P_PRESENCE_REQ") return r;
+        if (!text.starts_with("P2P_PRESENCE_REQ ")) return refused{replies::unknown};
+        const std::string_view c = text.substr(17);
+        if (c.empty()) return r;
+        const auto sp = c.find(' ');
+        if (sp == std::string_view::npos) return refused{replies::fail};
+        r.dur1 = static_cast<std::uint32_t>(c_atoi(c.substr(0, sp)));
+        const std::string_view rest = c.substr(sp + 1);
+        const auto sp2 = rest.find(' ');
+        r.int1 = static_cast<std::uint32_t>(c_atoi(rest.substr(0, sp2)));
+        if (sp2 != std::string_view::npos) {
+            const std::string_view more = rest.substr(sp2 + 1);
+            const auto sp3 = more.find(' ');
+            if (sp3 == std::string_view::npos) return refused{replies::fail};
+            r.dur2 = static_cast<std::uint32_t>(c_atoi(more.substr(0, sp3)));
+            r.int2 = static_cast<std::uint32_t>(c_atoi(more.substr(sp3 + 1)));
+        }
         return r;
     }
     if (name == "P2P_CONNECT") return parse_connect(t);

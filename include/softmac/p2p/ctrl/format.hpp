@@ -281,8 +281,10 @@ struct event_text {
         return "AP-CSA-FINISHED freq=" + std::to_string(e.freq) + " dfs=0";
     }
     std::string operator()(const event::presence_response& e) const {
+        // wpas_presence_resp prints at most 49 octets of the NoA (its hex[100]).
+        const auto noa = bytes_view(e.noa).first(std::min<std::size_t>(e.noa.size(), 49));
         return "P2P-PRESENCE-RESPONSE src=" + addr(e.src) +
-               " status=" + std::to_string(unsigned(e.status)) + " noa=" + to_hex(e.noa);
+               " status=" + std::to_string(unsigned(e.status)) + " noa=" + to_hex(noa);
     }
     std::string operator()(const event::fallback_to_go_neg&) const {
         return "P2P-FALLBACK-TO-GO-NEG reason=peer-not-running-GO";

@@ -363,34 +363,28 @@ class interface {
         auto& s = engine_.settings();
         auto num = [](std::string_view v, auto& out) { return detail::number(v, out); };
         // A GO's power save, on its group interface (p2p_ctrl_set's noa, oppps, ctwindow, ps;
-        // the values read as atoi reads them).
-        auto atoi = [](std::string_view v) {
-            const bool minus = v.starts_with('-');
-            if (minus || v.starts_with('+')) v.remove_prefix(1);
-            const long n = long(detail::leading_number(v));
-            return minus ? -n : n;
-        };
+        // the values read as atoi reads them, -1 leaving a setting as it is, as
+        // wpa_drv_set_p2p_powersave does).
         if (c.field == "noa") {
             const auto a = c.value.find(',');
             const auto b = a == std::string::npos ? a : c.value.find(',', a + 1);
             if (b == std::string::npos) return std::string(replies::fail);
-            const long count = atoi(std::string_view(c.value).substr(0, a)),
-                       start = atoi(std::string_view(c.value).substr(a + 1)),
-                       duration = atoi(std::string_view(c.value).substr(b + 1));
+            const int count = detail::c_atoi(std::string_view(c.value).substr(0, a)),
+                      start = detail::c_atoi(std::string_view(c.value).substr(a + 1)),
+                      duration = detail::c_atoi(std::string_view(c.value).substr(b + 1));
             if (count < 0 || count > 255 || start < 0 || duration < 0 ||
                 (count == 0 && duration > 0))
                 return std::string(replies::fail);
             return status_of(
                 engine_.set_noa(ifname, unsigned(count), unsigned(start), unsigned(duration)));
         }
-        if (c.field == "oppps") return status_of(engine_.set_opp_ps(ifname, atoi(c.value) != 0));
-        if (c.field == "ctwindow") {
-            const long tu = atoi(c.value);
-            if (tu < 0) return std::string(replies::fail);
-            return status_of(engine_.set_ctwindow(ifname, unsigned(tu)));
-        }
+        const int v = detail::c_atoi(c.value);
+        if ((c.field == "oppps" || c.field == "ctwindow" || c.field == "ps") && v < 0)
+            return std::string(replies::ok);
+        if (c.field == "oppps") return status_of(engine_.set_opp_ps(ifname, v != 0));
+        if (c.field == "ctwindow") return status_of(engine_.set_ctwindow(ifname, unsigned(v)));
         // Legacy power save: softmac's stations never doze, so only "off" is true of them.
-        if (c.field == "ps") return std::string(atoi(c.value) == 0 ? replies::ok : replies::fail);
+        if (c.field == "ps") return std::string(v == 0 ? replies::ok : replies::fail);
         if (c.field == "ssid_postfix") {
             if (c.value.size() > 32 - 9 || c.value.starts_with('<'))
                 return std::string(replies::fail);

@@ -85,6 +85,26 @@ class tokens {
     std::vector<std::string_view> list_;
 };
 
+/// C's atoi as glibc gives it (strtol cast to int): leading white space, a sign, the digits up to
+/// the first other character; 0 without digits; a value past the long range saturates, and the
+/// cast keeps the low 32 bits.
+inline int c_atoi(std::string_view s) noexcept {
+    std::size_t i = 0;
+    while (i < s.size() && (s[i] == ' ' || (s[i] >= '\t' && s[i] <= '\r'))) ++i;
+    bool minus = false;
+    if (i < s.size() && (s[i] == '-' || s[i] == '+')) minus = s[i++] == '-';
+    unsigned long long v = 0;
+    bool saturated = false;
+    for (; i < s.size() && s[i] >= '0' && s[i] <= '9'; ++i) {
+        if (v > (~0ull >> 1) / 10) saturated = true;
+        if (!saturated) v = v * 10 + unsigned(s[i] - '0');
+    }
+    const unsigned long long limit = (~0ull >> 1) + (minus ? 1 : 0);
+    if (saturated || v > limit) v = limit;
+    const auto l = minus ? static_cast<long long>(0 - v) : static_cast<long long>(v);
+    return static_cast<int>(static_cast<std::uint32_t>(static_cast<unsigned long long>(l)));
+}
+
 template <class T>
 bool number(std::string_view s, T& out) noexcept {
     const auto r = std::from_chars(s.data(), s.data() + s.size(), out);
