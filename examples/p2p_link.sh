@@ -132,6 +132,16 @@ json.dump({"airtime": sys.argv[6] == "", "iperf3": rows, "p2pd_cpu_s": cpu_s,
            "cpu_ms_per_mbit": cpu_s / total_bits * 1000}, open(sys.argv[5], "w"), indent=1)
 EOF
 
+# Power save: the GO away 51 ms of every 102.4 ms beacon interval (10 ms after each beacon); the
+# client holds its frames in the absences, so nothing is lost, only delayed.
+[ "$(w p2p-wlan0-0 p2p_set noa 255,10,51)" = OK ] || fail "P2P_SET noa on the GO"
+sleep 0.5  # the next beacons announce it
+ping_out=$(ip netns exec "${ns}1" ping -c 20 -i 0.05 -W 2 "${go_ip%/*}") || fail "ping under NoA: $ping_out"
+echo "$ping_out" | grep -q ' 0% packet loss' || fail "ping lost packets in the GO's absences"
+echo "p2p_link: GO away half of each beacon interval (Notice of Absence): $(echo "$ping_out" |
+    grep -o '[0-9]* received, [0-9.]*% packet loss'), $(echo "$ping_out" | tail -1)"
+[ "$(w p2p-wlan0-0 p2p_set noa 0,0,0)" = OK ] || fail "P2P_SET noa 0,0,0 on the GO"
+
 # The group removed: its interface goes, and the GO no longer reaches the client.
 w p2p-wlan1-0 p2p_group_remove p2p-wlan1-0 >/dev/null 2>&1 || w wlan1 p2p_group_remove p2p-wlan1-0 >/dev/null
 until_true 5 sh -c "! ip -n '${ns}1' link show p2p-wlan1-0" || fail "the client's TAP outlived its group"
