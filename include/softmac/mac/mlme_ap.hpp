@@ -111,6 +111,12 @@ class ap_mlme {
         auto* i = ctx_.records().find(vif);
         if (!i || !i->ap.beaconing) return make_error(errc::invalid_state, "not beaconing");
         if (i->ap.csa) return make_error(errc::busy, "a channel switch is in progress");
+        // One channel per radio: another interface running on it would be moved away (mac80211
+        // refuses with EBUSY).
+        for (const auto& r : ctx_.records())
+            if (r.used() && r.index() != vif &&
+                (r.ap.beaconing || (r.is_station() && r.associated())))
+                return make_error(errc::busy, "another interface runs on the radio's channel");
         if (count > 255) return make_error(errc::bad_value, "the switch count is one octet");
         i->ap.csa = csa_state{ch, count, block_tx};
         ctx_.emit(event::ch_switch_started{vif, ch.freq_mhz, count});

@@ -336,6 +336,12 @@ class station_mlme {
         if (!csa) return;
         const auto ch = ieee80211::make_channel(i.sta.ch.band, csa->data[1]);
         if (!ch || ch->freq_mhz == i.sta.ch.freq_mhz || !ctx_.channel_of(ch->freq_mhz)) return;
+        // One channel per radio: with another interface running on it the station does not
+        // follow (its link then ends by beacon loss).
+        for (const auto& r : ctx_.records())
+            if (r.used() && r.index() != i.index() &&
+                (r.ap.beaconing || (r.is_station() && r.associated())))
+                return;
         const std::uint8_t count = csa->data[2];
         const std::uint8_t vif = i.index();
         ctx_.emit(event::ch_switch_started{vif, ch->freq_mhz, count});

@@ -341,7 +341,8 @@ struct channel_switch {
     std::string ifname;
     std::uint16_t freq = 0;
     bool finished = false;
-    bool go = false;
+    /// hostapd's line for a GO (with dfs=), which follows wpa_supplicant's when a switch ends.
+    bool ap = false;
 };
 /// @brief A GO's announced switch is done (AP-CSA-FINISHED).
 struct ap_csa_finished {

@@ -449,10 +449,13 @@ class group_manager {
                 arm_idle(*g);
             }
         } else if constexpr (std::is_same_v<E, me::ch_switch_started>) {
-            ctx_.emit(event::channel_switch{name, e.freq, false, g->go});
+            ctx_.emit(event::channel_switch{name, e.freq, false, false});
         } else if constexpr (std::is_same_v<E, me::ch_switch>) {
+            // wpa_supplicant's line, then on a GO hostapd's and AP-CSA-FINISHED (events.c's
+            // EVENT_CH_SWITCH, hostapd_event_ch_switch).
             g->freq = static_cast<std::uint16_t>(e.freq);
-            ctx_.emit(event::channel_switch{name, g->freq, true, g->go});
+            ctx_.emit(event::channel_switch{name, g->freq, true, false});
+            if (g->go) ctx_.emit(event::channel_switch{name, g->freq, true, true});
             if (g->go) ctx_.emit(event::ap_csa_finished{name, g->freq});
         } else if constexpr (std::is_same_v<E, me::connect>) {
             // The GO may not be up yet: scan and join again until formation times out.

@@ -1610,6 +1610,11 @@ TEST_CASE("P2P power save by commands: a GO's NoA, OppPS and CT window, and pres
     // Legacy power save: softmac's stations never doze.
     CHECK(p.cmd_on(1, client_if, "P2P_SET ps 0") == "OK\n");
     CHECK(p.cmd_on(1, client_if, "P2P_SET ps 1") == "FAIL\n");
+    // -1 leaves a setting as it is; another negative value is refused.
+    CHECK(p.cmd_on(1, client_if, "P2P_SET ps -1") == "OK\n");
+    CHECK(p.cmd_on(1, client_if, "P2P_SET ps -2") == "FAIL\n");
+    CHECK(p.cmd_on(0, go_if, "P2P_SET ctwindow -1") == "OK\n");
+    CHECK(p.cmd_on(0, go_if, "P2P_SET ctwindow -5") == "FAIL\n");
 }
 
 TEST_CASE("An rt73 GO has no P2P power save: P2P_SET noa and oppps fail", "[ctrl][presence]") {
@@ -1674,11 +1679,23 @@ TEMPLATE_TEST_CASE("CHAN_SWITCH moves a running group with two clients, which fo
     REQUIRE(started);
     CHECK(started->second ==
           "CTRL-EVENT-STARTED-CHANNEL-SWITCH freq=2462 ht_enabled=0 ch_offset=0 ch_width=20 MHz "
-          "(no HT) cf1=2462 cf2=0 dfs=0");
+          "(no HT) cf1=2462 cf2=0");
     const auto finished = p.wait(0, "AP-CSA-FINISHED");
     REQUIRE(finished);
     CHECK(finished->first == go_if);
     CHECK(finished->second == "AP-CSA-FINISHED freq=2462 dfs=0");
+    // The GO's end of the switch: wpa_supplicant's line, hostapd's (with dfs=), AP-CSA-FINISHED.
+    std::vector<std::string> go_lines;
+    for (const auto& [to, text] : p.out[0])
+        if (to == go_if &&
+            (text.starts_with("CTRL-EVENT-CHANNEL-SWITCH ") || text.starts_with("AP-CSA-FINISHED")))
+            go_lines.push_back(text);
+    CHECK(go_lines ==
+          std::vector<std::string>{"CTRL-EVENT-CHANNEL-SWITCH freq=2462 ht_enabled=0 ch_offset=0 "
+                                   "ch_width=20 MHz (no HT) cf1=2462 cf2=0",
+                                   "CTRL-EVENT-CHANNEL-SWITCH freq=2462 ht_enabled=0 ch_offset=0 "
+                                   "ch_width=20 MHz (no HT) cf1=2462 cf2=0 dfs=0",
+                                   "AP-CSA-FINISHED freq=2462 dfs=0"});
     for (std::size_t c : {1u, 2u}) {
         CHECK(p.wait(c, "CTRL-EVENT-STARTED-CHANNEL-SWITCH freq=2462"));
         const auto moved = p.wait(c, "CTRL-EVENT-CHANNEL-SWITCH ");

@@ -542,31 +542,36 @@ inline request parse_p2p(std::string_view text, const tokens& t) {
     if (name == "P2P_INVITE") return parse_invite(t);
     return refused{replies::unknown};
 }
-/// CHAN_SWITCH's words (hostapd_parse_csa_settings).
-inline request parse_chan_switch(const tokens& t) {
+/// CHAN_SWITCH's text after "CHAN_SWITCH " as hostapd_parse_csa_settings reads it: the count
+/// as strtol (one octet kept), the frequency as atoi right after it (0 refused), the options
+/// found anywhere as " key=" substrings, the flags as " ht", " vht", " he", " blocktx".
+inline request parse_chan_switch(std::string_view text) {
+    if (!text.starts_with("CHAN_SWITCH ")) return refused{replies::unknown};
+    const std::string_view pos = text.substr(12);
+    std::size_t i = 0;
+    while (i < pos.size() && (pos[i] == ' ' || (pos[i] >= '\t' && pos[i] <= '\r'))) ++i;
+    if (i < pos.size() && (pos[i] == '-' || pos[i] == '+')) ++i;
+    const std::size_t digits = i;
+    while (i < pos.size() && pos[i] >= '0' && pos[i] <= '9') ++i;
+    if (i == digits) return refused{replies::fail};
     cmd::chan_switch c;
-    unsigned freq = 0;
-    if (t.size() < 3 || !number(t[1], c.count) || !number(t[2], freq) || freq == 0 || freq > 0xffff)
-        return refused{replies::fail};
+    c.count = static_cast<std::uint8_t>(c_atoi(pos.substr(0, i)));
+    const int freq = c_atoi(pos.substr(i));
+    if (freq == 0) return refused{replies::fail};
     c.freq = static_cast<std::uint16_t>(freq);
-    for (std::size_t i = 3; i < t.size(); ++i) {
-        bool ok = true;
-        if (auto v = option(t[i], "sec_channel_offset"))
-            ok = number(*v, c.sec_offset);
-        else if (auto v1 = option(t[i], "center_freq1"))
-            ok = number(*v1, c.cf1);
-        else if (auto v2 = option(t[i], "center_freq2"))
-            ok = number(*v2, c.cf2);
-        else if (auto bw = option(t[i], "bandwidth"))
-            ok = number(*bw, c.bandwidth);
-        else if (t[i] == "blocktx")
-            c.block_tx = true;
-        else if (t[i] == "ht" || t[i] == "vht" || t[i] == "he")
-            c.wide = true;
-        else
-            ok = false;
-        if (!ok) return refused{replies::fail};
-    }
+    auto setting = [&](std::string_view key) -> std::optional<int> {
+        const auto at = pos.find(key);
+        if (at == std::string_view::npos) return std::nullopt;
+        return c_atoi(pos.substr(at + key.size()));
+    };
+    c.cf1 = static_cast<unsigned>(setting(" center_freq1=").value_or(0));
+    c.cf2 = static_cast<unsigned>(setting(" center_freq2=").value_or(0));
+    c.bandwidth = static_cast<unsigned>(setting(" bandwidth=").value_or(0));
+    c.sec_offset = setting(" sec_channel_offset=").value_or(0);
+    c.wide = pos.find(" ht") != std::string_view::npos ||
+             pos.find(" vht") != std::string_view::npos ||
+             pos.find(" he") != std::string_view::npos;
+    c.block_tx = pos.find(" blocktx") != std::string_view::npos;
     return c;
 }
 }  // namespace detail
@@ -578,7 +583,7 @@ inline request parse(std::string_view text) {
     const tokens t(text);
     const auto name = t[0];
     if (name.starts_with("P2P_")) return parse_p2p(text, t);
-    if (name == "CHAN_SWITCH") return detail::parse_chan_switch(t);
+    if (name == "CHAN_SWITCH") return detail::parse_chan_switch(text);
     if (text == "PING") return cmd::ping{};
     if (text == "ATTACH") return cmd::attach{};
     if (text == "DETACH") return cmd::detach{};

@@ -275,7 +275,7 @@ struct event_text {
             e.finished ? "CTRL-EVENT-CHANNEL-SWITCH " : "CTRL-EVENT-STARTED-CHANNEL-SWITCH ";
         append(s, "freq=%u ht_enabled=0 ch_offset=0 ch_width=20 MHz (no HT) cf1=%u cf2=0",
                unsigned(e.freq), unsigned(e.freq));
-        return e.go ? s + " dfs=0" : s;
+        return e.ap ? s + " dfs=0" : s;
     }
     std::string operator()(const event::ap_csa_finished& e) const {
         return "AP-CSA-FINISHED freq=" + std::to_string(e.freq) + " dfs=0";

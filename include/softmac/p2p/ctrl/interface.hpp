@@ -379,8 +379,10 @@ class interface {
                 engine_.set_noa(ifname, unsigned(count), unsigned(start), unsigned(duration)));
         }
         const int v = detail::c_atoi(c.value);
+        if ((c.field == "oppps" || c.field == "ctwindow" || c.field == "ps") && v == -1)
+            return std::string(replies::ok);  // -1: as it is (nl80211_set_p2p_powersave)
         if ((c.field == "oppps" || c.field == "ctwindow" || c.field == "ps") && v < 0)
-            return std::string(replies::ok);
+            return std::string(replies::fail);
         if (c.field == "oppps") return status_of(engine_.set_opp_ps(ifname, v != 0));
         if (c.field == "ctwindow") return status_of(engine_.set_ctwindow(ifname, unsigned(v)));
         // Legacy power save: softmac's stations never doze, so only "off" is true of them.

@@ -618,7 +618,7 @@ class device_objects {
     void on(const event::connected& e) { state_changed(e.ifname); }
     /// A group moved: its Frequency changed.
     void on(const event::channel_switch& e) {
-        if (!e.finished) return;
+        if (!e.finished || e.ap) return;
         for (auto& g : groups_)
             if (g.ifname == e.ifname && g.group)
                 g.group->emitPropertiesChangedSignal(std::string(group_interface), {"Frequency"});
