@@ -1733,6 +1733,33 @@ TEMPLATE_TEST_CASE("CHAN_SWITCH moves a running group with two clients, which fo
     CHECK(counts == std::vector<std::string>{"5", "4", "3", "2", "1"});
 }
 
+TEST_CASE("A channel switch of one beacon is followed, and a group removed mid-countdown stays put",
+          "[ctrl][session][csa]") {
+    ctrl_pair<test::loopback_offloaded_roc> p;
+    const auto [go_if, client_if] = form_group(p);
+    const auto freq = field(p.cmd_on(0, go_if, "STATUS"), "freq");
+    const std::string to = freq == "2437" ? "2412" : "2437";
+    // Count 1: one beacon announces it, the next TBTT moves both.
+    for (auto& o : p.out) o.clear();
+    REQUIRE(p.cmd_on(0, go_if, "CHAN_SWITCH 1 " + to) == "OK\n");
+    CHECK(p.wait(0, "AP-CSA-FINISHED freq=" + to, 1s));
+    CHECK(p.wait(1, "CTRL-EVENT-CHANNEL-SWITCH freq=" + to, 1s));
+    p.w.run(3s);
+    CHECK(field(p.cmd_on(1, client_if, "STATUS"), "freq") == to);
+    CHECK_FALSE(p.wait(1, "CTRL-EVENT-DISCONNECTED", 1ms));
+    // A long countdown ended by the group's removal: no switch happens, and the device goes on.
+    for (auto& o : p.out) o.clear();
+    REQUIRE(p.cmd_on(0, go_if, "CHAN_SWITCH 50 " + freq) == "OK\n");
+    p.w.run(500ms);
+    REQUIRE(p.cmd(0, "P2P_GROUP_REMOVE " + go_if) == "OK\n");
+    p.w.run(6s);
+    CHECK_FALSE(p.wait(0, "AP-CSA-FINISHED", 1ms));
+    CHECK_FALSE(p.wait(1, "CTRL-EVENT-CHANNEL-SWITCH ", 1ms));
+    CHECK(p.wait(1, "P2P-GROUP-REMOVED", 1ms));
+    CHECK(p.cmd(0, "P2P_GROUP_ADD") == "OK\n");
+    CHECK(p.wait(0, "P2P-GROUP-STARTED", 5s));
+}
+
 TEST_CASE("INTERFACE_ADD's tab-separated fields", "[ctrl][parse][global]") {
     // wpa_cli sends all eight fields, empty ones included.
     const auto a = ctrl::parse_interface_add("wlan5\t/etc/p.conf\tnl80211\t/run/x\t\t\t\t");
