@@ -399,6 +399,11 @@ constexpr std::optional<absence> descriptor_absence(const notice_of_absence::des
 }
 }  // namespace detail
 
+/// @brief Whether a GO's notice says anything at all: descriptors, or OppPS / a CT window (a GO
+/// with none leaves the attribute out, and grants presence requests).
+constexpr bool announces(const notice_of_absence& n) noexcept {
+    return n.count > 0 || n.ctwindow_opp_ps != 0;
+}
 /// @brief Whether the notice announces any absence (a descriptor that is not ignored).
 constexpr bool has_schedule(const notice_of_absence& n) noexcept {
     for (std::uint8_t i = 0; i < n.count && i < 2; ++i)

@@ -150,7 +150,7 @@ class interface_lifecycle {
                                 const ieee80211::p2p::notice_of_absence& n) {
         using radio_type = typename Context::radio_type;
         radio_type& radio = ctx_.radio();
-        const bool announces = n.count > 0 || n.ctwindow_opp_ps != 0;
+        const bool announces = ieee80211::p2p::announces(n);
         if (!radio.hw().supports_p2p_ps)
             return announces ? make_error(errc::not_supported, "the radio has no P2P power save")
                              : result<void>{};

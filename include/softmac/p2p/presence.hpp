@@ -43,10 +43,6 @@ std::vector<std::uint8_t> p2p_action(const mac_address& da, const mac_address& s
         p.emit(w);
     });
 }
-/// @brief Whether a GO announces anything: absences, or opportunistic power save / a CT window.
-inline bool announces(const ieee80211::p2p::notice_of_absence& n) noexcept {
-    return n.count > 0 || n.ctwindow_opp_ps != 0;
-}
 }  // namespace detail
 
 /// @brief The presence procedure of one P2P device. `Ctx` offers groups() (the device's
@@ -237,7 +233,7 @@ class presence {
         std::uint8_t status = st::success;
         if (!attrs || !attrs->noa)
             status = st::invalid_params;
-        else if (!member || detail::announces(g.noa))
+        else if (!member || ieee80211::p2p::announces(g.noa))
             status = st::unable_to_accommodate;
         cfg::cmd::mgmt_tx t;
         static_cast<cfg::wdev_ref&>(t) = g.ref;
@@ -245,7 +241,7 @@ class presence {
             detail::p2p_action(sa, g.iface_addr, g.iface_addr,
                                ieee80211::p2p::action::presence_resp, token, [&](byte_writer& w) {
                                    w.u8(ieee80211::p2p::attr::status).le16(1).u8(status);
-                                   if (detail::announces(g.noa))
+                                   if (ieee80211::p2p::announces(g.noa))
                                        g.noa.write(w);
                                    else
                                        ieee80211::p2p::notice_of_absence{}.write(w);

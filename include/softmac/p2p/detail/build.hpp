@@ -391,7 +391,7 @@ inline std::vector<std::uint8_t> go_p2p_ie(const local_device& me, const group& 
     ie::p2p::capability{advertised_dev_capab(me.s), group_capab}.write(p.body());
     // A GO in power save says so: after the capability in a probe response, after the device
     // ID in a beacon (p2p_group_build_beacon_ie, p2p_group_build_probe_resp_ie).
-    const bool noa = g.noa.count > 0 || g.noa.ctwindow_opp_ps != 0;
+    const bool noa = ie::p2p::announces(g.noa);
     if (probe_resp) {
         if (noa) g.noa.write(p.body());
         put_device_info(p.body(), me.addr, me.s, me.s.config_methods);
