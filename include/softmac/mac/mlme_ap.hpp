@@ -111,6 +111,12 @@ class ap_mlme {
         auto* i = ctx_.records().find(vif);
         if (!i || !i->ap.beaconing) return make_error(errc::invalid_state, "not beaconing");
         if (i->ap.csa) return make_error(errc::busy, "a channel switch is in progress");
+        // The Channel Switch Announcement names a channel number only: its band is the current
+        // one (another band needs the Extended Channel Switch Announcement, which softmac does
+        // not send).
+        if (const auto now = ieee80211::freq_to_channel(i->ap.params.freq);
+            !now || now->band != ch.band)
+            return make_error(errc::not_supported, "a channel switch stays in its band");
         // One channel per radio: another interface running on it would be moved away (mac80211
         // refuses with EBUSY).
         for (const auto& r : ctx_.records())

@@ -119,8 +119,7 @@ class discovery {
         auto& d = ctx_.dev();
         std::vector<std::uint16_t> freqs;
         if (freq) freqs.push_back(freq);
-        for (auto ch : d.channels)
-            if (!freq) freqs.push_back(detail::freq_of_channel(ch));
+        if (!freq) freqs = d.channels;
         if (!trigger(std::move(freqs), find_params{})) return false;
         join_scan_ = true;
         return true;
@@ -206,7 +205,7 @@ class discovery {
             // A probe-request-only entry learns the listen channel, and the country of its
             // attribute when none is known (p2p_add_dev_from_probe_req).
             auto& e = p->device ? learn(*p->device, sa, true) : d.peers.touch(sa, ctx_.now());
-            e.listen_freq = detail::freq_of_channel(p->listen->channel);
+            if (const auto f = freq_of(p->listen)) e.listen_freq = f;
             if (e.country[0] == 0) std::copy_n(p->listen->country, 2, e.country.begin());
             ctx_.peer_listening(sa);
         }
@@ -236,7 +235,7 @@ class discovery {
     /// where a P2P device listens.
     static std::uint8_t listen_channel_of(const frame_attributes& p, bytes_view ies,
                                           std::uint32_t freq, bool go) {
-        if (p.listen) return p.listen->channel;
+        if (p.listen) return detail::channel_number(freq_of(p.listen));
         if (go) return 0;
         if (const auto elems = ieee80211::element_range::parse(ies))
             for (auto e : *elems)
@@ -277,7 +276,7 @@ class discovery {
             if (find_.freq) {
                 freqs.push_back(find_.freq);
             } else {
-                for (auto ch : d.channels) freqs.push_back(detail::freq_of_channel(ch));
+                freqs = d.channels;
             }
         } else {
             for (std::uint8_t ch : ieee80211::social_channels)
@@ -286,9 +285,9 @@ class discovery {
                 freqs.push_back(find_.freq);
             if (find_.type == find_type::progressive) {
                 for (std::size_t k = 0; k < d.channels.size(); ++k) {
-                    const auto ch = d.channels[(progressive_next_ + k) % d.channels.size()];
-                    if (detail::is_social(ch)) continue;
-                    freqs.push_back(detail::freq_of_channel(ch));
+                    const auto f = d.channels[(progressive_next_ + k) % d.channels.size()];
+                    if (detail::is_social(detail::channel_number(f))) continue;
+                    freqs.push_back(f);
                     progressive_next_ = (progressive_next_ + k + 1) % d.channels.size();
                     break;
                 }

@@ -369,11 +369,20 @@ class engine {
         if (auto s = register_frames(); !s) return s;
         dev_.listen_ch =
             dev_.set.listen_channel ? dev_.set.listen_channel : detail::random_social(dev_.rng);
-        dev_.oper_ch =
-            dev_.set.oper_channel ? dev_.set.oper_channel : detail::random_social(dev_.rng);
+        if (!dev_.set.oper_channel)
+            dev_.oper_freq = detail::freq_of_channel(detail::random_social(dev_.rng));
         neg_.start();
-        for (std::uint8_t ch = 1; ch <= 11; ++ch)
-            if (dev_.has_channel(ch)) dev_.channels.push_back(ch);
+        // wpas_p2p_setup_channels: every channel of a P2P class the radio has (2.4 GHz 1 to
+        // 11, as softmac's regulatory domain allows).
+        dev_.channels.clear();
+        for (std::uint8_t oc : detail::p2p_classes)
+            for (const auto span = ieee80211::find_operating_class(oc)->channels;
+                 std::uint8_t ch : span) {
+                const auto f = detail::freq_of(oc, ch);
+                if ((oc != 81 || ch <= 11) && dev_.wiphy.bands.has(f) &&
+                    !detail::contains(dev_.channels, f))
+                    dev_.channels.push_back(f);
+            }
         cleanup_ = time_.schedule_in(limits::cleanup_period, [this] { cleanup(); });
         return {};
     }
@@ -506,6 +515,7 @@ class engine {
         p->persistent_id = c.persistent_id;
         p->go_intent = c.go_intent.value_or(dev_.set.go_intent);
         p->force_freq = c.freq;
+        p->oper_pref = c.freq ? c.freq : dev_.prepare_oper();  // p2p_prepare_channel
         if (c.auth) return pin;
         if (auto r = neg_.initiate(*p); !r) return r.err();
         if (fallback) sink_(event::fallback_to_go_neg{dev});
@@ -558,7 +568,7 @@ class engine {
         const auto shared = dev_.dedicated ? sta_.shared_freq() : std::uint16_t(0);
         if (freq && shared && freq != shared)
             return make_error(errc::not_supported, "the radio's channel is in use");
-        if (!freq && shared && !dev_.go_allowed(detail::channel_number(shared)))
+        if (!freq && shared && !dev_.go_allowed(shared))
             return make_error(errc::not_supported, "p2p_no_go_freq has the radio's channel");
         if (!freq && shared) freq = shared;
         return groups_.add(freq, persistent, persistent_id);

@@ -32,14 +32,14 @@ struct go_negotiation {
     bool initiator = false;
     unsigned tries = 0;  ///< requests sent
     bool we_go = false;
-    std::uint8_t oper = 0;             ///< the group's operating channel
-    std::string ssid;                  ///< the group's SSID
-    mac_address go_dev;                ///< the GO's device address, when we are its client
-    std::vector<std::uint8_t> common;  ///< the channels both lists share
-    std::uint8_t conf_token = 0;       ///< the response's dialog token, which the confirmation
-                                       ///< repeats
-    std::uint8_t conf_status = 0;      ///< the confirmation's status
-    bool confirming = false;           ///< waiting for the confirmation's TX status
+    std::uint16_t oper = 0;             ///< the group's operating channel (MHz)
+    std::string ssid;                   ///< the group's SSID
+    mac_address go_dev;                 ///< the GO's device address, when we are its client
+    std::vector<std::uint16_t> common;  ///< the channels both lists share (MHz)
+    std::uint8_t conf_token = 0;        ///< the response's dialog token, which the confirmation
+                                        ///< repeats
+    std::uint8_t conf_status = 0;       ///< the confirmation's status
+    bool confirming = false;            ///< waiting for the confirmation's TX status
     unsigned conf_retries = 0;
     bool persistent = false;  ///< the GO stores the group (its choice; a client reads it)
 };
@@ -194,7 +194,7 @@ class go_negotiator {
         peer* p = nullptr;
         if (q.device) {
             p = &ctx_.learn(*q.device, a.sa);
-            if (q.listen) p->listen_freq = detail::freq_of_channel(q.listen->channel);
+            if (q.listen) p->listen_freq = freq_of(q.listen);
         } else {
             p = &d.peers.touch(a.sa, ctx_.now());
         }
@@ -229,15 +229,15 @@ class go_negotiator {
         if (!compatible(p->method, dpid)) return answer(st::incompatible_prov_method);
         const bool we_go = p->go_intent > q.intent->intent ||
                            (p->go_intent == q.intent->intent && !q.intent->tie_breaker);
-        std::uint8_t oper = q.oper->channel;
+        std::uint16_t oper = freq_of(q.oper);
         std::string ssid;
         if (we_go) {
-            oper = choose_operating(common, *p, q.oper->channel);
+            oper = choose_operating(common, *p);
             if (!oper) return answer(st::no_common_channels);
             ssid = group_ssid(*p);
-        } else if (!detail::contains(common, oper)) {
-            return answer(st::no_common_channels);
         }
+        // As client, the request's channel is only the peer's preference: the GO's confirmation
+        // names the group's (p2p_process_go_neg_req checks nothing more).
         ctx_.stop_find();
         ctx_.disarm();
         ctx_.end_listen();
@@ -308,17 +308,17 @@ class go_negotiator {
         if (p->go_intent == 15 && q.intent->intent == 15) conf_status = st::incompatible_params;
         neg_.common =
             detail::intersect(detail::offered_channels(d.channels, p->force_freq), *q.channels);
-        std::uint8_t oper = 0;
+        std::uint16_t oper = 0;
         if (!conf_status) {
             if (we_go) {
-                oper = choose_operating(neg_.common, *p, q.oper ? q.oper->channel : 0);
+                oper = choose_operating(neg_.common, *p);
                 if (!oper) conf_status = st::no_common_channels;
                 neg_.ssid = group_ssid(*p);
                 neg_.persistent = p->persistent;
             } else if (!q.oper || !q.group_ssid) {
                 conf_status = st::invalid_params;
             } else {
-                oper = q.oper->channel;
+                oper = freq_of(q.oper);
                 neg_.ssid = *q.group_ssid;
                 neg_.go_dev = q.group_go.value_or(a.sa);
                 neg_.persistent = announces_persistent(q);
@@ -347,7 +347,7 @@ class go_negotiator {
             neg_.ssid = *q.group_ssid;
             neg_.go_dev = *q.group_go;
             neg_.persistent = announces_persistent(q);
-            if (q.oper) neg_.oper = q.oper->channel;
+            if (const auto f = freq_of(q.oper)) neg_.oper = f;
         }
         ctx_.arm(limits::confirm_settle, [this] { done(); });
     }
@@ -365,15 +365,22 @@ class go_negotiator {
     static bool announces_persistent(const frame_attributes& q) noexcept {
         return q.capab && (q.capab->group & ieee80211::p2p::group_capab::persistent_group) != 0;
     }
-    /// Our preferred operating channel with `p`: the one the user forced, or the setting's.
-    std::uint8_t preferred_oper(const peer& p) const noexcept {
-        return p.force_freq ? detail::channel_number(p.force_freq) : ctx_.dev().preferred_oper();
+    /// Our preferred operating channel with `p`: the one P2P_CONNECT prepared (forced or not).
+    std::uint16_t preferred_oper(peer& p) {
+        if (!p.oper_pref) p.oper_pref = p.force_freq ? p.force_freq : ctx_.dev().prepare_oper();
+        return p.oper_pref;
     }
-    /// As GO: one of the common channels outside p2p_no_go_freq (p2p_reselect_channel).
-    std::uint8_t choose_operating(std::vector<std::uint8_t> common, const peer& p,
-                                  std::uint8_t theirs) const {
-        std::erase_if(common, [&](std::uint8_t ch) { return !ctx_.dev().go_allowed(ch); });
-        return detail::choose_operating(common, preferred_oper(p), p.force_freq != 0, theirs);
+    /// As GO: one of the common channels outside p2p_no_go_freq (p2p_go_select_channel); 0
+    /// when there is none or the forced one is not among them (status 7).
+    std::uint16_t choose_operating(std::vector<std::uint16_t> common, peer& p) {
+        auto& d = ctx_.dev();
+        std::erase_if(common, [&](std::uint16_t f) { return !d.go_allowed(f); });
+        const std::uint16_t ours = preferred_oper(p);
+        if (common.empty() || (p.force_freq && !detail::contains(common, ours))) return 0;
+        // Inside the common ones, a preference the user neither forced nor configured is
+        // chosen again with what the peer supports.
+        if (detail::contains(common, ours) && (p.force_freq || d.set.oper_channel)) return ours;
+        return detail::reselect(common, d.pref_freqs(), ours, d.rng);
     }
     void resend() {
         ctx_.dev().current = state::connect;
@@ -429,22 +436,14 @@ class go_negotiator {
             neg_.we_go && p->persistent_id >= 0 ? d.stored(p->persistent_id) : nullptr;
         if (stored && stored->go && !stored->passphrase.empty() && stored->ssid == neg_.ssid)
             g.persistent_id = p->persistent_id;
-        event::go_neg_success ok{neg_.we_go,
-                                 detail::freq_of_channel(neg_.oper),
-                                 peer_dev,
-                                 peer_iface,
-                                 p->method,
-                                 neg_.ssid,
-                                 {},
-                                 {},
-                                 neg_.persistent};
+        event::go_neg_success ok{neg_.we_go, neg_.oper, peer_dev, peer_iface,     p->method,
+                                 neg_.ssid,  {},        {},       neg_.persistent};
         if (neg_.we_go)
             g.passphrase =
                 g.persistent_id >= 0 ? stored->passphrase : detail::random_passphrase(d.set, d.rng);
         ok.passphrase = g.passphrase;
-        for (auto ch : neg_.common)
-            if (!neg_.we_go || d.go_allowed(ch))
-                ok.freq_list.push_back(detail::freq_of_channel(ch));
+        for (auto f : neg_.common)
+            if (!neg_.we_go || d.go_allowed(f)) ok.freq_list.push_back(f);
         ctx_.emit(std::move(ok));
         g.method = std::exchange(p->method, wps_method::not_ready);  // used up
         g.pin = std::exchange(p->pin, {});
@@ -452,7 +451,7 @@ class go_negotiator {
         p->persistent = false;
         const go_negotiation n = std::exchange(neg_, go_negotiation{});
         g.go = n.we_go;
-        g.ch = n.oper;
+        g.freq = n.oper;
         g.ssid = n.ssid;
         g.peer_dev = peer_dev;
         g.peer_iface = peer_iface;

@@ -61,8 +61,7 @@ class group_manager {
                                 bool block_tx) {
         auto* g = find(std::string(ifname));
         if (!g || !g->go || !g->started) return make_error(errc::invalid_state, "not a GO group");
-        const auto ch = ieee80211::freq_to_channel(freq);
-        if (!ch || !ctx_.dev().usable_freq(freq) || !ctx_.dev().go_allowed(ch->number))
+        if (!ctx_.dev().usable_freq(freq) || !ctx_.dev().go_allowed(freq))
             return make_error(errc::not_supported, "not a channel this GO may use");
         cfg::cmd::channel_switch cs;
         static_cast<cfg::wdev_ref&>(cs) = g->ref;
@@ -100,16 +99,9 @@ class group_manager {
             return make_error(errc::not_supported, "frequency not usable for P2P");
         group_setup s;
         s.go = true;
-        // wpas_p2p_init_go_params: the frequency asked for, else the preference, else any
-        // channel this device may be GO on.
-        s.ch = freq ? detail::channel_number(freq) : d.preferred_oper();
-        if (!freq && !d.go_allowed(s.ch))
-            for (auto ch : d.channels)
-                if (d.go_allowed(ch)) {
-                    s.ch = ch;
-                    break;
-                }
-        if (!d.go_allowed(s.ch)) return make_error(errc::not_supported, "p2p_no_go_freq");
+        s.freq = freq ? freq : autonomous_freq();
+        if (!s.freq || !d.go_allowed(s.freq))
+            return make_error(errc::not_supported, "p2p_no_go_freq");
         s.persistent = persistent;
         if (persistent_id >= 0) {
             const auto* st = d.stored(persistent_id);
@@ -257,7 +249,7 @@ class group_manager {
             return make_error(errc::not_found, "the peer is not a known GO");
         ctx_.stop_find();
         group_setup s;
-        s.ch = detail::channel_number(freq ? freq : p.oper_freq);
+        s.freq = freq ? freq : p.oper_freq;
         s.ssid = p.go_ssid;
         s.peer_dev = s.go_dev = p.info.dev_addr;
         s.peer_iface = p.intended_iface;
@@ -274,7 +266,7 @@ class group_manager {
     result<group*> create(group_setup s) {
         auto& d = ctx_.dev();
         const bool go = s.go;
-        const std::uint8_t ch = s.ch;
+        const std::uint16_t freq = s.freq;
         const auto* stored = s.persistent_id >= 0 ? d.stored(s.persistent_id) : nullptr;
         if (s.persistent_id >= 0 && !stored)
             return make_error(errc::not_found, "no such persistent group");
@@ -287,7 +279,7 @@ class group_manager {
         g.pin = std::move(s.pin);
         g.ifname = "p2p-" + d.ifname + "-" + std::to_string(counter_++);
         g.ssid = std::move(s.ssid);
-        g.freq = detail::freq_of_channel(ch);
+        g.freq = freq;
         g.peer_dev = s.peer_dev;
         g.peer_iface = s.peer_iface;
         g.forming = s.forming;
@@ -342,9 +334,9 @@ class group_manager {
             g.ip_addr_alloc = d.set.ip_addr_start != ieee80211::ipv4_address{};
             cfg::cmd::start_ap sa;
             sa.ifindex = g.ref.ifindex;
-            static_cast<mac::ap_params&>(sa) = mac::make_ap_params(
-                g.iface_addr, g.ssid, *ieee80211::make_channel(ieee80211::band::ghz2_4, ch),
-                ieee80211::rates_2ghz, true, mac::hidden_ssid::not_hidden, 100);
+            static_cast<mac::ap_params&>(sa) =
+                mac::make_ap_params(g.iface_addr, g.ssid, *ieee80211::freq_to_channel(freq),
+                                    ieee80211::rates_2ghz, true, mac::hidden_ssid::not_hidden, 100);
             sa.tail = detail::go_tail(d, g, advertised(g));
             sa.probe_resp_ies = detail::go_probe_resp_ies(d, g);
             const std::string name = g.ifname;
@@ -478,6 +470,29 @@ class group_manager {
     }
 
   private:
+    /// An autonomous GO's channel when none was asked for (wpas_p2p_init_go_params, then
+    /// wpas_p2p_select_go_freq_no_pref): p2p_oper_channel, the first p2p_pref_chan entry, the
+    /// channels of class 115, then 124, a random social channel, the other 2.4 GHz ones; each
+    /// one this device may be GO on. 0 when there is none.
+    std::uint16_t autonomous_freq() {
+        auto& d = ctx_.dev();
+        auto go_on = [&](std::uint16_t f) { return f && d.usable_freq(f) && d.go_allowed(f); };
+        if (d.set.oper_channel && go_on(detail::freq_of_channel(d.set.oper_channel)))
+            return detail::freq_of_channel(d.set.oper_channel);
+        if (const auto pref = d.pref_freqs(); !pref.empty() && go_on(pref.front()))
+            return pref.front();
+        for (std::uint8_t oc : {std::uint8_t(115), std::uint8_t(124)})
+            for (auto f : detail::in_class(d.channels, oc))
+                if (go_on(f)) return f;
+        const auto r = static_cast<std::size_t>(d.rng());
+        for (std::size_t i = 0; i < ieee80211::social_channels.size(); ++i) {
+            const auto ch = ieee80211::social_channels[(r + i) % ieee80211::social_channels.size()];
+            if (go_on(detail::freq_of_channel(ch))) return detail::freq_of_channel(ch);
+        }
+        for (auto f : detail::in_class(d.channels, 81))
+            if (go_on(f)) return f;
+        return 0;
+    }
     link_type* link_of(std::string_view name) {
         for (auto& [n, l] : links_)
             if (n == name) return l.get();

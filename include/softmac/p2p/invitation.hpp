@@ -75,8 +75,7 @@ class invitation {
             inv.terms.go_dev = s->go ? d.addr : s->go_dev;
             inv.terms.channels = detail::offered_channels(d.channels, p.freq);
             // A GO names its channel and BSSID; a client its preference, if it has one.
-            inv.terms.oper =
-                chosen ? detail::channel_number(chosen) : (s->go ? d.preferred_oper() : 0);
+            inv.terms.oper = chosen ? chosen : (s->go ? d.prepare_oper() : 0);
             if (s->go) inv.terms.bssid = ctx_.intended_iface();
         } else {
             const group* g = ctx_.running_group(p.group);
@@ -85,7 +84,7 @@ class invitation {
             inv.terms.ssid = g->ssid;
             inv.terms.go_dev = g->go ? d.addr : (p.go_dev != mac_address{} ? p.go_dev : g->go_dev);
             inv.terms.bssid = g->go ? g->iface_addr : g->peer_iface;
-            inv.terms.oper = detail::channel_number(g->freq);
+            inv.terms.oper = g->freq;
             inv.terms.channels = d.channels;
         }
         auto* peer = d.peers.find(inv.peer);
@@ -130,9 +129,10 @@ class invitation {
         auto& d = ctx_.dev();
         const auto& q = a.attrs;
         if (q.device) ctx_.learn(*q.device, a.sa);
-        std::uint8_t status = st::success, oper = 0;
+        std::uint8_t status = st::success;
+        std::uint16_t oper = 0;
         mac_address bssid;
-        std::vector<std::uint8_t> common;
+        std::vector<std::uint16_t> common;
         // Without Invitation Flags an invitation is taken to re-invoke a persistent group.
         const bool persistent = !q.invitation_flags || (*q.invitation_flags & 0x01) != 0;
         const persistent_group* stored = nullptr;
@@ -143,7 +143,7 @@ class invitation {
             // A running group: its GO becomes a peer we can join.
             if (auto* go = d.peers.find(*q.group_go)) {
                 go->go_ssid = *q.group_ssid;
-                if (q.oper) go->oper_freq = detail::freq_of_channel(q.oper->channel);
+                if (const auto f = freq_of(q.oper)) go->oper_freq = f;
                 if (q.group_bssid) go->intended_iface = *q.group_bssid;
             }
             event::invitation_received e;
@@ -159,12 +159,16 @@ class invitation {
             status = st::success;  // already running: nothing to start
         } else {
             common = detail::intersect(d.channels, *q.channels);
-            const std::uint8_t theirs = q.oper ? q.oper->channel : 0;
+            const std::uint16_t theirs = freq_of(q.oper);
             if (stored->go) {
-                std::erase_if(common, [&](std::uint8_t ch) { return !d.go_allowed(ch); });
-                oper = detail::contains(common, theirs)
-                           ? theirs
-                           : detail::choose_operating(common, d.preferred_oper(), false, 0);
+                // p2p_process_invitation_req as GO: the inviter's channel when common, else
+                // our preference, else one chosen from the common ones.
+                std::erase_if(common, [&](std::uint16_t f) { return !d.go_allowed(f); });
+                const std::uint16_t ours = d.prepare_oper();
+                oper = detail::contains(common, theirs) ? theirs
+                       : detail::contains(common, ours)
+                           ? ours
+                           : detail::reselect(common, d.pref_freqs(), ours, d.rng);
                 bssid = ctx_.intended_iface();
             } else {
                 oper = detail::contains(common, theirs) ? theirs : 0;
@@ -172,7 +176,7 @@ class invitation {
             event::invitation_received e;
             e.sa = a.sa;
             e.persistent_id = stored->id;
-            e.freq = stored->go ? detail::freq_of_channel(oper) : 0;
+            e.freq = stored->go ? oper : 0;
             e.accepted = d.set.persistent_reconnect;
             if (!oper)
                 status = st::no_common_channels;
@@ -214,7 +218,7 @@ class invitation {
         if (status == st::no_common_channels && inv_->we_go && inv_->persistent_id >= 0 &&
             !inv_->forced && !inv_->retried_social) {
             inv_->retried_social = true;
-            inv_->terms.oper = detail::random_social(d.rng);
+            inv_->terms.oper = detail::freq_of_channel(detail::random_social(d.rng));
             if (++p->dialog_token == 0) p->dialog_token = 1;
             return resend();
         }
@@ -229,8 +233,8 @@ class invitation {
         if (status != st::success) return;
         // Accepted: the GO starts the group on its channel (the client's answer may name a
         // common one); the client joins the GO's.
-        const std::uint8_t theirs = q.oper ? q.oper->channel : 0;
-        std::uint8_t oper = inv.terms.oper;
+        const std::uint16_t theirs = freq_of(q.oper);
+        std::uint16_t oper = inv.terms.oper;
         if (!inv.we_go || (theirs && detail::contains(d.channels, theirs) && !inv.forced))
             oper = theirs ? theirs : oper;
         if (!oper) return ctx_.emit(event::group_formation_failure{});
@@ -247,11 +251,11 @@ class invitation {
     }
     /// A stored group started again: as GO on `oper` (its clients join with the stored PSK) or
     /// as client of `go_dev`'s group at `bssid` (none: found by its SSID) on `oper`.
-    void start_stored(const persistent_group& s, bool go, std::uint8_t oper,
+    void start_stored(const persistent_group& s, bool go, std::uint16_t oper,
                       const mac_address& go_dev, const mac_address& bssid) {
         group_setup g;
         g.go = go;
-        g.ch = oper;
+        g.freq = oper;
         g.ssid = s.ssid;
         g.persistent = true;
         g.persistent_id = s.id;

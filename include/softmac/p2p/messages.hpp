@@ -18,13 +18,11 @@
 #include <softmac/ieee80211/status_codes.hpp>
 #include <softmac/ieee80211/tlv.hpp>
 #include <softmac/ieee80211/wps.hpp>
+#include <softmac/p2p/detail/channels.hpp>
 #include <softmac/p2p/events.hpp>
 #include <softmac/wps/pin.hpp>
 
 namespace softmac::p2p {
-
-/// @brief Channels this engine negotiates: operating class 81 (2.4 GHz, 20 MHz).
-inline constexpr std::uint8_t op_class_24 = 81;
 
 /// @brief The first octets of a P2P public action frame's body: category (public), action
 /// (vendor specific), the P2P OUI and type. Frame registrations match on them.
@@ -59,8 +57,9 @@ struct frame_attributes {
     std::optional<std::uint8_t> status;
     std::optional<mac_address> device_id, intended_iface;
     std::optional<ieee80211::p2p::channel_attr> listen, oper;
-    std::optional<std::vector<std::uint8_t>> channels;  ///< class 81 channels of the list
-    std::array<char, 2> channels_country{};             ///< the list's country
+    /// The Channel List's channels of the P2P classes (MHz), without repeats.
+    std::optional<std::vector<std::uint16_t>> channels;
+    std::array<char, 2> channels_country{};  ///< the list's country
     std::optional<ieee80211::p2p::config_timeout> timeout;
     std::optional<peer_info> device;
     std::optional<mac_address> group_go, group_bssid;
@@ -158,9 +157,15 @@ inline result<frame_attributes> parse_elements(bytes_view elements) {
                 case p2pa::channel_list: {
                     auto v = ie::p2p::channel_list::parse(a.data);
                     if (!v) return v.err();
-                    std::vector<std::uint8_t> chans;
+                    std::vector<std::uint16_t> chans;
                     v->for_each([&](std::uint8_t oc, bytes_view c) {
-                        if (oc == op_class_24) chans.insert(chans.end(), c.begin(), c.end());
+                        if (std::find(detail::p2p_classes.begin(), detail::p2p_classes.end(), oc) ==
+                            detail::p2p_classes.end())
+                            return;  // a class P2P does not use here (HT40, VHT, DFS)
+                        for (std::uint8_t ch : c)
+                            if (const auto f = detail::freq_of(oc, ch);
+                                f && !detail::contains(chans, f))
+                                chans.push_back(f);
                     });
                     out.channels = std::move(chans);
                     out.channels_country = {v->country[0], v->country[1]};
@@ -243,14 +248,35 @@ inline result<frame_attributes> parse_elements(bytes_view elements) {
     return out;
 }
 
-/// @brief The channel list attribute for operating class 81.
-inline void put_channel_list(byte_writer& w, const std::vector<std::uint8_t>& chans) {
-    w.u8(ieee80211::p2p::attr::channel_list).le16(static_cast<std::uint16_t>(3 + 2 + chans.size()));
-    w.u8('X').u8('X').u8(0x04).u8(op_class_24).u8(static_cast<std::uint8_t>(chans.size()));
-    for (auto c : chans) w.u8(c);
+/// @brief The channel list attribute: one entry per P2P class with channels in `freqs` (a
+/// channel of classes 124 and 125 is in both, as wpas_p2p_setup_channels lists them).
+inline void put_channel_list(byte_writer& w, const std::vector<std::uint16_t>& freqs) {
+    std::array<std::vector<std::uint8_t>, detail::p2p_classes.size()> entries;
+    std::size_t len = 3;
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+        const auto oc = detail::p2p_classes[i];
+        for (auto f : freqs)
+            if (const auto c = ieee80211::freq_to_channel(f);
+                c && detail::freq_of(oc, c->number) == f)
+                entries[i].push_back(c->number);
+        if (!entries[i].empty()) len += 2 + entries[i].size();
+    }
+    w.u8(ieee80211::p2p::attr::channel_list).le16(static_cast<std::uint16_t>(len));
+    w.u8('X').u8('X').u8(0x04);
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+        if (entries[i].empty()) continue;
+        w.u8(detail::p2p_classes[i]).u8(static_cast<std::uint8_t>(entries[i].size()));
+        for (auto ch : entries[i]) w.u8(ch);
+    }
 }
-inline void put_channel(byte_writer& w, std::uint8_t id, std::uint8_t channel) {
-    ieee80211::p2p::channel_attr{{'X', 'X', 0x04}, op_class_24, channel}.write(w, id);
+/// @brief A Listen or Operating Channel attribute naming `freq` by its class and channel.
+inline void put_channel(byte_writer& w, std::uint8_t id, std::uint16_t freq) {
+    const auto c = detail::class_channel_of(freq);
+    ieee80211::p2p::channel_attr{{'X', 'X', 0x04}, c.op_class, c.channel}.write(w, id);
+}
+/// @brief The frequency a Listen or Operating Channel attribute names; 0 when P2P has none.
+inline std::uint16_t freq_of(const std::optional<ieee80211::p2p::channel_attr>& a) noexcept {
+    return a ? detail::freq_of(a->op_class, a->channel) : 0;
 }
 /// @brief P2P Device Info from our settings.
 inline void put_device_info(byte_writer& w, const mac_address& dev, const settings& s,

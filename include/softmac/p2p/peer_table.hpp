@@ -32,6 +32,7 @@ struct peer {
     std::string pin;  ///< the PIN of a PIN method (shown or entered)
     std::uint8_t go_intent = 7;
     std::uint16_t force_freq = 0;
+    std::uint16_t oper_pref = 0;  ///< our operating-channel preference with it (MHz)
     bool waiting_for_us = false;  ///< we answered its request with status 1
     bool persistent = false;      ///< the negotiated group is to be persistent
     int persistent_id = -1;       ///< ... re-using this stored group's SSID and passphrase

@@ -538,7 +538,7 @@ class station_manager {
         (void)ctx_.set_up(ref_);
         const std::uint16_t f = n.freq ? n.freq : default_ap_freq;
         const auto ch = ieee80211::freq_to_channel(f);
-        if (!ch || !d.has_channel(static_cast<std::uint8_t>(ch->number))) return ap_failed();
+        if (!ch || !d.wiphy.bands.has(f)) return ap_failed();
         auto p = mac::make_ap_params(addr_, n.ssid, *ch, ieee80211::rates_2ghz);
         current_ = n.id;
         bssid_ = addr_;

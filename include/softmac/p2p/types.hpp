@@ -171,7 +171,7 @@ struct group {
 /// negotiated peer, or the GO a client joins) and how it is provisioned.
 struct group_setup {
     bool go = false;
-    std::uint8_t ch = 0;
+    std::uint16_t freq = 0;  ///< the operating channel (MHz)
     std::string ssid;
     mac_address peer_dev, peer_iface, go_dev;
     wps_method method = wps_method::not_ready;
@@ -292,13 +292,16 @@ struct device_state {
     settings set;
     std::string ifname;  ///< the interface the device was created for (wlan0)
     std::mt19937_64 rng;
-    cfg::reply::wiphy wiphy;  ///< queried from the config layer at start
-    cfg::wdev_ref wdev;       ///< the P2P device's interface
-    mac_address addr;         ///< the P2P device address
-    bool dedicated = true;    ///< a P2P device interface of its own (else the group shares it)
-    std::uint8_t listen_ch = 6, oper_ch = 6;
+    cfg::reply::wiphy wiphy;     ///< queried from the config layer at start
+    cfg::wdev_ref wdev;          ///< the P2P device's interface
+    mac_address addr;            ///< the P2P device address
+    bool dedicated = true;       ///< a P2P device interface of its own (else the group shares it)
+    std::uint8_t listen_ch = 6;  ///< the listen channel (operating class 81)
+    std::uint16_t oper_freq = 2437;                ///< a social channel picked at start
     ieee80211::p2p::ext_listen_timing ext_listen;  ///< P2P_EXT_LISTEN's (0, 0: off)
-    std::vector<std::uint8_t> channels;            ///< this radio's channels of 1 to 11
+    /// This radio's P2P channels (MHz), in channel-list order: 2.4 GHz channels 1 to 11, then
+    /// those of the 5 GHz classes 115, 124 and 125.
+    std::vector<std::uint16_t> channels;
     state current = state::idle;
     peer_table peers;
     std::vector<persistent_group> persistent;  ///< stored persistent groups, by id
@@ -309,24 +312,35 @@ struct device_state {
     bool has_channel(std::uint8_t ch) const noexcept {
         return wiphy.bands.has(freq_of_channel(ch));
     }
-    /// @brief Whether `freq` is a 2.4 GHz channel (1-11) this radio has.
-    bool usable_freq(std::uint16_t freq) const noexcept {
-        const std::uint8_t ch = channel_number(freq);
-        return ch && has_channel(ch);
-    }
-    /// @brief Whether this device may be GO on channel `ch` (not in p2p_no_go_freq).
-    bool go_allowed(std::uint8_t ch) const noexcept {
-        const auto f = freq_of_channel(ch);
+    /// @brief Whether `freq` is one of this radio's P2P channels.
+    bool usable_freq(std::uint16_t freq) const noexcept { return contains(channels, freq); }
+    /// @brief Whether this device may be GO on `freq` (not in p2p_no_go_freq).
+    bool go_allowed(std::uint16_t freq) const noexcept {
         return std::none_of(set.no_go_freq.begin(), set.no_go_freq.end(),
-                            [&](const auto& r) { return f >= r.first && f <= r.second; });
+                            [&](const auto& r) { return freq >= r.first && freq <= r.second; });
     }
-    /// @brief The operating-channel preference: p2p_pref_chan's first entry when the radio has
-    /// it, else p2p_oper_channel or the social channel picked at start.
-    std::uint8_t preferred_oper() const noexcept {
-        if (!set.pref_chan.empty() && set.pref_chan.front().first == 81 &&
-            has_channel(set.pref_chan.front().second))
-            return set.pref_chan.front().second;
-        return oper_ch;
+    /// @brief p2p_pref_chan's entries this radio has, in order (MHz).
+    std::vector<std::uint16_t> pref_freqs() const {
+        std::vector<std::uint16_t> out;
+        for (const auto& [oc, ch] : set.pref_chan)
+            if (const auto f = freq_of(oc, ch); f && usable_freq(f)) out.push_back(f);
+        return out;
+    }
+    /// @brief p2p_oper_channel's frequency, else the social channel picked at start.
+    std::uint16_t configured_oper() const noexcept {
+        return set.oper_channel ? freq_of_channel(set.oper_channel) : oper_freq;
+    }
+    /// @brief The operating-channel preference a negotiation or invitation starts from
+    /// (p2p_prepare_channel_best, without the driver's best channels): p2p_pref_chan's first
+    /// entry when the radio has it, else a channel of the preferred 5 GHz classes, else
+    /// p2p_oper_channel or the social channel picked at start.
+    std::uint16_t prepare_oper() {
+        if (!set.pref_chan.empty()) {
+            const auto& [oc, ch] = set.pref_chan.front();
+            if (const auto f = freq_of(oc, ch); f && usable_freq(f)) return f;
+        }
+        if (const auto f = random_5ghz(channels, rng)) return f;
+        return configured_oper();
     }
     bool negotiating() const noexcept { return p2p::negotiating(current); }
     /// @brief A listen period of rand(min_disc_int..max_disc_int) x 100 TU, in ms.

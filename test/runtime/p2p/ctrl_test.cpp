@@ -657,7 +657,7 @@ TEST_CASE("A P2P session driven by control commands only", "[ctrl][session]") {
     CHECK(body.find("\nflags=[REPORTED]\n") != std::string::npos);
     CHECK(body.ends_with("\ninvitation_reqs=0\n"));
 
-    CHECK(p.cmd(0, "P2P_CONNECT " + b + " pbc go_intent=15 freq=5180") ==
+    CHECK(p.cmd(0, "P2P_CONNECT " + b + " pbc go_intent=15 freq=5260") ==
           ctrl::replies::channel_unsupported);
     CHECK(p.cmd(1, "P2P_CONNECT " + a + " pbc") == "OK\n");
     CHECK(p.cmd(0, "P2P_CONNECT " + b + " pbc go_intent=15") == "OK\n");
@@ -827,11 +827,14 @@ TEST_CASE("P2P_CONNECT join looks for a GO it has not seen, and gives up after t
           "[ctrl][session]") {
     ctrl_pair<test::loopback_offloaded_roc> p;
     const auto b = p.w.addr(1).to_string();
-    // No such GO: a scan, then one a second, P2P-GROUP-FORMATION-FAILURE after the tenth more.
+    // No such GO: a scan, then one a second after each, P2P-GROUP-FORMATION-FAILURE after the
+    // tenth more. Each scan visits the radio's 20 P2P channels (2.4 and 5 GHz) for 30 ms or more.
+    const auto t0 = p.w.time.now();
     CHECK(p.cmd(0, "P2P_CONNECT 02:00:00:00:77:77 pbc join") == "OK\n");
-    CHECK_FALSE(p.wait(0, "P2P-GROUP-FORMATION-FAILURE", 9s));
-    const auto failed = p.wait(0, "P2P-GROUP-FORMATION-FAILURE", 5s);
+    const auto failed = p.wait(0, "P2P-GROUP-FORMATION-FAILURE", 30s);
     REQUIRE(failed);
+    CHECK(p.w.time.now() - t0 >= 10s + 11 * 20 * 30ms);
+    CHECK(p.w.time.now() - t0 < 10s + 11 * 20 * 50ms);
     CHECK(failed->second == "P2P-GROUP-FORMATION-FAILURE ");
 
     // A GO on a channel no search of device 0's has seen: the join scan finds and joins it.
@@ -985,8 +988,9 @@ TEST_CASE("Settings, disabling P2P and an autonomous GO by commands", "[ctrl][se
     CHECK(p.cmd(0, "P2P_FIND") == "OK\n");
     CHECK(p.cmd(0, "P2P_STOP_FIND") == "OK\n");
 
-    CHECK(p.cmd(0, "P2P_GET_PASSPHRASE") == "FAIL\n");  // no group yet
-    CHECK(p.cmd(0, "P2P_GROUP_ADD freq=5180") == "FAIL\n");
+    CHECK(p.cmd(0, "P2P_GET_PASSPHRASE") == "FAIL\n");       // no group yet
+    CHECK(p.cmd(0, "P2P_GROUP_ADD freq=5260") == "FAIL\n");  // channel 52: DFS, not for P2P
+    CHECK(p.cmd(0, "P2P_GROUP_ADD freq=2484") == "FAIL\n");  // channel 14: not for P2P
     CHECK(p.cmd(0, "P2P_GROUP_ADD freq=2462") == "OK\n");
     const auto started = p.wait(0, "P2P-GROUP-STARTED");
     REQUIRE(started);
@@ -1032,13 +1036,23 @@ TEST_CASE("P2P_SET peer_filter and the channel settings p2p_pref_chan and p2p_no
     CHECK(p.cmd(0, "P2P_GROUP_REMOVE " + group) == "OK\n");
     REQUIRE(p.wait(0, "P2P-GROUP-REMOVED"));
     p.out[0].clear();
-    // p2p_no_go_freq: never GO there, asked or preferred.
-    CHECK(p.cmd(0, "SET p2p_no_go_freq 2457-2472,2437") == "OK\n");
+    // p2p_no_go_freq: never GO there, asked or preferred. Without a preference left, the first
+    // channel of class 115, then of 124, it may use (wpas_p2p_select_go_freq_no_pref).
+    CHECK(p.cmd(0, "SET p2p_no_go_freq 2457-2472,2437,5180-5220") == "OK\n");
     CHECK(p.cmd(0, "P2P_GROUP_ADD freq=2462") == "FAIL\n");
     CHECK(p.cmd(0, "P2P_GROUP_ADD") == "OK\n");
     started = p.wait(0, "P2P-GROUP-STARTED");
     REQUIRE(started);
-    CHECK(field(started->second, "freq") == "2412");
+    CHECK(field(started->second, "freq") == "5240");
+    CHECK(p.cmd(0, "P2P_GROUP_REMOVE " +
+                       started->second.substr(18, started->second.find(' ', 18) - 18)) == "OK\n");
+    REQUIRE(p.wait(0, "P2P-GROUP-REMOVED"));
+    p.out[0].clear();
+    CHECK(p.cmd(0, "SET p2p_no_go_freq 2457-2472,2437,5180-5240") == "OK\n");
+    CHECK(p.cmd(0, "P2P_GROUP_ADD") == "OK\n");
+    started = p.wait(0, "P2P-GROUP-STARTED");
+    REQUIRE(started);
+    CHECK(field(started->second, "freq") == "5745");
 
     // Integer globals read back as set; the 0/1 ones refuse other values.
     CHECK(p.cmd(0, "GET p2p_go_max_inactivity") == "300");
@@ -1671,7 +1685,8 @@ TEMPLATE_TEST_CASE("CHAN_SWITCH moves a running group with two clients, which fo
     CHECK(p.cmd_on(1, client_if[1], "CHAN_SWITCH 5 2462") == "FAIL\n");
     CHECK(p.cmd_on(0, go_if, "CHAN_SWITCH 5") == "FAIL\n");
     CHECK(p.cmd_on(0, go_if, "CHAN_SWITCH 5 2462 ht") == "FAIL\n");
-    CHECK(p.cmd_on(0, go_if, "CHAN_SWITCH 5 5180") == "FAIL\n");
+    CHECK(p.cmd_on(0, go_if, "CHAN_SWITCH 5 5260") == "FAIL\n");  // DFS: not for P2P
+    CHECK(p.cmd_on(0, go_if, "CHAN_SWITCH 5 5180") == "FAIL\n");  // another band
     for (auto& o : p.out) o.clear();
     CHECK(p.cmd_on(0, go_if, "CHAN_SWITCH 5 2462") == "OK\n");
     CHECK(p.cmd_on(0, go_if, "CHAN_SWITCH 5 2437") == "FAIL\n");  // one at a time
@@ -1738,7 +1753,12 @@ TEST_CASE("A channel switch of one beacon is followed, and a group removed mid-c
     ctrl_pair<test::loopback_offloaded_roc> p;
     const auto [go_if, client_if] = form_group(p);
     const auto freq = field(p.cmd_on(0, go_if, "STATUS"), "freq");
-    const std::string to = freq == "2437" ? "2412" : "2437";
+    // A channel of the group's band: the announcement names a channel number only.
+    const std::string to = freq.starts_with("24") ? (freq == "2437" ? "2412" : "2437")
+                                                  : (freq == "5180" ? "5200" : "5180");
+    CHECK(p.cmd_on(0, go_if,
+                   std::string("CHAN_SWITCH 1 ") + (freq.starts_with("24") ? "5180" : "2437")) ==
+          "FAIL\n");
     // Count 1: one beacon announces it, the next TBTT moves both.
     for (auto& o : p.out) o.clear();
     REQUIRE(p.cmd_on(0, go_if, "CHAN_SWITCH 1 " + to) == "OK\n");
@@ -1883,8 +1903,9 @@ TEST_CASE(
     CHECK(p.out[1].back().second == "P2P-FIND-STOPPED ");  // before any time has passed
     p.out[1].clear();
     REQUIRE(p.cmd(1, "P2P_FIND") == "OK\n");
-    // Within one full scan (about 330 ms here): the aborted scan does not hold the radio.
-    const auto found = p.wait(1, "P2P-DEVICE-FOUND", 500ms);
+    // Within one full scan (20 channels, 2.4 and 5 GHz, about 660 ms here): the aborted scan
+    // does not hold the radio.
+    const auto found = p.wait(1, "P2P-DEVICE-FOUND", 900ms);
     REQUIRE(found);
     CHECK(field(found->second, "p2p_dev_addr") == a);
     CHECK(field(p.cmd(1, "P2P_PEER " + a), "oper_freq") == "2422");

@@ -835,7 +835,7 @@ TEST_CASE("provision discovery frames are the reference's, octet for octet", "[p
 TEST_CASE("GO negotiation frames carry the reference's attributes", "[p2p][build]") {
     const auto sa = reference_settings(), sb = reference_settings("softmac B");
     const p2p::detail::local_device a{sa, test::dev_a, 6, {}}, b{sb, test::dev_b, 6, {}};
-    const std::vector<std::uint8_t> social{1, 6, 11};
+    const std::vector<std::uint16_t> social{2412, 2437, 2462};
 
     // A's request to B: intent 7, tie-breaker 1, PBC.
     auto to_b = peer_named(test::dev_b, "softmac B");
@@ -843,7 +843,7 @@ TEST_CASE("GO negotiation frames carry the reference's attributes", "[p2p][build
     to_b.go_intent = 7;
     to_b.method = p2p::wps_method::pbc;
     const auto req =
-        action_of(p2p::detail::go_neg_request(a, to_b, {true, test::dev_a, social, 6}));
+        action_of(p2p::detail::go_neg_request(a, to_b, {true, test::dev_a, social, 2437}));
     const auto ref_req = action_of(reference("go_negotiation_request"));
     CHECK(req.subtype == ref_req.subtype);
     CHECK(req.token == ref_req.token);
@@ -867,7 +867,7 @@ TEST_CASE("GO negotiation frames carry the reference's attributes", "[p2p][build
     to_a.method = p2p::wps_method::pbc;
     p2p::detail::go_neg_terms client;
     client.channels = social;
-    client.oper = 6;
+    client.oper = 2437;
     const auto resp =
         action_of(p2p::detail::go_neg_response(b, to_a, 1, false, test::dev_b, client));
     const auto ref_resp = action_of(reference("go_negotiation_response"));
@@ -954,21 +954,92 @@ TEST_CASE("discovery elements carry the reference's attributes", "[p2p][build]")
     CHECK((adv->capab->device & ie::p2p::dev_capab::client_discoverability) == 0);
 }
 
-TEST_CASE("operating channel choice and channel lists", "[p2p][go_neg]") {
-    using p2p::detail::choose_operating;
-    const std::vector<std::uint8_t> all{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11};
-    CHECK(p2p::detail::offered_channels(all, 0) == all);
-    CHECK(p2p::detail::offered_channels(all, 2462) == std::vector<std::uint8_t>{11});
-    CHECK(p2p::detail::intersect(all, {11, 6, 14}) == std::vector<std::uint8_t>{6, 11});
-    CHECK(choose_operating({1, 6, 11}, 6, false, 1) == 6);  // ours
-    CHECK(choose_operating({1, 11}, 6, false, 1) == 1);     // theirs
-    CHECK(choose_operating({3, 11}, 6, false, 2) == 11);    // a social channel
-    CHECK(choose_operating({3, 4}, 6, false, 2) == 3);      // the first common one
-    CHECK(choose_operating({1, 11}, 6, true, 1) == 0);      // forced and not common
-    CHECK(choose_operating({}, 6, false, 6) == 0);
-    CHECK(p2p::detail::channel_number(2437) == 6);
-    CHECK(p2p::detail::channel_number(5180) == 0);  // not a 2.4 GHz channel
-    CHECK(p2p::detail::freq_of_channel(11) == 2462);
+TEST_CASE("channel lists and the GO's choice of operating channel", "[p2p][go_neg]") {
+    namespace d = p2p::detail;
+    using freqs = std::vector<std::uint16_t>;
+    const freqs all{2412, 2437, 2462, 5180, 5200, 5745, 5825};
+    CHECK(d::offered_channels(all, 0) == all);
+    CHECK(d::offered_channels(all, 5180) == freqs{5180});
+    CHECK(d::intersect(all, {2462, 2437, 2484, 5825}) == freqs{2437, 2462, 5825});
+    // Attributes name a frequency by its P2P class: 2.4 GHz 81, 36-48 115, 149-161 124, 165 125.
+    CHECK(d::class_channel_of(2437).op_class == 81);
+    CHECK(d::class_channel_of(5200).op_class == 115);
+    CHECK(d::class_channel_of(5200).channel == 40);
+    CHECK(d::class_channel_of(5805).op_class == 124);
+    CHECK(d::class_channel_of(5825).op_class == 125);
+    CHECK(d::class_channel_of(5260).op_class == 0);  // channel 52: DFS, not for P2P
+    CHECK(d::freq_of(124, 161) == 5805);
+    CHECK(d::freq_of(115, 149) == 0);
+    // The GO's choice (p2p_reselect_channel): p2p_pref_chan first, then the 5 GHz classes
+    // 124, 125, 115 in that order, then its own preference, then the first common one.
+    std::mt19937_64 rng(1);
+    CHECK(d::reselect({2412, 2437, 5180, 5745}, {2412}, 2437, rng) == 2412);
+    CHECK(d::reselect({2412, 2437, 5180, 5745}, {}, 2437, rng) == 5745);
+    CHECK(d::reselect({2412, 2437, 5180, 5825}, {}, 2437, rng) == 5825);  // 125 before 115
+    CHECK(d::reselect({2412, 2437, 5180}, {}, 2437, rng) == 5180);
+    CHECK(d::reselect({2412, 2437}, {}, 2437, rng) == 2437);
+    CHECK(d::reselect({2412, 2462}, {2422}, 2437, rng) == 2412);
+    CHECK(d::reselect({}, {}, 2437, rng) == 0);
+    // A class's channel is drawn at random: over many draws each of class 124's comes up.
+    std::set<std::uint16_t> drawn;
+    for (int i = 0; i < 64; ++i) drawn.insert(d::random_5ghz(all, rng));
+    CHECK(drawn == std::set<std::uint16_t>{5745});
+    for (int i = 0; i < 64; ++i) drawn.insert(d::random_5ghz({5745, 5765, 5785}, rng));
+    CHECK(drawn == std::set<std::uint16_t>{5745, 5765, 5785});
+    CHECK(d::channel_number(2437) == 6);
+    CHECK(d::channel_number(5180) == 0);  // not a 2.4 GHz channel
+    CHECK(d::freq_of_channel(11) == 2462);
+}
+
+TEST_CASE("a channel list attribute carries each P2P class and is read back", "[p2p][go_neg]") {
+    namespace d = p2p::detail;
+    using freqs = std::vector<std::uint16_t>;
+    std::array<std::uint8_t, 64> buf{};
+    byte_writer w(buf);
+    p2p::put_channel_list(w, {2412, 2437, 5180, 5240, 5745, 5825});
+    // id, length, country XX\x04, then 81:{1,6} 115:{36,48} 124:{149} 125:{149,165}.
+    const std::vector<std::uint8_t> want{ie::p2p::attr::channel_list,
+                                         18,
+                                         0,
+                                         'X',
+                                         'X',
+                                         4,
+                                         81,
+                                         2,
+                                         1,
+                                         6,
+                                         115,
+                                         2,
+                                         36,
+                                         48,
+                                         124,
+                                         1,
+                                         149,
+                                         125,
+                                         2,
+                                         149,
+                                         165};
+    CHECK(std::vector<std::uint8_t>(w.written().begin(), w.written().end()) == want);
+    // Read back inside a P2P element: the classes' channels once each; an HT40 class (116) and a
+    // DFS class (121) a peer lists are not ours to use.
+    std::vector<std::uint8_t> list(want.begin() + 3, want.end());
+    for (std::uint8_t b : {116, 2, 36, 44, 121, 1, 100}) list.push_back(b);
+    std::vector<std::uint8_t> ie{
+        221, 0, 0x50, 0x6f, 0x9a, 0x09, ie::p2p::attr::channel_list, std::uint8_t(list.size()), 0};
+    ie.insert(ie.end(), list.begin(), list.end());
+    ie[1] = std::uint8_t(ie.size() - 2);
+    const auto parsed = p2p::parse_elements(ie);
+    REQUIRE(parsed);
+    REQUIRE(parsed->channels);
+    CHECK(*parsed->channels == freqs{2412, 2437, 5180, 5240, 5745, 5825});
+    // An Operating Channel attribute names 5 GHz channels by their class.
+    byte_writer w2(buf);
+    p2p::put_channel(w2, ie::p2p::attr::operating_channel, 5805);
+    CHECK(buf[6] == 124);
+    CHECK(buf[7] == 161);
+    CHECK(p2p::freq_of(ie::p2p::channel_attr{{'X', 'X', 4}, 124, 161}) == 5805);
+    CHECK(p2p::freq_of(ie::p2p::channel_attr{{'X', 'X', 4}, 81, 36}) == 0);
+    CHECK(d::in_class({2412, 5180, 5745, 5825}, 125) == freqs{5745, 5825});
 }
 
 // ---- GO negotiation decided without a medium ---------------------------------------------------
@@ -983,7 +1054,7 @@ struct negotiation_probe {
         std::function<void()> armed;
         struct formed {
             bool go;
-            std::uint8_t ch;
+            std::uint16_t freq;
             std::string ssid;
             mac_address peer_dev, peer_iface, go_dev;
         };
@@ -1025,7 +1096,7 @@ struct negotiation_probe {
     }
     void cancel_frame_waits() const {}
     bool form_group(p2p::group_setup g) const {
-        r->groups.push_back({g.go, g.ch, std::move(g.ssid), g.peer_dev, g.peer_iface, g.go_dev});
+        r->groups.push_back({g.go, g.freq, std::move(g.ssid), g.peer_dev, g.peer_iface, g.go_dev});
         return true;
     }
     std::vector<mac_address> group_addresses() const { return {}; }
@@ -1042,8 +1113,8 @@ struct responder {
         rec.dev.set = reference_settings("softmac B");
         rec.dev.addr = test::dev_b;
         rec.dev.wiphy.addresses = {test::dev_b, mac_address::parse("02:00:00:00:0b:01").value()};
-        rec.dev.channels = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11};
-        rec.dev.oper_ch = 11;
+        rec.dev.channels = {2412, 2417, 2422, 2427, 2432, 2437, 2442, 2447, 2452, 2457, 2462};
+        rec.dev.oper_freq = 2462;
         if (intent) {  // B's user authorised A
             auto& a = rec.dev.peers.touch(test::dev_a, {});
             a.probe_req_only = false;
@@ -1087,7 +1158,7 @@ TEST_CASE("GO negotiation decides roles, channel and status without a medium", "
         REQUIRE(b.rec.groups.size() == 1);
         const auto& g = b.rec.groups[0];
         CHECK_FALSE(g.go);
-        CHECK(g.ch == 6);
+        CHECK(g.freq == 2437);
         CHECK(g.ssid == "DIRECT-xy");
         CHECK(g.go_dev == test::dev_a);
         CHECK(g.peer_iface == test::dev_a);
@@ -1106,7 +1177,7 @@ TEST_CASE("GO negotiation decides roles, channel and status without a medium", "
         REQUIRE(a.attrs.group_ssid);
         CHECK(a.attrs.group_ssid->starts_with("DIRECT-"));
         CHECK(a.attrs.group_go == test::dev_b);
-        CHECK(a.attrs.channels == std::vector<std::uint8_t>{1, 6, 11});
+        CHECK(a.attrs.channels == std::vector<std::uint16_t>{2412, 2437, 2462});
     }
     SECTION("equal intents: the request's tie-breaker (1) gives A the GO role") {
         responder b(7);
@@ -1117,7 +1188,12 @@ TEST_CASE("GO negotiation decides roles, channel and status without a medium", "
     SECTION("intents, methods and forced channels decide the status") {
         CHECK(responder(15).status() == st::success);  // A's intent is 7
         CHECK(responder(7, p2p::wps_method::display).status() == st::incompatible_prov_method);
-        CHECK(responder(3, p2p::wps_method::pbc, 2412).status() == st::no_common_channels);
+        // A client forced to a channel the GO lists answers with that one channel; the GO's
+        // channel (6 here) is only its preference (p2p_process_go_neg_req).
+        CHECK(responder(3, p2p::wps_method::pbc, 2412).status() == st::success);
+        CHECK(responder(3, p2p::wps_method::pbc, 2412).answer().attrs.channels ==
+              std::vector<std::uint16_t>{2412});
+        CHECK(responder(3, p2p::wps_method::pbc, 2422).status() == st::no_common_channels);
         CHECK(responder(3, p2p::wps_method::pbc, 2437).status() == st::success);
         CHECK(responder(10, p2p::wps_method::pbc, 2417).status() == st::no_common_channels);
     }
@@ -1364,7 +1440,8 @@ TEST_CASE("a GO whose provisioned client never connects ends the formation 10 s 
     REQUIRE(w.engine(1).connect(w.addr(0), with(0, p2p::wps_method::pbc, true)));
     REQUIRE(w.engine(0).connect(w.addr(1), with(15, p2p::wps_method::pbc)));
     REQUIRE(w.run_until(
-        [&] { return !wps_all<softmac::wps::registrar_success>(w[0].events).empty(); }, 10s, 1ms));
+        [&] { return !wps_all<softmac::wps::registrar_success>(w[0].events).empty(); }, 10s,
+        10us));  // the client's association and handshake follow within a millisecond
     const time_point registered = w.time.now();
     if (lost) {
         const auto p0 = test::port_of(w[0].stack->radio().driver());

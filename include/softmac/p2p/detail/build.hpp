@@ -124,7 +124,7 @@ inline std::vector<std::uint8_t> probe_request_ies(const local_device& me, const
     ie::vendor_ie_builder<> p(ie::vendor::p2p);
     ie::p2p::capability{advertised_dev_capab(me.s), 0}.write(p.body());
     if (f.dev_id) ie::p2p::write_address(p.body(), ie::p2p::attr::device_id, *f.dev_id);
-    put_channel(p.body(), ie::p2p::attr::listen_channel, me.listen_ch);
+    put_channel(p.body(), ie::p2p::attr::listen_channel, freq_of_channel(me.listen_ch));
     p.emit(w);
     out.resize(w.size());
     return out;
@@ -151,9 +151,9 @@ inline std::vector<std::uint8_t> probe_response(const local_device& me, const ma
 /// @brief What a GO negotiation request proposes besides the device's own facts.
 struct go_neg_proposal {
     bool tie_breaker = false;
-    mac_address intended_iface;          ///< our interface address in the group
-    std::vector<std::uint8_t> channels;  ///< the channels we offer
-    std::uint8_t oper = 0;               ///< our preferred operating channel
+    mac_address intended_iface;           ///< our interface address in the group
+    std::vector<std::uint16_t> channels;  ///< the channels we offer (MHz)
+    std::uint16_t oper = 0;               ///< our preferred operating channel (MHz)
 };
 /// @brief The GO Negotiation Request to peer `p` (its dialog token, our intent and method for it).
 inline std::vector<std::uint8_t> go_neg_request(const local_device& me, const peer& p,
@@ -168,7 +168,7 @@ inline std::vector<std::uint8_t> go_neg_request(const local_device& me, const pe
                 w);
             ie::p2p::go_intent{p.go_intent, q.tie_breaker}.write(w);
             ie::p2p::config_timeout{100, 20}.write(w);
-            put_channel(w, attr::listen_channel, me.listen_ch);
+            put_channel(w, attr::listen_channel, freq_of_channel(me.listen_ch));
             ie::p2p::write_address(w, attr::intended_interface_addr, q.intended_iface);
             put_channel_list(w, q.channels);
             put_device_info(w, me.addr, me.s, methods_for(me.s, p.method));
@@ -181,9 +181,9 @@ inline std::vector<std::uint8_t> go_neg_request(const local_device& me, const pe
 struct go_neg_terms {
     std::uint8_t status = ieee80211::p2p::status::success;
     bool we_go = false;
-    std::uint8_t oper = 0;               ///< 0: no Operating Channel attribute
-    std::vector<std::uint8_t> channels;  ///< the Channel List
-    std::string ssid;                    ///< the group's, sent when we are its GO
+    std::uint16_t oper = 0;               ///< MHz; 0: no Operating Channel attribute
+    std::vector<std::uint16_t> channels;  ///< the Channel List (MHz)
+    std::string ssid;                     ///< the group's, sent when we are its GO
     /// @brief Whether the frame announces our group: we are GO and the status is success.
     bool announces_group() const noexcept {
         return we_go && status == ieee80211::p2p::status::success;
@@ -299,8 +299,8 @@ struct invitation_terms {
     mac_address go_dev, bssid;  ///< bssid: none when not known
     std::string ssid;
     bool persistent = false;
-    std::uint8_t oper = 0;
-    std::vector<std::uint8_t> channels;
+    std::uint16_t oper = 0;  ///< MHz
+    std::vector<std::uint16_t> channels;
 };
 /// @brief The Invitation Request to peer `p` (p2p_build_invitation_req's attribute order).
 inline std::vector<std::uint8_t> invitation_request(const local_device& me, const peer& p,
@@ -327,8 +327,8 @@ inline std::vector<std::uint8_t> invitation_request(const local_device& me, cons
 /// success, the operating channel, our group's BSSID when we will be its GO, and the channels.
 inline std::vector<std::uint8_t> invitation_response(const mac_address& self, const mac_address& to,
                                                      std::uint8_t token, std::uint8_t status,
-                                                     std::uint8_t oper, const mac_address& bssid,
-                                                     const std::vector<std::uint8_t>& channels) {
+                                                     std::uint16_t oper, const mac_address& bssid,
+                                                     const std::vector<std::uint16_t>& channels) {
     namespace ie = ieee80211;
     namespace attr = ie::p2p::attr;
     return build_public_action(
