@@ -52,8 +52,26 @@ using test_radio = mac::radio<D, virtual_time, recording_sink>;
 /// `i`'s driver.
 /// Traits: real_ack (TX status reflects the receiver's ACK; USB drivers report every accepted
 /// frame acked), filters_probe_requests (honours FIF_PROBE_REQ), mixes_types (AP and station
-/// interfaces together), p2p_and_wds (supports those interface types).
-struct loopback_traits {
+/// interfaces together), p2p_and_wds (supports those interface types), and the band the radios
+/// operate in (band_2ghz, band_5ghz).
+///
+/// The band: home_channel (every radio of a world starts there), other_channel (another channel
+/// of the band), ofdm_6mbps (the index of 6 Mbit/s in the band's rate table, which tx_info's rates
+/// index).
+struct band_2ghz {
+    static constexpr ieee80211::channel home_channel{ieee80211::band::ghz2_4, 1, 2412},
+        other_channel{ieee80211::band::ghz2_4, 11, 2462};
+    static constexpr std::int8_t ofdm_6mbps = 4;
+};
+struct band_5ghz {
+    static constexpr ieee80211::channel home_channel{ieee80211::band::ghz5, 36, 5180},
+        other_channel{ieee80211::band::ghz5, 149, 5745};
+    static constexpr std::int8_t ofdm_6mbps = 0;
+};
+static_assert(ieee80211::rates_2ghz[band_2ghz::ofdm_6mbps].bitrate == 60 &&
+              ieee80211::rates_ofdm[band_5ghz::ofdm_6mbps].bitrate == 60);
+
+struct loopback_traits : band_2ghz {
     static constexpr bool real_ack = true, filters_probe_requests = true, mixes_types = true,
                           p2p_and_wds = true;
 };
@@ -80,17 +98,22 @@ struct any_driver_loopback : loopback_traits {
     }
 };
 
-/// @brief An rt73 over its simulated USB chip.
-struct rt73_usb {
+/// @brief An rt73 over its simulated USB chip, with the RF chip `RfType`, operating in `Band`.
+template <std::uint16_t RfType, class Band>
+struct rt73_config : Band {
     using driver_type = drivers::rt73::simulated<virtual_time>;
     static constexpr bool offloads_roc = false;
     static constexpr bool real_ack = false, filters_probe_requests = false, mixes_types = false,
                           p2p_and_wds = false;
     template <class Make>
     static decltype(auto) driver_args(sim::medium<virtual_time>& m, std::uint16_t i, Make&& make) {
-        return make(m, i);
+        return make(m, drivers::rt73::eeprom_for(i, RfType), drivers::rt73::make_firmware());
     }
 };
+/// @brief An rt73 with an RF2528 (2.4 GHz).
+struct rt73_usb : rt73_config<drivers::rt73::rf::rf2528, band_2ghz> {};
+/// @brief An rt73 with an RF5225 (2.4 and 5 GHz) whose radios operate on 5 GHz.
+struct rt73_usb_5ghz : rt73_config<drivers::rt73::rf::rf5225, band_5ghz> {};
 
 /// @brief Calls `make` with the driver arguments of radio `i` of configuration Cfg on medium `m`.
 template <class Cfg, class Make>
@@ -135,6 +158,8 @@ struct world {
             radios.push_back(
                 make_radio<Cfg>(time, air, static_cast<std::uint16_t>(i), recording_sink{&time}));
             if (!radios.back()->register_hw()) throw std::runtime_error("register_hw failed");
+            if (!radios.back()->set_channel(Cfg::home_channel))
+                throw std::runtime_error("the home channel is not the radio's");
             auto v = radios.back()->add_interface(type);
             if (!v) throw std::runtime_error("add_interface failed");
             // The interface operates on the channel, as its MLME would make it (an idle radio
@@ -166,7 +191,7 @@ struct world {
               std::uint64_t cookie = 0) {
         driver::tx_info info;
         info.flags = flags;
-        info.rates[0] = {4, 1};  // 6 Mbit/s on 2.4 GHz
+        info.rates[0] = {Cfg::ofdm_6mbps, 1};
         info.cookie = cookie;
         radios[from]->tx(info, std::move(f));
     }

@@ -89,6 +89,8 @@ struct stack_world {
         for (std::uint16_t i = 0; i < 2; ++i) {
             radios.push_back(make_radio<Cfg>(time, air, i, path(time, pool, recording_upper{})));
             if (auto r = radios[i]->register_hw(); !r) throw std::runtime_error(r.err().what);
+            if (auto r = radios[i]->set_channel(Cfg::home_channel); !r)
+                throw std::runtime_error(r.err().what);
             auto v = radios[i]->add_interface(i == 0 ? ta : tb);
             if (!v) throw std::runtime_error(v.err().what);
             radios[i]->set_active(*v, true);  // joined below: it operates on the channel

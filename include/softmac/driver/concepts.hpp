@@ -129,6 +129,12 @@ template <class D>
 concept has_interrupt_line = requires(D& d, interrupt_line irq) {
     d.set_interrupt(std::move(irq));
 };
+/// @brief The driver's probe can find a device it does not drive (a probe's -ENODEV): it says
+/// why, and registration fails with that error.
+template <class D>
+concept has_probe_result = requires(const D& d) {
+    { d.probe_result() } -> std::same_as<result<void>>;
+};
 
 /// @brief One readable static_assert per missing mandatory requirement; use at every assembly
 /// point as `static_assert(check_driver<D>())`. Compilation stops on the first missing

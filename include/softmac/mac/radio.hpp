@@ -93,8 +93,11 @@ class radio {
     bool registered() const noexcept { return registered_; }
     bool started() const noexcept { return started_; }
 
-    /// @brief Validates the hardware description; nothing else works before it succeeds.
+    /// @brief Validates the hardware description; nothing else works before it succeeds. A driver
+    /// whose probe found nothing to drive gives its probe's error instead.
     result<void> register_hw() {
+        if constexpr (driver::has_probe_result<Driver>)
+            if (auto r = driver_.probe_result(); !r) return r;
         if (auto r = driver::validate(hw()); !r) return r;
         if (hw().n_bands > 0 && !hw().bands[0].channels.empty())
             conf_.channel = *ieee80211::make_channel(hw().bands[0].band, hw().bands[0].channels[0]);

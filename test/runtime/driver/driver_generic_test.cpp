@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-// Driver-generic behaviour, written once and run for every driver configuration.
+// Driver-generic behaviour, written once and run for every driver configuration, each on its
+// band's channels and rates (home_channel, other_channel, ofdm_6mbps).
 #include <catch2/catch.hpp>
 
 #include <fstream>
@@ -18,7 +19,7 @@ using test::world;
 
 #define SOFTMAC_DRIVERS                                                                   \
     test::loopback_software_roc, test::loopback_offloaded_roc, test::any_driver_loopback, \
-        test::rt73_usb
+        test::rt73_usb, test::rt73_usb_5ghz
 
 TEMPLATE_TEST_CASE("two radios exchange frames both ways and report ACK status", "[driver][medium]",
                    SOFTMAC_DRIVERS) {
@@ -33,7 +34,9 @@ TEMPLATE_TEST_CASE("two radios exchange frames both ways and report ACK status",
     CHECK(h->addr2() == w.vifs[0].addr);
     CHECK(h->seq().sequence() == 1);
     CHECK(w[1].sink().rx[0].bytes.size() == 24 + 8 + 32);
-    CHECK(w[1].sink().rx[0].status.freq == 2412);
+    CHECK(w[1].sink().rx[0].status.freq == TestType::home_channel.freq_mhz);
+    CHECK(w[1].sink().rx[0].status.band == TestType::home_channel.band);
+    CHECK(w[1].sink().rx[0].status.bitrate == 60);  // 6 Mbit/s, as sent
     REQUIRE(w[0].sink().status.size() == 1);
     CHECK(w[0].sink().status[0].acked);
     CHECK(w[0].sink().status[0].info.cookie == 11);
@@ -54,7 +57,7 @@ TEMPLATE_TEST_CASE("a broadcast reaches every other radio and is not acknowledge
 
 TEMPLATE_TEST_CASE("radios on other channels hear nothing", "[driver][medium]", SOFTMAC_DRIVERS) {
     world<TestType> w(3);
-    REQUIRE(w[2].set_channel(*ieee80211::make_channel(ieee80211::band::ghz2_4, 11)));
+    REQUIRE(w[2].set_channel(TestType::other_channel));
     w.send(0, w.data_frame(0, mac_address::broadcast(), 1), driver::tx_flag::no_ack);
     w.send(0, w.data_frame(0, w.vifs[2].addr, 2));
     w.settle();
@@ -150,15 +153,16 @@ TEMPLATE_TEST_CASE("remain-on-channel reports ready, hears the other channel, an
                    "[driver][roc]", SOFTMAC_DRIVERS) {
     world<TestType> w(2);
     STATIC_REQUIRE(world<TestType>::radio_type::roc_offloaded == TestType::offloads_roc);
-    REQUIRE(w[1].set_channel(*ieee80211::make_channel(ieee80211::band::ghz2_4, 6)));
-    const auto ch6 = *ieee80211::make_channel(ieee80211::band::ghz2_4, 6);
+    const auto other = TestType::other_channel;
+    REQUIRE(w[1].set_channel(other));
     const time_point start = w.time.now();
-    REQUIRE(w[0].remain_on_channel(w.vifs[0], ch6, 200, 77));
-    CHECK(w[0].remain_on_channel(w.vifs[0], ch6, 200, 78).err().code == errc::busy);
+    REQUIRE(w[0].remain_on_channel(w.vifs[0], other, 200, 77));
+    CHECK(w[0].remain_on_channel(w.vifs[0], other, 200, 78).err().code == errc::busy);
     w.time.run_for(50ms);
     w.send(1, w.data_frame(1, w.vifs[0].addr, 5));
     w.time.run_for(50ms);
-    CHECK(w[0].sink().rx.size() == 1);  // heard on channel 6 while remaining there
+    CHECK(w[0].sink().rx.size() == 1);  // heard on the other channel while remaining there
+    CHECK(w[0].sink().rx[0].status.freq == other.freq_mhz);
     w.time.run_for(200ms);
     const auto& roc = w[0].sink().roc;
     REQUIRE(roc.size() == 2);
@@ -168,16 +172,15 @@ TEMPLATE_TEST_CASE("remain-on-channel reports ready, hears the other channel, an
     CHECK(roc[1].at - start == 200ms);
     w.send(1, w.data_frame(1, w.vifs[0].addr, 6));
     w.settle();
-    CHECK(w[0].sink().rx.size() == 1);  // back on channel 1
-    CHECK(w[0].remain_on_channel(w.vifs[0], ch6, 100000, 1).err().code == errc::bad_value);
+    CHECK(w[0].sink().rx.size() == 1);  // back on the home channel
+    CHECK(w[0].remain_on_channel(w.vifs[0], other, 100000, 1).err().code == errc::bad_value);
 }
 
 TEMPLATE_TEST_CASE("a remain-on-channel period can be cancelled", "[driver][roc]",
                    SOFTMAC_DRIVERS) {
     world<TestType> w(1);
-    const auto ch11 = *ieee80211::make_channel(ieee80211::band::ghz2_4, 11);
     CHECK(w[0].cancel_remain_on_channel(w.vifs[0]).err().code == errc::not_found);
-    REQUIRE(w[0].remain_on_channel(w.vifs[0], ch11, 500, 9));
+    REQUIRE(w[0].remain_on_channel(w.vifs[0], TestType::other_channel, 500, 9));
     w.time.run_for(10ms);
     REQUIRE(w[0].cancel_remain_on_channel(w.vifs[0]));
     w.time.run_for(1s);
@@ -189,10 +192,10 @@ TEMPLATE_TEST_CASE("a remain-on-channel period can be cancelled", "[driver][roc]
 TEMPLATE_TEST_CASE("a radio removed at run time leaves the medium: nothing of it runs afterwards",
                    "[driver][medium]", SOFTMAC_DRIVERS) {
     world<TestType> w(2);
-    const auto ch1 = *ieee80211::make_channel(ieee80211::band::ghz2_4, 1);
-    REQUIRE(w[1].remain_on_channel(w.vifs[1], ch1, 200, 5));  // its timers are armed
-    w.send(1, w.data_frame(1, w.vifs[0].addr, 1), 0, 10);     // its own frame is on the air
-    w.send(0, w.data_frame(0, w.vifs[1].addr, 2), 0, 20);     // a frame is on its way to it
+    // Its timers are armed.
+    REQUIRE(w[1].remain_on_channel(w.vifs[1], TestType::home_channel, 200, 5));
+    w.send(1, w.data_frame(1, w.vifs[0].addr, 1), 0, 10);  // its own frame is on the air
+    w.send(0, w.data_frame(0, w.vifs[1].addr, 2), 0, 20);  // a frame is on its way to it
     w.radios[1].reset();
     w.time.run_for(1s);  // under AddressSanitizer: no call into the radio that is gone
     CHECK(w[0].sink().rx.size() == 1);  // what it sent before it went still arrives

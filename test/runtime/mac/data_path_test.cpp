@@ -253,7 +253,7 @@ TEST_CASE("frames for stations that are not associated or authorized are dropped
 
 #define SOFTMAC_DRIVERS                                                                   \
     test::loopback_software_roc, test::loopback_offloaded_roc, test::any_driver_loopback, \
-        test::rt73_usb
+        test::rt73_usb, test::rt73_usb_5ghz
 
 TEMPLATE_TEST_CASE(
     "802.3 -> 802.11 -> 802.3 over two radios gives back the original frame, per interface type",

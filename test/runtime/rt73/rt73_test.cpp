@@ -165,6 +165,246 @@ TEST_CASE("a channel switch writes exactly the table's RF words", "[rt73][rf]") 
     CHECK(chip.bbp(0x0b) == 0x01);  // BBP init values from the EEPROM
 }
 
+namespace {
+using rt73_radio = mac::radio<rt73::simulated<virtual_time>, virtual_time, test::recording_sink>;
+
+/// EEPROM contents with the RF chip `rf_type`: TX power G 24, TX power A 17, frequency offset
+/// 0x2a, and BBP R3 = `r3` among the BBP init values.
+rt73::eeprom_contents rf_eeprom(std::uint16_t rf_type, std::uint8_t r3 = 0x80) {
+    rt73::eeprom_contents e = rt73::eeprom_for(3, rf_type);
+    e.txpower = 24, e.txpower_a = 17, e.freq_offset = 0x2a;
+    e.bbp[7] = static_cast<std::uint16_t>(0x0300 | r3);
+    return e;
+}
+
+/// An rt73 with EEPROM `e` on its own medium, registered and running with a station interface.
+struct rf_bench {
+    virtual_time t;
+    sim::medium<virtual_time> air{t};
+    rt73_radio r;
+    explicit rf_bench(const rt73::eeprom_contents& e)
+        : r(t, test::recording_sink{&t}, air, e, rt73::make_firmware()) {
+        REQUIRE(r.register_hw());
+        REQUIRE(r.add_interface(driver::iftype::station));
+    }
+    auto& chip() { return r.driver().chip; }
+    std::uint16_t freq() { return air.frequency(chip().port()); }
+};
+
+/// The twelve words of a channel switch for RF words 1..4 (TX power and offset already in).
+std::vector<std::uint32_t> three_times(std::uint32_t rf1, std::uint32_t rf2, std::uint32_t rf3,
+                                       std::uint32_t rf4) {
+    return {rf1, rf2, rf3 & ~4u, rf4, rf1, rf2, rf3 | 4u, rf4, rf1, rf2, rf3 & ~4u, rf4};
+}
+/// RF3 with TX power `p`, RF4 with frequency offset 0x2a.
+constexpr std::uint32_t rf3_at(std::uint32_t rf3, std::uint32_t p) {
+    return (rf3 & ~0x3e00u) | (p << 9);
+}
+constexpr std::uint32_t rf4_at(std::uint32_t rf4) { return (rf4 & ~0x3f000u) | (0x2au << 12); }
+}  // namespace
+
+TEST_CASE("an RF5226 tunes 5 GHz channel 36 with the table's words and TX power A",
+          "[rt73][rf][5ghz]") {
+    rf_bench b(rf_eeprom(rt73::rf::rf5226));
+    b.chip().clear_rf_writes();
+    REQUIRE(b.r.set_channel(*ie::make_channel(ie::band::ghz5, 36)));
+    CHECK(b.chip().rf_writes() ==
+          three_times(0x2c0c, 0x099a, rf3_at(0x98255, 17), rf4_at(0xfea23)));
+    CHECK(b.freq() == 5180);
+    // The J52 channels' TX power octets lie past TX power A's twelve words, where an
+    // unprogrammed EEPROM holds 0xff: the default power.
+    b.chip().clear_rf_writes();
+    REQUIRE(b.r.set_channel(*ie::make_channel(ie::band::ghz5, 34)));
+    CHECK(b.chip().rf_writes() ==
+          three_times(0x2c0c, 0x8099a, rf3_at(0xda255, 24), rf4_at(0xd3a0b)));
+    CHECK(b.freq() == 5170);
+    // 2.4 GHz channels keep TX power G.
+    b.chip().clear_rf_writes();
+    REQUIRE(b.r.set_channel(*ie::make_channel(ie::band::ghz2_4, 13)));
+    CHECK(b.chip().rf_writes() ==
+          three_times(0x2c0c, 0x079e, rf3_at(0x68255, 24), rf4_at(0xfea0b)));
+    CHECK(b.freq() == 2472);
+}
+
+TEST_CASE("an RF5225 tunes channel 149 and the chip ignores words of no table entry",
+          "[rt73][rf][5ghz]") {
+    rf_bench b(rf_eeprom(rt73::rf::rf5225));
+    b.chip().clear_rf_writes();
+    REQUIRE(b.r.set_channel(*ie::make_channel(ie::band::ghz5, 149)));
+    CHECK(b.chip().rf_writes() ==
+          three_times(0x2ccc, 0x4aa2, rf3_at(0xbbe55, 17), rf4_at(0xffa1f)));
+    CHECK(b.freq() == 5745);
+    // RF2528 words mean nothing to an RF5225: it stays where it is.
+    for (std::uint32_t w : three_times(0x2c0c, 0x078e, 0x68255, 0xfea1f)) {
+        std::array<std::uint8_t, 4> v{};
+        store_le32(v.data(), w | rt73::phy_csr4::busy);
+        REQUIRE(b.chip().control_out({rt73::request::multi_write, 0, rt73::reg::phy_csr4}, v));
+    }
+    CHECK(b.freq() == 5745);
+}
+
+TEST_CASE("BBP R3's smart mode is set for RF5226 and RF2528 and cleared for RF5225 and RF2527",
+          "[rt73][rf]") {
+    for (const auto& [rf_type, smart] :
+         {std::pair{rt73::rf::rf5226, true}, std::pair{rt73::rf::rf2528, true},
+          std::pair{rt73::rf::rf5225, false}, std::pair{rt73::rf::rf2527, false}}) {
+        CAPTURE(rf_type);
+        for (const std::uint8_t before : {std::uint8_t(0x80), std::uint8_t(0x81)}) {
+            rf_bench b(rf_eeprom(rf_type, before));  // the radio has tuned its first channel
+            CHECK(b.chip().bbp(rt73::bbp::r3) == (smart ? 0x81 : 0x80));  // bit 7 kept
+        }
+    }
+}
+
+TEST_CASE("an RF2527 has 2.4 GHz only and refuses channel 36", "[rt73][rf]") {
+    rf_bench b(rf_eeprom(rt73::rf::rf2527));
+    const auto& hw = b.r.hw();
+    REQUIRE(hw.n_bands == 1);
+    CHECK(hw.bands[0].band == ie::band::ghz2_4);
+    CHECK(hw.bands[0].channels.size() == 14);
+    CHECK(hw.bands[0].rates.size() == 12);
+    const auto ch36 = *ie::make_channel(ie::band::ghz5, 36);
+    CHECK_FALSE(b.r.set_channel(ch36));
+    b.chip().clear_rf_writes();
+    const auto refused = b.r.driver().set_channel(ch36);
+    REQUIRE_FALSE(refused);
+    CHECK(std::string(refused.err().what) == "rt73: channel not in the RF chip's table");
+    CHECK(b.chip().rf_writes().empty());
+    // Its 2.4 GHz words are RF5225's.
+    REQUIRE(b.r.set_channel(*ie::make_channel(ie::band::ghz2_4, 14)));
+    CHECK(b.chip().rf_writes() ==
+          three_times(0x2ccc, 0x47a2, rf3_at(0x68455, 24), rf4_at(0xffa13)));
+    CHECK(b.freq() == 2484);
+}
+
+TEST_CASE("an RF2528 refuses channel 36", "[rt73][rf]") {
+    rf_bench b(rf_eeprom(rt73::rf::rf2528));
+    CHECK(b.r.hw().n_bands == 1);
+    const auto ch36 = *ie::make_channel(ie::band::ghz5, 36);
+    CHECK_FALSE(b.r.set_channel(ch36));
+    CHECK_FALSE(b.r.driver().set_channel(ch36));
+    CHECK(b.freq() == 2412);
+}
+
+TEST_CASE("the RF5225 and RF5226 hw descriptions list 5 GHz channels with OFDM rates only",
+          "[rt73][rf][5ghz]") {
+    for (const auto rf_type : {rt73::rf::rf5225, rt73::rf::rf5226}) {
+        CAPTURE(rf_type);
+        rf_bench b(rf_eeprom(rf_type));
+        const auto& hw = b.r.hw();
+        REQUIRE(hw.n_bands == 2);
+        CHECK(hw.bands[0].band == ie::band::ghz2_4);
+        CHECK(hw.bands[0].channels.size() == 14);
+        CHECK(hw.bands[0].rates.size() == 12);
+        CHECK(hw.bands[1].band == ie::band::ghz5);
+        const std::vector<std::uint8_t> channels(hw.bands[1].channels.begin(),
+                                                 hw.bands[1].channels.end());
+        CHECK(channels == std::vector<std::uint8_t>{
+                              36,  40,  44,  48,  52,  56,  60,  64,  100, 104, 108, 112, 116, 120,
+                              124, 128, 132, 136, 140, 149, 153, 157, 161, 165, 34,  38,  42,  46});
+        REQUIRE(hw.bands[1].rates.size() == ie::rates_ofdm.size());
+        for (std::size_t i = 0; i < ie::rates_ofdm.size(); ++i)
+            CHECK(hw.bands[1].rates[i] == ie::rates_ofdm[i]);
+        for (const auto ch : channels)
+            CHECK(b.r.set_channel(*ie::make_channel(ie::band::ghz5, ch)));
+    }
+}
+
+TEST_CASE("an rt73 whose EEPROM names an unknown RF chip cannot be registered and says why",
+          "[rt73][rf]") {
+    virtual_time t;
+    sim::medium<virtual_time> air(t);
+    rt73_radio r(t, test::recording_sink{&t}, air, rf_eeprom(7), rt73::make_firmware());
+    const auto reg = r.register_hw();
+    REQUIRE_FALSE(reg);
+    CHECK(std::string(reg.err().what) ==
+          "rt73: invalid RF chipset (the EEPROM's RF type is none of RF5226, RF2528, RF5225 and "
+          "RF2527)");
+    CHECK_FALSE(r.registered());
+    CHECK(r.hw().n_bands == 0);
+    CHECK_FALSE(r.add_interface(driver::iftype::station));
+    rt73_radio::context ctx{r};
+    CHECK(std::string(r.driver().start(ctx).err().what) == reg.err().what);
+    CHECK_FALSE(r.driver().chip.firmware_running());
+}
+
+TEST_CASE("an unprogrammed EEPROM antenna word probes as an RF5226", "[rt73][rf]") {
+    virtual_time t;
+    sim::medium<virtual_time> air(t);
+    rt73::sim_chip<virtual_time> chip(air, rf_eeprom(7));
+    const std::array<std::uint8_t, 2> blank{0xff, 0xff};
+    REQUIRE(chip.control_out({rt73::request::eeprom_write, 0, 2 * rt73::eeprom::antenna}, blank));
+    rt73::driver<rt73::sim_chip<virtual_time>> d(chip, rt73::make_firmware());
+    CHECK(d.probe_result());
+    CHECK(d.rf_type() == rt73::rf::rf5226);
+    CHECK(d.hw().n_bands == 2);
+}
+
+TEST_CASE("an rt73 on 5 GHz sends and reports the band's OFDM rates, and tshark sees 5 GHz",
+          "[rt73][5ghz][tshark]") {
+    test::world<test::rt73_usb_5ghz> w(2);
+    const std::string path = std::string(SOFTMAC_TEST_TMPDIR) + "/rt73_5ghz.pcap";
+    {
+        std::ofstream out(path, std::ios::binary);
+        w.air.tap(out);
+        for (std::int8_t k = 0; k < 8; ++k) {
+            driver::tx_info info;
+            info.rates[0] = {k, 1};
+            w[0].tx(info, w.data_frame(0, w.vifs[1].addr, std::uint8_t(k)));
+            w.time.run_for(1ms);
+        }
+        w.settle();
+    }
+    const auto& rx = w[1].sink().rx;
+    REQUIRE(rx.size() == 8);
+    for (std::size_t k = 0; k < rx.size(); ++k) {
+        CAPTURE(k);
+        CHECK(rx[k].status.band == ie::band::ghz5);
+        CHECK(rx[k].status.freq == 5180);
+        CHECK(rx[k].status.rate_idx == k);
+        CHECK(rx[k].status.bitrate == ie::rates_ofdm[k].bitrate);
+        CHECK(rx[k].status.signal_dbm == -50);
+    }
+    const auto rows = test::tshark_fields(
+        path, {"_ws.malformed", "wlan.fcs.status", "radiotap.channel.freq",
+               "radiotap.channel.flags.5ghz", "radiotap.channel.flags.ofdm", "radiotap.datarate"});
+    REQUIRE(rows.size() == 8);
+    for (std::size_t k = 0; k < rows.size(); ++k) {
+        CAPTURE(k);
+        CHECK(rows[k][0].empty());
+        CHECK(rows[k][1] == "1");
+        CHECK(rows[k][2] == "5180");
+        CHECK(rows[k][3] == "1");
+        CHECK(rows[k][4] == "1");
+        CHECK(rows[k][5] == std::to_string(ie::rates_ofdm[k].bitrate / 10));
+    }
+}
+
+TEST_CASE("an rt73 AP on 5 GHz beacons at 6 Mbit/s OFDM", "[rt73][5ghz][beacon]") {
+    test::world<test::rt73_usb_5ghz> w(2, 1, driver::iftype::ap);
+    auto& d = w[0].driver();
+    test::world<test::rt73_usb_5ghz>::radio_type::context ctx{w[0]};
+    const auto& v = w.vifs[0];
+    std::array<std::uint8_t, 64> f{};
+    byte_writer fw(f);
+    ie::write_mgmt_header(fw, ie::mgmt_subtype::beacon, mac_address::broadcast(), v.addr, v.addr);
+    ie::write_beacon_fixed(fw, 0, 100, ie::capab::ess);
+    ie::put::ssid(fw, "rt73-5ghz");
+    REQUIRE(d.write_beacon(v, fw.written()));
+    driver::bss_conf bss;
+    bss.bssid = v.addr, bss.beacon_int = 100, bss.beacon_enabled = true;
+    d.bss_info_changed(ctx, v, bss,
+                       driver::bss_changed::beacon_int | driver::bss_changed::beacon_enabled);
+    w.time.run_for(300ms);
+    const auto& rx = w[1].sink().rx;
+    REQUIRE(rx.size() == 2);
+    for (const auto& b : rx) {
+        CHECK(b.status.freq == 5180);
+        CHECK(b.status.bitrate == 60);
+        CHECK(b.status.rate_idx == 0);
+    }
+}
+
 TEST_CASE("FIF_* flags map to TXRX_CSR0 drop bits", "[rt73][filter]") {
     test::world<test::rt73_usb> w(1);
     auto& chip = w[0].driver().chip;

@@ -44,6 +44,11 @@ class driver {
     driver& operator=(const driver&) = delete;
 
     const ::softmac::driver::hw_description& hw() const noexcept { return hw_; }
+    /// @brief Why probe found no radio to register (rt73usb_probe_hw's -ENODEV), or success: an
+    /// unreadable EEPROM or an RF chip the rt73 does not drive leaves nothing to register.
+    result<void> probe_result() const noexcept { return probed_; }
+    /// @brief The RF chip (EEPROM RF type: rf::rf5226, rf2528, rf5225 or rf2527).
+    std::uint16_t rf_type() const noexcept { return rf_type_; }
     Transport& transport() noexcept { return usb_; }
     /// @brief The interrupt line is the USB bulk-in completion: raised when a received frame
     /// waits in the transport for poll().
@@ -74,8 +79,7 @@ class driver {
             if (protect) rt73::restore_iv(frame, hdrlen, iv);
         };
         const std::size_t len = frame.size();
-        const std::int8_t idx =
-            info.rates[0].idx >= 0 && info.rates[0].idx < 12 ? info.rates[0].idx : 0;
+        const std::size_t idx = legacy_rate(info.rates[0].idx);
         const bool no_ack = (info.flags & ::softmac::driver::tx_flag::no_ack) != 0;
         tx_descriptor d;
         d.more_frag = fc.has(ieee80211::frame_control::more_frag);
@@ -83,7 +87,7 @@ class driver {
         d.ack = !no_ack;
         d.timestamp = fc.is_mgmt() && (fc.subtype() == ieee80211::mgmt_subtype::beacon ||
                                        fc.subtype() == ieee80211::mgmt_subtype::probe_resp);
-        d.ofdm = ieee80211::rates_2ghz[std::size_t(idx)].is_ofdm();
+        d.ofdm = ieee80211::rates_2ghz[idx].is_ofdm();
         d.ifs =
             len >= 24 && (load_le16(frame.data() + 22) & 0xf) ? 1 : 0;  // SIFS for later fragments
         d.retry_mode = info.rates[0].count > 0 && info.rates[0].count - 1 >= conf_.long_retry;
@@ -94,8 +98,8 @@ class driver {
         d.iv_offset = static_cast<std::uint8_t>(hdrlen);
         d.hw_sequence = (info.flags & ::softmac::driver::tx_flag::assign_seq) != 0;
         // The PLCP length is what goes on the air: IV and MIC included.
-        d.plcp_fields = plcp::compute(len + 4 + (protect ? ccmp::header_len + ccmp::mic_len : 0),
-                                      std::size_t(idx));
+        d.plcp_fields =
+            plcp::compute(len + 4 + (protect ? ccmp::header_len + ccmp::mic_len : 0), idx);
         if (protect) {
             d.cipher = cipher::aes;
             d.key_table = info.hw_key < shared_key_base;  // KEY_TABLE: pairwise
@@ -133,6 +137,7 @@ class driver {
     }
     template <class Ctx>
     result<void> start(Ctx&) {
+        if (!probed_) return probed_;
         std::uint32_t csr0 = 0;
         for (int i = 0; i < 100 && csr0 == 0; ++i) {
             auto r = read32(reg::mac_csr0);
@@ -230,7 +235,7 @@ class driver {
     template <class Ctx>
     void config(Ctx&, const ::softmac::driver::conf& c, std::uint32_t changed) {
         conf_ = c;
-        if (changed & ::softmac::driver::conf_changed::channel) (void)set_channel(c.channel.number);
+        if (changed & ::softmac::driver::conf_changed::channel) (void)set_channel(c.channel);
         if (changed & ::softmac::driver::conf_changed::retry_limits)
             (void)write32(reg::txrx_csr4,
                           (std::uint32_t(c.long_retry) << txrx_csr4::long_retry_limit_shift) |
@@ -261,13 +266,15 @@ class driver {
             (void)b->trim(descriptor_size + d->length - 4);  // the FCS goes
             (void)b->pull(descriptor_size);
             ::softmac::driver::rx_status st;
-            st.freq = freq_;
-            st.band = ieee80211::band::ghz2_4;
-            st.signal_dbm = static_cast<std::int8_t>(d->rssi_dbm());
+            st.freq = channel_.freq_mhz;
+            st.band = channel_.band;
+            st.signal_dbm =
+                static_cast<std::int8_t>(d->rssi_dbm(0, channel_.band == ieee80211::band::ghz5));
             const int ri = rate_of_signal(d->signal, d->ofdm);
-            st.rate_idx =
-                static_cast<std::uint8_t>(d->ofdm ? (ri < 0 ? 0 : ri) : rate_idx_of_cck(d->signal));
-            st.bitrate = ieee80211::rates_2ghz[st.rate_idx].bitrate;
+            const std::size_t legacy =
+                d->ofdm ? std::size_t(ri < 0 ? first_ofdm_rate : ri) : rate_idx_of_cck(d->signal);
+            st.rate_idx = band_rate(legacy);
+            st.bitrate = ieee80211::rates_2ghz[legacy].bitrate;
             if (d->crc_error) st.flags |= ::softmac::driver::rx_flag::fcs_fail;
             if (d->cipher != cipher::none && !insert_iv(*b, *d, st)) continue;
             ctx.rx(std::move(*b), st);
@@ -386,12 +393,14 @@ class driver {
         (void)write32(reg::txrx_csr9, *csr9 & ~txrx_csr9::beacon_gen);
         std::array<std::uint8_t, 0x100> buf{};
         byte_writer w(buf);
+        // At the band's lowest rate: 1 Mbit/s CCK on 2.4 GHz, 6 Mbit/s OFDM on 5 GHz.
+        const std::size_t rate = legacy_rate(0);
         tx_descriptor d;
-        d.timestamp = true, d.ofdm = false, d.length = static_cast<std::uint16_t>(frame.size()),
-        d.queue = 4;
+        d.timestamp = true, d.ofdm = ieee80211::rates_2ghz[rate].is_ofdm(),
+        d.length = static_cast<std::uint16_t>(frame.size()), d.queue = 4;
         d.ifs = 3;
         d.hw_sequence = true;
-        d.plcp_fields = plcp::compute(frame.size() + 4, 0);
+        d.plcp_fields = plcp::compute(frame.size() + 4, rate);
         d.write(w);
         w.raw(frame);
         const std::size_t n = (w.size() + 3) & ~std::size_t(3);
@@ -402,6 +411,19 @@ class driver {
             return r;
         (void)write32(reg::txrx_csr10, 0x00001008);
         return write32(reg::txrx_csr9, *csr9);
+    }
+
+    /// @brief Tunes to `ch` (config's channel change, rt73usb_config_channel): BBP R3's smart mode
+    /// for the RF chip, then the channel's table entry with its EEPROM TX power and the EEPROM
+    /// frequency offset. A channel the RF chip's table does not have is refused.
+    result<void> set_channel(const ieee80211::channel& ch) {
+        const auto i = find_rf_channel(rf_table_, ch.band, ch.number);
+        if (!i) return make_error(errc::bad_value, "rt73: channel not in the RF chip's table");
+        if (auto r = set_smart_mode(rf_smart_mode(rf_type_)); !r) return r;
+        for (std::uint32_t w : rf_words(rf_table_[*i], txpower_[*i], freq_offset_))
+            if (auto r = write_rf(w); !r) return r;
+        channel_ = *ieee80211::make_channel(ch.band, ch.number);
+        return {};
     }
 
     static constexpr std::uint32_t supported_filters =
@@ -424,6 +446,32 @@ class driver {
     }
 
   private:
+    /// The largest RF table's entries (RF5226 and RF5225: 14 at 2.4 GHz, 28 at 5 GHz).
+    static constexpr std::size_t max_rf_entries = rf_vals_5226.size();
+    static_assert(rf_vals_5225_2527.size() <= max_rf_entries);
+    /// 6 Mbit/s in rates_2ghz: the 5 GHz rate table is rates_2ghz's OFDM part.
+    static constexpr std::size_t first_ofdm_rate = 4;
+    static_assert([] {
+        for (std::size_t i = 0; i < ieee80211::rates_ofdm.size(); ++i)
+            if (ieee80211::rates_2ghz[first_ofdm_rate + i].bitrate !=
+                ieee80211::rates_ofdm[i].bitrate)
+                return false;
+        return first_ofdm_rate + ieee80211::rates_ofdm.size() == ieee80211::rates_2ghz.size();
+    }());
+
+    /// The index into rates_2ghz (what the PLCP tables follow) of rate `idx` of the tuned band's
+    /// rate table; out of range, the band's lowest rate.
+    std::size_t legacy_rate(std::int8_t idx) const noexcept {
+        const std::size_t first = channel_.band == ieee80211::band::ghz5 ? first_ofdm_rate : 0;
+        const std::size_t n = ieee80211::rates_2ghz.size() - first;
+        return first + (idx >= 0 && std::size_t(idx) < n ? std::size_t(idx) : 0);
+    }
+    /// The index in the tuned band's rate table of rates_2ghz[legacy] (a CCK rate heard on 5 GHz,
+    /// which cannot be, reads as the lowest).
+    std::uint8_t band_rate(std::size_t legacy) const noexcept {
+        const std::size_t first = channel_.band == ieee80211::band::ghz5 ? first_ofdm_rate : 0;
+        return static_cast<std::uint8_t>(legacy >= first ? legacy - first : 0);
+    }
     std::uint32_t default_filter() const noexcept { return compute_filter(filter_total_); }
     /// TXRX_CSR0 depends on the filter flags and on whether an AP interface exists.
     result<void> refresh_filter() {
@@ -473,16 +521,38 @@ class driver {
         std::memcpy(e.data(), key.data(), std::min<std::size_t>(key.size(), e.size()));
         return usb_.control_out({request::multi_write, 0, at}, e);
     }
-    /// PHY_CSR3: wait until the BBP bus is idle, then write the register.
-    result<void> write_bbp(std::uint8_t r, std::uint8_t v) {
+    /// PHY_CSR3 once the BBP bus is idle.
+    result<std::uint32_t> bbp_idle() {
         for (int i = 0; i < 10; ++i) {
             auto cur = read32(reg::phy_csr3);
             if (!cur) return cur.err();
-            if (!(*cur & phy_csr3::busy))
-                return write32(reg::phy_csr3, v | (std::uint32_t(r & 0x7f) << phy_csr3::reg_shift) |
-                                                  phy_csr3::busy);
+            if (!(*cur & phy_csr3::busy)) return *cur;
         }
         return make_error(errc::busy, "rt73: BBP bus stays busy");
+    }
+    /// PHY_CSR3: wait until the BBP bus is idle, then write the register.
+    result<void> write_bbp(std::uint8_t r, std::uint8_t v) {
+        if (auto idle = bbp_idle(); !idle) return idle.err();
+        return write32(reg::phy_csr3,
+                       v | (std::uint32_t(r & 0x7f) << phy_csr3::reg_shift) | phy_csr3::busy);
+    }
+    /// PHY_CSR3: ask for the register with READ_CONTROL, then take its value once the bus is idle.
+    result<std::uint8_t> read_bbp(std::uint8_t r) {
+        if (auto idle = bbp_idle(); !idle) return idle.err();
+        if (auto w = write32(reg::phy_csr3, (std::uint32_t(r & 0x7f) << phy_csr3::reg_shift) |
+                                                phy_csr3::read_control | phy_csr3::busy);
+            !w)
+            return w.err();
+        auto v = bbp_idle();
+        if (!v) return v.err();
+        return static_cast<std::uint8_t>(*v & phy_csr3::value);
+    }
+    /// BBP R3's smart mode bit, the register's other bits kept.
+    result<void> set_smart_mode(bool on) {
+        auto r3 = read_bbp(bbp::r3);
+        if (!r3) return r3.err();
+        return write_bbp(bbp::r3, static_cast<std::uint8_t>(on ? *r3 | bbp::r3_smart_mode
+                                                               : *r3 & ~bbp::r3_smart_mode));
     }
     result<void> write_rf(std::uint32_t value) {
         for (int i = 0; i < 10; ++i) {
@@ -494,24 +564,28 @@ class driver {
         }
         return make_error(errc::busy, "rt73: RF bus stays busy");
     }
-    result<void> set_channel(std::uint8_t ch) {
-        if (ch < 1 || ch > 14)
-            return make_error(errc::bad_value, "rt73: channel not in the RF2528 table");
-        const std::uint8_t power = txpower_[ch - 1] ? txpower_[ch - 1] : 24;
-        for (std::uint32_t w : rf_words(rf_vals_bg_2528[ch - 1], power, freq_offset_))
-            if (auto r = write_rf(w); !r) return r;
-        freq_ = *ieee80211::channel_to_freq(ieee80211::band::ghz2_4, ch);
-        return {};
-    }
-    /// Reads the EEPROM and builds the hardware description (rt73usb's probe).
+    /// Reads the EEPROM and builds the hardware description (rt73usb's probe): the RF type picks
+    /// the channel table and so the bands; an RF type the rt73 does not drive leaves nothing to
+    /// register.
     void probe() {
         std::array<std::uint8_t, 0x100> e{};
-        if (!usb_.control_in({request::eeprom_read, 0, 0, std::chrono::milliseconds(2000)}, e))
+        if (!usb_.control_in({request::eeprom_read, 0, 0, std::chrono::milliseconds(2000)}, e)) {
+            probed_ = make_error(errc::io, "rt73: the EEPROM cannot be read");
             return;
+        }
         auto w16 = [&](std::uint16_t word) { return load_le16(e.data() + 2 * word); };
-        const std::uint16_t rf_type =
-            static_cast<std::uint16_t>(w16(eeprom::antenna) >> eeprom::antenna_rf_type_shift);
-        if (rf_type != rf::rf2528) return;  // RF5226/RF5225/RF2527 tables are not modelled
+        // An unprogrammed antenna word reads as rt73usb_validate_eeprom's default: an RF5226.
+        const std::uint16_t antenna = w16(eeprom::antenna);
+        rf_type_ = antenna == 0xffff
+                       ? rf::rf5226
+                       : static_cast<std::uint16_t>(antenna >> eeprom::antenna_rf_type_shift);
+        rf_table_ = rf_table(rf_type_);
+        if (rf_table_.empty()) {
+            probed_ = make_error(errc::not_supported,
+                                 "rt73: invalid RF chipset (the EEPROM's RF type is none of "
+                                 "RF5226, RF2528, RF5225 and RF2527)");
+            return;
+        }
         for (int i = 0; i < 3; ++i) {
             const std::uint16_t v = w16(static_cast<std::uint16_t>(eeprom::mac_addr0 + i));
             hw_.perm_addr.octets[std::size_t(2 * i)] = static_cast<std::uint8_t>(v);
@@ -519,19 +593,18 @@ class driver {
         }
         for (int i = 0; i < 16; ++i)
             bbp_init_[std::size_t(i)] = w16(static_cast<std::uint16_t>(eeprom::bbp_start + i));
-        for (int i = 0; i < 7; ++i) {
-            const std::uint16_t v = w16(static_cast<std::uint16_t>(eeprom::txpower_g + i));
-            txpower_[std::size_t(2 * i)] = static_cast<std::uint8_t>(v & 0xff);
-            txpower_[std::size_t(2 * i + 1)] = static_cast<std::uint8_t>(v >> 8);
-        }
+        read_txpower(e);
         freq_offset_ = static_cast<std::uint8_t>(w16(eeprom::freq) & 0x3f);
         using ::softmac::driver::bit, ::softmac::driver::iftype;
         hw_.addr_mask = {{0, 0, 0, 0, 0, 0x03}};  // four BSSIDs (BSS_ID_MASK 3)
         hw_.n_addresses = 4;
-        hw_.bands[0] = {ieee80211::band::ghz2_4,
-                        std::span<const std::uint8_t>(::softmac::driver::channels_2ghz),
-                        ieee80211::rates_2ghz};
+        hw_.bands[0] = {ieee80211::band::ghz2_4, rf_channels_2ghz, ieee80211::rates_2ghz};
         hw_.n_bands = 1;
+        if (rf_table_.size() > rf_entries_2ghz)
+            hw_.bands[hw_.n_bands++] = {ieee80211::band::ghz5,
+                                        std::span<const std::uint8_t>(rf_channels_5ghz)
+                                            .first(rf_table_.size() - rf_entries_2ghz),
+                                        ieee80211::rates_ofdm};
         hw_.interface_modes =
             bit(iftype::station) | bit(iftype::ap) | bit(iftype::adhoc) | bit(iftype::monitor);
         ::softmac::driver::iface_combination c;
@@ -545,6 +618,17 @@ class driver {
         hw_.reports_probe_requests = false;  // no FIF_PROBE_REQ: probe requests always pass
         hw_.max_remain_on_channel_ms = 0;    // no offload: the MAC's software ROC (5000 ms)
     }
+    /// The TX power of each table entry: the 2.4 GHz entries from TX power G, the 5 GHz entries
+    /// from TX power A (entry i from its octet i - 14, read on past its 24 octets for the last
+    /// entries as rt73usb_probe_hw_mode reads).
+    void read_txpower(const std::array<std::uint8_t, 0x100>& e) {
+        for (std::size_t i = 0; i < rf_table_.size(); ++i) {
+            const bool g = i < rf_entries_2ghz;
+            const std::size_t at =
+                2u * (g ? eeprom::txpower_g : eeprom::txpower_a) + (g ? i : i - rf_entries_2ghz);
+            txpower_[i] = txpower_from_eeprom(e[at]);
+        }
+    }
 
     Transport& usb_;
     std::vector<std::uint8_t> firmware_;
@@ -553,9 +637,12 @@ class driver {
     ::softmac::driver::conf conf_{};
     std::array<::softmac::driver::edca_params, 4> edca_{};
     std::array<std::uint16_t, 16> bbp_init_{};
-    std::array<std::uint8_t, 14> txpower_{};
+    result<void> probed_{};
+    std::uint16_t rf_type_ = 0;
+    std::span<const rf_channel> rf_table_{};
+    std::array<std::uint8_t, max_rf_entries> txpower_{};  ///< by RF table entry
     std::uint8_t freq_offset_ = 0;
-    std::uint16_t freq_ = 2412;
+    ieee80211::channel channel_{ieee80211::band::ghz2_4, 1, 2412};  ///< what the RF is tuned to
     std::array<int, max_ap_interfaces> beacon_owner_{-1, -1, -1, -1};
     unsigned ap_count_ = 0, other_count_ = 0;
     bool has_ap_ = false, monitoring_ = false, running_ = false;

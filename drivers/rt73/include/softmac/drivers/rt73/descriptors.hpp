@@ -162,10 +162,11 @@ struct rx_descriptor {
         d.icv = load_le32(b.data() + 16);
         return d;
     }
-    /// @brief Signal in dBm: 2 x AGC minus the LNA gain (3: 90, 2: 74, 1: 64) and the EEPROM
-    /// RSSI offset.
-    int rssi_dbm(int rssi_offset = 0) const noexcept {
-        const int lna = rssi_lna == 3 ? 90 : rssi_lna == 2 ? 74 : rssi_lna == 1 ? 64 : 0;
+    /// @brief Signal in dBm: 2 x AGC minus the LNA gain (3: 90, 2: 74, 1: 64; on 5 GHz 6 and 8
+    /// more for 3 and 2, without an external LNA) and the EEPROM RSSI offset.
+    int rssi_dbm(int rssi_offset = 0, bool ghz5 = false) const noexcept {
+        int lna = rssi_lna == 3 ? 90 : rssi_lna == 2 ? 74 : rssi_lna == 1 ? 64 : 0;
+        if (ghz5) lna += rssi_lna == 3 ? 6 : rssi_lna == 2 ? 8 : 0;
         return 2 * rssi_agc - lna - rssi_offset;
     }
 };

@@ -72,7 +72,15 @@ inline constexpr std::uint16_t mac_addr0 = 0x0002, antenna = 0x0010, nic = 0x001
                                freq = 0x002f, led = 0x0030, txpower_a = 0x0031,
                                rssi_offset_bg = 0x004d, rssi_offset_a = 0x004e;
 inline constexpr std::uint16_t antenna_rf_type_shift = 11;  ///< RF type in bits 0xf800
+/// TX power octets, two per word (low octet first): 2.4 GHz channels 1..14 in TX power G, the 5 GHz
+/// table entries from TX power A.
+inline constexpr std::uint16_t txpower_g_words = 7, txpower_a_words = 12;
 }  // namespace eeprom
+/// @brief BBP registers and bits.
+namespace bbp {
+inline constexpr std::uint8_t r3 = 3;
+inline constexpr std::uint8_t r3_smart_mode = 0x01;
+}  // namespace bbp
 /// @brief RF chips by EEPROM antenna RF type.
 namespace rf {
 inline constexpr std::uint16_t rf5226 = 1, rf2528 = 2, rf5225 = 3, rf2527 = 4;

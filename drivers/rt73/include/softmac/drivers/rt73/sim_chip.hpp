@@ -6,6 +6,7 @@
 #include <array>
 #include <cstdint>
 #include <cstring>
+#include <span>
 #include <vector>
 
 #include <softmac/core/mac_address.hpp>
@@ -13,6 +14,7 @@
 #include <softmac/drivers/rt73/descriptors.hpp>
 #include <softmac/drivers/rt73/firmware.hpp>
 #include <softmac/drivers/rt73/registers.hpp>
+#include <softmac/drivers/rt73/rf.hpp>
 #include <softmac/drivers/rt73/usb.hpp>
 #include <softmac/ieee80211/ccmp.hpp>
 #include <softmac/ieee80211/frame_control.hpp>
@@ -26,6 +28,7 @@ struct eeprom_contents {
     mac_address mac{{0x00, 0x0e, 0x2e, 0x73, 0x00, 0x01}};
     std::uint16_t rf_type = rf::rf2528;
     std::uint8_t txpower = 24;        ///< every channel of TX power G
+    std::uint8_t txpower_a = 24;      ///< every octet of TX power A (the 5 GHz channels)
     std::uint8_t freq_offset = 0x3e;  ///< EEPROM FREQ offset (the RF tables carry 0x3e)
     std::array<std::uint16_t, 16> bbp{0x0b01, 0x2d0f, 0x3c11, 0x4412, 0x5416, 0x6418,
                                       0x7c19, 0x0000, 0xffff, 0xffff, 0xffff, 0xffff,
@@ -33,10 +36,11 @@ struct eeprom_contents {
 };
 
 /// @brief The RT2573 as the driver sees it over USB: register file and memory, EEPROM, firmware
-/// upload and start, BBP and RF serial interfaces, four beacon slots sent at the beacon interval,
-/// TSF from the medium's clock, the TXRX_CSR0 receive filter, TX/RX descriptors on bulk OUT/IN,
-/// and CCMP in hardware from the key tables (AES only: WEP and TKIP entries are not modelled, and
-/// frames under them pass undecrypted). Implements usb_transport.
+/// upload and start, BBP and RF serial interfaces (the RF chip of the EEPROM's RF type tunes to
+/// the channel of the table entry it is programmed with), four beacon slots sent at the beacon
+/// interval, TSF from the medium's clock, the TXRX_CSR0 receive filter, TX/RX descriptors on bulk
+/// OUT/IN, and CCMP in hardware from the key tables (AES only: WEP and TKIP entries are not
+/// modelled, and frames under them pass undecrypted). Implements usb_transport.
 template <time_policy Time>
 class sim_chip {
   public:
@@ -46,7 +50,8 @@ class sim_chip {
     /// Key-table entries: 16 shared (0x1000), then 64 pairwise (0x1200), 32 octets each.
     static constexpr std::size_t key_entries = 16 + 64, key_entry_size = 32;
 
-    sim_chip(sim::medium<Time>& m, eeprom_contents e = {}) : medium_(m), mem_(0x3100, 0) {
+    sim_chip(sim::medium<Time>& m, eeprom_contents e = {})
+        : medium_(m), mem_(0x3100, 0), rf_table_(rf_table(e.rf_type)) {
         eeprom_.fill(0xff);
         auto w16 = [&](std::uint16_t word, std::uint16_t v) {
             store_le16(eeprom_.data() + 2 * word, v);
@@ -58,9 +63,12 @@ class sim_chip {
             static_cast<std::uint16_t>((e.rf_type << eeprom::antenna_rf_type_shift) | 0x0002));
         for (int i = 0; i < 16; ++i)
             w16(static_cast<std::uint16_t>(eeprom::bbp_start + i), e.bbp[std::size_t(i)]);
-        for (int i = 0; i < 7; ++i)
+        for (int i = 0; i < eeprom::txpower_g_words; ++i)
             w16(static_cast<std::uint16_t>(eeprom::txpower_g + i),
                 static_cast<std::uint16_t>(e.txpower | e.txpower << 8));
+        for (int i = 0; i < eeprom::txpower_a_words; ++i)
+            w16(static_cast<std::uint16_t>(eeprom::txpower_a + i),
+                static_cast<std::uint16_t>(e.txpower_a | e.txpower_a << 8));
         w16(eeprom::freq, e.freq_offset);
         w16(eeprom::rssi_offset_bg, 0);
         store32(reg::mac_csr0, revision);
@@ -223,15 +231,15 @@ class sim_chip {
             medium_.set_addresses(port_, std::span<const mac_address>(&own, 1));
         }
     }
-    /// The channel is whatever the last RF2528 programming selected (RF2 encodes the channel).
+    /// The channel is the entry of the RF chip's table the last four RF words program (TX power,
+    /// RF3 bit 0x4 and frequency offset aside); words that program no entry leave it as it was.
     void tune_from_rf() {
-        const std::uint32_t rf2 = rf_writes_[rf_writes_.size() - 11];
-        const std::uint32_t rf4 = rf_writes_[rf_writes_.size() - 9];
-        int ch = static_cast<int>((rf2 - 0x786) / 4) * 2 + 1 + ((rf4 & 0x1f) == 0x1f ? 1 : 0);
-        if (rf2 == 0x7a2) ch = 14;
-        if (ch >= 1 && ch <= 14)
-            medium_.tune(port_, *ieee80211::channel_to_freq(ieee80211::band::ghz2_4,
-                                                            static_cast<std::uint8_t>(ch)));
+        const std::uint32_t* w = rf_writes_.data() + rf_writes_.size() - 4;
+        for (std::size_t i = 0; i < rf_table_.size(); ++i)
+            if (programs(rf_table_[i], w[0], w[1], w[2], w[3])) {
+                medium_.tune(port_, *ieee80211::channel_to_freq(rf_band(i), rf_table_[i].channel));
+                return;
+            }
     }
     void arm_beacons() {
         if (beacon_timer_) medium_.time().cancel(beacon_timer_);
@@ -385,8 +393,11 @@ class sim_chip {
         d.ofdm = ofdm;
         d.length = static_cast<std::uint16_t>(f.bytes.size() + 4);
         d.signal = ofdm ? plcp_signal[ri] : static_cast<std::uint8_t>(f.bitrate);
+        // LNA gain 2: 74 dB, 8 more on 5 GHz (what the driver takes off again).
+        const auto heard_on = ieee80211::freq_to_channel(f.freq);
+        const int lna_gain = heard_on && heard_on->band == ieee80211::band::ghz5 ? 82 : 74;
         d.rssi_lna = 2;
-        d.rssi_agc = static_cast<std::uint8_t>(std::clamp((f.signal_dbm + 74) / 2, 0, 31));
+        d.rssi_agc = static_cast<std::uint8_t>(std::clamp((f.signal_dbm + lna_gain) / 2, 0, 31));
         auto& slot = rx_[rx_tail_ % rx_slots];
         bytes_view up = f.bytes;
         if (const std::size_t n = unprotect(f.bytes, d, slot.bytes.data() + descriptor_size)) {
@@ -410,6 +421,7 @@ class sim_chip {
     std::vector<std::uint8_t> mem_;
     std::array<std::uint8_t, 0x100> eeprom_{};
     std::array<std::uint8_t, 128> bbp_{};
+    std::span<const rf_channel> rf_table_;
     std::vector<std::uint32_t> rf_writes_;
     bool firmware_running_ = false, unplugged_ = false;
     timer_id beacon_timer_ = 0;

@@ -17,10 +17,12 @@ struct chip_holder {
 };
 }  // namespace detail
 
-/// @brief EEPROM contents for radio `index`: a distinct MAC address, RF2528.
-inline eeprom_contents eeprom_for(std::uint16_t index) {
+/// @brief EEPROM contents for radio `index`: a distinct MAC address and the RF chip `rf_type`
+/// (rf::rf2528, 2.4 GHz, unless told).
+inline eeprom_contents eeprom_for(std::uint16_t index, std::uint16_t rf_type = rf::rf2528) {
     eeprom_contents e;
     e.mac = {{0x00, 0x0e, 0x2e, std::uint8_t(index >> 8), std::uint8_t(index), 0x00}};
+    e.rf_type = rf_type;
     return e;
 }
 
