@@ -78,7 +78,13 @@ class data_path {
         return false;
     }
     defrag_cache& defrag() noexcept { return defrag_; }
+    /// @brief The rates of the band the radio is tuned to; rate indexes are relative to them.
     const std::span<const ieee80211::rate>& rates() const noexcept { return rates_; }
+    /// @brief The radio tuned to a band with these rates.
+    void use_rates(std::span<const ieee80211::rate> r) noexcept {
+        rates_ = r;
+        rates_followed_ = true;
+    }
     std::size_t headroom() const noexcept { return headroom_; }
     std::uint64_t unmatched() const noexcept { return unmatched_; }
     /// @brief Buffers for fragments 1..15 of the frame being sent (kept, not rebuilt per frame).
@@ -92,7 +98,7 @@ class data_path {
         i.up = true;
         i.no_cck = driver::is_p2p(v.type);
         if (i.is_ap()) i.bssid = v.addr;
-        rates_ = hw.bands[0].rates;
+        if (!rates_followed_) rates_ = hw.bands[0].rates;
         headroom_ = driver::tx_headroom(hw) + 32;
         return i;
     }
@@ -201,6 +207,7 @@ class data_path {
     }();
     defrag_cache defrag_;
     std::span<const ieee80211::rate> rates_ = ieee80211::rates_2ghz;
+    bool rates_followed_ = false;  ///< the radio says which band's rates apply
     std::size_t headroom_ = 64;
     std::uint64_t unmatched_ = 0;
     std::array<frame_buffer, max_fragments - 1> fragments_{};

@@ -7,10 +7,12 @@
 #include <concepts>
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <utility>
 
 #include <softmac/core/scheduler.hpp>
 #include <softmac/driver/concepts.hpp>
+#include <softmac/ieee80211/rates.hpp>
 #include <softmac/mac/interface.hpp>
 
 namespace softmac::mac {
@@ -103,6 +105,7 @@ class radio {
             conf_.channel = *ieee80211::make_channel(hw().bands[0].band, hw().bands[0].channels[0]);
         conf_.flags = driver::conf_flag::idle;
         registered_ = true;
+        band_tuned();
         return {};
     }
     /// @brief Maximum remain-on-channel duration: the driver's, or the software limit.
@@ -181,6 +184,7 @@ class radio {
         if (!supports_channel(ch))
             return make_error(errc::bad_value, "channel not in the hardware's bands");
         conf_.channel = ch;
+        band_tuned();
         context ctx{*this};
         // An offloading driver keeps its remain-on-channel period and returns to the new
         // operating channel at its end; a software period is ended by tune_operating().
@@ -268,12 +272,14 @@ class radio {
     /// stays what it was.
     void tune_offchannel(const ieee80211::channel& ch) {
         off_ = ch;
+        band_tuned();
         context ctx{*this};
         driver_.config(ctx, tuned(), driver::conf_changed::channel);
     }
     /// @brief Back on the operating channel after off-channel work.
     void tune_operating() {
         off_.reset();
+        band_tuned();
         context ctx{*this};
         driver_.config(ctx, conf_, driver::conf_changed::channel);
     }
@@ -305,6 +311,14 @@ class radio {
         conf_.flags |= driver::conf_flag::idle;
     }
     /// What the driver is tuned to: the operating configuration, or the off-channel one.
+    /// Rate indexes are relative to the tuned band's rates (ieee80211_supported_band): the sink
+    /// that picks them hears of every change of band.
+    void band_tuned() {
+        if constexpr (requires(Sink & s, std::span<const ieee80211::rate> r) { s.use_rates(r); })
+            for (std::size_t b = 0; b < hw().n_bands; ++b)
+                if (hw().bands[b].band == tuned().channel.band)
+                    sink_.use_rates(hw().bands[b].rates);
+    }
     driver::conf tuned() const noexcept {
         driver::conf c = conf_;
         if (off_) {

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <fstream>
+#include <optional>
 #include <set>
 
 #include "mlme_world.hpp"
@@ -245,6 +246,43 @@ std::vector<std::uint8_t> public_action(const mac_address& da, const mac_address
 }
 const std::vector<std::uint8_t> p2p_public = {0x04, 0x09, 0x50, 0x6f, 0x9a, 0x09};
 }  // namespace
+
+TEMPLATE_TEST_CASE("the MAC picks its rates from the band the radio is tuned to",
+                   "[mac][mlme][rates]", test::loopback_offloaded_roc, test::rt73_usb_5ghz) {
+    // Rate indexes are relative to the tuned band's rates: 6 Mbit/s is index 4 on 2.4 GHz and
+    // index 0 on 5 GHz, where a P2P frame without CCK and the lowest rate are both 6 Mbit/s.
+    test::mlme_world<TestType> w;
+    const auto a = w.add(0, iftype::station);
+    const auto b = w.add(1, iftype::station);
+    REQUIRE(w[1].register_frame(b.index, 0x00d0, p2p_public, 2));
+    const std::string path = std::string(SOFTMAC_TEST_TMPDIR) + "/rates-" +
+                             (std::is_same_v<TestType, test::rt73_usb_5ghz> ? "rt73" : "loopback") +
+                             ".pcap";
+    std::optional<std::ofstream> capture(std::in_place, path, std::ios::binary);
+    w.air.tap(*capture);
+    for (std::uint16_t freq : {std::uint16_t(5180), std::uint16_t(2412)}) {
+        REQUIRE(w[0].set_channel(freq));
+        REQUIRE(w[1].remain_on_channel(b.index, freq, 100));  // b listens there
+        w.run(1ms);
+        for (bool no_cck : {true, false}) {
+            mac::mgmt_tx_params p;
+            p.frame = public_action(b.addr, a.addr);
+            p.freq = freq;
+            p.offchannel_ok = true;
+            p.no_cck = no_cck;
+            REQUIRE(w[0].mgmt_tx(a.index, p));
+            w.run(20ms);
+        }
+        w.run(100ms);  // b's listen period ends
+    }
+    CHECK(w.template all<mac::event::frame>(1).size() == 4);
+    capture.reset();
+    std::vector<std::string> seen;
+    for (const auto& r : test::tshark_fields(
+             path, {"radiotap.channel.freq", "radiotap.datarate", "wlan.fc.type_subtype"}))
+        if (r[2] == "0x000d") seen.push_back(r[0] + "@" + r[1]);
+    CHECK(seen == std::vector<std::string>{"5180@6", "5180@6", "2412@6", "2412@1"});
+}
 
 TEMPLATE_TEST_CASE("management-frame TX off channel with a wait, answered through a registration",
                    "[mac][mlme][mgmt_tx]", test::loopback_software_roc,
