@@ -26,6 +26,8 @@
 #include <softmac/p2p/ctrl/client.hpp>
 #include <softmac/p2p/ctrl/config_file.hpp>
 
+#include "tshark.hpp"
+
 extern char** environ;
 
 namespace fs = std::filesystem;
@@ -624,6 +626,100 @@ p2pd_soak_counts p2pd_soak(const std::string& name, std::vector<std::string> arg
 }
 
 }  // namespace
+
+TEST_CASE("p2pd groups on 5 GHz when both radios have it, on 2.4 GHz with a 2.4 GHz-only rt73",
+          "[ctrl][p2pd][5ghz]") {
+    // -d mixed: wlan0 and wlan2 are loopback radios (2.4 and 5 GHz), wlan1 an rt73 with the
+    // RF2528 (2.4 GHz only).
+    const std::string pcap = std::string(SOFTMAC_TEST_TMPDIR) + "/p2pd_5ghz/air.pcap";
+    p2pd_session s("", "p2pd_5ghz", {"-n", "3", "-d", "mixed", "-w", pcap});
+    namespace ctrl = softmac::p2p::ctrl;
+    std::vector<std::unique_ptr<ctrl::client>> c;
+    std::vector<std::string> addr;
+    for (int i = 0; i < 3; ++i) {
+        auto cl = ctrl::client::open(s.dir + "/wlan" + std::to_string(i), s.tmp);
+        REQUIRE(cl);
+        REQUIRE(cl->attach());
+        c.push_back(std::make_unique<ctrl::client>(std::move(*cl)));
+        const std::string st = ask(*c.back(), "STATUS");
+        addr.push_back(st.substr(st.find("p2p_device_address=") + 19, 17));
+    }
+    std::vector<std::vector<std::string>> seen(3);
+    // The first event of device i containing `what`, waiting up to `limit`.
+    const auto wait = [&](int i, std::string_view what, std::chrono::seconds limit) {
+        const auto end = std::chrono::steady_clock::now() + limit;
+        for (;;) {
+            for (int k = 0; k < 3; ++k)
+                while (auto e = c[std::size_t(k)]->next_event(0ms))
+                    seen[std::size_t(k)].push_back(*e);
+            for (const auto& e : seen[std::size_t(i)])
+                if (e.find(what) != std::string::npos) return e;
+            if (std::chrono::steady_clock::now() > end) return std::string();
+            std::this_thread::sleep_for(20ms);
+        }
+    };
+    for (int i = 0; i < 3; ++i) REQUIRE(ask(*c[std::size_t(i)], "P2P_FIND") == "OK\n");
+    for (int i = 0; i < 3; ++i)
+        for (int j = 0; j < 3; ++j)
+            if (i != j)
+                REQUIRE_FALSE(wait(i, "P2P-DEVICE-FOUND " + addr[std::size_t(j)], 30s).empty());
+    for (int i = 0; i < 3; ++i) REQUIRE(ask(*c[std::size_t(i)], "P2P_STOP_FIND") == "OK\n");
+    // go (intent 15) and client form a group; returns the GO's P2P-GROUP-STARTED's freq.
+    const auto form = [&](int go, int client, const std::string& go_extra,
+                          const std::string& client_extra) {
+        for (auto& v : seen) v.clear();
+        REQUIRE(ask(*c[std::size_t(client)],
+                    "P2P_CONNECT " + addr[std::size_t(go)] + " pbc" + client_extra) == "OK\n");
+        REQUIRE(ask(*c[std::size_t(go)], "P2P_CONNECT " + addr[std::size_t(client)] +
+                                             " pbc go_intent=15" + go_extra) == "OK\n");
+        const std::string g = wait(go, "P2P-GROUP-STARTED", 30s),
+                          k = wait(client, "P2P-GROUP-STARTED", 30s);
+        REQUIRE_FALSE(g.empty());
+        REQUIRE_FALSE(k.empty());
+        CHECK(field(g, "freq") == field(k, "freq"));
+        std::istringstream in(g);
+        std::string event, ifname;
+        in >> event >> ifname;
+        CHECK(ask(*c[std::size_t(go)], "P2P_GROUP_REMOVE " + ifname) == "OK\n");
+        CHECK_FALSE(wait(client, "P2P-GROUP-REMOVED", 20s).empty());
+        return field(g, "freq");
+    };
+    // Both on 5 GHz: the GO prefers a channel of class 124 (p2p_reselect_channel).
+    const std::string both = form(0, 2, "", "");
+    CHECK((both == "5745" || both == "5765" || both == "5785" || both == "5805"));
+    // With the rt73 the only common channels are 2.4 GHz ones, whichever side is GO.
+    CHECK(std::stoi(form(0, 1, "", "")) < 2500);
+    CHECK(std::stoi(form(1, 2, "", "")) < 2500);
+    // Forced on both: that channel; forced differently: status 7 on the initiator.
+    CHECK(form(2, 0, " freq=5180", " freq=5180") == "5180");
+    for (auto& v : seen) v.clear();
+    REQUIRE(ask(*c[0], "P2P_CONNECT " + addr[2] + " pbc freq=5200") == "OK\n");
+    REQUIRE(ask(*c[2], "P2P_CONNECT " + addr[0] + " pbc go_intent=15 freq=5180") == "OK\n");
+    // Both started a negotiation: whichever initiated it hears the status.
+    const std::string refused =
+        wait(0, "P2P-GO-NEG-FAILURE", 30s) + wait(2, "P2P-GO-NEG-FAILURE", 1s);
+    CHECK(refused.find("P2P-GO-NEG-FAILURE status=7") != std::string::npos);
+    CHECK(wait(0, "P2P-GROUP-STARTED", 1s).empty());
+    // The rt73 has no 5 GHz channel; nobody has a DFS one for P2P.
+    CHECK(ask(*c[1], "P2P_CONNECT " + addr[0] + " pbc freq=5180") == "FAIL-CHANNEL-UNSUPPORTED\n");
+    CHECK(ask(*c[1], "P2P_GROUP_ADD freq=5180") == "FAIL\n");
+    CHECK(ask(*c[0], "P2P_GROUP_ADD freq=5260") == "FAIL\n");
+    CHECK(s.daemon->stop() == 0);
+    // On the air: tshark reads every frame without an error, the negotiation frames list class
+    // 115 and 124 channels, and a group's beacons went out on 5 GHz.
+    bool listed_5ghz = false, beacon_5ghz = false;
+    for (const auto& r : softmac::test::tshark_fields(
+             pcap, {"_ws.malformed", "_ws.expert.severity", "wifi_p2p.channel_list.operating_class",
+                    "wlan.fc.type_subtype", "radiotap.channel.freq"})) {
+        CHECK(r[0].empty());
+        CHECK(r[1].find("8388608") == std::string::npos);  // no error-level expert info
+        listed_5ghz = listed_5ghz || (r[2].find("115") != std::string::npos &&
+                                      r[2].find("124") != std::string::npos);
+        beacon_5ghz = beacon_5ghz || (r[3] == "0x0008" && r[4] == "5180");
+    }
+    CHECK(listed_5ghz);
+    CHECK(beacon_5ghz);
+}
 
 TEST_CASE(
     "p2pd soak: back-to-back cycles without loss all complete, a loopback and an rt73 "
