@@ -5,6 +5,7 @@
 #include <array>
 #include <cstdint>
 #include <cstring>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -81,3 +82,13 @@ struct mac_address {
 };
 
 }  // namespace softmac
+
+/// @brief Hashes an address by its six octets (the BSS and peer tables' indexes).
+template <>
+struct std::hash<softmac::mac_address> {
+    std::size_t operator()(const softmac::mac_address& a) const noexcept {
+        std::uint64_t v = 0;
+        std::memcpy(&v, a.octets.data(), a.octets.size());
+        return std::hash<std::uint64_t>{}(v);
+    }
+};

@@ -4,8 +4,9 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <list>
 #include <string>
-#include <vector>
+#include <unordered_map>
 
 #include <softmac/core/mac_address.hpp>
 #include <softmac/core/scheduler.hpp>
@@ -32,6 +33,10 @@ struct bss {
 };
 
 /// @brief BSSes by BSSID, each dropped 30 s after it was last heard (cfg80211's result expiry).
+/// Lookups are by a hash of the BSSID and the entries are also kept in the order they were last
+/// heard, so that neither a lookup nor the eviction of the oldest entry when the table is full
+/// looks at other entries; a full table reuses the evicted entry's storage. The entries keep the
+/// order they were first heard in (cfg80211's bss_list).
 class bss_table {
   public:
     static constexpr duration expiry = std::chrono::seconds(30);
@@ -45,11 +50,12 @@ class bss_table {
             if (e.id == ieee80211::eid::ssid) ssid = std::string(ieee80211::ssid_of(e));
         const bool hidden_ssid =
             std::all_of(ssid.begin(), ssid.end(), [](char c) { return c == 0; });
-        bss* b = find(bssid);
-        if (!b) {
-            if (entries_.size() == capacity) expire_oldest();
-            b = &entries_.emplace_back();
-            b->bssid = bssid;
+        bss* b = nullptr;
+        if (const auto it = index_.find(bssid); it != index_.end()) {
+            lru_.splice(lru_.end(), lru_, it->second.heard);  // now the most recently heard
+            b = &*it->second.entry;
+        } else {
+            b = &add(bssid);
         }
         // Another SSID on the same BSSID is another BSS (cfg80211 tells them apart): a P2P
         // device that became a GO answers with its group's elements from now on.
@@ -78,9 +84,8 @@ class bss_table {
         return rx_freq;
     }
     bss* find(const mac_address& bssid) noexcept {
-        for (auto& b : entries_)
-            if (b.bssid == bssid) return &b;
-        return nullptr;
+        const auto it = index_.find(bssid);
+        return it == index_.end() ? nullptr : &*it->second.entry;
     }
     /// @brief The strongest BSS advertising `ssid` (on `freq` when it is not 0).
     const bss* best(std::string_view ssid, std::uint16_t freq = 0) const noexcept {
@@ -91,21 +96,55 @@ class bss_table {
                 out = &b;
         return out;
     }
-    /// @brief Drops entries not heard for `expiry`.
+    /// @brief Drops entries not heard for `expiry` (the oldest first: only those are looked at).
     void expire(time_point now) {
-        std::erase_if(entries_, [&](const bss& b) { return now - b.seen > expiry; });
+        while (!lru_.empty() && now - lru_.front()->seen > expiry) {
+            const auto e = lru_.front();
+            index_.erase(e->bssid);
+            lru_.pop_front();
+            entries_.erase(e);
+        }
     }
-    const std::vector<bss>& entries() const noexcept { return entries_; }
+    /// @brief The entries in the order they were first heard.
+    const std::list<bss>& entries() const noexcept { return entries_; }
     std::size_t size() const noexcept { return entries_.size(); }
-    void clear() noexcept { entries_.clear(); }
+    void clear() noexcept {
+        index_.clear();
+        lru_.clear();
+        entries_.clear();
+    }
 
   private:
-    void expire_oldest() {
-        auto it = std::min_element(entries_.begin(), entries_.end(),
-                                   [](const bss& a, const bss& b) { return a.seen < b.seen; });
-        entries_.erase(it);
+    using entry_it = std::list<bss>::iterator;
+    struct position {
+        entry_it entry;
+        std::list<entry_it>::iterator heard;  ///< its place in lru_
+    };
+    /// A new entry for `bssid`, the newest; when the table is full it is the least recently
+    /// heard one, cleared and moved (its nodes and buffers are used again).
+    bss& add(const mac_address& bssid) {
+        if (entries_.size() < capacity) {
+            entries_.emplace_back();
+            lru_.push_back(std::prev(entries_.end()));
+            index_.emplace(bssid, position{std::prev(entries_.end()), std::prev(lru_.end())});
+        } else {
+            const auto e = lru_.front();
+            auto node = index_.extract(e->bssid);
+            node.key() = bssid;
+            index_.insert(std::move(node));
+            entries_.splice(entries_.end(), entries_, e);
+            lru_.splice(lru_.end(), lru_, lru_.begin());
+            e->ssid.clear();
+            e->ies.clear();
+            e->from_probe_resp = e->hidden = false;
+        }
+        bss& b = entries_.back();
+        b.bssid = bssid;
+        return b;
     }
-    std::vector<bss> entries_;
+    std::list<bss> entries_;
+    std::list<entry_it> lru_;  ///< least recently heard first
+    std::unordered_map<mac_address, position> index_;
 };
 
 }  // namespace softmac::mac

@@ -9,6 +9,7 @@
 #include <deque>
 #include <optional>
 #include <string>
+#include <unordered_map>
 
 #include <softmac/core/scheduler.hpp>
 #include <softmac/p2p/events.hpp>
@@ -58,7 +59,8 @@ struct peer {
     unsigned sd_reqs = 0;
 };
 
-/// @brief Peers keyed by device address, newest first.
+/// @brief Peers keyed by device address, newest first. A lookup goes through a hash of the
+/// address (the per-frame operation); removals, which move entries, rebuild it.
 class peer_table {
   public:
     static constexpr std::size_t capacity = 100;
@@ -68,9 +70,8 @@ class peer_table {
         return const_cast<peer*>(static_cast<const peer_table*>(this)->find(dev));
     }
     const peer* find(const mac_address& dev) const noexcept {
-        for (const auto& p : peers_)
-            if (p.info.dev_addr == dev) return &p;
-        return nullptr;
+        const auto it = index_.find(dev);
+        return it == index_.end() ? nullptr : it->second;
     }
     /// @brief Finds or inserts at the head; a full table evicts the least recently seen peer,
     /// which is returned so that a loss can be reported.
@@ -82,28 +83,35 @@ class peer_table {
                 [](const peer& a, const peer& b) { return a.last_seen < b.last_seen; });
             if (evicted) *evicted = *it;
             peers_.erase(it);
+            reindex();
         }
+        // Adding at the front moves no element of a deque: the index stays valid.
         peers_.emplace_front();
         peers_.front().info.dev_addr = dev;
         peers_.front().last_seen = now;
+        index_.emplace(dev, &peers_.front());
         return peers_.front();
     }
     /// @brief Removes peers not seen for `expiry` except `keep`; calls lost(peer) for each.
     template <class F>
     void expire(time_point now, const mac_address& keep, F&& lost) {
+        bool removed = false;
         for (auto it = peers_.begin(); it != peers_.end();) {
             if (now - it->last_seen > expiry && it->info.dev_addr != keep) {
                 lost(*it);
                 it = peers_.erase(it);
+                removed = true;
             } else {
                 ++it;
             }
         }
+        if (removed) reindex();
     }
     template <class F>
     void clear(F&& lost) {
         for (const auto& p : peers_) lost(p);
         peers_.clear();
+        index_.clear();
     }
     void unreport_all() noexcept {
         for (auto& p : peers_) p.reported = false;
@@ -112,7 +120,12 @@ class peer_table {
     std::size_t size() const noexcept { return peers_.size(); }
 
   private:
+    void reindex() {
+        index_.clear();
+        for (auto& p : peers_) index_.emplace(p.info.dev_addr, &p);
+    }
     std::deque<peer> peers_;
+    std::unordered_map<mac_address, peer*> index_;
 };
 
 }  // namespace softmac::p2p

@@ -520,7 +520,7 @@ TEST_CASE("a protected or +HTC management frame is not read as clear text", "[ma
     REQUIRE(b->append(f));
     w[0].data().on_rx(std::move(*b), rs);
     REQUIRE(w[0].bss().size() == 1);
-    CHECK(w[0].bss().entries()[0].ssid == "htc");
+    CHECK(w[0].bss().entries().front().ssid == "htc");
 }
 
 TEST_CASE("a BSS is recorded on the channel its DS Parameter Set names rather than where heard",
@@ -548,10 +548,53 @@ TEST_CASE("a BSS is recorded on the channel its DS Parameter Set names rather th
     beacon(2437, std::nullopt);
     REQUIRE(w[0].bss().size() == 2);
     const auto& e = w[0].bss().entries();
-    const auto with_ds = e[0].bssid.octets[5] == 0x11 ? e[0] : e[1];
-    const auto without = e[0].bssid.octets[5] == 0x11 ? e[1] : e[0];
+    const auto with_ds = e.front().bssid.octets[5] == 0x11 ? e.front() : e.back();
+    const auto without = e.front().bssid.octets[5] == 0x11 ? e.back() : e.front();
     CHECK(with_ds.freq == 2462);
     CHECK(without.freq == 2437);  // no element: where it was heard
+}
+
+TEST_CASE("the BSS table evicts the least recently heard entry and ages entries out",
+          "[mac][bss]") {
+    mac::bss_table t;
+    std::vector<std::uint8_t> ies{0, 3, 'n', 'e', 't'};  // SSID "net"
+    ie::mgmt_body body;
+    body.elements = *ie::element_range::parse(ies);
+    const auto addr = [](unsigned i) {
+        return mac_address{{0x02, 0, 0, 0, std::uint8_t(i >> 8), std::uint8_t(i)}};
+    };
+    time_point now{};
+    const auto hear = [&](unsigned i) {
+        now += 1ms;
+        t.update(addr(i), 2412, -50, body, ies, false, now);
+    };
+    for (unsigned i = 0; i < mac::bss_table::capacity; ++i) hear(i);
+    REQUIRE(t.size() == mac::bss_table::capacity);
+    hear(0);  // heard again: no longer the oldest
+    hear(1000);
+    CHECK(t.size() == mac::bss_table::capacity);
+    CHECK(t.find(addr(0)));
+    CHECK_FALSE(t.find(addr(1)));  // the least recently heard went
+    CHECK(t.find(addr(1000))->ssid == "net");
+    // The entries keep the order they were first heard in; the new one is last.
+    CHECK(t.entries().front().bssid == addr(0));
+    CHECK(t.entries().back().bssid == addr(1000));
+    hear(1001);
+    CHECK_FALSE(t.find(addr(2)));
+    // Ageing: 30 s after it was last heard an entry goes, the others stay.
+    // Entry i was heard at i + 1 ms, entry 0 again at 257 ms, 1001 at 259 ms.
+    now += mac::bss_table::expiry - 129ms;  // 30.130 s
+    t.expire(now);  // entries 3..128 (heard more than 30 s before) go, 129 (exactly 30 s) stays
+    CHECK_FALSE(t.find(addr(3)));
+    CHECK_FALSE(t.find(addr(128)));
+    CHECK(t.find(addr(129)));
+    CHECK(t.find(addr(0)));
+    CHECK(t.size() == mac::bss_table::capacity - 126);
+    now += 1h;
+    t.expire(now);
+    CHECK(t.size() == 0);
+    hear(7);
+    CHECK(t.entries().size() == 1);
 }
 
 namespace {

@@ -491,6 +491,16 @@ TEST_CASE("the peer table keeps 100 peers, evicting the least recently seen", "[
     t.expire(std::chrono::seconds(100 + 60) - std::chrono::milliseconds(500), {},
              [&](const p2p::peer&) { ++lost; });
     CHECK(lost == 100 - 1);  // only the peer seen at 100 s is younger than 60 s
+    // Lookups after the removals find exactly the peers that are left.
+    CHECK(t.find(mac_address{{0x02, 0, 0, 0, 1, 100}}) == &t.all().front());
+    CHECK_FALSE(t.find(mac_address{{0x02, 0, 0, 0, 1, 50}}));
+    CHECK_FALSE(t.find(mac_address{{0x02, 0, 0, 0, 1, 0}}));
+    t.touch(mac_address{{0x02, 0, 0, 0, 1, 50}}, std::chrono::seconds(200));
+    CHECK(t.find(mac_address{{0x02, 0, 0, 0, 1, 100}})->info.dev_addr ==
+          mac_address{{0x02, 0, 0, 0, 1, 100}});
+    CHECK(t.find(mac_address{{0x02, 0, 0, 0, 1, 50}}) == &t.all().front());
+    t.clear([](const p2p::peer&) {});
+    CHECK_FALSE(t.find(mac_address{{0x02, 0, 0, 0, 1, 100}}));
 }
 
 TEST_CASE("provision discovery to a silent peer fails after its retries", "[p2p][pd]") {
