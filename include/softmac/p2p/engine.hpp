@@ -486,7 +486,7 @@ class engine {
         // A radio of one channel at a time whose station interface holds one negotiates only
         // that one (wpas_p2p_setup_freqs forces the shared frequency when none is unused).
         if (const auto shared = sta_.shared_freq(); shared && dev_.dedicated && !c.join) {
-            if (c.freq && c.freq != shared)
+            if ((c.freq && c.freq != shared) || !dev_.usable_freq(shared))
                 return make_error(errc::exhausted, "the radio's channel is in use");
             c.freq = shared;
         }
@@ -515,7 +515,7 @@ class engine {
         p->persistent_id = c.persistent_id;
         p->go_intent = c.go_intent.value_or(dev_.set.go_intent);
         p->force_freq = c.freq;
-        p->oper_pref = c.freq ? c.freq : dev_.prepare_oper();  // p2p_prepare_channel
+        p->oper_pref = c.freq;  // else prepared when the negotiation needs it
         if (c.auth) return pin;
         if (auto r = neg_.initiate(*p); !r) return r.err();
         if (fallback) sink_(event::fallback_to_go_neg{dev});
@@ -565,10 +565,20 @@ class engine {
         // wpas_p2p_init_go_params: without a frequency asked for, a GO shares the station
         // interface's channel when it may be GO there; another one is refused (every channel
         // of a one-channel radio is in use).
+        // freq=2 and freq=5 ask for a channel of that band (wpas_p2p_select_go_freq): a
+        // random social channel, or the first GO channel of classes 115 and 124 from a random
+        // start; none the GO may use fails.
+        if (freq == 2 || freq == 5) {
+            freq = freq == 2 ? detail::freq_of_channel(detail::random_social(dev_.rng))
+                             : band_5ghz_go_freq();
+            if (!freq || !dev_.usable_freq(freq) || !dev_.go_allowed(freq))
+                return make_error(errc::not_supported, "no channel of that band for a GO");
+        }
         const auto shared = dev_.dedicated ? sta_.shared_freq() : std::uint16_t(0);
         if (freq && shared && freq != shared)
             return make_error(errc::not_supported, "the radio's channel is in use");
-        if (!freq && shared && !dev_.go_allowed(shared))
+        // A shared channel P2P does not use is none a GO may take (wpas_p2p_valid_oper_freqs).
+        if (!freq && shared && (!dev_.usable_freq(shared) || !dev_.go_allowed(shared)))
             return make_error(errc::not_supported, "p2p_no_go_freq has the radio's channel");
         if (!freq && shared) freq = shared;
         return groups_.add(freq, persistent, persistent_id);
@@ -707,6 +717,18 @@ class engine {
     void configure_networks(std::vector<station_network> n) { sta_.configure(std::move(n)); }
 
   private:
+    /// freq=5's channel (wpas_p2p_select_go_freq): from a random start among the eight
+    /// channels of classes 115 and 124, the first this device may be GO on; 0 when none.
+    std::uint16_t band_5ghz_go_freq() {
+        constexpr std::array<std::uint16_t, 8> chans{5180, 5200, 5220, 5240,
+                                                     5745, 5765, 5785, 5805};
+        const auto r = static_cast<std::size_t>(dev_.rng());
+        for (std::size_t i = 0; i < chans.size(); ++i) {
+            const auto f = chans[(r + i) % chans.size()];
+            if (dev_.usable_freq(f) && dev_.go_allowed(f)) return f;
+        }
+        return 0;
+    }
     template <class C>
     auto exec(const C& c) {
         static_assert(engine_issues::has<C>, "softmac: engine_issues must name the command");

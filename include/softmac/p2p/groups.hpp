@@ -99,7 +99,7 @@ class group_manager {
             return make_error(errc::not_supported, "frequency not usable for P2P");
         group_setup s;
         s.go = true;
-        s.freq = freq ? freq : autonomous_freq();
+        s.freq = freq ? freq : d.go_freq(d.channels);
         if (!s.freq || !d.go_allowed(s.freq))
             return make_error(errc::not_supported, "p2p_no_go_freq");
         s.persistent = persistent;
@@ -470,29 +470,6 @@ class group_manager {
     }
 
   private:
-    /// An autonomous GO's channel when none was asked for (wpas_p2p_init_go_params, then
-    /// wpas_p2p_select_go_freq_no_pref): p2p_oper_channel, the first p2p_pref_chan entry, the
-    /// channels of class 115, then 124, a random social channel, the other 2.4 GHz ones; each
-    /// one this device may be GO on. 0 when there is none.
-    std::uint16_t autonomous_freq() {
-        auto& d = ctx_.dev();
-        auto go_on = [&](std::uint16_t f) { return f && d.usable_freq(f) && d.go_allowed(f); };
-        if (d.set.oper_channel && go_on(detail::freq_of_channel(d.set.oper_channel)))
-            return detail::freq_of_channel(d.set.oper_channel);
-        if (const auto pref = d.pref_freqs(); !pref.empty() && go_on(pref.front()))
-            return pref.front();
-        for (std::uint8_t oc : {std::uint8_t(115), std::uint8_t(124)})
-            for (auto f : detail::in_class(d.channels, oc))
-                if (go_on(f)) return f;
-        const auto r = static_cast<std::size_t>(d.rng());
-        for (std::size_t i = 0; i < ieee80211::social_channels.size(); ++i) {
-            const auto ch = ieee80211::social_channels[(r + i) % ieee80211::social_channels.size()];
-            if (go_on(detail::freq_of_channel(ch))) return detail::freq_of_channel(ch);
-        }
-        for (auto f : detail::in_class(d.channels, 81))
-            if (go_on(f)) return f;
-        return 0;
-    }
     link_type* link_of(std::string_view name) {
         for (auto& [n, l] : links_)
             if (n == name) return l.get();

@@ -161,14 +161,13 @@ class invitation {
             common = detail::intersect(d.channels, *q.channels);
             const std::uint16_t theirs = freq_of(q.oper);
             if (stored->go) {
-                // p2p_process_invitation_req as GO: the inviter's channel when common, else
-                // our preference, else one chosen from the common ones.
+                // p2p_process_invitation_req as GO: from our configured channel, the
+                // inviter's when common; chosen again from the common ones when that is not
+                // common or no channel is configured.
                 std::erase_if(common, [&](std::uint16_t f) { return !d.go_allowed(f); });
-                const std::uint16_t ours = d.prepare_oper();
-                oper = detail::contains(common, theirs) ? theirs
-                       : detail::contains(common, ours)
-                           ? ours
-                           : detail::reselect(common, d.pref_freqs(), ours, d.rng);
+                oper = detail::contains(common, theirs) ? theirs : d.configured_oper();
+                if (!detail::contains(common, oper) || !d.set.oper_channel)
+                    oper = detail::reselect(common, d.pref_freqs(), oper, d.rng);
                 bssid = ctx_.intended_iface();
             } else {
                 oper = detail::contains(common, theirs) ? theirs : 0;
@@ -231,12 +230,15 @@ class invitation {
         if (!s) return;
         if (status == st::unknown_group && inv.we_go) return ctx_.client_left(s->id, inv.peer);
         if (status != st::success) return;
-        // Accepted: the GO starts the group on its channel (the client's answer may name a
-        // common one); the client joins the GO's.
-        const std::uint16_t theirs = freq_of(q.oper);
-        std::uint16_t oper = inv.terms.oper;
-        if (!inv.we_go || (theirs && detail::contains(d.channels, theirs) && !inv.forced))
-            oper = theirs ? theirs : oper;
+        // Accepted (wpas_invitation_result): the GO starts the group on its channel when the
+        // client's Channel List has it, else on one chosen as an autonomous GO's among the
+        // channels both have; the client joins the GO's.
+        std::uint16_t oper = freq_of(q.oper);
+        if (inv.we_go) {
+            const auto common =
+                q.channels ? detail::intersect(d.channels, *q.channels) : d.channels;
+            oper = detail::contains(common, inv.terms.oper) ? inv.terms.oper : d.go_freq(common);
+        }
         if (!oper) return ctx_.emit(event::group_formation_failure{});
         start_stored(*s, inv.we_go, oper, inv.we_go ? mac_address{} : inv.peer,
                      inv.we_go ? inv.terms.bssid : q.group_bssid.value_or(mac_address{}));

@@ -269,9 +269,11 @@ inline void put_channel_list(byte_writer& w, const std::vector<std::uint16_t>& f
         for (auto ch : entries[i]) w.u8(ch);
     }
 }
-/// @brief A Listen or Operating Channel attribute naming `freq` by its class and channel.
+/// @brief A Listen or Operating Channel attribute naming `freq` by its class and channel;
+/// nothing for a frequency no P2P class has.
 inline void put_channel(byte_writer& w, std::uint8_t id, std::uint16_t freq) {
     const auto c = detail::class_channel_of(freq);
+    if (c.op_class == 0) return;
     ieee80211::p2p::channel_attr{{'X', 'X', 0x04}, c.op_class, c.channel}.write(w, id);
 }
 /// @brief The frequency a Listen or Operating Channel attribute names; 0 when P2P has none.

@@ -342,6 +342,34 @@ struct device_state {
         if (const auto f = random_5ghz(channels, rng)) return f;
         return configured_oper();
     }
+    /// @brief A GO's channel among `allowed` when none was asked for (wpas_p2p_init_go_params,
+    /// then wpas_p2p_select_go_freq_no_pref): p2p_oper_channel, the first p2p_pref_chan entry,
+    /// the channels of class 115, then 124, a random social channel, the other 2.4 GHz ones;
+    /// each one this device may be GO on. 0 when there is none.
+    std::uint16_t go_freq(const std::vector<std::uint16_t>& allowed) {
+        auto go_on = [&](std::uint16_t f) {
+            return f && usable_freq(f) && go_allowed(f) && contains(allowed, f);
+        };
+        if (set.oper_channel && go_on(freq_of_channel(set.oper_channel)))
+            return freq_of_channel(set.oper_channel);
+        const auto pref = pref_freqs();  // p2p_get_pref_freq: the first one allowed
+        if (const auto it = std::find_if(pref.begin(), pref.end(),
+                                         [&](std::uint16_t f) { return contains(allowed, f); });
+            it != pref.end() && go_on(*it))
+            return *it;
+        for (std::uint8_t oc : {std::uint8_t(115), std::uint8_t(124)})
+            for (auto f : in_class(channels, oc))
+                if (go_on(f)) return f;
+        const auto r = static_cast<std::size_t>(rng());
+        for (std::size_t i = 0; i < ieee80211::social_channels.size(); ++i) {
+            const auto f = freq_of_channel(
+                ieee80211::social_channels[(r + i) % ieee80211::social_channels.size()]);
+            if (go_on(f)) return f;
+        }
+        for (auto f : in_class(channels, 81))
+            if (go_on(f)) return f;
+        return 0;
+    }
     bool negotiating() const noexcept { return p2p::negotiating(current); }
     /// @brief A listen period of rand(min_disc_int..max_disc_int) x 100 TU, in ms.
     std::uint32_t random_listen_ms() {

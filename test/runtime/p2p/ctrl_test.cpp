@@ -218,7 +218,7 @@ TEST_CASE("P2P_INVITE, P2P_GROUP_ADD persistent and the network commands", "[ctr
 
     const auto add = as<ctrl::cmd::p2p_group_add>(ctrl::parse("P2P_GROUP_ADD persistent freq=2"));
     CHECK(add.persistent);
-    CHECK(add.freq == 0);
+    CHECK(add.freq == 2);  // the engine picks a 2.4 GHz channel
     CHECK(as<ctrl::cmd::p2p_group_add>(ctrl::parse("P2P_GROUP_ADD persistent=7")).persistent_id ==
           7);
     CHECK(refusal("P2P_GROUP_ADD persistent=no") == ctrl::replies::fail);
@@ -272,7 +272,8 @@ TEST_CASE("P2P_PROV_DISC, P2P_PEER and the other P2P forms", "[ctrl][parse]") {
                      "P2P_EXT_LISTEN 100 70000"})
         CHECK(refusal(bad) == ctrl::replies::fail);
     CHECK(as<ctrl::cmd::p2p_group_add>(ctrl::parse("P2P_GROUP_ADD freq=2462")).freq == 2462);
-    CHECK(as<ctrl::cmd::p2p_group_add>(ctrl::parse("P2P_GROUP_ADD freq=2")).freq == 0);
+    CHECK(as<ctrl::cmd::p2p_group_add>(ctrl::parse("P2P_GROUP_ADD freq=2")).freq == 2);
+    CHECK(as<ctrl::cmd::p2p_group_add>(ctrl::parse("P2P_GROUP_ADD freq=5")).freq == 5);
     CHECK(refusal("P2P_GROUP_ADD permanent") == ctrl::replies::fail);
     CHECK(as<ctrl::cmd::p2p_group_remove>(ctrl::parse("P2P_GROUP_REMOVE p2p-wlan0-0")).ifname ==
           "p2p-wlan0-0");
@@ -1149,6 +1150,10 @@ TEST_CASE("Persistent groups by commands: stored, listed, re-invoked by P2P_INVI
             ++started_again;
             CHECK(p.out[0][k].second.ends_with(" [PERSISTENT]"));
             CHECK(field(p.out[0][k].second, "ssid") == ssid);
+            // Both radios have 5 GHz: the inviting GO prepared a class 124 channel, which the
+            // client's Channel List has.
+            const auto f = std::stoi(field(p.out[0][k].second, "freq"));
+            CHECK((f >= 5745 && f <= 5805));
         }
     CHECK(started_again == 1);
 
@@ -1163,6 +1168,33 @@ TEST_CASE("Persistent groups by commands: stored, listed, re-invoked by P2P_INVI
     CHECK(p.w.engine(1).persistent_groups().empty());
     CHECK(p.cmd(0, "REMOVE_NETWORK all") == "OK\n");
     CHECK(p.w.engine(0).persistent_groups().empty());
+}
+
+TEMPLATE_TEST_CASE("P2P_GROUP_ADD freq=2 and freq=5 start a GO on a channel of that band",
+                   "[ctrl][session]", test::loopback_offloaded_roc, test::rt73_usb) {
+    ctrl_pair<TestType> p;
+    const auto start = [&](const std::string& args) {
+        p.out[0].clear();
+        if (p.cmd(0, "P2P_GROUP_ADD " + args) != "OK\n") return 0;
+        const auto started = p.wait(0, "P2P-GROUP-STARTED");
+        REQUIRE(started);
+        CHECK(p.cmd(0, "P2P_GROUP_REMOVE *") == "OK\n");
+        REQUIRE(p.wait(0, "P2P-GROUP-REMOVED"));
+        return std::stoi(field(started->second, "freq"));
+    };
+    const int two = start("freq=2");  // a random social channel (wpas_p2p_select_go_freq)
+    CHECK((two == 2412 || two == 2437 || two == 2462));
+    const int five = start("freq=5");
+    if (std::is_same_v<TestType, test::rt73_usb>) {
+        CHECK(five == 0);  // an RF2528 has no 5 GHz channel: FAIL
+    } else {
+        CHECK(((five >= 5180 && five <= 5240) || (five >= 5745 && five <= 5805)));
+        CHECK(p.cmd(0, "SET p2p_no_go_freq 5000-5900") == "OK\n");
+        CHECK(p.cmd(0, "P2P_GROUP_ADD freq=5") == "FAIL\n");
+        // Without freq=, no 5 GHz channel left for a GO: a social one.
+        const int any = start("");
+        CHECK((any == 2412 || any == 2437 || any == 2462));
+    }
 }
 
 TEST_CASE(
@@ -1736,16 +1768,25 @@ TEMPLATE_TEST_CASE("CHAN_SWITCH moves a running group with two clients, which fo
     // tshark reads them without complaint.
     capture->flush();
     std::vector<std::string> counts;
-    for (const auto& r : test::tshark_fields(
-             path, {"wlan.csa.new_channel_number", "wlan.csa.channel_switch.count",
-                    "wlan.fc.type_subtype", "_ws.malformed", "radiotap.channel.freq"})) {
+    int moved = 0;
+    for (const auto& r :
+         test::tshark_fields(path, {"wlan.csa.new_channel_number", "wlan.csa.channel_switch.count",
+                                    "wlan.fc.type_subtype", "_ws.malformed",
+                                    "radiotap.channel.freq", "wlan.ds.current_channel"})) {
         CHECK(r[3].empty());
         if (r[0] == "11" && r[2] == "0x0008") {
             CHECK(r[4] == "2412");
+            CHECK(r[5] == "1");  // the DS Parameter Set names the channel it is sent on
             if (counts.empty() || counts.back() != r[1]) counts.push_back(r[1]);
+        }
+        // After the switch the GO's beacons name channel 11 in their DS Parameter Set.
+        if (r[2] == "0x0008" && r[4] == "2462") {
+            CHECK(r[5] == "11");
+            ++moved;
         }
     }
     CHECK(counts == std::vector<std::string>{"5", "4", "3", "2", "1"});
+    CHECK(moved > 0);
 }
 
 TEST_CASE("A channel switch of one beacon is followed, and a group removed mid-countdown stays put",

@@ -497,9 +497,8 @@ inline request parse_p2p(std::string_view text, const tokens& t) {
         cmd::p2p_group_add g;
         for (std::size_t i = 1; i < t.size(); ++i) {
             if (auto v = option(t[i], "freq")) {
+                // 2 and 5 ask for a channel of that band (the engine picks it).
                 if (!freq_value(*v, g.freq)) return refused{replies::fail};
-                if (g.freq == 5) return refused{replies::fail};  // no 5 GHz radios
-                if (g.freq == 2) g.freq = 0;                     // "a 2.4 GHz channel"
             } else if (t[i] == "persistent") {
                 g.persistent = true;
             } else if (auto p = option(t[i], "persistent")) {
