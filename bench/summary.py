@@ -34,6 +34,43 @@ TARGETS = [
 
 NS_PER = {"ns": 1, "us": 1e3, "ms": 1e6, "s": 1e9}
 
+# The simulation's cost against the number of devices (scale_bench): one row per N, the radio
+# layer and the full stack side by side.
+SCALE = (("radio", "BM_scale_radio"), ("stack", "BM_scale_stack"))
+SCALE_COLUMNS = (("ns/delivery", "ns_per_delivery", ".0f"),
+                 ("virtual s/wall s", "virtual_s_per_wall_s", ".3g"),
+                 ("bytes/device", "bytes_per_device", ".0f"))
+
+
+def scale_table(rows):
+    by_n = {}
+    for name, b in rows.items():
+        parts = name.split("/")
+        for label, prefix in SCALE:
+            if parts[0] == prefix and len(parts) > 1 and parts[1].isdigit():
+                by_n.setdefault(int(parts[1]), {})[label] = b
+    if not by_n:
+        return
+    print("scale: N devices on one channel, a beacon each every 100 TU, 10 virtual seconds")
+    width = 10
+    print(f"{'':>5}" + "".join(f"  {title:^{len(SCALE) * width}}" for title, _, _ in SCALE_COLUMNS))
+    print(f"{'N':>5}" + "".join("  " + "".join(f"{label:>{width}}" for label, _ in SCALE)
+                              for _ in SCALE_COLUMNS))
+    for n in sorted(by_n):
+        line = f"{n:>5}"
+        for _, key, fmt in SCALE_COLUMNS:
+            line += "  "
+            for label, _ in SCALE:
+                b = by_n[n].get(label)
+                if b is None:
+                    line += f"{'-':>{width}}"
+                elif b.get("error_occurred"):
+                    line += f"{'error':>{width}}"
+                else:
+                    line += f"{b.get(key, float('nan')):>{width}{fmt}}"
+        print(line)
+    print()
+
 
 def main(paths):
     rows, fastest = {}, {}
@@ -61,6 +98,7 @@ def main(paths):
         extra = " ".join(f"{k}={v:g}" for k, v in counters.items() if isinstance(v, (int, float)))
         print(f"{name:<{width}}  {ns:>10.1f}  {extra}")
     print()
+    scale_table(rows)
     for title, ours, base in PAIRS:
         for suffix in sorted({n[len(ours):] for n in rows if n.startswith(ours)}):
             a, b = ours + suffix, base + suffix
