@@ -226,6 +226,20 @@ TEST_CASE("an RF5226 tunes 5 GHz channel 36 with the table's words and TX power 
     CHECK(b.freq() == 2472);
 }
 
+TEST_CASE("a channel switch turns on the tuned band's power amplifier only", "[rt73][rf][5ghz]") {
+    rf_bench b(rf_eeprom(rt73::rf::rf5225));
+    const auto pa = [&] {
+        return b.chip().register_at(rt73::reg::phy_csr0) &
+               (rt73::phy_csr0::pa_pe_a | rt73::phy_csr0::pa_pe_bg);
+    };
+    REQUIRE(b.r.set_channel(*ie::make_channel(ie::band::ghz5, 36)));
+    CHECK(pa() == rt73::phy_csr0::pa_pe_a);
+    REQUIRE(b.r.set_channel(*ie::make_channel(ie::band::ghz2_4, 6)));
+    CHECK(pa() == rt73::phy_csr0::pa_pe_bg);
+    // A frame sent with the tuned band's amplifier off reaches nobody.
+    CHECK(b.chip().unamplified() == 0);
+}
+
 TEST_CASE("an RF5225 tunes channel 149 and the chip ignores words of no table entry",
           "[rt73][rf][5ghz]") {
     rf_bench b(rf_eeprom(rt73::rf::rf5225));

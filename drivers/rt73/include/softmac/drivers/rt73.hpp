@@ -420,6 +420,14 @@ class driver {
         const auto i = find_rf_channel(rf_table_, ch.band, ch.number);
         if (!i) return make_error(errc::bad_value, "rt73: channel not in the RF chip's table");
         if (auto r = set_smart_mode(rf_smart_mode(rf_type_)); !r) return r;
+        // The tuned band's power amplifier on, the other's off (PHY_CSR0's PA_PE_BG/PA_PE_A).
+        auto pa = read32(reg::phy_csr0);
+        if (!pa) return pa.err();
+        const std::uint32_t on =
+            ch.band == ieee80211::band::ghz5 ? phy_csr0::pa_pe_a : phy_csr0::pa_pe_bg;
+        if (auto r = write32(reg::phy_csr0, (*pa & ~(phy_csr0::pa_pe_a | phy_csr0::pa_pe_bg)) | on);
+            !r)
+            return r;
         for (std::uint32_t w : rf_words(rf_table_[*i], txpower_[*i], freq_offset_))
             if (auto r = write_rf(w); !r) return r;
         channel_ = *ieee80211::make_channel(ch.band, ch.number);

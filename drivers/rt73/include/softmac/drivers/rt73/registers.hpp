@@ -27,11 +27,12 @@ inline constexpr std::uint16_t firmware_image_base = 0x0800, shared_key_table_ba
                                mac_csr2 = 0x3008, mac_csr3 = 0x300c, mac_csr4 = 0x3010,
                                mac_csr5 = 0x3014, txrx_csr0 = 0x3040, txrx_csr4 = 0x3050,
                                txrx_csr9 = 0x3064, txrx_csr10 = 0x3068, txrx_csr12 = 0x3070,
-                               txrx_csr13 = 0x3074, phy_csr3 = 0x308c, phy_csr4 = 0x3090,
-                               sec_csr0 = 0x30a0, sec_csr1 = 0x30a4, sec_csr2 = 0x30a8,
-                               sec_csr3 = 0x30ac, sec_csr4 = 0x30b0, sec_csr5 = 0x30b4,
-                               sta_csr0 = 0x30c0, aifsn_csr = 0x0400, cwmin_csr = 0x0404,
-                               cwmax_csr = 0x0408, ac_txop_csr0 = 0x040c, ac_txop_csr1 = 0x0410;
+                               txrx_csr13 = 0x3074, phy_csr0 = 0x3080, phy_csr3 = 0x308c,
+                               phy_csr4 = 0x3090, sec_csr0 = 0x30a0, sec_csr1 = 0x30a4,
+                               sec_csr2 = 0x30a8, sec_csr3 = 0x30ac, sec_csr4 = 0x30b0,
+                               sec_csr5 = 0x30b4, sta_csr0 = 0x30c0, aifsn_csr = 0x0400,
+                               cwmin_csr = 0x0404, cwmax_csr = 0x0408, ac_txop_csr0 = 0x040c,
+                               ac_txop_csr1 = 0x0410;
 constexpr std::uint16_t hw_beacon_base(unsigned i) noexcept {
     return static_cast<std::uint16_t>(hw_beacon_base0 + 0x100 * i);
 }
@@ -57,6 +58,11 @@ inline constexpr std::uint32_t beacon_interval = 0xffff, tsf_ticking = 0x10000, 
 inline constexpr std::uint32_t sync_none = 0, sync_infra = 1, sync_adhoc = 2, sync_ap_none = 3;
 }  // namespace txrx_csr9
 /// @brief PHY_CSR3 (BBP serial) and PHY_CSR4 (RF serial) fields.
+/// @brief PHY_CSR0: the power amplifier of each band (rt73usb_config_antenna sets the tuned
+/// band's).
+namespace phy_csr0 {
+inline constexpr std::uint32_t pa_pe_bg = 0x00010000, pa_pe_a = 0x00020000;
+}
 namespace phy_csr3 {
 inline constexpr std::uint32_t value = 0xff, reg_shift = 8, reg_mask = 0x7f00,
                                read_control = 0x8000, busy = 0x10000;

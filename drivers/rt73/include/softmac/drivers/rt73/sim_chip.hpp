@@ -180,6 +180,10 @@ class sim_chip {
     bool firmware_running() const noexcept { return firmware_running_; }
     typename sim::medium<Time>::port_id port() const noexcept { return port_; }
     std::uint64_t beacons_sent() const noexcept { return beacons_sent_; }
+    /// @brief A register's value as the driver last left it.
+    std::uint32_t register_at(std::uint16_t a) const noexcept { return load32(a); }
+    /// @brief Frames the chip sent with the tuned band's power amplifier off (they went nowhere).
+    std::uint64_t unamplified() const noexcept { return unamplified_; }
     std::uint64_t tx_frames() const noexcept { return tx_frames_; }
     void unplug() noexcept { unplugged_ = true; }
 
@@ -265,6 +269,14 @@ class sim_chip {
     result<void> send(const tx_descriptor& d, bytes_view frame) {
         const int idx = rate_of_signal(d.plcp_fields.signal, d.ofdm);
         if (idx < 0) return make_error(errc::bad_value, "rt73 chip: unknown PLCP signal");
+        // Without the tuned band's power amplifier nothing reaches the air.
+        const auto tuned = ieee80211::freq_to_channel(medium_.frequency(port_));
+        const std::uint32_t pa =
+            tuned && tuned->band == ieee80211::band::ghz5 ? phy_csr0::pa_pe_a : phy_csr0::pa_pe_bg;
+        if (!(load32(reg::phy_csr0) & pa)) {
+            ++unamplified_;
+            return {};
+        }
         const std::uint16_t bitrate = ieee80211::rates_2ghz[std::size_t(idx)].bitrate;
         const bool short_preamble = (d.plcp_fields.signal & 0x08) != 0;
         if (!d.timestamp || frame.size() < 32)
@@ -426,6 +438,7 @@ class sim_chip {
     bool firmware_running_ = false, unplugged_ = false;
     timer_id beacon_timer_ = 0;
     std::uint64_t beacons_sent_ = 0, tx_frames_ = 0;
+    std::uint64_t unamplified_ = 0;  ///< frames sent without the band's power amplifier
     std::array<rx_slot, rx_slots> rx_{};
     std::array<crypto::aes_ccm_key, key_entries> keys_{};
     std::size_t rx_head_ = 0, rx_tail_ = 0;
