@@ -44,21 +44,8 @@ inline constexpr std::array<rf_channel, 14> rf_vals_bg_2528{{
 
 /// @brief RF5226 (2.4 and 5 GHz): RF2528's 2.4 GHz entries, then UNII-1/2, UNII-2e, UNII-3 and
 /// the Japanese J52 channels 34..46.
-inline constexpr std::array<rf_channel, 42> rf_vals_5226{{
-    {1, 0x00002c0c, 0x00000786, 0x00068255, 0x000fea0b},
-    {2, 0x00002c0c, 0x00000786, 0x00068255, 0x000fea1f},
-    {3, 0x00002c0c, 0x0000078a, 0x00068255, 0x000fea0b},
-    {4, 0x00002c0c, 0x0000078a, 0x00068255, 0x000fea1f},
-    {5, 0x00002c0c, 0x0000078e, 0x00068255, 0x000fea0b},
-    {6, 0x00002c0c, 0x0000078e, 0x00068255, 0x000fea1f},
-    {7, 0x00002c0c, 0x00000792, 0x00068255, 0x000fea0b},
-    {8, 0x00002c0c, 0x00000792, 0x00068255, 0x000fea1f},
-    {9, 0x00002c0c, 0x00000796, 0x00068255, 0x000fea0b},
-    {10, 0x00002c0c, 0x00000796, 0x00068255, 0x000fea1f},
-    {11, 0x00002c0c, 0x0000079a, 0x00068255, 0x000fea0b},
-    {12, 0x00002c0c, 0x0000079a, 0x00068255, 0x000fea1f},
-    {13, 0x00002c0c, 0x0000079e, 0x00068255, 0x000fea0b},
-    {14, 0x00002c0c, 0x000007a2, 0x00068255, 0x000fea13},
+namespace detail {
+inline constexpr std::array<rf_channel, 28> rf_5226_5ghz{{
     {36, 0x00002c0c, 0x0000099a, 0x00098255, 0x000fea23},
     {40, 0x00002c0c, 0x000009a2, 0x00098255, 0x000fea03},
     {44, 0x00002c0c, 0x000009a6, 0x00098255, 0x000fea0b},
@@ -88,6 +75,18 @@ inline constexpr std::array<rf_channel, 42> rf_vals_5226{{
     {42, 0x00002c0c, 0x000809a2, 0x000da255, 0x000d3a1b},
     {46, 0x00002c0c, 0x000809a6, 0x000da255, 0x000d3a23},
 }};
+/// @brief `a` followed by `b`.
+template <std::size_t N, std::size_t M>
+constexpr std::array<rf_channel, N + M> joined(const std::array<rf_channel, N>& a,
+                                               const std::array<rf_channel, M>& b) noexcept {
+    std::array<rf_channel, N + M> out{};
+    for (std::size_t i = 0; i < N; ++i) out[i] = a[i];
+    for (std::size_t i = 0; i < M; ++i) out[N + i] = b[i];
+    return out;
+}
+}  // namespace detail
+inline constexpr std::array<rf_channel, 42> rf_vals_5226 =
+    detail::joined(rf_vals_bg_2528, detail::rf_5226_5ghz);
 
 /// @brief RF5225 (2.4 and 5 GHz); RF2527 uses its first 14 entries (2.4 GHz only).
 inline constexpr std::array<rf_channel, 42> rf_vals_5225_2527{{
