@@ -42,6 +42,10 @@ class bss_table {
     static constexpr duration expiry = std::chrono::seconds(30);
     static constexpr std::size_t capacity = 256;
 
+    bss_table() = default;
+    bss_table(const bss_table&) = delete;  // the indexes point into this table's entries
+    bss_table& operator=(const bss_table&) = delete;
+
     /// @brief Records a beacon or probe response (the frame is already parsed).
     void update(const mac_address& bssid, std::uint16_t freq, std::int32_t signal,
                 const ieee80211::mgmt_body& body, bytes_view ies, bool probe_resp, time_point now) {
@@ -83,7 +87,7 @@ class bss_table {
                 if (const auto c = ieee80211::make_channel(rx->band, e.data[0])) return c->freq_mhz;
         return rx_freq;
     }
-    bss* find(const mac_address& bssid) noexcept {
+    const bss* find(const mac_address& bssid) const noexcept {
         const auto it = index_.find(bssid);
         return it == index_.end() ? nullptr : &*it->second.entry;
     }
@@ -96,7 +100,8 @@ class bss_table {
                 out = &b;
         return out;
     }
-    /// @brief Drops entries not heard for `expiry` (the oldest first: only those are looked at).
+    /// @brief Drops entries not heard for `expiry` (the oldest first: only those are looked at;
+    /// `now` never goes back).
     void expire(time_point now) {
         while (!lru_.empty() && now - lru_.front()->seen > expiry) {
             const auto e = lru_.front();
@@ -134,9 +139,10 @@ class bss_table {
             index_.insert(std::move(node));
             entries_.splice(entries_.end(), entries_, e);
             lru_.splice(lru_.end(), lru_, lru_.begin());
-            e->ssid.clear();
-            e->ies.clear();
-            e->from_probe_resp = e->hidden = false;
+            auto ies = std::move(e->ies);  // its buffer is kept
+            ies.clear();
+            *e = bss{};
+            e->ies = std::move(ies);
         }
         bss& b = entries_.back();
         b.bssid = bssid;

@@ -267,6 +267,7 @@ class group_manager {
         auto& d = ctx_.dev();
         const bool go = s.go;
         const std::uint16_t freq = s.freq;
+        if (go && !d.go_allowed(freq)) return make_error(errc::not_supported, "p2p_no_go_freq");
         const auto* stored = s.persistent_id >= 0 ? d.stored(s.persistent_id) : nullptr;
         if (s.persistent_id >= 0 && !stored)
             return make_error(errc::not_found, "no such persistent group");

@@ -67,6 +67,8 @@ class invitation {
             const std::uint16_t chosen = p.freq ? p.freq : p.pref;
             if (chosen && !d.usable_freq(chosen))
                 return make_error(errc::not_supported, "frequency not usable for P2P");
+            if (s->go && p.freq && !d.go_allowed(p.freq))
+                return make_error(errc::not_supported, "p2p_no_go_freq has the frequency");
             inv.persistent_id = s->id;
             inv.we_go = s->go;
             inv.forced = p.freq != 0;
@@ -76,6 +78,8 @@ class invitation {
             inv.terms.channels = detail::offered_channels(d.channels, p.freq);
             // A GO names its channel and BSSID; a client its preference, if it has one.
             inv.terms.oper = chosen ? chosen : (s->go ? d.prepare_oper() : 0);
+            if (s->go && !p.freq && !d.go_allowed(inv.terms.oper))  // p2p_prepare_channel's
+                inv.terms.oper = d.go_freq(d.channels);             // no-GO filter
             if (s->go) inv.terms.bssid = ctx_.intended_iface();
         } else {
             const group* g = ctx_.running_group(p.group);
@@ -235,8 +239,8 @@ class invitation {
         // channels both have; the client joins the GO's.
         std::uint16_t oper = freq_of(q.oper);
         if (inv.we_go) {
-            const auto common =
-                q.channels ? detail::intersect(d.channels, *q.channels) : d.channels;
+            auto common = q.channels ? detail::intersect(d.channels, *q.channels) : d.channels;
+            std::erase_if(common, [&](std::uint16_t f) { return !d.go_allowed(f); });
             oper = detail::contains(common, inv.terms.oper) ? inv.terms.oper : d.go_freq(common);
         }
         if (!oper) return ctx_.emit(event::group_formation_failure{});

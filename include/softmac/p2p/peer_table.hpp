@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include <softmac/core/scheduler.hpp>
 #include <softmac/p2p/events.hpp>
@@ -66,6 +67,10 @@ class peer_table {
     static constexpr std::size_t capacity = 100;
     static constexpr duration expiry = std::chrono::seconds(60);
 
+    peer_table() = default;
+    peer_table(const peer_table&) = delete;  // the index points into this table's peers
+    peer_table& operator=(const peer_table&) = delete;
+
     peer* find(const mac_address& dev) noexcept {
         return const_cast<peer*>(static_cast<const peer_table*>(this)->find(dev));
     }
@@ -95,17 +100,19 @@ class peer_table {
     /// @brief Removes peers not seen for `expiry` except `keep`; calls lost(peer) for each.
     template <class F>
     void expire(time_point now, const mac_address& keep, F&& lost) {
-        bool removed = false;
+        // The table is whole again before anyone hears of a loss (a listener may look up peers).
+        std::vector<peer> gone;
         for (auto it = peers_.begin(); it != peers_.end();) {
             if (now - it->last_seen > expiry && it->info.dev_addr != keep) {
-                lost(*it);
+                gone.push_back(std::move(*it));
                 it = peers_.erase(it);
-                removed = true;
             } else {
                 ++it;
             }
         }
-        if (removed) reindex();
+        if (gone.empty()) return;
+        reindex();
+        for (const auto& p : gone) lost(p);
     }
     template <class F>
     void clear(F&& lost) {

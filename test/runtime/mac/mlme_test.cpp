@@ -597,6 +597,39 @@ TEST_CASE("the BSS table evicts the least recently heard entry and ages entries 
     CHECK(t.entries().size() == 1);
 }
 
+TEST_CASE("a BSS table entry used again for another BSS keeps nothing of the old one",
+          "[mac][bss]") {
+    mac::bss_table t;
+    const auto addr = [](unsigned i) {
+        return mac_address{{0x02, 0, 0, 0, std::uint8_t(i >> 8), std::uint8_t(i)}};
+    };
+    time_point now{};
+    const auto hear = [&](unsigned i, std::string_view ssid, bool probe_resp) {
+        std::vector<std::uint8_t> ies{0, std::uint8_t(ssid.size())};
+        ies.insert(ies.end(), ssid.begin(), ssid.end());
+        ie::mgmt_body body;
+        body.elements = *ie::element_range::parse(ies);
+        body.beacon_interval = std::uint16_t(100 + i);
+        now += 1ms;
+        t.update(addr(i), 2412, -40 - int(i % 40), body, ies, probe_resp, now);
+    };
+    hear(0, std::string(4, '\0'), false);  // a hidden SSID in its beacons
+    hear(0, "secret", true);               // a probe response names it
+    REQUIRE(t.find(addr(0))->hidden);
+    REQUIRE(t.find(addr(0))->from_probe_resp);
+    for (unsigned i = 1; i < mac::bss_table::capacity; ++i)
+        hear(i, "net-" + std::to_string(i), false);
+    hear(999, "fresh", false);  // takes entry 0's place
+    CHECK_FALSE(t.find(addr(0)));
+    const auto* b = t.find(addr(999));
+    REQUIRE(b);
+    CHECK(b->ssid == "fresh");
+    CHECK_FALSE(b->hidden);
+    CHECK_FALSE(b->from_probe_resp);
+    CHECK(b->beacon_int == 100 + 999);
+    CHECK(b->ies == std::vector<std::uint8_t>{0, 5, 'f', 'r', 'e', 's', 'h'});
+}
+
 namespace {
 /// What mgmt_rx needs, without a stack: one station interface; what it sends and reports is kept.
 struct lone_mgmt_rx {

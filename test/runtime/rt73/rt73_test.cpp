@@ -236,8 +236,24 @@ TEST_CASE("a channel switch turns on the tuned band's power amplifier only", "[r
     CHECK(pa() == rt73::phy_csr0::pa_pe_a);
     REQUIRE(b.r.set_channel(*ie::make_channel(ie::band::ghz2_4, 6)));
     CHECK(pa() == rt73::phy_csr0::pa_pe_bg);
-    // A frame sent with the tuned band's amplifier off reaches nobody.
-    CHECK(b.chip().unamplified() == 0);
+}
+
+TEST_CASE("the rt73 chip sends nothing into the air without the band's power amplifier",
+          "[rt73][rf][5ghz]") {
+    test::world<test::rt73_usb_5ghz> w(2);
+    auto& chip = w[0].driver().chip;
+    std::array<std::uint8_t, 4> off{};  // PHY_CSR0 with both amplifiers off
+    REQUIRE(chip.control_out({rt73::request::multi_write, 0, rt73::reg::phy_csr0}, off));
+    w.send(0, w.data_frame(0, mac_address::broadcast(), 1), driver::tx_flag::no_ack);
+    w.settle();
+    CHECK(chip.unamplified() == 1);
+    CHECK(w[1].sink().rx.empty());
+    // Tuning again turns the 5 GHz amplifier on: the next frame is heard.
+    REQUIRE(w[0].set_channel(*ie::make_channel(ie::band::ghz5, 36)));
+    w.send(0, w.data_frame(0, mac_address::broadcast(), 2), driver::tx_flag::no_ack);
+    w.settle();
+    CHECK(chip.unamplified() == 1);
+    CHECK(w[1].sink().rx.size() == 1);
 }
 
 TEST_CASE("an RF5225 tunes channel 149 and the chip ignores words of no table entry",
