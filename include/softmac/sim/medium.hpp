@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <ostream>
 #include <random>
@@ -170,6 +171,9 @@ class medium {
         if (tap_) write_tap(frame, sender.freq, bitrate, start_us);
 
         bool acked = false;
+        // One copy of the frame per transmission, shared by its receivers: those without an
+        // extra link delay hear it in one event at the end of its airtime.
+        std::shared_ptr<on_air> copy;
         for (port_id p = 0; p < ports_.size(); ++p) {
             const auto& rx = ports_[p];
             if (p == from || !rx.listening || rx.freq != sender.freq || !rx.deliver) continue;
@@ -187,20 +191,28 @@ class medium {
                 continue;
             }
             acked = acked || for_rx;
-            auto copy = pool_.allocate(0);
-            if (!copy || !copy->append(frame)) {
-                ++stats_.lost;
-                continue;
+            if (!copy) {
+                auto buf = pool_.allocate(0);
+                if (!buf || !buf->append(frame)) {
+                    ++stats_.lost;
+                    continue;
+                }
+                copy = std::make_shared<on_air>(
+                    on_air{std::move(*buf),
+                           {{}, sender.freq, bitrate, short_preamble, -50, start_us, from},
+                           {}});
+                copy->af.bytes = copy->buf.view();
             }
-            air_frame af{{}, sender.freq, bitrate, short_preamble, -50, start_us, from};
-            track(time_.schedule_at(start + airtime + l.delay,
-                                    [this, p, af, buf = std::move(*copy)]() mutable {
-                                        af.bytes = buf.view();
-                                        ++stats_.delivered;
-                                        if (ports_[p].listening && ports_[p].freq == af.freq)
-                                            ports_[p].deliver(af);
-                                    }));
+            if (l.delay == duration{})
+                copy->to.push_back(p);
+            else
+                track(time_.schedule_at(start + airtime + l.delay,
+                                        [this, copy, p] { hand_over(*copy, p); }));
         }
+        if (copy && !copy->to.empty())
+            track(time_.schedule_at(start + airtime, [this, copy] {
+                for (const port_id p : copy->to) hand_over(*copy, p);
+            }));
         if (acked) ++stats_.acked;
         const duration exchange = airtime + (acked ? ack_time : duration{});
         sender.busy_until = start + exchange + (airtime_ ? difs : duration{});
@@ -213,6 +225,16 @@ class medium {
     }
 
   private:
+    /// A frame on the air: its one copy and the receivers that hear it together.
+    struct on_air {
+        frame_buffer buf;
+        air_frame af;
+        std::vector<port_id> to;
+    };
+    void hand_over(const on_air& f, port_id p) {
+        ++stats_.delivered;
+        if (ports_[p].listening && ports_[p].freq == f.af.freq) ports_[p].deliver(f.af);
+    }
     /// A Notice of Absence with the time its start times are extended near.
     struct absence_schedule {
         ieee80211::p2p::notice_of_absence noa{};
