@@ -242,23 +242,33 @@ struct radio_world {
     }
 };
 
-/// N radios, each sending a beacon every 100 TU through mac::radio, counted where the radio
-/// hands them up.
-static void BM_scale_radio(benchmark::State& state) {
+/// Builds world W of N devices untimed, runs it timed, then asks `fault(w)` (untimed) for what
+/// went wrong, if anything.
+template <class W, class Fault>
+void run_world(benchmark::State& state, Fault fault) {
     const auto n = static_cast<std::size_t>(state.range(0));
     for (auto _ : state) {
         state.PauseTiming();
         const memory_probe mem;
-        auto w = std::make_unique<radio_world>(n);
+        auto w = std::make_unique<W>(n);
         state.ResumeTiming();
         run_and_report(state, *w, n, mem);
         state.PauseTiming();
-        const bool all_handed_up = w->deliveries() == w->air.stats().delivered;
+        const char* error = fault(*w, n);
         w.reset();
         state.ResumeTiming();
-        if (!all_handed_up)
-            state.SkipWithError("the radios handed up other than the medium delivered");
+        if (error) state.SkipWithError(error);
     }
+}
+
+/// N radios, each sending a beacon every 100 TU through mac::radio, counted where the radio
+/// hands them up.
+static void BM_scale_radio(benchmark::State& state) {
+    run_world<radio_world>(state, [](radio_world& w, std::size_t) -> const char* {
+        return w.deliveries() == w.air.stats().delivered
+                   ? nullptr
+                   : "the radios handed up other than the medium delivered";
+    });
 }
 BENCHMARK(BM_scale_radio)
     ->Arg(10)
@@ -347,22 +357,11 @@ struct stack_world {
 /// N devices, each a mac::stack whose AP beacons every 100 TU; every beacon heard is entered
 /// into the hearer's BSS table.
 static void BM_scale_stack(benchmark::State& state) {
-    const auto n = static_cast<std::size_t>(state.range(0));
-    for (auto _ : state) {
-        state.PauseTiming();
-        const memory_probe mem;
-        auto w = std::make_unique<stack_world>(n);
-        state.ResumeTiming();
-        run_and_report(state, *w, n, mem);
-        state.PauseTiming();
-        const bool started = w->start_failures == 0, all_heard = w->all_in_bss_tables(n);
-        w.reset();
-        state.ResumeTiming();
-        if (!started)
-            state.SkipWithError("start_ap failed");
-        else if (!all_heard)
-            state.SkipWithError("a stack's BSS table misses a neighbour");
-    }
+    run_world<stack_world>(state, [](stack_world& w, std::size_t n) -> const char* {
+        if (w.start_failures != 0) return "start_ap failed";
+        if (!w.all_in_bss_tables(n)) return "a stack's BSS table misses a neighbour";
+        return nullptr;
+    });
 }
 // N = 1000 takes about a minute on a 2.6 GHz core (97 million deliveries at about 0.6 µs).
 BENCHMARK(BM_scale_stack)

@@ -717,16 +717,14 @@ class engine {
     void configure_networks(std::vector<station_network> n) { sta_.configure(std::move(n)); }
 
   private:
-    /// freq=5's channel (wpas_p2p_select_go_freq): from a random start among the eight
-    /// channels of classes 115 and 124, the first this device may be GO on; 0 when none.
+    /// freq=5's channel (wpas_p2p_select_go_freq): from a random start among the channels of
+    /// classes 115 and 124, the first this device may be GO on; 0 when none.
     std::uint16_t band_5ghz_go_freq() {
-        constexpr std::array<std::uint16_t, 8> chans{5180, 5200, 5220, 5240,
-                                                     5745, 5765, 5785, 5805};
+        auto chans = detail::in_class(dev_.channels, 115);
+        for (auto f : detail::in_class(dev_.channels, 124)) chans.push_back(f);
         const auto r = static_cast<std::size_t>(dev_.rng());
-        for (std::size_t i = 0; i < chans.size(); ++i) {
-            const auto f = chans[(r + i) % chans.size()];
-            if (dev_.usable_freq(f) && dev_.go_allowed(f)) return f;
-        }
+        for (std::size_t i = 0; i < chans.size(); ++i)
+            if (const auto f = chans[(r + i) % chans.size()]; dev_.go_allowed(f)) return f;
         return 0;
     }
     template <class C>
