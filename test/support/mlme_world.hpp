@@ -40,10 +40,12 @@ using test_stack = mac::stack<typename Cfg::driver_type, virtual_time, mac::net<
 template <class Cfg>
 std::unique_ptr<test_stack<Cfg>> make_stack(virtual_time& t, heap_pool& pool,
                                             sim::medium<virtual_time>& m, std::uint16_t i) {
-    return with_driver_args<Cfg>(m, i, [&](auto&&... args) {
+    auto s = with_driver_args<Cfg>(m, i, [&](auto&&... args) {
         return std::make_unique<test_stack<Cfg>>(t, pool, recording_net{}, recording_events{},
                                                  std::forward<decltype(args)>(args)...);
     });
+    in_test_mode(s->data());
+    return s;
 }
 
 /// @brief N stacks of configuration Cfg on one medium, each recording its events.

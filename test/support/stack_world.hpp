@@ -2,6 +2,7 @@
 /// @file Test worlds for the data path: radios whose sink is mac::data_path, and a capture radio.
 #pragma once
 
+#include <cstdlib>
 #include <memory>
 #include <vector>
 
@@ -35,6 +36,19 @@ struct recording_upper {
     void on_roc_expired(std::uint64_t) {}
     void on_scan_done(bool) {}
 };
+
+/// @brief The data path the tests run: the fast paths on, as products run it, or with
+/// SOFTMAC_TEST_FULL_PATH set in the environment the full pipelines only (ctest runs the data-path
+/// tests both ways).
+inline bool full_path_only() {
+    static const bool full = std::getenv("SOFTMAC_TEST_FULL_PATH") != nullptr;
+    return full;
+}
+template <class Path>
+Path& in_test_mode(Path& p) {
+    p.set_fast_path(!full_path_only());
+    return p;
+}
 
 template <class Driver>
 using test_data_path = mac::data_path<mac::capabilities_of<Driver>(), virtual_time, recording_upper,
@@ -96,6 +110,7 @@ struct stack_world {
             radios[i]->set_active(*v, true);  // joined below: it operates on the channel
             vifs.push_back(*v);
             radios[i]->sink().attach(*v, radios[i]->hw());
+            in_test_mode(radios[i]->sink());
         }
         join(0, 1);
         join(1, 0);

@@ -15,6 +15,7 @@
 #include <softmac/ieee80211/header.hpp>
 #include <softmac/ieee80211/rates.hpp>
 #include <softmac/mac/crypto.hpp>
+#include <softmac/mac/fast_path.hpp>
 #include <softmac/mac/interface.hpp>
 #include <softmac/mac/keys.hpp>
 #include <softmac/mac/pipeline.hpp>
@@ -49,6 +50,13 @@ class data_path {
     using rx_pipeline =
         decltype(detail::pipeline_of<Caps, rx_check_dup, rx_check_class, rx_ccmp_decrypt,
                                      rx_ccmp_hw, rx_defragment, rx_amsdu, rx_data, rx_mgmt>());
+    /// What is left of the TX pipeline for a frame built from a station's template: no EAPOL,
+    /// nothing to fragment (fast_path.hpp).
+    using fast_tx_pipeline = decltype(detail::pipeline_of<Caps, tx_rate_ctrl, tx_sequence,
+                                                          tx_ccmp_encrypt, tx_ccmp_hw, tx_stats>());
+    /// What is left of the RX pipeline for a frame that passed a station's fast RX checks.
+    using fast_rx_pipeline = decltype(detail::pipeline_of<Caps, rx_check_dup, rx_ccmp_decrypt,
+                                                          rx_ccmp_hw, detail::rx_fast_data>());
 
     data_path(Time& time, Pool& pool, Upper upper)
         : time_(time), pool_(pool), upper_(std::move(upper)) {}
@@ -87,13 +95,26 @@ class data_path {
     }
     std::size_t headroom() const noexcept { return headroom_; }
     std::uint64_t unmatched() const noexcept { return unmatched_; }
+    /// @brief Switches the fast paths (fast_path.hpp) on, as they are by default, or off: every
+    /// frame then takes the full pipelines. Both produce the same frames.
+    void set_fast_path(bool on) noexcept { fast_ = on; }
+    bool fast_path() const noexcept { return fast_; }
+    /// @brief Frames that took the fast TX and the fast RX path.
+    std::uint64_t fast_tx_frames() const noexcept { return fast_tx_frames_; }
+    std::uint64_t fast_rx_frames() const noexcept { return fast_rx_frames_; }
+    /// @brief Whoever changes an interface's type, addresses, association or 4-address mode calls
+    /// this: the stations' fast-path state made before is stale from then on. (A station's own
+    /// flags and keys need no call: flags are in the stamp, keys are looked up per frame.)
+    void vif_changed(std::size_t vif) noexcept { ++ifaces_[vif].generation; }
     /// @brief Buffers for fragments 1..15 of the frame being sent (kept, not rebuilt per frame).
     std::array<frame_buffer, max_fragments - 1>& fragments() noexcept { return fragments_; }
 
     /// @brief Brings the data path up on a radio's interface (after radio.add_interface).
     vif_state& attach(const driver::vif& v, const driver::hw_description& hw) {
         auto& i = ifaces_[v.index];
+        const std::uint32_t generation = i.generation + 1;  // never an earlier interface's
         i = vif_state{};
+        i.generation = generation;
         i.vif = v;
         i.up = true;
         i.no_cck = driver::is_p2p(v.type);
@@ -104,6 +125,7 @@ class data_path {
     }
     void detach(const driver::vif& v) {
         ifaces_[v.index].up = false;
+        vif_changed(v.index);
         for (auto& k : group_keys_[v.index]) k = key_type{};
         default_key_[v.index] = -1;
     }
@@ -133,8 +155,17 @@ class data_path {
         auto& i = ifaces_[vif];
         driver::tx_info info{};
         tx_frame<station_type> f{eth, info};
-        verdict v = detail::build_header(*this, i, priority, f);
-        if (v == verdict::next) v = detail::run(tx_pipeline{}, *this, f);
+        verdict v;
+        if (fast_ && detail::fast_xmit(*this, i, priority, f)) {
+            ++fast_tx_frames_;
+            v = detail::run(fast_tx_pipeline{}, *this, f);
+        } else {
+            v = detail::build_header(*this, i, priority, f);
+            if (v == verdict::next) {
+                if (fast_) detail::keep_tx_template(i, f);
+                v = detail::run(tx_pipeline{}, *this, f);
+            }
+        }
         if (v != verdict::next) {
             eth = frame_buffer{};  // a dropped frame is released, as a sent one is handed on
             return v;
@@ -158,6 +189,10 @@ class data_path {
         const auto h = ieee80211::header_view::parse(b.view());
         if (!h || (!h->fc().is_ctrl() && h->length() < 24)) return;
         station_type* sta = h->address_count() >= 2 ? stations_.find(h->addr2()) : nullptr;
+        if (sta && fast_ && h->fc().is_data() && detail::fast_rx(*this, *sta, b, s)) {
+            ++fast_rx_frames_;
+            return;
+        }
         const int idx = detail::match_interface(*this, *h, sta);
         if (idx < 0) {
             ++unmatched_;
@@ -210,6 +245,8 @@ class data_path {
     bool rates_followed_ = false;  ///< the radio says which band's rates apply
     std::size_t headroom_ = 64;
     std::uint64_t unmatched_ = 0;
+    bool fast_ = true;
+    std::uint64_t fast_tx_frames_ = 0, fast_rx_frames_ = 0;
     std::array<frame_buffer, max_fragments - 1> fragments_{};
 };
 

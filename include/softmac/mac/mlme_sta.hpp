@@ -187,6 +187,7 @@ class station_mlme {
                 i.sta.last_beacon = ctx_.time().now();
                 i.data->bssid = sa;
                 i.data->associated = true;
+                ctx_.data().vif_changed(vif);
                 // With a controlled port the supplicant authorizes the AP after the handshake.
                 const std::uint32_t port = i.sta.crypto.control_port ? 0 : sta_flag::authorized;
                 if (auto s = ctx_.data().stations().add(
@@ -383,6 +384,7 @@ class station_mlme {
             (void)ctx_.p2p_ps_changed(i, {});  // no GO, no absences to keep
         i.sta = sta_state{};
         i.data->associated = false;
+        ctx_.data().vif_changed(vif);
         ctx_.data().stations().remove(bssid);
         ctx_.bss_changed(i, false);
         ctx_.set_state(i, vap::state::init);

@@ -82,6 +82,39 @@ class defrag_cache {
     std::size_t next_ = 0;
 };
 
+/// @brief What a station's fast-path state was made for: the station's flags, its interface and
+/// that interface's generation. State made for another stamp is stale and never used.
+struct fast_stamp {
+    std::uint32_t flags = 0;
+    std::uint32_t generation = 0;
+    std::uint8_t vif = 0;
+    bool made = false;
+    friend bool operator==(const fast_stamp&, const fast_stamp&) = default;
+};
+
+/// @brief The header a station's unicast data frames start with (mac80211's ieee80211_fast_tx):
+/// the MAC header and the RFC 1042 SNAP header as the full TX path built them for the stamp, with
+/// the sequence number and TID left zero; per frame only DA, SA, TID, sequence number (and PN)
+/// are written.
+struct fast_tx_template {
+    fast_stamp stamp;
+    std::uint8_t hdrlen = 0;      ///< the MAC header; the SNAP header follows it in `hdr`
+    std::uint8_t da = 0, sa = 0;  ///< where the Ethernet DA and SA go
+    bool qos = false;
+    std::array<std::uint8_t, 32 + 6> hdr{};  ///< 4 addresses + QoS control, then SNAP
+};
+
+/// @brief A station's data frames as the fast RX path expects them (mac80211's ieee80211_fast_rx):
+/// worked out once per stamp from the interface and the station.
+struct fast_rx_checks {
+    fast_stamp stamp;
+    bool usable = false;          ///< the station may send on the fast path at all
+    std::uint16_t ds = 0;         ///< the frame control's ToDS/FromDS bits its frames carry
+    std::uint8_t base = 24;       ///< the header length without QoS control
+    std::uint8_t da = 0, sa = 0;  ///< where the header carries DA and SA
+    friend bool operator==(const fast_rx_checks&, const fast_rx_checks&) = default;
+};
+
 /// @brief A peer: the sta_info role. RateState comes from the rate-control policy, Key from the
 /// crypto policy (the pairwise key, `ptk`).
 template <class RateState, class Key = key<no_cipher>>
@@ -98,6 +131,8 @@ struct station {
     RateState rate{};
     defrag_cache frags;
     Key ptk;
+    fast_tx_template fast_tx;
+    fast_rx_checks fast_rx;
 
     bool has(std::uint32_t f) const noexcept { return (flags & f) == f; }
 };

@@ -128,6 +128,8 @@ struct secure_pair {
         };
         ap = make(0);
         sta = make(1);
+        test::in_test_mode(ap->data());
+        test::in_test_mode(sta->data());
         REQUIRE(ap->start());
         REQUIRE(sta->start());
         a = *ap->add_interface(driver::iftype::ap);

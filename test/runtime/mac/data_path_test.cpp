@@ -37,6 +37,7 @@ struct solo {
                                                        mac::sta_flag::authorized |
                                                        mac::sta_flag::wme) {
         vif.type = t;
+        test::in_test_mode(mac);
         i = &mac.attach(vif, drivers::loopback_description(0));
         if (i->is_sta()) {
             i->bssid = peer;
@@ -287,6 +288,9 @@ TEMPLATE_TEST_CASE(
         REQUIRE(sta);
         CHECK(sta->stats.tx_packets == 1);
         CHECK(sta->stats.rx_packets == 1);
+        // An AP's station and a station's AP take the fast RX, unless the test runs without.
+        const bool fast_rx = !test::full_path_only() && !bridged && p.a != iftype::adhoc;
+        CHECK(w.mac(1).fast_rx_frames() == (fast_rx ? 1u : 0u));
     }
 }
 
