@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 // The data path's cost: softmac's TX (802.3 -> 802.11 QoS data -> driver) and RX (802.11 ->
-// 802.3 with duplicate check) against the same stack through any_driver, a hand-written
-// straight-line version of the same work, libtins, and memcpy of the payload.
+// 802.3 with duplicate check), on its fast paths and on its full pipelines, against the same stack
+// through any_driver, hand-written straight-line versions of the same work (a full one that
+// builds every header, and a fast one with a prebuilt header per station), libtins, and memcpy of
+// the payload.
 //
 // RX is measured as products run it: the driver receives a frame and raises its interrupt line
 // (driver::interrupt_line, as the loopback and rt73 drivers do), the radio's handler services the
@@ -37,6 +39,9 @@ namespace {
 using path = mac::data_path<mac::capabilities_of<sink_driver>(), virtual_time, parking_upper,
                             mac::fixed_rate<540>>;
 
+/// softmac's paths: the fast paths (the default), or the full pipelines for every frame.
+enum class mode { fast, full };
+
 template <class Driver>
 struct stack {
     virtual_time time;
@@ -45,7 +50,9 @@ struct stack {
     driver::vif vif;
 
     template <class... A>
-    explicit stack(A&&... a) : r(time, path(time, pool, parking_upper{}), std::forward<A>(a)...) {
+    explicit stack(mode m, A&&... a)
+        : r(time, path(time, pool, parking_upper{}), std::forward<A>(a)...) {
+        r.sink().set_fast_path(m == mode::fast);
         (void)r.register_hw();
         vif = *r.add_interface(driver::iftype::ap);
         r.sink().attach(vif, r.hw());
@@ -97,10 +104,10 @@ __attribute__((noinline)) void softmac_tx(Radio& r, std::uint8_t vif, frame_buff
                                           std::uint8_t prio) {
     r.sink().transmit(r, vif, std::move(b), prio);
 }
-template <class Driver, class... Make>
+template <class Driver, mode Mode = mode::fast, class... Make>
 void tx_stack(benchmark::State& state, Make&&... make) {
     const auto payload = static_cast<std::size_t>(state.range(0));
-    stack<Driver> s(std::forward<Make>(make)...);
+    stack<Driver> s(Mode, std::forward<Make>(make)...);
     frame_buffer b = *s.pool.allocate(headroom);
     const std::uint64_t before = allocations.load();
     for (auto _ : state) {
@@ -114,10 +121,16 @@ void tx_stack(benchmark::State& state, Make&&... make) {
     }
     report(state, before, payload);
 }
-template <class Driver, class... Make>
+/// A frame into the driver (its interrupt line -> radio::service() -> poll -> data path), behind
+/// a call the compiler cannot see through, as hand_receive is.
+template <class Driver>
+__attribute__((noinline)) void softmac_receive(Driver& d, frame_buffer&& b) {
+    d.receive(std::move(b));
+}
+template <class Driver, mode Mode = mode::fast, class... Make>
 void rx_stack(benchmark::State& state, Make&&... make) {
     const auto payload = static_cast<std::size_t>(state.range(0));
-    stack<Driver> s(std::forward<Make>(make)...);
+    stack<Driver> s(Mode, std::forward<Make>(make)...);
     frame_buffer b = *s.pool.allocate(headroom);
     std::uint16_t seq = 0;
     const std::uint64_t before = allocations.load();
@@ -128,17 +141,19 @@ void rx_stack(benchmark::State& state, Make&&... make) {
             d = &s.r.driver().template as<sink_driver>();
         else
             d = &s.r.driver();
-        d->receive(std::move(b));  // interrupt line -> radio::service() -> poll -> data path
+        softmac_receive(*d, std::move(b));
         b = std::move(s.r.sink().upper().delivered);
         benchmark::DoNotOptimize(b.data());
     }
     report(state, before, payload);
 }
 void BM_softmac_tx(benchmark::State& s) { tx_stack<sink_driver>(s); }
+void BM_softmac_full_tx(benchmark::State& s) { tx_stack<sink_driver, mode::full>(s); }
 void BM_any_driver_tx(benchmark::State& s) {
     tx_stack<any_driver>(s, std::in_place_type<sink_driver>);
 }
 void BM_softmac_rx(benchmark::State& s) { rx_stack<sink_driver>(s); }
+void BM_softmac_full_rx(benchmark::State& s) { rx_stack<sink_driver, mode::full>(s); }
 void BM_any_driver_rx(benchmark::State& s) {
     rx_stack<any_driver>(s, std::in_place_type<sink_driver>);
 }
@@ -206,6 +221,27 @@ void BM_rt73_tx(benchmark::State& state) {
 // One C-style function per direction doing what softmac does for these frames: interface and
 // station checks, the header for every interface type, SNAP choice, QoS/TID, sequence numbers,
 // rate, RTS and fragmentation thresholds, statistics, drop counters, frame ownership to the sink.
+// And a fast version of each, as a hand-written stack with mac80211's fast-xmit and fast-rx would
+// have them: per station a prebuilt header (taken from the full build) and precomputed RX
+// expectations, both valid for the station's flags and its interface's generation; everything
+// else goes to the full function.
+/// A station's prebuilt header and RX expectations.
+/// What it was made for: the interface's generation (never 0) and the station's flags.
+std::uint64_t hand_stamp(std::uint32_t generation, std::uint32_t flags) {
+    return std::uint64_t{generation} << 32 | flags;
+}
+struct hand_fast {
+    std::uint64_t stamp;
+    bool qos;
+    std::uint8_t hdrlen, da, sa;
+    std::uint8_t hdr[38];
+};
+struct hand_rx_checks {
+    std::uint64_t stamp;
+    bool usable;
+    std::uint16_t ds;
+    std::uint8_t base, da, sa;
+};
 struct hand_station {
     std::uint8_t addr[6];
     bool used;
@@ -217,6 +253,8 @@ struct hand_station {
     bool rate_no_cck;  ///< the CCK rule the rate was chosen under
     std::uint8_t vif;  ///< the interface it belongs to
     std::uint64_t tx_packets, tx_bytes, rx_packets, rx_bytes, rx_dups;
+    hand_fast fast;
+    hand_rx_checks frx;
 };
 struct hand_iface {
     std::uint8_t own[6], bssid[6], wds_peer[6];
@@ -225,6 +263,7 @@ struct hand_iface {
     std::uint16_t seq;
     std::uint32_t frag_threshold, rts_threshold;
     std::uint8_t short_retry, long_retry;
+    std::uint32_t generation;
     std::uint64_t drops[16], tx_frames, rx_frames;
 };
 struct hand_state {
@@ -233,6 +272,7 @@ struct hand_state {
     frame_buffer parked;      ///< what went to the driver (TX) or the network side (RX)
     frame_buffer to_receive;  ///< the driver's RX slot, as sink_driver has
     std::uint8_t tx_vif = 0;  ///< the interface frames are sent on: data, as softmac's vif is
+    bool fast = false;        ///< the full TX keeps templates for hand_fast_tx
 };
 enum : std::uint32_t { h_assoc = 2, h_auth = 4, h_wme = 8 };
 hand_station* hand_find(hand_state& s, const std::uint8_t* a) {
@@ -333,6 +373,70 @@ __attribute__((noinline)) int hand_tx(hand_state& s, std::uint8_t vif, frame_buf
         return i.drops[11]++, -1;  // fragmentation: not in this benchmark
     ++i.tx_frames;
     if (st) ++st->tx_packets, st->tx_bytes += b.size();
+    if (s.fast && st && !mcast && !eapol && type >= 0x0600 && type != 0x80f3 && type != 0x8137 &&
+        st->fast.stamp != hand_stamp(i.generation, st->flags)) {
+        hand_fast& t = st->fast;
+        t.stamp = hand_stamp(i.generation, st->flags);
+        t.hdrlen = static_cast<std::uint8_t>(hdrlen), t.qos = qos;
+        const auto at = [&](const std::uint8_t* a) -> std::uint8_t {
+            return a == a1 ? 4 : a == a2 ? 10 : a == a3 ? 16 : 24;
+        };
+        t.da = at(da), t.sa = at(sa);
+        std::memcpy(t.hdr, h, hdrlen + 6);
+        store_le16(t.hdr + 22, 0);
+        if (qos) store_le16(t.hdr + hdrlen - 2, 0);
+    }
+    benchmark::DoNotOptimize(info.rates[0].idx);
+    s.parked = std::move(b);  // the driver
+    return 0;
+}
+/// The fast TX: the station's prebuilt header, DA, SA, TID, sequence number, rate and counters.
+__attribute__((noinline)) int hand_fast_tx(hand_state& s, std::uint8_t vif, frame_buffer&& b,
+                                           std::uint8_t prio) {
+    hand_iface& i = s.ifaces[vif];
+    if (b.size() < 14) return hand_tx(s, vif, std::move(b), prio);  // down: another generation
+    std::uint8_t da[6], sa[6];
+    std::memcpy(da, b.data(), 6);
+    std::memcpy(sa, b.data() + 6, 6);
+    const std::uint16_t type = static_cast<std::uint16_t>(b.data()[12] << 8 | b.data()[13]);
+    if ((da[0] & 1) || type < 0x0600 || type == 0x888e || type == 0x80f3 || type == 0x8137)
+        return hand_tx(s, vif, std::move(b), prio);
+    const bool sta_like = i.type == driver::iftype::station || i.type == driver::iftype::p2p_client;
+    hand_station* st = hand_find(s, sta_like                        ? i.bssid
+                                    : i.type == driver::iftype::wds ? i.wds_peer
+                                                                    : da);
+    if (!st || st->fast.stamp != hand_stamp(i.generation, st->flags))
+        return hand_tx(s, vif, std::move(b), prio);
+    const hand_fast& t = st->fast;
+    if (b.size() + t.hdrlen + 6 - 12 + 4 > i.frag_threshold)
+        return hand_tx(s, vif, std::move(b), prio);
+    auto hp = b.push(t.hdrlen + 6 - 12);
+    if (!hp) return hand_tx(s, vif, std::move(b), prio);
+    std::uint8_t* h = hp->data();
+    std::memcpy(h, t.hdr, t.hdrlen + 6u);
+    std::memcpy(h + t.da, da, 6);
+    std::memcpy(h + t.sa, sa, 6);
+    const std::uint8_t tid = prio & 7;
+    if (t.qos) h[t.hdrlen - 2] = tid;
+    driver::tx_info info{};
+    info.vif_index = 0;
+    info.hw_queue = mac::up_to_ac(tid);
+    info.flags = driver::tx_flag::req_status;
+    const bool rts = b.size() + 4 > i.rts_threshold;
+    if (st->rate_idx < 0 || st->rate_no_cck != i.no_cck)
+        st->rate_idx = 11, st->rate_no_cck = i.no_cck;  // 54 Mbit/s, found once
+    info.rates[0] = {st->rate_idx, rts ? i.long_retry : i.short_retry};
+    info.rates[1] = {-1, 0};
+    if (rts) info.flags |= driver::tx_flag::rts_cts;
+    if (i.no_cck) info.flags |= driver::tx_flag::no_cck;
+    std::uint16_t seq;
+    if (t.qos)
+        seq = st->tid_seq[tid], st->tid_seq[tid] = (seq + 1) & 0xfff;
+    else
+        seq = i.seq, i.seq = (seq + 1) & 0xfff, info.flags |= driver::tx_flag::assign_seq;
+    store_le16(h + 22, static_cast<std::uint16_t>(seq << 4));
+    ++i.tx_frames;
+    ++st->tx_packets, st->tx_bytes += b.size();
     benchmark::DoNotOptimize(info.rates[0].idx);
     s.parked = std::move(b);  // the driver
     return 0;
@@ -438,19 +542,88 @@ __attribute__((noinline)) int hand_rx(hand_state& s, frame_buffer&& b) {
     s.parked = std::move(b);  // the network side
     return 0;
 }
+/// What the fast RX expects of a station's frames: from an associated, authorized station of an
+/// AP, or from the authorized AP of an associated station interface.
+hand_rx_checks hand_make_rx(const hand_iface& i, const hand_station& st) {
+    hand_rx_checks c{};
+    c.stamp = hand_stamp(i.generation, st.flags), c.base = 24;
+    if (!i.up) return c;
+    if (i.type == driver::iftype::ap || i.type == driver::iftype::p2p_go) {
+        if ((st.flags & (h_assoc | h_auth)) != (h_assoc | h_auth)) return c;
+        c.ds = 0x0100, c.da = 16, c.sa = 10;
+    } else if (i.type == driver::iftype::station || i.type == driver::iftype::p2p_client) {
+        if (!i.associated || std::memcmp(st.addr, i.bssid, 6) != 0 || !(st.flags & h_auth))
+            return c;
+        if (i.use_4addr)
+            c.ds = 0x0300, c.base = 30, c.da = 16, c.sa = 24;
+        else
+            c.ds = 0x0200, c.da = 4, c.sa = 16;
+    } else {
+        return c;
+    }
+    c.usable = true;
+    return c;
+}
+/// The fast RX: the precomputed checks, the duplicate check, RFC 1042 to 802.3 with the
+/// precomputed addresses, counters; anything else to the full function.
+__attribute__((noinline)) int hand_fast_rx(hand_state& s, frame_buffer&& b) {
+    if (b.size() < 24) return hand_rx(s, std::move(b));
+    std::uint8_t* d = b.data();
+    const std::uint16_t fc = load_le16(d);
+    if (((fc >> 2) & 3) != 2) return hand_rx(s, std::move(b));
+    hand_station* st = hand_find(s, d + 10);
+    if (!st) return hand_rx(s, std::move(b));
+    hand_iface& i = s.ifaces[st->vif];
+    hand_rx_checks& c = st->frx;
+    if (c.stamp != hand_stamp(i.generation, st->flags)) c = hand_make_rx(i, *st);
+    if (!c.usable || (fc & 0x877f) != (0x0008 | c.ds) || (fc & 0x4000))
+        return hand_rx(s, std::move(b));
+    const bool qos = fc & 0x80;
+    const std::size_t hdrlen = c.base + (qos ? 2 : 0);
+    const std::uint16_t sc = load_le16(d + 22);
+    if (b.size() < hdrlen + 8 || std::memcmp(d + 4, i.own, 6) != 0 || (sc & 0xf))
+        return hand_rx(s, std::move(b));
+    const std::uint16_t qc = qos ? load_le16(d + c.base) : 0;
+    if (qc & 0x80) return hand_rx(s, std::move(b));  // A-MSDU
+    const std::uint8_t idx = qos ? (qc & 0xf) : 16;
+    if (st->seen[idx] && (fc & 0x0800) && st->last_seq_ctrl[idx] == sc)
+        return st->rx_dups++, i.drops[5]++, -1;
+    st->last_seq_ctrl[idx] = sc, st->seen[idx] = true;
+    const std::uint8_t* llc = d + hdrlen;
+    const std::uint16_t type = static_cast<std::uint16_t>(llc[6] << 8 | llc[7]);
+    if (load_be32(llc) != 0xaaaa0300u || load_be16(llc + 4) != 0 || type == 0x888e ||
+        type == 0x80f3 || type == 0x8137 || type < 0x0600)
+        return hand_rx(s, std::move(b));  // (not in this benchmark)
+    std::uint8_t da[6], sa[6];
+    std::memcpy(da, d + c.da, 6);
+    std::memcpy(sa, d + c.sa, 6);
+    (void)b.pull(hdrlen + 6 - 12);
+    std::memcpy(b.data(), da, 6);
+    std::memcpy(b.data() + 6, sa, 6);
+    ++st->rx_packets, st->rx_bytes += b.size();
+    ++i.rx_frames;
+    s.parked = std::move(b);  // the network side
+    return 0;
+}
 /// The driver's receive in a stack written for that one driver: the frame waits in the driver's
 /// slot, and its RX function is called directly (no interrupt line to a layer it does not know).
-void hand_receive(hand_state& s, frame_buffer&& b) {
+__attribute__((noinline)) void hand_receive(hand_state& s, frame_buffer&& b) {
     s.to_receive = std::move(b);
-    if (s.to_receive.valid()) hand_rx(s, std::move(s.to_receive));
+    if (!s.to_receive.valid()) return;
+    if (s.fast)
+        hand_fast_rx(s, std::move(s.to_receive));
+    else
+        hand_rx(s, std::move(s.to_receive));
 }
-std::unique_ptr<hand_state> make_hand_state() {
+std::unique_ptr<hand_state> make_hand_state(mode m) {
     auto s = std::make_unique<hand_state>();
+    s->fast = m == mode::fast;
     hand_iface& i = s->ifaces[0];
     std::memcpy(i.own, ap_addr.octets.data(), 6);
     std::memcpy(i.bssid, ap_addr.octets.data(), 6);
     i.type = driver::iftype::ap;
     i.up = true;
+    i.generation = 1;
     i.frag_threshold = i.rts_threshold = 0xffffffffu;
     i.short_retry = 7, i.long_retry = 4;
     auto& st = s->stations[0];
@@ -465,26 +638,30 @@ bool same_octets(const frame_buffer& a, const frame_buffer& b) {
     return a.valid() && b.valid() && a.size() == b.size() &&
            std::memcmp(a.data(), b.data(), a.size()) == 0;
 }
-/// The hand-written paths are only a baseline if they produce softmac's octets: two frames of the
-/// benchmark's kind through both, TX or RX (the second frame checks the sequence numbers).
-bool same_as_softmac(std::size_t payload, bool tx) {
+/// The hand-written paths are only a baseline if they produce softmac's octets: three frames of
+/// the benchmark's kind through both, TX or RX, on the paths of mode `m` (the later frames check
+/// the sequence numbers, and take the fast paths from the prebuilt header).
+bool same_as_softmac(std::size_t payload, bool tx, mode m) {
     heap_pool pool(frame_buffer_size, 2,
                    2);  // first: the hand-written state may still hold one of its blocks
-    stack<sink_driver> s;
-    auto h = make_hand_state();
+    stack<sink_driver> s(m);
+    auto h = make_hand_state(m);
     frame_buffer a = *s.pool.allocate(headroom), b = *pool.allocate(headroom);
-    for (std::uint16_t seq = 0; seq < 2; ++seq) {
+    for (std::uint16_t seq = 0; seq < 3; ++seq) {
         frame_buffer* out;
         if (tx) {
             ethernet_frame(a, payload);
             ethernet_frame(b, payload);
             softmac_tx(s.r, s.vif.index, std::move(a), 5);
-            hand_tx(*h, h->tx_vif, std::move(b), 5);
+            if (m == mode::fast)
+                hand_fast_tx(*h, h->tx_vif, std::move(b), 5);
+            else
+                hand_tx(*h, h->tx_vif, std::move(b), 5);
             out = &s.r.driver().sent;
         } else {
             wifi_frame(a, payload, seq);
             wifi_frame(b, payload, seq);
-            s.r.driver().receive(std::move(a));
+            softmac_receive(s.r.driver(), std::move(a));
             hand_receive(*h, std::move(b));
             out = &s.r.sink().upper().delivered;
         }
@@ -492,30 +669,40 @@ bool same_as_softmac(std::size_t payload, bool tx) {
         a = std::move(*out);
         b = std::move(h->parked);
     }
-    return true;
+    // Both took the paths of the mode: the last two frames were fast, or none was.
+    const auto& p = s.r.sink();
+    const std::uint64_t fast = tx ? p.fast_tx_frames() : p.fast_rx_frames();
+    return fast == (m == mode::fast ? (tx ? 2u : 3u) : 0u);
 }
 
-void BM_handwritten_tx(benchmark::State& state) {
+template <mode Mode>
+void hand_tx_bench(benchmark::State& state) {
     const auto payload = static_cast<std::size_t>(state.range(0));
-    if (!same_as_softmac(payload, true))
+    if (!same_as_softmac(payload, true, Mode))
         return state.SkipWithError("the hand-written TX does not produce softmac's frame");
-    auto s = make_hand_state();
+    auto s = make_hand_state(Mode);
     heap_pool pool(frame_buffer_size, 2, 2);
     frame_buffer b = *pool.allocate(headroom);
     const std::uint64_t before = allocations.load();
     for (auto _ : state) {
         ethernet_frame(b, payload);
-        hand_tx(*s, s->tx_vif, std::move(b), 5);
+        if constexpr (Mode == mode::fast)
+            hand_fast_tx(*s, s->tx_vif, std::move(b), 5);
+        else
+            hand_tx(*s, s->tx_vif, std::move(b), 5);
         b = std::move(s->parked);
         benchmark::DoNotOptimize(b.data());
     }
     report(state, before, payload);
 }
-void BM_handwritten_rx(benchmark::State& state) {
+void BM_handwritten_tx(benchmark::State& s) { hand_tx_bench<mode::full>(s); }
+void BM_handwritten_fast_tx(benchmark::State& s) { hand_tx_bench<mode::fast>(s); }
+template <mode Mode>
+void hand_rx_bench(benchmark::State& state) {
     const auto payload = static_cast<std::size_t>(state.range(0));
-    if (!same_as_softmac(payload, false))
+    if (!same_as_softmac(payload, false, Mode))
         return state.SkipWithError("the hand-written RX does not deliver softmac's frame");
-    auto s = make_hand_state();
+    auto s = make_hand_state(Mode);
     heap_pool pool(frame_buffer_size, 2, 2);
     frame_buffer b = *pool.allocate(headroom);
     std::uint16_t seq = 0;
@@ -528,6 +715,8 @@ void BM_handwritten_rx(benchmark::State& state) {
     }
     report(state, before, payload);
 }
+void BM_handwritten_rx(benchmark::State& s) { hand_rx_bench<mode::full>(s); }
+void BM_handwritten_fast_rx(benchmark::State& s) { hand_rx_bench<mode::fast>(s); }
 
 // ---- 4. libtins building and parsing the equivalent frames --------------------------------------
 void BM_libtins_tx(benchmark::State& state) {
@@ -588,11 +777,20 @@ void BM_memcpy(benchmark::State& state) {
 double fastest(const std::vector<double>& v) { return *std::min_element(v.begin(), v.end()); }
 const bool registered = [] {
     const std::pair<const char*, void (*)(benchmark::State&)> all[] = {
-        {"BM_softmac_tx", BM_softmac_tx},         {"BM_any_driver_tx", BM_any_driver_tx},
-        {"BM_handwritten_tx", BM_handwritten_tx}, {"BM_rt73_tx", BM_rt73_tx},
-        {"BM_libtins_tx", BM_libtins_tx},         {"BM_softmac_rx", BM_softmac_rx},
-        {"BM_any_driver_rx", BM_any_driver_rx},   {"BM_handwritten_rx", BM_handwritten_rx},
-        {"BM_libtins_rx", BM_libtins_rx},         {"BM_memcpy", BM_memcpy},
+        {"BM_softmac_tx", BM_softmac_tx},
+        {"BM_handwritten_fast_tx", BM_handwritten_fast_tx},
+        {"BM_softmac_full_tx", BM_softmac_full_tx},
+        {"BM_handwritten_tx", BM_handwritten_tx},
+        {"BM_any_driver_tx", BM_any_driver_tx},
+        {"BM_rt73_tx", BM_rt73_tx},
+        {"BM_libtins_tx", BM_libtins_tx},
+        {"BM_softmac_rx", BM_softmac_rx},
+        {"BM_handwritten_fast_rx", BM_handwritten_fast_rx},
+        {"BM_softmac_full_rx", BM_softmac_full_rx},
+        {"BM_handwritten_rx", BM_handwritten_rx},
+        {"BM_any_driver_rx", BM_any_driver_rx},
+        {"BM_libtins_rx", BM_libtins_rx},
+        {"BM_memcpy", BM_memcpy},
     };
     for (const auto& [name, fn] : all)
         benchmark::RegisterBenchmark(name, fn)->Arg(64)->Arg(1500)->ComputeStatistics("min",

@@ -8,11 +8,15 @@ import sys
 
 PAIRS = [
     # (title, softmac benchmark, baseline benchmark): baseline time / softmac time
-    ("TX: hand-written / softmac (>= 0.95 means within 5%)", "BM_softmac_tx", "BM_handwritten_tx"),
+    ("TX fast path: hand-written fast / softmac (>= 0.95 means within 5%)", "BM_softmac_tx", "BM_handwritten_fast_tx"),
+    ("TX full pipeline: hand-written / softmac full (>= 0.95 means within 5%)", "BM_softmac_full_tx", "BM_handwritten_tx"),
+    ("TX: softmac full / softmac fast", "BM_softmac_tx", "BM_softmac_full_tx"),
     ("TX: any_driver / softmac", "BM_softmac_tx", "BM_any_driver_tx"),
     ("TX: libtins / softmac", "BM_softmac_tx", "BM_libtins_tx"),
     ("TX: rt73 (TXD + USB) / loopback-style sink", "BM_softmac_tx", "BM_rt73_tx"),
-    ("RX via the interrupt line: hand-written / softmac (>= 0.95 means within 5%)", "BM_softmac_rx", "BM_handwritten_rx"),
+    ("RX fast path via the interrupt line: hand-written fast / softmac (>= 0.95 means within 5%)", "BM_softmac_rx", "BM_handwritten_fast_rx"),
+    ("RX full pipeline via the interrupt line: hand-written / softmac full (>= 0.95 means within 5%)", "BM_softmac_full_rx", "BM_handwritten_rx"),
+    ("RX: softmac full / softmac fast", "BM_softmac_rx", "BM_softmac_full_rx"),
     ("RX via the interrupt line: any_driver / softmac", "BM_softmac_rx", "BM_any_driver_rx"),
     ("RX: libtins / softmac", "BM_softmac_rx", "BM_libtins_rx"),
     ("beacon elements: libtins / softmac", "BM_softmac_beacon_elements", "BM_libtins_beacon_elements"),

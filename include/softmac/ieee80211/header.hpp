@@ -6,6 +6,7 @@
 #include <cstdint>
 
 #include <softmac/core/bytes.hpp>
+#include <softmac/core/detail/hot_inline.hpp>
 #include <softmac/core/mac_address.hpp>
 #include <softmac/core/result.hpp>
 #include <softmac/ieee80211/frame_control.hpp>
@@ -58,6 +59,15 @@ constexpr std::size_t header_length(frame_control fc) noexcept {
             return 10;
     }
     return 0;
+}
+
+/// @brief Where a data frame's header carries the destination (DA) and the source (SA) address,
+/// by the ToDS/FromDS table: DA in Address 1 or 3, SA in Address 2, 3 or 4.
+SOFTMAC_HOT_INLINE constexpr std::size_t destination_offset(frame_control fc) noexcept {
+    return fc.has(frame_control::to_ds) ? 16 : 4;
+}
+SOFTMAC_HOT_INLINE constexpr std::size_t source_offset(frame_control fc) noexcept {
+    return fc.is_four_address() ? 24 : fc.has(frame_control::from_ds) ? 16 : 10;
 }
 
 /// @brief A parsed MAC header over the frame's bytes; accessors decode on demand.
@@ -115,13 +125,11 @@ class header_view {
     /// @{
     mac_address receiver() const noexcept { return addr1(); }
     mac_address transmitter() const noexcept { return addr2(); }
-    mac_address destination() const noexcept {
-        return fc().has(frame_control::to_ds) ? addr3() : addr1();
+    SOFTMAC_HOT_INLINE mac_address destination() const noexcept {
+        return mac_address::from(p_ + destination_offset(fc()));
     }
-    mac_address source() const noexcept {
-        const auto f = fc();
-        if (f.is_four_address()) return addr4();
-        return f.has(frame_control::from_ds) ? addr3() : addr2();
+    SOFTMAC_HOT_INLINE mac_address source() const noexcept {
+        return mac_address::from(p_ + source_offset(fc()));
     }
     mac_address bssid() const noexcept {
         const auto f = fc();

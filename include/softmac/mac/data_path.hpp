@@ -55,8 +55,9 @@ class data_path {
     using fast_tx_pipeline = decltype(detail::pipeline_of<Caps, tx_rate_ctrl, tx_sequence,
                                                           tx_ccmp_encrypt, tx_ccmp_hw, tx_stats>());
     /// What is left of the RX pipeline for a frame that passed a station's fast RX checks.
-    using fast_rx_pipeline = decltype(detail::pipeline_of<Caps, rx_check_dup, rx_ccmp_decrypt,
-                                                          rx_ccmp_hw, detail::rx_fast_data>());
+    using fast_rx_pipeline =
+        decltype(detail::pipeline_of<Caps, detail::rx_fast_dup, rx_ccmp_decrypt, rx_ccmp_hw,
+                                     detail::rx_fast_data>());
 
     data_path(Time& time, Pool& pool, Upper upper)
         : time_(time), pool_(pool), upper_(std::move(upper)) {}
@@ -105,16 +106,15 @@ class data_path {
     /// @brief Whoever changes an interface's type, addresses, association or 4-address mode calls
     /// this: the stations' fast-path state made before is stale from then on. (A station's own
     /// flags and keys need no call: flags are in the stamp, keys are looked up per frame.)
-    void vif_changed(std::size_t vif) noexcept { ++ifaces_[vif].generation; }
+    void vif_changed(std::size_t vif) noexcept { ifaces_[vif].generation = ++generations_; }
     /// @brief Buffers for fragments 1..15 of the frame being sent (kept, not rebuilt per frame).
     std::array<frame_buffer, max_fragments - 1>& fragments() noexcept { return fragments_; }
 
     /// @brief Brings the data path up on a radio's interface (after radio.add_interface).
     vif_state& attach(const driver::vif& v, const driver::hw_description& hw) {
         auto& i = ifaces_[v.index];
-        const std::uint32_t generation = i.generation + 1;  // never an earlier interface's
         i = vif_state{};
-        i.generation = generation;
+        i.generation = ++generations_;
         i.vif = v;
         i.up = true;
         i.no_cck = driver::is_p2p(v.type);
@@ -137,7 +137,7 @@ class data_path {
         return verdict::drop;
     }
     template <class F>
-    void deliver(F& f, frame_buffer&& b) {
+    SOFTMAC_HOT_INLINE void deliver(F& f, frame_buffer&& b) {
         ++f.iface->rx_frames;
         upper_.deliver(f.vif, std::move(b));
     }
@@ -153,63 +153,34 @@ class data_path {
     SOFTMAC_HOT_INLINE verdict transmit(Radio& radio, std::uint8_t vif, frame_buffer&& eth,
                                         std::uint8_t priority = 0) {
         auto& i = ifaces_[vif];
-        driver::tx_info info{};
-        tx_frame<station_type> f{eth, info};
-        verdict v;
-        if (fast_ && detail::fast_xmit(*this, i, priority, f)) {
-            ++fast_tx_frames_;
-            v = detail::run(fast_tx_pipeline{}, *this, f);
-        } else {
-            v = detail::build_header(*this, i, priority, f);
-            if (v == verdict::next) {
-                if (fast_) detail::keep_tx_template(i, f);
-                v = detail::run(tx_pipeline{}, *this, f);
+        if (fast_) {
+            driver::tx_info info{};
+            tx_frame<station_type> f{eth, info};
+            if (detail::fast_xmit(*this, i, priority, f)) {
+                ++fast_tx_frames_;
+                return send(radio, f, detail::run(fast_tx_pipeline{}, *this, f));
             }
         }
-        if (v != verdict::next) {
-            eth = frame_buffer{};  // a dropped frame is released, as a sent one is handed on
-            return v;
-        }
-        if (f.n_more) f.info.flags |= driver::tx_flag::more_frames;
-        radio.tx(f.info, std::move(f.buf));
-        for (std::uint8_t k = 0; k < f.n_more; ++k) {
-            driver::tx_info info = f.info;
-            info.flags &= ~driver::tx_flag::first_fragment;
-            if (k + 1 == f.n_more) info.flags &= ~driver::tx_flag::more_frames;
-            radio.tx(info, std::move(fragments_[k]));
-        }
-        return verdict::consumed;
+        return transmit_full(radio, i, std::move(eth), priority);
     }
 
+    // ---- the radio's sink --------------------------------------------------------------------
     // ---- the radio's sink --------------------------------------------------------------------
     /// The frame is worked on in place: what no handler moves out stays in `b`, and the driver
     /// releases it when its call returns.
     void on_rx(frame_buffer&& b, const driver::rx_status& s) {
         if (b.size() < 10) return;
-        const auto h = ieee80211::header_view::parse(b.view());
-        if (!h || (!h->fc().is_ctrl() && h->length() < 24)) return;
-        station_type* sta = h->address_count() >= 2 ? stations_.find(h->addr2()) : nullptr;
-        if (sta && fast_ && h->fc().is_data() && detail::fast_rx(*this, *sta, b, s)) {
-            ++fast_rx_frames_;
-            return;
+        // A data frame (protocol version 0) from a known station may take the fast RX.
+        station_type* sta = nullptr;
+        const bool data = b.size() >= 24 && (load_le16(b.data()) & 0x000f) == 0x0008;
+        if (data) {
+            sta = stations_.find(mac_address::from(b.data() + 10));
+            if (sta && fast_ && detail::fast_rx(*this, *sta, b, s)) {
+                ++fast_rx_frames_;
+                return;
+            }
         }
-        const int idx = detail::match_interface(*this, *h, sta);
-        if (idx < 0) {
-            ++unmatched_;
-            return;
-        }
-        rx_frame<station_type> f{b,
-                                 &s,
-                                 &ifaces_[idx],
-                                 static_cast<std::uint8_t>(idx),
-                                 sta,
-                                 h->fc(),
-                                 static_cast<std::uint16_t>(h->length())};
-        if (h->has_qos()) {
-            f.qos = h->qos().raw;
-            f.seqno_idx = ieee80211::qos_control{f.qos}.tid();
-        }
-        (void)detail::run(rx_pipeline{}, *this, f);
+        receive_full(b, s, sta, data);
     }
     void on_tx_status(frame_buffer&& b, const driver::tx_status& s) {
         const bool unicast_data = b.size() >= 24 &&
@@ -229,6 +200,61 @@ class data_path {
     void on_scan_done(bool a) { upper_.on_scan_done(a); }
 
   private:
+    /// The full TX pipeline: the header build, then every TX handler.
+    template <class Radio>
+    verdict transmit_full(Radio& radio, vif_state& i, frame_buffer&& eth, std::uint8_t priority) {
+        driver::tx_info info{};
+        tx_frame<station_type> f{eth, info};
+        verdict v = detail::build_header(*this, i, priority, f);
+        if (v == verdict::next) {
+            if (fast_ && f.sta && !f.multicast && !f.eapol)
+                detail::keep_tx_template(i, *f.sta, f.buf.data(), f.hdrlen, f.qos);
+            v = detail::run(tx_pipeline{}, *this, f);
+        }
+        return send(radio, f, v);
+    }
+    /// The full RX pipeline; `sta` is the transmitter's station when `looked_up`.
+    void receive_full(frame_buffer& b, const driver::rx_status& s, station_type* sta,
+                      bool looked_up) {
+        const auto h = ieee80211::header_view::parse(b.view());
+        if (!h || (!h->fc().is_ctrl() && h->length() < 24)) return;
+        if (!looked_up && h->address_count() >= 2) sta = stations_.find(h->addr2());
+        const int idx = detail::match_interface(*this, *h, sta);
+        if (idx < 0) {
+            ++unmatched_;
+            return;
+        }
+        rx_frame<station_type> f{b,
+                                 &s,
+                                 &ifaces_[idx],
+                                 static_cast<std::uint8_t>(idx),
+                                 sta,
+                                 h->fc(),
+                                 static_cast<std::uint16_t>(h->length())};
+        if (h->has_qos()) {
+            f.qos = h->qos().raw;
+            f.seqno_idx = ieee80211::qos_control{f.qos}.tid();
+        }
+        (void)detail::run(rx_pipeline{}, *this, f);
+    }
+    /// Hands a frame that passed the pipeline (and its fragments) to the radio, or releases it.
+    template <class Radio>
+    SOFTMAC_HOT_INLINE verdict send(Radio& radio, tx_frame<station_type>& f, verdict v) {
+        if (v != verdict::next) {
+            f.buf = frame_buffer{};  // a dropped frame is released, as a sent one is handed on
+            return v;
+        }
+        if (f.n_more) f.info.flags |= driver::tx_flag::more_frames;
+        radio.tx(f.info, std::move(f.buf));
+        for (std::uint8_t k = 0; k < f.n_more; ++k) {
+            driver::tx_info info = f.info;
+            info.flags &= ~driver::tx_flag::first_fragment;
+            if (k + 1 == f.n_more) info.flags &= ~driver::tx_flag::more_frames;
+            radio.tx(info, std::move(fragments_[k]));
+        }
+        return verdict::consumed;
+    }
+
     Time& time_;
     Pool& pool_;
     Upper upper_;
@@ -246,6 +272,7 @@ class data_path {
     std::size_t headroom_ = 64;
     std::uint64_t unmatched_ = 0;
     bool fast_ = true;
+    std::uint32_t generations_ = 0;  ///< the last interface generation given out
     std::uint64_t fast_tx_frames_ = 0, fast_rx_frames_ = 0;
     std::array<frame_buffer, max_fragments - 1> fragments_{};
 };

@@ -34,7 +34,7 @@ namespace detail {
 /// The stamp a station's fast-path state must carry to be used now.
 template <class Station>
 SOFTMAC_HOT_INLINE fast_stamp stamp_of(const Station& sta, const vif_state& i) noexcept {
-    return {sta.flags, i.generation, i.vif.index, true};
+    return std::uint64_t{i.generation} << 32 | sta.flags;
 }
 
 /// An Ethernet type the fast paths carry: RFC 1042 SNAP (not bridge-tunnel) and not EAPOL, which
@@ -44,25 +44,27 @@ constexpr bool fast_ethertype(std::uint16_t type) noexcept {
            type != ieee80211::ethertype::aarp && type != ieee80211::ethertype::ipx;
 }
 
-/// After the full header build: keeps the station's template when the frame is one the fast path
-/// would have sent and the template is stale. The header as built is the template, so both paths
-/// write the same octets by construction.
+/// After the full header build of a unicast frame to `sta` (not EAPOL): keeps the station's
+/// template when the frame is one the fast path would have sent and the template is stale. The
+/// header as built (`p`, `hdrlen` octets and the SNAP header) is the template, so both paths write
+/// the same octets by construction. Out of line and given scalars, so that the TX frame's context
+/// stays in registers on the full path.
 template <class Station>
-void keep_tx_template(const vif_state& i, const tx_frame<Station>& f) noexcept {
-    if (!f.sta || f.multicast || f.eapol) return;
-    const std::uint8_t* p = f.buf.data();
-    if (!fast_ethertype(load_be16(p + f.hdrlen + 6))) return;
-    auto& t = f.sta->fast_tx;
-    const fast_stamp now = stamp_of(*f.sta, i);
+[[gnu::noinline]] void keep_tx_template(const vif_state& i, Station& sta, const std::uint8_t* p,
+                                        std::size_t hdrlen, bool qos) noexcept {
+    if (!fast_ethertype(load_be16(p + hdrlen + 6))) return;
+    auto& t = sta.fast_tx;
+    const fast_stamp now = stamp_of(sta, i);
     if (t.stamp == now) return;
     t.stamp = now;
-    t.hdrlen = static_cast<std::uint8_t>(f.hdrlen);
-    t.da = f.da_at;
-    t.sa = f.sa_at;
-    t.qos = f.qos;
-    std::memcpy(t.hdr.data(), p, f.hdrlen + 6);
-    store_le16(t.hdr.data() + 22, 0);                       // sequence control: per frame
-    if (f.qos) store_le16(t.hdr.data() + f.hdrlen - 2, 0);  // TID: per frame
+    const ieee80211::frame_control fc{load_le16(p)};
+    t.hdrlen = static_cast<std::uint8_t>(hdrlen);
+    t.da = static_cast<std::uint8_t>(ieee80211::destination_offset(fc));
+    t.sa = static_cast<std::uint8_t>(ieee80211::source_offset(fc));
+    t.qos = qos;
+    std::memcpy(t.hdr.data(), p, hdrlen + 6);
+    store_le16(t.hdr.data() + 22, 0);                   // sequence control: per frame
+    if (qos) store_le16(t.hdr.data() + hdrlen - 2, 0);  // TID: per frame
 }
 
 /// The full TX path's header for the same frame, built aside: a template that differs from it is
@@ -97,7 +99,7 @@ void check_tx_template(M& m, vif_state& i, std::uint8_t priority, const tx_frame
 /// untouched, when the frame is not one for the fast path.
 template <class M, class Station>
 SOFTMAC_HOT_INLINE bool fast_xmit(M& m, vif_state& i, std::uint8_t priority, tx_frame<Station>& f) {
-    if (!i.up || f.buf.size() < 14) return false;
+    if (f.buf.size() < 14) return false;  // (an interface down has a new generation: no match)
     const std::uint8_t* e = f.buf.data();
     const mac_address da = mac_address::from(e), sa = mac_address::from(e + 6);
     const std::uint16_t type = load_be16(e + 12);
@@ -108,7 +110,7 @@ SOFTMAC_HOT_INLINE bool fast_xmit(M& m, vif_state& i, std::uint8_t priority, tx_
                                                                        : da);
     if (!sta) return false;
     const fast_tx_template& t = sta->fast_tx;
-    if (!(t.stamp == stamp_of(*sta, i))) return false;
+    if (t.stamp != stamp_of(*sta, i)) return false;
     // 802.11 frame = the header and SNAP in place of DA, SA; with the FCS within the threshold.
     if (f.buf.size() + t.hdrlen + 6 - 12 + 4 > i.frag_threshold) return false;
     auto room = f.buf.push(t.hdrlen + 6 - 12);
@@ -144,19 +146,33 @@ fast_rx_checks make_fast_rx(const vif_state& i, const Station& sta) noexcept {
     if (!i.up) return c;
     if (i.is_ap()) {
         if (!sta.has(sta_flag::associated | sta_flag::authorized)) return c;
-        c.ds = frame_control::to_ds, c.da = 16, c.sa = 10;
+        c.ds = frame_control::to_ds;
     } else if (i.is_sta()) {
         if (!i.associated || sta.addr != i.bssid || !sta.has(sta_flag::authorized)) return c;
-        if (i.use_4addr)
-            c.ds = frame_control::to_ds | frame_control::from_ds, c.base = 30, c.da = 16, c.sa = 24;
-        else
-            c.ds = frame_control::from_ds, c.da = 4, c.sa = 16;
+        c.ds = i.use_4addr ? frame_control::to_ds | frame_control::from_ds : frame_control::from_ds;
     } else {
         return c;
     }
+    const ieee80211::frame_control fc =
+        ieee80211::frame_control::make(ieee80211::frame_type::data, 0, c.ds);
+    c.base = static_cast<std::uint8_t>(ieee80211::header_length(fc));
+    c.da = static_cast<std::uint8_t>(ieee80211::destination_offset(fc));
+    c.sa = static_cast<std::uint8_t>(ieee80211::source_offset(fc));
     c.usable = true;
     return c;
 }
+
+/// The fast RX's duplicate check: the frame is unicast data from `f.sta`, never a QoS null.
+struct rx_fast_dup {
+    template <capabilities C>
+    static constexpr bool enabled = !C.rx_dup_validated;
+    template <class M, class F>
+    SOFTMAC_HOT_INLINE verdict operator()(M& m, F& f) const noexcept {
+        return is_duplicate(*f.sta, f.seqno_idx, f.fc, load_le16(f.buf.data() + 22))
+                   ? m.drop(*f.iface, drop_reason::duplicate)
+                   : verdict::next;
+    }
+};
 
 /// The fast RX's last step (ieee80211_rx_8023 in fast-rx): an RFC 1042 frame of an ordinary type
 /// is rewritten to 802.3 with the precomputed addresses and delivered; anything else (EAPOL, a
@@ -192,7 +208,7 @@ SOFTMAC_HOT_INLINE bool fast_rx(M& m, Station& sta, frame_buffer& b, const drive
     using ieee80211::frame_control;
     vif_state& i = m.state_of(sta.vif_index);
     fast_rx_checks& c = sta.fast_rx;
-    if (!(c.stamp == stamp_of(sta, i))) c = make_fast_rx(i, sta);
+    if (c.stamp != stamp_of(sta, i)) c = make_fast_rx(i, sta);
 #ifndef NDEBUG
     if (!(make_fast_rx(i, sta) == c)) {
         std::fputs("softmac: stale fast RX checks were about to be used\n", stderr);

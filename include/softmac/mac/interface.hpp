@@ -69,9 +69,10 @@ struct alignas(256) vif_state {
     std::uint32_t frag_threshold = 0xffffffffu;  ///< off
     std::uint32_t rts_threshold = 0xffffffffu;   ///< off
     std::uint8_t short_retry = 7, long_retry = 4;
-    /// Counts changes of what the fast paths' per-station state is made from (type, addresses,
-    /// association, 4-address mode): data_path::vif_changed advances it, and a station's fast
-    /// TX template or fast RX checks made under another value are not used.
+    /// Names the state the fast paths' per-station state is made from (type, addresses,
+    /// association, 4-address mode): data_path::vif_changed gives it a new value, unique among the
+    /// radio's interfaces, and a station's fast TX template or fast RX checks made under another
+    /// value are not used.
     std::uint32_t generation = 0;
     std::array<std::uint64_t, static_cast<std::size_t>(drop_reason::count_)> drops{};
     std::uint64_t tx_frames = 0, rx_frames = 0;

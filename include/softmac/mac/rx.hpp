@@ -44,6 +44,25 @@ struct rx_frame {
     }
 };
 
+namespace detail {
+/// Duplicate detection of a unicast frame from `sta` (ieee80211_rx_h_check_dup): a retry with the
+/// sequence control of the last frame of its TID (`idx`, 16 without QoS) is a duplicate, counted;
+/// any other frame's sequence control is remembered.
+template <class Station>
+SOFTMAC_HOT_INLINE bool is_duplicate(Station& sta, std::uint8_t idx, ieee80211::frame_control fc,
+                                     std::uint16_t sc) noexcept {
+    auto& last = sta.last_seq_ctrl[idx];
+    auto& seen = sta.seen[idx];
+    if (seen && fc.has(ieee80211::frame_control::retry) && last == sc) {
+        ++sta.stats.rx_duplicates;
+        return true;
+    }
+    last = sc;
+    seen = true;
+    return false;
+}
+}  // namespace detail
+
 struct rx_check_dup {
     template <capabilities C>
     static constexpr bool enabled = !C.rx_dup_validated;
@@ -52,16 +71,9 @@ struct rx_check_dup {
         if (!f.sta || f.fc.is_ctrl() || f.header().addr1().is_multicast()) return verdict::next;
         if (f.fc.is_data() && f.fc.subtype() == ieee80211::data_subtype::qos_null)
             return verdict::next;
-        const std::uint16_t sc = f.header().seq().raw;
-        auto& last = f.sta->last_seq_ctrl[f.seqno_idx];
-        auto& seen = f.sta->seen[f.seqno_idx];
-        if (seen && f.fc.has(ieee80211::frame_control::retry) && last == sc) {
-            ++f.sta->stats.rx_duplicates;
-            return m.drop(*f.iface, drop_reason::duplicate);
-        }
-        last = sc;
-        seen = true;
-        return verdict::next;
+        return detail::is_duplicate(*f.sta, f.seqno_idx, f.fc, f.header().seq().raw)
+                   ? m.drop(*f.iface, drop_reason::duplicate)
+                   : verdict::next;
     }
 };
 
@@ -139,7 +151,7 @@ struct rx_defragment {
 namespace detail {
 /// ToDS/FromDS combinations each receiving interface type accepts (ieee80211_rx_h_data's
 /// ieee80211_data_to_8023 checks).
-inline bool ds_allowed(const vif_state& i, ieee80211::frame_control fc) noexcept {
+SOFTMAC_HOT_INLINE bool ds_allowed(const vif_state& i, ieee80211::frame_control fc) noexcept {
     const bool to = fc.has(ieee80211::frame_control::to_ds),
                from = fc.has(ieee80211::frame_control::from_ds);
     switch (i.type()) {

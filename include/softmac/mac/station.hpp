@@ -82,22 +82,17 @@ class defrag_cache {
     std::size_t next_ = 0;
 };
 
-/// @brief What a station's fast-path state was made for: the station's flags, its interface and
-/// that interface's generation. State made for another stamp is stale and never used.
-struct fast_stamp {
-    std::uint32_t flags = 0;
-    std::uint32_t generation = 0;
-    std::uint8_t vif = 0;
-    bool made = false;
-    friend bool operator==(const fast_stamp&, const fast_stamp&) = default;
-};
+/// @brief What a station's fast-path state was made for: its interface's generation (high half;
+/// unique per interface and change, never 0 for an interface that is up) and the station's flags
+/// (low half). State made for another stamp is stale and never used; 0 is state never made.
+using fast_stamp = std::uint64_t;
 
 /// @brief The header a station's unicast data frames start with (mac80211's ieee80211_fast_tx):
 /// the MAC header and the RFC 1042 SNAP header as the full TX path built them for the stamp, with
 /// the sequence number and TID left zero; per frame only DA, SA, TID, sequence number (and PN)
 /// are written.
 struct fast_tx_template {
-    fast_stamp stamp;
+    fast_stamp stamp = 0;
     std::uint8_t hdrlen = 0;      ///< the MAC header; the SNAP header follows it in `hdr`
     std::uint8_t da = 0, sa = 0;  ///< where the Ethernet DA and SA go
     bool qos = false;
@@ -107,7 +102,7 @@ struct fast_tx_template {
 /// @brief A station's data frames as the fast RX path expects them (mac80211's ieee80211_fast_rx):
 /// worked out once per stamp from the interface and the station.
 struct fast_rx_checks {
-    fast_stamp stamp;
+    fast_stamp stamp = 0;
     bool usable = false;          ///< the station may send on the fast path at all
     std::uint16_t ds = 0;         ///< the frame control's ToDS/FromDS bits its frames carry
     std::uint8_t base = 24;       ///< the header length without QoS control

@@ -32,7 +32,6 @@ struct tx_frame {
     std::uint32_t hdrlen = 24;
     bool multicast = false, eapol = false, qos = false;
     std::uint8_t n_more = 0;  ///< fragments after the first, in the data path's fragment slots
-    std::uint8_t da_at = 0, sa_at = 0;  ///< where the header build put DA and SA
 };
 
 struct tx_control_port {
@@ -194,11 +193,6 @@ SOFTMAC_HOT_INLINE verdict build_header(M& m, vif_state& i, std::uint8_t priorit
         default:
             return m.drop(i, drop_reason::not_for_us);
     }
-    const auto at = [&](const mac_address* a) {
-        return static_cast<std::uint8_t>(a == a1 ? 4 : a == a2 ? 10 : a == a3 ? 16 : 24);
-    };
-    f.da_at = at(&da);
-    f.sa_at = at(&sa);
     f.qos = f.sta && f.sta->has(sta_flag::wme) && !f.multicast;
     f.tid = f.eapol ? 7 : (priority & 7);
     f.hdrlen = 24 + (a4 ? 6 : 0) + (f.qos ? 2 : 0);
