@@ -44,6 +44,7 @@ const mac_address sta_addr = mac_address::parse("02:00:00:00:01:00").value();
 /// hands the frame up.
 struct sink_driver : test::minimal_driver {
     frame_buffer sent, to_receive;
+    driver::tx_info sent_info;  ///< what the MAC said with `sent`
     driver::rx_status status;
     driver::interrupt_line irq;
 
@@ -56,7 +57,7 @@ struct sink_driver : test::minimal_driver {
     }
     template <class C>
     void tx(C&, const driver::tx_info& info, frame_buffer&& b) {
-        benchmark::DoNotOptimize(info.rates[0].idx);
+        sent_info = info;
         sent = std::move(b);
     }
     void set_interrupt(driver::interrupt_line i) { irq = std::move(i); }

@@ -225,10 +225,10 @@ void BM_rt73_tx(benchmark::State& state) {
 // have them: per station a prebuilt header (taken from the full build) and precomputed RX
 // expectations, both valid for the station's flags and its interface's generation; everything
 // else goes to the full function.
-/// A station's prebuilt header and RX expectations.
-/// What it was made for: the interface's generation (never 0) and the station's flags.
+/// What a station's prebuilt header and RX expectations were made for: the interface's
+/// generation and the station's flags (bit 63 set: never 0, the stamp of nothing made).
 std::uint64_t hand_stamp(std::uint32_t generation, std::uint32_t flags) {
-    return std::uint64_t{generation} << 32 | flags;
+    return std::uint64_t{1} << 63 | std::uint64_t{generation} << 32 | flags;
 }
 struct hand_fast {
     std::uint64_t stamp;
@@ -269,10 +269,12 @@ struct hand_iface {
 struct hand_state {
     hand_iface ifaces[16];  ///< by the radio's interface index, as softmac keeps them
     hand_station stations[64];
-    frame_buffer parked;      ///< what went to the driver (TX) or the network side (RX)
-    frame_buffer to_receive;  ///< the driver's RX slot, as sink_driver has
-    std::uint8_t tx_vif = 0;  ///< the interface frames are sent on: data, as softmac's vif is
-    bool fast = false;        ///< the full TX keeps templates for hand_fast_tx
+    frame_buffer parked;            ///< what went to the driver (TX) or the network side (RX)
+    frame_buffer to_receive;        ///< the driver's RX slot, as sink_driver has
+    driver::tx_info parked_info;    ///< what the TX said with `parked`, as sink_driver keeps it
+    std::uint8_t tx_vif = 0;        ///< the interface frames are sent on: data, as softmac's vif is
+    bool fast = false;              ///< the full TX keeps templates for hand_fast_tx
+    std::uint64_t fast_frames = 0;  ///< frames the fast functions finished themselves
 };
 enum : std::uint32_t { h_assoc = 2, h_auth = 4, h_wme = 8 };
 hand_station* hand_find(hand_state& s, const std::uint8_t* a) {
@@ -386,7 +388,7 @@ __attribute__((noinline)) int hand_tx(hand_state& s, std::uint8_t vif, frame_buf
         store_le16(t.hdr + 22, 0);
         if (qos) store_le16(t.hdr + hdrlen - 2, 0);
     }
-    benchmark::DoNotOptimize(info.rates[0].idx);
+    s.parked_info = info;
     s.parked = std::move(b);  // the driver
     return 0;
 }
@@ -394,7 +396,7 @@ __attribute__((noinline)) int hand_tx(hand_state& s, std::uint8_t vif, frame_buf
 __attribute__((noinline)) int hand_fast_tx(hand_state& s, std::uint8_t vif, frame_buffer&& b,
                                            std::uint8_t prio) {
     hand_iface& i = s.ifaces[vif];
-    if (b.size() < 14) return hand_tx(s, vif, std::move(b), prio);  // down: another generation
+    if (b.size() < 14) return hand_tx(s, vif, std::move(b), prio);
     std::uint8_t da[6], sa[6];
     std::memcpy(da, b.data(), 6);
     std::memcpy(sa, b.data() + 6, 6);
@@ -437,7 +439,8 @@ __attribute__((noinline)) int hand_fast_tx(hand_state& s, std::uint8_t vif, fram
     store_le16(h + 22, static_cast<std::uint16_t>(seq << 4));
     ++i.tx_frames;
     ++st->tx_packets, st->tx_bytes += b.size();
-    benchmark::DoNotOptimize(info.rates[0].idx);
+    ++s.fast_frames;
+    s.parked_info = info;
     s.parked = std::move(b);  // the driver
     return 0;
 }
@@ -592,7 +595,7 @@ __attribute__((noinline)) int hand_fast_rx(hand_state& s, frame_buffer&& b) {
     const std::uint8_t* llc = d + hdrlen;
     const std::uint16_t type = static_cast<std::uint16_t>(llc[6] << 8 | llc[7]);
     if (load_be32(llc) != 0xaaaa0300u || load_be16(llc + 4) != 0 || type == 0x888e ||
-        type == 0x80f3 || type == 0x8137 || type < 0x0600)
+        type == 0x80f3 || type == 0x8137 || type < 0x0600 || (d[c.da] & 1))
         return hand_rx(s, std::move(b));  // (not in this benchmark)
     std::uint8_t da[6], sa[6];
     std::memcpy(da, d + c.da, 6);
@@ -602,6 +605,7 @@ __attribute__((noinline)) int hand_fast_rx(hand_state& s, frame_buffer&& b) {
     std::memcpy(b.data() + 6, sa, 6);
     ++st->rx_packets, st->rx_bytes += b.size();
     ++i.rx_frames;
+    ++s.fast_frames;
     s.parked = std::move(b);  // the network side
     return 0;
 }
@@ -666,13 +670,21 @@ bool same_as_softmac(std::size_t payload, bool tx, mode m) {
             out = &s.r.sink().upper().delivered;
         }
         if (!same_octets(*out, h->parked)) return false;
+        if (tx) {
+            const auto &x = s.r.driver().sent_info, &y = h->parked_info;
+            if (x.flags != y.flags || x.hw_queue != y.hw_queue || x.vif_index != y.vif_index ||
+                x.rates[0].idx != y.rates[0].idx || x.rates[0].count != y.rates[0].count ||
+                x.rates[1].idx != y.rates[1].idx)
+                return false;
+        }
         a = std::move(*out);
         b = std::move(h->parked);
     }
-    // Both took the paths of the mode: the last two frames were fast, or none was.
+    // Both took the paths of the mode: the frames after the template's, or none.
     const auto& p = s.r.sink();
     const std::uint64_t fast = tx ? p.fast_tx_frames() : p.fast_rx_frames();
-    return fast == (m == mode::fast ? (tx ? 2u : 3u) : 0u);
+    const std::uint64_t expected = m == mode::fast ? (tx ? 2u : 3u) : 0u;
+    return fast == expected && h->fast_frames == expected;
 }
 
 template <mode Mode>

@@ -15,7 +15,7 @@
 #include <softmac/ieee80211/header.hpp>
 #include <softmac/ieee80211/rates.hpp>
 #include <softmac/mac/crypto.hpp>
-#include <softmac/mac/fast_path.hpp>
+#include <softmac/mac/detail/fast_path.hpp>
 #include <softmac/mac/interface.hpp>
 #include <softmac/mac/keys.hpp>
 #include <softmac/mac/pipeline.hpp>
@@ -51,7 +51,7 @@ class data_path {
         decltype(detail::pipeline_of<Caps, rx_check_dup, rx_check_class, rx_ccmp_decrypt,
                                      rx_ccmp_hw, rx_defragment, rx_amsdu, rx_data, rx_mgmt>());
     /// What is left of the TX pipeline for a frame built from a station's template: no EAPOL,
-    /// nothing to fragment (fast_path.hpp).
+    /// nothing to fragment (detail/fast_path.hpp).
     using fast_tx_pipeline = decltype(detail::pipeline_of<Caps, tx_rate_ctrl, tx_sequence,
                                                           tx_ccmp_encrypt, tx_ccmp_hw, tx_stats>());
     /// What is left of the RX pipeline for a frame that passed a station's fast RX checks.
@@ -96,8 +96,8 @@ class data_path {
     }
     std::size_t headroom() const noexcept { return headroom_; }
     std::uint64_t unmatched() const noexcept { return unmatched_; }
-    /// @brief Switches the fast paths (fast_path.hpp) on, as they are by default, or off: every
-    /// frame then takes the full pipelines. Both produce the same frames.
+    /// @brief Switches the fast paths (detail/fast_path.hpp) on, as they are by default, or off:
+    /// every frame then takes the full pipelines. Both produce the same frames.
     void set_fast_path(bool on) noexcept { fast_ = on; }
     bool fast_path() const noexcept { return fast_; }
     /// @brief Frames that took the fast TX and the fast RX path.
@@ -165,7 +165,6 @@ class data_path {
     }
 
     // ---- the radio's sink --------------------------------------------------------------------
-    // ---- the radio's sink --------------------------------------------------------------------
     /// The frame is worked on in place: what no handler moves out stays in `b`, and the driver
     /// releases it when its call returns.
     void on_rx(frame_buffer&& b, const driver::rx_status& s) {
@@ -208,7 +207,7 @@ class data_path {
         verdict v = detail::build_header(*this, i, priority, f);
         if (v == verdict::next) {
             if (fast_ && f.sta && !f.multicast && !f.eapol)
-                detail::keep_tx_template(i, *f.sta, f.buf.data(), f.hdrlen, f.qos);
+                detail::keep_tx_template(i, *f.sta, f.buf.data(), f.buf.size(), f.hdrlen, f.qos);
             v = detail::run(tx_pipeline{}, *this, f);
         }
         return send(radio, f, v);

@@ -185,6 +185,28 @@ TEST_CASE("the fast TX sends the full path's octets for every interface type", "
     }
 }
 
+TEST_CASE("the fast TX builds its template only from a frame with its RFC 1042 header",
+          "[mac][fast]") {
+    // An 802.3-length frame first: its payload's octets 6 and 7 would pass for an ethertype.
+    twins t(iftype::ap, addr_a, addr_b);
+    const auto length = ethernet(addr_b, host_a, 0x0100, 40);
+    REQUIRE(load_be16(length.data() + 14 + 6) >= 0x0600);
+    t.send(length);
+    t.send(ethernet(addr_b, host_a, ie::ethertype::ipv4, 40));  // builds it
+    CHECK(t.fast.mac.fast_tx_frames() == 0);
+    t.send(ethernet(addr_b, host_a, ie::ethertype::ipv4, 40), 4);
+    CHECK(t.fast.mac.fast_tx_frames() == 1);
+    t.same_sent();
+    // A length frame whose payload is itself RFC 1042-encapsulated makes the same template.
+    twins u(iftype::ap, addr_a, addr_b);
+    auto snap = ethernet(addr_b, host_a, 0x0100, 40);
+    std::copy(ie::rfc1042_header.begin(), ie::rfc1042_header.end(), snap.begin() + 14);
+    u.send(snap);
+    u.send(ethernet(addr_b, host_a, ie::ethertype::ipv4, 40), 4);
+    CHECK(u.fast.mac.fast_tx_frames() == 1);
+    u.same_sent();
+}
+
 TEST_CASE("the fast TX builds no template from a group-addressed or EAPOL frame", "[mac][fast]") {
     twins t(iftype::station, addr_a, addr_b);
     t.send(ethernet(mac_address::broadcast(), addr_a, ie::ethertype::ipv4, 40));
@@ -198,7 +220,9 @@ TEST_CASE("the fast TX builds no template from a group-addressed or EAPOL frame"
 }
 
 namespace {
-/// Frames as `from` (an interface of type `c.type`'s counterpart) sends them to `t`.
+/// The 802.11 frames an interface of type `sender` (address `own`, peer `peer`) sends for one
+/// pass of 802.3 frames from `sa` to `da`: 8 priorities, AARP, an 802.3 length frame, EAPOL, a
+/// broadcast and two IPv6 frames (1400 and 300 octets), fragmented above `frag_threshold`.
 std::vector<std::vector<std::uint8_t>> frames_from(iftype sender, bool four, const mac_address& own,
                                                    const mac_address& peer, bool wme,
                                                    const mac_address& da, const mac_address& sa,
@@ -398,9 +422,13 @@ TEST_CASE("a 4-address switch announced by vif_changed is not missed by the fast
     for (const auto& f : frames_from(iftype::wds, false, addr_b, addr_a, true, host_a, host_b))
         t.receive(f);
     t.receive(frames_from(iftype::ap, false, addr_b, addr_a, true, addr_a, host_b)[0]);
+    // Our own broadcast, relayed back to us in a 4-address frame: not delivered.
+    t.receive(
+        frames_from(iftype::wds, false, addr_b, addr_a, true, mac_address::broadcast(), addr_a)[0]);
     t.same_delivered();
-    CHECK(t.fast.mac.fast_rx_frames() == 14);  // the broadcast too: to the peer's address
+    CHECK(t.fast.mac.fast_rx_frames() == 15);  // the broadcasts too: to the peer's address
     CHECK(t.fast.state().dropped(mac::drop_reason::wrong_ds_bits) == 1);
+    CHECK(t.fast.state().dropped(mac::drop_reason::own_echo) == 1);
 }
 
 TEST_CASE("a disassociation from the MLME's side stops the fast paths", "[mac][fast]") {

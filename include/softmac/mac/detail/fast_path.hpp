@@ -31,11 +31,27 @@ namespace softmac::mac {
 // per frame on both paths.
 
 namespace detail {
-/// The stamp a station's fast-path state must carry to be used now.
+/// The stamp a station's fast-path state must carry to be used now; never 0, the stamp of state
+/// never made (bit 63 is set: generations count to 2^31 before they would meet it).
 template <class Station>
 SOFTMAC_HOT_INLINE fast_stamp stamp_of(const Station& sta, const vif_state& i) noexcept {
-    return std::uint64_t{i.generation} << 32 | sta.flags;
+    return std::uint64_t{1} << 63 | std::uint64_t{i.generation} << 32 | sta.flags;
 }
+/// Frame control bits the fast RX looks at (protocol version, type, the subtype's bits other than
+/// QoS, ToDS/FromDS, More Fragments, +HTC/Order) and their value for data without QoS: the QoS bit
+/// may be either, a null function's subtype bit must be clear.
+inline constexpr std::uint16_t fast_rx_fc_mask =
+    (0x00ff & ~0x0080) | ieee80211::frame_control::to_ds | ieee80211::frame_control::from_ds |
+    ieee80211::frame_control::more_frag | ieee80211::frame_control::order;
+inline constexpr std::uint16_t fc_data =
+    ieee80211::frame_control::make(ieee80211::frame_type::data, ieee80211::data_subtype::data).raw;
+inline constexpr std::uint16_t fc_qos_bit =
+    ieee80211::frame_control::make(ieee80211::frame_type::data, ieee80211::data_subtype::qos_data)
+        .raw ^
+    fc_data;
+static_assert(fc_data == 0x0008 && fc_qos_bit == 0x0080);
+/// Where a MAC header carries its sequence control.
+inline constexpr std::size_t seq_ctrl_offset = 22;
 
 /// An Ethernet type the fast paths carry: RFC 1042 SNAP (not bridge-tunnel) and not EAPOL, which
 /// goes to the controlled port.
@@ -45,14 +61,18 @@ constexpr bool fast_ethertype(std::uint16_t type) noexcept {
 }
 
 /// After the full header build of a unicast frame to `sta` (not EAPOL): keeps the station's
-/// template when the frame is one the fast path would have sent and the template is stale. The
-/// header as built (`p`, `hdrlen` octets and the SNAP header) is the template, so both paths write
-/// the same octets by construction. Out of line and given scalars, so that the TX frame's context
-/// stays in registers on the full path.
+/// template when it is stale and the frame's body starts with the RFC 1042 header the fast path
+/// writes. The header as built (`p`, `hdrlen` octets, then those six) is the template, so both
+/// paths write the same octets by construction. (An 802.3-length frame whose payload happens to
+/// start with the RFC 1042 header gives the template an Ethernet II frame would.) Out of line and
+/// given scalars, so that the TX frame's context stays in registers on the full path.
 template <class Station>
 [[gnu::noinline]] void keep_tx_template(const vif_state& i, Station& sta, const std::uint8_t* p,
-                                        std::size_t hdrlen, bool qos) noexcept {
-    if (!fast_ethertype(load_be16(p + hdrlen + 6))) return;
+                                        std::size_t size, std::size_t hdrlen, bool qos) noexcept {
+    const auto& rfc1042 = ieee80211::rfc1042_header;
+    if (size < hdrlen + rfc1042.size() ||
+        std::memcmp(p + hdrlen, rfc1042.data(), rfc1042.size()) != 0)
+        return;
     auto& t = sta.fast_tx;
     const fast_stamp now = stamp_of(sta, i);
     if (t.stamp == now) return;
@@ -63,7 +83,7 @@ template <class Station>
     t.sa = static_cast<std::uint8_t>(ieee80211::source_offset(fc));
     t.qos = qos;
     std::memcpy(t.hdr.data(), p, hdrlen + 6);
-    store_le16(t.hdr.data() + 22, 0);                   // sequence control: per frame
+    store_le16(t.hdr.data() + seq_ctrl_offset, 0);      // sequence control: per frame
     if (qos) store_le16(t.hdr.data() + hdrlen - 2, 0);  // TID: per frame
 }
 
@@ -86,8 +106,9 @@ void check_tx_template(M& m, vif_state& i, std::uint8_t priority, const tx_frame
         build_header(m, i, priority, full) == verdict::next && full.sta == fast.sta &&
         full.hdrlen == fast.hdrlen && full.qos == fast.qos && info.flags == fast.info.flags &&
         info.hw_queue == fast.info.hw_queue &&
-        std::memcmp(full.buf.data(), fast.buf.data(), 22) == 0 &&
-        std::memcmp(full.buf.data() + 24, fast.buf.data() + 24, fast.hdrlen + 6 - 24) == 0;
+        std::memcmp(full.buf.data(), fast.buf.data(), seq_ctrl_offset) == 0 &&
+        std::memcmp(full.buf.data() + seq_ctrl_offset + 2, fast.buf.data() + seq_ctrl_offset + 2,
+                    fast.hdrlen + 6 - seq_ctrl_offset - 2) == 0;
     if (!same) {
         std::fputs("softmac: a stale fast TX template was about to be used\n", stderr);
         std::abort();
@@ -168,7 +189,7 @@ struct rx_fast_dup {
     static constexpr bool enabled = !C.rx_dup_validated;
     template <class M, class F>
     SOFTMAC_HOT_INLINE verdict operator()(M& m, F& f) const noexcept {
-        return is_duplicate(*f.sta, f.seqno_idx, f.fc, load_le16(f.buf.data() + 22))
+        return is_duplicate(*f.sta, f.seqno_idx, f.fc, load_le16(f.buf.data() + seq_ctrl_offset))
                    ? m.drop(*f.iface, drop_reason::duplicate)
                    : verdict::next;
     }
@@ -184,11 +205,14 @@ struct rx_fast_data {
     template <class M, class F>
     SOFTMAC_HOT_INLINE verdict operator()(M& m, F& f) const {
         const bytes_view llc = f.buf.view().subspan(f.hdrlen);
-        if (llc.size() < 8 || load_be32(llc.data()) != 0xaaaa0300u ||
-            load_be16(llc.data() + 4) != 0 || !fast_ethertype(load_be16(llc.data() + 6)))
-            return rx_data{}(m, f);
         const fast_rx_checks& c = f.sta->fast_rx;
         const std::uint8_t* h = f.buf.data();
+        // A group-addressed DA (a 4-address frame's Address 3) may be our own echo: the full
+        // handler decides.
+        if (llc.size() < 8 || load_be32(llc.data()) != 0xaaaa0300u ||
+            load_be16(llc.data() + 4) != 0 || !fast_ethertype(load_be16(llc.data() + 6)) ||
+            (h[c.da] & 1))
+            return rx_data{}(m, f);
         const mac_address da = mac_address::from(h + c.da), sa = mac_address::from(h + c.sa);
         (void)f.buf.pull(f.hdrlen + 6 - 12);  // the SNAP type stays where it is
         std::memcpy(f.buf.data(), da.octets.data(), 6);
@@ -220,16 +244,14 @@ SOFTMAC_HOT_INLINE bool fast_rx(M& m, Station& sta, frame_buffer& b, const drive
     const std::uint16_t fc = load_le16(h);
     // Data or QoS data (no null function, no +HTC), the expected ToDS/FromDS, no More
     // Fragments; protected exactly when the station has a pairwise key.
-    constexpr std::uint16_t mask = 0x0003 | 0x000c | 0x0070 | frame_control::to_ds |
-                                   frame_control::from_ds | frame_control::more_frag |
-                                   frame_control::order;
-    if ((fc & mask) != (0x0008 | c.ds)) return false;
+    if ((fc & fast_rx_fc_mask) != (fc_data | c.ds)) return false;
     const bool is_protected = (fc & frame_control::protected_frame) != 0;
     if (is_protected != sta.ptk.valid) return false;
-    const bool qos = (fc & 0x0080) != 0;
+    const bool qos = (fc & fc_qos_bit) != 0;
     const std::size_t hdrlen = c.base + (qos ? 2u : 0u);
+    // To this interface (Address 1), and not a fragment (fragment number 0).
     if (b.size() < hdrlen + 8 || std::memcmp(h + 4, i.vif.addr.octets.data(), 6) != 0 ||
-        (load_le16(h + 22) & 0xf) != 0)
+        (load_le16(h + seq_ctrl_offset) & 0xf) != 0)
         return false;
     const std::uint16_t qc = qos ? load_le16(h + c.base) : 0;
     if (qc & ieee80211::qos_control::amsdu_present) return false;
