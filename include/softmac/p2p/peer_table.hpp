@@ -3,6 +3,7 @@
 /// scan, 60 s expiry, and the flags that decide what is reported.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -73,14 +74,14 @@ struct peer {
 /// p2p_create_device finds it walking its list from the head).
 ///
 /// A peer stays where it is while it is in the table (its address is stable). Three orders are
-/// kept without scans: a hash index of the device addresses (open addressing, the address and
-/// the peer's slot in one word: a lookup reads one cache line of the index before the peer); the
+/// kept without scans: a hash index of the device addresses (open addressing, each address
+/// beside a pointer to its slot: a lookup reads one cache line of the index, then the peer); the
 /// insertion order, newest first (what all() iterates, P2P_PEER NEXT- walks and a loss is reported
 /// in); and the order of last sightings, oldest first, which a sighting (seen()) updates by moving
 /// the peer to its end. An evicted peer's slot takes the new one: touch() allocates nothing once
 /// the table has been full. Costs: find O(1); touch, seen and the eviction O(1) while time moves
-/// forward, plus a walk over the peers last seen at the oldest instant (ties, as one scan's results
-/// are learnt at one instant) when evicting; expire O(n), O(1) when no peer is old enough.
+/// forward (peers tied at the oldest instant, as one scan's results are learnt at one instant, are
+/// sorted once when they reach the head); expire O(n), O(1) when no peer is old enough.
 class peer_table {
     struct slot;
 
@@ -134,19 +135,19 @@ class peer_table {
     peer_table& operator=(const peer_table&) = delete;
 
     peer* find(const mac_address& dev) noexcept {
-        const auto i = lookup(key_of(dev));
-        return i == npos ? nullptr : &slots_[i].p;
+        slot* s = lookup(key_of(dev));
+        return s ? &s->p : nullptr;
     }
     const peer* find(const mac_address& dev) const noexcept {
-        const auto i = lookup(key_of(dev));
-        return i == npos ? nullptr : &slots_[i].p;
+        const slot* s = lookup(key_of(dev));
+        return s ? &s->p : nullptr;
     }
     /// @brief Finds or inserts at the head, last seen `now`; a full table evicts the least
     /// recently seen peer first, which is returned so that a loss can be reported. Finding a
     /// peer does not count as a sighting (seen() does).
     peer& touch(const mac_address& dev, time_point now, std::optional<peer>* evicted = nullptr) {
         const auto key = key_of(dev);
-        if (const auto i = lookup(key); i != npos) return slots_[i].p;
+        if (slot* found = lookup(key)) return found->p;
         slot* s = nullptr;
         if (size_ == capacity) {
             s = victim();
@@ -156,9 +157,8 @@ class peer_table {
         } else if (free_) {
             s = std::exchange(free_, free_->older);
         } else {
-            if (index_.empty()) index_.assign(index_size, 0);
+            if (index_.empty()) index_.assign(index_size, index_entry{});
             s = &slots_.emplace_back();
-            s->id = static_cast<std::uint16_t>(slots_.size() - 1);
         }
         s->p.info.dev_addr = dev;
         s->p.last_seen_ = now;
@@ -169,7 +169,8 @@ class peer_table {
     /// @brief A sighting of `p` (a peer of this table) at `now`: its last_seen, and its place in
     /// the eviction order.
     void seen(peer& p, time_point now) noexcept {
-        slot& s = slots_[lookup(key_of(p.info.dev_addr))];
+        slot& s = *lookup(key_of(p.info.dev_addr));
+        if (s.p.last_seen_ == now) return;  // its place among peers seen then is its age's
         lru_unlink(s);
         s.p.last_seen_ = now;
         lru_insert(s);
@@ -204,6 +205,7 @@ class peer_table {
         index_.clear();
         newest_ = oldest_ = lru_oldest_ = lru_newest_ = free_ = nullptr;
         size_ = 0;
+        ties_sorted_ = false;
     }
     void unreport_all() noexcept {
         for (slot* s = newest_; s; s = s->older) s->p.reported = false;
@@ -214,16 +216,18 @@ class peer_table {
 
   private:
     static constexpr std::size_t index_size = 256;  // a power of two, over twice the capacity
-    static constexpr std::uint16_t npos = 0xffff;
-    static constexpr std::uint64_t key_mask = (std::uint64_t{1} << 48) - 1;
-    static_assert(capacity * 2 <= index_size && capacity < npos);
+    static_assert(capacity * 2 <= index_size);
 
     struct slot {
         peer p;
         slot *newer = nullptr, *older = nullptr;  ///< insertion order (older: the free list too)
         slot *lru_prev = nullptr, *lru_next = nullptr;  ///< sightings, oldest first
         std::uint64_t seq = 0;                          ///< when it was inserted
-        std::uint16_t id = 0;                           ///< its place in slots_
+    };
+    /// The index: a device address (48 bits) and its slot (none: empty).
+    struct index_entry {
+        std::uint64_t key = 0;
+        slot* s = nullptr;
     };
 
     static std::uint64_t key_of(const mac_address& a) noexcept {
@@ -234,36 +238,34 @@ class peer_table {
     static std::size_t home_of(std::uint64_t key) noexcept {
         return static_cast<std::size_t>((key * 0x9e3779b97f4a7c15ull) >> 56) & (index_size - 1);
     }
-    /// An index word: the key and the slot's id + 1 (0: empty).
-    std::uint16_t lookup(std::uint64_t key) const noexcept {
-        if (index_.empty()) return npos;
+    slot* lookup(std::uint64_t key) const noexcept {
+        if (index_.empty()) return nullptr;
         for (std::size_t i = home_of(key);; i = (i + 1) & (index_size - 1)) {
-            const auto w = index_[i];
-            if (w == 0) return npos;
-            if ((w & key_mask) == key) return static_cast<std::uint16_t>((w >> 48) - 1);
+            const auto& e = index_[i];
+            if (!e.s || e.key == key) return e.s;
         }
     }
-    void index_insert(std::uint64_t key, std::uint16_t id) noexcept {
+    void index_insert(std::uint64_t key, slot* s) noexcept {
         std::size_t i = home_of(key);
-        while (index_[i] != 0) i = (i + 1) & (index_size - 1);
-        index_[i] = key | (std::uint64_t(id + 1) << 48);
+        while (index_[i].s) i = (i + 1) & (index_size - 1);
+        index_[i] = {key, s};
     }
-    /// Removes `key` by shifting back the words after it that may move (linear probing without
+    /// Removes `key` by shifting back the entries after it that may move (linear probing without
     /// tombstones).
     void index_erase(std::uint64_t key) noexcept {
         std::size_t i = home_of(key);
-        while ((index_[i] & key_mask) != key) i = (i + 1) & (index_size - 1);
+        while (index_[i].key != key || !index_[i].s) i = (i + 1) & (index_size - 1);
         for (std::size_t j = (i + 1) & (index_size - 1);; j = (j + 1) & (index_size - 1)) {
-            const auto w = index_[j];
-            if (w == 0) break;
-            const std::size_t home = home_of(w & key_mask);
-            // w may fill the hole at i when its home is not in (i, j] (cyclically).
+            const auto e = index_[j];
+            if (!e.s) break;
+            const std::size_t home = home_of(e.key);
+            // e may fill the hole at i when its home is not in (i, j] (cyclically).
             if ((j > i && (home <= i || home > j)) || (j < i && home <= i && home > j)) {
-                index_[i] = w;
+                index_[i] = e;
                 i = j;
             }
         }
-        index_[i] = 0;
+        index_[i] = {};
     }
     void link(slot& s, std::uint64_t key) noexcept {
         s.newer = nullptr;
@@ -271,7 +273,7 @@ class peer_table {
         (newest_ ? newest_->newer : oldest_) = &s;
         newest_ = &s;
         lru_insert(s);
-        index_insert(key, s.id);
+        index_insert(key, &s);
         ++size_;
     }
     void unlink(slot& s) noexcept {
@@ -285,33 +287,66 @@ class peer_table {
     /// Into the sightings order after every peer seen at or before its time (from the newest
     /// end: one step while time moves forward).
     void lru_insert(slot& s) noexcept {
+        if (ties_sorted_ && lru_oldest_ && s.seq == seq_ && s.p.last_seen_ == ties_at_ &&
+            lru_oldest_->p.last_seen_ == ties_at_) {
+            // A newcomer tied with the sorted oldest: the newest of them, so the first evicted
+            // (the whole table learnt at one instant, as one scan of many peers leaves it).
+            s.lru_prev = nullptr;
+            s.lru_next = std::exchange(lru_oldest_, &s);
+            s.lru_next->lru_prev = &s;
+            return;
+        }
         slot* after = lru_newest_;
         while (after && after->p.last_seen_ > s.p.last_seen_) after = after->lru_prev;
         s.lru_prev = after;
         s.lru_next = after ? after->lru_next : lru_oldest_;
         (s.lru_next ? s.lru_next->lru_prev : lru_newest_) = &s;
         (after ? after->lru_next : lru_oldest_) = &s;
+        if (s.p.last_seen_ == ties_at_) ties_sorted_ = false;  // it joined the sorted ties
     }
     void lru_unlink(slot& s) noexcept {
         (s.lru_prev ? s.lru_prev->lru_next : lru_oldest_) = s.lru_next;
         (s.lru_next ? s.lru_next->lru_prev : lru_newest_) = s.lru_prev;
         s.lru_prev = s.lru_next = nullptr;
     }
-    /// The least recently seen; of several seen at that instant, the newest in the table.
-    slot* victim() const noexcept {
-        slot* v = lru_oldest_;
-        for (slot* s = v->lru_next; s && s->p.last_seen_ == v->p.last_seen_; s = s->lru_next)
-            if (s->seq > v->seq) v = s;
-        return v;
+    /// The least recently seen; of several seen at that instant, the newest in the table. Those
+    /// tied at the head are put in that order once (one scan's results are learnt at one
+    /// instant: up to the whole table), so that evicting them one by one takes the head.
+    slot* victim() {
+        if (!(ties_sorted_ && ties_at_ == lru_oldest_->p.last_seen_)) sort_oldest();
+        return lru_oldest_;
+    }
+    void sort_oldest() {
+        const time_point t = lru_oldest_->p.last_seen_;
+        ties_.clear();
+        slot* after = lru_oldest_;
+        for (; after && after->p.last_seen_ == t; after = after->lru_next) ties_.push_back(after);
+        if (ties_.size() > 1) {
+            std::sort(ties_.begin(), ties_.end(),
+                      [](const slot* a, const slot* b) { return a->seq > b->seq; });
+            slot* prev = nullptr;
+            for (slot* x : ties_) {
+                x->lru_prev = prev;
+                (prev ? prev->lru_next : lru_oldest_) = x;
+                prev = x;
+            }
+            prev->lru_next = after;
+            (after ? after->lru_prev : lru_newest_) = prev;
+        }
+        ties_sorted_ = true;
+        ties_at_ = t;
     }
 
     std::deque<slot> slots_;  ///< grows to `capacity` and stays (a deque keeps them in place)
-    std::vector<std::uint64_t> index_;  ///< index_size words once a peer was added
+    std::vector<index_entry> index_;  ///< index_size entries once a peer was added
     slot *newest_ = nullptr, *oldest_ = nullptr;
     slot *lru_oldest_ = nullptr, *lru_newest_ = nullptr;
     slot* free_ = nullptr;  ///< slots of expired peers, linked through `older`
     std::size_t size_ = 0;
     std::uint64_t seq_ = 0;
+    std::vector<slot*> ties_;   ///< sort_oldest()'s scratch
+    time_point ties_at_{};      ///< the instant of the ties in eviction order at the head
+    bool ties_sorted_ = false;  ///< ... if they still are
 };
 
 }  // namespace softmac::p2p

@@ -171,6 +171,15 @@ TEST_CASE("of peers last seen at the same instant, the table evicts the newest",
     CHECK(evicted->info.dev_addr == peer_addr(1, 96));
     t.touch(peer_addr(2, 11), 5s, &evicted);
     CHECK(evicted->info.dev_addr == peer_addr(2, 10));
+    // A peer seen again at that instant (its clock behind) takes its place among them by age.
+    t.seen(*t.find(peer_addr(2, 0)), 5s);
+    out.clear();
+    for (std::uint8_t i = 20; i < 23; ++i) {
+        t.touch(peer_addr(2, i), 7s, &evicted);
+        out.push_back(evicted->info.dev_addr.octets[4]);
+        out.push_back(evicted->info.dev_addr.octets[5]);
+    }
+    CHECK(out == std::vector<std::uint8_t>{2, 11, 2, 0, 1, 95});
 }
 
 TEST_CASE("the peer table evicts, orders and expires as a scan of the whole table does",
