@@ -305,8 +305,12 @@ TEST_CASE("a loopback radio keeps 256 events for its poll and drops more", "[dri
         w.time.run_for(1ms);
     }
     w.settle();
+    // Full, the ring drops a TX status as it drops frames.
+    w.send(1, w.data_frame(1, mac_address::broadcast(), 99), driver::tx_flag::no_ack);
+    w.settle();
     CHECK(w[1].sink().rx.empty());
     w[1].service();
+    CHECK(w[1].sink().status.empty());
     REQUIRE(w[1].sink().rx.size() == cap);  // the first 256, in order; the rest dropped
     for (std::size_t i = 0; i < cap; ++i) {
         INFO(i);
