@@ -26,16 +26,10 @@
 // those still in the air at the end.
 #include <benchmark/benchmark.h>
 
-#include <malloc.h>
-
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
-#include <cstdlib>
-#include <cstring>
-#include <fstream>
 #include <memory>
-#include <new>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -43,42 +37,7 @@
 #include <softmac/mac/stack.hpp>
 
 #include "driver_world.hpp"
-
-// ---- live heap bytes, counted -------------------------------------------------------------------
-// The replaced operators pair malloc with free; GCC cannot see that through inlining. The program
-// is single-threaded.
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-#endif
-namespace {
-std::size_t live_bytes = 0, peak_bytes = 0;
-}
-void* operator new(std::size_t n) {
-    if (void* p = std::malloc(n ? n : 1)) {
-        live_bytes += malloc_usable_size(p);
-        if (live_bytes > peak_bytes) peak_bytes = live_bytes;
-        return p;
-    }
-    throw std::bad_alloc();
-}
-void operator delete(void* p) noexcept {
-    if (p) live_bytes -= malloc_usable_size(p);
-    std::free(p);
-}
-void operator delete(void* p, std::size_t) noexcept { operator delete(p); }
-// The MAC's per-interface state is aligned to 256 octets, and so is a stack.
-void* operator new(std::size_t n, std::align_val_t a) {
-    const auto align = std::max(static_cast<std::size_t>(a), sizeof(void*));
-    if (void* p =
-            std::aligned_alloc(align, (std::max<std::size_t>(n, 1) + align - 1) / align * align)) {
-        live_bytes += malloc_usable_size(p);
-        if (live_bytes > peak_bytes) peak_bytes = live_bytes;
-        return p;
-    }
-    throw std::bad_alloc();
-}
-void operator delete(void* p, std::align_val_t) noexcept { operator delete(p); }
-void operator delete(void* p, std::size_t, std::align_val_t) noexcept { operator delete(p); }
+#include "heap_usage.hpp"
 
 namespace {
 using namespace softmac;
@@ -137,30 +96,6 @@ std::vector<std::uint8_t> beacon_of(const mac::ap_params& p) {
     f.insert(f.end(), p.tail.begin(), p.tail.end());
     return f;
 }
-
-std::size_t proc_status_kb(const char* field) {
-    std::ifstream in("/proc/self/status");
-    const std::size_t n = std::strlen(field);
-    for (std::string line; std::getline(in, line);)
-        if (line.compare(0, n, field) == 0) return std::strtoull(line.c_str() + n, nullptr, 10);
-    return 0;
-}
-
-/// Memory before a world is built; what it took once it has run.
-struct memory_probe {
-    std::size_t heap_before, rss_before_kb;
-    memory_probe() {
-        malloc_trim(0);  // what earlier worlds freed leaves the resident set first
-        heap_before = live_bytes;
-        peak_bytes = live_bytes;
-        rss_before_kb = proc_status_kb("VmRSS:");
-    }
-    void report(benchmark::State& state, std::size_t n) const {
-        state.counters["bytes_per_device"] = double(peak_bytes - heap_before) / double(n);
-        state.counters["rss_bytes_per_device"] =
-            double(proc_status_kb("VmRSS:") - rss_before_kb) * 1024.0 / double(n);
-    }
-};
 
 /// Runs the world's 10 virtual seconds and reports the rates.
 template <class World>

@@ -76,6 +76,61 @@ def scale_table(rows):
     print()
 
 
+# P2P discovery against the number of devices (p2p_bench's BM_p2p_find_n): one row per N.
+P2P_FIND = "BM_p2p_find_n"
+P2P_COLUMNS = (("virtual s/wall s", "virtual_s_per_wall_s", ".3g"),
+               ("virtual s/CPU s", "virtual_s_per_cpu_s", ".3g"),
+               ("s to all found", "virtual_s_to_all_found", ".2f"),
+               ("s to quorum", "virtual_s_to_quorum", ".2f"),
+               ("pairs at 10 s", "pairs_found_at_10s", ".4f"),
+               ("bytes/device", "bytes_per_device", ".0f"),
+               ("built", "bytes_per_device_built", ".0f"))
+# The main objects of one P2P device, as BM_p2p_find_n reports their sizes.
+P2P_SIZES = (("p2p::device (wiphy and engine, one allocation)", "sizeof_p2p_device"),
+             ("  mac::stack", "sizeof_mac_stack"),
+             ("    mac::radio", "sizeof_mac_radio"),
+             ("      mac::data_path", "sizeof_data_path"),
+             ("        station table (fixed capacity)", "sizeof_station_table"),
+             ("      loopback driver", "sizeof_loopback_driver"),
+             ("    mac::bss_table", "sizeof_bss_table"),
+             ("  cfg::config", "sizeof_cfg_config"),
+             ("  p2p::engine", "sizeof_p2p_engine"),
+             ("    p2p device state", "sizeof_p2p_device_state"),
+             ("heap: p2p::peer x 100 (full peer table)", "bytes_peers_full"),
+             ("heap: mac::bss x 256 (full BSS table, without elements)", "bytes_bss_full"))
+
+
+def p2p_find_table(rows):
+    by_n = {}
+    for name, b in rows.items():
+        parts = name.split("/")
+        if parts[0] == P2P_FIND and len(parts) > 1 and parts[1].isdigit():
+            by_n[int(parts[1])] = b
+    if not by_n:
+        return
+    print("P2P discovery: N devices in p2p_find (quorum: min(N - 1, 100) distinct peers each)")
+    widths = [max(len(title), 10) for title, _, _ in P2P_COLUMNS]
+    print(f"{'N':>5}" + "".join(f"  {t:>{w}}" for (t, _, _), w in zip(P2P_COLUMNS, widths)))
+    for n in sorted(by_n):
+        b = by_n[n]
+        line = f"{n:>5}"
+        for (_, key, fmt), w in zip(P2P_COLUMNS, widths):
+            if b.get("error_occurred"):
+                line += f"  {'error':>{w}}"
+            elif key in b:
+                line += f"  {b[key]:>{w}{fmt}}"
+            else:
+                line += f"  {'-':>{w}}"
+        print(line)
+    sizes = next((b for b in by_n.values() if "sizeof_p2p_device" in b), None)
+    if sizes:
+        print("the main objects of one P2P device (bytes):")
+        for label, key in P2P_SIZES:
+            if key in sizes:
+                print(f"  {label:<58} {sizes[key]:>8.0f}")
+    print()
+
+
 def main(paths):
     rows, fastest = {}, {}
     for path in paths:
@@ -103,6 +158,7 @@ def main(paths):
         print(f"{name:<{width}}  {ns:>10.1f}  {extra}")
     print()
     scale_table(rows)
+    p2p_find_table(rows)
     for title, ours, base in PAIRS:
         for suffix in sorted({n[len(ours):] for n in rows if n.startswith(ours)}):
             a, b = ours + suffix, base + suffix

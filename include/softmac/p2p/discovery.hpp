@@ -176,7 +176,7 @@ class discovery {
             if (!group_info) keep_client_discoverability(next, p.info);
             p.info = std::move(next);
         }
-        p.last_seen = ctx_.now();
+        d.peers.seen(p, ctx_.now());
         if (!probe_req_only) p.probe_req_only = p.group_client_only = false;
         if (renamed) p.reported = false;
         if (!p.probe_req_only && !p.reported && !p.rejected) {
@@ -375,7 +375,7 @@ class discovery {
             }
             // It operates where its GO does (device discoverability reaches it there).
             p->oper_freq = freq;
-            p->last_seen = ctx_.now();
+            d.peers.seen(*p, ctx_.now());
             p->member_in_go_dev = go_dev;
             p->member_in_go_iface = go_iface;
         }

@@ -1,15 +1,17 @@
 // SPDX-License-Identifier: MIT
-/// @file Defines the P2P peer table: at most 100 peers, the oldest evicted, 60 s expiry, and the
-/// flags that decide what is reported.
+/// @file Defines the P2P peer table: at most 100 peers, the least recently seen evicted without a
+/// scan, 60 s expiry, and the flags that decide what is reported.
 #pragma once
 
 #include <algorithm>
 #include <array>
+#include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <iterator>
 #include <optional>
 #include <string>
-#include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include <softmac/core/scheduler.hpp>
@@ -24,7 +26,6 @@ enum class go_role : std::uint8_t { unknown, local, remote };
 struct peer {
     peer_info info;
     std::uint16_t listen_freq = 0, oper_freq = 0;
-    time_point last_seen{};
     bool probe_req_only = true;  ///< heard only in probe requests: never reported
     bool reported = false;       ///< reported in the current find run
     bool ever_reported = false;  ///< new=0 from now on
@@ -58,81 +59,294 @@ struct peer {
     // queries it has still to get (0: not counted yet, -1: none), queries sent this find run.
     int sd_pending_bcast = 0;
     unsigned sd_reqs = 0;
+
+    /// @brief When it was last seen: set by its table (peer_table::touch and seen), which keeps
+    /// its peers in that order.
+    time_point last_seen() const noexcept { return last_seen_; }
+
+  private:
+    friend class peer_table;
+    time_point last_seen_{};
 };
 
-/// @brief Peers keyed by device address, newest first. A lookup goes through a hash of the
-/// address (the per-frame operation); removals, which move entries, rebuild it.
+/// @brief Peers keyed by device address, newest first, at most `capacity`; a full table evicts
+/// the least recently seen (of those seen at that same instant, the newest, as hostap's
+/// p2p_create_device finds it walking its list from the head).
+///
+/// A peer stays where it is while it is in the table (its address is stable). Three orders are
+/// kept without scans: a hash index of the device addresses (open addressing, each address
+/// beside a pointer to its slot: a lookup reads one cache line of the index, then the peer); the
+/// insertion order, newest first (what all() iterates, P2P_PEER NEXT- walks and a loss is reported
+/// in); and the order of last sightings, oldest first, which a sighting (seen()) updates by moving
+/// the peer to its end. An evicted peer's slot takes the new one: touch() allocates nothing once
+/// the table has been full. Costs: find O(1); touch, seen and the eviction O(1) while time moves
+/// forward (peers tied at the oldest instant, as one scan's results are learnt at one instant, are
+/// sorted once when they reach the head); expire O(n), O(1) when no peer is old enough.
 class peer_table {
+    struct slot;
+
   public:
     static constexpr std::size_t capacity = 100;
     static constexpr duration expiry = std::chrono::seconds(60);
 
+    /// @brief The peers, newest first (a forward range of const peer).
+    class range {
+      public:
+        class iterator {
+          public:
+            using iterator_category = std::forward_iterator_tag;
+            using value_type = peer;
+            using difference_type = std::ptrdiff_t;
+            using pointer = const peer*;
+            using reference = const peer&;
+            iterator() = default;
+            reference operator*() const noexcept { return s_->p; }
+            pointer operator->() const noexcept { return &s_->p; }
+            iterator& operator++() noexcept {
+                s_ = s_->older;
+                return *this;
+            }
+            iterator operator++(int) noexcept {
+                auto t = *this;
+                ++*this;
+                return t;
+            }
+            bool operator==(const iterator&) const = default;
+
+          private:
+            friend class range;
+            explicit iterator(const slot* s) noexcept : s_(s) {}
+            const slot* s_ = nullptr;
+        };
+        iterator begin() const noexcept { return iterator(t_->newest_); }
+        iterator end() const noexcept { return iterator(nullptr); }
+        std::size_t size() const noexcept { return t_->size_; }
+        bool empty() const noexcept { return t_->size_ == 0; }
+        const peer& front() const noexcept { return t_->newest_->p; }
+
+      private:
+        friend class peer_table;
+        explicit range(const peer_table* t) noexcept : t_(t) {}
+        const peer_table* t_;
+    };
+
     peer_table() = default;
-    peer_table(const peer_table&) = delete;  // the index points into this table's peers
+    peer_table(const peer_table&) = delete;  // the index and the orders point into this table
     peer_table& operator=(const peer_table&) = delete;
 
     peer* find(const mac_address& dev) noexcept {
-        return const_cast<peer*>(static_cast<const peer_table*>(this)->find(dev));
+        slot* s = lookup(key_of(dev));
+        return s ? &s->p : nullptr;
     }
     const peer* find(const mac_address& dev) const noexcept {
-        const auto it = index_.find(dev);
-        return it == index_.end() ? nullptr : it->second;
+        const slot* s = lookup(key_of(dev));
+        return s ? &s->p : nullptr;
     }
-    /// @brief Finds or inserts at the head; a full table evicts the least recently seen peer,
-    /// which is returned so that a loss can be reported.
+    /// @brief Finds or inserts at the head, last seen `now`; a full table evicts the least
+    /// recently seen peer first, which is returned so that a loss can be reported. Finding a
+    /// peer does not count as a sighting (seen() does).
     peer& touch(const mac_address& dev, time_point now, std::optional<peer>* evicted = nullptr) {
-        if (auto* p = find(dev)) return *p;
-        if (peers_.size() == capacity) {
-            auto it = std::min_element(
-                peers_.begin(), peers_.end(),
-                [](const peer& a, const peer& b) { return a.last_seen < b.last_seen; });
-            if (evicted) *evicted = *it;
-            peers_.erase(it);
-            reindex();
+        const auto key = key_of(dev);
+        if (slot* found = lookup(key)) return found->p;
+        slot* s = nullptr;
+        if (size_ == capacity) {
+            s = victim();
+            unlink(*s);
+            if (evicted) *evicted = std::move(s->p);
+            s->p = peer{};
+        } else if (free_) {
+            s = std::exchange(free_, free_->older);
+        } else {
+            if (index_.empty()) index_.assign(index_size, index_entry{});
+            s = &slots_.emplace_back();
         }
-        // Adding at the front moves no element of a deque: the index stays valid.
-        peers_.emplace_front();
-        peers_.front().info.dev_addr = dev;
-        peers_.front().last_seen = now;
-        index_.emplace(dev, &peers_.front());
-        return peers_.front();
+        s->p.info.dev_addr = dev;
+        s->p.last_seen_ = now;
+        s->seq = ++seq_;
+        link(*s, key);
+        return s->p;
     }
-    /// @brief Removes peers not seen for `expiry` except `keep`; calls lost(peer) for each.
+    /// @brief A sighting of `p` (a peer of this table) at `now`: its last_seen, and its place in
+    /// the eviction order.
+    void seen(peer& p, time_point now) noexcept {
+        slot& s = *lookup(key_of(p.info.dev_addr));
+        if (s.p.last_seen_ == now) return;  // its place among peers seen then is its age's
+        lru_unlink(s);
+        s.p.last_seen_ = now;
+        lru_insert(s);
+    }
+    /// @brief Removes peers not seen for `expiry` except `keep`; calls lost(peer) for each, newest
+    /// first, once the table is whole again (a listener may look up peers).
     template <class F>
     void expire(time_point now, const mac_address& keep, F&& lost) {
-        // The table is whole again before anyone hears of a loss (a listener may look up peers).
+        auto old = [&](const slot& s) {
+            return now - s.p.last_seen_ > expiry && s.p.info.dev_addr != keep;
+        };
+        // Oldest first: when the least recently seen is young enough, so is everyone (a kept
+        // peer that is old makes the scan run).
+        if (!lru_oldest_ || !(now - lru_oldest_->p.last_seen_ > expiry)) return;
         std::vector<peer> gone;
-        for (auto it = peers_.begin(); it != peers_.end();) {
-            if (now - it->last_seen > expiry && it->info.dev_addr != keep) {
-                gone.push_back(std::move(*it));
-                it = peers_.erase(it);
-            } else {
-                ++it;
+        for (slot* s = newest_; s;) {
+            slot* next = s->older;
+            if (old(*s)) {
+                unlink(*s);
+                gone.push_back(std::move(s->p));
+                s->p = peer{};
+                s->older = std::exchange(free_, s);
             }
+            s = next;
         }
-        if (gone.empty()) return;
-        reindex();
         for (const auto& p : gone) lost(p);
     }
     template <class F>
     void clear(F&& lost) {
-        for (const auto& p : peers_) lost(p);
-        peers_.clear();
+        for (const auto& p : all()) lost(p);
+        slots_.clear();
         index_.clear();
+        newest_ = oldest_ = lru_oldest_ = lru_newest_ = free_ = nullptr;
+        size_ = 0;
+        ties_sorted_ = false;
     }
     void unreport_all() noexcept {
-        for (auto& p : peers_) p.reported = false;
+        for (slot* s = newest_; s; s = s->older) s->p.reported = false;
     }
-    const std::deque<peer>& all() const noexcept { return peers_; }
-    std::size_t size() const noexcept { return peers_.size(); }
+    /// @brief The peers, newest first.
+    range all() const noexcept { return range(this); }
+    std::size_t size() const noexcept { return size_; }
 
   private:
-    void reindex() {
-        index_.clear();
-        for (auto& p : peers_) index_.emplace(p.info.dev_addr, &p);
+    static constexpr std::size_t index_size = 256;  // a power of two, over twice the capacity
+    static_assert(capacity * 2 <= index_size);
+
+    struct slot {
+        peer p;
+        slot *newer = nullptr, *older = nullptr;  ///< insertion order (older: the free list too)
+        slot *lru_prev = nullptr, *lru_next = nullptr;  ///< sightings, oldest first
+        std::uint64_t seq = 0;                          ///< when it was inserted
+    };
+    /// The index: a device address (48 bits) and its slot (none: empty).
+    struct index_entry {
+        std::uint64_t key = 0;
+        slot* s = nullptr;
+    };
+
+    static std::uint64_t key_of(const mac_address& a) noexcept {
+        std::uint64_t k = 0;
+        for (auto o : a.octets) k = (k << 8) | o;
+        return k;
     }
-    std::deque<peer> peers_;
-    std::unordered_map<mac_address, peer*> index_;
+    static std::size_t home_of(std::uint64_t key) noexcept {
+        return static_cast<std::size_t>((key * 0x9e3779b97f4a7c15ull) >> 56) & (index_size - 1);
+    }
+    slot* lookup(std::uint64_t key) const noexcept {
+        if (index_.empty()) return nullptr;
+        for (std::size_t i = home_of(key);; i = (i + 1) & (index_size - 1)) {
+            const auto& e = index_[i];
+            if (!e.s || e.key == key) return e.s;
+        }
+    }
+    void index_insert(std::uint64_t key, slot* s) noexcept {
+        std::size_t i = home_of(key);
+        while (index_[i].s) i = (i + 1) & (index_size - 1);
+        index_[i] = {key, s};
+    }
+    /// Removes `key` by shifting back the entries after it that may move (linear probing without
+    /// tombstones).
+    void index_erase(std::uint64_t key) noexcept {
+        std::size_t i = home_of(key);
+        while (index_[i].key != key || !index_[i].s) i = (i + 1) & (index_size - 1);
+        for (std::size_t j = (i + 1) & (index_size - 1);; j = (j + 1) & (index_size - 1)) {
+            const auto e = index_[j];
+            if (!e.s) break;
+            const std::size_t home = home_of(e.key);
+            // e may fill the hole at i when its home is not in (i, j] (cyclically).
+            if ((j > i && (home <= i || home > j)) || (j < i && home <= i && home > j)) {
+                index_[i] = e;
+                i = j;
+            }
+        }
+        index_[i] = {};
+    }
+    void link(slot& s, std::uint64_t key) noexcept {
+        s.newer = nullptr;
+        s.older = newest_;
+        (newest_ ? newest_->newer : oldest_) = &s;
+        newest_ = &s;
+        lru_insert(s);
+        index_insert(key, &s);
+        ++size_;
+    }
+    void unlink(slot& s) noexcept {
+        (s.newer ? s.newer->older : newest_) = s.older;
+        (s.older ? s.older->newer : oldest_) = s.newer;
+        s.newer = s.older = nullptr;
+        lru_unlink(s);
+        index_erase(key_of(s.p.info.dev_addr));
+        --size_;
+    }
+    /// Into the sightings order after every peer seen at or before its time (from the newest
+    /// end: one step while time moves forward).
+    void lru_insert(slot& s) noexcept {
+        if (ties_sorted_ && lru_oldest_ && s.seq == seq_ && s.p.last_seen_ == ties_at_ &&
+            lru_oldest_->p.last_seen_ == ties_at_) {
+            // A newcomer tied with the sorted oldest: the newest of them, so the first evicted
+            // (the whole table learnt at one instant, as one scan of many peers leaves it).
+            s.lru_prev = nullptr;
+            s.lru_next = std::exchange(lru_oldest_, &s);
+            s.lru_next->lru_prev = &s;
+            return;
+        }
+        slot* after = lru_newest_;
+        while (after && after->p.last_seen_ > s.p.last_seen_) after = after->lru_prev;
+        s.lru_prev = after;
+        s.lru_next = after ? after->lru_next : lru_oldest_;
+        (s.lru_next ? s.lru_next->lru_prev : lru_newest_) = &s;
+        (after ? after->lru_next : lru_oldest_) = &s;
+        if (s.p.last_seen_ == ties_at_) ties_sorted_ = false;  // it joined the sorted ties
+    }
+    void lru_unlink(slot& s) noexcept {
+        (s.lru_prev ? s.lru_prev->lru_next : lru_oldest_) = s.lru_next;
+        (s.lru_next ? s.lru_next->lru_prev : lru_newest_) = s.lru_prev;
+        s.lru_prev = s.lru_next = nullptr;
+    }
+    /// The least recently seen; of several seen at that instant, the newest in the table. Those
+    /// tied at the head are put in that order once (one scan's results are learnt at one
+    /// instant: up to the whole table), so that evicting them one by one takes the head.
+    slot* victim() {
+        if (!(ties_sorted_ && ties_at_ == lru_oldest_->p.last_seen_)) sort_oldest();
+        return lru_oldest_;
+    }
+    void sort_oldest() {
+        const time_point t = lru_oldest_->p.last_seen_;
+        ties_.clear();
+        slot* after = lru_oldest_;
+        for (; after && after->p.last_seen_ == t; after = after->lru_next) ties_.push_back(after);
+        if (ties_.size() > 1) {
+            std::sort(ties_.begin(), ties_.end(),
+                      [](const slot* a, const slot* b) { return a->seq > b->seq; });
+            slot* prev = nullptr;
+            for (slot* x : ties_) {
+                x->lru_prev = prev;
+                (prev ? prev->lru_next : lru_oldest_) = x;
+                prev = x;
+            }
+            prev->lru_next = after;
+            (after ? after->lru_prev : lru_newest_) = prev;
+        }
+        ties_sorted_ = true;
+        ties_at_ = t;
+    }
+
+    std::deque<slot> slots_;  ///< grows to `capacity` and stays (a deque keeps them in place)
+    std::vector<index_entry> index_;  ///< index_size entries once a peer was added
+    slot *newest_ = nullptr, *oldest_ = nullptr;
+    slot *lru_oldest_ = nullptr, *lru_newest_ = nullptr;
+    slot* free_ = nullptr;  ///< slots of expired peers, linked through `older`
+    std::size_t size_ = 0;
+    std::uint64_t seq_ = 0;
+    std::vector<slot*> ties_;   ///< sort_oldest()'s scratch
+    time_point ties_at_{};      ///< the instant of the ties in eviction order at the head
+    bool ties_sorted_ = false;  ///< ... if they still are
 };
 
 }  // namespace softmac::p2p

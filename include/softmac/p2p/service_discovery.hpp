@@ -83,12 +83,18 @@ class service_discovery {
     /// peer that has one due, after the peer of the last turn. False when none went out.
     bool start_next() {
         auto& d = ctx_.dev();
-        const auto& all = d.peers.all();
+        if (queries_.empty()) {  // no peer has a query due: the turns would send nothing
+            no_ack_ = mac_address{};
+            return false;
+        }
+        std::vector<mac_address> all;  // the peers, newest first
+        all.reserve(d.peers.size());
+        for (const auto& p : d.peers.all()) all.push_back(p.info.dev_addr);
         std::size_t start = 0;
         for (std::size_t i = 0; i < all.size(); ++i)
-            if (all[i].info.dev_addr == last_peer_) start = i + 1;
+            if (all[i] == last_peer_) start = i + 1;
         for (std::size_t k = 0; k < all.size(); ++k) {
-            const auto addr = all[(start + k) % all.size()].info.dev_addr;
+            const auto addr = all[(start + k) % all.size()];
             auto* p = d.peers.find(addr);
             if (p->sd_pending_bcast == 0) p->sd_pending_bcast = static_cast<int>(broadcasts_);
             const int r = start_with(*p);

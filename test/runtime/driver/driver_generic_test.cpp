@@ -293,3 +293,32 @@ TEST_CASE("tshark reads the monitor tap of a loopback exchange without errors",
         CHECK(rows[i][5] == std::to_string(i));
     }
 }
+
+TEST_CASE("a loopback radio keeps 256 events for its poll and drops more", "[driver][loopback]") {
+    world<test::loopback_software_roc> w(2);
+    // Radio 1 is not serviced: what it receives waits in its driver's event ring.
+    w[1].driver().set_interrupt(driver::interrupt_line{});
+    constexpr std::size_t cap = test::loopback_software_roc::driver_type::max_events;
+    for (std::size_t i = 0; i < cap + 44; ++i) {
+        w.send(0, w.data_frame(0, mac_address::broadcast(), std::uint8_t(i)),
+               driver::tx_flag::no_ack);
+        w.time.run_for(1ms);
+    }
+    w.settle();
+    // Full, the ring drops a TX status as it drops frames.
+    w.send(1, w.data_frame(1, mac_address::broadcast(), 99), driver::tx_flag::no_ack);
+    w.settle();
+    CHECK(w[1].sink().rx.empty());
+    w[1].service();
+    CHECK(w[1].sink().status.empty());
+    REQUIRE(w[1].sink().rx.size() == cap);  // the first 256, in order; the rest dropped
+    for (std::size_t i = 0; i < cap; ++i) {
+        INFO(i);
+        CHECK(w[1].sink().rx[i].bytes[22] == std::uint8_t(i << 4));  // sequence number's low bits
+    }
+    // Drained, the ring takes events again.
+    w.send(0, w.data_frame(0, mac_address::broadcast(), 7), driver::tx_flag::no_ack);
+    w.settle();
+    w[1].service();
+    CHECK(w[1].sink().rx.size() == cap + 1);
+}

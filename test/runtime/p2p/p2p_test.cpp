@@ -474,50 +474,6 @@ TEST_CASE("a renamed device is reported again: peers expire", "[p2p][discovery]"
     CHECK(w.engine(0).peers().size() == 0);
 }
 
-TEST_CASE("the peer table keeps 100 peers, evicting the least recently seen", "[p2p]") {
-    p2p::peer_table t;
-    std::optional<p2p::peer> evicted;
-    for (std::uint8_t i = 0; i < 101; ++i) {
-        const mac_address a{{0x02, 0, 0, 0, 1, i}};
-        evicted.reset();
-        auto& p = t.touch(a, std::chrono::seconds(i), &evicted);
-        CHECK(p.info.dev_addr == a);
-    }
-    CHECK(t.size() == 100);
-    REQUIRE(evicted);
-    CHECK(evicted->info.dev_addr == mac_address{{0x02, 0, 0, 0, 1, 0}});
-    CHECK(t.all().front().info.dev_addr == mac_address{{0x02, 0, 0, 0, 1, 100}});  // newest first
-    std::size_t lost = 0;
-    t.expire(std::chrono::seconds(100 + 60) - std::chrono::milliseconds(500), {},
-             [&](const p2p::peer&) { ++lost; });
-    CHECK(lost == 100 - 1);  // only the peer seen at 100 s is younger than 60 s
-    // Lookups after the removals find exactly the peers that are left.
-    CHECK(t.find(mac_address{{0x02, 0, 0, 0, 1, 100}}) == &t.all().front());
-    CHECK_FALSE(t.find(mac_address{{0x02, 0, 0, 0, 1, 50}}));
-    CHECK_FALSE(t.find(mac_address{{0x02, 0, 0, 0, 1, 0}}));
-    t.touch(mac_address{{0x02, 0, 0, 0, 1, 50}}, std::chrono::seconds(200));
-    CHECK(t.find(mac_address{{0x02, 0, 0, 0, 1, 100}})->info.dev_addr ==
-          mac_address{{0x02, 0, 0, 0, 1, 100}});
-    CHECK(t.find(mac_address{{0x02, 0, 0, 0, 1, 50}}) == &t.all().front());
-    t.clear([](const p2p::peer&) {});
-    CHECK_FALSE(t.find(mac_address{{0x02, 0, 0, 0, 1, 100}}));
-    // Peers aged out of the middle of the table: whoever hears of a loss finds the table whole.
-    for (std::uint8_t i = 0; i < 10; ++i)
-        t.touch(mac_address{{0x02, 0, 0, 0, 2, i}}, std::chrono::seconds(i % 2 ? 500 : 100));
-    std::vector<std::uint8_t> gone;
-    t.expire(std::chrono::seconds(200), {}, [&](const p2p::peer& p) {
-        gone.push_back(p.info.dev_addr.octets[5]);
-        CHECK_FALSE(t.find(p.info.dev_addr));
-        for (std::uint8_t k = 1; k < 10; k += 2) {
-            const mac_address kept{{0x02, 0, 0, 0, 2, k}};
-            REQUIRE(t.find(kept));
-            CHECK(t.find(kept)->info.dev_addr == kept);
-        }
-    });
-    CHECK(gone.size() == 5);
-    CHECK(t.size() == 5);
-}
-
 TEST_CASE("provision discovery to a silent peer fails after its retries", "[p2p][pd]") {
     test::p2p_world<loopback_software_roc> w(2, 14);
     discover(w);

@@ -394,7 +394,7 @@ inline std::string format_peer(const peer& p, time_point now, int persistent = -
            unsigned(p.info.group_capab), int(p.level_dbm));
     for (const auto& t : p.info.secondary_types) s += "sec_dev_type=" + to_string(t) + "\n";
     if (persistent >= 0) s += "persistent=" + std::to_string(persistent) + "\n";
-    const auto age = std::chrono::duration_cast<std::chrono::seconds>(now - p.last_seen).count();
+    const auto age = std::chrono::duration_cast<std::chrono::seconds>(now - p.last_seen()).count();
     append(s, "age=%lld\nlisten_freq=%u\n", static_cast<long long>(age), unsigned(p.listen_freq));
     s += "wps_method=" + std::string(to_string(p.method)) + "\n";
     const mac_address none{};

@@ -2,8 +2,10 @@
 /// @file Defines the loopback driver: simulated radios on a sim::medium (the mac80211_hwsim role).
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
+#include <vector>
 
 #include <softmac/core/buffer_pool.hpp>
 #include <softmac/driver/concepts.hpp>
@@ -52,6 +54,9 @@ class loopback {
   public:
     using medium_type = sim::medium<Time>;
     static constexpr std::size_t max_vifs = 8;
+    /// @brief Events (received frames, TX status, remain-on-channel) that wait for poll() at most;
+    /// more are dropped, as a full hardware ring drops them.
+    static constexpr std::size_t max_events = 256;
 
     loopback(medium_type& m, driver::hw_description hw, std::size_t buffers = 256)
         : medium_(m), hw_(hw), pool_(2400, buffers) {
@@ -258,10 +263,24 @@ class loopback {
         medium_.set_addresses(port_, std::span<const mac_address>(a.data(), n));
     }
     void push(event&& e) {
-        if (tail_ - head_ == events_.size()) return;  // event ring full: dropped, as hardware would
+        if (tail_ - head_ == events_.size()) {
+            // event ring full: dropped, as hardware would
+            if (events_.size() == max_events) return;
+            grow_events();
+        }
         events_[tail_ % events_.size()] = std::move(e);
         ++tail_;
         if (irq_) irq_();
+    }
+    /// The ring's storage doubles (from 8) when it fills before max_events: a radio serviced from
+    /// its interrupt line drains it at every event, so most hold a few events, not max_events.
+    void grow_events() {
+        std::vector<event> more(std::max<std::size_t>(8, events_.size() * 2));
+        for (std::size_t i = head_; i != tail_; ++i)
+            more[i - head_] = std::move(events_[i % events_.size()]);
+        tail_ -= head_;
+        head_ = 0;
+        events_ = std::move(more);
     }
     result<void> send(std::size_t slot) {
         auto& p = pending_[slot];
@@ -367,7 +386,9 @@ class loopback {
     std::array<std::uint8_t, 64> queue_{};  ///< slots waiting for the air, in order
     std::size_t queue_head_ = 0, queue_tail_ = 0;
     bool in_flight_ = false;
-    std::array<event, 256> events_{};
+    /// Events waiting for poll(): a ring of up to max_events, its storage grown on demand (a power
+    /// of two).
+    std::vector<event> events_;
     std::size_t head_ = 0, tail_ = 0;
     bool roc_active_ = false;
     std::uint64_t roc_cookie_ = 0;
