@@ -22,9 +22,11 @@ constexpr std::array<std::uint32_t, 256> make_crc32_table() noexcept {
 inline constexpr auto crc32_table = make_crc32_table();
 }  // namespace detail
 
-/// @brief CRC-32 (reflected 0x04C11DB7, initial and final inversion) over the bytes.
-constexpr std::uint32_t crc32(bytes_view b) noexcept {
-    std::uint32_t c = 0xffffffffu;
+/// @brief CRC-32 (reflected 0x04C11DB7, initial and final inversion) over the bytes; given the
+/// CRC of what came before (`prev`), the CRC of both together: crc32(b, crc32(a)) is the CRC of a
+/// followed by b.
+constexpr std::uint32_t crc32(bytes_view b, std::uint32_t prev = 0) noexcept {
+    std::uint32_t c = prev ^ 0xffffffffu;
     for (std::uint8_t x : b) c = detail::crc32_table[(c ^ x) & 0xff] ^ (c >> 8);
     return c ^ 0xffffffffu;
 }

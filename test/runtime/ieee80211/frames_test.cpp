@@ -243,6 +243,9 @@ TEST_CASE("EAPOL header length is checked", "[ieee80211][data]") {
 
 TEST_CASE("FCS is the IEEE CRC-32 and detects a flipped bit", "[ieee80211][fcs]") {
     CHECK(ie::crc32(as_bytes("123456789")) == 0xcbf43926u);
+    // Continued from the CRC of what came before, it is the CRC of the whole.
+    CHECK(ie::crc32(as_bytes("456789"), ie::crc32(as_bytes("123"))) == 0xcbf43926u);
+    CHECK(ie::crc32(as_bytes(""), ie::crc32(as_bytes("123456789"))) == 0xcbf43926u);
     std::array<std::uint8_t, 32> buf{};
     byte_writer w(buf);
     w.raw("softmac frame");
