@@ -3,10 +3,11 @@
 #pragma once
 
 #include <algorithm>
+#include <cstddef>
 #include <cstdint>
-#include <list>
+#include <iterator>
 #include <string>
-#include <unordered_map>
+#include <vector>
 
 #include <softmac/core/mac_address.hpp>
 #include <softmac/core/scheduler.hpp>
@@ -79,14 +80,68 @@ struct bss {
 };
 
 /// @brief BSSes by BSSID, each dropped 30 s after it was last heard (cfg80211's result expiry).
-/// Lookups are by a hash of the BSSID and the entries are also kept in the order they were last
-/// heard, so that neither a lookup nor the eviction of the oldest entry when the table is full
-/// looks at other entries; a full table reuses the evicted entry's storage. The entries keep the
-/// order they were first heard in (cfg80211's bss_list).
+/// The entries live in one array, allocated for `capacity` when the first BSS is heard; a flat
+/// index (open addressing, linear probing, 512 slots of a BSSID and an entry number, at most half
+/// full) finds a BSSID in one or two cache lines; two lists threaded through a side array of
+/// 16-bit links keep the order the entries were first heard in (cfg80211's bss_list) and the
+/// order they were last heard in, so that neither a lookup nor the eviction of the least recently
+/// heard entry when the table is full looks at other entries. A full table reuses the evicted
+/// entry's storage, its elements' buffer included.
 class bss_table {
+    using entry_number = std::uint16_t;
+    static constexpr entry_number none = 0xffff;
+
   public:
     static constexpr duration expiry = std::chrono::seconds(30);
     static constexpr std::size_t capacity = 256;
+    static constexpr std::size_t index_slots = 512;  ///< a power of two, twice the capacity
+
+    /// @brief The entries in the order they were first heard: a forward range over the table.
+    class entry_range {
+      public:
+        class iterator {
+          public:
+            using iterator_category = std::forward_iterator_tag;
+            using value_type = bss;
+            using difference_type = std::ptrdiff_t;
+            using pointer = const bss*;
+            using reference = const bss&;
+            iterator() = default;
+            reference operator*() const noexcept { return t_->entries_[at_]; }
+            pointer operator->() const noexcept { return &t_->entries_[at_]; }
+            iterator& operator++() noexcept {
+                at_ = t_->links_[at_].next_first;
+                return *this;
+            }
+            iterator operator++(int) noexcept {
+                auto old = *this;
+                ++*this;
+                return old;
+            }
+            friend bool operator==(const iterator& a, const iterator& b) noexcept {
+                return a.at_ == b.at_;
+            }
+
+          private:
+            friend class entry_range;
+            iterator(const bss_table* t, entry_number at) noexcept : t_(t), at_(at) {}
+            const bss_table* t_ = nullptr;
+            entry_number at_ = none;
+        };
+        iterator begin() const noexcept { return {t_, t_->first_.head}; }
+        iterator end() const noexcept { return {t_, none}; }
+        /// @pre !empty()
+        const bss& front() const noexcept { return t_->entries_[t_->first_.head]; }
+        /// @pre !empty()
+        const bss& back() const noexcept { return t_->entries_[t_->first_.tail]; }
+        std::size_t size() const noexcept { return t_->size_; }
+        bool empty() const noexcept { return t_->size_ == 0; }
+
+      private:
+        friend class bss_table;
+        explicit entry_range(const bss_table* t) noexcept : t_(t) {}
+        const bss_table* t_;
+    };
 
     bss_table() = default;
     bss_table(const bss_table&) = delete;  // the indexes point into this table's entries
@@ -116,9 +171,10 @@ class bss_table {
                 const ieee80211::mgmt_body& body, bytes_view ies, bool probe_resp, time_point now,
                 elements_crc& crc) {
         bss* b = nullptr;
-        if (const auto it = index_.find(bssid); it != index_.end()) {
-            lru_.splice(lru_.end(), lru_, it->second.heard);  // now the most recently heard
-            b = &*it->second.entry;
+        if (const entry_number n = lookup(bssid); n != none) {
+            unlink(heard_, n, &links::prev_heard, &links::next_heard);
+            link_last(heard_, n, &links::prev_heard, &links::next_heard);  // the most recent
+            b = &entries_[n];
             const std::uint32_t c = crc.value();
             if (b->crc_valid && b->crc == c && b->crc_probe_resp == probe_resp &&
                 b->crc_rx_freq == freq) {
@@ -172,13 +228,14 @@ class bss_table {
         return rx_freq;
     }
     const bss* find(const mac_address& bssid) const noexcept {
-        const auto it = index_.find(bssid);
-        return it == index_.end() ? nullptr : &*it->second.entry;
+        const entry_number n = lookup(bssid);
+        return n == none ? nullptr : &entries_[n];
     }
-    /// @brief The strongest BSS advertising `ssid` (on `freq` when it is not 0).
+    /// @brief The strongest BSS advertising `ssid` (on `freq` when it is not 0); of equally
+    /// strong ones, the first heard.
     const bss* best(std::string_view ssid, std::uint16_t freq = 0) const noexcept {
         const bss* out = nullptr;
-        for (const auto& b : entries_)
+        for (const auto& b : entries())
             if (b.ssid == ssid && (freq == 0 || b.freq == freq) &&
                 (!out || b.signal_dbm > out->signal_dbm))
                 out = &b;
@@ -187,55 +244,143 @@ class bss_table {
     /// @brief Drops entries not heard for `expiry` (the oldest first: only those are looked at;
     /// `now` never goes back).
     void expire(time_point now) {
-        while (!lru_.empty() && now - lru_.front()->seen > expiry) {
-            const auto e = lru_.front();
-            index_.erase(e->bssid);
-            lru_.pop_front();
-            entries_.erase(e);
-        }
+        while (heard_.head != none && now - entries_[heard_.head].seen > expiry)
+            remove(heard_.head);
     }
     /// @brief The entries in the order they were first heard.
-    const std::list<bss>& entries() const noexcept { return entries_; }
-    std::size_t size() const noexcept { return entries_.size(); }
+    entry_range entries() const noexcept { return entry_range(this); }
+    std::size_t size() const noexcept { return size_; }
     const counters& stats() const noexcept { return counters_; }
+    /// @brief Drops every entry (the storage stays for the next ones).
     void clear() noexcept {
-        index_.clear();
-        lru_.clear();
-        entries_.clear();
+        while (first_.head != none) remove(first_.head);
     }
 
   private:
-    using entry_it = std::list<bss>::iterator;
-    struct position {
-        entry_it entry;
-        std::list<entry_it>::iterator heard;  ///< its place in lru_
+    struct links {
+        entry_number prev_first = none, next_first = none;  ///< first-heard order
+        entry_number prev_heard = none, next_heard = none;  ///< last-heard order
     };
-    /// A new entry for `bssid`, the newest; when the table is full it is the least recently
-    /// heard one, cleared and moved (its nodes and buffers are used again).
-    bss& add(const mac_address& bssid) {
-        if (entries_.size() < capacity) {
-            entries_.emplace_back();
-            lru_.push_back(std::prev(entries_.end()));
-            index_.emplace(bssid, position{std::prev(entries_.end()), std::prev(lru_.end())});
-        } else {
-            const auto e = lru_.front();
-            auto node = index_.extract(e->bssid);
-            node.key() = bssid;
-            index_.insert(std::move(node));
-            entries_.splice(entries_.end(), entries_, e);
-            lru_.splice(lru_.end(), lru_, lru_.begin());
-            auto ies = std::move(e->ies);  // its buffer is kept
-            ies.clear();
-            *e = bss{};
-            e->ies = std::move(ies);
+    struct list {
+        entry_number head = none, tail = none;
+    };
+    struct slot {
+        mac_address bssid;
+        entry_number entry = none;  ///< none: the slot is empty
+    };
+    static_assert(sizeof(slot) == 8, "eight index slots in a cache line");
+    using link_member = entry_number links::*;
+
+    static std::size_t home_of(const mac_address& a) noexcept {
+        std::uint64_t v = 0;
+        for (std::uint8_t o : a.octets) v = (v << 8) | o;
+        return static_cast<std::size_t>((v * 0x9e3779b97f4a7c15ull) >> 55);  // 9 bits
+    }
+    static_assert(index_slots == 512, "home_of takes 9 bits");
+    /// The entry of `bssid`, or none.
+    entry_number lookup(const mac_address& bssid) const noexcept {
+        if (index_.empty()) return none;
+        for (std::size_t i = home_of(bssid);; i = (i + 1) % index_slots) {
+            const slot& s = index_[i];
+            if (s.entry == none) return none;
+            if (s.bssid == bssid) return s.entry;
         }
-        bss& b = entries_.back();
+    }
+    void index_insert(const mac_address& bssid, entry_number n) noexcept {
+        std::size_t i = home_of(bssid);
+        while (index_[i].entry != none) i = (i + 1) % index_slots;
+        index_[i] = {bssid, n};
+    }
+    /// Empties the slot of `bssid` and moves the entries after it that belong before the gap
+    /// back into it (linear probing's deletion without tombstones).
+    void index_erase(const mac_address& bssid) noexcept {
+        std::size_t i = home_of(bssid);
+        while (!(index_[i].entry != none && index_[i].bssid == bssid)) i = (i + 1) % index_slots;
+        for (std::size_t j = (i + 1) % index_slots; index_[j].entry != none;
+             j = (j + 1) % index_slots) {
+            const std::size_t home = home_of(index_[j].bssid);
+            // The entry at j stays when its home lies cyclically in (i, j].
+            const bool stays = i < j ? (home > i && home <= j) : (home > i || home <= j);
+            if (stays) continue;
+            index_[i] = index_[j];
+            i = j;
+        }
+        index_[i].entry = none;
+    }
+    void unlink(list& l, entry_number n, link_member prev, link_member next) noexcept {
+        links& k = links_[n];
+        if (k.*prev != none)
+            links_[k.*prev].*next = k.*next;
+        else
+            l.head = k.*next;
+        if (k.*next != none)
+            links_[k.*next].*prev = k.*prev;
+        else
+            l.tail = k.*prev;
+        k.*prev = k.*next = none;
+    }
+    void link_last(list& l, entry_number n, link_member prev, link_member next) noexcept {
+        links_[n].*prev = l.tail;
+        links_[n].*next = none;
+        if (l.tail != none)
+            links_[l.tail].*next = n;
+        else
+            l.head = n;
+        l.tail = n;
+    }
+    /// Clears entry `n` whole, keeping its elements' buffer.
+    void reset(entry_number n) {
+        bss& e = entries_[n];
+        auto ies = std::move(e.ies);
+        ies.clear();
+        e = bss{};
+        e.ies = std::move(ies);
+    }
+    void remove(entry_number n) {
+        index_erase(entries_[n].bssid);
+        unlink(first_, n, &links::prev_first, &links::next_first);
+        unlink(heard_, n, &links::prev_heard, &links::next_heard);
+        reset(n);
+        free_.push_back(n);
+        --size_;
+    }
+    /// A new entry for `bssid`, the newest in both orders: a free one, or when the table is full
+    /// the least recently heard one, cleared (its buffers are used again).
+    bss& add(const mac_address& bssid) {
+        if (entries_.empty()) {
+            entries_.reserve(capacity);  // never moves: pointers to entries stay valid
+            links_.reserve(capacity);
+            free_.reserve(capacity);
+            index_.assign(index_slots, slot{});
+        }
+        entry_number n;
+        if (!free_.empty()) {
+            n = free_.back();
+            free_.pop_back();
+        } else if (entries_.size() < capacity) {
+            n = static_cast<entry_number>(entries_.size());
+            entries_.emplace_back();
+            links_.emplace_back();
+        } else {
+            n = heard_.head;
+            remove(n);
+            free_.pop_back();
+        }
+        ++size_;
+        link_last(first_, n, &links::prev_first, &links::next_first);
+        link_last(heard_, n, &links::prev_heard, &links::next_heard);
+        index_insert(bssid, n);
+        bss& b = entries_[n];
         b.bssid = bssid;
         return b;
     }
-    std::list<bss> entries_;
-    std::list<entry_it> lru_;  ///< least recently heard first
-    std::unordered_map<mac_address, position> index_;
+
+    std::vector<bss> entries_;  ///< capacity() entries once the first is heard
+    std::vector<links> links_;  ///< beside entries_, one per entry
+    std::vector<entry_number> free_;
+    std::vector<slot> index_;  ///< index_slots once the first is heard
+    list first_, heard_;
+    std::size_t size_ = 0;
     counters counters_;
 };
 

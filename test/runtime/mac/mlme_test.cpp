@@ -4,6 +4,7 @@
 
 #include <fstream>
 #include <optional>
+#include <random>
 #include <set>
 
 #include "mlme_world.hpp"
@@ -628,6 +629,58 @@ TEST_CASE("a BSS table entry used again for another BSS keeps nothing of the old
     CHECK_FALSE(b->from_probe_resp);
     CHECK(b->beacon_int == 100 + 999);
     CHECK(b->ies == std::vector<std::uint8_t>{0, 5, 'f', 'r', 'e', 's', 'h'});
+}
+
+TEST_CASE("the BSS table's index and orders agree with lists of what was heard", "[mac][bss]") {
+    mac::bss_table t;
+    const auto addr = [](unsigned i) {
+        return mac_address{{0x02, 0, 0, 0, std::uint8_t(i >> 8), std::uint8_t(i)}};
+    };
+    std::vector<std::uint8_t> ies{0, 3, 'n', 'e', 't'};
+    ie::mgmt_body body;
+    body.elements = *ie::element_range::parse(ies);
+    // The model: BSSIDs in the order first heard, and in the order last heard with the time.
+    std::vector<mac_address> first;
+    std::vector<std::pair<mac_address, time_point>> heard;
+    const auto drop = [&](const mac_address& a) {
+        std::erase(first, a);
+        std::erase_if(heard, [&](const auto& h) { return h.first == a; });
+    };
+    std::mt19937 rng(11);
+    time_point now{};
+    for (int step = 0; step < 20000; ++step) {
+        now += std::chrono::milliseconds(rng() % 300);
+        if (rng() % 500 == 0) {
+            t.expire(now);
+            while (!heard.empty() && now - heard.front().second > mac::bss_table::expiry)
+                drop(heard.front().first);
+        } else {
+            const mac_address a = addr(rng() % 700);
+            t.update(a, 2412, -50, body, ies, false, now);
+            if (std::find(first.begin(), first.end(), a) != first.end()) {
+                std::erase_if(heard, [&](const auto& h) { return h.first == a; });
+            } else {
+                if (first.size() == mac::bss_table::capacity) drop(heard.front().first);
+                first.push_back(a);
+            }
+            heard.emplace_back(a, now);
+        }
+        REQUIRE(t.size() == first.size());
+        if (step % 97 == 0) {
+            std::vector<mac_address> order;
+            for (const auto& b : t.entries()) order.push_back(b.bssid);
+            REQUIRE(order == first);
+            for (unsigned i = 0; i < 700; ++i) {
+                const bool in = std::find(first.begin(), first.end(), addr(i)) != first.end();
+                REQUIRE((t.find(addr(i)) != nullptr) == in);
+                if (in) REQUIRE(t.find(addr(i))->bssid == addr(i));
+            }
+        }
+    }
+    t.clear();
+    CHECK(t.size() == 0);
+    CHECK(t.entries().empty());
+    CHECK_FALSE(t.find(first.front()));
 }
 
 TEST_CASE("the BSS table takes only what varies from a frame whose elements did not change",
