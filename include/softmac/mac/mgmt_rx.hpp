@@ -73,8 +73,8 @@ class mgmt_rx {
         using namespace ieee80211::mgmt_subtype;
         if (mb && (subtype == beacon || subtype == probe_resp)) note_bss(*h, *mb, rs);
         if (h->addr1().is_multicast()) {
-            for (auto& i : ctx_.records())
-                if (i.used() && i.type() != driver::iftype::monitor) handle(i, *h, mb, rs);
+            for (auto& i : ctx_.records().used())
+                if (i.type() != driver::iftype::monitor) handle(i, *h, mb, rs);
         } else if (auto* i = ctx_.records().find(vif)) {
             handle(*i, *h, mb, rs);
         }

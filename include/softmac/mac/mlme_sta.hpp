@@ -137,8 +137,8 @@ class station_mlme {
     /// Absence is the one the driver has.
     void beacon_seen(const mac_address& bssid, bytes_view elements, bool beacon,
                      elements_crc& crc) {
-        for (auto& i : ctx_.records()) {
-            if (!i.used() || !i.is_station() || !i.associated() || i.sta.bssid != bssid) continue;
+        for (auto& i : ctx_.records().used()) {
+            if (!i.is_station() || !i.associated() || i.sta.bssid != bssid) continue;
             i.sta.last_beacon = ctx_.time().now();
             if (beacon) {
                 const std::uint32_t c = crc.value();

@@ -873,13 +873,41 @@ struct lone_mgmt_rx {
 };
 }  // namespace
 
+TEST_CASE("the interface records visit the used ones only, in index order", "[mac][records]") {
+    mac::interface_records r;
+    std::array<mac::vif_state, 4> data{};
+    const auto visit = [&] {
+        std::vector<const mac::vif_state*> seen;
+        for (auto& i : r.used()) seen.push_back(i.data);
+        return seen;
+    };
+    CHECK(visit().empty());
+    r.attach(9, data[2]);
+    r.attach(3, data[1]);
+    r.attach(0, data[0]);
+    CHECK(visit() == std::vector<const mac::vif_state*>{&data[0], &data[1], &data[2]});
+    CHECK(r.find(3));
+    r.clear(3);
+    CHECK_FALSE(r.find(3));
+    CHECK(visit() == std::vector<const mac::vif_state*>{&data[0], &data[2]});
+    // A record cleared during the walk is not visited.
+    std::vector<const mac::vif_state*> seen;
+    for (auto& i : r.used()) {
+        seen.push_back(i.data);
+        r.clear(9);
+    }
+    CHECK(seen == std::vector<const mac::vif_state*>{&data[0]});
+    r.attach(15, data[3]);
+    CHECK(visit() == std::vector<const mac::vif_state*>{&data[0], &data[3]});
+}
+
 TEST_CASE("management RX works over a context of its own, without a radio", "[mac][mgmt_rx]") {
     lone_mgmt_rx w;
     const auto me = mac_address::parse("02:00:00:00:0a:00").value();
     const auto peer = mac_address::parse("02:00:00:00:0b:00").value();
     w.link.vif = {me, iftype::station, 0};
     w.link.up = true;
-    w.records[0].data = &w.link;
+    w.records.attach(0, w.link);
     mac::mgmt_rx<lone_mgmt_rx::context> rx{{&w}};
     heap_pool pool{frame_buffer_size, 8};
     const auto receive = [&](const std::vector<std::uint8_t>& f) {
