@@ -3,6 +3,7 @@
 #pragma once
 
 #include <algorithm>
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <iterator>
@@ -80,13 +81,13 @@ struct bss {
 };
 
 /// @brief BSSes by BSSID, each dropped 30 s after it was last heard (cfg80211's result expiry).
-/// The entries live in one array, allocated for `capacity` when the first BSS is heard; a flat
-/// index (open addressing, linear probing, 512 slots of a BSSID and an entry number, at most half
-/// full) finds a BSSID in one or two cache lines; two lists threaded through a side array of
-/// 16-bit links keep the order the entries were first heard in (cfg80211's bss_list) and the
-/// order they were last heard in, so that neither a lookup nor the eviction of the least recently
-/// heard entry when the table is full looks at other entries. A full table reuses the evicted
-/// entry's storage, its elements' buffer included.
+/// The entries live in one array that grows with them up to `capacity`; a flat index (open
+/// addressing, linear probing, slots of a BSSID and an entry number, at most half full: 32 slots,
+/// doubled as the table grows, up to 512) finds a BSSID in one or two cache lines; two lists
+/// threaded through a side array of 16-bit links keep the order the entries were first heard in
+/// (cfg80211's bss_list) and the order they were last heard in, so that neither a lookup nor the
+/// eviction of the least recently heard entry when the table is full looks at other entries. A full
+/// table reuses the evicted entry's storage, its elements' buffer included.
 class bss_table {
     using entry_number = std::uint16_t;
     static constexpr entry_number none = 0xffff;
@@ -94,7 +95,7 @@ class bss_table {
   public:
     static constexpr duration expiry = std::chrono::seconds(30);
     static constexpr std::size_t capacity = 256;
-    static constexpr std::size_t index_slots = 512;  ///< a power of two, twice the capacity
+    static constexpr std::size_t max_index_slots = 2 * capacity;  ///< a power of two
 
     /// @brief The entries in the order they were first heard: a forward range over the table.
     class entry_range {
@@ -227,6 +228,8 @@ class bss_table {
                 if (const auto c = ieee80211::make_channel(rx->band, e.data[0])) return c->freq_mhz;
         return rx_freq;
     }
+    /// @brief The entry of `bssid`, or null; like every entry the table hands out, valid until
+    /// the table next changes (update, expire, clear): the entries' array grows.
     const bss* find(const mac_address& bssid) const noexcept {
         const entry_number n = lookup(bssid);
         return n == none ? nullptr : &entries_[n];
@@ -271,16 +274,17 @@ class bss_table {
     static_assert(sizeof(slot) == 8, "eight index slots in a cache line");
     using link_member = entry_number links::*;
 
-    static std::size_t home_of(const mac_address& a) noexcept {
+    /// The top index_bits_ bits of a multiplicative hash of the address.
+    std::size_t home_of(const mac_address& a) const noexcept {
         std::uint64_t v = 0;
         for (std::uint8_t o : a.octets) v = (v << 8) | o;
-        return static_cast<std::size_t>((v * 0x9e3779b97f4a7c15ull) >> 55);  // 9 bits
+        return static_cast<std::size_t>((v * 0x9e3779b97f4a7c15ull) >> (64 - index_bits_));
     }
-    static_assert(index_slots == 512, "home_of takes 9 bits");
+    std::size_t next_slot(std::size_t i) const noexcept { return (i + 1) & (index_.size() - 1); }
     /// The entry of `bssid`, or none.
     entry_number lookup(const mac_address& bssid) const noexcept {
         if (index_.empty()) return none;
-        for (std::size_t i = home_of(bssid);; i = (i + 1) % index_slots) {
+        for (std::size_t i = home_of(bssid);; i = next_slot(i)) {
             const slot& s = index_[i];
             if (s.entry == none) return none;
             if (s.bssid == bssid) return s.entry;
@@ -288,16 +292,15 @@ class bss_table {
     }
     void index_insert(const mac_address& bssid, entry_number n) noexcept {
         std::size_t i = home_of(bssid);
-        while (index_[i].entry != none) i = (i + 1) % index_slots;
+        while (index_[i].entry != none) i = next_slot(i);
         index_[i] = {bssid, n};
     }
     /// Empties the slot of `bssid` and moves the entries after it that belong before the gap
     /// back into it (linear probing's deletion without tombstones).
     void index_erase(const mac_address& bssid) noexcept {
         std::size_t i = home_of(bssid);
-        while (!(index_[i].entry != none && index_[i].bssid == bssid)) i = (i + 1) % index_slots;
-        for (std::size_t j = (i + 1) % index_slots; index_[j].entry != none;
-             j = (j + 1) % index_slots) {
+        while (!(index_[i].entry != none && index_[i].bssid == bssid)) i = next_slot(i);
+        for (std::size_t j = next_slot(i); index_[j].entry != none; j = next_slot(j)) {
             const std::size_t home = home_of(index_[j].bssid);
             // The entry at j stays when its home lies cyclically in (i, j].
             const bool stays = i < j ? (home > i && home <= j) : (home > i || home <= j);
@@ -306,6 +309,14 @@ class bss_table {
             i = j;
         }
         index_[i].entry = none;
+    }
+    /// Doubles the index (32 slots at first) and enters every entry again.
+    void grow_index() {
+        const std::size_t slots = index_.empty() ? 32 : 2 * index_.size();
+        index_.assign(slots, slot{});
+        index_bits_ = static_cast<unsigned>(std::countr_zero(slots));
+        for (entry_number n = first_.head; n != none; n = links_[n].next_first)
+            index_insert(entries_[n].bssid, n);
     }
     void unlink(list& l, entry_number n, link_member prev, link_member next) noexcept {
         links& k = links_[n];
@@ -347,12 +358,7 @@ class bss_table {
     /// A new entry for `bssid`, the newest in both orders: a free one, or when the table is full
     /// the least recently heard one, cleared (its buffers are used again).
     bss& add(const mac_address& bssid) {
-        if (entries_.empty()) {
-            entries_.reserve(capacity);  // never moves: pointers to entries stay valid
-            links_.reserve(capacity);
-            free_.reserve(capacity);
-            index_.assign(index_slots, slot{});
-        }
+        if (2 * (size_ + 1) > index_.size() && index_.size() < max_index_slots) grow_index();
         entry_number n;
         if (!free_.empty()) {
             n = free_.back();
@@ -375,10 +381,11 @@ class bss_table {
         return b;
     }
 
-    std::vector<bss> entries_;  ///< capacity() entries once the first is heard
+    std::vector<bss> entries_;  ///< up to capacity
     std::vector<links> links_;  ///< beside entries_, one per entry
     std::vector<entry_number> free_;
-    std::vector<slot> index_;  ///< index_slots once the first is heard
+    std::vector<slot> index_;  ///< a power of two of slots, at least twice size_
+    unsigned index_bits_ = 0;  ///< log2 of index_.size()
     list first_, heard_;
     std::size_t size_ = 0;
     counters counters_;
