@@ -12,8 +12,10 @@
 //
 // BM_scale_stack: one mac::stack per device, its AP interface beaconing through start_ap (at
 // 1 Mbit/s, the lowest basic rate), so that every beacon heard goes through the MAC's
-// management RX into its BSS table: 256 entries found by a hash of the BSSID, the least recently
-// heard evicted from an LRU order (with more than 256 neighbours, every beacon heard evicts one).
+// management RX into its BSS table: 256 entries found through a flat index of the BSSID, the
+// least recently heard evicted from an LRU order (with more than 256 neighbours, every beacon
+// heard evicts one and is read in full; with fewer, a neighbour's beacon whose elements but the
+// TIM are those of its last one is not read again, only its time, signal and TSF are taken).
 // Every device keeps its own TSF, so that device i's TBTTs fall i × 100 TU / N into each beacon
 // interval of the medium's time, as independent APs' are spread (on one TSF every AP's TBTT
 // would fall on the same microsecond).

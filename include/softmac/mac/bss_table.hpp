@@ -3,18 +3,61 @@
 #pragma once
 
 #include <algorithm>
+#include <bit>
+#include <cstddef>
 #include <cstdint>
-#include <list>
+#include <iterator>
 #include <string>
-#include <unordered_map>
+#include <vector>
 
 #include <softmac/core/mac_address.hpp>
 #include <softmac/core/scheduler.hpp>
 #include <softmac/ieee80211/channels.hpp>
+#include <softmac/ieee80211/elements.hpp>
+#include <softmac/ieee80211/fcs.hpp>
 #include <softmac/ieee80211/management.hpp>
 #include <softmac/mac/events.hpp>
 
 namespace softmac::mac {
+
+/// @brief The CRC-32 of a beacon's or probe response's elements without its TIM, taken when first
+/// asked for (mac80211's ncrc in ieee80211_rx_mgmt_beacon): the TIM changes with every beacon
+/// (its DTIM count) and matters to none of the MAC's readers of received beacons, so that two
+/// frames with the same CRC carry the same elements for each of them (a CRC collision aside, as in
+/// mac80211). A CSA element's count, a P2P element's Notice of Absence, an SSID or RSN element
+/// that changed all change the CRC.
+class elements_crc {
+  public:
+    /// @pre `elements` is a validated element sequence (ieee80211::element_range::parse)
+    explicit elements_crc(bytes_view elements) noexcept : elements_(elements) {}
+    std::uint32_t value() noexcept {
+        if (!done_) {
+            crc_ = compute(elements_);
+            done_ = true;
+        }
+        return crc_;
+    }
+    /// Whether value() was asked for (and the elements' octets were read for it).
+    bool computed() const noexcept { return done_; }
+    static std::uint32_t compute(bytes_view elements) noexcept {
+        std::uint32_t crc = 0;
+        std::size_t from = 0, off = 0;
+        while (elements.size() - off >= 2) {
+            const std::size_t next = std::min(elements.size(), off + 2 + elements[off + 1]);
+            if (elements[off] == ieee80211::eid::tim) {
+                crc = ieee80211::crc32(elements.subspan(from, off - from), crc);
+                from = next;
+            }
+            off = next;
+        }
+        return ieee80211::crc32(elements.subspan(from), crc);
+    }
+
+  private:
+    bytes_view elements_;
+    std::uint32_t crc_ = 0;
+    bool done_ = false;
+};
 
 /// @brief One BSS as last heard (cfg80211_bss).
 struct bss {
@@ -30,37 +73,129 @@ struct bss {
     bool from_probe_resp = false;  ///< a probe response was heard
     bool hidden = false;           ///< its beacons carry an empty or zeroed SSID
     time_point seen{};
+    /// The frame the entry was last built from, for skipping the same frame again: the CRC of
+    /// its elements (elements_crc), the channel it came on and whether it was a probe response.
+    std::uint32_t crc = 0;
+    std::uint16_t crc_rx_freq = 0;
+    bool crc_valid = false, crc_probe_resp = false;
 };
 
 /// @brief BSSes by BSSID, each dropped 30 s after it was last heard (cfg80211's result expiry).
-/// Lookups are by a hash of the BSSID and the entries are also kept in the order they were last
-/// heard, so that neither a lookup nor the eviction of the oldest entry when the table is full
-/// looks at other entries; a full table reuses the evicted entry's storage. The entries keep the
-/// order they were first heard in (cfg80211's bss_list).
+/// The entries live in one array that grows with them up to `capacity`; a flat index (open
+/// addressing, linear probing, slots of a BSSID and an entry number, at most half full: 32 slots,
+/// doubled as the table grows, up to 512) finds a BSSID in one or two cache lines; two lists
+/// threaded through a side array of 16-bit links keep the order the entries were first heard in
+/// (cfg80211's bss_list) and the order they were last heard in, so that neither a lookup nor the
+/// eviction of the least recently heard entry when the table is full looks at other entries. A full
+/// table reuses the evicted entry's storage, its elements' buffer included.
 class bss_table {
+    using entry_number = std::uint16_t;
+    static constexpr entry_number none = 0xffff;
+
   public:
     static constexpr duration expiry = std::chrono::seconds(30);
     static constexpr std::size_t capacity = 256;
+    static constexpr std::size_t max_index_slots = 2 * capacity;  ///< a power of two
+
+    /// @brief The entries in the order they were first heard: a forward range over the table.
+    class entry_range {
+      public:
+        class iterator {
+          public:
+            using iterator_category = std::forward_iterator_tag;
+            using value_type = bss;
+            using difference_type = std::ptrdiff_t;
+            using pointer = const bss*;
+            using reference = const bss&;
+            iterator() = default;
+            reference operator*() const noexcept { return t_->entries_[at_]; }
+            pointer operator->() const noexcept { return &t_->entries_[at_]; }
+            iterator& operator++() noexcept {
+                at_ = t_->links_[at_].next_first;
+                return *this;
+            }
+            iterator operator++(int) noexcept {
+                auto old = *this;
+                ++*this;
+                return old;
+            }
+            friend bool operator==(const iterator& a, const iterator& b) noexcept {
+                return a.at_ == b.at_;
+            }
+
+          private:
+            friend class entry_range;
+            iterator(const bss_table* t, entry_number at) noexcept : t_(t), at_(at) {}
+            const bss_table* t_ = nullptr;
+            entry_number at_ = none;
+        };
+        iterator begin() const noexcept { return {t_, t_->first_.head}; }
+        iterator end() const noexcept { return {t_, none}; }
+        /// @pre !empty()
+        const bss& front() const noexcept { return t_->entries_[t_->first_.head]; }
+        /// @pre !empty()
+        const bss& back() const noexcept { return t_->entries_[t_->first_.tail]; }
+        std::size_t size() const noexcept { return t_->size_; }
+        bool empty() const noexcept { return t_->size_ == 0; }
+
+      private:
+        friend class bss_table;
+        explicit entry_range(const bss_table* t) noexcept : t_(t) {}
+        const bss_table* t_;
+    };
 
     bss_table() = default;
     bss_table(const bss_table&) = delete;  // the indexes point into this table's entries
     bss_table& operator=(const bss_table&) = delete;
 
-    /// @brief Records a beacon or probe response (the frame is already parsed).
+    /// @brief How the frames the table was given were taken.
+    struct counters {
+        std::uint64_t parsed = 0;     ///< read in full: a new BSS, or elements that changed
+        std::uint64_t unchanged = 0;  ///< the same elements again: only what varies was taken
+    };
+
+    /// @brief Records a beacon or probe response (the frame is already parsed; `ies` are its
+    /// elements, `body.elements` the same validated).
     void update(const mac_address& bssid, std::uint16_t freq, std::int32_t signal,
                 const ieee80211::mgmt_body& body, bytes_view ies, bool probe_resp, time_point now) {
+        elements_crc crc(ies);
+        update(bssid, freq, signal, body, ies, probe_resp, now, crc);
+    }
+    /// @brief Records a beacon or probe response whose elements' CRC `crc` may already have been
+    /// taken (or is taken here, once, for another reader). A known BSS's frame with the elements
+    /// (but the TIM) of the frame its entry was last built from, of the same kind and on the same
+    /// channel, is not read again (ieee80211_rx_mgmt_beacon's ncrc == beacon_crc): only what
+    /// changes with every frame is taken, when it was heard, its signal, TSF, capabilities and
+    /// interval; the stored elements keep the TIM they had. The CRC is taken only for a BSS
+    /// heard before, so that a table evicting an entry per frame does not pay for it.
+    void update(const mac_address& bssid, std::uint16_t freq, std::int32_t signal,
+                const ieee80211::mgmt_body& body, bytes_view ies, bool probe_resp, time_point now,
+                elements_crc& crc) {
+        bss* b = nullptr;
+        if (const entry_number n = lookup(bssid); n != none) {
+            unlink(heard_, n, &links::prev_heard, &links::next_heard);
+            link_last(heard_, n, &links::prev_heard, &links::next_heard);  // the most recent
+            b = &entries_[n];
+            const std::uint32_t c = crc.value();
+            if (b->crc_valid && b->crc == c && b->crc_probe_resp == probe_resp &&
+                b->crc_rx_freq == freq) {
+                ++counters_.unchanged;
+                b->capability = body.capabilities;
+                b->beacon_int = body.beacon_interval;
+                b->signal_dbm = signal;
+                b->tsf = body.timestamp;
+                b->seen = now;
+                return;
+            }
+        } else {
+            b = &add(bssid);
+        }
+        ++counters_.parsed;
         std::string ssid;
         for (auto e : body.elements)
             if (e.id == ieee80211::eid::ssid) ssid = std::string(ieee80211::ssid_of(e));
         const bool hidden_ssid =
             std::all_of(ssid.begin(), ssid.end(), [](char c) { return c == 0; });
-        bss* b = nullptr;
-        if (const auto it = index_.find(bssid); it != index_.end()) {
-            lru_.splice(lru_.end(), lru_, it->second.heard);  // now the most recently heard
-            b = &*it->second.entry;
-        } else {
-            b = &add(bssid);
-        }
         // Another SSID on the same BSSID is another BSS (cfg80211 tells them apart): a P2P
         // device that became a GO answers with its group's elements from now on.
         const bool same_bss = hidden_ssid || b->ssid.empty() || b->ssid == ssid;
@@ -74,6 +209,12 @@ class bss_table {
         if (probe_resp || !b->from_probe_resp || !same_bss) b->ies.assign(ies.begin(), ies.end());
         b->from_probe_resp = (b->from_probe_resp && same_bss) || probe_resp;
         b->seen = now;
+        // Taking this frame again would leave the entry as it is now (but for what is taken
+        // above from every frame): the next frame with the same CRC need not be read.
+        b->crc_valid = crc.computed();
+        b->crc = crc.computed() ? crc.value() : 0;
+        b->crc_rx_freq = freq;
+        b->crc_probe_resp = probe_resp;
     }
     /// @brief The channel a BSS operates on: its DS Parameter Set's, as cfg80211_get_bss_channel
     /// takes it, since a beacon or probe response is heard on adjacent 2.4 GHz channels and is
@@ -87,14 +228,17 @@ class bss_table {
                 if (const auto c = ieee80211::make_channel(rx->band, e.data[0])) return c->freq_mhz;
         return rx_freq;
     }
+    /// @brief The entry of `bssid`, or null; like every entry the table hands out, valid until
+    /// the table next changes (update, expire, clear): the entries' array grows.
     const bss* find(const mac_address& bssid) const noexcept {
-        const auto it = index_.find(bssid);
-        return it == index_.end() ? nullptr : &*it->second.entry;
+        const entry_number n = lookup(bssid);
+        return n == none ? nullptr : &entries_[n];
     }
-    /// @brief The strongest BSS advertising `ssid` (on `freq` when it is not 0).
+    /// @brief The strongest BSS advertising `ssid` (on `freq` when it is not 0); of equally
+    /// strong ones, the first heard.
     const bss* best(std::string_view ssid, std::uint16_t freq = 0) const noexcept {
         const bss* out = nullptr;
-        for (const auto& b : entries_)
+        for (const auto& b : entries())
             if (b.ssid == ssid && (freq == 0 || b.freq == freq) &&
                 (!out || b.signal_dbm > out->signal_dbm))
                 out = &b;
@@ -103,54 +247,148 @@ class bss_table {
     /// @brief Drops entries not heard for `expiry` (the oldest first: only those are looked at;
     /// `now` never goes back).
     void expire(time_point now) {
-        while (!lru_.empty() && now - lru_.front()->seen > expiry) {
-            const auto e = lru_.front();
-            index_.erase(e->bssid);
-            lru_.pop_front();
-            entries_.erase(e);
-        }
+        while (heard_.head != none && now - entries_[heard_.head].seen > expiry)
+            remove(heard_.head);
     }
     /// @brief The entries in the order they were first heard.
-    const std::list<bss>& entries() const noexcept { return entries_; }
-    std::size_t size() const noexcept { return entries_.size(); }
+    entry_range entries() const noexcept { return entry_range(this); }
+    std::size_t size() const noexcept { return size_; }
+    const counters& stats() const noexcept { return counters_; }
+    /// @brief Drops every entry (the storage stays for the next ones).
     void clear() noexcept {
-        index_.clear();
-        lru_.clear();
-        entries_.clear();
+        while (first_.head != none) remove(first_.head);
     }
 
   private:
-    using entry_it = std::list<bss>::iterator;
-    struct position {
-        entry_it entry;
-        std::list<entry_it>::iterator heard;  ///< its place in lru_
+    struct links {
+        entry_number prev_first = none, next_first = none;  ///< first-heard order
+        entry_number prev_heard = none, next_heard = none;  ///< last-heard order
     };
-    /// A new entry for `bssid`, the newest; when the table is full it is the least recently
-    /// heard one, cleared and moved (its nodes and buffers are used again).
-    bss& add(const mac_address& bssid) {
-        if (entries_.size() < capacity) {
-            entries_.emplace_back();
-            lru_.push_back(std::prev(entries_.end()));
-            index_.emplace(bssid, position{std::prev(entries_.end()), std::prev(lru_.end())});
-        } else {
-            const auto e = lru_.front();
-            auto node = index_.extract(e->bssid);
-            node.key() = bssid;
-            index_.insert(std::move(node));
-            entries_.splice(entries_.end(), entries_, e);
-            lru_.splice(lru_.end(), lru_, lru_.begin());
-            auto ies = std::move(e->ies);  // its buffer is kept
-            ies.clear();
-            *e = bss{};
-            e->ies = std::move(ies);
+    struct list {
+        entry_number head = none, tail = none;
+    };
+    struct slot {
+        mac_address bssid;
+        entry_number entry = none;  ///< none: the slot is empty
+    };
+    static_assert(sizeof(slot) == 8, "eight index slots in a cache line");
+    using link_member = entry_number links::*;
+
+    /// The top index_bits_ bits of a multiplicative hash of the address.
+    std::size_t home_of(const mac_address& a) const noexcept {
+        std::uint64_t v = 0;
+        for (std::uint8_t o : a.octets) v = (v << 8) | o;
+        return static_cast<std::size_t>((v * 0x9e3779b97f4a7c15ull) >> (64 - index_bits_));
+    }
+    std::size_t next_slot(std::size_t i) const noexcept { return (i + 1) & (index_.size() - 1); }
+    /// The entry of `bssid`, or none.
+    entry_number lookup(const mac_address& bssid) const noexcept {
+        if (index_.empty()) return none;
+        for (std::size_t i = home_of(bssid);; i = next_slot(i)) {
+            const slot& s = index_[i];
+            if (s.entry == none) return none;
+            if (s.bssid == bssid) return s.entry;
         }
-        bss& b = entries_.back();
+    }
+    void index_insert(const mac_address& bssid, entry_number n) noexcept {
+        std::size_t i = home_of(bssid);
+        while (index_[i].entry != none) i = next_slot(i);
+        index_[i] = {bssid, n};
+    }
+    /// Empties the slot of `bssid` and moves the entries after it that belong before the gap
+    /// back into it (linear probing's deletion without tombstones).
+    void index_erase(const mac_address& bssid) noexcept {
+        std::size_t i = home_of(bssid);
+        while (!(index_[i].entry != none && index_[i].bssid == bssid)) i = next_slot(i);
+        for (std::size_t j = next_slot(i); index_[j].entry != none; j = next_slot(j)) {
+            const std::size_t home = home_of(index_[j].bssid);
+            // The entry at j stays when its home lies cyclically in (i, j].
+            const bool stays = i < j ? (home > i && home <= j) : (home > i || home <= j);
+            if (stays) continue;
+            index_[i] = index_[j];
+            i = j;
+        }
+        index_[i].entry = none;
+    }
+    /// Doubles the index (32 slots at first) and enters every entry again.
+    void grow_index() {
+        const std::size_t slots = index_.empty() ? 32 : 2 * index_.size();
+        index_.assign(slots, slot{});
+        index_bits_ = static_cast<unsigned>(std::countr_zero(slots));
+        for (entry_number n = first_.head; n != none; n = links_[n].next_first)
+            index_insert(entries_[n].bssid, n);
+    }
+    void unlink(list& l, entry_number n, link_member prev, link_member next) noexcept {
+        links& k = links_[n];
+        if (k.*prev != none)
+            links_[k.*prev].*next = k.*next;
+        else
+            l.head = k.*next;
+        if (k.*next != none)
+            links_[k.*next].*prev = k.*prev;
+        else
+            l.tail = k.*prev;
+        k.*prev = k.*next = none;
+    }
+    void link_last(list& l, entry_number n, link_member prev, link_member next) noexcept {
+        links_[n].*prev = l.tail;
+        links_[n].*next = none;
+        if (l.tail != none)
+            links_[l.tail].*next = n;
+        else
+            l.head = n;
+        l.tail = n;
+    }
+    /// Clears entry `n` whole, keeping its elements' buffer.
+    void reset(entry_number n) {
+        bss& e = entries_[n];
+        auto ies = std::move(e.ies);
+        ies.clear();
+        e = bss{};
+        e.ies = std::move(ies);
+    }
+    void remove(entry_number n) {
+        index_erase(entries_[n].bssid);
+        unlink(first_, n, &links::prev_first, &links::next_first);
+        unlink(heard_, n, &links::prev_heard, &links::next_heard);
+        reset(n);
+        free_.push_back(n);
+        --size_;
+    }
+    /// A new entry for `bssid`, the newest in both orders: a free one, or when the table is full
+    /// the least recently heard one, cleared (its buffers are used again).
+    bss& add(const mac_address& bssid) {
+        if (2 * (size_ + 1) > index_.size() && index_.size() < max_index_slots) grow_index();
+        entry_number n;
+        if (!free_.empty()) {
+            n = free_.back();
+            free_.pop_back();
+        } else if (entries_.size() < capacity) {
+            n = static_cast<entry_number>(entries_.size());
+            entries_.emplace_back();
+            links_.emplace_back();
+        } else {
+            n = heard_.head;
+            remove(n);
+            free_.pop_back();
+        }
+        ++size_;
+        link_last(first_, n, &links::prev_first, &links::next_first);
+        link_last(heard_, n, &links::prev_heard, &links::next_heard);
+        index_insert(bssid, n);
+        bss& b = entries_[n];
         b.bssid = bssid;
         return b;
     }
-    std::list<bss> entries_;
-    std::list<entry_it> lru_;  ///< least recently heard first
-    std::unordered_map<mac_address, position> index_;
+
+    std::vector<bss> entries_;  ///< up to capacity
+    std::vector<links> links_;  ///< beside entries_, one per entry
+    std::vector<entry_number> free_;
+    std::vector<slot> index_;  ///< a power of two of slots, at least twice size_
+    unsigned index_bits_ = 0;  ///< log2 of index_.size()
+    list first_, heard_;
+    std::size_t size_ = 0;
+    counters counters_;
 };
 
 }  // namespace softmac::mac

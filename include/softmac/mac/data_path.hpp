@@ -117,6 +117,7 @@ class data_path {
         i.generation = ++generations_;
         i.vif = v;
         i.up = true;
+        up_ |= 1u << v.index;
         i.no_cck = driver::is_p2p(v.type);
         if (i.is_ap()) i.bssid = v.addr;
         if (!rates_followed_) rates_ = hw.bands[0].rates;
@@ -125,10 +126,14 @@ class data_path {
     }
     void detach(const driver::vif& v) {
         ifaces_[v.index].up = false;
+        up_ &= ~(1u << v.index);
         vif_changed(v.index);
         for (auto& k : group_keys_[v.index]) k = key_type{};
         default_key_[v.index] = -1;
     }
+    /// @brief The interfaces that are up: bit k for interface k (what a received frame's
+    /// interface is looked for among, without reading the others' state).
+    std::uint32_t up_interfaces() const noexcept { return up_; }
     vif_state& state_of(std::size_t vif) noexcept { return ifaces_[vif]; }
     const vif_state& state_of(std::size_t vif) const noexcept { return ifaces_[vif]; }
 
@@ -258,6 +263,8 @@ class data_path {
     Pool& pool_;
     Upper upper_;
     std::array<vif_state, max_interfaces> ifaces_{};
+    std::uint32_t up_ = 0;  ///< bit k: ifaces_[k].up
+    static_assert(max_interfaces <= 32);
     station_table<typename RatePolicy::state, key_type> stations_;
     std::array<std::array<key_type, group_keys>, max_interfaces> group_keys_{};
     std::array<std::int8_t, max_interfaces> default_key_ = [] {

@@ -70,13 +70,12 @@ class interface_lifecycle {
             auto h = device.template create<M>(opt);
             if (!h) return h.err();
             const auto* v = device.get(*h);
-            auto& i = ctx_.records()[v->vif.index];
-            i = interface_record{};
-            i.slot = h->index;
+            ctx_.records().clear(v->vif.index);
+            ctx_.records()[v->vif.index].slot = h->index;
             return v->vif;
         });
         if (!made) return made;
-        ctx_.records()[made->index].data = &ctx_.data().attach(*made, ctx_.radio().hw());
+        ctx_.records().attach(made->index, ctx_.data().attach(*made, ctx_.radio().hw()));
         ctx_.update_filter();
         return made;
     }
@@ -89,7 +88,7 @@ class interface_lifecycle {
         ctx_.data().detach(i->vif());
         const std::uint8_t slot = i->slot;
         const driver::iftype type = i->type();
-        *i = interface_record{};
+        ctx_.records().clear(vif);
         auto r = detail::with_mode(type, [&](auto mode) -> result<void> {
             using M = typename decltype(mode)::type;
             vap::handle<M> h;

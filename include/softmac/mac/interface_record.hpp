@@ -4,8 +4,10 @@
 #pragma once
 
 #include <array>
+#include <bit>
 #include <cstddef>
 #include <cstdint>
+#include <iterator>
 #include <optional>
 #include <string>
 #include <vector>
@@ -45,6 +47,11 @@ struct sta_state {
     /// The P2P power save its GO's beacons announce (mac80211's p2p_noa_attr).
     ieee80211::p2p::notice_of_absence p2p_noa{};
     timer_id csa_timer = 0;  ///< the channel switch its AP announced, when due
+    /// The CRC of the elements of its AP's last beacon read in full (elements_crc), and whether
+    /// that beacon was left with a channel switch to look at (a CSA element, or one not looked
+    /// at): a beacon with the same CRC is not read again unless it was (mac80211's beacon_crc).
+    std::uint32_t beacon_crc = 0;
+    bool beacon_crc_valid = false, beacon_csa = false;
 };
 /// @brief A channel switch an AP announces: the channel, the beacons left, block TX.
 struct csa_state {
@@ -85,10 +92,74 @@ struct interface_record {
     bool associated() const noexcept { return sta.phase == sta_phase::associated; }
 };
 
-/// @brief The records of a radio's interfaces, indexed by the vif index.
+/// @brief The records of a radio's interfaces, indexed by the vif index. A record becomes used
+/// through attach() and unused through clear(), which keep a mask of the used ones: per frame,
+/// the MAC visits the used records (used()) without reading the others.
 class interface_records {
   public:
+    /// @brief The used records in index order: a forward range.
+    class used_range {
+      public:
+        class iterator {
+          public:
+            using iterator_category = std::forward_iterator_tag;
+            using value_type = interface_record;
+            using difference_type = std::ptrdiff_t;
+            using pointer = interface_record*;
+            using reference = interface_record&;
+            iterator() = default;
+            reference operator*() const noexcept { return r_[std::countr_zero(left_)]; }
+            pointer operator->() const noexcept { return &**this; }
+            iterator& operator++() noexcept {
+                left_ &= left_ - 1;
+                settle();
+                return *this;
+            }
+            iterator operator++(int) noexcept {
+                auto old = *this;
+                ++*this;
+                return old;
+            }
+            friend bool operator==(const iterator& a, const iterator& b) noexcept {
+                return a.left_ == b.left_;
+            }
+
+          private:
+            friend class used_range;
+            iterator(interface_record* r, std::uint32_t left) noexcept : r_(r), left_(left) {
+                settle();
+            }
+            /// Past the records cleared since the walk began.
+            void settle() noexcept {
+                while (left_ && !r_[std::countr_zero(left_)].used()) left_ &= left_ - 1;
+            }
+            interface_record* r_ = nullptr;
+            std::uint32_t left_ = 0;
+        };
+        iterator begin() const noexcept { return {r_, mask_}; }
+        iterator end() const noexcept { return {r_, 0}; }
+
+      private:
+        friend class interface_records;
+        used_range(interface_record* r, std::uint32_t mask) noexcept : r_(r), mask_(mask) {}
+        interface_record* r_;
+        std::uint32_t mask_;
+    };
+
     interface_record& operator[](std::uint8_t vif) noexcept { return records_[vif]; }
+    /// @brief Record `vif` is used from now on, its data path part `data`.
+    void attach(std::uint8_t vif, vif_state& data) noexcept {
+        records_[vif].data = &data;
+        used_ |= 1u << vif;
+    }
+    /// @brief Record `vif` is cleared whole and unused (its interface is gone, or is made).
+    void clear(std::uint8_t vif) noexcept {
+        records_[vif] = interface_record{};
+        used_ &= ~(1u << vif);
+    }
+    /// @brief The used records, in index order; a record cleared while the range is walked is
+    /// not visited, one attached meanwhile is not either.
+    used_range used() noexcept { return {records_.data(), used_}; }
     /// @brief The record of an existing interface, or null.
     interface_record* find(std::uint8_t vif) noexcept {
         return vif < max_interfaces && records_[vif].used() ? &records_[vif] : nullptr;
@@ -124,6 +195,8 @@ class interface_records {
 
   private:
     std::array<interface_record, max_interfaces> records_{};
+    std::uint32_t used_ = 0;  ///< bit k: records_[k].used()
+    static_assert(max_interfaces <= 32);
 };
 
 }  // namespace softmac::mac

@@ -28,7 +28,8 @@ namespace softmac::mac {
 ///
 /// `Context` gives: `records()`, `time()`, `emit(event)`, `send_mgmt(vif, frame, flags)`, `bss()`,
 /// `update_filter()`, `sta_rx(record, header, body)` and `ap_rx(record, header, body)` (the MLME;
-/// true when consumed) and `beacon_seen(bssid, elements, beacon)`.
+/// true when consumed) and `beacon_seen(bssid, elements, beacon, crc)` (`crc` the elements'
+/// elements_crc, which the BSS table may have taken already).
 template <class Context>
 class mgmt_rx {
   public:
@@ -72,8 +73,8 @@ class mgmt_rx {
         using namespace ieee80211::mgmt_subtype;
         if (mb && (subtype == beacon || subtype == probe_resp)) note_bss(*h, *mb, rs);
         if (h->addr1().is_multicast()) {
-            for (auto& i : ctx_.records())
-                if (i.used() && i.type() != driver::iftype::monitor) handle(i, *h, mb, rs);
+            for (auto& i : ctx_.records().used())
+                if (i.type() != driver::iftype::monitor) handle(i, *h, mb, rs);
         } else if (auto* i = ctx_.records().find(vif)) {
             handle(*i, *h, mb, rs);
         }
@@ -86,9 +87,10 @@ class mgmt_rx {
         const mac_address bssid = h.addr3();
         const bool probe_resp = h.fc().subtype() == ieee80211::mgmt_subtype::probe_resp;
         const bytes_view elements = h.body().subspan(*ieee80211::mgmt_fixed_length(h.fc()));
+        elements_crc crc(elements);  // taken once, by the first reader that needs it
         ctx_.bss().update(bssid, rs.freq, rs.signal_dbm, mb, elements, probe_resp,
-                          ctx_.time().now());
-        ctx_.beacon_seen(bssid, elements, !probe_resp);
+                          ctx_.time().now(), crc);
+        ctx_.beacon_seen(bssid, elements, !probe_resp, crc);
     }
     void handle(interface_record& i, const ieee80211::header_view& h,
                 const result<ieee80211::mgmt_body>& mb, const driver::rx_status& rs) {

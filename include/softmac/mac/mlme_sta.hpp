@@ -131,12 +131,23 @@ class station_mlme {
     /// @brief A beacon or probe response of `bssid` arrived: the link to it is alive. A P2P
     /// client follows the power save its GO's beacons announce (ieee80211_rx_mgmt_beacon's
     /// p2p_noa_attr): a new Notice of Absence goes to the driver, which holds the client's
-    /// frames in the GO's absences.
-    void beacon_seen(const mac_address& bssid, bytes_view elements, bool beacon) {
-        for (auto& i : ctx_.records()) {
-            if (!i.used() || !i.is_station() || !i.associated() || i.sta.bssid != bssid) continue;
+    /// frames in the GO's absences. A beacon whose elements' CRC (`crc`, taken here when the
+    /// station is with `bssid`) is that of the last beacon read, which announced no channel
+    /// switch, is not read again (ieee80211_rx_mgmt_beacon's ncrc == beacon_crc): its Notice of
+    /// Absence is the one the driver has.
+    void beacon_seen(const mac_address& bssid, bytes_view elements, bool beacon,
+                     elements_crc& crc) {
+        for (auto& i : ctx_.records().used()) {
+            if (!i.is_station() || !i.associated() || i.sta.bssid != bssid) continue;
             i.sta.last_beacon = ctx_.time().now();
-            follow_switch(i, elements);
+            if (beacon) {
+                const std::uint32_t c = crc.value();
+                if (i.sta.beacon_crc_valid && i.sta.beacon_crc == c && !i.sta.beacon_csa) continue;
+                i.sta.beacon_crc = c;
+                i.sta.beacon_crc_valid = true;
+            }
+            const bool csa = follow_switch(i, elements);
+            if (beacon) i.sta.beacon_csa = csa;
             if (!beacon || i.type() != driver::iftype::p2p_client) continue;
             const auto n = p2p_noa_in(elements);
             if (n == i.sta.p2p_noa) continue;
@@ -327,22 +338,23 @@ class station_mlme {
     /// A Channel Switch Announcement of the station's AP (ieee80211_sta_process_chanswitch):
     /// the station goes with its AP when the count runs out, count beacon intervals after the
     /// announcement, on a channel of the same band the radio has; a switch it cannot follow
-    /// is left to beacon loss.
-    void follow_switch(interface_record& i, bytes_view elements) {
-        if (i.sta.csa_timer) return;
+    /// is left to beacon loss. False when the elements carry no channel switch (the same
+    /// elements again need not be looked at).
+    bool follow_switch(interface_record& i, bytes_view elements) {
+        if (i.sta.csa_timer) return true;
         std::optional<ieee80211::element> csa;
         (void)ieee80211::for_each_element(elements, [&](const ieee80211::element& e) {
             if (e.id == ieee80211::eid::csa && e.data.size() == 3) csa = e;
         });
-        if (!csa) return;
+        if (!csa) return false;
         const auto ch = ieee80211::make_channel(i.sta.ch.band, csa->data[1]);
-        if (!ch || ch->freq_mhz == i.sta.ch.freq_mhz || !ctx_.channel_of(ch->freq_mhz)) return;
+        if (!ch || ch->freq_mhz == i.sta.ch.freq_mhz || !ctx_.channel_of(ch->freq_mhz)) return true;
         // One channel per radio: with another interface running on it the station does not
         // follow (its link then ends by beacon loss).
         for (const auto& r : ctx_.records())
             if (r.used() && r.index() != i.index() &&
                 (r.ap.beaconing || (r.is_station() && r.associated())))
-                return;
+                return true;
         const std::uint8_t count = csa->data[2];
         const std::uint8_t vif = i.index();
         ctx_.emit(event::ch_switch_started{vif, ch->freq_mhz, count});
@@ -356,6 +368,7 @@ class station_mlme {
             s->sta.last_beacon = ctx_.time().now();  // its beacons come on the new channel
             ctx_.emit(event::ch_switch{vif, c.freq_mhz});
         });
+        return true;
     }
     /// Beacon loss: no beacon for beacon_loss_count intervals ends the link.
     void watch_beacons(interface_record& i) {

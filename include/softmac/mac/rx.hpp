@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -269,7 +270,8 @@ namespace detail {
 /// Which interface a received frame is for (mac80211's ieee80211_prepare_and_rx_handle and
 /// ieee80211_accept_frame): the index of the interface in the data path `m`, or -1. A known
 /// transmitter names its interface, which is tried first (mac80211 also looks the station up
-/// first); otherwise every interface is matched.
+/// first); otherwise every interface that is up is matched, in index order (only those are
+/// read).
 template <class M>
 int match_interface(const M& m, const ieee80211::header_view& h,
                     const typename M::station_type* sta) noexcept {
@@ -278,13 +280,16 @@ int match_interface(const M& m, const ieee80211::header_view& h,
         const auto& i = m.state_of(sta->vif_index);
         if (i.up && a1 == i.vif.addr) return sta->vif_index;
     }
-    for (std::size_t k = 0; k < max_interfaces; ++k) {
+    const std::uint32_t up = m.up_interfaces();
+    for (std::uint32_t left = up; left; left &= left - 1) {
+        const auto k = static_cast<std::size_t>(std::countr_zero(left));
         const auto& i = m.state_of(k);
         if (!i.up || i.type() == driver::iftype::monitor) continue;
         if (a1 == i.vif.addr) return static_cast<int>(k);
     }
     if (!a1.is_multicast()) return -1;
-    for (std::size_t k = 0; k < max_interfaces; ++k) {
+    for (std::uint32_t left = up; left; left &= left - 1) {
+        const auto k = static_cast<std::size_t>(std::countr_zero(left));
         const auto& i = m.state_of(k);
         if (!i.up || i.type() == driver::iftype::monitor) continue;
         if (!h.fc().is_data()) return static_cast<int>(k);

@@ -500,8 +500,9 @@ class basic_stack {
                    const ieee80211::mgmt_body& mb) {
             return this->s_->ap_.rx(i, h, mb);
         }
-        void beacon_seen(const mac_address& bssid, bytes_view elements, bool beacon) {
-            this->s_->sta_.beacon_seen(bssid, elements, beacon);
+        void beacon_seen(const mac_address& bssid, bytes_view elements, bool beacon,
+                         elements_crc& crc) {
+            this->s_->sta_.beacon_seen(bssid, elements, beacon, crc);
         }
     };
 

@@ -3,6 +3,7 @@
 /// rate state and the defragmentation cache.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <optional>
@@ -133,51 +134,73 @@ struct station {
 };
 
 /// @brief A fixed-capacity table of stations shared by every interface of a radio (no heap).
+/// Each slot has a one-octet tag, a hash of its station's address (0 while the slot is free),
+/// kept apart from the stations: a lookup reads the tags, one cache line for 64 slots, up to the
+/// last slot in use, and a station only when its tag matches, so that a lookup in a table with
+/// few stations (or none: an AP hearing beacons) does not read every slot.
 template <class RateState, class Key = key<no_cipher>, std::size_t Capacity = 64>
 class station_table {
   public:
     using station_type = station<RateState, Key>;
 
     station_type* find(const mac_address& a) noexcept {
-        for (auto& s : slots_)
-            if (s && s->addr == a) return &*s;
-        return nullptr;
+        const std::size_t k = slot_of(a);
+        return k < Capacity ? &*slots_[k] : nullptr;
     }
     /// @brief Adds (or returns) the station; errc::exhausted when the table is full.
     result<station_type*> add(const mac_address& a, std::uint8_t vif_index,
                               std::uint32_t flags = 0) {
         if (auto* s = find(a)) return s;
-        for (auto& s : slots_)
-            if (!s) {
+        for (std::size_t k = 0; k < Capacity; ++k)
+            if (!tags_[k]) {
+                auto& s = slots_[k];
                 s.emplace();
                 s->addr = a;
                 s->vif_index = vif_index;
                 s->flags = flags;
+                tags_[k] = tag_of(a);
+                end_ = std::max(end_, k + 1);
+                ++size_;
                 return &*s;
             }
         return make_error(errc::exhausted, "station table full");
     }
     bool remove(const mac_address& a) noexcept {
-        for (auto& s : slots_)
-            if (s && s->addr == a) {
-                s.reset();
-                return true;
-            }
-        return false;
+        const std::size_t k = slot_of(a);
+        if (k == Capacity) return false;
+        slots_[k].reset();
+        tags_[k] = 0;
+        while (end_ > 0 && !tags_[end_ - 1]) --end_;
+        --size_;
+        return true;
     }
-    std::size_t size() const noexcept {
-        std::size_t n = 0;
-        for (const auto& s : slots_) n += s ? 1 : 0;
-        return n;
-    }
-    /// @brief Calls `f(station)` for every station.
+    std::size_t size() const noexcept { return size_; }
+    /// @brief Calls `f(station)` for every station, in slot order.
     template <class F>
     void for_each(F&& f) const {
-        for (const auto& s : slots_)
-            if (s) f(*s);
+        for (std::size_t k = 0; k < end_; ++k)
+            if (tags_[k]) f(*slots_[k]);
     }
 
   private:
+    /// Never 0: the top bit is set.
+    static std::uint8_t tag_of(const mac_address& a) noexcept {
+        const auto& o = a.octets;
+        return static_cast<std::uint8_t>(
+            (o[0] ^ o[1] ^ o[2] ^ (o[3] * 7u) ^ (o[4] * 31u) ^ (o[5] * 131u) ^ (o[5] >> 3)) |
+            0x80u);
+    }
+    /// The slot of the station with address `a`, or Capacity.
+    std::size_t slot_of(const mac_address& a) const noexcept {
+        const std::uint8_t t = tag_of(a);
+        for (std::size_t k = 0; k < end_; ++k)
+            if (tags_[k] == t && slots_[k]->addr == a) return k;
+        return Capacity;
+    }
+
+    std::array<std::uint8_t, Capacity> tags_{};  ///< 0: the slot is free
+    std::size_t end_ = 0;                        ///< one past the last slot in use
+    std::size_t size_ = 0;
     std::array<std::optional<station_type>, Capacity> slots_{};
 };
 

@@ -11,6 +11,7 @@
 #include <ostream>
 #include <random>
 #include <span>
+#include <utility>
 #include <vector>
 
 #include <softmac/core/buffer_pool.hpp>
@@ -46,6 +47,11 @@ struct medium_stats {
 /// a receiver with that address got it; loss and delay per link come from a seeded generator.
 /// A port can be away on a P2P Notice of Absence schedule (set_absence), or hold its
 /// transmissions in one (set_tx_hold); the schedule's TSF is the medium's time in µs.
+///
+/// The medium keeps, per frequency, the listening ports tuned to it in port order (updated as
+/// ports tune, listen and detach), so that a transmission visits its channel's receivers and no
+/// other port; a transmitted frame is copied once into a record shared by its receivers, and the
+/// records are used again (no allocation per transmission once enough are in the air).
 template <time_policy Time>
 class medium {
   public:
@@ -62,7 +68,7 @@ class medium {
     medium& operator=(const medium&) = delete;
     /// @brief Frames still in flight are cancelled, so their buffers return to this pool.
     ~medium() {
-        for (timer_id id : in_flight_) time_.cancel(id);
+        for (timer_id id : in_flight_) time_.cancel(id);  // their records come back
     }
 
     Time& time() noexcept { return time_; }
@@ -81,14 +87,25 @@ class medium {
     /// @brief The radio is gone: frames in flight to it are dropped, and the status of its
     /// own frames is not reported. Its port number is not reused.
     void detach(port_id p) noexcept {
+        leave_channel(p);
         ports_[p].deliver = {};
         ports_[p].listening = false;
         ports_[p].n_addrs = 0;
         ports_[p].away = {};
         ports_[p].hold = {};
     }
-    void set_listening(port_id p, bool on) noexcept { ports_[p].listening = on; }
-    void tune(port_id p, std::uint16_t freq_mhz) noexcept { ports_[p].freq = freq_mhz; }
+    void set_listening(port_id p, bool on) noexcept {
+        if (on == ports_[p].listening) return;
+        leave_channel(p);
+        ports_[p].listening = on;
+        join_channel(p);
+    }
+    void tune(port_id p, std::uint16_t freq_mhz) noexcept {
+        if (freq_mhz == ports_[p].freq) return;
+        leave_channel(p);
+        ports_[p].freq = freq_mhz;
+        join_channel(p);
+    }
     std::uint16_t frequency(port_id p) const noexcept { return ports_[p].freq; }
     /// @brief How long what port `p` already put on the air still takes: its transmitter's
     /// queue (a driver that completes frames as it hands them over queues here).
@@ -172,9 +189,11 @@ class medium {
 
         bool acked = false;
         // One copy of the frame per transmission, shared by its receivers: those without an
-        // extra link delay hear it in one event at the end of its airtime.
-        std::shared_ptr<on_air> copy;
-        for (port_id p = 0; p < ports_.size(); ++p) {
+        // extra link delay hear it in one event at the end of its airtime. The receivers are
+        // the listening ports on the sender's frequency, in port order.
+        std::optional<air_ref> copy;
+        const std::span<const port_id> on_channel = listeners(sender.freq);
+        for (const port_id p : on_channel) {
             const auto& rx = ports_[p];
             if (p == from || !rx.listening || rx.freq != sender.freq || !rx.deliver) continue;
             bool for_rx = false;
@@ -197,21 +216,19 @@ class medium {
                     ++stats_.lost;
                     continue;
                 }
-                copy = std::make_shared<on_air>(
-                    on_air{std::move(*buf),
-                           {{}, sender.freq, bitrate, short_preamble, -50, start_us, from},
-                           {}});
-                copy->af.bytes = copy->buf.view();
+                copy.emplace(
+                    *this, std::move(*buf),
+                    air_frame{{}, sender.freq, bitrate, short_preamble, -50, start_us, from});
             }
             if (l.delay == duration{})
-                copy->to.push_back(p);
+                (*copy)->to.push_back(p);
             else
                 track(time_.schedule_at(start + airtime + l.delay,
-                                        [this, copy, p] { hand_over(*copy, p); }));
+                                        [this, f = *copy, p] { hand_over(*f, p); }));
         }
-        if (copy && !copy->to.empty())
-            track(time_.schedule_at(start + airtime, [this, copy] {
-                for (const port_id p : copy->to) hand_over(*copy, p);
+        if (copy && !(*copy)->to.empty())
+            track(time_.schedule_at(start + airtime, [this, f = std::move(*copy)] {
+                for (const port_id p : f->to) hand_over(*f, p);
             }));
         if (acked) ++stats_.acked;
         const duration exchange = airtime + (acked ? ack_time : duration{});
@@ -225,12 +242,81 @@ class medium {
     }
 
   private:
-    /// A frame on the air: its one copy and the receivers that hear it together.
+    /// A frame on the air: its one copy and the receivers that hear it together; `refs` counts
+    /// the air_refs to it (the deliveries still to come).
     struct on_air {
         frame_buffer buf;
         air_frame af;
         std::vector<port_id> to;
+        std::uint32_t refs = 0;
     };
+    /// A counted reference to a record on the air; the last one gives the record back to the
+    /// medium (its buffer to the pool), to be used again by a later transmission.
+    class air_ref {
+      public:
+        air_ref(medium& m, frame_buffer&& buf, const air_frame& af) : m_(&m), f_(m.take_record()) {
+            f_->buf = std::move(buf);
+            f_->af = af;
+            f_->af.bytes = f_->buf.view();
+            f_->refs = 1;
+        }
+        air_ref(const air_ref& o) noexcept : m_(o.m_), f_(o.f_) { ++f_->refs; }
+        air_ref(air_ref&& o) noexcept : m_(o.m_), f_(std::exchange(o.f_, nullptr)) {}
+        air_ref& operator=(const air_ref&) = delete;
+        air_ref& operator=(air_ref&&) = delete;
+        ~air_ref() {
+            if (f_ && --f_->refs == 0) m_->give_back(f_);
+        }
+        on_air& operator*() const noexcept { return *f_; }
+        on_air* operator->() const noexcept { return f_; }
+
+      private:
+        medium* m_;
+        on_air* f_;
+    };
+    on_air* take_record() {
+        if (spare_.empty()) {
+            records_.push_back(std::make_unique<on_air>());
+            spare_.reserve(records_.size());  // give_back never allocates
+            return records_.back().get();
+        }
+        on_air* f = spare_.back();
+        spare_.pop_back();
+        return f;
+    }
+    void give_back(on_air* f) noexcept {
+        f->buf = frame_buffer{};  // back to the pool
+        f->to.clear();            // its storage stays
+        spare_.push_back(f);      // room for every record was reserved when it was made
+    }
+    /// The listening ports with a handler on each frequency, in port order.
+    struct channel_listeners {
+        std::uint16_t freq = 0;
+        std::vector<port_id> ports;
+    };
+    std::span<const port_id> listeners(std::uint16_t freq) const noexcept {
+        for (const auto& c : channels_)
+            if (c.freq == freq) return c.ports;
+        return {};
+    }
+    bool listens(port_id p) const noexcept { return ports_[p].listening && ports_[p].deliver; }
+    void leave_channel(port_id p) noexcept {
+        if (!listens(p)) return;
+        for (auto& c : channels_)
+            if (c.freq == ports_[p].freq) {
+                const auto at = std::lower_bound(c.ports.begin(), c.ports.end(), p);
+                if (at != c.ports.end() && *at == p) c.ports.erase(at);
+                return;
+            }
+    }
+    void join_channel(port_id p) noexcept {
+        if (!listens(p)) return;
+        const std::uint16_t freq = ports_[p].freq;
+        auto c = std::find_if(channels_.begin(), channels_.end(),
+                              [&](const channel_listeners& l) { return l.freq == freq; });
+        if (c == channels_.end()) c = channels_.insert(c, channel_listeners{freq, {}});
+        c->ports.insert(std::lower_bound(c->ports.begin(), c->ports.end(), p), p);
+    }
     void hand_over(const on_air& f, port_id p) {
         ++stats_.delivered;
         if (ports_[p].listening && ports_[p].freq == f.af.freq) ports_[p].deliver(f.af);
@@ -337,7 +423,11 @@ class medium {
     std::size_t prune_at_ = 64;
     std::mt19937_64 rng_;
     heap_pool pool_;
+    std::vector<std::unique_ptr<on_air>> records_;  ///< every record made (after pool_: their
+                                                    ///< buffers go back to it first)
+    std::vector<on_air*> spare_;                    ///< those not on the air
     std::vector<port_state> ports_;
+    std::vector<channel_listeners> channels_;
     std::vector<link> links_;
     std::optional<ieee80211::pcap::writer> tap_;
     medium_stats stats_;

@@ -243,6 +243,27 @@ TEST_CASE("EAPOL header length is checked", "[ieee80211][data]") {
 
 TEST_CASE("FCS is the IEEE CRC-32 and detects a flipped bit", "[ieee80211][fcs]") {
     CHECK(ie::crc32(as_bytes("123456789")) == 0xcbf43926u);
+    // Continued from the CRC of what came before, it is the CRC of the whole.
+    CHECK(ie::crc32(as_bytes("456789"), ie::crc32(as_bytes("123"))) == 0xcbf43926u);
+    CHECK(ie::crc32(as_bytes(""), ie::crc32(as_bytes("123456789"))) == 0xcbf43926u);
+    // Eight octets at a time gives what the definition, a bit at a time, gives: every length
+    // and alignment, whole and continued.
+    const auto bitwise = [](bytes_view b) {
+        std::uint32_t c = 0xffffffffu;
+        for (std::uint8_t x : b) {
+            c ^= x;
+            for (int k = 0; k < 8; ++k) c = (c & 1) ? 0xedb88320u ^ (c >> 1) : c >> 1;
+        }
+        return c ^ 0xffffffffu;
+    };
+    std::array<std::uint8_t, 80> data{};
+    for (std::size_t i = 0; i < data.size(); ++i) data[i] = std::uint8_t(i * 37 + (i >> 3) * 11);
+    for (std::size_t from = 0; from < 8; ++from)
+        for (std::size_t n = 0; from + n <= data.size(); ++n) {
+            const bytes_view b = bytes_view(data).subspan(from, n);
+            REQUIRE(ie::crc32(b) == bitwise(b));
+            REQUIRE(ie::crc32(b.subspan(n / 3), ie::crc32(b.first(n / 3))) == bitwise(b));
+        }
     std::array<std::uint8_t, 32> buf{};
     byte_writer w(buf);
     w.raw("softmac frame");

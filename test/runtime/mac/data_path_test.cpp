@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include <catch2/catch.hpp>
 
+#include <random>
 #include <set>
 
 #include <fstream>
@@ -516,4 +517,45 @@ TEST_CASE("data frames captured by the monitor tap pass tshark", "[mac][tshark]"
     CHECK(frags.count("2") == 1);  // the third fragment
     CHECK(tids.count("5") == 1);
     CHECK(tids.count("") == 1);  // group-addressed: not QoS
+}
+
+TEST_CASE("the station table finds, adds and removes by address as a list of slots would",
+          "[mac][stations]") {
+    mac::station_table<mac::simple_adaptive::state> t;
+    // Addresses that differ in one octet only, so that tags coincide.
+    const auto addr = [](unsigned i) {
+        return mac_address{
+            {0x02, 0, 0, std::uint8_t(i >> 16), std::uint8_t(i >> 8), std::uint8_t(i)}};
+    };
+    std::vector<std::optional<mac_address>> model(64);  // slot k's station, as the table had it
+    std::mt19937 rng(5);
+    for (int step = 0; step < 5000; ++step) {
+        const mac_address a = addr(rng() % 200 * 257);
+        const auto at = std::find(model.begin(), model.end(), std::optional(a));
+        if (rng() % 3 == 0) {
+            CHECK(t.remove(a) == (at != model.end()));
+            if (at != model.end()) at->reset();
+        } else {
+            const auto r = t.add(a, 1);
+            const auto free = std::find(model.begin(), model.end(), std::nullopt);
+            if (at == model.end() && free == model.end()) {
+                CHECK_FALSE(r);
+                continue;
+            }
+            REQUIRE(r);
+            CHECK((*r)->addr == a);
+            if (at == model.end()) *free = a;
+        }
+        REQUIRE(t.size() == std::size_t(std::count_if(model.begin(), model.end(),
+                                                      [](const auto& m) { return m; })));
+        std::vector<mac_address> order, expected;
+        t.for_each([&](const auto& s) { order.push_back(s.addr); });
+        for (const auto& m : model)
+            if (m) expected.push_back(*m);
+        REQUIRE(order == expected);  // slot order
+        const mac_address probe = addr(rng() % 200 * 257);
+        const bool in = std::find(model.begin(), model.end(), std::optional(probe)) != model.end();
+        REQUIRE((t.find(probe) != nullptr) == in);
+        if (in) CHECK(t.find(probe)->addr == probe);
+    }
 }

@@ -4,6 +4,7 @@
 
 #include <fstream>
 #include <optional>
+#include <random>
 #include <set>
 
 #include "mlme_world.hpp"
@@ -630,6 +631,212 @@ TEST_CASE("a BSS table entry used again for another BSS keeps nothing of the old
     CHECK(b->ies == std::vector<std::uint8_t>{0, 5, 'f', 'r', 'e', 's', 'h'});
 }
 
+TEST_CASE("the BSS table's index and orders agree with lists of what was heard", "[mac][bss]") {
+    mac::bss_table t;
+    const auto addr = [](unsigned i) {
+        return mac_address{{0x02, 0, 0, 0, std::uint8_t(i >> 8), std::uint8_t(i)}};
+    };
+    std::vector<std::uint8_t> ies{0, 3, 'n', 'e', 't'};
+    ie::mgmt_body body;
+    body.elements = *ie::element_range::parse(ies);
+    // The model: BSSIDs in the order first heard, and in the order last heard with the time.
+    std::vector<mac_address> first;
+    std::vector<std::pair<mac_address, time_point>> heard;
+    const auto drop = [&](const mac_address& a) {
+        std::erase(first, a);
+        std::erase_if(heard, [&](const auto& h) { return h.first == a; });
+    };
+    std::mt19937 rng(11);
+    time_point now{};
+    for (int step = 0; step < 20000; ++step) {
+        now += std::chrono::milliseconds(rng() % 300);
+        if (rng() % 500 == 0) {
+            t.expire(now);
+            while (!heard.empty() && now - heard.front().second > mac::bss_table::expiry)
+                drop(heard.front().first);
+        } else {
+            const mac_address a = addr(rng() % 700);
+            t.update(a, 2412, -50, body, ies, false, now);
+            if (std::find(first.begin(), first.end(), a) != first.end()) {
+                std::erase_if(heard, [&](const auto& h) { return h.first == a; });
+            } else {
+                if (first.size() == mac::bss_table::capacity) drop(heard.front().first);
+                first.push_back(a);
+            }
+            heard.emplace_back(a, now);
+        }
+        REQUIRE(t.size() == first.size());
+        if (step % 97 == 0) {
+            std::vector<mac_address> order;
+            for (const auto& b : t.entries()) order.push_back(b.bssid);
+            REQUIRE(order == first);
+            for (unsigned i = 0; i < 700; ++i) {
+                const bool in = std::find(first.begin(), first.end(), addr(i)) != first.end();
+                REQUIRE((t.find(addr(i)) != nullptr) == in);
+                if (in) REQUIRE(t.find(addr(i))->bssid == addr(i));
+            }
+        }
+    }
+    t.clear();
+    CHECK(t.size() == 0);
+    CHECK(t.entries().empty());
+    CHECK_FALSE(t.find(first.front()));
+}
+
+TEST_CASE("the BSS table takes only what varies from a frame whose elements did not change",
+          "[mac][bss][crc]") {
+    mac::bss_table t;
+    const mac_address bssid{{0x02, 0, 0, 0, 0, 1}};
+    // SSID "net", a TIM with DTIM count `dtim`, an RSN element whose last octet is `rsn`.
+    const auto elements = [](std::uint8_t dtim, std::uint8_t rsn, std::string_view ssid = "net") {
+        std::vector<std::uint8_t> e{0, std::uint8_t(ssid.size())};
+        e.insert(e.end(), ssid.begin(), ssid.end());
+        e.insert(e.end(), {5, 4, dtim, 2, 0, 0});
+        e.insert(e.end(), {48,   20,   1, 0, 0, 0x0f, 0xac, 4,    1, 0, 0,
+                           0x0f, 0xac, 4, 1, 0, 0,    0x0f, 0xac, 2, 0, rsn});
+        return e;
+    };
+    time_point now{};
+    std::uint64_t tsf = 0;
+    const auto hear = [&](const std::vector<std::uint8_t>& ies, std::int32_t signal = -50,
+                          bool probe_resp = false, std::uint16_t freq = 2412) {
+        ie::mgmt_body body;
+        body.elements = *ie::element_range::parse(ies);
+        body.timestamp = ++tsf;
+        body.beacon_interval = 100;
+        now += 100ms;
+        t.update(bssid, freq, signal, body, ies, probe_resp, now);
+        return t.find(bssid);
+    };
+    const auto first = elements(0, 0);
+    hear(first);                  // new: read, no CRC taken
+    const auto* b = hear(first);  // known: read again, its CRC kept
+    CHECK(t.stats().parsed == 2);
+    CHECK(t.stats().unchanged == 0);
+    // The same elements but for the TIM's DTIM count: only when, signal and TSF are taken.
+    b = hear(elements(1, 0), -61);
+    CHECK(t.stats().unchanged == 1);
+    CHECK(t.stats().parsed == 2);
+    CHECK(b->ies == first);  // not copied: the TIM is the first frame's
+    CHECK(b->signal_dbm == -61);
+    CHECK(b->tsf == tsf);
+    CHECK(b->seen == now);
+    // An RSN element that changed is taken at once.
+    b = hear(elements(2, 1));
+    CHECK(t.stats().parsed == 3);
+    CHECK(b->ies == elements(2, 1));
+    b = hear(elements(3, 1));
+    CHECK(t.stats().unchanged == 2);
+    // So is another SSID (another BSS on the same BSSID, which cfg80211 tells apart).
+    b = hear(elements(0, 1, "other"));
+    CHECK(t.stats().parsed == 4);
+    CHECK(b->ssid == "other");
+    CHECK(b->ies == elements(0, 1, "other"));
+    // A probe response with the beacon's elements is read (its elements stand over the
+    // beacons'), and so is the beacon after it; then beacons are skipped again.
+    b = hear(elements(0, 1, "other"), -50, true);
+    CHECK(t.stats().parsed == 5);
+    CHECK(b->from_probe_resp);
+    b = hear(elements(0, 1, "other"));
+    CHECK(t.stats().parsed == 6);
+    b = hear(elements(1, 1, "other"));
+    CHECK(t.stats().unchanged == 3);
+    // Heard on another channel: read (without a DS Parameter Set its channel is where heard).
+    b = hear(elements(1, 1, "other"), -50, false, 2417);
+    CHECK(t.stats().parsed == 7);
+    CHECK(b->freq == 2417);
+    // An entry used again for another BSS forgets the CRC with the rest.
+    t.clear();
+    hear(first);
+    CHECK(t.stats().parsed == 8);
+}
+
+TEST_CASE("the elements' CRC leaves out the TIM and nothing else", "[mac][bss][crc]") {
+    const std::vector<std::uint8_t> a{0, 1, 'x', 5, 4, 0, 1, 0, 0, 37, 3, 0, 6, 5};
+    auto tim_changed = a;
+    tim_changed[5] = 1;
+    std::vector<std::uint8_t> without_tim{0, 1, 'x', 37, 3, 0, 6, 5};
+    auto csa_count = a;
+    csa_count[13] = 4;
+    const auto crc = [](const std::vector<std::uint8_t>& e) {
+        return mac::elements_crc::compute(e);
+    };
+    CHECK(crc(a) == crc(tim_changed));
+    CHECK(crc(a) == crc(without_tim));
+    CHECK(crc(a) == ie::crc32(without_tim));
+    CHECK(crc(a) != crc(csa_count));
+    mac::elements_crc lazy(a);
+    CHECK_FALSE(lazy.computed());
+    CHECK(lazy.value() == crc(a));
+    CHECK(lazy.computed());
+}
+
+TEST_CASE("a station takes its AP's channel switch from the first beacon that announces it",
+          "[mac][mlme][crc]") {
+    test::mlme_world<test::loopback_software_roc> w;
+    const auto ap = start_ap(w, 0, "softmac-ap");
+    const auto sta = w.add(1, iftype::station);
+    REQUIRE(w[1].connect(sta.index, join("softmac-ap", 0)));
+    w.run(3s);
+    REQUIRE(w.all<mac::event::connect>(1).size() == 1);
+    // Its AP's beacons differ only in their TIM: the BSS table and the station skip them.
+    const auto skipped = w[1].bss().stats().unchanged;
+    w.run(1s);
+    CHECK(w[1].bss().stats().unchanged >= skipped + 9);
+    REQUIRE(w[1].record(sta.index)->sta.beacon_crc_valid);
+    REQUIRE(w[0].channel_switch(ap.index, 2462, 5, false));
+    w.run(150ms);  // one beacon with the announcement
+    const auto started = w.all<mac::event::ch_switch_started>(1);
+    REQUIRE(started.size() == 1);
+    CHECK(started[0].freq == 2462);
+    CHECK(started[0].count == 5);
+    w.run(1s);
+    const auto switched = w.all<mac::event::ch_switch>(1);
+    REQUIRE(switched.size() == 1);
+    CHECK(switched[0].freq == 2462);
+    CHECK(w.all<mac::event::disconnect>(1).empty());
+}
+
+TEST_CASE("a P2P client takes a new Notice of Absence from its GO's next beacon",
+          "[mac][mlme][crc]") {
+    test::mlme_world<test::loopback_software_roc> w;
+    // The GO's P2P element with a Notice of Absence of `duration` µs in every 102.4 ms.
+    const auto p2p_ie = [](std::uint32_t duration) {
+        ie::p2p::notice_of_absence n;
+        n.index = std::uint8_t(duration);
+        n.count = 1;
+        n.descriptors[0] = {255, duration, 102400, 0};
+        std::vector<std::uint8_t> e(64);
+        byte_writer wr(e);
+        wr.u8(ie::eid::vendor_specific).u8(0).be32(ie::vendor::p2p);
+        n.write(wr);
+        e.resize(wr.size());
+        e[1] = std::uint8_t(e.size() - 2);
+        return std::pair{e, n};
+    };
+    const auto go = w.add(0, iftype::p2p_go);
+    const auto [tail, noa] = p2p_ie(10000);
+    auto p = mac::make_ap_params(go.addr, "DIRECT-xy", ch6, ie::rates_2ghz, true,
+                                 mac::hidden_ssid::not_hidden, 100, tail);
+    REQUIRE(w[0].start_ap(go.index, p));
+    const auto client = w.add(1, iftype::p2p_client);
+    REQUIRE(w[1].connect(client.index, join("DIRECT-xy", 0)));
+    w.run(3s);
+    REQUIRE(w.all<mac::event::connect>(1).size() == 1);
+    CHECK(w[1].record(client.index)->sta.p2p_noa == noa);
+    const auto skipped = w[1].bss().stats().unchanged;
+    w.run(1s);
+    CHECK(w[1].bss().stats().unchanged >= skipped + 9);  // its beacons are skipped
+    const auto [tail2, noa2] = p2p_ie(20000);
+    REQUIRE(w[0].set_beacon(go.index, {}, tail2, {}, {}));
+    w.run(150ms);
+    CHECK(w[1].record(client.index)->sta.p2p_noa == noa2);
+    // And a notice that goes away is taken as well.
+    REQUIRE(w[0].set_beacon(go.index, {}, {}, {}, {}));
+    w.run(150ms);
+    CHECK(w[1].record(client.index)->sta.p2p_noa == ie::p2p::notice_of_absence{});
+}
+
 namespace {
 /// What mgmt_rx needs, without a stack: one station interface; what it sends and reports is kept.
 struct lone_mgmt_rx {
@@ -661,10 +868,38 @@ struct lone_mgmt_rx {
         bool ap_rx(mac::interface_record&, const ie::header_view&, const ie::mgmt_body&) {
             return false;
         }
-        void beacon_seen(const mac_address&, bytes_view, bool) {}
+        void beacon_seen(const mac_address&, bytes_view, bool, mac::elements_crc&) {}
     };
 };
 }  // namespace
+
+TEST_CASE("the interface records visit the used ones only, in index order", "[mac][records]") {
+    mac::interface_records r;
+    std::array<mac::vif_state, 4> data{};
+    const auto visit = [&] {
+        std::vector<const mac::vif_state*> seen;
+        for (auto& i : r.used()) seen.push_back(i.data);
+        return seen;
+    };
+    CHECK(visit().empty());
+    r.attach(9, data[2]);
+    r.attach(3, data[1]);
+    r.attach(0, data[0]);
+    CHECK(visit() == std::vector<const mac::vif_state*>{&data[0], &data[1], &data[2]});
+    CHECK(r.find(3));
+    r.clear(3);
+    CHECK_FALSE(r.find(3));
+    CHECK(visit() == std::vector<const mac::vif_state*>{&data[0], &data[2]});
+    // A record cleared during the walk is not visited.
+    std::vector<const mac::vif_state*> seen;
+    for (auto& i : r.used()) {
+        seen.push_back(i.data);
+        r.clear(9);
+    }
+    CHECK(seen == std::vector<const mac::vif_state*>{&data[0]});
+    r.attach(15, data[3]);
+    CHECK(visit() == std::vector<const mac::vif_state*>{&data[0], &data[3]});
+}
 
 TEST_CASE("management RX works over a context of its own, without a radio", "[mac][mgmt_rx]") {
     lone_mgmt_rx w;
@@ -672,7 +907,7 @@ TEST_CASE("management RX works over a context of its own, without a radio", "[ma
     const auto peer = mac_address::parse("02:00:00:00:0b:00").value();
     w.link.vif = {me, iftype::station, 0};
     w.link.up = true;
-    w.records[0].data = &w.link;
+    w.records.attach(0, w.link);
     mac::mgmt_rx<lone_mgmt_rx::context> rx{{&w}};
     heap_pool pool{frame_buffer_size, 8};
     const auto receive = [&](const std::vector<std::uint8_t>& f) {
