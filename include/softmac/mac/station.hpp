@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <cstring>
 #include <optional>
 
 #include <softmac/core/frame_buffer.hpp>
@@ -183,12 +184,15 @@ class station_table {
     }
 
   private:
-    /// Never 0: the top bit is set.
+    /// Never 0: the top bit is set. The address is read as the comparison reads it (four octets
+    /// and two): a load of other widths than the stores that just wrote it would stall.
     static std::uint8_t tag_of(const mac_address& a) noexcept {
-        const auto& o = a.octets;
-        return static_cast<std::uint8_t>(
-            (o[0] ^ o[1] ^ o[2] ^ (o[3] * 7u) ^ (o[4] * 31u) ^ (o[5] * 131u) ^ (o[5] >> 3)) |
-            0x80u);
+        std::uint32_t lo;
+        std::uint16_t hi;
+        std::memcpy(&lo, a.octets.data(), 4);
+        std::memcpy(&hi, a.octets.data() + 4, 2);
+        const std::uint32_t x = (lo ^ (std::uint32_t{hi} * 0x9e3779b1u)) * 0x85ebca6bu;
+        return static_cast<std::uint8_t>((x >> 24) | 0x80u);
     }
     /// The slot of the station with address `a`, or Capacity.
     std::size_t slot_of(const mac_address& a) const noexcept {
