@@ -90,7 +90,7 @@ P2P_SIZES = (("p2p::device (wiphy and engine, one allocation)", "sizeof_p2p_devi
              ("  mac::stack", "sizeof_mac_stack"),
              ("    mac::radio", "sizeof_mac_radio"),
              ("      mac::data_path", "sizeof_data_path"),
-             ("        station table (fixed capacity)", "sizeof_station_table"),
+             ("        station table (slots; stations allocated)", "sizeof_station_table"),
              ("      loopback driver", "sizeof_loopback_driver"),
              ("    mac::bss_table", "sizeof_bss_table"),
              ("  cfg::config", "sizeof_cfg_config"),

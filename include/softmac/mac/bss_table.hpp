@@ -255,7 +255,7 @@ class bss_table {
     std::size_t size() const noexcept { return size_; }
     const counters& stats() const noexcept { return counters_; }
     /// @brief Drops every entry (the storage stays for the next ones).
-    void clear() noexcept {
+    void clear() {
         while (first_.head != none) remove(first_.head);
     }
 

@@ -7,7 +7,7 @@
 #include <array>
 #include <cstdint>
 #include <cstring>
-#include <optional>
+#include <memory>
 
 #include <softmac/core/frame_buffer.hpp>
 #include <softmac/core/mac_address.hpp>
@@ -134,11 +134,12 @@ struct station {
     bool has(std::uint32_t f) const noexcept { return (flags & f) == f; }
 };
 
-/// @brief A fixed-capacity table of stations shared by every interface of a radio (no heap).
-/// Each slot has a one-octet tag, a hash of its station's address (0 while the slot is free),
-/// kept apart from the stations: a lookup reads the tags, one cache line for 64 slots, up to the
-/// last slot in use, and a station only when its tag matches, so that a lookup in a table with
-/// few stations (or none: an AP hearing beacons) does not read every slot.
+/// @brief A fixed-capacity table of stations shared by every interface of a radio; a station is
+/// allocated when it is added (never per frame). Each slot has a one-octet tag, a hash of its
+/// station's address (0 while the slot is free), kept apart from the stations: a lookup reads the
+/// tags, one cache line for 64 slots, up to the last slot in use, and a station only when its tag
+/// matches, so that a lookup in a table with few stations (or none: an AP hearing beacons) does not
+/// read every slot.
 template <class RateState, class Key = key<no_cipher>, std::size_t Capacity = 64>
 class station_table {
   public:
@@ -146,7 +147,7 @@ class station_table {
 
     station_type* find(const mac_address& a) noexcept {
         const std::size_t k = slot_of(a);
-        return k < Capacity ? &*slots_[k] : nullptr;
+        return k < Capacity ? slots_[k].get() : nullptr;
     }
     /// @brief Adds (or returns) the station; errc::exhausted when the table is full.
     result<station_type*> add(const mac_address& a, std::uint8_t vif_index,
@@ -155,14 +156,14 @@ class station_table {
         for (std::size_t k = 0; k < Capacity; ++k)
             if (!tags_[k]) {
                 auto& s = slots_[k];
-                s.emplace();
+                s = std::make_unique<station_type>();
                 s->addr = a;
                 s->vif_index = vif_index;
                 s->flags = flags;
                 tags_[k] = tag_of(a);
                 end_ = std::max(end_, k + 1);
                 ++size_;
-                return &*s;
+                return s.get();
             }
         return make_error(errc::exhausted, "station table full");
     }
@@ -205,7 +206,9 @@ class station_table {
     std::array<std::uint8_t, Capacity> tags_{};  ///< 0: the slot is free
     std::size_t end_ = 0;                        ///< one past the last slot in use
     std::size_t size_ = 0;
-    std::array<std::optional<station_type>, Capacity> slots_{};
+    /// Stations are allocated as they are added (a station is some 800 octets, and most radios
+    /// have few): where they live does not move while they are in the table.
+    std::array<std::unique_ptr<station_type>, Capacity> slots_{};
 };
 
 }  // namespace softmac::mac

@@ -96,6 +96,7 @@ class service_discovery {
         for (std::size_t k = 0; k < all.size(); ++k) {
             const auto addr = all[(start + k) % all.size()];
             auto* p = d.peers.find(addr);
+            if (!p) continue;  // gone while an earlier peer's query went out
             if (p->sd_pending_bcast == 0) p->sd_pending_bcast = static_cast<int>(broadcasts_);
             const int r = start_with(*p);
             if (r > 0) {

@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <cstdio>
+#include <cstdlib>
 #include <memory>
 #include <optional>
 #include <ostream>
@@ -86,7 +88,7 @@ class medium {
     }
     /// @brief The radio is gone: frames in flight to it are dropped, and the status of its
     /// own frames is not reported. Its port number is not reused.
-    void detach(port_id p) noexcept {
+    void detach(port_id p) {
         leave_channel(p);
         ports_[p].deliver = {};
         ports_[p].listening = false;
@@ -94,13 +96,13 @@ class medium {
         ports_[p].away = {};
         ports_[p].hold = {};
     }
-    void set_listening(port_id p, bool on) noexcept {
+    void set_listening(port_id p, bool on) {
         if (on == ports_[p].listening) return;
         leave_channel(p);
         ports_[p].listening = on;
         join_channel(p);
     }
-    void tune(port_id p, std::uint16_t freq_mhz) noexcept {
+    void tune(port_id p, std::uint16_t freq_mhz) {
         if (freq_mhz == ports_[p].freq) return;
         leave_channel(p);
         ports_[p].freq = freq_mhz;
@@ -195,6 +197,13 @@ class medium {
         const std::span<const port_id> on_channel = listeners(sender.freq);
         for (const port_id p : on_channel) {
             const auto& rx = ports_[p];
+#ifndef NDEBUG
+            if (!listens(p) || rx.freq != sender.freq) {  // the lists missed a tune or a listen
+                std::fputs("softmac: sim::medium lists a port that does not listen there\n",
+                           stderr);
+                std::abort();
+            }
+#endif
             if (p == from || !rx.listening || rx.freq != sender.freq || !rx.deliver) continue;
             bool for_rx = false;
             if (ra.is_unicast())
@@ -309,7 +318,7 @@ class medium {
                 return;
             }
     }
-    void join_channel(port_id p) noexcept {
+    void join_channel(port_id p) {
         if (!listens(p)) return;
         const std::uint16_t freq = ports_[p].freq;
         auto c = std::find_if(channels_.begin(), channels_.end(),
