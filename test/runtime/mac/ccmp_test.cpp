@@ -332,6 +332,41 @@ TEMPLATE_TEST_CASE("a protected link carries data only after its keys and the po
     }
 }
 
+TEMPLATE_TEST_CASE("a pairwise rekey takes effect on the fast paths with the next frame", "[ccmp]",
+                   test::loopback_software_roc, test::rt73_usb) {
+    secure_pair<TestType> w;
+    w.install_keys();
+    auto& sta_net = w.sta->net().frames;
+    w.send(*w.ap, w.a, w.s.addr, 3, 1);
+    REQUIRE(sta_net.size() == 3);
+    const bool fast = w.ap->data().fast_path();
+    const auto fast_tx = w.ap->data().fast_tx_frames();
+    const auto fast_rx = w.sta->data().fast_rx_frames();
+    if (fast) {
+        CHECK(fast_tx >= 2);  // the first frame built the template
+        CHECK(fast_rx == 3);
+    }
+    // The AP alone rolls its pairwise key over: the station, still on the old key, cannot
+    // decrypt the AP's next frame, which therefore went out under the new key.
+    const auto tk2 = hex("0102030405060708090a0b0c0d0e0f10");
+    REQUIRE(w.ap->new_key(w.a.index, {ie::suite::ccmp, 0, w.s.addr, tk2, {}}));
+    w.send(*w.ap, w.a, w.s.addr, 1, 2);
+    CHECK(sta_net.size() == 3);
+    auto* sta_ap = w.sta->data().stations().find(w.a.addr);
+    REQUIRE(sta_ap);
+    if constexpr (!secure_stack<TestType>::path_type::caps.hw_crypto)
+        CHECK(sta_ap->ptk.decrypt_errors == 1);
+    // The station takes the new key too: frames flow again, each way, on the fast paths.
+    REQUIRE(w.sta->new_key(w.s.index, {ie::suite::ccmp, 0, w.a.addr, tk2, {}}));
+    w.send(*w.ap, w.a, w.s.addr, 2, 3);
+    REQUIRE(sta_net.size() == 5);
+    CHECK(sta_net.back().second == test::ethernet(w.s.addr, w.a.addr, 0x88b5, 300, 3));
+    if (fast) {
+        CHECK(w.ap->data().fast_tx_frames() == fast_tx + 3);
+        CHECK(w.sta->data().fast_rx_frames() == fast_rx + 3);
+    }
+}
+
 TEST_CASE("the CCMP handlers are in a pipeline only when needed", "[ccmp]") {
     using ie_loop = drivers::loopback<virtual_time>;
     using sw = mac::stack<ie_loop, virtual_time, mac::crypto<crypto::aes_ccm_key>>::path_type;
