@@ -283,6 +283,15 @@ hand_station* hand_find(hand_state& s, const std::uint8_t* a) {
         if (st.used && std::memcmp(st.addr, a, 6) == 0) return &st;
     return nullptr;
 }
+/// The driver's tx: the frame is parked, and the instructions with it while the check records them.
+int hand_to_driver(hand_state& s, const driver::tx_info& info, frame_buffer&& b) {
+    if (s.record_info)
+        s.parked_info = info;
+    else
+        benchmark::DoNotOptimize(info.rates[0].idx);
+    s.parked = std::move(b);
+    return 0;
+}
 __attribute__((noinline)) int hand_tx(hand_state& s, std::uint8_t vif, frame_buffer&& b,
                                       std::uint8_t prio) {
     hand_iface& i = s.ifaces[vif];
@@ -389,12 +398,7 @@ __attribute__((noinline)) int hand_tx(hand_state& s, std::uint8_t vif, frame_buf
         store_le16(t.hdr + 22, 0);
         if (qos) store_le16(t.hdr + hdrlen - 2, 0);
     }
-    if (s.record_info)
-        s.parked_info = info;
-    else
-        benchmark::DoNotOptimize(info.rates[0].idx);
-    s.parked = std::move(b);  // the driver
-    return 0;
+    return hand_to_driver(s, info, std::move(b));
 }
 /// The fast TX: the station's prebuilt header, DA, SA, TID, sequence number, rate and counters.
 __attribute__((noinline)) int hand_fast_tx(hand_state& s, std::uint8_t vif, frame_buffer&& b,
@@ -444,12 +448,7 @@ __attribute__((noinline)) int hand_fast_tx(hand_state& s, std::uint8_t vif, fram
     ++i.tx_frames;
     ++st->tx_packets, st->tx_bytes += b.size();
     ++s.fast_frames;
-    if (s.record_info)
-        s.parked_info = info;
-    else
-        benchmark::DoNotOptimize(info.rates[0].idx);
-    s.parked = std::move(b);  // the driver
-    return 0;
+    return hand_to_driver(s, info, std::move(b));
 }
 /// Which interface a frame is for: the transmitter's own interface when the station is known and
 /// the frame is addressed to it; otherwise the interface with that address, or for group frames

@@ -57,7 +57,7 @@ inline constexpr std::size_t seq_ctrl_offset = 22;
 /// goes to the controlled port.
 constexpr bool fast_ethertype(std::uint16_t type) noexcept {
     return type >= 0x0600 && type != ieee80211::ethertype::eapol &&
-           type != ieee80211::ethertype::aarp && type != ieee80211::ethertype::ipx;
+           &ieee80211::snap_for(type) == &ieee80211::rfc1042_header;
 }
 
 /// After the full header build of a unicast frame to `sta` (not EAPOL): keeps the station's
@@ -167,13 +167,16 @@ fast_rx_checks make_fast_rx(const vif_state& i, const Station& sta) noexcept {
     if (!i.up) return c;
     if (i.is_ap()) {
         if (!sta.has(sta_flag::associated | sta_flag::authorized)) return c;
-        c.ds = frame_control::to_ds;
     } else if (i.is_sta()) {
         if (!i.associated || sta.addr != i.bssid || !sta.has(sta_flag::authorized)) return c;
-        c.ds = i.use_4addr ? frame_control::to_ds | frame_control::from_ds : frame_control::from_ds;
     } else {
         return c;
     }
+    // The one ToDS/FromDS combination the full data handler accepts for this interface.
+    for (const std::uint16_t ds : {0, 1, 2, 3})
+        if (ds_allowed(i, frame_control::make(ieee80211::frame_type::data, 0,
+                                              static_cast<std::uint16_t>(ds << 8))))
+            c.ds = static_cast<std::uint16_t>(ds << 8);
     const ieee80211::frame_control fc =
         ieee80211::frame_control::make(ieee80211::frame_type::data, 0, c.ds);
     c.base = static_cast<std::uint8_t>(ieee80211::header_length(fc));
