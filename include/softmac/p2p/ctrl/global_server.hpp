@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include <softmac/p2p/ctrl/global.hpp>
+#include <softmac/p2p/ctrl/parse.hpp>
 #include <softmac/p2p/ctrl/server.hpp>
 
 namespace softmac::p2p::ctrl {

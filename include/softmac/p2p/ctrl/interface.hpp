@@ -13,6 +13,7 @@
 #include <softmac/p2p/ctrl/command.hpp>
 #include <softmac/p2p/ctrl/format.hpp>
 #include <softmac/p2p/ctrl/networks.hpp>
+#include <softmac/p2p/ctrl/parse.hpp>
 #include <softmac/p2p/ctrl/service_control.hpp>
 #include <softmac/p2p/ctrl/settings_control.hpp>
 #include <softmac/p2p/ctrl/station_control.hpp>

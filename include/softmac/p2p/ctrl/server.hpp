@@ -12,6 +12,7 @@
 
 #include <softmac/core/scheduler.hpp>
 #include <softmac/p2p/ctrl/interface.hpp>
+#include <softmac/p2p/ctrl/parse.hpp>
 #include <softmac/p2p/ctrl/socket.hpp>
 
 namespace softmac::p2p::ctrl {
