@@ -135,32 +135,31 @@ struct station {
 };
 
 /// @brief A fixed-capacity table of stations shared by every interface of a radio; a station is
-/// allocated when it is added (never per frame). Each slot has a one-octet tag, a hash of its
-/// station's address (0 while the slot is free), kept apart from the stations: a lookup reads the
-/// tags, one cache line for 64 slots, up to the last slot in use, and a station only when its tag
-/// matches, so that a lookup in a table with few stations (or none: an AP hearing beacons) does not
-/// read every slot.
+/// allocated when it is added (never per frame). Each slot has a key, its station's address read
+/// as one 64-bit word with a bit that marks the slot in use (0 while it is free), kept apart from
+/// the stations: a lookup compares keys up to the last slot in use, eight slots per cache line, and
+/// reads a station only once its key matched.
 template <class RateState, class Key = key<no_cipher>, std::size_t Capacity = 64>
 class station_table {
   public:
     using station_type = station<RateState, Key>;
 
     station_type* find(const mac_address& a) noexcept {
-        const std::size_t k = slot_of(a);
-        return k < Capacity ? slots_[k].get() : nullptr;
+        auto* slot = slot_of(a);
+        return slot ? slot->get() : nullptr;
     }
     /// @brief Adds (or returns) the station; errc::exhausted when the table is full.
     result<station_type*> add(const mac_address& a, std::uint8_t vif_index,
                               std::uint32_t flags = 0) {
         if (auto* s = find(a)) return s;
         for (std::size_t k = 0; k < Capacity; ++k)
-            if (!tags_[k]) {
+            if (!keys_[k]) {
                 auto& s = slots_[k];
                 s = std::make_unique<station_type>();
                 s->addr = a;
                 s->vif_index = vif_index;
                 s->flags = flags;
-                tags_[k] = tag_of(a);
+                keys_[k] = key_of(a);
                 end_ = std::max(end_, k + 1);
                 ++size_;
                 return s.get();
@@ -168,11 +167,12 @@ class station_table {
         return make_error(errc::exhausted, "station table full");
     }
     bool remove(const mac_address& a) noexcept {
-        const std::size_t k = slot_of(a);
-        if (k == Capacity) return false;
+        auto* slot = slot_of(a);
+        if (!slot) return false;
+        const auto k = static_cast<std::size_t>(slot - slots_.data());
         slots_[k].reset();
-        tags_[k] = 0;
-        while (end_ > 0 && !tags_[end_ - 1]) --end_;
+        keys_[k] = 0;
+        while (end_ > 0 && !keys_[end_ - 1]) --end_;
         --size_;
         return true;
     }
@@ -181,30 +181,29 @@ class station_table {
     template <class F>
     void for_each(F&& f) const {
         for (std::size_t k = 0; k < end_; ++k)
-            if (tags_[k]) f(*slots_[k]);
+            if (keys_[k]) f(*slots_[k]);
     }
 
   private:
-    /// Never 0: the top bit is set. The address is read as the comparison reads it (four octets
-    /// and two): a load of other widths than the stores that just wrote it would stall.
-    static std::uint8_t tag_of(const mac_address& a) noexcept {
+    /// Never 0: bit 63 is set. The address is read as the comparison reads it (four octets and
+    /// two): a load of other widths than the stores that just wrote it would stall.
+    static std::uint64_t key_of(const mac_address& a) noexcept {
         std::uint32_t lo;
         std::uint16_t hi;
         std::memcpy(&lo, a.octets.data(), 4);
         std::memcpy(&hi, a.octets.data() + 4, 2);
-        const std::uint32_t x = (lo ^ (std::uint32_t{hi} * 0x9e3779b1u)) * 0x85ebca6bu;
-        return static_cast<std::uint8_t>((x >> 24) | 0x80u);
+        return std::uint64_t{1} << 63 | std::uint64_t{hi} << 32 | lo;
     }
-    /// The slot of the station with address `a`, or Capacity.
-    std::size_t slot_of(const mac_address& a) const noexcept {
-        const std::uint8_t t = tag_of(a);
+    /// The slot of the station with address `a`, or null.
+    std::unique_ptr<station_type>* slot_of(const mac_address& a) noexcept {
+        const std::uint64_t key = key_of(a);
         for (std::size_t k = 0; k < end_; ++k)
-            if (tags_[k] == t && slots_[k]->addr == a) return k;
-        return Capacity;
+            if (keys_[k] == key) return &slots_[k];
+        return nullptr;
     }
 
-    std::array<std::uint8_t, Capacity> tags_{};  ///< 0: the slot is free
-    std::size_t end_ = 0;                        ///< one past the last slot in use
+    std::array<std::uint64_t, Capacity> keys_{};  ///< 0: the slot is free
+    std::size_t end_ = 0;                         ///< one past the last slot in use
     std::size_t size_ = 0;
     /// Stations are allocated as they are added (a station is some 800 octets, and most radios
     /// have few): where they live does not move while they are in the table.
