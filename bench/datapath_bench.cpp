@@ -423,7 +423,9 @@ __attribute__((noinline)) int hand_fast_tx(hand_state& s, std::uint8_t vif, fram
     auto hp = b.push(t.hdrlen + 6 - 12);
     if (!hp) return hand_tx(s, vif, std::move(b), prio);
     std::uint8_t* h = hp->data();
-    std::memcpy(h, t.hdr, t.hdrlen + 6u);
+    const std::size_t n = t.hdrlen + 6u;  // 30 to 38: two fixed copies, not a variable one
+    std::memcpy(h, t.hdr, 24);
+    std::memcpy(h + n - 16, t.hdr + n - 16, 16);
     std::memcpy(h + t.da, da, 6);
     std::memcpy(h + t.sa, sa, 6);
     const std::uint8_t tid = prio & 7;
