@@ -3,6 +3,7 @@
 /// building.
 #pragma once
 
+#include <array>
 #include <cstdint>
 
 #include <softmac/core/bytes.hpp>
@@ -33,9 +34,9 @@ struct qos_control {
     constexpr std::uint8_t ack_policy() const noexcept { return (raw >> 5) & 0x3; }
 };
 
-/// @brief Length in bytes of the MAC header a frame control announces (before the body).
-/// @return 0 for a reserved combination that has no defined layout.
-constexpr std::size_t header_length(frame_control fc) noexcept {
+namespace detail {
+/// The header length for each combination of the frame control's bits that decide it.
+constexpr std::size_t header_length_of(frame_control fc) noexcept {
     switch (fc.type()) {
         case frame_type::management:
             return 24 + (fc.has(frame_control::order) ? 4 : 0);
@@ -59,6 +60,26 @@ constexpr std::size_t header_length(frame_control fc) noexcept {
             return 10;
     }
     return 0;
+}
+/// Type and subtype (bits 2-7), ToDS and FromDS (8, 9) and Order (15) as a 9-bit index.
+constexpr std::size_t header_length_index(std::uint16_t raw) noexcept {
+    return (raw >> 2 & 0xff) | (raw >> 15) << 8;
+}
+inline constexpr auto header_lengths = [] {
+    std::array<std::uint8_t, 512> t{};
+    for (std::uint32_t i = 0; i < t.size(); ++i) {
+        const auto raw = static_cast<std::uint16_t>((i & 0xff) << 2 | (i >> 8) << 15);
+        t[i] = static_cast<std::uint8_t>(header_length_of(frame_control{raw}));
+    }
+    return t;
+}();
+}  // namespace detail
+
+/// @brief Length in bytes of the MAC header a frame control announces (before the body): one
+/// table look-up, as it is worked out for every frame received.
+/// @return 0 for a reserved combination that has no defined layout.
+SOFTMAC_HOT_INLINE constexpr std::size_t header_length(frame_control fc) noexcept {
+    return detail::header_lengths[detail::header_length_index(fc.raw)];
 }
 
 /// @brief Where a data frame's header carries the destination (DA) and the source (SA) address,

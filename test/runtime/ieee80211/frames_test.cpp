@@ -100,6 +100,31 @@ TEST_CASE("control frame headers have their own lengths", "[ieee80211][header]")
           28);
 }
 
+TEST_CASE("the header length of every frame control is what its fields announce",
+          "[ieee80211][header]") {
+    // Table 9-1's layouts, from the raw bits: type 0 management, 1 control, 2 data, 3 extension.
+    const auto expected = [](unsigned raw) -> std::size_t {
+        const unsigned type = raw >> 2 & 3, subtype = raw >> 4 & 0xf;
+        const bool to_ds = raw & 0x100, from_ds = raw & 0x200, order = raw & 0x8000;
+        switch (type) {
+            case 0: return order ? 28 : 24;
+            case 1:
+                if (subtype == 12 || subtype == 13 || subtype == 7) return 10;  // CTS, ACK, wrapper
+                return subtype >= 2 ? 16 : 0;
+            case 2: {
+                const bool qos = subtype & 8;
+                return 24 + (to_ds && from_ds ? 6 : 0) + (qos ? 2 : 0) + (qos && order ? 4 : 0);
+            }
+            default: return 10;
+        }
+    };
+    std::size_t wrong = 0;
+    for (unsigned raw = 0; raw < 0x10000; ++raw)
+        wrong += ie::header_length(ie::frame_control{static_cast<std::uint16_t>(raw)}) !=
+                 expected(raw);
+    CHECK(wrong == 0);
+}
+
 TEST_CASE("every management body round-trips through its builder and parser", "[ieee80211][mgmt]") {
     const auto ap = test::go_if;
     auto roundtrip = [](std::uint8_t subtype, auto&& body) {
