@@ -1,13 +1,12 @@
 // SPDX-License-Identifier: MIT
-/// @file Defines dbus::device_objects: one P2P device on the bus (its interface object with the
-/// P2PDevice methods, properties and signals, its peers' and groups' objects).
+/// @file Defines dbus::device_objects: one P2P device on the bus (its interface object, its
+/// peers' and groups' objects) and the signals of its engine's events.
 #pragma once
 
 #include <sdbus-c++/sdbus-c++.h>
 #include <algorithm>
 #include <cstdint>
 #include <cstdio>
-#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -17,10 +16,10 @@
 #include <softmac/crypto/primitives.hpp>
 #include <softmac/p2p/dbus/arguments.hpp>
 #include <softmac/p2p/dbus/bus.hpp>
-#include <softmac/p2p/dbus/device_config.hpp>
+#include <softmac/p2p/dbus/p2p_device.hpp>
+#include <softmac/p2p/dbus/peer_objects.hpp>
 #include <softmac/p2p/dbus/persistent_groups.hpp>
 #include <softmac/p2p/dbus/root.hpp>
-#include <softmac/p2p/dbus/service_discovery.hpp>
 #include <softmac/p2p/dbus/wps.hpp>
 #include <softmac/p2p/events.hpp>
 
@@ -43,7 +42,12 @@ class device_objects {
           rule_(rule),
           path_(r.next_path()),
           obj_(sdbus::createObject(c, path_)),
-          persistent_(c, loop, e, path_, [this](const sdbus::IObject& o) { guard(o); }) {
+          persistent_(c, loop, e, path_, [this](const sdbus::IObject& o) { guard(o); }),
+          peers_(c, loop, e, path_, [this](const std::string& ifname) {
+              for (const auto& g : groups_)
+                  if (g.ifname == ifname && g.group_path) return g.group_path;
+              return std::optional<std::string>();
+          }) {
         register_interface(*obj_, e_.ifname(), true);
         persistent_.serve(*obj_);
         obj_->finishRegistration();
@@ -161,273 +165,29 @@ class device_objects {
                     fail(error::unknown_error, "Failed to invoke presence request.");
             });
         if (!device) return;
-        o.registerMethod("Find").onInterface(p).withInputParamNames("args").implementedAs(
-            [this, &o](const dict& args) {
-                guard(o);
-                ok(e_.find(parse_find(args)));
-            });
-        o.registerMethod("StopFind").onInterface(p).implementedAs([this, &o] {
-            guard(o);
-            e_.stop_find();
-        });
-        // ExtendedListen (wpas_dbus_handler_p2p_extendedlisten): period and interval in ms,
-        // both absent or 0 turn it off.
-        o.registerMethod("ExtendedListen")
-            .onInterface(p)
-            .withInputParamNames("args")
-            .implementedAs([this, &o](const dict& args) {
-                guard(o);
-                std::int32_t period = 0, interval = 0;
-                for (const auto& [key, v] : args) {
-                    if (v.peekValueType() != "i" || (key != "period" && key != "interval"))
-                        fail(error::invalid_args, utf8(key));
-                    auto& field = key == "period" ? period : interval;
-                    field = v.template get<std::int32_t>();
-                }
-                // Negative values reach p2p_ext_listen as large ones, which it refuses.
-                if (period < 0 || interval < 0)
-                    fail(error::unknown_error, "failed to initiate a p2p_ext_listen.");
-                ok(e_.ext_listen(std::uint32_t(period), std::uint32_t(interval)),
-                   error::unknown_error);
-            });
-        // RemoveClient (wpas_dbus_handler_p2p_remove_client): a known peer's object, or an
-        // interface address as text.
-        o.registerMethod("RemoveClient")
-            .onInterface(p)
-            .withInputParamNames("args")
-            .implementedAs([this, &o](const dict& args) {
-                guard(o);
-                std::optional<mac_address> peer, iface;
-                for (const auto& [key, v] : args) {
-                    const std::string type = v.peekValueType();
-                    if (key == "peer" && type == "o") {
-                        peer = peer_of(v.template get<sdbus::ObjectPath>());
-                        if (!peer || !e_.peers().find(*peer))
-                            fail(error::invalid_args, "Invalid address format");
-                    } else if (key == "iface" && type == "s") {
-                        const auto a = mac_address::parse(v.template get<std::string>());
-                        if (!a) fail(error::invalid_args, "Invalid address format");
-                        iface = *a;
-                    } else {
-                        fail(error::invalid_args, "Invalid address format");
-                    }
-                }
-                if (!peer && !iface) fail(error::invalid_args, "Invalid address format");
-                e_.remove_client(iface ? *iface : *peer, iface.has_value());
-            });
-        o.registerMethod("Listen").onInterface(p).withInputParamNames("timeout").implementedAs(
-            [this, &o](std::int32_t t) {
-                guard(o);
-                if (t < 0) fail(error::invalid_args);
-                ok(e_.listen(static_cast<std::uint32_t>(t)));
-            });
-        o.registerMethod("Connect")
-            .onInterface(p)
-            .withInputParamNames("args")
-            .withOutputParamNames("generated_pin")
-            .implementedAs([this, &o](const dict& args) {
-                guard(o);
-                auto req = parse_connect(args);
-                if (!e_.peers().find(req.peer)) fail(error::invalid_args);
-                const bool generated =
-                    req.params.method == wps_method::display && req.params.pin.empty();
-                auto r = e_.connect(req.peer, req.params);
-                if (!r)
-                    fail(r.err().code == errc::exhausted       ? error::connect_channel_unavailable
-                         : r.err().code == errc::not_supported ? error::connect_channel_unsupported
-                                                               : error::connect_unspecified,
-                         r.err().what);
-                // wpas_p2p_connect's answer: the PIN it made, else 0, as %08d.
-                return generated ? *r : std::string("00000000");
-            });
-        o.registerMethod("Cancel").onInterface(p).implementedAs([this, &o] {
-            guard(o);
-            ok(e_.cancel());
-        });
-        o.registerMethod("Flush").onInterface(p).implementedAs([this, &o] {
-            guard(o);
-            e_.flush();
-        });
-        o.registerMethod("RejectPeer")
-            .onInterface(p)
-            .withInputParamNames("peer")
-            .implementedAs([this, &o](const sdbus::ObjectPath& peer) {
-                guard(o);
-                const auto a = peer_of(peer);
-                if (!a) fail(error::invalid_args);
-                ok(e_.reject(*a));
-            });
-        o.registerMethod("ProvisionDiscoveryRequest")
-            .onInterface(p)
-            .withInputParamNames("peer", "config_method")
-            .implementedAs([this, &o](const sdbus::ObjectPath& peer, const std::string& method) {
-                guard(o);
-                const auto a = peer_of(peer);
-                wps_method m = wps_method::not_ready;
-                if (method == "display") m = wps_method::display;
-                if (method == "keypad") m = wps_method::keypad;
-                if (method == "pbc" || method == "pushbutton") m = wps_method::pbc;
-                if (!a || m == wps_method::not_ready) fail(error::invalid_args);
-                ok(e_.prov_disc(*a, m, false));
-            });
-        o.registerMethod("GroupAdd")
-            .onInterface(p)
-            .withInputParamNames("args")
-            .implementedAs([this, &o](const dict& args) {
-                guard(o);
-                std::uint16_t freq = 0;
-                bool persistent = false;
-                for (const auto& [key, v] : args) {
-                    if (key == "persistent" && v.peekValueType() == "b") {
-                        persistent = v.template get<bool>();
-                    } else if (key == "frequency" && v.peekValueType() == "i") {
-                        const auto f = v.template get<std::int32_t>();
-                        if (f <= 0 || f > 0xffff) fail(error::invalid_args);
-                        freq = static_cast<std::uint16_t>(f);
-                    } else {
-                        fail(error::invalid_args);
-                    }
-                }
-                (void)or_fail(e_.group_add(freq, persistent));
-            });
-        serve_service_discovery(o, e_, [this, &o] { guard(o); });
+        serve_p2p_device(o, e_, [this, &o] { guard(o); });
         o.registerProperty("Peers").onInterface(p).withGetter([this] {
             std::vector<sdbus::ObjectPath> v;
-            for (const auto& [path, slot] : peers_) v.emplace_back(path);
+            for (const auto& path : peers_.paths()) v.emplace_back(path);
             return v;
         });
-        o.registerProperty("P2PDeviceConfig")
-            .onInterface(p)
-            .withGetter([this] { return device_config(e_); })
-            .withSetter([this, &o](const dict& d) {
-                guard(o);
-                set_device_config(e_, d);
-            });
-        for (const char* s : {"DeviceFound", "DeviceLost", "ProvisionDiscoveryPBCRequest",
-                              "ProvisionDiscoveryPBCResponse", "ProvisionDiscoveryRequestEnterPin",
-                              "ProvisionDiscoveryResponseEnterPin"})
-            o.registerSignal(s).onInterface(p).withParameters<sdbus::ObjectPath>("path");
-        o.registerSignal("DeviceFoundProperties")
-            .onInterface(p)
-            .withParameters<sdbus::ObjectPath, dict>("path", "properties");
-        o.registerSignal("FindStopped").onInterface(p);
-        for (const char* s :
-             {"ProvisionDiscoveryRequestDisplayPin", "ProvisionDiscoveryResponseDisplayPin"})
-            o.registerSignal(s).onInterface(p).withParameters<sdbus::ObjectPath, std::string>(
-                "peer_object", "pin");
-        o.registerSignal("ProvisionDiscoveryFailure")
-            .onInterface(p)
-            .withParameters<sdbus::ObjectPath, std::int32_t>("peer_object", "status");
-        o.registerSignal("GONegotiationRequest")
-            .onInterface(p)
-            .withParameters<sdbus::ObjectPath, std::uint16_t, std::uint8_t>("path", "dev_passwd_id",
-                                                                            "device_go_intent");
-        for (const char* s :
-             {"GONegotiationSuccess", "GONegotiationFailure", "GroupStarted", "GroupFinished"})
-            o.registerSignal(s).onInterface(p).withParameters<dict>("properties");
-        o.registerSignal("GroupFormationFailure")
-            .onInterface(p)
-            .withParameters<std::string>("reason");
-        for (const char* s : {"InvitationResult", "InvitationReceived", "ServiceDiscoveryRequest",
-                              "ServiceDiscoveryResponse"})
-            o.registerSignal(s).onInterface(p).withParameters<dict>("properties");
-        o.registerSignal("WpsFailed")
-            .onInterface(p)
-            .withParameters<std::string, dict>("name", "args");
     }
 
-    /// The signal of a peer's last scan result (P2P_PEER's level).
-    std::int32_t level(const mac_address& dev) const {
-        const auto* p = e_.peers().find(dev);
-        return p ? p->level_dbm : 0;
-    }
-    /// A peer's properties as the Peer object shows them.
-    dict peer_properties(const peer_info& p) const {
-        std::vector<std::vector<std::uint8_t>> secondary;
-        for (const auto& t : p.secondary_types) secondary.push_back(type_bytes(t));
-        return dict{{"DeviceName", sdbus::Variant(utf8(p.name))},
-                    {"Manufacturer", sdbus::Variant(utf8(p.manufacturer))},
-                    {"ModelName", sdbus::Variant(utf8(p.model_name))},
-                    {"ModelNumber", sdbus::Variant(utf8(p.model_number))},
-                    {"SerialNumber", sdbus::Variant(utf8(p.serial_number))},
-                    {"PrimaryDeviceType", sdbus::Variant(type_bytes(p.primary_type))},
-                    {"config_method", sdbus::Variant(p.config_methods)},
-                    {"level", sdbus::Variant(level(p.dev_addr))},
-                    {"devicecapability", sdbus::Variant(p.dev_capab)},
-                    {"groupcapability", sdbus::Variant(p.group_capab)},
-                    {"SecondaryDeviceTypes", sdbus::Variant(secondary)},
-                    {"DeviceAddress", sdbus::Variant(bytes_of(p.dev_addr))}};
-    }
-    std::string peer_object(const mac_address& dev) { return peer_path(path_, dev); }
+    std::string peer_object(const mac_address& dev) const { return peers_.path_of(dev); }
     template <class... A>
     void emit(const char* name, A&&... args) {
         obj_->emitSignal(name).onInterface(p2p()).withArguments(std::forward<A>(args)...);
     }
 
-    /// A peer's object: each property typed as 2.10 declares it, read from the latest report.
-    template <class F>
-    void peer_property(sdbus::IObject& o, const std::string& path, const char* name, F get) {
-        o.registerProperty(name)
-            .onInterface(std::string(peer_interface))
-            .withGetter([this, path, get] {
-                const auto it = peers_.find(path);
-                if (it == peers_.end()) fail(error::unknown_error, "the peer is gone");
-                return get(it->second.info);
-            });
-    }
     void on(const event::device_found& e) {
-        const std::string path = peer_object(e.peer.dev_addr);
-        auto& slot = peers_[path];
-        slot.info = e.peer;
-        if (slot.obj) return;
-        slot.obj = sdbus::createObject(c_, path);
-        auto& o = *slot.obj;
-        peer_property(o, path, "DeviceName", [](const peer_info& p) { return utf8(p.name); });
-        peer_property(o, path, "Manufacturer",
-                      [](const peer_info& p) { return utf8(p.manufacturer); });
-        peer_property(o, path, "ModelName", [](const peer_info& p) { return utf8(p.model_name); });
-        peer_property(o, path, "ModelNumber",
-                      [](const peer_info& p) { return utf8(p.model_number); });
-        peer_property(o, path, "SerialNumber",
-                      [](const peer_info& p) { return utf8(p.serial_number); });
-        peer_property(o, path, "PrimaryDeviceType",
-                      [](const peer_info& p) { return type_bytes(p.primary_type); });
-        peer_property(o, path, "config_method",
-                      [](const peer_info& p) { return p.config_methods; });
-        peer_property(o, path, "level", [this](const peer_info& p) { return level(p.dev_addr); });
-        peer_property(o, path, "devicecapability", [](const peer_info& p) { return p.dev_capab; });
-        peer_property(o, path, "groupcapability", [](const peer_info& p) { return p.group_capab; });
-        peer_property(o, path, "SecondaryDeviceTypes", [](const peer_info& p) {
-            std::vector<std::vector<std::uint8_t>> v;
-            for (const auto& t : p.secondary_types) v.push_back(type_bytes(t));
-            return v;
-        });
-        peer_property(o, path, "DeviceAddress",
-                      [](const peer_info& p) { return bytes_of(p.dev_addr); });
-        // The groups of ours the peer is in: as our GO, or as a client of ours.
-        peer_property(o, path, "Groups", [this](const peer_info& p) {
-            std::vector<sdbus::ObjectPath> v;
-            for (const auto& g : e_.groups()) {
-                const bool in =
-                    g.go ? std::any_of(g.clients.begin(), g.clients.end(),
-                                       [&](const auto& c) { return c.second == p.dev_addr; })
-                         : g.go_dev == p.dev_addr;
-                for (const auto& mine : groups_)
-                    if (in && mine.ifname == g.ifname && mine.group_path)
-                        v.emplace_back(*mine.group_path);
-            }
-            return v;
-        });
-        o.finishRegistration();
-        emit("DeviceFound", sdbus::ObjectPath(path));
-        emit("DeviceFoundProperties", sdbus::ObjectPath(path), peer_properties(e.peer));
+        if (!peers_.found(e.peer)) return;
+        const sdbus::ObjectPath path(peer_object(e.peer.dev_addr));
+        emit("DeviceFound", path);
+        emit("DeviceFoundProperties", path, peers_.properties(e.peer));
         obj_->emitPropertiesChangedSignal(p2p(), {"Peers"});
     }
     void on(const event::device_lost& e) {
-        const auto it = peers_.find(peer_object(e.dev_addr));
-        if (it == peers_.end()) return;
-        loop_.dispose(std::move(it->second.obj));
-        peers_.erase(it);
+        if (!peers_.lost(e.dev_addr)) return;
         emit("DeviceLost", sdbus::ObjectPath(peer_object(e.dev_addr)));
         obj_->emitPropertiesChangedSignal(p2p(), {"Peers"});
     }
@@ -662,11 +422,6 @@ class device_objects {
     template <class E>
     void on(const E&) {}  // not (yet) a signal of the API
 
-    struct peer_slot {
-        peer_info info;
-        std::unique_ptr<sdbus::IObject> obj;
-    };
-
     sdbus::IConnection& c_;
     loop_binding& loop_;
     root& root_;
@@ -677,8 +432,8 @@ class device_objects {
     std::unique_ptr<sdbus::IObject> obj_;
     persistent_objects<Engine> persistent_;
     bool process_credentials_ = true;         ///< WPS ProcessCredentials
-    std::map<std::string, peer_slot> peers_;  ///< by object path
     std::vector<group_objects> groups_;
+    peer_objects<Engine> peers_;
 };
 
 }  // namespace softmac::p2p::dbus
