@@ -107,7 +107,8 @@ TEST_CASE("the header length of every frame control is what its fields announce"
         const unsigned type = raw >> 2 & 3, subtype = raw >> 4 & 0xf;
         const bool to_ds = raw & 0x100, from_ds = raw & 0x200, order = raw & 0x8000;
         switch (type) {
-            case 0: return order ? 28 : 24;
+            case 0:
+                return order ? 28 : 24;
             case 1:
                 if (subtype == 12 || subtype == 13 || subtype == 7) return 10;  // CTS, ACK, wrapper
                 return subtype >= 2 ? 16 : 0;
@@ -115,13 +116,14 @@ TEST_CASE("the header length of every frame control is what its fields announce"
                 const bool qos = subtype & 8;
                 return 24 + (to_ds && from_ds ? 6 : 0) + (qos ? 2 : 0) + (qos && order ? 4 : 0);
             }
-            default: return 10;
+            default:
+                return 10;
         }
     };
     std::size_t wrong = 0;
     for (unsigned raw = 0; raw < 0x10000; ++raw)
-        wrong += ie::header_length(ie::frame_control{static_cast<std::uint16_t>(raw)}) !=
-                 expected(raw);
+        wrong +=
+            ie::header_length(ie::frame_control{static_cast<std::uint16_t>(raw)}) != expected(raw);
     CHECK(wrong == 0);
 }
 

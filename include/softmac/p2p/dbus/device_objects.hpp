@@ -431,7 +431,7 @@ class device_objects {
     std::string path_;
     std::unique_ptr<sdbus::IObject> obj_;
     persistent_objects<Engine> persistent_;
-    bool process_credentials_ = true;         ///< WPS ProcessCredentials
+    bool process_credentials_ = true;  ///< WPS ProcessCredentials
     std::vector<group_objects> groups_;
     peer_objects<Engine> peers_;
 };

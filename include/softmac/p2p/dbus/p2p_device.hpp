@@ -49,8 +49,7 @@ void serve_p2p_device(sdbus::IObject& o, Engine& e_, Guard guard) {
             // Negative values reach p2p_ext_listen as large ones, which it refuses.
             if (period < 0 || interval < 0)
                 fail(error::unknown_error, "failed to initiate a p2p_ext_listen.");
-            ok(e_.ext_listen(std::uint32_t(period), std::uint32_t(interval)),
-               error::unknown_error);
+            ok(e_.ext_listen(std::uint32_t(period), std::uint32_t(interval)), error::unknown_error);
         });
     // RemoveClient (wpas_dbus_handler_p2p_remove_client): a known peer's object, or an
     // interface address as text.
@@ -182,15 +181,11 @@ void serve_p2p_device(sdbus::IObject& o, Engine& e_, Guard guard) {
     for (const char* s :
          {"GONegotiationSuccess", "GONegotiationFailure", "GroupStarted", "GroupFinished"})
         o.registerSignal(s).onInterface(p).withParameters<dict>("properties");
-    o.registerSignal("GroupFormationFailure")
-        .onInterface(p)
-        .withParameters<std::string>("reason");
+    o.registerSignal("GroupFormationFailure").onInterface(p).withParameters<std::string>("reason");
     for (const char* s : {"InvitationResult", "InvitationReceived", "ServiceDiscoveryRequest",
                           "ServiceDiscoveryResponse"})
         o.registerSignal(s).onInterface(p).withParameters<dict>("properties");
-    o.registerSignal("WpsFailed")
-        .onInterface(p)
-        .withParameters<std::string, dict>("name", "args");
+    o.registerSignal("WpsFailed").onInterface(p).withParameters<std::string, dict>("name", "args");
 }
 
 }  // namespace softmac::p2p::dbus

@@ -111,8 +111,7 @@ class peer_objects {
         property(o, path, "Manufacturer", [](const peer_info& p) { return utf8(p.manufacturer); });
         property(o, path, "ModelName", [](const peer_info& p) { return utf8(p.model_name); });
         property(o, path, "ModelNumber", [](const peer_info& p) { return utf8(p.model_number); });
-        property(o, path, "SerialNumber",
-                 [](const peer_info& p) { return utf8(p.serial_number); });
+        property(o, path, "SerialNumber", [](const peer_info& p) { return utf8(p.serial_number); });
         property(o, path, "PrimaryDeviceType",
                  [](const peer_info& p) { return type_bytes(p.primary_type); });
         property(o, path, "config_method", [](const peer_info& p) { return p.config_methods; });

@@ -12,6 +12,7 @@
 #include <softmac/driver/concepts.hpp>
 #include <softmac/drivers/rt73/crypto.hpp>
 #include <softmac/drivers/rt73/descriptors.hpp>
+#include <softmac/drivers/rt73/eeprom.hpp>
 #include <softmac/drivers/rt73/firmware.hpp>
 #include <softmac/drivers/rt73/registers.hpp>
 #include <softmac/drivers/rt73/rf.hpp>
@@ -454,9 +455,6 @@ class driver {
     }
 
   private:
-    /// The largest RF table's entries (RF5226 and RF5225: 14 at 2.4 GHz, 28 at 5 GHz).
-    static constexpr std::size_t max_rf_entries = rf_vals_5226.size();
-    static_assert(rf_vals_5225_2527.size() <= max_rf_entries);
     /// 6 Mbit/s in rates_2ghz: the 5 GHz rate table is rates_2ghz's OFDM part.
     static constexpr std::size_t first_ofdm_rate = 4;
     static_assert([] {
@@ -572,70 +570,19 @@ class driver {
         }
         return make_error(errc::busy, "rt73: RF bus stays busy");
     }
-    /// Reads the EEPROM and builds the hardware description (rt73usb's probe): the RF type picks
-    /// the channel table and so the bands; an RF type the rt73 does not drive leaves nothing to
-    /// register.
+    /// rt73usb's probe: the chip as its EEPROM describes it, or why there is nothing to register.
     void probe() {
-        std::array<std::uint8_t, 0x100> e{};
-        if (!usb_.control_in({request::eeprom_read, 0, 0, std::chrono::milliseconds(2000)}, e)) {
-            probed_ = make_error(errc::io, "rt73: the EEPROM cannot be read");
+        auto c = read_chip(usb_, max_ap_interfaces);
+        if (!c) {
+            probed_ = c.err();
             return;
         }
-        auto w16 = [&](std::uint16_t word) { return load_le16(e.data() + 2 * word); };
-        // An unprogrammed antenna word reads as rt73usb_validate_eeprom's default: an RF5226.
-        const std::uint16_t antenna = w16(eeprom::antenna);
-        rf_type_ = antenna == 0xffff
-                       ? rf::rf5226
-                       : static_cast<std::uint16_t>(antenna >> eeprom::antenna_rf_type_shift);
-        rf_table_ = rf_table(rf_type_);
-        if (rf_table_.empty()) {
-            probed_ = make_error(errc::not_supported,
-                                 "rt73: invalid RF chipset (the EEPROM's RF type is none of "
-                                 "RF5226, RF2528, RF5225 and RF2527)");
-            return;
-        }
-        for (int i = 0; i < 3; ++i) {
-            const std::uint16_t v = w16(static_cast<std::uint16_t>(eeprom::mac_addr0 + i));
-            hw_.perm_addr.octets[std::size_t(2 * i)] = static_cast<std::uint8_t>(v);
-            hw_.perm_addr.octets[std::size_t(2 * i + 1)] = static_cast<std::uint8_t>(v >> 8);
-        }
-        for (int i = 0; i < 16; ++i)
-            bbp_init_[std::size_t(i)] = w16(static_cast<std::uint16_t>(eeprom::bbp_start + i));
-        read_txpower(e);
-        freq_offset_ = static_cast<std::uint8_t>(w16(eeprom::freq) & 0x3f);
-        using ::softmac::driver::bit, ::softmac::driver::iftype;
-        hw_.addr_mask = {{0, 0, 0, 0, 0, 0x03}};  // four BSSIDs (BSS_ID_MASK 3)
-        hw_.n_addresses = 4;
-        hw_.bands[0] = {ieee80211::band::ghz2_4, rf_channels_2ghz, ieee80211::rates_2ghz};
-        hw_.n_bands = 1;
-        if (rf_table_.size() > rf_entries_2ghz)
-            hw_.bands[hw_.n_bands++] = {ieee80211::band::ghz5,
-                                        std::span<const std::uint8_t>(rf_channels_5ghz)
-                                            .first(rf_table_.size() - rf_entries_2ghz),
-                                        ieee80211::rates_ofdm};
-        hw_.interface_modes =
-            bit(iftype::station) | bit(iftype::ap) | bit(iftype::adhoc) | bit(iftype::monitor);
-        ::softmac::driver::iface_combination c;
-        c.limits[0] = {max_ap_interfaces, bit(iftype::ap)};
-        c.n_limits = 1;
-        c.max_interfaces = max_ap_interfaces;
-        hw_.combinations[0] = c;
-        hw_.n_combinations = 1;
-        hw_.extra_tx_headroom = descriptor_size;
-        hw_.queues = 4;
-        hw_.reports_probe_requests = false;  // no FIF_PROBE_REQ: probe requests always pass
-        hw_.max_remain_on_channel_ms = 0;    // no offload: the MAC's software ROC (5000 ms)
-    }
-    /// The TX power of each table entry: the 2.4 GHz entries from TX power G, the 5 GHz entries
-    /// from TX power A (entry i from its octet i - 14, read on past its 24 octets for the last
-    /// entries as rt73usb_probe_hw_mode reads).
-    void read_txpower(const std::array<std::uint8_t, 0x100>& e) {
-        for (std::size_t i = 0; i < rf_table_.size(); ++i) {
-            const bool g = i < rf_entries_2ghz;
-            const std::size_t at =
-                2u * (g ? eeprom::txpower_g : eeprom::txpower_a) + (g ? i : i - rf_entries_2ghz);
-            txpower_[i] = txpower_from_eeprom(e[at]);
-        }
+        hw_ = c->hw;
+        rf_type_ = c->rf_type;
+        rf_table_ = c->rf_table;
+        bbp_init_ = c->bbp_init;
+        txpower_ = c->txpower;
+        freq_offset_ = c->freq_offset;
     }
 
     Transport& usb_;
