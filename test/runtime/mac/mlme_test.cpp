@@ -797,6 +797,32 @@ TEST_CASE("a station takes its AP's channel switch from the first beacon that an
     CHECK(w.all<mac::event::disconnect>(1).empty());
 }
 
+TEST_CASE("a station reads again a channel switch it could not follow, and follows it once it can",
+          "[mac][mlme][crc]") {
+    test::mlme_world<test::loopback_software_roc> w;
+    const auto ap = start_ap(w, 0, "softmac-ap");
+    const auto sta = w.add(1, iftype::station);
+    REQUIRE(w[1].connect(sta.index, join("softmac-ap", 0)));
+    w.run(3s);
+    REQUIRE(w.all<mac::event::connect>(1).size() == 1);
+    // An AP of its own on the station's radio: one channel per radio, the station stays.
+    const auto own = start_ap(w, 1, "softmac-own");
+    // Every beacon announces the same switch to channel 11 (a count that does not run down): the
+    // beacons differ only in their TIM, so their CRC is the same each time.
+    const std::vector<std::uint8_t> csa{ie::eid::csa, 3, 0, 11, 20};
+    REQUIRE(w[0].set_beacon(ap.index, {}, csa, {}, {}));
+    w.run(1s);
+    CHECK(w.all<mac::event::ch_switch_started>(1).empty());
+    CHECK(w[1].record(sta.index)->sta.beacon_csa);
+    // Its own AP stops: the next beacon, the same as those before, is read and followed.
+    REQUIRE(w[1].stop_ap(own.index));
+    w.run(150ms);
+    const auto started = w.all<mac::event::ch_switch_started>(1);
+    REQUIRE(started.size() == 1);
+    CHECK(started[0].freq == 2462);
+    CHECK(started[0].count == 20);
+}
+
 TEST_CASE("a P2P client takes a new Notice of Absence from its GO's next beacon",
           "[mac][mlme][crc]") {
     test::mlme_world<test::loopback_software_roc> w;
