@@ -85,6 +85,58 @@ inline frame_buffer to_buffer(heap_pool& pool, const std::vector<std::uint8_t>& 
     return std::move(*b);
 }
 
+/// @brief A data path alone, on a capture radio, with one interface (vif 0) and one peer station
+/// (the AP of a station interface, the other end of a WDS link, a station of an AP or IBSS).
+struct one_link {
+    static constexpr std::uint32_t joined =
+        mac::sta_flag::associated | mac::sta_flag::authorized | mac::sta_flag::wme;
+    static inline const mac_address own_addr = mac_address::parse("02:00:00:00:00:00").value(),
+                                    peer_addr = mac_address::parse("02:00:00:00:01:00").value(),
+                                    ibss = mac_address::parse("02:aa:00:00:00:00").value();
+
+    virtual_time time;
+    heap_pool pool{frame_buffer_size, 256};
+    test_data_path<drivers::loopback<virtual_time>> mac{time, pool, recording_upper{}};
+    capture_radio radio;
+    driver::vif vif;
+    mac_address peer;
+
+    /// @param fast the fast paths on (the test run's choice unless a test sets it)
+    explicit one_link(driver::iftype t, std::uint32_t peer_flags = joined, bool four = false,
+                      const mac_address& own = own_addr,
+                      const mac_address& peer_address = peer_addr, bool fast = !full_path_only())
+        : vif{own, t, 0}, peer(peer_address) {
+        mac.set_fast_path(fast);
+        attach(t, four);
+        (void)mac.stations().add(peer, 0, peer_flags);
+    }
+    /// (Re)attaches the interface as type `t`, with its link to the peer.
+    void attach(driver::iftype t, bool four) {
+        vif.type = t;
+        auto& i = mac.attach(vif, drivers::loopback_description(0));
+        if (i.is_sta()) {
+            i.bssid = peer;
+            i.associated = true;
+            i.use_4addr = four;
+        }
+        if (t == driver::iftype::adhoc) i.bssid = ibss;
+        if (t == driver::iftype::wds) i.wds_peer = peer;
+    }
+    mac::vif_state& state() { return mac.state_of(0); }
+    auto* station() { return mac.stations().find(peer); }
+    mac::verdict send(const std::vector<std::uint8_t>& eth, std::uint8_t prio = 0) {
+        return mac.transmit(radio, 0, to_buffer(pool, eth), prio);
+    }
+    void receive(const std::vector<std::uint8_t>& frame) {
+        mac.on_rx(to_buffer(pool, frame, 0), {});
+    }
+    recording_upper& up() { return mac.upper(); }
+    /// The header of the last frame sent.
+    ieee80211::header_view last() const {
+        return *ieee80211::header_view::parse(radio.frames.back().bytes);
+    }
+};
+
 /// @brief Two radios of configuration Cfg with data paths, joined as a pair of interface types.
 template <class Cfg>
 struct stack_world {

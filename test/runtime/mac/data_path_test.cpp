@@ -22,37 +22,6 @@ namespace {
 const mac_address host_a = mac_address::parse("02:10:00:00:00:0a").value();  // bridged hosts
 const mac_address host_b = mac_address::parse("02:10:00:00:00:0b").value();
 
-using loopback_path = test::test_data_path<drivers::loopback<virtual_time>>;
-
-/// A data path alone, on a capture radio, with one interface of type t and one peer.
-struct solo {
-    virtual_time time;
-    heap_pool pool{frame_buffer_size, 256};
-    loopback_path mac{time, pool, test::recording_upper{}};
-    test::capture_radio radio;
-    driver::vif vif{mac_address::parse("02:00:00:00:00:00").value(), iftype::station, 0};
-    const mac_address peer = mac_address::parse("02:00:00:00:01:00").value();
-    mac::vif_state* i;
-
-    explicit solo(iftype t, std::uint32_t peer_flags = mac::sta_flag::associated |
-                                                       mac::sta_flag::authorized |
-                                                       mac::sta_flag::wme) {
-        vif.type = t;
-        test::in_test_mode(mac);
-        i = &mac.attach(vif, drivers::loopback_description(0));
-        if (i->is_sta()) {
-            i->bssid = peer;
-            i->associated = true;
-        }
-        if (t == iftype::adhoc) i->bssid = mac_address::parse("02:aa:00:00:00:00").value();
-        if (t == iftype::wds) i->wds_peer = peer;
-        (void)mac.stations().add(peer, 0, peer_flags);
-    }
-    mac::verdict send(const std::vector<std::uint8_t>& eth, std::uint8_t prio = 0) {
-        return mac.transmit(radio, 0, test::to_buffer(pool, eth), prio);
-    }
-    ie::header_view last() const { return *ie::header_view::parse(radio.frames.back().bytes); }
-};
 }  // namespace
 
 TEST_CASE("TX builds the address mapping of every interface type", "[mac][tx]") {
@@ -70,8 +39,8 @@ TEST_CASE("TX builds the address mapping of every interface type", "[mac][tx]") 
           row{iftype::wds, true, ie::frame_control::to_ds | ie::frame_control::from_ds},
           row{iftype::adhoc, false, 0}}) {
         INFO(static_cast<int>(r.type) << (r.four ? " 4-address" : ""));
-        solo s(r.type);
-        s.i->use_4addr = r.four && r.type == iftype::station;
+        test::one_link s(r.type);
+        s.state().use_4addr = r.four && r.type == iftype::station;
         // From a bridged host behind us to the peer (or a host behind it, for 4-address).
         const mac_address da = r.four ? host_b : s.peer;
         const mac_address sa =
@@ -86,7 +55,7 @@ TEST_CASE("TX builds the address mapping of every interface type", "[mac][tx]") 
                    ? da
                    : s.peer));
         CHECK(h.transmitter() == (r.type == iftype::adhoc ? sa : s.vif.addr));
-        if (r.type == iftype::adhoc) CHECK(h.bssid() == s.i->bssid);
+        if (r.type == iftype::adhoc) CHECK(h.bssid() == s.state().bssid);
         CHECK(h.address_count() == (r.four ? 4 : 3));
         CHECK(h.has_qos());
         // The payload follows an RFC 1042 header with the original ethertype.
@@ -101,7 +70,7 @@ TEST_CASE("TX builds the address mapping of every interface type", "[mac][tx]") 
 }
 
 TEST_CASE("TX rewrites the Ethernet header in place: the payload does not move", "[mac][tx]") {
-    solo s(iftype::station);
+    test::one_link s(iftype::station);
     auto eth = ethernet(s.peer, s.vif.addr, ie::ethertype::ipv4, 100);
     auto buf = test::to_buffer(s.pool, eth);
     const std::uint8_t* payload = buf.data() + 14;
@@ -119,7 +88,7 @@ TEST_CASE("TX rewrites the Ethernet header in place: the payload does not move",
 }
 
 TEST_CASE("LLC/SNAP: bridge-tunnel for AARP and IPX, none for 802.3 length frames", "[mac][tx]") {
-    solo s(iftype::station);
+    test::one_link s(iftype::station);
     for (std::uint16_t t : {ie::ethertype::aarp, ie::ethertype::ipx, ie::ethertype::eapol}) {
         REQUIRE(s.send(ethernet(s.peer, s.vif.addr, t, 20)) == mac::verdict::consumed);
         auto snap = ie::snap::parse(s.last().body());
@@ -136,7 +105,7 @@ TEST_CASE("LLC/SNAP: bridge-tunnel for AARP and IPX, none for 802.3 length frame
 
 TEST_CASE("QoS: TID from the 802.1D priority, EAPOL at 7, access category as hardware queue",
           "[mac][tx]") {
-    solo s(iftype::station);
+    test::one_link s(iftype::station);
     for (std::uint8_t up = 0; up < 8; ++up) {
         REQUIRE(s.send(ethernet(s.peer, s.vif.addr, ie::ethertype::ipv4, 10), up) ==
                 mac::verdict::consumed);
@@ -153,7 +122,7 @@ TEST_CASE("QoS: TID from the 802.1D priority, EAPOL at 7, access category as har
 }
 
 TEST_CASE("sequence numbers count per TID for QoS data and per interface otherwise", "[mac][tx]") {
-    solo ap(iftype::ap);
+    test::one_link ap(iftype::ap);
     const auto eth = [&](const mac_address& da, std::uint8_t) {
         return ethernet(da, host_a, ie::ethertype::ipv4, 10);
     };
@@ -176,8 +145,8 @@ TEST_CASE("sequence numbers count per TID for QoS data and per interface otherwi
 }
 
 TEST_CASE("fragmentation above the threshold, never for multicast", "[mac][tx]") {
-    solo s(iftype::station);
-    s.i->frag_threshold = 256;
+    test::one_link s(iftype::station);
+    s.state().frag_threshold = 256;
     REQUIRE(s.send(ethernet(s.peer, s.vif.addr, ie::ethertype::ipv4, 600)) ==
             mac::verdict::consumed);
     REQUIRE(s.radio.frames.size() == 3);  // 8 + 600 octets in (256 - 26 - 4) = 226-octet pieces
@@ -191,15 +160,15 @@ TEST_CASE("fragmentation above the threshold, never for multicast", "[mac][tx]")
     CHECK((s.radio.frames[0].info.flags & driver::tx_flag::first_fragment) != 0);
     CHECK((s.radio.frames[1].info.flags & driver::tx_flag::first_fragment) == 0);
     s.radio.frames.clear();
-    solo ap(iftype::ap);
-    ap.i->frag_threshold = 256;
+    test::one_link ap(iftype::ap);
+    ap.state().frag_threshold = 256;
     ap.send(ethernet(mac_address::broadcast(), host_a, ie::ethertype::ipv4, 600));
     CHECK(ap.radio.frames.size() == 1);
 }
 
 TEST_CASE("RTS/CTS above the RTS threshold: P2P interfaces exclude CCK rates", "[mac][tx]") {
-    solo s(iftype::station);
-    s.i->rts_threshold = 100;
+    test::one_link s(iftype::station);
+    s.state().rts_threshold = 100;
     s.send(ethernet(s.peer, s.vif.addr, ie::ethertype::ipv4, 50));
     CHECK((s.radio.frames.back().info.flags & driver::tx_flag::rts_cts) == 0);
     s.send(ethernet(s.peer, s.vif.addr, ie::ethertype::ipv4, 200));
@@ -211,38 +180,39 @@ TEST_CASE("RTS/CTS above the RTS threshold: P2P interfaces exclude CCK rates", "
             if (r.idx >= 0) n += r.count;
         return n;
     };
-    CHECK(tries(s.radio.frames.back().info) == s.i->long_retry);
-    CHECK(tries(s.radio.frames[s.radio.frames.size() - 2].info) == s.i->short_retry);
-    solo p(iftype::p2p_client);
+    CHECK(tries(s.radio.frames.back().info) == s.state().long_retry);
+    CHECK(tries(s.radio.frames[s.radio.frames.size() - 2].info) == s.state().short_retry);
+    test::one_link p(iftype::p2p_client);
     p.send(ethernet(mac_address::broadcast(), p.vif.addr, ie::ethertype::ipv4, 20));
     const auto idx = p.radio.frames.back().info.rates[0].idx;
     CHECK(ieee80211::rates_2ghz[std::size_t(idx)].is_ofdm());
-    solo sta(iftype::station);
+    test::one_link sta(iftype::station);
     sta.send(ethernet(mac_address::broadcast(), sta.vif.addr, ie::ethertype::ipv4, 20));
     CHECK(sta.radio.frames.back().info.rates[0].idx == 0);  // lowest rate, 1 Mbit/s
 }
 
 TEST_CASE("frames for stations that are not associated or authorized are dropped and counted",
           "[mac][tx]") {
-    solo ap(iftype::ap, mac::sta_flag::associated);  // associated, 802.1X port not yet open
+    test::one_link ap(iftype::ap,
+                      mac::sta_flag::associated);  // associated, 802.1X port not yet open
     CHECK(ap.send(ethernet(mac_address::parse("02:00:00:00:77:00").value(), host_a,
                            ie::ethertype::ipv4, 10)) == mac::verdict::drop);
-    CHECK(ap.i->dropped(mac::drop_reason::not_associated) == 1);
+    CHECK(ap.state().dropped(mac::drop_reason::not_associated) == 1);
     CHECK(ap.send(ethernet(ap.peer, host_a, ie::ethertype::ipv4, 10)) == mac::verdict::drop);
-    CHECK(ap.i->dropped(mac::drop_reason::not_authorized) == 1);
+    CHECK(ap.state().dropped(mac::drop_reason::not_authorized) == 1);
     CHECK(ap.send(ethernet(ap.peer, ap.vif.addr, ie::ethertype::eapol, 10)) ==
           mac::verdict::consumed);
     REQUIRE(ap.mac.stations().remove(ap.peer));  // deauthenticated: gone from the table
     CHECK_FALSE(ap.mac.stations().remove(ap.peer));
     CHECK(ap.send(ethernet(ap.peer, ap.vif.addr, ie::ethertype::eapol, 10)) == mac::verdict::drop);
-    CHECK(ap.i->dropped(mac::drop_reason::not_associated) == 2);
-    solo sta(iftype::station);
-    sta.i->associated = false;
+    CHECK(ap.state().dropped(mac::drop_reason::not_associated) == 2);
+    test::one_link sta(iftype::station);
+    sta.state().associated = false;
     CHECK(sta.send(ethernet(sta.peer, sta.vif.addr, ie::ethertype::ipv4, 10)) ==
           mac::verdict::drop);
-    CHECK(sta.i->dropped(mac::drop_reason::not_associated) == 1);
+    CHECK(sta.state().dropped(mac::drop_reason::not_associated) == 1);
     CHECK(sta.send({1, 2, 3}) == mac::verdict::drop);
-    CHECK(sta.i->dropped(mac::drop_reason::too_short) == 1);
+    CHECK(sta.state().dropped(mac::drop_reason::too_short) == 1);
     // transmit() takes the buffer either way: a dropped frame's goes back to the pool at once.
     const std::size_t available = sta.pool.available();
     frame_buffer b =
@@ -307,8 +277,8 @@ TEMPLATE_TEST_CASE("fragments are reassembled, also out of order they are refuse
     CHECK(w.up(1).statuses.size() == 6);  // 1408 octets in 270-octet pieces
 
     // Out of order and missing fragments, injected directly: nothing is delivered.
-    solo s(iftype::station);
-    s.i->frag_threshold = 300;
+    test::one_link s(iftype::station);
+    s.state().frag_threshold = 300;
     s.send(ethernet(s.peer, s.vif.addr, ie::ethertype::ipv4, 700));
     REQUIRE(s.radio.frames.size() == 3);
     test::stack_world<TestType> rx(iftype::ap, iftype::station);
@@ -335,7 +305,7 @@ TEMPLATE_TEST_CASE("fragments are reassembled, also out of order they are refuse
 TEMPLATE_TEST_CASE("retransmitted duplicates are dropped and counted", "[mac][rx]",
                    SOFTMAC_DRIVERS) {
     test::stack_world<TestType> w(iftype::ap, iftype::station);
-    solo s(iftype::station);
+    test::one_link s(iftype::station);
     s.send(ethernet(s.peer, s.vif.addr, ie::ethertype::ipv4, 30));
     auto bytes = s.radio.frames[0].bytes;
     std::copy(w.vifs[0].addr.octets.begin(), w.vifs[0].addr.octets.end(), bytes.begin() + 4);

@@ -22,62 +22,20 @@ using driver::iftype;
 using test::ethernet;
 
 namespace {
-const mac_address addr_a = mac_address::parse("02:00:00:00:00:00").value();
-const mac_address addr_b = mac_address::parse("02:00:00:00:01:00").value();
+const mac_address addr_a = test::one_link::own_addr;
+const mac_address addr_b = test::one_link::peer_addr;
 const mac_address host_a = mac_address::parse("02:10:00:00:00:0a").value();  // bridged hosts
 const mac_address host_b = mac_address::parse("02:10:00:00:00:0b").value();
-const mac_address ibss = mac_address::parse("02:aa:00:00:00:00").value();
-constexpr std::uint32_t joined =
-    mac::sta_flag::associated | mac::sta_flag::authorized | mac::sta_flag::wme;
-
-using path = test::test_data_path<drivers::loopback<virtual_time>>;
-
-/// A data path with one interface (vif 0) and one peer station, on a capture radio.
-struct side {
-    virtual_time time;
-    heap_pool pool{frame_buffer_size, 256};
-    path mac{time, pool, test::recording_upper{}};
-    test::capture_radio radio;
-    driver::vif vif;
-    mac_address peer;
-
-    side(bool fast, iftype t, const mac_address& own, const mac_address& peer_addr, bool four,
-         std::uint32_t flags)
-        : vif{own, t, 0}, peer(peer_addr) {
-        mac.set_fast_path(fast);
-        attach(t, four);
-        (void)mac.stations().add(peer, 0, flags);
-    }
-    void attach(iftype t, bool four) {
-        vif.type = t;
-        auto& i = mac.attach(vif, drivers::loopback_description(0));
-        if (i.is_sta()) {
-            i.bssid = peer;
-            i.associated = true;
-            i.use_4addr = four;
-        }
-        if (t == iftype::adhoc) i.bssid = ibss;
-        if (t == iftype::wds) i.wds_peer = peer;
-    }
-    mac::vif_state& state() { return mac.state_of(0); }
-    auto* station() { return mac.stations().find(peer); }
-    mac::verdict send(const std::vector<std::uint8_t>& eth, std::uint8_t prio = 0) {
-        return mac.transmit(radio, 0, test::to_buffer(pool, eth), prio);
-    }
-    void receive(const std::vector<std::uint8_t>& frame) {
-        mac.on_rx(test::to_buffer(pool, frame, 0), {});
-    }
-    test::recording_upper& up() { return mac.upper(); }
-};
+constexpr std::uint32_t joined = test::one_link::joined;
 
 /// The same interface twice: fast paths on, and off.
 struct twins {
-    side fast, full;
+    test::one_link fast, full;
     twins(iftype t, const mac_address& own, const mac_address& peer, bool four = false,
           std::uint32_t flags = joined)
-        : fast(true, t, own, peer, four, flags), full(false, t, own, peer, four, flags) {}
+        : fast(t, flags, four, own, peer, true), full(t, flags, four, own, peer, false) {}
     /// Does the same to both.
-    void both(const std::function<void(side&)>& f) {
+    void both(const std::function<void(test::one_link&)>& f) {
         f(fast);
         f(full);
     }
@@ -106,8 +64,8 @@ struct twins {
             }
         }
     }
-    /// Both delivered the same 802.3 frames, to the network side and to the port's owner, and
-    /// dropped the same frames for the same reasons.
+    /// Both delivered the same 802.3 frames, to the network side and to the port's owner,
+    /// and dropped the same frames for the same reasons.
     void same_delivered() {
         const auto& a = fast.up();
         const auto& b = full.up();
@@ -172,7 +130,7 @@ TEST_CASE("the fast TX sends the full path's octets for every interface type", "
     for (const auto& c : every_type) {
         INFO(static_cast<int>(c.type) << (c.four ? " 4-address" : ""));
         twins t(c.type, addr_a, addr_b, c.four);
-        t.both([](side& s) { s.state().frag_threshold = 1000; });
+        t.both([](test::one_link& s) { s.state().frag_threshold = 1000; });
         const auto [da, sa] = endpoints(c, addr_a, addr_b);
         send_every_kind(t, da, sa);
         send_every_kind(t, da, sa);
@@ -227,7 +185,7 @@ std::vector<std::vector<std::uint8_t>> frames_from(iftype sender, bool four, con
                                                    const mac_address& peer, bool wme,
                                                    const mac_address& da, const mac_address& sa,
                                                    std::uint32_t frag_threshold = 0xffffffffu) {
-    side s(false, sender, own, peer, four, wme ? joined : joined & ~mac::sta_flag::wme);
+    test::one_link s(sender, wme ? joined : joined & ~mac::sta_flag::wme, four, own, peer, false);
     s.state().frag_threshold = frag_threshold;
     for (std::uint8_t prio = 0; prio < 8; ++prio)
         (void)s.send(ethernet(da, sa, ie::ethertype::ipv4, 60 + prio, prio), prio);
@@ -329,7 +287,7 @@ TEST_CASE("a QoS change on the station is not missed by the fast TX", "[mac][fas
     CHECK(sent_fast(t) == 0);
     CHECK(sent_fast(t, 5) == 1);
     CHECK(last(t).has_qos());
-    t.both([](side& s) { s.station()->flags &= ~mac::sta_flag::wme; });
+    t.both([](test::one_link& s) { s.station()->flags &= ~mac::sta_flag::wme; });
     CHECK(sent_fast(t, 5) == 0);  // the stale template is not used: it is built again
     CHECK_FALSE(last(t).has_qos());
     CHECK(sent_fast(t, 5) == 1);
@@ -344,7 +302,7 @@ TEST_CASE("authorization withdrawn stops the fast paths at once", "[mac][fast]")
     CHECK(sent_fast(t) == 1);
     t.receive(rx[0]);
     CHECK(t.fast.mac.fast_rx_frames() == 1);
-    t.both([](side& s) {
+    t.both([](test::one_link& s) {
         REQUIRE(s.station());
         s.station()->flags &= ~mac::sta_flag::authorized;
     });
@@ -355,7 +313,7 @@ TEST_CASE("authorization withdrawn stops the fast paths at once", "[mac][fast]")
     CHECK(t.fast.state().dropped(mac::drop_reason::not_authorized) == 2);
     t.same_delivered();
     // Authorized again: the station's state is what the template was built for.
-    t.both([](side& s) { s.station()->flags |= mac::sta_flag::authorized; });
+    t.both([](test::one_link& s) { s.station()->flags |= mac::sta_flag::authorized; });
     CHECK(sent_fast(t) == 1);
     t.receive(rx[2]);
     CHECK(t.fast.mac.fast_rx_frames() == 2);
@@ -368,7 +326,7 @@ TEST_CASE("a re-association starts the station's fast-path state afresh", "[mac]
     CHECK(sent_fast(t, 6) == 1);
     CHECK(last(t).has_qos());
     // The station leaves and comes back without WMM: a new entry, nothing of the old one.
-    t.both([](side& s) {
+    t.both([](test::one_link& s) {
         REQUIRE(s.mac.stations().remove(s.peer));
         REQUIRE(
             s.mac.stations().add(s.peer, 0, mac::sta_flag::associated | mac::sta_flag::authorized));
@@ -389,7 +347,7 @@ TEST_CASE("an interface type change is not missed by the fast paths", "[mac][fas
     CHECK(sent_fast(t) == 1);
     CHECK(last(t).fc().ds_bits() == 1);  // ToDS
     // The interface comes back as an AP: same address, same peer entry.
-    t.both([](side& s) {
+    t.both([](test::one_link& s) {
         s.mac.detach(s.vif);
         s.attach(iftype::ap, false);
     });
@@ -409,7 +367,7 @@ TEST_CASE("a 4-address switch announced by vif_changed is not missed by the fast
     CHECK(sent_fast(t) == 0);
     CHECK(sent_fast(t) == 1);
     CHECK(last(t).address_count() == 3);
-    t.both([](side& s) {
+    t.both([](test::one_link& s) {
         s.state().use_4addr = true;
         s.mac.vif_changed(0);
     });
@@ -431,11 +389,11 @@ TEST_CASE("a 4-address switch announced by vif_changed is not missed by the fast
     CHECK(t.fast.state().dropped(mac::drop_reason::own_echo) == 1);
 }
 
-TEST_CASE("a disassociation from the MLME's side stops the fast paths", "[mac][fast]") {
+TEST_CASE("a disassociation from the MLME's test::one_link stops the fast paths", "[mac][fast]") {
     twins t(iftype::station, addr_a, addr_b);
     CHECK(sent_fast(t) == 0);
     CHECK(sent_fast(t) == 1);
-    t.both([](side& s) {
+    t.both([](test::one_link& s) {
         s.state().associated = false;
         s.mac.vif_changed(0);
     });
@@ -463,7 +421,7 @@ TEST_CASE("an interface changed behind the data path's back is caught, not sent 
     if (child == 0) {
         std::signal(SIGABRT, SIG_DFL);  // the test framework's handler would report in the child
         ::dup2(pipe_fd[1], 2);
-        side s(true, iftype::station, addr_a, addr_b, false, joined);
+        test::one_link s(iftype::station, joined, false, addr_a, addr_b, true);
         (void)s.send(ethernet(addr_b, addr_a, ie::ethertype::ipv4, 40));
         (void)s.send(ethernet(addr_b, addr_a, ie::ethertype::ipv4, 40));
         s.state().use_4addr = true;
