@@ -887,7 +887,7 @@ TEST_CASE(
     REQUIRE(initial);
     std::mt19937 rng(2024);
     std::string saved = "start";  // what the file says
-    unsigned kills = 0, checked = 0, failures = 0, saves = 0;
+    unsigned kills = 0, checked = 0, failures = 0, saves = 0, save_us = 2000;
     constexpr unsigned rounds = 200;
     for (unsigned k = 0; k < rounds; ++k) {
         const std::string log = tmp + "/p2pd.log";
@@ -899,7 +899,9 @@ TEST_CASE(
         REQUIRE(read_file(log).find("ready") != std::string::npos);
         auto c = softmac::p2p::ctrl::client::open(dir + "/wlan0", tmp);
         REQUIRE(c);
-        const auto delay = std::chrono::microseconds(rng() % 10000);
+        // Kills land within a few saves' time (a save waits for the disk: slower on a busy
+        // machine, so the window follows the saves' measured time).
+        const auto delay = std::chrono::microseconds(rng() % std::max(10000u, 5 * save_us));
         const pid_t pid = d.pid();
         std::thread killer([pid, delay] {
             std::this_thread::sleep_for(delay);
@@ -912,8 +914,12 @@ TEST_CASE(
             auto r = c->request("SET device_name " + name, 40ms);
             if (!r || *r != "OK\n") break;
             pending = name;
+            const auto t0 = std::chrono::steady_clock::now();
             auto s = c->request("SAVE_CONFIG", 40ms);
             if (!s || *s != "OK\n") break;
+            const auto took = std::chrono::duration_cast<std::chrono::microseconds>(
+                std::chrono::steady_clock::now() - t0);
+            save_us = (3 * save_us + static_cast<unsigned>(took.count())) / 4;
             saved = std::exchange(pending, {});
             ++saves;
         }
