@@ -37,6 +37,16 @@ driver::vif start_ap(W& w, std::size_t i, std::string_view ssid,
     REQUIRE(w[i].start_ap(v.index, p));
     return v;
 }
+/// An AP "softmac-ap" on radio 0 and a station of radio 1 associated with it.
+template <class W>
+std::pair<driver::vif, driver::vif> associated_pair(W& w) {
+    const auto ap = start_ap(w, 0, "softmac-ap");
+    const auto sta = w.add(1, iftype::station);
+    REQUIRE(w[1].connect(sta.index, join("softmac-ap", 0)));
+    w.run(std::chrono::seconds(3));
+    REQUIRE(w.template all<mac::event::connect>(1).size() == 1);
+    return {ap, sta};
+}
 }  // namespace
 
 TEMPLATE_TEST_CASE("a station finds an AP by active and passive scan", "[mac][mlme]",
@@ -774,11 +784,7 @@ TEST_CASE("the elements' CRC leaves out the TIM and nothing else", "[mac][bss][c
 TEST_CASE("a station takes its AP's channel switch from the first beacon that announces it",
           "[mac][mlme][crc]") {
     test::mlme_world<test::loopback_software_roc> w;
-    const auto ap = start_ap(w, 0, "softmac-ap");
-    const auto sta = w.add(1, iftype::station);
-    REQUIRE(w[1].connect(sta.index, join("softmac-ap", 0)));
-    w.run(3s);
-    REQUIRE(w.all<mac::event::connect>(1).size() == 1);
+    const auto [ap, sta] = associated_pair(w);
     // Its AP's beacons differ only in their TIM: the BSS table and the station skip them.
     const auto skipped = w[1].bss().stats().unchanged;
     w.run(1s);
@@ -800,11 +806,7 @@ TEST_CASE("a station takes its AP's channel switch from the first beacon that an
 TEST_CASE("a station reads again a channel switch it could not follow, and follows it once it can",
           "[mac][mlme][crc]") {
     test::mlme_world<test::loopback_software_roc> w;
-    const auto ap = start_ap(w, 0, "softmac-ap");
-    const auto sta = w.add(1, iftype::station);
-    REQUIRE(w[1].connect(sta.index, join("softmac-ap", 0)));
-    w.run(3s);
-    REQUIRE(w.all<mac::event::connect>(1).size() == 1);
+    const auto [ap, sta] = associated_pair(w);
     // An AP of its own on the station's radio: one channel per radio, the station stays.
     const auto own = start_ap(w, 1, "softmac-own");
     // Every beacon announces the same switch to channel 11 (a count that does not run down): the
