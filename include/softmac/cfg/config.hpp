@@ -382,7 +382,7 @@ class config {
                 b.signal_dbm * 100,
                 static_cast<std::uint32_t>(
                     std::chrono::duration_cast<std::chrono::milliseconds>(now - b.seen).count()),
-                byte_vector(b.ies.begin(), b.ies.end())};
+                b.ies};
             out.push_back(std::move(r));
         }
         return out;

@@ -3,7 +3,6 @@
 #pragma once
 
 #include <algorithm>
-#include <array>
 #include <bit>
 #include <cstddef>
 #include <cstdint>
@@ -60,99 +59,38 @@ class elements_crc {
     bool done_ = false;
 };
 
-/// @brief A BSS entry's SSID: its up to 32 octets kept in the entry itself.
-class bss_ssid {
-  public:
-    static constexpr std::size_t max_octets = 32;
-
-    bss_ssid() = default;
-    std::string_view view() const noexcept { return {octets_.data(), size_}; }
-    operator std::string_view() const noexcept { return view(); }
-    std::size_t size() const noexcept { return size_; }
-    bool empty() const noexcept { return size_ == 0; }
-    /// @pre `s` has at most max_octets octets (an SSID element's validated length)
-    void assign(std::string_view s) noexcept {
-        size_ = static_cast<std::uint8_t>(std::min(s.size(), max_octets));
-        std::copy_n(s.data(), size_, octets_.data());
-    }
-    friend bool operator==(const bss_ssid& a, std::string_view b) noexcept {
-        return a.view() == b;
-    }
-
-  private:
-    std::uint8_t size_ = 0;
-    std::array<char, max_octets> octets_{};
-};
-
-/// @brief A BSS entry's element sequence: kept in the entry itself up to `inline_octets` octets
-/// (a short beacon's or probe response's), in a buffer of its own beyond that; both stay with
-/// the entry for the next sequence it holds, and taking a sequence reads neither.
-class bss_elements {
-  public:
-    static constexpr std::size_t inline_octets = 148;
-
-    bss_elements() = default;
-    const std::uint8_t* data() const noexcept {
-        return size_ <= inline_octets ? inline_.data() : long_.data();
-    }
-    std::size_t size() const noexcept { return size_; }
-    bool empty() const noexcept { return size_ == 0; }
-    const std::uint8_t* begin() const noexcept { return data(); }
-    const std::uint8_t* end() const noexcept { return data() + size_; }
-    operator bytes_view() const noexcept { return {data(), size_}; }
-    void assign(bytes_view e) {
-        if (e.size() <= inline_octets)
-            std::copy(e.begin(), e.end(), inline_.begin());
-        else
-            long_.assign(e.begin(), e.end());
-        size_ = static_cast<std::uint32_t>(e.size());
-    }
-    friend bool operator==(const bss_elements& a, bytes_view b) noexcept {
-        return std::equal(a.begin(), a.end(), b.begin(), b.end());
-    }
-
-  private:
-    byte_vector long_;  ///< the sequence when longer than inline_octets
-    std::uint32_t size_ = 0;
-    std::array<std::uint8_t, inline_octets> inline_{};
-};
-
-/// @brief One BSS as last heard (cfg80211_bss). The members up to `hidden` are what a lookup,
-/// the ageing and a frame whose elements did not change read and write; they come first, so
-/// that they share a cache line in the table.
+/// @brief One BSS as last heard (cfg80211_bss).
 struct bss {
     mac_address bssid;
+    std::string ssid;  ///< from a probe response when the beacon hides it
     std::uint16_t freq = 0;
     std::uint16_t capability = 0, beacon_int = 0;
     std::int32_t signal_dbm = 0;
     std::uint64_t tsf = 0;
+    /// The elements of the last probe response once one was heard, else of the last beacon
+    /// (cfg80211_bss's ies: a P2P device's probe response carries what its beacons lack).
+    byte_vector ies;
+    bool from_probe_resp = false;  ///< a probe response was heard
+    bool hidden = false;           ///< its beacons carry an empty or zeroed SSID
     time_point seen{};
     /// The frame the entry was last built from, for skipping the same frame again: the CRC of
     /// its elements (elements_crc), the channel it came on and whether it was a probe response.
     std::uint32_t crc = 0;
     std::uint16_t crc_rx_freq = 0;
     bool crc_valid = false, crc_probe_resp = false;
-    bool from_probe_resp = false;  ///< a probe response was heard
-    bool hidden = false;           ///< its beacons carry an empty or zeroed SSID
-    bss_ssid ssid;                 ///< from a probe response when the beacon hides it
-    /// The elements of the last probe response once one was heard, else of the last beacon
-    /// (cfg80211_bss's ies: a P2P device's probe response carries what its beacons lack).
-    bss_elements ies;
 };
 
 /// @brief BSSes by BSSID, each dropped 30 s after it was last heard (cfg80211's result expiry).
-/// The entries live in one array of 256-octet records, aligned to cache lines, that grows with
-/// them up to `capacity`: a record's first line holds what a lookup, the ageing and a frame with
-/// unchanged elements need (the BSSID, when it was heard, the CRC), the SSID and a short element
-/// sequence follow in the record. A flat index (open addressing, linear probing, slots of a BSSID
-/// and an entry number, at most half full: 32 slots, doubled as the table grows, up to 512)
-/// finds a BSSID in one or two cache lines. Two lists threaded through a side array of 16-bit
-/// links keep the order the entries were first heard in (cfg80211's bss_list) and the order they
-/// were last heard in, so that neither a lookup nor the eviction of the least recently heard
-/// entry when the table is full looks at other entries; beside the links, the hash of each
-/// entry's BSSID finds its index slot. A full table evicts without reading the evicted entry's
-/// record: its index slot and places in the lists come from the side array, and the new BSS's
-/// frame is written over the record, each member once, its buffers used again.
+/// The entries live in one array that grows with them up to `capacity`; a flat index (open
+/// addressing, linear probing, slots of a BSSID and an entry number, at most half full: 32 slots,
+/// doubled as the table grows, up to 512) finds a BSSID in one or two cache lines; two lists
+/// threaded through a side array of 16-bit links keep the order the entries were first heard in
+/// (cfg80211's bss_list) and the order they were last heard in, so that neither a lookup nor the
+/// eviction of the least recently heard entry when the table is full looks at other entries.
+/// Beside the links, the side array keeps the hash of each entry's BSSID, so that evicting an
+/// entry finds its index slot without reading the entry. A full table writes the new BSS over
+/// the evicted entry as it stands, each member once (nothing is cleared first), its buffers used
+/// again.
 class bss_table {
     using entry_number = std::uint16_t;
     static constexpr entry_number none = 0xffff;
@@ -173,8 +111,8 @@ class bss_table {
             using pointer = const bss*;
             using reference = const bss&;
             iterator() = default;
-            reference operator*() const noexcept { return t_->records_[at_].entry; }
-            pointer operator->() const noexcept { return &t_->records_[at_].entry; }
+            reference operator*() const noexcept { return t_->entries_[at_]; }
+            pointer operator->() const noexcept { return &t_->entries_[at_]; }
             iterator& operator++() noexcept {
                 at_ = t_->links_[at_].next_first;
                 return *this;
@@ -197,9 +135,9 @@ class bss_table {
         iterator begin() const noexcept { return {t_, t_->first_.head}; }
         iterator end() const noexcept { return {t_, none}; }
         /// @pre !empty()
-        const bss& front() const noexcept { return t_->records_[t_->first_.head].entry; }
+        const bss& front() const noexcept { return t_->entries_[t_->first_.head]; }
         /// @pre !empty()
-        const bss& back() const noexcept { return t_->records_[t_->first_.tail].entry; }
+        const bss& back() const noexcept { return t_->entries_[t_->first_.tail]; }
         std::size_t size() const noexcept { return t_->size_; }
         bool empty() const noexcept { return t_->size_ == 0; }
 
@@ -236,13 +174,13 @@ class bss_table {
     void update(const mac_address& bssid, std::uint16_t freq, std::int32_t signal,
                 const ieee80211::mgmt_body& body, bytes_view ies, bool probe_resp, time_point now,
                 elements_crc& crc) {
+        bss* b = nullptr;
         const entry_number found = lookup(bssid);
         const bool fresh = found == none;
-        bss* b = nullptr;
         if (!fresh) {
             unlink(heard_, found, &links::prev_heard, &links::next_heard);
             link_last(heard_, found, &links::prev_heard, &links::next_heard);  // the most recent
-            b = &records_[found].entry;
+            b = &entries_[found];
             const std::uint32_t c = crc.value();
             if (b->crc_valid && b->crc == c && b->crc_probe_resp == probe_resp &&
                 b->crc_rx_freq == freq) {
@@ -255,7 +193,7 @@ class bss_table {
                 return;
             }
         } else {
-            b = &records_[add(bssid)].entry;
+            b = &add(bssid);
         }
         ++counters_.parsed;
         std::string_view ssid;
@@ -263,12 +201,12 @@ class bss_table {
             if (e.id == ieee80211::eid::ssid) ssid = ieee80211::ssid_of(e);
         const bool hidden_ssid =
             std::all_of(ssid.begin(), ssid.end(), [](char c) { return c == 0; });
-        // A new entry's record still holds what an evicted or removed BSS left: each member is
-        // written here as for an entry that held nothing, none read.
         if (fresh) {
+            // The entry still holds what an evicted or removed BSS left: each member is written
+            // as for an entry that held nothing, none of them read.
             b->ssid.assign(hidden_ssid ? std::string_view() : ssid);
             b->hidden = !probe_resp && hidden_ssid;
-            b->ies.assign(ies);
+            b->ies.assign(ies.begin(), ies.end());
             b->from_probe_resp = probe_resp;
         } else {
             // Another SSID on the same BSSID is another BSS (cfg80211 tells them apart): a P2P
@@ -277,7 +215,8 @@ class bss_table {
             if (!hidden_ssid || b->ssid.empty())
                 b->ssid.assign(hidden_ssid ? std::string_view() : ssid);
             if (!probe_resp) b->hidden = hidden_ssid;
-            if (probe_resp || !b->from_probe_resp || !same_bss) b->ies.assign(ies);
+            if (probe_resp || !b->from_probe_resp || !same_bss)
+                b->ies.assign(ies.begin(), ies.end());
             b->from_probe_resp = (b->from_probe_resp && same_bss) || probe_resp;
         }
         b->freq = own_freq(body, freq);
@@ -309,7 +248,7 @@ class bss_table {
     /// the table next changes (update, expire, clear): the entries' array grows.
     const bss* find(const mac_address& bssid) const noexcept {
         const entry_number n = lookup(bssid);
-        return n == none ? nullptr : &records_[n].entry;
+        return n == none ? nullptr : &entries_[n];
     }
     /// @brief The strongest BSS advertising `ssid` (on `freq` when it is not 0); of equally
     /// strong ones, the first heard.
@@ -324,7 +263,7 @@ class bss_table {
     /// @brief Drops entries not heard for `expiry` (the oldest first: only those are looked at;
     /// `now` never goes back).
     void expire(time_point now) {
-        while (heard_.head != none && now - records_[heard_.head].entry.seen > expiry)
+        while (heard_.head != none && now - entries_[heard_.head].seen > expiry)
             remove(heard_.head);
     }
     /// @brief The entries in the order they were first heard.
@@ -337,20 +276,14 @@ class bss_table {
     }
 
   private:
-    /// An entry's places in the two orders. A list's head keeps no valid link to its
-    /// predecessor (taking the head off a list writes nothing to the next entry, which becomes
-    /// the head); every other link is valid, a tail's successor is none.
+    /// An entry's places in the two orders, and the hash of its BSSID (its index slot is found
+    /// from it without reading the entry). A list's head keeps no valid link to its predecessor:
+    /// taking the head off a list writes nothing to the entry that becomes the head.
     struct links {
         entry_number prev_first = none, next_first = none;  ///< first-heard order
         entry_number prev_heard = none, next_heard = none;  ///< last-heard order
         std::uint16_t hash = 0;                             ///< hash_of the entry's BSSID
     };
-    static_assert(sizeof(links) == 10, "six entries' links in a cache line");
-    struct alignas(64) record {
-        bss entry;
-    };
-    static_assert(sizeof(record) == 256, "a record is four cache lines");
-    static_assert(offsetof(bss, hidden) < 64, "what a known BSS's frame takes shares a line");
     struct list {
         entry_number head = none, tail = none;
     };
@@ -386,8 +319,7 @@ class bss_table {
         index_[i] = {bssid, n};
     }
     /// Empties the slot of entry `n` and moves the entries after it that belong before the gap
-    /// back into it (linear probing's deletion without tombstones). The slot is found from the
-    /// entry's hash, kept apart from its record: the record need not be read first.
+    /// back into it (linear probing's deletion without tombstones).
     void index_erase(entry_number n) noexcept {
         std::size_t i = home_at(links_[n].hash);
         while (index_[i].entry != n) i = next_slot(i);
@@ -407,10 +339,10 @@ class bss_table {
         index_.assign(slots, slot{});
         index_bits_ = static_cast<unsigned>(std::countr_zero(slots));
         for (entry_number n = first_.head; n != none; n = links_[n].next_first)
-            index_insert(records_[n].entry.bssid, n);
+            index_insert(entries_[n].bssid, n);
     }
     void unlink(list& l, entry_number n, link_member prev, link_member next) noexcept {
-        const links k = links_[n];
+        const links& k = links_[n];
         if (l.head == n) {
             l.head = k.*next;  // the new head's link back is left as it is
             if (l.tail == n) l.tail = none;
@@ -423,52 +355,55 @@ class bss_table {
         }
     }
     void link_last(list& l, entry_number n, link_member prev, link_member next) noexcept {
-        links& k = links_[n];
-        k.*prev = l.tail;
-        k.*next = none;
+        links_[n].*prev = l.tail;
+        links_[n].*next = none;
         if (l.tail != none)
             links_[l.tail].*next = n;
         else
             l.head = n;
         l.tail = n;
     }
-    void remove(entry_number n) {
+    /// Takes entry `n` out of the index and the orders; what it holds stays until a new BSS's
+    /// frame is written over it.
+    void take_out(entry_number n) noexcept {
         index_erase(n);
         unlink(first_, n, &links::prev_first, &links::next_first);
         unlink(heard_, n, &links::prev_heard, &links::next_heard);
-        free_.push_back(n);
         --size_;
     }
-    /// A record for `bssid`, the newest in both orders: a free one, a new one, or when the table
-    /// is full the least recently heard one's; its other members are what they were.
-    entry_number add(const mac_address& bssid) {
+    void remove(entry_number n) {
+        take_out(n);
+        free_.push_back(n);
+    }
+    /// A new entry for `bssid`, the newest in both orders: a free one, or when the table is full
+    /// the least recently heard one, as it is (its buffers are used again; update writes every
+    /// member).
+    bss& add(const mac_address& bssid) {
         if (2 * (size_ + 1) > index_.size() && index_.size() < max_index_slots) grow_index();
         entry_number n;
         if (!free_.empty()) {
             n = free_.back();
             free_.pop_back();
-        } else if (records_.size() < capacity) {
-            n = static_cast<entry_number>(records_.size());
-            records_.emplace_back();
+        } else if (entries_.size() < capacity) {
+            n = static_cast<entry_number>(entries_.size());
+            entries_.emplace_back();
             links_.emplace_back();
         } else {
             n = heard_.head;
-            index_erase(n);
-            unlink(first_, n, &links::prev_first, &links::next_first);
-            unlink(heard_, n, &links::prev_heard, &links::next_heard);
-            --size_;
+            take_out(n);
         }
         ++size_;
         links_[n].hash = hash_of(bssid);
         link_last(first_, n, &links::prev_first, &links::next_first);
         link_last(heard_, n, &links::prev_heard, &links::next_heard);
         index_insert(bssid, n);
-        records_[n].entry.bssid = bssid;
-        return n;
+        bss& b = entries_[n];
+        b.bssid = bssid;
+        return b;
     }
 
-    std::vector<record> records_;  ///< up to capacity
-    std::vector<links> links_;     ///< beside records_, one per record
+    std::vector<bss> entries_;  ///< up to capacity
+    std::vector<links> links_;  ///< beside entries_, one per entry
     std::vector<entry_number> free_;
     std::vector<slot> index_;  ///< a power of two of slots, at least twice size_
     unsigned index_bits_ = 0;  ///< log2 of index_.size()
