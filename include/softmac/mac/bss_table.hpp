@@ -86,8 +86,11 @@ struct bss {
 /// doubled as the table grows, up to 512) finds a BSSID in one or two cache lines; two lists
 /// threaded through a side array of 16-bit links keep the order the entries were first heard in
 /// (cfg80211's bss_list) and the order they were last heard in, so that neither a lookup nor the
-/// eviction of the least recently heard entry when the table is full looks at other entries. A full
-/// table reuses the evicted entry's storage, its elements' buffer included.
+/// eviction of the least recently heard entry when the table is full looks at other entries.
+/// Beside the links, the side array keeps the hash of each entry's BSSID, so that evicting an
+/// entry finds its index slot without reading the entry. A full table writes the new BSS over
+/// the evicted entry as it stands, each member once (nothing is cleared first), its buffers used
+/// again.
 class bss_table {
     using entry_number = std::uint16_t;
     static constexpr entry_number none = 0xffff;
@@ -172,10 +175,12 @@ class bss_table {
                 const ieee80211::mgmt_body& body, bytes_view ies, bool probe_resp, time_point now,
                 elements_crc& crc) {
         bss* b = nullptr;
-        if (const entry_number n = lookup(bssid); n != none) {
-            unlink(heard_, n, &links::prev_heard, &links::next_heard);
-            link_last(heard_, n, &links::prev_heard, &links::next_heard);  // the most recent
-            b = &entries_[n];
+        const entry_number found = lookup(bssid);
+        const bool fresh = found == none;
+        if (!fresh) {
+            unlink(heard_, found, &links::prev_heard, &links::next_heard);
+            link_last(heard_, found, &links::prev_heard, &links::next_heard);  // the most recent
+            b = &entries_[found];
             const std::uint32_t c = crc.value();
             if (b->crc_valid && b->crc == c && b->crc_probe_resp == probe_resp &&
                 b->crc_rx_freq == freq) {
@@ -191,23 +196,34 @@ class bss_table {
             b = &add(bssid);
         }
         ++counters_.parsed;
-        std::string ssid;
+        std::string_view ssid;
         for (auto e : body.elements)
-            if (e.id == ieee80211::eid::ssid) ssid = std::string(ieee80211::ssid_of(e));
+            if (e.id == ieee80211::eid::ssid) ssid = ieee80211::ssid_of(e);
         const bool hidden_ssid =
             std::all_of(ssid.begin(), ssid.end(), [](char c) { return c == 0; });
-        // Another SSID on the same BSSID is another BSS (cfg80211 tells them apart): a P2P
-        // device that became a GO answers with its group's elements from now on.
-        const bool same_bss = hidden_ssid || b->ssid.empty() || b->ssid == ssid;
-        if (!hidden_ssid || b->ssid.empty()) b->ssid = hidden_ssid ? std::string() : ssid;
-        if (!probe_resp) b->hidden = hidden_ssid;
+        if (fresh) {
+            // The entry still holds what an evicted or removed BSS left: each member is written
+            // as for an entry that held nothing, none of them read.
+            b->ssid.assign(hidden_ssid ? std::string_view() : ssid);
+            b->hidden = !probe_resp && hidden_ssid;
+            b->ies.assign(ies.begin(), ies.end());
+            b->from_probe_resp = probe_resp;
+        } else {
+            // Another SSID on the same BSSID is another BSS (cfg80211 tells them apart): a P2P
+            // device that became a GO answers with its group's elements from now on.
+            const bool same_bss = hidden_ssid || b->ssid.empty() || b->ssid == ssid;
+            if (!hidden_ssid || b->ssid.empty())
+                b->ssid.assign(hidden_ssid ? std::string_view() : ssid);
+            if (!probe_resp) b->hidden = hidden_ssid;
+            if (probe_resp || !b->from_probe_resp || !same_bss)
+                b->ies.assign(ies.begin(), ies.end());
+            b->from_probe_resp = (b->from_probe_resp && same_bss) || probe_resp;
+        }
         b->freq = own_freq(body, freq);
         b->capability = body.capabilities;
         b->beacon_int = body.beacon_interval;
         b->signal_dbm = signal;
         b->tsf = body.timestamp;
-        if (probe_resp || !b->from_probe_resp || !same_bss) b->ies.assign(ies.begin(), ies.end());
-        b->from_probe_resp = (b->from_probe_resp && same_bss) || probe_resp;
         b->seen = now;
         // Taking this frame again would leave the entry as it is now (but for what is taken
         // above from every frame): the next frame with the same CRC need not be read.
@@ -260,9 +276,13 @@ class bss_table {
     }
 
   private:
+    /// An entry's places in the two orders, and the hash of its BSSID (its index slot is found
+    /// from it without reading the entry). A list's head keeps no valid link to its predecessor:
+    /// taking the head off a list writes nothing to the entry that becomes the head.
     struct links {
         entry_number prev_first = none, next_first = none;  ///< first-heard order
         entry_number prev_heard = none, next_heard = none;  ///< last-heard order
+        std::uint16_t hash = 0;                             ///< hash_of the entry's BSSID
     };
     struct list {
         entry_number head = none, tail = none;
@@ -274,12 +294,15 @@ class bss_table {
     static_assert(sizeof(slot) == 8, "eight index slots in a cache line");
     using link_member = entry_number links::*;
 
-    /// The top index_bits_ bits of a multiplicative hash of the address.
-    std::size_t home_of(const mac_address& a) const noexcept {
+    /// The top 16 bits of a multiplicative hash of the address.
+    static std::uint16_t hash_of(const mac_address& a) noexcept {
         std::uint64_t v = 0;
         for (std::uint8_t o : a.octets) v = (v << 8) | o;
-        return static_cast<std::size_t>((v * 0x9e3779b97f4a7c15ull) >> (64 - index_bits_));
+        return static_cast<std::uint16_t>((v * 0x9e3779b97f4a7c15ull) >> 48);
     }
+    /// The slot an address with hash `h` is looked for from: the hash's top index_bits_ bits.
+    std::size_t home_at(std::uint16_t h) const noexcept { return h >> (16 - index_bits_); }
+    std::size_t home_of(const mac_address& a) const noexcept { return home_at(hash_of(a)); }
     std::size_t next_slot(std::size_t i) const noexcept { return (i + 1) & (index_.size() - 1); }
     /// The entry of `bssid`, or none.
     entry_number lookup(const mac_address& bssid) const noexcept {
@@ -291,15 +314,15 @@ class bss_table {
         }
     }
     void index_insert(const mac_address& bssid, entry_number n) noexcept {
-        std::size_t i = home_of(bssid);
+        std::size_t i = home_at(links_[n].hash);
         while (index_[i].entry != none) i = next_slot(i);
         index_[i] = {bssid, n};
     }
-    /// Empties the slot of `bssid` and moves the entries after it that belong before the gap
+    /// Empties the slot of entry `n` and moves the entries after it that belong before the gap
     /// back into it (linear probing's deletion without tombstones).
-    void index_erase(const mac_address& bssid) noexcept {
-        std::size_t i = home_of(bssid);
-        while (!(index_[i].entry != none && index_[i].bssid == bssid)) i = next_slot(i);
+    void index_erase(entry_number n) noexcept {
+        std::size_t i = home_at(links_[n].hash);
+        while (index_[i].entry != n) i = next_slot(i);
         for (std::size_t j = next_slot(i); index_[j].entry != none; j = next_slot(j)) {
             const std::size_t home = home_of(index_[j].bssid);
             // The entry at j stays when its home lies cyclically in (i, j].
@@ -319,16 +342,17 @@ class bss_table {
             index_insert(entries_[n].bssid, n);
     }
     void unlink(list& l, entry_number n, link_member prev, link_member next) noexcept {
-        links& k = links_[n];
-        if (k.*prev != none)
+        const links& k = links_[n];
+        if (l.head == n) {
+            l.head = k.*next;  // the new head's link back is left as it is
+            if (l.tail == n) l.tail = none;
+        } else {
             links_[k.*prev].*next = k.*next;
-        else
-            l.head = k.*next;
-        if (k.*next != none)
-            links_[k.*next].*prev = k.*prev;
-        else
-            l.tail = k.*prev;
-        k.*prev = k.*next = none;
+            if (l.tail == n)
+                l.tail = k.*prev;
+            else
+                links_[k.*next].*prev = k.*prev;
+        }
     }
     void link_last(list& l, entry_number n, link_member prev, link_member next) noexcept {
         links_[n].*prev = l.tail;
@@ -339,24 +363,21 @@ class bss_table {
             l.head = n;
         l.tail = n;
     }
-    /// Clears entry `n` whole, keeping its elements' buffer.
-    void reset(entry_number n) {
-        bss& e = entries_[n];
-        auto ies = std::move(e.ies);
-        ies.clear();
-        e = bss{};
-        e.ies = std::move(ies);
-    }
-    void remove(entry_number n) {
-        index_erase(entries_[n].bssid);
+    /// Takes entry `n` out of the index and the orders; what it holds stays until a new BSS's
+    /// frame is written over it.
+    void take_out(entry_number n) noexcept {
+        index_erase(n);
         unlink(first_, n, &links::prev_first, &links::next_first);
         unlink(heard_, n, &links::prev_heard, &links::next_heard);
-        reset(n);
-        free_.push_back(n);
         --size_;
     }
+    void remove(entry_number n) {
+        take_out(n);
+        free_.push_back(n);
+    }
     /// A new entry for `bssid`, the newest in both orders: a free one, or when the table is full
-    /// the least recently heard one, cleared (its buffers are used again).
+    /// the least recently heard one, as it is (its buffers are used again; update writes every
+    /// member).
     bss& add(const mac_address& bssid) {
         if (2 * (size_ + 1) > index_.size() && index_.size() < max_index_slots) grow_index();
         entry_number n;
@@ -369,10 +390,10 @@ class bss_table {
             links_.emplace_back();
         } else {
             n = heard_.head;
-            remove(n);
-            free_.pop_back();
+            take_out(n);
         }
         ++size_;
+        links_[n].hash = hash_of(bssid);
         link_last(first_, n, &links::prev_first, &links::next_first);
         link_last(heard_, n, &links::prev_heard, &links::next_heard);
         index_insert(bssid, n);
