@@ -154,7 +154,7 @@ class discovery {
     /// @brief Records what a frame says about a peer; reports it when due. Client
     /// discoverability is read only from a Group Info (`group_info`): the bit is reserved in the
     /// peer's own frames (p2p_add_device keeps it).
-    peer& learn(const peer_info& info, const mac_address& src, bool probe_req_only,
+    peer& learn(peer_info info, const mac_address& src, bool probe_req_only,
                 bool group_info = false) {
         auto& d = ctx_.dev();
         std::optional<peer> evicted;
@@ -165,16 +165,15 @@ class discovery {
         if (!probe_req_only || p.probe_req_only) {
             // A WPS string or type list the frame lacks keeps its last value (as
             // p2p_copy_wps_info copies only what a frame carries).
-            peer_info next = info;
             for (auto t : {&peer_info::manufacturer, &peer_info::model_name,
                            &peer_info::model_number, &peer_info::serial_number})
-                if ((next.*t).empty()) next.*t = std::move(p.info.*t);
-            if (next.secondary_types.empty())
-                next.secondary_types = std::move(p.info.secondary_types);
-            next.dev_addr = p.info.dev_addr;
-            next.addr = src;
-            if (!group_info) keep_client_discoverability(next, p.info);
-            p.info = std::move(next);
+                if ((info.*t).empty()) info.*t = std::move(p.info.*t);
+            if (info.secondary_types.empty())
+                info.secondary_types = std::move(p.info.secondary_types);
+            info.dev_addr = p.info.dev_addr;
+            info.addr = src;
+            if (!group_info) keep_client_discoverability(info, p.info);
+            p.info = std::move(info);
         }
         d.peers.seen(p, ctx_.now());
         if (!probe_req_only) p.probe_req_only = p.group_client_only = false;
@@ -333,7 +332,8 @@ class discovery {
             if (filter != mac_address{} && p->device->dev_addr != filter) continue;
             const bool go =
                 p->capab && (p->capab->group & ieee80211::p2p::group_capab::group_owner);
-            auto& peer = learn(*p->device, r.bss.bssid, false);
+            const mac_address dev = p->device->dev_addr;
+            auto& peer = learn(std::move(*p->device), r.bss.bssid, false);
             if (const auto ch = listen_channel_of(*p, r.bss.ies, r.bss.freq, go))
                 peer.listen_freq = detail::freq_of_channel(ch);
             peer.level_dbm = r.bss.signal_mbm / 100;
@@ -345,8 +345,8 @@ class discovery {
                     for (auto e : *elems)
                         if (e.id == ieee80211::eid::ssid)
                             peer.go_ssid = std::string(ieee80211::ssid_of(e));
-                add_group_clients(p->device->dev_addr, r.bss.bssid,
-                                  static_cast<std::uint16_t>(r.bss.freq), p->group_clients);
+                add_group_clients(dev, r.bss.bssid, static_cast<std::uint16_t>(r.bss.freq),
+                                  p->group_clients);
             }
         }
     }

@@ -102,15 +102,12 @@ inline std::vector<std::pair<peer_info, mac_address>> group_clients_of(bytes_vie
     if (!n) out.clear();
     return out;
 }
-}  // namespace detail
-
-/// @brief Reads the P2P IE stream and the WPS IE stream of an element list.
-inline result<frame_attributes> parse_elements(bytes_view elements) {
+/// Reads the P2P IE stream and the WPS IE stream of an element list into `out` (empty).
+inline result<void> read_elements(bytes_view elements, frame_attributes& out) {
     namespace ie = ieee80211;
     namespace p2pa = ieee80211::p2p::attr;
     auto range = ie::element_range::parse(elements);
     if (!range) return range.err();
-    frame_attributes out;
     const ie::vendor_stream p2p(*range, ie::vendor::p2p);
     if (p2p.present()) {
         out.has_p2p = true;
@@ -174,7 +171,7 @@ inline result<frame_attributes> parse_elements(bytes_view elements) {
                 case p2pa::device_info: {
                     auto v = ie::p2p::device_info::parse(a.data);
                     if (!v) return v.err();
-                    peer_info d;
+                    peer_info& d = out.device.emplace();
                     d.dev_addr = v->address;
                     d.config_methods = v->config_methods;
                     d.primary_type = v->primary_type;
@@ -182,7 +179,6 @@ inline result<frame_attributes> parse_elements(bytes_view elements) {
                     for (std::size_t i = 0; i + 8 <= v->secondary_types.size(); i += 8)
                         d.secondary_types.push_back(
                             ie::wps::device_type::from(v->secondary_types.data() + i));
-                    out.device = std::move(d);
                     break;
                 }
                 case p2pa::group_info:
@@ -245,7 +241,18 @@ inline result<frame_attributes> parse_elements(bytes_view elements) {
                 for (auto& ch : (*out.device).*t)
                     if (static_cast<unsigned char>(ch) < 32) ch = '_';
     }
-    return out;
+    return {};
+}
+}  // namespace detail
+
+/// @brief Reads the P2P IE stream and the WPS IE stream of an element list.
+inline result<frame_attributes> parse_elements(bytes_view elements) {
+    // Read in place in the result that is returned, one object throughout (its one return
+    // statement lets the compiler build it in the caller's): moving a filled frame_attributes
+    // costs a good part of a short frame's reading.
+    result<frame_attributes> read{frame_attributes{}};
+    if (const auto r = detail::read_elements(elements, *read); !r) read = r.err();
+    return read;
 }
 
 /// @brief The channel list attribute: one entry per P2P class with channels in `freqs` (a
