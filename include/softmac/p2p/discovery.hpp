@@ -192,14 +192,8 @@ class discovery {
         const auto h = ieee80211::header_view::parse(f.bytes);
         if (!h) return;
         const mac_address da = h->addr1(), sa = h->addr2(), bssid = h->addr3();
-        const bytes_view body = bytes_view(f.bytes).subspan(h->length());
-        auto elems = ieee80211::element_range::parse(body);
-        if (!elems) return;
-        std::optional<std::string_view> ssid;
-        for (auto e : *elems)
-            if (e.id == ieee80211::eid::ssid) ssid = ieee80211::ssid_of(e);
-        auto p = parse_elements(body);
-        if (!p || !p->has_p2p) return;
+        const auto p = read_probe_request(bytes_view(f.bytes).subspan(h->length()));
+        if (!p) return;
         if (p->listen) {
             // A probe-request-only entry learns the listen channel, and the country of its
             // attribute when none is known (p2p_add_dev_from_probe_req).
@@ -208,7 +202,7 @@ class discovery {
             if (e.country[0] == 0) std::copy_n(p->listen->country, 2, e.country.begin());
             ctx_.peer_listening(sa);
         }
-        if (!ctx_.listening() || !ssid || *ssid != "DIRECT-") return;
+        if (!ctx_.listening() || !p->ssid || *p->ssid != "DIRECT-") return;
         if (!(da.is_broadcast() || da == d.addr) || !bssid.is_broadcast()) return;
         if (p->device_id && *p->device_id != d.addr) return;
         if (p->requested_type && *p->requested_type != d.set.primary_type &&
