@@ -209,13 +209,14 @@ class discovery {
             std::find(d.set.secondary_types.begin(), d.set.secondary_types.end(),
                       *p->requested_type) == d.set.secondary_types.end())
             return;
-        cfg::cmd::mgmt_tx t;
-        t.wdev = d.wdev.wdev;
-        t.frame = detail::probe_response(detail::local_of(d), sa);
-        t.freq = detail::freq_of_channel(d.listen_ch);
-        t.no_cck = true;
-        t.dont_wait_for_ack = true;
-        (void)ctx_.exec(t);
+        // One command, kept with its frame's storage: the response is the kept one with this
+        // request's sender as its destination.
+        probe_tx_.wdev = d.wdev.wdev;
+        probe_tx_.frame = probe_resp_.get(detail::local_of(d), sa);
+        probe_tx_.freq = detail::freq_of_channel(d.listen_ch);
+        probe_tx_.no_cck = true;
+        probe_tx_.dont_wait_for_ack = true;
+        (void)ctx_.exec(probe_tx_);
     }
 
   private:
@@ -392,6 +393,8 @@ class discovery {
     bool join_scan_ = false;  ///< the scan running is a join scan
     std::size_t progressive_next_ = 0;
     timer_id find_timer_ = 0, ext_timer_ = 0;
+    detail::probe_response_cache probe_resp_;
+    cfg::cmd::mgmt_tx probe_tx_;  ///< the probe response's command, its frame storage reused
 };
 
 }  // namespace softmac::p2p

@@ -1,17 +1,21 @@
 // SPDX-License-Identifier: MIT
 // Discovery's short ways against its full ones: probe requests read without building their
-// frame_attributes.
+// frame_attributes, and a listening device's probe response kept from one request to the next.
 #include <catch2/catch.hpp>
 
 #include <cstdint>
+#include <functional>
 #include <random>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "p2p_world.hpp"
 
 using namespace softmac;
+using namespace std::chrono_literals;
 namespace ie = softmac::ieee80211;
+using test::loopback_software_roc;
 
 namespace {
 using bytes = std::vector<std::uint8_t>;
@@ -157,4 +161,84 @@ TEST_CASE("discovery reads every probe request as the full reading does, and as 
             check(m);
         }
     }
+}
+
+TEST_CASE("a kept probe response is the one built in full through every change of what it carries",
+          "[p2p][discovery]") {
+    p2p::settings s;
+    p2p::detail::local_device me{s, dev_a, 6, {}};
+    p2p::detail::probe_response_cache kept;
+    std::size_t builds = 0;
+    const auto type = [](std::uint16_t category, std::uint16_t sub) {
+        return ie::wps::device_type{category, 0x0050f204, sub};
+    };
+    // Answers a request from each of three senders; the first change since the last build
+    // builds the frame once, and it is kept for the next senders.
+    auto answer = [&](bool changed) {
+        for (const auto& to : {dev_b, dev_c, mac_address::broadcast()}) {
+            const auto full = p2p::detail::probe_response(me, to);
+            REQUIRE_FALSE(full.empty());
+            CHECK(kept.get(me, to) == full);
+        }
+        if (changed) ++builds;
+        CHECK(kept.builds() == builds);
+    };
+    answer(true);
+    const std::vector<std::pair<const char*, std::function<void()>>> carried = {
+        {"device name", [&] { s.device_name = "Renamed"; }},
+        {"manufacturer", [&] { s.manufacturer = "another maker"; }},
+        {"model name", [&] { s.model_name = "another model"; }},
+        {"model number", [&] { s.model_number = "2"; }},
+        {"serial number", [&] { s.serial_number = "0042"; }},
+        {"serial number cleared", [&] { s.serial_number.clear(); }},
+        {"primary device type", [&] { s.primary_type = type(7, 1); }},
+        {"a secondary device type", [&] { s.secondary_types.push_back(type(3, 5)); }},
+        {"another secondary device type", [&] { s.secondary_types.push_back(type(1, 1)); }},
+        {"config methods", [&] { s.config_methods = ie::wps::config_method::push_button; }},
+        {"device capability", [&] { s.dev_capab ^= ie::p2p::dev_capab::concurrent_oper; }},
+        {"device address", [&] { me.addr = dev_c; }},
+        {"listen channel", [&] { me.listen_ch = 11; }},
+        {"extended listen timing", [&] { me.ext_listen.interval_ms = 1000; }},
+        {"extended listen period", [&] { me.ext_listen.period_ms = 200; }},
+        {"extended listen timing off", [&] { me.ext_listen = {}; }},
+    };
+    for (const auto& [what, change] : carried) {
+        INFO("after a change of the " << what);
+        change();
+        answer(true);
+    }
+    // What the frame does not carry changes nothing: the capability's client discoverability
+    // bit is never advertised, and the GO intent and operating channel are not in it.
+    const std::vector<std::pair<const char*, std::function<void()>>> not_carried = {
+        {"client discoverability",
+         [&] { s.dev_capab ^= ie::p2p::dev_capab::client_discoverability; }},
+        {"GO intent", [&] { s.go_intent = 15; }},
+        {"operating channel", [&] { s.oper_channel = 11; }},
+    };
+    for (const auto& [what, change] : not_carried) {
+        INFO("after a change of the " << what);
+        change();
+        answer(false);
+    }
+}
+
+TEST_CASE(
+    "a searching device learns a listening one's new listen channel, extended listen timing and "
+    "name from its probe responses",
+    "[p2p][discovery]") {
+    test::p2p_world<loopback_software_roc> w(2, 9);
+    REQUIRE(w.engine(1).set_listen_channel(6));
+    REQUIRE(w.engine(1).listen());
+    REQUIRE(w.engine(0).find());
+    auto peer = [&] { return w.engine(0).peers().find(w.addr(1)); };
+    REQUIRE(w.run_until([&] { return peer() && peer()->listen_freq == 2437; }, 10s));
+    CHECK(peer()->ext_listen.interval_ms == 0);
+    REQUIRE(w.engine(1).set_listen_channel(1));
+    REQUIRE(w.engine(1).listen());
+    REQUIRE(w.run_until([&] { return peer()->listen_freq == 2412; }, 10s));
+    REQUIRE(w.engine(1).ext_listen(100, 1000));
+    REQUIRE(w.run_until([&] { return peer()->ext_listen.interval_ms == 1000; }, 10s));
+    CHECK(peer()->ext_listen.period_ms == 100);
+    w.engine(1).settings().device_name = "Renamed";
+    REQUIRE(w.run_until([&] { return peer()->info.name == "Renamed"; }, 10s));
 }
