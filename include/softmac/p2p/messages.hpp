@@ -279,15 +279,28 @@ inline std::optional<std::string_view> last_ssid(const ieee80211::element_range&
 /// How far the short reading of a probe request got.
 enum class quick_read : std::uint8_t { ignored, read, needs_full };
 /// Reads the facts of a probe request's elements without a frame_attributes; `needs_full` for
-/// a request that carries what only parse_elements() reads.
+/// a request that carries what only parse_elements() reads, or its P2P or WPS attributes over
+/// several elements (which parse_elements() puts together).
 inline quick_read read_probe_request_quickly(bytes_view elements, probe_request_facts& out) {
     namespace ie = ieee80211;
     namespace p2pa = ie::p2p::attr;
     const auto range = ie::element_range::parse(elements);
     if (!range) return quick_read::ignored;
-    const ie::vendor_stream p2p(*range, ie::vendor::p2p);
-    if (!p2p.present()) return quick_read::ignored;
-    const auto attrs = ie::attribute_range<false>::parse(p2p.bytes());
+    // One walk for the last SSID and the P2P and WPS elements.
+    bytes_view p2p, wps;
+    std::size_t p2p_elements = 0, wps_elements = 0;
+    for (auto e : *range) {
+        if (e.id == ie::eid::ssid) {
+            out.ssid = ie::ssid_of(e);
+        } else if (e.is_vendor(ie::vendor::p2p)) {
+            if (++p2p_elements == 1) p2p = e.data.subspan(4);
+        } else if (e.is_vendor(ie::vendor::wps)) {
+            if (++wps_elements == 1) wps = e.data.subspan(4);
+        }
+    }
+    if (p2p_elements == 0) return quick_read::ignored;
+    if (p2p_elements > 1 || wps_elements > 1) return quick_read::needs_full;
+    const auto attrs = ie::attribute_range<false>::parse(p2p);
     if (!attrs) return quick_read::ignored;
     for (auto a : *attrs) {
         switch (a.id) {
@@ -306,15 +319,13 @@ inline quick_read read_probe_request_quickly(bytes_view elements, probe_request_
                 break;
         }
     }
-    const ie::vendor_stream wps(*range, ie::vendor::wps);
-    if (wps.present()) {
-        const auto wattrs = ie::wps::attribute_range::parse(wps.bytes());
+    if (wps_elements == 1) {
+        const auto wattrs = ie::wps::attribute_range::parse(wps);
         if (!wattrs) return quick_read::ignored;
         for (auto a : *wattrs)
             if (a.id == ie::wps::attr::requested_device_type && a.data.size() == 8)
                 out.requested_type = ie::wps::device_type::from(a.data.data());
     }
-    out.ssid = last_ssid(*range);
     return quick_read::read;
 }
 /// Whether two readings of a probe request agree.
@@ -324,10 +335,9 @@ inline bool same_facts(const std::optional<probe_request_facts>& a,
     if (!a) return true;
     const auto& x = a->listen;
     const auto& y = b->listen;
-    const bool same_listen =
-        x.has_value() == y.has_value() &&
-        (!x || (std::equal(x->country, x->country + 3, y->country) &&
-                x->op_class == y->op_class && x->channel == y->channel));
+    const bool same_listen = x.has_value() == y.has_value() &&
+                             (!x || (std::equal(x->country, x->country + 3, y->country) &&
+                                     x->op_class == y->op_class && x->channel == y->channel));
     return a->ssid == b->ssid && same_listen && a->device_id == b->device_id &&
            a->requested_type == b->requested_type && a->device == b->device;
 }
@@ -345,11 +355,12 @@ inline std::optional<probe_request_facts> probe_request_facts_in_full(bytes_view
 }
 
 /// @brief The same facts as probe_request_facts_in_full(), for the same frames, read without
-/// building a frame_attributes: only the P2P attributes the receiver uses (Device ID, Listen
-/// Channel) and the WPS Requested Device Type. A request that carries a Device Info, or an
-/// attribute whose parse can refuse the frame (GO Intent, Channel List, Group ID), is read in
-/// full. A search scan's requests carry none of those, so most requests take the short way;
-/// builds with assertions read every one both ways and abort when the two differ.
+/// building a frame_attributes: one walk of the elements, then only the P2P attributes the
+/// receiver uses (Device ID, Listen Channel) and the WPS Requested Device Type. A request that
+/// carries a Device Info, an attribute whose parse can refuse the frame (GO Intent, Channel
+/// List, Group ID), or its P2P or WPS attributes over several elements, is read in full. A
+/// search scan's requests are none of those, so most requests take the short way; builds with
+/// assertions read every one both ways and abort when the two differ.
 inline std::optional<probe_request_facts> read_probe_request(bytes_view elements) {
     std::optional<probe_request_facts> out(std::in_place);
     switch (detail::read_probe_request_quickly(elements, *out)) {

@@ -69,16 +69,22 @@ bytes device_info_body() {
     return {out.begin() + 3, out.end()};  // without the attribute header
 }
 
-/// Probe request element lists: a search's, with and without Device ID and Requested Device
-/// Type, under SSIDs that are and are not the wildcard, with attributes only a full reading
-/// reads or that make it refuse the frame, malformed ones, and a P2P stream over two elements.
-std::vector<bytes> probe_requests() {
-    namespace pa = ie::p2p::attr;
+/// A search's find parameters: plain, by device ID, by device type, by both.
+std::vector<p2p::find_params> searches() {
     p2p::find_params plain, by_id, by_type, by_both;
     by_id.dev_id = dev_b;
     by_type.dev_type = ie::wps::device_type{7, 0x0050f204, 1};
     by_both.dev_id = dev_b;
     by_both.dev_type = ie::wps::device_type{1, 0x0050f204, 1};
+    return {plain, by_id, by_type, by_both};
+}
+
+/// Probe request element lists: a search's, with and without Device ID and Requested Device
+/// Type, under SSIDs that are and are not the wildcard, with attributes only a full reading
+/// reads or that make it refuse the frame, malformed ones, and P2P and WPS attributes over
+/// two elements.
+std::vector<bytes> probe_requests() {
+    namespace pa = ie::p2p::attr;
     const std::vector<std::vector<std::string_view>> ssid_lists = {
         {"DIRECT-"}, {"DIRECT-ab"}, {""}, {}, {"DIRECT-", "other"}, {"other", "DIRECT-"}};
     const std::vector<bytes> extras = {
@@ -102,10 +108,31 @@ std::vector<bytes> probe_requests() {
     };
     std::vector<bytes> out;
     for (const auto& ssids : ssid_lists)
-        for (const auto* f : {&plain, &by_id, &by_type, &by_both})
+        for (const auto& f : searches())
             for (std::uint8_t ch : {1, 6, 0})
                 for (const auto& extra : extras)
-                    out.push_back(request_elements(ssids, *f, ch, extra));
+                    out.push_back(request_elements(ssids, f, ch, extra));
+    // One P2P and one WPS element, written here: malformed attribute streams are refused on
+    // the short way too.
+    const auto single = [](const bytes& p2p_attributes, const bytes& wps_attributes) {
+        bytes out(600);
+        byte_writer w(out);
+        ie::put::ssid(w, "DIRECT-");
+        w.raw(bytes_view(vendor_element(ie::vendor::wps, wps_attributes)));
+        w.raw(bytes_view(vendor_element(ie::vendor::p2p, p2p_attributes)));
+        out.resize(w.size());
+        return out;
+    };
+    const bytes listen = p2p_attribute(pa::listen_channel, {'X', 'X', 4, 81, 6});
+    const bytes request = wps_attribute(ie::wps::attr::request_type, {1});
+    bytes overrun = listen;
+    overrun[1] = 9;
+    out.push_back(single(listen, request));
+    out.push_back(single({pa::device_id, 6}, request));  // attribute header cut short
+    out.push_back(single(overrun, request));
+    out.push_back(single(listen, {0x10, 0x4a, 0, 9}));  // WPS attribute overruns its element
+    out.push_back(single(listen, {}));
+    out.push_back(single({}, request));
     // Without any P2P element: a WPS element only.
     out.push_back(vendor_element(ie::vendor::wps, wps_attribute(ie::wps::attr::version, {0x10})));
     return out;
@@ -135,11 +162,20 @@ TEST_CASE("discovery reads every probe request as the full reading does, and as 
         }
     };
     for (const auto& b : requests) check(b);
-    // Each way is taken: the search's own requests quickly, a Device Info or an attribute that
-    // can refuse the frame in full, malformed ones refused at once.
-    CHECK(quick > requests.size() / 2);
+    // Each way is taken: a Device Info, an attribute that can refuse the frame or a second P2P
+    // or WPS element in full, malformed ones refused at once, and a search's own requests,
+    // whatever they look for, quickly.
+    CHECK(quick > 0);
     CHECK(full > 0);
     CHECK(refused > 0);
+    for (const auto& f : searches()) {
+        for (std::uint8_t ch : {1, 6, 11}) {
+            p2p::probe_request_facts facts;
+            CHECK(p2p::detail::read_probe_request_quickly(
+                      bytes_view(request_elements({"DIRECT-"}, f, ch)), facts) ==
+                  p2p::detail::quick_read::read);
+        }
+    }
     // The same frames with octets changed, cut short and grown.
     std::mt19937 rng(11);
     for (const auto& b : requests) {
