@@ -228,6 +228,7 @@ class probe_response_cache {
     }
     void rebuild(const local_device& me) {
         frame_ = probe_response(me, mac_address{});
+        frame_.shrink_to_fit();  // built in room for the largest body; kept for long, per device
         from_.take(me);
         ++builds_;
     }
