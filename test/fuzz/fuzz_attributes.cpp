@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: MIT
 // Fuzzes P2P and WPS attribute streams (reassembled across vendor elements), typed attributes,
-// the P2P engine's readers of element lists and public action frames, and a GO's probe filter.
+// the P2P engine's readers of element lists and public action frames, and a GO's probe filter;
+// a probe request read the short way must give the facts of its full reading.
+#include <cstdlib>
+
 #include <softmac/ieee80211/p2p.hpp>
 #include <softmac/p2p/messages.hpp>
 
@@ -30,6 +33,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         (void)p2p::attribute_range::parse(s.bytes());
     }
     (void)softmac::p2p::parse_elements(in);
+    if (!softmac::p2p::detail::same_facts(softmac::p2p::read_probe_request(in),
+                                          softmac::p2p::probe_request_facts_in_full(in)))
+        std::abort();
     // A GO's probe-response filter, with the input as the request and as the GO's own elements.
     const auto half = in.subspan(0, size / 2), rest = in.subspan(size / 2);
     (void)p2p::group_answers_probe(half, rest);

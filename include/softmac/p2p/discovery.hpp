@@ -154,7 +154,7 @@ class discovery {
     /// @brief Records what a frame says about a peer; reports it when due. Client
     /// discoverability is read only from a Group Info (`group_info`): the bit is reserved in the
     /// peer's own frames (p2p_add_device keeps it).
-    peer& learn(const peer_info& info, const mac_address& src, bool probe_req_only,
+    peer& learn(peer_info info, const mac_address& src, bool probe_req_only,
                 bool group_info = false) {
         auto& d = ctx_.dev();
         std::optional<peer> evicted;
@@ -165,16 +165,15 @@ class discovery {
         if (!probe_req_only || p.probe_req_only) {
             // A WPS string or type list the frame lacks keeps its last value (as
             // p2p_copy_wps_info copies only what a frame carries).
-            peer_info next = info;
             for (auto t : {&peer_info::manufacturer, &peer_info::model_name,
                            &peer_info::model_number, &peer_info::serial_number})
-                if ((next.*t).empty()) next.*t = std::move(p.info.*t);
-            if (next.secondary_types.empty())
-                next.secondary_types = std::move(p.info.secondary_types);
-            next.dev_addr = p.info.dev_addr;
-            next.addr = src;
-            if (!group_info) keep_client_discoverability(next, p.info);
-            p.info = std::move(next);
+                if ((info.*t).empty()) info.*t = std::move(p.info.*t);
+            if (info.secondary_types.empty())
+                info.secondary_types = std::move(p.info.secondary_types);
+            info.dev_addr = p.info.dev_addr;
+            info.addr = src;
+            if (!group_info) keep_client_discoverability(info, p.info);
+            p.info = std::move(info);
         }
         d.peers.seen(p, ctx_.now());
         if (!probe_req_only) p.probe_req_only = p.group_client_only = false;
@@ -193,14 +192,8 @@ class discovery {
         const auto h = ieee80211::header_view::parse(f.bytes);
         if (!h) return;
         const mac_address da = h->addr1(), sa = h->addr2(), bssid = h->addr3();
-        const bytes_view body = bytes_view(f.bytes).subspan(h->length());
-        auto elems = ieee80211::element_range::parse(body);
-        if (!elems) return;
-        std::optional<std::string_view> ssid;
-        for (auto e : *elems)
-            if (e.id == ieee80211::eid::ssid) ssid = ieee80211::ssid_of(e);
-        auto p = parse_elements(body);
-        if (!p || !p->has_p2p) return;
+        const auto p = read_probe_request(bytes_view(f.bytes).subspan(h->length()));
+        if (!p) return;
         if (p->listen) {
             // A probe-request-only entry learns the listen channel, and the country of its
             // attribute when none is known (p2p_add_dev_from_probe_req).
@@ -209,20 +202,21 @@ class discovery {
             if (e.country[0] == 0) std::copy_n(p->listen->country, 2, e.country.begin());
             ctx_.peer_listening(sa);
         }
-        if (!ctx_.listening() || !ssid || *ssid != "DIRECT-") return;
+        if (!ctx_.listening() || !p->ssid || *p->ssid != "DIRECT-") return;
         if (!(da.is_broadcast() || da == d.addr) || !bssid.is_broadcast()) return;
         if (p->device_id && *p->device_id != d.addr) return;
         if (p->requested_type && *p->requested_type != d.set.primary_type &&
             std::find(d.set.secondary_types.begin(), d.set.secondary_types.end(),
                       *p->requested_type) == d.set.secondary_types.end())
             return;
-        cfg::cmd::mgmt_tx t;
-        t.wdev = d.wdev.wdev;
-        t.frame = detail::probe_response(detail::local_of(d), sa);
-        t.freq = detail::freq_of_channel(d.listen_ch);
-        t.no_cck = true;
-        t.dont_wait_for_ack = true;
-        (void)ctx_.exec(t);
+        // One command, kept with its frame's storage: the response is the kept one with this
+        // request's sender as its destination.
+        probe_tx_.wdev = d.wdev.wdev;
+        probe_tx_.frame = probe_resp_.get(detail::local_of(d), sa);
+        probe_tx_.freq = detail::freq_of_channel(d.listen_ch);
+        probe_tx_.no_cck = true;
+        probe_tx_.dont_wait_for_ack = true;
+        (void)ctx_.exec(probe_tx_);
     }
 
   private:
@@ -333,7 +327,8 @@ class discovery {
             if (filter != mac_address{} && p->device->dev_addr != filter) continue;
             const bool go =
                 p->capab && (p->capab->group & ieee80211::p2p::group_capab::group_owner);
-            auto& peer = learn(*p->device, r.bss.bssid, false);
+            const mac_address dev = p->device->dev_addr;
+            auto& peer = learn(std::move(*p->device), r.bss.bssid, false);
             if (const auto ch = listen_channel_of(*p, r.bss.ies, r.bss.freq, go))
                 peer.listen_freq = detail::freq_of_channel(ch);
             peer.level_dbm = r.bss.signal_mbm / 100;
@@ -345,8 +340,8 @@ class discovery {
                     for (auto e : *elems)
                         if (e.id == ieee80211::eid::ssid)
                             peer.go_ssid = std::string(ieee80211::ssid_of(e));
-                add_group_clients(p->device->dev_addr, r.bss.bssid,
-                                  static_cast<std::uint16_t>(r.bss.freq), p->group_clients);
+                add_group_clients(dev, r.bss.bssid, static_cast<std::uint16_t>(r.bss.freq),
+                                  p->group_clients);
             }
         }
     }
@@ -398,6 +393,8 @@ class discovery {
     bool join_scan_ = false;  ///< the scan running is a join scan
     std::size_t progressive_next_ = 0;
     timer_id find_timer_ = 0, ext_timer_ = 0;
+    detail::probe_response_cache probe_resp_;
+    cfg::cmd::mgmt_tx probe_tx_;  ///< the probe response's command, its frame storage reused
 };
 
 }  // namespace softmac::p2p

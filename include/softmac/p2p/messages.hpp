@@ -7,8 +7,10 @@
 #include <array>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <softmac/ieee80211/elements.hpp>
@@ -102,15 +104,12 @@ inline std::vector<std::pair<peer_info, mac_address>> group_clients_of(bytes_vie
     if (!n) out.clear();
     return out;
 }
-}  // namespace detail
-
-/// @brief Reads the P2P IE stream and the WPS IE stream of an element list.
-inline result<frame_attributes> parse_elements(bytes_view elements) {
+/// Reads the P2P IE stream and the WPS IE stream of an element list into `out` (empty).
+inline result<void> read_elements(bytes_view elements, frame_attributes& out) {
     namespace ie = ieee80211;
     namespace p2pa = ieee80211::p2p::attr;
     auto range = ie::element_range::parse(elements);
     if (!range) return range.err();
-    frame_attributes out;
     const ie::vendor_stream p2p(*range, ie::vendor::p2p);
     if (p2p.present()) {
         out.has_p2p = true;
@@ -174,7 +173,7 @@ inline result<frame_attributes> parse_elements(bytes_view elements) {
                 case p2pa::device_info: {
                     auto v = ie::p2p::device_info::parse(a.data);
                     if (!v) return v.err();
-                    peer_info d;
+                    peer_info& d = out.device.emplace();
                     d.dev_addr = v->address;
                     d.config_methods = v->config_methods;
                     d.primary_type = v->primary_type;
@@ -182,7 +181,6 @@ inline result<frame_attributes> parse_elements(bytes_view elements) {
                     for (std::size_t i = 0; i + 8 <= v->secondary_types.size(); i += 8)
                         d.secondary_types.push_back(
                             ie::wps::device_type::from(v->secondary_types.data() + i));
-                    out.device = std::move(d);
                     break;
                 }
                 case p2pa::group_info:
@@ -245,6 +243,141 @@ inline result<frame_attributes> parse_elements(bytes_view elements) {
                 for (auto& ch : (*out.device).*t)
                     if (static_cast<unsigned char>(ch) < 32) ch = '_';
     }
+    return {};
+}
+}  // namespace detail
+
+/// @brief Reads the P2P IE stream and the WPS IE stream of an element list.
+inline result<frame_attributes> parse_elements(bytes_view elements) {
+    // Read in place in the result that is returned, one object throughout (its one return
+    // statement lets the compiler build it in the caller's): moving a filled frame_attributes
+    // costs a good part of a short frame's reading.
+    result<frame_attributes> read{frame_attributes{}};
+    if (const auto r = detail::read_elements(elements, *read); !r) read = r.err();
+    return read;
+}
+
+/// @brief What the receiver of a probe request acts on: it learns the sender's listen channel
+/// (and the device its Device Info describes), and answers a request for the P2P wildcard SSID
+/// that names it or none by Device ID and by WPS Requested Device Type.
+struct probe_request_facts {
+    std::optional<std::string_view> ssid;  ///< the last SSID element's (viewing the frame)
+    std::optional<ieee80211::p2p::channel_attr> listen;
+    std::optional<mac_address> device_id;
+    std::optional<ieee80211::wps::device_type> requested_type;
+    std::optional<peer_info> device;  ///< as parse_elements() reads it, WPS identity included
+};
+
+namespace detail {
+/// The SSID of the last SSID element of a parsed list.
+inline std::optional<std::string_view> last_ssid(const ieee80211::element_range& elements) {
+    std::optional<std::string_view> ssid;
+    for (auto e : elements)
+        if (e.id == ieee80211::eid::ssid) ssid = ieee80211::ssid_of(e);
+    return ssid;
+}
+/// How far the short reading of a probe request got.
+enum class quick_read : std::uint8_t { ignored, read, needs_full };
+/// Reads the facts of a probe request's elements without a frame_attributes; `needs_full` for
+/// a request that carries what only parse_elements() reads, or its P2P or WPS attributes over
+/// several elements (which parse_elements() puts together).
+inline quick_read read_probe_request_quickly(bytes_view elements, probe_request_facts& out) {
+    namespace ie = ieee80211;
+    namespace p2pa = ie::p2p::attr;
+    const auto range = ie::element_range::parse(elements);
+    if (!range) return quick_read::ignored;
+    // One walk for the last SSID and the P2P and WPS elements.
+    bytes_view p2p, wps;
+    std::size_t p2p_elements = 0, wps_elements = 0;
+    for (auto e : *range) {
+        if (e.id == ie::eid::ssid) {
+            out.ssid = ie::ssid_of(e);
+        } else if (e.is_vendor(ie::vendor::p2p)) {
+            if (++p2p_elements == 1) p2p = e.data.subspan(4);
+        } else if (e.is_vendor(ie::vendor::wps)) {
+            if (++wps_elements == 1) wps = e.data.subspan(4);
+        }
+    }
+    if (p2p_elements == 0) return quick_read::ignored;
+    if (p2p_elements > 1 || wps_elements > 1) return quick_read::needs_full;
+    const auto attrs = ie::attribute_range<false>::parse(p2p);
+    if (!attrs) return quick_read::ignored;
+    for (auto a : *attrs) {
+        switch (a.id) {
+            case p2pa::device_id:
+                if (auto v = ie::p2p::address_of(a.data)) out.device_id = *v;
+                break;
+            case p2pa::listen_channel:
+                if (auto v = ie::p2p::channel_attr::parse(a.data)) out.listen = *v;
+                break;
+            case p2pa::go_intent:
+            case p2pa::channel_list:
+            case p2pa::device_info:
+            case p2pa::group_id:
+                return quick_read::needs_full;
+            default:
+                break;
+        }
+    }
+    if (wps_elements == 1) {
+        const auto wattrs = ie::wps::attribute_range::parse(wps);
+        if (!wattrs) return quick_read::ignored;
+        for (auto a : *wattrs)
+            if (a.id == ie::wps::attr::requested_device_type && a.data.size() == 8)
+                out.requested_type = ie::wps::device_type::from(a.data.data());
+    }
+    return quick_read::read;
+}
+/// Whether two readings of a probe request agree.
+inline bool same_facts(const std::optional<probe_request_facts>& a,
+                       const std::optional<probe_request_facts>& b) {
+    if (a.has_value() != b.has_value()) return false;
+    if (!a) return true;
+    const auto& x = a->listen;
+    const auto& y = b->listen;
+    const bool same_listen = x.has_value() == y.has_value() &&
+                             (!x || (std::equal(x->country, x->country + 3, y->country) &&
+                                     x->op_class == y->op_class && x->channel == y->channel));
+    return a->ssid == b->ssid && same_listen && a->device_id == b->device_id &&
+           a->requested_type == b->requested_type && a->device == b->device;
+}
+}  // namespace detail
+
+/// @brief A probe request's facts read through parse_elements(); none for a frame whose elements
+/// it refuses or that has no P2P element, which the receiver ignores.
+inline std::optional<probe_request_facts> probe_request_facts_in_full(bytes_view elements) {
+    const auto range = ieee80211::element_range::parse(elements);
+    if (!range) return std::nullopt;
+    auto p = parse_elements(elements);
+    if (!p || !p->has_p2p) return std::nullopt;
+    return probe_request_facts{detail::last_ssid(*range), p->listen, p->device_id,
+                               p->requested_type, std::move(p->device)};
+}
+
+/// @brief The same facts as probe_request_facts_in_full(), for the same frames, read without
+/// building a frame_attributes: one walk of the elements, then only the P2P attributes the
+/// receiver uses (Device ID, Listen Channel) and the WPS Requested Device Type. A request that
+/// carries a Device Info, an attribute whose parse can refuse the frame (GO Intent, Channel
+/// List, Group ID), or its P2P or WPS attributes over several elements, is read in full. A
+/// search scan's requests are none of those, so most requests take the short way; builds with
+/// assertions read every one both ways and abort when the two differ.
+inline std::optional<probe_request_facts> read_probe_request(bytes_view elements) {
+    std::optional<probe_request_facts> out(std::in_place);
+    switch (detail::read_probe_request_quickly(elements, *out)) {
+        case detail::quick_read::ignored:
+            out.reset();
+            break;
+        case detail::quick_read::needs_full:
+            return probe_request_facts_in_full(elements);
+        case detail::quick_read::read:
+            break;
+    }
+#ifndef NDEBUG
+    if (!detail::same_facts(out, probe_request_facts_in_full(elements))) {
+        std::fputs("softmac: a probe request read quickly differs from its full reading\n", stderr);
+        std::abort();
+    }
+#endif
     return out;
 }
 

@@ -10,6 +10,8 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <cstdio>
+#include <cstdlib>
 #include <random>
 #include <string>
 #include <vector>
@@ -147,6 +149,94 @@ inline std::vector<std::uint8_t> probe_response(const local_device& me, const ma
         p.emit(w);
     });
 }
+
+/// @brief A listening device's probe response, kept from one request to the next.
+///
+/// probe_response() is a function of the local device and the destination alone, and only the
+/// destination (Address 1) differs from one request to the next: the sequence number and the
+/// timestamp are left to the MAC. So the frame is built in full only when something it carries
+/// differs from what it was built from (a copy is kept: the device's name, primary and
+/// secondary device types, WPS identity, config methods and capability, its address, listen
+/// channel and extended listen timing); otherwise the kept frame gets the new destination.
+/// Builds with assertions also build every response in full and abort when the two differ.
+class probe_response_cache {
+  public:
+    /// @brief probe_response(me, to), octet for octet; valid until the next call.
+    const std::vector<std::uint8_t>& get(const local_device& me, const mac_address& to) {
+        if (!built_from(me)) rebuild(me);
+        const bytes_view da = to.bytes();
+        // A frame that did not fit was built empty, and stays so.
+        if (frame_.size() >= da_offset + da.size())
+            std::copy(da.begin(), da.end(), frame_.data() + da_offset);
+#ifndef NDEBUG
+        if (frame_ != probe_response(me, to)) {
+            std::fputs("softmac: a kept probe response differs from the one built in full\n",
+                       stderr);
+            std::abort();
+        }
+#endif
+        return frame_;
+    }
+    /// @brief How many times the frame was built in full.
+    std::size_t builds() const noexcept { return builds_; }
+
+  private:
+    static constexpr std::size_t da_offset = 4;  // frame control, duration, then Address 1
+
+    /// What probe_response() reads of the local device.
+    struct carried {
+        std::string device_name, manufacturer, model_name, model_number, serial_number;
+        ieee80211::wps::device_type primary_type;
+        std::vector<ieee80211::wps::device_type> secondary_types;
+        std::uint16_t config_methods = 0;
+        std::uint8_t dev_capab = 0;
+        mac_address addr;
+        std::uint8_t listen_ch = 0;
+        std::uint16_t ext_listen_period_ms = 0, ext_listen_interval_ms = 0;
+
+        bool same(const local_device& me) const noexcept {
+            const settings& s = me.s;
+            return addr == me.addr && listen_ch == me.listen_ch &&
+                   ext_listen_period_ms == me.ext_listen.period_ms &&
+                   ext_listen_interval_ms == me.ext_listen.interval_ms &&
+                   config_methods == s.config_methods && dev_capab == advertised_dev_capab(s) &&
+                   primary_type == s.primary_type && device_name == s.device_name &&
+                   manufacturer == s.manufacturer && model_name == s.model_name &&
+                   model_number == s.model_number && serial_number == s.serial_number &&
+                   secondary_types == s.secondary_types;
+        }
+        void take(const local_device& me) {
+            const settings& s = me.s;
+            device_name = s.device_name;
+            manufacturer = s.manufacturer;
+            model_name = s.model_name;
+            model_number = s.model_number;
+            serial_number = s.serial_number;
+            primary_type = s.primary_type;
+            secondary_types = s.secondary_types;
+            config_methods = s.config_methods;
+            dev_capab = advertised_dev_capab(s);
+            addr = me.addr;
+            listen_ch = me.listen_ch;
+            ext_listen_period_ms = me.ext_listen.period_ms;
+            ext_listen_interval_ms = me.ext_listen.interval_ms;
+        }
+    };
+
+    bool built_from(const local_device& me) const noexcept {
+        return builds_ != 0 && from_.same(me);
+    }
+    void rebuild(const local_device& me) {
+        frame_ = probe_response(me, mac_address{});
+        frame_.shrink_to_fit();  // built in room for the largest body; kept for long, per device
+        from_.take(me);
+        ++builds_;
+    }
+
+    std::vector<std::uint8_t> frame_;
+    carried from_;
+    std::size_t builds_ = 0;
+};
 
 /// @brief What a GO negotiation request proposes besides the device's own facts.
 struct go_neg_proposal {

@@ -1,0 +1,280 @@
+// SPDX-License-Identifier: MIT
+// Discovery's short ways against its full ones: probe requests read without building their
+// frame_attributes, and a listening device's probe response kept from one request to the next.
+#include <catch2/catch.hpp>
+
+#include <cstdint>
+#include <functional>
+#include <random>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "p2p_world.hpp"
+
+using namespace softmac;
+using namespace std::chrono_literals;
+namespace ie = softmac::ieee80211;
+using test::loopback_software_roc;
+
+namespace {
+using bytes = std::vector<std::uint8_t>;
+
+const mac_address dev_a = mac_address::parse("02:00:00:00:0a:00").value();
+const mac_address dev_b = mac_address::parse("02:00:00:00:0b:00").value();
+const mac_address dev_c = mac_address::parse("02:00:00:00:0c:00").value();
+
+/// A search's probe request elements (p2p::detail::probe_request_ies) after `ssids` SSID
+/// elements, then `extra`: more elements, as they are.
+bytes request_elements(const std::vector<std::string_view>& ssids, const p2p::find_params& f,
+                       std::uint8_t listen_ch, const bytes& extra = {}) {
+    const p2p::settings s;
+    bytes out(2304);
+    byte_writer w(out);
+    for (auto ssid : ssids) ie::put::ssid(w, ssid);
+    w.raw(bytes_view(p2p::detail::probe_request_ies({s, dev_a, listen_ch, {}}, f)));
+    w.raw(bytes_view(extra));
+    out.resize(w.size());
+    return out;
+}
+/// A vendor element of `oui_type` whose body is `attributes`, as they are.
+bytes vendor_element(std::uint32_t oui_type, const bytes& attributes) {
+    bytes out(300);
+    byte_writer w(out);
+    ie::put::vendor(w, oui_type, bytes_view(attributes));
+    out.resize(w.size());
+    return out;
+}
+bytes octets(const mac_address& a) { return {a.bytes().begin(), a.bytes().end()}; }
+/// A P2P attribute: ID, little-endian length, body.
+bytes p2p_attribute(std::uint8_t id, const bytes& body) {
+    bytes out{id, std::uint8_t(body.size()), std::uint8_t(body.size() >> 8)};
+    out.insert(out.end(), body.begin(), body.end());
+    return out;
+}
+/// A WPS attribute: big-endian type and length, body.
+bytes wps_attribute(std::uint16_t type, const bytes& body) {
+    bytes out{std::uint8_t(type >> 8), std::uint8_t(type), std::uint8_t(body.size() >> 8),
+              std::uint8_t(body.size())};
+    out.insert(out.end(), body.begin(), body.end());
+    return out;
+}
+bytes device_info_body() {
+    p2p::settings s;
+    s.device_name = "Device C";
+    bytes out(128);
+    byte_writer w(out);
+    p2p::put_device_info(w, dev_c, s, s.config_methods);
+    out.resize(w.size());
+    return {out.begin() + 3, out.end()};  // without the attribute header
+}
+
+/// A search's find parameters: plain, by device ID, by device type, by both.
+std::vector<p2p::find_params> searches() {
+    p2p::find_params plain, by_id, by_type, by_both;
+    by_id.dev_id = dev_b;
+    by_type.dev_type = ie::wps::device_type{7, 0x0050f204, 1};
+    by_both.dev_id = dev_b;
+    by_both.dev_type = ie::wps::device_type{1, 0x0050f204, 1};
+    return {plain, by_id, by_type, by_both};
+}
+
+/// Probe request element lists: a search's, with and without Device ID and Requested Device
+/// Type, under SSIDs that are and are not the wildcard, with attributes only a full reading
+/// reads or that make it refuse the frame, malformed ones, and P2P and WPS attributes over
+/// two elements.
+std::vector<bytes> probe_requests() {
+    namespace pa = ie::p2p::attr;
+    const std::vector<std::vector<std::string_view>> ssid_lists = {
+        {"DIRECT-"}, {"DIRECT-ab"}, {""}, {}, {"DIRECT-", "other"}, {"other", "DIRECT-"}};
+    const std::vector<bytes> extras = {
+        {},
+        vendor_element(ie::vendor::p2p, p2p_attribute(pa::device_info, device_info_body())),
+        vendor_element(ie::vendor::p2p, p2p_attribute(pa::device_id, octets(dev_c))),
+        vendor_element(ie::vendor::p2p, p2p_attribute(pa::device_id, {1, 2, 3})),
+        vendor_element(ie::vendor::p2p, p2p_attribute(pa::listen_channel, {'X', 'X', 4, 81, 1})),
+        vendor_element(ie::vendor::p2p, p2p_attribute(pa::listen_channel, {'X', 'X', 4})),
+        vendor_element(ie::vendor::p2p, p2p_attribute(pa::go_intent, {})),
+        vendor_element(ie::vendor::p2p, p2p_attribute(pa::go_intent, {15})),
+        vendor_element(ie::vendor::p2p, p2p_attribute(pa::channel_list, {'X'})),
+        vendor_element(ie::vendor::p2p, p2p_attribute(pa::group_id, {1, 2})),
+        vendor_element(ie::vendor::p2p, p2p_attribute(pa::capability, {})),
+        vendor_element(ie::vendor::p2p, {pa::device_id, 6}),  // truncated attribute header
+        vendor_element(ie::vendor::wps, wps_attribute(ie::wps::attr::requested_device_type,
+                                                      {0, 1, 0x00, 0x50, 0xf2, 0x04, 0, 1})),
+        vendor_element(ie::vendor::wps,
+                       wps_attribute(ie::wps::attr::requested_device_type, {0, 1, 0, 0x50})),
+        vendor_element(ie::vendor::wps, {0x10, 0x4a, 0, 9}),  // overruns its element
+    };
+    std::vector<bytes> out;
+    for (const auto& ssids : ssid_lists)
+        for (const auto& f : searches())
+            for (std::uint8_t ch : {1, 6, 0})
+                for (const auto& extra : extras)
+                    out.push_back(request_elements(ssids, f, ch, extra));
+    // One P2P and one WPS element, written here: malformed attribute streams are refused on
+    // the short way too.
+    const auto single = [](const bytes& p2p_attributes, const bytes& wps_attributes) {
+        bytes out(600);
+        byte_writer w(out);
+        ie::put::ssid(w, "DIRECT-");
+        w.raw(bytes_view(vendor_element(ie::vendor::wps, wps_attributes)));
+        w.raw(bytes_view(vendor_element(ie::vendor::p2p, p2p_attributes)));
+        out.resize(w.size());
+        return out;
+    };
+    const bytes listen = p2p_attribute(pa::listen_channel, {'X', 'X', 4, 81, 6});
+    const bytes request = wps_attribute(ie::wps::attr::request_type, {1});
+    bytes overrun = listen;
+    overrun[1] = 9;
+    out.push_back(single(listen, request));
+    out.push_back(single({pa::device_id, 6}, request));  // attribute header cut short
+    out.push_back(single(overrun, request));
+    out.push_back(single(listen, {0x10, 0x4a, 0, 9}));  // WPS attribute overruns its element
+    out.push_back(single(listen, {}));
+    out.push_back(single({}, request));
+    // Without any P2P element: a WPS element only.
+    out.push_back(vendor_element(ie::vendor::wps, wps_attribute(ie::wps::attr::version, {0x10})));
+    return out;
+}
+}  // namespace
+
+TEST_CASE("discovery reads every probe request as the full reading does, and as quickly as it can",
+          "[p2p][discovery]") {
+    const auto requests = probe_requests();
+    std::size_t quick = 0, full = 0, refused = 0;
+    auto check = [&](const bytes& b) {
+        const auto mine = p2p::read_probe_request(bytes_view(b));
+        const auto reference = p2p::probe_request_facts_in_full(bytes_view(b));
+        REQUIRE(p2p::detail::same_facts(mine, reference));
+        p2p::probe_request_facts facts;
+        switch (p2p::detail::read_probe_request_quickly(bytes_view(b), facts)) {
+            case p2p::detail::quick_read::read:
+                ++quick;
+                break;
+            case p2p::detail::quick_read::needs_full:
+                ++full;
+                break;
+            case p2p::detail::quick_read::ignored:
+                ++refused;
+                CHECK_FALSE(reference);
+                break;
+        }
+    };
+    for (const auto& b : requests) check(b);
+    // Each way is taken: a Device Info, an attribute that can refuse the frame or a second P2P
+    // or WPS element in full, malformed ones refused at once, and a search's own requests,
+    // whatever they look for, quickly.
+    CHECK(quick > 0);
+    CHECK(full > 0);
+    CHECK(refused > 0);
+    for (const auto& f : searches()) {
+        for (std::uint8_t ch : {1, 6, 11}) {
+            p2p::probe_request_facts facts;
+            CHECK(p2p::detail::read_probe_request_quickly(
+                      bytes_view(request_elements({"DIRECT-"}, f, ch)), facts) ==
+                  p2p::detail::quick_read::read);
+        }
+    }
+    // The same frames with octets changed, cut short and grown.
+    std::mt19937 rng(11);
+    for (const auto& b : requests) {
+        for (int k = 0; k < 20; ++k) {
+            bytes m = b;
+            const auto at = rng() % m.size();
+            switch (rng() % 3) {
+                case 0:
+                    m[at] = static_cast<std::uint8_t>(rng());
+                    break;
+                case 1:
+                    m.resize(at);
+                    break;
+                default:
+                    m.insert(m.begin() + static_cast<std::ptrdiff_t>(at),
+                             static_cast<std::uint8_t>(rng()));
+                    break;
+            }
+            check(m);
+        }
+    }
+}
+
+TEST_CASE("a kept probe response is the one built in full through every change of what it carries",
+          "[p2p][discovery]") {
+    p2p::settings s;
+    p2p::detail::local_device me{s, dev_a, 6, {}};
+    p2p::detail::probe_response_cache kept;
+    std::size_t builds = 0;
+    const auto type = [](std::uint16_t category, std::uint16_t sub) {
+        return ie::wps::device_type{category, 0x0050f204, sub};
+    };
+    // Answers a request from each of three senders; the first change since the last build
+    // builds the frame once, and it is kept for the next senders.
+    auto answer = [&](bool changed) {
+        for (const auto& to : {dev_b, dev_c, mac_address::broadcast()}) {
+            const auto full = p2p::detail::probe_response(me, to);
+            REQUIRE_FALSE(full.empty());
+            CHECK(kept.get(me, to) == full);
+        }
+        if (changed) ++builds;
+        CHECK(kept.builds() == builds);
+    };
+    answer(true);
+    const std::vector<std::pair<const char*, std::function<void()>>> carried = {
+        {"device name", [&] { s.device_name = "Renamed"; }},
+        {"manufacturer", [&] { s.manufacturer = "another maker"; }},
+        {"model name", [&] { s.model_name = "another model"; }},
+        {"model number", [&] { s.model_number = "2"; }},
+        {"serial number", [&] { s.serial_number = "0042"; }},
+        {"serial number cleared", [&] { s.serial_number.clear(); }},
+        {"primary device type", [&] { s.primary_type = type(7, 1); }},
+        {"a secondary device type", [&] { s.secondary_types.push_back(type(3, 5)); }},
+        {"another secondary device type", [&] { s.secondary_types.push_back(type(1, 1)); }},
+        {"config methods", [&] { s.config_methods = ie::wps::config_method::push_button; }},
+        {"device capability", [&] { s.dev_capab ^= ie::p2p::dev_capab::concurrent_oper; }},
+        {"device address", [&] { me.addr = dev_c; }},
+        {"listen channel", [&] { me.listen_ch = 11; }},
+        {"extended listen timing", [&] { me.ext_listen.interval_ms = 1000; }},
+        {"extended listen period", [&] { me.ext_listen.period_ms = 200; }},
+        {"extended listen timing off", [&] { me.ext_listen = {}; }},
+    };
+    for (const auto& [what, change] : carried) {
+        INFO("after a change of the " << what);
+        change();
+        answer(true);
+    }
+    // What the frame does not carry changes nothing: the capability's client discoverability
+    // bit is never advertised, and the GO intent and operating channel are not in it.
+    const std::vector<std::pair<const char*, std::function<void()>>> not_carried = {
+        {"client discoverability",
+         [&] { s.dev_capab ^= ie::p2p::dev_capab::client_discoverability; }},
+        {"GO intent", [&] { s.go_intent = 15; }},
+        {"operating channel", [&] { s.oper_channel = 11; }},
+    };
+    for (const auto& [what, change] : not_carried) {
+        INFO("after a change of the " << what);
+        change();
+        answer(false);
+    }
+}
+
+TEST_CASE(
+    "a searching device learns a listening one's new listen channel, extended listen timing and "
+    "name from its probe responses",
+    "[p2p][discovery]") {
+    test::p2p_world<loopback_software_roc> w(2, 9);
+    REQUIRE(w.engine(1).set_listen_channel(6));
+    REQUIRE(w.engine(1).listen());
+    REQUIRE(w.engine(0).find());
+    auto peer = [&] { return w.engine(0).peers().find(w.addr(1)); };
+    REQUIRE(w.run_until([&] { return peer() && peer()->listen_freq == 2437; }, 10s));
+    CHECK(peer()->ext_listen.interval_ms == 0);
+    REQUIRE(w.engine(1).set_listen_channel(1));
+    REQUIRE(w.engine(1).listen());
+    REQUIRE(w.run_until([&] { return peer()->listen_freq == 2412; }, 10s));
+    REQUIRE(w.engine(1).ext_listen(100, 1000));
+    REQUIRE(w.run_until([&] { return peer()->ext_listen.interval_ms == 1000; }, 10s));
+    CHECK(peer()->ext_listen.period_ms == 100);
+    w.engine(1).settings().device_name = "Renamed";
+    REQUIRE(w.run_until([&] { return peer()->info.name == "Renamed"; }, 10s));
+}
