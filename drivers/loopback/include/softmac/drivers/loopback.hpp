@@ -144,7 +144,7 @@ class loopback {
     template <class Ctx>
     void poll(Ctx& ctx) {
         while (head_ != tail_) {
-            event e = std::move(events_[head_ % events_.size()]);
+            event e = std::move(events_[head_ & (events_.size() - 1)]);
             ++head_;
             switch (e.kind) {
                 case event::received:
@@ -161,6 +161,7 @@ class loopback {
                     break;
             }
         }
+        head_ = tail_ = 0;  // drained: the next event takes the first slot again, still cached
     }
     /// @brief P2P power save (bss_changed::p2p_ps; every other change is ignored): an AP or P2P
     /// GO interface's own Notice of Absence makes the radio away in its absences; a station or
@@ -268,7 +269,7 @@ class loopback {
             if (events_.size() == max_events) return;
             grow_events();
         }
-        events_[tail_ % events_.size()] = std::move(e);
+        events_[tail_ & (events_.size() - 1)] = std::move(e);
         ++tail_;
         if (irq_) irq_();
     }
@@ -277,7 +278,7 @@ class loopback {
     void grow_events() {
         std::vector<event> more(std::max<std::size_t>(8, events_.size() * 2));
         for (std::size_t i = head_; i != tail_; ++i)
-            more[i - head_] = std::move(events_[i % events_.size()]);
+            more[i - head_] = std::move(events_[i & (events_.size() - 1)]);
         tail_ -= head_;
         head_ = 0;
         events_ = std::move(more);
@@ -387,7 +388,7 @@ class loopback {
     std::size_t queue_head_ = 0, queue_tail_ = 0;
     bool in_flight_ = false;
     /// Events waiting for poll(): a ring of up to max_events, its storage grown on demand (a power
-    /// of two).
+    /// of two); it starts over at its first slot whenever poll() drains it.
     std::vector<event> events_;
     std::size_t head_ = 0, tail_ = 0;
     bool roc_active_ = false;
