@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include <softmac/core/detail/walker.hpp>
 #include <softmac/core/mac_address.hpp>
 #include <softmac/core/scheduler.hpp>
 #include <softmac/ieee80211/channels.hpp>
@@ -103,32 +104,17 @@ class bss_table {
     /// @brief The entries in the order they were first heard: a forward range over the table.
     class entry_range {
       public:
-        class iterator {
+        class iterator : public ::softmac::detail::walker<iterator, bss> {
           public:
-            using iterator_category = std::forward_iterator_tag;
-            using value_type = bss;
-            using difference_type = std::ptrdiff_t;
-            using pointer = const bss*;
-            using reference = const bss&;
             iterator() = default;
-            reference operator*() const noexcept { return t_->entries_[at_]; }
-            pointer operator->() const noexcept { return &t_->entries_[at_]; }
-            iterator& operator++() noexcept {
-                at_ = t_->links_[at_].next_first;
-                return *this;
-            }
-            iterator operator++(int) noexcept {
-                auto old = *this;
-                ++*this;
-                return old;
-            }
-            friend bool operator==(const iterator& a, const iterator& b) noexcept {
-                return a.at_ == b.at_;
-            }
 
           private:
             friend class entry_range;
+            friend ::softmac::detail::walker<iterator, bss>;
             iterator(const bss_table* t, entry_number at) noexcept : t_(t), at_(at) {}
+            const bss& deref() const noexcept { return t_->entries_[at_]; }
+            void next() noexcept { at_ = t_->links_[at_].next_first; }
+            entry_number position() const noexcept { return at_; }
             const bss_table* t_ = nullptr;
             entry_number at_ = none;
         };
@@ -411,5 +397,7 @@ class bss_table {
     std::size_t size_ = 0;
     counters counters_;
 };
+
+static_assert(std::forward_iterator<bss_table::entry_range::iterator>);
 
 }  // namespace softmac::mac

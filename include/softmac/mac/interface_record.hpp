@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include <softmac/core/detail/walker.hpp>
 #include <softmac/core/mac_address.hpp>
 #include <softmac/core/scheduler.hpp>
 #include <softmac/driver/types.hpp>
@@ -100,35 +101,23 @@ class interface_records {
     /// @brief The used records in index order: a forward range.
     class used_range {
       public:
-        class iterator {
+        class iterator
+            : public ::softmac::detail::walker<iterator, interface_record, interface_record&> {
           public:
-            using iterator_category = std::forward_iterator_tag;
-            using value_type = interface_record;
-            using difference_type = std::ptrdiff_t;
-            using pointer = interface_record*;
-            using reference = interface_record&;
             iterator() = default;
-            reference operator*() const noexcept { return r_[std::countr_zero(left_)]; }
-            pointer operator->() const noexcept { return &**this; }
-            iterator& operator++() noexcept {
-                left_ &= left_ - 1;
-                settle();
-                return *this;
-            }
-            iterator operator++(int) noexcept {
-                auto old = *this;
-                ++*this;
-                return old;
-            }
-            friend bool operator==(const iterator& a, const iterator& b) noexcept {
-                return a.left_ == b.left_;
-            }
 
           private:
             friend class used_range;
+            friend ::softmac::detail::walker<iterator, interface_record, interface_record&>;
             iterator(interface_record* r, std::uint32_t left) noexcept : r_(r), left_(left) {
                 settle();
             }
+            interface_record& deref() const noexcept { return r_[std::countr_zero(left_)]; }
+            void next() noexcept {
+                left_ &= left_ - 1;
+                settle();
+            }
+            std::uint32_t position() const noexcept { return left_; }
             /// Past the records cleared since the walk began.
             void settle() noexcept {
                 while (left_ && !r_[std::countr_zero(left_)].used()) left_ &= left_ - 1;
@@ -198,5 +187,7 @@ class interface_records {
     std::uint32_t used_ = 0;  ///< bit k: records_[k].used()
     static_assert(max_interfaces <= 32);
 };
+
+static_assert(std::forward_iterator<interface_records::used_range::iterator>);
 
 }  // namespace softmac::mac

@@ -14,6 +14,7 @@
 #include <utility>
 #include <vector>
 
+#include <softmac/core/detail/walker.hpp>
 #include <softmac/core/scheduler.hpp>
 #include <softmac/p2p/events.hpp>
 
@@ -92,30 +93,17 @@ class peer_table {
     /// @brief The peers, newest first (a forward range of const peer).
     class range {
       public:
-        class iterator {
+        class iterator : public ::softmac::detail::walker<iterator, peer> {
           public:
-            using iterator_category = std::forward_iterator_tag;
-            using value_type = peer;
-            using difference_type = std::ptrdiff_t;
-            using pointer = const peer*;
-            using reference = const peer&;
             iterator() = default;
-            reference operator*() const noexcept { return s_->p; }
-            pointer operator->() const noexcept { return &s_->p; }
-            iterator& operator++() noexcept {
-                s_ = s_->older;
-                return *this;
-            }
-            iterator operator++(int) noexcept {
-                auto t = *this;
-                ++*this;
-                return t;
-            }
-            bool operator==(const iterator&) const = default;
 
           private:
             friend class range;
+            friend ::softmac::detail::walker<iterator, peer>;
             explicit iterator(const slot* s) noexcept : s_(s) {}
+            const peer& deref() const noexcept { return s_->p; }
+            void next() noexcept { s_ = s_->older; }
+            const slot* position() const noexcept { return s_; }
             const slot* s_ = nullptr;
         };
         iterator begin() const noexcept { return iterator(t_->newest_); }
@@ -348,5 +336,7 @@ class peer_table {
     time_point ties_at_{};      ///< the instant of the ties in eviction order at the head
     bool ties_sorted_ = false;  ///< ... if they still are
 };
+
+static_assert(std::forward_iterator<peer_table::range::iterator>);
 
 }  // namespace softmac::p2p

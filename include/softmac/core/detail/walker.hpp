@@ -1,0 +1,45 @@
+// SPDX-License-Identifier: MIT
+/// @file Defines softmac::detail::walker: the forward-iterator plumbing shared by the tables
+/// whose entries are visited along links or masks.
+// IWYU pragma: private
+#pragma once
+
+#include <cstddef>
+#include <iterator>
+#include <type_traits>
+
+namespace softmac::detail {
+
+/// A forward iterator over a table's entries. Derived provides `Reference deref() const`, `void
+/// next()` and `position() const` (what equality compares), and befriends this base.
+template <class Derived, class Value, class Reference = const Value&>
+class walker {
+  public:
+    using value_type = Value;
+    using difference_type = std::ptrdiff_t;
+    using reference = Reference;
+    using pointer = std::add_pointer_t<std::remove_reference_t<Reference>>;
+    using iterator_concept = std::forward_iterator_tag;
+    using iterator_category = std::forward_iterator_tag;
+
+    reference operator*() const noexcept { return self().deref(); }
+    pointer operator->() const noexcept { return &self().deref(); }
+    Derived& operator++() noexcept {
+        static_cast<Derived&>(*this).next();
+        return static_cast<Derived&>(*this);
+    }
+    Derived operator++(int) noexcept {
+        Derived old = self();
+        ++*this;
+        return old;
+    }
+    friend bool operator==(const Derived& a, const Derived& b) noexcept { return same(a, b); }
+
+  private:
+    const Derived& self() const noexcept { return static_cast<const Derived&>(*this); }
+    static bool same(const Derived& a, const Derived& b) noexcept {
+        return a.position() == b.position();
+    }
+};
+
+}  // namespace softmac::detail
