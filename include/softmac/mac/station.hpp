@@ -185,8 +185,9 @@ class station_table {
     }
 
   private:
-    /// Never 0: bit 63 is set. The address is read as the comparison reads it (four octets and
-    /// two): a load of other widths than the stores that just wrote it would stall.
+    /// Never 0: bit 63 marks the slot in use. The address is read as mac_address's copies write
+    /// it (four octets and two): a load of other widths than the stores that just wrote it
+    /// would stall.
     static std::uint64_t key_of(const mac_address& a) noexcept {
         std::uint32_t lo;
         std::uint16_t hi;
@@ -196,9 +197,9 @@ class station_table {
     }
     /// The slot of the station with address `a`, or null.
     std::unique_ptr<station_type>* slot_of(const mac_address& a) noexcept {
-        const std::uint64_t key = key_of(a);
+        const std::uint64_t wanted = key_of(a);
         for (std::size_t k = 0; k < end_; ++k)
-            if (keys_[k] == key) return &slots_[k];
+            if (keys_[k] == wanted) return &slots_[k];
         return nullptr;
     }
 

@@ -98,7 +98,8 @@ struct model {
         e->last_freq = freq;
     }
     void expire(time_point now) {
-        std::erase_if(entries, [&](const auto& e) { return now - e.seen > mac::bss_table::expiry; });
+        std::erase_if(entries,
+                      [&](const auto& e) { return now - e.seen > mac::bss_table::expiry; });
     }
 };
 
@@ -116,9 +117,9 @@ TEST_CASE("a full BSS table evicts, orders and fills its entries as cfg80211's s
     std::mt19937 rng(20240611);
     const auto pick = [&](unsigned n) { return static_cast<unsigned>(rng() % n); };
     // Each BSS has one of a few element sets, which a frame may swap for another: short and long
-    // ones (an entry's elements are kept in the entry up to a size, apart beyond it), an SSID of
-    // its own, another one (another BSS on the same BSSID), an empty or zeroed one (hidden), a
-    // DS Parameter Set naming the channel or not, a TIM whose DTIM count changes.
+    // ones (40 to 300 octets), an SSID of its own, another one (another BSS on the same BSSID), an
+    // empty or zeroed one (hidden), a DS Parameter Set naming the channel or not, a TIM whose DTIM
+    // count changes.
     const auto elements = [&](unsigned i, unsigned variant, std::uint8_t dtim) {
         std::vector<std::uint8_t> e;
         std::string ssid = "bss-" + std::to_string(i);

@@ -524,9 +524,25 @@ TEST_CASE("the station table finds, adds and removes by address as a list of slo
         for (const auto& m : model)
             if (m) expected.push_back(*m);
         REQUIRE(order == expected);  // slot order
-        const mac_address probe = addr(rng() % 200 * 257);
+        const unsigned m = rng() % 200;
+        const mac_address probe = addr(m % 2 ? m << 16 : m);
         const bool in = std::find(model.begin(), model.end(), std::optional(probe)) != model.end();
         REQUIRE((t.find(probe) != nullptr) == in);
         if (in) CHECK(t.find(probe)->addr == probe);
     }
+    // The all-zero address is a station like any other, not a free slot.
+    mac::station_table<mac::simple_adaptive::state> z;
+    const mac_address zero{};
+    CHECK_FALSE(z.remove(zero));
+    REQUIRE(z.add(zero, 1));
+    REQUIRE(z.add(addr(1), 1));
+    CHECK(z.size() == 2);
+    REQUIRE(z.find(zero) != nullptr);
+    CHECK(z.find(zero)->addr == zero);
+    CHECK(z.add(zero, 1).value() == z.find(zero));  // found, not added twice
+    CHECK(z.size() == 2);
+    CHECK(z.remove(zero));
+    CHECK_FALSE(z.remove(zero));
+    CHECK(z.find(zero) == nullptr);
+    CHECK(z.size() == 1);
 }

@@ -133,6 +133,27 @@ std::vector<bytes> probe_requests() {
     out.push_back(single(listen, {0x10, 0x4a, 0, 9}));  // WPS attribute overruns its element
     out.push_back(single(listen, {}));
     out.push_back(single({}, request));
+    // In the one P2P element, beside the Listen Channel: each attribute only the full reading
+    // reads (or refuses the frame for), well formed and malformed.
+    const auto with = [&](std::uint8_t id, const bytes& body) {
+        bytes a = listen;
+        const bytes more = p2p_attribute(id, body);
+        a.insert(a.end(), more.begin(), more.end());
+        return a;
+    };
+    for (const auto& a :
+         {with(pa::device_info, device_info_body()), with(pa::device_info, {1}),
+          with(pa::go_intent, {15}), with(pa::go_intent, {}),
+          with(pa::channel_list, {'X', 'X', 4, 81, 1, 6}), with(pa::channel_list, {'X'}),
+          with(pa::group_id, octets(dev_c)), with(pa::group_id, {1, 2})})
+        out.push_back(single(a, request));
+    // One WPS element with two Requested Device Types.
+    bytes types =
+        wps_attribute(ie::wps::attr::requested_device_type, {0, 1, 0x00, 0x50, 0xf2, 0x04, 0, 1});
+    const bytes second =
+        wps_attribute(ie::wps::attr::requested_device_type, {0, 10, 0x00, 0x50, 0xf2, 0x04, 0, 5});
+    types.insert(types.end(), second.begin(), second.end());
+    out.push_back(single(listen, types));
     // Without any P2P element: a WPS element only.
     out.push_back(vendor_element(ie::vendor::wps, wps_attribute(ie::wps::attr::version, {0x10})));
     return out;

@@ -2,6 +2,7 @@
 /// @file Defines the data path's fast TX (from station header templates) and fast RX.
 #pragma once
 
+#include <array>
 #include <cassert>
 #include <cstdint>
 #include <cstdio>
@@ -141,7 +142,8 @@ SOFTMAC_HOT_INLINE bool fast_xmit(M& m, vif_state& i, std::uint8_t priority, tx_
     // The header and SNAP, 30 to 38 octets, as two fixed-size copies that overlap: a copy of
     // variable length may become `rep movs`, which costs more to start than these take.
     const std::size_t n = t.hdrlen + 6u;
-    assert(n >= 24 && n <= 24 + 16);
+    static_assert(std::tuple_size_v<decltype(t.hdr)> <= 24 + 16, "two copies cover a template");
+    assert(n >= 30 && n <= t.hdr.size());
     std::memcpy(p, t.hdr.data(), 24);
     std::memcpy(p + n - 16, t.hdr.data() + n - 16, 16);
     std::memcpy(p + t.da, da.octets.data(), 6);

@@ -14,30 +14,30 @@
 namespace softmac::p2p::dbus {
 
 /// @brief The P2PDevice methods, the P2PDeviceConfig property and the signals of a device's own
-/// interface object `o`, over engine `e_` (wpas_dbus_handler_p2p_find, _stop_find,
+/// interface object `o`, over engine `e` (wpas_dbus_handler_p2p_find, _stop_find,
 /// _extendedlisten, _remove_client, _listen, _connect, _cancel, _flush, _rejectpeer,
 /// _prov_disc_req, _group_add and the service discovery handlers); `guard` refuses a caller that
 /// may not change the radio.
 /// @tparam Engine a p2p::engine
 /// @tparam Guard callable with no arguments; throws sdbus::Error to refuse
 template <class Engine, class Guard>
-void serve_p2p_device(sdbus::IObject& o, Engine& e_, Guard guard) {
+void serve_p2p_device(sdbus::IObject& o, Engine& e, Guard guard) {
     const std::string p(p2p_device_interface);
     o.registerMethod("Find").onInterface(p).withInputParamNames("args").implementedAs(
-        [&e_, guard](const dict& args) {
+        [&e, guard](const dict& args) {
             guard();
-            ok(e_.find(parse_find(args)));
+            ok(e.find(parse_find(args)));
         });
-    o.registerMethod("StopFind").onInterface(p).implementedAs([&e_, guard] {
+    o.registerMethod("StopFind").onInterface(p).implementedAs([&e, guard] {
         guard();
-        e_.stop_find();
+        e.stop_find();
     });
     // ExtendedListen (wpas_dbus_handler_p2p_extendedlisten): period and interval in ms,
     // both absent or 0 turn it off.
     o.registerMethod("ExtendedListen")
         .onInterface(p)
         .withInputParamNames("args")
-        .implementedAs([&e_, guard](const dict& args) {
+        .implementedAs([&e, guard](const dict& args) {
             guard();
             std::int32_t period = 0, interval = 0;
             for (const auto& [key, v] : args) {
@@ -49,21 +49,21 @@ void serve_p2p_device(sdbus::IObject& o, Engine& e_, Guard guard) {
             // Negative values reach p2p_ext_listen as large ones, which it refuses.
             if (period < 0 || interval < 0)
                 fail(error::unknown_error, "failed to initiate a p2p_ext_listen.");
-            ok(e_.ext_listen(std::uint32_t(period), std::uint32_t(interval)), error::unknown_error);
+            ok(e.ext_listen(std::uint32_t(period), std::uint32_t(interval)), error::unknown_error);
         });
     // RemoveClient (wpas_dbus_handler_p2p_remove_client): a known peer's object, or an
     // interface address as text.
     o.registerMethod("RemoveClient")
         .onInterface(p)
         .withInputParamNames("args")
-        .implementedAs([&e_, guard](const dict& args) {
+        .implementedAs([&e, guard](const dict& args) {
             guard();
             std::optional<mac_address> peer, iface;
             for (const auto& [key, v] : args) {
                 const std::string type = v.peekValueType();
                 if (key == "peer" && type == "o") {
                     peer = peer_of(v.template get<sdbus::ObjectPath>());
-                    if (!peer || !e_.peers().find(*peer))
+                    if (!peer || !e.peers().find(*peer))
                         fail(error::invalid_args, "Invalid address format");
                 } else if (key == "iface" && type == "s") {
                     const auto a = mac_address::parse(v.template get<std::string>());
@@ -74,25 +74,25 @@ void serve_p2p_device(sdbus::IObject& o, Engine& e_, Guard guard) {
                 }
             }
             if (!peer && !iface) fail(error::invalid_args, "Invalid address format");
-            e_.remove_client(iface ? *iface : *peer, iface.has_value());
+            e.remove_client(iface ? *iface : *peer, iface.has_value());
         });
     o.registerMethod("Listen").onInterface(p).withInputParamNames("timeout").implementedAs(
-        [&e_, guard](std::int32_t t) {
+        [&e, guard](std::int32_t t) {
             guard();
             if (t < 0) fail(error::invalid_args);
-            ok(e_.listen(static_cast<std::uint32_t>(t)));
+            ok(e.listen(static_cast<std::uint32_t>(t)));
         });
     o.registerMethod("Connect")
         .onInterface(p)
         .withInputParamNames("args")
         .withOutputParamNames("generated_pin")
-        .implementedAs([&e_, guard](const dict& args) {
+        .implementedAs([&e, guard](const dict& args) {
             guard();
             auto req = parse_connect(args);
-            if (!e_.peers().find(req.peer)) fail(error::invalid_args);
+            if (!e.peers().find(req.peer)) fail(error::invalid_args);
             const bool generated =
                 req.params.method == wps_method::display && req.params.pin.empty();
-            auto r = e_.connect(req.peer, req.params);
+            auto r = e.connect(req.peer, req.params);
             if (!r)
                 fail(r.err().code == errc::exhausted       ? error::connect_channel_unavailable
                      : r.err().code == errc::not_supported ? error::connect_channel_unsupported
@@ -101,27 +101,27 @@ void serve_p2p_device(sdbus::IObject& o, Engine& e_, Guard guard) {
             // wpas_p2p_connect's answer: the PIN it made, else 0, as %08d.
             return generated ? *r : std::string("00000000");
         });
-    o.registerMethod("Cancel").onInterface(p).implementedAs([&e_, guard] {
+    o.registerMethod("Cancel").onInterface(p).implementedAs([&e, guard] {
         guard();
-        ok(e_.cancel());
+        ok(e.cancel());
     });
-    o.registerMethod("Flush").onInterface(p).implementedAs([&e_, guard] {
+    o.registerMethod("Flush").onInterface(p).implementedAs([&e, guard] {
         guard();
-        e_.flush();
+        e.flush();
     });
     o.registerMethod("RejectPeer")
         .onInterface(p)
         .withInputParamNames("peer")
-        .implementedAs([&e_, guard](const sdbus::ObjectPath& peer) {
+        .implementedAs([&e, guard](const sdbus::ObjectPath& peer) {
             guard();
             const auto a = peer_of(peer);
             if (!a) fail(error::invalid_args);
-            ok(e_.reject(*a));
+            ok(e.reject(*a));
         });
     o.registerMethod("ProvisionDiscoveryRequest")
         .onInterface(p)
         .withInputParamNames("peer", "config_method")
-        .implementedAs([&e_, guard](const sdbus::ObjectPath& peer, const std::string& method) {
+        .implementedAs([&e, guard](const sdbus::ObjectPath& peer, const std::string& method) {
             guard();
             const auto a = peer_of(peer);
             wps_method m = wps_method::not_ready;
@@ -129,12 +129,12 @@ void serve_p2p_device(sdbus::IObject& o, Engine& e_, Guard guard) {
             if (method == "keypad") m = wps_method::keypad;
             if (method == "pbc" || method == "pushbutton") m = wps_method::pbc;
             if (!a || m == wps_method::not_ready) fail(error::invalid_args);
-            ok(e_.prov_disc(*a, m, false));
+            ok(e.prov_disc(*a, m, false));
         });
     o.registerMethod("GroupAdd")
         .onInterface(p)
         .withInputParamNames("args")
-        .implementedAs([&e_, guard](const dict& args) {
+        .implementedAs([&e, guard](const dict& args) {
             guard();
             std::uint16_t freq = 0;
             bool persistent = false;
@@ -149,15 +149,15 @@ void serve_p2p_device(sdbus::IObject& o, Engine& e_, Guard guard) {
                     fail(error::invalid_args);
                 }
             }
-            (void)or_fail(e_.group_add(freq, persistent));
+            (void)or_fail(e.group_add(freq, persistent));
         });
-    serve_service_discovery(o, e_, guard);
+    serve_service_discovery(o, e, guard);
     o.registerProperty("P2PDeviceConfig")
         .onInterface(p)
-        .withGetter([&e_] { return device_config(e_); })
-        .withSetter([&e_, guard](const dict& d) {
+        .withGetter([&e] { return device_config(e); })
+        .withSetter([&e, guard](const dict& d) {
             guard();
-            set_device_config(e_, d);
+            set_device_config(e, d);
         });
     for (const char* s : {"DeviceFound", "DeviceLost", "ProvisionDiscoveryPBCRequest",
                           "ProvisionDiscoveryPBCResponse", "ProvisionDiscoveryRequestEnterPin",

@@ -48,7 +48,8 @@ class driver {
     /// @brief Why probe found no radio to register (rt73usb_probe_hw's -ENODEV), or success: an
     /// unreadable EEPROM or an RF chip the rt73 does not drive leaves nothing to register.
     result<void> probe_result() const noexcept { return probed_; }
-    /// @brief The RF chip (EEPROM RF type: rf::rf5226, rf2528, rf5225 or rf2527).
+    /// @brief The RF chip (EEPROM RF type: rf::rf5226, rf2528, rf5225 or rf2527); 0 when probe
+    /// found none the rt73 drives.
     std::uint16_t rf_type() const noexcept { return rf_type_; }
     Transport& transport() noexcept { return usb_; }
     /// @brief The interrupt line is the USB bulk-in completion: raised when a received frame
