@@ -6,7 +6,6 @@
 #include <algorithm>
 #include <cstdint>
 #include <utility>
-#include <variant>
 
 #include <softmac/core/bytes.hpp>
 #include <softmac/core/frame_buffer.hpp>
@@ -96,14 +95,9 @@ class mgmt_rx {
     void handle(interface_record& i, const ieee80211::header_view& h,
                 const result<ieee80211::mgmt_body>& mb, const driver::rx_status& rs) {
         if (const auto* reg = registry_.find(i.index(), h.fc(), h.body())) {
-            // The event's copy of the frame lives in storage kept from frame to frame: the sink
-            // reads the event and keeps nothing of it.
             const bytes_view frame = h.frame();
-            frame_bytes_.assign(frame.begin(), frame.end());
-            event::any ev{event::frame{i.index(), rs.freq, rs.signal_dbm, reg->owner,
-                                       std::move(frame_bytes_)}};
-            ctx_.emit(std::as_const(ev));
-            frame_bytes_ = std::move(std::get<event::frame>(ev).bytes);
+            ctx_.emit(event::frame{i.index(), rs.freq, rs.signal_dbm, reg->owner,
+                                   byte_vector(frame.begin(), frame.end())});
             return;
         }
         if (mb) {
@@ -135,7 +129,6 @@ class mgmt_rx {
 
     Context ctx_;
     frame_registry registry_;
-    byte_vector frame_bytes_;  ///< storage for the next registered frame's event
 };
 
 }  // namespace softmac::mac

@@ -399,8 +399,6 @@ class basic_stack {
         void emit(E&& e) {
             s_->events_(event::any(std::forward<E>(e)));
         }
-        /// An event the sink reads in place (the caller keeps it, and may reuse its storage).
-        void emit(const event::any& e) { s_->events_(e); }
         result<void> send_mgmt(std::uint8_t vif, bytes_view frame, std::uint32_t flags,
                                std::uint64_t cookie = 0) {
             return detail::send_mgmt(s_->radio_, s_->data(), s_->pool_, vif, frame, flags, cookie);
