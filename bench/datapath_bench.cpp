@@ -127,7 +127,15 @@ template <class Driver>
 __attribute__((noinline)) void softmac_receive(Driver& d, frame_buffer&& b) {
     d.receive(std::move(b));
 }
-template <class Driver, mode Mode = mode::fast, class... Make>
+/// A frame straight into the data path's entry, as the driver's poll hands it over: the data
+/// path's cost without the driver's hand-off (its queue, interrupt line and poll).
+template <class Path>
+__attribute__((noinline)) void softmac_on_rx(Path& p, frame_buffer&& b,
+                                             const driver::rx_status& s) {
+    p.on_rx(std::move(b), s);
+}
+/// Frames into the driver, or (`at_entry`) straight into the data path.
+template <class Driver, mode Mode = mode::fast, bool at_entry = false, class... Make>
 void rx_stack(benchmark::State& state, Make&&... make) {
     const auto payload = static_cast<std::size_t>(state.range(0));
     stack<Driver> s(Mode, std::forward<Make>(make)...);
@@ -141,7 +149,10 @@ void rx_stack(benchmark::State& state, Make&&... make) {
             d = &s.r.driver().template as<sink_driver>();
         else
             d = &s.r.driver();
-        softmac_receive(*d, std::move(b));
+        if constexpr (at_entry)
+            softmac_on_rx(s.r.sink(), std::move(b), d->status);
+        else
+            softmac_receive(*d, std::move(b));
         b = std::move(s.r.sink().upper().delivered);
         benchmark::DoNotOptimize(b.data());
     }
@@ -154,6 +165,8 @@ void BM_any_driver_tx(benchmark::State& s) {
 }
 void BM_softmac_rx(benchmark::State& s) { rx_stack<sink_driver>(s); }
 void BM_softmac_full_rx(benchmark::State& s) { rx_stack<sink_driver, mode::full>(s); }
+void BM_softmac_rx_entry(benchmark::State& s) { rx_stack<sink_driver, mode::fast, true>(s); }
+void BM_softmac_full_rx_entry(benchmark::State& s) { rx_stack<sink_driver, mode::full, true>(s); }
 void BM_any_driver_rx(benchmark::State& s) {
     rx_stack<any_driver>(s, std::in_place_type<sink_driver>);
 }
@@ -808,6 +821,8 @@ const bool registered = [] {
         {"BM_softmac_rx", BM_softmac_rx},
         {"BM_handwritten_fast_rx", BM_handwritten_fast_rx},
         {"BM_softmac_full_rx", BM_softmac_full_rx},
+        {"BM_softmac_rx_entry", BM_softmac_rx_entry},
+        {"BM_softmac_full_rx_entry", BM_softmac_full_rx_entry},
         {"BM_handwritten_rx", BM_handwritten_rx},
         {"BM_any_driver_rx", BM_any_driver_rx},
         {"BM_libtins_rx", BM_libtins_rx},

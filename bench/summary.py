@@ -16,6 +16,8 @@ PAIRS = [
     ("TX: rt73 (TXD + USB) / loopback-style sink", "BM_softmac_tx", "BM_rt73_tx"),
     ("RX fast path via the interrupt line: hand-written fast / softmac (>= 0.95 means within 5%)", "BM_softmac_rx", "BM_handwritten_fast_rx"),
     ("RX full pipeline via the interrupt line: hand-written / softmac full (>= 0.95 means within 5%)", "BM_softmac_full_rx", "BM_handwritten_rx"),
+    ("RX fast path at the data path's entry: hand-written fast / softmac (>= 0.95 means within 5%)", "BM_softmac_rx_entry", "BM_handwritten_fast_rx"),
+    ("RX full pipeline at the data path's entry: hand-written / softmac full (>= 0.95 means within 5%)", "BM_softmac_full_rx_entry", "BM_handwritten_rx"),
     ("RX: softmac full / softmac fast", "BM_softmac_rx", "BM_softmac_full_rx"),
     ("RX via the interrupt line: any_driver / softmac", "BM_softmac_rx", "BM_any_driver_rx"),
     ("RX: libtins / softmac", "BM_softmac_rx", "BM_libtins_rx"),
