@@ -11,6 +11,7 @@
 #include <softmac/core/buffer_pool.hpp>
 #include <softmac/driver/concepts.hpp>
 #include <softmac/drivers/rt73/crypto.hpp>
+#include <softmac/drivers/rt73/csr.hpp>
 #include <softmac/drivers/rt73/descriptors.hpp>
 #include <softmac/drivers/rt73/eeprom.hpp>
 #include <softmac/drivers/rt73/firmware.hpp>
@@ -142,7 +143,7 @@ class driver {
         if (!probed_) return probed_;
         std::uint32_t csr0 = 0;
         for (int i = 0; i < 100 && csr0 == 0; ++i) {
-            auto r = read32(reg::mac_csr0);
+            auto r = csr_.read32(reg::mac_csr0);
             if (!r) return r.err();
             csr0 = *r;
         }
@@ -164,8 +165,8 @@ class driver {
             !r)
             return make_error(errc::io, "rt73: failed to write firmware");
         // Registers, then the BBP from the EEPROM's init values.
-        if (auto r = write_mac(reg::mac_csr2, hw_.perm_addr); !r) return r;
-        if (auto r = write32(
+        if (auto r = csr_.write_mac(reg::mac_csr2, hw_.perm_addr); !r) return r;
+        if (auto r = csr_.write32(
                 reg::txrx_csr4,
                 (std::uint32_t(conf_.long_retry) << txrx_csr4::long_retry_limit_shift) |
                     (std::uint32_t(conf_.short_retry) << txrx_csr4::short_retry_limit_shift) |
@@ -174,21 +175,21 @@ class driver {
             return r;
         for (std::uint16_t word : bbp_init_)
             if (word != 0xffff && word != 0x0000)
-                if (auto r = write_bbp(static_cast<std::uint8_t>(word >> 8),
-                                       static_cast<std::uint8_t>(word));
+                if (auto r = csr_.write_bbp(static_cast<std::uint8_t>(word >> 8),
+                                            static_cast<std::uint8_t>(word));
                     !r)
                     return r;
-        if (auto r = write32(reg::txrx_csr9, txrx_csr9::tsf_ticking); !r) return r;
+        if (auto r = csr_.write32(reg::txrx_csr9, txrx_csr9::tsf_ticking); !r) return r;
         filter_bits_ = default_filter();
-        if (auto r = write32(reg::txrx_csr0, filter_bits_); !r)
+        if (auto r = csr_.write32(reg::txrx_csr0, filter_bits_); !r)
             return r;  // RX enabled (no DISABLE_RX)
         running_ = true;
         return {};
     }
     template <class Ctx>
     void stop(Ctx&) {
-        (void)write32(reg::txrx_csr0, filter_bits_ | txrx_csr0::disable_rx);
-        (void)write32(reg::txrx_csr9, 0);
+        (void)csr_.write32(reg::txrx_csr0, filter_bits_ | txrx_csr0::disable_rx);
+        (void)csr_.write32(reg::txrx_csr9, 0);
         running_ = false;
     }
     template <class Ctx>
@@ -209,15 +210,15 @@ class driver {
         } else {
             ++other_count_;
         }
-        (void)write_mac(reg::mac_csr2, v.addr);
-        if (ap || v.type == iftype::adhoc) (void)write_mac(reg::mac_csr4, v.addr);
+        (void)csr_.write_mac(reg::mac_csr2, v.addr);
+        if (ap || v.type == iftype::adhoc) (void)csr_.write_mac(reg::mac_csr4, v.addr);
         const std::uint32_t sync = ap                        ? txrx_csr9::sync_ap_none
                                    : v.type == iftype::adhoc ? txrx_csr9::sync_adhoc
                                                              : txrx_csr9::sync_infra;
-        auto csr9 = read32(reg::txrx_csr9);
-        (void)write32(reg::txrx_csr9, ((csr9 ? *csr9 : 0) & ~txrx_csr9::tsf_sync) |
-                                          (sync << txrx_csr9::tsf_sync_shift) |
-                                          txrx_csr9::tsf_ticking);
+        auto csr9 = csr_.read32(reg::txrx_csr9);
+        (void)csr_.write32(reg::txrx_csr9, ((csr9 ? *csr9 : 0) & ~txrx_csr9::tsf_sync) |
+                                               (sync << txrx_csr9::tsf_sync_shift) |
+                                               txrx_csr9::tsf_ticking);
         has_ap_ = ap_count_ > 0;
         return refresh_filter();
     }
@@ -226,7 +227,8 @@ class driver {
         for (unsigned i = 0; i < max_ap_interfaces; ++i)
             if (beacon_owner_[i] == v.index) {
                 beacon_owner_[i] = -1;
-                (void)write32(reg::hw_beacon_base(i), 0);  // clear_beacon: invalidates the TXINFO
+                (void)csr_.write32(reg::hw_beacon_base(i),
+                                   0);  // clear_beacon: invalidates the TXINFO
                 --ap_count_;
                 has_ap_ = ap_count_ > 0;
                 (void)refresh_filter();
@@ -239,10 +241,11 @@ class driver {
         conf_ = c;
         if (changed & ::softmac::driver::conf_changed::channel) (void)set_channel(c.channel);
         if (changed & ::softmac::driver::conf_changed::retry_limits)
-            (void)write32(reg::txrx_csr4,
-                          (std::uint32_t(c.long_retry) << txrx_csr4::long_retry_limit_shift) |
-                              (std::uint32_t(c.short_retry) << txrx_csr4::short_retry_limit_shift) |
-                              0x20000u);
+            (void)csr_.write32(
+                reg::txrx_csr4,
+                (std::uint32_t(c.long_retry) << txrx_csr4::long_retry_limit_shift) |
+                    (std::uint32_t(c.short_retry) << txrx_csr4::short_retry_limit_shift) |
+                    0x20000u);
     }
     /// @brief TXRX_CSR0 drop bits from the FIF_* flags (rt73usb_config_filter's rules).
     template <class Ctx>
@@ -288,21 +291,22 @@ class driver {
         if (ac >= 4) return;
         edca_[ac] = p;
         auto nibble = [&](std::uint16_t r, std::uint32_t v) {
-            auto cur = read32(r);
-            (void)write32(r, ((cur ? *cur : 0) & ~(0xfu << (4 * ac))) | ((v & 0xf) << (4 * ac)));
+            auto cur = csr_.read32(r);
+            (void)csr_.write32(r,
+                               ((cur ? *cur : 0) & ~(0xfu << (4 * ac))) | ((v & 0xf) << (4 * ac)));
         };
         nibble(reg::aifsn_csr, p.aifs);
         nibble(reg::cwmin_csr, log2_cw(p.cw_min));
         nibble(reg::cwmax_csr, log2_cw(p.cw_max));
         const std::uint16_t r = ac < 2 ? reg::ac_txop_csr0 : reg::ac_txop_csr1;
         const unsigned shift = (ac % 2) * 16;
-        auto cur = read32(r);
-        (void)write32(r,
-                      ((cur ? *cur : 0) & ~(0xffffu << shift)) | (std::uint32_t(p.txop) << shift));
+        auto cur = csr_.read32(r);
+        (void)csr_.write32(
+            r, ((cur ? *cur : 0) & ~(0xffffu << shift)) | (std::uint32_t(p.txop) << shift));
     }
     template <class Ctx>
     std::uint64_t get_tsf(Ctx&, const ::softmac::driver::vif&) {
-        auto lo = read32(reg::txrx_csr12), hi = read32(reg::txrx_csr13);
+        auto lo = csr_.read32(reg::txrx_csr12), hi = csr_.read32(reg::txrx_csr13);
         return lo && hi ? (std::uint64_t(*hi) << 32) | *lo : 0;
     }
     template <class Ctx>
@@ -313,16 +317,16 @@ class driver {
     void bss_info_changed(Ctx&, const ::softmac::driver::vif&, const ::softmac::driver::bss_conf& b,
                           std::uint32_t changed) {
         namespace bc = ::softmac::driver::bss_changed;
-        if (changed & bc::bssid) (void)write_mac(reg::mac_csr4, b.bssid);
+        if (changed & bc::bssid) (void)csr_.write_mac(reg::mac_csr4, b.bssid);
         if (changed & (bc::beacon_int | bc::beacon_enabled)) {
-            auto cur = read32(reg::txrx_csr9);
+            auto cur = csr_.read32(reg::txrx_csr9);
             std::uint32_t v =
                 ((cur ? *cur : 0) &
                  ~(txrx_csr9::beacon_interval | txrx_csr9::beacon_gen | txrx_csr9::tbtt_enable)) |
                 ((std::uint32_t(b.beacon_int) * 16) & txrx_csr9::beacon_interval);
             if (b.beacon_enabled)
                 v |= txrx_csr9::beacon_gen | txrx_csr9::tbtt_enable | txrx_csr9::tsf_ticking;
-            (void)write32(reg::txrx_csr9, v);
+            (void)csr_.write32(reg::txrx_csr9, v);
         }
     }
     template <class Ctx>
@@ -334,15 +338,17 @@ class driver {
             const unsigned entry = 4 * (v.index % 4) + (k.index % 4);
             if (cmd == ::softmac::driver::key_command::disable) {
                 key_cipher_[shared_key_base + entry] = cipher::none;
-                return set_bit(reg::sec_csr0, entry, false);
+                return csr_.set_bit(reg::sec_csr0, entry, false);
             }
-            if (auto r = write_key(reg::shared_key_table_base + 32 * entry, k.key); !r) return r;
+            if (auto r = csr_.write_key(reg::shared_key_table_base + 32 * entry, k.key); !r)
+                return r;
             const std::uint16_t cr = entry < 8 ? reg::sec_csr1 : reg::sec_csr5;
-            auto cur = read32(cr);
+            auto cur = csr_.read32(cr);
             const unsigned shift = 4 * (entry % 8);
-            (void)write32(cr, ((cur ? *cur : 0) & ~(0x7u << shift)) | (std::uint32_t(c) << shift));
+            (void)csr_.write32(cr,
+                               ((cur ? *cur : 0) & ~(0x7u << shift)) | (std::uint32_t(c) << shift));
             k.hw_index = static_cast<std::int16_t>(shared_key_base + entry);
-            if (auto r = set_bit(reg::sec_csr0, entry, true); !r) return r;
+            if (auto r = csr_.set_bit(reg::sec_csr0, entry, true); !r) return r;
             key_cipher_[std::size_t(k.hw_index)] = c;
             return {};
         }
@@ -350,14 +356,14 @@ class driver {
             if (k.hw_index < 0 || k.hw_index >= pairwise_keys)
                 return make_error(errc::not_found, "rt73: pairwise key not installed");
             key_cipher_[std::size_t(k.hw_index)] = cipher::none;
-            return set_bit(k.hw_index < 32 ? reg::sec_csr2 : reg::sec_csr3,
-                           unsigned(k.hw_index) % 32, false);
+            return csr_.set_bit(k.hw_index < 32 ? reg::sec_csr2 : reg::sec_csr3,
+                                unsigned(k.hw_index) % 32, false);
         }
         for (unsigned i = 0; i < 64; ++i) {
-            auto bits = read32(i < 32 ? reg::sec_csr2 : reg::sec_csr3);
+            auto bits = csr_.read32(i < 32 ? reg::sec_csr2 : reg::sec_csr3);
             if (!bits) return bits.err();
             if (*bits & (1u << (i % 32))) continue;
-            if (auto r = write_key(
+            if (auto r = csr_.write_key(
                     static_cast<std::uint16_t>(reg::pairwise_key_table_base + 32 * i), k.key);
                 !r)
                 return r;
@@ -371,9 +377,9 @@ class driver {
                 !r)
                 return r;
             // Received frames are looked up in the TA table only for BSS indexes enabled here.
-            if (auto r = set_bit(reg::sec_csr4, v.index % 4, true); !r) return r;
+            if (auto r = csr_.set_bit(reg::sec_csr4, v.index % 4, true); !r) return r;
             k.hw_index = static_cast<std::int16_t>(i);
-            if (auto r = set_bit(i < 32 ? reg::sec_csr2 : reg::sec_csr3, i % 32, true); !r)
+            if (auto r = csr_.set_bit(i < 32 ? reg::sec_csr2 : reg::sec_csr3, i % 32, true); !r)
                 return r;
             key_cipher_[i] = c;
             return {};
@@ -390,9 +396,9 @@ class driver {
         if (slot < 0) return make_error(errc::not_found, "rt73: interface has no beacon slot");
         if (descriptor_size + frame.size() > 0x100)
             return make_error(errc::bad_length, "rt73: beacon larger than its slot");
-        auto csr9 = read32(reg::txrx_csr9);
+        auto csr9 = csr_.read32(reg::txrx_csr9);
         if (!csr9) return csr9.err();
-        (void)write32(reg::txrx_csr9, *csr9 & ~txrx_csr9::beacon_gen);
+        (void)csr_.write32(reg::txrx_csr9, *csr9 & ~txrx_csr9::beacon_gen);
         std::array<std::uint8_t, 0x100> buf{};
         byte_writer w(buf);
         // At the band's lowest rate: 1 Mbit/s CCK on 2.4 GHz, 6 Mbit/s OFDM on 5 GHz.
@@ -411,8 +417,8 @@ class driver {
                                  bytes_view(buf).first(n));
             !r)
             return r;
-        (void)write32(reg::txrx_csr10, 0x00001008);
-        return write32(reg::txrx_csr9, *csr9);
+        (void)csr_.write32(reg::txrx_csr10, 0x00001008);
+        return csr_.write32(reg::txrx_csr9, *csr9);
     }
 
     /// @brief Tunes to `ch` (config's channel change, rt73usb_config_channel): BBP R3's smart mode
@@ -421,17 +427,18 @@ class driver {
     result<void> set_channel(const ieee80211::channel& ch) {
         const auto i = find_rf_channel(rf_table_, ch.band, ch.number);
         if (!i) return make_error(errc::bad_value, "rt73: channel not in the RF chip's table");
-        if (auto r = set_smart_mode(rf_smart_mode(rf_type_)); !r) return r;
+        if (auto r = csr_.set_smart_mode(rf_smart_mode(rf_type_)); !r) return r;
         // The tuned band's power amplifier on, the other's off (PHY_CSR0's PA_PE_BG/PA_PE_A).
-        auto pa = read32(reg::phy_csr0);
+        auto pa = csr_.read32(reg::phy_csr0);
         if (!pa) return pa.err();
         const std::uint32_t on =
             ch.band == ieee80211::band::ghz5 ? phy_csr0::pa_pe_a : phy_csr0::pa_pe_bg;
-        if (auto r = write32(reg::phy_csr0, (*pa & ~(phy_csr0::pa_pe_a | phy_csr0::pa_pe_bg)) | on);
+        if (auto r =
+                csr_.write32(reg::phy_csr0, (*pa & ~(phy_csr0::pa_pe_a | phy_csr0::pa_pe_bg)) | on);
             !r)
             return r;
         for (std::uint32_t w : rf_words(rf_table_[*i], txpower_[*i], freq_offset_))
-            if (auto r = write_rf(w); !r) return r;
+            if (auto r = csr_.write_rf(w); !r) return r;
         channel_ = *ieee80211::make_channel(ch.band, ch.number);
         return {};
     }
@@ -483,7 +490,7 @@ class driver {
     /// TXRX_CSR0 depends on the filter flags and on whether an AP interface exists.
     result<void> refresh_filter() {
         filter_bits_ = compute_filter(filter_total_);
-        return running_ ? write32(reg::txrx_csr0, filter_bits_) : result<void>{};
+        return running_ ? csr_.write32(reg::txrx_csr0, filter_bits_) : result<void>{};
     }
     static std::uint8_t log2_cw(std::uint16_t cw) noexcept {
         std::uint8_t n = 0;
@@ -499,77 +506,6 @@ class driver {
     void fail(Ctx& ctx, frame_buffer&& f, const ::softmac::driver::tx_status& st) {
         ++stats_.ack_failures;
         ctx.tx_status(std::move(f), st);
-    }
-    result<std::uint32_t> read32(std::uint16_t a) {
-        std::array<std::uint8_t, 4> b{};
-        auto r = usb_.control_in({request::multi_read, 0, a}, b);
-        if (!r) return r.err();
-        return load_le32(b.data());
-    }
-    result<void> write32(std::uint16_t a, std::uint32_t v) {
-        std::array<std::uint8_t, 4> b{};
-        store_le32(b.data(), v);
-        return usb_.control_out({request::multi_write, 0, a}, b);
-    }
-    result<void> write_mac(std::uint16_t lo, const mac_address& m) {
-        if (auto r = write32(lo, load_le32(m.octets.data())); !r) return r;
-        auto hi = read32(static_cast<std::uint16_t>(lo + 4));
-        const std::uint32_t keep = hi ? (*hi & 0xffff0000u) : 0;
-        return write32(static_cast<std::uint16_t>(lo + 4),
-                       keep | m.octets[4] | (std::uint32_t(m.octets[5]) << 8));
-    }
-    result<void> set_bit(std::uint16_t r, unsigned bit, bool on) {
-        auto cur = read32(r);
-        if (!cur) return cur.err();
-        return write32(r, on ? (*cur | (1u << bit)) : (*cur & ~(1u << bit)));
-    }
-    result<void> write_key(std::uint16_t at, bytes_view key) {
-        std::array<std::uint8_t, 32> e{};
-        std::memcpy(e.data(), key.data(), std::min<std::size_t>(key.size(), e.size()));
-        return usb_.control_out({request::multi_write, 0, at}, e);
-    }
-    /// PHY_CSR3 once the BBP bus is idle.
-    result<std::uint32_t> bbp_idle() {
-        for (int i = 0; i < 10; ++i) {
-            auto cur = read32(reg::phy_csr3);
-            if (!cur) return cur.err();
-            if (!(*cur & phy_csr3::busy)) return *cur;
-        }
-        return make_error(errc::busy, "rt73: BBP bus stays busy");
-    }
-    /// PHY_CSR3: wait until the BBP bus is idle, then write the register.
-    result<void> write_bbp(std::uint8_t r, std::uint8_t v) {
-        if (auto idle = bbp_idle(); !idle) return idle.err();
-        return write32(reg::phy_csr3,
-                       v | (std::uint32_t(r & 0x7f) << phy_csr3::reg_shift) | phy_csr3::busy);
-    }
-    /// PHY_CSR3: ask for the register with READ_CONTROL, then take its value once the bus is idle.
-    result<std::uint8_t> read_bbp(std::uint8_t r) {
-        if (auto idle = bbp_idle(); !idle) return idle.err();
-        if (auto w = write32(reg::phy_csr3, (std::uint32_t(r & 0x7f) << phy_csr3::reg_shift) |
-                                                phy_csr3::read_control | phy_csr3::busy);
-            !w)
-            return w.err();
-        auto v = bbp_idle();
-        if (!v) return v.err();
-        return static_cast<std::uint8_t>(*v & phy_csr3::value);
-    }
-    /// BBP R3's smart mode bit, the register's other bits kept.
-    result<void> set_smart_mode(bool on) {
-        auto r3 = read_bbp(bbp::r3);
-        if (!r3) return r3.err();
-        return write_bbp(bbp::r3, static_cast<std::uint8_t>(on ? *r3 | bbp::r3_smart_mode
-                                                               : *r3 & ~bbp::r3_smart_mode));
-    }
-    result<void> write_rf(std::uint32_t value) {
-        for (int i = 0; i < 10; ++i) {
-            auto cur = read32(reg::phy_csr4);
-            if (!cur) return cur.err();
-            if (!(*cur & phy_csr4::busy))
-                return write32(reg::phy_csr4, (value & phy_csr4::value) |
-                                                  (20u << phy_csr4::bits_shift) | phy_csr4::busy);
-        }
-        return make_error(errc::busy, "rt73: RF bus stays busy");
     }
     /// rt73usb's probe: the chip as its EEPROM describes it, or why there is nothing to register.
     void probe() {
@@ -587,6 +523,7 @@ class driver {
     }
 
     Transport& usb_;
+    csr_bus<Transport> csr_{usb_};
     std::vector<std::uint8_t> firmware_;
     heap_pool pool_;
     ::softmac::driver::hw_description hw_{};
