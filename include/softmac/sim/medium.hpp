@@ -204,7 +204,7 @@ class medium {
                 std::abort();
             }
 #endif
-            if (p == from || !rx.listening || rx.freq != sender.freq || !rx.deliver) continue;
+            if (p == from) continue;  // the list holds the listening ports on this frequency
             bool for_rx = false;
             if (ra.is_unicast())
                 for (std::size_t i = 0; i < rx.n_addrs; ++i) for_rx = for_rx || rx.addrs[i] == ra;
