@@ -212,7 +212,7 @@ class discovery {
         // One command, kept with its frame's storage: the response is the kept one with this
         // request's sender as its destination.
         probe_tx_.wdev = d.wdev.wdev;
-        probe_tx_.frame = probe_resp_.get(detail::local_of(d), sa);
+        probe_resp_.fill(probe_tx_.frame, detail::local_of(d), sa);
         probe_tx_.freq = detail::freq_of_channel(d.listen_ch);
         probe_tx_.no_cck = true;
         probe_tx_.dont_wait_for_ack = true;

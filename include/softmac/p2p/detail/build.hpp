@@ -161,21 +161,22 @@ inline std::vector<std::uint8_t> probe_response(const local_device& me, const ma
 /// Builds with assertions also build every response in full and abort when the two differ.
 class probe_response_cache {
   public:
-    /// @brief probe_response(me, to), octet for octet; valid until the next call.
-    const std::vector<std::uint8_t>& get(const local_device& me, const mac_address& to) {
-        if (!built_from(me)) rebuild(me);
+    /// @brief Makes `frame` probe_response(me, to), octet for octet: built in full when what it
+    /// carries changed, else only its destination written. @pre `frame` is written by this
+    /// cache alone (the caller's send command keeps it from frame to frame).
+    void fill(std::vector<std::uint8_t>& frame, const local_device& me, const mac_address& to) {
+        if (!built_from(me)) rebuild(frame, me);
         const bytes_view da = to.bytes();
         // A frame that did not fit was built empty, and stays so.
-        if (frame_.size() >= da_offset + da.size())
-            std::copy(da.begin(), da.end(), frame_.data() + da_offset);
+        if (frame.size() >= da_offset + da.size())
+            std::copy(da.begin(), da.end(), frame.data() + da_offset);
 #ifndef NDEBUG
-        if (frame_ != probe_response(me, to)) {
+        if (frame != probe_response(me, to)) {
             std::fputs("softmac: a kept probe response differs from the one built in full\n",
                        stderr);
             std::abort();
         }
 #endif
-        return frame_;
     }
     /// @brief How many times the frame was built in full.
     std::size_t builds() const noexcept { return builds_; }
@@ -226,14 +227,13 @@ class probe_response_cache {
     bool built_from(const local_device& me) const noexcept {
         return builds_ != 0 && from_.same(me);
     }
-    void rebuild(const local_device& me) {
-        frame_ = probe_response(me, mac_address{});
-        frame_.shrink_to_fit();  // built in room for the largest body; kept for long, per device
+    void rebuild(std::vector<std::uint8_t>& frame, const local_device& me) {
+        frame = probe_response(me, mac_address{});
+        frame.shrink_to_fit();  // built in room for the largest body; kept for long, per device
         from_.take(me);
         ++builds_;
     }
 
-    std::vector<std::uint8_t> frame_;
     carried from_;
     std::size_t builds_ = 0;
 };
