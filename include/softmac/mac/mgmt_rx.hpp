@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <optional>
 #include <utility>
 
 #include <softmac/core/bytes.hpp>
@@ -63,15 +64,11 @@ class mgmt_rx {
     void rx(std::uint8_t vif, frame_buffer&& b, const driver::rx_status& rs) {
         const auto h = ieee80211::header_view::parse(b.view());
         if (!h) return;
-        const ieee80211::frame_control fc = h->fc();
-        const std::uint8_t subtype = fc.subtype();
-        // Protected management frames need the security layer: the MLME leaves them alone.
-        const auto mb = fc.has(ieee80211::frame_control::protected_frame)
-                            ? result<ieee80211::mgmt_body>(
-                                  make_error(errc::unsupported, "protected management frame"))
-                            : ieee80211::parse_mgmt_body(fc, h->body());
+        const std::uint8_t subtype = h->fc().subtype();
+        lazy_body mb(*h);
         using namespace ieee80211::mgmt_subtype;
-        if (mb && (subtype == beacon || subtype == probe_resp)) note_bss(*h, *mb, rs);
+        if (subtype == beacon || subtype == probe_resp)
+            if (const auto& body = mb.get()) note_bss(*h, *body, rs);
         if (h->addr1().is_multicast()) {
             for (auto& i : ctx_.records().used())
                 if (i.type() != driver::iftype::monitor) handle(i, *h, mb, rs);
@@ -81,6 +78,27 @@ class mgmt_rx {
     }
 
   private:
+    /// A frame's body, parsed by the first reader that needs it: a frame a registration takes
+    /// goes up unparsed. Protected management frames need the security layer: the MLME leaves
+    /// them alone.
+    class lazy_body {
+      public:
+        explicit lazy_body(const ieee80211::header_view& h) noexcept : h_(h) {}
+        const result<ieee80211::mgmt_body>& get() {
+            if (!body_) {
+                const ieee80211::frame_control fc = h_.fc();
+                if (fc.has(ieee80211::frame_control::protected_frame))
+                    body_.emplace(make_error(errc::unsupported, "protected management frame"));
+                else
+                    body_.emplace(ieee80211::parse_mgmt_body(fc, h_.body()));
+            }
+            return *body_;
+        }
+
+      private:
+        const ieee80211::header_view& h_;
+        std::optional<result<ieee80211::mgmt_body>> body_;
+    };
     /// A beacon or probe response: the BSS table learns it (ieee80211_bss_info_update).
     void note_bss(const ieee80211::header_view& h, const ieee80211::mgmt_body& mb,
                   const driver::rx_status& rs) {
@@ -92,15 +110,15 @@ class mgmt_rx {
                           ctx_.time().now(), crc);
         ctx_.beacon_seen(bssid, elements, !probe_resp, crc);
     }
-    void handle(interface_record& i, const ieee80211::header_view& h,
-                const result<ieee80211::mgmt_body>& mb, const driver::rx_status& rs) {
+    void handle(interface_record& i, const ieee80211::header_view& h, lazy_body& body,
+                const driver::rx_status& rs) {
         if (const auto* reg = registry_.find(i.index(), h.fc(), h.body())) {
             const bytes_view frame = h.frame();
             ctx_.emit(event::frame{i.index(), rs.freq, rs.signal_dbm, reg->owner,
                                    byte_vector(frame.begin(), frame.end())});
             return;
         }
-        if (mb) {
+        if (const auto& mb = body.get()) {
             if (i.is_station() && ctx_.sta_rx(i, h, *mb)) return;
             if (i.is_ap() && ctx_.ap_rx(i, h, *mb)) return;
         }
