@@ -367,6 +367,7 @@ class config {
     result<std::vector<reply::scan_result>> handle(const cmd::get_scan&, const credentials&,
                                                    wireless_dev* i) {
         std::vector<reply::scan_result> out;
+        out.reserve(stack_.bss().size());
         const auto now = stack_.time().now();
         for (const auto& b : stack_.bss().entries()) {
             reply::scan_result r;

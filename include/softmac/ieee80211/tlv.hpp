@@ -92,16 +92,27 @@ class attribute_range {
 
     attribute_range() = default;
 
+    /// @brief Checks every attribute header and length against the end of the stream.
     static result<attribute_range> parse(bytes_view s) noexcept {
+        if (auto r = for_each(s, [](const attribute&) {}); !r) return r.err();
+        return attribute_range(s);
+    }
+    /// @brief One walk that checks and visits: calls `f` on each attribute once its header and
+    /// length are checked, so attributes before a fault are visited.
+    template <class F>
+    static result<void> for_each(bytes_view s, F&& f) {
         std::size_t off = 0;
         while (off < s.size()) {
             if (s.size() - off < head)
                 return make_error(errc::truncated, "attribute header truncated", off);
-            if (s.size() - off - head < len_at(s.data() + off))
+            const std::uint8_t* p = s.data() + off;
+            const std::size_t len = len_at(p);
+            if (s.size() - off - head < len)
                 return make_error(errc::overrun, "attribute overruns its element", off);
-            off += head + len_at(s.data() + off);
+            f(attribute{id_at(p), {p + head, len}});
+            off += head + len;
         }
-        return attribute_range(s);
+        return {};
     }
 
     iterator begin() const noexcept { return iterator(s_.data()); }

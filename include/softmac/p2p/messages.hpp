@@ -212,7 +212,7 @@ inline result<void> read_elements(bytes_view elements, frame_attributes& out) {
         // The device's WPS identity goes with its P2P Device Info; a string longer than
         // wpa_supplicant keeps (p2p_copy_wps_info) is left out.
         auto text = [&](bytes_view v, std::size_t max, std::string peer_info::*to) {
-            if (out.device && v.size() <= max) (*out.device).*to = std::string(ie::wps::text_of(v));
+            if (out.device && v.size() <= max) ((*out.device).*to).assign(ie::wps::text_of(v));
         };
         for (auto a : *attrs) {
             namespace wa = ie::wps::attr;
@@ -284,12 +284,11 @@ enum class quick_read : std::uint8_t { ignored, read, needs_full };
 inline quick_read read_probe_request_quickly(bytes_view elements, probe_request_facts& out) {
     namespace ie = ieee80211;
     namespace p2pa = ie::p2p::attr;
-    const auto range = ie::element_range::parse(elements);
-    if (!range) return quick_read::ignored;
-    // One walk for the last SSID and the P2P and WPS elements.
+    // One walk, which also checks the elements, for the last SSID and the P2P and WPS elements;
+    // nothing is acted on before the walk has checked them all.
     bytes_view p2p, wps;
     std::size_t p2p_elements = 0, wps_elements = 0;
-    for (auto e : *range) {
+    const auto walked = ie::for_each_element(elements, [&](const ie::element& e) {
         if (e.id == ie::eid::ssid) {
             out.ssid = ie::ssid_of(e);
         } else if (e.is_vendor(ie::vendor::p2p)) {
@@ -297,12 +296,13 @@ inline quick_read read_probe_request_quickly(bytes_view elements, probe_request_
         } else if (e.is_vendor(ie::vendor::wps)) {
             if (++wps_elements == 1) wps = e.data.subspan(4);
         }
-    }
-    if (p2p_elements == 0) return quick_read::ignored;
+    });
+    if (!walked || p2p_elements == 0) return quick_read::ignored;
     if (p2p_elements > 1 || wps_elements > 1) return quick_read::needs_full;
-    const auto attrs = ie::attribute_range<false>::parse(p2p);
-    if (!attrs) return quick_read::ignored;
-    for (auto a : *attrs) {
+    // The attributes are checked as they are read: a fault anywhere ignores the request, as a
+    // full reading refuses it.
+    bool full = false;
+    const auto p2p_walked = ie::attribute_range<false>::for_each(p2p, [&](const ie::attribute& a) {
         switch (a.id) {
             case p2pa::device_id:
                 if (auto v = ie::p2p::address_of(a.data)) out.device_id = *v;
@@ -314,17 +314,21 @@ inline quick_read read_probe_request_quickly(bytes_view elements, probe_request_
             case p2pa::channel_list:
             case p2pa::device_info:
             case p2pa::group_id:
-                return quick_read::needs_full;
+                full = true;
+                break;
             default:
                 break;
         }
-    }
+    });
+    if (!p2p_walked) return quick_read::ignored;
+    if (full) return quick_read::needs_full;
     if (wps_elements == 1) {
-        const auto wattrs = ie::wps::attribute_range::parse(wps);
-        if (!wattrs) return quick_read::ignored;
-        for (auto a : *wattrs)
-            if (a.id == ie::wps::attr::requested_device_type && a.data.size() == 8)
-                out.requested_type = ie::wps::device_type::from(a.data.data());
+        const auto wps_walked =
+            ie::wps::attribute_range::for_each(wps, [&](const ie::attribute& a) {
+                if (a.id == ie::wps::attr::requested_device_type && a.data.size() == 8)
+                    out.requested_type = ie::wps::device_type::from(a.data.data());
+            });
+        if (!wps_walked) return quick_read::ignored;
     }
     return quick_read::read;
 }
