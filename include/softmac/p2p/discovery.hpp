@@ -194,15 +194,20 @@ class discovery {
         const mac_address da = h->addr1(), sa = h->addr2(), bssid = h->addr3();
         const auto p = read_probe_request(bytes_view(f.bytes).subspan(h->length()));
         if (!p) return;
+        const bool wildcard = p->ssid && *p->ssid == "DIRECT-";
         if (p->listen) {
-            // A probe-request-only entry learns the listen channel, and the country of its
-            // attribute when none is known (p2p_add_dev_from_probe_req).
-            auto& e = p->device ? learn(*p->device, sa, true) : d.peers.touch(sa, ctx_.now());
-            if (const auto f = freq_of(p->listen)) e.listen_freq = f;
-            if (e.country[0] == 0) std::copy_n(p->listen->country, 2, e.country.begin());
+            // A device discovery request (the P2P wildcard SSID: its sender is a P2P Device
+            // Address, not an interface's) makes or refreshes a probe-request-only entry, which
+            // learns the listen channel, and the country of its attribute when none is known
+            // (p2p_add_dev_from_probe_req).
+            if (wildcard) {
+                auto& e = p->device ? learn(*p->device, sa, true) : d.peers.touch(sa, ctx_.now());
+                if (const auto f = freq_of(p->listen)) e.listen_freq = f;
+                if (e.country[0] == 0) std::copy_n(p->listen->country, 2, e.country.begin());
+            }
             ctx_.peer_listening(sa);
         }
-        if (!ctx_.listening() || !p->ssid || *p->ssid != "DIRECT-") return;
+        if (!ctx_.listening() || !wildcard) return;
         if (!(da.is_broadcast() || da == d.addr) || !bssid.is_broadcast()) return;
         if (p->device_id && *p->device_id != d.addr) return;
         if (p->requested_type && *p->requested_type != d.set.primary_type &&

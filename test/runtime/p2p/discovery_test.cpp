@@ -301,3 +301,35 @@ TEST_CASE(
     w.engine(1).settings().device_name = "Renamed";
     REQUIRE(w.run_until([&] { return peer()->info.name == "Renamed"; }, 10s));
 }
+
+TEST_CASE("only a device discovery request (the P2P wildcard SSID) makes a probe-request-only peer",
+          "[p2p][discovery]") {
+    // As p2p_add_dev_from_probe_req: a P2P client probing its group (SSID DIRECT-xy) may send
+    // from an interface address, which is not a device to list.
+    test::p2p_world<loopback_software_roc> w(1, 9);
+    REQUIRE(w.engine(0).set_listen_channel(6));
+    REQUIRE(w.engine(0).listen());
+    const auto raw = w.air.attach([](const sim::air_frame&) {});
+    w.air.tune(raw, 2437);
+    auto send = [&](const mac_address& from, std::string_view ssid, std::uint8_t listen_ch) {
+        bytes frame(2304);
+        byte_writer fw(frame);
+        ie::write_header(
+            fw, {ie::frame_control::make(ie::frame_type::management, ie::mgmt_subtype::probe_req),
+                 0, mac_address::broadcast(), from, mac_address::broadcast()});
+        fw.raw(bytes_view(request_elements({ssid}, {}, listen_ch)));
+        frame.resize(fw.size());
+        REQUIRE(w.air.transmit(raw, frame, 60, false));
+        w.run(50ms);
+    };
+    send(dev_b, "DIRECT-xy", 11);
+    CHECK(w.engine(0).peers().find(dev_b) == nullptr);
+    send(dev_c, "DIRECT-", 11);
+    const auto* c = w.engine(0).peers().find(dev_c);
+    REQUIRE(c != nullptr);
+    CHECK(c->probe_req_only);
+    CHECK(c->listen_freq == 2462);
+    // A known device's listen channel is not changed by its group probe either.
+    send(dev_c, "DIRECT-xy", 1);
+    CHECK(w.engine(0).peers().find(dev_c)->listen_freq == 2462);
+}
