@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <memory>
 #include <optional>
 #include <ostream>
@@ -50,10 +51,14 @@ struct medium_stats {
 /// A port can be away on a P2P Notice of Absence schedule (set_absence), or hold its
 /// transmissions in one (set_tx_hold); the schedule's TSF is the medium's time in µs.
 ///
-/// The medium keeps, per frequency, the listening ports tuned to it in port order (updated as
-/// ports tune, listen and detach), so that a transmission visits its channel's receivers and no
-/// other port; a transmitted frame is copied once into a record shared by its receivers, and the
-/// records are used again (no allocation per transmission once enough are in the air).
+/// The medium keeps, per frequency, the listening ports tuned to it in port order, and among them
+/// those without an address filter (updated as ports tune, listen, detach and set their filter),
+/// and an index of the ports by the addresses they hold (updated as they set them and detach).
+/// A group-addressed frame visits its channel's listeners; a unicast frame, its channel's
+/// listeners without a filter merged in port order with the holders of its receiver address that
+/// listen there (the only filtered ports that take it); no other port is visited. A transmitted
+/// frame is copied once into a record shared by its receivers, and the records are used again
+/// (no allocation per transmission once enough are in the air).
 template <time_policy Time>
 class medium {
   public:
@@ -90,6 +95,7 @@ class medium {
     /// own frames is not reported. Its port number is not reused.
     void detach(port_id p) {
         leave_channel(p);
+        index_addresses(p, false);
         ports_[p].deliver = {};
         ports_[p].listening = false;
         ports_[p].n_addrs = 0;
@@ -116,14 +122,21 @@ class medium {
         return left > duration{} ? left : duration{};
     }
     /// @brief The addresses a port acknowledges (its active interfaces).
-    void set_addresses(port_id p, std::span<const mac_address> a) noexcept {
+    void set_addresses(port_id p, std::span<const mac_address> a) {
         auto& s = ports_[p];
+        index_addresses(p, false);
         s.n_addrs = static_cast<std::uint8_t>(a.size() < max_addresses ? a.size() : max_addresses);
         for (std::size_t i = 0; i < s.n_addrs; ++i) s.addrs[i] = a[i];
+        index_addresses(p, true);
     }
     /// @brief With the filter on, a port receives unicast frames only for its own addresses
     /// (its receive address filter, applied before a copy is made).
-    void set_address_filter(port_id p, bool on) noexcept { ports_[p].address_filter = on; }
+    void set_address_filter(port_id p, bool on) {
+        if (on == ports_[p].address_filter) return;
+        leave_channel(p);
+        ports_[p].address_filter = on;
+        join_channel(p);
+    }
     /// @brief Loss probability and extra delay of frames from `from` to `to`.
     void set_link(port_id from, port_id to, double loss, duration extra_delay = {}) {
         for (auto& l : links_)
@@ -191,11 +204,31 @@ class medium {
 
         bool acked = false;
         // One copy of the frame per transmission, shared by its receivers: those without an
-        // extra link delay hear it in one event at the end of its airtime. The receivers are
-        // the listening ports on the sender's frequency, in port order.
+        // extra link delay hear it in one event at the end of its airtime. The receivers, in
+        // port order: the listeners of the sender's frequency for a group address; for a
+        // unicast one, those of them without an address filter merged with the holders of the
+        // address that listen there (`for_rx`; a holder without a filter is in both).
         std::optional<air_ref> copy;
-        const std::span<const port_id> on_channel = listeners(sender.freq);
-        for (const port_id p : on_channel) {
+        std::span<const port_id> listed;
+        if (const channel_listeners* ch = channel(sender.freq))
+            listed = ra.is_unicast() ? ch->unfiltered : ch->ports;
+        const std::uint64_t key = key_of(ra);
+        auto o = ra.is_unicast() ? std::lower_bound(owners_.begin(), owners_.end(), owner{key, 0})
+                                 : owners_.end();
+        const auto next_holder = [&] {  // no_port after the last
+            for (; o != owners_.end() && o->first == key; ++o)
+                if (listens(o->second) && ports_[o->second].freq == sender.freq) return o->second;
+            return no_port;
+        };
+        auto u = listed.begin();
+        for (port_id h = next_holder(); u != listed.end() || h != no_port;) {
+            const bool for_rx = u == listed.end() || h <= *u;
+            const port_id p = for_rx ? h : *u;
+            if (u != listed.end() && *u == p) ++u;
+            if (for_rx) {
+                ++o;
+                h = next_holder();
+            }
             const auto& rx = ports_[p];
 #ifndef NDEBUG
             if (!listens(p) || rx.freq != sender.freq) {  // the lists missed a tune or a listen
@@ -204,11 +237,7 @@ class medium {
                 std::abort();
             }
 #endif
-            if (p == from) continue;  // the list holds the listening ports on this frequency
-            bool for_rx = false;
-            if (ra.is_unicast())
-                for (std::size_t i = 0; i < rx.n_addrs; ++i) for_rx = for_rx || rx.addrs[i] == ra;
-            if (ra.is_unicast() && rx.address_filter && !for_rx) continue;
+            if (p == from) continue;  // a listening sender is on its channel's list
             if (overlaps(rx.away, start, airtime + (for_rx ? ack_time : duration{}))) {
                 ++stats_.absent;
                 continue;
@@ -298,23 +327,31 @@ class medium {
         f->to.clear();            // its storage stays
         spare_.push_back(f);      // room for every record was reserved when it was made
     }
-    /// The listening ports with a handler on each frequency, in port order.
+    /// The listening ports with a handler on each frequency, and those of them without an
+    /// address filter, in port order.
     struct channel_listeners {
         std::uint16_t freq = 0;
-        std::vector<port_id> ports;
+        std::vector<port_id> ports, unfiltered;
     };
-    std::span<const port_id> listeners(std::uint16_t freq) const noexcept {
+    const channel_listeners* channel(std::uint16_t freq) const noexcept {
         for (const auto& c : channels_)
-            if (c.freq == freq) return c.ports;
-        return {};
+            if (c.freq == freq) return &c;
+        return nullptr;
+    }
+    static void erase_sorted(std::vector<port_id>& v, port_id p) noexcept {
+        const auto at = std::lower_bound(v.begin(), v.end(), p);
+        if (at != v.end() && *at == p) v.erase(at);
+    }
+    static void insert_sorted(std::vector<port_id>& v, port_id p) {
+        v.insert(std::lower_bound(v.begin(), v.end(), p), p);
     }
     bool listens(port_id p) const noexcept { return ports_[p].listening && ports_[p].deliver; }
     void leave_channel(port_id p) noexcept {
         if (!listens(p)) return;
         for (auto& c : channels_)
             if (c.freq == ports_[p].freq) {
-                const auto at = std::lower_bound(c.ports.begin(), c.ports.end(), p);
-                if (at != c.ports.end() && *at == p) c.ports.erase(at);
+                erase_sorted(c.ports, p);
+                erase_sorted(c.unfiltered, p);
                 return;
             }
     }
@@ -323,8 +360,28 @@ class medium {
         const std::uint16_t freq = ports_[p].freq;
         auto c = std::find_if(channels_.begin(), channels_.end(),
                               [&](const channel_listeners& l) { return l.freq == freq; });
-        if (c == channels_.end()) c = channels_.insert(c, channel_listeners{freq, {}});
-        c->ports.insert(std::lower_bound(c->ports.begin(), c->ports.end(), p), p);
+        if (c == channels_.end()) c = channels_.insert(c, channel_listeners{freq, {}, {}});
+        insert_sorted(c->ports, p);
+        if (!ports_[p].address_filter) insert_sorted(c->unfiltered, p);
+    }
+    /// An entry of the index of holders: an address (its six octets) and a port holding it.
+    using owner = std::pair<std::uint64_t, port_id>;
+    static constexpr port_id no_port = ~port_id{0};  ///< after every port
+    static std::uint64_t key_of(const mac_address& a) noexcept {
+        std::uint64_t k = 0;
+        std::memcpy(&k, a.octets.data(), a.octets.size());
+        return k;
+    }
+    /// Enters the port's addresses in the index of holders, or takes them out (an address the
+    /// port holds twice is entered once).
+    void index_addresses(port_id p, bool enter) {
+        for (std::size_t i = 0; i < ports_[p].n_addrs; ++i) {
+            const owner o{key_of(ports_[p].addrs[i]), p};
+            const auto at = std::lower_bound(owners_.begin(), owners_.end(), o);
+            const bool there = at != owners_.end() && *at == o;
+            if (enter && !there) owners_.insert(at, o);
+            if (!enter && there) owners_.erase(at);
+        }
     }
     void hand_over(const on_air& f, port_id p) {
         ++stats_.delivered;
@@ -437,6 +494,7 @@ class medium {
     std::vector<on_air*> spare_;                    ///< those not on the air
     std::vector<port_state> ports_;
     std::vector<channel_listeners> channels_;
+    std::vector<owner> owners_;  ///< the index of holders, by address, then port
     std::vector<link> links_;
     std::optional<ieee80211::pcap::writer> tap_;
     medium_stats stats_;

@@ -1,10 +1,14 @@
 // SPDX-License-Identifier: MIT
 // The simulated medium's deliveries: who hears a transmission, in which order, with which seeded
-// losses, as ports tune, listen and leave.
+// losses, as ports tune, listen, leave, change addresses and set their address filter.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
+#include <optional>
+#include <random>
+#include <utility>
 #include <vector>
 
 #include <softmac/core/bytes.hpp>
@@ -86,4 +90,146 @@ TEST_CASE("the medium's deliveries, their order and its seeded losses stay as th
     CHECK(st.acked == 143);
     CHECK(w.log.size() == 14266);
     CHECK(ieee80211::crc32(w.log) == 0x38186621u);
+}
+
+namespace {
+/// Ports whose state changes at random, beside a plain record of that state from which the
+/// receivers of each frame are worked out: every other attached, listening port on the sender's
+/// frequency, less the filtered ones a unicast frame is not addressed to, less the losses the
+/// medium's generator draws (in port order, for the links with a loss).
+struct random_ports {
+    struct state {
+        bool attached = true, listening = false, filter = false;
+        std::uint16_t freq = 2412;
+        std::vector<mac_address> addrs;
+        std::vector<double> loss;  // of the link from this port to each other one
+        bool holds(const mac_address& a) const {
+            const auto n = std::min(addrs.size(), sim::medium<virtual_time>::max_addresses);
+            return std::find(addrs.begin(), addrs.begin() + std::ptrdiff_t(n), a) !=
+                   addrs.begin() + std::ptrdiff_t(n);
+        }
+    };
+    static constexpr std::uint64_t seed = 77;
+    static constexpr std::array<std::uint16_t, 3> freqs{2412, 2437, 5180};
+    virtual_time time;
+    sim::medium<virtual_time> air{time, seed};
+    std::mt19937_64 air_rng{seed};  // the medium's loss draws, repeated
+    std::vector<state> ports;
+    std::vector<std::uint32_t> heard;  // the ports that received the frame being checked
+    std::vector<mac_address> pool;     // addresses held, shared, dropped and never held
+    std::size_t acked = 0, lost = 0, delivered = 0;
+
+    random_ports() {
+        for (std::uint8_t i = 0; i < 12; ++i) pool.push_back(mac_address{{0x02, 0, 0, 0, 1, i}});
+        for (int i = 0; i < 16; ++i) attach();
+    }
+    void attach() {
+        const auto i = std::uint32_t(ports.size());
+        REQUIRE(air.attach([this, i](const sim::air_frame&) { heard.push_back(i); }) == i);
+        for (auto& s : ports) s.loss.push_back(0);
+        ports.push_back({});
+        ports.back().loss.resize(ports.size());
+    }
+    double uniform() { return double(air_rng() >> 11) * (1.0 / 9007199254740992.0); }
+    std::vector<std::uint32_t> receivers(std::uint32_t from, const mac_address& ra, bool& ack) {
+        std::vector<std::uint32_t> r;
+        ack = false;
+        for (std::uint32_t p = 0; p < ports.size(); ++p) {
+            const auto& s = ports[p];
+            if (p == from || !s.attached || !s.listening || s.freq != ports[from].freq) continue;
+            const bool for_rx = ra.is_unicast() && s.holds(ra);
+            if (ra.is_unicast() && s.filter && !for_rx) continue;
+            if (ports[from].loss[p] > 0 && uniform() < ports[from].loss[p]) {
+                ++lost;
+                continue;
+            }
+            r.push_back(p);
+            ack = ack || for_rx;
+        }
+        return r;
+    }
+    void send(std::uint32_t from, const mac_address& ra) {
+        bool ack = false;
+        const auto expected = receivers(from, ra, ack);
+        std::array<std::uint8_t, 24 + 8> f{};
+        f[0] = 0x08;
+        std::copy(ra.octets.begin(), ra.octets.end(), f.begin() + 4);
+        std::optional<bool> status;
+        heard.clear();
+        REQUIRE(air.transmit(from, f, 60, false, [&](bool a) { status = a; }));
+        time.run_for(2ms);
+        INFO("from " << from << " to " << ra.to_string());
+        CHECK(heard == expected);
+        REQUIRE(status);
+        CHECK(*status == ack);
+        acked += ack;
+        delivered += expected.size();
+    }
+};
+}  // namespace
+
+TEST_CASE("a frame reaches the listeners of its channel that take its receive address",
+          "[driver][medium]") {
+    random_ports w;
+    std::mt19937 rng(2024);
+    const auto pick = [&](std::size_t n) { return std::uint32_t(rng() % n); };
+    for (int i = 0; i < 24; ++i) {  // some lossy links
+        const std::uint32_t from = pick(16), to = pick(16);
+        w.ports[from].loss[to] = 0.25;
+        w.air.set_link(from, to, 0.25);
+    }
+    for (int k = 0; k < 4000; ++k) {
+        const std::uint32_t p = pick(w.ports.size());
+        auto& s = w.ports[p];
+        switch (pick(12)) {
+            case 0:
+                s.freq = random_ports::freqs[pick(3)];
+                w.air.tune(p, s.freq);
+                break;
+            case 1:
+            case 2:
+                s.listening = pick(4) != 0;
+                w.air.set_listening(p, s.listening);
+                break;
+            case 3: {  // up to 10 addresses (8 are kept), now and then one twice
+                s.addrs.clear();
+                for (std::uint32_t n = pick(4) == 0 ? pick(11) : pick(3); n > 0; --n)
+                    s.addrs.push_back(w.pool[pick(8)]);  // 8 to 11 are never held
+                w.air.set_addresses(p, s.addrs);
+                break;
+            }
+            case 4:
+                s.filter = pick(3) != 0;
+                w.air.set_address_filter(p, s.filter);
+                break;
+            case 5:
+                if (pick(20) == 0) {
+                    s.attached = false;
+                    s.listening = false;
+                    s.addrs.clear();
+                    w.air.detach(p);
+                } else if (pick(10) == 0 && w.ports.size() < 24) {
+                    w.attach();
+                }
+                break;
+            default: {
+                if (!s.attached) break;
+                const std::uint32_t to = pick(10);
+                const mac_address ra = to == 0   ? mac_address::broadcast()
+                                       : to == 1 ? mac_address{{0x01, 0x00, 0x5e, 0, 0, 1}}
+                                                 : w.pool[pick(w.pool.size())];
+                w.send(p, ra);
+            }
+        }
+        REQUIRE(w.air.frequency(p) == w.ports[p].freq);
+    }
+    const auto& st = w.air.stats();
+    CHECK(st.delivered == w.delivered);
+    CHECK(st.lost == w.lost);
+    CHECK(st.acked == w.acked);
+    CHECK(st.absent == 0);
+    // The run covers what it means to: frames acked, lost, and heard by several ports.
+    CHECK(w.acked > 100);
+    CHECK(w.lost > 20);
+    CHECK(st.delivered > st.transmitted);
 }
