@@ -27,7 +27,8 @@ namespace softmac::mac {
 /// responses update the BSS table; a frame a registration matches goes up as an event; the
 /// station or AP MLME takes the rest; an unclaimed unicast action frame goes back to its sender.
 ///
-/// `Context` gives: `records()`, `time()`, `emit(event)`, `send_mgmt(vif, frame, flags)`, `bss()`,
+/// `Context` gives: `records()`, `time()`, `emit(event)`, `emit_frame(vif, freq, signal, owner,
+/// frame)` (a received frame as event::frame), `send_mgmt(vif, frame, flags)`, `bss()`,
 /// `update_filter()`, `sta_rx(record, header, body)` and `ap_rx(record, header, body)` (the MLME;
 /// true when consumed) and `beacon_seen(bssid, elements, beacon, crc)` (`crc` the elements'
 /// elements_crc, which the BSS table may have taken already).
@@ -113,9 +114,7 @@ class mgmt_rx {
     void handle(interface_record& i, const ieee80211::header_view& h, lazy_body& body,
                 const driver::rx_status& rs) {
         if (const auto* reg = registry_.find(i.index(), h.fc(), h.body())) {
-            const bytes_view frame = h.frame();
-            ctx_.emit(event::frame{i.index(), rs.freq, rs.signal_dbm, reg->owner,
-                                   byte_vector(frame.begin(), frame.end())});
+            ctx_.emit_frame(i.index(), rs.freq, rs.signal_dbm, reg->owner, h.frame());
             return;
         }
         if (const auto& mb = body.get()) {

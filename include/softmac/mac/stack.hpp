@@ -399,6 +399,17 @@ class basic_stack {
         void emit(E&& e) {
             s_->events_(event::any(std::forward<E>(e)));
         }
+        /// A received frame goes up as an event::frame whose copy is made in storage kept from
+        /// frame to frame (as a driver's ring is), not in a new allocation per frame; a frame
+        /// event emitted while one is handled gets storage of its own.
+        void emit_frame(std::uint8_t vif, std::uint16_t freq, std::int32_t signal_dbm,
+                        std::uint32_t owner, bytes_view frame) {
+            byte_vector storage = std::move(s_->frame_storage_);
+            storage.assign(frame.begin(), frame.end());
+            event::any e(event::frame{vif, freq, signal_dbm, owner, std::move(storage)});
+            s_->events_(std::as_const(e));
+            s_->frame_storage_ = std::move(std::get<event::frame>(e).bytes);
+        }
         result<void> send_mgmt(std::uint8_t vif, bytes_view frame, std::uint32_t flags,
                                std::uint64_t cookie = 0) {
             return detail::send_mgmt(s_->radio_, s_->data(), s_->pool_, vif, frame, flags, cookie);
@@ -542,6 +553,7 @@ class basic_stack {
     Pool& pool_;
     Net net_;
     Events events_;
+    byte_vector frame_storage_;  ///< the storage of the frame events, kept (unit_context)
     radio_type radio_;
     device_type device_;
     interface_records records_;

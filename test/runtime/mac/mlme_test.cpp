@@ -884,6 +884,10 @@ struct lone_mgmt_rx {
         void emit(E&& e) {
             w->events.emplace_back(std::forward<E>(e));
         }
+        void emit_frame(std::uint8_t vif, std::uint16_t freq, std::int32_t signal_dbm,
+                        std::uint32_t owner, bytes_view f) {
+            emit(mac::event::frame{vif, freq, signal_dbm, owner, {f.begin(), f.end()}});
+        }
         result<void> send_mgmt(std::uint8_t, bytes_view f, std::uint32_t, std::uint64_t = 0) {
             w->sent.emplace_back(f.begin(), f.end());
             return {};
