@@ -24,33 +24,41 @@ class vendor_stream {
   public:
     static constexpr std::size_t max_size = 2304;  ///< largest MMPDU body
 
-    vendor_stream(const element_range& elements, std::uint32_t oui_type) noexcept {
-        for (element e : elements) {
-            if (!e.is_vendor(oui_type)) continue;
-            const bytes_view body = e.data.subspan(4);
-            ++count_;
-            if (count_ == 1) {
-                view_ = body;
-                continue;
-            }
-            if (count_ == 2) {
-                std::copy(view_.begin(), view_.end(), buf_.begin());
-                size_ = view_.size();
-            }
-            const std::size_t n = std::min(body.size(), max_size - size_);
-            std::copy_n(body.begin(), n, buf_.begin() + static_cast<std::ptrdiff_t>(size_));
-            size_ += n;
-            view_ = {buf_.data(), size_};
-        }
+    vendor_stream(const element_range& elements, std::uint32_t oui_type) noexcept
+        : oui_type_(oui_type) {
+        for (element e : elements) take(e);
     }
+    /// @brief An empty stream that takes its elements one by one (take), for a reader that
+    /// walks the elements once for several things.
+    explicit vendor_stream(std::uint32_t oui_type) noexcept : oui_type_(oui_type) {}
     vendor_stream(const vendor_stream&) = delete;
     vendor_stream& operator=(const vendor_stream&) = delete;
+
+    /// @brief Appends the element's body when it is one of the stream's vendor elements.
+    void take(const element& e) noexcept {
+        if (!e.is_vendor(oui_type_)) return;
+        const bytes_view body = e.data.subspan(4);
+        ++count_;
+        if (count_ == 1) {
+            view_ = body;
+            return;
+        }
+        if (count_ == 2) {
+            std::copy(view_.begin(), view_.end(), buf_.begin());
+            size_ = view_.size();
+        }
+        const std::size_t n = std::min(body.size(), max_size - size_);
+        std::copy_n(body.begin(), n, buf_.begin() + static_cast<std::ptrdiff_t>(size_));
+        size_ += n;
+        view_ = {buf_.data(), size_};
+    }
 
     bool present() const noexcept { return count_ > 0; }
     std::size_t element_count() const noexcept { return count_; }
     bytes_view bytes() const noexcept { return view_; }
 
   private:
+    std::uint32_t oui_type_;
     bytes_view view_;
     std::size_t count_ = 0;
     std::size_t size_ = 0;

@@ -104,139 +104,153 @@ inline std::vector<std::pair<peer_info, mac_address>> group_clients_of(bytes_vie
     if (!n) out.clear();
     return out;
 }
-/// Reads the P2P IE stream and the WPS IE stream of an element list into `out` (empty).
-inline result<void> read_elements(bytes_view elements, frame_attributes& out) {
+/// Reads one P2P attribute into `out`; an error for an attribute whose fault refuses the frame.
+inline result<void> read_p2p_attribute(const ieee80211::attribute& a, frame_attributes& out) {
     namespace ie = ieee80211;
     namespace p2pa = ieee80211::p2p::attr;
-    auto range = ie::element_range::parse(elements);
-    if (!range) return range.err();
-    const ie::vendor_stream p2p(*range, ie::vendor::p2p);
+    switch (a.id) {
+        case p2pa::status:
+            if (auto v = ie::p2p::octet_of(a.data)) out.status = *v;
+            break;
+        case p2pa::capability:
+            if (auto v = ie::p2p::capability::parse(a.data)) out.capab = *v;
+            break;
+        case p2pa::device_id:
+            if (auto v = ie::p2p::address_of(a.data)) out.device_id = *v;
+            break;
+        case p2pa::go_intent: {
+            auto v = ie::p2p::go_intent::parse(a.data);
+            if (!v) return v.err();
+            out.intent = *v;
+            break;
+        }
+        case p2pa::config_timeout:
+            if (auto v = ie::p2p::config_timeout::parse(a.data)) out.timeout = *v;
+            break;
+        case p2pa::listen_channel:
+            if (auto v = ie::p2p::channel_attr::parse(a.data)) out.listen = *v;
+            break;
+        case p2pa::operating_channel:
+            if (auto v = ie::p2p::channel_attr::parse(a.data)) out.oper = *v;
+            break;
+        case p2pa::intended_interface_addr:
+            if (auto v = ie::p2p::address_of(a.data)) out.intended_iface = *v;
+            break;
+        case p2pa::group_bssid:
+            if (auto v = ie::p2p::address_of(a.data)) out.group_bssid = *v;
+            break;
+        case p2pa::ext_listen_timing:
+            if (auto v = ie::p2p::ext_listen_timing::parse(a.data)) out.ext_listen = *v;
+            break;
+        case p2pa::invitation_flags:
+            if (auto v = ie::p2p::octet_of(a.data)) out.invitation_flags = *v;
+            break;
+        case p2pa::channel_list: {
+            auto v = ie::p2p::channel_list::parse(a.data);
+            if (!v) return v.err();
+            std::vector<std::uint16_t> chans;
+            v->for_each([&](std::uint8_t oc, bytes_view c) {
+                if (std::find(detail::p2p_classes.begin(), detail::p2p_classes.end(), oc) ==
+                    detail::p2p_classes.end())
+                    return;  // a class P2P does not use here (HT40, VHT, DFS)
+                for (std::uint8_t ch : c)
+                    if (const auto f = detail::freq_of(oc, ch); f && !detail::contains(chans, f))
+                        chans.push_back(f);
+            });
+            out.channels = std::move(chans);
+            out.channels_country = {v->country[0], v->country[1]};
+            break;
+        }
+        case p2pa::device_info: {
+            auto v = ie::p2p::device_info::parse(a.data);
+            if (!v) return v.err();
+            peer_info& d = out.device.emplace();
+            d.dev_addr = v->address;
+            d.config_methods = v->config_methods;
+            d.primary_type = v->primary_type;
+            d.name = detail::device_name(v->name);
+            for (std::size_t i = 0; i + 8 <= v->secondary_types.size(); i += 8)
+                d.secondary_types.push_back(
+                    ie::wps::device_type::from(v->secondary_types.data() + i));
+            break;
+        }
+        case p2pa::group_info:
+            out.group_clients = detail::group_clients_of(a.data);
+            break;
+        case p2pa::noa:
+            out.noa.emplace(a.data.begin(), a.data.end());
+            break;
+        case p2pa::group_id: {
+            auto v = ie::p2p::group_id::parse(a.data);
+            if (!v) return v.err();
+            out.group_go = v->go_address;
+            out.group_ssid = std::string(v->ssid);
+            break;
+        }
+        default:
+            break;
+    }
+    return {};
+}
+/// Reads the P2P IE stream and the WPS IE stream of an element list into `out` (empty). The
+/// elements are walked once for both streams, and each stream's attributes are read as they are
+/// checked; a fault of a stream comes before one of an attribute, as if the stream were checked
+/// first.
+inline result<void> read_elements(bytes_view elements, frame_attributes& out) {
+    namespace ie = ieee80211;
+    ie::vendor_stream p2p(ie::vendor::p2p), wps(ie::vendor::wps);
+    if (auto r = ie::for_each_element(elements,
+                                      [&](const ie::element& e) {
+                                          p2p.take(e);
+                                          wps.take(e);
+                                      });
+        !r)
+        return r.err();
     if (p2p.present()) {
         out.has_p2p = true;
-        auto attrs = ie::attribute_range<false>::parse(p2p.bytes());
-        if (!attrs) return attrs.err();
-        for (auto a : *attrs) {
-            switch (a.id) {
-                case p2pa::status:
-                    if (auto v = ie::p2p::octet_of(a.data)) out.status = *v;
-                    break;
-                case p2pa::capability:
-                    if (auto v = ie::p2p::capability::parse(a.data)) out.capab = *v;
-                    break;
-                case p2pa::device_id:
-                    if (auto v = ie::p2p::address_of(a.data)) out.device_id = *v;
-                    break;
-                case p2pa::go_intent: {
-                    auto v = ie::p2p::go_intent::parse(a.data);
-                    if (!v) return v.err();
-                    out.intent = *v;
-                    break;
-                }
-                case p2pa::config_timeout:
-                    if (auto v = ie::p2p::config_timeout::parse(a.data)) out.timeout = *v;
-                    break;
-                case p2pa::listen_channel:
-                    if (auto v = ie::p2p::channel_attr::parse(a.data)) out.listen = *v;
-                    break;
-                case p2pa::operating_channel:
-                    if (auto v = ie::p2p::channel_attr::parse(a.data)) out.oper = *v;
-                    break;
-                case p2pa::intended_interface_addr:
-                    if (auto v = ie::p2p::address_of(a.data)) out.intended_iface = *v;
-                    break;
-                case p2pa::group_bssid:
-                    if (auto v = ie::p2p::address_of(a.data)) out.group_bssid = *v;
-                    break;
-                case p2pa::ext_listen_timing:
-                    if (auto v = ie::p2p::ext_listen_timing::parse(a.data)) out.ext_listen = *v;
-                    break;
-                case p2pa::invitation_flags:
-                    if (auto v = ie::p2p::octet_of(a.data)) out.invitation_flags = *v;
-                    break;
-                case p2pa::channel_list: {
-                    auto v = ie::p2p::channel_list::parse(a.data);
-                    if (!v) return v.err();
-                    std::vector<std::uint16_t> chans;
-                    v->for_each([&](std::uint8_t oc, bytes_view c) {
-                        if (std::find(detail::p2p_classes.begin(), detail::p2p_classes.end(), oc) ==
-                            detail::p2p_classes.end())
-                            return;  // a class P2P does not use here (HT40, VHT, DFS)
-                        for (std::uint8_t ch : c)
-                            if (const auto f = detail::freq_of(oc, ch);
-                                f && !detail::contains(chans, f))
-                                chans.push_back(f);
-                    });
-                    out.channels = std::move(chans);
-                    out.channels_country = {v->country[0], v->country[1]};
-                    break;
-                }
-                case p2pa::device_info: {
-                    auto v = ie::p2p::device_info::parse(a.data);
-                    if (!v) return v.err();
-                    peer_info& d = out.device.emplace();
-                    d.dev_addr = v->address;
-                    d.config_methods = v->config_methods;
-                    d.primary_type = v->primary_type;
-                    d.name = detail::device_name(v->name);
-                    for (std::size_t i = 0; i + 8 <= v->secondary_types.size(); i += 8)
-                        d.secondary_types.push_back(
-                            ie::wps::device_type::from(v->secondary_types.data() + i));
-                    break;
-                }
-                case p2pa::group_info:
-                    out.group_clients = detail::group_clients_of(a.data);
-                    break;
-                case p2pa::noa:
-                    out.noa.emplace(a.data.begin(), a.data.end());
-                    break;
-                case p2pa::group_id: {
-                    auto v = ie::p2p::group_id::parse(a.data);
-                    if (!v) return v.err();
-                    out.group_go = v->go_address;
-                    out.group_ssid = std::string(v->ssid);
-                    break;
-                }
-                default:
-                    break;
-            }
-        }
+        result<void> read{};
+        auto walked =
+            ie::attribute_range<false>::for_each(p2p.bytes(), [&](const ie::attribute& a) {
+                if (read) read = read_p2p_attribute(a, out);
+            });
+        if (!walked) return walked.err();
+        if (!read) return read.err();
         if (out.device && out.capab) {
             out.device->dev_capab = out.capab->device;
             out.device->group_capab = out.capab->group;
         }
     }
-    const ie::vendor_stream wps(*range, ie::vendor::wps);
     if (wps.present()) {
-        auto attrs = ie::wps::attribute_range::parse(wps.bytes());
-        if (!attrs) return attrs.err();
         // The device's WPS identity goes with its P2P Device Info; a string longer than
         // wpa_supplicant keeps (p2p_copy_wps_info) is left out.
         auto text = [&](bytes_view v, std::size_t max, std::string peer_info::*to) {
             if (out.device && v.size() <= max) ((*out.device).*to).assign(ie::wps::text_of(v));
         };
-        for (auto a : *attrs) {
-            namespace wa = ie::wps::attr;
-            if (a.id == wa::device_password_id) {
-                if (auto v = ie::wps::u16_of(a.data)) out.dpid = *v;
-            } else if (a.id == wa::config_methods) {
-                if (auto v = ie::wps::u16_of(a.data)) out.wps_methods = *v;
-            } else if (a.id == wa::requested_device_type && a.data.size() == 8) {
-                out.requested_type = ie::wps::device_type::from(a.data.data());
-            } else if (a.id == wa::manufacturer) {
-                text(a.data, 64, &peer_info::manufacturer);
-            } else if (a.id == wa::model_name) {
-                text(a.data, 32, &peer_info::model_name);
-            } else if (a.id == wa::model_number) {
-                text(a.data, 32, &peer_info::model_number);
-            } else if (a.id == wa::serial_number) {
-                text(a.data, 32, &peer_info::serial_number);
-            } else if (a.id == wa::secondary_device_types && out.device && a.data.size() % 8 == 0 &&
-                       a.data.size() <= 16 * 8) {
-                for (std::size_t i = 0; i < a.data.size(); i += 8)
-                    out.device->secondary_types.push_back(
-                        ie::wps::device_type::from(a.data.data() + i));
-            }
-        }
+        const auto walked =
+            ie::wps::attribute_range::for_each(wps.bytes(), [&](const ie::attribute& a) {
+                namespace wa = ie::wps::attr;
+                if (a.id == wa::device_password_id) {
+                    if (auto v = ie::wps::u16_of(a.data)) out.dpid = *v;
+                } else if (a.id == wa::config_methods) {
+                    if (auto v = ie::wps::u16_of(a.data)) out.wps_methods = *v;
+                } else if (a.id == wa::requested_device_type && a.data.size() == 8) {
+                    out.requested_type = ie::wps::device_type::from(a.data.data());
+                } else if (a.id == wa::manufacturer) {
+                    text(a.data, 64, &peer_info::manufacturer);
+                } else if (a.id == wa::model_name) {
+                    text(a.data, 32, &peer_info::model_name);
+                } else if (a.id == wa::model_number) {
+                    text(a.data, 32, &peer_info::model_number);
+                } else if (a.id == wa::serial_number) {
+                    text(a.data, 32, &peer_info::serial_number);
+                } else if (a.id == wa::secondary_device_types && out.device &&
+                           a.data.size() % 8 == 0 && a.data.size() <= 16 * 8) {
+                    for (std::size_t i = 0; i < a.data.size(); i += 8)
+                        out.device->secondary_types.push_back(
+                            ie::wps::device_type::from(a.data.data() + i));
+                }
+            });
+        if (!walked) return walked.err();
         if (out.device)
             for (auto t : {&peer_info::manufacturer, &peer_info::model_name,
                            &peer_info::model_number, &peer_info::serial_number})
