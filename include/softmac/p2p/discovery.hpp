@@ -151,16 +151,23 @@ class discovery {
     /// @brief The find's listen period, after its scan and its peers' turns
     /// (p2p_listen_in_find).
     void listen_in_find() { ctx_.start_listen(ctx_.dev().random_listen_ms()); }
+    /// @brief The peer `dev`, made when unknown: a full table's least recently seen peer makes
+    /// room, reported lost when it was reported found (p2p_create_device). Finding a peer is not
+    /// a sighting.
+    peer& entry(const mac_address& dev) {
+        std::optional<peer> evicted;
+        auto& p = ctx_.dev().peers.touch(dev, ctx_.now(), &evicted);
+        if (evicted && evicted->ever_reported)
+            ctx_.emit(event::device_lost{evicted->info.dev_addr});
+        return p;
+    }
     /// @brief Records what a frame says about a peer; reports it when due. Client
     /// discoverability is read only from a Group Info (`group_info`): the bit is reserved in the
     /// peer's own frames (p2p_add_device keeps it).
     peer& learn(peer_info info, const mac_address& src, bool probe_req_only,
                 bool group_info = false) {
         auto& d = ctx_.dev();
-        std::optional<peer> evicted;
-        auto& p = d.peers.touch(info.dev_addr, ctx_.now(), &evicted);
-        if (evicted && evicted->ever_reported)
-            ctx_.emit(event::device_lost{evicted->info.dev_addr});
+        auto& p = entry(info.dev_addr);
         const bool renamed = p.reported && !info.name.empty() && info.name != p.info.name;
         if (!probe_req_only || p.probe_req_only) {
             // A WPS string or type list the frame lacks keeps its last value (as
@@ -185,8 +192,9 @@ class discovery {
         return p;
     }
 
-    /// @brief A probe request: learn the sender's listen channel and, while listening, answer a
-    /// P2P wildcard request that asks for this device.
+    /// @brief A probe request: a device discovery request (the P2P wildcard SSID) is a sighting
+    /// of its sender, whose listen channel it tells; while listening, answer one that asks for
+    /// this device.
     void rx_probe_req(const mac::event::frame& f) {
         auto& d = ctx_.dev();
         const auto h = ieee80211::header_view::parse(f.bytes);
@@ -197,11 +205,12 @@ class discovery {
         const bool wildcard = p->ssid && *p->ssid == "DIRECT-";
         if (p->listen) {
             // A device discovery request (the P2P wildcard SSID: its sender is a P2P Device
-            // Address, not an interface's) makes or refreshes a probe-request-only entry, which
-            // learns the listen channel, and the country of its attribute when none is known
-            // (p2p_add_dev_from_probe_req).
+            // Address, not an interface's) is a sighting of a known peer, or makes a
+            // probe-request-only one; either learns the listen channel, and the country of its
+            // attribute when none is known (p2p_add_dev_from_probe_req).
             if (wildcard) {
-                auto& e = p->device ? learn(*p->device, sa, true) : d.peers.touch(sa, ctx_.now());
+                auto& e = p->device ? learn(*p->device, sa, true) : entry(sa);
+                d.peers.seen(e, ctx_.now());
                 if (const auto f = freq_of(p->listen)) e.listen_freq = f;
                 if (e.country[0] == 0) std::copy_n(p->listen->country, 2, e.country.begin());
             }

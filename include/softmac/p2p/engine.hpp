@@ -170,6 +170,7 @@ class engine {
         peer& learn(const peer_info& info, const mac_address& from) const {
             return this->self->disc_.learn(info, from, false);
         }
+        peer& entry(const mac_address& dev) const { return this->self->disc_.entry(dev); }
         void cancel_frame_waits() const { this->self->off_.cancel_waits(); }
         bool form_group(group_setup g) const {
             return this->self->groups_.create(std::move(g)).has_value();

@@ -46,7 +46,7 @@ struct go_negotiation {
 
 /// @brief GO negotiation of one P2P device. `Ctx` offers the callbacks of every procedure (dev,
 /// now, schedule, cancel, arm, disarm, emit, exec, start_listen, end_listen, cut_listen,
-/// send_action) and the hooks stop_find(), learn(info, addr), cancel_frame_waits(),
+/// send_action) and the hooks stop_find(), learn(info, addr), entry(addr), cancel_frame_waits(),
 /// form_group(...), group_addresses() (the interface addresses groups use) and
 /// reach_through_go(peer) (device discoverability; false when it cannot).
 template <class Ctx>
@@ -196,7 +196,7 @@ class go_negotiator {
             p = &ctx_.learn(*q.device, a.sa);
             if (q.listen) p->listen_freq = freq_of(q.listen);
         } else {
-            p = &d.peers.touch(a.sa, ctx_.now());
+            p = &ctx_.entry(a.sa);
         }
         if (q.channels) p->country = q.channels_country;
         const std::uint16_t dpid = q.dpid.value_or(0);

@@ -1075,6 +1075,7 @@ struct negotiation_probe {
         p.probe_req_only = false;
         return p;
     }
+    p2p::peer& entry(const mac_address& dev) const { return r->dev.peers.touch(dev, {}); }
     void cancel_frame_waits() const {}
     bool form_group(p2p::group_setup g) const {
         r->groups.push_back({g.go, g.freq, std::move(g.ssid), g.peer_dev, g.peer_iface, g.go_dev});
