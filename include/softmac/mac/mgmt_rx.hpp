@@ -97,7 +97,7 @@ class mgmt_rx {
         }
 
       private:
-        const ieee80211::header_view& h_;
+        ieee80211::header_view h_;
         std::optional<result<ieee80211::mgmt_body>> body_;
     };
     /// A beacon or probe response: the BSS table learns it (ieee80211_bss_info_update).

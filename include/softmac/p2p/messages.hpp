@@ -294,7 +294,8 @@ inline std::optional<std::string_view> last_ssid(const ieee80211::element_range&
 enum class quick_read : std::uint8_t { ignored, read, needs_full };
 /// Reads the facts of a probe request's elements without a frame_attributes; `needs_full` for
 /// a request that carries what only parse_elements() reads, or its P2P or WPS attributes over
-/// several elements (which parse_elements() puts together).
+/// several elements (which parse_elements() puts together). `out` holds the facts only when
+/// the request was `read`; otherwise it may be written in part.
 inline quick_read read_probe_request_quickly(bytes_view elements, probe_request_facts& out) {
     namespace ie = ieee80211;
     namespace p2pa = ie::p2p::attr;

@@ -237,7 +237,7 @@ class medium {
                 std::abort();
             }
 #endif
-            if (p == from) continue;  // a listening sender is on its channel's list
+            if (p == from) continue;  // a listening sender is among them
             if (overlaps(rx.away, start, airtime + (for_rx ? ack_time : duration{}))) {
                 ++stats_.absent;
                 continue;

@@ -302,16 +302,18 @@ TEST_CASE(
     REQUIRE(w.run_until([&] { return peer()->info.name == "Renamed"; }, 10s));
 }
 
-TEST_CASE("only a device discovery request (the P2P wildcard SSID) makes a probe-request-only peer",
-          "[p2p][discovery]") {
-    // As p2p_add_dev_from_probe_req: a P2P client probing its group (SSID DIRECT-xy) may send
-    // from an interface address, which is not a device to list.
-    test::p2p_world<loopback_software_roc> w(1, 9);
-    REQUIRE(w.engine(0).set_listen_channel(6));
-    REQUIRE(w.engine(0).listen());
-    const auto raw = w.air.attach([](const sim::air_frame&) {});
-    w.air.tune(raw, 2437);
-    auto send = [&](const mac_address& from, std::string_view ssid, std::uint8_t listen_ch) {
+namespace {
+/// A radio of nobody's on `w`'s medium that sends probe requests on `freq`: a search's
+/// elements after one SSID element.
+template <class World>
+struct probe_sender {
+    World& w;
+    typename decltype(World::air)::port_id port;
+    probe_sender(World& world, std::uint16_t freq)
+        : w(world), port(world.air.attach([](const sim::air_frame&) {})) {
+        w.air.tune(port, freq);
+    }
+    void send(const mac_address& from, std::string_view ssid, std::uint8_t listen_ch) {
         bytes frame(2304);
         byte_writer fw(frame);
         ie::write_header(
@@ -319,17 +321,93 @@ TEST_CASE("only a device discovery request (the P2P wildcard SSID) makes a probe
                  0, mac_address::broadcast(), from, mac_address::broadcast()});
         fw.raw(bytes_view(request_elements({ssid}, {}, listen_ch)));
         frame.resize(fw.size());
-        REQUIRE(w.air.transmit(raw, frame, 60, false));
+        REQUIRE(w.air.transmit(port, frame, 60, false));
         w.run(50ms);
-    };
-    send(dev_b, "DIRECT-xy", 11);
+    }
+};
+/// Device 0 of `w` has found and reported device 1; neither searches any more.
+template <class World>
+void zero_found_one(World& w) {
+    REQUIRE(w.engine(1).listen());
+    REQUIRE(w.engine(0).find());
+    REQUIRE(w.run_until([&] { return w[0].template count<p2p::event::device_found>() == 1; }, 10s));
+    w.engine(0).stop_find();
+    w.engine(1).stop_find();
+}
+}  // namespace
+
+TEST_CASE("only a device discovery request (the P2P wildcard SSID) makes a probe-request-only peer",
+          "[p2p][discovery]") {
+    // As p2p_add_dev_from_probe_req: a P2P client probing its group (SSID DIRECT-xy) may send
+    // from an interface address, which is not a device to list.
+    test::p2p_world<loopback_software_roc> w(1, 9);
+    REQUIRE(w.engine(0).set_listen_channel(6));
+    REQUIRE(w.engine(0).listen());
+    probe_sender air(w, 2437);
+    air.send(dev_b, "DIRECT-xy", 11);
     CHECK(w.engine(0).peers().find(dev_b) == nullptr);
-    send(dev_c, "DIRECT-", 11);
+    air.send(dev_c, "DIRECT-", 11);
     const auto* c = w.engine(0).peers().find(dev_c);
     REQUIRE(c != nullptr);
     CHECK(c->probe_req_only);
     CHECK(c->listen_freq == 2462);
     // A known device's listen channel is not changed by its group probe either.
-    send(dev_c, "DIRECT-xy", 1);
+    air.send(dev_c, "DIRECT-xy", 1);
     CHECK(w.engine(0).peers().find(dev_c)->listen_freq == 2462);
+}
+
+TEST_CASE("a device discovery request is a sighting: a peer that keeps searching is not lost",
+          "[p2p][discovery]") {
+    test::p2p_world<loopback_software_roc> w(2, 9);
+    zero_found_one(w);
+    // 0 only listens from now on: it hears 1's search, not its probe responses.
+    REQUIRE(w.engine(0).listen());
+    REQUIRE(w.engine(1).find());
+    w.run(150s);
+    CHECK(w[0].template count<p2p::event::device_lost>() == 0);
+    const auto* one = w.engine(0).peers().find(w.addr(1));
+    REQUIRE(one != nullptr);
+    CHECK_FALSE(one->probe_req_only);
+}
+
+TEST_CASE("a reported peer that a full table lets go for a new one is reported lost",
+          "[p2p][discovery]") {
+    // p2p_create_device frees the least recently seen device, with dev_lost if it was found.
+    test::p2p_world<loopback_software_roc> w(2, 9);
+    zero_found_one(w);
+    REQUIRE(w.engine(0).set_listen_channel(6));
+    REQUIRE(w.engine(0).listen());
+    probe_sender air(w, 2437);
+    for (std::size_t i = 0; i < p2p::peer_table::capacity; ++i)
+        air.send(mac_address{{0x02, 0x00, 0x00, 0x10, std::uint8_t(i), 0x00}}, "DIRECT-", 11);
+    CHECK(w.engine(0).peers().find(w.addr(1)) == nullptr);
+    REQUIRE(w[0].template count<p2p::event::device_lost>() == 1);
+    CHECK(w[0].template all<p2p::event::device_lost>()[0].dev_addr == w.addr(1));
+}
+
+TEST_CASE("a frame's faults come in order: its elements', then a stream's, then an attribute's",
+          "[p2p][discovery]") {
+    const bytes refused = p2p_attribute(ie::p2p::attr::go_intent, {0xff});  // an intent above 15
+    const auto elements = [](const bytes& p2p_body, const bytes& after = {}) {
+        bytes e = vendor_element(ie::vendor::p2p, p2p_body);
+        e.insert(e.end(), after.begin(), after.end());
+        return e;
+    };
+    auto r = p2p::parse_elements(elements(refused));
+    REQUIRE_FALSE(r);
+    CHECK(r.err().code == errc::bad_value);
+    // One octet of another attribute's header after it: the stream's fault.
+    bytes cut = refused;
+    cut.push_back(ie::p2p::attr::listen_channel);
+    r = p2p::parse_elements(elements(cut));
+    REQUIRE_FALSE(r);
+    CHECK(r.err().code == errc::truncated);
+    // An element overrunning the list after both: the elements' fault.
+    const bytes overrun{ie::eid::ssid, 7, 'D'};
+    r = p2p::parse_elements(elements(cut, overrun));
+    REQUIRE_FALSE(r);
+    CHECK(r.err().code == errc::overrun);
+    // A probe request with any of them is ignored, however quickly it is read.
+    for (const auto& e : {elements(refused), elements(cut), elements(cut, overrun)})
+        CHECK_FALSE(p2p::read_probe_request(e));
 }
