@@ -5,7 +5,7 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <optional>
+#include <new>
 #include <utility>
 
 #include <softmac/core/bytes.hpp>
@@ -84,21 +84,33 @@ class mgmt_rx {
     /// them alone.
     class lazy_body {
       public:
+        using body_type = result<ieee80211::mgmt_body>;
         explicit lazy_body(const ieee80211::header_view& h) noexcept : h_(h) {}
-        const result<ieee80211::mgmt_body>& get() {
-            if (!body_) {
-                const ieee80211::frame_control fc = h_.fc();
-                if (fc.has(ieee80211::frame_control::protected_frame))
-                    body_.emplace(make_error(errc::unsupported, "protected management frame"));
-                else
-                    body_.emplace(ieee80211::parse_mgmt_body(fc, h_.body()));
+        lazy_body(const lazy_body&) = delete;
+        lazy_body& operator=(const lazy_body&) = delete;
+        ~lazy_body() {
+            if (parsed_) body().~body_type();
+        }
+        const body_type& get() {
+            if (!parsed_) {
+                ::new (static_cast<void*>(storage_)) body_type(parse());  // built in place
+                parsed_ = true;
             }
-            return *body_;
+            return body();
         }
 
       private:
+        body_type parse() const {
+            const ieee80211::frame_control fc = h_.fc();
+            if (fc.has(ieee80211::frame_control::protected_frame))
+                return make_error(errc::unsupported, "protected management frame");
+            return ieee80211::parse_mgmt_body(fc, h_.body());
+        }
+        body_type& body() noexcept { return *std::launder(reinterpret_cast<body_type*>(storage_)); }
+
         ieee80211::header_view h_;
-        std::optional<result<ieee80211::mgmt_body>> body_;
+        alignas(body_type) unsigned char storage_[sizeof(body_type)];
+        bool parsed_ = false;
     };
     /// A beacon or probe response: the BSS table learns it (ieee80211_bss_info_update).
     void note_bss(const ieee80211::header_view& h, const ieee80211::mgmt_body& mb,
