@@ -66,25 +66,37 @@ class mgmt_rx {
         const auto h = ieee80211::header_view::parse(b.view());
         if (!h) return;
         const std::uint8_t subtype = h->fc().subtype();
-        lazy_body mb(*h);
         using namespace ieee80211::mgmt_subtype;
-        if (subtype == beacon || subtype == probe_resp)
-            if (const auto& body = mb.get()) note_bss(*h, *body, rs);
-        if (h->addr1().is_multicast()) {
-            for (auto& i : ctx_.records().used())
-                if (i.type() != driver::iftype::monitor) handle(i, *h, mb, rs);
-        } else if (auto* i = ctx_.records().find(vif)) {
-            handle(*i, *h, mb, rs);
+        if (subtype == beacon || subtype == probe_resp) {
+            // The BSS table reads every beacon and probe response: parsed at once, a plain
+            // local the compiler keeps as it likes.
+            const body_type mb = parse_body(*h);
+            if (mb) note_bss(*h, *mb, rs);
+            deliver(
+                vif, *h, [&mb]() -> const body_type& { return mb; }, rs);
+        } else {
+            // Other frames are parsed only for a reader that needs it (the MLME): a frame a
+            // registration takes goes up unparsed.
+            lazy_body mb(*h);
+            deliver(
+                vif, *h, [&mb]() -> const body_type& { return mb.get(); }, rs);
         }
     }
 
   private:
-    /// A frame's body, parsed by the first reader that needs it: a frame a registration takes
-    /// goes up unparsed. Protected management frames need the security layer: the MLME leaves
+    using body_type = result<ieee80211::mgmt_body>;
+    /// A frame's body. Protected management frames need the security layer: the MLME leaves
     /// them alone.
+    static body_type parse_body(const ieee80211::header_view& h) {
+        const ieee80211::frame_control fc = h.fc();
+        if (fc.has(ieee80211::frame_control::protected_frame))
+            return make_error(errc::unsupported, "protected management frame");
+        return ieee80211::parse_mgmt_body(fc, h.body());
+    }
+    /// A frame's body, parsed by the first reader that asks, in place (a parsed body is not
+    /// moved).
     class lazy_body {
       public:
-        using body_type = result<ieee80211::mgmt_body>;
         explicit lazy_body(const ieee80211::header_view& h) noexcept : h_(h) {}
         lazy_body(const lazy_body&) = delete;
         lazy_body& operator=(const lazy_body&) = delete;
@@ -93,25 +105,31 @@ class mgmt_rx {
         }
         const body_type& get() {
             if (!parsed_) {
-                ::new (static_cast<void*>(storage_)) body_type(parse());  // built in place
+                ::new (static_cast<void*>(storage_)) body_type(parse_body(h_));
                 parsed_ = true;
             }
             return body();
         }
 
       private:
-        body_type parse() const {
-            const ieee80211::frame_control fc = h_.fc();
-            if (fc.has(ieee80211::frame_control::protected_frame))
-                return make_error(errc::unsupported, "protected management frame");
-            return ieee80211::parse_mgmt_body(fc, h_.body());
-        }
         body_type& body() noexcept { return *std::launder(reinterpret_cast<body_type*>(storage_)); }
 
         ieee80211::header_view h_;
         alignas(body_type) unsigned char storage_[sizeof(body_type)];
         bool parsed_ = false;
     };
+    /// The frame to its interface, or a group-addressed one to every interface but monitors;
+    /// `body()` gives its parsed body.
+    template <class Body>
+    void deliver(std::uint8_t vif, const ieee80211::header_view& h, const Body& body,
+                 const driver::rx_status& rs) {
+        if (h.addr1().is_multicast()) {
+            for (auto& i : ctx_.records().used())
+                if (i.type() != driver::iftype::monitor) handle(i, h, body, rs);
+        } else if (auto* i = ctx_.records().find(vif)) {
+            handle(*i, h, body, rs);
+        }
+    }
     /// A beacon or probe response: the BSS table learns it (ieee80211_bss_info_update).
     void note_bss(const ieee80211::header_view& h, const ieee80211::mgmt_body& mb,
                   const driver::rx_status& rs) {
@@ -123,13 +141,14 @@ class mgmt_rx {
                           ctx_.time().now(), crc);
         ctx_.beacon_seen(bssid, elements, !probe_resp, crc);
     }
-    void handle(interface_record& i, const ieee80211::header_view& h, lazy_body& body,
+    template <class Body>
+    void handle(interface_record& i, const ieee80211::header_view& h, const Body& body,
                 const driver::rx_status& rs) {
         if (const auto* reg = registry_.find(i.index(), h.fc(), h.body())) {
             ctx_.emit_frame(i.index(), rs.freq, rs.signal_dbm, reg->owner, h.frame());
             return;
         }
-        if (const auto& mb = body.get()) {
+        if (const auto& mb = body()) {
             if (i.is_station() && ctx_.sta_rx(i, h, *mb)) return;
             if (i.is_ap() && ctx_.ap_rx(i, h, *mb)) return;
         }
