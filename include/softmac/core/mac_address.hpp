@@ -46,6 +46,16 @@ struct mac_address {
     constexpr bool is_unicast() const noexcept { return !is_multicast(); }
     constexpr bool is_locally_administered() const noexcept { return (octets[0] & 0x02) != 0; }
     constexpr bool is_zero() const noexcept { return *this == mac_address{}; }
+    /// @brief The six octets as one integer (its low 48 bits; the first octet lowest), the key
+    /// of the tables indexed by address. Read as four octets and two: an address just stored
+    /// whole is read back by loads of the widths that stored it, which forward.
+    std::uint64_t key() const noexcept {
+        std::uint32_t lo;
+        std::uint16_t hi;
+        std::memcpy(&lo, octets.data(), 4);
+        std::memcpy(&hi, octets.data() + 4, 2);
+        return std::uint64_t{hi} << 32 | lo;
+    }
 
     /// @brief "aa:bb:cc:dd:ee:ff", lower case.
     std::string to_string() const {
@@ -87,8 +97,6 @@ struct mac_address {
 template <>
 struct std::hash<softmac::mac_address> {
     std::size_t operator()(const softmac::mac_address& a) const noexcept {
-        std::uint64_t v = 0;
-        std::memcpy(&v, a.octets.data(), a.octets.size());
-        return std::hash<std::uint64_t>{}(v);
+        return std::hash<std::uint64_t>{}(a.key());
     }
 };

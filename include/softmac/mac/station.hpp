@@ -6,7 +6,6 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
-#include <cstring>
 #include <memory>
 
 #include <softmac/core/detail/hot_inline.hpp>
@@ -188,15 +187,9 @@ class station_table {
     }
 
   private:
-    /// Never 0: bit 63 marks the slot in use. The address is read as mac_address's copies write
-    /// it (four octets and two): a load of other widths than the stores that just wrote it
-    /// would stall.
+    /// The address's key (mac_address::key) with bit 63 set: never 0, which marks a free slot.
     static std::uint64_t key_of(const mac_address& a) noexcept {
-        std::uint32_t lo;
-        std::uint16_t hi;
-        std::memcpy(&lo, a.octets.data(), 4);
-        std::memcpy(&hi, a.octets.data() + 4, 2);
-        return std::uint64_t{1} << 63 | std::uint64_t{hi} << 32 | lo;
+        return std::uint64_t{1} << 63 | a.key();
     }
     /// The slot of the station with address `a`, or null.
     SOFTMAC_HOT_INLINE std::unique_ptr<station_type>* slot_of(const mac_address& a) noexcept {

@@ -123,18 +123,18 @@ class peer_table {
     peer_table& operator=(const peer_table&) = delete;
 
     peer* find(const mac_address& dev) noexcept {
-        slot* s = lookup(key_of(dev));
+        slot* s = lookup(dev.key());
         return s ? &s->p : nullptr;
     }
     const peer* find(const mac_address& dev) const noexcept {
-        const slot* s = lookup(key_of(dev));
+        const slot* s = lookup(dev.key());
         return s ? &s->p : nullptr;
     }
     /// @brief Finds or inserts at the head, last seen `now`; a full table evicts the least
     /// recently seen peer first, which is returned so that a loss can be reported. Finding a
     /// peer does not count as a sighting (seen() does).
     peer& touch(const mac_address& dev, time_point now, std::optional<peer>* evicted = nullptr) {
-        const auto key = key_of(dev);
+        const auto key = dev.key();
         if (slot* found = lookup(key)) return found->p;
         slot* s = nullptr;
         if (size_ == capacity) {
@@ -157,7 +157,7 @@ class peer_table {
     /// @brief A sighting of `p` (a peer of this table) at `now`: its last_seen, and its place in
     /// the eviction order.
     void seen(peer& p, time_point now) noexcept {
-        slot& s = *lookup(key_of(p.info.dev_addr));
+        slot& s = *lookup(p.info.dev_addr.key());
         if (s.p.last_seen_ == now) return;  // its place among peers seen then is its age's
         lru_unlink(s);
         s.p.last_seen_ = now;
@@ -218,11 +218,6 @@ class peer_table {
         slot* s = nullptr;
     };
 
-    static std::uint64_t key_of(const mac_address& a) noexcept {
-        std::uint64_t k = 0;
-        for (auto o : a.octets) k = (k << 8) | o;
-        return k;
-    }
     static std::size_t home_of(std::uint64_t key) noexcept {
         return static_cast<std::size_t>((key * 0x9e3779b97f4a7c15ull) >> 56) & (index_size - 1);
     }
@@ -269,7 +264,7 @@ class peer_table {
         (s.older ? s.older->newer : oldest_) = s.newer;
         s.newer = s.older = nullptr;
         lru_unlink(s);
-        index_erase(key_of(s.p.info.dev_addr));
+        index_erase(s.p.info.dev_addr.key());
         --size_;
     }
     /// Into the sightings order after every peer seen at or before its time (from the newest

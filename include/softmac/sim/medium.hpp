@@ -8,7 +8,6 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
-#include <cstring>
 #include <memory>
 #include <optional>
 #include <ostream>
@@ -212,7 +211,7 @@ class medium {
         std::span<const port_id> listed;
         if (const channel_listeners* ch = channel(sender.freq))
             listed = ra.is_unicast() ? ch->unfiltered : ch->ports;
-        const std::uint64_t key = key_of(ra);
+        const std::uint64_t key = ra.key();
         auto o = ra.is_unicast() ? std::lower_bound(owners_.begin(), owners_.end(), owner{key, 0})
                                  : owners_.end();
         const auto next_holder = [&] {  // no_port after the last
@@ -367,16 +366,11 @@ class medium {
     /// An entry of the index of holders: an address (its six octets) and a port holding it.
     using owner = std::pair<std::uint64_t, port_id>;
     static constexpr port_id no_port = ~port_id{0};  ///< after every port
-    static std::uint64_t key_of(const mac_address& a) noexcept {
-        std::uint64_t k = 0;
-        std::memcpy(&k, a.octets.data(), a.octets.size());
-        return k;
-    }
     /// Enters the port's addresses in the index of holders, or takes them out (an address the
     /// port holds twice is entered once).
     void index_addresses(port_id p, bool enter) {
         for (std::size_t i = 0; i < ports_[p].n_addrs; ++i) {
-            const owner o{key_of(ports_[p].addrs[i]), p};
+            const owner o{ports_[p].addrs[i].key(), p};
             const auto at = std::lower_bound(owners_.begin(), owners_.end(), o);
             const bool there = at != owners_.end() && *at == o;
             if (enter && !there) owners_.insert(at, o);
