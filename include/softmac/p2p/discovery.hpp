@@ -192,9 +192,9 @@ class discovery {
         return p;
     }
 
-    /// @brief A probe request: a device discovery request (the P2P wildcard SSID) is a sighting
-    /// of its sender, whose listen channel it tells; while listening, answer one that asks for
-    /// this device.
+    /// @brief A probe request (p2p_probe_req_rx): a device discovery request (the P2P wildcard
+    /// SSID) is a sighting of its sender; while listening, answer one that asks for this device;
+    /// then a peer we negotiate with or invite is taken to listen now.
     void rx_probe_req(const mac::event::frame& f) {
         auto& d = ctx_.dev();
         const auto h = ieee80211::header_view::parse(f.bytes);
@@ -203,26 +203,35 @@ class discovery {
         const auto p = read_probe_request(bytes_view(f.bytes).subspan(h->length()));
         if (!p) return;
         const bool wildcard = p->ssid && *p->ssid == "DIRECT-";
-        if (p->listen) {
-            // A device discovery request (the P2P wildcard SSID: its sender is a P2P Device
-            // Address, not an interface's) is a sighting of a known peer, or makes a
-            // probe-request-only one; either learns the listen channel, and the country of its
-            // attribute when none is known (p2p_add_dev_from_probe_req).
-            if (wildcard) {
-                auto& e = p->device ? learn(*p->device, sa, true) : entry(sa);
-                d.peers.seen(e, ctx_.now());
+        if (wildcard) {
+            // Its sender is a P2P Device Address, not an interface's: a sighting of a known
+            // peer, or a new probe-request-only one; either learns the listen channel the
+            // request tells, and the country of its attribute when none is known
+            // (p2p_add_dev_from_probe_req).
+            auto& e = p->device ? learn(*p->device, sa, true) : entry(sa);
+            d.peers.seen(e, ctx_.now());
+            if (p->listen) {
                 if (const auto f = freq_of(p->listen)) e.listen_freq = f;
                 if (e.country[0] == 0) std::copy_n(p->listen->country, 2, e.country.begin());
             }
-            ctx_.peer_listening(sa);
         }
-        if (!ctx_.listening() || !wildcard) return;
-        if (!(da.is_broadcast() || da == d.addr) || !bssid.is_broadcast()) return;
-        if (p->device_id && *p->device_id != d.addr) return;
-        if (p->requested_type && *p->requested_type != d.set.primary_type &&
+        if (reply_probe(*p, wildcard, da, bssid, sa)) ctx_.peer_listening(sa);
+    }
+
+  private:
+    /// p2p_reply_probe: answers a device discovery request for this device while listening.
+    /// False for a request it takes as no P2P device's (802.11b rates only) or that came outside
+    /// a listen period, whose sender's listening is not acted on either.
+    bool reply_probe(const probe_request_facts& p, bool wildcard, const mac_address& da,
+                     const mac_address& bssid, const mac_address& sa) {
+        auto& d = ctx_.dev();
+        if (!(da.is_broadcast() || da == d.addr) || !bssid.is_broadcast() || !wildcard) return true;
+        if (p.only_11b || !ctx_.listening()) return false;
+        if (p.device_id && *p.device_id != d.addr) return true;
+        if (p.requested_type && *p.requested_type != d.set.primary_type &&
             std::find(d.set.secondary_types.begin(), d.set.secondary_types.end(),
-                      *p->requested_type) == d.set.secondary_types.end())
-            return;
+                      *p.requested_type) == d.set.secondary_types.end())
+            return true;
         // One command, kept with its frame's storage: the response is the kept one with this
         // request's sender as its destination.
         probe_tx_.wdev = d.wdev.wdev;
@@ -231,9 +240,8 @@ class discovery {
         probe_tx_.no_cck = true;
         probe_tx_.dont_wait_for_ack = true;
         (void)ctx_.exec(probe_tx_);
+        return true;
     }
-
-  private:
     /// The listen channel a scan result shows, 0 when it shows none. A frequency a result was
     /// heard on is not one: a radio scanning a channel hears its neighbours, and a USB radio may
     /// report a frame it read after tuning to the next channel. So, as hostap's p2p_add_device:

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <functional>
 #include <random>
+#include <span>
 #include <string_view>
 #include <utility>
 #include <vector>
@@ -46,6 +47,24 @@ bytes vendor_element(std::uint32_t oui_type, const bytes& attributes) {
     return out;
 }
 bytes octets(const mac_address& a) { return {a.bytes().begin(), a.bytes().end()}; }
+/// A Supported Rates element of `rates` and, when `extended` is not empty, an Extended Supported
+/// Rates element of those (in 500 kb/s, the top bit marking a basic rate).
+bytes rates_elements(const bytes& rates, const bytes& extended) {
+    bytes out;
+    if (!rates.empty()) {
+        out = {ie::eid::supported_rates, std::uint8_t(rates.size())};
+        out.insert(out.end(), rates.begin(), rates.end());
+    }
+    if (!extended.empty()) {
+        out.insert(out.end(), {ie::eid::extended_rates, std::uint8_t(extended.size())});
+        out.insert(out.end(), extended.begin(), extended.end());
+    }
+    return out;
+}
+bytes concat(bytes a, const bytes& b) {
+    a.insert(a.end(), b.begin(), b.end());
+    return a;
+}
 /// A P2P attribute: ID, little-endian length, body.
 bytes p2p_attribute(std::uint8_t id, const bytes& body) {
     bytes out{id, std::uint8_t(body.size()), std::uint8_t(body.size() >> 8)};
@@ -105,6 +124,14 @@ std::vector<bytes> probe_requests() {
         vendor_element(ie::vendor::wps,
                        wps_attribute(ie::wps::attr::requested_device_type, {0, 1, 0, 0x50})),
         vendor_element(ie::vendor::wps, {0x10, 0x4a, 0, 9}),  // overruns its element
+        // Rates: 802.11b's only (as basic rates and not, over both elements), with an OFDM
+        // rate, and 802.11b's in a first element that a later one replaces.
+        rates_elements({0x82, 0x84, 0x8b, 0x96}, {}),
+        rates_elements({0x02, 0x04}, {0x0b, 0x16}),
+        rates_elements({0x82, 0x84}, {0x0c}),
+        rates_elements({}, {0x8c, 0x12}),
+        concat(rates_elements({0x82}, {}), rates_elements({0x0c}, {})),
+        concat(rates_elements({0x0c}, {}), rates_elements({0x82}, {})),
     };
     std::vector<bytes> out;
     for (const auto& ssids : ssid_lists)
@@ -164,10 +191,12 @@ TEST_CASE("discovery reads every probe request as the full reading does, and as 
           "[p2p][discovery]") {
     const auto requests = probe_requests();
     std::size_t quick = 0, full = 0, refused = 0;
+    std::size_t only_11b = 0, not_only_11b = 0;
     auto check = [&](const bytes& b) {
         const auto mine = p2p::read_probe_request(bytes_view(b));
         const auto reference = p2p::probe_request_facts_in_full(bytes_view(b));
         REQUIRE(p2p::detail::same_facts(mine, reference));
+        if (mine) ++(mine->only_11b ? only_11b : not_only_11b);
         p2p::probe_request_facts facts;
         switch (p2p::detail::read_probe_request_quickly(bytes_view(b), facts)) {
             case p2p::detail::quick_read::read:
@@ -189,6 +218,8 @@ TEST_CASE("discovery reads every probe request as the full reading does, and as 
     CHECK(quick > 0);
     CHECK(full > 0);
     CHECK(refused > 0);
+    CHECK(only_11b > 0);
+    CHECK(not_only_11b > 0);
     for (const auto& f : searches()) {
         for (std::uint8_t ch : {1, 6, 11}) {
             p2p::probe_request_facts facts;
@@ -309,22 +340,43 @@ template <class World>
 struct probe_sender {
     World& w;
     typename decltype(World::air)::port_id port;
+    std::size_t responses = 0;  ///< probe responses heard
     probe_sender(World& world, std::uint16_t freq)
-        : w(world), port(world.air.attach([](const sim::air_frame&) {})) {
+        : w(world), port(world.air.attach([this](const sim::air_frame& f) {
+              const auto h = ie::header_view::parse(f.bytes);
+              if (h && h->fc().is_mgmt() && h->fc().subtype() == ie::mgmt_subtype::probe_resp)
+                  ++responses;
+          })) {
         w.air.tune(port, freq);
+        w.air.set_listening(port, true);
     }
-    void send(const mac_address& from, std::string_view ssid, std::uint8_t listen_ch) {
+    /// A probe request from `from` with the elements of a search's, as request_elements makes
+    /// them, then `extra`.
+    void send(const mac_address& from, std::string_view ssid, std::uint8_t listen_ch,
+              const bytes& extra = {}) {
+        send_elements(from, request_elements({ssid}, {}, listen_ch, extra));
+    }
+    /// Sends, then runs the world for `settle`.
+    void send_elements(const mac_address& from, const bytes& elements, duration settle = 50ms) {
+        w.air.set_addresses(port, std::span(&from, 1));  // answers are acknowledged, not resent
         bytes frame(2304);
         byte_writer fw(frame);
         ie::write_header(
             fw, {ie::frame_control::make(ie::frame_type::management, ie::mgmt_subtype::probe_req),
                  0, mac_address::broadcast(), from, mac_address::broadcast()});
-        fw.raw(bytes_view(request_elements({ssid}, {}, listen_ch)));
+        fw.raw(bytes_view(elements));
         frame.resize(fw.size());
         REQUIRE(w.air.transmit(port, frame, 60, false));
-        w.run(50ms);
+        w.run(settle);
     }
 };
+/// A device discovery request's elements without a Listen Channel: the wildcard SSID and a P2P
+/// element with a P2P Capability only.
+bytes bare_discovery_request() {
+    return concat(
+        bytes{ie::eid::ssid, 7, 'D', 'I', 'R', 'E', 'C', 'T', '-'},
+        vendor_element(ie::vendor::p2p, p2p_attribute(ie::p2p::attr::capability, {0x25, 0x00})));
+}
 /// Device 0 of `w` has found and reported device 1; neither searches any more.
 template <class World>
 void zero_found_one(World& w) {
@@ -354,6 +406,81 @@ TEST_CASE("only a device discovery request (the P2P wildcard SSID) makes a probe
     // A known device's listen channel is not changed by its group probe either.
     air.send(dev_c, "DIRECT-xy", 1);
     CHECK(w.engine(0).peers().find(dev_c)->listen_freq == 2462);
+}
+
+TEST_CASE("a device discovery request without a Listen Channel is a sighting too",
+          "[p2p][discovery]") {
+    // p2p_add_dev_from_probe_req needs the P2P element and the wildcard SSID, nothing more.
+    test::p2p_world<loopback_software_roc> w(1, 9);
+    REQUIRE(w.engine(0).set_listen_channel(6));
+    REQUIRE(w.engine(0).listen());
+    probe_sender air(w, 2437);
+    air.send_elements(dev_c, bare_discovery_request());
+    const auto* c = w.engine(0).peers().find(dev_c);
+    REQUIRE(c != nullptr);
+    CHECK(c->probe_req_only);
+    CHECK(c->listen_freq == 0);
+    // It is answered as any other: the Listen Channel is not asked for there either.
+    CHECK(air.responses == 1);
+    // A later one with the attribute tells the channel.
+    air.send(dev_c, "DIRECT-", 11);
+    CHECK(w.engine(0).peers().find(dev_c)->listen_freq == 2462);
+}
+
+TEST_CASE("a probe request offering 802.11b rates only is a sighting, not answered",
+          "[p2p][discovery]") {
+    // p2p_reply_probe refuses it (supp_rates_11b_only): no P2P device sends one.
+    const std::vector<std::pair<bytes, bool>> cases = {
+        {{}, false},
+        {rates_elements({0x82, 0x84, 0x8b, 0x96}, {}), true},
+        {rates_elements({0x02, 0x04}, {0x0b, 0x16}), true},
+        {rates_elements({0x82, 0x84}, {0x0c}), false},
+        {rates_elements({}, {0x8c, 0x12}), false},
+        {concat(rates_elements({0x82}, {}), rates_elements({0x0c}, {})), false},
+        {concat(rates_elements({0x0c}, {}), rates_elements({0x82}, {})), true},
+    };
+    for (const auto& [rates, only_11b] : cases) {
+        const auto facts =
+            p2p::read_probe_request(bytes_view(request_elements({"DIRECT-"}, {}, 6, rates)));
+        REQUIRE(facts);
+        CHECK(facts->only_11b == only_11b);
+    }
+    test::p2p_world<loopback_software_roc> w(1, 9);
+    REQUIRE(w.engine(0).set_listen_channel(6));
+    REQUIRE(w.engine(0).listen());
+    probe_sender air(w, 2437);
+    air.send(dev_c, "DIRECT-", 11, rates_elements({0x82, 0x84, 0x8b, 0x96}, {}));
+    CHECK(air.responses == 0);
+    const auto* c = w.engine(0).peers().find(dev_c);
+    REQUIRE(c != nullptr);
+    CHECK(c->listen_freq == 2462);
+    air.send(dev_c, "DIRECT-", 11, rates_elements({0x82, 0x84, 0x8b, 0x96}, {0x0c, 0x12}));
+    CHECK(air.responses == 1);
+}
+
+TEST_CASE("a probe request from the peer we negotiate with ends our listen period at once",
+          "[p2p][discovery]") {
+    // p2p_probe_req_rx: the peer listens now, so the GO Negotiation Request goes at once
+    // (p2p_go_neg_start), whatever attributes the request carries; another sender's does not.
+    for (const bool from_peer : {true, false}) {
+        test::p2p_world<loopback_software_roc> w(2, 9);
+        zero_found_one(w);
+        const mac_address one = w.addr(1);
+        w.devs[1].reset();  // it answers no request from now on
+        REQUIRE(w.engine(0).set_listen_channel(6));
+        REQUIRE(w.engine(0).connect(one, {}));
+        REQUIRE(w.run_until([&] { return w.engine(0).current() == p2p::state::connect_listen; },
+                            10s, 1ms));
+        // Its listen period runs once another device's requests are answered there (it may
+        // still wait on the peer's channel after its request first).
+        probe_sender air(w, 2437);
+        for (int i = 0; i < 200 && air.responses == 0; ++i)
+            air.send_elements(dev_c, bare_discovery_request(), 2ms);
+        REQUIRE(air.responses > 0);
+        REQUIRE(w.engine(0).current() == p2p::state::connect_listen);
+        air.send_elements(from_peer ? one : dev_c, bare_discovery_request(), 1ms);
+        CHECK((w.engine(0).current() == p2p::state::connect) == from_peer);
+    }
 }
 
 TEST_CASE("a device discovery request is a sighting: a peer that keeps searching is not lost",
