@@ -200,7 +200,8 @@ class discovery {
         const auto h = ieee80211::header_view::parse(f.bytes);
         if (!h) return;
         const mac_address da = h->addr1(), sa = h->addr2(), bssid = h->addr3();
-        const auto p = read_probe_request(bytes_view(f.bytes).subspan(h->length()));
+        const bytes_view elements = bytes_view(f.bytes).subspan(h->length());
+        const auto p = read_probe_request(elements);
         if (!p) return;
         const bool wildcard = p->ssid && *p->ssid == "DIRECT-";
         if (wildcard) {
@@ -215,18 +216,18 @@ class discovery {
                 if (e.country[0] == 0) std::copy_n(p->listen->country, 2, e.country.begin());
             }
         }
-        if (reply_probe(*p, wildcard, da, bssid, sa)) ctx_.peer_listening(sa);
+        if (reply_probe(*p, elements, wildcard, da, bssid, sa)) ctx_.peer_listening(sa);
     }
 
   private:
     /// p2p_reply_probe: answers a device discovery request for this device while listening.
     /// False for a request it takes as no P2P device's (802.11b rates only) or that came outside
     /// a listen period, whose sender's listening is not acted on either.
-    bool reply_probe(const probe_request_facts& p, bool wildcard, const mac_address& da,
-                     const mac_address& bssid, const mac_address& sa) {
+    bool reply_probe(const probe_request_facts& p, bytes_view elements, bool wildcard,
+                     const mac_address& da, const mac_address& bssid, const mac_address& sa) {
         auto& d = ctx_.dev();
         if (!(da.is_broadcast() || da == d.addr) || !bssid.is_broadcast() || !wildcard) return true;
-        if (p.only_11b || !ctx_.listening()) return false;
+        if (!ctx_.listening() || offers_only_11b(elements)) return false;
         if (p.device_id && *p.device_id != d.addr) return true;
         if (p.requested_type && *p.requested_type != d.set.primary_type &&
             std::find(d.set.secondary_types.begin(), d.set.secondary_types.end(),

@@ -273,38 +273,17 @@ inline result<frame_attributes> parse_elements(bytes_view elements) {
 
 /// @brief What the receiver of a probe request acts on: it learns the sender's listen channel
 /// (and the device its Device Info describes), and answers a request for the P2P wildcard SSID
-/// that names it or none by Device ID and by WPS Requested Device Type, unless the request
-/// offers 802.11b rates only.
+/// that names it or none by Device ID and by WPS Requested Device Type (and offers more than
+/// 802.11b rates: offers_only_11b).
 struct probe_request_facts {
     std::optional<std::string_view> ssid;  ///< the last SSID element's (viewing the frame)
     std::optional<ieee80211::p2p::channel_attr> listen;
     std::optional<mac_address> device_id;
     std::optional<ieee80211::wps::device_type> requested_type;
     std::optional<peer_info> device;  ///< as parse_elements() reads it, WPS identity included
-    /// The last Supported Rates and Extended Supported Rates elements offer rates, all of them
-    /// 802.11b's (1, 2, 5.5 and 11 Mb/s): not a P2P device's request (supp_rates_11b_only).
-    bool only_11b = false;
 };
 
 namespace detail {
-/// The rates a request offers, as the last Supported Rates and Extended Supported Rates elements
-/// say (the basic-rate bit aside).
-struct offered_rates {
-    bytes_view supported, extended;
-    void take(const ieee80211::element& e) noexcept {
-        if (e.id == ieee80211::eid::supported_rates) supported = e.data;
-        if (e.id == ieee80211::eid::extended_rates) extended = e.data;
-    }
-    bool only_11b() const noexcept {
-        std::size_t dsss = 0, other = 0;
-        for (const bytes_view list : {supported, extended})
-            for (const std::uint8_t r : list) {
-                const std::uint8_t rate = r & 0x7f;  // in 500 kb/s
-                ++(rate == 2 || rate == 4 || rate == 11 || rate == 22 ? dsss : other);
-            }
-        return dsss > 0 && other == 0;
-    }
-};
 /// The SSID of the last SSID element of a parsed list.
 inline std::optional<std::string_view> last_ssid(const ieee80211::element_range& elements) {
     std::optional<std::string_view> ssid;
@@ -325,9 +304,7 @@ inline quick_read read_probe_request_quickly(bytes_view elements, probe_request_
     // nothing is acted on before the walk has checked them all.
     bytes_view p2p, wps;
     std::size_t p2p_elements = 0, wps_elements = 0;
-    offered_rates rates;
     const auto walked = ie::for_each_element(elements, [&](const ie::element& e) {
-        rates.take(e);
         if (e.id == ie::eid::ssid) {
             out.ssid = ie::ssid_of(e);
         } else if (e.is_vendor(ie::vendor::p2p)) {
@@ -338,7 +315,6 @@ inline quick_read read_probe_request_quickly(bytes_view elements, probe_request_
     });
     if (!walked || p2p_elements == 0) return quick_read::ignored;
     if (p2p_elements > 1 || wps_elements > 1) return quick_read::needs_full;
-    out.only_11b = rates.only_11b();
     // The attributes are checked as they are read: a fault anywhere ignores the request, as a
     // full reading refuses it.
     bool full = false;
@@ -383,8 +359,7 @@ inline bool same_facts(const std::optional<probe_request_facts>& a,
                              (!x || (std::equal(x->country, x->country + 3, y->country) &&
                                      x->op_class == y->op_class && x->channel == y->channel));
     return a->ssid == b->ssid && same_listen && a->device_id == b->device_id &&
-           a->requested_type == b->requested_type && a->device == b->device &&
-           a->only_11b == b->only_11b;
+           a->requested_type == b->requested_type && a->device == b->device;
 }
 }  // namespace detail
 
@@ -395,11 +370,8 @@ inline std::optional<probe_request_facts> probe_request_facts_in_full(bytes_view
     if (!range) return std::nullopt;
     auto p = parse_elements(elements);
     if (!p || !p->has_p2p) return std::nullopt;
-    detail::offered_rates rates;
-    for (auto e : *range) rates.take(e);
-    return probe_request_facts{
-        detail::last_ssid(*range), p->listen,       p->device_id, p->requested_type,
-        std::move(p->device),      rates.only_11b()};
+    return probe_request_facts{detail::last_ssid(*range), p->listen, p->device_id,
+                               p->requested_type, std::move(p->device)};
 }
 
 /// @brief The same facts as probe_request_facts_in_full(), for the same frames, read without
@@ -427,6 +399,29 @@ inline std::optional<probe_request_facts> read_probe_request(bytes_view elements
     }
 #endif
     return out;
+}
+
+/// @brief Whether a probe request offers rates, all of them 802.11b's (1, 2, 5.5 and 11 Mb/s),
+/// as its last Supported Rates and Extended Supported Rates elements say (the basic-rate bit
+/// aside): no P2P device's request, which a listening device does not answer
+/// (supp_rates_11b_only). @pre `elements` were checked (read_probe_request read them).
+inline bool offers_only_11b(bytes_view elements) noexcept {
+    namespace ie = ieee80211;
+    bytes_view supported, extended;
+    (void)ie::for_each_element(elements, [&](const ie::element& e) {
+        if (e.id == ie::eid::supported_rates) supported = e.data;
+        if (e.id == ie::eid::extended_rates) extended = e.data;
+    });
+    // Bit r: r × 500 kb/s is an 802.11b rate.
+    constexpr std::uint32_t dsss = (1u << 2) | (1u << 4) | (1u << 11) | (1u << 22);
+    bool any = false;
+    for (const bytes_view list : {supported, extended})
+        for (const std::uint8_t r : list) {
+            const unsigned rate = r & 0x7fu;
+            if (rate > 22 || !((dsss >> rate) & 1u)) return false;
+            any = true;
+        }
+    return any;
 }
 
 /// @brief The channel list attribute: one entry per P2P class with channels in `freqs` (a
