@@ -194,7 +194,8 @@ class discovery {
 
     /// @brief A probe request (p2p_probe_req_rx): a device discovery request (the P2P wildcard
     /// SSID) is a sighting of its sender; while listening, answer one that asks for this device;
-    /// then a peer we negotiate with or invite is taken to listen now.
+    /// then, unless reply_probe refused the request, a peer we negotiate with or invite is taken
+    /// to listen now.
     void rx_probe_req(const mac::event::frame& f) {
         auto& d = ctx_.dev();
         const auto h = ieee80211::header_view::parse(f.bytes);

@@ -401,10 +401,11 @@ inline std::optional<probe_request_facts> read_probe_request(bytes_view elements
     return out;
 }
 
-/// @brief Whether a probe request offers rates, all of them 802.11b's (1, 2, 5.5 and 11 Mb/s),
-/// as its last Supported Rates and Extended Supported Rates elements say (the basic-rate bit
-/// aside): no P2P device's request, which a listening device does not answer
-/// (supp_rates_11b_only). @pre `elements` were checked (read_probe_request read them).
+/// @brief Whether a probe request offers rates, all of them 802.11b's (1, 2, 5.5 and 11 Mb/s,
+/// octets 0x02, 0x04, 0x0b and 0x16), as its last Supported Rates and Extended Supported Rates
+/// elements say: no P2P device's request, which a listening device does not answer
+/// (supp_rates_11b_only, which compares whole octets: a rate marked basic is another rate).
+/// @pre `elements` were checked (read_probe_request read them).
 inline bool offers_only_11b(bytes_view elements) noexcept {
     namespace ie = ieee80211;
     bytes_view supported, extended;
@@ -412,13 +413,10 @@ inline bool offers_only_11b(bytes_view elements) noexcept {
         if (e.id == ie::eid::supported_rates) supported = e.data;
         if (e.id == ie::eid::extended_rates) extended = e.data;
     });
-    // Bit r: r × 500 kb/s is an 802.11b rate.
-    constexpr std::uint32_t dsss = (1u << 2) | (1u << 4) | (1u << 11) | (1u << 22);
     bool any = false;
     for (const bytes_view list : {supported, extended})
         for (const std::uint8_t r : list) {
-            const unsigned rate = r & 0x7fu;
-            if (rate > 22 || !((dsss >> rate) & 1u)) return false;
+            if (r != 0x02 && r != 0x04 && r != 0x0b && r != 0x16) return false;
             any = true;
         }
     return any;
