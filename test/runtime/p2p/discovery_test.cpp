@@ -366,6 +366,17 @@ bytes bare_discovery_request() {
         vendor_element(ie::vendor::p2p, p2p_attribute(ie::p2p::attr::capability, {0x25, 0x00})));
 }
 /// Device 0 of `w` has found and reported device 1; neither searches any more.
+/// One device listening on channel 6, and a sender of probe requests there.
+struct one_listening {
+    using world = test::p2p_world<loopback_software_roc>;
+    world w{1, 9};
+    probe_sender<world> air{listening(w), 2437};
+    static world& listening(world& w) {
+        REQUIRE(w.engine(0).set_listen_channel(6));
+        REQUIRE(w.engine(0).listen());
+        return w;
+    }
+};
 template <class World>
 void zero_found_one(World& w) {
     REQUIRE(w.engine(1).listen());
@@ -380,10 +391,8 @@ TEST_CASE("only a device discovery request (the P2P wildcard SSID) makes a probe
           "[p2p][discovery]") {
     // As p2p_add_dev_from_probe_req: a P2P client probing its group (SSID DIRECT-xy) may send
     // from an interface address, which is not a device to list.
-    test::p2p_world<loopback_software_roc> w(1, 9);
-    REQUIRE(w.engine(0).set_listen_channel(6));
-    REQUIRE(w.engine(0).listen());
-    probe_sender air(w, 2437);
+    one_listening o;
+    auto& [w, air] = o;
     air.send(dev_b, "DIRECT-xy", 11);
     CHECK(w.engine(0).peers().find(dev_b) == nullptr);
     air.send(dev_c, "DIRECT-", 11);
@@ -399,10 +408,8 @@ TEST_CASE("only a device discovery request (the P2P wildcard SSID) makes a probe
 TEST_CASE("a device discovery request without a Listen Channel is a sighting too",
           "[p2p][discovery]") {
     // p2p_add_dev_from_probe_req needs the P2P element and the wildcard SSID, nothing more.
-    test::p2p_world<loopback_software_roc> w(1, 9);
-    REQUIRE(w.engine(0).set_listen_channel(6));
-    REQUIRE(w.engine(0).listen());
-    probe_sender air(w, 2437);
+    one_listening o;
+    auto& [w, air] = o;
     air.send_elements(dev_c, bare_discovery_request());
     const auto* c = w.engine(0).peers().find(dev_c);
     REQUIRE(c != nullptr);
@@ -433,10 +440,8 @@ TEST_CASE("a probe request offering 802.11b rates only is a sighting, not answer
         REQUIRE(p2p::read_probe_request(bytes_view(elements)));
         CHECK(p2p::offers_only_11b(bytes_view(elements)) == only_11b);
     }
-    test::p2p_world<loopback_software_roc> w(1, 9);
-    REQUIRE(w.engine(0).set_listen_channel(6));
-    REQUIRE(w.engine(0).listen());
-    probe_sender air(w, 2437);
+    one_listening o;
+    auto& [w, air] = o;
     air.send(dev_c, "DIRECT-", 11, rates_elements({0x02, 0x04, 0x0b, 0x16}, {}));
     CHECK(air.responses == 0);
     const auto* c = w.engine(0).peers().find(dev_c);
