@@ -365,7 +365,6 @@ bytes bare_discovery_request() {
         bytes{ie::eid::ssid, 7, 'D', 'I', 'R', 'E', 'C', 'T', '-'},
         vendor_element(ie::vendor::p2p, p2p_attribute(ie::p2p::attr::capability, {0x25, 0x00})));
 }
-/// Device 0 of `w` has found and reported device 1; neither searches any more.
 /// One device listening on channel 6, and a sender of probe requests there.
 struct one_listening {
     using world = test::p2p_world<loopback_software_roc>;
@@ -377,6 +376,7 @@ struct one_listening {
         return w;
     }
 };
+/// Device 0 of `w` has found and reported device 1; neither searches any more.
 template <class World>
 void zero_found_one(World& w) {
     REQUIRE(w.engine(1).listen());
