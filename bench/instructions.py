@@ -20,9 +20,12 @@ DATAPATH = [
     ("BM_softmac_full_rx/64", r"softmac_receive<\(anonymous namespace\)::sink_driver>"),
     ("BM_handwritten_fast_rx/64", r"hand_receive\("),
     ("BM_handwritten_rx/64", r"hand_receive\("),
-    # softmac's RX without the interrupt line, poll and radio that bring the frame to it
+    # Each side's RX without what brings the frame to it: softmac's data path without the driver's
+    # slot, interrupt line, radio and poll; the hand-written RX functions without the slot
     ("BM_softmac_rx/64 on_rx", r"data_path<.*>::on_rx\("),
     ("BM_softmac_full_rx/64 on_rx", r"data_path<.*>::on_rx\("),
+    ("BM_handwritten_fast_rx/64 alone", r"hand_fast_rx\("),
+    ("BM_handwritten_rx/64 alone", r"hand_rx\("),
 ]
 CCMP = [
     ("BM_ccmp_protected_tx/64", r"softmac_tx<.*aes_ccm_key"),
@@ -39,10 +42,10 @@ RATIOS = [
     ("RX fast: softmac / hand-written fast", "BM_softmac_rx/64", "BM_handwritten_fast_rx/64", 1.05),
     ("RX full: softmac / hand-written", "BM_softmac_full_rx/64", "BM_handwritten_rx/64", 1.05),
     ("RX: fast / full", "BM_softmac_rx/64", "BM_softmac_full_rx/64", None),
-    ("RX fast, data path alone: softmac on_rx / hand-written fast", "BM_softmac_rx/64 on_rx",
-     "BM_handwritten_fast_rx/64", 1.05),
-    ("RX full, data path alone: softmac on_rx / hand-written", "BM_softmac_full_rx/64 on_rx",
-     "BM_handwritten_rx/64", 1.05),
+    ("RX fast, data path alone: softmac on_rx / hand_fast_rx", "BM_softmac_rx/64 on_rx",
+     "BM_handwritten_fast_rx/64 alone", 1.05),
+    ("RX full, data path alone: softmac on_rx / hand_rx", "BM_softmac_full_rx/64 on_rx",
+     "BM_handwritten_rx/64 alone", 1.05),
 ]
 LINE = re.compile(r"^\s*([\d,]+) \([\s\d.]+%\)\s+([<*>])\s+(.*)$")
 
