@@ -4,6 +4,7 @@
 #pragma once
 
 #include <array>
+#include <bit>
 #include <cstdint>
 
 #include <softmac/core/bytes.hpp>
@@ -61,15 +62,17 @@ constexpr std::size_t header_length_of(frame_control fc) noexcept {
     }
     return 0;
 }
-/// Type and subtype (bits 2-7), ToDS and FromDS (8, 9) and Order (15) as a 9-bit index.
+/// Type and subtype (bits 2-7), ToDS and FromDS (8, 9) and Order (15) as an index below 2048:
+/// the frame control rotated left by one (Order to bit 0, the others to bits 3-10), one mask.
 constexpr std::size_t header_length_index(std::uint16_t raw) noexcept {
-    return (raw >> 2 & 0xff) | (raw >> 15) << 8;
+    return std::rotl(raw, 1) & 0x7f9u;
 }
 inline constexpr auto header_lengths = [] {
-    std::array<std::uint8_t, 512> t{};
+    std::array<std::uint8_t, 2048> t{};
     for (std::uint32_t i = 0; i < t.size(); ++i) {
-        const auto raw = static_cast<std::uint16_t>((i & 0xff) << 2 | (i >> 8) << 15);
-        t[i] = static_cast<std::uint8_t>(header_length_of(frame_control{raw}));
+        const auto raw = static_cast<std::uint16_t>(std::rotr(static_cast<std::uint16_t>(i), 1));
+        if (header_length_index(raw) == i)  // (the others are never looked up)
+            t[i] = static_cast<std::uint8_t>(header_length_of(frame_control{raw}));
     }
     return t;
 }();
