@@ -105,8 +105,14 @@ class data_path {
     std::uint64_t fast_rx_frames() const noexcept { return fast_rx_frames_; }
     /// @brief Whoever changes an interface's type, addresses, association or 4-address mode calls
     /// this: the stations' fast-path state made before is stale from then on. (A station's own
-    /// flags and keys need no call: flags are in the stamp, keys are looked up per frame.)
-    void vif_changed(std::size_t vif) noexcept { ifaces_[vif].generation = ++generations_; }
+    /// flags need no call: they are in the stamp. Keys are looked up per frame.)
+    void vif_changed(std::size_t vif) noexcept {
+        ifaces_[vif].generation = vif_state::generation_of(++generations_);
+    }
+    /// @brief Whoever installs or removes a station's pairwise key calls this (as mac80211 checks
+    /// fast-rx again on a key change): the fast RX expects protected frames from a station exactly
+    /// when it has one, and makes the station's checks again.
+    void pairwise_key_changed(station_type& sta) noexcept { sta.fast_rx = fast_rx_checks{}; }
     /// @brief Buffers for fragments 1..15 of the frame being sent (kept, not rebuilt per frame).
     std::array<frame_buffer, max_fragments - 1>& fragments() noexcept { return fragments_; }
 
@@ -114,7 +120,7 @@ class data_path {
     vif_state& attach(const driver::vif& v, const driver::hw_description& hw) {
         auto& i = ifaces_[v.index];
         i = vif_state{};
-        i.generation = ++generations_;
+        i.generation = vif_state::generation_of(++generations_);
         i.vif = v;
         i.up = true;
         up_ |= 1u << v.index;
@@ -173,18 +179,19 @@ class data_path {
     /// The frame is worked on in place: what no handler moves out stays in `b`, and the driver
     /// releases it when its call returns.
     void on_rx(frame_buffer&& b, const driver::rx_status& s) {
-        if (b.size() < 10) return;
-        // A data frame (protocol version 0) from a known station may take the fast RX.
+        // A management or data frame (24 octets at least) has its transmitter in Address 2; a
+        // data frame from a known station may take the fast RX.
         station_type* sta = nullptr;
-        const bool data = b.size() >= 24 && (load_le16(b.data()) & 0x000f) == 0x0008;
-        if (data) {
+        if (b.size() >= 24) {
             sta = stations_.find(mac_address::from(b.data() + 10));
             if (sta && fast_ && detail::fast_rx(*this, *sta, b, s)) {
                 ++fast_rx_frames_;
                 return;
             }
+        } else if (b.size() < 10) {
+            return;
         }
-        receive_full(b, s, sta, data);
+        receive_full(b, s, sta);
     }
     void on_tx_status(frame_buffer&& b, const driver::tx_status& s) {
         const bool unicast_data = b.size() >= 24 &&
@@ -217,12 +224,14 @@ class data_path {
         }
         return send(radio, f, v);
     }
-    /// The full RX pipeline; `sta` is the transmitter's station when `looked_up`.
-    void receive_full(frame_buffer& b, const driver::rx_status& s, station_type* sta,
-                      bool looked_up) {
+    /// The full RX pipeline; `sta` is the station of Address 2 for a management or data frame.
+    void receive_full(frame_buffer& b, const driver::rx_status& s, station_type* sta) {
         const auto h = ieee80211::header_view::parse(b.view());
-        if (!h || (!h->fc().is_ctrl() && h->length() < 24)) return;
-        if (!looked_up && h->address_count() >= 2) sta = stations_.find(h->addr2());
+        if (!h) return;
+        if (h->fc().is_ctrl())  // shorter than 24 octets, or with one address only
+            sta = h->address_count() >= 2 ? stations_.find(h->addr2()) : nullptr;
+        else if (h->length() < 24)
+            return;
         const int idx = detail::match_interface(*this, *h, sta);
         if (idx < 0) {
             ++unmatched_;

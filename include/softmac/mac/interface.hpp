@@ -72,8 +72,13 @@ struct alignas(256) vif_state {
     /// Names the state the fast paths' per-station state is made from (type, addresses,
     /// association, 4-address mode): data_path::vif_changed gives it a new value, unique among the
     /// radio's interfaces, and a station's fast TX template or fast RX checks made under another
-    /// value are not used.
-    std::uint32_t generation = 0;
+    /// value are not used. Kept as the high half of a fast_stamp (generation_of), so that a stamp
+    /// is one OR with the station's flags.
+    std::uint64_t generation = generation_of(0);
+    /// Count `n` (below 2^31) as the high half of a stamp: bit 63 set, so no stamp is 0.
+    static constexpr std::uint64_t generation_of(std::uint32_t n) noexcept {
+        return std::uint64_t{1} << 63 | std::uint64_t{n} << 32;
+    }
     std::array<std::uint64_t, static_cast<std::size_t>(drop_reason::count_)> drops{};
     std::uint64_t tx_frames = 0, rx_frames = 0;
 

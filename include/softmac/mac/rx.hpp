@@ -245,7 +245,7 @@ struct rx_data {
             return m.drop(*f.iface, drop_reason::malformed);
         if (f.sta) {
             ++f.sta->stats.rx_packets;
-            f.sta->stats.rx_bytes += f.buf.size();
+            f.sta->stats.rx_bytes += softmac::detail::scalar(f.buf.size());
         }
         if (eapol)
             m.deliver_control_port(f, std::move(f.buf));

@@ -274,8 +274,9 @@ class basic_stack {
         if (p.id >= group_keys || (p.peer && p.id != 0))
             return make_error(errc::bad_value, "bad key index");
         typename path::key_type* slot = nullptr;
+        typename path::station_type* sta = nullptr;
         if (p.peer) {
-            auto* sta = data().stations().find(*p.peer);
+            sta = data().stations().find(*p.peer);
             if (!sta || sta->vif_index != vif)
                 return make_error(errc::not_found, "no such station");
             slot = &sta->ptk;
@@ -300,6 +301,7 @@ class basic_stack {
         }
         if (slot->valid && slot->id == k.id) k.tx_pn = slot->tx_pn;  // never reuse a PN
         *slot = std::move(k);
+        if (sta) data().pairwise_key_changed(*sta);
         return {};
     }
     /// @brief DEL_KEY.
@@ -307,8 +309,9 @@ class basic_stack {
         const auto* r = records_.find(vif);
         if (!r) return make_error(errc::not_found, "no such interface");
         typename path_type::key_type* slot = nullptr;
+        typename path_type::station_type* sta = nullptr;
         if (peer) {
-            auto* sta = data().stations().find(*peer);
+            sta = data().stations().find(*peer);
             slot = sta && sta->vif_index == vif ? &sta->ptk : nullptr;
         } else {
             slot = data().group_key(vif, id);
@@ -324,6 +327,7 @@ class basic_stack {
             (void)radio_.set_key(driver::key_command::disable, r->data->vif, kc);
         }
         *slot = typename path_type::key_type{};
+        if (sta) data().pairwise_key_changed(*sta);
         return {};
     }
     /// @brief SET_KEY default: group key `id` protects the interface's group-addressed frames.

@@ -105,10 +105,15 @@ struct fast_tx_template {
 /// worked out once per stamp from the interface and the station.
 struct fast_rx_checks {
     fast_stamp stamp = 0;
-    bool usable = false;          ///< the station may send on the fast path at all
-    std::uint16_t ds = 0;         ///< the frame control's ToDS/FromDS bits its frames carry
+    bool usable = false;  ///< the station may send on the fast path at all
+    /// Its frames' frame control under detail::fast_rx_fc_mask without QoS: data, the
+    /// ToDS/FromDS bits, Protected when the station has a pairwise key.
+    std::uint16_t fc = 0;
     std::uint8_t base = 24;       ///< the header length without QoS control
     std::uint8_t da = 0, sa = 0;  ///< where the header carries DA and SA
+    /// The least body after the header: the RFC 1042 header, and when protected the CCMP header
+    /// and the MIC the MAC removes.
+    std::uint8_t body = 8;
     friend bool operator==(const fast_rx_checks&, const fast_rx_checks&) = default;
 };
 
@@ -136,9 +141,9 @@ struct station {
 
 /// @brief A fixed-capacity table of stations shared by every interface of a radio; a station is
 /// allocated when it is added (never per frame). Each slot has a key, its station's address read
-/// as one 64-bit word with a bit that marks the slot in use (0 while it is free), kept apart from
-/// the stations: a lookup compares keys up to the last slot in use, eight slots per cache line, and
-/// reads a station only once its key matched.
+/// as one 64-bit word (all ones while the slot is free), kept apart from the stations: a lookup
+/// compares keys up to the last slot in use, eight slots per cache line, and reads a station only
+/// once its key matched.
 template <class RateState, class Key = key<no_cipher>, std::size_t Capacity = 64>
 class station_table {
   public:
@@ -147,21 +152,24 @@ class station_table {
     /// @brief The station with address `a`, or null: a few compares on every frame's path, kept
     /// inline however many paths look stations up.
     SOFTMAC_HOT_INLINE station_type* find(const mac_address& a) noexcept {
-        auto* slot = slot_of(a);
-        return slot ? slot->get() : nullptr;
+        const std::uint64_t* k = key_slot(a);
+        if (!k) return nullptr;
+        station_type* s = slots_[static_cast<std::size_t>(k - keys_.data())].get();
+        if (!s) __builtin_unreachable();  // a slot with a key holds its station
+        return s;
     }
     /// @brief Adds (or returns) the station; errc::exhausted when the table is full.
     result<station_type*> add(const mac_address& a, std::uint8_t vif_index,
                               std::uint32_t flags = 0) {
         if (auto* s = find(a)) return s;
         for (std::size_t k = 0; k < Capacity; ++k)
-            if (!keys_[k]) {
+            if (keys_[k] == free_key) {
                 auto& s = slots_[k];
                 s = std::make_unique<station_type>();
                 s->addr = a;
                 s->vif_index = vif_index;
                 s->flags = flags;
-                keys_[k] = key_of(a);
+                keys_[k] = a.key();
                 end_ = std::max(end_, k + 1);
                 ++size_;
                 return s.get();
@@ -169,12 +177,12 @@ class station_table {
         return make_error(errc::exhausted, "station table full");
     }
     bool remove(const mac_address& a) noexcept {
-        auto* slot = slot_of(a);
-        if (!slot) return false;
-        const auto k = static_cast<std::size_t>(slot - slots_.data());
+        const std::uint64_t* key = key_slot(a);
+        if (!key) return false;
+        const auto k = static_cast<std::size_t>(key - keys_.data());
         slots_[k].reset();
-        keys_[k] = 0;
-        while (end_ > 0 && !keys_[end_ - 1]) --end_;
+        keys_[k] = free_key;
+        while (end_ > 0 && keys_[end_ - 1] == free_key) --end_;
         --size_;
         return true;
     }
@@ -183,24 +191,26 @@ class station_table {
     template <class F>
     void for_each(F&& f) const {
         for (std::size_t k = 0; k < end_; ++k)
-            if (keys_[k]) f(*slots_[k]);
+            if (keys_[k] != free_key) f(*slots_[k]);
     }
 
   private:
-    /// The address's key (mac_address::key) with bit 63 set: never 0, which marks a free slot.
-    static std::uint64_t key_of(const mac_address& a) noexcept {
-        return std::uint64_t{1} << 63 | a.key();
-    }
-    /// The slot of the station with address `a`, or null.
-    SOFTMAC_HOT_INLINE std::unique_ptr<station_type>* slot_of(const mac_address& a) noexcept {
-        const std::uint64_t wanted = key_of(a);
+    /// A free slot's key: no address's (mac_address::key is below 2^48).
+    static constexpr std::uint64_t free_key = ~std::uint64_t{0};
+    /// The key of the station with address `a`, or null.
+    SOFTMAC_HOT_INLINE const std::uint64_t* key_slot(const mac_address& a) const noexcept {
+        const std::uint64_t wanted = a.key();
         for (std::size_t k = 0; k < end_; ++k)
-            if (keys_[k] == wanted) return &slots_[k];
+            if (keys_[k] == wanted) return &keys_[k];
         return nullptr;
     }
 
-    std::array<std::uint64_t, Capacity> keys_{};  ///< 0: the slot is free
-    std::size_t end_ = 0;                         ///< one past the last slot in use
+    std::array<std::uint64_t, Capacity> keys_ = [] {
+        std::array<std::uint64_t, Capacity> k;
+        k.fill(free_key);
+        return k;
+    }();
+    std::size_t end_ = 0;  ///< one past the last slot in use
     std::size_t size_ = 0;
     /// Stations are allocated as they are added (a station is some 800 octets, and most radios
     /// have few): where they live does not move while they are in the table.

@@ -367,6 +367,44 @@ TEMPLATE_TEST_CASE("a pairwise rekey takes effect on the fast paths with the nex
     }
 }
 
+TEMPLATE_TEST_CASE("a pairwise key deleted or installed changes what the fast RX expects", "[ccmp]",
+                   test::loopback_software_roc, test::rt73_usb) {
+    secure_pair<TestType> w;
+    w.install_keys();
+    auto& sta_net = w.sta->net().frames;
+    w.send(*w.ap, w.a, w.s.addr, 2, 1);
+    REQUIRE(sta_net.size() == 2);
+    const bool fast = w.ap->data().fast_path();
+    const auto fast_rx = w.sta->data().fast_rx_frames();
+    if (fast) CHECK(fast_rx == 2);
+    // Both sides delete the pairwise key: the AP's next frames go out unprotected, and the
+    // station, which expected protected frames from it, expects them unprotected now.
+    REQUIRE(w.ap->del_key(w.a.index, 0, w.s.addr));
+    REQUIRE(w.sta->del_key(w.s.index, 0, w.a.addr));
+    CHECK_FALSE(w.sta->del_key(w.s.index, 0, w.a.addr));  // gone
+    w.send(*w.ap, w.a, w.s.addr, 3, 2);
+    REQUIRE(sta_net.size() == 5);
+    CHECK(sta_net.back().second == test::ethernet(w.s.addr, w.a.addr, 0x88b5, 300, 2));
+    std::size_t plain = 0;
+    for (const auto& f : w.air_frames()) {
+        const ie::frame_control fc{load_le16(f.data())};
+        if (fc.is_data() && !fc.has(ie::frame_control::protected_frame) &&
+            mac_address::from(f.data() + 4) == w.s.addr && f.size() > 300)
+            ++plain;
+    }
+    CHECK(plain == 3);
+    if (fast) CHECK(w.sta->data().fast_rx_frames() == fast_rx + 3);
+    // Installed again, on a link whose flags do not change: protected frames again, and the
+    // station's fast RX expects them at once.
+    REQUIRE(w.ap->new_key(w.a.index, {ie::suite::ccmp, 0, w.s.addr, w.tk, {}}));
+    REQUIRE(w.sta->new_key(w.s.index, {ie::suite::ccmp, 0, w.a.addr, w.tk, {}}));
+    w.send(*w.ap, w.a, w.s.addr, 2, 3);
+    REQUIRE(sta_net.size() == 7);
+    CHECK(sta_net.back().second == test::ethernet(w.s.addr, w.a.addr, 0x88b5, 300, 3));
+    CHECK(w.sta->interface(w.s.index)->dropped(mac::drop_reason::unprotected) == 0);
+    if (fast) CHECK(w.sta->data().fast_rx_frames() == fast_rx + 5);
+}
+
 TEST_CASE("the CCMP handlers are in a pipeline only when needed", "[ccmp]") {
     using ie_loop = drivers::loopback<virtual_time>;
     using sw = mac::stack<ie_loop, virtual_time, mac::crypto<crypto::aes_ccm_key>>::path_type;

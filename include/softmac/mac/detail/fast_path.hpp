@@ -12,6 +12,7 @@
 #include <softmac/core/detail/hot_inline.hpp>
 #include <softmac/core/frame_buffer.hpp>
 #include <softmac/driver/types.hpp>
+#include <softmac/ieee80211/ccmp.hpp>
 #include <softmac/ieee80211/data.hpp>
 #include <softmac/ieee80211/frame_control.hpp>
 #include <softmac/ieee80211/header.hpp>
@@ -30,21 +31,23 @@ namespace softmac::mac {
 // (data_path::set_fast_path). Their per-station state carries a stamp (station.hpp): a change of
 // the station's flags or of its interface (data_path::vif_changed) makes it stale, and stale
 // state is made again before it is used. Keys are not cached: the CCMP handlers look the key up
-// per frame on both paths.
+// per frame on both paths; only whether a station has a pairwise key is in its fast RX checks,
+// which are made again when that changes (data_path::pairwise_key_changed).
 
 namespace detail {
 /// The stamp a station's fast-path state must carry to be used now; never 0, the stamp of state
-/// never made (bit 63 is set: generations count to 2^31 before they would meet it).
+/// never made (the generation has bit 63 set: generations count to 2^31 before they would meet it).
 template <class Station>
 SOFTMAC_HOT_INLINE fast_stamp stamp_of(const Station& sta, const vif_state& i) noexcept {
-    return std::uint64_t{1} << 63 | std::uint64_t{i.generation} << 32 | sta.flags;
+    return i.generation | sta.flags;
 }
 /// Frame control bits the fast RX looks at (protocol version, type, the subtype's bits other than
-/// QoS, ToDS/FromDS, More Fragments, +HTC/Order) and their value for data without QoS: the QoS bit
-/// may be either, a null function's subtype bit must be clear.
+/// QoS, ToDS/FromDS, More Fragments, Protected, +HTC/Order) and their value for data without QoS:
+/// the QoS bit may be either, a null function's subtype bit must be clear.
 inline constexpr std::uint16_t fast_rx_fc_mask =
     (0x00ff & ~0x0080) | ieee80211::frame_control::to_ds | ieee80211::frame_control::from_ds |
-    ieee80211::frame_control::more_frag | ieee80211::frame_control::order;
+    ieee80211::frame_control::more_frag | ieee80211::frame_control::protected_frame |
+    ieee80211::frame_control::order;
 inline constexpr std::uint16_t fc_data =
     ieee80211::frame_control::make(ieee80211::frame_type::data, ieee80211::data_subtype::data).raw;
 inline constexpr std::uint16_t fc_qos_bit =
@@ -166,9 +169,11 @@ SOFTMAC_HOT_INLINE bool fast_xmit(M& m, vif_state& i, std::uint8_t priority, tx_
 
 /// What the fast RX expects of a station's frames, worked out from the interface and the
 /// station: an associated and authorized station of an AP, or the authorized AP of an associated
-/// station interface (3- or 4-address); nothing else is usable.
+/// station interface (3- or 4-address); nothing else is usable. Its frames are protected exactly
+/// when it has a pairwise key, and then carry `ccmp_overhead` octets that decryption removes.
 template <class Station>
-fast_rx_checks make_fast_rx(const vif_state& i, const Station& sta) noexcept {
+fast_rx_checks make_fast_rx(const vif_state& i, const Station& sta,
+                            std::size_t ccmp_overhead) noexcept {
     using ieee80211::frame_control;
     fast_rx_checks c;
     c.stamp = stamp_of(sta, i);
@@ -181,12 +186,16 @@ fast_rx_checks make_fast_rx(const vif_state& i, const Station& sta) noexcept {
         return c;
     }
     // The one ToDS/FromDS combination the full data handler accepts for this interface.
+    std::uint16_t ds_bits = 0;
     for (const std::uint16_t ds : {0, 1, 2, 3})
         if (ds_allowed(i, frame_control::make(ieee80211::frame_type::data, 0,
                                               static_cast<std::uint16_t>(ds << 8))))
-            c.ds = static_cast<std::uint16_t>(ds << 8);
+            ds_bits = static_cast<std::uint16_t>(ds << 8);
     const ieee80211::frame_control fc =
-        ieee80211::frame_control::make(ieee80211::frame_type::data, 0, c.ds);
+        ieee80211::frame_control::make(ieee80211::frame_type::data, 0, ds_bits);
+    c.fc =
+        static_cast<std::uint16_t>(fc.raw | (sta.ptk.valid ? frame_control::protected_frame : 0));
+    c.body = static_cast<std::uint8_t>(8 + (sta.ptk.valid ? ccmp_overhead : 0));
     c.base = static_cast<std::uint8_t>(ieee80211::header_length(fc));
     c.da = static_cast<std::uint8_t>(ieee80211::destination_offset(fc));
     c.sa = static_cast<std::uint8_t>(ieee80211::source_offset(fc));
@@ -215,21 +224,21 @@ struct rx_fast_data {
     static constexpr bool enabled = true;
     template <class M, class F>
     SOFTMAC_HOT_INLINE verdict operator()(M& m, F& f) const {
-        const bytes_view llc = f.buf.view().subspan(f.hdrlen);
         const fast_rx_checks& c = f.sta->fast_rx;
         const std::uint8_t* h = f.buf.data();
+        const std::uint8_t* llc = h + f.hdrlen;  // 8 octets at least (fast_rx_checks::body)
+        assert(f.buf.size() >= f.hdrlen + 8u);
         // A group-addressed DA (a 4-address frame's Address 3) may be our own echo: the full
         // handler decides.
-        if (llc.size() < 8 || load_be32(llc.data()) != 0xaaaa0300u ||
-            load_be16(llc.data() + 4) != 0 || !fast_ethertype(load_be16(llc.data() + 6)) ||
-            (h[c.da] & 1))
+        if (load_be32(llc) != 0xaaaa0300u || load_be16(llc + 4) != 0 ||
+            !fast_ethertype(load_be16(llc + 6)) || (h[c.da] & 1))
             return rx_data{}(m, f);
         const mac_address da = mac_address::from(h + c.da), sa = mac_address::from(h + c.sa);
         (void)f.buf.pull(f.hdrlen + 6 - 12);  // the SNAP type stays where it is
         std::memcpy(f.buf.data(), da.octets.data(), 6);
         std::memcpy(f.buf.data() + 6, sa.octets.data(), 6);
         ++f.sta->stats.rx_packets;
-        f.sta->stats.rx_bytes += f.buf.size();
+        f.sta->stats.rx_bytes += softmac::detail::scalar(f.buf.size());
         m.deliver(f, std::move(f.buf));
         return verdict::consumed;
     }
@@ -240,12 +249,14 @@ struct rx_fast_data {
 /// not one for the fast path, untouched.
 template <class M, class Station>
 SOFTMAC_HOT_INLINE bool fast_rx(M& m, Station& sta, frame_buffer& b, const driver::rx_status& s) {
-    using ieee80211::frame_control;
     vif_state& i = m.state_of(sta.vif_index);
     fast_rx_checks& c = sta.fast_rx;
-    if (c.stamp != stamp_of(sta, i)) c = make_fast_rx(i, sta);
+    // What decryption removes: the CCMP header, and the MIC unless the hardware removed it.
+    constexpr std::size_t ccmp_overhead =
+        ieee80211::ccmp::header_len + (M::caps.hw_crypto ? 0 : ieee80211::ccmp::mic_len);
+    if (c.stamp != stamp_of(sta, i)) c = make_fast_rx(i, sta, ccmp_overhead);
 #ifndef NDEBUG
-    if (!(make_fast_rx(i, sta) == c)) {
+    if (!(make_fast_rx(i, sta, ccmp_overhead) == c)) {
         std::fputs("softmac: stale fast RX checks were about to be used\n", stderr);
         std::abort();
     }
@@ -255,13 +266,11 @@ SOFTMAC_HOT_INLINE bool fast_rx(M& m, Station& sta, frame_buffer& b, const drive
     const std::uint16_t fc = load_le16(h);
     // Data or QoS data (no null function, no +HTC), the expected ToDS/FromDS, no More
     // Fragments; protected exactly when the station has a pairwise key.
-    if ((fc & fast_rx_fc_mask) != (fc_data | c.ds)) return false;
-    const bool is_protected = (fc & frame_control::protected_frame) != 0;
-    if (is_protected != sta.ptk.valid) return false;
+    if ((fc & fast_rx_fc_mask) != c.fc) return false;
     const bool qos = (fc & fc_qos_bit) != 0;
     const std::size_t hdrlen = c.base + (qos ? 2u : 0u);
     // To this interface (Address 1), and not a fragment (fragment number 0).
-    if (b.size() < hdrlen + 8 || std::memcmp(h + 4, i.vif.addr.octets.data(), 6) != 0 ||
+    if (b.size() < hdrlen + c.body || std::memcmp(h + 4, i.vif.addr.octets.data(), 6) != 0 ||
         (load_le16(h + seq_ctrl_offset) & 0xf) != 0)
         return false;
     const std::uint16_t qc = qos ? load_le16(h + c.base) : 0;
