@@ -163,8 +163,8 @@ struct raw_ccm {
 /// CCMP encapsulation of the MPDU `f` (MAC header of `hdrlen` octets, room for the CCMP header
 /// after it and for the MIC at the end): CCMP header with `pn`, AAD and nonce from
 /// ccmp::make_block (built per frame, as the nonce holds the PN), body encrypted in place, MIC.
-__attribute__((noinline)) bool raw_encrypt(raw_ccm& c, std::uint8_t* f, std::size_t size,
-                                           std::size_t hdrlen, std::uint64_t pn) {
+BENCH_ENTRY bool raw_encrypt(raw_ccm& c, std::uint8_t* f, std::size_t size, std::size_t hdrlen,
+                             std::uint64_t pn) {
     ccmp::write_header(f + hdrlen, pn, 0);
     const auto blk = ccmp::make_block(f, hdrlen, pn);
     std::uint8_t* body = f + hdrlen + ccmp::header_len;
@@ -178,8 +178,7 @@ __attribute__((noinline)) bool raw_encrypt(raw_ccm& c, std::uint8_t* f, std::siz
            EVP_CIPHER_CTX_ctrl(c.enc, EVP_CTRL_AEAD_GET_TAG, 8, body + len) == 1;
 }
 /// CCMP decapsulation in place: PN from the CCMP header, AAD and nonce, MIC checked.
-__attribute__((noinline)) bool raw_decrypt(raw_ccm& c, std::uint8_t* f, std::size_t size,
-                                           std::size_t hdrlen) {
+BENCH_ENTRY bool raw_decrypt(raw_ccm& c, std::uint8_t* f, std::size_t size, std::size_t hdrlen) {
     const std::uint64_t pn = ccmp::read_pn(f + hdrlen);
     const auto blk = ccmp::make_block(f, hdrlen, pn);
     std::uint8_t* body = f + hdrlen + ccmp::header_len;
@@ -194,13 +193,12 @@ __attribute__((noinline)) bool raw_decrypt(raw_ccm& c, std::uint8_t* f, std::siz
 
 /// One frame down the stack behind a call the compiler cannot see through.
 template <class Radio>
-__attribute__((noinline)) void softmac_tx(Radio& r, std::uint8_t vif, frame_buffer&& b,
-                                          std::uint8_t prio) {
+BENCH_ENTRY void softmac_tx(Radio& r, std::uint8_t vif, frame_buffer&& b, std::uint8_t prio) {
     r.sink().transmit(r, vif, std::move(b), prio);
 }
 /// One frame into the driver (interrupt line -> radio -> poll -> data path), likewise.
 template <class Driver>
-__attribute__((noinline)) void softmac_receive(Driver& d, frame_buffer&& b) {
+BENCH_ENTRY void softmac_receive(Driver& d, frame_buffer&& b) {
     d.receive(std::move(b));
 }
 

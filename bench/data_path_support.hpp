@@ -32,6 +32,14 @@ void* operator new(std::size_t n) {
 void operator delete(void* p) noexcept { std::free(p); }
 void operator delete(void* p, std::size_t) noexcept { std::free(p); }
 
+/// The per-frame functions both sides are measured at: never inlined, and (GCC) never cloned or
+/// specialised for the constant arguments a benchmark's loop passes them.
+#if defined(__clang__)
+#define BENCH_ENTRY __attribute__((noinline))
+#else
+#define BENCH_ENTRY __attribute__((noipa))
+#endif
+
 namespace {
 using namespace softmac;
 namespace ie = softmac::ieee80211;

@@ -100,8 +100,7 @@ void report(benchmark::State& state, std::uint64_t allocs_before, std::size_t pa
 /// One frame down the stack behind a call the compiler cannot see through, as hand_tx is: both
 /// sides pay one call per frame and neither is specialised for the benchmark's loop.
 template <class Radio>
-__attribute__((noinline)) void softmac_tx(Radio& r, std::uint8_t vif, frame_buffer&& b,
-                                          std::uint8_t prio) {
+BENCH_ENTRY void softmac_tx(Radio& r, std::uint8_t vif, frame_buffer&& b, std::uint8_t prio) {
     r.sink().transmit(r, vif, std::move(b), prio);
 }
 template <class Driver, mode Mode = mode::fast, class... Make>
@@ -124,14 +123,13 @@ void tx_stack(benchmark::State& state, Make&&... make) {
 /// A frame into the driver (its interrupt line -> radio::service() -> poll -> data path), behind
 /// a call the compiler cannot see through, as hand_receive is.
 template <class Driver>
-__attribute__((noinline)) void softmac_receive(Driver& d, frame_buffer&& b) {
+BENCH_ENTRY void softmac_receive(Driver& d, frame_buffer&& b) {
     d.receive(std::move(b));
 }
 /// A frame straight into the data path's entry, as the driver's poll hands it over: the data
 /// path's cost without the driver's hand-off (its queue, interrupt line and poll).
 template <class Path>
-__attribute__((noinline)) void softmac_on_rx(Path& p, frame_buffer&& b,
-                                             const driver::rx_status& s) {
+BENCH_ENTRY void softmac_on_rx(Path& p, frame_buffer&& b, const driver::rx_status& s) {
     p.on_rx(std::move(b), s);
 }
 /// Frames into the driver, or (`at_entry`) straight into the data path.
@@ -239,9 +237,10 @@ void BM_rt73_tx(benchmark::State& state) {
 // expectations, both valid for the station's flags and its interface's generation; everything
 // else goes to the full function.
 /// What a station's prebuilt header and RX expectations were made for: the interface's
-/// generation and the station's flags (bit 63 set: never 0, the stamp of nothing made).
-std::uint64_t hand_stamp(std::uint32_t generation, std::uint32_t flags) {
-    return std::uint64_t{1} << 63 | std::uint64_t{generation} << 32 | flags;
+/// generation, kept as the stamp's high half (bit 63 set: never 0, the stamp of nothing made), and
+/// the station's flags.
+std::uint64_t hand_stamp(std::uint64_t generation, std::uint32_t flags) {
+    return generation | flags;
 }
 struct hand_fast {
     std::uint64_t stamp;
@@ -276,7 +275,7 @@ struct hand_iface {
     std::uint16_t seq;
     std::uint32_t frag_threshold, rts_threshold;
     std::uint8_t short_retry, long_retry;
-    std::uint32_t generation;
+    std::uint64_t generation;
     std::uint64_t drops[16], tx_frames, rx_frames;
 };
 struct hand_state {
@@ -305,8 +304,7 @@ int hand_to_driver(hand_state& s, const driver::tx_info& info, frame_buffer&& b)
     s.parked = std::move(b);
     return 0;
 }
-__attribute__((noinline)) int hand_tx(hand_state& s, std::uint8_t vif, frame_buffer&& b,
-                                      std::uint8_t prio) {
+BENCH_ENTRY int hand_tx(hand_state& s, std::uint8_t vif, frame_buffer&& b, std::uint8_t prio) {
     hand_iface& i = s.ifaces[vif];
     if (!i.up || b.size() < 14) return i.drops[0]++, -1;
     std::uint8_t da[6], sa[6];
@@ -414,8 +412,7 @@ __attribute__((noinline)) int hand_tx(hand_state& s, std::uint8_t vif, frame_buf
     return hand_to_driver(s, info, std::move(b));
 }
 /// The fast TX: the station's prebuilt header, DA, SA, TID, sequence number, rate and counters.
-__attribute__((noinline)) int hand_fast_tx(hand_state& s, std::uint8_t vif, frame_buffer&& b,
-                                           std::uint8_t prio) {
+BENCH_ENTRY int hand_fast_tx(hand_state& s, std::uint8_t vif, frame_buffer&& b, std::uint8_t prio) {
     hand_iface& i = s.ifaces[vif];
     if (b.size() < 14) return hand_tx(s, vif, std::move(b), prio);
     std::uint8_t da[6], sa[6];
@@ -487,7 +484,7 @@ hand_iface* hand_accept(hand_state& s, const std::uint8_t* d, hand_station* st, 
     }
     return nullptr;
 }
-__attribute__((noinline)) int hand_rx(hand_state& s, frame_buffer&& b) {
+BENCH_ENTRY int hand_rx(hand_state& s, frame_buffer&& b) {
     if (b.size() < 24) return -1;
     std::uint8_t* d = b.data();
     const std::uint16_t fc = load_le16(d);
@@ -590,7 +587,7 @@ hand_rx_checks hand_make_rx(const hand_iface& i, const hand_station& st) {
 }
 /// The fast RX: the precomputed checks, the duplicate check, RFC 1042 to 802.3 with the
 /// precomputed addresses, counters; anything else to the full function.
-__attribute__((noinline)) int hand_fast_rx(hand_state& s, frame_buffer&& b) {
+BENCH_ENTRY int hand_fast_rx(hand_state& s, frame_buffer&& b) {
     if (b.size() < 24) return hand_rx(s, std::move(b));
     std::uint8_t* d = b.data();
     const std::uint16_t fc = load_le16(d);
@@ -600,8 +597,7 @@ __attribute__((noinline)) int hand_fast_rx(hand_state& s, frame_buffer&& b) {
     hand_iface& i = s.ifaces[st->vif];
     hand_rx_checks& c = st->frx;
     if (c.stamp != hand_stamp(i.generation, st->flags)) c = hand_make_rx(i, *st);
-    if (!c.usable || (fc & 0x877f) != (0x0008 | c.ds) || (fc & 0x4000))
-        return hand_rx(s, std::move(b));
+    if (!c.usable || (fc & 0xc77f) != (0x0008 | c.ds)) return hand_rx(s, std::move(b));
     const bool qos = fc & 0x80;
     const std::size_t hdrlen = c.base + (qos ? 2 : 0);
     const std::uint16_t sc = load_le16(d + 22);
@@ -632,7 +628,7 @@ __attribute__((noinline)) int hand_fast_rx(hand_state& s, frame_buffer&& b) {
 }
 /// The driver's receive in a stack written for that one driver: the frame waits in the driver's
 /// slot, and its RX function is called directly (no interrupt line to a layer it does not know).
-__attribute__((noinline)) void hand_receive(hand_state& s, frame_buffer&& b) {
+BENCH_ENTRY void hand_receive(hand_state& s, frame_buffer&& b) {
     s.to_receive = std::move(b);
     if (!s.to_receive.valid()) return;
     if (s.fast)
@@ -648,7 +644,7 @@ std::unique_ptr<hand_state> make_hand_state(mode m) {
     std::memcpy(i.bssid, ap_addr.octets.data(), 6);
     i.type = driver::iftype::ap;
     i.up = true;
-    i.generation = 1;
+    i.generation = std::uint64_t{1} << 63 | std::uint64_t{1} << 32;
     i.frag_threshold = i.rts_threshold = 0xffffffffu;
     i.short_retry = 7, i.long_retry = 4;
     auto& st = s->stations[0];
