@@ -541,7 +541,8 @@ inline std::uint8_t group_capability_in(bytes_view ies) noexcept {
 /// p2p_group_match_dev_id): a WPS Requested Device Type must be the primary or a secondary type
 /// of the GO or of one of its clients, and a P2P Device ID must be the GO's or a client's device
 /// address. A request that names neither is answered; so is every request to an AP whose
-/// elements carry no P2P element.
+/// elements carry no P2P element. A requested type matches as wpa_supplicant's dev_type_match
+/// does (wps::device_type::answers: a category with OUI and sub-category 0 is a wildcard).
 inline bool group_answers_probe(bytes_view request, bytes_view own) noexcept {
     // What the request asks for; most name nothing, and are answered without reading `own`.
     const auto req = element_range::parse(request);
@@ -551,14 +552,13 @@ inline bool group_answers_probe(bytes_view request, bytes_view own) noexcept {
     if (const auto r = attribute_range::parse(req_p2p.bytes()); req_p2p.present() && r)
         if (const auto id = r->find(attr::device_id))
             if (const auto who = address_of(*id)) device_id = *who;
+    wps::requested_types types;
     const vendor_stream req_wps(*req, vendor::wps);
-    const auto types = wps::attribute_range::parse(req_wps.bytes());
-    const bool types_asked =
-        req_wps.present() && types &&
-        std::any_of(types->begin(), types->end(), [](const attribute& a) {
-            return a.id == wps::attr::requested_device_type && a.data.size() == 8;
-        });
-    if (!device_id && !types_asked) return true;
+    if (const auto r = wps::attribute_range::parse(req_wps.bytes()); req_wps.present() && r)
+        for (const attribute& a : *r)
+            if (a.id == wps::attr::requested_device_type && a.data.size() == 8)
+                types.add(wps::device_type::from(a.data.data()));
+    if (!device_id && !types.count) return true;
     const auto mine = element_range::parse(own);
     if (!mine) return true;
     const vendor_stream own_p2p(*mine, vendor::p2p);
@@ -577,20 +577,14 @@ inline bool group_answers_probe(bytes_view request, bytes_view own) noexcept {
             });
         return hit;
     };
-    if (types_asked) {
-        const bool matched = std::any_of(types->begin(), types->end(), [&](const attribute& a) {
-            if (a.id != wps::attr::requested_device_type || a.data.size() != 8) return false;
-            const auto t = wps::device_type::from(a.data.data());
-            return any_member(
-                [&](const mac_address&, const wps::device_type& primary, bytes_view secondary) {
-                    bool same = primary == t;
-                    for (std::size_t i = 0; i + 8 <= secondary.size(); i += 8)
-                        same = same || wps::device_type::from(secondary.data() + i) == t;
-                    return same;
-                });
-        });
-        if (!matched) return false;
-    }
+    if (types.count &&
+        !any_member([&](const mac_address&, const wps::device_type& primary, bytes_view secondary) {
+            bool hit = types.answered_by(primary);
+            for (std::size_t i = 0; i + 8 <= secondary.size(); i += 8)
+                hit = hit || types.answered_by(wps::device_type::from(secondary.data() + i));
+            return hit;
+        }))
+        return false;
     return !device_id || any_member([&](const mac_address& a, const wps::device_type&, bytes_view) {
         return a == *device_id;
     });

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <algorithm>
+#include <array>
 #include <cstdint>
 #include <iterator>
 #include <optional>
@@ -200,6 +201,33 @@ struct device_type {
     }
     void write(byte_writer& w) const noexcept { w.be16(category).be32(oui).be16(subcategory); }
     friend bool operator==(const device_type&, const device_type&) noexcept = default;
+    /// Whether a device of this type answers a request for type `r` (wpa_supplicant's
+    /// dev_type_match): the same type, or `r`'s category with OUI and sub-category 0 (a category
+    /// wildcard).
+    constexpr bool answers(const device_type& r) const noexcept {
+        return *this == r || (r.category == category && r.oui == 0 && r.subcategory == 0);
+    }
+};
+
+/// @brief The Requested Device Types of a probe request, as many as wpa_supplicant keeps
+/// (MAX_REQ_DEV_TYPE_COUNT; later ones are skipped).
+struct requested_types {
+    std::array<device_type, 10> types{};
+    std::uint8_t count = 0;
+
+    void add(const device_type& t) noexcept {
+        if (count < types.size()) types[count++] = t;
+    }
+    /// Whether a device of type `own` answers one of them (dev_type_list_match).
+    bool answered_by(const device_type& own) const noexcept {
+        for (std::size_t k = 0; k < count; ++k)
+            if (own.answers(types[k])) return true;
+        return false;
+    }
+    friend bool operator==(const requested_types& a, const requested_types& b) noexcept {
+        return a.count == b.count &&
+               std::equal(a.types.begin(), a.types.begin() + a.count, b.types.begin());
+    }
 };
 
 /// @brief A 16-bit attribute value, or an error if the body is not 2 octets.

@@ -230,9 +230,11 @@ class discovery {
         if (!(da.is_broadcast() || da == d.addr) || !bssid.is_broadcast() || !wildcard) return true;
         if (!ctx_.listening() || offers_only_11b(elements)) return false;
         if (p.device_id && *p.device_id != d.addr) return true;
-        if (p.requested_type && *p.requested_type != d.set.primary_type &&
-            std::find(d.set.secondary_types.begin(), d.set.secondary_types.end(),
-                      *p.requested_type) == d.set.secondary_types.end())
+        // p2p_match_dev_type: none requested, or one the primary or a secondary type answers.
+        const auto& r = p.requested;
+        if (r.count && !r.answered_by(d.set.primary_type) &&
+            std::none_of(d.set.secondary_types.begin(), d.set.secondary_types.end(),
+                         [&](const auto& t) { return r.answered_by(t); }))
             return true;
         // One command, kept with its frame's storage: the response is the kept one with this
         // request's sender as its destination.

@@ -68,7 +68,7 @@ struct frame_attributes {
     std::optional<std::string> group_ssid;
     std::optional<std::uint8_t> invitation_flags;
     std::optional<std::uint16_t> dpid, wps_methods;
-    std::optional<ieee80211::wps::device_type> requested_type;
+    ieee80211::wps::requested_types requested;  ///< WPS Requested Device Types
     std::optional<ieee80211::p2p::ext_listen_timing> ext_listen;
     /// The Notice of Absence attribute's body as it came (index, CTWindow/OppPS, descriptors).
     std::optional<std::vector<std::uint8_t>> noa;
@@ -234,7 +234,7 @@ inline result<void> read_elements(bytes_view elements, frame_attributes& out) {
                 } else if (a.id == wa::config_methods) {
                     if (auto v = ie::wps::u16_of(a.data)) out.wps_methods = *v;
                 } else if (a.id == wa::requested_device_type && a.data.size() == 8) {
-                    out.requested_type = ie::wps::device_type::from(a.data.data());
+                    out.requested.add(ie::wps::device_type::from(a.data.data()));
                 } else if (a.id == wa::manufacturer) {
                     text(a.data, 64, &peer_info::manufacturer);
                 } else if (a.id == wa::model_name) {
@@ -279,7 +279,7 @@ struct probe_request_facts {
     std::optional<std::string_view> ssid;  ///< the last SSID element's (viewing the frame)
     std::optional<ieee80211::p2p::channel_attr> listen;
     std::optional<mac_address> device_id;
-    std::optional<ieee80211::wps::device_type> requested_type;
+    ieee80211::wps::requested_types requested;
     std::optional<peer_info> device;  ///< as parse_elements() reads it, WPS identity included
 };
 
@@ -342,7 +342,7 @@ inline quick_read read_probe_request_quickly(bytes_view elements, probe_request_
         const auto wps_walked =
             ie::wps::attribute_range::for_each(wps, [&](const ie::attribute& a) {
                 if (a.id == ie::wps::attr::requested_device_type && a.data.size() == 8)
-                    out.requested_type = ie::wps::device_type::from(a.data.data());
+                    out.requested.add(ie::wps::device_type::from(a.data.data()));
             });
         if (!wps_walked) return quick_read::ignored;
     }
@@ -359,7 +359,7 @@ inline bool same_facts(const std::optional<probe_request_facts>& a,
                              (!x || (std::equal(x->country, x->country + 3, y->country) &&
                                      x->op_class == y->op_class && x->channel == y->channel));
     return a->ssid == b->ssid && same_listen && a->device_id == b->device_id &&
-           a->requested_type == b->requested_type && a->device == b->device;
+           a->requested == b->requested && a->device == b->device;
 }
 }  // namespace detail
 
@@ -370,8 +370,8 @@ inline std::optional<probe_request_facts> probe_request_facts_in_full(bytes_view
     if (!range) return std::nullopt;
     auto p = parse_elements(elements);
     if (!p || !p->has_p2p) return std::nullopt;
-    return probe_request_facts{detail::last_ssid(*range), p->listen, p->device_id,
-                               p->requested_type, std::move(p->device)};
+    return probe_request_facts{detail::last_ssid(*range), p->listen, p->device_id, p->requested,
+                               std::move(p->device)};
 }
 
 /// @brief The same facts as probe_request_facts_in_full(), for the same frames, read without

@@ -918,6 +918,8 @@ TEST_CASE("A GO answers a search only for its own device address or device type"
     };
     CHECK_FALSE(finds_go("P2P_FIND dev_id=02:00:00:00:77:77"));
     CHECK_FALSE(finds_go("P2P_FIND dev_type=7-0050F204-2"));
+    CHECK_FALSE(finds_go("P2P_FIND dev_type=7-00000000-0"));  // another category
+    CHECK(finds_go("P2P_FIND dev_type=3-00000000-0"));  // its secondary's category: dev_type_match
     CHECK(finds_go("P2P_FIND dev_id=" + a));
     CHECK(finds_go("P2P_FIND dev_type=3-0050F204-1"));  // its secondary type
     CHECK(finds_go("P2P_FIND"));

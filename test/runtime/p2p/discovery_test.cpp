@@ -451,6 +451,63 @@ TEST_CASE("a probe request offering 802.11b rates only is a sighting, not answer
     CHECK(air.responses == 1);
 }
 
+TEST_CASE("a probe request's Requested Device Types are matched as wpa_supplicant matches them",
+          "[p2p][discovery]") {
+    // p2p_match_dev_type: any of the request's types (the first ten, MAX_REQ_DEV_TYPE_COUNT)
+    // that the primary or a secondary type answers, exactly or as a category wildcard (OUI and
+    // sub-category 0: dev_type_match).
+    using type = ie::wps::device_type;
+    const type pc{1, 0x0050f204, 1}, display{7, 0x0050f204, 1}, phone{10, 0x0050f204, 5};
+    CHECK(pc.answers(pc));
+    CHECK(pc.answers(type{1, 0, 0}));
+    CHECK_FALSE(pc.answers(type{1, 0, 1}));           // not a wildcard: sub-category 1
+    CHECK_FALSE(pc.answers(type{1, 0x0050f204, 0}));  // nor with the WFA OUI
+    CHECK_FALSE(pc.answers(type{7, 0, 0}));
+    CHECK_FALSE(type{1, 0, 0}.answers(pc));  // a wildcard is the request's, not the device's
+    const auto request = [](const std::vector<type>& types) {
+        bytes attrs;
+        for (const type& t : types) {
+            bytes body(8);
+            byte_writer bw(body);
+            t.write(bw);
+            attrs = concat(attrs, wps_attribute(ie::wps::attr::requested_device_type, body));
+        }
+        return concat(bare_discovery_request(), vendor_element(ie::vendor::wps, attrs));
+    };
+    const std::vector<type> ten_others(10, display);
+    std::vector<type> eleventh = ten_others;
+    eleventh.push_back(pc);
+    std::vector<type> tenth(9, display);
+    tenth.push_back(pc);
+    const std::vector<std::pair<std::vector<type>, bool>> cases = {
+        {{display}, false},
+        {{display, type{3, 0x0050f204, 2}, pc}, true},
+        {{type{1, 0, 0}}, true},
+        {{type{1, 0, 1}}, false},
+        {{type{7, 0, 0}}, false},
+        {{phone}, true},           // the secondary type
+        {{type{10, 0, 0}}, true},  // its category
+        {tenth, true},
+        {eleventh, false},  // the eleventh is not read
+    };
+    for (const auto& [types, answered] : cases) {
+        const bytes elements = request(types);
+        const auto facts = p2p::read_probe_request(bytes_view(elements));
+        REQUIRE(facts);
+        CHECK(facts->requested.count == std::min<std::size_t>(types.size(), 10));
+    }
+    one_listening o;
+    auto& [w, air] = o;
+    w.engine(0).settings().secondary_types = {phone};
+    std::size_t expected = 0;
+    for (const auto& [types, answered] : cases) {
+        INFO(types.size() << " types, first category " << types.front().category);
+        air.send_elements(dev_c, request(types));
+        expected += answered;
+        CHECK(air.responses == expected);
+    }
+}
+
 TEST_CASE("a probe request from the peer we negotiate with ends our listen period at once",
           "[p2p][discovery]") {
     // p2p_probe_req_rx: the peer listens now, so the GO Negotiation Request goes at once

@@ -910,7 +910,8 @@ TEST_CASE("discovery elements carry the reference's attributes", "[p2p][build]")
     looking.dev_type = ie::wps::device_type{7, 0x0050f204, 1};
     const auto narrowed = p2p::parse_elements(p2p::detail::probe_request_ies(a, looking));
     CHECK(narrowed->device_id == test::dev_b);
-    CHECK(narrowed->requested_type == looking.dev_type);
+    REQUIRE(narrowed->requested.count == 1);
+    CHECK(narrowed->requested.types[0] == looking.dev_type);
 
     const auto resp = p2p::detail::probe_response(b, test::dev_a);
     const auto h = ie::header_view::parse(resp);
