@@ -95,6 +95,7 @@ struct stack {
             p.key = bytes_view(tk.data(), tk.size());
             sta->ptk.assign(p);
             sta->ptk.valid = sta->ptk.cipher.set(p.key);
+            r.sink().pairwise_key_changed(*sta);  // as mac::stack::new_key does
         }
     }
 };

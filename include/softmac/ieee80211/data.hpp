@@ -31,6 +31,9 @@ constexpr const std::array<std::uint8_t, 6>& snap_for(std::uint16_t type) noexce
                                                                : rfc1042_header;
 }
 
+/// @brief An LLC/SNAP header with its ethertype: 8 octets.
+inline constexpr std::size_t snap_length = 8;
+
 /// @brief An LLC/SNAP-encapsulated payload.
 struct snap {
     bool bridge_tunnel = false;
@@ -39,12 +42,12 @@ struct snap {
 
     /// @brief Recognises RFC 1042 and bridge-tunnel SNAP; anything else is errc::unsupported.
     static result<snap> parse(bytes_view b) noexcept {
-        if (b.size() < 8) return make_error(errc::truncated, "LLC/SNAP header truncated");
+        if (b.size() < snap_length) return make_error(errc::truncated, "LLC/SNAP header truncated");
         const bool rfc = std::equal(rfc1042_header.begin(), rfc1042_header.end(), b.begin());
         const bool bt =
             std::equal(bridge_tunnel_header.begin(), bridge_tunnel_header.end(), b.begin());
         if (!rfc && !bt) return make_error(errc::unsupported, "not RFC 1042 or bridge-tunnel SNAP");
-        return snap{bt, load_be16(b.data() + 6), b.subspan(8)};
+        return snap{bt, load_be16(b.data() + 6), b.subspan(snap_length)};
     }
 };
 

@@ -105,7 +105,8 @@ class data_path {
     std::uint64_t fast_rx_frames() const noexcept { return fast_rx_frames_; }
     /// @brief Whoever changes an interface's type, addresses, association or 4-address mode calls
     /// this: the stations' fast-path state made before is stale from then on. (A station's own
-    /// flags need no call: they are in the stamp. Keys are looked up per frame.)
+    /// flags need no call: they are in the stamp. Keys are looked up per frame; whether a station
+    /// has a pairwise key is in its RX checks: pairwise_key_changed.)
     void vif_changed(std::size_t vif) noexcept {
         ifaces_[vif].generation = vif_state::generation_of(++generations_);
     }
@@ -120,7 +121,7 @@ class data_path {
     vif_state& attach(const driver::vif& v, const driver::hw_description& hw) {
         auto& i = ifaces_[v.index];
         i = vif_state{};
-        i.generation = vif_state::generation_of(++generations_);
+        vif_changed(v.index);
         i.vif = v;
         i.up = true;
         up_ |= 1u << v.index;
@@ -228,10 +229,14 @@ class data_path {
     void receive_full(frame_buffer& b, const driver::rx_status& s, station_type* sta) {
         const auto h = ieee80211::header_view::parse(b.view());
         if (!h) return;
-        if (h->fc().is_ctrl())  // shorter than 24 octets, or with one address only
-            sta = h->address_count() >= 2 ? stations_.find(h->addr2()) : nullptr;
-        else if (h->length() < 24)
+        if (h->fc().is_ctrl()) {  // on_rx looked up Address 2 of one of 24 octets or more
+            if (h->address_count() < 2)
+                sta = nullptr;
+            else if (b.size() < 24)
+                sta = stations_.find(h->addr2());
+        } else if (h->length() < 24) {
             return;
+        }
         const int idx = detail::match_interface(*this, *h, sta);
         if (idx < 0) {
             ++unmatched_;

@@ -7,6 +7,7 @@
 #include <array>
 #include <cstdint>
 #include <memory>
+#include <utility>
 
 #include <softmac/core/detail/hot_inline.hpp>
 #include <softmac/core/frame_buffer.hpp>
@@ -113,7 +114,7 @@ struct fast_rx_checks {
     std::uint8_t da = 0, sa = 0;  ///< where the header carries DA and SA
     /// The least body after the header: the RFC 1042 header, and when protected the CCMP header
     /// and the MIC the MAC removes.
-    std::uint8_t body = 8;
+    std::uint8_t body = 0;
     friend bool operator==(const fast_rx_checks&, const fast_rx_checks&) = default;
 };
 
@@ -148,6 +149,17 @@ template <class RateState, class Key = key<no_cipher>, std::size_t Capacity = 64
 class station_table {
   public:
     using station_type = station<RateState, Key>;
+
+    station_table() = default;
+    /// A table moved from is empty (its keys freed with its stations).
+    station_table(station_table&& o) noexcept { *this = std::move(o); }
+    station_table& operator=(station_table&& o) noexcept {
+        keys_ = std::exchange(o.keys_, free_keys());
+        end_ = std::exchange(o.end_, 0);
+        size_ = std::exchange(o.size_, 0);
+        slots_ = std::move(o.slots_);
+        return *this;
+    }
 
     /// @brief The station with address `a`, or null: a few compares on every frame's path, kept
     /// inline however many paths look stations up.
@@ -205,11 +217,13 @@ class station_table {
         return nullptr;
     }
 
-    std::array<std::uint64_t, Capacity> keys_ = [] {
+    static constexpr std::array<std::uint64_t, Capacity> free_keys() noexcept {
         std::array<std::uint64_t, Capacity> k;
         k.fill(free_key);
         return k;
-    }();
+    }
+
+    std::array<std::uint64_t, Capacity> keys_ = free_keys();
     std::size_t end_ = 0;  ///< one past the last slot in use
     std::size_t size_ = 0;
     /// Stations are allocated as they are added (a station is some 800 octets, and most radios

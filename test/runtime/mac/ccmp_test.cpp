@@ -403,6 +403,16 @@ TEMPLATE_TEST_CASE("a pairwise key deleted or installed changes what the fast RX
     CHECK(sta_net.back().second == test::ethernet(w.s.addr, w.a.addr, 0x88b5, 300, 3));
     CHECK(w.sta->interface(w.s.index)->dropped(mac::drop_reason::unprotected) == 0);
     if (fast) CHECK(w.sta->data().fast_rx_frames() == fast_rx + 5);
+    // The shortest frame the fast RX takes: nothing after the SNAP header but the CCMP header
+    // and, unless the hardware removed it, the MIC.
+    auto b = w.pool.allocate(64);
+    REQUIRE(b);
+    REQUIRE(b->append(test::ethernet(w.s.addr, w.a.addr, 0x88b5, 0, 4)));
+    w.ap->transmit(w.a.index, std::move(*b));
+    w.time.run_for(50ms);
+    REQUIRE(sta_net.size() == 8);
+    CHECK(sta_net.back().second.size() == 14);
+    if (fast) CHECK(w.sta->data().fast_rx_frames() == fast_rx + 6);
 }
 
 TEST_CASE("the CCMP handlers are in a pipeline only when needed", "[ccmp]") {

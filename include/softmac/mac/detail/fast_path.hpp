@@ -195,7 +195,8 @@ fast_rx_checks make_fast_rx(const vif_state& i, const Station& sta,
         ieee80211::frame_control::make(ieee80211::frame_type::data, 0, ds_bits);
     c.fc =
         static_cast<std::uint16_t>(fc.raw | (sta.ptk.valid ? frame_control::protected_frame : 0));
-    c.body = static_cast<std::uint8_t>(8 + (sta.ptk.valid ? ccmp_overhead : 0));
+    c.body =
+        static_cast<std::uint8_t>(ieee80211::snap_length + (sta.ptk.valid ? ccmp_overhead : 0));
     c.base = static_cast<std::uint8_t>(ieee80211::header_length(fc));
     c.da = static_cast<std::uint8_t>(ieee80211::destination_offset(fc));
     c.sa = static_cast<std::uint8_t>(ieee80211::source_offset(fc));
@@ -226,8 +227,8 @@ struct rx_fast_data {
     SOFTMAC_HOT_INLINE verdict operator()(M& m, F& f) const {
         const fast_rx_checks& c = f.sta->fast_rx;
         const std::uint8_t* h = f.buf.data();
-        const std::uint8_t* llc = h + f.hdrlen;  // 8 octets at least (fast_rx_checks::body)
-        assert(f.buf.size() >= f.hdrlen + 8u);
+        const std::uint8_t* llc = h + f.hdrlen;  // a whole SNAP header (fast_rx_checks::body)
+        assert(f.buf.size() >= f.hdrlen + ieee80211::snap_length);
         // A group-addressed DA (a 4-address frame's Address 3) may be our own echo: the full
         // handler decides.
         if (load_be32(llc) != 0xaaaa0300u || load_be16(llc + 4) != 0 ||
