@@ -154,6 +154,12 @@ struct secure_pair {
         REQUIRE(ap->set_authorized(a.index, s.addr, true));
         REQUIRE(sta->set_authorized(s.index, a.addr, true));
     }
+    /// The keys installed, then `n` frames from the AP delivered to the station.
+    void keyed_with(std::size_t n) {
+        install_keys();
+        send(*ap, a, s.addr, n, 1);
+        REQUIRE(sta->net().frames.size() == n);
+    }
     template <class Stack>
     void send(Stack& st, const driver::vif& from, const mac_address& to, std::size_t n,
               std::uint8_t seed) {
@@ -335,10 +341,8 @@ TEMPLATE_TEST_CASE("a protected link carries data only after its keys and the po
 TEMPLATE_TEST_CASE("a pairwise rekey takes effect on the fast paths with the next frame", "[ccmp]",
                    test::loopback_software_roc, test::rt73_usb) {
     secure_pair<TestType> w;
-    w.install_keys();
+    w.keyed_with(3);
     auto& sta_net = w.sta->net().frames;
-    w.send(*w.ap, w.a, w.s.addr, 3, 1);
-    REQUIRE(sta_net.size() == 3);
     const bool fast = w.ap->data().fast_path();
     const auto fast_tx = w.ap->data().fast_tx_frames();
     const auto fast_rx = w.sta->data().fast_rx_frames();
@@ -370,10 +374,8 @@ TEMPLATE_TEST_CASE("a pairwise rekey takes effect on the fast paths with the nex
 TEMPLATE_TEST_CASE("a pairwise key deleted or installed changes what the fast RX expects", "[ccmp]",
                    test::loopback_software_roc, test::rt73_usb) {
     secure_pair<TestType> w;
-    w.install_keys();
+    w.keyed_with(2);
     auto& sta_net = w.sta->net().frames;
-    w.send(*w.ap, w.a, w.s.addr, 2, 1);
-    REQUIRE(sta_net.size() == 2);
     const bool fast = w.ap->data().fast_path();
     const auto fast_rx = w.sta->data().fast_rx_frames();
     if (fast) CHECK(fast_rx == 2);
