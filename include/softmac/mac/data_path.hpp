@@ -229,14 +229,10 @@ class data_path {
     void receive_full(frame_buffer& b, const driver::rx_status& s, station_type* sta) {
         const auto h = ieee80211::header_view::parse(b.view());
         if (!h) return;
-        if (h->fc().is_ctrl()) {  // on_rx looked up Address 2 of one of 24 octets or more
-            if (h->address_count() < 2)
-                sta = nullptr;
-            else if (b.size() < 24)
-                sta = stations_.find(h->addr2());
-        } else if (h->length() < 24) {
+        if (h->fc().is_ctrl())  // (one of 24 octets or more was looked up by on_rx too)
+            sta = h->address_count() >= 2 ? stations_.find(h->addr2()) : nullptr;
+        else if (h->length() < 24)
             return;
-        }
         const int idx = detail::match_interface(*this, *h, sta);
         if (idx < 0) {
             ++unmatched_;
