@@ -556,8 +556,7 @@ inline bool group_answers_probe(bytes_view request, bytes_view own) noexcept {
     const vendor_stream req_wps(*req, vendor::wps);
     if (const auto r = wps::attribute_range::parse(req_wps.bytes()); req_wps.present() && r)
         for (const attribute& a : *r)
-            if (a.id == wps::attr::requested_device_type && a.data.size() == 8)
-                types.add(wps::device_type::from(a.data.data()));
+            if (a.id == wps::attr::requested_device_type && a.data.size() == 8) types.add(a.data);
     if (!device_id && !types.count) return true;
     const auto mine = element_range::parse(own);
     if (!mine) return true;

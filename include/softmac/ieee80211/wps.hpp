@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <cstring>
 #include <iterator>
 #include <optional>
 #include <string>
@@ -212,21 +213,28 @@ struct device_type {
 /// @brief The Requested Device Types of a probe request, as many as wpa_supplicant keeps
 /// (MAX_REQ_DEV_TYPE_COUNT; later ones are skipped).
 struct requested_types {
-    std::array<device_type, 10> types{};
     std::uint8_t count = 0;
+    /// As the attributes carry them, [0, count) in use: zeroed, not ten device_types built, for
+    /// every probe request read.
+    std::array<std::array<std::uint8_t, 8>, 10> raw{};
 
-    void add(const device_type& t) noexcept {
-        if (count < types.size()) types[count++] = t;
+    /// Adds an attribute's 8-octet value.
+    void add(bytes_view value) noexcept {
+        if (count < raw.size() && value.size() == 8)
+            std::memcpy(raw[count++].data(), value.data(), 8);
+    }
+    device_type operator[](std::size_t k) const noexcept {
+        return device_type::from(raw[k].data());
     }
     /// Whether a device of type `own` answers one of them (dev_type_list_match).
     bool answered_by(const device_type& own) const noexcept {
         for (std::size_t k = 0; k < count; ++k)
-            if (own.answers(types[k])) return true;
+            if (own.answers((*this)[k])) return true;
         return false;
     }
     friend bool operator==(const requested_types& a, const requested_types& b) noexcept {
         return a.count == b.count &&
-               std::equal(a.types.begin(), a.types.begin() + a.count, b.types.begin());
+               std::equal(a.raw.begin(), a.raw.begin() + a.count, b.raw.begin());
     }
 };
 

@@ -234,7 +234,7 @@ inline result<void> read_elements(bytes_view elements, frame_attributes& out) {
                 } else if (a.id == wa::config_methods) {
                     if (auto v = ie::wps::u16_of(a.data)) out.wps_methods = *v;
                 } else if (a.id == wa::requested_device_type && a.data.size() == 8) {
-                    out.requested.add(ie::wps::device_type::from(a.data.data()));
+                    out.requested.add(a.data);
                 } else if (a.id == wa::manufacturer) {
                     text(a.data, 64, &peer_info::manufacturer);
                 } else if (a.id == wa::model_name) {
@@ -342,7 +342,7 @@ inline quick_read read_probe_request_quickly(bytes_view elements, probe_request_
         const auto wps_walked =
             ie::wps::attribute_range::for_each(wps, [&](const ie::attribute& a) {
                 if (a.id == ie::wps::attr::requested_device_type && a.data.size() == 8)
-                    out.requested.add(ie::wps::device_type::from(a.data.data()));
+                    out.requested.add(a.data);
             });
         if (!wps_walked) return quick_read::ignored;
     }

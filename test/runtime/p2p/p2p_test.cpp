@@ -911,7 +911,7 @@ TEST_CASE("discovery elements carry the reference's attributes", "[p2p][build]")
     const auto narrowed = p2p::parse_elements(p2p::detail::probe_request_ies(a, looking));
     CHECK(narrowed->device_id == test::dev_b);
     REQUIRE(narrowed->requested.count == 1);
-    CHECK(narrowed->requested.types[0] == looking.dev_type);
+    CHECK(narrowed->requested[0] == looking.dev_type);
 
     const auto resp = p2p::detail::probe_response(b, test::dev_a);
     const auto h = ie::header_view::parse(resp);
