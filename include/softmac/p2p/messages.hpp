@@ -388,7 +388,8 @@ inline std::optional<probe_request_facts> read_probe_request(bytes_view elements
             out.reset();
             break;
         case detail::quick_read::needs_full:
-            return probe_request_facts_in_full(elements);
+            out = probe_request_facts_in_full(elements);
+            return out;  // one object returned on every path: it is built in the caller's place
         case detail::quick_read::read:
             break;
     }
