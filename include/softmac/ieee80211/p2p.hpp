@@ -14,6 +14,10 @@
 
 namespace softmac::ieee80211::p2p {
 
+/// @brief The P2P wildcard SSID a device discovery request asks for (and every group SSID's
+/// prefix).
+inline constexpr std::string_view wildcard_ssid = "DIRECT-";
+
 /// @brief P2P attribute IDs.
 namespace attr {
 inline constexpr std::uint8_t status = 0, minor_reason = 1, capability = 2, device_id = 3,
@@ -556,7 +560,7 @@ inline bool group_answers_probe(bytes_view request, bytes_view own) noexcept {
     const vendor_stream req_wps(*req, vendor::wps);
     if (const auto r = wps::attribute_range::parse(req_wps.bytes()); req_wps.present() && r)
         for (const attribute& a : *r)
-            if (a.id == wps::attr::requested_device_type && a.data.size() == 8) types.add(a.data);
+            if (a.id == wps::attr::requested_device_type) types.add(a.data);
     if (!device_id && !types.count) return true;
     const auto mine = element_range::parse(own);
     if (!mine) return true;

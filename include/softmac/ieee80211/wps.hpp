@@ -218,7 +218,7 @@ struct requested_types {
     /// every probe request read.
     std::array<std::array<std::uint8_t, 8>, 10> raw{};
 
-    /// Adds an attribute's 8-octet value.
+    /// Adds a Requested Device Type attribute's value; one not of 8 octets is skipped.
     void add(bytes_view value) noexcept {
         if (count < raw.size() && value.size() == 8)
             std::memcpy(raw[count++].data(), value.data(), 8);

@@ -204,8 +204,7 @@ class discovery {
         const bytes_view elements = bytes_view(f.bytes).subspan(h->length());
         const auto p = read_probe_request(elements);
         if (!p) return;
-        const bool wildcard = p->ssid && *p->ssid == "DIRECT-";
-        if (wildcard) {
+        if (p->wildcard()) {
             // Its sender is a P2P Device Address, not an interface's: a sighting of a known
             // peer, or a new probe-request-only one; either learns the listen channel the
             // request tells, and the country of its attribute when none is known
@@ -217,17 +216,18 @@ class discovery {
                 if (e.country[0] == 0) std::copy_n(p->listen->country, 2, e.country.begin());
             }
         }
-        if (reply_probe(*p, elements, wildcard, da, bssid, sa)) ctx_.peer_listening(sa);
+        if (reply_probe(*p, elements, da, bssid, sa)) ctx_.peer_listening(sa);
     }
 
   private:
     /// p2p_reply_probe: answers a device discovery request for this device while listening.
     /// False for a request it takes as no P2P device's (802.11b rates only) or that came outside
     /// a listen period, whose sender's listening is not acted on either.
-    bool reply_probe(const probe_request_facts& p, bytes_view elements, bool wildcard,
-                     const mac_address& da, const mac_address& bssid, const mac_address& sa) {
+    bool reply_probe(const probe_request_facts& p, bytes_view elements, const mac_address& da,
+                     const mac_address& bssid, const mac_address& sa) {
         auto& d = ctx_.dev();
-        if (!(da.is_broadcast() || da == d.addr) || !bssid.is_broadcast() || !wildcard) return true;
+        if (!(da.is_broadcast() || da == d.addr) || !bssid.is_broadcast() || !p.wildcard())
+            return true;
         if (!ctx_.listening() || offers_only_11b(elements)) return false;
         if (p.device_id && *p.device_id != d.addr) return true;
         // p2p_match_dev_type: none requested, or one the primary or a secondary type answers.
@@ -328,7 +328,7 @@ class discovery {
         cfg::cmd::trigger_scan t;
         t.wdev = d.wdev.wdev;
         t.freqs = std::move(freqs);
-        t.ssids = {"DIRECT-"};
+        t.ssids = {std::string(ieee80211::p2p::wildcard_ssid)};
         t.ies = detail::probe_request_ies(detail::local_of(d), f);
         t.no_cck = true;
         if (!ctx_.exec(t)) return false;

@@ -233,7 +233,7 @@ inline result<void> read_elements(bytes_view elements, frame_attributes& out) {
                     if (auto v = ie::wps::u16_of(a.data)) out.dpid = *v;
                 } else if (a.id == wa::config_methods) {
                     if (auto v = ie::wps::u16_of(a.data)) out.wps_methods = *v;
-                } else if (a.id == wa::requested_device_type && a.data.size() == 8) {
+                } else if (a.id == wa::requested_device_type) {
                     out.requested.add(a.data);
                 } else if (a.id == wa::manufacturer) {
                     text(a.data, 64, &peer_info::manufacturer);
@@ -281,6 +281,9 @@ struct probe_request_facts {
     std::optional<mac_address> device_id;
     ieee80211::wps::requested_types requested;
     std::optional<peer_info> device;  ///< as parse_elements() reads it, WPS identity included
+
+    /// A device discovery request: for the P2P wildcard SSID.
+    bool wildcard() const noexcept { return ssid && *ssid == ieee80211::p2p::wildcard_ssid; }
 };
 
 namespace detail {
@@ -341,8 +344,7 @@ inline quick_read read_probe_request_quickly(bytes_view elements, probe_request_
     if (wps_elements == 1) {
         const auto wps_walked =
             ie::wps::attribute_range::for_each(wps, [&](const ie::attribute& a) {
-                if (a.id == ie::wps::attr::requested_device_type && a.data.size() == 8)
-                    out.requested.add(a.data);
+                if (a.id == ie::wps::attr::requested_device_type) out.requested.add(a.data);
             });
         if (!wps_walked) return quick_read::ignored;
     }

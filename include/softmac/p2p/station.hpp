@@ -297,7 +297,8 @@ class station_manager {
             bss_entry b;
             b.info = s.bss;
             b.ssid = ssid_of(s.bss.ies);
-            if (b.ssid == "DIRECT-") continue;  // a P2P device listening (wpa_bss_update_scan_res)
+            if (b.ssid == ieee80211::p2p::wildcard_ssid)
+                continue;  // a P2P device listening (wpa_bss_update_scan_res)
             b.seen = ctx_.now() - std::chrono::milliseconds(s.bss.seen_ms_ago);
             auto old = std::find_if(bss_.begin(), bss_.end(), [&](const bss_entry& o) {
                 return o.info.bssid == b.info.bssid && o.ssid == b.ssid;

@@ -136,7 +136,7 @@ inline std::vector<std::uint8_t> probe_response(const local_device& me, const ma
     namespace ie = ieee80211;
     return build_frame(ie::mgmt_subtype::probe_resp, to, me.addr, me.addr, [&](byte_writer& w) {
         ie::write_beacon_fixed(w, 0, 100, 0x0430);
-        ie::put::ssid(w, "DIRECT-");
+        ie::put::ssid(w, ie::p2p::wildcard_ssid);
         put_p2p_rates(w);
         ie::put::ds_params(w, me.listen_ch);
         ie::vendor_ie_builder<> wps(ie::vendor::wps);
@@ -513,7 +513,7 @@ inline constexpr std::string_view group_alphabet =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 /// @brief A group SSID: `DIRECT-`, two random characters, the settings' postfix.
 inline std::string random_ssid(const settings& s, std::mt19937_64& rng) {
-    std::string out = "DIRECT-";
+    std::string out{ieee80211::p2p::wildcard_ssid};
     out += group_alphabet[rng() % group_alphabet.size()];
     out += group_alphabet[rng() % group_alphabet.size()];
     return out + s.ssid_postfix;
