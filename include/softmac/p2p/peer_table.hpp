@@ -101,7 +101,7 @@ class peer_table {
             friend class range;
             friend ::softmac::detail::walker<iterator, peer>;
             explicit iterator(const slot* s) noexcept : s_(s) {}
-            const peer& deref() const noexcept { return s_->p; }
+            const peer& deref() const noexcept { return *s_; }
             void next() noexcept { s_ = s_->older; }
             const slot* position() const noexcept { return s_; }
             const slot* s_ = nullptr;
@@ -110,7 +110,7 @@ class peer_table {
         iterator end() const noexcept { return iterator(nullptr); }
         std::size_t size() const noexcept { return t_->size_; }
         bool empty() const noexcept { return t_->size_ == 0; }
-        const peer& front() const noexcept { return t_->newest_->p; }
+        const peer& front() const noexcept { return *t_->newest_; }
 
       private:
         friend class peer_table;
@@ -124,43 +124,43 @@ class peer_table {
 
     peer* find(const mac_address& dev) noexcept {
         slot* s = lookup(dev.key());
-        return s ? &s->p : nullptr;
+        return s;
     }
     const peer* find(const mac_address& dev) const noexcept {
         const slot* s = lookup(dev.key());
-        return s ? &s->p : nullptr;
+        return s;
     }
     /// @brief Finds or inserts at the head, last seen `now`; a full table evicts the least
     /// recently seen peer first, which is returned so that a loss can be reported. Finding a
     /// peer does not count as a sighting (seen() does).
     peer& touch(const mac_address& dev, time_point now, std::optional<peer>* evicted = nullptr) {
         const auto key = dev.key();
-        if (slot* found = lookup(key)) return found->p;
+        if (slot* found = lookup(key)) return *found;
         slot* s = nullptr;
         if (size_ == capacity) {
             s = victim();
             unlink(*s);
-            if (evicted) *evicted = std::move(s->p);
-            s->p = peer{};
+            if (evicted) *evicted = std::move(s->as_peer());
+            s->as_peer() = peer{};
         } else if (free_) {
             s = std::exchange(free_, free_->older);
         } else {
             if (index_.empty()) index_.assign(index_size, index_entry{});
             s = &slots_.emplace_back();
         }
-        s->p.info.dev_addr = dev;
-        s->p.last_seen_ = now;
+        s->info.dev_addr = dev;
+        s->last_seen_ = now;
         s->seq = ++seq_;
         link(*s, key);
-        return s->p;
+        return *s;
     }
     /// @brief A sighting of `p` (a peer of this table) at `now`: its last_seen, and its place in
     /// the eviction order.
     void seen(peer& p, time_point now) noexcept {
-        slot& s = *lookup(p.info.dev_addr.key());
-        if (s.p.last_seen_ == now) return;  // its place among peers seen then is its age's
+        auto& s = static_cast<slot&>(p);
+        if (s.last_seen_ == now) return;  // its place among peers seen then is its age's
         lru_unlink(s);
-        s.p.last_seen_ = now;
+        s.last_seen_ = now;
         lru_insert(s);
     }
     /// @brief Removes peers not seen for `expiry` except `keep`; calls lost(peer) for each, newest
@@ -168,18 +168,18 @@ class peer_table {
     template <class F>
     void expire(time_point now, const mac_address& keep, F&& lost) {
         auto old = [&](const slot& s) {
-            return now - s.p.last_seen_ > expiry && s.p.info.dev_addr != keep;
+            return now - s.last_seen_ > expiry && s.info.dev_addr != keep;
         };
         // Oldest first: when the least recently seen is young enough, so is everyone (a kept
         // peer that is old makes the scan run).
-        if (!lru_oldest_ || !(now - lru_oldest_->p.last_seen_ > expiry)) return;
+        if (!lru_oldest_ || !(now - lru_oldest_->last_seen_ > expiry)) return;
         std::vector<peer> gone;
         for (slot* s = newest_; s;) {
             slot* next = s->older;
             if (old(*s)) {
                 unlink(*s);
-                gone.push_back(std::move(s->p));
-                s->p = peer{};
+                gone.push_back(std::move(s->as_peer()));
+                s->as_peer() = peer{};
                 s->older = std::exchange(free_, s);
             }
             s = next;
@@ -196,7 +196,7 @@ class peer_table {
         ties_sorted_ = false;
     }
     void unreport_all() noexcept {
-        for (slot* s = newest_; s; s = s->older) s->p.reported = false;
+        for (slot* s = newest_; s; s = s->older) s->reported = false;
     }
     /// @brief The peers, newest first.
     range all() const noexcept { return range(this); }
@@ -206,8 +206,10 @@ class peer_table {
     static constexpr std::size_t index_size = 256;  // a power of two, over twice the capacity
     static_assert(capacity * 2 <= index_size);
 
-    struct slot {
-        peer p;
+    /// A peer and its places in the table's orders: a peer of this table is a slot's base, so
+    /// that a sighting of it needs no lookup.
+    struct slot : peer {
+        peer& as_peer() noexcept { return *this; }
         slot *newer = nullptr, *older = nullptr;  ///< insertion order (older: the free list too)
         slot *lru_prev = nullptr, *lru_next = nullptr;  ///< sightings, oldest first
         std::uint64_t seq = 0;                          ///< when it was inserted
@@ -264,14 +266,14 @@ class peer_table {
         (s.older ? s.older->newer : oldest_) = s.newer;
         s.newer = s.older = nullptr;
         lru_unlink(s);
-        index_erase(s.p.info.dev_addr.key());
+        index_erase(s.info.dev_addr.key());
         --size_;
     }
     /// Into the sightings order after every peer seen at or before its time (from the newest
     /// end: one step while time moves forward).
     void lru_insert(slot& s) noexcept {
-        if (ties_sorted_ && lru_oldest_ && s.seq == seq_ && s.p.last_seen_ == ties_at_ &&
-            lru_oldest_->p.last_seen_ == ties_at_) {
+        if (ties_sorted_ && lru_oldest_ && s.seq == seq_ && s.last_seen_ == ties_at_ &&
+            lru_oldest_->last_seen_ == ties_at_) {
             // A newcomer tied with the sorted oldest: the newest of them, so the first evicted
             // (the whole table learnt at one instant, as one scan of many peers leaves it).
             s.lru_prev = nullptr;
@@ -280,12 +282,12 @@ class peer_table {
             return;
         }
         slot* after = lru_newest_;
-        while (after && after->p.last_seen_ > s.p.last_seen_) after = after->lru_prev;
+        while (after && after->last_seen_ > s.last_seen_) after = after->lru_prev;
         s.lru_prev = after;
         s.lru_next = after ? after->lru_next : lru_oldest_;
         (s.lru_next ? s.lru_next->lru_prev : lru_newest_) = &s;
         (after ? after->lru_next : lru_oldest_) = &s;
-        if (s.p.last_seen_ == ties_at_) ties_sorted_ = false;  // it joined the sorted ties
+        if (s.last_seen_ == ties_at_) ties_sorted_ = false;  // it joined the sorted ties
     }
     void lru_unlink(slot& s) noexcept {
         (s.lru_prev ? s.lru_prev->lru_next : lru_oldest_) = s.lru_next;
@@ -296,14 +298,14 @@ class peer_table {
     /// tied at the head are put in that order once (one scan's results are learnt at one
     /// instant: up to the whole table), so that evicting them one by one takes the head.
     slot* victim() {
-        if (!(ties_sorted_ && ties_at_ == lru_oldest_->p.last_seen_)) sort_oldest();
+        if (!(ties_sorted_ && ties_at_ == lru_oldest_->last_seen_)) sort_oldest();
         return lru_oldest_;
     }
     void sort_oldest() {
-        const time_point t = lru_oldest_->p.last_seen_;
+        const time_point t = lru_oldest_->last_seen_;
         ties_.clear();
         slot* after = lru_oldest_;
-        for (; after && after->p.last_seen_ == t; after = after->lru_next) ties_.push_back(after);
+        for (; after && after->last_seen_ == t; after = after->lru_next) ties_.push_back(after);
         if (ties_.size() > 1) {
             std::sort(ties_.begin(), ties_.end(),
                       [](const slot* a, const slot* b) { return a->seq > b->seq; });
