@@ -146,6 +146,19 @@ class engine {
                 c.start_listen(ms);
             });
         }
+        /// The peer listens now (its probe request said so: hostap's p2p_probe_req_rx): the next
+        /// request of a procedure paced by pace() goes at once. A listen period between requests
+        /// is cut short (its end calls `next`); in state `sent`, the pause after the last request
+        /// and its wait for an answer are given up (p2p_go_neg_start, p2p_invite_start).
+        template <class F>
+        void hurry(state sent, state listening, F next) const {
+            auto& d = this->dev();
+            if (d.current == listening) return this->cut_listen();
+            if (d.current != sent) return;
+            this->disarm();
+            this->self->off_.cancel_waits();
+            next();
+        }
     };
     struct offchannel_context : core_context<offchannel_issues> {
         void listen_ended() const { this->self->listen_ended(); }

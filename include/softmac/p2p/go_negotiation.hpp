@@ -104,10 +104,13 @@ class go_negotiator {
         neg_ = go_negotiation{};
         ctx_.dev().current = state::idle;
     }
-    /// @brief The peer listens now (its probe request said so): resend at once if waiting for it.
-    /// Our listen period is cut short; its end (listen_ended) sends the request.
+    /// @brief The peer listens now (its probe request said so): the next request goes at once
+    /// while one waits for an answer, for the next try or for a listen period to end, as
+    /// hostap's p2p_probe_req_rx does in P2P_CONNECT and P2P_CONNECT_LISTEN (a responder
+    /// waiting for our confirmation is in state go_neg).
     void peer_listening(const mac_address& sa) {
-        if (ctx_.dev().current == state::connect_listen && neg_.peer == sa) ctx_.cut_listen();
+        if (neg_.peer == sa)
+            ctx_.hurry(state::connect, state::connect_listen, [this] { resend(); });
     }
     /// @brief A listen period ended while negotiating.
     void listen_ended() {

@@ -33,6 +33,7 @@ struct pending_invitation {
     bool we_go = false;      ///< our role in the group
     bool forced = false;     ///< the operating channel was forced (freq=)
     bool retried_social = false;
+    bool unacked = false;  ///< the last request has had no ACK (P2P_DEV_WAIT_INV_REQ_ACK)
     unsigned tries = 0;
 };
 
@@ -102,10 +103,12 @@ class invitation {
         send_request();
         return {};
     }
-    /// @brief The invitee sent a probe request (it listens now): resend at once.
+    /// @brief The invitee sent a probe request (it listens now): the next request goes at once
+    /// while the last one has had no ACK, as hostap's p2p_probe_req_rx does in P2P_INVITE and
+    /// P2P_INVITE_LISTEN; an invitee that acknowledged it is left to answer.
     void peer_listening(const mac_address& sa) {
-        if (inv_ && ctx_.dev().current == state::invite_listen && inv_->peer == sa)
-            ctx_.cut_listen();
+        if (inv_ && inv_->unacked && inv_->peer == sa)
+            ctx_.hurry(state::invite, state::invite_listen, [this] { resend(); });
     }
     /// @brief A listen period between requests ended: send the next one.
     void listen_ended() {
@@ -115,6 +118,7 @@ class invitation {
     void tx_done(bool ack) {
         auto& d = ctx_.dev();
         if (!inv_ || d.current != state::invite) return;
+        if (ack) inv_->unacked = false;
         ctx_.pace(ack, state::invite, state::invite_listen, limits::invite_req_wait_ms,
                   [this] { resend(); });
     }
@@ -288,6 +292,7 @@ class invitation {
             return;
         }
         p->invitation_reqs = inv_->tries;
+        inv_->unacked = true;
         const std::uint16_t freq = p->listen_freq ? p->listen_freq : p->oper_freq;
         ctx_.send_action(detail::invitation_request(detail::local_of(d), *p, inv_->terms), freq,
                          limits::invite_req_wait_ms, tx_kind::inv_req);

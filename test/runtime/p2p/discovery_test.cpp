@@ -358,6 +358,29 @@ struct probe_sender {
         w.run(settle);
     }
 };
+/// Counts the action frames `sender` transmits on `freq` (not their retries); acknowledge_as()
+/// makes it the
+/// receiver that acknowledges them (and answers nothing).
+template <class World>
+struct action_counter {
+    World& w;
+    typename decltype(World::air)::port_id port;
+    mac_address sender;
+    std::size_t count = 0;
+    action_counter(World& world, std::uint16_t freq, const mac_address& from)
+        : w(world),
+          port(world.air.attach([this](const sim::air_frame& f) {
+              const auto h = ie::header_view::parse(f.bytes);
+              if (h && h->fc().is_mgmt() && h->fc().subtype() == ie::mgmt_subtype::action &&
+                  h->addr2() == sender && !h->fc().has(ie::frame_control::retry))
+                  ++count;
+          })),
+          sender(from) {
+        w.air.tune(port, freq);
+        w.air.set_listening(port, true);
+    }
+    void acknowledge_as(const mac_address& a) { w.air.set_addresses(port, std::span(&a, 1)); }
+};
 /// A device discovery request's elements without a Listen Channel: the wildcard SSID and a P2P
 /// element with a P2P Capability only.
 bytes bare_discovery_request() {
@@ -538,6 +561,68 @@ TEST_CASE("a probe request from the peer we negotiate with ends our listen perio
         air.send_elements(from, bare_discovery_request(), 1ms);
         CHECK(air.responses == answered + 1);
         CHECK((w.engine(0).current() == p2p::state::connect) == from_peer);
+    }
+}
+
+TEST_CASE("a probe request from the peer we negotiate with sends the next request at once",
+          "[p2p][discovery]") {
+    // p2p_probe_req_rx in P2P_CONNECT too: while the next GO Negotiation Request waits (100 to
+    // 200 ms after one without an ACK), a probe request p2p_reply_probe does not refuse (here
+    // one for another SSID, which it leaves unanswered) sends it at once; another sender's does
+    // not.
+    for (const bool from_peer : {true, false}) {
+        test::p2p_world<loopback_software_roc> w(2, 9);
+        zero_found_one(w);
+        const mac_address one = w.addr(1);
+        const std::uint16_t freq = w.engine(0).peers().find(one)->listen_freq;
+        w.devs[1].reset();  // it acknowledges nothing from now on
+        action_counter requests(w, freq, w.addr(0));
+        REQUIRE(w.engine(0).connect(one, {}));
+        w.run(20ms);
+        REQUIRE(requests.count == 1);
+        REQUIRE(w.engine(0).current() == p2p::state::connect);
+        probe_sender air(w, freq);
+        air.send_elements(from_peer ? one : dev_c, request_elements({"foo"}, {}, 6), 1ms);
+        CHECK(requests.count == (from_peer ? 2u : 1u));
+        CHECK(w.engine(0).current() == p2p::state::connect);
+        CHECK(air.responses == 0);
+    }
+}
+
+TEST_CASE(
+    "a probe request from the invitee sends the next request at once only while the last "
+    "one has no ACK",
+    "[p2p][discovery]") {
+    // p2p_probe_req_rx in P2P_INVITE_LISTEN acts only while P2P_DEV_WAIT_INV_REQ_ACK is set,
+    // which an ACK clears (p2p_invitation_req_cb): an invitee that acknowledged the request is
+    // left to answer it.
+    for (const bool acked : {false, true}) {
+        INFO((acked ? "acknowledged" : "unacknowledged"));
+        test::p2p_world<loopback_software_roc> w(2, 9);
+        zero_found_one(w);
+        const mac_address one = w.addr(1);
+        const std::uint16_t freq = w.engine(0).peers().find(one)->listen_freq;
+        w.devs[1].reset();
+        action_counter requests(w, freq, w.addr(0));
+        if (acked) requests.acknowledge_as(one);
+        REQUIRE(w.engine(0).set_listen_channel(6));
+        w.engine(0).load_persistent({{0, true, "DIRECT-ab", w.addr(0), "passphrase", {}}}, 1);
+        p2p::invite_params inv;
+        inv.persistent_id = 0;
+        inv.peer = one;
+        REQUIRE(w.engine(0).invite(inv));
+        REQUIRE(w.run_until([&] { return w.engine(0).current() == p2p::state::invite_listen; }, 10s,
+                            1ms));
+        // As for a negotiation: another device's requests are answered once it listens.
+        probe_sender air(w, 2437);
+        for (int i = 0; i < 250 && air.responses == 0; ++i)
+            air.send_elements(dev_c, bare_discovery_request(), 2ms);
+        REQUIRE(air.responses > 0);
+        REQUIRE(w.engine(0).current() == p2p::state::invite_listen);
+        const std::size_t sent = requests.count;
+        air.send_elements(one, bare_discovery_request(), 1ms);
+        CHECK((w.engine(0).current() == p2p::state::invite) == !acked);
+        CHECK(requests.count == sent + (acked ? 0 : 1));
     }
 }
 
