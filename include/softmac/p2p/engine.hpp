@@ -19,12 +19,9 @@
 ///
 /// Presence will be a unit of its own beside these.
 ///
-/// Each unit reaches the rest only through its context, resolved at compile time: the callbacks
-/// of hostap's struct p2p_config (exec a config-layer command, start and end a listen period,
-/// send an action frame, arm the engine's timer, emit an event) and the few calls into other
-/// procedures that it makes. A unit's exec() accepts only the config-layer commands its
-/// `issues<...>` list names; changes_radio() derives the control interface's admin flags from
-/// those lists.
+/// Each unit reaches the rest only through its context (p2p/detail/contexts.hpp), resolved at
+/// compile time. A unit's exec() accepts only the config-layer commands its `issues<...>` list
+/// names; changes_radio() derives the control interface's admin flags from those lists.
 #pragma once
 
 #include <cstdint>
@@ -40,6 +37,7 @@
 #include <softmac/ieee80211/frame_control.hpp>
 #include <softmac/ieee80211/header.hpp>
 #include <softmac/p2p/detail/channels.hpp>
+#include <softmac/p2p/detail/contexts.hpp>
 #include <softmac/p2p/device_discoverability.hpp>
 #include <softmac/p2p/discovery.hpp>
 #include <softmac/p2p/events.hpp>
@@ -66,191 +64,19 @@ using engine_issues =
 /// @brief One radio's P2P device: the engine over that radio's config layer. Events go to Sink.
 template <cfg::config_layer Config, event_sink Sink>
 class engine {
-    /// The context every unit gets: the wiphy-wide facts and the callbacks of struct p2p_config,
-    /// with exec() limited to the unit's `Issues`.
-    template <class Issues>
-    struct core_context {
-        engine* self;
-        detail::device_state& dev() const noexcept { return self->dev_; }
-        time_point now() const noexcept { return self->time_.now(); }
-        /// The time policy itself (the RSN machines arm their own timers).
-        typename Config::time_type& time() const noexcept { return self->time_; }
-        template <class F>
-        timer_id schedule(duration d, F f) const {
-            return self->time_.schedule_in(d, std::move(f));
-        }
-        void cancel(timer_id t) const {
-            if (t) self->time_.cancel(t);
-        }
-        /// The engine's one state timer (p2p_set_timeout): a new arm replaces the last.
-        template <class F>
-        void arm(duration d, F f) const {
-            self->arm(d, std::move(f));
-        }
-        void disarm() const { self->disarm(); }
-        template <class E>
-        void emit(const E& e) const {
-            self->sink_(e);
-        }
-        template <class C>
-        auto exec(const C& c) const -> decltype(std::declval<Config&>().execute(c, {})) {
-            static_assert(Issues::template has<C>,
-                          "softmac: a P2P procedure issues a config-layer command its issues<...> "
-                          "list does not name (the lists decide the control interface's admin "
-                          "flags)");
-            return self->cfg_.execute(c, root);
-        }
-        /// Brings a netdev up (rtnetlink's job, beside the config layer).
-        result<void> set_up(const cfg::wdev_ref& r) const { return self->cfg_.set_up(r, true); }
-    };
-    /// A procedure's context: the core one plus listen periods and action frames.
-    template <class Issues>
-    struct procedure_context : core_context<Issues> {
-        void start_listen(std::uint32_t ms, std::uint16_t freq = 0) const {
-            this->self->off_.start_listen(ms, freq);
-        }
-        void end_listen() const { this->self->off_.end_listen(); }
-        void cut_listen() const { this->self->off_.cut_listen(); }
-        bool listening() const noexcept { return this->self->off_.listening(); }
-        bool listen_pending() const noexcept { return this->self->off_.listen_pending(); }
-        void send_action(std::vector<std::uint8_t> frame, std::uint16_t freq, std::uint32_t wait_ms,
-                         tx_kind kind) const {
-            this->self->off_.send_action(std::move(frame), freq, wait_ms, kind);
-        }
-        /// An exchange of action frames is over: a device listening only goes back to its
-        /// listen channel, which sending left without reporting it.
-        void exchange_done() const { this->self->resume_listen(); }
-        /// Paces a procedure's requests (a GO negotiation's, an invitation's) after one's TX
-        /// status: 500 ms after an ACK, 100 to 200 ms without, then, if still in state `sent`, a
-        /// listen period in state `listening` so the peer can reach us; its end calls `next`
-        /// (through the engine's listen_ended, or this state timer if the radio never reports
-        /// it, allowing for the request's `wait_ms` still holding the radio: hostap's
-        /// p2p_timeout_connect and p2p_timeout_connect_listen, p2p_timeout_invite and
-        /// p2p_timeout_invite_listen).
-        template <class F>
-        void pace(bool ack, state sent, state listening, std::uint32_t wait_ms, F next) const {
-            auto& d = this->dev();
-            const duration pause =
-                ack ? limits::wait_after_ack
-                    : limits::wait_after_nack + std::chrono::milliseconds(d.rng() % 100);
-            this->arm(pause, [c = *this, sent, listening, wait_ms, next] {
-                auto& dev = c.dev();
-                if (dev.current != sent) return;
-                dev.current = listening;
-                const std::uint32_t ms = dev.random_listen_ms();
-                c.arm(std::chrono::milliseconds(ms + wait_ms), [c, listening, next] {
-                    if (c.dev().current != listening) return;
-                    c.end_listen();
-                    next();
-                });
-                c.start_listen(ms);
-            });
-        }
-        /// The peer listens now (its probe request said so: hostap's p2p_probe_req_rx): the next
-        /// request of a procedure paced by pace() goes at once. A listen period between requests
-        /// is cut short (its end calls `next`); in state `sent`, the pause after the last request
-        /// and its wait for an answer are given up (p2p_go_neg_start, p2p_invite_start).
-        template <class F>
-        void hurry(state sent, state listening, F next) const {
-            auto& d = this->dev();
-            if (d.current == listening) return this->cut_listen();
-            if (d.current != sent) return;
-            this->disarm();
-            this->self->off_.cancel_waits();
-            next();
-        }
-    };
-    struct offchannel_context : core_context<offchannel_issues> {
-        void listen_ended() const { this->self->listen_ended(); }
-        void tx_done(tx_kind k, bool ack, const mac_address& to) const {
-            this->self->tx_done(k, ack, to);
-        }
-    };
-    struct discovery_context : procedure_context<discovery_issues> {
-        void peer_listening(const mac_address& a) const {
-            this->self->neg_.peer_listening(a);
-            this->self->inv_.peer_listening(a);
-        }
-        void join_scan_done() const { this->self->join_.scan_done(); }
-        void continue_find() const { this->self->continue_find(); }
-    };
-    struct service_discovery_context : procedure_context<service_discovery_issues> {
-        void cancel_frame_waits() const { this->self->off_.cancel_waits(); }
-        void continue_find() const { this->self->continue_find(); }
-    };
-    struct negotiation_context : procedure_context<go_negotiation_issues> {
-        void stop_find() const { this->self->disc_.stop_find(); }
-        peer& learn(const peer_info& info, const mac_address& from) const {
-            return this->self->disc_.learn(info, from, false);
-        }
-        peer& entry(const mac_address& dev) const { return this->self->disc_.entry(dev); }
-        void cancel_frame_waits() const { this->self->off_.cancel_waits(); }
-        bool form_group(group_setup g) const {
-            return this->self->groups_.create(std::move(g)).has_value();
-        }
-        std::vector<mac_address> group_addresses() const { return this->self->groups_.addresses(); }
-        bool reach_through_go(const peer& p) const { return this->self->dd_.start(p); }
-    };
-    struct discoverability_context : procedure_context<device_discoverability_issues> {
-        const std::vector<group>& groups() const noexcept { return this->self->groups_.list(); }
-        mac_address negotiation_peer() const { return this->self->neg_.peer_address(); }
-        void resume_negotiation(bool found) const { this->self->neg_.resume(found); }
-    };
-    struct presence_context : core_context<presence_issues> {
-        std::vector<group>& groups() const noexcept { return this->self->groups_.list(); }
-        result<void> update_beacon(group& g) const { return this->self->groups_.readvertise(g); }
-    };
-    struct prov_disc_context : procedure_context<provision_discovery_issues> {
-        peer& learn(const peer_info& info, const mac_address& from) const {
-            return this->self->disc_.learn(info, from, false);
-        }
-        bool runs_go_group(std::string_view ssid) const {
-            return this->self->groups_.runs_go_group(ssid);
-        }
-    };
-    struct invitation_context : procedure_context<invitation_issues> {
-        void stop_find() const { this->self->disc_.stop_find(); }
-        peer& learn(const peer_info& info, const mac_address& from) const {
-            return this->self->disc_.learn(info, from, false);
-        }
-        mac_address intended_iface() const { return this->self->neg_.intended_iface(); }
-        const group* running_group(std::string_view ifname) const {
-            return this->self->groups_.running(ifname);
-        }
-        bool runs_group(std::string_view ssid) const {
-            return this->self->groups_.runs_group(ssid);
-        }
-        bool start_group(group_setup g) const {
-            return this->self->groups_.create(std::move(g)).has_value();
-        }
-        /// Joins the group of GO `dev` with the method and PIN its authorisation named.
-        void join(const mac_address& dev) const {
-            auto* p = this->self->dev_.peers.find(dev);
-            if (!p) return;
-            p->auth_join = false;
-            if (!this->self->groups_.join(*p, 0, p->method, p->pin))
-                this->emit(event::group_formation_failure{});
-        }
-        void client_left(int id, const mac_address& dev) const {
-            this->self->groups_.client_left(id, dev);
-        }
-    };
-    using station_context = core_context<station_issues>;
-    struct join_context : core_context<issues<>> {
-        void stop_find() const { this->self->stop_find(); }
-        bool scan(std::uint16_t freq) const { return this->self->disc_.join_scan(freq); }
-        bool join(peer& p, std::uint16_t freq, wps_method m, const std::string& pin) const {
-            return this->self->groups_.join(p, freq, m, pin).has_value();
-        }
-    };
-    struct group_context : core_context<group_issues> {
-        void stop_find() const { this->self->disc_.stop_find(); }
-        mac_address take_intended_iface() const { return this->self->neg_.take_intended_iface(); }
-        result<void> register_frames() const { return this->self->register_frames(); }
-    };
-
-    /// The engine acts as root: the control interface has checked its caller already.
-    static constexpr cfg::credentials root{0, 0, 0, true};
+    using contexts = detail::engine_contexts<engine, Config>;
+    friend contexts;
+    using offchannel_context = typename contexts::offchannel_context;
+    using discovery_context = typename contexts::discovery_context;
+    using service_discovery_context = typename contexts::service_discovery_context;
+    using negotiation_context = typename contexts::negotiation_context;
+    using discoverability_context = typename contexts::discoverability_context;
+    using presence_context = typename contexts::presence_context;
+    using prov_disc_context = typename contexts::prov_disc_context;
+    using invitation_context = typename contexts::invitation_context;
+    using join_context = typename contexts::join_context;
+    using group_context = typename contexts::group_context;
+    using station_context = typename contexts::station_context;
 
   public:
     using config_type = Config;
@@ -280,43 +106,8 @@ class engine {
         pres_.cancel_timers();
     }
 
-    /// @brief Whether operation `op` may change the radio's state (issue a config-layer command
-    /// flagged admin), from the issues lists of the procedures it runs.
-    static constexpr bool changes_radio(operation op) noexcept {
-        constexpr bool listen = offchannel_issues::admin;
-        constexpr bool find = discovery_issues::admin || listen;
-        constexpr bool negotiate = go_negotiation_issues::admin || listen;
-        switch (op) {
-            case operation::find:
-            case operation::stop_find:
-            case operation::listen:
-            case operation::ext_listen:
-                return find;
-            case operation::connect:
-                return find || negotiate || group_issues::admin ||
-                       device_discoverability_issues::admin;
-            case operation::prov_disc:
-                return provision_discovery_issues::admin || listen;
-            case operation::group_add:
-            case operation::group_remove:
-                return group_issues::admin;
-            case operation::reject:
-                return negotiate;
-            case operation::invite:
-                return listen || group_issues::admin;
-            case operation::flush:
-                return find || negotiate;
-            case operation::configure:  // P2P_SET noa, oppps and ctwindow change a GO's beacon
-                return find || negotiate || presence_issues::admin;
-            case operation::presence:
-                return presence_issues::admin;
-            case operation::station:
-                return station_issues::admin;
-            case operation::service_discovery:
-                return service_discovery_issues::admin || listen;
-        }
-        return true;
-    }
+    /// @brief Whether operation `op` may change the radio's state (detail::changes_radio).
+    static constexpr bool changes_radio(operation op) noexcept { return detail::changes_radio(op); }
 
     Sink& sink() noexcept { return sink_; }
     /// @brief The P2P settings (what P2P_SET and SET change).
@@ -474,76 +265,16 @@ class engine {
     }
 
     // ---- GO negotiation, join, provision discovery -------------------------------------------
-    /// @brief P2P_CONNECT: authorises `dev` and, unless `c.auth`, negotiates with it (or joins
-    /// its group). The PIN to show is the answer.
+    /// @brief P2P_CONNECT (go_negotiator::connect). The PIN to show is the answer.
     result<std::string> connect(const mac_address& dev, connect_params c) {
-        // The frequency is checked first (wpas_p2p_setup_freqs runs before the peer is looked
-        // up); authorising needs a known device, a negotiation or a join one that answered
-        // (p2p_authorize against p2p_connect).
-        if (c.freq && !dev_.usable_freq(c.freq))
-            return make_error(errc::not_supported, "frequency not usable for P2P");
-        // auto: join when the peer was last seen running a group, else negotiate and say so
-        // (wpas_p2p_scan_res_join's choice, made on the peer table: no join scan first).
-        const bool fallback = c.auto_join && !c.join && !c.auth && !runs_group(dev);
-        if (c.auto_join) c.join = !fallback;
-        if (c.method == wps_method::not_ready) return make_error(errc::bad_value, "no method");
-        std::string pin = c.pin;
-        if (c.method == wps_method::display && pin.empty()) pin = dev_.new_pin();
-        // A join needs no known peer: a GO not seen running its group is looked for first.
-        if (c.join && !c.auth && !runs_group(dev)) {
-            join_.start(dev, c.method, pin, c.freq);
-            return pin;
-        }
-        auto* p = dev_.peers.find(dev);
-        if (!p || (p->probe_req_only && !(c.auth && !c.join)))
-            return make_error(errc::not_found, "unknown peer");
-        // A radio of one channel at a time whose station interface holds one negotiates only
-        // that one (wpas_p2p_setup_freqs forces the shared frequency when none is unused).
-        if (const auto shared = sta_.shared_freq(); shared && dev_.dedicated && !c.join) {
-            if ((c.freq && c.freq != shared) || !dev_.usable_freq(shared))
-                return make_error(errc::exhausted, "the radio's channel is in use");
-            c.freq = shared;
-        }
-        if (c.persistent_id >= 0) {
-            const auto* s = dev_.stored(c.persistent_id);
-            if (!s || !s->go) return make_error(errc::not_found, "not a stored GO group");
-        }
-        if (c.join && c.auth) {  // join the peer's group when it invites us
-            p->method = c.method;
-            p->pin = pin;
-            p->auth_join = true;
-            return pin;
-        }
-        if (c.join) {
-            if (auto r = groups_.join(*p, c.freq, c.method, pin); !r) return r.err();
-            return pin;
-        }
-        p->method = c.method;
-        p->pin = pin;
-        // A new authorisation starts the peer's negotiation record afresh (p2p_connect,
-        // p2p_authorize).
-        p->go_neg_req_sent = 0;
-        p->go_state = go_role::unknown;
-        p->status = ieee80211::p2p::status::success;
-        p->persistent = c.persistent || c.persistent_id >= 0;
-        p->persistent_id = c.persistent_id;
-        p->go_intent = c.go_intent.value_or(dev_.set.go_intent);
-        p->force_freq = c.freq;
-        p->oper_pref = c.freq;  // else prepared when the negotiation needs it
-        if (c.auth) return pin;
-        if (auto r = neg_.initiate(*p); !r) return r.err();
-        if (fallback) sink_(event::fallback_to_go_neg{dev});
-        return pin;
+        return neg_.connect(dev, std::move(c));
     }
     result<void> prov_disc(const mac_address& dev, wps_method asked, bool join = false) {
         return pd_.request(dev, asked, join);
     }
     /// @brief Whether the peer was last seen running a group as its GO (a scan result carried
     /// its group).
-    bool runs_group(const mac_address& dev) const {
-        const auto* p = dev_.peers.find(dev);
-        return p && !p->go_ssid.empty();
-    }
+    bool runs_group(const mac_address& dev) const { return dev_.peer_runs_group(dev); }
 
     // ---- service discovery -------------------------------------------------------------------
     /// @brief The services this device answers for (P2P_SERVICE_ADD, _DEL, _FLUSH, _UPDATE).
@@ -576,26 +307,9 @@ class engine {
     /// stored when it starts; `persistent_id`: a stored GO group started again.
     result<std::string> group_add(std::uint16_t freq = 0, bool persistent = false,
                                   int persistent_id = -1) {
-        // wpas_p2p_init_go_params: without a frequency asked for, a GO shares the station
-        // interface's channel when it may be GO there; another one is refused (every channel
-        // of a one-channel radio is in use).
-        // freq=2 and freq=5 ask for a channel of that band (wpas_p2p_select_go_freq): a
-        // random social channel, or the first GO channel of classes 115 and 124 from a random
-        // start; none the GO may use fails.
-        if (freq == 2 || freq == 5) {
-            freq = freq == 2 ? detail::freq_of_channel(detail::random_social(dev_.rng))
-                             : band_5ghz_go_freq();
-            if (!freq || !dev_.usable_freq(freq) || !dev_.go_allowed(freq))
-                return make_error(errc::not_supported, "no channel of that band for a GO");
-        }
-        const auto shared = dev_.dedicated ? sta_.shared_freq() : std::uint16_t(0);
-        if (freq && shared && freq != shared)
-            return make_error(errc::not_supported, "the radio's channel is in use");
-        // A shared channel P2P does not use is none a GO may take (wpas_p2p_valid_oper_freqs).
-        if (!freq && shared && (!dev_.usable_freq(shared) || !dev_.go_allowed(shared)))
-            return make_error(errc::not_supported, "p2p_no_go_freq has the radio's channel");
-        if (!freq && shared) freq = shared;
-        return groups_.add(freq, persistent, persistent_id);
+        const auto f = dev_.autonomous_go_freq(freq, dev_.dedicated ? sta_.shared_freq() : 0);
+        if (!f) return f.err();
+        return groups_.add(*f, persistent, persistent_id);
     }
     /// @brief P2P_INVITE: to a running group or a stored persistent group.
     result<void> invite(const invite_params& p) { return inv_.invite(p); }
@@ -731,20 +445,10 @@ class engine {
     void configure_networks(std::vector<station_network> n) { sta_.configure(std::move(n)); }
 
   private:
-    /// freq=5's channel (wpas_p2p_select_go_freq): from a random start among the channels of
-    /// classes 115 and 124, the first this device may be GO on; 0 when none.
-    std::uint16_t band_5ghz_go_freq() {
-        auto chans = detail::in_class(dev_.channels, 115);
-        for (auto f : detail::in_class(dev_.channels, 124)) chans.push_back(f);
-        const auto r = static_cast<std::size_t>(dev_.rng());
-        for (std::size_t i = 0; i < chans.size(); ++i)
-            if (const auto f = chans[(r + i) % chans.size()]; dev_.go_allowed(f)) return f;
-        return 0;
-    }
     template <class C>
     auto exec(const C& c) {
         static_assert(engine_issues::has<C>, "softmac: engine_issues must name the command");
-        return cfg_.execute(c, root);
+        return cfg_.execute(c, contexts::root);
     }
     template <class F>
     void arm(duration d, F f) {

@@ -47,8 +47,10 @@ struct go_negotiation {
 /// @brief GO negotiation of one P2P device. `Ctx` offers the callbacks of every procedure (dev,
 /// now, schedule, cancel, arm, disarm, emit, exec, start_listen, end_listen, cut_listen,
 /// send_action) and the hooks stop_find(), learn(info, addr), entry(addr), cancel_frame_waits(),
-/// form_group(...), group_addresses() (the interface addresses groups use) and
-/// reach_through_go(peer) (device discoverability; false when it cannot).
+/// form_group(...), group_addresses() (the interface addresses groups use),
+/// reach_through_go(peer) (device discoverability; false when it cannot), shared_freq() (the
+/// station interface's channel, 0: none), join(peer, freq, method, pin) (groups::join) and
+/// search_and_join(dev, method, pin, freq) (join_search::start).
 template <class Ctx>
 class go_negotiator {
   public:
@@ -60,6 +62,69 @@ class go_negotiator {
     const mac_address& peer_address() const noexcept { return neg_.peer; }
     void cancel_timers() { ctx_.cancel(std::exchange(peer_deadline_, 0)); }
 
+    /// @brief P2P_CONNECT (wpas_p2p_connect, p2p_connect, p2p_authorize): authorises `dev` and,
+    /// unless `c.auth`, negotiates with it, or joins its group (a GO not seen running it is
+    /// searched for first). The PIN to show is the answer.
+    result<std::string> connect(const mac_address& dev, connect_params c) {
+        auto& d = ctx_.dev();
+        // The frequency is checked first (wpas_p2p_setup_freqs runs before the peer is looked
+        // up); authorising needs a known device, a negotiation or a join one that answered
+        // (p2p_authorize against p2p_connect).
+        if (c.freq && !d.usable_freq(c.freq))
+            return make_error(errc::not_supported, "frequency not usable for P2P");
+        // auto: join when the peer was last seen running a group, else negotiate and say so
+        // (wpas_p2p_scan_res_join's choice, made on the peer table: no join scan first).
+        const bool fallback = c.auto_join && !c.join && !c.auth && !d.peer_runs_group(dev);
+        if (c.auto_join) c.join = !fallback;
+        if (c.method == wps_method::not_ready) return make_error(errc::bad_value, "no method");
+        std::string pin = c.pin;
+        if (c.method == wps_method::display && pin.empty()) pin = d.new_pin();
+        // A join needs no known peer: a GO not seen running its group is looked for first.
+        if (c.join && !c.auth && !d.peer_runs_group(dev)) {
+            ctx_.search_and_join(dev, c.method, pin, c.freq);
+            return pin;
+        }
+        auto* p = d.peers.find(dev);
+        if (!p || (p->probe_req_only && !(c.auth && !c.join)))
+            return make_error(errc::not_found, "unknown peer");
+        // A radio of one channel at a time whose station interface holds one negotiates only
+        // that one (wpas_p2p_setup_freqs forces the shared frequency when none is unused).
+        if (const auto shared = ctx_.shared_freq(); shared && d.dedicated && !c.join) {
+            if ((c.freq && c.freq != shared) || !d.usable_freq(shared))
+                return make_error(errc::exhausted, "the radio's channel is in use");
+            c.freq = shared;
+        }
+        if (c.persistent_id >= 0) {
+            const auto* s = d.stored(c.persistent_id);
+            if (!s || !s->go) return make_error(errc::not_found, "not a stored GO group");
+        }
+        if (c.join && c.auth) {  // join the peer's group when it invites us
+            p->method = c.method;
+            p->pin = pin;
+            p->auth_join = true;
+            return pin;
+        }
+        if (c.join) {
+            if (auto r = ctx_.join(*p, c.freq, c.method, pin); !r) return r.err();
+            return pin;
+        }
+        p->method = c.method;
+        p->pin = pin;
+        // A new authorisation starts the peer's negotiation record afresh (p2p_connect,
+        // p2p_authorize).
+        p->go_neg_req_sent = 0;
+        p->go_state = go_role::unknown;
+        p->status = ieee80211::p2p::status::success;
+        p->persistent = c.persistent || c.persistent_id >= 0;
+        p->persistent_id = c.persistent_id;
+        p->go_intent = c.go_intent.value_or(d.set.go_intent);
+        p->force_freq = c.freq;
+        p->oper_pref = c.freq;  // else prepared when the negotiation needs it
+        if (c.auth) return pin;
+        if (auto r = initiate(*p); !r) return r.err();
+        if (fallback) ctx_.emit(event::fallback_to_go_neg{dev});
+        return pin;
+    }
     /// @brief Starts a negotiation as initiator with `p`, authorised with its method and intent.
     result<void> initiate(peer& p) {
         auto& d = ctx_.dev();

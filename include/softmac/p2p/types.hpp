@@ -312,6 +312,12 @@ struct device_state {
     bool has_channel(std::uint8_t ch) const noexcept {
         return wiphy.bands.has(freq_of_channel(ch));
     }
+    /// @brief Whether peer `dev` was last seen running a group as its GO (a scan result
+    /// carried its group).
+    bool peer_runs_group(const mac_address& dev) const {
+        const auto* p = peers.find(dev);
+        return p && !p->go_ssid.empty();
+    }
     /// @brief Whether `freq` is one of this radio's P2P channels.
     bool usable_freq(std::uint16_t freq) const noexcept { return contains(channels, freq); }
     /// @brief Whether this device may be GO on `freq` (not in p2p_no_go_freq).
@@ -341,6 +347,35 @@ struct device_state {
         }
         if (const auto f = random_5ghz(channels, rng)) return f;
         return configured_oper();
+    }
+    /// @brief An autonomous GO's frequency (P2P_GROUP_ADD) for `asked` (0: none; 2 and 5: a
+    /// channel of that band, wpas_p2p_select_go_freq: a random social channel, or the first GO
+    /// channel of classes 115 and 124 from a random start) beside a station interface on
+    /// `shared` (0: none), as wpas_p2p_init_go_params chooses: without a frequency asked for, the
+    /// GO shares that channel when it may be GO there, and any other is refused (every channel of
+    /// a one-channel radio is in use). 0 leaves the choice to the group.
+    result<std::uint16_t> autonomous_go_freq(std::uint16_t asked, std::uint16_t shared) {
+        if (asked == 2 || asked == 5) {
+            asked = asked == 2 ? freq_of_channel(random_social(rng)) : go_freq_5ghz();
+            if (!asked || !usable_freq(asked) || !go_allowed(asked))
+                return make_error(errc::not_supported, "no channel of that band for a GO");
+        }
+        if (asked && shared && asked != shared)
+            return make_error(errc::not_supported, "the radio's channel is in use");
+        // A shared channel P2P does not use is none a GO may take (wpas_p2p_valid_oper_freqs).
+        if (!asked && shared && (!usable_freq(shared) || !go_allowed(shared)))
+            return make_error(errc::not_supported, "p2p_no_go_freq has the radio's channel");
+        return asked ? asked : shared;
+    }
+    /// @brief freq=5's channel: from a random start among the channels of classes 115 and 124,
+    /// the first this device may be GO on; 0 when none.
+    std::uint16_t go_freq_5ghz() {
+        auto chans = in_class(channels, 115);
+        for (auto f : in_class(channels, 124)) chans.push_back(f);
+        const auto r = static_cast<std::size_t>(rng());
+        for (std::size_t i = 0; i < chans.size(); ++i)
+            if (const auto f = chans[(r + i) % chans.size()]; go_allowed(f)) return f;
+        return 0;
     }
     /// @brief A GO's channel among `allowed` when none was asked for (wpas_p2p_init_go_params,
     /// then wpas_p2p_select_go_freq_no_pref): p2p_oper_channel, the first p2p_pref_chan entry,
