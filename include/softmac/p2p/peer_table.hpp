@@ -26,11 +26,6 @@ enum class go_role : std::uint8_t { unknown, local, remote };
 /// @brief One peer (p2p_device in hostap).
 struct peer {
     peer_info info;
-    std::uint16_t listen_freq = 0, oper_freq = 0;
-    bool probe_req_only = true;  ///< heard only in probe requests: never reported
-    bool reported = false;       ///< reported in the current find run
-    bool ever_reported = false;  ///< new=0 from now on
-    bool rejected = false;       ///< P2P_REJECT
     // Local authorisation for a negotiation with this peer (P2P_CONNECT or auth).
     wps_method method = wps_method::not_ready;
     std::string pin;  ///< the PIN of a PIN method (shown or entered)
@@ -45,8 +40,6 @@ struct peer {
     std::string go_ssid;          ///< the peer runs this group
     std::uint8_t dialog_token = 0;
     // What P2P_PEER reports besides (p2p_get_peer_info_txt):
-    std::int32_t level_dbm = 0;     ///< signal of its last scan result
-    std::array<char, 2> country{};  ///< of its Listen Channel or Channel List attribute
     ieee80211::p2p::ext_listen_timing ext_listen;  ///< its Extended Listen Timing, if any
     go_role go_state = go_role::unknown;           ///< who became GO in the last negotiation
     std::uint8_t status = 0;                       ///< of the last GO Negotiation Response we sent
@@ -60,6 +53,16 @@ struct peer {
     // queries it has still to get (0: not counted yet, -1: none), queries sent this find run.
     int sd_pending_bcast = 0;
     unsigned sd_reqs = 0;
+    // What a sighting reads and writes, last: the table's own fields for it (last_seen and
+    // the links of its orders) follow, so that a sighting touches one or two cache lines of the
+    // peer rather than one in each part of it.
+    std::uint16_t listen_freq = 0, oper_freq = 0;
+    bool probe_req_only = true;     ///< heard only in probe requests: never reported
+    bool reported = false;          ///< reported in the current find run
+    bool ever_reported = false;     ///< new=0 from now on
+    bool rejected = false;          ///< P2P_REJECT
+    std::int32_t level_dbm = 0;     ///< signal of its last scan result
+    std::array<char, 2> country{};  ///< of its Listen Channel or Channel List attribute
 
     /// @brief When it was last seen: set by its table (peer_table::touch and seen), which keeps
     /// its peers in that order.
