@@ -155,6 +155,57 @@ inline result<void> at_least(bytes_view b, std::size_t n) noexcept {
 }
 }  // namespace detail
 
+/// @brief The fewest octets a P2P attribute of type `id` may carry (0: any number), as hostap's
+/// p2p_parse_attribute requires them: a shorter one makes the whole P2P element unreadable, and
+/// its frame is ignored.
+constexpr std::size_t min_length(std::uint8_t id) noexcept {
+    switch (id) {
+        case attr::status:
+        case attr::minor_reason:
+        case attr::go_intent:
+        case attr::manageability:
+        case attr::invitation_flags:
+        case attr::connection_capability:
+        case attr::feature_capability:
+            return 1;
+        case attr::capability:
+        case attr::config_timeout:
+        case attr::noa:
+            return 2;
+        case attr::channel_list:
+            return 3;
+        case attr::ext_listen_timing:
+            return 4;
+        case attr::listen_channel:
+        case attr::operating_channel:
+            return 5;
+        case attr::device_id:
+        case attr::group_bssid:
+        case attr::intended_interface_addr:
+        case attr::group_id:
+        case attr::oob_go_neg_channel:
+        case attr::service_hash:
+        case attr::persistent_group_info:
+            return 6;
+        case attr::advertised_service_info:
+            return 8;
+        case attr::advertisement_id:
+        case attr::session_id:
+            return 10;
+        case attr::device_info:
+            return 17;
+        default:
+            return 0;
+    }
+}
+/// @brief Whether attribute `a` has the octets its type needs (min_length); a Listen or
+/// Operating Channel of none passes, as hostap ignores it ("null channel").
+inline result<void> check_length(const attribute& a) noexcept {
+    if (a.data.empty() && (a.id == attr::listen_channel || a.id == attr::operating_channel))
+        return {};
+    return detail::at_least(a.data, min_length(a.id));
+}
+
 struct capability {
     std::uint8_t device = 0, group = 0;
     static result<capability> parse(bytes_view b) noexcept {

@@ -104,47 +104,43 @@ inline std::vector<std::pair<peer_info, mac_address>> group_clients_of(bytes_vie
     if (!n) out.clear();
     return out;
 }
-/// Reads one P2P attribute into `out`; an error for an attribute whose fault refuses the frame.
+/// Reads one P2P attribute into `out`; an error for an attribute whose fault refuses the frame:
+/// one shorter than its type needs (ie::p2p::check_length, as hostap's p2p_parse_attribute), or
+/// whose value cannot be read. A Listen or Operating Channel of no octets is absent.
 inline result<void> read_p2p_attribute(const ieee80211::attribute& a, frame_attributes& out) {
     namespace ie = ieee80211;
     namespace p2pa = ieee80211::p2p::attr;
+    if (auto r = ie::p2p::check_length(a); !r) return r;
+    const auto take = [](auto v, auto& to) -> result<void> {
+        if (!v) return v.err();
+        to = *v;
+        return {};
+    };
     switch (a.id) {
         case p2pa::status:
-            if (auto v = ie::p2p::octet_of(a.data)) out.status = *v;
-            break;
+            return take(ie::p2p::octet_of(a.data), out.status);
         case p2pa::capability:
-            if (auto v = ie::p2p::capability::parse(a.data)) out.capab = *v;
-            break;
+            return take(ie::p2p::capability::parse(a.data), out.capab);
         case p2pa::device_id:
-            if (auto v = ie::p2p::address_of(a.data)) out.device_id = *v;
-            break;
-        case p2pa::go_intent: {
-            auto v = ie::p2p::go_intent::parse(a.data);
-            if (!v) return v.err();
-            out.intent = *v;
-            break;
-        }
+            return take(ie::p2p::address_of(a.data), out.device_id);
+        case p2pa::go_intent:
+            return take(ie::p2p::go_intent::parse(a.data), out.intent);
         case p2pa::config_timeout:
-            if (auto v = ie::p2p::config_timeout::parse(a.data)) out.timeout = *v;
-            break;
+            return take(ie::p2p::config_timeout::parse(a.data), out.timeout);
         case p2pa::listen_channel:
-            if (auto v = ie::p2p::channel_attr::parse(a.data)) out.listen = *v;
-            break;
+            if (a.data.empty()) break;
+            return take(ie::p2p::channel_attr::parse(a.data), out.listen);
         case p2pa::operating_channel:
-            if (auto v = ie::p2p::channel_attr::parse(a.data)) out.oper = *v;
-            break;
+            if (a.data.empty()) break;
+            return take(ie::p2p::channel_attr::parse(a.data), out.oper);
         case p2pa::intended_interface_addr:
-            if (auto v = ie::p2p::address_of(a.data)) out.intended_iface = *v;
-            break;
+            return take(ie::p2p::address_of(a.data), out.intended_iface);
         case p2pa::group_bssid:
-            if (auto v = ie::p2p::address_of(a.data)) out.group_bssid = *v;
-            break;
+            return take(ie::p2p::address_of(a.data), out.group_bssid);
         case p2pa::ext_listen_timing:
-            if (auto v = ie::p2p::ext_listen_timing::parse(a.data)) out.ext_listen = *v;
-            break;
+            return take(ie::p2p::ext_listen_timing::parse(a.data), out.ext_listen);
         case p2pa::invitation_flags:
-            if (auto v = ie::p2p::octet_of(a.data)) out.invitation_flags = *v;
-            break;
+            return take(ie::p2p::octet_of(a.data), out.invitation_flags);
         case p2pa::channel_list: {
             auto v = ie::p2p::channel_list::parse(a.data);
             if (!v) return v.err();
@@ -320,8 +316,9 @@ inline quick_read read_probe_request_quickly(bytes_view elements, probe_request_
     if (p2p_elements > 1 || wps_elements > 1) return quick_read::needs_full;
     // The attributes are checked as they are read: a fault anywhere ignores the request, as a
     // full reading refuses it.
-    bool full = false;
+    bool full = false, short_attribute = false;
     const auto p2p_walked = ie::attribute_range<false>::for_each(p2p, [&](const ie::attribute& a) {
+        if (!ie::p2p::check_length(a)) short_attribute = true;
         switch (a.id) {
             case p2pa::device_id:
                 if (auto v = ie::p2p::address_of(a.data)) out.device_id = *v;
@@ -339,7 +336,7 @@ inline quick_read read_probe_request_quickly(bytes_view elements, probe_request_
                 break;
         }
     });
-    if (!p2p_walked) return quick_read::ignored;
+    if (!p2p_walked || short_attribute) return quick_read::ignored;
     if (full) return quick_read::needs_full;
     if (wps_elements == 1) {
         const auto wps_walked =

@@ -655,6 +655,65 @@ TEST_CASE("a reported peer that a full table lets go for a new one is reported l
     CHECK(w[0].template all<p2p::event::device_lost>()[0].dev_addr == w.addr(1));
 }
 
+TEST_CASE("a P2P attribute shorter than its type needs makes its frame unreadable",
+          "[p2p][discovery]") {
+    // p2p_parse_attribute's minimum lengths: one octet fewer fails the whole P2P element (and
+    // the frame is ignored); a Listen or Operating Channel of no octets is ignored instead.
+    namespace pa = ie::p2p::attr;
+    const std::vector<std::pair<std::uint8_t, std::size_t>> minimums = {
+        {pa::status, 1},
+        {pa::minor_reason, 1},
+        {pa::capability, 2},
+        {pa::device_id, 6},
+        {pa::go_intent, 1},
+        {pa::config_timeout, 2},
+        {pa::listen_channel, 5},
+        {pa::group_bssid, 6},
+        {pa::ext_listen_timing, 4},
+        {pa::intended_interface_addr, 6},
+        {pa::manageability, 1},
+        {pa::channel_list, 3},
+        {pa::noa, 2},
+        {pa::device_info, 17},
+        {pa::group_id, 6},
+        {pa::operating_channel, 5},
+        {pa::invitation_flags, 1},
+        {pa::service_hash, 6},
+    };
+    const auto p2p_element = [](std::uint8_t id, const bytes& body) {
+        return vendor_element(ie::vendor::p2p, p2p_attribute(id, body));
+    };
+    for (const auto& [id, min] : minimums) {
+        INFO("attribute " << int(id));
+        CHECK(ie::p2p::min_length(id) == min);
+        CHECK_FALSE(p2p::parse_elements(p2p_element(id, bytes(min - 1, 0))));
+    }
+    for (const auto& [id, min] : {std::pair{pa::capability, 2},
+                                  {pa::device_id, 6},
+                                  {pa::listen_channel, 5},
+                                  {pa::ext_listen_timing, 4}})
+        CHECK(p2p::parse_elements(p2p_element(id, bytes(min, 0))));
+    const auto none = p2p::parse_elements(p2p_element(pa::listen_channel, {}));
+    REQUIRE(none);
+    CHECK_FALSE(none->listen);
+    CHECK(p2p::parse_elements(p2p_element(pa::operating_channel, {})));
+    // A device discovery request with a one-octet Capability is neither answered nor a
+    // sighting; one with an empty Listen Channel is both.
+    one_listening o;
+    auto& [w, air] = o;
+    const bytes ssid{ie::eid::ssid, 7, 'D', 'I', 'R', 'E', 'C', 'T', '-'};
+    air.send_elements(dev_b, concat(ssid, p2p_element(pa::capability, {0x25})));
+    CHECK(air.responses == 0);
+    CHECK(w.engine(0).peers().find(dev_b) == nullptr);
+    air.send_elements(
+        dev_c, concat(ssid, vendor_element(ie::vendor::p2p,
+                                           concat(p2p_attribute(pa::capability, {0x25, 0x00}),
+                                                  p2p_attribute(pa::listen_channel, {})))));
+    CHECK(air.responses == 1);
+    REQUIRE(w.engine(0).peers().find(dev_c) != nullptr);
+    CHECK(w.engine(0).peers().find(dev_c)->listen_freq == 0);
+}
+
 TEST_CASE("a frame's faults come in order: its elements', then a stream's, then an attribute's",
           "[p2p][discovery]") {
     const bytes refused = p2p_attribute(ie::p2p::attr::go_intent, {0xff});  // an intent above 15
