@@ -38,6 +38,8 @@ inline constexpr std::uint16_t association_state = 0x1002, config_methods = 0x10
                                selected_registrar_config_methods = 0x1053,
                                primary_device_type = 0x1054, secondary_device_types = 0x1055,
                                ap_setup_locked = 0x1057, requested_device_type = 0x106a;
+inline constexpr std::uint16_t ap_channel = 0x1001, oob_device_password = 0x102c,
+                               network_key_index = 0x1028;
 }  // namespace attr
 
 /// @brief Config Methods bits.
@@ -236,6 +238,113 @@ struct requested_types {
         return a.count == b.count &&
                std::equal(a.raw.begin(), a.raw.begin() + a.count, b.raw.begin());
     }
+};
+
+/// @brief The lengths wpa_supplicant 2.10 accepts in a WPS attribute stream (wps_parse_msg's
+/// wps_set_attr): an attribute that breaks them makes the whole stream unreadable. Fixed-size
+/// attributes must have their size; a Secondary Device Type List whole types, at most 16; an
+/// OOB Device Password a public key hash, a password ID and a password of 16 to 32 octets (none
+/// for NFC connection handover); a WFA Vendor Extension's known subelements their size, and
+/// other vendors' extensions at most 1024 octets, ten of them. Text attributes, keys and
+/// credentials may have any length (longer text is cut where it is read).
+class attribute_checker {
+  public:
+    result<void> operator()(const attribute& a) noexcept {
+        const std::size_t n = a.data.size();
+        if (const std::size_t want = fixed_size(a.id); want && n != want) return bad();
+        switch (a.id) {
+            case attr::secondary_device_types:
+                if (n > 16 * 8 || n % 8) return bad();
+                break;
+            case attr::oob_device_password:
+                if (n < 22 || n > 22 + 32 ||
+                    (n < 22 + 16 && load_be16(a.data.data() + 20) != nfc_handover))
+                    return bad();
+                break;
+            case attr::vendor_extension:
+                return vendor_extension(a.data);
+            default:
+                break;
+        }
+        return {};
+    }
+
+  private:
+    static constexpr std::uint16_t nfc_handover = 0x0007;  ///< DEV_PW_NFC_CONNECTION_HANDOVER
+    static result<void> bad() noexcept {
+        return make_error(errc::bad_length, "WPS attribute length invalid for its type");
+    }
+    static constexpr std::size_t fixed_size(std::uint16_t id) noexcept {
+        switch (id) {
+            case attr::version:
+            case attr::message_type:
+            case attr::conn_type_flags:
+            case attr::rf_bands:
+            case attr::wps_state:
+            case attr::network_index:
+            case attr::network_key_index:
+            case attr::selected_registrar:
+            case attr::request_type:
+            case attr::response_type:
+            case attr::ap_setup_locked:
+                return 1;
+            case attr::auth_type_flags:
+            case attr::encr_type_flags:
+            case attr::config_methods:
+            case attr::selected_registrar_config_methods:
+            case attr::association_state:
+            case attr::config_error:
+            case attr::device_password_id:
+            case attr::auth_type:
+            case attr::encr_type:
+            case attr::ap_channel:
+                return 2;
+            case attr::os_version:
+                return 4;
+            case attr::mac_address:
+                return 6;
+            case attr::primary_device_type:
+            case attr::requested_device_type:
+            case attr::authenticator:
+            case attr::key_wrap_authenticator:
+                return 8;
+            case attr::enrollee_nonce:
+            case attr::registrar_nonce:
+            case attr::uuid_e:
+            case attr::uuid_r:
+            case attr::r_snonce1:
+            case attr::r_snonce2:
+            case attr::e_snonce1:
+            case attr::e_snonce2:
+                return 16;
+            case attr::r_hash1:
+            case attr::r_hash2:
+            case attr::e_hash1:
+            case attr::e_hash2:
+                return 32;
+            default:
+                return 0;
+        }
+    }
+    result<void> vendor_extension(bytes_view v) noexcept {
+        if (v.size() < 3) return {};  // skipped
+        if ((std::uint32_t(v[0]) << 16 | std::uint32_t(v[1]) << 8 | v[2]) != wfa_oui) {
+            if (v.size() > 1024 || vendor_extensions_ == 10) return bad();
+            ++vendor_extensions_;
+            return {};
+        }
+        // WFA subelements: ID, length, value; one overrunning the attribute ends the walk.
+        for (std::size_t off = 3; v.size() - off >= 2 && v[off + 1] <= v.size() - off - 2;
+             off += 2 + v[off + 1]) {
+            // Version2 (0), Network Key Shareable (2), Request to Enroll (3), Settings Delay
+            // Time (4) and Multi-AP (6) are one octet, Registrar Configuration Methods (5) two.
+            const std::uint8_t id = v[off], len = v[off + 1];
+            const std::uint8_t want = id == 5 ? 2 : (id == 0 || (id >= 2 && id <= 6)) ? 1 : 0;
+            if (want && len != want) return bad();
+        }
+        return {};
+    }
+    unsigned vendor_extensions_ = 0;  ///< other vendors' extensions so far
 };
 
 /// @brief A 16-bit attribute value, or an error if the body is not 2 octets.

@@ -222,9 +222,13 @@ inline result<void> read_elements(bytes_view elements, frame_attributes& out) {
         auto text = [&](bytes_view v, std::size_t max, std::string peer_info::*to) {
             if (out.device && v.size() <= max) ((*out.device).*to).assign(ie::wps::text_of(v));
         };
+        ie::wps::attribute_checker check;
+        result<void> checked{};
         const auto walked =
             ie::wps::attribute_range::for_each(wps.bytes(), [&](const ie::attribute& a) {
                 namespace wa = ie::wps::attr;
+                if (checked) checked = check(a);
+                if (!checked) return;
                 if (a.id == wa::device_password_id) {
                     if (auto v = ie::wps::u16_of(a.data)) out.dpid = *v;
                 } else if (a.id == wa::config_methods) {
@@ -239,14 +243,14 @@ inline result<void> read_elements(bytes_view elements, frame_attributes& out) {
                     text(a.data, 32, &peer_info::model_number);
                 } else if (a.id == wa::serial_number) {
                     text(a.data, 32, &peer_info::serial_number);
-                } else if (a.id == wa::secondary_device_types && out.device &&
-                           a.data.size() % 8 == 0 && a.data.size() <= 16 * 8) {
+                } else if (a.id == wa::secondary_device_types && out.device) {
                     for (std::size_t i = 0; i < a.data.size(); i += 8)
                         out.device->secondary_types.push_back(
                             ie::wps::device_type::from(a.data.data() + i));
                 }
             });
         if (!walked) return walked.err();
+        if (!checked) return checked.err();
         if (out.device)
             for (auto t : {&peer_info::manufacturer, &peer_info::model_name,
                            &peer_info::model_number, &peer_info::serial_number})
@@ -339,11 +343,14 @@ inline quick_read read_probe_request_quickly(bytes_view elements, probe_request_
     if (!p2p_walked || short_attribute) return quick_read::ignored;
     if (full) return quick_read::needs_full;
     if (wps_elements == 1) {
+        ie::wps::attribute_checker check;
+        bool bad_length = false;
         const auto wps_walked =
             ie::wps::attribute_range::for_each(wps, [&](const ie::attribute& a) {
+                if (!check(a)) bad_length = true;
                 if (a.id == ie::wps::attr::requested_device_type) out.requested.add(a.data);
             });
-        if (!wps_walked) return quick_read::ignored;
+        if (!wps_walked || bad_length) return quick_read::ignored;
     }
     return quick_read::read;
 }

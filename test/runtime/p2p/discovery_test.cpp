@@ -714,6 +714,71 @@ TEST_CASE("a P2P attribute shorter than its type needs makes its frame unreadabl
     CHECK(w.engine(0).peers().find(dev_c)->listen_freq == 0);
 }
 
+TEST_CASE("a WPS attribute of a length wpa_supplicant refuses makes its frame unreadable",
+          "[p2p][discovery]") {
+    // wps_parse_msg's wps_set_attr: an attribute breaking its length rule fails the whole WPS
+    // element, and p2p_parse_ies with it.
+    namespace wa = ie::wps::attr;
+    const bytes p2p =
+        vendor_element(ie::vendor::p2p, p2p_attribute(ie::p2p::attr::capability, {0x25, 0x00}));
+    const auto with = [&](const bytes& wps_attributes) {
+        return concat(p2p, vendor_element(ie::vendor::wps, wps_attributes));
+    };
+    const auto wfa = [](const bytes& subelements) {
+        return concat(bytes{0x00, 0x37, 0x2a}, subelements);
+    };
+    bytes ten_vendors, eleven_vendors;
+    for (int i = 0; i < 10; ++i)
+        ten_vendors = concat(ten_vendors, wps_attribute(wa::vendor_extension, {0, 0, 1, 7}));
+    eleven_vendors = concat(ten_vendors, wps_attribute(wa::vendor_extension, {0, 0, 1, 7}));
+    bytes oob_handover(22, 0), oob_short(22 + 15, 0);
+    oob_handover[21] = 0x07;  // password ID 7: NFC connection handover, no password
+    const std::vector<std::pair<bytes, bool>> cases = {
+        {wps_attribute(wa::request_type, {1}), true},
+        {wps_attribute(wa::request_type, {1, 0}), false},
+        {wps_attribute(wa::version, {}), false},
+        {wps_attribute(wa::config_methods, {0x01}), false},
+        {wps_attribute(wa::device_password_id, {0, 4, 0}), false},
+        {wps_attribute(wa::primary_device_type, bytes(7, 1)), false},
+        {wps_attribute(wa::requested_device_type, {0, 1, 0, 0x50}), false},
+        {wps_attribute(wa::uuid_e, bytes(15, 1)), false},
+        {wps_attribute(wa::secondary_device_types, bytes(16, 1)), true},
+        {wps_attribute(wa::secondary_device_types, bytes(12, 1)), false},
+        {wps_attribute(wa::secondary_device_types, bytes(17 * 8, 1)), false},
+        {wps_attribute(wa::manufacturer, bytes(100, 'm')), true},
+        {wps_attribute(wa::oob_device_password, oob_handover), true},
+        {wps_attribute(wa::oob_device_password, oob_short), false},
+        {wps_attribute(wa::vendor_extension, wfa({0x00, 0x01, 0x20})), true},
+        {wps_attribute(wa::vendor_extension, wfa({0x00, 0x02, 0x20, 0x00})), false},
+        {wps_attribute(wa::vendor_extension, wfa({0x05, 0x01, 0x08})), false},
+        {wps_attribute(wa::vendor_extension, wfa({0x09, 0x05, 1, 2, 3, 4, 5})), true},
+        {wps_attribute(wa::vendor_extension, {0x00, 0x37}), true},  // skipped
+        {ten_vendors, true},
+        {eleven_vendors, false},
+    };
+    for (std::size_t k = 0; k < cases.size(); ++k) {
+        INFO("case " << k);
+        CHECK(p2p::parse_elements(with(cases[k].first)).has_value() == cases[k].second);
+    }
+    // Another vendor's extension of more than 1024 octets (longer than one element carries).
+    const bytes most = concat(bytes{0, 0, 1}, bytes(1021, 0)), more = concat(most, bytes{0});
+    CHECK(ie::wps::attribute_checker{}(ie::attribute{wa::vendor_extension, most}));
+    CHECK_FALSE(ie::wps::attribute_checker{}(ie::attribute{wa::vendor_extension, more}));
+    // A device discovery request with a two-octet Request Type is neither answered nor a
+    // sighting.
+    one_listening o;
+    auto& [w, air] = o;
+    air.send_elements(
+        dev_b, concat(bare_discovery_request(),
+                      vendor_element(ie::vendor::wps, wps_attribute(wa::request_type, {1, 0}))));
+    CHECK(air.responses == 0);
+    CHECK(w.engine(0).peers().find(dev_b) == nullptr);
+    air.send_elements(
+        dev_b, concat(bare_discovery_request(),
+                      vendor_element(ie::vendor::wps, wps_attribute(wa::request_type, {1}))));
+    CHECK(air.responses == 1);
+}
+
 TEST_CASE("a frame's faults come in order: its elements', then a stream's, then an attribute's",
           "[p2p][discovery]") {
     const bytes refused = p2p_attribute(ie::p2p::attr::go_intent, {0xff});  // an intent above 15
