@@ -74,9 +74,14 @@ struct credential {
 /// @brief A received WSC message: its attribute stream, validated, and its type.
 class message {
   public:
+    /// @brief The message `raw`, when its attributes have the lengths wpa_supplicant accepts
+    /// (wps_parse_msg, ieee80211::wps::attribute_checker) and it has a Message Type.
     static result<message> parse(bytes_view raw) noexcept {
         auto r = ieee80211::wps::attribute_range::parse(raw);
         if (!r) return r.err();
+        ieee80211::wps::attribute_checker check;
+        for (const auto& a : *r)
+            if (auto c = check(a); !c) return c.err();
         message m;
         m.raw_ = raw;
         m.attrs_ = *r;

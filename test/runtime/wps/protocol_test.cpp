@@ -173,6 +173,22 @@ TEST_CASE("Messages of another run or out of order are not taken", "[wps][protoc
     CHECK(exchange::type_of(x.e.receive(m2.op, m2.message)) == msg::m3);
 }
 
+TEST_CASE("A message with an attribute of a length wpa_supplicant refuses is dropped",
+          "[wps][protocol]") {
+    // wps_parse_msg fails on it (wps_set_attr), so the registrar never reads such an M1.
+    exchange x("12345670", 0, {std::string("12345670"), 0});
+    const wps::reply m1 = x.e.start();
+    for (const std::vector<std::uint8_t>& bad :
+         {std::vector<std::uint8_t>{0x10, 0x3c, 0x00, 0x02, 0x01, 0x00},  // RF Bands of 2
+          std::vector<std::uint8_t>{0x10, 0x49, 0x00, 0x05, 0x00, 0x37, 0x2a, 0x00, 0x00}}) {
+        std::vector<std::uint8_t> m = m1.message;
+        m.insert(m.end(), bad.begin(), bad.end());
+        CHECK_FALSE(wps::message::parse(m));
+        CHECK(x.r.receive(m1.op, m).op == wps::op::none);
+    }
+    CHECK(exchange::type_of(x.r.receive(m1.op, m1.message)) == msg::m2);
+}
+
 TEST_CASE("The registrar policy decides push-button, PINs, overlap and PIN-needed",
           "[wps][protocol]") {
     std::vector<wps::event> ev;
