@@ -4,10 +4,12 @@
 #pragma once
 
 #include <algorithm>
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string_view>
 
+#include <softmac/core/detail/hot_inline.hpp>
 #include <softmac/core/mac_address.hpp>
 #include <softmac/ieee80211/tlv.hpp>
 #include <softmac/ieee80211/wps.hpp>
@@ -155,55 +157,40 @@ inline result<void> at_least(bytes_view b, std::size_t n) noexcept {
 }
 }  // namespace detail
 
+namespace detail {
+/// hostap's p2p_parse_attribute minimums, by attribute ID (0: none).
+inline constexpr std::array<std::uint8_t, 256> min_lengths = [] {
+    std::array<std::uint8_t, 256> t{};
+    for (auto id : {attr::status, attr::minor_reason, attr::go_intent, attr::manageability,
+                    attr::invitation_flags, attr::connection_capability, attr::feature_capability})
+        t[id] = 1;
+    for (auto id : {attr::capability, attr::config_timeout, attr::noa}) t[id] = 2;
+    t[attr::channel_list] = 3;
+    t[attr::ext_listen_timing] = 4;
+    t[attr::listen_channel] = t[attr::operating_channel] = 5;
+    for (auto id :
+         {attr::device_id, attr::group_bssid, attr::intended_interface_addr, attr::group_id,
+          attr::oob_go_neg_channel, attr::service_hash, attr::persistent_group_info})
+        t[id] = 6;
+    t[attr::advertised_service_info] = 8;
+    t[attr::advertisement_id] = t[attr::session_id] = 10;
+    t[attr::device_info] = 17;
+    return t;
+}();
+}  // namespace detail
+
 /// @brief The fewest octets a P2P attribute of type `id` may carry (0: any number), as hostap's
 /// p2p_parse_attribute requires them: a shorter one makes the whole P2P element unreadable, and
 /// its frame is ignored.
-constexpr std::size_t min_length(std::uint8_t id) noexcept {
-    switch (id) {
-        case attr::status:
-        case attr::minor_reason:
-        case attr::go_intent:
-        case attr::manageability:
-        case attr::invitation_flags:
-        case attr::connection_capability:
-        case attr::feature_capability:
-            return 1;
-        case attr::capability:
-        case attr::config_timeout:
-        case attr::noa:
-            return 2;
-        case attr::channel_list:
-            return 3;
-        case attr::ext_listen_timing:
-            return 4;
-        case attr::listen_channel:
-        case attr::operating_channel:
-            return 5;
-        case attr::device_id:
-        case attr::group_bssid:
-        case attr::intended_interface_addr:
-        case attr::group_id:
-        case attr::oob_go_neg_channel:
-        case attr::service_hash:
-        case attr::persistent_group_info:
-            return 6;
-        case attr::advertised_service_info:
-            return 8;
-        case attr::advertisement_id:
-        case attr::session_id:
-            return 10;
-        case attr::device_info:
-            return 17;
-        default:
-            return 0;
-    }
-}
-/// @brief Whether attribute `a` has the octets its type needs (min_length); a Listen or
-/// Operating Channel of none passes, as hostap ignores it ("null channel").
-inline result<void> check_length(const attribute& a) noexcept {
-    if (a.data.empty() && (a.id == attr::listen_channel || a.id == attr::operating_channel))
-        return {};
-    return detail::at_least(a.data, min_length(a.id));
+constexpr std::size_t min_length(std::uint8_t id) noexcept { return detail::min_lengths[id]; }
+/// @brief Whether attribute `a` has a length hostap's p2p_parse_attribute accepts: at least
+/// min_length, and for a Group ID or Persistent Group Info at most 38 (an address and an SSID);
+/// a Listen or Operating Channel of none counts as absent ("null channel").
+SOFTMAC_HOT_INLINE bool length_ok(const attribute& a) noexcept {
+    const std::size_t n = a.data.size();
+    if (n < detail::min_lengths[a.id & 0xff])
+        return n == 0 && (a.id == attr::listen_channel || a.id == attr::operating_channel);
+    return n <= 38 || (a.id != attr::group_id && a.id != attr::persistent_group_info);
 }
 
 struct capability {

@@ -6,12 +6,14 @@
 #include <array>
 #include <cstdint>
 #include <cstring>
+#include <initializer_list>
 #include <iterator>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 
+#include <softmac/core/detail/hot_inline.hpp>
 #include <softmac/ieee80211/tlv.hpp>
 
 namespace softmac::ieee80211::wps {
@@ -240,98 +242,78 @@ struct requested_types {
     }
 };
 
+namespace detail {
+struct length_rule {
+    std::uint8_t size = 0;  ///< the fixed size (0: none)
+    bool special = false;   ///< checked by special()
+};
+/// By attribute type - 0x1000 (wps_set_attr's rules).
+inline constexpr std::array<length_rule, 0x70> length_rules = [] {
+    std::array<length_rule, 0x70> t{};
+    const auto fixed = [&](std::uint8_t size, std::initializer_list<std::uint16_t> ids) {
+        for (auto id : ids) t[id - 0x1000u].size = size;
+    };
+    fixed(1,
+          {attr::version, attr::message_type, attr::conn_type_flags, attr::rf_bands,
+           attr::wps_state, attr::network_index, attr::network_key_index, attr::selected_registrar,
+           attr::request_type, attr::response_type, attr::ap_setup_locked});
+    fixed(2, {attr::auth_type_flags, attr::encr_type_flags, attr::config_methods,
+              attr::selected_registrar_config_methods, attr::association_state, attr::config_error,
+              attr::device_password_id, attr::auth_type, attr::encr_type, attr::ap_channel});
+    fixed(4, {attr::os_version});
+    fixed(6, {attr::mac_address});
+    fixed(8, {attr::primary_device_type, attr::requested_device_type, attr::authenticator,
+              attr::key_wrap_authenticator});
+    fixed(16, {attr::enrollee_nonce, attr::registrar_nonce, attr::uuid_e, attr::uuid_r,
+               attr::r_snonce1, attr::r_snonce2, attr::e_snonce1, attr::e_snonce2});
+    fixed(32, {attr::r_hash1, attr::r_hash2, attr::e_hash1, attr::e_hash2});
+    for (auto id :
+         {attr::secondary_device_types, attr::oob_device_password, attr::vendor_extension})
+        t[id - 0x1000u].special = true;
+    return t;
+}();
+}  // namespace detail
+
 /// @brief The lengths wpa_supplicant 2.10 accepts in a WPS attribute stream (wps_parse_msg's
 /// wps_set_attr): an attribute that breaks them makes the whole stream unreadable. Fixed-size
 /// attributes must have their size; a Secondary Device Type List whole types, at most 16; an
 /// OOB Device Password a public key hash, a password ID and a password of 16 to 32 octets (none
 /// for NFC connection handover); a WFA Vendor Extension's known subelements their size, and
 /// other vendors' extensions at most 1024 octets, ten of them. Text attributes, keys and
-/// credentials may have any length (longer text is cut where it is read).
+/// credentials may have any length (a reader decides what it keeps of longer text).
 class attribute_checker {
   public:
+    /// @brief Whether `a` has a length its type allows (the rules' whole cost for most
+    /// attributes: one table load and a compare).
+    SOFTMAC_HOT_INLINE bool accepts(const attribute& a) noexcept {
+        const unsigned k = a.id - 0x1000u;
+        if (k >= detail::length_rules.size()) return true;
+        const detail::length_rule r = detail::length_rules[k];
+        if (r.size) return a.data.size() == r.size;
+        return !r.special || special(a);
+    }
     result<void> operator()(const attribute& a) noexcept {
-        const std::size_t n = a.data.size();
-        if (const std::size_t want = fixed_size(a.id); want && n != want) return bad();
-        switch (a.id) {
-            case attr::secondary_device_types:
-                if (n > 16 * 8 || n % 8) return bad();
-                break;
-            case attr::oob_device_password:
-                if (n < 22 || n > 22 + 32 ||
-                    (n < 22 + 16 && load_be16(a.data.data() + 20) != nfc_handover))
-                    return bad();
-                break;
-            case attr::vendor_extension:
-                return vendor_extension(a.data);
-            default:
-                break;
-        }
-        return {};
+        if (accepts(a)) return {};
+        return make_error(errc::bad_length, "WPS attribute length invalid for its type");
     }
 
   private:
     static constexpr std::uint16_t nfc_handover = 0x0007;  ///< DEV_PW_NFC_CONNECTION_HANDOVER
-    static result<void> bad() noexcept {
-        return make_error(errc::bad_length, "WPS attribute length invalid for its type");
+
+    bool special(const attribute& a) noexcept {
+        const std::size_t n = a.data.size();
+        if (a.id == attr::secondary_device_types) return n <= 16 * 8 && n % 8 == 0;
+        if (a.id == attr::oob_device_password)
+            return n >= 22 && n <= 22 + 32 &&
+                   (n >= 22 + 16 || load_be16(a.data.data() + 20) == nfc_handover);
+        return vendor_extension(a.data);
     }
-    static constexpr std::size_t fixed_size(std::uint16_t id) noexcept {
-        switch (id) {
-            case attr::version:
-            case attr::message_type:
-            case attr::conn_type_flags:
-            case attr::rf_bands:
-            case attr::wps_state:
-            case attr::network_index:
-            case attr::network_key_index:
-            case attr::selected_registrar:
-            case attr::request_type:
-            case attr::response_type:
-            case attr::ap_setup_locked:
-                return 1;
-            case attr::auth_type_flags:
-            case attr::encr_type_flags:
-            case attr::config_methods:
-            case attr::selected_registrar_config_methods:
-            case attr::association_state:
-            case attr::config_error:
-            case attr::device_password_id:
-            case attr::auth_type:
-            case attr::encr_type:
-            case attr::ap_channel:
-                return 2;
-            case attr::os_version:
-                return 4;
-            case attr::mac_address:
-                return 6;
-            case attr::primary_device_type:
-            case attr::requested_device_type:
-            case attr::authenticator:
-            case attr::key_wrap_authenticator:
-                return 8;
-            case attr::enrollee_nonce:
-            case attr::registrar_nonce:
-            case attr::uuid_e:
-            case attr::uuid_r:
-            case attr::r_snonce1:
-            case attr::r_snonce2:
-            case attr::e_snonce1:
-            case attr::e_snonce2:
-                return 16;
-            case attr::r_hash1:
-            case attr::r_hash2:
-            case attr::e_hash1:
-            case attr::e_hash2:
-                return 32;
-            default:
-                return 0;
-        }
-    }
-    result<void> vendor_extension(bytes_view v) noexcept {
-        if (v.size() < 3) return {};  // skipped
+    bool vendor_extension(bytes_view v) noexcept {
+        if (v.size() < 3) return true;  // skipped
         if ((std::uint32_t(v[0]) << 16 | std::uint32_t(v[1]) << 8 | v[2]) != wfa_oui) {
-            if (v.size() > 1024 || vendor_extensions_ == 10) return bad();
+            if (v.size() > 1024 || vendor_extensions_ == 10) return false;
             ++vendor_extensions_;
-            return {};
+            return true;
         }
         // WFA subelements: ID, length, value; one overrunning the attribute ends the walk.
         for (std::size_t off = 3; v.size() - off >= 2 && v[off + 1] <= v.size() - off - 2;
@@ -340,9 +322,9 @@ class attribute_checker {
             // Time (4) and Multi-AP (6) are one octet, Registrar Configuration Methods (5) two.
             const std::uint8_t id = v[off], len = v[off + 1];
             const std::uint8_t want = id == 5 ? 2 : (id == 0 || (id >= 2 && id <= 6)) ? 1 : 0;
-            if (want && len != want) return bad();
+            if (want && len != want) return false;
         }
-        return {};
+        return true;
     }
     unsigned vendor_extensions_ = 0;  ///< other vendors' extensions so far
 };

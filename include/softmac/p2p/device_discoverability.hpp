@@ -94,6 +94,8 @@ class device_discoverability {
         ctx_.arm(answer_wait, [this] { ctx_.resume_negotiation(false); });
     }
     void stop() { pending_.reset(); }
+    /// @brief Whether a request to a GO is out and not yet answered or given up.
+    bool pending() const noexcept { return pending_.has_value(); }
 
     // ---- GO ----------------------------------------------------------------------------------
     /// @brief A Device Discoverability Request to us as GO (p2p_process_dev_disc_req,

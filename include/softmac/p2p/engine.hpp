@@ -16,8 +16,8 @@
 /// - p2p/station.hpp: the station interface: scans, networks, connection (scan.c, events.c)
 /// - p2p/service_discovery.hpp: service discovery over GAS (p2p_sd.c, p2p_supplicant_sd.c)
 /// - p2p/device_discoverability.hpp: a GO's client reached through its GO (p2p_dev_disc.c)
-///
-/// Presence will be a unit of its own beside these.
+/// - p2p/presence.hpp: a GO's Notice of Absence and the Presence Request (p2p_group.c, p2p.c)
+/// - p2p/detail/contexts.hpp: what each unit reaches of the engine (struct p2p_config)
 ///
 /// Each unit reaches the rest only through its context (p2p/detail/contexts.hpp), resolved at
 /// compile time. A unit's exec() accepts only the config-layer commands its `issues<...>` list

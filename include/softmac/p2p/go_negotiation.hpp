@@ -46,9 +46,10 @@ struct go_negotiation {
 
 /// @brief GO negotiation of one P2P device. `Ctx` offers the callbacks of every procedure (dev,
 /// now, schedule, cancel, arm, disarm, emit, exec, start_listen, end_listen, cut_listen,
-/// send_action) and the hooks stop_find(), learn(info, addr), entry(addr), cancel_frame_waits(),
-/// form_group(...), group_addresses() (the interface addresses groups use),
-/// reach_through_go(peer) (device discoverability; false when it cannot), shared_freq() (the
+/// send_action, and pace and hurry, which time its requests) and the hooks stop_find(), learn(info,
+/// addr), entry(addr), cancel_frame_waits(), form_group(...), group_addresses() (the interface
+/// addresses groups use), reach_through_go(peer) (device discoverability; false when it cannot) and
+/// reaching_through_go() (one is running), shared_freq() (the
 /// station interface's channel, 0: none), join(peer, freq, method, pin) (groups::join) and
 /// search_and_join(dev, method, pin, freq) (join_search::start).
 template <class Ctx>
@@ -174,7 +175,8 @@ class go_negotiator {
     /// hostap's p2p_probe_req_rx does in P2P_CONNECT and P2P_CONNECT_LISTEN (a responder
     /// waiting for our confirmation is in state go_neg).
     void peer_listening(const mac_address& sa) {
-        if (neg_.peer == sa)
+        // Not while its GO is asked to wake it (the answer goes on through resume).
+        if (neg_.peer == sa && !ctx_.reaching_through_go())
             ctx_.hurry(state::connect, state::connect_listen, [this] { resend(); });
     }
     /// @brief A listen period ended while negotiating.

@@ -38,7 +38,8 @@ struct pending_invitation {
 };
 
 /// @brief Invitation of one P2P device. `Ctx` offers the callbacks of every procedure (dev, now,
-/// schedule, cancel, arm, disarm, emit, start_listen, end_listen, cut_listen, send_action) and
+/// schedule, cancel, arm, disarm, emit, start_listen, end_listen, cut_listen, send_action, and
+/// pace and hurry, which time its requests) and
 /// the hooks stop_find(), learn(info, addr), intended_iface() (our interface address in the next
 /// group), running_group(ifname) and runs_group(ssid) (the groups we are in), start_group(setup)
 /// and join(peer, method, pin) (groups::join), and client_left(id, dev) (a stored group's client

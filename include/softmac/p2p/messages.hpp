@@ -105,12 +105,13 @@ inline std::vector<std::pair<peer_info, mac_address>> group_clients_of(bytes_vie
     return out;
 }
 /// Reads one P2P attribute into `out`; an error for an attribute whose fault refuses the frame:
-/// one shorter than its type needs (ie::p2p::check_length, as hostap's p2p_parse_attribute), or
+/// one of a length hostap's p2p_parse_attribute refuses (ie::p2p::length_ok), or
 /// whose value cannot be read. A Listen or Operating Channel of no octets is absent.
 inline result<void> read_p2p_attribute(const ieee80211::attribute& a, frame_attributes& out) {
     namespace ie = ieee80211;
     namespace p2pa = ieee80211::p2p::attr;
-    if (auto r = ie::p2p::check_length(a); !r) return r;
+    if (!ie::p2p::length_ok(a))
+        return make_error(errc::bad_length, "P2P attribute length invalid for its type");
     const auto take = [](auto v, auto& to) -> result<void> {
         if (!v) return v.err();
         to = *v;
@@ -322,7 +323,7 @@ inline quick_read read_probe_request_quickly(bytes_view elements, probe_request_
     // full reading refuses it.
     bool full = false, short_attribute = false;
     const auto p2p_walked = ie::attribute_range<false>::for_each(p2p, [&](const ie::attribute& a) {
-        if (!ie::p2p::check_length(a)) short_attribute = true;
+        if (!ie::p2p::length_ok(a)) short_attribute = true;
         switch (a.id) {
             case p2pa::device_id:
                 if (auto v = ie::p2p::address_of(a.data)) out.device_id = *v;
@@ -347,7 +348,7 @@ inline quick_read read_probe_request_quickly(bytes_view elements, probe_request_
         bool bad_length = false;
         const auto wps_walked =
             ie::wps::attribute_range::for_each(wps, [&](const ie::attribute& a) {
-                if (!check(a)) bad_length = true;
+                if (!check.accepts(a)) bad_length = true;
                 if (a.id == ie::wps::attr::requested_device_type) out.requested.add(a.data);
             });
         if (!wps_walked || bad_length) return quick_read::ignored;
@@ -382,9 +383,10 @@ inline std::optional<probe_request_facts> probe_request_facts_in_full(bytes_view
 
 /// @brief The same facts as probe_request_facts_in_full(), for the same frames, read without
 /// building a frame_attributes: one walk of the elements, then only the P2P attributes the
-/// receiver uses (Device ID, Listen Channel) and the WPS Requested Device Type. A request that
-/// carries a Device Info, an attribute whose parse can refuse the frame (GO Intent, Channel
-/// List, Group ID), or its P2P or WPS attributes over several elements, is read in full. A
+/// receiver uses (Device ID, Listen Channel) and the WPS Requested Device Type, every attribute's
+/// length checked as the full reading checks it. A request that carries a Device Info, an
+/// attribute whose value can refuse the frame (GO Intent, Channel List, Group ID), or its P2P or
+/// WPS attributes over several elements, is read in full. A
 /// search scan's requests are none of those, so most requests take the short way; builds with
 /// assertions read every one both ways and abort when the two differ.
 inline std::optional<probe_request_facts> read_probe_request(bytes_view elements) {

@@ -33,6 +33,8 @@ class offchannel {
     /// @brief Whether a listen period is asked for, running, or ending (the radio has not yet
     /// reported that it left the channel).
     bool listen_pending() const noexcept { return cookie_ != 0; }
+    /// @brief Whether an action frame sent still waits for its TX status.
+    bool awaiting_status() const noexcept { return !pending_.empty(); }
 
     /// @brief A listen period of `ms` (at most what the wiphy allows) on the listen channel, or
     /// on `freq`. Its end, when it runs out or is cut short, goes to listen_ended(); when the

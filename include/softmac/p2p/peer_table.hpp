@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cassert>
 #include <cstddef>
 #include <cstdint>
 #include <deque>
@@ -161,6 +162,7 @@ class peer_table {
     /// the eviction order.
     void seen(peer& p, time_point now) noexcept {
         auto& s = static_cast<slot&>(p);
+        assert(lookup(p.info.dev_addr.key()) == &s);  // a peer of this table, not a copy
         if (s.last_seen_ == now) return;  // its place among peers seen then is its age's
         lru_unlink(s);
         s.last_seen_ = now;

@@ -86,7 +86,7 @@ class message {
         m.raw_ = raw;
         m.attrs_ = *r;
         const auto t = r->find(attr::message_type);
-        if (!t || t->size() != 1) return make_error(errc::bad_value, "WSC: no Message Type");
+        if (!t) return make_error(errc::bad_value, "WSC: no Message Type");
         m.type_ = (*t)[0];
         return m;
     }

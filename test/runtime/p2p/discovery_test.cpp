@@ -113,6 +113,11 @@ std::vector<bytes> probe_requests() {
         vendor_element(ie::vendor::p2p, p2p_attribute(pa::device_id, {1, 2, 3})),
         vendor_element(ie::vendor::p2p, p2p_attribute(pa::listen_channel, {'X', 'X', 4, 81, 1})),
         vendor_element(ie::vendor::p2p, p2p_attribute(pa::listen_channel, {'X', 'X', 4})),
+        vendor_element(ie::vendor::p2p, p2p_attribute(pa::listen_channel, {})),
+        vendor_element(ie::vendor::p2p, p2p_attribute(pa::listen_channel, {'X', 'X', 4, 81})),
+        vendor_element(ie::vendor::p2p, p2p_attribute(pa::device_id, {1, 2, 3, 4, 5})),
+        vendor_element(ie::vendor::wps, wps_attribute(ie::wps::attr::request_type, {1, 0})),
+        vendor_element(ie::vendor::wps, wps_attribute(ie::wps::attr::version, {0x10})),
         vendor_element(ie::vendor::p2p, p2p_attribute(pa::go_intent, {})),
         vendor_element(ie::vendor::p2p, p2p_attribute(pa::go_intent, {15})),
         vendor_element(ie::vendor::p2p, p2p_attribute(pa::channel_list, {'X'})),
@@ -679,6 +684,13 @@ TEST_CASE("a P2P attribute shorter than its type needs makes its frame unreadabl
         {pa::operating_channel, 5},
         {pa::invitation_flags, 1},
         {pa::service_hash, 6},
+        {pa::connection_capability, 1},
+        {pa::feature_capability, 1},
+        {pa::oob_go_neg_channel, 6},
+        {pa::advertisement_id, 10},
+        {pa::advertised_service_info, 8},
+        {pa::session_id, 10},
+        {pa::persistent_group_info, 6},
     };
     const auto p2p_element = [](std::uint8_t id, const bytes& body) {
         return vendor_element(ie::vendor::p2p, p2p_attribute(id, body));
@@ -693,6 +705,11 @@ TEST_CASE("a P2P attribute shorter than its type needs makes its frame unreadabl
                                   {pa::listen_channel, 5},
                                   {pa::ext_listen_timing, 4}})
         CHECK(p2p::parse_elements(p2p_element(id, bytes(min, 0))));
+    // A Group ID or Persistent Group Info is at most an address and a 32-octet SSID.
+    for (const std::uint8_t id : {pa::group_id, pa::persistent_group_info}) {
+        CHECK(p2p::parse_elements(p2p_element(id, bytes(38, 'a'))));
+        CHECK_FALSE(p2p::parse_elements(p2p_element(id, bytes(39, 'a'))));
+    }
     const auto none = p2p::parse_elements(p2p_element(pa::listen_channel, {}));
     REQUIRE(none);
     CHECK_FALSE(none->listen);

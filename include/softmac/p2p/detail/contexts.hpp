@@ -156,13 +156,15 @@ struct engine_contexts {
         }
         /// The peer listens now (its probe request said so: hostap's p2p_probe_req_rx): the next
         /// request of a procedure paced by pace() goes at once. A listen period between requests
-        /// is cut short (its end calls `next`); in state `sent`, the pause after the last request
-        /// and its wait for an answer are given up (p2p_go_neg_start, p2p_invite_start).
+        /// is cut short (its end calls `next`); in state `sent`, once the last request's TX
+        /// status has come (hostap keeps one pending action frame; a second status would pace
+        /// twice), the pause after it and its wait for an answer are given up (p2p_go_neg_start,
+        /// p2p_invite_start).
         template <class F>
         void hurry(state sent, state listening, F next) const {
             auto& d = this->dev();
             if (d.current == listening) return this->cut_listen();
-            if (d.current != sent) return;
+            if (d.current != sent || this->self->off_.awaiting_status()) return;
             this->disarm();
             this->self->off_.cancel_waits();
             next();
@@ -198,6 +200,7 @@ struct engine_contexts {
         }
         std::vector<mac_address> group_addresses() const { return this->self->groups_.addresses(); }
         bool reach_through_go(const peer& p) const { return this->self->dd_.start(p); }
+        bool reaching_through_go() const noexcept { return this->self->dd_.pending(); }
         std::uint16_t shared_freq() const noexcept { return this->self->sta_.shared_freq(); }
         result<void> join(peer& p, std::uint16_t freq, wps_method m, const std::string& pin) const {
             return this->self->groups_.join(p, freq, m, pin);
