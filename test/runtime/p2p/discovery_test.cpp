@@ -364,8 +364,7 @@ struct probe_sender {
     }
 };
 /// Counts the action frames `sender` transmits on `freq` (not their retries); acknowledge_as()
-/// makes it the
-/// receiver that acknowledges them (and answers nothing).
+/// makes it the receiver that acknowledges them (and answers nothing).
 template <class World>
 struct action_counter {
     World& w;
