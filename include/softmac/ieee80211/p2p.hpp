@@ -148,16 +148,13 @@ constexpr std::string_view public_action_name(std::uint8_t subtype) noexcept {
 }
 
 // ----------------------------------------------------------------------------------------------
-// Typed attributes. Each parse() applies hostap's minimum-length rule for that attribute.
+// Typed attributes. Each parse() applies hostap's minimum length for that attribute (min_length).
 
 namespace detail {
 inline result<void> at_least(bytes_view b, std::size_t n) noexcept {
     if (b.size() < n) return make_error(errc::bad_length, "P2P attribute too short");
     return {};
 }
-}  // namespace detail
-
-namespace detail {
 /// hostap's p2p_parse_attribute minimums, by attribute ID (0: none).
 inline constexpr std::array<std::uint8_t, 256> min_lengths = [] {
     std::array<std::uint8_t, 256> t{};
@@ -196,7 +193,7 @@ SOFTMAC_HOT_INLINE bool length_ok(const attribute& a) noexcept {
 struct capability {
     std::uint8_t device = 0, group = 0;
     static result<capability> parse(bytes_view b) noexcept {
-        if (auto r = detail::at_least(b, 2); !r) return r.err();
+        if (auto r = detail::at_least(b, min_length(attr::capability)); !r) return r.err();
         return capability{b[0], b[1]};
     }
     void write(byte_writer& w) const noexcept {
@@ -208,7 +205,7 @@ struct go_intent {
     std::uint8_t intent = 0;  ///< 0..15
     bool tie_breaker = false;
     static result<go_intent> parse(bytes_view b) noexcept {
-        if (auto r = detail::at_least(b, 1); !r) return r.err();
+        if (auto r = detail::at_least(b, min_length(attr::go_intent)); !r) return r.err();
         if ((b[0] >> 1) > 15) return make_error(errc::bad_value, "GO intent above 15");
         return go_intent{std::uint8_t(b[0] >> 1), (b[0] & 1) != 0};
     }
@@ -221,7 +218,7 @@ struct go_intent {
 struct config_timeout {
     std::uint8_t go = 0, client = 0;
     static result<config_timeout> parse(bytes_view b) noexcept {
-        if (auto r = detail::at_least(b, 2); !r) return r.err();
+        if (auto r = detail::at_least(b, min_length(attr::config_timeout)); !r) return r.err();
         return config_timeout{b[0], b[1]};
     }
     void write(byte_writer& w) const noexcept {
@@ -234,7 +231,7 @@ struct channel_attr {
     char country[3] = {'X', 'X', 0x04};
     std::uint8_t op_class = 0, channel = 0;
     static result<channel_attr> parse(bytes_view b) noexcept {
-        if (auto r = detail::at_least(b, 5); !r) return r.err();
+        if (auto r = detail::at_least(b, min_length(attr::listen_channel)); !r) return r.err();
         return channel_attr{{char(b[0]), char(b[1]), char(b[2])}, b[3], b[4]};
     }
     void write(byte_writer& w, std::uint8_t id) const noexcept {
@@ -246,7 +243,7 @@ struct channel_attr {
 struct ext_listen_timing {
     std::uint16_t period_ms = 0, interval_ms = 0;
     static result<ext_listen_timing> parse(bytes_view b) noexcept {
-        if (auto r = detail::at_least(b, 4); !r) return r.err();
+        if (auto r = detail::at_least(b, min_length(attr::ext_listen_timing)); !r) return r.err();
         return ext_listen_timing{load_le16(b.data()), load_le16(b.data() + 2)};
     }
     void write(byte_writer& w) const noexcept {
@@ -391,125 +388,6 @@ struct notice_of_absence {
     }
     friend bool operator==(const notice_of_absence&, const notice_of_absence&) = default;
 };
-
-// ----------------------------------------------------------------------------------------------
-// The absences a Notice of Absence announces (the facts mac80211's ieee80211_parse_p2p_noa and
-// ieee80211_update_p2p_noa compute), in 64-bit TSF microseconds.
-//
-// A descriptor with count_type 0 or duration 0 announces nothing; count_type 1 is one absence
-// [start, start + duration); 2..254 are that many absences, at start, start + interval, ...; 255
-// repeats them without end. A descriptor with count_type 2..255 whose interval is not greater
-// than its duration is ignored (it would leave no time present). With two descriptors the
-// absences are their union. CTWindow and OppPS are not absences: an OppPS GO may sleep only
-// while all its clients doze, and softmac's clients never doze, so such a GO stays present.
-
-/// @brief One absence, [start_us, end_us) in TSF microseconds.
-struct absence {
-    std::uint64_t start_us = 0, end_us = 0;
-    friend bool operator==(const absence&, const absence&) = default;
-};
-
-namespace detail {
-/// The 64-bit TSF whose low 32 bits are `low`, nearest to `near_us` (within ±2^31 µs); negative
-/// when that is before TSF 0.
-constexpr std::int64_t extend_tsf(std::uint32_t low, std::uint64_t near_us) noexcept {
-    const auto diff = static_cast<std::int32_t>(low - static_cast<std::uint32_t>(near_us));
-    return static_cast<std::int64_t>(near_us) + diff;
-}
-constexpr bool announces_absence(const notice_of_absence::descriptor& d) noexcept {
-    return d.count_type != 0 && d.duration_us != 0 &&
-           (d.count_type == 1 || d.interval_us > d.duration_us);
-}
-/// The absence of one descriptor that contains `t` or is the first to start after it, its start
-/// time extended near `reference_us`.
-constexpr std::optional<absence> descriptor_absence(const notice_of_absence::descriptor& d,
-                                                    std::int64_t t,
-                                                    std::uint64_t reference_us) noexcept {
-    if (!announces_absence(d)) return std::nullopt;
-    const std::int64_t s = extend_tsf(d.start_time, reference_us);
-    const std::int64_t len = d.duration_us;
-    std::int64_t k = 0;
-    if (d.count_type > 1 && t >= s) {
-        k = (t - s) / d.interval_us;
-        if (t >= s + k * d.interval_us + len) ++k;
-        if (d.count_type != 255 && k >= d.count_type) return std::nullopt;
-    }
-    const std::int64_t begin = s + k * std::int64_t{d.interval_us};
-    if (begin + len <= t) return std::nullopt;  // one-shot, already over
-    return absence{static_cast<std::uint64_t>(begin < 0 ? 0 : begin),
-                   static_cast<std::uint64_t>(begin + len)};
-}
-}  // namespace detail
-
-/// @brief Whether a GO's notice says anything at all: descriptors, or OppPS / a CT window (a GO
-/// with none leaves the attribute out, and grants presence requests).
-constexpr bool announces(const notice_of_absence& n) noexcept {
-    return n.count > 0 || n.ctwindow_opp_ps != 0;
-}
-/// @brief Whether the notice announces any absence (a descriptor that is not ignored).
-constexpr bool has_schedule(const notice_of_absence& n) noexcept {
-    for (std::uint8_t i = 0; i < n.count && i < 2; ++i)
-        if (detail::announces_absence(n.descriptors[i])) return true;
-    return false;
-}
-
-/// @brief The absence that contains `tsf_us`, or else the first one that starts after it;
-/// nothing when no absence is left. Start times are the TSF nearest `reference_us` with their
-/// low 32 bits (a schedule kept for longer than 2^31 µs passes the time it was learnt as the
-/// reference). Overlapping or adjacent absences of the two descriptors come back as one; a
-/// union that never ends (two descriptors that leave no time present) comes back in pieces of
-/// at most 256 steps of merging.
-constexpr std::optional<absence> absence_at_or_after(const notice_of_absence& n,
-                                                     std::uint64_t tsf_us,
-                                                     std::uint64_t reference_us) noexcept {
-    const std::uint8_t count = n.count < 2 ? n.count : 2;
-    std::optional<absence> first;
-    for (std::uint8_t i = 0; i < count; ++i)
-        if (const auto a = detail::descriptor_absence(
-                n.descriptors[i], static_cast<std::int64_t>(tsf_us), reference_us))
-            if (!first || a->start_us < first->start_us) first = a;
-    if (!first) return std::nullopt;
-    // Grow it by every absence that ends as (or after) it starts, and every one that starts
-    // before (or as) it ends.
-    for (int merged = 0; merged < 256; ++merged) {
-        bool grew = false;
-        for (std::uint8_t i = 0; i < count; ++i) {
-            if (first->start_us > 0)
-                if (const auto a = detail::descriptor_absence(
-                        n.descriptors[i], static_cast<std::int64_t>(first->start_us) - 1,
-                        reference_us);
-                    a && a->start_us < first->start_us) {
-                    first->start_us = a->start_us;
-                    grew = true;
-                }
-            if (const auto a = detail::descriptor_absence(
-                    n.descriptors[i], static_cast<std::int64_t>(first->end_us), reference_us);
-                a && a->start_us <= first->end_us && a->end_us > first->end_us) {
-                first->end_us = a->end_us;
-                grew = true;
-            }
-        }
-        if (!grew) break;
-    }
-    return first;
-}
-/// @brief absence_at_or_after with the start times extended near `tsf_us` itself.
-constexpr std::optional<absence> absence_at_or_after(const notice_of_absence& n,
-                                                     std::uint64_t tsf_us) noexcept {
-    return absence_at_or_after(n, tsf_us, tsf_us);
-}
-
-/// @brief Whether the notice's owner is away at `tsf_us` (start times extended near
-/// `reference_us`).
-constexpr bool absent_at(const notice_of_absence& n, std::uint64_t tsf_us,
-                         std::uint64_t reference_us) noexcept {
-    const auto a = absence_at_or_after(n, tsf_us, reference_us);
-    return a && a->start_us <= tsf_us;
-}
-/// @brief absent_at with the start times extended near `tsf_us` itself.
-constexpr bool absent_at(const notice_of_absence& n, std::uint64_t tsf_us) noexcept {
-    return absent_at(n, tsf_us, tsf_us);
-}
 
 /// @brief One client descriptor of the P2P Group Info attribute.
 struct client_info {

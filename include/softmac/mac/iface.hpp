@@ -12,6 +12,7 @@
 #include <softmac/core/result.hpp>
 #include <softmac/driver/concepts.hpp>
 #include <softmac/driver/types.hpp>
+#include <softmac/ieee80211/noa_schedule.hpp>
 #include <softmac/mac/interface_record.hpp>
 #include <softmac/vap/device.hpp>
 #include <softmac/vap/state.hpp>

@@ -13,6 +13,7 @@
 
 #include <softmac/cfg/commands.hpp>
 #include <softmac/core/result.hpp>
+#include <softmac/ieee80211/noa_schedule.hpp>
 #include <softmac/ieee80211/p2p.hpp>
 #include <softmac/p2p/events.hpp>
 #include <softmac/p2p/messages.hpp>

@@ -20,6 +20,7 @@
 #include <softmac/core/mac_address.hpp>
 #include <softmac/core/scheduler.hpp>
 #include <softmac/ieee80211/fcs.hpp>
+#include <softmac/ieee80211/noa_schedule.hpp>
 #include <softmac/ieee80211/p2p.hpp>
 #include <softmac/ieee80211/pcap.hpp>
 #include <softmac/ieee80211/radiotap.hpp>

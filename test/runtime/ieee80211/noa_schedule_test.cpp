@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 
+#include <softmac/ieee80211/noa_schedule.hpp>
 #include <softmac/ieee80211/p2p.hpp>
 
 using namespace softmac;

@@ -412,6 +412,27 @@ void zero_found_one(World& w) {
     w.engine(0).stop_find();
     w.engine(1).stop_find();
 }
+/// Device 0 of two has found device 1, which then leaves the air: nothing 0 sends it is
+/// acknowledged or answered.
+struct peer_gone {
+    test::p2p_world<loopback_software_roc> w{2, 9};
+    mac_address one;
+    std::uint16_t freq = 0;  ///< its listen channel's
+    peer_gone() {
+        zero_found_one(w);
+        one = w.addr(1);
+        freq = w.engine(0).peers().find(one)->listen_freq;
+        w.devs[1].reset();
+    }
+};
+/// Sends another device's discovery requests until device 0 answers one: its listen period
+/// runs (after a request it may first still wait on the peer's channel, for up to 200 ms).
+template <class Sender>
+void until_answered(Sender& air) {
+    for (int i = 0; i < 250 && air.responses == 0; ++i)
+        air.send_elements(dev_c, bare_discovery_request(), 2ms);
+    REQUIRE(air.responses > 0);
+}
 }  // namespace
 
 TEST_CASE("only a device discovery request (the P2P wildcard SSID) makes a probe-request-only peer",
@@ -541,21 +562,14 @@ TEST_CASE("a probe request from the peer we negotiate with ends our listen perio
     // (p2p_go_neg_start), after the request is answered; with or without a Listen Channel, but
     // not for a request p2p_reply_probe refuses (802.11b rates only); another sender's does not.
     for (const bool from_peer : {true, false}) {
-        test::p2p_world<loopback_software_roc> w(2, 9);
-        zero_found_one(w);
-        const mac_address one = w.addr(1);
-        w.devs[1].reset();  // it answers no request from now on
+        peer_gone g;
+        auto& [w, one, freq] = g;
         REQUIRE(w.engine(0).set_listen_channel(6));
         REQUIRE(w.engine(0).connect(one, {}));
         REQUIRE(w.run_until([&] { return w.engine(0).current() == p2p::state::connect_listen; },
                             10s, 1ms));
-        // Its listen period (100 ms at least) runs once another device's requests are answered
-        // there; first it may still wait on the peer's channel after its request, for up to
-        // 200 ms (the first answer comes after about 80 tries).
         probe_sender air(w, 2437);
-        for (int i = 0; i < 250 && air.responses == 0; ++i)
-            air.send_elements(dev_c, bare_discovery_request(), 2ms);
-        REQUIRE(air.responses > 0);
+        until_answered(air);
         REQUIRE(w.engine(0).current() == p2p::state::connect_listen);
         const mac_address from = from_peer ? one : dev_c;
         air.send_elements(from, concat(bare_discovery_request(), rates_elements({0x02, 0x04}, {})),
@@ -575,11 +589,8 @@ TEST_CASE("a probe request from the peer we negotiate with sends the next reques
     // one for another SSID, which it leaves unanswered) sends it at once; another sender's does
     // not.
     for (const bool from_peer : {true, false}) {
-        test::p2p_world<loopback_software_roc> w(2, 9);
-        zero_found_one(w);
-        const mac_address one = w.addr(1);
-        const std::uint16_t freq = w.engine(0).peers().find(one)->listen_freq;
-        w.devs[1].reset();  // it acknowledges nothing from now on
+        peer_gone g;
+        auto& [w, one, freq] = g;
         action_counter requests(w, freq, w.addr(0));
         REQUIRE(w.engine(0).connect(one, {}));
         w.run(20ms);
@@ -602,11 +613,8 @@ TEST_CASE(
     // left to answer it.
     for (const bool acked : {false, true}) {
         INFO((acked ? "acknowledged" : "unacknowledged"));
-        test::p2p_world<loopback_software_roc> w(2, 9);
-        zero_found_one(w);
-        const mac_address one = w.addr(1);
-        const std::uint16_t freq = w.engine(0).peers().find(one)->listen_freq;
-        w.devs[1].reset();
+        peer_gone g;
+        auto& [w, one, freq] = g;
         action_counter requests(w, freq, w.addr(0));
         if (acked) requests.acknowledge_as(one);
         REQUIRE(w.engine(0).set_listen_channel(6));
@@ -617,11 +625,8 @@ TEST_CASE(
         REQUIRE(w.engine(0).invite(inv));
         REQUIRE(w.run_until([&] { return w.engine(0).current() == p2p::state::invite_listen; }, 10s,
                             1ms));
-        // As for a negotiation: another device's requests are answered once it listens.
         probe_sender air(w, 2437);
-        for (int i = 0; i < 250 && air.responses == 0; ++i)
-            air.send_elements(dev_c, bare_discovery_request(), 2ms);
-        REQUIRE(air.responses > 0);
+        until_answered(air);
         REQUIRE(w.engine(0).current() == p2p::state::invite_listen);
         const std::size_t sent = requests.count;
         air.send_elements(one, bare_discovery_request(), 1ms);

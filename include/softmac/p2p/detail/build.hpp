@@ -18,6 +18,7 @@
 
 #include <softmac/ieee80211/elements.hpp>
 #include <softmac/ieee80211/management.hpp>
+#include <softmac/ieee80211/noa_schedule.hpp>
 #include <softmac/ieee80211/p2p.hpp>
 #include <softmac/ieee80211/rates.hpp>
 #include <softmac/ieee80211/wps.hpp>
