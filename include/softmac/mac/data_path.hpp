@@ -269,13 +269,18 @@ class data_path {
         return verdict::consumed;
     }
 
+    // What every received frame reads comes first, in the space before the aligned interface
+    // states: the upper layer, the interfaces that are up, whether the fast paths are on and the
+    // station table's extent, one cache line where a radio's state is cold (many simulated
+    // radios).
     Time& time_;
     Pool& pool_;
     Upper upper_;
-    std::array<vif_state, max_interfaces> ifaces_{};
     std::uint32_t up_ = 0;  ///< bit k: ifaces_[k].up
     static_assert(max_interfaces <= 32);
+    bool fast_ = true;
     station_table<typename RatePolicy::state, key_type> stations_;
+    std::array<vif_state, max_interfaces> ifaces_{};
     std::array<std::array<key_type, group_keys>, max_interfaces> group_keys_{};
     std::array<std::int8_t, max_interfaces> default_key_ = [] {
         std::array<std::int8_t, max_interfaces> a;
@@ -287,7 +292,6 @@ class data_path {
     bool rates_followed_ = false;  ///< the radio says which band's rates apply
     std::size_t headroom_ = 64;
     std::uint64_t unmatched_ = 0;
-    bool fast_ = true;
     std::uint32_t generations_ = 0;  ///< the last interface generation given out
     std::uint64_t fast_tx_frames_ = 0, fast_rx_frames_ = 0;
     std::array<frame_buffer, max_fragments - 1> fragments_{};

@@ -183,9 +183,9 @@ class interface_records {
     auto end() const noexcept { return records_.end(); }
 
   private:
-    std::array<interface_record, max_interfaces> records_{};
-    std::uint32_t used_ = 0;  ///< bit k: records_[k].used()
+    std::uint32_t used_ = 0;  ///< bit k: records_[k].used(); in the first record's cache line
     static_assert(max_interfaces <= 32);
+    std::array<interface_record, max_interfaces> records_{};
 };
 
 static_assert(std::forward_iterator<interface_records::used_range::iterator>);

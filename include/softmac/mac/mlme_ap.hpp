@@ -186,12 +186,14 @@ class ap_mlme {
         using namespace ieee80211::mgmt_subtype;
         const std::uint8_t subtype = h.fc().subtype();
         const mac_address sa = h.addr2();
+        // A frame for another receiver is left before the AP's state is read: a beacon heard by
+        // an AP costs the AP nothing.
+        if (subtype != probe_req && h.addr1() != i.addr()) return false;
         if (!i.ap.beaconing) return false;
         if (subtype == probe_req) {
             probe_response(i, sa, mb);
             return true;
         }
-        if (h.addr1() != i.addr()) return false;
         auto* sta = ctx_.data().stations().find(sa);
         switch (subtype) {
             case auth: {

@@ -557,11 +557,13 @@ class basic_stack {
     Pool& pool_;
     Net net_;
     Events events_;
+    // The BSS table's indexes share the first cache lines with the time every received beacon
+    // is stamped with (the radio after them is aligned: the space is there anyway).
+    bss_table bss_;
     byte_vector frame_storage_;  ///< the storage of the frame events, kept (unit_context)
     radio_type radio_;
     device_type device_;
     interface_records records_;
-    bss_table bss_;
     interface_lifecycle<iface_context> ifaces_{iface_context{*this}};
     software_scan<scan_context> scan_{scan_context{*this}};
     station_mlme<sta_context> sta_{sta_context{*this}};

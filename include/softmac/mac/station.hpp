@@ -223,9 +223,11 @@ class station_table {
         return k;
     }
 
-    std::array<std::uint64_t, Capacity> keys_ = free_keys();
+    // end_ first: a frame's lookup reads it before any key, and a table kept right after its
+    // owner's other per-frame state (data_path) shares that state's cache line.
     std::size_t end_ = 0;  ///< one past the last slot in use
     std::size_t size_ = 0;
+    std::array<std::uint64_t, Capacity> keys_ = free_keys();
     /// Stations are allocated as they are added (a station is some 800 octets, and most radios
     /// have few): where they live does not move while they are in the table.
     std::array<std::unique_ptr<station_type>, Capacity> slots_{};

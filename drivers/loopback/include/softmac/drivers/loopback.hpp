@@ -59,7 +59,7 @@ class loopback {
     static constexpr std::size_t max_events = 256;
 
     loopback(medium_type& m, driver::hw_description hw, std::size_t buffers = 256)
-        : medium_(m), hw_(hw), pool_(2400, buffers) {
+        : medium_(m), pool_(2400, buffers), hw_(hw) {
         port_ = medium_.attach([this](const sim::air_frame& f) { on_air(f); });
     }
     loopback(const loopback&) = delete;
@@ -277,7 +277,7 @@ class loopback {
     /// its interrupt line drains it at every event, so most hold a few events, not max_events.
     void grow_events() {
         std::vector<event> more(std::max<std::size_t>(8, events_.size() * 2));
-        for (std::size_t i = head_; i != tail_; ++i)
+        for (std::uint32_t i = head_; i != tail_; ++i)
             more[i - head_] = std::move(events_[i & (events_.size() - 1)]);
         tail_ -= head_;
         head_ = 0;
@@ -373,24 +373,27 @@ class loopback {
         push({event::received, std::move(*buf), st, {}, 0});
     }
 
+    // What a received frame reads comes first, in two cache lines: the RX filter, the event ring
+    // and the interrupt line, then the buffer pool's free list (a simulation of many radios
+    // finds each radio's state cold).
     medium_type& medium_;
-    driver::hw_description hw_;
+    bool started_ = false;
+    std::uint32_t filter_ = 0;
+    driver::conf conf_;
+    /// Events waiting for poll(): a ring of up to max_events, its storage grown on demand (a power
+    /// of two); it starts over at its first slot whenever poll() drains it.
+    std::uint32_t head_ = 0, tail_ = 0;
+    std::vector<event> events_;
+    driver::interrupt_line irq_;
     heap_pool pool_;
     typename medium_type::port_id port_ = 0;
-    driver::interrupt_line irq_;
-    bool started_ = false;
-    driver::conf conf_;
-    std::uint32_t filter_ = 0;
+    driver::hw_description hw_;
     std::array<driver::vif, max_vifs> vifs_{};
     std::size_t n_vifs_ = 0;
     std::array<pending_tx, 64> pending_{};
     std::array<std::uint8_t, 64> queue_{};  ///< slots waiting for the air, in order
     std::size_t queue_head_ = 0, queue_tail_ = 0;
     bool in_flight_ = false;
-    /// Events waiting for poll(): a ring of up to max_events, its storage grown on demand (a power
-    /// of two); it starts over at its first slot whenever poll() drains it.
-    std::vector<event> events_;
-    std::size_t head_ = 0, tail_ = 0;
     bool roc_active_ = false;
     std::uint64_t roc_cookie_ = 0;
     timer_id roc_timer_ = 0, roc_ready_timer_ = 0;
