@@ -557,19 +557,20 @@ class basic_stack {
     Pool& pool_;
     Net net_;
     Events events_;
-    // The BSS table's indexes share the first cache lines with the time every received beacon
-    // is stamped with (the radio after them is aligned: the space is there anyway).
+    // What every received beacon reads comes first, in the space the radio's alignment leaves:
+    // the time it is stamped with, the BSS table's indexes, then the units that see it (the
+    // units only keep their contexts when constructed).
     bss_table bss_;
+    mgmt_rx<mgmt_rx_context> mgmt_rx_{mgmt_rx_context{*this}};
+    station_mlme<sta_context> sta_{sta_context{*this}};
+    ap_mlme<ap_context> ap_{ap_context{*this}};
     byte_vector frame_storage_;  ///< the storage of the frame events, kept (unit_context)
     radio_type radio_;
     device_type device_;
     interface_records records_;
     interface_lifecycle<iface_context> ifaces_{iface_context{*this}};
     software_scan<scan_context> scan_{scan_context{*this}};
-    station_mlme<sta_context> sta_{sta_context{*this}};
-    ap_mlme<ap_context> ap_{ap_context{*this}};
     offchannel<offchannel_context> offchannel_{offchannel_context{*this}};
-    mgmt_rx<mgmt_rx_context> mgmt_rx_{mgmt_rx_context{*this}};
 };
 
 namespace detail {
