@@ -11,53 +11,83 @@
 #include <string>
 #include <vector>
 
+#include <softmac/core/bytes.hpp>
 #include <softmac/core/detail/walker.hpp>
 #include <softmac/core/mac_address.hpp>
 #include <softmac/core/scheduler.hpp>
 #include <softmac/ieee80211/channels.hpp>
 #include <softmac/ieee80211/elements.hpp>
-#include <softmac/ieee80211/fcs.hpp>
 #include <softmac/ieee80211/management.hpp>
 #include <softmac/mac/events.hpp>
 
 namespace softmac::mac {
 
-/// @brief The CRC-32 of a beacon's or probe response's elements without its TIM, taken when first
-/// asked for (mac80211's ncrc in ieee80211_rx_mgmt_beacon): the TIM changes with every beacon
-/// (its DTIM count) and matters to none of the MAC's readers of received beacons, so that two
-/// frames with the same CRC carry the same elements for each of them (a CRC collision aside, as in
-/// mac80211). A CSA element's count, a P2P element's Notice of Absence, an SSID or RSN element
-/// that changed all change the CRC.
-class elements_crc {
+/// @brief The digest of a beacon's or probe response's elements without its TIM, taken when first
+/// asked for (where mac80211 keeps their CRC-32, ncrc in ieee80211_rx_mgmt_beacon): the TIM
+/// changes with every beacon (its DTIM count) and matters to none of the MAC's readers of
+/// received beacons, so that two frames with the same digest carry the same elements for each of
+/// them (a collision aside, as with mac80211's CRC). A CSA element's count, a P2P element's
+/// Notice of Absence, an SSID or RSN element that changed all change it.
+///
+/// Each run of elements between TIMs is taken eight octets at a time, then a last word of its
+/// remaining octets and its length. Each step maps the running value one to one (a rotation, an
+/// exclusive or with the word, a multiplication by an odd constant), so that two sequences of
+/// runs of the same lengths that differ in one word never share a digest. Every beacon from a known
+/// BSS pays for it: with the walk over the elements, 231 instructions per beacon of scale_bench,
+/// where a CRC-32 (slicing by eight) took 505.
+class elements_digest {
   public:
     /// @pre `elements` is a validated element sequence (ieee80211::element_range::parse)
-    explicit elements_crc(bytes_view elements) noexcept : elements_(elements) {}
-    std::uint32_t value() noexcept {
+    explicit elements_digest(bytes_view elements) noexcept : elements_(elements) {}
+    std::uint64_t value() noexcept {
         if (!done_) {
-            crc_ = compute(elements_);
+            digest_ = compute(elements_);
             done_ = true;
         }
-        return crc_;
+        return digest_;
     }
     /// Whether value() was asked for (and the elements' octets were read for it).
     bool computed() const noexcept { return done_; }
-    static std::uint32_t compute(bytes_view elements) noexcept {
-        std::uint32_t crc = 0;
+    static std::uint64_t compute(bytes_view elements) noexcept {
+        std::uint64_t h = 0;
         std::size_t from = 0, off = 0;
         while (elements.size() - off >= 2) {
             const std::size_t next = std::min(elements.size(), off + 2 + elements[off + 1]);
             if (elements[off] == ieee80211::eid::tim) {
-                crc = ieee80211::crc32(elements.subspan(from, off - from), crc);
+                h = take(elements.subspan(from, off - from), h);
                 from = next;
             }
             off = next;
         }
-        return ieee80211::crc32(elements.subspan(from), crc);
+        return take(elements.subspan(from), h);
     }
 
   private:
+    static std::uint64_t take(bytes_view run, std::uint64_t h) noexcept {
+        constexpr std::uint64_t odd = 0x9e3779b97f4a7c15ull;
+        const auto step = [&h](std::uint64_t w) { h = (std::rotl(h, 23) ^ w) * odd; };
+        const std::uint8_t* p = run.data();
+        std::size_t n = run.size();
+        for (; n >= 8; n -= 8, p += 8) step(load_le64(p));
+        std::uint64_t last = std::uint64_t{run.size() & 0xff} << 56;
+        unsigned at = 0;
+        if (n & 4) {
+            last |= load_le32(p);
+            p += 4;
+            at = 32;
+        }
+        if (n & 2) {
+            last |= std::uint64_t{load_le16(p)} << at;
+            p += 2;
+            at += 16;
+        }
+        if (n & 1) last |= std::uint64_t{*p} << at;
+        step(last);
+        return h;
+    }
+
     bytes_view elements_;
-    std::uint32_t crc_ = 0;
+    std::uint64_t digest_ = 0;
     bool done_ = false;
 };
 
@@ -75,11 +105,12 @@ struct bss {
     bool from_probe_resp = false;  ///< a probe response was heard
     bool hidden = false;           ///< its beacons carry an empty or zeroed SSID
     time_point seen{};
-    /// The frame the entry was last built from, for skipping the same frame again: the CRC of
-    /// its elements (elements_crc), the channel it came on and whether it was a probe response.
-    std::uint32_t crc = 0;
-    std::uint16_t crc_rx_freq = 0;
-    bool crc_valid = false, crc_probe_resp = false;
+    /// The frame the entry was last built from, for skipping the same frame again: the digest
+    /// of its elements (elements_digest), the channel it came on and whether it was a probe
+    /// response.
+    std::uint64_t digest = 0;
+    std::uint16_t digest_rx_freq = 0;
+    bool digest_valid = false, digest_probe_resp = false;
 };
 
 /// @brief BSSes by BSSID, each dropped 30 s after it was last heard (cfg80211's result expiry).
@@ -148,19 +179,19 @@ class bss_table {
     /// elements, `body.elements` the same validated).
     void update(const mac_address& bssid, std::uint16_t freq, std::int32_t signal,
                 const ieee80211::mgmt_body& body, bytes_view ies, bool probe_resp, time_point now) {
-        elements_crc crc(ies);
-        update(bssid, freq, signal, body, ies, probe_resp, now, crc);
+        elements_digest digest(ies);
+        update(bssid, freq, signal, body, ies, probe_resp, now, digest);
     }
-    /// @brief Records a beacon or probe response whose elements' CRC `crc` may already have been
+    /// @brief Records a beacon or probe response whose elements' digest may already have been
     /// taken (or is taken here, once, for another reader). A known BSS's frame with the elements
     /// (but the TIM) of the frame its entry was last built from, of the same kind and on the same
-    /// channel, is not read again (ieee80211_rx_mgmt_beacon's ncrc == beacon_crc): only what
-    /// changes with every frame is taken, when it was heard, its signal, TSF, capabilities and
-    /// interval; the stored elements keep the TIM they had. The CRC is taken only for a BSS
+    /// channel, is not read again (mac80211's ncrc == beacon_crc in ieee80211_rx_mgmt_beacon): only
+    /// what changes with every frame is taken, when it was heard, its signal, TSF, capabilities and
+    /// interval; the stored elements keep the TIM they had. The digest is taken only for a BSS
     /// heard before, so that a table evicting an entry per frame does not pay for it.
     void update(const mac_address& bssid, std::uint16_t freq, std::int32_t signal,
                 const ieee80211::mgmt_body& body, bytes_view ies, bool probe_resp, time_point now,
-                elements_crc& crc) {
+                elements_digest& digest) {
         bss* b = nullptr;
         const entry_number found = lookup(bssid);
         const bool fresh = found == none;
@@ -168,9 +199,9 @@ class bss_table {
             unlink(heard_, found, &links::prev_heard, &links::next_heard);
             link_last(heard_, found, &links::prev_heard, &links::next_heard);  // the most recent
             b = &entries_[found];
-            const std::uint32_t c = crc.value();
-            if (b->crc_valid && b->crc == c && b->crc_probe_resp == probe_resp &&
-                b->crc_rx_freq == freq) {
+            const std::uint64_t d = digest.value();
+            if (b->digest_valid && b->digest == d && b->digest_probe_resp == probe_resp &&
+                b->digest_rx_freq == freq) {
                 ++counters_.unchanged;
                 b->capability = body.capabilities;
                 b->beacon_int = body.beacon_interval;
@@ -213,11 +244,11 @@ class bss_table {
         b->tsf = body.timestamp;
         b->seen = now;
         // Taking this frame again would leave the entry as it is now (but for what is taken
-        // above from every frame): the next frame with the same CRC need not be read.
-        b->crc_valid = crc.computed();
-        b->crc = crc.computed() ? crc.value() : 0;
-        b->crc_rx_freq = freq;
-        b->crc_probe_resp = probe_resp;
+        // above from every frame): the next frame with the same digest need not be read.
+        b->digest_valid = digest.computed();
+        b->digest = digest.computed() ? digest.value() : 0;
+        b->digest_rx_freq = freq;
+        b->digest_probe_resp = probe_resp;
     }
     /// @brief The channel a BSS operates on: its DS Parameter Set's, as cfg80211_get_bss_channel
     /// takes it, since a beacon or probe response is heard on adjacent 2.4 GHz channels and is

@@ -48,11 +48,12 @@ struct sta_state {
     /// The P2P power save its GO's beacons announce (mac80211's p2p_noa_attr).
     ieee80211::p2p::notice_of_absence p2p_noa{};
     timer_id csa_timer = 0;  ///< the channel switch its AP announced, when due
-    /// The CRC of the elements of its AP's last beacon read in full (elements_crc), and whether
-    /// that beacon was left with a channel switch to look at (a CSA element, or one not looked
-    /// at): a beacon with the same CRC is not read again unless it was (mac80211's beacon_crc).
-    std::uint32_t beacon_crc = 0;
-    bool beacon_crc_valid = false, beacon_csa = false;
+    /// The digest of the elements of its AP's last beacon read in full (elements_digest), and
+    /// whether that beacon was left with a channel switch to look at (a CSA element, or one not
+    /// looked at): a beacon with the same digest is not read again unless it was (mac80211's
+    /// beacon_crc).
+    std::uint64_t beacon_digest = 0;
+    bool beacon_digest_valid = false, beacon_csa = false;
 };
 /// @brief A channel switch an AP announces: the channel, the beacons left, block TX.
 struct csa_state {

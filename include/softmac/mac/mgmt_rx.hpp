@@ -30,8 +30,8 @@ namespace softmac::mac {
 /// `Context` gives: `records()`, `time()`, `emit(event)`, `emit_frame(vif, freq, signal, owner,
 /// frame)` (a received frame as event::frame), `send_mgmt(vif, frame, flags)`, `bss()`,
 /// `update_filter()`, `sta_rx(record, header, body)` and `ap_rx(record, header, body)` (the MLME;
-/// true when consumed) and `beacon_seen(bssid, elements, beacon, crc)` (`crc` the elements'
-/// elements_crc, which the BSS table may have taken already).
+/// true when consumed) and `beacon_seen(bssid, elements, beacon, digest)` (the elements'
+/// elements_digest, which the BSS table may have taken already).
 template <class Context>
 class mgmt_rx {
   public:
@@ -136,10 +136,10 @@ class mgmt_rx {
         const mac_address bssid = h.addr3();
         const bool probe_resp = h.fc().subtype() == ieee80211::mgmt_subtype::probe_resp;
         const bytes_view elements = h.body().subspan(*ieee80211::mgmt_fixed_length(h.fc()));
-        elements_crc crc(elements);  // taken once, by the first reader that needs it
+        elements_digest digest(elements);  // taken once, by the first reader that needs it
         ctx_.bss().update(bssid, rs.freq, rs.signal_dbm, mb, elements, probe_resp,
-                          ctx_.time().now(), crc);
-        ctx_.beacon_seen(bssid, elements, !probe_resp, crc);
+                          ctx_.time().now(), digest);
+        ctx_.beacon_seen(bssid, elements, !probe_resp, digest);
     }
     template <class Body>
     void handle(interface_record& i, const ieee80211::header_view& h, const Body& body,

@@ -516,8 +516,8 @@ class basic_stack {
             return this->s_->ap_.rx(i, h, mb);
         }
         void beacon_seen(const mac_address& bssid, bytes_view elements, bool beacon,
-                         elements_crc& crc) {
-            this->s_->sta_.beacon_seen(bssid, elements, beacon, crc);
+                         elements_digest& digest) {
+            this->s_->sta_.beacon_seen(bssid, elements, beacon, digest);
         }
     };
 

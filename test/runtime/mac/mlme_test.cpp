@@ -694,7 +694,7 @@ TEST_CASE("the BSS table's index and orders agree with lists of what was heard",
 }
 
 TEST_CASE("the BSS table takes only what varies from a frame whose elements did not change",
-          "[mac][bss][crc]") {
+          "[mac][bss][digest]") {
     mac::bss_table t;
     const mac_address bssid{{0x02, 0, 0, 0, 0, 1}};
     // SSID "net", a TIM with DTIM count `dtim`, an RSN element whose last octet is `rsn`.
@@ -719,8 +719,8 @@ TEST_CASE("the BSS table takes only what varies from a frame whose elements did 
         return t.find(bssid);
     };
     const auto first = elements(0, 0);
-    hear(first);                  // new: read, no CRC taken
-    const auto* b = hear(first);  // known: read again, its CRC kept
+    hear(first);                  // new: read, no digest taken
+    const auto* b = hear(first);  // known: read again, its digest kept
     CHECK(t.stats().parsed == 2);
     CHECK(t.stats().unchanged == 0);
     // The same elements but for the TIM's DTIM count: only when, signal and TSF are taken.
@@ -755,41 +755,51 @@ TEST_CASE("the BSS table takes only what varies from a frame whose elements did 
     b = hear(elements(1, 1, "other"), -50, false, 2417);
     CHECK(t.stats().parsed == 7);
     CHECK(b->freq == 2417);
-    // An entry used again for another BSS forgets the CRC with the rest.
+    // An entry used again for another BSS forgets the digest with the rest.
     t.clear();
     hear(first);
     CHECK(t.stats().parsed == 8);
 }
 
-TEST_CASE("the elements' CRC leaves out the TIM and nothing else", "[mac][bss][crc]") {
-    const std::vector<std::uint8_t> a{0, 1, 'x', 5, 4, 0, 1, 0, 0, 37, 3, 0, 6, 5};
-    auto tim_changed = a;
-    tim_changed[5] = 1;
-    std::vector<std::uint8_t> without_tim{0, 1, 'x', 37, 3, 0, 6, 5};
-    auto csa_count = a;
-    csa_count[13] = 4;
-    const auto crc = [](const std::vector<std::uint8_t>& e) {
-        return mac::elements_crc::compute(e);
+TEST_CASE("the elements' digest leaves out the TIM's contents and nothing else",
+          "[mac][bss][digest]") {
+    // An SSID, a TIM (octets 3 to 8), a CSA element and a vendor element: two runs, one of
+    // three octets (a last word only), one of 16 (two whole words and a last word).
+    const std::vector<std::uint8_t> a{0, 1,   'x', 5,    4,    0,    1, 0, 0, 37, 3, 0, 6,
+                                      5, 221, 9,   0x50, 0x6f, 0x9a, 9, 1, 2, 3,  4, 5};
+    const auto digest = [](const std::vector<std::uint8_t>& e) {
+        return mac::elements_digest::compute(e);
     };
-    CHECK(crc(a) == crc(tim_changed));
-    CHECK(crc(a) == crc(without_tim));
-    CHECK(crc(a) == ie::crc32(without_tim));
-    CHECK(crc(a) != crc(csa_count));
-    mac::elements_crc lazy(a);
+    const std::uint64_t d = digest(a);
+    for (std::size_t i = 0; i < a.size(); ++i)
+        for (const std::uint8_t flip : {0x01, 0x80}) {
+            auto b = a;
+            b[i] ^= flip;
+            INFO("octet " << i << " flipped by " << int(flip));
+            const bool in_tim = i >= 5 && i < 9;  // the TIM's contents
+            CHECK((digest(b) == d) == in_tim);
+        }
+    // A run's length counts: the same octets split otherwise by the TIM are other elements.
+    auto moved = a;
+    moved.erase(moved.begin() + 3, moved.begin() + 9);
+    moved.insert(moved.begin() + 8, {5, 4, 0, 1, 0, 0});
+    CHECK(digest(moved) != d);
+    CHECK(digest({}) != digest({0, 0}));
+    mac::elements_digest lazy(a);
     CHECK_FALSE(lazy.computed());
-    CHECK(lazy.value() == crc(a));
+    CHECK(lazy.value() == d);
     CHECK(lazy.computed());
 }
 
 TEST_CASE("a station takes its AP's channel switch from the first beacon that announces it",
-          "[mac][mlme][crc]") {
+          "[mac][mlme][digest]") {
     test::mlme_world<test::loopback_software_roc> w;
     const auto [ap, sta] = associated_pair(w);
     // Its AP's beacons differ only in their TIM: the BSS table and the station skip them.
     const auto skipped = w[1].bss().stats().unchanged;
     w.run(1s);
     CHECK(w[1].bss().stats().unchanged >= skipped + 9);
-    REQUIRE(w[1].record(sta.index)->sta.beacon_crc_valid);
+    REQUIRE(w[1].record(sta.index)->sta.beacon_digest_valid);
     REQUIRE(w[0].channel_switch(ap.index, 2462, 5, false));
     w.run(150ms);  // one beacon with the announcement
     const auto started = w.all<mac::event::ch_switch_started>(1);
@@ -804,13 +814,13 @@ TEST_CASE("a station takes its AP's channel switch from the first beacon that an
 }
 
 TEST_CASE("a station reads again a channel switch it could not follow, and follows it once it can",
-          "[mac][mlme][crc]") {
+          "[mac][mlme][digest]") {
     test::mlme_world<test::loopback_software_roc> w;
     const auto [ap, sta] = associated_pair(w);
     // An AP of its own on the station's radio: one channel per radio, the station stays.
     const auto own = start_ap(w, 1, "softmac-own");
     // Every beacon announces the same switch to channel 11 (a count that does not run down): the
-    // beacons differ only in their TIM, so their CRC is the same each time.
+    // beacons differ only in their TIM, so their digest is the same each time.
     const std::vector<std::uint8_t> csa{ie::eid::csa, 3, 0, 11, 20};
     REQUIRE(w[0].set_beacon(ap.index, {}, csa, {}, {}));
     w.run(1s);
@@ -826,7 +836,7 @@ TEST_CASE("a station reads again a channel switch it could not follow, and follo
 }
 
 TEST_CASE("a P2P client takes a new Notice of Absence from its GO's next beacon",
-          "[mac][mlme][crc]") {
+          "[mac][mlme][digest]") {
     test::mlme_world<test::loopback_software_roc> w;
     // The GO's P2P element with a Notice of Absence of `duration` µs in every 102.4 ms.
     const auto p2p_ie = [](std::uint32_t duration) {
@@ -900,7 +910,7 @@ struct lone_mgmt_rx {
         bool ap_rx(mac::interface_record&, const ie::header_view&, const ie::mgmt_body&) {
             return false;
         }
-        void beacon_seen(const mac_address&, bytes_view, bool, mac::elements_crc&) {}
+        void beacon_seen(const mac_address&, bytes_view, bool, mac::elements_digest&) {}
     };
 };
 }  // namespace
