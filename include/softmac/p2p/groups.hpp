@@ -2,7 +2,7 @@
 /// @file Defines p2p::group_manager: the groups of one P2P device: formation after a negotiation,
 /// an autonomous GO, joining a running group, the group interface and its BSS or connection,
 /// clients, idle timers, removal and their events (hostap's p2p_group.c and the group half of
-/// wpa_supplicant's p2p_supplicant.c).
+/// wpa_supplicant's p2p_supplicant.c); what a running GO is asked is go_commands.hpp's.
 // IWYU pragma: private, include <softmac/p2p/engine.hpp>
 #pragma once
 
@@ -25,6 +25,7 @@
 #include <softmac/p2p/detail/build.hpp>
 #include <softmac/p2p/detail/channels.hpp>
 #include <softmac/p2p/detail/go_beacon.hpp>
+#include <softmac/p2p/go_commands.hpp>
 #include <softmac/p2p/persistent.hpp>
 #include <softmac/p2p/types.hpp>
 #include <softmac/rsn/links.hpp>
@@ -44,7 +45,8 @@ using group_issues =
 /// interface address promised in a negotiation) and register_frames() (a shared interface
 /// becomes the P2P device again).
 template <class Ctx>
-class group_manager {
+class group_manager : public go_commands<group_manager<Ctx>> {
+    friend class go_commands<group_manager>;
     /// The links run their commands on the group interface through the engine.
     using runner = detail::link_runner<Ctx>;
     using link_type = rsn::ap_link<runner>;
@@ -55,27 +57,6 @@ class group_manager {
 
     const std::vector<group>& list() const noexcept { return groups_; }
     std::vector<group>& list() noexcept { return groups_; }
-    /// @brief CHAN_SWITCH on the GO group `ifname` (ap_switch_channel): its beacons announce
-    /// the switch `count` times, then the group runs on `freq`; its clients follow.
-    result<void> switch_channel(std::string_view ifname, std::uint32_t count, std::uint16_t freq,
-                                bool block_tx) {
-        auto* g = find(std::string(ifname));
-        if (!g || !g->go || !g->started) return make_error(errc::invalid_state, "not a GO group");
-        if (!ctx_.dev().usable_freq(freq) || !ctx_.dev().go_allowed(freq))
-            return make_error(errc::not_supported, "not a channel this GO may use");
-        cfg::cmd::channel_switch cs;
-        static_cast<cfg::wdev_ref&>(cs) = g->ref;
-        cs.freq = freq;
-        cs.count = count;
-        cs.block_tx = block_tx;
-        if (auto r = ctx_.exec(cs); !r) return r.err();
-        return {};
-    }
-    /// @brief A GO's advertisement again (its power save changed): the config layer's answer.
-    result<void> readvertise(group& g) {
-        if (auto r = ctx_.exec(detail::go_beacon(ctx_.dev(), g, advertised(g))); !r) return r.err();
-        return {};
-    }
     /// @brief The interface addresses the groups use.
     std::vector<mac_address> addresses() const {
         std::vector<mac_address> out;
@@ -162,38 +143,6 @@ class group_manager {
         }
         return false;
     }
-    /// @brief P2P_REMOVE_CLIENT (wpas_p2p_remove_client): every running GO deauthenticates the
-    /// client (reason 3, so the client ends its group with GO_ENDING_SESSION); given its device
-    /// address (not `iface`), it also leaves the stored groups' p2p_client_list.
-    void remove_client(const mac_address& addr, bool iface) {
-        if (!iface)
-            for (const auto& c : persistent::remove_client(ctx_.dev(), addr)) ctx_.emit(c);
-        for (const auto& g : groups_) {
-            if (!g.go) continue;
-            std::vector<mac_address> gone;
-            for (const auto* list : {&g.clients, &g.associated})
-                for (const auto& [if_addr, dev] : *list)
-                    if ((iface ? if_addr : dev) == addr) gone.push_back(if_addr);
-            for (const auto& a : gone) {
-                cfg::cmd::deauthenticate d;
-                d.ifindex = g.ref.ifindex;
-                d.peer = a;
-                d.reason = ieee80211::reason::deauth_leaving;
-                (void)ctx_.exec(d);
-            }
-        }
-    }
-    /// @brief P2P_GROUP_MEMBER: the interface address of the client with device address `dev`
-    /// in the GO group on `ifname` (p2p_group_get_client_interface_addr; associated or connected).
-    std::optional<mac_address> member(std::string_view ifname, const mac_address& dev) const {
-        for (const auto& g : groups_) {
-            if (g.ifname != ifname || !g.go || g.forming) continue;
-            for (const auto* list : {&g.clients, &g.associated})
-                for (const auto& [if_addr, d] : *list)
-                    if (d == dev) return if_addr;
-        }
-        return std::nullopt;
-    }
     /// @brief Removes the group on `ifname` (`*`: every group).
     result<void> remove(std::string_view ifname) {
         for (auto& g : groups_)
@@ -204,43 +153,6 @@ class group_manager {
                 return remove("*");
             }
         return ifname == "*" ? result<void>{} : make_error(errc::not_found, "no such group");
-    }
-    result<std::string> passphrase(std::string_view ifname) const {
-        for (const auto& g : groups_)
-            if (g.ifname == ifname && g.go) return g.passphrase;
-        return make_error(errc::not_found, "not a GO group");
-    }
-    /// @brief The WPS registrar of the GO group on `ifname`.
-    result<softmac::wps::registrar*> registrar(std::string_view ifname) {
-        for (auto& [n, l] : links_)
-            if (n == ifname && l->registrar()) return l->registrar();
-        return make_error(errc::not_found, "not a GO group");
-    }
-    /// @brief WPS_PIN on a GO: `pin` for the enrollee `addr` (any when empty) for `timeout`
-    /// (zero: until used); the beacon advertises the selected registrar.
-    result<void> wps_pin(std::string_view ifname, const std::string& pin,
-                         std::optional<mac_address> addr, duration timeout) {
-        auto r = registrar(ifname);
-        if (!r) return r.err();
-        (*r)->add_pin(pin, addr, ctx_.now(), timeout);
-        if (auto* g = find(ifname)) update_beacon(*g);
-        return {};
-    }
-    /// @brief WPS_PBC on a GO (only for the P2P device `dev` when given).
-    result<void> wps_pbc(std::string_view ifname, std::optional<mac_address> dev) {
-        auto r = registrar(ifname);
-        if (!r) return r.err();
-        if (!(*r)->start_pbc(ctx_.now(), dev))
-            return make_error(errc::invalid_state, "push-button session overlap");
-        return {};
-    }
-    /// @brief WPS_CANCEL on a GO: fails when nothing was armed.
-    result<void> wps_cancel(std::string_view ifname) {
-        auto r = registrar(ifname);
-        if (!r) return r.err();
-        if (!(*r)->cancel()) return make_error(errc::invalid_state, "nothing to cancel");
-        if (auto* g = find(ifname)) update_beacon(*g);
-        return {};
     }
     /// @brief Joins the group peer `p` runs as GO (it was seen beaconing), provisioned by WPS
     /// with `method` (and `pin`).
