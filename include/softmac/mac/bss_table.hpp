@@ -97,21 +97,22 @@ struct bss {
     std::string ssid;  ///< from a probe response when the beacon hides it
     std::uint16_t freq = 0;
     std::uint16_t capability = 0, beacon_int = 0;
+    bool from_probe_resp = false;  ///< a probe response was heard
+    bool hidden = false;           ///< its beacons carry an empty or zeroed SSID
     std::int32_t signal_dbm = 0;
+    /// The frame the entry was last built from, for skipping the same frame again: the digest
+    /// of its elements (`digest`, elements_digest), the channel it came on and whether it was a
+    /// probe response. (The small members fill what alignment leaves between the large ones.)
+    std::uint16_t digest_rx_freq = 0;
+    bool digest_valid = false, digest_probe_resp = false;
     std::uint64_t tsf = 0;
     /// The elements of the last probe response once one was heard, else of the last beacon
     /// (cfg80211_bss's ies: a P2P device's probe response carries what its beacons lack).
     byte_vector ies;
-    bool from_probe_resp = false;  ///< a probe response was heard
-    bool hidden = false;           ///< its beacons carry an empty or zeroed SSID
     time_point seen{};
-    /// The frame the entry was last built from, for skipping the same frame again: the digest
-    /// of its elements (elements_digest), the channel it came on and whether it was a probe
-    /// response.
     std::uint64_t digest = 0;
-    std::uint16_t digest_rx_freq = 0;
-    bool digest_valid = false, digest_probe_resp = false;
 };
+static_assert(sizeof(bss) <= 104, "softmac: a bss entry has no padding to spare");
 
 /// @brief BSSes by BSSID, each dropped 30 s after it was last heard (cfg80211's result expiry).
 /// The entries live in one array that grows with them up to `capacity`; a flat index (open
