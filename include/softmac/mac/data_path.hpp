@@ -269,10 +269,10 @@ class data_path {
         return verdict::consumed;
     }
 
-    // What every received frame reads comes first, in the space before the aligned interface
-    // states: the upper layer, the interfaces that are up, whether the fast paths are on and the
-    // station table's extent, one cache line where a radio's state is cold (many simulated
-    // radios).
+    // What every received frame reads comes first, in one cache line where a radio's state is
+    // cold (many simulated radios): the upper layer, the interfaces that are up, whether the
+    // fast paths are on and the station table's extent (its first member); the table follows,
+    // then the aligned interface states (the data path's size is unchanged).
     Time& time_;
     Pool& pool_;
     Upper upper_;

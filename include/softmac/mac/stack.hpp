@@ -557,9 +557,10 @@ class basic_stack {
     Pool& pool_;
     Net net_;
     Events events_;
-    // What every received beacon reads comes first, in the space the radio's alignment leaves:
-    // the time it is stamped with, the BSS table's indexes, then the units that see it (the
-    // units only keep their contexts when constructed).
+    // What every received beacon reads comes first, in the space the radio's alignment leaves
+    // (with empty Net and Events policies): the time it is stamped with, the BSS table's
+    // indexes, then the units that see it (the units only keep their contexts when
+    // constructed).
     bss_table bss_;
     mgmt_rx<mgmt_rx_context> mgmt_rx_{mgmt_rx_context{*this}};
     station_mlme<sta_context> sta_{sta_context{*this}};

@@ -9,7 +9,7 @@
 /// - p2p/discovery.hpp: find, listen, extended listen, peers (p2p.c)
 /// - p2p/go_negotiation.hpp: GO negotiation (p2p_go_neg.c)
 /// - p2p/provision_discovery.hpp: provision discovery (p2p_pd.c)
-/// - p2p/groups.hpp: group formation, join, clients, removal (p2p_group.c)
+/// - p2p/groups.hpp, go_commands.hpp: group lifecycle; what a running GO is asked (p2p_group.c)
 /// - p2p/invitation.hpp: invitation and persistent group re-invocation (p2p_invitation.c)
 /// - p2p/offchannel.hpp: listen periods and action frame TX (p2p_supplicant.c)
 /// - p2p/join_search.hpp: a join's scans for a GO not seen yet (p2p_supplicant.c)

@@ -3,6 +3,7 @@
 // IWYU pragma: private, include <softmac/p2p/engine.hpp>
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -94,9 +95,9 @@ class go_commands {
     }
     /// @brief The WPS registrar of the GO group on `ifname`.
     result<softmac::wps::registrar*> registrar(std::string_view ifname) {
-        for (auto& [n, l] : groups().links_)
-            if (n == ifname && l->registrar()) return l->registrar();
-        return make_error(errc::not_found, "not a GO group");
+        auto* l = groups().link_of(ifname);
+        if (!l || !l->registrar()) return make_error(errc::not_found, "not a GO group");
+        return l->registrar();
     }
     /// @brief WPS_PIN on a GO: `pin` for the enrollee `addr` (any when empty) for `timeout`
     /// (zero: until used); the beacon advertises the selected registrar.

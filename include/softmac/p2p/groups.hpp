@@ -555,9 +555,7 @@ class group_manager : public go_commands<group_manager<Ctx>> {
         auto* l = link_of(g.ifname);
         return l && l->registrar() ? l->registrar()->advertised() : softmac::wps::registrar_state{};
     }
-    void update_beacon(group& g) {
-        (void)ctx_.exec(detail::go_beacon(ctx_.dev(), g, advertised(g)));
-    }
+    void update_beacon(group& g) { (void)this->readvertise(g); }
     void arm_idle(group& g) {
         if (!g.started || g.provisioning) return;  // the timer is the formation's
         ctx_.cancel(std::exchange(g.timer, 0));

@@ -193,6 +193,6 @@ TEST_CASE("a full BSS table evicts, orders and fills its entries as cfg80211's s
         if (step % 251 == 0) check();
     }
     check();
-    CHECK(t.stats().unchanged > 1000);  // the CRC comparison was exercised
+    CHECK(t.stats().unchanged > 1000);  // the digest comparison was exercised
     CHECK(t.stats().parsed > 1000);
 }

@@ -373,9 +373,10 @@ class loopback {
         push({event::received, std::move(*buf), st, {}, 0});
     }
 
-    // What a received frame reads comes first, in two cache lines: the RX filter, the event ring
-    // and the interrupt line, then the buffer pool's free list (a simulation of many radios
-    // finds each radio's state cold).
+    // What a received group-addressed frame reads comes first, in two cache lines: the RX
+    // filter, the event ring and the interrupt line, then the buffer pool's free list (a
+    // simulation of many radios finds each radio's state cold). A unicast frame also reads the
+    // interface addresses.
     medium_type& medium_;
     bool started_ = false;
     std::uint32_t filter_ = 0;
