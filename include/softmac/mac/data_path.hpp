@@ -272,7 +272,7 @@ class data_path {
     // What every received frame reads comes first, in one cache line where a radio's state is
     // cold (many simulated radios): the upper layer, the interfaces that are up, whether the
     // fast paths are on and the station table's extent (its first member); the table follows,
-    // then the aligned interface states (the data path's size is unchanged).
+    // then the aligned interface states (the data path is no larger for it).
     Time& time_;
     Pool& pool_;
     Upper upper_;
