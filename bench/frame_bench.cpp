@@ -1,14 +1,19 @@
 // SPDX-License-Identifier: MIT
-// Parse the elements of a beacon and decode a QoS data frame's headers: softmac against libtins.
+// Parse the elements of a beacon and decode a QoS data frame's headers: softmac against libtins;
+// and the digest that tells a known BSS's unchanged beacon, against the CRC-32 mac80211 takes.
 #include <benchmark/benchmark.h>
+
+#include <algorithm>
 
 #include <tins/dot11.h>
 #include <tins/rawpdu.h>
 #include <tins/snap.h>
 
 #include <softmac/ieee80211/data.hpp>
+#include <softmac/ieee80211/fcs.hpp>
 #include <softmac/ieee80211/header.hpp>
 #include <softmac/ieee80211/management.hpp>
+#include <softmac/mac/bss_table.hpp>
 
 #include "reference_frames.hpp"
 
@@ -63,6 +68,44 @@ void BM_libtins_beacon_elements(benchmark::State& state) {
     }
 }
 BENCHMARK(BM_libtins_beacon_elements);
+
+/// The elements of the reference beacon (the part both change checks read).
+softmac::bytes_view beacon_elements() {
+    const auto& f = frame("beacon");
+    const auto h = ie::header_view::parse(f);
+    return h->body().subspan(*ie::mgmt_fixed_length(h->fc()));
+}
+
+void BM_beacon_digest(benchmark::State& state) {
+    const auto e = beacon_elements();
+    for (auto _ : state) {
+        benchmark::DoNotOptimize(e.data());
+        benchmark::DoNotOptimize(softmac::mac::elements_digest::compute(e));
+    }
+    state.counters["octets"] = double(e.size());
+}
+BENCHMARK(BM_beacon_digest);
+
+/// The baseline: mac80211's CRC-32 of the same elements but the TIM (the same walk, the
+/// runs between TIMs chained through the CRC).
+void BM_beacon_crc32(benchmark::State& state) {
+    const auto e = beacon_elements();
+    for (auto _ : state) {
+        benchmark::DoNotOptimize(e.data());
+        std::uint32_t crc = 0;
+        std::size_t from = 0, off = 0;
+        while (e.size() - off >= 2) {
+            const std::size_t next = std::min(e.size(), off + 2 + e[off + 1]);
+            if (e[off] == ie::eid::tim) {
+                crc = ie::crc32(e.subspan(from, off - from), crc);
+                from = next;
+            }
+            off = next;
+        }
+        benchmark::DoNotOptimize(ie::crc32(e.subspan(from), crc));
+    }
+}
+BENCHMARK(BM_beacon_crc32);
 
 void BM_softmac_qos_data_headers(benchmark::State& state) {
     const auto& f = frame("qos_data_snap");

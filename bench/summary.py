@@ -23,6 +23,7 @@ PAIRS = [
     ("RX: libtins / softmac", "BM_softmac_rx", "BM_libtins_rx"),
     ("beacon elements: libtins / softmac", "BM_softmac_beacon_elements", "BM_libtins_beacon_elements"),
     ("QoS data headers: libtins / softmac", "BM_softmac_qos_data_headers", "BM_libtins_qos_data_headers"),
+    ("a known BSS's beacon, its elements but the TIM: CRC-32 / softmac's digest", "BM_beacon_digest", "BM_beacon_crc32"),
     ("CCMP TX: raw EVP AES-128-CCM / protected path", "BM_ccmp_protected_tx", "BM_ccmp_raw_tx"),
     ("CCMP TX: open path / protected path", "BM_ccmp_protected_tx", "BM_ccmp_open_tx"),
     ("CCMP RX: raw EVP AES-128-CCM / protected path", "BM_ccmp_protected_rx", "BM_ccmp_raw_rx"),

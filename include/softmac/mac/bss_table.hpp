@@ -36,7 +36,8 @@ namespace softmac::mac {
 /// never share a digest. The fold makes what a word's top bits carry into the next step depend on
 /// the data, so that no change across two words cancels out in every frame. Every beacon from a
 /// known BSS pays for it: with the walk over the elements, 275 instructions per beacon of
-/// scale_bench, where a CRC-32 (slicing by eight) took 505.
+/// scale_bench, where a CRC-32 (slicing by eight) took 505; in time, 1.45 times faster than the
+/// CRC (frame_bench's BM_beacon_digest against BM_beacon_crc32: its multiplications are a chain).
 class elements_digest {
   public:
     /// @pre `elements` is a validated element sequence (ieee80211::element_range::parse)
