@@ -99,6 +99,7 @@ concept mac_layer = requires(S& s, std::uint8_t vif) {
     s.scanning();
     s.remove_interface(vif);
     s.stop_ap(vif);
+    s.unregister_owner(std::uint32_t{});
 };
 
 /// @brief The config layer of one wiphy over a mac::stack. Events go to `Events`: the stack's
@@ -163,6 +164,13 @@ class config {
         i->up = up;
         return {};
     }
+
+    /// @brief A port for a new socket of the layer above, as netlink_autobind numbers one:
+    /// 0xfffff000, then one lower each time.
+    std::uint32_t bind() noexcept { return next_port_--; }
+    /// @brief A socket closed (NETLINK_URELEASE): its frame registrations on every interface go
+    /// (cfg80211_mlme_unregister_socket), and FIF_PROBE_REQ with the last probe-request one.
+    void release(std::uint32_t port) { stack_.unregister_owner(port); }
 
     /// @brief Runs one command: the checks its flags imply, then its handler.
     template <class C>
@@ -503,6 +511,7 @@ class config {
     std::string name_;
     std::vector<wireless_dev> ifaces_;
     std::uint32_t next_ifindex_ = 3;
+    std::uint32_t next_port_ = 0xfffff000;
     std::uint32_t wdev_count_ = 0;
     std::uint64_t handled_ = 0;
     Events events_;

@@ -290,6 +290,7 @@ class discovery {
     /// the social channels, the find's channel and, progressively, one more channel each time.
     void search() {
         auto& d = ctx_.dev();
+        ctx_.end_listen();  // p2p_search stops listening first: no probe request is reported
         std::vector<std::uint16_t> freqs;
         const bool full = first_scan_ && find_.type != find_type::social;
         if (full) {

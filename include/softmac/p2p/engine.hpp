@@ -466,14 +466,10 @@ class engine {
         disc_.expire(neg_.peer_address());
         cleanup_ = time_.schedule_in(limits::cleanup_period, [this] { cleanup(); });
     }
-    /// Registers the device interface for probe requests and P2P public action frames.
+    /// Registers the device interface for P2P public action frames (probe requests: the
+    /// listen periods', offchannel.hpp).
     result<void> register_frames() {
         namespace ie = ieee80211;
-        cfg::cmd::register_frame probe;
-        probe.wdev = dev_.wdev.wdev;
-        probe.frame_type =
-            ie::frame_control::make(ie::frame_type::management, ie::mgmt_subtype::probe_req).raw;
-        if (auto s = exec(probe); !s) return s.err();
         cfg::cmd::register_frame action;
         action.wdev = dev_.wdev.wdev;
         action.match.assign(public_action_prefix.begin(), public_action_prefix.end());

@@ -12,21 +12,26 @@
 #include <vector>
 
 #include <softmac/cfg/commands.hpp>
+#include <softmac/cfg/credentials.hpp>
+#include <softmac/ieee80211/frame_control.hpp>
 #include <softmac/p2p/detail/channels.hpp>
 #include <softmac/p2p/types.hpp>
 
 namespace softmac::p2p {
 
 /// @brief The config-layer commands of listen periods and action frames.
-using offchannel_issues = issues<cfg::cmd::remain_on_channel, cfg::cmd::cancel_remain_on_channel,
-                                 cfg::cmd::mgmt_tx, cfg::cmd::frame_wait_cancel>;
+using offchannel_issues =
+    issues<cfg::cmd::remain_on_channel, cfg::cmd::cancel_remain_on_channel, cfg::cmd::mgmt_tx,
+           cfg::cmd::frame_wait_cancel, cfg::cmd::register_frame>;
 
-/// @brief Listen periods and action frame TX of one P2P device. `Ctx` offers dev(), exec(), and
-/// the engine's listen_ended() and tx_done(kind, ack, receiver), where the procedures continue.
+/// @brief Listen periods, with the probe requests they hear, and action frame TX of one P2P
+/// device. `Ctx` offers dev(), exec(command, credentials), bind() and release(port) (sockets of
+/// the config layer), and the engine's listen_ended() and tx_done(kind, ack, receiver), where
+/// the procedures continue.
 template <class Ctx>
 class offchannel {
   public:
-    explicit offchannel(Ctx ctx) : ctx_(ctx) {}
+    explicit offchannel(Ctx ctx) : ctx_(ctx), probe_port_(ctx_.bind()) {}
 
     /// @brief Whether a listen period is running (its channel reached).
     bool listening() const noexcept { return listening_; }
@@ -37,10 +42,12 @@ class offchannel {
     bool awaiting_status() const noexcept { return !pending_.empty(); }
 
     /// @brief A listen period of `ms` (at most what the wiphy allows) on the listen channel, or
-    /// on `freq`. Its end, when it runs out or is cut short, goes to listen_ended(); when the
-    /// config layer refuses it, the listen period is over at once.
+    /// on `freq`, with probe requests reported from now until end_listen(). Its end, when it
+    /// runs out or is cut short, goes to listen_ended(); when the config layer refuses it, the
+    /// listen period is over at once.
     void start_listen(std::uint32_t ms, std::uint16_t freq = 0) {
         auto& d = ctx_.dev();
+        report_probe_requests(true);
         cfg::cmd::remain_on_channel r;
         r.wdev = d.wdev.wdev;
         r.freq = freq ? freq : detail::freq_of_channel(d.listen_ch);
@@ -60,9 +67,13 @@ class offchannel {
         }
         cookie_ = c->value;
     }
-    /// @brief Ends the listen period without reporting its end: the procedure that ends it moves
-    /// on itself (struct p2p_config's stop_listen).
-    void end_listen() { cancel_listen(false); }
+    /// @brief Ends the listen period, if one runs, without reporting its end: the procedure that
+    /// ends it moves on itself (struct p2p_config's stop_listen). Probe requests are no longer
+    /// reported, whether or not a period ran (wpas_stop_listen).
+    void end_listen() {
+        cancel_listen(false);
+        report_probe_requests(false);
+    }
     /// @brief Ends the listen period before its time; its end goes to listen_ended() once the
     /// radio has left the channel, as if the period had run out.
     void cut_listen() { cancel_listen(true); }
@@ -71,7 +82,7 @@ class offchannel {
     void send_action(std::vector<std::uint8_t> frame, std::uint16_t freq, std::uint32_t wait_ms,
                      tx_kind kind) {
         if (cookie_ && !ending_ && freq != detail::freq_of_channel(ctx_.dev().listen_ch))
-            end_listen();
+            cancel_listen(false);  // the radio leaves the channel; reporting stays as it is
         cfg::cmd::mgmt_tx t;
         t.wdev = ctx_.dev().wdev.wdev;
         t.frame = std::move(frame);
@@ -150,6 +161,21 @@ class offchannel {
         if (waits_.size() == remembered_waits) waits_.erase(waits_.begin());
         waits_.push_back(cookie);
     }
+    /// Probe-request reporting (wpa_driver_nl80211_probe_req_report): a registration from a
+    /// socket of its own, made as a listen period starts (wpas_start_listen_cb) and gone with
+    /// that socket at stop_listen (wpas_stop_listen), so the radio passes probe requests
+    /// (FIF_PROBE_REQ) only from then to there. A new registration replaces one that an
+    /// interface type change dropped.
+    void report_probe_requests(bool on) {
+        ctx_.release(probe_port_);
+        if (!on) return;
+        cfg::cmd::register_frame r;
+        r.wdev = ctx_.dev().wdev.wdev;
+        r.frame_type = ieee80211::frame_control::make(ieee80211::frame_type::management,
+                                                      ieee80211::mgmt_subtype::probe_req)
+                           .raw;
+        (void)ctx_.exec(r, cfg::credentials{probe_port_, 0, 0, true});
+    }
     /// Asks the radio to leave the listen channel; on_cancelled() sees the period end.
     void cancel_listen(bool report) {
         if (!cookie_) return;
@@ -167,6 +193,7 @@ class offchannel {
     }
 
     Ctx ctx_;
+    std::uint32_t probe_port_;  ///< the socket that asks for probe requests
     std::uint64_t cookie_ = 0;  ///< the listen period's, until the radio reports its end
     bool listening_ = false, starting_ = false;
     bool ending_ = false;                     ///< its cancellation is asked for

@@ -293,6 +293,43 @@ TEST_CASE("policy violations are reported per attribute through dispatch", "[cfg
     CHECK(x.cfgs[0]->handled() == 0);
 }
 
+TEST_CASE("a closed socket's frame registrations go with it, FIF_PROBE_REQ with the last one",
+          "[cfg]") {
+    // NETLINK_URELEASE: cfg80211_mlme_unregister_socket drops the closing socket's
+    // registrations and no other's; mac80211 then passes probe requests no more. Ports are
+    // numbered as netlink_autobind numbers them.
+    cfg_world x;
+    const auto dev = x.new_iface(0, "p2p-dev-wlan0", iftype::p2p_device);
+    cfg::cmd::start_p2p_device start;
+    start.wdev = dev.wdev;
+    REQUIRE(x.send(0, start, x.root).error == 0);
+    auto& c = *x.cfgs[0];
+    const std::uint32_t a = c.bind(), b = c.bind();
+    CHECK(a == 0xfffff000);
+    CHECK(b == a - 1);
+    const auto as = [&](std::uint32_t port) { return cfg::credentials{port, 0, 0, false}; };
+    cfg::cmd::register_frame probe;
+    probe.wdev = dev.wdev;
+    probe.frame_type = 0x0040;
+    cfg::cmd::register_frame action;
+    action.wdev = dev.wdev;
+    action.frame_type = 0x00d0;
+    action.match = {0x04, 0x09};
+    const auto passes = [&] { return (x.w[0].radio().filter() & driver::fif::probe_req) != 0; };
+    CHECK_FALSE(passes());
+    REQUIRE(x.send(0, probe, as(a)).error == 0);
+    REQUIRE(x.send(0, action, as(b)).error == 0);
+    CHECK(x.send(0, probe, as(b)).error == EALREADY);  // one holder per frame type and match
+    CHECK(passes());
+    c.release(b);
+    CHECK(passes());                             // a's registration stays
+    CHECK(x.send(0, action, as(a)).error == 0);  // b's went
+    c.release(a);
+    CHECK_FALSE(passes());
+    CHECK(x.send(0, probe, as(b)).error == 0);
+    CHECK(passes());
+}
+
 TEST_CASE("P2P device, interface changes, ROC, registrations and keys through commands", "[cfg]") {
     cfg_world x;
     const auto dev = x.new_iface(0, "p2p-dev-wlan0", iftype::p2p_device);

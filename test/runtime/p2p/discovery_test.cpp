@@ -556,6 +556,45 @@ TEST_CASE("a probe request's Requested Device Types are matched as wpa_supplican
     }
 }
 
+TEST_CASE("a device hears probe requests from a listen period's start to its next stop_listen",
+          "[p2p][discovery]") {
+    // wpas_start_listen_cb asks the driver for probe requests before each listen period;
+    // wpas_stop_listen (p2p_search before each search scan, p2p_stop_find) closes the socket
+    // that asked. The radio passes them (FIF_PROBE_REQ) only in between: a search scan on the
+    // sender's channel takes no sighting from it and answers nothing.
+    test::p2p_world<loopback_software_roc> w(1, 9);
+    auto& radio = w[0].stack->radio();
+    const auto passes = [&] { return (radio.filter() & driver::fif::probe_req) != 0; };
+    const auto on_6 = [&] { return w.air.frequency(radio.driver().port()) == 2437; };
+    CHECK_FALSE(passes());
+    REQUIRE(w.engine(0).set_listen_channel(6));
+    REQUIRE(w.engine(0).find(p2p::find_params{.type = p2p::find_type::social}));
+    probe_sender air(w, 2437);
+    REQUIRE(w.run_until([&] { return w[0].stack->scanning() && on_6(); }, 5s, 1ms));
+    CHECK_FALSE(passes());
+    air.send_elements(dev_c, bare_discovery_request(), 1ms);
+    CHECK(w.engine(0).peers().find(dev_c) == nullptr);
+    CHECK(air.responses == 0);
+    // Its listen period on channel 6.
+    REQUIRE(w.run_until([&] { return !w[0].stack->scanning() && on_6() && passes(); }, 5s, 1ms));
+    air.send_elements(dev_c, bare_discovery_request(), 1ms);
+    CHECK(w.engine(0).peers().find(dev_c) != nullptr);
+    CHECK(air.responses == 1);
+    // The next search scan stops the reporting; so does the end of the find.
+    REQUIRE(w.run_until([&] { return w[0].stack->scanning(); }, 5s, 1ms));
+    CHECK_FALSE(passes());
+    REQUIRE(w.run_until(passes, 5s, 1ms));
+    w.engine(0).stop_find();
+    CHECK_FALSE(passes());
+    // Listen only: reported throughout, from one listen period to the next.
+    REQUIRE(w.engine(0).listen());
+    CHECK(passes());
+    for (int i = 0; i < 20; ++i) {
+        w.run(50ms);
+        CHECK(passes());
+    }
+}
+
 TEST_CASE("a probe request from the peer we negotiate with ends our listen period at once",
           "[p2p][discovery]") {
     // p2p_probe_req_rx: the peer listens now, so the GO Negotiation Request goes at once
@@ -587,18 +626,24 @@ TEST_CASE("a probe request from the peer we negotiate with sends the next reques
     // p2p_probe_req_rx in P2P_CONNECT too: while the next GO Negotiation Request waits (100 to
     // 200 ms after one without an ACK), a probe request p2p_reply_probe does not refuse (here
     // one for another SSID, which it leaves unanswered) sends it at once; another sender's does
-    // not.
+    // not. Probe requests are reported from the first listen period between requests on (no
+    // stop_listen ends that reporting), so the wait is the one after the second request.
     for (const bool from_peer : {true, false}) {
         peer_gone g;
         auto& [w, one, freq] = g;
         action_counter requests(w, freq, w.addr(0));
         REQUIRE(w.engine(0).connect(one, {}));
+        const auto in = [&](p2p::state s) {
+            return w.run_until([&] { return w.engine(0).current() == s; }, 1s, 1ms);
+        };
+        REQUIRE(in(p2p::state::connect_listen));
+        REQUIRE(in(p2p::state::connect));
         w.run(20ms);
-        REQUIRE(requests.count == 1);
+        REQUIRE(requests.count == 2);
         REQUIRE(w.engine(0).current() == p2p::state::connect);
         probe_sender air(w, freq);
         air.send_elements(from_peer ? one : dev_c, request_elements({"foo"}, {}, 6), 1ms);
-        CHECK(requests.count == (from_peer ? 2u : 1u));
+        CHECK(requests.count == (from_peer ? 3u : 2u));
         CHECK(w.engine(0).current() == p2p::state::connect);
         CHECK(air.responses == 0);
     }

@@ -100,13 +100,15 @@ struct engine_contexts {
         void emit(const E& e) const {
             self->sink_(e);
         }
+        /// Runs a config-layer command as root, or from the socket of port `who.pid`.
         template <class C>
-        auto exec(const C& c) const -> decltype(std::declval<Config&>().execute(c, {})) {
+        auto exec(const C& c, const cfg::credentials& who = root) const
+            -> decltype(std::declval<Config&>().execute(c, {})) {
             static_assert(Issues::template has<C>,
                           "softmac: a P2P procedure issues a config-layer command its issues<...> "
                           "list does not name (the lists decide the control interface's admin "
                           "flags)");
-            return self->cfg_.execute(c, root);
+            return self->cfg_.execute(c, who);
         }
         /// Brings a netdev up (rtnetlink's job, beside the config layer).
         result<void> set_up(const cfg::wdev_ref& r) const { return self->cfg_.set_up(r, true); }
@@ -171,6 +173,9 @@ struct engine_contexts {
         }
     };
     struct offchannel_context : core_context<offchannel_issues> {
+        /// A socket of the device's own (its port) and its closing.
+        std::uint32_t bind() const { return this->self->cfg_.bind(); }
+        void release(std::uint32_t port) const { this->self->cfg_.release(port); }
         void listen_ended() const { this->self->listen_ended(); }
         void tx_done(tx_kind k, bool ack, const mac_address& to) const {
             this->self->tx_done(k, ack, to);
