@@ -202,11 +202,12 @@ struct capability {
 };
 
 struct go_intent {
-    std::uint8_t intent = 0;  ///< 0..15
+    /// 0..15; a frame may carry up to 127, which its receiver answers as invalid parameters
+    /// (p2p_process_go_neg_req and _resp read the value, then refuse it).
+    std::uint8_t intent = 0;
     bool tie_breaker = false;
     static result<go_intent> parse(bytes_view b) noexcept {
         if (auto r = detail::at_least(b, min_length(attr::go_intent)); !r) return r.err();
-        if ((b[0] >> 1) > 15) return make_error(errc::bad_value, "GO intent above 15");
         return go_intent{std::uint8_t(b[0] >> 1), (b[0] & 1) != 0};
     }
     void write(byte_writer& w) const noexcept {

@@ -289,6 +289,7 @@ class go_negotiator {
             return answer(st::info_unavailable);
         }
         if (d.negotiating() && neg_.peer != a.sa) return answer(st::unable_to_accommodate);
+        if (q.intent->intent > 15) return answer(st::invalid_params);
         if ((d.current == state::connect || d.current == state::connect_listen) &&
             neg_.peer == a.sa && a.sa.octets > d.addr.octets)
             return;  // both sent requests: the lower address's request wins
@@ -367,7 +368,8 @@ class go_negotiator {
             return;
         }
         if (*q.status != st::success) return fail(*q.status);
-        if (!q.intent || !q.channels || !q.intended_iface) return fail(st::invalid_params);
+        if (!q.intent || q.intent->intent > 15 || !q.channels || !q.intended_iface)
+            return fail(st::invalid_params);
         ctx_.disarm();
         ctx_.end_listen();
         p->intended_iface = *q.intended_iface;

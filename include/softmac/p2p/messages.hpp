@@ -331,7 +331,6 @@ inline quick_read read_probe_request_quickly(bytes_view elements, probe_request_
             case p2pa::listen_channel:
                 if (auto v = ie::p2p::channel_attr::parse(a.data)) out.listen = *v;
                 break;
-            case p2pa::go_intent:
             case p2pa::channel_list:
             case p2pa::device_info:
             case p2pa::group_id:
@@ -385,7 +384,7 @@ inline std::optional<probe_request_facts> probe_request_facts_in_full(bytes_view
 /// building a frame_attributes: one walk of the elements, then only the P2P attributes the
 /// receiver uses (Device ID, Listen Channel) and the WPS Requested Device Type, every attribute's
 /// length checked as the full reading checks it. A request that carries a Device Info, an
-/// attribute whose value can refuse the frame (GO Intent, Channel List, Group ID), or its P2P or
+/// attribute whose value can refuse the frame (Channel List, Group ID), or its P2P or
 /// WPS attributes over several elements, is read in full. A
 /// search scan's requests are none of those, so most requests take the short way; builds with
 /// assertions read every one both ways and abort when the two differ.

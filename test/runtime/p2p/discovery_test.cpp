@@ -847,7 +847,11 @@ TEST_CASE("a WPS attribute of a length wpa_supplicant refuses makes its frame un
 
 TEST_CASE("a frame's faults come in order: its elements', then a stream's, then an attribute's",
           "[p2p][discovery]") {
-    const bytes refused = p2p_attribute(ie::p2p::attr::go_intent, {0xff});  // an intent above 15
+    // A Device Info whose name is not under the Device Name TLV type (p2p_parse_dev_info).
+    bytes info = device_info_body();
+    info[17] = 0x10;
+    info[18] = 0x12;
+    const bytes refused = p2p_attribute(ie::p2p::attr::device_info, info);
     const auto elements = [](const bytes& p2p_body, const bytes& after = {}) {
         bytes e = vendor_element(ie::vendor::p2p, p2p_body);
         e.insert(e.end(), after.begin(), after.end());

@@ -217,6 +217,18 @@ TEST_CASE("GO negotiation failures carry the reference's status codes", "[p2p][g
         CHECK(w[0].all<ev::go_neg_failure>()[0].status == 9);
         CHECK(w[1].count<ev::group_started>() == 0);
     }
+    SECTION("an intent above 15 in a request or a response: 4") {
+        // p2p_process_go_neg_req and _resp read the GO Intent, then refuse a value above 15.
+        REQUIRE(w.engine(1).connect(w.addr(0), with(7, p2p::wps_method::pbc, true)));
+        REQUIRE(w.engine(0).connect(w.addr(1), with(16)));
+        REQUIRE(w.run_until([&] { return w[0].count<ev::go_neg_failure>() == 1; }, 5s));
+        CHECK(w[0].all<ev::go_neg_failure>()[0].status == 4);
+        REQUIRE(w.engine(1).connect(w.addr(0), with(16, p2p::wps_method::pbc, true)));
+        REQUIRE(w.engine(0).connect(w.addr(1), with(7)));
+        REQUIRE(w.run_until([&] { return w[0].count<ev::go_neg_failure>() == 2; }, 5s));
+        CHECK(w[0].all<ev::go_neg_failure>()[1].status == 4);
+        CHECK(w[0].count<ev::group_started>() + w[1].count<ev::group_started>() == 0);
+    }
     SECTION("incompatible provisioning: 10") {
         REQUIRE(w.engine(1).connect(w.addr(0), with(7, p2p::wps_method::pbc, true)));
         REQUIRE(w.engine(0).connect(w.addr(1), with(7, p2p::wps_method::display)));
