@@ -205,15 +205,22 @@ class discovery {
         const auto p = read_probe_request(elements);
         if (!p) return;
         if (p->wildcard()) {
-            // Its sender is a P2P Device Address, not an interface's: a sighting of a known
-            // peer, or a new probe-request-only one; either learns the listen channel the
-            // request tells, and the country of its attribute when none is known
+            // Its sender is a P2P Device Address, not an interface's: a sighting of the known
+            // peer of that address, or a new probe-request-only one, which takes what a Device
+            // Info tells but not its address (p2p_create_device); either learns the listen
+            // channel the request tells, and the country of its attribute when none is known
             // (p2p_add_dev_from_probe_req).
-            auto& e = p->device ? learn(*p->device, sa, true) : entry(sa);
-            d.peers.seen(e, ctx_.now());
+            peer* e = d.peers.find(sa);
+            if (!e && p->device) {
+                peer_info info = *p->device;
+                info.dev_addr = sa;
+                e = &learn(std::move(info), sa, true);
+            }
+            if (!e) e = &entry(sa);
+            d.peers.seen(*e, ctx_.now());
             if (p->listen) {
-                if (const auto f = freq_of(p->listen)) e.listen_freq = f;
-                if (e.country[0] == 0) std::copy_n(p->listen->country, 2, e.country.begin());
+                if (const auto f = freq_of(p->listen)) e->listen_freq = f;
+                if (e->country[0] == 0) std::copy_n(p->listen->country, 2, e->country.begin());
             }
         }
         if (reply_probe(*p, elements, da, bssid, sa)) ctx_.peer_listening(sa);

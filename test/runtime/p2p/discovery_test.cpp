@@ -453,6 +453,33 @@ TEST_CASE("only a device discovery request (the P2P wildcard SSID) makes a probe
     CHECK(w.engine(0).peers().find(dev_c)->listen_freq == 2462);
 }
 
+TEST_CASE("a probe request's sender is the peer it makes, whose Device Info it takes once",
+          "[p2p][discovery]") {
+    // p2p_add_dev_from_probe_req keys the peer on the frame's SA (p2p_create_device) and copies
+    // what the frame tells of it only when it makes it; a known peer is seen again and learns
+    // its listen channel, nothing more.
+    one_listening o;
+    auto& [w, air] = o;
+    const auto request = [](char last) {
+        bytes info = device_info_body();  // dev_c's, named "Device C"
+        info.back() = static_cast<std::uint8_t>(last);
+        return concat(bytes{ie::eid::ssid, 7, 'D', 'I', 'R', 'E', 'C', 'T', '-'},
+                      vendor_element(ie::vendor::p2p,
+                                     concat(p2p_attribute(ie::p2p::attr::capability, {0x25, 0}),
+                                            p2p_attribute(ie::p2p::attr::device_info, info))));
+    };
+    air.send_elements(dev_b, request('C'));
+    CHECK(w.engine(0).peers().find(dev_c) == nullptr);
+    const auto* b = w.engine(0).peers().find(dev_b);
+    REQUIRE(b != nullptr);
+    CHECK(b->probe_req_only);
+    CHECK(b->info.dev_addr == dev_b);
+    CHECK(b->info.name == "Device C");
+    air.send_elements(dev_b, request('D'));
+    CHECK(w.engine(0).peers().find(dev_b)->info.name == "Device C");
+    CHECK(air.responses == 2);
+}
+
 TEST_CASE("a device discovery request without a Listen Channel is a sighting too",
           "[p2p][discovery]") {
     // p2p_add_dev_from_probe_req needs the P2P element and the wildcard SSID, nothing more.
