@@ -165,8 +165,8 @@ class config {
         return {};
     }
 
-    /// @brief A port for a new socket of the layer above, as netlink_autobind numbers one:
-    /// 0xfffff000, then one lower each time.
+    /// @brief A port for a new socket of the layer above: 0xfffff000, then one lower each time
+    /// (softmac's numbering, above any process id).
     std::uint32_t bind() noexcept { return next_port_--; }
     /// @brief A socket closed (NETLINK_URELEASE): its frame registrations on every interface go
     /// (cfg80211_mlme_unregister_socket), and FIF_PROBE_REQ with the last probe-request one.

@@ -72,8 +72,9 @@ class frame_registry {
     }
     /// @brief Drops an owner's registrations (its socket closed) or an interface's (it went away
     /// or changed type).
-    void remove_owner(std::uint32_t owner) {
-        std::erase_if(entries_, [&](const entry& e) { return e.owner == owner; });
+    /// How many registrations `owner` held.
+    std::size_t remove_owner(std::uint32_t owner) {
+        return std::erase_if(entries_, [&](const entry& e) { return e.owner == owner; });
     }
     void remove_vif(std::uint8_t vif) {
         std::erase_if(entries_, [&](const entry& e) { return e.vif == vif; });

@@ -40,18 +40,22 @@ class mgmt_rx {
     mgmt_rx& operator=(const mgmt_rx&) = delete;
 
     /// @brief Registers `owner` for received management frames of `frame_type` whose body starts
-    /// with `match`; probe-request registrations turn on FIF_PROBE_REQ.
+    /// with `match`; probe-request registrations turn on FIF_PROBE_REQ. An AP's or GO's probe
+    /// requests are its MLME's to answer: registering them is refused as taken, as hostapd's own
+    /// registration makes cfg80211 refuse another.
     result<void> register_frame(std::uint8_t vif, std::uint16_t frame_type, bytes_view match,
                                 std::uint32_t owner) {
-        if (!ctx_.records().find(vif)) return make_error(errc::not_found, "no such interface");
+        const auto* i = ctx_.records().find(vif);
+        if (!i) return make_error(errc::not_found, "no such interface");
+        if (frame_type == frame_types::probe_req && i->is_ap())
+            return make_error(errc::already, "an AP's probe requests are its MLME's");
         if (auto r = registry_.add(vif, frame_type, match, owner); !r) return r;
         ctx_.update_filter();
         return {};
     }
     /// @brief Drops an owner's registrations (its socket closed).
     void unregister_owner(std::uint32_t owner) {
-        registry_.remove_owner(owner);
-        ctx_.update_filter();
+        if (registry_.remove_owner(owner)) ctx_.update_filter();
     }
     /// @brief Drops an interface's registrations (it is going away).
     void remove_vif(std::uint8_t vif) { registry_.remove_vif(vif); }

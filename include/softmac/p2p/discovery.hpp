@@ -214,10 +214,11 @@ class discovery {
             if (!e && p->device) {
                 peer_info info = *p->device;
                 info.dev_addr = sa;
-                e = &learn(std::move(info), sa, true);
+                e = &learn(std::move(info), sa, true);  // a sighting
+            } else {
+                if (!e) e = &entry(sa);
+                d.peers.seen(*e, ctx_.now());
             }
-            if (!e) e = &entry(sa);
-            d.peers.seen(*e, ctx_.now());
             if (p->listen) {
                 if (const auto f = freq_of(p->listen)) e->listen_freq = f;
                 if (e->country[0] == 0) std::copy_n(p->listen->country, 2, e->country.begin());

@@ -470,6 +470,7 @@ class engine {
     /// listen periods', offchannel.hpp).
     result<void> register_frames() {
         namespace ie = ieee80211;
+        off_.registrations_dropped();  // a type change dropped the reporting's too
         cfg::cmd::register_frame action;
         action.wdev = dev_.wdev.wdev;
         action.match.assign(public_action_prefix.begin(), public_action_prefix.end());

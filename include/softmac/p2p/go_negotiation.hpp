@@ -368,13 +368,13 @@ class go_negotiator {
             return;
         }
         if (*q.status != st::success) return fail(*q.status);
-        if (!q.intent || q.intent->intent > 15 || !q.channels || !q.intended_iface)
-            return fail(st::invalid_params);
+        if (!q.intent || !q.channels || !q.intended_iface) return fail(st::invalid_params);
         ctx_.disarm();
         ctx_.end_listen();
         p->intended_iface = *q.intended_iface;
         p->country = q.channels_country;
-        std::uint8_t conf_status = st::success;
+        // An intent above 15 is answered in the confirmation (p2p_process_go_neg_resp).
+        std::uint8_t conf_status = q.intent->intent > 15 ? st::invalid_params : st::success;
         const bool we_go =
             p->go_intent > q.intent->intent || (p->go_intent == q.intent->intent && tie_breaker_);
         if (p->go_intent == 15 && q.intent->intent == 15) conf_status = st::incompatible_params;

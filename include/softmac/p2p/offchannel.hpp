@@ -32,6 +32,12 @@ template <class Ctx>
 class offchannel {
   public:
     explicit offchannel(Ctx ctx) : ctx_(ctx), probe_port_(ctx_.bind()) {}
+    offchannel(const offchannel&) = delete;
+    offchannel& operator=(const offchannel&) = delete;
+    /// The reporting socket closes with the device (wpa_supplicant's deinit).
+    ~offchannel() {
+        if (reporting_) ctx_.release(probe_port_);
+    }
 
     /// @brief Whether a listen period is running (its channel reached).
     bool listening() const noexcept { return listening_; }
@@ -43,11 +49,12 @@ class offchannel {
 
     /// @brief A listen period of `ms` (at most what the wiphy allows) on the listen channel, or
     /// on `freq`, with probe requests reported from now until end_listen(). Its end, when it
-    /// runs out or is cut short, goes to listen_ended(); when the config layer refuses it, the
-    /// listen period is over at once.
+    /// runs out or is cut short, goes to listen_ended(); when the config layer refuses it, or
+    /// refuses the probe requests (a GO's on the device's own interface are its AP's), the
+    /// listen period is over at once (wpas_start_listen_cb).
     void start_listen(std::uint32_t ms, std::uint16_t freq = 0) {
         auto& d = ctx_.dev();
-        report_probe_requests(true);
+        if (!report_probe_requests(true)) return ctx_.listen_ended();
         cfg::cmd::remain_on_channel r;
         r.wdev = d.wdev.wdev;
         r.freq = freq ? freq : detail::freq_of_channel(d.listen_ch);
@@ -74,9 +81,15 @@ class offchannel {
         cancel_listen(false);
         report_probe_requests(false);
     }
-    /// @brief Ends the listen period before its time; its end goes to listen_ended() once the
-    /// radio has left the channel, as if the period had run out.
-    void cut_listen() { cancel_listen(true); }
+    /// @brief Stops listening before the period's time, as end_listen() does, but its end goes
+    /// to listen_ended() once the radio has left the channel, as if the period had run out.
+    void cut_listen() {
+        cancel_listen(true);
+        report_probe_requests(false);
+    }
+    /// @brief Registrations the device's interface had are gone (its type changed): reporting
+    /// starts again with the next listen period.
+    void registrations_dropped() noexcept { reporting_ = false; }
     /// @brief Sends an action frame on `freq`, staying `wait_ms` for an answer; its TX status
     /// goes to tx_done(kind, ack, receiver). A listen period elsewhere ends first.
     void send_action(std::vector<std::uint8_t> frame, std::uint16_t freq, std::uint32_t wait_ms,
@@ -164,17 +177,22 @@ class offchannel {
     /// Probe-request reporting (wpa_driver_nl80211_probe_req_report): a registration from a
     /// socket of its own, made as a listen period starts (wpas_start_listen_cb) and gone with
     /// that socket at stop_listen (wpas_stop_listen), so the radio passes probe requests
-    /// (FIF_PROBE_REQ) only from then to there. A new registration replaces one that an
-    /// interface type change dropped.
-    void report_probe_requests(bool on) {
-        ctx_.release(probe_port_);
-        if (!on) return;
+    /// (FIF_PROBE_REQ) only from then to there; asking for what is already so changes nothing.
+    /// False when the config layer refuses the registration.
+    bool report_probe_requests(bool on) {
+        if (on == reporting_) return true;
+        reporting_ = false;
+        if (!on) {
+            ctx_.release(probe_port_);
+            return true;
+        }
         cfg::cmd::register_frame r;
         r.wdev = ctx_.dev().wdev.wdev;
         r.frame_type = ieee80211::frame_control::make(ieee80211::frame_type::management,
                                                       ieee80211::mgmt_subtype::probe_req)
                            .raw;
-        (void)ctx_.exec(r, cfg::credentials{probe_port_, 0, 0, true});
+        reporting_ = ctx_.exec(r, cfg::credentials{probe_port_, 0, 0, true}).has_value();
+        return reporting_;
     }
     /// Asks the radio to leave the listen channel; on_cancelled() sees the period end.
     void cancel_listen(bool report) {
@@ -194,6 +212,7 @@ class offchannel {
 
     Ctx ctx_;
     std::uint32_t probe_port_;  ///< the socket that asks for probe requests
+    bool reporting_ = false;    ///< it holds its registration (driver_nl80211's nl_preq)
     std::uint64_t cookie_ = 0;  ///< the listen period's, until the radio reports its end
     bool listening_ = false, starting_ = false;
     bool ending_ = false;                     ///< its cancellation is asked for

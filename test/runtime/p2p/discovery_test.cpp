@@ -622,6 +622,22 @@ TEST_CASE("a device hears probe requests from a listen period's start to its nex
     }
 }
 
+TEST_CASE("a GO on the device's own interface answers probe requests while the device listens",
+          "[p2p][discovery]") {
+    // Without P2P interface types the GO's AP is the device's interface, whose probe requests
+    // its AP answers (hostapd's registration makes cfg80211 refuse wpas_start_listen_cb's, which
+    // then gives up the listen period): extended listening asks for none.
+    test::p2p_world<test::rt73_usb> w(1, 9);
+    REQUIRE(w.engine(0).group_add(2437));
+    REQUIRE(w[0].count<p2p::event::group_started>() == 1);
+    REQUIRE(w.engine(0).ext_listen(100, 200));
+    w.run(250ms);  // past the first period's start
+    probe_sender air(w, 2437);
+    for (int i = 0; i < 10; ++i) air.send_elements(dev_c, bare_discovery_request(), 40ms);
+    CHECK(air.responses == 10);
+    CHECK(w.engine(0).peers().find(dev_c) == nullptr);
+}
+
 TEST_CASE("a probe request from the peer we negotiate with ends our listen period at once",
           "[p2p][discovery]") {
     // p2p_probe_req_rx: the peer listens now, so the GO Negotiation Request goes at once
@@ -653,8 +669,8 @@ TEST_CASE("a probe request from the peer we negotiate with sends the next reques
     // p2p_probe_req_rx in P2P_CONNECT too: while the next GO Negotiation Request waits (100 to
     // 200 ms after one without an ACK), a probe request p2p_reply_probe does not refuse (here
     // one for another SSID, which it leaves unanswered) sends it at once; another sender's does
-    // not. Probe requests are reported from the first listen period between requests on (no
-    // stop_listen ends that reporting), so the wait is the one after the second request.
+    // not. Probe requests are reported from the first listen period between requests on, so
+    // the wait is the one after the second request.
     for (const bool from_peer : {true, false}) {
         peer_gone g;
         auto& [w, one, freq] = g;
@@ -669,6 +685,12 @@ TEST_CASE("a probe request from the peer we negotiate with sends the next reques
         REQUIRE(requests.count == 2);
         REQUIRE(w.engine(0).current() == p2p::state::connect);
         probe_sender air(w, freq);
+        air.send_elements(from_peer ? one : dev_c, request_elements({"foo"}, {}, 6), 1ms);
+        CHECK(requests.count == (from_peer ? 3u : 2u));
+        // Sending it stopped the reporting (p2p_go_neg_start's stop_listen): the peer's next
+        // request, once that one's status has come, is not heard.
+        w.run(20ms);
+        REQUIRE(w.engine(0).current() == p2p::state::connect);
         air.send_elements(from_peer ? one : dev_c, request_elements({"foo"}, {}, 6), 1ms);
         CHECK(requests.count == (from_peer ? 3u : 2u));
         CHECK(w.engine(0).current() == p2p::state::connect);

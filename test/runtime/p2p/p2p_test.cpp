@@ -227,6 +227,9 @@ TEST_CASE("GO negotiation failures carry the reference's status codes", "[p2p][g
         REQUIRE(w.engine(0).connect(w.addr(1), with(7)));
         REQUIRE(w.run_until([&] { return w[0].count<ev::go_neg_failure>() == 2; }, 5s));
         CHECK(w[0].all<ev::go_neg_failure>()[1].status == 4);
+        // The responder hears it in the confirmation.
+        REQUIRE(w.run_until([&] { return w[1].count<ev::go_neg_failure>() == 1; }, 1s));
+        CHECK(w[1].all<ev::go_neg_failure>()[0].status == 4);
         CHECK(w[0].count<ev::group_started>() + w[1].count<ev::group_started>() == 0);
     }
     SECTION("incompatible provisioning: 10") {

@@ -167,6 +167,7 @@ struct engine_contexts {
             auto& d = this->dev();
             if (d.current == listening) return this->cut_listen();
             if (d.current != sent || this->self->off_.awaiting_status()) return;
+            this->end_listen();  // no period runs: the reporting stops
             this->disarm();
             this->self->off_.cancel_waits();
             next();
