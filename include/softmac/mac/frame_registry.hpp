@@ -70,9 +70,8 @@ class frame_registry {
             std::count_if(entries_.begin(), entries_.end(),
                           [&](const entry& e) { return e.frame_type == frame_type; }));
     }
-    /// @brief Drops an owner's registrations (its socket closed) or an interface's (it went away
-    /// or changed type).
-    /// How many registrations `owner` held.
+    /// @brief Drops an owner's registrations (its socket closed), returning how many it held, or
+    /// an interface's (it went away or changed type).
     std::size_t remove_owner(std::uint32_t owner) {
         return std::erase_if(entries_, [&](const entry& e) { return e.owner == owner; });
     }
