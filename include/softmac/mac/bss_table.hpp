@@ -53,16 +53,23 @@ class elements_digest {
     bool computed() const noexcept { return done_; }
     static std::uint64_t compute(bytes_view elements) noexcept {
         std::uint64_t h = 0;
+        for_each_run(elements, [&h](bytes_view run) { h = take(run, h); });
+        return h;
+    }
+    /// Calls `f` with each run of `elements` between TIMs, in order, the last one (after the
+    /// last TIM, or all of them) even when empty: what the digest takes.
+    template <class F>
+    static void for_each_run(bytes_view elements, F f) {
         std::size_t from = 0, off = 0;
         while (elements.size() - off >= 2) {
             const std::size_t next = std::min(elements.size(), off + 2 + elements[off + 1]);
             if (elements[off] == ieee80211::eid::tim) {
-                h = take(elements.subspan(from, off - from), h);
+                f(elements.subspan(from, off - from));
                 from = next;
             }
             off = next;
         }
-        return take(elements.subspan(from), h);
+        f(elements.subspan(from));
     }
 
   private:
