@@ -12,10 +12,11 @@
 //
 // BM_scale_stack: one mac::stack per device, its AP interface beaconing through start_ap (at
 // 1 Mbit/s, the lowest basic rate), so that every beacon heard goes through the MAC's
-// management RX into its BSS table: 256 entries found through a flat index of the BSSID, the
-// least recently heard evicted from an LRU order (with more than 256 neighbours, every beacon
-// heard evicts one and is read in full; with fewer, a neighbour's beacon whose elements but the
-// TIM are those of its last one is not read again, only its time, signal and TSF are taken).
+// management RX into its BSS table: up to 1000 entries (cfg80211's bss_entries_limit) found
+// through a flat index of the BSSID, the least recently heard evicted from an LRU order (with
+// more than 1000 neighbours, every beacon heard would evict one and be read in full; with fewer,
+// a neighbour's beacon whose elements but the TIM are those of its last one is not read again,
+// only its time, signal and TSF are taken, as the index slot tells).
 // Every device keeps its own TSF, so that device i's TBTTs fall i × 100 TU / N into each beacon
 // interval of the medium's time, as independent APs' are spread (on one TSF every AP's TBTT
 // would fall on the same microsecond).
@@ -274,7 +275,7 @@ struct stack_world {
     std::uint64_t deliveries() const { return air.stats().delivered; }
     /// Whether every stack took every beacon into its BSS table: no frame matched no
     /// interface, the AP's data path dropped none, and each table holds every neighbour (the
-    /// 256 last heard, beyond 256).
+    /// capacity last heard, beyond its capacity).
     bool all_in_bss_tables(std::size_t n) {
         const std::size_t want = std::min<std::size_t>(n - 1, mac::bss_table::capacity);
         for (std::size_t i = 0; i < stacks.size(); ++i) {

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <iterator>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <softmac/core/bytes.hpp>
@@ -112,25 +113,21 @@ struct bss {
     bool from_probe_resp = false;  ///< a probe response was heard
     bool hidden = false;           ///< its beacons carry an empty or zeroed SSID
     std::int32_t signal_dbm = 0;
-    /// The frame the entry was last built from, for skipping the same frame again: the digest
-    /// of its elements (`digest`, elements_digest), the channel it came on and whether it was a
-    /// probe response. (The small members fill what alignment leaves between the large ones.)
-    std::uint16_t digest_rx_freq = 0;
-    bool digest_valid = false, digest_probe_resp = false;
     std::uint64_t tsf = 0;
     /// The elements of the last probe response once one was heard, else of the last beacon
     /// (cfg80211_bss's ies: a P2P device's probe response carries what its beacons lack).
     byte_vector ies;
     time_point seen{};
-    std::uint64_t digest = 0;
 };
-static_assert(sizeof(bss) <= sizeof(std::string) + sizeof(byte_vector) + 48,
+static_assert(sizeof(bss) <= sizeof(std::string) + sizeof(byte_vector) + 40,
               "softmac: a bss entry's small members fill the gaps between its large ones");
 
 /// @brief BSSes by BSSID, each dropped 30 s after it was last heard (cfg80211's result expiry).
 /// The entries live in one array that grows with them up to `capacity`; a flat index (open
-/// addressing, linear probing, slots of a BSSID and an entry number, at most half full: 32 slots,
-/// doubled as the table grows, up to 512) finds a BSSID in one or two cache lines; two lists
+/// addressing, linear probing, slots of a BSSID, an entry number and the key of the frame the
+/// entry was last built from, at most half full: 32 slots, doubled as the table grows, up to
+/// 2048) finds a BSSID in one or two cache lines, and tells there whether its frame is the one
+/// the entry holds already, so that such a frame only writes to its entry; two lists
 /// threaded through a side array of 16-bit links keep the order the entries were first heard in
 /// (cfg80211's bss_list) and the order they were last heard in, so that neither a lookup nor the
 /// eviction of the least recently heard entry when the table is full looks at other entries.
@@ -144,8 +141,9 @@ class bss_table {
 
   public:
     static constexpr duration expiry = std::chrono::seconds(30);
-    static constexpr std::size_t capacity = 256;
-    static constexpr std::size_t max_index_slots = 2 * capacity;  ///< a power of two
+    /// cfg80211's bss_entries_limit (per wiphy, 1000 unless set otherwise).
+    static constexpr std::size_t capacity = 1000;
+    static constexpr std::size_t max_index_slots = std::bit_ceil(2 * capacity);
 
     /// @brief The entries in the order they were first heard: a forward range over the table.
     class entry_range {
@@ -201,21 +199,21 @@ class bss_table {
     /// (but the TIM) of the frame its entry was last built from, of the same kind and on the same
     /// channel, is not read again (mac80211's ncrc == beacon_crc in ieee80211_rx_mgmt_beacon): only
     /// what changes with every frame is taken, when it was heard, its signal, TSF, capabilities and
-    /// interval; the stored elements keep the TIM they had. The digest is taken only for a BSS
-    /// heard before, so that a table evicting an entry per frame does not pay for it.
+    /// interval; the stored elements keep the TIM they had. That is decided in the index slot,
+    /// which keeps the frame's key (frame_key): the entry is only written to.
     void update(const mac_address& bssid, std::uint16_t freq, std::int32_t signal,
                 const ieee80211::mgmt_body& body, bytes_view ies, bool probe_resp, time_point now,
                 elements_digest& digest) {
+        const std::uint64_t key = frame_key(digest.value(), freq, probe_resp);
         bss* b = nullptr;
-        const entry_number found = lookup(bssid);
-        const bool fresh = found == none;
+        slot* const found = find_slot(bssid);
+        const bool fresh = found == nullptr;
         if (!fresh) {
-            unlink(heard_, found, &links::prev_heard, &links::next_heard);
-            link_last(heard_, found, &links::prev_heard, &links::next_heard);  // the most recent
-            b = &entries_[found];
-            const std::uint64_t d = digest.value();
-            if (b->digest_valid && b->digest == d && b->digest_probe_resp == probe_resp &&
-                b->digest_rx_freq == freq) {
+            const entry_number n = found->entry;
+            unlink(heard_, n, &links::prev_heard, &links::next_heard);
+            link_last(heard_, n, &links::prev_heard, &links::next_heard);  // the most recent
+            b = &entries_[n];
+            if (found->frame == key) {
                 ++counters_.unchanged;
                 b->capability = body.capabilities;
                 b->beacon_int = body.beacon_interval;
@@ -224,8 +222,11 @@ class bss_table {
                 b->seen = now;
                 return;
             }
+            // Taking this frame again will leave the entry as it is about to be (but for what is
+            // taken above from every frame): the next frame with the same key need not be read.
+            found->frame = key;
         } else {
-            b = &add(bssid);
+            b = &add(bssid, key);
         }
         ++counters_.parsed;
         std::string_view ssid;
@@ -257,12 +258,6 @@ class bss_table {
         b->signal_dbm = signal;
         b->tsf = body.timestamp;
         b->seen = now;
-        // Taking this frame again would leave the entry as it is now (but for what is taken
-        // above from every frame): the next frame with the same digest need not be read.
-        b->digest_valid = digest.computed();
-        b->digest = digest.computed() ? digest.value() : 0;
-        b->digest_rx_freq = freq;
-        b->digest_probe_resp = probe_resp;
     }
     /// @brief The channel a BSS operates on: its DS Parameter Set's, as cfg80211_get_bss_channel
     /// takes it, since a beacon or probe response is heard on adjacent 2.4 GHz channels and is
@@ -279,8 +274,8 @@ class bss_table {
     /// @brief The entry of `bssid`, or null; like every entry the table hands out, valid until
     /// the table next changes (update, expire, clear): the entries' array grows.
     const bss* find(const mac_address& bssid) const noexcept {
-        const entry_number n = lookup(bssid);
-        return n == none ? nullptr : &entries_[n];
+        const slot* s = find_slot(bssid);
+        return s ? &entries_[s->entry] : nullptr;
     }
     /// @brief The strongest BSS advertising `ssid` (on `freq` when it is not 0); of equally
     /// strong ones, the first heard.
@@ -322,9 +317,21 @@ class bss_table {
     struct slot {
         mac_address bssid;
         entry_number entry = none;  ///< none: the slot is empty
+        std::uint64_t frame = 0;    ///< frame_key of the frame the entry was last built from
     };
-    static_assert(sizeof(slot) == 8, "eight index slots in a cache line");
+    static_assert(sizeof(slot) == 16, "four index slots in a cache line");
     using link_member = entry_number links::*;
+
+    /// What tells the frame an entry was last built from: its elements' digest, the channel it
+    /// came on and whether it was a probe response. For one channel and kind the key is the
+    /// digest moved by a constant, so that two such frames share a key exactly when their
+    /// digests are equal; frames of another channel or kind share one only by a coincidence as
+    /// unlikely as two digests' (the constants of the 2^17 channels and kinds are distinct).
+    static std::uint64_t frame_key(std::uint64_t digest, std::uint16_t freq,
+                                   bool probe_resp) noexcept {
+        return digest +
+               (std::uint64_t{freq} << 1 | std::uint64_t{probe_resp}) * 0x9e3779b97f4a7c15ull;
+    }
 
     /// The top 16 bits of a multiplicative hash of the address.
     static std::uint16_t hash_of(const mac_address& a) noexcept {
@@ -336,19 +343,23 @@ class bss_table {
     std::size_t home_at(std::uint16_t h) const noexcept { return h >> (16 - index_bits_); }
     std::size_t home_of(const mac_address& a) const noexcept { return home_at(hash_of(a)); }
     std::size_t next_slot(std::size_t i) const noexcept { return (i + 1) & (index_.size() - 1); }
-    /// The entry of `bssid`, or none.
-    entry_number lookup(const mac_address& bssid) const noexcept {
-        if (index_.empty()) return none;
+    /// The index slot of `bssid`, or null.
+    const slot* find_slot(const mac_address& bssid) const noexcept {
+        if (index_.empty()) return nullptr;
         for (std::size_t i = home_of(bssid);; i = next_slot(i)) {
             const slot& s = index_[i];
-            if (s.entry == none) return none;
-            if (s.bssid == bssid) return s.entry;
+            if (s.entry == none) return nullptr;
+            if (s.bssid == bssid) return &s;
         }
     }
-    void index_insert(const mac_address& bssid, entry_number n) noexcept {
-        std::size_t i = home_at(links_[n].hash);
+    slot* find_slot(const mac_address& bssid) noexcept {
+        return const_cast<slot*>(std::as_const(*this).find_slot(bssid));
+    }
+    /// @pre links_[s.entry].hash is the hash of s.bssid
+    void index_insert(const slot& s) noexcept {
+        std::size_t i = home_at(links_[s.entry].hash);
         while (index_[i].entry != none) i = next_slot(i);
-        index_[i] = {bssid, n};
+        index_[i] = s;
     }
     /// Empties the slot of entry `n` and moves the entries after it that belong before the gap
     /// back into it (linear probing's deletion without tombstones).
@@ -365,13 +376,13 @@ class bss_table {
         }
         index_[i].entry = none;
     }
-    /// Doubles the index (32 slots at first) and enters every entry again.
+    /// Doubles the index (32 slots at first) and enters every slot again.
     void grow_index() {
         const std::size_t slots = index_.empty() ? 32 : 2 * index_.size();
-        index_.assign(slots, slot{});
+        const std::vector<slot> old = std::exchange(index_, std::vector<slot>(slots));
         index_bits_ = static_cast<std::uint8_t>(std::countr_zero(slots));
-        for (entry_number n = first_.head; n != none; n = links_[n].next_first)
-            index_insert(entries_[n].bssid, n);
+        for (const slot& s : old)
+            if (s.entry != none) index_insert(s);
     }
     void unlink(list& l, entry_number n, link_member prev, link_member next) noexcept {
         const links& k = links_[n];
@@ -410,7 +421,7 @@ class bss_table {
     /// A new entry for `bssid`, the newest in both orders: a free one, or when the table is full
     /// the least recently heard one, as it is (its buffers are used again; update writes every
     /// member).
-    bss& add(const mac_address& bssid) {
+    bss& add(const mac_address& bssid, std::uint64_t frame) {
         if (2 * (std::size_t{size_} + 1) > index_.size() && index_.size() < max_index_slots)
             grow_index();
         entry_number n;
@@ -430,7 +441,7 @@ class bss_table {
         links_[n].hash = hash_of(bssid);
         link_last(first_, n, &links::prev_first, &links::next_first);
         link_last(heard_, n, &links::prev_heard, &links::next_heard);
-        index_insert(bssid, n);
+        index_insert({bssid, n, frame});
         bss& b = entries_[n];
         b.bssid = bssid;
         return b;

@@ -5,7 +5,6 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
-#include <optional>
 #include <random>
 #include <string>
 #include <vector>
@@ -29,8 +28,8 @@ struct model_entry {
     bool from_probe_resp = false, hidden = false;
     time_point seen{};
     /// The elements but the TIM, the kind and the channel of the frame the entry was last built
-    /// from when it was a known BSS's (a new BSS's frame leaves nothing to compare with).
-    std::optional<std::vector<std::uint8_t>> last_elements;
+    /// from.
+    std::vector<std::uint8_t> last_elements;
     bool last_probe_resp = false;
     std::uint16_t last_freq = 0;
     std::uint64_t heard = 0;  ///< when last heard, as a count of frames
@@ -50,6 +49,7 @@ std::vector<std::uint8_t> without_tim(const std::vector<std::uint8_t>& ies) {
 struct model {
     std::vector<model_entry> entries;
     std::uint64_t frames = 0;
+    std::uint64_t evicted = 0;
 
     model_entry* find(const mac_address& a) {
         for (auto& e : entries)
@@ -68,6 +68,7 @@ struct model {
                     entries.begin(), entries.end(),
                     [](const auto& a, const auto& b) { return a.heard < b.heard; });
                 entries.erase(oldest);
+                ++evicted;
             }
             entries.push_back({});
             e = &entries.back();
@@ -93,7 +94,7 @@ struct model {
         e->freq = mac::bss_table::own_freq(body, freq);
         if (probe_resp || !e->from_probe_resp || !same_bss) e->ies = ies;
         e->from_probe_resp = (e->from_probe_resp && same_bss) || probe_resp;
-        e->last_elements = known ? std::optional(key) : std::nullopt;
+        e->last_elements = key;
         e->last_probe_resp = probe_resp;
         e->last_freq = freq;
     }
@@ -111,7 +112,8 @@ mac_address addr_of(unsigned i) {
 
 TEST_CASE("a full BSS table evicts, orders and fills its entries as cfg80211's scan results do",
           "[mac][bss]") {
-    constexpr unsigned bsses = 400;  // more than the table holds: it stays full and churns
+    // More than the table holds: it stays full and churns.
+    constexpr unsigned bsses = mac::bss_table::capacity * 3 / 2;
     mac::bss_table t;
     model m;
     std::mt19937 rng(20240611);
@@ -176,7 +178,7 @@ TEST_CASE("a full BSS table evicts, orders and fills its entries as cfg80211's s
         } else {
             // Mostly the BSSes heard lately (so that entries are also heard again while the
             // table holds them), at times any.
-            const unsigned i = pick(4) == 0 ? pick(bsses) : (step / 8 + pick(300)) % bsses;
+            const unsigned i = pick(4) == 0 ? pick(bsses) : (step / 8 + pick(800)) % bsses;
             if (pick(6) == 0) variant_of[i] = pick(10);
             const auto ies = elements(i, variant_of[i], std::uint8_t(pick(3)));
             ie::mgmt_body body;
@@ -190,9 +192,10 @@ TEST_CASE("a full BSS table evicts, orders and fills its entries as cfg80211's s
             t.update(addr_of(i), freq, signal, body, ies, probe_resp, now);
             m.update(addr_of(i), freq, signal, body, ies, probe_resp, now);
         }
-        if (step % 251 == 0) check();
+        if (step % 1009 == 0) check();
     }
     check();
     CHECK(t.stats().unchanged > 1000);  // the digest comparison was exercised
     CHECK(t.stats().parsed > 1000);
+    CHECK(m.evicted > 1000);
 }

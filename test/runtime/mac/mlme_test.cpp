@@ -579,28 +579,30 @@ TEST_CASE("the BSS table evicts the least recently heard entry and ages entries 
         now += 1ms;
         t.update(addr(i), 2412, -50, body, ies, false, now);
     };
-    for (unsigned i = 0; i < mac::bss_table::capacity; ++i) hear(i);
-    REQUIRE(t.size() == mac::bss_table::capacity);
+    constexpr unsigned c = mac::bss_table::capacity;
+    static_assert(c == 1000, "cfg80211's bss_entries_limit");
+    for (unsigned i = 0; i < c; ++i) hear(i);
+    REQUIRE(t.size() == c);
     hear(0);  // heard again: no longer the oldest
-    hear(1000);
-    CHECK(t.size() == mac::bss_table::capacity);
+    hear(c);
+    CHECK(t.size() == c);
     CHECK(t.find(addr(0)));
     CHECK_FALSE(t.find(addr(1)));  // the least recently heard went
-    CHECK(t.find(addr(1000))->ssid == "net");
+    CHECK(t.find(addr(c))->ssid == "net");
     // The entries keep the order they were first heard in; the new one is last.
     CHECK(t.entries().front().bssid == addr(0));
-    CHECK(t.entries().back().bssid == addr(1000));
-    hear(1001);
+    CHECK(t.entries().back().bssid == addr(c));
+    hear(c + 1);
     CHECK_FALSE(t.find(addr(2)));
     // Ageing: 30 s after it was last heard an entry goes, the others stay.
-    // Entry i was heard at i + 1 ms, entry 0 again at 257 ms, 1001 at 259 ms.
-    now += mac::bss_table::expiry - 129ms;  // 30.130 s
-    t.expire(now);  // entries 3..128 (heard more than 30 s before) go, 129 (exactly 30 s) stays
+    // Entry i was heard at i + 1 ms, entry 0 again at c + 1 ms, c + 1 at c + 3 ms.
+    now += mac::bss_table::expiry - 129ms;  // 30 s + (c - 126) ms
+    t.expire(now);  // entries 3..c-128 (heard more than 30 s before) go, c-127 (exactly 30 s) stays
     CHECK_FALSE(t.find(addr(3)));
-    CHECK_FALSE(t.find(addr(128)));
-    CHECK(t.find(addr(129)));
+    CHECK_FALSE(t.find(addr(c - 128)));
+    CHECK(t.find(addr(c - 127)));
     CHECK(t.find(addr(0)));
-    CHECK(t.size() == mac::bss_table::capacity - 126);
+    CHECK(t.size() == 130);  // 0, c - 127 .. c - 1, c and c + 1
     now += 1h;
     t.expire(now);
     CHECK(t.size() == 0);
@@ -630,14 +632,15 @@ TEST_CASE("a BSS table entry used again for another BSS keeps nothing of the old
     REQUIRE(t.find(addr(0))->from_probe_resp);
     for (unsigned i = 1; i < mac::bss_table::capacity; ++i)
         hear(i, "net-" + std::to_string(i), false);
-    hear(999, "fresh", false);  // takes entry 0's place
+    constexpr unsigned fresh = mac::bss_table::capacity;
+    hear(fresh, "fresh", false);  // takes entry 0's place
     CHECK_FALSE(t.find(addr(0)));
-    const auto* b = t.find(addr(999));
+    const auto* b = t.find(addr(fresh));
     REQUIRE(b);
     CHECK(b->ssid == "fresh");
     CHECK_FALSE(b->hidden);
     CHECK_FALSE(b->from_probe_resp);
-    CHECK(b->beacon_int == 100 + 999);
+    CHECK(b->beacon_int == 100 + fresh);
     CHECK(b->ies == std::vector<std::uint8_t>{0, 5, 'f', 'r', 'e', 's', 'h'});
 }
 
@@ -719,46 +722,56 @@ TEST_CASE("the BSS table takes only what varies from a frame whose elements did 
         return t.find(bssid);
     };
     const auto first = elements(0, 0);
-    hear(first);                  // new: read, no digest taken
-    const auto* b = hear(first);  // known: read again, its digest kept
-    CHECK(t.stats().parsed == 2);
-    CHECK(t.stats().unchanged == 0);
+    hear(first);                  // new: read
+    const auto* b = hear(first);  // the same frame again: not read
+    CHECK(t.stats().parsed == 1);
+    CHECK(t.stats().unchanged == 1);
     // The same elements but for the TIM's DTIM count: only when, signal and TSF are taken.
     b = hear(elements(1, 0), -61);
-    CHECK(t.stats().unchanged == 1);
-    CHECK(t.stats().parsed == 2);
+    CHECK(t.stats().unchanged == 2);
+    CHECK(t.stats().parsed == 1);
     CHECK(b->ies == first);  // not copied: the TIM is the first frame's
     CHECK(b->signal_dbm == -61);
     CHECK(b->tsf == tsf);
     CHECK(b->seen == now);
     // An RSN element that changed is taken at once.
     b = hear(elements(2, 1));
-    CHECK(t.stats().parsed == 3);
+    CHECK(t.stats().parsed == 2);
     CHECK(b->ies == elements(2, 1));
     b = hear(elements(3, 1));
-    CHECK(t.stats().unchanged == 2);
+    CHECK(t.stats().unchanged == 3);
     // So is another SSID (another BSS on the same BSSID, which cfg80211 tells apart).
     b = hear(elements(0, 1, "other"));
-    CHECK(t.stats().parsed == 4);
+    CHECK(t.stats().parsed == 3);
     CHECK(b->ssid == "other");
     CHECK(b->ies == elements(0, 1, "other"));
     // A probe response with the beacon's elements is read (its elements stand over the
     // beacons'), and so is the beacon after it; then beacons are skipped again.
     b = hear(elements(0, 1, "other"), -50, true);
-    CHECK(t.stats().parsed == 5);
+    CHECK(t.stats().parsed == 4);
     CHECK(b->from_probe_resp);
     b = hear(elements(0, 1, "other"));
-    CHECK(t.stats().parsed == 6);
+    CHECK(t.stats().parsed == 5);
     b = hear(elements(1, 1, "other"));
-    CHECK(t.stats().unchanged == 3);
+    CHECK(t.stats().unchanged == 4);
     // Heard on another channel: read (without a DS Parameter Set its channel is where heard).
     b = hear(elements(1, 1, "other"), -50, false, 2417);
-    CHECK(t.stats().parsed == 7);
+    CHECK(t.stats().parsed == 6);
     CHECK(b->freq == 2417);
-    // An entry used again for another BSS forgets the digest with the rest.
+    // The index keeps each entry's frame as it grows (32 slots, at most half full, to 64).
+    const auto parsed = t.stats().parsed, unchanged = t.stats().unchanged;
+    for (std::uint8_t i = 2; i < 40; ++i) {
+        ie::mgmt_body body;
+        body.elements = *ie::element_range::parse(first);
+        t.update(mac_address{{0x02, 0, 0, 0, 0, i}}, 2412, -50, body, first, false, now);
+    }
+    CHECK(t.stats().parsed == parsed + 38);
+    b = hear(elements(2, 1, "other"), -50, false, 2417);
+    CHECK(t.stats().unchanged == unchanged + 1);
+    // An entry used again for another BSS forgets the frame with the rest.
     t.clear();
     hear(first);
-    CHECK(t.stats().parsed == 8);
+    CHECK(t.stats().parsed == parsed + 39);
 }
 
 TEST_CASE("the elements' digest leaves out the TIM's contents and nothing else",
