@@ -350,8 +350,7 @@ class go_negotiator {
         auto* p = d.peers.find(neg_.peer);
         if (!p || a.token != p->dialog_token) return;
         const auto& q = a.attrs;
-        if (!q.status) return fail(st::invalid_params);
-        if (*q.status == st::info_unavailable) {
+        if (q.status && *q.status == st::info_unavailable) {
             ctx_.disarm();
             ctx_.end_listen();
             // The wait for the peer's own request has a deadline of its own (hostap's
@@ -367,28 +366,40 @@ class go_negotiator {
             ctx_.start_listen(ctx_.dev().random_listen_ms());
             return;
         }
-        if (*q.status != st::success) return fail(*q.status);
-        if (!q.intent || !q.channels || !q.intended_iface) return fail(st::invalid_params);
+        if (q.status && *q.status != st::success) return fail(*q.status);
         ctx_.disarm();
         ctx_.end_listen();
-        p->intended_iface = *q.intended_iface;
-        p->country = q.channels_country;
-        // An intent above 15 is answered in the confirmation (p2p_process_go_neg_resp).
-        std::uint8_t conf_status = q.intent->intent > 15 ? st::invalid_params : st::success;
-        const bool we_go =
-            p->go_intent > q.intent->intent || (p->go_intent == q.intent->intent && tie_breaker_);
-        if (p->go_intent == 15 && q.intent->intent == 15) conf_status = st::incompatible_params;
-        neg_.common =
-            detail::intersect(detail::offered_channels(d.channels, p->force_freq), *q.channels);
+        // p2p_process_go_neg_resp's checks, in its order: a response without a status, and
+        // every fault after it, is answered in the confirmation, and the negotiation fails.
+        neg_.common.clear();
+        if (q.channels)
+            neg_.common =
+                detail::intersect(detail::offered_channels(d.channels, p->force_freq), *q.channels);
+        const bool we_go = q.intent && (p->go_intent > q.intent->intent ||
+                                        (p->go_intent == q.intent->intent && tie_breaker_));
         std::uint16_t oper = 0;
+        std::uint8_t conf_status = st::success;
+        if (!q.status || !q.intended_iface || !q.intent || q.intent->intent > 15)
+            conf_status = st::invalid_params;
+        else if (p->go_intent == 15 && q.intent->intent == 15)
+            conf_status = st::incompatible_params;
+        else if (!we_go && (!q.group_ssid || !q.oper))
+            conf_status = st::invalid_params;
+        else if (!q.channels)
+            conf_status = st::invalid_params;
+        else if (neg_.common.empty())
+            conf_status = st::no_common_channels;
+        else if (!compatible(p->method, q.dpid.value_or(0)))
+            conf_status = st::incompatible_prov_method;
+        else if (we_go && !(oper = choose_operating(neg_.common, *p)))
+            conf_status = st::no_common_channels;
         if (!conf_status) {
+            p->intended_iface = *q.intended_iface;
+            p->country = q.channels_country;
+            p->go_state = we_go ? go_role::local : go_role::remote;
             if (we_go) {
-                oper = choose_operating(neg_.common, *p);
-                if (!oper) conf_status = st::no_common_channels;
                 neg_.ssid = group_ssid(*p);
                 neg_.persistent = p->persistent;
-            } else if (!q.oper || !q.group_ssid) {
-                conf_status = st::invalid_params;
             } else {
                 oper = freq_of(q.oper);
                 neg_.ssid = *q.group_ssid;
@@ -396,7 +407,6 @@ class go_negotiator {
                 neg_.persistent = announces_persistent(q);
             }
         }
-        if (!conf_status) p->go_state = we_go ? go_role::local : go_role::remote;
         neg_.we_go = we_go;
         neg_.oper = oper;
         neg_.conf_token = a.token;

@@ -698,6 +698,96 @@ TEST_CASE("a probe request from the peer we negotiate with sends the next reques
     }
 }
 
+namespace {
+/// `frame` (a P2P public action frame) without its P2P element's attribute `id`.
+bytes without_attribute(bytes frame, std::uint8_t id) {
+    const auto h = ie::header_view::parse(frame);
+    REQUIRE(h);
+    // Category, action, OUI and type, subtype and dialog token; then the P2P element.
+    const std::size_t element = h->length() + 8;
+    REQUIRE(frame.size() > element + 6);
+    REQUIRE(frame[element] == ie::eid::vendor_specific);
+    const std::size_t end = element + 2 + frame[element + 1];
+    for (std::size_t at = element + 6; at + 3 <= end;) {
+        const std::size_t length = 3 + std::size_t{frame[at + 1]} + 256 * frame[at + 2];
+        if (frame[at] == id) {
+            frame.erase(frame.begin() + static_cast<std::ptrdiff_t>(at),
+                        frame.begin() + static_cast<std::ptrdiff_t>(at + length));
+            frame[element + 1] = static_cast<std::uint8_t>(frame[element + 1] - length);
+            return frame;
+        }
+        at += length;
+    }
+    FAIL("no attribute " << int(id));
+    return frame;
+}
+}  // namespace
+
+TEST_CASE("a GO Negotiation Response's faults are answered in the confirmation", "[p2p][go_neg]") {
+    // p2p_process_go_neg_resp: past the dialog token, a response without a Status attribute,
+    // and each fault found after the status (here in its order), goes to its fail label: the
+    // confirmation carries the status, then the negotiation fails with it.
+    namespace st = ie::p2p::status;
+    namespace attr = ie::p2p::attr;
+    struct fault {
+        const char* what;
+        std::uint8_t intent = 3;  ///< the responder's (device 0's is 7)
+        p2p::wps_method method = p2p::wps_method::pbc;
+        int dropped = -1;  ///< an attribute left out
+        std::uint8_t status;
+    };
+    const fault faults[] = {
+        {"no Status", 3, p2p::wps_method::pbc, attr::status, st::invalid_params},
+        {"no Intended P2P Interface Address", 3, p2p::wps_method::pbc,
+         attr::intended_interface_addr, st::invalid_params},
+        {"no GO Intent", 3, p2p::wps_method::pbc, attr::go_intent, st::invalid_params},
+        {"a GO without a Group ID", 15, p2p::wps_method::pbc, -1, st::invalid_params},
+        {"no Channel List", 3, p2p::wps_method::pbc, attr::channel_list, st::invalid_params},
+        {"a PIN shown where we push the button", 3, p2p::wps_method::display, -1,
+         st::incompatible_prov_method},
+    };
+    for (const fault& f : faults) {
+        INFO(f.what);
+        peer_gone g;
+        auto& [w, one, freq] = g;
+        // The peer's radio, on its listen channel with its address: it acknowledges and keeps
+        // device 0's frames.
+        std::vector<p2p::action_frame> heard;
+        const auto port = w.air.attach([&](const sim::air_frame& frame) {
+            auto a = p2p::parse_public_action(frame.bytes);
+            if (a && a->sa == w.addr(0)) heard.push_back(*a);
+        });
+        w.air.tune(port, freq);
+        w.air.set_listening(port, true);
+        w.air.set_addresses(port, std::span(&one, 1));
+        REQUIRE(w.engine(0).connect(one, {}));
+        REQUIRE(w.run_until([&] { return !heard.empty(); }, 1s, 1ms));
+        const p2p::action_frame request = heard.front();  // heard grows
+        REQUIRE(request.subtype == ie::p2p::public_action::go_neg_req);
+        p2p::settings s;
+        s.device_name = "one";
+        p2p::peer zero;
+        zero.info.dev_addr = zero.info.addr = w.addr(0);
+        zero.go_intent = f.intent;
+        zero.method = f.method;
+        p2p::detail::go_neg_terms t;
+        t.channels = {2412, 2437, 2462};
+        t.oper = 2437;
+        bytes response = p2p::detail::go_neg_response({s, one, 6, {}}, zero, request.token,
+                                                      !request.attrs.intent->tie_breaker, one, t);
+        if (f.dropped >= 0) response = without_attribute(response, std::uint8_t(f.dropped));
+        REQUIRE(w.air.transmit(port, response, 60, false));
+        REQUIRE(
+            w.run_until([&] { return w[0].count<p2p::event::go_neg_failure>() == 1; }, 1s, 1ms));
+        CHECK(w[0].all<p2p::event::go_neg_failure>()[0].status == f.status);
+        const auto& confirmation = heard.back();
+        CHECK(confirmation.subtype == ie::p2p::public_action::go_neg_conf);
+        CHECK(confirmation.token == request.token);
+        CHECK(confirmation.attrs.status == f.status);
+        CHECK(w.engine(0).current() == p2p::state::idle);
+    }
+}
+
 TEST_CASE(
     "a probe request from the invitee sends the next request at once only while the last "
     "one has no ACK",
