@@ -35,10 +35,11 @@ namespace softmac::mac {
 /// exclusive or with the word, a multiplication by an odd constant, a shift folded in, another
 /// multiplication), so that two sequences of runs of the same lengths that differ in one word
 /// never share a digest. The fold makes what a word's top bits carry into the next step depend on
-/// the data, so that no change across two words cancels out in every frame. Every beacon from a
-/// known BSS pays for it: with the walk over the elements, 275 instructions per beacon of
-/// scale_bench, where a CRC-32 (slicing by eight) took 505; in time, 1.45 times faster than the
-/// CRC (frame_bench's BM_beacon_digest against BM_beacon_crc32: its multiplications are a chain).
+/// the data, so that no change across two words cancels out in every frame. Every beacon and probe
+/// response the BSS table is given pays for it: with the walk over the elements, 275 instructions
+/// per beacon of scale_bench, where a CRC-32 (slicing by eight) took 505; in time, 1.45 times
+/// faster than the CRC (frame_bench's BM_beacon_digest against BM_beacon_crc32: its multiplications
+/// are a chain).
 class elements_digest {
   public:
     /// @pre `elements` is a validated element sequence (ieee80211::element_range::parse)
@@ -206,7 +207,7 @@ class bss_table {
                 elements_digest& digest) {
         const std::uint64_t key = frame_key(digest.value(), freq, probe_resp);
         bss* b = nullptr;
-        slot* const found = find_slot(bssid);
+        slot* const found = find_slot(bssid);  // valid to the end: a known BSS moves no slot
         const bool fresh = found == nullptr;
         if (!fresh) {
             const entry_number n = found->entry;
@@ -222,9 +223,6 @@ class bss_table {
                 b->seen = now;
                 return;
             }
-            // Taking this frame again will leave the entry as it is about to be (but for what is
-            // taken above from every frame): the next frame with the same key need not be read.
-            found->frame = key;
         } else {
             b = &add(bssid, key);
         }
@@ -258,6 +256,9 @@ class bss_table {
         b->signal_dbm = signal;
         b->tsf = body.timestamp;
         b->seen = now;
+        // Taking this frame again would leave the entry as it is now (but for what is taken
+        // above from every frame): the next frame with the same key need not be read.
+        if (found) found->frame = key;
     }
     /// @brief The channel a BSS operates on: its DS Parameter Set's, as cfg80211_get_bss_channel
     /// takes it, since a beacon or probe response is heard on adjacent 2.4 GHz channels and is

@@ -758,7 +758,7 @@ TEST_CASE("the BSS table takes only what varies from a frame whose elements did 
     b = hear(elements(1, 1, "other"), -50, false, 2417);
     CHECK(t.stats().parsed == 6);
     CHECK(b->freq == 2417);
-    // The index keeps each entry's frame as it grows (32 slots, at most half full, to 64).
+    // The index keeps each entry's frame as it grows (32 slots, at most half full, to 128).
     const auto parsed = t.stats().parsed, unchanged = t.stats().unchanged;
     for (std::uint8_t i = 2; i < 40; ++i) {
         ie::mgmt_body body;
