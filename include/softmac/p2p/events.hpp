@@ -50,7 +50,8 @@ constexpr std::uint16_t password_id_of(wps_method m) noexcept {
             return pw::pin_default;
     }
 }
-/// @brief Whether the peer's Device Password ID pairs with our local method.
+/// @brief Whether the peer's Device Password ID pairs with our local method (a GO negotiation's
+/// switch in p2p_process_go_neg_req and _resp: the default PIN's ID pairs with none).
 constexpr bool compatible(wps_method local, std::uint16_t peer_dpid) noexcept {
     namespace pw = ieee80211::wps::password_id;
     switch (local) {
@@ -59,7 +60,7 @@ constexpr bool compatible(wps_method local, std::uint16_t peer_dpid) noexcept {
         case wps_method::display:
             return peer_dpid == pw::user_specified;
         case wps_method::keypad:
-            return peer_dpid == pw::registrar_specified || peer_dpid == pw::pin_default;
+            return peer_dpid == pw::registrar_specified;
         default:
             return false;
     }

@@ -261,6 +261,14 @@ class go_negotiator {
             status = st::invalid_params;
         else if (q.device->dev_addr != a.sa)
             status = st::invalid_params;
+        else if (q.status && *q.status != st::success) {
+            // A request has no Status (p2p_process_go_neg_req): one that carries a user's
+            // rejection from the peer we negotiate with ends our negotiation unanswered (devices
+            // that answered our request with status 1 send it); any other is invalid.
+            if (*q.status == st::rejected_by_user && d.negotiating() && neg_.peer == a.sa)
+                return fail(st::rejected_by_user);
+            status = st::invalid_params;
+        }
         peer* p = nullptr;
         if (q.device) {
             p = &ctx_.learn(*q.device, a.sa);

@@ -3,8 +3,10 @@
 // frame_attributes, and a listening device's probe response kept from one request to the next.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cstdint>
 #include <functional>
+#include <iterator>
 #include <random>
 #include <span>
 #include <string_view>
@@ -721,6 +723,53 @@ bytes without_attribute(bytes frame, std::uint8_t id) {
     FAIL("no attribute " << int(id));
     return frame;
 }
+/// `frame` (a P2P public action frame) with a Status attribute `status` first in its P2P
+/// element.
+bytes with_status(bytes frame, std::uint8_t status) {
+    const auto h = ie::header_view::parse(frame);
+    REQUIRE(h);
+    const std::size_t element = h->length() + 8;
+    REQUIRE(frame.size() > element + 6);
+    REQUIRE(frame[element] == ie::eid::vendor_specific);
+    const std::uint8_t attribute[] = {ie::p2p::attr::status, 1, 0, status};
+    frame.insert(frame.begin() + static_cast<std::ptrdiff_t>(element + 6), std::begin(attribute),
+                 std::end(attribute));
+    frame[element + 1] = static_cast<std::uint8_t>(frame[element + 1] + sizeof attribute);
+    return frame;
+}
+/// Device 0 of a peer_gone world negotiating with the peer, whose radio is back on its listen
+/// channel with its address: it acknowledges and keeps device 0's frames, and sends what it
+/// is given.
+struct negotiating_with_gone_peer {
+    std::vector<p2p::action_frame> heard;  // before the world, whose medium reports to it
+    peer_gone g;
+    decltype(g.w.air)::port_id port;
+    explicit negotiating_with_gone_peer(const p2p::connect_params& c = {}) {
+        auto& [w, one, freq] = g;
+        port = w.air.attach([this](const sim::air_frame& frame) {
+            auto a = p2p::parse_public_action(frame.bytes);
+            if (a && a->sa == g.w.addr(0)) heard.push_back(*a);
+        });
+        w.air.tune(port, freq);
+        w.air.set_listening(port, true);
+        w.air.set_addresses(port, std::span(&one, 1));
+        REQUIRE(w.engine(0).connect(one, c));
+        REQUIRE(w.run_until([&] { return !heard.empty(); }, 1s, 1ms));
+        REQUIRE(heard.front().subtype == ie::p2p::public_action::go_neg_req);
+    }
+    p2p::settings peer_settings;
+    /// The peer's local facts, for building its frames.
+    p2p::detail::local_device peer_device() const { return {peer_settings, g.one, 6, {}}; }
+    /// Device 0 as the peer sees it: its intent and method are the peer's own.
+    p2p::peer device_zero(std::uint8_t intent, p2p::wps_method method) {
+        p2p::peer zero;
+        zero.info.dev_addr = zero.info.addr = g.w.addr(0);
+        zero.go_intent = intent;
+        zero.method = method;
+        return zero;
+    }
+    void send(const bytes& frame) { REQUIRE(g.w.air.transmit(port, frame, 60, false)); }
+};
 }  // namespace
 
 TEST_CASE("a GO Negotiation Response's faults are answered in the confirmation", "[p2p][go_neg]") {
@@ -735,6 +784,7 @@ TEST_CASE("a GO Negotiation Response's faults are answered in the confirmation",
         p2p::wps_method method = p2p::wps_method::pbc;
         int dropped = -1;  ///< an attribute left out
         std::uint8_t status;
+        p2p::wps_method ours = p2p::wps_method::pbc;
     };
     const fault faults[] = {
         {"no Status", 3, p2p::wps_method::pbc, attr::status, st::invalid_params},
@@ -745,46 +795,78 @@ TEST_CASE("a GO Negotiation Response's faults are answered in the confirmation",
         {"no Channel List", 3, p2p::wps_method::pbc, attr::channel_list, st::invalid_params},
         {"a PIN shown where we push the button", 3, p2p::wps_method::display, -1,
          st::incompatible_prov_method},
+        {"no Channel List, and a PIN shown", 3, p2p::wps_method::display, attr::channel_list,
+         st::invalid_params},
+        {"the default PIN's ID where we enter a PIN", 3, p2p::wps_method::not_ready, -1,
+         st::incompatible_prov_method, p2p::wps_method::keypad},
     };
     for (const fault& f : faults) {
         INFO(f.what);
-        peer_gone g;
-        auto& [w, one, freq] = g;
-        // The peer's radio, on its listen channel with its address: it acknowledges and keeps
-        // device 0's frames.
-        std::vector<p2p::action_frame> heard;
-        const auto port = w.air.attach([&](const sim::air_frame& frame) {
-            auto a = p2p::parse_public_action(frame.bytes);
-            if (a && a->sa == w.addr(0)) heard.push_back(*a);
-        });
-        w.air.tune(port, freq);
-        w.air.set_listening(port, true);
-        w.air.set_addresses(port, std::span(&one, 1));
-        REQUIRE(w.engine(0).connect(one, {}));
-        REQUIRE(w.run_until([&] { return !heard.empty(); }, 1s, 1ms));
-        const p2p::action_frame request = heard.front();  // heard grows
-        REQUIRE(request.subtype == ie::p2p::public_action::go_neg_req);
-        p2p::settings s;
-        s.device_name = "one";
-        p2p::peer zero;
-        zero.info.dev_addr = zero.info.addr = w.addr(0);
-        zero.go_intent = f.intent;
-        zero.method = f.method;
+        p2p::connect_params c;
+        c.method = f.ours;
+        if (f.ours == p2p::wps_method::keypad) c.pin = "12345670";
+        negotiating_with_gone_peer n(c);
+        auto& w = n.g.w;
+        const p2p::action_frame request = n.heard.front();  // heard grows
         p2p::detail::go_neg_terms t;
         t.channels = {2412, 2437, 2462};
         t.oper = 2437;
-        bytes response = p2p::detail::go_neg_response({s, one, 6, {}}, zero, request.token,
-                                                      !request.attrs.intent->tie_breaker, one, t);
+        bytes response = p2p::detail::go_neg_response(
+            n.peer_device(), n.device_zero(f.intent, f.method), request.token,
+            !request.attrs.intent->tie_breaker, n.g.one, t);
         if (f.dropped >= 0) response = without_attribute(response, std::uint8_t(f.dropped));
-        REQUIRE(w.air.transmit(port, response, 60, false));
-        REQUIRE(
-            w.run_until([&] { return w[0].count<p2p::event::go_neg_failure>() == 1; }, 1s, 1ms));
+        n.send(response);
+        // The failure and the confirmation, which goes on the air after it.
+        REQUIRE(w.run_until(
+            [&] {
+                return w[0].count<p2p::event::go_neg_failure>() == 1 &&
+                       n.heard.back().subtype == ie::p2p::public_action::go_neg_conf;
+            },
+            1s, 1ms));
         CHECK(w[0].all<p2p::event::go_neg_failure>()[0].status == f.status);
-        const auto& confirmation = heard.back();
+        const auto& confirmation = n.heard.back();
         CHECK(confirmation.subtype == ie::p2p::public_action::go_neg_conf);
         CHECK(confirmation.token == request.token);
         CHECK(confirmation.attrs.status == f.status);
         CHECK(w.engine(0).current() == p2p::state::idle);
+    }
+}
+
+TEST_CASE("a GO Negotiation Request with a Status is refused, or ends ours when it rejects us",
+          "[p2p][go_neg]") {
+    // p2p_process_go_neg_req: a request carrying a Status other than success is answered with
+    // invalid parameters, unless it is a user's rejection from the peer we negotiate with, which
+    // ends our negotiation with that status and is not answered.
+    namespace st = ie::p2p::status;
+    for (const std::uint8_t carried : {st::rejected_by_user, st::info_unavailable}) {
+        INFO("status " << int(carried));
+        negotiating_with_gone_peer n;
+        auto& w = n.g.w;
+        p2p::detail::go_neg_proposal q;
+        q.intended_iface = n.g.one;
+        q.channels = {2412, 2437, 2462};
+        q.oper = 2437;
+        auto zero = n.device_zero(3, p2p::wps_method::pbc);
+        zero.dialog_token = 77;
+        n.send(with_status(p2p::detail::go_neg_request(n.peer_device(), zero, q), carried));
+        w.run(30ms);
+        const auto answers = std::count_if(n.heard.begin(), n.heard.end(), [](const auto& a) {
+            return a.subtype == ie::p2p::public_action::go_neg_resp && a.token == 77;
+        });
+        if (carried == st::rejected_by_user) {
+            REQUIRE(w[0].count<p2p::event::go_neg_failure>() == 1);
+            CHECK(w[0].all<p2p::event::go_neg_failure>()[0].status == st::rejected_by_user);
+            CHECK(answers == 0);
+            CHECK(w.engine(0).current() == p2p::state::idle);
+        } else {
+            CHECK(answers == 1);
+            const auto answer = std::find_if(n.heard.begin(), n.heard.end(), [](const auto& a) {
+                return a.subtype == ie::p2p::public_action::go_neg_resp;
+            });
+            REQUIRE(answer != n.heard.end());
+            CHECK(answer->attrs.status == st::invalid_params);
+            CHECK(w[0].count<p2p::event::go_neg_failure>() == 0);
+        }
     }
 }
 
