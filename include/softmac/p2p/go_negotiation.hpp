@@ -383,8 +383,11 @@ class go_negotiator {
         if (q.channels)
             neg_.common =
                 detail::intersect(detail::offered_channels(d.channels, p->force_freq), *q.channels);
-        const bool we_go = q.intent && (p->go_intent > q.intent->intent ||
-                                        (p->go_intent == q.intent->intent && tie_breaker_));
+        // Of equal intents, the peer's tie breaker decides, as p2p_go_det reads it: its bit set
+        // makes it the GO (a compliant peer sends the opposite of our request's).
+        const bool we_go =
+            q.intent && (p->go_intent > q.intent->intent ||
+                         (p->go_intent == q.intent->intent && !q.intent->tie_breaker));
         std::uint16_t oper = 0;
         std::uint8_t conf_status = st::success;
         if (!q.status || !q.intended_iface || !q.intent || q.intent->intent > 15)

@@ -832,6 +832,33 @@ TEST_CASE("a GO Negotiation Response's faults are answered in the confirmation",
     }
 }
 
+TEST_CASE("of equal intents, the GO is told by the responder's tie breaker", "[p2p][go_neg]") {
+    // p2p_go_det on a response: the peer's bit set makes the peer the GO. A compliant peer sends
+    // the opposite of the request's bit; one sending the same bit decides all the same.
+    for (const bool compliant : {true, false}) {
+        INFO((compliant ? "the opposite bit" : "the request's own bit"));
+        negotiating_with_gone_peer n;
+        auto& w = n.g.w;
+        const p2p::action_frame request = n.heard.front();  // heard grows
+        const bool peer_bit =
+            compliant ? !request.attrs.intent->tie_breaker : request.attrs.intent->tie_breaker;
+        p2p::detail::go_neg_terms t;
+        t.channels = {2412, 2437, 2462};
+        t.oper = 2437;
+        t.we_go = peer_bit;
+        t.ssid = "DIRECT-xy";
+        n.send(p2p::detail::go_neg_response(n.peer_device(), n.device_zero(7, p2p::wps_method::pbc),
+                                            request.token, peer_bit, n.g.one, t));
+        REQUIRE(w.run_until(
+            [&] { return n.heard.back().subtype == ie::p2p::public_action::go_neg_conf; }, 1s,
+            1ms));
+        const auto& confirmation = n.heard.back();
+        CHECK(confirmation.attrs.status == ie::p2p::status::success);
+        // The GO's confirmation names its group; the client's does not.
+        CHECK(confirmation.attrs.group_ssid.has_value() == !peer_bit);
+    }
+}
+
 TEST_CASE("a GO Negotiation Request with a Status is refused, or ends ours when it rejects us",
           "[p2p][go_neg]") {
     // p2p_process_go_neg_req: a request carrying a Status other than success is answered with
