@@ -701,14 +701,19 @@ TEST_CASE("a probe request from the peer we negotiate with sends the next reques
 }
 
 namespace {
-/// `frame` (a P2P public action frame) without its P2P element's attribute `id`.
-bytes without_attribute(bytes frame, std::uint8_t id) {
+/// Where the P2P element of `frame`, a P2P public action frame, starts: after the header, the
+/// category, action, OUI and type, subtype and dialog token.
+std::size_t p2p_element_of(const bytes& frame) {
     const auto h = ie::header_view::parse(frame);
     REQUIRE(h);
-    // Category, action, OUI and type, subtype and dialog token; then the P2P element.
     const std::size_t element = h->length() + 8;
     REQUIRE(frame.size() > element + 6);
     REQUIRE(frame[element] == ie::eid::vendor_specific);
+    return element;
+}
+/// `frame` (a P2P public action frame) without its P2P element's attribute `id`.
+bytes without_attribute(bytes frame, std::uint8_t id) {
+    const std::size_t element = p2p_element_of(frame);
     const std::size_t end = element + 2 + frame[element + 1];
     for (std::size_t at = element + 6; at + 3 <= end;) {
         const std::size_t length = 3 + std::size_t{frame[at + 1]} + 256 * frame[at + 2];
@@ -726,11 +731,7 @@ bytes without_attribute(bytes frame, std::uint8_t id) {
 /// `frame` (a P2P public action frame) with a Status attribute `status` first in its P2P
 /// element.
 bytes with_status(bytes frame, std::uint8_t status) {
-    const auto h = ie::header_view::parse(frame);
-    REQUIRE(h);
-    const std::size_t element = h->length() + 8;
-    REQUIRE(frame.size() > element + 6);
-    REQUIRE(frame[element] == ie::eid::vendor_specific);
+    const std::size_t element = p2p_element_of(frame);
     const std::uint8_t attribute[] = {ie::p2p::attr::status, 1, 0, status};
     frame.insert(frame.begin() + static_cast<std::ptrdiff_t>(element + 6), std::begin(attribute),
                  std::end(attribute));
