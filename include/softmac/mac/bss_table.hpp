@@ -23,12 +23,13 @@
 
 namespace softmac::mac {
 
-/// @brief The digest of a beacon's or probe response's elements without its TIM, taken when first
-/// asked for (where mac80211 keeps their CRC-32, ncrc in ieee80211_rx_mgmt_beacon): the TIM
-/// changes with every beacon (its DTIM count) and matters to none of the MAC's readers of
-/// received beacons, so that two frames with the same digest carry the same elements for each of
-/// them (a collision aside, as with mac80211's CRC). A CSA element's count, a P2P element's
-/// Notice of Absence, an SSID or RSN element that changed all change it.
+/// @brief The digest of a beacon's or probe response's elements without its TIM (where mac80211
+/// keeps their CRC-32, ncrc in ieee80211_rx_mgmt_beacon): the TIM changes with every beacon (its
+/// DTIM count) and matters to none of the MAC's readers of received beacons, so that two frames
+/// with the same digest carry the same elements for each of them (a collision aside, as with
+/// mac80211's CRC). A CSA element's count, a P2P element's Notice of Absence, an SSID or RSN
+/// element that changed all change it. Management RX takes it once per frame, for the BSS table
+/// and the station MLME.
 ///
 /// Each run of elements between TIMs is taken eight octets at a time, then a last word of its
 /// remaining octets and its length. Each step maps the running value one to one (a rotation, an
@@ -43,16 +44,6 @@ namespace softmac::mac {
 class elements_digest {
   public:
     /// @pre `elements` is a validated element sequence (ieee80211::element_range::parse)
-    explicit elements_digest(bytes_view elements) noexcept : elements_(elements) {}
-    std::uint64_t value() noexcept {
-        if (!done_) {
-            digest_ = compute(elements_);
-            done_ = true;
-        }
-        return digest_;
-    }
-    /// Whether value() was asked for (and the elements' octets were read for it).
-    bool computed() const noexcept { return done_; }
     static std::uint64_t compute(bytes_view elements) noexcept {
         std::uint64_t h = 0;
         for_each_run(elements, [&h](bytes_view run) { h = take(run, h); });
@@ -99,10 +90,6 @@ class elements_digest {
         step(last);
         return h;
     }
-
-    bytes_view elements_;
-    std::uint64_t digest_ = 0;
-    bool done_ = false;
 };
 
 /// @brief One BSS as last heard (cfg80211_bss).
@@ -192,11 +179,10 @@ class bss_table {
     /// elements, `body.elements` the same validated).
     void update(const mac_address& bssid, std::uint16_t freq, std::int32_t signal,
                 const ieee80211::mgmt_body& body, bytes_view ies, bool probe_resp, time_point now) {
-        elements_digest digest(ies);
-        update(bssid, freq, signal, body, ies, probe_resp, now, digest);
+        update(bssid, freq, signal, body, ies, probe_resp, now, elements_digest::compute(ies));
     }
-    /// @brief Records a beacon or probe response whose elements' digest may already have been
-    /// taken (or is taken here, once, for another reader). A known BSS's frame with the elements
+    /// @brief Records a beacon or probe response whose elements' digest (elements_digest::compute)
+    /// is `digest`, which another reader takes too. A known BSS's frame with the elements
     /// (but the TIM) of the frame its entry was last built from, of the same kind and on the same
     /// channel, is not read again (mac80211's ncrc == beacon_crc in ieee80211_rx_mgmt_beacon): only
     /// what changes with every frame is taken, when it was heard, its signal, TSF, capabilities and
@@ -204,8 +190,8 @@ class bss_table {
     /// which keeps the frame's key (frame_key): the entry is only written to.
     void update(const mac_address& bssid, std::uint16_t freq, std::int32_t signal,
                 const ieee80211::mgmt_body& body, bytes_view ies, bool probe_resp, time_point now,
-                elements_digest& digest) {
-        const std::uint64_t key = frame_key(digest.value(), freq, probe_resp);
+                std::uint64_t digest) {
+        const std::uint64_t key = frame_key(digest, freq, probe_resp);
         bss* b = nullptr;
         slot* const found = find_slot(bssid);  // valid to the end: a known BSS moves no slot
         const bool fresh = found == nullptr;

@@ -31,7 +31,7 @@ namespace softmac::mac {
 /// frame)` (a received frame as event::frame), `send_mgmt(vif, frame, flags)`, `bss()`,
 /// `update_filter()`, `sta_rx(record, header, body)` and `ap_rx(record, header, body)` (the MLME;
 /// true when consumed) and `beacon_seen(bssid, elements, beacon, digest)` (the elements'
-/// elements_digest, which the BSS table may have taken already).
+/// elements_digest, which the BSS table takes too).
 template <class Context>
 class mgmt_rx {
   public:
@@ -140,7 +140,7 @@ class mgmt_rx {
         const mac_address bssid = h.addr3();
         const bool probe_resp = h.fc().subtype() == ieee80211::mgmt_subtype::probe_resp;
         const bytes_view elements = h.body().subspan(*ieee80211::mgmt_fixed_length(h.fc()));
-        elements_digest digest(elements);  // taken once, by the first reader that needs it
+        const std::uint64_t digest = elements_digest::compute(elements);  // for both readers
         ctx_.bss().update(bssid, rs.freq, rs.signal_dbm, mb, elements, probe_resp,
                           ctx_.time().now(), digest);
         ctx_.beacon_seen(bssid, elements, !probe_resp, digest);

@@ -131,20 +131,19 @@ class station_mlme {
     /// @brief A beacon or probe response of `bssid` arrived: the link to it is alive. A P2P
     /// client follows the power save its GO's beacons announce (ieee80211_rx_mgmt_beacon's
     /// p2p_noa_attr): a new Notice of Absence goes to the driver, which holds the client's
-    /// frames in the GO's absences. A beacon whose elements' digest (taken here when the
-    /// station is with `bssid`) is that of the last beacon read, which announced no channel
-    /// switch, is not read again (mac80211's ncrc == beacon_crc in ieee80211_rx_mgmt_beacon): its
-    /// Notice of Absence is the one the driver has.
+    /// frames in the GO's absences. A beacon whose elements' digest (elements_digest) is that
+    /// of the last beacon read, which announced no channel switch, is not read again
+    /// (mac80211's ncrc == beacon_crc in ieee80211_rx_mgmt_beacon): its Notice of Absence is the
+    /// one the driver has.
     void beacon_seen(const mac_address& bssid, bytes_view elements, bool beacon,
-                     elements_digest& digest) {
+                     std::uint64_t digest) {
         for (auto& i : ctx_.records().used()) {
             if (!i.is_station() || !i.associated() || i.sta.bssid != bssid) continue;
             i.sta.last_beacon = ctx_.time().now();
             if (beacon) {
-                const std::uint64_t d = digest.value();
-                if (i.sta.beacon_digest_valid && i.sta.beacon_digest == d && !i.sta.beacon_csa)
+                if (i.sta.beacon_digest_valid && i.sta.beacon_digest == digest && !i.sta.beacon_csa)
                     continue;
-                i.sta.beacon_digest = d;
+                i.sta.beacon_digest = digest;
                 i.sta.beacon_digest_valid = true;
             }
             const bool csa = follow_switch(i, elements);

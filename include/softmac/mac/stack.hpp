@@ -516,7 +516,7 @@ class basic_stack {
             return this->s_->ap_.rx(i, h, mb);
         }
         void beacon_seen(const mac_address& bssid, bytes_view elements, bool beacon,
-                         elements_digest& digest) {
+                         std::uint64_t digest) {
             this->s_->sta_.beacon_seen(bssid, elements, beacon, digest);
         }
     };
