@@ -283,7 +283,7 @@ class go_negotiator {
             p->status = s;
             detail::go_neg_terms t;
             t.status = s;
-            t.channels = detail::offered_channels(d.channels, p->force_freq);
+            t.channels = offered(*p);
             ctx_.send_action(
                 detail::go_neg_response(detail::local_of(d), *p, a.token, tie, intended_iface(), t),
                 d.rx_freq, limits::go_neg_resp_wait_ms, tx_kind::go_neg_resp);
@@ -302,8 +302,7 @@ class go_negotiator {
             neg_.peer == a.sa && a.sa.octets > d.addr.octets)
             return;  // both sent requests: the lower address's request wins
         if (q.intent->intent == 15 && p->go_intent == 15) return answer(st::both_go_intent_15);
-        const auto common =
-            detail::intersect(detail::offered_channels(d.channels, p->force_freq), *q.channels);
+        const auto common = detail::intersect(offered(*p), *q.channels);
         if (common.empty()) return answer(st::no_common_channels);
         if (!compatible(p->method, dpid)) return answer(st::incompatible_prov_method);
         const bool we_go = p->go_intent > q.intent->intent ||
@@ -336,7 +335,7 @@ class go_negotiator {
         detail::go_neg_terms t;
         t.we_go = we_go;
         t.oper = we_go ? oper : 0;
-        t.channels = we_go ? common : detail::offered_channels(d.channels, p->force_freq);
+        t.channels = we_go ? common : offered(*p);
         t.ssid = neg_.ssid;
         ctx_.send_action(
             detail::go_neg_response(detail::local_of(d), *p, a.token, tie, intended_iface(), t),
@@ -380,9 +379,7 @@ class go_negotiator {
         // p2p_process_go_neg_resp's checks, in its order: a response without a status, and
         // every fault after it, is answered in the confirmation, and the negotiation fails.
         neg_.common.clear();
-        if (q.channels)
-            neg_.common =
-                detail::intersect(detail::offered_channels(d.channels, p->force_freq), *q.channels);
+        if (q.channels) neg_.common = detail::intersect(offered(*p), *q.channels);
         // Of equal intents, the peer's tie breaker decides, as p2p_go_det reads it: its bit set
         // makes it the GO (a compliant peer sends the opposite of our request's).
         const bool we_go =
@@ -446,6 +443,10 @@ class go_negotiator {
     }
 
   private:
+    /// The channels we offer `p`: ours, or the one P2P_CONNECT forced.
+    std::vector<std::uint16_t> offered(const peer& p) {
+        return detail::offered_channels(ctx_.dev().channels, p.force_freq);
+    }
     /// The SSID of the group we will own: the stored group's that P2P_CONNECT persistent=<id>
     /// named, or a new one.
     std::string group_ssid(const peer& p) {
@@ -490,7 +491,7 @@ class go_negotiator {
         detail::go_neg_proposal q;
         q.tie_breaker = tie_breaker_;
         q.intended_iface = intended_iface();
-        q.channels = detail::offered_channels(d.channels, p->force_freq);
+        q.channels = offered(*p);
         q.oper = preferred_oper(*p);
         const bool via_group = std::exchange(via_group_, false) && p->oper_freq;
         const std::uint16_t freq = via_group || !p->listen_freq ? p->oper_freq : p->listen_freq;

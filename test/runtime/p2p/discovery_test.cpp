@@ -769,6 +769,13 @@ struct negotiating_with_gone_peer {
         zero.method = method;
         return zero;
     }
+    /// What the peer's response offers: the social channels, channel 6 preferred.
+    static p2p::detail::go_neg_terms response_terms() {
+        p2p::detail::go_neg_terms t;
+        t.channels = {2412, 2437, 2462};
+        t.oper = 2437;
+        return t;
+    }
     void send(const bytes& frame) { REQUIRE(g.w.air.transmit(port, frame, 60, false)); }
 };
 }  // namespace
@@ -809,9 +816,7 @@ TEST_CASE("a GO Negotiation Response's faults are answered in the confirmation",
         negotiating_with_gone_peer n(c);
         auto& w = n.g.w;
         const p2p::action_frame request = n.heard.front();  // heard grows
-        p2p::detail::go_neg_terms t;
-        t.channels = {2412, 2437, 2462};
-        t.oper = 2437;
+        auto t = n.response_terms();
         bytes response = p2p::detail::go_neg_response(
             n.peer_device(), n.device_zero(f.intent, f.method), request.token,
             !request.attrs.intent->tie_breaker, n.g.one, t);
@@ -843,9 +848,7 @@ TEST_CASE("of equal intents, the GO is told by the responder's tie breaker", "[p
         const p2p::action_frame request = n.heard.front();  // heard grows
         const bool peer_bit =
             compliant ? !request.attrs.intent->tie_breaker : request.attrs.intent->tie_breaker;
-        p2p::detail::go_neg_terms t;
-        t.channels = {2412, 2437, 2462};
-        t.oper = 2437;
+        auto t = n.response_terms();
         t.we_go = peer_bit;
         t.ssid = "DIRECT-xy";
         n.send(p2p::detail::go_neg_response(n.peer_device(), n.device_zero(7, p2p::wps_method::pbc),
