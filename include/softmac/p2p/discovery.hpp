@@ -166,7 +166,6 @@ class discovery {
     /// peer's own frames (p2p_add_device keeps it).
     peer& learn(peer_info info, const mac_address& src, bool probe_req_only,
                 bool group_info = false) {
-        auto& d = ctx_.dev();
         auto& p = entry(info.dev_addr);
         const bool renamed = p.reported && !info.name.empty() && info.name != p.info.name;
         if (!probe_req_only || p.probe_req_only) {
@@ -181,15 +180,21 @@ class discovery {
             info.addr = src;
             if (!group_info) keep_client_discoverability(info, p.info);
             p.info = std::move(info);
+            p.scan_digest = 0;
         }
-        d.peers.seen(p, ctx_.now());
-        if (!probe_req_only) p.probe_req_only = p.group_client_only = false;
         if (renamed) p.reported = false;
+        sighted(p, probe_req_only);
+        return p;
+    }
+    /// A sighting of `p`, reported when due: what learning a frame does besides taking what it
+    /// says.
+    void sighted(peer& p, bool probe_req_only) {
+        ctx_.dev().peers.seen(p, ctx_.now());
+        if (!probe_req_only) p.probe_req_only = p.group_client_only = false;
         if (!p.probe_req_only && !p.reported && !p.rejected) {
             ctx_.emit(event::device_found{p.info, !p.ever_reported});
             p.reported = p.ever_reported = true;
         }
-        return p;
     }
 
     /// @brief A probe request (p2p_probe_req_rx): a device discovery request (the P2P wildcard
@@ -220,7 +225,10 @@ class discovery {
                 d.peers.seen(*e, ctx_.now());
             }
             if (p->listen) {
-                if (const auto f = freq_of(p->listen)) e->listen_freq = f;
+                if (const auto f = freq_of(p->listen); f && f != e->listen_freq) {
+                    e->listen_freq = f;
+                    e->scan_digest = 0;
+                }
                 if (e->country[0] == 0) std::copy_n(p->listen->country, 2, e->country.begin());
             }
         }
@@ -354,11 +362,23 @@ class discovery {
         const auto since = std::chrono::duration_cast<std::chrono::milliseconds>(
                                ctx_.now() - std::max(find_start_, scan_start_))
                                .count();
+        const auto& filter = d.set.peer_filter;
         for (const auto& r : *results) {
             if (static_cast<std::int64_t>(r.bss.seen_ms_ago) > since) continue;
+            // The result a device's info and listen channel were last read from, heard again
+            // from its address on the same channel, says nothing new: reading it would write
+            // the same values (as mac80211 skips a beacon whose elements' CRC is unchanged).
+            const std::uint64_t digest = ieee80211::elements_digest::compute(r.bss.ies);
+            if (peer* known = d.peers.find(r.bss.bssid);
+                known && known->scan_digest == digest && digest != 0 &&
+                known->scan_freq == r.bss.freq && known->info.addr == r.bss.bssid) {
+                if (filter != mac_address{} && known->info.dev_addr != filter) continue;
+                sighted(*known, false);
+                known->level_dbm = r.bss.signal_mbm / 100;
+                continue;
+            }
             auto p = parse_elements(r.bss.ies);
             if (!p || !p->has_p2p || !p->device) continue;
-            const auto& filter = d.set.peer_filter;
             if (filter != mac_address{} && p->device->dev_addr != filter) continue;
             const bool go =
                 p->capab && (p->capab->group & ieee80211::p2p::group_capab::group_owner);
@@ -368,6 +388,10 @@ class discovery {
                 peer.listen_freq = detail::freq_of_channel(ch);
             peer.level_dbm = r.bss.signal_mbm / 100;
             if (p->ext_listen) peer.ext_listen = *p->ext_listen;
+            if (!go) {  // a GO's result lists its clients, each seen with it: it is always read
+                peer.scan_digest = digest;
+                peer.scan_freq = static_cast<std::uint16_t>(r.bss.freq);
+            }
             if (go) {
                 peer.oper_freq = static_cast<std::uint16_t>(r.bss.freq);
                 peer.intended_iface = r.bss.bssid;
@@ -402,6 +426,7 @@ class discovery {
                 p->group_client_only = true;
             } else {
                 keep_client_discoverability(p->info, info);  // only that bit is news
+                p->scan_digest = 0;
             }
             // It operates where its GO does (device discoverability reaches it there).
             p->oper_freq = freq;

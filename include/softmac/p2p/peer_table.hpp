@@ -58,11 +58,16 @@ struct peer {
     // the links of its orders) follow, so that a sighting touches one or two cache lines of the
     // peer rather than one in each part of it.
     std::uint16_t listen_freq = 0, oper_freq = 0;
-    bool probe_req_only = true;     ///< heard only in probe requests: never reported
-    bool reported = false;          ///< reported in the current find run
-    bool ever_reported = false;     ///< new=0 from now on
-    bool rejected = false;          ///< P2P_REJECT
-    std::int32_t level_dbm = 0;     ///< signal of its last scan result
+    bool probe_req_only = true;  ///< heard only in probe requests: never reported
+    bool reported = false;       ///< reported in the current find run
+    bool ever_reported = false;  ///< new=0 from now on
+    bool rejected = false;       ///< P2P_REJECT
+    std::int32_t level_dbm = 0;  ///< signal of its last scan result
+    /// The scan result its info and listen channel were last read from, by its elements' digest
+    /// (ieee80211::elements_digest) and channel, while nothing else has written them since (the
+    /// digest 0: none). Discovery takes the same result heard again as a sighting only.
+    std::uint64_t scan_digest = 0;
+    std::uint16_t scan_freq = 0;
     std::array<char, 2> country{};  ///< of its Listen Channel or Channel List attribute
 
     /// @brief When it was last seen: set by its table (peer_table::touch and seen), which keeps

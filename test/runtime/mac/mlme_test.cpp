@@ -782,7 +782,7 @@ TEST_CASE("the elements' digest leaves out the TIM's contents and nothing else",
     const std::vector<std::uint8_t> a{0,    1,    'x',  5, 4, 0, 1, 0, 0, 37, 3, 0, 6, 5,  221, 16,
                                       0x50, 0x6f, 0x9a, 9, 1, 2, 3, 4, 5, 6,  7, 8, 9, 10, 11,  12};
     const auto digest = [](const std::vector<std::uint8_t>& e) {
-        return mac::elements_digest::compute(e);
+        return ieee80211::elements_digest::compute(e);
     };
     const std::uint64_t d = digest(a);
     for (std::size_t i = 0; i < a.size(); ++i)

@@ -13,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "p2p_scenarios.hpp"
 #include "p2p_world.hpp"
 
 using namespace softmac;
@@ -944,6 +945,62 @@ TEST_CASE("a device discovery request is a sighting: a peer that keeps searching
     const auto* one = w.engine(0).peers().find(w.addr(1));
     REQUIRE(one != nullptr);
     CHECK_FALSE(one->probe_req_only);
+}
+
+TEST_CASE("a scan result heard again is a sighting, and what other frames wrote is read again",
+          "[p2p][discovery]") {
+    // p2p_add_device reads every scan result. One whose elements and channel are those the peer
+    // was last read from would write what the peer holds: it is taken as a sighting only. What
+    // another frame wrote since (a probe request's Listen Channel, a GO Negotiation Request's
+    // Device Info) the next reading of the result writes back, as hostap's reading does.
+    test::p2p_world<loopback_software_roc> w(2, 9);
+    test::discover(w);  // each knows the other; 1 listens
+    w.engine(1).stop_find();
+    const mac_address one = w.addr(1);
+    const auto& peers = w.engine(0).peers();
+    const std::string name = peers.find(one)->info.name;
+    const std::uint16_t listen = peers.find(one)->listen_freq;
+    REQUIRE(listen != 0);
+    const std::size_t reported = w[0].count<p2p::event::device_found>();
+    // 0 searches while 1 listens, until 0 has read 1's result again.
+    auto heard_again = [&] {
+        const auto before = peers.find(one)->last_seen();
+        REQUIRE(w.engine(1).listen());
+        REQUIRE(w.engine(0).find());
+        REQUIRE(w.run_until([&] { return peers.find(one)->last_seen() > before; }, 10s));
+        w.engine(0).stop_find();
+        w.engine(1).stop_find();
+    };
+    SECTION("nothing else wrote the peer") {
+        heard_again();
+        // A new find reports it again, from what it holds.
+        REQUIRE(w[0].count<p2p::event::device_found>() == reported + 1);
+        CHECK(w[0].all<p2p::event::device_found>().back().peer.name == name);
+        CHECK(peers.find(one)->listen_freq == listen);
+    }
+    SECTION("its probe request told another listen channel") {
+        REQUIRE(w.engine(0).set_listen_channel(6));
+        REQUIRE(w.engine(0).listen());
+        probe_sender air(w, 2437);
+        const std::uint8_t other = listen == 2412 ? 11 : 1;
+        air.send(one, "DIRECT-", other);
+        REQUIRE(peers.find(one)->listen_freq == p2p::detail::freq_of_channel(other));
+        w.engine(0).stop_find();
+        heard_again();
+        CHECK(peers.find(one)->listen_freq == listen);
+    }
+    SECTION("its GO Negotiation Request gave another name") {
+        w.engine(1).settings().device_name = "Another name";
+        REQUIRE(w.engine(0).listen());
+        REQUIRE(w.engine(1).connect(w.addr(0), test::with(7)));
+        REQUIRE(w.run_until([&] { return peers.find(one)->info.name == "Another name"; }, 10s));
+        REQUIRE(w.engine(1).cancel());
+        w.engine(1).settings().device_name = name;  // its probe responses are as before
+        w.engine(0).stop_find();
+        heard_again();
+        CHECK(peers.find(one)->info.name == name);
+        CHECK(w[0].all<p2p::event::device_found>().back().peer.name == name);
+    }
 }
 
 TEST_CASE("a reported peer that a full table lets go for a new one is reported lost",
