@@ -1003,6 +1003,37 @@ TEST_CASE("a scan result heard again is a sighting, and what other frames wrote 
     }
 }
 
+TEST_CASE("a GO's scan result is read every time: the clients it lists are seen with it",
+          "[p2p][discovery]") {
+    // p2p_add_group_clients takes each client of a GO's Group Info as seen when the GO is. Here
+    // the group runs on the GO's device interface (radios without P2P interface types), so its
+    // results come from the GO's device address, as a device's own do; the client, in the
+    // group, is heard only through them.
+    test::p2p_world<test::rt73_usb> w(3, 9);
+    REQUIRE(w.engine(0).group_add(2437));
+    REQUIRE(w.run_until([&] { return w[0].count<p2p::event::group_started>() == 1; }, 5s));
+    REQUIRE(w.engine(0).wps_pbc(w.engine(0).groups()[0].ifname));
+    auto join = test::with(7);
+    join.join = true;
+    REQUIRE(w.engine(1).connect(w.addr(0), join));
+    REQUIRE(w.run_until([&] { return w[1].count<p2p::event::group_started>() == 1; }, 20s));
+    REQUIRE(w.engine(2).find());
+    const auto& peers = w.engine(2).peers();
+    REQUIRE(w.run_until(
+        [&] {
+            const auto* client = peers.find(w.addr(1));
+            return client && client->member_in_go_dev == w.addr(0);
+        },
+        10s));
+    REQUIRE(peers.find(w.addr(0))->intended_iface == w.addr(0));
+    // Past the peers' expiry (60 s), the client is as fresh as its GO's last result.
+    w.run(100s);
+    CHECK(w[2].count<p2p::event::device_lost>() == 0);
+    const auto* client = peers.find(w.addr(1));
+    REQUIRE(client != nullptr);
+    CHECK(client->last_seen() == peers.find(w.addr(0))->last_seen());
+}
+
 TEST_CASE("a reported peer that a full table lets go for a new one is reported lost",
           "[p2p][discovery]") {
     // p2p_create_device frees the least recently seen device, with dev_lost if it was found.
