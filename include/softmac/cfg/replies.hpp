@@ -11,6 +11,7 @@
 #include <vector>
 
 #include <softmac/cfg/commands.hpp>
+#include <softmac/core/shared_bytes.hpp>
 
 namespace softmac::cfg {
 
@@ -133,7 +134,7 @@ struct bss_info {
     std::uint16_t beacon_int = 0, capability = 0;
     std::int32_t signal_mbm = 0;
     std::uint32_t seen_ms_ago = 0;
-    mac::byte_vector ies;
+    shared_bytes ies;  ///< the entry's own, shared (cfg80211_bss_ies)
     static constexpr auto fields =
         boost::hana::make_tuple(field<NL80211_BSS_BSSID, &bss_info::bssid>{},
                                 field<NL80211_BSS_FREQUENCY, &bss_info::freq>{},

@@ -140,8 +140,7 @@ class mgmt_rx {
         const mac_address bssid = h.addr3();
         const bool probe_resp = h.fc().subtype() == ieee80211::mgmt_subtype::probe_resp;
         const bytes_view elements = h.body().subspan(*ieee80211::mgmt_fixed_length(h.fc()));
-        const std::uint64_t digest =
-            ieee80211::elements_digest::compute(elements);  // for both readers
+        const std::uint64_t digest = elements_digest::compute(elements);  // for both readers
         ctx_.bss().update(bssid, rs.freq, rs.signal_dbm, mb, elements, probe_resp,
                           ctx_.time().now(), digest);
         ctx_.beacon_seen(bssid, elements, !probe_resp, digest);

@@ -180,7 +180,7 @@ class discovery {
             info.addr = src;
             if (!group_info) keep_client_discoverability(info, p.info);
             p.info = std::move(info);
-            p.scan_digest = 0;
+            p.scan_ies = {};
         }
         if (renamed) p.reported = false;
         sighted(p, probe_req_only);
@@ -227,7 +227,7 @@ class discovery {
             if (p->listen) {
                 if (const auto f = freq_of(p->listen); f && f != e->listen_freq) {
                     e->listen_freq = f;
-                    e->scan_digest = 0;
+                    e->scan_ies = {};
                 }
                 if (e->country[0] == 0) std::copy_n(p->listen->country, 2, e->country.begin());
             }
@@ -365,12 +365,12 @@ class discovery {
         const auto& filter = d.set.peer_filter;
         for (const auto& r : *results) {
             if (static_cast<std::int64_t>(r.bss.seen_ms_ago) > since) continue;
-            // The result a device's info and listen channel were last read from, heard again
-            // from its address on the same channel, says nothing new: reading it would write
-            // the same values (as mac80211 skips a beacon whose elements' CRC is unchanged).
-            const std::uint64_t digest = ieee80211::elements_digest::compute(r.bss.ies);
+            // The result a device's info and listen channel were last read from, its elements
+            // the very octets the peer holds (unchanged since), heard again from its address on
+            // the same channel, says nothing new: reading it would write the same values (as
+            // mac80211 skips a beacon whose elements' CRC is unchanged).
             if (peer* known = d.peers.find(r.bss.bssid);
-                known && known->scan_digest == digest && digest != 0 &&
+                known && !r.bss.ies.empty() && known->scan_ies.data() == r.bss.ies.data() &&
                 known->scan_freq == r.bss.freq && known->info.addr == r.bss.bssid) {
                 if (filter != mac_address{} && known->info.dev_addr != filter) continue;
                 sighted(*known, false);
@@ -389,7 +389,7 @@ class discovery {
             peer.level_dbm = r.bss.signal_mbm / 100;
             if (p->ext_listen) peer.ext_listen = *p->ext_listen;
             if (!go) {  // a GO's result lists its clients, each seen with it: it is always read
-                peer.scan_digest = digest;
+                peer.scan_ies = r.bss.ies;
                 peer.scan_freq = static_cast<std::uint16_t>(r.bss.freq);
             }
             if (go) {
@@ -426,7 +426,7 @@ class discovery {
                 p->group_client_only = true;
             } else {
                 keep_client_discoverability(p->info, info);  // only that bit is news
-                p->scan_digest = 0;
+                p->scan_ies = {};
             }
             // It operates where its GO does (device discoverability reaches it there).
             p->oper_freq = freq;

@@ -17,6 +17,7 @@
 
 #include <softmac/core/detail/walker.hpp>
 #include <softmac/core/scheduler.hpp>
+#include <softmac/core/shared_bytes.hpp>
 #include <softmac/p2p/events.hpp>
 
 namespace softmac::p2p {
@@ -63,10 +64,11 @@ struct peer {
     bool ever_reported = false;  ///< new=0 from now on
     bool rejected = false;       ///< P2P_REJECT
     std::int32_t level_dbm = 0;  ///< signal of its last scan result
-    /// The scan result its info and listen channel were last read from, by its elements' digest
-    /// (ieee80211::elements_digest) and channel, while nothing else has written them since (the
-    /// digest 0: none). Discovery takes the same result heard again as a sighting only.
-    std::uint64_t scan_digest = 0;
+    /// The elements and channel of the scan result its info and listen channel were last read
+    /// from, while nothing else has written them since (none: empty). Holding the elements keeps
+    /// the BSS entry from writing over them (shared_bytes): while the entry's elements are
+    /// these same octets, they did not change, and discovery takes the result as a sighting.
+    shared_bytes scan_ies;
     std::uint16_t scan_freq = 0;
     std::array<char, 2> country{};  ///< of its Listen Channel or Channel List attribute
 

@@ -37,6 +37,8 @@ void fill(T& v) {
         v = "wlan12";
     } else if constexpr (std::is_same_v<T, mac::byte_vector>) {
         v.assign(12, 0xd0);
+    } else if constexpr (std::is_same_v<T, shared_bytes>) {
+        v.assign(std::vector<std::uint8_t>(12, 0xd1));
     } else if constexpr (std::is_same_v<T, std::vector<std::uint16_t>>) {
         v = {2412, 2437};
     } else if constexpr (std::is_same_v<T, std::vector<std::uint32_t>>) {
@@ -224,6 +226,14 @@ TEST_CASE("a station joins an AP driven only by netlink messages", "[cfg][wire]"
     auto bss = cfg::decode<cfg::reply::scan_result>(nl::message::parse(results.messages[0])->attrs);
     CHECK(bss->bss.bssid == ap.mac);
     CHECK(bss->bss.freq == 2462);
+    // A typed reader's results share the entries' elements (cfg80211_bss_ies); the wire's
+    // carry a copy.
+    const auto typed = x.cfgs[1]->execute(dump, x.user);
+    REQUIRE(typed);
+    REQUIRE(typed->size() == 1);
+    CHECK((*typed)[0].bss.ies.data() == x.w[1].bss().find(ap.mac)->ies.data());
+    CHECK((*typed)[0].bss.ies == bss->bss.ies);
+    CHECK(ieee80211::element_range::parse((*typed)[0].bss.ies)->find(ieee80211::eid::ssid));
 
     cfg::cmd::connect conn;
     conn.ifindex = sta.ifindex;

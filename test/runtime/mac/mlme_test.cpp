@@ -734,10 +734,14 @@ TEST_CASE("the BSS table takes only what varies from a frame whose elements did 
     CHECK(b->signal_dbm == -61);
     CHECK(b->tsf == tsf);
     CHECK(b->seen == now);
-    // An RSN element that changed is taken at once.
+    // An RSN element that changed is taken at once. A reader holding the entry's elements (a
+    // scan result) shares them, and keeps the ones it holds.
+    const shared_bytes held = b->ies;
+    CHECK(held.data() == b->ies.data());
     b = hear(elements(2, 1));
     CHECK(t.stats().parsed == 2);
     CHECK(b->ies == elements(2, 1));
+    CHECK(held == first);
     b = hear(elements(3, 1));
     CHECK(t.stats().unchanged == 3);
     // So is another SSID (another BSS on the same BSSID, which cfg80211 tells apart).
@@ -782,7 +786,7 @@ TEST_CASE("the elements' digest leaves out the TIM's contents and nothing else",
     const std::vector<std::uint8_t> a{0,    1,    'x',  5, 4, 0, 1, 0, 0, 37, 3, 0, 6, 5,  221, 16,
                                       0x50, 0x6f, 0x9a, 9, 1, 2, 3, 4, 5, 6,  7, 8, 9, 10, 11,  12};
     const auto digest = [](const std::vector<std::uint8_t>& e) {
-        return ieee80211::elements_digest::compute(e);
+        return mac::elements_digest::compute(e);
     };
     const std::uint64_t d = digest(a);
     for (std::size_t i = 0; i < a.size(); ++i)

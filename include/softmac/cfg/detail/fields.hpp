@@ -16,6 +16,7 @@
 
 #include <softmac/cfg/nl80211.hpp>
 #include <softmac/core/mac_address.hpp>
+#include <softmac/core/shared_bytes.hpp>
 
 namespace softmac::cfg {
 /// @brief struct nl80211_sta_flag_update (NL80211_ATTR_STA_FLAGS2): which flags change, and to
@@ -101,7 +102,8 @@ void put(netlink::writer& w, std::uint16_t attr, const T& v, bool top = true) {
             w.string(attr, v);
         else
             w.bytes(attr, as_bytes(v));
-    } else if constexpr (std::is_same_v<T, std::vector<std::uint8_t>>) {
+    } else if constexpr (std::is_same_v<T, std::vector<std::uint8_t>> ||
+                         std::is_same_v<T, shared_bytes>) {
         w.bytes(attr, v);
     } else if constexpr (std::is_same_v<T, std::vector<std::uint32_t>>) {
         // suite lists: a binary array of host-order u32 (NL80211_ATTR_CIPHER_SUITES_PAIRWISE)
@@ -203,6 +205,9 @@ result<void> get(const netlink::attribute& a, T& out, bool top = true) {
         return {};
     } else if constexpr (std::is_same_v<T, std::vector<std::uint8_t>>) {
         out.assign(a.data.begin(), a.data.end());
+        return {};
+    } else if constexpr (std::is_same_v<T, shared_bytes>) {
+        out.assign(a.data);
         return {};
     } else if constexpr (std::is_same_v<T, std::vector<std::uint32_t>>) {
         if (a.data.size() % 4) return make_error(errc::bad_length, "suite list", a.type);
