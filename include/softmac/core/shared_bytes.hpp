@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <cstring>
 #include <new>
+#include <stdexcept>
 #include <utility>
 
 #include <softmac/core/bytes.hpp>
@@ -40,11 +41,12 @@ class shared_bytes {
 
     /// @brief Holds a copy of `v` from now on; the other holders keep what they shared.
     void assign(bytes_view v) {
+        if (v.size() > UINT32_MAX) throw std::length_error("softmac: shared_bytes over 4 GiB");
         if (!b_ || b_->capacity < v.size() || b_->refs.load(std::memory_order_acquire) != 1) {
             release();
             b_ = block::make(v.size());
         }
-        b_->size = v.size();
+        b_->size = static_cast<std::uint32_t>(v.size());
         if (!v.empty()) std::memcpy(b_->octets(), v.data(), v.size());
     }
     void swap(shared_bytes& o) noexcept { std::swap(b_, o.b_); }
@@ -66,14 +68,14 @@ class shared_bytes {
     }
 
   private:
-    struct block {
+    struct block {  // 12 octets before the octets: a BSS entry's elements fit in 32 bits
         std::atomic<std::uint32_t> refs{1};
-        std::size_t size = 0, capacity = 0;
+        std::uint32_t size = 0, capacity = 0;
         std::uint8_t* octets() noexcept { return reinterpret_cast<std::uint8_t*>(this + 1); }
         static block* make(std::size_t capacity) {
             void* p = ::operator new(sizeof(block) + capacity);
             auto* b = new (p) block;
-            b->capacity = capacity;
+            b->capacity = static_cast<std::uint32_t>(capacity);
             return b;
         }
     };
