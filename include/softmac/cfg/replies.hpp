@@ -134,7 +134,9 @@ struct bss_info {
     std::uint16_t beacon_int = 0, capability = 0;
     std::int32_t signal_mbm = 0;
     std::uint32_t seen_ms_ago = 0;
-    shared_bytes ies;  ///< the entry's own, shared (cfg80211_bss_ies)
+    /// The entry's own elements, shared, in the config's reply (cfg80211_bss_ies); a decoded
+    /// message's copy.
+    shared_bytes ies;
     static constexpr auto fields =
         boost::hana::make_tuple(field<NL80211_BSS_BSSID, &bss_info::bssid>{},
                                 field<NL80211_BSS_FREQUENCY, &bss_info::freq>{},

@@ -39,15 +39,21 @@ class shared_bytes {
     }
     ~shared_bytes() { release(); }
 
-    /// @brief Holds a copy of `v` from now on; the other holders keep what they shared.
+    /// @brief Holds a copy of `v` from now on (`v` may view these octets); the other holders
+    /// keep what they shared. Octets it cannot take leave it as it was.
     void assign(bytes_view v) {
-        if (v.size() > UINT32_MAX) throw std::length_error("softmac: shared_bytes over 4 GiB");
-        if (!b_ || b_->capacity < v.size() || b_->refs.load(std::memory_order_acquire) != 1) {
-            release();
-            b_ = block::make(v.size());
+        if (v.empty()) return release();
+        if (b_ && b_->capacity >= v.size() && b_->refs.load(std::memory_order_acquire) == 1) {
+            std::memmove(b_->octets(), v.data(), v.size());
+            b_->size = static_cast<std::uint32_t>(v.size());
+            return;
         }
-        b_->size = static_cast<std::uint32_t>(v.size());
-        if (!v.empty()) std::memcpy(b_->octets(), v.data(), v.size());
+        if (v.size() > max_size) throw std::length_error("softmac: shared_bytes too long");
+        block* b = block::make(v.size());
+        std::memcpy(b->octets(), v.data(), v.size());
+        b->size = static_cast<std::uint32_t>(v.size());
+        release();
+        b_ = b;
     }
     void swap(shared_bytes& o) noexcept { std::swap(b_, o.b_); }
 
@@ -68,6 +74,8 @@ class shared_bytes {
     }
 
   private:
+    static constexpr std::size_t max_size =
+        std::min<std::size_t>(UINT32_MAX, SIZE_MAX - 16);  // a block's header is 12 octets
     struct block {  // 12 octets before the octets: a BSS entry's elements fit in 32 bits
         std::atomic<std::uint32_t> refs{1};
         std::uint32_t size = 0, capacity = 0;

@@ -186,16 +186,6 @@ class discovery {
         sighted(p, probe_req_only);
         return p;
     }
-    /// A sighting of `p`, reported when due: what learning a frame does besides taking what it
-    /// says.
-    void sighted(peer& p, bool probe_req_only) {
-        ctx_.dev().peers.seen(p, ctx_.now());
-        if (!probe_req_only) p.probe_req_only = p.group_client_only = false;
-        if (!p.probe_req_only && !p.reported && !p.rejected) {
-            ctx_.emit(event::device_found{p.info, !p.ever_reported});
-            p.reported = p.ever_reported = true;
-        }
-    }
 
     /// @brief A probe request (p2p_probe_req_rx): a device discovery request (the P2P wildcard
     /// SSID) is a sighting of its sender; while listening, answer one that asks for this device;
@@ -236,6 +226,16 @@ class discovery {
     }
 
   private:
+    /// @brief A sighting of `p`, reported when due: what learning a frame does besides taking
+    /// what it says.
+    void sighted(peer& p, bool probe_req_only) {
+        ctx_.dev().peers.seen(p, ctx_.now());
+        if (!probe_req_only) p.probe_req_only = p.group_client_only = false;
+        if (!p.probe_req_only && !p.reported && !p.rejected) {
+            ctx_.emit(event::device_found{p.info, !p.ever_reported});
+            p.reported = p.ever_reported = true;
+        }
+    }
     /// p2p_reply_probe: answers a device discovery request for this device while listening.
     /// False for a request it takes as no P2P device's (802.11b rates only) or that came outside
     /// a listen period, whose sender's listening is not acted on either.
@@ -371,7 +371,7 @@ class discovery {
             // mac80211 skips a beacon whose elements' CRC is unchanged).
             if (peer* known = d.peers.find(r.bss.bssid);
                 known && !r.bss.ies.empty() && known->scan_ies.data() == r.bss.ies.data() &&
-                known->scan_freq == r.bss.freq && known->info.addr == r.bss.bssid) {
+                known->scan_freq == r.bss.freq) {
                 if (filter != mac_address{} && known->info.dev_addr != filter) continue;
                 sighted(*known, false);
                 known->level_dbm = r.bss.signal_mbm / 100;
@@ -391,8 +391,7 @@ class discovery {
             if (!go) {  // a GO's result lists its clients, each seen with it: it is always read
                 peer.scan_ies = r.bss.ies;
                 peer.scan_freq = static_cast<std::uint16_t>(r.bss.freq);
-            }
-            if (go) {
+            } else {
                 peer.oper_freq = static_cast<std::uint16_t>(r.bss.freq);
                 peer.intended_iface = r.bss.bssid;
                 if (const auto elems = ieee80211::element_range::parse(r.bss.ies))
@@ -426,7 +425,6 @@ class discovery {
                 p->group_client_only = true;
             } else {
                 keep_client_discoverability(p->info, info);  // only that bit is news
-                p->scan_ies = {};
             }
             // It operates where its GO does (device discoverability reaches it there).
             p->oper_freq = freq;

@@ -978,6 +978,15 @@ TEST_CASE("a scan result heard again is a sighting, and what other frames wrote 
         CHECK(w[0].all<p2p::event::device_found>().back().peer.name == name);
         CHECK(peers.find(one)->listen_freq == listen);
     }
+    SECTION("a peer filter for another device leaves it out") {
+        w.engine(0).settings().peer_filter = dev_c;
+        const auto before = peers.find(one)->last_seen();
+        REQUIRE(w.engine(1).listen());
+        REQUIRE(w.engine(0).find());
+        w.run(5s);
+        CHECK(w[0].count<p2p::event::device_found>() == reported);
+        CHECK(peers.find(one)->last_seen() == before);
+    }
     SECTION("its probe request told another listen channel") {
         REQUIRE(w.engine(0).set_listen_channel(6));
         REQUIRE(w.engine(0).listen());
