@@ -63,8 +63,6 @@ class shared_bytes {
     const std::uint8_t* begin() const noexcept { return data(); }
     const std::uint8_t* end() const noexcept { return data() + size(); }
     operator bytes_view() const noexcept { return {data(), size()}; }
-    /// @brief Whether another holder shares these octets.
-    bool shared() const noexcept { return b_ && b_->refs.load(std::memory_order_acquire) > 1; }
 
     friend bool operator==(const shared_bytes& a, const shared_bytes& b) noexcept {
         return std::ranges::equal(bytes_view(a), bytes_view(b));
