@@ -200,8 +200,8 @@ std::vector<contributor> contributors() {
         {"    p2p device state", "sizeof_p2p_device_state", sizeof(p2p::detail::device_state)},
         {"heap: p2p::peer x 100 (full peer table)", "bytes_peers_full",
          sizeof(p2p::peer) * p2p::peer_table::capacity},
-        {"heap: mac::bss x 1000 (full BSS table, without elements and index)", "bytes_bss_full",
-         sizeof(mac::bss) * mac::bss_table::capacity},
+        {"heap: mac::bss and bss_heard x 1000 (full BSS table, without elements and index)",
+         "bytes_bss_full", (sizeof(mac::bss) + sizeof(mac::bss_heard)) * mac::bss_table::capacity},
     };
 }
 /// Prints the contributors once to stderr.

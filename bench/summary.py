@@ -100,7 +100,8 @@ P2P_SIZES = (("p2p::device (wiphy and engine, one allocation)", "sizeof_p2p_devi
              ("  p2p::engine", "sizeof_p2p_engine"),
              ("    p2p device state", "sizeof_p2p_device_state"),
              ("heap: p2p::peer x 100 (full peer table)", "bytes_peers_full"),
-             ("heap: mac::bss x 1000 (full BSS table, without elements and index)", "bytes_bss_full"))
+             ("heap: mac::bss and bss_heard x 1000 (full BSS table, without elements and index)",
+              "bytes_bss_full"))
 
 
 def p2p_find_table(rows):

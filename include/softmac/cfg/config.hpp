@@ -378,20 +378,21 @@ class config {
         out.reserve(stack_.bss().size());
         const auto now = stack_.time().now();
         for (const auto& b : stack_.bss().entries()) {
+            const auto& heard = stack_.bss().heard(b);
             reply::scan_result r;
             if (i) {
                 r.ifindex = i->ifindex;
                 r.wdev = i->wdev;
             }
-            r.bss = {
-                b.bssid,
-                b.freq,
-                b.beacon_int,
-                b.capability,
-                b.signal_dbm * 100,
-                static_cast<std::uint32_t>(
-                    std::chrono::duration_cast<std::chrono::milliseconds>(now - b.seen).count()),
-                b.ies};
+            r.bss = {b.bssid,
+                     b.freq,
+                     heard.beacon_int,
+                     heard.capability,
+                     heard.signal_dbm * 100,
+                     static_cast<std::uint32_t>(
+                         std::chrono::duration_cast<std::chrono::milliseconds>(now - heard.seen)
+                             .count()),
+                     b.ies};
             out.push_back(std::move(r));
         }
         return out;

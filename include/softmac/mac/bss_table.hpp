@@ -93,30 +93,38 @@ class elements_digest {
     }
 };
 
-/// @brief One BSS as last heard (cfg80211_bss).
+/// @brief One BSS as last heard (cfg80211_bss): what its frames tell until its elements change.
+/// What every frame tells anew is its bss_heard (bss_table::heard).
 struct bss {
     mac_address bssid;
-    std::string ssid;  ///< from a probe response when the beacon hides it
     std::uint16_t freq = 0;
-    std::uint16_t capability = 0, beacon_int = 0;
     bool from_probe_resp = false;  ///< a probe response was heard
     bool hidden = false;           ///< its beacons carry an empty or zeroed SSID
-    std::int32_t signal_dbm = 0;
-    std::uint64_t tsf = 0;
+    std::string ssid;              ///< from a probe response when the beacon hides it
     /// The elements of the last probe response once one was heard, else of the last beacon
     /// (cfg80211_bss's ies: a P2P device's probe response carries what its beacons lack).
     shared_bytes ies;
-    time_point seen{};
 };
-static_assert(sizeof(bss) <= sizeof(std::string) + sizeof(shared_bytes) + 40,
+static_assert(sizeof(bss) <= sizeof(std::string) + sizeof(shared_bytes) + 16,
               "softmac: a bss entry's small members fill the gaps between its large ones");
+
+/// @brief What every beacon or probe response of a BSS tells anew: when it was last heard, how
+/// strongly, its TSF, capabilities and beacon interval.
+struct bss_heard {
+    time_point seen{};
+    std::uint64_t tsf = 0;
+    std::int32_t signal_dbm = 0;
+    std::uint16_t capability = 0, beacon_int = 0;
+};
 
 /// @brief BSSes by BSSID, each dropped 30 s after it was last heard (cfg80211's result expiry).
 /// The entries live in one array that grows with them up to `capacity`; a flat index (open
 /// addressing, linear probing, slots of a BSSID, an entry number and the key of the frame the
 /// entry was last built from, at most half full: 32 slots, doubled as the table grows, up to
 /// 2048) finds a BSSID in one or two cache lines, and tells there whether its frame is the one
-/// the entry holds already, so that such a frame only writes to its entry; two lists
+/// the entry holds already, so that such a frame only writes its bss_heard, kept apart from the
+/// entries in an array of its own (in the order the entries were first heard, so that BSSes
+/// heard one after the other share cache lines there, where a frame writes 24 octets); two lists
 /// threaded through a side array of 16-bit links keep the order the entries were first heard in
 /// (cfg80211's bss_list) and the order they were last heard in, so that neither a lookup nor the
 /// eviction of the least recently heard entry when the table is full looks at other entries.
@@ -186,33 +194,29 @@ class bss_table {
     /// is `digest`, which another reader takes too. A known BSS's frame with the elements
     /// (but the TIM) of the frame its entry was last built from, of the same kind and on the same
     /// channel, is not read again (mac80211's ncrc == beacon_crc in ieee80211_rx_mgmt_beacon): only
-    /// what changes with every frame is taken, when it was heard, its signal, TSF, capabilities and
-    /// interval; the stored elements keep the TIM they had. That is decided in the index slot,
-    /// which keeps the frame's key (frame_key): the entry is only written to.
+    /// what changes with every frame is taken (its bss_heard); the stored elements keep the TIM
+    /// they had. That is decided in the index slot, which keeps the frame's key (frame_key): the
+    /// entry is not touched.
     void update(const mac_address& bssid, std::uint16_t freq, std::int32_t signal,
                 const ieee80211::mgmt_body& body, bytes_view ies, bool probe_resp, time_point now,
                 std::uint64_t digest) {
         const std::uint64_t key = frame_key(digest, freq, probe_resp);
-        bss* b = nullptr;
         slot* const found = find_slot(bssid);  // valid to the end: a known BSS moves no slot
         const bool fresh = found == nullptr;
+        entry_number n;
         if (!fresh) {
-            const entry_number n = found->entry;
+            n = found->entry;
             unlink(heard_, n, &links::prev_heard, &links::next_heard);
             link_last(heard_, n, &links::prev_heard, &links::next_heard);  // the most recent
-            b = &entries_[n];
             if (found->frame == key) {
                 ++counters_.unchanged;
-                b->capability = body.capabilities;
-                b->beacon_int = body.beacon_interval;
-                b->signal_dbm = signal;
-                b->tsf = body.timestamp;
-                b->seen = now;
+                latest_[n] = {now, body.timestamp, signal, body.capabilities, body.beacon_interval};
                 return;
             }
         } else {
-            b = &add(bssid, key);
+            n = add(bssid, key);
         }
+        bss* const b = &entries_[n];
         ++counters_.parsed;
         std::string_view ssid;
         for (auto e : body.elements)
@@ -237,11 +241,7 @@ class bss_table {
             b->from_probe_resp = (b->from_probe_resp && same_bss) || probe_resp;
         }
         b->freq = own_freq(body, freq);
-        b->capability = body.capabilities;
-        b->beacon_int = body.beacon_interval;
-        b->signal_dbm = signal;
-        b->tsf = body.timestamp;
-        b->seen = now;
+        latest_[n] = {now, body.timestamp, signal, body.capabilities, body.beacon_interval};
         // Taking this frame again would leave the entry as it is now (but for what is taken
         // above from every frame): the next frame with the same key need not be read.
         if (found) found->frame = key;
@@ -258,6 +258,12 @@ class bss_table {
                 if (const auto c = ieee80211::make_channel(rx->band, e.data[0])) return c->freq_mhz;
         return rx_freq;
     }
+    /// @brief Starts reading the index where `bssid` would be found, so that the lookup of a
+    /// frame whose body is still to be read finds it in the cache: with hundreds of radios in
+    /// one process, a radio's index is rarely there.
+    void prefetch(const mac_address& bssid) const noexcept {
+        if (!index_.empty()) __builtin_prefetch(&index_[home_of(bssid)]);
+    }
     /// @brief The entry of `bssid`, or null; like every entry the table hands out, valid until
     /// the table next changes (update, expire, clear): the entries' array grows.
     const bss* find(const mac_address& bssid) const noexcept {
@@ -270,15 +276,19 @@ class bss_table {
         const bss* out = nullptr;
         for (const auto& b : entries())
             if (b.ssid == ssid && (freq == 0 || b.freq == freq) &&
-                (!out || b.signal_dbm > out->signal_dbm))
+                (!out || heard(b).signal_dbm > heard(*out).signal_dbm))
                 out = &b;
         return out;
+    }
+    /// @brief What the last frame of `b`, an entry of this table, told.
+    const bss_heard& heard(const bss& b) const noexcept {
+        assert(&b >= entries_.data() && &b < entries_.data() + entries_.size());
+        return latest_[static_cast<std::size_t>(&b - entries_.data())];
     }
     /// @brief Drops entries not heard for `expiry` (the oldest first: only those are looked at;
     /// `now` never goes back).
     void expire(time_point now) {
-        while (heard_.head != none && now - entries_[heard_.head].seen > expiry)
-            remove(heard_.head);
+        while (heard_.head != none && now - latest_[heard_.head].seen > expiry) remove(heard_.head);
     }
     /// @brief The entries in the order they were first heard.
     entry_range entries() const noexcept { return entry_range(this); }
@@ -408,7 +418,7 @@ class bss_table {
     /// A new entry for `bssid`, the newest in both orders: a free one, or when the table is full
     /// the least recently heard one, as it is (its buffers are used again; update writes every
     /// member).
-    bss& add(const mac_address& bssid, std::uint64_t frame) {
+    entry_number add(const mac_address& bssid, std::uint64_t frame) {
         if (2 * (std::size_t{size_} + 1) > index_.size() && index_.size() < max_index_slots)
             grow_index();
         entry_number n;
@@ -419,6 +429,7 @@ class bss_table {
         } else if (entries_.size() < capacity) {
             n = static_cast<entry_number>(entries_.size());
             entries_.emplace_back();
+            latest_.emplace_back();
             links_.emplace_back();
         } else {
             n = heard_.head;
@@ -429,22 +440,22 @@ class bss_table {
         link_last(first_, n, &links::prev_first, &links::next_first);
         link_last(heard_, n, &links::prev_heard, &links::next_heard);
         index_insert({bssid, n, frame});
-        bss& b = entries_[n];
-        b.bssid = bssid;
-        return b;
+        entries_[n].bssid = bssid;
+        return n;
     }
 
-    // In the order a frame reads them (the lookup, then its entry and links): two cache lines
-    // when the table starts in a line's first 24 octets, as basic_stack places it with empty
-    // Net and Events policies. The free entries are read only when there are some (and by a
-    // build's assertions).
+    // In the order a frame reads them (the lookup, then what it writes of an entry, its links,
+    // and the entry when the frame changed): two cache lines when the table starts in a line's
+    // first 24 octets, as basic_stack places it with empty Net and Events policies. The free
+    // entries are read only when there are some (and by a build's assertions).
     std::vector<slot> index_;      ///< a power of two of slots, at least twice size_
     std::uint8_t index_bits_ = 0;  ///< log2 of index_.size()
     list first_, heard_;
     entry_number size_ = 0;
     counters counters_;
-    std::vector<bss> entries_;        ///< up to capacity
+    std::vector<bss_heard> latest_;   ///< beside entries_, one per entry
     std::vector<links> links_;        ///< beside entries_, one per entry
+    std::vector<bss> entries_;        ///< up to capacity
     std::vector<entry_number> free_;  ///< entries_.size() - size_ of them
 };
 

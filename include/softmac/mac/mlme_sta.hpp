@@ -260,7 +260,8 @@ class station_mlme {
         if (!b) return false;
         auto ch = ieee80211::freq_to_channel(b->freq);
         if (!ch) return false;
-        i.sta.beacon_int = b->beacon_int ? b->beacon_int : 100;
+        const std::uint16_t interval = ctx_.bss().heard(*b).beacon_int;
+        i.sta.beacon_int = interval ? interval : 100;
         begin_auth(i, b->bssid, *ch, i.sta.ssid, true);
         return true;
     }

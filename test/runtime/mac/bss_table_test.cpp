@@ -159,14 +159,15 @@ TEST_CASE("a full BSS table evicts, orders and fills its entries as cfg80211's s
             REQUIRE(b.bssid == e.bssid);
             CHECK(b.ssid == e.ssid);
             CHECK(b.freq == e.freq);
-            CHECK(b.capability == e.capability);
-            CHECK(b.beacon_int == e.beacon_int);
-            CHECK(b.signal_dbm == e.signal_dbm);
-            CHECK(b.tsf == e.tsf);
+            const mac::bss_heard& h = t.heard(b);
+            CHECK(h.capability == e.capability);
+            CHECK(h.beacon_int == e.beacon_int);
+            CHECK(h.signal_dbm == e.signal_dbm);
+            CHECK(h.tsf == e.tsf);
             CHECK(std::ranges::equal(bytes_view(b.ies), bytes_view(e.ies)));
             CHECK(b.from_probe_resp == e.from_probe_resp);
             CHECK(b.hidden == e.hidden);
-            CHECK(b.seen == e.seen);
+            CHECK(h.seen == e.seen);
             CHECK(t.find(e.bssid) == &b);
         }
         CHECK(it == t.entries().end());

@@ -68,7 +68,7 @@ TEMPLATE_TEST_CASE("a station finds an AP by active and passive scan", "[mac][ml
     CHECK(b->ssid == "softmac-ap");
     CHECK(b->freq == 2437);
     CHECK(b->from_probe_resp == active);
-    CHECK(b->beacon_int == 100);
+    CHECK(w[1].bss().heard(*b).beacon_int == 100);
 }
 
 TEMPLATE_TEST_CASE("a station connects, exchanges data and is deauthenticated", "[mac][mlme]",
@@ -640,7 +640,7 @@ TEST_CASE("a BSS table entry used again for another BSS keeps nothing of the old
     CHECK(b->ssid == "fresh");
     CHECK_FALSE(b->hidden);
     CHECK_FALSE(b->from_probe_resp);
-    CHECK(b->beacon_int == 100 + fresh);
+    CHECK(t.heard(*b).beacon_int == 100 + fresh);
     CHECK(b->ies == std::vector<std::uint8_t>{0, 5, 'f', 'r', 'e', 's', 'h'});
 }
 
@@ -731,9 +731,9 @@ TEST_CASE("the BSS table takes only what varies from a frame whose elements did 
     CHECK(t.stats().unchanged == 2);
     CHECK(t.stats().parsed == 1);
     CHECK(b->ies == first);  // not copied: the TIM is the first frame's
-    CHECK(b->signal_dbm == -61);
-    CHECK(b->tsf == tsf);
-    CHECK(b->seen == now);
+    CHECK(t.heard(*b).signal_dbm == -61);
+    CHECK(t.heard(*b).tsf == tsf);
+    CHECK(t.heard(*b).seen == now);
     // An RSN element that changed is taken at once. A reader holding the entry's elements (a
     // scan result) shares them, and keeps the ones it holds.
     const shared_bytes held = b->ies;
