@@ -28,13 +28,16 @@
 
 namespace softmac::sim {
 
+/// @brief The signal a frame is heard at unless its link says otherwise (medium::set_link).
+inline constexpr std::int8_t default_signal_dbm = -50;
+
 /// @brief A frame as a receiver hears it.
 struct air_frame {
     bytes_view bytes;  ///< the MPDU without FCS
     std::uint16_t freq = 0;
     std::uint16_t bitrate = 10;  ///< 100 kbit/s units
     bool short_preamble = false;
-    std::int8_t signal_dbm = -50;
+    std::int8_t signal_dbm = default_signal_dbm;
     std::uint64_t start_us = 0;  ///< medium time when the frame began
     std::uint32_t from = 0;      ///< sender's port
 };
@@ -137,15 +140,16 @@ class medium {
         ports_[p].address_filter = on;
         join_channel(p);
     }
-    /// @brief Loss probability and extra delay of frames from `from` to `to`.
-    void set_link(port_id from, port_id to, double loss, duration extra_delay = {}) {
+    /// @brief Loss probability, extra delay and signal of frames from `from` to `to` (as
+    /// wmediumd sets each link's loss and SNR for mac80211_hwsim radios).
+    void set_link(port_id from, port_id to, double loss, duration extra_delay = {},
+                  std::int8_t signal_dbm = default_signal_dbm) {
         for (auto& l : links_)
             if (l.from == from && l.to == to) {
-                l.loss = loss;
-                l.delay = extra_delay;
+                l = {from, to, loss, extra_delay, signal_dbm};
                 return;
             }
-        links_.push_back({from, to, loss, extra_delay});
+        links_.push_back({from, to, loss, extra_delay, signal_dbm});
     }
     /// @brief With airtime off a frame arrives the moment it is sent and its sender is free at
     /// once: what is left is the cost of softmac itself (the default is on).
@@ -254,9 +258,14 @@ class medium {
                     ++stats_.lost;
                     continue;
                 }
-                copy.emplace(
-                    *this, std::move(*buf),
-                    air_frame{{}, sender.freq, bitrate, short_preamble, -50, start_us, from});
+                copy.emplace(*this, std::move(*buf),
+                             air_frame{{},
+                                       sender.freq,
+                                       bitrate,
+                                       short_preamble,
+                                       default_signal_dbm,
+                                       start_us,
+                                       from});
             }
             if (l.delay == duration{})
                 (*copy)->to.push_back(p);
@@ -380,7 +389,11 @@ class medium {
     }
     void hand_over(const on_air& f, port_id p) {
         ++stats_.delivered;
-        if (ports_[p].listening && ports_[p].freq == f.af.freq) ports_[p].deliver(f.af);
+        if (!ports_[p].listening || ports_[p].freq != f.af.freq) return;
+        if (links_.empty()) return ports_[p].deliver(f.af);
+        air_frame heard = f.af;  // at its link's signal
+        heard.signal_dbm = link_of(f.af.from, p).signal_dbm;
+        ports_[p].deliver(heard);
     }
     /// A Notice of Absence with the time its start times are extended near.
     struct absence_schedule {
@@ -442,11 +455,12 @@ class medium {
         port_id from = 0, to = 0;
         double loss = 0;
         duration delay{};
+        std::int8_t signal_dbm = default_signal_dbm;
     };
     link link_of(port_id from, port_id to) const noexcept {
         for (const auto& l : links_)
             if (l.from == from && l.to == to) return l;
-        return {from, to, 0, {}};
+        return {from, to, 0, {}, default_signal_dbm};
     }
     /// Uniform in [0, 1) from the top 53 bits: the same sequence on every platform.
     double uniform() noexcept { return double(rng_() >> 11) * (1.0 / 9007199254740992.0); }
@@ -464,7 +478,7 @@ class medium {
                 static_cast<std::uint16_t>(
                     (ghz5 ? ieee80211::radiotap::chan::ghz5 : ieee80211::radiotap::chan::ghz2) |
                     (ofdm ? ieee80211::radiotap::chan::ofdm : ieee80211::radiotap::chan::cck)),
-                -50});
+                default_signal_dbm});
         std::array<std::uint8_t, 4> fcs{};
         store_le32(fcs.data(), ieee80211::compute_fcs(frame));
         tap_->write(start_us * 1000, w.written(), frame, fcs);

@@ -233,3 +233,32 @@ TEST_CASE("a frame reaches the listeners of its channel that take its receive ad
     CHECK(w.lost > 20);
     CHECK(st.delivered > st.transmitted);
 }
+
+TEST_CASE("a receiver hears a frame at its link's signal, and at the default without a link",
+          "[driver][medium]") {
+    virtual_time time;
+    sim::medium<virtual_time> air{time, 7};
+    std::array<std::uint32_t, 3> port{};
+    std::array<std::vector<int>, 3> heard;
+    for (std::size_t i = 0; i < port.size(); ++i) {
+        port[i] =
+            air.attach([&heard, i](const sim::air_frame& f) { heard[i].push_back(f.signal_dbm); });
+        air.tune(port[i], 2412);
+        air.set_listening(port[i], true);
+    }
+    const auto broadcast = [&](std::size_t from) {
+        std::array<std::uint8_t, 24> f{0x80};
+        std::fill(f.begin() + 4, f.begin() + 10, 0xff);
+        REQUIRE(air.transmit(port[from], f, 10, false, {}));
+        time.run_for(10ms);
+    };
+    air.set_link(port[0], port[1], 0.0, {}, -72);
+    air.set_link(port[0], port[2], 0.0, 1ms, -81);  // a delayed link's own delivery
+    broadcast(0);
+    broadcast(1);                         // no link from 1: the default, to both
+    air.set_link(port[0], port[1], 0.0);  // the link's signal back to the default
+    broadcast(0);
+    CHECK(heard[0] == std::vector<int>{sim::default_signal_dbm});
+    CHECK(heard[1] == std::vector<int>{-72, sim::default_signal_dbm});
+    CHECK(heard[2] == std::vector<int>{-81, sim::default_signal_dbm, -81});
+}

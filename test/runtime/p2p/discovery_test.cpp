@@ -978,6 +978,15 @@ TEST_CASE("a scan result heard again is a sighting, and what other frames wrote 
         CHECK(w[0].all<p2p::event::device_found>().back().peer.name == name);
         CHECK(peers.find(one)->listen_freq == listen);
     }
+    SECTION("it is heard at another signal") {
+        // p2p_add_device takes each result's level: the sighting takes it too.
+        REQUIRE(peers.find(one)->level_dbm == sim::default_signal_dbm);
+        w.air.set_link(test::port_of(w[1].stack->radio().driver()),
+                       test::port_of(w[0].stack->radio().driver()), 0.0, {}, -67);
+        heard_again();
+        CHECK(peers.find(one)->level_dbm == -67);
+        CHECK(w[0].count<p2p::event::device_found>() == reported + 1);
+    }
     SECTION("a peer filter for another device leaves it out") {
         w.engine(0).settings().peer_filter = dev_c;
         const auto before = peers.find(one)->last_seen();
