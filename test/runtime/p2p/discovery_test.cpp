@@ -1021,6 +1021,64 @@ TEST_CASE("a scan result heard again is a sighting, and what other frames wrote 
     }
 }
 
+TEST_CASE("a scan result on another channel is read again, though its elements are those held",
+          "[p2p][discovery]") {
+    // A BSS's beacon after its probe response keeps the probe response's elements but moves the
+    // BSS to the channel it was heard on (cfg80211 keeps a probe response's ies). The peer's
+    // Listen Channel follows the result's channel when no element names one (p2p_add_device:
+    // "Update Listen frequency based on scan results"), so the result is read again.
+    test::p2p_world<loopback_software_roc> w(1, 9);
+    const mac_address other = dev_c;
+    const auto frame = [&](std::uint8_t subtype, const mac_address& da) {
+        bytes f(512);
+        byte_writer fw(f);
+        ie::write_mgmt_header(fw, subtype, da, other, other, 0);
+        ie::write_beacon_fixed(fw, 0, 100, ie::capab::short_slot);
+        ie::put::ssid(fw, "DIRECT-");
+        ie::put::rates(fw, std::array<std::uint8_t, 3>{0x8c, 0x98, 0xb0});  // 6, 12, 24 Mbit/s
+        ie::vendor_ie_builder p2p_ie(ie::vendor::p2p);
+        ie::p2p::capability{0x25, 0}.write(p2p_ie.body());
+        ie::p2p::device_info{
+            other, ie::wps::config_method::push_button, {1, 0x0050f204, 1}, 0, {}, "raw device"}
+            .write(p2p_ie.body());
+        p2p_ie.emit(fw);
+        f.resize(fw.size());
+        return f;
+    };
+    // On channel 1 it answers probe requests (no DS Parameter Set: the channel heard on is its
+    // Listen Channel); on channel 6 it beacons.
+    decltype(w.air)::port_id port = 0;
+    port = w.air.attach([&](const sim::air_frame& f) {
+        const auto h = ie::header_view::parse(f.bytes);
+        if (!h || !h->fc().is_mgmt() || h->fc().subtype() != ie::mgmt_subtype::probe_req ||
+            f.freq != 2412)
+            return;
+        const mac_address to = h->addr2();
+        w.time.schedule_in(20us, [&, to] {
+            REQUIRE(w.air.transmit(port, frame(ie::mgmt_subtype::probe_resp, to), 60, false));
+        });
+    });
+    w.air.set_addresses(port, std::span(&other, 1));
+    w.air.tune(port, 2412);
+    w.air.set_listening(port, true);
+    const auto& peers = w.engine(0).peers();
+    REQUIRE(w.engine(0).find());
+    REQUIRE(w.run_until([&] { return peers.find(other) != nullptr; }, 10s));
+    w.engine(0).stop_find();
+    CHECK(peers.find(other)->listen_freq == 2412);
+    w.air.tune(port, 2437);
+    REQUIRE(w.engine(0).find());
+    const bool moved = w.run_until(
+        [&] {
+            REQUIRE(w.air.transmit(port, frame(ie::mgmt_subtype::beacon, mac_address::broadcast()),
+                                   60, false));
+            return peers.find(other)->listen_freq == 2437;
+        },
+        10s, 100ms);
+    CHECK(moved);
+    CHECK(peers.find(other)->info.name == "raw device");
+}
+
 TEST_CASE("a GO's scan result is read every time: the clients it lists are seen with it",
           "[p2p][discovery]") {
     // p2p_add_group_clients takes each client of a GO's Group Info as seen when the GO is. Here
