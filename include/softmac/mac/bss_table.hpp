@@ -7,6 +7,7 @@
 #include <cassert>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <iterator>
 #include <string>
 #include <utility>
@@ -106,7 +107,7 @@ struct bss {
     shared_bytes ies;
 };
 static_assert(sizeof(bss) <= sizeof(std::string) + sizeof(shared_bytes) + 16,
-              "softmac: a bss entry's small members fill the gaps between its large ones");
+              "softmac: a bss entry's small members share one 16-octet head before its string");
 
 /// @brief What every beacon or probe response of a BSS tells anew: when it was last heard, how
 /// strongly, its TSF, capabilities and beacon interval.
@@ -123,8 +124,8 @@ struct bss_heard {
 /// entry was last built from, at most half full: 32 slots, doubled as the table grows, up to
 /// 2048) finds a BSSID in one or two cache lines, and tells there whether its frame is the one
 /// the entry holds already, so that such a frame only writes its bss_heard, kept apart from the
-/// entries in an array of its own (in the order the entries were first heard, so that BSSes
-/// heard one after the other share cache lines there, where a frame writes 24 octets); two lists
+/// entries in an array of its own indexed as they are (24 octets each: BSSes first heard one after
+/// the other, as long as no entry was removed or replaced, share cache lines there); two lists
 /// threaded through a side array of 16-bit links keep the order the entries were first heard in
 /// (cfg80211's bss_list) and the order they were last heard in, so that neither a lookup nor the
 /// eviction of the least recently heard entry when the table is full looks at other entries.
@@ -203,18 +204,15 @@ class bss_table {
         const std::uint64_t key = frame_key(digest, freq, probe_resp);
         slot* const found = find_slot(bssid);  // valid to the end: a known BSS moves no slot
         const bool fresh = found == nullptr;
-        entry_number n;
+        const entry_number n = fresh ? add(bssid, key) : found->entry;
+        latest_[n] = {now, body.timestamp, signal, body.capabilities, body.beacon_interval};
         if (!fresh) {
-            n = found->entry;
             unlink(heard_, n, &links::prev_heard, &links::next_heard);
             link_last(heard_, n, &links::prev_heard, &links::next_heard);  // the most recent
             if (found->frame == key) {
                 ++counters_.unchanged;
-                latest_[n] = {now, body.timestamp, signal, body.capabilities, body.beacon_interval};
                 return;
             }
-        } else {
-            n = add(bssid, key);
         }
         bss* const b = &entries_[n];
         ++counters_.parsed;
@@ -241,9 +239,8 @@ class bss_table {
             b->from_probe_resp = (b->from_probe_resp && same_bss) || probe_resp;
         }
         b->freq = own_freq(body, freq);
-        latest_[n] = {now, body.timestamp, signal, body.capabilities, body.beacon_interval};
-        // Taking this frame again would leave the entry as it is now (but for what is taken
-        // above from every frame): the next frame with the same key need not be read.
+        // Taking this frame again would leave the entry as it is now (what every frame tells
+        // anew is taken first): the next frame with the same key need not be read.
         if (found) found->frame = key;
     }
     /// @brief The channel a BSS operates on: its DS Parameter Set's, as cfg80211_get_bss_channel
@@ -280,9 +277,11 @@ class bss_table {
                 out = &b;
         return out;
     }
-    /// @brief What the last frame of `b`, an entry of this table, told.
+    /// @brief What the last frame of `b` told; valid, like `b`, until the table next changes.
+    /// @pre `b` is an entry this table handed out (entries, find, best) since it last changed.
     const bss_heard& heard(const bss& b) const noexcept {
-        assert(&b >= entries_.data() && &b < entries_.data() + entries_.size());
+        assert(std::greater_equal<>{}(&b, entries_.data()) &&
+               std::less<>{}(&b, entries_.data() + entries_.size()));
         return latest_[static_cast<std::size_t>(&b - entries_.data())];
     }
     /// @brief Drops entries not heard for `expiry` (the oldest first: only those are looked at;
@@ -445,8 +444,9 @@ class bss_table {
     }
 
     // In the order a frame reads them (the lookup, then what it writes of an entry, its links,
-    // and the entry when the frame changed): two cache lines when the table starts in a line's
-    // first 24 octets, as basic_stack places it with empty Net and Events policies. The free
+    // and the entry when the frame changed): two cache lines for an unchanged frame when the
+    // table starts in a line's first 24 octets, as basic_stack places it with empty Net and
+    // Events policies; a changed or new one also reads the entries' array in the next. The free
     // entries are read only when there are some (and by a build's assertions).
     std::vector<slot> index_;      ///< a power of two of slots, at least twice size_
     std::uint8_t index_bits_ = 0;  ///< log2 of index_.size()

@@ -72,8 +72,9 @@ class mgmt_rx {
         const std::uint8_t subtype = h->fc().subtype();
         using namespace ieee80211::mgmt_subtype;
         if (subtype == beacon || subtype == probe_resp) {
-            // The BSS table reads every beacon and probe response: its index is fetched while
-            // the body is parsed at once, a plain local the compiler keeps as it likes.
+            // The BSS table reads every beacon and probe response: its index slot is fetched
+            // while the body is parsed at once, into a plain local the compiler keeps as it
+            // likes.
             ctx_.bss().prefetch(h->addr3());
             const body_type mb = parse_body(*h);
             if (mb) note_bss(*h, *mb, rs);

@@ -50,7 +50,8 @@ struct medium_stats {
 
 /// @brief The air (mac80211_hwsim's and wmediumd's job): a frame reaches every other listening
 /// port tuned to the same frequency after its PLCP airtime; a unicast frame is acknowledged when
-/// a receiver with that address got it; loss and delay per link come from a seeded generator.
+/// a receiver with that address got it; each link may have its own loss (drawn from a seeded
+/// generator), extra delay and signal (the pcap tap writes the default signal).
 /// A port can be away on a P2P Notice of Absence schedule (set_absence), or hold its
 /// transmissions in one (set_tx_hold); the schedule's TSF is the medium's time in µs.
 ///
@@ -141,7 +142,8 @@ class medium {
         join_channel(p);
     }
     /// @brief Loss probability, extra delay and signal of frames from `from` to `to` (as
-    /// wmediumd sets each link's loss and SNR for mac80211_hwsim radios).
+    /// wmediumd sets each link's loss and SNR for mac80211_hwsim radios); each call sets all
+    /// three, those left out to their defaults. A frame takes its link as it is when it is sent.
     void set_link(port_id from, port_id to, double loss, duration extra_delay = {},
                   std::int8_t signal_dbm = default_signal_dbm) {
         for (auto& l : links_)
@@ -259,23 +261,23 @@ class medium {
                     continue;
                 }
                 copy.emplace(*this, std::move(*buf),
-                             air_frame{{},
-                                       sender.freq,
-                                       bitrate,
-                                       short_preamble,
-                                       default_signal_dbm,
-                                       start_us,
-                                       from});
+                             air_frame{.bytes = {},
+                                       .freq = sender.freq,
+                                       .bitrate = bitrate,
+                                       .short_preamble = short_preamble,
+                                       .start_us = start_us,
+                                       .from = from});
             }
             if (l.delay == duration{})
-                (*copy)->to.push_back(p);
+                (*copy)->to.push_back({p, l.signal_dbm});
             else
-                track(time_.schedule_at(start + airtime + l.delay,
-                                        [this, f = *copy, p] { hand_over(*f, p); }));
+                track(time_.schedule_at(
+                    start + airtime + l.delay,
+                    [this, f = *copy, r = receiver{p, l.signal_dbm}] { hand_over(*f, r); }));
         }
         if (copy && !(*copy)->to.empty())
             track(time_.schedule_at(start + airtime, [this, f = std::move(*copy)] {
-                for (const port_id p : f->to) hand_over(*f, p);
+                for (const receiver& r : f->to) hand_over(*f, r);
             }));
         if (acked) ++stats_.acked;
         const duration exchange = airtime + (acked ? ack_time : duration{});
@@ -289,12 +291,17 @@ class medium {
     }
 
   private:
+    /// A port a frame is for, and the signal its link gives the frame.
+    struct receiver {
+        port_id port = 0;
+        std::int8_t signal_dbm = default_signal_dbm;
+    };
     /// A frame on the air: its one copy and the receivers that hear it together; `refs` counts
     /// the air_refs to it (the deliveries still to come).
     struct on_air {
         frame_buffer buf;
         air_frame af;
-        std::vector<port_id> to;
+        std::vector<receiver> to;
         std::uint32_t refs = 0;
     };
     /// A counted reference to a record on the air; the last one gives the record back to the
@@ -387,13 +394,14 @@ class medium {
             if (!enter && there) owners_.erase(at);
         }
     }
-    void hand_over(const on_air& f, port_id p) {
+    void hand_over(const on_air& f, receiver r) {
         ++stats_.delivered;
-        if (!ports_[p].listening || ports_[p].freq != f.af.freq) return;
-        if (links_.empty()) return ports_[p].deliver(f.af);
+        auto& port = ports_[r.port];
+        if (!port.listening || port.freq != f.af.freq) return;
+        if (r.signal_dbm == f.af.signal_dbm) return port.deliver(f.af);
         air_frame heard = f.af;  // at its link's signal
-        heard.signal_dbm = link_of(f.af.from, p).signal_dbm;
-        ports_[p].deliver(heard);
+        heard.signal_dbm = r.signal_dbm;
+        port.deliver(heard);
     }
     /// A Notice of Absence with the time its start times are extended near.
     struct absence_schedule {
