@@ -49,6 +49,38 @@ TEST_CASE("virtual_time timers can be cancelled once, and events can schedule ev
     CHECK(t.cancel(b));
 }
 
+TEST_CASE("a callback ends once for each time it was made, through moves, timers and cancels",
+          "[core][time]") {
+    struct counted {
+        int* made;
+        int* ended;
+        counted(int* m, int* e) noexcept : made(m), ended(e) { ++*made; }
+        counted(counted&& o) noexcept : made(o.made), ended(o.ended) { ++*made; }
+        counted& operator=(counted&&) = delete;
+        ~counted() { ++*ended; }
+        void operator()() const noexcept {}
+    };
+    int made = 0, ended = 0;
+    {
+        timer_callback a{counted{&made, &ended}};
+        timer_callback b{std::move(a)};
+        timer_callback c;
+        c = std::move(b);
+        CHECK_FALSE(a);
+        CHECK_FALSE(b);
+        CHECK(made - ended == 1);  // one callable, in c
+        virtual_time t;
+        t.schedule_in(1ms, std::move(c));
+        t.schedule_in(2ms, counted{&made, &ended});
+        t.cancel(t.schedule_in(3ms, counted{&made, &ended}));
+        CHECK(made - ended == 2);
+        CHECK(t.run_for(5ms) == 2);
+        CHECK(made == ended);
+    }
+    CHECK(made == ended);
+    CHECK(made > 6);
+}
+
 TEST_CASE("virtual_time never moves backwards", "[core][time]") {
     virtual_time t;
     t.run_for(10ms);

@@ -30,16 +30,16 @@ class inplace_function<R(Args...), Capacity> {
         ::new (static_cast<void*>(storage_)) T(std::forward<F>(f));
         ops_ = &ops_for<T>;
     }
-    inplace_function(inplace_function&& o) noexcept : ops_(o.ops_) {
+    // A move relocates the callable: its move op constructs it here and ends it there, so the
+    // source is left empty without a second destruction.
+    inplace_function(inplace_function&& o) noexcept : ops_(std::exchange(o.ops_, nullptr)) {
         if (ops_) ops_->move(storage_, o.storage_);
-        o.reset();
     }
     inplace_function& operator=(inplace_function&& o) noexcept {
         if (this != &o) {
             reset();
-            ops_ = o.ops_;
+            ops_ = std::exchange(o.ops_, nullptr);
             if (ops_) ops_->move(storage_, o.storage_);
-            o.reset();
         }
         return *this;
     }
