@@ -30,8 +30,9 @@ class inplace_function<R(Args...), Capacity> {
         ::new (static_cast<void*>(storage_)) T(std::forward<F>(f));
         ops_ = &ops_for<T>;
     }
-    // A move relocates the callable: its move op constructs it here and ends it there, so the
-    // source is left empty without a second destruction.
+    // Moves (construction and assignment) relocate the callable: the move op move-constructs it
+    // into this storage and destroys it in the source's. Taking the source's ops_ leaves the
+    // source empty; resetting the source instead would destroy the callable a second time.
     inplace_function(inplace_function&& o) noexcept : ops_(std::exchange(o.ops_, nullptr)) {
         if (ops_) ops_->move(storage_, o.storage_);
     }
