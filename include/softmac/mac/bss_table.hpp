@@ -117,6 +117,7 @@ struct bss_heard {
     std::int32_t signal_dbm = 0;
     std::uint16_t capability = 0, beacon_int = 0;
 };
+static_assert(sizeof(bss_heard) == 24, "softmac: an unchanged frame writes 24 octets");
 
 /// @brief BSSes by BSSID, each dropped 30 s after it was last heard (cfg80211's result expiry).
 /// The entries live in one array that grows with them up to `capacity`; a flat index (open

@@ -39,6 +39,13 @@ class discovery {
   public:
     explicit discovery(Ctx ctx) : ctx_(ctx) {}
 
+    /// @brief How the search scans' results were taken.
+    struct counters {
+        std::uint64_t read = 0;     ///< parsed and learned (p2p_add_device)
+        std::uint64_t sighted = 0;  ///< heard again unchanged: taken as a sighting only
+    };
+    const counters& stats() const noexcept { return counters_; }
+
     /// @brief Starts a find: a first scan (full or social), then listen and social scans in turn.
     result<void> find(const find_params& p) {
         auto& d = ctx_.dev();
@@ -373,6 +380,7 @@ class discovery {
                 known && !r.bss.ies.empty() && known->scan_ies.data() == r.bss.ies.data() &&
                 known->scan_freq == r.bss.freq) {
                 if (filter != mac_address{} && known->info.dev_addr != filter) continue;
+                ++counters_.sighted;
                 sighted(*known, false);
                 known->level_dbm = r.bss.signal_mbm / 100;
                 continue;
@@ -380,6 +388,7 @@ class discovery {
             auto p = parse_elements(r.bss.ies);
             if (!p || !p->has_p2p || !p->device) continue;
             if (filter != mac_address{} && p->device->dev_addr != filter) continue;
+            ++counters_.read;
             const bool go =
                 p->capab && (p->capab->group & ieee80211::p2p::group_capab::group_owner);
             const mac_address dev = p->device->dev_addr;
@@ -453,6 +462,7 @@ class discovery {
     timer_id find_timer_ = 0, ext_timer_ = 0;
     detail::probe_response_cache probe_resp_;
     cfg::cmd::mgmt_tx probe_tx_;  ///< the probe response's command, its frame storage reused
+    counters counters_;
 };
 
 }  // namespace softmac::p2p

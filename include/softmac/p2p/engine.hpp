@@ -116,6 +116,7 @@ class engine {
     state current() const noexcept { return dev_.current; }
     const mac_address& device_address() const noexcept { return dev_.addr; }
     const peer_table& peers() const noexcept { return dev_.peers; }
+    const auto& discovery_stats() const noexcept { return disc_.stats(); }
     const std::vector<group>& groups() const noexcept { return groups_.list(); }
     std::uint16_t listen_freq() const noexcept { return detail::freq_of_channel(dev_.listen_ch); }
     time_point now() const noexcept { return time_.now(); }

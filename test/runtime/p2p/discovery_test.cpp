@@ -972,7 +972,11 @@ TEST_CASE("a scan result heard again is a sighting, and what other frames wrote 
         w.engine(1).stop_find();
     };
     SECTION("nothing else wrote the peer") {
+        const auto before = w.engine(0).discovery_stats();
         heard_again();
+        // Taken as a sighting, not read again.
+        CHECK(w.engine(0).discovery_stats().sighted > before.sighted);
+        CHECK(w.engine(0).discovery_stats().read == before.read);
         // A new find reports it again, from what it holds.
         REQUIRE(w[0].count<p2p::event::device_found>() == reported + 1);
         CHECK(w[0].all<p2p::event::device_found>().back().peer.name == name);
