@@ -14,6 +14,7 @@
 #include <vector>
 
 #include <softmac/core/bytes.hpp>
+#include <softmac/core/detail/hot_inline.hpp>
 #include <softmac/core/detail/walker.hpp>
 #include <softmac/core/mac_address.hpp>
 #include <softmac/core/scheduler.hpp>
@@ -259,7 +260,7 @@ class bss_table {
     /// @brief Starts reading the index where `bssid` would be found, so that the lookup of a
     /// frame whose body is still to be read finds it in the cache: with hundreds of radios in
     /// one process, a radio's index is rarely there.
-    void prefetch(const mac_address& bssid) const noexcept {
+    SOFTMAC_HOT_INLINE void prefetch(const mac_address& bssid) const noexcept {
         if (!index_.empty()) __builtin_prefetch(&index_[home_of(bssid)]);
     }
     /// @brief The entry of `bssid`, or null; like every entry the table hands out, valid until

@@ -5,6 +5,9 @@
 /// @brief Forces inlining on the hot path, where the compiler's size heuristics would keep
 /// pipeline stages and buffer hand-offs out of line (the point of a compile-time pipeline is one
 /// straight function).
+///
+/// A function whose only effect is to prefetch is inlined the same way: out of line, GCC finds
+/// it without side effects and drops every call to it.
 #if defined(__GNUC__)
 #define SOFTMAC_HOT_INLINE [[gnu::always_inline]] inline
 #else
