@@ -29,12 +29,20 @@ struct recording_sink {
         std::uint64_t cookie;
         time_point at;
     };
+    /// A frame the driver said was coming, and how many had arrived by then.
+    struct told_event {
+        std::vector<std::uint8_t> bytes;
+        std::size_t received_before;
+    };
     explicit recording_sink(const virtual_time* c) : clock(c) {}
     const virtual_time* clock;
+    std::vector<told_event> told;
     std::vector<rx_event> rx;
     std::vector<driver::tx_status> status;
     std::vector<roc_event> roc;
 
+    void rx_lines(driver::rx_prefetch& p) const noexcept { p.add_line(this); }
+    void prefetch_rx(bytes_view f) { told.push_back({{f.begin(), f.end()}, rx.size()}); }
     void on_rx(frame_buffer&& b, const driver::rx_status& s) {
         rx.push_back({{b.view().begin(), b.view().end()}, s});
     }

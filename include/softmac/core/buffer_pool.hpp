@@ -3,6 +3,7 @@
 /// pool.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <concepts>
 #include <cstddef>
@@ -10,6 +11,7 @@
 #include <memory>
 #include <vector>
 
+#include <softmac/core/detail/hot_inline.hpp>
 #include <softmac/core/frame_buffer.hpp>
 
 namespace softmac {
@@ -38,6 +40,16 @@ class basic_pool {
         return frame_buffer(b, &list_, headroom);
     }
     std::size_t in_use() const noexcept { return list_.in_use; }
+    /// @brief Starts fetching the buffer the next allocate() hands out, its record and its first
+    /// `octets` for writing: for a receive path told that a frame of that size comes.
+    SOFTMAC_HOT_INLINE void prefetch_next(std::size_t octets) const noexcept {
+        const detail::pool_block* b = list_.head;
+        if (!b) return;
+        __builtin_prefetch(b, 1);
+        const std::size_t n = std::min<std::size_t>(octets, b->capacity);
+        for (std::size_t at = 0; at < n; at += 64) __builtin_prefetch(b->data + at, 1);
+        if (n) __builtin_prefetch(b->data + n - 1, 1);  // the line the last octet is in
+    }
 
   protected:
     basic_pool() = default;

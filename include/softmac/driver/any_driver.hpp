@@ -104,6 +104,7 @@ class any_driver {
     void set_interrupt(driver::interrupt_line irq) {
         vt_->set_interrupt(obj_.get(), std::move(irq));
     }
+    void set_rx_prefetch(driver::rx_prefetch p) { vt_->set_rx_prefetch(obj_.get(), std::move(p)); }
 
     /// @brief The wrapped driver, when its type is known.
     template <class D>
@@ -123,6 +124,7 @@ class any_driver {
         void (*configure_filter)(void*, any_context&, std::uint32_t, std::uint32_t&);
         void (*poll)(void*, any_context&);
         void (*set_interrupt)(void*, driver::interrupt_line&&);
+        void (*set_rx_prefetch)(void*, driver::rx_prefetch&&);
     };
     template <class D>
     static constexpr ops table{
@@ -152,6 +154,10 @@ class any_driver {
         [](void* d, driver::interrupt_line&& irq) {
             if constexpr (driver::has_interrupt_line<D>)
                 static_cast<D*>(d)->set_interrupt(std::move(irq));
+        },
+        [](void* d, driver::rx_prefetch&& p) {
+            if constexpr (driver::has_rx_prefetch<D>)
+                static_cast<D*>(d)->set_rx_prefetch(std::move(p));
         },
     };
 

@@ -129,6 +129,12 @@ template <class D>
 concept has_interrupt_line = requires(D& d, interrupt_line irq) {
     d.set_interrupt(std::move(irq));
 };
+/// @brief The driver says when a frame is about to reach it; the radio connects the line to its
+/// layers' prefetches.
+template <class D>
+concept has_rx_prefetch = requires(D& d, rx_prefetch p) {
+    d.set_rx_prefetch(std::move(p));
+};
 /// @brief The driver's probe can find a device it does not drive (a probe's -ENODEV): it says
 /// why, and registration fails with that error.
 template <class D>

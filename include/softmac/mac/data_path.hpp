@@ -177,6 +177,19 @@ class data_path {
     }
 
     // ---- the radio's sink --------------------------------------------------------------------
+    /// The state every received frame reads (the first line: see the members), then the
+    /// upper layer's.
+    void rx_lines(driver::rx_prefetch& p) const noexcept {
+        p.add_line(this);
+        if constexpr (requires { upper_.rx_lines(p); }) upper_.rx_lines(p);
+    }
+    /// A frame comes soon: the states of the interfaces that are up (it is matched against
+    /// them), then the upper layer's part.
+    SOFTMAC_HOT_INLINE void prefetch_rx(bytes_view f) noexcept {
+        for (std::uint32_t left = up_; left; left &= left - 1)
+            __builtin_prefetch(&ifaces_[static_cast<std::size_t>(std::countr_zero(left))]);
+        if constexpr (requires { upper_.prefetch_rx(f); }) upper_.prefetch_rx(f);
+    }
     /// The frame is worked on in place: what no handler moves out stays in `b`, and the driver
     /// releases it when its call returns.
     void on_rx(frame_buffer&& b, const driver::rx_status& s) {

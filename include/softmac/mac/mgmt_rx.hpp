@@ -9,6 +9,7 @@
 #include <utility>
 
 #include <softmac/core/bytes.hpp>
+#include <softmac/core/detail/hot_inline.hpp>
 #include <softmac/core/frame_buffer.hpp>
 #include <softmac/core/result.hpp>
 #include <softmac/driver/types.hpp>
@@ -87,6 +88,16 @@ class mgmt_rx {
             deliver(
                 vif, *h, [&mb]() -> const body_type& { return mb.get(); }, rs);
         }
+    }
+
+    /// @brief A frame comes soon: for a beacon or probe response, the BSS table's index slot of
+    /// its BSSID.
+    SOFTMAC_HOT_INLINE void prefetch_rx(bytes_view f) noexcept {
+        if (f.size() < 24) return;
+        const ieee80211::frame_control fc{load_le16(f.data())};
+        using namespace ieee80211::mgmt_subtype;
+        if (fc.is_mgmt() && (fc.subtype() == beacon || fc.subtype() == probe_resp))
+            ctx_.bss().prefetch(mac_address::from(f.data() + 16));
     }
 
   private:

@@ -80,6 +80,17 @@ class radio {
         // it at once (this is how products receive frames and TX status).
         if constexpr (driver::has_interrupt_line<Driver>)
             driver_.set_interrupt(driver::interrupt_line([this] { service(); }));
+        // A frame about to come: the layers above fetch what they will read for it.
+        if constexpr (driver::has_rx_prefetch<Driver> &&
+                      requires(Sink & s, driver::rx_prefetch & p, bytes_view f) {
+                          s.rx_lines(p);
+                          s.prefetch_rx(f);
+                      }) {
+            driver::rx_prefetch p;
+            sink_.rx_lines(p);
+            p.frame = [this](bytes_view f) { sink_.prefetch_rx(f); };
+            driver_.set_rx_prefetch(std::move(p));
+        }
     }
     radio(const radio&) = delete;
     radio& operator=(const radio&) = delete;

@@ -62,13 +62,30 @@ struct medium_stats {
 /// listeners without a filter merged in port order with the holders of its receiver address that
 /// listen there (the only filtered ports that take it); no other port is visited. A transmitted
 /// frame is copied once into a record shared by its receivers, and the records are used again
-/// (no allocation per transmission once enough are in the air).
+/// (no allocation per transmission once enough are in the air). Receivers that hear a frame
+/// together get it one after the other, and a port with a prefetch plan has its state fetched
+/// while the ones before it receive.
 template <time_policy Time>
 class medium {
   public:
     using port_id = std::uint32_t;
     using rx_handler = detail::inplace_function<void(const air_frame&), 32>;
     using status_handler = detail::inplace_function<void(bool acked), 32>;
+    /// @brief Told that the frame will reach the port a few deliveries from now.
+    using prefetch_handler = detail::inplace_function<void(const air_frame&), 16>;
+    /// @brief How a port gets ready for a frame that will reach it: its `lines` (the state its
+    /// receive path reads for every frame) are fetched, all at once, 2 × prefetch_ahead
+    /// deliveries before its own; `frame` is told of the frame prefetch_ahead deliveries before,
+    /// when those lines are in, to fetch what depends on the frame.
+    struct prefetch_plan {
+        static constexpr std::size_t max_lines = 8;
+        std::array<const void*, max_lines> lines{};
+        std::size_t n_lines = 0;
+        prefetch_handler frame;
+    };
+    /// @brief How many deliveries a receiver is told of a frame before its own: enough for a
+    /// radio's state to arrive from the last level of cache while the ones before it receive.
+    static constexpr std::size_t prefetch_ahead = 3;
     static constexpr std::size_t max_addresses = 8;
     static constexpr duration sifs = std::chrono::microseconds(10);
     static constexpr duration difs = std::chrono::microseconds(28);  ///< SIFS + 2 slots of 9 µs
@@ -101,11 +118,14 @@ class medium {
         leave_channel(p);
         index_addresses(p, false);
         ports_[p].deliver = {};
+        ports_[p].prefetch = {};
         ports_[p].listening = false;
         ports_[p].n_addrs = 0;
         ports_[p].away = {};
         ports_[p].hold = {};
     }
+    /// @brief How the port gets ready for frames that will reach it (none by default).
+    void set_prefetch(port_id p, prefetch_plan plan) { ports_[p].prefetch = std::move(plan); }
     void set_listening(port_id p, bool on) {
         if (on == ports_[p].listening) return;
         leave_channel(p);
@@ -276,9 +296,8 @@ class medium {
                     [this, f = *copy, r = receiver{p, l.signal_dbm}] { hand_over(*f, r); }));
         }
         if (copy && !(*copy)->to.empty())
-            track(time_.schedule_at(start + airtime, [this, f = std::move(*copy)] {
-                for (const receiver& r : f->to) hand_over(*f, r);
-            }));
+            track(time_.schedule_at(start + airtime,
+                                    [this, f = std::move(*copy)] { hand_over_all(*f); }));
         if (acked) ++stats_.acked;
         const duration exchange = airtime + (acked ? ack_time : duration{});
         sender.busy_until = start + exchange + (airtime_ ? difs : duration{});
@@ -394,6 +413,22 @@ class medium {
             if (!enter && there) owners_.erase(at);
         }
     }
+    /// Hands a frame to the receivers that hear it together, in order, getting each one ready
+    /// by its prefetch plan.
+    void hand_over_all(const on_air& f) {
+        const std::size_t n = f.to.size();
+        for (std::size_t k = 0; k < n; ++k) {
+            if (k + 2 * prefetch_ahead < n) {
+                const auto& plan = ports_[f.to[k + 2 * prefetch_ahead].port].prefetch;
+                for (std::size_t i = 0; i < plan.n_lines; ++i) __builtin_prefetch(plan.lines[i]);
+            }
+            if (k + prefetch_ahead < n) {
+                auto& plan = ports_[f.to[k + prefetch_ahead].port].prefetch;
+                if (plan.frame) plan.frame(f.af);
+            }
+            hand_over(f, f.to[k]);
+        }
+    }
     void hand_over(const on_air& f, receiver r) {
         ++stats_.delivered;
         auto& port = ports_[r.port];
@@ -458,6 +493,7 @@ class medium {
         time_point busy_until{};
         bool address_filter = false;
         absence_schedule away, hold;
+        prefetch_plan prefetch;  // last: delivering a frame does not read it
     };
     struct link {
         port_id from = 0, to = 0;

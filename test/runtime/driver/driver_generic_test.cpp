@@ -322,3 +322,41 @@ TEST_CASE("a loopback radio keeps 256 events for its poll and drops more", "[dri
     w[1].service();
     CHECK(w[1].sink().rx.size() == cap + 1);
 }
+
+// The loopback driver learns of frames before they arrive (rt73's frames come over USB).
+TEMPLATE_TEST_CASE(
+    "a radio tells the layer above of a frame its filter takes, a few deliveries "
+    "before the frame arrives",
+    "[driver][medium][prefetch]", test::loopback_software_roc, test::loopback_offloaded_roc,
+    test::any_driver_loopback) {
+    using medium_type = sim::medium<virtual_time>;
+    constexpr std::size_t ahead = medium_type::prefetch_ahead;
+    // Radio 0 sends; radios 1 to ahead + 2 hear it in that order, the last two told before.
+    world<TestType> w(ahead + 3);
+    auto frame = w.data_frame(0, mac_address::broadcast(), 7);
+    const std::vector<std::uint8_t> sent(frame.view().begin(), frame.view().end());
+    w.send(0, std::move(frame), driver::tx_flag::no_ack);
+    w.settle();
+    for (std::size_t i = 1; i < ahead + 3; ++i) {
+        INFO("radio " << i);
+        CHECK(w[i].sink().rx.size() == 1);
+        if (i <= ahead) {
+            CHECK(w[i].sink().told.empty());  // nobody is that far before them
+        } else {
+            REQUIRE(w[i].sink().told.size() == 1);
+            CHECK(w[i].sink().told[0].bytes == sent);
+            CHECK(w[i].sink().told[0].received_before == 0);
+        }
+    }
+    // A probe request the RX filter drops is neither told of nor handed up.
+    std::array<std::uint8_t, 64> f{};
+    byte_writer fw(f);
+    ieee80211::write_mgmt_header(fw, ieee80211::mgmt_subtype::probe_req, mac_address::broadcast(),
+                                 w.vifs[0].addr, mac_address::broadcast());
+    auto probe = w.pool.allocate(32);
+    REQUIRE(probe->append(fw.written()));
+    w.send(0, std::move(*probe), driver::tx_flag::no_ack);
+    w.settle();
+    CHECK(w[ahead + 2].sink().rx.size() == 1);
+    CHECK(w[ahead + 2].sink().told.size() == 1);
+}

@@ -262,3 +262,56 @@ TEST_CASE("a receiver hears a frame at its link's signal, and at the default wit
     CHECK(heard[1] == std::vector<int>{-72, sim::default_signal_dbm});
     CHECK(heard[2] == std::vector<int>{-81, sim::default_signal_dbm, -81});
 }
+
+TEST_CASE("a receiver's prefetch plan is told of a frame prefetch_ahead deliveries before its own",
+          "[driver][medium][prefetch]") {
+    using medium_type = sim::medium<virtual_time>;
+    constexpr std::size_t ahead = medium_type::prefetch_ahead;
+    constexpr std::size_t n = ahead + 5;  // the sender and n - 1 receivers, in port order
+    virtual_time time;
+    medium_type air{time, 3};
+    std::array<std::uint32_t, n> port{};
+    struct record {
+        std::vector<std::pair<char, std::size_t>> log;  // ('t', i): port i told; ('d', i): handed
+        std::vector<std::vector<std::uint8_t>> told;    // the frames the plans were told of
+    } r;
+    std::array<int, 4> state{};  // what the plans' lines point at
+    for (std::size_t i = 0; i < n; ++i) {
+        port[i] = air.attach([&r, i](const sim::air_frame&) { r.log.push_back({'d', i}); });
+        air.tune(port[i], 2412);
+        air.set_listening(port[i], true);
+        if (i == ahead + 2) continue;  // one receiver without a plan
+        medium_type::prefetch_plan plan;
+        plan.lines = {&state[0], &state[1], &state[2], &state[3]};
+        plan.n_lines = 4;
+        plan.frame = [&r, i](const sim::air_frame& f) {
+            r.log.push_back({'t', i});
+            r.told.emplace_back(f.bytes.begin(), f.bytes.end());
+        };
+        air.set_prefetch(port[i], std::move(plan));
+    }
+    const std::array<std::uint8_t, 24> frame{0x80, 0,    0,    0,    0xff, 0xff,
+                                             0xff, 0xff, 0xff, 0xff, 0x02};
+    const auto broadcast = [&] {
+        r = {};
+        REQUIRE(air.transmit(port[0], frame, 10, false, {}));
+        time.run_for(10ms);
+    };
+    // Receiver k (port k + 1) is told just before receiver k - ahead is handed the frame.
+    const auto expected = [&](std::size_t last_port) {
+        std::vector<std::pair<char, std::size_t>> e;
+        for (std::size_t p = 1; p <= last_port; ++p) {
+            const std::size_t told = p + ahead;
+            if (told <= last_port && told != ahead + 2) e.push_back({'t', told});
+            e.push_back({'d', p});
+        }
+        return e;
+    };
+    const std::vector<std::uint8_t> sent(frame.begin(), frame.end());
+    broadcast();
+    CHECK(r.log == expected(n - 1));
+    CHECK(r.told == std::vector<std::vector<std::uint8_t>>(n - 1 - ahead - 1, sent));
+    air.detach(port[n - 1]);  // a port that left is neither told nor handed anything
+    broadcast();
+    CHECK(r.log == expected(n - 2));
+}

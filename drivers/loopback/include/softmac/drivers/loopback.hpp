@@ -8,6 +8,7 @@
 #include <vector>
 
 #include <softmac/core/buffer_pool.hpp>
+#include <softmac/core/detail/hot_inline.hpp>
 #include <softmac/driver/concepts.hpp>
 #include <softmac/ieee80211/frame_control.hpp>
 #include <softmac/ieee80211/header.hpp>
@@ -61,6 +62,7 @@ class loopback {
     loopback(medium_type& m, driver::hw_description hw, std::size_t buffers = 256)
         : medium_(m), pool_(2400, buffers), hw_(hw) {
         port_ = medium_.attach([this](const sim::air_frame& f) { on_air(f); });
+        set_rx_prefetch({});
     }
     loopback(const loopback&) = delete;
     loopback& operator=(const loopback&) = delete;
@@ -76,6 +78,18 @@ class loopback {
     /// @brief The interrupt line: raised on every event pushed for poll() (received frame, TX
     /// status, remain-on-channel ready/expired); a radio services the driver from it.
     void set_interrupt(driver::interrupt_line irq) { irq_ = std::move(irq); }
+    /// The medium fetches the driver's first two lines (what on_air reads) and the lines above
+    /// it, and tells prefetch_rx of the frame when they are in.
+    void set_rx_prefetch(driver::rx_prefetch above) {
+        typename medium_type::prefetch_plan plan;
+        plan.lines[plan.n_lines++] = this;
+        plan.lines[plan.n_lines++] = reinterpret_cast<const unsigned char*>(this) + 64;
+        for (std::size_t i = 0; i < above.n_lines && plan.n_lines < plan.max_lines; ++i)
+            plan.lines[plan.n_lines++] = above.lines[i];
+        plan.frame = [this](const sim::air_frame& f) { prefetch_rx(f); };
+        rx_prefetch_ = std::move(above.frame);
+        medium_.set_prefetch(port_, std::move(plan));
+    }
 
     // ---- mandatory operations --------------------------------------------------------------
     template <class Ctx>
@@ -347,19 +361,28 @@ class loopback {
             if (vifs_[i].addr == a) return true;
         return false;
     }
+    /// The RX filter: whether a started radio takes the frame.
+    bool accepts(const sim::air_frame& f) const noexcept {
+        if (conf_.flags & driver::conf_flag::monitor) return true;
+        const ieee80211::frame_control fc{load_le16(f.bytes.data())};
+        if (fc.is_ctrl() && !(filter_ & driver::fif::control)) return false;
+        if (fc.is_mgmt() && fc.subtype() == ieee80211::mgmt_subtype::probe_req &&
+            !(filter_ & driver::fif::probe_req))
+            return false;
+        const mac_address ra = mac_address::from(f.bytes.data() + 4);
+        return !ra.is_unicast() || ours(ra) || (filter_ & driver::fif::other_bss);
+    }
+    /// A frame comes soon: the ring's next slot and the buffer its copy will take are fetched,
+    /// and the layers above are told.
+    SOFTMAC_HOT_INLINE void prefetch_rx(const sim::air_frame& f) {
+        if (!started_ || !accepts(f)) return;
+        if (!events_.empty()) __builtin_prefetch(&events_[tail_ & (events_.size() - 1)], 1);
+        pool_.prefetch_next(f.bytes.size());
+        if (rx_prefetch_) rx_prefetch_(f.bytes);
+    }
     /// The receive side of the hardware: the RX filter, then the event ring.
     void on_air(const sim::air_frame& f) {
-        if (!started_) return;
-        const ieee80211::frame_control fc{load_le16(f.bytes.data())};
-        const bool monitor = (conf_.flags & driver::conf_flag::monitor) != 0;
-        if (!monitor) {
-            if (fc.is_ctrl() && !(filter_ & driver::fif::control)) return;
-            if (fc.is_mgmt() && fc.subtype() == ieee80211::mgmt_subtype::probe_req &&
-                !(filter_ & driver::fif::probe_req))
-                return;
-            const mac_address ra = mac_address::from(f.bytes.data() + 4);
-            if (ra.is_unicast() && !ours(ra) && !(filter_ & driver::fif::other_bss)) return;
-        }
+        if (!started_ || !accepts(f)) return;
         auto buf = pool_.allocate(0);
         if (!buf || !buf->append(f.bytes)) return;
         const auto ch = ieee80211::freq_to_channel(f.freq);
@@ -374,9 +397,9 @@ class loopback {
     }
 
     // What a received group-addressed frame reads comes first, in two cache lines: the RX
-    // filter, the event ring and the interrupt line, then the buffer pool's free list (a
-    // simulation of many radios finds each radio's state cold). A unicast frame also reads the
-    // interface addresses.
+    // filter, the event ring and the interrupt line, the buffer pool's free list and the
+    // prefetch line (a simulation of many radios finds each radio's state cold). A unicast frame
+    // also reads the interface addresses.
     medium_type& medium_;
     bool started_ = false;
     std::uint32_t filter_ = 0;
@@ -387,6 +410,7 @@ class loopback {
     std::vector<event> events_;
     driver::interrupt_line irq_;
     heap_pool pool_;
+    decltype(driver::rx_prefetch::frame) rx_prefetch_;
     typename medium_type::port_id port_ = 0;
     driver::hw_description hw_;
     std::array<driver::vif, max_vifs> vifs_{};
