@@ -41,7 +41,7 @@ struct recording_sink {
     std::vector<driver::tx_status> status;
     std::vector<roc_event> roc;
 
-    void rx_lines(driver::rx_prefetch& p) const noexcept { p.add_line(this); }
+    void rx_lines(driver::rx_prefetch& p) const noexcept { p.lines.add(this); }
     void prefetch_rx(bytes_view f) { told.push_back({{f.begin(), f.end()}, rx.size()}); }
     void on_rx(frame_buffer&& b, const driver::rx_status& s) {
         rx.push_back({{b.view().begin(), b.view().end()}, s});

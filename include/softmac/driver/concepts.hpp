@@ -11,6 +11,7 @@
 #include <softmac/core/result.hpp>
 #include <softmac/driver/hw_description.hpp>
 #include <softmac/driver/interrupt_line.hpp>
+#include <softmac/driver/rx_prefetch.hpp>
 #include <softmac/driver/types.hpp>
 
 namespace softmac::driver {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <array>
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <span>
@@ -180,7 +181,7 @@ class data_path {
     /// The state every received frame reads (the first line: see the members), then the
     /// upper layer's.
     void rx_lines(driver::rx_prefetch& p) const noexcept {
-        p.add_line(this);
+        p.lines.add(this);
         if constexpr (requires { upper_.rx_lines(p); }) upper_.rx_lines(p);
     }
     /// A frame comes soon: the states of the interfaces that are up (it is matched against

@@ -70,9 +70,7 @@ class mgmt_rx {
     void rx(std::uint8_t vif, frame_buffer&& b, const driver::rx_status& rs) {
         const auto h = ieee80211::header_view::parse(b.view());
         if (!h) return;
-        const std::uint8_t subtype = h->fc().subtype();
-        using namespace ieee80211::mgmt_subtype;
-        if (subtype == beacon || subtype == probe_resp) {
+        if (read_by_bss_table(h->fc())) {
             // The BSS table reads every beacon and probe response: its index slot is fetched
             // while the body is parsed at once, into a plain local the compiler keeps as it
             // likes.
@@ -95,13 +93,17 @@ class mgmt_rx {
     SOFTMAC_HOT_INLINE void prefetch_rx(bytes_view f) noexcept {
         if (f.size() < 24) return;
         const ieee80211::frame_control fc{load_le16(f.data())};
-        using namespace ieee80211::mgmt_subtype;
-        if (fc.is_mgmt() && (fc.subtype() == beacon || fc.subtype() == probe_resp))
-            ctx_.bss().prefetch(mac_address::from(f.data() + 16));
+        if (fc.is_mgmt() && read_by_bss_table(fc))
+            ctx_.bss().prefetch(mac_address::from(f.data() + 16));  // Address 3, the BSSID
     }
 
   private:
     using body_type = result<ieee80211::mgmt_body>;
+    /// Beacons and probe responses (of a management frame's subtypes).
+    static bool read_by_bss_table(ieee80211::frame_control fc) noexcept {
+        using namespace ieee80211::mgmt_subtype;
+        return fc.subtype() == beacon || fc.subtype() == probe_resp;
+    }
     /// A frame's body. Protected management frames need the security layer: the MLME leaves
     /// them alone.
     static body_type parse_body(const ieee80211::header_view& h) {

@@ -27,6 +27,13 @@ concept radio_sink = requires(S& s, frame_buffer&& b, const driver::rx_status& r
     s.on_roc_expired(cookie);
     s.on_scan_done(aborted);
 };
+/// @brief A sink that says what a received frame reads: the lines of its state (`rx_lines`),
+/// and what depends on a frame about to come (`prefetch_rx`); see driver::rx_prefetch.
+template <class S>
+concept rx_prefetch_sink = requires(S& s, driver::rx_prefetch& p, bytes_view f) {
+    s.rx_lines(p);
+    s.prefetch_rx(f);
+};
 
 /// @brief One radio: the driver, its hardware description, the device configuration and the
 /// interfaces, in one object. Upcalls reach the sink through a context passed into each driver
@@ -81,11 +88,7 @@ class radio {
         if constexpr (driver::has_interrupt_line<Driver>)
             driver_.set_interrupt(driver::interrupt_line([this] { service(); }));
         // A frame about to come: the layers above fetch what they will read for it.
-        if constexpr (driver::has_rx_prefetch<Driver> &&
-                      requires(Sink & s, driver::rx_prefetch & p, bytes_view f) {
-                          s.rx_lines(p);
-                          s.prefetch_rx(f);
-                      }) {
+        if constexpr (driver::has_rx_prefetch<Driver> && rx_prefetch_sink<Sink>) {
             driver::rx_prefetch p;
             sink_.rx_lines(p);
             p.frame = [this](bytes_view f) { sink_.prefetch_rx(f); };

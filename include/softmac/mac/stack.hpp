@@ -70,12 +70,12 @@ class basic_stack {
         void on_mgmt(std::uint8_t vif, frame_buffer&& b, const driver::rx_status& rs) {
             s->mgmt_rx_.rx(vif, std::move(b), rs);
         }
-        /// What every received management frame reads: the BSS table's and management RX's
+        /// What a received frame reads of the stack: the BSS table's and management RX's
         /// state, and the interface records' first line.
         void rx_lines(driver::rx_prefetch& p) const noexcept {
-            p.add_line(&s->bss_);
-            p.add_line(&s->mgmt_rx_);
-            p.add_line(&s->records_);
+            p.lines.add(&s->bss_);
+            p.lines.add(&s->mgmt_rx_);
+            p.lines.add(&s->records_);
         }
         /// A frame comes soon: the interface records and management RX fetch their part.
         SOFTMAC_HOT_INLINE void prefetch_rx(bytes_view f) noexcept {
@@ -101,14 +101,9 @@ class basic_stack {
     using pool_type = Pool;
     static constexpr std::size_t max_interfaces = mac::max_interfaces;
     static_assert(radio_type::max_interfaces == max_interfaces);
-    static_assert(
-        !driver::has_rx_prefetch<Driver> ||
-            requires(path_type & p, driver::rx_prefetch& r, bytes_view f) {
-                p.rx_lines(r);
-                p.prefetch_rx(f);
-            },
-        "softmac: the data path must say what a received frame reads, for a driver "
-        "that learns of frames before they arrive");
+    static_assert(rx_prefetch_sink<path_type>,
+                  "softmac: the data path must say what a received frame reads, for a driver "
+                  "that learns of frames before they arrive");
 
     /// @brief The stack of one radio; `args` construct the driver.
     template <class... DriverArgs>

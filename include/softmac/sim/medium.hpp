@@ -17,6 +17,7 @@
 #include <vector>
 
 #include <softmac/core/buffer_pool.hpp>
+#include <softmac/core/detail/cache_lines.hpp>
 #include <softmac/core/mac_address.hpp>
 #include <softmac/core/scheduler.hpp>
 #include <softmac/ieee80211/fcs.hpp>
@@ -78,9 +79,7 @@ class medium {
     /// deliveries before its own; `frame` is told of the frame prefetch_ahead deliveries before,
     /// when those lines are in, to fetch what depends on the frame.
     struct prefetch_plan {
-        static constexpr std::size_t max_lines = 8;
-        std::array<const void*, max_lines> lines{};
-        std::size_t n_lines = 0;
+        detail::cache_lines<8> lines;
         prefetch_handler frame;
     };
     /// @brief How many deliveries a receiver is told of a frame before its own: enough for a
@@ -419,8 +418,7 @@ class medium {
         const std::size_t n = f.to.size();
         for (std::size_t k = 0; k < n; ++k) {
             if (k + 2 * prefetch_ahead < n) {
-                const auto& plan = ports_[f.to[k + 2 * prefetch_ahead].port].prefetch;
-                for (std::size_t i = 0; i < plan.n_lines; ++i) __builtin_prefetch(plan.lines[i]);
+                ports_[f.to[k + 2 * prefetch_ahead].port].prefetch.lines.fetch();
             }
             if (k + prefetch_ahead < n) {
                 auto& plan = ports_[f.to[k + prefetch_ahead].port].prefetch;

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: MIT
 #include <catch2/catch.hpp>
 
+#include <array>
 #include <cstring>
 #include <vector>
 
 #include <softmac/core/buffer_pool.hpp>
+#include <softmac/core/detail/cache_lines.hpp>
 #include <softmac/core/shared_bytes.hpp>
 
 using namespace softmac;
@@ -146,4 +148,21 @@ TEST_CASE("shared_bytes: copies share the octets, and assigning leaves the other
     d.assign(bytes_view(d).subspan(1));
     CHECK(d == bytes_view(std::vector<std::uint8_t>{3, 4}));
     CHECK(e == bytes_view(std::vector<std::uint8_t>{2, 3, 4}));
+}
+
+TEST_CASE("a list of cache lines holds each line a range spans once, up to its capacity",
+          "[core][prefetch]") {
+    alignas(64) std::array<std::uint8_t, 64 * 6> mem{};
+    detail::cache_lines<4> l;
+    l.add(mem.data() + 10, 60);  // octets 10 to 69: lines 0 and 1
+    CHECK(l.size() == 2);
+    l.add(mem.data() + 64);  // line 1 again
+    l.add(mem.data() + 127);
+    CHECK(l.size() == 2);
+    detail::cache_lines<4> other;
+    other.add(mem.data() + 128, 64 * 3);  // lines 2, 3 and 4
+    l.add(other);                         // lines 2 and 3 fit; 4 is left out
+    REQUIRE(l.size() == 4);
+    for (std::size_t i = 0; i < l.size(); ++i) CHECK(l[i] == mem.data() + 64 * i);
+    l.fetch();
 }

@@ -282,8 +282,7 @@ TEST_CASE("a receiver's prefetch plan is told of a frame prefetch_ahead deliveri
         air.set_listening(port[i], true);
         if (i == ahead + 2) continue;  // one receiver without a plan
         medium_type::prefetch_plan plan;
-        plan.lines = {&state[0], &state[1], &state[2], &state[3]};
-        plan.n_lines = 4;
+        plan.lines.add(state.data(), sizeof state);
         plan.frame = [&r, i](const sim::air_frame& f) {
             r.log.push_back({'t', i});
             r.told.emplace_back(f.bytes.begin(), f.bytes.end());
@@ -292,9 +291,11 @@ TEST_CASE("a receiver's prefetch plan is told of a frame prefetch_ahead deliveri
     }
     const std::array<std::uint8_t, 24> frame{0x80, 0,    0,    0,    0xff, 0xff,
                                              0xff, 0xff, 0xff, 0xff, 0x02};
-    const auto broadcast = [&] {
+    // A port that leaves while the frame is on the air is neither told nor handed anything.
+    const auto broadcast = [&](bool last_leaves) {
         r = {};
         REQUIRE(air.transmit(port[0], frame, 10, false, {}));
+        if (last_leaves) air.detach(port[n - 1]);
         time.run_for(10ms);
     };
     // Receiver k (port k + 1) is told just before receiver k - ahead is handed the frame.
@@ -308,10 +309,9 @@ TEST_CASE("a receiver's prefetch plan is told of a frame prefetch_ahead deliveri
         return e;
     };
     const std::vector<std::uint8_t> sent(frame.begin(), frame.end());
-    broadcast();
+    broadcast(false);
     CHECK(r.log == expected(n - 1));
     CHECK(r.told == std::vector<std::vector<std::uint8_t>>(n - 1 - ahead - 1, sent));
-    air.detach(port[n - 1]);  // a port that left is neither told nor handed anything
-    broadcast();
+    broadcast(true);
     CHECK(r.log == expected(n - 2));
 }

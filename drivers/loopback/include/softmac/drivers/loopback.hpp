@@ -78,14 +78,15 @@ class loopback {
     /// @brief The interrupt line: raised on every event pushed for poll() (received frame, TX
     /// status, remain-on-channel ready/expired); a radio services the driver from it.
     void set_interrupt(driver::interrupt_line irq) { irq_ = std::move(irq); }
-    /// The medium fetches the driver's first two lines (what on_air reads) and the lines above
-    /// it, and tells prefetch_rx of the frame when they are in.
+    /// @brief The layers above learn of frames before they arrive: the medium fetches the
+    /// lines on_air reads (the members up to the buffer pool) and theirs, then tells
+    /// prefetch_rx of the frame.
     void set_rx_prefetch(driver::rx_prefetch above) {
         typename medium_type::prefetch_plan plan;
-        plan.lines[plan.n_lines++] = this;
-        plan.lines[plan.n_lines++] = reinterpret_cast<const unsigned char*>(this) + 64;
-        for (std::size_t i = 0; i < above.n_lines && plan.n_lines < plan.max_lines; ++i)
-            plan.lines[plan.n_lines++] = above.lines[i];
+        const auto* first = reinterpret_cast<const unsigned char*>(this);
+        plan.lines.add(first, static_cast<std::size_t>(
+                                  reinterpret_cast<const unsigned char*>(&pool_ + 1) - first));
+        plan.lines.add(above.lines);
         plan.frame = [this](const sim::air_frame& f) { prefetch_rx(f); };
         rx_prefetch_ = std::move(above.frame);
         medium_.set_prefetch(port_, std::move(plan));
@@ -377,7 +378,7 @@ class loopback {
     SOFTMAC_HOT_INLINE void prefetch_rx(const sim::air_frame& f) {
         if (!started_ || !accepts(f)) return;
         if (!events_.empty()) __builtin_prefetch(&events_[tail_ & (events_.size() - 1)], 1);
-        pool_.prefetch_next(f.bytes.size());
+        pool_.prefetch_next(0, f.bytes.size());
         if (rx_prefetch_) rx_prefetch_(f.bytes);
     }
     /// The receive side of the hardware: the RX filter, then the event ring.
@@ -396,9 +397,9 @@ class loopback {
         push({event::received, std::move(*buf), st, {}, 0});
     }
 
-    // What a received group-addressed frame reads comes first, in two cache lines: the RX
-    // filter, the event ring and the interrupt line, the buffer pool's free list and the
-    // prefetch line (a simulation of many radios finds each radio's state cold). A unicast frame
+    // What a received group-addressed frame reads comes first, up to the buffer pool, in the
+    // lines the medium fetches ahead (set_rx_prefetch): the RX filter, the event ring, the
+    // interrupt line and what the layers above fetch, then the pool's free list. A unicast frame
     // also reads the interface addresses.
     medium_type& medium_;
     bool started_ = false;
@@ -409,8 +410,8 @@ class loopback {
     std::uint32_t head_ = 0, tail_ = 0;
     std::vector<event> events_;
     driver::interrupt_line irq_;
-    heap_pool pool_;
     decltype(driver::rx_prefetch::frame) rx_prefetch_;
+    heap_pool pool_;
     typename medium_type::port_id port_ = 0;
     driver::hw_description hw_;
     std::array<driver::vif, max_vifs> vifs_{};
