@@ -62,7 +62,6 @@ class loopback {
     loopback(medium_type& m, driver::hw_description hw, std::size_t buffers = 256)
         : medium_(m), pool_(2400, buffers), hw_(hw) {
         port_ = medium_.attach([this](const sim::air_frame& f) { on_air(f); });
-        set_rx_prefetch({});
     }
     loopback(const loopback&) = delete;
     loopback& operator=(const loopback&) = delete;
@@ -80,7 +79,8 @@ class loopback {
     void set_interrupt(driver::interrupt_line irq) { irq_ = std::move(irq); }
     /// @brief The layers above learn of frames before they arrive: the medium fetches the
     /// lines on_air reads (the members up to the buffer pool) and theirs, then tells
-    /// prefetch_rx of the frame.
+    /// prefetch_rx of the frame. Until then (a radio whose upper layer does not take part)
+    /// nothing is fetched ahead.
     void set_rx_prefetch(driver::rx_prefetch above) {
         typename medium_type::prefetch_plan plan;
         const auto* first = reinterpret_cast<const unsigned char*>(this);
