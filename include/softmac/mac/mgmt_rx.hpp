@@ -90,6 +90,8 @@ class mgmt_rx {
 
     /// @brief A frame comes soon: for a beacon or probe response, the BSS table's index slot of
     /// its BSSID.
+    /// The header is read in place, not through header_view, whose checks the receive makes
+    /// (about 4 ns a delivery in scale_bench's stack world).
     SOFTMAC_HOT_INLINE void prefetch_rx(bytes_view f) noexcept {
         if (f.size() < 24) return;
         const ieee80211::frame_control fc{load_le16(f.data())};

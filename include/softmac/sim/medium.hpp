@@ -82,8 +82,9 @@ class medium {
         detail::cache_lines<8> lines;
         prefetch_handler frame;
     };
-    /// @brief How many deliveries a receiver is told of a frame before its own: enough for a
-    /// radio's state to arrive from the last level of cache while the ones before it receive.
+    /// @brief How many deliveries a receiver is told of a frame before its own, so that its
+    /// state can arrive while the ones before it receive (a delivery takes longer than a fetch
+    /// from the last level of cache, a few more cover the misses the fetches themselves wait on).
     static constexpr std::size_t prefetch_ahead = 3;
     static constexpr std::size_t max_addresses = 8;
     static constexpr duration sifs = std::chrono::microseconds(10);

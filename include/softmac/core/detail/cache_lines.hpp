@@ -17,7 +17,6 @@ template <std::size_t N>
 class cache_lines {
   public:
     static constexpr std::size_t line_size = 64;
-    static constexpr std::size_t capacity = N;
 
     /// @brief Adds the lines that [at, at + octets) spans; a line already held is not added
     /// again, and lines past the capacity are left out (they are then read when they are used).
