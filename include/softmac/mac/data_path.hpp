@@ -4,13 +4,13 @@
 #pragma once
 
 #include <array>
-#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <span>
 
 #include <softmac/core/buffer_pool.hpp>
 #include <softmac/core/detail/hot_inline.hpp>
+#include <softmac/core/detail/set_bits.hpp>
 #include <softmac/core/scheduler.hpp>
 #include <softmac/driver/concepts.hpp>
 #include <softmac/ieee80211/header.hpp>
@@ -187,8 +187,8 @@ class data_path {
     /// A frame comes soon: the states of the interfaces that are up (it is matched against
     /// them), then the upper layer's part.
     SOFTMAC_HOT_INLINE void prefetch_rx(bytes_view f) noexcept {
-        for (std::uint32_t left = up_; left; left &= left - 1)
-            __builtin_prefetch(&ifaces_[static_cast<std::size_t>(std::countr_zero(left))]);
+        for (const std::size_t k : ::softmac::detail::set_bits(up_))
+            __builtin_prefetch(&ifaces_[k]);
         if constexpr (requires { upper_.prefetch_rx(f); }) upper_.prefetch_rx(f);
     }
     /// The frame is worked on in place: what no handler moves out stays in `b`, and the driver

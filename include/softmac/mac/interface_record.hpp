@@ -4,7 +4,6 @@
 #pragma once
 
 #include <array>
-#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <iterator>
@@ -13,6 +12,7 @@
 #include <vector>
 
 #include <softmac/core/detail/hot_inline.hpp>
+#include <softmac/core/detail/set_bits.hpp>
 #include <softmac/core/detail/walker.hpp>
 #include <softmac/core/mac_address.hpp>
 #include <softmac/core/scheduler.hpp>
@@ -111,21 +111,22 @@ class interface_records {
           private:
             friend class used_range;
             friend ::softmac::detail::walker<iterator, interface_record, interface_record&>;
-            iterator(interface_record* r, std::uint32_t left) noexcept : r_(r), left_(left) {
+            iterator(interface_record* r, std::uint32_t mask) noexcept : r_(r), at_(mask) {
                 settle();
             }
-            interface_record& deref() const noexcept { return r_[std::countr_zero(left_)]; }
+            interface_record& deref() const noexcept { return r_[*at_]; }
             void next() noexcept {
-                left_ &= left_ - 1;
+                ++at_;
                 settle();
             }
-            std::uint32_t position() const noexcept { return left_; }
+            const ::softmac::detail::set_bits::iterator& position() const noexcept { return at_; }
             /// Past the records cleared since the walk began.
             void settle() noexcept {
-                while (left_ && !r_[std::countr_zero(left_)].used()) left_ &= left_ - 1;
+                while (at_ != end_ && !r_[*at_].used()) ++at_;
             }
             interface_record* r_ = nullptr;
-            std::uint32_t left_ = 0;
+            ::softmac::detail::set_bits::iterator at_;
+            static constexpr ::softmac::detail::set_bits::iterator end_{};
         };
         iterator begin() const noexcept { return {r_, mask_}; }
         iterator end() const noexcept { return {r_, 0}; }
@@ -153,8 +154,8 @@ class interface_records {
     used_range used() noexcept { return {records_.data(), used_}; }
     /// @brief Starts fetching the first line of each used record (a frame comes soon).
     SOFTMAC_HOT_INLINE void prefetch_used() const noexcept {
-        for (std::uint32_t left = used_; left; left &= left - 1)
-            __builtin_prefetch(&records_[static_cast<std::size_t>(std::countr_zero(left))]);
+        for (const std::size_t k : ::softmac::detail::set_bits(used_))
+            __builtin_prefetch(&records_[k]);
     }
     /// @brief The record of an existing interface, or null.
     interface_record* find(std::uint8_t vif) noexcept {

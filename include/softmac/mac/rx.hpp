@@ -5,12 +5,12 @@
 
 #include <algorithm>
 #include <array>
-#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
 
 #include <softmac/core/detail/hot_inline.hpp>
+#include <softmac/core/detail/set_bits.hpp>
 #include <softmac/core/frame_buffer.hpp>
 #include <softmac/driver/types.hpp>
 #include <softmac/ieee80211/data.hpp>
@@ -280,16 +280,14 @@ int match_interface(const M& m, const ieee80211::header_view& h,
         const auto& i = m.state_of(sta->vif_index);
         if (i.up && a1 == i.vif.addr) return sta->vif_index;
     }
-    const std::uint32_t up = m.up_interfaces();
-    for (std::uint32_t left = up; left; left &= left - 1) {
-        const auto k = static_cast<std::size_t>(std::countr_zero(left));
+    const ::softmac::detail::set_bits up(m.up_interfaces());
+    for (const std::size_t k : up) {
         const auto& i = m.state_of(k);
         if (!i.up || i.type() == driver::iftype::monitor) continue;
         if (a1 == i.vif.addr) return static_cast<int>(k);
     }
     if (!a1.is_multicast()) return -1;
-    for (std::uint32_t left = up; left; left &= left - 1) {
-        const auto k = static_cast<std::size_t>(std::countr_zero(left));
+    for (const std::size_t k : up) {
         const auto& i = m.state_of(k);
         if (!i.up || i.type() == driver::iftype::monitor) continue;
         if (!h.fc().is_data()) return static_cast<int>(k);

@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: MIT
 #include <catch2/catch.hpp>
 
+#include <vector>
+
 #include <softmac/core/bytes.hpp>
+#include <softmac/core/detail/set_bits.hpp>
 #include <softmac/core/mac_address.hpp>
 #include <softmac/core/time_units.hpp>
 
@@ -48,4 +51,22 @@ TEST_CASE("endian helpers and byte_writer/byte_reader agree", "[core][bytes]") {
 TEST_CASE("a time unit is 1024 microseconds", "[core][time]") {
     STATIC_REQUIRE(std::chrono::duration_cast<std::chrono::microseconds>(100_tu).count() == 102400);
     CHECK(std::chrono::duration_cast<duration>(1_tu).count() == 1'024'000);
+}
+
+TEST_CASE("set_bits walks a mask's set bits, lowest first", "[core][bits]") {
+    const auto walk = [](std::uint32_t mask) {
+        std::vector<std::size_t> seen;
+        for (const std::size_t k : detail::set_bits(mask)) seen.push_back(k);
+        return seen;
+    };
+    CHECK(walk(0).empty());
+    CHECK(walk(1) == std::vector<std::size_t>{0});
+    CHECK(walk(0b1010'0110) == std::vector<std::size_t>{1, 2, 5, 7});
+    CHECK(walk(0x8000'0001u) == std::vector<std::size_t>{0, 31});
+    CHECK(walk(0xffff'ffffu).size() == 32);
+    const detail::set_bits bits(0b1100);
+    auto it = bits.begin();
+    CHECK(*it++ == 2);
+    CHECK(*it == 3);
+    CHECK(++it == bits.end());
 }
