@@ -10,6 +10,7 @@
 #include <chrono>
 #include <concepts>
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include <softmac/core/detail/inplace_function.hpp>
@@ -38,41 +39,31 @@ concept time_policy = requires(T& t, const T& ct, time_point at, duration d, tim
 
 namespace detail {
 
-/// Timers ordered by (time, insertion order); cancel is O(1) by generation check.
+/// Timers ordered by (time, insertion order); cancel is O(1) by generation check. A callback
+/// is stored once, in its slot, and runs there: slots live in chunks that never move, so a
+/// callback may schedule timers while it runs, and its slot is taken again only after it
+/// returns.
 class timer_queue {
   public:
-    timer_id add(time_point at, timer_callback cb) {
-        std::uint32_t slot;
-        if (free_.empty()) {
-            slot = static_cast<std::uint32_t>(slots_.size());
-            slots_.emplace_back();
-        } else {
-            slot = free_.back();
-            free_.pop_back();
-        }
-        auto& s = slots_[slot];
+    timer_id add(time_point at, timer_callback&& cb) {
+        const std::uint32_t slot = take_slot();
+        auto& s = slot_at(slot);
         s.fn = std::move(cb);
         s.armed = true;
         heap_.push_back({at, seq_++, slot, s.generation});
-        sift_up(heap_.size() - 1);
+        std::push_heap(heap_.begin(), heap_.end(), later{});
         ++armed_;
         return (std::uint64_t(s.generation) << 32) | (slot + 1u);
     }
     bool cancel(timer_id id) noexcept {
-        if (id == 0) return false;
-        const std::uint32_t slot = static_cast<std::uint32_t>(id & 0xffffffffu) - 1;
-        if (slot >= slots_.size()) return false;
-        auto& s = slots_[slot];
-        if (!s.armed || s.generation != std::uint32_t(id >> 32)) return false;
-        release(slot);
+        const auto slot = armed_slot(id);
+        if (slot == no_slot) return false;
+        disarm(slot_at(slot));
+        free_slot(slot);
         return true;
     }
     std::size_t pending() const noexcept { return armed_; }
-    bool armed(timer_id id) const noexcept {
-        const auto slot = static_cast<std::uint32_t>(id & 0xffffffffu) - 1;
-        return id != 0 && slot < slots_.size() && slots_[slot].armed &&
-               slots_[slot].generation == std::uint32_t(id >> 32);
-    }
+    bool armed(timer_id id) const noexcept { return armed_slot(id) != no_slot; }
     /// Earliest armed timer's time (dropping cancelled heads), if any.
     bool next(time_point& at) {
         while (!heap_.empty() && stale(heap_.front())) pop();
@@ -80,16 +71,22 @@ class timer_queue {
         at = heap_.front().at;
         return true;
     }
-    /// Runs the earliest timer if it is due at `limit`; returns false otherwise.
+    /// Runs the earliest timer if it is due at `limit`; returns false otherwise. While its
+    /// callback runs, the timer is no longer armed (its id names nothing).
     bool run_one(time_point limit, time_point& clock) {
         time_point at;
         if (!next(at) || at > limit) return false;
-        const entry e = heap_.front();
+        const std::uint32_t slot = heap_.front().slot;
         pop();
-        clock = e.at;
-        timer_callback fn = std::move(slots_[e.slot].fn);
-        release(e.slot);
-        fn();
+        clock = at;
+        auto& s = slot_at(slot);
+        disarm(s);
+        const struct done {  // the slot is freed however the callback ends
+            timer_queue& q;
+            std::uint32_t slot;
+            ~done() { q.free_slot(slot); }
+        } freed{*this, slot};
+        s.fn();
         return true;
     }
 
@@ -104,48 +101,63 @@ class timer_queue {
         std::uint32_t generation = 1;
         bool armed = false;
     };
-    static bool before(const entry& a, const entry& b) noexcept {
-        return a.at < b.at || (a.at == b.at && a.seq < b.seq);
+    static constexpr std::uint32_t chunk_bits = 6;  // 64 slots a chunk
+    static constexpr std::uint32_t no_slot = ~std::uint32_t{0};
+
+    /// The heap's order: `a` runs after `b` (std::push_heap keeps the largest first). A type,
+    /// not a function, so that the heap algorithms inline it.
+    struct later {
+        bool operator()(const entry& a, const entry& b) const noexcept {
+            return b.at < a.at || (a.at == b.at && b.seq < a.seq);
+        }
+    };
+    slot_state& slot_at(std::uint32_t i) noexcept {
+        return chunks_[i >> chunk_bits][i & ((1u << chunk_bits) - 1)];
+    }
+    const slot_state& slot_at(std::uint32_t i) const noexcept {
+        return chunks_[i >> chunk_bits][i & ((1u << chunk_bits) - 1)];
+    }
+    /// The slot `id` names while its timer is armed, else no_slot.
+    std::uint32_t armed_slot(timer_id id) const noexcept {
+        if (id == 0) return no_slot;
+        const std::uint32_t slot = static_cast<std::uint32_t>(id & 0xffffffffu) - 1;
+        if (slot >= slots_) return no_slot;
+        const auto& s = slot_at(slot);
+        return s.armed && s.generation == std::uint32_t(id >> 32) ? slot : no_slot;
     }
     bool stale(const entry& e) const noexcept {
-        const auto& s = slots_[e.slot];
+        const auto& s = slot_at(e.slot);
         return !s.armed || s.generation != e.generation;
     }
-    void release(std::uint32_t slot) noexcept {
-        auto& s = slots_[slot];
-        s.fn.reset();
+    std::uint32_t take_slot() {
+        if (!free_.empty()) {
+            const std::uint32_t slot = free_.back();
+            free_.pop_back();
+            return slot;
+        }
+        if ((slots_ & ((1u << chunk_bits) - 1)) == 0) {
+            chunks_.push_back(std::make_unique<slot_state[]>(std::size_t{1} << chunk_bits));
+            free_.reserve(std::size_t{slots_} + (1u << chunk_bits));  // free_slot cannot throw
+        }
+        return slots_++;
+    }
+    void disarm(slot_state& s) noexcept {
         s.armed = false;
         ++s.generation;
         --armed_;
+    }
+    void free_slot(std::uint32_t slot) noexcept {
+        slot_at(slot).fn.reset();
         free_.push_back(slot);
     }
     void pop() {
-        heap_.front() = heap_.back();
+        std::pop_heap(heap_.begin(), heap_.end(), later{});
         heap_.pop_back();
-        if (!heap_.empty()) sift_down(0);
-    }
-    void sift_up(std::size_t i) {
-        while (i > 0) {
-            const std::size_t p = (i - 1) / 2;
-            if (!before(heap_[i], heap_[p])) break;
-            std::swap(heap_[i], heap_[p]);
-            i = p;
-        }
-    }
-    void sift_down(std::size_t i) {
-        for (;;) {
-            const std::size_t l = 2 * i + 1, r = l + 1;
-            std::size_t m = i;
-            if (l < heap_.size() && before(heap_[l], heap_[m])) m = l;
-            if (r < heap_.size() && before(heap_[r], heap_[m])) m = r;
-            if (m == i) return;
-            std::swap(heap_[i], heap_[m]);
-            i = m;
-        }
     }
 
     std::vector<entry> heap_;
-    std::vector<slot_state> slots_;
+    std::vector<std::unique_ptr<slot_state[]>> chunks_;
+    std::uint32_t slots_ = 0;  // made so far, in chunks_
     std::vector<std::uint32_t> free_;
     std::uint64_t seq_ = 0;
     std::size_t armed_ = 0;

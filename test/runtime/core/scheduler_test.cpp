@@ -3,6 +3,9 @@
 
 #include <unistd.h>
 
+#include <array>
+#include <memory>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -79,6 +82,41 @@ TEST_CASE("a callback ends once for each time it was made, through moves, timers
     }
     CHECK(made == ended);
     CHECK(made > 6);
+}
+
+TEST_CASE("a timer's callback runs in place while it schedules many more", "[core][time]") {
+    // The callback is not moved out to run: its captures must stay valid while the timers it
+    // makes need new slots (hundreds, past any one block of them).
+    virtual_time t;
+    std::vector<int> ran;
+    timer_id self = 0;
+    bool armed_while_running = true;
+    std::array<int, 24> payload{};
+    for (std::size_t i = 0; i < payload.size(); ++i) payload[i] = int(i) * 7;
+    self = t.schedule_in(1ms, [&t, &ran, &self, &armed_while_running, payload] {
+        armed_while_running = t.armed(self);
+        for (int i = 0; i < 300; ++i) t.schedule_in(1ms, [&ran, i] { ran.push_back(i); });
+        int sum = 0;
+        for (const int v : payload) sum += v;  // read after the slots grew
+        ran.push_back(-sum);
+    });
+    CHECK(t.run() == 301);
+    CHECK_FALSE(armed_while_running);
+    REQUIRE(ran.size() == 301);
+    CHECK(ran.front() == -7 * (23 * 24 / 2));
+    for (int i = 0; i < 300; ++i) CHECK(ran[std::size_t(i) + 1] == i);
+    // A callback that throws still gives its slot back and ends its callable.
+    auto held = std::make_shared<int>(0);
+    const std::weak_ptr<int> watch = held;
+    t.schedule_in(1ms, [h = std::move(held)] {
+        ++*h;
+        throw std::runtime_error("callback failed");
+    });
+    CHECK_THROWS_AS(t.run(), std::runtime_error);
+    CHECK(watch.expired());
+    CHECK(t.pending() == 0);
+    CHECK(t.schedule_in(1ms, [] {}) != 0);
+    CHECK(t.run() == 1);
 }
 
 TEST_CASE("virtual_time never moves backwards", "[core][time]") {
