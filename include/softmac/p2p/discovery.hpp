@@ -229,7 +229,7 @@ class discovery {
                 if (e->country[0] == 0) std::copy_n(p->listen->country, 2, e->country.begin());
             }
         }
-        if (reply_probe(*p, elements, da, bssid, sa)) ctx_.peer_listening(sa);
+        if (reply_probe(*p, da, bssid, sa)) ctx_.peer_listening(sa);
     }
 
   private:
@@ -246,12 +246,12 @@ class discovery {
     /// p2p_reply_probe: answers a device discovery request for this device while listening.
     /// False for a request it takes as no P2P device's (802.11b rates only) or that came outside
     /// a listen period, whose sender's listening is not acted on either.
-    bool reply_probe(const probe_request_facts& p, bytes_view elements, const mac_address& da,
-                     const mac_address& bssid, const mac_address& sa) {
+    bool reply_probe(const probe_request_facts& p, const mac_address& da, const mac_address& bssid,
+                     const mac_address& sa) {
         auto& d = ctx_.dev();
         if (!(da.is_broadcast() || da == d.addr) || !bssid.is_broadcast() || !p.wildcard())
             return true;
-        if (!ctx_.listening() || offers_only_11b(elements)) return false;
+        if (!ctx_.listening() || p.only_11b) return false;
         if (p.device_id && *p.device_id != d.addr) return true;
         // p2p_match_dev_type: none requested, or one the primary or a secondary type answers.
         const auto& r = p.requested;

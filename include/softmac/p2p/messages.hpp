@@ -274,27 +274,45 @@ inline result<frame_attributes> parse_elements(bytes_view elements) {
 
 /// @brief What the receiver of a probe request acts on: it learns the sender's listen channel
 /// (and the device its Device Info describes), and answers a request for the P2P wildcard SSID
-/// that names it or none by Device ID and by WPS Requested Device Type (and offers more than
-/// 802.11b rates: offers_only_11b).
+/// that names it or none by Device ID and by WPS Requested Device Type, unless it offers
+/// 802.11b rates only.
 struct probe_request_facts {
     std::optional<std::string_view> ssid;  ///< the last SSID element's (viewing the frame)
     std::optional<ieee80211::p2p::channel_attr> listen;
     std::optional<mac_address> device_id;
     ieee80211::wps::requested_types requested;
     std::optional<peer_info> device;  ///< as parse_elements() reads it, WPS identity included
+    /// It offers rates, all of them 802.11b's (1, 2, 5.5 and 11 Mb/s, octets 0x02, 0x04, 0x0b
+    /// and 0x16), as its last Supported Rates and Extended Supported Rates elements say: no P2P
+    /// device's request, which a listening device does not answer (supp_rates_11b_only, which
+    /// compares whole octets: a rate marked basic is another rate).
+    bool only_11b = false;
 
     /// A device discovery request: for the P2P wildcard SSID.
     bool wildcard() const noexcept { return ssid && *ssid == ieee80211::p2p::wildcard_ssid; }
 };
 
 namespace detail {
-/// The SSID of the last SSID element of a parsed list.
-inline std::optional<std::string_view> last_ssid(const ieee80211::element_range& elements) {
+/// What a probe request's elements say beside its P2P and WPS attributes: the last SSID, and
+/// whether its last rate elements offer 802.11b rates only. Told each element in order.
+struct request_elements_reader {
     std::optional<std::string_view> ssid;
-    for (auto e : elements)
+    bytes_view supported, extended;
+    void operator()(const ieee80211::element& e) noexcept {
         if (e.id == ieee80211::eid::ssid) ssid = ieee80211::ssid_of(e);
-    return ssid;
-}
+        if (e.id == ieee80211::eid::supported_rates) supported = e.data;
+        if (e.id == ieee80211::eid::extended_rates) extended = e.data;
+    }
+    bool only_11b() const noexcept {
+        bool any = false;
+        for (const bytes_view list : {supported, extended})
+            for (const std::uint8_t r : list) {
+                if (r != 0x02 && r != 0x04 && r != 0x0b && r != 0x16) return false;
+                any = true;
+            }
+        return any;
+    }
+};
 /// How far the short reading of a probe request got.
 enum class quick_read : std::uint8_t { ignored, read, needs_full };
 /// Reads the facts of a probe request's elements without a frame_attributes; `needs_full` for
@@ -308,16 +326,19 @@ inline quick_read read_probe_request_quickly(bytes_view elements, probe_request_
     // nothing is acted on before the walk has checked them all.
     bytes_view p2p, wps;
     std::size_t p2p_elements = 0, wps_elements = 0;
+    request_elements_reader rest;
     const auto walked = ie::for_each_element(elements, [&](const ie::element& e) {
-        if (e.id == ie::eid::ssid) {
-            out.ssid = ie::ssid_of(e);
-        } else if (e.is_vendor(ie::vendor::p2p)) {
+        if (e.is_vendor(ie::vendor::p2p)) {
             if (++p2p_elements == 1) p2p = e.data.subspan(4);
         } else if (e.is_vendor(ie::vendor::wps)) {
             if (++wps_elements == 1) wps = e.data.subspan(4);
+        } else {
+            rest(e);
         }
     });
     if (!walked || p2p_elements == 0) return quick_read::ignored;
+    out.ssid = rest.ssid;
+    out.only_11b = rest.only_11b();
     if (p2p_elements > 1 || wps_elements > 1) return quick_read::needs_full;
     // The attributes are checked as they are read: a fault anywhere ignores the request, as a
     // full reading refuses it.
@@ -365,7 +386,7 @@ inline bool same_facts(const std::optional<probe_request_facts>& a,
                              (!x || (std::equal(x->country, x->country + 3, y->country) &&
                                      x->op_class == y->op_class && x->channel == y->channel));
     return a->ssid == b->ssid && same_listen && a->device_id == b->device_id &&
-           a->requested == b->requested && a->device == b->device;
+           a->requested == b->requested && a->device == b->device && a->only_11b == b->only_11b;
 }
 }  // namespace detail
 
@@ -376,8 +397,10 @@ inline std::optional<probe_request_facts> probe_request_facts_in_full(bytes_view
     if (!range) return std::nullopt;
     auto p = parse_elements(elements);
     if (!p || !p->has_p2p) return std::nullopt;
-    return probe_request_facts{detail::last_ssid(*range), p->listen, p->device_id, p->requested,
-                               std::move(p->device)};
+    detail::request_elements_reader rest;
+    for (auto e : *range) rest(e);
+    return probe_request_facts{
+        rest.ssid, p->listen, p->device_id, p->requested, std::move(p->device), rest.only_11b()};
 }
 
 /// @brief The same facts as probe_request_facts_in_full(), for the same frames, read without
@@ -407,27 +430,6 @@ inline std::optional<probe_request_facts> read_probe_request(bytes_view elements
     }
 #endif
     return out;
-}
-
-/// @brief Whether a probe request offers rates, all of them 802.11b's (1, 2, 5.5 and 11 Mb/s,
-/// octets 0x02, 0x04, 0x0b and 0x16), as its last Supported Rates and Extended Supported Rates
-/// elements say: no P2P device's request, which a listening device does not answer
-/// (supp_rates_11b_only, which compares whole octets: a rate marked basic is another rate).
-/// @pre `elements` were checked (read_probe_request read them).
-inline bool offers_only_11b(bytes_view elements) noexcept {
-    namespace ie = ieee80211;
-    bytes_view supported, extended;
-    (void)ie::for_each_element(elements, [&](const ie::element& e) {
-        if (e.id == ie::eid::supported_rates) supported = e.data;
-        if (e.id == ie::eid::extended_rates) extended = e.data;
-    });
-    bool any = false;
-    for (const bytes_view list : {supported, extended})
-        for (const std::uint8_t r : list) {
-            if (r != 0x02 && r != 0x04 && r != 0x0b && r != 0x16) return false;
-            any = true;
-        }
-    return any;
 }
 
 /// @brief The channel list attribute: one entry per P2P class with channels in `freqs` (a

@@ -515,8 +515,10 @@ TEST_CASE("a probe request offering 802.11b rates only is a sighting, not answer
     };
     for (const auto& [rates, only_11b] : cases) {
         const bytes elements = request_elements({"DIRECT-"}, {}, 6, rates);
-        REQUIRE(p2p::read_probe_request(bytes_view(elements)));
-        CHECK(p2p::offers_only_11b(bytes_view(elements)) == only_11b);
+        const auto facts = p2p::read_probe_request(bytes_view(elements));
+        REQUIRE(facts);
+        CHECK(facts->only_11b == only_11b);
+        CHECK(p2p::probe_request_facts_in_full(bytes_view(elements))->only_11b == only_11b);
     }
     one_listening o;
     auto& [w, air] = o;
