@@ -9,8 +9,10 @@
 #include <algorithm>
 #include <chrono>
 #include <concepts>
+#include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <utility>
 #include <vector>
 
 #include <softmac/core/detail/inplace_function.hpp>
@@ -46,6 +48,7 @@ namespace detail {
 class timer_queue {
   public:
     timer_id add(time_point at, timer_callback&& cb) {
+        heap_.reserve(heap_.size() + 1);  // nothing below throws once the slot is taken
         const std::uint32_t slot = take_slot();
         auto& s = slot_at(slot);
         s.fn = std::move(cb);
@@ -72,7 +75,8 @@ class timer_queue {
         return true;
     }
     /// Runs the earliest timer if it is due at `limit`; returns false otherwise. While its
-    /// callback runs, the timer is no longer armed (its id names nothing).
+    /// callback runs, the timer is no longer armed (its id names nothing). The callback must
+    /// not destroy the queue it runs in.
     bool run_one(time_point limit, time_point& clock) {
         time_point at;
         if (!next(at) || at > limit) return false;
@@ -136,8 +140,8 @@ class timer_queue {
             return slot;
         }
         if ((slots_ & ((1u << chunk_bits) - 1)) == 0) {
-            chunks_.push_back(std::make_unique<slot_state[]>(std::size_t{1} << chunk_bits));
             free_.reserve(std::size_t{slots_} + (1u << chunk_bits));  // free_slot cannot throw
+            chunks_.push_back(std::make_unique<slot_state[]>(std::size_t{1} << chunk_bits));
         }
         return slots_++;
     }

@@ -518,7 +518,9 @@ TEST_CASE("a probe request offering 802.11b rates only is a sighting, not answer
         const auto facts = p2p::read_probe_request(bytes_view(elements));
         REQUIRE(facts);
         CHECK(facts->only_11b == only_11b);
-        CHECK(p2p::probe_request_facts_in_full(bytes_view(elements))->only_11b == only_11b);
+        const auto full = p2p::probe_request_facts_in_full(bytes_view(elements));
+        REQUIRE(full);
+        CHECK(full->only_11b == only_11b);
     }
     one_listening o;
     auto& [w, air] = o;
