@@ -392,7 +392,8 @@ class config {
                      static_cast<std::uint32_t>(
                          std::chrono::duration_cast<std::chrono::milliseconds>(now - heard.seen)
                              .count()),
-                     b.ies};
+                     b.ies,
+                     heard.tsf};
             out.push_back(std::move(r));
         }
         return out;

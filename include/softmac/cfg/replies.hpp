@@ -137,6 +137,8 @@ struct bss_info {
     /// The entry's own elements, shared, in the config's reply (cfg80211_bss_ies); a decoded
     /// message's copy.
     shared_bytes ies;
+    /// The Timestamp field of the last beacon or probe response heard (NL80211_BSS_TSF).
+    std::uint64_t tsf = 0;
     static constexpr auto fields =
         boost::hana::make_tuple(field<NL80211_BSS_BSSID, &bss_info::bssid>{},
                                 field<NL80211_BSS_FREQUENCY, &bss_info::freq>{},
@@ -144,7 +146,8 @@ struct bss_info {
                                 field<NL80211_BSS_CAPABILITY, &bss_info::capability>{},
                                 field<NL80211_BSS_SIGNAL_MBM, &bss_info::signal_mbm>{},
                                 field<NL80211_BSS_SEEN_MS_AGO, &bss_info::seen_ms_ago>{},
-                                field<NL80211_BSS_INFORMATION_ELEMENTS, &bss_info::ies>{});
+                                field<NL80211_BSS_INFORMATION_ELEMENTS, &bss_info::ies>{},
+                                field<NL80211_BSS_TSF, &bss_info::tsf, NL80211_BSS_PAD>{});
     friend bool operator==(const bss_info&, const bss_info&) = default;
 };
 struct scan_result : wdev_ref {

@@ -131,6 +131,28 @@ TEMPLATE_TEST_CASE("every reply round-trips through its netlink form", "[cfg][wi
     CHECK(*out == in);
 }
 
+TEST_CASE("a scan result's TSF sits on an 8-octet boundary, after an NL80211_BSS_PAD if needed",
+          "[cfg][wire]") {
+    // nla_put_u64_64bit: whatever the elements' length leaves before it.
+    for (std::size_t n = 0; n < 8; ++n) {
+        INFO(n << " octets of elements");
+        cfg::reply::scan_result in{};
+        in.bss.ies.assign(std::vector<std::uint8_t>(n, 0xdd));
+        in.bss.tsf = 0x0102030405060708ull;
+        std::vector<std::uint8_t> buf(512);
+        const auto wire = cfg::encode(buf, 0x1c, NL80211_CMD_NEW_SCAN_RESULTS, in);
+        const auto m = nl::message::parse(wire);
+        REQUIRE(m);
+        const auto nest = nl::attributes::parse(m->attrs.find(NL80211_ATTR_BSS)->data);
+        REQUIRE(nest);
+        const auto tsf = nest->find(NL80211_BSS_TSF);
+        REQUIRE(tsf);
+        CHECK((tsf->data.data() - wire.data()) % 8 == 0);
+        CHECK(tsf->as<std::uint64_t>() == in.bss.tsf);
+        CHECK(cfg::decode<cfg::reply::scan_result>(m->attrs)->bss.tsf == in.bss.tsf);
+    }
+}
+
 namespace {
 /// Keeps the netlink message of every event a wiphy reports, with its port.
 struct wire_log {
@@ -226,6 +248,10 @@ TEST_CASE("a station joins an AP driven only by netlink messages", "[cfg][wire]"
     auto bss = cfg::decode<cfg::reply::scan_result>(nl::message::parse(results.messages[0])->attrs);
     CHECK(bss->bss.bssid == ap.mac);
     CHECK(bss->bss.freq == 2462);
+    // Its TSF is the Timestamp of the AP's last beacon.
+    const auto& heard = x.w[1].bss().heard(*x.w[1].bss().find(ap.mac));
+    CHECK(heard.tsf > 0);
+    CHECK(bss->bss.tsf == heard.tsf);
     // A typed reader's results share the entries' elements (cfg80211_bss_ies); the wire's
     // carry a copy.
     const auto typed = x.cfgs[1]->execute(dump, x.user);

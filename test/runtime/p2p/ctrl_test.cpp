@@ -2034,6 +2034,11 @@ TEMPLATE_TEST_CASE("A station joins a mode=2 AP by network commands, open and WP
     CHECK(entry.starts_with("id="));
     CHECK(entry.find("\nbssid=" + ap_addr + "\nfreq=2422\nbeacon_int=100\n") != std::string::npos);
     CHECK(entry.find("\nflags=" + flags + "\nssid=softmac-ap\n") != std::string::npos);
+    // The TSF of the AP's last beacon heard, as print_bss_info prints it (%016llu).
+    const std::string tsf = field(entry, "tsf");
+    CHECK(tsf.size() == 16);
+    CHECK(tsf.find_first_not_of("0123456789") == std::string::npos);
+    CHECK(std::stoull(tsf) > 0);
     CHECK(p.cmd(0, "BSS " + field(entry, "id") + " MASK=0x2") == "bssid=" + ap_addr + "\n");
     CHECK(p.cmd(0, "BSS 02:00:00:00:00:99").empty());  // not found: an empty reply
     CHECK(

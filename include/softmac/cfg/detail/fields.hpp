@@ -29,11 +29,14 @@ struct sta_flag_update {
 
 namespace softmac::cfg::detail {
 
-/// @brief Attribute `Attr` carries member `Member`.
-template <std::uint16_t Attr, auto Member>
+/// @brief Attribute `Attr` carries member `Member`. A 64-bit value in a nest names the attribute
+/// that pads it to an 8-octet boundary (`Pad`, nla_put_u64_64bit's padattr), as the top level's
+/// take NL80211_ATTR_PAD by their policy.
+template <std::uint16_t Attr, auto Member, std::uint16_t Pad = 0>
 struct field {
     static constexpr std::uint16_t attr = Attr;
     static constexpr auto member = Member;
+    static constexpr std::uint16_t pad = Pad;
 };
 
 template <class T>
@@ -145,8 +148,13 @@ void put(netlink::writer& w, std::uint16_t attr, const T& v, bool top = true) {
 /// @brief Writes every field of `msg` that has a value.
 template <class T>
 void encode_fields(netlink::writer& w, const T& msg, bool top) {
-    boost::hana::for_each(T::fields,
-                          [&](auto f) { put(w, decltype(f)::attr, msg.*(f.member), top); });
+    boost::hana::for_each(T::fields, [&](auto f) {
+        using F = decltype(f);
+        if constexpr (F::pad != 0)
+            w.u64(F::attr, static_cast<std::uint64_t>(msg.*(f.member)), F::pad);
+        else
+            put(w, F::attr, msg.*(f.member), top);
+    });
 }
 
 template <class T>

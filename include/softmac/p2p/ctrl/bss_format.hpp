@@ -121,7 +121,7 @@ inline std::string bss_text(const bss_entry& b, std::uint32_t mask, time_point n
     if (mask & m::qual) s += "qual=0\n";
     if (mask & m::noise) append(s, "noise=%d\n", noise);
     if (mask & m::level) append(s, "level=%d\n", level);
-    if (mask & m::tsf) s += "tsf=0000000000000000\n";
+    if (mask & m::tsf) append(s, "tsf=%016llu\n", static_cast<unsigned long long>(b.info.tsf));
     if (mask & m::age) {
         const auto age = std::chrono::duration_cast<std::chrono::seconds>(now - b.seen).count();
         append(s, "age=%d\n", int(age));
