@@ -48,7 +48,8 @@ namespace detail {
 class timer_queue {
   public:
     timer_id add(time_point at, timer_callback&& cb) {
-        heap_.reserve(heap_.size() + 1);  // nothing below throws once the slot is taken
+        // Room for the entry first: nothing below throws once the slot is taken.
+        if (heap_.size() == heap_.capacity()) heap_.reserve(2 * heap_.size() + 16);
         const std::uint32_t slot = take_slot();
         auto& s = slot_at(slot);
         s.fn = std::move(cb);
@@ -140,7 +141,9 @@ class timer_queue {
             return slot;
         }
         if ((slots_ & ((1u << chunk_bits) - 1)) == 0) {
-            free_.reserve(std::size_t{slots_} + (1u << chunk_bits));  // free_slot cannot throw
+            // Room for every slot in the free list, so that free_slot cannot throw.
+            const std::size_t all = std::size_t{slots_} + (1u << chunk_bits);
+            if (free_.capacity() < all) free_.reserve(std::max(2 * free_.capacity(), all));
             chunks_.push_back(std::make_unique<slot_state[]>(std::size_t{1} << chunk_bits));
         }
         return slots_++;
