@@ -26,7 +26,9 @@ inline constexpr std::uint16_t type_mask =
     0x3fff;  ///< NLA_TYPE_MASK: the nested and byte-order bits cleared
 
 /// @brief Builds one generic-netlink message: header, then attributes padded to 4 octets.
-/// Host byte order, as netlink uses; nested attributes are opened and closed.
+/// Host byte order, as netlink uses; nested attributes are opened and closed. 64-bit values are
+/// aligned to 8 octets from the start of `out`, which should itself be 8-aligned (as a netlink
+/// message buffer is).
 class writer {
   public:
     writer(bytes_span out, std::uint16_t family, std::uint8_t cmd,

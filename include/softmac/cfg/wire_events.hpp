@@ -150,9 +150,8 @@ bytes_view encode_event(bytes_span out, std::uint16_t family, std::uint32_t wiph
             w.value(NL80211_ATTR_WIPHY, wiphy);
             detail::put(w, NL80211_ATTR_IFINDEX, to.ifindex);
             detail::put(w, NL80211_ATTR_WDEV, to.wdev);
-            boost::hana::for_each(wire::event<E>::fields, [&](auto f) {
-                detail::put(w, decltype(f)::attr, e.*(f.member));
-            });
+            boost::hana::for_each(wire::event<E>::fields,
+                                  [&](auto f) { detail::put_field<decltype(f)>(w, e, true); });
             return w.finish();
         },
         ev);

@@ -3,6 +3,9 @@
 // checks before the handler; a station joining an AP driven only by netlink messages.
 #include <catch2/catch.hpp>
 
+#include <array>
+#include <optional>
+
 #include <boost/hana/for_each.hpp>
 
 #include <softmac/cfg/wiphy.hpp>
@@ -133,24 +136,49 @@ TEMPLATE_TEST_CASE("every reply round-trips through its netlink form", "[cfg][wi
 
 TEST_CASE("a scan result's TSF sits on an 8-octet boundary, after an NL80211_BSS_PAD if needed",
           "[cfg][wire]") {
-    // nla_put_u64_64bit: whatever the elements' length leaves before it.
-    for (std::size_t n = 0; n < 8; ++n) {
-        INFO(n << " octets of elements");
-        cfg::reply::scan_result in{};
-        in.bss.ies.assign(std::vector<std::uint8_t>(n, 0xdd));
-        in.bss.tsf = 0x0102030405060708ull;
-        std::vector<std::uint8_t> buf(512);
-        const auto wire = cfg::encode(buf, 0x1c, NL80211_CMD_NEW_SCAN_RESULTS, in);
-        const auto m = nl::message::parse(wire);
-        REQUIRE(m);
-        const auto nest = nl::attributes::parse(m->attrs.find(NL80211_ATTR_BSS)->data);
-        REQUIRE(nest);
-        const auto tsf = nest->find(NL80211_BSS_TSF);
-        REQUIRE(tsf);
-        CHECK((tsf->data.data() - wire.data()) % 8 == 0);
-        CHECK(tsf->as<std::uint64_t>() == in.bss.tsf);
-        CHECK(cfg::decode<cfg::reply::scan_result>(m->attrs)->bss.tsf == in.bss.tsf);
+    // nla_put_u64_64bit, from the start of the message: whatever the attributes before it (the
+    // wdev's or none, elements of any length) leave.
+    std::size_t padded = 0, unpadded = 0;
+    for (const bool with_wdev : {false, true}) {
+        for (std::size_t n = 0; n < 8; ++n) {
+            INFO((with_wdev ? "a wdev, " : "no wdev, ") << n << " octets of elements");
+            cfg::reply::scan_result in{};
+            if (with_wdev) in.wdev = 0x100000001ull;
+            in.bss.ies.assign(std::vector<std::uint8_t>(n, 0xdd));
+            in.bss.tsf = 0x0102030405060708ull;
+            alignas(8) std::array<std::uint8_t, 512> buf{};
+            const auto wire = cfg::encode(buf, 0x1c, NL80211_CMD_NEW_SCAN_RESULTS, in);
+            const auto m = nl::message::parse(wire);
+            REQUIRE(m);
+            const auto bss = m->attrs.find(NL80211_ATTR_BSS);
+            REQUIRE(bss);
+            const auto nest = nl::attributes::parse(bss->data);
+            REQUIRE(nest);
+            std::optional<nl::attribute> before, tsf;
+            for (const auto a : *nest) {
+                if (a.type == NL80211_BSS_TSF) {
+                    tsf = a;
+                    break;
+                }
+                before = a;
+            }
+            REQUIRE(tsf);
+            CHECK((tsf->data.data() - wire.data()) % 8 == 0);
+            CHECK(tsf->as<std::uint64_t>() == in.bss.tsf);
+            REQUIRE(before);
+            if (before->type == NL80211_BSS_PAD) {
+                CHECK(before->data.empty());
+                ++padded;
+            } else {
+                ++unpadded;
+            }
+            const auto out = cfg::decode<cfg::reply::scan_result>(m->attrs);
+            REQUIRE(out);
+            CHECK(out->bss.tsf == in.bss.tsf);
+        }
     }
+    CHECK(padded > 0);
+    CHECK(unpadded > 0);
 }
 
 namespace {
@@ -246,10 +274,13 @@ TEST_CASE("a station joins an AP driven only by netlink messages", "[cfg][wire]"
     REQUIRE(results.error == 0);
     REQUIRE(results.messages.size() == 1);
     auto bss = cfg::decode<cfg::reply::scan_result>(nl::message::parse(results.messages[0])->attrs);
+    REQUIRE(bss);
     CHECK(bss->bss.bssid == ap.mac);
     CHECK(bss->bss.freq == 2462);
     // Its TSF is the Timestamp of the AP's last beacon.
-    const auto& heard = x.w[1].bss().heard(*x.w[1].bss().find(ap.mac));
+    const auto* entry = x.w[1].bss().find(ap.mac);
+    REQUIRE(entry);
+    const auto& heard = x.w[1].bss().heard(*entry);
     CHECK(heard.tsf > 0);
     CHECK(bss->bss.tsf == heard.tsf);
     // A typed reader's results share the entries' elements (cfg80211_bss_ies); the wire's

@@ -145,16 +145,23 @@ void put(netlink::writer& w, std::uint16_t attr, const T& v, bool top = true) {
     }
 }
 
+/// @brief Writes field `F` of `msg`, if it has a value.
+template <class F, class T>
+void put_field(netlink::writer& w, const T& msg, bool top) {
+    const auto& v = msg.*(F::member);
+    if constexpr (F::pad != 0) {
+        static_assert(std::is_same_v<std::remove_cvref_t<decltype(v)>, std::uint64_t>,
+                      "softmac: only a 64-bit member names a pad attribute");
+        w.u64(F::attr, v, F::pad);
+    } else {
+        put(w, F::attr, v, top);
+    }
+}
+
 /// @brief Writes every field of `msg` that has a value.
 template <class T>
 void encode_fields(netlink::writer& w, const T& msg, bool top) {
-    boost::hana::for_each(T::fields, [&](auto f) {
-        using F = decltype(f);
-        if constexpr (F::pad != 0)
-            w.u64(F::attr, static_cast<std::uint64_t>(msg.*(f.member)), F::pad);
-        else
-            put(w, F::attr, msg.*(f.member), top);
-    });
+    boost::hana::for_each(T::fields, [&](auto f) { put_field<decltype(f)>(w, msg, top); });
 }
 
 template <class T>
