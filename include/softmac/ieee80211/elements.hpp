@@ -306,6 +306,10 @@ struct rsn {
         return load_be32(pairwise.data() + 4 * i);
     }
     std::uint32_t akm_suite(std::size_t i) const noexcept { return load_be32(akms.data() + 4 * i); }
+    /// @brief Whether the pairwise cipher list names `suite`.
+    bool offers_pairwise(std::uint32_t suite) const noexcept { return names(pairwise, suite); }
+    /// @brief Whether the AKM list names `suite`.
+    bool offers_akm(std::uint32_t suite) const noexcept { return names(akms, suite); }
 
     static result<rsn> parse(const element& e) noexcept {
         byte_reader r(e.data);
@@ -325,6 +329,13 @@ struct rsn {
         if (!r.ok()) return make_error(errc::bad_length, "RSN AKM suite count exceeds the element");
         if (r.remaining() >= 2) out.capabilities = r.le16();
         return out;
+    }
+
+  private:
+    static bool names(bytes_view list, std::uint32_t suite) noexcept {
+        for (std::size_t i = 0; i + 4 <= list.size(); i += 4)
+            if (load_be32(list.data() + i) == suite) return true;
+        return false;
     }
 };
 

@@ -296,7 +296,9 @@ class station_manager {
         for (const auto& s : *r) {
             bss_entry b;
             b.info = s.bss;
-            b.ssid = ssid_of(s.bss.ies);
+            if (const auto elems = ieee80211::element_range::parse(s.bss.ies))
+                if (const auto ssid = elems->find(ieee80211::eid::ssid))
+                    b.ssid = ieee80211::ssid_of(*ssid);
             if (b.ssid == ieee80211::p2p::wildcard_ssid)
                 continue;  // a P2P device listening (wpa_bss_update_scan_res)
             b.seen = ctx_.now() - std::chrono::milliseconds(s.bss.seen_ms_ago);
@@ -314,29 +316,14 @@ class station_manager {
                 emit(event::bss_event{true, b.id, b.info.bssid, {}});
         bss_ = std::move(next);
     }
-    static std::string ssid_of(bytes_view ies) {
-        auto r = ieee80211::element_range::parse(ies);
-        if (!r) return {};
-        for (auto e : *r)
-            if (e.id == ieee80211::eid::ssid) return std::string(ieee80211::ssid_of(e));
-        return {};
-    }
     /// Whether the BSS offers WPA2-PSK with CCMP (an RSN element naming PSK and CCMP).
     static bool offers_psk(bytes_view ies) {
-        auto r = ieee80211::element_range::parse(ies);
-        if (!r) return false;
-        for (auto e : *r) {
-            if (e.id != ieee80211::eid::rsn) continue;
-            auto rsn = ieee80211::rsn::parse(e);
-            if (!rsn) return false;
-            bool psk = false, ccmp = false;
-            for (std::size_t i = 0; i < rsn->akm_count(); ++i)
-                psk = psk || rsn->akm_suite(i) == ieee80211::suite::akm_psk;
-            for (std::size_t i = 0; i < rsn->pairwise_count(); ++i)
-                ccmp = ccmp || rsn->pairwise_suite(i) == ieee80211::suite::ccmp;
-            return psk && ccmp;
-        }
-        return false;
+        const auto elems = ieee80211::element_range::parse(ies);
+        const auto e = elems ? elems->find(ieee80211::eid::rsn) : std::nullopt;
+        if (!e) return false;
+        const auto rsn = ieee80211::rsn::parse(*e);
+        return rsn && rsn->offers_akm(ieee80211::suite::akm_psk) &&
+               rsn->offers_pairwise(ieee80211::suite::ccmp);
     }
     /// wpa_scan_res_match: the SSID (and BSSID) as configured, the security as the network
     /// asks (an open network only an open BSS, WPA-PSK only an RSN BSS with PSK and CCMP).

@@ -66,6 +66,11 @@ TEST_CASE("typed elements parse what their builders write", "[ieee80211][element
     CHECK(rsn->pairwise_count() == 1);
     CHECK(rsn->akm_suite(0) == 0x000fac02);
     CHECK(rsn->capabilities == 0x000c);
+    CHECK(rsn->offers_pairwise(ie::suite::ccmp));
+    CHECK_FALSE(rsn->offers_pairwise(ie::suite::tkip));
+    CHECK(rsn->offers_akm(ie::suite::akm_psk));
+    CHECK_FALSE(rsn->offers_akm(0x000fac01));       // 802.1X
+    CHECK_FALSE(rsn->offers_akm(ie::suite::ccmp));  // a cipher's selector in the AKM list
     CHECK(ie::ht_capabilities::parse(*r->find(ie::eid::ht_capabilities))->info == 0x012c);
     CHECK(ie::ht_operation::parse(*r->find(ie::eid::ht_operation))->primary_channel == 6);
     auto v = r->find_vendor(ie::vendor::wmm);
