@@ -14,6 +14,7 @@
 //   mlme_ap.hpp           AP MLME: beacons, probe/auth/assoc responses, admission (cfg.c)
 //   offchannel.hpp        remain-on-channel queue, management TX and its waits (offchannel.c)
 //   mgmt_rx.hpp           registrations, received management frames, action return (rx.c)
+//   key_control.hpp       keys and the 802.1X controlled port (key.c, tx.c and rx.c)
 //   detail/mgmt_frame.hpp building and sending the MAC's own management frames (tx.c, util.c)
 //   timing.hpp            the MLME's timeouts, dwell times and beacon-loss count
 //   data_path.hpp         the data path (tx.c, rx.c): pipeline.hpp, tx.hpp, rx.hpp
@@ -40,6 +41,7 @@
 #include <softmac/mac/iface.hpp>
 #include <softmac/mac/interface.hpp>
 #include <softmac/mac/interface_record.hpp>
+#include <softmac/mac/key_control.hpp>
 #include <softmac/mac/mgmt_rx.hpp>
 #include <softmac/mac/mlme_ap.hpp>
 #include <softmac/mac/mlme_sta.hpp>
@@ -66,7 +68,7 @@ class basic_stack {
         basic_stack* s;
         void deliver(std::uint8_t vif, frame_buffer&& b) { s->net_.deliver(vif, std::move(b)); }
         /// EAPOL goes to the controlled port's owner as CONTROL_PORT_FRAME.
-        void on_control_port(std::uint8_t vif, frame_buffer&& b) { s->control_port_rx(vif, b); }
+        void on_control_port(std::uint8_t vif, frame_buffer&& b) { s->keys_.rx(vif, b); }
         void on_mgmt(std::uint8_t vif, frame_buffer&& b, const driver::rx_status& rs) {
             s->mgmt_rx_.rx(vif, std::move(b), rs);
         }
@@ -280,118 +282,29 @@ class basic_stack {
     /// @brief NEW_KEY: a pairwise key (with a peer) or group key `id` of interface `vif`. The
     /// driver gets it when it offloads CCMP, the software cipher otherwise. Installing the key
     /// that is already in place keeps its PNs.
-    result<void> new_key(std::uint8_t vif, const key_params& p) {
-        using path = path_type;
-        const auto* r = records_.find(vif);
-        if (!r) return make_error(errc::not_found, "no such interface");
-        if (p.cipher != ieee80211::suite::ccmp)
-            return make_error(errc::not_supported, "only CCMP keys");
-        if (p.key.size() != 16) return make_error(errc::bad_length, "a CCMP key has 16 octets");
-        if (p.id >= group_keys || (p.peer && p.id != 0))
-            return make_error(errc::bad_value, "bad key index");
-        typename path::key_type* slot = nullptr;
-        typename path::station_type* sta = nullptr;
-        if (p.peer) {
-            sta = data().stations().find(*p.peer);
-            if (!sta || sta->vif_index != vif)
-                return make_error(errc::not_found, "no such station");
-            slot = &sta->ptk;
-        } else {
-            slot = &data().group_key_slot(vif, p.id);
-        }
-        if (slot->same_as(p)) return {};
-        typename path::key_type k;
-        k.assign(p);
-        if constexpr (path::caps.hw_crypto) {
-            driver::key_conf kc{p.cipher, p.id, p.peer.has_value(), p.peer.value_or(mac_address{}),
-                                p.key};
-            if (slot->valid && slot->hw_index >= 0) {
-                driver::key_conf old = kc;
-                old.hw_index = slot->hw_index;
-                (void)radio_.set_key(driver::key_command::disable, r->data->vif, old);
-            }
-            if (auto e = radio_.set_key(driver::key_command::set, r->data->vif, kc); !e) return e;
-            k.hw_index = kc.hw_index;
-        } else if (!k.cipher.set(p.key)) {
-            return make_error(errc::not_supported, "no cipher for this key (mac::crypto<C>)");
-        }
-        if (slot->valid && slot->id == k.id) k.tx_pn = slot->tx_pn;  // never reuse a PN
-        *slot = std::move(k);
-        if (sta) data().pairwise_key_changed(*sta);
-        return {};
-    }
+    result<void> new_key(std::uint8_t vif, const key_params& p) { return keys_.new_key(vif, p); }
     /// @brief DEL_KEY.
     result<void> del_key(std::uint8_t vif, std::uint8_t id, std::optional<mac_address> peer) {
-        const auto* r = records_.find(vif);
-        if (!r) return make_error(errc::not_found, "no such interface");
-        typename path_type::key_type* slot = nullptr;
-        typename path_type::station_type* sta = nullptr;
-        if (peer) {
-            sta = data().stations().find(*peer);
-            slot = sta && sta->vif_index == vif ? &sta->ptk : nullptr;
-        } else {
-            slot = data().group_key(vif, id);
-        }
-        if (!slot || !slot->valid) return make_error(errc::not_found, "no such key");
-        if (slot->hw_index >= 0) {
-            driver::key_conf kc{ieee80211::suite::ccmp,
-                                slot->id,
-                                peer.has_value(),
-                                peer.value_or(mac_address{}),
-                                {}};
-            kc.hw_index = slot->hw_index;
-            (void)radio_.set_key(driver::key_command::disable, r->data->vif, kc);
-        }
-        *slot = typename path_type::key_type{};
-        if (sta) data().pairwise_key_changed(*sta);
-        return {};
+        return keys_.del_key(vif, id, peer);
     }
     /// @brief SET_KEY default: group key `id` protects the interface's group-addressed frames.
     result<void> set_default_key(std::uint8_t vif, std::uint8_t id) {
-        if (!records_.find(vif)) return make_error(errc::not_found, "no such interface");
-        if (!data().group_key(vif, id)) return make_error(errc::not_found, "no such key");
-        data().set_default_group_key(vif, static_cast<std::int8_t>(id));
-        return {};
+        return keys_.set_default_key(vif, id);
     }
     /// @brief The last PN sent under a group key (its RSC), PN0 first: GET_KEY's NL80211_KEY_SEQ.
     result<std::array<std::uint8_t, 6>> key_seq(std::uint8_t vif, std::uint8_t id) {
-        auto* k = data().group_key(vif, id);
-        if (!k) return make_error(errc::not_found, "no such key");
-        std::array<std::uint8_t, 6> seq{};
-        for (std::size_t i = 0; i < 6; ++i) seq[i] = static_cast<std::uint8_t>(k->tx_pn >> (8 * i));
-        return seq;
+        return keys_.key_seq(vif, id);
     }
     /// @brief SET_STATION's authorized flag: opens (or closes) the 802.1X port of a station; on a
     /// station interface the peer is the AP.
     result<void> set_authorized(std::uint8_t vif, const mac_address& peer, bool on) {
-        auto* sta = data().stations().find(peer);
-        if (!sta || sta->vif_index != vif) return make_error(errc::not_found, "no such station");
-        if (on)
-            sta->flags |= sta_flag::authorized;
-        else
-            sta->flags &= ~sta_flag::authorized;
-        return {};
+        return keys_.set_authorized(vif, peer, on);
     }
     /// @brief CONTROL_PORT_FRAME: an EAPOL (or other control-port) frame to `to`, sent through
     /// the data path before the port is authorized.
     result<void> tx_control_port(std::uint8_t vif, const mac_address& to, std::uint16_t ethertype,
                                  bytes_view payload) {
-        const auto* r = records_.find(vif);
-        if (!r) return make_error(errc::not_found, "no such interface");
-        if (ethertype != ieee80211::ethertype::eapol)
-            return make_error(errc::not_supported, "control port carries EAPOL");
-        auto b = pool_.allocate(data().headroom() + 32);
-        if (!b) return b.err();
-        auto room = b->put(14 + payload.size());
-        if (!room) return room.err();
-        std::uint8_t* p = room->data();
-        std::memcpy(p, to.octets.data(), 6);
-        std::memcpy(p + 6, r->data->vif.addr.octets.data(), 6);
-        store_be16(p + 12, ethertype);
-        if (!payload.empty()) std::memcpy(p + 14, payload.data(), payload.size());
-        if (transmit(vif, std::move(*b), 7) == verdict::drop)
-            return make_error(errc::invalid_state, "control port frame dropped");
-        return {};
+        return keys_.tx_control_port(vif, to, ethertype, payload);
     }
     /// @}
 
@@ -401,12 +314,6 @@ class basic_stack {
     }
 
   private:
-    void control_port_rx(std::uint8_t vif, const frame_buffer& b) {
-        const bytes_view v = b.view();
-        events_(event::any{event::control_port_frame{vif, mac_address::from(v.data() + 6),
-                                                     load_be16(v.data() + 12),
-                                                     byte_vector(v.begin() + 14, v.end())}});
-    }
     /// What every unit is given: the interface records, time, events and management-frame TX.
     class unit_context {
       public:
@@ -537,6 +444,15 @@ class basic_stack {
         }
     };
 
+    /// key_control's: the data path, the radio and the buffer pool.
+    struct key_context : unit_context {
+        using unit_context::unit_context;
+        using path_type = basic_stack::path_type;
+        path_type& data() noexcept { return this->s_->data(); }
+        radio_type& radio() noexcept { return this->s_->radio_; }
+        Pool& pool() noexcept { return this->s_->pool_; }
+    };
+
     result<ieee80211::channel> channel_of(std::uint16_t freq) const {
         auto c = ieee80211::freq_to_channel(freq);
         if (!c || !radio_.supports_channel(*c))
@@ -588,6 +504,7 @@ class basic_stack {
     interface_lifecycle<iface_context> ifaces_{iface_context{*this}};
     software_scan<scan_context> scan_{scan_context{*this}};
     offchannel<offchannel_context> offchannel_{offchannel_context{*this}};
+    key_control<key_context> keys_{key_context{*this}};
 };
 
 namespace detail {
