@@ -18,6 +18,7 @@
 #include <softmac/mac/events.hpp>
 #include <softmac/mac/interface_record.hpp>
 #include <softmac/mac/keys.hpp>
+#include <softmac/mac/pipeline.hpp>
 #include <softmac/mac/station.hpp>
 
 namespace softmac::mac {
