@@ -78,7 +78,7 @@ void BM_beacon_digest(benchmark::State& state) {
     const auto e = beacon_elements();
     for (auto _ : state) {
         benchmark::DoNotOptimize(e.data());
-        benchmark::DoNotOptimize(softmac::mac::elements_digest::compute(e));
+        benchmark::DoNotOptimize(softmac::ieee80211::elements_digest::compute(e));
     }
     state.counters["octets"] = double(e.size());
 }
@@ -91,7 +91,7 @@ void BM_beacon_crc32(benchmark::State& state) {
     for (auto _ : state) {
         benchmark::DoNotOptimize(e.data());
         std::uint32_t crc = 0;
-        softmac::mac::elements_digest::for_each_run(
+        softmac::ieee80211::elements_digest::for_each_run(
             e, [&crc](softmac::bytes_view run) { crc = ie::crc32(run, crc); });
         benchmark::DoNotOptimize(crc);
     }

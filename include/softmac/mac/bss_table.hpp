@@ -3,7 +3,6 @@
 #pragma once
 
 #include <algorithm>
-#include <bit>
 #include <cassert>
 #include <cstddef>
 #include <cstdint>
@@ -21,79 +20,11 @@
 #include <softmac/core/shared_bytes.hpp>
 #include <softmac/ieee80211/channels.hpp>
 #include <softmac/ieee80211/elements.hpp>
+#include <softmac/ieee80211/elements_digest.hpp>
 #include <softmac/ieee80211/management.hpp>
 #include <softmac/mac/events.hpp>
 
 namespace softmac::mac {
-
-/// @brief The digest of a beacon's or probe response's elements without its TIM (where mac80211
-/// keeps their CRC-32, ncrc in ieee80211_rx_mgmt_beacon): the TIM changes with every beacon (its
-/// DTIM count) and matters to none of the MAC's readers of received beacons, so that two frames
-/// with the same digest carry the same elements for each of them (a collision aside, as with
-/// mac80211's CRC). A CSA element's count, a P2P element's Notice of Absence, an SSID or RSN
-/// element that changed all change it. Management RX takes it once per frame, for the BSS table
-/// and the station MLME.
-///
-/// Each run of elements between TIMs is taken eight octets at a time, then a last word of its
-/// remaining octets and its length. Each step maps the running value one to one (a rotation, an
-/// exclusive or with the word, a multiplication by an odd constant, a shift folded in, another
-/// multiplication), so that two sequences of runs of the same lengths that differ in one word
-/// never share a digest. The fold makes what a word's top bits carry into the next step depend on
-/// the data, so that no change across two words cancels out in every frame. Every beacon and probe
-/// response the BSS table is given pays for it: with the walk over the elements, 275 instructions
-/// per beacon of scale_bench, where a CRC-32 (slicing by eight) took 505; in time, 1.45 times
-/// faster than the CRC (frame_bench's BM_beacon_digest against BM_beacon_crc32: its multiplications
-/// are a chain).
-class elements_digest {
-  public:
-    /// @pre `elements` is a validated element sequence (ieee80211::element_range::parse)
-    static std::uint64_t compute(bytes_view elements) noexcept {
-        std::uint64_t h = 0;
-        for_each_run(elements, [&h](bytes_view run) { h = take(run, h); });
-        return h;
-    }
-    /// Calls `f` with each run of `elements` between TIMs, in order, the last one (after the
-    /// last TIM, or all of them) even when empty: what the digest takes.
-    template <class F>
-    static void for_each_run(bytes_view elements, F f) {
-        std::size_t from = 0, off = 0;
-        while (elements.size() - off >= 2) {
-            const std::size_t next = std::min(elements.size(), off + 2 + elements[off + 1]);
-            if (elements[off] == ieee80211::eid::tim) {
-                f(elements.subspan(from, off - from));
-                from = next;
-            }
-            off = next;
-        }
-        f(elements.subspan(from));
-    }
-
-  private:
-    static std::uint64_t take(bytes_view run, std::uint64_t h) noexcept {
-        const auto step = [&h](std::uint64_t w) {
-            h = (std::rotl(h, 23) ^ w) * 0xbf58476d1ce4e5b9ull;
-            h = (h ^ (h >> 32)) * 0x94d049bb133111ebull;
-        };
-        const std::uint8_t* p = run.data();
-        std::size_t n = run.size();
-        for (; n >= 8; n -= 8, p += 8) step(load_le64(p));
-        std::uint64_t last = std::uint64_t{run.size() & 0xff} << 56;
-        unsigned at = 0;
-        if (n & 4) {
-            last |= load_le32(p);
-            p += 4;
-            at = 32;
-        }
-        if (n & 2) {
-            last |= std::uint64_t{load_le16(p)} << at;
-            p += 2;
-            at += 16;
-        }
-        if (n & 1) last |= std::uint64_t{*p} << at;
-        step(last);
-        return h;
-    }
-};
 
 /// @brief One BSS as last heard (cfg80211_bss): what its frames tell until its elements change.
 /// What every frame tells anew is its bss_heard (bss_table::heard).
@@ -191,7 +122,8 @@ class bss_table {
     /// elements, `body.elements` the same validated).
     void update(const mac_address& bssid, std::uint16_t freq, std::int32_t signal,
                 const ieee80211::mgmt_body& body, bytes_view ies, bool probe_resp, time_point now) {
-        update(bssid, freq, signal, body, ies, probe_resp, now, elements_digest::compute(ies));
+        update(bssid, freq, signal, body, ies, probe_resp, now,
+               ieee80211::elements_digest::compute(ies));
     }
     /// @brief Records a beacon or probe response whose elements' digest (elements_digest::compute)
     /// is `digest`, which another reader takes too. A known BSS's frame with the elements

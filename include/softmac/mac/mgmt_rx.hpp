@@ -13,6 +13,7 @@
 #include <softmac/core/frame_buffer.hpp>
 #include <softmac/core/result.hpp>
 #include <softmac/driver/types.hpp>
+#include <softmac/ieee80211/elements_digest.hpp>
 #include <softmac/ieee80211/frame_control.hpp>
 #include <softmac/ieee80211/header.hpp>
 #include <softmac/ieee80211/management.hpp>
@@ -157,7 +158,8 @@ class mgmt_rx {
         const mac_address bssid = h.addr3();
         const bool probe_resp = h.fc().subtype() == ieee80211::mgmt_subtype::probe_resp;
         const bytes_view elements = h.body().subspan(*ieee80211::mgmt_fixed_length(h.fc()));
-        const std::uint64_t digest = elements_digest::compute(elements);  // for both readers
+        const std::uint64_t digest =
+            ieee80211::elements_digest::compute(elements);  // for both readers
         ctx_.bss().update(bssid, rs.freq, rs.signal_dbm, mb, elements, probe_resp,
                           ctx_.time().now(), digest);
         ctx_.beacon_seen(bssid, elements, !probe_resp, digest);

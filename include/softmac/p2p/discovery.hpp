@@ -16,6 +16,7 @@
 #include <softmac/cfg/commands.hpp>
 #include <softmac/cfg/replies.hpp>
 #include <softmac/ieee80211/elements.hpp>
+#include <softmac/ieee80211/elements_digest.hpp>
 #include <softmac/ieee80211/header.hpp>
 #include <softmac/mac/events.hpp>
 #include <softmac/p2p/detail/build.hpp>
@@ -39,10 +40,13 @@ class discovery {
   public:
     explicit discovery(Ctx ctx) : ctx_(ctx) {}
 
-    /// @brief How the search scans' results were taken.
+    /// @brief How the search scans' results and the probe requests heard were taken.
     struct counters {
         std::uint64_t read = 0;     ///< parsed and learned (p2p_add_device)
         std::uint64_t sighted = 0;  ///< heard again unchanged: taken as a sighting only
+        /// Probe requests read, and those of a known peer with its last request's elements,
+        /// whose facts were that request's (peer::request).
+        std::uint64_t requests_read = 0, requests_known = 0;
     };
     const counters& stats() const noexcept { return counters_; }
 
@@ -204,32 +208,50 @@ class discovery {
         if (!h) return;
         const mac_address da = h->addr1(), sa = h->addr2(), bssid = h->addr3();
         const bytes_view elements = bytes_view(f.bytes).subspan(h->length());
-        const auto p = read_probe_request(elements);
-        if (!p) return;
-        if (p->wildcard()) {
+        // A known peer's request with the elements of its last one says what that one said: a
+        // device searching sends the same request on every social channel of every scan (as
+        // the MAC does not read a beacon whose elements did not change).
+        peer* const known = d.peers.find(sa);
+        const std::uint64_t digest = ieee80211::elements_digest::compute_all(elements);
+        std::optional<probe_request_facts> read;
+        request_facts p;
+        if (known && known->request && known->request_digest == digest) {
+            ++counters_.requests_known;
+            p = *known->request;
+        } else {
+            read = read_probe_request(elements);
+            if (!read) return;
+            ++counters_.requests_read;
+            p = *read;
+        }
+        peer* e = known;
+        if (p.wildcard) {
             // Its sender is a P2P Device Address, not an interface's: a sighting of the known
             // peer of that address, or a new probe-request-only one, which takes what a Device
             // Info tells but not its address (p2p_create_device); either learns the listen
             // channel the request tells, and the country of its attribute when none is known
             // (p2p_add_dev_from_probe_req).
-            peer* e = d.peers.find(sa);
-            if (!e && p->device) {
-                peer_info info = *p->device;
+            if (!e && read->device) {
+                peer_info info = std::move(*read->device);
                 info.dev_addr = sa;
                 e = &learn(std::move(info), sa, true);  // a sighting
             } else {
                 if (!e) e = &entry(sa);
                 d.peers.seen(*e, ctx_.now());
             }
-            if (p->listen) {
-                if (const auto f = freq_of(p->listen); f && f != e->listen_freq) {
+            if (p.listen) {
+                if (const auto f = freq_of(p.listen); f && f != e->listen_freq) {
                     e->listen_freq = f;
                     e->scan_ies = {};
                 }
-                if (e->country[0] == 0) std::copy_n(p->listen->country, 2, e->country.begin());
+                if (e->country[0] == 0) std::copy_n(p.listen->country, 2, e->country.begin());
             }
         }
-        if (reply_probe(*p, da, bssid, sa)) ctx_.peer_listening(sa);
+        if (e && read) {
+            e->request = p;
+            e->request_digest = digest;
+        }
+        if (reply_probe(p, da, bssid, sa)) ctx_.peer_listening(sa);
     }
 
   private:
@@ -246,10 +268,10 @@ class discovery {
     /// p2p_reply_probe: answers a device discovery request for this device while listening.
     /// False for a request it takes as no P2P device's (802.11b rates only) or that came outside
     /// a listen period, whose sender's listening is not acted on either.
-    bool reply_probe(const probe_request_facts& p, const mac_address& da, const mac_address& bssid,
+    bool reply_probe(const request_facts& p, const mac_address& da, const mac_address& bssid,
                      const mac_address& sa) {
         auto& d = ctx_.dev();
-        if (!(da.is_broadcast() || da == d.addr) || !bssid.is_broadcast() || !p.wildcard())
+        if (!(da.is_broadcast() || da == d.addr) || !bssid.is_broadcast() || !p.wildcard)
             return true;
         if (!ctx_.listening() || p.only_11b) return false;
         if (p.device_id && *p.device_id != d.addr) return true;

@@ -272,24 +272,26 @@ inline result<frame_attributes> parse_elements(bytes_view elements) {
     return read;
 }
 
-/// @brief What the receiver of a probe request acts on: it learns the sender's listen channel
-/// (and the device its Device Info describes), and answers a request for the P2P wildcard SSID
-/// that names it or none by Device ID and by WPS Requested Device Type, unless it offers
-/// 802.11b rates only.
-struct probe_request_facts {
-    std::optional<std::string_view> ssid;  ///< the last SSID element's (viewing the frame)
-    std::optional<ieee80211::p2p::channel_attr> listen;
-    std::optional<mac_address> device_id;
-    ieee80211::wps::requested_types requested;
-    std::optional<peer_info> device;  ///< as parse_elements() reads it, WPS identity included
+/// @brief What the receiver of a probe request acts on: it learns the sender's listen channel,
+/// and answers a request for the P2P wildcard SSID that names it or none by Device ID and by WPS
+/// Requested Device Type, unless it offers 802.11b rates only. A function of the request's
+/// elements alone: a peer keeps its last request's (peer::request).
+struct request_facts {
+    /// Its last SSID element is the P2P wildcard SSID: a device discovery request.
+    bool wildcard = false;
     /// It offers rates, all of them 802.11b's (1, 2, 5.5 and 11 Mb/s, octets 0x02, 0x04, 0x0b
     /// and 0x16), as its last Supported Rates and Extended Supported Rates elements say: no P2P
     /// device's request, which a listening device does not answer (supp_rates_11b_only, which
     /// compares whole octets: a rate marked basic is another rate).
     bool only_11b = false;
-
-    /// A device discovery request: for the P2P wildcard SSID.
-    bool wildcard() const noexcept { return ssid && *ssid == ieee80211::p2p::wildcard_ssid; }
+    std::optional<ieee80211::p2p::channel_attr> listen;
+    std::optional<mac_address> device_id;
+    ieee80211::wps::requested_types requested;
+};
+/// @brief A probe request's facts, and the device its Device Info describes (which a request
+/// from an unknown sender creates a peer from).
+struct probe_request_facts : request_facts {
+    std::optional<peer_info> device;  ///< as parse_elements() reads it, WPS identity included
 };
 
 namespace detail {
@@ -303,6 +305,7 @@ struct request_elements_reader {
         if (e.id == ieee80211::eid::supported_rates) supported = e.data;
         if (e.id == ieee80211::eid::extended_rates) extended = e.data;
     }
+    bool wildcard() const noexcept { return ssid == ieee80211::p2p::wildcard_ssid; }
     bool only_11b() const noexcept {
         bool any = false;
         for (const bytes_view list : {supported, extended})
@@ -337,7 +340,7 @@ inline quick_read read_probe_request_quickly(bytes_view elements, probe_request_
         }
     });
     if (!walked || p2p_elements == 0) return quick_read::ignored;
-    out.ssid = rest.ssid;
+    out.wildcard = rest.wildcard();
     out.only_11b = rest.only_11b();
     if (p2p_elements > 1 || wps_elements > 1) return quick_read::needs_full;
     // The attributes are checked as they are read: a fault anywhere ignores the request, as a
@@ -385,7 +388,7 @@ inline bool same_facts(const std::optional<probe_request_facts>& a,
     const bool same_listen = x.has_value() == y.has_value() &&
                              (!x || (std::equal(x->country, x->country + 3, y->country) &&
                                      x->op_class == y->op_class && x->channel == y->channel));
-    return a->ssid == b->ssid && same_listen && a->device_id == b->device_id &&
+    return a->wildcard == b->wildcard && same_listen && a->device_id == b->device_id &&
            a->requested == b->requested && a->device == b->device && a->only_11b == b->only_11b;
 }
 }  // namespace detail
@@ -400,7 +403,8 @@ inline std::optional<probe_request_facts> probe_request_facts_in_full(bytes_view
     detail::request_elements_reader rest;
     for (auto e : *range) rest(e);
     return probe_request_facts{
-        rest.ssid, p->listen, p->device_id, p->requested, std::move(p->device), rest.only_11b()};
+        {rest.wildcard(), rest.only_11b(), p->listen, p->device_id, p->requested},
+        std::move(p->device)};
 }
 
 /// @brief The same facts as probe_request_facts_in_full(), for the same frames, read without

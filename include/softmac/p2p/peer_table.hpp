@@ -19,6 +19,7 @@
 #include <softmac/core/scheduler.hpp>
 #include <softmac/core/shared_bytes.hpp>
 #include <softmac/p2p/events.hpp>
+#include <softmac/p2p/messages.hpp>
 
 namespace softmac::p2p {
 
@@ -56,8 +57,13 @@ struct peer {
     int sd_pending_bcast = 0;
     unsigned sd_reqs = 0;
     // What a sighting reads and writes, last: the table's own fields for it (last_seen and
-    // the links of its orders) follow, so that a sighting touches one or two cache lines of the
-    // peer rather than one in each part of it.
+    // the links of its orders) follow, so that a sighting touches few cache lines of the peer
+    // rather than one in each part of it.
+    /// The facts of its last probe request, and the digest of that request's elements
+    /// (elements_digest::compute_all): a request with the same elements says the same and is not
+    /// read again (none kept: empty).
+    std::optional<request_facts> request;
+    std::uint64_t request_digest = 0;
     std::uint16_t listen_freq = 0, oper_freq = 0;
     bool probe_req_only = true;  ///< heard only in probe requests: never reported
     bool reported = false;       ///< reported in the current find run

@@ -10,6 +10,7 @@
 #include <random>
 #include <span>
 #include <string_view>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -531,6 +532,40 @@ TEST_CASE("a probe request offering 802.11b rates only is a sighting, not answer
     CHECK(c->listen_freq == 2462);
     air.send(dev_c, "DIRECT-", 11, rates_elements({0x02, 0x04, 0x0b, 0x16}, {0x0c, 0x12}));
     CHECK(air.responses == 1);
+}
+
+TEST_CASE("a known peer's request with the elements of its last one is not read again",
+          "[p2p][discovery]") {
+    // A searching device sends the same request on every social channel of every scan: its
+    // facts are kept with the digest of the request's every octet, and a request that differs
+    // is read (here, in the Device ID it names).
+    one_listening o;
+    auto& [w, air] = o;
+    const auto& stats = w.engine(0).discovery_stats();
+    const auto naming = [](const mac_address& a) {
+        return concat(bytes{ie::eid::ssid, 7, 'D', 'I', 'R', 'E', 'C', 'T', '-'},
+                      vendor_element(ie::vendor::p2p,
+                                     concat(p2p_attribute(ie::p2p::attr::capability, {0x25, 0}),
+                                            p2p_attribute(ie::p2p::attr::device_id, octets(a)))));
+    };
+    const mac_address self = w.addr(0);
+    // {the device the request names, answered, read so far, known so far}
+    const std::vector<std::tuple<mac_address, bool, int, int>> steps = {
+        {dev_b, false, 1, 0}, {dev_b, false, 1, 1},  // another device's: never answered
+        {self, true, 2, 1},   {self, true, 2, 2},    // this one's: answered each time
+        {dev_b, false, 3, 2},                        // only the last request is kept
+    };
+    std::size_t answered = 0;
+    for (const auto& [named, answer, read, known] : steps) {
+        INFO("a request naming " << named.to_string() << ", read " << read);
+        air.send_elements(dev_c, naming(named));
+        answered += answer;
+        CHECK(air.responses == answered);
+        CHECK(stats.requests_read == std::uint64_t(read));
+        CHECK(stats.requests_known == std::uint64_t(known));
+    }
+    REQUIRE(w.engine(0).peers().find(dev_c) != nullptr);
+    CHECK(w.engine(0).peers().find(dev_c)->request->device_id == dev_b);
 }
 
 TEST_CASE("a probe request's Requested Device Types are matched as wpa_supplicant matches them",
