@@ -291,24 +291,6 @@ class discovery {
         (void)ctx_.exec(probe_tx_);
         return true;
     }
-    /// The listen channel a scan result shows, 0 when it shows none. A frequency a result was
-    /// heard on is not one: a radio scanning a channel hears its neighbours, and a USB radio may
-    /// report a frame it read after tuning to the next channel. So, as hostap's p2p_add_device:
-    /// the P2P Listen Channel attribute; else, for a device answering in its Listen state (not a
-    /// GO, which answers on its operating channel), the DS Parameter Set's channel, which it sets
-    /// to the channel it answers on; else the channel of reception if it is a social channel,
-    /// where a P2P device listens.
-    static std::uint8_t listen_channel_of(const frame_attributes& p, bytes_view ies,
-                                          std::uint32_t freq, bool go) {
-        if (p.listen) return detail::channel_number(freq_of(p.listen));
-        if (go) return 0;
-        if (const auto elems = ieee80211::element_range::parse(ies))
-            for (auto e : *elems)
-                if (e.id == ieee80211::eid::ds_params && e.data.size() == 1)
-                    return detail::freq_of_channel(e.data[0]) ? e.data[0] : 0;
-        const std::uint8_t heard = detail::channel_number(static_cast<std::uint16_t>(freq));
-        return detail::is_social(heard) ? heard : 0;
-    }
     /// `to` takes `from`'s client discoverability bit.
     static void keep_client_discoverability(peer_info& to, const peer_info& from) noexcept {
         constexpr std::uint8_t cd = ieee80211::p2p::dev_capab::client_discoverability;
@@ -415,8 +397,10 @@ class discovery {
                 p->capab && (p->capab->group & ieee80211::p2p::group_capab::group_owner);
             const mac_address dev = p->device->dev_addr;
             auto& peer = learn(std::move(*p->device), r.bss.bssid, false);
-            if (const auto ch = listen_channel_of(*p, r.bss.ies, r.bss.freq, go))
-                peer.listen_freq = detail::freq_of_channel(ch);
+            // As p2p_add_device: the device listens where its result was heard, which on
+            // 2.4 GHz is its DS Parameter Set's channel (the result's frequency already is, as
+            // cfg80211_get_bss_channel takes it); a GO's is its operating channel.
+            peer.listen_freq = static_cast<std::uint16_t>(r.bss.freq);
             peer.level_dbm = r.bss.signal_mbm / 100;
             if (p->ext_listen) peer.ext_listen = *p->ext_listen;
             if (!go) {  // a GO's result lists its clients, each seen with it: it is always read
