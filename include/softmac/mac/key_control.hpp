@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
-/// @file Defines mac::key_control: keys and the 802.1X controlled port (mac80211's key.c).
+/// @file Defines mac::key_control: keys and the 802.1X controlled port (mac80211's cfg.c, key.c).
 #pragma once
 
 #include <array>
+#include <cstddef>
 #include <cstdint>
 #include <cstring>
 #include <optional>

@@ -14,7 +14,7 @@
 //   mlme_ap.hpp           AP MLME: beacons, probe/auth/assoc responses, admission (cfg.c)
 //   offchannel.hpp        remain-on-channel queue, management TX and its waits (offchannel.c)
 //   mgmt_rx.hpp           registrations, received management frames, action return (rx.c)
-//   key_control.hpp       keys and the 802.1X controlled port (key.c, tx.c and rx.c)
+//   key_control.hpp       keys and the 802.1X controlled port (cfg.c, key.c, tx.c, rx.c)
 //   detail/mgmt_frame.hpp building and sending the MAC's own management frames (tx.c, util.c)
 //   timing.hpp            the MLME's timeouts, dwell times and beacon-loss count
 //   data_path.hpp         the data path (tx.c, rx.c): pipeline.hpp, tx.hpp, rx.hpp
@@ -300,8 +300,8 @@ class basic_stack {
     result<void> set_authorized(std::uint8_t vif, const mac_address& peer, bool on) {
         return keys_.set_authorized(vif, peer, on);
     }
-    /// @brief CONTROL_PORT_FRAME: an EAPOL (or other control-port) frame to `to`, sent through
-    /// the data path before the port is authorized.
+    /// @brief CONTROL_PORT_FRAME: an EAPOL frame to `to`, sent through the data path before the
+    /// port is authorized.
     result<void> tx_control_port(std::uint8_t vif, const mac_address& to, std::uint16_t ethertype,
                                  bytes_view payload) {
         return keys_.tx_control_port(vif, to, ethertype, payload);

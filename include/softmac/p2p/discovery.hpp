@@ -44,8 +44,9 @@ class discovery {
     struct counters {
         std::uint64_t read = 0;     ///< parsed and learned (p2p_add_device)
         std::uint64_t sighted = 0;  ///< heard again unchanged: taken as a sighting only
-        /// Probe requests read, and those of a known peer with its last request's elements,
-        /// whose facts were that request's (peer::request).
+        /// Probe requests read (those with a P2P element, the others being ignored), and
+        /// those of a known peer with its last kept request's elements, whose facts were that
+        /// request's (peer::request).
         std::uint64_t requests_read = 0, requests_known = 0;
     };
     const counters& stats() const noexcept { return counters_; }
@@ -209,10 +210,13 @@ class discovery {
         const mac_address da = h->addr1(), sa = h->addr2(), bssid = h->addr3();
         const bytes_view elements = bytes_view(f.bytes).subspan(h->length());
         // A known peer's request with the elements of its last one says what that one said: a
-        // device searching sends the same request on every social channel of every scan (as
-        // the MAC does not read a beacon whose elements did not change).
+        // device searching sends the same request on a channel in each of its scans, and a
+        // listening device hears it on its one channel (as the MAC does not read a beacon whose
+        // elements did not change). The digest is taken of a known peer's requests, and of a
+        // new peer's first.
         peer* const known = d.peers.find(sa);
-        const std::uint64_t digest = ieee80211::elements_digest::compute_all(elements);
+        const auto digest_of = [&] { return ieee80211::elements_digest::compute_all(elements); };
+        const std::uint64_t digest = known ? digest_of() : 0;
         std::optional<probe_request_facts> read;
         request_facts p;
         if (known && known->request && known->request_digest == digest) {
@@ -224,14 +228,14 @@ class discovery {
             ++counters_.requests_read;
             p = *read;
         }
-        peer* e = known;
         if (p.wildcard) {
             // Its sender is a P2P Device Address, not an interface's: a sighting of the known
             // peer of that address, or a new probe-request-only one, which takes what a Device
             // Info tells but not its address (p2p_create_device); either learns the listen
             // channel the request tells, and the country of its attribute when none is known
-            // (p2p_add_dev_from_probe_req).
-            if (!e && read->device) {
+            // (p2p_add_dev_from_probe_req). A new peer's request was read: it has no kept one.
+            peer* e = known;
+            if (!e && read && read->device) {
                 peer_info info = std::move(*read->device);
                 info.dev_addr = sa;
                 e = &learn(std::move(info), sa, true);  // a sighting
@@ -246,10 +250,12 @@ class discovery {
                 }
                 if (e->country[0] == 0) std::copy_n(p.listen->country, 2, e->country.begin());
             }
-        }
-        if (e && read) {
-            e->request = p;
-            e->request_digest = digest;
+            // A device's discovery requests are kept; a request for another SSID may come from
+            // its interface address, and is not.
+            if (read) {
+                e->request = p;
+                e->request_digest = known ? digest : digest_of();
+            }
         }
         if (reply_probe(p, da, bssid, sa)) ctx_.peer_listening(sa);
     }

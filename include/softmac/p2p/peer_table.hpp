@@ -57,8 +57,9 @@ struct peer {
     int sd_pending_bcast = 0;
     unsigned sd_reqs = 0;
     // What a sighting reads and writes, last: the table's own fields for it (last_seen and
-    // the links of its orders) follow, so that a sighting touches few cache lines of the peer
-    // rather than one in each part of it.
+    // the links of its orders) follow, so that a sighting touches the peer's last cache lines
+    // rather than one in each part of it (a probe request's sighting, which reads the kept
+    // request, two more than a scan result's).
     /// The facts of its last probe request, and the digest of that request's elements
     /// (elements_digest::compute_all): a request with the same elements says the same and is not
     /// read again (none kept: empty).

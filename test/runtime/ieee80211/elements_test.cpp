@@ -291,5 +291,9 @@ TEST_CASE("the elements' digest leaves out the TIM's contents and nothing else",
     auto longer = a;
     longer.push_back(0);
     CHECK(ieee80211::elements_digest::compute_all(longer) != all);
-    CHECK(ieee80211::elements_digest::compute_all(a) == all);
+    // Over elements without a TIM, compute_all is compute: one run.
+    auto no_tim = a;
+    no_tim.erase(no_tim.begin() + 3, no_tim.begin() + 9);
+    CHECK(ieee80211::elements_digest::compute_all(no_tim) ==
+          ieee80211::elements_digest::compute(no_tim));
 }

@@ -536,17 +536,21 @@ TEST_CASE("a probe request offering 802.11b rates only is a sighting, not answer
 
 TEST_CASE("a known peer's request with the elements of its last one is not read again",
           "[p2p][discovery]") {
-    // A searching device sends the same request on every social channel of every scan: its
-    // facts are kept with the digest of the request's every octet, and a request that differs
-    // is read (here, in the Device ID it names).
+    // A searching device sends the same request on a channel in each scan: a peer keeps its
+    // last request's facts with the digest of the request's every octet, and a request that
+    // differs (here, in the Device ID it names) is read. A kept request is still a sighting;
+    // another sender's request with the same octets is read.
     one_listening o;
     auto& [w, air] = o;
     const auto& stats = w.engine(0).discovery_stats();
     const auto naming = [](const mac_address& a) {
-        return concat(bytes{ie::eid::ssid, 7, 'D', 'I', 'R', 'E', 'C', 'T', '-'},
-                      vendor_element(ie::vendor::p2p,
-                                     concat(p2p_attribute(ie::p2p::attr::capability, {0x25, 0}),
-                                            p2p_attribute(ie::p2p::attr::device_id, octets(a)))));
+        return concat(
+            bytes{ie::eid::ssid, 7, 'D', 'I', 'R', 'E', 'C', 'T', '-'},
+            vendor_element(
+                ie::vendor::p2p,
+                concat(concat(p2p_attribute(ie::p2p::attr::capability, {0x25, 0}),
+                              p2p_attribute(ie::p2p::attr::device_id, octets(a))),
+                       p2p_attribute(ie::p2p::attr::listen_channel, {'X', 'X', 0x04, 81, 11}))));
     };
     const mac_address self = w.addr(0);
     // {the device the request names, answered, read so far, known so far}
@@ -558,14 +562,32 @@ TEST_CASE("a known peer's request with the elements of its last one is not read 
     std::size_t answered = 0;
     for (const auto& [named, answer, read, known] : steps) {
         INFO("a request naming " << named.to_string() << ", read " << read);
+        const auto* c = w.engine(0).peers().find(dev_c);
+        const auto seen_before = c ? c->last_seen() : time_point{};
         air.send_elements(dev_c, naming(named));
         answered += answer;
         CHECK(air.responses == answered);
         CHECK(stats.requests_read == std::uint64_t(read));
         CHECK(stats.requests_known == std::uint64_t(known));
+        c = w.engine(0).peers().find(dev_c);
+        REQUIRE(c != nullptr);
+        CHECK(c->last_seen() > seen_before);
+        CHECK(c->listen_freq == 2462);
     }
-    REQUIRE(w.engine(0).peers().find(dev_c) != nullptr);
     CHECK(w.engine(0).peers().find(dev_c)->request->device_id == dev_b);
+    // B sends C's last request, with a Device Info: read, B's own peer made from it.
+    const bytes with_info = concat(
+        naming(dev_b), vendor_element(ie::vendor::p2p, p2p_attribute(ie::p2p::attr::device_info,
+                                                                     device_info_body())));
+    air.send_elements(dev_c, with_info);
+    CHECK(stats.requests_read == 4);
+    air.send_elements(dev_b, with_info);
+    CHECK(stats.requests_read == 5);
+    const auto* b = w.engine(0).peers().find(dev_b);
+    REQUIRE(b != nullptr);
+    CHECK(b->info.name == "Device C");
+    air.send_elements(dev_b, with_info);
+    CHECK(stats.requests_known == 3);
 }
 
 TEST_CASE("a probe request's Requested Device Types are matched as wpa_supplicant matches them",

@@ -648,6 +648,42 @@ TEST_CASE("discovery: a probe response heard on the next channel gives its sende
     }
     REQUIRE(c_entry());
     CHECK(c_entry()->listen_freq == 2412);
+    // D's response, heard on channel 1 too, adds a Listen Channel attribute naming channel 11:
+    // p2p_add_device does not read it for the listen frequency.
+    const auto d = mac_address::parse("02:00:00:00:0d:00").value();
+    const auto d_frame = p2p::detail::probe_response({s, d, 1, {}}, w.addr(0));
+    const auto dh = ie::header_view::parse(d_frame);
+    REQUIRE(dh);
+    std::vector<std::uint8_t> d_body_octets(dh->body().begin(), dh->body().end());
+    const std::uint8_t listen_11[] = {ie::eid::vendor_specific,
+                                      12,
+                                      0x50,
+                                      0x6f,
+                                      0x9a,
+                                      0x09,
+                                      ie::p2p::attr::listen_channel,
+                                      5,
+                                      0,
+                                      'X',
+                                      'X',
+                                      0x04,
+                                      81,
+                                      11};
+    d_body_octets.insert(d_body_octets.end(), std::begin(listen_11), std::end(listen_11));
+    const auto d_body = ie::parse_mgmt_body(dh->fc(), d_body_octets);
+    REQUIRE(d_body);
+    const auto d_elements = bytes_view(d_body_octets).subspan(*ie::mgmt_fixed_length(dh->fc()));
+    auto d_entry = [&]() -> const p2p::peer* {
+        for (const auto& q : w.engine(0).peers().all())
+            if (q.info.dev_addr == d) return &q;
+        return nullptr;
+    };
+    for (int k = 0; k < 200 && !d_entry(); ++k) {
+        w[0].stack->bss().update(d, 2412, -50, *d_body, d_elements, true, w.time.now());
+        w.run(10ms);
+    }
+    REQUIRE(d_entry());
+    CHECK(d_entry()->listen_freq == 2412);
 }
 
 TEST_CASE("20 devices on one medium all discover one another", "[p2p][discovery][scale]") {
