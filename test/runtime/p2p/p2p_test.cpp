@@ -626,64 +626,42 @@ TEST_CASE("discovery: a probe response heard on the next channel gives its sende
           "[p2p][discovery]") {
     namespace ie = softmac::ieee80211;
     test::p2p_world<loopback_software_roc> w(1, 24);
-    // C listens on channel 1; A's radio heard C's probe response while scanning channel 2.
     p2p::settings s;
     s.device_name = "Device C";
-    const auto c = mac_address::parse("02:00:00:00:0c:00").value();
-    const auto frame = p2p::detail::probe_response({s, c, 1, {}}, w.addr(0));
-    const auto h = ie::header_view::parse(frame);
-    REQUIRE(h);
-    const auto body = ie::parse_mgmt_body(h->fc(), h->body());
-    REQUIRE(body);
-    const auto elements = h->body().subspan(*ie::mgmt_fixed_length(h->fc()));
     REQUIRE(w.engine(0).find());
-    auto c_entry = [&]() -> const p2p::peer* {
-        for (const auto& q : w.engine(0).peers().all())
-            if (q.info.dev_addr == c) return &q;
-        return nullptr;
+    // A's BSS table is given the probe response of `dev` (listening on channel 1) heard on
+    // `freq`, with `extra` elements after its own, until A has read it.
+    const auto learnt = [&](const mac_address& dev, std::uint16_t freq,
+                            const std::vector<std::uint8_t>& extra) -> std::uint16_t {
+        const auto frame = p2p::detail::probe_response({s, dev, 1, {}}, w.addr(0));
+        const auto h = ie::header_view::parse(frame);
+        REQUIRE(h);
+        std::vector<std::uint8_t> octets(h->body().begin(), h->body().end());
+        octets.insert(octets.end(), extra.begin(), extra.end());
+        const auto body = ie::parse_mgmt_body(h->fc(), octets);
+        REQUIRE(body);
+        const auto elements = bytes_view(octets).subspan(*ie::mgmt_fixed_length(h->fc()));
+        const auto listen_freq = [&]() -> std::uint16_t {
+            for (const auto& q : w.engine(0).peers().all())
+                if (q.info.dev_addr == dev) return q.listen_freq;
+            return 0;
+        };
+        for (int k = 0; k < 200 && !listen_freq(); ++k) {
+            w[0].stack->bss().update(dev, freq, -50, *body, elements, true, w.time.now());
+            w.run(10ms);
+        }
+        return listen_freq();
     };
-    for (int k = 0; k < 200 && !c_entry(); ++k) {
-        w[0].stack->bss().update(c, 2417, -50, *body, elements, true, w.time.now());
-        w.run(10ms);
-    }
-    REQUIRE(c_entry());
-    CHECK(c_entry()->listen_freq == 2412);
-    // D's response, heard on channel 1 too, adds a Listen Channel attribute naming channel 11:
-    // p2p_add_device does not read it for the listen frequency.
-    const auto d = mac_address::parse("02:00:00:00:0d:00").value();
-    const auto d_frame = p2p::detail::probe_response({s, d, 1, {}}, w.addr(0));
-    const auto dh = ie::header_view::parse(d_frame);
-    REQUIRE(dh);
-    std::vector<std::uint8_t> d_body_octets(dh->body().begin(), dh->body().end());
-    const std::uint8_t listen_11[] = {ie::eid::vendor_specific,
-                                      12,
-                                      0x50,
-                                      0x6f,
-                                      0x9a,
-                                      0x09,
-                                      ie::p2p::attr::listen_channel,
-                                      5,
-                                      0,
-                                      'X',
-                                      'X',
-                                      0x04,
-                                      81,
-                                      11};
-    d_body_octets.insert(d_body_octets.end(), std::begin(listen_11), std::end(listen_11));
-    const auto d_body = ie::parse_mgmt_body(dh->fc(), d_body_octets);
-    REQUIRE(d_body);
-    const auto d_elements = bytes_view(d_body_octets).subspan(*ie::mgmt_fixed_length(dh->fc()));
-    auto d_entry = [&]() -> const p2p::peer* {
-        for (const auto& q : w.engine(0).peers().all())
-            if (q.info.dev_addr == d) return &q;
-        return nullptr;
-    };
-    for (int k = 0; k < 200 && !d_entry(); ++k) {
-        w[0].stack->bss().update(d, 2412, -50, *d_body, d_elements, true, w.time.now());
-        w.run(10ms);
-    }
-    REQUIRE(d_entry());
-    CHECK(d_entry()->listen_freq == 2412);
+    // C's response, heard while A's radio scanned channel 2.
+    CHECK(learnt(mac_address::parse("02:00:00:00:0c:00").value(), 2417, {}) == 2412);
+    // D's, heard on channel 1 with a Listen Channel attribute naming channel 11, which
+    // p2p_add_device does not read for the listen frequency.
+    std::vector<std::uint8_t> listen_11(16);
+    byte_writer lw(listen_11);
+    const std::uint8_t attribute[] = {ie::p2p::attr::listen_channel, 5, 0, 'X', 'X', 4, 81, 11};
+    ie::put::vendor(lw, ie::vendor::p2p, bytes_view(attribute));
+    listen_11.resize(lw.size());
+    CHECK(learnt(mac_address::parse("02:00:00:00:0d:00").value(), 2412, listen_11) == 2412);
 }
 
 TEST_CASE("20 devices on one medium all discover one another", "[p2p][discovery][scale]") {
