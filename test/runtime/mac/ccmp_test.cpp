@@ -371,6 +371,31 @@ TEMPLATE_TEST_CASE("a pairwise rekey takes effect on the fast paths with the nex
     }
 }
 
+TEMPLATE_TEST_CASE("a key index the MAC never holds names no key, not the group key it aliases",
+                   "[ccmp]", test::loopback_software_roc, test::rt73_usb) {
+    // nl80211 allows indices 4 to 7 (IGTKs, BIGTKs), which wpa_supplicant deletes when it
+    // clears its keys; as mac80211 finds none there, they name no key here either.
+    secure_pair<TestType> w;
+    w.install_keys();  // the GTK is group key 1
+    const auto not_found = [](const auto& r) { return !r && r.err().code == errc::not_found; };
+    for (const std::uint8_t id : {5, 9}) {
+        INFO("index " << int(id));
+        CHECK(not_found(w.ap->key_seq(w.a.index, id)));
+        CHECK(not_found(w.ap->set_default_key(w.a.index, id)));
+        CHECK(not_found(w.ap->del_key(w.a.index, id, std::nullopt)));
+    }
+    CHECK(w.ap->key_seq(w.a.index, 1));
+    CHECK(not_found(w.ap->key_seq(mac::max_interfaces + 3, 1)));
+    // Group key 1 is still there, and still protects the AP's group-addressed frames.
+    auto& sta_net = w.sta->net().frames;
+    const auto before = sta_net.size();
+    w.send(*w.ap, w.a, mac_address::broadcast(), 2, 9);
+    REQUIRE(sta_net.size() == before + 2);
+    CHECK(sta_net.back().second ==
+          test::ethernet(mac_address::broadcast(), w.a.addr, 0x88b5, 300, 9));
+    CHECK(w.ap->del_key(w.a.index, 1, std::nullopt));
+}
+
 TEMPLATE_TEST_CASE("a pairwise key deleted or installed changes what the fast RX expects", "[ccmp]",
                    test::loopback_software_roc, test::rt73_usb) {
     secure_pair<TestType> w;
