@@ -67,12 +67,14 @@ class data_path {
     Pool& pool() noexcept { return pool_; }
     time_point now() const noexcept { return time_.now(); }
     station_table<typename RatePolicy::state, key_type>& stations() noexcept { return stations_; }
-    /// @brief Group key `id` of interface `vif`, or null when none is installed.
+    /// @brief Group key `id` of interface `vif`, or null when none is installed. Indices 4 to 7
+    /// (IGTKs and BIGTKs, which nl80211 allows) name no key: this MAC never holds them.
     key_type* group_key(std::size_t vif, std::size_t id) noexcept {
-        auto& k = group_keys_[vif][id & (group_keys - 1)];
+        if (id >= group_keys) return nullptr;
+        auto& k = group_keys_[vif][id];
         return k.valid ? &k : nullptr;
     }
-    /// @brief The key slot for group key `id` of `vif` (installed or not).
+    /// @brief The key slot for group key `id` of `vif` (installed or not). @pre id < group_keys
     key_type& group_key_slot(std::size_t vif, std::size_t id) noexcept {
         return group_keys_[vif][id & (group_keys - 1)];
     }

@@ -86,7 +86,7 @@ class key_control {
         const auto* r = ctx_.records().find(vif);
         if (!r) return make_error(errc::not_found, "no such interface");
         station_type* sta = peer ? station_of(vif, *peer) : nullptr;
-        key_type* slot = peer ? (sta ? &sta->ptk : nullptr) : group_key(vif, id);
+        key_type* slot = peer ? (sta ? &sta->ptk : nullptr) : ctx_.data().group_key(vif, id);
         if (!slot || !slot->valid) return make_error(errc::not_found, "no such key");
         disable_in_driver(*r, *slot, peer);
         *slot = key_type{};
@@ -96,14 +96,14 @@ class key_control {
     /// @brief SET_KEY default: group key `id` protects the interface's group-addressed frames.
     result<void> set_default_key(std::uint8_t vif, std::uint8_t id) {
         if (!ctx_.records().find(vif)) return make_error(errc::not_found, "no such interface");
-        if (!group_key(vif, id)) return make_error(errc::not_found, "no such key");
+        if (!ctx_.data().group_key(vif, id)) return make_error(errc::not_found, "no such key");
         ctx_.data().set_default_group_key(vif, static_cast<std::int8_t>(id));
         return {};
     }
     /// @brief The last PN sent under a group key (its RSC), PN0 first: GET_KEY's NL80211_KEY_SEQ.
     result<std::array<std::uint8_t, 6>> key_seq(std::uint8_t vif, std::uint8_t id) {
         if (!ctx_.records().find(vif)) return make_error(errc::not_found, "no such interface");
-        const auto* k = group_key(vif, id);
+        const auto* k = ctx_.data().group_key(vif, id);
         if (!k) return make_error(errc::not_found, "no such key");
         std::array<std::uint8_t, 6> seq{};
         for (std::size_t i = 0; i < seq.size(); ++i)
@@ -153,12 +153,6 @@ class key_control {
     }
 
   private:
-    /// Group key `id` of an interface, or null: indices 4 to 7 name the IGTKs and BIGTKs
-    /// nl80211 allows, which this MAC never holds (and the data path's slots would take
-    /// modulo 4).
-    key_type* group_key(std::uint8_t vif, std::uint8_t id) noexcept {
-        return id < group_keys ? ctx_.data().group_key(vif, id) : nullptr;
-    }
     station_type* station_of(std::uint8_t vif, const mac_address& peer) noexcept {
         auto* sta = ctx_.data().stations().find(peer);
         return sta && sta->vif_index == vif ? sta : nullptr;
