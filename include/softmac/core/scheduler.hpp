@@ -53,7 +53,6 @@ class timer_queue {
         const std::uint32_t slot = take_slot();
         auto& s = slot_at(slot);
         s.fn = std::move(cb);
-        s.armed = true;
         heap_.push_back({at, seq_++, slot, s.generation});
         std::push_heap(heap_.begin(), heap_.end(), later{});
         ++armed_;
@@ -103,8 +102,9 @@ class timer_queue {
     };
     struct slot_state {
         timer_callback fn;
+        /// Handed out by add() in the slot's ids, and moved on when the timer is disarmed: the
+        /// slot's timer is armed exactly while an id or heap entry carries this generation.
         std::uint32_t generation = 1;
-        bool armed = false;
     };
     static constexpr std::uint32_t chunk_bits = 6;  // 64 slots a chunk
     static constexpr std::uint32_t no_slot = ~std::uint32_t{0};
@@ -128,11 +128,11 @@ class timer_queue {
         const std::uint32_t slot = static_cast<std::uint32_t>(id & 0xffffffffu) - 1;
         if (slot >= slots_) return no_slot;
         const auto& s = slot_at(slot);
-        return s.armed && s.generation == std::uint32_t(id >> 32) ? slot : no_slot;
+        return s.generation == std::uint32_t(id >> 32) ? slot : no_slot;
     }
     bool stale(const entry& e) const noexcept {
         const auto& s = slot_at(e.slot);
-        return !s.armed || s.generation != e.generation;
+        return s.generation != e.generation;
     }
     std::uint32_t take_slot() {
         if (!free_.empty()) {
@@ -149,7 +149,6 @@ class timer_queue {
         return slots_++;
     }
     void disarm(slot_state& s) noexcept {
-        s.armed = false;
         ++s.generation;
         --armed_;
     }
