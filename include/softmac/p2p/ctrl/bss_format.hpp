@@ -28,19 +28,14 @@ inline std::string rsn_text(const ieee80211::element& e) {
         {4, "FT/PSK"}, {9, "FT/SAE"}, {5, "EAP-SHA256"}, {6, "PSK-SHA256"}};
     constexpr std::pair<std::uint8_t, std::string_view> ciphers[] = {
         {10, "CCMP-256"}, {9, "GCMP-256"}, {4, "CCMP"}, {8, "GCMP"}, {2, "TKIP"}};
-    auto joined = [](auto& list, std::size_t n, auto suite) {
+    auto joined = [](auto& list, auto offers) {
         std::string s;
         for (const auto& [id, name] : list)
-            for (std::size_t i = 0; i < n; ++i)
-                if (suite(i) == (0x000fac00u | id)) {
-                    s += (s.empty() ? "" : "+") + std::string(name);
-                    break;
-                }
+            if (offers(0x000fac00u | id)) s += (s.empty() ? "" : "+") + std::string(name);
         return s;
     };
-    std::string s =
-        "[WPA2-" + joined(akms, r->akm_count(), [&](auto i) { return r->akm_suite(i); });
-    s += "-" + joined(ciphers, r->pairwise_count(), [&](auto i) { return r->pairwise_suite(i); });
+    std::string s = "[WPA2-" + joined(akms, [&](std::uint32_t a) { return r->offers_akm(a); });
+    s += "-" + joined(ciphers, [&](std::uint32_t c) { return r->offers_pairwise(c); });
     if (r->capabilities & 1u) s += "-preauth";
     return s + "]";
 }
