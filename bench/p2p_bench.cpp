@@ -229,6 +229,8 @@ void print_contributors() {
 ///   wall time, not that).
 /// - pairs_found_at_10s: the fraction of the N (N - 1) ordered pairs (i has reported j) reached
 ///   10 virtual seconds after the find started (1 once every device has reported every other).
+/// - probe_requests_read, probe_requests_known: the probe requests the devices read to the
+///   quorum, and those a peer's kept request answered without a reading.
 /// - bytes_per_device: the peak of live heap bytes from before the world is built to the end of
 ///   the run, over N; bytes_per_device_built: what the built world holds before the find, over N.
 ///   The sizeof_* and bytes_*_full counters (printed once to stderr too) name what they are
@@ -273,6 +275,14 @@ static void BM_p2p_find_n(benchmark::State& state) {
         state.counters["virtual_s_per_cpu_s"] = virt / cpu;
         state.counters["deliveries_per_virtual_s"] = double(w->air.stats().delivered) / virt;
         state.counters["ns_per_delivery"] = wall * 1e9 / double(w->air.stats().delivered);
+        // Probe requests read, and those a peer's kept request answered (peer::request).
+        double requests_read = 0, requests_known = 0;
+        for (std::size_t i = 0; i < n; ++i) {
+            requests_read += double(w->engine(i).discovery_stats().requests_read);
+            requests_known += double(w->engine(i).discovery_stats().requests_known);
+        }
+        state.counters["probe_requests_read"] = requests_read;
+        state.counters["probe_requests_known"] = requests_known;
         // On to 10 s, or until every pair is found (the fraction cannot grow further).
         if (w->time.now() - start < pairs_at)
             w->run_until([&] { return reached(n - 1); }, pairs_at - (w->time.now() - start), 100ms);
