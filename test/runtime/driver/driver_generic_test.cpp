@@ -323,6 +323,39 @@ TEST_CASE("a loopback radio keeps 256 events for its poll and drops more", "[dri
     CHECK(w[1].sink().rx.size() == cap + 1);
 }
 
+TEST_CASE(
+    "a loopback radio holds 64 frames for the air, refuses more, and reuses a slot once "
+    "its frame is done",
+    "[driver][loopback]") {
+    world<test::loopback_software_roc> w(2);
+    // 70 frames at once: the first 64 wait in the transmit slots, the rest are refused at once.
+    for (std::uint8_t i = 0; i < 70; ++i) w.send(0, w.data_frame(0, w.vifs[1].addr, i), 0, i);
+    REQUIRE(w[0].sink().status.size() == 6);
+    for (std::size_t i = 0; i < 6; ++i) {
+        INFO(i);
+        CHECK(w[0].sink().status[i].info.cookie == 64 + i);
+        CHECK_FALSE(w[0].sink().status[i].acked);
+    }
+    w.settle();
+    // The 64 went out in order and were acknowledged.
+    REQUIRE(w[1].sink().rx.size() == 64);
+    REQUIRE(w[0].sink().status.size() == 70);
+    for (std::size_t i = 0; i < 64; ++i) {
+        INFO(i);
+        CHECK(w[1].sink().rx[i].bytes[22] == std::uint8_t(i << 4));  // sequence number's low bits
+        CHECK(w[0].sink().status[6 + i].info.cookie == i);
+        CHECK(w[0].sink().status[6 + i].acked);
+    }
+    // Every slot is free again: another 64 are all taken.
+    for (std::uint8_t i = 0; i < 64; ++i) w.send(0, w.data_frame(0, w.vifs[1].addr, i), 0, 100 + i);
+    CHECK(w[0].sink().status.size() == 70);
+    w.settle();
+    CHECK(w[1].sink().rx.size() == 128);
+    REQUIRE(w[0].sink().status.size() == 134);
+    CHECK(w[0].sink().status.back().info.cookie == 163);
+    CHECK(w[0].sink().status.back().acked);
+}
+
 // The loopback driver learns of frames before they arrive (rt73's frames come over USB).
 TEMPLATE_TEST_CASE(
     "a radio tells the layer above of a frame its filter takes, a few deliveries "

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cstdint>
 #include <vector>
 
@@ -104,7 +105,8 @@ class loopback {
         const std::uint16_t bitrate = (idx >= 0 && std::size_t(idx) < rates.size())
                                           ? rates[std::size_t(idx)].bitrate
                                           : rates[0].bitrate;
-        pending_[slot] = {std::move(frame), info, true, 1, bitrate};
+        pending_[slot] = {std::move(frame), info, 1, bitrate};
+        used_slots_ |= std::uint64_t{1} << slot;
         queue_[(queue_tail_++) % queue_.size()] = static_cast<std::uint8_t>(slot);
         kick();
     }
@@ -239,7 +241,6 @@ class loopback {
     struct pending_tx {
         frame_buffer frame;
         driver::tx_info info;
-        bool used = false;
         std::uint8_t attempts = 1;
         std::uint16_t bitrate = 10;
     };
@@ -266,11 +267,12 @@ class loopback {
             if (hw_.bands[b].band == conf_.channel.band) return hw_.bands[b].rates;
         return hw_.bands[0].rates;
     }
+    /// The lowest free slot, pending_.size() when all are used: one word read, where a walk
+    /// over the slots reads a line per slot.
     std::size_t free_slot() const noexcept {
-        for (std::size_t i = 0; i < pending_.size(); ++i)
-            if (!pending_[i].used) return i;
-        return pending_.size();
+        return static_cast<std::size_t>(std::countr_one(used_slots_));
     }
+    void release(std::size_t slot) noexcept { used_slots_ &= ~(std::uint64_t{1} << slot); }
     void publish_addresses() {
         std::array<mac_address, max_vifs> a{};
         std::size_t n = 0;
@@ -320,7 +322,7 @@ class loopback {
             if (send(slot)) return;
             in_flight_ = false;
             auto& p = pending_[slot];
-            p.used = false;
+            release(slot);
             push({event::tx_done, std::move(p.frame), {}, {p.info, false, p.attempts}, 0});
         }
     }
@@ -337,7 +339,7 @@ class loopback {
             p.frame.data()[1] |= 0x08;  // Retry
             if (send(slot)) return;
         }
-        p.used = false;
+        release(slot);
         if (!acked && unicast) ++stats_.ack_failures;
         push({event::tx_done, std::move(p.frame), {}, {p.info, acked, p.attempts}, 0});
         in_flight_ = false;
@@ -419,6 +421,8 @@ class loopback {
     std::array<pending_tx, 64> pending_{};
     std::array<std::uint8_t, 64> queue_{};  ///< slots waiting for the air, in order
     std::size_t queue_head_ = 0, queue_tail_ = 0;
+    std::uint64_t used_slots_ = 0;  ///< bit i: pending_[i] holds a frame
+    static_assert(std::tuple_size_v<decltype(pending_)> == 64, "one bit of used_slots_ per slot");
     bool in_flight_ = false;
     bool roc_active_ = false;
     std::uint64_t roc_cookie_ = 0;
