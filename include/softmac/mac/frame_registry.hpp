@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 #include <softmac/core/result.hpp>
@@ -53,15 +54,19 @@ class frame_registry {
                 return make_error(errc::already, "overlaps an existing registration");
         }
         entries_.push_back({vif, frame_type, byte_vector(match.begin(), match.end()), owner});
+        keys_.push_back(key(vif, frame_type));
         return {};
     }
     /// @brief The first registration the frame (type from `fc`, body after the header) matches.
     const entry* find(std::uint8_t vif, ieee80211::frame_control fc, bytes_view body) const {
-        const std::uint16_t type = fc.raw & 0x00fc;
-        for (const auto& e : entries_)
-            if (e.vif == vif && e.frame_type == type && body.size() >= e.match.size() &&
+        const std::uint32_t k = key(vif, fc.raw & 0x00fc);
+        for (std::size_t i = 0; i < keys_.size(); ++i) {
+            if (keys_[i] != k) continue;
+            const entry& e = entries_[i];
+            if (body.size() >= e.match.size() &&
                 std::equal(e.match.begin(), e.match.end(), body.begin()))
                 return &e;
+        }
         return nullptr;
     }
     /// @brief How many registrations on any interface are for this frame type.
@@ -73,15 +78,38 @@ class frame_registry {
     /// @brief Drops an owner's registrations (its socket closed), returning how many it held, or
     /// an interface's (it went away or changed type).
     std::size_t remove_owner(std::uint32_t owner) {
-        return std::erase_if(entries_, [&](const entry& e) { return e.owner == owner; });
+        return erase_if([&](const entry& e) { return e.owner == owner; });
     }
     void remove_vif(std::uint8_t vif) {
-        std::erase_if(entries_, [&](const entry& e) { return e.vif == vif; });
+        erase_if([&](const entry& e) { return e.vif == vif; });
     }
     std::size_t size() const noexcept { return entries_.size(); }
 
   private:
+    static constexpr std::uint32_t key(std::uint8_t vif, std::uint16_t frame_type) noexcept {
+        return std::uint32_t{vif} << 16 | frame_type;
+    }
+    template <class Pred>
+    std::size_t erase_if(Pred drop) {
+        std::size_t kept = 0;
+        for (std::size_t i = 0; i < entries_.size(); ++i) {
+            if (drop(std::as_const(entries_[i]))) continue;
+            if (kept != i) {
+                entries_[kept] = std::move(entries_[i]);
+                keys_[kept] = keys_[i];
+            }
+            ++kept;
+        }
+        const std::size_t dropped = entries_.size() - kept;
+        entries_.resize(kept);
+        keys_.resize(kept);
+        return dropped;
+    }
+
     std::vector<entry> entries_;
+    /// Each entry's interface and frame type, in the entries' order: a received frame's lookup
+    /// reads these (a device's registrations in one cache line) and only the candidates' entries.
+    std::vector<std::uint32_t> keys_;
 };
 
 }  // namespace softmac::mac

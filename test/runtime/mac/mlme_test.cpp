@@ -384,6 +384,42 @@ TEMPLATE_TEST_CASE("an unregistered action frame is bounced with 0x80", "[mac][m
     CHECK(w.template all<mac::event::frame>(0).size() == 1);
 }
 
+TEST_CASE(
+    "a received frame finds its registration by interface, type and body prefix, "
+    "before and after removals",
+    "[mac][registry]") {
+    mac::frame_registry r;
+    const std::vector<std::uint8_t> p2p_public{0x04, 0x09}, gas{0x04, 0x0a};
+    REQUIRE(r.add(0, mac::frame_types::action, p2p_public, 1));
+    REQUIRE(r.add(1, mac::frame_types::action, p2p_public, 2));
+    REQUIRE(r.add(0, mac::frame_types::probe_req, {}, 3));
+    REQUIRE(r.add(0, mac::frame_types::action, gas, 2));
+    REQUIRE(r.add(1, mac::frame_types::probe_req, {}, 4));
+    const std::vector<std::uint8_t> p2p_body{0x04, 0x09, 0x50}, gas_body{0x04, 0x0a, 0x01},
+        short_body{0x04};
+    const auto owner = [&](std::uint8_t vif, std::uint16_t type, bytes_view body) {
+        const auto* e = r.find(vif, ieee80211::frame_control{type}, body);
+        return e ? e->owner : 0u;
+    };
+    const auto owners = [&] {
+        return std::vector<std::uint32_t>{owner(0, mac::frame_types::action, p2p_body),
+                                          owner(1, mac::frame_types::action, p2p_body),
+                                          owner(0, mac::frame_types::action, gas_body),
+                                          owner(1, mac::frame_types::action, gas_body),
+                                          owner(0, mac::frame_types::action, short_body),
+                                          owner(0, mac::frame_types::probe_req, {}),
+                                          owner(1, mac::frame_types::probe_req, {})};
+    };
+    CHECK(owners() == std::vector<std::uint32_t>{1, 2, 2, 0, 0, 3, 4});
+    CHECK(r.remove_owner(2) == 2);
+    CHECK(owners() == std::vector<std::uint32_t>{1, 0, 0, 0, 0, 3, 4});
+    r.remove_vif(0);
+    CHECK(r.size() == 1);
+    CHECK(owners() == std::vector<std::uint32_t>{0, 0, 0, 0, 0, 0, 4});
+    REQUIRE(r.add(0, mac::frame_types::action, gas, 5));  // a removed one's place is free
+    CHECK(owners() == std::vector<std::uint32_t>{0, 0, 5, 0, 0, 0, 4});
+}
+
 TEMPLATE_TEST_CASE("probe requests reach a listener only when it registered", "[mac][mlme]",
                    test::loopback_software_roc, test::rt73_usb) {
     test::mlme_world<TestType> w;
