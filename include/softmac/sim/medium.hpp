@@ -414,12 +414,14 @@ class medium {
         }
     }
     /// Hands a frame to the receivers that hear it together, in order, getting each one ready
-    /// by its prefetch plan.
+    /// by its prefetch plan and its port's first line.
     void hand_over_all(const on_air& f) {
         const std::size_t n = f.to.size();
         for (std::size_t k = 0; k < n; ++k) {
             if (k + 2 * prefetch_ahead < n) {
-                ports_[f.to[k + 2 * prefetch_ahead].port].prefetch.lines.fetch();
+                const port_state& later = ports_[f.to[k + 2 * prefetch_ahead].port];
+                __builtin_prefetch(&later);  // the line its hand_over reads
+                later.prefetch.lines.fetch();
             }
             if (k + prefetch_ahead < n) {
                 auto& plan = ports_[f.to[k + prefetch_ahead].port].prefetch;
@@ -439,9 +441,9 @@ class medium {
     }
     /// A Notice of Absence with the time its start times are extended near.
     struct absence_schedule {
-        ieee80211::p2p::notice_of_absence noa{};
+        bool active = false;  ///< first: a receiver without a schedule reads nothing further
         std::uint64_t reference_us = 0;
-        bool active = false;
+        ieee80211::p2p::notice_of_absence noa{};
     };
     /// A schedule with more absences back to back than this is given up on: the frame starts
     /// where the last one ended.
@@ -449,7 +451,7 @@ class medium {
 
     absence_schedule schedule_of(const ieee80211::p2p::notice_of_absence& noa) const noexcept {
         if (!ieee80211::p2p::has_schedule(noa)) return {};
-        return {noa, now_us(), true};
+        return {true, now_us(), noa};
     }
     static time_point at_us(std::uint64_t us) noexcept {
         return std::chrono::duration_cast<time_point>(std::chrono::microseconds(us));
@@ -483,16 +485,20 @@ class medium {
         return at;
     }
 
-    struct port_state {
+    /// A port's first cache line holds what a frame's transmission reads of each receiver
+    /// (whether it is away) and what its delivery reads (listening, frequency, handler); its
+    /// prefetch plan, read a few deliveries before, has lines of its own.
+    struct alignas(64) port_state {
         rx_handler deliver;
         bool listening = false;
-        std::uint16_t freq = 2412;
-        std::array<mac_address, max_addresses> addrs{};
-        std::uint8_t n_addrs = 0;
-        time_point busy_until{};
         bool address_filter = false;
-        absence_schedule away, hold;
-        prefetch_plan prefetch;  // last: delivering a frame does not read it
+        std::uint8_t n_addrs = 0;
+        std::uint16_t freq = 2412;
+        absence_schedule away;  // its `active` in the first line
+        absence_schedule hold;
+        time_point busy_until{};
+        std::array<mac_address, max_addresses> addrs{};
+        alignas(64) prefetch_plan prefetch;
     };
     struct link {
         port_id from = 0, to = 0;
