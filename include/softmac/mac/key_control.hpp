@@ -70,8 +70,14 @@ class key_control {
             driver::key_conf kc{p.cipher, p.id, p.peer.has_value(), p.peer.value_or(mac_address{}),
                                 p.key};
             if (slot->valid) disable_in_driver(*r, *slot, p.peer);
-            if (auto e = ctx_.radio().set_key(driver::key_command::set, r->data->vif, kc); !e)
+            if (auto e = ctx_.radio().set_key(driver::key_command::set, r->data->vif, kc); !e) {
+                // The old key left the hardware and the new one did not enter it: the index
+                // holds no key (ieee80211_key_link frees a key the driver refuses, after the
+                // replace took the old one out).
+                *slot = key_type{};
+                if (sta) ctx_.data().pairwise_key_changed(*sta);
                 return e;
+            }
             k.hw_index = kc.hw_index;
         } else if (!k.cipher.set(p.key)) {
             return make_error(errc::not_supported, "no cipher for this key (mac::crypto<C>)");

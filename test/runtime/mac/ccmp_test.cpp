@@ -396,6 +396,24 @@ TEMPLATE_TEST_CASE("a key index the MAC never holds names no key, not the group 
     CHECK(w.ap->del_key(w.a.index, 1, std::nullopt));
 }
 
+TEST_CASE("a key the hardware refuses in place of another leaves no key at its index",
+          "[ccmp][rt73]") {
+    // The old key leaves the hardware before the new one enters it; when the new one is refused,
+    // neither protects frames any longer, and the MAC no longer claims a key there.
+    secure_pair<test::rt73_usb> w;
+    w.install_keys();
+    const auto not_found = [](const auto& r) { return !r && r.err().code == errc::not_found; };
+    REQUIRE(w.sta->key_seq(w.s.index, 1));
+    w.sta->radio().driver().chip.unplug();
+    const auto other = hex("000102030405060708090a0b0c0d0e0f");
+    CHECK_FALSE(w.sta->new_key(w.s.index, {ie::suite::ccmp, 1, std::nullopt, other, {}}));
+    CHECK(not_found(w.sta->key_seq(w.s.index, 1)));
+    CHECK(not_found(w.sta->set_default_key(w.s.index, 1)));
+    CHECK_FALSE(w.sta->new_key(w.s.index, {ie::suite::ccmp, 0, w.a.addr, other, {}}));
+    CHECK(not_found(w.sta->del_key(w.s.index, 0, w.a.addr)));
+    CHECK(not_found(w.sta->del_key(w.s.index, 1, std::nullopt)));
+}
+
 TEMPLATE_TEST_CASE("a pairwise key deleted or installed changes what the fast RX expects", "[ccmp]",
                    test::loopback_software_roc, test::rt73_usb) {
     secure_pair<TestType> w;
