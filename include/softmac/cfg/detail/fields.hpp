@@ -66,18 +66,23 @@ inline netlink::kind kind_of(std::uint16_t attr, bool top) noexcept {
                                                      : netlink::kind::unspec;
 }
 
-/// Integers take the width the policy gives their attribute, so a C++ member may be narrower.
+/// Integers take the width the policy gives their attribute, so a C++ member may be narrower; a
+/// 64-bit one is aligned by the pad attribute its field names, or a top-level one by
+/// NL80211_ATTR_PAD.
 template <class T>
-void put_integer(netlink::writer& w, std::uint16_t attr, T v, bool top) {
-    switch (kind_of(attr, top)) {
+void put_integer(netlink::writer& w, std::uint16_t attr, T v, bool top, std::uint16_t pad) {
+    const netlink::kind k = kind_of(attr, top);
+    if (k == netlink::kind::u64 && pad == 0) pad = NL80211_ATTR_PAD;
+    if (pad != 0) {
+        w.u64(attr, static_cast<std::uint64_t>(v), pad);
+        return;
+    }
+    switch (k) {
         case netlink::kind::u8:
             w.value(attr, static_cast<std::uint8_t>(v));
             break;
         case netlink::kind::u16:
             w.value(attr, static_cast<std::uint16_t>(v));
-            break;
-        case netlink::kind::u64:
-            w.u64(attr, static_cast<std::uint64_t>(v), NL80211_ATTR_PAD);
             break;
         case netlink::kind::u32:
             w.value(attr, static_cast<std::uint32_t>(v));
@@ -88,16 +93,18 @@ void put_integer(netlink::writer& w, std::uint16_t attr, T v, bool top) {
     }
 }
 
+/// `pad`: the pad attribute a 64-bit field names (0: none).
 template <class T>
-void put(netlink::writer& w, std::uint16_t attr, const T& v, bool top = true) {
+void put(netlink::writer& w, std::uint16_t attr, const T& v, bool top = true,
+         std::uint16_t pad = 0) {
     if constexpr (is_optional<T>::value) {
-        if (v) put(w, attr, *v, top);
+        if (v) put(w, attr, *v, top, pad);
     } else if constexpr (std::is_same_v<T, bool>) {
         if (v) w.flag(attr);
     } else if constexpr (std::is_enum_v<T>) {
-        put_integer(w, attr, static_cast<std::uint32_t>(v), top);
+        put_integer(w, attr, static_cast<std::uint32_t>(v), top, pad);
     } else if constexpr (std::is_integral_v<T>) {
-        put_integer(w, attr, v, top);
+        put_integer(w, attr, v, top, pad);
     } else if constexpr (std::is_same_v<T, mac_address>) {
         w.mac(attr, v);
     } else if constexpr (std::is_same_v<T, std::string>) {
@@ -149,13 +156,9 @@ void put(netlink::writer& w, std::uint16_t attr, const T& v, bool top = true) {
 template <class F, class T>
 void put_field(netlink::writer& w, const T& msg, bool top) {
     const auto& v = msg.*(F::member);
-    if constexpr (F::pad != 0) {
-        static_assert(std::is_same_v<std::remove_cvref_t<decltype(v)>, std::uint64_t>,
-                      "softmac: only a 64-bit member names a pad attribute");
-        w.u64(F::attr, v, F::pad);
-    } else {
-        put(w, F::attr, v, top);
-    }
+    static_assert(F::pad == 0 || std::is_same_v<std::remove_cvref_t<decltype(v)>, std::uint64_t>,
+                  "softmac: only a 64-bit member names a pad attribute");
+    put(w, F::attr, v, top, F::pad);
 }
 
 /// @brief Writes every field of `msg` that has a value.
