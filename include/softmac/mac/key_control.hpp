@@ -167,8 +167,7 @@ class key_control {
     void disable_in_driver(const interface_record& r, const key_type& k,
                            const std::optional<mac_address>& peer) {
         if (k.hw_index < 0) return;
-        driver::key_conf kc{
-            ieee80211::suite::ccmp, k.id, peer.has_value(), peer.value_or(mac_address{}), {}};
+        driver::key_conf kc{k.suite, k.id, peer.has_value(), peer.value_or(mac_address{}), {}};
         kc.hw_index = k.hw_index;
         (void)ctx_.radio().set_key(driver::key_command::disable, r.data->vif, kc);
     }

@@ -59,6 +59,7 @@ struct key {
     std::uint8_t id = 0;
     std::int16_t hw_index = -1;
     std::uint8_t len = 0;
+    std::uint32_t suite = 0;                  ///< its cipher suite, as NEW_KEY named it
     std::array<std::uint8_t, 32> material{};  ///< kept to recognise a re-install
     std::uint64_t tx_pn = 0;                  ///< the last PN used (the next frame takes +1)
     std::array<std::uint64_t, ieee80211::ccmp::replay_counters> rx_pn{};
@@ -75,6 +76,7 @@ struct key {
     void assign(const key_params& p) noexcept {
         valid = true;
         id = p.id;
+        suite = p.cipher;
         len = static_cast<std::uint8_t>(std::min(p.key.size(), material.size()));
         std::copy_n(p.key.begin(), len, material.begin());
         std::uint64_t rsc = 0;
