@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: MIT
 #include <catch2/catch.hpp>
 
+#include <iterator>
+#include <type_traits>
 #include <vector>
 
 #include <softmac/core/bytes.hpp>
 #include <softmac/core/detail/set_bits.hpp>
+#include <softmac/core/detail/walker.hpp>
 #include <softmac/core/mac_address.hpp>
 #include <softmac/core/time_units.hpp>
 
@@ -69,4 +72,32 @@ TEST_CASE("set_bits walks a mask's set bits, lowest first", "[core][bits]") {
     CHECK(*it++ == 2);
     CHECK(*it == 3);
     CHECK(++it == bits.end());
+    // It yields values: a C++20 forward iterator, a C++17 input iterator.
+    using iterator = decltype(it);
+    STATIC_REQUIRE(std::forward_iterator<iterator>);
+    STATIC_REQUIRE(
+        std::is_same_v<std::iterator_traits<iterator>::iterator_category, std::input_iterator_tag>);
+    STATIC_REQUIRE(std::is_same_v<std::iterator_traits<iterator>::reference, std::size_t>);
+}
+
+namespace {
+/// A walker that yields references: the entries of an array.
+struct array_walker : detail::walker<array_walker, int> {
+    const int* at = nullptr;
+    const int& deref() const noexcept { return *at; }
+    void next() noexcept { ++at; }
+    const int* position() const noexcept { return at; }
+};
+}  // namespace
+
+TEST_CASE("a walker that yields references is a forward iterator to C++17 and C++20",
+          "[core][bits]") {
+    STATIC_REQUIRE(std::forward_iterator<array_walker>);
+    STATIC_REQUIRE(std::is_same_v<std::iterator_traits<array_walker>::iterator_category,
+                                  std::forward_iterator_tag>);
+    const int a[] = {4, 5};
+    array_walker w;
+    w.at = a;
+    CHECK(*w.operator->() == 4);
+    CHECK(*++w == 5);
 }

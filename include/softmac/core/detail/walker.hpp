@@ -11,19 +11,27 @@
 namespace softmac::detail {
 
 /// A forward iterator over a table's entries. Derived provides `Reference deref() const`, `void
-/// next()` and `position() const` (what equality compares), and befriends this base.
+/// next()` and `position() const` (what equality compares), and befriends this base. One that
+/// returns values (Reference not a reference) is a forward iterator to C++20 (iterator_concept)
+/// and an input iterator to the C++17 iterator requirements, whose forward iterators yield
+/// references (iterator_category), as std::ranges::iota_view's iterator; it has no `->`.
 template <class Derived, class Value, class Reference = const Value&>
 class walker {
+    static constexpr bool yields_references = std::is_reference_v<Reference>;
+
   public:
     using value_type = Value;
     using difference_type = std::ptrdiff_t;
     using reference = Reference;
-    using pointer = std::add_pointer_t<std::remove_reference_t<Reference>>;
+    using pointer =
+        std::conditional_t<yields_references,
+                           std::add_pointer_t<std::remove_reference_t<Reference>>, void>;
     using iterator_concept = std::forward_iterator_tag;
-    using iterator_category = std::forward_iterator_tag;
+    using iterator_category =
+        std::conditional_t<yields_references, std::forward_iterator_tag, std::input_iterator_tag>;
 
     reference operator*() const noexcept { return self().deref(); }
-    pointer operator->() const noexcept { return &self().deref(); }
+    pointer operator->() const noexcept requires yields_references { return &self().deref(); }
     Derived& operator++() noexcept {
         static_cast<Derived&>(*this).next();
         return static_cast<Derived&>(*this);
