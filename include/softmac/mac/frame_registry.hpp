@@ -5,7 +5,6 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <utility>
 #include <vector>
 
 #include <softmac/core/result.hpp>
@@ -30,10 +29,9 @@ static_assert(probe_req == 0x0040 && action == 0x00d0);
 /// @brief Who wants which received management frames.
 class frame_registry {
   public:
+    /// What a registration holds besides its interface and frame type.
     struct entry {
-        std::uint8_t vif = 0;
-        std::uint16_t frame_type = 0;  ///< frame control type/subtype bits (0x00d0 = Action)
-        byte_vector match;             ///< prefix of the body; empty matches every frame
+        byte_vector match;  ///< prefix of the body; empty matches every frame
         std::uint32_t owner = 0;
     };
 
@@ -46,15 +44,18 @@ class frame_registry {
             return make_error(errc::bad_value, "frame type has bits other than type/subtype");
         if ((frame_type & 0x000c) != 0)
             return make_error(errc::bad_value, "only management frames can be registered");
-        for (const auto& e : entries_) {
-            if (e.vif != vif || e.frame_type != frame_type) continue;
-            const std::size_t n = std::min(e.match.size(), match.size());
+        const std::uint32_t k = key(vif, frame_type);
+        for (std::size_t i = 0; i < keys_.size(); ++i) {
+            if (keys_[i] != k) continue;
+            const byte_vector& m = entries_[i].match;
+            const std::size_t n = std::min(m.size(), match.size());
             if (std::equal(match.begin(), match.begin() + static_cast<std::ptrdiff_t>(n),
-                           e.match.begin()))
+                           m.begin()))
                 return make_error(errc::already, "overlaps an existing registration");
         }
-        entries_.push_back({vif, frame_type, byte_vector(match.begin(), match.end()), owner});
-        keys_.push_back(key(vif, frame_type));
+        keys_.reserve(keys_.size() + 1);  // nothing throws once the entry is in
+        entries_.push_back({byte_vector(match.begin(), match.end()), owner});
+        keys_.push_back(k);
         return {};
     }
     /// @brief The first registration the frame (type from `fc`, body after the header) matches.
@@ -71,17 +72,16 @@ class frame_registry {
     }
     /// @brief How many registrations on any interface are for this frame type.
     std::size_t count(std::uint16_t frame_type) const noexcept {
-        return static_cast<std::size_t>(
-            std::count_if(entries_.begin(), entries_.end(),
-                          [&](const entry& e) { return e.frame_type == frame_type; }));
+        return static_cast<std::size_t>(std::count_if(
+            keys_.begin(), keys_.end(), [&](std::uint32_t k) { return type_of(k) == frame_type; }));
     }
     /// @brief Drops an owner's registrations (its socket closed), returning how many it held, or
     /// an interface's (it went away or changed type).
     std::size_t remove_owner(std::uint32_t owner) {
-        return erase_if([&](const entry& e) { return e.owner == owner; });
+        return erase_if([&](std::size_t i) { return entries_[i].owner == owner; });
     }
     void remove_vif(std::uint8_t vif) {
-        erase_if([&](const entry& e) { return e.vif == vif; });
+        erase_if([&](std::size_t i) { return vif_of(keys_[i]) == vif; });
     }
     std::size_t size() const noexcept { return entries_.size(); }
 
@@ -89,11 +89,18 @@ class frame_registry {
     static constexpr std::uint32_t key(std::uint8_t vif, std::uint16_t frame_type) noexcept {
         return std::uint32_t{vif} << 16 | frame_type;
     }
+    static constexpr std::uint8_t vif_of(std::uint32_t k) noexcept {
+        return static_cast<std::uint8_t>(k >> 16);
+    }
+    static constexpr std::uint16_t type_of(std::uint32_t k) noexcept {
+        return static_cast<std::uint16_t>(k);
+    }
+    /// Drops the registrations at the indices `drop` names, keeping the others in order.
     template <class Pred>
     std::size_t erase_if(Pred drop) {
         std::size_t kept = 0;
         for (std::size_t i = 0; i < entries_.size(); ++i) {
-            if (drop(std::as_const(entries_[i]))) continue;
+            if (drop(i)) continue;
             if (kept != i) {
                 entries_[kept] = std::move(entries_[i]);
                 keys_[kept] = keys_[i];
@@ -106,10 +113,11 @@ class frame_registry {
         return dropped;
     }
 
-    std::vector<entry> entries_;
-    /// Each entry's interface and frame type, in the entries' order: a received frame's lookup
-    /// reads these (a device's registrations in one cache line) and only the candidates' entries.
+    /// Each registration's interface and frame type (key()), and beside them, at the same index,
+    /// the rest of it: a received frame's lookup reads the keys, a few registrations to a cache
+    /// line, and only its candidates' entries.
     std::vector<std::uint32_t> keys_;
+    std::vector<entry> entries_;
 };
 
 }  // namespace softmac::mac

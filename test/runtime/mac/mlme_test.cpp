@@ -411,12 +411,18 @@ TEST_CASE(
                                           owner(1, mac::frame_types::probe_req, {})};
     };
     CHECK(owners() == std::vector<std::uint32_t>{1, 2, 2, 0, 0, 3, 4});
+    // An overlapping registration is refused and changes nothing.
+    CHECK(r.add(0, mac::frame_types::action, short_body, 6).err().code == errc::already);
+    CHECK(r.size() == 5);
+    CHECK(r.count(mac::frame_types::action) == 3);
+    CHECK(owners() == std::vector<std::uint32_t>{1, 2, 2, 0, 0, 3, 4});
     CHECK(r.remove_owner(2) == 2);
     CHECK(owners() == std::vector<std::uint32_t>{1, 0, 0, 0, 0, 3, 4});
     r.remove_vif(0);
     CHECK(r.size() == 1);
     CHECK(owners() == std::vector<std::uint32_t>{0, 0, 0, 0, 0, 0, 4});
-    REQUIRE(r.add(0, mac::frame_types::action, gas, 5));  // a removed one's place is free
+    CHECK(r.count(mac::frame_types::probe_req) == 1);
+    REQUIRE(r.add(0, mac::frame_types::action, gas, 5));  // interface 0 holds none now
     CHECK(owners() == std::vector<std::uint32_t>{0, 0, 5, 0, 0, 0, 4});
 }
 
