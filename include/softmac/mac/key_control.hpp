@@ -71,11 +71,11 @@ class key_control {
                                 p.key};
             if (slot->valid) disable_in_driver(*r, *slot, p.peer);
             if (auto e = ctx_.radio().set_key(driver::key_command::set, r->data->vif, kc); !e) {
-                // The old key left the hardware and the new one did not enter it: the index
-                // holds no key (ieee80211_key_link frees a key the driver refuses, after the
-                // replace took the old one out).
-                *slot = key_type{};
-                if (sta) ctx_.data().pairwise_key_changed(*sta);
+                // What the index held is out of the hardware (mac80211's
+                // ieee80211_key_disable_hw_accel forgets a key even when the driver fails to
+                // remove it) and the new key did not enter it. mac80211 keeps the old key for
+                // its software cipher; an offloading build has none, so the index holds no key.
+                forget(*slot, sta);
                 return e;
             }
             k.hw_index = kc.hw_index;
@@ -95,8 +95,7 @@ class key_control {
         key_type* slot = peer ? (sta ? &sta->ptk : nullptr) : ctx_.data().group_key(vif, id);
         if (!slot || !slot->valid) return make_error(errc::not_found, "no such key");
         disable_in_driver(*r, *slot, peer);
-        *slot = key_type{};
-        if (sta) ctx_.data().pairwise_key_changed(*sta);
+        forget(*slot, sta);
         return {};
     }
     /// @brief SET_KEY default: group key `id` protects the interface's group-addressed frames.
@@ -162,6 +161,11 @@ class key_control {
     station_type* station_of(std::uint8_t vif, const mac_address& peer) noexcept {
         auto* sta = ctx_.data().stations().find(peer);
         return sta && sta->vif_index == vif ? sta : nullptr;
+    }
+    /// The slot holds no key; a station's receive and transmit paths learn it.
+    void forget(key_type& slot, station_type* sta) noexcept {
+        slot = key_type{};
+        if (sta) ctx_.data().pairwise_key_changed(*sta);
     }
     /// Takes a key the driver holds out of it (ieee80211_key_disable_hw_accel).
     void disable_in_driver(const interface_record& r, const key_type& k,

@@ -69,7 +69,7 @@ struct key {
     /// @brief True when `p` carries this very key (a re-install keeps the PNs: never reuse a PN
     /// under a key, IEEE 802.11 12.5.3.4.4; the KRACK lesson).
     bool same_as(const key_params& p) const noexcept {
-        return valid && p.id == id && p.key.size() == len &&
+        return valid && p.id == id && p.cipher == suite && p.key.size() == len &&
                std::equal(p.key.begin(), p.key.end(), material.begin());
     }
     /// @brief Sets the key octets and the receive counters from the RSC.

@@ -192,6 +192,20 @@ bool contains(const std::vector<std::uint8_t>& hay, const std::vector<std::uint8
 
 }  // namespace
 
+TEST_CASE("a key is installed again only with the same index, cipher suite and octets", "[ccmp]") {
+    // A re-install keeps the PNs (never reuse a PN under a key): only the very same key may.
+    const auto tk = hex("adf79ba40946bb13025441ed9d58f366");
+    mac::key<mac::no_cipher> k;
+    k.assign({ie::suite::ccmp, 1, std::nullopt, tk, {}});
+    CHECK(k.suite == ie::suite::ccmp);
+    CHECK(k.same_as({ie::suite::ccmp, 1, std::nullopt, tk, {}}));
+    CHECK_FALSE(k.same_as({ie::suite::ccmp, 2, std::nullopt, tk, {}}));
+    CHECK_FALSE(k.same_as({ie::suite::tkip, 1, std::nullopt, tk, {}}));
+    auto other = tk;
+    other.back() ^= 1;
+    CHECK_FALSE(k.same_as({ie::suite::ccmp, 1, std::nullopt, other, {}}));
+}
+
 TEMPLATE_TEST_CASE("a protected link carries data only after its keys and the port", "[ccmp]",
                    test::loopback_software_roc, test::rt73_usb) {
     secure_pair<TestType> w;
@@ -399,7 +413,7 @@ TEMPLATE_TEST_CASE("a key index the MAC never holds names no key, not the group 
 TEST_CASE("a key the hardware refuses in place of another leaves no key at its index",
           "[ccmp][rt73]") {
     // The old key leaves the hardware before the new one enters it; when the new one is refused,
-    // neither protects frames any longer, and the MAC no longer claims a key there.
+    // the MAC no longer claims a key at that index.
     secure_pair<test::rt73_usb> w;
     w.install_keys();
     const auto not_found = [](const auto& r) { return !r && r.err().code == errc::not_found; };
