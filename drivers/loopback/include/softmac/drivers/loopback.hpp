@@ -99,14 +99,14 @@ class loopback {
         driver::tx_status st{info, false, 1};
         if (!started_ || frame.size() < 10) return ctx.tx_status(std::move(frame), st);
         const std::size_t slot = free_slot();
-        if (slot == pending_.size()) return ctx.tx_status(std::move(frame), st);  // queue full
+        if (slot == tx_slots) return ctx.tx_status(std::move(frame), st);  // queue full
         const auto& rates = band_rates();
         const std::int8_t idx = info.rates[0].idx;
         const std::uint16_t bitrate = (idx >= 0 && std::size_t(idx) < rates.size())
                                           ? rates[std::size_t(idx)].bitrate
                                           : rates[0].bitrate;
         pending_[slot] = {std::move(frame), info, 1, bitrate};
-        used_slots_ |= std::uint64_t{1} << slot;
+        take(slot);
         queue_[(queue_tail_++) % queue_.size()] = static_cast<std::uint8_t>(slot);
         kick();
     }
@@ -267,11 +267,11 @@ class loopback {
             if (hw_.bands[b].band == conf_.channel.band) return hw_.bands[b].rates;
         return hw_.bands[0].rates;
     }
-    /// The lowest free slot, pending_.size() when all are used: one word read, where a walk
-    /// over the slots reads a line per slot.
+    /// The lowest free slot, tx_slots when all are used: one word read.
     std::size_t free_slot() const noexcept {
         return static_cast<std::size_t>(std::countr_one(used_slots_));
     }
+    void take(std::size_t slot) noexcept { used_slots_ |= std::uint64_t{1} << slot; }
     void release(std::size_t slot) noexcept { used_slots_ &= ~(std::uint64_t{1} << slot); }
     void publish_addresses() {
         std::array<mac_address, max_vifs> a{};
@@ -418,11 +418,13 @@ class loopback {
     driver::hw_description hw_;
     std::array<driver::vif, max_vifs> vifs_{};
     std::size_t n_vifs_ = 0;
-    std::array<pending_tx, 64> pending_{};
-    std::array<std::uint8_t, 64> queue_{};  ///< slots waiting for the air, in order
+    /// Frames the hardware holds until their status: one bit of used_slots_ each.
+    static constexpr std::size_t tx_slots = 64;
+    std::array<pending_tx, tx_slots> pending_{};
+    std::array<std::uint8_t, tx_slots> queue_{};  ///< slots waiting for the air, in order
     std::size_t queue_head_ = 0, queue_tail_ = 0;
     std::uint64_t used_slots_ = 0;  ///< bit i: pending_[i] holds a frame
-    static_assert(std::tuple_size_v<decltype(pending_)> == 64, "one bit of used_slots_ per slot");
+    static_assert(tx_slots == 64, "countr_one of a full used_slots_ is tx_slots");
     bool in_flight_ = false;
     bool roc_active_ = false;
     std::uint64_t roc_cookie_ = 0;
