@@ -64,8 +64,8 @@ struct medium_stats {
 /// listen there (the only filtered ports that take it); no other port is visited. A transmitted
 /// frame is copied once into a record shared by its receivers, and the records are used again
 /// (no allocation per transmission once enough are in the air). Receivers that hear a frame
-/// together get it one after the other, and a port with a prefetch plan has its state fetched
-/// while the ones before it receive.
+/// together get it one after the other, and each one's first line, and its prefetch plan's
+/// lines if it has one, are fetched while the ones before it receive.
 template <time_policy Time>
 class medium {
   public:
@@ -488,7 +488,8 @@ class medium {
     /// A port's first cache line holds what a frame's transmission reads of each receiver
     /// (whether it is away) and what its delivery reads (listening, frequency, handler); its
     /// prefetch plan, read a few deliveries before, has lines of its own.
-    struct alignas(64) port_state {
+    static constexpr std::size_t line = detail::cache_lines<8>::line_size;
+    struct alignas(line) port_state {
         rx_handler deliver;
         bool listening = false;
         bool address_filter = false;
@@ -498,7 +499,7 @@ class medium {
         absence_schedule hold;
         time_point busy_until{};
         std::array<mac_address, max_addresses> addrs{};
-        alignas(64) prefetch_plan prefetch;
+        alignas(line) prefetch_plan prefetch;
     };
     struct link {
         port_id from = 0, to = 0;

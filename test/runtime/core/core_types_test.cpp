@@ -56,7 +56,12 @@ TEST_CASE("a time unit is 1024 microseconds", "[core][time]") {
     CHECK(std::chrono::duration_cast<duration>(1_tu).count() == 1'024'000);
 }
 
-TEST_CASE("set_bits walks a mask's set bits, lowest first", "[core][bits]") {
+template <class I>
+concept has_arrow = requires(I i) {
+    i.operator->();
+};
+
+TEST_CASE("set_bits walks a mask's set bits, lowest first", "[core][bits][walker]") {
     const auto walk = [](std::uint32_t mask) {
         std::vector<std::size_t> seen;
         for (const std::size_t k : detail::set_bits(mask)) seen.push_back(k);
@@ -78,6 +83,8 @@ TEST_CASE("set_bits walks a mask's set bits, lowest first", "[core][bits]") {
     STATIC_REQUIRE(
         std::is_same_v<std::iterator_traits<iterator>::iterator_category, std::input_iterator_tag>);
     STATIC_REQUIRE(std::is_same_v<std::iterator_traits<iterator>::reference, std::size_t>);
+    STATIC_REQUIRE(std::is_void_v<std::iterator_traits<iterator>::pointer>);
+    STATIC_REQUIRE_FALSE(has_arrow<iterator>);
 }
 
 namespace {
@@ -91,10 +98,11 @@ struct array_walker : detail::walker<array_walker, int> {
 }  // namespace
 
 TEST_CASE("a walker that yields references is a forward iterator to C++17 and C++20",
-          "[core][bits]") {
+          "[core][walker]") {
     STATIC_REQUIRE(std::forward_iterator<array_walker>);
     STATIC_REQUIRE(std::is_same_v<std::iterator_traits<array_walker>::iterator_category,
                                   std::forward_iterator_tag>);
+    STATIC_REQUIRE(has_arrow<array_walker>);
     const int a[] = {4, 5};
     array_walker w;
     w.at = a;

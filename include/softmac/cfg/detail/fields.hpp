@@ -66,9 +66,9 @@ inline netlink::kind kind_of(std::uint16_t attr, bool top) noexcept {
                                                      : netlink::kind::unspec;
 }
 
-/// Integers take the width the policy gives their attribute, so a C++ member may be narrower; a
-/// 64-bit one is aligned by the pad attribute its field names, or a top-level one by
-/// NL80211_ATTR_PAD.
+/// Integers take the width the policy gives their attribute, so a C++ member may be narrower. A
+/// field that names a pad attribute, and a top-level attribute whose policy is u64 (padded by
+/// NL80211_ATTR_PAD), are written 8-aligned.
 template <class T>
 void put_integer(netlink::writer& w, std::uint16_t attr, T v, bool top, std::uint16_t pad) {
     const netlink::kind k = kind_of(attr, top);
@@ -102,7 +102,7 @@ void put(netlink::writer& w, std::uint16_t attr, const T& v, bool top = true,
     } else if constexpr (std::is_same_v<T, bool>) {
         if (v) w.flag(attr);
     } else if constexpr (std::is_enum_v<T>) {
-        put_integer(w, attr, static_cast<std::uint32_t>(v), top, pad);
+        put_integer(w, attr, static_cast<std::uint32_t>(v), top, 0);
     } else if constexpr (std::is_integral_v<T>) {
         put_integer(w, attr, v, top, pad);
     } else if constexpr (std::is_same_v<T, mac_address>) {
@@ -156,7 +156,9 @@ void put(netlink::writer& w, std::uint16_t attr, const T& v, bool top = true,
 template <class F, class T>
 void put_field(netlink::writer& w, const T& msg, bool top) {
     const auto& v = msg.*(F::member);
-    static_assert(F::pad == 0 || std::is_same_v<std::remove_cvref_t<decltype(v)>, std::uint64_t>,
+    using member = std::remove_cvref_t<decltype(v)>;
+    static_assert(F::pad == 0 || std::is_same_v<member, std::uint64_t> ||
+                      std::is_same_v<member, std::optional<std::uint64_t>>,
                   "softmac: only a 64-bit member names a pad attribute");
     put(w, F::attr, v, top, F::pad);
 }
