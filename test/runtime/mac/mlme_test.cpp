@@ -426,6 +426,28 @@ TEST_CASE(
     CHECK(owners() == std::vector<std::uint32_t>{0, 0, 5, 0, 0, 0, 4});
 }
 
+TEMPLATE_TEST_CASE(
+    "the lines a stack gives its driver to fetch ahead are those every received "
+    "frame reads",
+    "[mac][prefetch]", test::loopback_software_roc, test::rt73_usb) {
+    // The data path's first line, then the stack's: the BSS table, management RX and the
+    // interface records' first line, each line once.
+    test::mlme_world<TestType> w(1);
+    driver::rx_prefetch p;
+    w[0].data().rx_lines(p);
+    const auto line = [](const void* at) {
+        return reinterpret_cast<std::uintptr_t>(at) & ~std::uintptr_t{63};
+    };
+    std::set<std::uintptr_t> held;
+    for (std::size_t i = 0; i < p.lines.size(); ++i) held.insert(line(p.lines[i]));
+    CHECK(held.size() == p.lines.size());  // no line twice
+    CHECK(line(p.lines[0]) == line(&w[0].data()));
+    CHECK(held.count(line(&w[0].bss())) == 1);
+    // Management RX follows the BSS table, which is wider than a line: four lines in all.
+    STATIC_REQUIRE(sizeof(mac::bss_table) >= 64);
+    CHECK(p.lines.size() == 4);
+}
+
 TEMPLATE_TEST_CASE("probe requests reach a listener only when it registered", "[mac][mlme]",
                    test::loopback_software_roc, test::rt73_usb) {
     test::mlme_world<TestType> w;
