@@ -217,17 +217,20 @@ class discovery {
         peer* const known = d.peers.find(sa);
         const auto digest_of = [&] { return ieee80211::elements_digest::compute_all(elements); };
         const std::uint64_t digest = known ? digest_of() : 0;
+        // The request's facts, read where they are (the kept ones, or the reading's), not
+        // copied: a peer is neither made nor removed while they are in use but from a reading.
         std::optional<probe_request_facts> read;
-        request_facts p;
+        const request_facts* facts = nullptr;
         if (known && known->request && known->request_digest == digest) {
             ++counters_.requests_known;
-            p = *known->request;
+            facts = &*known->request;
         } else {
             read = read_probe_request(elements);
             if (!read) return;
             ++counters_.requests_read;
-            p = *read;
+            facts = &*read;
         }
+        const request_facts& p = *facts;
         if (p.wildcard) {
             // Its sender is a P2P Device Address, not an interface's: a sighting of the known
             // peer of that address, or a new probe-request-only one, which takes what a Device
