@@ -4,6 +4,7 @@
 #pragma once
 
 #include <array>
+#include <cassert>
 #include <cstddef>
 #include <cstdint>
 #include <span>
@@ -71,12 +72,13 @@ class data_path {
     /// (IGTKs and BIGTKs, which nl80211 allows) name no key: this MAC never holds them.
     key_type* group_key(std::size_t vif, std::size_t id) noexcept {
         if (id >= group_keys) return nullptr;
-        auto& k = group_keys_[vif][id];
+        auto& k = group_key_slot(vif, id);
         return k.valid ? &k : nullptr;
     }
     /// @brief The key slot for group key `id` of `vif` (installed or not). @pre id < group_keys
     key_type& group_key_slot(std::size_t vif, std::size_t id) noexcept {
-        return group_keys_[vif][id & (group_keys - 1)];
+        assert(id < group_keys);
+        return group_keys_[vif][id];
     }
     /// @brief The interface's default TX group key (SET_KEY default), or null.
     key_type* default_group_key(std::size_t vif) noexcept {
