@@ -17,10 +17,12 @@
 #include <vector>
 
 #include <softmac/core/buffer_pool.hpp>
+#include <softmac/core/bytes.hpp>
 #include <softmac/core/detail/cache_lines.hpp>
 #include <softmac/core/mac_address.hpp>
 #include <softmac/core/scheduler.hpp>
 #include <softmac/ieee80211/fcs.hpp>
+#include <softmac/ieee80211/frame_control.hpp>
 #include <softmac/ieee80211/noa_schedule.hpp>
 #include <softmac/ieee80211/p2p.hpp>
 #include <softmac/ieee80211/pcap.hpp>
@@ -61,7 +63,9 @@ struct medium_stats {
 /// and an index of the ports by the addresses they hold (updated as they set them and detach).
 /// A group-addressed frame visits its channel's listeners; a unicast frame, its channel's
 /// listeners without a filter merged in port order with the holders of its receiver address that
-/// listen there (the only filtered ports that take it); no other port is visited. A transmitted
+/// listen there (the only filtered ports that take it); no other port is visited. A port also
+/// passes only the frame types its receive filter names (set_frame_filter): one it filters out
+/// is acknowledged, when it is for the port, and not handed over. A transmitted
 /// frame is copied once into a record shared by its receivers, and the records are used again
 /// (no allocation per transmission once enough are in the air). Receivers that hear a frame
 /// together get it one after the other, and each one's first line, and its prefetch plan's
@@ -70,7 +74,7 @@ template <time_policy Time>
 class medium {
   public:
     using port_id = std::uint32_t;
-    using rx_handler = detail::inplace_function<void(const air_frame&), 32>;
+    using rx_handler = detail::inplace_function<void(const air_frame&), 24>;  // in the first line
     using status_handler = detail::inplace_function<void(bool acked), 32>;
     /// @brief Told that the frame will reach the port a few deliveries from now.
     using prefetch_handler = detail::inplace_function<void(const air_frame&), 16>;
@@ -161,6 +165,11 @@ class medium {
         ports_[p].address_filter = on;
         join_channel(p);
     }
+    /// @brief The frames port `p`'s receive filter passes: bit `frame_control::type_subtype()`
+    /// of `types` for each (all of them by default). Like the address filter, it is applied
+    /// when a frame is sent, before a copy is made; a frame filtered out is still acknowledged
+    /// (hardware acknowledges what is addressed to it before its filter drops it).
+    void set_frame_filter(port_id p, std::uint64_t types) noexcept { ports_[p].types = types; }
     /// @brief Loss probability, extra delay and signal of frames from `from` to `to` (as
     /// wmediumd sets each link's loss and SNR for mac80211_hwsim radios); each call sets all
     /// three, those left out to their defaults. A frame takes its link as it is when it is sent.
@@ -239,6 +248,7 @@ class medium {
         if (const channel_listeners* ch = channel(sender.freq))
             listed = ra.is_unicast() ? ch->unfiltered : ch->ports;
         const std::uint64_t key = ra.key();
+        const unsigned kind = ieee80211::frame_control{load_le16(frame.data())}.type_subtype();
         auto o = ra.is_unicast() ? std::lower_bound(owners_.begin(), owners_.end(), owner{key, 0})
                                  : owners_.end();
         const auto next_holder = [&] {  // no_port after the last
@@ -274,6 +284,7 @@ class medium {
                 continue;
             }
             acked = acked || for_rx;
+            if (!(rx.types >> kind & 1)) continue;
             if (!copy) {
                 auto buf = pool_.allocate(0);
                 if (!buf || !buf->append(frame)) {
@@ -486,8 +497,8 @@ class medium {
     }
 
     /// A port's first cache line holds what a frame's transmission reads of each receiver
-    /// (whether it is away) and what its delivery reads (listening, frequency, handler); its
-    /// prefetch plan, read a few deliveries before, has lines of its own.
+    /// (whether it is away, the types it takes) and what its delivery reads (listening, frequency,
+    /// handler); its prefetch plan, read a few deliveries before, has lines of its own.
     static constexpr std::size_t line = detail::cache_lines<8>::line_size;
     struct alignas(line) port_state {
         rx_handler deliver;
@@ -495,7 +506,8 @@ class medium {
         bool address_filter = false;
         std::uint8_t n_addrs = 0;
         std::uint16_t freq = 2412;
-        absence_schedule away;  // its `active` in the first line
+        std::uint64_t types = ~std::uint64_t{0};  ///< bit type_subtype(): the filter passes it
+        absence_schedule away;                    // its `active` in the first line
         absence_schedule hold;
         time_point busy_until{};
         std::array<mac_address, max_addresses> addrs{};

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // The simulated medium's deliveries: who hears a transmission, in which order, with which seeded
-// losses, as ports tune, listen, leave, change addresses and set their address filter.
+// losses, as ports tune, listen, leave, change addresses and set their address and frame filters.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -101,6 +101,7 @@ struct random_ports {
     struct state {
         bool attached = true, listening = false, filter = false;
         std::uint16_t freq = 2412;
+        std::uint64_t types = ~std::uint64_t{0};  // bit type << 4 | subtype: taken
         std::vector<mac_address> addrs;
         std::vector<double> loss;  // of the link from this port to each other one
         bool holds(const mac_address& a) const {
@@ -117,7 +118,7 @@ struct random_ports {
     std::vector<state> ports;
     std::vector<std::uint32_t> heard;  // the ports that received the frame being checked
     std::vector<mac_address> pool;     // addresses held, shared, dropped and never held
-    std::size_t acked = 0, lost = 0, delivered = 0;
+    std::size_t acked = 0, lost = 0, delivered = 0, filtered = 0, filtered_acked = 0;
 
     random_ports() {
         for (std::uint8_t i = 0; i < 12; ++i) pool.push_back(mac_address{{0x02, 0, 0, 0, 1, i}});
@@ -131,7 +132,8 @@ struct random_ports {
         ports.back().loss.resize(ports.size());
     }
     double uniform() { return double(air_rng() >> 11) * (1.0 / 9007199254740992.0); }
-    std::vector<std::uint32_t> receivers(std::uint32_t from, const mac_address& ra, bool& ack) {
+    std::vector<std::uint32_t> receivers(std::uint32_t from, const mac_address& ra,
+                                         std::uint8_t fc0, bool& ack) {
         std::vector<std::uint32_t> r;
         ack = false;
         for (std::uint32_t p = 0; p < ports.size(); ++p) {
@@ -143,16 +145,23 @@ struct random_ports {
                 ++lost;
                 continue;
             }
-            r.push_back(p);
-            ack = ack || for_rx;
+            ack = ack || for_rx;  // acknowledged even when its type is filtered out
+            const unsigned kind = ((fc0 >> 2) & 3u) << 4 | fc0 >> 4;
+            if (s.types >> kind & 1) {
+                r.push_back(p);
+            } else {
+                ++filtered;
+                filtered_acked += for_rx;
+            }
         }
         return r;
     }
-    void send(std::uint32_t from, const mac_address& ra) {
+    /// A frame of the type (frame control's first octet) `fc0` from `from` to `ra`.
+    void send(std::uint32_t from, const mac_address& ra, std::uint8_t fc0) {
         bool ack = false;
-        const auto expected = receivers(from, ra, ack);
+        const auto expected = receivers(from, ra, fc0, ack);
         std::array<std::uint8_t, 24 + 8> f{};
-        f[0] = 0x08;
+        f[0] = fc0;
         std::copy(ra.octets.begin(), ra.octets.end(), f.begin() + 4);
         std::optional<bool> status;
         heard.clear();
@@ -168,7 +177,7 @@ struct random_ports {
 };
 }  // namespace
 
-TEST_CASE("a frame reaches the listeners of its channel that take its receive address",
+TEST_CASE("a frame reaches the listeners of its channel that take its receive address and type",
           "[driver][medium]") {
     random_ports w;
     std::mt19937 rng(2024);
@@ -203,7 +212,14 @@ TEST_CASE("a frame reaches the listeners of its channel that take its receive ad
                 w.air.set_address_filter(p, s.filter);
                 break;
             case 5:
-                if (pick(20) == 0) {
+                if (pick(2) == 0) {  // all types, or one of three filters
+                    constexpr std::array<std::uint64_t, 4> filters{
+                        ~std::uint64_t{0}, ~(std::uint64_t{1} << 4),  // no probe requests
+                        ~(std::uint64_t{0xffff} << 16),               // no control frames
+                        std::uint64_t{0xffff} << 32};                 // data frames only
+                    s.types = filters[pick(4)];
+                    w.air.set_frame_filter(p, s.types);
+                } else if (pick(10) == 0) {
                     s.attached = false;
                     s.listening = false;
                     s.addrs.clear();
@@ -218,7 +234,9 @@ TEST_CASE("a frame reaches the listeners of its channel that take its receive ad
                 const mac_address ra = to == 0   ? mac_address::broadcast()
                                        : to == 1 ? mac_address{{0x01, 0x00, 0x5e, 0, 0, 1}}
                                                  : w.pool[pick(w.pool.size())];
-                w.send(p, ra);
+                // Data, probe request, beacon or PS-Poll.
+                constexpr std::array<std::uint8_t, 4> fc0{0x08, 0x40, 0x80, 0xa4};
+                w.send(p, ra, fc0[pick(4)]);
             }
         }
         REQUIRE(w.air.frequency(p) == w.ports[p].freq);
@@ -231,6 +249,8 @@ TEST_CASE("a frame reaches the listeners of its channel that take its receive ad
     // The run covers what it means to: frames acked, lost, and heard by several ports.
     CHECK(w.acked > 100);
     CHECK(w.lost > 20);
+    CHECK(w.filtered > 100);
+    CHECK(w.filtered_acked > 5);
     CHECK(st.delivered > st.transmitted);
 }
 

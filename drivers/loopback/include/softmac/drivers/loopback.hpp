@@ -61,8 +61,9 @@ class loopback {
     static constexpr std::size_t max_events = 256;
 
     loopback(medium_type& m, driver::hw_description hw, std::size_t buffers = 256)
-        : medium_(m), pool_(2400, buffers), hw_(hw) {
+        : pool_(2400, buffers), medium_(m), hw_(hw) {
         port_ = medium_.attach([this](const sim::air_frame& f) { on_air(f); });
+        update_rx_filter();
     }
     loopback(const loopback&) = delete;
     loopback& operator=(const loopback&) = delete;
@@ -147,14 +148,14 @@ class loopback {
         conf_ = c;
         if ((changed & driver::conf_changed::channel) && !roc_active_)
             medium_.tune(port_, c.channel.freq_mhz);
-        update_address_filter();
+        update_rx_filter();
         update_listening();
     }
     template <class Ctx>
     void configure_filter(Ctx&, std::uint32_t, std::uint32_t& total) {
         total &= driver::fif::all;  // every flag is honoured
         filter_ = total;
-        update_address_filter();
+        update_rx_filter();
     }
 
     // ---- optional operations -------------------------------------------------------------------
@@ -307,11 +308,21 @@ class loopback {
             port_, p.frame.view(), p.bitrate, false,
             [this, slot, no_ack](bool acked) { on_tx_done(slot, acked && !no_ack); });
     }
-    /// Unicast frames for other stations are dropped at the medium unless the radio monitors or
-    /// wants other BSSes' frames (the same decision on_air makes, taken before a copy is made).
-    void update_address_filter() {
-        medium_.set_address_filter(port_, !(conf_.flags & driver::conf_flag::monitor) &&
-                                              !(filter_ & driver::fif::other_bss));
+    /// The RX filter, which the medium applies before a copy is made: a monitoring radio takes
+    /// every frame; otherwise unicast frames for other stations pass only with FIF_OTHER_BSS,
+    /// control frames only with FIF_CONTROL and probe requests only with FIF_PROBE_REQ.
+    void update_rx_filter() {
+        using ieee80211::frame_type;
+        // One bit per frame_control::type_subtype(): type << 4 | subtype.
+        constexpr std::uint64_t control = std::uint64_t{0xffff}
+                                          << (static_cast<unsigned>(frame_type::control) << 4);
+        constexpr std::uint64_t probe_req = std::uint64_t{1} << ieee80211::mgmt_subtype::probe_req;
+        const bool all = conf_.flags & driver::conf_flag::monitor;
+        std::uint64_t types = ~std::uint64_t{0};
+        if (!all && !(filter_ & driver::fif::control)) types &= ~control;
+        if (!all && !(filter_ & driver::fif::probe_req)) types &= ~probe_req;
+        medium_.set_address_filter(port_, !all && !(filter_ & driver::fif::other_bss));
+        medium_.set_frame_filter(port_, types);
     }
     /// One frame on the air at a time, in order: the next starts when the previous one (with
     /// its retries) is done, as a hardware queue works.
@@ -359,33 +370,15 @@ class loopback {
                           !(conf_.flags & driver::conf_flag::offchannel) && !roc_active_;
         medium_.set_listening(port_, started_ && !idle);
     }
-    bool ours(const mac_address& a) const noexcept {
-        for (std::size_t i = 0; i < n_vifs_; ++i)
-            if (vifs_[i].addr == a) return true;
-        return false;
-    }
-    /// The RX filter: whether a started radio takes the frame.
-    bool accepts(const sim::air_frame& f) const noexcept {
-        if (conf_.flags & driver::conf_flag::monitor) return true;
-        const ieee80211::frame_control fc{load_le16(f.bytes.data())};
-        if (fc.is_ctrl() && !(filter_ & driver::fif::control)) return false;
-        if (fc.is_mgmt() && fc.subtype() == ieee80211::mgmt_subtype::probe_req &&
-            !(filter_ & driver::fif::probe_req))
-            return false;
-        const mac_address ra = mac_address::from(f.bytes.data() + 4);
-        return !ra.is_unicast() || ours(ra) || (filter_ & driver::fif::other_bss);
-    }
     /// A frame comes soon: the ring's next slot and the buffer its copy will take are fetched,
     /// and the layers above are told.
     SOFTMAC_HOT_INLINE void prefetch_rx(const sim::air_frame& f) {
-        if (!started_ || !accepts(f)) return;
         if (!events_.empty()) __builtin_prefetch(&events_[tail_ & (events_.size() - 1)], 1);
         pool_.prefetch_next(0, f.bytes.size());
         if (rx_prefetch_) rx_prefetch_(f.bytes);
     }
-    /// The receive side of the hardware: the RX filter, then the event ring.
+    /// The receive side of the hardware, past its RX filter (update_rx_filter): the event ring.
     void on_air(const sim::air_frame& f) {
-        if (!started_ || !accepts(f)) return;
         auto buf = pool_.allocate(0);
         if (!buf || !buf->append(f.bytes)) return;
         const auto ch = ieee80211::freq_to_channel(f.freq);
@@ -399,14 +392,9 @@ class loopback {
         push({event::received, std::move(*buf), st, {}, 0});
     }
 
-    // What a received group-addressed frame reads comes first, up to the buffer pool, in the
-    // lines the medium fetches ahead (set_rx_prefetch): the RX filter, the event ring, the
-    // interrupt line and what the layers above fetch, then the pool's free list. A unicast frame
-    // also reads the interface addresses.
-    medium_type& medium_;
-    bool started_ = false;
-    std::uint32_t filter_ = 0;
-    driver::conf conf_;
+    // What a received frame reads comes first, up to the buffer pool, in the lines the medium
+    // fetches ahead (set_rx_prefetch): the event ring, the interrupt line and what the layers
+    // above fetch, then the pool's free list.
     /// Events waiting for poll(): a ring of up to max_events, its storage grown on demand (a power
     /// of two); it starts over at its first slot whenever poll() drains it.
     std::uint32_t head_ = 0, tail_ = 0;
@@ -414,6 +402,10 @@ class loopback {
     driver::interrupt_line irq_;
     decltype(driver::rx_prefetch::frame) rx_prefetch_;
     heap_pool pool_;
+    medium_type& medium_;
+    bool started_ = false;
+    std::uint32_t filter_ = 0;
+    driver::conf conf_;
     typename medium_type::port_id port_ = 0;
     driver::hw_description hw_;
     std::array<driver::vif, max_vifs> vifs_{};
