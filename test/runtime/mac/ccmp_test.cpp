@@ -410,6 +410,44 @@ TEMPLATE_TEST_CASE("a key index the MAC never holds names no key, not the group 
     CHECK(w.ap->del_key(w.a.index, 1, std::nullopt));
 }
 
+TEMPLATE_TEST_CASE(
+    "a group key removed is the default no longer, nor is one put again at its index", "[ccmp]",
+    test::loopback_software_roc, test::rt73_usb) {
+    // mac80211's ieee80211_key_replace unsets the default key it removes: until SET_KEY default
+    // names one again, group-addressed frames are sent without a key (which hostapd never
+    // leaves so: it names the default with every GTK it installs).
+    secure_pair<TestType> w;
+    w.install_keys();  // group key 1, the default
+    auto& sta_net = w.sta->net().frames;
+    const auto group_data = [&w] {  // the AP's group-addressed data frames on the air
+        std::vector<std::vector<std::uint8_t>> out;
+        for (auto& f : w.air_frames())
+            if (ie::frame_control{load_le16(f.data())}.is_data() &&
+                mac_address::from(f.data() + 4) == mac_address::broadcast())
+                out.push_back(std::move(f));
+        return out;
+    };
+    const auto is_protected = [](const std::vector<std::uint8_t>& f) {
+        return ie::frame_control{load_le16(f.data())}.has(ie::frame_control::protected_frame);
+    };
+    REQUIRE(w.ap->del_key(w.a.index, 1, std::nullopt));
+    REQUIRE(w.ap->new_key(w.a.index, {ie::suite::ccmp, 1, std::nullopt, w.gtk, {}}));
+    const auto before = sta_net.size();
+    w.send(*w.ap, w.a, mac_address::broadcast(), 1, 7);
+    auto sent = group_data();
+    REQUIRE(sent.size() == 1);
+    CHECK_FALSE(is_protected(sent[0]));
+    CHECK(sta_net.size() == before);  // the station holds a group key: dropped as unprotected
+    REQUIRE(w.ap->set_default_key(w.a.index, 1));
+    w.send(*w.ap, w.a, mac_address::broadcast(), 1, 8);
+    sent = group_data();
+    REQUIRE(sent.size() == 2);
+    CHECK(is_protected(sent[1]));
+    REQUIRE(sta_net.size() == before + 1);
+    CHECK(sta_net.back().second ==
+          test::ethernet(mac_address::broadcast(), w.a.addr, 0x88b5, 300, 8));
+}
+
 TEST_CASE("a key the hardware refuses in place of another leaves no key at its index",
           "[ccmp][rt73]") {
     // The old key leaves the hardware before the new one enters it; when the new one is refused,
