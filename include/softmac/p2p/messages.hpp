@@ -74,6 +74,8 @@ struct frame_attributes {
     std::optional<std::vector<std::uint8_t>> noa;
     /// A GO's P2P Group Info: each client's device and its interface address.
     std::vector<std::pair<peer_info, mac_address>> group_clients;
+    /// A P2PS Service Hash attribute: the request of a seeker of advertised services.
+    bool service_hash = false;
     bool has_p2p = false;
 };
 
@@ -184,6 +186,9 @@ inline result<void> read_p2p_attribute(const ieee80211::attribute& a, frame_attr
             out.group_ssid = std::string(v->ssid);
             break;
         }
+        case p2pa::service_hash:
+            out.service_hash = true;
+            break;
         default:
             break;
     }
@@ -287,6 +292,9 @@ struct request_facts {
     std::optional<ieee80211::p2p::channel_attr> listen;
     std::optional<mac_address> device_id;
     ieee80211::wps::requested_types requested;
+    /// A P2PS Service Hash attribute: a seeker's request, which only an advertiser of a
+    /// service with one of its hashes answers (p2p_reply_probe).
+    bool service_hash = false;
 };
 /// @brief A probe request's facts, and the device its Device Info describes (which a request
 /// from an unknown sender creates a peer from).
@@ -355,6 +363,9 @@ inline quick_read read_probe_request_quickly(bytes_view elements, probe_request_
             case p2pa::listen_channel:
                 if (auto v = ie::p2p::channel_attr::parse(a.data)) out.listen = *v;
                 break;
+            case p2pa::service_hash:
+                out.service_hash = true;
+                break;
             case p2pa::channel_list:
             case p2pa::device_info:
             case p2pa::group_id:
@@ -389,7 +400,8 @@ inline bool same_facts(const std::optional<probe_request_facts>& a,
                              (!x || (std::equal(x->country, x->country + 3, y->country) &&
                                      x->op_class == y->op_class && x->channel == y->channel));
     return a->wildcard == b->wildcard && same_listen && a->device_id == b->device_id &&
-           a->requested == b->requested && a->device == b->device && a->only_11b == b->only_11b;
+           a->requested == b->requested && a->device == b->device && a->only_11b == b->only_11b &&
+           a->service_hash == b->service_hash;
 }
 }  // namespace detail
 
@@ -403,7 +415,7 @@ inline std::optional<probe_request_facts> probe_request_facts_in_full(bytes_view
     detail::request_elements_reader rest;
     for (auto e : *range) rest(e);
     return probe_request_facts{
-        {rest.wildcard(), rest.only_11b(), p->listen, p->device_id, p->requested},
+        {rest.wildcard(), rest.only_11b(), p->listen, p->device_id, p->requested, p->service_hash},
         std::move(p->device)};
 }
 

@@ -44,6 +44,11 @@ class offchannel {
     /// @brief Whether a listen period is asked for, running, or ending (the radio has not yet
     /// reported that it left the channel).
     bool listen_pending() const noexcept { return cookie_ != 0; }
+    /// @brief The frequency of a listen period asked for whose channel is not reached yet, 0 when
+    /// none is (hostap's pending_listen_freq).
+    std::uint16_t pending_listen_freq() const noexcept {
+        return cookie_ != 0 && !listening_ && !ending_ ? listen_freq_ : 0;
+    }
     /// @brief Whether an action frame sent still waits for its TX status.
     bool awaiting_status() const noexcept { return !pending_.empty(); }
 
@@ -59,6 +64,7 @@ class offchannel {
         r.wdev = d.wdev.wdev;
         r.freq = freq ? freq : detail::freq_of_channel(d.listen_ch);
         r.duration_ms = std::min(ms, d.wiphy.max_roc_ms);
+        listen_freq_ = r.freq;
         cookie_ = 0;
         listening_ = ending_ = false;
         report_end_ = true;
@@ -211,9 +217,10 @@ class offchannel {
     }
 
     Ctx ctx_;
-    std::uint32_t probe_port_;  ///< the socket that asks for probe requests
-    bool reporting_ = false;    ///< it holds its registration (driver_nl80211's nl_preq)
-    std::uint64_t cookie_ = 0;  ///< the listen period's, until the radio reports its end
+    std::uint32_t probe_port_;       ///< the socket that asks for probe requests
+    bool reporting_ = false;         ///< it holds its registration (driver_nl80211's nl_preq)
+    std::uint64_t cookie_ = 0;       ///< the listen period's, until the radio reports its end
+    std::uint16_t listen_freq_ = 0;  ///< the frequency the last listen period asked for
     bool listening_ = false, starting_ = false;
     bool ending_ = false;                     ///< its cancellation is asked for
     bool report_end_ = true;                  ///< its end goes to listen_ended()

@@ -728,6 +728,57 @@ TEST_CASE("a probe request from the peer we negotiate with ends our listen perio
     }
 }
 
+namespace {
+/// A P2PS seeker's device discovery request: the P2P element has a Service Hash (of a service
+/// this device does not advertise).
+bytes seeker_request() {
+    return concat(bytes{ie::eid::ssid, 7, 'D', 'I', 'R', 'E', 'C', 'T', '-'},
+                  vendor_element(ie::vendor::p2p,
+                                 concat(p2p_attribute(ie::p2p::attr::capability, {0x25, 0x00}),
+                                        p2p_attribute(ie::p2p::attr::service_hash,
+                                                      {0x11, 0x22, 0x33, 0x44, 0x55, 0x66}))));
+}
+}  // namespace
+
+TEST_CASE("a P2PS seeker's request is a sighting, not answered: no service is advertised here",
+          "[p2p][discovery]") {
+    // p2p_reply_probe: only an advertiser of a service with one of the request's hashes answers
+    // it (p2p_service_find_asp), and this device advertises none.
+    const bytes seeker = seeker_request();
+    const auto facts = p2p::read_probe_request(bytes_view(seeker));
+    REQUIRE(facts);
+    CHECK(facts->service_hash);
+    const auto full = p2p::probe_request_facts_in_full(bytes_view(seeker));
+    REQUIRE(full);
+    CHECK(full->service_hash);
+    CHECK_FALSE(p2p::read_probe_request(bytes_view(bare_discovery_request()))->service_hash);
+    one_listening o;
+    auto& [w, air] = o;
+    air.send_elements(dev_c, seeker);
+    CHECK(air.responses == 0);
+    CHECK(w.engine(0).peers().find(dev_c) != nullptr);
+    air.send_elements(dev_c, bare_discovery_request());
+    CHECK(air.responses == 1);
+}
+
+TEST_CASE("a P2PS seeker's request from the peer we negotiate with sends our request at once",
+          "[p2p][discovery]") {
+    // p2p_probe_req_rx acts on a request p2p_reply_probe leaves unanswered as on one it answers.
+    peer_gone g;
+    auto& [w, one, freq] = g;
+    REQUIRE(w.engine(0).set_listen_channel(6));
+    REQUIRE(w.engine(0).connect(one, {}));
+    REQUIRE(
+        w.run_until([&] { return w.engine(0).current() == p2p::state::connect_listen; }, 10s, 1ms));
+    probe_sender air(w, 2437);
+    until_answered(air);
+    REQUIRE(w.engine(0).current() == p2p::state::connect_listen);
+    const std::size_t answered = air.responses;
+    air.send_elements(one, seeker_request(), 1ms);
+    CHECK(air.responses == answered);
+    CHECK(w.engine(0).current() == p2p::state::connect);
+}
+
 TEST_CASE("a probe request from the peer we negotiate with sends the next request at once",
           "[p2p][discovery]") {
     // p2p_probe_req_rx in P2P_CONNECT too: while the next GO Negotiation Request waits (100 to

@@ -123,6 +123,9 @@ struct engine_contexts {
         void cut_listen() const { this->self->off_.cut_listen(); }
         bool listening() const noexcept { return this->self->off_.listening(); }
         bool listen_pending() const noexcept { return this->self->off_.listen_pending(); }
+        std::uint16_t pending_listen_freq() const noexcept {
+            return this->self->off_.pending_listen_freq();
+        }
         void send_action(std::vector<std::uint8_t> frame, std::uint16_t freq, std::uint32_t wait_ms,
                          tx_kind kind) const {
             this->self->off_.send_action(std::move(frame), freq, wait_ms, kind);
