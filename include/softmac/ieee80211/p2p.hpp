@@ -462,22 +462,38 @@ inline std::uint8_t group_capability_in(bytes_view ies) noexcept {
 /// p2p_group_match_dev_id): a WPS Requested Device Type must be the primary or a secondary type
 /// of the GO or of one of its clients, and a P2P Device ID must be the GO's or a client's device
 /// address. A request that names neither is answered; so is every request to an AP whose
-/// elements carry no P2P element. A requested type matches as wpa_supplicant's dev_type_match
-/// does (wps::device_type::answers: a category with OUI and sub-category 0 is a wildcard).
+/// elements carry no P2P element, and a request's P2P or WPS attributes that wpa_supplicant cannot
+/// parse (a length p2p_parse_attribute or wps_set_attr refuses, a Device Info that does not
+/// read) name nothing, as those functions then assume. A requested type matches as
+/// wpa_supplicant's dev_type_match does (wps::device_type::answers: a category with OUI and
+/// sub-category 0 is a wildcard).
 inline bool group_answers_probe(bytes_view request, bytes_view own) noexcept {
     // What the request asks for; most name nothing, and are answered without reading `own`.
     const auto req = element_range::parse(request);
     if (!req) return true;
     std::optional<mac_address> device_id;
     const vendor_stream req_p2p(*req, vendor::p2p);
-    if (const auto r = attribute_range::parse(req_p2p.bytes()); req_p2p.present() && r)
-        if (const auto id = r->find(attr::device_id))
-            if (const auto who = address_of(*id)) device_id = *who;
+    if (const auto r = attribute_range::parse(req_p2p.bytes()); req_p2p.present() && r) {
+        bool readable = true;
+        for (const attribute& a : *r) {
+            readable = readable && length_ok(a) &&
+                       (a.id != attr::device_info || device_info::parse(a.data));
+            if (a.id == attr::device_id)
+                if (const auto who = address_of(a.data)) device_id = *who;
+        }
+        if (!readable) device_id.reset();
+    }
     wps::requested_types types;
     const vendor_stream req_wps(*req, vendor::wps);
-    if (const auto r = wps::attribute_range::parse(req_wps.bytes()); req_wps.present() && r)
-        for (const attribute& a : *r)
+    if (const auto r = wps::attribute_range::parse(req_wps.bytes()); req_wps.present() && r) {
+        wps::attribute_checker check;
+        bool readable = true;
+        for (const attribute& a : *r) {
+            readable = readable && check.accepts(a);
             if (a.id == wps::attr::requested_device_type) types.add(a.data);
+        }
+        if (!readable) types = {};
+    }
     if (!device_id && !types.count) return true;
     const auto mine = element_range::parse(own);
     if (!mine) return true;

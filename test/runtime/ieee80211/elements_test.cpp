@@ -297,3 +297,58 @@ TEST_CASE("the elements' digest leaves out the TIM's contents and nothing else",
     CHECK(ieee80211::elements_digest::compute_all(no_tim) ==
           ieee80211::elements_digest::compute(no_tim));
 }
+
+namespace {
+/// A probe request's elements: the P2P wildcard SSID, a P2P element of `p2p` and a WPS element
+/// of `wps` (each left out when empty), the attributes as they are.
+std::vector<std::uint8_t> go_probe(const std::vector<std::uint8_t>& p2p,
+                                   const std::vector<std::uint8_t>& wps) {
+    std::vector<std::uint8_t> out(600);
+    byte_writer w(out);
+    ie::put::ssid(w, "DIRECT-");
+    if (!p2p.empty()) ie::put::vendor(w, ie::vendor::p2p, p2p);
+    if (!wps.empty()) ie::put::vendor(w, ie::vendor::wps, wps);
+    out.resize(w.size());
+    return out;
+}
+std::vector<std::uint8_t> concat(std::vector<std::uint8_t> a, const std::vector<std::uint8_t>& b) {
+    a.insert(a.end(), b.begin(), b.end());
+    return a;
+}
+}  // namespace
+
+TEST_CASE("a GO takes a request's P2P or WPS attributes it cannot parse as naming nothing",
+          "[ieee80211][p2p]") {
+    // hostapd's p2p_group_match_dev_type and p2p_group_match_dev_id answer a request whose WPS
+    // attributes wps_parse_msg refuses, or whose P2P attributes p2p_parse_p2p_ie refuses, as
+    // one without Requested Device Types or a Device ID.
+    ie::vendor_ie_builder b(ie::vendor::p2p);  // the GO: device dev_b, type 1-0050F204-1
+    ie::p2p::capability{0x25, 0x01}.write(b.body());
+    test::device_info(b.body(), test::dev_b, "GO");
+    std::array<std::uint8_t, 128> own_octets{};
+    byte_writer ow(own_octets);
+    b.emit(ow);
+    const bytes_view own = ow.written();
+    const std::vector<std::uint8_t> printer{0x10, 0x6a, 0, 8, 0, 3, 0, 0x50, 0xf2, 4, 0, 1},
+        computer{0x10, 0x6a, 0, 8, 0, 1, 0, 0x50, 0xf2, 4, 0, 1},
+        long_version{0x10, 0x4a, 0, 2, 0x10, 0x00},  // a Version has one octet
+        id_a{ie::p2p::attr::device_id, 6, 0, 0x02, 0, 0, 0, 0, 0x0a},
+        short_capability{ie::p2p::attr::capability, 1, 0, 0x25};  // two octets
+    std::vector<std::uint8_t> id_b{ie::p2p::attr::device_id, 6, 0};
+    id_b.insert(id_b.end(), test::dev_b.bytes().begin(), test::dev_b.bytes().end());
+    const auto answers = [&](const std::vector<std::uint8_t>& p2p,
+                             const std::vector<std::uint8_t>& wps) {
+        return ie::p2p::group_answers_probe(go_probe(p2p, wps), own);
+    };
+    CHECK(answers({}, computer));
+    CHECK_FALSE(answers({}, printer));
+    CHECK(answers({}, concat(printer, long_version)));  // unparsable: no type asked for
+    CHECK(answers({}, concat(long_version, printer)));
+    CHECK(answers(id_b, {}));
+    CHECK_FALSE(answers(id_a, {}));
+    CHECK(answers(concat(id_a, short_capability), {}));  // unparsable: no Device ID
+    CHECK(answers(concat(short_capability, id_a), {}));
+    // Each stream on its own: an unparsable WPS element does not lift the Device ID's filter.
+    CHECK_FALSE(answers(id_a, concat(printer, long_version)));
+    CHECK_FALSE(answers(concat(id_a, short_capability), printer));
+}
