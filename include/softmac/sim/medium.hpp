@@ -166,10 +166,22 @@ class medium {
         join_channel(p);
     }
     /// @brief The frames port `p`'s receive filter passes: bit `frame_control::type_subtype()`
-    /// of `types` for each (all of them by default). Like the address filter, it is applied
-    /// when a frame is sent, before a copy is made; a frame filtered out is still acknowledged
-    /// (hardware acknowledges what is addressed to it before its filter drops it).
+    /// of `types` for each (all of them by default; type_bit and type_bits name them). Like the
+    /// address filter, it is applied when a frame is sent, before a copy is made, and again when
+    /// it arrives (a filter that closed while the frame was on the air applies to it, as hardware
+    /// filters what it receives; one that opened does not bring it back); a frame filtered out
+    /// is still acknowledged (hardware acknowledges what is addressed to it before its filter
+    /// drops it).
     void set_frame_filter(port_id p, std::uint64_t types) noexcept { ports_[p].types = types; }
+    /// @brief set_frame_filter's bit for frames of type `t` and subtype `subtype`.
+    static constexpr std::uint64_t type_bit(ieee80211::frame_type t,
+                                            std::uint8_t subtype) noexcept {
+        return std::uint64_t{1} << ieee80211::frame_control::make(t, subtype).type_subtype();
+    }
+    /// @brief set_frame_filter's bits for every subtype of type `t`.
+    static constexpr std::uint64_t type_bits(ieee80211::frame_type t) noexcept {
+        return std::uint64_t{0xffff} << (static_cast<unsigned>(t) << 4);
+    }
     /// @brief Loss probability, extra delay and signal of frames from `from` to `to` (as
     /// wmediumd sets each link's loss and SNR for mac80211_hwsim radios); each call sets all
     /// three, those left out to their defaults. A frame takes its link as it is when it is sent.
@@ -248,7 +260,7 @@ class medium {
         if (const channel_listeners* ch = channel(sender.freq))
             listed = ra.is_unicast() ? ch->unfiltered : ch->ports;
         const std::uint64_t key = ra.key();
-        const unsigned kind = ieee80211::frame_control{load_le16(frame.data())}.type_subtype();
+        const unsigned kind = kind_of(frame);
         auto o = ra.is_unicast() ? std::lower_bound(owners_.begin(), owners_.end(), owner{key, 0})
                                  : owners_.end();
         const auto next_holder = [&] {  // no_port after the last
@@ -444,11 +456,15 @@ class medium {
     void hand_over(const on_air& f, receiver r) {
         ++stats_.delivered;
         auto& port = ports_[r.port];
-        if (!port.listening || port.freq != f.af.freq) return;
+        if (!port.listening || port.freq != f.af.freq || !still_takes(port, f.af.bytes)) return;
         if (r.signal_dbm == f.af.signal_dbm) return port.deliver(f.af);
         air_frame heard = f.af;  // at its link's signal
         heard.signal_dbm = r.signal_dbm;
         port.deliver(heard);
+    }
+    /// A frame's bit in a port's `types`.
+    static unsigned kind_of(bytes_view frame) noexcept {
+        return ieee80211::frame_control{load_le16(frame.data())}.type_subtype();
     }
     /// A Notice of Absence with the time its start times are extended near.
     struct absence_schedule {
@@ -513,6 +529,16 @@ class medium {
         std::array<mac_address, max_addresses> addrs{};
         alignas(line) prefetch_plan prefetch;
     };
+    /// Whether a port's RX filter, as it is now, takes a frame it took when the frame was sent
+    /// (its type, then for a unicast frame its receive address).
+    static bool still_takes(const port_state& port, bytes_view frame) noexcept {
+        if (!(port.types >> kind_of(frame) & 1)) return false;
+        const mac_address ra = mac_address::from(frame.data() + 4);
+        if (!port.address_filter || !ra.is_unicast()) return true;
+        for (std::size_t i = 0; i < port.n_addrs; ++i)
+            if (port.addrs[i] == ra) return true;
+        return false;
+    }
     struct link {
         port_id from = 0, to = 0;
         double loss = 0;

@@ -335,3 +335,55 @@ TEST_CASE("a receiver's prefetch plan is told of a frame prefetch_ahead deliveri
     broadcast(true);
     CHECK(r.log == expected(n - 2));
 }
+
+TEST_CASE("a receiver's RX filter as it is when a frame arrives decides whether it takes it",
+          "[driver][medium]") {
+    // Hardware filters what it receives: a filter that closes while a frame is on the air applies
+    // to it. The acknowledgement was decided when it was sent.
+    virtual_time time;
+    sim::medium<virtual_time> air{time, 3};
+    const std::array<mac_address, 2> addr{mac_address{{0x02, 0, 0, 0, 2, 0}},
+                                          mac_address{{0x02, 0, 0, 0, 2, 1}}};
+    std::size_t heard = 0;
+    std::array<std::uint32_t, 2> port{};
+    for (std::size_t i = 0; i < 2; ++i) {
+        port[i] = air.attach([&heard](const sim::air_frame&) { ++heard; });
+        air.set_listening(port[i], true);
+        air.set_addresses(port[i], std::span(&addr[i], 1));
+        air.set_address_filter(port[i], true);
+    }
+    const auto send = [&](std::uint8_t fc0, const mac_address& to, auto&& meanwhile) {
+        std::array<std::uint8_t, 24> f{fc0};
+        std::copy(to.octets.begin(), to.octets.end(), f.begin() + 4);
+        std::optional<bool> acked;
+        heard = 0;
+        REQUIRE(air.transmit(port[0], f, 10, false, [&](bool a) { acked = a; }));
+        meanwhile();  // the frame is on the air (its airtime at 1 Mb/s)
+        time.run_for(10ms);
+        REQUIRE(acked);
+        return *acked;
+    };
+    using medium = sim::medium<virtual_time>;
+    const std::uint64_t no_probe_req =
+        ~medium::type_bit(ieee80211::frame_type::management, ieee80211::mgmt_subtype::probe_req);
+    send(0x40, mac_address::broadcast(), [] {});
+    CHECK(heard == 1);
+    send(0x40, mac_address::broadcast(), [&] { air.set_frame_filter(port[1], no_probe_req); });
+    CHECK(heard == 0);
+    // A filter that opens while a frame is on the air does not bring it back: the receivers are
+    // chosen when it is sent.
+    send(0x40, mac_address::broadcast(), [&] { air.set_frame_filter(port[1], ~std::uint64_t{0}); });
+    CHECK(heard == 0);
+    send(0x40, mac_address::broadcast(), [] {});
+    CHECK(heard == 1);
+    CHECK(send(0x08, addr[1], [] {}));
+    CHECK(heard == 1);
+    // Its address gone while the frame is on the air: acknowledged, not taken.
+    CHECK(send(0x08, addr[1], [&] { air.set_addresses(port[1], {}); }));
+    CHECK(heard == 0);
+    // Filtered by type when sent: acknowledged all the same, and not taken.
+    air.set_addresses(port[1], std::span(&addr[1], 1));
+    air.set_frame_filter(port[1], ~medium::type_bits(ieee80211::frame_type::data));
+    CHECK(send(0x08, addr[1], [] {}));
+    CHECK(heard == 0);
+}

@@ -313,10 +313,9 @@ class loopback {
     /// control frames only with FIF_CONTROL and probe requests only with FIF_PROBE_REQ.
     void update_rx_filter() {
         using ieee80211::frame_type;
-        // One bit per frame_control::type_subtype(): type << 4 | subtype.
-        constexpr std::uint64_t control = std::uint64_t{0xffff}
-                                          << (static_cast<unsigned>(frame_type::control) << 4);
-        constexpr std::uint64_t probe_req = std::uint64_t{1} << ieee80211::mgmt_subtype::probe_req;
+        constexpr std::uint64_t control = medium_type::type_bits(frame_type::control);
+        constexpr std::uint64_t probe_req =
+            medium_type::type_bit(frame_type::management, ieee80211::mgmt_subtype::probe_req);
         const bool all = conf_.flags & driver::conf_flag::monitor;
         std::uint64_t types = ~std::uint64_t{0};
         if (!all && !(filter_ & driver::fif::control)) types &= ~control;
