@@ -86,7 +86,7 @@ class data_path {
         return id < 0 ? nullptr : group_key(vif, static_cast<std::size_t>(id));
     }
     void set_default_group_key(std::size_t vif, std::int8_t id) noexcept { default_key_[vif] = id; }
-    /// @brief Group key `id` of `vif` is gone: it is the default TX group key no longer
+    /// @brief Group key `id` of `vif` was deleted: it is the default TX group key no longer
     /// (ieee80211_key_replace unsets the default key it removes; a key installed later at that
     /// index waits for SET_KEY default).
     void group_key_removed(std::size_t vif, std::size_t id) noexcept {

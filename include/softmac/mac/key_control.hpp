@@ -75,7 +75,9 @@ class key_control {
                 // ieee80211_key_disable_hw_accel forgets a key even when the driver fails to
                 // remove it) and the new key did not enter it. mac80211 keeps the old key for
                 // its software cipher; an offloading build has none, so the index holds no key.
-                forget(vif, p.id, *slot, sta);
+                // The index stays the default, as mac80211's old key does (ieee80211_key_replace
+                // fails before it moves the default): a key put there later is the default.
+                forget(*slot, sta);
                 return e;
             }
             k.hw_index = kc.hw_index;
@@ -95,7 +97,8 @@ class key_control {
         key_type* slot = peer ? (sta ? &sta->ptk : nullptr) : ctx_.data().group_key(vif, id);
         if (!slot || !slot->valid) return make_error(errc::not_found, "no such key");
         disable_in_driver(*r, *slot, peer);
-        forget(vif, id, *slot, sta);
+        forget(*slot, sta);
+        if (!peer) ctx_.data().group_key_removed(vif, id);
         return {};
     }
     /// @brief SET_KEY default: group key `id` protects the interface's group-addressed frames.
@@ -162,14 +165,10 @@ class key_control {
         auto* sta = ctx_.data().stations().find(peer);
         return sta && sta->vif_index == vif ? sta : nullptr;
     }
-    /// The slot of key `id` holds no key: a station's receive and transmit paths learn it, and
-    /// a group key is the default no longer.
-    void forget(std::uint8_t vif, std::uint8_t id, key_type& slot, station_type* sta) noexcept {
+    /// The slot holds no key; a station's receive and transmit paths learn it.
+    void forget(key_type& slot, station_type* sta) noexcept {
         slot = key_type{};
-        if (sta)
-            ctx_.data().pairwise_key_changed(*sta);
-        else
-            ctx_.data().group_key_removed(vif, id);
+        if (sta) ctx_.data().pairwise_key_changed(*sta);
     }
     /// Takes a key the driver holds out of it (ieee80211_key_disable_hw_accel).
     void disable_in_driver(const interface_record& r, const key_type& k,
