@@ -277,7 +277,7 @@ class discovery {
     /// p2p_reply_probe: answers a device discovery request for this device while listening.
     /// False for a request it takes as no P2P device's (802.11b rates only) or that came outside
     /// a listen period, whose sender's listening is not acted on either. A P2PS seeker's request
-    /// (a Service Hash) counts as heard outside a listen period too, unless one is asked for on
+    /// (a Service Hash) is acted on outside a listen period too, but not while one is asked for on
     /// another channel; it is never answered, as this device advertises no service.
     bool reply_probe(const request_facts& p, const mac_address& da, const mac_address& bssid,
                      const mac_address& sa, std::uint16_t rx_freq) {
@@ -286,8 +286,8 @@ class discovery {
             return true;
         if (p.only_11b) return false;
         if (p.service_hash) {
-            const std::uint16_t pending = ctx_.pending_listen_freq();
-            return ctx_.listening() || !pending || pending == rx_freq;
+            const std::uint16_t pending = ctx_.pending_listen_freq();  // 0 while listening
+            return !pending || pending == rx_freq;
         }
         if (!ctx_.listening()) return false;
         if (p.device_id && *p.device_id != d.addr) return true;
