@@ -351,4 +351,15 @@ TEST_CASE("a GO takes a request's P2P or WPS attributes it cannot parse as namin
     // Each stream on its own: an unparsable WPS element does not lift the Device ID's filter.
     CHECK_FALSE(answers(id_a, concat(printer, long_version)));
     CHECK_FALSE(answers(concat(id_a, short_capability), printer));
+    // Of several Device IDs the last counts (p2p_parse_attribute keeps the last).
+    CHECK(answers(concat(id_a, id_b), {}));
+    CHECK_FALSE(answers(concat(id_b, id_a), {}));
+    // A Device Info that does not read (its Device Name's header is not one) is a fault too.
+    ie::vendor_ie_builder bad(ie::vendor::p2p);
+    test::device_info(bad.body(), test::dev_a, "X");
+    std::vector<std::uint8_t> info(bad.body().written().begin(), bad.body().written().end());
+    info[info.size() - 5] ^= 0xff;  // the Device Name attribute's type, 0x1011
+    CHECK(answers(concat(id_a, info), {}));
+    info[info.size() - 5] ^= 0xff;
+    CHECK_FALSE(answers(concat(id_a, info), {}));
 }
