@@ -189,6 +189,18 @@ SOFTMAC_HOT_INLINE bool length_ok(const attribute& a) noexcept {
         return n == 0 && (a.id == attr::listen_channel || a.id == attr::operating_channel);
     return n <= 38 || (a.id != attr::group_id && a.id != attr::persistent_group_info);
 }
+/// @brief One walk of a P2P attribute stream, calling `f` on each attribute: whether its framing
+/// and every attribute's length (length_ok) are ones p2p_parse_attribute accepts. `f` sees the
+/// attributes before a framing fault, and all of them after a length fault.
+template <class F>
+SOFTMAC_HOT_INLINE bool for_each_accepted(bytes_view stream, F&& f) {
+    bool lengths_ok = true;
+    const auto walked = attribute_range::for_each(stream, [&](const attribute& a) {
+        lengths_ok = lengths_ok && length_ok(a);
+        f(a);
+    });
+    return walked && lengths_ok;
+}
 
 struct capability {
     std::uint8_t device = 0, group = 0;
@@ -464,7 +476,8 @@ inline std::uint8_t group_capability_in(bytes_view ies) noexcept {
 /// address. A request that names neither is answered; so is every request to an AP whose
 /// elements carry no P2P element, and a request's P2P or WPS attributes that wpa_supplicant cannot
 /// parse (a length p2p_parse_attribute or wps_set_attr refuses, a Device Info that does not
-/// read) name nothing, as those functions then assume. A requested type matches as
+/// read) name nothing, as p2p_group_match_dev_id and p2p_match_dev_type then assume; of several
+/// Device IDs the last counts. A requested type matches as
 /// wpa_supplicant's dev_type_match does (wps::device_type::answers: a category with OUI and
 /// sub-category 0 is a wildcard).
 inline bool group_answers_probe(bytes_view request, bytes_view own) noexcept {
@@ -473,27 +486,21 @@ inline bool group_answers_probe(bytes_view request, bytes_view own) noexcept {
     if (!req) return true;
     std::optional<mac_address> device_id;
     const vendor_stream req_p2p(*req, vendor::p2p);
-    if (const auto r = attribute_range::parse(req_p2p.bytes()); req_p2p.present() && r) {
-        bool readable = true;
-        for (const attribute& a : *r) {
-            readable = readable && length_ok(a) &&
-                       (a.id != attr::device_info || device_info::parse(a.data));
+    if (req_p2p.present()) {
+        bool info_ok = true;
+        const bool readable = for_each_accepted(req_p2p.bytes(), [&](const attribute& a) {
+            if (a.id == attr::device_info) info_ok = info_ok && device_info::parse(a.data);
             if (a.id == attr::device_id)
                 if (const auto who = address_of(a.data)) device_id = *who;
-        }
-        if (!readable) device_id.reset();
+        });
+        if (!readable || !info_ok) device_id.reset();
     }
     wps::requested_types types;
     const vendor_stream req_wps(*req, vendor::wps);
-    if (const auto r = wps::attribute_range::parse(req_wps.bytes()); req_wps.present() && r) {
-        wps::attribute_checker check;
-        bool readable = true;
-        for (const attribute& a : *r) {
-            readable = readable && check.accepts(a);
+    if (req_wps.present() && !wps::for_each_accepted(req_wps.bytes(), [&](const attribute& a) {
             if (a.id == wps::attr::requested_device_type) types.add(a.data);
-        }
-        if (!readable) types = {};
-    }
+        }))
+        types = {};
     if (!device_id && !types.count) return true;
     const auto mine = element_range::parse(own);
     if (!mine) return true;

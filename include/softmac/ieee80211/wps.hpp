@@ -329,6 +329,21 @@ class attribute_checker {
     unsigned vendor_extensions_ = 0;  ///< other vendors' extensions so far
 };
 
+/// @brief One walk of a WPS attribute stream, calling `f` on each attribute: whether
+/// wps_parse_msg accepts the stream (its framing, and every attribute's length as
+/// attribute_checker rules). `f` sees the attributes before a framing fault, and all of them
+/// after a length fault.
+template <class F>
+SOFTMAC_HOT_INLINE bool for_each_accepted(bytes_view stream, F&& f) {
+    attribute_checker check;
+    bool lengths_ok = true;
+    const auto walked = attribute_range::for_each(stream, [&](const attribute& a) {
+        lengths_ok = lengths_ok && check.accepts(a);
+        f(a);
+    });
+    return walked && lengths_ok;
+}
+
 /// @brief A 16-bit attribute value, or an error if the body is not 2 octets.
 inline result<std::uint16_t> u16_of(bytes_view b) noexcept {
     if (b.size() != 2) return make_error(errc::bad_length, "WPS attribute is not 2 octets");

@@ -353,9 +353,8 @@ inline quick_read read_probe_request_quickly(bytes_view elements, probe_request_
     if (p2p_elements > 1 || wps_elements > 1) return quick_read::needs_full;
     // The attributes are checked as they are read: a fault anywhere ignores the request, as a
     // full reading refuses it.
-    bool full = false, short_attribute = false;
-    const auto p2p_walked = ie::attribute_range<false>::for_each(p2p, [&](const ie::attribute& a) {
-        if (!ie::p2p::length_ok(a)) short_attribute = true;
+    bool full = false;
+    const bool p2p_ok = ie::p2p::for_each_accepted(p2p, [&](const ie::attribute& a) {
         switch (a.id) {
             case p2pa::device_id:
                 if (auto v = ie::p2p::address_of(a.data)) out.device_id = *v;
@@ -375,18 +374,12 @@ inline quick_read read_probe_request_quickly(bytes_view elements, probe_request_
                 break;
         }
     });
-    if (!p2p_walked || short_attribute) return quick_read::ignored;
+    if (!p2p_ok) return quick_read::ignored;
     if (full) return quick_read::needs_full;
-    if (wps_elements == 1) {
-        ie::wps::attribute_checker check;
-        bool bad_length = false;
-        const auto wps_walked =
-            ie::wps::attribute_range::for_each(wps, [&](const ie::attribute& a) {
-                if (!check.accepts(a)) bad_length = true;
-                if (a.id == ie::wps::attr::requested_device_type) out.requested.add(a.data);
-            });
-        if (!wps_walked || bad_length) return quick_read::ignored;
-    }
+    if (wps_elements == 1 && !ie::wps::for_each_accepted(wps, [&](const ie::attribute& a) {
+            if (a.id == ie::wps::attr::requested_device_type) out.requested.add(a.data);
+        }))
+        return quick_read::ignored;
     return quick_read::read;
 }
 /// Whether two readings of a probe request agree.
