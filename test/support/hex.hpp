@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-/// @file Test vectors written as hexadecimal text (spaces and line breaks between digits allowed).
+/// @file Test vectors written as text: octets in hexadecimal (with whitespace), MAC addresses.
 #pragma once
 
 #include <string>
@@ -7,6 +7,7 @@
 #include <vector>
 
 #include <softmac/core/bytes.hpp>
+#include <softmac/core/mac_address.hpp>
 
 namespace softmac::test {
 
@@ -20,5 +21,8 @@ inline std::vector<std::uint8_t> hex(std::string_view s) {
     if (!from_hex(digits, out)) out.clear();
     return out;
 }
+
+/// @brief The address written `s` ("02:00:00:00:01:00"); a malformed one is a broken test.
+inline mac_address mac(std::string_view s) { return mac_address::parse(s).value(); }
 
 }  // namespace softmac::test

@@ -12,6 +12,10 @@
 
 namespace softmac::test {
 
+/// Hosts bridged behind the two ends of a link (four-address and WDS frames).
+inline const mac_address host_a = mac_address::parse("02:10:00:00:00:0a").value();
+inline const mac_address host_b = mac_address::parse("02:10:00:00:00:0b").value();
+
 /// @brief Records what the data path hands up.
 struct recording_upper {
     struct delivery {

@@ -13,7 +13,7 @@ namespace n80211 = softmac::cfg::nl80211;
 
 namespace {
 constexpr std::uint16_t family = 0x1c;  // what the controller would have assigned
-const mac_address peer = mac_address::parse("02:00:00:00:0b:00").value();
+const mac_address peer_mac = mac_address::parse("02:00:00:00:0b:00").value();
 }  // namespace
 
 TEST_CASE("a request encodes and decodes with its header and attributes", "[cfg][netlink]") {
@@ -149,7 +149,7 @@ TEST_CASE("every served command round-trips with its required attributes", "[cfg
                     w.u64(attr, 99, NL80211_ATTR_PAD);
                     break;
                 case nl::kind::mac:
-                    w.mac(attr, peer);
+                    w.mac(attr, peer_mac);
                     break;
                 case nl::kind::string:
                     w.string(attr, "wlan1");

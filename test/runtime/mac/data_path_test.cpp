@@ -18,11 +18,8 @@ namespace ie = softmac::ieee80211;
 using driver::iftype;
 using test::ethernet;
 
-namespace {
-const mac_address host_a = mac_address::parse("02:10:00:00:00:0a").value();  // bridged hosts
-const mac_address host_b = mac_address::parse("02:10:00:00:00:0b").value();
-
-}  // namespace
+using test::host_a;
+using test::host_b;
 
 TEST_CASE("TX builds the address mapping of every interface type", "[mac][tx]") {
     struct row {

@@ -24,8 +24,8 @@ using test::ethernet;
 namespace {
 const mac_address addr_a = test::one_link::own_addr;
 const mac_address addr_b = test::one_link::peer_addr;
-const mac_address host_a = mac_address::parse("02:10:00:00:00:0a").value();  // bridged hosts
-const mac_address host_b = mac_address::parse("02:10:00:00:00:0b").value();
+using test::host_a;
+using test::host_b;
 constexpr std::uint32_t joined = test::one_link::joined;
 
 /// The same interface twice: fast paths on, and off.

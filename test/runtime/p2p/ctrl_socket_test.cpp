@@ -101,7 +101,7 @@ std::optional<std::string> event(ctrl::client& c, std::string_view prefix,
         if (auto e = c.next_event(100ms); e && e->substr(3).starts_with(prefix)) return e;
     return std::nullopt;
 }
-unsigned mode_of(const std::string& path) {
+unsigned permissions_of(const std::string& path) {
     struct stat st {};
     REQUIRE(::stat(path.c_str(), &st) == 0);
     return st.st_mode & 0777;
@@ -160,8 +160,8 @@ TEST_CASE("Socket files: modes, stale files replaced, live ones kept, removal at
     const std::string dir = std::string(SOFTMAC_TEST_TMPDIR) + "/socket_files";
     {
         live_device dev("socket_files");
-        CHECK(mode_of(dir) == 0770);
-        CHECK(mode_of(dev.path()) == 0770);
+        CHECK(permissions_of(dir) == 0770);
+        CHECK(permissions_of(dev.path()) == 0770);
         CHECK(fs::is_socket(dev.path()));
         CHECK(fs::is_socket(dir + "/p2p-dev-wlan0"));
         // Another server may not take a path a live server answers on.
@@ -192,7 +192,7 @@ TEST_CASE("A control group owns the directory and the sockets", "[ctrl][socket]"
     fs::remove_all(dir);
     const std::uint32_t group = ::getegid();
     REQUIRE(ctrl::make_directory(dir, group));
-    CHECK(mode_of(dir) == 0750);
+    CHECK(permissions_of(dir) == 0750);
     auto ep = ctrl::endpoint::open(dir + "/wlan0", group);
     REQUIRE(ep);
     struct stat st {};
@@ -683,7 +683,7 @@ TEST_CASE("Replies and events reach the socket that asked, never what its path i
 namespace {
 
 /// The value of `key=` in a line of key=value words.
-std::string field(std::string_view line, std::string_view key) {
+std::string event_field(std::string_view line, std::string_view key) {
     const auto at = line.find(" " + std::string(key) + "=");
     if (at == std::string_view::npos) return {};
     const auto v = line.substr(at + key.size() + 2);
@@ -793,7 +793,7 @@ TEST_CASE(
     CHECK(reply(admin, "P2P_FIND") == "OK\n");
     const auto found = event(admin, "P2P-DEVICE-FOUND", 10000ms);
     REQUIRE(found);
-    const auto peer = field(*found, "p2p_dev_addr");
+    const auto peer = event_field(*found, "p2p_dev_addr");
     CHECK(reply(admin, "P2P_PROV_DISC " + peer + " keypad") == "OK\n");
     const auto shown = event(admin, "P2P-PROV-DISC-SHOW-PIN", 10000ms);
     REQUIRE(shown);

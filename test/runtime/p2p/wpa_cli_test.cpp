@@ -95,7 +95,7 @@ class process {
     int status_ = -1;
 };
 
-std::string read_file(const std::string& path) {
+std::string file_text(const std::string& path) {
     std::ifstream in(path);
     std::stringstream s;
     s << in.rdbuf();
@@ -152,7 +152,7 @@ struct p2pd_session {
         ++starts;
         daemon.reset();
         daemon.emplace(argv, log);
-        REQUIRE(eventually([&] { return read_file(log).find("ready") != std::string::npos; }, 10s));
+        REQUIRE(eventually([&] { return file_text(log).find("ready") != std::string::npos; }, 10s));
     }
     std::pair<std::string, int> run(const std::string& ifname, const std::string& args) const {
         return shell("timeout 20 " + cli + " -p " + dir + " -i " + ifname + " " + args + " 2>&1");
@@ -214,12 +214,12 @@ TEST_CASE("wpa_cli drives two p2pd devices through discovery, a group and its re
     const std::string ev0 = tmp + "/events-wlan0.log", ev1 = tmp + "/events-wlan1.log";
     REQUIRE(eventually(
         [&] {
-            return read_file(ev0).find("P2P-GROUP-STARTED") != std::string::npos &&
-                   read_file(ev1).find("P2P-GROUP-STARTED") != std::string::npos;
+            return file_text(ev0).find("P2P-GROUP-STARTED") != std::string::npos &&
+                   file_text(ev1).find("P2P-GROUP-STARTED") != std::string::npos;
         },
         20s));
-    const auto go = line_with(read_file(ev0), "P2P-GROUP-STARTED");
-    const auto client = line_with(read_file(ev1), "P2P-GROUP-STARTED");
+    const auto go = line_with(file_text(ev0), "P2P-GROUP-STARTED");
+    const auto client = line_with(file_text(ev1), "P2P-GROUP-STARTED");
     INFO(go << "\n" << client);
     CHECK(go.starts_with("wlan0 P2P-GROUP-STARTED p2p-wlan0-0 GO ssid=\"DIRECT-"));
     CHECK(client.starts_with("wlan1 P2P-GROUP-STARTED p2p-wlan1-0 client ssid=\"DIRECT-"));
@@ -236,13 +236,13 @@ TEST_CASE("wpa_cli drives two p2pd devices through discovery, a group and its re
     // Each monitor runs its action script in its own process: wait for both files.
     REQUIRE(eventually(
         [&] {
-            return read_file(ev0).find("P2P-GROUP-REMOVED") != std::string::npos &&
-                   read_file(ev1).find("P2P-GROUP-REMOVED") != std::string::npos;
+            return file_text(ev0).find("P2P-GROUP-REMOVED") != std::string::npos &&
+                   file_text(ev1).find("P2P-GROUP-REMOVED") != std::string::npos;
         },
         10s));
-    CHECK(line_with(read_file(ev0), "P2P-GROUP-REMOVED") ==
+    CHECK(line_with(file_text(ev0), "P2P-GROUP-REMOVED") ==
           "wlan0 P2P-GROUP-REMOVED p2p-wlan0-0 GO reason=REQUESTED");
-    CHECK(line_with(read_file(ev1), "P2P-GROUP-REMOVED") ==
+    CHECK(line_with(file_text(ev1), "P2P-GROUP-REMOVED") ==
           "wlan1 P2P-GROUP-REMOVED p2p-wlan1-0 client reason=GO_ENDING_SESSION");
     CHECK(eventually([&] { return !fs::exists(dir + "/p2p-wlan0-0"); }, 2s));
 
@@ -307,18 +307,18 @@ TEST_CASE("wpa_cli forms a WPS PIN group and a third device joins it by PIN",
                       ev2 = tmp + "/events-wlan2.log";
     REQUIRE(eventually(
         [&] {
-            return read_file(ev0).find("P2P-GROUP-STARTED") != std::string::npos &&
-                   read_file(ev1).find("P2P-GROUP-STARTED") != std::string::npos;
+            return file_text(ev0).find("P2P-GROUP-STARTED") != std::string::npos &&
+                   file_text(ev1).find("P2P-GROUP-STARTED") != std::string::npos;
         },
         20s));
-    const auto client = line_with(read_file(ev1), "P2P-GROUP-STARTED");
-    INFO(read_file(ev0) << "\n" << read_file(ev1));
+    const auto client = line_with(file_text(ev1), "P2P-GROUP-STARTED");
+    INFO(file_text(ev0) << "\n" << file_text(ev1));
     // wpa_cli's action mode runs the script for the events it knows: WPS-SUCCESS on both,
     // the client's CONNECTED after it, and no station was reported gone.
     CHECK(field(client, "psk").size() == 64);
-    CHECK(read_file(ev0).find("WPS-SUCCESS") != std::string::npos);
-    CHECK(read_file(ev1).find("WPS-SUCCESS") < read_file(ev1).find("CONNECTED"));
-    CHECK(read_file(ev0).find("AP-STA-DISCONNECTED") == std::string::npos);
+    CHECK(file_text(ev0).find("WPS-SUCCESS") != std::string::npos);
+    CHECK(file_text(ev1).find("WPS-SUCCESS") < file_text(ev1).find("CONNECTED"));
+    CHECK(file_text(ev0).find("AP-STA-DISCONNECTED") == std::string::npos);
     for (const char* g : {"p2p-wlan0-0", "p2p-wlan1-0"}) {
         const auto st = run(g, "status");
         INFO(g << ": " << st);
@@ -337,8 +337,8 @@ TEST_CASE("wpa_cli forms a WPS PIN group and a third device joins it by PIN",
         15s));
     CHECK(run("wlan2", "p2p_connect " + addr[0] + " " + any + " join") == "OK\n");
     REQUIRE(eventually(
-        [&] { return read_file(ev2).find("P2P-GROUP-STARTED") != std::string::npos; }, 20s));
-    const auto joined = line_with(read_file(ev2), "P2P-GROUP-STARTED");
+        [&] { return file_text(ev2).find("P2P-GROUP-STARTED") != std::string::npos; }, 20s));
+    const auto joined = line_with(file_text(ev2), "P2P-GROUP-STARTED");
     CHECK(field(joined, "psk") == field(client, "psk"));
     CHECK(run("p2p-wlan0-0", "wps_cancel") == "FAIL\n");  // the PIN was used up
     for (auto& m : monitors) CHECK(m->stop() == 0);
@@ -386,7 +386,7 @@ TEST_CASE("p2pd refuses malformed options with its usage and exit status 2", "[c
                std::string(SOFTMAC_TEST_TMPDIR) + "/p2pd_options.log");
     CHECK(eventually(
         [&] {
-            return read_file(std::string(SOFTMAC_TEST_TMPDIR) + "/p2pd_options.log")
+            return file_text(std::string(SOFTMAC_TEST_TMPDIR) + "/p2pd_options.log")
                        .find("ready") != std::string::npos;
         },
         10s));
@@ -412,7 +412,7 @@ TEST_CASE("p2pd stops cleanly on SIGHUP and SIGQUIT and survives a closed stdout
         INFO("signal " << sig);
         process d({SOFTMAC_P2PD, "-p", dir, "-n", "1"}, tmp + "/p2pd.log");
         REQUIRE(eventually(
-            [&] { return read_file(tmp + "/p2pd.log").find("ready") != std::string::npos; }, 10s));
+            [&] { return file_text(tmp + "/p2pd.log").find("ready") != std::string::npos; }, 10s));
         REQUIRE(fs::is_socket(dir + "/wlan0"));
         CHECK(d.stop(sig) == 0);
         CHECK_FALSE(fs::exists(dir + "/wlan0"));
@@ -789,7 +789,7 @@ TEST_CASE("wpa_cli re-invokes a persistent group after both devices' p2pd restar
         CHECK(run("wlan1", "p2p_listen") == "OK\n");
     };
     auto started = [&](const std::string& round, int i) {
-        return line_with(read_file(tmp + "/events-" + round + "-wlan" + std::to_string(i) + ".log"),
+        return line_with(file_text(tmp + "/events-" + round + "-wlan" + std::to_string(i) + ".log"),
                          "P2P-GROUP-STARTED");
     };
     std::string addr[2];
@@ -806,12 +806,12 @@ TEST_CASE("wpa_cli re-invokes a persistent group after both devices' p2pd restar
         // The GO's file gains its client once the client is connected.
         REQUIRE(eventually(
             [&] {
-                return read_file(conf0).find("p2p_client_list=" + addr[1]) != std::string::npos;
+                return file_text(conf0).find("p2p_client_list=" + addr[1]) != std::string::npos;
             },
             10s));
         for (auto& p : m) CHECK(p->stop() == 0);
     }
-    const std::string file0 = read_file(conf0), file1 = read_file(conf1);
+    const std::string file0 = file_text(conf0), file1 = file_text(conf1);
     INFO(file0 << "\n" << file1);
     CHECK(file0.find("\tmode=3\n\tdisabled=2\n") != std::string::npos);
     CHECK(file1.find("\tbssid=" + addr[0] + "\n") != std::string::npos);
@@ -852,7 +852,7 @@ TEST_CASE("wpa_cli re-invokes a persistent group after both devices' p2pd restar
     REQUIRE(eventually([&] { return !started("again", 0).empty() && !started("again", 1).empty(); },
                        20s));
     const std::string go = started("again", 0), client = started("again", 1);
-    const std::string client_log = read_file(tmp + "/events-again-wlan1.log");
+    const std::string client_log = file_text(tmp + "/events-again-wlan1.log");
     INFO(go << "\n" << client_log);
     CHECK(go.find(" GO ssid=" + ssid + " ") != std::string::npos);
     CHECK(client.find(" client ssid=" + ssid + " ") != std::string::npos);
@@ -893,10 +893,10 @@ TEST_CASE(
         const std::string log = tmp + "/p2pd.log";
         process d({SOFTMAC_P2PD, "-p", dir, "-n", "1", "-c", path}, log);
         const auto until = std::chrono::steady_clock::now() + 10s;
-        while (read_file(log).find("ready") == std::string::npos &&
+        while (file_text(log).find("ready") == std::string::npos &&
                std::chrono::steady_clock::now() < until)
             std::this_thread::sleep_for(2ms);
-        REQUIRE(read_file(log).find("ready") != std::string::npos);
+        REQUIRE(file_text(log).find("ready") != std::string::npos);
         auto c = softmac::p2p::ctrl::client::open(dir + "/wlan0", tmp);
         REQUIRE(c);
         // Kills land within a few saves' time (a save waits for the disk: slower on a busy
@@ -939,7 +939,7 @@ TEST_CASE(
                             (fs::perms::owner_read | fs::perms::owner_write);
         if (!ok) {
             ++failures;
-            FAIL_CHECK("round " << k << ": " << read_file(path));
+            FAIL_CHECK("round " << k << ": " << file_text(path));
         }
         if (name) saved = *name;
     }
@@ -1073,8 +1073,8 @@ TEST_CASE(
     CHECK(run("wlan0", "list_networks") ==
           "network id / ssid / bssid / flags\n0\t" + ssid + "\tany\t[DISABLED]\n");
     CHECK(run("wlan0", "select_network 0") == "OK\n");
-    REQUIRE(eventually([&] { return read_file(log).find("CONNECTED") != std::string::npos; }, 20s));
-    CHECK(line_with(read_file(log), "CONNECTED") == "wlan0 CONNECTED id=0");
+    REQUIRE(eventually([&] { return file_text(log).find("CONNECTED") != std::string::npos; }, 20s));
+    CHECK(line_with(file_text(log), "CONNECTED") == "wlan0 CONNECTED id=0");
     const auto st = run("wlan0", "status");
     CHECK(st.starts_with("bssid=" + bssid + "\nfreq=2437\nssid=" + ssid +
                          "\nid=0\nmode=station\npairwise_cipher=CCMP\ngroup_cipher=CCMP\n"
@@ -1083,7 +1083,7 @@ TEST_CASE(
 
     CHECK(run("wlan0", "disconnect") == "OK\n");
     CHECK(
-        eventually([&] { return read_file(log).find("DISCONNECTED") != std::string::npos; }, 10s));
+        eventually([&] { return file_text(log).find("DISCONNECTED") != std::string::npos; }, 10s));
     CHECK(run("wlan0", "status").starts_with("wpa_state=DISCONNECTED\n"));
     CHECK(action.stop() == 0);
     // TERMINATE on a device's socket ends the daemon, which removes every socket.

@@ -25,7 +25,7 @@ using test::hex;
 
 std::vector<std::uint8_t> vec(bytes_view b) { return {b.begin(), b.end()}; }
 
-mac_address mac(std::string_view s) { return *mac_address::parse(s); }
+using test::mac;
 
 crypto::psk test_wpa_psk() {
     return *crypto::psk_from_passphrase("EasilyGuessedPassword", as_bytes("TestWPA"));

@@ -10,12 +10,14 @@
 #include <softmac/wps/eap_peer.hpp>
 #include <softmac/wps/eap_server.hpp>
 
+#include "hex.hpp"
+
 using namespace softmac;
 using namespace std::chrono_literals;
 
 namespace {
 
-mac_address mac(std::string_view s) { return *mac_address::parse(s); }
+using test::mac;
 
 /// An AP and a station joined by a wsc_link of 1 ms that loses a share of the frames each way.
 struct wsc_link {

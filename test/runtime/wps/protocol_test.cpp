@@ -8,12 +8,14 @@
 #include <softmac/wps/enrollee.hpp>
 #include <softmac/wps/registrar.hpp>
 
+#include "hex.hpp"
+
 using namespace softmac;
 namespace wattr = softmac::ieee80211::wps::attr;
 
 namespace {
 
-mac_address mac(std::string_view s) { return *mac_address::parse(s); }
+using test::mac;
 
 /// One registration between an enrollee and a registrar run, message by message, with the
 /// events each side reported.
