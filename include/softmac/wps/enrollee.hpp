@@ -146,19 +146,34 @@ class enrollee {
             return refuse(msg::m6, e);
         return send_secret(msg::m7, attr::e_snonce2, run_.s2);
     }
+    /// M8 as wps_process_m8 takes it: settings that do not decrypt, parse or authenticate, or
+    /// any Credential wps_process_creds refuses, end the run with a NACK whose Configuration
+    /// Error is 0 (hostap leaves it unset there). Of up to ten Credentials (wps_parse_msg skips
+    /// more) each must read; one whose Encryption Type offers WEP but none of open, TKIP and AES
+    /// is skipped, one offering none of them refused; the first usable one is taken.
     reply on_m8(const message& m) {
         if (!authentic(m, sent_before())) return refuse(msg::m8, config_error::none);
         auto s = run_.open(m);
-        if (!s) return refuse(msg::m8, config_error::decryption_crc_failure);
-        auto attrs = ieee80211::wps::attribute_range::parse(*s);
-        if (!attrs) return refuse(msg::m8, config_error::none);
-        for (auto a : *attrs)  // the first usable credential
-            if (a.id == attr::credential)
-                if (auto c = parse_credential(a.data)) {
+        if (!s) return refuse(msg::m8, config_error::none);
+        constexpr std::size_t max_credentials = 10;  // MAX_CRED_COUNT
+        std::size_t credentials = 0;
+        bool refused = false;
+        const bool parsed =
+            ieee80211::wps::for_each_accepted(*s, [&](const ieee80211::attribute& a) {
+                if (a.id != attr::credential || credentials++ >= max_credentials) return;
+                auto c = parse_credential(a.data);
+                if (!c) {
+                    refused = true;
+                } else if (!(c->encr & (encr_type::none | encr_type::tkip | encr_type::aes))) {
+                    refused = refused || !(c->encr & encr_type::wep);
+                } else if (!cred_) {
                     cred_ = std::move(*c);
-                    break;
                 }
-        if (!cred_) return refuse(msg::m8, config_error::none);
+            });
+        if (!parsed || refused || !cred_) {
+            cred_.reset();
+            return refuse(msg::m8, config_error::none);
+        }
         run_.report(credential_received{*cred_});
         run_.state = status::success;
         run_.report(succeeded{});

@@ -112,16 +112,17 @@ inline result<std::vector<std::uint8_t>> encrypt_settings(const session_keys& k,
     return out;
 }
 /// @brief Decrypts an Encrypted Settings value and checks its padding and KWA: the settings
-/// attributes before the KWA (config_error 2 in hostap's terms when this fails).
+/// attributes before the KWA. The rules are wpa_supplicant's (wps_decrypt_encr_settings,
+/// wps_process_key_wrap_auth): the IV and at least one block; a pad of n octets of value n,
+/// where n may be 0 or exceed a block as long as it fits; the KWA last.
 inline result<std::vector<std::uint8_t>> decrypt_settings(const session_keys& k, bytes_view value) {
-    if (value.size() < 16 + 32 || value.size() % 16 != 0)
+    if (value.size() < 2 * 16 || value.size() % 16 != 0)
         return make_error(errc::bad_length, "WSC: Encrypted Settings length");
     std::vector<std::uint8_t> p(value.size() - 16);
     auto n = crypto::aes128_cbc_decrypt(k.key_wrap_key, value.first(16), value.subspan(16), p);
     if (!n) return n.err();
     const std::uint8_t pad = p.back();
-    if (pad == 0 || pad > 16 || pad > p.size())
-        return make_error(errc::bad_value, "WSC: Encrypted Settings padding");
+    if (pad > p.size()) return make_error(errc::bad_value, "WSC: Encrypted Settings padding");
     for (std::size_t i = p.size() - pad; i < p.size(); ++i)
         if (p[i] != pad) return make_error(errc::bad_value, "WSC: Encrypted Settings padding");
     p.resize(p.size() - pad);

@@ -31,8 +31,8 @@ inline constexpr std::uint8_t m1 = 0x04, m2 = 0x05, m2d = 0x06, m3 = 0x07, m4 = 
 
 /// @brief Configuration Error values (attribute 0x1009).
 namespace config_error {
-inline constexpr std::uint16_t none = 0, decryption_crc_failure = 2, multiple_pbc_sessions = 12,
-                               setup_locked = 15, msg_timeout = 16, registration_timeout = 17,
+inline constexpr std::uint16_t none = 0, multiple_pbc_sessions = 12, setup_locked = 15,
+                               msg_timeout = 16, registration_timeout = 17,
                                dev_password_auth_failure = 18, public_key_hash_mismatch = 20;
 }
 
@@ -42,7 +42,7 @@ inline constexpr std::uint16_t open = 0x0001, wpa_psk = 0x0002, wpa2_psk = 0x002
                                advertised = open | wpa_psk | wpa2_psk;
 }
 namespace encr_type {
-inline constexpr std::uint16_t none = 0x0001, tkip = 0x0004, aes = 0x0008,
+inline constexpr std::uint16_t none = 0x0001, wep = 0x0002, tkip = 0x0004, aes = 0x0008,
                                advertised = none | tkip | aes;
 }
 
@@ -67,7 +67,7 @@ struct credential {
     std::string ssid;
     std::uint16_t auth = auth_type::wpa2_psk;
     std::uint16_t encr = encr_type::aes;
-    std::string network_key;  ///< 64 hex digits of the PSK, or a passphrase of 8..63
+    std::string network_key;  ///< 64 hex digits of the PSK, a passphrase, or empty when open
     mac_address mac;          ///< the enrollee's address
 };
 
@@ -235,27 +235,42 @@ inline std::vector<std::uint8_t> ap_element(std::uint16_t config_methods,
     });
 }
 
-/// @brief The Credential attributes of a decrypted M8, or an error when none is usable
-/// (hostap's wps_process_cred: SSID, Authentication and Encryption Type, Network Key and MAC
-/// Address required; a key of 64 hex digits is a PSK, 8..63 characters a passphrase).
+/// @brief A Credential attribute's body as wpa_supplicant 2.10 takes it: its attributes of
+/// the lengths wps_parse_msg accepts (of repeated ones the last counts), then wps_process_cred.
+/// Network Index, SSID, Authentication and Encryption Type and MAC Address are required. The
+/// SSID loses trailing zero octets (some registrars pad it to 32); one still longer than 32
+/// reads as empty. The Network Key may be missing only for an open network without
+/// encryption, and one over 64 octets reads as empty. Under WPA/WPA2-Personal a key of 9 to 63
+/// octets loses a terminating NUL (wps_workaround_cred_key), and one shorter than 8 octets or
+/// with a control character is refused. A key of 64 octets is the PSK in hexadecimal.
 inline result<credential> parse_credential(bytes_view body) noexcept {
-    auto r = ieee80211::wps::attribute_range::parse(body);
-    if (!r) return r.err();
-    credential c;
-    const auto ssid = r->find(attr::ssid), auth = r->find(attr::auth_type),
-               encr = r->find(attr::encr_type), key = r->find(attr::network_key),
-               mac = r->find(attr::mac_address);
-    if (!ssid || ssid->empty() || ssid->size() > 32 || !auth || auth->size() != 2 || !encr ||
-        encr->size() != 2 || !key || !mac || mac->size() != 6)
+    std::optional<bytes_view> index, ssid, auth, encr, key, mac;
+    const bool parsed = ieee80211::wps::for_each_accepted(body, [&](const ieee80211::attribute& a) {
+        if (a.id == attr::network_index) index = a.data;
+        if (a.id == attr::ssid) ssid = a.data;
+        if (a.id == attr::auth_type) auth = a.data;
+        if (a.id == attr::encr_type) encr = a.data;
+        if (a.id == attr::network_key) key = a.data;
+        if (a.id == attr::mac_address) mac = a.data;
+    });
+    if (!parsed) return make_error(errc::bad_length, "WSC: Credential attributes");
+    if (!index || !ssid || !auth || !encr || !mac)
         return make_error(errc::bad_value, "WSC: incomplete Credential");
-    c.ssid.assign(ssid->begin(), ssid->end());
+    credential c;
+    bytes_view s = *ssid;
+    while (!s.empty() && s.back() == 0) s = s.first(s.size() - 1);
+    if (s.size() <= 32) c.ssid.assign(s.begin(), s.end());
     c.auth = load_be16(auth->data());
     c.encr = load_be16(encr->data());
-    bytes_view k = *key;
-    // A passphrase sent with its terminating NUL (some registrars do): drop it.
-    if (k.size() > 8 && k.size() < 65 && k.back() == 0) k = k.first(k.size() - 1);
-    if (k.size() < 8 || k.size() > 64)
-        return make_error(errc::bad_length, "WSC: Network Key is neither a PSK nor a passphrase");
+    if (!key && !(c.auth == auth_type::open && c.encr == encr_type::none))
+        return make_error(errc::bad_value, "WSC: Credential without a Network Key");
+    bytes_view k = key && key->size() <= 64 ? *key : bytes_view{};
+    if (c.auth & (auth_type::wpa_psk | auth_type::wpa2_psk)) {
+        if (k.size() > 8 && k.size() < 64 && k.back() == 0) k = k.first(k.size() - 1);
+        if (k.size() < 8 ||
+            std::any_of(k.begin(), k.end(), [](std::uint8_t o) { return o < 0x20 || o == 0x7f; }))
+            return make_error(errc::bad_value, "WSC: invalid WPA/WPA2-Personal passphrase");
+    }
     c.network_key.assign(k.begin(), k.end());
     c.mac = mac_address::from(mac->data());
     return c;

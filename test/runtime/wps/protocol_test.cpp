@@ -25,8 +25,10 @@ struct exchange {
     wps::enrollee e;
     wps::registrar_run r;
 
-    exchange(std::string enrollee_password, std::uint16_t dpid, wps::password_decision d)
-        : e(enrollee_config(std::move(enrollee_password), dpid)), r(registrar_config(d)) {}
+    /// `change` edits the credential the registrar hands over (a DIRECT-ab WPA2-PSK network).
+    exchange(std::string enrollee_password, std::uint16_t dpid, wps::password_decision d,
+             void (*change)(wps::credential&) = nullptr)
+        : e(enrollee_config(std::move(enrollee_password), dpid)), r(registrar_config(d, change)) {}
 
     wps::enrollee::config enrollee_config(std::string password, std::uint16_t dpid) {
         wps::enrollee::config c;
@@ -38,13 +40,15 @@ struct exchange {
         c.emit = [this](const wps::event& ev) { enrollee_events.push_back(ev); };
         return c;
     }
-    wps::registrar_run::config registrar_config(wps::password_decision d) {
+    wps::registrar_run::config registrar_config(wps::password_decision d,
+                                                void (*change)(wps::credential&)) {
         wps::registrar_run::config c;
         c.dev.id = wps::uuid_from_mac(mac("02:00:00:00:00:00"));
         c.dev.device_name = "go";
         c.authorize = [d](const wps::enrollee_request&) { return d; };
         c.cred.ssid = "DIRECT-ab";
         c.cred.network_key = std::string(64, 'a');
+        if (change) change(c.cred);
         c.emit = [this](const wps::event& ev) { registrar_events.push_back(ev); };
         return c;
     }
@@ -308,4 +312,166 @@ TEST_CASE("An AP's WPS element advertises its registrar as hostapd orders it", "
           std::vector<std::uint8_t>{0xdd, 0x18, 0x00, 0x50, 0xf2, 0x04, 0x10, 0x4a, 0x00,
                                     0x01, 0x10, 0x10, 0x3a, 0x00, 0x01, 0x01, 0x10, 0x49,
                                     0x00, 0x06, 0x00, 0x37, 0x2a, 0x00, 0x01, 0x20});
+}
+
+namespace {
+
+/// Session keys for the Encrypted Settings tests, and the settings' Key Wrap Authenticator.
+wps::session_keys settings_keys() {
+    wps::session_keys k;
+    k.auth_key.fill(0x11);
+    k.key_wrap_key.fill(0x22);
+    return k;
+}
+std::vector<std::uint8_t> with_kwa(const wps::session_keys& k, std::vector<std::uint8_t> s) {
+    wps::digest d;
+    REQUIRE(crypto::hmac_sha256(k.auth_key, {s}, d));
+    const std::uint8_t head[] = {0x10, 0x1e, 0x00, 0x08};
+    s.insert(s.end(), std::begin(head), std::end(head));
+    s.insert(s.end(), d.begin(), d.begin() + 8);
+    return s;
+}
+/// IV | CBC(`plain`) with no padding added: CBC enciphers a prefix alone, so the padded
+/// encryption cut to the plaintext's length is exactly that.
+std::vector<std::uint8_t> unpadded(const wps::session_keys& k,
+                                   const std::vector<std::uint8_t>& plain) {
+    const std::array<std::uint8_t, 16> iv{7};
+    std::vector<std::uint8_t> out(iv.begin(), iv.end());
+    out.resize(16 + plain.size() + 16);
+    auto n = crypto::aes128_cbc_encrypt(k.key_wrap_key, iv, plain, bytes_span(out).subspan(16));
+    REQUIRE(n);
+    out.resize(16 + plain.size());
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("Encrypted Settings read as wpa_supplicant reads them: one block, any pad that fits",
+          "[wps][protocol]") {
+    // wps_decrypt_encr_settings: the IV and at least one block; a pad of n octets of value n,
+    // n from 0 up to what the plaintext holds; then the KWA last (wps_process_key_wrap_auth).
+    const auto k = settings_keys();
+    const auto opened = [&](bytes_view value) {
+        auto r = wps::decrypt_settings(k, value);
+        REQUIRE(r);
+        return *r;
+    };
+    const std::vector<std::uint8_t> nonce_attr = hex("1016 0010 00112233445566778899aabbccddeeff");
+    // The usual PKCS#5 pad of 1 to 16.
+    const auto usual = wps::encrypt_settings(k, nonce_attr, {1});
+    REQUIRE(usual);
+    CHECK(opened(*usual) == nonce_attr);
+    // One block: a KWA alone and 4 octets of pad.
+    const auto one_block = wps::encrypt_settings(k, {}, {1});
+    REQUIRE(one_block);
+    REQUIRE(one_block->size() == 32);
+    CHECK(opened(*one_block).empty());
+    // A pad of 32 octets of 32.
+    auto plain = with_kwa(k, nonce_attr);
+    plain.insert(plain.end(), 32, 32);
+    CHECK(opened(unpadded(k, plain)) == nonce_attr);
+    // A pad of 0: the settings end in the KWA, whose last octet is then 0.
+    std::vector<std::uint8_t> zero_end = nonce_attr;
+    for (int v = 0; with_kwa(k, zero_end).back() != 0; ++v) {
+        REQUIRE(v < 4096);
+        zero_end[4] = static_cast<std::uint8_t>(v);
+        zero_end[5] = static_cast<std::uint8_t>(v >> 8);
+    }
+    CHECK(opened(unpadded(k, with_kwa(k, zero_end))) == zero_end);
+    // Refused: a pad whose octets differ, one longer than the plaintext, the IV alone, a
+    // length not a multiple of the block, a wrong KWA.
+    auto uneven = with_kwa(k, nonce_attr);
+    uneven.insert(uneven.end(), {3, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3});
+    CHECK_FALSE(wps::decrypt_settings(k, unpadded(k, uneven)));
+    auto too_long = with_kwa(k, nonce_attr);
+    too_long.insert(too_long.end(), 16, 0xff);
+    CHECK_FALSE(wps::decrypt_settings(k, unpadded(k, too_long)));
+    CHECK_FALSE(wps::decrypt_settings(k, bytes_view(*usual).first(16)));
+    CHECK_FALSE(wps::decrypt_settings(k, bytes_view(*usual).first(40)));
+    auto forged = with_kwa(k, nonce_attr);
+    forged[6] ^= 1;
+    forged.insert(forged.end(), 16, 16);
+    CHECK_FALSE(wps::decrypt_settings(k, unpadded(k, forged)));
+}
+
+TEST_CASE("A Credential is read as wps_process_cred reads it", "[wps][protocol]") {
+    const auto cred = [](std::initializer_list<std::vector<std::uint8_t>> attrs) {
+        std::vector<std::uint8_t> out;
+        for (const auto& a : attrs) out.insert(out.end(), a.begin(), a.end());
+        return out;
+    };
+    const std::vector<std::uint8_t> index = hex("1026 0001 01"),
+                                    ssid = hex("1045 0009 4449524543542d6162"),  // DIRECT-ab
+        auth_psk = hex("1003 0002 0020"), auth_open = hex("1003 0002 0001"),
+                                    encr_aes = hex("100f 0002 0008"),
+                                    encr_none = hex("100f 0002 0001"),
+                                    key = hex("1027 0008 3132333435363738"),  // 12345678
+        mac_attr = hex("1020 0006 020000000100");
+    const auto full = wps::parse_credential(cred({index, ssid, auth_psk, encr_aes, key, mac_attr}));
+    REQUIRE(full);
+    CHECK(full->ssid == "DIRECT-ab");
+    CHECK(full->network_key == "12345678");
+    CHECK(full->auth == wps::auth_type::wpa2_psk);
+    CHECK(full->mac == mac("02:00:00:00:01:00"));
+    // Each required attribute: Network Index, SSID, Authentication and Encryption Type, MAC.
+    CHECK_FALSE(wps::parse_credential(cred({ssid, auth_psk, encr_aes, key, mac_attr})));
+    CHECK_FALSE(wps::parse_credential(cred({index, auth_psk, encr_aes, key, mac_attr})));
+    CHECK_FALSE(wps::parse_credential(cred({index, ssid, encr_aes, key, mac_attr})));
+    CHECK_FALSE(wps::parse_credential(cred({index, ssid, auth_psk, key, mac_attr})));
+    CHECK_FALSE(wps::parse_credential(cred({index, ssid, auth_psk, encr_aes, key})));
+    // An attribute of a length wps_parse_msg refuses.
+    CHECK_FALSE(wps::parse_credential(
+        cred({hex("1026 0002 0101"), ssid, auth_psk, encr_aes, key, mac_attr})));
+    // The SSID loses its zero padding; of two SSIDs the last counts.
+    std::vector<std::uint8_t> ssid32 = hex("1045 0020");
+    ssid32.insert(ssid32.end(), {'A', 'B'});
+    ssid32.insert(ssid32.end(), 30, 0);
+    const auto unpadded_ssid =
+        wps::parse_credential(cred({index, ssid, ssid32, auth_psk, encr_aes, key, mac_attr}));
+    REQUIRE(unpadded_ssid);
+    CHECK(unpadded_ssid->ssid == "AB");
+    // No Network Key: only for an open network without encryption.
+    const auto open = wps::parse_credential(cred({index, ssid, auth_open, encr_none, mac_attr}));
+    REQUIRE(open);
+    CHECK(open->network_key.empty());
+    CHECK_FALSE(wps::parse_credential(cred({index, ssid, auth_psk, encr_aes, mac_attr})));
+    // A passphrase's terminating NUL goes; a short one or one with a control character is
+    // refused; 64 octets are a PSK.
+    const auto nul = wps::parse_credential(
+        cred({index, ssid, auth_psk, encr_aes, hex("1027 0009 313233343536373800"), mac_attr}));
+    REQUIRE(nul);
+    CHECK(nul->network_key == "12345678");
+    CHECK_FALSE(wps::parse_credential(
+        cred({index, ssid, auth_psk, encr_aes, hex("1027 0007 31323334353637"), mac_attr})));
+    CHECK_FALSE(wps::parse_credential(
+        cred({index, ssid, auth_psk, encr_aes, hex("1027 000a 313233340a3536373800"), mac_attr})));
+    CHECK_FALSE(wps::parse_credential(
+        cred({index, ssid, auth_psk, encr_aes, hex("1027 0008 3132333435363738"), mac_attr,
+              hex("1027 0008 313233340a353637")})));
+    std::vector<std::uint8_t> psk = hex("1027 0040");
+    psk.insert(psk.end(), 64, 'a');
+    const auto hex_psk =
+        wps::parse_credential(cred({index, ssid, auth_psk, encr_aes, psk, mac_attr}));
+    REQUIRE(hex_psk);
+    CHECK(hex_psk->network_key == std::string(64, 'a'));
+}
+
+TEST_CASE("An M8 whose Credentials wpa_supplicant would not take ends the run with config_error 0",
+          "[wps][protocol]") {
+    // wps_process_creds: a Credential wps_process_cred refuses fails M8, as does one whose
+    // only cipher is WEP (skipped, leaving none); the NACK's Configuration Error stays 0.
+    const auto refuse = [](void (*change)(wps::credential&)) {
+        exchange x("12345670", 0, {std::string("12345670"), 0}, change);
+        x.run();
+        CHECK(x.types == std::vector<std::uint8_t>{msg::m1, msg::m2, msg::m3, msg::m4, msg::m5,
+                                                   msg::m6, msg::m7, msg::m8, msg::nack});
+        const auto* ef = exchange::find<wps::failed>(x.enrollee_events);
+        REQUIRE(ef);
+        CHECK((ef->msg == msg::m8 && ef->config_error == 0));
+        CHECK_FALSE(exchange::find<wps::credential_received>(x.enrollee_events));
+        CHECK_FALSE(x.e.credential());
+    };
+    refuse([](wps::credential& c) { c.network_key = "1234\n678"; });
+    refuse([](wps::credential& c) { c.network_key = "1234567"; });
+    refuse([](wps::credential& c) { c.encr = wps::encr_type::wep; });
 }

@@ -94,15 +94,20 @@ struct run {
     }
     /// The peer's proof of a password half: the secret nonce `id` in the Encrypted Settings of
     /// `m` must open `hash` (its earlier E-/R-Hash) with `psk`. The Configuration Error when it
-    /// does not: 2 when the settings do not decrypt, 18 for a wrong password.
+    /// does not: 18 for a wrong password (wps_process_r_snonce1 and its kin), and 0 when the
+    /// settings do not decrypt, parse or authenticate or lack the nonce, where hostap leaves it
+    /// unset. Either way the run ends.
     std::uint16_t check_secret(const message& m, std::uint16_t id, const digest& hash,
                                const half_psk& psk) const {
         auto settings = open(m);
-        if (!settings) return config_error::decryption_crc_failure;
-        auto r = ieee80211::wps::attribute_range::parse(*settings);
-        const auto v = r ? r->find(id) : std::nullopt;
-        if (!v || v->size() != 16) return config_error::dev_password_auth_failure;
+        if (!settings) return config_error::none;
         nonce n;
+        std::optional<bytes_view> v;
+        const bool parsed =
+            ieee80211::wps::for_each_accepted(*settings, [&](const ieee80211::attribute& a) {
+                if (a.id == id) v = a.data;
+            });
+        if (!parsed || !v || v->size() != n.size()) return config_error::none;
         std::copy(v->begin(), v->end(), n.begin());
         const bool ok = crypto::equal(commitment(keys, n, psk, pke, pkr), hash);
         return ok ? config_error::none : config_error::dev_password_auth_failure;
