@@ -3,6 +3,7 @@
 /// receive checks in hostap's order (wps_enrollee.c).
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -137,20 +138,22 @@ class enrollee {
         run_.peer_hash1 = *h1;
         run_.peer_hash2 = *h2;
         if (auto e = run_.check_secret(m, attr::r_snonce1, run_.peer_hash1, run_.psk[0]))
-            return refuse(msg::m4, e);
+            return refuse(msg::m4, *e);
         return send_secret(msg::m5, attr::e_snonce1, run_.s1);
     }
     reply on_m6(const message& m) {
         if (!authentic(m, sent_before())) return refuse(msg::m6, config_error::none);
         if (auto e = run_.check_secret(m, attr::r_snonce2, run_.peer_hash2, run_.psk[1]))
-            return refuse(msg::m6, e);
+            return refuse(msg::m6, *e);
         return send_secret(msg::m7, attr::e_snonce2, run_.s2);
     }
     /// M8 as wps_process_m8 takes it: settings that do not decrypt, parse or authenticate, or
     /// any Credential wps_process_creds refuses, end the run with a NACK whose Configuration
     /// Error is 0 (hostap leaves it unset there). Of up to ten Credentials (wps_parse_msg skips
     /// more) each must read; one whose Encryption Type offers WEP but none of open, TKIP and AES
-    /// is skipped, one offering none of them refused; the first usable one is taken.
+    /// is skipped, one offering none of them refused, as is a key of 64 octets that is not
+    /// hexadecimal (wpa_supplicant's credential callback fails on it); the first usable one is
+    /// taken.
     reply on_m8(const message& m) {
         if (!authentic(m, sent_before())) return refuse(msg::m8, config_error::none);
         auto s = run_.open(m);
@@ -162,7 +165,8 @@ class enrollee {
             ieee80211::wps::for_each_accepted(*s, [&](const ieee80211::attribute& a) {
                 if (a.id != attr::credential || credentials++ >= max_credentials) return;
                 auto c = parse_credential(a.data);
-                if (!c) {
+                std::array<std::uint8_t, 32> psk;
+                if (!c || (c->network_key.size() == 64 && !from_hex(c->network_key, psk))) {
                     refused = true;
                 } else if (!(c->encr & (encr_type::none | encr_type::tkip | encr_type::aes))) {
                     refused = refused || !(c->encr & encr_type::wep);

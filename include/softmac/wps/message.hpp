@@ -31,8 +31,8 @@ inline constexpr std::uint8_t m1 = 0x04, m2 = 0x05, m2d = 0x06, m3 = 0x07, m4 = 
 
 /// @brief Configuration Error values (attribute 0x1009).
 namespace config_error {
-inline constexpr std::uint16_t none = 0, multiple_pbc_sessions = 12, setup_locked = 15,
-                               msg_timeout = 16, registration_timeout = 17,
+inline constexpr std::uint16_t none = 0, decryption_crc_failure = 2, multiple_pbc_sessions = 12,
+                               setup_locked = 15, msg_timeout = 16, registration_timeout = 17,
                                dev_password_auth_failure = 18, public_key_hash_mismatch = 20;
 }
 
@@ -236,10 +236,10 @@ inline std::vector<std::uint8_t> ap_element(std::uint16_t config_methods,
 }
 
 /// @brief A Credential attribute's body as wpa_supplicant 2.10 takes it: its attributes of
-/// the lengths wps_parse_msg accepts (of repeated ones the last counts), then wps_process_cred.
-/// Network Index, SSID, Authentication and Encryption Type and MAC Address are required. The
-/// SSID loses trailing zero octets (some registrars pad it to 32); one still longer than 32
-/// reads as empty. The Network Key may be missing only for an open network without
+/// the lengths wps_parse_msg accepts (of repeated ones the last counts; an SSID over 32 octets
+/// is ignored), then wps_process_cred. Network Index, SSID, Authentication and Encryption Type
+/// and MAC Address are required. The SSID loses trailing zero octets (some registrars pad it to
+/// 32). The Network Key may be missing only for an open network without
 /// encryption, and one over 64 octets reads as empty. Under WPA/WPA2-Personal a key of 9 to 63
 /// octets loses a terminating NUL (wps_workaround_cred_key), and one shorter than 8 octets or
 /// with a control character is refused. A key of 64 octets is the PSK in hexadecimal.
@@ -247,7 +247,7 @@ inline result<credential> parse_credential(bytes_view body) noexcept {
     std::optional<bytes_view> index, ssid, auth, encr, key, mac;
     const bool parsed = ieee80211::wps::for_each_accepted(body, [&](const ieee80211::attribute& a) {
         if (a.id == attr::network_index) index = a.data;
-        if (a.id == attr::ssid) ssid = a.data;
+        if (a.id == attr::ssid && a.data.size() <= 32) ssid = a.data;
         if (a.id == attr::auth_type) auth = a.data;
         if (a.id == attr::encr_type) encr = a.data;
         if (a.id == attr::network_key) key = a.data;
@@ -259,7 +259,7 @@ inline result<credential> parse_credential(bytes_view body) noexcept {
     credential c;
     bytes_view s = *ssid;
     while (!s.empty() && s.back() == 0) s = s.first(s.size() - 1);
-    if (s.size() <= 32) c.ssid.assign(s.begin(), s.end());
+    c.ssid.assign(s.begin(), s.end());
     c.auth = load_be16(auth->data());
     c.encr = load_be16(encr->data());
     if (!key && !(c.auth == auth_type::open && c.encr == encr_type::none))

@@ -174,14 +174,14 @@ class registrar_run {
     }
     reply on_m5(const message& m) {
         if (auto e = run_.check_secret(m, attr::e_snonce1, run_.peer_hash1, run_.psk[0]))
-            return refuse(msg::m5, e);
+            return refuse(msg::m5, *e);
         builder b;
         b.head(msg::m6).raw(attr::enrollee_nonce, run_.n1);
         return send_settings(std::move(b), msg::m6, secret(attr::r_snonce2, run_.s2));
     }
     reply on_m7(const message& m) {
         if (auto e = run_.check_secret(m, attr::e_snonce2, run_.peer_hash2, run_.psk[1]))
-            return refuse(msg::m7, e);
+            return refuse(msg::m7, *e);
         wps::credential c = cfg_.cred;
         c.mac = run_.enrollee_mac;
         builder settings;

@@ -18,6 +18,8 @@
 #include <softmac/p2p/ctrl/server.hpp>
 #include <softmac/p2p/device.hpp>
 
+#include "ctrl_text.hpp"
+
 using namespace softmac;
 namespace ctrl = softmac::p2p::ctrl;
 namespace fs = std::filesystem;
@@ -682,13 +684,7 @@ TEST_CASE("Replies and events reach the socket that asked, never what its path i
 
 namespace {
 
-/// The value of `key=` in a line of key=value words.
-std::string event_field(std::string_view line, std::string_view key) {
-    const auto at = line.find(" " + std::string(key) + "=");
-    if (at == std::string_view::npos) return {};
-    const auto v = line.substr(at + key.size() + 2);
-    return std::string(v.substr(0, v.find_first_of(" \n")));
-}
+using test::event_field;
 /// The `n`th space-separated word of `line`, from 0.
 std::string word(std::string_view line, std::size_t n) {
     for (; n > 0 && line.find(' ') != std::string_view::npos; --n)

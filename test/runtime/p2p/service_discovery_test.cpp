@@ -23,14 +23,14 @@ namespace sp = softmac::ieee80211::anqp::service_protocol;
 namespace st = softmac::ieee80211::anqp::service_status;
 
 namespace {
-std::vector<std::uint8_t> octets(std::string_view hex) {
+std::vector<std::uint8_t> hex_octets(std::string_view hex) {
     std::vector<std::uint8_t> out(hex.size() / 2);
     REQUIRE(from_hex(hex, out));
     return out;
 }
 std::string hex(const std::vector<std::uint8_t>& b) { return to_hex(b); }
 std::string answer(const p2p::service_registry& r, std::string_view request_hex) {
-    auto a = r.answer(octets(request_hex));
+    auto a = r.answer(hex_octets(request_hex));
     REQUIRE(a);
     return to_hex(*a);
 }
@@ -46,8 +46,8 @@ const std::string renderer =
 
 /// A printer (two Bonjour records) and a media renderer (two UPnP strings).
 void advertise(p2p::service_registry& s) {
-    s.add_bonjour(octets(txt_key), octets(txt_rdata));
-    s.add_bonjour(octets(printer_key), octets(printer_rdata));
+    s.add_bonjour(hex_octets(txt_key), hex_octets(txt_rdata));
+    s.add_bonjour(hex_octets(printer_key), hex_octets(printer_rdata));
     s.add_upnp(0x10, root_device);
     s.add_upnp(0x10, renderer);
 }
@@ -71,21 +71,21 @@ TEST_CASE("service queries encode as wpa_supplicant's", "[p2p][sd][tlv]") {
           "02000003");
     // Names read back through their pointers into the in-memory message.
     // The RDATA's pointer c027 reaches the key before it (offset 0x27 is the data's start).
-    CHECK(*p2p::bonjour_name(octets(printer_key + printer_rdata), 10) ==
+    CHECK(*p2p::bonjour_name(hex_octets(printer_key + printer_rdata), 10) ==
           "MyPrinter._ipp._tcp.local");
-    CHECK(*p2p::bonjour_name(octets("045f697070c00c")) == "_ipp._tcp.local");
-    CHECK(*p2p::bonjour_name(octets("00")) == ".");
-    CHECK_FALSE(p2p::bonjour_name(octets("04616263")));  // a label past the end
-    CHECK_FALSE(p2p::bonjour_name(octets("c027")));      // a pointer to itself
-    CHECK_FALSE(p2p::bonjour_name(octets("4001")));      // a reserved label type
+    CHECK(*p2p::bonjour_name(hex_octets("045f697070c00c")) == "_ipp._tcp.local");
+    CHECK(*p2p::bonjour_name(hex_octets("00")) == ".");
+    CHECK_FALSE(p2p::bonjour_name(hex_octets("04616263")));  // a label past the end
+    CHECK_FALSE(p2p::bonjour_name(hex_octets("c027")));      // a pointer to itself
+    CHECK_FALSE(p2p::bonjour_name(hex_octets("4001")));      // a reserved label type
     // The element's Length is checked, not used: the TLVs are the rest of the query.
-    const auto element = octets("dddd0600506f9a09030002000001");
+    const auto element = hex_octets("dddd0600506f9a09030002000001");
     const auto sd = ieee80211::anqp::parse_p2p_sd(element);
     REQUIRE(sd);
     CHECK(sd->update_indicator == 3);
     CHECK(hex(std::vector<std::uint8_t>(sd->tlvs.begin(), sd->tlvs.end())) == "02000001");
-    CHECK_FALSE(ieee80211::anqp::parse_p2p_sd(octets("dddd0300506f9a090300")));  // Length 3
-    CHECK_FALSE(ieee80211::anqp::parse_p2p_sd(octets("dddd0900506f9a090300")));  // overruns
+    CHECK_FALSE(ieee80211::anqp::parse_p2p_sd(hex_octets("dddd0300506f9a090300")));  // Length 3
+    CHECK_FALSE(ieee80211::anqp::parse_p2p_sd(hex_octets("dddd0900506f9a090300")));  // overruns
 }
 
 TEST_CASE("the responder answers as wpa_supplicant's, with its \"not available\" TLVs",
@@ -143,7 +143,7 @@ TEST_CASE("the responder answers as wpa_supplicant's, with its \"not available\"
     CHECK(upnp("uuid:6859dede-8574-59ab-9332-123456789012") ==
           std::vector<std::string>{root_device});
     // All services: one TLV per Bonjour record and per UPnP string, each with its protocol.
-    auto all = r.answer(octets("02000001"));
+    auto all = r.answer(hex_octets("02000001"));
     REQUIRE(all);
     auto tlvs = ieee80211::anqp::parse_service_tlvs(*all, true);
     REQUIRE(tlvs);
@@ -162,8 +162,8 @@ TEST_CASE("the responder answers as wpa_supplicant's, with its \"not available\"
                  "0c000109" +
                      printer_key) == "03000307011900010900" + printer_key + printer_rdata);
     // TLVs whose lengths do not fit get no answer at all; a single octet left over is ignored.
-    CHECK_FALSE(r.answer(octets("0500010101")));
-    CHECK_FALSE(r.answer(octets("010001")));
+    CHECK_FALSE(r.answer(hex_octets("0500010101")));
+    CHECK_FALSE(r.answer(hex_octets("010001")));
     CHECK(answer(r, "0200030700") == "0300030701");
 }
 
@@ -173,14 +173,14 @@ TEST_CASE("the Service Update Indicator moves on every change of the services", 
     CHECK(r.update_indicator() == 1);
     r.add_upnp(0x10, root_device);  // listed already: nothing changes
     CHECK(r.update_indicator() == 1);
-    r.add_bonjour(octets(printer_key), octets(printer_rdata));
+    r.add_bonjour(hex_octets(printer_key), hex_octets(printer_rdata));
     CHECK(r.update_indicator() == 2);
     CHECK_FALSE(r.del_upnp(0x20, root_device));  // another version: not found, no change
     CHECK(r.update_indicator() == 2);
     CHECK(r.del_upnp(0x10, root_device));
     CHECK(r.update_indicator() == 3);
-    CHECK(r.del_bonjour(octets(printer_key)));
-    CHECK_FALSE(r.del_bonjour(octets(printer_key)));
+    CHECK(r.del_bonjour(hex_octets(printer_key)));
+    CHECK_FALSE(r.del_bonjour(hex_octets(printer_key)));
     CHECK(r.update_indicator() == 4);
     r.update();
     CHECK(r.update_indicator() == 5);
@@ -193,7 +193,7 @@ TEST_CASE("a response stops growing at 10000 octets", "[p2p][sd][tlv]") {
     p2p::service_registry r;
     for (int i = 0; i < 200; ++i)
         r.add_upnp(0x10, "uuid:" + std::to_string(1000 + i) + std::string(90, 'x'));
-    auto a = r.answer(octets("02000001"));
+    auto a = r.answer(hex_octets("02000001"));
     REQUIRE(a);
     CHECK(a->size() <= p2p::service_registry::max_response);
     CHECK(a->size() > p2p::service_registry::max_response - 110);
@@ -336,7 +336,7 @@ TEST_CASE("external mode: the application answers, its TLVs reach the requester 
     REQUIRE(w.run_until([&] { return w[1].count<ev::serv_disc_req>() == 1; }, 20s));
     const auto req = w[1].all<ev::serv_disc_req>()[0];
     CHECK(hex(req.tlvs) == "02000001");
-    const auto mine = octets(
+    const auto mine = hex_octets(
         "0700020100"
         "10616263");
     w.engine(1).sd_respond(req.freq, req.sa, req.token, mine);

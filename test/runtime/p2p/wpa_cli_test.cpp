@@ -26,6 +26,7 @@
 #include <softmac/p2p/ctrl/client.hpp>
 #include <softmac/p2p/ctrl/config_file.hpp>
 
+#include "ctrl_text.hpp"
 #include "tshark.hpp"
 
 extern char** environ;
@@ -124,12 +125,7 @@ std::string value_of(const std::string& text, const std::string& key) {
         if (l.starts_with(key + "=")) return l.substr(key.size() + 1);
     return {};
 }
-std::string field(const std::string& line, const std::string& key) {
-    const auto at = line.find(" " + key + "=");
-    if (at == std::string::npos) return {};
-    const auto v = line.substr(at + key.size() + 2);
-    return v.substr(0, v.find(' '));
-}
+using softmac::test::event_field;
 
 /// A p2pd in its own directory under the test directory, and one-shot wpa_cli against it.
 struct p2pd_session {
@@ -223,13 +219,13 @@ TEST_CASE("wpa_cli drives two p2pd devices through discovery, a group and its re
     INFO(go << "\n" << client);
     CHECK(go.starts_with("wlan0 P2P-GROUP-STARTED p2p-wlan0-0 GO ssid=\"DIRECT-"));
     CHECK(client.starts_with("wlan1 P2P-GROUP-STARTED p2p-wlan1-0 client ssid=\"DIRECT-"));
-    CHECK(field(go, "ssid") == field(client, "ssid"));
-    CHECK(field(go, "freq") == field(client, "freq"));
-    CHECK(field(go, "go_dev_addr") == addr0);
-    CHECK(field(client, "go_dev_addr") == addr0);
+    CHECK(event_field(go, "ssid") == event_field(client, "ssid"));
+    CHECK(event_field(go, "freq") == event_field(client, "freq"));
+    CHECK(event_field(go, "go_dev_addr") == addr0);
+    CHECK(event_field(client, "go_dev_addr") == addr0);
     CHECK(fs::is_socket(dir + "/p2p-wlan0-0"));
     const auto pass = run("p2p-wlan0-0", "p2p_get_passphrase").first;
-    CHECK(field(go, "passphrase") == "\"" + pass + "\"");
+    CHECK(event_field(go, "passphrase") == "\"" + pass + "\"");
     CHECK(run("p2p-wlan0-0", "status").first.find("mode=P2P GO\n") != std::string::npos);
 
     CHECK(run("wlan0", "p2p_group_remove p2p-wlan0-0").first == "OK\n");
@@ -315,7 +311,7 @@ TEST_CASE("wpa_cli forms a WPS PIN group and a third device joins it by PIN",
     INFO(file_text(ev0) << "\n" << file_text(ev1));
     // wpa_cli's action mode runs the script for the events it knows: WPS-SUCCESS on both,
     // the client's CONNECTED after it, and no station was reported gone.
-    CHECK(field(client, "psk").size() == 64);
+    CHECK(event_field(client, "psk").size() == 64);
     CHECK(file_text(ev0).find("WPS-SUCCESS") != std::string::npos);
     CHECK(file_text(ev1).find("WPS-SUCCESS") < file_text(ev1).find("CONNECTED"));
     CHECK(file_text(ev0).find("AP-STA-DISCONNECTED") == std::string::npos);
@@ -339,7 +335,7 @@ TEST_CASE("wpa_cli forms a WPS PIN group and a third device joins it by PIN",
     REQUIRE(eventually(
         [&] { return file_text(ev2).find("P2P-GROUP-STARTED") != std::string::npos; }, 20s));
     const auto joined = line_with(file_text(ev2), "P2P-GROUP-STARTED");
-    CHECK(field(joined, "psk") == field(client, "psk"));
+    CHECK(event_field(joined, "psk") == event_field(client, "psk"));
     CHECK(run("p2p-wlan0-0", "wps_cancel") == "FAIL\n");  // the PIN was used up
     for (auto& m : monitors) CHECK(m->stop() == 0);
     CHECK(s.daemon->stop() == 0);
@@ -676,13 +672,13 @@ TEST_CASE("p2pd groups on 5 GHz when both radios have it, on 2.4 GHz with a 2.4 
                           k = wait(client, "P2P-GROUP-STARTED", 30s);
         REQUIRE_FALSE(g.empty());
         REQUIRE_FALSE(k.empty());
-        CHECK(field(g, "freq") == field(k, "freq"));
+        CHECK(event_field(g, "freq") == event_field(k, "freq"));
         std::istringstream in(g);
         std::string event, ifname;
         in >> event >> ifname;
         CHECK(ask(*c[std::size_t(go)], "P2P_GROUP_REMOVE " + ifname) == "OK\n");
         CHECK_FALSE(wait(client, "P2P-GROUP-REMOVED", 20s).empty());
-        return field(g, "freq");
+        return event_field(g, "freq");
     };
     // Both on 5 GHz: the GO prefers a channel of class 124 (p2p_reselect_channel).
     const std::string both = form(0, 2, "", "");
@@ -819,7 +815,7 @@ TEST_CASE("wpa_cli re-invokes a persistent group after both devices' p2pd restar
     for (const auto& f : {conf0, conf1})
         CHECK((fs::status(f).permissions() & fs::perms::all) ==
               (fs::perms::owner_read | fs::perms::owner_write));
-    const std::string ssid = field(started("first", 0), "ssid");
+    const std::string ssid = event_field(started("first", 0), "ssid");
 
     // Both stop (SIGTERM) and start again from their files.
     CHECK(s.daemon->stop() == 0);

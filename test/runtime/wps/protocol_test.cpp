@@ -15,6 +15,7 @@ namespace wattr = softmac::ieee80211::wps::attr;
 
 namespace {
 
+using test::hex;
 using test::mac;
 
 /// One registration between an enrollee and a registrar run, message by message, with the
@@ -381,7 +382,8 @@ TEST_CASE("Encrypted Settings read as wpa_supplicant reads them: one block, any 
     // Refused: a pad whose octets differ, one longer than the plaintext, the IV alone, a
     // length not a multiple of the block, a wrong KWA.
     auto uneven = with_kwa(k, nonce_attr);
-    uneven.insert(uneven.end(), {3, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3});
+    uneven.insert(uneven.end(), 16, 16);
+    uneven[uneven.size() - 5] = 15;
     CHECK_FALSE(wps::decrypt_settings(k, unpadded(k, uneven)));
     auto too_long = with_kwa(k, nonce_attr);
     too_long.insert(too_long.end(), 16, 0xff);
@@ -430,6 +432,15 @@ TEST_CASE("A Credential is read as wps_process_cred reads it", "[wps][protocol]"
         wps::parse_credential(cred({index, ssid, ssid32, auth_psk, encr_aes, key, mac_attr}));
     REQUIRE(unpadded_ssid);
     CHECK(unpadded_ssid->ssid == "AB");
+    // An SSID over 32 octets is ignored (wps_set_attr): alone it leaves none, after another
+    // the other counts.
+    std::vector<std::uint8_t> ssid33 = hex("1045 0021");
+    ssid33.insert(ssid33.end(), 33, 'x');
+    CHECK_FALSE(wps::parse_credential(cred({index, ssid33, auth_psk, encr_aes, key, mac_attr})));
+    const auto first_ssid =
+        wps::parse_credential(cred({index, ssid, ssid33, auth_psk, encr_aes, key, mac_attr}));
+    REQUIRE(first_ssid);
+    CHECK(first_ssid->ssid == "DIRECT-ab");
     // No Network Key: only for an open network without encryption.
     const auto open = wps::parse_credential(cred({index, ssid, auth_open, encr_none, mac_attr}));
     REQUIRE(open);
@@ -474,4 +485,49 @@ TEST_CASE("An M8 whose Credentials wpa_supplicant would not take ends the run wi
     refuse([](wps::credential& c) { c.network_key = "1234\n678"; });
     refuse([](wps::credential& c) { c.network_key = "1234567"; });
     refuse([](wps::credential& c) { c.encr = wps::encr_type::wep; });
+    refuse([](wps::credential& c) { c.network_key = std::string(64, 'g'); });
+}
+
+TEST_CASE("A password proof that does not decrypt, parse or hold its nonce fails with 0",
+          "[wps][protocol]") {
+    // wps_process_e_snonce1 and its kin: only a nonce that opens the hash proves the password
+    // half; settings that do not decrypt or authenticate, or lack the nonce, end the run too,
+    // with Configuration Error 0 (18 is for a nonce that does not open the hash).
+    wps::detail::run r;
+    r.keys = settings_keys();
+    r.pke.fill(1);
+    r.pkr.fill(2);
+    r.psk[0].fill(3);
+    wps::nonce secret;
+    secret.fill(9);
+    const wps::digest hash = wps::commitment(r.keys, secret, r.psk[0], r.pke, r.pkr);
+    // An M5 whose Encrypted Settings hold `settings` under `under` (none without keys).
+    const auto proof = [&](const wps::session_keys* under, bytes_view settings) {
+        wps::builder b;
+        b.head(msg::m5);
+        if (under) {
+            const auto e = wps::encrypt_settings(*under, settings, {5});
+            REQUIRE(e);
+            b.raw(wattr::encrypted_settings, *e);
+        }
+        const std::vector<std::uint8_t> raw = std::move(b).take();
+        const auto m = wps::message::parse(raw);
+        REQUIRE(m);
+        return r.check_secret(*m, wattr::e_snonce1, hash, r.psk[0]);
+    };
+    std::vector<std::uint8_t> right = hex("1016 0010"), wrong = right;
+    right.insert(right.end(), secret.begin(), secret.end());
+    wrong.insert(wrong.end(), 16, 8);
+    const std::optional<std::uint16_t> failed_with_0(0), failed_with_18(18);
+    CHECK_FALSE(proof(&r.keys, right));
+    CHECK(proof(&r.keys, wrong) == failed_with_18);
+    CHECK(proof(nullptr, right) == failed_with_0);                      // no Encrypted Settings
+    CHECK(proof(&r.keys, hex("1022 0001 09")) == failed_with_0);        // no nonce
+    CHECK(proof(&r.keys, hex("1016 0004 01020304")) == failed_with_0);  // does not parse
+    wps::session_keys other = r.keys;
+    other.key_wrap_key[0] ^= 1;
+    CHECK(proof(&other, right) == failed_with_0);  // does not decrypt
+    other = r.keys;
+    other.auth_key[0] ^= 1;
+    CHECK(proof(&other, right) == failed_with_0);  // its KWA does not authenticate
 }

@@ -93,12 +93,12 @@ struct run {
         return decrypt_settings(keys, *e);
     }
     /// The peer's proof of a password half: the secret nonce `id` in the Encrypted Settings of
-    /// `m` must open `hash` (its earlier E-/R-Hash) with `psk`. The Configuration Error when it
-    /// does not: 18 for a wrong password (wps_process_r_snonce1 and its kin), and 0 when the
-    /// settings do not decrypt, parse or authenticate or lack the nonce, where hostap leaves it
-    /// unset. Either way the run ends.
-    std::uint16_t check_secret(const message& m, std::uint16_t id, const digest& hash,
-                               const half_psk& psk) const {
+    /// `m` must open `hash` (its earlier E-/R-Hash) with `psk`. Nothing when it does; else the
+    /// Configuration Error to end the run with: 18 for a wrong password (wps_process_r_snonce1
+    /// and its kin), 0 when the settings do not decrypt, parse or authenticate or lack the
+    /// nonce, where hostap leaves the error unset.
+    std::optional<std::uint16_t> check_secret(const message& m, std::uint16_t id,
+                                              const digest& hash, const half_psk& psk) const {
         auto settings = open(m);
         if (!settings) return config_error::none;
         nonce n;
@@ -109,8 +109,9 @@ struct run {
             });
         if (!parsed || !v || v->size() != n.size()) return config_error::none;
         std::copy(v->begin(), v->end(), n.begin());
-        const bool ok = crypto::equal(commitment(keys, n, psk, pke, pkr), hash);
-        return ok ? config_error::none : config_error::dev_password_auth_failure;
+        if (!crypto::equal(commitment(keys, n, psk, pke, pkr), hash))
+            return config_error::dev_password_auth_failure;
+        return std::nullopt;
     }
     /// Ends the run with WPS-FAIL at message type `at`.
     void fail(std::uint8_t at, std::uint16_t error) {
