@@ -151,9 +151,9 @@ class enrollee {
     /// any Credential wps_process_creds refuses, end the run with a NACK whose Configuration
     /// Error is 0 (hostap leaves it unset there). Of up to ten Credentials (wps_parse_msg skips
     /// more) each must read; one whose Encryption Type offers WEP but none of open, TKIP and AES
-    /// is skipped, one offering none of them refused, as is a key of 64 octets that is not
-    /// hexadecimal (wpa_supplicant's credential callback fails on it); the first usable one is
-    /// taken.
+    /// is skipped, one offering none of them refused, as is a WPA/WPA2-Personal key of 64
+    /// octets that is not hexadecimal (wpa_supplicant's credential callback fails on it); the
+    /// first usable one is taken.
     reply on_m8(const message& m) {
         if (!authentic(m, sent_before())) return refuse(msg::m8, config_error::none);
         auto s = run_.open(m);
@@ -166,10 +166,13 @@ class enrollee {
                 if (a.id != attr::credential || credentials++ >= max_credentials) return;
                 auto c = parse_credential(a.data);
                 std::array<std::uint8_t, 32> psk;
-                if (!c || (c->network_key.size() == 64 && !from_hex(c->network_key, psk))) {
+                if (!c) {
                     refused = true;
                 } else if (!(c->encr & (encr_type::none | encr_type::tkip | encr_type::aes))) {
                     refused = refused || !(c->encr & encr_type::wep);
+                } else if ((c->auth & (auth_type::wpa_psk | auth_type::wpa2_psk)) &&
+                           c->network_key.size() == 64 && !from_hex(c->network_key, psk)) {
+                    refused = true;
                 } else if (!cred_) {
                     cred_ = std::move(*c);
                 }

@@ -2,7 +2,9 @@
 #include <catch2/catch.hpp>
 
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include <softmac/wps/enrollee.hpp>
@@ -518,6 +520,8 @@ TEST_CASE("A password proof that does not decrypt, parse or hold its nonce fails
     std::vector<std::uint8_t> right = hex("1016 0010"), wrong = right;
     right.insert(right.end(), secret.begin(), secret.end());
     wrong.insert(wrong.end(), 16, 8);
+    // "Proven" and "failed with 0" must differ in type, not by a value callers could misread.
+    static_assert(std::is_same_v<decltype(proof(nullptr, {})), std::optional<std::uint16_t>>);
     const std::optional<std::uint16_t> failed_with_0(0), failed_with_18(18);
     CHECK_FALSE(proof(&r.keys, right));
     CHECK(proof(&r.keys, wrong) == failed_with_18);
