@@ -194,12 +194,8 @@ SOFTMAC_HOT_INLINE bool length_ok(const attribute& a) noexcept {
 /// attributes before a framing fault, and all of them after a length fault.
 template <class F>
 SOFTMAC_HOT_INLINE bool for_each_accepted(bytes_view stream, F&& f) {
-    bool lengths_ok = true;
-    const auto walked = attribute_range::for_each(stream, [&](const attribute& a) {
-        lengths_ok = lengths_ok && length_ok(a);
-        f(a);
-    });
-    return walked && lengths_ok;
+    return attribute_range::for_each_accepted(
+        stream, [](const attribute& a) { return length_ok(a); }, f);
 }
 
 struct capability {

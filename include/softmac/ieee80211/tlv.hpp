@@ -122,6 +122,18 @@ class attribute_range {
         }
         return {};
     }
+    /// @brief One walk that tells whether a parser accepts the stream: its framing, and every
+    /// attribute's length by `accepts` (a parser's length rules). Calls `f` on each attribute:
+    /// those before a framing fault, and all of them after a length fault.
+    template <class Accepts, class F>
+    static bool for_each_accepted(bytes_view s, Accepts&& accepts, F&& f) {
+        bool lengths_ok = true;
+        const auto walked = for_each(s, [&](const attribute& a) {
+            lengths_ok = lengths_ok && accepts(a);
+            f(a);
+        });
+        return walked && lengths_ok;
+    }
 
     iterator begin() const noexcept { return iterator(s_.data()); }
     iterator end() const noexcept { return iterator(s_.data() + s_.size()); }

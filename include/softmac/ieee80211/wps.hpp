@@ -336,12 +336,8 @@ class attribute_checker {
 template <class F>
 SOFTMAC_HOT_INLINE bool for_each_accepted(bytes_view stream, F&& f) {
     attribute_checker check;
-    bool lengths_ok = true;
-    const auto walked = attribute_range::for_each(stream, [&](const attribute& a) {
-        lengths_ok = lengths_ok && check.accepts(a);
-        f(a);
-    });
-    return walked && lengths_ok;
+    return attribute_range::for_each_accepted(
+        stream, [&](const attribute& a) { return check.accepts(a); }, f);
 }
 
 /// @brief A 16-bit attribute value, or an error if the body is not 2 octets.
