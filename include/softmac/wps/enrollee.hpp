@@ -39,12 +39,13 @@ class enrollee {
 
     /// @brief M1, with a fresh Enrollee Nonce and DH key (WSC_Start received).
     reply start() {
-        run_.n1 = detail::run::random_nonce();
+        const auto n1 = detail::run::random_nonce();
         auto key = crypto::dh_group5::generate();
-        if (!key) {
+        if (!n1 || !key) {
             run_.fail(msg::m1, config_error::none);
             return {};
         }
+        run_.n1 = *n1;
         run_.pke = key->public_key();
         run_.dh.emplace(std::move(*key));
         builder b;
@@ -71,8 +72,10 @@ class enrollee {
             run_.fail(run_.last_sent_type, e ? *e : config_error::none);
             return run_.nack();
         }
-        // A message for another run is dropped (M2 and M2D bring the Registrar Nonce).
-        if (code != op::msg || !run_.ours(*m, expect_ != msg::m2)) return {};
+        // A message without this run's Enrollee Nonce is dropped (M2 and M2D bring the
+        // Registrar Nonce).
+        if (code != op::msg || !run_.ours(*m, detail::nonce_bit::enrollee, expect_ != msg::m2))
+            return {};
         if (m->type() == msg::m2d && expect_ == msg::m2) return on_m2d(*m);
         if (m->type() != expect_) return refuse(m->type(), config_error::none);
         run_.last_received.assign(raw.begin(), raw.end());
@@ -121,14 +124,15 @@ class enrollee {
             if ((*id == ieee80211::wps::password_id::push_button) !=
                 (cfg_.dpid == ieee80211::wps::password_id::push_button))
                 return refuse(msg::m2, config_error::none);
-        run_.s1 = detail::run::random_nonce();
-        run_.s2 = detail::run::random_nonce();
-        const digest h1 = commitment(run_.keys, run_.s1, run_.psk[0], run_.pke, run_.pkr);
-        const digest h2 = commitment(run_.keys, run_.s2, run_.psk[1], run_.pke, run_.pkr);
+        if (!run_.new_secrets()) return refuse(msg::m2, config_error::none);
+        const auto h1 = commitment(run_.keys, run_.s1, run_.psk[0], run_.pke, run_.pkr);
+        const auto h2 = commitment(run_.keys, run_.s2, run_.psk[1], run_.pke, run_.pkr);
+        if (!h1 || !h2) return refuse(msg::m2, config_error::none);
         builder b;
-        b.head(msg::m3).raw(attr::registrar_nonce, run_.n2).raw(attr::e_hash1, h1);
-        b.raw(attr::e_hash2, h2).version2();
-        authenticate(b, run_.keys, run_.last_received);
+        b.head(msg::m3).raw(attr::registrar_nonce, run_.n2).raw(attr::e_hash1, *h1);
+        b.raw(attr::e_hash2, *h2).version2();
+        if (!authenticate(b, run_.keys, run_.last_received))
+            return refuse(msg::m2, config_error::none);
         expect_ = msg::m4;
         return run_.send(std::move(b), msg::m3);
     }
@@ -196,7 +200,8 @@ class enrollee {
         b.head(type).raw(attr::registrar_nonce, run_.n2);
         if (!run_.put_encrypted(b, settings.bytes())) return refuse(type, config_error::none);
         b.version2();
-        authenticate(b, run_.keys, run_.last_received);
+        if (!authenticate(b, run_.keys, run_.last_received))
+            return refuse(type, config_error::none);
         expect_ = static_cast<std::uint8_t>(type + 1);
         return run_.send(std::move(b), type);
     }

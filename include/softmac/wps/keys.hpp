@@ -5,6 +5,7 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <string_view>
 #include <vector>
 
@@ -47,40 +48,48 @@ inline result<session_keys> derive_keys(bytes_view dh_secret, const nonce& n1,
 }
 
 /// @brief PSK1 and PSK2: the first 16 octets of HMAC-SHA-256(AuthKey, each half of the
-/// device password's ASCII digits).
-inline std::array<half_psk, 2> password_halves(const session_keys& k, std::string_view password) {
+/// device password's ASCII digits). Nothing when the HMAC fails.
+inline std::optional<std::array<half_psk, 2>> password_halves(const session_keys& k,
+                                                              std::string_view password) {
     const auto [a, b] = split_pin(password);
-    std::array<half_psk, 2> out{};
-    digest d;
-    if (crypto::hmac_sha256(k.auth_key, {as_bytes(a)}, d))
-        std::copy_n(d.begin(), 16, out[0].begin());
-    if (crypto::hmac_sha256(k.auth_key, {as_bytes(b)}, d))
-        std::copy_n(d.begin(), 16, out[1].begin());
+    std::array<half_psk, 2> out;
+    digest da, db;
+    if (!crypto::hmac_sha256(k.auth_key, {as_bytes(a)}, da) ||
+        !crypto::hmac_sha256(k.auth_key, {as_bytes(b)}, db))
+        return std::nullopt;
+    std::copy_n(da.begin(), 16, out[0].begin());
+    std::copy_n(db.begin(), 16, out[1].begin());
     return out;
 }
 
-/// @brief E-Hash/R-Hash = HMAC-SHA-256(AuthKey, S | PSK | PKE | PKR).
-inline digest commitment(const session_keys& k, const nonce& secret, const half_psk& psk,
-                         bytes_view pke, bytes_view pkr) noexcept {
-    digest d{};
-    (void)crypto::hmac_sha256(k.auth_key, {secret, psk, pke, pkr}, d);
+/// @brief E-Hash/R-Hash = HMAC-SHA-256(AuthKey, S | PSK | PKE | PKR). Nothing when the HMAC
+/// fails.
+inline std::optional<digest> commitment(const session_keys& k, const nonce& secret,
+                                        const half_psk& psk, bytes_view pke,
+                                        bytes_view pkr) noexcept {
+    digest d;
+    if (!crypto::hmac_sha256(k.auth_key, {secret, psk, pke, pkr}, d)) return std::nullopt;
     return d;
 }
 
 /// @brief The Authenticator: the first 8 octets of HMAC-SHA-256(AuthKey, previous message |
-/// current message without its Authenticator attribute).
-inline std::array<std::uint8_t, 8> authenticator(const session_keys& k, bytes_view previous,
-                                                 bytes_view current) noexcept {
-    digest d{};
-    (void)crypto::hmac_sha256(k.auth_key, {previous, current}, d);
+/// current message without its Authenticator attribute). Nothing when the HMAC fails.
+inline std::optional<std::array<std::uint8_t, 8>> authenticator(const session_keys& k,
+                                                                bytes_view previous,
+                                                                bytes_view current) noexcept {
+    digest d;
+    if (!crypto::hmac_sha256(k.auth_key, {previous, current}, d)) return std::nullopt;
     std::array<std::uint8_t, 8> out;
     std::copy_n(d.begin(), 8, out.begin());
     return out;
 }
-/// @brief Appends the Authenticator over `previous` and what `b` holds so far.
-inline void authenticate(builder& b, const session_keys& k, bytes_view previous) {
+/// @brief Appends the Authenticator over `previous` and what `b` holds so far; false when it
+/// could not be computed.
+[[nodiscard]] inline bool authenticate(builder& b, const session_keys& k, bytes_view previous) {
     const auto a = authenticator(k, previous, b.bytes());
-    b.raw(attr::authenticator, a);
+    if (!a) return false;
+    b.raw(attr::authenticator, *a);
+    return true;
 }
 /// @brief Whether `received` ends with a valid Authenticator attribute for `previous`.
 inline bool authentic(const session_keys& k, bytes_view previous, bytes_view received) noexcept {
@@ -89,7 +98,7 @@ inline bool authentic(const session_keys& k, bytes_view previous, bytes_view rec
     if (load_be16(tail.data()) != attr::authenticator || load_be16(tail.data() + 2) != 8)
         return false;
     const auto a = authenticator(k, previous, received.first(received.size() - 12));
-    return crypto::equal(a, tail.subspan(4));
+    return a && crypto::equal(*a, tail.subspan(4));
 }
 
 /// @brief The Encrypted Settings value: IV | AES-128-CBC(KeyWrapKey, settings | KWA | pad),

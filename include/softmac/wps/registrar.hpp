@@ -69,10 +69,16 @@ class registrar_run {
             return {};
         }
         if (m->type() == msg::m1 && code == op::msg && expect_ == msg::m1) return on_m1(*m, raw);
-        if (!run_.ours(*m)) return {};
-        if (code == op::done && m->type() == msg::done && expect_ == msg::done) return on_done();
-        if (code != op::msg || m->type() != expect_) return refuse(m->type(), config_error::none);
-        if (!authentic(run_.keys, run_.last_sent, m->raw()))
+        if (code == op::done && m->type() == msg::done && expect_ == msg::done) {
+            // wps_process_wsc_done: both nonces, or the run does not end in success.
+            namespace bit = detail::nonce_bit;
+            return run_.ours(*m, bit::enrollee | bit::registrar) ? on_done() : reply{};
+        }
+        // M3, M5 and M7 out of order, without this run's Registrar Nonce or not authentic are
+        // answered with a NACK (wps_process_m3 and its kin).
+        if (code != op::msg || m->type() != expect_ ||
+            !run_.ours(*m, detail::nonce_bit::registrar) ||
+            !authentic(run_.keys, run_.last_sent, m->raw()))
             return refuse(m->type(), config_error::none);
         run_.last_received.assign(raw.begin(), raw.end());
         switch (m->type()) {
@@ -126,7 +132,9 @@ class registrar_run {
         run_.n1 = *n1;
         run_.pke = *pke;
         run_.enrollee_mac = who.mac;
-        run_.n2 = detail::run::random_nonce();
+        const auto n2 = detail::run::random_nonce();
+        if (!n2) return refuse(msg::m1, config_error::none);
+        run_.n2 = *n2;
         run_.last_received.assign(raw.begin(), raw.end());
         const password_decision d = cfg_.authorize
                                         ? cfg_.authorize(who)
@@ -144,7 +152,8 @@ class registrar_run {
         flags_and_names(b);
         b.u16(attr::config_error, config_error::none).u16(attr::device_password_id, who.dpid);
         b.u32(attr::os_version, 0x80000000u | cfg_.dev.os_version).version2();
-        authenticate(b, run_.keys, run_.last_received);
+        if (!authenticate(b, run_.keys, run_.last_received))
+            return refuse(msg::m1, config_error::none);
         expect_ = msg::m3;
         return run_.send(std::move(b), msg::m2);
     }
@@ -164,12 +173,13 @@ class registrar_run {
         if (!h1 || !h2) return refuse(msg::m3, config_error::none);
         run_.peer_hash1 = *h1;
         run_.peer_hash2 = *h2;
-        run_.s1 = detail::run::random_nonce();
-        run_.s2 = detail::run::random_nonce();
+        if (!run_.new_secrets()) return refuse(msg::m3, config_error::none);
+        const auto r1 = commitment(run_.keys, run_.s1, run_.psk[0], run_.pke, run_.pkr);
+        const auto r2 = commitment(run_.keys, run_.s2, run_.psk[1], run_.pke, run_.pkr);
+        if (!r1 || !r2) return refuse(msg::m3, config_error::none);
         builder b;
         b.head(msg::m4).raw(attr::enrollee_nonce, run_.n1);
-        b.raw(attr::r_hash1, commitment(run_.keys, run_.s1, run_.psk[0], run_.pke, run_.pkr));
-        b.raw(attr::r_hash2, commitment(run_.keys, run_.s2, run_.psk[1], run_.pke, run_.pkr));
+        b.raw(attr::r_hash1, *r1).raw(attr::r_hash2, *r2);
         return send_settings(std::move(b), msg::m4, secret(attr::r_snonce1, run_.s1));
     }
     reply on_m5(const message& m) {
@@ -204,7 +214,8 @@ class registrar_run {
     reply send_settings(builder&& b, std::uint8_t type, const std::vector<std::uint8_t>& settings) {
         if (!run_.put_encrypted(b, settings)) return refuse(type, config_error::none);
         b.version2();
-        authenticate(b, run_.keys, run_.last_received);
+        if (!authenticate(b, run_.keys, run_.last_received))
+            return refuse(type, config_error::none);
         expect_ = type == msg::m8 ? msg::done : static_cast<std::uint8_t>(type + 1);
         return run_.send(std::move(b), type);
     }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include <catch2/catch.hpp>
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -180,6 +181,75 @@ TEST_CASE("Messages of another run or out of order are not taken", "[wps][protoc
     const std::uint8_t junk[] = {0x10, 0x22, 0x00};
     CHECK(x.e.receive(wps::op::msg, junk).op == wps::op::none);
     CHECK(exchange::type_of(x.e.receive(m2.op, m2.message)) == msg::m3);
+}
+
+namespace {
+/// `message` without its attribute `id` (which it must hold).
+std::vector<std::uint8_t> without_attribute(std::vector<std::uint8_t> message, std::uint16_t id) {
+    const auto p = wps::message::parse(message);
+    REQUIRE(p);
+    const auto v = p->get(id);
+    REQUIRE(v);
+    const auto at = v->data() - message.data();
+    message.erase(message.begin() + (at - 4), message.begin() + at + std::ptrdiff_t(v->size()));
+    return message;
+}
+}  // namespace
+
+// A failed HMAC or random draw ends the run: each step's result can say "failed" apart from
+// every value (before, a failure read as zeros).
+static_assert(
+    std::is_same_v<decltype(wps::detail::run::random_nonce()), std::optional<wps::nonce>>);
+static_assert(
+    std::is_same_v<decltype(wps::commitment({}, {}, {}, {}, {})), std::optional<wps::digest>>);
+static_assert(std::is_same_v<decltype(wps::authenticator({}, {}, {})),
+                             std::optional<std::array<std::uint8_t, 8>>>);
+static_assert(std::is_same_v<decltype(wps::password_halves({}, {})),
+                             std::optional<std::array<wps::half_psk, 2>>>);
+
+TEST_CASE("Each side takes only messages that carry the nonces wpa_supplicant requires",
+          "[wps][protocol]") {
+    exchange x("12345670", 0, {std::string("12345670"), 0});
+    const wps::reply m1 = x.e.start();
+    const wps::reply m2 = x.r.receive(m1.op, m1.message);
+    REQUIRE(exchange::type_of(m2) == msg::m2);
+    // wps_process_wsc_msg: every message to the enrollee carries its Enrollee Nonce. An M2
+    // without one is not this run's: dropped, not read (its Authenticator would fail).
+    CHECK(x.e.receive(m2.op, without_attribute(m2.message, wattr::enrollee_nonce)).op ==
+          wps::op::none);
+    CHECK(x.e.state() == wps::status::running);
+    const wps::reply m3 = x.e.receive(m2.op, m2.message);
+    REQUIRE(exchange::type_of(m3) == msg::m3);
+
+    SECTION("an M3 with another Registrar Nonce is answered with a NACK, not dropped") {
+        // wps_process_m3 -> wps_process_registrar_nonce fails -> SEND_WSC_NACK. (Its
+        // Authenticator fails too: the NACK, not the check that sends it, is what is shown.)
+        std::vector<std::uint8_t> other = m3.message;
+        const auto p = wps::message::parse(other);
+        REQUIRE(p);
+        const auto r = p->get(wattr::registrar_nonce);
+        REQUIRE(r);
+        other[static_cast<std::size_t>(r->data() - other.data())] ^= 1;
+        CHECK(exchange::type_of(x.r.receive(m3.op, other)) == msg::nack);
+        CHECK(x.r.state() == wps::status::failure);
+        CHECK(x.r.config_error() == 0);
+    }
+    SECTION("WSC_Done without the Registrar Nonce does not end the run in success") {
+        wps::reply m = m3;
+        bool to_registrar = true;
+        while (exchange::type_of(m) != msg::done) {
+            REQUIRE(m.op != wps::op::none);
+            m = to_registrar ? x.r.receive(m.op, m.message) : x.e.receive(m.op, m.message);
+            to_registrar = !to_registrar;
+        }
+        REQUIRE(x.e.state() == wps::status::success);
+        // wps_process_wsc_done refuses it; the real one ends the run.
+        for (const std::uint16_t id : {wattr::registrar_nonce, wattr::enrollee_nonce})
+            CHECK(x.r.receive(m.op, without_attribute(m.message, id)).op == wps::op::none);
+        CHECK(x.r.state() == wps::status::running);
+        (void)x.r.receive(m.op, m.message);
+        CHECK(x.r.state() == wps::status::success);
+    }
 }
 
 TEST_CASE("A message with an attribute of a length wpa_supplicant refuses is dropped",
@@ -502,7 +572,7 @@ TEST_CASE("A password proof that does not decrypt, parse or hold its nonce fails
     r.psk[0].fill(3);
     wps::nonce secret;
     secret.fill(9);
-    const wps::digest hash = wps::commitment(r.keys, secret, r.psk[0], r.pke, r.pkr);
+    const wps::digest hash = *wps::commitment(r.keys, secret, r.psk[0], r.pke, r.pkr);
     // An M5 whose Encrypted Settings hold `settings` under `under` (none without keys).
     const auto proof = [&](const wps::session_keys* under, bytes_view settings) {
         wps::builder b;

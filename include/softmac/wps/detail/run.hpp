@@ -36,6 +36,11 @@ enum class status : std::uint8_t { running, success, failure };
 
 namespace detail {
 
+/// The nonces a message must carry, as bits of a set.
+namespace nonce_bit {
+inline constexpr std::uint8_t enrollee = 1, registrar = 2;
+}  // namespace nonce_bit
+
 /// The state of one registration both sides keep.
 struct run {
     std::function<void(const event&)> emit;
@@ -56,10 +61,19 @@ struct run {
     void report(const event& e) const {
         if (emit) emit(e);
     }
-    static nonce random_nonce() {
-        nonce n{};
-        (void)crypto::random_bytes(n);
+    /// A fresh nonce; nothing when the random generator fails.
+    static std::optional<nonce> random_nonce() {
+        nonce n;
+        if (!crypto::random_bytes(n)) return std::nullopt;
         return n;
+    }
+    /// Fresh secret nonces S1 and S2 (E-S1/E-S2 or R-S1/R-S2); false when the generator fails.
+    bool new_secrets() {
+        const auto a = random_nonce(), b = random_nonce();
+        if (!a || !b) return false;
+        s1 = *a;
+        s2 = *b;
+        return true;
     }
     /// Keeps `b` as the last message sent and returns it as a WSC_MSG reply.
     reply send(builder&& b, std::uint8_t type, std::uint8_t code = op::msg) {
@@ -74,7 +88,9 @@ struct run {
         auto k = derive_keys(*secret, n1, enrollee_mac, n2);
         if (!k) return false;
         keys = *k;
-        psk = password_halves(keys, password);
+        const auto halves = password_halves(keys, password);
+        if (!halves) return false;
+        psk = *halves;
         return true;
     }
     /// Encrypted Settings with `settings` under this run's keys and a random IV.
@@ -109,8 +125,9 @@ struct run {
             });
         if (!parsed || !v || v->size() != n.size()) return config_error::none;
         std::copy(v->begin(), v->end(), n.begin());
-        if (!crypto::equal(commitment(keys, n, psk, pke, pkr), hash))
-            return config_error::dev_password_auth_failure;
+        const auto opened = commitment(keys, n, psk, pke, pkr);
+        if (!opened) return config_error::none;
+        if (!crypto::equal(*opened, hash)) return config_error::dev_password_auth_failure;
         return std::nullopt;
     }
     /// Ends the run with WPS-FAIL at message type `at`.
@@ -128,14 +145,18 @@ struct run {
         return std::move(b).take();
     }
     reply nack() { return {op::nack, short_message(msg::nack)}; }
-    /// Whether `m` names this run's nonces (those it carries; the Registrar Nonce only once
-    /// it is known).
-    bool ours(const message& m, bool registrar_known = true) const {
-        const auto e = m.get(attr::enrollee_nonce), r = m.get(attr::registrar_nonce);
-        const auto same = [](bytes_view v, const nonce& n) {
-            return v.size() == 16 && std::equal(v.begin(), v.end(), n.begin());
+    /// Whether `m` carries this run's nonces: each of `required` present and equal, as
+    /// wps_process_wsc_msg (Enrollee Nonce, on every message the enrollee receives) and
+    /// wps_process_registrar_nonce (Registrar Nonce, on M3, M5, M7 and WSC_Done) require; the
+    /// other one, when present, equal too (the Registrar Nonce only once `registrar_known`).
+    bool ours(const message& m, std::uint8_t required, bool registrar_known = true) const {
+        const auto same = [&](std::uint16_t id, const nonce& n, std::uint8_t bit, bool known) {
+            const auto v = m.get(id);
+            if (!v) return !(required & bit);
+            return !known || (v->size() == n.size() && std::equal(v->begin(), v->end(), n.begin()));
         };
-        return (!e || same(*e, n1)) && (!r || !registrar_known || same(*r, n2));
+        return same(attr::enrollee_nonce, n1, nonce_bit::enrollee, true) &&
+               same(attr::registrar_nonce, n2, nonce_bit::registrar, registrar_known);
     }
 };
 
