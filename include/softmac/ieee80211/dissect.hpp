@@ -262,6 +262,9 @@ class dissector {
     }
 
     void elements(const element_range& els) {
+        if (els.skips())
+            return fail(make_error(errc::bad_length, "element length invalid for its ID"),
+                        "management body");
         for (element e : els) {
             dissected_item it{"element", e.id, element_name(e.id), e.data.size(), {}};
             switch (e.id) {

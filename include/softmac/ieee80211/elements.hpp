@@ -48,7 +48,10 @@ struct element {
 };
 
 namespace detail {
-/// Lengths the standard fixes; a different one is a structural fault (tshark agrees).
+/// Lengths the standard fixes. An element of another length is ignored, the frame kept, as
+/// wpa_supplicant's ieee802_11_parse_elems ignores a DS Parameter Set, ERP, HT or VHT element
+/// shorter than its fixed part and an SSID over 32 octets, and as cfg80211 reads a DS Parameter
+/// Set only of one octet (tshark flags such an element).
 struct length_rule {
     std::uint8_t min = 0, max = 255;
 };
@@ -66,12 +69,18 @@ inline constexpr std::array<length_rule, 256> length_rules = [] {
     t[eid::vht_operation] = {5, 5};
     return t;
 }();
+/// Whether the element at `p` (its header in bounds) has a length its ID allows.
+constexpr bool fits(const std::uint8_t* p) noexcept {
+    const length_rule rule = length_rules[p[0]];
+    return p[1] >= rule.min && p[1] <= rule.max;
+}
 
 }  // namespace detail
 
 /// @brief Validates and visits an element sequence in one pass: f(element) is called for each
-/// element once its header and length are checked, so elements before a fault are visited.
-/// @return the number of elements, or the first fault with its offset
+/// element once its header and length are checked, so elements before a fault are visited. An
+/// element whose length its ID does not allow (detail::length_rules) is skipped, not a fault.
+/// @return the number of elements, skipped ones included, or the first fault with its offset
 template <class F>
 constexpr result<std::size_t> for_each_element(bytes_view body, F&& f) {
     std::size_t off = 0, n = 0;
@@ -82,24 +91,27 @@ constexpr result<std::size_t> for_each_element(bytes_view body, F&& f) {
         const std::size_t len = p[1];
         if (body.size() - off - 2 < len)
             return make_error(errc::overrun, "element overruns its frame", off);
-        const detail::length_rule rule = detail::length_rules[p[0]];
-        if (len < rule.min || len > rule.max)
-            return make_error(errc::bad_length, "element length invalid for its ID", off);
-        if (p[0] == eid::extension)
+        if (!detail::fits(p)) {
+            // ignored
+        } else if (p[0] == eid::extension) {
             f(element{p[0], {p + 3, len - 1}, p[2]});
-        else
+        } else {
             f(element{p[0], {p + 2, len}, 0});
+        }
         off += 2 + len;
         ++n;
     }
     return n;
 }
 
-/// @brief A validated element sequence; iterating it performs no further checks.
+/// @brief A validated element sequence; iterating it performs no further checks. It visits
+/// what for_each_element visits: an element whose length its ID does not allow is skipped (only
+/// a range that holds one pays for looking).
 ///
 /// Model of std::ranges::forward_range (and range-v3's), so views compose on it.
 class element_range {
   public:
+    /// Its `end` is the range's end when elements are to be skipped, else null.
     class iterator : public ::softmac::detail::cursor<iterator, element> {
       public:
         iterator() = default;
@@ -108,24 +120,43 @@ class element_range {
             if (id == eid::extension && len >= 1) return {id, {p + 3, std::size_t(len - 1)}, p[2]};
             return {id, {p + 2, len}, 0};
         }
-        void advance() noexcept { p += 2 + p[1]; }
+        void advance() noexcept {
+            p += 2 + p[1];
+            if (end) skip();
+        }
 
       private:
         friend class element_range;
-        explicit iterator(const std::uint8_t* at) noexcept : cursor(at, nullptr) {}
+        iterator(const std::uint8_t* at, const std::uint8_t* skip_to) noexcept
+            : cursor(at, skip_to) {}
+        void skip() noexcept {
+            while (p != end && !detail::fits(p)) p += 2 + p[1];
+        }
     };
 
     element_range() = default;
 
-    /// @brief Checks every element header and length against the end of the span.
+    /// @brief Checks every element header against the end of the span (an element whose length
+    /// its ID does not allow is kept, and skipped by iteration).
     static result<element_range> parse(bytes_view body) noexcept {
-        if (auto r = for_each_element(body, [](const element&) {}); !r) return r.err();
-        return element_range(body);
+        std::size_t visited = 0;
+        auto r = for_each_element(body, [&visited](const element&) { ++visited; });
+        if (!r) return r.err();
+        return element_range(body, visited != *r);
     }
 
-    iterator begin() const noexcept { return iterator(bytes_.data()); }
-    iterator end() const noexcept { return iterator(bytes_.data() + bytes_.size()); }
+    iterator begin() const noexcept {
+        const std::uint8_t* const last = bytes_.data() + bytes_.size();
+        iterator it(bytes_.data(), skips_ ? last : nullptr);
+        if (skips_) it.skip();
+        return it;
+    }
+    iterator end() const noexcept { return iterator(bytes_.data() + bytes_.size(), nullptr); }
+    /// @brief Whether it holds no octets.
     bool empty() const noexcept { return bytes_.empty(); }
+    /// @brief Whether it holds an element whose length its ID does not allow (which iteration
+    /// skips): what a dissector reports as malformed, as tshark does.
+    bool skips() const noexcept { return skips_; }
     bytes_view bytes() const noexcept { return bytes_; }
 
     /// @brief First element with this ID (and extension ID, for 255).
@@ -142,9 +173,10 @@ class element_range {
     }
 
   private:
-    explicit element_range(bytes_view b) noexcept : bytes_(b) {}
+    element_range(bytes_view b, bool skips) noexcept : bytes_(b), skips_(skips) {}
 
     bytes_view bytes_;
+    bool skips_ = false;  ///< it holds an element to skip
 };
 
 /// @brief Name of an element ID (standard wording), or "Unknown".

@@ -80,17 +80,41 @@ TEST_CASE("typed elements parse what their builders write", "[ieee80211][element
     CHECK(ie::vendor_element::parse(*v)->oui == 0x0050f2);
 }
 
-TEST_CASE("element overruns, short headers and fixed-length violations are errors",
-          "[ieee80211][elements]") {
+TEST_CASE(
+    "element overruns and short headers are errors, an element of a length its ID does not "
+    "allow is skipped",
+    "[ieee80211][elements]") {
     const std::uint8_t overrun[] = {0, 5, 'a', 'b'};
     const std::uint8_t short_header[] = {0, 1, 'a', 3};
-    const std::uint8_t bad_ds[] = {3, 2, 1, 1};
-    const std::uint8_t long_ssid[34] = {0, 32};
     CHECK(ie::element_range::parse(overrun).err().code == errc::overrun);
     CHECK(ie::element_range::parse(short_header).err().code == errc::truncated);
     CHECK(ie::element_range::parse(short_header).err().offset == 3);
-    CHECK(ie::element_range::parse(bad_ds).err().code == errc::bad_length);
-    CHECK(ie::element_range::parse(long_ssid));
+    // ieee802_11_parse_elems ignores a DS Parameter Set shorter than one octet, an HT
+    // Capabilities shorter than 26 and an SSID over 32, and keeps the frame; cfg80211 reads a
+    // DS Parameter Set of one octet only. Each is skipped, first, between and last.
+    const auto ids = [](bytes_view b) {
+        std::vector<std::uint8_t> v;
+        const auto r = ie::element_range::parse(b);
+        REQUIRE(r);
+        for (const ie::element e : *r) v.push_back(e.id);
+        return v;
+    };
+    const std::uint8_t bad_ds_first[] = {3, 2, 1, 1, 0, 1, 'a', 3, 1, 6};
+    CHECK(ids(bad_ds_first) == std::vector<std::uint8_t>{0, 3});
+    CHECK(ie::element_range::parse(bad_ds_first)->find(3)->data[0] == 6);  // the good one
+    CHECK(ie::element_range::parse(bad_ds_first)->skips());  // what a dissector reports
+    CHECK_FALSE(ie::element_range::parse(bytes_view(bad_ds_first).subspan(4))->skips());
+    std::vector<std::uint8_t> mixed = {0, 1, 'a', 45, 25};
+    mixed.resize(mixed.size() + 25);
+    const std::vector<std::uint8_t> tail = {3, 0, 221, 4, 0x50, 0x6f, 0x9a, 9, 0, 33};
+    mixed.insert(mixed.end(), tail.begin(), tail.end());
+    mixed.resize(mixed.size() + 33);
+    CHECK(ids(mixed) == std::vector<std::uint8_t>{0, 221});
+    const std::uint8_t only_bad[] = {3, 0};
+    CHECK(ids(only_bad).empty());
+    CHECK_FALSE(ie::element_range::parse(only_bad)->find(3));
+    const std::uint8_t long_ssid[34] = {0, 32};
+    CHECK(ids(long_ssid) == std::vector<std::uint8_t>{0});
 }
 
 TEST_CASE("every P2P attribute round-trips", "[ieee80211][p2p]") {
@@ -239,11 +263,18 @@ TEST_CASE("for_each_element validates and visits in one pass, stopping at the fi
     CHECK(*n == 3);
     CHECK(ids == std::vector<std::uint8_t>{0, 3, 255});
     CHECK(ext.back() == 35);
-    const std::uint8_t bad[] = {0, 1, 'a', 3, 2, 6, 6, 0, 9};
+    // A DS Parameter Set of two octets is skipped and counted; a truncated header ends the walk.
+    const std::uint8_t skipped[] = {0, 1, 'a', 3, 2, 6, 6, 3, 1, 6};
+    ids.clear();
+    auto s = ie::for_each_element(skipped, [&](const ie::element& e) { ids.push_back(e.id); });
+    REQUIRE(s);
+    CHECK(*s == 3);
+    CHECK(ids == std::vector<std::uint8_t>{0, 3});
+    const std::uint8_t bad[] = {0, 1, 'a', 3};
     std::size_t visited = 0;
     auto r = ie::for_each_element(bad, [&](const ie::element&) { ++visited; });
     REQUIRE_FALSE(r);
-    CHECK(r.err().code == errc::bad_length);  // DS Parameter Set must be 1 octet
+    CHECK(r.err().code == errc::truncated);
     CHECK(r.err().offset == 3);
     CHECK(visited == 1);
 }
