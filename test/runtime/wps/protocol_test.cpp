@@ -560,6 +560,132 @@ TEST_CASE("An M8 whose Credentials wpa_supplicant would not take ends the run wi
     refuse([](wps::credential& c) { c.network_key = std::string(64, 'g'); });
 }
 
+namespace {
+/// A registrar written from the run's parts (not wps::registrar_run), so that its M8 can carry
+/// any settings: it answers a real enrollee's M1, M3, M5 and M7 with the password 12345670 and
+/// returns the enrollee's answer to the M8 holding `settings`.
+struct settings_registrar {
+    wps::detail::run r;
+    wps::enrollee e;
+
+    settings_registrar() : e(enrollee_with_pin()) {}
+    static wps::enrollee::config enrollee_with_pin() {
+        wps::enrollee::config c;
+        c.mac = mac("02:00:00:00:01:00");
+        c.dev.id = wps::uuid_from_mac(c.mac);
+        c.password = "12345670";
+        return c;
+    }
+    /// Authenticates `b` over the enrollee's last message, sends it and keeps the answer.
+    wps::reply send(wps::builder&& b, std::uint8_t type, const wps::reply& previous) {
+        r.last_received = previous.message;
+        REQUIRE(wps::authenticate(b, r.keys, r.last_received));
+        const wps::reply sent = r.send(std::move(b), type);
+        return e.receive(sent.op, sent.message);
+    }
+    /// `b` with Encrypted Settings holding `settings`.
+    wps::builder& encrypted(wps::builder& b, bytes_view settings) {
+        REQUIRE(r.put_encrypted(b, settings));
+        return b;
+    }
+    wps::reply m8_with(bytes_view settings) {
+        const wps::reply m1 = e.start();
+        const auto m = wps::message::parse(m1.message);
+        REQUIRE(m);
+        r.n1 = *m->array<16>(wattr::enrollee_nonce);
+        r.pke = *m->array<192>(wattr::public_key);
+        r.enrollee_mac = mac("02:00:00:00:01:00");
+        r.n2 = *wps::detail::run::random_nonce();
+        r.password = "12345670";
+        auto key = crypto::dh_group5::generate();
+        REQUIRE(key);
+        r.pkr = key->public_key();
+        r.dh.emplace(std::move(*key));
+        REQUIRE(r.derive(r.pke));
+        REQUIRE(r.new_secrets());
+        wps::builder m2;
+        m2.head(msg::m2).raw(wattr::enrollee_nonce, r.n1).raw(wattr::registrar_nonce, r.n2);
+        m2.raw(wattr::uuid_r, wps::uuid_from_mac(mac("02:00:00:00:00:00")));
+        m2.raw(wattr::public_key, r.pkr).version2();
+        const wps::reply m3 = send(std::move(m2), msg::m2, m1);
+        REQUIRE(exchange::type_of(m3) == msg::m3);
+        wps::builder m4, secret1;
+        m4.head(msg::m4).raw(wattr::enrollee_nonce, r.n1);
+        m4.raw(wattr::r_hash1, *wps::commitment(r.keys, r.s1, r.psk[0], r.pke, r.pkr));
+        m4.raw(wattr::r_hash2, *wps::commitment(r.keys, r.s2, r.psk[1], r.pke, r.pkr));
+        secret1.raw(wattr::r_snonce1, r.s1);
+        const wps::reply m5 =
+            send(std::move(encrypted(m4, secret1.bytes()).version2()), msg::m4, m3);
+        REQUIRE(exchange::type_of(m5) == msg::m5);
+        wps::builder m6, secret2;
+        m6.head(msg::m6).raw(wattr::enrollee_nonce, r.n1);
+        secret2.raw(wattr::r_snonce2, r.s2);
+        const wps::reply m7 =
+            send(std::move(encrypted(m6, secret2.bytes()).version2()), msg::m6, m5);
+        REQUIRE(exchange::type_of(m7) == msg::m7);
+        wps::builder m8;
+        m8.head(msg::m8).raw(wattr::enrollee_nonce, r.n1);
+        return send(std::move(encrypted(m8, settings).version2()), msg::m8, m7);
+    }
+};
+
+/// A Credential for `ssid` (a WPA2-PSK network unless `change` says otherwise).
+std::vector<std::uint8_t> credential_for(std::string ssid,
+                                         void (*change)(wps::credential&) = nullptr) {
+    wps::credential c;
+    c.ssid = std::move(ssid);
+    c.network_key = "passphrase";
+    c.mac = mac("02:00:00:00:01:00");
+    if (change) change(c);
+    wps::builder b;
+    b.credential(c);
+    return std::move(b).take();
+}
+std::vector<std::uint8_t> joined(std::initializer_list<std::vector<std::uint8_t>> parts) {
+    std::vector<std::uint8_t> out;
+    for (const auto& p : parts) out.insert(out.end(), p.begin(), p.end());
+    return out;
+}
+}  // namespace
+
+TEST_CASE("An M8 with several Credentials is read as wps_process_creds reads it",
+          "[wps][protocol]") {
+    const auto wep_only = [](wps::credential& c) { c.encr = wps::encr_type::wep; };
+    const auto unreadable = [](wps::credential& c) { c.network_key = "1234567"; };
+    SECTION("the first usable one is taken; one offering only WEP is skipped") {
+        settings_registrar x;
+        const auto done = x.m8_with(joined(
+            {credential_for("wep", wep_only), credential_for("first"), credential_for("second")}));
+        CHECK(exchange::type_of(done) == msg::done);
+        REQUIRE(x.e.credential());
+        CHECK(x.e.credential()->ssid == "first");
+    }
+    SECTION("a Credential that does not read fails M8 even after a usable one") {
+        settings_registrar x;
+        const auto nack =
+            x.m8_with(joined({credential_for("first"), credential_for("bad", unreadable)}));
+        CHECK(exchange::type_of(nack) == msg::nack);
+        CHECK(x.e.state() == wps::status::failure);
+        CHECK_FALSE(x.e.credential());  // the taken one is given up
+    }
+    SECTION("only the first ten are read (MAX_CRED_COUNT)") {
+        std::vector<std::uint8_t> ten;
+        for (int i = 0; i < 10; ++i) {
+            const auto c = credential_for("net" + std::to_string(i));
+            ten.insert(ten.end(), c.begin(), c.end());
+        }
+        settings_registrar past_ten;
+        CHECK(exchange::type_of(
+                  past_ten.m8_with(joined({ten, credential_for("bad", unreadable)}))) == msg::done);
+        CHECK(past_ten.e.credential()->ssid == "net0");
+        std::vector<std::uint8_t> nine(ten.begin(),
+                                       ten.begin() + std::ptrdiff_t(ten.size() / 10 * 9));
+        settings_registrar tenth;
+        CHECK(exchange::type_of(tenth.m8_with(joined({nine, credential_for("bad", unreadable)}))) ==
+              msg::nack);
+    }
+}
+
 TEST_CASE("A password proof that does not decrypt, parse or hold its nonce fails with 0",
           "[wps][protocol]") {
     // wps_process_e_snonce1 and its kin: only a nonce that opens the hash proves the password
