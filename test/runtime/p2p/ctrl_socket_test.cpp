@@ -557,7 +557,7 @@ void serve(ctrl::endpoint& ep) {
             (void)ep.reply(*d, "PONG\n");
     }
 }
-std::optional<std::string> ask(ctrl::endpoint& ep, raw_client& c, std::string_view text) {
+std::optional<std::string> ask_raw(ctrl::endpoint& ep, raw_client& c, std::string_view text) {
     if (!c.send(text)) return std::nullopt;
     serve(ep);
     return c.receive();
@@ -580,19 +580,19 @@ TEST_CASE(
     std::vector<std::unique_ptr<raw_client>> clients;
     clients.push_back(std::make_unique<raw_client>(dir + "/again", ep->path()));
     int ok = 0;
-    for (int i = 0; i < repeats; ++i) ok += ask(*ep, *clients[0], "ATTACH") == "OK\n";
+    for (int i = 0; i < repeats; ++i) ok += ask_raw(*ep, *clients[0], "ATTACH") == "OK\n";
     CHECK(ok == repeats);
     CHECK(ep->monitors() == 1);
-    CHECK(ask(*ep, *clients[0], "DETACH") == "OK\n");
-    CHECK(ask(*ep, *clients[0], "DETACH") == "FAIL\n");
-    CHECK(ask(*ep, *clients[0], "ATTACH") == "OK\n");
+    CHECK(ask_raw(*ep, *clients[0], "DETACH") == "OK\n");
+    CHECK(ask_raw(*ep, *clients[0], "DETACH") == "FAIL\n");
+    CHECK(ask_raw(*ep, *clients[0], "ATTACH") == "OK\n");
 
     // One user has at most max_monitors_per_user; all of them together max_monitors.
     const bool root = ::geteuid() == 0;
     auto attach_as = [&](std::optional<std::uint32_t> uid) {
         clients.push_back(std::make_unique<raw_client>(dir + "/m" + std::to_string(clients.size()),
                                                        ep->path(), uid));
-        return ask(*ep, *clients.back(), "ATTACH");
+        return ask_raw(*ep, *clients.back(), "ATTACH");
     };
     for (std::size_t i = 1; i < ctrl::endpoint::max_monitors_per_user; ++i)
         CHECK(attach_as(std::nullopt) == "OK\n");
@@ -645,7 +645,7 @@ TEST_CASE("Replies and events reach the socket that asked, never what its path i
 
     // A monitor swaps its socket file for a link after ATTACH: events still reach its socket.
     raw_client monitor(dir + "/monitor", ep->path());
-    CHECK(ask(*ep, monitor, "ATTACH") == "OK\n");
+    CHECK(ask_raw(*ep, monitor, "ATTACH") == "OK\n");
     swap_for_link(monitor.path());
     ep->broadcast(ctrl::info_level, {"P2P-FIND-STOPPED ", "P2P-FIND-STOPPED "});
     CHECK(victim_got().empty());
@@ -665,18 +665,18 @@ TEST_CASE("Replies and events reach the socket that asked, never what its path i
     // attach.
     raw_client early(dir + "/early", ep->path());
     swap_for_link(early.path());
-    CHECK_FALSE(ask(*ep, early, "PING"));
-    CHECK_FALSE(ask(*ep, early, "ATTACH"));
+    CHECK_FALSE(ask_raw(*ep, early, "PING"));
+    CHECK_FALSE(ask_raw(*ep, early, "ATTACH"));
     CHECK(victim_got().empty());
     CHECK(ep->monitors() == 1);
 
     if (::geteuid() == 0) {
         // A user's request is answered only at a socket file of that user.
         raw_client foreign(dir + "/foreign", ep->path(), 65534);
-        CHECK(ask(*ep, foreign, "PING") == "PONG\n");
+        CHECK(ask_raw(*ep, foreign, "PING") == "PONG\n");
         REQUIRE(::chown(foreign.path().c_str(), 0, 0) == 0);
-        CHECK_FALSE(ask(*ep, foreign, "PING"));
-        CHECK_FALSE(ask(*ep, foreign, "ATTACH"));
+        CHECK_FALSE(ask_raw(*ep, foreign, "PING"));
+        CHECK_FALSE(ask_raw(*ep, foreign, "ATTACH"));
         CHECK(ep->monitors() == 1);
     }
     ::close(victim);

@@ -498,7 +498,7 @@ struct p2pd_soak_counts {
 /// driven over their control sockets as a control application drives them; each ends in a group
 /// on both devices or in failure events on both, never in silence.
 /// The reply to `command`, empty when none came.
-std::string ask(softmac::p2p::ctrl::client& c, const std::string& command) {
+std::string ask_client(softmac::p2p::ctrl::client& c, const std::string& command) {
     auto r = c.request(command);
     return r ? *r : std::string();
 }
@@ -515,7 +515,7 @@ p2pd_soak_counts p2pd_soak(const std::string& name, std::vector<std::string> arg
     REQUIRE(b->attach());
     // Each device's P2P Device Address, as STATUS gives it (an rt73 radio has its own).
     const auto address = [](ctrl::client& c) {
-        const std::string st = ask(c, "STATUS"), key = "p2p_device_address=";
+        const std::string st = ask_client(c, "STATUS"), key = "p2p_device_address=";
         const auto at = st.find(key);
         return at == std::string::npos ? std::string() : st.substr(at + key.size(), 17);
     };
@@ -550,8 +550,8 @@ p2pd_soak_counts p2pd_soak(const std::string& name, std::vector<std::string> arg
         for (const auto& e : seen_b) std::printf("  wlan1 %s\n", e.c_str());
         // Whether the daemon still answers, and what each device thinks it is doing.
         for (auto* c : {&*a, &*b})
-            std::printf("  STATUS: %s\n  INTERFACES: %s\n", ask(*c, "STATUS").c_str(),
-                        ask(*c, "INTERFACES").c_str());
+            std::printf("  STATUS: %s\n  INTERFACES: %s\n", ask_client(*c, "STATUS").c_str(),
+                        ask_client(*c, "INTERFACES").c_str());
     };
     const auto stop = std::chrono::steady_clock::now() + length;
     while (std::chrono::steady_clock::now() < stop) {
@@ -560,8 +560,8 @@ p2pd_soak_counts p2pd_soak(const std::string& name, std::vector<std::string> arg
         seen_b.clear();
         REQUIRE(a->request("P2P_FLUSH"));
         REQUIRE(b->request("P2P_FLUSH"));
-        REQUIRE(ask(*a, "P2P_FIND") == "OK\n");
-        REQUIRE(ask(*b, "P2P_FIND") == "OK\n");
+        REQUIRE(ask_client(*a, "P2P_FIND") == "OK\n");
+        REQUIRE(ask_client(*b, "P2P_FIND") == "OK\n");
         if (!collect(
                 [&] {
                     return !has(seen_a, "P2P-DEVICE-FOUND " + addr_b).empty() &&
@@ -575,9 +575,10 @@ p2pd_soak_counts p2pd_soak(const std::string& name, std::vector<std::string> arg
         const bool b_go = n.cycles % 2 == 0;
         auto& go_dev = b_go ? *b : *a;
         const auto& go_seen = b_go ? seen_b : seen_a;
-        REQUIRE(ask(b_go ? *a : *b, "P2P_CONNECT " + (b_go ? addr_b : addr_a) + " pbc") == "OK\n");
-        REQUIRE(ask(go_dev, "P2P_CONNECT " + (b_go ? addr_a : addr_b) + " pbc go_intent=15") ==
+        REQUIRE(ask_client(b_go ? *a : *b, "P2P_CONNECT " + (b_go ? addr_b : addr_a) + " pbc") ==
                 "OK\n");
+        REQUIRE(ask_client(go_dev, "P2P_CONNECT " + (b_go ? addr_a : addr_b) +
+                                       " pbc go_intent=15") == "OK\n");
         const auto started = [&] {
             return !has(seen_a, "P2P-GROUP-STARTED").empty() &&
                    !has(seen_b, "P2P-GROUP-STARTED").empty();
@@ -590,7 +591,7 @@ p2pd_soak_counts p2pd_soak(const std::string& name, std::vector<std::string> arg
             std::string event, ifname, role;
             go >> event >> ifname >> role;  // "<3>P2P-GROUP-STARTED p2p-wlanX-N GO ..."
             CHECK(role == "GO");
-            REQUIRE(ask(go_dev, "P2P_GROUP_REMOVE " + ifname) == "OK\n");
+            REQUIRE(ask_client(go_dev, "P2P_GROUP_REMOVE " + ifname) == "OK\n");
             const bool removed = collect(
                 [&] {
                     return !has(seen_a, "P2P-GROUP-REMOVED").empty() &&
@@ -637,7 +638,7 @@ TEST_CASE("p2pd groups on 5 GHz when both radios have it, on 2.4 GHz with a 2.4 
         REQUIRE(cl);
         REQUIRE(cl->attach());
         c.push_back(std::make_unique<ctrl::client>(std::move(*cl)));
-        const std::string st = ask(*c.back(), "STATUS");
+        const std::string st = ask_client(*c.back(), "STATUS");
         addr.push_back(st.substr(st.find("p2p_device_address=") + 19, 17));
     }
     std::vector<std::vector<std::string>> seen(3);
@@ -654,20 +655,20 @@ TEST_CASE("p2pd groups on 5 GHz when both radios have it, on 2.4 GHz with a 2.4 
             std::this_thread::sleep_for(20ms);
         }
     };
-    for (int i = 0; i < 3; ++i) REQUIRE(ask(*c[std::size_t(i)], "P2P_FIND") == "OK\n");
+    for (int i = 0; i < 3; ++i) REQUIRE(ask_client(*c[std::size_t(i)], "P2P_FIND") == "OK\n");
     for (int i = 0; i < 3; ++i)
         for (int j = 0; j < 3; ++j)
             if (i != j)
                 REQUIRE_FALSE(wait(i, "P2P-DEVICE-FOUND " + addr[std::size_t(j)], 30s).empty());
-    for (int i = 0; i < 3; ++i) REQUIRE(ask(*c[std::size_t(i)], "P2P_STOP_FIND") == "OK\n");
+    for (int i = 0; i < 3; ++i) REQUIRE(ask_client(*c[std::size_t(i)], "P2P_STOP_FIND") == "OK\n");
     // go (intent 15) and client form a group; returns the GO's P2P-GROUP-STARTED's freq.
     const auto form = [&](int go, int client, const std::string& go_extra,
                           const std::string& client_extra) {
         for (auto& v : seen) v.clear();
-        REQUIRE(ask(*c[std::size_t(client)],
-                    "P2P_CONNECT " + addr[std::size_t(go)] + " pbc" + client_extra) == "OK\n");
-        REQUIRE(ask(*c[std::size_t(go)], "P2P_CONNECT " + addr[std::size_t(client)] +
-                                             " pbc go_intent=15" + go_extra) == "OK\n");
+        REQUIRE(ask_client(*c[std::size_t(client)], "P2P_CONNECT " + addr[std::size_t(go)] +
+                                                        " pbc" + client_extra) == "OK\n");
+        REQUIRE(ask_client(*c[std::size_t(go)], "P2P_CONNECT " + addr[std::size_t(client)] +
+                                                    " pbc go_intent=15" + go_extra) == "OK\n");
         const std::string g = wait(go, "P2P-GROUP-STARTED", 30s),
                           k = wait(client, "P2P-GROUP-STARTED", 30s);
         REQUIRE_FALSE(g.empty());
@@ -676,7 +677,7 @@ TEST_CASE("p2pd groups on 5 GHz when both radios have it, on 2.4 GHz with a 2.4 
         std::istringstream in(g);
         std::string event, ifname;
         in >> event >> ifname;
-        CHECK(ask(*c[std::size_t(go)], "P2P_GROUP_REMOVE " + ifname) == "OK\n");
+        CHECK(ask_client(*c[std::size_t(go)], "P2P_GROUP_REMOVE " + ifname) == "OK\n");
         CHECK_FALSE(wait(client, "P2P-GROUP-REMOVED", 20s).empty());
         return event_field(g, "freq");
     };
@@ -689,17 +690,18 @@ TEST_CASE("p2pd groups on 5 GHz when both radios have it, on 2.4 GHz with a 2.4 
     // Forced on both: that channel; forced differently: status 7 on the initiator.
     CHECK(form(2, 0, " freq=5180", " freq=5180") == "5180");
     for (auto& v : seen) v.clear();
-    REQUIRE(ask(*c[0], "P2P_CONNECT " + addr[2] + " pbc freq=5200") == "OK\n");
-    REQUIRE(ask(*c[2], "P2P_CONNECT " + addr[0] + " pbc go_intent=15 freq=5180") == "OK\n");
+    REQUIRE(ask_client(*c[0], "P2P_CONNECT " + addr[2] + " pbc freq=5200") == "OK\n");
+    REQUIRE(ask_client(*c[2], "P2P_CONNECT " + addr[0] + " pbc go_intent=15 freq=5180") == "OK\n");
     // Both started a negotiation: whichever initiated it hears the status.
     const std::string refused =
         wait(0, "P2P-GO-NEG-FAILURE", 30s) + wait(2, "P2P-GO-NEG-FAILURE", 1s);
     CHECK(refused.find("P2P-GO-NEG-FAILURE status=7") != std::string::npos);
     CHECK(wait(0, "P2P-GROUP-STARTED", 1s).empty());
     // The rt73 has no 5 GHz channel; nobody has a DFS one for P2P.
-    CHECK(ask(*c[1], "P2P_CONNECT " + addr[0] + " pbc freq=5180") == "FAIL-CHANNEL-UNSUPPORTED\n");
-    CHECK(ask(*c[1], "P2P_GROUP_ADD freq=5180") == "FAIL\n");
-    CHECK(ask(*c[0], "P2P_GROUP_ADD freq=5260") == "FAIL\n");
+    CHECK(ask_client(*c[1], "P2P_CONNECT " + addr[0] + " pbc freq=5180") ==
+          "FAIL-CHANNEL-UNSUPPORTED\n");
+    CHECK(ask_client(*c[1], "P2P_GROUP_ADD freq=5180") == "FAIL\n");
+    CHECK(ask_client(*c[0], "P2P_GROUP_ADD freq=5260") == "FAIL\n");
     CHECK(s.daemon->stop() == 0);
     // On the air: tshark reads every frame without an error, the negotiation frames list class
     // 115 and 124 channels, and a group's beacons went out on 5 GHz.

@@ -19,7 +19,7 @@ namespace {
 
 using test::hex;
 
-std::vector<std::uint8_t> vec(bytes_view b) { return {b.begin(), b.end()}; }
+std::vector<std::uint8_t> to_octets(bytes_view b) { return {b.begin(), b.end()}; }
 
 eap::wsc wsc_of(std::uint8_t op, std::uint8_t flags, std::uint16_t length, bytes_view data) {
     return {op, flags, length, data};
@@ -53,7 +53,7 @@ TEST_CASE("EAP-Response/Identity of the enrollee matches the reference octets", 
     CHECK(p->code == eap::code::response);
     CHECK(p->id == 4);
     CHECK(p->type == eap::method::identity);
-    CHECK(vec(p->data) == vec(as_bytes(eap::enrollee_identity)));
+    CHECK(to_octets(p->data) == to_octets(as_bytes(eap::enrollee_identity)));
     CHECK(eap::enrollee_identity.size() == 29);
     CHECK(eap::registrar_identity.size() == 30);
 }
@@ -105,7 +105,7 @@ TEST_CASE("a WSC_MSG with Message Length round-trips through build and parse", "
     CHECK(w->op == eap::op::msg);
     CHECK(w->flags == 3);
     CHECK(w->message_length == 300);
-    CHECK(vec(w->data) == data);
+    CHECK(to_octets(w->data) == data);
 }
 
 TEST_CASE("the WSC_Done signature sits at octets 23 to 27 of the EAPOL frame", "[wps][eap]") {
@@ -135,7 +135,7 @@ TEST_CASE("EAP parse checks Length against the buffer and ignores trailing octet
         const auto b = hex("02 04 00 06 01 41 42 43");
         auto r = eap::parse(b);
         REQUIRE(r);
-        CHECK(vec(r->data) == hex("41"));
+        CHECK(to_octets(r->data) == hex("41"));
     }
     SECTION("Request without a Type") {
         auto r = eap::parse(hex("01 04 00 04"));
@@ -255,7 +255,7 @@ TEST_CASE("fragmenter and reassembler round-trip every message size", "[wps][eap
             }
             REQUIRE(st == eap::reassembler::status::complete);
             CHECK(re.op() == eap::op::msg);
-            CHECK(vec(re.message()) == msg);
+            CHECK(to_octets(re.message()) == msg);
             if (!fragmented) CHECK(count == 1);
             if (budget == eap::peer_fragment_size) {
                 // 1394 data octets fit the first fragment, 1396 each following one.
@@ -342,8 +342,8 @@ TEST_CASE("reassembler rejects inconsistent fragments", "[wps][eap]") {
         REQUIRE(re.feed(wsc_of(eap::op::nack, mflf, 11, ten)) == st::need_frag_ack);
         REQUIRE(re.feed(wsc_of(eap::op::nack, 0, 0, ten.first(1))) == st::complete);
         CHECK(re.op() == eap::op::nack);
-        CHECK(vec(re.message()) == [&] {
-            auto v = vec(ten);
+        CHECK(to_octets(re.message()) == [&] {
+            auto v = to_octets(ten);
             v.push_back(ten[0]);
             return v;
         }());

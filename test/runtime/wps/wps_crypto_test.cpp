@@ -27,7 +27,7 @@ namespace crypto = softmac::crypto;
 namespace wps = softmac::wps;
 
 template <std::size_t N>
-std::vector<std::uint8_t> vec(const std::array<std::uint8_t, N>& a) {
+std::vector<std::uint8_t> array_octets(const std::array<std::uint8_t, N>& a) {
     return {a.begin(), a.end()};
 }
 std::vector<std::uint8_t> filled(std::size_t n, std::uint8_t v) {
@@ -80,19 +80,21 @@ std::vector<std::uint8_t> psk_half(std::string_view half) {
 TEST_CASE("sha256 and hmac_sha256 match FIPS 180 and RFC 4231 vectors", "[wps][crypto]") {
     std::array<std::uint8_t, 32> d{};
     REQUIRE(crypto::sha256({softmac::as_bytes("a"), softmac::as_bytes("bc")}, d));
-    CHECK(vec(d) == hex("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"));
+    CHECK(array_octets(d) ==
+          hex("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"));
     std::array<std::uint8_t, 20> s{};
     REQUIRE(crypto::sha1({softmac::as_bytes("abc")}, s));
-    CHECK(vec(s) == hex("a9993e364706816aba3e25717850c26c9cd0d89d"));
+    CHECK(array_octets(s) == hex("a9993e364706816aba3e25717850c26c9cd0d89d"));
     // RFC 4231 test case 2.
     REQUIRE(crypto::hmac_sha256(
         softmac::as_bytes("Jefe"),
         {softmac::as_bytes("what do ya want "), softmac::as_bytes("for nothing?")}, d));
-    CHECK(vec(d) == hex("5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"));
+    CHECK(array_octets(d) ==
+          hex("5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"));
     // RFC 2202 test case 2: the SHA-1 HMAC still goes through the same implementation.
     REQUIRE(crypto::hmac_sha1(softmac::as_bytes("Jefe"),
                               {softmac::as_bytes("what do ya want for nothing?")}, s));
-    CHECK(vec(s) == hex("effcdf6ae5eb2fa2d27416d5f184df9c259a7c79"));
+    CHECK(array_octets(s) == hex("effcdf6ae5eb2fa2d27416d5f184df9c259a7c79"));
 }
 
 TEST_CASE("the DH group 5 prime is RFC 3526 MODP-1536", "[wps][crypto]") {
@@ -107,10 +109,10 @@ TEST_CASE("the DH group 5 prime is RFC 3526 MODP-1536", "[wps][crypto]") {
 TEST_CASE("dh_group5 public keys from fixed private keys match the vectors", "[wps][crypto]") {
     auto e = crypto::dh_group5::from_private(enrollee_priv);
     REQUIRE(e);
-    CHECK(vec(e->public_key()) == hex(pke_hex));
+    CHECK(array_octets(e->public_key()) == hex(pke_hex));
     auto r = crypto::dh_group5::from_private(registrar_priv);
     REQUIRE(r);
-    CHECK(vec(r->public_key()) == hex(pkr_hex));
+    CHECK(array_octets(r->public_key()) == hex(pkr_hex));
 }
 
 namespace {
@@ -125,8 +127,8 @@ void both_sides_derive(const std::vector<std::uint8_t>& a, const std::vector<std
     auto on_registrar = r->shared_secret(e->public_key());
     REQUIRE(on_enrollee);
     REQUIRE(on_registrar);
-    CHECK(vec(*on_enrollee) == hex(expected));
-    CHECK(vec(*on_registrar) == hex(expected));
+    CHECK(array_octets(*on_enrollee) == hex(expected));
+    CHECK(array_octets(*on_registrar) == hex(expected));
 }
 }  // namespace
 
@@ -138,9 +140,11 @@ TEST_CASE("the WPS key schedule reproduces DHKey KDK and the session keys", "[wp
     std::array<std::uint8_t, 32> dhkey{}, kdk{};
     const auto gab = hex(gab_hex);
     REQUIRE(crypto::sha256({gab}, dhkey));
-    CHECK(vec(dhkey) == hex("00f38fdd0f742f4c04610294e70b3551e70692a0507ef0d2263ae89657b1acd8"));
+    CHECK(array_octets(dhkey) ==
+          hex("00f38fdd0f742f4c04610294e70b3551e70692a0507ef0d2263ae89657b1acd8"));
     REQUIRE(crypto::hmac_sha256(dhkey, {n1, enrollee_mac, n2}, kdk));
-    CHECK(vec(kdk) == hex("5ee7252fedbbd510ef20bd5bf4b5bbabbdb23e575d166382b0ede95f8febdb6c"));
+    CHECK(array_octets(kdk) ==
+          hex("5ee7252fedbbd510ef20bd5bf4b5bbabbdb23e575d166382b0ede95f8febdb6c"));
 
     std::array<std::uint8_t, 80> keys{};
     REQUIRE(crypto::wsc_kdf(kdk, kdf_label, keys));
@@ -153,7 +157,7 @@ TEST_CASE("the WPS key schedule reproduces DHKey KDK and the session keys", "[wp
     // A shorter output is not a prefix: the length in bits enters every block.
     std::array<std::uint8_t, 32> short_out{};
     REQUIRE(crypto::wsc_kdf(kdk, kdf_label, short_out));
-    CHECK(vec(short_out) != std::vector<std::uint8_t>(k.begin(), k.begin() + 32));
+    CHECK(array_octets(short_out) != std::vector<std::uint8_t>(k.begin(), k.begin() + 32));
 }
 
 TEST_CASE("PSK1 and PSK2 come from the halves of 8-digit and 4-digit PINs", "[wps][crypto]") {
@@ -180,9 +184,11 @@ TEST_CASE("E-Hash1 and E-Hash2 commit to the secret nonces and PIN halves", "[wp
     const auto psk1 = psk_half("1234"), psk2 = psk_half("5670");
     std::array<std::uint8_t, 32> h{};
     REQUIRE(crypto::hmac_sha256(auth_key, {es1, psk1, pke, pkr}, h));
-    CHECK(vec(h) == hex("16894e44108d7ac7b02bc2a14e74b901a477db7504e64b29d20fb580c2b1035f"));
+    CHECK(array_octets(h) ==
+          hex("16894e44108d7ac7b02bc2a14e74b901a477db7504e64b29d20fb580c2b1035f"));
     REQUIRE(crypto::hmac_sha256(auth_key, {es2, psk2, pke, pkr}, h));
-    CHECK(vec(h) == hex("9d4e4126d073d242992e94266be780169f266d725b5b2e653da077aed0fe24b8"));
+    CHECK(array_octets(h) ==
+          hex("9d4e4126d073d242992e94266be780169f266d725b5b2e653da077aed0fe24b8"));
 }
 
 TEST_CASE("M5 Encrypted Settings encrypt to the vector and decrypt with the pad block",
@@ -314,16 +320,16 @@ TEST_CASE("dh_group5 stays usable after a move", "[wps][crypto]") {
     auto r = crypto::dh_group5::from_private(registrar_priv);
     REQUIRE(r);
     crypto::dh_group5 moved = std::move(*r);
-    CHECK(vec(moved.public_key()) == hex(pkr_hex));
+    CHECK(array_octets(moved.public_key()) == hex(pkr_hex));
     auto e = crypto::dh_group5::from_private(enrollee_priv);
     REQUIRE(e);
     auto s = moved.shared_secret(e->public_key());
     REQUIRE(s);
-    CHECK(vec(*s) == hex(gab_hex));
+    CHECK(array_octets(*s) == hex(gab_hex));
     // The moved-from key derives nothing instead of crashing.
     CHECK_FALSE(r->shared_secret(e->public_key()));
     moved = std::move(*e);
-    CHECK(vec(moved.public_key()) == hex(pke_hex));
+    CHECK(array_octets(moved.public_key()) == hex(pke_hex));
 }
 
 TEST_CASE("PIN checksums match the reference examples", "[wps][pin]") {
