@@ -231,7 +231,7 @@ class dissector {
             default:
                 break;
         }
-        elements(m->elements);
+        elements(m->elements, body, "management body");
     }
 
     void action(bytes_view body) {
@@ -250,7 +250,7 @@ class dissector {
             field(p2p_public ? "p2p_public_action" : "p2p_action", std::to_string(v->subtype));
             if (p2p_public) field("p2p_frame", std::string(p2p::public_action_name(v->subtype)));
             field("dialog_token", std::to_string(v->dialog_token));
-            return elements(v->elements);
+            return elements(v->elements, body, "P2P action");
         }
         if (a->category == category::public_action && a->code >= public_code::gas_initial_req &&
             a->code <= public_code::gas_comeback_resp) {
@@ -261,10 +261,13 @@ class dissector {
         }
     }
 
-    void elements(const element_range& els) {
-        if (els.skips())
-            return fail(make_error(errc::bad_length, "element length invalid for its ID"),
-                        "management body");
+    /// The elements of `body` (`els`), their faults reported in `layer` at offsets in `body`.
+    void elements(const element_range& els, bytes_view body, std::string_view layer) {
+        if (const auto at = els.nonstandard_at())
+            return fail(
+                error{errc::bad_length, std::uint32_t(els.bytes().data() - body.data() + *at),
+                      "element length invalid for its ID"},
+                layer);
         for (element e : els) {
             dissected_item it{"element", e.id, element_name(e.id), e.data.size(), {}};
             switch (e.id) {

@@ -48,38 +48,39 @@ struct element {
 };
 
 namespace detail {
-/// Lengths the standard fixes. An element of another length is ignored, the frame kept, as
-/// wpa_supplicant's ieee802_11_parse_elems ignores a DS Parameter Set, ERP, HT or VHT element
-/// shorter than its fixed part and an SSID over 32 octets, and as cfg80211 reads a DS Parameter
-/// Set only of one octet (tshark flags such an element).
+/// The lengths the standard gives an element ID (tshark flags another), and the longest a reader
+/// takes. wpa_supplicant's ieee802_11_parse_elems ignores a DS Parameter Set, ERP, HT or VHT
+/// element shorter than its fixed part and an SSID over 32 octets, and reads the fixed part of a
+/// longer one, as mac80211's element parser does; the frame is kept either way.
 struct length_rule {
-    std::uint8_t min = 0, max = 255;
+    std::uint8_t min = 0, max = 255, read_max = 255;
 };
 inline constexpr std::array<length_rule, 256> length_rules = [] {
     std::array<length_rule, 256> t{};
-    t[eid::ssid] = {0, 32};
+    t[eid::ssid] = {0, 32, 32};
     t[eid::ds_params] = {1, 1};
-    t[eid::tim] = {4, 255};
+    t[eid::tim] = {4};
     t[eid::ht_capabilities] = {26, 26};
     t[eid::ht_operation] = {22, 22};
     t[eid::obss_scan_params] = {14, 14};
     t[eid::erp] = {1, 1};
-    t[eid::extension] = {1, 255};
+    t[eid::extension] = {1};
     t[eid::vht_capabilities] = {12, 12};
     t[eid::vht_operation] = {5, 5};
     return t;
 }();
-/// Whether the element at `p` (its header in bounds) has a length its ID allows.
+/// Whether a reader takes the element at `p` (its header in bounds).
 constexpr bool fits(const std::uint8_t* p) noexcept {
     const length_rule rule = length_rules[p[0]];
-    return p[1] >= rule.min && p[1] <= rule.max;
+    return p[1] >= rule.min && p[1] <= rule.read_max;
 }
 
 }  // namespace detail
 
 /// @brief Validates and visits an element sequence in one pass: f(element) is called for each
 /// element once its header and length are checked, so elements before a fault are visited. An
-/// element whose length its ID does not allow (detail::length_rules) is skipped, not a fault.
+/// element shorter than its ID's fixed part, or an SSID over 32 octets, is skipped, not a fault
+/// (detail::length_rules).
 /// @return the number of elements, skipped ones included, or the first fault with its offset
 template <class F>
 constexpr result<std::size_t> for_each_element(bytes_view body, F&& f) {
@@ -105,8 +106,8 @@ constexpr result<std::size_t> for_each_element(bytes_view body, F&& f) {
 }
 
 /// @brief A validated element sequence; iterating it performs no further checks. It visits
-/// what for_each_element visits: an element whose length its ID does not allow is skipped (only
-/// a range that holds one pays for looking).
+/// what for_each_element visits: an element a reader does not take is skipped (only a range that
+/// holds one pays for looking).
 ///
 /// Model of std::ranges::forward_range (and range-v3's), so views compose on it.
 class element_range {
@@ -115,9 +116,9 @@ class element_range {
     class iterator : public ::softmac::detail::cursor<iterator, element> {
       public:
         iterator() = default;
-        element read() const noexcept {
+        element read() const noexcept {  // an extension element has its ID (fits)
             const std::uint8_t id = p[0], len = p[1];
-            if (id == eid::extension && len >= 1) return {id, {p + 3, std::size_t(len - 1)}, p[2]};
+            if (id == eid::extension) return {id, {p + 3, std::size_t(len - 1)}, p[2]};
             return {id, {p + 2, len}, 0};
         }
         void advance() noexcept {
@@ -136,8 +137,8 @@ class element_range {
 
     element_range() = default;
 
-    /// @brief Checks every element header against the end of the span (an element whose length
-    /// its ID does not allow is kept, and skipped by iteration).
+    /// @brief Checks every element header against the end of the span (an element a reader does
+    /// not take is kept, and skipped by iteration).
     static result<element_range> parse(bytes_view body) noexcept {
         std::size_t visited = 0;
         auto r = for_each_element(body, [&visited](const element&) { ++visited; });
@@ -152,11 +153,17 @@ class element_range {
         return it;
     }
     iterator end() const noexcept { return iterator(bytes_.data() + bytes_.size(), nullptr); }
-    /// @brief Whether it holds no octets.
-    bool empty() const noexcept { return bytes_.empty(); }
-    /// @brief Whether it holds an element whose length its ID does not allow (which iteration
-    /// skips): what a dissector reports as malformed, as tshark does.
-    bool skips() const noexcept { return skips_; }
+    /// @brief Whether iteration visits nothing.
+    bool empty() const noexcept { return begin() == end(); }
+    /// @brief The offset of the first element whose length is not one the standard gives its ID
+    /// (what tshark flags, a reader may still take it), if any.
+    std::optional<std::size_t> nonstandard_at() const noexcept {
+        for (std::size_t off = 0; off < bytes_.size(); off += 2 + bytes_[off + 1]) {
+            const detail::length_rule rule = detail::length_rules[bytes_[off]];
+            if (bytes_[off + 1] < rule.min || bytes_[off + 1] > rule.max) return off;
+        }
+        return std::nullopt;
+    }
     bytes_view bytes() const noexcept { return bytes_; }
 
     /// @brief First element with this ID (and extension ID, for 255).
@@ -371,27 +378,27 @@ struct rsn {
     }
 };
 
-/// @brief HT Capabilities (26 octets): the fields softmac uses.
+/// @brief HT Capabilities (26 octets; of a longer one, the first 26): the fields softmac uses.
 struct ht_capabilities {
     std::uint16_t info;
     std::uint8_t ampdu_params;
     bytes_view mcs_set;  ///< 16 octets
     static result<ht_capabilities> parse(const element& e) noexcept {
-        if (e.data.size() != 26)
-            return make_error(errc::bad_length, "HT Capabilities is not 26 octets");
+        if (e.data.size() < 26)
+            return make_error(errc::bad_length, "HT Capabilities shorter than 26 octets");
         return ht_capabilities{load_le16(e.data.data()), e.data[2], e.data.subspan(3, 16)};
     }
 };
 
-/// @brief HT Operation (22 octets).
+/// @brief HT Operation (22 octets; of a longer one, the first 22).
 struct ht_operation {
     std::uint8_t primary_channel;
     std::uint8_t info[5];
     bytes_view basic_mcs_set;
     constexpr std::uint8_t secondary_offset() const noexcept { return info[0] & 0x3; }
     static result<ht_operation> parse(const element& e) noexcept {
-        if (e.data.size() != 22)
-            return make_error(errc::bad_length, "HT Operation is not 22 octets");
+        if (e.data.size() < 22)
+            return make_error(errc::bad_length, "HT Operation shorter than 22 octets");
         return ht_operation{e.data[0],
                             {e.data[1], e.data[2], e.data[3], e.data[4], e.data[5]},
                             e.data.subspan(6, 16)};

@@ -90,8 +90,9 @@ TEST_CASE(
     CHECK(ie::element_range::parse(short_header).err().code == errc::truncated);
     CHECK(ie::element_range::parse(short_header).err().offset == 3);
     // ieee802_11_parse_elems ignores a DS Parameter Set shorter than one octet, an HT
-    // Capabilities shorter than 26 and an SSID over 32, and keeps the frame; cfg80211 reads a
-    // DS Parameter Set of one octet only. Each is skipped, first, between and last.
+    // Capabilities shorter than 26 and an SSID over 32, and keeps the frame: each is skipped,
+    // first, between and last. A longer DS Parameter Set or HT Capabilities is read (its fixed
+    // part). tshark flags both kinds; nonstandard_at names the first for a dissector.
     const auto ids = [](bytes_view b) {
         std::vector<std::uint8_t> v;
         const auto r = ie::element_range::parse(b);
@@ -99,22 +100,46 @@ TEST_CASE(
         for (const ie::element e : *r) v.push_back(e.id);
         return v;
     };
-    const std::uint8_t bad_ds_first[] = {3, 2, 1, 1, 0, 1, 'a', 3, 1, 6};
-    CHECK(ids(bad_ds_first) == std::vector<std::uint8_t>{0, 3});
-    CHECK(ie::element_range::parse(bad_ds_first)->find(3)->data[0] == 6);  // the good one
-    CHECK(ie::element_range::parse(bad_ds_first)->skips());  // what a dissector reports
-    CHECK_FALSE(ie::element_range::parse(bytes_view(bad_ds_first).subspan(4))->skips());
+    const std::uint8_t short_ds_first[] = {3, 0, 0, 1, 'a', 3, 1, 6};
+    CHECK(ids(short_ds_first) == std::vector<std::uint8_t>{0, 3});
+    const auto first = ie::element_range::parse(short_ds_first);
+    REQUIRE(first);
+    const auto ds = first->find(3);
+    REQUIRE(ds);
+    CHECK(ds->data[0] == 6);  // the one of one octet
+    CHECK(first->nonstandard_at() == std::optional<std::size_t>(0));
+    CHECK_FALSE(ie::element_range::parse(bytes_view(short_ds_first).subspan(2))->nonstandard_at());
+
+    const std::uint8_t long_ds[] = {0, 1, 'a', 3, 2, 6, 0};
+    CHECK(ids(long_ds) == std::vector<std::uint8_t>{0, 3});
+    const auto with_long_ds = ie::element_range::parse(long_ds);
+    REQUIRE(with_long_ds);
+    CHECK(with_long_ds->nonstandard_at() == std::optional<std::size_t>(3));
+    CHECK_FALSE(ie::ds_channel_of(*with_long_ds->find(3)));  // cfg80211 takes one octet only
+    std::vector<std::uint8_t> long_ht = {45, 28};
+    long_ht.resize(30);
+    long_ht[2] = 0x2c;
+    const auto ht = ie::element_range::parse(long_ht);
+    REQUIRE(ht);
+    const auto ht_cap = ie::ht_capabilities::parse(*ht->find(45));
+    REQUIRE(ht_cap);
+    CHECK(ht_cap->info == 0x2c);
+    CHECK(ht_cap->mcs_set.size() == 16);
+
     std::vector<std::uint8_t> mixed = {0, 1, 'a', 45, 25};
     mixed.resize(mixed.size() + 25);
     const std::vector<std::uint8_t> tail = {3, 0, 221, 4, 0x50, 0x6f, 0x9a, 9, 0, 33};
     mixed.insert(mixed.end(), tail.begin(), tail.end());
     mixed.resize(mixed.size() + 33);
     CHECK(ids(mixed) == std::vector<std::uint8_t>{0, 221});
-    const std::uint8_t only_bad[] = {3, 0};
-    CHECK(ids(only_bad).empty());
-    CHECK_FALSE(ie::element_range::parse(only_bad)->find(3));
+    CHECK(ie::element_range::parse(mixed)->nonstandard_at() == std::optional<std::size_t>(3));
+    const std::uint8_t only_short[] = {3, 0};
+    CHECK(ids(only_short).empty());
+    CHECK(ie::element_range::parse(only_short)->empty());
+    CHECK_FALSE(ie::element_range::parse(only_short)->find(3));
     const std::uint8_t long_ssid[34] = {0, 32};
     CHECK(ids(long_ssid) == std::vector<std::uint8_t>{0});
+    CHECK_FALSE(ie::element_range::parse(long_ssid)->nonstandard_at());
 }
 
 TEST_CASE("every P2P attribute round-trips", "[ieee80211][p2p]") {
@@ -263,8 +288,8 @@ TEST_CASE("for_each_element validates and visits in one pass, stopping at the fi
     CHECK(*n == 3);
     CHECK(ids == std::vector<std::uint8_t>{0, 3, 255});
     CHECK(ext.back() == 35);
-    // A DS Parameter Set of two octets is skipped and counted; a truncated header ends the walk.
-    const std::uint8_t skipped[] = {0, 1, 'a', 3, 2, 6, 6, 3, 1, 6};
+    // A DS Parameter Set of no octet is skipped and counted; a truncated header ends the walk.
+    const std::uint8_t skipped[] = {0, 1, 'a', 3, 0, 3, 1, 6};
     ids.clear();
     auto s = ie::for_each_element(skipped, [&](const ie::element& e) { ids.push_back(e.id); });
     REQUIRE(s);

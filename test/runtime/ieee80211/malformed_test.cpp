@@ -45,6 +45,16 @@ TEST_CASE("structural faults are reported with their layer", "[ieee80211][malfor
         REQUIRE(d.fault);
         CHECK(d.fault->code == errc::overrun);
     }
+    SECTION("an element of a length the standard does not give its ID, at its offset") {
+        // A reader takes the frame (a DS Parameter Set of two octets); tshark flags it.
+        const std::size_t at = probe.size() - 24;  // offset in the body
+        probe.insert(probe.end(), {3, 2, 6, 0});
+        auto d = ie::dissect(probe, ie::pcap::linktype::ieee802_11);
+        REQUIRE(d.fault);
+        CHECK(d.fault->code == errc::bad_length);
+        CHECK(d.fault->offset == at);
+        CHECK(d.fault_layer == "management body");
+    }
     SECTION("P2P attribute overrun") {
         // The P2P IE is the last element and ends with Listen Channel (06, length 5 LE, 5 octets):
         // make that attribute claim more than the IE holds.
