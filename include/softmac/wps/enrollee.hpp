@@ -67,15 +67,19 @@ class enrollee {
         if (run_.state != status::running) return {};
         auto m = message::parse(raw);
         if (!m) return {};  // not a WSC message: hostap drops it and waits
+        // A message without this run's nonces is not this run's and is dropped: every message
+        // the Enrollee Nonce (wps_process_wsc_msg), a NACK the Registrar Nonce too
+        // (wps_process_wsc_nack; before M2 any, as M2 and M2D bring it). hostap ends the run
+        // on such a message; softmac waits for this run's.
+        namespace bit = detail::nonce_bit;
+        const bool known = expect_ != msg::m2;
         if (code == op::nack && m->type() == msg::nack) {
+            if (!run_.ours(*m, bit::enrollee | bit::registrar, known)) return {};
             const auto e = m->u16(attr::config_error);
             run_.fail(run_.last_sent_type, e ? *e : config_error::none);
             return run_.nack();
         }
-        // A message without this run's Enrollee Nonce is dropped (M2 and M2D bring the
-        // Registrar Nonce).
-        if (code != op::msg || !run_.ours(*m, detail::nonce_bit::enrollee, expect_ != msg::m2))
-            return {};
+        if (code != op::msg || !run_.ours(*m, bit::enrollee, known)) return {};
         if (m->type() == msg::m2d && expect_ == msg::m2) return on_m2d(*m);
         if (m->type() != expect_) return refuse(m->type(), config_error::none);
         run_.last_received.assign(raw.begin(), raw.end());

@@ -58,6 +58,17 @@ class registrar_run {
         if (run_.state != status::running) return {};
         auto m = message::parse(raw);
         if (!m) return {};
+        // A NACK, an ACK or WSC_Done must carry both nonces of this run (wps_process_wsc_nack,
+        // wps_process_wsc_ack, wps_process_wsc_done); one that does not ends the run without a
+        // WPS-FAIL, as hostap's WPS_FAILURE does (EAP-Failure follows).
+        namespace bit = detail::nonce_bit;
+        const bool ending = (code == op::nack && m->type() == msg::nack) ||
+                            (code == op::ack && m->type() == msg::ack) ||
+                            (code == op::done && m->type() == msg::done && expect_ == msg::done);
+        if (ending && !run_.ours(*m, bit::enrollee | bit::registrar)) {
+            run_.state = status::failure;
+            return {};
+        }
         if (code == op::nack && m->type() == msg::nack) {
             const auto e = m->u16(attr::config_error);
             run_.fail(run_.last_sent_type, e ? *e : config_error::none);
@@ -69,15 +80,10 @@ class registrar_run {
             return {};
         }
         if (m->type() == msg::m1 && code == op::msg && expect_ == msg::m1) return on_m1(*m, raw);
-        if (code == op::done && m->type() == msg::done && expect_ == msg::done) {
-            // wps_process_wsc_done: both nonces, or the run does not end in success.
-            namespace bit = detail::nonce_bit;
-            return run_.ours(*m, bit::enrollee | bit::registrar) ? on_done() : reply{};
-        }
+        if (code == op::done && m->type() == msg::done && expect_ == msg::done) return on_done();
         // M3, M5 and M7 out of order, without this run's Registrar Nonce or not authentic are
         // answered with a NACK (wps_process_m3 and its kin).
-        if (code != op::msg || m->type() != expect_ ||
-            !run_.ours(*m, detail::nonce_bit::registrar) ||
+        if (code != op::msg || m->type() != expect_ || !run_.ours(*m, bit::registrar) ||
             !authentic(run_.keys, run_.last_sent, m->raw()))
             return refuse(m->type(), config_error::none);
         run_.last_received.assign(raw.begin(), raw.end());

@@ -115,13 +115,17 @@ TEST_CASE(
     const auto with_long_ds = ie::element_range::parse(long_ds);
     REQUIRE(with_long_ds);
     CHECK(with_long_ds->nonstandard_at() == std::optional<std::size_t>(3));
-    CHECK_FALSE(ie::ds_channel_of(*with_long_ds->find(3)));  // cfg80211 takes one octet only
+    const auto long_ds_element = with_long_ds->find(3);
+    REQUIRE(long_ds_element);
+    CHECK_FALSE(ie::ds_channel_of(*long_ds_element));  // cfg80211 takes one octet only
     std::vector<std::uint8_t> long_ht = {45, 28};
     long_ht.resize(30);
     long_ht[2] = 0x2c;
     const auto ht = ie::element_range::parse(long_ht);
     REQUIRE(ht);
-    const auto ht_cap = ie::ht_capabilities::parse(*ht->find(45));
+    const auto ht_element = ht->find(45);
+    REQUIRE(ht_element);
+    const auto ht_cap = ie::ht_capabilities::parse(*ht_element);
     REQUIRE(ht_cap);
     CHECK(ht_cap->info == 0x2c);
     CHECK(ht_cap->mcs_set.size() == 16);

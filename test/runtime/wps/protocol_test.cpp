@@ -207,12 +207,55 @@ static_assert(std::is_same_v<decltype(wps::authenticator({}, {}, {})),
 static_assert(std::is_same_v<decltype(wps::password_halves({}, {})),
                              std::optional<std::array<wps::half_psk, 2>>>);
 
+namespace {
+/// An enrollee written from the run's parts (not wps::enrollee), so that its M3 can carry any
+/// Registrar Nonce: M1 with the password 12345670, then an authentic M3 for the registrar's M2.
+struct parts_enrollee {
+    wps::detail::run t;
+    enum class nonce { right, other, none };
+
+    wps::reply m1() {
+        t.n1 = *wps::detail::run::random_nonce();
+        auto key = crypto::dh_group5::generate();
+        REQUIRE(key);
+        t.pke = key->public_key();
+        t.dh.emplace(std::move(*key));
+        t.enrollee_mac = mac("02:00:00:00:01:00");
+        t.password = "12345670";
+        wps::builder b;
+        b.head(msg::m1).raw(wattr::uuid_e, wps::uuid_from_mac(t.enrollee_mac));
+        b.raw(wattr::mac_address, t.enrollee_mac.bytes()).raw(wattr::enrollee_nonce, t.n1);
+        b.raw(wattr::public_key, t.pke).u16(wattr::device_password_id, 0).version2();
+        return t.send(std::move(b), msg::m1);
+    }
+    wps::reply m3(const wps::reply& m2, nonce n) {
+        const auto m = wps::message::parse(m2.message);
+        REQUIRE(m);
+        t.n2 = *m->array<16>(wattr::registrar_nonce);
+        t.pkr = *m->array<192>(wattr::public_key);
+        REQUIRE(t.derive(t.pkr));
+        REQUIRE(t.new_secrets());
+        wps::nonce other = t.n2;
+        other[0] ^= 1;
+        wps::builder b;
+        b.head(msg::m3);
+        if (n != nonce::none) b.raw(wattr::registrar_nonce, n == nonce::right ? t.n2 : other);
+        b.raw(wattr::e_hash1, *wps::commitment(t.keys, t.s1, t.psk[0], t.pke, t.pkr));
+        b.raw(wattr::e_hash2, *wps::commitment(t.keys, t.s2, t.psk[1], t.pke, t.pkr));
+        b.version2();
+        REQUIRE(wps::authenticate(b, t.keys, m2.message));
+        return t.send(std::move(b), msg::m3);
+    }
+};
+}  // namespace
+
 TEST_CASE("Each side takes only messages that carry the nonces wpa_supplicant requires",
           "[wps][protocol]") {
     exchange x("12345670", 0, {std::string("12345670"), 0});
     const wps::reply m1 = x.e.start();
     const wps::reply m2 = x.r.receive(m1.op, m1.message);
     REQUIRE(exchange::type_of(m2) == msg::m2);
+    const auto n1 = *wps::message::parse(m1.message)->array<16>(wattr::enrollee_nonce);
     // wps_process_wsc_msg: every message to the enrollee carries its Enrollee Nonce. An M2
     // without one is not this run's: dropped, not read (its Authenticator would fail).
     CHECK(x.e.receive(m2.op, without_attribute(m2.message, wattr::enrollee_nonce)).op ==
@@ -220,21 +263,39 @@ TEST_CASE("Each side takes only messages that carry the nonces wpa_supplicant re
     CHECK(x.e.state() == wps::status::running);
     const wps::reply m3 = x.e.receive(m2.op, m2.message);
     REQUIRE(exchange::type_of(m3) == msg::m3);
+    const auto n2 = *wps::message::parse(m3.message)->array<16>(wattr::registrar_nonce);
+    const auto nack = [](const wps::nonce& e, const wps::nonce& r) {
+        wps::builder b;
+        b.head(msg::nack).raw(wattr::enrollee_nonce, e).raw(wattr::registrar_nonce, r);
+        b.u16(wattr::config_error, 12).version2();
+        return std::move(b).take();
+    };
+    wps::nonce foreign = n2;
+    foreign[15] ^= 1;
 
-    SECTION("an M3 with another Registrar Nonce is answered with a NACK, not dropped") {
-        // wps_process_m3 -> wps_process_registrar_nonce fails -> SEND_WSC_NACK. (Its
-        // Authenticator fails too: the NACK, not the check that sends it, is what is shown.)
-        std::vector<std::uint8_t> other = m3.message;
-        const auto p = wps::message::parse(other);
-        REQUIRE(p);
-        const auto r = p->get(wattr::registrar_nonce);
-        REQUIRE(r);
-        other[static_cast<std::size_t>(r->data() - other.data())] ^= 1;
-        CHECK(exchange::type_of(x.r.receive(m3.op, other)) == msg::nack);
-        CHECK(x.r.state() == wps::status::failure);
-        CHECK(x.r.config_error() == 0);
+    SECTION("a NACK is the enrollee's only with both nonces of its run") {
+        // wps_process_wsc_nack checks both; softmac drops another run's.
+        CHECK(x.e.receive(wps::op::nack, nack(n1, foreign)).op == wps::op::none);
+        CHECK(x.e.state() == wps::status::running);
+        CHECK(exchange::type_of(x.e.receive(wps::op::nack, nack(n1, n2))) == msg::nack);
+        CHECK(x.e.state() == wps::status::failure);
+        CHECK(x.e.config_error() == 12);
     }
-    SECTION("WSC_Done without the Registrar Nonce does not end the run in success") {
+    SECTION("a NACK to the registrar with another Enrollee Nonce ends its run without WPS-FAIL") {
+        wps::nonce other_n1 = n1;
+        other_n1[0] ^= 1;
+        (void)x.r.receive(wps::op::nack, nack(other_n1, n2));
+        CHECK(x.r.state() == wps::status::failure);
+        CHECK_FALSE(exchange::find<wps::failed>(x.registrar_events));
+    }
+    SECTION("a NACK to the registrar with both nonces ends its run with WPS-FAIL") {
+        (void)x.r.receive(wps::op::nack, nack(n1, n2));
+        CHECK(x.r.state() == wps::status::failure);
+        const auto* f = exchange::find<wps::failed>(x.registrar_events);
+        REQUIRE(f);
+        CHECK(f->config_error == 12);
+    }
+    SECTION("WSC_Done without the Registrar Nonce ends the registrar's run, not in success") {
         wps::reply m = m3;
         bool to_registrar = true;
         while (exchange::type_of(m) != msg::done) {
@@ -243,12 +304,33 @@ TEST_CASE("Each side takes only messages that carry the nonces wpa_supplicant re
             to_registrar = !to_registrar;
         }
         REQUIRE(x.e.state() == wps::status::success);
-        // wps_process_wsc_done refuses it; the real one ends the run.
-        for (const std::uint16_t id : {wattr::registrar_nonce, wattr::enrollee_nonce})
-            CHECK(x.r.receive(m.op, without_attribute(m.message, id)).op == wps::op::none);
-        CHECK(x.r.state() == wps::status::running);
-        (void)x.r.receive(m.op, m.message);
-        CHECK(x.r.state() == wps::status::success);
+        // wps_process_wsc_done: WPS_FAILURE, no WPS-FAIL event; EAP-Failure follows.
+        (void)x.r.receive(m.op, without_attribute(m.message, wattr::registrar_nonce));
+        CHECK(x.r.state() == wps::status::failure);
+        CHECK_FALSE(exchange::find<wps::registrar_success>(x.registrar_events));
+        CHECK_FALSE(exchange::find<wps::failed>(x.registrar_events));
+    }
+}
+
+TEST_CASE("The registrar answers an authentic M3 without its Registrar Nonce with a NACK",
+          "[wps][protocol]") {
+    // wps_process_m3 -> wps_process_registrar_nonce: missing or different, SEND_WSC_NACK. The
+    // M3 is authentic (its sender has the keys), so only the nonce check refuses it.
+    using nonce = parts_enrollee::nonce;
+    for (const nonce n : {nonce::right, nonce::other, nonce::none}) {
+        exchange x("12345670", 0, {std::string("12345670"), 0});
+        parts_enrollee pe;
+        const wps::reply m1 = pe.m1();
+        const wps::reply m2 = x.r.receive(m1.op, m1.message);
+        REQUIRE(exchange::type_of(m2) == msg::m2);
+        const wps::reply m3 = pe.m3(m2, n);
+        const wps::reply out = x.r.receive(m3.op, m3.message);
+        if (n == nonce::right) {
+            CHECK(exchange::type_of(out) == msg::m4);  // the same M3 is otherwise taken
+        } else {
+            CHECK(exchange::type_of(out) == msg::nack);
+            CHECK(x.r.state() == wps::status::failure);
+        }
     }
 }
 
@@ -677,6 +759,7 @@ TEST_CASE("An M8 with several Credentials is read as wps_process_creds reads it"
         settings_registrar past_ten;
         CHECK(exchange::type_of(
                   past_ten.m8_with(joined({ten, credential_for("bad", unreadable)}))) == msg::done);
+        REQUIRE(past_ten.e.credential());
         CHECK(past_ten.e.credential()->ssid == "net0");
         std::vector<std::uint8_t> nine(ten.begin(),
                                        ten.begin() + std::ptrdiff_t(ten.size() / 10 * 9));
