@@ -150,13 +150,13 @@ struct run {
     /// wps_process_registrar_nonce (Registrar Nonce, on M3, M5, M7 and WSC_Done) require; the
     /// other one, when present, equal too (the Registrar Nonce only once `registrar_known`).
     bool ours(const message& m, std::uint8_t required, bool registrar_known = true) const {
-        const auto same = [&](std::uint16_t id, const nonce& n, std::uint8_t bit, bool known) {
-            const auto v = m.get(id);
-            if (!v) return !(required & bit);
-            return !known || (v->size() == n.size() && std::equal(v->begin(), v->end(), n.begin()));
+        const auto e = m.get(attr::enrollee_nonce), r = m.get(attr::registrar_nonce);
+        if ((!e && (required & nonce_bit::enrollee)) || (!r && (required & nonce_bit::registrar)))
+            return false;
+        const auto same = [](bytes_view v, const nonce& n) {
+            return v.size() == n.size() && std::equal(v.begin(), v.end(), n.begin());
         };
-        return same(attr::enrollee_nonce, n1, nonce_bit::enrollee, true) &&
-               same(attr::registrar_nonce, n2, nonce_bit::registrar, registrar_known);
+        return (!e || same(*e, n1)) && (!r || !registrar_known || same(*r, n2));
     }
 };
 
