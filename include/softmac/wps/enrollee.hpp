@@ -115,9 +115,10 @@ class enrollee {
     }
     reply on_m2(const message& m) {
         const auto r = m.array<16>(attr::registrar_nonce);
+        if (!r) return refuse(msg::m2, config_error::none);
+        run_.n2 = *r;  // first, so that a NACK to this M2 names it (wps_process_m2)
         const auto pkr = m.array<192>(attr::public_key);
-        if (!r || !pkr || !m.get(attr::uuid_r)) return refuse(msg::m2, config_error::none);
-        run_.n2 = *r;
+        if (!pkr || !m.get(attr::uuid_r)) return refuse(msg::m2, config_error::none);
         run_.pkr = *pkr;
         const std::vector<std::uint8_t> m1 = run_.last_sent;
         if (!run_.derive(run_.pkr)) return refuse(msg::m2, config_error::none);

@@ -59,31 +59,30 @@ class registrar_run {
         auto m = message::parse(raw);
         if (!m) return {};
         // A NACK, an ACK or WSC_Done must carry both nonces of this run (wps_process_wsc_nack,
-        // wps_process_wsc_ack, wps_process_wsc_done); one that does not ends the run without a
-        // WPS-FAIL, as hostap's WPS_FAILURE does (EAP-Failure follows).
-        namespace bit = detail::nonce_bit;
-        const bool ending = (code == op::nack && m->type() == msg::nack) ||
-                            (code == op::ack && m->type() == msg::ack) ||
-                            (code == op::done && m->type() == msg::done && expect_ == msg::done);
-        if (ending && !run_.ours(*m, bit::enrollee | bit::registrar)) {
-            run_.state = status::failure;
-            return {};
-        }
-        if (code == op::nack && m->type() == msg::nack) {
-            const auto e = m->u16(attr::config_error);
-            run_.fail(run_.last_sent_type, e ? *e : config_error::none);
-            return {};
-        }
-        if (code == op::ack && m->type() == msg::ack && run_.last_sent_type == msg::m2d) {
-            run_.state = status::failure;  // nothing to register: EAP ends with Failure
-            refused_ = true;
-            return {};
+        // wps_process_wsc_ack, wps_process_wsc_done); one that does not, an ACK but to M2D and
+        // a WSC_Done out of turn end the run without WPS-FAIL, as hostap's WPS_FAILURE does
+        // (EAP-Failure follows).
+        const bool nack = code == op::nack && m->type() == msg::nack;
+        const bool ack = code == op::ack && m->type() == msg::ack;
+        const bool done = code == op::done && m->type() == msg::done;
+        if (nack || ack || done) {
+            namespace bit = detail::nonce_bit;
+            if (!run_.ours(*m, bit::enrollee | bit::registrar)) return end_quietly();
+            if (nack) {
+                const auto e = m->u16(attr::config_error);
+                run_.fail(run_.last_sent_type, e ? *e : config_error::none);
+                return {};
+            }
+            if (done && expect_ == msg::done) return on_done();
+            refused_ = ack && run_.last_sent_type == msg::m2d;  // nothing to register
+            return end_quietly();
         }
         if (m->type() == msg::m1 && code == op::msg && expect_ == msg::m1) return on_m1(*m, raw);
         if (code == op::done && m->type() == msg::done && expect_ == msg::done) return on_done();
         // M3, M5 and M7 out of order, without this run's Registrar Nonce or not authentic are
         // answered with a NACK (wps_process_m3 and its kin).
-        if (code != op::msg || m->type() != expect_ || !run_.ours(*m, bit::registrar) ||
+        if (code != op::msg || m->type() != expect_ ||
+            !run_.ours(*m, detail::nonce_bit::registrar) ||
             !authentic(run_.keys, run_.last_sent, m->raw()))
             return refuse(m->type(), config_error::none);
         run_.last_received.assign(raw.begin(), raw.end());
@@ -101,6 +100,10 @@ class registrar_run {
     reply refuse(std::uint8_t at, std::uint16_t error) {
         run_.fail(at, error);
         return run_.nack();
+    }
+    reply end_quietly() {
+        run_.state = status::failure;
+        return {};
     }
     /// The attributes of M2 and M2D after the Public Key up to Config Error (hostap's
     /// wps_build_m2 order).
@@ -138,14 +141,16 @@ class registrar_run {
         run_.n1 = *n1;
         run_.pke = *pke;
         run_.enrollee_mac = who.mac;
-        const auto n2 = detail::run::random_nonce();
-        if (!n2) return refuse(msg::m1, config_error::none);
-        run_.n2 = *n2;
         run_.last_received.assign(raw.begin(), raw.end());
         const password_decision d = cfg_.authorize
                                         ? cfg_.authorize(who)
                                         : password_decision{{}, config_error::setup_locked};
+        // M2D carries a Registrar Nonce of zeros, as the enrollee's ACK does (the nonce is drawn
+        // for M2 only, as in wps_build_m2).
         if (!d.password) return send_m2d(d.config_error);
+        const auto n2 = detail::run::random_nonce();
+        if (!n2) return refuse(msg::m1, config_error::none);
+        run_.n2 = *n2;
         run_.password = *d.password;
         auto key = crypto::dh_group5::generate();
         if (!key) return refuse(msg::m1, config_error::none);

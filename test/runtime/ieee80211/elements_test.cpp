@@ -93,6 +93,11 @@ TEST_CASE(
     // Capabilities shorter than 26 and an SSID over 32, and keeps the frame: each is skipped,
     // first, between and last. A longer DS Parameter Set or HT Capabilities is read (its fixed
     // part). tshark flags both kinds; nonstandard_at names the first for a dissector.
+    const auto parsed = [](bytes_view b) {
+        const auto r = ie::element_range::parse(b);
+        REQUIRE(r);
+        return *r;
+    };
     const auto ids = [](bytes_view b) {
         std::vector<std::uint8_t> v;
         const auto r = ie::element_range::parse(b);
@@ -108,7 +113,7 @@ TEST_CASE(
     REQUIRE(ds);
     CHECK(ds->data[0] == 6);  // the one of one octet
     CHECK(first->nonstandard_at() == std::optional<std::size_t>(0));
-    CHECK_FALSE(ie::element_range::parse(bytes_view(short_ds_first).subspan(2))->nonstandard_at());
+    CHECK_FALSE(parsed(bytes_view(short_ds_first).subspan(2)).nonstandard_at());
 
     const std::uint8_t long_ds[] = {0, 1, 'a', 3, 2, 6, 0};
     CHECK(ids(long_ds) == std::vector<std::uint8_t>{0, 3});
@@ -129,6 +134,16 @@ TEST_CASE(
     REQUIRE(ht_cap);
     CHECK(ht_cap->info == 0x2c);
     CHECK(ht_cap->mcs_set.size() == 16);
+    std::vector<std::uint8_t> long_ht_op = {61, 24, 11};
+    long_ht_op.resize(26);
+    const auto op = ie::element_range::parse(long_ht_op);
+    REQUIRE(op);
+    const auto op_element = op->find(61);
+    REQUIRE(op_element);
+    const auto ht_op = ie::ht_operation::parse(*op_element);
+    REQUIRE(ht_op);
+    CHECK(ht_op->primary_channel == 11);
+    CHECK(ht_op->basic_mcs_set.size() == 16);
 
     std::vector<std::uint8_t> mixed = {0, 1, 'a', 45, 25};
     mixed.resize(mixed.size() + 25);
@@ -136,14 +151,14 @@ TEST_CASE(
     mixed.insert(mixed.end(), tail.begin(), tail.end());
     mixed.resize(mixed.size() + 33);
     CHECK(ids(mixed) == std::vector<std::uint8_t>{0, 221});
-    CHECK(ie::element_range::parse(mixed)->nonstandard_at() == std::optional<std::size_t>(3));
+    CHECK(parsed(mixed).nonstandard_at() == std::optional<std::size_t>(3));
     const std::uint8_t only_short[] = {3, 0};
     CHECK(ids(only_short).empty());
-    CHECK(ie::element_range::parse(only_short)->empty());
-    CHECK_FALSE(ie::element_range::parse(only_short)->find(3));
+    CHECK(parsed(only_short).empty());
+    CHECK_FALSE(parsed(only_short).find(3));
     const std::uint8_t long_ssid[34] = {0, 32};
     CHECK(ids(long_ssid) == std::vector<std::uint8_t>{0});
-    CHECK_FALSE(ie::element_range::parse(long_ssid)->nonstandard_at());
+    CHECK_FALSE(parsed(long_ssid).nonstandard_at());
 }
 
 TEST_CASE("every P2P attribute round-trips", "[ieee80211][p2p]") {

@@ -46,14 +46,20 @@ TEST_CASE("structural faults are reported with their layer", "[ieee80211][malfor
         CHECK(d.fault->code == errc::overrun);
     }
     SECTION("an element of a length the standard does not give its ID, at its offset") {
-        // A reader takes the frame (a DS Parameter Set of two octets); tshark flags it.
-        const std::size_t at = probe.size() - 24;  // offset in the body
-        probe.insert(probe.end(), {3, 2, 6, 0});
-        auto d = ie::dissect(probe, ie::pcap::linktype::ieee802_11);
-        REQUIRE(d.fault);
-        CHECK(d.fault->code == errc::bad_length);
-        CHECK(d.fault->offset == at);
-        CHECK(d.fault_layer == "management body");
+        // A reader takes the frame (a DS Parameter Set of two octets); tshark flags it. The
+        // offset counts from the body: after a beacon's 12 octets of fixed fields, after a P2P
+        // public action frame's 8 octets before its elements.
+        for (const std::size_t which : {std::size_t{0}, std::size_t{3}}) {
+            auto f = frames[which].bytes;
+            INFO(frames[which].name);
+            const std::size_t at = f.size() - 24;  // the new element's offset in the body
+            f.insert(f.end(), {3, 2, 6, 0});
+            auto d = ie::dissect(f, ie::pcap::linktype::ieee802_11);
+            REQUIRE(d.fault);
+            CHECK(d.fault->code == errc::bad_length);
+            CHECK(d.fault->offset == at);
+            CHECK(d.fault_layer == (which == 0 ? "management body" : "P2P action"));
+        }
     }
     SECTION("P2P attribute overrun") {
         // The P2P IE is the last element and ends with Listen Channel (06, length 5 LE, 5 octets):

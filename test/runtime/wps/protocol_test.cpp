@@ -184,6 +184,15 @@ TEST_CASE("Messages of another run or out of order are not taken", "[wps][protoc
 }
 
 namespace {
+/// The `N`-octet attribute `id` of `message` (which it must hold).
+template <std::size_t N>
+std::array<std::uint8_t, N> field_of(bytes_view message, std::uint16_t id) {
+    const auto m = wps::message::parse(message);
+    REQUIRE(m);
+    const auto v = m->array<N>(id);
+    REQUIRE(v);
+    return *v;
+}
 /// `message` without its attribute `id` (which it must hold).
 std::vector<std::uint8_t> without_attribute(std::vector<std::uint8_t> message, std::uint16_t id) {
     const auto p = wps::message::parse(message);
@@ -229,10 +238,8 @@ struct parts_enrollee {
         return t.send(std::move(b), msg::m1);
     }
     wps::reply m3(const wps::reply& m2, nonce n) {
-        const auto m = wps::message::parse(m2.message);
-        REQUIRE(m);
-        t.n2 = *m->array<16>(wattr::registrar_nonce);
-        t.pkr = *m->array<192>(wattr::public_key);
+        t.n2 = field_of<16>(m2.message, wattr::registrar_nonce);
+        t.pkr = field_of<192>(m2.message, wattr::public_key);
         REQUIRE(t.derive(t.pkr));
         REQUIRE(t.new_secrets());
         wps::nonce other = t.n2;
@@ -255,7 +262,7 @@ TEST_CASE("Each side takes only messages that carry the nonces wpa_supplicant re
     const wps::reply m1 = x.e.start();
     const wps::reply m2 = x.r.receive(m1.op, m1.message);
     REQUIRE(exchange::type_of(m2) == msg::m2);
-    const auto n1 = *wps::message::parse(m1.message)->array<16>(wattr::enrollee_nonce);
+    const auto n1 = field_of<16>(m1.message, wattr::enrollee_nonce);
     // wps_process_wsc_msg: every message to the enrollee carries its Enrollee Nonce. An M2
     // without one is not this run's: dropped, not read (its Authenticator would fail).
     CHECK(x.e.receive(m2.op, without_attribute(m2.message, wattr::enrollee_nonce)).op ==
@@ -263,10 +270,12 @@ TEST_CASE("Each side takes only messages that carry the nonces wpa_supplicant re
     CHECK(x.e.state() == wps::status::running);
     const wps::reply m3 = x.e.receive(m2.op, m2.message);
     REQUIRE(exchange::type_of(m3) == msg::m3);
-    const auto n2 = *wps::message::parse(m3.message)->array<16>(wattr::registrar_nonce);
-    const auto nack = [](const wps::nonce& e, const wps::nonce& r) {
+    const auto n2 = field_of<16>(m3.message, wattr::registrar_nonce);
+    // A NACK with Configuration Error 12 (no Registrar Nonce: none).
+    const auto nack = [](const wps::nonce& e, std::optional<wps::nonce> r) {
         wps::builder b;
-        b.head(msg::nack).raw(wattr::enrollee_nonce, e).raw(wattr::registrar_nonce, r);
+        b.head(msg::nack).raw(wattr::enrollee_nonce, e);
+        if (r) b.raw(wattr::registrar_nonce, *r);
         b.u16(wattr::config_error, 12).version2();
         return std::move(b).take();
     };
@@ -276,10 +285,35 @@ TEST_CASE("Each side takes only messages that carry the nonces wpa_supplicant re
     SECTION("a NACK is the enrollee's only with both nonces of its run") {
         // wps_process_wsc_nack checks both; softmac drops another run's.
         CHECK(x.e.receive(wps::op::nack, nack(n1, foreign)).op == wps::op::none);
+        CHECK(x.e.receive(wps::op::nack, nack(n1, std::nullopt)).op == wps::op::none);
         CHECK(x.e.state() == wps::status::running);
         CHECK(exchange::type_of(x.e.receive(wps::op::nack, nack(n1, n2))) == msg::nack);
         CHECK(x.e.state() == wps::status::failure);
         CHECK(x.e.config_error() == 12);
+    }
+    SECTION("the NACK to an M2 without UUID-R names M2's Registrar Nonce: the registrar's") {
+        // wps_process_m2 keeps the Registrar Nonce before it checks the rest, so the NACK it
+        // sends is the registrar's (WPS-FAIL there).
+        exchange y("12345670", 0, {std::string("12345670"), 0});
+        const wps::reply first = y.e.start();
+        const wps::reply y_m2 = y.r.receive(first.op, first.message);
+        REQUIRE(exchange::type_of(y_m2) == msg::m2);
+        const wps::reply refusal =
+            y.e.receive(y_m2.op, without_attribute(y_m2.message, wattr::uuid_r));
+        REQUIRE(exchange::type_of(refusal) == msg::nack);
+        (void)y.r.receive(refusal.op, refusal.message);
+        CHECK(y.r.state() == wps::status::failure);
+        CHECK(exchange::find<wps::failed>(y.registrar_events));
+    }
+    SECTION("a NACK to M1 names any Registrar Nonce, as M2 would have brought it") {
+        exchange y("12345670", 0, {std::string("12345670"), 0});
+        const wps::reply first = y.e.start();
+        const auto y_n1 = field_of<16>(first.message, wattr::enrollee_nonce);
+        CHECK(y.e.receive(wps::op::nack, nack(y_n1, std::nullopt)).op == wps::op::none);
+        CHECK(y.e.state() == wps::status::running);
+        CHECK(exchange::type_of(y.e.receive(wps::op::nack, nack(y_n1, wps::nonce{}))) == msg::nack);
+        CHECK(y.e.state() == wps::status::failure);
+        CHECK(y.e.config_error() == 12);
     }
     SECTION("a NACK to the registrar with another Enrollee Nonce ends its run without WPS-FAIL") {
         wps::nonce other_n1 = n1;
@@ -310,6 +344,34 @@ TEST_CASE("Each side takes only messages that carry the nonces wpa_supplicant re
         CHECK_FALSE(exchange::find<wps::registrar_success>(x.registrar_events));
         CHECK_FALSE(exchange::find<wps::failed>(x.registrar_events));
     }
+}
+
+TEST_CASE("M2D carries a Registrar Nonce of zeros, and its ACK is taken only with both nonces",
+          "[wps][protocol]") {
+    // wps_build_m2 draws the Registrar Nonce, M2D does not; wpa_supplicant's enrollee does not
+    // keep M2D's (wps_process_m2d), so its ACK carries zeros, which wps_process_wsc_ack checks.
+    const auto ack = [](const wps::nonce& e) {
+        wps::builder b;
+        b.head(msg::ack).raw(wattr::enrollee_nonce, e).raw(wattr::registrar_nonce, wps::nonce{});
+        b.version2();
+        return std::move(b).take();
+    };
+    exchange x("12345670", 0, {std::nullopt, wps::config_error::setup_locked});
+    const wps::reply m1 = x.e.start();
+    const wps::reply m2d = x.r.receive(m1.op, m1.message);
+    REQUIRE(exchange::type_of(m2d) == msg::m2d);
+    CHECK(field_of<16>(m2d.message, wattr::registrar_nonce) == wps::nonce{});
+    wps::nonce n1 = field_of<16>(m1.message, wattr::enrollee_nonce);
+    SECTION("this run's ACK: refused, nothing to register") {
+        (void)x.r.receive(wps::op::ack, ack(n1));
+        CHECK(x.r.refused());
+    }
+    SECTION("another run's ACK ends the run without counting as the refusal's") {
+        n1[0] ^= 1;
+        (void)x.r.receive(wps::op::ack, ack(n1));
+        CHECK_FALSE(x.r.refused());
+    }
+    CHECK(x.r.state() == wps::status::failure);
 }
 
 TEST_CASE("The registrar answers an authentic M3 without its Registrar Nonce with a NACK",
@@ -672,10 +734,8 @@ struct settings_registrar {
     }
     wps::reply m8_with(bytes_view settings) {
         const wps::reply m1 = e.start();
-        const auto m = wps::message::parse(m1.message);
-        REQUIRE(m);
-        r.n1 = *m->array<16>(wattr::enrollee_nonce);
-        r.pke = *m->array<192>(wattr::public_key);
+        r.n1 = field_of<16>(m1.message, wattr::enrollee_nonce);
+        r.pke = field_of<192>(m1.message, wattr::public_key);
         r.enrollee_mac = mac("02:00:00:00:01:00");
         r.n2 = *wps::detail::run::random_nonce();
         r.password = "12345670";
