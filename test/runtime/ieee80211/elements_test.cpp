@@ -98,49 +98,36 @@ TEST_CASE(
         REQUIRE(r);
         return *r;
     };
-    const auto ids = [](bytes_view b) {
+    const auto ids = [&](bytes_view b) {
         std::vector<std::uint8_t> v;
-        const auto r = ie::element_range::parse(b);
-        REQUIRE(r);
-        for (const ie::element e : *r) v.push_back(e.id);
+        for (const ie::element e : parsed(b)) v.push_back(e.id);
         return v;
+    };
+    // The element a reader finds for `id` (there must be one).
+    const auto found = [&](bytes_view b, std::uint8_t id) {
+        const auto e = parsed(b).find(id);
+        REQUIRE(e);
+        return *e;
     };
     const std::uint8_t short_ds_first[] = {3, 0, 0, 1, 'a', 3, 1, 6};
     CHECK(ids(short_ds_first) == std::vector<std::uint8_t>{0, 3});
-    const auto first = ie::element_range::parse(short_ds_first);
-    REQUIRE(first);
-    const auto ds = first->find(3);
-    REQUIRE(ds);
-    CHECK(ds->data[0] == 6);  // the one of one octet
-    CHECK(first->nonstandard_at() == std::optional<std::size_t>(0));
+    CHECK(found(short_ds_first, 3).data[0] == 6);  // the one of one octet
+    CHECK(parsed(short_ds_first).nonstandard_at() == std::optional<std::size_t>(0));
     CHECK_FALSE(parsed(bytes_view(short_ds_first).subspan(2)).nonstandard_at());
 
     const std::uint8_t long_ds[] = {0, 1, 'a', 3, 2, 6, 0};
     CHECK(ids(long_ds) == std::vector<std::uint8_t>{0, 3});
-    const auto with_long_ds = ie::element_range::parse(long_ds);
-    REQUIRE(with_long_ds);
-    CHECK(with_long_ds->nonstandard_at() == std::optional<std::size_t>(3));
-    const auto long_ds_element = with_long_ds->find(3);
-    REQUIRE(long_ds_element);
-    CHECK_FALSE(ie::ds_channel_of(*long_ds_element));  // cfg80211 takes one octet only
-    std::vector<std::uint8_t> long_ht = {45, 28};
+    CHECK(parsed(long_ds).nonstandard_at() == std::optional<std::size_t>(3));
+    CHECK_FALSE(ie::ds_channel_of(found(long_ds, 3)));  // cfg80211 takes one octet only
+    std::vector<std::uint8_t> long_ht = {45, 28, 0x2c};
     long_ht.resize(30);
-    long_ht[2] = 0x2c;
-    const auto ht = ie::element_range::parse(long_ht);
-    REQUIRE(ht);
-    const auto ht_element = ht->find(45);
-    REQUIRE(ht_element);
-    const auto ht_cap = ie::ht_capabilities::parse(*ht_element);
+    const auto ht_cap = ie::ht_capabilities::parse(found(long_ht, 45));
     REQUIRE(ht_cap);
     CHECK(ht_cap->info == 0x2c);
     CHECK(ht_cap->mcs_set.size() == 16);
     std::vector<std::uint8_t> long_ht_op = {61, 24, 11};
     long_ht_op.resize(26);
-    const auto op = ie::element_range::parse(long_ht_op);
-    REQUIRE(op);
-    const auto op_element = op->find(61);
-    REQUIRE(op_element);
-    const auto ht_op = ie::ht_operation::parse(*op_element);
+    const auto ht_op = ie::ht_operation::parse(found(long_ht_op, 61));
     REQUIRE(ht_op);
     CHECK(ht_op->primary_channel == 11);
     CHECK(ht_op->basic_mcs_set.size() == 16);
