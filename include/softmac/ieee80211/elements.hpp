@@ -48,31 +48,45 @@ struct element {
 };
 
 namespace detail {
-/// The lengths the standard gives an element ID (tshark flags another), and the longest a reader
-/// takes. wpa_supplicant's ieee802_11_parse_elems ignores a DS Parameter Set, ERP, HT or VHT
-/// element shorter than its fixed part and an SSID over 32 octets, and reads the fixed part of a
-/// longer one, as mac80211's element parser does; the frame is kept either way.
+/// The lengths a reader takes of an element ID: wpa_supplicant's ieee802_11_parse_elems ignores
+/// a DS Parameter Set, ERP, HT or VHT element shorter than its fixed part and an SSID over 32
+/// octets, and reads the fixed part of a longer one, as mac80211's element parser does; the
+/// frame is kept either way. Two octets an entry, as the walk of every received frame reads it.
 struct length_rule {
-    std::uint8_t min = 0, max = 255, read_max = 255;
+    std::uint8_t min = 0, max = 255;
 };
 inline constexpr std::array<length_rule, 256> length_rules = [] {
     std::array<length_rule, 256> t{};
-    t[eid::ssid] = {0, 32, 32};
-    t[eid::ds_params] = {1, 1};
+    t[eid::ssid] = {0, 32};
+    t[eid::ds_params] = {1};
     t[eid::tim] = {4};
-    t[eid::ht_capabilities] = {26, 26};
-    t[eid::ht_operation] = {22, 22};
-    t[eid::obss_scan_params] = {14, 14};
-    t[eid::erp] = {1, 1};
+    t[eid::ht_capabilities] = {26};
+    t[eid::ht_operation] = {22};
+    t[eid::obss_scan_params] = {14};
+    t[eid::erp] = {1};
     t[eid::extension] = {1};
-    t[eid::vht_capabilities] = {12, 12};
-    t[eid::vht_operation] = {5, 5};
+    t[eid::vht_capabilities] = {12};
+    t[eid::vht_operation] = {5};
+    return t;
+}();
+/// The longest the standard makes an element ID (tshark flags a longer one); the shortest is a
+/// reader's (length_rules).
+inline constexpr std::array<std::uint8_t, 256> standard_max = [] {
+    std::array<std::uint8_t, 256> t{};
+    t.fill(255);
+    t[eid::ssid] = 32;
+    t[eid::ds_params] = t[eid::erp] = 1;
+    t[eid::ht_capabilities] = 26;
+    t[eid::ht_operation] = 22;
+    t[eid::obss_scan_params] = 14;
+    t[eid::vht_capabilities] = 12;
+    t[eid::vht_operation] = 5;
     return t;
 }();
 /// Whether a reader takes the element at `p` (its header in bounds).
 constexpr bool fits(const std::uint8_t* p) noexcept {
     const length_rule rule = length_rules[p[0]];
-    return p[1] >= rule.min && p[1] <= rule.read_max;
+    return p[1] >= rule.min && p[1] <= rule.max;
 }
 
 }  // namespace detail
@@ -159,8 +173,8 @@ class element_range {
     /// (what tshark flags, a reader may still take it), if any.
     std::optional<std::size_t> nonstandard_at() const noexcept {
         for (std::size_t off = 0; off < bytes_.size(); off += 2 + bytes_[off + 1]) {
-            const detail::length_rule rule = detail::length_rules[bytes_[off]];
-            if (bytes_[off + 1] < rule.min || bytes_[off + 1] > rule.max) return off;
+            const std::uint8_t id = bytes_[off], len = bytes_[off + 1];
+            if (len < detail::length_rules[id].min || len > detail::standard_max[id]) return off;
         }
         return std::nullopt;
     }
