@@ -23,11 +23,11 @@
 #include <softmac/core/scheduler.hpp>
 #include <softmac/ieee80211/fcs.hpp>
 #include <softmac/ieee80211/frame_control.hpp>
-#include <softmac/ieee80211/noa_schedule.hpp>
 #include <softmac/ieee80211/p2p.hpp>
 #include <softmac/ieee80211/pcap.hpp>
 #include <softmac/ieee80211/radiotap.hpp>
 #include <softmac/ieee80211/rates.hpp>
+#include <softmac/sim/detail/absences.hpp>
 
 namespace softmac::sim {
 
@@ -204,14 +204,14 @@ class medium {
     /// Start times are extended to 64 bits near the time of this call. A notice that announces
     /// no absence clears it.
     void set_absence(port_id p, const ieee80211::p2p::notice_of_absence& noa) noexcept {
-        ports_[p].away = schedule_of(noa);
+        ports_[p].away = absences::schedule::of(noa, now_us());
     }
     /// @brief The port holds its transmissions in the absences of `noa` (a P2P client keeping
     /// quiet while its GO is away): a frame whose airtime, SIFS and ACK would overlap one
     /// starts when that absence is over. Reception is not affected. A notice that announces no
     /// absence clears it.
     void set_tx_hold(port_id p, const ieee80211::p2p::notice_of_absence& noa) noexcept {
-        ports_[p].hold = schedule_of(noa);
+        ports_[p].hold = absences::schedule::of(noa, now_us());
     }
 
     /// @brief Writes every transmitted frame, with radiotap and FCS, to a pcap stream.
@@ -242,8 +242,8 @@ class medium {
         // overtake the one before it.
         // A sender that is away, or holds its traffic in its GO's absences, starts after them.
         const time_point start =
-            clear_of_absences(sender.away, sender.hold, std::max(time_.now(), sender.busy_until),
-                              airtime + expected_ack);
+            absences::clear_of(sender.away, sender.hold, std::max(time_.now(), sender.busy_until),
+                               airtime + expected_ack);
         const auto start_us = static_cast<std::uint64_t>(
             std::chrono::duration_cast<std::chrono::microseconds>(start).count());
         ++stats_.transmitted;
@@ -286,7 +286,7 @@ class medium {
             }
 #endif
             if (p == from) continue;  // a listening sender is among them
-            if (overlaps(rx.away, start, airtime + (for_rx ? ack_time : duration{}))) {
+            if (absences::overlaps(rx.away, start, airtime + (for_rx ? ack_time : duration{}))) {
                 ++stats_.absent;
                 continue;
             }
@@ -466,52 +466,6 @@ class medium {
     static unsigned kind_of(bytes_view frame) noexcept {
         return ieee80211::frame_control{load_le16(frame.data())}.type_subtype();
     }
-    /// A Notice of Absence with the time its start times are extended near.
-    struct absence_schedule {
-        bool active = false;  ///< first: a receiver without a schedule reads nothing further
-        std::uint64_t reference_us = 0;
-        ieee80211::p2p::notice_of_absence noa{};
-    };
-    /// A schedule with more absences back to back than this is given up on: the frame starts
-    /// where the last one ended.
-    static constexpr int max_deferrals = 1024;
-
-    absence_schedule schedule_of(const ieee80211::p2p::notice_of_absence& noa) const noexcept {
-        if (!ieee80211::p2p::has_schedule(noa)) return {};
-        return {true, now_us(), noa};
-    }
-    static time_point at_us(std::uint64_t us) noexcept {
-        return std::chrono::duration_cast<time_point>(std::chrono::microseconds(us));
-    }
-    /// The first absence of `s` that overlaps [at, at + length) (an instant, for length 0).
-    static std::optional<ieee80211::p2p::absence> overlapping(const absence_schedule& s,
-                                                              time_point at,
-                                                              duration length) noexcept {
-        if (!s.active) return std::nullopt;
-        const auto us = static_cast<std::uint64_t>(
-            std::chrono::duration_cast<std::chrono::microseconds>(at).count());
-        const auto a = ieee80211::p2p::absence_at_or_after(s.noa, us, s.reference_us);
-        if (!a) return std::nullopt;
-        const time_point end = at + std::max(length, duration{1});
-        if (at_us(a->start_us) < end && at_us(a->end_us) > at) return a;
-        return std::nullopt;
-    }
-    static bool overlaps(const absence_schedule& s, time_point at, duration length) noexcept {
-        return overlapping(s, at, length).has_value();
-    }
-    /// The earliest time t from `at` when [t, t + length) overlaps no absence of a port: those
-    /// it is away in and those it holds its transmissions in.
-    static time_point clear_of_absences(const absence_schedule& away, const absence_schedule& hold,
-                                        time_point at, duration length) noexcept {
-        for (int i = 0; i < max_deferrals; ++i) {
-            auto a = overlapping(away, at, length);
-            if (!a) a = overlapping(hold, at, length);
-            if (!a) break;
-            at = at_us(a->end_us);
-        }
-        return at;
-    }
-
     /// A port's first cache line holds what a frame's transmission reads of each receiver
     /// (whether it is away, the types it takes) and what its delivery reads (listening, frequency,
     /// handler); its prefetch plan, read a few deliveries before, has lines of its own.
@@ -523,8 +477,8 @@ class medium {
         std::uint8_t n_addrs = 0;
         std::uint16_t freq = 2412;
         std::uint64_t types = ~std::uint64_t{0};  ///< bit type_subtype(): the filter passes it
-        absence_schedule away;                    // its `active` in the first line
-        absence_schedule hold;
+        absences::schedule away;                  // its `active` in the first line
+        absences::schedule hold;
         time_point busy_until{};
         std::array<mac_address, max_addresses> addrs{};
         alignas(line) prefetch_plan prefetch;
