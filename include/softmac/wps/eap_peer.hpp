@@ -56,8 +56,10 @@ class eap_peer {
             return ctx_.emit_wps(eap_failure{from, false});
         }
         if (p->code != eap::code::request) return;
-        if (started_ && p->id == id_ && !response_.empty())  // a retransmitted Request
-            return ctx_.send_eapol(ap_, response_);
+        request_.assign(1, p->type);
+        request_.insert(request_.end(), p->data.begin(), p->data.end());
+        if (!response_.empty() && p->id == answered_id_ && request_ == answered_)
+            return ctx_.send_eapol(ap_, response_);  // a retransmission of the Request answered
         id_ = p->id;
         if (p->type == eap::method::identity) {
             if (!started_) {
@@ -108,6 +110,8 @@ class eap_peer {
     }
     void respond(std::vector<std::uint8_t> frame) {
         response_ = std::move(frame);
+        answered_id_ = id_;
+        answered_.swap(request_);
         ctx_.send_eapol(ap_, response_);
     }
 
@@ -115,9 +119,16 @@ class eap_peer {
     enrollee enrollee_;
     std::size_t fragment_size_;
     mac_address ap_;
-    std::uint8_t id_ = 0;
+    std::uint8_t id_ = 0;  ///< the Identifier of the Request being answered
     bool started_ = false, finished_ = false;
+    /// The last response sent and the Request it answered (its Identifier, and its octets from
+    /// the Type on). Only a Request that repeats both is a retransmission, and gets the response
+    /// again: a Request that was dropped got no answer, and one that reuses the Identifier with
+    /// other octets is new (eap_peer_req_is_duplicate and SEND_RESPONSE in wpa_supplicant's
+    /// eap.c, whose lastId moves only when a response is sent, with its default workaround).
     std::vector<std::uint8_t> response_;
+    std::uint8_t answered_id_ = 0;
+    std::vector<std::uint8_t> answered_, request_;
     std::optional<eap::fragmenter> out_;
     eap::reassembler in_;
     timer_id timer_ = 0;

@@ -182,3 +182,56 @@ TEST_CASE("A silent station makes the EAP server give up after three Requests", 
     CHECK(l.ap_side.deauths == std::vector<std::uint16_t>{23});
     CHECK_FALSE(l.server.serves(l.sta_addr));
 }
+
+TEST_CASE("The EAP peer answers a Request again only when it repeats the Request answered",
+          "[wps][eap]") {
+    // The peer alone: what it sends is kept, nothing is carried to the server.
+    struct peer_side {
+        virtual_time clock;
+        std::vector<std::vector<std::uint8_t>> sent;
+        std::vector<wps::event> events;
+        void send_eapol(const mac_address&, bytes_view f) { sent.emplace_back(f.begin(), f.end()); }
+        virtual_time& time() { return clock; }
+        void deauthenticate(const mac_address&, std::uint16_t) {}
+        void emit_wps(const wps::event& e) { events.push_back(e); }
+    } side;
+    wps::enrollee::config c;
+    c.mac = mac("02:00:00:00:01:00");
+    c.dev.id = wps::uuid_from_mac(c.mac);
+    c.password = "12345670";
+    wps::eap_peer<peer_side> peer(side, std::move(c));
+    const mac_address ap = mac("02:00:00:00:00:00");
+    peer.associated(ap);
+    const auto identity = wps::eap::eapol_identity_request(2, 7);
+    peer.receive(ap, identity);
+    REQUIRE(side.sent.size() == 1);
+    CHECK(side.sent[0][5] == 7);  // the EAP Identifier of the Response
+    SECTION("a retransmitted Request gets the same Response") {
+        peer.receive(ap, identity);
+        REQUIRE(side.sent.size() == 2);
+        CHECK(side.sent[1] == side.sent[0]);
+    }
+    SECTION("a Request dropped gets no answer, nor does its retransmission") {
+        // A WSC_FRAG_ACK with no fragment of ours pending: the peer drops it.
+        const auto frag_ack =
+            wps::eap::eapol_wsc(2, wps::eap::code::request, 8, wps::eap::op::frag_ack, 0, 0, {});
+        peer.receive(ap, frag_ack);
+        peer.receive(ap, frag_ack);
+        CHECK(side.sent.size() == 1);
+        // The Request still answered is the Identity one.
+        peer.receive(ap, identity);
+        CHECK(side.sent.size() == 2);
+    }
+    SECTION("a Request that reuses the Identifier with other octets is a new Request") {
+        const auto start =
+            wps::eap::eapol_wsc(2, wps::eap::code::request, 7, wps::eap::op::start, 0, 0, {});
+        peer.receive(ap, start);
+        REQUIRE(side.sent.size() == 2);
+        const auto m1 = wps::eap::parse_eapol(side.sent[1]);
+        REQUIRE(m1);
+        CHECK(m1->id == 7);
+        const auto w = wps::eap::parse_wsc(*m1);
+        REQUIRE(w);
+        CHECK(w->op == wps::eap::op::msg);
+    }
+}
