@@ -10,6 +10,7 @@
 
 #include <softmac/cfg/wiphy.hpp>
 
+#include "got.hpp"
 #include "mlme_world.hpp"
 
 using namespace softmac;
@@ -116,7 +117,7 @@ TEST_CASE("every event round-trips through its netlink form", "[cfg][wire]") {
     // Both ends of a scan are distinct messages.
     std::vector<std::uint8_t> buf(256);
     auto aborted = cfg::encode_event(buf, 0x1c, 0, {}, mac::event::scan_done{0, true});
-    CHECK(nl::message::parse(aborted)->cmd == NL80211_CMD_SCAN_ABORTED);
+    CHECK(test::got(nl::message::parse(aborted)).cmd == NL80211_CMD_SCAN_ABORTED);
     CHECK(std::get<mac::event::scan_done>(cfg::decode_event(aborted)->event).aborted);
 }
 
@@ -273,7 +274,8 @@ TEST_CASE("a station joins an AP driven only by netlink messages", "[cfg][wire]"
     auto results = x.send(1, dump, x.user);  // GET_SCAN needs no privilege
     REQUIRE(results.error == 0);
     REQUIRE(results.messages.size() == 1);
-    auto bss = cfg::decode<cfg::reply::scan_result>(nl::message::parse(results.messages[0])->attrs);
+    auto bss = cfg::decode<cfg::reply::scan_result>(
+        test::got(nl::message::parse(results.messages[0])).attrs);
     REQUIRE(bss);
     CHECK(bss->bss.bssid == ap.mac);
     CHECK(bss->bss.freq == 2462);
@@ -290,7 +292,8 @@ TEST_CASE("a station joins an AP driven only by netlink messages", "[cfg][wire]"
     REQUIRE(typed->size() == 1);
     CHECK((*typed)[0].bss.ies.data() == x.w[1].bss().find(ap.mac)->ies.data());
     CHECK((*typed)[0].bss.ies == bss->bss.ies);
-    CHECK(ieee80211::element_range::parse((*typed)[0].bss.ies)->find(ieee80211::eid::ssid));
+    CHECK(
+        test::got(ieee80211::element_range::parse((*typed)[0].bss.ies)).find(ieee80211::eid::ssid));
 
     cfg::cmd::connect conn;
     conn.ifindex = sta.ifindex;
@@ -307,8 +310,9 @@ TEST_CASE("a station joins an AP driven only by netlink messages", "[cfg][wire]"
     gs.ifindex = ap.ifindex;
     auto stations = x.send(0, gs, x.user);
     REQUIRE(stations.messages.size() == 1);
-    CHECK(cfg::decode<cfg::reply::station>(nl::message::parse(stations.messages[0])->attrs)->mac ==
-          sta.mac);
+    CHECK(test::got(cfg::decode<cfg::reply::station>(
+                        test::got(nl::message::parse(stations.messages[0])).attrs))
+              .mac == sta.mac);
 
     cfg::cmd::disconnect bye;
     bye.ifindex = sta.ifindex;
@@ -411,7 +415,8 @@ TEST_CASE("P2P device, interface changes, ROC, registrations and keys through co
     CHECK(x.send(0, start, x.root).error == 0);
     auto r = x.send(0, roc, x.root);
     REQUIRE(r.error == 0);
-    const auto cookie = cfg::decode<cfg::reply::cookie>(nl::message::parse(r.messages[0])->attrs);
+    const auto cookie =
+        cfg::decode<cfg::reply::cookie>(test::got(nl::message::parse(r.messages[0])).attrs);
     REQUIRE(cookie);
     CHECK(cookie->value != 0);
     x.w.run(150ms);
@@ -440,8 +445,9 @@ TEST_CASE("P2P device, interface changes, ROC, registrations and keys through co
     gi.ifindex = w0.ifindex;
     auto got = x.send(0, gi, x.user);
     REQUIRE(got.messages.size() == 1);
-    CHECK(cfg::decode<cfg::reply::interface>(nl::message::parse(got.messages[0])->attrs)->iftype ==
-          iftype::p2p_go);
+    CHECK(test::got(cfg::decode<cfg::reply::interface>(
+                        test::got(nl::message::parse(got.messages[0])).attrs))
+              .iftype == iftype::p2p_go);
     CHECK(x.send(0, cfg::cmd::get_interface{}, x.user).messages.size() == 3);  // dump
 
     REQUIRE(x.cfgs[0]->set_up({w0.ifindex, {}}, true));

@@ -11,6 +11,8 @@
 #include <softmac/core/mac_address.hpp>
 #include <softmac/core/time_units.hpp>
 
+#include "got.hpp"
+
 using namespace softmac;
 
 TEST_CASE("mac_address parses, formats and classifies", "[core][mac_address]") {
@@ -21,7 +23,7 @@ TEST_CASE("mac_address parses, formats and classifies", "[core][mac_address]") {
     CHECK(a->is_unicast());
     CHECK(mac_address::broadcast().is_broadcast());
     CHECK(mac_address::broadcast().is_multicast());
-    CHECK(mac_address::parse("01:00:5e:00:00:01")->is_multicast());
+    CHECK(test::got(mac_address::parse("01:00:5e:00:00:01")).is_multicast());
     CHECK(mac_address::parse("02-00-00-00-00-01"));
     CHECK(mac_address::parse("02:00:00:00:00").err().code == errc::bad_length);
     CHECK(mac_address::parse("02:00:00:00:00:0g").err().code == errc::bad_value);

@@ -13,6 +13,7 @@
 #include <softmac/ieee80211/p2p.hpp>
 #include <softmac/ieee80211/wps.hpp>
 
+#include "got.hpp"
 #include "reference_frames.hpp"
 
 using namespace softmac;
@@ -40,7 +41,7 @@ TEST_CASE("element_range is a forward range that range-v3 views compose on",
     auto ext = r->find(ie::eid::extension, 35);
     REQUIRE(ext);
     CHECK(ext->data.size() == 3);
-    CHECK(ie::ds_channel_of(*r->find(ie::eid::ds_params)).value() == 11);
+    CHECK(ie::ds_channel_of(test::got(r->find(ie::eid::ds_params))).value() == 11);
     CHECK(r->find(ie::eid::supported_rates)->data.size() == 8);
     CHECK(r->find(ie::eid::extended_rates)->data.size() == 4);
 }
@@ -56,13 +57,13 @@ TEST_CASE("typed elements parse what their builders write", "[ieee80211][element
     ie::put::vendor(w, ie::vendor::wmm, std::array<std::uint8_t, 3>{1, 2, 3});
     auto r = ie::element_range::parse(w.written());
     REQUIRE(r);
-    auto tim = ie::tim::parse(*r->find(ie::eid::tim));
+    auto tim = ie::tim::parse(test::got(r->find(ie::eid::tim)));
     CHECK(tim->dtim_period == 3);
     CHECK(tim->partial_bitmap.size() == 2);
-    auto c = ie::country::parse(*r->find(ie::eid::country));
+    auto c = ie::country::parse(test::got(r->find(ie::eid::country)));
     CHECK(std::string(c->code, 2) == "DE");
     CHECK(c->triplets.size() == 3);
-    auto rsn = ie::rsn::parse(*r->find(ie::eid::rsn));
+    auto rsn = ie::rsn::parse(test::got(r->find(ie::eid::rsn)));
     REQUIRE(rsn);
     CHECK(rsn->version == 1);
     CHECK(rsn->pairwise_count() == 1);
@@ -73,11 +74,14 @@ TEST_CASE("typed elements parse what their builders write", "[ieee80211][element
     CHECK(rsn->offers_akm(ie::suite::akm_psk));
     CHECK_FALSE(rsn->offers_akm(0x000fac01));       // 802.1X
     CHECK_FALSE(rsn->offers_akm(ie::suite::ccmp));  // a cipher's selector in the AKM list
-    CHECK(ie::ht_capabilities::parse(*r->find(ie::eid::ht_capabilities))->info == 0x012c);
-    CHECK(ie::ht_operation::parse(*r->find(ie::eid::ht_operation))->primary_channel == 6);
+    CHECK(
+        test::got(ie::ht_capabilities::parse(test::got(r->find(ie::eid::ht_capabilities)))).info ==
+        0x012c);
+    CHECK(test::got(ie::ht_operation::parse(test::got(r->find(ie::eid::ht_operation))))
+              .primary_channel == 6);
     auto v = r->find_vendor(ie::vendor::wmm);
     REQUIRE(v);
-    CHECK(ie::vendor_element::parse(*v)->oui == 0x0050f2);
+    CHECK(test::got(ie::vendor_element::parse(*v)).oui == 0x0050f2);
 }
 
 TEST_CASE(
@@ -180,37 +184,45 @@ TEST_CASE("every P2P attribute round-trips", "[ieee80211][p2p]") {
     const ie::vendor_stream s(*els, ie::vendor::p2p);
     auto attrs = p2p::attribute_range::parse(s.bytes());
     REQUIRE(attrs);
-    CHECK(*p2p::octet_of(*attrs->find(p2p::attr::status)) == 9);
-    CHECK(*p2p::octet_of(*attrs->find(p2p::attr::minor_reason)) == 2);
-    CHECK(p2p::capability::parse(*attrs->find(p2p::attr::capability))->group == 0x41);
-    CHECK(*p2p::address_of(*attrs->find(p2p::attr::device_id)) == test::dev_a);
-    auto gi = p2p::go_intent::parse(*attrs->find(p2p::attr::go_intent));
+    CHECK(test::got(p2p::octet_of(test::got(attrs->find(p2p::attr::status)))) == 9);
+    CHECK(test::got(p2p::octet_of(test::got(attrs->find(p2p::attr::minor_reason)))) == 2);
+    CHECK(test::got(p2p::capability::parse(test::got(attrs->find(p2p::attr::capability)))).group ==
+          0x41);
+    CHECK(test::got(p2p::address_of(test::got(attrs->find(p2p::attr::device_id)))) == test::dev_a);
+    auto gi = p2p::go_intent::parse(test::got(attrs->find(p2p::attr::go_intent)));
     CHECK(gi->intent == 15);
     CHECK(gi->tie_breaker);
-    CHECK(p2p::config_timeout::parse(*attrs->find(p2p::attr::config_timeout))->client == 20);
-    CHECK(p2p::channel_attr::parse(*attrs->find(p2p::attr::listen_channel))->channel == 1);
-    CHECK(*p2p::address_of(*attrs->find(p2p::attr::group_bssid)) == test::go_if);
-    CHECK(p2p::ext_listen_timing::parse(*attrs->find(p2p::attr::ext_listen_timing))->interval_ms ==
-          1000);
-    CHECK(*p2p::address_of(*attrs->find(p2p::attr::intended_interface_addr)) == test::go_if);
-    CHECK(*p2p::octet_of(*attrs->find(p2p::attr::manageability)) == 1);
-    auto cl = p2p::channel_list::parse(*attrs->find(p2p::attr::channel_list));
+    CHECK(test::got(p2p::config_timeout::parse(test::got(attrs->find(p2p::attr::config_timeout))))
+              .client == 20);
+    CHECK(test::got(p2p::channel_attr::parse(test::got(attrs->find(p2p::attr::listen_channel))))
+              .channel == 1);
+    CHECK(test::got(p2p::address_of(test::got(attrs->find(p2p::attr::group_bssid)))) ==
+          test::go_if);
+    CHECK(test::got(
+              p2p::ext_listen_timing::parse(test::got(attrs->find(p2p::attr::ext_listen_timing))))
+              .interval_ms == 1000);
+    CHECK(test::got(p2p::address_of(test::got(attrs->find(p2p::attr::intended_interface_addr)))) ==
+          test::go_if);
+    CHECK(test::got(p2p::octet_of(test::got(attrs->find(p2p::attr::manageability)))) == 1);
+    auto cl = p2p::channel_list::parse(test::got(attrs->find(p2p::attr::channel_list)));
     REQUIRE(cl);
     CHECK(cl->contains(81, 6));
     CHECK_FALSE(cl->contains(81, 7));
-    auto n = p2p::notice_of_absence::parse(*attrs->find(p2p::attr::noa));
+    auto n = p2p::notice_of_absence::parse(test::got(attrs->find(p2p::attr::noa)));
     CHECK(n->count == 1);
     CHECK(n->descriptors[0].interval_us == 100000);
-    auto di = p2p::device_info::parse(*attrs->find(p2p::attr::device_info));
+    auto di = p2p::device_info::parse(test::got(attrs->find(p2p::attr::device_info)));
     REQUIRE(di);
     CHECK(di->name == "Phone");
     CHECK(di->address == test::dev_b);
     CHECK(di->primary_type.category == 1);
-    CHECK(p2p::group_id::parse(*attrs->find(p2p::attr::group_id))->ssid == "DIRECT-ab");
-    CHECK(p2p::channel_attr::parse(*attrs->find(p2p::attr::operating_channel))->op_class == 115);
-    CHECK(*p2p::octet_of(*attrs->find(p2p::attr::invitation_flags)) == 1);
-    CHECK(p2p::group_id::parse(*attrs->find(p2p::attr::persistent_group_info))->ssid ==
-          "DIRECT-pg");
+    CHECK(test::got(p2p::group_id::parse(test::got(attrs->find(p2p::attr::group_id)))).ssid ==
+          "DIRECT-ab");
+    CHECK(test::got(p2p::channel_attr::parse(test::got(attrs->find(p2p::attr::operating_channel))))
+              .op_class == 115);
+    CHECK(test::got(p2p::octet_of(test::got(attrs->find(p2p::attr::invitation_flags)))) == 1);
+    CHECK(test::got(p2p::group_id::parse(test::got(attrs->find(p2p::attr::persistent_group_info))))
+              .ssid == "DIRECT-pg");
 }
 
 TEST_CASE("a P2P attribute stream longer than 251 octets is split over several IEs and reassembled",
@@ -248,7 +260,7 @@ TEST_CASE("P2P attribute overruns and invalid values are errors", "[ieee80211][p
     CHECK(ie::p2p::attribute_range::parse(short_header).err().code == errc::truncated);
     // An intent above 15 is read: its receiver answers it (p2p_process_go_neg_req).
     const std::uint8_t intent127[] = {0xff};
-    CHECK(ie::p2p::go_intent::parse(intent127)->intent == 127);
+    CHECK(test::got(ie::p2p::go_intent::parse(intent127)).intent == 127);
     CHECK(ie::p2p::group_id::parse(std::array<std::uint8_t, 5>{}).err().code == errc::bad_length);
     CHECK_FALSE(ie::p2p::device_info::parse(std::array<std::uint8_t, 16>{}));
 }
@@ -271,9 +283,9 @@ TEST_CASE("WPS TLVs round-trip and are named", "[ieee80211][wps]") {
     const ie::vendor_stream s(*els, ie::vendor::wps);
     auto attrs = wps::attribute_range::parse(s.bytes());
     REQUIRE(attrs);
-    CHECK(*wps::u16_of(*attrs->find(wps::attr::config_methods)) == 0x0188);
-    CHECK(*wps::u16_of(*attrs->find(wps::attr::device_password_id)) == 5);
-    CHECK(wps::text_of(*attrs->find(wps::attr::device_name)) == "Laptop");
+    CHECK(test::got(wps::u16_of(test::got(attrs->find(wps::attr::config_methods)))) == 0x0188);
+    CHECK(test::got(wps::u16_of(test::got(attrs->find(wps::attr::device_password_id)))) == 5);
+    CHECK(wps::text_of(test::got(attrs->find(wps::attr::device_name))) == "Laptop");
     CHECK(wps::device_type::from(attrs->find(wps::attr::primary_device_type)->data()).subcategory ==
           1);
     CHECK(attrs->find(wps::attr::vendor_extension)->size() == 9);

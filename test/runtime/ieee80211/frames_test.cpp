@@ -9,6 +9,7 @@
 #include <softmac/ieee80211/management.hpp>
 #include <softmac/ieee80211/rates.hpp>
 
+#include "got.hpp"
 #include "reference_frames.hpp"
 
 using namespace softmac;
@@ -255,7 +256,7 @@ TEST_CASE("A-MSDU subframes iterate with padding and reject overruns", "[ieee802
     auto r = ie::amsdu_range::parse(w.written());
     REQUIRE(r);
     std::vector<std::uint16_t> types;
-    for (auto sf : *r) types.push_back(ie::snap::parse(sf.msdu)->ethertype);
+    for (auto sf : *r) types.push_back(test::got(ie::snap::parse(sf.msdu)).ethertype);
     CHECK(types == std::vector<std::uint16_t>{ie::ethertype::ipv4, ie::ethertype::eapol});
     buf[12 + 1] = 200;  // first subframe length beyond the buffer
     CHECK_FALSE(ie::amsdu_range::parse(w.written()));
@@ -264,7 +265,7 @@ TEST_CASE("A-MSDU subframes iterate with padding and reject overruns", "[ieee802
 TEST_CASE("EAPOL header length is checked", "[ieee80211][data]") {
     const std::uint8_t ok[] = {2, 3, 0, 2, 0xaa, 0xbb};
     const std::uint8_t bad[] = {2, 3, 0, 9, 0xaa};
-    CHECK(ie::eapol::parse(ok)->body.size() == 2);
+    CHECK(test::got(ie::eapol::parse(ok)).body.size() == 2);
     CHECK(ie::eapol::parse(bad).err().code == errc::overrun);
 }
 

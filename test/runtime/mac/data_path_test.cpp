@@ -9,6 +9,7 @@
 #include <softmac/ieee80211/header.hpp>
 #include <softmac/ieee80211/management.hpp>
 
+#include "got.hpp"
 #include "stack_world.hpp"
 #include "tshark.hpp"
 
@@ -76,7 +77,7 @@ TEST_CASE("TX rewrites the Ethernet header in place: the payload does not move",
         std::size_t hdr = 0;
         void tx(const driver::tx_info&, frame_buffer&& b) {
             seen = b.data();
-            hdr = ie::header_view::parse(b.view())->length();
+            hdr = test::got(ie::header_view::parse(b.view())).length();
         }
     } radio;
     REQUIRE(s.mac.transmit(radio, 0, std::move(buf), 0) == mac::verdict::consumed);
@@ -129,14 +130,14 @@ TEST_CASE("sequence numbers count per TID for QoS data and per interface otherwi
     ap.send(eth(mac_address::broadcast(), 0), 5);
     ap.send(eth(mac_address::broadcast(), 0), 0);
     auto seq = [&](std::size_t k) {
-        return ie::header_view::parse(ap.radio.frames[k].bytes)->seq().sequence();
+        return test::got(ie::header_view::parse(ap.radio.frames[k].bytes)).seq().sequence();
     };
     CHECK(seq(0) == 0);
     CHECK(seq(1) == 1);
     CHECK(seq(2) == 0);  // TID 5 has its own counter
     CHECK(seq(3) == 0);  // multicast: the interface counter
     CHECK(seq(4) == 1);
-    CHECK_FALSE(ie::header_view::parse(ap.radio.frames[3].bytes)->has_qos());
+    CHECK_FALSE(test::got(ie::header_view::parse(ap.radio.frames[3].bytes)).has_qos());
     CHECK((ap.radio.frames[3].info.flags & driver::tx_flag::no_ack) != 0);
     CHECK((ap.radio.frames[0].info.flags & driver::tx_flag::no_ack) == 0);
 }

@@ -16,6 +16,8 @@
 #include <softmac/rsn/keys.hpp>
 #include <softmac/rsn/supplicant.hpp>
 
+#include "got.hpp"
+
 using namespace softmac;
 namespace ie = softmac::ieee80211;
 
@@ -207,11 +209,11 @@ TEST_CASE("EAPOL-Key parser reads every field of the handshake B frames", "[rsn]
     CHECK(m3->key_data.size() == 56);
     CHECK(m3->frame.size() == b_m3.size());
     CHECK(vec(m3->nonce) == vec(m1->nonce));
-    CHECK(ie::eapol_key::parse(b_m2)->info == ie::key_info::msg2);
-    CHECK(ie::eapol_key::parse(b_m4)->info == ie::key_info::msg4);
-    CHECK(ie::eapol_key::parse(b_g1)->info == ie::key_info::group1);
-    CHECK(ie::eapol_key::parse(b_g2)->info == ie::key_info::group2);
-    CHECK(ie::eapol_key::parse(b_g2)->replay_counter == 3);
+    CHECK(test::got(ie::eapol_key::parse(b_m2)).info == ie::key_info::msg2);
+    CHECK(test::got(ie::eapol_key::parse(b_m4)).info == ie::key_info::msg4);
+    CHECK(test::got(ie::eapol_key::parse(b_g1)).info == ie::key_info::group1);
+    CHECK(test::got(ie::eapol_key::parse(b_g2)).info == ie::key_info::group2);
+    CHECK(test::got(ie::eapol_key::parse(b_g2)).replay_counter == 3);
 }
 
 TEST_CASE("EAPOL-Key parser rejects short and inconsistent frames in order", "[rsn][eapol_key]") {
@@ -370,9 +372,12 @@ TEST_CASE("handshake A frames verify and rebuild from PSK and nonces", "[rsn][ve
                      "3c7d088b94100f21066d7b18a17ee0ad",
                      "30140100000fac040100000fac040100000fac020000 dd16000fac010200"
                      "2e156e7c4e3df1370913edbd628e2565 dd00"});
-    CHECK(vec(ie::eapol_key::parse(a_m2)->mic) == hex("01c31b82ff62a379b08dd1fc82c2f768"));
-    CHECK(vec(ie::eapol_key::parse(a_m3)->mic) == hex("f535d91809731a1d290894705e919c8e"));
-    CHECK(vec(ie::eapol_key::parse(a_m4)->mic) == hex("9e57a4c09bafb3375e46d386cf872753"));
+    CHECK(vec(test::got(ie::eapol_key::parse(a_m2)).mic) ==
+          hex("01c31b82ff62a379b08dd1fc82c2f768"));
+    CHECK(vec(test::got(ie::eapol_key::parse(a_m3)).mic) ==
+          hex("f535d91809731a1d290894705e919c8e"));
+    CHECK(vec(test::got(ie::eapol_key::parse(a_m4)).mic) ==
+          hex("9e57a4c09bafb3375e46d386cf872753"));
 }
 
 TEST_CASE("handshake B frames and its group key handshake verify and rebuild", "[rsn][vectors]") {
@@ -576,7 +581,7 @@ TEST_CASE("a wrong passphrase ends in deauthentication with reason 15 after 4 M1
     CHECK(l.ap_ctx.sent[2].at == 1100ms);
     CHECK(l.ap_ctx.sent[3].at == 2100ms);
     for (std::size_t i = 0; i < 4; ++i)
-        CHECK(ie::eapol_key::parse(l.ap_ctx.sent[i].frame)->replay_counter == i + 1);
+        CHECK(test::got(ie::eapol_key::parse(l.ap_ctx.sent[i].frame)).replay_counter == i + 1);
     CHECK(l.ap_ctx.sent_with_info(ie::key_info::msg1) == 4);
     CHECK(l.ap_ctx.count<rsn::psk_mismatch>() == 4);
     REQUIRE(l.ap_ctx.deauths.size() == 1);
@@ -610,7 +615,7 @@ TEST_CASE("the supplicant drops an M3 whose ANonce differs from M1's", "[rsn][ha
     wired_pair l;
     // Hold back M3 and forge one with another ANonce under the right KCK.
     l.ap_ctx.drop = [](const std::vector<std::uint8_t>& f) {
-        return ie::eapol_key::parse(f)->info == ie::key_info::msg3;
+        return test::got(ie::eapol_key::parse(f)).info == ie::key_info::msg3;
     };
     l.associate();
     l.clock.run_for(std::chrono::milliseconds(50));
@@ -671,7 +676,7 @@ TEST_CASE("a lost M4 is answered again without a second key install", "[rsn][han
     wired_pair l;
     int m4 = 0;
     l.sta_ctx.drop = [&](const std::vector<std::uint8_t>& f) {
-        return ie::eapol_key::parse(f)->info == ie::key_info::msg4 && m4++ == 0;
+        return test::got(ie::eapol_key::parse(f)).info == ie::key_info::msg4 && m4++ == 0;
     };
     l.associate();
     l.clock.run_for(std::chrono::seconds(2));
@@ -733,7 +738,7 @@ TEST_CASE("an unanswered group message 1 is sent 4 times then deauthenticates wi
     l.associate();
     l.clock.run_for(std::chrono::seconds(1));
     l.ap_ctx.drop = [](const std::vector<std::uint8_t>& f) {
-        return ie::eapol_key::parse(f)->info == ie::key_info::group1;
+        return test::got(ie::eapol_key::parse(f)).info == ie::key_info::group1;
     };
     const auto t0 = l.clock.now();
     REQUIRE(l.ap.rekey_group());
@@ -742,7 +747,8 @@ TEST_CASE("an unanswered group message 1 is sent 4 times then deauthenticates wi
     using namespace std::chrono_literals;
     std::vector<time_point> at;
     for (const auto& s : l.ap_ctx.sent)
-        if (ie::eapol_key::parse(s.frame)->info == ie::key_info::group1) at.push_back(s.at - t0);
+        if (test::got(ie::eapol_key::parse(s.frame)).info == ie::key_info::group1)
+            at.push_back(s.at - t0);
     CHECK(at == std::vector<time_point>{0ms, 500ms, 1500ms, 2500ms});
     REQUIRE(l.ap_ctx.deauths.size() == 1);
     CHECK(l.ap_ctx.deauths[0].second == 16);
@@ -801,7 +807,8 @@ TEST_CASE("no IPv4 address without the GO's pool or without the client's request
         l.associate();
         l.clock.run_for(std::chrono::seconds(1));
         REQUIRE(l.sta.current() == rsn::supplicant<test_ctx>::state::completed);
-        CHECK(ie::eapol_key::parse(l.sta_ctx.sent[0].frame)->key_data.size() == sta_ie.size() + 7);
+        CHECK(test::got(ie::eapol_key::parse(l.sta_ctx.sent[0].frame)).key_data.size() ==
+              sta_ie.size() + 7);
         CHECK(m3_plain(l).size() == 48);  // RSN element, GTK KDE, padding
         CHECK_FALSE(l.sta.p2p_ip_addr());
         CHECK_FALSE(l.ap.ip_address_of(l.sta_addr));
@@ -811,7 +818,7 @@ TEST_CASE("no IPv4 address without the GO's pool or without the client's request
         l.associate();
         l.clock.run_for(std::chrono::seconds(1));
         REQUIRE(l.sta.current() == rsn::supplicant<test_ctx>::state::completed);
-        CHECK(vec(ie::eapol_key::parse(l.sta_ctx.sent[0].frame)->key_data) == sta_ie);
+        CHECK(vec(test::got(ie::eapol_key::parse(l.sta_ctx.sent[0].frame)).key_data) == sta_ie);
         CHECK(m3_plain(l).size() == 48);
         CHECK_FALSE(l.sta.p2p_ip_addr());
         CHECK_FALSE(l.ap.ip_address_of(l.sta_addr));

@@ -12,6 +12,7 @@
 #include <softmac/mac/pipeline.hpp>
 
 #include "driver_world.hpp"
+#include "got.hpp"
 #include "hex.hpp"
 #include "tshark.hpp"
 
@@ -524,12 +525,12 @@ TEST_CASE("an rt73 and a loopback radio exchange data and management frames both
     send(*a, vb.addr, va.addr, ie::mgmt_subtype::auth, false);  // rt73 -> loopback, management
     t.run_for(20ms);
     REQUIRE(a->sink().rx.size() == 2);
-    CHECK(ie::header_view::parse(a->sink().rx[0].bytes)->fc().is_data());
+    CHECK(test::got(ie::header_view::parse(a->sink().rx[0].bytes)).fc().is_data());
     CHECK(a->sink().rx[0].status.freq == 2412);
     CHECK(a->sink().rx[0].status.signal_dbm == -50);
     CHECK(a->sink().rx[0].status.bitrate == 60);
     REQUIRE(b->sink().rx.size() == 1);
-    CHECK(ie::header_view::parse(b->sink().rx[0].bytes)->addr2() == va.addr);
+    CHECK(test::got(ie::header_view::parse(b->sink().rx[0].bytes)).addr2() == va.addr);
     CHECK(b->sink().rx[0].bytes.size() == 24 + 6);  // the descriptor and padding are gone
 }
 
@@ -563,12 +564,12 @@ TEST_CASE("four AP interfaces beacon from four slots: a fifth is refused", "[rt7
     CHECK(d.chip.beacons_sent() == 4 * 9);  // 102.4 ms period: 9 in one second, from each slot
     std::set<mac_address> senders;
     for (const auto& rx : listener[0].sink().rx)
-        senders.insert(ie::header_view::parse(rx.bytes)->addr2());
+        senders.insert(test::got(ie::header_view::parse(rx.bytes)).addr2());
     CHECK(senders.size() == 4);
     // The hardware put its TSF into the timestamp field.
-    auto m =
-        ie::parse_mgmt_body(ie::header_view::parse(listener[0].sink().rx.back().bytes)->fc(),
-                            ie::header_view::parse(listener[0].sink().rx.back().bytes)->body());
+    auto m = ie::parse_mgmt_body(
+        test::got(ie::header_view::parse(listener[0].sink().rx.back().bytes)).fc(),
+        test::got(ie::header_view::parse(listener[0].sink().rx.back().bytes)).body());
     REQUIRE(m);
     CHECK(m->timestamp > 900'000u);
 }
