@@ -110,6 +110,7 @@ TEST_CASE("Push-button registration uses the password 00000000 on both sides", "
     exchange x("00000000", 4, {std::string("00000000"), 0});
     x.run();
     CHECK(x.e.state() == wps::status::success);
+    REQUIRE(x.r.enrollee());
     CHECK(x.r.enrollee()->dpid == 4);
 }
 
