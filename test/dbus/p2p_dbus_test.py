@@ -171,6 +171,11 @@ try:
           "introspection names Interface.WPS with Start and Cancel")
     p0 = dbus.Interface(dev0, PROPS)
     check(p0.Get(SVC + ".Interface", "Ifname") == "wlan0", "Ifname")
+    caps = p0.Get(SVC + ".Interface", "Capabilities")
+    check("p2p" in list(caps.get("Modes", [])) and list(caps.get("Pairwise", [])) == ["ccmp"] and
+          "wpa-psk" in list(caps.get("KeyMgmt", [])) and int(caps.get("MaxScanSSID", 0)) > 0,
+          "the interface's Capabilities: the p2p mode, CCMP, WPA-PSK and MaxScanSSID " +
+          str({k: (list(v) if isinstance(v, list) else v) for k, v in caps.items()}))
     config = p0.Get(P2P, "P2PDeviceConfig")
     check(config["DeviceName"] == "Alice" and int(config["GOIntent"]) == 7 and
           (int(config["ListenRegClass"]), int(config["ListenChannel"])) == (0, 0),
@@ -381,6 +386,11 @@ try:
               bytes(r0["ssid"]).startswith(b"DIRECT-") and int(r0["frequency"]) in map(int, r0["frequency_list"])
               and str(r0["peer_object"]) == bob,
               "GONegotiationSuccess: the GO's passphrase, SSID and channel list")
+        # Each side's peer_config_timeout: the peer's timeout for its role (10 ms units), the
+        # client's 20 to the GO, the GO's 100 to the client.
+        check((int(r0.get("peer_config_timeout", -1)), int(r1.get("peer_config_timeout", -1))) == (20, 100),
+              f"GONegotiationSuccess: peer_config_timeout ({r0.get('peer_config_timeout')}, "
+              f"{r1.get('peer_config_timeout')})")
     g0, g1 = signal(w0, "GroupStarted", 20), signal(w1, "GroupStarted", 20)
     check(bool(g0 and g1), "GroupStarted on both")
     if g0 and g1:
@@ -413,6 +423,14 @@ try:
         check(bytes(cg.Get(SVC + ".Group", "PSK")) == psk, "the client's Group PSK: the same")
         check(str(go["group_object"]) in map(str, peer.Get(SVC + ".Peer", "Groups")),
               "Peer Groups: the client's peer object names the group")
+        check(wait_for(lambda: any(p == bob and i == SVC + ".Peer" and
+                                   str(go["group_object"]) in map(str, c.get("Groups", []))
+                                   for p, i, c in changes), 5),
+              "PropertiesChanged: the GO's peer object of the client gets the group in its Groups")
+        check(wait_for(lambda: any(p == alice and i == SVC + ".Peer" and
+                                   str(g1[2][0]["group_object"]) in map(str, c.get("Groups", []))
+                                   for p, i, c in changes), 5),
+              "PropertiesChanged: the client's peer object of its GO gets the client's group")
         client_if = dbus.Interface(bus.get_object(SVC, g1[2][0]["interface_object"]), P2P)
         client_if.PresenceRequest(dbus.Dictionary({"duration1": dbus.Int32(50000),
                                                    "interval1": dbus.Int32(102400)}, signature="sv"))
@@ -448,6 +466,11 @@ try:
         fin = signal(w0, "GroupFinished", 10)
         check(bool(fin) and fin[2][0]["role"] == "GO", "Disconnect: GroupFinished")
         check(bool(signal(w1, "GroupFinished", 10)), "and the client's group finished too")
+        check(wait_for(lambda: any(p == bob and i == SVC + ".Peer" and "Groups" in c and
+                                   not list(c["Groups"]) for p, i, c in changes), 5) and
+              wait_for(lambda: any(p == alice and i == SVC + ".Peer" and "Groups" in c and
+                                   not list(c["Groups"]) for p, i, c in changes), 5),
+              "PropertiesChanged: both peer objects' Groups are empty once the group ends")
     # A WPS run that fails: the PINs differ. WpsFailed comes while the group provisions. Alice
     # only authorises Bob and listens, so his request makes her the responding GO this time.
     signals.clear()

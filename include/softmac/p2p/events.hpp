@@ -151,6 +151,9 @@ struct go_neg_success {
     std::string passphrase;                ///< a GO's: the group's (p2p_go_neg_results)
     std::vector<std::uint16_t> freq_list;  ///< the channels both sides may use (MHz)
     bool persistent = false;               ///< the group is to be persistent
+    /// The peer's Configuration Timeout for the role it takes, in units of 10 ms: its client
+    /// timeout when we are GO, else its GO timeout (p2p_go_complete's peer_config_timeout).
+    std::uint8_t peer_config_timeout = 0;
 };
 struct go_neg_failure {
     /// The negotiation ended without a status from the peer (no answer, flushed).

@@ -329,6 +329,7 @@ class go_negotiator {
         neg_.persistent = we_go && p->persistent;
         p->waiting_for_us = false;
         p->intended_iface = *q.intended_iface;
+        if (q.timeout) p->config_timeout = *q.timeout;
         p->status = st::success;
         p->go_state = we_go ? go_role::local : go_role::remote;
         d.current = state::go_neg;
@@ -403,6 +404,7 @@ class go_negotiator {
             conf_status = st::no_common_channels;
         if (!conf_status) {
             p->intended_iface = *q.intended_iface;
+            if (q.timeout) p->config_timeout = *q.timeout;
             p->country = q.channels_country;
             p->go_state = we_go ? go_role::local : go_role::remote;
             if (we_go) {
@@ -536,6 +538,7 @@ class go_negotiator {
             g.passphrase =
                 g.persistent_id >= 0 ? stored->passphrase : detail::random_passphrase(d.set, d.rng);
         ok.passphrase = g.passphrase;
+        ok.peer_config_timeout = neg_.we_go ? p->config_timeout.client : p->config_timeout.go;
         for (auto f : neg_.common)
             if (!neg_.we_go || d.go_allowed(f)) ok.freq_list.push_back(f);
         ctx_.emit(std::move(ok));

@@ -42,6 +42,9 @@ struct peer {
     mac_address intended_iface;   ///< negotiated, or a GO's interface (BSSID)
     std::string go_ssid;          ///< the peer runs this group
     std::uint8_t dialog_token = 0;
+    /// Its Configuration Timeout as a GO and as a client (units of 10 ms), from its last GO
+    /// Negotiation Request or Response that carried one (p2p_device's go_timeout, client_timeout).
+    ieee80211::p2p::config_timeout config_timeout;
     // What P2P_PEER reports besides (p2p_get_peer_info_txt):
     ieee80211::p2p::ext_listen_timing ext_listen;  ///< its Extended Listen Timing, if any
     go_role go_state = go_role::unknown;           ///< who became GO in the last negotiation

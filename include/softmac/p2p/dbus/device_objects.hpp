@@ -82,12 +82,34 @@ class device_objects {
   private:
     struct group_objects {
         std::vector<std::string> members;  ///< a GO's clients, as peer objects
+        mac_address go_dev;                ///< a client's GO
         std::string ifname, iface_path;
         std::optional<std::string> group_path;
         std::unique_ptr<sdbus::IObject> iface, group;
     };
 
     std::string p2p() const { return std::string(p2p_device_interface); }
+    /// The Capabilities of an interface (wpas_dbus_getter_capabilities) for what softmac does:
+    /// CCMP as pairwise and group cipher, WPA2-PSK and WPS, RSN, open authentication, the three
+    /// kinds of scan, and the modes the wiphy's interface types give ("p2p" with both P2P roles,
+    /// as nl80211 sets WPA_DRIVER_FLAGS_P2P_CAPABLE). 2.10 lists "ieee8021x" whatever the
+    /// driver; softmac has no 802.1X EAP method besides WSC, so it does not.
+    dict capabilities() const {
+        using strings = std::vector<std::string>;
+        const auto& w = e_.wiphy();
+        strings modes{"infrastructure"};
+        if (w.supported.ap) modes.emplace_back("ap");
+        if (w.supported.p2p_go && w.supported.p2p_client) modes.emplace_back("p2p");
+        return dict{{"Pairwise", sdbus::Variant(strings{"ccmp"})},
+                    {"Group", sdbus::Variant(strings{"ccmp"})},
+                    {"GroupMgmt", sdbus::Variant(strings{})},
+                    {"KeyMgmt", sdbus::Variant(strings{"none", "wpa-psk", "wps"})},
+                    {"Protocol", sdbus::Variant(strings{"rsn"})},
+                    {"AuthAlg", sdbus::Variant(strings{"open"})},
+                    {"Scan", sdbus::Variant(strings{"active", "passive", "ssid"})},
+                    {"Modes", sdbus::Variant(modes)},
+                    {"MaxScanSSID", sdbus::Variant(std::int32_t(w.max_scan_ssids))}};
+    }
     /// Refuses a caller that may not change the radio (the message of the call `o` serves).
     void guard(const sdbus::IObject& o) const {
         const auto* m = o.getCurrentlyProcessedMessage();
@@ -99,6 +121,9 @@ class device_objects {
         const std::string i(interface_interface);
         o.registerProperty("Ifname").onInterface(i).withGetter([ifname] { return ifname; });
         o.registerProperty("Driver").onInterface(i).withGetter([this] { return driver_; });
+        o.registerProperty("Capabilities").onInterface(i).withGetter([this] {
+            return capabilities();
+        });
         o.registerProperty("State").onInterface(i).withGetter([this, ifname, device] {
             for (const auto& g : e_.groups())
                 if (g.ifname == ifname) return std::string(g.started ? "completed" : "associating");
@@ -208,7 +233,8 @@ class device_objects {
                {"peer_interface_addr", sdbus::Variant(bytes_of(e.peer_iface))},
                {"wps_method", sdbus::Variant(std::string(to_string(e.method)))},
                {"frequency_list", sdbus::Variant(freqs)},
-               {"persistent_group", sdbus::Variant(std::int32_t(e.persistent ? 1 : 0))}};
+               {"persistent_group", sdbus::Variant(std::int32_t(e.persistent ? 1 : 0))},
+               {"peer_config_timeout", sdbus::Variant(std::uint32_t(e.peer_config_timeout))}};
         if (e.go) d.emplace("passphrase", sdbus::Variant(utf8(e.passphrase)));
         emit("GONegotiationSuccess", d);
     }
@@ -287,8 +313,11 @@ class device_objects {
             d.emplace("IpAddrGo", sdbus::Variant(std::vector<std::uint8_t>(a.go_ip_addr.begin(),
                                                                            a.go_ip_addr.end())));
         }
+        g.go_dev = e.go ? mac_address{} : e.go_dev_addr;
         groups_.push_back(std::move(g));
         emit("GroupStarted", d);
+        // A client's GO now lists the group in its Groups (peer_groups_changed).
+        if (!e.go) peers_.groups_changed(peer_object(e.go_dev_addr));
         state_changed(e.ifname);
     }
     void on(const event::group_removed& e) {
@@ -301,10 +330,15 @@ class device_objects {
                   {"group_object",
                    sdbus::Variant(sdbus::ObjectPath(it->group_path.value_or("/")))}});
         const std::string gone = it->iface ? it->iface_path : std::string();
+        // Its peers no longer list it (wpas_dbus_unregister_p2p_group): a GO's members, a
+        // client's GO.
+        std::vector<std::string> listed = std::move(it->members);
+        if (!it->go_dev.is_zero()) listed.push_back(peer_object(it->go_dev));
         loop_.dispose(std::move(it->group));
         loop_.dispose(std::move(it->iface));
         groups_.erase(it);
         if (!gone.empty()) root_.removed(gone);
+        for (const auto& peer : listed) peers_.groups_changed(peer);
         state_changed(e.ifname);
     }
     void on(const event::prov_disc_pbc_req& e) {
@@ -417,6 +451,7 @@ class device_objects {
                 .onInterface(std::string(group_interface))
                 .withArguments(sdbus::ObjectPath(peer));
             g.group->emitPropertiesChangedSignal(std::string(group_interface), {"Members"});
+            peers_.groups_changed(peer);
         }
     }
     template <class E>

@@ -65,6 +65,13 @@ class peer_objects {
         return true;
     }
     void clear() { peers_.clear(); }
+    /// @brief The Groups of the peer whose object is `path` changed: PropertiesChanged with
+    /// their new value (wpas_dbus_signal_peer_groups_changed); nothing for a peer without one.
+    void groups_changed(const std::string& path) {
+        const auto it = peers_.find(path);
+        if (it != peers_.end() && it->second.obj)
+            it->second.obj->emitPropertiesChangedSignal(std::string(peer_interface), {"Groups"});
+    }
 
     /// @brief A peer's properties as DeviceFoundProperties carries them.
     dict properties(const peer_info& p) const {
