@@ -59,11 +59,14 @@ struct ctrl_pair {
     std::vector<std::unique_ptr<interface_type>> ifs;
     std::vector<std::vector<std::pair<std::string, std::string>>> out{N};
     std::vector<std::vector<std::string>> redacted{N};  ///< out's texts without their secrets
+    /// The events the global socket also gets: out's pairs whose message is global.
+    std::vector<std::vector<std::pair<std::string, std::string>>> global{N};
     ctrl_pair() {
         for (std::size_t i = 0; i < N; ++i) {
             ifs.push_back(std::make_unique<interface_type>(w.engine(i), "/run/test"));
             ifs[i]->on_output([this, i](std::string_view to, const ctrl::event_message& m) {
                 out[i].emplace_back(std::string(to), m.text);
+                if (m.global) global[i].emplace_back(std::string(to), m.text);
                 redacted[i].push_back(m.redacted);
             });
         }
@@ -695,14 +698,24 @@ TEST_CASE("A P2P session driven by control commands only", "[ctrl][session]") {
     CHECK(p.cmd(0, "IFNAME=" + go_if + " IFNAME") == go_if);
     CHECK(p.cmd(0, "IFNAME=nosuch PING") == ctrl::replies::no_ifname);
 
-    // The client's arrival reaches the group interface's monitors and the device's.
+    // The client's arrival reaches the group interface's monitors and the device's, and the
+    // global socket once, as the group's; the client's own CONNECTED only its group
+    // interface's (wpa_supplicant_ctrl_iface_msg_cb).
     const auto connected = p.wait(0, "AP-STA-CONNECTED");
     REQUIRE(connected);
     CHECK(field(connected->second, "p2p_dev_addr") == b);
-    std::set<std::string> targets;
-    for (const auto& [to, text] : p.out[0])
-        if (text.starts_with("AP-STA-CONNECTED")) targets.insert(to);
-    CHECK(targets == std::set<std::string>{go_if, "wlan0"});
+    REQUIRE(p.wait(1, "CTRL-EVENT-CONNECTED"));
+    const auto targets = [&](const auto& events, std::string_view what) {
+        std::multiset<std::string> to;
+        for (const auto& [name, text] : events)
+            if (text.starts_with(what)) to.insert(name);
+        return to;
+    };
+    CHECK(targets(p.out[0], "AP-STA-CONNECTED") == std::multiset<std::string>{go_if, "wlan0"});
+    CHECK(targets(p.global[0], "AP-STA-CONNECTED") == std::multiset<std::string>{go_if});
+    CHECK(targets(p.out[1], "CTRL-EVENT-CONNECTED") == std::multiset<std::string>{client_if});
+    CHECK(targets(p.out[1], "WPS-SUCCESS") == std::multiset<std::string>{client_if});
+    CHECK(targets(p.out[1], "P2P-GROUP-STARTED") == std::multiset<std::string>{"wlan1"});
 
     // The GO ends the group and the client hears why.
     CHECK(p.cmd(0, "P2P_GROUP_REMOVE nosuch") == "FAIL\n");

@@ -350,16 +350,20 @@ inline std::string format(const event::any& e, secrets with = secrets::hidden) {
 }
 
 /// @brief One event for a control interface's monitors: `text` for those the access policy
-/// allows the secrets (it would run P2P_GET_PASSPHRASE for them), `redacted` for the others.
+/// allows the secrets (it would run P2P_GET_PASSPHRASE for them), `redacted` for the others;
+/// `global` when the global socket's monitors get it too (wpa_msg), not for a copy that only
+/// the interface's own monitors get (wpa_msg_no_global).
 struct event_message {
     std::string text, redacted;
+    bool global = true;
 };
 inline event_message message(const event::any& e) {
     return {format(e, secrets::shown), format(e, secrets::hidden)};
 }
 
 /// @brief The group interface an event belongs to (its monitors receive it), or empty for the
-/// P2P device's events (every P2P-* event, including GROUP-STARTED and GROUP-REMOVED).
+/// P2P device's events (every P2P-* event, GROUP-STARTED and GROUP-REMOVED included, but
+/// P2P-PRESENCE-RESPONSE, which the group that sent the request gets).
 inline std::string_view interface_of(const event::any& e) noexcept {
     if (const auto* c = std::get_if<event::ap_sta_connected>(&e)) return c->ifname;
     if (const auto* d = std::get_if<event::ap_sta_disconnected>(&e)) return d->ifname;

@@ -463,13 +463,20 @@ class interface {
         if (after_pd_) continue_after_pd(e);
         if (std::holds_alternative<event::persistent_group_changed>(e)) nets_.changed();
         if (!out_) return;
-        // A group's station events go to the group interface and, as hostapd's parent
-        // context does, to the P2P device; everything else to the device.
+        // An event goes to the monitors of its interface, and once to the global socket's
+        // (wpa_supplicant_ctrl_iface_msg_cb): a group interface's to that interface only. A
+        // GO's AP-STA-CONNECTED and -DISCONNECTED also reach the P2P device's monitors, but
+        // not the global socket a second time (hostapd's msg_ctx_parent, wpa_msg_no_global).
         const auto group = interface_of(e);
-        const auto m = message(e);
+        auto m = message(e);
         if (m.text.empty()) return;
-        if (!group.empty() && group != engine_.ifname()) out_(group, m);
-        out_(engine_.ifname(), m);
+        if (group.empty() || group == engine_.ifname()) return out_(engine_.ifname(), m);
+        out_(group, m);
+        if (std::holds_alternative<event::ap_sta_connected>(e) ||
+            std::holds_alternative<event::ap_sta_disconnected>(e)) {
+            m.global = false;
+            out_(engine_.ifname(), m);
+        }
     }
     /// P2P_CONNECT ... provdisc: the negotiation starts once the peer answered the provision
     /// discovery (or it gave up, as wpa_supplicant then tries the negotiation anyway).

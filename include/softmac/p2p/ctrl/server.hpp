@@ -152,7 +152,7 @@ class server {
         for (auto& s : sockets_)
             if (s->name == to || (device && iface_.is_device(s->name)))
                 s->ep.broadcast(info_level, m);
-        if (opt_.forward) opt_.forward(to, m);
+        if (opt_.forward && m.global) opt_.forward(to, m);
         schedule_sync();
     }
 
