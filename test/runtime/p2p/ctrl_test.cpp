@@ -171,6 +171,12 @@ TEST_CASE("P2P_CONNECT forms", "[ctrl][parse]") {
     const auto automatic =
         as<ctrl::cmd::p2p_connect>(ctrl::parse("P2P_CONNECT 02:00:00:00:0b:01 pbc auto"));
     CHECK((automatic.params.auto_join && !automatic.params.join));
+    // Words p2p_ctrl_connect does not look for are ignored, as it ignores them.
+    const auto android = as<ctrl::cmd::p2p_connect>(
+        ctrl::parse("P2P_CONNECT 02:00:00:00:0b:01 pin display go_intent=2 ht40 label"));
+    CHECK(android.params.method == p2p::wps_method::display);
+    CHECK(android.params.pin.empty());
+    CHECK(*android.params.go_intent == 2);
 
     CHECK(refusal("P2P_CONNECT 02:00:00:00:0b:01 123") == ctrl::replies::invalid_pin);
     CHECK(refusal("P2P_CONNECT 02:00:00:00:0b:01 1234567x") == ctrl::replies::invalid_pin);
@@ -180,7 +186,8 @@ TEST_CASE("P2P_CONNECT forms", "[ctrl][parse]") {
           "P2P_CONNECT 02:00:00:00:0b:01 pbc go_intent=-1",
           "P2P_CONNECT 02:00:00:00:0b:01 pbc freq=0",
           "P2P_CONNECT 02:00:00:00:0b:01 pbc persistent=x",
-          "P2P_CONNECT 02:00:00:00:0b:01 pbc persistent=-1", "P2P_CONNECT 02:00:00:00:0b:01 p2ps"})
+          "P2P_CONNECT 02:00:00:00:0b:01 pbc persistent=-1", "P2P_CONNECT 02:00:00:00:0b:01 p2ps",
+          "P2P_CONNECT 02:00:00:00:0b:01 pbc ssid=4449524543542d6162"})
         CHECK(refusal(bad) == ctrl::replies::fail);
     const auto persistent = as<ctrl::cmd::p2p_connect>(
         ctrl::parse("P2P_CONNECT 02:00:00:00:0b:01 pbc persistent go_intent=3"));

@@ -143,9 +143,11 @@ inline request parse_connect(const tokens& t) {
         } else if (auto v = option(tok, "persistent")) {
             if (!number(*v, c.params.persistent_id) || c.params.persistent_id < 0)
                 return refused{replies::fail};
-        } else if (!width_option(tok)) {
-            return refused{replies::fail};  // ssid= and unknown words
+        } else if (tok.starts_with("ssid=")) {
+            return refused{replies::fail};  // a join by SSID, which softmac does not offer
         }
+        // Any other word is ignored: p2p_ctrl_connect looks for its options with os_strstr and
+        // reads nothing else (Android's framework sends "pin display").
     }
     return c;
 }
