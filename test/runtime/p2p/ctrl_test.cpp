@@ -693,6 +693,12 @@ TEST_CASE("A P2P session driven by control commands only", "[ctrl][session]") {
     const auto pass = p.cmd_on(0, go_if, "P2P_GET_PASSPHRASE");
     CHECK(field(go->second, "passphrase") == "\"" + pass + "\"");
     CHECK(p.cmd_on(1, client_if, "P2P_GET_PASSPHRASE") == "FAIL\n");
+    // STATUS-WPS adds the GO's passphrase after the network id; a client has none to add.
+    CHECK(p.cmd_on(0, go_if, "STATUS-WPS").find("\nid=0\npassphrase=" + pass + "\nmode=P2P GO") !=
+          std::string::npos);
+    CHECK(p.cmd_on(0, go_if, "STATUS").find("passphrase=") == std::string::npos);
+    CHECK(p.cmd_on(1, client_if, "STATUS-WPS") == p.cmd_on(1, client_if, "STATUS"));
+    CHECK(p.cmd(0, "STATUS-WPS", false) == ctrl::replies::not_permitted);
     // A client's packet counters are its GO's entry; a GO has no AP to count (FAIL).
     CHECK(p.cmd_on(1, client_if, "PKTCNT_POLL").starts_with("TXGOOD="));
     CHECK(p.cmd_on(0, go_if, "PKTCNT_POLL") == "FAIL\n");

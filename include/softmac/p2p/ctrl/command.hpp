@@ -51,6 +51,10 @@ struct interfaces {
 struct status {
     static constexpr bool admin = false;
 };
+/// STATUS-WPS: STATUS with a GO's passphrase.
+struct status_wps {
+    static constexpr bool admin = true;  ///< reveals the group's secret
+};
 struct p2p_find {
     static constexpr operation runs[] = {operation::find};
     find_params params;
@@ -227,17 +231,17 @@ struct empty_list {
 
 using request = std::variant<
     refused, cmd::ping, cmd::attach, cmd::detach, cmd::level, cmd::ifname, cmd::interfaces,
-    cmd::status, cmd::p2p_find, cmd::p2p_stop_find, cmd::p2p_listen, cmd::p2p_ext_listen,
-    cmd::p2p_presence_req, cmd::chan_switch, cmd::p2p_connect, cmd::p2p_prov_disc,
-    cmd::p2p_group_add, cmd::p2p_group_remove, cmd::p2p_get_passphrase, cmd::p2p_reject,
-    cmd::p2p_peer, cmd::wps_pin, cmd::wps_pbc, cmd::wps_cancel, cmd::wps_check_pin, cmd::p2p_set,
-    cmd::p2p_flush, cmd::set, cmd::get, cmd::sta_walk, cmd::empty_list, cmd::p2p_invite,
-    cmd::list_networks, cmd::remove_network, cmd::get_network, cmd::set_network, cmd::save_config,
-    cmd::p2p_cancel, cmd::p2p_unauthorize, cmd::p2p_remove_client, cmd::p2p_group_member, cmd::scan,
-    cmd::scan_results, cmd::bss, cmd::add_network, cmd::network_choice, cmd::connection,
-    cmd::status_driver, cmd::station_setting, cmd::terminate, cmd::get_capability,
-    cmd::serv_disc_req, cmd::serv_disc_cancel, cmd::serv_disc_resp, cmd::serv_disc_external,
-    cmd::service_change, cmd::dup_network, cmd::network_bssid, cmd::host_sleep, cmd::pktcnt_poll,
-    cmd::flush>;
+    cmd::status, cmd::status_wps, cmd::p2p_find, cmd::p2p_stop_find, cmd::p2p_listen,
+    cmd::p2p_ext_listen, cmd::p2p_presence_req, cmd::chan_switch, cmd::p2p_connect,
+    cmd::p2p_prov_disc, cmd::p2p_group_add, cmd::p2p_group_remove, cmd::p2p_get_passphrase,
+    cmd::p2p_reject, cmd::p2p_peer, cmd::wps_pin, cmd::wps_pbc, cmd::wps_cancel, cmd::wps_check_pin,
+    cmd::p2p_set, cmd::p2p_flush, cmd::set, cmd::get, cmd::sta_walk, cmd::empty_list,
+    cmd::p2p_invite, cmd::list_networks, cmd::remove_network, cmd::get_network, cmd::set_network,
+    cmd::save_config, cmd::p2p_cancel, cmd::p2p_unauthorize, cmd::p2p_remove_client,
+    cmd::p2p_group_member, cmd::scan, cmd::scan_results, cmd::bss, cmd::add_network,
+    cmd::network_choice, cmd::connection, cmd::status_driver, cmd::station_setting, cmd::terminate,
+    cmd::get_capability, cmd::serv_disc_req, cmd::serv_disc_cancel, cmd::serv_disc_resp,
+    cmd::serv_disc_external, cmd::service_change, cmd::dup_network, cmd::network_bssid,
+    cmd::host_sleep, cmd::pktcnt_poll, cmd::flush>;
 
 }  // namespace softmac::p2p::ctrl

@@ -210,6 +210,17 @@ class interface {
         s += "p2p_state=" + std::string(to_string(engine_.current())) + "\n";
         return s;
     }
+    /// STATUS-WPS: on a GO's group interface, its passphrase after the SSID and network id
+    /// (wpa_supplicant_ctrl_iface_status with "-WPS"); elsewhere STATUS.
+    std::string run(std::string_view ifname, const cmd::status_wps&) {
+        std::string s = run(ifname, cmd::status{});
+        const auto* g = group_named(ifname);
+        if (!g || !g->go || g->passphrase.empty()) return s;
+        const auto at = s.find("\nid=");
+        if (at != std::string::npos)
+            s.insert(s.find('\n', at + 1) + 1, "passphrase=" + g->passphrase + "\n");
+        return s;
+    }
     /// TERMINATE: the process ends after the reply (wpa_supplicant_terminate_proc).
     std::string run(std::string_view, const cmd::terminate&) {
         if (!process_.terminate) return std::string(replies::fail);

@@ -374,6 +374,7 @@ inline request parse(std::string_view text) {
         return cmd::interfaces{t.size() == 2};
     }
     if (text == "STATUS" || text == "STATUS-VERBOSE") return cmd::status{};
+    if (text == "STATUS-WPS") return cmd::status_wps{};
     if (name == "SET") {
         if (t.size() < 3) return refused{replies::fail};
         return cmd::set{std::string(t[1]), std::string(tokens::rest(text, 2))};
