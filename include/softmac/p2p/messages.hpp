@@ -80,9 +80,10 @@ struct frame_attributes {
 };
 
 namespace detail {
-/// A device name as P2P prints it: control characters become '_'.
+/// A device name as wpa_supplicant reads it (p2p_parse_attribute): a NUL ends it, control
+/// characters become '_'; it is printed as it is then.
 inline std::string device_name(std::string_view raw) {
-    std::string n(raw);
+    std::string n(raw.substr(0, raw.find('\0')));
     for (auto& ch : n)
         if (static_cast<unsigned char>(ch) < 32) ch = '_';
     return n;

@@ -477,13 +477,13 @@ TEST_CASE("Event formats are wpa_supplicant 2.10's", "[ctrl][format]") {
     bob.addr = {{0x02, 0x00, 0x00, 0x00, 0x0b, 0x02}};
     bob.dev_addr = peer_addr;
     bob.primary_type = {1, 0x0050f204, 1};
-    bob.name = "Bob's \"PC\"";
+    bob.name = "Bob's \"PC\" \xc3\xa9";  // printed as it is, UTF-8 too (wpas_dev_found)
     bob.config_methods = 0x188;
     bob.dev_capab = 0x25;
     const auto b = peer_addr.to_string();
     CHECK(ctrl::format(ev::device_found{bob, true}) ==
           "P2P-DEVICE-FOUND 02:00:00:00:0b:02 p2p_dev_addr=" + b +
-              " pri_dev_type=1-0050F204-1 name='Bob's \\\"PC\\\"' config_methods=0x188 "
+              " pri_dev_type=1-0050F204-1 name='Bob's \"PC\" \xc3\xa9' config_methods=0x188 "
               "dev_capab=0x25 group_capab=0x0 new=1");
     CHECK(ctrl::format(ev::device_lost{peer_addr}) == "P2P-DEVICE-LOST p2p_dev_addr=" + b);
     CHECK(ctrl::format(ev::find_stopped{}) == "P2P-FIND-STOPPED ");
@@ -572,7 +572,7 @@ TEST_CASE("Event formats are wpa_supplicant 2.10's", "[ctrl][format]") {
     CHECK(ctrl::format(ev::group_removed{"p2p-wlan0-0", false, "GO_ENDING_SESSION"}) ==
           "P2P-GROUP-REMOVED p2p-wlan0-0 client reason=GO_ENDING_SESSION");
     const std::string params = " p2p_dev_addr=" + b +
-                               " pri_dev_type=1-0050F204-1 name='Bob's \\\"PC\\\"' "
+                               " pri_dev_type=1-0050F204-1 name='Bob's \"PC\" \xc3\xa9' "
                                "config_methods=0x188 dev_capab=0x25 group_capab=0x0";
     CHECK(ctrl::format(ev::prov_disc_show_pin{bob, "12345670", false}, ctrl::secrets::shown) ==
           "P2P-PROV-DISC-SHOW-PIN " + b + " 12345670" + params);
@@ -624,6 +624,8 @@ TEST_CASE("Event formats are wpa_supplicant 2.10's", "[ctrl][format]") {
     CHECK(ctrl::interface_of(ev::eapol_4way_completed{bob.addr, "p2p-wlan0-0"}) == "p2p-wlan0-0");
     CHECK(ctrl::interface_of(ev::find_stopped{}).empty());
     CHECK(ctrl::printable(std::string("a\x01\\")) == "a\\x01\\\\");
+    // A peer's name, which events print as it is, has no control character left to print.
+    CHECK(p2p::detail::device_name(std::string("Bob\n\x1f\xc3\xa9\0tail", 11)) == "Bob__\xc3\xa9");
 }
 
 TEST_CASE("A P2P session driven by control commands only", "[ctrl][session]") {

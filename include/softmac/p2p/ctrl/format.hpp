@@ -68,13 +68,15 @@ inline std::string printable(std::string_view s) {
 }
 
 namespace detail {
-/// The peer fields provision discovery events carry after the address.
+/// The peer fields provision discovery events carry after the address. A peer's name is
+/// printed as it was read (control characters already made '_'), as wpa_supplicant prints it:
+/// UTF-8 and quotes as they are.
 inline std::string peer_params(const peer_info& p) {
     std::string s;
     append(s,
            " p2p_dev_addr=%s pri_dev_type=%s name='%s' config_methods=0x%x dev_capab=0x%x "
            "group_capab=0x%x",
-           addr(p.dev_addr).c_str(), to_string(p.primary_type).c_str(), printable(p.name).c_str(),
+           addr(p.dev_addr).c_str(), to_string(p.primary_type).c_str(), p.name.c_str(),
            unsigned(p.config_methods), unsigned(p.dev_capab), unsigned(p.group_capab));
     return s;
 }
@@ -91,8 +93,8 @@ struct event_text {
                " p2p_dev_addr=%s pri_dev_type=%s name='%s' config_methods=0x%x dev_capab=0x%x "
                "group_capab=0x%x new=%d",
                addr(e.peer.dev_addr).c_str(), to_string(e.peer.primary_type).c_str(),
-               printable(e.peer.name).c_str(), unsigned(e.peer.config_methods),
-               unsigned(e.peer.dev_capab), unsigned(e.peer.group_capab), e.is_new ? 1 : 0);
+               e.peer.name.c_str(), unsigned(e.peer.config_methods), unsigned(e.peer.dev_capab),
+               unsigned(e.peer.group_capab), e.is_new ? 1 : 0);
         return s;
     }
     std::string operator()(const event::device_lost& e) const {
@@ -388,7 +390,7 @@ inline std::string format_peer(const peer& p, time_point now, int persistent = -
     using detail::append;
     std::string s = addr(p.info.dev_addr) + "\n";
     s += "pri_dev_type=" + to_string(p.info.primary_type) + "\n";
-    s += "device_name=" + printable(p.info.name) + "\n";
+    s += "device_name=" + p.info.name + "\n";
     s += "manufacturer=" + printable(p.info.manufacturer) + "\n";
     s += "model_name=" + printable(p.info.model_name) + "\n";
     s += "model_number=" + printable(p.info.model_number) + "\n";

@@ -97,7 +97,7 @@ class station_control {
                                "p2p_primary_device_type=%s\np2p_device_name=%s\n"
                                "p2p_device_addr=%s\np2p_config_methods=0x%x\n",
                                unsigned(m->dev_capab), to_string(m->primary_type).c_str(),
-                               printable(m->name).c_str(), m->dev_addr.to_string().c_str(),
+                               m->name.c_str(), m->dev_addr.to_string().c_str(),
                                unsigned(m->config_methods));
         }
         if (info)
