@@ -186,8 +186,9 @@ try:
           "a persistent group of the configuration file is on the bus from the start")
 
     def wpa_cli(*args, ifname="wlan0"):
+        # Replies carry a peer's name as it sent it, which need not be UTF-8 (Bob's is not).
         return subprocess.run(["wpa_cli", "-p", work + "/ctrl", "-i", ifname, *args],
-                              capture_output=True, text=True).stdout.strip()
+                              capture_output=True, text=True, errors="replace").stdout.strip()
 
     # P2PDeviceConfig written: a dictionary read, changed and written back is taken whole, and
     # the control interface sees the change; a bad key changes nothing.

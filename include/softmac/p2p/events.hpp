@@ -185,13 +185,16 @@ struct prov_disc_show_pin {
     peer_info peer;
     std::string pin;
     bool requester = false;  ///< we asked (the peer will enter the PIN)
+    std::string group;       ///< a request's: the interface of our GO group it joins, if any
 };
 struct prov_disc_enter_pin {
     peer_info peer;
     bool requester = false;
+    std::string group;  ///< a request's: the interface of our GO group it joins, if any
 };
 struct prov_disc_pbc_req {
     peer_info peer;
+    std::string group;  ///< the interface of our GO group the request joins, if any
 };
 struct prov_disc_pbc_resp {
     mac_address peer;

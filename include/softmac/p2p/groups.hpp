@@ -63,10 +63,11 @@ class group_manager : public go_commands<group_manager<Ctx>> {
         for (const auto& g : groups_) out.push_back(g.iface_addr);
         return out;
     }
-    /// @brief Whether this device is the GO of a group named `ssid`.
-    bool runs_go_group(std::string_view ssid) const noexcept {
-        return std::any_of(groups_.begin(), groups_.end(),
-                           [&](const group& g) { return g.go && g.ssid == ssid; });
+    /// @brief The interface of the group named `ssid` this device is the GO of; empty: none.
+    std::string go_group_interface(std::string_view ssid) const {
+        for (const auto& g : groups_)
+            if (g.go && g.ssid == ssid) return g.ifname;
+        return {};
     }
     void cancel_timers() {
         for (auto& g : groups_) ctx_.cancel(std::exchange(g.timer, 0));

@@ -32,7 +32,7 @@ struct pending_prov_disc {
 
 /// @brief Provision discovery of one P2P device. `Ctx` offers the callbacks of every procedure
 /// (dev, schedule, cancel, emit, send_action, exchange_done) and the hooks learn(info, addr) and
-/// runs_go_group(ssid).
+/// go_group_interface(ssid).
 template <class Ctx>
 class provision_discovery {
   public:
@@ -78,18 +78,21 @@ class provision_discovery {
         std::uint16_t methods = q.wps_methods.value_or(0);
         if (methods != cm::display && methods != cm::keypad && methods != cm::push_button)
             methods = 0;
-        // A request to join a group must name one we run as GO.
-        if (q.group_go && !ctx_.runs_go_group(q.group_ssid.value_or(""))) methods = 0;
+        // A request to join a group must name one we run as GO; its events name that group's
+        // interface (wpas_prov_disc_req's group=).
+        std::string group;
+        if (q.group_go && (group = ctx_.go_group_interface(q.group_ssid.value_or(""))).empty())
+            methods = 0;
         ctx_.send_action(detail::prov_disc_response(d.addr, a.sa, a.token, methods), d.rx_freq,
                          limits::pd_resp_wait_ms, tx_kind::other);
         if (!methods || !p) return;
         const peer_info info = p->info;
         if (methods == cm::display)
-            ctx_.emit(event::prov_disc_show_pin{info, d.new_pin(), false});
+            ctx_.emit(event::prov_disc_show_pin{info, d.new_pin(), false, std::move(group)});
         else if (methods == cm::keypad)
-            ctx_.emit(event::prov_disc_enter_pin{info, false});
+            ctx_.emit(event::prov_disc_enter_pin{info, false, std::move(group)});
         else
-            ctx_.emit(event::prov_disc_pbc_req{info});
+            ctx_.emit(event::prov_disc_pbc_req{info, std::move(group)});
     }
     void rx_response(const action_frame& a) {
         namespace cm = ieee80211::wps::config_method;
@@ -110,9 +113,9 @@ class provision_discovery {
             info.addr = info.dev_addr = a.sa;
         }
         if (asked == cm::display)
-            ctx_.emit(event::prov_disc_enter_pin{info, true});
+            ctx_.emit(event::prov_disc_enter_pin{info, true, {}});
         else if (asked == cm::keypad)
-            ctx_.emit(event::prov_disc_show_pin{info, d.new_pin(), true});
+            ctx_.emit(event::prov_disc_show_pin{info, d.new_pin(), true, {}});
         else
             ctx_.emit(event::prov_disc_pbc_resp{a.sa});
     }

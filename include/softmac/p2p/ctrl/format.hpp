@@ -71,13 +71,14 @@ namespace detail {
 /// The peer fields provision discovery events carry after the address. A peer's name is
 /// printed as it was read (control characters already made '_'), as wpa_supplicant prints it:
 /// UTF-8 and quotes as they are.
-inline std::string peer_params(const peer_info& p) {
+inline std::string peer_params(const peer_info& p, std::string_view group) {
     std::string s;
     append(s,
            " p2p_dev_addr=%s pri_dev_type=%s name='%s' config_methods=0x%x dev_capab=0x%x "
            "group_capab=0x%x",
            addr(p.dev_addr).c_str(), to_string(p.primary_type).c_str(), p.name.c_str(),
            unsigned(p.config_methods), unsigned(p.dev_capab), unsigned(p.group_capab));
+    if (!group.empty()) s += " group=" + std::string(group);  // a request to join it
     return s;
 }
 
@@ -143,14 +144,14 @@ struct event_text {
     }
     std::string operator()(const event::prov_disc_show_pin& e) const {
         std::string s = "P2P-PROV-DISC-SHOW-PIN " + addr(e.peer.dev_addr) + " " + secret(e.pin);
-        return e.requester ? s : s + peer_params(e.peer);
+        return e.requester ? s : s + peer_params(e.peer, e.group);
     }
     std::string operator()(const event::prov_disc_enter_pin& e) const {
         std::string s = "P2P-PROV-DISC-ENTER-PIN " + addr(e.peer.dev_addr);
-        return e.requester ? s : s + peer_params(e.peer);
+        return e.requester ? s : s + peer_params(e.peer, e.group);
     }
     std::string operator()(const event::prov_disc_pbc_req& e) const {
-        return "P2P-PROV-DISC-PBC-REQ " + addr(e.peer.dev_addr) + peer_params(e.peer);
+        return "P2P-PROV-DISC-PBC-REQ " + addr(e.peer.dev_addr) + peer_params(e.peer, e.group);
     }
     std::string operator()(const event::prov_disc_pbc_resp& e) const {
         return "P2P-PROV-DISC-PBC-RESP " + addr(e.peer);

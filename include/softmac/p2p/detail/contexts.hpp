@@ -232,8 +232,8 @@ struct engine_contexts {
         peer& learn(const peer_info& info, const mac_address& from) const {
             return this->self->disc_.learn(info, from, false);
         }
-        bool runs_go_group(std::string_view ssid) const {
-            return this->self->groups_.runs_go_group(ssid);
+        std::string go_group_interface(std::string_view ssid) const {
+            return this->self->groups_.go_group_interface(ssid);
         }
     };
     struct invitation_context : procedure_context<invitation_issues> {
