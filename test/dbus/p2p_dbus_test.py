@@ -323,13 +323,27 @@ try:
     check(lv is not None and level == int(lv) and level < 0, f"Peer level as P2P_PEER's ({level})")
 
     # Service discovery: Bob advertises a UPnP service, Alice asks him while both find.
-    d1.AddService(dbus.Dictionary({"service_type": "upnp", "version": dbus.UInt32(0x10),
-                                   "service": "uuid:1::urn:schemas-upnp-org:service:Printer:1"},
-                                  signature="sv"))
+    # The UPnP version is an int32, as wpas_dbus_handler_p2p_add_service and _service_sd_req
+    # read it; a uint32 is InvalidArgs there.
+    printer = "uuid:1::urn:schemas-upnp-org:service:Printer:1"
+    try:
+        d1.AddService(dbus.Dictionary({"service_type": "upnp", "version": dbus.UInt32(0x10),
+                                       "service": printer}, signature="sv"))
+        check(False, "AddService with a uint32 version fails")
+    except dbus.DBusException as e:
+        check(e.get_dbus_name() == SVC + ".InvalidArgs",
+              "AddService with a uint32 version: " + e.get_dbus_name())
+    d1.AddService(dbus.Dictionary({"service_type": "upnp", "version": dbus.Int32(0x10),
+                                   "service": printer}, signature="sv"))
     ref = d0.ServiceDiscoveryRequest(dbus.Dictionary(
         {"peer_object": dbus.ObjectPath(bob), "service_type": "upnp",
-         "version": dbus.UInt32(0x10), "service": "ssdp:all"}, signature="sv"))
+         "version": dbus.Int32(0x10), "service": "ssdp:all"}, signature="sv"))
     check(int(ref) != 0, f"ServiceDiscoveryRequest answers a reference ({int(ref)})")
+    # Without a peer object the query is for every peer, and is cancelled by its reference.
+    everyone = d0.ServiceDiscoveryRequest(dbus.Dictionary(
+        {"service_type": "upnp", "version": dbus.Int32(0x10), "service": "ssdp:all"}, signature="sv"))
+    check(int(everyone) not in (0, int(ref)), f"a query for every peer answers its own reference")
+    d0.ServiceDiscoveryCancelRequest(dbus.UInt64(everyone))
     asked, answer = signal(w1, "ServiceDiscoveryRequest", 20), signal(w0, "ServiceDiscoveryResponse", 20)
     check(bool(asked) and str(asked[2][0]["peer_object"]) == alice,
           "Bob: ServiceDiscoveryRequest from Alice's peer object")
@@ -504,6 +518,11 @@ try:
         check(bool(got) and bytes(got[2][0]["sa"]) == bytes([2, 0, 0, 0, 0, 0]) and
               bytes(got[2][0].get("go_dev_addr", b"")) == bytes([2, 0, 0, 0, 0, 0]),
               "Invite: InvitationReceived at Bob from Alice, the group's GO")
+        # An invitation to a running group: no persistent_id, and op_freq always there
+        # (wpas_dbus_signal_p2p_invitation_received).
+        check(bool(got) and "persistent_id" not in got[2][0] and "op_freq" in got[2][0],
+              "InvitationReceived: op_freq, and no persistent_id for a group that is not stored" +
+              (f" ({sorted(map(str, got[2][0].keys()))})" if got else ""))
         check(bool(result) and "status" in result[2][0], "Invite: InvitationResult at Alice" +
               (f" (status {int(result[2][0]['status'])})" if result else ""))
         gi.Disconnect()

@@ -367,11 +367,14 @@ class device_objects {
         emit("InvitationResult", d);
     }
     void on(const event::invitation_received& e) {
+        // wpas_dbus_signal_p2p_invitation_received: persistent_id only for a stored group's
+        // invitation (an id of 0 is left out there too), op_freq always.
         dict d{{"sa", sdbus::Variant(bytes_of(e.sa))},
-               {"persistent_id", sdbus::Variant(std::int32_t(e.persistent_id))}};
+               {"op_freq", sdbus::Variant(std::int32_t(e.freq))}};
+        if (e.persistent_id > 0)
+            d.emplace("persistent_id", sdbus::Variant(std::int32_t(e.persistent_id)));
         if (!e.go_dev.is_zero()) d.emplace("go_dev_addr", sdbus::Variant(bytes_of(e.go_dev)));
         if (!e.bssid.is_zero()) d.emplace("bssid", sdbus::Variant(bytes_of(e.bssid)));
-        if (e.freq) d.emplace("op_freq", sdbus::Variant(std::int32_t(e.freq)));
         emit("InvitationReceived", d);
     }
     void on(const event::serv_disc_req& e) {

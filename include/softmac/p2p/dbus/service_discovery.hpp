@@ -4,6 +4,7 @@
 #pragma once
 
 #include <sdbus-c++/sdbus-c++.h>
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -31,7 +32,7 @@ void serve_service_discovery(sdbus::IObject& o, Engine& e_, Guard guard) {
             guard();
             std::optional<mac_address> peer;
             bool upnp = false;
-            std::uint32_t version = 0;
+            std::int32_t version = 0;
             std::string service;
             std::optional<std::vector<std::uint8_t>> tlv;
             for (const auto& [key, v] : args) {
@@ -41,8 +42,8 @@ void serve_service_discovery(sdbus::IObject& o, Engine& e_, Guard guard) {
                 else if (key == "service_type" && t == "s" &&
                          v.template get<std::string>() == "upnp")
                     upnp = true;
-                else if (key == "version" && t == "u")
-                    version = v.template get<std::uint32_t>();
+                else if (key == "version" && t == "i")
+                    version = v.template get<std::int32_t>();
                 else if (key == "service" && t == "s")
                     service = v.template get<std::string>();
                 else if (key == "tlv" && t == "ay")
@@ -50,8 +51,9 @@ void serve_service_discovery(sdbus::IObject& o, Engine& e_, Guard guard) {
                 else
                     fail(error::invalid_args);
             }
-            if (!peer || !e_.peers().find(*peer)) fail(error::invalid_args);
-            if (upnp && (version == 0 || version > 0xff || service.empty()))
+            // Without a peer object the query goes to every peer (a broadcast query).
+            if (peer && !e_.peers().find(*peer)) fail(error::invalid_args);
+            if (upnp && (version <= 0 || version > 0xff || service.empty()))
                 fail(error::invalid_args);
             if (!upnp && !tlv) fail(error::invalid_args);
             std::vector<std::uint8_t> tlvs =
@@ -74,6 +76,9 @@ void serve_service_discovery(sdbus::IObject& o, Engine& e_, Guard guard) {
                     freq = v.template get<std::int32_t>();
                 else if (key == "dialog_token" && t == "i")
                     token = v.template get<std::int32_t>();
+                else if (key == "dialog_token" && t == "u")
+                    token = std::int32_t(
+                        std::min<std::uint32_t>(v.template get<std::uint32_t>(), 0x100));
                 else if (key == "tlvs" && t == "ay")
                     tlvs = v.template get<std::vector<std::uint8_t>>();
                 else
@@ -113,14 +118,14 @@ void serve_service_discovery(sdbus::IObject& o, Engine& e_, Guard guard) {
             .implementedAs([&e_, guard, add](const dict& args) {
                 guard();
                 std::string type, service;
-                std::uint32_t version = 0;
+                std::int32_t version = 0;
                 std::optional<std::vector<std::uint8_t>> query, response;
                 for (const auto& [key, v] : args) {
                     const std::string t = v.peekValueType();
                     if (key == "service_type" && t == "s")
                         type = v.template get<std::string>();
-                    else if (key == "version" && t == "u")
-                        version = v.template get<std::uint32_t>();
+                    else if (key == "version" && t == "i")
+                        version = v.template get<std::int32_t>();
                     else if (key == "service" && t == "s")
                         service = v.template get<std::string>();
                     else if (key == "query" && t == "ay")
@@ -132,7 +137,7 @@ void serve_service_discovery(sdbus::IObject& o, Engine& e_, Guard guard) {
                 }
                 auto& reg = e_.services();
                 if (type == "upnp") {
-                    if (version == 0 || version > 0xff || service.empty())
+                    if (version <= 0 || version > 0xff || service.empty())
                         fail(error::invalid_args);
                     if (add) return reg.add_upnp(std::uint8_t(version), service);
                     return ok(reg.del_upnp(std::uint8_t(version), service), error::invalid_args);
