@@ -26,6 +26,7 @@ SVC, ROOT = "fi.w1.wpa_supplicant1", "/fi/w1/wpa_supplicant1"
 P2P = SVC + ".Interface.P2PDevice"
 WPS = SVC + ".Interface.WPS"
 PROPS = "org.freedesktop.DBus.Properties"
+BAD_PROPERTY = "org.freedesktop.DBus.Error.InvalidArgs"  # a property value refused
 work = tempfile.mkdtemp(prefix="p2p_dbus.")
 os.chmod(work, 0o755)  # the unprivileged caller reaches the bus socket
 conf = os.path.join(work, "bus.conf")
@@ -206,14 +207,14 @@ try:
         try:
             p0.Set(P2P, "P2PDeviceConfig", dbus.Dictionary(bad, signature="sv"))
             check(False, what + " is refused")
-        except dbus.DBusException as e:
-            check(e.get_dbus_name() == SVC + ".InvalidArgs", what + ": " + e.get_dbus_name())
+        except dbus.DBusException as e:  # the bus's InvalidArgs, as wpas_dbus_setter_p2p_device_config
+            check(e.get_dbus_name() == BAD_PROPERTY, what + ": " + e.get_dbus_name())
     try:
         p0.Set(P2P, "P2PDeviceConfig", dbus.Dictionary({"DeviceName": "Dave", "GOIntent": dbus.UInt32(16)},
                                                        signature="sv"))
         check(False, "GOIntent 16 is refused")
     except dbus.DBusException as e:
-        check(e.get_dbus_name() == SVC + ".InvalidArgs" and wpa_cli("get", "device_name") == "Carol",
+        check(e.get_dbus_name() == BAD_PROPERTY and wpa_cli("get", "device_name") == "Carol",
               "GOIntent 16: InvalidArgs, and DeviceName is not changed either")
     p0.Set(P2P, "P2PDeviceConfig", dbus.Dictionary({"DeviceName": "Alice", "GOIntent": dbus.UInt32(7)},
                                                    signature="sv"))
@@ -274,16 +275,18 @@ try:
     pgp.Set(SVC + ".PersistentGroup", "Properties", dbus.Dictionary({"psk": "other-secret"}, signature="sv"))
     check(pgp.Get(SVC + ".PersistentGroup", "Properties")["psk"] == '"other-secret"',
           "its Properties written")
-    for args, what in (({"ssid": "DIRECT-xy", "bssid": "02:00:00:00:00:00", "key_mgmt": "NONE"},
-                        "an open persistent group"),
-                       ({"ssid": "DIRECT-xy"}, "a persistent group without bssid"),
-                       ({"ssid": "DIRECT-xy", "bssid": "02:00:00:00:00:00", "priority": dbus.Int32(1)},
-                        "a field a persistent group has not")):
+    # A property refused is the bus's InvalidArgs (set_network_properties); a group without
+    # bssid, whose properties were read, is wpa_supplicant's own.
+    for args, what, name in (({"ssid": "DIRECT-xy", "bssid": "02:00:00:00:00:00", "key_mgmt": "NONE"},
+                              "an open persistent group", BAD_PROPERTY),
+                             ({"ssid": "DIRECT-xy"}, "a persistent group without bssid", SVC + ".InvalidArgs"),
+                             ({"ssid": "DIRECT-xy", "bssid": "02:00:00:00:00:00", "priority": dbus.Int32(1)},
+                              "a field a persistent group has not", BAD_PROPERTY)):
         try:
             ext.AddPersistentGroup(dbus.Dictionary(args, signature="sv"))
             check(False, what + " is refused")
         except dbus.DBusException as e:
-            check(e.get_dbus_name() == SVC + ".InvalidArgs", what + ": " + e.get_dbus_name())
+            check(e.get_dbus_name() == name, what + ": " + e.get_dbus_name())
     ext.RemovePersistentGroup(dbus.ObjectPath(pg))
     check(wait_for(lambda: any(m == "PersistentGroupRemoved" and str(a[0]) == pg for m, a in pg_signals), 5)
           and pg not in map(str, p0.Get(P2P, "PersistentGroups")), "RemovePersistentGroup: removed")

@@ -63,7 +63,7 @@ dict device_config(const Engine& e) {
 inline void read_device_config(const dict& args, p2p::settings& s,
                                std::optional<std::uint8_t>& listen) {
     auto bad = [](const std::string& key) {
-        fail(error::invalid_args, "invalid message format: " + key);
+        fail(error::bad_property, "invalid message format: " + key);
     };
     for (const auto& [key, v] : args) {
         const std::string type = v.peekValueType();
@@ -100,7 +100,7 @@ inline void read_device_config(const dict& args, p2p::settings& s,
             }
         } else if (key == "VendorExtension") {
             if (type != "aay" || !v.get<std::vector<std::vector<std::uint8_t>>>().empty())
-                fail(error::invalid_args, "softmac's devices carry no WPS vendor extensions");
+                fail(error::bad_property, "softmac's devices carry no WPS vendor extensions");
         } else if (key == "GOIntent") {
             const auto i = u32();
             if (i > 15) bad(key);
@@ -110,7 +110,7 @@ inline void read_device_config(const dict& args, p2p::settings& s,
         } else if (key == "ListenRegClass" || key == "OperRegClass") {
             const auto c = u32();
             if (c != detail::reg_class_2ghz && c != 0)
-                fail(error::invalid_args, key + ": softmac's devices use operating class 81");
+                fail(error::bad_property, key + ": softmac's devices use operating class 81");
         } else if (key == "ListenChannel") {
             // 0: the channel the device picked at start stays (as an unset p2p_listen_channel).
             const auto c = u32();
@@ -124,7 +124,7 @@ inline void read_device_config(const dict& args, p2p::settings& s,
             s.ssid_postfix = text(32 - 9);
         } else if (key == "IntraBss") {
             if (flag() != detail::intra_bss)
-                fail(error::invalid_args, "a GO relays between its clients");
+                fail(error::bad_property, "a GO relays between its clients");
         } else if (key == "GroupIdle") {
             s.group_idle_s = u32();
             if (s.group_idle_s > 86400) bad(key);  // p2p_group_idle's range
@@ -157,7 +157,7 @@ void set_device_config(Engine& e, const dict& args) {
     auto s = e.settings();
     std::optional<std::uint8_t> listen;
     read_device_config(args, s, listen);
-    if (listen && !e.set_listen_channel(*listen)) fail(error::invalid_args, "ListenChannel");
+    if (listen && !e.set_listen_channel(*listen)) fail(error::bad_property, "ListenChannel");
     if (listen) s.listen_channel = *listen;
     e.settings() = std::move(s);
 }

@@ -39,6 +39,10 @@ inline constexpr std::string_view connect_channel_unsupported =
     "fi.w1.wpa_supplicant1.ConnectChannelUnsupported";
 inline constexpr std::string_view connect_unspecified =
     "fi.w1.wpa_supplicant1.ConnectUnspecifiedError";
+/// The bus's InvalidArgs, which 2.10 answers for a property value it refuses
+/// (wpas_dbus_setter_p2p_device_config, set_network_properties: DBUS_ERROR_INVALID_ARGS,
+/// "invalid message format").
+inline constexpr std::string_view bad_property = "org.freedesktop.DBus.Error.InvalidArgs";
 /// The bus's own refusal, for a caller without the right to change the radio.
 inline constexpr std::string_view access_denied = "org.freedesktop.DBus.Error.AccessDenied";
 }  // namespace error

@@ -40,7 +40,7 @@ inline void put_network_properties(const dict& args, ctrl::conf::network& n) {
         std::string value;
         if (type == "ay") {
             const auto b = v.get<std::vector<std::uint8_t>>();
-            if (b.empty()) fail(error::invalid_args, key);
+            if (b.empty()) fail(error::bad_property, key);
             value = to_hex(b);
         } else if (type == "s") {
             value = v.get<std::string>();
@@ -51,17 +51,17 @@ inline void put_network_properties(const dict& args, ctrl::conf::network& n) {
         } else if (type == "i") {
             value = std::to_string(v.get<std::int32_t>());
         } else {
-            fail(error::invalid_args, key);
+            fail(error::bad_property, key);
         }
         const bool known = key == "ssid" || key == "bssid" || key == "psk" || key == "mode" ||
                            key == "disabled" || key == "p2p_client_list";
         const auto* f = std::find_if(std::begin(fixed), std::end(fixed),
                                      [&](const auto& p) { return p.first == key; });
         if (f != std::end(fixed) ? value != f->second : !known)
-            fail(error::invalid_args, "a persistent group has no " + key + "=" + value);
-        if (key == "disabled" && value != "2") fail(error::invalid_args, "disabled is 2");
-        if (key == "mode" && value != "0" && value != "3") fail(error::invalid_args, key);
-        if (!ctrl::conf::check_value(key, value, true)) fail(error::invalid_args, key);
+            fail(error::bad_property, "a persistent group has no " + key + "=" + value);
+        if (key == "disabled" && value != "2") fail(error::bad_property, "disabled is 2");
+        if (key == "mode" && value != "0" && value != "3") fail(error::bad_property, key);
+        if (!ctrl::conf::check_value(key, value, true)) fail(error::bad_property, key);
         n.set(key, std::move(value));
     }
 }
