@@ -109,7 +109,7 @@ class enrollee {
         if (!r) return {};
         run_.n2 = *r;
         const auto e = m.u16(attr::config_error);
-        run_.report(m2d_received{0, e ? *e : config_error::none});
+        run_.report(m2d_received{0, e ? *e : config_error::none, m.device()});
         // Another registrar may still answer with M2: acknowledge and keep waiting.
         return {op::ack, run_.short_message(msg::ack)};
     }

@@ -15,6 +15,7 @@ namespace softmac::wps {
 struct m2d_received {
     std::uint16_t dev_password_id = 0;  ///< M2D has none: always 0, as wpa_supplicant prints
     std::uint16_t config_error = 0;
+    device_info registrar{};  ///< what the registrar says of itself in M2D (names, type, methods)
 };
 /// @brief A registration failed at message type `msg` (WPS-FAIL msg= config_error=).
 struct failed {

@@ -116,6 +116,25 @@ class message {
         return out;
     }
 
+    /// @brief What the sender says about itself, as M1 and M2/M2D carry it: its names, primary
+    /// device type and config methods (absent: empty, zero).
+    device_info device() const {
+        device_info d;
+        const auto text = [&](std::uint16_t id) {
+            const auto v = get(id);
+            return v ? std::string(v->begin(), v->end()) : std::string();
+        };
+        d.manufacturer = text(attr::manufacturer);
+        d.model_name = text(attr::model_name);
+        d.model_number = text(attr::model_number);
+        d.serial_number = text(attr::serial_number);
+        d.device_name = text(attr::device_name);
+        if (auto t = fixed(attr::primary_device_type, 8))
+            d.primary = ieee80211::wps::device_type::from(t->data());
+        if (auto c = u16(attr::config_methods)) d.config_methods = *c;
+        return d;
+    }
+
   private:
     bytes_view raw_;
     ieee80211::wps::attribute_range attrs_;

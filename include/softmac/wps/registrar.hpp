@@ -124,19 +124,8 @@ class registrar_run {
         who.uuid_e = *uuid_e;
         who.mac = mac_address::from(mac->data());
         who.dpid = *dpid;
+        who.dev = m.device();
         who.dev.id = *uuid_e;
-        const auto text = [&](std::uint16_t id) {
-            const auto v = m.get(id);
-            return v ? std::string(v->begin(), v->end()) : std::string();
-        };
-        who.dev.manufacturer = text(attr::manufacturer);
-        who.dev.model_name = text(attr::model_name);
-        who.dev.model_number = text(attr::model_number);
-        who.dev.serial_number = text(attr::serial_number);
-        who.dev.device_name = text(attr::device_name);
-        if (auto t = m.fixed(attr::primary_device_type, 8))
-            who.dev.primary = ieee80211::wps::device_type::from(t->data());
-        if (auto c = m.u16(attr::config_methods)) who.dev.config_methods = *c;
         who_ = who;
         run_.n1 = *n1;
         run_.pke = *pke;

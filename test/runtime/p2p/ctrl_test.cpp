@@ -549,7 +549,8 @@ TEST_CASE("Event formats are wpa_supplicant 2.10's", "[ctrl][format]") {
     const auto w = [](softmac::wps::event e) { return ev::wps_event{"p2p-wlan0-0", e}; };
     namespace sw = softmac::wps;
     CHECK(ctrl::format(w(sw::failed{8, 18})) == "WPS-FAIL msg=8 config_error=18");
-    CHECK(ctrl::format(w(sw::m2d_received{0, 15})) == "WPS-M2D dev_password_id=0 config_error=15");
+    CHECK(ctrl::format(w(sw::m2d_received{0, 15, {}})) ==
+          "WPS-M2D dev_password_id=0 config_error=15");
     CHECK(ctrl::format(w(sw::pbc_active{})) == "WPS-PBC-ACTIVE ");
     CHECK(ctrl::format(w(sw::pin_active{})) == "WPS-PIN-ACTIVE ");
     CHECK(ctrl::format(w(sw::succeeded{})) == "WPS-SUCCESS ");

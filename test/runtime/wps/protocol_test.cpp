@@ -49,6 +49,9 @@ struct exchange {
         wps::registrar_run::config c;
         c.dev.id = wps::uuid_from_mac(mac("02:00:00:00:00:00"));
         c.dev.device_name = "go";
+        c.dev.model_name = "softmac GO";
+        c.dev.primary = {10, 0x0050f204, 5};
+        c.dev.config_methods = 0x0188;
         c.authorize = [d](const wps::enrollee_request&) { return d; };
         c.cred.ssid = "DIRECT-ab";
         c.cred.network_key = std::string(64, 'a');
@@ -148,6 +151,11 @@ TEST_CASE("A registrar without a password answers M2D and the enrollee acknowled
     const auto* m2d = exchange::find<wps::m2d_received>(x.enrollee_events);
     REQUIRE(m2d);
     CHECK(m2d->config_error == 15);
+    // The registrar's description, as M2D carries it (WPS Event m2d on D-Bus reports it).
+    CHECK(m2d->registrar.device_name == "go");
+    CHECK(m2d->registrar.model_name == "softmac GO");
+    CHECK(m2d->registrar.primary.category == 10);
+    CHECK(m2d->registrar.config_methods == 0x0188);
     CHECK(x.r.refused());
     CHECK(x.r.state() == wps::status::failure);
     CHECK(x.e.state() == wps::status::running);  // it would still take an M2

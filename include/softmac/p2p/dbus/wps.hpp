@@ -79,10 +79,23 @@ inline std::optional<std::pair<std::string, dict>> wps_signal_event(const softma
                               {"config_error", sdbus::Variant(std::int32_t(f->config_error))},
                               {"error_indication", sdbus::Variant(std::int32_t(0))}}};
     if (std::holds_alternative<succeeded>(ev)) return std::pair{std::string("success"), dict{}};
-    if (const auto* m = std::get_if<m2d_received>(&ev))
-        return std::pair{std::string("m2d"),
-                         dict{{"config_error", sdbus::Variant(m->config_error)},
-                              {"dev_password_id", sdbus::Variant(m->dev_password_id)}}};
+    if (const auto* m = std::get_if<m2d_received>(&ev)) {
+        // wpas_dbus_signal_wps_event_m2d: the registrar's description, then the two codes.
+        const auto bytes = [](const std::string& s) {
+            return sdbus::Variant(std::vector<std::uint8_t>(s.begin(), s.end()));
+        };
+        return std::pair{
+            std::string("m2d"),
+            dict{{"config_methods", sdbus::Variant(m->registrar.config_methods)},
+                 {"manufacturer", bytes(m->registrar.manufacturer)},
+                 {"model_name", bytes(m->registrar.model_name)},
+                 {"model_number", bytes(m->registrar.model_number)},
+                 {"serial_number", bytes(m->registrar.serial_number)},
+                 {"dev_name", bytes(m->registrar.device_name)},
+                 {"primary_dev_type", sdbus::Variant(type_bytes(m->registrar.primary))},
+                 {"config_error", sdbus::Variant(m->config_error)},
+                 {"dev_password_id", sdbus::Variant(m->dev_password_id)}}};
+    }
     if (std::holds_alternative<overlap_detected>(ev))
         return std::pair{std::string("pbc-overlap"), dict{}};
     return std::nullopt;
