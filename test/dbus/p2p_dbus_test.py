@@ -149,8 +149,10 @@ try:
     root.RemoveInterface(dbus.ObjectPath(w5), dbus_interface=SVC)
     check(wait_for(lambda: any(m == "InterfaceRemoved" and str(a[0]) == w5
                                for m, a in root_signals), 5) and
-          any(m == "InterfaceAdded" and str(a[0]) == w5 for m, a in root_signals),
-          "InterfaceAdded and InterfaceRemoved for it")
+          any(m == "InterfaceAdded" and str(a[0]) == w5 and a[1].get("Ifname") == "wlan5" and
+              a[1].get("State") == "disconnected" and "p2p" in list(a[1].get("Capabilities", {}).get("Modes", []))
+              for m, a in root_signals),
+          "InterfaceAdded, with the interface's properties, and InterfaceRemoved for it")
     check(sorted(map(str, props.Get(SVC, "Interfaces"))) == [w0, w1], "and it is gone")
 
     dev0, dev1 = bus.get_object(SVC, w0), bus.get_object(SVC, w1)

@@ -51,7 +51,7 @@ class device_objects {
         register_interface(*obj_, e_.ifname(), true);
         persistent_.serve(*obj_);
         obj_->finishRegistration();
-        root_.added(e_.ifname(), path_);
+        root_.added(e_.ifname(), path_, interface_properties(e_.ifname(), true));
     }
     device_objects(const device_objects&) = delete;
     device_objects& operator=(const device_objects&) = delete;
@@ -110,6 +110,20 @@ class device_objects {
                     {"Modes", sdbus::Variant(modes)},
                     {"MaxScanSSID", sdbus::Variant(std::int32_t(w.max_scan_ssids))}};
     }
+    /// An interface's State: a group's, else the device's or an idle group interface's.
+    std::string state_of(const std::string& ifname, bool device) const {
+        for (const auto& g : e_.groups())
+            if (g.ifname == ifname) return g.started ? "completed" : "associating";
+        return device ? "disconnected" : "inactive";
+    }
+    /// The Interface interface's properties of `ifname`, which InterfaceAdded carries
+    /// (wpas_dbus_signal_interface sends them all).
+    dict interface_properties(const std::string& ifname, bool device) const {
+        return dict{{"Ifname", sdbus::Variant(ifname)},
+                    {"Driver", sdbus::Variant(driver_)},
+                    {"State", sdbus::Variant(state_of(ifname, device))},
+                    {"Capabilities", sdbus::Variant(capabilities())}};
+    }
     /// Refuses a caller that may not change the radio (the message of the call `o` serves).
     void guard(const sdbus::IObject& o) const {
         const auto* m = o.getCurrentlyProcessedMessage();
@@ -124,11 +138,8 @@ class device_objects {
         o.registerProperty("Capabilities").onInterface(i).withGetter([this] {
             return capabilities();
         });
-        o.registerProperty("State").onInterface(i).withGetter([this, ifname, device] {
-            for (const auto& g : e_.groups())
-                if (g.ifname == ifname) return std::string(g.started ? "completed" : "associating");
-            return std::string(device ? "disconnected" : "inactive");
-        });
+        o.registerProperty("State").onInterface(i).withGetter(
+            [this, ifname, device] { return state_of(ifname, device); });
         serve_wps(
             o, e_, ifname, [this](const sdbus::IObject& c) { guard(c); }, process_credentials_);
         const std::string p = p2p();
@@ -252,7 +263,7 @@ class device_objects {
             g.iface = sdbus::createObject(c_, g.iface_path);
             register_interface(*g.iface, e.ifname, false);
             g.iface->finishRegistration();
-            root_.added(e.ifname, g.iface_path);
+            root_.added(e.ifname, g.iface_path, interface_properties(e.ifname, false));
         }
         g.group_path = group_path(g.iface_path, e.ssid);
         if (g.group_path) {

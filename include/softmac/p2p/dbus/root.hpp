@@ -131,11 +131,13 @@ class root {
     }
     /// @brief The next interface object's path (a per-process counter from 0).
     std::string next_path() { return interface_path(next_++); }
-    void added(const std::string& ifname, const std::string& path) {
+    /// @brief Interface `ifname` is on the bus at `path`: InterfaceAdded with its Interface
+    /// properties.
+    void added(const std::string& ifname, const std::string& path, const dict& properties) {
         ifaces_.emplace_back(ifname, path);
         obj_->emitSignal("InterfaceAdded")
             .onInterface(std::string(root_interface))
-            .withArguments(sdbus::ObjectPath(path), dict{{"Ifname", sdbus::Variant(ifname)}});
+            .withArguments(sdbus::ObjectPath(path), properties);
         obj_->emitPropertiesChangedSignal(std::string(root_interface), {"Interfaces"});
     }
     void removed(const std::string& path) noexcept {
