@@ -270,8 +270,11 @@ class engine {
     result<std::string> connect(const mac_address& dev, connect_params c) {
         return neg_.connect(dev, std::move(c));
     }
-    result<void> prov_disc(const mac_address& dev, wps_method asked, bool join = false) {
-        return pd_.request(dev, asked, join);
+    /// @brief P2P_PROV_DISC: `automatic` when `join` was chosen for the peer (auto), which
+    /// the answer's event reports.
+    result<void> prov_disc(const mac_address& dev, wps_method asked, bool join = false,
+                           bool automatic = false) {
+        return pd_.request(dev, asked, join, automatic);
     }
     /// @brief Whether the peer was last seen running a group as its GO (a scan result carried
     /// its group).

@@ -186,11 +186,15 @@ struct prov_disc_show_pin {
     std::string pin;
     bool requester = false;  ///< we asked (the peer will enter the PIN)
     std::string group;       ///< a request's: the interface of our GO group it joins, if any
+    /// An answer to P2P_PROV_DISC auto: whether the peer runs the group we join (peer_go=1),
+    /// else a negotiation follows (peer_go=0); none for any other request of ours.
+    std::optional<bool> peer_go{};
 };
 struct prov_disc_enter_pin {
     peer_info peer;
     bool requester = false;
-    std::string group;  ///< a request's: the interface of our GO group it joins, if any
+    std::string group;              ///< a request's: the interface of our GO group it joins, if any
+    std::optional<bool> peer_go{};  ///< as prov_disc_show_pin's
 };
 struct prov_disc_pbc_req {
     peer_info peer;
@@ -198,6 +202,7 @@ struct prov_disc_pbc_req {
 };
 struct prov_disc_pbc_resp {
     mac_address peer;
+    std::optional<bool> peer_go{};  ///< as prov_disc_show_pin's
 };
 /// @brief P2P-PROV-DISC-FAILURE status values (enum p2p_prov_disc_status).
 namespace prov_disc_status {

@@ -26,8 +26,9 @@ struct pending_prov_disc {
     mac_address peer;
     std::uint16_t methods = 0;  ///< the WPS config method asked for
     std::uint8_t token = 0, tries = 0;
-    bool join = false;   ///< for the peer's running group
-    timer_id timer = 0;  ///< the next retry
+    bool join = false;       ///< for the peer's running group
+    bool automatic = false;  ///< P2P_PROV_DISC auto: `join` was chosen here, and is reported
+    timer_id timer = 0;      ///< the next retry
 };
 
 /// @brief Provision discovery of one P2P device. `Ctx` offers the callbacks of every procedure
@@ -40,7 +41,7 @@ class provision_discovery {
 
     /// @brief Asks `dev` to provision with what `asked` names on the peer (display: the peer
     /// shows a PIN, keypad: it enters ours, pbc: it pushes its button).
-    result<void> request(const mac_address& dev, wps_method asked, bool join) {
+    result<void> request(const mac_address& dev, wps_method asked, bool join, bool automatic) {
         namespace cm = ieee80211::wps::config_method;
         auto* p = ctx_.dev().peers.find(dev);
         if (!p || p->probe_req_only) return make_error(errc::not_found, "unknown peer");
@@ -51,7 +52,7 @@ class provision_discovery {
         if (!methods) return make_error(errc::bad_value, "method must be display, keypad or pbc");
         if (pd_) return make_error(errc::busy, "a provision discovery is running");
         if (++p->dialog_token == 0) p->dialog_token = 1;
-        pd_ = pending_prov_disc{dev, methods, p->dialog_token, 0, join, 0};
+        pd_ = pending_prov_disc{dev, methods, p->dialog_token, 0, join, automatic, 0};
         send_request();
         return {};
     }
@@ -88,9 +89,9 @@ class provision_discovery {
         if (!methods || !p) return;
         const peer_info info = p->info;
         if (methods == cm::display)
-            ctx_.emit(event::prov_disc_show_pin{info, d.new_pin(), false, std::move(group)});
+            ctx_.emit(event::prov_disc_show_pin{info, d.new_pin(), false, std::move(group), {}});
         else if (methods == cm::keypad)
-            ctx_.emit(event::prov_disc_enter_pin{info, false, std::move(group)});
+            ctx_.emit(event::prov_disc_enter_pin{info, false, std::move(group), {}});
         else
             ctx_.emit(event::prov_disc_pbc_req{info, std::move(group)});
     }
@@ -100,6 +101,8 @@ class provision_discovery {
         if (!pd_ || a.sa != pd_->peer || a.token != pd_->token) return;
         ctx_.cancel(pd_->timer);
         const std::uint16_t asked = pd_->methods;
+        // wpas_prov_disc_resp: an auto request's events say which way it went (peer_go=).
+        const auto peer_go = pd_->automatic ? std::optional<bool>(pd_->join) : std::nullopt;
         pd_.reset();
         ctx_.exchange_done();
         const std::uint16_t got = a.attrs.wps_methods.value_or(0);
@@ -113,11 +116,11 @@ class provision_discovery {
             info.addr = info.dev_addr = a.sa;
         }
         if (asked == cm::display)
-            ctx_.emit(event::prov_disc_enter_pin{info, true, {}});
+            ctx_.emit(event::prov_disc_enter_pin{info, true, {}, peer_go});
         else if (asked == cm::keypad)
-            ctx_.emit(event::prov_disc_show_pin{info, d.new_pin(), true, {}});
+            ctx_.emit(event::prov_disc_show_pin{info, d.new_pin(), true, {}, peer_go});
         else
-            ctx_.emit(event::prov_disc_pbc_resp{a.sa});
+            ctx_.emit(event::prov_disc_pbc_resp{a.sa, peer_go});
     }
 
   private:

@@ -575,21 +575,28 @@ TEST_CASE("Event formats are wpa_supplicant 2.10's", "[ctrl][format]") {
     const std::string params = " p2p_dev_addr=" + b +
                                " pri_dev_type=1-0050F204-1 name='Bob's \"PC\" \xc3\xa9' "
                                "config_methods=0x188 dev_capab=0x25 group_capab=0x0";
-    CHECK(ctrl::format(ev::prov_disc_show_pin{bob, "12345670", false, {}}, ctrl::secrets::shown) ==
+    CHECK(ctrl::format(ev::prov_disc_show_pin{bob, "12345670", false, {}, {}},
+                       ctrl::secrets::shown) ==
           "P2P-PROV-DISC-SHOW-PIN " + b + " 12345670" + params);
-    CHECK(ctrl::format(ev::prov_disc_show_pin{bob, "12345670", true, {}}, ctrl::secrets::shown) ==
-          "P2P-PROV-DISC-SHOW-PIN " + b + " 12345670");
-    CHECK(ctrl::format(ev::prov_disc_show_pin{bob, "12345670", false, {}}) ==
+    CHECK(ctrl::format(ev::prov_disc_show_pin{bob, "12345670", true, {}, {}},
+                       ctrl::secrets::shown) == "P2P-PROV-DISC-SHOW-PIN " + b + " 12345670");
+    CHECK(ctrl::format(ev::prov_disc_show_pin{bob, "12345670", false, {}, {}}) ==
           "P2P-PROV-DISC-SHOW-PIN " + b + " *" + params);
-    CHECK(ctrl::format(ev::prov_disc_show_pin{bob, "12345670", true, {}}) ==
+    CHECK(ctrl::format(ev::prov_disc_show_pin{bob, "12345670", true, {}, {}}) ==
           "P2P-PROV-DISC-SHOW-PIN " + b + " *");
-    CHECK(ctrl::format(ev::prov_disc_enter_pin{bob, false, {}}) ==
+    CHECK(ctrl::format(ev::prov_disc_enter_pin{bob, false, {}, {}}) ==
           "P2P-PROV-DISC-ENTER-PIN " + b + params);
-    CHECK(ctrl::format(ev::prov_disc_enter_pin{bob, true, {}}) == "P2P-PROV-DISC-ENTER-PIN " + b);
+    CHECK(ctrl::format(ev::prov_disc_enter_pin{bob, true, {}, {}}) ==
+          "P2P-PROV-DISC-ENTER-PIN " + b);
     CHECK(ctrl::format(ev::prov_disc_pbc_req{bob, {}}) == "P2P-PROV-DISC-PBC-REQ " + b + params);
     CHECK(ctrl::format(ev::prov_disc_pbc_req{bob, "p2p-wlan0-0"}) ==
           "P2P-PROV-DISC-PBC-REQ " + b + params + " group=p2p-wlan0-0");
-    CHECK(ctrl::format(ev::prov_disc_pbc_resp{peer_addr}) == "P2P-PROV-DISC-PBC-RESP " + b);
+    CHECK(ctrl::format(ev::prov_disc_pbc_resp{peer_addr, {}}) == "P2P-PROV-DISC-PBC-RESP " + b);
+    // An answer to P2P_PROV_DISC auto says which way it went (wpas_prov_disc_resp).
+    CHECK(ctrl::format(ev::prov_disc_pbc_resp{peer_addr, true}) ==
+          "P2P-PROV-DISC-PBC-RESP " + b + " peer_go=1");
+    CHECK(ctrl::format(ev::prov_disc_enter_pin{bob, true, {}, false}) ==
+          "P2P-PROV-DISC-ENTER-PIN " + b + " peer_go=0");
     CHECK(ctrl::format(ev::prov_disc_failure{peer_addr, 2}) ==
           "P2P-PROV-DISC-FAILURE p2p_dev_addr=" + b + " status=2");
     CHECK(ctrl::format(ev::ap_sta_connected{bob.addr, peer_addr, "p2p-wlan0-0"}) ==
@@ -843,13 +850,15 @@ TEST_CASE("P2P_CONNECT auto joins a running group, else negotiates after P2P-FAL
         [&] { return p.cmd(0, "P2P_PEER " + b).find("\noper_ssid=DIRECT-") != std::string::npos; },
         10s));
     CHECK(p.cmd(0, "P2P_STOP_FIND") == "OK\n");
-    // A provision discovery to join it: the GO's event names the group's interface
-    // (wpas_prov_disc_req's group=).
-    CHECK(p.cmd(0, "P2P_PROV_DISC " + b + " pbc join") == "OK\n");
+    // A provision discovery, auto: A asks to join the group it saw. The GO's event names the
+    // group's interface (wpas_prov_disc_req's group=), A's answer says it joins (peer_go=1).
+    CHECK(p.cmd(0, "P2P_PROV_DISC " + b + " pbc auto") == "OK\n");
     const auto asked = p.wait(1, "P2P-PROV-DISC-PBC-REQ");
     REQUIRE(asked);
     CHECK(field(asked->second, "group") == go_if);
-    REQUIRE(p.wait(0, "P2P-PROV-DISC-PBC-RESP"));
+    const auto answered = p.wait(0, "P2P-PROV-DISC-PBC-RESP");
+    REQUIRE(answered);
+    CHECK(field(answered->second, "peer_go") == "1");
     CHECK(p.cmd_on(1, go_if, "WPS_PBC") == "OK\n");
     CHECK(p.cmd(0, "P2P_CONNECT " + b + " pbc auto") == "OK\n");
     const auto joined = p.wait(0, "P2P-GROUP-STARTED");

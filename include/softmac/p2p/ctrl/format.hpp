@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -82,6 +83,12 @@ inline std::string peer_params(const peer_info& p, std::string_view group) {
     return s;
 }
 
+/// An answer to P2P_PROV_DISC auto: " peer_go=1" when the peer's group is joined, " peer_go=0"
+/// when a negotiation follows (wpas_prov_disc_resp); nothing for another request.
+inline std::string peer_go(const std::optional<bool>& go) {
+    return go ? std::string(*go ? " peer_go=1" : " peer_go=0") : std::string();
+}
+
 struct event_text {
     secrets with = secrets::hidden;
     /// A secret's text, or `*` when secrets are hidden.
@@ -144,17 +151,17 @@ struct event_text {
     }
     std::string operator()(const event::prov_disc_show_pin& e) const {
         std::string s = "P2P-PROV-DISC-SHOW-PIN " + addr(e.peer.dev_addr) + " " + secret(e.pin);
-        return e.requester ? s : s + peer_params(e.peer, e.group);
+        return e.requester ? s + peer_go(e.peer_go) : s + peer_params(e.peer, e.group);
     }
     std::string operator()(const event::prov_disc_enter_pin& e) const {
         std::string s = "P2P-PROV-DISC-ENTER-PIN " + addr(e.peer.dev_addr);
-        return e.requester ? s : s + peer_params(e.peer, e.group);
+        return e.requester ? s + peer_go(e.peer_go) : s + peer_params(e.peer, e.group);
     }
     std::string operator()(const event::prov_disc_pbc_req& e) const {
         return "P2P-PROV-DISC-PBC-REQ " + addr(e.peer.dev_addr) + peer_params(e.peer, e.group);
     }
     std::string operator()(const event::prov_disc_pbc_resp& e) const {
-        return "P2P-PROV-DISC-PBC-RESP " + addr(e.peer);
+        return "P2P-PROV-DISC-PBC-RESP " + addr(e.peer) + peer_go(e.peer_go);
     }
     std::string operator()(const event::prov_disc_failure& e) const {
         return "P2P-PROV-DISC-FAILURE p2p_dev_addr=" + addr(e.peer) +

@@ -283,7 +283,8 @@ class interface {
     }
     std::string run(std::string_view, const cmd::p2p_prov_disc& c) {
         return status_of(engine_.prov_disc(c.peer, c.method,
-                                           c.join || (c.auto_join && engine_.runs_group(c.peer))));
+                                           c.join || (c.auto_join && engine_.runs_group(c.peer)),
+                                           c.auto_join && !c.join));
     }
     std::string run(std::string_view, const cmd::p2p_group_add& c) {
         return engine_.group_add(c.freq, c.persistent, c.persistent_id)
