@@ -2,11 +2,13 @@
 // The D-Bus API's argument dispatch: random dictionaries (known and unknown keys, every basic
 // type and arrays of bytes, any value) into P2PDevice.Connect's and Find's readers, WPS.Start's,
 // a persistent group's network block fields and P2PDeviceConfig's writer, and random object
-// paths into the path readers. A reader answers or fails with InvalidArgs; nothing else may
-// escape.
+// paths into the path readers. A reader answers or fails with its InvalidArgs (wpa_supplicant's
+// for the method arguments, the bus's for the property values); nothing else may escape.
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include <softmac/p2p/dbus/arguments.hpp>
@@ -126,31 +128,36 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     } catch (const sdbus::Error&) {
         return 0;  // a value the bus itself would refuse (an object path that is not one)
     }
-    for (auto parse : {+[](const dbus::dict& a) { (void)dbus::parse_connect(a); },
-                       +[](const dbus::dict& a) { (void)dbus::parse_find(a); },
-                       +[](const dbus::dict& a) { (void)dbus::parse_wps_start(a); },
-                       +[](const dbus::dict& a) {
-                           softmac::p2p::ctrl::conf::network n;
-                           n.set("disabled", "2");
-                           dbus::put_network_properties(a, n);
-                           if (auto g = softmac::p2p::ctrl::persistent_of(-1, n))
-                               (void)dbus::network_properties(*g);
-                       },
-                       +[](const dbus::dict& a) {
-                           settings_engine e;
-                           const auto before = e.s;
-                           try {
-                               dbus::set_device_config(e, a);
-                           } catch (const sdbus::Error&) {
-                               if (!(e.s == before)) __builtin_trap();  // whole or nothing
-                               throw;
-                           }
-                           (void)dbus::device_config(e);
-                       }}) {
+    using reader_fn = void (*)(const dbus::dict&);
+    const std::pair<reader_fn, std::string_view> readers[] = {
+        {+[](const dbus::dict& a) { (void)dbus::parse_connect(a); }, dbus::error::invalid_args},
+        {+[](const dbus::dict& a) { (void)dbus::parse_find(a); }, dbus::error::invalid_args},
+        {+[](const dbus::dict& a) { (void)dbus::parse_wps_start(a); }, dbus::error::invalid_args},
+        {+[](const dbus::dict& a) {
+             softmac::p2p::ctrl::conf::network n;
+             n.set("disabled", "2");
+             dbus::put_network_properties(a, n);
+             if (auto g = softmac::p2p::ctrl::persistent_of(-1, n))
+                 (void)dbus::network_properties(*g);
+         },
+         dbus::error::bad_property},
+        {+[](const dbus::dict& a) {
+             settings_engine e;
+             const auto before = e.s;
+             try {
+                 dbus::set_device_config(e, a);
+             } catch (const sdbus::Error&) {
+                 if (!(e.s == before)) __builtin_trap();  // whole or nothing
+                 throw;
+             }
+             (void)dbus::device_config(e);
+         },
+         dbus::error::bad_property}};
+    for (const auto& [parse, refusal] : readers) {
         try {
             parse(d);
         } catch (const sdbus::Error& e) {
-            if (e.getName() != dbus::error::invalid_args) __builtin_trap();
+            if (e.getName() != refusal) __builtin_trap();
         }
     }
     (void)dbus::peer_of(std::string(reinterpret_cast<const char*>(data), size));
