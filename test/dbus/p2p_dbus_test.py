@@ -344,16 +344,27 @@ try:
         {"peer_object": dbus.ObjectPath(bob), "service_type": "upnp",
          "version": dbus.Int32(0x10), "service": "ssdp:all"}, signature="sv"))
     check(int(ref) != 0, f"ServiceDiscoveryRequest answers a reference ({int(ref)})")
-    # Without a peer object the query is for every peer, and is cancelled by its reference.
-    everyone = d0.ServiceDiscoveryRequest(dbus.Dictionary(
-        {"service_type": "upnp", "version": dbus.Int32(0x10), "service": "ssdp:all"}, signature="sv"))
-    check(int(everyone) not in (0, int(ref)), f"a query for every peer answers its own reference")
-    d0.ServiceDiscoveryCancelRequest(dbus.UInt64(everyone))
     asked, answer = signal(w1, "ServiceDiscoveryRequest", 20), signal(w0, "ServiceDiscoveryResponse", 20)
     check(bool(asked) and str(asked[2][0]["peer_object"]) == alice,
           "Bob: ServiceDiscoveryRequest from Alice's peer object")
     check(bool(answer) and b"urn:schemas-upnp-org:service:Printer:1" in bytes(answer[2][0]["tlvs"]),
           "Alice: ServiceDiscoveryResponse carries Bob's service")
+    # Without a peer object the query is for every peer: Bob hears it too. A peer object that
+    # names no peer is InvalidArgs (parse_peer_object_path).
+    everyone = d0.ServiceDiscoveryRequest(dbus.Dictionary(
+        {"service_type": "upnp", "version": dbus.Int32(0x10), "service": "ssdp:all"}, signature="sv"))
+    check(int(everyone) not in (0, int(ref)), "a query for every peer answers its own reference")
+    check(bool(wait_for(lambda: sum(1 for s in signals if s[0] == w1 and s[1] == "ServiceDiscoveryRequest"
+                                    and str(s[2][0]["peer_object"]) == alice) >= 2, 20)),
+          "Bob hears the query for every peer")
+    d0.ServiceDiscoveryCancelRequest(dbus.UInt64(everyone))
+    try:
+        d0.ServiceDiscoveryRequest(dbus.Dictionary(
+            {"peer_object": dbus.ObjectPath(w0 + "/Peers/nonsense"), "service_type": "upnp",
+             "version": dbus.Int32(0x10), "service": "ssdp:all"}, signature="sv"))
+        check(False, "a query to a peer object that names no peer fails")
+    except dbus.DBusException as e:
+        check(e.get_dbus_name() == SVC + ".InvalidArgs", "a peer object that names no peer: " + e.get_dbus_name())
 
     def invalid(args, what):
         try:

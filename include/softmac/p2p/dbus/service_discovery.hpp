@@ -30,35 +30,36 @@ void serve_service_discovery(sdbus::IObject& o, Engine& e_, Guard guard) {
         .withOutputParamNames("ref")
         .implementedAs([&e_, guard](const dict& args) {
             guard();
-            std::optional<mac_address> peer;
+            std::optional<mac_address> peer;  // none: a query to every peer
             bool upnp = false;
             std::int32_t version = 0;
             std::string service;
             std::optional<std::vector<std::uint8_t>> tlv;
             for (const auto& [key, v] : args) {
                 const std::string t = v.peekValueType();
-                if (key == "peer_object" && t == "o")
+                if (key == "peer_object" && t == "o") {
                     peer = peer_of(v.template get<sdbus::ObjectPath>());
-                else if (key == "service_type" && t == "s" &&
-                         v.template get<std::string>() == "upnp")
+                    if (!peer) fail(error::invalid_args);  // parse_peer_object_path failed
+                } else if (key == "service_type" && t == "s" &&
+                           v.template get<std::string>() == "upnp") {
                     upnp = true;
-                else if (key == "version" && t == "i")
+                } else if (key == "version" && t == "i") {
                     version = v.template get<std::int32_t>();
-                else if (key == "service" && t == "s")
+                } else if (key == "service" && t == "s") {
                     service = v.template get<std::string>();
-                else if (key == "tlv" && t == "ay")
+                } else if (key == "tlv" && t == "ay") {
                     tlv = v.template get<std::vector<std::uint8_t>>();
-                else
+                } else {
                     fail(error::invalid_args);
+                }
             }
-            // Without a peer object the query goes to every peer (a broadcast query).
             if (peer && !e_.peers().find(*peer)) fail(error::invalid_args);
             if (upnp && (version <= 0 || version > 0xff || service.empty()))
                 fail(error::invalid_args);
             if (!upnp && !tlv) fail(error::invalid_args);
             std::vector<std::uint8_t> tlvs =
                 upnp ? service_query{}.upnp(std::uint8_t(version), service).tlvs() : *tlv;
-            return std::uint64_t(or_fail(e_.sd_request(*peer, std::move(tlvs))));
+            return std::uint64_t(or_fail(e_.sd_request(peer, std::move(tlvs))));
         });
     o.registerMethod("ServiceDiscoveryResponse")
         .onInterface(p)
