@@ -2337,6 +2337,8 @@ TEST_CASE("The service discovery commands' forms, and every malformed one fails"
     CHECK_FALSE(ctrl::global_event({"P2P-SERV-DISC-RESP 02:00:00:00:0b:01 0 0300000101", ""}));
     CHECK_FALSE(ctrl::global_event({"P2P-SERV-DISC-REQ 2412 02:00:00:00:0b:01 0 0 02000001", ""}));
     CHECK(ctrl::global_event({"P2P-DEVICE-LOST p2p_dev_addr=02:00:00:00:0b:01", ""}));
+    CHECK_FALSE(
+        ctrl::global_event({"P2P-PRESENCE-RESPONSE src=02:00:00:00:0b:01 status=0 noa=", ""}));
 }
 
 TEST_CASE("Service discovery by control commands: references, cancel, the services, the events",
