@@ -42,8 +42,8 @@ TEST_CASE("element_range is a forward range that range-v3 views compose on",
     REQUIRE(ext);
     CHECK(ext->data.size() == 3);
     CHECK(ie::ds_channel_of(test::got(r->find(ie::eid::ds_params))).value() == 11);
-    CHECK(r->find(ie::eid::supported_rates)->data.size() == 8);
-    CHECK(r->find(ie::eid::extended_rates)->data.size() == 4);
+    CHECK(test::got(r->find(ie::eid::supported_rates)).data.size() == 8);
+    CHECK(test::got(r->find(ie::eid::extended_rates)).data.size() == 4);
 }
 
 TEST_CASE("typed elements parse what their builders write", "[ieee80211][elements]") {
@@ -57,12 +57,12 @@ TEST_CASE("typed elements parse what their builders write", "[ieee80211][element
     ie::put::vendor(w, ie::vendor::wmm, std::array<std::uint8_t, 3>{1, 2, 3});
     auto r = ie::element_range::parse(w.written());
     REQUIRE(r);
-    auto tim = ie::tim::parse(test::got(r->find(ie::eid::tim)));
-    CHECK(tim->dtim_period == 3);
-    CHECK(tim->partial_bitmap.size() == 2);
-    auto c = ie::country::parse(test::got(r->find(ie::eid::country)));
-    CHECK(std::string(c->code, 2) == "DE");
-    CHECK(c->triplets.size() == 3);
+    auto tim = test::got(ie::tim::parse(test::got(r->find(ie::eid::tim))));
+    CHECK(tim.dtim_period == 3);
+    CHECK(tim.partial_bitmap.size() == 2);
+    auto c = test::got(ie::country::parse(test::got(r->find(ie::eid::country))));
+    CHECK(std::string(c.code, 2) == "DE");
+    CHECK(c.triplets.size() == 3);
     auto rsn = ie::rsn::parse(test::got(r->find(ie::eid::rsn)));
     REQUIRE(rsn);
     CHECK(rsn->version == 1);
@@ -189,9 +189,9 @@ TEST_CASE("every P2P attribute round-trips", "[ieee80211][p2p]") {
     CHECK(test::got(p2p::capability::parse(test::got(attrs->find(p2p::attr::capability)))).group ==
           0x41);
     CHECK(test::got(p2p::address_of(test::got(attrs->find(p2p::attr::device_id)))) == test::dev_a);
-    auto gi = p2p::go_intent::parse(test::got(attrs->find(p2p::attr::go_intent)));
-    CHECK(gi->intent == 15);
-    CHECK(gi->tie_breaker);
+    auto gi = test::got(p2p::go_intent::parse(test::got(attrs->find(p2p::attr::go_intent))));
+    CHECK(gi.intent == 15);
+    CHECK(gi.tie_breaker);
     CHECK(test::got(p2p::config_timeout::parse(test::got(attrs->find(p2p::attr::config_timeout))))
               .client == 20);
     CHECK(test::got(p2p::channel_attr::parse(test::got(attrs->find(p2p::attr::listen_channel))))
@@ -208,9 +208,9 @@ TEST_CASE("every P2P attribute round-trips", "[ieee80211][p2p]") {
     REQUIRE(cl);
     CHECK(cl->contains(81, 6));
     CHECK_FALSE(cl->contains(81, 7));
-    auto n = p2p::notice_of_absence::parse(test::got(attrs->find(p2p::attr::noa)));
-    CHECK(n->count == 1);
-    CHECK(n->descriptors[0].interval_us == 100000);
+    auto n = test::got(p2p::notice_of_absence::parse(test::got(attrs->find(p2p::attr::noa))));
+    CHECK(n.count == 1);
+    CHECK(n.descriptors[0].interval_us == 100000);
     auto di = p2p::device_info::parse(test::got(attrs->find(p2p::attr::device_info)));
     REQUIRE(di);
     CHECK(di->name == "Phone");
@@ -286,9 +286,9 @@ TEST_CASE("WPS TLVs round-trip and are named", "[ieee80211][wps]") {
     CHECK(test::got(wps::u16_of(test::got(attrs->find(wps::attr::config_methods)))) == 0x0188);
     CHECK(test::got(wps::u16_of(test::got(attrs->find(wps::attr::device_password_id)))) == 5);
     CHECK(wps::text_of(test::got(attrs->find(wps::attr::device_name))) == "Laptop");
-    CHECK(wps::device_type::from(attrs->find(wps::attr::primary_device_type)->data()).subcategory ==
-          1);
-    CHECK(attrs->find(wps::attr::vendor_extension)->size() == 9);
+    CHECK(wps::device_type::from(test::got(attrs->find(wps::attr::primary_device_type)).data())
+              .subcategory == 1);
+    CHECK(test::got(attrs->find(wps::attr::vendor_extension)).size() == 9);
     CHECK(wps::attribute_name(wps::attr::device_password_id) == "Device Password ID");
     const std::uint8_t overrun[] = {0x10, 0x11, 0x00, 0x09, 'a'};
     CHECK(wps::attribute_range::parse(overrun).err().code == errc::overrun);

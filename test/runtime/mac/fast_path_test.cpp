@@ -14,6 +14,7 @@
 
 #include <softmac/ieee80211/header.hpp>
 
+#include "got.hpp"
 #include "stack_world.hpp"
 
 using namespace softmac;
@@ -278,7 +279,7 @@ std::uint64_t sent_fast(twins& t, std::uint8_t prio = 0) {
 }
 /// The frame the twins last sent.
 ie::header_view last(const twins& t) {
-    return *ie::header_view::parse(t.fast.radio.frames.back().bytes);
+    return test::got(ie::header_view::parse(t.fast.radio.frames.back().bytes));
 }
 }  // namespace
 

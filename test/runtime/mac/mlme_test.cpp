@@ -7,6 +7,7 @@
 #include <random>
 #include <set>
 
+#include "got.hpp"
 #include "mlme_world.hpp"
 #include "tshark.hpp"
 
@@ -634,7 +635,7 @@ TEST_CASE("the BSS table evicts the least recently heard entry and ages entries 
     mac::bss_table t;
     std::vector<std::uint8_t> ies{0, 3, 'n', 'e', 't'};  // SSID "net"
     ie::mgmt_body body;
-    body.elements = *ie::element_range::parse(ies);
+    body.elements = test::got(ie::element_range::parse(ies));
     const auto addr = [](unsigned i) {
         return mac_address{{0x02, 0, 0, 0, std::uint8_t(i >> 8), std::uint8_t(i)}};
     };
@@ -685,7 +686,7 @@ TEST_CASE("a BSS table entry used again for another BSS keeps nothing of the old
         std::vector<std::uint8_t> ies{0, std::uint8_t(ssid.size())};
         ies.insert(ies.end(), ssid.begin(), ssid.end());
         ie::mgmt_body body;
-        body.elements = *ie::element_range::parse(ies);
+        body.elements = test::got(ie::element_range::parse(ies));
         body.beacon_interval = std::uint16_t(100 + i);
         now += 1ms;
         t.update(addr(i), 2412, -40 - int(i % 40), body, ies, probe_resp, now);
@@ -715,7 +716,7 @@ TEST_CASE("the BSS table's index and orders agree with lists of what was heard",
     };
     std::vector<std::uint8_t> ies{0, 3, 'n', 'e', 't'};
     ie::mgmt_body body;
-    body.elements = *ie::element_range::parse(ies);
+    body.elements = test::got(ie::element_range::parse(ies));
     // The model: BSSIDs in the order first heard, and in the order last heard with the time.
     std::vector<mac_address> first;
     std::vector<std::pair<mac_address, time_point>> heard;
@@ -778,7 +779,7 @@ TEST_CASE("the BSS table takes only what varies from a frame whose elements did 
     const auto hear = [&](const std::vector<std::uint8_t>& ies, std::int32_t signal = -50,
                           bool probe_resp = false, std::uint16_t freq = 2412) {
         ie::mgmt_body body;
-        body.elements = *ie::element_range::parse(ies);
+        body.elements = test::got(ie::element_range::parse(ies));
         body.timestamp = ++tsf;
         body.beacon_interval = 100;
         now += 100ms;
@@ -830,7 +831,7 @@ TEST_CASE("the BSS table takes only what varies from a frame whose elements did 
     const auto parsed = t.stats().parsed, unchanged = t.stats().unchanged;
     for (std::uint8_t i = 2; i < 40; ++i) {
         ie::mgmt_body body;
-        body.elements = *ie::element_range::parse(first);
+        body.elements = test::got(ie::element_range::parse(first));
         t.update(mac_address{{0x02, 0, 0, 0, 0, i}}, 2412, -50, body, first, false, now);
     }
     CHECK(t.stats().parsed == parsed + 38);
