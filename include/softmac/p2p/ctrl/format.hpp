@@ -51,8 +51,9 @@ inline std::string ipv4_text(const ieee80211::ipv4_address& a) {
     return s;
 }
 
-/// @brief Text as wpa_supplicant prints an SSID or name: printable ASCII kept, `"` and `\`
-/// escaped, other octets as \xNN.
+/// @brief Text as wpa_supplicant prints an SSID (wpa_ssid_txt) and a peer's WPS strings here:
+/// printable ASCII kept, `"` and `\` escaped, other octets as \xNN. A peer's device name is
+/// printed as it was read (peer_params).
 inline std::string printable(std::string_view s) {
     std::string out;
     for (unsigned char ch : s) {
@@ -69,7 +70,8 @@ inline std::string printable(std::string_view s) {
 }
 
 namespace detail {
-/// The peer fields provision discovery events carry after the address. A peer's name is
+/// The peer fields P2P-DEVICE-FOUND and provision discovery events carry after the address
+/// (a join request's group too). A peer's name is
 /// printed as it was read (control characters already made '_'), as wpa_supplicant prints it:
 /// UTF-8 and quotes as they are.
 inline std::string peer_params(const peer_info& p, std::string_view group) {
@@ -96,14 +98,8 @@ struct event_text {
         return with == secrets::shown ? printable(value) : std::string("*");
     }
     std::string operator()(const event::device_found& e) const {
-        std::string s = "P2P-DEVICE-FOUND " + addr(e.peer.addr);
-        append(s,
-               " p2p_dev_addr=%s pri_dev_type=%s name='%s' config_methods=0x%x dev_capab=0x%x "
-               "group_capab=0x%x new=%d",
-               addr(e.peer.dev_addr).c_str(), to_string(e.peer.primary_type).c_str(),
-               e.peer.name.c_str(), unsigned(e.peer.config_methods), unsigned(e.peer.dev_capab),
-               unsigned(e.peer.group_capab), e.is_new ? 1 : 0);
-        return s;
+        return "P2P-DEVICE-FOUND " + addr(e.peer.addr) + peer_params(e.peer, {}) +
+               (e.is_new ? " new=1" : " new=0");
     }
     std::string operator()(const event::device_lost& e) const {
         return "P2P-DEVICE-LOST p2p_dev_addr=" + addr(e.dev_addr);

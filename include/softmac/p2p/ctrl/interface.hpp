@@ -182,11 +182,21 @@ class interface {
         return s;
     }
     std::string run(std::string_view ifname, const cmd::status&) {
+        return status_reply(ifname, false);
+    }
+    /// STATUS-WPS: STATUS with a GO's passphrase.
+    std::string run(std::string_view ifname, const cmd::status_wps&) {
+        return status_reply(ifname, true);
+    }
+    /// wpa_supplicant_ctrl_iface_status: with `wps` ("-WPS"), a GO's passphrase after the
+    /// network id.
+    std::string status_reply(std::string_view ifname, bool wps) {
         std::string s;
         const auto* g = group_named(ifname);
         if (g) {
             s += "bssid=" + (g->go ? g->iface_addr : g->peer_iface).to_string() + "\n";
             s += "freq=" + std::to_string(g->freq) + "\nssid=" + printable(g->ssid) + "\nid=0\n";
+            if (wps && g->go && !g->passphrase.empty()) s += "passphrase=" + g->passphrase + "\n";
             s += g->go ? (g->forming ? "mode=P2P GO - group formation\n" : "mode=P2P GO\n")
                        : "mode=station\n";
             // wpa_supplicant_ctrl_iface_status: the ciphers, then the key management.
@@ -208,17 +218,6 @@ class interface {
              "\n";
         s += "uuid=" + wps::to_string(engine_.wps_device().id) + "\n";
         s += "p2p_state=" + std::string(to_string(engine_.current())) + "\n";
-        return s;
-    }
-    /// STATUS-WPS: on a GO's group interface, its passphrase after the SSID and network id
-    /// (wpa_supplicant_ctrl_iface_status with "-WPS"); elsewhere STATUS.
-    std::string run(std::string_view ifname, const cmd::status_wps&) {
-        std::string s = run(ifname, cmd::status{});
-        const auto* g = group_named(ifname);
-        if (!g || !g->go || g->passphrase.empty()) return s;
-        const auto at = s.find("\nid=");
-        if (at != std::string::npos)
-            s.insert(s.find('\n', at + 1) + 1, "passphrase=" + g->passphrase + "\n");
         return s;
     }
     /// TERMINATE: the process ends after the reply (wpa_supplicant_terminate_proc).

@@ -38,7 +38,8 @@ struct server_options {
     std::string dir = "/var/run/wpa_supplicant";
     std::optional<std::uint32_t> group;  ///< `GROUP=`: the directory's and sockets' group
     access_policy access;
-    /// Also receives every event with the interface it is for (the global socket's share).
+    /// Also receives each event with the interface it is for (the global socket's share): every
+    /// one but the copies the device's monitors get without the global socket (wpa_msg_no_global).
     std::function<void(std::string_view ifname, const event_message&)> forward;
 };
 
