@@ -270,8 +270,7 @@ class engine {
     result<std::string> connect(const mac_address& dev, connect_params c) {
         return neg_.connect(dev, std::move(c));
     }
-    /// @brief P2P_PROV_DISC: `automatic` when `join` was chosen for the peer (auto), which
-    /// the answer's event reports.
+    /// @brief P2P_PROV_DISC; `automatic`: `join` was chosen for the peer (auto), as reported.
     result<void> prov_disc(const mac_address& dev, wps_method asked, bool join = false,
                            bool automatic = false) {
         return pd_.request(dev, asked, join, automatic);

@@ -590,7 +590,6 @@ class group_manager : public go_commands<group_manager<Ctx>> {
         release_interface(gone);
         ctx_.emit(event::group_removed{name, go, reason});
     }
-
     Ctx ctx_;
     std::vector<group> groups_;
     std::vector<std::pair<std::string, std::unique_ptr<link_type>>> links_;      ///< GOs
