@@ -48,39 +48,41 @@ struct element {
 };
 
 namespace detail {
-/// The lengths a reader takes of an element ID: wpa_supplicant's ieee802_11_parse_elems ignores
-/// a DS Parameter Set, ERP, HT or VHT element shorter than its fixed part and an SSID over 32
-/// octets, and reads the fixed part of a longer one, as mac80211's element parser does; the
-/// frame is kept either way. Two octets an entry, as the walk of every received frame reads it.
+/// The length facts of the element IDs that have them: the shortest a reader takes (the fixed
+/// part), the longest a reader takes, and the longest the standard makes it (tshark flags a
+/// longer one). wpa_supplicant's ieee802_11_parse_elems ignores a DS Parameter Set, ERP, HT or
+/// VHT element shorter than its fixed part and an SSID over 32 octets, and reads the fixed part
+/// of a longer one, as mac80211's element parser does; the frame is kept either way.
+struct length_fact {
+    std::uint8_t id, min, reader_max, standard_max;
+};
+inline constexpr length_fact length_facts[] = {
+    {eid::ssid, 0, 32, 32},
+    {eid::ds_params, 1, 255, 1},
+    {eid::tim, 4, 255, 255},
+    {eid::ht_capabilities, 26, 255, 26},
+    {eid::ht_operation, 22, 255, 22},
+    {eid::obss_scan_params, 14, 255, 14},
+    {eid::erp, 1, 255, 1},
+    {eid::extension, 1, 255, 255},
+    {eid::vht_capabilities, 12, 255, 12},
+    {eid::vht_operation, 5, 255, 5},
+};
+/// What a reader takes of each ID, two octets an entry, as the walk of every received frame
+/// reads it.
 struct length_rule {
     std::uint8_t min = 0, max = 255;
 };
 inline constexpr std::array<length_rule, 256> length_rules = [] {
     std::array<length_rule, 256> t{};
-    t[eid::ssid] = {0, 32};
-    t[eid::ds_params] = {1};
-    t[eid::tim] = {4};
-    t[eid::ht_capabilities] = {26};
-    t[eid::ht_operation] = {22};
-    t[eid::obss_scan_params] = {14};
-    t[eid::erp] = {1};
-    t[eid::extension] = {1};
-    t[eid::vht_capabilities] = {12};
-    t[eid::vht_operation] = {5};
+    for (const auto& f : length_facts) t[f.id] = {f.min, f.reader_max};
     return t;
 }();
-/// The longest the standard makes an element ID (tshark flags a longer one); the shortest is a
-/// reader's (length_rules).
+/// The longest the standard makes each ID, for the dissector only.
 inline constexpr std::array<std::uint8_t, 256> standard_max = [] {
     std::array<std::uint8_t, 256> t{};
     t.fill(255);
-    t[eid::ssid] = 32;
-    t[eid::ds_params] = t[eid::erp] = 1;
-    t[eid::ht_capabilities] = 26;
-    t[eid::ht_operation] = 22;
-    t[eid::obss_scan_params] = 14;
-    t[eid::vht_capabilities] = 12;
-    t[eid::vht_operation] = 5;
+    for (const auto& f : length_facts) t[f.id] = f.standard_max;
     return t;
 }();
 /// Whether a reader takes the element at `p` (its header in bounds).
