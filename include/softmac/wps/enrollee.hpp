@@ -129,13 +129,11 @@ class enrollee {
             if ((*id == ieee80211::wps::password_id::push_button) !=
                 (cfg_.dpid == ieee80211::wps::password_id::push_button))
                 return refuse(msg::m2, config_error::none);
-        if (!run_.new_secrets()) return refuse(msg::m2, config_error::none);
-        const auto h1 = commitment(run_.keys, run_.s1, run_.psk[0], run_.pke, run_.pkr);
-        const auto h2 = commitment(run_.keys, run_.s2, run_.psk[1], run_.pke, run_.pkr);
-        if (!h1 || !h2) return refuse(msg::m2, config_error::none);
+        const auto hashes = run_.commit_secrets();
+        if (!hashes) return refuse(msg::m2, config_error::none);
         builder b;
-        b.head(msg::m3).raw(attr::registrar_nonce, run_.n2).raw(attr::e_hash1, *h1);
-        b.raw(attr::e_hash2, *h2).version2();
+        b.head(msg::m3).raw(attr::registrar_nonce, run_.n2).raw(attr::e_hash1, (*hashes)[0]);
+        b.raw(attr::e_hash2, (*hashes)[1]).version2();
         if (!authenticate(b, run_.keys, run_.last_received))
             return refuse(msg::m2, config_error::none);
         expect_ = msg::m4;

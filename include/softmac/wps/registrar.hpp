@@ -78,7 +78,6 @@ class registrar_run {
             return end_quietly();
         }
         if (m->type() == msg::m1 && code == op::msg && expect_ == msg::m1) return on_m1(*m, raw);
-        if (code == op::done && m->type() == msg::done && expect_ == msg::done) return on_done();
         // M3, M5 and M7 out of order, without this run's Registrar Nonce or not authentic are
         // answered with a NACK (wps_process_m3 and its kin).
         if (code != op::msg || m->type() != expect_ ||
@@ -173,13 +172,11 @@ class registrar_run {
         if (!h1 || !h2) return refuse(msg::m3, config_error::none);
         run_.peer_hash1 = *h1;
         run_.peer_hash2 = *h2;
-        if (!run_.new_secrets()) return refuse(msg::m3, config_error::none);
-        const auto r1 = commitment(run_.keys, run_.s1, run_.psk[0], run_.pke, run_.pkr);
-        const auto r2 = commitment(run_.keys, run_.s2, run_.psk[1], run_.pke, run_.pkr);
-        if (!r1 || !r2) return refuse(msg::m3, config_error::none);
+        const auto hashes = run_.commit_secrets();
+        if (!hashes) return refuse(msg::m3, config_error::none);
         builder b;
         b.head(msg::m4).raw(attr::enrollee_nonce, run_.n1);
-        b.raw(attr::r_hash1, *r1).raw(attr::r_hash2, *r2);
+        b.raw(attr::r_hash1, (*hashes)[0]).raw(attr::r_hash2, (*hashes)[1]);
         return send_settings(std::move(b), msg::m4, secret(attr::r_snonce1, run_.s1));
     }
     reply on_m5(const message& m) {

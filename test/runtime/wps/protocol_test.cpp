@@ -11,6 +11,7 @@
 #include <softmac/wps/enrollee.hpp>
 #include <softmac/wps/registrar.hpp>
 
+#include "got.hpp"
 #include "hex.hpp"
 
 using namespace softmac;
@@ -196,11 +197,7 @@ namespace {
 /// The `N`-octet attribute `id` of `message` (which it must hold).
 template <std::size_t N>
 std::array<std::uint8_t, N> field_of(bytes_view message, std::uint16_t id) {
-    const auto m = wps::message::parse(message);
-    REQUIRE(m);
-    const auto v = m->array<N>(id);
-    REQUIRE(v);
-    return *v;
+    return test::got(test::got(wps::message::parse(message)).template array<N>(id));
 }
 /// `message` without its attribute `id` (which it must hold).
 std::vector<std::uint8_t> without_attribute(std::vector<std::uint8_t> message, std::uint16_t id) {
@@ -224,6 +221,8 @@ static_assert(std::is_same_v<decltype(wps::authenticator({}, {}, {})),
                              std::optional<std::array<std::uint8_t, 8>>>);
 static_assert(std::is_same_v<decltype(wps::password_halves({}, {})),
                              std::optional<std::array<wps::half_psk, 2>>>);
+static_assert(std::is_same_v<decltype(std::declval<wps::detail::run&>().commit_secrets()),
+                             std::optional<std::array<wps::digest, 2>>>);
 
 namespace {
 /// An enrollee written from the run's parts (not wps::enrollee), so that its M3 can carry any
@@ -250,14 +249,14 @@ struct parts_enrollee {
         t.n2 = field_of<16>(m2.message, wattr::registrar_nonce);
         t.pkr = field_of<192>(m2.message, wattr::public_key);
         REQUIRE(t.derive(t.pkr));
-        REQUIRE(t.new_secrets());
+        const auto hashes = t.commit_secrets();
+        REQUIRE(hashes);
         wps::nonce other = t.n2;
         other[0] ^= 1;
         wps::builder b;
         b.head(msg::m3);
         if (n != nonce::none) b.raw(wattr::registrar_nonce, n == nonce::right ? t.n2 : other);
-        b.raw(wattr::e_hash1, *wps::commitment(t.keys, t.s1, t.psk[0], t.pke, t.pkr));
-        b.raw(wattr::e_hash2, *wps::commitment(t.keys, t.s2, t.psk[1], t.pke, t.pkr));
+        b.raw(wattr::e_hash1, (*hashes)[0]).raw(wattr::e_hash2, (*hashes)[1]);
         b.version2();
         REQUIRE(wps::authenticate(b, t.keys, m2.message));
         return t.send(std::move(b), msg::m3);
@@ -754,7 +753,8 @@ struct settings_registrar {
         r.pkr = key->public_key();
         r.dh.emplace(std::move(*key));
         REQUIRE(r.derive(r.pke));
-        REQUIRE(r.new_secrets());
+        const auto hashes = r.commit_secrets();
+        REQUIRE(hashes);
         wps::builder m2;
         m2.head(msg::m2).raw(wattr::enrollee_nonce, r.n1).raw(wattr::registrar_nonce, r.n2);
         m2.raw(wattr::uuid_r, wps::uuid_from_mac(mac("02:00:00:00:00:00")));
@@ -763,8 +763,7 @@ struct settings_registrar {
         REQUIRE(exchange::type_of(m3) == msg::m3);
         wps::builder m4, secret1;
         m4.head(msg::m4).raw(wattr::enrollee_nonce, r.n1);
-        m4.raw(wattr::r_hash1, *wps::commitment(r.keys, r.s1, r.psk[0], r.pke, r.pkr));
-        m4.raw(wattr::r_hash2, *wps::commitment(r.keys, r.s2, r.psk[1], r.pke, r.pkr));
+        m4.raw(wattr::r_hash1, (*hashes)[0]).raw(wattr::r_hash2, (*hashes)[1]);
         secret1.raw(wattr::r_snonce1, r.s1);
         const wps::reply m5 =
             send(std::move(encrypted(m4, secret1.bytes()).version2()), msg::m4, m3);

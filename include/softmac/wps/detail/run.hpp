@@ -67,13 +67,17 @@ struct run {
         if (!crypto::random_bytes(n)) return std::nullopt;
         return n;
     }
-    /// Fresh secret nonces S1 and S2 (E-S1/E-S2 or R-S1/R-S2); false when the generator fails.
-    bool new_secrets() {
+    /// Fresh secret nonces S1 and S2 (E-S1/E-S2 or R-S1/R-S2) and their commitments to the
+    /// password halves (E-Hash1/2 or R-Hash1/2); nothing when the generator or HMAC fails.
+    std::optional<std::array<digest, 2>> commit_secrets() {
         const auto a = random_nonce(), b = random_nonce();
-        if (!a || !b) return false;
+        if (!a || !b) return std::nullopt;
         s1 = *a;
         s2 = *b;
-        return true;
+        const auto h1 = commitment(keys, s1, psk[0], pke, pkr);
+        const auto h2 = commitment(keys, s2, psk[1], pke, pkr);
+        if (!h1 || !h2) return std::nullopt;
+        return std::array<digest, 2>{*h1, *h2};
     }
     /// Keeps `b` as the last message sent and returns it as a WSC_MSG reply.
     reply send(builder&& b, std::uint8_t type, std::uint8_t code = op::msg) {
