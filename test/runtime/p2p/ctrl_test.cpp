@@ -2334,11 +2334,16 @@ TEST_CASE("The service discovery commands' forms, and every malformed one fails"
     CHECK(refusal("P2P_SERV_DISC_EXTERNAL") == ctrl::replies::unknown);
     CHECK(refusal("P2P_SERVICE_ADD") == ctrl::replies::unknown);
     // Their events are the interface's (wpa_msg_ctrl): IFNAME= on the global socket.
-    CHECK_FALSE(ctrl::global_event({"P2P-SERV-DISC-RESP 02:00:00:00:0b:01 0 0300000101", ""}));
-    CHECK_FALSE(ctrl::global_event({"P2P-SERV-DISC-REQ 2412 02:00:00:00:0b:01 0 0 02000001", ""}));
-    CHECK(ctrl::global_event({"P2P-DEVICE-LOST p2p_dev_addr=02:00:00:00:0b:01", ""}));
     CHECK_FALSE(
-        ctrl::global_event({"P2P-PRESENCE-RESPONSE src=02:00:00:00:0b:01 status=0 noa=", ""}));
+        ctrl::global_event({"P2P-SERV-DISC-RESP 02:00:00:00:0b:01 0 0300000101", ""}, true));
+    CHECK_FALSE(
+        ctrl::global_event({"P2P-SERV-DISC-REQ 2412 02:00:00:00:0b:01 0 0 02000001", ""}, true));
+    CHECK(ctrl::global_event({"P2P-DEVICE-LOST p2p_dev_addr=02:00:00:00:0b:01", ""}, true));
+    // A P2P event of a group interface (wpas_presence_resp's wpa_msg on the group) or of another
+    // device is the interface's too.
+    CHECK_FALSE(ctrl::global_event(
+        {"P2P-PRESENCE-RESPONSE src=02:00:00:00:0b:01 status=0 noa=", ""}, false));
+    CHECK_FALSE(ctrl::global_event({"P2P-DEVICE-LOST p2p_dev_addr=02:00:00:00:0b:01", ""}, false));
 }
 
 TEST_CASE("Service discovery by control commands: references, cancel, the services, the events",

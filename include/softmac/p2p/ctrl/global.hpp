@@ -75,13 +75,12 @@ inline std::optional<interface_add> parse_interface_add(std::string_view args) {
 }
 
 /// @brief Whether an event reaches the global monitors as wpa_msg_global sends it, without an
-/// `IFNAME=` prefix: every P2P-* event is the P2P device's (p2p_supplicant.c sends them with
-/// wpa_msg_global) but service discovery's (wpa_msg_ctrl in p2p_supplicant_sd.c) and
-/// P2P-PRESENCE-RESPONSE (wpa_msg on the group that asked, wpas_presence_resp); the others
-/// (CTRL-EVENT-*, WPS-*, AP-*) carry the interface's name.
-inline bool global_event(const event_message& m) noexcept {
-    return m.text.starts_with("P2P-") && !m.text.starts_with("P2P-SERV-DISC-") &&
-           !m.text.starts_with("P2P-PRESENCE-RESPONSE");
+/// `IFNAME=` prefix: a P2P-* event of the P2P device's own interface (`p2p_device`:
+/// p2p_supplicant.c sends them with wpa_msg_global) but service discovery's (wpa_msg_ctrl in
+/// p2p_supplicant_sd.c); the others (CTRL-EVENT-*, WPS-*, AP-*, and a group interface's events,
+/// such as P2P-PRESENCE-RESPONSE) carry the interface's name.
+inline bool global_event(const event_message& m, bool p2p_device) noexcept {
+    return p2p_device && m.text.starts_with("P2P-") && !m.text.starts_with("P2P-SERV-DISC-");
 }
 
 /// @brief The requests of wpa_supplicant's global control interface

@@ -38,11 +38,11 @@ class global_server {
     const std::string& path() const noexcept { return path_; }
     std::size_t monitors() const noexcept { return ep_ ? ep_->monitors() : 0; }
 
-    /// @brief An event of device `device` (its key in the global interface) for its interface
-    /// `ifname`: a server_options::forward target.
+    /// @brief An event of device `device` (its key in the global interface, its interface's
+    /// name) for its interface `ifname`: a server_options::forward target.
     void post(std::string_view device, std::string_view ifname, const event_message& m) {
         if (!ep_) return;
-        const bool bare = global_event(m) && device == global_.p2p_device();
+        const bool bare = global_event(m, device == global_.p2p_device() && ifname == device);
         ep_->broadcast(info_level, m, bare ? std::string_view{} : ifname);
     }
 
