@@ -108,12 +108,11 @@ constexpr result<std::size_t> for_each_element(bytes_view body, F&& f) {
         const std::size_t len = p[1];
         if (body.size() - off - 2 < len)
             return make_error(errc::overrun, "element overruns its frame", off);
-        if (!detail::fits(p)) {
-            // ignored
-        } else if (p[0] == eid::extension) {
-            f(element{p[0], {p + 3, len - 1}, p[2]});
-        } else {
-            f(element{p[0], {p + 2, len}, 0});
+        if (detail::fits(p)) {  // else ignored
+            if (p[0] == eid::extension)
+                f(element{p[0], {p + 3, len - 1}, p[2]});
+            else
+                f(element{p[0], {p + 2, len}, 0});
         }
         off += 2 + len;
         ++n;

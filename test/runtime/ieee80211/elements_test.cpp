@@ -97,22 +97,14 @@ TEST_CASE(
     // Capabilities shorter than 26 and an SSID over 32, and keeps the frame: each is skipped,
     // first, between and last. A longer DS Parameter Set or HT Capabilities is read (its fixed
     // part). tshark flags both kinds; nonstandard_at names the first for a dissector.
-    const auto parsed = [](bytes_view b) {
-        const auto r = ie::element_range::parse(b);
-        REQUIRE(r);
-        return *r;
-    };
+    const auto parsed = [](bytes_view b) { return test::got(ie::element_range::parse(b)); };
     const auto ids = [&](bytes_view b) {
         std::vector<std::uint8_t> v;
         for (const ie::element e : parsed(b)) v.push_back(e.id);
         return v;
     };
     // The element a reader finds for `id` (there must be one).
-    const auto found = [&](bytes_view b, std::uint8_t id) {
-        const auto e = parsed(b).find(id);
-        REQUIRE(e);
-        return *e;
-    };
+    const auto found = [&](bytes_view b, std::uint8_t id) { return test::got(parsed(b).find(id)); };
     const std::uint8_t short_ds_first[] = {3, 0, 0, 1, 'a', 3, 1, 6};
     CHECK(ids(short_ds_first) == std::vector<std::uint8_t>{0, 3});
     CHECK(found(short_ds_first, 3).data[0] == 6);  // the one of one octet
