@@ -75,8 +75,17 @@ class enrollee {
         const bool known = expect_ != msg::m2;
         if (code == op::nack && m->type() == msg::nack) {
             if (!run_.ours(*m, bit::enrollee | bit::registrar, known)) return {};
-            const auto e = m->u16(attr::config_error);
-            run_.fail(run_.last_sent_type, e ? *e : config_error::none);
+            // WPS-FAIL names the message refused: M3, M5 or M7 (wps_process_wsc_nack). A NACK
+            // after M1 and M2D (no registrar ready yet) ends the run without one.
+            const auto read = m->u16(attr::config_error);
+            const std::uint16_t e = read ? *read : config_error::none;
+            const std::uint8_t at = run_.last_sent_type;
+            if (at == msg::m3 || at == msg::m5 || at == msg::m7) {
+                run_.fail(at, e);
+            } else {
+                run_.config_error = e;
+                run_.state = wps::status::failure;
+            }
             return run_.nack();
         }
         if (code != op::msg || !run_.ours(*m, bit::enrollee, known)) return {};

@@ -323,6 +323,9 @@ TEST_CASE("Each side takes only messages that carry the nonces wpa_supplicant re
         CHECK(exchange::type_of(y.e.receive(wps::op::nack, nack(y_n1, foreign))) == msg::nack);
         CHECK(y.e.state() == wps::status::failure);
         CHECK(y.e.config_error() == 12);
+        // No WPS-FAIL: wps_process_wsc_nack reports a NACK only to M3, M5 or M7 (after M1, as
+        // after M2D, the registrar was not ready).
+        CHECK_FALSE(exchange::find<wps::failed>(y.enrollee_events));
     }
     SECTION("a NACK to the registrar with another Enrollee Nonce ends its run without WPS-FAIL") {
         wps::nonce other_n1 = n1;
