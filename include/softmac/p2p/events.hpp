@@ -276,10 +276,13 @@ struct persistent_group_changed {
     int id = 0;
     change what = change::added;
 };
-/// @brief P2P_CONNECT … auto found no group of the peer's to join and negotiates instead
-/// (P2P-FALLBACK-TO-GO-NEG reason=peer-not-running-GO).
+/// @brief P2P_CONNECT … auto negotiates instead of joining (P2P-FALLBACK-TO-GO-NEG): the peer
+/// runs no group (reason=peer-not-running-GO), or it did not answer or refused the provision
+/// discovery sent before the join (reason=PD-failed, reason=no-ACK-to-PD-Req).
 struct fallback_to_go_neg {
+    enum why : std::uint8_t { peer_not_running_go, pd_failed, no_ack };
     mac_address peer;
+    why reason = peer_not_running_go;
 };
 /// @brief The station interface's scans: CTRL-EVENT-SCAN-STARTED, -SCAN-RESULTS, -SCAN-FAILED
 /// (the radio refused it; it is tried again) and -NETWORK-NOT-FOUND (no enabled network in the

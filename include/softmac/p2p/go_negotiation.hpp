@@ -50,8 +50,7 @@ struct go_negotiation {
 /// addr), entry(addr), cancel_frame_waits(), form_group(...), group_addresses() (the interface
 /// addresses groups use), reach_through_go(peer) (device discoverability; false when it cannot) and
 /// reaching_through_go() (one is running), shared_freq() (the
-/// station interface's channel, 0: none), join(peer, freq, method, pin) (groups::join) and
-/// search_and_join(dev, method, pin, freq) (join_search::start).
+/// station interface's channel, 0: none) and search_and_join(dev, params) (join_search::start).
 template <class Ctx>
 class go_negotiator {
   public:
@@ -80,9 +79,11 @@ class go_negotiator {
         if (c.method == wps_method::not_ready) return make_error(errc::bad_value, "no method");
         std::string pin = c.pin;
         if (c.method == wps_method::display && pin.empty()) pin = d.new_pin();
-        // A join needs no known peer: a GO not seen running its group is looked for first.
-        if (c.join && !c.auth && !d.peer_runs_group(dev)) {
-            ctx_.search_and_join(dev, c.method, pin, c.freq);
+        // A join needs no known peer: join_search looks for a GO not seen running its group,
+        // and asks the GO for provisioning before it joins.
+        if (c.join && !c.auth) {
+            c.pin = pin;
+            ctx_.search_and_join(dev, std::move(c));
             return pin;
         }
         auto* p = d.peers.find(dev);
@@ -105,10 +106,6 @@ class go_negotiator {
             p->auth_join = true;
             return pin;
         }
-        if (c.join) {
-            if (auto r = ctx_.join(*p, c.freq, c.method, pin); !r) return r.err();
-            return pin;
-        }
         p->method = c.method;
         p->pin = pin;
         // A new authorisation starts the peer's negotiation record afresh (p2p_connect,
@@ -123,7 +120,9 @@ class go_negotiator {
         p->oper_pref = c.freq;  // else prepared when the negotiation needs it
         if (c.auth) return pin;
         if (auto r = initiate(*p); !r) return r.err();
-        if (fallback) ctx_.emit(event::fallback_to_go_neg{dev});
+        if (fallback)
+            ctx_.emit(
+                event::fallback_to_go_neg{dev, event::fallback_to_go_neg::peer_not_running_go});
         return pin;
     }
     /// @brief Starts a negotiation as initiator with `p`, authorised with its method and intent.

@@ -42,8 +42,8 @@ using group_issues =
 
 /// @brief The groups of one P2P device. `Ctx` offers the callbacks of every procedure (dev,
 /// schedule, cancel, emit, exec, set_up) and the hooks stop_find(), take_intended_iface() (the
-/// interface address promised in a negotiation) and register_frames() (a shared interface
-/// becomes the P2P device again).
+/// interface address promised in a negotiation) and register_frames() (the P2P device's frame
+/// registrations, made again when a shared interface changed type).
 template <class Ctx>
 class group_manager : public go_commands<group_manager<Ctx>> {
     friend class go_commands<group_manager>;
@@ -231,13 +231,11 @@ class group_manager : public go_commands<group_manager<Ctx>> {
                 si.iftype = cfg::iftype::ap;
                 if (auto r = ctx_.exec(si); !r) return r.err();
                 (void)ctx_.set_up(d.wdev);
-                // A new type drops the frame registrations: the GO hears its clients' P2P
-                // action frames (Presence Request) again. Probe requests stay the MAC's to
-                // answer, as an AP's.
-                cfg::cmd::register_frame rf;
-                rf.wdev = d.wdev.wdev;
-                rf.match.assign(p2p_action_prefix.begin(), p2p_action_prefix.end());
-                (void)ctx_.exec(rf);
+                // A new type drops the frame registrations: the GO hears P2P public action
+                // frames (a joining client's provision discovery, ap_public_action_rx), GAS and
+                // its clients' P2P action frames again. Probe requests stay the MAC's to answer,
+                // as an AP's.
+                (void)ctx_.register_frames();
             }
         }
         if (go) {
@@ -372,7 +370,9 @@ class group_manager : public go_commands<group_manager<Ctx>> {
             ctx_.emit(event::disconnected{g->peer_iface, e.reason, !e.by_ap, name});
             // Provisioned but not yet connected: the GO ended the WPS association (hostapd
             // deauthenticates 10 ms after EAP-Failure) while the client was leaving: join again.
-            if (!g->started && !g->psk.empty() && e.by_ap) return rejoin(name);
+            // Not provisioned (the GO's registrar was not ready: M2D): WPS again, until
+            // formation ends (wpas_wps_eapol_cb reconnects).
+            if (!g->started && (g->psk.empty() || e.by_ap)) return rejoin(name);
             if (!g->started) return;
             if (e.by_ap && e.reason == ieee80211::reason::deauth_leaving)
                 return remove_group(name, "GO_ENDING_SESSION");

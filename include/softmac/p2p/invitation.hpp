@@ -42,7 +42,7 @@ struct pending_invitation {
 /// pace and hurry, which time its requests) and
 /// the hooks stop_find(), learn(info, addr), intended_iface() (our interface address in the next
 /// group), running_group(ifname) and runs_group(ssid) (the groups we are in), start_group(setup)
-/// and join(peer, method, pin) (groups::join), and client_left(id, dev) (a stored group's client
+/// and join(go) (join_search::start), and client_left(id, dev) (a stored group's client
 /// that no longer knows it).
 template <class Ctx>
 class invitation {

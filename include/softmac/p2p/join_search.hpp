@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
-/// @file Defines p2p::join_search: a join to a GO not seen yet looks for it (wpas_p2p_join_scan,
-/// wpas_p2p_scan_res_join in p2p_supplicant.c).
+/// @file Defines p2p::join_search: a join looks for its GO and asks it for provisioning first
+/// (wpas_p2p_join_scan, wpas_p2p_scan_res_join in p2p_supplicant.c).
 // IWYU pragma: private, include <softmac/p2p/engine.hpp>
 #pragma once
 
@@ -11,14 +11,23 @@
 #include <utility>
 
 #include <softmac/core/mac_address.hpp>
+#include <softmac/p2p/events.hpp>
+#include <softmac/p2p/peer_table.hpp>
 #include <softmac/p2p/types.hpp>
 
 namespace softmac::p2p {
 
-/// @brief A pending join: one scan, then one a second later while the GO is not among the
-/// results, P2P-GROUP-FORMATION-FAILURE after the tenth more (P2P_MAX_JOIN_SCAN_ATTEMPTS). `Ctx`
-/// offers dev, schedule, cancel, emit, and the hooks stop_find(), scan(freq) (discovery's join
-/// scan, whose end calls scan_done()) and join(peer, freq, method, pin) (the group's join).
+/// @brief A pending join (wpas_p2p_join): a GO not seen running its group is looked for first,
+/// one scan, then one a second later while the GO is not among the results,
+/// P2P-GROUP-FORMATION-FAILURE after the tenth more (P2P_MAX_JOIN_SCAN_ATTEMPTS). A GO found is
+/// asked for provisioning with the join's method first (wpas_p2p_scan_res_join's provision
+/// discovery, skipped when its last one answered that method), and joined once it answered or
+/// the request timed out. A join P2P_CONNECT … auto chose negotiates instead when the request
+/// fails. `Ctx` offers dev, schedule, cancel, emit, and the hooks stop_find(), scan(freq)
+/// (discovery's join scan, whose end calls scan_done()), provision(peer, asked) (a provision
+/// discovery for the join, whose end calls provisioned(); with `fallback`: its first unacknowledged
+/// request ends it; false when none could be sent),
+/// join(peer, freq, method, pin) (the group's join) and negotiate(dev, params) (P2P_CONNECT).
 template <class Ctx>
 class join_search {
   public:
@@ -31,10 +40,12 @@ class join_search {
     void cancel_timers() { ctx_.cancel(std::exchange(timer_, 0)); }
     bool pending() const noexcept { return join_.has_value(); }
 
-    /// @brief Looks for GO `dev` (its device or interface address) to join it with `method`.
-    void start(const mac_address& dev, wps_method method, std::string pin, std::uint16_t freq) {
+    /// @brief Joins GO `dev` (its device or interface address) with `c`'s method, PIN and
+    /// frequency; `c.auto_join`: negotiate with `c` when the provisioning fails.
+    void start(const mac_address& dev, connect_params c) {
         ctx_.stop_find();
-        join_ = pending_join{dev, method, std::move(pin), freq, 0};
+        join_ = pending_join{dev, std::move(c), 0, false};
+        if (peer* go = running_go()) return provision(*go);
         scan();
     }
     /// @brief P2P_STOP_FIND, P2P_FLUSH, P2P_CANCEL: the join is forgotten.
@@ -42,33 +53,73 @@ class join_search {
         join_.reset();
         cancel_timers();
     }
-    /// @brief The join scan ended: join the GO if the results had it, else scan again.
+    /// @brief The join scan ended: provision with the GO if the results had it, else scan again.
     void scan_done() {
-        if (!join_) return;
+        if (!join_ || join_->provisioning) return;
         cancel_timers();
+        if (peer* go = running_go()) return provision(*go);
+        next();
+    }
+    /// @brief The join's provision discovery with GO `go` ended as `how`.
+    void provisioned(const mac_address& go, join_pd how) {
+        if (!join_ || !join_->provisioning) return;
+        const auto j = std::move(*join_);
+        join_.reset();
+        if (how == join_pd::answered || (how == join_pd::timed_out && !j.c.auto_join))
+            return join(go, j.c);
+        if (j.c.auto_join) {
+            auto c = j.c;
+            c.join = c.auto_join = false;
+            ctx_.emit(event::fallback_to_go_neg{j.dev, how == join_pd::not_acked
+                                                           ? event::fallback_to_go_neg::no_ack
+                                                           : event::fallback_to_go_neg::pd_failed});
+            if (!ctx_.negotiate(j.dev, std::move(c))) ctx_.emit(event::group_formation_failure{});
+            return;
+        }
+        if (how == join_pd::rejected)
+            ctx_.emit(event::prov_disc_failure{go, event::prov_disc_status::rejected});
+    }
+
+  private:
+    struct pending_join {
+        mac_address dev;
+        connect_params c;
+        unsigned scans = 0;
+        bool provisioning = false;  ///< the GO was found and asked for provisioning
+    };
+    /// The GO, when the peer table knows it runs its group (by either of its addresses).
+    peer* running_go() {
         auto& d = ctx_.dev();
         peer* go = d.peers.find(join_->dev);
         if (!go)
             for (const auto& p : d.peers.all())
                 if (!go && p.intended_iface == join_->dev && !p.go_ssid.empty())
                     go = d.peers.find(p.info.dev_addr);
-        if (!go || go->go_ssid.empty()) return next();
-        const auto j = std::move(*join_);
-        join_.reset();
-        if (!ctx_.join(*go, j.freq, j.method, j.pin)) ctx_.emit(event::group_formation_failure{});
+        return go && !go->go_ssid.empty() ? go : nullptr;
     }
-
-  private:
-    struct pending_join {
-        mac_address dev;
-        wps_method method = wps_method::pbc;
-        std::string pin;
-        std::uint16_t freq = 0;
-        unsigned scans = 0;
-    };
+    /// The GO is asked for what our method needs of it: a PIN we show is entered there, one it
+    /// shows is entered here.
+    void provision(peer& go) {
+        cancel_timers();
+        wps_method asked = wps_method::pbc;
+        if (join_->c.method == wps_method::display) asked = wps_method::keypad;
+        if (join_->c.method == wps_method::keypad) asked = wps_method::display;
+        join_->provisioning = true;
+        if (go.provisioned == asked) {  // its last provision discovery answered this method
+            go.provisioned = wps_method::not_ready;
+            return provisioned(go.info.dev_addr, join_pd::answered);
+        }
+        if (!ctx_.provision(go, asked, join_->c.auto_join))
+            provisioned(go.info.dev_addr, join_pd::answered);
+    }
+    void join(const mac_address& go, const connect_params& c) {
+        peer* p = ctx_.dev().peers.find(go);
+        if (!p || !ctx_.join(*p, c.freq, c.method, c.pin))
+            ctx_.emit(event::group_formation_failure{});
+    }
     void scan() {
         if (!join_) return;
-        if (!ctx_.scan(join_->freq)) return next();  // the radio is busy: as a scan finding none
+        if (!ctx_.scan(join_->c.freq)) return next();  // the radio is busy: as a scan finding none
         timer_ = ctx_.schedule(scan_limit, [this] {
             timer_ = 0;
             next();

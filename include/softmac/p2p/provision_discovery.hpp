@@ -13,6 +13,7 @@
 #include <softmac/ieee80211/wps.hpp>
 #include <softmac/p2p/detail/build.hpp>
 #include <softmac/p2p/messages.hpp>
+#include <softmac/p2p/peer_table.hpp>
 #include <softmac/p2p/types.hpp>
 
 namespace softmac::p2p {
@@ -29,11 +30,15 @@ struct pending_prov_disc {
     bool join = false;       ///< for the peer's running group
     bool automatic = false;  ///< P2P_PROV_DISC auto: `join` was chosen here, and is reported
     timer_id timer = 0;      ///< the next retry
+    wps_method asked = wps_method::not_ready;
+    /// Sent by a join before it joins (join_search): its end goes to the join, not to events;
+    /// `fallback`: the join was P2P_CONNECT … auto's, and an unacknowledged request ends it.
+    bool before_join = false, fallback = false;
 };
 
 /// @brief Provision discovery of one P2P device. `Ctx` offers the callbacks of every procedure
-/// (dev, schedule, cancel, emit, send_action, exchange_done) and the hooks learn(info, addr) and
-/// go_group_interface(ssid).
+/// (dev, schedule, cancel, emit, send_action, exchange_done) and the hooks learn(info, addr),
+/// go_group_interface(ssid) and join_provisioned(go, how) (join_search::provisioned).
 template <class Ctx>
 class provision_discovery {
   public:
@@ -52,9 +57,18 @@ class provision_discovery {
         if (!methods) return make_error(errc::bad_value, "method must be display, keypad or pbc");
         if (pd_) return make_error(errc::busy, "a provision discovery is running");
         if (++p->dialog_token == 0) p->dialog_token = 1;
-        pd_ = pending_prov_disc{dev, methods, p->dialog_token, 0, join, automatic, 0};
+        pd_ = pending_prov_disc{dev,       methods, p->dialog_token, 0,     join,
+                                automatic, 0,       asked,           false, false};
         send_request();
         return {};
+    }
+    /// @brief The request a join sends GO `go` first (wpas_p2p_scan_res_join). False when none
+    /// could be sent: the join goes on without it.
+    bool request_for_join(const peer& go, wps_method asked, bool fallback) {
+        if (!request(go.info.dev_addr, asked, true, false)) return false;
+        pd_->before_join = true;
+        pd_->fallback = fallback;
+        return true;
     }
     void cancel_timers() {
         if (pd_) ctx_.cancel(std::exchange(pd_->timer, 0));
@@ -62,6 +76,7 @@ class provision_discovery {
     /// @brief The TX status of our request: retry after a pause.
     void tx_done(bool ack) {
         if (!pd_) return;
+        if (!ack && pd_->fallback) return end_for_join(join_pd::not_acked);
         pd_->timer =
             ctx_.schedule(ack ? limits::pd_retry_after_ack : limits::pd_retry_after_nack, [this] {
                 if (!pd_) return;
@@ -100,15 +115,18 @@ class provision_discovery {
         auto& d = ctx_.dev();
         if (!pd_ || a.sa != pd_->peer || a.token != pd_->token) return;
         ctx_.cancel(pd_->timer);
-        const std::uint16_t asked = pd_->methods;
+        auto* p = d.peers.find(a.sa);
+        const std::uint16_t got = a.attrs.wps_methods.value_or(0), asked = pd_->methods;
+        if (p && got == asked) p->provisioned = pd_->asked;
+        // wpas_prov_disc_resp: a join's request is answered to the join, without an event.
+        if (pd_->before_join)
+            return end_for_join(got == asked ? join_pd::answered : join_pd::rejected);
         // wpas_prov_disc_resp: an auto request's events say which way it went (peer_go=).
         const auto peer_go = pd_->automatic ? std::optional<bool>(pd_->join) : std::nullopt;
         pd_.reset();
         ctx_.exchange_done();
-        const std::uint16_t got = a.attrs.wps_methods.value_or(0);
         if (got != asked)
             return ctx_.emit(event::prov_disc_failure{a.sa, event::prov_disc_status::rejected});
-        auto* p = d.peers.find(a.sa);
         peer_info info;
         if (p) {
             info = p->info;
@@ -128,6 +146,8 @@ class provision_discovery {
         auto& d = ctx_.dev();
         auto* p = d.peers.find(pd_->peer);
         if (!p || ++pd_->tries > limits::pd_max_tries) {
+            // wpas_prov_disc_fail: a join's request timed out (P2P_PROV_DISC_TIMEOUT_JOIN).
+            if (pd_->before_join) return end_for_join(join_pd::timed_out);
             const mac_address who = pd_->peer;
             pd_.reset();
             ctx_.exchange_done();
@@ -140,6 +160,14 @@ class provision_discovery {
         ctx_.send_action(
             detail::prov_disc_request(detail::local_of(d), *p, pd_->token, pd_->methods, join),
             freq, limits::pd_req_wait_ms, tx_kind::pd_req);
+    }
+
+    void end_for_join(join_pd how) {
+        const mac_address go = pd_->peer;
+        ctx_.cancel(pd_->timer);
+        pd_.reset();
+        ctx_.exchange_done();
+        ctx_.join_provisioned(go, how);
     }
 
     Ctx ctx_;

@@ -77,6 +77,10 @@ struct connect_params {
     int persistent_id = -1;   ///< re-use this stored group's SSID and passphrase if we are GO
 };
 
+/// @brief How the provision discovery a join sends its GO first ended (wpas_prov_disc_resp,
+/// wpas_prov_disc_fail, wpas_p2p_send_action_tx_status).
+enum class join_pd : std::uint8_t { answered, timed_out, rejected, not_acked };
+
 /// @brief What P2P_INVITE asks for: the peer invited to a running group (`group`), or a stored
 /// persistent group re-invoked (`persistent_id`).
 struct invite_params {

@@ -869,6 +869,131 @@ TEST_CASE("P2P_CONNECT auto joins a running group, else negotiates after P2P-FAL
         CHECK_FALSE(text.starts_with("P2P-FALLBACK-TO-GO-NEG"));
         CHECK_FALSE(text.starts_with("P2P-GO-NEG-"));
     }
+    // The join asked nothing more of the GO: the provision discovery before it answered push
+    // button already (p2p_get_provisioning_info).
+    CHECK(std::count_if(p.out[1].begin(), p.out[1].end(), [](const auto& e) {
+              return e.second.starts_with("P2P-PROV-DISC-PBC-REQ");
+          }) == 1);
+}
+
+/// Device 1 has seen device 0 run the GO group `go_if` (started with P2P_GROUP_ADD).
+template <class Pair>
+std::string seen_go(Pair& p) {
+    CHECK(p.cmd(0, "P2P_GROUP_ADD") == "OK\n");
+    const auto go = p.wait(0, "P2P-GROUP-STARTED");
+    REQUIRE(go);
+    CHECK(p.cmd(1, "P2P_FIND") == "OK\n");
+    REQUIRE(p.w.run_until(
+        [&] {
+            return p.cmd(1, "P2P_PEER " + p.w.addr(0).to_string()).find("\noper_ssid=DIRECT-") !=
+                   std::string::npos;
+        },
+        10s));
+    CHECK(p.cmd(1, "P2P_STOP_FIND") == "OK\n");
+    return go->second.substr(18, go->second.find(' ', 18) - 18);
+}
+/// The position of the first event of `out` starting with `prefix` (its size: none).
+std::size_t position(const std::vector<std::pair<std::string, std::string>>& out,
+                     std::string_view prefix) {
+    const auto it = std::find_if(out.begin(), out.end(),
+                                 [&](const auto& e) { return e.second.starts_with(prefix); });
+    return static_cast<std::size_t>(it - out.begin());
+}
+
+TEMPLATE_TEST_CASE("P2P_CONNECT join asks the GO for provisioning first, and joins once answered",
+                   "[ctrl][session]", test::loopback_offloaded_roc, test::rt73_usb) {
+    // wpas_p2p_scan_res_join: the GO hears which method the client uses, on its group's
+    // interface (group=), before the client associates; the client reports nothing of it
+    // (wpas_prov_disc_resp). A GO on the device's own interface (rt73: no P2P interface types)
+    // answers too, as its AP interface hands P2P public action frames on.
+    ctrl_pair<TestType> p;
+    const auto a = p.w.addr(0).to_string(), b = p.w.addr(1).to_string();
+    const std::string go_if = seen_go(p);
+    SECTION("push button") {
+        CHECK(p.cmd(1, "P2P_CONNECT " + a + " pbc join") == "OK\n");
+        const auto asked = p.wait(0, "P2P-PROV-DISC-PBC-REQ " + b);
+        REQUIRE(asked);
+        CHECK(field(asked->second, "group") == go_if);
+        CHECK(p.cmd_on(0, go_if, "WPS_PBC") == "OK\n");
+    }
+    SECTION("a PIN the GO shows") {
+        CHECK(p.cmd(1, "P2P_CONNECT " + a + " 12345670 join") == "OK\n");
+        const auto asked = p.wait(0, "P2P-PROV-DISC-SHOW-PIN " + b);
+        REQUIRE(asked);
+        CHECK(field(asked->second, "group") == go_if);
+        CHECK(p.cmd_on(0, go_if, "WPS_PIN any 12345670") == "12345670");
+    }
+    const auto joined = p.wait(1, "P2P-GROUP-STARTED");
+    REQUIRE(joined);
+    CHECK(joined->second.find(" client ") != std::string::npos);
+    REQUIRE(p.wait(0, "AP-STA-CONNECTED"));
+    CHECK(position(p.out[0], "P2P-PROV-DISC-") < position(p.out[0], "AP-STA-CONNECTED"));
+    CHECK(position(p.out[1], "P2P-PROV-DISC-") == p.out[1].size());
+}
+
+TEST_CASE(
+    "A join's provision discovery: unanswered it still joins, refused it reports, and an "
+    "auto join negotiates instead",
+    "[ctrl][session]") {
+    ctrl_pair<test::loopback_offloaded_roc> p;
+    const auto a = p.w.addr(0).to_string(), b = p.w.addr(1).to_string();
+    const auto pa = test::port_of(p.w[0].stack->radio().driver()),
+               pb = test::port_of(p.w[1].stack->radio().driver());
+    const std::string go_if = seen_go(p);
+    SECTION("unacknowledged: the join starts when the requests time out") {
+        // wpas_prov_disc_fail with P2P_PROV_DISC_TIMEOUT_JOIN: no event, the join goes on.
+        p.w.air.set_link(pb, pa, 1.0);
+        CHECK(p.cmd_on(0, go_if, "WPS_PBC") == "OK\n");
+        CHECK(p.cmd(1, "P2P_CONNECT " + a + " pbc join") == "OK\n");
+        // 120 requests, each retried 300 ms after its missing ACK (p2p_pd.c's retries).
+        p.w.run_until([] { return false; }, 45s);
+        CHECK(position(p.out[1], "P2P-GROUP-STARTED") == p.out[1].size());
+        p.w.air.set_link(pb, pa, 0.0);
+        REQUIRE(p.wait(1, "P2P-GROUP-STARTED", 30s));
+        CHECK(position(p.out[0], "P2P-PROV-DISC-") == p.out[0].size());
+        CHECK(position(p.out[1], "P2P-PROV-DISC-") == p.out[1].size());
+    }
+    SECTION("unacknowledged, auto: the first request without an ACK falls back") {
+        p.w.air.set_link(pb, pa, 1.0);
+        const auto t0 = p.w.time.now();
+        CHECK(p.cmd(1, "P2P_CONNECT " + a + " pbc auto") == "OK\n");
+        const auto fallback = p.wait(1, "P2P-FALLBACK-TO-GO-NEG");
+        REQUIRE(fallback);
+        CHECK(fallback->second == "P2P-FALLBACK-TO-GO-NEG reason=no-ACK-to-PD-Req");
+        CHECK(p.w.time.now() - t0 < 1s);  // not after the retries
+    }
+    SECTION("refused: the GO runs another group now") {
+        // The GO answers a join to a group it does not run with no method
+        // (p2p_process_prov_disc_req); its new group is on the same channel.
+        const auto started = p.wait(0, "P2P-GROUP-STARTED");
+        REQUIRE(started);
+        CHECK(p.cmd(0, "P2P_GROUP_REMOVE " + go_if) == "OK\n");
+        REQUIRE(p.wait(0, "P2P-GROUP-REMOVED"));
+        CHECK(p.cmd(0, "P2P_GROUP_ADD freq=" + field(started->second, "freq")) == "OK\n");
+        REQUIRE(p.w.run_until(
+            [&] {
+                return std::count_if(p.out[0].begin(), p.out[0].end(), [](const auto& e) {
+                           return e.second.starts_with("P2P-GROUP-STARTED");
+                       }) == 2;
+            },
+            5s));
+        SECTION("join: P2P-PROV-DISC-FAILURE, and no join") {
+            CHECK(p.cmd(1, "P2P_CONNECT " + a + " pbc join") == "OK\n");
+            const auto failed = p.wait(1, "P2P-PROV-DISC-FAILURE");
+            REQUIRE(failed);
+            CHECK(failed->second == "P2P-PROV-DISC-FAILURE p2p_dev_addr=" + a + " status=2");
+            p.w.run_until([] { return false; }, 5s);
+            CHECK(position(p.out[1], "P2P-GROUP-STARTED") == p.out[1].size());
+            CHECK(p.cmd(1, "P2P_CANCEL") == "FAIL\n");  // nothing is pending
+        }
+        SECTION("auto: negotiation instead (reason=PD-failed)") {
+            CHECK(p.cmd(1, "P2P_CONNECT " + a + " pbc auto") == "OK\n");
+            const auto fallback = p.wait(1, "P2P-FALLBACK-TO-GO-NEG");
+            REQUIRE(fallback);
+            CHECK(fallback->second == "P2P-FALLBACK-TO-GO-NEG reason=PD-failed");
+            CHECK(position(p.out[1], "P2P-PROV-DISC-FAILURE") == p.out[1].size());
+        }
+    }
 }
 
 TEST_CASE("P2P_CONNECT join looks for a GO it has not seen, and gives up after ten scans",

@@ -292,8 +292,12 @@ struct event_text {
         return "P2P-PRESENCE-RESPONSE src=" + addr(e.src) +
                " status=" + std::to_string(unsigned(e.status)) + " noa=" + to_hex(noa);
     }
-    std::string operator()(const event::fallback_to_go_neg&) const {
-        return "P2P-FALLBACK-TO-GO-NEG reason=peer-not-running-GO";
+    std::string operator()(const event::fallback_to_go_neg& e) const {
+        using f = event::fallback_to_go_neg;
+        return std::string("P2P-FALLBACK-TO-GO-NEG reason=") +
+               (e.reason == f::pd_failed ? "PD-failed"
+                : e.reason == f::no_ack  ? "no-ACK-to-PD-Req"
+                                         : "peer-not-running-GO");
     }
     std::string operator()(const event::wps_event& e) const {
         return std::visit([this](const auto& w) { return wps_text(w); }, e.what);

@@ -211,12 +211,8 @@ struct engine_contexts {
         bool reach_through_go(const peer& p) const { return this->self->dd_.start(p); }
         bool reaching_through_go() const noexcept { return this->self->dd_.pending(); }
         std::uint16_t shared_freq() const noexcept { return this->self->sta_.shared_freq(); }
-        result<void> join(peer& p, std::uint16_t freq, wps_method m, const std::string& pin) const {
-            return this->self->groups_.join(p, freq, m, pin);
-        }
-        void search_and_join(const mac_address& dev, wps_method m, std::string pin,
-                             std::uint16_t freq) const {
-            this->self->join_.start(dev, m, std::move(pin), freq);
+        void search_and_join(const mac_address& dev, connect_params c) const {
+            this->self->join_.start(dev, std::move(c));
         }
     };
     struct discoverability_context : procedure_context<device_discoverability_issues> {
@@ -234,6 +230,9 @@ struct engine_contexts {
         }
         std::string go_group_interface(std::string_view ssid) const {
             return this->self->groups_.go_group_interface(ssid);
+        }
+        void join_provisioned(const mac_address& go, join_pd how) const {
+            this->self->join_.provisioned(go, how);
         }
     };
     struct invitation_context : procedure_context<invitation_issues> {
@@ -256,8 +255,10 @@ struct engine_contexts {
             auto* p = this->self->dev_.peers.find(dev);
             if (!p) return;
             p->auth_join = false;
-            if (!this->self->groups_.join(*p, 0, p->method, p->pin))
-                this->emit(event::group_formation_failure{});
+            connect_params c;
+            c.method = p->method;
+            c.pin = p->pin;
+            this->self->join_.start(dev, std::move(c));
         }
         void client_left(int id, const mac_address& dev) const {
             this->self->groups_.client_left(id, dev);
@@ -267,8 +268,14 @@ struct engine_contexts {
     struct join_context : core_context<issues<>> {
         void stop_find() const { this->self->stop_find(); }
         bool scan(std::uint16_t freq) const { return this->self->disc_.join_scan(freq); }
+        bool provision(const peer& go, wps_method asked, bool fallback) const {
+            return this->self->pd_.request_for_join(go, asked, fallback);
+        }
         bool join(peer& p, std::uint16_t freq, wps_method m, const std::string& pin) const {
             return this->self->groups_.join(p, freq, m, pin).has_value();
+        }
+        bool negotiate(const mac_address& dev, connect_params c) const {
+            return this->self->neg_.connect(dev, std::move(c)).has_value();
         }
     };
     struct group_context : core_context<group_issues> {
