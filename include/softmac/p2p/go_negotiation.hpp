@@ -537,7 +537,9 @@ class go_negotiator {
             g.passphrase =
                 g.persistent_id >= 0 ? stored->passphrase : detail::random_passphrase(d.set, d.rng);
         ok.passphrase = g.passphrase;
-        ok.peer_config_timeout = neg_.we_go ? p->config_timeout.client : p->config_timeout.go;
+        const std::uint8_t peer_timeout =
+            neg_.we_go ? p->config_timeout.client : p->config_timeout.go;
+        ok.peer_config_timeout = peer_timeout;
         for (auto f : neg_.common)
             if (!neg_.we_go || d.go_allowed(f)) ok.freq_list.push_back(f);
         ctx_.emit(std::move(ok));
@@ -554,6 +556,7 @@ class go_negotiator {
         g.go_dev = n.we_go ? d.addr : n.go_dev;
         g.forming = true;
         g.persistent = n.persistent;
+        g.peer_config_timeout = std::chrono::milliseconds(10 * peer_timeout);
         // The group runs on the operating channel: no listen period or frame wait may keep
         // the radio elsewhere while it forms.
         ctx_.end_listen();

@@ -286,7 +286,7 @@ class group_manager : public go_commands<group_manager<Ctx>> {
         }
         if (out.forming) {
             out.provisioning = true;
-            rearm_formation(out, limits::formation_timeout);
+            rearm_formation(out, limits::formation_timeout + s.peer_config_timeout);
         }
         if (go && !out.forming) started(out);
         return &out;

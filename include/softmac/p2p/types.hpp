@@ -188,6 +188,9 @@ struct group_setup {
     /// which then joins without WPS).
     int persistent_id = -1;
     std::string passphrase;  ///< a GO's, chosen when the negotiation succeeded (empty: choose it)
+    /// A negotiated group's formation timeout is longer by the peer's Configuration Timeout
+    /// (wpas_go_neg_completed: 15 s + peer_config_timeout).
+    duration peer_config_timeout{};
 };
 
 /// @brief What an action frame sent through the engine was, so its TX status reaches the

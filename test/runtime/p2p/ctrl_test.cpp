@@ -996,6 +996,35 @@ TEST_CASE(
     }
 }
 
+TEST_CASE("A negotiated group's formation lasts 15 s and the peer's Configuration Timeout",
+          "[ctrl][session]") {
+    // wpas_go_neg_completed: 15 s + peer_config_timeout, the peer's client timeout (20: 200 ms)
+    // for the GO, its GO timeout (100: 1 s) for the client.
+    ctrl_pair<test::loopback_offloaded_roc> p;
+    const auto a = p.w.addr(0).to_string(), b = p.w.addr(1).to_string();
+    const auto pa = test::port_of(p.w[0].stack->radio().driver()),
+               pb = test::port_of(p.w[1].stack->radio().driver());
+    CHECK(p.cmd(0, "P2P_FIND") == "OK\n");
+    CHECK(p.cmd(1, "P2P_FIND") == "OK\n");
+    REQUIRE(p.wait(0, "P2P-DEVICE-FOUND"));
+    REQUIRE(p.wait(1, "P2P-DEVICE-FOUND"));
+    CHECK(p.cmd(0, "P2P_CONNECT " + b + " pbc auth go_intent=15") == "OK\n");
+    CHECK(p.cmd(1, "P2P_CONNECT " + a + " pbc go_intent=0") == "OK\n");
+    REQUIRE(p.wait(0, "P2P-GO-NEG-SUCCESS"));
+    REQUIRE(p.wait(1, "P2P-GO-NEG-SUCCESS"));
+    const auto t0 = p.w.time.now();
+    p.w.air.set_link(pa, pb, 1.0);  // no WPS: the formation can only time out
+    p.w.air.set_link(pb, pa, 1.0);
+    const auto failed_by = [&](std::size_t i, duration at) {
+        p.w.run(t0 + at - p.w.time.now());
+        return position(p.out[i], "P2P-GROUP-FORMATION-FAILURE") < p.out[i].size();
+    };
+    CHECK_FALSE(failed_by(0, 15100ms));
+    CHECK(failed_by(0, 15300ms));
+    CHECK_FALSE(failed_by(1, 15900ms));
+    CHECK(failed_by(1, 16100ms));
+}
+
 TEST_CASE("P2P_CONNECT join looks for a GO it has not seen, and gives up after ten scans",
           "[ctrl][session]") {
     ctrl_pair<test::loopback_offloaded_roc> p;
