@@ -232,9 +232,8 @@ class group_manager : public go_commands<group_manager<Ctx>> {
                 if (auto r = ctx_.exec(si); !r) return r.err();
                 (void)ctx_.set_up(d.wdev);
                 // A new type drops the frame registrations: the GO hears P2P public action
-                // frames (a joining client's provision discovery, ap_public_action_rx), GAS and
-                // its clients' P2P action frames again. Probe requests stay the MAC's to answer,
-                // as an AP's.
+                // (ap_public_action_rx), GAS and P2P action frames again. Probe requests stay
+                // the MAC's to answer, as an AP's.
                 (void)ctx_.register_frames();
             }
         }
@@ -368,10 +367,8 @@ class group_manager : public go_commands<group_manager<Ctx>> {
         } else if constexpr (std::is_same_v<E, me::disconnect>) {
             if (g->go) return;
             ctx_.emit(event::disconnected{g->peer_iface, e.reason, !e.by_ap, name});
-            // Provisioned but not yet connected: the GO ended the WPS association (hostapd
-            // deauthenticates 10 ms after EAP-Failure) while the client was leaving: join again.
-            // Not provisioned (the GO's registrar was not ready: M2D): WPS again, until
-            // formation ends (wpas_wps_eapol_cb reconnects).
+            // Not connected yet: join again until formation ends, provisioned (hostapd ends the
+            // WPS association 10 ms after EAP-Failure) or not (M2D: no registrar ready yet).
             if (!g->started && (g->psk.empty() || e.by_ap)) return rejoin(name);
             if (!g->started) return;
             if (e.by_ap && e.reason == ieee80211::reason::deauth_leaving)
