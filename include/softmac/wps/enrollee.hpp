@@ -80,12 +80,10 @@ class enrollee {
             const auto read = m->u16(attr::config_error);
             const std::uint16_t e = read ? *read : config_error::none;
             const std::uint8_t at = run_.last_sent_type;
-            if (at == msg::m3 || at == msg::m5 || at == msg::m7) {
+            if (at == msg::m3 || at == msg::m5 || at == msg::m7)
                 run_.fail(at, e);
-            } else {
-                run_.config_error = e;
-                run_.state = wps::status::failure;
-            }
+            else
+                run_.end(e);
             return run_.nack();
         }
         if (code != op::msg || !run_.ours(*m, bit::enrollee, known)) return {};

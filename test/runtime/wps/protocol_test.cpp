@@ -298,6 +298,11 @@ TEST_CASE("Each side takes only messages that carry the nonces wpa_supplicant re
         CHECK(exchange::type_of(x.e.receive(wps::op::nack, nack(n1, n2))) == msg::nack);
         CHECK(x.e.state() == wps::status::failure);
         CHECK(x.e.config_error() == 12);
+        // A NACK to M3 is reported: WPS-FAIL msg=3.
+        const auto* f = exchange::find<wps::failed>(x.enrollee_events);
+        REQUIRE(f);
+        CHECK(f->msg == msg::m3);
+        CHECK(f->config_error == 12);
     }
     SECTION("the NACK to an M2 without UUID-R names M2's Registrar Nonce: the registrar's") {
         // wps_process_m2 keeps the Registrar Nonce before it checks the rest, so the NACK it

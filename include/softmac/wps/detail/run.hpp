@@ -134,10 +134,14 @@ struct run {
         if (!crypto::equal(*opened, hash)) return config_error::dev_password_auth_failure;
         return std::nullopt;
     }
-    /// Ends the run with WPS-FAIL at message type `at`.
-    void fail(std::uint8_t at, std::uint16_t error) {
+    /// Ends the run with Configuration Error `error`, without WPS-FAIL.
+    void end(std::uint16_t error) {
         config_error = error;
         state = wps::status::failure;
+    }
+    /// Ends the run with WPS-FAIL at message type `at`.
+    void fail(std::uint8_t at, std::uint16_t error) {
+        end(error);
         report(failed{at, error});
     }
     /// WSC_NACK / WSC_ACK / WSC_Done: nonces, and the error for a NACK.
