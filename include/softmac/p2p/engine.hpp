@@ -12,7 +12,7 @@
 /// - p2p/groups.hpp, go_commands.hpp: group lifecycle; what a running GO is asked (p2p_group.c)
 /// - p2p/invitation.hpp: invitation and persistent group re-invocation (p2p_invitation.c)
 /// - p2p/offchannel.hpp: listen periods and action frame TX (p2p_supplicant.c)
-/// - p2p/join_search.hpp: a join's scans for a GO not seen yet (p2p_supplicant.c)
+/// - p2p/join_search.hpp: a join's scans and its provision discovery first (p2p_supplicant.c)
 /// - p2p/station.hpp: the station interface: scans, networks, connection (scan.c, events.c)
 /// - p2p/service_discovery.hpp: service discovery over GAS (p2p_sd.c, p2p_supplicant_sd.c)
 /// - p2p/device_discoverability.hpp: a GO's client reached through its GO (p2p_dev_disc.c)
@@ -253,7 +253,7 @@ class engine {
     /// started ends (groups::cancel_formation). No P2P-GO-NEG-FAILURE.
     /// @return not_found when neither a negotiation nor a group formation was in progress.
     result<void> cancel() {
-        bool found = join_.pending();  // a join still looking for its GO (wpas_p2p_cancel)
+        bool found = join_.pending();  // a join not started yet (wpas_p2p_cancel)
         if (dev_.negotiating()) {
             found = true;
             if (auto* p = dev_.peers.find(neg_.peer_address())) p->method = wps_method::not_ready;

@@ -556,7 +556,7 @@ class go_negotiator {
         g.go_dev = n.we_go ? d.addr : n.go_dev;
         g.forming = true;
         g.persistent = n.persistent;
-        g.peer_config_timeout = std::chrono::milliseconds(10 * peer_timeout);
+        g.formation = limits::formation_timeout + std::chrono::milliseconds(10 * peer_timeout);
         // The group runs on the operating channel: no listen period or frame wait may keep
         // the radio elsewhere while it forms.
         ctx_.end_listen();

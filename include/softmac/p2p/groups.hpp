@@ -169,6 +169,7 @@ class group_manager : public go_commands<group_manager<Ctx>> {
         s.method = method;
         s.pin = pin;
         s.forming = true;
+        s.formation = limits::join_formation_timeout;
         auto g = create(std::move(s));
         if (!g) return g.err();
         return {};
@@ -285,7 +286,7 @@ class group_manager : public go_commands<group_manager<Ctx>> {
         }
         if (out.forming) {
             out.provisioning = true;
-            rearm_formation(out, limits::formation_timeout + s.peer_config_timeout);
+            rearm_formation(out, s.formation);
         }
         if (go && !out.forming) started(out);
         return &out;

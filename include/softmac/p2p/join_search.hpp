@@ -24,9 +24,9 @@ namespace softmac::p2p {
 /// discovery, skipped when its last one answered that method), and joined once it answered or
 /// the request timed out. A join P2P_CONNECT … auto chose negotiates instead when the request
 /// fails. `Ctx` offers dev, schedule, cancel, emit, and the hooks stop_find(), scan(freq)
-/// (discovery's join scan, whose end calls scan_done()), provision(peer, asked) (a provision
-/// discovery for the join, whose end calls provisioned(); with `fallback`: its first unacknowledged
-/// request ends it; false when none could be sent),
+/// (discovery's join scan, whose end calls scan_done()), provision(peer, asked, fallback) (a
+/// provision discovery for the join, whose end calls provisioned(); with `fallback` its first
+/// unacknowledged request ends it; false when none could be sent) and cancel_provision(),
 /// join(peer, freq, method, pin) (the group's join) and negotiate(dev, params) (P2P_CONNECT).
 template <class Ctx>
 class join_search {
@@ -48,8 +48,10 @@ class join_search {
         if (peer* go = running_go()) return provision(*go);
         scan();
     }
-    /// @brief P2P_STOP_FIND, P2P_FLUSH, P2P_CANCEL: the join is forgotten.
+    /// @brief P2P_STOP_FIND, P2P_FLUSH, P2P_CANCEL: the join is forgotten, with its provision
+    /// discovery.
     void stop() {
+        if (join_ && join_->provisioning) ctx_.cancel_provision();
         join_.reset();
         cancel_timers();
     }
@@ -65,19 +67,16 @@ class join_search {
         if (!join_ || !join_->provisioning) return;
         const auto j = std::move(*join_);
         join_.reset();
-        if (how == join_pd::answered || (how == join_pd::timed_out && !j.c.auto_join))
+        if (how == join_pd::answered || (!j.c.auto_join && how != join_pd::rejected))
             return join(go, j.c);
-        if (j.c.auto_join) {
-            auto c = j.c;
-            c.join = c.auto_join = false;
-            ctx_.emit(event::fallback_to_go_neg{j.dev, how == join_pd::not_acked
-                                                           ? event::fallback_to_go_neg::no_ack
-                                                           : event::fallback_to_go_neg::pd_failed});
-            if (!ctx_.negotiate(j.dev, std::move(c))) ctx_.emit(event::group_formation_failure{});
-            return;
-        }
-        if (how == join_pd::rejected)
-            ctx_.emit(event::prov_disc_failure{go, event::prov_disc_status::rejected});
+        if (!j.c.auto_join)
+            return ctx_.emit(event::prov_disc_failure{go, event::prov_disc_status::rejected});
+        auto c = j.c;
+        c.join = c.auto_join = false;
+        ctx_.emit(event::fallback_to_go_neg{j.dev, how == join_pd::not_acked
+                                                       ? event::fallback_to_go_neg::no_ack
+                                                       : event::fallback_to_go_neg::pd_failed});
+        if (!ctx_.negotiate(j.dev, std::move(c))) ctx_.emit(event::group_formation_failure{});
     }
 
   private:
@@ -97,19 +96,11 @@ class join_search {
                     go = d.peers.find(p.info.dev_addr);
         return go && !go->go_ssid.empty() ? go : nullptr;
     }
-    /// The GO is asked for what our method needs of it: a PIN we show is entered there, one it
-    /// shows is entered here.
+    /// The GO is asked for what our method needs of it.
     void provision(peer& go) {
         cancel_timers();
-        wps_method asked = wps_method::pbc;
-        if (join_->c.method == wps_method::display) asked = wps_method::keypad;
-        if (join_->c.method == wps_method::keypad) asked = wps_method::display;
         join_->provisioning = true;
-        if (go.provisioned == asked) {  // its last provision discovery answered this method
-            go.provisioned = wps_method::not_ready;
-            return provisioned(go.info.dev_addr, join_pd::answered);
-        }
-        if (!ctx_.provision(go, asked, join_->c.auto_join))
+        if (!ctx_.provision(go, asked_of_peer(join_->c.method), join_->c.auto_join))
             provisioned(go.info.dev_addr, join_pd::answered);
     }
     void join(const mac_address& go, const connect_params& c) {

@@ -42,9 +42,9 @@ struct peer {
     mac_address intended_iface;   ///< negotiated, or a GO's interface (BSSID)
     std::string go_ssid;          ///< the peer runs this group
     std::uint8_t dialog_token = 0;
-    /// What its last answered provision discovery asked of it (p2p_device's wps_prov_info): a join
-    /// asking the same sends none (not_ready: none).
-    wps_method provisioned = wps_method::not_ready;
+    /// The config method its last answered provision discovery asked of it (p2p_device's
+    /// wps_prov_info; 0: none): a join asking the same sends none.
+    std::uint16_t provisioned = 0;
     /// Its Configuration Timeout as a GO and as a client (units of 10 ms), from its last GO
     /// Negotiation Request or Response that carried one (p2p_device's go_timeout, client_timeout).
     ieee80211::p2p::config_timeout config_timeout;

@@ -30,7 +30,6 @@ struct pending_prov_disc {
     bool join = false;       ///< for the peer's running group
     bool automatic = false;  ///< P2P_PROV_DISC auto: `join` was chosen here, and is reported
     timer_id timer = 0;      ///< the next retry
-    wps_method asked = wps_method::not_ready;
     /// Sent by a join before it joins (join_search): its end goes to the join, not to events;
     /// `fallback`: the join was P2P_CONNECT … auto's, and an unacknowledged request ends it.
     bool before_join = false, fallback = false;
@@ -47,28 +46,24 @@ class provision_discovery {
     /// @brief Asks `dev` to provision with what `asked` names on the peer (display: the peer
     /// shows a PIN, keypad: it enters ours, pbc: it pushes its button).
     result<void> request(const mac_address& dev, wps_method asked, bool join, bool automatic) {
-        namespace cm = ieee80211::wps::config_method;
-        auto* p = ctx_.dev().peers.find(dev);
-        if (!p || p->probe_req_only) return make_error(errc::not_found, "unknown peer");
-        std::uint16_t methods = 0;
-        if (asked == wps_method::display) methods = cm::display;
-        if (asked == wps_method::keypad) methods = cm::keypad;
-        if (asked == wps_method::pbc) methods = cm::push_button;
-        if (!methods) return make_error(errc::bad_value, "method must be display, keypad or pbc");
-        if (pd_) return make_error(errc::busy, "a provision discovery is running");
-        if (++p->dialog_token == 0) p->dialog_token = 1;
-        pd_ = pending_prov_disc{dev,       methods, p->dialog_token, 0,     join,
-                                automatic, 0,       asked,           false, false};
-        send_request();
-        return {};
+        return begin(dev, asked, join, automatic, false, false);
     }
     /// @brief The request a join sends GO `go` first (wpas_p2p_scan_res_join). False when none
-    /// could be sent: the join goes on without it.
-    bool request_for_join(const peer& go, wps_method asked, bool fallback) {
-        if (!request(go.info.dev_addr, asked, true, false)) return false;
-        pd_->before_join = true;
-        pd_->fallback = fallback;
-        return true;
+    /// is sent: the GO's last answered request asked the same (p2p_get_provisioning_info, which
+    /// that join uses up), or none could be sent; the join goes on without it.
+    bool request_for_join(peer& go, wps_method asked, bool fallback) {
+        if (go.provisioned && go.provisioned == config_method_of(asked)) {
+            go.provisioned = 0;
+            return false;
+        }
+        return begin(go.info.dev_addr, asked, true, false, true, fallback).has_value();
+    }
+    /// @brief A join's request ends with its join (P2P_CANCEL, P2P_STOP_FIND, P2P_FLUSH).
+    void cancel_for_join() {
+        if (!pd_ || !pd_->before_join) return;
+        ctx_.cancel(pd_->timer);
+        pd_.reset();
+        ctx_.exchange_done();
     }
     void cancel_timers() {
         if (pd_) ctx_.cancel(std::exchange(pd_->timer, 0));
@@ -117,7 +112,7 @@ class provision_discovery {
         ctx_.cancel(pd_->timer);
         auto* p = d.peers.find(a.sa);
         const std::uint16_t got = a.attrs.wps_methods.value_or(0), asked = pd_->methods;
-        if (p && got == asked) p->provisioned = pd_->asked;
+        if (p && got == asked) p->provisioned = got;
         // wpas_prov_disc_resp: a join's request is answered to the join, without an event.
         if (pd_->before_join)
             return end_for_join(got == asked ? join_pd::answered : join_pd::rejected);
@@ -142,6 +137,29 @@ class provision_discovery {
     }
 
   private:
+    /// The WPS config method that names `m` on the peer (0: none).
+    static std::uint16_t config_method_of(wps_method m) noexcept {
+        namespace cm = ieee80211::wps::config_method;
+        return m == wps_method::display  ? cm::display
+               : m == wps_method::keypad ? cm::keypad
+               : m == wps_method::pbc    ? cm::push_button
+                                         : 0;
+    }
+    /// The request; `before_join` and `fallback` are set before it is sent, so that its first
+    /// TX status finds them.
+    result<void> begin(const mac_address& dev, wps_method asked, bool join, bool automatic,
+                       bool before_join, bool fallback) {
+        auto* p = ctx_.dev().peers.find(dev);
+        if (!p || p->probe_req_only) return make_error(errc::not_found, "unknown peer");
+        const std::uint16_t methods = config_method_of(asked);
+        if (!methods) return make_error(errc::bad_value, "method must be display, keypad or pbc");
+        if (pd_) return make_error(errc::busy, "a provision discovery is running");
+        if (++p->dialog_token == 0) p->dialog_token = 1;
+        pd_ = pending_prov_disc{dev,       methods, p->dialog_token, 0,       join,
+                                automatic, 0,       before_join,     fallback};
+        send_request();
+        return {};
+    }
     void send_request() {
         auto& d = ctx_.dev();
         auto* p = d.peers.find(pd_->peer);

@@ -77,6 +77,14 @@ struct connect_params {
     int persistent_id = -1;   ///< re-use this stored group's SSID and passphrase if we are GO
 };
 
+/// @brief What our WPS method asks of the peer: a PIN we show is entered there, one it shows is
+/// entered here, a push button is pushed there too (wpas_p2p_scan_res_join).
+constexpr wps_method asked_of_peer(wps_method ours) noexcept {
+    return ours == wps_method::display  ? wps_method::keypad
+           : ours == wps_method::keypad ? wps_method::display
+                                        : wps_method::pbc;
+}
+
 /// @brief How the provision discovery a join sends its GO first ended (wpas_prov_disc_resp,
 /// wpas_prov_disc_fail, wpas_p2p_send_action_tx_status).
 enum class join_pd : std::uint8_t { answered, timed_out, rejected, not_acked };
@@ -112,7 +120,7 @@ inline constexpr unsigned go_neg_max_tries = 120, pd_max_tries = 120;
 inline constexpr duration wait_after_ack = 500ms, wait_after_nack = 100ms;
 inline constexpr duration confirm_wait = 500ms, confirm_settle = 20ms;
 inline constexpr duration peer_ready_wait = 120s, cleanup_period = 10s;
-inline constexpr duration formation_timeout = 15s;
+inline constexpr duration formation_timeout = 15s, join_formation_timeout = 60s;
 inline constexpr duration client_idle = 10s;
 /// After WPS: the client's data connection (P2P_MAX_INITIAL_CONN_WAIT) and the GO's first
 /// client's (P2P_MAX_INITIAL_CONN_WAIT_GO); after a WPS failure the formation ends this soon.
@@ -188,9 +196,10 @@ struct group_setup {
     /// which then joins without WPS).
     int persistent_id = -1;
     std::string passphrase;  ///< a GO's, chosen when the negotiation succeeded (empty: choose it)
-    /// A negotiated group's formation timeout is longer by the peer's Configuration Timeout
-    /// (wpas_go_neg_completed: 15 s + peer_config_timeout).
-    duration peer_config_timeout{};
+    /// How long it has to form: 15 s, for a negotiated group and the peer's Configuration
+    /// Timeout (wpas_go_neg_completed); a join 60 s, as its GO may not have authorised it yet
+    /// (wpas_p2p_join_start).
+    duration formation = limits::formation_timeout;
 };
 
 /// @brief What an action frame sent through the engine was, so its TX status reaches the

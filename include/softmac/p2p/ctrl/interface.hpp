@@ -270,10 +270,8 @@ class interface {
                                : r.err().code == errc::exhausted   ? replies::channel_unavailable
                                                                    : replies::fail);
         if (provdisc) {
-            const wps_method asked = p.method == wps_method::display  ? wps_method::keypad
-                                     : p.method == wps_method::keypad ? wps_method::display
-                                                                      : wps_method::pbc;
-            if (!engine_.prov_disc(c.peer, asked)) return std::string(replies::fail);
+            if (!engine_.prov_disc(c.peer, asked_of_peer(p.method)))
+                return std::string(replies::fail);
             p.auth = false;
             p.pin = *r;
             after_pd_ = pending_connect{c.peer, p};
