@@ -816,14 +816,20 @@ TEST_CASE(
     test::go_neg_requests_follow_a_probing_peer(w);
 }
 
-TEST_CASE("P2P_CONNECT auto joins a running group, else negotiates after P2P-FALLBACK-TO-GO-NEG",
-          "[ctrl][session]") {
-    ctrl_pair<test::loopback_offloaded_roc> p;
-    const auto a = p.w.addr(0).to_string(), b = p.w.addr(1).to_string();
+/// Devices 0 and 1 run P2P_FIND until each has reported a device.
+template <class Pair>
+void find_each_other(Pair& p) {
     CHECK(p.cmd(0, "P2P_FIND") == "OK\n");
     CHECK(p.cmd(1, "P2P_FIND") == "OK\n");
     REQUIRE(p.wait(0, "P2P-DEVICE-FOUND"));
     REQUIRE(p.wait(1, "P2P-DEVICE-FOUND"));
+}
+
+TEST_CASE("P2P_CONNECT auto joins a running group, else negotiates after P2P-FALLBACK-TO-GO-NEG",
+          "[ctrl][session]") {
+    ctrl_pair<test::loopback_offloaded_roc> p;
+    const auto a = p.w.addr(0).to_string(), b = p.w.addr(1).to_string();
+    find_each_other(p);
 
     // B runs no group: A says so and negotiates; B, authorised with intent 15, becomes GO.
     CHECK(p.cmd(1, "P2P_CONNECT " + a + " pbc auth go_intent=15") == "OK\n");
@@ -906,23 +912,23 @@ TEMPLATE_TEST_CASE("P2P_CONNECT join asks the GO for provisioning first, and joi
     // interface (group=), before the client associates; the client reports nothing of it
     // (wpas_prov_disc_resp). A GO on the device's own interface (rt73: no P2P interface types)
     // answers too, as its AP interface hands P2P public action frames on.
+    // Push button, or a PIN the GO shows: the client's words, the GO's event, and what the GO's
+    // application then does and gets.
+    struct method {
+        const char *connect, *event, *go_cmd, *go_reply;
+    };
+    const auto m = GENERATE(values<method>(
+        {{"pbc join", "P2P-PROV-DISC-PBC-REQ ", "WPS_PBC", "OK\n"},
+         {"12345670 join", "P2P-PROV-DISC-SHOW-PIN ", "WPS_PIN any 12345670", "12345670"}}));
+    CAPTURE(m.connect);
     ctrl_pair<TestType> p;
     const auto a = p.w.addr(0).to_string(), b = p.w.addr(1).to_string();
     const std::string go_if = seen_go(p);
-    SECTION("push button") {
-        CHECK(p.cmd(1, "P2P_CONNECT " + a + " pbc join") == "OK\n");
-        const auto asked = p.wait(0, "P2P-PROV-DISC-PBC-REQ " + b);
-        REQUIRE(asked);
-        CHECK(field(asked->second, "group") == go_if);
-        CHECK(p.cmd_on(0, go_if, "WPS_PBC") == "OK\n");
-    }
-    SECTION("a PIN the GO shows") {
-        CHECK(p.cmd(1, "P2P_CONNECT " + a + " 12345670 join") == "OK\n");
-        const auto asked = p.wait(0, "P2P-PROV-DISC-SHOW-PIN " + b);
-        REQUIRE(asked);
-        CHECK(field(asked->second, "group") == go_if);
-        CHECK(p.cmd_on(0, go_if, "WPS_PIN any 12345670") == "12345670");
-    }
+    CHECK(p.cmd(1, "P2P_CONNECT " + a + " " + m.connect) == "OK\n");
+    const auto asked = p.wait(0, m.event + b);
+    REQUIRE(asked);
+    CHECK(field(asked->second, "group") == go_if);
+    CHECK(p.cmd_on(0, go_if, m.go_cmd) == m.go_reply);
     const auto joined = p.wait(1, "P2P-GROUP-STARTED");
     REQUIRE(joined);
     CHECK(joined->second.find(" client ") != std::string::npos);
@@ -1035,10 +1041,7 @@ TEST_CASE("A negotiated group's formation lasts 15 s and the peer's Configuratio
     const auto a = p.w.addr(0).to_string(), b = p.w.addr(1).to_string();
     const auto pa = test::port_of(p.w[0].stack->radio().driver()),
                pb = test::port_of(p.w[1].stack->radio().driver());
-    CHECK(p.cmd(0, "P2P_FIND") == "OK\n");
-    CHECK(p.cmd(1, "P2P_FIND") == "OK\n");
-    REQUIRE(p.wait(0, "P2P-DEVICE-FOUND"));
-    REQUIRE(p.wait(1, "P2P-DEVICE-FOUND"));
+    find_each_other(p);
     CHECK(p.cmd(0, "P2P_CONNECT " + b + " pbc auth go_intent=15") == "OK\n");
     CHECK(p.cmd(1, "P2P_CONNECT " + a + " pbc go_intent=0") == "OK\n");
     REQUIRE(p.wait(0, "P2P-GO-NEG-SUCCESS"));
