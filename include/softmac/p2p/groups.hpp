@@ -452,6 +452,8 @@ class group_manager : public go_commands<group_manager<Ctx>> {
         } else if (const auto* c = std::get_if<softmac::wps::credential_received>(&e)) {
             g->psk = c->cred.network_key;
         } else if (std::holds_alternative<softmac::wps::succeeded>(e) && !g->go) {
+            // wpas_p2p_wps_success: the GO's provision discovery record is used up.
+            if (auto* go = ctx_.dev().peers.find(g->go_dev)) go->provisioned = 0;
             ctx_.emit(event::group_formation_success{});
             rearm_formation(*g, limits::initial_connection_wait);
         } else if (std::holds_alternative<softmac::wps::failed>(e)) {

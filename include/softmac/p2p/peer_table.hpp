@@ -43,7 +43,8 @@ struct peer {
     std::string go_ssid;          ///< the peer runs this group
     std::uint8_t dialog_token = 0;
     /// The config method its last answered provision discovery asked of it (p2p_device's
-    /// wps_prov_info; 0: none): a join asking the same sends none.
+    /// wps_prov_info; 0: none, and after WPS with its group succeeded): a join asking the same
+    /// sends none.
     std::uint16_t provisioned = 0;
     /// Its Configuration Timeout as a GO and as a client (units of 10 ms), from its last GO
     /// Negotiation Request or Response that carried one (p2p_device's go_timeout, client_timeout).

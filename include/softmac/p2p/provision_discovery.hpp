@@ -49,21 +49,15 @@ class provision_discovery {
         return begin(dev, asked, join, automatic, false, false);
     }
     /// @brief The request a join sends GO `go` first (wpas_p2p_scan_res_join). False when none
-    /// is sent: the GO's last answered request asked the same (p2p_get_provisioning_info, which
-    /// that join uses up), or none could be sent; the join goes on without it.
-    bool request_for_join(peer& go, wps_method asked, bool fallback) {
-        if (go.provisioned && go.provisioned == config_method_of(asked)) {
-            go.provisioned = 0;
-            return false;
-        }
+    /// is sent: the GO's last answered request asked the same (p2p_get_provisioning_info; a
+    /// client's WPS success clears that record), or none could be sent; the join goes on.
+    bool request_for_join(const peer& go, wps_method asked, bool fallback) {
+        if (go.provisioned && go.provisioned == config_method_of(asked)) return false;
         return begin(go.info.dev_addr, asked, true, false, true, fallback).has_value();
     }
     /// @brief A join's request ends with its join (P2P_CANCEL, P2P_STOP_FIND, P2P_FLUSH).
     void cancel_for_join() {
-        if (!pd_ || !pd_->before_join) return;
-        ctx_.cancel(pd_->timer);
-        pd_.reset();
-        ctx_.exchange_done();
+        if (pd_ && pd_->before_join) (void)finish();
     }
     void cancel_timers() {
         if (pd_) ctx_.cancel(std::exchange(pd_->timer, 0));
@@ -109,7 +103,6 @@ class provision_discovery {
         namespace cm = ieee80211::wps::config_method;
         auto& d = ctx_.dev();
         if (!pd_ || a.sa != pd_->peer || a.token != pd_->token) return;
-        ctx_.cancel(pd_->timer);
         auto* p = d.peers.find(a.sa);
         const std::uint16_t got = a.attrs.wps_methods.value_or(0), asked = pd_->methods;
         if (p && got == asked) p->provisioned = got;
@@ -118,8 +111,7 @@ class provision_discovery {
             return end_for_join(got == asked ? join_pd::answered : join_pd::rejected);
         // wpas_prov_disc_resp: an auto request's events say which way it went (peer_go=).
         const auto peer_go = pd_->automatic ? std::optional<bool>(pd_->join) : std::nullopt;
-        pd_.reset();
-        ctx_.exchange_done();
+        (void)finish();
         if (got != asked)
             return ctx_.emit(event::prov_disc_failure{a.sa, event::prov_disc_status::rejected});
         peer_info info;
@@ -166,9 +158,7 @@ class provision_discovery {
         if (!p || ++pd_->tries > limits::pd_max_tries) {
             // wpas_prov_disc_fail: a join's request timed out (P2P_PROV_DISC_TIMEOUT_JOIN).
             if (pd_->before_join) return end_for_join(join_pd::timed_out);
-            const mac_address who = pd_->peer;
-            pd_.reset();
-            ctx_.exchange_done();
+            const mac_address who = finish();
             ctx_.emit(event::prov_disc_failure{who, event::prov_disc_status::timeout});
             return;
         }
@@ -180,13 +170,16 @@ class provision_discovery {
             freq, limits::pd_req_wait_ms, tx_kind::pd_req);
     }
 
-    void end_for_join(join_pd how) {
-        const mac_address go = pd_->peer;
+    /// Ends the running request (its retry, and the exchange that kept the radio) and returns
+    /// its peer.
+    mac_address finish() {
+        const mac_address who = pd_->peer;
         ctx_.cancel(pd_->timer);
         pd_.reset();
         ctx_.exchange_done();
-        ctx_.join_provisioned(go, how);
+        return who;
     }
+    void end_for_join(join_pd how) { ctx_.join_provisioned(finish(), how); }
 
     Ctx ctx_;
     std::optional<pending_prov_disc> pd_;

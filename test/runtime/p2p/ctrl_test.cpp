@@ -935,6 +935,14 @@ TEMPLATE_TEST_CASE("P2P_CONNECT join asks the GO for provisioning first, and joi
     REQUIRE(p.wait(0, "AP-STA-CONNECTED"));
     CHECK(position(p.out[0], "P2P-PROV-DISC-") < position(p.out[0], "AP-STA-CONNECTED"));
     CHECK(position(p.out[1], "P2P-PROV-DISC-") == p.out[1].size());
+    // WPS succeeded: the GO's provision discovery record is used up, and the next join asks
+    // again (wpas_p2p_wps_success).
+    const auto client_if = joined->second.substr(18, joined->second.find(' ', 18) - 18);
+    CHECK(p.cmd(1, "P2P_GROUP_REMOVE " + client_if) == "OK\n");
+    REQUIRE(p.wait(1, "P2P-GROUP-REMOVED"));
+    p.out[0].clear();
+    CHECK(p.cmd(1, "P2P_CONNECT " + a + " " + m.connect) == "OK\n");
+    CHECK(p.wait(0, m.event + b));
 }
 
 TEMPLATE_TEST_CASE(

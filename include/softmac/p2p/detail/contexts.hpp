@@ -268,7 +268,7 @@ struct engine_contexts {
     struct join_context : core_context<issues<>> {
         void stop_find() const { this->self->stop_find(); }
         bool scan(std::uint16_t freq) const { return this->self->disc_.join_scan(freq); }
-        bool provision(peer& go, wps_method asked, bool fallback) const {
+        bool provision(const peer& go, wps_method asked, bool fallback) const {
             return this->self->pd_.request_for_join(go, asked, fallback);
         }
         void cancel_provision() const { this->self->pd_.cancel_for_join(); }
