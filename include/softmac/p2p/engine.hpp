@@ -573,7 +573,7 @@ class engine {
     /// An action frame's TX status, for the procedure that sent it.
     void tx_done(tx_kind k, bool ack, const mac_address& to) {
         if (k == tx_kind::go_neg_req || k == tx_kind::go_neg_conf) return neg_.tx_done(k, ack);
-        if (k == tx_kind::pd_req) return pd_.tx_done(ack);
+        if (k == tx_kind::pd_req) return pd_.tx_done(ack, to);
         if (k == tx_kind::inv_req) return inv_.tx_done(ack);
         if (k == tx_kind::sd_req) return sd_.tx_done(ack, to);
         if (k == tx_kind::dev_disc_req) return dd_.tx_done(ack);

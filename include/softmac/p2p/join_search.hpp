@@ -65,13 +65,13 @@ class join_search {
     /// @brief The join's provision discovery with GO `go` ended as `how`.
     void provisioned(const mac_address& go, join_pd how) {
         if (!join_ || !join_->provisioning) return;
-        const auto j = std::move(*join_);
+        auto j = std::move(*join_);
         join_.reset();
         if (how == join_pd::answered || (!j.c.auto_join && how != join_pd::rejected))
             return join(go, j.c);
         if (!j.c.auto_join)
             return ctx_.emit(event::prov_disc_failure{go, event::prov_disc_status::rejected});
-        auto c = j.c;
+        connect_params& c = j.c;
         c.join = c.auto_join = false;
         ctx_.emit(event::fallback_to_go_neg{j.dev, how == join_pd::not_acked
                                                        ? event::fallback_to_go_neg::no_ack

@@ -52,7 +52,7 @@ class provision_discovery {
     /// is sent: the GO's last answered request asked the same (p2p_get_provisioning_info; a
     /// client's WPS success clears that record), or none could be sent; the join goes on.
     bool request_for_join(const peer& go, wps_method asked, bool fallback) {
-        if (go.provisioned && go.provisioned == config_method_of(asked)) return false;
+        if (go.provisioned == config_method_of(asked)) return false;
         return begin(go.info.dev_addr, asked, true, false, true, fallback).has_value();
     }
     /// @brief A join's request ends with its join (P2P_CANCEL, P2P_STOP_FIND, P2P_FLUSH).
@@ -62,9 +62,10 @@ class provision_discovery {
     void cancel_timers() {
         if (pd_) ctx_.cancel(std::exchange(pd_->timer, 0));
     }
-    /// @brief The TX status of our request: retry after a pause.
-    void tx_done(bool ack) {
-        if (!pd_) return;
+    /// @brief The TX status of our request to `to`: retry after a pause. A status for another
+    /// peer's (a request ended meanwhile) is not this one's.
+    void tx_done(bool ack, const mac_address& to) {
+        if (!pd_ || to != pd_->peer) return;
         if (!ack && pd_->fallback) return end_for_join(join_pd::not_acked);
         pd_->timer =
             ctx_.schedule(ack ? limits::pd_retry_after_ack : limits::pd_retry_after_nack, [this] {
