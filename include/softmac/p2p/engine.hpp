@@ -209,6 +209,7 @@ class engine {
         inv_.stop();
         neg_.abandon();
         join_.stop();
+        pd_.cancel_followed();
     }
     /// @brief Listen-only: stay discoverable on the listen channel for `timeout_s` (0: forever).
     result<void> listen(std::uint32_t timeout_s = 0) { return disc_.listen(timeout_s); }
@@ -217,15 +218,11 @@ class engine {
     result<void> ext_listen(std::uint32_t period_ms, std::uint32_t interval_ms) {
         return disc_.ext_listen(period_ms, interval_ms);
     }
-    /// @brief P2P_FLUSH: stops everything and forgets every peer.
+    /// @brief P2P_FLUSH: fails a negotiation, stops everything and forgets every peer.
     void flush() {
-        disc_.stop_find();
-        sd_.stop();
-        sd_.flush();
-        dd_.stop();
-        inv_.stop();
-        join_.stop();
         if (dev_.negotiating()) neg_.fail(event::go_neg_failure::no_status);
+        stop_find();
+        sd_.flush();
         disc_.forget_peers();
     }
     /// @brief P2P_REJECT: refuses the peer's negotiations from now on.
@@ -248,15 +245,17 @@ class engine {
         p->method = wps_method::not_ready;
         return {};
     }
-    /// @brief P2P_CANCEL (wpas_p2p_cancel): a pending GO negotiation loses its peer's
-    /// authorisation, find and listen stop as with P2P_STOP_FIND, and the first group not yet
-    /// started ends (groups::cancel_formation). No P2P-GO-NEG-FAILURE.
-    /// @return not_found when neither a negotiation nor a group formation was in progress.
+    /// @brief P2P_CANCEL (wpas_p2p_cancel): a pending GO negotiation (or the provision discovery
+    /// it starts with) loses its peer's authorisation, find and listen stop as with P2P_STOP_FIND,
+    /// and the first group not yet started ends (groups::cancel_formation). No
+    /// P2P-GO-NEG-FAILURE. @return not_found when no negotiation or formation was in progress.
     result<void> cancel() {
         bool found = join_.pending();  // a join not started yet (wpas_p2p_cancel)
-        if (dev_.negotiating()) {
+        const auto before = pd_.before_negotiation();
+        if (before || dev_.negotiating()) {
             found = true;
-            if (auto* p = dev_.peers.find(neg_.peer_address())) p->method = wps_method::not_ready;
+            if (auto* p = dev_.peers.find(before ? *before : neg_.peer_address()))
+                p->method = wps_method::not_ready;
             neg_.abandon();
         }
         stop_find();

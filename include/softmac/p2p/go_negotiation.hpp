@@ -49,8 +49,9 @@ struct go_negotiation {
 /// send_action, and pace and hurry, which time its requests) and the hooks stop_find(), learn(info,
 /// addr), entry(addr), cancel_frame_waits(), form_group(...), group_addresses() (the interface
 /// addresses groups use), reach_through_go(peer) (device discoverability; false when it cannot) and
-/// reaching_through_go() (one is running), shared_freq() (the
-/// station interface's channel, 0: none) and search_and_join(dev, params) (join_search::start).
+/// reaching_through_go() (one is running), shared_freq() (the station interface's channel, 0:
+/// none), search_and_join(dev, params) (join_search::start) and provision_first(dev, asked) (a
+/// provision discovery whose answer calls provisioned()).
 template <class Ctx>
 class go_negotiator {
   public:
@@ -63,8 +64,9 @@ class go_negotiator {
     void cancel_timers() { ctx_.cancel(std::exchange(peer_deadline_, 0)); }
 
     /// @brief P2P_CONNECT (wpas_p2p_connect, p2p_connect, p2p_authorize): authorises `dev` and,
-    /// unless `c.auth`, negotiates with it, or joins its group (a GO not seen running it is
-    /// searched for first). The PIN to show is the answer.
+    /// unless `c.auth`, negotiates with it (`c.provdisc`: once it answered a provision
+    /// discovery), or joins its group (a GO not seen running it is searched for first). The PIN
+    /// to show is the answer.
     result<std::string> connect(const mac_address& dev, connect_params c) {
         auto& d = ctx_.dev();
         // The frequency is checked first (wpas_p2p_setup_freqs runs before the peer is looked
@@ -119,11 +121,24 @@ class go_negotiator {
         p->force_freq = c.freq;
         p->oper_pref = c.freq;  // else prepared when the negotiation needs it
         if (c.auth) return pin;
-        if (auto r = initiate(*p); !r) return r.err();
+        // provdisc: the peer is asked by provision discovery first, as p2p_connect stops a find
+        // and p2p_connect_send sends the request (P2P_DEV_PD_BEFORE_GO_NEG); its answer starts
+        // the negotiation (provisioned()).
+        if (c.provdisc) ctx_.stop_find();
+        if (auto r = c.provdisc ? ctx_.provision_first(dev, asked_of_peer(c.method)) : initiate(*p);
+            !r)
+            return r.err();
         if (fallback)
             ctx_.emit(
                 event::fallback_to_go_neg{dev, event::fallback_to_go_neg::peer_not_running_go});
         return pin;
+    }
+    /// @brief The provision discovery P2P_CONNECT … provdisc sent first was answered: the
+    /// negotiation starts, unless one runs already or the peer's authorisation is gone.
+    void provisioned(const mac_address& dev) {
+        auto* p = ctx_.dev().peers.find(dev);
+        if (p && p->method != wps_method::not_ready && !ctx_.dev().negotiating())
+            (void)initiate(*p);
     }
     /// @brief Starts a negotiation as initiator with `p`, authorised with its method and intent.
     result<void> initiate(peer& p) {

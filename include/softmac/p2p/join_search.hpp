@@ -26,8 +26,8 @@ namespace softmac::p2p {
 /// fails. `Ctx` offers dev, schedule, cancel, emit, and the hooks stop_find(), scan(freq)
 /// (discovery's join scan, whose end calls scan_done()), provision(peer, asked, fallback) (a
 /// provision discovery for the join, whose end calls provisioned(); with `fallback` its first
-/// unacknowledged request ends it; false when none could be sent) and cancel_provision(),
-/// join(peer, freq, method, pin) (the group's join) and negotiate(dev, params) (P2P_CONNECT).
+/// unacknowledged request ends it; false when none could be sent), join(peer, freq, method, pin)
+/// (the group's join) and negotiate(dev, params) (P2P_CONNECT).
 template <class Ctx>
 class join_search {
   public:
@@ -48,10 +48,9 @@ class join_search {
         if (peer* go = running_go()) return provision(*go);
         scan();
     }
-    /// @brief P2P_STOP_FIND, P2P_FLUSH, P2P_CANCEL: the join is forgotten, with its provision
-    /// discovery.
+    /// @brief P2P_STOP_FIND, P2P_FLUSH, P2P_CANCEL: the join is forgotten (the engine ends its
+    /// provision discovery).
     void stop() {
-        if (join_ && join_->provisioning) ctx_.cancel_provision();
         join_.reset();
         cancel_timers();
     }

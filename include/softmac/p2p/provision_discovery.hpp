@@ -30,14 +30,13 @@ struct pending_prov_disc {
     bool join = false;       ///< for the peer's running group
     bool automatic = false;  ///< P2P_PROV_DISC auto: `join` was chosen here, and is reported
     timer_id timer = 0;      ///< the next retry
-    /// Sent by a join before it joins (join_search): its end goes to the join, not to events;
-    /// `fallback`: the join was P2P_CONNECT … auto's, and an unacknowledged request ends it.
-    bool before_join = false, fallback = false;
+    after_pd then = after_pd::events;
 };
 
 /// @brief Provision discovery of one P2P device. `Ctx` offers the callbacks of every procedure
 /// (dev, schedule, cancel, emit, send_action, exchange_done) and the hooks learn(info, addr),
-/// go_group_interface(ssid) and join_provisioned(go, how) (join_search::provisioned).
+/// go_group_interface(ssid), join_provisioned(go, how) (join_search::provisioned) and
+/// negotiate_provisioned(peer) (go_negotiator::provisioned).
 template <class Ctx>
 class provision_discovery {
   public:
@@ -46,18 +45,32 @@ class provision_discovery {
     /// @brief Asks `dev` to provision with what `asked` names on the peer (display: the peer
     /// shows a PIN, keypad: it enters ours, pbc: it pushes its button).
     result<void> request(const mac_address& dev, wps_method asked, bool join, bool automatic) {
-        return begin(dev, asked, join, automatic, false, false);
+        return begin(dev, asked, join, automatic, after_pd::events);
+    }
+    /// @brief The request a negotiation sends first (P2P_CONNECT … provdisc): no event reports
+    /// its answer, which starts the negotiation; a refusal is reported first, and starts it too
+    /// (p2p_process_prov_disc_resp); a timeout is reported, and starts none.
+    result<void> request_for_negotiation(const mac_address& dev, wps_method asked) {
+        return begin(dev, asked, false, false, after_pd::negotiation);
     }
     /// @brief The request a join sends GO `go` first (wpas_p2p_scan_res_join). False when none
     /// is sent: the GO's last answered request asked the same (p2p_get_provisioning_info; a
     /// client's WPS success clears that record), or none could be sent; the join goes on.
     bool request_for_join(const peer& go, wps_method asked, bool fallback) {
         if (go.provisioned == config_method_of(asked)) return false;
-        return begin(go.info.dev_addr, asked, true, false, true, fallback).has_value();
+        return begin(go.info.dev_addr, asked, true, false,
+                     fallback ? after_pd::join_or_negotiate : after_pd::join)
+            .has_value();
     }
-    /// @brief A join's request ends with its join (P2P_CANCEL, P2P_STOP_FIND, P2P_FLUSH).
-    void cancel_for_join() {
-        if (pd_ && pd_->before_join) (void)finish();
+    /// @brief The peer of the request a negotiation follows, if one runs.
+    std::optional<mac_address> before_negotiation() const {
+        if (pd_ && pd_->then == after_pd::negotiation) return pd_->peer;
+        return std::nullopt;
+    }
+    /// @brief A request that a join or negotiation follows ends with it (P2P_CANCEL,
+    /// P2P_STOP_FIND, P2P_FLUSH).
+    void cancel_followed() {
+        if (pd_ && pd_->then != after_pd::events) (void)finish();
     }
     void cancel_timers() {
         if (pd_) ctx_.cancel(std::exchange(pd_->timer, 0));
@@ -66,7 +79,8 @@ class provision_discovery {
     /// peer's (a request ended meanwhile) is not this one's.
     void tx_done(bool ack, const mac_address& to) {
         if (!pd_ || to != pd_->peer) return;
-        if (!ack && pd_->fallback) return end_for_join(join_pd::not_acked);
+        if (!ack && pd_->then == after_pd::join_or_negotiate)
+            return end_for_join(join_pd::not_acked);
         pd_->timer =
             ctx_.schedule(ack ? limits::pd_retry_after_ack : limits::pd_retry_after_nack, [this] {
                 if (!pd_) return;
@@ -108,8 +122,14 @@ class provision_discovery {
         const std::uint16_t got = a.attrs.wps_methods.value_or(0), asked = pd_->methods;
         if (p && got == asked) p->provisioned = got;
         // wpas_prov_disc_resp: a join's request is answered to the join, without an event.
-        if (pd_->before_join)
-            return end_for_join(got == asked ? join_pd::answered : join_pd::rejected);
+        if (for_join()) return end_for_join(got == asked ? join_pd::answered : join_pd::rejected);
+        // p2p_process_prov_disc_resp: the negotiation starts after any answer, a refusal
+        // reported first.
+        if (pd_->then == after_pd::negotiation) {
+            if (got != asked)
+                ctx_.emit(event::prov_disc_failure{a.sa, event::prov_disc_status::rejected});
+            return ctx_.negotiate_provisioned(finish());
+        }
         // wpas_prov_disc_resp: an auto request's events say which way it went (peer_go=).
         const auto peer_go = pd_->automatic ? std::optional<bool>(pd_->join) : std::nullopt;
         (void)finish();
@@ -138,18 +158,17 @@ class provision_discovery {
                : m == wps_method::pbc    ? cm::push_button
                                          : 0;
     }
-    /// The request; `before_join` and `fallback` are set before it is sent, so that its first
-    /// TX status finds them.
+    /// The request; what follows it is set before it is sent, so that its first TX status
+    /// finds it.
     result<void> begin(const mac_address& dev, wps_method asked, bool join, bool automatic,
-                       bool before_join, bool fallback) {
+                       after_pd then) {
         auto* p = ctx_.dev().peers.find(dev);
         if (!p || p->probe_req_only) return make_error(errc::not_found, "unknown peer");
         const std::uint16_t methods = config_method_of(asked);
         if (!methods) return make_error(errc::bad_value, "method must be display, keypad or pbc");
         if (pd_) return make_error(errc::busy, "a provision discovery is running");
         if (++p->dialog_token == 0) p->dialog_token = 1;
-        pd_ = pending_prov_disc{dev,       methods, p->dialog_token, 0,       join,
-                                automatic, 0,       before_join,     fallback};
+        pd_ = pending_prov_disc{dev, methods, p->dialog_token, 0, join, automatic, 0, then};
         send_request();
         return {};
     }
@@ -158,7 +177,7 @@ class provision_discovery {
         auto* p = d.peers.find(pd_->peer);
         if (!p || ++pd_->tries > limits::pd_max_tries) {
             // wpas_prov_disc_fail: a join's request timed out (P2P_PROV_DISC_TIMEOUT_JOIN).
-            if (pd_->before_join) return end_for_join(join_pd::timed_out);
+            if (for_join()) return end_for_join(join_pd::timed_out);
             const mac_address who = finish();
             ctx_.emit(event::prov_disc_failure{who, event::prov_disc_status::timeout});
             return;
@@ -179,6 +198,9 @@ class provision_discovery {
         pd_.reset();
         ctx_.exchange_done();
         return who;
+    }
+    bool for_join() const noexcept {
+        return pd_->then == after_pd::join || pd_->then == after_pd::join_or_negotiate;
     }
     void end_for_join(join_pd how) { ctx_.join_provisioned(finish(), how); }
 

@@ -75,6 +75,7 @@ struct connect_params {
     bool auth = false;        ///< only authorise the peer's negotiation
     bool persistent = false;  ///< the group is to be persistent (stored when it starts)
     int persistent_id = -1;   ///< re-use this stored group's SSID and passphrase if we are GO
+    bool provdisc = false;    ///< a negotiation asks the peer by provision discovery first
 };
 
 /// @brief What our WPS method asks of the peer: a PIN we show is entered there, one it shows is
@@ -84,6 +85,12 @@ constexpr wps_method asked_of_peer(wps_method ours) noexcept {
            : ours == wps_method::keypad ? wps_method::display
                                         : wps_method::pbc;
 }
+
+/// @brief What follows a provision discovery request: its events (P2P_PROV_DISC); a join, which
+/// takes its end instead of events (wpas_p2p_scan_res_join's request); a join that negotiates
+/// instead when the request fails (P2P_CONNECT … auto); a negotiation, which starts once the
+/// peer answered (P2P_CONNECT … provdisc: p2p_connect_send's P2P_DEV_PD_BEFORE_GO_NEG).
+enum class after_pd : std::uint8_t { events, join, join_or_negotiate, negotiation };
 
 /// @brief How the provision discovery a join sends its GO first ended (wpas_prov_disc_resp,
 /// wpas_prov_disc_fail, wpas_p2p_send_action_tx_status).

@@ -172,7 +172,7 @@ TEST_CASE("P2P_CONNECT forms", "[ctrl][parse]") {
     CHECK(display.params.method == p2p::wps_method::display);
     CHECK(display.params.pin == "12345670");
     CHECK(display.params.auth);
-    CHECK(display.provdisc);
+    CHECK(display.params.provdisc);
     const auto keypad =
         as<ctrl::cmd::p2p_connect>(ctrl::parse("P2P_CONNECT 02:00:00:00:0b:01 1234 join"));
     CHECK(keypad.params.method == p2p::wps_method::keypad);
@@ -1198,6 +1198,8 @@ TEST_CASE("P2P_CONNECT pin answers the PIN: provdisc asks the peer first", "[ctr
     REQUIRE((neg1 && neg0));
     CHECK(field(neg1->second, "wps_method") == "Keypad");
     CHECK(field(neg0->second, "wps_method") == "Display");
+    // p2p_process_prov_disc_resp: the answer starts the negotiation, and no event reports it.
+    CHECK(events_of(p, 1, 0, {"P2P-PROV-DISC-"}).empty());
 
     // The client leaves: the GO's group reports the station gone.
     CHECK(p.cmd(1, "P2P_GROUP_REMOVE *") == "OK\n");
@@ -1207,6 +1209,39 @@ TEST_CASE("P2P_CONNECT pin answers the PIN: provdisc asks the peer first", "[ctr
     const auto removed = p.wait(1, "P2P-GROUP-REMOVED");
     REQUIRE(removed);
     CHECK(removed->second.ends_with(" client reason=REQUESTED"));
+}
+
+TEST_CASE(
+    "P2P_CONNECT provdisc: an unanswered request starts no negotiation, and P2P_CANCEL "
+    "ends it",
+    "[ctrl][session]") {
+    ctrl_pair<test::loopback_offloaded_roc> p;
+    const auto a = p.w.addr(0).to_string();
+    const auto pa = test::port_of(p.w[0].stack->radio().driver()),
+               pb = test::port_of(p.w[1].stack->radio().driver());
+    find_each_other(p);
+    CHECK(p.cmd(0, "P2P_CONNECT " + p.w.addr(1).to_string() + " pbc auth") == "OK\n");
+    p.w.air.set_link(pb, pa, 1.0);  // the requests do not reach Alice
+    CHECK(p.cmd(1, "P2P_CONNECT " + a + " pbc provdisc") == "OK\n");
+    SECTION("the requests time out: reported, and no negotiation follows") {
+        // wpas_prov_disc_fail: P2P-PROV-DISC-FAILURE, nothing else (only an auto connect falls
+        // back to a negotiation).
+        const auto failed = p.wait(1, "P2P-PROV-DISC-FAILURE", 60s);
+        REQUIRE(failed);
+        CHECK(failed->second == "P2P-PROV-DISC-FAILURE p2p_dev_addr=" + a + " status=1");
+    }
+    SECTION("P2P_CANCEL ends the request and the negotiation it would start") {
+        p.w.run(2s);
+        CHECK(p.cmd(1, "P2P_CANCEL") == "OK\n");
+        CHECK(p.cmd(1, "P2P_PROV_DISC " + a + " pbc") == "OK\n");  // none is running
+        p.w.air.set_link(pb, pa, 0.0);
+        REQUIRE(p.wait(1, "P2P-PROV-DISC-PBC-RESP " + a));
+    }
+    // Alice, authorised, would take a negotiation Bob started.
+    p.w.air.set_link(pb, pa, 0.0);
+    p.w.run(10s);
+    CHECK(events_of(p, 0, 0, {"P2P-GO-NEG-"}).empty());
+    CHECK(events_of(p, 1, 0, {"P2P-GO-NEG-"}).empty());
 }
 
 TEST_CASE("Settings, disabling P2P and an autonomous GO by commands", "[ctrl][session]") {

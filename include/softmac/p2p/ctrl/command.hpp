@@ -89,7 +89,6 @@ struct p2p_connect {
     static constexpr operation runs[] = {operation::connect, operation::prov_disc};
     mac_address peer;
     connect_params params;
-    bool provdisc = false;  ///< send a provision discovery first
 };
 struct p2p_prov_disc {
     static constexpr operation runs[] = {operation::prov_disc};

@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <concepts>
 #include <functional>
-#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -259,23 +258,11 @@ class interface {
     }
     std::string run(std::string_view, const cmd::p2p_connect& c) {
         const bool show_pin = c.params.method == wps_method::display && c.params.pin.empty();
-        const bool provdisc = c.provdisc && !c.params.join && !c.params.auth;
-        connect_params p = c.params;
-        // With provdisc the peer is authorised now (which checks the request and draws the
-        // PIN) and asked for the opposite role; the negotiation follows its answer.
-        p.auth = p.auth || provdisc;
-        auto r = engine_.connect(c.peer, p);
+        auto r = engine_.connect(c.peer, c.params);
         if (!r)
             return std::string(r.err().code == errc::not_supported ? replies::channel_unsupported
                                : r.err().code == errc::exhausted   ? replies::channel_unavailable
                                                                    : replies::fail);
-        if (provdisc) {
-            if (!engine_.prov_disc(c.peer, asked_of_peer(p.method)))
-                return std::string(replies::fail);
-            p.auth = false;
-            p.pin = *r;
-            after_pd_ = pending_connect{c.peer, p};
-        }
         return show_pin ? *r : std::string(replies::ok);
     }
     std::string run(std::string_view, const cmd::p2p_prov_disc& c) {
@@ -437,7 +424,6 @@ class interface {
     }
     std::string run(std::string_view, const cmd::p2p_flush&) {
         engine_.flush();
-        after_pd_.reset();
         return std::string(replies::ok);
     }
     /// FLUSH (wpa_supplicant_ctrl_iface_flush): every group removed, a formation cancelled, P2P
@@ -469,7 +455,6 @@ class interface {
     }
 
     void on_event(const event::any& e) {
-        if (after_pd_) continue_after_pd(e);
         if (std::holds_alternative<event::persistent_group_changed>(e)) nets_.changed();
         if (!out_) return;
         // An event goes to the monitors of its interface, and once to the global socket's
@@ -487,33 +472,6 @@ class interface {
             out_(engine_.ifname(), m);
         }
     }
-    /// P2P_CONNECT ... provdisc: the negotiation starts once the peer answered the provision
-    /// discovery (or it gave up, as wpa_supplicant then tries the negotiation anyway).
-    void continue_after_pd(const event::any& e) {
-        const auto& peer = after_pd_->peer;
-        const bool answered = std::visit(
-            [&](const auto& ev) {
-                using E = std::decay_t<decltype(ev)>;
-                if constexpr (std::is_same_v<E, event::prov_disc_pbc_resp> ||
-                              std::is_same_v<E, event::prov_disc_failure>)
-                    return ev.peer == peer;
-                else if constexpr (std::is_same_v<E, event::prov_disc_show_pin> ||
-                                   std::is_same_v<E, event::prov_disc_enter_pin>)
-                    return ev.requester && ev.peer.dev_addr == peer;
-                else
-                    return false;
-            },
-            e);
-        if (!answered) return;
-        const auto p = std::move(*after_pd_);
-        after_pd_.reset();
-        (void)engine_.connect(p.peer, p.params);
-    }
-
-    struct pending_connect {
-        mac_address peer;
-        connect_params params;
-    };
     Engine& engine_;
     std::string dir_;
     network_config<Engine> nets_{engine_};
@@ -522,7 +480,6 @@ class interface {
     settings_control<Engine> settings_{engine_, nets_};
     output out_;
     process_hooks process_;
-    std::optional<pending_connect> after_pd_;
 };
 
 }  // namespace softmac::p2p::ctrl

@@ -131,7 +131,7 @@ inline request parse_connect(const tokens& t) {
         } else if (tok == "auth") {
             c.params.auth = true;
         } else if (tok == "provdisc") {
-            c.provdisc = true;
+            c.params.provdisc = true;
         } else if (auto v = option(tok, "go_intent")) {
             unsigned gi;
             if (!number(*v, gi) || gi > 15) return refused{replies::fail};

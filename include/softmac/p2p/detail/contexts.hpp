@@ -214,6 +214,9 @@ struct engine_contexts {
         void search_and_join(const mac_address& dev, connect_params c) const {
             this->self->join_.start(dev, std::move(c));
         }
+        result<void> provision_first(const mac_address& dev, wps_method asked) const {
+            return this->self->pd_.request_for_negotiation(dev, asked);
+        }
     };
     struct discoverability_context : procedure_context<device_discoverability_issues> {
         const std::vector<group>& groups() const noexcept { return this->self->groups_.list(); }
@@ -233,6 +236,9 @@ struct engine_contexts {
         }
         void join_provisioned(const mac_address& go, join_pd how) const {
             this->self->join_.provisioned(go, how);
+        }
+        void negotiate_provisioned(const mac_address& peer) const {
+            this->self->neg_.provisioned(peer);
         }
     };
     struct invitation_context : procedure_context<invitation_issues> {
@@ -271,7 +277,6 @@ struct engine_contexts {
         bool provision(const peer& go, wps_method asked, bool fallback) const {
             return this->self->pd_.request_for_join(go, asked, fallback);
         }
-        void cancel_provision() const { this->self->pd_.cancel_for_join(); }
         bool join(peer& p, std::uint16_t freq, wps_method m, const std::string& pin) const {
             return this->self->groups_.join(p, freq, m, pin).has_value();
         }
