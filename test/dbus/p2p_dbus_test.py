@@ -365,6 +365,21 @@ try:
         check(False, "a query to a peer object that names no peer fails")
     except dbus.DBusException as e:
         check(e.get_dbus_name() == SVC + ".InvalidArgs", "a peer object that names no peer: " + e.get_dbus_name())
+    # An application's ServiceDiscoveryResponse: its dialog token, an int32 or a uint32, is one
+    # octet; any other value is InvalidArgs.
+    def respond(token):
+        d1.ServiceDiscoveryResponse(dbus.Dictionary(
+            {"peer_object": dbus.ObjectPath(alice), "frequency": dbus.Int32(2437),
+             "dialog_token": token, "tlvs": dbus.ByteArray(b"\x02\x00\x01\x00")}, signature="sv"))
+    for token in (dbus.UInt32(0x100), dbus.UInt32(0xffffffff), dbus.Int32(-1), dbus.Int32(0x100)):
+        try:
+            respond(token)
+            check(False, f"ServiceDiscoveryResponse with dialog token {int(token)} fails")
+        except dbus.DBusException as e:
+            check(e.get_dbus_name() == SVC + ".InvalidArgs",
+                  f"dialog token {int(token)}: " + e.get_dbus_name())
+    for token in (dbus.UInt32(0xff), dbus.Int32(7)):
+        respond(token)  # raises on an error
 
     def invalid(args, what):
         try:

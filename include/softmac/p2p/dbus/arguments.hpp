@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <ranges>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -58,10 +59,14 @@ inline std::string utf8(std::string_view s) {
     return out;
 }
 
-/// @brief An address as the API carries it (`ay`, 6 octets).
-inline std::vector<std::uint8_t> bytes_of(const mac_address& a) {
-    return {a.octets.begin(), a.octets.end()};
+/// @brief Octets as the API carries them (`ay`): a string's (an SSID, a key), an array's.
+template <std::ranges::contiguous_range R>
+requires(sizeof(std::ranges::range_value_t<R>) ==
+         1) std::vector<std::uint8_t> bytes_of(const R& r) {
+    return std::vector<std::uint8_t>(std::ranges::begin(r), std::ranges::end(r));
 }
+/// @brief An address as the API carries it (`ay`, 6 octets).
+inline std::vector<std::uint8_t> bytes_of(const mac_address& a) { return bytes_of(a.octets); }
 /// @brief A WPS device type as the API carries it (`ay`, 8 octets: category, OUI, subcategory).
 inline std::vector<std::uint8_t> type_bytes(const ieee80211::wps::device_type& t) {
     return {std::uint8_t(t.category >> 8),    std::uint8_t(t.category),   std::uint8_t(t.oui >> 24),

@@ -46,8 +46,7 @@ dict device_config(const Engine& e) {
            {"p2p_search_delay", sdbus::Variant(detail::search_delay_ms)}};
     if (!s.ssid_postfix.empty()) d.emplace("SsidPostfix", sdbus::Variant(utf8(s.ssid_postfix)));
     auto ip = [&](const char* key, const ieee80211::ipv4_address& a) {
-        if (a != ieee80211::ipv4_address{})
-            d.emplace(key, sdbus::Variant(std::vector<std::uint8_t>(a.begin(), a.end())));
+        if (a != ieee80211::ipv4_address{}) d.emplace(key, sdbus::Variant(bytes_of(a)));
     };
     ip("IpAddrGo", s.ip_addr_go);
     ip("IpAddrMask", s.ip_addr_mask);

@@ -116,13 +116,21 @@ class device_objects {
             if (g.ifname == ifname) return g.started ? "completed" : "associating";
         return device ? "disconnected" : "inactive";
     }
-    /// The Interface interface's properties of `ifname`, which InterfaceAdded carries
-    /// (wpas_dbus_signal_interface sends them all).
+    /// Calls `f(name, getter)` for each of the Interface interface's properties of `ifname`: the
+    /// object's properties, and what InterfaceAdded carries (wpas_dbus_signal_interface sends
+    /// them all).
+    template <class F>
+    void interface_properties(const std::string& ifname, bool device, F f) const {
+        f("Ifname", [ifname] { return ifname; });
+        f("Driver", [this] { return driver_; });
+        f("State", [this, ifname, device] { return state_of(ifname, device); });
+        f("Capabilities", [this] { return capabilities(); });
+    }
     dict interface_properties(const std::string& ifname, bool device) const {
-        return dict{{"Ifname", sdbus::Variant(ifname)},
-                    {"Driver", sdbus::Variant(driver_)},
-                    {"State", sdbus::Variant(state_of(ifname, device))},
-                    {"Capabilities", sdbus::Variant(capabilities())}};
+        dict d;
+        interface_properties(ifname, device,
+                             [&d](const char* name, auto get) { d.emplace(name, get()); });
+        return d;
     }
     /// Refuses a caller that may not change the radio (the message of the call `o` serves).
     void guard(const sdbus::IObject& o) const {
@@ -133,13 +141,9 @@ class device_objects {
     /// The methods and properties every interface object has; the device's also the P2P ones.
     void register_interface(sdbus::IObject& o, const std::string& ifname, bool device) {
         const std::string i(interface_interface);
-        o.registerProperty("Ifname").onInterface(i).withGetter([ifname] { return ifname; });
-        o.registerProperty("Driver").onInterface(i).withGetter([this] { return driver_; });
-        o.registerProperty("Capabilities").onInterface(i).withGetter([this] {
-            return capabilities();
+        interface_properties(ifname, device, [&](const char* name, auto get) {
+            o.registerProperty(name).onInterface(i).withGetter(std::move(get));
         });
-        o.registerProperty("State").onInterface(i).withGetter(
-            [this, ifname, device] { return state_of(ifname, device); });
         serve_wps(
             o, e_, ifname, [this](const sdbus::IObject& c) { guard(c); }, process_credentials_);
         const std::string p = p2p();
@@ -239,7 +243,7 @@ class device_objects {
                {"status", sdbus::Variant(std::int32_t(0))},
                {"role_go", sdbus::Variant(std::string(e.go ? "GO" : "client"))},
                {"frequency", sdbus::Variant(std::int32_t(e.freq))},
-               {"ssid", sdbus::Variant(std::vector<std::uint8_t>(e.ssid.begin(), e.ssid.end()))},
+               {"ssid", sdbus::Variant(bytes_of(e.ssid))},
                {"peer_device_addr", sdbus::Variant(bytes_of(e.peer_dev))},
                {"peer_interface_addr", sdbus::Variant(bytes_of(e.peer_iface))},
                {"wps_method", sdbus::Variant(std::string(to_string(e.method)))},
@@ -288,8 +292,7 @@ class device_objects {
             g.group->registerProperty("PSK").onInterface(i).withGetter(
                 [key = e.go ? e.passphrase : e.psk, ssid] {
                     const auto k = crypto::psk_from_passphrase(key, ssid);
-                    return k ? std::vector<std::uint8_t>(k->begin(), k->end())
-                             : std::vector<std::uint8_t>{};
+                    return k ? bytes_of(*k) : std::vector<std::uint8_t>{};
                 });
             g.group->registerProperty("BSSID").onInterface(i).withGetter([this, ifname] {
                 for (const auto& gr : e_.groups())
@@ -317,12 +320,9 @@ class device_objects {
                {"group_object", sdbus::Variant(sdbus::ObjectPath(g.group_path.value_or("/")))}};
         if (e.ip_allocation) {
             const auto& a = *e.ip_allocation;
-            d.emplace("IpAddr", sdbus::Variant(
-                                    std::vector<std::uint8_t>(a.ip_addr.begin(), a.ip_addr.end())));
-            d.emplace("IpAddrMask", sdbus::Variant(std::vector<std::uint8_t>(a.ip_mask.begin(),
-                                                                             a.ip_mask.end())));
-            d.emplace("IpAddrGo", sdbus::Variant(std::vector<std::uint8_t>(a.go_ip_addr.begin(),
-                                                                           a.go_ip_addr.end())));
+            d.emplace("IpAddr", sdbus::Variant(bytes_of(a.ip_addr)));
+            d.emplace("IpAddrMask", sdbus::Variant(bytes_of(a.ip_mask)));
+            d.emplace("IpAddrGo", sdbus::Variant(bytes_of(a.go_ip_addr)));
         }
         g.go_dev = e.go ? mac_address{} : e.go_dev_addr;
         groups_.push_back(std::move(g));

@@ -4,7 +4,6 @@
 #pragma once
 
 #include <sdbus-c++/sdbus-c++.h>
-#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -67,7 +66,8 @@ void serve_service_discovery(sdbus::IObject& o, Engine& e_, Guard guard) {
         .implementedAs([&e_, guard](const dict& args) {
             guard();
             std::optional<mac_address> peer;
-            std::optional<std::int32_t> freq, token;
+            std::optional<std::int32_t> freq;
+            std::optional<std::int64_t> token;  // an int32 or a uint32 (both are taken)
             std::optional<std::vector<std::uint8_t>> tlvs;
             for (const auto& [key, v] : args) {
                 const std::string t = v.peekValueType();
@@ -78,8 +78,7 @@ void serve_service_discovery(sdbus::IObject& o, Engine& e_, Guard guard) {
                 else if (key == "dialog_token" && t == "i")
                     token = v.template get<std::int32_t>();
                 else if (key == "dialog_token" && t == "u")
-                    token = std::int32_t(
-                        std::min<std::uint32_t>(v.template get<std::uint32_t>(), 0x100));
+                    token = v.template get<std::uint32_t>();
                 else if (key == "tlvs" && t == "ay")
                     tlvs = v.template get<std::vector<std::uint8_t>>();
                 else

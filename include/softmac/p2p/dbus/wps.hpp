@@ -81,9 +81,7 @@ inline std::optional<std::pair<std::string, dict>> wps_signal_event(const softma
     if (std::holds_alternative<succeeded>(ev)) return std::pair{std::string("success"), dict{}};
     if (const auto* m = std::get_if<m2d_received>(&ev)) {
         // wpas_dbus_signal_wps_event_m2d: the registrar's description, then the two codes.
-        const auto bytes = [](const std::string& s) {
-            return sdbus::Variant(std::vector<std::uint8_t>(s.begin(), s.end()));
-        };
+        const auto bytes = [](const std::string& s) { return sdbus::Variant(bytes_of(s)); };
         return std::pair{
             std::string("m2d"),
             dict{{"config_methods", sdbus::Variant(m->registrar.config_methods)},
@@ -114,11 +112,10 @@ inline dict wps_credentials(const softmac::wps::credential& c, const mac_address
     if (c.encr & et::tkip) encr.emplace_back("tkip");
     if (c.encr & et::aes) encr.emplace_back("aes");
     return dict{{"BSSID", sdbus::Variant(bytes_of(bssid))},
-                {"SSID", sdbus::Variant(std::vector<std::uint8_t>(c.ssid.begin(), c.ssid.end()))},
+                {"SSID", sdbus::Variant(bytes_of(c.ssid))},
                 {"AuthType", sdbus::Variant(auth)},
                 {"EncrType", sdbus::Variant(encr)},
-                {"Key", sdbus::Variant(
-                            std::vector<std::uint8_t>(c.network_key.begin(), c.network_key.end()))},
+                {"Key", sdbus::Variant(bytes_of(c.network_key))},
                 {"KeyIndex", sdbus::Variant(std::uint32_t(0))}};
 }
 
