@@ -365,21 +365,24 @@ try:
         check(False, "a query to a peer object that names no peer fails")
     except dbus.DBusException as e:
         check(e.get_dbus_name() == SVC + ".InvalidArgs", "a peer object that names no peer: " + e.get_dbus_name())
-    # An application's ServiceDiscoveryResponse: its dialog token, an int32 or a uint32, is one
-    # octet; any other value is InvalidArgs.
-    def respond(token):
-        d1.ServiceDiscoveryResponse(dbus.Dictionary(
-            {"peer_object": dbus.ObjectPath(alice), "frequency": dbus.Int32(2437),
-             "dialog_token": token, "tlvs": dbus.ByteArray(b"\x02\x00\x01\x00")}, signature="sv"))
-    for token in (dbus.UInt32(0x100), dbus.UInt32(0xffffffff), dbus.Int32(-1), dbus.Int32(0x100)):
+    # An application's ServiceDiscoveryResponse (wpas_dbus_handler_p2p_service_sd_res): the
+    # dialog token, an int32 or a uint32, is taken as its low octet; the TLVs and a known peer
+    # are required.
+    def respond(args):
+        d1.ServiceDiscoveryResponse(dbus.Dictionary(args, signature="sv"))
+    answer = {"peer_object": dbus.ObjectPath(alice), "frequency": dbus.Int32(2437),
+              "tlvs": dbus.ByteArray(b"\x02\x00\x01\x00")}
+    for token in (dbus.UInt32(0x1ff), dbus.UInt32(0xffffffff), dbus.Int32(-1), dbus.Int32(7)):
+        respond({**answer, "dialog_token": token})  # raises on an error
+    for broken, what in (({k: v for k, v in answer.items() if k != "tlvs"}, "without TLVs"),
+                         ({**answer, "peer_object": dbus.ObjectPath(w1 + "/Peers/020000007777")},
+                          "to an unknown peer")):
         try:
-            respond(token)
-            check(False, f"ServiceDiscoveryResponse with dialog token {int(token)} fails")
+            respond(broken)
+            check(False, "ServiceDiscoveryResponse " + what + " fails")
         except dbus.DBusException as e:
             check(e.get_dbus_name() == SVC + ".InvalidArgs",
-                  f"dialog token {int(token)}: " + e.get_dbus_name())
-    for token in (dbus.UInt32(0xff), dbus.Int32(7)):
-        respond(token)  # raises on an error
+                  "ServiceDiscoveryResponse " + what + ": " + e.get_dbus_name())
 
     def invalid(args, what):
         try:

@@ -200,8 +200,9 @@ class engine {
         return r;
     }
     /// @brief P2P_STOP_FIND: ends find or listen-only (FIND-STOPPED when a find was running) and,
-    /// as hostap's p2p_stop_find forgets go_neg_peer and invite_peer, a pending GO negotiation or
-    /// invitation, without an event: the device is idle (the peer's authorisation stays).
+    /// as hostap's p2p_stop_find forgets go_neg_peer and invite_peer, a pending GO negotiation,
+    /// invitation or join with the provision discovery it waits for, without an event: the device
+    /// is idle (the peer's authorisation stays).
     void stop_find() {
         disc_.stop_find();
         sd_.stop();
@@ -245,19 +246,19 @@ class engine {
         p->method = wps_method::not_ready;
         return {};
     }
-    /// @brief P2P_CANCEL (wpas_p2p_cancel): a pending GO negotiation (or the provision discovery
-    /// it starts with) loses its peer's authorisation, find and listen stop as with P2P_STOP_FIND,
-    /// and the first group not yet started ends (groups::cancel_formation). No
-    /// P2P-GO-NEG-FAILURE. @return not_found when no negotiation or formation was in progress.
+    /// @brief P2P_CANCEL (wpas_p2p_cancel): a pending GO negotiation, and the provision
+    /// discovery one starts with (2.10 neither finds nor ends it), lose their peers' authorisation;
+    /// P2P_STOP_FIND's stops follow, and the first group not yet started ends. No
+    /// P2P-GO-NEG-FAILURE; not_found when no negotiation or formation was in progress.
     result<void> cancel() {
         bool found = join_.pending();  // a join not started yet (wpas_p2p_cancel)
-        const auto before = pd_.before_negotiation();
-        if (before || dev_.negotiating()) {
-            found = true;
-            if (auto* p = dev_.peers.find(before ? *before : neg_.peer_address()))
-                p->method = wps_method::not_ready;
-            neg_.abandon();
-        }
+        for (const auto& peer :
+             {pd_.before_negotiation(),
+              dev_.negotiating() ? std::optional(neg_.peer_address()) : std::nullopt})
+            if (peer) {
+                found = true;
+                if (auto* p = dev_.peers.find(*peer)) p->method = wps_method::not_ready;
+            }
         stop_find();
         found = groups_.cancel_formation() || found;
         if (!found) return make_error(errc::not_found, "no group formation in progress");

@@ -121,24 +121,30 @@ class go_negotiator {
         p->force_freq = c.freq;
         p->oper_pref = c.freq;  // else prepared when the negotiation needs it
         if (c.auth) return pin;
-        // provdisc: the peer is asked by provision discovery first, as p2p_connect stops a find
-        // and p2p_connect_send sends the request (P2P_DEV_PD_BEFORE_GO_NEG); its answer starts
-        // the negotiation (provisioned()).
-        if (c.provdisc) ctx_.stop_find();
-        if (auto r = c.provdisc ? ctx_.provision_first(dev, asked_of_peer(c.method)) : initiate(*p);
-            !r)
-            return r.err();
+        if (auto r = c.provdisc ? provision_first(*p) : initiate(*p); !r) return r.err();
         if (fallback)
             ctx_.emit(
                 event::fallback_to_go_neg{dev, event::fallback_to_go_neg::peer_not_running_go});
         return pin;
     }
+    /// @brief P2P_CONNECT … provdisc: the peer is asked by provision discovery first, as
+    /// p2p_connect stops a find and p2p_connect_send sends the request (P2P_DEV_PD_BEFORE_GO_NEG);
+    /// its answer starts the negotiation (provisioned()).
+    result<void> provision_first(const peer& p) {
+        if (ctx_.dev().negotiating()) return make_error(errc::busy, "a negotiation is running");
+        ctx_.stop_find();
+        return ctx_.provision_first(p.info.dev_addr, asked_of_peer(p.method));
+    }
     /// @brief The provision discovery P2P_CONNECT … provdisc sent first was answered: the
-    /// negotiation starts, unless one runs already or the peer's authorisation is gone.
+    /// negotiation starts, unless the device has gone on to another negotiation, a group's
+    /// provisioning or an invitation meanwhile, or the peer is no longer authorised.
     void provisioned(const mac_address& dev) {
         auto* p = ctx_.dev().peers.find(dev);
-        if (p && p->method != wps_method::not_ready && !ctx_.dev().negotiating())
-            (void)initiate(*p);
+        const state s = ctx_.dev().current;
+        if (!p || p->method == wps_method::not_ready || p->rejected || negotiating(s) ||
+            s == state::provisioning || s == state::invite || s == state::invite_listen)
+            return;
+        (void)initiate(*p);
     }
     /// @brief Starts a negotiation as initiator with `p`, authorised with its method and intent.
     result<void> initiate(peer& p) {

@@ -123,18 +123,16 @@ class provision_discovery {
         if (p && got == asked) p->provisioned = got;
         // wpas_prov_disc_resp: a join's request is answered to the join, without an event.
         if (for_join()) return end_for_join(got == asked ? join_pd::answered : join_pd::rejected);
-        // p2p_process_prov_disc_resp: the negotiation starts after any answer, a refusal
-        // reported first.
-        if (pd_->then == after_pd::negotiation) {
-            if (got != asked)
-                ctx_.emit(event::prov_disc_failure{a.sa, event::prov_disc_status::rejected});
-            return ctx_.negotiate_provisioned(finish());
-        }
         // wpas_prov_disc_resp: an auto request's events say which way it went (peer_go=).
         const auto peer_go = pd_->automatic ? std::optional<bool>(pd_->join) : std::nullopt;
+        const bool negotiation = pd_->then == after_pd::negotiation;
         (void)finish();
         if (got != asked)
-            return ctx_.emit(event::prov_disc_failure{a.sa, event::prov_disc_status::rejected});
+            ctx_.emit(event::prov_disc_failure{a.sa, event::prov_disc_status::rejected});
+        // p2p_process_prov_disc_resp: a negotiation starts after any answer, without an event
+        // for one that accepted.
+        if (negotiation) return ctx_.negotiate_provisioned(a.sa);
+        if (got != asked) return;
         peer_info info;
         if (p) {
             info = p->info;

@@ -1213,14 +1213,14 @@ TEST_CASE("P2P_CONNECT pin answers the PIN: provdisc asks the peer first", "[ctr
 
 TEST_CASE(
     "P2P_CONNECT provdisc: an unanswered request starts no negotiation, and P2P_CANCEL "
-    "ends it",
+    "or P2P_STOP_FIND ends it",
     "[ctrl][session]") {
     ctrl_pair<test::loopback_offloaded_roc> p;
-    const auto a = p.w.addr(0).to_string();
+    const auto a = p.w.addr(0).to_string(), b = p.w.addr(1).to_string();
     const auto pa = test::port_of(p.w[0].stack->radio().driver()),
                pb = test::port_of(p.w[1].stack->radio().driver());
     find_each_other(p);
-    CHECK(p.cmd(0, "P2P_CONNECT " + p.w.addr(1).to_string() + " pbc auth") == "OK\n");
+    CHECK(p.cmd(0, "P2P_CONNECT " + b + " pbc auth") == "OK\n");
     p.w.air.set_link(pb, pa, 1.0);  // the requests do not reach Alice
     CHECK(p.cmd(1, "P2P_CONNECT " + a + " pbc provdisc") == "OK\n");
     SECTION("the requests time out: reported, and no negotiation follows") {
@@ -1229,19 +1229,29 @@ TEST_CASE(
         const auto failed = p.wait(1, "P2P-PROV-DISC-FAILURE", 60s);
         REQUIRE(failed);
         CHECK(failed->second == "P2P-PROV-DISC-FAILURE p2p_dev_addr=" + a + " status=1");
+        // Alice, authorised, would take a negotiation Bob started.
+        p.w.air.set_link(pb, pa, 0.0);
+        p.w.run(10s);
+        CHECK(events_of(p, 0, 0, {"P2P-GO-NEG-"}).empty());
+        CHECK(events_of(p, 1, 0, {"P2P-GO-NEG-"}).empty());
     }
-    SECTION("P2P_CANCEL ends the request and the negotiation it would start") {
+    SECTION("P2P_CANCEL and P2P_STOP_FIND end the request; P2P_CANCEL the authorisation too") {
+        const std::string stop = GENERATE("P2P_CANCEL", "P2P_STOP_FIND");
         p.w.run(2s);
-        CHECK(p.cmd(1, "P2P_CANCEL") == "OK\n");
+        CHECK(p.cmd(1, stop) == "OK\n");
         CHECK(p.cmd(1, "P2P_PROV_DISC " + a + " pbc") == "OK\n");  // none is running
         p.w.air.set_link(pb, pa, 0.0);
         REQUIRE(p.wait(1, "P2P-PROV-DISC-PBC-RESP " + a));
+        p.w.run(5s);
+        CHECK(events_of(p, 1, 0, {"P2P-GO-NEG-"}).empty());  // the answer started nothing
+        // Alice asks Bob: still authorised, he negotiates; no longer, he reports her request.
+        CHECK(p.cmd(1, "P2P_LISTEN") == "OK\n");
+        CHECK(p.cmd(0, "P2P_CONNECT " + b + " pbc") == "OK\n");
+        if (stop == "P2P_CANCEL")
+            CHECK(p.wait(1, "P2P-GO-NEG-REQUEST " + a, 10s));
+        else
+            CHECK(p.wait(1, "P2P-GO-NEG-SUCCESS", 10s));
     }
-    // Alice, authorised, would take a negotiation Bob started.
-    p.w.air.set_link(pb, pa, 0.0);
-    p.w.run(10s);
-    CHECK(events_of(p, 0, 0, {"P2P-GO-NEG-"}).empty());
-    CHECK(events_of(p, 1, 0, {"P2P-GO-NEG-"}).empty());
 }
 
 TEST_CASE("Settings, disabling P2P and an autonomous GO by commands", "[ctrl][session]") {

@@ -5,6 +5,7 @@
 
 #include <sdbus-c++/sdbus-c++.h>
 #include <algorithm>
+#include <concepts>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -59,10 +60,14 @@ inline std::string utf8(std::string_view s) {
     return out;
 }
 
+/// @brief A contiguous range of one-octet integers: a string, an array of octets.
+template <class R>
+concept octet_range = std::ranges::contiguous_range<R> &&
+                      std::integral<std::ranges::range_value_t<R>> &&
+                      sizeof(std::ranges::range_value_t<R>) == 1;
 /// @brief Octets as the API carries them (`ay`): a string's (an SSID, a key), an array's.
-template <std::ranges::contiguous_range R>
-requires(sizeof(std::ranges::range_value_t<R>) ==
-         1) std::vector<std::uint8_t> bytes_of(const R& r) {
+template <octet_range R>
+std::vector<std::uint8_t> bytes_of(const R& r) {
     return std::vector<std::uint8_t>(std::ranges::begin(r), std::ranges::end(r));
 }
 /// @brief An address as the API carries it (`ay`, 6 octets).

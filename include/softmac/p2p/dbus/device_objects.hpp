@@ -123,8 +123,8 @@ class device_objects {
     void interface_properties(const std::string& ifname, bool device, F f) const {
         f("Ifname", [ifname] { return ifname; });
         f("Driver", [this] { return driver_; });
-        f("State", [this, ifname, device] { return state_of(ifname, device); });
         f("Capabilities", [this] { return capabilities(); });
+        f("State", [this, ifname, device] { return state_of(ifname, device); });
     }
     dict interface_properties(const std::string& ifname, bool device) const {
         dict d;

@@ -67,7 +67,7 @@ void serve_service_discovery(sdbus::IObject& o, Engine& e_, Guard guard) {
             guard();
             std::optional<mac_address> peer;
             std::optional<std::int32_t> freq;
-            std::optional<std::int64_t> token;  // an int32 or a uint32 (both are taken)
+            std::uint32_t token = 0;  // an int32 or a uint32, its low octet taken (2.10's (u8))
             std::optional<std::vector<std::uint8_t>> tlvs;
             for (const auto& [key, v] : args) {
                 const std::string t = v.peekValueType();
@@ -76,7 +76,7 @@ void serve_service_discovery(sdbus::IObject& o, Engine& e_, Guard guard) {
                 else if (key == "frequency" && t == "i")
                     freq = v.template get<std::int32_t>();
                 else if (key == "dialog_token" && t == "i")
-                    token = v.template get<std::int32_t>();
+                    token = std::uint32_t(v.template get<std::int32_t>());
                 else if (key == "dialog_token" && t == "u")
                     token = v.template get<std::uint32_t>();
                 else if (key == "tlvs" && t == "ay")
@@ -84,10 +84,10 @@ void serve_service_discovery(sdbus::IObject& o, Engine& e_, Guard guard) {
                 else
                     fail(error::invalid_args);
             }
-            if (!peer || !freq || *freq <= 0 || *freq > 0xffff || !token || *token < 0 ||
-                *token > 0xff || !tlvs)
+            // p2p_peer_known: a response goes to a known peer only.
+            if (!peer || !e_.peers().find(*peer) || !freq || *freq <= 0 || *freq > 0xffff || !tlvs)
                 fail(error::invalid_args);
-            e_.sd_respond(std::uint16_t(*freq), *peer, std::uint8_t(*token), std::move(*tlvs));
+            e_.sd_respond(std::uint16_t(*freq), *peer, std::uint8_t(token), std::move(*tlvs));
         });
     o.registerMethod("ServiceDiscoveryCancelRequest")
         .onInterface(p)
