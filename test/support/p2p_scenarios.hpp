@@ -47,8 +47,8 @@ void go_neg_requests_follow_a_probing_peer(W& w) {
     w.engine(1).stop_find();
     // B never hears A's requests, but its search scans probe A's listen channel while A listens
     // between requests: each probe request ends A's listen period and the request goes again.
-    const auto p0 = port_of(w[0].stack->radio().driver());
-    const auto p1 = port_of(w[1].stack->radio().driver());
+    const auto p0 = w.port(0);
+    const auto p1 = w.port(1);
     w.air.set_link(p0, p1, 1.0);
     REQUIRE(w.engine(1).find());
     REQUIRE(w.engine(0).connect(w.addr(1), with(7)));

@@ -98,6 +98,8 @@ struct p2p_world {
     device_type& operator[](std::size_t i) { return *devs[i]; }
     auto& engine(std::size_t i) { return *devs[i]->engine; }
     mac_address addr(std::size_t i) { return devs[i]->engine->device_address(); }
+    /// Device i's radio's port on the medium.
+    auto port(std::size_t i) { return port_of(devs[i]->stack->radio().driver()); }
     void run(duration d) { time.run_for(d); }
     template <class P>
     bool run_until(P&& pred, duration limit, duration step = std::chrono::milliseconds(10)) {

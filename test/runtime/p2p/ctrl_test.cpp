@@ -943,8 +943,7 @@ TEMPLATE_TEST_CASE(
     "[ctrl][session]", test::loopback_offloaded_roc, test::rt73_usb) {
     ctrl_pair<TestType> p;
     const auto a = p.w.addr(0).to_string(), b = p.w.addr(1).to_string();
-    const auto pa = test::port_of(p.w[0].stack->radio().driver()),
-               pb = test::port_of(p.w[1].stack->radio().driver());
+    const auto pa = p.w.port(0), pb = p.w.port(1);
     const std::string go_if = seen_go(p);
     SECTION("unacknowledged: the join starts when the requests time out") {
         // wpas_prov_disc_fail with P2P_PROV_DISC_TIMEOUT_JOIN: no event, the join goes on.
@@ -1045,8 +1044,7 @@ TEST_CASE("A negotiated group's formation lasts 15 s and the peer's Configuratio
     // for the GO, its GO timeout (100: 1 s) for the client.
     ctrl_pair<test::loopback_offloaded_roc> p;
     const auto a = p.w.addr(0).to_string(), b = p.w.addr(1).to_string();
-    const auto pa = test::port_of(p.w[0].stack->radio().driver()),
-               pb = test::port_of(p.w[1].stack->radio().driver());
+    const auto pa = p.w.port(0), pb = p.w.port(1);
     find_each_other(p);
     CHECK(p.cmd(0, "P2P_CONNECT " + b + " pbc auth go_intent=15") == "OK\n");
     CHECK(p.cmd(1, "P2P_CONNECT " + a + " pbc go_intent=0") == "OK\n");
@@ -1217,8 +1215,7 @@ TEST_CASE(
     "[ctrl][session]") {
     ctrl_pair<test::loopback_offloaded_roc> p;
     const auto a = p.w.addr(0).to_string(), b = p.w.addr(1).to_string();
-    const auto pa = test::port_of(p.w[0].stack->radio().driver()),
-               pb = test::port_of(p.w[1].stack->radio().driver());
+    const auto pa = p.w.port(0), pb = p.w.port(1);
     find_each_other(p);
     CHECK(p.cmd(0, "P2P_CONNECT " + b + " pbc auth") == "OK\n");
     p.w.air.set_link(pb, pa, 1.0);  // the requests do not reach Alice
@@ -1730,8 +1727,8 @@ TEST_CASE(
     CHECK(p.cmd(1, "P2P_FIND") == "OK\n");
     REQUIRE(p.w.run_until([&] { return p.w.knows(0, 1) && p.w.knows(1, 0); }, 20s));
     CHECK(p.cmd(1, "P2P_STOP_FIND") == "OK\n");
-    const auto radio1 = test::port_of(p.w[1].stack->radio().driver());
-    const auto radio0 = test::port_of(p.w[0].stack->radio().driver());
+    const auto radio1 = p.w.port(1);
+    const auto radio0 = p.w.port(0);
     p.w.air.set_link(radio0, radio1, 1.0);  // device 1 hears nothing from 0
     CHECK(p.cmd(0, "P2P_CONNECT " + a1 + " pbc") == "OK\n");
     p.w.run(1s);
@@ -1783,8 +1780,8 @@ TEST_CASE("P2P_CANCEL, P2P_UNAUTHORIZE, P2P_GROUP_MEMBER and P2P_REMOVE_CLIENT",
 
     // A negotiation device 1 does not hear: P2P_CANCEL ends it without an event, and the peer
     // is no longer authorised (its own request then only asks the user).
-    const auto radio0 = test::port_of(p.w[0].stack->radio().driver());
-    const auto radio1 = test::port_of(p.w[1].stack->radio().driver());
+    const auto radio0 = p.w.port(0);
+    const auto radio1 = p.w.port(1);
     p.w.air.set_link(radio0, radio1, 1.0);
     CHECK(p.cmd(0, "P2P_CONNECT " + a1 + " pbc") == "OK\n");
     p.w.run(1s);

@@ -1097,8 +1097,7 @@ TEST_CASE("a scan result heard again is a sighting, and what other frames wrote 
     SECTION("it is heard at another signal") {
         // p2p_add_device takes each result's level: the sighting takes it too.
         REQUIRE(peers.find(one)->level_dbm == sim::default_signal_dbm);
-        w.air.set_link(test::port_of(w[1].stack->radio().driver()),
-                       test::port_of(w[0].stack->radio().driver()), 0.0, {}, -67);
+        w.air.set_link(w.port(1), w.port(0), 0.0, {}, -67);
         heard_again();
         CHECK(peers.find(one)->level_dbm == -67);
         CHECK(w[0].count<p2p::event::device_found>() == reported + 1);

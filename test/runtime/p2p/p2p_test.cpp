@@ -509,8 +509,8 @@ TEST_CASE("group formation fails when the GO vanishes after negotiation", "[p2p]
     REQUIRE(w.engine(0).connect(w.addr(1), with(0)));
     REQUIRE(w.run_until([&] { return w[0].count<ev::go_neg_success>() == 1; }, 5s));
     // The GO goes out of range before the client joins.
-    const auto p0 = test::port_of(w[0].stack->radio().driver());
-    const auto p1 = test::port_of(w[1].stack->radio().driver());
+    const auto p0 = w.port(0);
+    const auto p1 = w.port(1);
     w.air.set_link(p0, p1, 1.0);
     w.air.set_link(p1, p0, 1.0);
     w.run(16s);
@@ -521,8 +521,8 @@ TEST_CASE("group formation fails when the GO vanishes after negotiation", "[p2p]
 
 TEST_CASE("negotiation succeeds at 30% frame loss", "[p2p][go_neg]") {
     test::p2p_world<loopback_software_roc> w(2, 16);
-    const auto p0 = test::port_of(w[0].stack->radio().driver());
-    const auto p1 = test::port_of(w[1].stack->radio().driver());
+    const auto p0 = w.port(0);
+    const auto p1 = w.port(1);
     w.air.set_link(p0, p1, 0.3);
     w.air.set_link(p1, p0, 0.3);
     discover(w);
@@ -554,8 +554,8 @@ TEST_CASE("GO negotiation: the wait for a peer that is not ready ends after 120 
 TEST_CASE("GO negotiation: a responder's reported failure is final", "[p2p][go_neg]") {
     test::p2p_world<loopback_software_roc> w(2, 20);
     discover(w);
-    const auto p0 = test::port_of(w[0].stack->radio().driver());
-    const auto p1 = test::port_of(w[1].stack->radio().driver());
+    const auto p0 = w.port(0);
+    const auto p1 = w.port(1);
     REQUIRE(w.engine(1).connect(w.addr(0), with(7, p2p::wps_method::pbc, true)));
     w.air.set_link(p1, p0, 1.0);  // B's response never reaches A, so no confirmation comes
     REQUIRE(w.engine(0).connect(w.addr(1), with(7)));
@@ -1458,8 +1458,8 @@ TEST_CASE("a GO whose provisioned client never connects ends the formation 10 s 
         10us));  // the client's association and handshake follow within a millisecond
     const time_point registered = w.time.now();
     if (lost) {
-        const auto p0 = test::port_of(w[0].stack->radio().driver());
-        const auto p1 = test::port_of(w[1].stack->radio().driver());
+        const auto p0 = w.port(0);
+        const auto p1 = w.port(1);
         w.air.set_link(p0, p1, 1.0);
         w.air.set_link(p1, p0, 1.0);
     }
@@ -1929,8 +1929,8 @@ void cycle(W& w, soak_counts& n, duration gap) {
 soak_counts soak(double loss, int cycles, std::uint64_t seed) {
     test::p2p_world<test::loopback_software_roc> w(2, seed);
     if (loss > 0) {
-        const auto p0 = test::port_of(w[0].stack->radio().driver());
-        const auto p1 = test::port_of(w[1].stack->radio().driver());
+        const auto p0 = w.port(0);
+        const auto p1 = w.port(1);
         w.air.set_link(p0, p1, loss);
         w.air.set_link(p1, p0, loss);
     }

@@ -277,8 +277,8 @@ TEMPLATE_TEST_CASE("a response of 100 extra UPnP services comes in fragments and
 TEST_CASE("service discovery under 30% loss both ways completes, never hangs", "[p2p][sd]") {
     const std::uint64_t seed = GENERATE(51, 52, 53);
     test::p2p_world<test::loopback_software_roc> w(2, seed);
-    const auto p0 = test::port_of(w[0].stack->radio().driver());
-    const auto p1 = test::port_of(w[1].stack->radio().driver());
+    const auto p0 = w.port(0);
+    const auto p1 = w.port(1);
     w.air.set_link(p0, p1, 0.3);
     w.air.set_link(p1, p0, 0.3);
     auto& s = w.engine(1).services();
