@@ -50,8 +50,9 @@ struct go_negotiation {
 /// addr), entry(addr), cancel_frame_waits(), form_group(...), group_addresses() (the interface
 /// addresses groups use), reach_through_go(peer) (device discoverability; false when it cannot) and
 /// reaching_through_go() (one is running), shared_freq() (the station interface's channel, 0:
-/// none), search_and_join(dev, params) (join_search::start) and provision_first(dev, asked) (a
-/// provision discovery whose answer calls provisioned()).
+/// none), search_and_join(dev, params) (join_search::start), provision_first(dev, asked) (a
+/// provision discovery whose answer calls provisioned()) and end_provision_first() (a negotiation
+/// started: that request ends).
 template <class Ctx>
 class go_negotiator {
   public:
@@ -135,9 +136,8 @@ class go_negotiator {
         ctx_.stop_find();
         return ctx_.provision_first(p.info.dev_addr, asked_of_peer(p.method));
     }
-    /// @brief The provision discovery P2P_CONNECT … provdisc sent first was answered: the
-    /// negotiation starts, unless the device has gone on to another negotiation, a group's
-    /// provisioning or an invitation meanwhile, or the peer is no longer authorised.
+    /// @brief P2P_CONNECT … provdisc's request was answered: the negotiation starts, unless the
+    /// device went on to a negotiation, provisioning or invitation, or the peer lost its standing.
     void provisioned(const mac_address& dev) {
         auto* p = ctx_.dev().peers.find(dev);
         const state s = ctx_.dev().current;
@@ -152,6 +152,7 @@ class go_negotiator {
         if (d.negotiating() && neg_.peer != p.info.dev_addr)
             return make_error(errc::busy, "negotiating with another peer");
         ctx_.stop_find();
+        ctx_.end_provision_first();
         cancel_timers();
         neg_ = go_negotiation{};
         neg_.peer = p.info.dev_addr;
@@ -337,6 +338,7 @@ class go_negotiator {
         // As client, the request's channel is only the peer's preference: the GO's confirmation
         // names the group's (p2p_process_go_neg_req checks nothing more).
         ctx_.stop_find();
+        ctx_.end_provision_first();
         ctx_.disarm();
         ctx_.end_listen();
         cancel_timers();

@@ -72,6 +72,10 @@ class provision_discovery {
     void cancel_followed() {
         if (pd_ && pd_->then != after_pd::events) (void)finish();
     }
+    /// @brief A negotiation started: the request that was to start one ends.
+    void cancel_before_negotiation() {
+        if (before_negotiation()) (void)finish();
+    }
     void cancel_timers() {
         if (pd_) ctx_.cancel(std::exchange(pd_->timer, 0));
     }

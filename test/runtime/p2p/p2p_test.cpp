@@ -1114,6 +1114,7 @@ struct negotiation_probe {
         return true;
     }
     std::vector<mac_address> group_addresses() const { return {}; }
+    void end_provision_first() const {}
 };
 
 /// Device B (dedicated, addresses 0b:00 and 0b:01, channels 1-11) answering the reference's

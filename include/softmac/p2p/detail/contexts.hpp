@@ -217,6 +217,7 @@ struct engine_contexts {
         result<void> provision_first(const mac_address& dev, wps_method asked) const {
             return this->self->pd_.request_for_negotiation(dev, asked);
         }
+        void end_provision_first() const { this->self->pd_.cancel_before_negotiation(); }
     };
     struct discoverability_context : procedure_context<device_discoverability_issues> {
         const std::vector<group>& groups() const noexcept { return this->self->groups_.list(); }
