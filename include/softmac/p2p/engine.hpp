@@ -249,7 +249,7 @@ class engine {
     /// @brief P2P_CANCEL (wpas_p2p_cancel): a pending GO negotiation, and the provision
     /// discovery one starts with (2.10 neither finds nor ends it), lose their peers' authorisation;
     /// P2P_STOP_FIND's stops follow, and the first group not yet started ends. No
-    /// P2P-GO-NEG-FAILURE; not_found when no negotiation or formation was in progress.
+    /// P2P-GO-NEG-FAILURE; not_found when none of these, nor a join, was in progress.
     result<void> cancel() {
         bool found = join_.pending();  // a join not started yet (wpas_p2p_cancel)
         for (const auto& peer :

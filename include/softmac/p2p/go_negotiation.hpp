@@ -136,13 +136,13 @@ class go_negotiator {
         ctx_.stop_find();
         return ctx_.provision_first(p.info.dev_addr, asked_of_peer(p.method));
     }
-    /// @brief P2P_CONNECT … provdisc's request was answered: the negotiation starts, unless the
-    /// device went on to a negotiation, provisioning or invitation, or the peer lost its standing.
+    /// @brief P2P_CONNECT … provdisc's request was answered: the negotiation starts, unless an
+    /// invitation runs or the peer lost its standing (a negotiation started ended the request).
     void provisioned(const mac_address& dev) {
         auto* p = ctx_.dev().peers.find(dev);
         const state s = ctx_.dev().current;
-        if (!p || p->method == wps_method::not_ready || p->rejected || negotiating(s) ||
-            s == state::provisioning || s == state::invite || s == state::invite_listen)
+        if (!p || p->method == wps_method::not_ready || p->rejected || s == state::invite ||
+            s == state::invite_listen)
             return;
         (void)initiate(*p);
     }
