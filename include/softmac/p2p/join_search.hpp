@@ -68,8 +68,7 @@ class join_search {
         join_.reset();
         if (how == join_pd::answered || (!j.c.auto_join && how != join_pd::rejected))
             return join(go, j.c);
-        if (!j.c.auto_join)
-            return ctx_.emit(event::prov_disc_failure{go, event::prov_disc_status::rejected});
+        if (!j.c.auto_join) return;  // refused: provision discovery reported it
         connect_params& c = j.c;
         c.join = c.auto_join = false;
         ctx_.emit(event::fallback_to_go_neg{j.dev, how == join_pd::not_acked

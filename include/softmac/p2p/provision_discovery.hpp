@@ -125,17 +125,21 @@ class provision_discovery {
         auto* p = d.peers.find(a.sa);
         const std::uint16_t got = a.attrs.wps_methods.value_or(0), asked = pd_->methods;
         if (p && got == asked) p->provisioned = got;
-        // wpas_prov_disc_resp: a join's request is answered to the join, without an event.
-        if (for_join()) return end_for_join(got == asked ? join_pd::answered : join_pd::rejected);
         // wpas_prov_disc_resp: an auto request's events say which way it went (peer_go=).
         const auto peer_go = pd_->automatic ? std::optional<bool>(pd_->join) : std::nullopt;
-        const bool negotiation = pd_->then == after_pd::negotiation;
+        const after_pd then = pd_->then;
         (void)finish();
-        if (got != asked)
+        // wpas_prov_disc_fail: a refusal is reported, but an auto join's, which negotiates
+        // instead (P2P-FALLBACK-TO-GO-NEG).
+        if (got != asked && then != after_pd::join_or_negotiate)
             ctx_.emit(event::prov_disc_failure{a.sa, event::prov_disc_status::rejected});
-        // p2p_process_prov_disc_resp: a negotiation starts after any answer, without an event
-        // for one that accepted.
-        if (negotiation) return ctx_.negotiate_provisioned(a.sa);
+        // wpas_prov_disc_resp: a join's request is answered to the join, without an event;
+        // p2p_process_prov_disc_resp: a negotiation starts after any answer, without one for an
+        // answer that accepted.
+        if (for_join(then))
+            return ctx_.join_provisioned(a.sa,
+                                         got == asked ? join_pd::answered : join_pd::rejected);
+        if (then == after_pd::negotiation) return ctx_.negotiate_provisioned(a.sa);
         if (got != asked) return;
         peer_info info;
         if (p) {
@@ -179,7 +183,7 @@ class provision_discovery {
         auto* p = d.peers.find(pd_->peer);
         if (!p || ++pd_->tries > limits::pd_max_tries) {
             // wpas_prov_disc_fail: a join's request timed out (P2P_PROV_DISC_TIMEOUT_JOIN).
-            if (for_join()) return end_for_join(join_pd::timed_out);
+            if (for_join(pd_->then)) return end_for_join(join_pd::timed_out);
             const mac_address who = finish();
             ctx_.emit(event::prov_disc_failure{who, event::prov_disc_status::timeout});
             return;
@@ -201,8 +205,8 @@ class provision_discovery {
         ctx_.exchange_done();
         return who;
     }
-    bool for_join() const noexcept {
-        return pd_->then == after_pd::join || pd_->then == after_pd::join_or_negotiate;
+    static bool for_join(after_pd then) noexcept {
+        return then == after_pd::join || then == after_pd::join_or_negotiate;
     }
     void end_for_join(join_pd how) { ctx_.join_provisioned(finish(), how); }
 
