@@ -110,8 +110,12 @@ class engine {
     static constexpr bool changes_radio(operation op) noexcept { return detail::changes_radio(op); }
 
     Sink& sink() noexcept { return sink_; }
-    /// @brief The P2P settings (what P2P_SET and SET change).
-    p2p::settings& settings() noexcept { return dev_.set; }
+    /// @brief The P2P settings (what P2P_SET and SET change), for writing: the next frame
+    /// built from them reads them again.
+    p2p::settings& settings() noexcept {
+        ++dev_.set_writes;
+        return dev_.set;
+    }
     const p2p::settings& settings() const noexcept { return dev_.set; }
     state current() const noexcept { return dev_.current; }
     const mac_address& device_address() const noexcept { return dev_.addr; }

@@ -313,6 +313,9 @@ struct link_runner {
 /// engine's state, the peers and the random generator.
 struct device_state {
     settings set;
+    /// How many times `set` was handed out for writing (engine::settings()): what is built from
+    /// the settings and kept compares them again only when this moved on.
+    std::uint64_t set_writes = 0;
     std::string ifname;  ///< the interface the device was created for (wlan0)
     std::mt19937_64 rng;
     cfg::reply::wiphy wiphy;     ///< queried from the config layer at start

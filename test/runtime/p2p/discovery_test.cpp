@@ -259,7 +259,8 @@ TEST_CASE("a kept probe response is the one built in full through every change o
         return ie::wps::device_type{category, 0x0050f204, sub};
     };
     // Answers a request from each of three senders; the first change since the last build
-    // builds the frame once, and it is kept for the next senders.
+    // builds the frame once, and it is kept for the next senders. Each change is made as the
+    // engine hands the settings out for writing (engine::settings() counts it).
     auto answer = [&](bool changed) {
         for (const auto& to : {dev_b, dev_c, mac_address::broadcast()}) {
             const auto full = p2p::detail::probe_response(me, to);
@@ -292,6 +293,7 @@ TEST_CASE("a kept probe response is the one built in full through every change o
     for (const auto& [what, change] : carried) {
         INFO("after a change of the " << what);
         change();
+        ++me.set_writes;
         answer(true);
     }
     // What the frame does not carry changes nothing: the capability's client discoverability
@@ -305,6 +307,7 @@ TEST_CASE("a kept probe response is the one built in full through every change o
     for (const auto& [what, change] : not_carried) {
         INFO("after a change of the " << what);
         change();
+        ++me.set_writes;
         answer(false);
     }
 }

@@ -36,10 +36,11 @@ struct local_device {
     mac_address addr;
     std::uint8_t listen_ch = 0;
     ieee80211::p2p::ext_listen_timing ext_listen;
+    std::uint64_t set_writes = 0;  ///< device_state::set_writes
 };
 
 inline local_device local_of(const device_state& d) noexcept {
-    return {d.set, d.addr, d.listen_ch, d.ext_listen};
+    return {d.set, d.addr, d.listen_ch, d.ext_listen, d.set_writes};
 }
 
 /// @brief The device capability a device advertises in its own frames: its settings without
@@ -158,8 +159,10 @@ inline std::vector<std::uint8_t> probe_response(const local_device& me, const ma
 /// timestamp are left to the MAC. So the frame is built in full only when something it carries
 /// differs from what it was built from (a copy is kept: the device's name, primary and
 /// secondary device types, WPS identity, config methods and capability, its address, listen
-/// channel and extended listen timing); otherwise the kept frame gets the new destination.
-/// Builds with assertions also build every response in full and abort when the two differ.
+/// channel and extended listen timing); otherwise the kept frame gets the new destination. The
+/// settings' part is compared only after the settings were handed out for writing
+/// (local_device::set_writes moved on). Builds with assertions also build every response in
+/// full and abort when the two differ.
 class probe_response_cache {
   public:
     /// @brief Makes `frame` probe_response(me, to), octet for octet: built in full when what it
@@ -196,12 +199,13 @@ class probe_response_cache {
         std::uint8_t listen_ch = 0;
         std::uint16_t ext_listen_period_ms = 0, ext_listen_interval_ms = 0;
 
-        bool same(const local_device& me) const noexcept {
-            const settings& s = me.s;
+        bool same_device(const local_device& me) const noexcept {
             return addr == me.addr && listen_ch == me.listen_ch &&
                    ext_listen_period_ms == me.ext_listen.period_ms &&
-                   ext_listen_interval_ms == me.ext_listen.interval_ms &&
-                   config_methods == s.config_methods && dev_capab == advertised_dev_capab(s) &&
+                   ext_listen_interval_ms == me.ext_listen.interval_ms;
+        }
+        bool same_settings(const settings& s) const noexcept {
+            return config_methods == s.config_methods && dev_capab == advertised_dev_capab(s) &&
                    primary_type == s.primary_type && device_name == s.device_name &&
                    manufacturer == s.manufacturer && model_name == s.model_name &&
                    model_number == s.model_number && serial_number == s.serial_number &&
@@ -225,17 +229,23 @@ class probe_response_cache {
         }
     };
 
-    bool built_from(const local_device& me) const noexcept {
-        return builds_ != 0 && from_.same(me);
+    bool built_from(const local_device& me) noexcept {
+        if (builds_ == 0 || !from_.same_device(me)) return false;
+        if (me.set_writes == set_writes_) return true;
+        if (!from_.same_settings(me.s)) return false;
+        set_writes_ = me.set_writes;
+        return true;
     }
     void rebuild(std::vector<std::uint8_t>& frame, const local_device& me) {
         frame = probe_response(me, mac_address{});
         frame.shrink_to_fit();  // built in room for the largest body; kept for long, per device
         from_.take(me);
+        set_writes_ = me.set_writes;
         ++builds_;
     }
 
     carried from_;
+    std::uint64_t set_writes_ = 0;
     std::size_t builds_ = 0;
 };
 
