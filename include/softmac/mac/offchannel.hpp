@@ -98,7 +98,7 @@ class offchannel {
             (p.wait_ms < timing::min_roc_ms || p.wait_ms > ctx_.radio().max_remain_on_channel_ms()))
             return make_error(errc::bad_value, "wait time out of range");
         ieee80211::channel ch = current_channel();
-        if (p.freq) {
+        if (p.freq && p.freq != ch.freq_mhz) {  // the channel tuned to is one of the hardware's
             auto c = ctx_.channel_of(p.freq);
             if (!c) return c.err();
             ch = *c;
