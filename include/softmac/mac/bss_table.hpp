@@ -266,9 +266,7 @@ class bss_table {
 
     /// The top 16 bits of a multiplicative hash of the address.
     static std::uint16_t hash_of(const mac_address& a) noexcept {
-        std::uint64_t v = 0;
-        for (std::uint8_t o : a.octets) v = (v << 8) | o;
-        return static_cast<std::uint16_t>((v * 0x9e3779b97f4a7c15ull) >> 48);
+        return static_cast<std::uint16_t>((a.key() * 0x9e3779b97f4a7c15ull) >> 48);
     }
     /// The slot an address with hash `h` is looked for from: the hash's top index_bits_ bits.
     std::size_t home_at(std::uint16_t h) const noexcept { return h >> (16 - index_bits_); }
