@@ -56,10 +56,12 @@ class frame_registry {
         keys_.reserve(keys_.size() + 1);  // nothing throws once the entry is in
         entries_.push_back({byte_vector(match.begin(), match.end()), owner});
         keys_.push_back(k);
+        subtypes_ |= subtype_bit(frame_type);
         return {};
     }
     /// @brief The first registration the frame (type from `fc`, body after the header) matches.
     const entry* find(std::uint8_t vif, ieee80211::frame_control fc, bytes_view body) const {
+        if (!(subtypes_ & subtype_bit(fc.raw))) return nullptr;
         const std::uint32_t k = key(vif, fc.raw & 0x00fc);
         for (std::size_t i = 0; i < keys_.size(); ++i) {
             if (keys_[i] != k) continue;
@@ -95,6 +97,10 @@ class frame_registry {
     static constexpr std::uint16_t type_of(std::uint32_t k) noexcept {
         return static_cast<std::uint16_t>(k);
     }
+    /// The bit of subtypes_ for the subtype of frame control `fc`.
+    static constexpr std::uint16_t subtype_bit(std::uint16_t fc) noexcept {
+        return static_cast<std::uint16_t>(1u << ((fc >> 4) & 0xf));
+    }
     /// Drops the registrations at the indices `drop` names, keeping the others in order.
     template <class Pred>
     std::size_t erase_if(Pred drop) {
@@ -110,6 +116,8 @@ class frame_registry {
         const std::size_t dropped = entries_.size() - kept;
         entries_.resize(kept);
         keys_.resize(kept);
+        subtypes_ = 0;
+        for (const std::uint32_t k : keys_) subtypes_ |= subtype_bit(type_of(k));
         return dropped;
     }
 
@@ -118,6 +126,9 @@ class frame_registry {
     /// line, and only its candidates' entries.
     std::vector<std::uint32_t> keys_;
     std::vector<entry> entries_;
+    /// A bit per management subtype that any registration names: a frame of another subtype
+    /// is no registration's without a look at the keys.
+    std::uint16_t subtypes_ = 0;
 };
 
 }  // namespace softmac::mac
