@@ -162,15 +162,23 @@ class loopback {
     template <class Ctx>
     void poll(Ctx& ctx) {
         while (head_ != tail_) {
-            event e = std::move(events_[head_ & (events_.size() - 1)]);
+            // What the event carries is taken out of its slot before it is handed up: handling
+            // it may push events, and a full ring grows (its slots move).
+            event& e = events_[head_ & (events_.size() - 1)];
             ++head_;
             switch (e.kind) {
-                case event::received:
-                    ctx.rx(std::move(e.frame), e.rx_status);
+                case event::received: {
+                    frame_buffer f = std::move(e.frame);
+                    const driver::rx_status st = e.rx_status;
+                    ctx.rx(std::move(f), st);
                     break;
-                case event::tx_done:
-                    ctx.tx_status(std::move(e.frame), e.tx_status);
+                }
+                case event::tx_done: {
+                    frame_buffer f = std::move(e.frame);
+                    const driver::tx_status st = e.tx_status;
+                    ctx.tx_status(std::move(f), st);
                     break;
+                }
                 case event::roc_ready:
                     ctx.roc_ready(e.cookie);
                     break;
@@ -216,7 +224,7 @@ class loopback {
         auto& t = medium_.time();
         roc_ready_timer_ = t.schedule_in(std::chrono::microseconds(0), [this, cookie] {
             roc_ready_timer_ = 0;
-            push({event::roc_ready, {}, {}, {}, cookie});
+            push_roc(event::roc_ready, cookie);
         });
         roc_timer_ = t.schedule_in(std::chrono::milliseconds(ms), [this] { end_roc(); });
         return {};
@@ -281,15 +289,38 @@ class loopback {
             if (vifs_[i].type != driver::iftype::monitor) a[n++] = vifs_[i].addr;
         medium_.set_addresses(port_, std::span<const mac_address>(a.data(), n));
     }
-    void push(event&& e) {
+    /// Queues an event of kind `k`: `fill` writes what that kind carries into the ring's next
+    /// slot (poll reads nothing else of it).
+    template <class Fill>
+    void push(typename event::kind_t k, Fill fill) {
         if (tail_ - head_ == events_.size()) {
-            // event ring full: dropped, as hardware would
-            if (events_.size() == max_events) return;
+            // event ring full: dropped, as hardware would (with its frame, at once)
+            if (events_.size() == max_events) {
+                event dropped;
+                return fill(dropped);
+            }
             grow_events();
         }
-        events_[tail_ & (events_.size() - 1)] = std::move(e);
+        event& e = events_[tail_ & (events_.size() - 1)];
+        e.kind = k;
+        fill(e);
         ++tail_;
         if (irq_) irq_();
+    }
+    void push_rx(frame_buffer&& f, const driver::rx_status& st) {
+        push(event::received, [&](event& e) {
+            e.frame = std::move(f);
+            e.rx_status = st;
+        });
+    }
+    void push_tx_done(frame_buffer&& f, const driver::tx_status& st) {
+        push(event::tx_done, [&](event& e) {
+            e.frame = std::move(f);
+            e.tx_status = st;
+        });
+    }
+    void push_roc(typename event::kind_t k, std::uint64_t cookie) {
+        push(k, [&](event& e) { e.cookie = cookie; });
     }
     /// The ring's storage doubles (from 8) when it fills before max_events: a radio serviced from
     /// its interrupt line drains it at every event, so most hold a few events, not max_events.
@@ -333,7 +364,7 @@ class loopback {
             in_flight_ = false;
             auto& p = pending_[slot];
             release(slot);
-            push({event::tx_done, std::move(p.frame), {}, {p.info, false, p.attempts}, 0});
+            push_tx_done(std::move(p.frame), {p.info, false, p.attempts});
         }
     }
     /// An unacknowledged unicast frame is sent again, with the Retry bit, until the first rate's
@@ -351,7 +382,7 @@ class loopback {
         }
         release(slot);
         if (!acked && unicast) ++stats_.ack_failures;
-        push({event::tx_done, std::move(p.frame), {}, {p.info, acked, p.attempts}, 0});
+        push_tx_done(std::move(p.frame), {p.info, acked, p.attempts});
         in_flight_ = false;
         kick();
     }
@@ -359,7 +390,7 @@ class loopback {
         roc_active_ = false;
         update_listening();
         medium_.tune(port_, conf_.channel.freq_mhz);
-        push({event::roc_expired, {}, {}, {}, roc_cookie_});
+        push_roc(event::roc_expired, roc_cookie_);
     }
     /// The radio hears the medium (and acknowledges) while started and not idle, or idle but
     /// working off-channel (a scan, a remain-on-channel): mac80211_hwsim neither hands an idle
@@ -380,15 +411,16 @@ class loopback {
     void on_air(const sim::air_frame& f) {
         auto buf = pool_.allocate(0);
         if (!buf || !buf->append(f.bytes)) return;
-        const auto ch = ieee80211::freq_to_channel(f.freq);
         driver::rx_status st;
         st.freq = f.freq;
-        st.band = ch ? ch->band : ieee80211::band::ghz2_4;
+        // The band of the channel it came on (a radio tunes to channels only): 5 GHz channels
+        // start at 5005 MHz, 2.4 GHz ones end at 2484.
+        st.band = f.freq > 5000 ? ieee80211::band::ghz5 : ieee80211::band::ghz2_4;
         st.signal_dbm = f.signal_dbm;
         st.bitrate = f.bitrate;
         st.mactime = f.start_us;
         st.flags = driver::rx_flag::mactime_start;
-        push({event::received, std::move(*buf), st, {}, 0});
+        push_rx(std::move(*buf), st);
     }
 
     // What a received frame reads comes first, up to the buffer pool, in the lines the medium
