@@ -48,6 +48,7 @@
 #include <softmac/p2p/messages.hpp>
 #include <softmac/p2p/offchannel.hpp>
 #include <softmac/p2p/peer_table.hpp>
+#include <softmac/p2p/persistent.hpp>
 #include <softmac/p2p/presence.hpp>
 #include <softmac/p2p/provision_discovery.hpp>
 #include <softmac/p2p/service_discovery.hpp>
@@ -325,37 +326,25 @@ class engine {
     const std::vector<persistent_group>& persistent_groups() const noexcept {
         return dev_.persistent;
     }
-    /// @brief Replaces the stored groups (read from a configuration file); new ones get ids from
-    /// `next_id` on (network blocks that are not persistent groups keep theirs).
+    /// @brief Replaces the stored groups (read from a configuration file; persistent::load).
     void load_persistent(std::vector<persistent_group> groups, int next_id) {
-        dev_.persistent = std::move(groups);
-        dev_.next_network_id = next_id;
-        for (const auto& g : dev_.persistent)
-            dev_.next_network_id = std::max(dev_.next_network_id, g.id + 1);
+        persistent::load(dev_, std::move(groups), next_id);
     }
     /// @brief The id the next stored network gets (taken by the caller's own networks too).
     int take_network_id() noexcept { return dev_.next_network_id++; }
-    /// @brief Changes a stored group (SET_NETWORK); its id stays.
+    /// @brief SET_NETWORK of a stored group (persistent::update).
     result<void> update_persistent(const persistent_group& g) {
-        auto* s = dev_.stored(g.id);
-        if (!s) return make_error(errc::not_found, "no such persistent group");
-        if (*s == g) return {};
-        *s = g;
-        sink_(event::persistent_group_changed{g.id,
-                                              event::persistent_group_changed::change::updated});
+        auto r = persistent::update(dev_, g);
+        if (!r) return r.err();
+        if (*r) sink_(**r);
         return {};
     }
-    /// @brief Stores a new group (a network block made one, the D-Bus AddPersistentGroup): it
-    /// keeps `g.id` when that is free, else takes the next network id; the id is the answer.
+    /// @brief A new stored group (persistent::add); its id is the answer.
     result<int> add_persistent(persistent_group g) {
-        if (g.ssid.empty() || g.ssid.size() > 32) return make_error(errc::bad_value, "no SSID");
-        if (g.id < 0) g.id = dev_.next_network_id++;
-        if (dev_.stored(g.id)) return make_error(errc::already, "the network id is taken");
-        dev_.next_network_id = std::max(dev_.next_network_id, g.id + 1);
-        const int id = g.id;
-        dev_.persistent.push_back(std::move(g));
-        sink_(event::persistent_group_changed{id, event::persistent_group_changed::change::added});
-        return id;
+        auto r = persistent::add(dev_, std::move(g));
+        if (!r) return r.err();
+        sink_(*r);
+        return r->id;
     }
     /// @brief Forgets a stored group (REMOVE_NETWORK).
     result<void> forget_persistent(int id) { return groups_.forget(id); }

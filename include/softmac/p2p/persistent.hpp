@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /// @file Defines the changes to a P2P device's stored persistent groups: a group stored when it
-/// starts, its GO's client list, a group or a client forgotten (wpa_supplicant's
+/// starts, its GO's client list, a group or a client forgotten, the groups loaded, one changed or
+/// added by the user (wpa_supplicant's
 /// wpas_p2p_store_persistent_group, wpas_p2p_add_persistent_group_client and
 /// wpas_remove_persistent_peer).
 // IWYU pragma: private, include <softmac/p2p/engine.hpp>
@@ -11,6 +12,7 @@
 #include <vector>
 
 #include <softmac/core/mac_address.hpp>
+#include <softmac/core/result.hpp>
 #include <softmac/p2p/events.hpp>
 #include <softmac/p2p/types.hpp>
 
@@ -65,6 +67,36 @@ inline std::vector<changed> remove_client(detail::device_state& d, const mac_add
     for (auto& p : d.persistent)
         if (p.go && std::erase(p.clients, dev)) out.push_back({p.id, changed::change::updated});
     return out;
+}
+
+/// @brief Replaces the stored groups (read from a configuration file); new ones get ids from
+/// `next_id` on, and past every stored group's (network blocks that are not persistent groups
+/// keep theirs).
+inline void load(detail::device_state& d, std::vector<persistent_group> groups, int next_id) {
+    d.persistent = std::move(groups);
+    d.next_network_id = next_id;
+    for (const auto& g : d.persistent) d.next_network_id = std::max(d.next_network_id, g.id + 1);
+}
+
+/// @brief Changes stored group `g.id` (SET_NETWORK); its id stays.
+inline result<std::optional<changed>> update(detail::device_state& d, const persistent_group& g) {
+    auto* s = d.stored(g.id);
+    if (!s) return make_error(errc::not_found, "no such persistent group");
+    if (*s == g) return std::optional<changed>{};
+    *s = g;
+    return std::optional<changed>{changed{g.id, changed::change::updated}};
+}
+
+/// @brief Stores a new group (a network block made one, the D-Bus AddPersistentGroup): it keeps
+/// `g.id` when that is free, else takes the next network id.
+inline result<changed> add(detail::device_state& d, persistent_group g) {
+    if (g.ssid.empty() || g.ssid.size() > 32) return make_error(errc::bad_value, "no SSID");
+    if (g.id < 0) g.id = d.next_network_id++;
+    if (d.stored(g.id)) return make_error(errc::already, "the network id is taken");
+    d.next_network_id = std::max(d.next_network_id, g.id + 1);
+    const int id = g.id;
+    d.persistent.push_back(std::move(g));
+    return changed{id, changed::change::added};
 }
 
 /// @brief Forgets stored group `id` (REMOVE_NETWORK).
