@@ -170,7 +170,7 @@ class device_objects {
                 std::optional<mac_address> peer;
                 for (const auto& [key, v] : args) {
                     if (key == "peer" && v.peekValueType() == "o") {
-                        peer = peer_of(v.template get<sdbus::ObjectPath>());
+                        peer = known_peer_of(e_, v.template get<sdbus::ObjectPath>());
                     } else if (key == "persistent_group_object" && v.peekValueType() == "o") {
                         const auto id = persistent_group_of(v.template get<sdbus::ObjectPath>());
                         if (!id) fail(error::invalid_args);
@@ -179,7 +179,7 @@ class device_objects {
                         fail(error::invalid_args);
                     }
                 }
-                if (!peer || !e_.peers().find(*peer)) fail(error::invalid_args);
+                if (!peer) fail(error::invalid_args);
                 ip.peer = *peer;
                 if (ip.persistent_id < 0) ip.group = ifname;
                 ok(e_.invite(ip));

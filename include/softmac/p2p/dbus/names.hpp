@@ -113,5 +113,13 @@ inline std::optional<mac_address> peer_of(std::string_view path) {
     }
     return a;
 }
+/// @brief The device address a peer object names, when the engine knows that peer (2.10's
+/// handlers check p2p_peer_known after parse_peer_object_path); nothing otherwise.
+template <class Engine>
+std::optional<mac_address> known_peer_of(const Engine& e, std::string_view path) {
+    auto a = peer_of(path);
+    if (a && !e.peers().find(*a)) return std::nullopt;
+    return a;
+}
 
 }  // namespace softmac::p2p::dbus

@@ -62,9 +62,8 @@ void serve_p2p_device(sdbus::IObject& o, Engine& e, Guard guard) {
             for (const auto& [key, v] : args) {
                 const std::string type = v.peekValueType();
                 if (key == "peer" && type == "o") {
-                    peer = peer_of(v.template get<sdbus::ObjectPath>());
-                    if (!peer || !e.peers().find(*peer))
-                        fail(error::invalid_args, "Invalid address format");
+                    peer = known_peer_of(e, v.template get<sdbus::ObjectPath>());
+                    if (!peer) fail(error::invalid_args, "Invalid address format");
                 } else if (key == "iface" && type == "s") {
                     const auto a = mac_address::parse(v.template get<std::string>());
                     if (!a) fail(error::invalid_args, "Invalid address format");

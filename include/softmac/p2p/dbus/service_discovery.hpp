@@ -37,8 +37,8 @@ void serve_service_discovery(sdbus::IObject& o, Engine& e_, Guard guard) {
             for (const auto& [key, v] : args) {
                 const std::string t = v.peekValueType();
                 if (key == "peer_object" && t == "o") {
-                    peer = peer_of(v.template get<sdbus::ObjectPath>());
-                    if (!peer) fail(error::invalid_args);  // parse_peer_object_path failed
+                    peer = known_peer_of(e_, v.template get<sdbus::ObjectPath>());
+                    if (!peer) fail(error::invalid_args);
                 } else if (key == "service_type" && t == "s" &&
                            v.template get<std::string>() == "upnp") {
                     upnp = true;
@@ -52,7 +52,6 @@ void serve_service_discovery(sdbus::IObject& o, Engine& e_, Guard guard) {
                     fail(error::invalid_args);
                 }
             }
-            if (peer && !e_.peers().find(*peer)) fail(error::invalid_args);
             if (upnp && (version <= 0 || version > 0xff || service.empty()))
                 fail(error::invalid_args);
             if (!upnp && !tlv) fail(error::invalid_args);
@@ -72,7 +71,7 @@ void serve_service_discovery(sdbus::IObject& o, Engine& e_, Guard guard) {
             for (const auto& [key, v] : args) {
                 const std::string t = v.peekValueType();
                 if (key == "peer_object" && t == "o")
-                    peer = peer_of(v.template get<sdbus::ObjectPath>());
+                    peer = known_peer_of(e_, v.template get<sdbus::ObjectPath>());
                 else if (key == "frequency" && t == "i")
                     freq = v.template get<std::int32_t>();
                 else if (key == "dialog_token" && t == "i")
@@ -84,9 +83,7 @@ void serve_service_discovery(sdbus::IObject& o, Engine& e_, Guard guard) {
                 else
                     fail(error::invalid_args);
             }
-            // p2p_peer_known: a response goes to a known peer only.
-            if (!peer || !e_.peers().find(*peer) || !freq || *freq <= 0 || *freq > 0xffff || !tlvs)
-                fail(error::invalid_args);
+            if (!peer || !freq || *freq <= 0 || *freq > 0xffff || !tlvs) fail(error::invalid_args);
             e_.sd_respond(std::uint16_t(*freq), *peer, std::uint8_t(token), std::move(*tlvs));
         });
     o.registerMethod("ServiceDiscoveryCancelRequest")
