@@ -3,7 +3,6 @@
 /// pool.
 #pragma once
 
-#include <algorithm>
 #include <array>
 #include <concepts>
 #include <cstddef>
@@ -11,7 +10,6 @@
 #include <memory>
 #include <vector>
 
-#include <softmac/core/detail/hot_inline.hpp>
 #include <softmac/core/frame_buffer.hpp>
 
 namespace softmac {
@@ -40,20 +38,6 @@ class basic_pool {
         return frame_buffer(b, &list_, headroom);
     }
     std::size_t in_use() const noexcept { return list_.in_use; }
-    /// @brief Starts fetching, for writing, the buffer the next allocate(headroom) hands out:
-    /// its record and the `octets` after the headroom (a receive path told that a frame of that
-    /// size comes).
-    SOFTMAC_HOT_INLINE void prefetch_next(std::size_t headroom, std::size_t octets) const noexcept {
-        const detail::pool_block* b = list_.head;
-        if (!b) return;
-        __builtin_prefetch(b, 1);
-        if (headroom >= b->capacity) return;
-        const std::size_t n = std::min<std::size_t>(octets, b->capacity - headroom);
-        const std::uint8_t* at = b->data + headroom;
-        for (std::size_t i = 0; i < n; i += 64) __builtin_prefetch(at + i, 1);
-        if (n) __builtin_prefetch(at + n - 1, 1);  // the line the last octet is in
-    }
-
   protected:
     basic_pool() = default;
     basic_pool(const basic_pool&) = delete;

@@ -109,6 +109,15 @@ class medium {
             std::chrono::duration_cast<std::chrono::microseconds>(time_.now()).count());
     }
     const medium_stats& stats() const noexcept { return stats_; }
+    /// @brief Buffers for the copies radios keep of the frames they hear: the host's memory a
+    /// receiving radio copies a frame into, shared by every radio on the medium, as
+    /// mac80211_hwsim copies each frame it hands a radio into a buffer of the kernel's
+    /// allocator. The buffer last given back is the next one taken, so that when radios hear a
+    /// frame one after the other, each copy goes into a buffer still in the cache. Radios
+    /// leave the medium before it goes, and give their buffers back then.
+    heap_pool& rx_buffers() noexcept { return rx_buffers_; }
+    /// @brief How many rx_buffers the radios may hold at once.
+    static constexpr std::size_t max_rx_buffers = 65536;
 
     /// @brief A new radio on the medium; it hears nothing until set_listening(true).
     port_id attach(rx_handler h) {
@@ -539,6 +548,7 @@ class medium {
     std::vector<timer_id> in_flight_;
     std::size_t prune_at_ = 64;
     std::mt19937_64 rng_;
+    heap_pool rx_buffers_{frame_buffer_size, max_rx_buffers};
     heap_pool pool_;
     std::vector<std::unique_ptr<on_air>> records_;  ///< every record made (after pool_: their
                                                     ///< buffers go back to it first)

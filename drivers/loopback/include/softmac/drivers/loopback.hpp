@@ -60,8 +60,7 @@ class loopback {
     /// more are dropped, as a full hardware ring drops them.
     static constexpr std::size_t max_events = 256;
 
-    loopback(medium_type& m, driver::hw_description hw, std::size_t buffers = 256)
-        : pool_(2400, buffers), medium_(m), hw_(hw) {
+    loopback(medium_type& m, driver::hw_description hw) : medium_(m), hw_(hw) {
         port_ = medium_.attach([this](const sim::air_frame& f) { on_air(f); });
         update_rx_filter();
     }
@@ -80,14 +79,14 @@ class loopback {
     /// status, remain-on-channel ready/expired); a radio services the driver from it.
     void set_interrupt(driver::interrupt_line irq) { irq_ = std::move(irq); }
     /// @brief The layers above learn of frames before they arrive: the medium fetches the
-    /// lines on_air reads (the members up to the buffer pool) and theirs, then tells
+    /// lines on_air reads (the members up to the medium's reference) and theirs, then tells
     /// prefetch_rx of the frame. Until then (a radio whose upper layer does not take part)
     /// nothing is fetched ahead.
     void set_rx_prefetch(driver::rx_prefetch above) {
         typename medium_type::prefetch_plan plan;
         const auto* first = reinterpret_cast<const unsigned char*>(this);
         plan.lines.add(first, static_cast<std::size_t>(
-                                  reinterpret_cast<const unsigned char*>(&pool_ + 1) - first));
+                                  reinterpret_cast<const unsigned char*>(&medium_ + 1) - first));
         plan.lines.add(above.lines);
         plan.frame = [this](const sim::air_frame& f) { prefetch_rx(f); };
         rx_prefetch_ = std::move(above.frame);
@@ -400,16 +399,16 @@ class loopback {
                           !(conf_.flags & driver::conf_flag::offchannel) && !roc_active_;
         medium_.set_listening(port_, started_ && !idle);
     }
-    /// A frame comes soon: the ring's next slot and the buffer its copy will take are fetched,
-    /// and the layers above are told.
+    /// A frame comes soon: the ring's next slot is fetched, and the layers above are told (the
+    /// buffer its copy takes is the medium's last one given back).
     SOFTMAC_HOT_INLINE void prefetch_rx(const sim::air_frame& f) {
         if (!events_.empty()) __builtin_prefetch(&events_[tail_ & (events_.size() - 1)], 1);
-        pool_.prefetch_next(0, f.bytes.size());
         if (rx_prefetch_) rx_prefetch_(f.bytes);
     }
-    /// The receive side of the hardware, past its RX filter (update_rx_filter): the event ring.
+    /// The receive side of the hardware, past its RX filter (update_rx_filter): a copy of the
+    /// frame into a buffer of the medium's host memory, on the event ring.
     void on_air(const sim::air_frame& f) {
-        auto buf = pool_.allocate(0);
+        auto buf = medium_.rx_buffers().allocate(0);
         if (!buf || !buf->append(f.bytes)) return;
         driver::rx_status st;
         st.freq = f.freq;
@@ -423,16 +422,15 @@ class loopback {
         push_rx(std::move(*buf), st);
     }
 
-    // What a received frame reads comes first, up to the buffer pool, in the lines the medium
-    // fetches ahead (set_rx_prefetch): the event ring, the interrupt line and what the layers
-    // above fetch, then the pool's free list.
+    // What a received frame reads comes first, up to the medium's reference, in the lines the
+    // medium fetches ahead (set_rx_prefetch): the event ring, the interrupt line, what the
+    // layers above fetch, and the medium whose buffers the frame is copied into.
     /// Events waiting for poll(): a ring of up to max_events, its storage grown on demand (a power
     /// of two); it starts over at its first slot whenever poll() drains it.
     std::uint32_t head_ = 0, tail_ = 0;
     std::vector<event> events_;
     driver::interrupt_line irq_;
     decltype(driver::rx_prefetch::frame) rx_prefetch_;
-    heap_pool pool_;
     medium_type& medium_;
     bool started_ = false;
     std::uint32_t filter_ = 0;
