@@ -57,16 +57,15 @@ static_assert(sizeof(bss_heard) == 24, "softmac: an unchanged frame writes 24 oc
 /// addressing, linear probing, slots of a BSSID, an entry number and the key of the frame the
 /// entry was last built from, at most half full: 32 slots, doubled as the table grows, up to
 /// 2048) finds a BSSID in one or two cache lines, and tells there whether its frame is the one
-/// the entry holds already, so that such a frame only writes its bss_heard, kept apart from the
-/// entries in an array of its own indexed as they are (24 octets each: BSSes first heard one after
-/// the other, as long as no entry was removed or replaced, share cache lines there); two lists
-/// threaded through a side array of 16-bit links keep the order the entries were first heard in
-/// (cfg80211's bss_list) and the order they were last heard in, so that neither a lookup nor the
+/// the entry holds already. Such a frame writes only the entry's record in a side array indexed
+/// as the entries are: 32 octets, half a cache line, holding its bss_heard and its places in two
+/// lists threaded through the records as 16-bit links, the order the entries were first heard in
+/// (cfg80211's bss_list) and the order they were last heard in. Neither a lookup nor the
 /// eviction of the least recently heard entry when the table is full looks at other entries.
-/// Beside the links, the side array keeps the hash of each entry's BSSID, so that evicting an
-/// entry finds its index slot without reading the entry. A full table writes the new BSS over
-/// the evicted entry as it stands, each member once (nothing is cleared first), its buffers used
-/// again.
+/// Beacons come at the same interval from every BSS, so the least recently heard one is the
+/// one most likely heard next: `prefetch` fetches its record with the index slot. A full table
+/// writes the new BSS over the evicted entry as it stands, each member once (nothing is cleared
+/// first), its buffers used again.
 class bss_table {
     using entry_number = std::uint16_t;
     static constexpr entry_number none = 0xffff;
@@ -89,7 +88,7 @@ class bss_table {
             friend ::softmac::detail::walker<iterator, bss>;
             iterator(const bss_table* t, entry_number at) noexcept : t_(t), at_(at) {}
             const bss& deref() const noexcept { return t_->entries_[at_]; }
-            void next() noexcept { at_ = t_->links_[at_].next_first; }
+            void next() noexcept { at_ = t_->records_[at_].next_first; }
             entry_number position() const noexcept { return at_; }
             const bss_table* t_ = nullptr;
             entry_number at_ = none;
@@ -140,10 +139,10 @@ class bss_table {
         slot* const found = find_slot(bssid);  // valid to the end: a known BSS moves no slot
         const bool fresh = found == nullptr;
         const entry_number n = fresh ? add(bssid, key) : found->entry;
-        latest_[n] = {now, body.timestamp, signal, body.capabilities, body.beacon_interval};
+        records_[n].heard = {now, body.timestamp, signal, body.capabilities, body.beacon_interval};
         if (!fresh) {
-            unlink(heard_, n, &links::prev_heard, &links::next_heard);
-            link_last(heard_, n, &links::prev_heard, &links::next_heard);  // the most recent
+            unlink(heard_, n, &record::prev_heard, &record::next_heard);
+            link_last(heard_, n, &record::prev_heard, &record::next_heard);  // the most recent
             if (found->frame == key) {
                 ++counters_.unchanged;
                 return;
@@ -190,11 +189,17 @@ class bss_table {
                 if (const auto c = ieee80211::make_channel(rx->band, e.data[0])) return c->freq_mhz;
         return rx_freq;
     }
-    /// @brief Starts reading the index where `bssid` would be found, so that the lookup of a
-    /// frame whose body is still to be read finds it in the cache: with hundreds of radios in
-    /// one process, a radio's index is rarely there.
+    /// @brief Starts reading the index where `bssid` would be found, and the records a frame
+    /// of the least recently heard BSS writes (its own and the most recently heard one's, which
+    /// it follows then), so that the update of a frame whose body is still to be read finds
+    /// them in the cache: with hundreds of radios in one process, a radio's table is rarely
+    /// there.
     SOFTMAC_HOT_INLINE void prefetch(const mac_address& bssid) const noexcept {
-        if (!index_.empty()) __builtin_prefetch(&index_[home_of(bssid)]);
+        if (index_.empty()) return;
+        __builtin_prefetch(&index_[home_of(bssid)]);
+        if (heard_.head == none) return;
+        __builtin_prefetch(&records_[heard_.head], 1);
+        __builtin_prefetch(&records_[heard_.tail], 1);
     }
     /// @brief The entry of `bssid`, or null; like every entry the table hands out, valid until
     /// the table next changes (update, expire, clear): the entries' array grows.
@@ -217,12 +222,13 @@ class bss_table {
     const bss_heard& heard(const bss& b) const noexcept {
         assert(std::greater_equal<>{}(&b, entries_.data()) &&
                std::less<>{}(&b, entries_.data() + entries_.size()));
-        return latest_[static_cast<std::size_t>(&b - entries_.data())];
+        return records_[static_cast<std::size_t>(&b - entries_.data())].heard;
     }
     /// @brief Drops entries not heard for `expiry` (the oldest first: only those are looked at;
     /// `now` never goes back).
     void expire(time_point now) {
-        while (heard_.head != none && now - latest_[heard_.head].seen > expiry) remove(heard_.head);
+        while (heard_.head != none && now - records_[heard_.head].heard.seen > expiry)
+            remove(heard_.head);
     }
     /// @brief The entries in the order they were first heard.
     entry_range entries() const noexcept { return entry_range(this); }
@@ -234,14 +240,15 @@ class bss_table {
     }
 
   private:
-    /// An entry's places in the two orders, and the hash of its BSSID (its index slot is found
-    /// from it without reading the entry). A list's head keeps no valid link to its predecessor:
-    /// taking the head off a list writes nothing to the entry that becomes the head.
-    struct links {
+    /// What every frame of an entry writes: what it tells anew, and the entry's places in the
+    /// two orders. A list's head keeps no valid link to its predecessor: taking the head off a
+    /// list writes nothing to the entry that becomes the head.
+    struct record {
+        bss_heard heard;
         entry_number prev_first = none, next_first = none;  ///< first-heard order
         entry_number prev_heard = none, next_heard = none;  ///< last-heard order
-        std::uint16_t hash = 0;                             ///< hash_of the entry's BSSID
     };
+    static_assert(sizeof(record) == 32, "two records in a cache line");
     struct list {
         entry_number head = none, tail = none;
     };
@@ -251,7 +258,7 @@ class bss_table {
         std::uint64_t frame = 0;    ///< frame_key of the frame the entry was last built from
     };
     static_assert(sizeof(slot) == 16, "four index slots in a cache line");
-    using link_member = entry_number links::*;
+    using link_member = entry_number record::*;
 
     /// What tells the frame an entry was last built from: its elements' digest, the channel it
     /// came on and whether it was a probe response. For one channel and kind the key is the
@@ -264,13 +271,11 @@ class bss_table {
                (std::uint64_t{freq} << 1 | std::uint64_t{probe_resp}) * 0x9e3779b97f4a7c15ull;
     }
 
-    /// The top 16 bits of a multiplicative hash of the address.
-    static std::uint16_t hash_of(const mac_address& a) noexcept {
-        return static_cast<std::uint16_t>((a.key() * 0x9e3779b97f4a7c15ull) >> 48);
+    /// The slot an address is looked for from: the top index_bits_ bits of a multiplicative hash
+    /// of it.
+    std::size_t home_of(const mac_address& a) const noexcept {
+        return static_cast<std::size_t>((a.key() * 0x9e3779b97f4a7c15ull) >> (64 - index_bits_));
     }
-    /// The slot an address with hash `h` is looked for from: the hash's top index_bits_ bits.
-    std::size_t home_at(std::uint16_t h) const noexcept { return h >> (16 - index_bits_); }
-    std::size_t home_of(const mac_address& a) const noexcept { return home_at(hash_of(a)); }
     std::size_t next_slot(std::size_t i) const noexcept { return (i + 1) & (index_.size() - 1); }
     /// The index slot of `bssid`, or null.
     const slot* find_slot(const mac_address& bssid) const noexcept {
@@ -284,16 +289,16 @@ class bss_table {
     slot* find_slot(const mac_address& bssid) noexcept {
         return const_cast<slot*>(std::as_const(*this).find_slot(bssid));
     }
-    /// @pre links_[s.entry].hash is the hash of s.bssid
     void index_insert(const slot& s) noexcept {
-        std::size_t i = home_at(links_[s.entry].hash);
+        std::size_t i = home_of(s.bssid);
         while (index_[i].entry != none) i = next_slot(i);
         index_[i] = s;
     }
     /// Empties the slot of entry `n` and moves the entries after it that belong before the gap
-    /// back into it (linear probing's deletion without tombstones).
+    /// back into it (linear probing's deletion without tombstones). The entry's BSSID is read: an
+    /// evicted entry is written next, a removed one is rare (expiry, clear).
     void index_erase(entry_number n) noexcept {
-        std::size_t i = home_at(links_[n].hash);
+        std::size_t i = home_of(entries_[n].bssid);
         while (index_[i].entry != n) i = next_slot(i);
         for (std::size_t j = next_slot(i); index_[j].entry != none; j = next_slot(j)) {
             const std::size_t home = home_of(index_[j].bssid);
@@ -314,23 +319,23 @@ class bss_table {
             if (s.entry != none) index_insert(s);
     }
     void unlink(list& l, entry_number n, link_member prev, link_member next) noexcept {
-        const links& k = links_[n];
+        const record& k = records_[n];
         if (l.head == n) {
             l.head = k.*next;  // the new head's link back is left as it is
             if (l.tail == n) l.tail = none;
         } else {
-            links_[k.*prev].*next = k.*next;
+            records_[k.*prev].*next = k.*next;
             if (l.tail == n)
                 l.tail = k.*prev;
             else
-                links_[k.*next].*prev = k.*prev;
+                records_[k.*next].*prev = k.*prev;
         }
     }
     void link_last(list& l, entry_number n, link_member prev, link_member next) noexcept {
-        links_[n].*prev = l.tail;
-        links_[n].*next = none;
+        records_[n].*prev = l.tail;
+        records_[n].*next = none;
         if (l.tail != none)
-            links_[l.tail].*next = n;
+            records_[l.tail].*next = n;
         else
             l.head = n;
         l.tail = n;
@@ -339,8 +344,8 @@ class bss_table {
     /// frame is written over it.
     void take_out(entry_number n) noexcept {
         index_erase(n);
-        unlink(first_, n, &links::prev_first, &links::next_first);
-        unlink(heard_, n, &links::prev_heard, &links::next_heard);
+        unlink(first_, n, &record::prev_first, &record::next_first);
+        unlink(heard_, n, &record::prev_heard, &record::next_heard);
         --size_;
     }
     void remove(entry_number n) {
@@ -361,33 +366,30 @@ class bss_table {
         } else if (entries_.size() < capacity) {
             n = static_cast<entry_number>(entries_.size());
             entries_.emplace_back();
-            latest_.emplace_back();
-            links_.emplace_back();
+            records_.emplace_back();
         } else {
             n = heard_.head;
             take_out(n);
         }
         ++size_;
-        links_[n].hash = hash_of(bssid);
-        link_last(first_, n, &links::prev_first, &links::next_first);
-        link_last(heard_, n, &links::prev_heard, &links::next_heard);
-        index_insert({bssid, n, frame});
+        link_last(first_, n, &record::prev_first, &record::next_first);
+        link_last(heard_, n, &record::prev_heard, &record::next_heard);
         entries_[n].bssid = bssid;
+        index_insert({bssid, n, frame});
         return n;
     }
 
-    // In the order a frame reads them (the lookup, then what it writes of an entry, its links,
-    // and the entry when the frame changed): two cache lines for an unchanged frame when the
-    // table starts in a line's first 24 octets, as basic_stack places it with empty Net and
-    // Events policies; a changed or new one also reads the entries' array in the next. The free
-    // entries are read only when there are some (and by a build's assertions).
+    // In the order a frame reads them (the lookup, then the records it writes, and the entry
+    // when the frame changed): two cache lines for an unchanged frame when the table starts in a
+    // line's first 48 octets, as basic_stack places it with empty Net and Events policies; a
+    // changed or new one also reads the entries' array in the next. The free entries are read
+    // only when there are some (and by a build's assertions).
     std::vector<slot> index_;      ///< a power of two of slots, at least twice size_
     std::uint8_t index_bits_ = 0;  ///< log2 of index_.size()
     list first_, heard_;
     entry_number size_ = 0;
     counters counters_;
-    std::vector<bss_heard> latest_;   ///< beside entries_, one per entry
-    std::vector<links> links_;        ///< beside entries_, one per entry
+    std::vector<record> records_;     ///< beside entries_, one per entry
     std::vector<bss> entries_;        ///< up to capacity
     std::vector<entry_number> free_;  ///< entries_.size() - size_ of them
 };
