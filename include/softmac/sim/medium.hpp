@@ -139,6 +139,7 @@ class medium {
     }
     /// @brief How the port gets ready for frames that will reach it (none by default).
     void set_prefetch(port_id p, prefetch_plan plan) { ports_[p].prefetch = std::move(plan); }
+    const prefetch_plan& prefetch(port_id p) const noexcept { return ports_[p].prefetch; }
     void set_listening(port_id p, bool on) {
         if (on == ports_[p].listening) return;
         leave_channel(p);

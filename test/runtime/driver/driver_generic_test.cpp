@@ -368,6 +368,13 @@ TEMPLATE_TEST_CASE(
     constexpr std::size_t ahead = medium_type::prefetch_ahead;
     // Radio 0 sends; radios 1 to ahead + 2 hear it in that order, the last two told before.
     world<TestType> w(ahead + 3);
+    // Ahead of its frames, the medium fetches the driver's lines and those the layer above named.
+    const auto& plan = w.air.prefetch(test::port_of(w[1].driver()));
+    const auto line_of = [](const void* p) { return reinterpret_cast<std::uintptr_t>(p) / 64; };
+    bool sink_fetched = false;
+    for (std::size_t k = 0; k < plan.lines.size(); ++k)
+        sink_fetched = sink_fetched || line_of(plan.lines[k]) == line_of(&w[1].sink());
+    CHECK(sink_fetched);
     auto frame = w.data_frame(0, mac_address::broadcast(), 7);
     const std::vector<std::uint8_t> sent(frame.view().begin(), frame.view().end());
     w.send(0, std::move(frame), driver::tx_flag::no_ack);

@@ -79,14 +79,14 @@ class loopback {
     /// status, remain-on-channel ready/expired); a radio services the driver from it.
     void set_interrupt(driver::interrupt_line irq) { irq_ = std::move(irq); }
     /// @brief The layers above learn of frames before they arrive: the medium fetches the
-    /// lines on_air reads (the members up to the medium's reference) and theirs, then tells
-    /// prefetch_rx of the frame. Until then (a radio whose upper layer does not take part)
+    /// lines on_air reads (the members up to rx_prefetch_) and theirs, then tells prefetch_rx
+    /// of the frame. Until then (a radio whose upper layer does not take part)
     /// nothing is fetched ahead.
     void set_rx_prefetch(driver::rx_prefetch above) {
         typename medium_type::prefetch_plan plan;
         const auto* first = reinterpret_cast<const unsigned char*>(this);
         plan.lines.add(first, static_cast<std::size_t>(
-                                  reinterpret_cast<const unsigned char*>(&medium_ + 1) - first));
+                                  reinterpret_cast<const unsigned char*>(&rx_prefetch_ + 1) - first));
         plan.lines.add(above.lines);
         plan.frame = [this](const sim::air_frame& f) { prefetch_rx(f); };
         rx_prefetch_ = std::move(above.frame);
@@ -422,16 +422,16 @@ class loopback {
         push_rx(std::move(*buf), st);
     }
 
-    // What a received frame reads comes first, up to the medium's reference, in the lines the
-    // medium fetches ahead (set_rx_prefetch): the event ring, the interrupt line, what the
-    // layers above fetch, and the medium whose buffers the frame is copied into.
+    // What a received frame reads comes first, up to rx_prefetch_, in the lines the medium
+    // fetches ahead (set_rx_prefetch): the event ring, the medium whose buffers the frame is
+    // copied into, the interrupt line and what the layers above fetch.
     /// Events waiting for poll(): a ring of up to max_events, its storage grown on demand (a power
     /// of two); it starts over at its first slot whenever poll() drains it.
     std::uint32_t head_ = 0, tail_ = 0;
     std::vector<event> events_;
+    medium_type& medium_;
     driver::interrupt_line irq_;
     decltype(driver::rx_prefetch::frame) rx_prefetch_;
-    medium_type& medium_;
     bool started_ = false;
     std::uint32_t filter_ = 0;
     driver::conf conf_;
