@@ -53,19 +53,22 @@ struct bss_heard {
 static_assert(sizeof(bss_heard) == 24, "softmac: an unchanged frame writes 24 octets");
 
 /// @brief BSSes by BSSID, each dropped 30 s after it was last heard (cfg80211's result expiry).
-/// The entries live in one array that grows with them up to `capacity`; a flat index (open
-/// addressing, linear probing, slots of a BSSID, an entry number and the key of the frame the
-/// entry was last built from, at most half full: 32 slots, doubled as the table grows, up to
-/// 2048) finds a BSSID in one or two cache lines, and tells there whether its frame is the one
-/// the entry holds already. Such a frame writes only the entry's record in a side array indexed
-/// as the entries are: 32 octets, half a cache line, holding its bss_heard and its places in two
-/// lists threaded through the records as 16-bit links, the order the entries were first heard in
-/// (cfg80211's bss_list) and the order they were last heard in. Neither a lookup nor the
-/// eviction of the least recently heard entry when the table is full looks at other entries.
-/// Beacons come at the same interval from every BSS, so the least recently heard one is the
-/// one most likely heard next: `prefetch` fetches its record with the index slot. A full table
-/// writes the new BSS over the evicted entry as it stands, each member once (nothing is cleared
-/// first), its buffers used again.
+/// The entries live in one array that grows with them up to `capacity`. Beside it, each entry
+/// has a record of one cache line: its BSSID, what its last frame told (bss_heard), the key of
+/// the frame the entry was last built from, and its places in two rings threaded through the
+/// records as 16-bit links, the order the entries were first heard in (cfg80211's bss_list) and
+/// the order they were last heard in. A frame whose key is the record's is not read again: it
+/// writes the record only.
+///
+/// Every BSS beacons at the same interval, so the next frame heard is most often the least
+/// recently heard BSS's: its record, at the head of the last-heard ring, is looked at first, and
+/// when it is that BSS's, the frame reads and writes that one line, its move to the end of the
+/// ring being a step of the ring's head. Other BSSIDs are found through a flat index (open
+/// addressing, linear probing, slots of a BSSID and an entry number, at most half full: 32
+/// slots, doubled as the table grows, up to 2048) in one or two cache lines. Neither a lookup
+/// nor the eviction of the least recently heard entry when the table is full looks at other
+/// entries. A full table writes the new BSS over the evicted entry as it stands, each member
+/// once (nothing is cleared first), its buffers used again.
 class bss_table {
     using entry_number = std::uint16_t;
     static constexpr entry_number none = 0xffff;
@@ -88,7 +91,10 @@ class bss_table {
             friend ::softmac::detail::walker<iterator, bss>;
             iterator(const bss_table* t, entry_number at) noexcept : t_(t), at_(at) {}
             const bss& deref() const noexcept { return t_->entries_[at_]; }
-            void next() noexcept { at_ = t_->records_[at_].next_first; }
+            void next() noexcept {
+                at_ = t_->records_[at_].next_first;
+                if (at_ == t_->first_.head) at_ = none;  // round the ring
+            }
             entry_number position() const noexcept { return at_; }
             const bss_table* t_ = nullptr;
             entry_number at_ = none;
@@ -130,20 +136,20 @@ class bss_table {
     /// (but the TIM) of the frame its entry was last built from, of the same kind and on the same
     /// channel, is not read again (mac80211's ncrc == beacon_crc in ieee80211_rx_mgmt_beacon): only
     /// what changes with every frame is taken (its bss_heard); the stored elements keep the TIM
-    /// they had. That is decided in the index slot, which keeps the frame's key (frame_key): the
-    /// entry is not touched.
+    /// they had. That is decided in the entry's record, which keeps the frame's key (frame_key):
+    /// the entry is not touched.
     void update(const mac_address& bssid, std::uint16_t freq, std::int32_t signal,
                 const ieee80211::mgmt_body& body, bytes_view ies, bool probe_resp, time_point now,
                 std::uint64_t digest) {
         const std::uint64_t key = frame_key(digest, freq, probe_resp);
-        slot* const found = find_slot(bssid);  // valid to the end: a known BSS moves no slot
-        const bool fresh = found == nullptr;
-        const entry_number n = fresh ? add(bssid, key) : found->entry;
-        records_[n].heard = {now, body.timestamp, signal, body.capabilities, body.beacon_interval};
+        entry_number n = lookup(bssid);
+        const bool fresh = n == none;
+        if (fresh) n = add(bssid);
+        record& r = records_[n];
+        r.heard = {now, body.timestamp, signal, body.capabilities, body.beacon_interval};
         if (!fresh) {
-            unlink(heard_, n, &record::prev_heard, &record::next_heard);
-            link_last(heard_, n, &record::prev_heard, &record::next_heard);  // the most recent
-            if (found->frame == key) {
+            heard_last(n);
+            if (r.frame == key) {
                 ++counters_.unchanged;
                 return;
             }
@@ -175,7 +181,7 @@ class bss_table {
         b->freq = own_freq(body, freq);
         // Taking this frame again would leave the entry as it is now (what every frame tells
         // anew is taken first): the next frame with the same key need not be read.
-        if (found) found->frame = key;
+        r.frame = key;
     }
     /// @brief The channel a BSS operates on: its DS Parameter Set's, as cfg80211_get_bss_channel
     /// takes it, since a beacon or probe response is heard on adjacent 2.4 GHz channels and is
@@ -189,17 +195,15 @@ class bss_table {
                 if (const auto c = ieee80211::make_channel(rx->band, e.data[0])) return c->freq_mhz;
         return rx_freq;
     }
-    /// @brief Starts reading the index where `bssid` would be found, and the records a frame
-    /// of the least recently heard BSS writes (its own and the most recently heard one's, which
-    /// it follows then), so that the update of a frame whose body is still to be read finds
-    /// them in the cache: with hundreds of radios in one process, a radio's table is rarely
-    /// there.
+    /// @brief Starts reading what the update of a frame of `bssid` will read first, so that it
+    /// finds it in the cache when the frame's body is still to be read: with hundreds of radios
+    /// in one process, a radio's table is rarely there. That is the least recently heard
+    /// entry's record, and, unless the last frame was that entry's, the index slot where
+    /// `bssid` would be found.
     SOFTMAC_HOT_INLINE void prefetch(const mac_address& bssid) const noexcept {
-        if (index_.empty()) return;
-        __builtin_prefetch(&index_[home_of(bssid)]);
         if (heard_.head == none) return;
         __builtin_prefetch(&records_[heard_.head], 1);
-        __builtin_prefetch(&records_[heard_.tail], 1);
+        if (!in_turn_) __builtin_prefetch(&index_[home_of(bssid)]);
     }
     /// @brief The entry of `bssid`, or null; like every entry the table hands out, valid until
     /// the table next changes (update, expire, clear): the entries' array grows.
@@ -240,24 +244,27 @@ class bss_table {
     }
 
   private:
-    /// What every frame of an entry writes: what it tells anew, and the entry's places in the
-    /// two orders. A list's head keeps no valid link to its predecessor: taking the head off a
-    /// list writes nothing to the entry that becomes the head.
-    struct record {
+    /// An entry's line: what its frames are told apart by (its BSSID, and the key of the frame
+    /// it was last built from), what its last frame told, and its places in the two rings. The
+    /// BSSID is the entry's, kept here as well so that a frame of the least recently heard BSS
+    /// is known as such by this line alone.
+    struct alignas(64) record {
         bss_heard heard;
-        entry_number prev_first = none, next_first = none;  ///< first-heard order
-        entry_number prev_heard = none, next_heard = none;  ///< last-heard order
+        std::uint64_t frame = 0;  ///< frame_key of the frame the entry was last built from
+        mac_address bssid;
+        entry_number prev_first = none, next_first = none;  ///< first-heard ring
+        entry_number prev_heard = none, next_heard = none;  ///< last-heard ring
     };
-    static_assert(sizeof(record) == 32, "two records in a cache line");
-    struct list {
+    static_assert(sizeof(record) == 64, "one cache line per record");
+    /// A ring's first and last entries (none when it is empty).
+    struct ring {
         entry_number head = none, tail = none;
     };
     struct slot {
         mac_address bssid;
         entry_number entry = none;  ///< none: the slot is empty
-        std::uint64_t frame = 0;    ///< frame_key of the frame the entry was last built from
     };
-    static_assert(sizeof(slot) == 16, "four index slots in a cache line");
+    static_assert(sizeof(slot) == 8, "eight index slots in a cache line");
     using link_member = entry_number record::*;
 
     /// What tells the frame an entry was last built from: its elements' digest, the channel it
@@ -277,6 +284,14 @@ class bss_table {
         return static_cast<std::size_t>((a.key() * 0x9e3779b97f4a7c15ull) >> (64 - index_bits_));
     }
     std::size_t next_slot(std::size_t i) const noexcept { return (i + 1) & (index_.size() - 1); }
+    /// The entry of `bssid`, or none. The least recently heard entry's record is looked at first
+    /// (whether it was is kept for prefetch), the index only when that is another BSS's.
+    entry_number lookup(const mac_address& bssid) noexcept {
+        in_turn_ = heard_.head != none && records_[heard_.head].bssid == bssid;
+        if (in_turn_) return heard_.head;
+        const slot* s = find_slot(bssid);
+        return s ? s->entry : none;
+    }
     /// The index slot of `bssid`, or null.
     const slot* find_slot(const mac_address& bssid) const noexcept {
         if (index_.empty()) return nullptr;
@@ -285,9 +300,6 @@ class bss_table {
             if (s.entry == none) return nullptr;
             if (s.bssid == bssid) return &s;
         }
-    }
-    slot* find_slot(const mac_address& bssid) noexcept {
-        return const_cast<slot*>(std::as_const(*this).find_slot(bssid));
     }
     void index_insert(const slot& s) noexcept {
         std::size_t i = home_of(s.bssid);
@@ -298,7 +310,7 @@ class bss_table {
     /// back into it (linear probing's deletion without tombstones). The entry's BSSID is read: an
     /// evicted entry is written next, a removed one is rare (expiry, clear).
     void index_erase(entry_number n) noexcept {
-        std::size_t i = home_of(entries_[n].bssid);
+        std::size_t i = home_of(records_[n].bssid);
         while (index_[i].entry != n) i = next_slot(i);
         for (std::size_t j = next_slot(i); index_[j].entry != none; j = next_slot(j)) {
             const std::size_t home = home_of(index_[j].bssid);
@@ -318,34 +330,49 @@ class bss_table {
         for (const slot& s : old)
             if (s.entry != none) index_insert(s);
     }
-    void unlink(list& l, entry_number n, link_member prev, link_member next) noexcept {
+    /// Takes entry `n` out of ring `r`.
+    void ring_remove(ring& r, entry_number n, link_member prev, link_member next) noexcept {
         const record& k = records_[n];
-        if (l.head == n) {
-            l.head = k.*next;  // the new head's link back is left as it is
-            if (l.tail == n) l.tail = none;
-        } else {
-            records_[k.*prev].*next = k.*next;
-            if (l.tail == n)
-                l.tail = k.*prev;
-            else
-                records_[k.*next].*prev = k.*prev;
+        if (k.*next == n) {  // the only one
+            r = {};
+            return;
         }
+        records_[k.*prev].*next = k.*next;
+        records_[k.*next].*prev = k.*prev;
+        if (r.head == n) r.head = k.*next;
+        if (r.tail == n) r.tail = k.*prev;
     }
-    void link_last(list& l, entry_number n, link_member prev, link_member next) noexcept {
-        records_[n].*prev = l.tail;
-        records_[n].*next = none;
-        if (l.tail != none)
-            records_[l.tail].*next = n;
-        else
-            l.head = n;
-        l.tail = n;
+    /// Puts entry `n`, in no ring `r` yet, last in it.
+    void ring_append(ring& r, entry_number n, link_member prev, link_member next) noexcept {
+        record& k = records_[n];
+        if (r.head == none) {
+            k.*prev = k.*next = n;
+            r = {n, n};
+            return;
+        }
+        k.*prev = r.tail;
+        k.*next = r.head;
+        records_[r.tail].*next = n;
+        records_[r.head].*prev = n;
+        r.tail = n;
+    }
+    /// Makes entry `n` the most recently heard. The least recently heard one becomes so by a
+    /// step of the ring's head: when BSSes are heard in turn, no other record is written.
+    void heard_last(entry_number n) noexcept {
+        if (n == heard_.tail) return;
+        if (n == heard_.head) {
+            heard_ = {records_[n].next_heard, n};
+            return;
+        }
+        ring_remove(heard_, n, &record::prev_heard, &record::next_heard);
+        ring_append(heard_, n, &record::prev_heard, &record::next_heard);
     }
     /// Takes entry `n` out of the index and the orders; what it holds stays until a new BSS's
     /// frame is written over it.
     void take_out(entry_number n) noexcept {
         index_erase(n);
-        unlink(first_, n, &record::prev_first, &record::next_first);
-        unlink(heard_, n, &record::prev_heard, &record::next_heard);
+        ring_remove(first_, n, &record::prev_first, &record::next_first);
+        ring_remove(heard_, n, &record::prev_heard, &record::next_heard);
         --size_;
     }
     void remove(entry_number n) {
@@ -355,7 +382,7 @@ class bss_table {
     /// A new entry for `bssid`, the newest in both orders: a free one, or when the table is full
     /// the least recently heard one, as it is (its buffers are used again; update writes every
     /// member).
-    entry_number add(const mac_address& bssid, std::uint64_t frame) {
+    entry_number add(const mac_address& bssid) {
         if (2 * (std::size_t{size_} + 1) > index_.size() && index_.size() < max_index_slots)
             grow_index();
         entry_number n;
@@ -372,10 +399,11 @@ class bss_table {
             take_out(n);
         }
         ++size_;
-        link_last(first_, n, &record::prev_first, &record::next_first);
-        link_last(heard_, n, &record::prev_heard, &record::next_heard);
+        ring_append(first_, n, &record::prev_first, &record::next_first);
+        ring_append(heard_, n, &record::prev_heard, &record::next_heard);
+        records_[n].bssid = bssid;
         entries_[n].bssid = bssid;
-        index_insert({bssid, n, frame});
+        index_insert({bssid, n});
         return n;
     }
 
@@ -386,7 +414,8 @@ class bss_table {
     // only when there are some (and by a build's assertions).
     std::vector<slot> index_;      ///< a power of two of slots, at least twice size_
     std::uint8_t index_bits_ = 0;  ///< log2 of index_.size()
-    list first_, heard_;
+    bool in_turn_ = false;         ///< the last frame was the least recently heard entry's
+    ring first_, heard_;
     entry_number size_ = 0;
     counters counters_;
     std::vector<record> records_;     ///< beside entries_, one per entry

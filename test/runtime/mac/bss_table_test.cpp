@@ -183,7 +183,15 @@ TEST_CASE("a full BSS table evicts, orders and fills its entries as cfg80211's s
         } else {
             // Mostly the BSSes heard lately (so that entries are also heard again while the
             // table holds them), at times any.
-            const unsigned i = pick(4) == 0 ? pick(bsses) : (step / 8 + pick(800)) % bsses;
+            unsigned i = pick(4) == 0 ? pick(bsses) : (step / 8 + pick(800)) % bsses;
+            // As often, the least recently heard one: BSSes beaconing at one interval are heard
+            // in turn.
+            if (pick(2) == 0 && !m.entries.empty()) {
+                const auto& next = *std::min_element(
+                    m.entries.begin(), m.entries.end(),
+                    [](const auto& a, const auto& b) { return a.heard < b.heard; });
+                i = unsigned(next.bssid.octets[4]) * 256 + next.bssid.octets[5];
+            }
             if (pick(6) == 0) variant_of[i] = pick(10);
             const auto ies = elements(i, variant_of[i], std::uint8_t(pick(3)));
             ie::mgmt_body body;

@@ -733,7 +733,12 @@ TEST_CASE("the BSS table's index and orders agree with lists of what was heard",
             while (!heard.empty() && now - heard.front().second > mac::bss_table::expiry)
                 drop(heard.front().first);
         } else {
-            const mac_address a = addr(rng() % 700);
+            // Any BSS, the least recently heard one (BSSes beaconing at one interval are heard in
+            // turn) or the most recently heard one.
+            const unsigned pick = rng() % 4;
+            const mac_address a = heard.empty() || pick < 2 ? addr(rng() % 700)
+                                  : pick == 2               ? heard.front().first
+                                                            : heard.back().first;
             t.update(a, 2412, -50, body, ies, false, now);
             if (std::find(first.begin(), first.end(), a) != first.end()) {
                 std::erase_if(heard, [&](const auto& h) { return h.first == a; });
