@@ -202,8 +202,10 @@ class bss_table {
     /// `bssid` would be found.
     SOFTMAC_HOT_INLINE void prefetch(const mac_address& bssid) const noexcept {
         if (heard_.head == none) return;
-        __builtin_prefetch(&records_[heard_.head], 1);
-        if (!in_turn_) __builtin_prefetch(&index_[home_of(bssid)]);
+        if (in_turn_)
+            __builtin_prefetch(&records_[heard_.head], 1);
+        else
+            __builtin_prefetch(&index_[home_of(bssid)]);
     }
     /// @brief The entry of `bssid`, or null; like every entry the table hands out, valid until
     /// the table next changes (update, expire, clear): the entries' array grows.
