@@ -76,6 +76,13 @@ def scale_table(rows):
                 else:
                     line += f"{b.get(key, float('nan')):>{width}{fmt}}"
         print(line)
+    # How flat the cost is: the most devices' ns per delivery against the fewest's.
+    lo, hi = min(by_n), max(by_n)
+    for label, _ in SCALE:
+        a, b = by_n[lo].get(label), by_n[hi].get(label)
+        if a and b and not (a.get("error_occurred") or b.get("error_occurred")):
+            print(f"{label}: ns per delivery at N = {hi} is "
+                  f"{b['ns_per_delivery'] / a['ns_per_delivery']:.2f} x that at N = {lo}")
     print()
 
 
