@@ -12,11 +12,12 @@
 //
 // BM_scale_stack: one mac::stack per device, its AP interface beaconing through start_ap (at
 // 1 Mbit/s, the lowest basic rate), so that every beacon heard goes through the MAC's
-// management RX into its BSS table: up to 1000 entries (cfg80211's bss_entries_limit) found
-// through a flat index of the BSSID, the least recently heard evicted from an LRU order (with
-// more than 1000 neighbours, every beacon heard would evict one and be read in full; with fewer,
-// a neighbour's beacon whose elements but the TIM are those of its last one is not read again,
-// only its time, signal and TSF are taken, as the index slot tells).
+// management RX into its BSS table: up to 1000 entries (cfg80211's bss_entries_limit), the
+// least recently heard evicted from an LRU order (with more than 1000 neighbours, every beacon
+// heard would evict one and be read in full; with fewer, a neighbour's beacon whose elements but
+// the TIM are those of its last one is not read again, only its time, signal and TSF are taken,
+// as the entry's record tells). Every device beacons at the same interval, so each beacon a
+// device hears is the least recently heard BSS's, found without the table's index.
 // Every device keeps its own TSF, so that device i's TBTTs fall i × 100 TU / N into each beacon
 // interval of the medium's time, as independent APs' are spread (on one TSF every AP's TBTT
 // would fall on the same microsecond).
