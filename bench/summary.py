@@ -79,10 +79,11 @@ def scale_table(rows):
     # How flat the cost is: the most devices' ns per delivery against the fewest's.
     lo, hi = min(by_n), max(by_n)
     for label, _ in SCALE:
-        a, b = by_n[lo].get(label), by_n[hi].get(label)
-        if a and b and not (a.get("error_occurred") or b.get("error_occurred")):
-            print(f"{label}: ns per delivery at N = {hi} is "
-                  f"{b['ns_per_delivery'] / a['ns_per_delivery']:.2f} x that at N = {lo}")
+        a, b = by_n[lo].get(label, {}), by_n[hi].get(label, {})
+        fewest, most = a.get("ns_per_delivery"), b.get("ns_per_delivery")
+        if lo < hi and fewest and most and not (a.get("error_occurred") or
+                                                 b.get("error_occurred")):
+            print(f"{label}: ns per delivery at N = {hi} is {most / fewest:.2f} x that at N = {lo}")
     print()
 
 

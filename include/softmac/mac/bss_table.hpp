@@ -58,7 +58,7 @@ static_assert(sizeof(bss_heard) == 24, "softmac: an unchanged frame writes 24 oc
 /// the frame the entry was last built from, and its places in two rings threaded through the
 /// records as 16-bit links, the order the entries were first heard in (cfg80211's bss_list) and
 /// the order they were last heard in. A frame whose key is the record's is not read again: it
-/// writes the record only.
+/// writes that record, and the neighbours' links when it moves in the last-heard ring.
 ///
 /// Every BSS beacons at the same interval, so the next frame heard is most often the least
 /// recently heard BSS's: its record, at the head of the last-heard ring, is looked at first, and
@@ -198,8 +198,8 @@ class bss_table {
     /// @brief Starts reading what the update of a frame of `bssid` will read first, so that it
     /// finds it in the cache when the frame's body is still to be read: with hundreds of radios
     /// in one process, a radio's table is rarely there. That is the least recently heard
-    /// entry's record, and, unless the last frame was that entry's, the index slot where
-    /// `bssid` would be found.
+    /// entry's record when the last frame came from the entry least recently heard then (BSSes
+    /// are heard in turn), else the index slot where `bssid` would be found.
     SOFTMAC_HOT_INLINE void prefetch(const mac_address& bssid) const noexcept {
         if (heard_.head == none) return;
         if (in_turn_)
@@ -281,18 +281,23 @@ class bss_table {
     }
 
     /// The slot an address is looked for from: the top index_bits_ bits of a multiplicative hash
-    /// of it.
+    /// of it (none of an empty index).
     std::size_t home_of(const mac_address& a) const noexcept {
-        return static_cast<std::size_t>((a.key() * 0x9e3779b97f4a7c15ull) >> (64 - index_bits_));
+        return static_cast<std::size_t>((a.key() * 0x9e3779b97f4a7c15ull) >> (63 - index_bits_) >>
+                                        1);
     }
     std::size_t next_slot(std::size_t i) const noexcept { return (i + 1) & (index_.size() - 1); }
-    /// The entry of `bssid`, or none. The least recently heard entry's record is looked at first
-    /// (whether it was is kept for prefetch), the index only when that is another BSS's.
+    /// The entry of `bssid`, or none. While BSSes are heard in turn, the least recently heard
+    /// entry's record is looked at first, and the index only when that is another BSS's; out of
+    /// turn, the index is, and a frame of the least recently heard entry puts the table in turn
+    /// again. Each reads what prefetch fetched.
     entry_number lookup(const mac_address& bssid) noexcept {
-        in_turn_ = heard_.head != none && records_[heard_.head].bssid == bssid;
-        if (in_turn_) return heard_.head;
+        if (in_turn_ && heard_.head != none && records_[heard_.head].bssid == bssid)
+            return heard_.head;
         const slot* s = find_slot(bssid);
-        return s ? s->entry : none;
+        const entry_number n = s ? s->entry : none;
+        in_turn_ = n != none && n == heard_.head;
+        return n;
     }
     /// The index slot of `bssid`, or null.
     const slot* find_slot(const mac_address& bssid) const noexcept {

@@ -72,9 +72,9 @@ class mgmt_rx {
         const auto h = ieee80211::header_view::parse(b.view());
         if (!h) return;
         if (read_by_bss_table(h->fc())) {
-            // The BSS table reads every beacon and probe response: its index slot is fetched
-            // while the body is parsed at once, into a plain local the compiler keeps as it
-            // likes.
+            // The BSS table reads every beacon and probe response: what it reads first is
+            // fetched while the body is parsed at once, into a plain local the compiler keeps as
+            // it likes.
             ctx_.bss().prefetch(h->addr3());
             const body_type mb = parse_body(*h);
             if (mb) note_bss(*h, *mb, rs);
@@ -89,8 +89,8 @@ class mgmt_rx {
         }
     }
 
-    /// @brief A frame comes soon: for a beacon or probe response, the BSS table's index slot of
-    /// its BSSID.
+    /// @brief A frame comes soon: for a beacon or probe response, what the BSS table reads
+    /// first for its BSSID (bss_table::prefetch).
     /// The header is read in place, not through header_view, whose checks the receive makes
     /// (about 4 ns a delivery in scale_bench's stack world).
     SOFTMAC_HOT_INLINE void prefetch_rx(bytes_view f) noexcept {

@@ -491,7 +491,7 @@ class basic_stack {
     Events events_;
     // What every received beacon reads comes first, in the space the radio's alignment leaves
     // (with empty Net and Events policies): the time it is stamped with, the BSS table's
-    // indexes, then the units that see it (the units only keep their contexts when
+    // header, then the units that see it (the units only keep their contexts when
     // constructed).
     bss_table bss_;
     mgmt_rx<mgmt_rx_context> mgmt_rx_{mgmt_rx_context{*this}};

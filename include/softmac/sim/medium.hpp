@@ -114,7 +114,10 @@ class medium {
     /// mac80211_hwsim copies each frame it hands a radio into a buffer of the kernel's
     /// allocator. The buffer last given back is the next one taken, so that when radios hear a
     /// frame one after the other, each copy goes into a buffer still in the cache. Radios
-    /// leave the medium before it goes, and give their buffers back then.
+    /// leave the medium before it goes, and give their buffers back then. A radio holds at most
+    /// its event ring's frames until it is serviced, and the layers above what they keep: when
+    /// every buffer is held, every radio on the medium drops what it hears, as hwsim's copies
+    /// fail when the kernel's allocator does.
     heap_pool& rx_buffers() noexcept { return rx_buffers_; }
     /// @brief How many rx_buffers the radios may hold at once.
     static constexpr std::size_t max_rx_buffers = 65536;
@@ -139,7 +142,8 @@ class medium {
     }
     /// @brief How the port gets ready for frames that will reach it (none by default).
     void set_prefetch(port_id p, prefetch_plan plan) { ports_[p].prefetch = std::move(plan); }
-    const prefetch_plan& prefetch(port_id p) const noexcept { return ports_[p].prefetch; }
+    /// @brief How the port gets ready for frames (what set_prefetch gave it).
+    const prefetch_plan& prefetch_plan_of(port_id p) const noexcept { return ports_[p].prefetch; }
     void set_listening(port_id p, bool on) {
         if (on == ports_[p].listening) return;
         leave_channel(p);

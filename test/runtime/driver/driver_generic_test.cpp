@@ -368,8 +368,10 @@ TEMPLATE_TEST_CASE(
     constexpr std::size_t ahead = medium_type::prefetch_ahead;
     // Radio 0 sends; radios 1 to ahead + 2 hear it in that order, the last two told before.
     world<TestType> w(ahead + 3);
-    // Ahead of its frames, the medium fetches the driver's lines and those the layer above named.
-    const auto& plan = w.air.prefetch(test::port_of(w[1].driver()));
+    // Ahead of its frames, the medium fetches the driver's lines (what its receive reads spans at
+    // most three) and those the layer above named (the sink names one).
+    const auto& plan = w.air.prefetch_plan_of(test::port_of(w[1].driver()));
+    CHECK(plan.lines.size() <= 4);
     const auto line_of = [](const void* p) { return reinterpret_cast<std::uintptr_t>(p) / 64; };
     bool sink_fetched = false;
     for (std::size_t k = 0; k < plan.lines.size(); ++k)

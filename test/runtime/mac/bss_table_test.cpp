@@ -111,6 +111,8 @@ struct model {
 mac_address addr_of(unsigned i) {
     return mac_address{{0x02, 0x5c, 0, 0, std::uint8_t(i >> 8), std::uint8_t(i)}};
 }
+/// The number addr_of made `a` from.
+unsigned number_of(const mac_address& a) { return unsigned(a.octets[4]) * 256 + a.octets[5]; }
 
 }  // namespace
 
@@ -155,7 +157,7 @@ TEST_CASE("a full BSS table evicts, orders and fills its entries as cfg80211's s
         for (const auto& e : m.entries) {
             REQUIRE(it != t.entries().end());
             const mac::bss& b = *it++;
-            INFO("BSS " << unsigned(e.bssid.octets[4]) * 256 + e.bssid.octets[5]);
+            INFO("BSS " << number_of(e.bssid));
             REQUIRE(b.bssid == e.bssid);
             CHECK(b.ssid == e.ssid);
             CHECK(b.freq == e.freq);
@@ -190,7 +192,7 @@ TEST_CASE("a full BSS table evicts, orders and fills its entries as cfg80211's s
                 const auto& next = *std::min_element(
                     m.entries.begin(), m.entries.end(),
                     [](const auto& a, const auto& b) { return a.heard < b.heard; });
-                i = unsigned(next.bssid.octets[4]) * 256 + next.bssid.octets[5];
+                i = number_of(next.bssid);
             }
             if (pick(6) == 0) variant_of[i] = pick(10);
             const auto ies = elements(i, variant_of[i], std::uint8_t(pick(3)));

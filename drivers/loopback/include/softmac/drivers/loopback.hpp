@@ -8,8 +8,8 @@
 #include <cstdint>
 #include <vector>
 
-#include <softmac/core/buffer_pool.hpp>
 #include <softmac/core/detail/hot_inline.hpp>
+#include <softmac/core/frame_buffer.hpp>
 #include <softmac/driver/concepts.hpp>
 #include <softmac/ieee80211/frame_control.hpp>
 #include <softmac/ieee80211/header.hpp>
@@ -85,8 +85,9 @@ class loopback {
     void set_rx_prefetch(driver::rx_prefetch above) {
         typename medium_type::prefetch_plan plan;
         const auto* first = reinterpret_cast<const unsigned char*>(this);
-        plan.lines.add(first, static_cast<std::size_t>(
-                                  reinterpret_cast<const unsigned char*>(&rx_prefetch_ + 1) - first));
+        plan.lines.add(first,
+                       static_cast<std::size_t>(
+                           reinterpret_cast<const unsigned char*>(&rx_prefetch_ + 1) - first));
         plan.lines.add(above.lines);
         plan.frame = [this](const sim::air_frame& f) { prefetch_rx(f); };
         rx_prefetch_ = std::move(above.frame);
