@@ -38,6 +38,7 @@ class basic_pool {
         return frame_buffer(b, &list_, headroom);
     }
     std::size_t in_use() const noexcept { return list_.in_use; }
+
   protected:
     basic_pool() = default;
     basic_pool(const basic_pool&) = delete;
