@@ -99,7 +99,7 @@ echo "p2p_link: group up: GO p2p-wlan0-0 $go_ip in ${ns}0, client p2p-wlan1-0 $c
 
 ping_out=$(ip netns exec "${ns}1" ping -c 10 -i 0.2 -W 2 "${go_ip%/*}") || fail "ping: $ping_out"
 echo "$ping_out" | tail -2 | sed 's/^/p2p_link: ping: /'
-echo "$ping_out" | grep -q ' 0% packet loss' || fail "ping lost packets"
+[[ $ping_out == *" 0% packet loss"* ]] || fail "ping lost packets"
 
 ip netns exec "${ns}0" iperf3 -s -D -p 5201 -I "$dir/iperf.pid" >/dev/null
 until_true 5 test -s "$dir/iperf.pid" || fail "iperf3 server did not start"
@@ -137,7 +137,7 @@ EOF
 [ "$(w p2p-wlan0-0 p2p_set noa 255,10,51)" = OK ] || fail "P2P_SET noa on the GO"
 sleep 0.5  # the next beacons announce it
 ping_out=$(ip netns exec "${ns}1" ping -c 20 -i 0.05 -W 2 "${go_ip%/*}") || fail "ping under NoA: $ping_out"
-echo "$ping_out" | grep -q ' 0% packet loss' || fail "ping lost packets in the GO's absences"
+[[ $ping_out == *" 0% packet loss"* ]] || fail "ping lost packets in the GO's absences"
 echo "p2p_link: GO away half of each beacon interval (Notice of Absence): $(echo "$ping_out" |
     grep -o '[0-9]* received, [0-9.]*% packet loss'), $(echo "$ping_out" | tail -1)"
 [ "$(w p2p-wlan0-0 p2p_set noa 0,0,0)" = OK ] || fail "P2P_SET noa 0,0,0 on the GO"
@@ -168,7 +168,7 @@ until_true 20 up "${ns}0" wlan0 || fail "the station's wlan0 has no carrier"
 ip -n "${ns}1" addr add 10.99.0.1/24 dev wlan1
 ip -n "${ns}0" addr add 10.99.0.2/24 dev wlan0
 ping_out=$(ip netns exec "${ns}0" ping -c 5 -i 0.2 -W 2 10.99.0.1) || fail "ping to the AP: $ping_out"
-echo "$ping_out" | grep -q ' 0% packet loss' || fail "ping to the AP lost packets"
+[[ $ping_out == *" 0% packet loss"* ]] || fail "ping to the AP lost packets"
 echo "p2p_link: station wlan0 10.99.0.2 joined the open AP wlan1 10.99.0.1: $(echo "$ping_out" | grep -o '[0-9]* received, [0-9.]*% packet loss')"
 if [ -n "$json" ]; then
     ip netns exec "${ns}1" iperf3 -s -D -p 5201 -I "$dir/iperf-ap.pid" >/dev/null
