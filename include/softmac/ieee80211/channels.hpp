@@ -40,6 +40,13 @@ constexpr std::optional<channel> freq_to_channel(std::uint16_t mhz) noexcept {
     return std::nullopt;
 }
 
+/// @brief The band of a channel's centre frequency (freq_to_channel's): 2.4 GHz channels end at
+/// 2484 MHz, 5 GHz ones start at 5005. For a frequency known to be a channel's, without the checks
+/// of freq_to_channel.
+constexpr band band_of(std::uint16_t mhz) noexcept {
+    return mhz > 5000 ? band::ghz5 : band::ghz2_4;
+}
+
 constexpr std::optional<channel> make_channel(band b, std::uint8_t number) noexcept {
     if (auto f = channel_to_freq(b, number)) return channel{b, number, *f};
     return std::nullopt;

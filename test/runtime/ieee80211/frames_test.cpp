@@ -339,3 +339,15 @@ TEST_CASE("a management frame with ToDS and FromDS set still has three addresses
     CHECK(h->length() == 24);
     CHECK(h->source() == h->addr3());
 }
+
+TEST_CASE("band_of names the band freq_to_channel gives every channel's frequency",
+          "[ieee80211][channels]") {
+    int channels = 0;
+    for (std::uint16_t mhz = 2300; mhz <= 6000; ++mhz)
+        if (const auto c = ie::freq_to_channel(mhz)) {
+            INFO(mhz << " MHz");
+            CHECK(ie::band_of(mhz) == c->band);
+            ++channels;
+        }
+    CHECK(channels == 14 + 196);
+}

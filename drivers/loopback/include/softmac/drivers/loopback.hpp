@@ -413,9 +413,7 @@ class loopback {
         if (!buf || !buf->append(f.bytes)) return;
         driver::rx_status st;
         st.freq = f.freq;
-        // The band of the channel it came on (a radio tunes to channels only): 5 GHz channels
-        // start at 5005 MHz, 2.4 GHz ones end at 2484.
-        st.band = f.freq > 5000 ? ieee80211::band::ghz5 : ieee80211::band::ghz2_4;
+        st.band = ieee80211::band_of(f.freq);  // a radio tunes to channels only
         st.signal_dbm = f.signal_dbm;
         st.bitrate = f.bitrate;
         st.mactime = f.start_us;
