@@ -414,11 +414,10 @@ class bss_table {
         return n;
     }
 
-    // In the order a frame reads them (the lookup, then the records it writes, and the entry
-    // when the frame changed): two cache lines for an unchanged frame when the table starts in a
-    // line's first 48 octets, as basic_stack places it with empty Net and Events policies; a
-    // changed or new one also reads the entries' array in the next. The free entries are read
-    // only when there are some (and by a build's assertions).
+    // In the order a frame reads them: the index (out of turn), whether frames come in turn, the
+    // rings, the counters and the records; a changed or new frame also reads the entries' array
+    // in the next. The free entries are read only when there are some (and by a build's
+    // assertions).
     std::vector<slot> index_;      ///< a power of two of slots, at least twice size_
     std::uint8_t index_bits_ = 0;  ///< log2 of index_.size()
     bool in_turn_ = false;         ///< the last frame was the least recently heard entry's
