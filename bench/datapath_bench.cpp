@@ -8,7 +8,8 @@
 // RX is measured as products run it: the driver receives a frame and raises its interrupt line
 // (driver::interrupt_line, as the loopback and rt73 drivers do), the radio's handler services the
 // driver, whose poll hands the frame to the data path. The hand-written stack is written for its
-// one driver, so its receive calls its RX function directly.
+// one driver, so its receive calls its RX function directly. Each side's RX is also measured at its
+// entry, without the driver's slot: softmac's data path against the hand-written RX functions.
 #include <benchmark/benchmark.h>
 
 #include <tins/dot11.h>
@@ -726,7 +727,9 @@ void hand_tx_bench(benchmark::State& state) {
 }
 void BM_handwritten_tx(benchmark::State& s) { hand_tx_bench<mode::full>(s); }
 void BM_handwritten_fast_tx(benchmark::State& s) { hand_tx_bench<mode::fast>(s); }
-template <mode Mode>
+/// Frames into the driver's slot (hand_receive), or (`at_entry`) straight into the RX function,
+/// as softmac_rx_entry hands them to the data path.
+template <mode Mode, bool at_entry = false>
 void hand_rx_bench(benchmark::State& state) {
     const auto payload = static_cast<std::size_t>(state.range(0));
     if (!same_as_softmac(payload, false, Mode))
@@ -738,7 +741,12 @@ void hand_rx_bench(benchmark::State& state) {
     const std::uint64_t before = allocations.load();
     for (auto _ : state) {
         wifi_frame(b, payload, seq++);
-        hand_receive(*s, std::move(b));
+        if constexpr (!at_entry)
+            hand_receive(*s, std::move(b));
+        else if constexpr (Mode == mode::fast)
+            hand_fast_rx(*s, std::move(b));
+        else
+            hand_rx(*s, std::move(b));
         b = std::move(s->parked);
         benchmark::DoNotOptimize(b.data());
     }
@@ -746,6 +754,8 @@ void hand_rx_bench(benchmark::State& state) {
 }
 void BM_handwritten_rx(benchmark::State& s) { hand_rx_bench<mode::full>(s); }
 void BM_handwritten_fast_rx(benchmark::State& s) { hand_rx_bench<mode::fast>(s); }
+void BM_handwritten_rx_entry(benchmark::State& s) { hand_rx_bench<mode::full, true>(s); }
+void BM_handwritten_fast_rx_entry(benchmark::State& s) { hand_rx_bench<mode::fast, true>(s); }
 
 // ---- 4. libtins building and parsing the equivalent frames --------------------------------------
 void BM_libtins_tx(benchmark::State& state) {
@@ -817,7 +827,9 @@ const bool registered = [] {
         {"BM_handwritten_fast_rx", BM_handwritten_fast_rx},
         {"BM_softmac_full_rx", BM_softmac_full_rx},
         {"BM_softmac_rx_entry", BM_softmac_rx_entry},
+        {"BM_handwritten_fast_rx_entry", BM_handwritten_fast_rx_entry},
         {"BM_softmac_full_rx_entry", BM_softmac_full_rx_entry},
+        {"BM_handwritten_rx_entry", BM_handwritten_rx_entry},
         {"BM_handwritten_rx", BM_handwritten_rx},
         {"BM_any_driver_rx", BM_any_driver_rx},
         {"BM_libtins_rx", BM_libtins_rx},
