@@ -204,33 +204,38 @@ class discovery {
     /// then, unless reply_probe refused the request, a peer we negotiate with or invite is taken
     /// to listen now.
     void rx_probe_req(const mac::event::frame& f) {
-        auto& d = ctx_.dev();
         const auto h = ieee80211::header_view::parse(f.bytes);
         if (!h) return;
-        const mac_address da = h->addr1(), sa = h->addr2(), bssid = h->addr3();
         const bytes_view elements = bytes_view(f.bytes).subspan(h->length());
         // A known peer's request with the elements of its last one says what that one said: a
         // device searching sends the same request on a channel in each of its scans, and a
         // listening device hears it on its one channel (as the MAC does not read a beacon whose
         // elements did not change). The digest is taken of a known peer's requests, and of a
-        // new peer's first.
-        peer* const known = d.peers.find(sa);
+        // new peer's first. The facts are used where they are, not copied: a peer is neither
+        // made nor removed while they are in use but from a reading.
+        peer* const known = ctx_.dev().peers.find(h->addr2());
         const auto digest_of = [&] { return ieee80211::elements_digest::compute_all(elements); };
         const std::uint64_t digest = known ? digest_of() : 0;
-        // The request's facts, read where they are (the kept ones, or the reading's), not
-        // copied: a peer is neither made nor removed while they are in use but from a reading.
-        std::optional<probe_request_facts> read;
-        const request_facts* facts = nullptr;
         if (known && known->request && known->request_digest == digest) {
             ++counters_.requests_known;
-            facts = &*known->request;
-        } else {
-            read = read_probe_request(elements);
-            if (!read) return;
-            ++counters_.requests_read;
-            facts = &*read;
+            return act_on_request(f, *h, *known->request, known, nullptr, digest);
         }
-        const request_facts& p = *facts;
+        // Only a reading holds a request's facts of its own (GCC clears the whole of one that
+        // is declared, even where it stays empty).
+        auto read = read_probe_request(elements);
+        if (!read) return;
+        ++counters_.requests_read;
+        act_on_request(f, *h, *read, known, &*read, known ? digest : digest_of());
+    }
+
+  private:
+    /// @brief rx_probe_req's work on a request's facts `p`, which are `*read` when the request
+    /// was read (a new peer's, or one that changed), or `known`'s kept ones; `digest` is its
+    /// elements'.
+    void act_on_request(const mac::event::frame& f, const ieee80211::header_view& h,
+                        const request_facts& p, peer* known, probe_request_facts* read,
+                        std::uint64_t digest) {
+        const mac_address da = h.addr1(), sa = h.addr2(), bssid = h.addr3();
         if (p.wildcard) {
             // Its sender is a P2P Device Address, not an interface's: a sighting of the known
             // peer of that address, or a new probe-request-only one, which takes what a Device
@@ -244,11 +249,11 @@ class discovery {
                 e = &learn(std::move(info), sa, true);  // a sighting
             } else {
                 if (!e) e = &entry(sa);
-                d.peers.seen(*e, ctx_.now());
+                ctx_.dev().peers.seen(*e, ctx_.now());
             }
             if (p.listen) {
-                if (const auto f = freq_of(p.listen); f && f != e->listen_freq) {
-                    e->listen_freq = f;
+                if (const auto freq = freq_of(p.listen); freq && freq != e->listen_freq) {
+                    e->listen_freq = freq;
                     e->scan_ies = {};
                 }
                 if (e->country[0] == 0) std::copy_n(p.listen->country, 2, e->country.begin());
@@ -257,13 +262,12 @@ class discovery {
             // its interface address, and is not.
             if (read) {
                 e->request = p;
-                e->request_digest = known ? digest : digest_of();
+                e->request_digest = digest;
             }
         }
         if (reply_probe(p, da, bssid, sa, f.freq)) ctx_.peer_listening(sa);
     }
 
-  private:
     /// @brief A sighting of `p`, reported when due: what learning a frame does besides taking
     /// what it says.
     void sighted(peer& p, bool probe_req_only) {
