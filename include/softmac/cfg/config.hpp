@@ -16,6 +16,7 @@
 #include <softmac/cfg/config_layer.hpp>
 #include <softmac/cfg/credentials.hpp>
 #include <softmac/cfg/messages.hpp>
+#include <softmac/core/detail/hot_inline.hpp>
 #include <softmac/mac/stack.hpp>
 
 namespace softmac::cfg {
@@ -242,6 +243,11 @@ class config {
         return out;
     }
 
+    /// @brief A received frame that may come up as an event soon: the event sink's part, if it
+    /// has one (what it reads to take the frame).
+    SOFTMAC_HOT_INLINE void prefetch_rx(bytes_view f) noexcept {
+        if constexpr (requires { events_.prefetch_rx(f); }) events_.prefetch_rx(f);
+    }
     /// @brief One event from the MAC below (the stack's event sink calls this): addressed to
     /// its interface and handed to the sink, typed and/or as its netlink message.
     void mac_event(const mac::event::any& e) {

@@ -7,6 +7,7 @@
 #include <utility>
 
 #include <softmac/cfg/config.hpp>
+#include <softmac/core/detail/hot_inline.hpp>
 #include <softmac/mac/policies.hpp>
 #include <softmac/mac/stack.hpp>
 
@@ -50,6 +51,9 @@ class wiphy {
     struct to_config {
         wiphy* self = nullptr;
         void operator()(const mac::event::any& e) const { self->config_.mac_event(e); }
+        SOFTMAC_HOT_INLINE void prefetch_rx(bytes_view f) const noexcept {
+            self->config_.prefetch_rx(f);
+        }
     };
 
   public:

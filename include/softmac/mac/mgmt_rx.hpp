@@ -32,8 +32,8 @@ namespace softmac::mac {
 /// `Context` gives: `records()`, `time()`, `emit(event)`, `emit_frame(vif, freq, signal, owner,
 /// frame)` (a received frame as event::frame), `send_mgmt(vif, frame, flags)`, `bss()`,
 /// `update_filter()`, `sta_rx(record, header, body)` and `ap_rx(record, header, body)` (the MLME;
-/// true when consumed) and `beacon_seen(bssid, elements, beacon, digest)` (the elements'
-/// elements_digest, which the BSS table takes too).
+/// true when consumed), `beacon_seen(bssid, elements, beacon, digest)` (the elements'
+/// elements_digest, which the BSS table takes too) and `prefetch_event(frame)`.
 template <class Context>
 class mgmt_rx {
   public:
@@ -90,14 +90,18 @@ class mgmt_rx {
     }
 
     /// @brief A frame comes soon: for a beacon or probe response, what the BSS table reads
-    /// first for its BSSID (bss_table::prefetch).
+    /// first for its BSSID (bss_table::prefetch); for another management frame, what the event
+    /// sink reads for it (`prefetch_event`), as a registration may take it up.
     /// The header is read in place, not through header_view, whose checks the receive makes
     /// (about 4 ns a delivery in scale_bench's stack world).
     SOFTMAC_HOT_INLINE void prefetch_rx(bytes_view f) noexcept {
         if (f.size() < 24) return;
         const ieee80211::frame_control fc{load_le16(f.data())};
-        if (fc.is_mgmt() && read_by_bss_table(fc))
+        if (!fc.is_mgmt()) return;
+        if (read_by_bss_table(fc))
             ctx_.bss().prefetch(mac_address::from(f.data() + 16));  // Address 3, the BSSID
+        else
+            ctx_.prefetch_event(f);
     }
 
   private:

@@ -429,6 +429,11 @@ class basic_stack {
     struct mgmt_rx_context : unit_context {
         using unit_context::unit_context;
         bss_table& bss() noexcept { return this->s_->bss_; }
+        /// A frame comes soon that may go up as an event: the event sink's part, if it has one.
+        SOFTMAC_HOT_INLINE void prefetch_event(bytes_view f) noexcept {
+            if constexpr (requires { this->s_->events_.prefetch_rx(f); })
+                this->s_->events_.prefetch_rx(f);
+        }
         void update_filter() { this->s_->update_filter(); }
         bool sta_rx(interface_record& i, const ieee80211::header_view& h,
                     const ieee80211::mgmt_body& mb) {

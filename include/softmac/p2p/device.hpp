@@ -8,6 +8,7 @@
 #include <utility>
 
 #include <softmac/cfg/wiphy.hpp>
+#include <softmac/core/detail/hot_inline.hpp>
 #include <softmac/crypto/aes_ccm.hpp>
 #include <softmac/p2p/engine.hpp>
 
@@ -74,6 +75,9 @@ class device {
         device* self = nullptr;
         void operator()(const cfg::wdev_ref& to, const mac::event::any& e) const {
             self->engine_.cfg_event(to, e);
+        }
+        SOFTMAC_HOT_INLINE void prefetch_rx(bytes_view f) const noexcept {
+            self->engine_.prefetch_rx(f);
         }
     };
 

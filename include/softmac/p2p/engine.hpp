@@ -34,6 +34,7 @@
 #include <vector>
 
 #include <softmac/cfg/config_layer.hpp>
+#include <softmac/core/detail/hot_inline.hpp>
 #include <softmac/ieee80211/frame_control.hpp>
 #include <softmac/ieee80211/header.hpp>
 #include <softmac/p2p/detail/channels.hpp>
@@ -141,6 +142,13 @@ class engine {
         return {};
     }
 
+    /// @brief A frame comes soon (the MAC's prefetch, some deliveries ahead): for a probe
+    /// request, its sender's place in the peer table (rx_probe_req looks it up first).
+    SOFTMAC_HOT_INLINE void prefetch_rx(bytes_view f) const noexcept {
+        if (f.size() >= 24 && ieee80211::frame_control{load_le16(f.data())}.subtype() ==
+                                  ieee80211::mgmt_subtype::probe_req)
+            dev_.peers.prefetch(mac_address::from(f.data() + 10));  // Address 2
+    }
     /// @brief One event from the config layer, addressed to an interface.
     void cfg_event(const cfg::wdev_ref& to, const mac::event::any& e) {
         // A client's group interface hears its GO's P2P action frames; a GO's sends one.
