@@ -21,12 +21,14 @@ namespace softmac::ieee80211 {
 /// and the station MLME; P2P discovery takes the digest of a probe request's every octet
 /// (compute_all) to know a peer's request it has read.
 ///
-/// Each run of elements between TIMs is taken eight octets at a time into two lanes, words of
-/// even and of odd place, then a last word of its remaining octets and its length; a last step
-/// takes one lane's value by the other's. Each step maps a lane's value one to one (a rotation,
+/// Each run of elements between TIMs is taken eight octets at a time into two lanes: the words of
+/// even place into one that starts from the running value, those of odd place and a last word of
+/// the remaining octets and the run's length into one that starts from zero; a last step takes
+/// the first lane's value by the second's. Each step maps a lane's value one to one (a rotation,
 /// an exclusive or with the word, a multiplication by an odd constant, a shift folded in, another
-/// multiplication), and so does the last step each lane's for a given other, so that two
-/// sequences of runs of the same lengths that differ in one word never share a digest. The fold
+/// multiplication), and the word it takes decides the result one to one too; so a run maps the
+/// running value one to one, and two sequences of runs of the same lengths that differ in one
+/// word never share a digest. The fold
 /// makes what a word's top bits carry into the next step depend on the data, so that no change
 /// across two words cancels out in every frame. Every beacon and probe response the BSS table is
 /// given pays for it: frame_bench's beacon (201 octets of elements) takes 490 instructions with
@@ -67,11 +69,10 @@ class elements_digest {
         h = (std::rotl(h, 23) ^ w) * 0xbf58476d1ce4e5b9ull;
         return (h ^ (h >> 32)) * 0x94d049bb133111ebull;
     }
-    /// Words 0, 2, 4, ... go to one lane and words 1, 3, 5, ... with the last word to another,
-    /// both starting from `h`; a last step takes one lane's value by the other's. The lanes are
-    /// two chains of multiplications where one would be twice as long.
+    /// A run's lanes (see the class): only the first starts from `h`, so that `h` is taken one
+    /// to one.
     static std::uint64_t take(bytes_view run, std::uint64_t h) noexcept {
-        std::uint64_t even = h, odd = h;
+        std::uint64_t even = h, odd = 0;
         const std::uint8_t* p = run.data();
         std::size_t n = run.size();
         for (; n >= 16; n -= 16, p += 16) {

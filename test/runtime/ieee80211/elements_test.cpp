@@ -333,12 +333,13 @@ TEST_CASE("the elements' digest leaves out the TIM's contents and nothing else",
             const bool in_tim = i >= 5 && i < 9;  // the TIM's contents
             CHECK((digest(b) == d) == in_tim);
         }
-    // A change across two words: the top bit of one word's last octet with a bit of the next
-    // word (octets 7 and 10 of the second run). A step that only multiplies carries the first
-    // to the same bit whatever the data, where the second cancels it.
+    // A change across two words one after the other in a lane: the top bit of one word's last
+    // octet with a bit of the lane's next word (octets 15 and 18 of the second run: its second
+    // word and its last word). A step that only multiplies carries the first to the same bit
+    // whatever the data, where the second cancels it.
     auto two_words = a;
-    two_words[9 + 7] ^= 0x80;
-    two_words[9 + 10] ^= 0x40;
+    two_words[9 + 15] ^= 0x80;
+    two_words[9 + 18] ^= 0x40;
     CHECK(digest(two_words) != d);
     // A run's length counts: the same octets split otherwise by the TIM are other elements.
     auto moved = a;
