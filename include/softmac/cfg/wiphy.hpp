@@ -55,6 +55,9 @@ class wiphy {
             self->config_.prefetch_rx(f);
         }
     };
+    static_assert(
+        requires(to_config & c, bytes_view f) { c.prefetch_rx(f); },
+        "softmac: management RX hands the config layer the frames about to come");
 
   public:
     using time_type = typename mac_policies::time_type;

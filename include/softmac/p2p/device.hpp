@@ -80,6 +80,9 @@ class device {
             self->engine_.prefetch_rx(f);
         }
     };
+    static_assert(
+        requires(to_engine & e, bytes_view f) { e.prefetch_rx(f); },
+        "softmac: the config layer hands the engine the frames about to come");
 
   public:
     using time_type = typename mac_policies::time_type;

@@ -15,6 +15,7 @@
 
 #include <softmac/cfg/commands.hpp>
 #include <softmac/cfg/replies.hpp>
+#include <softmac/core/detail/hot_inline.hpp>
 #include <softmac/ieee80211/elements.hpp>
 #include <softmac/ieee80211/elements_digest.hpp>
 #include <softmac/ieee80211/header.hpp>
@@ -199,6 +200,13 @@ class discovery {
         return p;
     }
 
+    /// @brief A frame comes soon: for a probe request, the peer index's line where its sender
+    /// is looked up first (rx_probe_req).
+    SOFTMAC_HOT_INLINE void prefetch_rx(bytes_view f) noexcept {
+        if (f.size() >= 24 && ieee80211::frame_control{load_le16(f.data())}.subtype() ==
+                                  ieee80211::mgmt_subtype::probe_req)
+            ctx_.dev().peers.prefetch(mac_address::from(f.data() + 10));  // Address 2
+    }
     /// @brief A probe request (p2p_probe_req_rx): a device discovery request (the P2P wildcard
     /// SSID) is a sighting of its sender; while listening, answer one that asks for this device;
     /// then, unless reply_probe refused the request, a peer we negotiate with or invite is taken
@@ -214,27 +222,26 @@ class discovery {
         // new peer's first. The facts are used where they are, not copied: a peer is neither
         // made nor removed while they are in use but from a reading.
         peer* const known = ctx_.dev().peers.find(h->addr2());
-        const auto digest_of = [&] { return ieee80211::elements_digest::compute_all(elements); };
-        const std::uint64_t digest = known ? digest_of() : 0;
+        const std::uint64_t digest = known ? ieee80211::elements_digest::compute_all(elements) : 0;
         if (known && known->request && known->request_digest == digest) {
             ++counters_.requests_known;
-            return act_on_request(f, *h, *known->request, known, nullptr, digest);
+            return act_on_request(f, *h, known, nullptr, digest);
         }
         // Only a reading holds a request's facts of its own (GCC clears the whole of one that
         // is declared, even where it stays empty).
         auto read = read_probe_request(elements);
         if (!read) return;
         ++counters_.requests_read;
-        act_on_request(f, *h, *read, known, &*read, known ? digest : digest_of());
+        act_on_request(f, *h, known, &*read, digest);
     }
 
   private:
-    /// @brief rx_probe_req's work on a request's facts `p`, which are `*read` when the request
-    /// was read (a new peer's, or one that changed), or `known`'s kept ones; `digest` is its
-    /// elements'.
-    void act_on_request(const mac::event::frame& f, const ieee80211::header_view& h,
-                        const request_facts& p, peer* known, probe_request_facts* read,
-                        std::uint64_t digest) {
+    /// @brief rx_probe_req's work on a request's facts: `*read` when the request was read (a new
+    /// peer's, or one that changed), else `known`'s kept ones. `digest` is its elements' when
+    /// `known`.
+    void act_on_request(const mac::event::frame& f, const ieee80211::header_view& h, peer* known,
+                        probe_request_facts* read, std::uint64_t digest) {
+        const request_facts& p = read ? *read : *known->request;
         const mac_address da = h.addr1(), sa = h.addr2(), bssid = h.addr3();
         if (p.wildcard) {
             // Its sender is a P2P Device Address, not an interface's: a sighting of the known
@@ -262,7 +269,9 @@ class discovery {
             // its interface address, and is not.
             if (read) {
                 e->request = p;
-                e->request_digest = digest;
+                e->request_digest = known ? digest
+                                          : ieee80211::elements_digest::compute_all(
+                                                bytes_view(f.bytes).subspan(h.length()));
             }
         }
         if (reply_probe(p, da, bssid, sa, f.freq)) ctx_.peer_listening(sa);

@@ -142,13 +142,8 @@ class engine {
         return {};
     }
 
-    /// @brief A frame comes soon (the MAC's prefetch, some deliveries ahead): for a probe
-    /// request, its sender's place in the peer table (rx_probe_req looks it up first).
-    SOFTMAC_HOT_INLINE void prefetch_rx(bytes_view f) const noexcept {
-        if (f.size() >= 24 && ieee80211::frame_control{load_le16(f.data())}.subtype() ==
-                                  ieee80211::mgmt_subtype::probe_req)
-            dev_.peers.prefetch(mac_address::from(f.data() + 10));  // Address 2
-    }
+    /// @brief A frame comes soon (the MAC's prefetch, some deliveries ahead): discovery's part.
+    SOFTMAC_HOT_INLINE void prefetch_rx(bytes_view f) noexcept { disc_.prefetch_rx(f); }
     /// @brief One event from the config layer, addressed to an interface.
     void cfg_event(const cfg::wdev_ref& to, const mac::event::any& e) {
         // A client's group interface hears its GO's P2P action frames; a GO's sends one.
