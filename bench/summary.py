@@ -172,7 +172,7 @@ def main(paths):
     scale_table(rows)
     p2p_find_table(rows)
     for title, ours, base in PAIRS:
-        for suffix in sorted({n[len(ours):] for n in rows if n.startswith(ours)}):
+        for suffix in sorted({n[len(ours):] for n in rows if n.split("/")[0] == ours}):
             a, b = ours + suffix, base + suffix
             if a in rows and b in rows and not (rows[a].get("error_occurred") or
                                                 rows[b].get("error_occurred")):
@@ -183,7 +183,7 @@ def main(paths):
                 else:
                     print(f"{title}{suffix}: {median:.2f}x")
     for title, ours, bases, limit in TARGETS:
-        for suffix in sorted({n[len(ours):] for n in rows if n.startswith(ours)}):
+        for suffix in sorted({n[len(ours):] for n in rows if n.split("/")[0] == ours}):
             names = [ours + suffix] + [b + suffix for b in bases]
             if not all(n in rows and not rows[n].get("error_occurred") for n in names):
                 continue
