@@ -54,8 +54,8 @@ constexpr driver::hw_description ap_description = [] {
 static_assert(driver::validate(ap_description).has_value());
 
 // Zero overhead of the assembly: the radio is exactly its members, in radio.hpp's order (the time
-// reference, the sink, the driver, the device configuration, the RX filter, the interface slots,
-// the software remain-on-channel state, two flags and the count of frames awaiting TX status); no
+// reference, the sink, the device configuration, the RX filter, the interface slots, the software
+// remain-on-channel state, two flags, the count of frames awaiting TX status and the driver); no
 // ops table, no back-pointer, no vtable.
 using minimal_radio = mac::radio<minimal_driver, virtual_time, null_sink>;
 struct minimal_radio_members {
@@ -65,7 +65,6 @@ struct minimal_radio_members {
     };
     virtual_time& time_;
     null_sink sink_;
-    minimal_driver driver_;
     driver::conf conf_;
     std::uint32_t filter_;
     std::array<std::optional<driver::vif>, minimal_radio::max_interfaces> vifs_;
@@ -74,6 +73,7 @@ struct minimal_radio_members {
     std::optional<roc_state> roc_;
     bool registered_, started_;
     std::size_t tx_pending_;
+    minimal_driver driver_;
 };
 static_assert(sizeof(minimal_radio) == sizeof(minimal_radio_members));
 static_assert(alignof(minimal_radio) == alignof(minimal_radio_members));

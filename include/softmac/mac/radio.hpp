@@ -360,7 +360,6 @@ class radio {
 
     Time& time_;
     Sink sink_;
-    Driver driver_;
     driver::conf conf_;
     std::uint32_t filter_ = 0;
     std::array<std::optional<driver::vif>, max_interfaces> vifs_{};
@@ -369,6 +368,9 @@ class radio {
     std::optional<roc_state> roc_;
     bool registered_ = false, started_ = false;
     std::size_t tx_pending_ = 0;  ///< frames handed to the driver whose TX status is still due
+    // Last: a driver whose received frames' state comes last (the loopback driver's) has it next
+    // to what follows the radio.
+    Driver driver_;
 };
 
 }  // namespace softmac::mac

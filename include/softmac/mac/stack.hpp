@@ -504,8 +504,10 @@ class basic_stack {
     ap_mlme<ap_context> ap_{ap_context{*this}};
     byte_vector frame_storage_;  ///< the storage of the frame events, kept (unit_context)
     radio_type radio_;
-    device_type device_;
+    // Right after the radio, whose last members are its driver's: the records' first line and
+    // the driver's state for a received frame share a page (with the loopback driver).
     interface_records records_;
+    device_type device_;
     interface_lifecycle<iface_context> ifaces_{iface_context{*this}};
     software_scan<scan_context> scan_{scan_context{*this}};
     offchannel<offchannel_context> offchannel_{offchannel_context{*this}};

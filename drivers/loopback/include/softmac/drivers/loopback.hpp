@@ -60,7 +60,7 @@ class loopback {
     /// more are dropped, as a full hardware ring drops them.
     static constexpr std::size_t max_events = 256;
 
-    loopback(medium_type& m, driver::hw_description hw) : medium_(m), hw_(hw) {
+    loopback(medium_type& m, driver::hw_description hw) : hw_(hw), medium_(m) {
         port_ = medium_.attach([this](const sim::air_frame& f) { on_air(f); });
         update_rx_filter();
     }
@@ -79,12 +79,12 @@ class loopback {
     /// status, remain-on-channel ready/expired); a radio services the driver from it.
     void set_interrupt(driver::interrupt_line irq) { irq_ = std::move(irq); }
     /// @brief The layers above learn of frames before they arrive: the medium fetches the
-    /// lines on_air reads (the members up to rx_prefetch_) and theirs, then tells prefetch_rx
+    /// lines on_air reads (the members head_ to rx_prefetch_) and theirs, then tells prefetch_rx
     /// of the frame. Until then (a radio whose upper layer does not take part)
     /// nothing is fetched ahead.
     void set_rx_prefetch(driver::rx_prefetch above) {
         typename medium_type::prefetch_plan plan;
-        const auto* first = reinterpret_cast<const unsigned char*>(this);
+        const auto* first = reinterpret_cast<const unsigned char*>(&head_);
         plan.lines.add(first,
                        static_cast<std::size_t>(
                            reinterpret_cast<const unsigned char*>(&rx_prefetch_ + 1) - first));
@@ -421,16 +421,6 @@ class loopback {
         push_rx(std::move(*buf), st);
     }
 
-    // What a received frame reads comes first, up to rx_prefetch_, in the lines the medium
-    // fetches ahead (set_rx_prefetch): the event ring, the medium whose buffers the frame is
-    // copied into, the interrupt line and what the layers above fetch.
-    /// Events waiting for poll(): a ring of up to max_events, its storage grown on demand (a power
-    /// of two); it starts over at its first slot whenever poll() drains it.
-    std::uint32_t head_ = 0, tail_ = 0;
-    std::vector<event> events_;
-    medium_type& medium_;
-    driver::interrupt_line irq_;
-    decltype(driver::rx_prefetch::frame) rx_prefetch_;
     bool started_ = false;
     std::uint32_t filter_ = 0;
     driver::conf conf_;
@@ -452,6 +442,18 @@ class loopback {
     driver::low_level_stats stats_;
     ieee80211::p2p::notice_of_absence peer_noa_{};  ///< the GO's schedule a client holds in
     bool ignore_peer_noa_ = false;
+    // What a received frame reads comes last, from head_ to rx_prefetch_, in the lines the
+    // medium fetches ahead (set_rx_prefetch): the event ring, the medium whose buffers the frame
+    // is copied into, the interrupt line and what the layers above fetch. Last, so that in a
+    // radio that holds the driver last they share a page with what follows the radio (a stack's
+    // interface records).
+    /// Events waiting for poll(): a ring of up to max_events, its storage grown on demand (a power
+    /// of two); it starts over at its first slot whenever poll() drains it.
+    std::uint32_t head_ = 0, tail_ = 0;
+    std::vector<event> events_;
+    medium_type& medium_;
+    driver::interrupt_line irq_;
+    decltype(driver::rx_prefetch::frame) rx_prefetch_;
 };
 
 static_assert(driver::check_driver<loopback<virtual_time>>());
