@@ -22,13 +22,14 @@ namespace softmac::ieee80211 {
 /// (compute_all) to know a peer's request it has read.
 ///
 /// Each run of elements between TIMs is taken eight octets at a time into two lanes: the words of
-/// even place into one that starts from the running value, those of odd place and a last word of
-/// the remaining octets and the run's length into one that starts from zero; a last step takes
-/// the first lane's value by the second's. Each step maps a lane's value one to one (a rotation,
-/// an exclusive or with the word, a multiplication by an odd constant, a shift folded in, another
-/// multiplication), and the word it takes decides the result one to one too; so a run maps the
-/// running value one to one, and two sequences of runs of the same lengths that differ in one
-/// word never share a digest. The fold
+/// even place into one that starts from the running value (a constant at the first run), those
+/// of odd place and a last word of the remaining octets and the run's length into one that starts
+/// from another constant; a last step takes the first lane's value by the second's. Neither
+/// constant is zero, which a zero word leaves as it is, so that zero octets in front of a list
+/// count too. Each step maps a lane's value one to one (a rotation, an exclusive or with the word,
+/// a multiplication by an odd constant, a shift folded in, another multiplication), and the word
+/// it takes decides the result one to one too; so a run maps the running value one to one, and two
+/// sequences of runs of the same lengths that differ in one word never share a digest. The fold
 /// makes what a word's top bits carry into the next step depend on the data, so that no change
 /// across two words cancels out in every frame. Every beacon and probe response the BSS table is
 /// given pays for it: frame_bench's beacon (201 octets of elements) takes 490 instructions with
@@ -39,14 +40,16 @@ class elements_digest {
   public:
     /// @pre `elements` is a validated element sequence (element_range::parse)
     static std::uint64_t compute(bytes_view elements) noexcept {
-        std::uint64_t h = 0;
+        std::uint64_t h = first_value;
         for_each_run(elements, [&h](bytes_view run) { h = take(run, h); });
         return h;
     }
     /// The digest of every octet, as one run: for a frame whose readers check each element
     /// (a probe request), where two element lists with the same digest are the same octets
     /// (a collision aside). Any octets, validated or not.
-    static std::uint64_t compute_all(bytes_view octets) noexcept { return take(octets, 0); }
+    static std::uint64_t compute_all(bytes_view octets) noexcept {
+        return take(octets, first_value);
+    }
     /// Calls `f` with each run of `elements` between TIMs, in order, the last one (after the
     /// last TIM, or all of them) even when empty: what the digest takes.
     template <class F>
@@ -64,6 +67,10 @@ class elements_digest {
     }
 
   private:
+    /// The lanes' first values (the fractional parts of the golden ratio and of the square root
+    /// of two, as 64-bit numbers).
+    static constexpr std::uint64_t first_value = 0x9e3779b97f4a7c15ull;
+    static constexpr std::uint64_t odd_first_value = 0x6a09e667f3bcc908ull;
     /// One step: the running value `h` taken one to one to another, which `w` decides one to one.
     static std::uint64_t step(std::uint64_t h, std::uint64_t w) noexcept {
         h = (std::rotl(h, 23) ^ w) * 0xbf58476d1ce4e5b9ull;
@@ -72,7 +79,7 @@ class elements_digest {
     /// A run's lanes (see the class): only the first starts from `h`, so that `h` is taken one
     /// to one.
     static std::uint64_t take(bytes_view run, std::uint64_t h) noexcept {
-        std::uint64_t even = h, odd = 0;
+        std::uint64_t even = h, odd = odd_first_value;
         const std::uint8_t* p = run.data();
         std::size_t n = run.size();
         for (; n >= 16; n -= 16, p += 16) {

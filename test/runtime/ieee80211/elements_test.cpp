@@ -347,6 +347,13 @@ TEST_CASE("the elements' digest leaves out the TIM's contents and nothing else",
     moved.insert(moved.begin() + 8, {5, 4, 0, 1, 0, 0});
     CHECK(digest(moved) != d);
     CHECK(digest({}) != digest({0, 0}));
+    // Zero octets in front count, 256 of them too (128 empty SSID elements), though a zero word
+    // leaves a zero running value as it is and only the length's low octet is taken.
+    std::vector<std::uint8_t> zeros(256, 0);
+    zeros.insert(zeros.end(), a.begin(), a.end());
+    CHECK(digest(zeros) != d);
+    CHECK(ieee80211::elements_digest::compute_all(zeros) !=
+          ieee80211::elements_digest::compute_all(a));
     // Every octet, the TIM's included, counts in compute_all; a trailing octet too.
     const std::uint64_t all = ieee80211::elements_digest::compute_all(a);
     for (std::size_t i = 0; i < a.size(); ++i) {
