@@ -505,7 +505,8 @@ class basic_stack {
     byte_vector frame_storage_;  ///< the storage of the frame events, kept (unit_context)
     radio_type radio_;
     // Right after the radio, whose last members are its driver's: the records' first line and
-    // the driver's state for a received frame share a page (with the loopback driver).
+    // the driver's state for a received frame are a few hundred octets apart (with the loopback
+    // driver), in one page unless the stack's place puts a page boundary between them.
     interface_records records_;
     device_type device_;
     interface_lifecycle<iface_context> ifaces_{iface_context{*this}};

@@ -445,8 +445,8 @@ class loopback {
     // What a received frame reads comes last, from head_ to rx_prefetch_, in the lines the
     // medium fetches ahead (set_rx_prefetch): the event ring, the medium whose buffers the frame
     // is copied into, the interrupt line and what the layers above fetch. Last, so that in a
-    // radio that holds the driver last they share a page with what follows the radio (a stack's
-    // interface records).
+    // radio that holds the driver last they are next to what follows the radio (a stack's
+    // interface records), most often in the same page.
     /// Events waiting for poll(): a ring of up to max_events, its storage grown on demand (a power
     /// of two); it starts over at its first slot whenever poll() drains it.
     std::uint32_t head_ = 0, tail_ = 0;
