@@ -554,7 +554,8 @@ class medium {
     std::size_t prune_at_ = 64;
     std::mt19937_64 rng_;
     heap_pool rx_buffers_{frame_buffer_size, max_rx_buffers};
-    heap_pool pool_;
+    heap_pool pool_;  ///< the frames on the air: apart, so that what radios hold cannot keep
+                      ///< a frame off the air
     std::vector<std::unique_ptr<on_air>> records_;  ///< every record made (after pool_: their
                                                     ///< buffers go back to it first)
     std::vector<on_air*> spare_;                    ///< those not on the air
