@@ -112,8 +112,9 @@ constexpr std::optional<std::uint8_t> operating_class_of(const channel& c) noexc
 
 /// @brief The channel an (operating class, channel number) pair names. Inlined, as
 /// channel_to_freq and make_channel are: out of line, GCC builds the result in memory octet by
-/// octet and reads it back whole, a load that no store can be forwarded to (about 4 % of P2P
-/// discovery's time at 100 devices, where every probe request's listen channel is looked up).
+/// octet and reads it back whole, a load that no store can be forwarded to (3 to 4 % of
+/// p2p_bench's BM_p2p_find_n/100 in a perf profile at 077e636, where every probe request's
+/// listen channel is looked up).
 SOFTMAC_HOT_INLINE constexpr std::optional<channel> channel_of(std::uint8_t op_class,
                                                                std::uint8_t number) noexcept {
     const auto oc = find_operating_class(op_class);
